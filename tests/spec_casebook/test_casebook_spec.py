@@ -68,7 +68,9 @@ def is_list_operation(path: str, method: str) -> bool:
     return method == "get" and "{" not in path
 
 
-def op_parameters(spec: dict[str, Any], path: str, op: dict[str, Any]) -> dict[tuple[str, str], dict]:
+def op_parameters(
+    spec: dict[str, Any], path: str, op: dict[str, Any]
+) -> dict[tuple[str, str], dict]:
     params = {}
     for p in spec["paths"][path].get("parameters", []) + op.get("parameters", []):
         p = deref(spec, p)
@@ -88,7 +90,11 @@ def test_parses_with_openapi_pydantic(spec: dict[str, Any]) -> None:
 
 
 def test_all_refs_resolve(spec: dict[str, Any]) -> None:
-    refs = [(p, n["$ref"]) for p, n in walk(spec) if isinstance(n, dict) and isinstance(n.get("$ref"), str)]
+    refs = [
+        (p, n["$ref"])
+        for p, n in walk(spec)
+        if isinstance(n, dict) and isinstance(n.get("$ref"), str)
+    ]
     assert refs
     for where, ref in refs:
         try:
@@ -100,12 +106,21 @@ def test_all_refs_resolve(spec: dict[str, Any]) -> None:
 def test_no_sibling_keys_next_to_ref(spec: dict[str, Any]) -> None:
     # OpenAPI 3.0 ignores siblings of $ref; annotations must be wrapped (allOf) to survive.
     for where, node in walk(spec):
-        if isinstance(node, dict) and "$ref" in node and "/examples/" not in where and "/example/" not in where:
-            assert set(node) == {"$ref"}, f"{where}: keys beside $ref: {sorted(set(node) - {'$ref'})}"
+        if (
+            isinstance(node, dict)
+            and "$ref" in node
+            and "/examples/" not in where
+            and "/example/" not in where
+        ):
+            assert set(node) == {"$ref"}, (
+                f"{where}: keys beside $ref: {sorted(set(node) - {'$ref'})}"
+            )
 
 
 def test_every_component_is_used(spec: dict[str, Any]) -> None:
-    text_refs = {n["$ref"] for _, n in walk(spec) if isinstance(n, dict) and isinstance(n.get("$ref"), str)}
+    text_refs = {
+        n["$ref"] for _, n in walk(spec) if isinstance(n, dict) and isinstance(n.get("$ref"), str)
+    }
     for kind in ("schemas", "parameters", "responses"):
         for name in spec["components"][kind]:
             assert f"#/components/{kind}/{name}" in text_refs, f"unused component {kind}/{name}"
@@ -113,9 +128,7 @@ def test_every_component_is_used(spec: dict[str, Any]) -> None:
 
 def test_servers_regional_variable(spec: dict[str, Any]) -> None:
     (server,) = spec["servers"]
-    urls = {
-        server["url"].replace("{host}", host) for host in server["variables"]["host"]["enum"]
-    }
+    urls = {server["url"].replace("{host}", host) for host in server["variables"]["host"]["enum"]}
     assert urls == {"https://api.casebook.net", "https://api.casebookca.net"}
     default = server["url"].replace("{host}", server["variables"]["host"]["default"])
     assert default == "https://api.casebook.net"
@@ -147,18 +160,27 @@ def test_operation_metadata(spec: dict[str, Any]) -> None:
     for path, method, op in operations(spec):
         where = f"{method.upper()} {path}"
         op_id = op.get("operationId")
-        assert op_id and re.fullmatch(r"[a-z][a-zA-Z0-9]*", op_id), f"{where}: bad operationId {op_id!r}"
+        assert op_id and re.fullmatch(r"[a-z][a-zA-Z0-9]*", op_id), (
+            f"{where}: bad operationId {op_id!r}"
+        )
         assert op_id not in seen_ids, f"duplicate operationId {op_id}"
         seen_ids.add(op_id)
         tags = op.get("tags")
         assert tags and len(tags) == 1 and tags[0] in declared_tags, f"{where}: tags {tags!r}"
         assert op.get("summary"), f"{where}: no summary"
-        assert op.get("x-casebook-source") in {"documented", "inferred"}, f"{where}: x-casebook-source"
+        assert op.get("x-casebook-source") in {"documented", "inferred"}, (
+            f"{where}: x-casebook-source"
+        )
         assert op.get("x-casebook-source-note"), f"{where}: x-casebook-source-note"
 
 
 def test_operation_ids_follow_resource_naming(spec: dict[str, Any]) -> None:
-    prefix = {"get": ("list", "get"), "post": ("create",), "patch": ("update",), "delete": ("delete",)}
+    prefix = {
+        "get": ("list", "get"),
+        "post": ("create",),
+        "patch": ("update",),
+        "delete": ("delete",),
+    }
     for path, method, op in operations(spec):
         assert op["operationId"].startswith(prefix[method]), (path, method, op["operationId"])
         if is_list_operation(path, method):
@@ -168,15 +190,42 @@ def test_operation_ids_follow_resource_naming(spec: dict[str, Any]) -> None:
 def test_expected_operations(spec: dict[str, Any]) -> None:
     ids = {op["operationId"] for _, _, op in operations(spec)}
     expected = {
-        "listPeople", "createPerson", "getPerson", "updatePerson",
-        "listIntakeReports", "createIntakeReport", "getIntakeReport", "updateIntakeReport",
-        "listCases", "createCase", "getCase", "updateCase",
-        "listProviders", "createProvider", "getProvider", "updateProvider", "deleteProvider",
-        "listLocations", "createLocation", "getLocation", "updateLocation",
-        "listServiceOfferings", "createServiceOffering", "getServiceOffering", "updateServiceOffering",
-        "listNotes", "createNote", "getNote", "updateNote", "deleteNote",
-        "listAttachments", "createAttachment", "getAttachment",
-        "listAssignmentUsers", "createAssignmentUser", "getAssignmentUser",
+        "listPeople",
+        "createPerson",
+        "getPerson",
+        "updatePerson",
+        "listIntakeReports",
+        "createIntakeReport",
+        "getIntakeReport",
+        "updateIntakeReport",
+        "listCases",
+        "createCase",
+        "getCase",
+        "updateCase",
+        "listProviders",
+        "createProvider",
+        "getProvider",
+        "updateProvider",
+        "deleteProvider",
+        "listLocations",
+        "createLocation",
+        "getLocation",
+        "updateLocation",
+        "listServiceOfferings",
+        "createServiceOffering",
+        "getServiceOffering",
+        "updateServiceOffering",
+        "listNotes",
+        "createNote",
+        "getNote",
+        "updateNote",
+        "deleteNote",
+        "listAttachments",
+        "createAttachment",
+        "getAttachment",
+        "listAssignmentUsers",
+        "createAssignmentUser",
+        "getAssignmentUser",
     }
     assert ids == expected
 
@@ -205,11 +254,24 @@ def test_documented_resource_details(spec: dict[str, Any]) -> None:
     assert schemas["HispanicOrLatino"]["enum"] == ["yes", "no", "unable to determine", "unknown"]
     assert "last_name" in schemas["PersonAttributes"]["properties"]
     assert {"assignment_id", "user_id"} <= set(schemas["AssignmentUserAttributes"]["required"])
-    assert {"address1", "address2", "city", "state", "zip_code", "country", "latitude", "longitude"} <= set(
-        schemas["LocationAttributes"]["properties"]
-    )
+    assert {
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "zip_code",
+        "country",
+        "latitude",
+        "longitude",
+    } <= set(schemas["LocationAttributes"]["properties"])
     provider_rels = schemas["ProviderRelationships"]["properties"]
-    assert set(provider_rels) >= {"assignee", "facility_location", "provider_type", "license", "visits"}
+    assert set(provider_rels) >= {
+        "assignee",
+        "facility_location",
+        "provider_type",
+        "license",
+        "visits",
+    }
     assert {"provider_id", "archived"} <= set(schemas["ServiceOfferingAttributes"]["properties"])
     for unit in ("IntakeReportAttributes", "CaseAttributes"):
         assert schemas[unit]["properties"]["assignment_id"]["readOnly"] is True
@@ -236,7 +298,9 @@ def test_list_operations_have_query_modifiers(spec: dict[str, Any]) -> None:
         sort = params[("query", "sort")]
         assert sort["schema"]["type"] == "string"
         assert sort["x-sortable-fields"], path
-        assert re.fullmatch(sort["schema"]["pattern"], ",".join("-" + f for f in sort["x-sortable-fields"]))
+        assert re.fullmatch(
+            sort["schema"]["pattern"], ",".join("-" + f for f in sort["x-sortable-fields"])
+        )
 
         page = params[("query", "page")]
         assert page["schema"]["type"] == "integer" and page["schema"]["minimum"] == 1
@@ -353,7 +417,11 @@ def collect_examples(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
     for where, node in walk(spec):
         if not isinstance(node, dict):
             continue
-        if "/example/" in where or "/examples/" in where or where.endswith(("/example", "/examples")):
+        if (
+            "/example/" in where
+            or "/examples/" in where
+            or where.endswith(("/example", "/examples"))
+        ):
             continue  # inside example data
         if "example" in node and is_schema_location(where):
             found.append((where, where, node["example"]))
@@ -391,7 +459,9 @@ def test_example_validation_catches_bad_values(spec: dict[str, Any]) -> None:
     """Guard against the validation above silently passing everything."""
     jsonschema = pytest.importorskip("jsonschema")
     root = to_json_schema(spec)
-    validator = jsonschema.Draft7Validator({**root, "$ref": "#/components/schemas/PersonAttributes"})
+    validator = jsonschema.Draft7Validator(
+        {**root, "$ref": "#/components/schemas/PersonAttributes"}
+    )
     assert not validator.is_valid({"hispanic_or_latino": "maybe"})
     assert validator.is_valid({"hispanic_or_latino": "unable to determine", "custom_field": 1})
     validator = jsonschema.Draft7Validator({**root, "$ref": "#/components/schemas/ToOneLocation"})
@@ -454,15 +524,31 @@ def test_prism_mock_serves_documented_requests(tmp_path: Path) -> None:
                 except httpx.TransportError:
                     time.sleep(0.2)
             # the three query examples from the knowledge base
-            r = client.get("/services/service_offerings",
-                           params={"filter[provider_id]": "0fad98c6-f1a6-5783-b5c4-f8a40d0f713a",
-                                   "filter[archived]": "false"})
+            r = client.get(
+                "/services/service_offerings",
+                params={
+                    "filter[provider_id]": "0fad98c6-f1a6-5783-b5c4-f8a40d0f713a",
+                    "filter[archived]": "false",
+                },
+            )
             assert r.status_code == 200, r.text
-            r = client.get("/attachments/notes", params={"filter[created_at][ge]": "2025-01-01T00:00:00Z",
-                                                         "filter[created_at][le]": "2025-06-30T23:59:59Z"})
+            r = client.get(
+                "/attachments/notes",
+                params={
+                    "filter[created_at][ge]": "2025-01-01T00:00:00Z",
+                    "filter[created_at][le]": "2025-06-30T23:59:59Z",
+                },
+            )
             assert r.status_code == 200, r.text
-            r = client.get("/people/people", params={"filter[last_name][like]": "Doe", "sort": "-created_at",
-                                                     "page": 2, "page[size]": 25})
+            r = client.get(
+                "/people/people",
+                params={
+                    "filter[last_name][like]": "Doe",
+                    "sort": "-created_at",
+                    "page": 2,
+                    "page[size]": 25,
+                },
+            )
             assert r.status_code == 200, r.text
             assert r.json()["data"][0]["type"] == "people"
             r = client.get("/people/people", params={"filter[hispanic_or_latino]": "maybe"})
@@ -470,7 +556,9 @@ def test_prism_mock_serves_documented_requests(tmp_path: Path) -> None:
             body = {"data": {"type": "people", "attributes": {"hispanic_or_latino": "unknown"}}}
             r = client.post("/people/people", json=body, headers={"Content-Type": MEDIA})
             assert r.status_code == 201, r.text
-            r = client.get("/cases/cases/0fad98c6-f1a6-5783-b5c4-f8a40d0f713a", headers={"Prefer": "code=404"})
+            r = client.get(
+                "/cases/cases/0fad98c6-f1a6-5783-b5c4-f8a40d0f713a", headers={"Prefer": "code=404"}
+            )
             assert r.status_code == 404 and r.json()["errors"][0]["status"] == "404"
             r = client.delete("/attachments/notes/0fad98c6-f1a6-5783-b5c4-f8a40d0f713a")
             assert r.status_code == 204
