@@ -1,0 +1,96 @@
+"""Target configuration: `[tool.clientgen.targets.<name>]` tables in pyproject.toml, or CLI flags."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .diagnostics import fatal
+from .naming import pascal, snake, upper_snake
+
+
+class PaginationConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    page_param: str = "page"
+    limit_param: str = "limit"
+    pagination_field: str = "pagination"
+    exclude: tuple[str, ...] = ()  # operationIds never paginated
+    include: tuple[str, ...] = ()  # operationIds paginated even without a pagination object
+
+
+class TargetConfig(BaseModel):
+    """Everything that shapes one generated package. Keep it to a handful of keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    spec: str
+    output: str
+    package: str
+    client_name: str
+    env_prefix: str = Field(description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY")
+    package_version: str = ""
+    envelope_field: str = "data"
+    envelope_meta: tuple[str, ...] = ("meta", "pagination", "links")
+    pagination: PaginationConfig = PaginationConfig()
+    method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
+    error_codes: dict[str, str] = Field(default_factory=dict)  # error.code → exception class name
+    live_url: str = ""
+
+    def digest(self) -> str:
+        """Hash of the settings that affect the output (recorded as provenance)."""
+        data = self.model_dump(mode="json", exclude={"spec", "output", "live_url"})
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def adhoc_target(spec: str, output: str, package: str | None, client_name: str | None) -> TargetConfig:
+    stem = Path(output).name or Path(spec).stem
+    pkg = package or snake(stem) or "client"
+    return TargetConfig(
+        name=pkg,
+        spec=spec,
+        output=output,
+        package=pkg,
+        client_name=client_name or pascal(pkg) or "Client",
+        env_prefix=upper_snake(pkg),
+    )
+
+
+def find_project_file(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+            if "clientgen" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_targets(project_file: Path) -> list[TargetConfig]:
+    """Targets from `[tool.clientgen.targets.<name>]`; paths are relative to the project file."""
+    try:
+        data = tomllib.loads(project_file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise fatal("bad-config", f"cannot read {project_file}: {exc}", file=str(project_file)) from None
+    tables = data.get("tool", {}).get("clientgen", {}).get("targets", {})
+    root = project_file.parent
+    targets = []
+    for name, table in tables.items():
+        try:
+            cfg = TargetConfig.model_validate({"name": name, **table})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise fatal("bad-config", f"[tool.clientgen.targets.{name}] {loc}: {first['msg']}",
+                        file=str(project_file), hint="see README.md, 'Configuration'") from None
+        targets.append(cfg.model_copy(update={
+            "spec": str((root / cfg.spec).resolve()), "output": str((root / cfg.output).resolve())}))
+    return targets

@@ -1,0 +1,40 @@
+"""The IR root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Schema
+from .operations import Operation
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    name: str
+    kind: str  # "apiKey", "http", "oauth2", "openIdConnect", "mutualTLS"
+    location: str = ""  # apiKey: header/query/cookie
+    param_name: str = ""  # apiKey: header/query/cookie name
+    scheme: str = ""  # http: bearer/basic
+    token_url: str = ""  # oauth2 clientCredentials
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    url: str
+    description: str = ""
+    variables: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, default, enum)
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    servers: tuple[Server, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    schemas: dict[str, Schema]  # id -> schema, in a deterministic order
+    operations: tuple[Operation, ...]
+    openapi_version: str
+
+    def schema(self, schema_id: str) -> Schema:
+        return self.schemas[schema_id]

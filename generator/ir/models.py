@@ -1,0 +1,85 @@
+"""Named schemas in the IR: object models, enums and aliases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from .types import JsonValue, TypeRef
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    multiple_of: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    wire_name: str
+    type: TypeRef
+    required: bool
+    doc: str = ""
+    default: JsonValue | _Missing = MISSING
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+    constraints: Constraints = Constraints()
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    id: str  # JSON pointer of the schema (or of its first use, for inline schemas)
+    name_hint: str  # the spec's name: component key, or a name derived from where it is used
+    doc: str
+    fields: tuple[Field, ...]
+    extra: TypeRef | None  # type of additionalProperties values; None = no extra typed values
+    closed: bool = False  # additionalProperties: false
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    value: JsonValue
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    id: str
+    name_hint: str
+    doc: str
+    members: tuple[EnumMember, ...]
+    value_kind: str  # "string", "integer", "number", "boolean", "mixed"
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A named schema that is not an object model or enum: a union, array, map or primitive."""
+
+    id: str
+    name_hint: str
+    doc: str
+    target: TypeRef
+
+
+Schema = Union[Model, Enum, Alias]

@@ -1,0 +1,111 @@
+"""The closed vocabulary of types in the IR. Pure data: no Python source text anywhere."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Union
+
+
+class Kind(enum.Enum):
+    """Primitive kinds, decided once from (type, format) in parse.schemas."""
+
+    STRING = "string"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    DATETIME = "date-time"
+    TIME = "time"
+    DURATION = "duration"
+    UUID = "uuid"
+    EMAIL = "email"
+    URI = "uri"
+    BYTE = "byte"  # base64 text
+    DECIMAL = "decimal"  # decimal-ish strings
+    BINARY = "binary"  # raw bytes: uploads and downloads
+    NULL = "null"
+
+
+JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    kind: Kind
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AnyType:
+    nullable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    item: TypeRef
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MapOf:
+    value: TypeRef
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralOf:
+    """A const or single-valued enum inline (e.g. a discriminator tag)."""
+
+    values: tuple[JsonValue, ...]
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """Points at a Model, Enum or Alias in Api.schemas by its id (a JSON pointer)."""
+
+    id: str
+    nullable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Discriminator:
+    property: str
+    mapping: tuple[tuple[str, str], ...]  # (wire value, schema id)
+
+
+@dataclass(frozen=True, slots=True)
+class UnionOf:
+    variants: tuple[TypeRef, ...]
+    discriminator: Discriminator | None = None
+    nullable: bool = False
+
+
+TypeRef = Union[Primitive, AnyType, ListOf, MapOf, LiteralOf, ModelRef, UnionOf]
+
+
+def with_nullable(t: TypeRef, nullable: bool = True) -> TypeRef:
+    """Copy of `t` with the nullable flag set (frozen dataclasses are replaced, never mutated)."""
+    from dataclasses import replace
+
+    if t.nullable == nullable:
+        return t
+    return replace(t, nullable=nullable)
+
+
+def walk_refs(t: TypeRef) -> list[str]:
+    """Every schema id a TypeRef mentions, in order of appearance."""
+    out: list[str] = []
+    stack: list[TypeRef] = [t]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, ModelRef):
+            out.append(cur.id)
+        elif isinstance(cur, ListOf):
+            stack.append(cur.item)
+        elif isinstance(cur, MapOf):
+            stack.append(cur.value)
+        elif isinstance(cur, UnionOf):
+            stack.extend(reversed(cur.variants))
+    return out

@@ -1,0 +1,177 @@
+"""Read a spec file (YAML or JSON), check it is OpenAPI 3.0/3.1, validate it with openapi-pydantic.
+
+This is the only module that imports openapi_pydantic. Structural problems it finds are reported as
+warnings with JSON pointers; only a document that cannot be read at all is fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import pointer as jp
+from .diagnostics import DiagnosticSink, fatal
+from .refs import bundle_external_refs
+
+MAX_SPEC_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 400
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    path: str
+    document: dict[str, Any]
+    sha256: str
+    version: str  # "3.0" or "3.1"
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates and timestamps as strings (specs are JSON data models)."""
+
+
+_SafeLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+class _BoundedComposer(_SafeLoader):
+    """Counts alias expansions so a YAML 'billion laughs' document fails fast."""
+
+    max_aliases = 10_000
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > self.max_aliases:
+                raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (anchor bomb?)")
+        return super().compose_node(parent, index)
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Parse a YAML or JSON file into plain data, with clear fatal errors."""
+    file = str(path)
+    if not path.exists():
+        raise fatal("file-not-found", f"spec file {file} does not exist", file=file,
+                    hint="check the path (relative paths are taken from the current directory)")
+    if path.is_dir():
+        raise fatal("not-a-file", f"{file} is a directory, not a spec file", file=file)
+    raw = path.read_bytes()
+    if len(raw) > MAX_SPEC_BYTES:
+        raise fatal("too-large", f"spec file is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fatal("not-utf8", f"spec file is not UTF-8 text (byte {exc.start})", file=file,
+                    hint="save the spec as UTF-8") from None
+    return parse_text(text, file)
+
+
+def parse_text(text: str, file: str) -> dict[str, Any]:
+    stripped = text.lstrip()
+    data: Any
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise fatal("invalid-json", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                        file=file, hint="fix the syntax error; a JSON validator shows it in context") from None
+        except RecursionError:
+            raise fatal("too-deep", "the document is nested too deeply to read", file=file) from None
+    else:
+        try:
+            data = yaml.load(text, Loader=_BoundedComposer)  # noqa: S506 - SafeLoader subclass
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise fatal("invalid-yaml", f"invalid YAML{where}: {exc.problem or exc}", file=file,
+                        hint="fix the YAML syntax (indentation, quoting, unclosed brackets)") from None
+        except yaml.YAMLError as exc:
+            raise fatal("invalid-yaml", f"invalid YAML: {exc}", file=file) from None
+        except RecursionError:
+            raise fatal("too-deep", "the document is nested too deeply to read", file=file) from None
+    if not isinstance(data, dict):
+        raise fatal("not-openapi", f"the document is a {type(data).__name__}, not an OpenAPI object",
+                    file=file, hint="an OpenAPI document is a mapping with an 'openapi' key")
+    return _stringify_keys(data, 0, file)
+
+
+def _stringify_keys(node: Any, depth: int, file: str) -> Any:
+    """YAML allows non-string keys (200:, true:); OpenAPI means strings. Also bounds nesting depth."""
+    if depth > MAX_DEPTH:
+        raise fatal("too-deep", f"the document is nested more than {MAX_DEPTH} levels deep", file=file)
+    if isinstance(node, dict):
+        return {_key(k): _stringify_keys(v, depth + 1, file) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_stringify_keys(v, depth + 1, file) for v in node]
+    return node
+
+
+def _key(key: object) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return key if isinstance(key, str) else str(key)
+
+
+def load_spec(path: Path, sink: DiagnosticSink) -> LoadedSpec:
+    file = str(path)
+    document = read_document(path)
+    version = _check_version(document, file)
+    document = bundle_external_refs(document, path, sink)
+    _validate(document, version, sink)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedSpec(path=file, document=document, sha256=digest, version=version)
+
+
+def _check_version(document: dict[str, Any], file: str) -> str:
+    if "swagger" in document:
+        raise fatal("swagger-2", f"this is a Swagger {document.get('swagger')} document; clientgen reads "
+                    "OpenAPI 3.0 and 3.1", file=file, pointer="/swagger",
+                    hint="convert it first, e.g. `npx swagger2openapi spec.yml -o openapi.yml`")
+    version = document.get("openapi")
+    if version is None:
+        raise fatal("not-openapi", "the document has no 'openapi' version key, so it is not an OpenAPI "
+                    "document", file=file, pointer="",
+                    hint="an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.x)")
+    text = str(version)
+    if text.startswith("3.0"):
+        return "3.0"
+    if text.startswith("3.1") or text.startswith("3.2"):
+        return "3.1"
+    raise fatal("unsupported-version", f"OpenAPI version {text!r} is not supported", file=file,
+                pointer="/openapi", hint="clientgen reads OpenAPI 3.0.x and 3.1.x")
+
+
+def _validate(document: dict[str, Any], version: str, sink: DiagnosticSink) -> None:
+    """Validate with openapi-pydantic; report its findings as warnings (we still generate)."""
+    from pydantic import ValidationError
+
+    if version == "3.0":
+        from openapi_pydantic.v3.v3_0 import OpenAPI
+    else:
+        from openapi_pydantic.v3.v3_1 import OpenAPI
+    try:
+        OpenAPI.model_validate(document)
+    except ValidationError as exc:
+        for error in exc.errors()[:50]:
+            loc = [str(p) for p in error["loc"] if not _is_union_tag(str(p))]
+            sink.warn("spec-invalid", jp.join("", *loc), error["msg"],
+                      "the spec does not follow the OpenAPI schema here; generated code may be looser")
+    except RecursionError:
+        sink.warn("spec-invalid", "", "the spec is too deeply nested to validate fully")
+
+
+def _is_union_tag(part: str) -> bool:
+    return part in {"Reference", "Schema", "Parameter", "Response", "RequestBody", "Header",
+                    "function-after[check_param_schema_or_content(), Parameter]"} or part.startswith(
+        ("function-", "str", "bool", "int")
+    ) and "[" in part

@@ -1,0 +1,63 @@
+"""Spec document → IR (`Api`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink
+from ..ir import Api, SecurityScheme, Server
+from ..load import LoadedSpec
+from ..refs import Resolver
+from .operations import OperationBuilder
+from .results import with_results
+from .schemas import SchemaBuilder
+
+
+def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> Api:
+    doc = spec.document
+    resolver = Resolver(doc, spec.path)
+    schemas = SchemaBuilder(resolver, sink, spec.version)
+    schemas.register_components()
+    ops = OperationBuilder(resolver, schemas, sink).build_all()
+    built = schemas.finish()
+    operations = tuple(with_results(op, built, config) for op in ops)
+    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    return Api(
+        title=str(info.get("title") or config.client_name),
+        version=str(info.get("version") or "0.0.0"),
+        description=str(info.get("description") or "").strip(),
+        servers=_servers(doc.get("servers")),
+        security_schemes=_security(doc.get("components", {}).get("securitySchemes") or {}, resolver),
+        schemas=built,
+        operations=operations,
+        openapi_version=spec.version,
+    )
+
+
+def _servers(raw: Any) -> tuple[Server, ...]:
+    out = []
+    for s in raw if isinstance(raw, list) else []:
+        if isinstance(s, dict) and isinstance(s.get("url"), str):
+            variables = tuple(
+                (name, str(v.get("default", "")), tuple(str(e) for e in v.get("enum") or []))
+                for name, v in (s.get("variables") or {}).items() if isinstance(v, dict)
+            )
+            out.append(Server(s["url"], str(s.get("description") or ""), variables))
+    return tuple(out)
+
+
+def _security(raw: Any, resolver: Resolver) -> tuple[SecurityScheme, ...]:
+    out = []
+    for name, node in raw.items() if isinstance(raw, dict) else ():
+        _, node = resolver.deref(node, f"/components/securitySchemes/{name}")
+        if not isinstance(node, dict):
+            continue
+        flows = node.get("flows") if isinstance(node.get("flows"), dict) else {}
+        cc = flows.get("clientCredentials") if isinstance(flows.get("clientCredentials"), dict) else {}
+        out.append(SecurityScheme(
+            name=name, kind=str(node.get("type", "")), location=str(node.get("in", "")),
+            param_name=str(node.get("name", "")), scheme=str(node.get("scheme", "")).lower(),
+            token_url=str(cc.get("tokenUrl", "")),
+        ))
+    return tuple(out)

@@ -1,0 +1,48 @@
+"""The one table from OpenAPI (type, format) to an IR primitive kind."""
+
+from __future__ import annotations
+
+from ..ir import Kind
+
+_STRING_FORMATS: dict[str, Kind] = {
+    "date": Kind.DATE,
+    "date-time": Kind.DATETIME,
+    "datetime": Kind.DATETIME,
+    "time": Kind.TIME,
+    "duration": Kind.DURATION,
+    "uuid": Kind.UUID,
+    "email": Kind.EMAIL,
+    "idn-email": Kind.EMAIL,
+    "uri": Kind.URI,
+    "url": Kind.URI,
+    "uri-reference": Kind.URI,
+    "iri": Kind.URI,
+    "byte": Kind.BYTE,
+    "base64": Kind.BYTE,
+    "binary": Kind.BINARY,
+    "decimal": Kind.DECIMAL,
+    "number": Kind.DECIMAL,
+    "double": Kind.DECIMAL,
+    "float": Kind.DECIMAL,
+    "int64": Kind.DECIMAL,
+    "int32": Kind.DECIMAL,
+    "integer": Kind.DECIMAL,
+}
+
+_TYPES: dict[str, Kind] = {
+    "string": Kind.STRING,
+    "integer": Kind.INTEGER,
+    "number": Kind.NUMBER,
+    "boolean": Kind.BOOLEAN,
+    "null": Kind.NULL,
+}
+
+
+def primitive_kind(type_name: str, fmt: object) -> Kind | None:
+    """Kind for a JSON type name and format; None for 'object'/'array'/unknown type names."""
+    kind = _TYPES.get(type_name)
+    if kind is None:
+        return None
+    if kind is Kind.STRING and isinstance(fmt, str):
+        return _STRING_FORMATS.get(fmt.lower(), Kind.STRING)
+    return kind

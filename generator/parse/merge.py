@@ -1,0 +1,80 @@
+"""allOf: merge object parts into one schema (properties, required, additionalProperties)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import pointer as jp
+from ..diagnostics import DiagnosticSink
+from ..refs import Resolver
+
+_OBJECT_KEYS = ("properties", "required", "additionalProperties", "patternProperties")
+
+
+def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: DiagnosticSink,
+                 depth: int = 0) -> dict[str, Any]:
+    """Return one schema equivalent to `node`'s allOf, or `node` itself when it has none."""
+    parts = node.get("allOf")
+    if not isinstance(parts, list) or not parts:
+        return node
+    siblings = {k: v for k, v in node.items() if k != "allOf"}
+    if len(parts) == 1 and isinstance(parts[0], dict) and not any(k in siblings for k in _OBJECT_KEYS):
+        return {**parts[0], **{k: v for k, v in siblings.items() if k not in ("type",)}} if "$ref" in parts[0] \
+            else {**siblings, **parts[0]}
+    resolved: list[dict[str, Any]] = []
+    for i, part in enumerate(parts):
+        if not isinstance(part, dict):
+            continue
+        _, target = resolver.deref(part, jp.join(where, "allOf", i))
+        if not isinstance(target, dict):
+            continue
+        if "allOf" in target and depth < 32:
+            target = merge_all_of(target, jp.join(where, "allOf", i), resolver, sink, depth + 1)
+        resolved.append(target)
+    if any(k in siblings for k in _OBJECT_KEYS) or siblings.get("type") == "object":
+        resolved.append(siblings)
+    objects = [p for p in resolved if _is_object(p)]
+    others = [p for p in resolved if not _is_object(p) and _is_meaningful(p)]
+    if others and not objects:
+        if len(others) == 1:
+            return {**siblings, **others[0]}
+        sink.warn("allof-unmergeable", where, "allOf combines non-object schemas; typed as Any",
+                  "describe the value with a single schema or oneOf")
+        return {k: v for k, v in siblings.items() if k not in _OBJECT_KEYS}
+    if others:
+        sink.warn("allof-mixed", where, "allOf mixes object and non-object schemas; the non-object parts are "
+                  "ignored for typing")
+    merged: dict[str, Any] = {k: v for k, v in siblings.items() if k not in _OBJECT_KEYS}
+    merged["type"] = "object"
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in objects:
+        for name, sub in (part.get("properties") or {}).items():
+            properties[name] = sub
+        for name in part.get("required") or []:
+            if isinstance(name, str) and name not in required:
+                required.append(name)
+        if "additionalProperties" in part:
+            merged["additionalProperties"] = part["additionalProperties"]
+        if "patternProperties" in part:
+            merged.setdefault("patternProperties", {}).update(part["patternProperties"])
+        if part.get("nullable") is True:
+            merged.setdefault("nullable", True)
+        if "discriminator" in part and "discriminator" not in merged:
+            merged["discriminator"] = part["discriminator"]
+    merged["properties"] = properties
+    if required:
+        merged["required"] = required
+    return merged
+
+
+def _is_object(node: dict[str, Any]) -> bool:
+    t = node.get("type")
+    return t == "object" or (isinstance(t, list) and "object" in t) or (
+        t is None and any(k in node for k in ("properties", "required", "additionalProperties"))
+    )
+
+
+def _is_meaningful(node: dict[str, Any]) -> bool:
+    return any(k not in ("description", "title", "example", "examples", "nullable", "readOnly", "writeOnly")
+               for k in node)

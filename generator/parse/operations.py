@@ -1,0 +1,195 @@
+"""Paths → IR operations: parameters by location, request bodies, responses, security."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import pointer as jp
+from ..diagnostics import DiagnosticSink
+from ..ir import (
+    MISSING,
+    AnyType,
+    Header,
+    Kind,
+    Location,
+    MediaType,
+    Operation,
+    Parameter,
+    Primitive,
+    RequestBody,
+    Response,
+)
+from ..refs import Resolver
+from .schemas import SchemaBuilder
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_DEFAULT_STYLE = {Location.QUERY: "form", Location.COOKIE: "form", Location.PATH: "simple",
+                  Location.HEADER: "simple"}
+
+
+class OperationBuilder:
+    def __init__(self, resolver: Resolver, schemas: SchemaBuilder, sink: DiagnosticSink) -> None:
+        self.resolver = resolver
+        self.schemas = schemas
+        self.sink = sink
+        doc = resolver.document
+        self.root_security = doc.get("security") if isinstance(doc.get("security"), list) else []
+
+    def build_all(self) -> list[Operation]:
+        paths = self.resolver.document.get("paths") or {}
+        if not isinstance(paths, dict):
+            self.sink.warn("bad-paths", "/paths", "paths is not a mapping; no operations generated")
+            return []
+        ops: list[Operation] = []
+        for path, item in paths.items():
+            where = jp.join("/paths", path)
+            if not isinstance(item, dict):
+                self.sink.warn("bad-path-item", where, "path item is not a mapping; skipped")
+                continue
+            _, item = self.resolver.deref(item, where)
+            shared = item.get("parameters") or []
+            servers = tuple(s["url"] for s in item.get("servers") or [] if isinstance(s, dict) and "url" in s)
+            for method in METHODS:
+                node = item.get(method)
+                if isinstance(node, dict):
+                    ops.append(self.build(path, method, node, shared, jp.join(where, method), servers))
+        return ops
+
+    def build(self, path: str, method: str, node: dict[str, Any], shared: list[Any], where: str,
+              path_servers: tuple[str, ...]) -> Operation:
+        op_id = node.get("operationId")
+        has_id = isinstance(op_id, str) and bool(op_id.strip())
+        if not has_id:
+            op_id = f"{method} {path}"
+        hint = str(op_id)
+        params = self._parameters(shared, node.get("parameters") or [], where, path, hint)
+        body = self._body(node.get("requestBody"), jp.join(where, "requestBody"), hint)
+        responses = self._responses(node.get("responses") or {}, jp.join(where, "responses"), hint)
+        security = node.get("security") if isinstance(node.get("security"), list) else self.root_security
+        schemes = tuple(sorted({name for req in security if isinstance(req, dict) for name in req}))
+        requires_auth = bool(security) and all(isinstance(r, dict) and r for r in security)
+        servers = tuple(s["url"] for s in node.get("servers") or [] if isinstance(s, dict) and "url" in s)
+        tags = tuple(t for t in node.get("tags") or [] if isinstance(t, str))
+        extensions = tuple(sorted((k, v) for k, v in node.items() if k.startswith("x-")))
+        return Operation(
+            id=str(op_id), method=method, path=path, tags=tags,
+            summary=_text(node.get("summary")), description=_text(node.get("description")),
+            parameters=params, body=body, responses=responses, results=(), requires_auth=requires_auth,
+            security=schemes, deprecated=bool(node.get("deprecated")), extensions=extensions, pointer=where,
+            servers=servers or path_servers, has_operation_id=has_id,
+        )
+
+    def _parameters(self, shared: list[Any], own: list[Any], where: str, path: str, hint: str) -> tuple[Parameter, ...]:
+        merged: dict[tuple[str, str], Parameter] = {}
+        for source, items in (("shared", shared), ("own", own)):
+            base = jp.join(where.rsplit("/", 1)[0], "parameters") if source == "shared" else jp.join(where, "parameters")
+            for i, raw in enumerate(items if isinstance(items, list) else []):
+                param = self._parameter(raw, jp.join(base, i), hint)
+                if param is not None:
+                    merged[(param.wire_name, param.location.value)] = param
+        for name in _path_names(path):
+            if (name, "path") not in merged:
+                self.sink.warn("undeclared-path-param", where, f"path parameter {{{name}}} is not declared; "
+                               "typed as str", "declare it under parameters with in: path")
+                merged[(name, "path")] = Parameter(name, Location.PATH, Primitive(Kind.STRING), True, pointer=where)
+        order = {Location.PATH: 0, Location.QUERY: 1, Location.HEADER: 2, Location.COOKIE: 3}
+        path_order = {n: i for i, n in enumerate(_path_names(path))}
+        return tuple(sorted(merged.values(), key=lambda p: (order[p.location], path_order.get(p.wire_name, 0))))
+
+    def _parameter(self, raw: Any, where: str, hint: str) -> Parameter | None:
+        pointer, node = self.resolver.deref(raw, where)
+        if not isinstance(node, dict) or not isinstance(node.get("name"), str):
+            self.sink.warn("bad-parameter", where, "parameter has no name; skipped")
+            return None
+        try:
+            location = Location(node.get("in"))
+        except ValueError:
+            self.sink.warn("bad-parameter", where, f"parameter location {node.get('in')!r} is not "
+                           "path/query/header/cookie; skipped")
+            return None
+        name = node["name"]
+        if location is Location.HEADER and name.lower() in ("accept", "content-type", "authorization"):
+            return None  # OpenAPI says these are ignored as parameters
+        schema = node.get("schema")
+        if schema is None and isinstance(node.get("content"), dict) and node["content"]:
+            schema = next(iter(node["content"].values())).get("schema")
+        t = self.schemas.type_of(schema if schema is not None else {}, jp.join(pointer, "schema"),
+                                 (f"{hint} {name}", name)) if schema is not None else AnyType()
+        schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
+        style = node.get("style") or _DEFAULT_STYLE[location]
+        return Parameter(
+            wire_name=name, location=location, type=t,
+            required=bool(node.get("required")) or location is Location.PATH,
+            doc=_text(node.get("description")), style=str(style),
+            explode=bool(node.get("explode", style == "form")),
+            default=schema_node.get("default", MISSING) if isinstance(schema_node, dict) else MISSING,
+            deprecated=bool(node.get("deprecated")), pointer=pointer,
+        )
+
+    def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
+        if raw is None:
+            return None
+        pointer, node = self.resolver.deref(raw, where)
+        if not isinstance(node, dict):
+            return None
+        media = self._media(node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None))
+        return RequestBody(required=bool(node.get("required")), media=media, doc=_text(node.get("description")))
+
+    def _responses(self, raw: Any, where: str, hint: str) -> tuple[Response, ...]:
+        out = []
+        if not isinstance(raw, dict):
+            self.sink.warn("bad-responses", where, "responses is not a mapping")
+            return ()
+        for status, resp in raw.items():
+            status = str(status).upper() if str(status).lower() != "default" else "default"
+            pointer, node = self.resolver.deref(resp, jp.join(where, status))
+            if not isinstance(node, dict):
+                continue
+            is_error = status[:1] in ("4", "5") or status == "default"
+            short = "error response" if is_error else None
+            suffix = "" if status in ("200", "201") else f" {status}"
+            media = self._media(node.get("content") or {}, jp.join(pointer, "content"),
+                                (f"{hint} response{suffix}", short))
+            headers = self._headers(node.get("headers") or {}, jp.join(pointer, "headers"), hint)
+            out.append(Response(status, _text(node.get("description")), media, headers))
+        return tuple(out)
+
+    def _media(self, content: Any, where: str, hint: tuple[str, str | None]) -> tuple[MediaType, ...]:
+        out = []
+        if not isinstance(content, dict):
+            return ()
+        for media_type, media in content.items():
+            mwhere = jp.join(where, media_type, "schema")
+            schema = media.get("schema") if isinstance(media, dict) else None
+            if schema is None:
+                t = Primitive(Kind.BINARY) if not _is_json(media_type) else AnyType()
+            else:
+                t = self.schemas.type_of(schema, mwhere, hint)
+            out.append(MediaType(str(media_type), t))
+        return tuple(out)
+
+    def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:
+        out = []
+        for name, raw in headers.items() if isinstance(headers, dict) else ():
+            pointer, node = self.resolver.deref(raw, jp.join(where, name))
+            if not isinstance(node, dict):
+                continue
+            schema = node.get("schema", {})
+            t = self.schemas.type_of(schema, jp.join(pointer, "schema"), (f"{hint} {name}", name))
+            out.append(Header(name, t, bool(node.get("required")), _text(node.get("description"))))
+        return tuple(out)
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*" or base == "application/*"
+
+
+def _path_names(path: str) -> list[str]:
+    import re
+
+    return re.findall(r"{([^{}]+)}", path)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

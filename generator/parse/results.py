@@ -1,0 +1,86 @@
+"""What each operation returns: media kind, envelope unwrapping and pagination, decided from the IR."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..config import TargetConfig
+from ..ir import (
+    ListOf,
+    Location,
+    Model,
+    ModelRef,
+    Operation,
+    Pagination,
+    Result,
+    ResultKind,
+    Schema,
+    TypeRef,
+)
+
+_TEXT_TYPES = ("text/plain", "text/html", "application/xml", "text/xml")
+
+
+def with_results(op: Operation, schemas: dict[str, Schema], config: TargetConfig) -> Operation:
+    success = [r for r in op.responses if r.status.startswith("2")]
+    results = tuple(_result(op, r.status, r.media, schemas, config) for r in success)
+    if not results:
+        results = (Result("204", ResultKind.EMPTY, None),)
+    return replace(op, results=results)
+
+
+def media_kind(media_type: str) -> ResultKind:
+    base = media_type.split(";")[0].strip().lower()
+    if base in ("application/json", "*/*", "application/*") or base.endswith("+json"):
+        return ResultKind.JSON
+    if base.startswith("text/") and base != "text/csv" or base in _TEXT_TYPES or base.endswith("+xml"):
+        return ResultKind.TEXT
+    return ResultKind.BINARY
+
+
+def _result(op: Operation, status: str, media: tuple, schemas: dict[str, Schema], config: TargetConfig) -> Result:
+    if not media:
+        return Result(status, ResultKind.EMPTY, None)
+    chosen = sorted(media, key=lambda m: list(ResultKind).index(media_kind(m.media_type)))[0]
+    kind = media_kind(chosen.media_type)
+    if kind is not ResultKind.JSON:
+        return Result(status, kind, None, media_type=chosen.media_type)
+    body = chosen.type
+    unwrap, returns = _unwrap(body, schemas, config)
+    pagination, item = _pagination(op, returns, body, schemas, config)
+    return Result(status, kind, body, unwrap, returns, pagination, item, chosen.media_type)
+
+
+def _unwrap(body: TypeRef, schemas: dict[str, Schema], config: TargetConfig) -> tuple[str | None, TypeRef]:
+    field = config.envelope_field
+    model = _model(body, schemas)
+    if not field or model is None or body.nullable:
+        return None, body
+    names = {f.wire_name for f in model.fields}
+    allowed = {field, *config.envelope_meta}
+    if field in names and names <= allowed:
+        data = next(f for f in model.fields if f.wire_name == field)
+        return field, data.type
+    return None, body
+
+
+def _pagination(op: Operation, returns: TypeRef, body: TypeRef, schemas: dict[str, Schema],
+                config: TargetConfig) -> tuple[Pagination | None, TypeRef | None]:
+    cfg = config.pagination
+    if op.id in cfg.exclude or not isinstance(returns, ListOf):
+        return None, None
+    query = {p.wire_name for p in op.parameters if p.location is Location.QUERY}
+    model = _model(body, schemas)
+    has_object = model is not None and any(f.wire_name == cfg.pagination_field for f in model.fields)
+    if cfg.page_param in query and (has_object or op.id in cfg.include):
+        limit = cfg.limit_param if cfg.limit_param in query else None
+        return Pagination(cfg.page_param, limit, config.envelope_field, cfg.pagination_field), returns.item
+    return None, None
+
+
+def _model(t: TypeRef, schemas: dict[str, Schema]) -> Model | None:
+    if isinstance(t, ModelRef):
+        schema = schemas.get(t.id)
+        if isinstance(schema, Model):
+            return schema
+    return None

@@ -1,0 +1,422 @@
+"""JSON Schema (OpenAPI flavour) → IR types, models, enums and aliases.
+
+Two phases: every component schema is registered by id first (so forward and circular `$ref`s are just
+`ModelRef(id)`), then bodies are built from a work queue. Inline object/enum schemas become named schemas
+too; structurally identical inline schemas (prose ignored) share one definition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import pointer as jp
+from ..diagnostics import DiagnosticSink
+from ..ir import (
+    MISSING,
+    Alias,
+    AnyType,
+    Constraints,
+    Discriminator,
+    Enum,
+    EnumMember,
+    Field,
+    Kind,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    ModelRef,
+    Primitive,
+    Schema,
+    TypeRef,
+    UnionOf,
+    with_nullable,
+)
+from ..naming import pascal
+from ..refs import Resolver
+from .formats import primitive_kind
+from .merge import merge_all_of
+
+MAX_DEPTH = 64
+_PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
+COMPONENTS = "/components/schemas/"
+
+
+@dataclass
+class _Pending:
+    """A named schema whose body is not built yet (or whose name is still being decided)."""
+
+    id: str
+    node: dict[str, Any]
+    hints: list[tuple[str, str | None]] = field(default_factory=list)  # (full hint, short hint)
+    component: bool = False
+
+
+class SchemaBuilder:
+    def __init__(self, resolver: Resolver, sink: DiagnosticSink, version: str) -> None:
+        self.resolver = resolver
+        self.sink = sink
+        self.version = version
+        self.pending: dict[str, _Pending] = {}
+        self.built: dict[str, Schema] = {}
+        self._queue: list[str] = []
+        self._by_shape: dict[str, str] = {}
+        self._component_types: dict[str, TypeRef] = {}
+        self._names_cache: set[str] | None = None
+
+    # ---- registration -------------------------------------------------------------------------
+    def register_components(self) -> None:
+        schemas = self.resolver.document.get("components", {}).get("schemas", {})
+        if not isinstance(schemas, dict):
+            self.sink.warn("bad-components", "/components/schemas", "components/schemas is not a mapping")
+            return
+        for name, node in schemas.items():
+            sid = jp.join("/components/schemas", name)
+            if isinstance(node, dict) and self._is_named_kind(node):
+                self._register(sid, node, (name, None), component=True)
+
+    def _is_named_kind(self, node: dict[str, Any]) -> bool:
+        """Objects, enums, unions and arrays get a name of their own; plain primitives are inlined."""
+        if any(k in node for k in ("enum", "properties", "allOf", "oneOf", "anyOf", "patternProperties",
+                                   "additionalProperties", "items", "const")):
+            return True
+        t = node.get("type")
+        types = t if isinstance(t, list) else [t]
+        return any(x in ("object", "array") for x in types) or len([x for x in types if x != "null"]) > 1
+
+    def _register(self, sid: str, node: dict[str, Any], hint: tuple[str, str | None], component: bool) -> str:
+        if sid in self.pending:
+            if hint not in self.pending[sid].hints:
+                self.pending[sid].hints.append(hint)
+            return sid
+        self.pending[sid] = _Pending(sid, node, [hint], component)
+        self._queue.append(sid)
+        return sid
+
+    def drain(self) -> None:
+        while self._queue:
+            sid = self._queue.pop(0)
+            if sid not in self.built:
+                self.built[sid] = self._build_named(self.pending[sid])
+
+    def finish(self) -> dict[str, Schema]:
+        """Named schemas in a deterministic order, each with its final name hint."""
+        self.drain()
+        out: dict[str, Schema] = {}
+        for sid in sorted(self.built, key=_schema_order):
+            schema = self.built[sid]
+            hint = self._choose_hint(self.pending[sid])
+            out[sid] = _renamed(schema, hint)
+        return out
+
+    def _choose_hint(self, pending: _Pending) -> str:
+        if pending.component:
+            return pending.hints[0][0]
+        if len(pending.hints) == 1:
+            return pending.hints[0][0]
+        shorts = {s for _, s in pending.hints}
+        if len(shorts) == 1 and None not in shorts:
+            short = next(iter(shorts))
+            assert short is not None
+            if pascal(short) not in self._component_names():
+                return short
+        data = (pending.node.get("properties") or {}).get("data")
+        if isinstance(data, dict):
+            if isinstance(data.get("$ref"), str):
+                return jp.split(data["$ref"])[-1] + " response"
+            items = data.get("items") if data.get("type") == "array" else None
+            if isinstance(items, dict) and isinstance(items.get("$ref"), str):
+                return jp.split(items["$ref"])[-1] + " list response"
+        return sorted(h for h, _ in pending.hints)[0]
+
+    def _component_names(self) -> set[str]:
+        if self._names_cache is None:
+            self._names_cache = {pascal(p.hints[0][0]) for p in self.pending.values() if p.component}
+        return self._names_cache
+
+    # ---- TypeRef for any schema node ------------------------------------------------------------
+    def type_of(self, node: Any, where: str, hint: tuple[str, str | None], depth: int = 0) -> TypeRef:
+        if depth > MAX_DEPTH:
+            self.sink.warn("too-deep", where, f"schema nested more than {MAX_DEPTH} levels; typed as Any")
+            return AnyType()
+        if node is True or node == {}:
+            return AnyType()
+        if node is False:
+            return AnyType()
+        if not isinstance(node, dict):
+            self.sink.warn("bad-schema", where, f"schema is a {type(node).__name__}, not an object; typed as Any")
+            return AnyType()
+        if "$ref" in node:
+            return self._ref_type(node, where, hint, depth)
+        nullable = self._nullable(node)
+        t = self._type_of_body(node, where, hint, depth)
+        return with_nullable(t, True) if nullable and not isinstance(t, AnyType) else t
+
+    def _ref_type(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+        target, resolved = self.resolver.deref(node, where)
+        siblings = {k: v for k, v in node.items() if k != "$ref" and k not in _PROSE}
+        nullable = self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
+        if target in self.pending or target.startswith(COMPONENTS) and isinstance(resolved, dict) and (
+            self._is_named_kind(resolved)
+        ):
+            name = jp.split(target)[-1] if target.startswith(COMPONENTS) else hint[0]
+            sid = self._register(target, resolved, (name, None), component=target.startswith(COMPONENTS))
+            t: TypeRef = ModelRef(sid)
+        else:
+            if target in self._component_types:
+                t = self._component_types[target]
+            else:
+                t = self.type_of(resolved, target, hint, depth + 1)
+                self._component_types[target] = t
+        return with_nullable(t, True) if nullable else t
+
+    def _nullable(self, node: dict[str, Any]) -> bool:
+        if node.get("nullable") is True:
+            return True
+        types = node.get("type")
+        if isinstance(types, list) and "null" in types:
+            return True
+        enum = node.get("enum")
+        if isinstance(enum, list) and None in enum:
+            return True
+        return False
+
+    def _type_of_body(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+        if "const" in node:
+            return LiteralOf((node["const"],))
+        if isinstance(node.get("enum"), list):
+            values = [v for v in node["enum"] if v is not None]
+            if not values:
+                return Primitive(Kind.NULL, nullable=True)
+            return ModelRef(self._inline(node, where, hint))
+        if "allOf" in node:
+            merged = merge_all_of(node, where, self.resolver, self.sink)
+            if merged is not node:
+                return self.type_of(merged, where, hint, depth + 1)
+        for key in ("oneOf", "anyOf"):
+            if isinstance(node.get(key), list) and node[key]:
+                return self._union(node, key, where, hint, depth)
+        types = node.get("type")
+        if isinstance(types, list):
+            concrete = [t for t in types if t != "null"]
+            if len(concrete) > 1:
+                variants = tuple(
+                    self._type_of_body({**node, "type": t}, where, hint, depth + 1) for t in concrete
+                )
+                return UnionOf(variants)
+            types = concrete[0] if concrete else "null"
+        if types == "array" or (types is None and "items" in node):
+            item_hint = (hint[0] + " item", None)
+            return ListOf(self.type_of(node.get("items", {}), jp.join(where, "items"), item_hint, depth + 1))
+        if types == "object" or (types is None and ("properties" in node or "additionalProperties" in node)):
+            return self._object_type(node, where, hint, depth)
+        if isinstance(types, str):
+            kind = primitive_kind(types, node.get("format"))
+            if kind is not None:
+                return Primitive(kind)
+            self.sink.warn("unknown-type", jp.join(where, "type"), f"unknown type {types!r}; typed as Any")
+        return AnyType()
+
+    def _object_type(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+        props = node.get("properties")
+        if not props and not node.get("patternProperties"):
+            extra = node.get("additionalProperties", True)
+            if extra is True or extra == {} or extra is None:
+                return MapOf(AnyType())
+            if extra is False:
+                return MapOf(AnyType())
+            return MapOf(self.type_of(extra, jp.join(where, "additionalProperties"), (hint[0] + " value", None),
+                                      depth + 1))
+        return ModelRef(self._inline(node, where, hint))
+
+    def _union(self, node: dict[str, Any], key: str, where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+        variants: list[TypeRef] = []
+        nullable = False
+        base = {k: v for k, v in node.items() if k not in (key, "discriminator") and k not in _PROSE}
+        for i, sub in enumerate(node[key]):
+            if isinstance(sub, dict) and (sub.get("type") == "null" or sub.get("enum") == [None]):
+                nullable = True
+                continue
+            if base.get("properties") and isinstance(sub, dict) and "$ref" not in sub:
+                sub = {**base, **sub}
+            t = self.type_of(sub, jp.join(where, key, i), (f"{hint[0]} variant{i + 1}", None), depth + 1)
+            if t not in variants:
+                variants.append(t)
+        if not variants:
+            return Primitive(Kind.NULL, nullable=True)
+        if len(variants) == 1:
+            return with_nullable(variants[0], True) if nullable else variants[0]
+        return UnionOf(tuple(variants), self._discriminator(node, where), nullable)
+
+    def _discriminator(self, node: dict[str, Any], where: str) -> Discriminator | None:
+        disc = node.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            return None
+        mapping = []
+        for value, ref in sorted((disc.get("mapping") or {}).items()):
+            if isinstance(ref, str):
+                target = ref[1:] if ref.startswith("#") else jp.join("/components/schemas", ref)
+                mapping.append((str(value), target))
+        return Discriminator(disc["propertyName"], tuple(mapping))
+
+    # ---- named inline schemas -----------------------------------------------------------------
+    def _inline(self, node: dict[str, Any], where: str, hint: tuple[str, str | None]) -> str:
+        if where.startswith(COMPONENTS) and len(jp.split(where)) == 3:
+            return self._register(where, node, (jp.split(where)[-1], None), component=True)
+        shape = _shape_key(node)
+        existing = self._by_shape.get(shape)
+        if existing is not None:
+            if hint not in self.pending[existing].hints:
+                self.pending[existing].hints.append(hint)
+            return existing
+        self._by_shape[shape] = where
+        return self._register(where, node, hint, component=False)
+
+    def _build_named(self, pending: _Pending) -> Schema:
+        node, sid = pending.node, pending.id
+        hint = pending.hints[0]
+        doc = _doc(node)
+        if isinstance(node.get("enum"), list) and "properties" not in node:
+            return self._enum(sid, hint[0], node, doc)
+        if "allOf" in node:
+            merged = merge_all_of(node, sid, self.resolver, self.sink)
+            if merged is not node:
+                inner = _Pending(sid, merged, pending.hints, pending.component)
+                return self._build_named(inner)
+        is_object = node.get("type") in ("object", None) or (
+            isinstance(node.get("type"), list) and "object" in node["type"]
+        )
+        if is_object and (node.get("properties") or node.get("patternProperties")) and not (
+            node.get("oneOf") or node.get("anyOf")
+        ):
+            return self._model(sid, hint[0], node, doc)
+        return Alias(sid, hint[0], doc, self._type_of_body(node, sid, (hint[0], None), 0))
+
+    def _enum(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Enum:
+        values = [v for v in node["enum"] if v is not None]
+        kinds = {_json_kind(v) for v in values}
+        value_kind = kinds.pop() if len(kinds) == 1 else "mixed"
+        seen: list[Any] = []
+        for v in values:
+            if v not in seen:
+                seen.append(v)
+        descriptions = node.get("x-enum-descriptions") or node.get("x-enumDescriptions") or []
+        members = tuple(
+            EnumMember(v, descriptions[i] if isinstance(descriptions, list) and i < len(descriptions)
+                       and isinstance(descriptions[i], str) else "")
+            for i, v in enumerate(seen)
+        )
+        return Enum(sid, name, doc, members, value_kind, nullable=None in node["enum"] or self._nullable(node))
+
+    def _model(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Model:
+        props = node.get("properties") or {}
+        required = set(node.get("required") or []) if isinstance(node.get("required"), list) else set()
+        fields: list[Field] = []
+        for wire, sub in props.items():
+            where = jp.join(sid, "properties", wire)
+            t = self.type_of(sub, where, (f"{name} {wire}", wire))
+            resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
+            resolved = resolved if isinstance(resolved, dict) else {}
+            own = sub if isinstance(sub, dict) else {}
+            fields.append(Field(
+                wire_name=wire,
+                type=t,
+                required=wire in required and not own.get("readOnly") and not resolved.get("readOnly"),
+                doc=_doc(own) or _doc(resolved),
+                default=own.get("default", resolved.get("default", MISSING)),
+                read_only=bool(own.get("readOnly") or resolved.get("readOnly")),
+                write_only=bool(own.get("writeOnly") or resolved.get("writeOnly")),
+                deprecated=bool(own.get("deprecated")),
+                constraints=_constraints(own),
+            ))
+        for wire in sorted(required - set(props)):
+            fields.append(Field(wire, AnyType(), True, "Required by the spec but not described."))
+        extra_node = node.get("additionalProperties")
+        extra: TypeRef | None = None
+        if isinstance(extra_node, dict) and extra_node:
+            extra = self.type_of(extra_node, jp.join(sid, "additionalProperties"), (f"{name} value", None))
+        pattern = node.get("patternProperties")
+        if isinstance(pattern, dict) and pattern and extra is None:
+            types = [self.type_of(s, jp.join(sid, "patternProperties", p), (f"{name} value", None))
+                     for p, s in pattern.items()]
+            extra = types[0] if len(set(types)) == 1 else UnionOf(tuple(dict.fromkeys(types)))
+        return Model(sid, name, doc, tuple(fields), extra, closed=extra_node is False, title=str(node.get("title", "")))
+
+
+def _renamed(schema: Schema, hint: str) -> Schema:
+    from dataclasses import replace
+
+    return schema if schema.name_hint == hint else replace(schema, name_hint=hint)
+
+
+def _schema_order(sid: str) -> tuple[int, str]:
+    """Top-level components first (they own their names), then inline schemas by pointer."""
+    if sid.startswith(COMPONENTS) and sid.count("/") == 3:
+        return (0, sid)
+    return (1 if sid.startswith(COMPONENTS) else 2, sid)
+
+
+def _shape_key(node: dict[str, Any]) -> str:
+    def strip(n: Any) -> Any:
+        if isinstance(n, dict):
+            return {k: strip(v) for k, v in n.items() if k not in _PROSE}
+        if isinstance(n, list):
+            return [strip(v) for v in n]
+        return n
+
+    text = json.dumps(strip(node), sort_keys=True, default=str)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "mixed"
+
+
+def _doc(node: dict[str, Any]) -> str:
+    for key in ("description", "title", "summary"):
+        value = node.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _num(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _constraints(node: dict[str, Any]) -> Constraints:
+    exclusive_min = node.get("exclusiveMinimum")
+    exclusive_max = node.get("exclusiveMaximum")
+    minimum, maximum = _num(node.get("minimum")), _num(node.get("maximum"))
+    if exclusive_min is True:
+        exclusive_min, minimum = minimum, None
+    if exclusive_max is True:
+        exclusive_max, maximum = maximum, None
+    pattern = node.get("pattern")
+    return Constraints(
+        min_length=_int(node.get("minLength")),
+        max_length=_int(node.get("maxLength")),
+        pattern=pattern if isinstance(pattern, str) else None,
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=_num(exclusive_min),
+        exclusive_maximum=_num(exclusive_max),
+        min_items=_int(node.get("minItems")),
+        max_items=_int(node.get("maxItems")),
+        multiple_of=_num(node.get("multipleOf")),
+    )

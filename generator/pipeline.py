@@ -1,0 +1,96 @@
+"""Orchestration only: load → parse → name → plan → render → format → write (or compare)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import provenance
+from .config import TargetConfig
+from .diagnostics import Diagnostic, DiagnosticSink
+from .ir import Api
+from .load import load_spec
+from .parse import build_api
+from .render.plan import plan_files
+from .write import TreeDiff, diff_trees, read_tree, render_for_check, write_package
+
+
+@dataclass
+class TargetResult:
+    target: TargetConfig
+    api: Api | None = None
+    diff: TreeDiff = field(default_factory=TreeDiff)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+    fast_path: bool = False
+
+    @property
+    def operations(self) -> int:
+        return len(self.api.operations) if self.api else 0
+
+    @property
+    def models(self) -> int:
+        return len(self.api.schemas) if self.api else 0
+
+
+def spec_label(target: TargetConfig, root: Path | None) -> str:
+    spec = Path(target.spec)
+    if root is not None:
+        try:
+            return spec.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return spec.name
+
+
+def _render(target: TargetConfig, root: Path | None) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+    start = time.perf_counter()
+    sink = DiagnosticSink(file=target.spec)
+    loaded = load_spec(Path(target.spec), sink)
+    api = build_api(loaded, target, sink)
+    files, _ = plan_files(api, target, sink)
+    prov = provenance.current(spec_label(target, root), loaded.sha256, target.digest())
+    result = TargetResult(target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start)
+    return result, files, prov
+
+
+def generate(target: TargetConfig, root: Path | None = None) -> TargetResult:
+    start = time.perf_counter()
+    result, files, prov = _render(target, root)
+    result.diff = write_package(files, prov, Path(target.output))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def check(target: TargetConfig, root: Path | None = None, *, full: bool = False) -> TargetResult:
+    """Compare the output folder with what the spec produces. Fast path: unchanged provenance hashes."""
+    start = time.perf_counter()
+    out = Path(target.output)
+    if not full:
+        fast = _fast_check(target, root, out)
+        if fast is not None:
+            fast.seconds = time.perf_counter() - start
+            return fast
+    result, files, prov = _render(target, root)
+    result.diff = diff_trees(render_for_check(files, prov), read_tree(out))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _fast_check(target: TargetConfig, root: Path | None, out: Path) -> TargetResult | None:
+    recorded = provenance.read(out)
+    spec = Path(target.spec)
+    if recorded is None or not spec.is_file():
+        return None
+    import hashlib
+
+    now = provenance.current(spec_label(target, root), hashlib.sha256(spec.read_bytes()).hexdigest(),
+                             target.digest())
+    if not recorded.same_inputs(now):
+        return None
+    tree = read_tree(out)
+    if provenance.tree_hash(tree) != recorded.tree_sha256:
+        return None
+    diff = TreeDiff(unchanged=len(tree))
+    return TargetResult(target, None, diff, fast_path=True)

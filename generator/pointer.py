@@ -1,0 +1,38 @@
+"""JSON pointer helpers (RFC 6901)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(base: str, *tokens: object) -> str:
+    return base + "".join("/" + escape(str(t)) for t in tokens)
+
+
+def split(pointer: str) -> list[str]:
+    if pointer in ("", "#"):
+        return []
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    if not body.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {pointer!r}")
+    return [unescape(t) for t in body[1:].split("/")]
+
+
+def walk(document: object, tokens: Iterable[str]) -> object:
+    node = document
+    for token in tokens:
+        if isinstance(node, dict):
+            node = node[token]
+        elif isinstance(node, list):
+            node = node[int(token)]
+        else:
+            raise KeyError(token)
+    return node

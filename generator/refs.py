@@ -1,0 +1,126 @@
+"""`$ref` handling: bundling relative-file refs into the root document, and local resolution.
+
+After `bundle_external_refs`, every `$ref` in the document is local (`#/...`), so the rest of the
+pipeline only ever resolves JSON pointers inside one document.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from . import pointer as jp
+from .diagnostics import DiagnosticSink, fatal
+
+_BUNDLE_SECTION = "x-clientgen-bundled"
+
+
+def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticSink) -> dict[str, Any]:
+    """Copy every schema reached through a relative-file `$ref` into `components/schemas`."""
+    if not _has_external_ref(document):
+        return document
+    from .load import read_document
+
+    root = copy.deepcopy(document)
+    documents: dict[Path, dict[str, Any]] = {path.resolve(): root}
+    placed: dict[tuple[Path, str], str] = {}
+    schemas = root.setdefault("components", {}).setdefault("schemas", {})
+
+    def rewrite(node: Any, base: Path, where: str) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return {**{k: v for k, v in node.items() if k != "$ref"}, "$ref": place(ref, base, where)}
+            return {k: rewrite(v, base, jp.join(where, k)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [rewrite(v, base, jp.join(where, i)) for i, v in enumerate(node)]
+        return node
+
+    def place(ref: str, base: Path, where: str) -> str:
+        file_part, _, fragment = ref.partition("#")
+        target = (base.parent / file_part).resolve()
+        key = (target, fragment)
+        if key in placed:
+            return placed[key]
+        if target not in documents:
+            if not target.exists():
+                raise fatal("dangling-ref", f"$ref {ref!r} points to {target}, which does not exist",
+                            file=str(base), pointer=where, hint="fix the relative path of the referenced file")
+            documents[target] = read_document(target)
+        try:
+            node = jp.walk(documents[target], jp.split(fragment or ""))
+        except (KeyError, IndexError, ValueError):
+            raise fatal("dangling-ref", f"$ref {ref!r} does not resolve: no {fragment!r} in {target.name}",
+                        file=str(base), pointer=where, hint="check the JSON pointer after '#'") from None
+        name = _unique_name(schemas, _name_for(target, fragment))
+        local = jp.join("#/components/schemas", name)
+        placed[key] = local
+        schemas[name] = {}  # reserve before recursing: cycles across files are legal
+        schemas[name] = rewrite(node, target, fragment or "")
+        sink.warn("external-ref", where, f"bundled {ref!r} as components/schemas/{name}")
+        return local
+
+    out: dict[str, Any] = rewrite(root, path.resolve(), "")
+    out.setdefault("components", {})["schemas"] = {**out.get("components", {}).get("schemas", {}), **schemas}
+    out[_BUNDLE_SECTION] = True
+    return out
+
+
+def _has_external_ref(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            ref = current.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return True
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def _name_for(target: Path, fragment: str) -> str:
+    tokens = jp.split(fragment) if fragment else []
+    return tokens[-1] if tokens else target.stem
+
+
+def _unique_name(existing: dict[str, Any], name: str) -> str:
+    candidate, n = name, 2
+    while candidate in existing:
+        candidate, n = f"{name}{n}", n + 1
+    return candidate
+
+
+class Resolver:
+    """Resolves local `$ref`s; follows chains of refs and reports alias cycles."""
+
+    def __init__(self, document: dict[str, Any], file: str = "") -> None:
+        self.document = document
+        self.file = file
+
+    def lookup(self, ref: str, where: str) -> tuple[str, Any]:
+        """Return (pointer, node) for one `$ref` hop."""
+        if not ref.startswith("#"):
+            raise fatal("dangling-ref", f"$ref {ref!r} is not local after bundling", file=self.file, pointer=where)
+        try:
+            return ref[1:], jp.walk(self.document, jp.split(ref))
+        except (KeyError, IndexError, ValueError):
+            raise fatal("dangling-ref", f"$ref {ref!r} does not resolve to anything in the document",
+                        file=self.file, pointer=where,
+                        hint="define the referenced component or fix the pointer") from None
+
+    def deref(self, node: Any, where: str) -> tuple[str, Any]:
+        """Follow `$ref` hops until a non-ref node; returns (pointer of that node, node)."""
+        seen: list[str] = []
+        pointer = where
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                chain = " -> ".join([*seen, ref])
+                raise fatal("ref-cycle", f"$ref cycle with no schema in it: {chain}", file=self.file,
+                            pointer=where, hint="one of these references must point to a real definition")
+            seen.append(ref)
+            pointer, node = self.lookup(ref, pointer)
+        return pointer, node

@@ -1,0 +1,43 @@
+"""The Jinja environment: strict, no autoescape, whitespace-controlled; filters are pure functions."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from .annotations import docstring
+
+
+def templates_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "package").is_dir():
+            return candidate
+    raise FileNotFoundError("clientgen templates folder not found")  # pragma: no cover - broken install
+
+
+def _tomlstr(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["pyrepr"] = repr
+    env.filters["docstring"] = docstring
+    env.filters["tomlstr"] = _tomlstr
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(**context)

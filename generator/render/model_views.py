@@ -1,0 +1,122 @@
+"""View objects for `types/` modules: every decision made here, so templates only print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir import MISSING, Alias, Api, Enum, Field, Model
+from .annotations import Annotator, Context, Imports, docstring, py_literal
+from .names import Names
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    name: str
+    annotation: str
+    default: str  # "" when required
+    alias: str  # wire name when it differs from `name`, else ""
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    name: str
+    value: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaView:
+    kind: str  # "model", "enum", "alias"
+    name: str
+    doc: str
+    fields: tuple[FieldView, ...] = ()
+    members: tuple[MemberView, ...] = ()
+    bases: str = ""
+    annotation: str = ""  # alias target
+    extra_annotation: str = ""  # type of additional properties values
+
+
+@dataclass(frozen=True, slots=True)
+class TypesModuleView:
+    module: str
+    import_lines: tuple[str, ...]
+    schemas: tuple[SchemaView, ...]
+    rebuild: tuple[str, ...]  # models to model_rebuild() (recursive within the module)
+    uses_field: bool
+    uses_enum: bool
+
+
+def import_lines(imports: Imports, names: Names, current_module: str | None, prefix: str) -> list[str]:
+    """`prefix` is the relative path to the types package ("." inside it, "..types." outside)."""
+    lines = []
+    if imports.typing:
+        lines.append("import typing as _t")
+    if imports.datetime:
+        lines.append("import datetime as _dt")
+    by_module: dict[str, set[str]] = {}
+    for sid in imports.schemas:
+        module = names.schema_module[sid]
+        if module != current_module:
+            by_module.setdefault(module, set()).add(names.schema_class[sid])
+    for module in sorted(by_module):
+        lines.append(f"from {prefix}{module} import {', '.join(sorted(by_module[module]))}")
+    return lines
+
+
+def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
+    annotator = Annotator(api.schemas, names)
+    imports = Imports()
+    views = []
+    uses_field = uses_enum = False
+    for sid in names.module_members[module]:
+        schema = api.schemas[sid]
+        cls = names.schema_class[sid]
+        if isinstance(schema, Model):
+            fields = tuple(_field_view(annotator, names, sid, f, imports) for f in schema.fields)
+            uses_field = uses_field or any(f.alias for f in fields)
+            extra = annotator.render(schema.extra, Context.MODEL, imports) if schema.extra is not None else ""
+            views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields,
+                                    extra_annotation=extra))
+        elif isinstance(schema, Enum):
+            uses_enum = True
+            members = tuple(
+                MemberView(names.members[(sid, i)], py_literal(m.value), docstring(m.doc))
+                for i, m in enumerate(schema.members)
+            )
+            base = {"string": "str, _enum.Enum", "integer": "int, _enum.Enum"}.get(schema.value_kind, "_enum.Enum")
+            views.append(SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base))
+        elif isinstance(schema, Alias):
+            imports.typing = True
+            views.append(SchemaView("alias", cls, docstring(schema.doc),
+                                    annotation=annotator.render(schema.target, Context.MODEL, imports)))
+    order = {"enum": 0, "model": 1, "alias": 2}
+    views.sort(key=lambda v: order[v.kind])
+    members = set(names.module_members[module])
+    recursive = any(sid in members for sid in imports.schemas)
+    rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
+    return TypesModuleView(module, tuple(import_lines(imports, names, module, ".")), tuple(views), rebuild,
+                           uses_field, uses_enum)
+
+
+def _field_view(annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports) -> FieldView:
+    annotation = annotator.render(f.type, Context.MODEL, imports)
+    optional = not f.required
+    if optional and "None" not in annotation.split(" | "):
+        annotation += " | None"
+    name = names.fields[(sid, f.wire_name)]
+    doc_parts = [f.doc]
+    if f.default is not MISSING:
+        doc_parts.append(f"Default: `{py_literal(f.default) if not isinstance(f.default, (list, dict)) else f.default}`.")
+    if f.read_only:
+        doc_parts.append("Read-only: set by the server.")
+    if f.write_only:
+        doc_parts.append("Write-only: never returned by the server.")
+    if f.deprecated:
+        doc_parts.append("Deprecated.")
+    c = f.constraints
+    if c.pattern:
+        doc_parts.append(f"Pattern: `{c.pattern}`.")
+    doc = " ".join(p for p in doc_parts if p)
+    return FieldView(name, annotation, "None" if optional else "", f.wire_name if f.wire_name != name else "",
+                     docstring(doc))

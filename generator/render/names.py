@@ -1,0 +1,188 @@
+"""The naming pass: one deterministic walk over the frozen IR that decides every Python name.
+
+Produces a `Names` table (schema id → class name and module; operation id → resource and method;
+parameter, field and enum member names). Collisions are resolved with numeric suffixes and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import naming
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink
+from ..ir import Alias, Api, Enum, Model, Operation, Schema, walk_refs
+
+# Names the package itself uses at top level (runtime modules, client, resources, types).
+PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
+CLASS_RESERVED = frozenset({"BaseModel", "Field", "Any", "Literal", "Enum", "NotGiven", "Omit", "Page"})
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceName:
+    attr: str  # client attribute: `sent_cases`
+    cls: str  # class: `SentCases`
+    module: str  # module under resources/: `sent_cases`
+    tag: str
+
+
+@dataclass
+class Names:
+    schema_class: dict[str, str] = field(default_factory=dict)
+    schema_module: dict[str, str] = field(default_factory=dict)
+    module_members: dict[str, list[str]] = field(default_factory=dict)  # module → schema ids, in order
+    fields: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema id, wire) → attr
+    members: dict[tuple[str, int], str] = field(default_factory=dict)  # (enum id, index) → member
+    resources: dict[str, ResourceName] = field(default_factory=dict)  # tag → names
+    op_resource: dict[str, str] = field(default_factory=dict)  # op key → tag
+    op_method: dict[str, str] = field(default_factory=dict)  # op key → method name
+    params: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (op key, in, wire) → arg
+
+    def resource_of(self, op: Operation) -> ResourceName:
+        return self.resources[self.op_resource[op_key(op)]]
+
+
+def op_key(op: Operation) -> str:
+    return f"{op.method} {op.path}"
+
+
+def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
+    names = Names()
+    _schema_names(api, names, sink)
+    _schema_modules(api, names)
+    for sid, schema in api.schemas.items():
+        if isinstance(schema, Model):
+            scope = naming.Scope()
+            for f in schema.fields:
+                names.fields[(sid, f.wire_name)] = scope.claim(naming.field_name(f.wire_name))
+        elif isinstance(schema, Enum):
+            scope = naming.Scope()
+            for i, m in enumerate(schema.members):
+                names.members[(sid, i)] = scope.claim(naming.enum_member_name(m.value))
+    _operation_names(api, config, names, sink)
+    return names
+
+
+def _schema_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
+    scope = naming.Scope()
+    scope.reserve(*CLASS_RESERVED)
+    first_claim: dict[str, str] = {}
+    for sid, schema in api.schemas.items():
+        base = naming.class_name(schema.name_hint)
+        got = scope.claim(base)
+        names.schema_class[sid] = got
+        if got != base and sid.startswith("/components/schemas/"):
+            sink.warn("name-collision", sid, f"class name {base} is taken (by {first_claim.get(base, 'a reserved name')}); "
+                      f"this schema is generated as {got}")
+        first_claim.setdefault(base, sid)
+
+
+def _schema_modules(api: Api, names: Names) -> None:
+    """Group schemas into modules by strongly connected component, so imports never form a cycle."""
+    graph = {sid: sorted({r for r in _deps(s) if r in api.schemas}) for sid, s in api.schemas.items()}
+    scope = naming.Scope(casefold=True)
+    scope.reserve("__init__")
+    for component in _sccs(graph):
+        ordered = sorted(component, key=list(api.schemas).index)
+        module = scope.claim(naming.snake(names.schema_class[ordered[0]]) or "model")
+        names.module_members[module] = ordered
+        for sid in ordered:
+            names.schema_module[sid] = module
+
+
+def _deps(schema: Schema) -> list[str]:
+    if isinstance(schema, Model):
+        out = [r for f in schema.fields for r in walk_refs(f.type)]
+        return out + (walk_refs(schema.extra) if schema.extra is not None else [])
+    if isinstance(schema, Alias):
+        return walk_refs(schema.target)
+    return []
+
+
+def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components come out dependencies-first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            recurse = False
+            edges = graph[node]
+            while i < len(edges):
+                nxt = edges[i]
+                i += 1
+                if nxt not in index:
+                    work.append((node, i))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == node:
+                        break
+                out.append(comp)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out
+
+
+def _operation_names(api: Api, config: TargetConfig, names: Names, sink: DiagnosticSink) -> None:
+    res_scope = naming.Scope()
+    res_scope.reserve(*naming.CLIENT_RESERVED, "api_key", "auth", "token")
+    mod_scope = naming.Scope(casefold=True)
+    mod_scope.reserve("__init__")
+    cls_scope = naming.Scope()
+    method_scopes: dict[str, naming.Scope] = {}
+    seen_ids: dict[str, str] = {}
+    for op in api.operations:
+        key = op_key(op)
+        override = config.method_names.get(op.id, "")
+        tag = override.split(".")[0] if "." in override else (op.tags[0] if op.tags else _path_tag(op.path))
+        if tag not in names.resources:
+            attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
+            names.resources[tag] = ResourceName(attr, cls_scope.claim(naming.class_name(tag)),
+                                                mod_scope.claim(attr), tag)
+            method_scopes[tag] = naming.Scope()
+        names.op_resource[key] = tag
+        if op.id in seen_ids and op.has_operation_id:
+            sink.warn("duplicate-operation-id", op.pointer, f"operationId {op.id!r} is also used by "
+                      f"{seen_ids[op.id]}; method names are made unique")
+        seen_ids.setdefault(op.id, op.pointer)
+        wanted = override.split(".", 1)[1] if "." in override else naming.method_name(op.id, tag)
+        got = method_scopes[tag].claim(wanted)
+        if got != wanted:
+            alt = naming.safe_identifier(naming.snake(op.id), "call")
+            got = alt if alt not in method_scopes[tag].taken and method_scopes[tag].claim(alt) else got
+        names.op_method[key] = got
+        pscope = naming.Scope()
+        pscope.reserve(*naming.METHOD_RESERVED)
+        for p in op.parameters:
+            names.params[(key, p.location.value, p.wire_name)] = pscope.claim(naming.param_name(p.wire_name))
+
+
+def _path_tag(path: str) -> str:
+    for segment in path.split("/"):
+        if segment and not segment.startswith("{"):
+            return segment
+    return "default"

@@ -1,0 +1,195 @@
+"""View objects for `resources/` modules: signatures, call arguments and endpoint constants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind, TypeRef
+from .annotations import Annotator, Context, Imports, docstring, one_line, py_literal
+from .model_views import import_lines
+from .names import Names, ResourceName, op_key
+
+_BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+
+
+@dataclass(frozen=True, slots=True)
+class ArgView:
+    name: str
+    annotation: str
+    default: str  # "" when required
+    wire: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseSpecView:
+    status: str
+    kind: str
+    model: str  # runtime expression of the whole body type, or "None"
+    unwrap: str  # repr of the unwrap field, or "None"
+    page: str  # PageSpec(...) expression, or "None"
+
+
+@dataclass(frozen=True, slots=True)
+class MethodView:
+    name: str
+    const: str
+    http_method: str
+    path: str
+    operation_id: str
+    doc: str
+    positional: tuple[ArgView, ...]
+    keyword: tuple[ArgView, ...]
+    path_args: tuple[ArgView, ...]
+    query_args: tuple[ArgView, ...]
+    header_args: tuple[ArgView, ...]
+    body_arg: ArgView | None
+    body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
+    body_media: str
+    query_styles: tuple[tuple[str, str, bool], ...]
+    responses: tuple[ResponseSpecView, ...]
+    returns: str
+    async_returns: str
+    auth: bool
+    deprecated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceModuleView:
+    resource: ResourceName
+    import_lines: tuple[str, ...]
+    methods: tuple[MethodView, ...]
+    uses_page: bool
+    uses_binary: bool
+    uses_file_types: bool
+
+
+def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: list[Operation]) -> ResourceModuleView:
+    annotator = Annotator(api.schemas, names)
+    imports = Imports()
+    methods = tuple(_method(api, annotator, names, op, imports) for op in ops)
+    uses_page = any(r.page != "None" for m in methods for r in m.responses)
+    uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
+    lines = import_lines(imports, names, None, "..types.")
+    return ResourceModuleView(resource, tuple(lines), methods, uses_page, uses_binary, imports.file_types)
+
+
+def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports) -> MethodView:
+    key = op_key(op)
+    name = names.op_method[key]
+    args = {loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
+            for loc in Location}
+    body_arg, body_fields, media = _body(api, annotator, op, imports, {a.name for v in args.values() for a in v})
+    keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
+    keyword += list(body_fields)
+    if body_arg is not None:
+        keyword.append(body_arg)
+    keyword.sort(key=lambda a: a.default != "")
+    responses = tuple(_response(annotator, r, imports) for r in op.results)
+    returns = _returns(annotator, op.results, imports, "SyncPage")
+    async_returns = _returns(annotator, op.results, imports, "AsyncPage")
+    styles = tuple((p.wire_name, p.style, p.explode) for p in op.parameters
+                   if p.location is Location.QUERY and (p.style, p.explode) != ("form", True))
+    return MethodView(
+        name=name, const="_" + name.upper(), http_method=op.method.upper(), path=op.path,
+        operation_id=op.id, doc=docstring(_doc(op, args, body_arg, body_fields)),
+        positional=tuple(args[Location.PATH]), keyword=tuple(keyword), path_args=tuple(args[Location.PATH]),
+        query_args=tuple(args[Location.QUERY]), header_args=tuple(args[Location.HEADER] + args[Location.COOKIE]),
+        body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles,
+        responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
+        deprecated=op.deprecated,
+    )
+
+
+def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:
+    annotation = annotator.render(p.type, Context.INPUT, imports)
+    default = ""
+    if not p.required:
+        annotation += " | NotGiven"
+        default = "NOT_GIVEN"
+    return ArgView(names.params[(key, p.location.value, p.wire_name)], annotation, default, p.wire_name,
+                   one_line(p.doc))
+
+
+def _body(api: Api, annotator: Annotator, op: Operation, imports: Imports,
+          taken: set[str]) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
+    if op.body is None or not op.body.media:
+        return None, (), ""
+    media = sorted(op.body.media, key=lambda m: _BODY_PREFERENCE.index(m.media_type)
+                   if m.media_type in _BODY_PREFERENCE else len(_BODY_PREFERENCE))[0]
+    base = media.media_type.split(";")[0].strip().lower()
+    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
+    if base in ("multipart/form-data", "application/x-www-form-urlencoded") and isinstance(schema, Model):
+        from .. import naming
+
+        fields = []
+        for f in schema.fields:
+            if f.read_only:
+                continue
+            name = naming.param_name(f.wire_name)
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            annotation = annotator.render(f.type, Context.INPUT, imports)
+            required = f.required and op.body.required
+            fields.append(ArgView(name, annotation if required else annotation + " | NotGiven",
+                                  "" if required else "NOT_GIVEN", f.wire_name, one_line(f.doc)))
+        return None, tuple(fields), media.media_type
+    annotation = annotator.render(media.type, Context.INPUT, imports)
+    if isinstance(schema, Model):
+        imports.typing = True
+        annotation += " | _t.Mapping[str, _t.Any]"
+    if op.body.required:
+        return ArgView("body", annotation, "", "", one_line(op.body.doc)), (), media.media_type
+    return ArgView("body", annotation + " | NotGiven", "NOT_GIVEN", "", one_line(op.body.doc)), (), media.media_type
+
+
+def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
+    model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else "None"
+    page = "None"
+    if r.pagination is not None:
+        p = r.pagination
+        page = (f"PageSpec(page_param={p.page_param!r}, limit_param={p.limit_param!r}, "
+                f"items_field={p.items_field!r}, pagination_field={p.pagination_field!r})")
+    return ResponseSpecView(r.status, r.kind.value, model, repr(r.unwrap), page)
+
+
+def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports, page_cls: str) -> str:
+    out: list[str] = []
+    for r in results:
+        if r.kind is ResultKind.EMPTY:
+            out.append("None")
+        elif r.kind is ResultKind.BINARY:
+            out.append("BinaryResponse")
+        elif r.kind is ResultKind.TEXT:
+            out.append("str")
+        elif r.pagination is not None and r.item is not None:
+            out.append(f"{page_cls}[{annotator.render(r.item, Context.MODEL, imports)}]")
+        else:
+            assert r.returns is not None
+            out.extend(annotator.render(r.returns, Context.MODEL, imports).split(" | "))
+    return " | ".join(dict.fromkeys(out))
+
+
+def _doc(op: Operation, args: dict[Location, list[ArgView]], body: ArgView | None,
+         fields: tuple[ArgView, ...]) -> str:
+    lines = [one_line(op.summary or op.description or f"{op.method.upper()} {op.path}")]
+    if op.description and op.description != op.summary:
+        lines += ["", op.description]
+    ext = dict(op.extensions)
+    if "x-access-tier" in ext:
+        lines += ["", f"Access tier: `{ext['x-access-tier']}`."]
+    if "x-key-scope" in ext:
+        lines += [f"Key scope: {py_literal(ext['x-key-scope']) if not isinstance(ext['x-key-scope'], list) else ', '.join(map(str, ext['x-key-scope']))}."]
+    if op.deprecated:
+        lines += ["", "Deprecated."]
+    documented = [a for loc in Location for a in args[loc]] + list(fields) + ([body] if body else [])
+    if documented:
+        lines += ["", "Args:"]
+        lines += [f"    {a.name}: {a.doc or ('`' + a.wire + '`' if a.wire else 'request body')}" for a in documented]
+    lines += ["", f"`{op.method.upper()} {op.path}` (operationId `{op.id}`)"]
+    return "\n".join(lines)
+
+
+def types_used(t: TypeRef | None) -> bool:
+    return t is not None
