@@ -62,7 +62,8 @@ def safe_identifier(name: str, fallback: str, reserved: frozenset[str] = frozens
     if not name:
         name = fallback
     if name[0].isdigit():
-        name = f"{fallback}_{name}" if fallback[0].islower() else f"{fallback}{name}"
+        pascal_case = fallback[0].isupper() and not fallback.isupper()
+        name = f"{fallback}{name}" if pascal_case else f"{fallback}_{name}"
     if name in PY_KEYWORDS or name in reserved:
         name = name + "_"
     return name
@@ -101,11 +102,13 @@ class Scope:
 
     taken: set[str] = field(default_factory=set)
     casefold: bool = False  # for module names on case-insensitive file systems
+    sep: str = ""  # "_" for snake_case scopes (attributes, arguments, modules)
 
     def claim(self, name: str) -> str:
         candidate, n = name, 2
+        sep = self.sep or ("_" if name[-1:].isdigit() else "")
         while self._key(candidate) in self.taken:
-            candidate, n = f"{name}{'_' if name[-1:].isdigit() or self.casefold else ''}{n}", n + 1
+            candidate, n = f"{name}{sep}{n}", n + 1
         self.taken.add(self._key(candidate))
         return candidate
 

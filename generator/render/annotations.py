@@ -45,12 +45,20 @@ class Imports:
     typing: bool = False
     datetime: bool = False
     file_types: bool = False
+    builtins: bool = False
 
 
 @dataclass
 class Annotator:
     schemas: dict[str, Schema]
     names: Names
+    shadowed: frozenset[str] = frozenset()  # builtin names a class body redefines (a method `list`)
+
+    def _builtin(self, name: str, imports: Imports) -> str:
+        if name in self.shadowed:
+            imports.builtins = True
+            return f"_b.{name}"
+        return name
 
     def render(self, t: TypeRef, ctx: Context, imports: Imports) -> str:
         parts = self._parts(t, ctx, imports)
@@ -66,7 +74,7 @@ class Annotator:
             text = _PRIMITIVES[t.kind]
             if text.startswith("_dt."):
                 imports.datetime = True
-            return [text]
+            return [self._builtin(text, imports)]
         if isinstance(t, AnyType):
             imports.typing = True
             return ["_t.Any"]
@@ -75,13 +83,13 @@ class Annotator:
             if ctx is Context.INPUT:
                 imports.typing = True
                 return [f"_t.Sequence[{inner}]"]
-            return [f"list[{inner}]"]
+            return [f"{self._builtin('list', imports)}[{inner}]"]
         if isinstance(t, MapOf):
             inner = self.render(t.value, ctx, imports)
             if ctx is Context.INPUT:
                 imports.typing = True
                 return [f"_t.Mapping[str, {inner}]"]
-            return [f"dict[str, {inner}]"]
+            return [f"{self._builtin('dict', imports)}[{self._builtin('str', imports)}, {inner}]"]
         if isinstance(t, LiteralOf):
             if all(v is None or isinstance(v, (str, int, bool)) for v in t.values):
                 imports.typing = True
@@ -93,7 +101,7 @@ class Annotator:
             name = self.names.schema_class[t.id]
             schema = self.schemas[t.id]
             if isinstance(schema, Enum):
-                return [name, _enum_fallback(schema)]
+                return [name, self._builtin(_enum_fallback(schema), imports)]
             return [name]
         if isinstance(t, UnionOf):
             out: list[str] = []

@@ -50,6 +50,8 @@ class TypesModuleView:
 def import_lines(imports: Imports, names: Names, current_module: str | None, prefix: str) -> list[str]:
     """`prefix` is the relative path to the types package ("." inside it, "..types." outside)."""
     lines = []
+    if imports.builtins:
+        lines.append("import builtins as _b")
     if imports.typing:
         lines.append("import typing as _t")
     if imports.datetime:

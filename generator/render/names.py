@@ -52,7 +52,7 @@ def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
     _schema_modules(api, names)
     for sid, schema in api.schemas.items():
         if isinstance(schema, Model):
-            scope = naming.Scope()
+            scope = naming.Scope(sep="_")
             for f in schema.fields:
                 names.fields[(sid, f.wire_name)] = scope.claim(naming.field_name(f.wire_name))
         elif isinstance(schema, Enum):
@@ -80,7 +80,7 @@ def _schema_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
 def _schema_modules(api: Api, names: Names) -> None:
     """Group schemas into modules by strongly connected component, so imports never form a cycle."""
     graph = {sid: sorted({r for r in _deps(s) if r in api.schemas}) for sid, s in api.schemas.items()}
-    scope = naming.Scope(casefold=True)
+    scope = naming.Scope(casefold=True, sep="_")
     scope.reserve("__init__")
     for component in _sccs(graph):
         ordered = sorted(component, key=list(api.schemas).index)
@@ -148,9 +148,9 @@ def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
 
 
 def _operation_names(api: Api, config: TargetConfig, names: Names, sink: DiagnosticSink) -> None:
-    res_scope = naming.Scope()
+    res_scope = naming.Scope(sep="_")
     res_scope.reserve(*naming.CLIENT_RESERVED, "api_key", "auth", "token")
-    mod_scope = naming.Scope(casefold=True)
+    mod_scope = naming.Scope(casefold=True, sep="_")
     mod_scope.reserve("__init__")
     cls_scope = naming.Scope()
     method_scopes: dict[str, naming.Scope] = {}
@@ -163,19 +163,21 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
             attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
             names.resources[tag] = ResourceName(attr, cls_scope.claim(naming.class_name(tag)),
                                                 mod_scope.claim(attr), tag)
-            method_scopes[tag] = naming.Scope()
+            method_scopes[tag] = naming.Scope(sep="_")
         names.op_resource[key] = tag
         if op.id in seen_ids and op.has_operation_id:
             sink.warn("duplicate-operation-id", op.pointer, f"operationId {op.id!r} is also used by "
                       f"{seen_ids[op.id]}; method names are made unique")
         seen_ids.setdefault(op.id, op.pointer)
         wanted = override.split(".", 1)[1] if "." in override else naming.method_name(op.id, tag)
-        got = method_scopes[tag].claim(wanted)
-        if got != wanted:
-            alt = naming.safe_identifier(naming.snake(op.id), "call")
-            got = alt if alt not in method_scopes[tag].taken and method_scopes[tag].claim(alt) else got
-        names.op_method[key] = got
-        pscope = naming.Scope()
+        scope = method_scopes[tag]
+        if wanted in scope.taken:  # prefer the full operationId before a numeric suffix
+            full = naming.safe_identifier(naming.snake(op.id), "call", naming.METHOD_RESERVED)
+            wanted = full if full not in scope.taken else wanted
+            sink.warn("method-name-collision", op.pointer, f"method name for {op.id!r} collides in resource "
+                      f"{names.resources[tag].attr!r}; it is made unique")
+        names.op_method[key] = scope.claim(wanted)
+        pscope = naming.Scope(sep="_")
         pscope.reserve(*naming.METHOD_RESERVED)
         for p in op.parameters:
             names.params[(key, p.location.value, p.wire_name)] = pscope.claim(naming.param_name(p.wire_name))

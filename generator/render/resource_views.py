@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind, TypeRef
+from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
 from .annotations import Annotator, Context, Imports, docstring, one_line, py_literal
 from .model_views import import_lines
 from .names import Names, ResourceName, op_key
 
+BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -65,7 +66,8 @@ class ResourceModuleView:
 
 
 def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: list[Operation]) -> ResourceModuleView:
-    annotator = Annotator(api.schemas, names)
+    method_names = {names.op_method[op_key(op)] for op in ops}
+    annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
     methods = tuple(_method(api, annotator, names, op, imports) for op in ops)
     uses_page = any(r.page != "None" for m in methods for r in m.responses)
@@ -86,8 +88,8 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
         keyword.append(body_arg)
     keyword.sort(key=lambda a: a.default != "")
     responses = tuple(_response(annotator, r, imports) for r in op.results)
-    returns = _returns(annotator, op.results, imports, "SyncPage")
-    async_returns = _returns(annotator, op.results, imports, "AsyncPage")
+    returns = _returns(annotator, op.results, imports, "")
+    async_returns = _returns(annotator, op.results, imports, "Async")
     styles = tuple((p.wire_name, p.style, p.explode) for p in op.parameters
                    if p.location is Location.QUERY and (p.style, p.explode) != ("form", True))
     return MethodView(
@@ -154,17 +156,17 @@ def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpec
     return ResponseSpecView(r.status, r.kind.value, model, repr(r.unwrap), page)
 
 
-def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports, page_cls: str) -> str:
+def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports, prefix: str) -> str:
     out: list[str] = []
     for r in results:
         if r.kind is ResultKind.EMPTY:
             out.append("None")
         elif r.kind is ResultKind.BINARY:
-            out.append("BinaryResponse")
+            out.append(f"{prefix}BinaryResponse")
         elif r.kind is ResultKind.TEXT:
             out.append("str")
         elif r.pagination is not None and r.item is not None:
-            out.append(f"{page_cls}[{annotator.render(r.item, Context.MODEL, imports)}]")
+            out.append(f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]")
         else:
             assert r.returns is not None
             out.extend(annotator.render(r.returns, Context.MODEL, imports).split(" | "))
@@ -189,7 +191,3 @@ def _doc(op: Operation, args: dict[Location, list[ArgView]], body: ArgView | Non
         lines += [f"    {a.name}: {a.doc or ('`' + a.wire + '`' if a.wire else 'request body')}" for a in documented]
     lines += ["", f"`{op.method.upper()} {op.path}` (operationId `{op.id}`)"]
     return "\n".join(lines)
-
-
-def types_used(t: TypeRef | None) -> bool:
-    return t is not None

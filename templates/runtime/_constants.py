@@ -1,0 +1,35 @@
+"""Defaults shared by the runtime. Generated clients may override them per client or per call."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import httpx
+
+DEFAULT_TIMEOUT: Final[httpx.Timeout] = httpx.Timeout(60.0, connect=10.0)
+"""Per-request timeout: 60 s for reads/writes/pool, 10 s to establish a connection."""
+
+DEFAULT_MAX_RETRIES: Final[int] = 2
+"""Retries after the first attempt (so at most 3 attempts)."""
+
+INITIAL_RETRY_DELAY: Final[float] = 0.5
+"""Backoff before the first retry, in seconds; doubles with every further retry."""
+
+MAX_RETRY_DELAY: Final[float] = 8.0
+"""Upper bound of the computed exponential backoff, in seconds."""
+
+DEFAULT_MAX_RETRY_WAIT: Final[float] = 60.0
+"""Longest server-requested wait (Retry-After, X-RateLimit-Reset) honoured before giving up."""
+
+DEFAULT_CONNECTION_LIMITS: Final[httpx.Limits] = httpx.Limits(
+    max_connections=100, max_keepalive_connections=20
+)
+
+IDEMPOTENCY_HEADER: Final[str] = "Idempotency-Key"
+
+SENSITIVE_HEADERS: Final[frozenset[str]] = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie"}
+)
+"""Header names (lower case) whose values never appear in logs, reprs or exception messages."""
+
+REDACTED: Final[str] = "[REDACTED]"

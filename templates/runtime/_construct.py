@@ -1,0 +1,80 @@
+"""Best-effort construction of typed results from JSON that failed validation (lenient mode).
+
+Models are built with ``model_construct`` recursively, following the field annotations, so
+attribute access keeps working for the parts of the payload that are fine; values that do not
+fit their annotation are kept as the raw JSON value.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any, Union
+
+import pydantic
+
+__all__ = ["construct_type"]
+
+_MAX_DEPTH = 64
+
+
+def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
+    """Build ``value`` as ``type_`` without validation, as far as the shapes line up."""
+    if value is None or _depth > _MAX_DEPTH:
+        return value
+    origin = typing.get_origin(type_)
+    if origin is typing.Annotated:
+        return construct_type(typing.get_args(type_)[0], value, _depth + 1)
+    if origin is Union or origin is types.UnionType:
+        return _construct_union(typing.get_args(type_), value, _depth)
+    if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
+        if isinstance(value, dict):
+            return _construct_model(type_, value, _depth)
+        return value
+    if origin in (list, Sequence, tuple, set, frozenset) and isinstance(value, list):
+        args = typing.get_args(type_)
+        item_type = args[0] if args else Any
+        return [construct_type(item_type, item, _depth + 1) for item in value]
+    if origin in (dict, Mapping) and isinstance(value, dict):
+        args = typing.get_args(type_)
+        value_type = args[1] if len(args) == 2 else Any
+        return {key: construct_type(value_type, item, _depth + 1) for key, item in value.items()}
+    return value
+
+
+def _construct_union(members: tuple[Any, ...], value: object, depth: int) -> Any:
+    # Prefer a member that validates cleanly; otherwise the first model member for an object.
+    for member in members:
+        if member is type(None):
+            continue
+        try:
+            return pydantic.TypeAdapter(member).validate_python(value)
+        except (pydantic.ValidationError, pydantic.PydanticSchemaGenerationError, TypeError):
+            continue
+    if isinstance(value, dict):
+        for member in members:
+            base = member
+            if typing.get_origin(base) is typing.Annotated:
+                base = typing.get_args(base)[0]
+            if isinstance(base, type) and issubclass(base, pydantic.BaseModel):
+                return _construct_model(base, value, depth)
+    return value
+
+
+def _construct_model(cls: type[pydantic.BaseModel], data: dict[str, Any], depth: int) -> Any:
+    values: dict[str, Any] = {}
+    remaining = dict(data)
+    for name, info in cls.model_fields.items():
+        key = info.alias if info.alias is not None and info.alias in remaining else name
+        if key not in remaining:
+            continue
+        values[name] = construct_type(info.annotation, remaining.pop(key), depth + 1)
+    allows_extra = cls.model_config.get("extra") == "allow"
+    instance = cls.model_construct(_fields_set=set(values), **values)
+    if allows_extra and remaining:
+        if instance.__pydantic_extra__ is None:
+            object.__setattr__(instance, "__pydantic_extra__", {})
+        assert instance.__pydantic_extra__ is not None
+        instance.__pydantic_extra__.update(remaining)
+    return instance

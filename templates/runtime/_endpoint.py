@@ -1,0 +1,84 @@
+"""Static description of one API operation, built once at import time by generated modules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pydantic
+
+from ._pagination import PageSpec
+
+__all__ = ["Endpoint", "ResponseKind", "ResponseSpec"]
+
+ResponseKind = Literal["json", "binary", "text", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseSpec:
+    """How to turn a response body into the method's return value.
+
+    ``model`` describes the *whole* JSON body; ``unwrap`` names the field to return from it;
+    ``page`` turns the body into a page object.
+    """
+
+    kind: ResponseKind
+    model: Any = None
+    unwrap: str | None = None
+    page: PageSpec | None = None
+    _adapter: pydantic.TypeAdapter[Any] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def adapter(self) -> pydantic.TypeAdapter[Any]:
+        """The ``TypeAdapter`` for ``model``, built on first use and cached on the spec."""
+        adapter = self._adapter
+        if adapter is None:
+            adapter = pydantic.TypeAdapter(Any if self.model is None else self.model)
+            object.__setattr__(self, "_adapter", adapter)
+        return adapter
+
+
+def _empty_styles() -> Mapping[str, tuple[str, bool]]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One operation: HTTP method, path template, response specs and serialization details."""
+
+    method: str
+    path: str
+    responses: Mapping[str, ResponseSpec]
+    body_media: str | None = None
+    query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    auth: bool = True
+    operation_id: str = ""
+    streams: bool = field(default=False, init=False, repr=False, compare=False)
+    """True when some response is binary: the body is then streamed instead of read eagerly."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", self.method.upper())
+        object.__setattr__(
+            self, "streams", any(spec.kind == "binary" for spec in self.responses.values())
+        )
+
+    def response_spec(self, status_code: int) -> ResponseSpec:
+        """The spec for a status: exact code, then ``"2XX"``-style range, ``"default"``, first."""
+        responses = self.responses
+        spec = responses.get(str(status_code))
+        if spec is None:
+            family = status_code // 100
+            spec = (
+                responses.get(f"{family}XX")
+                or responses.get(f"{family}xx")
+                or responses.get("default")
+            )
+            if spec is None:
+                spec = next(iter(responses.values()), _EMPTY)
+        return spec
+
+
+_EMPTY = ResponseSpec("empty")

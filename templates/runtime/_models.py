@@ -1,0 +1,103 @@
+"""Base class of generated models, and the side data the runtime attaches to parsed results."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pydantic
+
+__all__ = ["BaseModel", "get_envelope", "get_field", "get_validation_errors"]
+
+# Side data lives in the instance ``__dict__`` under names pydantic never uses for fields (a
+# leading underscore), rather than in pydantic private attributes: private attributes make
+# validation of every (nested) instance several times slower.
+_ENVELOPE_KEY = "_clientgen_envelope"
+_ERRORS_KEY = "_clientgen_validation_errors"
+
+
+class BaseModel(pydantic.BaseModel):
+    """Base of every generated model: unknown fields are kept, fields accept name or alias."""
+
+    model_config = pydantic.ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        use_attribute_docstrings=True,
+        protected_namespaces=(),
+        arbitrary_types_allowed=False,
+    )
+
+    def to_dict(self) -> dict[str, object]:
+        """The model as JSON-compatible data, with wire (alias) names and only the fields set."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class ResultList(list[Any]):
+    """A ``list`` returned for an unwrapped or leniently parsed array, carrying side data."""
+
+    __slots__ = (_ENVELOPE_KEY, _ERRORS_KEY)
+
+
+def _side_data(obj: object, key: str) -> Any:
+    if isinstance(obj, pydantic.BaseModel):
+        return obj.__dict__.get(key)
+    if isinstance(obj, ResultList):
+        return getattr(obj, key, None)
+    return None
+
+
+def attach(obj: object, *, envelope: object = None, errors: list[Any] | None = None) -> object:
+    """Attach the envelope / validation errors to ``obj``; lists are wrapped in ``ResultList``."""
+    if isinstance(obj, list) and not isinstance(obj, ResultList):
+        obj = ResultList(obj)
+    if isinstance(obj, pydantic.BaseModel):
+        if envelope is not None:
+            obj.__dict__[_ENVELOPE_KEY] = envelope
+        if errors:
+            obj.__dict__[_ERRORS_KEY] = errors
+    elif isinstance(obj, ResultList):
+        if envelope is not None:
+            setattr(obj, _ENVELOPE_KEY, envelope)
+        if errors:
+            setattr(obj, _ERRORS_KEY, errors)
+    return obj
+
+
+def get_envelope(obj: object) -> Any:
+    """The full parsed response body an unwrapped result came from (``None`` if not unwrapped).
+
+    Works for models and lists returned by methods whose response is unwrapped (``data``).
+    """
+    return _side_data(obj, _ENVELOPE_KEY)
+
+
+def get_validation_errors(obj: object) -> list[dict[str, Any]]:
+    """Validation errors of a leniently parsed result (empty when the response was valid)."""
+    errors = _side_data(obj, _ERRORS_KEY)
+    return list(errors) if errors else []
+
+
+@lru_cache(maxsize=1024)
+def _attribute_for(cls: type[pydantic.BaseModel], wire_name: str) -> str | None:
+    fields = cls.model_fields
+    if wire_name in fields:
+        return wire_name
+    for name, info in fields.items():
+        if wire_name in (info.alias, info.validation_alias, info.serialization_alias):
+            return name
+    return None
+
+
+def get_field(obj: object, wire_name: str, default: Any = None) -> Any:
+    """Read the field called ``wire_name`` in JSON from a model (by alias) or a mapping."""
+    if isinstance(obj, pydantic.BaseModel):
+        attr = _attribute_for(type(obj), wire_name)
+        if attr is not None:
+            return getattr(obj, attr, default)
+        extra = obj.__pydantic_extra__
+        if extra is not None and wire_name in extra:
+            return extra[wire_name]
+        return default
+    if isinstance(obj, dict):
+        return obj.get(wire_name, default)
+    return default

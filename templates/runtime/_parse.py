@@ -1,0 +1,103 @@
+"""Turn a successful response body into the value a method returns, per its ``ResponseSpec``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pydantic
+
+from ._construct import construct_type
+from ._endpoint import ResponseSpec
+from ._exceptions import APIResponseValidationError
+from ._logs import Redactor, logger
+from ._models import attach, get_field
+
+__all__ = ["decode_json", "shape_result"]
+
+_MAX_LOGGED_ERRORS = 5
+
+
+def _summarize(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for error in errors[:_MAX_LOGGED_ERRORS]:
+        loc = ".".join(str(part) for part in error.get("loc", ())) or "<root>"
+        parts.append(f"{loc}: {error.get('msg')}")
+    if len(errors) > _MAX_LOGGED_ERRORS:
+        parts.append(f"… {len(errors) - _MAX_LOGGED_ERRORS} more")
+    return "; ".join(parts)
+
+
+def _body_text(response: httpx.Response) -> str:
+    try:
+        return response.text
+    except (LookupError, UnicodeDecodeError):
+        return response.content.decode("utf-8", "replace")
+
+
+def decode_json(
+    response: httpx.Response,
+    spec: ResponseSpec,
+    *,
+    strict: bool,
+    attempts: int,
+    redact: Redactor,
+) -> tuple[Any, list[dict[str, Any]] | None]:
+    """Validate the body against ``spec.model``; returns ``(value, validation_errors)``.
+
+    Lenient mode (``strict=False``) returns data built without validation when the body does not
+    match the schema; strict mode raises ``APIResponseValidationError``. A body that is not JSON
+    at all raises in both modes.
+    """
+    content = response.content
+    if not content or content.isspace():
+        return None, None
+    try:
+        return spec.adapter.validate_json(content), None
+    except pydantic.ValidationError as exc:
+        errors = [dict(error) for error in exc.errors(include_url=False)]
+    where = redact(f"{response.request.method} {response.request.url}")
+    if any(error.get("type") == "json_invalid" for error in errors):
+        raise APIResponseValidationError(
+            redact(f"Response to {where} is not valid JSON: {errors[0].get('msg')}"),
+            response=response,
+            body=_body_text(response),
+            errors=errors,
+            attempts=attempts,
+        )
+    summary = redact(_summarize(errors))
+    raw = json.loads(content)
+    if strict:
+        raise APIResponseValidationError(
+            f"Response to {where} does not match the schema ({len(errors)} errors): {summary}",
+            response=response,
+            body=raw,
+            errors=errors,
+            attempts=attempts,
+        )
+    logger.warning(
+        "Response to %s does not match the schema (%d errors), returning it unvalidated: %s",
+        where,
+        len(errors),
+        summary,
+    )
+    return construct_type(spec.model, raw), errors
+
+
+def shape_result(
+    envelope: Any,
+    spec: ResponseSpec,
+    errors: list[dict[str, Any]] | None,
+    make_page: Callable[[Any], Any] | None,
+) -> Any:
+    """Apply ``page`` / ``unwrap`` to the parsed body and attach envelope and errors."""
+    if spec.page is not None and make_page is not None:
+        return make_page(envelope)
+    if spec.unwrap:
+        value = get_field(envelope, spec.unwrap)
+        return attach(value, envelope=envelope, errors=errors)
+    if errors:
+        return attach(envelope, errors=errors)
+    return envelope

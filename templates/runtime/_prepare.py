@@ -1,0 +1,195 @@
+"""Turn an ``Endpoint`` plus call arguments into everything needed to send the request."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from ._auth import Auth
+from ._constants import IDEMPOTENCY_HEADER
+from ._endpoint import Endpoint
+from ._files import FileStream, MultipartStream, open_content
+from ._logs import Redactor, sensitive_header_values
+from ._options import RequestOptions
+from ._serialize import (
+    check_header,
+    format_path,
+    header_value,
+    json_body,
+    query_items,
+    scalar_to_str,
+    to_jsonable,
+)
+from ._types import NotGiven
+
+__all__ = ["PreparedRequest", "prepare_request"]
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+@dataclass(slots=True)
+class PreparedRequest:
+    """A request ready to be built (once per attempt); ``close()`` releases opened files."""
+
+    method: str
+    url: str
+    params: list[tuple[str, str]]
+    headers: dict[str, str]
+    content: bytes | None = None
+    stream: FileStream | MultipartStream | None = None
+    replayable: bool = True
+    idempotent: bool = True
+    redact: Redactor = field(default_factory=lambda: Redactor(()))
+    stack: ExitStack | None = None
+
+    def build(self, client: httpx.Client | httpx.AsyncClient, timeout: Any) -> httpx.Request:
+        params: Any = self.params or None
+        request = client.build_request(
+            self.method,
+            self.url,
+            params=params,
+            headers=self.headers,
+            content=self.content,
+            timeout=timeout,
+        )
+        if self.stream is not None:
+            request.stream = self.stream
+            if self.stream.length is not None:
+                request.headers["Content-Length"] = str(self.stream.length)
+            else:
+                request.headers["Transfer-Encoding"] = "chunked"
+        return request
+
+    def close(self) -> None:
+        if self.stack is not None:
+            self.stack.close()
+
+
+def _is_json_media(media: str) -> bool:
+    media = media.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _form_items(body: object, extra: Mapping[str, object] | None) -> list[tuple[str, str]]:
+    data = to_jsonable(body)
+    if isinstance(data, NotGiven):
+        data = {}
+    if not isinstance(data, dict):
+        raise TypeError("A form body must be a mapping or a model")
+    if extra:
+        data.update(to_jsonable(extra))
+    return query_items(data, {})
+
+
+def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions) -> None:
+    body, extra_body = options.body, options.extra_body
+    if isinstance(body, NotGiven) and not extra_body:
+        return
+    media = endpoint.body_media or "application/json"
+    headers = prepared.headers
+    if _is_json_media(media):
+        prepared.content = json_body(body, extra_body)
+    elif media.startswith("multipart/form-data"):
+        stack = prepared.stack = ExitStack()
+        fields = to_jsonable_fields(body)
+        if extra_body:
+            fields.update(extra_body)
+        stream = MultipartStream(fields, stack)
+        prepared.stream, prepared.replayable = stream, stream.replayable
+        headers["Content-Type"] = stream.content_type
+        return
+    elif media == "application/x-www-form-urlencoded":
+        prepared.content = urlencode(_form_items(body, extra_body)).encode()
+    else:
+        if media.startswith("text/") and "charset" not in media:
+            media = f"{media}; charset=utf-8"
+        stack = prepared.stack = ExitStack()
+        content = open_content(body, stack)
+        if isinstance(content, FileStream):
+            prepared.stream, prepared.replayable = content, content.replayable
+        else:
+            prepared.content = content
+    headers.setdefault("Content-Type", media)
+
+
+def to_jsonable_fields(body: object) -> dict[str, object]:
+    """Top-level multipart fields: a model is dumped shallowly so file values stay intact."""
+    if isinstance(body, NotGiven):
+        return {}
+    if hasattr(body, "model_dump") and hasattr(body, "model_fields_set"):
+        fields = type(body).model_fields  # type: ignore[attr-defined]
+        out: dict[str, object] = {}
+        for name in body.model_fields_set:
+            info = fields.get(name)
+            key = info.alias if info is not None and info.alias else name
+            out[key] = getattr(body, name)
+        return out
+    if isinstance(body, Mapping):
+        return dict(body)
+    raise TypeError("A multipart body must be a mapping or a model")
+
+
+def prepare_request(
+    endpoint: Endpoint,
+    options: RequestOptions,
+    *,
+    base_url: str,
+    base_headers: Mapping[str, str],
+    auth: Auth | None,
+    idempotency_header: str | None = None,
+) -> PreparedRequest:
+    """Everything but the transport: URL, query, headers (validated), body."""
+    path = format_path(endpoint.path, options.path)
+    url = base_url + path.lstrip("/")
+    headers = dict(base_headers)
+    auth_query: dict[str, str] = {}
+    secrets: list[str] = []
+    if auth is not None and endpoint.auth:
+        auth.apply(headers, auth_query)
+        secrets.extend(auth.secrets())
+    if options.headers:
+        for name, value in options.headers.items():
+            if value is None or isinstance(value, NotGiven):
+                continue
+            headers[name] = header_value(value)
+    if options.extra_headers:
+        lowered = {name.lower() for name in options.extra_headers}
+        headers = {k: v for k, v in headers.items() if k.lower() not in lowered}
+        for name, value in options.extra_headers.items():
+            if value is not None and not isinstance(value, NotGiven):
+                headers[name] = scalar_to_str(value)
+    params = query_items(options.query, endpoint.query_styles, options.extra_query)
+    if auth_query:
+        params.extend(auth_query.items())
+    method = endpoint.method
+    idempotent = method in _IDEMPOTENT_METHODS
+    if not idempotent:
+        header_names = {name.lower() for name in headers}
+        if idempotency_header and idempotency_header.lower() not in header_names:
+            headers[idempotency_header] = f"clientgen-{uuid.uuid4()}"
+            header_names.add(idempotency_header.lower())
+        keys = {IDEMPOTENCY_HEADER.lower(), (idempotency_header or IDEMPOTENCY_HEADER).lower()}
+        idempotent = bool(keys & header_names)
+    for name, value in headers.items():
+        check_header(name, value)
+    secrets.extend(sensitive_header_values(headers))
+    prepared = PreparedRequest(
+        method=method,
+        url=url,
+        params=params,
+        headers=headers,
+        idempotent=idempotent,
+        redact=Redactor(secrets),
+    )
+    try:
+        _set_body(prepared, endpoint, options)
+    except BaseException:
+        prepared.close()
+        raise
+    return prepared

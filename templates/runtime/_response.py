@@ -1,0 +1,225 @@
+"""Raw responses (``with_raw_response``) and the parsing shared with normal calls."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, ParamSpec, TypeVar, cast
+
+import httpx
+
+from ._binary import AsyncBinaryResponse, BinaryResponse
+from ._endpoint import ResponseSpec
+from ._logs import Redactor
+from ._models import get_field
+from ._parse import decode_json, shape_result
+from ._ratelimit import RateLimit, parse_rate_limit
+
+__all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
+    "async_to_raw_response_wrapper",
+    "to_raw_response_wrapper",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "clientgen_raw_response", default=False
+)
+_UNSET: Any = object()
+
+
+def consume_raw_response_flag() -> bool:
+    """True (once) when the current call was made through a raw-response wrapper."""
+    if _RAW_RESPONSE.get():
+        _RAW_RESPONSE.set(False)  # only the outermost request of the wrapped call is raw
+        return True
+    return False
+
+
+class _BaseAPIResponse(Generic[R]):
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        *,
+        spec: ResponseSpec,
+        strict: bool,
+        attempts: int,
+        elapsed: float,
+        redact: Redactor,
+        make_page: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.http_response = http_response
+        self.attempts = attempts
+        """How many attempts the call took (1 when it succeeded at once)."""
+        self.elapsed = elapsed
+        """Seconds from sending the last attempt to receiving its response headers."""
+        self._spec = spec
+        self._strict = strict
+        self._redact = redact
+        self._make_page = make_page
+        self._envelope: Any = _UNSET
+        self._errors: list[dict[str, Any]] | None = None
+        self._parsed: Any = _UNSET
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.request.url
+
+    @property
+    def method(self) -> str:
+        return self.http_response.request.method
+
+    @property
+    def request_id(self) -> str | None:
+        """``X-Request-Id`` header, else ``meta.requestId`` of an already parsed body."""
+        value = self.http_response.headers.get("x-request-id")
+        if value is None and self._envelope is not _UNSET:
+            meta = get_field(self._envelope, "meta")
+            value = get_field(meta, "requestId") if meta is not None else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return parse_rate_limit(self.http_response.headers)
+
+    @property
+    def validation_errors(self) -> list[dict[str, Any]]:
+        """Errors found while validating the body in lenient mode (after parsing)."""
+        return list(self._errors or [])
+
+    def _decode(self) -> Any:
+        if self._envelope is _UNSET:
+            spec = self._spec
+            if spec.kind == "json":
+                self._envelope, self._errors = decode_json(
+                    self.http_response,
+                    spec,
+                    strict=self._strict,
+                    attempts=self.attempts,
+                    redact=self._redact,
+                )
+            elif spec.kind == "text":
+                self._envelope = self.http_response.text
+            else:
+                self._envelope = None
+        return self._envelope
+
+    def _parse_read(self) -> Any:
+        if self._parsed is _UNSET:
+            envelope = self._decode()
+            if self._spec.kind == "json":
+                self._parsed = shape_result(envelope, self._spec, self._errors, self._make_page)
+            else:
+                self._parsed = envelope
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} [{self.status_code} {self.http_response.reason_phrase}] "
+            f"{self._redact(f'{self.method} {self.url}')}>"
+        )
+
+
+class APIResponse(_BaseAPIResponse[R]):
+    """The HTTP response of a call made through ``with_raw_response``."""
+
+    def parse(self) -> R:
+        """What the normal (non-raw) call returns; computed once."""
+        if self._spec.kind == "binary":
+            if self._parsed is _UNSET:
+                self._parsed = BinaryResponse(self.http_response)
+            return cast(R, self._parsed)
+        return cast(R, self._parse_read())
+
+    def envelope(self) -> Any:
+        """The full parsed JSON body (before ``unwrap`` or pagination is applied)."""
+        if self._spec.kind == "binary":
+            return None
+        return self._decode()
+
+    def read(self) -> bytes:
+        return self.http_response.read()
+
+    def text(self) -> str:
+        self.http_response.read()
+        return self.http_response.text
+
+    def json(self) -> Any:
+        return json.loads(self.read())
+
+    def close(self) -> None:
+        self.http_response.close()
+
+
+class AsyncAPIResponse(_BaseAPIResponse[R]):
+    """Async twin of ``APIResponse``: ``await parse()``, ``await envelope()``."""
+
+    async def parse(self) -> R:
+        if self._spec.kind == "binary":
+            if self._parsed is _UNSET:
+                self._parsed = AsyncBinaryResponse(self.http_response)
+            return cast(R, self._parsed)
+        await self.http_response.aread()
+        return cast(R, self._parse_read())
+
+    async def envelope(self) -> Any:
+        if self._spec.kind == "binary":
+            return None
+        await self.http_response.aread()
+        return self._decode()
+
+    async def read(self) -> bytes:
+        return await self.http_response.aread()
+
+    async def text(self) -> str:
+        await self.http_response.aread()
+        return self.http_response.text
+
+    async def json(self) -> Any:
+        return json.loads(await self.read())
+
+    async def close(self) -> None:
+        await self.http_response.aclose()
+
+
+def to_raw_response_wrapper(func: Callable[P, R]) -> Callable[P, APIResponse[R]]:
+    """Wrap a generated method so it returns the ``APIResponse`` instead of the parsed value."""
+
+    @functools.wraps(func)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
+        token = _RAW_RESPONSE.set(True)
+        try:
+            return cast("APIResponse[R]", func(*args, **kwargs))
+        finally:
+            _RAW_RESPONSE.reset(token)
+
+    return wrapped
+
+
+def async_to_raw_response_wrapper(
+    func: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[AsyncAPIResponse[R]]]:
+    """Async twin of ``to_raw_response_wrapper``."""
+
+    @functools.wraps(func)
+    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> AsyncAPIResponse[R]:
+        token = _RAW_RESPONSE.set(True)
+        try:
+            return cast("AsyncAPIResponse[R]", await func(*args, **kwargs))
+        finally:
+            _RAW_RESPONSE.reset(token)
+
+    return wrapped

@@ -1,0 +1,77 @@
+"""Shared fixtures: build IR from inline specs, generate packages into tmp folders and import them."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.config import TargetConfig, adhoc_target
+from generator.diagnostics import DiagnosticSink
+from generator.ir import Api
+from generator.load import load_spec
+from generator.parse import build_api
+from generator.pipeline import generate
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def spec_doc(paths: dict[str, Any] | None = None, schemas: dict[str, Any] | None = None,
+             version: str = "3.1.0", **extra: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"openapi": version, "info": {"title": "Test API", "version": "1.0.0"},
+                           "servers": [{"url": "https://api.example.test/v1"}], "paths": paths or {}}
+    if schemas:
+        doc["components"] = {"schemas": schemas}
+    doc.update(extra)
+    return doc
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Callable[..., tuple[Api, DiagnosticSink]]:
+    """build(doc) → (Api, sink): the IR of an inline spec."""
+
+    def _build(doc: dict[str, Any], config: TargetConfig | None = None) -> tuple[Api, DiagnosticSink]:
+        path = tmp_path / "spec.json"
+        path.write_text(json.dumps(doc))
+        sink = DiagnosticSink(file=str(path))
+        cfg = config or adhoc_target(str(path), str(tmp_path / "out"), "testapi", None)
+        return build_api(load_spec(path, sink), cfg, sink), sink
+
+    return _build
+
+
+_counter = 0
+
+
+@pytest.fixture
+def generate_package(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Path]]]:
+    """generate_package(doc) → (imported module, package root): generate into tmp and import it."""
+    added: list[str] = []
+
+    def _gen(doc: dict[str, Any] | str, **cfg: Any) -> tuple[Any, Path]:
+        global _counter
+        _counter += 1
+        name = cfg.pop("package", f"genpkg{_counter}")
+        spec = tmp_path / f"{name}.yml"
+        spec.write_text(doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False))
+        target = adhoc_target(str(spec), str(tmp_path / name), name, cfg.pop("client_name", "Client"))
+        if cfg:
+            target = target.model_copy(update=cfg)
+        generate(target)
+        src = tmp_path / name / "src"
+        sys.path.insert(0, str(src))
+        added.append(str(src))
+        return importlib.import_module(name), tmp_path / name
+
+    yield _gen
+    for path in added:
+        if path in sys.path:
+            sys.path.remove(path)
