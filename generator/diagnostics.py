@@ -21,7 +21,7 @@ class Diagnostic:
     file: str = ""
 
     def render(self) -> str:
-        where = f"{self.file}#{self.pointer}" if self.file else f"#{self.pointer}"
+        where = (self.file or "<spec>") + (f"#{self.pointer}" if self.pointer else "")
         text = f"{self.severity.value}[{self.code}] {where}: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"

@@ -1,0 +1,47 @@
+"""Bad input: one clear paragraph naming the file and location, exit code 2, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+CASES = ["missing.yml", "invalid_yaml.yml", "not_openapi.yml", "swagger2.json", "dangling_ref.yml",
+         "ref_cycle.yml", "unsupported_version.yml"]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=60)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_spec_gives_clear_error_and_writes_nothing(name: str, tmp_path: Path, snapshot: object) -> None:
+    spec = FIXTURES / "invalid" / name
+    out = tmp_path / "out"
+    proc = run_cli("generate", str(spec), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert str(spec) in proc.stderr  # names the file
+    assert "Nothing was written." in proc.stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left behind either
+    message = proc.stderr.replace(str(FIXTURES), "<fixtures>")
+    assert message == snapshot
+
+
+def test_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("precious")
+    spec = tmp_path / "s.yml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n")
+    proc = run_cli("generate", str(spec), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "not made by clientgen" in proc.stderr
+    assert (out / "notes.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "s.yml"]
