@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+from rt_helpers import API_KEY, Handler, Recorder
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "runtime"
 FAKE_SRC = Path(__file__).resolve().parent / "fakeapi_pkg"
-API_KEY = "sk-test-SECRET-0123456789abcdef"
 
 
 def build_package(root: Path, name: str = "fakeapi") -> Path:
@@ -63,38 +63,6 @@ def sleeps(fakeapi: Any, monkeypatch: pytest.MonkeyPatch) -> Sleeps:
     return recorded
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class Recorder:
-    """A MockTransport handler that records requests and replays scripted responses."""
-
-    def __init__(self, *responses: httpx.Response | Handler | Exception) -> None:
-        self.requests: list[httpx.Request] = []
-        self.bodies: list[bytes] = []
-        self._responses = list(responses)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        self.bodies.append(request.read())
-        if not self._responses:
-            raise AssertionError(f"unexpected request {request.method} {request.url}")
-        item = self._responses.pop(0) if len(self._responses) > 1 else self._responses[0]
-        if isinstance(item, Exception):
-            raise item
-        if callable(item) and not isinstance(item, httpx.Response):
-            return item(request)
-        return item
-
-    async def handle_async(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        return self(request)
-
-    @property
-    def last(self) -> httpx.Request:
-        return self.requests[-1]
-
-
 @pytest.fixture
 def make_client(fakeapi: Any) -> Iterator[Callable[..., Any]]:
     clients: list[Any] = []
@@ -120,16 +88,3 @@ def make_async_client(fakeapi: Any) -> Callable[..., Any]:
         return fakeapi.AsyncFakeAPI(http_client=http_client, **options)
 
     return make
-
-
-def json_response(status: int = 200, body: Any = None, **kwargs: Any) -> httpx.Response:
-    return httpx.Response(status, json=body, **kwargs)
-
-
-REFERRAL = {
-    "id": "ref_1",
-    "status": "open",
-    "patientName": "Ada Lovelace",
-    "createdAt": "2024-05-01T12:00:00Z",
-    "tags": ["a"],
-}

@@ -229,8 +229,12 @@ class Auth(SyncAPIResource):
     def token(self, *, client_id: str, client_secret: str, scope: list[str]) -> Token:
         return self._client.request(  # type: ignore[no-any-return]
             _TOKEN,
-            body={"grant_type": "client_credentials", "client_id": client_id,
-                  "client_secret": client_secret, "scope": scope},
+            body={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "scope": scope,
+            },
         )
 
     def health(self) -> str:
