@@ -1,0 +1,102 @@
+"""The golden record: generated/ is exactly what the specs produce, deterministic, typed, self-contained."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_targets
+from generator.pipeline import check
+from generator.render.plan import HEADER
+from tests.conftest import REPO
+
+TARGETS = load_targets(REPO / "pyproject.toml")
+IDS = [t.name for t in TARGETS]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_generated_is_up_to_date(target: object) -> None:
+    result = check(target, REPO, full=True)  # type: ignore[arg-type]
+    assert result.diff.stale == [], (
+        "generated/ is stale; run `clientgen generate` and commit the result:\n" + "\n".join(result.diff.stale))
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_fast_check_agrees_and_does_not_render(target: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.pipeline as pipeline
+
+    def no_render(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the fast path must not render")
+
+    monkeypatch.setattr(pipeline, "_render", no_render)
+    result = check(target, REPO)  # type: ignore[arg-type]
+    assert result.fast_path and result.diff.stale == []
+
+
+def test_output_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    spec = REPO / "specs" / "casexchange" / "openapi.yml"
+    outs = []
+    for seed in ("0", "4242"):
+        out = tmp_path / f"seed{seed}" / "casexchange"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package",
+                        "casexchange", "--client-name", "CaseXchange"], check=True, env=env, capture_output=True,
+                       cwd=tmp_path, timeout=120)
+        outs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outs[0].keys() == outs[1].keys()
+    different = [rel for rel in outs[0] if outs[0][rel] != outs[1][rel]]
+    assert different == []
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_every_generated_file_has_the_header(target: object) -> None:
+    root = Path(target.output)  # type: ignore[attr-defined]
+    files = [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json":
+            assert json.loads(text)["_generated"] == HEADER
+        else:
+            assert text.splitlines()[0] in (f"# {HEADER}", f"<!-- {HEADER} -->"), path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
+    src = Path(target.output) / "src"  # type: ignore[attr-defined]
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+                           "--no-incremental", str(src / target.package)],  # type: ignore[attr-defined]
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-5000:]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_imports_with_only_httpx_and_pydantic(target: object, tmp_path: Path) -> None:
+    """A fresh interpreter that can see only the package, httpx and pydantic imports every module."""
+    src = Path(target.output) / "src"  # type: ignore[attr-defined]
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'generator', 'jinja2', 'click', 'yaml', 'openapi_pydantic', 'respx'}:\n"
+        "            raise ImportError('not allowed: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        f"pkg = importlib.import_module({target.package!r})\n"  # type: ignore[attr-defined]
+        "count = 0\n"
+        "for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + '.'):\n"
+        "    importlib.import_module(m.name); count += 1\n"
+        "print(count)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(src)
+    proc = subprocess.run([sys.executable, "-I", "-c", code.replace("import importlib", "import sys; sys.path.insert(0, "
+                           + repr(str(src)) + ")\nimport importlib", 1)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert int(proc.stdout.strip()) > 10
