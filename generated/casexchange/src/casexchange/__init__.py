@@ -4,9 +4,14 @@
 Clients: `CaseXchange` and `AsyncCaseXchange`. Models live in `casexchange.types`.
 """
 
+from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._client import DEFAULT_BASE_URL, AsyncCaseXchange, CaseXchange
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
+from ._models import get_envelope, get_validation_errors
+from ._pagination import AsyncPage, SyncPage
+from ._ratelimit import RateLimit
+from ._response import APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -14,8 +19,17 @@ __all__ = [
     "CaseXchange",
     "AsyncCaseXchange",
     "DEFAULT_BASE_URL",
+    "APIResponse",
+    "AsyncAPIResponse",
+    "AsyncBinaryResponse",
+    "AsyncPage",
+    "BinaryResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "RateLimit",
+    "SyncPage",
     "__version__",
+    "get_envelope",
+    "get_validation_errors",
     *_exceptions_all,
 ]

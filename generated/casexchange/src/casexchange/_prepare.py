@@ -59,13 +59,22 @@ class PreparedRequest:
             content=self.content,
             timeout=timeout,
         )
-        if self.stream is not None:
-            request.stream = self.stream
-            if self.stream.length is not None:
-                request.headers["Content-Length"] = str(self.stream.length)
-            else:
-                request.headers["Transfer-Encoding"] = "chunked"
-        return request
+        if self.stream is None:
+            return request
+        headers = request.headers.copy()
+        if self.stream.length is not None:
+            headers["Content-Length"] = str(self.stream.length)
+            headers.pop("Transfer-Encoding", None)
+        else:
+            headers["Transfer-Encoding"] = "chunked"
+            headers.pop("Content-Length", None)
+        return httpx.Request(
+            request.method,
+            request.url,
+            headers=headers,
+            stream=self.stream,
+            extensions=request.extensions,
+        )
 
     def close(self) -> None:
         if self.stack is not None:
