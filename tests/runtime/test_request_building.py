@@ -46,7 +46,9 @@ def test_path_params_are_percent_encoded(make_client: Any, value: str, expected:
 
 
 @pytest.mark.parametrize("value", ["", None])
-def test_empty_or_missing_path_param_is_rejected_before_sending(make_client: Any, value: Any) -> None:
+def test_empty_or_missing_path_param_is_rejected_before_sending(
+    make_client: Any, value: Any
+) -> None:
     rec = Recorder(_ok_referral())
     with pytest.raises(ValueError, match="path parameter 'id'"):
         make_client(rec).referrals.retrieve(value)
@@ -245,7 +247,9 @@ def test_basic_and_multi_auth(fakeapi: Any, make_client: Any) -> None:
 # -- JSON bodies -----------------------------------------------------------------------------
 
 
-def test_json_body_from_model_uses_aliases_and_only_set_fields(fakeapi: Any, make_client: Any) -> None:
+def test_json_body_from_model_uses_aliases_and_only_set_fields(
+    fakeapi: Any, make_client: Any
+) -> None:
     from fakeapi.types import ReferralCreate, Status
 
     rec = Recorder(json_response(201, {"data": REFERRAL}))
@@ -415,9 +419,11 @@ def test_urlencoded_form_body_and_no_auth(make_client: Any) -> None:
 def test_raw_binary_bodies(make_client: Any, tmp_path: Path, kind: str) -> None:
     path = tmp_path / "blob.bin"
     path.write_bytes(b"\x00\x01binary")
-    content: Any = {"bytes": b"\x00\x01binary", "path": path, "fileobj": io.BytesIO(b"\x00\x01binary")}[
-        kind
-    ]
+    content: Any = {
+        "bytes": b"\x00\x01binary",
+        "path": path,
+        "fileobj": io.BytesIO(b"\x00\x01binary"),
+    }[kind]
     rec = Recorder(json_response(200, DOC))
     make_client(rec).documents.upload_content("doc_1", content=content)
     assert rec.bodies[-1] == b"\x00\x01binary"

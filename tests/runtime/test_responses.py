@@ -90,7 +90,11 @@ def test_strict_mode_raises(fakeapi: Any, make_client: Any) -> None:
 
 @pytest.mark.parametrize("strict", [True, False])
 def test_malformed_json_raises_in_both_modes(fakeapi: Any, make_client: Any, strict: bool) -> None:
-    rec = Recorder(httpx.Response(200, content=b'{"data": {"id": ', headers={"content-type": "application/json"}))
+    rec = Recorder(
+        httpx.Response(
+            200, content=b'{"data": {"id": ', headers={"content-type": "application/json"}
+        )
+    )
     with pytest.raises(fakeapi.APIResponseValidationError, match="not valid JSON") as info:
         make_client(rec, strict_response_validation=strict).referrals.retrieve("x")
     assert info.value.body == '{"data": {"id": '
@@ -162,7 +166,9 @@ def test_binary_response_content_and_metadata(fakeapi: Any, make_client: Any) ->
 def test_binary_filename_is_sanitised(
     make_client: Any, disposition: str, expected: str | None
 ) -> None:
-    resp = make_client(Recorder(_binary(b"x", **{"content-disposition": disposition}))).documents.download("d")
+    resp = make_client(
+        Recorder(_binary(b"x", **{"content-disposition": disposition}))
+    ).documents.download("d")
     assert resp.filename == expected
     resp.close()
 
@@ -197,7 +203,9 @@ def test_with_raw_response(fakeapi: Any, make_client: Any) -> None:
         "x-ratelimit-remaining": "99",
         "x-ratelimit-reset": "1900000000",
     }
-    rec = Recorder(json_response(200, {"data": REFERRAL, "meta": {"requestId": "r"}}, headers=headers))
+    rec = Recorder(
+        json_response(200, {"data": REFERRAL, "meta": {"requestId": "r"}}, headers=headers)
+    )
     client = make_client(rec)
     raw = client.referrals.with_raw_response.retrieve("ref_1")
     assert isinstance(raw, fakeapi.APIResponse)
