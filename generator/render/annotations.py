@@ -100,7 +100,7 @@ class Annotator:
             imports.schemas.add(t.id)
             name = self.names.schema_class[t.id]
             schema = self.schemas[t.id]
-            if isinstance(schema, Enum):
+            if isinstance(schema, Enum) and ctx is Context.INPUT:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
             return [name]
         if isinstance(t, UnionOf):
@@ -112,7 +112,7 @@ class Annotator:
 
 
 def _enum_fallback(schema: Enum) -> str:
-    """Open enums: an unknown value from the server still parses, as the plain JSON type."""
+    """Arguments accept an enum member or the plain value (responses parse unknown values, see _enums)."""
     return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(schema.value_kind, "str")
 
 

@@ -86,7 +86,7 @@ def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
                 MemberView(names.members[(sid, i)], py_literal(m.value), docstring(m.doc))
                 for i, m in enumerate(schema.members)
             )
-            base = {"string": "str, _enum.Enum", "integer": "int, _enum.Enum"}.get(schema.value_kind, "_enum.Enum")
+            base = {"string": "_OpenStrEnum", "integer": "_OpenIntEnum"}.get(schema.value_kind, "_OpenEnum")
             views.append(SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base))
         elif isinstance(schema, Alias):
             imports.typing = True
