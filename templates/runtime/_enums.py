@@ -47,4 +47,8 @@ class OpenEnum(enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
-        return _pseudo_member(cls, value, None) if value is None or isinstance(value, (str, int, float, bool)) else None
+        return (
+            _pseudo_member(cls, value, None)
+            if value is None or isinstance(value, (str, int, float, bool))
+            else None
+        )

@@ -1,0 +1,162 @@
+"""Client lifecycle and options: ownership, close, context managers, with_options, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from rt_helpers import API_KEY, REFERRAL, Recorder, json_response
+
+OK = {"data": REFERRAL}
+
+
+def test_owns_its_http_client_unless_given(fakeapi: Any) -> None:
+    with fakeapi.FakeAPI(api_key=API_KEY) as client:
+        assert not client.is_closed
+        assert client._http.follow_redirects
+    assert client.is_closed
+    given = httpx.Client(transport=httpx.MockTransport(lambda r: json_response(200, OK)))
+    with fakeapi.FakeAPI(api_key=API_KEY, http_client=given) as client2:
+        client2.referrals.retrieve("x")
+    assert not given.is_closed  # the caller's client is the caller's to close
+    given.close()
+
+
+def test_async_client_lifecycle(fakeapi: Any) -> None:
+    async def main() -> None:
+        async with fakeapi.AsyncFakeAPI(api_key=API_KEY) as client:
+            assert not client.is_closed
+        assert client.is_closed
+        given = httpx.AsyncClient()
+        client2 = fakeapi.AsyncFakeAPI(api_key=API_KEY, http_client=given)
+        await client2.close()
+        assert not given.is_closed
+        await given.aclose()
+
+    asyncio.run(main())
+
+
+def test_with_options_returns_independent_copy(fakeapi: Any, make_client: Any) -> None:
+    rec = Recorder(json_response(503), json_response(200, OK))
+    client = make_client(rec, default_headers={"X-A": "1"})
+    copy = client.with_options(max_retries=0, default_headers={"X-B": "2"}, timeout=5.0)
+    assert type(copy) is type(client)
+    assert copy.max_retries == 0 and client.max_retries == 2
+    assert copy.timeout == httpx.Timeout(5.0)
+    assert copy.default_headers == {"X-A": "1", "X-B": "2"}
+    assert client.default_headers == {"X-A": "1"}
+    # resources of the copy use the copy
+    assert copy.referrals._client is copy
+    assert client.referrals._client is client
+    with pytest.raises(fakeapi.InternalServerError):
+        copy.referrals.retrieve("x")
+    assert len(rec.requests) == 1
+    assert rec.last.headers["x-b"] == "2"
+    # the raw-response helpers (cached properties) follow the copy too
+    raw = client.referrals.with_raw_response
+    copy2 = client.with_options(max_retries=1)
+    assert copy2.referrals.with_raw_response is not raw
+    # copies share the pool; closing a copy keeps it open
+    copy.close()
+    assert not client.is_closed
+
+
+def test_with_options_base_url_and_unknown_option(make_client: Any) -> None:
+    rec = Recorder(json_response(200, OK))
+    client = make_client(rec).with_options(base_url="https://eu.fake.test/v9")
+    client.referrals.retrieve("x")
+    assert str(rec.last.url) == "https://eu.fake.test/v9/referrals/x"
+    with pytest.raises(TypeError, match="Unknown client options: nope"):
+        client.with_options(nope=1)
+    with pytest.raises(ValueError):
+        client.with_options(max_retries=-1)
+
+
+def test_with_options_auth_and_strict(fakeapi: Any, make_client: Any) -> None:
+    rec = Recorder(json_response(200, {"data": {**REFERRAL, "tags": 1}}))
+    client = make_client(rec).with_options(
+        auth=fakeapi.BearerAuth("other"), strict_response_validation=True
+    )
+    with pytest.raises(fakeapi.APIResponseValidationError):
+        client.referrals.retrieve("x")
+    assert rec.last.headers["authorization"] == "Bearer other"
+
+
+def test_timeouts_per_client_and_per_call(fakeapi: Any, make_client: Any) -> None:
+    rec = Recorder(json_response(200, OK))
+    client = make_client(rec, timeout=12.5)
+    client.referrals.retrieve("x")
+    assert rec.last.extensions["timeout"] == httpx.Timeout(12.5).as_dict()
+    client.referrals.retrieve("x", timeout=httpx.Timeout(1.0, connect=2.0))
+    assert rec.last.extensions["timeout"] == httpx.Timeout(1.0, connect=2.0).as_dict()
+    client.referrals.retrieve("x", timeout=None)
+    assert rec.last.extensions["timeout"] == httpx.Timeout(None).as_dict()
+
+
+def test_default_timeout(fakeapi: Any) -> None:
+    from fakeapi._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+    client = fakeapi.FakeAPI(api_key=API_KEY)
+    assert client.timeout == DEFAULT_TIMEOUT
+    assert client.max_retries == DEFAULT_MAX_RETRIES == 2
+    client.close()
+    given = httpx.Client(timeout=3.0)
+    assert fakeapi.FakeAPI(api_key=API_KEY, http_client=given).timeout == httpx.Timeout(3.0)
+    given.close()
+
+
+def test_client_repr(make_client: Any) -> None:
+    client = make_client(Recorder(json_response(200, OK)))
+    assert (
+        repr(client)
+        == "FakeAPI(base_url='https://api.fake.test/v1/', auth=BearerAuth(token='****'))"
+    )
+
+
+def test_request_can_be_called_directly(fakeapi: Any, make_client: Any) -> None:
+    from fakeapi._endpoint import Endpoint, ResponseSpec
+
+    rec = Recorder(json_response(200, {"anything": [1, 2]}))
+    ep = Endpoint("GET", "/raw/{a}/{b}", {"200": ResponseSpec("json")})
+    result = make_client(rec).request(ep, path={"a": 1, "b": True}, query={"x": 1.5})
+    assert result == {"anything": [1, 2]}
+    assert str(rec.last.url) == "https://api.fake.test/v1/raw/1/true?x=1.5"
+
+
+def test_not_given_sentinel(fakeapi: Any) -> None:
+    import copy
+    import pickle
+
+    from fakeapi._types import NOT_GIVEN, NotGiven
+
+    assert not NOT_GIVEN
+    assert repr(NOT_GIVEN) == "NOT_GIVEN"
+    assert NotGiven() is NOT_GIVEN
+    assert copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+    assert pickle.loads(pickle.dumps(NOT_GIVEN)) is NOT_GIVEN
+
+
+def test_models_config(fakeapi: Any) -> None:
+    from fakeapi.types import Referral
+
+    ref = Referral(id="1", status="open", patientName="A", extra_field=1)
+    assert ref.to_dict() == {"id": "1", "status": "open", "patientName": "A", "extra_field": 1}
+    assert Referral(id="1", status="open", patient_name="A").patient_name == "A"
+    assert Referral.model_fields["patient_name"].description == "Full name of the patient."
+
+
+def test_with_options_rebinds_nested_resources(fakeapi: Any, make_client: Any) -> None:
+    from fakeapi._base_client import SyncAPIResource
+
+    class Notes(SyncAPIResource):
+        pass
+
+    client = make_client(Recorder(json_response(200, OK)))
+    client.referrals.notes = Notes(client)
+    client.shared = client.referrals  # the same resource reachable twice stays one object
+    copy = client.with_options(max_retries=0)
+    assert copy.referrals.notes._client is copy
+    assert copy.shared is copy.referrals
+    assert client.referrals.notes._client is client
