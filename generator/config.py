@@ -23,6 +23,16 @@ class PaginationConfig(BaseModel):
     include: tuple[str, ...] = ()  # operationIds paginated even without a pagination object
 
 
+class ErrorCodeConfig(BaseModel):
+    """How one documented `error.code` value maps to an exception class."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: int | None = None  # the HTTP status it comes with; picks the base class
+    name: str = ""  # class name; default: PascalCase(code) + "Error"
+    details: tuple[str, ...] = ()  # keys of `error.details` exposed as typed properties
+
+
 class TargetConfig(BaseModel):
     """Everything that shapes one generated package. Keep it to a handful of keys."""
 
@@ -39,7 +49,7 @@ class TargetConfig(BaseModel):
     envelope_meta: tuple[str, ...] = ("meta", "pagination", "links")
     pagination: PaginationConfig = PaginationConfig()
     method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
-    error_codes: dict[str, str] = Field(default_factory=dict)  # error.code → exception class name
+    error_codes: dict[str, int | ErrorCodeConfig] = Field(default_factory=dict)  # error.code → status or table
     live_url: str = ""
 
     def digest(self) -> str:

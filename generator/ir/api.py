@@ -35,6 +35,7 @@ class Api:
     schemas: dict[str, Schema]  # id -> schema, in a deterministic order
     operations: tuple[Operation, ...]
     openapi_version: str
+    error_codes: tuple[str, ...] = ()  # documented `error.code` values
 
     def schema(self, schema_id: str) -> Schema:
         return self.schemas[schema_id]

@@ -9,6 +9,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme, Server
 from ..load import LoadedSpec
 from ..refs import Resolver
+from .errors import known_error_codes
 from .operations import OperationBuilder
 from .results import with_results
 from .schemas import SchemaBuilder
@@ -32,6 +33,7 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         schemas=built,
         operations=operations,
         openapi_version=spec.version,
+        error_codes=known_error_codes(resolver),
     )
 
 

@@ -11,6 +11,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, Location, Operation, ResultKind
 from .annotations import docstring, one_line
 from .environment import render, templates_dir
+from .error_views import error_views
 from .model_views import types_module_view
 from .names import Names, ResourceName, op_key, plan_names
 from .resource_views import MethodView, resource_module_view
@@ -76,6 +77,10 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
     files["README.md"] = render("package/README.md.jinja", view=client)
+    errors = error_views(api, config)
+    if errors:
+        bases = sorted({e.base for e in errors} | {"APIStatusError"})
+        files[f"{pkg}/_errors.py"] = render("package/errors.py.jinja", errors=errors, bases=bases)
     files["operations.json"] = _manifest(api, config, names, method_views)
     for path in sorted((templates_dir() / "runtime").glob("*.py")):
         files[f"{pkg}/{path.name}"] = path.read_text(encoding="utf-8")
@@ -109,7 +114,7 @@ def _client_view(api: Api, config: TargetConfig, names: Names, by_resource: dict
         dist_name=config.package.replace("_", "-"), output_name=config.output.rstrip("/").rsplit("/", 1)[-1],
         base_url=_base_url(api), key_env=f"{config.env_prefix}_{'API_KEY' if arg == 'api_key' else 'TOKEN'}",
         base_url_env=f"{config.env_prefix}_BASE_URL", credential_arg=arg, credential_label=label,
-        auth_class=auth_class, auth_expr=auth_expr, error_codes=bool(config.error_codes),
+        auth_class=auth_class, auth_expr=auth_expr, error_codes=bool(error_views(api, config)),
         resources=tuple(names.resources[t] for t in by_resource), operation_rows=tuple(rows),
         example=example, async_example=async_example,
     )

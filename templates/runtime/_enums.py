@@ -13,8 +13,8 @@ from typing import Any
 __all__ = ["OpenEnum", "OpenIntEnum", "OpenStrEnum"]
 
 
-def _pseudo_member(cls: type[enum.Enum], value: Any, base: type | None) -> Any:
-    member = base.__new__(cls, value) if base is not None else object.__new__(cls)  # type: ignore[call-overload]
+def _pseudo_member(cls: type[enum.Enum], value: Any, base: Any) -> Any:
+    member: Any = base.__new__(cls, value) if base is not None else object.__new__(cls)
     member._name_ = "UNKNOWN"
     member._value_ = value
     try:

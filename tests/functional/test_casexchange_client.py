@@ -204,3 +204,26 @@ async def test_async_twin(aclient: Any, recorder: Recorder) -> None:
                                                                         "totalPages": 1}})
     names = [f.name async for f in await aclient.firms.list_available()]
     assert names == ["Acme Law"]
+
+
+def test_documented_error_codes_raise_specific_subclasses(client: Any, recorder: Recorder) -> None:
+    import casexchange
+
+    matches = [{"referralId": "r1", "confidence": 0.9}]
+    recorder.reply(409, {"error": {"code": "duplicate_client_referral", "message": "dup",
+                                   "details": {"matches": matches, "overrideField": "allowDuplicateClient"}},
+                         "meta": META})
+    with pytest.raises(casexchange.DuplicateClientReferralError) as info:
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+    assert isinstance(info.value, casexchange.ConflictError)
+    assert info.value.matches == matches and info.value.override_field == "allowDuplicateClient"
+    recorder.reply(400, {"error": {"code": "invalid_state", "message": "no"}, "meta": META})
+    with pytest.raises(casexchange.InvalidStateError):
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+    recorder.reply(403, {"error": {"code": "insufficient_tier", "message": "no"}, "meta": META})
+    with pytest.raises(casexchange.InsufficientTierError):
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+    recorder.reply(403, {"error": {"code": "some_future_code", "message": "no"}, "meta": META})
+    with pytest.raises(casexchange.PermissionDeniedError) as plain:
+        client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
+    assert type(plain.value) is casexchange.PermissionDeniedError

@@ -6,6 +6,8 @@ Clients: `CaseXchange` and `AsyncCaseXchange`. Models live in `casexchange.types
 
 from ._binary import AsyncBinaryResponse, BinaryResponse
 from ._client import DEFAULT_BASE_URL, AsyncCaseXchange, CaseXchange
+from ._errors import *  # noqa: F403
+from ._errors import __all__ as _errors_all
 from ._exceptions import *  # noqa: F403
 from ._exceptions import __all__ as _exceptions_all
 from ._models import get_envelope, get_validation_errors
@@ -32,4 +34,5 @@ __all__ = [
     "get_envelope",
     "get_validation_errors",
     *_exceptions_all,
+    *_errors_all,
 ]

@@ -46,7 +46,7 @@ if _t.TYPE_CHECKING:
 __all__ = ["CaseXchange", "AsyncCaseXchange", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://api.casexchange.com/api/public/v1"
-_ERROR_CODES: dict[str, type[_t.Any]] = {}
+from ._errors import ERROR_CODES as _ERROR_CODES
 
 
 def _credential(value: str | None) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any, Generic, Self, TypeVar, cast
@@ -134,7 +135,7 @@ class BaseClient(Generic[_HttpxT]):
                 setattr(new, name, value)
         new._base_headers = new._compute_base_headers()
         register_auth(new.auth)
-        _rebind_resources(new, self, {})
+        _rebind_resources(new, self, new, {})
         return new
 
     def __repr__(self) -> str:
@@ -307,15 +308,23 @@ def _connection_error(
     return APIConnectionError(f"Connection error: {message}", request=request, attempts=attempts)
 
 
-def _rebind_resources(obj: object, old: object, memo: dict[int, object]) -> None:
-    """Point resources reachable from a copied client at the copy instead of the original."""
-    for name, value in list(vars(obj).items()):
+def _rebind_resources(obj: object, old: object, new: object, memo: dict[int, object]) -> None:
+    """Point resources reachable from a copied client at the copy instead of the original.
+
+    Values cached by ``functools.cached_property`` (lazily built resources, raw-response
+    wrappers holding bound methods) are dropped so they are rebuilt for the copy.
+    """
+    attributes = vars(obj)
+    for name, value in list(attributes.items()):
+        if isinstance(getattr(type(obj), name, None), functools.cached_property):
+            del attributes[name]
+            continue
         if not isinstance(value, (SyncAPIResource, AsyncAPIResource)):
             continue
         if id(value) not in memo:
             clone = copy.copy(value)
             if clone._client is old:
-                clone._client = cast(Any, obj)
+                clone._client = cast(Any, new)
             memo[id(value)] = clone
-            _rebind_resources(clone, old, memo)
-        setattr(obj, name, memo[id(value)])
+            _rebind_resources(clone, old, new, memo)
+        attributes[name] = memo[id(value)]

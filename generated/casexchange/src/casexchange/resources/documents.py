@@ -191,7 +191,7 @@ class Documents(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a document
+        """Remove a document from a case
 
         Removes the file from the case and from storage for good. Tier `full`.
 
@@ -355,7 +355,7 @@ class AsyncDocuments(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a document
+        """Remove a document from a case
 
         Removes the file from the case and from storage for good. Tier `full`.
 

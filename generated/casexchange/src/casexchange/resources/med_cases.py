@@ -262,7 +262,7 @@ class MedCases(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[MedCase]:
-        """List med cases
+        """Browse med cases
 
         Med Xchange cases the caller can see — for a firm key its own cases, for a practice key the cases it created
         or was referred. Paged, with text search and an option to include archived cases.
@@ -926,6 +926,8 @@ class MedCases(SyncAPIResource):
     ) -> SyncPage[MedInsurance]:
         """List insurance records you can access
 
+        Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
+
         Access tier: `read_only`.
 
         Args:
@@ -968,6 +970,8 @@ class MedCases(SyncAPIResource):
     ) -> MedInsurance:
         """Fetch one insurance record
 
+        The insurance record with this UUID, provided the key may see its med case.
+
         Access tier: `read_only`.
 
         Args:
@@ -1005,6 +1009,8 @@ class MedCases(SyncAPIResource):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> SyncPage[MedInsurance]:
         """List the insurance records of a med case
+
+        Paged insurance records attached to one med case.
 
         Access tier: `read_only`.
 
@@ -1060,7 +1066,7 @@ class AsyncMedCases(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[MedCase]:
-        """List med cases
+        """Browse med cases
 
         Med Xchange cases the caller can see — for a firm key its own cases, for a practice key the cases it created
         or was referred. Paged, with text search and an option to include archived cases.
@@ -1724,6 +1730,8 @@ class AsyncMedCases(AsyncAPIResource):
     ) -> AsyncPage[MedInsurance]:
         """List insurance records you can access
 
+        Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
+
         Access tier: `read_only`.
 
         Args:
@@ -1766,6 +1774,8 @@ class AsyncMedCases(AsyncAPIResource):
     ) -> MedInsurance:
         """Fetch one insurance record
 
+        The insurance record with this UUID, provided the key may see its med case.
+
         Access tier: `read_only`.
 
         Args:
@@ -1803,6 +1813,8 @@ class AsyncMedCases(AsyncAPIResource):
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> AsyncPage[MedInsurance]:
         """List the insurance records of a med case
+
+        Paged insurance records attached to one med case.
 
         Access tier: `read_only`.
 

@@ -74,7 +74,7 @@ class ReferenceData(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[CaseType]:
-        """List case types
+        """Show the available case types
 
         All active case types you can use for new referrals.
 
@@ -139,7 +139,7 @@ class ReferenceData(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[ListJurisdictionsResponseDataItem]:
-        """List jurisdictions
+        """Show supported states and territories
 
         Every US state and territory the platform supports.
 
@@ -169,7 +169,7 @@ class ReferenceData(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[ListCountiesResponseDataItem]:
-        """List counties
+        """Show counties, optionally for some jurisdictions
 
         All counties, or only those of the jurisdiction codes you pass (comma-separated).
 
@@ -213,7 +213,7 @@ class AsyncReferenceData(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[CaseType]:
-        """List case types
+        """Show the available case types
 
         All active case types you can use for new referrals.
 
@@ -278,7 +278,7 @@ class AsyncReferenceData(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[ListJurisdictionsResponseDataItem]:
-        """List jurisdictions
+        """Show supported states and territories
 
         Every US state and territory the platform supports.
 
@@ -308,7 +308,7 @@ class AsyncReferenceData(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> list[ListCountiesResponseDataItem]:
-        """List counties
+        """Show counties, optionally for some jurisdictions
 
         All counties, or only those of the jurisdiction codes you pass (comma-separated).
 

@@ -446,7 +446,7 @@ class Referrals(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a draft referral
+        """Discard a referral that is still a draft
 
         Removes a referral for good while it is still a DRAFT. Sender only; tier `full`.
 
@@ -1082,7 +1082,7 @@ class AsyncReferrals(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a draft referral
+        """Discard a referral that is still a draft
 
         Removes a referral for good while it is still a DRAFT. Sender only; tier `full`.
 

@@ -227,7 +227,7 @@ class Routing(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RoutingRule:
-        """Create a routing rule
+        """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
 
@@ -300,7 +300,7 @@ class Routing(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a routing rule
+        """Remove a routing rule
 
         Removes a routing rule. Tier `full`.
 
@@ -478,7 +478,7 @@ class AsyncRouting(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> RoutingRule:
-        """Create a routing rule
+        """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
 
@@ -551,7 +551,7 @@ class AsyncRouting(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a routing rule
+        """Remove a routing rule
 
         Removes a routing rule. Tier `full`.
 

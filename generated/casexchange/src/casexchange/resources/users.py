@@ -188,7 +188,7 @@ class Users(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deactivate a user
+        """Switch off a user account
 
         Switches off a user of your firm; users are never deleted outright. Tier `full`.
 
@@ -346,7 +346,7 @@ class AsyncUsers(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Deactivate a user
+        """Switch off a user account
 
         Switches off a user of your firm; users are never deleted outright. Tier `full`.
 

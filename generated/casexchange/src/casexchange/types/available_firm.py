@@ -29,7 +29,7 @@ class AvailableFirm(_BaseModel):
         default=None, validation_alias="referralInstructions", serialization_alias="referralInstructions"
     )
 
-    source: Source | str | None = None
+    source: Source | None = None
     """`network` if the firm is in your private network, `directory` if it is only listed in Network Xchange."""
 
     warm_transfer: WarmTransfer | None = _Field(

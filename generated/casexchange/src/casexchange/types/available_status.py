@@ -14,7 +14,7 @@ __all__ = [
 class AvailableStatus(_BaseModel):
     """A status your firm may move the referral to next."""
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
 
     label: str
     """Display text for the step."""

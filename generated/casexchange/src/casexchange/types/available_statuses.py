@@ -14,12 +14,12 @@ __all__ = [
 
 
 class AvailableStatuses(_BaseModel):
-    current_status: AvailableStatusStatus | str = _Field(
+    current_status: AvailableStatusStatus = _Field(
         validation_alias="currentStatus", serialization_alias="currentStatus"
     )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
-    party: AvailableStatusesParty | str
+    party: AvailableStatusesParty
     """Your firm's side on this referral, which decides the possible steps."""
 
     available_transitions: list[AvailableStatus] = _Field(

@@ -15,7 +15,7 @@ __all__ = [
 
 
 class BeginClosingReferralBody(_BaseModel):
-    closing_status: ClosingStatus2 | str = _Field(
+    closing_status: ClosingStatus2 = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
     """Kind of outcome (any letter case)."""
@@ -53,6 +53,6 @@ class BeginClosingReferralBody(_BaseModel):
     )
     """Calendar date, `YYYY-MM-DD`."""
 
-    payout_type: BeginClosingReferralBodyPayoutType | str | None = _Field(
+    payout_type: BeginClosingReferralBodyPayoutType | None = _Field(
         default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )

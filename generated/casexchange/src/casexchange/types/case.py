@@ -33,12 +33,12 @@ class Case(_BaseModel):
     status: str | None = None
     """CaseStatus (an old RECEIVED value appears as `under_evaluation`)."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
-    payout_type: PayoutType | str | None = _Field(
+    payout_type: PayoutType | None = _Field(
         default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )
     """How the settlement money is paid out; null until chosen during closing."""
@@ -163,7 +163,7 @@ until it acknowledges."""
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
 firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",

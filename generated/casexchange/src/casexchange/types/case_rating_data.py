@@ -30,7 +30,7 @@ class CaseRatingData(_BaseModel):
     )
     """Rating stored on the current referral of the case."""
 
-    rating_source: CaseRatingDataRatingSource | str = _Field(
+    rating_source: CaseRatingDataRatingSource = _Field(
         validation_alias="ratingSource", serialization_alias="ratingSource"
     )
     """`ai` for the classifier, `manual` for any user change (app or API)."""

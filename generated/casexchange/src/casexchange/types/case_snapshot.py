@@ -31,18 +31,16 @@ class CaseSnapshot(_BaseModel):
     """Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the
 format is not checked — do not parse it."""
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /
 `exhausted` labels as `rejected`."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
-    payout_type: PayoutType | str | None = _Field(
-        validation_alias="payoutType", serialization_alias="payoutType"
-    )
+    payout_type: PayoutType | None = _Field(validation_alias="payoutType", serialization_alias="payoutType")
     """How the settlement money is paid out; null until chosen during closing."""
 
     closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
@@ -117,7 +115,7 @@ until it acknowledges."""
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Not masked in this
 schema — the masked snapshot simply leaves the field out."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )

@@ -23,12 +23,12 @@ class CasexWebhookEnvelope(_BaseModel):
     """Body of every firm webhook delivery. The shape of `data` depends on `event`; `x-webhook-events` at the
     document root names the schema for each event."""
 
-    schema_version: CasexWebhookEnvelopeSchemaVersion | int = _Field(
+    schema_version: CasexWebhookEnvelopeSchemaVersion = _Field(
         validation_alias="schemaVersion", serialization_alias="schemaVersion"
     )
     """Envelope format version; goes up only on a breaking change."""
 
-    event: CasexWebhookEnvelopeEvent | str
+    event: CasexWebhookEnvelopeEvent
     """Same value as the `X-CaseXchange-Event` header."""
 
     event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
@@ -40,7 +40,7 @@ de-duplicate."""
     """Commit time of the underlying change. Keep the delivery with the latest `occurredAt`; for two status
 deliveries with the same time, chain them through `data.previousStatus` → `data.status`."""
 
-    perspective: CasexWebhookEnvelopePerspective | str
+    perspective: CasexWebhookEnvelopePerspective
     """Your firm's side on this referral (`sent` or `received`), as in CaseXchange notifications."""
 
     pii_masked: bool = _Field(validation_alias="piiMasked", serialization_alias="piiMasked")

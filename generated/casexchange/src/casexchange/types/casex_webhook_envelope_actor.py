@@ -19,4 +19,4 @@ class CasexWebhookEnvelopeActor(_BaseModel):
     firm_id: str | None = _Field(validation_alias="firmId", serialization_alias="firmId")
     """The acting firm, or null when a platform administrator or an automated job made the change."""
 
-    source: CasexWebhookEnvelopeActorSource | str
+    source: CasexWebhookEnvelopeActorSource

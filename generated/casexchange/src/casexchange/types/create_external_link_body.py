@@ -14,7 +14,7 @@ __all__ = [
 class CreateExternalLinkBody(_BaseModel):
     referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
 
-    external_system: ExternalCaseLinkExternalSystem | str = _Field(
+    external_system: ExternalCaseLinkExternalSystem = _Field(
         validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 

@@ -11,8 +11,8 @@ __all__ = [
 
 
 class CreateExternalLinkResponse409Error(_BaseModel):
-    code: CreateExternalLinkResponse409ErrorCode | str
-    """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists codes seen so far."""
+    code: CreateExternalLinkResponse409ErrorCode
+    """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists the codes documented for this status so far."""
 
     message: str
 

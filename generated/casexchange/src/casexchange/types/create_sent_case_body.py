@@ -112,7 +112,7 @@ includes 1); slots for later attempts leave it alone."""
         default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
     )
 
-    external_system: CreateSentCaseBodyExternalSystem | str | None = _Field(
+    external_system: CreateSentCaseBodyExternalSystem | None = _Field(
         default=None, validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 

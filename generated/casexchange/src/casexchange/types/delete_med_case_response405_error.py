@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .error_details import ErrorDetails
 
 __all__ = [
     "DeleteMedCaseResponse405Error",
@@ -10,5 +11,9 @@ __all__ = [
 
 class DeleteMedCaseResponse405Error(_BaseModel):
     code: str
+    """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically."""
 
     message: str
+
+    details: ErrorDetails | None = None
+    """Extra information about an error; its shape depends on the code. Validation failures come either as a list of field problems or as an object whose `errors` member holds that list (both forms are in use). Other codes put their own objects here, e.g. `{ maxBytes }` for `file_too_large`."""

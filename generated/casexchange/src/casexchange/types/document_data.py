@@ -41,7 +41,7 @@ class DocumentData(_BaseModel):
 
     uploaded_at: _dt.datetime = _Field(validation_alias="uploadedAt", serialization_alias="uploadedAt")
 
-    origin: Origin | str
+    origin: Origin
     """`clio` when the file came in through the Clio Manage document sync."""
 
     uploaded_by_name: str | None = _Field(

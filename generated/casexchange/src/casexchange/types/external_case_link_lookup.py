@@ -19,7 +19,7 @@ class ExternalCaseLinkLookup(_BaseModel):
 
     referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
 
-    external_system: ExternalCaseLinkExternalSystem | str = _Field(
+    external_system: ExternalCaseLinkExternalSystem = _Field(
         validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 

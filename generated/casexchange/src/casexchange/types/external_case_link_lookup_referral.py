@@ -45,6 +45,6 @@ class ExternalCaseLinkLookupReferral(_BaseModel):
 
     attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
 
-    closing_status: ExternalCaseLinkLookupReferralClosingStatus | str | None = _Field(
+    closing_status: ExternalCaseLinkLookupReferralClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )

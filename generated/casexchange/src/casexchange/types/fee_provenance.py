@@ -19,7 +19,7 @@ class FeeProvenance(_BaseModel):
     `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
     The sending firm's fee schedule itself is never revealed."""
 
-    kind: FeeProvenanceKind | str
+    kind: FeeProvenanceKind
     """`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements
 valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
 `none`: nothing stamped and nothing applies."""
@@ -37,7 +37,7 @@ valid on the sent date. `pending`: a fee structure applies but needs outcome fac
     )
     """Present and true when the matching agreement no longer covers this referral."""
 
-    missing_facts: list[FeeProvenanceMissingFactsItem | str] | None = _Field(
+    missing_facts: list[FeeProvenanceMissingFactsItem] | None = _Field(
         default=None, validation_alias="missingFacts", serialization_alias="missingFacts"
     )
     """Only for `pending`; the outcome facts still needed to fix the percentage."""

@@ -15,7 +15,7 @@ __all__ = [
 
 
 class HealthStatus(_BaseModel):
-    status: HealthStatusStatus | str
+    status: HealthStatusStatus
 
     timestamp: _dt.datetime
 

@@ -14,7 +14,7 @@ __all__ = [
 class InteractiveSendResultAttempt(_BaseModel):
     id: str
 
-    state: InteractiveSendResultAttemptState | str
+    state: InteractiveSendResultAttemptState
     """Where the attempt is in its lifecycle."""
 
     idempotency_key: str = _Field(validation_alias="idempotencyKey", serialization_alias="idempotencyKey")

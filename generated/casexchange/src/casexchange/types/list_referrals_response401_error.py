@@ -11,7 +11,7 @@ __all__ = [
 
 class ListReferralsResponse401Error(_BaseModel):
     code: str
-    """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists codes seen so far."""
+    """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists the codes documented for this status so far."""
 
     message: str
 

@@ -28,10 +28,10 @@ class MaskedCaseSnapshot(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """Normalised status, as in `CaseSnapshot.status`."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 

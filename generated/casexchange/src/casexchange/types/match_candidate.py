@@ -22,14 +22,14 @@ class MatchCandidate(_BaseModel):
     match_score: float = _Field(validation_alias="matchScore", serialization_alias="matchScore")
     """Weighted confidence, at most 1."""
 
-    matched_fields: list[MatchCandidateMatchedFieldsItem | str] = _Field(
+    matched_fields: list[MatchCandidateMatchedFieldsItem] = _Field(
         validation_alias="matchedFields", serialization_alias="matchedFields"
     )
     """Identifiers that matched; `fullName` is added when first and last name both match."""
 
     client_name: str = _Field(validation_alias="clientName", serialization_alias="clientName")
 
-    current_status: AvailableStatusStatus | str = _Field(
+    current_status: AvailableStatusStatus = _Field(
         validation_alias="currentStatus", serialization_alias="currentStatus"
     )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""

@@ -17,10 +17,10 @@ class Me(_BaseModel):
 
     firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")
 
-    tier: MeTier | str
+    tier: MeTier
     """Access tier of the key."""
 
     key_name: str = _Field(validation_alias="keyName", serialization_alias="keyName")
 
-    auth_method: MeAuthMethod | str = _Field(validation_alias="authMethod", serialization_alias="authMethod")
+    auth_method: MeAuthMethod = _Field(validation_alias="authMethod", serialization_alias="authMethod")
     """How the call was authenticated: public API key or Salesforce-issued token."""

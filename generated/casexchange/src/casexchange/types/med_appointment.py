@@ -58,12 +58,12 @@ class MedAppointment(_BaseModel):
         default=None, validation_alias="cancelledAt", serialization_alias="cancelledAt"
     )
 
-    category: Category | str | None = None
+    category: Category | None = None
 
-    source: Source2 | str | None = None
+    source: Source2 | None = None
     """Appointments synced from Premier have their date, time and status owned by Premier."""
 
-    premier_status: MedAppointmentPremierStatus | str | None = _Field(
+    premier_status: MedAppointmentPremierStatus | None = _Field(
         default=None, validation_alias="premierStatus", serialization_alias="premierStatus"
     )
 

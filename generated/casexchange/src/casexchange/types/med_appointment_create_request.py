@@ -38,7 +38,7 @@ class MedAppointmentCreateRequest(_BaseModel):
 
     attended: bool | None = None
 
-    category: Category | str | None = None
+    category: Category | None = None
 
     primary_injury_id: str | None = _Field(
         default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"

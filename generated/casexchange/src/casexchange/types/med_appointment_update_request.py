@@ -43,7 +43,7 @@ class MedAppointmentUpdateRequest(_BaseModel):
     """`true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in
 the same request (`cancelled: false` with `attended` is fine)."""
 
-    category: Category | str | None = None
+    category: Category | None = None
 
     primary_injury_id: str | None = _Field(
         default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"

@@ -20,7 +20,7 @@ class MedBillableEvent(_BaseModel):
         default=None, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
 
-    kind: MedBillableEventKind | str | None = None
+    kind: MedBillableEventKind | None = None
 
     description: str | None = None
 

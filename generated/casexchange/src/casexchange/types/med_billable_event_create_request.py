@@ -14,7 +14,7 @@ __all__ = [
 
 
 class MedBillableEventCreateRequest(_BaseModel):
-    kind: MedBillableEventCreateRequestKind | str
+    kind: MedBillableEventCreateRequestKind
     """PRESCRIPTION_COST lines come from prescriptions and cannot be created here."""
 
     description: str

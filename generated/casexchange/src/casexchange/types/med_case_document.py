@@ -33,7 +33,7 @@ class MedCaseDocument(_BaseModel):
 
     category: str | None = None
 
-    source: MedCaseDocumentSource | str | None = None
+    source: MedCaseDocumentSource | None = None
 
     uploaded_at: _dt.datetime | None = _Field(
         default=None, validation_alias="uploadedAt", serialization_alias="uploadedAt"

@@ -56,7 +56,7 @@ class MedInsurance(_BaseModel):
         default=None, validation_alias="isPrimary", serialization_alias="isPrimary"
     )
 
-    insurance_type: MedInsuranceInsuranceType | str | None = _Field(
+    insurance_type: MedInsuranceInsuranceType | None = _Field(
         default=None, validation_alias="insuranceType", serialization_alias="insuranceType"
     )
 

@@ -42,7 +42,7 @@ class MedReferral(_BaseModel):
         default=None, validation_alias="parentReferralId", serialization_alias="parentReferralId"
     )
 
-    status: MedReferralStatus | str | None = None
+    status: MedReferralStatus | None = None
     """MedicalReferralStatus."""
 
     notes: str | None = None

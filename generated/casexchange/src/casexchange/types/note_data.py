@@ -33,7 +33,7 @@ class NoteData(_BaseModel):
 
     body: str
 
-    origin: Origin | str
+    origin: Origin
     """`clio` when the note came from Clio Manage instead of being written in CaseXchange."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")

@@ -18,4 +18,4 @@ class PatchInboundNetworkFirmBody(_BaseModel):
         default=None, validation_alias="referralInstructions", serialization_alias="referralInstructions"
     )
 
-    status: PatchInboundNetworkFirmBodyStatus | str | None = None
+    status: PatchInboundNetworkFirmBodyStatus | None = None

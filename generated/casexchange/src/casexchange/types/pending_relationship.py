@@ -23,5 +23,5 @@ class PendingRelationship(_BaseModel):
         validation_alias="requestedDate", serialization_alias="requestedDate"
     )
 
-    direction: PendingRelationshipDirection | str
+    direction: PendingRelationshipDirection
     """`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you."""

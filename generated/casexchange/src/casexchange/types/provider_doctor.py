@@ -24,4 +24,4 @@ class ProviderDoctor(_BaseModel):
 
     email: str | None = None
 
-    role: ProviderDoctorRole | str | None = None
+    role: ProviderDoctorRole | None = None

@@ -25,7 +25,7 @@ class PublicStatusUpdate(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
     message: str | None
@@ -33,7 +33,7 @@ class PublicStatusUpdate(_BaseModel):
     is_message: bool = _Field(validation_alias="isMessage", serialization_alias="isMessage")
     """True for a message between the firms, false for a status change."""
 
-    source: Source3 | str
+    source: Source3
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 

@@ -38,16 +38,14 @@ class ReceivedReferral(_BaseModel):
     """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
 SmartAdvocate and Salesforce intake ids, checked in that order."""
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
-    payout_type: PayoutType | str | None = _Field(
-        validation_alias="payoutType", serialization_alias="payoutType"
-    )
+    payout_type: PayoutType | None = _Field(validation_alias="payoutType", serialization_alias="payoutType")
 
     closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
 
@@ -154,7 +152,7 @@ until it acknowledges."""
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
 firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
@@ -193,7 +191,7 @@ never went through CLOSING."""
     closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
     """Time of the latest entry into CLOSED."""
 
-    sending_firm_percentage_source: ReceivedReferralSendingFirmPercentageSource | str | None = _Field(
+    sending_firm_percentage_source: ReceivedReferralSendingFirmPercentageSource | None = _Field(
         validation_alias="sendingFirmPercentageSource", serialization_alias="sendingFirmPercentageSource"
     )
     """How `sendingFirmPercentage` was stamped."""

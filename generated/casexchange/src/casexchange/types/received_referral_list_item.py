@@ -34,10 +34,10 @@ SmartAdvocate and Salesforce intake ids, checked in that order."""
 
     sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
@@ -65,7 +65,7 @@ SmartAdvocate and Salesforce intake ids, checked in that order."""
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
 firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )

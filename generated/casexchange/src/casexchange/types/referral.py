@@ -30,16 +30,14 @@ class Referral(_BaseModel):
     )
     """Generated reference, e.g. `PREFIX-0001`."""
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """Status shared by both firms; an old `received` value shows as `under_evaluation`."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
-    payout_type: PayoutType | str | None = _Field(
-        validation_alias="payoutType", serialization_alias="payoutType"
-    )
+    payout_type: PayoutType | None = _Field(validation_alias="payoutType", serialization_alias="payoutType")
 
     closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
 
@@ -132,7 +130,7 @@ never went through CLOSING."""
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
 firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )

@@ -19,10 +19,10 @@ class ReferralStatusUpdate(_BaseModel):
 
     id: str
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
 
     message: str | None
 
-    source: Source3 | str
+    source: Source3
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")

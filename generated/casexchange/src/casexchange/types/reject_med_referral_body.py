@@ -12,7 +12,7 @@ __all__ = [
 
 
 class RejectMedReferralBody(_BaseModel):
-    reason_code: RejectMedReferralBodyReasonCode | str = _Field(
+    reason_code: RejectMedReferralBodyReasonCode = _Field(
         validation_alias="reasonCode", serialization_alias="reasonCode"
     )
 

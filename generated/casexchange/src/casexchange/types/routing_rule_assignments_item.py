@@ -14,7 +14,7 @@ __all__ = [
 class RoutingRuleAssignmentsItem(_BaseModel):
     id: str | None = None
 
-    recipient_type: RoutingRuleAssignmentsItemRecipientType | str | None = _Field(
+    recipient_type: RoutingRuleAssignmentsItemRecipientType | None = _Field(
         default=None, validation_alias="recipientType", serialization_alias="recipientType"
     )
 

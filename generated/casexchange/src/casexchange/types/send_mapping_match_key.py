@@ -16,7 +16,7 @@ class SendMappingMatchKey(_BaseModel):
     A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
     external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
 
-    mode: SendMappingMatchKeyMode | str | None = None
+    mode: SendMappingMatchKeyMode | None = None
 
     field_name: str | None = _Field(
         default=None, validation_alias="fieldName", serialization_alias="fieldName"

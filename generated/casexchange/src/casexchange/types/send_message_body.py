@@ -27,7 +27,7 @@ referred."""
 
     message: str
 
-    requested_status: SendMessageBodyRequestedStatus | str | None = _Field(
+    requested_status: SendMessageBodyRequestedStatus | None = _Field(
         default=None, validation_alias="requestedStatus", serialization_alias="requestedStatus"
     )
     """Status you ask the other firm to move to (optional, any letter case)."""

@@ -37,7 +37,7 @@ class SendReferralResponse409ErrorDetailsMatchesItem(_BaseModel):
 
     sent_at: _dt.datetime | None = _Field(validation_alias="sentAt", serialization_alias="sentAt")
 
-    matched_on: list[SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem | str] = _Field(
+    matched_on: list[SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem] = _Field(
         validation_alias="matchedOn", serialization_alias="matchedOn"
     )
     """Client fields that matched; always includes `name`."""

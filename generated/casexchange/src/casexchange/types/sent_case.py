@@ -52,7 +52,7 @@ class SentCase(_BaseModel):
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
 derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
-    case_county_source: SentCaseCaseCountySource | str | None = _Field(
+    case_county_source: SentCaseCaseCountySource | None = _Field(
         default=None, validation_alias="caseCountySource", serialization_alias="caseCountySource"
     )
     """Where `caseCounty` came from."""
@@ -67,7 +67,7 @@ derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
 until it acknowledges."""
 
-    county_source: SentCaseCountySource | str | None = _Field(
+    county_source: SentCaseCountySource | None = _Field(
         default=None, validation_alias="countySource", serialization_alias="countySource"
     )
     """Where `county` came from."""
@@ -151,12 +151,12 @@ until it acknowledges."""
     status: str | None = None
     """CaseStatus of the latest referral, or `draft` when the case has none."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
-    payout_type: PayoutType | str | None = _Field(
+    payout_type: PayoutType | None = _Field(
         default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )
     """How the settlement money is paid out; null until chosen during closing."""
@@ -223,7 +223,7 @@ until it acknowledges."""
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
 the data belongs to the sending firm."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",

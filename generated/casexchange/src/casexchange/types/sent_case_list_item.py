@@ -63,7 +63,7 @@ class SentCaseListItem(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
 the data belongs to the sending firm."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | str | None = _Field(
+    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",

@@ -32,12 +32,12 @@ class SentCaseReferralSummary(_BaseModel):
     status: str | None = None
     """CaseStatus."""
 
-    closing_status: ClosingStatus | str | None = _Field(
+    closing_status: ClosingStatus | None = _Field(
         default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
     )
     """Closing outcome (ClosingStatus); null until closing has started."""
 
-    payout_type: PayoutType | str | None = _Field(
+    payout_type: PayoutType | None = _Field(
         default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )
     """How the settlement money is paid out; null until chosen during closing."""

@@ -30,10 +30,10 @@ class StatusChangeData(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """Status the referral entered (normalised)."""
 
-    previous_status: PreviousStatus | str | None = _Field(
+    previous_status: PreviousStatus | None = _Field(
         validation_alias="previousStatus", serialization_alias="previousStatus"
     )
     """Status the referral left (normalised); null for the first row. Two status deliveries with the same
@@ -42,10 +42,10 @@ class StatusChangeData(_BaseModel):
     message: str | None
     """Free-text note stored with the transition."""
 
-    is_message: IsMessage | bool = _Field(validation_alias="isMessage", serialization_alias="isMessage")
+    is_message: IsMessage = _Field(validation_alias="isMessage", serialization_alias="isMessage")
     """Always false; partner messages produce no webhook events."""
 
-    source: Source3 | str
+    source: Source3
     """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
 told apart today."""
 

@@ -12,7 +12,7 @@ __all__ = [
 
 
 class UpdateCaseStatusBody(_BaseModel):
-    status: AvailableStatusStatus | str
+    status: AvailableStatusStatus
     """Target CaseStatus."""
 
     notes: str | None = None

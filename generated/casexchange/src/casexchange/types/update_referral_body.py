@@ -75,7 +75,7 @@ strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
     )
     """Settlement amount in US dollars."""
 
-    payout_type: PayoutType | str | None = _Field(
+    payout_type: PayoutType | None = _Field(
         default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )
 

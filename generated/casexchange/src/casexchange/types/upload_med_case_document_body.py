@@ -15,7 +15,7 @@ class UploadMedCaseDocumentBody(_BaseModel):
     file: bytes
     """The file, 25 MB at most."""
 
-    category: UploadMedCaseDocumentBodyCategory | str
+    category: UploadMedCaseDocumentBodyCategory
     """Kind of document."""
 
     appointment_id: str | None = _Field(

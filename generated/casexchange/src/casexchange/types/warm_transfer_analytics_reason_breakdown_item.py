@@ -14,7 +14,7 @@ __all__ = [
 
 
 class WarmTransferAnalyticsReasonBreakdownItem(_BaseModel):
-    reason_type: WarmTransferAnalyticsReasonBreakdownItemReasonType | str | None = _Field(
+    reason_type: WarmTransferAnalyticsReasonBreakdownItemReasonType | None = _Field(
         default=None, validation_alias="reasonType", serialization_alias="reasonType"
     )
 

@@ -17,7 +17,7 @@ __all__ = [
 class WebhookDelivery(_BaseModel):
     id: str
 
-    event_type: WebhookDeliveryEventType | str = _Field(
+    event_type: WebhookDeliveryEventType = _Field(
         validation_alias="eventType", serialization_alias="eventType"
     )
     """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
@@ -25,7 +25,7 @@ subscriptions."""
 
     event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
 
-    status: WebhookDeliveryStatus | str
+    status: WebhookDeliveryStatus
     """`EXHAUSTED`: all 5 attempts failed and no more retries will happen."""
 
     attempts: int

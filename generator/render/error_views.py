@@ -1,0 +1,59 @@
+"""Exception subclasses for documented `error.code` values (spec `x-known-values` + target config)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import naming
+from ..config import ErrorCodeConfig, TargetConfig
+from ..ir import Api
+
+_STATUS_BASES = {400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError",
+                 404: "NotFoundError", 405: "MethodNotAllowedError", 409: "ConflictError",
+                 413: "PayloadTooLargeError", 422: "UnprocessableEntityError", 429: "RateLimitError"}
+RUNTIME_ERRORS = frozenset({*_STATUS_BASES.values(), "APIError", "APIStatusError", "APIConnectionError",
+                            "APITimeoutError", "InternalServerError", "APIResponseValidationError",
+                            "MissingCredentialsError"})
+
+
+@dataclass(frozen=True, slots=True)
+class DetailView:
+    name: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorClassView:
+    name: str
+    base: str
+    code: str
+    status: int | None
+    details: tuple[DetailView, ...]
+
+
+def base_class(status: int | None) -> str:
+    if status is None:
+        return "APIStatusError"
+    if status >= 500:
+        return "InternalServerError"
+    return _STATUS_BASES.get(status, "APIStatusError")
+
+
+def _class_name(code: str) -> str:
+    base = naming.class_name(code)
+    name = base if base.endswith("Error") else base + "Error"
+    return base.removesuffix("Error") + "CodeError" if name in RUNTIME_ERRORS else name
+
+
+def error_views(api: Api, config: TargetConfig) -> tuple[ErrorClassView, ...]:
+    codes = list(dict.fromkeys([*api.error_codes, *config.error_codes]))
+    scope = naming.Scope()
+    scope.reserve(*RUNTIME_ERRORS)
+    out = []
+    for code in codes:
+        raw = config.error_codes.get(code)
+        cfg = raw if isinstance(raw, ErrorCodeConfig) else ErrorCodeConfig(status=raw)
+        name = scope.claim(cfg.name or _class_name(code))
+        details = tuple(DetailView(naming.field_name(k), k) for k in cfg.details)
+        out.append(ErrorClassView(name, base_class(cfg.status), code, cfg.status, details))
+    return tuple(out)
