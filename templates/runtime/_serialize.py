@@ -32,12 +32,12 @@ _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 def scalar_to_str(value: object) -> str:
     """Wire form of a scalar: booleans lower case, dates ISO 8601, enums by value."""
+    if isinstance(value, enum.Enum):  # before str: a str-valued enum member is also a str
+        return scalar_to_str(value.value)
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        return scalar_to_str(value.value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (int, float, Decimal, uuid.UUID)):
