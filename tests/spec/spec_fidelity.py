@@ -119,8 +119,9 @@ def _canon_schema_keywords(node: dict) -> None:
         null_branch = {"type": ["null"]}
         if "type" in node:
             node["type"] = sorted(set(node["type"]) | {"null"})
-        elif isinstance(node.get("allOf"), list) and len(node["allOf"]) == 1:
-            node["anyOf"] = [node.pop("allOf")[0], null_branch]
+        elif isinstance(node.get("allOf"), list):
+            members = node.pop("allOf")
+            node["anyOf"] = [members[0] if len(members) == 1 else {"allOf": members}, null_branch]
         elif isinstance(node.get("oneOf"), list):
             node["oneOf"] = node["oneOf"] + [null_branch]
         elif isinstance(node.get("anyOf"), list):

@@ -196,11 +196,34 @@ def iter_schema(
 
 def iter_all_schemas(doc: dict) -> Iterator[tuple[dict, list[str], str]]:
     """Every schema in the document with a dotted name rooted at a component or operation."""
-    for name, schema in ((doc.get("components") or {}).get("schemas") or {}).items():
+    components = doc.get("components") or {}
+    for name, schema in (components.get("schemas") or {}).items():
         yield from iter_schema(schema, [name], ptr("components", "schemas", name))
+    for name, prm in (components.get("parameters") or {}).items():
+        if isinstance(prm.get("schema"), dict):
+            yield from iter_schema(
+                prm["schema"], [f"parameters.{name}"], ptr("components", "parameters", name, "schema")
+            )
+    for section in ("responses", "requestBodies"):
+        for name, obj in (components.get(section) or {}).items():
+            for mt, media in (obj.get("content") or {}).items():
+                if isinstance(media.get("schema"), dict):
+                    yield from iter_schema(
+                        media["schema"],
+                        [f"{section}.{name}"],
+                        ptr("components", section, name, "content", mt, "schema"),
+                    )
+    for path, item in (doc.get("paths") or {}).items():
+        for i, prm in enumerate(item.get("parameters") or []):
+            if isinstance(prm.get("schema"), dict):
+                yield from iter_schema(
+                    prm["schema"],
+                    [f"{path}.param.{prm.get('name')}"],
+                    ptr("paths", path, "parameters", i, "schema"),
+                )
     for path, method, op in iter_operations(doc):
         base = ptr("paths", path, method)
-        op_id = op.get("operationId", f"{method} {path}")
+        op_id = op_key(path, method, op)
         for i, prm in enumerate(op.get("parameters") or []):
             if "schema" in prm:
                 yield from iter_schema(
@@ -248,10 +271,12 @@ def convert_schema_30_to_31(schema: dict) -> None:
             if "null" not in types:
                 types.append("null")
             schema["type"] = types
-        elif "allOf" in schema and len(schema["allOf"]) == 1:
-            # nullable reference: {allOf: [{$ref}], nullable: true} -> {anyOf: [{$ref}, {type: null}]}
-            only = schema.pop("allOf")[0]
-            _insert_first(schema, "anyOf", [only, {"type": "null"}])
+        elif "allOf" in schema:
+            # nullable reference: {allOf: [{$ref}], nullable: true} -> {anyOf: [{$ref}, {type: null}]};
+            # nullable composition: {allOf: [A, B], nullable} -> {anyOf: [{allOf: [A, B]}, {type: null}]}
+            members = schema.pop("allOf")
+            first = members[0] if len(members) == 1 else {"allOf": members}
+            _insert_first(schema, "anyOf", [first, {"type": "null"}])
         elif "oneOf" in schema:
             schema["oneOf"] = schema["oneOf"] + [{"type": "null"}]
         elif "anyOf" in schema:
@@ -402,48 +427,119 @@ def _set_text(node: dict, key: str, text: str | None, after: tuple[str, ...] = (
     node.update(items)
 
 
+class _Unset:
+    """Placeholder for a vendor prose string that our overlay has not replaced (yet)."""
+
+    def __repr__(self) -> str:
+        return "<vendor prose>"
+
+
+UNSET = _Unset()
+
+
+def _walk_prose_slots(doc: Any, visit: Callable[[dict, str], None]) -> None:
+    """Call visit(container, key) for every prose slot (same rules as iter_prose)."""
+
+    def walk(node: Any, named: bool) -> None:
+        if isinstance(node, dict):
+            for k, v in list(node.items()):
+                if named:
+                    walk(v, False)
+                elif k in ("description", "summary") and isinstance(v, (str, _Unset)):
+                    visit(node, k)
+                elif k in OPAQUE_KEYS or (k.startswith("x-") and k != "x-webhook-events"):
+                    continue
+                elif k == "x-webhook-events" and isinstance(v, list):
+                    for ev in v:
+                        for pk in WEBHOOK_EVENT_PROSE_KEYS:
+                            if isinstance(ev.get(pk), (str, _Unset)):
+                                visit(ev, pk)
+                elif k == "examples" and isinstance(v, list):
+                    continue
+                elif k in MAP_KEYS and isinstance(v, dict):
+                    walk(v, True)
+                else:
+                    walk(v, False)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, False)
+
+    walk(doc, False)
+
+
+def op_key(path: str, method: str, op: dict) -> str:
+    """Overlay key of an operation: its operationId, else "METHOD /path"."""
+    return op.get("operationId") or f"{method.upper()} {path}"
+
+
 def apply_prose(doc: dict, prose: ProseOverlay) -> None:
     """Drop every upstream prose string and put ours in its place.
 
-    A schema, parameter or header description is written where upstream had one (looked
-    up by exact dotted name first, then by name suffix) or where an exact dotted-name
-    entry exists.  Responses always get a description (required by OpenAPI).
+    First every vendor prose value is replaced by a placeholder (keeping its position);
+    the overlay then fills slots, and placeholders left over are removed at the end, so
+    no vendor wording can survive.  A schema, parameter or header description is written
+    where upstream had one (looked up by exact dotted name first, then by name suffix) or
+    where an exact entry exists.  Responses always get a description (OpenAPI requires it).
     """
+    _walk_prose_slots(doc, lambda node, key: node.__setitem__(key, UNSET))
+
     info = doc.setdefault("info", {})
     _set_text(info, "description", prose.get("info"), after=("version", "title"))
     for i, server in enumerate(doc.get("servers") or []):
         texts = prose.get("servers") or []
         _set_text(server, "description", texts[i].strip() if i < len(texts) else None, ("url",))
-    for name, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items():
+    components = doc.get("components") or {}
+    for name, scheme in (components.get("securitySchemes") or {}).items():
         _set_text(scheme, "description", prose.get("security_schemes", name), ("name",))
     for tag in doc.get("tags") or []:
         _set_text(tag, "description", prose.get("tags", tag["name"]), ("name",))
+    for name, prm in (components.get("parameters") or {}).items():
+        _set_text(prm, "description", prose.get("component_parameters", name), ("in", "name"))
+    for name, resp in (components.get("responses") or {}).items():
+        text = prose.get("component_responses", name)
+        if text is None:
+            raise KeyError(f"no description for components/responses/{name}")
+        _set_text(resp, "description", text)
+
+    def param_text(prm: dict, specific: str | None) -> str | None:
+        if specific is not None:
+            return specific
+        if "description" in prm:
+            return prose.get("parameter_defaults", prm.get("name", ""))
+        return None
+
+    for path, item in (doc.get("paths") or {}).items():
+        for prm in item.get("parameters") or []:
+            if "$ref" not in prm:
+                text = param_text(prm, prose.get("path_parameters", path, prm.get("name", "")))
+                _set_text(prm, "description", text, ("in", "name"))
 
     for path, method, op in iter_operations(doc):
-        op_id = op["operationId"]
-        _set_text(op, "summary", prose.get("operations", op_id, "summary"), ("operationId", "tags"))
-        _set_text(op, "description", prose.get("operations", op_id, "description"), ("summary",))
+        key = op_key(path, method, op)
+        _set_text(op, "summary", prose.get("operations", key, "summary"), ("operationId", "tags"))
+        _set_text(op, "description", prose.get("operations", key, "description"), ("summary",))
         for prm in op.get("parameters") or []:
-            name = prm.get("name")
-            text = prose.get("operations", op_id, "parameters", name)
-            if text is None and "description" in prm:
-                text = prose.get("parameter_defaults", name)
+            if "$ref" in prm:
+                continue
+            text = param_text(prm, prose.get("operations", key, "parameters", prm.get("name", "")))
             _set_text(prm, "description", text, ("in", "name"))
+        if isinstance(op.get("requestBody"), dict) and "$ref" not in op["requestBody"]:
+            _set_text(op["requestBody"], "description", prose.get("operations", key, "request"))
         for status, resp in (op.get("responses") or {}).items():
             if "$ref" in resp:
                 continue
-            text = prose.get("operations", op_id, "responses", str(status))
+            text = prose.get("operations", key, "responses", str(status))
             if text is None:
                 text = prose.get("response_defaults", str(status))
             if text is None:
-                raise KeyError(f"no response description for {op_id} {status}")
+                raise KeyError(f"no response description for {key} {status}")
             _set_text(resp, "description", text)
             _move_first(resp, "description")
             for hname, header in (resp.get("headers") or {}).items():
                 if "$ref" in header:
                     continue
-                htext = prose.get("operations", op_id, "headers", f"{status}.{hname}")
-                if htext is None:
+                htext = prose.get("operations", key, "headers", f"{status}.{hname}")
+                if htext is None and "description" in header:
                     htext = prose.get("header_defaults", hname)
                 _set_text(header, "description", htext)
 
@@ -453,12 +549,18 @@ def apply_prose(doc: dict, prose: ProseOverlay) -> None:
         _set_text(schema, "description", text, ("type", "format", "$ref"))
 
     for event in doc.get("x-webhook-events") or []:
-        for key in WEBHOOK_EVENT_PROSE_KEYS:
-            if key in event:
-                text = prose.get("webhook_events", event["event"], key)
+        for k in WEBHOOK_EVENT_PROSE_KEYS:
+            if k in event:
+                text = prose.get("webhook_events", event["event"], k)
                 if text is None:
-                    raise KeyError(f"no {key} for webhook event {event['event']}")
-                event[key] = text
+                    raise KeyError(f"no {k} for webhook event {event['event']}")
+                event[k] = text
+
+    def purge(node: dict, key: str) -> None:
+        if node[key] is UNSET:
+            del node[key]
+
+    _walk_prose_slots(doc, purge)
 
 
 def _move_first(d: dict, key: str) -> None:
@@ -506,6 +608,8 @@ def iter_prose(doc: Any) -> Iterator[tuple[str, str]]:
                 if k in ("description", "summary") and isinstance(v, str):
                     yield p, v
                 elif k in OPAQUE_KEYS or (k.startswith("x-") and k != "x-webhook-events"):
+                    continue
+                elif k == "examples" and isinstance(v, list):
                     continue
                 elif k == "x-webhook-events" and isinstance(v, list):
                     for i, ev in enumerate(v):
