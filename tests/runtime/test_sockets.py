@@ -184,9 +184,11 @@ def test_connection_refused_retries_even_post(fakeapi: Any) -> None:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()  # nothing listens here any more
-    with fakeapi.FakeAPI(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}") as client:
-        with pytest.raises(fakeapi.APIConnectionError) as info:
-            client.referrals.create(body={"patientName": "A"})
+    with (
+        fakeapi.FakeAPI(api_key=API_KEY, base_url=f"http://127.0.0.1:{port}") as client,
+        pytest.raises(fakeapi.APIConnectionError) as info,
+    ):
+        client.referrals.create(body={"patientName": "A"})
     assert info.value.attempts == 3
 
 

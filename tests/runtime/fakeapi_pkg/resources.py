@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
@@ -120,10 +121,10 @@ class Referrals(SyncAPIResource):
         *,
         page: NotGivenOr[int] = NOT_GIVEN,
         limit: NotGivenOr[int] = NOT_GIVEN,
-        status: NotGivenOr[list[Status | str]] = NOT_GIVEN,
+        status: NotGivenOr[builtins.list[Status | str]] = NOT_GIVEN,
         filter: NotGivenOr[Mapping[str, object]] = NOT_GIVEN,
-        ids: NotGivenOr[list[str]] = NOT_GIVEN,
-        words: NotGivenOr[list[str]] = NOT_GIVEN,
+        ids: NotGivenOr[builtins.list[str]] = NOT_GIVEN,
+        words: NotGivenOr[builtins.list[str]] = NOT_GIVEN,
         since: NotGivenOr[date] = NOT_GIVEN,
         urgent: NotGivenOr[bool | None] = NOT_GIVEN,
         extra_query: Query | None = None,
@@ -143,7 +144,7 @@ class Referrals(SyncAPIResource):
             extra_query=extra_query,
         )
 
-    def search(self, *, q: str) -> list[Referral]:
+    def search(self, *, q: str) -> builtins.list[Referral]:
         return self._client.request(_SEARCH, query={"q": q})  # type: ignore[no-any-return]
 
     def create(
