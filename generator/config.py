@@ -51,6 +51,7 @@ class TargetConfig(BaseModel):
     method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
     error_codes: dict[str, int | ErrorCodeConfig] = Field(default_factory=dict)  # error.code → status or table
     live_url: str = ""
+    webhook_signature_header: str = ""  # header carrying `t=…,v1=…` HMAC signatures of webhook deliveries
 
     def digest(self) -> str:
         """Hash of the settings that affect the output (recorded as provenance)."""

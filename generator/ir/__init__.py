@@ -1,6 +1,6 @@
 """The typed intermediate representation: frozen dataclasses, no Python source strings."""
 
-from .api import Api, SecurityScheme, Server
+from .api import Api, SecurityScheme, Server, WebhookEvent
 from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, Schema
 from .operations import (
     Header,
@@ -34,5 +34,5 @@ __all__ = [
     "MISSING", "Alias", "AnyType", "Api", "Constraints", "Discriminator", "Enum", "EnumMember", "Field",
     "Header", "JsonValue", "Kind", "ListOf", "LiteralOf", "Location", "MapOf", "MediaType", "Model",
     "ModelRef", "Operation", "Pagination", "Parameter", "Primitive", "RequestBody", "Response", "Result",
-    "ResultKind", "Schema", "SecurityScheme", "Server", "TypeRef", "UnionOf", "walk_refs", "with_nullable",
+    "ResultKind", "Schema", "SecurityScheme", "Server", "TypeRef", "UnionOf", "WebhookEvent", "walk_refs", "with_nullable",
 ]

@@ -26,6 +26,13 @@ class Server:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    name: str  # the event name on the wire (`case.created`)
+    schema_id: str  # the model for the whole delivery body
+    envelope_id: str  # the generic envelope model (parses unknown events)
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str
@@ -36,6 +43,7 @@ class Api:
     operations: tuple[Operation, ...]
     openapi_version: str
     error_codes: tuple[str, ...] = ()  # documented `error.code` values
+    webhooks: tuple[WebhookEvent, ...] = ()
 
     def schema(self, schema_id: str) -> Schema:
         return self.schemas[schema_id]

@@ -13,6 +13,7 @@ from .errors import known_error_codes
 from .operations import OperationBuilder
 from .results import with_results
 from .schemas import SchemaBuilder
+from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 
 def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> Api:
@@ -21,7 +22,11 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
     schemas = SchemaBuilder(resolver, sink, spec.version)
     schemas.register_components()
     ops = OperationBuilder(resolver, schemas, sink).build_all()
+    register_webhook_payloads(doc, schemas)
+    entries = vendor_events(doc, schemas, sink)
     built = schemas.finish()
+    synthetic, webhooks = build_events(entries, built, sink)
+    built.update(synthetic)
     operations = tuple(with_results(op, built, config) for op in ops)
     info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
     return Api(
@@ -34,6 +39,7 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         operations=operations,
         openapi_version=spec.version,
         error_codes=known_error_codes(resolver),
+        webhooks=webhooks,
     )
 
 

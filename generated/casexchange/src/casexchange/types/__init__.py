@@ -29,10 +29,14 @@ if _t.TYPE_CHECKING:
     )
     from .bulk_update_job import BulkUpdateJob as BulkUpdateJob
     from .case import Case as Case
+    from .case_created_event import CaseCreatedEvent as CaseCreatedEvent
+    from .case_deleted_event import CaseDeletedEvent as CaseDeletedEvent
+    from .case_rated_event import CaseRatedEvent as CaseRatedEvent
     from .case_rating_data import CaseRatingData as CaseRatingData
     from .case_rating_data_rating_source import CaseRatingDataRatingSource as CaseRatingDataRatingSource
     from .case_response import CaseResponse as CaseResponse
     from .case_snapshot import CaseSnapshot as CaseSnapshot
+    from .case_status_changed_event import CaseStatusChangedEvent as CaseStatusChangedEvent
     from .case_tombstone import CaseTombstone as CaseTombstone
     from .case_type import CaseType as CaseType
     from .case_type_field import CaseTypeField as CaseTypeField
@@ -40,6 +44,7 @@ if _t.TYPE_CHECKING:
         CaseTypeFieldEnumOptionsItem as CaseTypeFieldEnumOptionsItem,
     )
     from .case_type_field_validation_rule import CaseTypeFieldValidationRule as CaseTypeFieldValidationRule
+    from .case_updated_event import CaseUpdatedEvent as CaseUpdatedEvent
     from .casex_webhook_envelope import CasexWebhookEnvelope as CasexWebhookEnvelope
     from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor as CasexWebhookEnvelopeActor
     from .casex_webhook_envelope_actor_source import (
@@ -105,7 +110,9 @@ if _t.TYPE_CHECKING:
     from .disable_webhook_echo_response import DisableWebhookEchoResponse as DisableWebhookEchoResponse
     from .document import Document as Document
     from .document_data import DocumentData as DocumentData
+    from .document_deleted_event import DocumentDeletedEvent as DocumentDeletedEvent
     from .document_tombstone import DocumentTombstone as DocumentTombstone
+    from .document_uploaded_event import DocumentUploadedEvent as DocumentUploadedEvent
     from .enable_webhook_echo_response import EnableWebhookEchoResponse as EnableWebhookEchoResponse
     from .error import Error as Error
     from .error_details import ErrorDetails as ErrorDetails
@@ -330,7 +337,9 @@ if _t.TYPE_CHECKING:
     from .network_firm_detail import NetworkFirmDetail as NetworkFirmDetail
     from .network_firm_detail_response import NetworkFirmDetailResponse as NetworkFirmDetailResponse
     from .network_relationship import NetworkRelationship as NetworkRelationship
+    from .note_created_event import NoteCreatedEvent as NoteCreatedEvent
     from .note_data import NoteData as NoteData
+    from .note_updated_event import NoteUpdatedEvent as NoteUpdatedEvent
     from .order import Order as Order
     from .origin import Origin as Origin
     from .pagination import Pagination as Pagination
@@ -361,7 +370,11 @@ if _t.TYPE_CHECKING:
     )
     from .refer_sent_case_body import ReferSentCaseBody as ReferSentCaseBody
     from .referral import Referral as Referral
+    from .referral_accepted_event import ReferralAcceptedEvent as ReferralAcceptedEvent
+    from .referral_received_event import ReferralReceivedEvent as ReferralReceivedEvent
+    from .referral_rejected_event import ReferralRejectedEvent as ReferralRejectedEvent
     from .referral_response import ReferralResponse as ReferralResponse
+    from .referral_sent_event import ReferralSentEvent as ReferralSentEvent
     from .referral_status_update import ReferralStatusUpdate as ReferralStatusUpdate
     from .reject_med_referral_body import RejectMedReferralBody as RejectMedReferralBody
     from .reject_med_referral_body_reason_code import (
@@ -502,15 +515,20 @@ _MODULES: dict[str, str] = {
     "BeginInvestigatingReferralBody": "begin_investigating_referral_body",
     "BulkUpdateJob": "bulk_update_job",
     "Case": "case",
+    "CaseCreatedEvent": "case_created_event",
+    "CaseDeletedEvent": "case_deleted_event",
+    "CaseRatedEvent": "case_rated_event",
     "CaseRatingData": "case_rating_data",
     "CaseRatingDataRatingSource": "case_rating_data_rating_source",
     "CaseResponse": "case_response",
     "CaseSnapshot": "case_snapshot",
+    "CaseStatusChangedEvent": "case_status_changed_event",
     "CaseTombstone": "case_tombstone",
     "CaseType": "case_type",
     "CaseTypeField": "case_type_field",
     "CaseTypeFieldEnumOptionsItem": "case_type_field_enum_options_item",
     "CaseTypeFieldValidationRule": "case_type_field_validation_rule",
+    "CaseUpdatedEvent": "case_updated_event",
     "CasexWebhookEnvelope": "casex_webhook_envelope",
     "CasexWebhookEnvelopeActor": "casex_webhook_envelope_actor",
     "CasexWebhookEnvelopeActorSource": "casex_webhook_envelope_actor_source",
@@ -546,7 +564,9 @@ _MODULES: dict[str, str] = {
     "DisableWebhookEchoResponse": "disable_webhook_echo_response",
     "Document": "document",
     "DocumentData": "document_data",
+    "DocumentDeletedEvent": "document_deleted_event",
     "DocumentTombstone": "document_tombstone",
+    "DocumentUploadedEvent": "document_uploaded_event",
     "EnableWebhookEchoResponse": "enable_webhook_echo_response",
     "Error": "error",
     "ErrorDetails": "error_details",
@@ -697,7 +717,9 @@ _MODULES: dict[str, str] = {
     "NetworkFirmDetail": "network_firm_detail",
     "NetworkFirmDetailResponse": "network_firm_detail_response",
     "NetworkRelationship": "network_relationship",
+    "NoteCreatedEvent": "note_created_event",
     "NoteData": "note_data",
+    "NoteUpdatedEvent": "note_updated_event",
     "Order": "order",
     "Origin": "origin",
     "Pagination": "pagination",
@@ -722,7 +744,11 @@ _MODULES: dict[str, str] = {
     "RecordExtensionSelectorMissBody": "record_extension_selector_miss_body",
     "ReferSentCaseBody": "refer_sent_case_body",
     "Referral": "referral",
+    "ReferralAcceptedEvent": "referral_accepted_event",
+    "ReferralReceivedEvent": "referral_received_event",
+    "ReferralRejectedEvent": "referral_rejected_event",
     "ReferralResponse": "referral_response",
+    "ReferralSentEvent": "referral_sent_event",
     "ReferralStatusUpdate": "referral_status_update",
     "RejectMedReferralBody": "reject_med_referral_body",
     "RejectMedReferralBodyReasonCode": "reject_med_referral_body_reason_code",
@@ -822,15 +848,20 @@ __all__ = [
     "BeginInvestigatingReferralBody",
     "BulkUpdateJob",
     "Case",
+    "CaseCreatedEvent",
+    "CaseDeletedEvent",
+    "CaseRatedEvent",
     "CaseRatingData",
     "CaseRatingDataRatingSource",
     "CaseResponse",
     "CaseSnapshot",
+    "CaseStatusChangedEvent",
     "CaseTombstone",
     "CaseType",
     "CaseTypeField",
     "CaseTypeFieldEnumOptionsItem",
     "CaseTypeFieldValidationRule",
+    "CaseUpdatedEvent",
     "CasexWebhookEnvelope",
     "CasexWebhookEnvelopeActor",
     "CasexWebhookEnvelopeActorSource",
@@ -866,7 +897,9 @@ __all__ = [
     "DisableWebhookEchoResponse",
     "Document",
     "DocumentData",
+    "DocumentDeletedEvent",
     "DocumentTombstone",
+    "DocumentUploadedEvent",
     "EnableWebhookEchoResponse",
     "Error",
     "ErrorDetails",
@@ -1017,7 +1050,9 @@ __all__ = [
     "NetworkFirmDetail",
     "NetworkFirmDetailResponse",
     "NetworkRelationship",
+    "NoteCreatedEvent",
     "NoteData",
+    "NoteUpdatedEvent",
     "Order",
     "Origin",
     "Pagination",
@@ -1042,7 +1077,11 @@ __all__ = [
     "RecordExtensionSelectorMissBody",
     "ReferSentCaseBody",
     "Referral",
+    "ReferralAcceptedEvent",
+    "ReferralReceivedEvent",
+    "ReferralRejectedEvent",
     "ReferralResponse",
+    "ReferralSentEvent",
     "ReferralStatusUpdate",
     "RejectMedReferralBody",
     "RejectMedReferralBodyReasonCode",

@@ -11,5 +11,5 @@ __all__ = [
 class AcceptMedReferralBody(_BaseModel):
     notify: bool | None = None
     """`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when
-loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
-regardless. Default: `True`."""
+    loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
+    regardless. Default: `True`."""

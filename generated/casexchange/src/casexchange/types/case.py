@@ -64,7 +64,7 @@ class Case(_BaseModel):
         serialization_alias="clientFeeAgreementPercentage",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     projected_settlement_amount: float | None = _Field(
         default=None,
@@ -114,12 +114,12 @@ class Case(_BaseModel):
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     county: str | None = None
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-until it acknowledges."""
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
     client_first_name: str | None = _Field(
         default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
@@ -161,7 +161,7 @@ until it acknowledges."""
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
-firm until it acknowledges the referral."""
+    firm until it acknowledges the referral."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
@@ -179,7 +179,7 @@ firm until it acknowledges the referral."""
         default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-null when either value is missing or zero."""
+    null when either value is missing or zero."""
 
     net_fee_to_handling_firm: float | None = _Field(
         default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
@@ -190,7 +190,7 @@ null when either value is missing or zero."""
         default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-never went through CLOSING."""
+    never went through CLOSING."""
 
     closed_date: _dt.datetime | None = _Field(
         default=None, validation_alias="closedDate", serialization_alias="closedDate"

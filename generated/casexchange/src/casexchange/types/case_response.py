@@ -13,6 +13,6 @@ __all__ = [
 class CaseResponse(_BaseModel):
     data: Case
     """A referral from either firm's point of view (this older API calls it a case), with the base case's fields
-copied onto it. For the receiving firm, client fields of a SENT case are masked until it acknowledges."""
+    copied onto it. For the receiving firm, client fields of a SENT case are masked until it acknowledges."""
 
     meta: Meta

@@ -29,11 +29,11 @@ class CaseSnapshot(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
     """Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the
-format is not checked — do not parse it."""
+    format is not checked — do not parse it."""
 
     status: AvailableStatusStatus
     """Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /
-`exhausted` labels as `rejected`."""
+    `exhausted` labels as `rejected`."""
 
     closing_status: ClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
@@ -63,12 +63,12 @@ format is not checked — do not parse it."""
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     county: str | None
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-until it acknowledges."""
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
     client_first_name: str | None = _Field(
         validation_alias="clientFirstName", serialization_alias="clientFirstName"
@@ -113,7 +113,7 @@ until it acknowledges."""
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Not masked in this
-schema — the masked snapshot simply leaves the field out."""
+    schema — the masked snapshot simply leaves the field out."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
@@ -125,19 +125,19 @@ schema — the masked snapshot simply leaves the field out."""
         validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     sending_firm_percentage: float | None = _Field(
         validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
     )
     """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
-strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
+    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
 
     net_fee_to_sending_firm: float | None = _Field(
         validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-null when either value is missing or zero."""
+    null when either value is missing or zero."""
 
     net_fee_to_handling_firm: float | None = _Field(
         validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
@@ -148,7 +148,7 @@ null when either value is missing or zero."""
         validation_alias="resolutionDate", serialization_alias="resolutionDate"
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-never went through CLOSING."""
+    never went through CLOSING."""
 
     closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
     """Time of the latest entry into CLOSED."""

@@ -33,19 +33,19 @@ class CasexWebhookEnvelope(_BaseModel):
 
     event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
     """Same as `X-CaseXchange-Event-Id`. A single fact has a single `eventId`, shared by the copies sent to both
-firms and to all subscriptions of one firm: use it to correlate, and `X-CaseXchange-Delivery` to
-de-duplicate."""
+    firms and to all subscriptions of one firm: use it to correlate, and `X-CaseXchange-Delivery` to
+    de-duplicate."""
 
     occurred_at: _dt.datetime = _Field(validation_alias="occurredAt", serialization_alias="occurredAt")
     """Commit time of the underlying change. Keep the delivery with the latest `occurredAt`; for two status
-deliveries with the same time, chain them through `data.previousStatus` → `data.status`."""
+    deliveries with the same time, chain them through `data.previousStatus` → `data.status`."""
 
     perspective: CasexWebhookEnvelopePerspective
     """Your firm's side on this referral (`sent` or `received`), as in CaseXchange notifications."""
 
     pii_masked: bool = _Field(validation_alias="piiMasked", serialization_alias="piiMasked")
     """True only when your firm is the receiver and has not acknowledged yet; `data.case` is then a
-`MaskedCaseSnapshot`."""
+    `MaskedCaseSnapshot`."""
 
     recipient_firm_id: str = _Field(validation_alias="recipientFirmId", serialization_alias="recipientFirmId")
     """Firm this delivery was prepared for, so a misrouted delivery can be spotted."""
@@ -75,8 +75,8 @@ deliveries with the same time, chain them through `data.previousStatus` → `dat
 
     actor: CasexWebhookEnvelopeActor
     """Who made the change — deliberately without a user id, as the other firm's user ids are never disclosed. It
-does not tell the channel either (the app and the API are not distinguished), so recognise your own
-changes by comparing with what you last wrote."""
+    does not tell the channel either (the app and the API are not distinguished), so recognise your own
+    changes by comparing with what you last wrote."""
 
     data: dict[str, _t.Any | None]
     """Event-specific payload; `x-webhook-events` gives its schema per event."""
@@ -85,5 +85,5 @@ changes by comparing with what you last wrote."""
         default=None, validation_alias="changedFields", serialization_alias="changedFields"
     )
     """Only on `case.updated` and `note.updated`, already reduced to what your firm may see. Entries are `data`
-property names, except the marker `customFields`, which means your custom field values changed and you should
-fetch the case again. Masked recipients never get that marker."""
+    property names, except the marker `customFields`, which means your custom field values changed and you should
+    fetch the case again. Masked recipients never get that marker."""

@@ -25,7 +25,7 @@ class CreateCaseBody(_BaseModel):
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_postal_code: str | None = _Field(
         default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
@@ -34,8 +34,8 @@ derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     county: str | None = None
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-until it acknowledges."""
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
     client_postal_code: str | None = _Field(
         default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
@@ -83,4 +83,4 @@ until it acknowledges."""
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-matter. Every override is audited. Default: `False`."""
+    matter. Every override is audited. Default: `False`."""

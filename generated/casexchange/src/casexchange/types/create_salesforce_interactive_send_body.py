@@ -26,21 +26,21 @@ class CreateSalesforceInteractiveSendBody(_BaseModel):
 
     target_firm_ids: list[str] = _Field(validation_alias="targetFirmIds", serialization_alias="targetFirmIds")
     """Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send
-exactly one firm today."""
+    exactly one firm today."""
 
     overrides: dict[str, str | float | bool | None] | None = None
     """Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields
-listed in `sendFields` of `GET /salesforce/send-mapping`. Default: `{}`."""
+    listed in `sendFields` of `GET /salesforce/send-mapping`. Default: `{}`."""
 
     idempotency_key: str = _Field(validation_alias="idempotencyKey", serialization_alias="idempotencyKey")
     """New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first
-outcome (200, `attempt.replay: true`) rather than a second case."""
+    outcome (200, `attempt.replay: true`) rather than a second case."""
 
     mapping_version: str | None = _Field(
         default=None, validation_alias="mappingVersion", serialization_alias="mappingVersion"
     )
     """Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused;
-the live mapping configuration is always used."""
+    the live mapping configuration is always used."""
 
     re_refer: bool | None = _Field(default=None, validation_alias="reRefer", serialization_alias="reRefer")
     """If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one. Default: `False`."""
@@ -51,17 +51,17 @@ the live mapping configuration is always used."""
         default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
-warning logged on our side, unless it is a live rule of your firm."""
+    warning logged on our side, unless it is a live rule of your firm."""
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.
-The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
-includes 1); slots for later attempts leave it alone."""
+    The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
+    includes 1); slots for later attempts leave it alone."""
 
     allow_duplicate_client: bool | None = _Field(
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-matter. Every override is audited. Default: `False`."""
+    matter. Every override is audited. Default: `False`."""

@@ -13,11 +13,11 @@ __all__ = [
 class CreateSalesforceInteractiveSendResponse(_BaseModel):
     data: InteractiveSendResult
     """Outcome of an idempotent interactive send or re-referral. `attempt.state` says where write-back stands:
-`writeback_pending` (the background job will stamp the bridge fields), `completed` (already stamped), or
-`superseded` (final, seen on replay: a later re-referral replaced this attempt's referral, so nothing will be
-stamped). The bridge fields appearing on the Salesforce record are the only completion signal, usually
-within about five minutes. Sends that run out of retries become `needs_attention` for an administrator
-without telling the org, so consider a record still unstamped after your timeout stale rather than polling
-forever."""
+    `writeback_pending` (the background job will stamp the bridge fields), `completed` (already stamped), or
+    `superseded` (final, seen on replay: a later re-referral replaced this attempt's referral, so nothing will be
+    stamped). The bridge fields appearing on the Salesforce record are the only completion signal, usually
+    within about five minutes. Sends that run out of retries become `needs_attention` for an administrator
+    without telling the org, so consider a record still unstamped after your timeout stale rather than polling
+    forever."""
 
     meta: Meta

@@ -26,7 +26,7 @@ class CreateSentCaseBody(_BaseModel):
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_postal_code: str | None = _Field(
         default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
@@ -35,8 +35,8 @@ derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     county: str | None = None
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-until it acknowledges."""
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
     client_address1: str | None = _Field(
         default=None, validation_alias="clientAddress1", serialization_alias="clientAddress1"
@@ -90,14 +90,14 @@ until it acknowledges."""
         default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
-warning logged on our side, unless it is a live rule of your firm."""
+    warning logged on our side, unless it is a live rule of your firm."""
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.
-The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
-includes 1); slots for later attempts leave it alone."""
+    The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
+    includes 1); slots for later attempts leave it alone."""
 
     is_retainer_signed: bool | None = _Field(
         default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
@@ -124,4 +124,4 @@ includes 1); slots for later attempts leave it alone."""
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-matter. Every override is audited. Default: `False`."""
+    matter. Every override is audited. Default: `False`."""

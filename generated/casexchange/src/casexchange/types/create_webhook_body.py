@@ -11,6 +11,6 @@ __all__ = [
 class CreateWebhookBody(_BaseModel):
     url: str
     """Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a
-public IP address."""
+    public IP address."""
 
     description: str | None = None

@@ -21,8 +21,8 @@ class FeeProvenance(_BaseModel):
 
     kind: FeeProvenanceKind
     """`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements
-valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
-`none`: nothing stamped and nothing applies."""
+    valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
+    `none`: nothing stamped and nothing applies."""
 
     resolved_as_of: _dt.date | None = _Field(
         validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"

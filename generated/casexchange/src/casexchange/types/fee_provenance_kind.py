@@ -13,7 +13,7 @@ class FeeProvenanceKind(_OpenStrEnum):
     valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
     `none`: nothing stamped and nothing applies.
 
-        Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
     """
 
     LOCKED = "locked"

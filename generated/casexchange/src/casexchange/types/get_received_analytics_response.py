@@ -13,16 +13,16 @@ __all__ = [
 class GetReceivedAnalyticsResponse(_BaseModel):
     data: GetSentAnalyticsResponseData
     """Sent-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
-`currentStageBreakdown`, `trend`, `trendStats`, `outcomesOfSent`, `outcomesOfSigned`,
-`referralLooksDistribution`, `signedCasesByReferralAttempt`, `topSigningFirms`, `topCaseTypeJurisdictions`)
-are passed through untyped. `topSigningFirms` ranks receivers by cases whose latest referral is signed, in
-litigation or closing (closed, won and lost cases no longer count since 2026-09-08). `trendStats` regroups
-the daily `trend` into gap-free day, week or month buckets over `[rangeStart, rangeEnd]` (bucket size
-follows the span), with the total, mean per bucket, busiest bucket and — when a referral date range is
-set — the totals of the previous window of equal length; empty buckets count 0. Without a date range, an
-isolated cluster far from the rest (such as a legacy import dated decades earlier) is cut from the range
-and reported in `excluded`: still part of `total`, but not of `trend`, `avgPerBucket` or `peak`, so
-sum(trend) + excluded.count = total. `excluded` is normally null, and a range you request is never
-narrowed."""
+    `currentStageBreakdown`, `trend`, `trendStats`, `outcomesOfSent`, `outcomesOfSigned`,
+    `referralLooksDistribution`, `signedCasesByReferralAttempt`, `topSigningFirms`, `topCaseTypeJurisdictions`)
+    are passed through untyped. `topSigningFirms` ranks receivers by cases whose latest referral is signed, in
+    litigation or closing (closed, won and lost cases no longer count since 2026-09-08). `trendStats` regroups
+    the daily `trend` into gap-free day, week or month buckets over `[rangeStart, rangeEnd]` (bucket size
+    follows the span), with the total, mean per bucket, busiest bucket and — when a referral date range is
+    set — the totals of the previous window of equal length; empty buckets count 0. Without a date range, an
+    isolated cluster far from the rest (such as a legacy import dated decades earlier) is cut from the range
+    and reported in `excluded`: still part of `total`, but not of `trend`, `avgPerBucket` or `peak`, so
+    sum(trend) + excluded.count = total. `excluded` is normally null, and a range you request is never
+    narrowed."""
 
     meta: Meta

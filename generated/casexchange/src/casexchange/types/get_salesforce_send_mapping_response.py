@@ -13,6 +13,6 @@ __all__ = [
 class GetSalesforceSendMappingResponse(_BaseModel):
     data: SendMapping
     """Mapping of the active v2 sending profile for one Salesforce object / record type pair, as used by the
-managed package's send component."""
+    managed package's send component."""
 
     meta: Meta

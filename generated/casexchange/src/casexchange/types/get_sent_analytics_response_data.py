@@ -29,4 +29,4 @@ class GetSentAnalyticsResponseData(_BaseModel):
         default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
     )
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
-(category or text); referrals with no recorded outcome are left out of every figure."""
+    (category or text); referrals with no recorded outcome are left out of every figure."""

@@ -18,6 +18,6 @@ class ImportCasesBody(_BaseModel):
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Form field `'true'` or `'false'` applying to the whole file. If it is not set, any row whose client was
-already sent by your firm to that receiver from another case of that case type (still active, or sent no more than 7
-days before the referral date given in the row) is reported as row error `duplicate_client_referral` with
-`details: { matches, overrideField }`; other rows are imported normally. Default: `False`."""
+    already sent by your firm to that receiver from another case of that case type (still active, or sent no more than 7
+    days before the referral date given in the row) is reported as row error `duplicate_client_referral` with
+    `details: { matches, overrideField }`; other rows are imported normally. Default: `False`."""

@@ -25,4 +25,4 @@ class InteractiveSendResult(_BaseModel):
 
     sent_case: SentCase = _Field(validation_alias="sentCase", serialization_alias="sentCase")
     """A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;
-`referrals` lists every referral of the case."""
+    `referrals` lists every referral of the case."""

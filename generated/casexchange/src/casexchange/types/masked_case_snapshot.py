@@ -49,7 +49,7 @@ class MaskedCaseSnapshot(_BaseModel):
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
     """When the referral was sent."""

@@ -37,7 +37,7 @@ class MaskedStatusChangeData(_BaseModel):
         validation_alias="previousStatus", serialization_alias="previousStatus"
     )
     """Status the referral left (normalised); null for the first row. Two status deliveries with the same
-`occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
+    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
 
     message: str | None
     """Always null when masked, because a sender's referral notes travel in this field when a draft is sent."""
@@ -47,7 +47,7 @@ class MaskedStatusChangeData(_BaseModel):
 
     source: Source3
     """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
-told apart today."""
+    told apart today."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
     """Equal to the envelope's `occurredAt`."""
@@ -59,5 +59,5 @@ told apart today."""
 
     case: MaskedCaseSnapshot
     """Snapshot for a receiving firm that has not acknowledged yet (`piiMasked: true`): only identifiers, the status
-both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
-object rather than null."""
+    both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
+    object rather than null."""

@@ -41,7 +41,7 @@ class MedAppointmentUpdateRequest(_BaseModel):
 
     cancelled: bool | None = None
     """`true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in
-the same request (`cancelled: false` with `attended` is fine)."""
+    the same request (`cancelled: false` with `attended` is fine)."""
 
     category: Category | None = None
 

@@ -23,13 +23,13 @@ class MedBillableEventCreateRequest(_BaseModel):
         default=None, validation_alias="costBilled", serialization_alias="costBilled"
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
-at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
+    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     amount_paid: str | None = _Field(
         default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
     )
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
-at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
+    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"

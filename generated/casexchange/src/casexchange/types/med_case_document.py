@@ -46,4 +46,4 @@ class MedCaseDocument(_BaseModel):
         default=None, validation_alias="sharedWithProviders", serialization_alias="sharedWithProviders"
     )
     """Whether the case's providers can see the file right now. Practice keys never receive hidden files, so for
-them it is always true; firm keys also see hidden ones, marked false."""
+    them it is always true; firm keys also see hidden ones, marked false."""

@@ -12,7 +12,7 @@ class MedexWebhookEventType(_OpenStrEnum):
     """Event names for subscriptions owned by Med Xchange practice keys (`cxpp_`), plus the synthetic
     `webhook.test` sent by the test action.
 
-        Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
     """
 
     CASE_CREATED = "case.created"

@@ -12,7 +12,7 @@ class PreviousStatus(_OpenStrEnum):
     """Status the referral left (normalised); null for the first row. Two status deliveries with the same
     `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`.
 
-        Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
     """
 
     DRAFT = "draft"

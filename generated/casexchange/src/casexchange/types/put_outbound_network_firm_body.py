@@ -17,7 +17,7 @@ class PutOutboundNetworkFirmBody(_BaseModel):
         default=None, validation_alias="sendingPercentage", serialization_alias="sendingPercentage"
     )
     """A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is
-accepted."""
+    accepted."""
 
     days_for_under_evaluation: int | None = _Field(
         default=None, validation_alias="daysForUnderEvaluation", serialization_alias="daysForUnderEvaluation"

@@ -36,7 +36,7 @@ class ReceivedReferral(_BaseModel):
 
     cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
     """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
-SmartAdvocate and Salesforce intake ids, checked in that order."""
+    SmartAdvocate and Salesforce intake ids, checked in that order."""
 
     status: AvailableStatusStatus
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
@@ -70,12 +70,12 @@ SmartAdvocate and Salesforce intake ids, checked in that order."""
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     county: str | None
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-until it acknowledges."""
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
     client_state: str | None = _Field(validation_alias="clientState", serialization_alias="clientState")
     """State (two letters) in which the client's ZIP code lies; hidden until acknowledgment."""
@@ -150,7 +150,7 @@ until it acknowledges."""
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
-firm until it acknowledges the referral."""
+    firm until it acknowledges the referral."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
@@ -162,20 +162,20 @@ firm until it acknowledges the referral."""
         validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     sending_firm_percentage: float | None = _Field(
         validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
     )
     """Value stamped when the referral was sent (whole percent 0–100 of attorney fees, 33.33 standing for
-33.33 %; inputs strictly between 0 and 1 are refused). Stays null if no stamp was made; the fee that
-actually applies is in `feeProvenance.percentage`. A value of 0 means no fee."""
+    33.33 %; inputs strictly between 0 and 1 are refused). Stays null if no stamp was made; the fee that
+    actually applies is in `feeProvenance.percentage`. A value of 0 means no fee."""
 
     net_fee_to_sending_firm: float | None = _Field(
         validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-null when either value is missing or zero."""
+    null when either value is missing or zero."""
 
     net_fee_to_handling_firm: float | None = _Field(
         validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
@@ -186,7 +186,7 @@ null when either value is missing or zero."""
         validation_alias="resolutionDate", serialization_alias="resolutionDate"
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-never went through CLOSING."""
+    never went through CLOSING."""
 
     closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
     """Time of the latest entry into CLOSED."""
@@ -204,8 +204,8 @@ never went through CLOSING."""
         validation_alias="feeProvenance", serialization_alias="feeProvenance"
     )
     """Where the effective sending-firm fee comes from. `percentage` here is the value that applies, whereas
-`sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
-The sending firm's fee schedule itself is never revealed."""
+    `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
+    The sending firm's fee schedule itself is never revealed."""
 
     projected_settlement_amount: float | None = _Field(
         validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"

@@ -26,7 +26,7 @@ class ReceivedReferralListItem(_BaseModel):
 
     cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
     """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
-SmartAdvocate and Salesforce intake ids, checked in that order."""
+    SmartAdvocate and Salesforce intake ids, checked in that order."""
 
     sending_firm_name: str | None = _Field(
         validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
@@ -63,7 +63,7 @@ SmartAdvocate and Salesforce intake ids, checked in that order."""
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
-firm until it acknowledges the referral."""
+    firm until it acknowledges the referral."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",

@@ -13,7 +13,7 @@ __all__ = [
 class ReceivedReferralResponse(_BaseModel):
     data: ReceivedReferral
     """A referral your firm received, with the parent case's fields merged in. Until your firm acknowledges (status
-SENT), client personal data, description, notes, lead attorney and the warm-transfer failure fields are null.
-Admin-global keys see everything."""
+    SENT), client personal data, description, notes, lead attorney and the warm-transfer failure fields are null.
+    Admin-global keys see everything."""
 
     meta: Meta

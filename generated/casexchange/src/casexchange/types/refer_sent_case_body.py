@@ -19,17 +19,17 @@ class ReferSentCaseBody(_BaseModel):
         default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/re-refer`). Ignored, with a
-warning logged on our side, unless it is a live rule of your firm."""
+    warning logged on our side, unless it is a live rule of your firm."""
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/re-refer` untouched; needs `routingRuleId`.
-The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
-includes 1); slots for later attempts leave it alone."""
+    The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
+    includes 1); slots for later attempts leave it alone."""
 
     allow_duplicate_client: bool | None = _Field(
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-matter. Every override is audited. Default: `False`."""
+    matter. Every override is audited. Default: `False`."""

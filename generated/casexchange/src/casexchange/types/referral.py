@@ -54,7 +54,7 @@ class Referral(_BaseModel):
 
     client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
     """Client phone from the parent case; null for the receiving firm until it acknowledges. (`GET /cases/{id}`
-shows the placeholder `***-***-****` instead.)"""
+    shows the placeholder `***-***-****` instead.)"""
 
     settlement_amount: float | None = _Field(
         validation_alias="settlementAmount", serialization_alias="settlementAmount"
@@ -86,19 +86,19 @@ shows the placeholder `***-***-****` instead.)"""
         validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     sending_firm_percentage: float | None = _Field(
         validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
     )
     """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
-strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
+    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
 
     net_fee_to_sending_firm: float | None = _Field(
         validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
     )
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-null when either value is missing or zero."""
+    null when either value is missing or zero."""
 
     net_fee_to_handling_firm: float | None = _Field(
         validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
@@ -109,7 +109,7 @@ null when either value is missing or zero."""
         validation_alias="resolutionDate", serialization_alias="resolutionDate"
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-never went through CLOSING."""
+    never went through CLOSING."""
 
     closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
     """Time of the latest entry into CLOSED."""
@@ -128,7 +128,7 @@ never went through CLOSING."""
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
-firm until it acknowledges the referral."""
+    firm until it acknowledges the referral."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",

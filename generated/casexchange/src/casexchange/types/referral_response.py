@@ -13,8 +13,8 @@ __all__ = [
 class ReferralResponse(_BaseModel):
     data: Referral
     """A referral from either firm's point of view: mainly its own fields (money, outcome, workflow). From the parent
-case only `caseType` and `clientPhone` are included; fetch the case for the rest. While the referral is SENT
-and your firm is the receiver, `clientPhone`, `leadAttorneyName`, the warm-transfer failure fields and
-`notes` are null and `customFields` is empty until you acknowledge."""
+    case only `caseType` and `clientPhone` are included; fetch the case for the rest. While the referral is SENT
+    and your firm is the receiver, `clientPhone`, `leadAttorneyName`, the warm-transfer failure fields and
+    `notes` are null and `customFields` is empty until you acknowledge."""
 
     meta: Meta

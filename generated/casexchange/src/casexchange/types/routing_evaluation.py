@@ -21,18 +21,18 @@ class RoutingEvaluation(_BaseModel):
         default=None, validation_alias="selectedFirmId", serialization_alias="selectedFirmId"
     )
     """Firm the round-robin pointer selects right now — send to it. Null when the selected slot is an outside
-contact rather than a CaseXchange firm."""
+    contact rather than a CaseXchange firm."""
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
     )
     """Opaque token: return it unchanged as `roundRobinPosition`, together with `rule.id` as `routingRuleId`, on
-`POST /sent-cases` or `POST /sent-cases/{id}/refer` to move the rule's pointer on. It is not an index into
-`assignments`; the current pick is `assignments[0]` (or the entry matching `selectedFirmId`)."""
+    `POST /sent-cases` or `POST /sent-cases/{id}/refer` to move the rule's pointer on. It is not an index into
+    `assignments`; the current pick is `assignments[0]` (or the entry matching `selectedFirmId`)."""
 
     assignments: list[RoutingEvaluationAssignmentsItem] | None = None
     """Active slots of the matched rule that may take this attempt (inside their attempt range, and for re-refer
-not a firm that already had the case), starting at the current round-robin pick and continuing in configured
-order with wrap-around. `assignments[0]` is always the pick; if it is an outside contact its `firmId` (and
-`selectedFirmId`) is null, meaning nothing can be routed automatically — fall back to choosing by hand. The
-order shifts as the pointer advances; only position 0 is meaningful."""
+    not a firm that already had the case), starting at the current round-robin pick and continuing in configured
+    order with wrap-around. `assignments[0]` is always the pick; if it is an outside contact its `firmId` (and
+    `selectedFirmId`) is null, meaning nothing can be routed automatically — fall back to choosing by hand. The
+    order shifts as the pointer advances; only position 0 is meaningful."""

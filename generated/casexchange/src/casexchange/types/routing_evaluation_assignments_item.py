@@ -24,7 +24,7 @@ class RoutingEvaluationAssignmentsItem(_BaseModel):
         default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
     )
     """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
-instructions, with your relationship's overrides applied field by field. Only present if your firm has an
-ACTIVE relationship sending to it or it is listed in Network Xchange; null as well when the firm published
-none of this. An override with an empty office list hides the firm's default offices instead of
-inheriting them."""
+    instructions, with your relationship's overrides applied field by field. Only present if your firm has an
+    ACTIVE relationship sending to it or it is listed in Network Xchange; null as well when the firm published
+    none of this. An override with an empty office list hides the firm's default offices instead of
+    inheriting them."""

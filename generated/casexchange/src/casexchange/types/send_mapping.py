@@ -25,8 +25,8 @@ class SendMapping(_BaseModel):
         validation_alias="matchKey", serialization_alias="matchKey"
     )
     """Either `{mode: externalId, fieldName}` or `{mode: lookup, lookupField, relatedExternalIdField?, useRecordId?}`.
-A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
-external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
+    A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
+    external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
 
     prefill: list[SendMappingPrefillItem]
     """Fields filled in on the send form from CaseXchange data (links towards CaseXchange or both ways)."""

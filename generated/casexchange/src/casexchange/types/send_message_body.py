@@ -14,16 +14,16 @@ __all__ = [
 class SendMessageBody(_BaseModel):
     id: str
     """Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference
-number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-management
-id on a referral it received (DearLegal, Neos, Clio, SmartAdvocate, Salesforce intake record, or a Case
-Status id, user-entered or numeric) or, for cases it sent, their Salesforce record id. Ids recorded by other
-firms never match, even on a shared case. Matching tries UUIDs, then reference numbers, then
-integration ids; the firm must be sender or receiver of the result (otherwise 404). When a
-case-management or Case Status id fits several of the firm's cases, the answer is 409
-`ambiguous_external_id`;
-several referrals of one case resolve to the live one. A Salesforce record id of sent cases picks the
-case still being referred (else the newest) and is ambiguous only when two or more are still being
-referred."""
+    number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-management
+    id on a referral it received (DearLegal, Neos, Clio, SmartAdvocate, Salesforce intake record, or a Case
+    Status id, user-entered or numeric) or, for cases it sent, their Salesforce record id. Ids recorded by other
+    firms never match, even on a shared case. Matching tries UUIDs, then reference numbers, then
+    integration ids; the firm must be sender or receiver of the result (otherwise 404). When a
+    case-management or Case Status id fits several of the firm's cases, the answer is 409
+    `ambiguous_external_id`;
+    several referrals of one case resolve to the live one. A Salesforce record id of sent cases picks the
+    case still being referred (else the newest) and is ambiguous only when two or more are still being
+    referred."""
 
     message: str
 

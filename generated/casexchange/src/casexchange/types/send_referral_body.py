@@ -24,4 +24,4 @@ class SendReferralBody(_BaseModel):
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-matter. Every override is audited. Default: `False`."""
+    matter. Every override is audited. Default: `False`."""

@@ -21,7 +21,7 @@ class SendReferralResponse409ErrorDetails(_BaseModel):
 
     matches: list[SendReferralResponse409ErrorDetailsMatchesItem]
     """Up to 5 earlier referrals of this client, most recent `sentAt` first. The other case's birth date, phone and
-email are never included."""
+    email are never included."""
 
     override_field: SendReferralResponse409ErrorDetailsOverrideField = _Field(
         validation_alias="overrideField", serialization_alias="overrideField"

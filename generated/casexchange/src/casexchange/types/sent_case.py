@@ -50,7 +50,7 @@ class SentCase(_BaseModel):
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
     )
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     case_county_source: SentCaseCaseCountySource | None = _Field(
         default=None, validation_alias="caseCountySource", serialization_alias="caseCountySource"
@@ -64,8 +64,8 @@ derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     county: str | None = None
     """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-until it acknowledges."""
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
     county_source: SentCaseCountySource | None = _Field(
         default=None, validation_alias="countySource", serialization_alias="countySource"
@@ -182,7 +182,7 @@ until it acknowledges."""
         serialization_alias="clientFeeAgreementPercentage",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     projected_settlement_amount: float | None = _Field(
         default=None,
@@ -221,7 +221,7 @@ until it acknowledges."""
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
-the data belongs to the sending firm."""
+    the data belongs to the sending firm."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
@@ -234,7 +234,7 @@ the data belongs to the sending firm."""
         default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
     )
     """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
-not shown on this resource); null when either value is missing or zero."""
+    not shown on this resource); null when either value is missing or zero."""
 
     net_fee_to_handling_firm: float | None = _Field(
         default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
@@ -245,7 +245,7 @@ not shown on this resource); null when either value is missing or zero."""
         default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-never went through CLOSING."""
+    never went through CLOSING."""
 
     closed_date: _dt.datetime | None = _Field(
         default=None, validation_alias="closedDate", serialization_alias="closedDate"

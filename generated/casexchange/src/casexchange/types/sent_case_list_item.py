@@ -61,7 +61,7 @@ class SentCaseListItem(_BaseModel):
         serialization_alias="warmTransferUnsuccessfulReason",
     )
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
-the data belongs to the sending firm."""
+    the data belongs to the sending firm."""
 
     warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,

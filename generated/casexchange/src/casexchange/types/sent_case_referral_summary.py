@@ -63,7 +63,7 @@ class SentCaseReferralSummary(_BaseModel):
         serialization_alias="clientFeeAgreementPercentage",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     projected_settlement_amount: float | None = _Field(
         default=None,
@@ -95,7 +95,7 @@ class SentCaseReferralSummary(_BaseModel):
         default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
     )
     """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
-not shown on this resource); null when either value is missing or zero."""
+    not shown on this resource); null when either value is missing or zero."""
 
     net_fee_to_handling_firm: float | None = _Field(
         default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
@@ -106,7 +106,7 @@ not shown on this resource); null when either value is missing or zero."""
         default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
     )
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-never went through CLOSING."""
+    never went through CLOSING."""
 
     closed_date: _dt.datetime | None = _Field(
         default=None, validation_alias="closedDate", serialization_alias="closedDate"

@@ -13,6 +13,6 @@ __all__ = [
 class SentCaseResponse(_BaseModel):
     data: SentCase
     """A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;
-`referrals` lists every referral of the case."""
+    `referrals` lists every referral of the case."""
 
     meta: Meta

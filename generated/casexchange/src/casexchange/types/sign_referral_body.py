@@ -43,7 +43,7 @@ class SignReferralBody(_BaseModel):
         serialization_alias="clientFeeAgreementPercentage",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     attorney_fees: float | None = _Field(
         default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"

@@ -37,7 +37,7 @@ class StatusChangeData(_BaseModel):
         validation_alias="previousStatus", serialization_alias="previousStatus"
     )
     """Status the referral left (normalised); null for the first row. Two status deliveries with the same
-`occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
+    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
 
     message: str | None
     """Free-text note stored with the transition."""
@@ -47,7 +47,7 @@ class StatusChangeData(_BaseModel):
 
     source: Source3
     """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
-told apart today."""
+    told apart today."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
     """Equal to the envelope's `occurredAt`."""
@@ -59,4 +59,4 @@ told apart today."""
 
     case: CaseSnapshot
     """The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed
-and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""
+    and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""

@@ -17,7 +17,7 @@ class UpdateCaseStatusBody(_BaseModel):
 
     notes: str | None = None
     """Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400
-without it)."""
+    without it)."""
 
     closing_status: str | None = _Field(
         default=None, validation_alias="closingStatus", serialization_alias="closingStatus"

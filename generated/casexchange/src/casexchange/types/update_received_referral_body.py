@@ -31,7 +31,7 @@ class UpdateReceivedReferralBody(_BaseModel):
         serialization_alias="clientFeeAgreementPercentage",
     )
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-`sendingFirmPercentage`, this is not a whole percent."""
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     attorney_fees: float | None = _Field(
         default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
@@ -65,7 +65,7 @@ class UpdateReceivedReferralBody(_BaseModel):
         default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
     )
     """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
-strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
+    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
 
     settlement_amount: float | None = _Field(
         default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
@@ -78,4 +78,4 @@ strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
         default=None, validation_alias="customFields", serialization_alias="customFields"
     )
     """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
-further along; otherwise 403."""
+    further along; otherwise 403."""

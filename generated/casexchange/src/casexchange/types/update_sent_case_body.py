@@ -57,6 +57,6 @@ class UpdateSentCaseBody(_BaseModel):
         default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
     )
     """ZIP code of the place the case is about. Changing either ZIP code recomputes the counties, except a county
-the sender entered itself."""
+    the sender entered itself."""
 
     note: str | None = None

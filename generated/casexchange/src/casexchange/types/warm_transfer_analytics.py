@@ -29,7 +29,7 @@ class WarmTransferAnalytics(_BaseModel):
         default=None, validation_alias="byPartnerFirm", serialization_alias="byPartnerFirm"
     )
     """The 10 partner firms with the most attempts — receivers on `/analytics/sent`, senders on
-`/analytics/received`."""
+    `/analytics/received`."""
 
     trend: list[WarmTransferAnalyticsTrendItem] | None = None
     """One entry per month that has data, oldest first, grouped by sent date."""

@@ -21,7 +21,7 @@ class WebhookDelivery(_BaseModel):
         validation_alias="eventType", serialization_alias="eventType"
     )
     """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
-subscriptions."""
+    subscriptions."""
 
     event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
 

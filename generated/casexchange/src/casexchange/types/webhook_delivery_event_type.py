@@ -12,7 +12,7 @@ class WebhookDeliveryEventType(_OpenStrEnum):
     """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
     subscriptions.
 
-        Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
     """
 
     CASE_CREATED = "case.created"

@@ -30,8 +30,8 @@ class WebhookEchoCapture(_BaseModel):
 
     signature_valid: bool = _Field(validation_alias="signatureValid", serialization_alias="signatureValid")
     """Whether the `X-CaseXchange-Signature` that was sent verifies with the subscription's secret. During the
-24 hours following a rotation the previous secret also passes this check, so captures signed just before
-rotating still show as valid — real deliveries use only the current secret."""
+    24 hours following a rotation the previous secret also passes this check, so captures signed just before
+    rotating still show as valid — real deliveries use only the current secret."""
 
     signature_details: WebhookEchoCaptureSignatureDetails = _Field(
         validation_alias="signatureDetails", serialization_alias="signatureDetails"

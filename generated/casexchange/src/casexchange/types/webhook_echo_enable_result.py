@@ -16,4 +16,4 @@ class WebhookEchoEnableResult(_BaseModel):
 
     echo_token: str = _Field(validation_alias="echoToken", serialization_alias="echoToken")
     """Opaque token that is part of the echo URL. It is a credential: the echo intake accepts unauthenticated posts
-carrying it, so whoever has it can flood your captures. Only this response ever contains it."""
+    carrying it, so whoever has it can flood your captures. Only this response ever contains it."""

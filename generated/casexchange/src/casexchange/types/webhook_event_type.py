@@ -12,7 +12,7 @@ class WebhookEventType(_OpenStrEnum):
     """Event names for subscriptions owned by firm keys (`cxp_`), plus the synthetic `webhook.test` sent by the
     test action. Payloads per event are described in `x-webhook-events`.
 
-        Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
+    Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
     """
 
     CASE_CREATED = "case.created"

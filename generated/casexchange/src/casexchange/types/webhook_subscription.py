@@ -17,9 +17,9 @@ class WebhookSubscription(_BaseModel):
 
     url: str
     """Your registered HTTPS endpoint. It always shows your own URL, even in echo mode: deliveries then go to
-CaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,
-which allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being
-diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."""
+    CaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,
+    which allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being
+    diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."""
 
     description: str | None
 
@@ -27,12 +27,12 @@ diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token.
 
     is_echo_active: bool = _Field(validation_alias="isEchoActive", serialization_alias="isEchoActive")
     """True while echo mode is on: deliveries go to the echo endpoint and can be read via
-`GET /webhooks/{id}/echo/captures` instead of reaching `url`. This flag is the only indicator, since `url`
-looks the same either way."""
+    `GET /webhooks/{id}/echo/captures` instead of reaching `url`. This flag is the only indicator, since `url`
+    looks the same either way."""
 
     original_url: str | None = _Field(validation_alias="originalUrl", serialization_alias="originalUrl")
     """Endpoint saved when echo mode was switched on — equal to `url` while echo is on, null otherwise. Kept for
-backward compatibility; read `url` and `isEchoActive` instead."""
+    backward compatibility; read `url` and `isEchoActive` instead."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
