@@ -350,3 +350,19 @@ def test_every_operation_is_exercised(request: pytest.FixtureRequest, cx_spec: d
     assert len(set(manifest_ids)) == len(manifest_ids), "duplicate operationIds in operations.json"
     assert len(exercised) == len(set(manifest_ids)), (len(exercised), len(manifest_ids))
     assert exercised == set(manifest_ids) == set(spec_ids)
+
+
+def test_prism_validates_requests_and_serves_at_the_root(prism_url: str) -> None:
+    """The harness itself: Prism flags bad requests (so a clean run means valid requests)."""
+    with httpx.Client(base_url=prism_url, timeout=30.0) as http:
+        bad_query = http.get("/referrals", params={"page": "not-a-number"}, headers={"X-API-Key": API_KEY})
+        assert bad_query.status_code in (400, 422)
+        assert any(v.get("location", [])[:3] == ["request", "query", "page"] for v in violations(bad_query))
+        no_key = http.get("/referrals")
+        assert no_key.status_code == 401 and violations(no_key)
+        bad_body = http.post("/referrals/match", json={"unexpected": 1}, headers={"X-API-Key": API_KEY})
+        assert bad_body.status_code in (400, 422) and violations(bad_body)
+        bad_path = http.delete("/med-cases/not-a-uuid", headers={"X-API-Key": API_KEY})
+        assert bad_path.status_code == 422 and violations(bad_path)
+        assert http.get("/health").status_code == 200
+        assert http.get("/api/public/v1/health").status_code == 404  # the servers' base path is not mounted
