@@ -283,6 +283,21 @@ def added_components(patterns: list[str], section: str) -> set[str]:
     return out
 
 
+def added_paths(patterns: list[str]) -> set[str]:
+    """Path templates that DEVIATIONS.md declares as added (exact `/paths/<path>` bullets)."""
+    out = set()
+    for p in patterns:
+        rest = p.split("/")[1:]
+        if len(rest) == 2 and rest[0] == "paths" and "*" not in rest[1]:
+            out.add(unesc(rest[1]))
+    return out
+
+
+def operation_table(doc: dict) -> dict[tuple[str, str], dict]:
+    """{(path, method): operation} for every operation."""
+    return {(path, method): op for path, method, op in iter_operations(doc)}
+
+
 # --------------------------------------------------------------------------------------
 # prose
 # --------------------------------------------------------------------------------------

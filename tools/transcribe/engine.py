@@ -202,7 +202,9 @@ def iter_all_schemas(doc: dict) -> Iterator[tuple[dict, list[str], str]]:
     for name, prm in (components.get("parameters") or {}).items():
         if isinstance(prm.get("schema"), dict):
             yield from iter_schema(
-                prm["schema"], [f"parameters.{name}"], ptr("components", "parameters", name, "schema")
+                prm["schema"],
+                [f"parameters.{name}"],
+                ptr("components", "parameters", name, "schema"),
             )
     for section in ("responses", "requestBodies"):
         for name, obj in (components.get(section) or {}).items():
@@ -563,6 +565,28 @@ def apply_prose(doc: dict, prose: ProseOverlay) -> None:
     _walk_prose_slots(doc, purge)
 
 
+def apply_prose_to_added_operations(doc: dict, prose: ProseOverlay) -> None:
+    """Prose for operations created by a spec's fixes (recognised by a missing summary)."""
+    for path, method, op in iter_operations(doc):
+        if "summary" in op:
+            continue
+        key = op_key(path, method, op)
+        summary = prose.get("operations", key, "summary")
+        if summary is None:
+            raise KeyError(f"no summary for added operation {key}")
+        _set_text(op, "summary", summary, ("operationId", "tags"))
+        _set_text(op, "description", prose.get("operations", key, "description"), ("summary",))
+        for status, resp in (op.get("responses") or {}).items():
+            if "$ref" not in resp and not resp.get("description"):
+                text = prose.get("operations", key, "responses", str(status))
+                if text is None:
+                    text = prose.get("response_defaults", str(status))
+                if text is None:
+                    raise KeyError(f"no response description for {key} {status}")
+                _set_text(resp, "description", text)
+                _move_first(resp, "description")
+
+
 def _move_first(d: dict, key: str) -> None:
     if key in d:
         _insert_first(d, key, d.pop(key))
@@ -607,9 +631,11 @@ def iter_prose(doc: Any) -> Iterator[tuple[str, str]]:
                     continue
                 if k in ("description", "summary") and isinstance(v, str):
                     yield p, v
-                elif k in OPAQUE_KEYS or (k.startswith("x-") and k != "x-webhook-events"):
-                    continue
-                elif k == "examples" and isinstance(v, list):
+                elif (
+                    k in OPAQUE_KEYS
+                    or (k.startswith("x-") and k != "x-webhook-events")
+                    or (k == "examples" and isinstance(v, list))
+                ):
                     continue
                 elif k == "x-webhook-events" and isinstance(v, list):
                     for i, ev in enumerate(v):
@@ -695,8 +721,12 @@ def build(
     fixes: Callable[[dict], None] | None = None,
     header: str = "",
     intern_min: int = 0,
+    late_prose: bool = False,
 ) -> list[str]:
-    """Build a transcription.  Returns warnings (unused overlay keys, copy-check hits)."""
+    """Build a transcription.  Returns warnings (unused overlay keys, copy-check hits).
+
+    With ``late_prose`` operations that ``fixes`` adds (no summary yet) take their summary,
+    description and response descriptions from the overlay too."""
     source = load_document(upstream)
     upstream_prose = [t for _p, t in iter_prose(source)]
     doc = unshare(source)
@@ -705,6 +735,8 @@ def build(
     convert_document_30_to_31(doc)
     if fixes:
         fixes(doc)
+    if late_prose:
+        apply_prose_to_added_operations(doc, prose)
     warnings = [f"unused overlay entry: {k}" for k in prose.unused()]
     warnings += copy_check(list(iter_prose(doc)), upstream_prose)
     dump_document(doc, output, header=header, intern_min=intern_min)
