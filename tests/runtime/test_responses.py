@@ -227,6 +227,7 @@ def test_with_raw_response(fakeapi: Any, make_client: Any) -> None:
 def test_raw_response_request_id_from_body_meta(make_client: Any) -> None:
     rec = Recorder(json_response(200, {"data": REFERRAL, "meta": {"requestId": "r_body"}}))
     raw = make_client(rec).referrals.with_raw_response.retrieve("x")
+    assert raw.request_id == "r_body"  # available before parse()
     raw.parse()
     assert raw.request_id == "r_body"
 
