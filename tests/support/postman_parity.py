@@ -48,6 +48,7 @@ class CallPlan:
     expected_form: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    advisories: list[str] = field(default_factory=list)  # sent as Postman does, but invalid for the spec
 
 
 def _segment_regex(segment: str) -> tuple[re.Pattern[str], list[str], int]:
@@ -233,7 +234,29 @@ def plan_request(request: PostmanRequest, relative_path: str, test_id: str, oper
             plan.kwargs["extra_body"] = extra_body
     elif body is not None and body.get("required"):
         plan.error = f"{op['operation_id']} requires a {body['media_type']} body, but the collection sends none"
+    _advise(plan, spec_op, doc)
     return plan
+
+
+def _advise(plan: CallPlan, spec_op: Operation | None, doc: dict[str, Any]) -> None:
+    """Note where what Postman sends is not valid for the spec (the client sends it all the same)."""
+    from .openapi import SchemaValidator
+
+    if spec_op is None:
+        return
+    validator = SchemaValidator(doc)
+    for param in spec_op.parameters:
+        values = [v for k, v in plan.request.query if k == param["name"]] if param["in"] == "query" else []
+        if values and "schema" in param:
+            problems = validator.errors(param["schema"], convert_query_value(values, param, doc))
+            if problems:
+                plan.advisories.append(f"query `{param['name']}`: {'; '.join(problems)}")
+    body = spec_op.request_body(doc)
+    schema = ((body or {}).get("content") or {}).get("application/json", {}).get("schema")
+    if plan.expects_json and schema is not None:
+        problems = validator.errors(schema, plan.expected_json)
+        if problems:
+            plan.advisories.append(f"JSON body: {'; '.join(problems)}")
 
 
 def unique_ids(requests: list[PostmanRequest]) -> list[str]:
@@ -257,6 +280,12 @@ def summary_lines(plans: list[CallPlan], total: int, public: int) -> list[str]:
         lines.append(f"  needs extras  {p.request.label} ({p.request.method} {p.relative_path}): " + "; ".join(p.notes))
     for p in failed:
         lines.append(f"  NOT EXPRESSIBLE  {p.request.label} ({p.request.method} {p.relative_path}): {p.error}")
+    advised = [p for p in plans if p.advisories]
+    if advised:
+        lines.append(f"Sent as the collection has them, but not valid for the spec ({len(advised)}):")
+        for p in advised:
+            lines.append(f"  {p.request.label} ({p.operation['operation_id'] if p.operation else '?'}): "
+                         + "; ".join(p.advisories))
     return lines
 
 
