@@ -175,7 +175,7 @@ class BaseClient(Generic[_HttpxT]):
 
     def _transport_retry(
         self,
-        exc: httpx.TransportError,
+        exc: httpx.RequestError,
         request: httpx.Request,
         prepared: PreparedRequest,
         attempt: int,
@@ -302,7 +302,7 @@ class BaseClient(Generic[_HttpxT]):
 
 
 def _connection_error(
-    exc: httpx.TransportError,
+    exc: httpx.RequestError,
     request: httpx.Request,
     prepared: PreparedRequest,
     attempts: int,

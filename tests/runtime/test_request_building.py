@@ -202,14 +202,14 @@ def test_invalid_header_name_is_rejected(make_client: Any) -> None:
 def test_api_key_auth_locations(fakeapi: Any, make_client: Any, location: str) -> None:
     rec = Recorder(_ok_referral())
     auth = fakeapi.ApiKeyAuth("X-API-Key" if location != "cookie" else "session", location, "k-1")
-    make_client(rec, auth=auth).referrals.retrieve("x", extra_headers={"Cookie": "a=b"})
+    make_client(rec, auth=auth).referrals.retrieve("x")
     request = rec.last
     if location == "header":
         assert request.headers["x-api-key"] == "k-1"
     elif location == "query":
         assert request.url.params["X-API-Key"] == "k-1"
     else:
-        assert request.headers["cookie"] == "a=b" or "session=k-1" in request.headers["cookie"]
+        assert request.headers["cookie"] == "session=k-1"
     assert "authorization" not in request.headers
 
 

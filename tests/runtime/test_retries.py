@@ -238,6 +238,13 @@ def test_non_retryable_transport_error(fakeapi: Any, make_client: Any) -> None:
     assert len(rec.requests) == 1
 
 
+def test_other_request_errors_become_connection_errors(fakeapi: Any, make_client: Any) -> None:
+    rec = Recorder(httpx.DecodingError("bad gzip"))
+    with pytest.raises(fakeapi.APIConnectionError, match="bad gzip"):
+        make_client(rec).referrals.retrieve("x")
+    assert len(rec.requests) == 1
+
+
 def test_unreplayable_upload_is_not_retried(fakeapi: Any, make_client: Any) -> None:
     import os
 
