@@ -137,7 +137,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                         response.read()
                     finally:
                         response.close()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, redirects, decoding
                 _clock.sleep(self._transport_retry(exc, request, prepared, attempt, max_retries))
                 continue
             elapsed = _clock.monotonic() - started
@@ -282,7 +282,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                         await response.aread()
                     finally:
                         await response.aclose()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, redirects, decoding
                 delay = self._transport_retry(exc, request, prepared, attempt, max_retries)
                 await _clock.async_sleep(delay)
                 continue

@@ -152,8 +152,8 @@ class BaseClient(Generic[_HttpxT]):
             auth=self.auth,
             idempotency_header=self.idempotency_header,
         )
-        if endpoint.streams and prepared.headers.get("Accept") == "application/json":
-            prepared.headers["Accept"] = "*/*"
+        if endpoint.accept != "application/json" and (prepared.headers.get("Accept") == "application/json"):
+            prepared.headers["Accept"] = endpoint.accept
         return prepared
 
     def _call_settings(self, options: RequestOptions) -> tuple[int, httpx.Timeout]:
@@ -170,7 +170,7 @@ class BaseClient(Generic[_HttpxT]):
 
     def _transport_retry(
         self,
-        exc: httpx.TransportError,
+        exc: httpx.RequestError,
         request: httpx.Request,
         prepared: PreparedRequest,
         attempt: int,
@@ -199,15 +199,16 @@ class BaseClient(Generic[_HttpxT]):
     ) -> RetryDecision | None:
         """``None`` for a success; otherwise the retry decision for the error status."""
         if logger.isEnabledFor(logging.DEBUG):
+            request_id = response.headers.get("x-request-id")
             logger.debug(
-                "%s -> %d %s in %.1f ms (attempt %d/%d, request id %s)",
+                "%s -> %d %s in %.1f ms (attempt %d/%d%s)",
                 prepared.redact(f"{response.request.method} {response.request.url}"),
                 response.status_code,
                 response.reason_phrase,
                 elapsed * 1000,
                 attempt,
                 max_retries + 1,
-                response.headers.get("x-request-id"),
+                f", request id {request_id}" if request_id else "",
             )
         if self.pace_rate_limit:
             self._pacer.observe(response.headers)
@@ -290,7 +291,7 @@ class BaseClient(Generic[_HttpxT]):
 
 
 def _connection_error(
-    exc: httpx.TransportError,
+    exc: httpx.RequestError,
     request: httpx.Request,
     prepared: PreparedRequest,
     attempts: int,

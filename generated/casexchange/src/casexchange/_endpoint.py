@@ -57,10 +57,15 @@ class Endpoint:
     operation_id: str = ""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary: the body is then streamed instead of read eagerly."""
+    accept: str = field(default="application/json", init=False, repr=False, compare=False)
+    """``Accept`` header: JSON unless some response is binary or text."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
-        object.__setattr__(self, "streams", any(spec.kind == "binary" for spec in self.responses.values()))
+        kinds = {spec.kind for spec in self.responses.values()}
+        object.__setattr__(self, "streams", "binary" in kinds)
+        if kinds - {"json", "empty"}:
+            object.__setattr__(self, "accept", "*/*")
 
     def response_spec(self, status_code: int) -> ResponseSpec:
         """The spec for a status: exact code, then ``"2XX"``-style range, ``"default"``, first."""

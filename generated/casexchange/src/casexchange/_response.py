@@ -83,12 +83,23 @@ class _BaseAPIResponse(Generic[R]):
 
     @property
     def request_id(self) -> str | None:
-        """``X-Request-Id`` header, else ``meta.requestId`` of an already parsed body."""
-        value = self.http_response.headers.get("x-request-id")
-        if value is None and self._envelope is not _UNSET:
-            meta = get_field(self._envelope, "meta")
-            value = get_field(meta, "requestId") if meta is not None else None
-        return value if isinstance(value, str) else None
+        """``X-Request-Id`` header, else ``meta.requestId`` (or ``requestId``) of a JSON body."""
+        value: str | None = self.http_response.headers.get("x-request-id")
+        if value:
+            return value
+        if self._spec.kind != "json":
+            return None
+        source = self._envelope
+        if source is _UNSET:
+            try:
+                source = json.loads(self.http_response.content)
+            except (ValueError, httpx.ResponseNotRead):
+                return None
+        meta = get_field(source, "meta")
+        found = get_field(meta, "requestId") if meta is not None else None
+        if found is None:
+            found = get_field(source, "requestId")
+        return found if isinstance(found, str) else None
 
     @property
     def rate_limit(self) -> RateLimit | None:

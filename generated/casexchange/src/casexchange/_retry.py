@@ -46,7 +46,7 @@ def is_retryable_status(status_code: int) -> bool:
 
 
 def retry_exception(
-    exc: httpx.TransportError,
+    exc: httpx.RequestError,
     *,
     idempotent: bool,
     replayable: bool,

@@ -45,7 +45,12 @@ def _parse(header: str) -> tuple[int, list[str]]:
 
 
 def verify_signature(
-    raw_body: bytes | str, header: str | None, secret: str, *, tolerance: int = 300, now: float | None = None
+    raw_body: bytes | str,
+    header: str | None,
+    secret: str,
+    *,
+    tolerance: int = 300,
+    now: float | None = None,
 ) -> int:
     """Check the signature; return its timestamp. Raise WebhookVerificationError when it does not verify.
 

@@ -127,7 +127,7 @@ class SentCases(SyncAPIResource):
             limit: Page size; at most 100.
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
-            search: Reference number or receiving firm name.
+            search: Text matched against the reference number or the receiving firm's name.
             sort: Sort key, `updatedAt` by default. `createdAt` orders by when the latest referral was created (the send or re-referral time), not when the draft was started.
             order: `order`
 
@@ -384,7 +384,7 @@ class AsyncSentCases(AsyncAPIResource):
             limit: Page size; at most 100.
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
-            search: Reference number or receiving firm name.
+            search: Text matched against the reference number or the receiving firm's name.
             sort: Sort key, `updatedAt` by default. `createdAt` orders by when the latest referral was created (the send or re-referral time), not when the draft was started.
             order: `order`
 

@@ -95,12 +95,12 @@ class Case(_BaseModel):
     referring_firm_id: str | None = _Field(
         default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
-    """Sending firm."""
+    """The firm that made the referral."""
 
     referent_firm_id: str | None = _Field(
         default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
-    """Receiving firm."""
+    """The firm receiving the referral."""
 
     title: str | None = None
 

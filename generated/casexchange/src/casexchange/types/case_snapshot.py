@@ -46,7 +46,7 @@ class CaseSnapshot(_BaseModel):
     closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
 
     referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
-    """Sending firm."""
+    """The firm that made the referral."""
 
     referent_firm_id: str | None = _Field(
         validation_alias="referentFirmId", serialization_alias="referentFirmId"

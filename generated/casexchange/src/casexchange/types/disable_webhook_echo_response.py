@@ -13,6 +13,6 @@ __all__ = [
 
 class DisableWebhookEchoResponse(_BaseModel):
     data: dict[str, _t.Any | None] | None
-    """Always null."""
+    """Never has a value (null)."""
 
     meta: Meta

@@ -30,7 +30,7 @@ class DocumentData(_BaseModel):
     file_type: str = _Field(validation_alias="fileType", serialization_alias="fileType")
 
     file_size: int = _Field(validation_alias="fileSize", serialization_alias="fileSize")
-    """Size in bytes."""
+    """File size, in bytes."""
 
     content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")
 

@@ -36,12 +36,12 @@ class MaskedCaseSnapshot(_BaseModel):
     )
 
     referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
-    """Sending firm."""
+    """The firm that made the referral."""
 
     referent_firm_id: str | None = _Field(
         validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
-    """Receiving firm."""
+    """The firm receiving the referral."""
 
     case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
 
@@ -52,7 +52,7 @@ class MaskedCaseSnapshot(_BaseModel):
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
     sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
-    """When the referral was sent."""
+    """Time the referral went out."""
 
     is_retainer_signed: bool = _Field(
         validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"

@@ -30,7 +30,7 @@ class MedCaseCreateRequest(_BaseModel):
     patient_phone: str | None = _Field(
         default=None, validation_alias="patientPhone", serialization_alias="patientPhone"
     )
-    """Digits only."""
+    """Only the digits of the number."""
 
     patient_date_of_birth: _dt.date | None = _Field(
         default=None, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
@@ -63,7 +63,7 @@ class MedCaseCreateRequest(_BaseModel):
     attorney_phone: str | None = _Field(
         default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
     )
-    """Digits only."""
+    """Only the digits of the number."""
 
     attorney_email: str | None = _Field(
         default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"

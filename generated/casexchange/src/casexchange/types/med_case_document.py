@@ -29,7 +29,7 @@ class MedCaseDocument(_BaseModel):
     )
 
     file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
-    """Size in bytes."""
+    """File size, in bytes."""
 
     category: str | None = None
 

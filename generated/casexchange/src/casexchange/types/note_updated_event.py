@@ -20,7 +20,7 @@ __all__ = [
 
 
 class NoteUpdatedEvent(_BaseModel):
-    """A note on a case was edited."""
+    """Someone changed a note on a case."""
 
     schema_version: CasexWebhookEnvelopeSchemaVersion = _Field(
         validation_alias="schemaVersion", serialization_alias="schemaVersion"

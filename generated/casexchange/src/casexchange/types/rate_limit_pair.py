@@ -10,7 +10,7 @@ __all__ = [
 
 class RateLimitPair(_BaseModel):
     get: int
-    """GET requests allowed per window."""
+    """Read (GET) calls permitted per window."""
 
     write: int
     """Writes (POST, PUT, PATCH, DELETE) permitted per window; a value of 0 means the tier cannot write."""

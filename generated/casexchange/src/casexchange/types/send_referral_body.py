@@ -12,7 +12,7 @@ __all__ = [
 
 class SendReferralBody(_BaseModel):
     referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
-    """Receiving firm."""
+    """The firm receiving the referral."""
 
     notes: str | None = None
     """Optional text added to the referral's notes; line breaks become spaces."""

@@ -17,7 +17,7 @@ __all__ = [
 
 class SendReferralResponse409ErrorDetailsMatchesItem(_BaseModel):
     base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
-    """The earlier case."""
+    """Case that already holds the earlier referral."""
 
     reference_number: str | None = _Field(
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
