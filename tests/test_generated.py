@@ -100,3 +100,15 @@ def test_imports_with_only_httpx_and_pydantic(target: object, tmp_path: Path) ->
                           env=env, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout.strip()) > 10
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_readme_examples_are_valid_python(target: object) -> None:
+    import ast
+    import re
+
+    readme = (Path(target.output) / "README.md").read_text()  # type: ignore[attr-defined]
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 5
+    for block in blocks:
+        ast.parse(block)

@@ -12,6 +12,7 @@ from ..ir import Api, Location, Operation, ResultKind
 from .annotations import docstring, one_line
 from .environment import render, templates_dir
 from .error_views import error_views
+from .readme_views import Examples, pick_examples
 from .annotations import Imports
 from .model_views import import_lines, types_module_view
 from .names import Names, ResourceName, op_key, plan_names
@@ -72,8 +73,10 @@ class ClientView:
     error_codes: bool
     resources: tuple[ResourceName, ...]
     operation_rows: tuple[OperationRow, ...]
-    example: str
-    async_example: str
+    examples: Examples
+    has_webhooks: bool
+    first_method: str
+    first_args: str
 
 
 def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[dict[str, str], Names]:
@@ -133,7 +136,9 @@ def _client_view(api: Api, config: TargetConfig, names: Names, by_resource: dict
     for op in api.operations:
         access = str(dict(op.extensions).get("x-access-tier", "")) or ("public" if not op.requires_auth else "")
         rows.append(OperationRow(_call(names, op), f"{op.method.upper()} {op.path}", access))
-    example, async_example = _example(api, names, methods)
+    first = methods[op_key(api.operations[0])] if api.operations else None
+    first_args = ", ".join([f'"{a.name}-id"' for a in first.positional] + [
+        f"{a.name}=..." for a in first.keyword if not a.default]) if first else ""
     return ClientView(
         client=config.client_name, package=config.package, title=api.title,
         doc=docstring(f"Client for the {api.title}."), short_doc=one_line(f"Python client for the {api.title}"),
@@ -143,7 +148,8 @@ def _client_view(api: Api, config: TargetConfig, names: Names, by_resource: dict
         base_url_env=f"{config.env_prefix}_BASE_URL", credential_arg=arg, credential_label=label,
         auth_class=auth_class, auth_expr=auth_expr, error_codes=bool(error_views(api, config)),
         resources=tuple(names.resources[t] for t in by_resource), operation_rows=tuple(rows),
-        example=example, async_example=async_example,
+        examples=pick_examples(api, names, methods), has_webhooks=bool(api.webhooks),
+        first_method=first.name if first else "…", first_args=first_args,
     )
 
 
@@ -159,20 +165,6 @@ def _base_url(api: Api) -> str:
         if url.startswith(("http://", "https://")):
             return url
     return ""
-
-
-def _example(api: Api, names: Names, methods: dict[str, MethodView]) -> tuple[str, str]:
-    for op in api.operations:
-        m = methods[op_key(op)]
-        if op.method == "get" and not m.positional and all(a.default for a in m.keyword):
-            call = _call(names, op)
-            paged = any(r.pagination is not None for r in op.results)
-            if paged:
-                return (f"for item in client.{call}():\n    print(item)",
-                        f"async for item in await client.{call}():\n            print(item)")
-            if all(r.kind is ResultKind.JSON for r in op.results):
-                return f"print(client.{call}())", f"print(await client.{call}())"
-    return "", ""
 
 
 def _manifest(api: Api, config: TargetConfig, names: Names, methods: dict[str, MethodView]) -> str:

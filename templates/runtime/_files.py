@@ -10,6 +10,7 @@ import io
 import json
 import mimetypes
 import os
+import stat
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import ExitStack
@@ -66,9 +67,12 @@ class _Source:
         self.file = file
         try:
             self.start = file.tell()
-            self.length = os.fstat(file.fileno()).st_size - self.start
+            info = os.fstat(file.fileno())
         except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
             self.length = _seekable_length(file, self.start)
+        else:  # only a regular file's size is its length (not a FIFO's or a device's)
+            regular = stat.S_ISREG(info.st_mode)
+            self.length = info.st_size - self.start if regular else None
 
     @property
     def replayable(self) -> bool:

@@ -1,0 +1,69 @@
+"""Example snippets for the generated package README, picked from the spec's own operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
+from .names import Names, op_key
+from .resource_views import MethodView
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    list_call: str = ""  # "client.referrals.list" (paginated, no required arguments)
+    list_args: str = ""
+    get_call: str = ""  # one path argument, JSON result
+    create_call: str = ""  # JSON body
+    create_body: str = ""
+    upload_call: str = ""
+    upload_args: str = ""
+    download_call: str = ""
+    download_args: str = ""
+
+
+def pick_examples(api: Api, names: Names, methods: dict[str, MethodView]) -> Examples:
+    found: dict[str, str] = {}
+
+    def call(op: Operation) -> str:
+        return f"client.{names.resource_of(op).attr}.{names.op_method[op_key(op)]}"
+
+    for op in api.operations:
+        m = methods[op_key(op)]
+        required_kw = [a for a in m.keyword if not a.default]
+        kinds = {r.kind for r in op.results}
+        paged = any(r.pagination is not None for r in op.results)
+        if paged and not m.positional and not required_kw and "list_call" not in found:
+            found["list_call"] = call(op)
+            limit = next((r.pagination.limit_param for r in op.results if r.pagination and r.pagination.limit_param), "")
+            found["list_args"] = f"{limit}=50" if limit else ""
+        returns_model = all(isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
+                            for r in op.results)
+        if (op.method == "get" and len(m.positional) == 1 and not required_kw and kinds == {ResultKind.JSON}
+                and not paged and returns_model and "get_call" not in found):
+            found["get_call"] = call(op)
+        if op.method == "post" and m.body_arg is not None and not m.positional and "create_call" not in found:
+            body = _body_example(api, op)
+            if body:
+                found["create_call"], found["create_body"] = call(op), body
+        if m.body_fields and any(a.annotation.startswith("FileTypes") for a in m.body_fields) and (
+                "upload_call" not in found):
+            args = [f'"{p.name}-id"' for p in m.positional]
+            args += [f'{a.name}=Path("report.pdf")' if a.annotation.startswith("FileTypes") else f'{a.name}="..."'
+                     for a in m.body_fields if not a.default]
+            found["upload_call"], found["upload_args"] = call(op), ", ".join(args)
+        if kinds == {ResultKind.BINARY} and "download_call" not in found:
+            args = [f'"{p.name}-id"' for p in m.positional] + [f'{a.name}="..."' for a in required_kw]
+            found["download_call"], found["download_args"] = call(op), ", ".join(args)
+    return Examples(**found)
+
+
+def _body_example(api: Api, op: Operation) -> str:
+    if op.body is None or not op.body.media or any(p.location is Location.PATH for p in op.parameters):
+        return ""
+    t = op.body.media[0].type
+    schema = api.schemas.get(t.id) if isinstance(t, ModelRef) else None
+    if not isinstance(schema, Model):
+        return ""
+    required = [f for f in schema.fields if f.required][:3] or list(schema.fields[:1])
+    return "{" + ", ".join(f"{f.wire_name!r}: ..." for f in required) + "}"

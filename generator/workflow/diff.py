@@ -1,0 +1,41 @@
+"""Two specs → one `Report`: wire changes, Python-surface changes, documentation-only changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import TargetConfig
+from .changes import Collector, Layer, Level, Report, Side
+from .prose import humanize, prose_changes, semantic_differences
+from .py_diff import PythonComparer
+from .sides import SpecSide, default_config, read_side
+from .surface import build_surface
+from .wire_ops import OperationComparer
+
+_ORDER = {Level.BREAKING: 0, Level.NON_BREAKING: 1, Level.PROSE: 2}
+
+
+def diff_files(old: Path, new: Path, config: TargetConfig | None = None, *, old_label: str = "",
+               new_label: str = "") -> Report:
+    """Raises SpecError when either file cannot be read as a spec."""
+    cfg = config or default_config(new)
+    return diff_sides(read_side(old, cfg, old_label), read_side(new, cfg, new_label))
+
+
+def diff_sides(old: SpecSide, new: SpecSide) -> Report:
+    out = Collector()
+    OperationComparer(old.api, new.api, out).run()
+    PythonComparer(build_surface(old), build_surface(new), out).run()
+    semantic = [c for c in out.changes()]
+    if not semantic:
+        for pointer in semantic_differences(old.document, new.document):
+            out.add(Layer.WIRE, Level.NON_BREAKING, "other-change", humanize(pointer),
+                    f"changed (no rule itemises it; see {pointer})")
+    for pointer, how in prose_changes(old.document, new.document):
+        out.add(Layer.WIRE, Level.PROSE, "prose-changed", humanize(pointer), f"text {how}")
+    changes = sorted(out.changes(), key=lambda c: (_ORDER[c.level], c.layer is not Layer.WIRE))
+    return Report(
+        old=Side(old.label, old.api.version, old.package_version),
+        new=Side(new.label, new.api.version, new.package_version),
+        package=new.config.package, changes=changes,
+    )

@@ -1,0 +1,197 @@
+"""Download a live spec: timeout, retries with backoff, ETag / If-None-Match caching, and validation
+that what came back is a complete OpenAPI document (not an HTML page, not a truncated file).
+
+Nothing is cached unless the download is valid. Every failure is a `FetchError` with a one-line reason
+and a hint; the CLI turns it into exit code 3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .. import __version__
+from .. import pointer as jp
+from ..diagnostics import SpecError
+from ..load import parse_text
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 30.0
+ACCEPT = "application/yaml, application/x-yaml, text/yaml, application/json;q=0.9, */*;q=0.5"
+
+
+class FetchError(Exception):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str
+    body: bytes
+    document: dict[str, Any]
+    not_modified: bool  # answered 304: the cached copy is current
+    etag: str
+    seconds: float
+
+
+def fetch_spec(url: str, cache_dir: Path | None, *, timeout: float = 30.0, retries: int = 2,
+               backoff: float = 0.5, transport: httpx.BaseTransport | None = None) -> Fetched:
+    if not url.startswith(("http://", "https://")):
+        raise FetchError(f"{url!r} is not an http(s) URL", "set live_url (or --url) to the raw spec's address")
+    start = time.perf_counter()
+    cached = _read_cache(cache_dir, url)
+    headers = {"Accept": ACCEPT, "User-Agent": f"clientgen/{__version__}"}
+    if cached is not None and cached[1].get("etag"):
+        headers["If-None-Match"] = cached[1]["etag"]
+    response = _get(url, headers, timeout, retries, backoff, transport)
+    if response.status_code == 304 and cached is not None:
+        body, etag, not_modified = cached[0], str(cached[1].get("etag", "")), True
+    elif response.status_code == 200:
+        body, etag, not_modified = response.content, response.headers.get("etag", ""), False
+    else:
+        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {url}",
+                         _status_hint(response.status_code))
+    document = validate(body, url, response.headers.get("content-type", ""))
+    if not not_modified:
+        _write_cache(cache_dir, url, body, etag)
+    return Fetched(url, body, document, not_modified, etag, time.perf_counter() - start)
+
+
+def _get(url: str, headers: dict[str, str], timeout: float, retries: int, backoff: float,
+         transport: httpx.BaseTransport | None) -> httpx.Response:
+    last = ""
+    with httpx.Client(timeout=timeout, follow_redirects=True, transport=transport) as client:
+        for attempt in range(retries + 1):
+            delay = backoff * (2 ** attempt)
+            try:
+                response = client.get(url, headers=headers)
+            except httpx.TimeoutException:
+                last = f"timed out after {timeout:g}s"
+            except httpx.ConnectError as exc:
+                last = f"could not connect ({_reason(exc)})"
+            except httpx.TransportError as exc:
+                last = f"the transfer failed ({_reason(exc)}); the download may be truncated"
+            else:
+                if response.status_code not in RETRY_STATUSES or attempt == retries:
+                    return response
+                last = f"HTTP {response.status_code}"
+                delay = max(delay, _retry_after(response))
+            if attempt < retries:
+                time.sleep(delay)
+    tries = f" after {retries + 1} attempts" if retries else ""
+    raise FetchError(f"cannot download {url}: {last}{tries}",
+                     "check the network and the URL; `--timeout` and `--retries` adjust the patience")
+
+
+def validate(body: bytes, url: str, content_type: str = "") -> dict[str, Any]:
+    """The parsed document, or FetchError when the body is not a complete OpenAPI document."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FetchError(f"the document at {url} is not UTF-8 text", "is the URL the raw spec?") from None
+    head = text.lstrip()[:200].lower()
+    if "html" in content_type.lower() or head.startswith(("<!doctype", "<html", "<head", "<body")):
+        raise FetchError(f"{url} returned an HTML page, not an OpenAPI document",
+                         "the URL may point at the documentation site; use the raw openapi.yml/json address")
+    if not text.strip():
+        raise FetchError(f"{url} returned an empty document", "the server sent no content")
+    try:
+        document = parse_text(text, url)
+    except SpecError as exc:
+        raise FetchError(f"the document at {url} cannot be read: {exc.diagnostic.message}",
+                         "a truncated download or a broken file; nothing was written") from None
+    if "openapi" not in document:
+        raise FetchError(f"the document at {url} is not an OpenAPI document (no 'openapi' key)",
+                         "check that live_url points at the spec itself")
+    problem = _incomplete(document)
+    if problem:
+        raise FetchError(f"the document at {url} looks incomplete: {problem}",
+                         "a truncated download or an unfinished publish; nothing was written")
+    return document
+
+
+def _incomplete(document: dict[str, Any]) -> str:
+    if not isinstance(document.get("info"), dict):
+        return "it has no 'info' section"
+    if not isinstance(document.get("paths"), dict) and not isinstance(document.get("webhooks"), dict):
+        return "it has no 'paths' section"
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/"):
+                try:
+                    jp.walk(document, jp.split(ref[1:]))
+                except (KeyError, IndexError, ValueError):
+                    return f"$ref {ref!r} at {where or '/'} does not resolve"
+            stack.extend((jp.join(where, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((jp.join(where, i), v) for i, v in enumerate(node))
+    return ""
+
+
+# ---- cache ------------------------------------------------------------------------------------
+def _cache_paths(cache_dir: Path, url: str) -> tuple[Path, Path]:
+    key = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return cache_dir / f"{key}.body", cache_dir / f"{key}.json"
+
+
+def _read_cache(cache_dir: Path | None, url: str) -> tuple[bytes, dict[str, Any]] | None:
+    if cache_dir is None:
+        return None
+    body_path, meta_path = _cache_paths(cache_dir, url)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        body = body_path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if meta.get("url") != url or meta.get("sha256") != hashlib.sha256(body).hexdigest():
+        return None
+    return body, meta
+
+
+def _write_cache(cache_dir: Path | None, url: str, body: bytes, etag: str) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        body_path, meta_path = _cache_paths(cache_dir, url)
+        meta = {"url": url, "etag": etag, "sha256": hashlib.sha256(body).hexdigest()}
+        for path, data in ((body_path, body), (meta_path, json.dumps(meta, indent=2).encode())):
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs a download next time
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return min(float(response.headers.get("retry-after", "0")), MAX_RETRY_AFTER)
+    except ValueError:
+        return 0.0
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _status_hint(status: int) -> str:
+    if status in (401, 403):
+        return "the spec URL needs credentials or is not public"
+    if status == 404:
+        return "the spec moved or live_url is wrong"
+    if status >= 500:
+        return "the server failed; try again later"
+    return "check live_url (or --url)"

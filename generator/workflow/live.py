@@ -1,0 +1,92 @@
+"""Compare a target's committed spec with the live one; optionally take the live one and regenerate."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import TargetConfig
+from ..diagnostics import SpecError
+from ..pipeline import TargetResult, generate, spec_label
+from .changes import Report, Side
+from .diff import diff_sides
+from .fetch import FetchError, Fetched, fetch_spec
+from .sides import read_side
+
+CACHE = Path(".cache") / "clientgen" / "live"
+
+
+class NoLiveUrl(Exception):
+    """The target has no live_url and no --url was given (a configuration problem: exit 2)."""
+
+
+@dataclass
+class LiveResult:
+    target: TargetConfig
+    fetched: Fetched
+    committed: str  # label of the committed spec
+    report: Report
+    drift: bool
+    generated: TargetResult | None = None  # set when --update regenerated
+
+
+def live_check(target: TargetConfig, root: Path | None, *, url: str = "", prose: bool = False,
+               update: bool = False, timeout: float = 30.0, retries: int = 2, cache: bool = True,
+               backoff: float = 0.5) -> LiveResult:
+    """Raises FetchError (cannot fetch or not a usable spec), SpecError (the committed spec is unusable)
+    or NoLiveUrl. Writes nothing unless `update` and the live spec differs."""
+    source = url or target.live_url
+    if not source:
+        raise NoLiveUrl(f"target {target.name!r} has no live_url; set live_url in "
+                        f"[tool.clientgen.targets.{target.name}] or pass --url")
+    cache_dir = (root / CACHE) if (cache and root is not None) else None
+    fetched = fetch_spec(source, cache_dir, timeout=timeout, retries=retries, backoff=backoff)
+    spec = Path(target.spec)
+    committed = spec_label(target, root)
+    old_bytes = spec.read_bytes() if spec.is_file() else None
+    with tempfile.TemporaryDirectory(prefix="clientgen-live-") as tmp:
+        live_path = Path(tmp) / ("live" + (spec.suffix or ".yml"))
+        live_path.write_bytes(fetched.body)
+        try:
+            new = read_side(live_path, target, label=source)
+        except SpecError as exc:
+            raise FetchError(f"the live document cannot be used: {exc.diagnostic.message}",
+                             exc.diagnostic.hint or "nothing was written") from None
+        if old_bytes is None:
+            report = Report(Side(committed, "", ""), Side(source, new.api.version, new.package_version),
+                            target.package, [])
+            drift, changed = True, True
+        elif old_bytes == fetched.body:
+            report = Report(Side(committed, new.api.version, new.package_version),
+                            Side(source, new.api.version, new.package_version), target.package, [])
+            drift = changed = False
+        else:
+            report = diff_sides(read_side(spec, target, label=committed), new)
+            drift, changed = report.drift(prose), report.drift(prose=True)
+    result = LiveResult(target, fetched, committed, report, drift)
+    if update and changed:
+        result.generated = _take(target, root, fetched.body, old_bytes)
+    return result
+
+
+def _take(target: TargetConfig, root: Path | None, body: bytes, old: bytes | None) -> TargetResult:
+    """Write the live spec over the committed one and regenerate; put the old spec back on failure."""
+    spec = Path(target.spec)
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(spec, body)
+    try:
+        return generate(target, root)
+    except BaseException:
+        if old is None:
+            spec.unlink(missing_ok=True)
+        else:
+            _atomic_write(spec, old)
+        raise
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.clientgen-tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

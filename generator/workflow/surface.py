@@ -1,0 +1,158 @@
+"""The public Python surface of the client a spec generates: resources, methods and their arguments,
+classes (models, enums, aliases) with fields and members — taken from the generator's own IR, naming pass
+and view objects (the same data the templates print), never from generated text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..ir import Api, Model, Operation, walk_refs
+from ..ir import Alias as IrAlias
+from ..render.model_views import types_module_view
+from ..render.names import op_key
+from ..render.resource_views import ArgView, resource_module_view
+from .sides import SpecSide
+from .wire_ops import match_key, op_label
+
+_PREFIXES = re.compile(r"\b_(?:b|t|dt)\.")
+
+
+def clean(annotation: str) -> str:
+    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]`: what a reader of the signature sees."""
+    text = _PREFIXES.sub("", annotation)
+    return " | ".join(p for p in split_union(text) if p != "NotGiven")
+
+
+def split_union(annotation: str) -> list[str]:
+    """Top-level members of `A | list[B | C] | None`."""
+    parts, depth, cur = [], 0, ""
+    for ch in annotation:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "|" and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur.strip())
+    return [p for p in parts if p]
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    annotation: str
+    required: bool
+    position: int  # index among positional arguments, -1 for keyword-only
+
+
+@dataclass(frozen=True)
+class Method:
+    call: str  # "referrals.close"
+    resource: str
+    endpoint: str  # wire match key: the operation this method performs
+    label: str  # "POST /referrals/{id}/close"
+    args: dict[str, Arg]
+    returns: str
+
+
+@dataclass(frozen=True)
+class PyField:
+    attr: str
+    wire: str
+    annotation: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class PyClass:
+    name: str
+    kind: str  # "model", "enum", "alias"
+    schema_id: str
+    fields: dict[str, PyField] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)  # member name → value literal
+    annotation: str = ""  # alias target
+    value_kind: str = ""  # enums: "string", "integer", …
+    used: frozenset[str] = frozenset()  # "input" (sent by callers), "output" (returned to callers)
+
+
+@dataclass
+class Surface:
+    package: str
+    resources: dict[str, list[str]]  # client attribute → method names
+    methods: dict[str, Method]
+    classes: dict[str, PyClass]
+
+
+def build_surface(side: SpecSide) -> Surface:
+    api, names = side.api, side.names
+    by_tag: dict[str, list[Operation]] = {}
+    for op in api.operations:
+        by_tag.setdefault(names.op_resource[op_key(op)], []).append(op)
+    resources: dict[str, list[str]] = {}
+    methods: dict[str, Method] = {}
+    for tag, ops in by_tag.items():
+        resource = names.resources[tag]
+        view = resource_module_view(api, names, resource, ops)
+        resources[resource.attr] = [m.name for m in view.methods]
+        for op, m in zip(ops, view.methods, strict=True):
+            args = [_arg(a, i) for i, a in enumerate(m.positional)]
+            args += [_arg(a, -1) for a in m.keyword if a.name not in {x.name for x in m.positional}]
+            call = f"{resource.attr}.{m.name}"
+            methods[call] = Method(call, resource.attr, match_key(op), op_label(op), {a.name: a for a in args},
+                                   clean(m.returns))
+    inputs, outputs = _usage(api)
+    classes: dict[str, PyClass] = {}
+    sid_of = {cls: sid for sid, cls in names.schema_class.items()}
+    for module in names.module_members:
+        for view in types_module_view(api, names, module).schemas:
+            sid = sid_of[view.name]
+            used = frozenset(u for u, ids in (("input", inputs), ("output", outputs)) if sid in ids)
+            schema = api.schemas[sid]
+            classes[view.name] = PyClass(
+                view.name, view.kind, sid,
+                fields={f.name: PyField(f.name, f.alias or f.name, clean(f.annotation), f.default == "")
+                        for f in view.fields},
+                members={m.name: m.value for m in view.members}, annotation=clean(view.annotation),
+                value_kind=getattr(schema, "value_kind", ""), used=used,
+            )
+    return Surface(side.config.package, resources, methods, classes)
+
+
+def _arg(a: ArgView, position: int) -> Arg:
+    return Arg(a.name, clean(a.annotation), a.default == "", position)
+
+
+def _usage(api: Api) -> tuple[set[str], set[str]]:
+    """Schema ids reachable from what callers send (inputs) and from what they get back (outputs)."""
+    inputs: list[str] = []
+    outputs: list[str] = []
+    for op in api.operations:
+        for p in op.parameters:
+            inputs += walk_refs(p.type)
+        for media in op.body.media if op.body else ():
+            inputs += walk_refs(media.type)
+        for r in op.responses:
+            for media in r.media:
+                outputs += walk_refs(media.type)
+    return _closure(api, inputs), _closure(api, outputs)
+
+
+def _closure(api: Api, roots: list[str]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        sid = stack.pop()
+        if sid in seen or sid not in api.schemas:
+            continue
+        seen.add(sid)
+        schema = api.schemas[sid]
+        if isinstance(schema, Model):
+            for f in schema.fields:
+                stack += walk_refs(f.type)
+            if schema.extra is not None:
+                stack += walk_refs(schema.extra)
+        elif isinstance(schema, IrAlias):
+            stack += walk_refs(schema.target)
+    return seen

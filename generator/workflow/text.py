@@ -1,0 +1,89 @@
+"""The change report for a terminal or a CI log: grouped by level, layer and kind of change.
+
+Styles are added with click.style; click.echo drops them when stdout is not a terminal, so piped output
+and CI logs get plain text. No progress output, ever.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from .changes import Change, Layer, Level, Report
+
+_LEVEL_TITLE = {Level.BREAKING: "Breaking for clients", Level.NON_BREAKING: "Non-breaking",
+                Level.PROSE: "Documentation only"}
+_LEVEL_COLOUR = {Level.BREAKING: "red", Level.NON_BREAKING: "green", Level.PROSE: "blue"}
+COMPACT_OVER = 20  # non-breaking groups longer than this list subjects only (unless verbose)
+PROSE_SHOWN = 10
+
+
+def heading(code: str) -> str:
+    return code.replace("-", " ")
+
+
+def ops_suffix(change: Change, limit: int = 3) -> str:
+    ops = sorted(change.operations)
+    if not ops or ops == [change.subject]:
+        return ""
+    shown = ", ".join(ops[:limit]) + (f", +{len(ops) - limit} more" if len(ops) > limit else "")
+    return f"  [{shown}]"
+
+
+def summary_lines(report: Report) -> list[str]:
+    counts = report.counts()
+    bump, version = report.semver()
+    breaking = f"{counts['breaking']} breaking"
+    lines = [
+        click.style(f"{report.old.label} → {report.new.label}", bold=True),
+        (click.style(breaking, fg="red", bold=True) if counts["breaking"] else breaking)
+        + f", {counts['non-breaking']} non-breaking, {counts['prose']} documentation-only",
+    ]
+    if bump == "none":
+        lines.append(f"No changes: {report.package} stays {report.old.package_version}")
+    else:
+        lines.append(f"Suggested version for {report.package}: {version} "
+                     f"({bump}; was {report.old.package_version})")
+    return lines
+
+
+def render_text(report: Report, *, verbose: bool = False, prose_is_drift: bool = False) -> str:
+    lines = summary_lines(report)
+    for level in Level:
+        changes = report.of(level)
+        if not changes:
+            continue
+        title = _LEVEL_TITLE[level]
+        if level is Level.PROSE and not prose_is_drift:
+            title += " (not counted as drift; --prose counts it)"
+        lines += ["", click.style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
+        if level is Level.PROSE:
+            shown = changes if verbose else changes[:PROSE_SHOWN]
+            lines += [f"  {c.subject}: {c.message}" for c in shown]
+            if len(changes) > len(shown):
+                lines.append(f"  … {len(changes) - len(shown)} more (use --verbose)")
+            continue
+        for layer in Layer:
+            group = [c for c in changes if c.layer is layer]
+            if group:
+                name = "HTTP contract" if layer is Layer.WIRE else f"Python client ({report.package})"
+                lines.append(click.style(f"  {name}", bold=True))
+                lines += _codes(group, compact=level is Level.NON_BREAKING and not verbose)
+    return "\n".join(lines)
+
+
+def _codes(group: list[Change], compact: bool) -> list[str]:
+    by_code: dict[str, list[Change]] = {}
+    for c in group:
+        by_code.setdefault(c.code, []).append(c)
+    lines = []
+    for code, changes in by_code.items():
+        lines.append(f"    {heading(code)} ({len(changes)})" if len(changes) > 1 else f"    {heading(code)}")
+        if compact and len(changes) > COMPACT_OVER:
+            text = ", ".join(c.subject for c in changes)
+            lines += textwrap.wrap(text, width=110, initial_indent="      ", subsequent_indent="      ",
+                                   break_on_hyphens=False)
+            continue
+        lines += [f"      {c.subject}: {c.message}{ops_suffix(c)}" for c in changes]
+    return lines
