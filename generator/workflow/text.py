@@ -6,8 +6,6 @@ and CI logs get plain text. No progress output, ever.
 
 from __future__ import annotations
 
-import textwrap
-
 import click
 
 from .changes import Change, Layer, Level, Report
@@ -81,9 +79,22 @@ def _codes(group: list[Change], compact: bool) -> list[str]:
     for code, changes in by_code.items():
         lines.append(f"    {heading(code)} ({len(changes)})" if len(changes) > 1 else f"    {heading(code)}")
         if compact and len(changes) > COMPACT_OVER:
-            text = ", ".join(c.subject for c in changes)
-            lines += textwrap.wrap(text, width=110, initial_indent="      ", subsequent_indent="      ",
-                                   break_on_hyphens=False)
+            lines += _wrap([c.subject for c in changes])
             continue
         lines += [f"      {c.subject}: {c.message}{ops_suffix(c)}" for c in changes]
+    return lines
+
+
+def _wrap(items: list[str], width: int = 110, indent: str = "      ") -> list[str]:
+    """Comma-separated items, wrapped between items only (a subject is never split)."""
+    lines, cur = [], ""
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else "")
+        if cur and len(indent) + len(cur) + 1 + len(piece) > width:
+            lines.append(indent + cur)
+            cur = piece
+        else:
+            cur = f"{cur} {piece}" if cur else piece
+    if cur:
+        lines.append(indent + cur)
     return lines

@@ -147,7 +147,7 @@ class OperationComparer:
             if status not in old_r:
                 self._add(False, "response-status-added", f"{label} → {status}",
                           "new success status" if r.is_success else "new error status documented", label)
-        for status in old_r.keys() & new_r.keys():
+        for status in [s for s in old_r if s in new_r]:
             o, n = old_r[status], new_r[status]
             subject = f"{label} → {status}"
             self._media(o.media, n.media, Direction.RESPONSE, subject, label, critical=o.is_success)
@@ -171,9 +171,9 @@ class OperationComparer:
             self._tag(self.schemas.compare(next(iter(om.values())).type, next(iter(nm.values())).type, d,
                                            subject), label)
             return
-        for mt in om.keys() - nm.keys():
+        for mt in [m for m in om if m not in nm]:
             self._add(critical, f"{d.value}-media-type-removed", subject, f"content type {mt} removed", label)
-        for mt in nm.keys() - om.keys():
+        for mt in [m for m in nm if m not in om]:
             self._add(False, f"{d.value}-media-type-added", subject, f"content type {mt} added", label)
         for mt in om:
             if mt in nm:

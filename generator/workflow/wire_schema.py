@@ -210,7 +210,7 @@ class SchemaComparer:
             self._add(found, d is Direction.RESPONSE, d, "variants-added", where,
                       "may now return " + " | ".join(added) if d is Direction.RESPONSE
                       else "now also accepts " + " | ".join(added))
-        for key in od.keys() & nd.keys():
+        for key in [k for k in od if k in nd]:
             found += self.compare(od[key], nd[key], d, where)
         return found
 
@@ -236,7 +236,7 @@ class SchemaComparer:
                 self._add(found, required, d, "field-added", f"{base}.{wire}",
                           "new required field" if required else "field added" + (
                               " (optional)" if d is Direction.REQUEST else ""))
-        for wire in of.keys() & nf.keys():
+        for wire in [w for w in of if w in nf]:
             found += self._field(of[wire], nf[wire], d, f"{base}.{wire}")
         if d is Direction.REQUEST and om.closed != nm.closed:
             self._add(found, nm.closed, d, "object-closed" if nm.closed else "object-opened", base,
