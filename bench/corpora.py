@@ -91,7 +91,11 @@ def install(quiet: bool = True) -> Path:
 
 
 def spec_path(spec_id: str) -> Path:
-    """The spec file of an id (the file need not exist: check with `.is_file()`)."""
+    """The spec file of an id (the file need not exist: check with `.is_file()`).
+
+    A path to a spec file (`*.json`, `*.yaml`, `*.yml`) is its own id: the harness runs ad-hoc specs too."""
+    if spec_id.endswith((".json", ".yaml", ".yml")) and Path(spec_id).is_file():
+        return Path(spec_id).resolve()
     if spec_id in EXTRA:
         return EXTRA[spec_id]
     return DIRECTORY_API / f"{spec_id}.json"

@@ -58,6 +58,8 @@ STAGES = ("load", "generate", "import", "mypy", "done")
 # ---------------------------------------------------------------------------------------------------------
 def package_name(spec_id: str) -> str:
     """A valid, readable import name for a spec id: `googleapis.com/drive` → `googleapis_com_drive`."""
+    if spec_id.endswith((".json", ".yaml", ".yml")):
+        spec_id = Path(spec_id).stem
     name = re.sub(r"[^0-9a-zA-Z]+", "_", spec_id).strip("_").lower() or "api"
     if name[0].isdigit() or keyword.iskeyword(name):
         name = "api_" + name
@@ -232,7 +234,13 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
         return
     state["spec_bytes"] = spec.stat().st_size
     try:
-        doc = json.loads(spec.read_text(encoding="utf-8"))
+        text = spec.read_text(encoding="utf-8")
+        if spec.suffix in (".yaml", ".yml"):
+            import yaml
+
+            doc = yaml.safe_load(text)
+        else:
+            doc = json.loads(text)
         counted = count_spec(doc)
     except Exception as exc:  # noqa: BLE001 - the corpus file itself is unreadable: not a generator problem
         state.update(status="unreadable", error=one_line(f"{type(exc).__name__}: {exc}"))
