@@ -26,6 +26,7 @@ import json
 import re
 import types
 import typing
+from urllib.parse import parse_qsl
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -84,6 +85,11 @@ def _builder(path: Path) -> SampleBuilder:
 @functools.cache
 def _validator(path: Path) -> SchemaValidator:
     return SchemaValidator(load_spec(path))
+
+
+def _normalized(value: Any) -> Any:
+    """A JSON value as a client that parsed it into models would send it back (dates unchanged)."""
+    return json.loads(json.dumps(value))
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
@@ -261,7 +267,10 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
             response.read()
             exchanges.append(response)
 
-        http_client = httpx.Client(event_hooks={"response": [record]}, timeout=30.0)
+        def keep_body(request: httpx.Request) -> None:
+            request.read()  # buffer streamed (multipart) bodies so they can be inspected afterwards
+
+        http_client = httpx.Client(event_hooks={"request": [keep_body], "response": [record]}, timeout=30.0)
         options: dict[str, Any] = {"api_key": API_KEY, "base_url": prism_url, "http_client": http_client,
                                    "max_retries": 0}
         if "strict_response_validation" in inspect.signature(cx_module.CaseXchange).parameters:
@@ -292,8 +301,21 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
         assert _template_regex(op.path).match(response.request.url.path), (
             f"request went to {response.request.url.path}, not {op.path}"
         )
+        check_request(response.request)
         check_outcome(method, result, error, response)
         return result, error, response
+
+    def check_request(sent: httpx.Request) -> None:
+        """What Prism does not check: every sample argument arrived under its wire name, unchanged."""
+        sent_query = parse_qsl(sent.url.query.decode(), keep_blank_values=True)
+        assert {k for k, _ in sent_query} == set(samples.query), (sent_query, samples.query)
+        for name, value in samples.header.items():
+            assert sent.headers.get(name) is not None, f"header parameter {name} was not sent"
+        if samples.has_body and samples.media_type == "application/json":
+            assert json.loads(sent.content) == _normalized(samples.body), sent.content[:2000]
+        elif samples.has_body and samples.media_type and samples.media_type.startswith("multipart/"):
+            names = re.findall(rb'Content-Disposition: form-data; name="([^"]+)"', sent.content, flags=re.I)
+            assert sorted(n.decode() for n in names) == sorted(samples.body), names
 
     def check_outcome(method: Any, result: Any, error: BaseException | None, response: httpx.Response) -> None:
         if error_status is not None:
