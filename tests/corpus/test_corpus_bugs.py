@@ -1,0 +1,119 @@
+"""Minimal reproductions of the generator bugs the corpus run found (docs/coverage.md), one spec each.
+
+Each goes through the same harness as the corpus (`bench/corpus.py`: generate in a worker, import every
+module in a fresh interpreter, optionally `mypy --strict`). They are `xfail(strict=True)` while the bug is
+open: a fix makes the test XPASS, which fails the suite, so the mark is removed together with the fix.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _load(name: str) -> ModuleType:
+    key = f"clientgen_bench_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(key, REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _load("corpus")
+
+
+def _doc(paths: dict[str, Any], schemas: dict[str, Any] | None = None, version: str = "3.0.3") -> dict[str, Any]:
+    doc: dict[str, Any] = {"openapi": version, "info": {"title": "Repro", "version": "1"}, "paths": paths}
+    if schemas:
+        doc["components"] = {"schemas": schemas}
+    return doc
+
+
+def _get(op_id: str, schema: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": "ok"}
+    if schema is not None:
+        response["content"] = {"application/json": {"schema": schema}}
+    return {"get": {"operationId": op_id, "responses": {"200": response}, **extra}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_PATH_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+# (test id, spec document, run mypy --strict, the bug); corpus specs that hit it are named in the reason.
+BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
+    ("quote-in-property-name",
+     _doc({"/m": _get("getM", _ref("M"))}, {"M": {"type": "object", "properties": {'a"': {"type": "string"}}}}),
+     False,
+     "a property name containing `\"` is emitted unescaped in validation_alias=/serialization_alias= string "
+     "literals → SyntaxError → format-failed (netatmo.net, scideas.net/regression)"),
+    ("quote-in-parameter-name",
+     _doc({"/q": {"get": {"operationId": "getQ", "responses": {"204": {"description": "ok"}},
+                          "parameters": [{"name": 'f={"a":1}', "in": "query", "schema": {"type": "string"}}]}}}),
+     False,
+     "a query parameter name containing `\"` is emitted unescaped as a dict key in the resource method's "
+     "query={...} literal → SyntaxError → format-failed (noosh.com)"),
+    ("no-operations",
+     _doc({}, version="3.1.0"),
+     False,
+     "a spec without operations (empty paths; webhooks-only 3.1 specs) fails: the README template indexes "
+     "view.resources[0] (UndefinedError traceback) / _client.py gets an empty `if TYPE_CHECKING:` block "
+     "(iva-api.com, adyen.com/*Notification*)"),
+    ("keyword-schema-module",
+     _doc({"/i": _get("getI", _ref("import"))}, {"import": {"type": "object", "properties": {"id": {"type": "integer"}}}}),
+     False,
+     "a component schema named `import` gets the module name `import` (a keyword): `from ..types.import "
+     "import Import` → SyntaxError → format-failed (github: /components/schemas/import)"),
+    ("percent-encoded-ref",
+     _doc({"/a/{id}": {"get": {"operationId": "getA", "parameters": [_PATH_ID],
+                               "responses": {"204": {"description": "ok"}}}},
+           "/b/{id}": {"get": {"operationId": "getB",
+                               "parameters": [{"$ref": "#/paths/~1a~1%7Bid%7D/get/parameters/0"}],
+                               "responses": {"204": {"description": "ok"}}}}}),
+     False,
+     "$ref fragments are not percent-decoded before the JSON-pointer lookup (RFC 6901 §6): "
+     "'#/paths/~1a~1%7Bid%7D/...' is a fatal dangling-ref (rev.ai, codat.io/accounting)"),
+    ("builtin-named-property",
+     _doc({"/f": _get("getF", _ref("F"))}, {"F": {"type": "object", "properties": {
+         "list": {"type": "array", "items": {"type": "string"}}, "n": {"type": "integer"}}}}),
+     False,
+     "a property named `list` (or `int`, …) becomes a class attribute that shadows the builtin inside the "
+     "model class, so pydantic cannot evaluate `list[str] | None`: importing the module raises TypeError "
+     "(contract-p.fit FilterAtom.list, atlassian.com/jira JsonNode.int)"),
+    ("tag-named-like-a-model",
+     _doc({"/pets": _get("listPets", {"type": "array", "items": _ref("Pet")}, tags=["pet"])},
+          {"Pet": {"type": "object", "properties": {"id": {"type": "integer"}}}}),
+     True,
+     "the resource class of tag `pet` is named `Pet` like the model it imports into resources/pet.py, so the "
+     "class shadows the model: `-> list[Pet]` means the resource, mypy --strict reports no-redef/arg-type/"
+     "attr-defined (stackexchange.com, mastercard.com/MAWS, twilio.com/twilio_routes_v2, googleapis.com/books)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "mypy"),
+    [pytest.param(doc, mypy, id=name, marks=[pytest.mark.xfail(strict=True, reason=f"generator bug: {bug}")])
+     for name, doc, mypy, bug in BUGS],
+)
+def test_generator_bug(doc: dict[str, Any], mypy: bool, tmp_path: Path) -> None:
+    spec = tmp_path / "repro.yaml"
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    record = corpus.run_spec(str(spec), tmp_path / "work", timeout=120, mypy=mypy, mypy_timeout=300)
+    assert record.get("status") == "ok", f"{record.get('status')}: {record.get('error') or record.get('import_error')}"
+    assert record.get("ops_out") == record.get("ops_in")
+    if mypy:
+        assert record.get("mypy_errors") == 0, record.get("mypy_error")
