@@ -8,7 +8,7 @@ from ..config import TargetConfig
 from .changes import Collector, Layer, Level, Report, Side
 from .prose import humanize, prose_changes, semantic_differences
 from .py_diff import PythonComparer
-from .sides import SpecSide, default_config, read_side
+from .sides import SpecSide, default_config, package_name, read_side
 from .surface import build_surface
 from .wire_ops import OperationComparer
 
@@ -25,9 +25,9 @@ def diff_files(old: Path, new: Path, config: TargetConfig | None = None, *, old_
 def diff_sides(old: SpecSide, new: SpecSide) -> Report:
     out = Collector()
     OperationComparer(old.api, new.api, out).run()
-    PythonComparer(build_surface(old), build_surface(new), out).run()
-    semantic = [c for c in out.changes()]
-    if not semantic:
+    package = package_name(new)
+    PythonComparer(build_surface(old, package), build_surface(new, package), out).run()
+    if not out.changes():
         for pointer in semantic_differences(old.document, new.document):
             out.add(Layer.WIRE, Level.NON_BREAKING, "other-change", humanize(pointer),
                     f"changed (no rule itemises it; see {pointer})")
@@ -37,5 +37,5 @@ def diff_sides(old: SpecSide, new: SpecSide) -> Report:
     return Report(
         old=Side(old.label, old.api.version, old.package_version),
         new=Side(new.label, new.api.version, new.package_version),
-        package=new.config.package, changes=changes,
+        package=package, changes=changes,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from ..pipeline import TargetResult, generate, spec_label
 from .changes import Report, Side
 from .diff import diff_sides
 from .fetch import FetchError, Fetched, fetch_spec
-from .sides import read_side
+from .sides import read_side, side_from_document
 
 CACHE = Path(".cache") / "clientgen" / "live"
 
@@ -46,25 +45,22 @@ def live_check(target: TargetConfig, root: Path | None, *, url: str = "", prose:
     spec = Path(target.spec)
     committed = spec_label(target, root)
     old_bytes = spec.read_bytes() if spec.is_file() else None
-    with tempfile.TemporaryDirectory(prefix="clientgen-live-") as tmp:
-        live_path = Path(tmp) / ("live" + (spec.suffix or ".yml"))
-        live_path.write_bytes(fetched.body)
-        try:
-            new = read_side(live_path, target, label=source)
-        except SpecError as exc:
-            raise FetchError(f"the live document cannot be used: {exc.diagnostic.message}",
-                             exc.diagnostic.hint or "nothing was written") from None
-        if old_bytes is None:
-            report = Report(Side(committed, "", ""), Side(source, new.api.version, new.package_version),
-                            target.package, [])
-            drift, changed = True, True
-        elif old_bytes == fetched.body:
-            report = Report(Side(committed, new.api.version, new.package_version),
-                            Side(source, new.api.version, new.package_version), target.package, [])
-            drift = changed = False
-        else:
-            report = diff_sides(read_side(spec, target, label=committed), new)
-            drift, changed = report.drift(prose), report.drift(prose=True)
+    try:
+        new = side_from_document(fetched.document, fetched.body, target, source)
+    except SpecError as exc:
+        raise FetchError(f"the live document cannot be used: {exc.diagnostic.message}",
+                         exc.diagnostic.hint or "nothing was written") from None
+    if old_bytes is None:
+        report = Report(Side(committed, "", ""), Side(source, new.api.version, new.package_version),
+                        target.package, [])
+        drift, changed = True, True
+    elif old_bytes == fetched.body:
+        report = Report(Side(committed, new.api.version, new.package_version),
+                        Side(source, new.api.version, new.package_version), target.package, [])
+        drift = changed = False
+    else:
+        report = diff_sides(read_side(spec, target, label=committed), new)
+        drift, changed = report.drift(prose), report.drift(prose=True)
     result = LiveResult(target, fetched, committed, report, drift)
     if update and changed:
         result.generated = _take(target, root, fetched.body, old_bytes)

@@ -7,6 +7,7 @@ names, never prose: a property called `description` is data.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import pointer as jp
@@ -49,6 +50,13 @@ def prose_changes(old: Any, new: Any) -> list[tuple[str, str]]:
 
 
 def _walk(o: Any, n: Any, ptr: str, in_name_map: bool, out: list[tuple[str, str]]) -> None:
+    if ptr == "/paths" and isinstance(o, dict) and isinstance(n, dict):
+        by_template = {_template(k): k for k in o}
+        for key, value in n.items():  # /orders/{orderId} and /orders/{id} are the same path
+            old_key = key if key in o else by_template.get(_template(key))
+            if old_key is not None:
+                _walk(o[old_key], value, jp.join(ptr, key), False, out)
+        return
     if isinstance(o, dict) and isinstance(n, dict):
         for key in list(o) + [k for k in n if k not in o]:
             ov, nv = o.get(key), n.get(key)
@@ -61,6 +69,10 @@ def _walk(o: Any, n: Any, ptr: str, in_name_map: bool, out: list[tuple[str, str]
     elif isinstance(o, list) and isinstance(n, list):
         for i, (a, b) in _pairs(o, n):
             _walk(a, b, jp.join(ptr, i), False, out)
+
+
+def _template(path: str) -> str:
+    return re.sub(r"{[^{}]*}", "{}", path)
 
 
 def _pairs(o: list[Any], n: list[Any]) -> list[tuple[int, tuple[Any, Any]]]:

@@ -80,7 +80,7 @@ class PythonComparer:
                           f"new required argument `{name}: {b.annotation}`" if b.required
                           else f"optional argument added `{name}: {b.annotation}`", op)
         if o.returns != n.returns:
-            narrower = set(split_union(n.returns)) <= set(split_union(o.returns))
+            narrower = self._within(split_union(n.returns), split_union(o.returns))
             self._add(not narrower, "return-type-changed", subject, f"returns `{o.returns}` → `{n.returns}`", op)
 
     def _argument(self, oa: str, oreq: bool, opos: bool, na: str, nreq: bool, npos: bool, subject: str,
@@ -92,7 +92,7 @@ class PythonComparer:
             self._add(nreq, "argument-required" if nreq else "argument-optional", subject,
                       "became required" if nreq else "became optional", op)
         if oa != na:
-            wider = set(split_union(na)) >= set(split_union(oa))
+            wider = self._within(split_union(oa), split_union(na))
             self._add(not wider, "argument-retyped", subject, f"`{oa}` → `{na}`", op)
 
     # ---- classes -----------------------------------------------------------------------------
@@ -165,14 +165,17 @@ class PythonComparer:
         self._add(breaking, "field-retyped", subject, message)
 
     def _breaking_retype(self, old: str, new: str, used: frozenset[str]) -> bool:
-        op, np_ = set(split_union(old)), set(split_union(new))
-        if "output" in used:
-            extra = {p for p in np_ - op if not ("str" in op and self._is_str_enum(p))}
-            if extra:
-                return True
-        if "input" in used and not np_ >= op:
+        """Outputs may only narrow (every new value was possible before); inputs may only widen."""
+        op, np_ = split_union(old), split_union(new)
+        if "output" in used and not self._within(np_, op):
             return True
-        return False
+        return "input" in used and not self._within(op, np_)
+
+    def _within(self, parts: list[str], accepted: list[str]) -> bool:
+        """Is every type in `parts` accepted where `accepted` is expected? (int fits float; an open
+        string enum member is a str.)"""
+        return all(p in accepted or (p == "int" and "float" in accepted)
+                   or ("str" in accepted and self._is_str_enum(p)) for p in parts)
 
     def _is_str_enum(self, name: str) -> bool:
         c = self.new.classes.get(name)

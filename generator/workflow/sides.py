@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import TargetConfig, adhoc_target
-from ..diagnostics import DiagnosticSink
+from ..diagnostics import DiagnosticSink, fatal
 from ..ir import Api
-from ..load import load_spec
+from ..load import LoadedSpec, load_spec
+from ..naming import snake
 from ..parse import build_api
 from ..render.names import Names, plan_names
 
@@ -37,6 +39,29 @@ def read_side(path: Path, config: TargetConfig, label: str = "") -> SpecSide:
     return SpecSide(label or str(path), loaded.document, api, names, cfg)
 
 
+ADHOC_PACKAGE = "client"
+
+
+def side_from_document(document: dict[str, Any], body: bytes, config: TargetConfig, label: str) -> SpecSide:
+    """A side from an already parsed and checked document (a downloaded spec): no second parse, no
+    schema validation (its warnings do not change a comparison). Raises SpecError like read_side."""
+    version = str(document.get("openapi", ""))
+    if not version.startswith(("3.0", "3.1", "3.2")):
+        raise fatal("unsupported-version", f"OpenAPI version {version!r} is not supported", file=label,
+                    pointer="/openapi", hint="clientgen reads OpenAPI 3.0.x and 3.1.x")
+    loaded = LoadedSpec(label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1"))
+    sink = DiagnosticSink(file=label)
+    api = build_api(loaded, config, sink)
+    return SpecSide(label, document, api, plan_names(api, config, sink), config)
+
+
 def default_config(path: Path) -> TargetConfig:
     """Settings for a spec that no configured target owns: names as `clientgen generate SPEC -o client`."""
-    return adhoc_target(str(path), "client", "client", None)
+    return adhoc_target(str(path), ADHOC_PACKAGE, ADHOC_PACKAGE, None)
+
+
+def package_name(side: SpecSide) -> str:
+    """The import name shown in reports: the target's package, or one made from the API title."""
+    if side.config.package != ADHOC_PACKAGE:
+        return side.config.package
+    return snake(side.api.title) or ADHOC_PACKAGE

@@ -85,7 +85,7 @@ class Surface:
     classes: dict[str, PyClass]
 
 
-def build_surface(side: SpecSide) -> Surface:
+def build_surface(side: SpecSide, package: str) -> Surface:
     api, names = side.api, side.names
     by_tag: dict[str, list[Operation]] = {}
     for op in api.operations:
@@ -117,7 +117,7 @@ def build_surface(side: SpecSide) -> Surface:
                 members={m.name: m.value for m in view.members}, annotation=clean(view.annotation),
                 value_kind=getattr(schema, "value_kind", ""), used=used,
             )
-    return Surface(side.config.package, resources, methods, classes)
+    return Surface(package, resources, methods, classes)
 
 
 def _arg(a: ArgView, position: int) -> Arg:
