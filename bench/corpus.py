@@ -82,7 +82,24 @@ def count_spec(doc: dict[str, Any]) -> dict[str, Any]:
             ops.extend(f"{m.upper()} {path}" for m in METHODS if isinstance(item.get(m), dict))
     components = doc.get("components") if isinstance(doc.get("components"), dict) else {}
     schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
-    return {"openapi": str(doc.get("openapi", doc.get("swagger", "?"))), "ops": ops, "schemas": len(schemas)}
+    structured = sorted(name for name, node in schemas.items() if _structured(node))
+    return {"openapi": str(doc.get("openapi", doc.get("swagger", "?"))), "ops": ops, "schemas": len(schemas),
+            "structured": structured}
+
+
+_PRIMITIVES = {"string", "integer", "number", "boolean", "null"}
+
+
+def _structured(node: Any) -> bool:
+    """A component schema that deserves a class of its own: anything but a plain primitive or a bare $ref."""
+    if not isinstance(node, dict) or "$ref" in node:
+        return False
+    if any(k in node for k in ("properties", "enum", "allOf", "oneOf", "anyOf", "items", "additionalProperties",
+                               "patternProperties", "const")):
+        return True
+    t = node.get("type")
+    types = t if isinstance(t, list) else [t]
+    return any(x is not None and x not in _PRIMITIVES for x in types) or len([x for x in types if x != "null"]) > 1
 
 
 def _resolve_local(doc: Any, ref: str) -> Any:
@@ -291,8 +308,17 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
             state["diag_examples"][key] = one_line(f"{d.pointer}: {d.message}", 240)
     api = result.api
     state["models_ir"] = len(api.schemas) if api else 0
-    state["component_models"] = sum(1 for sid in (api.schemas if api else {})
-                                    if sid.startswith("/components/schemas/") and sid.count("/") == 3)
+    component_ids = {sid for sid in (api.schemas if api else {})
+                     if sid.startswith("/components/schemas/") and sid.count("/") == 3}
+    state["component_models"] = len(component_ids)
+    # Structured component schemas (objects, enums, unions, arrays, maps) that got no class of their own.
+    from generator import pointer as jp
+
+    dropped = [name for name in counted["structured"] if jp.join("/components/schemas", name) not in component_ids]
+    state["components_structured"] = len(counted["structured"])
+    state["components_dropped"] = len(dropped)
+    if dropped:
+        state["components_dropped_examples"] = dropped[:10]
     del result, api
 
     manifest = json.loads((out_dir / "operations.json").read_text(encoding="utf-8"))
@@ -584,6 +610,9 @@ def compute_totals(records: list[dict[str, Any]]) -> dict[str, Any]:
         "schemas_in": sum(r.get("schemas_in", 0) for r in records),
         "schemas_in_generated": sum(r.get("schemas_in", 0) for r in generated),
         "component_models": sum(r.get("component_models", 0) for r in generated),
+        "components_structured": sum(r.get("components_structured", 0) for r in generated),
+        "components_dropped": sum(r.get("components_dropped", 0) for r in generated),
+        "components_dropped_specs": sum(1 for r in generated if r.get("components_dropped")),
         "models_out": sum(r.get("models_out", 0) for r in generated),
         "import_failed_specs": sum(1 for r in generated if r.get("import_ok") is False),
         "import_failed_modules": sum(r.get("import_failures", 0) for r in generated),
