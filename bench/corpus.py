@@ -184,7 +184,7 @@ def run_limited(args: list[str], timeout: float, cwd: Path, env: dict[str, str] 
 # ---------------------------------------------------------------------------------------------------------
 IMPORT_CHECK = r"""
 import importlib, json, pkgutil, sys, time, traceback
-SRC, PKG, CLIENT = sys.argv[1:4]
+SRC, PKG, CLIENT, MANIFEST = sys.argv[1:5]
 sys.path.insert(0, SRC)
 class Block:
     def find_spec(self, name, path=None, target=None):
@@ -229,6 +229,27 @@ try:
     async_client = getattr(pkg, "Async" + CLIENT)
 except BaseException as exc:
     out["failed"].append(fail(PKG + " (exports)", exc))
+else:
+    # Construct both clients (no network) and resolve every operation's `call` from operations.json.
+    out["calls"], out["failed_calls"] = 0, []
+    try:
+        calls = [op["call"] for op in json.load(open(MANIFEST, encoding="utf-8"))["operations"]]
+        clients = [client("credential", base_url="http://127.0.0.1:9"),
+                   async_client("credential", base_url="http://127.0.0.1:9")]
+    except BaseException as exc:
+        calls, clients = [], []
+        out["failed_calls"].append(fail("client()", exc))
+    for c in clients:
+        for call in calls:
+            out["calls"] += 1
+            target = c
+            try:
+                for part in call.split("."):
+                    target = getattr(target, part)
+                if not callable(target):
+                    raise TypeError(f"{call} is a {type(target).__name__}, not a method")
+            except BaseException as exc:
+                out["failed_calls"].append(fail(type(c).__name__ + "." + call, exc))
 out["seconds"] = round(time.perf_counter() - t0, 3)
 print(json.dumps(out))
 """
@@ -338,7 +359,8 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
     state["stage"] = "import"
     save()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
-    run = run_limited([sys.executable, "-I", "-c", IMPORT_CHECK, str(src), pkg, target.client_name],
+    run = run_limited([sys.executable, "-I", "-c", IMPORT_CHECK, str(src), pkg, target.client_name,
+                       str(out_dir / "operations.json")],
                       opts["import_timeout"], cwd=workdir, env=env)
     state.update(import_seconds=run["seconds"], import_rss_mb=run["rss_mb"])
     if run["timed_out"]:
@@ -353,9 +375,18 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
                      import_top_seconds=checked.get("top_seconds"), import_ok=not failures)
         if failures:
             state["import_error"] = one_line(f"{failures[0]['module']}: {failures[0]['error']}", 400)
+        calls = checked.get("failed_calls", [])
+        state.update(calls_checked=checked.get("calls", 0), call_failures=len(calls))
+        if calls:
+            state["call_error"] = one_line(f"{calls[0]['module']}: {calls[0]['error']}", 400)
+    dupes = [c for c, n in collections.Counter(o["call"] for o in manifest["operations"]).items() if n > 1]
+    if dupes:
+        state["calls_duplicated"] = sorted(dupes)[:10]
     status = "ok"
     if not state["import_ok"]:
         status = "import-failed"
+    elif state.get("call_failures") or dupes:
+        status = "client-failed"
     elif state["ops_out"] != state["ops_in"] or "ops_missing" in state:
         status = "ops-mismatch"
     state["status"] = status
@@ -630,6 +661,8 @@ def _cell(text: Any) -> str:
 
 
 def first_error(r: dict[str, Any]) -> str:
+    if r.get("status") == "client-failed":
+        return r.get("call_error") or f"two operations share a method: {r.get('calls_duplicated')}"
     if r.get("status") == "ops-mismatch":
         return f"missing {r.get('ops_missing')}, extra {r.get('ops_extra')}"
     return r.get("error") or r.get("import_error") or ""
