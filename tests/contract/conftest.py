@@ -12,8 +12,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `support`
 
-from support.casexchange import import_client, load_spec, require_generated, require_spec  # noqa: E402
-from support.prism import prism_executable, running_prism  # noqa: E402
+from support.casexchange import import_client, load_spec, require_generated, require_spec
+from support.prism import prism_executable, running_prism
 
 
 @pytest.fixture(scope="session")

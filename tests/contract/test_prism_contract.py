@@ -26,14 +26,13 @@ import json
 import re
 import types
 import typing
-from urllib.parse import parse_qsl
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-
 from support.casexchange import (
     bound_method,
     load_manifest,
@@ -284,7 +283,7 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
         error: BaseException | None = None
         try:
             result = method(*args, **kwargs)
-        except Exception as exc:  # judged by the caller, after what Prism said about the request
+        except Exception as exc:  # noqa: BLE001 - judged below, after what Prism said about the request
             error = exc
         finally:
             http_client.close()
@@ -309,12 +308,12 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
         """What Prism does not check: every sample argument arrived under its wire name, unchanged."""
         sent_query = parse_qsl(sent.url.query.decode(), keep_blank_values=True)
         assert {k for k, _ in sent_query} == set(samples.query), (sent_query, samples.query)
-        for name, value in samples.header.items():
+        for name in samples.header:
             assert sent.headers.get(name) is not None, f"header parameter {name} was not sent"
         if samples.has_body and samples.media_type == "application/json":
             assert json.loads(sent.content) == _normalized(samples.body), sent.content[:2000]
         elif samples.has_body and samples.media_type and samples.media_type.startswith("multipart/"):
-            names = re.findall(rb'Content-Disposition: form-data; name="([^"]+)"', sent.content, flags=re.I)
+            names = re.findall(rb'Content-Disposition: form-data; name="([^"]+)"', sent.content, flags=re.IGNORECASE)
             assert sorted(n.decode() for n in names) == sorted(samples.body), names
 
     def check_outcome(method: Any, result: Any, error: BaseException | None, response: httpx.Response) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `support`
 
-from support.postman_parity import casexchange_parity  # noqa: E402
+from support.postman_parity import casexchange_parity
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

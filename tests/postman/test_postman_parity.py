@@ -14,14 +14,12 @@ import email.parser
 import email.policy
 import json
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-
 from support.casexchange import (
     POSTMAN_COLLECTION,
     PUBLIC_BASE_PATH,

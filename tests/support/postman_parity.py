@@ -273,8 +273,8 @@ def summary_lines(plans: list[CallPlan], total: int, public: int) -> list[str]:
     failed = [p for p in plans if p.error is not None]
     lines = [
         f"Postman collection: {total} requests, {public} against the public API, {total - public} others.",
-        f"Expressible with the client's declared arguments: {len(plain)}/{public}; "
-        f"only with extra_query/extra_headers/extra_body: {len(with_notes)}; not expressible: {len(failed)}.",
+        (f"Expressible with the client's declared arguments: {len(plain)}/{public}; "
+         f"only with extra_query/extra_headers/extra_body: {len(with_notes)}; not expressible: {len(failed)}."),
     ]
     for p in with_notes:
         lines.append(f"  needs extras  {p.request.label} ({p.request.method} {p.relative_path}): " + "; ".join(p.notes))
@@ -302,8 +302,8 @@ class CollectionParity:
 
     def summary(self) -> list[str]:
         if self.plans is None:
-            return [f"Postman collection: {len(self.requests)} requests, {len(self.public)} public; "
-                    "no generated client to plan calls with."]
+            return [(f"Postman collection: {len(self.requests)} requests, {len(self.public)} public; "
+                     "no generated client to plan calls with.")]
         return summary_lines(self.plans, len(self.requests), len(self.public))
 
 
