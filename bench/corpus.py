@@ -511,7 +511,8 @@ def select_ids(args: argparse.Namespace) -> list[str]:
         ids = corpora.directory_ids() + ["github"]
     elif args.ids:
         path = Path(args.ids)
-        ids = corpora.sample_ids(path) if path.is_file() else [s.strip() for s in args.ids.split(",") if s.strip()]
+        is_list = path.is_file() and path.suffix not in (".json", ".yaml", ".yml")  # else: ids or spec files
+        ids = corpora.sample_ids(path) if is_list else [s.strip() for s in args.ids.split(",") if s.strip()]
     else:
         ids = corpora.sample_ids() + ["github"]
     seen: dict[str, None] = dict.fromkeys(ids)
@@ -554,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     corpora.install(quiet=True)
     ids = select_ids(args)
     skipped = [i for i in ids if i in HUGE and not args.huge and i not in (args.mypy_ids or [])]
-    if args.ids and not Path(args.ids).is_file():
+    if args.ids and not (Path(args.ids).is_file() and Path(args.ids).suffix == ".txt"):
         skipped = []  # named explicitly on the command line: run it
     ids = [i for i in ids if i not in skipped]
     mypy_ids = set(args.mypy_ids)
