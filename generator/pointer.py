@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 
 def escape(token: str) -> str:
@@ -20,7 +21,7 @@ def join(base: str, *tokens: object) -> str:
 def split(pointer: str) -> list[str]:
     if pointer in ("", "#"):
         return []
-    body = pointer[1:] if pointer.startswith("#") else pointer
+    body = unquote(pointer[1:]) if pointer.startswith("#") else pointer  # URI fragments are %-encoded
     if not body.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
     return [unescape(t) for t in body[1:].split("/")]

@@ -32,6 +32,11 @@ _PRIMITIVES = {
 }
 
 
+# Builtin names our annotations use; a class body that defines one of them (a field `list`, a method
+# `list`) must spell the builtin `_b.list`.
+BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
+
+
 class Context(enum.Enum):
     MODEL = "model"  # a field in a response/request model
     INPUT = "input"  # an argument users pass (accepts wider types)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import MISSING, Alias, Api, Enum, Field, Model
-from .annotations import Annotator, Context, Imports, docstring, py_literal
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, py_literal
 from .names import Names
 
 
@@ -67,7 +67,9 @@ def import_lines(imports: Imports, names: Names, current_module: str | None, pre
 
 
 def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
-    annotator = Annotator(api.schemas, names)
+    attrs = {names.fields[(sid, f.wire_name)] for sid in names.module_members[module]
+             if isinstance(api.schemas[sid], Model) for f in api.schemas[sid].fields}  # type: ignore[union-attr]
+    annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
     imports = Imports()
     views = []
     uses_field = uses_enum = False

@@ -84,7 +84,7 @@ def _schema_modules(api: Api, names: Names) -> None:
     scope.reserve("__init__")
     for component in _sccs(graph):
         ordered = sorted(component, key=list(api.schemas).index)
-        module = scope.claim(naming.snake(names.schema_class[ordered[0]]) or "model")
+        module = scope.claim(naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model"))
         names.module_members[module] = ordered
         for sid in ordered:
             names.schema_module[sid] = module
@@ -153,6 +153,8 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
     mod_scope = naming.Scope(casefold=True, sep="_")
     mod_scope.reserve("__init__")
     cls_scope = naming.Scope()
+    schema_classes = set(names.schema_class.values())
+    cls_scope.reserve(*schema_classes)
     method_scopes: dict[str, naming.Scope] = {}
     seen_ids: dict[str, str] = {}
     for op in api.operations:
@@ -161,8 +163,10 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
         tag = override.split(".")[0] if "." in override else (op.tags[0] if op.tags else _path_tag(op.path))
         if tag not in names.resources:
             attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
-            names.resources[tag] = ResourceName(attr, cls_scope.claim(naming.class_name(tag)),
-                                                mod_scope.claim(attr), tag)
+            cls = naming.class_name(tag)
+            if {cls, "Async" + cls} & schema_classes:  # a resource must not shadow a model it imports
+                cls += "Resource"
+            names.resources[tag] = ResourceName(attr, cls_scope.claim(cls), mod_scope.claim(attr), tag)
             method_scopes[tag] = naming.Scope(sep="_")
         names.op_resource[key] = tag
         if op.id in seen_ids and op.has_operation_id:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
-from .annotations import Annotator, Context, Imports, docstring, one_line, py_literal
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, one_line, py_literal
 from .model_views import import_lines
 from .names import Names, ResourceName, op_key
 
-BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 

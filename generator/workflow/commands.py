@@ -21,7 +21,7 @@ from .diff import diff_files
 from .fetch import FetchError
 from .live import LiveResult, NoLiveUrl, live_check
 from .markdown_json import render_json, render_markdown
-from .sides import default_config
+from .sides import UNREADABLE, default_config, describe
 from .text import render_text
 
 FORMATS = click.Choice(["text", "json", "markdown"])
@@ -56,6 +56,8 @@ def diff_cmd(old: str, new: str, fmt: str, target: str | None, verbose: bool, co
     except SpecError as exc:
         which = "old" if Path(exc.diagnostic.file or "").resolve() == Path(old).resolve() else "new"
         _fail(f"clientgen diff: cannot read the {which} spec:\n  {exc.diagnostic.render()}", EXIT_UNREADABLE)
+    except UNREADABLE as exc:
+        _fail(f"clientgen diff: a spec has a structure clientgen cannot read ({describe(exc)})", EXIT_UNREADABLE)
     if fmt == "json":
         _emit(render_json(report))
     elif fmt == "markdown":
@@ -151,9 +153,9 @@ def run_live(target: TargetConfig, root: Path | None, *, url: str | None, update
             click.echo(f"  hint: {exc.hint}", err=True)
         click.echo("Nothing was written.", err=True)
         return EXIT_FETCH
-    except SpecError as exc:
-        click.echo(f"clientgen: the committed spec of {target.name} cannot be read: "
-                   f"{exc.diagnostic.render()}", err=True)
+    except (SpecError, *UNREADABLE) as exc:
+        why = exc.diagnostic.render() if isinstance(exc, SpecError) else describe(exc)
+        click.echo(f"clientgen: the committed spec of {target.name} cannot be read: {why}", err=True)
         click.echo("Nothing was written.", err=True)
         return EXIT_UNREADABLE
     _print_live(result, prose, fmt, verbose)

@@ -1,7 +1,7 @@
 """Download a live spec: timeout, retries with backoff, ETag / If-None-Match caching, and validation
 that what came back is a complete OpenAPI document (not an HTML page, not a truncated file).
 
-Nothing is cached unless the download is valid. Every failure is a `FetchError` with a one-line reason
+Nothing is cached here: the caller `remember`s a download once it has accepted it. Every failure is a `FetchError` with a one-line reason
 and a hint; the CLI turns it into exit code 3.
 """
 
@@ -24,6 +24,8 @@ from ..load import parse_text
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_NULLABLE_KEYS = frozenset({"default", "example", "examples", "const", "enum"})
 ACCEPT = "application/yaml, application/x-yaml, text/yaml, application/json;q=0.9, */*;q=0.5"
 
 
@@ -61,9 +63,13 @@ def fetch_spec(url: str, cache_dir: Path | None, *, timeout: float = 30.0, retri
         raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {url}",
                          _status_hint(response.status_code))
     document = validate(body, url, response.headers.get("content-type", ""))
-    if not not_modified:
-        _write_cache(cache_dir, url, body, etag)
     return Fetched(url, body, document, not_modified, etag, time.perf_counter() - start)
+
+
+def remember(fetched: Fetched, cache_dir: Path | None) -> None:
+    """Store a download the caller accepted, so the next fetch can send If-None-Match."""
+    if not fetched.not_modified and fetched.etag:
+        _write_cache(cache_dir, fetched.url, fetched.body, fetched.etag)
 
 
 def _get(url: str, headers: dict[str, str], timeout: float, retries: int, backoff: float,
@@ -124,6 +130,16 @@ def _incomplete(document: dict[str, Any]) -> str:
         return "it has no 'info' section"
     if not isinstance(document.get("paths"), dict) and not isinstance(document.get("webhooks"), dict):
         return "it has no 'paths' section"
+    for path, item in (document.get("paths") or {}).items():
+        for method, op in item.items() if isinstance(item, dict) else ():
+            if method in _METHODS and (not isinstance(op, dict) or "responses" not in op):
+                return f"operation {method.upper()} {path} has no responses"
+    tail, value = _last_leaf(document)
+    tokens = jp.split(tail)
+    allowed = tokens and (tokens[-1] in _NULLABLE_KEYS or tokens[-1].startswith("x-")
+                          or (len(tokens) > 1 and tokens[-2] in _NULLABLE_KEYS))
+    if value is None and not allowed:
+        return f"it ends with an empty value at {tail}"
     stack: list[tuple[str, Any]] = [("", document)]
     while stack:
         where, node = stack.pop()
@@ -138,6 +154,15 @@ def _incomplete(document: dict[str, Any]) -> str:
         elif isinstance(node, list):
             stack.extend((jp.join(where, i), v) for i, v in enumerate(node))
     return ""
+
+
+def _last_leaf(node: Any) -> tuple[str, Any]:
+    """The pointer and value of the last scalar in document order: a cut file ends with `key:`."""
+    where = ""
+    while isinstance(node, (dict, list)) and node:
+        key: Any = list(node)[-1] if isinstance(node, dict) else len(node) - 1
+        where, node = jp.join(where, key), node[key]
+    return where, node
 
 
 # ---- cache ------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from ..diagnostics import SpecError
 from ..pipeline import TargetResult, generate, spec_label
 from .changes import Report, Side
 from .diff import diff_sides
-from .fetch import FetchError, Fetched, fetch_spec
-from .sides import read_side, side_from_document
+from .fetch import FetchError, Fetched, fetch_spec, remember
+from .sides import UNREADABLE, describe, read_side, side_from_document
 
 CACHE = Path(".cache") / "clientgen" / "live"
 
@@ -50,6 +50,10 @@ def live_check(target: TargetConfig, root: Path | None, *, url: str = "", prose:
     except SpecError as exc:
         raise FetchError(f"the live document cannot be used: {exc.diagnostic.message}",
                          exc.diagnostic.hint or "nothing was written") from None
+    except UNREADABLE as exc:  # a malformed document the parser does not anticipate
+        raise FetchError(f"the live document has a structure clientgen cannot read ({describe(exc)})",
+                         "a truncated download or a broken publish; nothing was written") from None
+    remember(fetched, cache_dir)
     if old_bytes is None:
         report = Report(Side(committed, "", ""), Side(source, new.api.version, new.package_version),
                         target.package, [])

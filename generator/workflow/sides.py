@@ -16,6 +16,14 @@ from ..parse import build_api
 from ..render.names import Names, plan_names
 
 
+# What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
+UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError)
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
 @dataclass(frozen=True)
 class SpecSide:
     label: str

@@ -7,6 +7,7 @@ import importlib as _importlib
 import typing as _t
 
 if _t.TYPE_CHECKING:
+    pass
     from .account import Account as Account
     from .account import AsyncAccount as AsyncAccount
     from .analytics import Analytics as Analytics

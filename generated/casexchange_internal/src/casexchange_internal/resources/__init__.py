@@ -7,6 +7,7 @@ import importlib as _importlib
 import typing as _t
 
 if _t.TYPE_CHECKING:
+    pass
     from .admin_firms import AdminFirms as AdminFirms
     from .admin_firms import AsyncAdminFirms as AsyncAdminFirms
     from .analytics import Analytics as Analytics
