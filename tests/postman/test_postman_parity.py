@@ -3,13 +3,15 @@
 The collection (../shared/upstream/casexchange/postman-collection-4e3e8ea.json, read in place) has 131
 requests; the 121 against `{{public_api_url}}` are matched to operations of the generated client's
 `operations.json` and sent through the client over an `httpx.MockTransport` that records the request and
-answers 204. The recorded method, path, query parameters (as a multiset), JSON body (parsed) or multipart
-parts must equal what Postman sends after variable substitution; so must the presence of the API key.
+answers 204, once with the sync client and once with the async one. Each recorded method, path, query
+parameters (as a multiset), JSON body (parsed) or multipart parts must equal what Postman sends after
+variable substitution; so must the presence of the API key.
 What the client cannot express is printed in the terminal summary (tests/postman/conftest.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.parser
 import email.policy
 import json
@@ -83,10 +85,14 @@ def _multipart_parts(request: httpx.Request) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("test_id", PUBLIC_IDS or [pytest.param("-", marks=pytest.mark.skip(reason="../shared is missing"))])
 def test_postman_request(test_id: str, cx_module: ModuleType) -> None:
+    """Sent through the sync client, then the async one: both requests must be what Postman sends."""
     plan = _plan(test_id)
     request = plan.request
     assert plan.error is None, f"{request.label}: the client cannot express this request: {plan.error}"
     assert plan.operation is not None
+    parity = casexchange_parity()
+    assert parity is not None
+    options = {"api_key": parity.api_key, "base_url": parity.base_url, "max_retries": 0}
 
     recorded: list[httpx.Request] = []
 
@@ -95,20 +101,33 @@ def test_postman_request(test_id: str, cx_module: ModuleType) -> None:
         recorded.append(sent)
         return httpx.Response(204)
 
-    parity = casexchange_parity()
-    assert parity is not None
-    client = cx_module.CaseXchange(api_key=parity.api_key, base_url=parity.base_url, max_retries=0,
-                                   http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-    method = bound_method(client, plan.operation["call"])
+    client = cx_module.CaseXchange(**options, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     try:
-        method(*plan.args, **plan.kwargs)
+        bound_method(client, plan.operation["call"])(*plan.args, **plan.kwargs)
     except Exception:
         if not recorded:  # the client failed before sending anything: that is the failure
             raise
         # Parsing the 204 placeholder response may fail; only the request matters here.
     assert len(recorded) == 1
-    sent = recorded[0]
+    check_sent(plan, recorded[0])
 
+    async def send_async() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+            aclient = cx_module.AsyncCaseXchange(**options, http_client=http)
+            try:
+                await bound_method(aclient, plan.operation["call"])(*plan.args, **plan.kwargs)
+            except Exception:
+                if len(recorded) < 2:
+                    raise
+
+    asyncio.run(send_async())
+    assert len(recorded) == 2
+    check_sent(plan, recorded[1])
+
+
+def check_sent(plan: CallPlan, sent: httpx.Request) -> None:
+    request = plan.request
+    assert plan.operation is not None
     assert sent.method == request.method
     assert sent.url.path == PUBLIC_BASE_PATH + plan.relative_path, plan.operation["path"]
     sent_query = Counter(parse_qsl(sent.url.query.decode(), keep_blank_values=True))
