@@ -203,15 +203,7 @@ class SpecResponseViolation(AssertionError):
 # operationId -> reason: responses that cannot match the spec because of a defect of the spec itself.
 # Marked xfail(strict=True, raises=SpecResponseViolation): any other failure of the case still fails it,
 # and once the spec is fixed the XPASS fails the run until the entry is removed.
-KNOWN_SPEC_DEFECTS: dict[str, str] = {
-    "getMedCaseDocument": (
-        "spec defect (inherited from the vendor spec): "
-        "#/paths/~1med-cases~1{caseId}~1documents~1{documentId}/get/responses/200/content/application~1json"
-        "/schema/properties/data/oneOf has two object variants with no `required` and open "
-        "additionalProperties, so every object matches both and `oneOf` (exactly one) never validates; "
-        "needs required [downloadUrl, expiresAt] / [encoding, data] (or anyOf)"
-    ),
-}
+KNOWN_SPEC_DEFECTS: dict[str, str] = {}  # operationId → precise defect; none known now
 
 
 def _value_at(document: Any, location: list[Any]) -> Any:

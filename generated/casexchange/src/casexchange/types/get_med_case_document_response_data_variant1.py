@@ -23,10 +23,6 @@ class GetMedCaseDocumentResponseDataVariant1(_BaseModel):
 
     file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
 
-    download_url: str | None = _Field(
-        default=None, validation_alias="downloadUrl", serialization_alias="downloadUrl"
-    )
+    download_url: str = _Field(validation_alias="downloadUrl", serialization_alias="downloadUrl")
 
-    expires_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="expiresAt", serialization_alias="expiresAt"
-    )
+    expires_at: _dt.datetime = _Field(validation_alias="expiresAt", serialization_alias="expiresAt")

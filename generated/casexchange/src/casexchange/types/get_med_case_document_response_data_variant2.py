@@ -24,6 +24,6 @@ class GetMedCaseDocumentResponseDataVariant2(_BaseModel):
 
     file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
 
-    encoding: GetMedCaseDocumentResponseDataVariant2Encoding | None = None
+    encoding: GetMedCaseDocumentResponseDataVariant2Encoding
 
-    data: str | None = None
+    data: str
