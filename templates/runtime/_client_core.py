@@ -157,6 +157,12 @@ class BaseClient(Generic[_HttpxT]):
             prepared.headers["Accept"] = endpoint.accept
         return prepared
 
+    def _flow_auth(self, endpoint: Endpoint) -> Any:
+        """An ``Auth`` that is also an ``httpx.Auth`` flow (login/refresh) runs inside httpx."""
+        if endpoint.auth and isinstance(self.auth, httpx.Auth):
+            return self.auth
+        return httpx.USE_CLIENT_DEFAULT
+
     def _call_settings(self, options: RequestOptions) -> tuple[int, httpx.Timeout]:
         max_retries = (
             self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries

@@ -160,3 +160,42 @@ def test_with_options_rebinds_nested_resources(fakeapi: Any, make_client: Any) -
     assert copy.referrals.notes._client is copy
     assert copy.shared is copy.referrals
     assert client.referrals.notes._client is client
+
+
+def test_auth_that_is_an_httpx_flow_runs_inside_httpx(fakeapi: Any, make_client: Any) -> None:
+    class RefreshingAuth(httpx.Auth):
+        """Implements both the runtime Auth protocol and an httpx auth flow."""
+
+        def __init__(self) -> None:
+            self.token = "tok-old-123456"
+
+        def apply(self, headers: dict[str, str], query: dict[str, str]) -> None:
+            pass  # the flow sets the header
+
+        def secrets(self) -> tuple[str, ...]:
+            return (self.token,)
+
+        def auth_flow(self, request: httpx.Request) -> Any:
+            request.headers["Authorization"] = f"Bearer {self.token}"
+            response = yield request
+            if response.status_code == 401:
+                self.token = "tok-new-654321"
+                request.headers["Authorization"] = f"Bearer {self.token}"
+                yield request
+
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("authorization"))
+        if request.url.path.endswith("health"):
+            return httpx.Response(200, text="ok")
+        if request.headers.get("authorization") != "Bearer tok-new-654321":
+            return json_response(401, {"message": "expired"})
+        return json_response(200, OK)
+
+    rec = Recorder(handler)
+    client = make_client(rec, auth=RefreshingAuth())
+    assert client.referrals.retrieve("x").id == "ref_1"
+    assert seen == ["Bearer tok-old-123456", "Bearer tok-new-654321"]
+    assert client.auth_api.health() == "ok"  # security: [] → the flow is not used
+    assert seen[-1] is None
