@@ -26,6 +26,16 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _NULLABLE_KEYS = frozenset({"default", "example", "examples", "const", "enum"})
+_NAME_MAPS = frozenset({"paths", "schemas", "properties", "responses", "content", "headers",
+                        "securitySchemes", "variables", "mapping", "encoding", "links", "callbacks",
+                        "requestBodies", "patternProperties", "examples", "parameters", "webhooks"})
+_FREE_FORM = frozenset({"example", "examples", "default", "const", "enum"})
+_SHAPES: dict[str, tuple[type, ...]] = {
+    **{k: (dict,) for k in ("paths", "components", "schemas", "properties", "responses", "content", "headers",
+                            "securitySchemes", "variables", "mapping", "encoding", "links", "callbacks")},
+    "schema": (dict, bool), "items": (dict, bool), "additionalProperties": (dict, bool),
+    **{k: (list,) for k in ("allOf", "oneOf", "anyOf", "enum", "servers", "security")},
+}
 ACCEPT = "application/yaml, application/x-yaml, text/yaml, application/json;q=0.9, */*;q=0.5"
 
 
@@ -134,6 +144,9 @@ def _incomplete(document: dict[str, Any]) -> str:
         for method, op in item.items() if isinstance(item, dict) else ():
             if method in _METHODS and (not isinstance(op, dict) or "responses" not in op):
                 return f"operation {method.upper()} {path} has no responses"
+    shape = _shape_problem(document)
+    if shape:
+        return shape
     tail, value = _last_leaf(document)
     tokens = jp.split(tail)
     allowed = tokens and (tokens[-1] in _NULLABLE_KEYS or tokens[-1].startswith("x-")
@@ -145,14 +158,45 @@ def _incomplete(document: dict[str, Any]) -> str:
         where, node = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/"):
-                try:
-                    jp.walk(document, jp.split(ref[1:]))
-                except (KeyError, IndexError, ValueError):
-                    return f"$ref {ref!r} at {where or '/'} does not resolve"
+            if isinstance(ref, str) and ref.startswith("#/") and not _resolves(document, ref[1:], parent=True):
+                return f"$ref {ref!r} at {where or '/'} points into a section the document does not have"
             stack.extend((jp.join(where, k), v) for k, v in node.items())
         elif isinstance(node, list):
             stack.extend((jp.join(where, i), v) for i, v in enumerate(node))
+    return ""
+
+
+def _resolves(document: dict[str, Any], pointer: str, parent: bool = False) -> bool:
+    """Does the pointer (or, with parent=True, the container it points into) exist? A dangling name in
+    an existing section is a vendor bug the generator reports as a warning; a missing section is what
+    a cut-off download looks like."""
+    try:
+        tokens = jp.split(pointer)
+        jp.walk(document, tokens[:-1] if parent else tokens)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return False
+    return True
+
+
+def _shape_problem(document: dict[str, Any]) -> str:
+    """A structural key holding the wrong kind of value (`content: application/` from a cut line)."""
+    stack: list[tuple[str, Any, bool]] = [("", document, False)]
+    while stack:
+        where, node, in_name_map = stack.pop()
+        if isinstance(node, list):
+            stack.extend((jp.join(where, i), v, False) for i, v in enumerate(node))
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            here = jp.join(where, key)
+            if not in_name_map and (key.startswith("x-") or key in _FREE_FORM):
+                continue  # extensions and examples hold arbitrary data
+            if not in_name_map:
+                wanted = _SHAPES.get(key)
+                if wanted is not None and not isinstance(value, wanted):
+                    what = "empty" if value is None else f"a {type(value).__name__}"
+                    return f"{here} is {what}, not a {'mapping' if wanted[0] is dict else 'list'}"
+            stack.append((here, value, not in_name_map and key in _NAME_MAPS and isinstance(value, dict)))
     return ""
 
 
