@@ -43,7 +43,7 @@ def _table(changes: list[Change]) -> list[str]:
     return rows
 
 
-def render_markdown(report: Report, *, prose_is_drift: bool = False) -> str:
+def render_markdown(report: Report, *, prose_is_drift: bool | None = None) -> str:
     counts = report.counts()
     bump, version = report.semver()
     lines = [f"## API change report: `{report.old.label}` → `{report.new.label}`", ""]
@@ -76,9 +76,9 @@ def render_markdown(report: Report, *, prose_is_drift: bool = False) -> str:
                 lines += ["", "</details>"]
     prose = report.of(Level.PROSE)
     if prose:
-        note = "" if prose_is_drift else " — not counted as drift"
+        note = {None: "", True: " — counted as drift (--prose)", False: " — not counted as drift"}[prose_is_drift]
         lines += ["", f"<details><summary>{_ICON[Level.PROSE]} Documentation-only changes ({len(prose)}){note}"
                       "</summary>", ""]
         lines += [f"- {_code(c.subject)}: {c.message}" for c in prose]
         lines += ["", "</details>"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)

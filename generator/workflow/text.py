@@ -46,16 +46,17 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
-def render_text(report: Report, *, verbose: bool = False, prose_is_drift: bool = False) -> str:
+def render_text(report: Report, *, verbose: bool = False, prose_is_drift: bool | None = None) -> str:
+    """prose_is_drift: None for a plain diff; True/False for a drift check (says whether wording counts)."""
     lines = summary_lines(report)
     for level in Level:
         changes = report.of(level)
         if not changes:
             continue
         title = _LEVEL_TITLE[level]
-        if level is Level.PROSE and not prose_is_drift:
-            title += " (not counted as drift; --prose counts it)"
         lines += ["", click.style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
+        if level is Level.PROSE and prose_is_drift is not None:
+            lines[-1] += " — counted as drift (--prose)" if prose_is_drift else " — not counted as drift"
         if level is Level.PROSE:
             shown = changes if verbose else changes[:PROSE_SHOWN]
             lines += [f"  {c.subject}: {c.message}" for c in shown]
