@@ -33,6 +33,18 @@ class ErrorCodeConfig(BaseModel):
     details: tuple[str, ...] = ()  # keys of `error.details` exposed as typed properties
 
 
+class SessionConfig(BaseModel):
+    """Bearer tokens obtained from a login operation and renewed through a refresh operation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    login_operation: str
+    refresh_operation: str = ""
+    access_token: str = "data.accessToken"  # dotted path in the login/refresh response
+    refresh_token: str = "data.refreshToken"
+    credentials: tuple[str, ...] = ()  # login body fields; default: the body model's required fields
+
+
 class TargetConfig(BaseModel):
     """Everything that shapes one generated package. Keep it to a handful of keys."""
 
@@ -51,6 +63,7 @@ class TargetConfig(BaseModel):
     method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
     error_codes: dict[str, int | ErrorCodeConfig] = Field(default_factory=dict)  # error.code → status or table
     live_url: str = ""
+    session: SessionConfig | None = None
     webhook_signature_header: str = ""  # header carrying `t=…,v1=…` HMAC signatures of webhook deliveries
 
     def digest(self) -> str:

@@ -30,7 +30,11 @@ MODEL_RESERVED = frozenset({
 METHOD_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "extra_body", "timeout",
                              "max_retries"})
 RESOURCE_RESERVED = frozenset({"with_raw_response"})
-CLIENT_RESERVED = frozenset({"with_raw_response", "close", "with_options", "request", "base_url", "copy"})
+# Public attributes and methods of the generated clients (runtime BaseClient); resources must not shadow them.
+CLIENT_RESERVED = frozenset({"with_raw_response", "close", "with_options", "request", "base_url", "copy",
+                             "timeout", "max_retries", "default_headers", "error_codes", "user_agent",
+                             "strict_response_validation", "max_retry_wait", "pace_rate_limit",
+                             "idempotency_header", "is_closed"})
 
 
 def ascii_fold(text: str) -> str:

@@ -149,7 +149,7 @@ def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
 
 def _operation_names(api: Api, config: TargetConfig, names: Names, sink: DiagnosticSink) -> None:
     res_scope = naming.Scope(sep="_")
-    res_scope.reserve(*naming.CLIENT_RESERVED, "api_key", "auth", "token")
+    res_scope.reserve(*naming.CLIENT_RESERVED)
     mod_scope = naming.Scope(casefold=True, sep="_")
     mod_scope.reserve("__init__")
     cls_scope = naming.Scope()

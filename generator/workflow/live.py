@@ -11,7 +11,7 @@ from ..diagnostics import SpecError
 from ..pipeline import TargetResult, generate, spec_label
 from .changes import Report, Side
 from .diff import diff_sides
-from .fetch import FetchError, Fetched, fetch_spec, remember
+from .fetch import Fetched, FetchError, fetch_spec, remember
 from .sides import UNREADABLE, describe, read_side, side_from_document
 
 CACHE = Path(".cache") / "clientgen" / "live"

@@ -15,7 +15,6 @@ from ..naming import snake
 from ..parse import build_api
 from ..render.names import Names, plan_names
 
-
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
 UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError)
 

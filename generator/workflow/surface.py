@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..ir import Api, Model, Operation, walk_refs
 from ..ir import Alias as IrAlias
+from ..ir import Api, Model, Operation, walk_refs
 from ..render.model_views import types_module_view
 from ..render.names import op_key
 from ..render.resource_views import ArgView, resource_module_view

@@ -131,7 +131,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = self._http.send(request, stream=endpoint.streams)
+                response = self._http.send(request, stream=endpoint.streams, auth=self._flow_auth(endpoint))
                 if endpoint.streams and self._needs_body(endpoint, response):
                     try:
                         response.read()
@@ -276,7 +276,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = await self._http.send(request, stream=endpoint.streams)
+                response = await self._http.send(
+                    request, stream=endpoint.streams, auth=self._flow_auth(endpoint)
+                )
                 if endpoint.streams and self._needs_body(endpoint, response):
                     try:
                         await response.aread()

@@ -7,10 +7,9 @@ from functools import cached_property
 
 import httpx
 
-from ._auth import ApiKeyAuth
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
-from ._exceptions import MissingCredentialsError
+from ._credentials import make_auth
 from ._types import Timeout
 from ._version import __version__
 
@@ -49,16 +48,6 @@ DEFAULT_BASE_URL = "https://api.casexchange.com/api/public/v1"
 from ._errors import ERROR_CODES as _ERROR_CODES
 
 
-def _credential(value: str | None) -> str:
-    value = value if value is not None else os.environ.get("CASEXCHANGE_API_KEY")
-    if not value:
-        raise MissingCredentialsError(
-            "No API key given: pass api_key=... to the client or set the "
-            "CASEXCHANGE_API_KEY environment variable."
-        )
-    return value
-
-
 def _base_url(value: str | None) -> str:
     url = value or os.environ.get("CASEXCHANGE_BASE_URL") or DEFAULT_BASE_URL
     if not url:
@@ -69,7 +58,7 @@ def _base_url(value: str | None) -> str:
 class CaseXchange(SyncAPIClient):
     """Client for the CaseXchange Public API.
     Args:
-        api_key: defaults to the `CASEXCHANGE_API_KEY` environment variable.
+        api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
@@ -94,9 +83,10 @@ class CaseXchange(SyncAPIClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=ApiKeyAuth("X-API-Key", "header", _credential(api_key)),
+            base_url=url,
+            auth=make_auth(url, api_key=api_key),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -301,7 +291,7 @@ class CaseXchange(SyncAPIClient):
 class AsyncCaseXchange(AsyncAPIClient):
     """Client for the CaseXchange Public API. (async)
     Args:
-        api_key: defaults to the `CASEXCHANGE_API_KEY` environment variable.
+        api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
@@ -326,9 +316,10 @@ class AsyncCaseXchange(AsyncAPIClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=ApiKeyAuth("X-API-Key", "header", _credential(api_key)),
+            base_url=url,
+            auth=make_auth(url, api_key=api_key),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,

@@ -7,17 +7,16 @@ from functools import cached_property
 
 import httpx
 
-from ._auth import ApiKeyAuth
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
-from ._exceptions import MissingCredentialsError
+from ._credentials import make_auth
 from ._types import Timeout
 from ._version import __version__
 
 if _t.TYPE_CHECKING:
     from .resources.admin_firms import AdminFirms, AsyncAdminFirms
     from .resources.analytics import Analytics, AsyncAnalytics
-    from .resources.auth_2 import AsyncAuth, Auth
+    from .resources.auth import AsyncAuth, Auth
     from .resources.cases import AsyncCases, Cases
     from .resources.csv_import import AsyncCsvImport, CsvImport
     from .resources.demo_seed import AsyncDemoSeed, DemoSeed
@@ -37,16 +36,6 @@ DEFAULT_BASE_URL = "https://api.casexchange.com/api/v1"
 from ._errors import ERROR_CODES as _ERROR_CODES
 
 
-def _credential(value: str | None) -> str:
-    value = value if value is not None else os.environ.get("CASEXCHANGE_INTERNAL_API_KEY")
-    if not value:
-        raise MissingCredentialsError(
-            "No API key given: pass api_key=... to the client or set the "
-            "CASEXCHANGE_INTERNAL_API_KEY environment variable."
-        )
-    return value
-
-
 def _base_url(value: str | None) -> str:
     url = value or os.environ.get("CASEXCHANGE_INTERNAL_BASE_URL") or DEFAULT_BASE_URL
     if not url:
@@ -57,7 +46,10 @@ def _base_url(value: str | None) -> str:
 class CaseXchangeInternal(SyncAPIClient):
     """Client for the CaseXchange API.
     Args:
-        api_key: defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        email: login `email`; defaults to the `CASEXCHANGE_INTERNAL_EMAIL` environment variable.
+        password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
+        access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
+        refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
@@ -71,7 +63,10 @@ class CaseXchangeInternal(SyncAPIClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
         *,
         base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -82,9 +77,12 @@ class CaseXchangeInternal(SyncAPIClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=ApiKeyAuth("X-API-Key", "header", _credential(api_key)),
+            base_url=url,
+            auth=make_auth(
+                url, email=email, password=password, access_token=access_token, refresh_token=refresh_token
+            ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -104,9 +102,9 @@ class CaseXchangeInternal(SyncAPIClient):
         return Health(self)
 
     @cached_property
-    def auth_2(self) -> Auth:
+    def auth(self) -> Auth:
         """Operations tagged `Auth`."""
-        from .resources.auth_2 import Auth
+        from .resources.auth import Auth
 
         return Auth(self)
 
@@ -205,7 +203,10 @@ class CaseXchangeInternal(SyncAPIClient):
 class AsyncCaseXchangeInternal(AsyncAPIClient):
     """Client for the CaseXchange API. (async)
     Args:
-        api_key: defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        email: login `email`; defaults to the `CASEXCHANGE_INTERNAL_EMAIL` environment variable.
+        password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
+        access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
+        refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
@@ -219,7 +220,10 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
 
     def __init__(
         self,
-        api_key: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
         *,
         base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -230,9 +234,12 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
     ) -> None:
+        url = _base_url(base_url)
         super().__init__(
-            base_url=_base_url(base_url),
-            auth=ApiKeyAuth("X-API-Key", "header", _credential(api_key)),
+            base_url=url,
+            auth=make_auth(
+                url, email=email, password=password, access_token=access_token, refresh_token=refresh_token
+            ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -252,9 +259,9 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         return AsyncHealth(self)
 
     @cached_property
-    def auth_2(self) -> AsyncAuth:
+    def auth(self) -> AsyncAuth:
         """Operations tagged `Auth`."""
-        from .resources.auth_2 import AsyncAuth
+        from .resources.auth import AsyncAuth
 
         return AsyncAuth(self)
 

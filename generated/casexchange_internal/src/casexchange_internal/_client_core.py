@@ -80,7 +80,7 @@ class BaseClient(Generic[_HttpxT]):
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.base_url = _normalize_base_url(base_url)
-        self.auth = auth
+        self._auth = auth
         self.max_retries = max_retries
         if isinstance(timeout, NotGiven):
             self.timeout = http_client.timeout if http_client is not None else DEFAULT_TIMEOUT
@@ -129,17 +129,19 @@ class BaseClient(Generic[_HttpxT]):
                 new.error_codes = dict(value)
             elif name == "http_client":
                 new._http = value
+            elif name == "auth":
+                new._auth = value
             elif name == "max_retries" and value < 0:
                 raise ValueError("max_retries must be >= 0")
             else:
                 setattr(new, name, value)
         new._base_headers = new._compute_base_headers()
-        register_auth(new.auth)
+        register_auth(new._auth)
         _rebind_resources(new, self, new, {})
         return new
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
 
     # -- request helpers shared by the sync and async clients ----------------------------
 
@@ -149,12 +151,18 @@ class BaseClient(Generic[_HttpxT]):
             options,
             base_url=self.base_url,
             base_headers=self._base_headers,
-            auth=self.auth,
+            auth=self._auth,
             idempotency_header=self.idempotency_header,
         )
         if endpoint.accept != "application/json" and (prepared.headers.get("Accept") == "application/json"):
             prepared.headers["Accept"] = endpoint.accept
         return prepared
+
+    def _flow_auth(self, endpoint: Endpoint) -> Any:
+        """An ``Auth`` that is also an ``httpx.Auth`` flow (login/refresh) runs inside httpx."""
+        if endpoint.auth and isinstance(self._auth, httpx.Auth):
+            return self._auth
+        return httpx.USE_CLIENT_DEFAULT
 
     def _call_settings(self, options: RequestOptions) -> tuple[int, httpx.Timeout]:
         max_retries = self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries

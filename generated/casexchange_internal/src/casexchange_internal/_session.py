@@ -219,7 +219,7 @@ def _steps(gen: Generator[httpx.Request, httpx.Response, None]) -> Generator[_St
             return
 
 
-def AuthenticationError_(message: str) -> AuthenticationError:  # noqa: N802 - reads like a class
+def AuthenticationError_(message: str) -> AuthenticationError:
     """An AuthenticationError for a failed login/refresh (there is no HTTP response to attach)."""
     response = httpx.Response(401, request=httpx.Request("POST", "https://session.invalid/"))
     return AuthenticationError(message, response=response, body=None, code="session_failed")

@@ -12,8 +12,8 @@ if _t.TYPE_CHECKING:
     from .admin_firms import AsyncAdminFirms as AsyncAdminFirms
     from .analytics import Analytics as Analytics
     from .analytics import AsyncAnalytics as AsyncAnalytics
-    from .auth_2 import AsyncAuth as AsyncAuth
-    from .auth_2 import Auth as Auth
+    from .auth import AsyncAuth as AsyncAuth
+    from .auth import Auth as Auth
     from .cases import AsyncCases as AsyncCases
     from .cases import Cases as Cases
     from .csv_import import AsyncCsvImport as AsyncCsvImport
@@ -42,8 +42,8 @@ if _t.TYPE_CHECKING:
 _MODULES: dict[str, str] = {
     "Health": "health",
     "AsyncHealth": "health",
-    "Auth": "auth_2",
-    "AsyncAuth": "auth_2",
+    "Auth": "auth",
+    "AsyncAuth": "auth",
     "Users": "users",
     "AsyncUsers": "users",
     "AdminFirms": "admin_firms",

@@ -1,0 +1,76 @@
+"""How a generated client authenticates: decided from the spec's security schemes and the target config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink
+from ..ir import Api, Model, ModelRef
+from ..naming import param_name
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialParam:
+    name: str  # client argument
+    env: str  # environment variable it defaults to
+    doc: str
+    wire: str = ""  # session: the login body field it fills
+
+
+@dataclass(frozen=True, slots=True)
+class AuthView:
+    kind: str  # "api_key", "bearer", "session", "none"
+    params: tuple[CredentialParam, ...] = ()
+    key_name: str = ""
+    key_location: str = "header"
+    login_path: str = ""
+    refresh_path: str = ""
+    access_field: str = ""
+    refresh_field: str = ""
+
+    @property
+    def label(self) -> str:
+        return {"api_key": "API key", "bearer": "access token", "session": "credentials"}.get(self.kind, "")
+
+
+def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
+    env = config.env_prefix
+    if config.session is not None:
+        return _session(api, config, sink)
+    used = {s for op in api.operations for s in op.security}
+    schemes = [s for s in api.security_schemes if s.name in used] or list(api.security_schemes)
+    api_key = next((s for s in schemes if s.kind == "apiKey"), None)
+    if api_key is not None:
+        location = api_key.location if api_key.location in ("header", "query", "cookie") else "header"
+        return AuthView("api_key", (CredentialParam("api_key", f"{env}_API_KEY", "the API key"),),
+                        key_name=api_key.param_name, key_location=location)
+    if not schemes:
+        return AuthView("none")
+    if not any(s.kind == "http" and s.scheme == "bearer" for s in schemes):
+        sink.warn("auth-unsupported", "/components/securitySchemes",
+                  f"security scheme kinds {sorted({s.kind for s in schemes})} are sent as a bearer token",
+                  "pass a token you obtained yourself, or configure a session login")
+    return AuthView("bearer", (CredentialParam("token", f"{env}_TOKEN", "the bearer token"),))
+
+
+def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
+    session = config.session
+    assert session is not None
+    by_id = {op.id: op for op in api.operations}
+    login = by_id.get(session.login_operation)
+    refresh = by_id.get(session.refresh_operation) if session.refresh_operation else None
+    if login is None:
+        sink.error("session-login-missing", "/paths", f"session login operation {session.login_operation!r} is "
+                   "not in the spec", "fix [tool.clientgen.targets.*.session] login_operation")
+        return AuthView("bearer", (CredentialParam("token", f"{config.env_prefix}_TOKEN", "the bearer token"),))
+    wires = list(session.credentials)
+    if not wires and login.body is not None and isinstance(login.body.media[0].type, ModelRef):
+        model = api.schemas.get(login.body.media[0].type.id)
+        wires = [f.wire_name for f in model.fields if f.required] if isinstance(model, Model) else []
+    env = config.env_prefix
+    params = tuple(CredentialParam(param_name(w), f"{env}_{param_name(w).upper()}", f"login `{w}`", w) for w in wires)
+    params += (CredentialParam("access_token", f"{env}_ACCESS_TOKEN", "a token you already have"),
+               CredentialParam("refresh_token", f"{env}_REFRESH_TOKEN", "a refresh token you already have"))
+    return AuthView("session", params, login_path=login.path, refresh_path=refresh.path if refresh else "",
+                    access_field=session.access_token, refresh_field=session.refresh_token)

@@ -1,0 +1,238 @@
+"""Bearer tokens from a login endpoint, refreshed when they expire or a 401 says so.
+
+`SessionAuth` is an `httpx.Auth` flow, so the login and refresh calls go through the same transport as
+every other request. One refresh happens at a time (a lock per client, sync and async); a request that
+failed with 401 is retried once with the new token. Secrets never appear in reprs or messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import threading
+import time
+from collections.abc import AsyncGenerator, Generator, Mapping
+from typing import Any
+
+import httpx
+
+from ._exceptions import AuthenticationError
+
+__all__ = ["SessionAuth", "SessionConfig"]
+
+EXPIRY_MARGIN = 30.0  # refresh this many seconds before a JWT's `exp`
+
+
+class SessionConfig:
+    """Where the login and refresh endpoints are and where their responses keep the tokens."""
+
+    def __init__(
+        self,
+        *,
+        login_path: str,
+        refresh_path: str | None,
+        access_token_field: str,
+        refresh_token_field: str | None,
+        refresh_body_field: str | None = "refreshToken",
+    ) -> None:
+        self.login_path = login_path
+        self.refresh_path = refresh_path
+        self.access_token_field = access_token_field
+        self.refresh_token_field = refresh_token_field
+        self.refresh_body_field = refresh_body_field
+
+
+def _dig(data: Any, dotted: str | None) -> str | None:
+    if not dotted:
+        return None
+    for part in dotted.split("."):
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data if isinstance(data, str) and data else None
+
+
+def _jwt_expiry(token: str) -> float | None:
+    """The `exp` claim of a JWT, or None when the token is not a readable JWT (never verified here)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, json.JSONDecodeError):
+        return None
+    exp = payload.get("exp") if isinstance(payload, dict) else None
+    return float(exp) if isinstance(exp, (int, float)) else None
+
+
+class SessionAuth(httpx.Auth):
+    requires_response_body = True
+
+    def __init__(
+        self,
+        config: SessionConfig,
+        base_url: str,
+        *,
+        credentials: Mapping[str, str] | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+    ) -> None:
+        self._config = config
+        self._base_url = base_url.rstrip("/")
+        self._credentials = dict(credentials or {})
+        self._access = access_token
+        self._refresh = refresh_token
+        self._expires = _jwt_expiry(access_token) if access_token else None
+        self._sync_lock = threading.Lock()
+        self._async_lock: asyncio.Lock | None = None
+
+    # -- secrets ------------------------------------------------------------------------------
+    def secrets(self) -> tuple[str, ...]:
+        values = [self._access, self._refresh, *self._credentials.values()]
+        return tuple(v for v in values if v)
+
+    def apply(self, headers: dict[str, str], query: dict[str, str]) -> None:
+        """Nothing at prepare time: the token is added by the httpx auth flow."""
+
+    def __repr__(self) -> str:
+        state = "logged in" if self._access else "not logged in"
+        return f"SessionAuth({state})"
+
+    @property
+    def access_token(self) -> str | None:
+        return self._access
+
+    # -- requests -----------------------------------------------------------------------------
+    def _login_request(self) -> httpx.Request:
+        if not self._credentials:
+            raise AuthenticationError_(
+                "the access token expired and no login credentials were given"
+            )
+        return httpx.Request(
+            "POST", self._base_url + self._config.login_path, json=self._credentials
+        )
+
+    def _refresh_request(self) -> httpx.Request | None:
+        if not self._config.refresh_path or not (self._refresh or self._access):
+            return None
+        body = (
+            {self._config.refresh_body_field: self._refresh}
+            if (self._config.refresh_body_field and self._refresh)
+            else {}
+        )
+        headers = {"Authorization": f"Bearer {self._access}"} if self._access else {}
+        return httpx.Request(
+            "POST", self._base_url + self._config.refresh_path, json=body, headers=headers
+        )
+
+    def _store(self, response: httpx.Response, *, what: str) -> bool:
+        if not response.is_success:
+            return False
+        try:
+            data = response.json()
+        except ValueError:
+            return False
+        access = _dig(data, self._config.access_token_field)
+        if access is None:
+            return False
+        self._access = access
+        self._expires = _jwt_expiry(access)
+        refresh = _dig(data, self._config.refresh_token_field)
+        if refresh:
+            self._refresh = refresh
+        return True
+
+    def _stale(self) -> bool:
+        if self._access is None:
+            return True
+        return self._expires is not None and self._expires - EXPIRY_MARGIN <= time.time()
+
+    def _authorize(self, request: httpx.Request) -> None:
+        request.headers["Authorization"] = f"Bearer {self._access}"
+
+    # -- flows --------------------------------------------------------------------------------
+    def _renew(self, failed_token: str | None) -> Generator[httpx.Request, httpx.Response, None]:
+        """Refresh (or log in again); skipped when another request already renewed the token."""
+        if self._access != failed_token and not self._stale():
+            return
+        refresh = self._refresh_request() if self._access else None
+        if refresh is not None:
+            response = yield refresh
+            if self._store(response, what="refresh"):
+                return
+        if not self._credentials:
+            raise AuthenticationError_(
+                "the session expired and could not be refreshed; log in again"
+            )
+        response = yield self._login_request()
+        if not self._store(response, what="login"):
+            raise AuthenticationError_(f"login failed with HTTP {response.status_code}")
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._stale():
+            with self._sync_lock:
+                yield from self._renew(self._access)
+        token = self._access
+        self._authorize(request)
+        response = yield request
+        if response.status_code == 401:
+            with self._sync_lock:
+                yield from self._renew(token)
+            self._authorize(request)
+            yield request
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._async_lock is None:
+            self._async_lock = asyncio.Lock()
+        if self._stale():
+            async with self._async_lock:
+                for step in _steps(self._renew(self._access)):
+                    step.bind((yield step.request))
+        token = self._access
+        self._authorize(request)
+        response = yield request
+        if response.status_code == 401:
+            async with self._async_lock:
+                for step in _steps(self._renew(token)):
+                    step.bind((yield step.request))
+            self._authorize(request)
+            yield request
+
+
+class _Step:
+    def __init__(
+        self, gen: Generator[httpx.Request, httpx.Response, None], request: httpx.Request
+    ) -> None:
+        self.gen = gen
+        self.request = request
+        self.response: httpx.Response | None = None
+
+    def bind(self, response: httpx.Response) -> None:
+        self.response = response
+
+
+def _steps(gen: Generator[httpx.Request, httpx.Response, None]) -> Generator[_Step, None, None]:
+    """Drive a sync request/response generator from an async flow, one request at a time."""
+    try:
+        request = next(gen)
+    except StopIteration:
+        return
+    while True:
+        step = _Step(gen, request)
+        yield step
+        assert step.response is not None
+        try:
+            request = gen.send(step.response)
+        except StopIteration:
+            return
+
+
+def AuthenticationError_(message: str) -> AuthenticationError:
+    """An AuthenticationError for a failed login/refresh (there is no HTTP response to attach)."""
+    response = httpx.Response(401, request=httpx.Request("POST", "https://session.invalid/"))
+    return AuthenticationError(message, response=response, body=None, code="session_failed")
