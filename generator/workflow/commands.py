@@ -207,7 +207,8 @@ def install_live_check(check_cmd: click.Command) -> None:
         if not live:
             if url or update or prose:
                 raise click.UsageError("--url, --update and --prose go with --live")
-            return original(names=names, **rest)
+            original(names=names, **rest)
+            return
         from ..cli import _project
 
         targets, root = _project(names)

@@ -77,8 +77,8 @@ def render_markdown(report: Report, *, prose_is_drift: bool | None = None) -> st
     prose = report.of(Level.PROSE)
     if prose:
         note = {None: "", True: " — counted as drift (--prose)", False: " — not counted as drift"}[prose_is_drift]
-        lines += ["", f"<details><summary>{_ICON[Level.PROSE]} Documentation-only changes ({len(prose)}){note}"
-                      "</summary>", ""]
+        summary = f"{_ICON[Level.PROSE]} Documentation-only changes ({len(prose)}){note}"
+        lines += ["", f"<details><summary>{summary}</summary>", ""]
         lines += [f"- {_code(c.subject)}: {c.message}" for c in prose]
         lines += ["", "</details>"]
     return "\n".join(lines)

@@ -106,15 +106,15 @@ def build_surface(side: SpecSide, package: str) -> Surface:
     classes: dict[str, PyClass] = {}
     sid_of = {cls: sid for sid, cls in names.schema_class.items()}
     for module in names.module_members:
-        for view in types_module_view(api, names, module).schemas:
-            sid = sid_of[view.name]
+        for sv in types_module_view(api, names, module).schemas:
+            sid = sid_of[sv.name]
             used = frozenset(u for u, ids in (("input", inputs), ("output", outputs)) if sid in ids)
             schema = api.schemas[sid]
-            classes[view.name] = PyClass(
-                view.name, view.kind, sid,
+            classes[sv.name] = PyClass(
+                sv.name, sv.kind, sid,
                 fields={f.name: PyField(f.name, f.alias or f.name, clean(f.annotation), f.default == "")
-                        for f in view.fields},
-                members={m.name: m.value for m in view.members}, annotation=clean(view.annotation),
+                        for f in sv.fields},
+                members={m.name: m.value for m in sv.members}, annotation=clean(sv.annotation),
                 value_kind=getattr(schema, "value_kind", ""), used=used,
             )
     return Surface(package, resources, methods, classes)

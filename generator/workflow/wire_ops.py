@@ -175,10 +175,10 @@ class OperationComparer:
             self._add(critical, f"{d.value}-media-type-removed", subject, f"content type {mt} removed", label)
         for mt in [m for m in nm if m not in om]:
             self._add(False, f"{d.value}-media-type-added", subject, f"content type {mt} added", label)
-        for mt in om:
+        for mt, media in om.items():
             if mt in nm:
                 where = subject if len(nm) == 1 else f"{subject} ({mt})"
-                self._tag(self.schemas.compare(om[mt].type, nm[mt].type, d, where), label)
+                self._tag(self.schemas.compare(media.type, nm[mt].type, d, where), label)
 
     def _security(self, o: Operation, n: Operation, label: str) -> None:
         if o.requires_auth != n.requires_auth:

@@ -296,7 +296,7 @@ def _value_kind(values: tuple[str, list[object]]) -> str:
     return {int: "integer", float: "number", str: "string"}.get(type(first), "mixed")
 
 
-def _fmt(value: float | int | None) -> str:
+def _fmt(value: float | None) -> str:
     if value is None:
         return "none"
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

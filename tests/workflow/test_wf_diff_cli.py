@@ -79,7 +79,7 @@ def test_colours_on_a_terminal_only(shop: Path) -> None:
     """Run the real command under a pseudo-terminal: styles appear; piped, they do not."""
     cmd = [sys.executable, "-m", "generator", "diff", "shop_old.yml", "shop_new.yml"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-    piped = subprocess.run(cmd, cwd=shop, capture_output=True, text=True, env=env, timeout=60)
+    piped = subprocess.run(cmd, check=False, cwd=shop, capture_output=True, text=True, env=env, timeout=60)
     assert piped.returncode == 1 and ANSI not in piped.stdout
 
     leader, follower = pty.openpty()
@@ -123,6 +123,6 @@ def test_report_is_deterministic(shop: Path) -> None:
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
         proc = subprocess.run([sys.executable, "-m", "generator", "diff", "shop_old.yml", "shop_new.yml",
-                               "--format", "json"], cwd=shop, capture_output=True, text=True, env=env, timeout=60)
+                               "--format", "json"], check=False, cwd=shop, capture_output=True, text=True, env=env, timeout=60)
         outputs.add(proc.stdout)
     assert len(outputs) == 1

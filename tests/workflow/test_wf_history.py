@@ -16,7 +16,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def changes(result: Any) -> list[dict[str, Any]]:
-    return json.loads(result.stdout)["changes"]
+    found: list[dict[str, Any]] = json.loads(result.stdout)["changes"]
+    return found
 
 
 def without_cache(state: dict[str, str]) -> dict[str, str]:

@@ -34,7 +34,7 @@ def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 
 def pre_commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], check=False, cwd=repo, capture_output=True, text=True,
                           timeout=900, env=os.environ.copy())
 
 
@@ -66,7 +66,7 @@ def consumer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_generate(repo: Path, generator: list[str]) -> None:
-    result = subprocess.run([*generator, "generate"], cwd=repo, capture_output=True, text=True, timeout=300,
+    result = subprocess.run([*generator, "generate"], check=False, cwd=repo, capture_output=True, text=True, timeout=300,
                             env=clean_env() if generator != CHECKOUT else os.environ.copy())
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -77,7 +77,8 @@ def clean_env() -> dict[str, str]:
 
 
 def manifest_hook() -> dict[str, object]:
-    (hook,) = [h for h in yaml.safe_load(MANIFEST.read_text()) if h["id"] == "clientgen-check"]
+    hooks: list[dict[str, object]] = yaml.safe_load(MANIFEST.read_text())
+    (hook,) = [h for h in hooks if h["id"] == "clientgen-check"]
     return hook
 
 
@@ -166,7 +167,8 @@ def published_hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[d
     git(hook_repo, "add", "-A")
     git(hook_repo, "-c", "user.email=x@example.test", "-c", "user.name=x", "commit", "-q", "-m", "hook")
     rev = git(hook_repo, "rev-parse", "HEAD").stdout.strip()
-    config = {"repos": [{"repo": str(hook_repo), "rev": rev, "hooks": [{"id": "clientgen-check"}]}]}
+    config: dict[str, object] = {"repos": [{"repo": str(hook_repo), "rev": rev,
+                                            "hooks": [{"id": "clientgen-check"}]}]}
     mp = pytest.MonkeyPatch()
     mp.setenv("PRE_COMMIT_HOME", str(base / "pre-commit-home"))
     probe = base / "probe"
@@ -199,6 +201,6 @@ def test_checkout_and_installed_clientgen_agree(published_hook: tuple[dict[str, 
     _, clientgen = published_hook
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     repo = make_consumer(tmp_path / "consumer", CHECKOUT)
-    result = subprocess.run([*clientgen, "check"], cwd=repo, capture_output=True, text=True, timeout=300,
+    result = subprocess.run([*clientgen, "check"], check=False, cwd=repo, capture_output=True, text=True, timeout=300,
                             env=clean_env())
     assert result.returncode == 0, result.stdout

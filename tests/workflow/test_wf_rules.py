@@ -71,7 +71,8 @@ def only(report: Report, code: str, layer: Layer = Layer.WIRE) -> Change:
 
 
 def schema(doc: Doc, name: str) -> Doc:
-    return doc["components"]["schemas"][name]
+    found: Doc = doc["components"]["schemas"][name]
+    return found
 
 
 def test_identical_specs_have_no_changes(compare: Any) -> None:
@@ -221,7 +222,7 @@ def test_descriptions_only_are_prose(compare: Any) -> None:
 
 
 def test_prose_stripping_keeps_properties_named_like_prose() -> None:
-    doc = {"properties": {"description": {"type": "string", "description": "x"}, "title": {"type": "string"}},
+    doc: Doc = {"properties": {"description": {"type": "string", "description": "x"}, "title": {"type": "string"}},
            "description": "prose", "example": {"a": 1}}
     assert strip_prose(doc) == {"properties": {"description": {"type": "string"}, "title": {"type": "string"}}}
     changed = copy.deepcopy(doc)

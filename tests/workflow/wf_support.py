@@ -65,7 +65,7 @@ class LiveServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
+            def do_GET(self) -> None:  # http.server calls do_<METHOD>
                 server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = server.routes.get(self.path)
                 if isinstance(route, list):
