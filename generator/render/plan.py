@@ -99,7 +99,8 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     client = _client_view(api, config, names, by_resource, method_views, sink)
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
     files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
-    files[f"{pkg}/_credentials.py"] = render("package/credentials.py.jinja", auth=client.auth)
+    if client.auth.kind != "none":
+        files[f"{pkg}/_credentials.py"] = render("package/credentials.py.jinja", auth=client.auth)
     files[f"{pkg}/__init__.py"] = render("package/init.py.jinja", view=client)
     files[f"{pkg}/_version.py"] = render("package/version.py.jinja", view=client)
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)

@@ -57,6 +57,7 @@ def _base_url(value: str | None) -> str:
 
 class CaseXchange(SyncAPIClient):
     """Client for the CaseXchange Public API.
+
     Args:
         api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`.
@@ -289,7 +290,8 @@ class CaseXchange(SyncAPIClient):
 
 
 class AsyncCaseXchange(AsyncAPIClient):
-    """Client for the CaseXchange Public API. (async)
+    """Async client for the CaseXchange Public API.
+
     Args:
         api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`.

@@ -45,6 +45,7 @@ def _base_url(value: str | None) -> str:
 
 class CaseXchangeInternal(SyncAPIClient):
     """Client for the CaseXchange API.
+
     Args:
         email: login `email`; defaults to the `CASEXCHANGE_INTERNAL_EMAIL` environment variable.
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
@@ -201,7 +202,8 @@ class CaseXchangeInternal(SyncAPIClient):
 
 
 class AsyncCaseXchangeInternal(AsyncAPIClient):
-    """Client for the CaseXchange API. (async)
+    """Async client for the CaseXchange API.
+
     Args:
         email: login `email`; defaults to the `CASEXCHANGE_INTERNAL_EMAIL` environment variable.
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
