@@ -453,15 +453,19 @@ def _syntax_error(target: Any) -> str:
 # The parent: schedule workers, collect records, write reports
 # ---------------------------------------------------------------------------------------------------------
 def run_spec(spec_id: str, workdir: Path, timeout: float = 300, mypy: bool = False, mypy_timeout: float = 900,
-             import_timeout: float = 120, keep: bool = False, memory_gb: float = 12) -> dict[str, Any]:
-    """Run one spec in a worker process; always returns a record (status `timeout`/`worker-died` too)."""
+             import_timeout: float = 120, keep: bool = False, memory_gb: float = 12,
+             gen_root: Path = REPO) -> dict[str, Any]:
+    """Run one spec in a worker process; always returns a record (status `timeout`/`worker-died` too).
+
+    `gen_root` holds the `generator/` and `templates/` to run (the checkout, or a `--at REV` snapshot)."""
     workdir.mkdir(parents=True, exist_ok=True)
     state_file = workdir / f".{package_name(spec_id)}.state.json"
     state_file.unlink(missing_ok=True)
-    opts = {"mypy": mypy, "mypy_timeout": mypy_timeout, "import_timeout": import_timeout, "keep": keep}
+    opts = {"mypy": mypy, "mypy_timeout": mypy_timeout, "import_timeout": import_timeout, "keep": keep,
+            "gen_root": str(gen_root)}
     args = [sys.executable, str(Path(__file__).resolve()), "--worker", spec_id, "--work", str(workdir),
             "--state", str(state_file), "--worker-opts", json.dumps(opts)]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(gen_root)}
     budget = timeout + (mypy_timeout if mypy else 0)
     run = run_limited(args, budget, cwd=REPO, env=env, memory_gb=memory_gb)
     try:
@@ -507,11 +511,32 @@ class Report:
         os.replace(tmp, self.path)
 
 
-def current_fingerprint() -> str:
-    sys.path.insert(0, str(REPO))
-    from generator.provenance import generator_fingerprint
+def current_fingerprint(gen_root: Path = REPO) -> str:
+    """The generator fingerprint of `gen_root` (computed in a child: this process may have another imported)."""
+    code = "from generator.provenance import generator_fingerprint as f; print(f()[:12])"
+    env = {**os.environ, "PYTHONPATH": str(gen_root)}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=gen_root, env=env, capture_output=True, text=True,
+                          check=True)
+    return proc.stdout.strip()
 
-    return generator_fingerprint()[:12]
+
+def snapshot(rev: str) -> tuple[Path, str]:
+    """`generator/` and `templates/` of a commit, exported (git archive) to `.cache/corpus-snapshots/<sha>/`.
+
+    A long run then measures one fixed generator even while the checkout is being edited."""
+    sha = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=REPO, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    root = REPO / ".cache" / "corpus-snapshots" / sha[:12]
+    if not (root / "generator" / "__init__.py").is_file():
+        tmp = root.with_name(root.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", sha, "generator", "templates"], cwd=REPO,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+        shutil.rmtree(root, ignore_errors=True)
+        os.replace(tmp, root)
+    return root, sha[:12]
 
 
 def _git_state() -> str:
@@ -553,6 +578,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-timeout", type=float, default=120)
     parser.add_argument("--mypy-timeout", type=float, default=900)
     parser.add_argument("--memory-gb", type=float, default=10, help="address-space cap per worker (0 = none)")
+    parser.add_argument("--at", metavar="REV", help="run the generator of this commit (exported to "
+                        ".cache/corpus-snapshots/), not the checkout's working tree")
     parser.add_argument("--fresh", action="store_true", help="ignore the existing report.json (no resume)")
     parser.add_argument("--rerun-failed", action="store_true", help="re-run specs whose recorded status is not ok")
     parser.add_argument("--keep", action="store_true", help="keep every generated package (default: failing only)")
@@ -568,8 +595,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.worker:
-        sys.path.insert(0, str(REPO))
-        worker(args.worker, args.work.resolve(), args.state, json.loads(args.worker_opts))
+        opts = json.loads(args.worker_opts)
+        sys.path.insert(0, opts.get("gen_root") or str(REPO))
+        worker(args.worker, args.work.resolve(), args.state, opts)
         return 0
 
     corpora.install(quiet=True)
@@ -584,13 +612,14 @@ def main(argv: list[str] | None = None) -> int:
     elif int(args.mypy) > 0:
         mypy_ids |= set(ids[: int(args.mypy)])
     report = Report(args.out, args.fresh)
-    fingerprint = current_fingerprint()
+    gen_root, commit = (snapshot(args.at) if args.at else (REPO, _git_state()))
+    fingerprint = current_fingerprint(gen_root)
     doc_path = None if args.no_doc else args.doc or (COVERAGE_DOC if not args.ids and not args.all else None)
     meta = {
         "ids": "all" if args.all else (args.ids or "sample+github"), "count": len(ids), "skipped": skipped,
         "pins": corpora.PINS, "generator": fingerprint, "jobs": args.jobs, "timeout": args.timeout,
         "python": platform.python_version(), "machine": f"{os.cpu_count()} cores",
-        "mypy_ids": sorted(mypy_ids), "commit": _git_state(),
+        "mypy_ids": sorted(mypy_ids), "commit": commit,
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     if args.report_only:
@@ -617,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
     done = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = {pool.submit(run_spec, spec_id, args.work.resolve(), args.timeout, spec_id in mypy_ids,
-                               args.mypy_timeout, args.import_timeout, args.keep, args.memory_gb): spec_id
+                               args.mypy_timeout, args.import_timeout, args.keep, args.memory_gb, gen_root): spec_id
                    for spec_id in todo}
         for future in concurrent.futures.as_completed(futures):
             record = future.result()
