@@ -1,8 +1,9 @@
 """Minimal reproductions of the generator bugs the corpus run found (docs/coverage.md), one spec each.
 
 Each goes through the same harness as the corpus (`bench/corpus.py`: generate in a worker, import every
-module in a fresh interpreter, optionally `mypy --strict`). All of them are fixed now; they stay as
-regression tests. A new bug is added `xfail(strict=True)` with its precise description until it is fixed.
+module in a fresh interpreter, optionally `mypy --strict`). Fixed bugs stay as regression tests; an open
+bug is `xfail(strict=True)` with its precise description (in OPEN), so its fix shows up as an XPASS failure:
+then move it out of OPEN.
 """
 
 from __future__ import annotations
@@ -54,30 +55,32 @@ def _ref(name: str) -> dict[str, str]:
 
 _PATH_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
 
+_NULLABLE_LIST = {"type": "array", "items": {"type": "string", "nullable": True}}
+
 # (test id, spec document, run mypy --strict, the bug); corpus specs that hit it are named in the reason.
 BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
     ("quote-in-property-name",
      _doc({"/m": _get("getM", _ref("M"))}, {"M": {"type": "object", "properties": {'a"': {"type": "string"}}}}),
      False,
-     "a property name containing `\"` is emitted unescaped in validation_alias=/serialization_alias= string "
-     "literals → SyntaxError → format-failed (netatmo.net, scideas.net/regression)"),
+     ("a property name containing `\"` is emitted unescaped in validation_alias=/serialization_alias= string "
+     "literals → SyntaxError → format-failed (netatmo.net, scideas.net/regression)")),
     ("quote-in-parameter-name",
      _doc({"/q": {"get": {"operationId": "getQ", "responses": {"204": {"description": "ok"}},
                           "parameters": [{"name": 'f={"a":1}', "in": "query", "schema": {"type": "string"}}]}}}),
      False,
-     "a query parameter name containing `\"` is emitted unescaped as a dict key in the resource method's "
-     "query={...} literal → SyntaxError → format-failed (noosh.com)"),
+     ("a query parameter name containing `\"` is emitted unescaped as a dict key in the resource method's "
+     "query={...} literal → SyntaxError → format-failed (noosh.com)")),
     ("no-operations",
      _doc({}, version="3.1.0"),
      False,
-     "a spec without operations (empty paths; webhooks-only 3.1 specs) fails: the README template indexes "
+     ("a spec without operations (empty paths; webhooks-only 3.1 specs) fails: the README template indexes "
      "view.resources[0] (UndefinedError traceback) / _client.py gets an empty `if TYPE_CHECKING:` block "
-     "(iva-api.com, adyen.com/*Notification*)"),
+     "(iva-api.com, adyen.com/*Notification*)")),
     ("keyword-schema-module",
      _doc({"/i": _get("getI", _ref("import"))}, {"import": {"type": "object", "properties": {"id": {"type": "integer"}}}}),
      False,
-     "a component schema named `import` gets the module name `import` (a keyword): `from ..types.import "
-     "import Import` → SyntaxError → format-failed (github: /components/schemas/import)"),
+     ("a component schema named `import` gets the module name `import` (a keyword): `from ..types.import "
+     "import Import` → SyntaxError → format-failed (github: /components/schemas/import)")),
     ("percent-encoded-ref",
      _doc({"/a/{id}": {"get": {"operationId": "getA", "parameters": [_PATH_ID],
                                "responses": {"204": {"description": "ok"}}}},
@@ -85,28 +88,48 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
                                "parameters": [{"$ref": "#/paths/~1a~1%7Bid%7D/get/parameters/0"}],
                                "responses": {"204": {"description": "ok"}}}}}),
      False,
-     "$ref fragments are not percent-decoded before the JSON-pointer lookup (RFC 6901 §6): "
-     "'#/paths/~1a~1%7Bid%7D/...' is a fatal dangling-ref (rev.ai, codat.io/accounting)"),
+     ("$ref fragments are not percent-decoded before the JSON-pointer lookup (RFC 6901 §6): "
+     "'#/paths/~1a~1%7Bid%7D/...' is a fatal dangling-ref (rev.ai, codat.io/accounting)")),
     ("builtin-named-property",
      _doc({"/f": _get("getF", _ref("F"))}, {"F": {"type": "object", "properties": {
          "list": {"type": "array", "items": {"type": "string"}}, "n": {"type": "integer"}}}}),
      False,
-     "a property named `list` (or `int`, …) becomes a class attribute that shadows the builtin inside the "
+     ("a property named `list` (or `int`, …) becomes a class attribute that shadows the builtin inside the "
      "model class, so pydantic cannot evaluate `list[str] | None`: importing the module raises TypeError "
-     "(contract-p.fit FilterAtom.list, atlassian.com/jira JsonNode.int)"),
+     "(contract-p.fit FilterAtom.list, atlassian.com/jira JsonNode.int)")),
     ("tag-named-like-a-model",
      _doc({"/pets": _get("listPets", {"type": "array", "items": _ref("Pet")}, tags=["pet"])},
           {"Pet": {"type": "object", "properties": {"id": {"type": "integer"}}}}),
      True,
-     "the resource class of tag `pet` is named `Pet` like the model it imports into resources/pet.py, so the "
+     ("the resource class of tag `pet` is named `Pet` like the model it imports into resources/pet.py, so the "
      "class shadows the model: `-> list[Pet]` means the resource, mypy --strict reports no-redef/arg-type/"
-     "attr-defined (stackexchange.com, mastercard.com/MAWS, twilio.com/twilio_routes_v2, googleapis.com/books)"),
+     "attr-defined (stackexchange.com, mastercard.com/MAWS, twilio.com/twilio_routes_v2, googleapis.com/books)")),
+    ("union-of-nested-unions",
+     _doc({"/u": _get("getU", {"oneOf": [_NULLABLE_LIST, {"type": "array", "items": {"type": "integer",
+                                                                                      "nullable": True}}]})}),
+     False,
+     ("Annotator.render (generator/render/annotations.py, UnionOf) and resource_views._returns split rendered "
+     "variants on ' | ' and de-duplicate the pieces, so `list[str | None] | list[int | None]` loses its "
+     "second `None]`: emitted `model=list[str | None] | list[int, unwrap=None` → SyntaxError → format-failed "
+     "(slack.com objs_user_profile.fields, vercel.com, here.com/tracking /shadows/v2/{trackingId}/{state}/"
+     "{selector} GET 200: oneOf [object, array])")),
+    ("union-of-map-and-list-field",
+     _doc({"/u": _get("getU", _ref("U"))},
+          {"U": {"type": "object", "properties": {"fields": {"oneOf": [{"type": "object"},
+                                                                       {"type": "array", "items": {}}]}}}}),
+     False,
+     ("same ' | ' split in a model field: `oneOf [object, array]` renders `dict[str, _t.Any | None] | "
+     "list[_t.Any | None` (the `]` is lost) → SyntaxError → format-failed (slack.com)")),
 ]
+
+# Ids of BUGS that are not fixed yet.
+OPEN = {"union-of-nested-unions", "union-of-map-and-list-field"}
 
 
 @pytest.mark.parametrize(
     ("doc", "mypy"),
-    [pytest.param(doc, mypy, id=name) for name, doc, mypy, _bug in BUGS],
+    [pytest.param(doc, mypy, id=name, marks=[pytest.mark.xfail(strict=True, reason=f"generator bug: {bug}")]
+                  if name in OPEN else []) for name, doc, mypy, bug in BUGS],
 )
 def test_generator_bug(doc: dict[str, Any], mypy: bool, tmp_path: Path) -> None:
     spec = tmp_path / "repro.yaml"
