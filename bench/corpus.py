@@ -582,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
                         ".cache/corpus-snapshots/), not the checkout's working tree")
     parser.add_argument("--fresh", action="store_true", help="ignore the existing report.json (no resume)")
     parser.add_argument("--rerun-failed", action="store_true", help="re-run specs whose recorded status is not ok")
+    parser.add_argument("--only-failed", action="store_true", help="run only the specs not recorded as ok, "
+                        "whatever generator recorded them (after a fix: are the failures gone?)")
     parser.add_argument("--keep", action="store_true", help="keep every generated package (default: failing only)")
     parser.add_argument("--doc", type=Path, help="write the summary here (default: docs/coverage.md for the "
                         "default sample run, none otherwise)")
@@ -630,7 +632,10 @@ def main(argv: list[str] | None = None) -> int:
     for spec_id in ids:
         old = report.data["specs"].get(spec_id)
         want_mypy = spec_id in mypy_ids
-        if old and old.get("generator") == fingerprint and not (args.rerun_failed and old.get("status") != "ok") \
+        if args.only_failed:
+            if old and old.get("status") == "ok":
+                continue
+        elif old and old.get("generator") == fingerprint and not (args.rerun_failed and old.get("status") != "ok") \
                 and (not want_mypy or "mypy_errors" in old or old.get("status") != "ok"):
             continue
         todo.append(spec_id)
