@@ -63,6 +63,7 @@ class TargetConfig(BaseModel):
     method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
     error_codes: dict[str, int | ErrorCodeConfig] = Field(default_factory=dict)  # error.code → status or table
     live_url: str = ""
+    upload_limits: dict[str, int] = Field(default_factory=dict)  # operationId → largest file in bytes
     session: SessionConfig | None = None
     webhook_signature_header: str = ""  # header carrying `t=…,v1=…` HMAC signatures of webhook deliveries
 

@@ -13,7 +13,7 @@ _STATUS_BASES = {400: "BadRequestError", 401: "AuthenticationError", 403: "Permi
                  413: "PayloadTooLargeError", 422: "UnprocessableEntityError", 429: "RateLimitError"}
 RUNTIME_ERRORS = frozenset({*_STATUS_BASES.values(), "APIError", "APIStatusError", "APIConnectionError",
                             "APITimeoutError", "InternalServerError", "APIResponseValidationError",
-                            "MissingCredentialsError"})
+                            "MissingCredentialsError", "FileTooLargeError"})
 
 
 @dataclass(frozen=True, slots=True)

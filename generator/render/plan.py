@@ -87,7 +87,7 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     files: dict[str, str] = {}
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
-        view = resource_module_view(api, names, resource, ops)
+        view = resource_module_view(api, names, resource, ops, config.upload_limits)
         for op, m in zip(ops, view.methods, strict=True):
             method_views[op_key(op)] = m
         files[f"{pkg}/resources/{resource.module}.py"] = render("package/resource.py.jinja", view=view)

@@ -52,6 +52,7 @@ class MethodView:
     async_returns: str
     auth: bool
     deprecated: bool
+    max_file_bytes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +65,21 @@ class ResourceModuleView:
     uses_file_types: bool
 
 
-def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: list[Operation]) -> ResourceModuleView:
+def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: list[Operation],
+                         upload_limits: dict[str, int] | None = None) -> ResourceModuleView:
     method_names = {names.op_method[op_key(op)] for op in ops}
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
-    methods = tuple(_method(api, annotator, names, op, imports) for op in ops)
+    limits = upload_limits or {}
+    methods = tuple(_method(api, annotator, names, op, imports, limits.get(op.id)) for op in ops)
     uses_page = any(r.page != "None" for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     lines = import_lines(imports, names, None, "..types.")
     return ResourceModuleView(resource, tuple(lines), methods, uses_page, uses_binary, imports.file_types)
 
 
-def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports) -> MethodView:
+def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports,
+            max_file_bytes: int | None) -> MethodView:
     key = op_key(op)
     name = names.op_method[key]
     args = {loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
@@ -98,7 +102,7 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
         query_args=tuple(args[Location.QUERY]), header_args=tuple(args[Location.HEADER] + args[Location.COOKIE]),
         body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles,
         responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
-        deprecated=op.deprecated,
+        deprecated=op.deprecated, max_file_bytes=max_file_bytes,
     )
 
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..config import TargetConfig, find_project_file, load_targets
 from ..diagnostics import SpecError
 from .changes import EXIT_BREAKING, EXIT_FETCH, EXIT_OK, EXIT_UNREADABLE, Level
-from .diff import diff_files
-from .fetch import FetchError
-from .live import LiveResult, NoLiveUrl, live_check
-from .markdown_json import render_json, render_markdown
-from .sides import UNREADABLE, default_config, describe
-from .text import render_text
+
+if TYPE_CHECKING:
+    from .live import LiveResult
+
+# The comparison, HTTP and report modules are imported inside the commands: `clientgen check` (the
+# pre-commit hook) starts without paying for httpx and the differ.
 
 FORMATS = click.Choice(["text", "json", "markdown"])
 
@@ -46,6 +46,11 @@ def diff_cmd(old: str, new: str, fmt: str, target: str | None, verbose: bool, co
 
     Exit 0 when nothing breaks a client, 1 when something does, 2 when a spec cannot be read.
     """
+    from .diff import diff_files
+    from .markdown_json import render_json, render_markdown
+    from .sides import UNREADABLE, describe
+    from .text import render_text
+
     config = _config_for(Path(old), Path(new), target)
     labels = {Path(old): old, Path(new): new}
     for which, path in (("old", Path(old)), ("new", Path(new))):
@@ -68,6 +73,8 @@ def diff_cmd(old: str, new: str, fmt: str, target: str | None, verbose: bool, co
 
 
 def _config_for(old: Path, new: Path, name: str | None) -> TargetConfig:
+    from .sides import default_config
+
     project = find_project_file(Path.cwd())
     if name is not None:
         if project is None:
@@ -141,6 +148,10 @@ def fetch_cmd(target: str | None, url: str | None, update: bool, prose: bool, ti
 def run_live(target: TargetConfig, root: Path | None, *, url: str | None, update: bool, prose: bool,
              timeout: float, retries: int, cache: bool, fmt: str = "text", verbose: bool = False) -> int:
     """Run one live check, print its outcome, return the exit code."""
+    from .fetch import FetchError
+    from .live import NoLiveUrl, live_check
+    from .sides import UNREADABLE, describe
+
     try:
         result = live_check(target, root, url=url or "", prose=prose, update=update, timeout=timeout,
                             retries=retries, cache=cache)
@@ -163,6 +174,9 @@ def run_live(target: TargetConfig, root: Path | None, *, url: str | None, update
 
 
 def _print_live(result: LiveResult, prose: bool, fmt: str, verbose: bool) -> None:
+    from .markdown_json import render_json, render_markdown
+    from .text import render_text
+
     name, report, url = result.target.name, result.report, result.fetched.url
     status_err = fmt != "text"  # keep stdout a clean JSON/Markdown document
     how = "not modified since the last fetch" if result.fetched.not_modified else "downloaded"

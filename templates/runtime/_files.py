@@ -149,6 +149,8 @@ class MultipartStream(_ReplayableStream):
         self.boundary = uuid.uuid4().hex
         self.content_type = f"multipart/form-data; boundary={self.boundary}"
         self._parts: list[tuple[bytes, _Source]] = []
+        self.file_sizes: list[tuple[str, int | None]] = []
+        """(field name, size in bytes or None when unknown) of every file part."""
         for name, value in fields.items():
             if value is None or isinstance(value, NotGiven):
                 continue
@@ -204,7 +206,9 @@ class MultipartStream(_ReplayableStream):
         if content_type is None:
             content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         disposition = f'name="{_quote(name)}"; filename="{_quote(filename)}"'
-        self._parts.append((self._head(disposition, content_type), _Source(content, stack)))
+        source = _Source(content, stack)
+        self._parts.append((self._head(disposition, content_type), source))
+        self.file_sizes.append((name, source.length))
 
     def _chunks(self) -> Iterator[bytes]:
         for head, source in self._parts:

@@ -227,3 +227,22 @@ def test_documented_error_codes_raise_specific_subclasses(client: Any, recorder:
     with pytest.raises(casexchange.PermissionDeniedError) as plain:
         client.referrals.send("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", body={})
     assert type(plain.value) is casexchange.PermissionDeniedError
+
+
+def test_uploads_over_the_limit_fail_before_sending(client: Any, recorder: Recorder, tmp_path: Any) -> None:
+    import casexchange
+
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:  # sparse: 20 MB + 1 byte without writing them
+        f.seek(20 * 1024 * 1024)
+        f.write(b"\n")
+    with pytest.raises(casexchange.FileTooLargeError) as info:
+        client.import_.cases(file=big)
+    assert info.value.limit == 20 * 1024 * 1024 and info.value.size == 20 * 1024 * 1024 + 1
+    with pytest.raises(casexchange.FileTooLargeError):
+        client.med_ex_documents.upload_case("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", file=b"x" * (25 * 1024 * 1024 + 1),
+                                       category="imaging")
+    assert recorder.requests == []
+    recorder.reply(200, {"data": {"created": 0}, "meta": META})
+    client.import_.cases(file=("ok.csv", b"a,b\n1,2\n", "text/csv"))
+    assert len(recorder.requests) == 1

@@ -76,7 +76,7 @@ __all__ = [
     "RecordAlreadyLinkedError",
     "SendInProgressError",
     "AttemptFailedError",
-    "FileTooLargeError",
+    "FileTooLargeCodeError",
     "RateLimitedError",
     "RateLimitExceededError",
     "ExportRateLimitExceededError",
@@ -318,7 +318,7 @@ class AttemptFailedError(ConflictError):
     """`error.code == 'attempt_failed'` (HTTP 409)."""
 
 
-class FileTooLargeError(PayloadTooLargeError):
+class FileTooLargeCodeError(PayloadTooLargeError):
     """`error.code == 'file_too_large'` (HTTP 413)."""
 
     @property
@@ -405,7 +405,7 @@ ERROR_CODES: dict[str, type[APIStatusError]] = {
     "record_already_linked": RecordAlreadyLinkedError,
     "send_in_progress": SendInProgressError,
     "attempt_failed": AttemptFailedError,
-    "file_too_large": FileTooLargeError,
+    "file_too_large": FileTooLargeCodeError,
     "rate_limited": RateLimitedError,
     "rate_limit_exceeded": RateLimitExceededError,
     "export_rate_limit_exceeded": ExportRateLimitExceededError,

@@ -15,6 +15,7 @@ import httpx
 from ._auth import Auth
 from ._constants import IDEMPOTENCY_HEADER
 from ._endpoint import Endpoint
+from ._exceptions import FileTooLargeError
 from ._files import FileStream, MultipartStream, open_content
 from ._logs import Redactor, sensitive_header_values
 from ._options import RequestOptions
@@ -97,6 +98,17 @@ def _form_items(body: object, extra: Mapping[str, object] | None) -> list[tuple[
     return query_items(data, {})
 
 
+def _check_size(endpoint: Endpoint, name: str, size: int | None) -> None:
+    limit = endpoint.max_file_bytes
+    if limit is not None and size is not None and size > limit:
+        raise FileTooLargeError(
+            f"{name!r} is {size:,} bytes; {endpoint.operation_id or endpoint.path} accepts at most "
+            f"{limit:,} bytes. Nothing was sent.",
+            size=size,
+            limit=limit,
+        )
+
+
 def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions) -> None:
     body, extra_body = options.body, options.extra_body
     if isinstance(body, NotGiven) and not extra_body:
@@ -112,6 +124,12 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
             fields.update(extra_body)
         stream = MultipartStream(fields, stack)
         prepared.stream, prepared.replayable = stream, stream.replayable
+        try:
+            for name, size in stream.file_sizes:
+                _check_size(endpoint, name, size)
+        except FileTooLargeError:
+            stack.close()
+            raise
         headers["Content-Type"] = stream.content_type
         return
     elif media == "application/x-www-form-urlencoded":
@@ -121,6 +139,11 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
             media = f"{media}; charset=utf-8"
         stack = prepared.stack = ExitStack()
         content = open_content(body, stack)
+        try:
+            _check_size(endpoint, "body", len(content) if isinstance(content, bytes) else content.length)
+        except FileTooLargeError:
+            stack.close()
+            raise
         if isinstance(content, FileStream):
             prepared.stream, prepared.replayable = content, content.replayable
         else:

@@ -55,6 +55,8 @@ class Endpoint:
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     auth: bool = True
     operation_id: str = ""
+    max_file_bytes: int | None = None
+    """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary: the body is then streamed instead of read eagerly."""
     accept: str = field(default="application/json", init=False, repr=False, compare=False)

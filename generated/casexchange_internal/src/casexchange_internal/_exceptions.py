@@ -20,6 +20,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "FileTooLargeError",
     "InternalServerError",
     "MethodNotAllowedError",
     "MissingCredentialsError",
@@ -56,6 +57,15 @@ class APIError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class FileTooLargeError(APIError, ValueError):
+    """A file is larger than the operation accepts; raised before anything is sent."""
+
+    def __init__(self, message: str, *, size: int, limit: int) -> None:
+        super().__init__(message)
+        self.size = size
+        self.limit = limit
 
 
 class MissingCredentialsError(APIError):

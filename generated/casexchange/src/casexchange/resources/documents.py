@@ -34,6 +34,7 @@ _UPLOAD = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    max_file_bytes=52428800,
     operation_id="uploadDocument",
 )
 _GET_DOWNLOAD_URL = Endpoint(

@@ -25,6 +25,7 @@ _CASES = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    max_file_bytes=20971520,
     operation_id="importCases",
 )
 _CASES_UPDATE = Endpoint(
@@ -35,6 +36,7 @@ _CASES_UPDATE = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    max_file_bytes=20971520,
     operation_id="importCasesUpdate",
 )
 _GET_BULK_UPDATE_JOB = Endpoint(

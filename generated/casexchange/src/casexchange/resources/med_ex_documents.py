@@ -44,6 +44,7 @@ _UPLOAD_CASE = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    max_file_bytes=26214400,
     operation_id="uploadMedCaseDocument",
 )
 _GET_CASE = Endpoint(
