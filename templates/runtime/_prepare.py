@@ -139,7 +139,9 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
         stack = prepared.stack = ExitStack()
         content = open_content(body, stack)
         try:
-            _check_size(endpoint, "body", len(content) if isinstance(content, bytes) else content.length)
+            _check_size(
+                endpoint, "body", len(content) if isinstance(content, bytes) else content.length
+            )
         except FileTooLargeError:
             stack.close()
             raise
