@@ -227,6 +227,9 @@ def install_live_check(check_cmd: click.Command) -> None:
 
         targets, root = _project(names)
         chosen = [t for t in targets if t.live_url or url]
+        for t in targets:
+            if t not in chosen:
+                click.echo(f"{t.name}: no live_url, live check skipped", err=True)
         if url and len(chosen) != 1:
             raise click.UsageError("--url applies to one target: name it, e.g. `clientgen check NAME --live --url …`")
         codes = []

@@ -223,3 +223,15 @@ def test_machine_formats_keep_stdout_clean(live_server: LiveServer, make_project
     assert json.loads(result.stdout)["counts"]["breaking"] > 0
     md = run(project.root, "fetch", "cx", "--format", "markdown")
     assert md.stdout.startswith("## API change report") and "cx: drift" in md.stderr
+
+
+def test_check_live_skips_targets_without_live_url(live_server: LiveServer, make_project: Any, run: Any) -> None:
+    url = live_server.serve("/openapi.yml", SMALL)
+    project = make_project(SMALL, live_url=url, generated=True)
+    with (project.root / "pyproject.toml").open("a") as f:
+        f.write('\n[tool.clientgen.targets.other]\nspec = "specs/cx/openapi.yml"\noutput = "generated/other"\n'
+                'package = "other"\nclient_name = "Other"\nenv_prefix = "OTHER"\n')
+    run(project.root, "generate", "other")
+    result = run(project.root, "check", "--live")
+    assert result.exit_code == 0, result.output
+    assert "other: no live_url, live check skipped" in result.stderr and "cx: no drift" in result.stdout
