@@ -34,10 +34,20 @@ class _SafeLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates and timestamps as strings (specs are JSON data models)."""
 
 
-_SafeLoader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
+_SafeLoader.yaml_implicit_resolvers = _RESOLVERS
+
+_FastLoader: type | None = None
+if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster; used when there are no anchors to bound
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        pass
+
+    _CLoader.yaml_implicit_resolvers = _RESOLVERS
+    _FastLoader = _CLoader
 
 
 class _BoundedComposer(_SafeLoader):
@@ -89,7 +99,8 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
             raise fatal("too-deep", "the document is nested too deeply to read", file=file) from None
     else:
         try:
-            data = yaml.load(text, Loader=_BoundedComposer)  # noqa: S506 - SafeLoader subclass
+            loader = _FastLoader or _BoundedComposer  # aliases are bounded by the walk below
+            data = yaml.load(text, Loader=loader)  # safe loaders only
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -102,17 +113,24 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise fatal("not-openapi", f"the document is a {type(data).__name__}, not an OpenAPI object",
                     file=file, hint="an OpenAPI document is a mapping with an 'openapi' key")
-    return _stringify_keys(data, 0, file)
+    return _stringify_keys(data, 0, file, [0])
 
 
-def _stringify_keys(node: Any, depth: int, file: str) -> Any:
-    """YAML allows non-string keys (200:, true:); OpenAPI means strings. Also bounds nesting depth."""
+MAX_NODES = 10_000_000  # after expanding YAML aliases; a "billion laughs" document stops here
+
+
+def _stringify_keys(node: Any, depth: int, file: str, count: list[int]) -> Any:
+    """YAML allows non-string keys (200:, true:); OpenAPI means strings. Bounds depth and expanded size."""
     if depth > MAX_DEPTH:
         raise fatal("too-deep", f"the document is nested more than {MAX_DEPTH} levels deep", file=file)
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise fatal("too-large", f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)",
+                    file=file, hint="remove the recursive anchors/aliases")
     if isinstance(node, dict):
-        return {_key(k): _stringify_keys(v, depth + 1, file) for k, v in node.items()}
+        return {_key(k): _stringify_keys(v, depth + 1, file, count) for k, v in node.items()}
     if isinstance(node, list):
-        return [_stringify_keys(v, depth + 1, file) for v in node]
+        return [_stringify_keys(v, depth + 1, file, count) for v in node]
     return node
 
 

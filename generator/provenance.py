@@ -20,8 +20,9 @@ def generator_fingerprint() -> str:
 
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    files = sorted(root.rglob("*.py")) + sorted(root.rglob("*.toml"))
     tpl = templates_dir()
+    # installed as a wheel, the templates live inside the package: count them once, as templates
+    files = [p for p in sorted(root.rglob("*.py")) + sorted(root.rglob("*.toml")) if not p.is_relative_to(tpl)]
     files += sorted(p for p in tpl.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja", ".typed"))
     for path in files:
         rel = path.relative_to(tpl if path.is_relative_to(tpl) else root).as_posix()

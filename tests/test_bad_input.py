@@ -45,3 +45,17 @@ def test_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
     assert "not made by clientgen" in proc.stderr
     assert (out / "notes.txt").read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "s.yml"]
+
+
+def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
+    lines = ["openapi: 3.1.0", "info: {title: bomb, version: '1'}", "paths: {}", "x-a: &a [lol, lol, lol, lol, lol]"]
+    prev = "a"
+    for name in "bcdefghijklm":
+        lines.append(f"x-{name}: &{name} [" + ", ".join([f"*{prev}"] * 6) + "]")
+        prev = name
+    spec = tmp_path / "bomb.yml"
+    spec.write_text("\n".join(lines) + "\n")
+    proc = run_cli("generate", str(spec), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "alias bomb" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()

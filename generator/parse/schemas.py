@@ -313,7 +313,11 @@ class SchemaBuilder:
 
     def _model(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Model:
         props = node.get("properties") or {}
-        required = set(node.get("required") or []) if isinstance(node.get("required"), list) else set()
+        if not isinstance(props, dict):
+            self.sink.warn("bad-schema", jp.join(sid, "properties"), "properties is not a mapping; ignored")
+            props = {}
+        required = {r for r in node.get("required") or [] if isinstance(r, str)} if isinstance(
+            node.get("required"), list) else set()
         fields: list[Field] = []
         for wire, sub in props.items():
             where = jp.join(sid, "properties", wire)
