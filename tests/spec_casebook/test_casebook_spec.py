@@ -490,20 +490,21 @@ def test_schema_level_examples_do_not_shadow_media_examples(spec: dict[str, Any]
 
 
 # --------------------------------------------------------------------------------------------------
-# Optional: Prism mock server smoke test (runs only when `prism` is on PATH)
+# Prism mock server smoke test (the test command installs Prism and sets CLIENTGEN_PRISM)
 # --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
 def test_prism_mock_serves_documented_requests(tmp_path: Path) -> None:
-    import shutil
+    import os
+import shutil
     import socket
     import subprocess
     import time
 
     import httpx
 
-    prism = shutil.which("prism")
+    prism = os.environ.get("CLIENTGEN_PRISM") or shutil.which("prism")
     if prism is None:
         pytest.skip("prism (@stoplight/prism-cli) not installed")
     with socket.socket() as sock:
