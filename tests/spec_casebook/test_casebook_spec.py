@@ -497,7 +497,7 @@ def test_schema_level_examples_do_not_shadow_media_examples(spec: dict[str, Any]
 @pytest.mark.slow
 def test_prism_mock_serves_documented_requests(tmp_path: Path) -> None:
     import os
-import shutil
+    import shutil
     import socket
     import subprocess
     import time
