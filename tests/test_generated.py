@@ -112,3 +112,32 @@ def test_readme_examples_are_valid_python(target: object) -> None:
     assert len(blocks) >= 5
     for block in blocks:
         ast.parse(block)
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=IDS)
+def test_package_root_is_lazy(target: object, tmp_path: Path) -> None:
+    """Importing the package and building a client loads no model or resource module; one resource loads
+    only its own modules."""
+    src = Path(target.output) / "src"  # type: ignore[attr-defined]
+    pkg = target.package  # type: ignore[attr-defined]
+    manifest = json.loads((Path(target.output) / "operations.json").read_text())  # type: ignore[attr-defined]
+    resource = manifest["operations"][0]["call"].split(".")[0]
+    code = f"""
+import inspect, sys
+sys.path.insert(0, {str(src)!r})
+import {pkg} as pkg
+cls = getattr(pkg, {manifest['client']!r})
+creds = [p.name for p in inspect.signature(cls).parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+client = cls(**{{n: "x" for n in creds}})
+loaded = [m for m in sys.modules if m.startswith("{pkg}.types.") or m.startswith("{pkg}.resources.")]
+print(len(loaded))
+getattr(client, {resource!r})
+after = [m for m in sys.modules if m.startswith("{pkg}.resources.")]
+print(len(after))
+"""
+    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    before, resources_after = (int(x) for x in proc.stdout.split())
+    assert before == 0
+    assert resources_after == 1
