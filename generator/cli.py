@@ -99,10 +99,30 @@ def check_cmd(names: tuple[str, ...], full: bool) -> None:
         _report(result, "checked", verbose=False)
         for rel in result.diff.stale:
             click.echo(f"  stale: {Path(target.output).name}/{rel}")
+        if result.diff.changed:
+            click.echo(_short_diff(result, Path(target.output)))
         stale = stale or bool(result.diff.stale)
     if stale:
         click.echo("generated code is out of date: run `clientgen generate`", err=True)
         sys.exit(EXIT_STALE)
+
+
+def _short_diff(result: TargetResult, out: Path, limit: int = 40) -> str:
+    """The first lines of a unified diff of the changed files (committed → what the spec produces)."""
+    import difflib
+
+    lines: list[str] = []
+    for rel in sorted(result.diff.changed, key=lambda r: (r == "GENERATION.toml", r)):  # provenance last
+        old = (out / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+        new = result.rendered.get(rel, b"").decode("utf-8", errors="replace").splitlines()
+        lines += difflib.unified_diff(old, new, f"{out.name}/{rel} (committed)", f"{out.name}/{rel} (from spec)",
+                                      n=1, lineterm="")
+        if len(lines) > limit:
+            break
+    shown = lines[:limit]
+    if len(lines) > limit:
+        shown.append(f"… (diff cut at {limit} lines)")
+    return "\n".join("  " + line for line in shown)
 
 
 def main() -> None:

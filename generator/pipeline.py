@@ -24,6 +24,7 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     fast_path: bool = False
+    rendered: dict[str, bytes] = field(default_factory=dict)  # check: what the spec produces, per file
 
     @property
     def operations(self) -> int:
@@ -73,7 +74,8 @@ def check(target: TargetConfig, root: Path | None = None, *, full: bool = False)
             fast.seconds = time.perf_counter() - start
             return fast
     result, files, prov = _render(target, root)
-    result.diff = diff_trees(render_for_check(files, prov), read_tree(out))
+    result.rendered = render_for_check(files, prov)
+    result.diff = diff_trees(result.rendered, read_tree(out))
     result.seconds = time.perf_counter() - start
     return result
 

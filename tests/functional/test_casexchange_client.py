@@ -246,3 +246,11 @@ def test_uploads_over_the_limit_fail_before_sending(client: Any, recorder: Recor
     recorder.reply(200, {"data": {"created": 0}, "meta": META})
     client.import_.cases(file=("ok.csv", b"a,b\n1,2\n", "text/csv"))
     assert len(recorder.requests) == 1
+
+
+def test_download_into_a_folder_uses_the_server_file_name(client: Any, recorder: Recorder, tmp_path: Any) -> None:
+    recorder.reply(200, content=b"a,b\n1,2\n", headers={"content-type": "text/csv",
+                                                       "content-disposition": 'attachment; filename="../../cases.csv"'})
+    written = client.export.cases(view="sent").write_to_file(tmp_path)
+    assert written == 8 and (tmp_path / "cases.csv").read_bytes() == b"a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.csv"]
