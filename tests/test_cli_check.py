@@ -34,7 +34,7 @@ def test_check_reports_stale_files_with_a_short_diff(tmp_path: Path) -> None:
     stale = run("check", cwd=tmp_path)
     assert stale.returncode == 1
     assert "stale: pets/src/pets/resources/pets.py" in stale.stdout
-    assert "-        List pets" in stale.stdout and "+        List every pet" in stale.stdout
+    assert '-        """List pets' in stale.stdout and '+        """List every pet' in stale.stdout
     assert "run `clientgen generate`" in stale.stderr
     pet_module = tmp_path / "generated" / "pets" / "src" / "pets" / "types" / "pet.py"
     before = pet_module.stat().st_mtime_ns
