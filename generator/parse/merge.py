@@ -9,6 +9,8 @@ from ..diagnostics import DiagnosticSink
 from ..refs import Resolver
 
 _OBJECT_KEYS = ("properties", "required", "additionalProperties", "patternProperties")
+_ANNOTATIONS = frozenset({"description", "title", "xml", "example", "examples", "externalDocs", "deprecated",
+                          "readOnly", "writeOnly", "nullable", "default", "$comment"})
 
 
 def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: DiagnosticSink,
@@ -18,6 +20,13 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
     if not isinstance(parts, list) or not parts:
         return node
     siblings = {k: v for k, v in node.items() if k != "allOf"}
+    # parts that only annotate (description, xml, example, …) do not change the type
+    notes = [p for p in parts if isinstance(p, dict) and "$ref" not in p and set(p) <= _ANNOTATIONS]
+    if notes and len(notes) < len(parts):
+        parts = [p for p in parts if not any(p is n for n in notes)]
+        for note in notes:
+            if note.get("nullable") is True:
+                siblings.setdefault("nullable", True)
     if len(parts) == 1 and isinstance(parts[0], dict) and not any(k in siblings for k in _OBJECT_KEYS):
         return {**parts[0], **{k: v for k, v in siblings.items() if k not in ("type",)}} if "$ref" in parts[0] \
             else {**siblings, **parts[0]}

@@ -66,10 +66,15 @@ class Annotator:
         return name
 
     def render(self, t: TypeRef, ctx: Context, imports: Imports) -> str:
+        return " | ".join(self.top_parts(t, ctx, imports))
+
+    def top_parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
+        """The members of the top-level union `t` renders to, de-duplicated, `None` last."""
         parts = self._parts(t, ctx, imports)
-        if t.nullable and "None" not in parts:
+        if t.nullable:
             parts.append("None")
-        return " | ".join(dict.fromkeys(parts))
+        unique = list(dict.fromkeys(parts))
+        return [p for p in unique if p != "None"] + (["None"] if "None" in unique else [])
 
     def _parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         if isinstance(t, Primitive):
@@ -111,7 +116,7 @@ class Annotator:
         if isinstance(t, UnionOf):
             out: list[str] = []
             for v in t.variants:
-                out.extend(self.render(v, ctx, imports).split(" | "))
+                out.extend(self.top_parts(v, ctx, imports))
             return out
         raise TypeError(f"unknown TypeRef {t!r}")  # pragma: no cover - the union is closed
 

@@ -172,8 +172,9 @@ def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports
             out.append(f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]")
         else:
             assert r.returns is not None
-            out.extend(annotator.render(r.returns, Context.MODEL, imports).split(" | "))
-    return " | ".join(dict.fromkeys(out))
+            out.extend(annotator.top_parts(r.returns, Context.MODEL, imports))
+    unique = list(dict.fromkeys(out))
+    return " | ".join([p for p in unique if p != "None"] + (["None"] if "None" in unique else []))
 
 
 def _doc(op: Operation, args: dict[Location, list[ArgView]], body: ArgView | None,

@@ -123,7 +123,7 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
 ]
 
 # Ids of BUGS that are not fixed yet.
-OPEN = {"union-of-nested-unions", "union-of-map-and-list-field"}
+OPEN: set[str] = set()  # all fixed
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
      "`B`, with a spurious allof-mixed warning ('mixes object and non-object schemas') for the annotation-only "
      "part (amazonaws.com/*: allof-mixed in 50 directory specs)")),
 ]
-OPEN_FIDELITY = {"allof-ref-primitive-plus-annotations", "allof-ref-model-plus-annotations"}
+OPEN_FIDELITY: set[str] = set()  # fixed: annotation-only allOf parts no longer count
 
 
 @pytest.mark.parametrize(
