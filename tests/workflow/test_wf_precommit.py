@@ -193,9 +193,6 @@ def test_published_hook_installs_and_refuses(published_hook: tuple[dict[str, obj
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="generator.provenance.generator_fingerprint hashes the runtime templates "
-                   "twice when clientgen is installed as a wheel (templates live inside the package), so a "
-                   "client generated from a checkout is 'stale' for an installed clientgen of the same code")
 def test_checkout_and_installed_clientgen_agree(published_hook: tuple[dict[str, object], list[str]],
                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, clientgen = published_hook

@@ -80,6 +80,12 @@ def _partial_path(path: str | os.PathLike[str]) -> Path:
     return target.with_name(target.name + ".part")
 
 
+def _destination(path: str | os.PathLike[str], filename: str | None) -> Path:
+    """A folder means: the file name the server sent (Content-Disposition), else "download"."""
+    target = Path(path)
+    return target / (filename or "download") if target.is_dir() else target
+
+
 class BinaryResponse(_BinaryBase):
     """A binary body. Use ``content``, or ``iter_bytes()`` / ``write_to_file()`` to stream it.
 
@@ -110,8 +116,10 @@ class BinaryResponse(_BinaryBase):
         """Stream the body to ``path`` and return the number of bytes written.
 
         Data goes to ``<path>.part`` first, renamed on success, so a failed download never
-        leaves a truncated file under the final name.
+        leaves a truncated file under the final name. When ``path`` is a folder the file is named
+        after the server's ``Content-Disposition`` file name.
         """
+        path = _destination(path, self.filename)
         partial = _partial_path(path)
         written = 0
         try:
@@ -169,7 +177,8 @@ class AsyncBinaryResponse(_BinaryBase):
     async def write_to_file(
         self, path: str | os.PathLike[str], *, chunk_size: int = DEFAULT_CHUNK_SIZE
     ) -> int:
-        """Stream the body to ``path`` (via ``<path>.part``); returns the bytes written."""
+        """Stream the body to ``path`` (via ``<path>.part``; a folder: the server's file name)."""
+        path = _destination(path, self.filename)
         partial = _partial_path(path)
         written = 0
         file = await asyncio.to_thread(partial.open, "wb")
