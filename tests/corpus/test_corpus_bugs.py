@@ -120,10 +120,29 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
      False,
      ("same ' | ' split in a model field: `oneOf [object, array]` renders `dict[str, _t.Any | None] | "
      "list[_t.Any | None` (the `]` is lost) → SyntaxError → format-failed (slack.com)")),
+    ("schema-named-like-a-runtime-name",
+     _doc({"/e": _get("getE", _ref("Endpoint"))},
+          {"Endpoint": {"type": "object", "required": ["methods"],
+                        "properties": {"methods": {"type": "array", "items": {"type": "string"}}}}}),
+     False,
+     ("a component schema named `Endpoint` is imported into resources/<tag>.py after "
+      "`from .._endpoint import Endpoint, ResponseSpec` and shadows the runtime class, so `_GET_E = "
+      "Endpoint(method=..., path=..., responses=...)` builds the MODEL: pydantic ValidationError ('methods "
+      "Field required') at import, or a silently broken endpoint when the model has no required field "
+      "(mypy: 'Incompatible import of \"Endpoint\"'). Other unaliased runtime names in resource modules are "
+      "at risk too: ResponseSpec, Body, Headers, Query, Timeout, NotGiven, SyncAPIResource, cached_property "
+      "(vimeo.com /components/schemas/endpoint, azure.com/cdn /components/schemas/Endpoint)")),
+    ("recursive-alias",
+     _doc({"/v": _get("getV", _ref("Value"))},
+          {"Value": {"oneOf": [{"type": "string"}, {"type": "array", "items": _ref("Value")}]}}),
+     False,
+     ("a self-referencing non-object schema becomes `Value: _t.TypeAlias = str | list[Value]`, a module-level "
+      "expression evaluated at import: NameError: name 'Value' is not defined (needs a quoted forward "
+      "reference or typing_extensions.TypeAliasType) (vercel.com /components/schemas/EdgeConfigItemValue)")),
 ]
 
 # Ids of BUGS that are not fixed yet.
-OPEN: set[str] = set()  # all fixed
+OPEN: set[str] = {"schema-named-like-a-runtime-name", "recursive-alias"}
 
 
 @pytest.mark.parametrize(
