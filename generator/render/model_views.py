@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import MISSING, Alias, Api, Enum, Field, Model
+from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, py_literal
 from .names import Names
 
@@ -45,6 +45,10 @@ class TypesModuleView:
     rebuild: tuple[str, ...]  # models to model_rebuild() (recursive within the module)
     uses_field: bool
     uses_enum: bool
+
+    @property
+    def uses_alias_type(self) -> bool:
+        return any(s.kind == "recursive_alias" for s in self.schemas)
 
 
 def import_lines(imports: Imports, names: Names, current_module: str | None, prefix: str) -> list[str]:
@@ -92,9 +96,12 @@ def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
             views.append(SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base))
         elif isinstance(schema, Alias):
             imports.typing = True
-            views.append(SchemaView("alias", cls, docstring(schema.doc),
-                                    annotation=annotator.render(schema.target, Context.MODEL, imports)))
-    order = {"enum": 0, "model": 1, "alias": 2}
+            target = annotator.render(schema.target, Context.MODEL, imports)
+            recursive = sid in walk_refs(schema.target) or any(
+                r in names.module_members[module] for r in walk_refs(schema.target))
+            views.append(SchemaView("recursive_alias" if recursive else "alias", cls, docstring(schema.doc),
+                                    annotation=target))
+    order = {"enum": 0, "model": 1, "alias": 2, "recursive_alias": 2}
     views.sort(key=lambda v: order[v.kind])
     members = set(names.module_members[module])
     recursive = any(sid in members for sid in imports.schemas)

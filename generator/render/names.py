@@ -15,7 +15,12 @@ from ..ir import Alias, Api, Enum, Model, Operation, Schema, walk_refs
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
-CLASS_RESERVED = frozenset({"BaseModel", "Field", "Any", "Literal", "Enum", "NotGiven", "Omit", "Page"})
+# Names the generated resource/client modules import from the runtime; a schema class must not shadow them.
+CLASS_RESERVED = frozenset({"BaseModel", "Field", "Any", "Literal", "Enum", "NotGiven", "Omit", "Page",
+                            "Endpoint", "ResponseSpec", "PageSpec", "SyncPage", "AsyncPage", "BinaryResponse",
+                            "AsyncBinaryResponse", "Body", "Headers", "Query", "Timeout", "FileTypes",
+                            "SyncAPIResource", "AsyncAPIResource", "SyncAPIClient", "AsyncAPIClient",
+                            "APIResponse", "AsyncAPIResponse", "NOT_GIVEN", "RateLimit"})
 
 
 @dataclass(frozen=True, slots=True)

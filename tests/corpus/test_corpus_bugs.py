@@ -142,7 +142,7 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
 ]
 
 # Ids of BUGS that are not fixed yet.
-OPEN: set[str] = {"schema-named-like-a-runtime-name", "recursive-alias"}
+OPEN: set[str] = set()  # all fixed
 
 
 @pytest.mark.parametrize(
