@@ -259,7 +259,26 @@ else:
             except BaseException as exc:
                 out["failed_calls"].append(fail(type(c).__name__ + "." + call, exc))
 out["seconds"] = round(time.perf_counter() - t0, 3)
+try:
+    out["rss_mb"] = round(int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]) / 1024, 1)
+except Exception:
+    pass
 print(json.dumps(out))
+"""
+
+
+MYPY_RUN = r"""
+import sys
+from mypy import api
+out, err, code = api.run(sys.argv[1:])
+sys.stdout.write(out)
+sys.stderr.write(err)
+try:
+    hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]
+    sys.stderr.write("\nCORPUS_HWM_MB=%.1f\n" % (int(hwm) / 1024))
+except Exception:
+    pass
+sys.exit(code)
 """
 
 
@@ -370,7 +389,7 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
     run = run_limited([sys.executable, "-I", "-c", IMPORT_CHECK, str(src), pkg, target.client_name,
                        str(out_dir / "operations.json")],
                       opts["import_timeout"], cwd=workdir, env=env)
-    state.update(import_seconds=run["seconds"], import_rss_mb=run["rss_mb"])
+    state["import_seconds"] = run["seconds"]
     if run["timed_out"]:
         state.update(import_ok=False, import_error=f"import check timed out after {opts['import_timeout']} s")
     else:
@@ -379,6 +398,7 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
         except (ValueError, IndexError):
             checked = {"failed": [{"module": pkg, "error": one_line(run["stderr"][-400:] or f"exit {run['code']}")}]}
         failures = checked.get("failed", []) + checked.get("failed_names", [])
+        state["import_rss_mb"] = checked.get("rss_mb")
         state.update(modules=checked.get("modules", 0), import_failures=len(failures),
                      import_top_seconds=checked.get("top_seconds"), import_ok=not failures)
         if failures:
@@ -403,12 +423,13 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
         state["stage"] = "mypy"
         save()
         cache = workdir / f".mypy-{pkg}"
-        run = run_limited([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(cache),
+        run = run_limited([sys.executable, "-c", MYPY_RUN, "--strict", "--no-incremental", "--cache-dir", str(cache),
                            "--no-error-summary", "--hide-error-context", "--no-pretty", str(src / pkg)],
                           opts["mypy_timeout"], cwd=workdir, env=env)
         shutil.rmtree(cache, ignore_errors=True)
         errors = [line for line in run["stdout"].splitlines() if ": error:" in line]
-        state.update(mypy_seconds=run["seconds"], mypy_rss_mb=run["rss_mb"])
+        hwm = re.search(r"CORPUS_HWM_MB=([0-9.]+)", run["stderr"])
+        state.update(mypy_seconds=run["seconds"], mypy_rss_mb=float(hwm.group(1)) if hwm else None)
         if run["timed_out"]:
             state.update(mypy_errors=None, mypy_error=f"mypy timed out after {opts['mypy_timeout']} s")
         elif run["code"] not in (0, 1) or (run["code"] == 1 and not errors):
@@ -425,9 +446,22 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
     save()
 
 
+def hwm_mb() -> float:
+    """Peak RSS of this process since its exec (VmHWM).
+
+    Not getrusage's ru_maxrss: after fork/vfork + exec that also counts the parent's memory at the fork, so a
+    child of a big process would report the parent's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            line = next(x for x in status if x.startswith("VmHWM:"))
+        return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, StopIteration, ValueError):
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def _rss(state: dict[str, Any]) -> None:
-    state["gen_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    state["ruff_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    """Peak RSS of the generating worker (the Python side; ruff runs as a separate process, not counted)."""
+    state["gen_rss_mb"] = hwm_mb()
 
 
 def _syntax_error(target: Any) -> str:
