@@ -386,12 +386,14 @@ def section_scale(rep: Report, quick: bool) -> None:
             continue
         ops = info["operations"]
         per_k = info["seconds"] / ops * 1000 if ops else float("nan")
+        per_k_both = info["seconds"] / (ops + info["models"]) * 1000
         st = info["stages"]
         split = ", ".join(f"{k} {st[k]:.1f}" for k in ("load", "parse (IR)", "render", "ruff", "write"))
         rep.add("scale", f"{spec_id}: {ops} ops, {info['models']} models, {mb:.1f} MB",
-                f"{per_k:.2f} s/1k ops", f"{info['seconds']:.1f} s in-process, {run.wall:.1f} s wall",
-                f"peak {run.maxrss_mb:.0f} MB", "graph-beta finishes" if huge else "",
-                True if huge else None)
+                f"{per_k:.2f} s/1k ops",
+                f"{info['seconds']:.2f} s in-process ({run.wall:.1f} s wall); {per_k_both:.2f} s/1k ops+models; "
+                f"{info['seconds'] / mb:.2f} s/MB", f"peak {run.maxrss_mb:.0f} MB",
+                "graph-beta finishes" if huge else "", True if huge else None)
         rep.add("scale", "  stages (s)", split)
 
 
