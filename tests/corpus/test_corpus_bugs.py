@@ -139,10 +139,19 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
      ("a self-referencing non-object schema becomes `Value: _t.TypeAlias = str | list[Value]`, a module-level "
       "expression evaluated at import: NameError: name 'Value' is not defined (needs a quoted forward "
       "reference or typing_extensions.TypeAliasType) (vercel.com /components/schemas/EdgeConfigItemValue)")),
+    ("typed-additional-properties-mypy",
+     _doc({"/p": _get("getP", _ref("P"))},
+          {"P": {"type": "object", "properties": {"issues": {"type": "string"}},
+                 "additionalProperties": {"type": "string"}}}),
+     True,
+     ("a model with properties AND a typed additionalProperties emits `__pydantic_extra__: dict[str, str]  "
+      "# type: ignore[assignment]`, and mypy --strict (warn_unused_ignores) reports 'Unused \"type: ignore\" "
+      "comment [unused-ignore]' — for string and integer values alike (github "
+      "/components/schemas/integration/properties/permissions → types/permissions2.py)")),
 ]
 
 # Ids of BUGS that are not fixed yet.
-OPEN: set[str] = set()  # all fixed
+OPEN: set[str] = {"typed-additional-properties-mypy"}
 
 
 @pytest.mark.parametrize(
