@@ -386,13 +386,14 @@ def section_scale(rep: Report, quick: bool) -> None:
             continue
         ops = info["operations"]
         per_k = info["seconds"] / ops * 1000 if ops else float("nan")
-        per_k_both = info["seconds"] / (ops + info["models"]) * 1000
+        cpu_per_k = run.cpu / ops * 1000 if ops else float("nan")
+        cpu_per_k_both = run.cpu / (ops + info["models"]) * 1000
         st = info["stages"]
         split = ", ".join(f"{k} {st[k]:.1f}" for k in ("load", "parse (IR)", "render", "ruff", "write"))
         rep.add("scale", f"{spec_id}: {ops} ops, {info['models']} models, {mb:.1f} MB",
-                f"{per_k:.2f} s/1k ops",
-                f"{info['seconds']:.2f} s in-process ({run.wall:.1f} s wall); {per_k_both:.2f} s/1k ops+models; "
-                f"{info['seconds'] / mb:.2f} s/MB", f"peak {run.maxrss_mb:.0f} MB",
+                f"{per_k:.2f} s/1k ops (CPU {cpu_per_k:.2f})",
+                f"{info['seconds']:.2f} s in-process, {run.wall:.1f} s wall, {run.cpu:.1f} s CPU; "
+                f"CPU {cpu_per_k_both:.2f} s/1k ops+models, {run.cpu / mb:.2f} s/MB", f"peak {run.maxrss_mb:.0f} MB",
                 "graph-beta finishes" if huge else "", True if huge else None)
         rep.add("scale", "  stages (s)", split)
 
@@ -511,7 +512,7 @@ def section_import(rep: Report, quick: bool) -> None:
         n_files = sum(1 for _ in (src / package).rglob("*.py"))
         rep.add("import", f"{package} ({n_files} modules on disk): import + {client}(…), median of {rounds}",
                 f"{p:.0f} ms (CPU {p_cpu:.0f} ms)", f"{b:.0f} ms (CPU {b_cpu:.0f} ms): httpx + pydantic + 1 model",
-                f"+{p - b:.0f} ms (CPU +{p_cpu - b_cpu:.0f} ms)", "≤ +40 ms", p - b <= 40)
+                f"+{p - b:.0f} ms (CPU +{p_cpu - b_cpu:.0f} ms)", "≤ +40 ms (judged on CPU)", p_cpu - b_cpu <= 40)
         rep.add("import", f"  modules imported ({package}.* / total new)",
                 f"{pkg[0]['package_modules']} / {pkg[0]['modules']}", f"{base[0]['modules']}",
                 f"+{pkg[0]['modules'] - base[0]['modules']}")
