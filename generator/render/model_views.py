@@ -84,6 +84,8 @@ def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
             fields = tuple(_field_view(annotator, names, sid, f, imports) for f in schema.fields)
             uses_field = uses_field or any(f.alias for f in fields)
             extra = annotator.render(schema.extra, Context.MODEL, imports) if schema.extra is not None else ""
+            if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
+                extra = ""
             views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields,
                                     extra_annotation=extra))
         elif isinstance(schema, Enum):

@@ -151,7 +151,7 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
 ]
 
 # Ids of BUGS that are not fixed yet.
-OPEN: set[str] = {"typed-additional-properties-mypy"}
+OPEN: set[str] = set()  # all fixed
 
 
 @pytest.mark.parametrize(
