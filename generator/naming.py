@@ -11,6 +11,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 _WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
@@ -41,12 +42,13 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
     """Split any spelling (camelCase, snake_case, kebab-case, spaces, PascalCase) into lower words."""
     text = ascii_fold(text)
     text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
     text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
-    return [w.lower() for w in _WORD_SPLIT.split(text) if w]
+    return tuple(w.lower() for w in _WORD_SPLIT.split(text) if w)
 
 
 def snake(text: str) -> str:
@@ -141,5 +143,5 @@ def method_name(operation_id: str, tag: str) -> str:
     if kept[-2:] == ["by", "id"] and len(kept) > 2:
         kept = kept[:-2]
     if not kept:
-        kept = op_words
+        kept = list(op_words)
     return safe_identifier("_".join(kept), "call", METHOD_RESERVED | RESOURCE_RESERVED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import unquote
 
 
@@ -18,13 +19,14 @@ def join(base: str, *tokens: object) -> str:
     return base + "".join("/" + escape(str(t)) for t in tokens)
 
 
-def split(pointer: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def split(pointer: str) -> tuple[str, ...]:
     if pointer in ("", "#"):
-        return []
+        return ()
     body = unquote(pointer[1:]) if pointer.startswith("#") else pointer  # URI fragments are %-encoded
     if not body.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(t) for t in body[1:].split("/")]
+    return tuple(unescape(t) for t in body[1:].split("/"))
 
 
 def walk(document: object, tokens: Iterable[str]) -> object:

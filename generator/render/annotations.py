@@ -7,6 +7,7 @@ schema `Any`, `date` or `BaseModel` can never shadow them.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 from ..ir import (
@@ -135,11 +136,14 @@ def py_literal(value: object) -> str:
     return repr(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def docstring(text: str) -> str:
     """Text made safe inside a triple-quoted docstring: no early close, no stray escapes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(ch if ch == "\n" or ch == "\t" or ch >= " " else f"\\x{ord(ch):02x}" for ch in text)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if text.endswith('"'):
         text += " "
     return text

@@ -119,7 +119,7 @@ def humanize(pointer: str) -> str:
             label, rest = f"{parts[2].upper()} {parts[1]}", parts[3:]
         else:
             label, rest = parts[1], parts[2:]
-    elif len(parts) >= 3 and parts[:2] == ["components", "schemas"]:
+    elif len(parts) >= 3 and parts[:2] == ("components", "schemas"):
         label, rest = parts[2], parts[3:]
     else:
         label, rest = (parts[0], parts[1:]) if parts else ("document", [])
