@@ -113,6 +113,8 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise fatal("not-openapi", f"the document is a {type(data).__name__}, not an OpenAPI object",
                     file=file, hint="an OpenAPI document is a mapping with an 'openapi' key")
+    if stripped.startswith("{"):
+        return data  # JSON: keys are strings, no aliases to expand, depth bounded by the json module
     return _stringify_keys(data, 0, file, [0])
 
 
