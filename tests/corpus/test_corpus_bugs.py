@@ -189,8 +189,17 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
      ("`allOf: [{$ref: B}, {description, xml}]` becomes a new inline class `ASettings` (a copy of B) instead of "
      "`B`, with a spurious allof-mixed warning ('mixes object and non-object schemas') for the annotation-only "
      "part (amazonaws.com/*: allof-mixed in 50 directory specs)")),
+    ("allof-ref-primitive-plus-same-type",
+     _doc({"/a": _get("getA", _ref("A"))}, {
+         "resourceId": {"type": "string", "maxLength": 36},
+         "A": {"type": "object", "properties": {"addressId": {"allOf": [_ref("resourceId"), {"type": "string"}]}}},
+     }),
+     "types/a.py", "address_id: str | None",
+     ("`allOf: [{$ref: <string schema>}, {type: string}]` (both parts strings) is typed `_t.Any` with warning "
+      "allof-unmergeable 'allOf combines non-object schemas': compatible primitive parts should merge to `str` "
+      "(ato.gov.au /components/schemas/addressId)")),
 ]
-OPEN_FIDELITY: set[str] = set()  # fixed: annotation-only allOf parts no longer count
+OPEN_FIDELITY: set[str] = {"allof-ref-primitive-plus-same-type"}
 
 
 @pytest.mark.parametrize(
