@@ -269,6 +269,7 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
     base_fmt = [ruff, "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."]
     steps: dict[str, list[float]] = {}
     changed_by_check = changed_by_format = 0
+    codes: dict[str, set[str]] = {}
 
     def timed(name: str, fn: Any) -> Any:
         t0 = time.perf_counter()
@@ -290,6 +291,14 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
             root = Path(tmp) / "staging"
             timed(f"write {len(files)} files (mkdir + write_text)", lambda: write_all(root))
             raw = snapshot(root)
+            if not codes:  # what `ruff check --fix` is there to fix, by rule
+                report = subprocess.run([ruff, "check", "--no-cache", "--config", str(CONFIG), "--exit-zero",
+                                         "--output-format", "concise", "."], cwd=root, capture_output=True,
+                                        text=True).stdout
+                for line in report.splitlines():
+                    m = re.match(r"(.+?\.py):\d+:\d+: (\w+)", line)
+                    if m:
+                        codes.setdefault(m.group(2), set()).add(m.group(1))
             timed("ruff check --fix (imports: I, F401)", lambda: subprocess.run(base_check, cwd=root, check=True))
             after_check = snapshot(root)
             timed("ruff format", lambda: subprocess.run(base_fmt, cwd=root, check=True))
@@ -305,6 +314,8 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
     print(f"# write stage of generate({spec_id}) in {where}, median of {runs}: {len(files)} files, "
           f"{sum(len(t) for t in files.values()) / 2**20:.1f} MB rendered; ruff check --fix changed "
           f"{changed_by_check} files, ruff format changed {changed_by_format}")
+    print("ruff check on the raw tree: " + ", ".join(f"{code} in {len(files_)} files"
+                                                      for code, files_ in sorted(codes.items())))
     for name, values in steps.items():
         print(f"{statistics.median(values):7.3f} s  {name}")
 
