@@ -1,7 +1,7 @@
 """Speed benchmarks (issue 7): prints a table of figures with ratios against baselines measured in the same run.
 
-    python bench/perf.py                 # everything (~10 min on 2 cores, graph-beta included)
-    python bench/perf.py --quick         # fewer runs, no microsoft.com/graph-beta (~4 min)
+    python bench/perf.py                 # everything (~3 min on 2 cores, graph-beta included)
+    python bench/perf.py --quick         # fewer runs, no microsoft.com/graph-beta (~1.5 min)
     python bench/perf.py --only gen      # one section: gen, scale, check, import, call, page (comma-separated)
 
 Not a test and not part of the test suite. Sections:
@@ -17,6 +17,7 @@ Not a test and not part of the test suite. Sections:
           tracemalloc peaks after 10 %, 50 % and 100 % of the items (flat = pages are not kept)
 
 Results also go to .cache/perf/results.json and .cache/perf/results.md. Profiles: bench/perf_profile.py.
+Findings and recommendations: docs/performance.md.
 Run it under `nice` on a shared machine; each section runs one heavy process at a time.
 """
 
