@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
-from .ir import Api
-from .load import load_spec
-from .parse import build_api
-from .render.plan import plan_files
 from .write import TreeDiff, diff_trees, read_tree, render_for_check, write_package
+
+if TYPE_CHECKING:
+    from .ir import Api
 
 
 @dataclass
@@ -46,6 +46,10 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
 
 
 def _render(target: TargetConfig, root: Path | None) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+    from .load import load_spec  # the heavy part of the pipeline: not needed by the check fast path
+    from .parse import build_api
+    from .render.plan import plan_files
+
     start = time.perf_counter()
     sink = DiagnosticSink(file=target.spec)
     loaded = load_spec(Path(target.spec), sink)

@@ -16,7 +16,7 @@ FILE = "GENERATION.toml"
 @cache
 def generator_fingerprint() -> str:
     """Hash of the generator's own code, templates and ruff version: the output is a function of these."""
-    from .render.environment import templates_dir
+    from .paths import templates_dir
 
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
@@ -85,6 +85,6 @@ def _q(value: str) -> str:
 
 
 def _header() -> str:
-    from .render.plan import HEADER
+    from .paths import HEADER
 
     return HEADER

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import provenance
 from .diagnostics import fatal
 from .format import format_tree
-from .render.plan import HEADER
+from .paths import HEADER
 
 
 @dataclass

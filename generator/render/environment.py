@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 import jinja2
 
+from ..paths import templates_dir
 from .annotations import docstring
-
-
-def templates_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "package").is_dir():
-            return candidate
-    raise FileNotFoundError("clientgen templates folder not found")  # pragma: no cover - broken install
 
 
 def _tomlstr(value: str) -> str:
