@@ -20,7 +20,7 @@ from rt_helpers import API_KEY, REFERRAL
 
 OK_BODY = json.dumps({"data": REFERRAL}).encode()
 CHUNK = b"\xab" * (64 * 1024)
-BIG_SIZE = 48 * 1024 * 1024
+BIG_SIZE = 200 * 1024 * 1024  # the issue: flat memory on a 200 MB download
 
 
 class Server(ThreadingHTTPServer):
