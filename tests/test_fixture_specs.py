@@ -52,3 +52,25 @@ def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
     model = Pet.model_validate({"id": "x", "kind": "cat", "class": "c", "model_config": "m"})
     assert model.class_ == "c" and model.model_config_ == "m"
     assert model.to_dict() == {"id": "x", "kind": "cat", "class": "c", "model_config": "m"}
+
+
+def test_http_basic_auth_client(generate_package: Any) -> None:
+    import base64
+
+    doc = {"openapi": "3.0.3", "info": {"title": "Basic", "version": "1"},
+           "servers": [{"url": "https://basic.example.test"}], "security": [{"basic": []}],
+           "components": {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}},
+           "paths": {"/p": {"get": {"operationId": "getP", "responses": {"204": {"description": "ok"}}}}}}
+    pkg, _ = generate_package(doc, package="basicpkg", client_name="Basic")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    client = pkg.Basic(username="ada", password="pa:ss", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client.p.get()
+    assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(b"ada:pa:ss").decode()
+    assert "pa:ss" not in repr(client)
+    with pytest.raises(pkg.MissingCredentialsError, match="BASICPKG_PASSWORD"):
+        pkg.Basic(username="ada")

@@ -47,6 +47,12 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
     if others and not objects:
         if len(others) == 1:
             return {**siblings, **others[0]}
+        types = {str(p.get("type")) for p in others}
+        if len(types) == 1 and "None" not in types and not any("enum" in p or "const" in p for p in others[1:]):
+            merged_primitive: dict[str, Any] = {}
+            for part in others:  # same primitive type: the constraints of every part apply
+                merged_primitive.update(part)
+            return {**siblings, **merged_primitive}
         sink.warn("allof-unmergeable", where, "allOf combines non-object schemas; typed as Any",
                   "describe the value with a single schema or oneOf")
         return {k: v for k, v in siblings.items() if k not in _OBJECT_KEYS}

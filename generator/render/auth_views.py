@@ -20,7 +20,7 @@ class CredentialParam:
 
 @dataclass(frozen=True, slots=True)
 class AuthView:
-    kind: str  # "api_key", "bearer", "session", "none"
+    kind: str  # "api_key", "bearer", "basic", "session", "none"
     params: tuple[CredentialParam, ...] = ()
     key_name: str = ""
     key_location: str = "header"
@@ -31,7 +31,8 @@ class AuthView:
 
     @property
     def label(self) -> str:
-        return {"api_key": "API key", "bearer": "access token", "session": "credentials"}.get(self.kind, "")
+        return {"api_key": "API key", "bearer": "access token", "session": "credentials",
+                "basic": "user name and password"}.get(self.kind, "")
 
 
 def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
@@ -47,6 +48,9 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
                         key_name=api_key.param_name, key_location=location)
     if not schemes:
         return AuthView("none")
+    if all(s.kind == "http" and s.scheme == "basic" for s in schemes):
+        return AuthView("basic", (CredentialParam("username", f"{env}_USERNAME", "the user name"),
+                                  CredentialParam("password", f"{env}_PASSWORD", "the password")))
     if not any(s.kind == "http" and s.scheme == "bearer" for s in schemes):
         sink.warn("auth-unsupported", "/components/securitySchemes",
                   f"security scheme kinds {sorted({s.kind for s in schemes})} are sent as a bearer token",

@@ -208,7 +208,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
       "runtime has BasicAuth: such clients cannot authenticate (99 directory specs have only HTTP Basic, "
       "160 have it at all)")),
 ]
-OPEN_FIDELITY: set[str] = {"allof-ref-primitive-plus-same-type", "http-basic-auth"}
+OPEN_FIDELITY: set[str] = set()  # all fixed
 
 
 @pytest.mark.parametrize(
