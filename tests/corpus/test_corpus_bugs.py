@@ -207,8 +207,32 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
       "`Authorization: Bearer <token>` (`make_auth` returns BearerAuth; warning auth-unsupported) although the "
       "runtime has BasicAuth: such clients cannot authenticate (99 directory specs have only HTTP Basic, "
       "160 have it at all)")),
+    ("allof-through-allof-only-schema",
+     _doc({"/r": _get("getR", _ref("Rule"))}, {
+         "Resource": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+         "ProxyResource": {"description": "A proxy resource", "allOf": [_ref("Resource")]},
+         "Rule": {"description": "A rule", "allOf": [_ref("ProxyResource")], "required": ["startIP"],
+                  "properties": {"startIP": {"type": "string"}}},
+     }),
+     "types/rule.py", "name: str | None",
+     ("`Rule: {allOf: [$ref ProxyResource], properties: …}` where `ProxyResource: {allOf: [$ref Resource]}` "
+      "(no `type`/`properties` of its own — the Azure ARM resource pattern) is judged 'non-object': warning "
+      "allof-mixed 'the non-object parts are ignored for typing' and Rule LOSES Resource's fields (id, name): "
+      "azure.com/redis /components/schemas/RedisFirewallRule, azure.com/privatedns RecordSet, azure.com/cdn "
+      "CustomDomain … (allof-mixed in 22 directory specs)")),
+    ("allof-ref-primitive-plus-constraint",
+     _doc({"/a": _get("getA", _ref("A"))}, {
+         "__string": {"type": "string"},
+         "A": {"type": "object", "properties": {"FlowArn": {"allOf": [
+             _ref("__string"), {"pattern": "^arn:.+$", "description": "The ARN", "xml": {"name": "flowArn"}}]}}},
+     }),
+     "types/a.py", "flow_arn: str",
+     ("`allOf: [{$ref: <string schema>}, {pattern, description, xml}]` is still typed `_t.Any` "
+      "(allof-unmergeable): a part with only constraints (pattern/maxLength/…) should refine the $ref's `str` "
+      "(amazonaws.com/mediaconnect /components/schemas/AddBridgeFlowSourceRequest/properties/FlowArn, "
+      "digitalocean.com …/region_slug)")),
 ]
-OPEN_FIDELITY: set[str] = set()  # all fixed
+OPEN_FIDELITY: set[str] = {"allof-through-allof-only-schema", "allof-ref-primitive-plus-constraint"}
 
 
 @pytest.mark.parametrize(
