@@ -9,6 +9,8 @@ from ..diagnostics import DiagnosticSink
 from ..refs import Resolver
 
 _OBJECT_KEYS = ("properties", "required", "additionalProperties", "patternProperties")
+_CONSTRAINTS = frozenset({"pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+                          "exclusiveMaximum", "multipleOf", "format", "minItems", "maxItems", "uniqueItems"})
 _ANNOTATIONS = frozenset({"description", "title", "xml", "example", "examples", "externalDocs", "deprecated",
                           "readOnly", "writeOnly", "nullable", "default", "$comment"})
 
@@ -37,8 +39,18 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
         _, target = resolver.deref(part, jp.join(where, "allOf", i))
         if not isinstance(target, dict):
             continue
-        if "allOf" in target and depth < 32:
-            target = merge_all_of(target, jp.join(where, "allOf", i), resolver, sink, depth + 1)
+        hops = 0
+        while isinstance(target, dict) and ("allOf" in target or "$ref" in target) and depth < 32 and hops < 32:
+            hops += 1  # an allOf-only schema (`{allOf: [$ref Base]}`) is Base: resolve through it
+            if "$ref" in target:
+                _, target = resolver.deref(target, jp.join(where, "allOf", i))
+            else:
+                merged_part = merge_all_of(target, jp.join(where, "allOf", i), resolver, sink, depth + 1)
+                if merged_part is target:
+                    break
+                target = merged_part
+        if not isinstance(target, dict):
+            continue
         resolved.append(target)
     if any(k in siblings for k in _OBJECT_KEYS) or siblings.get("type") == "object":
         resolved.append(siblings)
@@ -47,8 +59,11 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
     if others and not objects:
         if len(others) == 1:
             return {**siblings, **others[0]}
-        types = {str(p.get("type")) for p in others}
-        if len(types) == 1 and "None" not in types and not any("enum" in p or "const" in p for p in others[1:]):
+        typed = [p for p in others if "type" in p]
+        types = {str(p.get("type")) for p in typed}
+        refinements = [p for p in others if "type" not in p]
+        if len(types) == 1 and not any("enum" in p or "const" in p for p in others[1:]) and all(
+                set(p) <= _ANNOTATIONS | _CONSTRAINTS for p in refinements):
             merged_primitive: dict[str, Any] = {}
             for part in others:  # same primitive type: the constraints of every part apply
                 merged_primitive.update(part)

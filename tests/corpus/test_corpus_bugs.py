@@ -232,7 +232,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
       "(amazonaws.com/mediaconnect /components/schemas/AddBridgeFlowSourceRequest/properties/FlowArn, "
       "digitalocean.com …/region_slug)")),
 ]
-OPEN_FIDELITY: set[str] = {"allof-through-allof-only-schema", "allof-ref-primitive-plus-constraint"}
+OPEN_FIDELITY: set[str] = set()  # all fixed
 
 
 @pytest.mark.parametrize(
