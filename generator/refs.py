@@ -23,16 +23,19 @@ def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticS
     from .load import read_document
 
     root = copy.deepcopy(document)
-    documents: dict[Path, dict[str, Any]] = {path.resolve(): root}
+    root_path = path.resolve()
+    documents: dict[Path, dict[str, Any]] = {root_path: root}
     placed: dict[tuple[Path, str], str] = {}
     schemas = root.setdefault("components", {}).setdefault("schemas", {})
 
     def rewrite(node: Any, base: Path, where: str) -> Any:
         if isinstance(node, dict):
             ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#") and base != root_path:
+                ref = base.name + ref  # a local ref inside another file points into that file
             if isinstance(ref, str) and not ref.startswith("#"):
                 return {**{k: v for k, v in node.items() if k != "$ref"}, "$ref": place(ref, base, where)}
-            return {k: rewrite(v, base, jp.join(where, k)) for k, v in node.items()}
+            return {k: v if _is_data(k) else rewrite(v, base, jp.join(where, k)) for k, v in node.items()}
         if isinstance(node, list):
             return [rewrite(v, base, jp.join(where, i)) for i, v in enumerate(node)]
         return node
@@ -61,10 +64,19 @@ def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticS
         sink.warn("external-ref", where, f"bundled {ref!r} as components/schemas/{name}")
         return local
 
-    out: dict[str, Any] = rewrite(root, path.resolve(), "")
+    out: dict[str, Any] = rewrite(root, root_path, "")
     out.setdefault("components", {})["schemas"] = {**out.get("components", {}).get("schemas", {}), **schemas}
     out[_BUNDLE_SECTION] = True
     return out
+
+
+# Subtrees that are example or literal data, not schema: a `$ref` inside them is text to keep, not to follow
+# (and an Example Object's own `$ref` only matters for examples, which clients do not use).
+_DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum"})
+
+
+def _is_data(key: str) -> bool:
+    return key in _DATA_KEYS or key.startswith("x-")
 
 
 def _has_external_ref(node: Any) -> bool:
@@ -75,7 +87,7 @@ def _has_external_ref(node: Any) -> bool:
             ref = current.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
                 return True
-            stack.extend(current.values())
+            stack.extend(v for k, v in current.items() if not _is_data(k))
         elif isinstance(current, list):
             stack.extend(current)
     return False

@@ -164,7 +164,7 @@ BUGS: list[tuple[str, dict[str, Any], bool, str]] = [
 ]
 
 # Ids of BUGS that are not fixed yet.
-OPEN: set[str] = {"external-ref-in-example-value"}
+OPEN: set[str] = set()  # all fixed
 
 
 @pytest.mark.parametrize(

@@ -169,3 +169,25 @@ def test_additional_and_pattern_properties(build: Any) -> None:
     assert api.schemas[C + "Open"].extra == Primitive(Kind.INTEGER)
     assert api.schemas[C + "Closed"].closed and api.schemas[C + "Closed"].extra is None
     assert api.schemas[C + "Pattern"].extra == Primitive(Kind.BOOLEAN)
+
+
+def test_relative_file_refs_are_bundled_and_example_refs_left_alone(tmp_path: Any) -> None:
+    import yaml
+
+    from generator.config import adhoc_target
+    from generator.diagnostics import DiagnosticSink
+    from generator.load import load_spec
+    from generator.parse import build_api
+
+    (tmp_path / "models.yml").write_text(yaml.safe_dump({"Pet": {"type": "object", "properties": {
+        "owner": {"$ref": "#/Owner"}}}, "Owner": {"type": "object", "properties": {"name": {"type": "string"}}}}))
+    spec = tmp_path / "spec.yml"
+    spec.write_text(yaml.safe_dump(spec_doc(
+        {"/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": {"$ref": "models.yml#/Pet"},
+                                 "examples": {"one": {"value": {"$ref": "missing.yml"}}}}}}}}}})))
+    sink = DiagnosticSink()
+    api = build_api(load_spec(spec, sink), adhoc_target(str(spec), str(tmp_path / "o"), "p", None), sink)
+    pet = api.schemas[C + "Pet"]
+    assert isinstance(pet, Model)
+    assert fields(pet)["owner"].type == ModelRef(C + "Owner")
