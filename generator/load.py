@@ -191,7 +191,10 @@ def _validate(document: dict[str, Any], version: str, sink: DiagnosticSink) -> N
 
 
 def _is_union_tag(part: str) -> bool:
-    return part in {"Reference", "Schema", "Parameter", "Response", "RequestBody", "Header",
-                    "function-after[check_param_schema_or_content(), Parameter]"} or part.startswith(
-        ("function-", "str", "bool", "int")
-    ) and "[" in part
+    """pydantic puts the name of the union member it tried into error locations (`Schema`, `Reference`,
+    `function-after[...]`); those are not JSON keys of the spec, so they are left out of the pointer."""
+    return part in _UNION_TAGS or "[" in part
+
+
+_UNION_TAGS = frozenset({"Reference", "Schema", "Parameter", "Response", "RequestBody", "Header", "Example",
+                         "Link", "Callback", "PathItem", "SecurityScheme", "MediaType", "Encoding"})

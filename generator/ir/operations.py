@@ -112,5 +112,3 @@ class Operation:
     servers: tuple[str, ...] = ()
     has_operation_id: bool = True
 
-
-__all__ = ["MISSING"]

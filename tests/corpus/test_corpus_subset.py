@@ -13,32 +13,20 @@ session fixture installs them, and the tests skip only when npm itself is missin
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from tests.corpus.bench_modules import load_bench
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str) -> ModuleType:
-    """bench/ is a folder of scripts, not a package: load its modules by path under unique names."""
-    key = f"clientgen_bench_{name}"
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, REPO / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
 
 
-corpora = _load("corpora")
-corpus = _load("corpus")
+corpora = load_bench("corpora")
+corpus = load_bench("corpus")
 
 # (spec id, why it is in the subset, known bug or None)
 SUBSET: list[tuple[str, str, str | None]] = [
