@@ -45,6 +45,31 @@ class SessionConfig(BaseModel):
     credentials: tuple[str, ...] = ()  # login body fields; default: the body model's required fields
 
 
+class PresignedUploadConfig(BaseModel):
+    """A create operation whose response carries a pre-signed URL the file is then PUT to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    method: str = "upload"  # name of the generated helper method on the operation's resource
+    url_field: str  # dotted path of the URL in the response body, e.g. "data.attributes.upload_url"
+    max_bytes: int | None = None  # larger files are refused before any request
+    name_attribute: str = ""  # attributes filled from the file (JSON:API create operations)
+    type_attribute: str = ""
+    size_attribute: str = ""
+
+
+class LinkHelperConfig(BaseModel):
+    """A method that links two JSON:API resources both ways (one update of each side)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    method: str  # helper name, on the resource of `left_operation`
+    left_operation: str  # update operation of the first resource
+    left_relationship: str  # its relationship pointing at the second resource
+    right_operation: str
+    right_relationship: str
+
+
 class TargetConfig(BaseModel):
     """Everything that shapes one generated package. Keep it to a handful of keys."""
 
@@ -66,6 +91,10 @@ class TargetConfig(BaseModel):
     upload_limits: dict[str, int] = Field(default_factory=dict)  # operationId → largest file in bytes
     session: SessionConfig | None = None
     webhook_signature_header: str = ""  # header carrying `t=…,v1=…` HMAC signatures of webhook deliveries
+    jsonapi: bool = False  # treat every JSON operation as JSON:API (otherwise: `application/vnd.api+json`)
+    regions: dict[str, str] = Field(default_factory=dict)  # region name → base URL (a `region=` argument)
+    presigned_uploads: dict[str, PresignedUploadConfig] = Field(default_factory=dict)  # operationId → upload
+    link_helpers: tuple[LinkHelperConfig, ...] = ()
 
     def digest(self) -> str:
         """Hash of the settings that affect the output (recorded as provenance)."""

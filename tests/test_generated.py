@@ -128,7 +128,7 @@ sys.path.insert(0, {str(src)!r})
 import {pkg} as pkg
 cls = getattr(pkg, {manifest['client']!r})
 creds = [p.name for p in inspect.signature(cls).parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
-client = cls(**{{n: "x" for n in creds}})
+client = cls(**{{n: "https://auth.test/token" if n.endswith("url") else "x" for n in creds}})
 loaded = [m for m in sys.modules if m.startswith("{pkg}.types.") or m.startswith("{pkg}.resources.")]
 print(len(loaded))
 getattr(client, {resource!r})

@@ -28,6 +28,7 @@ class Parameter:
     default: JsonValue | _Missing = MISSING
     deprecated: bool = False
     pointer: str = ""
+    sort_fields: tuple[str, ...] = ()  # a sort parameter's fields (`x-sortable-fields` or the enum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ class Pagination:
     limit_param: str | None
     items_field: str
     pagination_field: str
+    next_link: str | None = None  # dotted path of a next-page URL in the body (JSON:API `links.next`)
+    attach_document: bool = False  # items keep the page's body (JSON:API `included`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ class Result:
     pagination: Pagination | None = None
     item: TypeRef | None = None  # page item type when paginated
     media_type: str = ""
+    jsonapi: bool = False  # a JSON:API document (`application/vnd.api+json`, or the target says so)
 
 
 @dataclass(frozen=True, slots=True)

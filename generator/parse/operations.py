@@ -124,6 +124,7 @@ class OperationBuilder:
             explode=bool(node.get("explode", style == "form")),
             default=schema_node.get("default", MISSING) if isinstance(schema_node, dict) else MISSING,
             deprecated=bool(node.get("deprecated")), pointer=pointer,
+            sort_fields=_sort_fields(node, schema_node) if name == "sort" or "x-sortable-fields" in node else (),
         )
 
     def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
@@ -193,3 +194,17 @@ def _path_names(path: str) -> list[str]:
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _sort_fields(node: dict[str, Any], schema: Any) -> tuple[str, ...]:
+    """Fields a sort parameter accepts: `x-sortable-fields`, else the (item) enum without `-`."""
+    listed = node.get("x-sortable-fields")
+    if isinstance(listed, list):
+        return tuple(dict.fromkeys(str(v) for v in listed if isinstance(v, str)))
+    if not isinstance(schema, dict):
+        return ()
+    items = schema.get("items") if isinstance(schema.get("items"), dict) else schema
+    values = items.get("enum") if isinstance(items, dict) else None
+    if not isinstance(values, list):
+        return ()
+    return tuple(dict.fromkeys(v.lstrip("-") for v in values if isinstance(v, str) and v.lstrip("-")))

@@ -19,6 +19,8 @@ from ..ir import (
 )
 
 _TEXT_TYPES = ("text/plain", "text/html", "application/xml", "text/xml")
+JSONAPI_MEDIA = "application/vnd.api+json"
+_JSONAPI_TOP = ("included", "links", "meta", "jsonapi")
 
 
 def with_results(op: Operation, schemas: dict[str, Schema], config: TargetConfig) -> Operation:
@@ -46,18 +48,27 @@ def _result(op: Operation, status: str, media: tuple, schemas: dict[str, Schema]
     if kind is not ResultKind.JSON:
         return Result(status, kind, None, media_type=chosen.media_type)
     body = chosen.type
-    unwrap, returns = _unwrap(body, schemas, config)
-    pagination, item = _pagination(op, returns, body, schemas, config)
-    return Result(status, kind, body, unwrap, returns, pagination, item, chosen.media_type)
+    jsonapi = is_jsonapi_media(chosen.media_type) or config.jsonapi
+    unwrap, returns = _unwrap(body, schemas, config, jsonapi)
+    if jsonapi:
+        pagination, item = _jsonapi_pagination(op, returns, body, schemas)
+    else:
+        pagination, item = _pagination(op, returns, body, schemas, config)
+    return Result(status, kind, body, unwrap, returns, pagination, item, chosen.media_type, jsonapi)
 
 
-def _unwrap(body: TypeRef, schemas: dict[str, Schema], config: TargetConfig) -> tuple[str | None, TypeRef]:
-    field = config.envelope_field
+def is_jsonapi_media(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() == JSONAPI_MEDIA
+
+
+def _unwrap(body: TypeRef, schemas: dict[str, Schema], config: TargetConfig,
+            jsonapi: bool) -> tuple[str | None, TypeRef]:
+    field = "data" if jsonapi else config.envelope_field
     model = _model(body, schemas)
     if not field or model is None or body.nullable:
         return None, body
     names = {f.wire_name for f in model.fields}
-    allowed = {field, *config.envelope_meta}
+    allowed = {field, *(_JSONAPI_TOP if jsonapi else config.envelope_meta)}
     if field in names and names <= allowed:
         data = next(f for f in model.fields if f.wire_name == field)
         return field, data.type
@@ -76,6 +87,21 @@ def _pagination(op: Operation, returns: TypeRef, body: TypeRef, schemas: dict[st
         limit = cfg.limit_param if cfg.limit_param in query else None
         return Pagination(cfg.page_param, limit, config.envelope_field, cfg.pagination_field), returns.item
     return None, None
+
+
+def _jsonapi_pagination(op: Operation, returns: TypeRef, body: TypeRef,
+                        schemas: dict[str, Schema]) -> tuple[Pagination | None, TypeRef | None]:
+    """A JSON:API collection with a page parameter: `page` / `page[number]`, `page[size]`, `links.next`."""
+    if not isinstance(returns, ListOf):
+        return None, None
+    query = [p.wire_name for p in op.parameters if p.location is Location.QUERY]
+    page = next((n for n in ("page[number]", "page", "page[offset]") if n in query), None)
+    if page is None:
+        return None, None
+    size = next((n for n in ("page[size]", "page[limit]", "limit") if n in query), None)
+    model = _model(body, schemas)
+    links = "links.next" if model is not None and any(f.wire_name == "links" for f in model.fields) else None
+    return Pagination(page, size, "data", "meta", next_link=links, attach_document=True), returns.item
 
 
 def _model(t: TypeRef, schemas: dict[str, Schema]) -> Model | None:

@@ -35,7 +35,7 @@ from ..ir import (
     UnionOf,
     with_nullable,
 )
-from ..naming import pascal
+from ..naming import pascal, words
 from ..refs import Resolver
 from .formats import primitive_kind
 from .merge import merge_all_of
@@ -66,6 +66,7 @@ class SchemaBuilder:
         self._by_shape: dict[str, str] = {}
         self._component_types: dict[str, TypeRef] = {}
         self._names_cache: set[str] | None = None
+        self._contested: set[str] = set()
 
     # ---- registration -------------------------------------------------------------------------
     def register_components(self) -> None:
@@ -106,6 +107,7 @@ class SchemaBuilder:
         """Named schemas in a deterministic order, each with its final name hint."""
         self.drain()
         out: dict[str, Schema] = {}
+        self._contested = self._contested_shorts()
         for sid in sorted(self.built, key=_schema_order):
             schema = self.built[sid]
             hint = self._choose_hint(self.pending[sid])
@@ -122,7 +124,10 @@ class SchemaBuilder:
             short = next(iter(shorts))
             assert short is not None
             if pascal(short) not in self._component_names():
-                return short
+                prefix = _common_words([h for h, _ in pending.hints])
+                if pascal(short) not in self._contested or not prefix:
+                    return short
+                return f"{' '.join(prefix)} {short}"
         data = (pending.node.get("properties") or {}).get("data")
         if isinstance(data, dict):
             if isinstance(data.get("$ref"), str):
@@ -131,6 +136,17 @@ class SchemaBuilder:
             if isinstance(items, dict) and isinstance(items.get("$ref"), str):
                 return jp.split(items["$ref"])[-1] + " list response"
         return sorted(h for h, _ in pending.hints)[0]
+
+    def _contested_shorts(self) -> set[str]:
+        """Short names (e.g. `type`) that several multiply-used inline schemas would all take."""
+        counts: dict[str, int] = {}
+        for sid in self.built:
+            pending = self.pending[sid]
+            shorts = {s for _, s in pending.hints}
+            if not pending.component and len(pending.hints) > 1 and len(shorts) == 1 and None not in shorts:
+                key = pascal(next(iter(shorts)) or "")
+                counts[key] = counts.get(key, 0) + 1
+        return {k for k, n in counts.items() if n > 1}
 
     def _component_names(self) -> set[str]:
         if self._names_cache is None:
@@ -424,3 +440,14 @@ def _constraints(node: dict[str, Any]) -> Constraints:
         max_items=_int(node.get("maxItems")),
         multiple_of=_num(node.get("multipleOf")),
     )
+
+
+def _common_words(hints: list[str]) -> list[str]:
+    """Leading words every hint shares (`Person type`, `Person create data type` → `Person`)."""
+    split = [list(words(h)) for h in hints]
+    out: list[str] = []
+    for group in zip(*split, strict=False):
+        if len(set(group)) != 1:
+            break
+        out.append(group[0])
+    return out[: min(len(w) for w in split) - 1] if split else []

@@ -24,6 +24,7 @@ class AuthView:
     params: tuple[CredentialParam, ...] = ()
     key_name: str = ""
     key_location: str = "header"
+    token_url: str = ""  # oauth: the spec's token URL ("" when it is a placeholder that must be given)
     login_path: str = ""
     refresh_path: str = ""
     access_field: str = ""
@@ -32,6 +33,7 @@ class AuthView:
     @property
     def label(self) -> str:
         return {"api_key": "API key", "bearer": "access token", "session": "credentials",
+                "oauth": "client id and secret",
                 "basic": "user name and password"}.get(self.kind, "")
 
 
@@ -48,6 +50,9 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
                         key_name=api_key.param_name, key_location=location)
     if not schemes:
         return AuthView("none")
+    oauth = next((s for s in schemes if s.kind == "oauth2" and s.token_url), None)
+    if oauth is not None:
+        return _client_credentials(oauth.token_url, env)
     if all(s.kind == "http" and s.scheme == "basic" for s in schemes):
         return AuthView("basic", (CredentialParam("username", f"{env}_USERNAME", "the user name"),
                                   CredentialParam("password", f"{env}_PASSWORD", "the password")))
@@ -78,3 +83,15 @@ def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
                CredentialParam("refresh_token", f"{env}_REFRESH_TOKEN", "a refresh token you already have"))
     return AuthView("session", params, login_path=login.path, refresh_path=refresh.path if refresh else "",
                     access_field=session.access_token, refresh_field=session.refresh_token)
+
+
+def _client_credentials(token_url: str, env: str) -> AuthView:
+    """OAuth 2.0 client credentials. A token URL on a reserved `.invalid` host is a placeholder."""
+    host = token_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    placeholder = host.endswith(".invalid") or host in ("example.com", "localhost") or "{" in token_url
+    return AuthView("oauth", (
+        CredentialParam("client_id", f"{env}_CLIENT_ID", "the OAuth client id"),
+        CredentialParam("client_secret", f"{env}_CLIENT_SECRET", "the OAuth client secret"),
+        CredentialParam("token_url", f"{env}_TOKEN_URL", "the OAuth token endpoint" + (
+            "" if placeholder else f" (default `{token_url}`)")),
+    ), token_url="" if placeholder else token_url)

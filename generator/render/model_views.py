@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
@@ -45,6 +46,7 @@ class TypesModuleView:
     rebuild: tuple[str, ...]  # models to model_rebuild() (recursive within the module)
     uses_field: bool
     uses_enum: bool
+    uses_jsonapi: bool = False
 
     @property
     def uses_alias_type(self) -> bool:
@@ -70,7 +72,9 @@ def import_lines(imports: Imports, names: Names, current_module: str | None, pre
     return lines
 
 
-def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
+def types_module_view(api: Api, names: Names, module: str,
+                      resources: Mapping[str, str] | None = None) -> TypesModuleView:
+    """`resources`: schema ids of JSON:API resource models (they get `related()`)."""
     attrs = {names.fields[(sid, f.wire_name)] for sid in names.module_members[module]
              if isinstance(api.schemas[sid], Model) for f in api.schemas[sid].fields}  # type: ignore[union-attr]
     annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
@@ -86,7 +90,8 @@ def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
             extra = annotator.render(schema.extra, Context.MODEL, imports) if schema.extra is not None else ""
             if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
                 extra = ""
-            views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields,
+            base = "_JsonApiResource" if resources and sid in resources else "_BaseModel"
+            views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields, bases=base,
                                     extra_annotation=extra))
         elif isinstance(schema, Enum):
             uses_enum = True
@@ -109,7 +114,7 @@ def types_module_view(api: Api, names: Names, module: str) -> TypesModuleView:
     recursive = any(sid in members for sid in imports.schemas)
     rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
     return TypesModuleView(module, tuple(import_lines(imports, names, module, ".")), tuple(views), rebuild,
-                           uses_field, uses_enum)
+                           uses_field, uses_enum, any(v.bases == "_JsonApiResource" for v in views))
 
 
 def _field_view(annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports) -> FieldView:

@@ -166,6 +166,8 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
         key = op_key(op)
         override = config.method_names.get(op.id, "")
         tag = override.split(".")[0] if "." in override else (op.tags[0] if op.tags else _path_tag(op.path))
+        if "." in override:  # "people.create" names the resource by its attribute or by its tag
+            tag = next((t for t in [*op.tags, *names.resources] if naming.snake(t) == naming.snake(tag)), tag)
         if tag not in names.resources:
             attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
             cls = naming.class_name(tag)

@@ -14,6 +14,8 @@ from .annotations import Imports, docstring, one_line
 from .auth_views import AuthView, auth_view
 from .environment import render
 from .error_views import error_views
+from .helper_views import helper_views
+from .jsonapi_views import jsonapi_info, query_classes
 from .model_views import import_lines, types_module_view
 from .names import Names, ResourceName, op_key, plan_names
 from .readme_views import Examples, pick_examples
@@ -74,6 +76,12 @@ class ClientView:
     has_webhooks: bool
     first_method: str
     first_args: str
+    regions: tuple[tuple[str, str], ...] = ()
+    region_env: str = ""
+
+    @property
+    def region_names(self) -> str:
+        return " | ".join(f'"{name}"' for name, _ in self.regions)
 
 
 def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[dict[str, str], Names]:
@@ -84,15 +92,22 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
         by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
     method_views: dict[str, MethodView] = {}
     files: dict[str, str] = {}
+    info = jsonapi_info(api, names)
+    helpers = helper_views(api, config, names, info, sink)
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
-        view = resource_module_view(api, names, resource, ops, config.upload_limits)
+        view = resource_module_view(api, names, resource, ops, config.upload_limits, info, helpers.get(tag, ()))
         for op, m in zip(ops, view.methods, strict=True):
             method_views[op_key(op)] = m
         files[f"{pkg}/resources/{resource.module}.py"] = render("package/resource.py.jinja", view=view)
     for module in names.module_members:
         files[f"{pkg}/types/{module}.py"] = render("package/types_module.py.jinja",
-                                                   view=types_module_view(api, names, module))
+                                                   view=types_module_view(api, names, module, info.resources))
+    if info.fields_classes:
+        files[f"{pkg}/query.py"] = render("package/query.py.jinja", classes=query_classes(info))
+    if info.resources:
+        files[f"{pkg}/_jsonapi_types.py"] = render("package/jsonapi_types.py.jinja", registry=tuple(
+            (t, names.schema_module[sid], names.schema_class[sid]) for t, sid in info.registry))
     exports = sorted((names.schema_class[sid], names.schema_module[sid]) for sid in api.schemas)
     files[f"{pkg}/types/__init__.py"] = render("package/types_init.py.jinja", exports=exports)
     client = _client_view(api, config, names, by_resource, method_views, sink)
@@ -138,6 +153,7 @@ def _client_view(api: Api, config: TargetConfig, names: Names, by_resource: dict
         resources=tuple(names.resources[t] for t in by_resource), operation_rows=tuple(rows),
         examples=pick_examples(api, names, methods), has_webhooks=bool(api.webhooks),
         first_method=first.name if first else "…", first_args=first_args,
+        regions=tuple(config.regions.items()), region_env=f"{config.env_prefix}_REGION",
     )
 
 

@@ -36,7 +36,8 @@ def pick_examples(api: Api, names: Names, methods: dict[str, MethodView]) -> Exa
         if paged and not m.positional and not required_kw and "list_call" not in found:
             found["list_call"] = call(op)
             limit = next((r.pagination.limit_param for r in op.results if r.pagination and r.pagination.limit_param), "")
-            found["list_args"] = f"{limit}=50" if limit else ""
+            arg = next((a.name for a in m.keyword if a.wire == limit), "") if limit else ""
+            found["list_args"] = f"{arg}=50" if arg else ""
         returns_model = all(isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
                             for r in op.results)
         if (op.method == "get" and len(m.positional) == 1 and not required_kw and kinds == {ResultKind.JSON}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
+from ..parse.results import is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, one_line, py_literal
+from .jsonapi_views import DocumentBody, JsonApiInfo
 from .model_views import import_lines
 from .names import Names, ResourceName, op_key
 
@@ -53,6 +55,29 @@ class MethodView:
     auth: bool
     deprecated: bool
     max_file_bytes: int | None = None
+    json_media: str = ""  # media type of JSON responses when not application/json (sent as Accept)
+    body_call: str = ""  # expression building the body from `body_fields` (JSON:API documents)
+
+
+@dataclass(frozen=True, slots=True)
+class HelperView:
+    """A hand-shaped method over generated ones: a pre-signed upload, or a two-way link."""
+
+    kind: str  # "upload" or "link"
+    name: str
+    doc: str
+    returns: str
+    target: str  # the method it calls (upload: the create method; link: the left update)
+    other: str = ""  # link: the right update method
+    left_rel: str = ""
+    right_rel: str = ""
+    left_type: str = ""
+    right_type: str = ""
+    left_arg: str = ""
+    right_arg: str = ""
+    url_field: str = ""
+    max_bytes: int | None = None
+    file_attributes: tuple[tuple[str, str], ...] = ()  # (name|type|size, attribute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,28 +88,53 @@ class ResourceModuleView:
     uses_page: bool
     uses_binary: bool
     uses_file_types: bool
+    uses_query: bool = False  # typed JSON:API filter/sort fields
+    uses_documents: bool = False  # JSON:API request documents
+    helpers: tuple[HelperView, ...] = ()
 
 
 def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: list[Operation],
-                         upload_limits: dict[str, int] | None = None) -> ResourceModuleView:
-    method_names = {names.op_method[op_key(op)] for op in ops}
+                         upload_limits: dict[str, int] | None = None, jsonapi: JsonApiInfo | None = None,
+                         helpers: tuple[HelperView, ...] = ()) -> ResourceModuleView:
+    method_names = {names.op_method[op_key(op)] for op in ops} | {h.name for h in helpers}
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
     limits = upload_limits or {}
-    methods = tuple(_method(api, annotator, names, op, imports, limits.get(op.id)) for op in ops)
+    info = jsonapi or JsonApiInfo()
+    methods = tuple(_method(api, annotator, names, op, imports, limits.get(op.id), info) for op in ops)
     uses_page = any(r.page != "None" for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
+    by_name = {m.name: m for m in methods}
+    helpers = tuple(_with_returns(h, by_name) for h in helpers)
+    if helpers:
+        imports.typing = True
     lines = import_lines(imports, names, None, "..types.")
-    return ResourceModuleView(resource, tuple(lines), methods, uses_page, uses_binary, imports.file_types)
+    uses_query = any(op_key(op) in info.op_fields for op in ops)
+    uses_documents = any(m.body_call for m in methods)
+    return ResourceModuleView(resource, tuple(lines), methods, uses_page, uses_binary,
+                              imports.file_types or any(h.kind == "upload" for h in helpers),
+                              uses_query, uses_documents, helpers)
 
 
 def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports,
-            max_file_bytes: int | None) -> MethodView:
+            max_file_bytes: int | None, info: JsonApiInfo) -> MethodView:
     key = op_key(op)
     name = names.op_method[key]
     args = {loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
             for loc in Location}
-    body_arg, body_fields, media = _body(api, annotator, op, imports, {a.name for v in args.values() for a in v})
+    fields_class = info.op_fields.get(key)
+    if fields_class is not None:
+        args[Location.QUERY] = [_query_arg(a, fields_class) for a in args[Location.QUERY]]
+    document = info.bodies.get(key)
+    if document is not None:
+        body_arg, body_fields, media = None, _document_args(annotator, document, imports), _jsonapi_media(op)
+        path_arg = args[Location.PATH][0].name if document.with_id and args[Location.PATH] else None
+        body_call = (f"_jsonapi.build_document({document.type_name!r}, id={path_arg or 'None'}, "
+                     + ", ".join(f"{a.name}={a.name}" for a in body_fields) + ")")
+    else:
+        body_arg, body_fields, media = _body(api, annotator, op, imports,
+                                             {a.name for v in args.values() for a in v})
+        body_call = ""
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
     if body_arg is not None:
@@ -103,7 +153,44 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
         body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles,
         responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
         deprecated=op.deprecated, max_file_bytes=max_file_bytes,
+        json_media=next((r.media_type for r in op.results if r.jsonapi), ""), body_call=body_call,
     )
+
+
+def _with_returns(h: HelperView, methods: dict[str, MethodView]) -> HelperView:
+    from dataclasses import replace
+
+    if h.kind == "link":
+        return replace(h, returns=f"tuple[{methods[h.target].returns}, {methods[h.other].returns}]")
+    return replace(h, returns=methods[h.target].returns)
+
+
+def _query_arg(a: ArgView, fields_class: str) -> ArgView:
+    """`filter` / `sort` of a JSON:API operation also take the typed builders."""
+    builder = {"filter": "Filter", "sort": "Sort"}.get(a.wire)
+    if builder is None:
+        return a
+    return ArgView(a.name, f"_query.{builder}[_fields.{fields_class}] | {a.annotation}", a.default, a.wire, a.doc)
+
+
+def _jsonapi_media(op: Operation) -> str:
+    assert op.body is not None
+    return next(m.media_type for m in op.body.media if is_jsonapi_media(m.media_type))
+
+
+def _document_args(annotator: Annotator, document: DocumentBody, imports: Imports) -> tuple[ArgView, ...]:
+    imports.typing = True
+    out = []
+    for wire, sid, required in (("attributes", document.attributes, document.attributes_required),
+                                ("relationships", document.relationships, False)):
+        annotation = "_t.Mapping[str, _t.Any]"
+        if sid is not None:
+            annotation = f"{annotator.render(ModelRef(sid), Context.INPUT, imports)} | {annotation}"
+        doc = ("the resource's attributes" if wire == "attributes" else
+               "relationships: name → resource, identifier, `(type, id)`, list of those, or None")
+        out.append(ArgView(wire, annotation if required else annotation + " | NotGiven",
+                           "" if required else "NOT_GIVEN", wire, doc))
+    return tuple(out)
 
 
 def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:
@@ -155,7 +242,9 @@ def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpec
     if r.pagination is not None:
         p = r.pagination
         page = (f"PageSpec(page_param={p.page_param!r}, limit_param={p.limit_param!r}, "
-                f"items_field={p.items_field!r}, pagination_field={p.pagination_field!r})")
+                f"items_field={p.items_field!r}, pagination_field={p.pagination_field!r}"
+                + (f", next_link={p.next_link!r}" if p.next_link else "")
+                + (", attach_document=True" if p.attach_document else "") + ")")
     return ResponseSpecView(r.status, r.kind.value, model, repr(r.unwrap), page)
 
 

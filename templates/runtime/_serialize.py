@@ -102,6 +102,10 @@ def _scalars(values: Iterable[object]) -> list[str]:
 def _add_query(
     name: str, value: object, style: tuple[str, bool], out: list[tuple[str, str]]
 ) -> None:
+    hook = getattr(value, "__clientgen_query__", None)
+    if hook is not None:  # typed query builders (``_query.Filter`` / ``Sort``) encode themselves
+        out.extend(hook(name))
+        return
     value = _dump(value)
     kind, explode = style
     if kind == "deepObject":

@@ -57,6 +57,8 @@ class Endpoint:
     operation_id: str = ""
     max_file_bytes: int | None = None
     """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
+    json_media: str = "application/json"
+    """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary: the body is then streamed instead of read eagerly."""
     accept: str = field(default="application/json", init=False, repr=False, compare=False)
@@ -68,6 +70,8 @@ class Endpoint:
         object.__setattr__(self, "streams", "binary" in kinds)
         if kinds - {"json", "empty"}:
             object.__setattr__(self, "accept", "*/*")
+        else:
+            object.__setattr__(self, "accept", self.json_media)
 
     def response_spec(self, status_code: int) -> ResponseSpec:
         """The spec for a status: exact code, then ``"2XX"``-style range, ``"default"``, first."""

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._error_body import ErrorInfo, parse_error_body
 from ._ratelimit import RateLimit, parse_rate_limit
+
+if TYPE_CHECKING:
+    from ._jsonapi import JsonApiErrorObject
 
 __all__ = [
     "APIConnectionError",
@@ -145,6 +148,14 @@ class APIStatusError(APIError):
         self.details = details
         self.request_id = request_id
         self.rate_limit = rate_limit if rate_limit is not None else parse_rate_limit(response.headers)
+
+    @property
+    def errors(self) -> list[JsonApiErrorObject]:
+        """The entries of a JSON:API error document (``errors[]``: status, code, title, detail,
+        ``source.pointer``); empty for other error bodies."""
+        from ._jsonapi import errors_of
+
+        return errors_of(self.body)
 
 
 class BadRequestError(APIStatusError):

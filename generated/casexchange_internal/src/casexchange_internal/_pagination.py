@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pydantic_core
 
 from ._logs import logger
-from ._models import get_field
+from ._models import attach, get_field
 from ._options import RequestOptions
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ class PageSpec:
     start: int = 1
     page_field: str = "page"
     """Field of the pagination object holding the current page number."""
+    next_link: str | None = None
+    """Dotted path of a next-page URL in the body (JSON:API ``links.next``): when the body has the
+    links object, a link means another page (requested with the link's query) and none means the end."""
+    attach_document: bool = False
+    """Attach the page's body to every item (``get_envelope(item)``; JSON:API ``included``)."""
 
 
 class _SyncRequester(Protocol):
@@ -48,6 +54,8 @@ class _AsyncRequester(Protocol):
 
 
 def _as_int(value: object) -> int | None:
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -77,6 +85,9 @@ class _BasePage(Generic[T]):
         self.http_response = response
         items = get_field(envelope, spec.items_field)
         self.items: list[T] = list(items) if items is not None else []
+        if spec.attach_document:
+            for item in self.items:
+                attach(item, envelope=envelope)
         self.pagination: Any = get_field(envelope, spec.pagination_field)
         self.meta: Any = get_field(envelope, "meta")
         query = options.query or {}
@@ -98,6 +109,10 @@ class _BasePage(Generic[T]):
         """``page < totalPages`` when the server reports totals, else whether this page is full."""
         if not self.items:
             return False
+        if self._spec.next_link is not None:
+            found, link = self._link()
+            if found:
+                return bool(link)
         pagination = self.pagination
         if pagination is not None:
             for name in _HAS_MORE_FIELDS:
@@ -113,7 +128,24 @@ class _BasePage(Generic[T]):
             return len(self.items) >= limit
         return True  # no totals, no page size: keep going until an empty page
 
+    def _link(self) -> tuple[bool, str | None]:
+        """(whether the body has the links object, the next-page URL in it)."""
+        assert self._spec.next_link is not None
+        *parents, last = self._spec.next_link.split(".")
+        holder: Any = self.envelope
+        for part in parents:
+            holder = get_field(holder, part)
+            if holder is None:
+                return False, None
+        link = get_field(holder, last)
+        return True, link if isinstance(link, str) and link else None
+
     def _next_options(self) -> RequestOptions:
+        if self._spec.next_link is not None:
+            link = self._link()[1]
+            if link:
+                query = parse_qs(urlsplit(link).query, keep_blank_values=True)
+                return replace(self._options, query=query)
         return self._options.with_query_param(self._spec.page_param, self.page_number + 1)
 
     def _fingerprint(self) -> int:

@@ -125,7 +125,6 @@ if _t.TYPE_CHECKING:
     from .error_response5 import ErrorResponse5 as ErrorResponse5
     from .error_response6 import ErrorResponse6 as ErrorResponse6
     from .error_response7 import ErrorResponse7 as ErrorResponse7
-    from .error_response8 import ErrorResponse8 as ErrorResponse8
     from .export_all_analytics_response429_error import (
         ExportAllAnalyticsResponse429Error as ExportAllAnalyticsResponse429Error,
     )
@@ -133,6 +132,7 @@ if _t.TYPE_CHECKING:
         ExportAnalyticsCategoryCategory as ExportAnalyticsCategoryCategory,
     )
     from .export_cases_format import ExportCasesFormat as ExportCasesFormat
+    from .export_error_response import ExportErrorResponse as ExportErrorResponse
     from .external_case_link import ExternalCaseLink as ExternalCaseLink
     from .external_case_link_external_system import (
         ExternalCaseLinkExternalSystem as ExternalCaseLinkExternalSystem,
@@ -579,10 +579,10 @@ _MODULES: dict[str, str] = {
     "ErrorResponse5": "error_response5",
     "ErrorResponse6": "error_response6",
     "ErrorResponse7": "error_response7",
-    "ErrorResponse8": "error_response8",
     "ExportAllAnalyticsResponse429Error": "export_all_analytics_response429_error",
     "ExportAnalyticsCategoryCategory": "export_analytics_category_category",
     "ExportCasesFormat": "export_cases_format",
+    "ExportErrorResponse": "export_error_response",
     "ExternalCaseLink": "external_case_link",
     "ExternalCaseLinkExternalSystem": "external_case_link_external_system",
     "ExternalCaseLinkLookup": "external_case_link_lookup",
@@ -912,10 +912,10 @@ __all__ = [
     "ErrorResponse5",
     "ErrorResponse6",
     "ErrorResponse7",
-    "ErrorResponse8",
     "ExportAllAnalyticsResponse429Error",
     "ExportAnalyticsCategoryCategory",
     "ExportCasesFormat",
+    "ExportErrorResponse",
     "ExternalCaseLink",
     "ExternalCaseLinkExternalSystem",
     "ExternalCaseLinkLookup",

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .export_all_analytics_response429_error import ExportAllAnalyticsResponse429Error
 from .meta import Meta
+from .upload_med_case_document_response413_error import UploadMedCaseDocumentResponse413Error
 
 __all__ = [
     "ErrorResponse",
@@ -11,6 +11,6 @@ __all__ = [
 
 
 class ErrorResponse(_BaseModel):
-    error: ExportAllAnalyticsResponse429Error
+    error: UploadMedCaseDocumentResponse413Error
 
     meta: Meta

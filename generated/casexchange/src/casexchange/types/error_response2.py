@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .get_received_referral_available_statuses_response409_error import (
+    GetReceivedReferralAvailableStatusesResponse409Error,
+)
 from .meta import Meta
-from .upload_med_case_document_response413_error import UploadMedCaseDocumentResponse413Error
 
 __all__ = [
     "ErrorResponse2",
@@ -11,6 +13,6 @@ __all__ = [
 
 
 class ErrorResponse2(_BaseModel):
-    error: UploadMedCaseDocumentResponse413Error
+    error: GetReceivedReferralAvailableStatusesResponse409Error
 
     meta: Meta

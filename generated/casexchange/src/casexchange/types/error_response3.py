@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .get_received_referral_available_statuses_response409_error import (
-    GetReceivedReferralAvailableStatusesResponse409Error,
-)
+from .list_referrals_response400_error import ListReferralsResponse400Error
 from .meta import Meta
 
 __all__ = [
@@ -13,6 +11,6 @@ __all__ = [
 
 
 class ErrorResponse3(_BaseModel):
-    error: GetReceivedReferralAvailableStatusesResponse409Error
+    error: ListReferralsResponse400Error
 
     meta: Meta

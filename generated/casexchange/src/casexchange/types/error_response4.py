@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .list_referrals_response400_error import ListReferralsResponse400Error
+from .list_referrals_response401_error import ListReferralsResponse401Error
 from .meta import Meta
 
 __all__ = [
@@ -11,6 +11,6 @@ __all__ = [
 
 
 class ErrorResponse4(_BaseModel):
-    error: ListReferralsResponse400Error
+    error: ListReferralsResponse401Error
 
     meta: Meta

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .list_referrals_response401_error import ListReferralsResponse401Error
+from .list_referrals_response403_error import ListReferralsResponse403Error
 from .meta import Meta
 
 __all__ = [
@@ -11,6 +11,6 @@ __all__ = [
 
 
 class ErrorResponse5(_BaseModel):
-    error: ListReferralsResponse401Error
+    error: ListReferralsResponse403Error
 
     meta: Meta

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .list_referrals_response403_error import ListReferralsResponse403Error
 from .meta import Meta
+from .send_referral_response409_error import SendReferralResponse409Error
 
 __all__ = [
     "ErrorResponse6",
@@ -11,6 +11,6 @@ __all__ = [
 
 
 class ErrorResponse6(_BaseModel):
-    error: ListReferralsResponse403Error
+    error: SendReferralResponse409Error
 
     meta: Meta

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .get_referral_status_history_response404_error import GetReferralStatusHistoryResponse404Error
 from .meta import Meta
-from .send_referral_response409_error import SendReferralResponse409Error
 
 __all__ = [
     "ErrorResponse7",
@@ -11,6 +11,6 @@ __all__ = [
 
 
 class ErrorResponse7(_BaseModel):
-    error: SendReferralResponse409Error
+    error: GetReferralStatusHistoryResponse404Error
 
     meta: Meta
