@@ -153,7 +153,7 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
         body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles,
         responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
         deprecated=op.deprecated, max_file_bytes=max_file_bytes,
-        json_media=next((r.media_type for r in op.results if r.jsonapi), ""), body_call=body_call,
+        json_media=_json_media(op), body_call=body_call,
     )
 
 
@@ -163,6 +163,15 @@ def _with_returns(h: HelperView, methods: dict[str, MethodView]) -> HelperView:
     if h.kind == "link":
         return replace(h, returns=f"tuple[{methods[h.target].returns}, {methods[h.other].returns}]")
     return replace(h, returns=methods[h.target].returns)
+
+
+def _json_media(op: Operation) -> str:
+    """JSON:API's media type as `Accept` when the operation's documents (success or error) use it."""
+    if any(r.jsonapi for r in op.results):
+        return next(r.media_type for r in op.results if r.jsonapi)
+    media = [m.media_type for r in op.responses for m in r.media]
+    return next((m for m in media if is_jsonapi_media(m)), "") if media and all(
+        is_jsonapi_media(m) for m in media) else ""
 
 
 def _query_arg(a: ArgView, fields_class: str) -> ArgView:

@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, Generator, Sequence
 
 import httpx
 
-from ._session import AuthenticationError_, _steps
+from ._session import AuthenticationError_, _read, _steps
 
 __all__ = ["ClientCredentialsAuth"]
 
@@ -107,6 +107,7 @@ class ClientCredentialsAuth(httpx.Auth):
         if self._access is not None and self._access != failed and not self._stale():
             return
         response = yield self._token_request()
+        response.read()  # a no-op when the async flow already read it
         self._store(response)
 
     def _authorize(self, request: httpx.Request) -> None:
@@ -132,13 +133,13 @@ class ClientCredentialsAuth(httpx.Auth):
         if self._stale():
             async with self._async_lock:
                 for step in _steps(self._renew(self._access)):
-                    step.bind((yield step.request))
+                    step.bind(await _read((yield step.request)))
         token = self._access
         self._authorize(request)
         response = yield request
         if response.status_code == 401:
             async with self._async_lock:
                 for step in _steps(self._renew(token)):
-                    step.bind((yield step.request))
+                    step.bind(await _read((yield step.request)))
             self._authorize(request)
             yield request

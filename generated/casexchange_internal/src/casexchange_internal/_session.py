@@ -154,11 +154,13 @@ class SessionAuth(httpx.Auth):
         refresh = self._refresh_request() if self._access else None
         if refresh is not None:
             response = yield refresh
+            response.read()  # a no-op when the async flow already read it
             if self._store(response, what="refresh"):
                 return
         if not self._credentials:
             raise AuthenticationError_("the session expired and could not be refreshed; log in again")
         response = yield self._login_request()
+        response.read()
         if not self._store(response, what="login"):
             raise AuthenticationError_(f"login failed with HTTP {response.status_code}")
 
@@ -181,14 +183,14 @@ class SessionAuth(httpx.Auth):
         if self._stale():
             async with self._async_lock:
                 for step in _steps(self._renew(self._access)):
-                    step.bind((yield step.request))
+                    step.bind(await _read((yield step.request)))
         token = self._access
         self._authorize(request)
         response = yield request
         if response.status_code == 401:
             async with self._async_lock:
                 for step in _steps(self._renew(token)):
-                    step.bind((yield step.request))
+                    step.bind(await _read((yield step.request)))
             self._authorize(request)
             yield request
 
@@ -217,6 +219,12 @@ def _steps(gen: Generator[httpx.Request, httpx.Response, None]) -> Generator[_St
             request = gen.send(step.response)
         except StopIteration:
             return
+
+
+async def _read(response: httpx.Response) -> httpx.Response:
+    """Read a token response's body (the flows below parse it)."""
+    await response.aread()
+    return response
 
 
 def AuthenticationError_(message: str) -> AuthenticationError:

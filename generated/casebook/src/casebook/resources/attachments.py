@@ -84,6 +84,7 @@ _DELETE_NOTE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    json_media="application/vnd.api+json",
     operation_id="deleteNote",
 )
 _UPDATE_NOTE = Endpoint(

@@ -84,6 +84,7 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    json_media="application/vnd.api+json",
     operation_id="deleteProvider",
 )
 _UPDATE = Endpoint(
