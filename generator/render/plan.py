@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import __version__
 from ..config import TargetConfig
@@ -18,7 +18,7 @@ from .helper_views import helper_views
 from .jsonapi_views import jsonapi_info, query_classes
 from .model_views import import_lines, types_module_view
 from .names import Names, ResourceName, op_key, plan_names
-from .readme_views import Examples, pick_examples
+from .readme_views import Examples, JsonApiExample, jsonapi_example, pick_examples
 from .resource_views import MethodView, resource_module_view
 
 
@@ -78,6 +78,7 @@ class ClientView:
     first_args: str
     regions: tuple[tuple[str, str], ...] = ()
     region_env: str = ""
+    jsonapi: JsonApiExample | None = None
 
     @property
     def region_names(self) -> str:
@@ -111,6 +112,7 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     exports = sorted((names.schema_class[sid], names.schema_module[sid]) for sid in api.schemas)
     files[f"{pkg}/types/__init__.py"] = render("package/types_init.py.jinja", exports=exports)
     client = _client_view(api, config, names, by_resource, method_views, sink)
+    client = replace(client, jsonapi=jsonapi_example(api, names, method_views, info, helpers))
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
     files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
     if client.auth.kind != "none":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
+from .jsonapi_views import JsonApiInfo
 from .names import Names, op_key
-from .resource_views import MethodView
+from .resource_views import HelperView, MethodView
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +69,75 @@ def _body_example(api: Api, op: Operation) -> str:
         return ""
     required = [f for f in schema.fields if f.required][:3] or list(schema.fields[:1])
     return "{" + ", ".join(f"{f.wire_name!r}: ..." for f in required) + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class JsonApiExample:
+    """The README's JSON:API section: a typed query on one list operation, and the helpers."""
+
+    list_call: str = ""  # "client.people.list"
+    fields_class: str = ""  # "PersonFields"
+    text_field: str = ""  # a text field with `like`/eq, e.g. "last_name"
+    date_field: str = ""  # a sortable date-time field, e.g. "created_at"
+    size_arg: str = ""  # "page_size"
+    item_name: str = "item"
+    get_call: str = ""  # a get with `include`
+    relationship: str = ""
+    create_call: str = ""
+    upload_call: str = ""
+    link_call: str = ""
+
+
+def jsonapi_example(api: Api, names: Names, methods: dict[str, MethodView], info: JsonApiInfo,
+                    helpers: dict[str, tuple[HelperView, ...]]) -> JsonApiExample | None:
+    if not info.fields_classes:
+        return None
+    found: dict[str, str] = {}
+    by_class = {c.name: c for c in info.fields_classes.values()}
+    for op in api.operations:
+        key = op_key(op)
+        call = f"client.{names.resource_of(op).attr}.{names.op_method[key]}"
+        cls = by_class.get(info.op_fields.get(key, ""))
+        if cls is not None and "list_call" not in found:
+            texts = [f.attr for f in cls.fields if f.kind == "TextField" and f.attr != "id"]
+            text = next((t for t in texts if t.endswith("last_name")), next((t for t in texts if "name" in t),
+                        texts[0] if texts else ""))
+            date = next((f.attr for f in cls.fields if f.kind == "DateTimeField" and f.sortable
+                         and dict(f.ops).keys() >= {"ge"}), "")
+            size = next((a.name for a in methods[key].keyword if a.wire in ("page[size]", "page[limit]")), "")
+            if text and date:
+                found.update(list_call=call, fields_class=cls.name, text_field=text, date_field=date,
+                             size_arg=size, item_name=naming_snake(cls.name.removesuffix("Fields")) or "item")
+        if key in info.bodies and op.method == "post" and "create_call" not in found:
+            found["create_call"] = call
+    for op in api.operations:  # a get whose resource has a typed relationship
+        m = methods[op_key(op)]
+        if op.method == "get" and len(m.positional) == 1 and any(a.wire == "include" for a in m.keyword):
+            rel = _first_relationship(api, op, info)
+            if rel:
+                found.update(get_call=f"client.{names.resource_of(op).attr}.{m.name}", relationship=rel)
+                break
+    for tag, views in sorted(helpers.items()):
+        for h in views:
+            attr = names.resources[tag].attr
+            found.setdefault("upload_call" if h.kind == "upload" else "link_call", f"client.{attr}.{h.name}")
+    return JsonApiExample(**found)
+
+
+def naming_snake(text: str) -> str:
+    from ..naming import param_name
+
+    return param_name(text)
+
+
+def _first_relationship(api: Api, op: Operation, info: JsonApiInfo) -> str:
+    for r in op.results:
+        sid = r.returns.id if isinstance(r.returns, ModelRef) else None
+        model = api.schemas.get(sid or "")
+        if sid not in info.resources or not isinstance(model, Model):
+            continue
+        rel = next((f for f in model.fields if f.wire_name == "relationships"), None)
+        target = api.schemas.get(rel.type.id) if rel is not None and isinstance(rel.type, ModelRef) else None
+        if isinstance(target, Model) and target.fields:
+            return target.fields[0].wire_name
+    return ""
