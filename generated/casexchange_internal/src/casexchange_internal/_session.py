@@ -8,17 +8,19 @@ failed with 401 is retried once with the new token. Secrets never appear in repr
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._exceptions import AuthenticationError
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["SessionAuth", "SessionConfig"]
 
@@ -177,6 +179,8 @@ class SessionAuth(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         if self._async_lock is None:
+            import asyncio  # here, not at the top: sync-only programs never import asyncio for it
+
             self._async_lock = asyncio.Lock()
         if self._stale():
             async with self._async_lock:
