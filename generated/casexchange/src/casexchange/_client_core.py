@@ -19,7 +19,7 @@ from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, ma
 from ._logs import logger, register_auth
 from ._options import RequestOptions
 from ._parse import decode_json, shape_result
-from ._prepare import PreparedRequest, prepare_request
+from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retry import RetryDecision, retry_exception, retry_status
@@ -135,6 +135,7 @@ class BaseClient(Generic[_HttpxT]):
         self.idempotency_header = idempotency_header
         self._pacer = Pacer()
         self._base_headers = self._compute_base_headers()
+        self._builder = RequestBuilder()
         register_auth(auth)
 
     def _compute_base_headers(self) -> dict[str, str]:

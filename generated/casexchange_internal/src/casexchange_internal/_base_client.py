@@ -129,7 +129,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 _clock.sleep(delay)
                 self._pacer.reset()
             http = self._http
-            request = prepared.build(http, timeout)
+            request = self._builder.build(http, prepared, timeout)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
@@ -283,7 +283,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 await _clock.async_sleep(delay)
                 self._pacer.reset()
             http = self._http
-            request = prepared.build(http, timeout)
+            request = self._builder.build(http, prepared, timeout)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
