@@ -1,7 +1,7 @@
 """Read a spec file (YAML or JSON), check it is OpenAPI 3.0/3.1, validate it with openapi-pydantic.
 
-This is the only module that imports openapi_pydantic. Structural problems it finds are reported as
-warnings with JSON pointers; only a document that cannot be read at all is fatal.
+Structural problems openapi-pydantic finds (`validate.py`) are reported as warnings with JSON pointers;
+only a document that cannot be read at all is fatal.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from . import pointer as jp
 from .diagnostics import DiagnosticSink, fatal
 from .refs import bundle_external_refs
+from .validate import Validation
 
 MAX_SPEC_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 400
@@ -143,13 +143,22 @@ def _key(key: object) -> str:
 
 
 def load_spec(path: Path, sink: DiagnosticSink) -> LoadedSpec:
+    """Read, check, bundle and validate the spec; openapi-pydantic's findings go to `sink`."""
+    loaded, validation = open_spec(path, sink, background=False)
+    validation.wait(sink)
+    return loaded
+
+
+def open_spec(path: Path, sink: DiagnosticSink, *, background: bool = True) -> tuple[LoadedSpec, Validation]:
+    """`load_spec` with the validation possibly still running in a forked child: the caller must call
+    `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up."""
     file = str(path)
     document = read_document(path)
     version = _check_version(document, file)
     document = bundle_external_refs(document, path, sink)
-    _validate(document, version, sink)
+    validation = Validation(document, version, background=background)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return LoadedSpec(path=file, document=document, sha256=digest, version=version)
+    return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
 
 
 def _check_version(document: dict[str, Any], file: str) -> str:
@@ -169,32 +178,3 @@ def _check_version(document: dict[str, Any], file: str) -> str:
         return "3.1"
     raise fatal("unsupported-version", f"OpenAPI version {text!r} is not supported", file=file,
                 pointer="/openapi", hint="clientgen reads OpenAPI 3.0.x and 3.1.x")
-
-
-def _validate(document: dict[str, Any], version: str, sink: DiagnosticSink) -> None:
-    """Validate with openapi-pydantic; report its findings as warnings (we still generate)."""
-    from pydantic import ValidationError
-
-    if version == "3.0":
-        from openapi_pydantic.v3.v3_0 import OpenAPI
-    else:
-        from openapi_pydantic.v3.v3_1 import OpenAPI
-    try:
-        OpenAPI.model_validate(document)
-    except ValidationError as exc:
-        for error in exc.errors()[:50]:
-            loc = [str(p) for p in error["loc"] if not _is_union_tag(str(p))]
-            sink.warn("spec-invalid", jp.join("", *loc), error["msg"],
-                      "the spec does not follow the OpenAPI schema here; generated code may be looser")
-    except RecursionError:
-        sink.warn("spec-invalid", "", "the spec is too deeply nested to validate fully")
-
-
-def _is_union_tag(part: str) -> bool:
-    """pydantic puts the name of the union member it tried into error locations (`Schema`, `Reference`,
-    `function-after[...]`); those are not JSON keys of the spec, so they are left out of the pointer."""
-    return part in _UNION_TAGS or "[" in part
-
-
-_UNION_TAGS = frozenset({"Reference", "Schema", "Parameter", "Response", "RequestBody", "Header", "Example",
-                         "Link", "Callback", "PathItem", "SecurityScheme", "MediaType", "Encoding"})

@@ -46,15 +46,19 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
 
 
 def _render(target: TargetConfig, root: Path | None) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
-    from .load import load_spec  # the heavy part of the pipeline: not needed by the check fast path
+    from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=target.spec)
-    loaded = load_spec(Path(target.spec), sink)
-    api = build_api(loaded, target, sink)
-    files, _ = plan_files(api, target, sink)
+    loaded, validation = open_spec(Path(target.spec), sink)  # validation runs alongside parse + render
+    try:
+        api = build_api(loaded, target, sink)
+        files, _ = plan_files(api, target, sink)
+        validation.wait(sink)
+    finally:
+        validation.cancel()
     prov = provenance.current(spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start)
     return result, files, prov

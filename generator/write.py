@@ -1,8 +1,11 @@
-"""Materialise a package: render into a staging folder, format, then swap it into place atomically.
+"""Materialise a package: render into a staging folder, format it there, then update the output folder.
 
-The generator writes only inside the output folder (plus a hidden staging sibling that it removes). A
-folder that exists, is not empty and was not made by clientgen is never touched. Files whose content did
-not change keep their modification time.
+The staging folder is on tmpfs (`/dev/shm`) when there is room for it, else a hidden sibling of the output
+folder; it is removed afterwards. Only the files whose bytes changed are written into the output folder
+(each atomically: a hidden temporary file renamed over it), files the spec no longer produces are removed,
+and GENERATION.toml is written last, so an interrupted run leaves a tree that `clientgen check` reports as
+stale. Unchanged files are not touched. A folder that exists, is not empty and was not made by clientgen is
+never touched.
 """
 
 from __future__ import annotations
@@ -85,45 +88,70 @@ def ensure_ours(out: Path) -> None:
                     hint="choose an empty or new folder, or delete this one yourself")
 
 
+TMPFS = Path("/dev/shm")
+
+
+def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
+    """tmpfs when it exists and has room for the tree several times over (ruff rewrites files), else
+    `fallback` (a folder on the output's file system)."""
+    try:
+        if TMPFS.is_dir() and os.access(TMPFS, os.W_OK | os.X_OK):
+            need = 3 * sum(len(text) for text in files.values()) + (64 << 20)
+            if shutil.disk_usage(TMPFS).free > need:
+                return TMPFS
+    except OSError:
+        pass
+    return fallback
+
+
 def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path) -> TreeDiff:
     out = out.resolve()
     ensure_ours(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=out.parent))
-    os.chmod(staging, 0o755)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent)))
     try:
         new = build_tree(files, prov, staging)
-        old = read_tree(out)
-        diff = diff_trees(new, old)
-        if not diff.stale:
-            return diff
-        for rel, data in new.items():  # unchanged files keep their mtime
-            if old.get(rel) == data:
-                st = (out / rel).stat()
-                os.utime(staging / rel, ns=(st.st_atime_ns, st.st_mtime_ns))
-        _swap(staging, out)
-        return diff
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    old = read_tree(out)
+    diff = diff_trees(new, old)
+    if diff.stale:
+        _update(out, new, diff)
+    return diff
 
 
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    backup = out.with_name(f".{out.name}.clientgen-old")
-    if backup.exists():
-        shutil.rmtree(backup)
-    os.replace(out, backup)
+def _update(out: Path, new: dict[str, bytes], diff: TreeDiff) -> None:
+    """Write the changed and added files, remove the removed ones; GENERATION.toml last."""
+    out.mkdir(exist_ok=True)
+    for rel in sorted(set(diff.changed + diff.added) - {provenance.FILE}):
+        _write_file(out / rel, new[rel])
+    for rel in diff.removed:
+        (out / rel).unlink(missing_ok=True)
+        _prune(out, (out / rel).parent)
+    _write_file(out / provenance.FILE, new[provenance.FILE])
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.clientgen-tmp")
     try:
-        os.replace(staging, out)
-    except OSError:
-        os.replace(backup, out)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove folders a removal left without files (bytecode caches do not count)."""
+    while folder != out and folder.is_dir():
+        entries = list(folder.iterdir())
+        if any(e.name not in ("__pycache__", ".mypy_cache") for e in entries):
+            return
+        shutil.rmtree(folder, ignore_errors=True)
+        folder = folder.parent
 
 
 def render_for_check(files: dict[str, str], prov: provenance.Provenance) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory(prefix="clientgen-check-") as tmp:
+    scratch = scratch_parent(files, Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix="clientgen-check-", dir=scratch) as tmp:
         return build_tree(files, prov, Path(tmp))

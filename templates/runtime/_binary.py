@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.message
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -179,6 +178,8 @@ class AsyncBinaryResponse(_BinaryBase):
         self, path: str | os.PathLike[str], *, chunk_size: int = DEFAULT_CHUNK_SIZE
     ) -> int:
         """Stream the body to ``path`` (via ``<path>.part``; a folder: the server's file name)."""
+        import asyncio  # here, not at the top: importing the package does not import asyncio
+
         path = _destination(path, self.filename)
         partial = _partial_path(path)
         written = 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, Self, TypeVar, cast
 
 import httpx
@@ -17,13 +18,13 @@ from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, ma
 from ._logs import logger, register_auth
 from ._options import RequestOptions
 from ._parse import decode_json, shape_result
-from ._prepare import PreparedRequest, prepare_request
+from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retry import RetryDecision, retry_exception, retry_status
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
-__all__ = ["BaseClient"]
+__all__ = ["BaseClient", "LazyHttp"]
 
 _HttpxT = TypeVar("_HttpxT", httpx.Client, httpx.AsyncClient)
 
@@ -56,8 +57,47 @@ def _to_timeout(value: Timeout) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+class LazyHttp(Generic[_HttpxT]):
+    """The ``httpx`` client, created on first use (building one costs ~25 ms of imports and SSL
+    setup); shared by a client and its ``with_options`` copies."""
+
+    __slots__ = ("_client", "_closed", "_factory", "_lock")
+    _client: _HttpxT | None
+    _factory: Callable[[], _HttpxT]
+
+    def __init__(self, client: _HttpxT | None, factory: Callable[[], _HttpxT]) -> None:
+        self._client = client
+        self._factory = factory
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def get(self) -> _HttpxT:
+        client = self._client
+        if client is None:
+            with self._lock:
+                if self._client is None:
+                    if self._closed:
+                        raise RuntimeError("Cannot send a request, as the client has been closed.")
+                    self._client = self._factory()
+                client = self._client
+        return client
+
+    @property
+    def created(self) -> _HttpxT | None:
+        """The ``httpx`` client if it exists yet."""
+        return self._client
+
+    @property
+    def is_closed(self) -> bool:
+        return self._client.is_closed if self._client is not None else self._closed
+
+    def mark_closed(self) -> None:
+        """Closing before the first request: nothing to close, later requests fail as in httpx."""
+        self._closed = True
+
+
 class BaseClient(Generic[_HttpxT]):
-    _http: _HttpxT
+    _pool: LazyHttp[_HttpxT]
     _owns_http: bool
 
     def __init__(
@@ -94,6 +134,7 @@ class BaseClient(Generic[_HttpxT]):
         self.idempotency_header = idempotency_header
         self._pacer = Pacer()
         self._base_headers = self._compute_base_headers()
+        self._builder = RequestBuilder()
         register_auth(auth)
 
     def _compute_base_headers(self) -> dict[str, str]:
@@ -102,6 +143,11 @@ class BaseClient(Generic[_HttpxT]):
         headers = {k: v for k, v in headers.items() if k.lower() not in lowered}
         headers.update(self.default_headers)
         return headers
+
+    @property
+    def _http(self) -> _HttpxT:
+        """The ``httpx`` client (created here on the first request unless one was passed in)."""
+        return self._pool.get()
 
     # -- options ---------------------------------------------------------------------------
 
@@ -127,7 +173,7 @@ class BaseClient(Generic[_HttpxT]):
             elif name == "error_codes":
                 new.error_codes = dict(value)
             elif name == "http_client":
-                new._http = value
+                new._pool = LazyHttp(value, self._pool.get)
             elif name == "auth":
                 new._auth = value
             elif name == "max_retries" and value < 0:

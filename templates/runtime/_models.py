@@ -25,6 +25,7 @@ class BaseModel(pydantic.BaseModel):
         use_attribute_docstrings=True,
         protected_namespaces=(),
         arbitrary_types_allowed=False,
+        defer_build=True,  # a model's validator is built on its first use, not when it is imported
     )
 
     def to_dict(self) -> dict[str, object]:

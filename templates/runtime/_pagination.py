@@ -148,7 +148,11 @@ class _BasePage(Generic[T]):
         return self._options.with_query_param(self._spec.page_param, self.page_number + 1)
 
     def _fingerprint(self) -> int:
-        return hash(pydantic_core.to_json(self.items, fallback=repr))
+        """The page's item count and its first and last items: a page repeating an earlier one
+        matches, without serialising every item of every page again."""
+        items = self.items
+        ends = (items[0], items[-1]) if items else ()
+        return hash((len(items), pydantic_core.to_json(ends, fallback=repr)))
 
     def __len__(self) -> int:
         return len(self.items)

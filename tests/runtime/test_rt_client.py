@@ -199,3 +199,66 @@ def test_auth_that_is_an_httpx_flow_runs_inside_httpx(fakeapi: Any, make_client:
     assert seen == ["Bearer tok-old-123456", "Bearer tok-new-654321"]
     assert client.auth_api.health() == "ok"  # security: [] → the flow is not used
     assert seen[-1] is None
+
+
+def _counting_factory(monkeypatch: pytest.MonkeyPatch, name: str, created: list[Any]) -> None:
+    """Replace ``httpx.<name>`` by a factory that builds the real class on a mock transport."""
+    real = getattr(httpx, name)
+
+    def factory(**kwargs: Any) -> Any:
+        handler = Recorder(json_response(200, OK))
+        transport = (
+            httpx.MockTransport(handler.handle_async)
+            if name == "AsyncClient"
+            else httpx.MockTransport(handler)
+        )
+        client = real(transport=transport, **kwargs)
+        created.append(client)
+        return client
+
+    monkeypatch.setattr(httpx, name, factory)
+
+
+def test_http_client_is_created_on_first_request(
+    fakeapi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created: list[httpx.Client] = []
+    _counting_factory(monkeypatch, "Client", created)
+    client = fakeapi.FakeAPI(api_key=API_KEY)
+    copy = client.with_options(max_retries=0)
+    assert created == [] and not client.is_closed and not copy.is_closed
+    copy.referrals.retrieve("x")  # the copy's first request creates the pool both share
+    client.referrals.retrieve("y")
+    assert len(created) == 1 and created[0].follow_redirects
+    copy.close()
+    assert not client.is_closed  # only the client that owns the pool closes it
+    client.close()
+    assert created[0].is_closed and client.is_closed and copy.is_closed
+
+
+def test_closed_before_first_request(fakeapi: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[httpx.Client] = []
+    _counting_factory(monkeypatch, "Client", created)
+    with fakeapi.FakeAPI(api_key=API_KEY) as client:
+        pass
+    assert client.is_closed
+    with pytest.raises(RuntimeError, match="closed"):
+        client.referrals.retrieve("x")
+    assert created == []
+
+
+def test_async_http_client_is_created_on_first_request(
+    fakeapi: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created: list[httpx.AsyncClient] = []
+    _counting_factory(monkeypatch, "AsyncClient", created)
+
+    async def main() -> None:
+        async with fakeapi.AsyncFakeAPI(api_key=API_KEY) as client:
+            assert created == []
+            await client.referrals.retrieve("x")
+            await client.referrals.retrieve("y")
+            assert len(created) == 1
+        assert created[0].is_closed and client.is_closed
+
+    asyncio.run(main())

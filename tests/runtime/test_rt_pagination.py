@@ -121,6 +121,19 @@ def test_repeated_page_stops_iteration(make_client: Any, caplog: pytest.LogCaptu
     assert "repeats an earlier page" in caplog.text
 
 
+def test_repeat_detection_ignores_the_envelope_and_compares_items(make_client: Any) -> None:
+    # the pagination block echoes the requested page, so the bodies differ; the items repeat
+    rec = paged_server(
+        0, pages=lambda page, limit: [_item(0), _item(1), _item(2)], reported_total_pages=9
+    )
+    assert [i.id for i in make_client(rec).referrals.list(limit=3)] == ["ref_0", "ref_1", "ref_2"]
+    assert len(rec.requests) == 2
+    # same count and first item, another last item: a new page
+    rec = paged_server(0, pages=lambda page, limit: [_item(0), _item(page)], reported_total_pages=3)
+    items = list(make_client(rec).referrals.list(limit=2))
+    assert [i.id for i in items] == ["ref_0", "ref_1", "ref_0", "ref_2", "ref_0", "ref_3"]
+
+
 def test_cycle_of_pages_stops(make_client: Any) -> None:
     rec = paged_server(0, pages=lambda page, limit: [_item(page % 2)], reported_total_pages=1000)
     items = list(make_client(rec).referrals.list(limit=1))

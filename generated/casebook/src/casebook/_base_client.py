@@ -11,7 +11,7 @@ import httpx
 
 from . import _clock
 from ._auth import Auth
-from ._client_core import BaseClient
+from ._client_core import BaseClient, LazyHttp
 from ._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT
 from ._endpoint import Endpoint
 from ._exceptions import APIStatusError
@@ -59,9 +59,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             idempotency_header=idempotency_header,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=self.timeout, follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
-        )
+        self._pool = LazyHttp(http_client, self._new_http)
+
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout, follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS)
 
     def request(
         self,
@@ -127,11 +128,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             if self.pace_rate_limit and (delay := self._pacing_delay()):
                 _clock.sleep(delay)
                 self._pacer.reset()
-            request = prepared.build(self._http, timeout)
+            http = self._http
+            request = self._builder.build(http, prepared, timeout)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = self._http.send(request, stream=endpoint.streams, auth=self._flow_auth(endpoint))
+                response = http.send(request, stream=endpoint.streams, auth=self._flow_auth(endpoint))
                 if endpoint.streams and self._needs_body(endpoint, response):
                     try:
                         response.read()
@@ -151,12 +153,17 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
     def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
-        if self._owns_http:
-            self._http.close()
+        if not self._owns_http:
+            return
+        http = self._pool.created
+        if http is None:
+            self._pool.mark_closed()
+        else:
+            http.close()
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._pool.is_closed
 
     def __enter__(self) -> Self:
         return self
@@ -204,7 +211,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             idempotency_header=idempotency_header,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
+        self._pool = LazyHttp(http_client, self._new_http)
+
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
             timeout=self.timeout, follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
         )
 
@@ -272,13 +282,12 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             if self.pace_rate_limit and (delay := self._pacing_delay()):
                 await _clock.async_sleep(delay)
                 self._pacer.reset()
-            request = prepared.build(self._http, timeout)
+            http = self._http
+            request = self._builder.build(http, prepared, timeout)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = await self._http.send(
-                    request, stream=endpoint.streams, auth=self._flow_auth(endpoint)
-                )
+                response = await http.send(request, stream=endpoint.streams, auth=self._flow_auth(endpoint))
                 if endpoint.streams and self._needs_body(endpoint, response):
                     try:
                         await response.aread()
@@ -299,12 +308,17 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
-        if self._owns_http:
-            await self._http.aclose()
+        if not self._owns_http:
+            return
+        http = self._pool.created
+        if http is None:
+            self._pool.mark_closed()
+        else:
+            await http.aclose()
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._pool.is_closed
 
     async def __aenter__(self) -> Self:
         return self

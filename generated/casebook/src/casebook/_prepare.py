@@ -30,7 +30,7 @@ from ._serialize import (
 )
 from ._types import NotGiven
 
-__all__ = ["PreparedRequest", "prepare_request"]
+__all__ = ["PreparedRequest", "RequestBuilder", "prepare_request"]
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
@@ -80,6 +80,63 @@ class PreparedRequest:
     def close(self) -> None:
         if self.stack is not None:
             self.stack.close()
+
+
+class RequestBuilder:
+    """``PreparedRequest.build`` without re-merging the httpx client's default headers on every call.
+
+    ``client.build_request`` copies the client's headers and then pops each of ours from the copy (a
+    scan per header). The defaults our headers leave in place depend only on our header names, so
+    they are computed once per name tuple and reused until the client or its headers change. A client
+    with cookies or default params, a relative URL and streamed bodies take ``build_request``.
+    """
+
+    __slots__ = ("_state",)
+
+    def __init__(self) -> None:
+        self._state: tuple[
+            object, list[tuple[bytes, bytes]], dict[tuple[str, ...], list[tuple[bytes, bytes]]]
+        ] = (
+            None,
+            [],
+            {},
+        )
+
+    def build(
+        self, client: httpx.Client | httpx.AsyncClient, prepared: PreparedRequest, timeout: Any
+    ) -> httpx.Request:
+        url = prepared.url
+        if (
+            prepared.stream is not None
+            or client.cookies
+            or client.params
+            or not url.startswith(("https://", "http://"))
+        ):
+            return prepared.build(client, timeout)
+        defaults = client.headers.raw
+        state = self._state
+        if state[0] is not client or state[1] != defaults:
+            state = self._state = (client, defaults, {})
+        names = tuple(prepared.headers)
+        kept = state[2].get(names)
+        if kept is None:
+            ours = {name.lower() for name in names}
+            kept = [(k, v) for k, v in defaults if k.decode("latin-1").lower() not in ours]
+            state[2][names] = kept
+        headers: Any = [*kept, *prepared.headers.items()]  # httpx takes bytes and str pairs
+        params: Any = prepared.params or None
+        return httpx.Request(
+            prepared.method,
+            url,
+            params=params,
+            headers=headers,
+            content=prepared.content,
+            extensions={"timeout": _as_timeout(timeout).as_dict()},
+        )
+
+
+def _as_timeout(value: Any) -> httpx.Timeout:
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
 def _is_json_media(media: str) -> bool:

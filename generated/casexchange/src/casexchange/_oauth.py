@@ -8,14 +8,12 @@ async). The client secret and the tokens never appear in reprs, messages or logs
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
-from collections.abc import AsyncGenerator, Generator, Sequence
+from collections.abc import Generator, Sequence
 
 import httpx
 
-from ._session import AuthenticationError_, _read, _steps
+from ._session import AuthenticationError_, RenewingAuth
 
 __all__ = ["ClientCredentialsAuth"]
 
@@ -25,10 +23,8 @@ DEFAULT_LIFETIME = 3600.0
 """Assumed lifetime when the token response has no `expires_in`."""
 
 
-class ClientCredentialsAuth(httpx.Auth):
+class ClientCredentialsAuth(RenewingAuth):
     """``grant_type=client_credentials`` against ``token_url``; ``Authorization: Bearer`` on every call."""
-
-    requires_response_body = True
 
     def __init__(
         self,
@@ -48,8 +44,7 @@ class ClientCredentialsAuth(httpx.Auth):
         self._clock = clock if callable(clock) else time.time
         self._access: str | None = None
         self._expires = 0.0
-        self._sync_lock = threading.Lock()
-        self._async_lock: asyncio.Lock | None = None
+        super().__init__()
 
     def secrets(self) -> tuple[str, ...]:
         return tuple(v for v in (self._secret, self._access) if v)
@@ -109,37 +104,3 @@ class ClientCredentialsAuth(httpx.Auth):
         response = yield self._token_request()
         response.read()  # a no-op when the async flow already read it
         self._store(response)
-
-    def _authorize(self, request: httpx.Request) -> None:
-        request.headers["Authorization"] = f"Bearer {self._access}"
-
-    # -- flows --------------------------------------------------------------------------------
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._stale():
-            with self._sync_lock:
-                yield from self._renew(self._access)
-        token = self._access
-        self._authorize(request)
-        response = yield request
-        if response.status_code == 401:
-            with self._sync_lock:
-                yield from self._renew(token)
-            self._authorize(request)
-            yield request
-
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._async_lock is None:
-            self._async_lock = asyncio.Lock()
-        if self._stale():
-            async with self._async_lock:
-                for step in _steps(self._renew(self._access)):
-                    step.bind(await _read((yield step.request)))
-        token = self._access
-        self._authorize(request)
-        response = yield request
-        if response.status_code == 401:
-            async with self._async_lock:
-                for step in _steps(self._renew(token)):
-                    step.bind(await _read((yield step.request)))
-            self._authorize(request)
-            yield request

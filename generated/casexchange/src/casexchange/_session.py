@@ -8,19 +8,21 @@ failed with 401 is retried once with the new token. Secrets never appear in repr
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._exceptions import AuthenticationError
 
-__all__ = ["SessionAuth", "SessionConfig"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["RenewingAuth", "SessionAuth", "SessionConfig"]
 
 EXPIRY_MARGIN = 30.0  # refresh this many seconds before a JWT's `exp`
 
@@ -67,9 +69,63 @@ def _jwt_expiry(token: str) -> float | None:
     return float(exp) if isinstance(exp, (int, float)) else None
 
 
-class SessionAuth(httpx.Auth):
-    requires_response_body = True
+class RenewingAuth(httpx.Auth):
+    """A bearer token renewed by ``_renew`` when ``_stale()`` and once after a 401.
 
+    One renewal at a time (a lock per auth object, sync and async); a request that failed with 401
+    is retried once with the new token.
+    """
+
+    requires_response_body = True
+    _access: str | None
+
+    def __init__(self) -> None:
+        self._sync_lock = threading.Lock()
+        self._async_lock: asyncio.Lock | None = None
+
+    def _stale(self) -> bool:
+        raise NotImplementedError
+
+    def _renew(self, failed_token: str | None) -> Generator[httpx.Request, httpx.Response, None]:
+        raise NotImplementedError
+
+    def _authorize(self, request: httpx.Request) -> None:
+        request.headers["Authorization"] = f"Bearer {self._access}"
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._stale():
+            with self._sync_lock:
+                yield from self._renew(self._access)
+        token = self._access
+        self._authorize(request)
+        response = yield request
+        if response.status_code == 401:
+            with self._sync_lock:
+                yield from self._renew(token)
+            self._authorize(request)
+            yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if self._async_lock is None:
+            import asyncio  # here, not at the top: sync-only programs never import asyncio for it
+
+            self._async_lock = asyncio.Lock()
+        if self._stale():
+            async with self._async_lock:
+                for step in _steps(self._renew(self._access)):
+                    step.bind(await _read((yield step.request)))
+        token = self._access
+        self._authorize(request)
+        response = yield request
+        if response.status_code == 401:
+            async with self._async_lock:
+                for step in _steps(self._renew(token)):
+                    step.bind(await _read((yield step.request)))
+            self._authorize(request)
+            yield request
+
+
+class SessionAuth(RenewingAuth):
     def __init__(
         self,
         config: SessionConfig,
@@ -85,8 +141,7 @@ class SessionAuth(httpx.Auth):
         self._access = access_token
         self._refresh = refresh_token
         self._expires = _jwt_expiry(access_token) if access_token else None
-        self._sync_lock = threading.Lock()
-        self._async_lock: asyncio.Lock | None = None
+        super().__init__()
 
     # -- secrets ------------------------------------------------------------------------------
     def secrets(self) -> tuple[str, ...]:
@@ -143,9 +198,6 @@ class SessionAuth(httpx.Auth):
             return True
         return self._expires is not None and self._expires - EXPIRY_MARGIN <= time.time()
 
-    def _authorize(self, request: httpx.Request) -> None:
-        request.headers["Authorization"] = f"Bearer {self._access}"
-
     # -- flows --------------------------------------------------------------------------------
     def _renew(self, failed_token: str | None) -> Generator[httpx.Request, httpx.Response, None]:
         """Refresh (or log in again); skipped when another request already renewed the token."""
@@ -163,36 +215,6 @@ class SessionAuth(httpx.Auth):
         response.read()
         if not self._store(response, what="login"):
             raise AuthenticationError_(f"login failed with HTTP {response.status_code}")
-
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._stale():
-            with self._sync_lock:
-                yield from self._renew(self._access)
-        token = self._access
-        self._authorize(request)
-        response = yield request
-        if response.status_code == 401:
-            with self._sync_lock:
-                yield from self._renew(token)
-            self._authorize(request)
-            yield request
-
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self._async_lock is None:
-            self._async_lock = asyncio.Lock()
-        if self._stale():
-            async with self._async_lock:
-                for step in _steps(self._renew(self._access)):
-                    step.bind(await _read((yield step.request)))
-        token = self._access
-        self._authorize(request)
-        response = yield request
-        if response.status_code == 401:
-            async with self._async_lock:
-                for step in _steps(self._renew(token)):
-                    step.bind(await _read((yield step.request)))
-            self._authorize(request)
-            yield request
 
 
 class _Step:

@@ -7,7 +7,6 @@ clients) or ``async_sleep`` (async clients), looked up on this module at call ti
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 __all__ = ["async_sleep", "monotonic", "now", "sleep"]
@@ -22,6 +21,8 @@ def sleep(seconds: float) -> None:
 async def async_sleep(seconds: float) -> None:
     """Suspend the calling task for ``seconds``."""
     if seconds > 0:
+        import asyncio  # here, not at the top: sync-only programs never import asyncio for it
+
         await asyncio.sleep(seconds)
 
 

@@ -1,0 +1,110 @@
+"""Structure that keeps clientgen fast, checked without timing anything: what the `check` fast path
+imports, and which files a regeneration touches."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.config import adhoc_target
+from generator.pipeline import generate
+from tests.conftest import FIXTURES, REPO
+
+PROJECT = """
+[tool.clientgen.targets.pets]
+spec = "pets.yml"
+output = "generated/pets"
+package = "pets"
+client_name = "Pets"
+env_prefix = "PETS"
+"""
+
+HEAVY = (
+    "jinja2",
+    "openapi_pydantic",
+    "yaml",
+    "generator.render",
+    "generator.parse",
+    "generator.load",
+)
+
+FAST_CHECK = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+sys.argv = ["clientgen", "check"]
+from generator.cli import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+heavy = sorted({{m.split(".")[0] if not m.startswith("generator.") else ".".join(m.split(".")[:2])
+                 for m in sys.modules if m.startswith({HEAVY!r})}})
+print(code, ",".join(heavy) or "-")
+"""
+
+
+def test_check_fast_path_imports_no_renderer(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PROJECT)
+    (tmp_path / "pets.yml").write_text((FIXTURES / "specs" / "petstore_31.yml").read_text())
+    gen = subprocess.run(
+        [sys.executable, "-m", "generator", "generate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert gen.returncode == 0, gen.stderr
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", FAST_CHECK],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split()[-2:] == ["0", "-"], proc.stdout
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_one_schema_change_rewrites_only_the_files_that_change(tmp_path: Path) -> None:
+    spec_text = (FIXTURES / "specs" / "petstore_31.yml").read_text()
+    spec = tmp_path / "pets.yml"
+    spec.write_text(spec_text)
+    out = tmp_path / "out" / "pets"
+    target = adhoc_target(str(spec), str(out), "pets", "Pets")
+    generate(target)
+    before = _mtimes(out)
+    contents = {rel: (out / rel).read_bytes() for rel in before}
+
+    spec.write_text(
+        spec_text.replace('description: "Shown to humans"', 'description: "Shown to people"')
+    )
+    result = generate(target)
+    after = _mtimes(out)
+    touched = sorted(rel for rel in after if after[rel] != before.get(rel))
+    changed = sorted(rel for rel in after if (out / rel).read_bytes() != contents.get(rel))
+    assert (
+        touched
+        == changed
+        == sorted(result.diff.changed)
+        == ["GENERATION.toml", "src/pets/types/pet.py"]
+    )
+
+    # a schema added, then removed: its module comes and goes, the folder keeps no other trace
+    toy = "    Toy: {type: object, properties: {name: {type: string}}}\n    NewPet:"
+    spec.write_text(spec_text.replace("    NewPet:", toy, 1))
+    generate(target)
+    assert (out / "src/pets/types/toy.py").is_file()
+    spec.write_text(spec_text)
+    result = generate(target)
+    assert result.diff.removed == ["src/pets/types/toy.py"]
+    assert sorted(_mtimes(out)) == sorted(before)
