@@ -53,6 +53,7 @@ class MethodView:
     auth: bool
     deprecated: bool
     max_file_bytes: int | None = None
+    server: str = ""  # the operation's own server URL (variables at their defaults), "" = the client's
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +103,16 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
         query_args=tuple(args[Location.QUERY]), header_args=tuple(args[Location.HEADER] + args[Location.COOKIE]),
         body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles,
         responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
-        deprecated=op.deprecated, max_file_bytes=max_file_bytes,
+        deprecated=op.deprecated, max_file_bytes=max_file_bytes, server=_server(api, op),
     )
+
+
+def _server(api: Api, op: Operation) -> str:
+    """The first of the operation's servers, unless it is the document's first server anyway."""
+    if not op.servers:
+        return ""
+    url = op.servers[0].default_url
+    return "" if api.servers and url == api.servers[0].default_url else url
 
 
 def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:

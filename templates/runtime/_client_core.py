@@ -6,7 +6,8 @@ import copy
 import functools
 import logging
 from collections.abc import Mapping
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from urllib.parse import urljoin
 
 import httpx
 
@@ -59,6 +60,9 @@ def _to_timeout(value: Timeout) -> httpx.Timeout:
 class BaseClient(Generic[_HttpxT]):
     _http: _HttpxT
     _owns_http: bool
+    default_base_url: ClassVar[str] = ""
+    """The spec's first server (generated clients set it). While ``base_url`` is this URL,
+    operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
 
     def __init__(
         self,
@@ -144,11 +148,17 @@ class BaseClient(Generic[_HttpxT]):
 
     # -- request helpers shared by the sync and async clients ----------------------------
 
+    def _base_url_for(self, endpoint: Endpoint) -> str:
+        server = endpoint.server
+        if server is None or self.base_url != _normalize_base_url(self.default_base_url):
+            return self.base_url
+        return _normalize_base_url(urljoin(self.base_url, server))
+
     def _prepare(self, endpoint: Endpoint, options: RequestOptions) -> PreparedRequest:
         prepared = prepare_request(
             endpoint,
             options,
-            base_url=self.base_url,
+            base_url=self._base_url_for(endpoint),
             base_headers=self._base_headers,
             auth=self._auth,
             idempotency_header=self.idempotency_header,
