@@ -53,6 +53,8 @@ class Endpoint:
     responses: Mapping[str, ResponseSpec]
     body_media: str | None = None
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
     auth: bool = True
     operation_id: str = ""
     server: str | None = None
