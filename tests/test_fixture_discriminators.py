@@ -146,3 +146,30 @@ def test_not_discriminable_stays_a_plain_union(generate_package: Any) -> None:
     _, root = generate_package(doc, package="loose", client_name="Loose")
     text = (root / "src/loose/types/x.py").read_text()
     assert "_disc" not in text and "X: _t.TypeAlias = A | " in text
+
+
+def test_malformed_discriminator_and_servers_are_diagnostics(build: Any) -> None:
+    from generator.ir import UnionOf
+    from tests.conftest import spec_doc
+
+    ok = {"200": {"description": "ok"}}
+    doc = spec_doc(
+        paths={"/p": {"servers": [{"url": "https://{h}", "variables": ["not", "a", "map"]}],
+                      "get": {"operationId": "getP", "responses": ok}}},
+        schemas={
+            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                  "discriminator": {"propertyName": "k", "mapping": ["A", "B"]}},
+            "V": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                  "discriminator": {"propertyName": "k", "mapping": {1: "A", "b": "B"}}},
+            "A": {"type": "object", "properties": {"k": {"type": "string"}}},
+            "B": {"type": "object", "properties": {"k": {"type": "string"}}},
+        },
+    )
+    api, sink = build(doc)
+    [warning] = [d for d in sink.sorted() if d.code == "bad-discriminator"]
+    assert warning.pointer == "/components/schemas/U/discriminator/mapping" and warning.hint
+    u = api.schemas["/components/schemas/U"].target
+    assert isinstance(u, UnionOf) and u.discriminator is not None and u.discriminator.mapping == ()
+    v = api.schemas["/components/schemas/V"].target
+    assert v.discriminator.mapping == (("1", "/components/schemas/A"), ("b", "/components/schemas/B"))
+    assert api.operations[0].servers[0].variables == ()
