@@ -24,6 +24,14 @@ class Server:
     description: str = ""
     variables: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, default, enum)
 
+    @property
+    def default_url(self) -> str:
+        """The URL with every variable replaced by its default."""
+        url = self.url
+        for name, default, _ in self.variables:
+            url = url.replace("{" + name + "}", default)
+        return url
+
 
 @dataclass(frozen=True, slots=True)
 class WebhookEvent:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .models import MISSING, _Missing
 from .types import JsonValue, TypeRef
+
+if TYPE_CHECKING:
+    from .api import Server
 
 
 class Location(enum.Enum):
@@ -113,6 +117,6 @@ class Operation:
     deprecated: bool = False
     extensions: tuple[tuple[str, JsonValue], ...] = ()
     pointer: str = ""
-    servers: tuple[str, ...] = ()
+    servers: tuple[Server, ...] = ()  # the operation's own (or its path item's); () = the document's
     has_operation_id: bool = True
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
-from ..ir import Api, SecurityScheme, Server
+from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
 from .errors import known_error_codes
 from .operations import OperationBuilder
 from .results import with_results
 from .schemas import SchemaBuilder
+from .servers import servers
 from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 
@@ -33,7 +34,7 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         title=str(info.get("title") or config.client_name),
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
-        servers=_servers(doc.get("servers")),
+        servers=servers(doc.get("servers")),
         security_schemes=_security(doc.get("components", {}).get("securitySchemes") or {}, resolver),
         schemas=built,
         operations=operations,
@@ -41,18 +42,6 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         error_codes=known_error_codes(resolver),
         webhooks=webhooks,
     )
-
-
-def _servers(raw: Any) -> tuple[Server, ...]:
-    out = []
-    for s in raw if isinstance(raw, list) else []:
-        if isinstance(s, dict) and isinstance(s.get("url"), str):
-            variables = tuple(
-                (name, str(v.get("default", "")), tuple(str(e) for e in v.get("enum") or []))
-                for name, v in (s.get("variables") or {}).items() if isinstance(v, dict)
-            )
-            out.append(Server(s["url"], str(s.get("description") or ""), variables))
-    return tuple(out)
 
 
 def _security(raw: Any, resolver: Resolver) -> tuple[SecurityScheme, ...]:

@@ -18,9 +18,11 @@ from ..ir import (
     Primitive,
     RequestBody,
     Response,
+    Server,
 )
 from ..refs import Resolver
 from .schemas import SchemaBuilder
+from .servers import servers
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _DEFAULT_STYLE = {Location.QUERY: "form", Location.COOKIE: "form", Location.PATH: "simple",
@@ -48,15 +50,15 @@ class OperationBuilder:
                 continue
             _, item = self.resolver.deref(item, where)
             shared = item.get("parameters") or []
-            servers = tuple(s["url"] for s in item.get("servers") or [] if isinstance(s, dict) and "url" in s)
+            path_servers = servers(item.get("servers"))
             for method in METHODS:
                 node = item.get(method)
                 if isinstance(node, dict):
-                    ops.append(self.build(path, method, node, shared, jp.join(where, method), servers))
+                    ops.append(self.build(path, method, node, shared, jp.join(where, method), path_servers))
         return ops
 
     def build(self, path: str, method: str, node: dict[str, Any], shared: list[Any], where: str,
-              path_servers: tuple[str, ...]) -> Operation:
+              path_servers: tuple[Server, ...]) -> Operation:
         op_id = node.get("operationId")
         has_id = isinstance(op_id, str) and bool(op_id.strip())
         if not has_id:
@@ -68,7 +70,7 @@ class OperationBuilder:
         security = node.get("security") if isinstance(node.get("security"), list) else self.root_security
         schemes = tuple(sorted({name for req in security if isinstance(req, dict) for name in req}))
         requires_auth = bool(security) and all(isinstance(r, dict) and r for r in security)
-        servers = tuple(s["url"] for s in node.get("servers") or [] if isinstance(s, dict) and "url" in s)
+        op_servers = servers(node.get("servers"))
         tags = tuple(t for t in node.get("tags") or [] if isinstance(t, str))
         extensions = tuple(sorted((k, v) for k, v in node.items() if k.startswith("x-")))
         return Operation(
@@ -76,7 +78,7 @@ class OperationBuilder:
             summary=_text(node.get("summary")), description=_text(node.get("description")),
             parameters=params, body=body, responses=responses, results=(), requires_auth=requires_auth,
             security=schemes, deprecated=bool(node.get("deprecated")), extensions=extensions, pointer=where,
-            servers=servers or path_servers, has_operation_id=has_id,
+            servers=op_servers or path_servers, has_operation_id=has_id,
         )
 
     def _parameters(self, shared: list[Any], own: list[Any], where: str, path: str, hint: str) -> tuple[Parameter, ...]:

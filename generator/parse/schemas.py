@@ -271,8 +271,14 @@ class SchemaBuilder:
         disc = node.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
             return None
+        raw = disc.get("mapping")
+        if raw is not None and not isinstance(raw, dict):
+            self.sink.warn("bad-discriminator", jp.join(where, "discriminator", "mapping"),
+                           "discriminator mapping is not an object; only schema names select members",
+                           "make mapping an object of value → schema reference")
+            raw = None
         mapping = []
-        for value, ref in sorted((disc.get("mapping") or {}).items()):
+        for value, ref in sorted((raw or {}).items(), key=lambda kv: str(kv[0])):
             if isinstance(ref, str):
                 target = ref[1:] if ref.startswith("#") else jp.join("/components/schemas", ref)
                 mapping.append((str(value), target))

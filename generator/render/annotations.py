@@ -10,6 +10,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from .. import pointer
 from ..ir import (
     AnyType,
     Enum,
@@ -17,6 +18,7 @@ from ..ir import (
     ListOf,
     LiteralOf,
     MapOf,
+    Model,
     ModelRef,
     Primitive,
     Schema,
@@ -24,6 +26,8 @@ from ..ir import (
     UnionOf,
 )
 from .names import Names
+
+COMPONENTS = "/components/schemas/"
 
 _PRIMITIVES = {
     Kind.STRING: "str", Kind.EMAIL: "str", Kind.URI: "str", Kind.UUID: "str", Kind.DECIMAL: "str",
@@ -52,6 +56,7 @@ class Imports:
     datetime: bool = False
     file_types: bool = False
     builtins: bool = False
+    unions: bool = False  # `_Tag` / `_disc` from the runtime's `_unions` (discriminated unions)
 
 
 @dataclass
@@ -115,11 +120,51 @@ class Annotator:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
             return [name]
         if isinstance(t, UnionOf):
+            tagged = tagged_members(t, self.schemas)
+            if tagged is not None:
+                return [self._discriminated(t, tagged, ctx, imports)]
             out: list[str] = []
             for v in t.variants:
                 out.extend(self.top_parts(v, ctx, imports))
             return out
         raise TypeError(f"unknown TypeRef {t!r}")  # pragma: no cover - the union is closed
+
+    def _discriminated(self, t: UnionOf, tagged: list[tuple[ModelRef, list[str]]], ctx: Context,
+                       imports: Imports) -> str:
+        """`Annotated[Annotated[A, Tag("A")] | …, _disc(property, {wire value: tag})]` (tag = class name)."""
+        assert t.discriminator is not None
+        imports.typing = imports.unions = True
+        members, tags = [], {}
+        for ref, values in tagged:
+            cls = self._parts(ref, ctx, imports)[0]
+            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(cls)})]")
+            tags.update((value, cls) for value in values)
+        mapping = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in tags.items())
+        return f"_t.Annotated[{' | '.join(members)}, _disc({py_literal(t.discriminator.property)}, {{{mapping}}})]"
+
+
+def tagged_members(t: UnionOf, schemas: dict[str, Schema]) -> list[tuple[ModelRef, list[str]]] | None:
+    """Each member with the discriminator values that select it, or None when the union cannot be
+    discriminated (no discriminator, a member that is not an object model or that no value selects).
+
+    Values: the `mapping` entries that name the member, else (implicit mapping) its component name.
+    """
+    disc = t.discriminator
+    if disc is None:
+        return None
+    out: list[tuple[ModelRef, list[str]]] = []
+    for v in t.variants:
+        if not isinstance(v, ModelRef) or v.nullable or not isinstance(schemas.get(v.id), Model):
+            return None
+        values = [value for value, target in disc.mapping if target == v.id]
+        if not values and v.id.startswith(COMPONENTS) and len(pointer.split(v.id)) == 3:
+            implicit = pointer.split(v.id)[-1]
+            if not any(value == implicit for value, _ in disc.mapping):
+                values = [implicit]
+        if not values:
+            return None
+        out.append((v, values))
+    return out
 
 
 def _enum_fallback(schema: Enum) -> str:

@@ -62,6 +62,9 @@ def import_lines(imports: Imports, names: Names, current_module: str | None, pre
         lines.append("import typing as _t")
     if imports.datetime:
         lines.append("import datetime as _dt")
+    if imports.unions:
+        runtime = "." if prefix == ".types." else ".."
+        lines.append(f"from {runtime}_unions import Tag as _Tag, discriminator as _disc")
     by_module: dict[str, set[str]] = {}
     for sid in imports.schemas:
         module = names.schema_module[sid]

@@ -165,9 +165,7 @@ def _call(names: Names, op: Operation) -> str:
 
 def _base_url(api: Api) -> str:
     for server in api.servers:
-        url = server.url
-        for name, default, _ in server.variables:
-            url = url.replace("{" + name + "}", default)
+        url = server.default_url
         if url.startswith(("http://", "https://")):
             return url
     return ""

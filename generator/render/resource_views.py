@@ -45,10 +45,12 @@ class MethodView:
     path_args: tuple[ArgView, ...]
     query_args: tuple[ArgView, ...]
     header_args: tuple[ArgView, ...]
+    cookie_args: tuple[ArgView, ...]
     body_arg: ArgView | None
     body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
     body_media: str
     query_styles: tuple[tuple[str, str, bool], ...]
+    cookie_styles: tuple[tuple[str, str, bool], ...]
     responses: tuple[ResponseSpecView, ...]
     returns: str
     async_returns: str
@@ -57,6 +59,7 @@ class MethodView:
     max_file_bytes: int | None = None
     json_media: str = ""  # media type of JSON responses when not application/json (sent as Accept)
     body_call: str = ""  # expression building the body from `body_fields` (JSON:API documents)
+    server: str = ""  # the operation's own server URL (variables at their defaults), "" = the client's
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +146,20 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
     responses = tuple(_response(annotator, r, imports) for r in op.results)
     returns = _returns(annotator, op.results, imports, "")
     async_returns = _returns(annotator, op.results, imports, "Async")
-    styles = tuple((p.wire_name, p.style, p.explode) for p in op.parameters
-                   if p.location is Location.QUERY and (p.style, p.explode) != ("form", True))
+    styles = {loc: tuple((p.wire_name, p.style, p.explode) for p in op.parameters
+                         if p.location is loc and (p.style, p.explode) != ("form", True))
+              for loc in (Location.QUERY, Location.COOKIE)}
     return MethodView(
         name=name, const="_" + name.upper(), http_method=op.method.upper(), path=op.path,
         operation_id=op.id, doc=docstring(_doc(op, args, body_arg, body_fields)),
         positional=tuple(args[Location.PATH]), keyword=tuple(keyword), path_args=tuple(args[Location.PATH]),
-        query_args=tuple(args[Location.QUERY]), header_args=tuple(args[Location.HEADER] + args[Location.COOKIE]),
-        body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles,
+        query_args=tuple(args[Location.QUERY]), header_args=tuple(args[Location.HEADER]),
+        cookie_args=tuple(args[Location.COOKIE]),
+        body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles[Location.QUERY],
+        cookie_styles=styles[Location.COOKIE],
         responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
         deprecated=op.deprecated, max_file_bytes=max_file_bytes,
-        json_media=_json_media(op), body_call=body_call,
+        json_media=_json_media(op), body_call=body_call, server=_server(api, op),
     )
 
 
@@ -200,6 +206,15 @@ def _document_args(annotator: Annotator, document: DocumentBody, imports: Import
         out.append(ArgView(wire, annotation if required else annotation + " | NotGiven",
                            "" if required else "NOT_GIVEN", wire, doc))
     return tuple(out)
+
+
+
+def _server(api: Api, op: Operation) -> str:
+    """The first of the operation's servers, unless it is the document's first server anyway."""
+    if not op.servers:
+        return ""
+    url = op.servers[0].default_url
+    return "" if api.servers and url == api.servers[0].default_url else url
 
 
 def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:

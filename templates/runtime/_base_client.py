@@ -72,6 +72,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -81,7 +82,16 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> Any:
         """Send one operation and return its parsed result (see ``CONTRACT.md``)."""
         options = RequestOptions(
-            path, query, headers, body, extra_headers, extra_query, extra_body, timeout, max_retries
+            path,
+            query,
+            headers,
+            body,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            cookies,
         )
         return self._request_with_options(endpoint, options)
 
@@ -228,6 +238,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
         body: object = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -237,7 +248,16 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ) -> Any:
         """Send one operation and return its parsed result (see ``CONTRACT.md``)."""
         options = RequestOptions(
-            path, query, headers, body, extra_headers, extra_query, extra_body, timeout, max_retries
+            path,
+            query,
+            headers,
+            body,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
+            max_retries,
+            cookies,
         )
         return await self._request_with_options(endpoint, options)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-import threading
-from collections.abc import Callable, Mapping
-from typing import Any, Generic, Self, TypeVar, cast
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from urllib.parse import urljoin
 
 import httpx
 
@@ -15,6 +15,7 @@ from ._auth import Auth
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
 from ._endpoint import Endpoint, ResponseSpec
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
+from ._http_pool import LazyHttp
 from ._logs import logger, register_auth
 from ._options import RequestOptions
 from ._parse import decode_json, shape_result
@@ -57,48 +58,12 @@ def _to_timeout(value: Timeout) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
-class LazyHttp(Generic[_HttpxT]):
-    """The ``httpx`` client, created on first use (building one costs ~25 ms of imports and SSL
-    setup); shared by a client and its ``with_options`` copies."""
-
-    __slots__ = ("_client", "_closed", "_factory", "_lock")
-    _client: _HttpxT | None
-    _factory: Callable[[], _HttpxT]
-
-    def __init__(self, client: _HttpxT | None, factory: Callable[[], _HttpxT]) -> None:
-        self._client = client
-        self._factory = factory
-        self._closed = False
-        self._lock = threading.Lock()
-
-    def get(self) -> _HttpxT:
-        client = self._client
-        if client is None:
-            with self._lock:
-                if self._client is None:
-                    if self._closed:
-                        raise RuntimeError("Cannot send a request, as the client has been closed.")
-                    self._client = self._factory()
-                client = self._client
-        return client
-
-    @property
-    def created(self) -> _HttpxT | None:
-        """The ``httpx`` client if it exists yet."""
-        return self._client
-
-    @property
-    def is_closed(self) -> bool:
-        return self._client.is_closed if self._client is not None else self._closed
-
-    def mark_closed(self) -> None:
-        """Closing before the first request: nothing to close, later requests fail as in httpx."""
-        self._closed = True
-
-
 class BaseClient(Generic[_HttpxT]):
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
+    default_base_url: ClassVar[str] = ""
+    """The spec's first server (generated clients set it). While ``base_url`` is this URL,
+    operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
 
     def __init__(
         self,
@@ -190,11 +155,17 @@ class BaseClient(Generic[_HttpxT]):
 
     # -- request helpers shared by the sync and async clients ----------------------------
 
+    def _base_url_for(self, endpoint: Endpoint) -> str:
+        server = endpoint.server
+        if server is None or self.base_url != _normalize_base_url(self.default_base_url):
+            return self.base_url
+        return _normalize_base_url(urljoin(self.base_url, server))
+
     def _prepare(self, endpoint: Endpoint, options: RequestOptions) -> PreparedRequest:
         prepared = prepare_request(
             endpoint,
             options,
-            base_url=self.base_url,
+            base_url=self._base_url_for(endpoint),
             base_headers=self._base_headers,
             auth=self._auth,
             idempotency_header=self.idempotency_header,

@@ -21,6 +21,7 @@ class RequestOptions:
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
+    cookies: Mapping[str, object] | None = None
 
     def with_query_param(self, name: str, value: object) -> RequestOptions:
         """A copy with one query parameter set (used to request the next page)."""

@@ -80,6 +80,8 @@ class Casebook(SyncAPIClient):
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
     """
 
+    default_base_url = DEFAULT_BASE_URL
+
     def __init__(
         self,
         client_id: str | None = None,
@@ -179,6 +181,8 @@ class AsyncCasebook(AsyncAPIClient):
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
     """
+
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,

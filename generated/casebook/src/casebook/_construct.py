@@ -15,6 +15,8 @@ from typing import Any, Union
 
 import pydantic
 
+from ._unions import Tagger
+
 __all__ = ["construct_type"]
 
 _MAX_DEPTH = 64
@@ -26,7 +28,11 @@ def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
         return value
     origin = typing.get_origin(type_)
     if origin is typing.Annotated:
-        return construct_type(typing.get_args(type_)[0], value, _depth + 1)
+        inner, *metadata = typing.get_args(type_)
+        tagger = next((m.discriminator for m in metadata if _is_tagged(m)), None)
+        if isinstance(tagger, Tagger):
+            return _construct_tagged(inner, tagger, value, _depth)
+        return construct_type(inner, value, _depth + 1)
     if origin is Union or origin is types.UnionType:
         return _construct_union(typing.get_args(type_), value, _depth)
     if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
@@ -41,6 +47,21 @@ def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
         args = typing.get_args(type_)
         value_type = args[1] if len(args) == 2 else Any
         return {key: construct_type(value_type, item, _depth + 1) for key, item in value.items()}
+    return value
+
+
+def _is_tagged(meta: object) -> bool:
+    return isinstance(meta, pydantic.Discriminator) and isinstance(meta.discriminator, Tagger)
+
+
+def _construct_tagged(union: Any, tagger: Tagger, value: object, depth: int) -> Any:
+    # A discriminated union: only the member the discriminator names is tried; an unknown or
+    # missing discriminator value keeps the raw JSON value (nothing is guessed).
+    tag = tagger(value)
+    for member in typing.get_args(union):
+        metadata = typing.get_args(member)[1:] if typing.get_origin(member) is typing.Annotated else ()
+        if any(isinstance(m, pydantic.Tag) and m.tag == tag for m in metadata):
+            return _construct_union((member,), value, depth)
     return value
 
 

@@ -53,8 +53,13 @@ class Endpoint:
     responses: Mapping[str, ResponseSpec]
     body_media: str | None = None
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
     auth: bool = True
     operation_id: str = ""
+    server: str | None = None
+    """The operation's own server URL (``servers`` on the operation or path item), absolute or
+    relative to the client's base URL; used while the client's base URL is the spec's default."""
     max_file_bytes: int | None = None
     """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
     json_media: str = "application/json"

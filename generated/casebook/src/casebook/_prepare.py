@@ -14,6 +14,7 @@ import httpx
 
 from ._auth import Auth
 from ._constants import IDEMPOTENCY_HEADER
+from ._cookies import cookie_header
 from ._endpoint import Endpoint
 from ._exceptions import FileTooLargeError
 from ._files import FileStream, MultipartStream, open_content
@@ -60,6 +61,13 @@ class PreparedRequest:
             content=self.content,
             timeout=timeout,
         )
+        if client.cookies and any(name.lower() == "cookie" for name in self.headers):
+            # an explicit Cookie header makes httpx skip the client's jar: add the jar's cookies
+            probe = httpx.Request(self.method, request.url)
+            client.cookies.set_cookie_header(probe)
+            jar = probe.headers.get("Cookie")
+            if jar:
+                request.headers["Cookie"] = f"{jar}; {request.headers['Cookie']}"
         if self.stream is None:
             return request
         headers = request.headers.copy()
@@ -248,6 +256,10 @@ def prepare_request(
             if value is None or isinstance(value, NotGiven):
                 continue
             headers[name] = header_value(value)
+    cookie = cookie_header(options.cookies, endpoint.cookie_styles)
+    if cookie:
+        existing = next((k for k in headers if k.lower() == "cookie"), None)
+        headers["Cookie"] = f"{headers.pop(existing)}; {cookie}" if existing else cookie
     if options.extra_headers:
         lowered = {name.lower() for name in options.extra_headers}
         headers = {k: v for k, v in headers.items() if k.lower() not in lowered}

@@ -60,7 +60,8 @@ class CaseXchange(SyncAPIClient):
 
     Args:
         api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
-        base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`.
+        base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`. Operations with their own
+            `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
@@ -70,6 +71,8 @@ class CaseXchange(SyncAPIClient):
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
     """
+
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
@@ -294,7 +297,8 @@ class AsyncCaseXchange(AsyncAPIClient):
 
     Args:
         api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
-        base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`.
+        base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`. Operations with their own
+            `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
@@ -304,6 +308,8 @@ class AsyncCaseXchange(AsyncAPIClient):
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
     """
+
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,

@@ -51,7 +51,8 @@ class CaseXchangeInternal(SyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
-        base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`.
+        base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
+            `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
@@ -61,6 +62,8 @@ class CaseXchangeInternal(SyncAPIClient):
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
     """
+
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
@@ -209,7 +212,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
-        base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`.
+        base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
+            `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
@@ -219,6 +223,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
     """
+
+    default_base_url = DEFAULT_BASE_URL
 
     def __init__(
         self,
