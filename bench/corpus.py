@@ -241,7 +241,8 @@ else:
             # for a spec without security schemes takes none
             creds = [p.name for p in inspect.signature(cls).parameters.values()
                      if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
-            return cls(**{name: "credential" for name in creds}, base_url="http://127.0.0.1:9")
+            values = {name: "http://127.0.0.1:9/token" if name.endswith("url") else "credential" for name in creds}
+            return cls(**values, base_url="http://127.0.0.1:9")
 
         clients = [construct(client), construct(async_client)]
     except BaseException as exc:

@@ -58,7 +58,8 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
     cls = getattr(pkg, client_name)
     t_import = time.perf_counter()
     # credentials: the positional-or-keyword parameters (api_key, token, …); every other option is keyword-only
-    creds = {name: "dummy-credential" for name, p in inspect.signature(cls.__init__).parameters.items()
+    creds = {name: "http://127.0.0.1:9/token" if name.endswith("url") else "dummy-credential"
+             for name, p in inspect.signature(cls.__init__).parameters.items()
              if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD}
     client = cls(**creds)
     t1, c1 = time.perf_counter(), time.process_time()

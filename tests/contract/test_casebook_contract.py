@@ -124,7 +124,7 @@ def test_every_spec_operation_is_in_the_client() -> None:
 
 @pytest.mark.parametrize("dynamic", [False, True], ids=["static", "dynamic"])
 @pytest.mark.parametrize("op_id,method,path,op", OPERATIONS, ids=[o[0] for o in OPERATIONS])
-def test_operation_against_prism(prism: str, op_id: str, method: str, path: str, op: dict[str, Any],
+def test_casebook_operation_against_prism(prism: str, op_id: str, method: str, path: str, op: dict[str, Any],
                                  dynamic: bool) -> None:
     from casebook._jsonapi import JsonApiResource
     from casebook._pagination import SyncPage
