@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
+from ..naming import param_name
 from .jsonapi_views import JsonApiInfo
 from .names import Names, op_key
 from .resource_views import HelperView
@@ -20,6 +21,11 @@ def helper_views(api: Api, config: TargetConfig, names: Names, info: JsonApiInfo
     for op_id, upload in sorted(config.presigned_uploads.items()):
         op = _find(by_id, op_id, "presigned_uploads", sink)
         if op is None:
+            continue
+        if op_key(op) not in info.bodies:  # the helper passes attributes=/relationships= to the create method
+            sink.error("bad-upload-helper", op.pointer, f"presigned_uploads: {op_id!r} is not a JSON:API create "
+                       "operation (a `data` document with a single-valued `type`)",
+                       "fix [tool.clientgen.targets.*.presigned_uploads]")
             continue
         attrs = tuple((k, a) for k, a in zip(_FILE_KEYS, (upload.name_attribute, upload.type_attribute,
                                                             upload.size_attribute), strict=True) if a)
@@ -52,8 +58,6 @@ def helper_views(api: Api, config: TargetConfig, names: Names, info: JsonApiInfo
 
 
 def _arg(type_name: str) -> str:
-    from ..naming import param_name
-
     singular = type_name[:-1] if type_name.endswith("s") and not type_name.endswith("ss") else type_name
     return param_name(singular + "_id")
 

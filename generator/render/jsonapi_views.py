@@ -25,7 +25,7 @@ from ..ir import (
     TypeRef,
     UnionOf,
 )
-from ..naming import class_name
+from ..naming import class_name, field_name
 from ..parse.results import is_jsonapi_media
 from .names import Names, op_key
 
@@ -170,8 +170,6 @@ def _fields_class(api: Api, names: Names, op: Operation, resource: tuple[str, st
             fields.setdefault(f.wire_name, QueryFieldView(attr, f.wire_name, kind, ops, False, f.doc))
     for wire in sort.sort_fields if sort is not None else ():
         if wire not in fields:
-            from ..naming import field_name
-
             fields[wire] = QueryFieldView(field_name(wire), wire, "SortField", (), True, "")
     every = sort is not None and not sort.sort_fields
     views = tuple(

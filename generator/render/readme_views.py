@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
+from ..naming import param_name
 from .jsonapi_views import JsonApiInfo
 from .names import Names, op_key
 from .resource_views import HelperView, MethodView
@@ -107,7 +108,7 @@ def jsonapi_example(api: Api, names: Names, methods: dict[str, MethodView], info
             size = next((a.name for a in methods[key].keyword if a.wire in ("page[size]", "page[limit]")), "")
             if text and date:
                 found.update(list_call=call, fields_class=cls.name, text_field=text, date_field=date,
-                             size_arg=size, item_name=naming_snake(cls.name.removesuffix("Fields")) or "item")
+                             size_arg=size, item_name=param_name(cls.name.removesuffix("Fields")) or "item")
         if key in info.bodies and op.method == "post" and "create_call" not in found:
             found["create_call"] = call
     for op in api.operations:  # a get whose resource has a typed relationship
@@ -122,12 +123,6 @@ def jsonapi_example(api: Api, names: Names, methods: dict[str, MethodView], info
             attr = names.resources[tag].attr
             found.setdefault("upload_call" if h.kind == "upload" else "link_call", f"client.{attr}.{h.name}")
     return JsonApiExample(**found)
-
-
-def naming_snake(text: str) -> str:
-    from ..naming import param_name
-
-    return param_name(text)
 
 
 def _first_relationship(api: Api, op: Operation, info: JsonApiInfo) -> str:
