@@ -110,7 +110,6 @@ def profile_gen(spec_id: str) -> None:
 def profile_call(n: int) -> None:
     """cProfile of the generated call and of the hand-written one; then what the generated path adds."""
     import httpx
-
     import perf_runtime as pr
 
     cx = pr._load_casexchange(pr.CASEXCHANGE_SRC)
@@ -425,7 +424,6 @@ def experiment_call() -> None:
     import timeit
 
     import httpx
-
     import perf_runtime as pr
 
     cx = pr._load_casexchange(pr.CASEXCHANGE_SRC)
@@ -516,7 +514,6 @@ def experiment_call() -> None:
 def experiment_paginate() -> None:
     """R1: the paginator without its per-page `to_json` fingerprint."""
     import httpx
-
     import perf_runtime as pr
 
     cx = pr._load_casexchange(pr.CASEXCHANGE_SRC)

@@ -17,17 +17,10 @@ def ruff_binary() -> str:
 
 
 def format_tree(root: Path) -> None:
-    """`ruff check --fix` (imports) then `ruff format`, over every .py file below `root`."""
-    ruff = ruff_binary()
-    base = [ruff]
-    check = subprocess.run(
-        [*base, "check", "--fix", "--quiet", "--exit-zero", "--no-cache", "--config", str(CONFIG), "."],
-        cwd=root, capture_output=True, text=True,
-    )
-    if check.returncode != 0:
-        raise fatal("format-failed", f"ruff check failed on the generated code: {_first_line(check.stderr)}",
-                    hint="this is a clientgen bug; please report it with the spec")
-    fmt = subprocess.run([*base, "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."], cwd=root,
+    """`ruff format` over every .py file below `root`. The import blocks are emitted sorted and without
+    unused names (`render/imports.py`), so `ruff check --fix` has nothing to do and is not run; a test runs
+    `ruff check` over generated trees to keep it so."""
+    fmt = subprocess.run([ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."], cwd=root,
                          capture_output=True, text=True)
     if fmt.returncode != 0:
         raise fatal("format-failed", f"ruff could not format the generated code: {_first_line(fmt.stderr)}",

@@ -69,6 +69,21 @@ class _BoundedComposer(_SafeLoader):
 
 def read_document(path: Path) -> dict[str, Any]:
     """Parse a YAML or JSON file into plain data, with clear fatal errors."""
+    return parse_text(read_text(path), str(path))
+
+
+def read_text(path: Path, raw: bytes | None = None) -> str:
+    """The file's text (`raw`: its bytes, when already read), with clear fatal errors."""
+    file = str(path)
+    raw = read_bytes(path) if raw is None else raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise fatal("not-utf8", f"spec file is not UTF-8 text (byte {exc.start})", file=file,
+                    hint="save the spec as UTF-8") from None
+
+
+def read_bytes(path: Path) -> bytes:
     file = str(path)
     if not path.exists():
         raise fatal("file-not-found", f"spec file {file} does not exist", file=file,
@@ -78,12 +93,7 @@ def read_document(path: Path) -> dict[str, Any]:
     raw = path.read_bytes()
     if len(raw) > MAX_SPEC_BYTES:
         raise fatal("too-large", f"spec file is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise fatal("not-utf8", f"spec file is not UTF-8 text (byte {exc.start})", file=file,
-                    hint="save the spec as UTF-8") from None
-    return parse_text(text, file)
+    return raw
 
 
 def parse_text(text: str, file: str) -> dict[str, Any]:
@@ -153,11 +163,15 @@ def open_spec(path: Path, sink: DiagnosticSink, *, background: bool = True) -> t
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
     `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up."""
     file = str(path)
-    document = read_document(path)
+    raw = read_bytes(path)
+    digest = hashlib.sha256(raw).hexdigest()
+    text = read_text(path, raw)
+    del raw
+    document = parse_text(text, file)
     version = _check_version(document, file)
-    document = bundle_external_refs(document, path, sink)
+    document = bundle_external_refs(document, path, sink, text)
+    del text  # before the validation child forks: it would keep a copy of the pages
     validation = Validation(document, version, background=background)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
 
 

@@ -7,6 +7,7 @@ pipeline only ever resolves JSON pointers inside one document.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from .diagnostics import DiagnosticSink, fatal
 _BUNDLE_SECTION = "x-clientgen-bundled"
 
 
-def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticSink) -> dict[str, Any]:
-    """Copy every schema reached through a relative-file `$ref` into `components/schemas`."""
-    if not _has_external_ref(document):
+def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticSink,
+                         text: str | None = None) -> dict[str, Any]:
+    """Copy every schema reached through a relative-file `$ref` into `components/schemas`. `text`: the
+    document's source, which lets a JSON document without any non-local `$ref` skip the walk."""
+    if not _may_have_external_ref(text) or not _has_external_ref(document):
         return document
     from .load import read_document
 
@@ -77,6 +80,19 @@ _DATA_KEYS = frozenset({"example", "examples", "default", "const", "enum"})
 
 def _is_data(key: str) -> bool:
     return key in _DATA_KEYS or key.startswith("x-")
+
+
+_JSON_EXTERNAL_REF = re.compile(r'"\$ref"\s*:\s*"(?!#)')
+_ESCAPED_REF_CHAR = re.compile(r"\\u00(?:24|72|65|66)", re.IGNORECASE)  # \u escapes of `$`, `r`, `e`, `f`
+
+
+def _may_have_external_ref(text: str | None) -> bool:
+    """False when the JSON source text shows that no `$ref` points outside the document (a regex over
+    the text is ~10× cheaper than walking the parsed tree); True when only the walk can tell (YAML, or a
+    JSON key spelt with escapes)."""
+    if text is None or not text.lstrip().startswith("{") or _ESCAPED_REF_CHAR.search(text):
+        return True
+    return _JSON_EXTERNAL_REF.search(text) is not None
 
 
 def _has_external_ref(node: Any) -> bool:

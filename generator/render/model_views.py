@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, py_literal
+from .imports import ImportBlock
 from .names import Names
 
 
@@ -44,35 +45,24 @@ class TypesModuleView:
     import_lines: tuple[str, ...]
     schemas: tuple[SchemaView, ...]
     rebuild: tuple[str, ...]  # models to model_rebuild() (recursive within the module)
-    uses_field: bool
-    uses_enum: bool
-    uses_jsonapi: bool = False
-
-    @property
-    def uses_alias_type(self) -> bool:
-        return any(s.kind == "recursive_alias" for s in self.schemas)
 
 
-def import_lines(imports: Imports, names: Names, current_module: str | None, prefix: str) -> list[str]:
+def import_block(imports: Imports, names: Names, current_module: str | None, prefix: str) -> ImportBlock:
     """`prefix` is the relative path to the types package ("." inside it, "..types." outside)."""
-    lines = []
+    block = ImportBlock()
     if imports.builtins:
-        lines.append("import builtins as _b")
+        block.add("builtins", "_b")
     if imports.typing:
-        lines.append("import typing as _t")
+        block.add("typing", "_t")
     if imports.datetime:
-        lines.append("import datetime as _dt")
+        block.add("datetime", "_dt")
     if imports.unions:
-        runtime = "." if prefix == ".types." else ".."
-        lines.append(f"from {runtime}_unions import Tag as _Tag, discriminator as _disc")
-    by_module: dict[str, set[str]] = {}
+        block.add_from("._unions" if prefix == ".types." else ".._unions", ("Tag", "_Tag"), ("discriminator", "_disc"))
     for sid in imports.schemas:
         module = names.schema_module[sid]
         if module != current_module:
-            by_module.setdefault(module, set()).add(names.schema_class[sid])
-    for module in sorted(by_module):
-        lines.append(f"from {prefix}{module} import {', '.join(sorted(by_module[module]))}")
-    return lines
+            block.add_from(f"{prefix}{module}", names.schema_class[sid])
+    return block
 
 
 def types_module_view(api: Api, names: Names, module: str,
@@ -83,7 +73,7 @@ def types_module_view(api: Api, names: Names, module: str,
     annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
     imports = Imports()
     views = []
-    uses_field = uses_enum = False
+    uses_field = False
     for sid in names.module_members[module]:
         schema = api.schemas[sid]
         cls = names.schema_class[sid]
@@ -97,7 +87,6 @@ def types_module_view(api: Api, names: Names, module: str,
             views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields, bases=base,
                                     extra_annotation=extra))
         elif isinstance(schema, Enum):
-            uses_enum = True
             members = tuple(
                 MemberView(names.members[(sid, i)], py_literal(m.value), docstring(m.doc))
                 for i, m in enumerate(schema.members)
@@ -105,10 +94,10 @@ def types_module_view(api: Api, names: Names, module: str,
             base = {"string": "_OpenStrEnum", "integer": "_OpenIntEnum"}.get(schema.value_kind, "_OpenEnum")
             views.append(SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base))
         elif isinstance(schema, Alias):
-            imports.typing = True
             target = annotator.render(schema.target, Context.MODEL, imports)
             recursive = sid in walk_refs(schema.target) or any(
                 r in names.module_members[module] for r in walk_refs(schema.target))
+            imports.typing = imports.typing or not recursive  # `_t.TypeAlias`
             views.append(SchemaView("recursive_alias" if recursive else "alias", cls, docstring(schema.doc),
                                     annotation=target))
     order = {"enum": 0, "model": 1, "alias": 2, "recursive_alias": 2}
@@ -116,8 +105,19 @@ def types_module_view(api: Api, names: Names, module: str,
     members = set(names.module_members[module])
     recursive = any(sid in members for sid in imports.schemas)
     rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
-    return TypesModuleView(module, tuple(import_lines(imports, names, module, ".")), tuple(views), rebuild,
-                           uses_field, uses_enum, any(v.bases == "_JsonApiResource" for v in views))
+    block = import_block(imports, names, module, ".")
+    for v in views:
+        if v.kind in ("enum", "model"):
+            block.add_from(_BASE_MODULES[v.bases], (v.bases[1:], v.bases))
+        elif v.kind == "recursive_alias":
+            block.add_from("typing_extensions", ("TypeAliasType", "_TypeAliasType"))
+    if uses_field:
+        block.add_from("pydantic", ("Field", "_Field"))
+    return TypesModuleView(module, tuple(block.lines()), tuple(views), rebuild)
+
+
+_BASE_MODULES = {"_BaseModel": ".._models", "_JsonApiResource": ".._jsonapi", "_OpenStrEnum": ".._enums",
+                 "_OpenIntEnum": ".._enums", "_OpenEnum": ".._enums"}
 
 
 def _field_view(annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports) -> FieldView:

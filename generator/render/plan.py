@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .. import __version__
@@ -15,8 +16,9 @@ from .auth_views import AuthView, auth_view
 from .environment import render
 from .error_views import error_views
 from .helper_views import helper_views
+from .imports import ImportBlock
 from .jsonapi_views import jsonapi_info, query_classes
-from .model_views import import_lines, types_module_view
+from .model_views import import_block, types_module_view
 from .names import Names, ResourceName, op_key, plan_names
 from .readme_views import Examples, JsonApiExample, jsonapi_example, pick_examples
 from .resource_views import MethodView, resource_module_view
@@ -42,7 +44,7 @@ def webhooks_view(api: Api, config: TargetConfig, names: Names) -> WebhooksView:
         events=tuple(EventView(e.name, names.schema_class[e.schema_id]) for e in api.webhooks),
         envelope_cls=names.schema_class[api.webhooks[0].envelope_id],
         signature_header=config.webhook_signature_header or "X-Webhook-Signature",
-        import_lines=tuple(import_lines(imports, names, None, ".types.")),
+        import_lines=tuple(import_block(imports, names, None, ".types.").lines()),
     )
 
 
@@ -81,8 +83,29 @@ class ClientView:
     jsonapi: JsonApiExample | None = None
 
     @property
+    def resource_imports(self) -> list[str]:
+        """`_client.py`'s imports of the resource classes (for type checkers only)."""
+        block = ImportBlock()
+        for r in self.resources:
+            block.add_from(f".resources.{r.module}", r.cls, f"Async{r.cls}")
+        return block.lines()
+
+    @property
+    def resource_exports(self) -> list[str]:
+        """`resources/__init__.py`'s explicit re-exports (for type checkers only)."""
+        return _reexports(pair for r in self.resources for pair in ((r.module, r.cls), (r.module, f"Async{r.cls}")))
+
+    @property
     def region_names(self) -> str:
         return " | ".join(f'"{name}"' for name, _ in self.regions)
+
+
+def _reexports(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """`from .module import Name as Name` lines, in ruff's order."""
+    block = ImportBlock()
+    for module, name in pairs:
+        block.add_from(f".{module}", (name, name))
+    return block.lines()
 
 
 def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[dict[str, str], Names]:
@@ -110,7 +133,8 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
         files[f"{pkg}/_jsonapi_types.py"] = render("package/jsonapi_types.py.jinja", registry=tuple(
             (t, names.schema_module[sid], names.schema_class[sid]) for t, sid in info.registry))
     exports = sorted((names.schema_class[sid], names.schema_module[sid]) for sid in api.schemas)
-    files[f"{pkg}/types/__init__.py"] = render("package/types_init.py.jinja", exports=exports)
+    files[f"{pkg}/types/__init__.py"] = render("package/types_init.py.jinja", exports=exports,
+                                               type_imports=_reexports((m, n) for n, m in exports))
     client = _client_view(api, config, names, by_resource, method_views, sink)
     client = replace(client, jsonapi=jsonapi_example(api, names, method_views, info, helpers))
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
 from ..parse.results import is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, one_line, py_literal
+from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
-from .model_views import import_lines
+from .model_views import import_block
 from .names import Names, ResourceName, op_key
 
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
@@ -111,12 +112,35 @@ def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: li
     helpers = tuple(_with_returns(h, by_name) for h in helpers)
     if helpers:
         imports.typing = True
-    lines = import_lines(imports, names, None, "..types.")
     uses_query = any(op_key(op) in info.op_fields for op in ops)
     uses_documents = any(m.body_call for m in methods)
-    return ResourceModuleView(resource, tuple(lines), methods, uses_page, uses_binary,
-                              imports.file_types or any(h.kind == "upload" for h in helpers),
+    uses_file_types = imports.file_types or any(h.kind == "upload" for h in helpers)
+    block = import_block(imports, names, None, "..types.")
+    _runtime_imports(block, uses_page, uses_binary, uses_file_types, uses_query, uses_documents,
+                     any(h.kind == "upload" for h in helpers))
+    return ResourceModuleView(resource, tuple(block.lines()), methods, uses_page, uses_binary, uses_file_types,
                               uses_query, uses_documents, helpers)
+
+
+def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool, query: bool,
+                     documents: bool, upload: bool) -> None:
+    """What every resource module imports from the runtime, and what only some need."""
+    block.add("typing", "_t").add_from("functools", "cached_property")
+    block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
+    block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
+    block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
+    block.add_from(".._types", "NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout",
+                   *(["FileTypes"] if file_types else []))
+    if query:
+        block.add_from("..", "_query", ("query", "_fields"))
+    if documents:
+        block.add_from("..", "_jsonapi")
+    if upload:
+        block.add_from("..", "_upload")
+    if page:
+        block.add_from(".._pagination", "AsyncPage", "PageSpec", "SyncPage")
+    if binary:
+        block.add_from(".._binary", "AsyncBinaryResponse", "BinaryResponse")
 
 
 def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports,

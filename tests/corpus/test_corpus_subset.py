@@ -13,14 +13,17 @@ session fixture installs them, and the tests skip only when npm itself is missin
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.format import ruff_binary
 from tests.corpus.bench_modules import load_bench
 
 REPO = Path(__file__).resolve().parents[2]
+RUFF_CONFIG = REPO / "generator" / "ruff_generated.toml"
 
 
 
@@ -113,3 +116,7 @@ def test_corpus_spec(spec_id: str, corpora_dir: Path, tmp_path: Path) -> None:
         f"{spec_id}: missing {record.get('ops_missing')}, extra {record.get('ops_extra')}"
     )
     assert status == "ok", record
+    # 4. the import blocks are emitted in ruff's order, without unused names (no `ruff check --fix` runs)
+    lint = subprocess.run([ruff_binary(), "check", "--no-cache", "--config", str(RUFF_CONFIG),
+                           "--output-format", "concise", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout[-2000:]
