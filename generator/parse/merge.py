@@ -21,7 +21,7 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
 
     An allOf of one `$ref` (plus annotations) is returned as that `$ref` unless `keep_ref` is False: a
     schema that extends a discriminator base must copy the base's properties, because a reference to
-    the base means "any of its subtypes" (see inheritance.py).
+    the base means "any of its subtypes" (see discriminators.py).
     """
     parts = node.get("allOf")
     if not isinstance(parts, list) or not parts:
