@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import pointer as jp
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
 from .errors import known_error_codes
-from .operations import OperationBuilder
+from .operations import OperationBuilder, is_cookie_name
 from .results import with_results
 from .schemas import SchemaBuilder
 from .servers import servers
@@ -34,8 +35,8 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         title=str(info.get("title") or config.client_name),
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
-        servers=servers(doc.get("servers")),
-        security_schemes=_security(doc.get("components", {}).get("securitySchemes") or {}, resolver),
+        servers=servers(doc.get("servers"), "/servers", sink, "document"),
+        security_schemes=_security(doc.get("components", {}).get("securitySchemes") or {}, resolver, sink),
         schemas=built,
         operations=operations,
         openapi_version=spec.version,
@@ -44,12 +45,19 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
     )
 
 
-def _security(raw: Any, resolver: Resolver) -> tuple[SecurityScheme, ...]:
+def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[SecurityScheme, ...]:
     out = []
     for name, node in raw.items() if isinstance(raw, dict) else ():
-        _, node = resolver.deref(node, f"/components/securitySchemes/{name}")
+        where, node = resolver.deref(node, jp.join("/components/securitySchemes", name))
         if not isinstance(node, dict):
             continue
+        cookie = node.get("name")
+        if node.get("type") == "apiKey" and node.get("in") == "cookie" and not is_cookie_name(str(cookie or "")):
+            sink.warn("bad-cookie-name", jp.join(where, "name"),
+                      f"API key cookie name {cookie!r} is not a valid cookie name (RFC 6265 token); the generated "
+                      f"client sends `{cookie}=<key>` in the Cookie header as written, which the server may not "
+                      "read as a cookie of that name",
+                      "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~")
         flows = node.get("flows") if isinstance(node.get("flows"), dict) else {}
         cc = flows.get("clientCredentials") if isinstance(flows.get("clientCredentials"), dict) else {}
         out.append(SecurityScheme(

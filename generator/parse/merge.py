@@ -16,8 +16,13 @@ _ANNOTATIONS = frozenset({"description", "title", "xml", "example", "examples", 
 
 
 def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: DiagnosticSink,
-                 depth: int = 0) -> dict[str, Any]:
-    """Return one schema equivalent to `node`'s allOf, or `node` itself when it has none."""
+                 depth: int = 0, keep_ref: bool = True) -> dict[str, Any]:
+    """Return one schema equivalent to `node`'s allOf, or `node` itself when it has none.
+
+    An allOf of one `$ref` (plus annotations) is returned as that `$ref` unless `keep_ref` is False: a
+    schema that extends a discriminator base must copy the base's properties, because a reference to
+    the base means "any of its subtypes" (see discriminators.py).
+    """
     parts = node.get("allOf")
     if not isinstance(parts, list) or not parts:
         return node
@@ -29,7 +34,7 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
         for note in notes:
             if note.get("nullable") is True:
                 siblings.setdefault("nullable", True)
-    if len(parts) == 1 and isinstance(parts[0], dict) and not any(k in siblings for k in _OBJECT_KEYS):
+    if keep_ref and len(parts) == 1 and isinstance(parts[0], dict) and not any(k in siblings for k in _OBJECT_KEYS):
         return {**parts[0], **{k: v for k, v in siblings.items() if k not in ("type",)}} if "$ref" in parts[0] \
             else {**siblings, **parts[0]}
     resolved: list[dict[str, Any]] = []

@@ -25,6 +25,8 @@ from .schemas import SchemaBuilder
 from .servers import servers
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# RFC 6265 cookie-name = RFC 2616 token: visible ASCII except separators (the runtime's _cookies checks the same)
+_COOKIE_SEPARATORS = frozenset('()<>@,;:\\"/[]?={} \t')
 _DEFAULT_STYLE = {Location.QUERY: "form", Location.COOKIE: "form", Location.PATH: "simple",
                   Location.HEADER: "simple"}
 
@@ -50,7 +52,7 @@ class OperationBuilder:
                 continue
             _, item = self.resolver.deref(item, where)
             shared = item.get("parameters") or []
-            path_servers = servers(item.get("servers"))
+            path_servers = servers(item.get("servers"), jp.join(where, "servers"), self.sink, "path")
             for method in METHODS:
                 node = item.get(method)
                 if isinstance(node, dict):
@@ -70,7 +72,7 @@ class OperationBuilder:
         security = node.get("security") if isinstance(node.get("security"), list) else self.root_security
         schemes = tuple(sorted({name for req in security if isinstance(req, dict) for name in req}))
         requires_auth = bool(security) and all(isinstance(r, dict) and r for r in security)
-        op_servers = servers(node.get("servers"))
+        op_servers = servers(node.get("servers"), jp.join(where, "servers"), self.sink, "operation")
         tags = tuple(t for t in node.get("tags") or [] if isinstance(t, str))
         extensions = tuple(sorted((k, v) for k, v in node.items() if k.startswith("x-")))
         return Operation(
@@ -112,6 +114,9 @@ class OperationBuilder:
         name = node["name"]
         if location is Location.HEADER and name.lower() in ("accept", "content-type", "authorization"):
             return None  # OpenAPI says these are ignored as parameters
+        required = bool(node.get("required")) or location is Location.PATH
+        if location is Location.COOKIE and not is_cookie_name(name):
+            _warn_cookie_name(self.sink, name, jp.join(pointer, "name"), required)
         schema = node.get("schema")
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
             schema = next(iter(node["content"].values())).get("schema")
@@ -121,7 +126,7 @@ class OperationBuilder:
         style = node.get("style") or _DEFAULT_STYLE[location]
         return Parameter(
             wire_name=name, location=location, type=t,
-            required=bool(node.get("required")) or location is Location.PATH,
+            required=required,
             doc=_text(node.get("description")), style=str(style),
             explode=bool(node.get("explode", style == "form")),
             default=schema_node.get("default", MISSING) if isinstance(schema_node, dict) else MISSING,
@@ -181,6 +186,19 @@ class OperationBuilder:
             t = self.schemas.type_of(schema, jp.join(pointer, "schema"), (f"{hint} {name}", name))
             out.append(Header(name, t, bool(node.get("required")), _text(node.get("description"))))
         return tuple(out)
+
+
+def is_cookie_name(name: str) -> bool:
+    return bool(name) and all(0x21 <= ord(c) <= 0x7E and c not in _COOKIE_SEPARATORS for c in name)
+
+
+def _warn_cookie_name(sink: DiagnosticSink, name: str, where: str, required: bool) -> None:
+    every = "; it is required, so every call does" if required else ""
+    sink.warn("bad-cookie-name", where,
+              f"cookie parameter name {name!r} is not a valid cookie name (RFC 6265 token: visible ASCII "
+              "without spaces or ()<>@,;:\\\"/[]?={}); the generated method still takes the argument, but a "
+              f"call that passes a value for it raises ValueError before sending anything{every}",
+              "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~")
 
 
 def _is_json(media_type: str) -> bool:

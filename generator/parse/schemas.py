@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import pointer as jp
@@ -19,7 +19,6 @@ from ..ir import (
     Alias,
     AnyType,
     Constraints,
-    Discriminator,
     Enum,
     EnumMember,
     Field,
@@ -37,6 +36,14 @@ from ..ir import (
 )
 from ..naming import pascal, words
 from ..refs import Resolver
+from .discriminators import (
+    Hierarchy,
+    base_model_id,
+    discriminator_of,
+    find_hierarchies,
+    hierarchy_union,
+    values_fit,
+)
 from .formats import primitive_kind
 from .merge import merge_all_of
 
@@ -67,6 +74,8 @@ class SchemaBuilder:
         self._component_types: dict[str, TypeRef] = {}
         self._names_cache: set[str] | None = None
         self._contested: set[str] = set()
+        self.hierarchies: dict[str, Hierarchy] = {}  # allOf-inheritance bases (discriminators.py)
+        self._members: set[str] = set()
 
     # ---- registration -------------------------------------------------------------------------
     def register_components(self) -> None:
@@ -78,6 +87,8 @@ class SchemaBuilder:
             sid = jp.join("/components/schemas", name)
             if isinstance(node, dict) and self._is_named_kind(node):
                 self._register(sid, node, (name, None), component=True)
+        self.hierarchies = find_hierarchies(schemas)
+        self._members = {m for h in self.hierarchies.values() for m in h.members}
 
     def _is_named_kind(self, node: dict[str, Any]) -> bool:
         """Objects, enums, unions and arrays get a name of their own; plain primitives are inlined."""
@@ -265,24 +276,7 @@ class SchemaBuilder:
             return Primitive(Kind.NULL, nullable=True)
         if len(variants) == 1:
             return with_nullable(variants[0], True) if nullable else variants[0]
-        return UnionOf(tuple(variants), self._discriminator(node, where), nullable)
-
-    def _discriminator(self, node: dict[str, Any], where: str) -> Discriminator | None:
-        disc = node.get("discriminator")
-        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-            return None
-        raw = disc.get("mapping")
-        if raw is not None and not isinstance(raw, dict):
-            self.sink.warn("bad-discriminator", jp.join(where, "discriminator", "mapping"),
-                           "discriminator mapping is not an object; only schema names select members",
-                           "make mapping an object of value → schema reference")
-            raw = None
-        mapping = []
-        for value, ref in sorted((raw or {}).items(), key=lambda kv: str(kv[0])):
-            if isinstance(ref, str):
-                target = ref[1:] if ref.startswith("#") else jp.join("/components/schemas", ref)
-                mapping.append((str(value), target))
-        return Discriminator(disc["propertyName"], tuple(mapping))
+        return UnionOf(tuple(variants), discriminator_of(node, where, self.sink), nullable)
 
     # ---- named inline schemas -----------------------------------------------------------------
     def _inline(self, node: dict[str, Any], where: str, hint: tuple[str, str | None]) -> str:
@@ -298,16 +292,46 @@ class SchemaBuilder:
         return self._register(where, node, hint, component=False)
 
     def _build_named(self, pending: _Pending) -> Schema:
+        if pending.component and pending.id in self.hierarchies:
+            return self._hierarchy(pending)
+        return self._build_body(pending)
+
+    def _hierarchy(self, pending: _Pending) -> Schema:
+        """An allOf-inheritance base: the union of the schemas that extend it (discriminators.py)."""
+        node, sid = pending.node, pending.id
+        disc = discriminator_of(node, sid, self.sink)
+        assert disc is not None  # find_hierarchies only picks schemas that declare one
+        props = merge_all_of(node, sid, self.resolver, self.sink).get("properties")
+        prop = props.get(disc.property) if isinstance(props, dict) else None
+        if isinstance(prop, dict):
+            prop = self.resolver.deref(prop, jp.join(sid, "properties", disc.property))[1]
+        if not values_fit(self.hierarchies[sid], disc, prop, self.sink):
+            return self._build_body(pending)
+        base_model = None
+        if any(target == sid for _, target in disc.mapping):  # concrete: the mapping names the base
+            own = self._build_body(pending)
+            if isinstance(own, Model):
+                own_id, own_hint = base_model_id(sid), f"{pending.hints[0][0]} base"
+                self.pending[own_id] = _Pending(own_id, node, [(own_hint, None)])
+                self.built[own_id] = base_model = replace(own, id=own_id, name_hint=own_hint)
+        union = hierarchy_union(self.hierarchies[sid], disc, base_model, self._nullable(node), self.sink)
+        return Alias(sid, pending.hints[0][0], _doc(node), union)
+
+    def _build_body(self, pending: _Pending) -> Schema:
         node, sid = pending.node, pending.id
         hint = pending.hints[0]
         doc = _doc(node)
         if isinstance(node.get("enum"), list) and "properties" not in node:
             return self._enum(sid, hint[0], node, doc)
         if "allOf" in node:
-            merged = merge_all_of(node, sid, self.resolver, self.sink)
+            # a schema extending an inheritance base copies its properties: its `$ref` to the base
+            # must not become the base's union
+            merged = merge_all_of(node, sid, self.resolver, self.sink, keep_ref=sid not in self._members)
+            if "$ref" in merged:  # `allOf: [$ref X]` (+ annotations) is X
+                return Alias(sid, hint[0], doc, self.type_of(merged, sid, (hint[0], None)))
             if merged is not node:
                 inner = _Pending(sid, merged, pending.hints, pending.component)
-                return self._build_named(inner)
+                return self._build_body(inner)
         is_object = node.get("type") in ("object", None) or (
             isinstance(node.get("type"), list) and "object" in node["type"]
         )
@@ -373,8 +397,6 @@ class SchemaBuilder:
 
 
 def _renamed(schema: Schema, hint: str) -> Schema:
-    from dataclasses import replace
-
     return schema if schema.name_hint == hint else replace(schema, name_hint=hint)
 
 

@@ -104,6 +104,16 @@ def test_all_of_merges_properties_and_required(build: Any) -> None:
     assert list(f) == ["id", "name"] and f["id"].required and f["name"].required
 
 
+def test_all_of_of_one_ref_is_an_alias_of_it(build: Any) -> None:
+    # `allOf: [$ref X]` (+ annotations) names X again; it used to become Any
+    api, _ = build(spec_doc(schemas={
+        "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "Named": {"description": "Same as Base.", "allOf": [{"$ref": "#/components/schemas/Base"}]},
+    }))
+    named = api.schemas[C + "Named"]
+    assert isinstance(named, Alias) and named.target == ModelRef(C + "Base") and named.doc == "Same as Base."
+
+
 def test_one_of_union_with_discriminator(build: Any) -> None:
     api, _ = build(spec_doc(schemas={
         "Cat": {"type": "object", "properties": {"kind": {"const": "cat"}}},

@@ -8,6 +8,8 @@ fit their annotation are kept as the raw JSON value.
 
 from __future__ import annotations
 
+import functools
+import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -26,14 +28,18 @@ def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
     """Build ``value`` as ``type_`` without validation, as far as the shapes line up."""
     if value is None or _depth > _MAX_DEPTH:
         return value
+    if _is_alias(type_):
+        return construct_type(_alias_value(type_), value, _depth + 1)
     origin = typing.get_origin(type_)
     if origin is typing.Annotated:
         inner, *metadata = typing.get_args(type_)
         tagger = next((m.discriminator for m in metadata if _is_tagged(m)), None)
         if isinstance(tagger, Tagger):
-            return _construct_tagged(inner, tagger, value, _depth)
+            # a one-member union is flattened by Annotated: that member is the whole annotation
+            members = typing.get_args(inner) if _is_union(inner) else (type_,)
+            return _construct_tagged(members, tagger, value, _depth)
         return construct_type(inner, value, _depth + 1)
-    if origin is Union or origin is types.UnionType:
+    if _is_union(type_):
         return _construct_union(typing.get_args(type_), value, _depth)
     if isinstance(type_, type) and issubclass(type_, pydantic.BaseModel):
         if isinstance(value, dict):
@@ -50,18 +56,44 @@ def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
     return value
 
 
+def _is_alias(type_: Any) -> bool:
+    """A recursive type alias: generated as typing_extensions' `TypeAliasType("Name", "annotation")`
+    (Python 3.12+ has its own class of the same name)."""
+    return type(type_).__name__ == "TypeAliasType" and hasattr(type_, "__value__")
+
+
+@functools.lru_cache(maxsize=256)
+def _alias_value(alias: Any) -> Any:
+    """The aliased type, its string form evaluated in the alias's module (as pydantic does)."""
+    value = alias.__value__
+    if not isinstance(value, str):
+        return value
+    module = sys.modules.get(alias.__module__)
+    holder = types.SimpleNamespace(__annotations__={"value": value})
+    namespace = vars(module) if module is not None else {}
+    try:
+        return typing.get_type_hints(holder, globalns=namespace, include_extras=True)["value"]
+    except (NameError, SyntaxError, TypeError):
+        return Any  # not resolvable here: the value is kept as it is
+
+
+def _is_union(type_: Any) -> bool:
+    origin = typing.get_origin(type_)
+    return origin is Union or origin is types.UnionType
+
+
 def _is_tagged(meta: object) -> bool:
     return isinstance(meta, pydantic.Discriminator) and isinstance(meta.discriminator, Tagger)
 
 
-def _construct_tagged(union: Any, tagger: Tagger, value: object, depth: int) -> Any:
+def _construct_tagged(members: tuple[Any, ...], tagger: Tagger, value: object, depth: int) -> Any:
     # A discriminated union: only the member the discriminator names is tried; an unknown or
     # missing discriminator value keeps the raw JSON value (nothing is guessed).
     tag = tagger(value)
-    for member in typing.get_args(union):
+    for member in members:
         metadata = typing.get_args(member)[1:] if typing.get_origin(member) is typing.Annotated else ()
         if any(isinstance(m, pydantic.Tag) and m.tag == tag for m in metadata):
-            return _construct_union((member,), value, depth)
+            return _construct_union((typing.get_args(member)[0],), value, depth)
     return value
 
 
@@ -76,8 +108,10 @@ def _construct_union(members: tuple[Any, ...], value: object, depth: int) -> Any
             continue
     if isinstance(value, dict):
         for member in members:
-            base = member
+            base = _alias_value(member) if _is_alias(member) else member
             if typing.get_origin(base) is typing.Annotated:
+                if any(_is_tagged(m) for m in typing.get_args(base)[1:]):
+                    return construct_type(base, value, depth + 1)  # a nullable discriminated union
                 base = typing.get_args(base)[0]
             if isinstance(base, type) and issubclass(base, pydantic.BaseModel):
                 return _construct_model(base, value, depth)
