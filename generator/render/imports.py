@@ -10,27 +10,29 @@ this in step with ruff.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
 
 _THIRD_PARTY = frozenset({"httpx", "pydantic", "pydantic_core", "typing_extensions"})
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"\d+")
 
 
-def natural_key(text: str) -> tuple[tuple[int, int], ...]:
-    """Order strings like ruff does (natural order: `a2` before `a10`): every character compares by code
-    point, except that a run of digits compares by its value."""
-    key: list[tuple[int, int]] = []
-    for i, chunk in enumerate(_DIGITS.split(text)):
-        if i % 2:
-            key.append((0x30, int(chunk)))
-        else:
-            key.extend((ord(c), 0) for c in chunk)
-    return tuple(key)
+def _encode_digits(match: re.Match[str]) -> str:
+    digits = match.group().lstrip("0") or "0"
+    return "0" + chr(0x100 + len(digits)) + digits  # "0" sorts a run among other characters like any digit
 
 
-def _member_key(name: str, alias: str | None) -> tuple[object, ...]:
+@functools.lru_cache(maxsize=65536)
+def natural_key(text: str) -> str:
+    """Order strings like ruff does (natural order: `a2` before `a10`): characters compare by code point,
+    except that a run of digits compares by its value (a longer number is larger, then digit by digit)."""
+    return _DIGITS.sub(_encode_digits, text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _member_key(name: str, alias: str | None) -> tuple[int, str, str, str]:
     if len(name) > 1 and name.isupper():
         kind = 0  # CONSTANT
     elif name[:1].isupper():
