@@ -2,9 +2,9 @@
 
 The staging folder is on tmpfs (`/dev/shm`) when there is room for it, else a hidden sibling of the output
 folder; it is removed afterwards. Only the files whose bytes changed are written into the output folder
-(each atomically: a hidden temporary file renamed over it), files the spec no longer produces are removed,
-and GENERATION.toml is written last, so an interrupted run leaves a tree that `clientgen check` reports as
-stale. Unchanged files are not touched. A folder that exists, is not empty and was not made by clientgen is
+(a changed file atomically: a hidden temporary file renamed over it; a new file in place, since there is
+nothing to replace), files the spec no longer produces are removed, and GENERATION.toml is written last
+(atomically), so an interrupted run leaves a tree that `clientgen check` reports as stale. Unchanged files are not touched. A folder that exists, is not empty and was not made by clientgen is
 never touched.
 """
 
@@ -124,8 +124,15 @@ def _update(out: Path, new: dict[str, bytes], diff: TreeDiff) -> None:
     """Write the changed and added files, remove the removed ones; GENERATION.toml last."""
     out.mkdir(exist_ok=True)
     folders = _Folders()
-    for rel in sorted(set(diff.changed + diff.added) - {provenance.FILE}):
-        _write_atomic(folders, os.path.join(out, rel), new[rel])
+    for rel in sorted(diff.changed):
+        if rel != provenance.FILE:
+            _write_atomic(folders, os.path.join(out, rel), new[rel])
+    for rel in sorted(diff.added):  # nothing to replace: written in place (GENERATION.toml still comes last)
+        if rel != provenance.FILE:
+            try:
+                _put(folders, os.path.join(out, rel), new[rel], exclusive=True)
+            except FileExistsError:  # appeared since the folder was read: replace it atomically after all
+                _write_atomic(folders, os.path.join(out, rel), new[rel])
     emptied = set()
     for rel in diff.removed:
         (out / rel).unlink(missing_ok=True)
@@ -147,9 +154,10 @@ class _Folders:
             self.known.add(folder)
 
 
-def _put(folders: _Folders, path: str, data: bytes) -> None:
+def _put(folders: _Folders, path: str, data: bytes, *, exclusive: bool = False) -> None:
+    """Write `data` to `path`; `exclusive`: the file must not exist yet (never replaces anything)."""
     folders.ensure(os.path.dirname(path))
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC), 0o644)
     try:
         view = memoryview(data)
         while view:
