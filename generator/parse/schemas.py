@@ -7,8 +7,6 @@ too; structurally identical inline schemas (prose ignored) share one definition.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,7 +16,6 @@ from ..ir import (
     MISSING,
     Alias,
     AnyType,
-    Constraints,
     Enum,
     EnumMember,
     Field,
@@ -46,9 +43,9 @@ from .discriminators import (
 )
 from .formats import primitive_kind
 from .merge import merge_all_of
+from .schema_facts import PROSE, json_kind, node_constraints, node_doc, shape_key
 
 MAX_DEPTH = 64
-_PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
 COMPONENTS = "/components/schemas/"
 
 
@@ -184,7 +181,7 @@ class SchemaBuilder:
 
     def _ref_type(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
         target, resolved = self.resolver.deref(node, where)
-        siblings = {k: v for k, v in node.items() if k != "$ref" and k not in _PROSE}
+        siblings = {k: v for k, v in node.items() if k != "$ref" and k not in PROSE}
         nullable = self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
         if target in self.pending or target.startswith(COMPONENTS) and isinstance(resolved, dict) and (
             self._is_named_kind(resolved)
@@ -262,7 +259,7 @@ class SchemaBuilder:
     def _union(self, node: dict[str, Any], key: str, where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
         variants: list[TypeRef] = []
         nullable = False
-        base = {k: v for k, v in node.items() if k not in (key, "discriminator") and k not in _PROSE}
+        base = {k: v for k, v in node.items() if k not in (key, "discriminator") and k not in PROSE}
         for i, sub in enumerate(node[key]):
             if isinstance(sub, dict) and (sub.get("type") == "null" or sub.get("enum") == [None]):
                 nullable = True
@@ -282,7 +279,7 @@ class SchemaBuilder:
     def _inline(self, node: dict[str, Any], where: str, hint: tuple[str, str | None]) -> str:
         if where.startswith(COMPONENTS) and len(jp.split(where)) == 3:
             return self._register(where, node, (jp.split(where)[-1], None), component=True)
-        shape = _shape_key(node)
+        shape = shape_key(node)
         existing = self._by_shape.get(shape)
         if existing is not None:
             if hint not in self.pending[existing].hints:
@@ -315,12 +312,12 @@ class SchemaBuilder:
                 self.pending[own_id] = _Pending(own_id, node, [(own_hint, None)])
                 self.built[own_id] = base_model = replace(own, id=own_id, name_hint=own_hint)
         union = hierarchy_union(self.hierarchies[sid], disc, base_model, self._nullable(node), self.sink)
-        return Alias(sid, pending.hints[0][0], _doc(node), union)
+        return Alias(sid, pending.hints[0][0], node_doc(node), union)
 
     def _build_body(self, pending: _Pending) -> Schema:
         node, sid = pending.node, pending.id
         hint = pending.hints[0]
-        doc = _doc(node)
+        doc = node_doc(node)
         if isinstance(node.get("enum"), list) and "properties" not in node:
             return self._enum(sid, hint[0], node, doc)
         if "allOf" in node:
@@ -343,7 +340,7 @@ class SchemaBuilder:
 
     def _enum(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Enum:
         values = [v for v in node["enum"] if v is not None]
-        kinds = {_json_kind(v) for v in values}
+        kinds = {json_kind(v) for v in values}
         value_kind = kinds.pop() if len(kinds) == 1 else "mixed"
         seen: list[Any] = []
         for v in values:
@@ -375,12 +372,12 @@ class SchemaBuilder:
                 wire_name=wire,
                 type=t,
                 required=wire in required and not own.get("readOnly") and not resolved.get("readOnly"),
-                doc=_doc(own) or _doc(resolved),
+                doc=node_doc(own) or node_doc(resolved),
                 default=own.get("default", resolved.get("default", MISSING)),
                 read_only=bool(own.get("readOnly") or resolved.get("readOnly")),
                 write_only=bool(own.get("writeOnly") or resolved.get("writeOnly")),
                 deprecated=bool(own.get("deprecated")),
-                constraints=_constraints(own),
+                constraints=node_constraints(own),
             ))
         for wire in sorted(required - set(props)):
             fields.append(Field(wire, AnyType(), True, "Required by the spec but not described."))
@@ -405,69 +402,6 @@ def _schema_order(sid: str) -> tuple[int, str]:
     if sid.startswith(COMPONENTS) and sid.count("/") == 3:
         return (0, sid)
     return (1 if sid.startswith(COMPONENTS) else 2, sid)
-
-
-def _shape_key(node: dict[str, Any]) -> str:
-    def strip(n: Any) -> Any:
-        if isinstance(n, dict):
-            return {k: strip(v) for k, v in n.items() if k not in _PROSE}
-        if isinstance(n, list):
-            return [strip(v) for v in n]
-        return n
-
-    text = json.dumps(strip(node), sort_keys=True, default=str)
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "mixed"
-
-
-def _doc(node: dict[str, Any]) -> str:
-    for key in ("description", "title", "summary"):
-        value = node.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
-
-
-def _num(value: Any) -> float | None:
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _constraints(node: dict[str, Any]) -> Constraints:
-    exclusive_min = node.get("exclusiveMinimum")
-    exclusive_max = node.get("exclusiveMaximum")
-    minimum, maximum = _num(node.get("minimum")), _num(node.get("maximum"))
-    if exclusive_min is True:
-        exclusive_min, minimum = minimum, None
-    if exclusive_max is True:
-        exclusive_max, maximum = maximum, None
-    pattern = node.get("pattern")
-    return Constraints(
-        min_length=_int(node.get("minLength")),
-        max_length=_int(node.get("maxLength")),
-        pattern=pattern if isinstance(pattern, str) else None,
-        minimum=minimum,
-        maximum=maximum,
-        exclusive_minimum=_num(exclusive_min),
-        exclusive_maximum=_num(exclusive_max),
-        min_items=_int(node.get("minItems")),
-        max_items=_int(node.get("maxItems")),
-        multiple_of=_num(node.get("multipleOf")),
-    )
 
 
 def _common_words(hints: list[str]) -> list[str]:

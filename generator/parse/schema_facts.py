@@ -1,0 +1,75 @@
+"""Pure facts about one schema node: its structural shape (prose ignored), JSON kind of a value, its
+documentation text and its validation constraints. No state, no diagnostics."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from ..ir import Constraints
+
+PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
+
+
+def shape_key(node: dict[str, Any]) -> str:
+    def strip(n: Any) -> Any:
+        if isinstance(n, dict):
+            return {k: strip(v) for k, v in n.items() if k not in PROSE}
+        if isinstance(n, list):
+            return [strip(v) for v in n]
+        return n
+
+    text = json.dumps(strip(node), sort_keys=True, default=str)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "mixed"
+
+
+def node_doc(node: dict[str, Any]) -> str:
+    for key in ("description", "title", "summary"):
+        value = node.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def num_or_none(value: Any) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def node_constraints(node: dict[str, Any]) -> Constraints:
+    exclusive_min = node.get("exclusiveMinimum")
+    exclusive_max = node.get("exclusiveMaximum")
+    minimum, maximum = num_or_none(node.get("minimum")), num_or_none(node.get("maximum"))
+    if exclusive_min is True:
+        exclusive_min, minimum = minimum, None
+    if exclusive_max is True:
+        exclusive_max, maximum = maximum, None
+    pattern = node.get("pattern")
+    return Constraints(
+        min_length=int_or_none(node.get("minLength")),
+        max_length=int_or_none(node.get("maxLength")),
+        pattern=pattern if isinstance(pattern, str) else None,
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=num_or_none(exclusive_min),
+        exclusive_maximum=num_or_none(exclusive_max),
+        min_items=int_or_none(node.get("minItems")),
+        max_items=int_or_none(node.get("maxItems")),
+        multiple_of=num_or_none(node.get("multipleOf")),
+    )
