@@ -6,12 +6,14 @@ from dataclasses import replace
 
 from ..config import TargetConfig
 from ..ir import (
+    Kind,
     ListOf,
     Location,
     Model,
     ModelRef,
     Operation,
     Pagination,
+    Primitive,
     Result,
     ResultKind,
     Schema,
@@ -45,6 +47,8 @@ def _result(op: Operation, status: str, media: tuple, schemas: dict[str, Schema]
         return Result(status, ResultKind.EMPTY, None)
     chosen = sorted(media, key=lambda m: list(ResultKind).index(media_kind(m.media_type)))[0]
     kind = media_kind(chosen.media_type)
+    if kind is ResultKind.JSON and _is_wildcard(chosen.media_type) and _is_binary(chosen.type):
+        kind = ResultKind.BINARY  # `*/*` with a `format: binary` schema: a download, not a JSON string
     if kind is not ResultKind.JSON:
         return Result(status, kind, None, media_type=chosen.media_type)
     body = chosen.type
@@ -55,6 +59,14 @@ def _result(op: Operation, status: str, media: tuple, schemas: dict[str, Schema]
     else:
         pagination, item = _pagination(op, returns, body, schemas, config)
     return Result(status, kind, body, unwrap, returns, pagination, item, chosen.media_type, jsonapi)
+
+
+def _is_wildcard(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() in ("*/*", "application/*")
+
+
+def _is_binary(t: TypeRef) -> bool:
+    return isinstance(t, Primitive) and t.kind is Kind.BINARY
 
 
 def is_jsonapi_media(media_type: str) -> bool:
