@@ -90,16 +90,28 @@ def _render(doc: dict[str, Any], tmp: Path) -> dict[str, str] | None:
     return files
 
 
-@seed(20261123)
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(doc=hostile_spec())
-def test_hostile_text_renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+def _renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -> None:
     files = _render(doc, tmp_path_factory.mktemp("h"))
     if files is None:
         return
     for rel, source in files.items():
         if rel.endswith(".py"):
             compile(source, rel, "exec")  # a SyntaxError here is an injection or escaping bug
+
+
+# 3,000 examples in all, in two tests with their own fixed seeds so that pytest-xdist runs them side by side.
+@seed(20261123)
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(doc=hostile_spec())
+def test_hostile_text_renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+    _renders_to_code_that_compiles(doc, tmp_path_factory)
+
+
+@seed(20261124)
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(doc=hostile_spec())
+def test_hostile_text_renders_to_code_that_compiles_second_seed(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+    _renders_to_code_that_compiles(doc, tmp_path_factory)
 
 
 @seed(7)
