@@ -94,4 +94,6 @@ def _client_credentials(token_url: str, env: str) -> AuthView:
         CredentialParam("client_secret", f"{env}_CLIENT_SECRET", "the OAuth client secret"),
         CredentialParam("token_url", f"{env}_TOKEN_URL", "the OAuth token endpoint" + (
             "" if placeholder else f" (default `{token_url}`)")),
+        CredentialParam("access_token", f"{env}_ACCESS_TOKEN", "an access token you already have: used until "
+                        "the API rejects it, then renewed with the client credentials (used as is without them)"),
     ), token_url="" if placeholder else token_url)

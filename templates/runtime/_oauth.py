@@ -7,6 +7,7 @@ async). The client secret and the tokens never appear in reprs, messages or logs
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Generator, Sequence
 
@@ -33,7 +34,10 @@ class ClientCredentialsAuth(RenewingAuth):
         token_url: str,
         scopes: Sequence[str] = (),
         clock: object = None,
+        access_token: str | None = None,
     ) -> None:
+        """``access_token``: a token obtained elsewhere, used until the API answers 401 (its expiry is
+        unknown), then replaced by one from ``token_url``."""
         if not token_url.startswith(("https://", "http://")):
             raise ValueError("token_url must be an absolute http(s) URL")
         self.client_id = client_id
@@ -41,8 +45,8 @@ class ClientCredentialsAuth(RenewingAuth):
         self.token_url = token_url
         self.scopes = tuple(scopes)
         self._clock = clock if callable(clock) else time.time
-        self._access: str | None = None
-        self._expires = 0.0
+        self._access: str | None = access_token or None
+        self._expires = math.inf if self._access else 0.0
         super().__init__()
 
     def secrets(self) -> tuple[str, ...]:
@@ -57,8 +61,9 @@ class ClientCredentialsAuth(RenewingAuth):
 
     @property
     def expires_at(self) -> float | None:
-        """When the cached token expires (epoch seconds), or ``None`` before the first token."""
-        return self._expires if self._access else None
+        """When the cached token expires (epoch seconds); ``None`` before the first token and for a
+        token given to the constructor (its expiry is unknown)."""
+        return self._expires if self._access and self._expires != math.inf else None
 
     def invalidate(self) -> None:
         """Forget the cached token: the next request fetches a new one."""

@@ -68,6 +68,7 @@ class Casebook(SyncAPIClient):
         client_id: the OAuth client id; defaults to the `CASEBOOK_CLIENT_ID` environment variable.
         client_secret: the OAuth client secret; defaults to the `CASEBOOK_CLIENT_SECRET` environment variable.
         token_url: the OAuth token endpoint; defaults to the `CASEBOOK_TOKEN_URL` environment variable.
+        access_token: an access token you already have: used until the API rejects it, then renewed with the client credentials (used as is without them); defaults to the `CASEBOOK_ACCESS_TOKEN` environment variable.
         region: "us" | "ca": the regional base URL (see `REGIONS`); defaults to `CASEBOOK_REGION`.
         base_url: overrides the region; defaults to `CASEBOOK_BASE_URL`, then `https://api.casebook.net`.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
@@ -87,6 +88,7 @@ class Casebook(SyncAPIClient):
         client_id: str | None = None,
         client_secret: str | None = None,
         token_url: str | None = None,
+        access_token: str | None = None,
         *,
         region: Region | None = None,
         base_url: str | None = None,
@@ -101,7 +103,13 @@ class Casebook(SyncAPIClient):
         url = _base_url(base_url, region)
         super().__init__(
             base_url=url,
-            auth=make_auth(url, client_id=client_id, client_secret=client_secret, token_url=token_url),
+            auth=make_auth(
+                url,
+                client_id=client_id,
+                client_secret=client_secret,
+                token_url=token_url,
+                access_token=access_token,
+            ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
@@ -170,6 +178,7 @@ class AsyncCasebook(AsyncAPIClient):
         client_id: the OAuth client id; defaults to the `CASEBOOK_CLIENT_ID` environment variable.
         client_secret: the OAuth client secret; defaults to the `CASEBOOK_CLIENT_SECRET` environment variable.
         token_url: the OAuth token endpoint; defaults to the `CASEBOOK_TOKEN_URL` environment variable.
+        access_token: an access token you already have: used until the API rejects it, then renewed with the client credentials (used as is without them); defaults to the `CASEBOOK_ACCESS_TOKEN` environment variable.
         region: "us" | "ca": the regional base URL (see `REGIONS`); defaults to `CASEBOOK_REGION`.
         base_url: overrides the region; defaults to `CASEBOOK_BASE_URL`, then `https://api.casebook.net`.
         timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
@@ -189,6 +198,7 @@ class AsyncCasebook(AsyncAPIClient):
         client_id: str | None = None,
         client_secret: str | None = None,
         token_url: str | None = None,
+        access_token: str | None = None,
         *,
         region: Region | None = None,
         base_url: str | None = None,
@@ -203,7 +213,13 @@ class AsyncCasebook(AsyncAPIClient):
         url = _base_url(base_url, region)
         super().__init__(
             base_url=url,
-            auth=make_auth(url, client_id=client_id, client_secret=client_secret, token_url=token_url),
+            auth=make_auth(
+                url,
+                client_id=client_id,
+                client_secret=client_secret,
+                token_url=token_url,
+                access_token=access_token,
+            ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from ._auth import BearerAuth
 from ._exceptions import MissingCredentialsError
 from ._oauth import ClientCredentialsAuth
 
@@ -20,14 +21,20 @@ def make_auth(
     client_id: str | None = None,
     client_secret: str | None = None,
     token_url: str | None = None,
-) -> ClientCredentialsAuth:
+    access_token: str | None = None,
+) -> ClientCredentialsAuth | BearerAuth:
     """Build the auth from the arguments, falling back to the environment variables."""
     client_id = _env(client_id, "CASEBOOK_CLIENT_ID")
     client_secret = _env(client_secret, "CASEBOOK_CLIENT_SECRET")
     token_url = _env(token_url, "CASEBOOK_TOKEN_URL")
+    access_token = _env(access_token, "CASEBOOK_ACCESS_TOKEN")
+    if access_token is not None and (client_id is None or client_secret is None):
+        return BearerAuth(access_token)  # nothing to renew it with: used as is
     if client_id is None or client_secret is None or token_url is None:
         raise MissingCredentialsError(
-            "No OAuth client credentials given: pass client_id=..., client_secret=... and token_url=... to "
-            "the client or set CASEBOOK_CLIENT_ID, CASEBOOK_CLIENT_SECRET and CASEBOOK_TOKEN_URL."
+            "No OAuth client credentials given: pass client_id=..., client_secret=... and token_url=... "
+            "(or access_token=...) to the client or set CASEBOOK_CLIENT_ID, CASEBOOK_CLIENT_SECRET and CASEBOOK_TOKEN_URL."
         )
-    return ClientCredentialsAuth(client_id=client_id, client_secret=client_secret, token_url=token_url)
+    return ClientCredentialsAuth(
+        client_id=client_id, client_secret=client_secret, token_url=token_url, access_token=access_token
+    )
