@@ -16,6 +16,7 @@ class CredentialParam:
     env: str  # environment variable it defaults to
     doc: str
     wire: str = ""  # session: the login body field it fills
+    alternative: bool = False  # a token obtained elsewhere, instead of (or before) the credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,11 @@ class AuthView:
     refresh_path: str = ""
     access_field: str = ""
     refresh_field: str = ""
+
+    @property
+    def example_params(self) -> tuple[CredentialParam, ...]:
+        """The arguments the README's constructor example passes (not the alternative tokens)."""
+        return tuple(p for p in self.params if not p.alternative)
 
     @property
     def label(self) -> str:
@@ -79,8 +85,9 @@ def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
         wires = [f.wire_name for f in model.fields if f.required] if isinstance(model, Model) else []
     env = config.env_prefix
     params = tuple(CredentialParam(param_name(w), f"{env}_{param_name(w).upper()}", f"login `{w}`", w) for w in wires)
-    params += (CredentialParam("access_token", f"{env}_ACCESS_TOKEN", "a token you already have"),
-               CredentialParam("refresh_token", f"{env}_REFRESH_TOKEN", "a refresh token you already have"))
+    params += (CredentialParam("access_token", f"{env}_ACCESS_TOKEN", "a token you already have", alternative=True),
+               CredentialParam("refresh_token", f"{env}_REFRESH_TOKEN", "a refresh token you already have",
+                               alternative=True))
     return AuthView("session", params, login_path=login.path, refresh_path=refresh.path if refresh else "",
                     access_field=session.access_token, refresh_field=session.refresh_token)
 
@@ -95,5 +102,6 @@ def _client_credentials(token_url: str, env: str) -> AuthView:
         CredentialParam("token_url", f"{env}_TOKEN_URL", "the OAuth token endpoint" + (
             "" if placeholder else f" (default `{token_url}`)")),
         CredentialParam("access_token", f"{env}_ACCESS_TOKEN", "an access token you already have: used until "
-                        "the API rejects it, then renewed with the client credentials (used as is without them)"),
+                        "the API rejects it, then renewed with the client credentials (used as is without them)",
+                        alternative=True),
     ), token_url="" if placeholder else token_url)

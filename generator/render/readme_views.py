@@ -66,6 +66,11 @@ def _body_example(api: Api, op: Operation) -> str:
         return ""
     t = op.body.media[0].type
     schema = api.schemas.get(t.id) if isinstance(t, ModelRef) else None
+    return _fields_example(schema)
+
+
+def _fields_example(schema: object) -> str:
+    """`{'name': ...}`: the model's required fields (at most 3), else its first one, to fill in."""
     if not isinstance(schema, Model):
         return ""
     required = [f for f in schema.fields if f.required][:3] or list(schema.fields[:1])
@@ -85,6 +90,7 @@ class JsonApiExample:
     get_call: str = ""  # a get with `include`
     relationship: str = ""
     create_call: str = ""
+    create_attributes: str = ""  # `{'last_name': ...}`: the attributes to fill in
     upload_call: str = ""
     link_call: str = ""
 
@@ -111,6 +117,8 @@ def jsonapi_example(api: Api, names: Names, methods: dict[str, MethodView], info
                              size_arg=size, item_name=param_name(cls.name.removesuffix("Fields")) or "item")
         if key in info.bodies and op.method == "post" and "create_call" not in found:
             found["create_call"] = call
+            attributes = info.bodies[key].attributes
+            found["create_attributes"] = _fields_example(api.schemas.get(attributes or "")) or "{}"
     for op in api.operations:  # a get whose resource has a typed relationship
         m = methods[op_key(op)]
         if op.method == "get" and len(m.positional) == 1 and any(a.wire == "include" for a in m.keyword):
