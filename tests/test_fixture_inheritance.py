@@ -372,3 +372,66 @@ def test_inheritance_discriminator_enum_selects_no_child(build: Any) -> None:
     api, sink = build(doc)  # once a value fits, it is a union again
     assert not isinstance(api.schemas[REF[1:] + "User"], Model)
     assert [d for d in sink.sorted() if d.code == "bad-discriminator"] == []
+
+
+ONE_SUBTYPE = """
+openapi: 3.0.3
+info: {title: Errors, version: "1"}
+paths:
+  /errors:
+    get:
+      operationId: listErrors
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/ErrorBase"}}
+components:
+  schemas:
+    ErrorBase:
+      type: object
+      required: ["@odata.type"]
+      properties:
+        "@odata.type": {type: string}
+        code: {type: string}
+      discriminator:
+        propertyName: "@odata.type"
+        mapping: {"#graph.error": "#/components/schemas/Error"}
+    Error:
+      allOf:
+        - $ref: "#/components/schemas/ErrorBase"
+        - type: object
+          properties:
+            details: {type: array, items: {$ref: "#/components/schemas/ErrorBase"}}
+"""
+
+
+def test_base_with_one_subtype_that_refers_back_imports_and_parses(generate_package: Any,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """microsoft.com/graph-beta's `classifcationErrorBase`: its only subtype lists more of the base. pydantic
+    folds a one-member union into a reference to the model being built and could not resolve it
+    (MissingDefinitionForUnionRef on import); the runtime's discriminator puts it back into a union."""
+    pkg, root = generate_package(ONE_SUBTYPE, package="errbase", client_name="Errors")
+    from errbase._models import get_validation_errors
+    from errbase.types import Error
+
+    nested = [{"@odata.type": "#graph.error", "code": "b"}, {"@odata.type": "#graph.other"}]
+    body = [{"@odata.type": "#graph.error", "code": "a", "details": nested[:1]},
+            {"@odata.type": "#graph.error", "code": "c", "details": nested}]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=body)
+
+    client = pkg.Errors(base_url="https://h.test", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    with caplog.at_level(logging.WARNING):
+        errors = client.errors.list()
+    first, second = errors
+    assert isinstance(first, Error) and isinstance(first.details[0], Error) and first.details[0].code == "b"
+    # lenient: the unknown nested value stays raw, the rest is still built (aliased fields included)
+    assert second.odata_type == "#graph.error" and second.code == "c"
+    assert isinstance(second.details[0], Error) and second.details[0].odata_type == "#graph.error"
+    assert second.details[1] == {"@odata.type": "#graph.other"}
+    [error] = get_validation_errors(errors)
+    assert error["type"] == "union_tag_invalid" and error["loc"] == (1, "Error", "details", 1)
+    assert "_disc('@odata.type'" in (root / "src/errbase/types/error.py").read_text()

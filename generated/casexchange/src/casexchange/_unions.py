@@ -18,6 +18,7 @@ from typing import Any
 
 import pydantic
 from pydantic import Tag
+from pydantic_core import core_schema
 
 from ._models import get_field
 
@@ -56,6 +57,25 @@ class Tagger:
         return f"Tagger({self.prop!r})"
 
 
+class _Discriminator(pydantic.Discriminator):
+    """``pydantic.Discriminator`` that also works for a one-member union of a model being built.
+
+    pydantic folds a one-member union into its member; when that member is a model still under
+    construction (a base referenced from inside its only subtype: ``Error.details: list[ErrorBase]``)
+    the schema is a reference pydantic cannot resolve yet (``MissingDefinitionForUnionRef``). Such a
+    reference is put back into a one-member union first, which is what pydantic does with it once it
+    can resolve it.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source_type: Any, handler: pydantic.GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        schema = handler(source_type)
+        if schema.get("type") == "definition-ref":
+            schema = core_schema.union_schema([schema])
+        return self._convert_schema(schema, handler)
+
+
 def discriminator(prop: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
     """The ``Discriminator`` annotation of a union keyed by the property ``prop``."""
-    return pydantic.Discriminator(Tagger(prop, tags))
+    return _Discriminator(Tagger(prop, tags))

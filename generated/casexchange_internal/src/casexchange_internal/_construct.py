@@ -115,6 +115,12 @@ def _construct_union(members: tuple[Any, ...], value: object, depth: int) -> Any
                 base = typing.get_args(base)[0]
             if isinstance(base, type) and issubclass(base, pydantic.BaseModel):
                 return _construct_model(base, value, depth)
+    # a list (or map) that failed as a whole: its items are still built one by one
+    shape = (list, Sequence, tuple, set, frozenset) if isinstance(value, list) else (dict, Mapping)
+    if isinstance(value, (list, dict)):
+        for member in members:
+            if typing.get_origin(member) in shape:
+                return construct_type(member, value, depth + 1)
     return value
 
 
@@ -122,7 +128,8 @@ def _construct_model(cls: type[pydantic.BaseModel], data: dict[str, Any], depth:
     values: dict[str, Any] = {}
     remaining = dict(data)
     for name, info in cls.model_fields.items():
-        key = info.alias if info.alias is not None and info.alias in remaining else name
+        alias = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
+        key = alias if alias is not None and alias in remaining else name
         if key not in remaining:
             continue
         values[name] = construct_type(info.annotation, remaining.pop(key), depth + 1)
