@@ -435,3 +435,33 @@ def test_base_with_one_subtype_that_refers_back_imports_and_parses(generate_pack
     [error] = get_validation_errors(errors)
     assert error["type"] == "union_tag_invalid" and error["loc"] == (1, "Error", "details", 1)
     assert "_disc('@odata.type'" in (root / "src/errbase/types/error.py").read_text()
+
+
+def test_very_large_hierarchy_stays_a_plain_model(build: Any) -> None:
+    """More than MAX_MEMBERS extending schemas (graph-beta's `entity`: 1,546): the base is a plain model with a
+    `large-hierarchy` warning, and a base below it with its own discriminator becomes the topmost union."""
+    from generator.ir import Alias, Model, ModelRef
+    from generator.parse.discriminators import MAX_MEMBERS
+
+    leaves = {f"T{i}": {"allOf": [{"$ref": REF + "Entity"}, {"properties": {f"f{i}": {"type": "string"}}}]}
+              for i in range(MAX_MEMBERS - 2)}
+    doc = spec_doc(schemas={
+        "Entity": {"type": "object", "properties": {"t": {"type": "string"}}, "discriminator": {"propertyName": "t"}},
+        **leaves,
+        "Animal": {"allOf": [{"$ref": REF + "Entity"}], "discriminator": {"propertyName": "t"}},
+        "Dog": {"allOf": [{"$ref": REF + "Animal"}, {"properties": {"barks": {"type": "boolean"}}}]},
+        "Cat": {"allOf": [{"$ref": REF + "Animal"}, {"properties": {"lives": {"type": "integer"}}}]},
+    })
+    api, sink = build(doc)
+    assert isinstance(api.schemas[REF[1:] + "Entity"], Model)  # 65 below it: no union
+    animal = api.schemas[REF[1:] + "Animal"]
+    assert isinstance(animal, Alias)
+    assert animal.target.variants == (ModelRef(REF[1:] + "Dog"), ModelRef(REF[1:] + "Cat"))
+    [warning] = [d for d in sink.sorted() if d.code == "large-hierarchy"]
+    assert warning.pointer == "/components/schemas/Entity/discriminator"
+    assert f"{MAX_MEMBERS + 1} schemas extend Entity" in warning.message
+
+    del doc["components"]["schemas"]["T0"]  # exactly MAX_MEMBERS: still a union
+    api, sink = build(doc)
+    assert isinstance(api.schemas[REF[1:] + "Entity"], Alias)
+    assert not [d for d in sink.sorted() if d.code == "large-hierarchy"]

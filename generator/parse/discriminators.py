@@ -68,23 +68,38 @@ def base_model_id(base: str) -> str:
     return jp.join(base, BASE_MODEL)
 
 
-def find_hierarchies(components: dict[str, Any]) -> dict[str, Hierarchy]:
-    """Each topmost base (by component id) with the schemas that extend it."""
+MAX_MEMBERS = 64
+"""A hierarchy with more extending schemas stays a plain model: each reference to the base would build
+a tagged union of all of them at import (microsoft.com/graph-beta's `entity` has 1,546: importing every
+module then took 6 GB), and a schema that large is a type system, not a choice of payloads."""
+
+
+def find_hierarchies(components: dict[str, Any], sink: DiagnosticSink | None = None) -> dict[str, Hierarchy]:
+    """Each topmost base (by component id) with the schemas that extend it. A base with more than
+    `MAX_MEMBERS` of them is reported and left out; the bases below it are then the topmost ones."""
     nodes = {jp.join(COMPONENTS, name): node for name, node in components.items()}
     parents = {sid: _parents(node, nodes) for sid, node in nodes.items()}
     children: dict[str, list[str]] = {}
     for sid, ups in parents.items():
         for parent in ups:
             children.setdefault(parent, []).append(sid)
-    bases = {
-        sid for sid, node in nodes.items() if declares_discriminator(node) and children.get(sid)
-    }
+    bases = {}
+    for sid, node in nodes.items():
+        if declares_discriminator(node) and children.get(sid):
+            below = _reachable(sid, children)
+            if len(below) <= MAX_MEMBERS:
+                bases[sid] = below
+            elif sink is not None:
+                sink.warn("large-hierarchy", jp.join(sid, "discriminator"),
+                          f"{len(below)} schemas extend {jp.split(sid)[-1]} (more than {MAX_MEMBERS}); references "
+                          "to it are generated as the plain model, not as a discriminated union of them all: the "
+                          "fields of a subtype are kept as extra attributes",
+                          "reference the specific subtype where the spec knows it")
     out: dict[str, Hierarchy] = {}
     for sid in nodes:
-        if sid not in bases or _reachable(sid, parents) & bases:
+        if sid not in bases or _reachable(sid, parents) & bases.keys():
             continue  # not a base, an intermediate one, or on an allOf cycle
-        below = _reachable(sid, children)
-        out[sid] = Hierarchy(sid, tuple(m for m in nodes if m in below))
+        out[sid] = Hierarchy(sid, tuple(m for m in nodes if m in bases[sid]))
     return out
 
 

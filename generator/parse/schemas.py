@@ -84,7 +84,7 @@ class SchemaBuilder:
             sid = jp.join("/components/schemas", name)
             if isinstance(node, dict) and self._is_named_kind(node):
                 self._register(sid, node, (name, None), component=True)
-        self.hierarchies = find_hierarchies(schemas)
+        self.hierarchies = find_hierarchies(schemas, self.sink)
         self._members = {m for h in self.hierarchies.values() for m in h.members}
 
     def _is_named_kind(self, node: dict[str, Any]) -> bool:
