@@ -4,7 +4,8 @@ The staging folder is on tmpfs (`/dev/shm`) when there is room for it, else a hi
 folder; it is removed afterwards. Only the files whose bytes changed are written into the output folder
 (a changed file atomically: a hidden temporary file renamed over it; a new file in place, since there is
 nothing to replace), files the spec no longer produces are removed, and GENERATION.toml is written last
-(atomically), so an interrupted run leaves a tree that `clientgen check` reports as stale. Unchanged files are not touched. A folder that exists, is not empty and was not made by clientgen is
+(atomically), so an interrupted run leaves a tree that `clientgen check` reports as stale. A new or empty
+output folder is written whole into a hidden sibling that is then renamed into place. Unchanged files are not touched. A folder that exists, is not empty and was not made by clientgen is
 never touched.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -115,9 +117,30 @@ def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path)
         shutil.rmtree(staging, ignore_errors=True)
     old = read_tree(out)
     diff = diff_trees(new, old)
-    if diff.stale:
+    if diff.stale and not (out.exists() and any(out.iterdir())):
+        _create(out, new)
+    elif diff.stale:
         _update(out, new, diff)
     return diff
+
+
+def _create(out: Path, new: dict[str, bytes]) -> None:
+    """A new (or empty) output folder: the whole tree is written into a hidden sibling that is renamed
+    into place, so an interrupted first run leaves no half-written folder behind."""
+    tmp = str(out.parent / f".{out.name}.clientgen-new-{os.getpid()}-{secrets.token_hex(4)}")
+    os.mkdir(tmp)  # not mkdtemp: the folder keeps the permissions a plain mkdir gives it
+    try:
+        folders = _Folders()
+        folders.known.add(tmp)
+        for rel in sorted(new):
+            _put(folders, os.path.join(tmp, rel), new[rel], exclusive=True)
+        if out.exists():
+            out.rmdir()  # empty: checked above
+        os.rename(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
 
 
 def _update(out: Path, new: dict[str, bytes], diff: TreeDiff) -> None:

@@ -150,3 +150,34 @@ def test_ruff_check_finds_an_unsorted_block(tmp_path: Path) -> None:
     """The helper above can fail: a misordered block is reported."""
     (tmp_path / "m.py").write_text("from . import b\nfrom .. import a\n")
     assert "I001" in _ruff_check(tmp_path)
+
+
+def test_interrupted_first_generation_leaves_nothing_behind(tmp_path: Path, monkeypatch: Any) -> None:
+    """A new output folder is written whole beside it and renamed into place: a failure half-way leaves
+    neither a half-written folder (which the next run would refuse as "not made by clientgen") nor the
+    hidden sibling; the next run then succeeds."""
+    import generator.write as write
+
+    spec = FIXTURES / "specs" / "petstore_31.yml"
+    out = tmp_path / "out" / "pets"
+    target = adhoc_target(str(spec), str(out), "pets", "Pets")
+    real_put, calls = write._put, []
+
+    def failing_put(*args: Any, **kwargs: Any) -> None:
+        calls.append(args[1])
+        if len(calls) > 10 and "clientgen-new-" in args[1]:
+            raise KeyboardInterrupt  # e.g. Ctrl-C while the tree is being written
+        real_put(*args, **kwargs)
+
+    monkeypatch.setattr(write, "_put", failing_put)
+    try:
+        generate(target)
+    except KeyboardInterrupt:
+        pass
+    else:  # pragma: no cover - the fake must have fired
+        raise AssertionError("the write was not interrupted")
+    assert not out.exists()
+    assert list((tmp_path / "out").iterdir()) == []
+    monkeypatch.setattr(write, "_put", real_put)
+    result = generate(target)
+    assert (out / "GENERATION.toml").is_file() and result.diff.added
