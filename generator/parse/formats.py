@@ -45,4 +45,9 @@ def primitive_kind(type_name: str, fmt: object) -> Kind | None:
         return None
     if kind is Kind.STRING and isinstance(fmt, str):
         return _STRING_FORMATS.get(fmt.lower(), Kind.STRING)
+    if kind is Kind.NUMBER and isinstance(fmt, str) and fmt.lower() in _INTEGRAL_FORMATS:
+        return Kind.INTEGER  # `type: number, format: int64`: the values are whole numbers
     return kind
+
+
+_INTEGRAL_FORMATS = frozenset({"int32", "int64", "integer", "int8", "int16", "uint32", "uint64"})
