@@ -47,7 +47,7 @@ def test_object_fields_required_and_formats(build: Any) -> None:
     assert f["id"].required and f["id"].type == Primitive(Kind.UUID)
     assert f["born"].type == Primitive(Kind.DATE)
     assert f["seen"].type == Primitive(Kind.DATETIME) and not f["seen"].required
-    assert f["weight"].type == Primitive(Kind.NUMBER)
+    assert f["weight"].type == Primitive(Kind.INTEGER)  # number + int64: whole numbers, exact beyond 2**53
     assert f["legs"].type == Primitive(Kind.INTEGER)
     assert f["photo"].type == Primitive(Kind.BINARY)
     assert f["price"].type == Primitive(Kind.DECIMAL)
