@@ -121,6 +121,9 @@ class Scope:
     def reserve(self, *names: str) -> None:
         self.taken.update(self._key(n) for n in names)
 
+    def is_taken(self, name: str) -> bool:
+        return self._key(name) in self.taken
+
     def _key(self, name: str) -> str:
         return name.lower() if self.casefold else name
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import naming
+from .. import naming, pointer
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Alias, Api, Enum, Model, Operation, Schema, walk_refs
@@ -74,12 +74,24 @@ def _schema_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
     first_claim: dict[str, str] = {}
     for sid, schema in api.schemas.items():
         base = naming.class_name(schema.name_hint)
+        owned = _owned_name(sid)
+        if owned and scope.is_taken(base) and not scope.is_taken(owned):
+            base = owned  # `Provider.type` as `ProviderType` rather than `Type2` when `Type` is taken
         got = scope.claim(base)
         names.schema_class[sid] = got
         if got != base and sid.startswith("/components/schemas/"):
             sink.warn("name-collision", sid, f"class name {base} is taken (by {first_claim.get(base, 'a reserved name')}); "
                       f"this schema is generated as {got}")
         first_claim.setdefault(base, sid)
+
+
+def _owned_name(sid: str) -> str:
+    """For a schema inline in a component's property (`/components/schemas/Provider/properties/type`):
+    the component's name + the property's (`ProviderType`); else ""."""
+    tokens = pointer.split(sid)
+    if len(tokens) == 5 and tokens[:2] == ("components", "schemas") and tokens[3] == "properties":
+        return naming.class_name(f"{tokens[2]} {tokens[4]}")
+    return ""
 
 
 def _schema_modules(api: Api, names: Names) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from generator import naming
@@ -78,3 +80,34 @@ def test_scope_is_deterministic_and_suffixes() -> None:
     folded = naming.Scope(casefold=True, sep="_")
     assert folded.claim("Foo") == "Foo"
     assert folded.claim("foo") == "foo_2"
+
+
+def test_inline_schema_whose_name_is_taken_is_named_after_its_owner(build: Any) -> None:
+    """Two inline enums, each the `type` of two components with nothing else in common (so each is named by
+    the short `type`): the second is named after the component it was first found in, `ProviderType`, not
+    `Type2`; a numeric suffix (and the name-collision warning) only when that name is taken too."""
+    from generator.config import adhoc_target
+    from generator.render.names import plan_names
+    from tests.conftest import spec_doc
+
+    def enum(value: str) -> dict[str, Any]:
+        return {"type": "string", "enum": [value]}
+
+    schemas = {
+        "Location": {"type": "object", "properties": {"type": enum("locations")}},
+        "Site": {"type": "object", "properties": {"type": enum("locations")}},
+        "Provider": {"type": "object", "properties": {"type": enum("providers")}},
+        "Vendor": {"type": "object", "properties": {"type": enum("providers")}},
+    }
+    api, sink = build(spec_doc(schemas=schemas))
+    names = plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink)
+    C = "/components/schemas/"
+    assert names.schema_class[C + "Location/properties/type"] == "Type"
+    assert names.schema_class[C + "Provider/properties/type"] == "ProviderType"
+    assert not [d for d in sink.sorted() if d.code == "name-collision"]
+
+    api, sink = build(spec_doc(schemas={**schemas, "ProviderType": {"type": "object"}}))
+    names = plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink)
+    assert names.schema_class[C + "Provider/properties/type"] == "Type2"
+    [warning] = [d for d in sink.sorted() if d.code == "name-collision"]
+    assert warning.pointer == C + "Provider/properties/type"

@@ -113,6 +113,7 @@ if _t.TYPE_CHECKING:
     from .provider_document import ProviderDocument as ProviderDocument
     from .provider_filter import ProviderFilter as ProviderFilter
     from .provider_relationships import ProviderRelationships as ProviderRelationships
+    from .provider_type import ProviderType as ProviderType
     from .provider_update_data import ProviderUpdateData as ProviderUpdateData
     from .provider_update_request import ProviderUpdateRequest as ProviderUpdateRequest
     from .relationship import Relationship as Relationship
@@ -150,7 +151,6 @@ if _t.TYPE_CHECKING:
     from .to_one_provider_type_data import ToOneProviderTypeData as ToOneProviderTypeData
     from .to_one_provider_type_data_type import ToOneProviderTypeDataType as ToOneProviderTypeDataType
     from .type import Type as Type
-    from .type2 import Type2 as Type2
     from .uuid_filter import UuidFilter as UuidFilter
     from .uuid_filter_operators import UuidFilterOperators as UuidFilterOperators
     from .visit_identifier import VisitIdentifier as VisitIdentifier
@@ -257,6 +257,7 @@ _MODULES: dict[str, str] = {
     "ProviderDocument": "provider_document",
     "ProviderFilter": "provider_filter",
     "ProviderRelationships": "provider_relationships",
+    "ProviderType": "provider_type",
     "ProviderUpdateData": "provider_update_data",
     "ProviderUpdateRequest": "provider_update_request",
     "Relationship": "relationship",
@@ -292,7 +293,6 @@ _MODULES: dict[str, str] = {
     "ToOneProviderTypeData": "to_one_provider_type_data",
     "ToOneProviderTypeDataType": "to_one_provider_type_data_type",
     "Type": "type",
-    "Type2": "type2",
     "UuidFilter": "uuid_filter",
     "UuidFilterOperators": "uuid_filter_operators",
     "VisitIdentifier": "visit_identifier",
@@ -400,6 +400,7 @@ __all__ = [
     "ProviderDocument",
     "ProviderFilter",
     "ProviderRelationships",
+    "ProviderType",
     "ProviderUpdateData",
     "ProviderUpdateRequest",
     "Relationship",
@@ -435,7 +436,6 @@ __all__ = [
     "ToOneProviderTypeData",
     "ToOneProviderTypeDataType",
     "Type",
-    "Type2",
     "UuidFilter",
     "UuidFilterOperators",
     "VisitIdentifier",

@@ -5,8 +5,8 @@ from .._jsonapi import JsonApiResource as _JsonApiResource
 from .meta import Meta
 from .provider_attributes import ProviderAttributes
 from .provider_relationships import ProviderRelationships
+from .provider_type import ProviderType
 from .resource_links import ResourceLinks
-from .type2 import Type2
 
 __all__ = [
     "Provider",
@@ -16,7 +16,7 @@ __all__ = [
 class Provider(_JsonApiResource):
     """An organisation or individual delivering human services. Always give a provider a location: the UI needs one to render the provider page, but the API does not enforce it. Providers and locations are linked in both directions; after creating both, PATCH each side to reference the other."""
 
-    type: Type2
+    type: ProviderType
     """Always `providers`."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .provider_attributes import ProviderAttributes
 from .provider_relationships import ProviderRelationships
-from .type2 import Type2
+from .provider_type import ProviderType
 
 __all__ = [
     "ProviderUpdateData",
@@ -14,7 +14,7 @@ __all__ = [
 class ProviderUpdateData(_BaseModel):
     """Changes to an existing `providers` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: Type2
+    type: ProviderType
     """Always `providers`."""
 
     id: str

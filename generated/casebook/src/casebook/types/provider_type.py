@@ -4,11 +4,11 @@ from __future__ import annotations
 from .._enums import OpenStrEnum as _OpenStrEnum
 
 __all__ = [
-    "Type2",
+    "ProviderType",
 ]
 
 
-class Type2(_OpenStrEnum):
+class ProviderType(_OpenStrEnum):
     """Always `providers`.
 
     Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
