@@ -444,3 +444,30 @@ def format_list(items: Iterable[Any], limit: int = 80) -> str:
     shown = "\n  ".join(items[:limit])
     more = f"\n  ... and {len(items) - limit} more" if len(items) > limit else ""
     return f"\n  {shown}{more}"
+
+
+def module_fixtures(spec: Path, deviations: Path, upstream_spec: Path) -> tuple[Any, Any, Any, Any]:
+    """The four module-scoped fixtures every fidelity test module uses: `ours`, `upstream` (skipped when
+    ../shared is not beside the checkout), `patterns` (from DEVIATIONS.md) and `diffs`. A test module
+    binds them at module level: `ours, upstream, patterns, diffs = module_fixtures(...)`."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def ours() -> dict:
+        return load(spec)
+
+    @pytest.fixture(scope="module")
+    def upstream() -> dict:
+        if not upstream_spec.is_file():
+            pytest.skip(f"vendor spec not available: {upstream_spec} (needs ../shared beside the checkout)")
+        return load(upstream_spec)
+
+    @pytest.fixture(scope="module")
+    def patterns() -> list[str]:
+        return deviation_patterns(deviations)
+
+    @pytest.fixture(scope="module")
+    def diffs(upstream: dict, ours: dict) -> list[Difference]:
+        return structural_diff(upstream, ours)
+
+    return ours, upstream, patterns, diffs

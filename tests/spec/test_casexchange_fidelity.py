@@ -25,26 +25,7 @@ HEALTH_OPERATION = "getPublicApiHealth"  # served before rate limiting (no limit
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
-@pytest.fixture(scope="module")
-def ours() -> dict:
-    return sf.load(SPEC)
-
-
-@pytest.fixture(scope="module")
-def upstream() -> dict:
-    if not UPSTREAM.is_file():
-        pytest.skip(f"vendor spec not available: {UPSTREAM} (needs ../shared beside the checkout)")
-    return sf.load(UPSTREAM)
-
-
-@pytest.fixture(scope="module")
-def patterns() -> list[str]:
-    return sf.deviation_patterns(DEVIATIONS)
-
-
-@pytest.fixture(scope="module")
-def diffs(upstream: dict, ours: dict) -> list[sf.Difference]:
-    return sf.structural_diff(upstream, ours)
+ours, upstream, patterns, diffs = sf.module_fixtures(SPEC, DEVIATIONS, UPSTREAM)
 
 
 def _ops(doc: dict) -> dict[str, tuple[str, str, dict]]:
