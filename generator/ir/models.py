@@ -43,6 +43,7 @@ class Field:
     write_only: bool = False
     deprecated: bool = False
     constraints: Constraints = Constraints()
+    listed_required: bool = False  # in the schema's `required`, even if `required` is False (read/write-only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -368,14 +368,19 @@ class SchemaBuilder:
             resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) else {}
+            read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
+            write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
             fields.append(Field(
                 wire_name=wire,
                 type=t,
-                required=wire in required and not own.get("readOnly") and not resolved.get("readOnly"),
+                # one model serves requests and responses: a read-only field is never sent, a write-only one
+                # never returned, so neither can be required of both
+                required=wire in required and not read_only and not write_only,
+                listed_required=wire in required,
                 doc=node_doc(own) or node_doc(resolved),
                 default=own.get("default", resolved.get("default", MISSING)),
-                read_only=bool(own.get("readOnly") or resolved.get("readOnly")),
-                write_only=bool(own.get("writeOnly") or resolved.get("writeOnly")),
+                read_only=read_only,
+                write_only=write_only,
                 deprecated=bool(own.get("deprecated")),
                 constraints=node_constraints(own),
             ))

@@ -37,6 +37,7 @@ class SchemaView:
     bases: str = ""
     annotation: str = ""  # alias target
     extra_annotation: str = ""  # type of additional properties values
+    read_only: str = ""  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,11 @@ def types_module_view(api: Api, names: Names, module: str,
             if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
                 extra = ""
             base = "_JsonApiResource" if resources and sid in resources else "_BaseModel"
+            read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
+            imports.typing = imports.typing or bool(read_only)
             views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields, bases=base,
-                                    extra_annotation=extra))
+                                    extra_annotation=extra,
+                                    read_only=f"frozenset({{{', '.join(read_only)}}})" if read_only else ""))
         elif isinstance(schema, Enum):
             members = tuple(
                 MemberView(names.members[(sid, i)], py_literal(m.value), docstring(m.doc))
@@ -130,9 +134,11 @@ def _field_view(annotator: Annotator, names: Names, sid: str, f: Field, imports:
     if f.default is not MISSING:
         doc_parts.append(f"Default: `{py_literal(f.default) if not isinstance(f.default, (list, dict)) else f.default}`.")
     if f.read_only:
-        doc_parts.append("Read-only: set by the server.")
+        doc_parts.append("Read-only: set by the server, never sent" + (", always returned." if f.listed_required
+                                                                        else "."))
     if f.write_only:
-        doc_parts.append("Write-only: never returned by the server.")
+        doc_parts.append("Write-only: never returned by the server" + ("; required when sending."
+                                                                       if f.listed_required else "."))
     if f.deprecated:
         doc_parts.append("Deprecated.")
     c = f.constraints

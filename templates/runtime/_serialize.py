@@ -177,9 +177,12 @@ def check_header(name: str, value: str) -> None:
 
 
 def to_jsonable(value: object) -> Any:
-    """Drop ``NOT_GIVEN`` entries and dump models (by alias, set fields only), recursively."""
+    """Drop ``NOT_GIVEN`` entries and dump models (by alias, set fields only, without their read-only
+    fields), recursively."""
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        data = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        _drop_read_only(value, data)
+        return data
     if isinstance(value, Mapping):
         return {
             key: to_jsonable(item) for key, item in value.items() if not isinstance(item, NotGiven)
@@ -187,6 +190,25 @@ def to_jsonable(value: object) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_jsonable(item) for item in value if not isinstance(item, NotGiven)]
     return value
+
+
+def _drop_read_only(value: object, data: object) -> None:
+    """Remove what a model marks read-only (``__clientgen_read_only__``: set by the server, e.g. a
+    model from a response sent back in an update) from its dump, and from the models inside it."""
+    if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
+        for key in getattr(type(value), "__clientgen_read_only__", ()):
+            data.pop(key, None)
+        for name, info in type(value).model_fields.items():
+            key = info.serialization_alias or info.alias or name
+            if key in data:
+                _drop_read_only(getattr(value, name, None), data[key])
+    elif isinstance(value, (list, tuple)) and isinstance(data, list):
+        for item, dumped in zip(value, data):
+            _drop_read_only(item, dumped)
+    elif isinstance(value, Mapping) and isinstance(data, dict):
+        for key, item in value.items():
+            if key in data:
+                _drop_read_only(item, data[key])
 
 
 def json_body(body: object, extra_body: Mapping[str, object] | None) -> bytes:

@@ -284,6 +284,19 @@ def test_update_sends_id_and_relationships(api: Api, client: Casebook) -> None:
     assert api.api_requests[0].method == "PATCH"
 
 
+def test_attributes_of_a_fetched_resource_are_sent_back_without_read_only_ones(api: Api, client: Casebook) -> None:
+    fetched = person(P1) | {"attributes": {"first_name": "Jane", "last_name": "Doe",
+                                           "created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z"}}
+    api.reply(body={"data": fetched})
+    api.reply(body={"data": fetched})
+    attributes = client.people.get(P1).attributes
+    assert attributes.created_at is not None
+    attributes.last_name = "Roe"
+    client.people.update(P1, attributes=attributes)
+    sent = json.loads(api.api_requests[-1].content)["data"]["attributes"]
+    assert sent == {"first_name": "Jane", "last_name": "Roe"}  # created_at / updated_at are set by the server
+
+
 def test_link_location_patches_both_sides(api: Api, client: Casebook) -> None:
     api.reply(body={"data": {"type": "providers", "id": PR1}})
     api.reply(body={"data": {"type": "locations", "id": L1}})

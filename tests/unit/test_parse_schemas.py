@@ -152,12 +152,16 @@ def test_identical_inline_schemas_share_one_model(build: Any) -> None:
     assert api.schemas[one.id].name_hint == "meta"
 
 
-def test_read_only_fields_are_not_required(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={"M": {"type": "object", "required": ["id", "name"], "properties": {
-        "id": {"type": "string", "readOnly": True}, "name": {"type": "string", "writeOnly": True}}}}))
+def test_read_only_and_write_only_fields_are_not_required(build: Any) -> None:
+    """One model serves requests (no read-only fields) and responses (no write-only fields)."""
+    api, _ = build(spec_doc(schemas={"M": {"type": "object", "required": ["id", "name", "x"], "properties": {
+        "id": {"type": "string", "readOnly": True}, "name": {"type": "string", "writeOnly": True},
+        "x": {"type": "string"}, "y": {"type": "string", "readOnly": True}}}}))
     f = fields(api.schemas[C + "M"])
-    assert f["id"].read_only and not f["id"].required
-    assert f["name"].write_only and f["name"].required
+    assert f["id"].read_only and not f["id"].required and f["id"].listed_required
+    assert f["name"].write_only and not f["name"].required and f["name"].listed_required
+    assert f["x"].required and f["x"].listed_required
+    assert not f["y"].required and not f["y"].listed_required
 
 
 def test_primitive_component_is_inlined(build: Any) -> None:

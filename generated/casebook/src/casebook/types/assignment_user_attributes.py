@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from .._models import BaseModel as _BaseModel
 
@@ -20,7 +21,10 @@ class AssignmentUserAttributes(_BaseModel):
     """Id of the user being assigned."""
 
     created_at: _dt.datetime | None = None
-    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server."""
+    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     updated_at: _dt.datetime | None = None
-    """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server."""
+    """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
+
+    __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
+    """Wire names of the read-only fields: left out when this model is sent."""

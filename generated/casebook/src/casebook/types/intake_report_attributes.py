@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from .._models import BaseModel as _BaseModel
 
@@ -14,10 +15,15 @@ class IntakeReportAttributes(_BaseModel):
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
     assignment_id: str | None = None
-    """Id of this unit of work's assignment. To assign the record to a user, create an `assignment_users` record (Memberships) with this `assignment_id` and the user's `user_id`. Read-only: set by the server."""
+    """Id of this unit of work's assignment. To assign the record to a user, create an `assignment_users` record (Memberships) with this `assignment_id` and the user's `user_id`. Read-only: set by the server, never sent."""
 
     created_at: _dt.datetime | None = None
-    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server."""
+    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     updated_at: _dt.datetime | None = None
-    """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server."""
+    """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
+
+    __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset(
+        {"assignment_id", "created_at", "updated_at"}
+    )
+    """Wire names of the read-only fields: left out when this model is sent."""

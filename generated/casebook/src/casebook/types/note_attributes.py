@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from .._models import BaseModel as _BaseModel
 
@@ -17,7 +18,10 @@ class NoteAttributes(_BaseModel):
     """Inferred: note text (attribute name not published)."""
 
     created_at: _dt.datetime | None = None
-    """Creation timestamp (documented filter field: `filter[created_at][ge]=...`). Read-only: set by the server."""
+    """Creation timestamp (documented filter field: `filter[created_at][ge]=...`). Read-only: set by the server, never sent."""
 
     updated_at: _dt.datetime | None = None
-    """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server."""
+    """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
+
+    __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
+    """Wire names of the read-only fields: left out when this model is sent."""
