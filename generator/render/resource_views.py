@@ -87,13 +87,8 @@ class HelperView:
 @dataclass(frozen=True, slots=True)
 class ResourceModuleView:
     resource: ResourceName
-    import_lines: tuple[str, ...]
+    import_lines: tuple[str, ...]  # the whole import block, in ruff's order (what the methods use decides it)
     methods: tuple[MethodView, ...]
-    uses_page: bool
-    uses_binary: bool
-    uses_file_types: bool
-    uses_query: bool = False  # typed JSON:API filter/sort fields
-    uses_documents: bool = False  # JSON:API request documents
     helpers: tuple[HelperView, ...] = ()
 
 
@@ -118,8 +113,7 @@ def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: li
     block = import_block(imports, names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, uses_file_types, uses_query, uses_documents,
                      any(h.kind == "upload" for h in helpers))
-    return ResourceModuleView(resource, tuple(block.lines()), methods, uses_page, uses_binary, uses_file_types,
-                              uses_query, uses_documents, helpers)
+    return ResourceModuleView(resource, tuple(block.lines()), methods, helpers)
 
 
 def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool, query: bool,
