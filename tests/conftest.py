@@ -75,3 +75,21 @@ def generate_package(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Path]]
     for path in added:
         if path in sys.path:
             sys.path.remove(path)
+
+
+PETS_PROJECT = """
+[tool.clientgen.targets.pets]
+spec = "pets.yml"
+output = "generated/pets"
+package = "pets"
+client_name = "Pets"
+env_prefix = "PETS"
+"""
+
+
+@pytest.fixture
+def pets_project(tmp_path: Path) -> Path:
+    """A project folder: pyproject.toml with one target, `pets`, whose spec pets.yml is the petstore fixture."""
+    (tmp_path / "pyproject.toml").write_text(PETS_PROJECT)
+    (tmp_path / "pets.yml").write_text((FIXTURES / "specs" / "petstore_31.yml").read_text())
+    return tmp_path

@@ -6,27 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES
-
-PROJECT = """
-[tool.clientgen.targets.pets]
-spec = "pets.yml"
-output = "generated/pets"
-package = "pets"
-client_name = "Pets"
-env_prefix = "PETS"
-"""
-
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120)
 
 
-def test_check_reports_stale_files_with_a_short_diff(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(PROJECT)
-    spec = (FIXTURES / "specs" / "petstore_31.yml").read_text()
-    (tmp_path / "pets.yml").write_text(spec)
+def test_check_reports_stale_files_with_a_short_diff(pets_project: Path) -> None:
+    tmp_path = pets_project
+    spec = (tmp_path / "pets.yml").read_text()
     assert run("generate", cwd=tmp_path).returncode == 0
     ok = run("check", cwd=tmp_path)
     assert ok.returncode == 0 and "fast path" in ok.stdout and "0 stale files" in ok.stdout

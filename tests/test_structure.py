@@ -12,15 +12,6 @@ from generator.config import adhoc_target
 from generator.pipeline import generate
 from tests.conftest import FIXTURES, REPO
 
-PROJECT = """
-[tool.clientgen.targets.pets]
-spec = "pets.yml"
-output = "generated/pets"
-package = "pets"
-client_name = "Pets"
-env_prefix = "PETS"
-"""
-
 HEAVY = (
     "jinja2",
     "openapi_pydantic",
@@ -46,9 +37,8 @@ print(code, ",".join(heavy) or "-")
 """
 
 
-def test_check_fast_path_imports_no_renderer(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(PROJECT)
-    (tmp_path / "pets.yml").write_text((FIXTURES / "specs" / "petstore_31.yml").read_text())
+def test_check_fast_path_imports_no_renderer(pets_project: Path) -> None:
+    tmp_path = pets_project
     gen = subprocess.run(
         [sys.executable, "-m", "generator", "generate"],
         cwd=tmp_path,
