@@ -50,12 +50,16 @@ def whole_command(root: Path, runs: int, attempts: int = 3) -> float:
         times, fast = [], True
         for _ in range(runs):
             start = time.perf_counter()
-            done = subprocess.run([*base, "check"], cwd=root, check=False, capture_output=True, text=True)
+            done = subprocess.run(
+                [*base, "check"], cwd=root, check=False, capture_output=True, text=True
+            )
             times.append(time.perf_counter() - start)
             fast = fast and done.returncode == 0 and "fast path" in done.stdout
         if fast:
             return statistics.median(times)
-    sys.exit("`clientgen check` never answered from the fast path: is the generator being edited right now?")
+    sys.exit(
+        "`clientgen check` never answered from the fast path: is the generator being edited right now?"
+    )
 
 
 def copy_project(project_file: Path, into: Path) -> Path:
@@ -67,7 +71,11 @@ def copy_project(project_file: Path, into: Path) -> Path:
         (into / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(spec, into / rel)
         for sibling in spec.parent.iterdir():  # relative $refs to neighbouring files
-            if sibling.is_file() and sibling.suffix in (".yml", ".yaml", ".json") and sibling != spec:
+            if (
+                sibling.is_file()
+                and sibling.suffix in (".yml", ".yaml", ".json")
+                and sibling != spec
+            ):
                 shutil.copy(sibling, into / rel.parent / sibling.name)
     return into / "pyproject.toml"
 
@@ -87,19 +95,47 @@ def main() -> None:
         for target in load_targets(copied):
             start = time.perf_counter()
             result = generate(target, root)
-            rows.append((target.name, f"generate (cold: {result.operations} ops, {result.models} models)",
-                         time.perf_counter() - start))
-            rows.append((target.name, "generate (unchanged)",
-                         median_seconds(lambda t=target: generate(t, root), args.runs)))
+            rows.append(
+                (
+                    target.name,
+                    f"generate (cold: {result.operations} ops, {result.models} models)",
+                    time.perf_counter() - start,
+                )
+            )
+            rows.append(
+                (
+                    target.name,
+                    "generate (unchanged)",
+                    median_seconds(lambda t=target: generate(t, root), args.runs),
+                )
+            )
             fast = check(target, root)
-            assert fast.fast_path and not fast.diff.stale, "the fast path did not answer on an unchanged tree"
-            rows.append((target.name, "check (fast path, in-process)",
-                         median_seconds(lambda t=target: check(t, root), args.runs)))
-            rows.append((target.name, "check --full (in-process)",
-                         median_seconds(lambda t=target: check(t, root, full=True), max(1, args.runs // 2))))
-        rows.append(("all targets", "`clientgen check` (fresh interpreter)", whole_command(root, args.runs)))
+            assert fast.fast_path and not fast.diff.stale, (
+                "the fast path did not answer on an unchanged tree"
+            )
+            rows.append(
+                (
+                    target.name,
+                    "check (fast path, in-process)",
+                    median_seconds(lambda t=target: check(t, root), args.runs),
+                )
+            )
+            rows.append(
+                (
+                    target.name,
+                    "check --full (in-process)",
+                    median_seconds(
+                        lambda t=target: check(t, root, full=True), max(1, args.runs // 2)
+                    ),
+                )
+            )
+        rows.append(
+            ("all targets", "`clientgen check` (fresh interpreter)", whole_command(root, args.runs))
+        )
     width = max(len(f"{t}  {what}") for t, what, _ in rows)
-    print(f"clientgen benchmark — {project_file.parent}, median of {args.runs} runs (cold generate: 1 run)")
+    print(
+        f"clientgen benchmark — {project_file.parent}, median of {args.runs} runs (cold generate: 1 run)"
+    )
     for target, what, seconds in rows:
         print(f"  {f'{target}  {what}':<{width}}  {seconds * 1000:8.0f} ms")
 

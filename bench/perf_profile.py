@@ -49,7 +49,7 @@ def area(filename: str, func: str) -> str:
     if "/src/casexchange/" in path:
         return "casexchange/" + path.split("/src/casexchange/", 1)[1]
     if path.startswith(STDLIB):
-        rel = path[len(STDLIB):].lstrip("/")
+        rel = path[len(STDLIB) :].lstrip("/")
         return "stdlib " + rel.split("/", 1)[0].removesuffix(".py")
     return Path(path).name
 
@@ -67,11 +67,17 @@ def short(filename: str, line: int, func: str) -> str:
     return f"{path}:{line}({func})"
 
 
-def summarize(stats: pstats.Stats, total: float, top: int = 25, cum_filter: str | None = None) -> str:
+def summarize(
+    stats: pstats.Stats, total: float, top: int = 25, cum_filter: str | None = None
+) -> str:
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     rows = [(tt, ct, nc, key) for key, (_cc, nc, tt, ct, _callers) in raw.items()]
-    lines = [f"total profiled: {total:.2f} s", "", f"top {top} functions by own time:",
-             f"{'own s':>7} {'%':>5} {'cum s':>7} {'calls':>9}  function"]
+    lines = [
+        f"total profiled: {total:.2f} s",
+        "",
+        f"top {top} functions by own time:",
+        f"{'own s':>7} {'%':>5} {'cum s':>7} {'calls':>9}  function",
+    ]
     for tt, ct, nc, key in sorted(rows, key=lambda r: -r[0])[:top]:
         lines.append(f"{tt:7.3f} {tt / total * 100:5.1f} {ct:7.3f} {nc:9d}  {short(*key)}")
     groups: dict[str, float] = {}
@@ -97,13 +103,17 @@ def profile_gen(spec_id: str) -> None:
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    result = generate(adhoc_target(str(spec), str(out), "github" if spec_id == "github" else None, None))
+    result = generate(
+        adhoc_target(str(spec), str(out), "github" if spec_id == "github" else None, None)
+    )
     profiler.disable()
     total = time.perf_counter() - start
     profiler.dump_stats(OUT / f"gen-{out.name}.prof")
     stats = pstats.Stats(profiler)
-    print(f"# cProfile of generate({spec_id}): {result.operations} operations, {result.models} models "
-          f"(cProfile roughly doubles pure-Python time; compare shares, not seconds)")
+    print(
+        f"# cProfile of generate({spec_id}): {result.operations} operations, {result.models} models "
+        f"(cProfile roughly doubles pure-Python time; compare shares, not seconds)"
+    )
     print(summarize(stats, total, cum_filter="/generator/"))
 
 
@@ -116,8 +126,12 @@ def profile_call(n: int) -> None:
     from casexchange.types import WebhookSubscriptionResponse
 
     body = __import__("json").dumps({"data": pr._subscription(1), "meta": pr.META}).encode()
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body, headers=pr.JSON_HEADERS))
-    client = cx.CaseXchange(api_key="k", base_url=pr.BASE, http_client=httpx.Client(transport=transport))
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers=pr.JSON_HEADERS)
+    )
+    client = cx.CaseXchange(
+        api_key="k", base_url=pr.BASE, http_client=httpx.Client(transport=transport)
+    )
     http = httpx.Client(transport=transport)
 
     def generated() -> Any:
@@ -143,9 +157,11 @@ def profile_call(n: int) -> None:
         profiles[name] = (pstats.Stats(profiler), total)
     gen_stats, gen_total = profiles["generated"]
     hand_stats, hand_total = profiles["hand"]
-    print(f"# cProfile of {n} x client.webhooks.get(id) through httpx.MockTransport "
-          f"(hand-written equivalent: {hand_total / n * 1e6:.0f} µs/call profiled, generated "
-          f"{gen_total / n * 1e6:.0f} µs/call)")
+    print(
+        f"# cProfile of {n} x client.webhooks.get(id) through httpx.MockTransport "
+        f"(hand-written equivalent: {hand_total / n * 1e6:.0f} µs/call profiled, generated "
+        f"{gen_total / n * 1e6:.0f} µs/call)"
+    )
     print(summarize(gen_stats, gen_total, cum_filter="/src/casexchange/"))
 
     def own(stats: pstats.Stats) -> dict[str, float]:
@@ -157,8 +173,10 @@ def profile_call(n: int) -> None:
 
     g, h = own(gen_stats), own(hand_stats)
     diff = sorted(((g.get(k, 0.0) - h.get(k, 0.0), k) for k in set(g) | set(h)), reverse=True)
-    print(f"\nwhat the generated path adds: own time per call, generated minus hand-written "
-          f"(total {(gen_total - hand_total) / n * 1e6:+.1f} µs/call profiled)")
+    print(
+        f"\nwhat the generated path adds: own time per call, generated minus hand-written "
+        f"(total {(gen_total - hand_total) / n * 1e6:+.1f} µs/call profiled)"
+    )
     for delta, label in diff[:25]:
         print(f"{delta / n * 1e6:+7.2f} µs  {label}")
     print("… and what it saves:")
@@ -166,15 +184,27 @@ def profile_call(n: int) -> None:
         print(f"{delta / n * 1e6:+7.2f} µs  {label}")
 
 
-def importtime(args: list[str], label: str, cwd: Path | None = None, quiet: bool = False) -> dict[str, int]:
+def importtime(
+    args: list[str], label: str, cwd: Path | None = None, quiet: bool = False
+) -> dict[str, int]:
     """Run a fresh interpreter with -X importtime; print own import time by package and the slowest modules.
     Returns {module: own µs}."""
     env = {**os.environ}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-X", f"pycache_prefix={OUT / 'pycache'}", *args],
-                          capture_output=True, text=True, env=env, cwd=cwd)
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-X", f"pycache_prefix={OUT / 'pycache'}", *args],
-                          capture_output=True, text=True, env=env, cwd=cwd)  # second run: bytecode cached
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-X", f"pycache_prefix={OUT / 'pycache'}", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-X", f"pycache_prefix={OUT / 'pycache'}", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )  # second run: bytecode cached
     entries = []
     for line in proc.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
@@ -183,7 +213,9 @@ def importtime(args: list[str], label: str, cwd: Path | None = None, quiet: bool
     if quiet:
         return {name: own for own, _cum, name in entries}
     total = sum(own for own, _cum, _name in entries)
-    print(f"# -X importtime: {label} — {len(entries)} modules, {total / 1000:.0f} ms of imports (bytecode cached)")
+    print(
+        f"# -X importtime: {label} — {len(entries)} modules, {total / 1000:.0f} ms of imports (bytecode cached)"
+    )
     by_pkg: dict[str, tuple[int, int]] = {}
     for own, _cum, name in entries:
         root = name.split(".")[0]
@@ -218,8 +250,10 @@ def extra_modules(code: str, label: str) -> None:
             root += ".resources.*"
         t, n = groups.get(root, (0, 0))
         groups[root] = (t + own, n + 1)
-    print(f"# modules beyond `import httpx, pydantic` + 1 model: {label} — {len(extra)} modules, "
-          f"{sum(extra.values()) / 1000:.0f} ms own import time (bytecode cached; -X importtime inflates a little)")
+    print(
+        f"# modules beyond `import httpx, pydantic` + 1 model: {label} — {len(extra)} modules, "
+        f"{sum(extra.values()) / 1000:.0f} ms own import time (bytecode cached; -X importtime inflates a little)"
+    )
     for name, (own, n) in sorted(groups.items(), key=lambda kv: -kv[1][0])[:12]:
         print(f"{own / 1000:8.1f} ms  {n:4d} modules  {name}")
     print("slowest:")
@@ -230,16 +264,25 @@ def extra_modules(code: str, label: str) -> None:
 
 def profile_imports() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    importtime(["-c", "import generator.cli"], "`import generator.cli` (what `clientgen check` loads)")
+    importtime(
+        ["-c", "import generator.cli"], "`import generator.cli` (what `clientgen check` loads)"
+    )
     cx = REPO / "generated" / "casexchange" / "src"
-    extra_modules(f"import sys; sys.path.insert(0, {str(cx)!r}); import casexchange; "
-                  "c = casexchange.CaseXchange(api_key='k')", "import casexchange; CaseXchange(api_key=…)")
+    extra_modules(
+        f"import sys; sys.path.insert(0, {str(cx)!r}); import casexchange; "
+        "c = casexchange.CaseXchange(api_key='k')",
+        "import casexchange; CaseXchange(api_key=…)",
+    )
     gh = REPO / ".cache" / "perf" / "gen" / "github" / "src"
     if (gh / "github").is_dir():
-        extra_modules(f"import sys; sys.path.insert(0, {str(gh)!r}); import github; c = github.GitHub()",
-                      "import github; GitHub()")
-        extra_modules(f"import sys; sys.path.insert(0, {str(gh)!r}); import github; github.GitHub().repos",
-                      "import github; GitHub().repos (first use of the largest resource)")
+        extra_modules(
+            f"import sys; sys.path.insert(0, {str(gh)!r}); import github; c = github.GitHub()",
+            "import github; GitHub()",
+        )
+        extra_modules(
+            f"import sys; sys.path.insert(0, {str(gh)!r}); import github; github.GitHub().repos",
+            "import github; GitHub().repos (first use of the largest resource)",
+        )
     else:
         print("(run `python bench/perf.py --only gen` first for GitHub's client)")
 
@@ -260,11 +303,23 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
     from generator.write import with_header
 
     spec = corpora.spec_path(spec_id)
-    target = adhoc_target(str(spec), str(OUT / "unused"), "github" if spec_id == "github" else None, None)
+    target = adhoc_target(
+        str(spec), str(OUT / "unused"), "github" if spec_id == "github" else None, None
+    )
     sink = DiagnosticSink(file=str(spec))
     files, _ = plan_files(build_api(load_spec(spec, sink), target, sink), target, sink)
     ruff = ruff_binary()
-    base_check = [ruff, "check", "--fix", "--quiet", "--exit-zero", "--no-cache", "--config", str(CONFIG), "."]
+    base_check = [
+        ruff,
+        "check",
+        "--fix",
+        "--quiet",
+        "--exit-zero",
+        "--no-cache",
+        "--config",
+        str(CONFIG),
+        ".",
+    ]
     base_fmt = [ruff, "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."]
     steps: dict[str, list[float]] = {}
     changed_by_check = changed_by_format = 0
@@ -277,7 +332,11 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
         return value
 
     def snapshot(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     def write_all(root: Path) -> None:
         for rel, text in files.items():
@@ -291,14 +350,30 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
             timed(f"write {len(files)} files (mkdir + write_text)", lambda: write_all(root))
             raw = snapshot(root)
             if not codes:  # what `ruff check --fix` is there to fix, by rule
-                report = subprocess.run([ruff, "check", "--no-cache", "--config", str(CONFIG), "--exit-zero",
-                                         "--output-format", "concise", "."], cwd=root, capture_output=True,
-                                        text=True).stdout
+                report = subprocess.run(
+                    [
+                        ruff,
+                        "check",
+                        "--no-cache",
+                        "--config",
+                        str(CONFIG),
+                        "--exit-zero",
+                        "--output-format",
+                        "concise",
+                        ".",
+                    ],
+                    cwd=root,
+                    capture_output=True,
+                    text=True,
+                ).stdout
                 for line in report.splitlines():
                     m = re.match(r"(.+?\.py):\d+:\d+: (\w+)", line)
                     if m:
                         codes.setdefault(m.group(2), set()).add(m.group(1))
-            timed("ruff check --fix (imports: I, F401)", lambda: subprocess.run(base_check, cwd=root, check=True))
+            timed(
+                "ruff check --fix (imports: I, F401)",
+                lambda: subprocess.run(base_check, cwd=root, check=True),
+            )
             after_check = snapshot(root)
             timed("ruff format", lambda: subprocess.run(base_fmt, cwd=root, check=True))
             out = timed("read every file back", lambda: snapshot(root))
@@ -307,14 +382,20 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
             changed_by_format = sum(1 for k in raw if after_check[k] != out[k])
             fmt_only = Path(tmp) / "format-only"
             write_all(fmt_only)
-            timed("(alternative) ruff format alone on the raw tree",
-                  lambda: subprocess.run(base_fmt, cwd=fmt_only, check=True))
+            timed(
+                "(alternative) ruff format alone on the raw tree",
+                lambda: subprocess.run(base_fmt, cwd=fmt_only, check=True),
+            )
             timed("(alternative) rm -r of the tree", lambda: shutil.rmtree(fmt_only))
-    print(f"# write stage of generate({spec_id}) in {where}, median of {runs}: {len(files)} files, "
-          f"{sum(len(t) for t in files.values()) / 2**20:.1f} MB rendered; ruff check --fix changed "
-          f"{changed_by_check} files, ruff format changed {changed_by_format}")
-    print("ruff check on the raw tree: " + ", ".join(f"{code} in {len(files_)} files"
-                                                      for code, files_ in sorted(codes.items())))
+    print(
+        f"# write stage of generate({spec_id}) in {where}, median of {runs}: {len(files)} files, "
+        f"{sum(len(t) for t in files.values()) / 2**20:.1f} MB rendered; ruff check --fix changed "
+        f"{changed_by_check} files, ruff format changed {changed_by_format}"
+    )
+    print(
+        "ruff check on the raw tree: "
+        + ", ".join(f"{code} in {len(files_)} files" for code, files_ in sorted(codes.items()))
+    )
     for name, values in steps.items():
         print(f"{statistics.median(values):7.3f} s  {name}")
 
@@ -356,9 +437,13 @@ def experiment_generation() -> None:
     }
     for name, fn in steps.items():
         print(f"{_cpu_median(fn) * 1000:7.1f}  {name}")
-    print(f"{_cpu_median(lambda: load._validate(doc, '3.0', DiagnosticSink(file='x')), 3) * 1000:7.1f}  "
-          "openapi-pydantic _validate (G1)")
-    print(f"{_cpu_median(lambda: load.load_spec(spec, DiagnosticSink(file='x')), 3) * 1000:7.1f}  load_spec total")
+    print(
+        f"{_cpu_median(lambda: load._validate(doc, '3.0', DiagnosticSink(file='x')), 3) * 1000:7.1f}  "
+        "openapi-pydantic _validate (G1)"
+    )
+    print(
+        f"{_cpu_median(lambda: load.load_spec(spec, DiagnosticSink(file='x')), 3) * 1000:7.1f}  load_spec total"
+    )
 
     words_calls: collections.Counter[str] = collections.Counter()
     split_calls: collections.Counter[str] = collections.Counter()
@@ -382,7 +467,10 @@ def experiment_generation() -> None:
 
     import generator.render as render_pkg
 
-    patched = [importlib.import_module(f"generator.render.{m.name}") for m in pkgutil.iter_modules(render_pkg.__path__)]
+    patched = [
+        importlib.import_module(f"generator.render.{m.name}")
+        for m in pkgutil.iter_modules(render_pkg.__path__)
+    ]
     naming.words, pointer.split = spy_words, spy_split
     for mod in patched:
         if getattr(mod, "docstring", None) is real_doc:
@@ -395,8 +483,10 @@ def experiment_generation() -> None:
     for mod in patched:
         if getattr(mod, "docstring", None) is spy_doc:
             mod.docstring = real_doc  # type: ignore[attr-defined]
-    print(f"\n# render(github): plan_files {_cpu_median(lambda: plan_mod.plan_files(api, target, sink), 3) * 1000:.0f}"
-          " ms CPU; its helpers over the arguments of one parse + render, CPU ms")
+    print(
+        f"\n# render(github): plan_files {_cpu_median(lambda: plan_mod.plan_files(api, target, sink), 3) * 1000:.0f}"
+        " ms CPU; its helpers over the arguments of one parse + render, CPU ms"
+    )
     control = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
     def docstring_regex(text: str) -> str:
@@ -406,15 +496,23 @@ def experiment_generation() -> None:
         return text + " " if text.endswith('"') else text
 
     mismatch = sum(1 for t in doc_texts if docstring_regex(t) != real_doc(t))
-    print(f"{_cpu_median(lambda: [real_doc(t) for t in doc_texts]) * 1000:7.1f}  docstring() x {len(doc_texts)}")
-    print(f"{_cpu_median(lambda: [docstring_regex(t) for t in doc_texts]) * 1000:7.1f}  regex version (G6; "
-          f"{mismatch} texts differ)")
+    print(
+        f"{_cpu_median(lambda: [real_doc(t) for t in doc_texts]) * 1000:7.1f}  docstring() x {len(doc_texts)}"
+    )
+    print(
+        f"{_cpu_median(lambda: [docstring_regex(t) for t in doc_texts]) * 1000:7.1f}  regex version (G6; "
+        f"{mismatch} texts differ)"
+    )
     all_words = list(words_calls.elements())
     all_splits = list(split_calls.elements())
-    print(f"{_cpu_median(lambda: [real_words(t) for t in all_words]) * 1000:7.1f}  naming.words x {len(all_words)} "
-          f"({len(words_calls)} distinct: G7)")
-    print(f"{_cpu_median(lambda: [real_split(t) for t in all_splits]) * 1000:7.1f}  pointer.split x "
-          f"{len(all_splits)} ({len(split_calls)} distinct: G7)")
+    print(
+        f"{_cpu_median(lambda: [real_words(t) for t in all_words]) * 1000:7.1f}  naming.words x {len(all_words)} "
+        f"({len(words_calls)} distinct: G7)"
+    )
+    print(
+        f"{_cpu_median(lambda: [real_split(t) for t in all_splits]) * 1000:7.1f}  pointer.split x "
+        f"{len(all_splits)} ({len(split_calls)} distinct: G7)"
+    )
 
 
 def experiment_call() -> None:
@@ -434,10 +532,16 @@ def experiment_call() -> None:
     from casexchange.types import WebhookSubscriptionResponse
 
     body = json.dumps({"data": pr._subscription(1), "meta": pr.META}).encode()
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body, headers=pr.JSON_HEADERS))
-    client = cx.CaseXchange(api_key="k", base_url=pr.BASE, http_client=httpx.Client(transport=transport))
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers=pr.JSON_HEADERS)
+    )
+    client = cx.CaseXchange(
+        api_key="k", base_url=pr.BASE, http_client=httpx.Client(transport=transport)
+    )
     http = httpx.Client(transport=transport)
-    opts = RequestOptions({"id": "wh_1"}, None, None, NOT_GIVEN, None, None, None, NOT_GIVEN, NOT_GIVEN)
+    opts = RequestOptions(
+        {"id": "wh_1"}, None, None, NOT_GIVEN, None, None, None, NOT_GIVEN, NOT_GIVEN
+    )
     prep = client._prepare(webhooks._GET, opts)
     resp = client._http.send(prep.build(client._http, client.timeout))
     spec = webhooks._GET.response_spec(200)
@@ -447,22 +551,33 @@ def experiment_call() -> None:
 
     print("# parts of client.webhooks.get(id), CPU µs per call (best of 7)")
     parts = {
-        "RequestOptions(…)": lambda: RequestOptions({"id": "wh_1"}, None, None, NOT_GIVEN, None, None, None,
-                                                    NOT_GIVEN, NOT_GIVEN),
+        "RequestOptions(…)": lambda: RequestOptions(
+            {"id": "wh_1"}, None, None, NOT_GIVEN, None, None, None, NOT_GIVEN, NOT_GIVEN
+        ),
         "client._prepare (prepare_request)": lambda: client._prepare(webhooks._GET, opts),
-        "PreparedRequest.build (httpx build_request, 3 headers)": lambda: prep.build(client._http, client.timeout),
+        "PreparedRequest.build (httpx build_request, 3 headers)": lambda: prep.build(
+            client._http, client.timeout
+        ),
         "httpx.Client.build_request, 1 header (hand-written)": lambda: http.build_request(
-            "GET", f"{pr.BASE}/webhooks/wh_1", headers={"X-API-Key": "k"}),
+            "GET", f"{pr.BASE}/webhooks/wh_1", headers={"X-API-Key": "k"}
+        ),
         "client._result (validate + unwrap)": lambda: client._result(resp, spec, prep, 1),
-        "Model.model_validate_json(…).data (hand-written)": lambda: WebhookSubscriptionResponse.model_validate_json(
-            resp.content).data,
-        "httpx send(build) through MockTransport": lambda: client._http.send(prep.build(client._http, client.timeout)),
+        "Model.model_validate_json(…).data (hand-written)": lambda: (
+            WebhookSubscriptionResponse.model_validate_json(resp.content).data
+        ),
+        "httpx send(build) through MockTransport": lambda: client._http.send(
+            prep.build(client._http, client.timeout)
+        ),
         "the whole generated call": lambda: client.webhooks.get("wh_1"),
     }
     for name, fn in parts.items():
         print(f"{per_call(fn, 2000 if 'send' in name or 'whole' in name else 20000):7.2f}  {name}")
 
-    headers3 = {"Accept": "application/json", "User-Agent": "casexchange-python/x", "X-API-Key": "k"}
+    headers3 = {
+        "Accept": "application/json",
+        "User-Agent": "casexchange-python/x",
+        "X-API-Key": "k",
+    }
     original_build = _prepare.PreparedRequest.build
     cache: dict[Any, httpx.Headers] = {}
 
@@ -474,8 +589,14 @@ def experiment_call() -> None:
         if merged is None:
             merged = cache[key] = httpx.Headers(http_client.headers)
             merged.update(self.headers)
-        return httpx.Request(self.method, self.url, params=self.params or None, headers=merged,
-                             content=self.content, extensions={"timeout": timeout.as_dict()})
+        return httpx.Request(
+            self.method,
+            self.url,
+            params=self.params or None,
+            headers=merged,
+            content=self.content,
+            extensions={"timeout": timeout.as_dict()},
+        )
 
     def generated() -> Any:
         return client.webhooks.get("wh_1")
@@ -492,9 +613,12 @@ def experiment_call() -> None:
         r.raise_for_status()
         return WebhookSubscriptionResponse.model_validate_json(r.content).data
 
-    cases = {"hand-written (X-API-Key only)": lambda: hand({"X-API-Key": "k"}),
-             "hand-written with the generated call's 3 headers": lambda: hand(headers3),
-             "generated": generated, "generated, P1: httpx.Request built directly": generated_direct}
+    cases = {
+        "hand-written (X-API-Key only)": lambda: hand({"X-API-Key": "k"}),
+        "hand-written with the generated call's 3 headers": lambda: hand(headers3),
+        "generated": generated,
+        "generated, P1: httpx.Request built directly": generated_direct,
+    }
     samples: dict[str, list[float]] = {k: [] for k in cases}
     for fn in cases.values():
         for _ in range(300):
@@ -525,8 +649,11 @@ def experiment_paginate() -> None:
         page = int(request.url.params.get("page", "1"))
         return httpx.Response(200, content=bodies[page - 1], headers=pr.JSON_HEADERS)
 
-    client = cx.CaseXchange(api_key="k", base_url=pr.BASE,
-                            http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = cx.CaseXchange(
+        api_key="k",
+        base_url=pr.BASE,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
 
     def run() -> int:
         return sum(1 for _ in client.webhooks.list(limit=100))
@@ -537,8 +664,10 @@ def experiment_paginate() -> None:
     _pagination._BasePage._fingerprint = lambda self: hash((self.page_number, len(self.items)))  # type: ignore
     without = _cpu_median(run, 7)
     _pagination._BasePage._fingerprint = real  # type: ignore[method-assign]
-    print(f"\n# 10,000 items through client.webhooks.list(): {now * 1000:.1f} ms CPU; without the to_json page "
-          f"fingerprint (R1): {without * 1000:.1f} ms")
+    print(
+        f"\n# 10,000 items through client.webhooks.list(): {now * 1000:.1f} ms CPU; without the to_json page "
+        f"fingerprint (R1): {without * 1000:.1f} ms"
+    )
 
 
 def experiment_imports() -> None:
@@ -551,8 +680,13 @@ def experiment_imports() -> None:
     def cpu_ms(code: str, runs: int = 5) -> float:
         values = []
         for _ in range(runs + 1):
-            proc = subprocess.run([sys.executable, "-X", prefix, "-c", code], capture_output=True, text=True,
-                                  env=env, check=True)
+            proc = subprocess.run(
+                [sys.executable, "-X", prefix, "-c", code],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
             values.append(float(proc.stdout.strip()))
         import statistics
 
@@ -563,9 +697,13 @@ def experiment_imports() -> None:
     base = "import httpx, pydantic\nclass M(pydantic.BaseModel):\n    id: int\nM(id=1)"
     print("\n# imports, CPU ms in fresh interpreters (median of 5, bytecode cached)")
     print(f"{cpu_ms(clock + base + done):7.1f}  baseline: import httpx, pydantic + 1 model")
-    print(f"{cpu_ms(base + chr(10) + clock + 'httpx.Client()' + done):7.1f}  httpx.Client() after that (I1)")
+    print(
+        f"{cpu_ms(base + chr(10) + clock + 'httpx.Client()' + done):7.1f}  httpx.Client() after that (I1)"
+    )
     cx = REPO / "generated" / "casexchange" / "src"
-    cx_code = f"sys.path.insert(0, {str(cx)!r}); import casexchange; casexchange.CaseXchange(api_key='k')"
+    cx_code = (
+        f"sys.path.insert(0, {str(cx)!r}); import casexchange; casexchange.CaseXchange(api_key='k')"
+    )
     print(f"{cpu_ms(clock + cx_code + done):7.1f}  import casexchange; CaseXchange(…)")
     gh = REPO / ".cache" / "perf" / "gen" / "github" / "src"
     if not (gh / "github").is_dir():
@@ -573,10 +711,15 @@ def experiment_imports() -> None:
         return
     variants = OUT / "variants"
     shutil.rmtree(variants, ignore_errors=True)
-    edits = {"as generated": [], "use_attribute_docstrings=False (I3)": [("use_attribute_docstrings=True",
-                                                                          "use_attribute_docstrings=False")],
-             "… and defer_build=True (I3)": [("use_attribute_docstrings=True",
-                                              "use_attribute_docstrings=False, defer_build=True")]}
+    edits = {
+        "as generated": [],
+        "use_attribute_docstrings=False (I3)": [
+            ("use_attribute_docstrings=True", "use_attribute_docstrings=False")
+        ],
+        "… and defer_build=True (I3)": [
+            ("use_attribute_docstrings=True", "use_attribute_docstrings=False, defer_build=True")
+        ],
+    }
     for n, (label, replacements) in enumerate(edits.items()):
         src = variants / str(n)
         shutil.copytree(gh / "github", src / "github")
@@ -586,8 +729,10 @@ def experiment_imports() -> None:
             assert old in text, f"{old!r} not in _models.py"
             text = text.replace(old, new)
         models.write_text(text, encoding="utf-8")
-        code = (f"import sys; sys.path.insert(0, {str(src)!r}); import github, time; g = github.GitHub(); "
-                "c = time.process_time(); g.repos; print((time.process_time() - c) * 1000)")
+        code = (
+            f"import sys; sys.path.insert(0, {str(src)!r}); import github, time; g = github.GitHub(); "
+            "c = time.process_time(); g.repos; print((time.process_time() - c) * 1000)"
+        )
         print(f"{cpu_ms(code):7.1f}  GitHub().repos first use, {label}")
 
 
@@ -606,7 +751,10 @@ def main() -> None:
         experiment_paginate()
         experiment_imports()
     elif mode == "write":
-        profile_write(sys.argv[2] if len(sys.argv) > 2 else "github", Path(sys.argv[3]) if len(sys.argv) > 3 else OUT)
+        profile_write(
+            sys.argv[2] if len(sys.argv) > 2 else "github",
+            Path(sys.argv[3]) if len(sys.argv) > 3 else OUT,
+        )
     else:
         sys.exit(__doc__)
 

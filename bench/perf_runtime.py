@@ -47,7 +47,11 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
 
         Tiny.model_validate_json(b'{"id": 1, "name": "x"}')
         t1, c1 = time.perf_counter(), time.process_time()
-        return {"import_ms": (t1 - t0) * 1000, "import_cpu_ms": (c1 - c0) * 1000, "modules": len(sys.modules) - n0}
+        return {
+            "import_ms": (t1 - t0) * 1000,
+            "import_cpu_ms": (c1 - c0) * 1000,
+            "modules": len(sys.modules) - n0,
+        }
     src, package, client_name, *resources = argv
     sys.path.insert(0, src)
     import importlib
@@ -58,9 +62,11 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
     cls = getattr(pkg, client_name)
     t_import = time.perf_counter()
     # credentials: the positional-or-keyword parameters (api_key, token, …); every other option is keyword-only
-    creds = {name: "http://127.0.0.1:9/token" if name.endswith("url") else "dummy-credential"
-             for name, p in inspect.signature(cls.__init__).parameters.items()
-             if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD}
+    creds = {
+        name: "http://127.0.0.1:9/token" if name.endswith("url") else "dummy-credential"
+        for name, p in inspect.signature(cls.__init__).parameters.items()
+        if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
+    }
     client = cls(**creds)
     t1, c1 = time.perf_counter(), time.process_time()
     out: dict[str, Any] = {
@@ -68,7 +74,9 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
         "import_cpu_ms": (c1 - c0) * 1000,
         "import_only_ms": (t_import - t0) * 1000,
         "modules": len(sys.modules) - n0,
-        "package_modules": sum(1 for m in sys.modules if m == package or m.startswith(package + ".")),
+        "package_modules": sum(
+            1 for m in sys.modules if m == package or m.startswith(package + ".")
+        ),
         "resources": {},
     }
     for attr in resources:  # first use of each resource, in order, on the same client
@@ -76,7 +84,11 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
         t2, c2 = time.perf_counter(), time.process_time()
         getattr(client, attr)
         t3, c3 = time.perf_counter(), time.process_time()
-        out["resources"][attr] = {"ms": (t3 - t2) * 1000, "cpu_ms": (c3 - c2) * 1000, "modules": len(sys.modules) - n1}
+        out["resources"][attr] = {
+            "ms": (t3 - t2) * 1000,
+            "cpu_ms": (c3 - c2) * 1000,
+            "modules": len(sys.modules) - n1,
+        }
     return out
 
 
@@ -84,9 +96,16 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
 # per-call overhead
 # ---------------------------------------------------------------------------------------------------------
 def _subscription(i: int) -> dict[str, Any]:
-    return {"id": f"wh_{i:06d}", "url": f"https://hooks.example.test/{i}", "description": "benchmark hook",
-            "isActive": True, "isEchoActive": False, "originalUrl": None,
-            "createdAt": "2025-01-02T03:04:05Z", "updatedAt": "2025-01-02T03:04:05Z"}
+    return {
+        "id": f"wh_{i:06d}",
+        "url": f"https://hooks.example.test/{i}",
+        "description": "benchmark hook",
+        "isActive": True,
+        "isEchoActive": False,
+        "originalUrl": None,
+        "createdAt": "2025-01-02T03:04:05Z",
+        "updatedAt": "2025-01-02T03:04:05Z",
+    }
 
 
 META = {"requestId": "req_1", "timestamp": "2025-01-02T03:04:05Z"}
@@ -116,7 +135,9 @@ def bench_calls(iterations: int, blocks: int, src: Path) -> dict[str, Any]:
     from casexchange.types import WebhookSubscriptionResponse, WebhookSubscriptionWithSecretResponse
 
     get_body = json.dumps({"data": _subscription(1), "meta": META}).encode()
-    post_body = json.dumps({"data": {**_subscription(2), "secret": "whsec_x"}, "meta": META}).encode()
+    post_body = json.dumps(
+        {"data": {**_subscription(2), "secret": "whsec_x"}, "meta": META}
+    ).encode()
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
@@ -128,7 +149,9 @@ def bench_calls(iterations: int, blocks: int, src: Path) -> dict[str, Any]:
     new_hook = {"url": "https://hooks.example.test/new", "description": "created by the benchmark"}
 
     http = httpx.Client(transport=transport)
-    client = casexchange.CaseXchange(api_key=key, base_url=BASE, http_client=httpx.Client(transport=transport))
+    client = casexchange.CaseXchange(
+        api_key=key, base_url=BASE, http_client=httpx.Client(transport=transport)
+    )
     hdrs = {"X-API-Key": key}
 
     def gen_get() -> Any:
@@ -152,8 +175,9 @@ def bench_calls(iterations: int, blocks: int, src: Path) -> dict[str, Any]:
 
     assert gen_get() == hand_get() and gen_post() == hand_post()
 
-    aclient = casexchange.AsyncCaseXchange(api_key=key, base_url=BASE,
-                                           http_client=httpx.AsyncClient(transport=transport))
+    aclient = casexchange.AsyncCaseXchange(
+        api_key=key, base_url=BASE, http_client=httpx.AsyncClient(transport=transport)
+    )
     ahttp = httpx.AsyncClient(transport=transport)
 
     async def agen_get() -> Any:
@@ -167,7 +191,10 @@ def bench_calls(iterations: int, blocks: int, src: Path) -> dict[str, Any]:
     async def ahttpx_only_get() -> Any:
         return await ahttp.get(f"{BASE}/webhooks/wh_1", headers=hdrs)
 
-    sync_cases = {"sync GET": (gen_get, hand_get, httpx_only_get), "sync POST json": (gen_post, hand_post, None)}
+    sync_cases = {
+        "sync GET": (gen_get, hand_get, httpx_only_get),
+        "sync POST json": (gen_post, hand_post, None),
+    }
     results: dict[str, Any] = {}
 
     def time_sync(fn: Any) -> float:
@@ -218,11 +245,20 @@ def _page_bodies(pages: int, per_page: int) -> list[bytes]:
     bodies = []
     for p in range(1, pages + 1):
         items = [_subscription((p - 1) * per_page + i) for i in range(per_page)]
-        bodies.append(json.dumps({
-            "data": items,
-            "pagination": {"page": p, "limit": per_page, "total": pages * per_page, "totalPages": pages},
-            "meta": META,
-        }).encode())
+        bodies.append(
+            json.dumps(
+                {
+                    "data": items,
+                    "pagination": {
+                        "page": p,
+                        "limit": per_page,
+                        "total": pages * per_page,
+                        "totalPages": pages,
+                    },
+                    "meta": META,
+                }
+            ).encode()
+        )
     return bodies
 
 
@@ -238,20 +274,27 @@ def bench_paginate(pages: int, per_page: int, runs: int, src: Path) -> dict[str,
     casexchange = _load_casexchange(src)
     from casexchange.types import ListWebhooksResponse
 
-    bodies = _page_bodies(pages, per_page)  # built before tracemalloc starts: the "server" is not measured
+    bodies = _page_bodies(
+        pages, per_page
+    )  # built before tracemalloc starts: the "server" is not measured
 
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "1"))
         if not 1 <= page <= pages:
-            body = json.dumps({"data": [], "pagination": {"page": page, "totalPages": pages}, "meta": META})
+            body = json.dumps(
+                {"data": [], "pagination": {"page": page, "totalPages": pages}, "meta": META}
+            )
             return httpx.Response(200, content=body.encode(), headers=JSON_HEADERS)
         return httpx.Response(200, content=bodies[page - 1], headers=JSON_HEADERS)
 
     transport = httpx.MockTransport(handler)
     key = "cx_benchmark_key"
-    client = casexchange.CaseXchange(api_key=key, base_url=BASE, http_client=httpx.Client(transport=transport))
-    aclient = casexchange.AsyncCaseXchange(api_key=key, base_url=BASE,
-                                           http_client=httpx.AsyncClient(transport=transport))
+    client = casexchange.CaseXchange(
+        api_key=key, base_url=BASE, http_client=httpx.Client(transport=transport)
+    )
+    aclient = casexchange.AsyncCaseXchange(
+        api_key=key, base_url=BASE, http_client=httpx.AsyncClient(transport=transport)
+    )
     http = httpx.Client(transport=transport)
     total = pages * per_page
 
@@ -264,7 +307,11 @@ def bench_paginate(pages: int, per_page: int, runs: int, src: Path) -> dict[str,
     def hand(max_items: int | None = None) -> int:
         n, page = 0, 1
         while True:
-            r = http.get(f"{BASE}/webhooks", params={"page": page, "limit": per_page}, headers={"X-API-Key": key})
+            r = http.get(
+                f"{BASE}/webhooks",
+                params={"page": page, "limit": per_page},
+                headers={"X-API-Key": key},
+            )
             r.raise_for_status()
             parsed = ListWebhooksResponse.model_validate_json(r.content)
             for _item in parsed.data:
@@ -289,8 +336,11 @@ def bench_paginate(pages: int, per_page: int, runs: int, src: Path) -> dict[str,
     times: dict[str, list[float]] = {"generated": [], "hand": [], "async generated": []}
     for _ in range(runs):
         gc.collect()
-        for name, fn in (("generated", generated), ("hand", hand),
-                         ("async generated", lambda: asyncio.run(agenerated()))):
+        for name, fn in (
+            ("generated", generated),
+            ("hand", hand),
+            ("async generated", lambda: asyncio.run(agenerated())),
+        ):
             start = CLOCK()
             fn()
             times[name].append(CLOCK() - start)
@@ -305,12 +355,22 @@ def bench_paginate(pages: int, per_page: int, runs: int, src: Path) -> dict[str,
         finally:
             tracemalloc.stop()
 
-    memory = {f"generated_{pct}pct_kib": peak_kib(generated, max(1, total * pct // 100)) for pct in (10, 50, 100)}
+    memory = {
+        f"generated_{pct}pct_kib": peak_kib(generated, max(1, total * pct // 100))
+        for pct in (10, 50, 100)
+    }
     memory["hand_10pct_kib"] = peak_kib(hand, max(1, total // 10))
     memory["hand_100pct_kib"] = peak_kib(hand)
     memory["accumulate_100pct_kib"] = peak_kib(accumulate)
-    return {"pages": pages, "per_page": per_page, "items": total, "runs": runs, "seconds": seconds,
-            "us_per_item": {k: v / total * 1e6 for k, v in seconds.items()}, "memory": memory}
+    return {
+        "pages": pages,
+        "per_page": per_page,
+        "items": total,
+        "runs": runs,
+        "seconds": seconds,
+        "us_per_item": {k: v / total * 1e6 for k, v in seconds.items()},
+        "memory": memory,
+    }
 
 
 def main() -> None:

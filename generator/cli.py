@@ -22,14 +22,18 @@ EXIT_OK, EXIT_STALE, EXIT_SPEC = 0, 1, 2
 def _project(ctx_targets: tuple[str, ...]) -> tuple[list[TargetConfig], Path | None]:
     project = find_project_file(Path.cwd())
     if project is None:
-        raise click.UsageError("no [tool.clientgen] table in a pyproject.toml here or above; "
-                               "use `clientgen generate SPEC -o OUT` for a single spec")
+        raise click.UsageError(
+            "no [tool.clientgen] table in a pyproject.toml here or above; "
+            "use `clientgen generate SPEC -o OUT` for a single spec"
+        )
     targets = load_targets(project)
     if ctx_targets:
         known = {t.name: t for t in targets}
         missing = [n for n in ctx_targets if n not in known]
         if missing:
-            raise click.UsageError(f"unknown target(s) {', '.join(missing)}; configured: {', '.join(known)}")
+            raise click.UsageError(
+                f"unknown target(s) {', '.join(missing)}; configured: {', '.join(known)}"
+            )
         targets = [known[n] for n in ctx_targets]
     return targets, project.parent
 
@@ -40,8 +44,11 @@ def _report(result: TargetResult, verb: str, verbose: bool) -> None:
     parts = [f"{result.target.name}: {verb}"]
     if result.api is not None:
         parts.append(f"{result.operations} operations, {result.models} models")
-    parts.append(f"{len(d.added) + len(d.changed)} files written" if verb == "generated" else
-                 f"{len(d.stale)} stale files")
+    parts.append(
+        f"{len(d.added) + len(d.changed)} files written"
+        if verb == "generated"
+        else f"{len(d.stale)} stale files"
+    )
     parts.append(f"{d.unchanged} unchanged")
     if result.api is not None:
         parts.append(f"{len(warnings)} warnings")
@@ -64,13 +71,24 @@ def cli() -> None:
 
 @cli.command("generate")
 @click.argument("names", nargs=-1)
-@click.option("-o", "--output", type=click.Path(file_okay=False), help="Output folder (ad-hoc mode: NAMES is one spec file).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Output folder (ad-hoc mode: NAMES is one spec file).",
+)
 @click.option("--package", help="Python package name (ad-hoc mode).")
 @click.option("--client-name", help="Client class name (ad-hoc mode).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every diagnostic.")
-def generate_cmd(names: tuple[str, ...], output: str | None, package: str | None, client_name: str | None,
-                 strict: bool, verbose: bool) -> None:
+def generate_cmd(
+    names: tuple[str, ...],
+    output: str | None,
+    package: str | None,
+    client_name: str | None,
+    strict: bool,
+    verbose: bool,
+) -> None:
     """Regenerate the configured targets (all by default), or one spec with -o."""
     if output is not None:
         if len(names) != 1:
@@ -112,11 +130,19 @@ def _short_diff(result: TargetResult, out: Path, limit: int = 40) -> str:
     import difflib
 
     lines: list[str] = []
-    for rel in sorted(result.diff.changed, key=lambda r: (r == "GENERATION.toml", r)):  # provenance last
+    for rel in sorted(
+        result.diff.changed, key=lambda r: (r == "GENERATION.toml", r)
+    ):  # provenance last
         old = (out / rel).read_text(encoding="utf-8", errors="replace").splitlines()
         new = result.rendered.get(rel, b"").decode("utf-8", errors="replace").splitlines()
-        lines += difflib.unified_diff(old, new, f"{out.name}/{rel} (committed)", f"{out.name}/{rel} (from spec)",
-                                      n=1, lineterm="")
+        lines += difflib.unified_diff(
+            old,
+            new,
+            f"{out.name}/{rel} (committed)",
+            f"{out.name}/{rel} (from spec)",
+            n=1,
+            lineterm="",
+        )
         if len(lines) > limit:
             break
     shown = lines[:limit]

@@ -42,7 +42,9 @@ class SessionConfig(BaseModel):
     refresh_operation: str = ""
     access_token: str = "data.accessToken"  # dotted path in the login/refresh response
     refresh_token: str = "data.refreshToken"
-    credentials: tuple[str, ...] = ()  # login body fields; default: the body model's required fields
+    credentials: tuple[
+        str, ...
+    ] = ()  # login body fields; default: the body model's required fields
 
 
 class PresignedUploadConfig(BaseModel):
@@ -80,20 +82,34 @@ class TargetConfig(BaseModel):
     output: str
     package: str
     client_name: str
-    env_prefix: str = Field(description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY")
+    env_prefix: str = Field(
+        description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY"
+    )
     package_version: str = ""
     envelope_field: str = "data"
     envelope_meta: tuple[str, ...] = ("meta", "pagination", "links")
     pagination: PaginationConfig = PaginationConfig()
     method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
-    error_codes: dict[str, int | ErrorCodeConfig] = Field(default_factory=dict)  # error.code → status or table
+    error_codes: dict[str, int | ErrorCodeConfig] = Field(
+        default_factory=dict
+    )  # error.code → status or table
     live_url: str = ""
-    upload_limits: dict[str, int] = Field(default_factory=dict)  # operationId → largest file in bytes
+    upload_limits: dict[str, int] = Field(
+        default_factory=dict
+    )  # operationId → largest file in bytes
     session: SessionConfig | None = None
-    webhook_signature_header: str = ""  # header carrying `t=…,v1=…` HMAC signatures of webhook deliveries
-    jsonapi: bool = False  # treat every JSON operation as JSON:API (otherwise: `application/vnd.api+json`)
-    regions: dict[str, str] = Field(default_factory=dict)  # region name → base URL (a `region=` argument)
-    presigned_uploads: dict[str, PresignedUploadConfig] = Field(default_factory=dict)  # operationId → upload
+    webhook_signature_header: str = (
+        ""  # header carrying `t=…,v1=…` HMAC signatures of webhook deliveries
+    )
+    jsonapi: bool = (
+        False  # treat every JSON operation as JSON:API (otherwise: `application/vnd.api+json`)
+    )
+    regions: dict[str, str] = Field(
+        default_factory=dict
+    )  # region name → base URL (a `region=` argument)
+    presigned_uploads: dict[str, PresignedUploadConfig] = Field(
+        default_factory=dict
+    )  # operationId → upload
     link_helpers: tuple[LinkHelperConfig, ...] = ()
 
     def digest(self) -> str:
@@ -102,7 +118,9 @@ class TargetConfig(BaseModel):
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def adhoc_target(spec: str, output: str, package: str | None, client_name: str | None) -> TargetConfig:
+def adhoc_target(
+    spec: str, output: str, package: str | None, client_name: str | None
+) -> TargetConfig:
     stem = Path(output).name or Path(spec).stem
     pkg = package or snake(stem) or "client"
     return TargetConfig(
@@ -133,7 +151,9 @@ def load_targets(project_file: Path) -> list[TargetConfig]:
     try:
         data = tomllib.loads(project_file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise fatal("bad-config", f"cannot read {project_file}: {exc}", file=str(project_file)) from None
+        raise fatal(
+            "bad-config", f"cannot read {project_file}: {exc}", file=str(project_file)
+        ) from None
     tables = data.get("tool", {}).get("clientgen", {}).get("targets", {})
     root = project_file.parent
     targets = []
@@ -143,8 +163,18 @@ def load_targets(project_file: Path) -> list[TargetConfig]:
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
-            raise fatal("bad-config", f"[tool.clientgen.targets.{name}] {loc}: {first['msg']}",
-                        file=str(project_file), hint="see README.md, 'Configuration'") from None
-        targets.append(cfg.model_copy(update={
-            "spec": str((root / cfg.spec).resolve()), "output": str((root / cfg.output).resolve())}))
+            raise fatal(
+                "bad-config",
+                f"[tool.clientgen.targets.{name}] {loc}: {first['msg']}",
+                file=str(project_file),
+                hint="see README.md, 'Configuration'",
+            ) from None
+        targets.append(
+            cfg.model_copy(
+                update={
+                    "spec": str((root / cfg.spec).resolve()),
+                    "output": str((root / cfg.output).resolve()),
+                }
+            )
+        )
     return targets

@@ -36,7 +36,9 @@ class SpecError(Exception):
         self.diagnostic = diagnostic
 
 
-def fatal(code: str, message: str, *, file: str = "", pointer: str = "", hint: str = "") -> SpecError:
+def fatal(
+    code: str, message: str, *, file: str = "", pointer: str = "", hint: str = ""
+) -> SpecError:
     return SpecError(Diagnostic(Severity.ERROR, code, pointer, message, hint, file))
 
 

@@ -20,11 +20,18 @@ def format_tree(root: Path) -> None:
     """`ruff format` over every .py file below `root`. The import blocks are emitted sorted and without
     unused names (`render/imports.py`), so `ruff check --fix` has nothing to do and is not run; a test runs
     `ruff check` over generated trees to keep it so."""
-    fmt = subprocess.run([ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."], cwd=root,
-                         capture_output=True, text=True)
+    fmt = subprocess.run(
+        [ruff_binary(), "format", "--quiet", "--no-cache", "--config", str(CONFIG), "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     if fmt.returncode != 0:
-        raise fatal("format-failed", f"ruff could not format the generated code: {_first_line(fmt.stderr)}",
-                    hint="this is a clientgen bug (the emitted code does not parse); please report it")
+        raise fatal(
+            "format-failed",
+            f"ruff could not format the generated code: {_first_line(fmt.stderr)}",
+            hint="this is a clientgen bug (the emitted code does not parse); please report it",
+        )
 
 
 def _first_line(text: str) -> str:

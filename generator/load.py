@@ -41,7 +41,9 @@ _RESOLVERS = {
 _SafeLoader.yaml_implicit_resolvers = _RESOLVERS
 
 _FastLoader: type | None = None
-if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster; used when there are no anchors to bound
+if hasattr(
+    yaml, "CSafeLoader"
+):  # libyaml: several times faster; used when there are no anchors to bound
 
     class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
         pass
@@ -79,20 +81,30 @@ def read_text(path: Path, raw: bytes | None = None) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise fatal("not-utf8", f"spec file is not UTF-8 text (byte {exc.start})", file=file,
-                    hint="save the spec as UTF-8") from None
+        raise fatal(
+            "not-utf8",
+            f"spec file is not UTF-8 text (byte {exc.start})",
+            file=file,
+            hint="save the spec as UTF-8",
+        ) from None
 
 
 def read_bytes(path: Path) -> bytes:
     file = str(path)
     if not path.exists():
-        raise fatal("file-not-found", f"spec file {file} does not exist", file=file,
-                    hint="check the path (relative paths are taken from the current directory)")
+        raise fatal(
+            "file-not-found",
+            f"spec file {file} does not exist",
+            file=file,
+            hint="check the path (relative paths are taken from the current directory)",
+        )
     if path.is_dir():
         raise fatal("not-a-file", f"{file} is a directory, not a spec file", file=file)
     raw = path.read_bytes()
     if len(raw) > MAX_SPEC_BYTES:
-        raise fatal("too-large", f"spec file is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file)
+        raise fatal(
+            "too-large", f"spec file is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file
+        )
     return raw
 
 
@@ -103,10 +115,16 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise fatal("invalid-json", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                        file=file, hint="fix the syntax error; a JSON validator shows it in context") from None
+            raise fatal(
+                "invalid-json",
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                file=file,
+                hint="fix the syntax error; a JSON validator shows it in context",
+            ) from None
         except RecursionError:
-            raise fatal("too-deep", "the document is nested too deeply to read", file=file) from None
+            raise fatal(
+                "too-deep", "the document is nested too deeply to read", file=file
+            ) from None
     else:
         try:
             loader = _FastLoader or _BoundedComposer  # aliases are bounded by the walk below
@@ -114,17 +132,29 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise fatal("invalid-yaml", f"invalid YAML{where}: {exc.problem or exc}", file=file,
-                        hint="fix the YAML syntax (indentation, quoting, unclosed brackets)") from None
+            raise fatal(
+                "invalid-yaml",
+                f"invalid YAML{where}: {exc.problem or exc}",
+                file=file,
+                hint="fix the YAML syntax (indentation, quoting, unclosed brackets)",
+            ) from None
         except yaml.YAMLError as exc:
             raise fatal("invalid-yaml", f"invalid YAML: {exc}", file=file) from None
         except RecursionError:
-            raise fatal("too-deep", "the document is nested too deeply to read", file=file) from None
+            raise fatal(
+                "too-deep", "the document is nested too deeply to read", file=file
+            ) from None
     if not isinstance(data, dict):
-        raise fatal("not-openapi", f"the document is a {type(data).__name__}, not an OpenAPI object",
-                    file=file, hint="an OpenAPI document is a mapping with an 'openapi' key")
+        raise fatal(
+            "not-openapi",
+            f"the document is a {type(data).__name__}, not an OpenAPI object",
+            file=file,
+            hint="an OpenAPI document is a mapping with an 'openapi' key",
+        )
     if stripped.startswith("{"):
-        return data  # JSON: keys are strings, no aliases to expand, depth bounded by the json module
+        return (
+            data  # JSON: keys are strings, no aliases to expand, depth bounded by the json module
+        )
     return _stringify_keys(data, 0, file, [0])
 
 
@@ -134,11 +164,17 @@ MAX_NODES = 10_000_000  # after expanding YAML aliases; a "billion laughs" docum
 def _stringify_keys(node: Any, depth: int, file: str, count: list[int]) -> Any:
     """YAML allows non-string keys (200:, true:); OpenAPI means strings. Bounds depth and expanded size."""
     if depth > MAX_DEPTH:
-        raise fatal("too-deep", f"the document is nested more than {MAX_DEPTH} levels deep", file=file)
+        raise fatal(
+            "too-deep", f"the document is nested more than {MAX_DEPTH} levels deep", file=file
+        )
     count[0] += 1
     if count[0] > MAX_NODES:
-        raise fatal("too-large", f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)",
-                    file=file, hint="remove the recursive anchors/aliases")
+        raise fatal(
+            "too-large",
+            f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)",
+            file=file,
+            hint="remove the recursive anchors/aliases",
+        )
     if isinstance(node, dict):
         return {_key(k): _stringify_keys(v, depth + 1, file, count) for k, v in node.items()}
     if isinstance(node, list):
@@ -159,7 +195,9 @@ def load_spec(path: Path, sink: DiagnosticSink) -> LoadedSpec:
     return loaded
 
 
-def open_spec(path: Path, sink: DiagnosticSink, *, background: bool = True) -> tuple[LoadedSpec, Validation]:
+def open_spec(
+    path: Path, sink: DiagnosticSink, *, background: bool = True
+) -> tuple[LoadedSpec, Validation]:
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
     `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up."""
     file = str(path)
@@ -177,18 +215,32 @@ def open_spec(path: Path, sink: DiagnosticSink, *, background: bool = True) -> t
 
 def _check_version(document: dict[str, Any], file: str) -> str:
     if "swagger" in document:
-        raise fatal("swagger-2", f"this is a Swagger {document.get('swagger')} document; clientgen reads "
-                    "OpenAPI 3.0 and 3.1", file=file, pointer="/swagger",
-                    hint="convert it first, e.g. `npx swagger2openapi spec.yml -o openapi.yml`")
+        raise fatal(
+            "swagger-2",
+            f"this is a Swagger {document.get('swagger')} document; clientgen reads "
+            "OpenAPI 3.0 and 3.1",
+            file=file,
+            pointer="/swagger",
+            hint="convert it first, e.g. `npx swagger2openapi spec.yml -o openapi.yml`",
+        )
     version = document.get("openapi")
     if version is None:
-        raise fatal("not-openapi", "the document has no 'openapi' version key, so it is not an OpenAPI "
-                    "document", file=file, pointer="",
-                    hint="an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.x)")
+        raise fatal(
+            "not-openapi",
+            "the document has no 'openapi' version key, so it is not an OpenAPI document",
+            file=file,
+            pointer="",
+            hint="an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.x)",
+        )
     text = str(version)
     if text.startswith("3.0"):
         return "3.0"
     if text.startswith("3.1") or text.startswith("3.2"):
         return "3.1"
-    raise fatal("unsupported-version", f"OpenAPI version {text!r} is not supported", file=file,
-                pointer="/openapi", hint="clientgen reads OpenAPI 3.0.x and 3.1.x")
+    raise fatal(
+        "unsupported-version",
+        f"OpenAPI version {text!r} is not supported",
+        file=file,
+        pointer="/openapi",
+        hint="clientgen reads OpenAPI 3.0.x and 3.1.x",
+    )

@@ -20,22 +20,67 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])")
 PY_KEYWORDS = frozenset(keyword.kwlist)
 PY_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 # Attribute names of pydantic.BaseModel (and our own) that a field must not shadow.
-MODEL_RESERVED = frozenset({
-    "construct", "copy", "dict", "json", "parse_file", "parse_obj", "parse_raw", "schema", "schema_json",
-    "update_forward_refs", "validate", "to_dict", "model_config", "model_fields", "model_computed_fields",
-    "model_extra", "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
-    "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
-    "model_validate_json", "model_validate_strings", "model_private_attributes", "fields", "register",
-})
+MODEL_RESERVED = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "to_dict",
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "model_private_attributes",
+        "fields",
+        "register",
+    }
+)
 # Names the generated method signatures use for themselves.
-METHOD_RESERVED = frozenset({"self", "body", "extra_headers", "extra_query", "extra_body", "timeout",
-                             "max_retries"})
+METHOD_RESERVED = frozenset(
+    {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
+)
 RESOURCE_RESERVED = frozenset({"with_raw_response"})
 # Public attributes and methods of the generated clients (runtime BaseClient); resources must not shadow them.
-CLIENT_RESERVED = frozenset({"with_raw_response", "close", "with_options", "request", "base_url", "copy",
-                             "timeout", "max_retries", "default_headers", "error_codes", "user_agent",
-                             "strict_response_validation", "max_retry_wait", "pace_rate_limit",
-                             "idempotency_header", "is_closed"})
+CLIENT_RESERVED = frozenset(
+    {
+        "with_raw_response",
+        "close",
+        "with_options",
+        "request",
+        "base_url",
+        "copy",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "error_codes",
+        "user_agent",
+        "strict_response_validation",
+        "max_retry_wait",
+        "pace_rate_limit",
+        "idempotency_header",
+        "is_closed",
+    }
+)
 
 
 def ascii_fold(text: str) -> str:
@@ -76,7 +121,9 @@ def safe_identifier(name: str, fallback: str, reserved: frozenset[str] = frozens
 
 
 def field_name(wire: str) -> str:
-    return safe_identifier(snake(wire), "field", PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED)
+    return safe_identifier(
+        snake(wire), "field", PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED
+    )
 
 
 def param_name(wire: str) -> str:

@@ -12,4 +12,6 @@ def templates_dir() -> Path:
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / "package").is_dir():
             return candidate
-    raise FileNotFoundError("clientgen templates folder not found")  # pragma: no cover - broken install
+    raise FileNotFoundError(
+        "clientgen templates folder not found"
+    )  # pragma: no cover - broken install

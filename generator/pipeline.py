@@ -27,7 +27,9 @@ class TargetResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     fast_path: bool = False
-    rendered: dict[str, bytes] = field(default_factory=dict)  # check: what the spec produces, per file
+    rendered: dict[str, bytes] = field(
+        default_factory=dict
+    )  # check: what the spec produces, per file
 
     @property
     def operations(self) -> int:
@@ -48,14 +50,18 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
     return spec.name
 
 
-def _render(target: TargetConfig, root: Path | None) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+def _render(
+    target: TargetConfig, root: Path | None
+) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=target.spec)
-    loaded, validation = open_spec(Path(target.spec), sink)  # validation runs alongside parse + render
+    loaded, validation = open_spec(
+        Path(target.spec), sink
+    )  # validation runs alongside parse + render
     try:
         api = build_api(loaded, target, sink)
         files, _ = plan_files(api, target, sink)
@@ -63,7 +69,9 @@ def _render(target: TargetConfig, root: Path | None) -> tuple[TargetResult, dict
     finally:
         validation.cancel()
     prov = provenance.current(spec_label(target, root), loaded.sha256, target.digest())
-    result = TargetResult(target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start)
+    result = TargetResult(
+        target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start
+    )
     return result, files, prov
 
 
@@ -114,8 +122,9 @@ def _fast_check(target: TargetConfig, root: Path | None, out: Path) -> TargetRes
         return None
     import hashlib
 
-    now = provenance.current(spec_label(target, root), hashlib.sha256(spec.read_bytes()).hexdigest(),
-                             target.digest())
+    now = provenance.current(
+        spec_label(target, root), hashlib.sha256(spec.read_bytes()).hexdigest(), target.digest()
+    )
     if not recorded.same_inputs(now):
         return None
     tree = read_tree(out)

@@ -23,7 +23,9 @@ def join(base: str, *tokens: object) -> str:
 def split(pointer: str) -> tuple[str, ...]:
     if pointer in ("", "#"):
         return ()
-    body = unquote(pointer[1:]) if pointer.startswith("#") else pointer  # URI fragments are %-encoded
+    body = (
+        unquote(pointer[1:]) if pointer.startswith("#") else pointer
+    )  # URI fragments are %-encoded
     if not body.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
     return tuple(unescape(t) for t in body[1:].split("/"))

@@ -22,8 +22,14 @@ def generator_fingerprint() -> str:
     digest = hashlib.sha256()
     tpl = templates_dir()
     # installed as a wheel, the templates live inside the package: count them once, as templates
-    files = [p for p in sorted(root.rglob("*.py")) + sorted(root.rglob("*.toml")) if not p.is_relative_to(tpl)]
-    files += sorted(p for p in tpl.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja", ".typed"))
+    files = [
+        p
+        for p in sorted(root.rglob("*.py")) + sorted(root.rglob("*.toml"))
+        if not p.is_relative_to(tpl)
+    ]
+    files += sorted(
+        p for p in tpl.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja", ".typed")
+    )
     for path in files:
         rel = path.relative_to(tpl if path.is_relative_to(tpl) else root).as_posix()
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -57,7 +63,10 @@ class Provenance:
 
     def same_inputs(self, other: Provenance) -> bool:
         return (self.spec_sha256, self.config_sha256, self.generator_sha256) == (
-            other.spec_sha256, other.config_sha256, other.generator_sha256)
+            other.spec_sha256,
+            other.config_sha256,
+            other.generator_sha256,
+        )
 
 
 def read(folder: Path) -> Provenance | None:

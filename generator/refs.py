@@ -17,8 +17,9 @@ from .diagnostics import DiagnosticSink, fatal
 _BUNDLE_SECTION = "x-clientgen-bundled"
 
 
-def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticSink,
-                         text: str | None = None) -> dict[str, Any]:
+def bundle_external_refs(
+    document: dict[str, Any], path: Path, sink: DiagnosticSink, text: str | None = None
+) -> dict[str, Any]:
     """Copy every schema reached through a relative-file `$ref` into `components/schemas`. `text`: the
     document's source, which lets a JSON document without any non-local `$ref` skip the walk."""
     if not _may_have_external_ref(text) or not _has_external_ref(document):
@@ -37,8 +38,14 @@ def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticS
             if isinstance(ref, str) and ref.startswith("#") and base != root_path:
                 ref = base.name + ref  # a local ref inside another file points into that file
             if isinstance(ref, str) and not ref.startswith("#"):
-                return {**{k: v for k, v in node.items() if k != "$ref"}, "$ref": place(ref, base, where)}
-            return {k: v if _is_data(k) else rewrite(v, base, jp.join(where, k)) for k, v in node.items()}
+                return {
+                    **{k: v for k, v in node.items() if k != "$ref"},
+                    "$ref": place(ref, base, where),
+                }
+            return {
+                k: v if _is_data(k) else rewrite(v, base, jp.join(where, k))
+                for k, v in node.items()
+            }
         if isinstance(node, list):
             return [rewrite(v, base, jp.join(where, i)) for i, v in enumerate(node)]
         return node
@@ -51,14 +58,24 @@ def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticS
             return placed[key]
         if target not in documents:
             if not target.exists():
-                raise fatal("dangling-ref", f"$ref {ref!r} points to {target}, which does not exist",
-                            file=str(base), pointer=where, hint="fix the relative path of the referenced file")
+                raise fatal(
+                    "dangling-ref",
+                    f"$ref {ref!r} points to {target}, which does not exist",
+                    file=str(base),
+                    pointer=where,
+                    hint="fix the relative path of the referenced file",
+                )
             documents[target] = read_document(target)
         try:
             node = jp.walk(documents[target], jp.split(fragment or ""))
         except (KeyError, IndexError, ValueError):
-            raise fatal("dangling-ref", f"$ref {ref!r} does not resolve: no {fragment!r} in {target.name}",
-                        file=str(base), pointer=where, hint="check the JSON pointer after '#'") from None
+            raise fatal(
+                "dangling-ref",
+                f"$ref {ref!r} does not resolve: no {fragment!r} in {target.name}",
+                file=str(base),
+                pointer=where,
+                hint="check the JSON pointer after '#'",
+            ) from None
         name = _unique_name(schemas, _name_for(target, fragment))
         local = jp.join("#/components/schemas", name)
         placed[key] = local
@@ -68,7 +85,10 @@ def bundle_external_refs(document: dict[str, Any], path: Path, sink: DiagnosticS
         return local
 
     out: dict[str, Any] = rewrite(root, root_path, "")
-    out.setdefault("components", {})["schemas"] = {**out.get("components", {}).get("schemas", {}), **schemas}
+    out.setdefault("components", {})["schemas"] = {
+        **out.get("components", {}).get("schemas", {}),
+        **schemas,
+    }
     out[_BUNDLE_SECTION] = True
     return out
 
@@ -83,7 +103,9 @@ def _is_data(key: str) -> bool:
 
 
 _JSON_EXTERNAL_REF = re.compile(r'"\$ref"\s*:\s*"(?!#)')
-_ESCAPED_REF_CHAR = re.compile(r"\\u00(?:24|72|65|66)", re.IGNORECASE)  # \u escapes of `$`, `r`, `e`, `f`
+_ESCAPED_REF_CHAR = re.compile(
+    r"\\u00(?:24|72|65|66)", re.IGNORECASE
+)  # \u escapes of `$`, `r`, `e`, `f`
 
 
 def _may_have_external_ref(text: str | None) -> bool:
@@ -131,13 +153,22 @@ class Resolver:
     def lookup(self, ref: str, where: str) -> tuple[str, Any]:
         """Return (pointer, node) for one `$ref` hop."""
         if not ref.startswith("#"):
-            raise fatal("dangling-ref", f"$ref {ref!r} is not local after bundling", file=self.file, pointer=where)
+            raise fatal(
+                "dangling-ref",
+                f"$ref {ref!r} is not local after bundling",
+                file=self.file,
+                pointer=where,
+            )
         try:
             return ref[1:], jp.walk(self.document, jp.split(ref))
         except (KeyError, IndexError, ValueError):
-            raise fatal("dangling-ref", f"$ref {ref!r} does not resolve to anything in the document",
-                        file=self.file, pointer=where,
-                        hint="define the referenced component or fix the pointer") from None
+            raise fatal(
+                "dangling-ref",
+                f"$ref {ref!r} does not resolve to anything in the document",
+                file=self.file,
+                pointer=where,
+                hint="define the referenced component or fix the pointer",
+            ) from None
 
     def deref(self, node: Any, where: str) -> tuple[str, Any]:
         """Follow `$ref` hops until a non-ref node; returns (pointer of that node, node)."""
@@ -147,8 +178,13 @@ class Resolver:
             ref = node["$ref"]
             if ref in seen:
                 chain = " -> ".join([*seen, ref])
-                raise fatal("ref-cycle", f"$ref cycle with no schema in it: {chain}", file=self.file,
-                            pointer=where, hint="one of these references must point to a real definition")
+                raise fatal(
+                    "ref-cycle",
+                    f"$ref cycle with no schema in it: {chain}",
+                    file=self.file,
+                    pointer=where,
+                    hint="one of these references must point to a real definition",
+                )
             seen.append(ref)
             pointer, node = self.lookup(ref, pointer)
         return pointer, node

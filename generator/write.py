@@ -46,7 +46,9 @@ def with_header(rel: str, text: str) -> str:
     return text
 
 
-def build_tree(files: dict[str, str], prov: provenance.Provenance, staging: Path) -> dict[str, bytes]:
+def build_tree(
+    files: dict[str, str], prov: provenance.Provenance, staging: Path
+) -> dict[str, bytes]:
     """Write files (with headers) under `staging`, format them, add GENERATION.toml; return the bytes."""
     folders = _Folders()
     for rel, text in files.items():
@@ -63,8 +65,11 @@ def build_tree(files: dict[str, str], prov: provenance.Provenance, staging: Path
 def read_tree(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts
+    }
 
 
 def diff_trees(new: dict[str, bytes], old: dict[str, bytes]) -> TreeDiff:
@@ -82,12 +87,18 @@ def diff_trees(new: dict[str, bytes], old: dict[str, bytes]) -> TreeDiff:
 
 def ensure_ours(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise fatal("output-not-folder", f"output path {out} exists and is not a folder",
-                    hint="choose another output folder")
+        raise fatal(
+            "output-not-folder",
+            f"output path {out} exists and is not a folder",
+            hint="choose another output folder",
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / provenance.FILE).is_file():
-        raise fatal("output-not-generated", f"output folder {out} is not empty and was not made by clientgen "
-                    f"(no {provenance.FILE}); refusing to overwrite it",
-                    hint="choose an empty or new folder, or delete this one yourself")
+        raise fatal(
+            "output-not-generated",
+            f"output folder {out} is not empty and was not made by clientgen "
+            f"(no {provenance.FILE}); refusing to overwrite it",
+            hint="choose an empty or new folder, or delete this one yourself",
+        )
 
 
 TMPFS = Path("/dev/shm")
@@ -110,7 +121,9 @@ def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path)
     out = out.resolve()
     ensure_ours(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent)))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent))
+    )
     try:
         new = build_tree(files, prov, staging)
     finally:
@@ -142,7 +155,6 @@ def _create(out: Path, new: dict[str, bytes]) -> None:
         raise
 
 
-
 def _update(out: Path, new: dict[str, bytes], diff: TreeDiff) -> None:
     """Write the changed and added files, remove the removed ones; GENERATION.toml last."""
     out.mkdir(exist_ok=True)
@@ -150,11 +162,15 @@ def _update(out: Path, new: dict[str, bytes], diff: TreeDiff) -> None:
     for rel in sorted(diff.changed):
         if rel != provenance.FILE:
             _write_atomic(folders, os.path.join(out, rel), new[rel])
-    for rel in sorted(diff.added):  # nothing to replace: written in place (GENERATION.toml still comes last)
+    for rel in sorted(
+        diff.added
+    ):  # nothing to replace: written in place (GENERATION.toml still comes last)
         if rel != provenance.FILE:
             try:
                 _put(folders, os.path.join(out, rel), new[rel], exclusive=True)
-            except FileExistsError:  # appeared since the folder was read: replace it atomically after all
+            except (
+                FileExistsError
+            ):  # appeared since the folder was read: replace it atomically after all
                 _write_atomic(folders, os.path.join(out, rel), new[rel])
     emptied = set()
     for rel in diff.removed:
@@ -184,7 +200,7 @@ def _put(folders: _Folders, path: str, data: bytes, *, exclusive: bool = False) 
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

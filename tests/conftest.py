@@ -24,10 +24,18 @@ SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def spec_doc(paths: dict[str, Any] | None = None, schemas: dict[str, Any] | None = None,
-             version: str = "3.1.0", **extra: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = {"openapi": version, "info": {"title": "Test API", "version": "1.0.0"},
-                           "servers": [{"url": "https://api.example.test/v1"}], "paths": paths or {}}
+def spec_doc(
+    paths: dict[str, Any] | None = None,
+    schemas: dict[str, Any] | None = None,
+    version: str = "3.1.0",
+    **extra: Any,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "openapi": version,
+        "info": {"title": "Test API", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.test/v1"}],
+        "paths": paths or {},
+    }
     if schemas:
         doc["components"] = {"schemas": schemas}
     doc.update(extra)
@@ -38,7 +46,9 @@ def spec_doc(paths: dict[str, Any] | None = None, schemas: dict[str, Any] | None
 def build(tmp_path: Path) -> Callable[..., tuple[Api, DiagnosticSink]]:
     """build(doc) → (Api, sink): the IR of an inline spec."""
 
-    def _build(doc: dict[str, Any], config: TargetConfig | None = None) -> tuple[Api, DiagnosticSink]:
+    def _build(
+        doc: dict[str, Any], config: TargetConfig | None = None
+    ) -> tuple[Api, DiagnosticSink]:
         path = tmp_path / "spec.json"
         path.write_text(json.dumps(doc))
         sink = DiagnosticSink(file=str(path))
@@ -62,7 +72,9 @@ def generate_package(tmp_path: Path) -> Iterator[Callable[..., tuple[Any, Path]]
         name = cfg.pop("package", f"genpkg{_counter}")
         spec = tmp_path / f"{name}.yml"
         spec.write_text(doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False))
-        target = adhoc_target(str(spec), str(tmp_path / name), name, cfg.pop("client_name", "Client"))
+        target = adhoc_target(
+            str(spec), str(tmp_path / name), name, cfg.pop("client_name", "Client")
+        )
         if cfg:
             target = target.model_copy(update=cfg)
         generate(target)

@@ -10,17 +10,31 @@ import pytest
 
 from tests.conftest import FIXTURES
 
-CASES = ["missing.yml", "invalid_yaml.yml", "not_openapi.yml", "swagger2.json", "dangling_ref.yml",
-         "ref_cycle.yml", "unsupported_version.yml"]
+CASES = [
+    "missing.yml",
+    "invalid_yaml.yml",
+    "not_openapi.yml",
+    "swagger2.json",
+    "dangling_ref.yml",
+    "ref_cycle.yml",
+    "unsupported_version.yml",
+]
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_bad_spec_gives_clear_error_and_writes_nothing(name: str, tmp_path: Path, snapshot: object) -> None:
+def test_bad_spec_gives_clear_error_and_writes_nothing(
+    name: str, tmp_path: Path, snapshot: object
+) -> None:
     spec = FIXTURES / "invalid" / name
     out = tmp_path / "out"
     proc = run_cli("generate", str(spec), "-o", str(out), cwd=tmp_path)
@@ -48,7 +62,12 @@ def test_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
 
 
 def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
-    lines = ["openapi: 3.1.0", "info: {title: bomb, version: '1'}", "paths: {}", "x-a: &a [lol, lol, lol, lol, lol]"]
+    lines = [
+        "openapi: 3.1.0",
+        "info: {title: bomb, version: '1'}",
+        "paths: {}",
+        "x-a: &a [lol, lol, lol, lol, lol]",
+    ]
     prev = "a"
     for name in "bcdefghijklm":
         lines.append(f"x-{name}: &{name} [" + ", ".join([f"*{prev}"] * 6) + "]")

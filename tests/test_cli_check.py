@@ -8,8 +8,13 @@ from pathlib import Path
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_reports_stale_files_with_a_short_diff(pets_project: Path) -> None:
@@ -18,7 +23,9 @@ def test_check_reports_stale_files_with_a_short_diff(pets_project: Path) -> None
     assert run("generate", cwd=tmp_path).returncode == 0
     ok = run("check", cwd=tmp_path)
     assert ok.returncode == 0 and "fast path" in ok.stdout and "0 stale files" in ok.stdout
-    (tmp_path / "pets.yml").write_text(spec.replace("summary: List pets", "summary: List every pet"))
+    (tmp_path / "pets.yml").write_text(
+        spec.replace("summary: List pets", "summary: List every pet")
+    )
     stale = run("check", cwd=tmp_path)
     assert stale.returncode == 1
     assert "stale: pets/src/pets/resources/pets.py" in stale.stdout

@@ -14,16 +14,31 @@ DOC = {
     "openapi": "3.0.3",
     "info": {"title": "Cookies", "version": "1"},
     "servers": [{"url": "https://cookies.example.test"}],
-    "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "cookie", "name": "api_key"}}},
+    "components": {
+        "securitySchemes": {"key": {"type": "apiKey", "in": "cookie", "name": "api_key"}}
+    },
     "paths": {
         "/prefs": {
             "parameters": [{"name": "session", "in": "cookie", "required": True, "schema": STRING}],
             "get": {
                 "operationId": "getPrefs",
                 "parameters": [
-                    {"name": "theme", "in": "cookie", "schema": {"type": "string", "enum": ["dark", "light"]}},
-                    {"name": "ids", "in": "cookie", "schema": {"type": "array", "items": {"type": "integer"}}},
-                    {"name": "tags", "in": "cookie", "explode": False, "schema": {"type": "array", "items": STRING}},
+                    {
+                        "name": "theme",
+                        "in": "cookie",
+                        "schema": {"type": "string", "enum": ["dark", "light"]},
+                    },
+                    {
+                        "name": "ids",
+                        "in": "cookie",
+                        "schema": {"type": "array", "items": {"type": "integer"}},
+                    },
+                    {
+                        "name": "tags",
+                        "in": "cookie",
+                        "explode": False,
+                        "schema": {"type": "array", "items": STRING},
+                    },
                     {"name": "debug", "in": "cookie", "schema": {"type": "boolean"}},
                     {"name": "X-Trace", "in": "header", "schema": STRING},
                 ],
@@ -34,16 +49,32 @@ DOC = {
             "get": {
                 "operationId": "getFilters",
                 "parameters": [
-                    {"name": "flat", "in": "cookie", "explode": False,
-                     "schema": {"type": "object", "properties": {"a": STRING, "b": {"type": "integer"}}}},
-                    {"name": "spread", "in": "cookie",
-                     "schema": {"type": "object", "properties": {"c": STRING}}},
+                    {
+                        "name": "flat",
+                        "in": "cookie",
+                        "explode": False,
+                        "schema": {
+                            "type": "object",
+                            "properties": {"a": STRING, "b": {"type": "integer"}},
+                        },
+                    },
+                    {
+                        "name": "spread",
+                        "in": "cookie",
+                        "schema": {"type": "object", "properties": {"c": STRING}},
+                    },
                 ],
                 "responses": OK,
             },
         },
-        "/secure": {"get": {"operationId": "getSecure", "security": [{"key": []}], "responses": OK,
-                            "parameters": [{"name": "lang", "in": "cookie", "schema": STRING}]}},
+        "/secure": {
+            "get": {
+                "operationId": "getSecure",
+                "security": [{"key": []}],
+                "responses": OK,
+                "parameters": [{"name": "lang", "in": "cookie", "schema": STRING}],
+            }
+        },
     },
 }
 
@@ -71,13 +102,25 @@ def test_cookie_header_form_style(cookies_pkg: tuple[Any, Path]) -> None:
     from cookiespkg.types import GetPrefsTheme
 
     seen: list[httpx.Request] = []
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: (seen.append(r), httpx.Response(204))[1]))
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: (seen.append(r), httpx.Response(204))[1])
+    )
     client = pkg.Cookies(api_key="k", http_client=http)
-    client.prefs.get(session="s 1;x", theme=GetPrefsTheme.DARK, ids=[1, 2], tags=["a", "b,c"], debug=True,
-                     x_trace="t")
-    assert seen[0].headers.get_list("cookie") == ["session=s%201%3Bx; theme=dark; ids=1; ids=2; tags=a,b%2Cc; debug=true"]
+    client.prefs.get(
+        session="s 1;x",
+        theme=GetPrefsTheme.DARK,
+        ids=[1, 2],
+        tags=["a", "b,c"],
+        debug=True,
+        x_trace="t",
+    )
+    assert seen[0].headers.get_list("cookie") == [
+        "session=s%201%3Bx; theme=dark; ids=1; ids=2; tags=a,b%2Cc; debug=true"
+    ]
     assert seen[0].headers["x-trace"] == "t"
-    assert "session" not in seen[0].headers and "theme" not in seen[0].headers  # not sent as headers
+    assert (
+        "session" not in seen[0].headers and "theme" not in seen[0].headers
+    )  # not sent as headers
     client.prefs.get(session="only")  # optional ones NOT_GIVEN: not sent
     assert seen[1].headers["cookie"] == "session=only"
     client.filters.get(flat={"a": "x", "b": 2}, spread={"c": "y"})
@@ -100,14 +143,20 @@ def test_cookie_parameters_do_not_leak_between_calls(cookies_pkg: tuple[Any, Pat
     assert seen[2].headers["cookie"] == "server_side=1; session=def"
 
 
-def test_cookie_api_key_and_cookie_parameters_share_one_header(cookies_pkg: tuple[Any, Path]) -> None:
+def test_cookie_api_key_and_cookie_parameters_share_one_header(
+    cookies_pkg: tuple[Any, Path],
+) -> None:
     pkg, _ = cookies_pkg
     seen: list[httpx.Request] = []
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: (seen.append(r), httpx.Response(204))[1]))
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: (seen.append(r), httpx.Response(204))[1])
+    )
     client = pkg.Cookies(api_key="s3cret", http_client=http)
     client.secure.get(lang="en")
     assert seen[0].headers.get_list("cookie") == ["api_key=s3cret; lang=en"]
-    client.secure.get(lang="fr", extra_headers={"Cookie": "mine=1"})  # extra_headers replace it whole
+    client.secure.get(
+        lang="fr", extra_headers={"Cookie": "mine=1"}
+    )  # extra_headers replace it whole
     assert seen[1].headers["cookie"] == "mine=1"
 
 

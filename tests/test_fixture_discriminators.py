@@ -52,7 +52,9 @@ def test_members_selected_by_mapping_and_validated(zoo: tuple[Any, Path]) -> Non
     assert get_validation_errors(result) == []
 
 
-def test_unknown_value_lenient_keeps_raw_data(zoo: tuple[Any, Path], caplog: pytest.LogCaptureFixture) -> None:
+def test_unknown_value_lenient_keeps_raw_data(
+    zoo: tuple[Any, Path], caplog: pytest.LogCaptureFixture
+) -> None:
     pkg, _ = zoo
     from zoo._models import get_validation_errors
     from zoo.types import Cat, Dog
@@ -70,7 +72,11 @@ def test_unknown_value_lenient_keeps_raw_data(zoo: tuple[Any, Path], caplog: pyt
 
 def test_unknown_value_strict_raises(zoo: tuple[Any, Path]) -> None:
     pkg, _ = zoo
-    client = _client(pkg, lambda r: httpx.Response(200, json={"pet_type": "bird"}), strict_response_validation=True)
+    client = _client(
+        pkg,
+        lambda r: httpx.Response(200, json={"pet_type": "bird"}),
+        strict_response_validation=True,
+    )
     with pytest.raises(pkg.APIResponseValidationError, match="pet_type=bird"):
         client.pets.get("p1")
 
@@ -106,42 +112,106 @@ def test_implicit_mapping_by_schema_name(zoo: tuple[Any, Path]) -> None:
 def test_openapi_30_discriminator(generate_package: Any) -> None:
     ref = "#/components/schemas/"
     doc = {
-        "openapi": "3.0.3", "info": {"title": "Zoo30", "version": "1"},
+        "openapi": "3.0.3",
+        "info": {"title": "Zoo30", "version": "1"},
         "servers": [{"url": "https://zoo30.example.test"}],
-        "paths": {"/owner": {"get": {"operationId": "getOwner", "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {"$ref": ref + "Owner"}}}}}}}},
-        "components": {"schemas": {
-            "Owner": {"type": "object", "properties": {"pet": {
-                "nullable": True, "oneOf": [{"$ref": ref + "Cat"}, {"$ref": ref + "Dog"}],
-                "discriminator": {"propertyName": "petType"}}}},
-            "Cat": {"type": "object", "required": ["petType"],
-                    "properties": {"petType": {"type": "string", "enum": ["Cat"]}, "lives": {"type": "integer"}}},
-            "Dog": {"type": "object", "required": ["petType"],
-                    "properties": {"petType": {"type": "string"}, "bark": {"type": "boolean"}}},
-        }},
+        "paths": {
+            "/owner": {
+                "get": {
+                    "operationId": "getOwner",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": ref + "Owner"}}},
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Owner": {
+                    "type": "object",
+                    "properties": {
+                        "pet": {
+                            "nullable": True,
+                            "oneOf": [{"$ref": ref + "Cat"}, {"$ref": ref + "Dog"}],
+                            "discriminator": {"propertyName": "petType"},
+                        }
+                    },
+                },
+                "Cat": {
+                    "type": "object",
+                    "required": ["petType"],
+                    "properties": {
+                        "petType": {"type": "string", "enum": ["Cat"]},
+                        "lives": {"type": "integer"},
+                    },
+                },
+                "Dog": {
+                    "type": "object",
+                    "required": ["petType"],
+                    "properties": {"petType": {"type": "string"}, "bark": {"type": "boolean"}},
+                },
+            }
+        },
     }
     pkg, root = generate_package(doc, package="zoo30", client_name="Zoo")
-    assert '_disc("petType", {"Cat": "Cat", "Dog": "Dog"})' in (root / "src/zoo30/types/owner.py").read_text()
+    assert (
+        '_disc("petType", {"Cat": "Cat", "Dog": "Dog"})'
+        in (root / "src/zoo30/types/owner.py").read_text()
+    )
     from zoo30.types import Dog
 
-    client = pkg.Zoo(http_client=httpx.Client(transport=httpx.MockTransport(
-        lambda r: httpx.Response(200, json={"pet": {"petType": "Dog", "bark": True}}))))
+    client = pkg.Zoo(
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(
+                lambda r: httpx.Response(200, json={"pet": {"petType": "Dog", "bark": True}})
+            )
+        )
+    )
     assert isinstance(client.owner.get().pet, Dog)
 
 
 def test_not_discriminable_stays_a_plain_union(generate_package: Any) -> None:
     # an inline member has no schema name and no mapping entry: a smart-mode union, as before
     doc = {
-        "openapi": "3.1.0", "info": {"title": "Loose", "version": "1"},
+        "openapi": "3.1.0",
+        "info": {"title": "Loose", "version": "1"},
         "servers": [{"url": "https://loose.example.test"}],
-        "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": {"description": "ok", "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}}}}},
-        "components": {"schemas": {
-            "X": {"oneOf": [{"$ref": "#/components/schemas/A"},
-                            {"type": "object", "properties": {"k": {"type": "string"}, "b": {"type": "integer"}}}],
-                  "discriminator": {"propertyName": "k"}},
-            "A": {"type": "object", "properties": {"k": {"type": "string"}, "a": {"type": "integer"}}},
-        }},
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "getX",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/X"}}
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "X": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/A"},
+                        {
+                            "type": "object",
+                            "properties": {"k": {"type": "string"}, "b": {"type": "integer"}},
+                        },
+                    ],
+                    "discriminator": {"propertyName": "k"},
+                },
+                "A": {
+                    "type": "object",
+                    "properties": {"k": {"type": "string"}, "a": {"type": "integer"}},
+                },
+            }
+        },
     }
     _, root = generate_package(doc, package="loose", client_name="Loose")
     text = (root / "src/loose/types/x.py").read_text()
@@ -154,13 +224,21 @@ def test_malformed_discriminator_and_servers_are_diagnostics(build: Any) -> None
 
     ok = {"200": {"description": "ok"}}
     doc = spec_doc(
-        paths={"/p": {"servers": [{"url": "https://{h}", "variables": ["not", "a", "map"]}],
-                      "get": {"operationId": "getP", "responses": ok}}},
+        paths={
+            "/p": {
+                "servers": [{"url": "https://{h}", "variables": ["not", "a", "map"]}],
+                "get": {"operationId": "getP", "responses": ok},
+            }
+        },
         schemas={
-            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
-                  "discriminator": {"propertyName": "k", "mapping": ["A", "B"]}},
-            "V": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
-                  "discriminator": {"propertyName": "k", "mapping": {1: "A", "b": "B"}}},
+            "U": {
+                "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                "discriminator": {"propertyName": "k", "mapping": ["A", "B"]},
+            },
+            "V": {
+                "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                "discriminator": {"propertyName": "k", "mapping": {1: "A", "b": "B"}},
+            },
             "A": {"type": "object", "properties": {"k": {"type": "string"}}},
             "B": {"type": "object", "properties": {"k": {"type": "string"}}},
         },
@@ -171,5 +249,8 @@ def test_malformed_discriminator_and_servers_are_diagnostics(build: Any) -> None
     u = api.schemas["/components/schemas/U"].target
     assert isinstance(u, UnionOf) and u.discriminator is not None and u.discriminator.mapping == ()
     v = api.schemas["/components/schemas/V"].target
-    assert v.discriminator.mapping == (("1", "/components/schemas/A"), ("b", "/components/schemas/B"))
+    assert v.discriminator.mapping == (
+        ("1", "/components/schemas/A"),
+        ("b", "/components/schemas/B"),
+    )
     assert api.operations[0].servers[0].variables == ()

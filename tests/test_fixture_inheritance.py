@@ -407,8 +407,9 @@ components:
 """
 
 
-def test_base_with_one_subtype_that_refers_back_imports_and_parses(generate_package: Any,
-                                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_base_with_one_subtype_that_refers_back_imports_and_parses(
+    generate_package: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     """microsoft.com/graph-beta's `classifcationErrorBase`: its only subtype lists more of the base. pydantic
     folds a one-member union into a reference to the model being built and could not resolve it
     (MissingDefinitionForUnionRef on import); the runtime's discriminator puts it back into a union."""
@@ -417,17 +418,25 @@ def test_base_with_one_subtype_that_refers_back_imports_and_parses(generate_pack
     from errbase.types import Error
 
     nested = [{"@odata.type": "#graph.error", "code": "b"}, {"@odata.type": "#graph.other"}]
-    body = [{"@odata.type": "#graph.error", "code": "a", "details": nested[:1]},
-            {"@odata.type": "#graph.error", "code": "c", "details": nested}]
+    body = [
+        {"@odata.type": "#graph.error", "code": "a", "details": nested[:1]},
+        {"@odata.type": "#graph.error", "code": "c", "details": nested},
+    ]
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=body)
 
-    client = pkg.Errors(base_url="https://h.test", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = pkg.Errors(
+        base_url="https://h.test", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     with caplog.at_level(logging.WARNING):
         errors = client.errors.list()
     first, second = errors
-    assert isinstance(first, Error) and isinstance(first.details[0], Error) and first.details[0].code == "b"
+    assert (
+        isinstance(first, Error)
+        and isinstance(first.details[0], Error)
+        and first.details[0].code == "b"
+    )
     # lenient: the unknown nested value stays raw, the rest is still built (aliased fields included)
     assert second.odata_type == "#graph.error" and second.code == "c"
     assert isinstance(second.details[0], Error) and second.details[0].odata_type == "#graph.error"
@@ -443,15 +452,29 @@ def test_very_large_hierarchy_stays_a_plain_model(build: Any) -> None:
     from generator.ir import Alias, Model, ModelRef
     from generator.parse.discriminators import MAX_MEMBERS
 
-    leaves = {f"T{i}": {"allOf": [{"$ref": REF + "Entity"}, {"properties": {f"f{i}": {"type": "string"}}}]}
-              for i in range(MAX_MEMBERS - 2)}
-    doc = spec_doc(schemas={
-        "Entity": {"type": "object", "properties": {"t": {"type": "string"}}, "discriminator": {"propertyName": "t"}},
-        **leaves,
-        "Animal": {"allOf": [{"$ref": REF + "Entity"}], "discriminator": {"propertyName": "t"}},
-        "Dog": {"allOf": [{"$ref": REF + "Animal"}, {"properties": {"barks": {"type": "boolean"}}}]},
-        "Cat": {"allOf": [{"$ref": REF + "Animal"}, {"properties": {"lives": {"type": "integer"}}}]},
-    })
+    leaves = {
+        f"T{i}": {
+            "allOf": [{"$ref": REF + "Entity"}, {"properties": {f"f{i}": {"type": "string"}}}]
+        }
+        for i in range(MAX_MEMBERS - 2)
+    }
+    doc = spec_doc(
+        schemas={
+            "Entity": {
+                "type": "object",
+                "properties": {"t": {"type": "string"}},
+                "discriminator": {"propertyName": "t"},
+            },
+            **leaves,
+            "Animal": {"allOf": [{"$ref": REF + "Entity"}], "discriminator": {"propertyName": "t"}},
+            "Dog": {
+                "allOf": [{"$ref": REF + "Animal"}, {"properties": {"barks": {"type": "boolean"}}}]
+            },
+            "Cat": {
+                "allOf": [{"$ref": REF + "Animal"}, {"properties": {"lives": {"type": "integer"}}}]
+            },
+        }
+    )
     api, sink = build(doc)
     assert isinstance(api.schemas[REF[1:] + "Entity"], Model)  # 65 below it: no union
     animal = api.schemas[REF[1:] + "Animal"]

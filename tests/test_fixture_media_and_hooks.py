@@ -30,8 +30,14 @@ def _client(pkg: Any, seen: list[httpx.Request]) -> Any:
         if request.url.path == "/report":
             return httpx.Response(200, text=XML, headers={"content-type": "application/xml"})
         if request.url.path == "/export":
-            return httpx.Response(200, content=BLOB, headers={"content-type": "application/octet-stream",
-                                                              "content-disposition": 'attachment; filename="x.bin"'})
+            return httpx.Response(
+                200,
+                content=BLOB,
+                headers={
+                    "content-type": "application/octet-stream",
+                    "content-disposition": 'attachment; filename="x.bin"',
+                },
+            )
         if request.url.path == "/status":
             return httpx.Response(200, json={"ok": True})
         return httpx.Response(201)
@@ -47,7 +53,9 @@ def test_xml_response_is_returned_as_text(hooks: tuple[Any, Path]) -> None:
     assert seen[0].headers["accept"] == "*/*"
 
 
-def test_wildcard_media_with_binary_schema_is_a_download(hooks: tuple[Any, Path], tmp_path: Path) -> None:
+def test_wildcard_media_with_binary_schema_is_a_download(
+    hooks: tuple[Any, Path], tmp_path: Path
+) -> None:
     pkg, _ = hooks
     seen: list[httpx.Request] = []
     with _client(pkg, seen).export.get() as download:
@@ -67,14 +75,17 @@ def test_wildcard_media_with_object_schema_is_parsed_json(hooks: tuple[Any, Path
 def test_callback_payload_is_a_typed_model(hooks: tuple[Any, Path]) -> None:
     from mediahooks.types import OnEventCallback
 
-    event = OnEventCallback.model_validate_json(json.dumps(
-        {"event_id": "e1", "at": "2026-11-23T10:00:00Z", "counts": {"a": 1}}))
+    event = OnEventCallback.model_validate_json(
+        json.dumps({"event_id": "e1", "at": "2026-11-23T10:00:00Z", "counts": {"a": 1}})
+    )
     assert event.at == dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone.utc)
     assert event.counts == {"a": 1}
     with pytest.raises(ValidationError):
         OnEventCallback.model_validate({"event_id": "e1"})  # `at` is required
     with pytest.raises(ValidationError):
-        OnEventCallback.model_validate({"event_id": "e1", "at": "2026-11-23T10:00:00Z", "counts": {"a": "x"}})
+        OnEventCallback.model_validate(
+            {"event_id": "e1", "at": "2026-11-23T10:00:00Z", "counts": {"a": "x"}}
+        )
 
 
 def test_webhook_payload_is_a_typed_model(hooks: tuple[Any, Path]) -> None:
@@ -88,6 +99,13 @@ def test_webhook_payload_is_a_typed_model(hooks: tuple[Any, Path]) -> None:
 
 def test_return_annotations(hooks: tuple[Any, Path]) -> None:
     _, root = hooks
-    ops = {op["operation_id"]: op["returns"] for op in json.loads((root / "operations.json").read_text())["operations"]}
-    assert ops == {"getReport": "str", "getExport": "BinaryResponse", "getStatus": "GetStatusResponse",
-                   "subscribe": "None"}
+    ops = {
+        op["operation_id"]: op["returns"]
+        for op in json.loads((root / "operations.json").read_text())["operations"]
+    }
+    assert ops == {
+        "getReport": "str",
+        "getExport": "BinaryResponse",
+        "getStatus": "GetStatusResponse",
+        "subscribe": "None",
+    }

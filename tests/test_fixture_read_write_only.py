@@ -23,9 +23,14 @@ USER = {
         "createdAt": {"type": "string", "format": "date-time", "readOnly": True},
     },
 }
-TEAM = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True},
-                                         "members": {"type": "array", "items": {"$ref": REF + "User"}},
-                                         "lead": {"$ref": REF + "User"}}}
+TEAM = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "members": {"type": "array", "items": {"$ref": REF + "User"}},
+        "lead": {"$ref": REF + "User"},
+    },
+}
 
 
 def _json(schema: str) -> dict[str, Any]:
@@ -34,39 +39,61 @@ def _json(schema: str) -> dict[str, Any]:
 
 PATHS = {
     "/users/{id}": {
-        "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "get": {"operationId": "getUser", "tags": ["users"],
-                "responses": {"200": {"description": "ok", "content": _json("User")}}},
-        "put": {"operationId": "updateUser", "tags": ["users"],
-                "requestBody": {"required": True, "content": _json("User")},
-                "responses": {"200": {"description": "ok", "content": _json("User")}}},
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+        "get": {
+            "operationId": "getUser",
+            "tags": ["users"],
+            "responses": {"200": {"description": "ok", "content": _json("User")}},
+        },
+        "put": {
+            "operationId": "updateUser",
+            "tags": ["users"],
+            "requestBody": {"required": True, "content": _json("User")},
+            "responses": {"200": {"description": "ok", "content": _json("User")}},
+        },
     },
     "/teams": {
-        "post": {"operationId": "createTeam", "tags": ["teams"],
-                 "requestBody": {"required": True, "content": _json("Team")},
-                 "responses": {"201": {"description": "ok", "content": _json("Team")}}},
+        "post": {
+            "operationId": "createTeam",
+            "tags": ["teams"],
+            "requestBody": {"required": True, "content": _json("Team")},
+            "responses": {"201": {"description": "ok", "content": _json("Team")}},
+        },
     },
 }
 
 
 @pytest.fixture
 def users(generate_package: Any) -> tuple[Any, Path, list[httpx.Request]]:
-    pkg, root = generate_package(spec_doc(paths=PATHS, schemas={"User": USER, "Team": TEAM}),
-                                 package="rwonly", client_name="Users")
+    pkg, root = generate_package(
+        spec_doc(paths=PATHS, schemas={"User": USER, "Team": TEAM}),
+        package="rwonly",
+        client_name="Users",
+    )
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.method == "GET":  # no password: it is write-only
-            return httpx.Response(200, json={"id": "u1", "name": "Ann", "createdAt": "2026-11-23T10:00:00Z"})
-        return httpx.Response(200 if request.method == "PUT" else 201, json={"id": "x", **json.loads(request.content)})
+            return httpx.Response(
+                200, json={"id": "u1", "name": "Ann", "createdAt": "2026-11-23T10:00:00Z"}
+            )
+        return httpx.Response(
+            200 if request.method == "PUT" else 201, json={"id": "x", **json.loads(request.content)}
+        )
 
-    client = pkg.Users(http_client=httpx.Client(transport=httpx.MockTransport(handler)),
-                       strict_response_validation=True)
+    client = pkg.Users(
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        strict_response_validation=True,
+    )
     return client, root, seen
 
 
-def test_response_without_write_only_field_validates(users: tuple[Any, Path, list[httpx.Request]]) -> None:
+def test_response_without_write_only_field_validates(
+    users: tuple[Any, Path, list[httpx.Request]],
+) -> None:
     client, _, _ = users
     user = client.users.get("u1")  # strict: a required write-only field would have failed here
     assert user.id == "u1" and user.password is None
@@ -78,15 +105,26 @@ def test_read_only_fields_are_not_sent(users: tuple[Any, Path, list[httpx.Reques
     user.name = "Anna"
     user.password = "s3cret"
     client.users.update("u1", body=user)
-    assert json.loads(seen[-1].content) == {"name": "Anna", "password": "s3cret"}  # no id, no createdAt
+    assert json.loads(seen[-1].content) == {
+        "name": "Anna",
+        "password": "s3cret",
+    }  # no id, no createdAt
 
 
-def test_read_only_fields_of_nested_models_are_not_sent(users: tuple[Any, Path, list[httpx.Request]]) -> None:
+def test_read_only_fields_of_nested_models_are_not_sent(
+    users: tuple[Any, Path, list[httpx.Request]],
+) -> None:
     client, _, seen = users
     from rwonly.types import Team
 
     member = client.users.get("u1")
-    team = Team.model_validate({"id": "t1", "members": [member.model_dump(by_alias=True, exclude_unset=True)], "lead": member})
+    team = Team.model_validate(
+        {
+            "id": "t1",
+            "members": [member.model_dump(by_alias=True, exclude_unset=True)],
+            "lead": member,
+        }
+    )
     client.teams.create(body=team)
     assert json.loads(seen[-1].content) == {"members": [{"name": "Ann"}], "lead": {"name": "Ann"}}
     assert team.id == "t1" and team.members[0].id == "u1"  # the models themselves keep them

@@ -47,12 +47,19 @@ def test_referenced_parameters_body_and_response(things: tuple[Any, Path]) -> No
         return httpx.Response(200, json=[THING])
 
     client = pkg.Things(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-    [thing] = client.things.list(limit=5, x_trace="t-1")  # a $ref'd query parameter and a path-level header one
+    [thing] = client.things.list(
+        limit=5, x_trace="t-1"
+    )  # a $ref'd query parameter and a path-level header one
     assert seen[0].url.params["limit"] == "5" and seen[0].headers["X-Trace"] == "t-1"
     assert isinstance(thing, Thing)
-    created = client.things.create(body={"id": THING["id"], "email": "a@b.c"}, x_trace="t-2")  # $ref'd body
+    created = client.things.create(
+        body={"id": THING["id"], "email": "a@b.c"}, x_trace="t-2"
+    )  # $ref'd body
     assert isinstance(created, Thing) and created.email == "a@b.c"  # $ref'd response
-    assert seen[1].headers["X-Trace"] == "t-2" and seen[1].headers["content-type"] == "application/json"
+    assert (
+        seen[1].headers["X-Trace"] == "t-2"
+        and seen[1].headers["content-type"] == "application/json"
+    )
     raw = client.things.with_raw_response.create(body={"id": THING["id"], "email": "a@b.c"})
     assert raw.headers["X-Version"] == "3"
 
@@ -63,10 +70,14 @@ def test_formats_map_to_python_types_without_extra_packages(things: tuple[Any, P
     thing = Thing.model_validate(THING)
     assert thing.born == dt.date(2020, 2, 29)
     assert thing.seen_at == dt.datetime(2026, 11, 23, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-    assert thing.big == 9007199254740993 and isinstance(thing.big, int)  # number + int64: an exact int
+    assert thing.big == 9007199254740993 and isinstance(
+        thing.big, int
+    )  # number + int64: an exact int
     assert thing.small == 7
     assert thing.price == "12.30"  # a decimal string stays a string: no float rounding
-    assert thing.email == "not-checked@@example"  # format: email needs no email-validator, checks nothing
+    assert (
+        thing.email == "not-checked@@example"
+    )  # format: email needs no email-validator, checks nothing
     with pytest.raises(ValidationError):
         Thing.model_validate({**THING, "big": 1.5})
     with pytest.raises(ValidationError):
@@ -79,15 +90,20 @@ def test_uncompilable_patterns_are_documentation(things: tuple[Any, Path]) -> No
         with pytest.raises(re.error):
             re.compile(pattern)  # why they cannot be enforced with Python's re
     source = (root / "src/reffmt/types/thing.py").read_text()
-    assert 'Pattern: `^\\\\p{L}+$`.' in source and "Pattern: `(?<=a+)b`." in source
+    assert "Pattern: `^\\\\p{L}+$`." in source and "Pattern: `(?<=a+)b`." in source
     assert "big: int | None = None" in source and "price: str | None = None" in source
 
 
 def test_referenced_components_are_in_the_manifest(things: tuple[Any, Path]) -> None:
     _, root = things
-    ops = {o["operation_id"]: o for o in json.loads((root / "operations.json").read_text())["operations"]}
-    assert [(p["name"], p["in"]) for p in ops["listThings"]["parameters"]] == [("limit", "query"),
-                                                                               ("X-Trace", "header")]
+    ops = {
+        o["operation_id"]: o
+        for o in json.loads((root / "operations.json").read_text())["operations"]
+    }
+    assert [(p["name"], p["in"]) for p in ops["listThings"]["parameters"]] == [
+        ("limit", "query"),
+        ("X-Trace", "header"),
+    ]
     assert ops["createThing"]["body"]["media_type"] == "application/json"
     assert ops["createThing"]["body"]["required"] is True
     assert ops["createThing"]["returns"] == "Thing"

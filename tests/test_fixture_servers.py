@@ -12,23 +12,50 @@ OK = {"200": {"description": "ok"}}
 DOC = {
     "openapi": "3.1.0",
     "info": {"title": "Servers", "version": "1"},
-    "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "api.example.test"}}}],
+    "servers": [
+        {"url": "https://{host}/v1", "variables": {"host": {"default": "api.example.test"}}}
+    ],
     "paths": {
         "/items": {"get": {"operationId": "listItems", "responses": OK}},
         "/uploads/{name}": {
-            "servers": [{"url": "{origin}/files", "variables": {"origin": {
-                "default": "https://uploads.example.test", "enum": ["https://uploads.example.test"]}}}],
-            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "servers": [
+                {
+                    "url": "{origin}/files",
+                    "variables": {
+                        "origin": {
+                            "default": "https://uploads.example.test",
+                            "enum": ["https://uploads.example.test"],
+                        }
+                    },
+                }
+            ],
+            "parameters": [
+                {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
             "put": {"operationId": "putUpload", "responses": OK},
             "get": {
                 "operationId": "getUpload",
-                "servers": [{"url": "https://cdn.example.test"}],  # the operation's own beats the path's
+                "servers": [
+                    {"url": "https://cdn.example.test"}
+                ],  # the operation's own beats the path's
                 "responses": OK,
             },
         },
-        "/things": {"get": {"operationId": "listThings", "servers": [{"url": "/v2"}], "responses": OK}},
-        "/same": {"get": {"operationId": "getSame", "responses": OK,
-                          "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "api.example.test"}}}]}},
+        "/things": {
+            "get": {"operationId": "listThings", "servers": [{"url": "/v2"}], "responses": OK}
+        },
+        "/same": {
+            "get": {
+                "operationId": "getSame",
+                "responses": OK,
+                "servers": [
+                    {
+                        "url": "https://{host}/v1",
+                        "variables": {"host": {"default": "api.example.test"}},
+                    }
+                ],
+            }
+        },
     },
 }
 
@@ -46,7 +73,9 @@ def _urls(pkg: Any, **options: Any) -> list[str]:
         return httpx.Response(200)
 
     copy = options.pop("copy", False)
-    client = pkg.Servers(http_client=httpx.Client(transport=httpx.MockTransport(handler)), **options)
+    client = pkg.Servers(
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)), **options
+    )
     if copy:
         client = client.with_options(base_url="https://copy.example.test/")
     client.items.list()
@@ -73,15 +102,27 @@ def test_default_base_url_uses_operation_servers(servers_pkg: tuple[Any, Path]) 
         "https://api.example.test/v1/same",
     ]
     # passing the default explicitly is the same as not passing it
-    assert _urls(pkg, base_url="https://api.example.test/v1")[1] == "https://uploads.example.test/files/uploads/a%20b"
+    assert (
+        _urls(pkg, base_url="https://api.example.test/v1")[1]
+        == "https://uploads.example.test/files/uploads/a%20b"
+    )
 
 
-def test_explicit_base_url_wins(servers_pkg: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_explicit_base_url_wins(
+    servers_pkg: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pkg, _ = servers_pkg
-    expected = ["http://localhost:4010/items", "http://localhost:4010/uploads/a%20b", "http://localhost:4010/uploads/x",
-                "http://localhost:4010/things", "http://localhost:4010/same"]
+    expected = [
+        "http://localhost:4010/items",
+        "http://localhost:4010/uploads/a%20b",
+        "http://localhost:4010/uploads/x",
+        "http://localhost:4010/things",
+        "http://localhost:4010/same",
+    ]
     assert _urls(pkg, base_url="http://localhost:4010") == expected
     monkeypatch.setenv("SERVERSPKG_BASE_URL", "http://localhost:4010/")
     assert _urls(pkg) == expected
     monkeypatch.delenv("SERVERSPKG_BASE_URL")
-    assert _urls(pkg, copy=True)[1] == "https://copy.example.test/uploads/a%20b"  # with_options(base_url=...)
+    assert (
+        _urls(pkg, copy=True)[1] == "https://copy.example.test/uploads/a%20b"
+    )  # with_options(base_url=...)

@@ -12,8 +12,14 @@ import pytest
 from tests.conftest import FIXTURES
 
 PETSTORE = (FIXTURES / "specs" / "petstore_31.yml").read_text()
-SNAPSHOT_FILES = ["types/pet.py", "types/kind.py", "types/new_pet.py", "resources/pets.py", "_client.py",
-                  "types/__init__.py"]
+SNAPSHOT_FILES = [
+    "types/pet.py",
+    "types/kind.py",
+    "types/new_pet.py",
+    "resources/pets.py",
+    "_client.py",
+    "types/__init__.py",
+]
 
 
 @pytest.fixture
@@ -36,10 +42,21 @@ def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.method == "POST":
-            return httpx.Response(201, json={"data": {"id": "p1", "kind": "cat", "parent": {"id": "p0", "kind": "dog"}}})
-        return httpx.Response(200, json={"data": [{"id": "p1", "kind": "parrot"}], "pagination": {"page": 1, "totalPages": 1}})
+            return httpx.Response(
+                201,
+                json={"data": {"id": "p1", "kind": "cat", "parent": {"id": "p0", "kind": "dog"}}},
+            )
+        return httpx.Response(
+            200,
+            json={
+                "data": [{"id": "p1", "kind": "parrot"}],
+                "pagination": {"page": 1, "totalPages": 1},
+            },
+        )
 
-    client = pkg.PetStore(token="t0ken", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = pkg.PetStore(
+        token="t0ken", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     pet = client.pets.create(body={"kind": "cat"})
     assert isinstance(pet, Pet) and pet.kind is Kind.CAT and isinstance(pet.parent, Pet)
     assert seen[0].headers["authorization"] == "Bearer t0ken"
@@ -57,10 +74,16 @@ def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
 def test_http_basic_auth_client(generate_package: Any) -> None:
     import base64
 
-    doc = {"openapi": "3.0.3", "info": {"title": "Basic", "version": "1"},
-           "servers": [{"url": "https://basic.example.test"}], "security": [{"basic": []}],
-           "components": {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}},
-           "paths": {"/p": {"get": {"operationId": "getP", "responses": {"204": {"description": "ok"}}}}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "Basic", "version": "1"},
+        "servers": [{"url": "https://basic.example.test"}],
+        "security": [{"basic": []}],
+        "components": {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}},
+        "paths": {
+            "/p": {"get": {"operationId": "getP", "responses": {"204": {"description": "ok"}}}}
+        },
+    }
     pkg, _ = generate_package(doc, package="basicpkg", client_name="Basic")
     seen: list[httpx.Request] = []
 
@@ -68,7 +91,11 @@ def test_http_basic_auth_client(generate_package: Any) -> None:
         seen.append(request)
         return httpx.Response(204)
 
-    client = pkg.Basic(username="ada", password="pa:ss", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = pkg.Basic(
+        username="ada",
+        password="pa:ss",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
     client.p.get()
     assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(b"ada:pa:ss").decode()
     assert "pa:ss" not in repr(client)

@@ -23,11 +23,15 @@ IDS = [t.name for t in TARGETS]
 def test_generated_is_up_to_date(target: object) -> None:
     result = check(target, REPO, full=True)  # type: ignore[arg-type]
     assert result.diff.stale == [], (
-        "generated/ is stale; run `clientgen generate` and commit the result:\n" + "\n".join(result.diff.stale))
+        "generated/ is stale; run `clientgen generate` and commit the result:\n"
+        + "\n".join(result.diff.stale)
+    )
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=IDS)
-def test_fast_check_agrees_and_does_not_render(target: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fast_check_agrees_and_does_not_render(
+    target: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import generator.pipeline as pipeline
 
     def no_render(*args: object, **kwargs: object) -> None:
@@ -44,10 +48,33 @@ def test_output_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     for seed in ("0", "4242"):
         out = tmp_path / f"seed{seed}" / "casexchange"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package",
-                        "casexchange", "--client-name", "CaseXchange"], check=True, env=env, capture_output=True,
-                       cwd=tmp_path, timeout=120)
-        outs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "generate",
+                str(spec),
+                "-o",
+                str(out),
+                "--package",
+                "casexchange",
+                "--client-name",
+                "CaseXchange",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        outs.append(
+            {
+                p.relative_to(out).as_posix(): p.read_bytes()
+                for p in sorted(out.rglob("*"))
+                if p.is_file()
+            }
+        )
     assert outs[0].keys() == outs[1].keys()
     different = [rel for rel in outs[0] if outs[0][rel] != outs[1][rel]]
     assert different == []
@@ -70,9 +97,22 @@ def test_every_generated_file_has_the_header(target: object) -> None:
 @pytest.mark.parametrize("target", TARGETS, ids=IDS)
 def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
     src = Path(target.output) / "src"  # type: ignore[attr-defined]
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
-                           "--no-incremental", str(src / target.package)],  # type: ignore[attr-defined]
-                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--no-incremental",
+            str(src / target.package),
+        ],  # type: ignore[attr-defined]
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-5000:]
 
 
@@ -95,9 +135,23 @@ def test_imports_with_only_httpx_and_pydantic(target: object, tmp_path: Path) ->
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(src)
-    proc = subprocess.run([sys.executable, "-I", "-c", code.replace("import importlib", "import sys; sys.path.insert(0, "
-                           + repr(str(src)) + ")\nimport importlib", 1)], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            code.replace(
+                "import importlib",
+                "import sys; sys.path.insert(0, " + repr(str(src)) + ")\nimport importlib",
+                1,
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout.strip()) > 10
 
@@ -127,7 +181,7 @@ def test_package_root_is_lazy(target: object, tmp_path: Path) -> None:
 import inspect, sys
 sys.path.insert(0, {str(src)!r})
 import {pkg} as pkg
-cls = getattr(pkg, {manifest['client']!r})
+cls = getattr(pkg, {manifest["client"]!r})
 creds = [p.name for p in inspect.signature(cls).parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
 client = cls(**{{n: "https://auth.test/token" if n.endswith("url") else "x" for n in creds}})
 loaded = [m for m in sys.modules if m.startswith("{pkg}.types.") or m.startswith("{pkg}.resources.")]
@@ -137,8 +191,13 @@ getattr(client, {resource!r})
 after = [m for m in sys.modules if m.startswith("{pkg}.resources.")]
 print(len(after))
 """
-    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     before, heavy, resources_after = proc.stdout.split()
     assert int(before) == 0

@@ -28,22 +28,66 @@ from generator.render.plan import plan_files
 
 CANARY = "/tmp/clientgen-canary-should-not-exist"
 PAYLOADS = [
-    '"""', "'''", "\\", "\\n", "\n", "\r\n", "{{ 7*7 }}", "{% raw %}", "{#", "\x00", "\u2028", "é✓😀",
-    f'"""; open("{CANARY}", "w"); """', f"'); open('{CANARY}','w'); ('", "__import__('os').system('true')",
-    "import builtins; builtins.PWNED = 1", "\"\"\"\nimport builtins; builtins.PWNED = 1\n\"\"\"", "class", "None",
-    "self", "body", "def", "-", "0", "", " ", "a b", "x-y", "__init__", "__class__", "$ref", "#", "~1",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "\n",
+    "\r\n",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{#",
+    "\x00",
+    "\u2028",
+    "é✓😀",
+    f'"""; open("{CANARY}", "w"); """',
+    f"'); open('{CANARY}','w'); ('",
+    "__import__('os').system('true')",
+    "import builtins; builtins.PWNED = 1",
+    '"""\nimport builtins; builtins.PWNED = 1\n"""',
+    "class",
+    "None",
+    "self",
+    "body",
+    "def",
+    "-",
+    "0",
+    "",
+    " ",
+    "a b",
+    "x-y",
+    "__init__",
+    "__class__",
+    "$ref",
+    "#",
+    "~1",
 ]
-text = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=12),
-                 st.lists(st.sampled_from(PAYLOADS), min_size=2, max_size=4).map("".join))
-name = st.one_of(text.filter(lambda s: s.strip() != ""), st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True))
+text = st.one_of(
+    st.sampled_from(PAYLOADS),
+    st.text(max_size=12),
+    st.lists(st.sampled_from(PAYLOADS), min_size=2, max_size=4).map("".join),
+)
+name = st.one_of(
+    text.filter(lambda s: s.strip() != ""),
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
+)
 
 
 @st.composite
 def hostile_spec(draw: Any) -> dict[str, Any]:
-    props = draw(st.dictionaries(name, st.fixed_dictionaries({
-        "type": st.sampled_from(["string", "integer", "boolean"]),
-        "description": text,
-    }), min_size=1, max_size=4))
+    props = draw(
+        st.dictionaries(
+            name,
+            st.fixed_dictionaries(
+                {
+                    "type": st.sampled_from(["string", "integer", "boolean"]),
+                    "description": text,
+                }
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     for prop in props.values():
         if prop["type"] == "string" and draw(st.booleans()):
             prop["pattern"] = draw(text)
@@ -54,21 +98,58 @@ def hostile_spec(draw: Any) -> dict[str, Any]:
     param_name = draw(name)
     return {
         "openapi": "3.1.0",
-        "info": {"title": draw(text) or "t", "version": draw(text) or "1", "description": draw(text)},
+        "info": {
+            "title": draw(text) or "t",
+            "version": draw(text) or "1",
+            "description": draw(text),
+        },
         "servers": [{"url": "https://h.example.test"}],
-        "paths": {f"/things/{{{param_name}}}": {"get": {
-            "operationId": draw(name), "summary": draw(text), "description": draw(text),
-            "tags": [draw(name)],
-            "parameters": [{"name": param_name, "in": "path", "required": True, "schema": {"type": "string"},
-                            "description": draw(text)},
-                           {"name": draw(name), "in": "query", "schema": {"type": "string", "enum": enum_values}}],
-            "responses": {"200": {"description": draw(text), "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{_escape(schema_name)}"}}}}},
-        }}},
-        "components": {"schemas": {
-            schema_name: {"type": "object", "description": draw(text), "properties": props},
-            (draw(name) + "Enum"): {"type": "string", "enum": enum_values, "description": draw(text)},
-        }},
+        "paths": {
+            f"/things/{{{param_name}}}": {
+                "get": {
+                    "operationId": draw(name),
+                    "summary": draw(text),
+                    "description": draw(text),
+                    "tags": [draw(name)],
+                    "parameters": [
+                        {
+                            "name": param_name,
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "description": draw(text),
+                        },
+                        {
+                            "name": draw(name),
+                            "in": "query",
+                            "schema": {"type": "string", "enum": enum_values},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": draw(text),
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "$ref": f"#/components/schemas/{_escape(schema_name)}"
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                schema_name: {"type": "object", "description": draw(text), "properties": props},
+                (draw(name) + "Enum"): {
+                    "type": "string",
+                    "enum": enum_values,
+                    "description": draw(text),
+                },
+            }
+        },
     }
 
 
@@ -103,21 +184,27 @@ def _renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -
 @seed(20261123)
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(doc=hostile_spec())
-def test_hostile_text_renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+def test_hostile_text_renders_to_code_that_compiles(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
     _renders_to_code_that_compiles(doc, tmp_path_factory)
 
 
 @seed(20261124)
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(doc=hostile_spec())
-def test_hostile_text_renders_to_code_that_compiles_second_seed(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+def test_hostile_text_renders_to_code_that_compiles_second_seed(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
     _renders_to_code_that_compiles(doc, tmp_path_factory)
 
 
 @seed(7)
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(doc=hostile_spec())
-def test_hostile_package_imports_without_running_spec_text(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+def test_hostile_package_imports_without_running_spec_text(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
     tmp = tmp_path_factory.mktemp("hi")
     spec = tmp / "spec.json"
     spec.write_text(json.dumps(doc))
@@ -138,7 +225,9 @@ def test_hostile_package_imports_without_running_spec_text(doc: dict[str, Any], 
         "assert not hasattr(builtins, 'PWNED'), 'canary builtin set'\n"
         "print('ok')\n"
     )
-    proc = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
     assert not Path(CANARY).exists()
 
@@ -149,14 +238,26 @@ def test_corrupt_documents_fail_or_pass_in_bounded_time(case: str, tmp_path: Pat
         schema: dict[str, Any] = {"type": "string"}
         for _ in range(200):
             schema = {"type": "object", "properties": {"n": schema}}
-        doc = {"openapi": "3.1.0", "info": {"title": "deep", "version": "1"}, "paths": {},
-               "components": {"schemas": {"Deep": schema}}}
+        doc = {
+            "openapi": "3.1.0",
+            "info": {"title": "deep", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"Deep": schema}},
+        }
     else:
-        doc = {"openapi": "3.1.0", "info": {"title": "big", "version": "1", "description": "x" * 50_000_000},
-               "paths": {}}
+        doc = {
+            "openapi": "3.1.0",
+            "info": {"title": "big", "version": "1", "description": "x" * 50_000_000},
+            "paths": {},
+        }
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(doc))
-    proc = subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+    )
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 2), proc.stderr[-2000:]

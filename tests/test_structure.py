@@ -109,7 +109,16 @@ def _ruff_check(folder: Path) -> str:
     from generator.format import ruff_binary
 
     proc = subprocess.run(
-        [ruff_binary(), "check", "--no-cache", "--config", str(RUFF_CONFIG), "--output-format", "concise", "."],
+        [
+            ruff_binary(),
+            "check",
+            "--no-cache",
+            "--config",
+            str(RUFF_CONFIG),
+            "--output-format",
+            "concise",
+            ".",
+        ],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -142,7 +151,9 @@ def test_ruff_check_finds_an_unsorted_block(tmp_path: Path) -> None:
     assert "I001" in _ruff_check(tmp_path)
 
 
-def test_interrupted_first_generation_leaves_nothing_behind(tmp_path: Path, monkeypatch: Any) -> None:
+def test_interrupted_first_generation_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
     """A new output folder is written whole beside it and renamed into place: a failure half-way leaves
     neither a half-written folder (which the next run would refuse as "not made by clientgen") nor the
     hidden sibling; the next run then succeeds."""

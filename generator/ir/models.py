@@ -43,7 +43,9 @@ class Field:
     write_only: bool = False
     deprecated: bool = False
     constraints: Constraints = Constraints()
-    listed_required: bool = False  # in the schema's `required`, even if `required` is False (read/write-only)
+    listed_required: bool = (
+        False  # in the schema's `required`, even if `required` is False (read/write-only)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,9 @@ class Pagination:
     limit_param: str | None
     items_field: str
     pagination_field: str
-    next_link: str | None = None  # dotted path of a next-page URL in the body (JSON:API `links.next`)
+    next_link: str | None = (
+        None  # dotted path of a next-page URL in the body (JSON:API `links.next`)
+    )
     attach_document: bool = False  # items keep the page's body (JSON:API `included`)
 
 
@@ -117,6 +119,7 @@ class Operation:
     deprecated: bool = False
     extensions: tuple[tuple[str, JsonValue], ...] = ()
     pointer: str = ""
-    servers: tuple[Server, ...] = ()  # the operation's own (or its path item's); () = the document's
+    servers: tuple[
+        Server, ...
+    ] = ()  # the operation's own (or its path item's); () = the document's
     has_operation_id: bool = True
-

@@ -36,7 +36,9 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
         servers=servers(doc.get("servers"), "/servers", sink, "document"),
-        security_schemes=_security(doc.get("components", {}).get("securitySchemes") or {}, resolver, sink),
+        security_schemes=_security(
+            doc.get("components", {}).get("securitySchemes") or {}, resolver, sink
+        ),
         schemas=built,
         operations=operations,
         openapi_version=spec.version,
@@ -52,17 +54,33 @@ def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[Secur
         if not isinstance(node, dict):
             continue
         cookie = node.get("name")
-        if node.get("type") == "apiKey" and node.get("in") == "cookie" and not is_cookie_name(str(cookie or "")):
-            sink.warn("bad-cookie-name", jp.join(where, "name"),
-                      f"API key cookie name {cookie!r} is not a valid cookie name (RFC 6265 token); the generated "
-                      f"client sends `{cookie}=<key>` in the Cookie header as written, which the server may not "
-                      "read as a cookie of that name",
-                      "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~")
+        if (
+            node.get("type") == "apiKey"
+            and node.get("in") == "cookie"
+            and not is_cookie_name(str(cookie or ""))
+        ):
+            sink.warn(
+                "bad-cookie-name",
+                jp.join(where, "name"),
+                f"API key cookie name {cookie!r} is not a valid cookie name (RFC 6265 token); the generated "
+                f"client sends `{cookie}=<key>` in the Cookie header as written, which the server may not "
+                "read as a cookie of that name",
+                "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
+            )
         flows = node.get("flows") if isinstance(node.get("flows"), dict) else {}
-        cc = flows.get("clientCredentials") if isinstance(flows.get("clientCredentials"), dict) else {}
-        out.append(SecurityScheme(
-            name=name, kind=str(node.get("type", "")), location=str(node.get("in", "")),
-            param_name=str(node.get("name", "")), scheme=str(node.get("scheme", "")).lower(),
-            token_url=str(cc.get("tokenUrl", "")),
-        ))
+        cc = (
+            flows.get("clientCredentials")
+            if isinstance(flows.get("clientCredentials"), dict)
+            else {}
+        )
+        out.append(
+            SecurityScheme(
+                name=name,
+                kind=str(node.get("type", "")),
+                location=str(node.get("in", "")),
+                param_name=str(node.get("name", "")),
+                scheme=str(node.get("scheme", "")).lower(),
+                token_url=str(cc.get("tokenUrl", "")),
+            )
+        )
     return tuple(out)

@@ -75,7 +75,9 @@ module then took 6 GB), and a schema that large is a type system, not a choice o
 `object` (111) is well within it: it imports and type-checks as a union."""
 
 
-def find_hierarchies(components: dict[str, Any], sink: DiagnosticSink | None = None) -> dict[str, Hierarchy]:
+def find_hierarchies(
+    components: dict[str, Any], sink: DiagnosticSink | None = None
+) -> dict[str, Hierarchy]:
     """Each topmost base (by component id) with the schemas that extend it. A base with more than
     `MAX_MEMBERS` of them is reported and left out; the bases below it are then the topmost ones."""
     nodes = {jp.join(COMPONENTS, name): node for name, node in components.items()}
@@ -91,11 +93,14 @@ def find_hierarchies(components: dict[str, Any], sink: DiagnosticSink | None = N
             if len(below) <= MAX_MEMBERS:
                 bases[sid] = below
             elif sink is not None:
-                sink.warn("large-hierarchy", jp.join(sid, "discriminator"),
-                          f"{len(below)} schemas extend {jp.split(sid)[-1]} (more than {MAX_MEMBERS}); references "
-                          "to it are generated as the plain model, not as a discriminated union of them all: the "
-                          "fields of a subtype are kept as extra attributes",
-                          "reference the specific subtype where the spec knows it")
+                sink.warn(
+                    "large-hierarchy",
+                    jp.join(sid, "discriminator"),
+                    f"{len(below)} schemas extend {jp.split(sid)[-1]} (more than {MAX_MEMBERS}); references "
+                    "to it are generated as the plain model, not as a discriminated union of them all: the "
+                    "fields of a subtype are kept as extra attributes",
+                    "reference the specific subtype where the spec knows it",
+                )
     out: dict[str, Hierarchy] = {}
     for sid in nodes:
         if sid not in bases or _reachable(sid, parents) & bases.keys():

@@ -15,13 +15,17 @@ def known_error_codes(resolver: Resolver) -> tuple[str, ...]:
     doc = resolver.document
     roots: list[Any] = list((doc.get("components", {}).get("schemas") or {}).values())
     for item in (doc.get("paths") or {}).values():
-        for op in (item.values() if isinstance(item, dict) else []):
+        for op in item.values() if isinstance(item, dict) else []:
             if not isinstance(op, dict):
                 continue
             for status, resp in (op.get("responses") or {}).items():
                 if str(status)[:1] in ("4", "5") or str(status) == "default":
                     _, node = resolver.deref(resp, "")
-                    for media in ((node or {}).get("content") or {}).values() if isinstance(node, dict) else []:
+                    for media in (
+                        ((node or {}).get("content") or {}).values()
+                        if isinstance(node, dict)
+                        else []
+                    ):
                         if isinstance(media, dict):
                             roots.append(media.get("schema"))
     seen: set[int] = set()

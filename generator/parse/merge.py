@@ -9,14 +9,48 @@ from ..diagnostics import DiagnosticSink
 from ..refs import Resolver
 
 _OBJECT_KEYS = ("properties", "required", "additionalProperties", "patternProperties")
-_CONSTRAINTS = frozenset({"pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-                          "exclusiveMaximum", "multipleOf", "format", "minItems", "maxItems", "uniqueItems"})
-_ANNOTATIONS = frozenset({"description", "title", "xml", "example", "examples", "externalDocs", "deprecated",
-                          "readOnly", "writeOnly", "nullable", "default", "$comment"})
+_CONSTRAINTS = frozenset(
+    {
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "format",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
+_ANNOTATIONS = frozenset(
+    {
+        "description",
+        "title",
+        "xml",
+        "example",
+        "examples",
+        "externalDocs",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "default",
+        "$comment",
+    }
+)
 
 
-def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: DiagnosticSink,
-                 depth: int = 0, keep_ref: bool = True) -> dict[str, Any]:
+def merge_all_of(
+    node: dict[str, Any],
+    where: str,
+    resolver: Resolver,
+    sink: DiagnosticSink,
+    depth: int = 0,
+    keep_ref: bool = True,
+) -> dict[str, Any]:
     """Return one schema equivalent to `node`'s allOf, or `node` itself when it has none.
 
     An allOf of one `$ref` (plus annotations) is returned as that `$ref` unless `keep_ref` is False: a
@@ -34,9 +68,17 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
         for note in notes:
             if note.get("nullable") is True:
                 siblings.setdefault("nullable", True)
-    if keep_ref and len(parts) == 1 and isinstance(parts[0], dict) and not any(k in siblings for k in _OBJECT_KEYS):
-        return {**parts[0], **{k: v for k, v in siblings.items() if k not in ("type",)}} if "$ref" in parts[0] \
+    if (
+        keep_ref
+        and len(parts) == 1
+        and isinstance(parts[0], dict)
+        and not any(k in siblings for k in _OBJECT_KEYS)
+    ):
+        return (
+            {**parts[0], **{k: v for k, v in siblings.items() if k not in ("type",)}}
+            if "$ref" in parts[0]
             else {**siblings, **parts[0]}
+        )
     resolved: list[dict[str, Any]] = []
     for i, part in enumerate(parts):
         if not isinstance(part, dict):
@@ -45,12 +87,19 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
         if not isinstance(target, dict):
             continue
         hops = 0
-        while isinstance(target, dict) and ("allOf" in target or "$ref" in target) and depth < 32 and hops < 32:
+        while (
+            isinstance(target, dict)
+            and ("allOf" in target or "$ref" in target)
+            and depth < 32
+            and hops < 32
+        ):
             hops += 1  # an allOf-only schema (`{allOf: [$ref Base]}`) is Base: resolve through it
             if "$ref" in target:
                 _, target = resolver.deref(target, jp.join(where, "allOf", i))
             else:
-                merged_part = merge_all_of(target, jp.join(where, "allOf", i), resolver, sink, depth + 1)
+                merged_part = merge_all_of(
+                    target, jp.join(where, "allOf", i), resolver, sink, depth + 1
+                )
                 if merged_part is target:
                     break
                 target = merged_part
@@ -67,18 +116,29 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
         typed = [p for p in others if "type" in p]
         types = {str(p.get("type")) for p in typed}
         refinements = [p for p in others if "type" not in p]
-        if len(types) == 1 and not any("enum" in p or "const" in p for p in others[1:]) and all(
-                set(p) <= _ANNOTATIONS | _CONSTRAINTS for p in refinements):
+        if (
+            len(types) == 1
+            and not any("enum" in p or "const" in p for p in others[1:])
+            and all(set(p) <= _ANNOTATIONS | _CONSTRAINTS for p in refinements)
+        ):
             merged_primitive: dict[str, Any] = {}
             for part in others:  # same primitive type: the constraints of every part apply
                 merged_primitive.update(part)
             return {**siblings, **merged_primitive}
-        sink.warn("allof-unmergeable", where, "allOf combines non-object schemas; typed as Any",
-                  "describe the value with a single schema or oneOf")
+        sink.warn(
+            "allof-unmergeable",
+            where,
+            "allOf combines non-object schemas; typed as Any",
+            "describe the value with a single schema or oneOf",
+        )
         return {k: v for k, v in siblings.items() if k not in _OBJECT_KEYS}
     if others:
-        sink.warn("allof-mixed", where, "allOf mixes object and non-object schemas; the non-object parts are "
-                  "ignored for typing")
+        sink.warn(
+            "allof-mixed",
+            where,
+            "allOf mixes object and non-object schemas; the non-object parts are "
+            "ignored for typing",
+        )
     merged: dict[str, Any] = {k: v for k, v in siblings.items() if k not in _OBJECT_KEYS}
     merged["type"] = "object"
     properties: dict[str, Any] = {}
@@ -105,11 +165,18 @@ def merge_all_of(node: dict[str, Any], where: str, resolver: Resolver, sink: Dia
 
 def _is_object(node: dict[str, Any]) -> bool:
     t = node.get("type")
-    return t == "object" or (isinstance(t, list) and "object" in t) or (
-        t is None and any(k in node for k in ("properties", "required", "additionalProperties"))
+    return (
+        t == "object"
+        or (isinstance(t, list) and "object" in t)
+        or (
+            t is None and any(k in node for k in ("properties", "required", "additionalProperties"))
+        )
     )
 
 
 def _is_meaningful(node: dict[str, Any]) -> bool:
-    return any(k not in ("description", "title", "example", "examples", "nullable", "readOnly", "writeOnly")
-               for k in node)
+    return any(
+        k
+        not in ("description", "title", "example", "examples", "nullable", "readOnly", "writeOnly")
+        for k in node
+    )

@@ -27,8 +27,12 @@ from .servers import servers
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # RFC 6265 cookie-name = RFC 2616 token: visible ASCII except separators (the runtime's _cookies checks the same)
 _COOKIE_SEPARATORS = frozenset('()<>@,;:\\"/[]?={} \t')
-_DEFAULT_STYLE = {Location.QUERY: "form", Location.COOKIE: "form", Location.PATH: "simple",
-                  Location.HEADER: "simple"}
+_DEFAULT_STYLE = {
+    Location.QUERY: "form",
+    Location.COOKIE: "form",
+    Location.PATH: "simple",
+    Location.HEADER: "simple",
+}
 
 
 class OperationBuilder:
@@ -52,15 +56,26 @@ class OperationBuilder:
                 continue
             _, item = self.resolver.deref(item, where)
             shared = item.get("parameters") or []
-            path_servers = servers(item.get("servers"), jp.join(where, "servers"), self.sink, "path")
+            path_servers = servers(
+                item.get("servers"), jp.join(where, "servers"), self.sink, "path"
+            )
             for method in METHODS:
                 node = item.get(method)
                 if isinstance(node, dict):
-                    ops.append(self.build(path, method, node, shared, jp.join(where, method), path_servers))
+                    ops.append(
+                        self.build(path, method, node, shared, jp.join(where, method), path_servers)
+                    )
         return ops
 
-    def build(self, path: str, method: str, node: dict[str, Any], shared: list[Any], where: str,
-              path_servers: tuple[Server, ...]) -> Operation:
+    def build(
+        self,
+        path: str,
+        method: str,
+        node: dict[str, Any],
+        shared: list[Any],
+        where: str,
+        path_servers: tuple[Server, ...],
+    ) -> Operation:
         op_id = node.get("operationId")
         has_id = isinstance(op_id, str) and bool(op_id.strip())
         if not has_id:
@@ -69,36 +84,66 @@ class OperationBuilder:
         params = self._parameters(shared, node.get("parameters") or [], where, path, hint)
         body = self._body(node.get("requestBody"), jp.join(where, "requestBody"), hint)
         responses = self._responses(node.get("responses") or {}, jp.join(where, "responses"), hint)
-        security = node.get("security") if isinstance(node.get("security"), list) else self.root_security
+        security = (
+            node.get("security") if isinstance(node.get("security"), list) else self.root_security
+        )
         schemes = tuple(sorted({name for req in security if isinstance(req, dict) for name in req}))
         requires_auth = bool(security) and all(isinstance(r, dict) and r for r in security)
         op_servers = servers(node.get("servers"), jp.join(where, "servers"), self.sink, "operation")
         tags = tuple(t for t in node.get("tags") or [] if isinstance(t, str))
         extensions = tuple(sorted((k, v) for k, v in node.items() if k.startswith("x-")))
         return Operation(
-            id=str(op_id), method=method, path=path, tags=tags,
-            summary=_text(node.get("summary")), description=_text(node.get("description")),
-            parameters=params, body=body, responses=responses, results=(), requires_auth=requires_auth,
-            security=schemes, deprecated=bool(node.get("deprecated")), extensions=extensions, pointer=where,
-            servers=op_servers or path_servers, has_operation_id=has_id,
+            id=str(op_id),
+            method=method,
+            path=path,
+            tags=tags,
+            summary=_text(node.get("summary")),
+            description=_text(node.get("description")),
+            parameters=params,
+            body=body,
+            responses=responses,
+            results=(),
+            requires_auth=requires_auth,
+            security=schemes,
+            deprecated=bool(node.get("deprecated")),
+            extensions=extensions,
+            pointer=where,
+            servers=op_servers or path_servers,
+            has_operation_id=has_id,
         )
 
-    def _parameters(self, shared: list[Any], own: list[Any], where: str, path: str, hint: str) -> tuple[Parameter, ...]:
+    def _parameters(
+        self, shared: list[Any], own: list[Any], where: str, path: str, hint: str
+    ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], Parameter] = {}
         for source, items in (("shared", shared), ("own", own)):
-            base = jp.join(where.rsplit("/", 1)[0], "parameters") if source == "shared" else jp.join(where, "parameters")
+            base = (
+                jp.join(where.rsplit("/", 1)[0], "parameters")
+                if source == "shared"
+                else jp.join(where, "parameters")
+            )
             for i, raw in enumerate(items if isinstance(items, list) else []):
                 param = self._parameter(raw, jp.join(base, i), hint)
                 if param is not None:
                     merged[(param.wire_name, param.location.value)] = param
         for name in _path_names(path):
             if (name, "path") not in merged:
-                self.sink.warn("undeclared-path-param", where, f"path parameter {{{name}}} is not declared; "
-                               "typed as str", "declare it under parameters with in: path")
-                merged[(name, "path")] = Parameter(name, Location.PATH, Primitive(Kind.STRING), True, pointer=where)
+                self.sink.warn(
+                    "undeclared-path-param",
+                    where,
+                    f"path parameter {{{name}}} is not declared; typed as str",
+                    "declare it under parameters with in: path",
+                )
+                merged[(name, "path")] = Parameter(
+                    name, Location.PATH, Primitive(Kind.STRING), True, pointer=where
+                )
         order = {Location.PATH: 0, Location.QUERY: 1, Location.HEADER: 2, Location.COOKIE: 3}
         path_order = {n: i for i, n in enumerate(_path_names(path))}
-        return tuple(sorted(merged.values(), key=lambda p: (order[p.location], path_order.get(p.wire_name, 0))))
+        return tuple(
+            sorted(
+                merged.values(), key=lambda p: (order[p.location], path_order.get(p.wire_name, 0))
+            )
+        )
 
     def _parameter(self, raw: Any, where: str, hint: str) -> Parameter | None:
         pointer, node = self.resolver.deref(raw, where)
@@ -108,11 +153,18 @@ class OperationBuilder:
         try:
             location = Location(node.get("in"))
         except ValueError:
-            self.sink.warn("bad-parameter", where, f"parameter location {node.get('in')!r} is not "
-                           "path/query/header/cookie; skipped")
+            self.sink.warn(
+                "bad-parameter",
+                where,
+                f"parameter location {node.get('in')!r} is not path/query/header/cookie; skipped",
+            )
             return None
         name = node["name"]
-        if location is Location.HEADER and name.lower() in ("accept", "content-type", "authorization"):
+        if location is Location.HEADER and name.lower() in (
+            "accept",
+            "content-type",
+            "authorization",
+        ):
             return None  # OpenAPI says these are ignored as parameters
         required = bool(node.get("required")) or location is Location.PATH
         if location is Location.COOKIE and not is_cookie_name(name):
@@ -120,18 +172,33 @@ class OperationBuilder:
         schema = node.get("schema")
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
             schema = next(iter(node["content"].values())).get("schema")
-        t = self.schemas.type_of(schema if schema is not None else {}, jp.join(pointer, "schema"),
-                                 (f"{hint} {name}", name)) if schema is not None else AnyType()
+        t = (
+            self.schemas.type_of(
+                schema if schema is not None else {},
+                jp.join(pointer, "schema"),
+                (f"{hint} {name}", name),
+            )
+            if schema is not None
+            else AnyType()
+        )
         schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
         style = node.get("style") or _DEFAULT_STYLE[location]
         return Parameter(
-            wire_name=name, location=location, type=t,
+            wire_name=name,
+            location=location,
+            type=t,
             required=required,
-            doc=_text(node.get("description")), style=str(style),
+            doc=_text(node.get("description")),
+            style=str(style),
             explode=bool(node.get("explode", style == "form")),
-            default=schema_node.get("default", MISSING) if isinstance(schema_node, dict) else MISSING,
-            deprecated=bool(node.get("deprecated")), pointer=pointer,
-            sort_fields=_sort_fields(node, schema_node) if name == "sort" or "x-sortable-fields" in node else (),
+            default=schema_node.get("default", MISSING)
+            if isinstance(schema_node, dict)
+            else MISSING,
+            deprecated=bool(node.get("deprecated")),
+            pointer=pointer,
+            sort_fields=_sort_fields(node, schema_node)
+            if name == "sort" or "x-sortable-fields" in node
+            else (),
         )
 
     def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
@@ -140,8 +207,12 @@ class OperationBuilder:
         pointer, node = self.resolver.deref(raw, where)
         if not isinstance(node, dict):
             return None
-        media = self._media(node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None))
-        return RequestBody(required=bool(node.get("required")), media=media, doc=_text(node.get("description")))
+        media = self._media(
+            node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None)
+        )
+        return RequestBody(
+            required=bool(node.get("required")), media=media, doc=_text(node.get("description"))
+        )
 
     def _responses(self, raw: Any, where: str, hint: str) -> tuple[Response, ...]:
         out = []
@@ -156,13 +227,18 @@ class OperationBuilder:
             is_error = status[:1] in ("4", "5") or status == "default"
             short = "error response" if is_error else None
             suffix = "" if status in ("200", "201") else f" {status}"
-            media = self._media(node.get("content") or {}, jp.join(pointer, "content"),
-                                (f"{hint} response{suffix}", short))
+            media = self._media(
+                node.get("content") or {},
+                jp.join(pointer, "content"),
+                (f"{hint} response{suffix}", short),
+            )
             headers = self._headers(node.get("headers") or {}, jp.join(pointer, "headers"), hint)
             out.append(Response(status, _text(node.get("description")), media, headers))
         return tuple(out)
 
-    def _media(self, content: Any, where: str, hint: tuple[str, str | None]) -> tuple[MediaType, ...]:
+    def _media(
+        self, content: Any, where: str, hint: tuple[str, str | None]
+    ) -> tuple[MediaType, ...]:
         out = []
         if not isinstance(content, dict):
             return ()
@@ -194,16 +270,24 @@ def is_cookie_name(name: str) -> bool:
 
 def _warn_cookie_name(sink: DiagnosticSink, name: str, where: str, required: bool) -> None:
     every = "; it is required, so every call does" if required else ""
-    sink.warn("bad-cookie-name", where,
-              f"cookie parameter name {name!r} is not a valid cookie name (RFC 6265 token: visible ASCII "
-              "without spaces or ()<>@,;:\\\"/[]?={}); the generated method still takes the argument, but a "
-              f"call that passes a value for it raises ValueError before sending anything{every}",
-              "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~")
+    sink.warn(
+        "bad-cookie-name",
+        where,
+        f"cookie parameter name {name!r} is not a valid cookie name (RFC 6265 token: visible ASCII "
+        'without spaces or ()<>@,;:\\"/[]?={}); the generated method still takes the argument, but a '
+        f"call that passes a value for it raises ValueError before sending anything{every}",
+        "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
+    )
 
 
 def _is_json(media_type: str) -> bool:
     base = media_type.split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*" or base == "application/*"
+    return (
+        base == "application/json"
+        or base.endswith("+json")
+        or base == "*/*"
+        or base == "application/*"
+    )
 
 
 def _path_names(path: str) -> list[str]:
@@ -227,4 +311,6 @@ def _sort_fields(node: dict[str, Any], schema: Any) -> tuple[str, ...]:
     values = items.get("enum") if isinstance(items, dict) else None
     if not isinstance(values, list):
         return ()
-    return tuple(dict.fromkeys(v.lstrip("-") for v in values if isinstance(v, str) and v.lstrip("-")))
+    return tuple(
+        dict.fromkeys(v.lstrip("-") for v in values if isinstance(v, str) and v.lstrip("-"))
+    )

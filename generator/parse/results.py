@@ -37,18 +37,27 @@ def media_kind(media_type: str) -> ResultKind:
     base = media_type.split(";")[0].strip().lower()
     if base in ("application/json", "*/*", "application/*") or base.endswith("+json"):
         return ResultKind.JSON
-    if base.startswith("text/") and base != "text/csv" or base in _TEXT_TYPES or base.endswith("+xml"):
+    if (
+        base.startswith("text/")
+        and base != "text/csv"
+        or base in _TEXT_TYPES
+        or base.endswith("+xml")
+    ):
         return ResultKind.TEXT
     return ResultKind.BINARY
 
 
-def _result(op: Operation, status: str, media: tuple, schemas: dict[str, Schema], config: TargetConfig) -> Result:
+def _result(
+    op: Operation, status: str, media: tuple, schemas: dict[str, Schema], config: TargetConfig
+) -> Result:
     if not media:
         return Result(status, ResultKind.EMPTY, None)
     chosen = sorted(media, key=lambda m: list(ResultKind).index(media_kind(m.media_type)))[0]
     kind = media_kind(chosen.media_type)
     if kind is ResultKind.JSON and _is_wildcard(chosen.media_type) and _is_binary(chosen.type):
-        kind = ResultKind.BINARY  # `*/*` with a `format: binary` schema: a download, not a JSON string
+        kind = (
+            ResultKind.BINARY
+        )  # `*/*` with a `format: binary` schema: a download, not a JSON string
     if kind is not ResultKind.JSON:
         return Result(status, kind, None, media_type=chosen.media_type)
     body = chosen.type
@@ -73,8 +82,9 @@ def is_jsonapi_media(media_type: str) -> bool:
     return media_type.split(";")[0].strip().lower() == JSONAPI_MEDIA
 
 
-def _unwrap(body: TypeRef, schemas: dict[str, Schema], config: TargetConfig,
-            jsonapi: bool) -> tuple[str | None, TypeRef]:
+def _unwrap(
+    body: TypeRef, schemas: dict[str, Schema], config: TargetConfig, jsonapi: bool
+) -> tuple[str | None, TypeRef]:
     field = "data" if jsonapi else config.envelope_field
     model = _model(body, schemas)
     if not field or model is None or body.nullable:
@@ -87,22 +97,28 @@ def _unwrap(body: TypeRef, schemas: dict[str, Schema], config: TargetConfig,
     return None, body
 
 
-def _pagination(op: Operation, returns: TypeRef, body: TypeRef, schemas: dict[str, Schema],
-                config: TargetConfig) -> tuple[Pagination | None, TypeRef | None]:
+def _pagination(
+    op: Operation, returns: TypeRef, body: TypeRef, schemas: dict[str, Schema], config: TargetConfig
+) -> tuple[Pagination | None, TypeRef | None]:
     cfg = config.pagination
     if op.id in cfg.exclude or not isinstance(returns, ListOf):
         return None, None
     query = {p.wire_name for p in op.parameters if p.location is Location.QUERY}
     model = _model(body, schemas)
-    has_object = model is not None and any(f.wire_name == cfg.pagination_field for f in model.fields)
+    has_object = model is not None and any(
+        f.wire_name == cfg.pagination_field for f in model.fields
+    )
     if cfg.page_param in query and (has_object or op.id in cfg.include):
         limit = cfg.limit_param if cfg.limit_param in query else None
-        return Pagination(cfg.page_param, limit, config.envelope_field, cfg.pagination_field), returns.item
+        return Pagination(
+            cfg.page_param, limit, config.envelope_field, cfg.pagination_field
+        ), returns.item
     return None, None
 
 
-def _jsonapi_pagination(op: Operation, returns: TypeRef, body: TypeRef,
-                        schemas: dict[str, Schema]) -> tuple[Pagination | None, TypeRef | None]:
+def _jsonapi_pagination(
+    op: Operation, returns: TypeRef, body: TypeRef, schemas: dict[str, Schema]
+) -> tuple[Pagination | None, TypeRef | None]:
     """A JSON:API collection with a page parameter: `page` / `page[number]`, `page[size]`, `links.next`."""
     if not isinstance(returns, ListOf):
         return None, None
@@ -112,8 +128,14 @@ def _jsonapi_pagination(op: Operation, returns: TypeRef, body: TypeRef,
         return None, None
     size = next((n for n in ("page[size]", "page[limit]", "limit") if n in query), None)
     model = _model(body, schemas)
-    links = "links.next" if model is not None and any(f.wire_name == "links" for f in model.fields) else None
-    return Pagination(page, size, "data", "meta", next_link=links, attach_document=True), returns.item
+    links = (
+        "links.next"
+        if model is not None and any(f.wire_name == "links" for f in model.fields)
+        else None
+    )
+    return Pagination(
+        page, size, "data", "meta", next_link=links, attach_document=True
+    ), returns.item
 
 
 def _model(t: TypeRef, schemas: dict[str, Schema]) -> Model | None:

@@ -78,7 +78,9 @@ class SchemaBuilder:
     def register_components(self) -> None:
         schemas = self.resolver.document.get("components", {}).get("schemas", {})
         if not isinstance(schemas, dict):
-            self.sink.warn("bad-components", "/components/schemas", "components/schemas is not a mapping")
+            self.sink.warn(
+                "bad-components", "/components/schemas", "components/schemas is not a mapping"
+            )
             return
         for name, node in schemas.items():
             sid = jp.join("/components/schemas", name)
@@ -89,14 +91,31 @@ class SchemaBuilder:
 
     def _is_named_kind(self, node: dict[str, Any]) -> bool:
         """Objects, enums, unions and arrays get a name of their own; plain primitives are inlined."""
-        if any(k in node for k in ("enum", "properties", "allOf", "oneOf", "anyOf", "patternProperties",
-                                   "additionalProperties", "items", "const")):
+        if any(
+            k in node
+            for k in (
+                "enum",
+                "properties",
+                "allOf",
+                "oneOf",
+                "anyOf",
+                "patternProperties",
+                "additionalProperties",
+                "items",
+                "const",
+            )
+        ):
             return True
         t = node.get("type")
         types = t if isinstance(t, list) else [t]
-        return any(x in ("object", "array") for x in types) or len([x for x in types if x != "null"]) > 1
+        return (
+            any(x in ("object", "array") for x in types)
+            or len([x for x in types if x != "null"]) > 1
+        )
 
-    def _register(self, sid: str, node: dict[str, Any], hint: tuple[str, str | None], component: bool) -> str:
+    def _register(
+        self, sid: str, node: dict[str, Any], hint: tuple[str, str | None], component: bool
+    ) -> str:
         if sid in self.pending:
             if hint not in self.pending[sid].hints:
                 self.pending[sid].hints.append(hint)
@@ -151,27 +170,42 @@ class SchemaBuilder:
         for sid in self.built:
             pending = self.pending[sid]
             shorts = {s for _, s in pending.hints}
-            if not pending.component and len(pending.hints) > 1 and len(shorts) == 1 and None not in shorts:
+            if (
+                not pending.component
+                and len(pending.hints) > 1
+                and len(shorts) == 1
+                and None not in shorts
+            ):
                 key = pascal(next(iter(shorts)) or "")
                 counts[key] = counts.get(key, 0) + 1
         return {k for k, n in counts.items() if n > 1}
 
     def _component_names(self) -> set[str]:
         if self._names_cache is None:
-            self._names_cache = {pascal(p.hints[0][0]) for p in self.pending.values() if p.component}
+            self._names_cache = {
+                pascal(p.hints[0][0]) for p in self.pending.values() if p.component
+            }
         return self._names_cache
 
     # ---- TypeRef for any schema node ------------------------------------------------------------
-    def type_of(self, node: Any, where: str, hint: tuple[str, str | None], depth: int = 0) -> TypeRef:
+    def type_of(
+        self, node: Any, where: str, hint: tuple[str, str | None], depth: int = 0
+    ) -> TypeRef:
         if depth > MAX_DEPTH:
-            self.sink.warn("too-deep", where, f"schema nested more than {MAX_DEPTH} levels; typed as Any")
+            self.sink.warn(
+                "too-deep", where, f"schema nested more than {MAX_DEPTH} levels; typed as Any"
+            )
             return AnyType()
         if node is True or node == {}:
             return AnyType()
         if node is False:
             return AnyType()
         if not isinstance(node, dict):
-            self.sink.warn("bad-schema", where, f"schema is a {type(node).__name__}, not an object; typed as Any")
+            self.sink.warn(
+                "bad-schema",
+                where,
+                f"schema is a {type(node).__name__}, not an object; typed as Any",
+            )
             return AnyType()
         if "$ref" in node:
             return self._ref_type(node, where, hint, depth)
@@ -179,15 +213,24 @@ class SchemaBuilder:
         t = self._type_of_body(node, where, hint, depth)
         return with_nullable(t, True) if nullable and not isinstance(t, AnyType) else t
 
-    def _ref_type(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+    def _ref_type(
+        self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
+    ) -> TypeRef:
         target, resolved = self.resolver.deref(node, where)
         siblings = {k: v for k, v in node.items() if k != "$ref" and k not in PROSE}
-        nullable = self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
-        if target in self.pending or target.startswith(COMPONENTS) and isinstance(resolved, dict) and (
-            self._is_named_kind(resolved)
+        nullable = (
+            self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
+        )
+        if (
+            target in self.pending
+            or target.startswith(COMPONENTS)
+            and isinstance(resolved, dict)
+            and (self._is_named_kind(resolved))
         ):
             name = jp.split(target)[-1] if target.startswith(COMPONENTS) else hint[0]
-            sid = self._register(target, resolved, (name, None), component=target.startswith(COMPONENTS))
+            sid = self._register(
+                target, resolved, (name, None), component=target.startswith(COMPONENTS)
+            )
             t: TypeRef = ModelRef(sid)
         else:
             if target in self._component_types:
@@ -208,7 +251,9 @@ class SchemaBuilder:
             return True
         return False
 
-    def _type_of_body(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+    def _type_of_body(
+        self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
+    ) -> TypeRef:
         if "const" in node:
             return LiteralOf((node["const"],))
         if isinstance(node.get("enum"), list):
@@ -228,23 +273,32 @@ class SchemaBuilder:
             concrete = [t for t in types if t != "null"]
             if len(concrete) > 1:
                 variants = tuple(
-                    self._type_of_body({**node, "type": t}, where, hint, depth + 1) for t in concrete
+                    self._type_of_body({**node, "type": t}, where, hint, depth + 1)
+                    for t in concrete
                 )
                 return UnionOf(variants)
             types = concrete[0] if concrete else "null"
         if types == "array" or (types is None and "items" in node):
             item_hint = (hint[0] + " item", None)
-            return ListOf(self.type_of(node.get("items", {}), jp.join(where, "items"), item_hint, depth + 1))
-        if types == "object" or (types is None and ("properties" in node or "additionalProperties" in node)):
+            return ListOf(
+                self.type_of(node.get("items", {}), jp.join(where, "items"), item_hint, depth + 1)
+            )
+        if types == "object" or (
+            types is None and ("properties" in node or "additionalProperties" in node)
+        ):
             return self._object_type(node, where, hint, depth)
         if isinstance(types, str):
             kind = primitive_kind(types, node.get("format"))
             if kind is not None:
                 return Primitive(kind)
-            self.sink.warn("unknown-type", jp.join(where, "type"), f"unknown type {types!r}; typed as Any")
+            self.sink.warn(
+                "unknown-type", jp.join(where, "type"), f"unknown type {types!r}; typed as Any"
+            )
         return AnyType()
 
-    def _object_type(self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+    def _object_type(
+        self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
+    ) -> TypeRef:
         props = node.get("properties")
         if not props and not node.get("patternProperties"):
             extra = node.get("additionalProperties", True)
@@ -252,11 +306,19 @@ class SchemaBuilder:
                 return MapOf(AnyType())
             if extra is False:
                 return MapOf(AnyType())
-            return MapOf(self.type_of(extra, jp.join(where, "additionalProperties"), (hint[0] + " value", None),
-                                      depth + 1))
+            return MapOf(
+                self.type_of(
+                    extra,
+                    jp.join(where, "additionalProperties"),
+                    (hint[0] + " value", None),
+                    depth + 1,
+                )
+            )
         return ModelRef(self._inline(node, where, hint))
 
-    def _union(self, node: dict[str, Any], key: str, where: str, hint: tuple[str, str | None], depth: int) -> TypeRef:
+    def _union(
+        self, node: dict[str, Any], key: str, where: str, hint: tuple[str, str | None], depth: int
+    ) -> TypeRef:
         variants: list[TypeRef] = []
         nullable = False
         base = {k: v for k, v in node.items() if k not in (key, "discriminator") and k not in PROSE}
@@ -266,7 +328,9 @@ class SchemaBuilder:
                 continue
             if base.get("properties") and isinstance(sub, dict) and "$ref" not in sub:
                 sub = {**base, **sub}
-            t = self.type_of(sub, jp.join(where, key, i), (f"{hint[0]} variant{i + 1}", None), depth + 1)
+            t = self.type_of(
+                sub, jp.join(where, key, i), (f"{hint[0]} variant{i + 1}", None), depth + 1
+            )
             if t not in variants:
                 variants.append(t)
         if not variants:
@@ -311,7 +375,9 @@ class SchemaBuilder:
                 own_id, own_hint = base_model_id(sid), f"{pending.hints[0][0]} base"
                 self.pending[own_id] = _Pending(own_id, node, [(own_hint, None)])
                 self.built[own_id] = base_model = replace(own, id=own_id, name_hint=own_hint)
-        union = hierarchy_union(self.hierarchies[sid], disc, base_model, self._nullable(node), self.sink)
+        union = hierarchy_union(
+            self.hierarchies[sid], disc, base_model, self._nullable(node), self.sink
+        )
         return Alias(sid, pending.hints[0][0], node_doc(node), union)
 
     def _build_body(self, pending: _Pending) -> Schema:
@@ -323,7 +389,9 @@ class SchemaBuilder:
         if "allOf" in node:
             # a schema extending an inheritance base copies its properties: its `$ref` to the base
             # must not become the base's union
-            merged = merge_all_of(node, sid, self.resolver, self.sink, keep_ref=sid not in self._members)
+            merged = merge_all_of(
+                node, sid, self.resolver, self.sink, keep_ref=sid not in self._members
+            )
             if "$ref" in merged:  # `allOf: [$ref X]` (+ annotations) is X
                 return Alias(sid, hint[0], doc, self.type_of(merged, sid, (hint[0], None)))
             if merged is not node:
@@ -332,8 +400,10 @@ class SchemaBuilder:
         is_object = node.get("type") in ("object", None) or (
             isinstance(node.get("type"), list) and "object" in node["type"]
         )
-        if is_object and (node.get("properties") or node.get("patternProperties")) and not (
-            node.get("oneOf") or node.get("anyOf")
+        if (
+            is_object
+            and (node.get("properties") or node.get("patternProperties"))
+            and not (node.get("oneOf") or node.get("anyOf"))
         ):
             return self._model(sid, hint[0], node, doc)
         return Alias(sid, hint[0], doc, self._type_of_body(node, sid, (hint[0], None), 0))
@@ -348,19 +418,37 @@ class SchemaBuilder:
                 seen.append(v)
         descriptions = node.get("x-enum-descriptions") or node.get("x-enumDescriptions") or []
         members = tuple(
-            EnumMember(v, descriptions[i] if isinstance(descriptions, list) and i < len(descriptions)
-                       and isinstance(descriptions[i], str) else "")
+            EnumMember(
+                v,
+                descriptions[i]
+                if isinstance(descriptions, list)
+                and i < len(descriptions)
+                and isinstance(descriptions[i], str)
+                else "",
+            )
             for i, v in enumerate(seen)
         )
-        return Enum(sid, name, doc, members, value_kind, nullable=None in node["enum"] or self._nullable(node))
+        return Enum(
+            sid,
+            name,
+            doc,
+            members,
+            value_kind,
+            nullable=None in node["enum"] or self._nullable(node),
+        )
 
     def _model(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Model:
         props = node.get("properties") or {}
         if not isinstance(props, dict):
-            self.sink.warn("bad-schema", jp.join(sid, "properties"), "properties is not a mapping; ignored")
+            self.sink.warn(
+                "bad-schema", jp.join(sid, "properties"), "properties is not a mapping; ignored"
+            )
             props = {}
-        required = {r for r in node.get("required") or [] if isinstance(r, str)} if isinstance(
-            node.get("required"), list) else set()
+        required = (
+            {r for r in node.get("required") or [] if isinstance(r, str)}
+            if isinstance(node.get("required"), list)
+            else set()
+        )
         fields: list[Field] = []
         for wire, sub in props.items():
             where = jp.join(sid, "properties", wire)
@@ -370,32 +458,46 @@ class SchemaBuilder:
             own = sub if isinstance(sub, dict) else {}
             read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
             write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
-            fields.append(Field(
-                wire_name=wire,
-                type=t,
-                # one model serves requests and responses: a read-only field is never sent, a write-only one
-                # never returned, so neither can be required of both
-                required=wire in required and not read_only and not write_only,
-                listed_required=wire in required,
-                doc=node_doc(own) or node_doc(resolved),
-                default=own.get("default", resolved.get("default", MISSING)),
-                read_only=read_only,
-                write_only=write_only,
-                deprecated=bool(own.get("deprecated")),
-                constraints=node_constraints(own),
-            ))
+            fields.append(
+                Field(
+                    wire_name=wire,
+                    type=t,
+                    # one model serves requests and responses: a read-only field is never sent, a write-only one
+                    # never returned, so neither can be required of both
+                    required=wire in required and not read_only and not write_only,
+                    listed_required=wire in required,
+                    doc=node_doc(own) or node_doc(resolved),
+                    default=own.get("default", resolved.get("default", MISSING)),
+                    read_only=read_only,
+                    write_only=write_only,
+                    deprecated=bool(own.get("deprecated")),
+                    constraints=node_constraints(own),
+                )
+            )
         for wire in sorted(required - set(props)):
             fields.append(Field(wire, AnyType(), True, "Required by the spec but not described."))
         extra_node = node.get("additionalProperties")
         extra: TypeRef | None = None
         if isinstance(extra_node, dict) and extra_node:
-            extra = self.type_of(extra_node, jp.join(sid, "additionalProperties"), (f"{name} value", None))
+            extra = self.type_of(
+                extra_node, jp.join(sid, "additionalProperties"), (f"{name} value", None)
+            )
         pattern = node.get("patternProperties")
         if isinstance(pattern, dict) and pattern and extra is None:
-            types = [self.type_of(s, jp.join(sid, "patternProperties", p), (f"{name} value", None))
-                     for p, s in pattern.items()]
+            types = [
+                self.type_of(s, jp.join(sid, "patternProperties", p), (f"{name} value", None))
+                for p, s in pattern.items()
+            ]
             extra = types[0] if len(set(types)) == 1 else UnionOf(tuple(dict.fromkeys(types)))
-        return Model(sid, name, doc, tuple(fields), extra, closed=extra_node is False, title=str(node.get("title", "")))
+        return Model(
+            sid,
+            name,
+            doc,
+            tuple(fields),
+            extra,
+            closed=extra_node is False,
+            title=str(node.get("title", "")),
+        )
 
 
 def _renamed(schema: Schema, hint: str) -> Schema:

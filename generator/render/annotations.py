@@ -30,9 +30,20 @@ from .names import Names
 COMPONENTS = "/components/schemas/"
 
 _PRIMITIVES = {
-    Kind.STRING: "str", Kind.EMAIL: "str", Kind.URI: "str", Kind.UUID: "str", Kind.DECIMAL: "str",
-    Kind.BYTE: "str", Kind.DURATION: "str", Kind.INTEGER: "int", Kind.NUMBER: "float", Kind.BOOLEAN: "bool",
-    Kind.DATE: "_dt.date", Kind.DATETIME: "_dt.datetime", Kind.TIME: "_dt.time", Kind.BINARY: "bytes",
+    Kind.STRING: "str",
+    Kind.EMAIL: "str",
+    Kind.URI: "str",
+    Kind.UUID: "str",
+    Kind.DECIMAL: "str",
+    Kind.BYTE: "str",
+    Kind.DURATION: "str",
+    Kind.INTEGER: "int",
+    Kind.NUMBER: "float",
+    Kind.BOOLEAN: "bool",
+    Kind.DATE: "_dt.date",
+    Kind.DATETIME: "_dt.datetime",
+    Kind.TIME: "_dt.time",
+    Kind.BINARY: "bytes",
     Kind.NULL: "None",
 }
 
@@ -129,8 +140,9 @@ class Annotator:
             return out
         raise TypeError(f"unknown TypeRef {t!r}")  # pragma: no cover - the union is closed
 
-    def _discriminated(self, t: UnionOf, tagged: list[tuple[ModelRef, list[str]]], ctx: Context,
-                       imports: Imports) -> str:
+    def _discriminated(
+        self, t: UnionOf, tagged: list[tuple[ModelRef, list[str]]], ctx: Context, imports: Imports
+    ) -> str:
         """`Annotated[Annotated[A, Tag("A")] | …, _disc(property, {wire value: tag})]` (tag = class name)."""
         assert t.discriminator is not None
         imports.typing = imports.unions = True
@@ -143,7 +155,9 @@ class Annotator:
         return f"_t.Annotated[{' | '.join(members)}, _disc({py_literal(t.discriminator.property)}, {{{mapping}}})]"
 
 
-def tagged_members(t: UnionOf, schemas: dict[str, Schema]) -> list[tuple[ModelRef, list[str]]] | None:
+def tagged_members(
+    t: UnionOf, schemas: dict[str, Schema]
+) -> list[tuple[ModelRef, list[str]]] | None:
     """Each member with the discriminator values that select it, or None when the union cannot be
     discriminated (no discriminator, a member that is not an object model or that no value selects).
 
@@ -169,7 +183,9 @@ def tagged_members(t: UnionOf, schemas: dict[str, Schema]) -> list[tuple[ModelRe
 
 def _enum_fallback(schema: Enum) -> str:
     """Arguments accept an enum member or the plain value (responses parse unknown values, see _enums)."""
-    return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(schema.value_kind, "str")
+    return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(
+        schema.value_kind, "str"
+    )
 
 
 def py_literal(value: object) -> str:
@@ -177,7 +193,9 @@ def py_literal(value: object) -> str:
     if value is None or isinstance(value, (bool, int, str)):
         return repr(value)
     if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        return (
+            repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        )
     return repr(value)
 
 

@@ -8,12 +8,30 @@ from .. import naming
 from ..config import ErrorCodeConfig, TargetConfig
 from ..ir import Api
 
-_STATUS_BASES = {400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError",
-                 404: "NotFoundError", 405: "MethodNotAllowedError", 409: "ConflictError",
-                 413: "PayloadTooLargeError", 422: "UnprocessableEntityError", 429: "RateLimitError"}
-RUNTIME_ERRORS = frozenset({*_STATUS_BASES.values(), "APIError", "APIStatusError", "APIConnectionError",
-                            "APITimeoutError", "InternalServerError", "APIResponseValidationError",
-                            "MissingCredentialsError", "FileTooLargeError"})
+_STATUS_BASES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    405: "MethodNotAllowedError",
+    409: "ConflictError",
+    413: "PayloadTooLargeError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+RUNTIME_ERRORS = frozenset(
+    {
+        *_STATUS_BASES.values(),
+        "APIError",
+        "APIStatusError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "InternalServerError",
+        "APIResponseValidationError",
+        "MissingCredentialsError",
+        "FileTooLargeError",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,9 @@ _DIGITS = re.compile(r"\d+")
 
 def _encode_digits(match: re.Match[str]) -> str:
     digits = match.group().lstrip("0") or "0"
-    return "0" + chr(0x100 + len(digits)) + digits  # "0" sorts a run among other characters like any digit
+    return (
+        "0" + chr(0x100 + len(digits)) + digits
+    )  # "0" sorts a run among other characters like any digit
 
 
 @functools.lru_cache(maxsize=65536)
@@ -84,8 +86,16 @@ class ImportBlock:
             level = len(module) - len(module.lstrip("."))
             bare = module.lstrip(".")
             for group in groups:
-                text = f"from {module} import " + ", ".join(n + (f" as {a}" if a else "") for n, a in group)
-                key = (1, -level, natural_key(bare.lower()), natural_key(bare), _member_key(*group[0]))
+                text = f"from {module} import " + ", ".join(
+                    n + (f" as {a}" if a else "") for n, a in group
+                )
+                key = (
+                    1,
+                    -level,
+                    natural_key(bare.lower()),
+                    natural_key(bare),
+                    _member_key(*group[0]),
+                )
                 sections.setdefault(_section(module), []).append((key, text))
         out: list[str] = []
         for number in sorted(sections):

@@ -39,14 +39,23 @@ _OPERATORS = {
     "le": ("le", "lte"),
 }
 _FIELD_KIND = {
-    Kind.DATE: "DateField", Kind.DATETIME: "DateTimeField", Kind.UUID: "UuidField",
-    Kind.INTEGER: "NumberField", Kind.NUMBER: "NumberField", Kind.DECIMAL: "NumberField",
+    Kind.DATE: "DateField",
+    Kind.DATETIME: "DateTimeField",
+    Kind.UUID: "UuidField",
+    Kind.INTEGER: "NumberField",
+    Kind.NUMBER: "NumberField",
+    Kind.DECIMAL: "NumberField",
     Kind.BOOLEAN: "BooleanField",
 }
 _KIND_OPS = {
-    "TextField": ("neq", "like"), "UuidField": ("neq",), "BooleanField": ("neq",), "EnumField": ("neq",),
-    "NumberField": ("neq", "gt", "ge", "lt", "le"), "DateField": ("neq", "gt", "ge", "lt", "le"),
-    "DateTimeField": ("neq", "gt", "ge", "lt", "le"), "SortField": (),
+    "TextField": ("neq", "like"),
+    "UuidField": ("neq",),
+    "BooleanField": ("neq",),
+    "EnumField": ("neq",),
+    "NumberField": ("neq", "gt", "ge", "lt", "le"),
+    "DateField": ("neq", "gt", "ge", "lt", "le"),
+    "DateTimeField": ("neq", "gt", "ge", "lt", "le"),
+    "SortField": (),
 }
 
 
@@ -81,7 +90,9 @@ class DocumentBody:
 @dataclass
 class JsonApiInfo:
     resources: dict[str, str] = field(default_factory=dict)  # resource schema id → `type`
-    fields_classes: dict[str, FieldsClassView] = field(default_factory=dict)  # resource schema id → class
+    fields_classes: dict[str, FieldsClassView] = field(
+        default_factory=dict
+    )  # resource schema id → class
     op_fields: dict[str, str] = field(default_factory=dict)  # op key → fields class name
     bodies: dict[str, DocumentBody] = field(default_factory=dict)  # op key → request document
 
@@ -129,7 +140,11 @@ def _type_value(api: Api, model: Model) -> str | None:
     f = next((f for f in model.fields if f.wire_name == "type"), None)
     if f is None:
         return None
-    if isinstance(f.type, LiteralOf) and len(f.type.values) == 1 and isinstance(f.type.values[0], str):
+    if (
+        isinstance(f.type, LiteralOf)
+        and len(f.type.values) == 1
+        and isinstance(f.type.values[0], str)
+    ):
         return f.type.values[0]
     s = _schema(api, f.type)
     if isinstance(s, Enum) and len(s.members) == 1 and isinstance(s.members[0].value, str):
@@ -152,7 +167,9 @@ def _primary(api: Api, op: Operation) -> tuple[str, str] | None:
     return None
 
 
-def _fields_class(api: Api, names: Names, op: Operation, resource: tuple[str, str], info: JsonApiInfo) -> None:
+def _fields_class(
+    api: Api, names: Names, op: Operation, resource: tuple[str, str], info: JsonApiInfo
+) -> None:
     params = {p.wire_name: p for p in op.parameters if p.location is Location.QUERY}
     flt, sort = params.get("filter"), params.get("sort")
     if flt is None and sort is None:
@@ -167,13 +184,17 @@ def _fields_class(api: Api, names: Names, op: Operation, resource: tuple[str, st
         for f in model.fields:
             kind, ops = _field_kind(api, f.type)
             attr = names.fields[(model.id, f.wire_name)]
-            fields.setdefault(f.wire_name, QueryFieldView(attr, f.wire_name, kind, ops, False, f.doc))
+            fields.setdefault(
+                f.wire_name, QueryFieldView(attr, f.wire_name, kind, ops, False, f.doc)
+            )
     for wire in sort.sort_fields if sort is not None else ():
         if wire not in fields:
             fields[wire] = QueryFieldView(field_name(wire), wire, "SortField", (), True, "")
     every = sort is not None and not sort.sort_fields
     views = tuple(
-        QueryFieldView(f.attr, f.wire, f.kind, f.ops, f.sortable or every or f.wire in sortable, f.doc)
+        QueryFieldView(
+            f.attr, f.wire, f.kind, f.ops, f.sortable or every or f.wire in sortable, f.doc
+        )
         for f in fields.values()
     )
     name = existing.name if existing else class_name(names.schema_class[resource[0]] + " fields")
@@ -194,7 +215,9 @@ def _field_kind(api: Api, t: TypeRef) -> tuple[str, tuple[tuple[str, str], ...]]
                 wire = next((w for w in spellings if w in wires), None)
                 if wire is not None:
                     spelled[ours] = wire
-            kind = kind or _scalar_kind(api, [f.type for f in s.fields if f.wire_name not in ("like", "contains")])
+            kind = kind or _scalar_kind(
+                api, [f.type for f in s.fields if f.wire_name not in ("like", "contains")]
+            )
         else:
             kind = kind or _scalar_kind(api, [v])
     kind = kind or "TextField"
@@ -243,8 +266,13 @@ def _document_body(api: Api, op: Operation) -> DocumentBody | None:
 
     attributes = by_wire.get("attributes")
     with_id = "id" in by_wire and bool([p for p in op.parameters if p.location is Location.PATH])
-    return DocumentBody(type_name, ref("attributes"), ref("relationships"),
-                        bool(attributes and attributes.required), with_id)
+    return DocumentBody(
+        type_name,
+        ref("attributes"),
+        ref("relationships"),
+        bool(attributes and attributes.required),
+        with_id,
+    )
 
 
 @dataclass(frozen=True, slots=True)

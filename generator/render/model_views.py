@@ -37,7 +37,9 @@ class SchemaView:
     bases: str = ""
     annotation: str = ""  # alias target
     extra_annotation: str = ""  # type of additional properties values
-    read_only: str = ""  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
+    read_only: str = (
+        ""  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,9 @@ class TypesModuleView:
     rebuild: tuple[str, ...]  # models to model_rebuild() (recursive within the module)
 
 
-def import_block(imports: Imports, names: Names, current_module: str | None, prefix: str) -> ImportBlock:
+def import_block(
+    imports: Imports, names: Names, current_module: str | None, prefix: str
+) -> ImportBlock:
     """`prefix` is the relative path to the types package ("." inside it, "..types." outside)."""
     block = ImportBlock()
     if imports.builtins:
@@ -58,7 +62,11 @@ def import_block(imports: Imports, names: Names, current_module: str | None, pre
     if imports.datetime:
         block.add("datetime", "_dt")
     if imports.unions:
-        block.add_from("._unions" if prefix == ".types." else ".._unions", ("Tag", "_Tag"), ("discriminator", "_disc"))
+        block.add_from(
+            "._unions" if prefix == ".types." else ".._unions",
+            ("Tag", "_Tag"),
+            ("discriminator", "_disc"),
+        )
     for sid in imports.schemas:
         module = names.schema_module[sid]
         if module != current_module:
@@ -66,11 +74,16 @@ def import_block(imports: Imports, names: Names, current_module: str | None, pre
     return block
 
 
-def types_module_view(api: Api, names: Names, module: str,
-                      resources: Mapping[str, str] | None = None) -> TypesModuleView:
+def types_module_view(
+    api: Api, names: Names, module: str, resources: Mapping[str, str] | None = None
+) -> TypesModuleView:
     """`resources`: schema ids of JSON:API resource models (they get `related()`)."""
-    attrs = {names.fields[(sid, f.wire_name)] for sid in names.module_members[module]
-             if isinstance(api.schemas[sid], Model) for f in api.schemas[sid].fields}  # type: ignore[union-attr]
+    attrs = {
+        names.fields[(sid, f.wire_name)]
+        for sid in names.module_members[module]
+        if isinstance(api.schemas[sid], Model)
+        for f in api.schemas[sid].fields
+    }  # type: ignore[union-attr]
     annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
     imports = Imports()
     views = []
@@ -81,29 +94,52 @@ def types_module_view(api: Api, names: Names, module: str,
         if isinstance(schema, Model):
             fields = tuple(_field_view(annotator, names, sid, f, imports) for f in schema.fields)
             uses_field = uses_field or any(f.alias for f in fields)
-            extra = annotator.render(schema.extra, Context.MODEL, imports) if schema.extra is not None else ""
+            extra = (
+                annotator.render(schema.extra, Context.MODEL, imports)
+                if schema.extra is not None
+                else ""
+            )
             if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
                 extra = ""
             base = "_JsonApiResource" if resources and sid in resources else "_BaseModel"
             read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
             imports.typing = imports.typing or bool(read_only)
-            views.append(SchemaView("model", cls, docstring(schema.doc or schema.title), fields, bases=base,
-                                    extra_annotation=extra,
-                                    read_only=f"frozenset({{{', '.join(read_only)}}})" if read_only else ""))
+            views.append(
+                SchemaView(
+                    "model",
+                    cls,
+                    docstring(schema.doc or schema.title),
+                    fields,
+                    bases=base,
+                    extra_annotation=extra,
+                    read_only=f"frozenset({{{', '.join(read_only)}}})" if read_only else "",
+                )
+            )
         elif isinstance(schema, Enum):
             members = tuple(
                 MemberView(names.members[(sid, i)], py_literal(m.value), docstring(m.doc))
                 for i, m in enumerate(schema.members)
             )
-            base = {"string": "_OpenStrEnum", "integer": "_OpenIntEnum"}.get(schema.value_kind, "_OpenEnum")
-            views.append(SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base))
+            base = {"string": "_OpenStrEnum", "integer": "_OpenIntEnum"}.get(
+                schema.value_kind, "_OpenEnum"
+            )
+            views.append(
+                SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base)
+            )
         elif isinstance(schema, Alias):
             target = annotator.render(schema.target, Context.MODEL, imports)
             recursive = sid in walk_refs(schema.target) or any(
-                r in names.module_members[module] for r in walk_refs(schema.target))
+                r in names.module_members[module] for r in walk_refs(schema.target)
+            )
             imports.typing = imports.typing or not recursive  # `_t.TypeAlias`
-            views.append(SchemaView("recursive_alias" if recursive else "alias", cls, docstring(schema.doc),
-                                    annotation=target))
+            views.append(
+                SchemaView(
+                    "recursive_alias" if recursive else "alias",
+                    cls,
+                    docstring(schema.doc),
+                    annotation=target,
+                )
+            )
     order = {"enum": 0, "model": 1, "alias": 2, "recursive_alias": 2}
     views.sort(key=lambda v: order[v.kind])
     members = set(names.module_members[module])
@@ -120,11 +156,18 @@ def types_module_view(api: Api, names: Names, module: str,
     return TypesModuleView(module, tuple(block.lines()), tuple(views), rebuild)
 
 
-_BASE_MODULES = {"_BaseModel": ".._models", "_JsonApiResource": ".._jsonapi", "_OpenStrEnum": ".._enums",
-                 "_OpenIntEnum": ".._enums", "_OpenEnum": ".._enums"}
+_BASE_MODULES = {
+    "_BaseModel": ".._models",
+    "_JsonApiResource": ".._jsonapi",
+    "_OpenStrEnum": ".._enums",
+    "_OpenIntEnum": ".._enums",
+    "_OpenEnum": ".._enums",
+}
 
 
-def _field_view(annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports) -> FieldView:
+def _field_view(
+    annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports
+) -> FieldView:
     annotation = annotator.render(f.type, Context.MODEL, imports)
     optional = not f.required
     if optional and "None" not in annotation.split(" | "):
@@ -132,18 +175,29 @@ def _field_view(annotator: Annotator, names: Names, sid: str, f: Field, imports:
     name = names.fields[(sid, f.wire_name)]
     doc_parts = [f.doc]
     if f.default is not MISSING:
-        doc_parts.append(f"Default: `{py_literal(f.default) if not isinstance(f.default, (list, dict)) else f.default}`.")
+        doc_parts.append(
+            f"Default: `{py_literal(f.default) if not isinstance(f.default, (list, dict)) else f.default}`."
+        )
     if f.read_only:
-        doc_parts.append("Read-only: set by the server, never sent" + (", always returned." if f.listed_required
-                                                                        else "."))
+        doc_parts.append(
+            "Read-only: set by the server, never sent"
+            + (", always returned." if f.listed_required else ".")
+        )
     if f.write_only:
-        doc_parts.append("Write-only: never returned by the server" + ("; required when sending."
-                                                                       if f.listed_required else "."))
+        doc_parts.append(
+            "Write-only: never returned by the server"
+            + ("; required when sending." if f.listed_required else ".")
+        )
     if f.deprecated:
         doc_parts.append("Deprecated.")
     c = f.constraints
     if c.pattern:
         doc_parts.append(f"Pattern: `{c.pattern}`.")
     doc = " ".join(p for p in doc_parts if p)
-    return FieldView(name, annotation, "None" if optional else "", f.wire_name if f.wire_name != name else "",
-                     docstring(doc))
+    return FieldView(
+        name,
+        annotation,
+        "None" if optional else "",
+        f.wire_name if f.wire_name != name else "",
+        docstring(doc),
+    )

@@ -16,11 +16,38 @@ from ..ir import Alias, Api, Enum, Model, Operation, Schema, walk_refs
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
 # Names the generated resource/client modules import from the runtime; a schema class must not shadow them.
-CLASS_RESERVED = frozenset({"BaseModel", "Field", "Any", "Literal", "Enum", "NotGiven", "Omit", "Page",
-                            "Endpoint", "ResponseSpec", "PageSpec", "SyncPage", "AsyncPage", "BinaryResponse",
-                            "AsyncBinaryResponse", "Body", "Headers", "Query", "Timeout", "FileTypes",
-                            "SyncAPIResource", "AsyncAPIResource", "SyncAPIClient", "AsyncAPIClient",
-                            "APIResponse", "AsyncAPIResponse", "NOT_GIVEN", "RateLimit"})
+CLASS_RESERVED = frozenset(
+    {
+        "BaseModel",
+        "Field",
+        "Any",
+        "Literal",
+        "Enum",
+        "NotGiven",
+        "Omit",
+        "Page",
+        "Endpoint",
+        "ResponseSpec",
+        "PageSpec",
+        "SyncPage",
+        "AsyncPage",
+        "BinaryResponse",
+        "AsyncBinaryResponse",
+        "Body",
+        "Headers",
+        "Query",
+        "Timeout",
+        "FileTypes",
+        "SyncAPIResource",
+        "AsyncAPIResource",
+        "SyncAPIClient",
+        "AsyncAPIClient",
+        "APIResponse",
+        "AsyncAPIResponse",
+        "NOT_GIVEN",
+        "RateLimit",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +62,17 @@ class ResourceName:
 class Names:
     schema_class: dict[str, str] = field(default_factory=dict)
     schema_module: dict[str, str] = field(default_factory=dict)
-    module_members: dict[str, list[str]] = field(default_factory=dict)  # module → schema ids, in order
+    module_members: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # module → schema ids, in order
     fields: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema id, wire) → attr
     members: dict[tuple[str, int], str] = field(default_factory=dict)  # (enum id, index) → member
     resources: dict[str, ResourceName] = field(default_factory=dict)  # tag → names
     op_resource: dict[str, str] = field(default_factory=dict)  # op key → tag
     op_method: dict[str, str] = field(default_factory=dict)  # op key → method name
-    params: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (op key, in, wire) → arg
+    params: dict[tuple[str, str, str], str] = field(
+        default_factory=dict
+    )  # (op key, in, wire) → arg
 
     def resource_of(self, op: Operation) -> ResourceName:
         return self.resources[self.op_resource[op_key(op)]]
@@ -76,12 +107,18 @@ def _schema_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
         base = naming.class_name(schema.name_hint)
         owned = _owned_name(sid)
         if owned and scope.is_taken(base) and not scope.is_taken(owned):
-            base = owned  # `Provider.type` as `ProviderType` rather than `Type2` when `Type` is taken
+            base = (
+                owned  # `Provider.type` as `ProviderType` rather than `Type2` when `Type` is taken
+            )
         got = scope.claim(base)
         names.schema_class[sid] = got
         if got != base and sid.startswith("/components/schemas/"):
-            sink.warn("name-collision", sid, f"class name {base} is taken (by {first_claim.get(base, 'a reserved name')}); "
-                      f"this schema is generated as {got}")
+            sink.warn(
+                "name-collision",
+                sid,
+                f"class name {base} is taken (by {first_claim.get(base, 'a reserved name')}); "
+                f"this schema is generated as {got}",
+            )
         first_claim.setdefault(base, sid)
 
 
@@ -96,12 +133,16 @@ def _owned_name(sid: str) -> str:
 
 def _schema_modules(api: Api, names: Names) -> None:
     """Group schemas into modules by strongly connected component, so imports never form a cycle."""
-    graph = {sid: sorted({r for r in _deps(s) if r in api.schemas}) for sid, s in api.schemas.items()}
+    graph = {
+        sid: sorted({r for r in _deps(s) if r in api.schemas}) for sid, s in api.schemas.items()
+    }
     scope = naming.Scope(casefold=True, sep="_")
     scope.reserve("__init__")
     for component in _sccs(graph):
         ordered = sorted(component, key=list(api.schemas).index)
-        module = scope.claim(naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model"))
+        module = scope.claim(
+            naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")
+        )
         names.module_members[module] = ordered
         for sid in ordered:
             names.schema_module[sid] = module
@@ -177,33 +218,55 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
     for op in api.operations:
         key = op_key(op)
         override = config.method_names.get(op.id, "")
-        tag = override.split(".")[0] if "." in override else (op.tags[0] if op.tags else _path_tag(op.path))
+        tag = (
+            override.split(".")[0]
+            if "." in override
+            else (op.tags[0] if op.tags else _path_tag(op.path))
+        )
         if "." in override:  # "people.create" names the resource by its attribute or by its tag
-            tag = next((t for t in [*op.tags, *names.resources] if naming.snake(t) == naming.snake(tag)), tag)
+            tag = next(
+                (t for t in [*op.tags, *names.resources] if naming.snake(t) == naming.snake(tag)),
+                tag,
+            )
         if tag not in names.resources:
             attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
             cls = naming.class_name(tag)
-            if {cls, "Async" + cls} & schema_classes:  # a resource must not shadow a model it imports
+            if {
+                cls,
+                "Async" + cls,
+            } & schema_classes:  # a resource must not shadow a model it imports
                 cls += "Resource"
-            names.resources[tag] = ResourceName(attr, cls_scope.claim(cls), mod_scope.claim(attr), tag)
+            names.resources[tag] = ResourceName(
+                attr, cls_scope.claim(cls), mod_scope.claim(attr), tag
+            )
             method_scopes[tag] = naming.Scope(sep="_")
         names.op_resource[key] = tag
         if op.id in seen_ids and op.has_operation_id:
-            sink.warn("duplicate-operation-id", op.pointer, f"operationId {op.id!r} is also used by "
-                      f"{seen_ids[op.id]}; method names are made unique")
+            sink.warn(
+                "duplicate-operation-id",
+                op.pointer,
+                f"operationId {op.id!r} is also used by "
+                f"{seen_ids[op.id]}; method names are made unique",
+            )
         seen_ids.setdefault(op.id, op.pointer)
         wanted = override.split(".", 1)[1] if "." in override else naming.method_name(op.id, tag)
         scope = method_scopes[tag]
         if wanted in scope.taken:  # prefer the full operationId before a numeric suffix
             full = naming.safe_identifier(naming.snake(op.id), "call", naming.METHOD_RESERVED)
             wanted = full if full not in scope.taken else wanted
-            sink.warn("method-name-collision", op.pointer, f"method name for {op.id!r} collides in resource "
-                      f"{names.resources[tag].attr!r}; it is made unique")
+            sink.warn(
+                "method-name-collision",
+                op.pointer,
+                f"method name for {op.id!r} collides in resource "
+                f"{names.resources[tag].attr!r}; it is made unique",
+            )
         names.op_method[key] = scope.claim(wanted)
         pscope = naming.Scope(sep="_")
         pscope.reserve(*naming.METHOD_RESERVED)
         for p in op.parameters:
-            names.params[(key, p.location.value, p.wire_name)] = pscope.claim(naming.param_name(p.wire_name))
+            names.params[(key, p.location.value, p.wire_name)] = pscope.claim(
+                naming.param_name(p.wire_name)
+            )
 
 
 def _path_tag(path: str) -> str:

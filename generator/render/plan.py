@@ -93,7 +93,11 @@ class ClientView:
     @property
     def resource_exports(self) -> list[str]:
         """`resources/__init__.py`'s explicit re-exports (for type checkers only)."""
-        return _reexports(pair for r in self.resources for pair in ((r.module, r.cls), (r.module, f"Async{r.cls}")))
+        return _reexports(
+            pair
+            for r in self.resources
+            for pair in ((r.module, r.cls), (r.module, f"Async{r.cls}"))
+        )
 
     @property
     def region_names(self) -> str:
@@ -108,7 +112,9 @@ def _reexports(pairs: Iterable[tuple[str, str]]) -> list[str]:
     return block.lines()
 
 
-def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[dict[str, str], Names]:
+def plan_files(
+    api: Api, config: TargetConfig, sink: DiagnosticSink
+) -> tuple[dict[str, str], Names]:
     names = plan_names(api, config, sink)
     pkg = f"src/{config.package}"
     by_resource: dict[str, list[Operation]] = {}
@@ -120,21 +126,34 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     helpers = helper_views(api, config, names, info, sink)
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
-        view = resource_module_view(api, names, resource, ops, config.upload_limits, info, helpers.get(tag, ()))
+        view = resource_module_view(
+            api, names, resource, ops, config.upload_limits, info, helpers.get(tag, ())
+        )
         for op, m in zip(ops, view.methods, strict=True):
             method_views[op_key(op)] = m
-        files[f"{pkg}/resources/{resource.module}.py"] = render("package/resource.py.jinja", view=view)
+        files[f"{pkg}/resources/{resource.module}.py"] = render(
+            "package/resource.py.jinja", view=view
+        )
     for module in names.module_members:
-        files[f"{pkg}/types/{module}.py"] = render("package/types_module.py.jinja",
-                                                   view=types_module_view(api, names, module, info.resources))
+        files[f"{pkg}/types/{module}.py"] = render(
+            "package/types_module.py.jinja",
+            view=types_module_view(api, names, module, info.resources),
+        )
     if info.fields_classes:
         files[f"{pkg}/query.py"] = render("package/query.py.jinja", classes=query_classes(info))
     if info.resources:
-        files[f"{pkg}/_jsonapi_types.py"] = render("package/jsonapi_types.py.jinja", registry=tuple(
-            (t, names.schema_module[sid], names.schema_class[sid]) for t, sid in info.registry))
+        files[f"{pkg}/_jsonapi_types.py"] = render(
+            "package/jsonapi_types.py.jinja",
+            registry=tuple(
+                (t, names.schema_module[sid], names.schema_class[sid]) for t, sid in info.registry
+            ),
+        )
     exports = sorted((names.schema_class[sid], names.schema_module[sid]) for sid in api.schemas)
-    files[f"{pkg}/types/__init__.py"] = render("package/types_init.py.jinja", exports=exports,
-                                               type_imports=_reexports((m, n) for n, m in exports))
+    files[f"{pkg}/types/__init__.py"] = render(
+        "package/types_init.py.jinja",
+        exports=exports,
+        type_imports=_reexports((m, n) for n, m in exports),
+    )
     client = _client_view(api, config, names, by_resource, method_views, sink)
     client = replace(client, jsonapi=jsonapi_example(api, names, method_views, info, helpers))
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
@@ -146,7 +165,9 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", view=client)
     files["README.md"] = render("package/README.md.jinja", view=client)
     if api.webhooks:
-        files[f"{pkg}/webhooks.py"] = render("package/webhooks.py.jinja", view=webhooks_view(api, config, names))
+        files[f"{pkg}/webhooks.py"] = render(
+            "package/webhooks.py.jinja", view=webhooks_view(api, config, names)
+        )
     errors = error_views(api, config)
     if errors:
         bases = sorted({e.base for e in errors} | {"APIStatusError"})
@@ -158,28 +179,54 @@ def plan_files(api: Api, config: TargetConfig, sink: DiagnosticSink) -> tuple[di
     return files, names
 
 
-def _client_view(api: Api, config: TargetConfig, names: Names, by_resource: dict[str, list[Operation]],
-                 methods: dict[str, MethodView], sink: DiagnosticSink) -> ClientView:
+def _client_view(
+    api: Api,
+    config: TargetConfig,
+    names: Names,
+    by_resource: dict[str, list[Operation]],
+    methods: dict[str, MethodView],
+    sink: DiagnosticSink,
+) -> ClientView:
     auth = auth_view(api, config, sink)
     rows = []
     for op in api.operations:
-        access = str(dict(op.extensions).get("x-access-tier", "")) or ("public" if not op.requires_auth else "")
+        access = str(dict(op.extensions).get("x-access-tier", "")) or (
+            "public" if not op.requires_auth else ""
+        )
         rows.append(OperationRow(_call(names, op), f"{op.method.upper()} {op.path}", access))
     first = methods[op_key(api.operations[0])] if api.operations else None
-    first_args = ", ".join([f'"{a.name}-id"' for a in first.positional] + [
-        f"{a.name}=..." for a in first.keyword if not a.default]) if first else ""
+    first_args = (
+        ", ".join(
+            [f'"{a.name}-id"' for a in first.positional]
+            + [f"{a.name}=..." for a in first.keyword if not a.default]
+        )
+        if first
+        else ""
+    )
     return ClientView(
-        client=config.client_name, package=config.package, title=api.title,
-        doc=docstring(f"Client for the {api.title}."), short_doc=one_line(f"Python client for the {api.title}"),
-        api_version=api.version, version=config.package_version or api.version,
-        dist_name=config.package.replace("_", "-"), output_name=config.output.rstrip("/").rsplit("/", 1)[-1],
-        base_url=_base_url(api), key_env=auth.params[0].env if auth.params else "",
-        base_url_env=f"{config.env_prefix}_BASE_URL", credential_arg=auth.params[0].name if auth.params else "",
-        auth=auth, error_codes=bool(error_views(api, config)),
-        resources=tuple(names.resources[t] for t in by_resource), operation_rows=tuple(rows),
-        examples=pick_examples(api, names, methods), has_webhooks=bool(api.webhooks),
-        first_method=first.name if first else "…", first_args=first_args,
-        regions=tuple(config.regions.items()), region_env=f"{config.env_prefix}_REGION",
+        client=config.client_name,
+        package=config.package,
+        title=api.title,
+        doc=docstring(f"Client for the {api.title}."),
+        short_doc=one_line(f"Python client for the {api.title}"),
+        api_version=api.version,
+        version=config.package_version or api.version,
+        dist_name=config.package.replace("_", "-"),
+        output_name=config.output.rstrip("/").rsplit("/", 1)[-1],
+        base_url=_base_url(api),
+        key_env=auth.params[0].env if auth.params else "",
+        base_url_env=f"{config.env_prefix}_BASE_URL",
+        credential_arg=auth.params[0].name if auth.params else "",
+        auth=auth,
+        error_codes=bool(error_views(api, config)),
+        resources=tuple(names.resources[t] for t in by_resource),
+        operation_rows=tuple(rows),
+        examples=pick_examples(api, names, methods),
+        has_webhooks=bool(api.webhooks),
+        first_method=first.name if first else "…",
+        first_args=first_args,
+        regions=tuple(config.regions.items()),
+        region_env=f"{config.env_prefix}_REGION",
     )
 
 
@@ -200,26 +247,41 @@ def _manifest(api: Api, config: TargetConfig, names: Names, methods: dict[str, M
     for op in api.operations:
         key = op_key(op)
         m = methods[key]
-        ops.append({
-            "operation_id": op.id,
-            "method": op.method.upper(),
-            "path": op.path,
-            "call": _call(names, op),
-            "tags": list(op.tags),
-            "parameters": [
-                {"name": p.wire_name, "in": p.location.value, "python_name": names.params[(key, p.location.value,
-                 p.wire_name)], "required": p.required, "positional": p.location is Location.PATH}
-                for p in op.parameters
-            ],
-            "body": None if m.body_arg is None and not m.body_fields else {
-                "media_type": m.body_media,
-                "python_name": m.body_arg.name if m.body_arg else None,
-                "fields": {a.wire: a.name for a in m.body_fields},
-                "required": bool(op.body and op.body.required),
-            },
-            "returns": m.returns,
-            "paginated": any(r.pagination is not None for r in op.results),
-        })
-    doc = {"_generated": HEADER, "generator": __version__, "package": config.package,
-           "client": config.client_name, "async_client": f"Async{config.client_name}", "operations": ops}
+        ops.append(
+            {
+                "operation_id": op.id,
+                "method": op.method.upper(),
+                "path": op.path,
+                "call": _call(names, op),
+                "tags": list(op.tags),
+                "parameters": [
+                    {
+                        "name": p.wire_name,
+                        "in": p.location.value,
+                        "python_name": names.params[(key, p.location.value, p.wire_name)],
+                        "required": p.required,
+                        "positional": p.location is Location.PATH,
+                    }
+                    for p in op.parameters
+                ],
+                "body": None
+                if m.body_arg is None and not m.body_fields
+                else {
+                    "media_type": m.body_media,
+                    "python_name": m.body_arg.name if m.body_arg else None,
+                    "fields": {a.wire: a.name for a in m.body_fields},
+                    "required": bool(op.body and op.body.required),
+                },
+                "returns": m.returns,
+                "paginated": any(r.pagination is not None for r in op.results),
+            }
+        )
+    doc = {
+        "_generated": HEADER,
+        "generator": __version__,
+        "package": config.package,
+        "client": config.client_name,
+        "async_client": f"Async{config.client_name}",
+        "operations": ops,
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -37,32 +37,67 @@ def pick_examples(api: Api, names: Names, methods: dict[str, MethodView]) -> Exa
         paged = any(r.pagination is not None for r in op.results)
         if paged and not m.positional and not required_kw and "list_call" not in found:
             found["list_call"] = call(op)
-            limit = next((r.pagination.limit_param for r in op.results if r.pagination and r.pagination.limit_param), "")
+            limit = next(
+                (
+                    r.pagination.limit_param
+                    for r in op.results
+                    if r.pagination and r.pagination.limit_param
+                ),
+                "",
+            )
             arg = next((a.name for a in m.keyword if a.wire == limit), "") if limit else ""
             found["list_args"] = f"{arg}=50" if arg else ""
-        returns_model = all(isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
-                            for r in op.results)
-        if (op.method == "get" and len(m.positional) == 1 and not required_kw and kinds == {ResultKind.JSON}
-                and not paged and returns_model and "get_call" not in found):
+        returns_model = all(
+            isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
+            for r in op.results
+        )
+        if (
+            op.method == "get"
+            and len(m.positional) == 1
+            and not required_kw
+            and kinds == {ResultKind.JSON}
+            and not paged
+            and returns_model
+            and "get_call" not in found
+        ):
             found["get_call"] = call(op)
-        if op.method == "post" and m.body_arg is not None and not m.positional and "create_call" not in found:
+        if (
+            op.method == "post"
+            and m.body_arg is not None
+            and not m.positional
+            and "create_call" not in found
+        ):
             body = _body_example(api, op)
             if body:
                 found["create_call"], found["create_body"] = call(op), body
-        if m.body_fields and any(a.annotation.startswith("FileTypes") for a in m.body_fields) and (
-                "upload_call" not in found):
+        if (
+            m.body_fields
+            and any(a.annotation.startswith("FileTypes") for a in m.body_fields)
+            and ("upload_call" not in found)
+        ):
             args = [f'"{p.name}-id"' for p in m.positional]
-            args += [f'{a.name}=Path("report.pdf")' if a.annotation.startswith("FileTypes") else f'{a.name}="..."'
-                     for a in m.body_fields if not a.default]
+            args += [
+                f'{a.name}=Path("report.pdf")'
+                if a.annotation.startswith("FileTypes")
+                else f'{a.name}="..."'
+                for a in m.body_fields
+                if not a.default
+            ]
             found["upload_call"], found["upload_args"] = call(op), ", ".join(args)
         if kinds == {ResultKind.BINARY} and "download_call" not in found:
-            args = [f'"{p.name}-id"' for p in m.positional] + [f'{a.name}="..."' for a in required_kw]
+            args = [f'"{p.name}-id"' for p in m.positional] + [
+                f'{a.name}="..."' for a in required_kw
+            ]
             found["download_call"], found["download_args"] = call(op), ", ".join(args)
     return Examples(**found)
 
 
 def _body_example(api: Api, op: Operation) -> str:
-    if op.body is None or not op.body.media or any(p.location is Location.PATH for p in op.parameters):
+    if (
+        op.body is None
+        or not op.body.media
+        or any(p.location is Location.PATH for p in op.parameters)
+    ):
         return ""
     t = op.body.media[0].type
     schema = api.schemas.get(t.id) if isinstance(t, ModelRef) else None
@@ -95,8 +130,13 @@ class JsonApiExample:
     link_call: str = ""
 
 
-def jsonapi_example(api: Api, names: Names, methods: dict[str, MethodView], info: JsonApiInfo,
-                    helpers: dict[str, tuple[HelperView, ...]]) -> JsonApiExample | None:
+def jsonapi_example(
+    api: Api,
+    names: Names,
+    methods: dict[str, MethodView],
+    info: JsonApiInfo,
+    helpers: dict[str, tuple[HelperView, ...]],
+) -> JsonApiExample | None:
     if not info.fields_classes:
         return None
     found: dict[str, str] = {}
@@ -107,29 +147,54 @@ def jsonapi_example(api: Api, names: Names, methods: dict[str, MethodView], info
         cls = by_class.get(info.op_fields.get(key, ""))
         if cls is not None and "list_call" not in found:
             texts = [f.attr for f in cls.fields if f.kind == "TextField" and f.attr != "id"]
-            text = next((t for t in texts if t.endswith("last_name")), next((t for t in texts if "name" in t),
-                        texts[0] if texts else ""))
-            date = next((f.attr for f in cls.fields if f.kind == "DateTimeField" and f.sortable
-                         and dict(f.ops).keys() >= {"ge"}), "")
-            size = next((a.name for a in methods[key].keyword if a.wire in ("page[size]", "page[limit]")), "")
+            text = next(
+                (t for t in texts if t.endswith("last_name")),
+                next((t for t in texts if "name" in t), texts[0] if texts else ""),
+            )
+            date = next(
+                (
+                    f.attr
+                    for f in cls.fields
+                    if f.kind == "DateTimeField" and f.sortable and dict(f.ops).keys() >= {"ge"}
+                ),
+                "",
+            )
+            size = next(
+                (a.name for a in methods[key].keyword if a.wire in ("page[size]", "page[limit]")),
+                "",
+            )
             if text and date:
-                found.update(list_call=call, fields_class=cls.name, text_field=text, date_field=date,
-                             size_arg=size, item_name=param_name(cls.name.removesuffix("Fields")) or "item")
+                found.update(
+                    list_call=call,
+                    fields_class=cls.name,
+                    text_field=text,
+                    date_field=date,
+                    size_arg=size,
+                    item_name=param_name(cls.name.removesuffix("Fields")) or "item",
+                )
         if key in info.bodies and op.method == "post" and "create_call" not in found:
             found["create_call"] = call
             attributes = info.bodies[key].attributes
             found["create_attributes"] = _fields_example(api.schemas.get(attributes or "")) or "{}"
     for op in api.operations:  # a get whose resource has a typed relationship
         m = methods[op_key(op)]
-        if op.method == "get" and len(m.positional) == 1 and any(a.wire == "include" for a in m.keyword):
+        if (
+            op.method == "get"
+            and len(m.positional) == 1
+            and any(a.wire == "include" for a in m.keyword)
+        ):
             rel = _first_relationship(api, op, info)
             if rel:
-                found.update(get_call=f"client.{names.resource_of(op).attr}.{m.name}", relationship=rel)
+                found.update(
+                    get_call=f"client.{names.resource_of(op).attr}.{m.name}", relationship=rel
+                )
                 break
     for tag, views in sorted(helpers.items()):
         for h in views:
             attr = names.resources[tag].attr
-            found.setdefault("upload_call" if h.kind == "upload" else "link_call", f"client.{attr}.{h.name}")
+            found.setdefault(
+                "upload_call" if h.kind == "upload" else "link_call", f"client.{attr}.{h.name}"
+            )
     return JsonApiExample(**found)
 
 
@@ -140,7 +205,11 @@ def _first_relationship(api: Api, op: Operation, info: JsonApiInfo) -> str:
         if sid not in info.resources or not isinstance(model, Model):
             continue
         rel = next((f for f in model.fields if f.wire_name == "relationships"), None)
-        target = api.schemas.get(rel.type.id) if rel is not None and isinstance(rel.type, ModelRef) else None
+        target = (
+            api.schemas.get(rel.type.id)
+            if rel is not None and isinstance(rel.type, ModelRef)
+            else None
+        )
         if isinstance(target, Model) and target.fields:
             return target.fields[0].wire_name
     return ""

@@ -60,7 +60,9 @@ class MethodView:
     max_file_bytes: int | None = None
     json_media: str = ""  # media type of JSON responses when not application/json (sent as Accept)
     body_call: str = ""  # expression building the body from `body_fields` (JSON:API documents)
-    server: str = ""  # the operation's own server URL (variables at their defaults), "" = the client's
+    server: str = (
+        ""  # the operation's own server URL (variables at their defaults), "" = the client's
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +89,30 @@ class HelperView:
 @dataclass(frozen=True, slots=True)
 class ResourceModuleView:
     resource: ResourceName
-    import_lines: tuple[str, ...]  # the whole import block, in ruff's order (what the methods use decides it)
+    import_lines: tuple[
+        str, ...
+    ]  # the whole import block, in ruff's order (what the methods use decides it)
     methods: tuple[MethodView, ...]
     helpers: tuple[HelperView, ...] = ()
 
 
-def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: list[Operation],
-                         upload_limits: dict[str, int] | None = None, jsonapi: JsonApiInfo | None = None,
-                         helpers: tuple[HelperView, ...] = ()) -> ResourceModuleView:
+def resource_module_view(
+    api: Api,
+    names: Names,
+    resource: ResourceName,
+    ops: list[Operation],
+    upload_limits: dict[str, int] | None = None,
+    jsonapi: JsonApiInfo | None = None,
+    helpers: tuple[HelperView, ...] = (),
+) -> ResourceModuleView:
     method_names = {names.op_method[op_key(op)] for op in ops} | {h.name for h in helpers}
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
     limits = upload_limits or {}
     info = jsonapi or JsonApiInfo()
-    methods = tuple(_method(api, annotator, names, op, imports, limits.get(op.id), info) for op in ops)
+    methods = tuple(
+        _method(api, annotator, names, op, imports, limits.get(op.id), info) for op in ops
+    )
     uses_page = any(r.page != "None" for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     by_name = {m.name: m for m in methods}
@@ -111,20 +123,42 @@ def resource_module_view(api: Api, names: Names, resource: ResourceName, ops: li
     uses_documents = any(m.body_call for m in methods)
     uses_file_types = imports.file_types or any(h.kind == "upload" for h in helpers)
     block = import_block(imports, names, None, "..types.")
-    _runtime_imports(block, uses_page, uses_binary, uses_file_types, uses_query, uses_documents,
-                     any(h.kind == "upload" for h in helpers))
+    _runtime_imports(
+        block,
+        uses_page,
+        uses_binary,
+        uses_file_types,
+        uses_query,
+        uses_documents,
+        any(h.kind == "upload" for h in helpers),
+    )
     return ResourceModuleView(resource, tuple(block.lines()), methods, helpers)
 
 
-def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool, query: bool,
-                     documents: bool, upload: bool) -> None:
+def _runtime_imports(
+    block: ImportBlock,
+    page: bool,
+    binary: bool,
+    file_types: bool,
+    query: bool,
+    documents: bool,
+    upload: bool,
+) -> None:
     """What every resource module imports from the runtime, and what only some need."""
     block.add("typing", "_t").add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
-    block.add_from(".._types", "NOT_GIVEN", "Body", "Headers", "NotGiven", "Query", "Timeout",
-                   *(["FileTypes"] if file_types else []))
+    block.add_from(
+        ".._types",
+        "NOT_GIVEN",
+        "Body",
+        "Headers",
+        "NotGiven",
+        "Query",
+        "Timeout",
+        *(["FileTypes"] if file_types else []),
+    )
     if query:
         block.add_from("..", "_query", ("query", "_fields"))
     if documents:
@@ -137,24 +171,41 @@ def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: b
         block.add_from(".._binary", "AsyncBinaryResponse", "BinaryResponse")
 
 
-def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports,
-            max_file_bytes: int | None, info: JsonApiInfo) -> MethodView:
+def _method(
+    api: Api,
+    annotator: Annotator,
+    names: Names,
+    op: Operation,
+    imports: Imports,
+    max_file_bytes: int | None,
+    info: JsonApiInfo,
+) -> MethodView:
     key = op_key(op)
     name = names.op_method[key]
-    args = {loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
-            for loc in Location}
+    args = {
+        loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
+        for loc in Location
+    }
     fields_class = info.op_fields.get(key)
     if fields_class is not None:
         args[Location.QUERY] = [_query_arg(a, fields_class) for a in args[Location.QUERY]]
     document = info.bodies.get(key)
     if document is not None:
-        body_arg, body_fields, media = None, _document_args(annotator, document, imports), _jsonapi_media(op)
+        body_arg, body_fields, media = (
+            None,
+            _document_args(annotator, document, imports),
+            _jsonapi_media(op),
+        )
         path_arg = args[Location.PATH][0].name if document.with_id and args[Location.PATH] else None
-        body_call = (f"_jsonapi.build_document({document.type_name!r}, id={path_arg or 'None'}, "
-                     + ", ".join(f"{a.name}={a.name}" for a in body_fields) + ")")
+        body_call = (
+            f"_jsonapi.build_document({document.type_name!r}, id={path_arg or 'None'}, "
+            + ", ".join(f"{a.name}={a.name}" for a in body_fields)
+            + ")"
+        )
     else:
-        body_arg, body_fields, media = _body(api, annotator, op, imports,
-                                             {a.name for v in args.values() for a in v})
+        body_arg, body_fields, media = _body(
+            api, annotator, op, imports, {a.name for v in args.values() for a in v}
+        )
         body_call = ""
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
@@ -164,20 +215,41 @@ def _method(api: Api, annotator: Annotator, names: Names, op: Operation, imports
     responses = tuple(_response(annotator, r, imports) for r in op.results)
     returns = _returns(annotator, op.results, imports, "")
     async_returns = _returns(annotator, op.results, imports, "Async")
-    styles = {loc: tuple((p.wire_name, p.style, p.explode) for p in op.parameters
-                         if p.location is loc and (p.style, p.explode) != ("form", True))
-              for loc in (Location.QUERY, Location.COOKIE)}
+    styles = {
+        loc: tuple(
+            (p.wire_name, p.style, p.explode)
+            for p in op.parameters
+            if p.location is loc and (p.style, p.explode) != ("form", True)
+        )
+        for loc in (Location.QUERY, Location.COOKIE)
+    }
     return MethodView(
-        name=name, const="_" + name.upper(), http_method=op.method.upper(), path=op.path,
-        operation_id=op.id, doc=docstring(_doc(op, args, body_arg, body_fields)),
-        positional=tuple(args[Location.PATH]), keyword=tuple(keyword), path_args=tuple(args[Location.PATH]),
-        query_args=tuple(args[Location.QUERY]), header_args=tuple(args[Location.HEADER]),
+        name=name,
+        const="_" + name.upper(),
+        http_method=op.method.upper(),
+        path=op.path,
+        operation_id=op.id,
+        doc=docstring(_doc(op, args, body_arg, body_fields)),
+        positional=tuple(args[Location.PATH]),
+        keyword=tuple(keyword),
+        path_args=tuple(args[Location.PATH]),
+        query_args=tuple(args[Location.QUERY]),
+        header_args=tuple(args[Location.HEADER]),
         cookie_args=tuple(args[Location.COOKIE]),
-        body_arg=body_arg, body_fields=body_fields, body_media=media, query_styles=styles[Location.QUERY],
+        body_arg=body_arg,
+        body_fields=body_fields,
+        body_media=media,
+        query_styles=styles[Location.QUERY],
         cookie_styles=styles[Location.COOKIE],
-        responses=responses, returns=returns, async_returns=async_returns, auth=op.requires_auth,
-        deprecated=op.deprecated, max_file_bytes=max_file_bytes,
-        json_media=_json_media(op), body_call=body_call, server=_server(api, op),
+        responses=responses,
+        returns=returns,
+        async_returns=async_returns,
+        auth=op.requires_auth,
+        deprecated=op.deprecated,
+        max_file_bytes=max_file_bytes,
+        json_media=_json_media(op),
+        body_call=body_call,
+        server=_server(api, op),
     )
 
 
@@ -194,8 +266,11 @@ def _json_media(op: Operation) -> str:
     if any(r.jsonapi for r in op.results):
         return next(r.media_type for r in op.results if r.jsonapi)
     media = [m.media_type for r in op.responses for m in r.media]
-    return next((m for m in media if is_jsonapi_media(m)), "") if media and all(
-        is_jsonapi_media(m) for m in media) else ""
+    return (
+        next((m for m in media if is_jsonapi_media(m)), "")
+        if media and all(is_jsonapi_media(m) for m in media)
+        else ""
+    )
 
 
 def _query_arg(a: ArgView, fields_class: str) -> ArgView:
@@ -203,7 +278,13 @@ def _query_arg(a: ArgView, fields_class: str) -> ArgView:
     builder = {"filter": "Filter", "sort": "Sort"}.get(a.wire)
     if builder is None:
         return a
-    return ArgView(a.name, f"_query.{builder}[_fields.{fields_class}] | {a.annotation}", a.default, a.wire, a.doc)
+    return ArgView(
+        a.name,
+        f"_query.{builder}[_fields.{fields_class}] | {a.annotation}",
+        a.default,
+        a.wire,
+        a.doc,
+    )
 
 
 def _jsonapi_media(op: Operation) -> str:
@@ -211,20 +292,33 @@ def _jsonapi_media(op: Operation) -> str:
     return next(m.media_type for m in op.body.media if is_jsonapi_media(m.media_type))
 
 
-def _document_args(annotator: Annotator, document: DocumentBody, imports: Imports) -> tuple[ArgView, ...]:
+def _document_args(
+    annotator: Annotator, document: DocumentBody, imports: Imports
+) -> tuple[ArgView, ...]:
     imports.typing = True
     out = []
-    for wire, sid, required in (("attributes", document.attributes, document.attributes_required),
-                                ("relationships", document.relationships, False)):
+    for wire, sid, required in (
+        ("attributes", document.attributes, document.attributes_required),
+        ("relationships", document.relationships, False),
+    ):
         annotation = "_t.Mapping[str, _t.Any]"
         if sid is not None:
             annotation = f"{annotator.render(ModelRef(sid), Context.INPUT, imports)} | {annotation}"
-        doc = ("the resource's attributes" if wire == "attributes" else
-               "relationships: name → resource, identifier, `(type, id)`, list of those, or None")
-        out.append(ArgView(wire, annotation if required else annotation + " | NotGiven",
-                           "" if required else "NOT_GIVEN", wire, doc))
+        doc = (
+            "the resource's attributes"
+            if wire == "attributes"
+            else "relationships: name → resource, identifier, `(type, id)`, list of those, or None"
+        )
+        out.append(
+            ArgView(
+                wire,
+                annotation if required else annotation + " | NotGiven",
+                "" if required else "NOT_GIVEN",
+                wire,
+                doc,
+            )
+        )
     return tuple(out)
-
 
 
 def _server(api: Api, op: Operation) -> str:
@@ -241,19 +335,33 @@ def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Im
     if not p.required:
         annotation += " | NotGiven"
         default = "NOT_GIVEN"
-    return ArgView(names.params[(key, p.location.value, p.wire_name)], annotation, default, p.wire_name,
-                   one_line(p.doc))
+    return ArgView(
+        names.params[(key, p.location.value, p.wire_name)],
+        annotation,
+        default,
+        p.wire_name,
+        one_line(p.doc),
+    )
 
 
-def _body(api: Api, annotator: Annotator, op: Operation, imports: Imports,
-          taken: set[str]) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
+def _body(
+    api: Api, annotator: Annotator, op: Operation, imports: Imports, taken: set[str]
+) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
     if op.body is None or not op.body.media:
         return None, (), ""
-    media = sorted(op.body.media, key=lambda m: _BODY_PREFERENCE.index(m.media_type)
-                   if m.media_type in _BODY_PREFERENCE else len(_BODY_PREFERENCE))[0]
+    media = sorted(
+        op.body.media,
+        key=lambda m: (
+            _BODY_PREFERENCE.index(m.media_type)
+            if m.media_type in _BODY_PREFERENCE
+            else len(_BODY_PREFERENCE)
+        ),
+    )[0]
     base = media.media_type.split(";")[0].strip().lower()
     schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if base in ("multipart/form-data", "application/x-www-form-urlencoded") and isinstance(schema, Model):
+    if base in ("multipart/form-data", "application/x-www-form-urlencoded") and isinstance(
+        schema, Model
+    ):
         from .. import naming
 
         fields = []
@@ -266,8 +374,15 @@ def _body(api: Api, annotator: Annotator, op: Operation, imports: Imports,
             taken.add(name)
             annotation = annotator.render(f.type, Context.INPUT, imports)
             required = f.required and op.body.required
-            fields.append(ArgView(name, annotation if required else annotation + " | NotGiven",
-                                  "" if required else "NOT_GIVEN", f.wire_name, one_line(f.doc)))
+            fields.append(
+                ArgView(
+                    name,
+                    annotation if required else annotation + " | NotGiven",
+                    "" if required else "NOT_GIVEN",
+                    f.wire_name,
+                    one_line(f.doc),
+                )
+            )
         return None, tuple(fields), media.media_type
     annotation = annotator.render(media.type, Context.INPUT, imports)
     if isinstance(schema, Model):
@@ -275,7 +390,11 @@ def _body(api: Api, annotator: Annotator, op: Operation, imports: Imports,
         annotation += " | _t.Mapping[str, _t.Any]"
     if op.body.required:
         return ArgView("body", annotation, "", "", one_line(op.body.doc)), (), media.media_type
-    return ArgView("body", annotation + " | NotGiven", "NOT_GIVEN", "", one_line(op.body.doc)), (), media.media_type
+    return (
+        ArgView("body", annotation + " | NotGiven", "NOT_GIVEN", "", one_line(op.body.doc)),
+        (),
+        media.media_type,
+    )
 
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
@@ -283,14 +402,19 @@ def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpec
     page = "None"
     if r.pagination is not None:
         p = r.pagination
-        page = (f"PageSpec(page_param={p.page_param!r}, limit_param={p.limit_param!r}, "
-                f"items_field={p.items_field!r}, pagination_field={p.pagination_field!r}"
-                + (f", next_link={p.next_link!r}" if p.next_link else "")
-                + (", attach_document=True" if p.attach_document else "") + ")")
+        page = (
+            f"PageSpec(page_param={p.page_param!r}, limit_param={p.limit_param!r}, "
+            f"items_field={p.items_field!r}, pagination_field={p.pagination_field!r}"
+            + (f", next_link={p.next_link!r}" if p.next_link else "")
+            + (", attach_document=True" if p.attach_document else "")
+            + ")"
+        )
     return ResponseSpecView(r.status, r.kind.value, model, repr(r.unwrap), page)
 
 
-def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports, prefix: str) -> str:
+def _returns(
+    annotator: Annotator, results: tuple[Result, ...], imports: Imports, prefix: str
+) -> str:
     out: list[str] = []
     for r in results:
         if r.kind is ResultKind.EMPTY:
@@ -300,7 +424,9 @@ def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports
         elif r.kind is ResultKind.TEXT:
             out.append("str")
         elif r.pagination is not None and r.item is not None:
-            out.append(f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]")
+            out.append(
+                f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]"
+            )
         else:
             assert r.returns is not None
             out.extend(annotator.top_parts(r.returns, Context.MODEL, imports))
@@ -308,8 +434,12 @@ def _returns(annotator: Annotator, results: tuple[Result, ...], imports: Imports
     return " | ".join([p for p in unique if p != "None"] + (["None"] if "None" in unique else []))
 
 
-def _doc(op: Operation, args: dict[Location, list[ArgView]], body: ArgView | None,
-         fields: tuple[ArgView, ...]) -> str:
+def _doc(
+    op: Operation,
+    args: dict[Location, list[ArgView]],
+    body: ArgView | None,
+    fields: tuple[ArgView, ...],
+) -> str:
     lines = [one_line(op.summary or op.description or f"{op.method.upper()} {op.path}")]
     if op.description and op.description != op.summary:
         lines += ["", op.description]
@@ -317,12 +447,19 @@ def _doc(op: Operation, args: dict[Location, list[ArgView]], body: ArgView | Non
     if "x-access-tier" in ext:
         lines += ["", f"Access tier: `{ext['x-access-tier']}`."]
     if "x-key-scope" in ext:
-        lines += [f"Key scope: {py_literal(ext['x-key-scope']) if not isinstance(ext['x-key-scope'], list) else ', '.join(map(str, ext['x-key-scope']))}."]
+        lines += [
+            f"Key scope: {py_literal(ext['x-key-scope']) if not isinstance(ext['x-key-scope'], list) else ', '.join(map(str, ext['x-key-scope']))}."
+        ]
     if op.deprecated:
         lines += ["", "Deprecated."]
-    documented = [a for loc in Location for a in args[loc]] + list(fields) + ([body] if body else [])
+    documented = (
+        [a for loc in Location for a in args[loc]] + list(fields) + ([body] if body else [])
+    )
     if documented:
         lines += ["", "Args:"]
-        lines += [f"    {a.name}: {a.doc or ('`' + a.wire + '`' if a.wire else 'request body')}" for a in documented]
+        lines += [
+            f"    {a.name}: {a.doc or ('`' + a.wire + '`' if a.wire else 'request body')}"
+            for a in documented
+        ]
     lines += ["", f"`{op.method.upper()} {op.path}` (operationId `{op.id}`)"]
     return "\n".join(lines)

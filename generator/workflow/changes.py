@@ -34,8 +34,14 @@ class Change:
         return (self.layer.value, self.code, self.subject, self.message)
 
     def as_json(self) -> dict[str, object]:
-        return {"layer": self.layer.value, "level": self.level.value, "code": self.code,
-                "subject": self.subject, "message": self.message, "operations": sorted(self.operations)}
+        return {
+            "layer": self.layer.value,
+            "level": self.level.value,
+            "code": self.code,
+            "subject": self.subject,
+            "message": self.message,
+            "operations": sorted(self.operations),
+        }
 
 
 class Collector:
@@ -44,8 +50,9 @@ class Collector:
     def __init__(self) -> None:
         self._by_key: dict[tuple[str, str, str, str], Change] = {}
 
-    def add(self, layer: Layer, level: Level, code: str, subject: str, message: str,
-            operation: str = "") -> Change:
+    def add(
+        self, layer: Layer, level: Level, code: str, subject: str, message: str, operation: str = ""
+    ) -> Change:
         change = Change(layer, level, code, subject, message)
         change = self._by_key.setdefault(change.key, change)
         if operation:

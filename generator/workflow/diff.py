@@ -15,8 +15,14 @@ from .wire_ops import OperationComparer
 _ORDER = {Level.BREAKING: 0, Level.NON_BREAKING: 1, Level.PROSE: 2}
 
 
-def diff_files(old: Path, new: Path, config: TargetConfig | None = None, *, old_label: str = "",
-               new_label: str = "") -> Report:
+def diff_files(
+    old: Path,
+    new: Path,
+    config: TargetConfig | None = None,
+    *,
+    old_label: str = "",
+    new_label: str = "",
+) -> Report:
     """Raises SpecError when either file cannot be read as a spec."""
     cfg = config or default_config(new)
     return diff_sides(read_side(old, cfg, old_label), read_side(new, cfg, new_label))
@@ -29,13 +35,19 @@ def diff_sides(old: SpecSide, new: SpecSide) -> Report:
     PythonComparer(build_surface(old, package), build_surface(new, package), out).run()
     if not out.changes():
         for pointer in semantic_differences(old.document, new.document):
-            out.add(Layer.WIRE, Level.NON_BREAKING, "other-change", humanize(pointer),
-                    f"changed (no rule itemises it; see {pointer})")
+            out.add(
+                Layer.WIRE,
+                Level.NON_BREAKING,
+                "other-change",
+                humanize(pointer),
+                f"changed (no rule itemises it; see {pointer})",
+            )
     for pointer, how in prose_changes(old.document, new.document):
         out.add(Layer.WIRE, Level.PROSE, "prose-changed", humanize(pointer), f"text {how}")
     changes = sorted(out.changes(), key=lambda c: (_ORDER[c.level], c.layer is not Layer.WIRE))
     return Report(
         old=Side(old.label, old.api.version, old.package_version),
         new=Side(new.label, new.api.version, new.package_version),
-        package=package, changes=changes,
+        package=package,
+        changes=changes,
     )

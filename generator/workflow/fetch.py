@@ -26,14 +26,50 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _NULLABLE_KEYS = frozenset({"default", "example", "examples", "const", "enum"})
-_NAME_MAPS = frozenset({"paths", "schemas", "properties", "responses", "content", "headers",
-                        "securitySchemes", "variables", "mapping", "encoding", "links", "callbacks",
-                        "requestBodies", "patternProperties", "examples", "parameters", "webhooks"})
+_NAME_MAPS = frozenset(
+    {
+        "paths",
+        "schemas",
+        "properties",
+        "responses",
+        "content",
+        "headers",
+        "securitySchemes",
+        "variables",
+        "mapping",
+        "encoding",
+        "links",
+        "callbacks",
+        "requestBodies",
+        "patternProperties",
+        "examples",
+        "parameters",
+        "webhooks",
+    }
+)
 _FREE_FORM = frozenset({"example", "examples", "default", "const", "enum"})
 _SHAPES: dict[str, tuple[type, ...]] = {
-    **{k: (dict,) for k in ("paths", "components", "schemas", "properties", "responses", "content", "headers",
-                            "securitySchemes", "variables", "mapping", "encoding", "links", "callbacks")},
-    "schema": (dict, bool), "items": (dict, bool), "additionalProperties": (dict, bool),
+    **{
+        k: (dict,)
+        for k in (
+            "paths",
+            "components",
+            "schemas",
+            "properties",
+            "responses",
+            "content",
+            "headers",
+            "securitySchemes",
+            "variables",
+            "mapping",
+            "encoding",
+            "links",
+            "callbacks",
+        )
+    },
+    "schema": (dict, bool),
+    "items": (dict, bool),
+    "additionalProperties": (dict, bool),
     **{k: (list,) for k in ("allOf", "oneOf", "anyOf", "enum", "servers", "security")},
 }
 ACCEPT = "application/yaml, application/x-yaml, text/yaml, application/json;q=0.9, */*;q=0.5"
@@ -55,10 +91,19 @@ class Fetched:
     seconds: float
 
 
-def fetch_spec(url: str, cache_dir: Path | None, *, timeout: float = 30.0, retries: int = 2,
-               backoff: float = 0.5, transport: httpx.BaseTransport | None = None) -> Fetched:
+def fetch_spec(
+    url: str,
+    cache_dir: Path | None,
+    *,
+    timeout: float = 30.0,
+    retries: int = 2,
+    backoff: float = 0.5,
+    transport: httpx.BaseTransport | None = None,
+) -> Fetched:
     if not url.startswith(("http://", "https://")):
-        raise FetchError(f"{url!r} is not an http(s) URL", "set live_url (or --url) to the raw spec's address")
+        raise FetchError(
+            f"{url!r} is not an http(s) URL", "set live_url (or --url) to the raw spec's address"
+        )
     start = time.perf_counter()
     cached = _read_cache(cache_dir, url)
     headers = {"Accept": ACCEPT, "User-Agent": f"clientgen/{__version__}"}
@@ -70,8 +115,10 @@ def fetch_spec(url: str, cache_dir: Path | None, *, timeout: float = 30.0, retri
     elif response.status_code == 200:
         body, etag, not_modified = response.content, response.headers.get("etag", ""), False
     else:
-        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {url}",
-                         _status_hint(response.status_code))
+        raise FetchError(
+            f"HTTP {response.status_code} {response.reason_phrase} from {url}",
+            _status_hint(response.status_code),
+        )
     document = validate(body, url, response.headers.get("content-type", ""))
     return Fetched(url, body, document, not_modified, etag, time.perf_counter() - start)
 
@@ -82,12 +129,18 @@ def remember(fetched: Fetched, cache_dir: Path | None) -> None:
         _write_cache(cache_dir, fetched.url, fetched.body, fetched.etag)
 
 
-def _get(url: str, headers: dict[str, str], timeout: float, retries: int, backoff: float,
-         transport: httpx.BaseTransport | None) -> httpx.Response:
+def _get(
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    retries: int,
+    backoff: float,
+    transport: httpx.BaseTransport | None,
+) -> httpx.Response:
     last = ""
     with httpx.Client(timeout=timeout, follow_redirects=True, transport=transport) as client:
         for attempt in range(retries + 1):
-            delay = backoff * (2 ** attempt)
+            delay = backoff * (2**attempt)
             try:
                 response = client.get(url, headers=headers)
             except httpx.TimeoutException:
@@ -104,8 +157,10 @@ def _get(url: str, headers: dict[str, str], timeout: float, retries: int, backof
             if attempt < retries:
                 time.sleep(delay)
     tries = f" after {retries + 1} attempts" if retries else ""
-    raise FetchError(f"cannot download {url}: {last}{tries}",
-                     "check the network and the URL; `--timeout` and `--retries` adjust the patience")
+    raise FetchError(
+        f"cannot download {url}: {last}{tries}",
+        "check the network and the URL; `--timeout` and `--retries` adjust the patience",
+    )
 
 
 def validate(body: bytes, url: str, content_type: str = "") -> dict[str, Any]:
@@ -113,32 +168,44 @@ def validate(body: bytes, url: str, content_type: str = "") -> dict[str, Any]:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FetchError(f"the document at {url} is not UTF-8 text", "is the URL the raw spec?") from None
+        raise FetchError(
+            f"the document at {url} is not UTF-8 text", "is the URL the raw spec?"
+        ) from None
     head = text.lstrip()[:200].lower()
     if "html" in content_type.lower() or head.startswith(("<!doctype", "<html", "<head", "<body")):
-        raise FetchError(f"{url} returned an HTML page, not an OpenAPI document",
-                         "the URL may point at the documentation site; use the raw openapi.yml/json address")
+        raise FetchError(
+            f"{url} returned an HTML page, not an OpenAPI document",
+            "the URL may point at the documentation site; use the raw openapi.yml/json address",
+        )
     if not text.strip():
         raise FetchError(f"{url} returned an empty document", "the server sent no content")
     try:
         document = parse_text(text, url)
     except SpecError as exc:
-        raise FetchError(f"the document at {url} cannot be read: {exc.diagnostic.message}",
-                         "a truncated download or a broken file; nothing was written") from None
+        raise FetchError(
+            f"the document at {url} cannot be read: {exc.diagnostic.message}",
+            "a truncated download or a broken file; nothing was written",
+        ) from None
     if "openapi" not in document:
-        raise FetchError(f"the document at {url} is not an OpenAPI document (no 'openapi' key)",
-                         "check that live_url points at the spec itself")
+        raise FetchError(
+            f"the document at {url} is not an OpenAPI document (no 'openapi' key)",
+            "check that live_url points at the spec itself",
+        )
     problem = _incomplete(document)
     if problem:
-        raise FetchError(f"the document at {url} looks incomplete: {problem}",
-                         "a truncated download or an unfinished publish; nothing was written")
+        raise FetchError(
+            f"the document at {url} looks incomplete: {problem}",
+            "a truncated download or an unfinished publish; nothing was written",
+        )
     return document
 
 
 def _incomplete(document: dict[str, Any]) -> str:
     if not isinstance(document.get("info"), dict):
         return "it has no 'info' section"
-    if not isinstance(document.get("paths"), dict) and not isinstance(document.get("webhooks"), dict):
+    if not isinstance(document.get("paths"), dict) and not isinstance(
+        document.get("webhooks"), dict
+    ):
         return "it has no 'paths' section"
     for path, item in (document.get("paths") or {}).items():
         for method, op in item.items() if isinstance(item, dict) else ():
@@ -149,8 +216,11 @@ def _incomplete(document: dict[str, Any]) -> str:
         return shape
     tail, value = _last_leaf(document)
     tokens = jp.split(tail)
-    allowed = tokens and (tokens[-1] in _NULLABLE_KEYS or tokens[-1].startswith("x-")
-                          or (len(tokens) > 1 and tokens[-2] in _NULLABLE_KEYS))
+    allowed = tokens and (
+        tokens[-1] in _NULLABLE_KEYS
+        or tokens[-1].startswith("x-")
+        or (len(tokens) > 1 and tokens[-2] in _NULLABLE_KEYS)
+    )
     if value is None and not allowed:
         return f"it ends with an empty value at {tail}"
     stack: list[tuple[str, Any]] = [("", document)]
@@ -158,7 +228,11 @@ def _incomplete(document: dict[str, Any]) -> str:
         where, node = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/") and not _resolves(document, ref[1:], parent=True):
+            if (
+                isinstance(ref, str)
+                and ref.startswith("#/")
+                and not _resolves(document, ref[1:], parent=True)
+            ):
                 return f"$ref {ref!r} at {where or '/'} points into a section the document does not have"
             stack.extend((jp.join(where, k), v) for k, v in node.items())
         elif isinstance(node, list):
@@ -196,7 +270,9 @@ def _shape_problem(document: dict[str, Any]) -> str:
                 if wanted is not None and not isinstance(value, wanted):
                     what = "empty" if value is None else f"a {type(value).__name__}"
                     return f"{here} is {what}, not a {'mapping' if wanted[0] is dict else 'list'}"
-            stack.append((here, value, not in_name_map and key in _NAME_MAPS and isinstance(value, dict)))
+            stack.append(
+                (here, value, not in_name_map and key in _NAME_MAPS and isinstance(value, dict))
+            )
     return ""
 
 

@@ -31,15 +31,26 @@ class LiveResult:
     generated: TargetResult | None = None  # set when --update regenerated
 
 
-def live_check(target: TargetConfig, root: Path | None, *, url: str = "", prose: bool = False,
-               update: bool = False, timeout: float = 30.0, retries: int = 2, cache: bool = True,
-               backoff: float = 0.5) -> LiveResult:
+def live_check(
+    target: TargetConfig,
+    root: Path | None,
+    *,
+    url: str = "",
+    prose: bool = False,
+    update: bool = False,
+    timeout: float = 30.0,
+    retries: int = 2,
+    cache: bool = True,
+    backoff: float = 0.5,
+) -> LiveResult:
     """Raises FetchError (cannot fetch or not a usable spec), SpecError (the committed spec is unusable)
     or NoLiveUrl. Writes nothing unless `update` and the live spec differs."""
     source = url or target.live_url
     if not source:
-        raise NoLiveUrl(f"target {target.name!r} has no live_url; set live_url in "
-                        f"[tool.clientgen.targets.{target.name}] or pass --url")
+        raise NoLiveUrl(
+            f"target {target.name!r} has no live_url; set live_url in "
+            f"[tool.clientgen.targets.{target.name}] or pass --url"
+        )
     cache_dir = (root / CACHE) if (cache and root is not None) else None
     fetched = fetch_spec(source, cache_dir, timeout=timeout, retries=retries, backoff=backoff)
     spec = Path(target.spec)
@@ -48,19 +59,31 @@ def live_check(target: TargetConfig, root: Path | None, *, url: str = "", prose:
     try:
         new = side_from_document(fetched.document, fetched.body, target, source)
     except SpecError as exc:
-        raise FetchError(f"the live document cannot be used: {exc.diagnostic.message}",
-                         exc.diagnostic.hint or "nothing was written") from None
+        raise FetchError(
+            f"the live document cannot be used: {exc.diagnostic.message}",
+            exc.diagnostic.hint or "nothing was written",
+        ) from None
     except UNREADABLE as exc:  # a malformed document the parser does not anticipate
-        raise FetchError(f"the live document has a structure clientgen cannot read ({describe(exc)})",
-                         "a truncated download or a broken publish; nothing was written") from None
+        raise FetchError(
+            f"the live document has a structure clientgen cannot read ({describe(exc)})",
+            "a truncated download or a broken publish; nothing was written",
+        ) from None
     remember(fetched, cache_dir)
     if old_bytes is None:
-        report = Report(Side(committed, "", ""), Side(source, new.api.version, new.package_version),
-                        target.package, [])
+        report = Report(
+            Side(committed, "", ""),
+            Side(source, new.api.version, new.package_version),
+            target.package,
+            [],
+        )
         drift, changed = True, True
     elif old_bytes == fetched.body:
-        report = Report(Side(committed, new.api.version, new.package_version),
-                        Side(source, new.api.version, new.package_version), target.package, [])
+        report = Report(
+            Side(committed, new.api.version, new.package_version),
+            Side(source, new.api.version, new.package_version),
+            target.package,
+            [],
+        )
         drift = changed = False
     else:
         report = diff_sides(read_side(spec, target, label=committed), new)

@@ -38,7 +38,9 @@ def _table(changes: list[Change]) -> list[str]:
     rows = ["| change | where | what | operations |", "| --- | --- | --- | --- |"]
     for c in changes:
         ops = sorted(op for op in c.operations if op != c.subject)
-        shown = ", ".join(_code(op) for op in ops[:3]) + (f" +{len(ops) - 3} more" if len(ops) > 3 else "")
+        shown = ", ".join(_code(op) for op in ops[:3]) + (
+            f" +{len(ops) - 3} more" if len(ops) > 3 else ""
+        )
         rows.append(f"| {heading(c.code)} | {_code(c.subject)} | {_cell(c.message)} | {shown} |")
     return rows
 
@@ -47,14 +49,18 @@ def render_markdown(report: Report, *, prose_is_drift: bool | None = None) -> st
     counts = report.counts()
     bump, version = report.semver()
     lines = [f"## API change report: `{report.old.label}` → `{report.new.label}`", ""]
-    lines.append(f"**{counts['breaking']} breaking** · {counts['non-breaking']} non-breaking · "
-                 f"{counts['prose']} documentation-only")
+    lines.append(
+        f"**{counts['breaking']} breaking** · {counts['non-breaking']} non-breaking · "
+        f"{counts['prose']} documentation-only"
+    )
     lines.append("")
     if bump == "none":
         lines.append(f"No changes: `{report.package}` stays {report.old.package_version}.")
     else:
-        lines.append(f"Suggested version for `{report.package}`: **{version}** ({bump}; was "
-                     f"{report.old.package_version}).")
+        lines.append(
+            f"Suggested version for `{report.package}`: **{version}** ({bump}; was "
+            f"{report.old.package_version})."
+        )
     for level in (Level.BREAKING, Level.NON_BREAKING):
         changes = report.of(level)
         if not changes:
@@ -76,7 +82,9 @@ def render_markdown(report: Report, *, prose_is_drift: bool | None = None) -> st
                 lines += ["", "</details>"]
     prose = report.of(Level.PROSE)
     if prose:
-        note = {None: "", True: " — counted as drift (--prose)", False: " — not counted as drift"}[prose_is_drift]
+        note = {None: "", True: " — counted as drift (--prose)", False: " — not counted as drift"}[
+            prose_is_drift
+        ]
         summary = f"{_ICON[Level.PROSE]} Documentation-only changes ({len(prose)}){note}"
         lines += ["", f"<details><summary>{summary}</summary>", ""]
         lines += [f"- {_code(c.subject)}: {c.message}" for c in prose]

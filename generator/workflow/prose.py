@@ -12,14 +12,47 @@ from typing import Any
 
 from .. import pointer as jp
 
-PROSE_KEYS = frozenset({"description", "summary", "title", "example", "examples", "x-description",
-                        "externalDocs", "contact", "license", "termsOfService", "x-enum-descriptions",
-                        "x-enumDescriptions"})
+PROSE_KEYS = frozenset(
+    {
+        "description",
+        "summary",
+        "title",
+        "example",
+        "examples",
+        "x-description",
+        "externalDocs",
+        "contact",
+        "license",
+        "termsOfService",
+        "x-enum-descriptions",
+        "x-enumDescriptions",
+    }
+)
 _TEXT_ONLY = frozenset({"description", "summary", "title"})  # prose only when the value is a string
-NAME_MAPS = frozenset({"properties", "patternProperties", "paths", "responses", "content", "headers",
-                       "schemas", "securitySchemes", "requestBodies", "links", "callbacks", "encoding",
-                       "mapping", "variables", "$defs", "definitions", "scopes", "webhooks", "pathItems",
-                       "parameters"})
+NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "paths",
+        "responses",
+        "content",
+        "headers",
+        "schemas",
+        "securitySchemes",
+        "requestBodies",
+        "links",
+        "callbacks",
+        "encoding",
+        "mapping",
+        "variables",
+        "$defs",
+        "definitions",
+        "scopes",
+        "webhooks",
+        "pathItems",
+        "parameters",
+    }
+)
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -35,8 +68,11 @@ def _child_map(key: str, value: Any, in_name_map: bool) -> bool:
 
 def strip_prose(node: Any, in_name_map: bool = False) -> Any:
     if isinstance(node, dict):
-        return {k: strip_prose(v, _child_map(k, v, in_name_map)) for k, v in node.items()
-                if not _is_prose(k, v, in_name_map)}
+        return {
+            k: strip_prose(v, _child_map(k, v, in_name_map))
+            for k, v in node.items()
+            if not _is_prose(k, v, in_name_map)
+        }
     if isinstance(node, list):
         return [strip_prose(v) for v in node]
     return node
@@ -60,10 +96,16 @@ def _walk(o: Any, n: Any, ptr: str, in_name_map: bool, out: list[tuple[str, str]
     if isinstance(o, dict) and isinstance(n, dict):
         for key in list(o) + [k for k in n if k not in o]:
             ov, nv = o.get(key), n.get(key)
-            if _is_prose(key, ov if key in o else nv, in_name_map) or _is_prose(key, nv, in_name_map):
+            if _is_prose(key, ov if key in o else nv, in_name_map) or _is_prose(
+                key, nv, in_name_map
+            ):
                 if ov != nv:
-                    out.append((jp.join(ptr, key), "added" if key not in o else "removed" if key not in n
-                                else "changed"))
+                    out.append(
+                        (
+                            jp.join(ptr, key),
+                            "added" if key not in o else "removed" if key not in n else "changed",
+                        )
+                    )
             elif key in o and key in n:
                 _walk(ov, nv, jp.join(ptr, key), _child_map(key, nv, in_name_map), out)
     elif isinstance(o, list) and isinstance(n, list):
@@ -77,8 +119,13 @@ def _template(path: str) -> str:
 
 def _pairs(o: list[Any], n: list[Any]) -> list[tuple[int, tuple[Any, Any]]]:
     """Match list items by (name, in) when they are named objects (parameters, tags), else by index."""
+
     def ident(x: Any) -> Any:
-        return (x.get("name"), x.get("in")) if isinstance(x, dict) and isinstance(x.get("name"), str) else None
+        return (
+            (x.get("name"), x.get("in"))
+            if isinstance(x, dict) and isinstance(x.get("name"), str)
+            else None
+        )
 
     if all(ident(x) is not None for x in o + n):
         by = {ident(x): x for x in o}

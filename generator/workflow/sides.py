@@ -49,14 +49,23 @@ def read_side(path: Path, config: TargetConfig, label: str = "") -> SpecSide:
 ADHOC_PACKAGE = "client"
 
 
-def side_from_document(document: dict[str, Any], body: bytes, config: TargetConfig, label: str) -> SpecSide:
+def side_from_document(
+    document: dict[str, Any], body: bytes, config: TargetConfig, label: str
+) -> SpecSide:
     """A side from an already parsed and checked document (a downloaded spec): no second parse, no
     schema validation (its warnings do not change a comparison). Raises SpecError like read_side."""
     version = str(document.get("openapi", ""))
     if not version.startswith(("3.0", "3.1", "3.2")):
-        raise fatal("unsupported-version", f"OpenAPI version {version!r} is not supported", file=label,
-                    pointer="/openapi", hint="clientgen reads OpenAPI 3.0.x and 3.1.x")
-    loaded = LoadedSpec(label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1"))
+        raise fatal(
+            "unsupported-version",
+            f"OpenAPI version {version!r} is not supported",
+            file=label,
+            pointer="/openapi",
+            hint="clientgen reads OpenAPI 3.0.x and 3.1.x",
+        )
+    loaded = LoadedSpec(
+        label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
+    )
     sink = DiagnosticSink(file=label)
     api = build_api(loaded, config, sink)
     return SpecSide(label, document, api, plan_names(api, config, sink), config)

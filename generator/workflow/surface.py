@@ -100,8 +100,14 @@ def build_surface(side: SpecSide, package: str) -> Surface:
             args = [_arg(a, i) for i, a in enumerate(m.positional)]
             args += [_arg(a, -1) for a in m.keyword if a.name not in {x.name for x in m.positional}]
             call = f"{resource.attr}.{m.name}"
-            methods[call] = Method(call, resource.attr, match_key(op), op_label(op), {a.name: a for a in args},
-                                   clean(m.returns))
+            methods[call] = Method(
+                call,
+                resource.attr,
+                match_key(op),
+                op_label(op),
+                {a.name: a for a in args},
+                clean(m.returns),
+            )
     inputs, outputs = _usage(api)
     classes: dict[str, PyClass] = {}
     sid_of = {cls: sid for sid, cls in names.schema_class.items()}
@@ -111,11 +117,17 @@ def build_surface(side: SpecSide, package: str) -> Surface:
             used = frozenset(u for u, ids in (("input", inputs), ("output", outputs)) if sid in ids)
             schema = api.schemas[sid]
             classes[sv.name] = PyClass(
-                sv.name, sv.kind, sid,
-                fields={f.name: PyField(f.name, f.alias or f.name, clean(f.annotation), f.default == "")
-                        for f in sv.fields},
-                members={m.name: m.value for m in sv.members}, annotation=clean(sv.annotation),
-                value_kind=getattr(schema, "value_kind", ""), used=used,
+                sv.name,
+                sv.kind,
+                sid,
+                fields={
+                    f.name: PyField(f.name, f.alias or f.name, clean(f.annotation), f.default == "")
+                    for f in sv.fields
+                },
+                members={m.name: m.value for m in sv.members},
+                annotation=clean(sv.annotation),
+                value_kind=getattr(schema, "value_kind", ""),
+                used=used,
             )
     return Surface(package, resources, methods, classes)
 

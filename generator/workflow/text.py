@@ -10,8 +10,11 @@ import click
 
 from .changes import Change, Layer, Level, Report
 
-_LEVEL_TITLE = {Level.BREAKING: "Breaking for clients", Level.NON_BREAKING: "Non-breaking",
-                Level.PROSE: "Documentation only"}
+_LEVEL_TITLE = {
+    Level.BREAKING: "Breaking for clients",
+    Level.NON_BREAKING: "Non-breaking",
+    Level.PROSE: "Documentation only",
+}
 _LEVEL_COLOUR = {Level.BREAKING: "red", Level.NON_BREAKING: "green", Level.PROSE: "blue"}
 COMPACT_OVER = 20  # non-breaking groups longer than this list subjects only (unless verbose)
 PROSE_SHOWN = 10
@@ -41,12 +44,16 @@ def summary_lines(report: Report) -> list[str]:
     if bump == "none":
         lines.append(f"No changes: {report.package} stays {report.old.package_version}")
     else:
-        lines.append(f"Suggested version for {report.package}: {version} "
-                     f"({bump}; was {report.old.package_version})")
+        lines.append(
+            f"Suggested version for {report.package}: {version} "
+            f"({bump}; was {report.old.package_version})"
+        )
     return lines
 
 
-def render_text(report: Report, *, verbose: bool = False, prose_is_drift: bool | None = None) -> str:
+def render_text(
+    report: Report, *, verbose: bool = False, prose_is_drift: bool | None = None
+) -> str:
     """prose_is_drift: None for a plain diff; True/False for a drift check (says whether wording counts)."""
     lines = summary_lines(report)
     for level in Level:
@@ -56,7 +63,9 @@ def render_text(report: Report, *, verbose: bool = False, prose_is_drift: bool |
         title = _LEVEL_TITLE[level]
         lines += ["", click.style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
         if level is Level.PROSE and prose_is_drift is not None:
-            lines[-1] += " — counted as drift (--prose)" if prose_is_drift else " — not counted as drift"
+            lines[-1] += (
+                " — counted as drift (--prose)" if prose_is_drift else " — not counted as drift"
+            )
         if level is Level.PROSE:
             shown = changes if verbose else changes[:PROSE_SHOWN]
             lines += [f"  {c.subject}: {c.message}" for c in shown]
@@ -66,7 +75,9 @@ def render_text(report: Report, *, verbose: bool = False, prose_is_drift: bool |
         for layer in Layer:
             group = [c for c in changes if c.layer is layer]
             if group:
-                name = "HTTP contract" if layer is Layer.WIRE else f"Python client ({report.package})"
+                name = (
+                    "HTTP contract" if layer is Layer.WIRE else f"Python client ({report.package})"
+                )
                 lines.append(click.style(f"  {name}", bold=True))
                 lines += _codes(group, compact=level is Level.NON_BREAKING and not verbose)
     return "\n".join(lines)
@@ -78,7 +89,9 @@ def _codes(group: list[Change], compact: bool) -> list[str]:
         by_code.setdefault(c.code, []).append(c)
     lines = []
     for code, changes in by_code.items():
-        lines.append(f"    {heading(code)} ({len(changes)})" if len(changes) > 1 else f"    {heading(code)}")
+        lines.append(
+            f"    {heading(code)} ({len(changes)})" if len(changes) > 1 else f"    {heading(code)}"
+        )
         if compact and len(changes) > COMPACT_OVER:
             lines += _wrap([c.subject for c in changes])
             continue

@@ -31,7 +31,9 @@ class OperationComparer:
         self.old, self.new, self.out = old, new, out
         self.schemas = SchemaComparer(old, new, out)
 
-    def _add(self, level: bool | Level, code: str, subject: str, message: str, op: str = "") -> Change:
+    def _add(
+        self, level: bool | Level, code: str, subject: str, message: str, op: str = ""
+    ) -> Change:
         if isinstance(level, bool):
             level = Level.BREAKING if level else Level.NON_BREAKING
         return self.out.add(Layer.WIRE, level, code, subject, message, op)
@@ -46,32 +48,48 @@ class OperationComparer:
         for key, op in new_ops.items():
             if key not in old_ops:
                 note = ", deprecated" if op.deprecated else ""
-                self._add(False, "operation-added", op_label(op), f"operation added ({op.id}{note})")
+                self._add(
+                    False, "operation-added", op_label(op), f"operation added ({op.id}{note})"
+                )
         for key, op in old_ops.items():
             if key in new_ops:
                 self._operation(op, new_ops[key])
 
     def _api_level(self) -> None:
         if self.old.version != self.new.version:
-            self._add(False, "api-version-changed", "info.version", f"API version {self.old.version} → "
-                      f"{self.new.version}")
+            self._add(
+                False,
+                "api-version-changed",
+                "info.version",
+                f"API version {self.old.version} → {self.new.version}",
+            )
         old_urls, new_urls = [s.url for s in self.old.servers], [s.url for s in self.new.servers]
         if old_urls[:1] != new_urls[:1]:
-            self._add(False, "server-changed", "servers", f"default server {old_urls[:1] or 'none'} → "
-                      f"{new_urls[:1] or 'none'}")
+            self._add(
+                False,
+                "server-changed",
+                "servers",
+                f"default server {old_urls[:1] or 'none'} → {new_urls[:1] or 'none'}",
+            )
         old_s = {s.name: s for s in self.old.security_schemes}
         for s in self.new.security_schemes:
             before = old_s.get(s.name)
             if before is not None and before != s:
-                was = f"{before.kind} {before.location} {before.param_name or before.scheme}".strip()
+                was = (
+                    f"{before.kind} {before.location} {before.param_name or before.scheme}".strip()
+                )
                 now = f"{s.kind} {s.location} {s.param_name or s.scheme}".strip()
-                self._add(True, "security-scheme-changed", f"securitySchemes.{s.name}", f"{was} → {now}")
+                self._add(
+                    True, "security-scheme-changed", f"securitySchemes.{s.name}", f"{was} → {now}"
+                )
 
     # ---- one operation -----------------------------------------------------------------------
     def _operation(self, o: Operation, n: Operation) -> None:
         label = op_label(n)
         if o.path != n.path:
-            self._add(False, "path-template-changed", label, f"path parameters renamed ({o.path})", label)
+            self._add(
+                False, "path-template-changed", label, f"path parameters renamed ({o.path})", label
+            )
         if o.id != n.id:
             self._add(False, "operation-id-changed", label, f"operationId {o.id} → {n.id}", label)
         if n.deprecated and not o.deprecated:
@@ -85,41 +103,78 @@ class OperationComparer:
         rename = dict(zip(_path_names(o.path), _path_names(n.path), strict=False))
 
         def key(p: Parameter, old: bool) -> tuple[str, str]:
-            name = rename.get(p.wire_name, p.wire_name) if old and p.location is Location.PATH else p.wire_name
+            name = (
+                rename.get(p.wire_name, p.wire_name)
+                if old and p.location is Location.PATH
+                else p.wire_name
+            )
             return (p.location.value, name)
 
         old_p = {key(p, True): p for p in o.parameters}
         new_p = {key(p, False): p for p in n.parameters}
         old_loc, new_loc = {nm: loc for loc, nm in old_p}, {nm: loc for loc, nm in new_p}
-        moved = {nm for nm in old_loc.keys() & new_loc.keys()
-                 if (new_loc[nm], nm) not in old_p and (old_loc[nm], nm) not in new_p}
+        moved = {
+            nm
+            for nm in old_loc.keys() & new_loc.keys()
+            if (new_loc[nm], nm) not in old_p and (old_loc[nm], nm) not in new_p
+        }
         for k, p in old_p.items():
             if k in new_p:
                 self._parameter(p, new_p[k], label)
             elif k[1] in moved:
-                self._add(True, "parameter-location-changed", f"{label} parameter `{p.wire_name}`",
-                          f"moved from {k[0]} to {new_loc[k[1]]}", label)
+                self._add(
+                    True,
+                    "parameter-location-changed",
+                    f"{label} parameter `{p.wire_name}`",
+                    f"moved from {k[0]} to {new_loc[k[1]]}",
+                    label,
+                )
             else:
-                self._add(True, "parameter-removed", f"{label} {k[0]} parameter `{p.wire_name}`",
-                          "parameter removed", label)
+                self._add(
+                    True,
+                    "parameter-removed",
+                    f"{label} {k[0]} parameter `{p.wire_name}`",
+                    "parameter removed",
+                    label,
+                )
         for k, p in new_p.items():
             if k not in old_p and k[1] not in moved:
-                self._add(p.required, "parameter-added", f"{label} {k[0]} parameter `{p.wire_name}`",
-                          "new required parameter" if p.required else "parameter added (optional)", label)
+                self._add(
+                    p.required,
+                    "parameter-added",
+                    f"{label} {k[0]} parameter `{p.wire_name}`",
+                    "new required parameter" if p.required else "parameter added (optional)",
+                    label,
+                )
 
     def _parameter(self, o: Parameter, n: Parameter, label: str) -> None:
         subject = f"{label} {n.location.value} parameter `{n.wire_name}`"
         if o.required != n.required:
-            self._add(n.required, "parameter-required" if n.required else "parameter-optional", subject,
-                      "became required" if n.required else "became optional", label)
+            self._add(
+                n.required,
+                "parameter-required" if n.required else "parameter-optional",
+                subject,
+                "became required" if n.required else "became optional",
+                label,
+            )
         if (o.style, o.explode) != (n.style, n.explode):
-            self._add(True, "parameter-style-changed", subject,
-                      f"serialisation {o.style}/explode={o.explode} → {n.style}/explode={n.explode}", label)
+            self._add(
+                True,
+                "parameter-style-changed",
+                subject,
+                f"serialisation {o.style}/explode={o.explode} → {n.style}/explode={n.explode}",
+                label,
+            )
         if n.deprecated and not o.deprecated:
             self._add(False, "parameter-deprecated", subject, "deprecated", label)
         if o.default != n.default:
-            self._add(False, "parameter-default-changed", subject, f"default {_show(o.default)} → "
-                      f"{_show(n.default)}", label)
+            self._add(
+                False,
+                "parameter-default-changed",
+                subject,
+                f"default {_show(o.default)} → {_show(n.default)}",
+                label,
+            )
         self._tag(self.schemas.compare(o.type, n.type, Direction.REQUEST, subject), label)
 
     def _body(self, o: RequestBody | None, n: RequestBody | None, label: str) -> None:
@@ -128,25 +183,48 @@ class OperationComparer:
             if o is not None:
                 self._add(True, "request-body-removed", subject, "request body removed", label)
             elif n is not None:
-                self._add(n.required, "request-body-added", subject,
-                          "request body added (required)" if n.required else "request body added (optional)", label)
+                self._add(
+                    n.required,
+                    "request-body-added",
+                    subject,
+                    "request body added (required)"
+                    if n.required
+                    else "request body added (optional)",
+                    label,
+                )
             return
         if o.required != n.required:
-            self._add(n.required, "request-body-required" if n.required else "request-body-optional", subject,
-                      "became required" if n.required else "became optional", label)
+            self._add(
+                n.required,
+                "request-body-required" if n.required else "request-body-optional",
+                subject,
+                "became required" if n.required else "became optional",
+                label,
+            )
         self._media(o.media, n.media, Direction.REQUEST, subject, label, critical=True)
 
     def _responses(self, old: tuple[Response, ...], new: tuple[Response, ...], label: str) -> None:
         old_r, new_r = {r.status: r for r in old}, {r.status: r for r in new}
         for status, r in old_r.items():
             if status not in new_r:
-                self._add(r.is_success, "response-status-removed", f"{label} → {status}",
-                          "success status no longer returned" if r.is_success
-                          else "error status no longer documented", label)
+                self._add(
+                    r.is_success,
+                    "response-status-removed",
+                    f"{label} → {status}",
+                    "success status no longer returned"
+                    if r.is_success
+                    else "error status no longer documented",
+                    label,
+                )
         for status, r in new_r.items():
             if status not in old_r:
-                self._add(False, "response-status-added", f"{label} → {status}",
-                          "new success status" if r.is_success else "new error status documented", label)
+                self._add(
+                    False,
+                    "response-status-added",
+                    f"{label} → {status}",
+                    "new success status" if r.is_success else "new error status documented",
+                    label,
+                )
         for status in [s for s in old_r if s in new_r]:
             o, n = old_r[status], new_r[status]
             subject = f"{label} → {status}"
@@ -154,27 +232,62 @@ class OperationComparer:
             old_h = {h.wire_name.lower() for h in o.headers}
             for h in n.headers:
                 if h.wire_name.lower() not in old_h:
-                    self._add(False, "response-header-added", f"{subject} header {h.wire_name}", "header added", label)
+                    self._add(
+                        False,
+                        "response-header-added",
+                        f"{subject} header {h.wire_name}",
+                        "header added",
+                        label,
+                    )
             new_h = {h.wire_name.lower() for h in n.headers}
             for h in o.headers:
                 if h.wire_name.lower() not in new_h:
-                    self._add(o.is_success, "response-header-removed", f"{subject} header {h.wire_name}",
-                              "header removed", label)
+                    self._add(
+                        o.is_success,
+                        "response-header-removed",
+                        f"{subject} header {h.wire_name}",
+                        "header removed",
+                        label,
+                    )
 
-    def _media(self, old: tuple[MediaType, ...], new: tuple[MediaType, ...], d: Direction, subject: str,
-               label: str, critical: bool) -> None:
+    def _media(
+        self,
+        old: tuple[MediaType, ...],
+        new: tuple[MediaType, ...],
+        d: Direction,
+        subject: str,
+        label: str,
+        critical: bool,
+    ) -> None:
         om, nm = {m.media_type: m for m in old}, {m.media_type: m for m in new}
         single = len(om) == 1 and len(nm) == 1
         if single and list(om) != list(nm):
-            self._add(critical, f"{d.value}-media-type-changed", subject,
-                      f"content type {next(iter(om))} → {next(iter(nm))}", label)
-            self._tag(self.schemas.compare(next(iter(om.values())).type, next(iter(nm.values())).type, d,
-                                           subject), label)
+            self._add(
+                critical,
+                f"{d.value}-media-type-changed",
+                subject,
+                f"content type {next(iter(om))} → {next(iter(nm))}",
+                label,
+            )
+            self._tag(
+                self.schemas.compare(
+                    next(iter(om.values())).type, next(iter(nm.values())).type, d, subject
+                ),
+                label,
+            )
             return
         for mt in [m for m in om if m not in nm]:
-            self._add(critical, f"{d.value}-media-type-removed", subject, f"content type {mt} removed", label)
+            self._add(
+                critical,
+                f"{d.value}-media-type-removed",
+                subject,
+                f"content type {mt} removed",
+                label,
+            )
         for mt in [m for m in nm if m not in om]:
-            self._add(False, f"{d.value}-media-type-added", subject, f"content type {mt} added", label)
+            self._add(
+                False, f"{d.value}-media-type-added", subject, f"content type {mt} added", label
+            )
         for mt, media in om.items():
             if mt in nm:
                 where = subject if len(nm) == 1 else f"{subject} ({mt})"
@@ -182,16 +295,35 @@ class OperationComparer:
 
     def _security(self, o: Operation, n: Operation, label: str) -> None:
         if o.requires_auth != n.requires_auth:
-            self._add(n.requires_auth, "security-changed", label,
-                      "now requires authentication" if n.requires_auth else "no longer requires authentication",
-                      label)
-        removed, added = sorted(set(o.security) - set(n.security)), sorted(set(n.security) - set(o.security))
+            self._add(
+                n.requires_auth,
+                "security-changed",
+                label,
+                "now requires authentication"
+                if n.requires_auth
+                else "no longer requires authentication",
+                label,
+            )
+        removed, added = (
+            sorted(set(o.security) - set(n.security)),
+            sorted(set(n.security) - set(o.security)),
+        )
         if removed and n.requires_auth:
-            self._add(True, "security-scheme-removed", label, f"no longer accepts {', '.join(removed)}", label)
+            self._add(
+                True,
+                "security-scheme-removed",
+                label,
+                f"no longer accepts {', '.join(removed)}",
+                label,
+            )
         if added and o.requires_auth:
-            self._add(not set(o.security) & set(n.security), "security-scheme-added", label,
-                      f"security {', '.join(sorted(o.security)) or 'none'} → {', '.join(sorted(n.security))}",
-                      label)
+            self._add(
+                not set(o.security) & set(n.security),
+                "security-scheme-added",
+                label,
+                f"security {', '.join(sorted(o.security)) or 'none'} → {', '.join(sorted(n.security))}",
+                label,
+            )
         oe, ne = dict(o.extensions), dict(n.extensions)
         for name in sorted(oe.keys() | ne.keys()):
             if oe.get(name) != ne.get(name):
@@ -201,14 +333,29 @@ class OperationComparer:
         if name == "x-access-tier" and old is not None and new is not None:
             o, n = str(old), str(new)
             higher = n not in TIERS or o not in TIERS or TIERS.index(n) > TIERS.index(o)
-            self._add(higher, "access-tier-changed", label, f"access tier {o} → {n}" + (
-                " (a higher tier is now required)" if higher else " (a lower tier now suffices)"), label)
+            self._add(
+                higher,
+                "access-tier-changed",
+                label,
+                f"access tier {o} → {n}"
+                + (
+                    " (a higher tier is now required)" if higher else " (a lower tier now suffices)"
+                ),
+                label,
+            )
         elif name == "x-key-scope" and isinstance(old, list) and isinstance(new, list):
             gone = [s for s in old if s not in new]
-            self._add(bool(gone), "key-scope-changed", label, f"key scope {', '.join(map(str, old))} → "
-                      f"{', '.join(map(str, new))}", label)
+            self._add(
+                bool(gone),
+                "key-scope-changed",
+                label,
+                f"key scope {', '.join(map(str, old))} → {', '.join(map(str, new))}",
+                label,
+            )
         else:
-            self._add(False, "extension-changed", label, f"{name} {_show(old)} → {_show(new)}", label)
+            self._add(
+                False, "extension-changed", label, f"{name} {_show(old)} → {_show(new)}", label
+            )
 
     def _tag(self, changes: list[Change], label: str) -> None:
         for change in changes:

@@ -38,12 +38,23 @@ class Direction(enum.Enum):
     RESPONSE = "response"
 
 
-_JSON_TYPE = {Kind.INTEGER: "integer", Kind.NUMBER: "number", Kind.BOOLEAN: "boolean", Kind.NULL: "null"}
+_JSON_TYPE = {
+    Kind.INTEGER: "integer",
+    Kind.NUMBER: "number",
+    Kind.BOOLEAN: "boolean",
+    Kind.NULL: "null",
+}
 _TIGHTER_IF_SMALLER = ("max_length", "max_items", "maximum", "exclusive_maximum")
 _TIGHTER_IF_LARGER = ("min_length", "min_items", "minimum", "exclusive_minimum")
-_CAMEL = {"max_length": "maxLength", "max_items": "maxItems", "min_length": "minLength",
-          "min_items": "minItems", "exclusive_maximum": "exclusiveMaximum",
-          "exclusive_minimum": "exclusiveMinimum", "multiple_of": "multipleOf"}
+_CAMEL = {
+    "max_length": "maxLength",
+    "max_items": "maxItems",
+    "min_length": "minLength",
+    "min_items": "minItems",
+    "exclusive_maximum": "exclusiveMaximum",
+    "exclusive_minimum": "exclusiveMinimum",
+    "multiple_of": "multipleOf",
+}
 
 
 def json_type(kind: Kind) -> str:
@@ -69,8 +80,15 @@ class SchemaComparer:
         self._active: set[tuple[str, str, Direction]] = set()
 
     # ---- helpers -----------------------------------------------------------------------------
-    def _add(self, found: list[Change], breaking: bool | Level, d: Direction, code: str, subject: str,
-             message: str) -> None:
+    def _add(
+        self,
+        found: list[Change],
+        breaking: bool | Level,
+        d: Direction,
+        code: str,
+        subject: str,
+        message: str,
+    ) -> None:
         level = breaking if isinstance(breaking, Level) else _level(breaking)
         found.append(self.out.add(Layer.WIRE, level, f"{d.value}-{code}", subject, message))
 
@@ -127,7 +145,12 @@ class SchemaComparer:
         if isinstance(os_, Model) and isinstance(ns, Model):
             assert isinstance(o, ModelRef) and isinstance(n, ModelRef)
             return found + self._models(os_, ns, d, where)
-        if isinstance(os_, Enum) or isinstance(ns, Enum) or isinstance(o, LiteralOf) or isinstance(n, LiteralOf):
+        if (
+            isinstance(os_, Enum)
+            or isinstance(ns, Enum)
+            or isinstance(o, LiteralOf)
+            or isinstance(n, LiteralOf)
+        ):
             enum_found = self._enums(o, n, d, where)
             if enum_found is not None:
                 return found + enum_found
@@ -142,8 +165,14 @@ class SchemaComparer:
             return found + self._unions(o, n, d, where)
         od, nd = self.describe(self.old, o), self.describe(self.new, n)
         if isinstance(o, AnyType) != isinstance(n, AnyType):
-            self._add(found, isinstance(o, AnyType) == (d is Direction.REQUEST), d, "type-changed", where,
-                      f"type {od} → {nd}")
+            self._add(
+                found,
+                isinstance(o, AnyType) == (d is Direction.REQUEST),
+                d,
+                "type-changed",
+                where,
+                f"type {od} → {nd}",
+            )
         elif od != nd:
             self._add(found, True, d, "type-changed", where, f"type {od} → {nd}")
         return found
@@ -151,17 +180,32 @@ class SchemaComparer:
     def _schema(self, api: Api, t: TypeRef) -> object:
         return api.schemas.get(t.id) if isinstance(t, ModelRef) else None
 
-    def _primitives(self, found: list[Change], ok: Kind, nk: Kind, d: Direction, where: str) -> None:
+    def _primitives(
+        self, found: list[Change], ok: Kind, nk: Kind, d: Direction, where: str
+    ) -> None:
         if ok is nk:
             return
         same = json_type(ok) == json_type(nk)
         if d is Direction.REQUEST:
-            fine = (nk is Kind.STRING and json_type(ok) == "string") or (ok, nk) == (Kind.INTEGER, Kind.NUMBER)
+            fine = (nk is Kind.STRING and json_type(ok) == "string") or (ok, nk) == (
+                Kind.INTEGER,
+                Kind.NUMBER,
+            )
         else:
-            fine = (ok is Kind.STRING and json_type(nk) == "string") or (ok, nk) == (Kind.NUMBER, Kind.INTEGER)
+            fine = (ok is Kind.STRING and json_type(nk) == "string") or (ok, nk) == (
+                Kind.NUMBER,
+                Kind.INTEGER,
+            )
         od = self.describe(self.old, Primitive(ok))
         nd = self.describe(self.new, Primitive(nk))
-        self._add(found, not fine, d, "format-changed" if same else "type-changed", where, f"type {od} → {nd}")
+        self._add(
+            found,
+            not fine,
+            d,
+            "format-changed" if same else "type-changed",
+            where,
+            f"type {od} → {nd}",
+        )
 
     def _enum_values(self, api: Api, t: TypeRef) -> tuple[str, list[object]] | None:
         schema = self._schema(api, t)
@@ -178,21 +222,47 @@ class SchemaComparer:
             removed = [v for v in ov[1] if v not in nv[1]]
             added = [v for v in nv[1] if v not in ov[1]]
             if removed:
-                self._add(found, True, d, "enum-values-removed", where, f"enum values removed: {_values(removed)}")
+                self._add(
+                    found,
+                    True,
+                    d,
+                    "enum-values-removed",
+                    where,
+                    f"enum values removed: {_values(removed)}",
+                )
             if added:
                 note = "" if d is Direction.REQUEST else " (generated enums are open: still parsed)"
-                self._add(found, False, d, "enum-values-added", where, f"enum values added: {_values(added)}{note}")
+                self._add(
+                    found,
+                    False,
+                    d,
+                    "enum-values-added",
+                    where,
+                    f"enum values added: {_values(added)}{note}",
+                )
             return found
         plain, values = (n, ov) if ov is not None else (o, nv)
-        if values is None or not isinstance(plain, Primitive) or json_type(plain.kind) != _value_kind(values):
+        if (
+            values is None
+            or not isinstance(plain, Primitive)
+            or json_type(plain.kind) != _value_kind(values)
+        ):
             return None
         if ov is None:  # plain → enum
             breaking = d is Direction.REQUEST
-            self._add(found, breaking, d, "enum-introduced", where,
-                      f"now limited to enum values {_values(values[1])}")
+            self._add(
+                found,
+                breaking,
+                d,
+                "enum-introduced",
+                where,
+                f"now limited to enum values {_values(values[1])}",
+            )
         else:
             note = "" if d is Direction.REQUEST else " (any string may now be returned)"
-            self._add(found, False, d, "enum-dropped", where, f"no longer limited to enum values{note}")
+            self._add(
+                found, False, d, "enum-dropped", where, f"no longer limited to enum values{note}"
+            )
         return found
 
     def _unions(self, o: TypeRef, n: TypeRef, d: Direction, where: str) -> list[Change]:
@@ -203,13 +273,27 @@ class SchemaComparer:
         nd = {self.describe(self.new, v): v for v in nvars}
         removed, added = [k for k in od if k not in nd], [k for k in nd if k not in od]
         if removed:
-            self._add(found, d is Direction.REQUEST, d, "variants-removed", where,
-                      "no longer accepts " + " | ".join(removed) if d is Direction.REQUEST
-                      else "no longer returns " + " | ".join(removed))
+            self._add(
+                found,
+                d is Direction.REQUEST,
+                d,
+                "variants-removed",
+                where,
+                "no longer accepts " + " | ".join(removed)
+                if d is Direction.REQUEST
+                else "no longer returns " + " | ".join(removed),
+            )
         if added:
-            self._add(found, d is Direction.RESPONSE, d, "variants-added", where,
-                      "may now return " + " | ".join(added) if d is Direction.RESPONSE
-                      else "now also accepts " + " | ".join(added))
+            self._add(
+                found,
+                d is Direction.RESPONSE,
+                d,
+                "variants-added",
+                where,
+                "may now return " + " | ".join(added)
+                if d is Direction.RESPONSE
+                else "now also accepts " + " | ".join(added),
+            )
         for key in [k for k in od if k in nd]:
             found += self.compare(od[key], nd[key], d, where)
         return found
@@ -224,7 +308,9 @@ class SchemaComparer:
         self._active.add(key)
         base = om.name_hint if _is_component(om.id) else where
         found: list[Change] = []
-        skip: Callable[[Field], bool] = (lambda f: f.read_only) if d is Direction.REQUEST else (lambda f: f.write_only)
+        skip: Callable[[Field], bool] = (
+            (lambda f: f.read_only) if d is Direction.REQUEST else (lambda f: f.write_only)
+        )
         of = {f.wire_name: f for f in om.fields if not skip(f)}
         nf = {f.wire_name: f for f in nm.fields if not skip(f)}
         for wire, f in of.items():
@@ -233,15 +319,29 @@ class SchemaComparer:
         for wire, f in nf.items():
             if wire not in of:
                 required = f.required and d is Direction.REQUEST
-                self._add(found, required, d, "field-added", f"{base}.{wire}",
-                          "new required field" if required else "field added" + (
-                              " (optional)" if d is Direction.REQUEST else ""))
+                self._add(
+                    found,
+                    required,
+                    d,
+                    "field-added",
+                    f"{base}.{wire}",
+                    "new required field"
+                    if required
+                    else "field added" + (" (optional)" if d is Direction.REQUEST else ""),
+                )
         for wire in [w for w in of if w in nf]:
             found += self._field(of[wire], nf[wire], d, f"{base}.{wire}")
         if d is Direction.REQUEST and om.closed != nm.closed:
-            self._add(found, nm.closed, d, "object-closed" if nm.closed else "object-opened", base,
-                      "unknown fields are now rejected (additionalProperties: false)" if nm.closed
-                      else "unknown fields are now allowed")
+            self._add(
+                found,
+                nm.closed,
+                d,
+                "object-closed" if nm.closed else "object-opened",
+                base,
+                "unknown fields are now rejected (additionalProperties: false)"
+                if nm.closed
+                else "unknown fields are now allowed",
+            )
         if om.extra is not None and nm.extra is not None:
             found += self.compare(om.extra, nm.extra, d, base + ".*")
         self._active.discard(key)
@@ -252,21 +352,43 @@ class SchemaComparer:
         found: list[Change] = []
         if of.required != nf.required:
             if d is Direction.REQUEST:
-                self._add(found, nf.required, d, "field-required" if nf.required else "field-optional",
-                          subject, "became required" if nf.required else "became optional")
+                self._add(
+                    found,
+                    nf.required,
+                    d,
+                    "field-required" if nf.required else "field-optional",
+                    subject,
+                    "became required" if nf.required else "became optional",
+                )
             else:
-                self._add(found, not nf.required, d, "field-optional" if not nf.required else "field-required",
-                          subject, "may now be absent (no longer required)" if not nf.required
-                          else "now always present (became required)")
+                self._add(
+                    found,
+                    not nf.required,
+                    d,
+                    "field-optional" if not nf.required else "field-required",
+                    subject,
+                    "may now be absent (no longer required)"
+                    if not nf.required
+                    else "now always present (became required)",
+                )
         if nf.deprecated and not of.deprecated:
             self._add(found, False, d, "field-deprecated", subject, "deprecated")
         if d is Direction.REQUEST:
             self._constraints(found, of.constraints, nf.constraints, subject)
             if of.default != nf.default and MISSING not in (of.default, nf.default):
-                self._add(found, False, d, "default-changed", subject, f"default {of.default!r} → {nf.default!r}")
+                self._add(
+                    found,
+                    False,
+                    d,
+                    "default-changed",
+                    subject,
+                    f"default {of.default!r} → {nf.default!r}",
+                )
         return found + self.compare(of.type, nf.type, d, subject)
 
-    def _constraints(self, found: list[Change], oc: Constraints, nc: Constraints, subject: str) -> None:
+    def _constraints(
+        self, found: list[Change], oc: Constraints, nc: Constraints, subject: str
+    ) -> None:
         d = Direction.REQUEST
         for name in _TIGHTER_IF_SMALLER + _TIGHTER_IF_LARGER:
             a, b = getattr(oc, name), getattr(nc, name)
@@ -276,14 +398,32 @@ class SchemaComparer:
                 tighter = a is None
             else:
                 tighter = b < a if name in _TIGHTER_IF_SMALLER else b > a
-            self._add(found, tighter, d, "constraint-changed", subject,
-                      f"{_CAMEL.get(name, name)} {_fmt(a)} → {_fmt(b)}")
+            self._add(
+                found,
+                tighter,
+                d,
+                "constraint-changed",
+                subject,
+                f"{_CAMEL.get(name, name)} {_fmt(a)} → {_fmt(b)}",
+            )
         if oc.pattern != nc.pattern:
-            self._add(found, nc.pattern is not None, d, "constraint-changed", subject,
-                      f"pattern {oc.pattern or 'none'} → {nc.pattern or 'none'}")
+            self._add(
+                found,
+                nc.pattern is not None,
+                d,
+                "constraint-changed",
+                subject,
+                f"pattern {oc.pattern or 'none'} → {nc.pattern or 'none'}",
+            )
         if oc.multiple_of != nc.multiple_of:
-            self._add(found, nc.multiple_of is not None, d, "constraint-changed", subject,
-                      f"multipleOf {_fmt(oc.multiple_of)} → {_fmt(nc.multiple_of)}")
+            self._add(
+                found,
+                nc.multiple_of is not None,
+                d,
+                "constraint-changed",
+                subject,
+                f"multipleOf {_fmt(oc.multiple_of)} → {_fmt(nc.multiple_of)}",
+            )
 
 
 def _value_kind(values: tuple[str, list[object]]) -> str:

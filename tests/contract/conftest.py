@@ -37,8 +37,10 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     spec = require_spec()
     executable = prism_executable()
     if executable is None:
-        pytest.skip("Prism is not installed: CLIENTGEN_PRISM is unset and `prism` is not on PATH "
-                    "(run `bash scripts/setup --with-prism`)")
+        pytest.skip(
+            "Prism is not installed: CLIENTGEN_PRISM is unset and `prism` is not on PATH "
+            "(run `bash scripts/setup --with-prism`)"
+        )
     if not Path(executable).exists() and "/" in executable:
         pytest.fail(f"CLIENTGEN_PRISM points to {executable}, which does not exist")
     log = tmp_path_factory.mktemp("prism") / "prism.log"

@@ -50,7 +50,10 @@ def _operations() -> list[tuple[str, str, str, dict[str, Any]]]:
 
 
 OPERATIONS = _operations()
-MANIFEST = {o["operation_id"]: o for o in json.loads((GENERATED / "operations.json").read_text())["operations"]}
+MANIFEST = {
+    o["operation_id"]: o
+    for o in json.loads((GENERATED / "operations.json").read_text())["operations"]
+}
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +81,15 @@ def _client(url: str, seen: Seen, dynamic: bool) -> Any:
 
     headers = {"Prefer": "dynamic=true"} if dynamic else {}
     http = httpx.Client(event_hooks={"response": [seen]}, headers=headers)
-    client = casebook.Casebook(client_id="contract", client_secret="contract-secret",
-                               token_url="https://auth.invalid/oauth2/token", base_url=url, http_client=http,
-                               strict_response_validation=True, max_retries=0)
+    client = casebook.Casebook(
+        client_id="contract",
+        client_secret="contract-secret",
+        token_url="https://auth.invalid/oauth2/token",
+        base_url=url,
+        http_client=http,
+        strict_response_validation=True,
+        max_retries=0,
+    )
     return client.with_options(auth=BearerAuth("contract-token"))
 
 
@@ -94,7 +103,9 @@ def _arguments(op_id: str, op: dict[str, Any]) -> tuple[list[Any], dict[str, Any
     from casebook import query
 
     entry = MANIFEST[op_id]
-    positional = ["f26707ec-00d1-5ee0-ab2a-fb41f35d558d" for p in entry["parameters"] if p["positional"]]
+    positional = [
+        "f26707ec-00d1-5ee0-ab2a-fb41f35d558d" for p in entry["parameters"] if p["positional"]
+    ]
     kwargs: dict[str, Any] = {}
     if entry["body"] is not None:
         data = _body_example(op)
@@ -108,7 +119,9 @@ def _arguments(op_id: str, op: dict[str, Any]) -> tuple[list[Any], dict[str, Any
         from casebook._query import fields_of
 
         fields = fields_of(fields_cls)
-        kwargs["filter"] = fields["id"].not_null() if "id" in fields else next(iter(fields.values())).is_null()
+        kwargs["filter"] = (
+            fields["id"].not_null() if "id" in fields else next(iter(fields.values())).is_null()
+        )
         sortable = [f for f in fields.values() if f._sortable]
         if sortable:
             kwargs["sort"] = sortable[0].desc()
@@ -123,8 +136,9 @@ def test_every_spec_operation_is_in_the_client() -> None:
 
 @pytest.mark.parametrize("dynamic", [False, True], ids=["static", "dynamic"])
 @pytest.mark.parametrize("op_id,method,path,op", OPERATIONS, ids=[o[0] for o in OPERATIONS])
-def test_casebook_operation_against_prism(prism: str, op_id: str, method: str, path: str, op: dict[str, Any],
-                                 dynamic: bool) -> None:
+def test_casebook_operation_against_prism(
+    prism: str, op_id: str, method: str, path: str, op: dict[str, Any], dynamic: bool
+) -> None:
     from casebook._jsonapi import JsonApiResource
     from casebook._pagination import SyncPage
 
@@ -154,7 +168,12 @@ def test_upload_record_step_against_prism(prism: str) -> None:
     """The first step of the documented upload flow is a valid createAttachment request (Prism checks it)."""
     seen = Seen()
     client = _client(prism, seen, False)
-    record = client.attachments.create(attributes={"file_name": "intake-form.pdf", "content_type": "application/pdf",
-                                                   "file_size": 13})
+    record = client.attachments.create(
+        attributes={
+            "file_name": "intake-form.pdf",
+            "content_type": "application/pdf",
+            "file_size": 13,
+        }
+    )
     assert violations(seen.responses[-1]) == []
     assert record.attributes is not None and record.attributes.upload_url.startswith("https://")

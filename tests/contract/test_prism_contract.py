@@ -93,7 +93,9 @@ def _normalized(value: Any) -> Any:
 
 def _template_regex(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^}]+\})", template)
-    return re.compile("^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$")
+    return re.compile(
+        "^" + "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts) + "$"
+    )
 
 
 def _body_model(method: Any, python_name: str) -> type | None:
@@ -107,16 +109,25 @@ def _body_model(method: Any, python_name: str) -> type | None:
     return models[0] if len(models) == 1 else None
 
 
-def call_arguments(entry: dict[str, Any], samples: OperationSamples, method: Any) -> tuple[list[Any], dict[str, Any]]:
+def call_arguments(
+    entry: dict[str, Any], samples: OperationSamples, method: Any
+) -> tuple[list[Any], dict[str, Any]]:
     """Positional and keyword arguments for the generated method, from samples keyed by wire names."""
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
-    by_location = {"path": samples.path, "query": samples.query, "header": samples.header, "cookie": samples.cookie}
+    by_location = {
+        "path": samples.path,
+        "query": samples.query,
+        "header": samples.header,
+        "cookie": samples.cookie,
+    }
     used: set[tuple[str, str]] = set()
     for param in entry["parameters"]:
         values = by_location[param["in"]]
         if param["name"] not in values:
-            assert not param["required"], f"no sample for required {param['in']} parameter {param['name']!r}"
+            assert not param["required"], (
+                f"no sample for required {param['in']} parameter {param['name']!r}"
+            )
             continue
         used.add((param["in"], param["name"]))
         value = values[param["name"]]
@@ -124,7 +135,12 @@ def call_arguments(entry: dict[str, Any], samples: OperationSamples, method: Any
             args.append(value)
         else:
             kwargs[param["python_name"]] = value
-    unexpressed = [(loc, name) for loc, values in by_location.items() for name in values if (loc, name) not in used]
+    unexpressed = [
+        (loc, name)
+        for loc, values in by_location.items()
+        for name in values
+        if (loc, name) not in used
+    ]
     assert not unexpressed, f"the client has no argument for the spec's parameters {unexpressed}"
     body = entry["body"]
     if samples.has_body:
@@ -133,7 +149,9 @@ def call_arguments(entry: dict[str, Any], samples: OperationSamples, method: Any
         if body["python_name"]:
             value = samples.body
             model = _body_model(method, body["python_name"]) if isinstance(value, dict) else None
-            kwargs[body["python_name"]] = model.model_validate(value) if model is not None else value
+            kwargs[body["python_name"]] = (
+                model.model_validate(value) if model is not None else value
+            )
         else:
             missing = [wire for wire in samples.body if wire not in body["fields"]]
             assert not missing, f"the client has no keyword argument for form fields {missing}"
@@ -155,7 +173,11 @@ def conforms(value: Any, annotation: Any, module: ModuleType) -> bool:
     if origin is typing.Literal:
         return value in arguments
     if origin in (list, typing.List):  # noqa: UP006
-        return isinstance(value, list) and all(conforms(v, arguments[0], module) for v in value) if arguments else isinstance(value, list)
+        return (
+            isinstance(value, list) and all(conforms(v, arguments[0], module) for v in value)
+            if arguments
+            else isinstance(value, list)
+        )
     if origin in (dict, typing.Dict):  # noqa: UP006
         return isinstance(value, dict)
     if origin is not None and isinstance(origin, type):
@@ -181,7 +203,11 @@ def _response_schema(op: Operation, doc: dict[str, Any], response: httpx.Respons
     content = resolve(doc, declared).get("content") or {}
     media = response.headers.get("content-type", "").split(";")[0].strip()
     for candidate, value in content.items():
-        if candidate == media or candidate.endswith("*") and media.startswith(candidate.rstrip("*")):
+        if (
+            candidate == media
+            or candidate.endswith("*")
+            and media.startswith(candidate.rstrip("*"))
+        ):
             return value.get("schema")
     return None
 
@@ -231,19 +257,31 @@ def _static_placeholder(violation: dict[str, Any], response: httpx.Response) -> 
 
 def _params() -> list[Any]:
     return [
-        pytest.param(op_id, marks=pytest.mark.xfail(strict=True, raises=SpecResponseViolation,
-                                                     reason=KNOWN_SPEC_DEFECTS[op_id]))
-        if op_id in KNOWN_SPEC_DEFECTS else op_id
+        pytest.param(
+            op_id,
+            marks=pytest.mark.xfail(
+                strict=True, raises=SpecResponseViolation, reason=KNOWN_SPEC_DEFECTS[op_id]
+            ),
+        )
+        if op_id in KNOWN_SPEC_DEFECTS
+        else op_id
         for op_id in OPERATION_IDS
     ]
 
 
 @pytest.mark.parametrize("operation_id", _params())
-def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_generated: Path,
-                                 cx_module: ModuleType, prism_url: str) -> None:
+def test_operation_against_prism(
+    operation_id: str,
+    cx_spec: dict[str, Any],
+    cx_generated: Path,
+    cx_module: ModuleType,
+    prism_url: str,
+) -> None:
     spec_file = spec_path()
     manifest = {o["operation_id"]: o for o in load_manifest(cx_generated)["operations"]}
-    assert operation_id in manifest, f"{operation_id} is missing from {cx_generated / 'operations.json'}"
+    assert operation_id in manifest, (
+        f"{operation_id} is missing from {cx_generated / 'operations.json'}"
+    )
     ops = _spec_operations(spec_file)
     assert operation_id in ops, f"{operation_id} is in operations.json but not in {spec_file}"
     entry, op = manifest[operation_id], ops[operation_id]
@@ -261,9 +299,15 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
         def keep_body(request: httpx.Request) -> None:
             request.read()  # buffer streamed (multipart) bodies so they can be inspected afterwards
 
-        http_client = httpx.Client(event_hooks={"request": [keep_body], "response": [record]}, timeout=30.0)
-        options: dict[str, Any] = {"api_key": API_KEY, "base_url": prism_url, "http_client": http_client,
-                                   "max_retries": 0}
+        http_client = httpx.Client(
+            event_hooks={"request": [keep_body], "response": [record]}, timeout=30.0
+        )
+        options: dict[str, Any] = {
+            "api_key": API_KEY,
+            "base_url": prism_url,
+            "http_client": http_client,
+            "max_retries": 0,
+        }
         if "strict_response_validation" in inspect.signature(cx_module.CaseXchange).parameters:
             options["strict_response_validation"] = True
         client = cx_module.CaseXchange(**options)
@@ -280,7 +324,9 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
         finally:
             http_client.close()
         assert exchanges, f"no HTTP exchange happened (the client raised {error!r})"
-        assert len(exchanges) == 1, f"expected one exchange, got {[r.status_code for r in exchanges]}"
+        assert len(exchanges) == 1, (
+            f"expected one exchange, got {[r.status_code for r in exchanges]}"
+        )
         response = exchanges[0]
         request_violations = [v for v in violations(response) if not is_response_violation(v)]
         assert not request_violations, (
@@ -304,16 +350,28 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
             assert sent.headers.get(name) is not None, f"header parameter {name} was not sent"
         if samples.has_body and samples.media_type == "application/json":
             assert json.loads(sent.content) == _normalized(samples.body), sent.content[:2000]
-        elif samples.has_body and samples.media_type and samples.media_type.startswith("multipart/"):
-            names = re.findall(rb'Content-Disposition: form-data; name="([^"]+)"', sent.content, flags=re.IGNORECASE)
+        elif (
+            samples.has_body and samples.media_type and samples.media_type.startswith("multipart/")
+        ):
+            names = re.findall(
+                rb'Content-Disposition: form-data; name="([^"]+)"',
+                sent.content,
+                flags=re.IGNORECASE,
+            )
             assert sorted(n.decode() for n in names) == sorted(samples.body), names
 
-    def check_outcome(method: Any, result: Any, error: BaseException | None, response: httpx.Response) -> None:
+    def check_outcome(
+        method: Any, result: Any, error: BaseException | None, response: httpx.Response
+    ) -> None:
         if error_status is not None:
-            assert isinstance(error, cx_module.APIStatusError), f"expected APIStatusError, got {error!r} / {result!r}"
+            assert isinstance(error, cx_module.APIStatusError), (
+                f"expected APIStatusError, got {error!r} / {result!r}"
+            )
             assert response.status_code == error_status
             assert error.status_code == error_status
-            assert type(error).__name__ == ERROR_CLASSES.get(error_status, "APIStatusError"), type(error)
+            assert type(error).__name__ == ERROR_CLASSES.get(error_status, "APIStatusError"), type(
+                error
+            )
             assert error.response.status_code == error_status
             if response.headers.get("content-type", "").startswith("application/json"):
                 assert error.body == response.json()
@@ -331,20 +389,33 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
 
     def check_against_spec(response: httpx.Response, mode: str) -> None:
         response_violations = [v for v in violations(response) if is_response_violation(v)]
-        if mode == "static":  # Prism's static mock ignores `pattern`: "string" where there is no example
-            response_violations = [v for v in response_violations if not _static_placeholder(v, response)]
+        if (
+            mode == "static"
+        ):  # Prism's static mock ignores `pattern`: "string" where there is no example
+            response_violations = [
+                v for v in response_violations if not _static_placeholder(v, response)
+            ]
         if response_violations:
             raise SpecResponseViolation(
                 f"Prism's {mode} {response.status_code} response for {op.method} {op.path} does not match the "
-                "spec:\n" + json.dumps(response_violations, indent=2) + f"\nbody: {response.content[:1500]!r}"
+                "spec:\n"
+                + json.dumps(response_violations, indent=2)
+                + f"\nbody: {response.content[:1500]!r}"
             )
         schema = _response_schema(op, cx_spec, response)
-        if schema is not None and response.headers.get("content-type", "").startswith("application/json"):
+        if schema is not None and response.headers.get("content-type", "").startswith(
+            "application/json"
+        ):
             problems = _validator(spec_file).errors(schema, response.json())
             if problems and mode == "static":
-                placeholders = {tuple(str(x) for x in v.get("location", [])[2:])
-                                for v in violations(response) if _static_placeholder(v, response)}
-                problems = [p for p in problems if tuple(p.split(": ", 1)[0].split("/")) not in placeholders]
+                placeholders = {
+                    tuple(str(x) for x in v.get("location", [])[2:])
+                    for v in violations(response)
+                    if _static_placeholder(v, response)
+                }
+                problems = [
+                    p for p in problems if tuple(p.split(": ", 1)[0].split("/")) not in placeholders
+                ]
             if problems:
                 raise SpecResponseViolation(
                     f"Prism's {mode} {response.status_code} response does not match the spec's schema "
@@ -362,15 +433,17 @@ def test_operation_against_prism(operation_id: str, cx_spec: dict[str, Any], cx_
     check_against_spec(dynamic, "dynamic")
 
 
-def test_every_operation_is_exercised(request: pytest.FixtureRequest, cx_spec: dict[str, Any],
-                                      cx_generated: Path) -> None:
+def test_every_operation_is_exercised(
+    request: pytest.FixtureRequest, cx_spec: dict[str, Any], cx_generated: Path
+) -> None:
     """The contract test above is collected once per operationId of operations.json, and of the spec."""
     manifest_ids = [o["operation_id"] for o in load_manifest(cx_generated)["operations"]]
     spec_ids = [op.operation_id for op in iter_operations(cx_spec)]
     exercised = {
         item.callspec.params["operation_id"]
         for item in request.session.items
-        if getattr(item, "originalname", None) == "test_operation_against_prism" and hasattr(item, "callspec")
+        if getattr(item, "originalname", None) == "test_operation_against_prism"
+        and hasattr(item, "callspec")
     }
     if not exercised:
         pytest.skip("test_operation_against_prism was not collected in this run (deselected)")
@@ -382,14 +455,22 @@ def test_every_operation_is_exercised(request: pytest.FixtureRequest, cx_spec: d
 def test_prism_validates_requests_and_serves_at_the_root(prism_url: str) -> None:
     """The harness itself: Prism flags bad requests (so a clean run means valid requests)."""
     with httpx.Client(base_url=prism_url, timeout=30.0) as http:
-        bad_query = http.get("/referrals", params={"page": "not-a-number"}, headers={"X-API-Key": API_KEY})
+        bad_query = http.get(
+            "/referrals", params={"page": "not-a-number"}, headers={"X-API-Key": API_KEY}
+        )
         assert bad_query.status_code in (400, 422)
-        assert any(v.get("location", [])[:3] == ["request", "query", "page"] for v in violations(bad_query))
+        assert any(
+            v.get("location", [])[:3] == ["request", "query", "page"] for v in violations(bad_query)
+        )
         no_key = http.get("/referrals")
         assert no_key.status_code == 401 and violations(no_key)
-        bad_body = http.post("/referrals/match", json={"unexpected": 1}, headers={"X-API-Key": API_KEY})
+        bad_body = http.post(
+            "/referrals/match", json={"unexpected": 1}, headers={"X-API-Key": API_KEY}
+        )
         assert bad_body.status_code in (400, 422) and violations(bad_body)
         bad_path = http.delete("/med-cases/not-a-uuid", headers={"X-API-Key": API_KEY})
         assert bad_path.status_code == 422 and violations(bad_path)
         assert http.get("/health").status_code == 200
-        assert http.get("/api/public/v1/health").status_code == 404  # the servers' base path is not mounted
+        assert (
+            http.get("/api/public/v1/health").status_code == 404
+        )  # the servers' base path is not mounted

@@ -13,15 +13,23 @@ from support.openapi import FORMAT_CHECKER, SchemaValidator, iter_operations
 from support.samples import SampleBuilder, SampleError, string_from_pattern
 
 
-def doc31(schemas: dict[str, Any] | None = None, paths: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths or {},
-            "components": {"schemas": schemas or {}}}
+def doc31(
+    schemas: dict[str, Any] | None = None, paths: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths or {},
+        "components": {"schemas": schemas or {}},
+    }
 
 
 def _to_defs(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: (v.replace("#/components/schemas/", "#/$defs/") if k == "$ref" else _to_defs(v))
-                for k, v in node.items()}
+        return {
+            k: (v.replace("#/components/schemas/", "#/$defs/") if k == "$ref" else _to_defs(v))
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_to_defs(v) for v in node]
     return node
@@ -74,7 +82,12 @@ def test_formats_and_required_properties() -> None:
         {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"},
         {"type": ["string", "null"], "pattern": r"^\d{1,8}(\.\d{1,2})?$"},
         {"type": "string", "pattern": r"^[A-Z]{2}-[a-z0-9_]{3,}$", "maxLength": 10},
-        {"type": "array", "minItems": 3, "uniqueItems": True, "items": {"type": "string", "format": "uuid"}},
+        {
+            "type": "array",
+            "minItems": 3,
+            "uniqueItems": True,
+            "items": {"type": "string", "format": "uuid"},
+        },
         {"type": "array", "maxItems": 1, "items": {"type": "integer"}},
         {"type": ["boolean", "null"]},
         {"type": "null"},
@@ -89,19 +102,37 @@ def test_bounds_lengths_patterns(schema: dict[str, Any]) -> None:
 def test_examples_first_but_only_valid_ones() -> None:
     builder = SampleBuilder(doc31())
     assert builder.value({"type": "string", "examples": ["hello"]}) == "hello"
-    assert builder.value({"type": "string", "format": "uuid", "examples": ["not-a-uuid"]}) != "not-a-uuid"
+    assert (
+        builder.value({"type": "string", "format": "uuid", "examples": ["not-a-uuid"]})
+        != "not-a-uuid"
+    )
     assert builder.value({"type": "string", "enum": ["x", "y"], "examples": ["y"]}) == "y"
     assert builder.value({"type": "string", "enum": ["x", "y"]}) == "x"
     assert builder.value({"type": "integer", "default": 20, "minimum": 1}) == 20
     openapi30 = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
-    assert SampleBuilder(openapi30).value({"type": "string", "example": "from-example"}) == "from-example"
+    assert (
+        SampleBuilder(openapi30).value({"type": "string", "example": "from-example"})
+        == "from-example"
+    )
 
 
 def test_one_of_any_of_first_non_null_variant_and_all_of() -> None:
     schemas = {
-        "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "format": "uuid"}}},
-        "Cat": {"type": "object", "required": ["meows"], "properties": {"meows": {"type": "boolean"}}},
-        "Dog": {"type": "object", "required": ["barks"], "properties": {"barks": {"type": "boolean"}}},
+        "Base": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {"id": {"type": "string", "format": "uuid"}},
+        },
+        "Cat": {
+            "type": "object",
+            "required": ["meows"],
+            "properties": {"meows": {"type": "boolean"}},
+        },
+        "Dog": {
+            "type": "object",
+            "required": ["barks"],
+            "properties": {"barks": {"type": "boolean"}},
+        },
     }
     builder = SampleBuilder(doc31(schemas))
     one_of = {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]}
@@ -110,7 +141,9 @@ def test_one_of_any_of_first_non_null_variant_and_all_of() -> None:
     assert "meows" in value
     nullable = {"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Dog"}]}
     assert builder.value(nullable) == {"barks": True}
-    merged = {"allOf": [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Cat"}]}
+    merged = {
+        "allOf": [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Cat"}]
+    }
     value = builder.value(merged)
     check(merged, value, schemas)
     assert set(value) == {"id", "meows"}
@@ -123,21 +156,39 @@ def test_one_of_skips_variants_that_overlap() -> None:
     check(schema, value)
     # Two open object variants: every object matches both, no instance can satisfy oneOf.
     with pytest.raises(SampleError):
-        SampleBuilder(doc31()).value({"oneOf": [{"type": "object"}, {"type": "object", "properties": {"a": {}}}]})
+        SampleBuilder(doc31()).value(
+            {"oneOf": [{"type": "object"}, {"type": "object", "properties": {"a": {}}}]}
+        )
 
 
 def test_min_properties_and_additional_properties() -> None:
-    closed = {"type": "object", "additionalProperties": False, "minProperties": 2,
-              "properties": {"a": {"type": ["string", "null"]}, "b": {"type": "integer"}, "c": {"type": "boolean"}}}
+    closed = {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 2,
+        "properties": {
+            "a": {"type": ["string", "null"]},
+            "b": {"type": "integer"},
+            "c": {"type": "boolean"},
+        },
+    }
     value = SampleBuilder(doc31()).value(closed)
     check(closed, value)
     assert len(value) == 2 and set(value) <= {"a", "b", "c"}
-    open_map = {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string", "format": "date"}}
+    open_map = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {"type": "string", "format": "date"},
+    }
     value = SampleBuilder(doc31()).value(open_map)
     check(open_map, value)
     assert len(value) == 1
-    impossible = {"type": "object", "additionalProperties": False, "minProperties": 2,
-                  "properties": {"only": {"type": "string"}}}
+    impossible = {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 2,
+        "properties": {"only": {"type": "string"}},
+    }
     with pytest.raises(SampleError):
         SampleBuilder(doc31()).value(impossible)
 
@@ -165,7 +216,11 @@ def test_full_mode_skips_read_only_and_deprecated_and_stops_recursion() -> None:
 
 def test_nullable_openapi30() -> None:
     doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
-    schema = {"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "nullable": True, "format": "date"}}}
+    schema = {
+        "type": "object",
+        "required": ["x"],
+        "properties": {"x": {"type": "string", "nullable": True, "format": "date"}},
+    }
     value = SampleBuilder(doc).value(schema)
     assert SchemaValidator(doc).errors(schema, value) == []
     assert SchemaValidator(doc).errors(schema, {"x": None}) == []
@@ -173,28 +228,63 @@ def test_nullable_openapi30() -> None:
 
 
 def test_string_from_pattern() -> None:
-    for pattern in (r"^\d{1,8}(\.\d{1,2})?$", r"^cxp_(ro|std|full)_[0-9a-f]{32}$", r"[^@]+@example\.com", r"^\w+\s\S+$"):
+    for pattern in (
+        r"^\d{1,8}(\.\d{1,2})?$",
+        r"^cxp_(ro|std|full)_[0-9a-f]{32}$",
+        r"[^@]+@example\.com",
+        r"^\w+\s\S+$",
+    ):
         assert re.search(pattern, string_from_pattern(pattern)), pattern
 
 
 def test_operation_arguments_with_multipart_body() -> None:
     paths = {
         "/cases/{caseId}/documents": {
-            "parameters": [{"name": "caseId", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
+            "parameters": [
+                {
+                    "name": "caseId",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                }
+            ],
             "post": {
                 "operationId": "upload",
                 "parameters": [
                     {"name": "dryRun", "in": "query", "schema": {"type": "boolean"}},
-                    {"name": "old", "in": "query", "deprecated": True, "schema": {"type": "string"}},
-                    {"name": "X-Trace", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 4}},
+                    {
+                        "name": "old",
+                        "in": "query",
+                        "deprecated": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "X-Trace",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 4},
+                    },
                 ],
-                "requestBody": {"required": True, "content": {"multipart/form-data": {
-                    "schema": {"type": "object", "required": ["file", "category"], "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "A CSV file."},
-                        "category": {"type": "string", "enum": ["intake", "other"]},
-                        "note": {"type": "string"},
-                    }},
-                }}},
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file", "category"],
+                                "properties": {
+                                    "file": {
+                                        "type": "string",
+                                        "format": "binary",
+                                        "description": "A CSV file.",
+                                    },
+                                    "category": {"type": "string", "enum": ["intake", "other"]},
+                                    "note": {"type": "string"},
+                                },
+                            },
+                        }
+                    },
+                },
                 "responses": {"201": {"description": "ok"}},
             },
         }
@@ -225,7 +315,10 @@ def test_every_operation_of_the_casexchange_spec_gets_valid_samples() -> None:
             for param in operation.parameters:
                 value = getattr(samples, param["in"]).get(param["name"])
                 if value is not None:
-                    assert validator.errors(param["schema"], value) == [], (operation.operation_id, param["name"])
+                    assert validator.errors(param["schema"], value) == [], (
+                        operation.operation_id,
+                        param["name"],
+                    )
             if samples.has_body and samples.media_type == "application/json":
                 schema = operation.request_body(doc)["content"]["application/json"]["schema"]
                 assert validator.errors(schema, samples.body) == [], operation.operation_id

@@ -26,8 +26,6 @@ REPO = Path(__file__).resolve().parents[2]
 RUFF_CONFIG = REPO / "generator" / "ruff_generated.toml"
 
 
-
-
 corpora = load_bench("corpora")
 corpus = load_bench("corpus")
 
@@ -43,8 +41,8 @@ SUBSET: list[tuple[str, str, str | None]] = [
     ("hubapi.com/business units", "space in the spec id", None),
     ("vtex.local/VTEX_TEMPLATE", "upper-case id", None),
     ("vtex.local/Orders-API-(PII-version)", "parentheses in the id", None),
-    ("netatmo.net", "property name `wind_timeutc\"`", None),
-    ("scideas.net/regression", "property name `calls\"`, oneOf", None),
+    ("netatmo.net", 'property name `wind_timeutc"`', None),
+    ("scideas.net/regression", 'property name `calls"`, oneOf', None),
     ("contract-p.fit", "property named `list`; allOf; multipart", None),
     ("mcw.edu", "100 operations, many additionalProperties maps", None),
     # OpenAPI 3.1
@@ -117,6 +115,19 @@ def test_corpus_spec(spec_id: str, corpora_dir: Path, tmp_path: Path) -> None:
     )
     assert status == "ok", record
     # 4. the import blocks are emitted in ruff's order, without unused names (no `ruff check --fix` runs)
-    lint = subprocess.run([ruff_binary(), "check", "--no-cache", "--config", str(RUFF_CONFIG),
-                           "--output-format", "concise", "."], cwd=tmp_path, capture_output=True, text=True)
+    lint = subprocess.run(
+        [
+            ruff_binary(),
+            "check",
+            "--no-cache",
+            "--config",
+            str(RUFF_CONFIG),
+            "--output-format",
+            "concise",
+            ".",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert lint.returncode == 0, lint.stdout[-2000:]

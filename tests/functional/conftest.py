@@ -44,13 +44,19 @@ def recorder() -> Recorder:
 def client(recorder: Recorder) -> Any:
     import casexchange
 
-    return casexchange.CaseXchange(api_key="cxp_test_secret_key", max_retries=0,
-                                   http_client=httpx.Client(transport=httpx.MockTransport(recorder)))
+    return casexchange.CaseXchange(
+        api_key="cxp_test_secret_key",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(recorder)),
+    )
 
 
 @pytest.fixture
 def aclient(recorder: Recorder) -> Any:
     import casexchange
 
-    return casexchange.AsyncCaseXchange(api_key="cxp_test_secret_key", max_retries=0,
-                                        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)))
+    return casexchange.AsyncCaseXchange(
+        api_key="cxp_test_secret_key",
+        max_retries=0,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
+    )

@@ -46,6 +46,8 @@ def sample(model: type[pydantic.BaseModel], depth: int = 0, **overrides: Any) ->
     out: dict[str, Any] = {}
     for name, field in model.model_fields.items():
         if field.is_required() and depth < 6:
-            out[field.serialization_alias or field.alias or name] = sample_value(field.annotation, depth)
+            out[field.serialization_alias or field.alias or name] = sample_value(
+                field.annotation, depth
+            )
     out.update(overrides)
     return out

@@ -52,9 +52,13 @@ class Api:
             self.tokens_issued += 1
             token = f"tok-{self.tokens_issued}"
             self.valid.add(token)
-            return httpx.Response(200, json={"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+            return httpx.Response(
+                200, json={"access_token": token, "token_type": "Bearer", "expires_in": 3600}
+            )
         if request.headers.get("Authorization", "").removeprefix("Bearer ") not in self.valid:
-            return httpx.Response(401, json={"errors": [{"status": "401", "title": "Unauthorized"}]})
+            return httpx.Response(
+                401, json={"errors": [{"status": "401", "title": "Unauthorized"}]}
+            )
         if not self.replies:
             return httpx.Response(204)
         return self.replies.pop(0)
@@ -71,8 +75,13 @@ def api() -> Api:
 
 @pytest.fixture
 def client(api: Api) -> Casebook:
-    return Casebook(client_id="cid", client_secret="s3cret-value", token_url=TOKEN_URL, max_retries=0,
-                    http_client=httpx.Client(transport=httpx.MockTransport(api)))
+    return Casebook(
+        client_id="cid",
+        client_secret="s3cret-value",
+        token_url=TOKEN_URL,
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(api)),
+    )
 
 
 def query_of(request: httpx.Request) -> str:
@@ -81,29 +90,42 @@ def query_of(request: httpx.Request) -> str:
 
 # -- query builders ---------------------------------------------------------------------------------
 
+
 def test_filter_sort_and_page_size_are_encoded_exactly(api: Api, client: Casebook) -> None:
     api.reply(body={"data": [person(P1)]})
     created = PersonFields.created_at.ge(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
-    page = client.people.list(filter=PersonFields.last_name.like("Doe") & created,
-                              sort=PersonFields.created_at.desc(), page_size=50)
+    page = client.people.list(
+        filter=PersonFields.last_name.like("Doe") & created,
+        sort=PersonFields.created_at.desc(),
+        page_size=50,
+    )
     assert [p.id for p in page.items] == [P1]
     request = api.api_requests[0]
-    assert query_of(request) == ("filter[last_name][like]=Doe&filter[created_at][ge]=2025-01-01T00:00:00Z"
-                                 "&sort=-created_at&page[size]=50")
+    assert query_of(request) == (
+        "filter[last_name][like]=Doe&filter[created_at][ge]=2025-01-01T00:00:00Z"
+        "&sort=-created_at&page[size]=50"
+    )
     # brackets are percent-encoded on the wire, values too
-    assert request.url.query.decode().startswith("filter%5Blast_name%5D%5Blike%5D=Doe&filter%5Bcreated_at%5D%5Bge%5D="
-                                                  "2025-01-01T00%3A00%3A00Z")
+    assert request.url.query.decode().startswith(
+        "filter%5Blast_name%5D%5Blike%5D=Doe&filter%5Bcreated_at%5D%5Bge%5D="
+        "2025-01-01T00%3A00%3A00Z"
+    )
     assert request.headers["Accept"] == JSONAPI
     assert request.url.path == "/people/people"
 
 
 def test_filter_values_are_formatted_per_type() -> None:
-    f = (PersonFields.date_of_birth.lt(dt.date(2000, 5, 1))
-         & PersonFields.updated_at.le(dt.datetime(2025, 6, 30, 23, 59, 59))  # naive: taken as UTC
-         & PersonFields.created_at.gt(dt.datetime(2025, 1, 1, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))))
-         & PersonFields.hispanic_or_latino.eq("unable to determine")
-         & PersonFields.first_name.is_null() & PersonFields.last_name.not_null()
-         & PersonFields.id.neq(P1))
+    f = (
+        PersonFields.date_of_birth.lt(dt.date(2000, 5, 1))
+        & PersonFields.updated_at.le(dt.datetime(2025, 6, 30, 23, 59, 59))  # naive: taken as UTC
+        & PersonFields.created_at.gt(
+            dt.datetime(2025, 1, 1, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+        )
+        & PersonFields.hispanic_or_latino.eq("unable to determine")
+        & PersonFields.first_name.is_null()
+        & PersonFields.last_name.not_null()
+        & PersonFields.id.neq(P1)
+    )
     assert f.query_items() == [
         ("filter[date_of_birth][l]", "2000-05-01"),
         ("filter[updated_at][le]", "2025-06-30T23:59:59Z"),
@@ -118,14 +140,20 @@ def test_filter_values_are_formatted_per_type() -> None:
 def test_documented_note_range_and_boolean_filters(api: Api, client: Casebook) -> None:
     api.reply(body={"data": []})
     rng = NoteFields.created_at.between("2025-01-01T00:00:00Z", "2025-06-30T23:59:59Z")
-    client.attachments.list_notes(filter=rng, sort=NoteFields.created_at.asc() + NoteFields.updated_at.desc())
-    assert query_of(api.api_requests[0]) == ("filter[created_at][ge]=2025-01-01T00:00:00Z"
-                                             "&filter[created_at][le]=2025-06-30T23:59:59Z"
-                                             "&sort=created_at,-updated_at")
+    client.attachments.list_notes(
+        filter=rng, sort=NoteFields.created_at.asc() + NoteFields.updated_at.desc()
+    )
+    assert query_of(api.api_requests[0]) == (
+        "filter[created_at][ge]=2025-01-01T00:00:00Z"
+        "&filter[created_at][le]=2025-06-30T23:59:59Z"
+        "&sort=created_at,-updated_at"
+    )
     from casebook.query import ServiceOfferingFields
 
     api.reply(body={"data": []})
-    client.services.list_offerings(filter=ServiceOfferingFields.provider_id.eq(PR1) & ServiceOfferingFields.archived.eq(False))
+    client.services.list_offerings(
+        filter=ServiceOfferingFields.provider_id.eq(PR1) & ServiceOfferingFields.archived.eq(False)
+    )
     assert query_of(api.api_requests[1]) == f"filter[provider_id]={PR1}&filter[archived]=false"
 
 
@@ -146,6 +174,7 @@ def test_plain_values_still_work(api: Api, client: Casebook) -> None:
 
 # -- token flow ------------------------------------------------------------------------------------
 
+
 def test_token_is_fetched_once_cached_and_sent(api: Api, client: Casebook) -> None:
     api.reply(body={"data": person(P1)})
     api.reply(body={"data": person(P1)})
@@ -154,7 +183,11 @@ def test_token_is_fetched_once_cached_and_sent(api: Api, client: Casebook) -> No
     token_calls = [r for r in api.requests if str(r.url) == TOKEN_URL]
     assert len(token_calls) == 1
     form = dict(httpx.QueryParams(token_calls[0].content.decode()))
-    assert form == {"grant_type": "client_credentials", "client_id": "cid", "client_secret": "s3cret-value"}
+    assert form == {
+        "grant_type": "client_credentials",
+        "client_id": "cid",
+        "client_secret": "s3cret-value",
+    }
     assert token_calls[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert all(r.headers["Authorization"] == "Bearer tok-1" for r in api.api_requests)
 
@@ -174,9 +207,15 @@ def test_token_is_renewed_before_expiry(api: Api) -> None:
     now = [1000.0]
     from casebook._oauth import ClientCredentialsAuth
 
-    auth = ClientCredentialsAuth(client_id="cid", client_secret="x", token_url=TOKEN_URL, clock=lambda: now[0])
-    client = Casebook(client_id="cid", client_secret="x", token_url=TOKEN_URL,
-                      http_client=httpx.Client(transport=httpx.MockTransport(api))).with_options(auth=auth)
+    auth = ClientCredentialsAuth(
+        client_id="cid", client_secret="x", token_url=TOKEN_URL, clock=lambda: now[0]
+    )
+    client = Casebook(
+        client_id="cid",
+        client_secret="x",
+        token_url=TOKEN_URL,
+        http_client=httpx.Client(transport=httpx.MockTransport(api)),
+    ).with_options(auth=auth)
     api.reply(body={"data": person(P1)})
     client.people.get(P1)
     now[0] += 3600 - 30  # inside the renewal margin
@@ -187,8 +226,14 @@ def test_token_is_renewed_before_expiry(api: Api) -> None:
 
 def test_given_access_token_is_used_then_renewed_with_the_client_credentials(api: Api) -> None:
     api.valid.add("pre-obtained")
-    client = Casebook(client_id="cid", client_secret="x", token_url=TOKEN_URL, access_token="pre-obtained",
-                      max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(api)))
+    client = Casebook(
+        client_id="cid",
+        client_secret="x",
+        token_url=TOKEN_URL,
+        access_token="pre-obtained",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(api)),
+    )
     api.reply(body={"data": person(P1)})
     client.people.get(P1)
     assert api.tokens_issued == 0  # no token request while the given token works
@@ -218,7 +263,9 @@ def test_access_token_alone_is_sent_as_is(api: Api, monkeypatch: pytest.MonkeyPa
     assert info.value.status_code == 401 and api.tokens_issued == 0
 
 
-def test_secrets_never_in_repr_or_errors(api: Api, client: Casebook, caplog: pytest.LogCaptureFixture) -> None:
+def test_secrets_never_in_repr_or_errors(
+    api: Api, client: Casebook, caplog: pytest.LogCaptureFixture
+) -> None:
     import logging
 
     caplog.set_level(logging.DEBUG)
@@ -233,7 +280,12 @@ def test_secrets_never_in_repr_or_errors(api: Api, client: Casebook, caplog: pyt
 def test_missing_credentials_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     from casebook import MissingCredentialsError
 
-    for name in ("CASEBOOK_CLIENT_ID", "CASEBOOK_CLIENT_SECRET", "CASEBOOK_TOKEN_URL", "CASEBOOK_ACCESS_TOKEN"):
+    for name in (
+        "CASEBOOK_CLIENT_ID",
+        "CASEBOOK_CLIENT_SECRET",
+        "CASEBOOK_TOKEN_URL",
+        "CASEBOOK_ACCESS_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(MissingCredentialsError, match="token_url"):
         Casebook(client_id="a", client_secret="b")
@@ -257,14 +309,20 @@ def test_regions(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- documents ------------------------------------------------------------------------------------
 
+
 def test_create_builds_the_request_document(api: Api, client: Casebook) -> None:
     api.reply(201, {"data": person(P1)})
     created = client.people.create(attributes={"first_name": "Jane", "last_name": "Doe"})
-    assert created.id == P1 and created.attributes is not None and created.attributes.last_name == "Doe"
+    assert (
+        created.id == P1
+        and created.attributes is not None
+        and created.attributes.last_name == "Doe"
+    )
     request = api.api_requests[0]
     assert request.method == "POST" and request.headers["Content-Type"] == JSONAPI
     assert json.loads(request.content) == {
-        "data": {"type": "people", "attributes": {"first_name": "Jane", "last_name": "Doe"}}}
+        "data": {"type": "people", "attributes": {"first_name": "Jane", "last_name": "Doe"}}
+    }
 
 
 def test_update_sends_id_and_relationships(api: Api, client: Casebook) -> None:
@@ -272,21 +330,42 @@ def test_update_sends_id_and_relationships(api: Api, client: Casebook) -> None:
 
     api.reply(body={"data": {"type": "providers", "id": PR1, "attributes": {"published": True}}})
     location = Location.model_validate({"type": "locations", "id": L1})
-    client.providers.update(PR1, attributes={"published": True},
-                            relationships={"facility_location": location, "visits": [("visits", "v1")],
-                                           "license": None})
+    client.providers.update(
+        PR1,
+        attributes={"published": True},
+        relationships={
+            "facility_location": location,
+            "visits": [("visits", "v1")],
+            "license": None,
+        },
+    )
     body = json.loads(api.api_requests[0].content)
-    assert body == {"data": {
-        "type": "providers", "id": PR1, "attributes": {"published": True},
-        "relationships": {"facility_location": {"data": {"type": "locations", "id": L1}},
-                          "visits": {"data": [{"type": "visits", "id": "v1"}]},
-                          "license": {"data": None}}}}
+    assert body == {
+        "data": {
+            "type": "providers",
+            "id": PR1,
+            "attributes": {"published": True},
+            "relationships": {
+                "facility_location": {"data": {"type": "locations", "id": L1}},
+                "visits": {"data": [{"type": "visits", "id": "v1"}]},
+                "license": {"data": None},
+            },
+        }
+    }
     assert api.api_requests[0].method == "PATCH"
 
 
-def test_attributes_of_a_fetched_resource_are_sent_back_without_read_only_ones(api: Api, client: Casebook) -> None:
-    fetched = person(P1) | {"attributes": {"first_name": "Jane", "last_name": "Doe",
-                                           "created_at": "2026-01-02T03:04:05Z", "updated_at": "2026-01-02T03:04:05Z"}}
+def test_attributes_of_a_fetched_resource_are_sent_back_without_read_only_ones(
+    api: Api, client: Casebook
+) -> None:
+    fetched = person(P1) | {
+        "attributes": {
+            "first_name": "Jane",
+            "last_name": "Doe",
+            "created_at": "2026-01-02T03:04:05Z",
+            "updated_at": "2026-01-02T03:04:05Z",
+        }
+    }
     api.reply(body={"data": fetched})
     api.reply(body={"data": fetched})
     attributes = client.people.get(P1).attributes
@@ -294,7 +373,10 @@ def test_attributes_of_a_fetched_resource_are_sent_back_without_read_only_ones(a
     attributes.last_name = "Roe"
     client.people.update(P1, attributes=attributes)
     sent = json.loads(api.api_requests[-1].content)["data"]["attributes"]
-    assert sent == {"first_name": "Jane", "last_name": "Roe"}  # created_at / updated_at are set by the server
+    assert sent == {
+        "first_name": "Jane",
+        "last_name": "Roe",
+    }  # created_at / updated_at are set by the server
 
 
 def test_link_location_patches_both_sides(api: Api, client: Casebook) -> None:
@@ -304,21 +386,33 @@ def test_link_location_patches_both_sides(api: Api, client: Casebook) -> None:
     assert (provider.id, location.id) == (PR1, L1)
     first, second = (json.loads(r.content) for r in api.api_requests)
     assert api.api_requests[0].url.path == f"/providers/providers/{PR1}"
-    assert first["data"]["relationships"] == {"facility_location": {"data": {"type": "locations", "id": L1}}}
+    assert first["data"]["relationships"] == {
+        "facility_location": {"data": {"type": "locations", "id": L1}}
+    }
     assert api.api_requests[1].url.path == f"/providers/locations/{L1}"
-    assert second["data"]["relationships"] == {"provider": {"data": {"type": "providers", "id": PR1}}}
+    assert second["data"]["relationships"] == {
+        "provider": {"data": {"type": "providers", "id": PR1}}
+    }
 
 
 def test_included_resources_are_resolved_and_typed(api: Api, client: Casebook) -> None:
     from casebook.types import Location, Provider
 
-    api.reply(body={
-        "data": {"type": "providers", "id": PR1, "attributes": {"name": "Acme"},
-                 "relationships": {"facility_location": {"data": {"type": "locations", "id": L1}},
-                                   "assignee": {"data": {"type": "assignees", "id": "a1"}},
-                                   "license": {"data": None}}},
-        "included": [{"type": "locations", "id": L1, "attributes": {"city": "Springfield"}}],
-    })
+    api.reply(
+        body={
+            "data": {
+                "type": "providers",
+                "id": PR1,
+                "attributes": {"name": "Acme"},
+                "relationships": {
+                    "facility_location": {"data": {"type": "locations", "id": L1}},
+                    "assignee": {"data": {"type": "assignees", "id": "a1"}},
+                    "license": {"data": None},
+                },
+            },
+            "included": [{"type": "locations", "id": L1, "attributes": {"city": "Springfield"}}],
+        }
+    )
     provider = client.providers.get(PR1, include="facility_location")
     assert isinstance(provider, Provider)
     location = provider.related("facility_location")
@@ -350,22 +444,38 @@ def test_pagination_without_links_uses_page_numbers(api: Api, client: Casebook) 
 def test_jsonapi_errors_map_to_typed_exceptions(api: Api, client: Casebook) -> None:
     from casebook import UnprocessableEntityError
 
-    api.reply(422, {"errors": [
-        {"status": "422", "code": "invalid_attribute", "title": "Invalid attribute",
-         "detail": "hispanic_or_latino must be one of: yes, no", "source": {"pointer": "/data/attributes/hispanic_or_latino"}},
-        {"status": "422", "title": "Blank", "source": {"parameter": "filter[x]"}}]})
+    api.reply(
+        422,
+        {
+            "errors": [
+                {
+                    "status": "422",
+                    "code": "invalid_attribute",
+                    "title": "Invalid attribute",
+                    "detail": "hispanic_or_latino must be one of: yes, no",
+                    "source": {"pointer": "/data/attributes/hispanic_or_latino"},
+                },
+                {"status": "422", "title": "Blank", "source": {"parameter": "filter[x]"}},
+            ]
+        },
+    )
     with pytest.raises(UnprocessableEntityError) as info:
         client.people.create(attributes={"hispanic_or_latino": "maybe"})
     err = info.value
     assert err.status_code == 422 and err.code == "invalid_attribute"
     assert [e.pointer for e in err.errors] == ["/data/attributes/hispanic_or_latino", None]
     assert err.errors[1].parameter == "filter[x]"
-    assert "Invalid attribute: hispanic_or_latino must be one of" in str(err) and "(+1 more)" in str(err)
+    assert "Invalid attribute: hispanic_or_latino must be one of" in str(
+        err
+    ) and "(+1 more)" in str(err)
 
 
 # -- uploads ---------------------------------------------------------------------------------------
 
-def test_upload_refuses_big_files_before_any_request(api: Api, client: Casebook, tmp_path: Any) -> None:
+
+def test_upload_refuses_big_files_before_any_request(
+    api: Api, client: Casebook, tmp_path: Any
+) -> None:
     from casebook import FileTooLargeError
 
     big = tmp_path / "scan.pdf"
@@ -377,8 +487,12 @@ def test_upload_refuses_big_files_before_any_request(api: Api, client: Casebook,
 
 def test_async_client_lists_and_creates(api: Api) -> None:
     async def main() -> None:
-        async with AsyncCasebook(client_id="cid", client_secret="s", token_url=TOKEN_URL,
-                                 http_client=httpx.AsyncClient(transport=httpx.MockTransport(api))) as client:
+        async with AsyncCasebook(
+            client_id="cid",
+            client_secret="s",
+            token_url=TOKEN_URL,
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(api)),
+        ) as client:
             api.reply(body={"data": [person("p1")]})
             got = [p.id async for p in await client.people.list(sort=PersonFields.last_name.asc())]
             assert got == ["p1"]

@@ -58,33 +58,60 @@ def make_handler(state: State) -> type[BaseHTTPRequestHandler]:
             if self.path == "/oauth2/token":
                 form = parse_qs(body.decode())
                 state.token_requests.append(form)
-                if form.get("client_secret") != [SECRET] or form.get("grant_type") != ["client_credentials"]:
+                if form.get("client_secret") != [SECRET] or form.get("grant_type") != [
+                    "client_credentials"
+                ]:
                     self._send(400, {"error": "invalid_client"})
                     return
                 state.issued += 1
-                self._send(200, {"access_token": f"at-{state.issued}", "token_type": "Bearer", "expires_in": 3600})
+                self._send(
+                    200,
+                    {
+                        "access_token": f"at-{state.issued}",
+                        "token_type": "Bearer",
+                        "expires_in": 3600,
+                    },
+                )
                 return
             token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
             state.api_auth.append(token)
             if not token.startswith("at-") or token in state.revoked:
-                self._send(401, {"errors": [{"status": "401", "title": "Unauthorized"}]}, "application/vnd.api+json")
+                self._send(
+                    401,
+                    {"errors": [{"status": "401", "title": "Unauthorized"}]},
+                    "application/vnd.api+json",
+                )
                 return
             if self.path == "/attachments/attachments":
                 doc = json.loads(body)
                 attrs = doc["data"]["attributes"]
                 host = f"http://127.0.0.1:{self.server.server_address[1]}"
                 upload = f"{host}/s3/uploads/a1/{attrs['file_name']}?X-Amz-Signature=deadbeef&X-Amz-Expires=900"
-                self._send(201, {"data": {"type": "attachments", "id": "a1",
-                                          "attributes": {**attrs, "upload_url": upload}}},
-                           "application/vnd.api+json")
+                self._send(
+                    201,
+                    {
+                        "data": {
+                            "type": "attachments",
+                            "id": "a1",
+                            "attributes": {**attrs, "upload_url": upload},
+                        }
+                    },
+                    "application/vnd.api+json",
+                )
                 return
             self._send(404)
 
         def do_PUT(self) -> None:  # noqa: N802
             body = self._body()
             url = urlsplit(self.path)
-            state.puts.append((url.path, self.headers.get("Content-Type") or "", body,
-                               self.headers.get("Authorization")))
+            state.puts.append(
+                (
+                    url.path,
+                    self.headers.get("Content-Type") or "",
+                    body,
+                    self.headers.get("Authorization"),
+                )
+            )
             if parse_qs(url.query).get("X-Amz-Signature") != ["deadbeef"]:
                 self._send(403)
                 return
@@ -110,22 +137,32 @@ def test_token_then_two_step_upload(server: tuple[str, State], tmp_path: Path) -
     base, state = server
     file = tmp_path / "intake-form.pdf"
     file.write_bytes(PDF)
-    with Casebook(client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base) as client:
+    with Casebook(
+        client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base
+    ) as client:
         record = client.attachments.upload(file)
         assert record.id == "a1"
         assert record.attributes is not None and record.attributes.file_name == "intake-form.pdf"
         client.attachments.upload(("notes.txt", b"hello"), content_type="text/plain; charset=utf-8")
-    assert state.token_requests == [{"client_id": ["app-1"], "client_secret": [SECRET],
-                                     "grant_type": ["client_credentials"]}]
+    assert state.token_requests == [
+        {"client_id": ["app-1"], "client_secret": [SECRET], "grant_type": ["client_credentials"]}
+    ]
     assert state.api_auth == ["at-1", "at-1"]
     (path, ctype, data, auth), second = state.puts
-    assert (path, ctype, data, auth) == ("/s3/uploads/a1/intake-form.pdf", "application/pdf", PDF, None)
+    assert (path, ctype, data, auth) == (
+        "/s3/uploads/a1/intake-form.pdf",
+        "application/pdf",
+        PDF,
+        None,
+    )
     assert second[1:] == ("text/plain; charset=utf-8", b"hello", None)
 
 
 def test_revoked_token_is_renewed_once(server: tuple[str, State]) -> None:
     base, state = server
-    with Casebook(client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base) as client:
+    with Casebook(
+        client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base
+    ) as client:
         client.attachments.create(attributes={"file_name": "a.pdf"})
         state.revoked.add("at-1")
         client.attachments.create(attributes={"file_name": "b.pdf"})
@@ -133,10 +170,16 @@ def test_revoked_token_is_renewed_once(server: tuple[str, State]) -> None:
     assert state.issued == 2
 
 
-def test_wrong_secret_is_an_authentication_error_without_the_secret(server: tuple[str, State]) -> None:
+def test_wrong_secret_is_an_authentication_error_without_the_secret(
+    server: tuple[str, State],
+) -> None:
     base, _ = server
-    with Casebook(client_id="app-1", client_secret="wrong-secret-value", token_url=f"{base}/oauth2/token",
-                  base_url=base) as client:
+    with Casebook(
+        client_id="app-1",
+        client_secret="wrong-secret-value",
+        token_url=f"{base}/oauth2/token",
+        base_url=base,
+    ) as client:
         with pytest.raises(AuthenticationError) as info:
             client.attachments.create(attributes={"file_name": "a.pdf"})
     assert "token endpoint answered HTTP 400" in str(info.value)
@@ -146,7 +189,9 @@ def test_wrong_secret_is_an_authentication_error_without_the_secret(server: tupl
 def test_failed_put_raises_without_the_signature(server: tuple[str, State]) -> None:
     base, state = server
     state.put_status = 403
-    with Casebook(client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base) as client:
+    with Casebook(
+        client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base
+    ) as client:
         with pytest.raises(APIStatusError) as info:
             client.attachments.upload(("x.pdf", b"abc"))
     assert info.value.status_code == 403
@@ -157,8 +202,9 @@ def test_async_upload(server: tuple[str, State]) -> None:
     base, state = server
 
     async def main() -> None:
-        async with AsyncCasebook(client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token",
-                                 base_url=base) as client:
+        async with AsyncCasebook(
+            client_id="app-1", client_secret=SECRET, token_url=f"{base}/oauth2/token", base_url=base
+        ) as client:
             record = await client.attachments.upload(("scan.png", b"\x89PNG...."))
             assert record.id == "a1"
 

@@ -12,19 +12,35 @@ from tests.functional.sample import sample
 
 SECRET = "whsec_test_0123456789"
 SNAPSHOT = {
-    "id": "c1", "baseCaseId": "b1", "referenceNumber": "ACME-0042", "status": "sent", "closingStatus": None,
-    "referringFirmId": "f1", "isRetainerSigned": False, "createdAt": "2026-09-03T14:12:09.401Z",
+    "id": "c1",
+    "baseCaseId": "b1",
+    "referenceNumber": "ACME-0042",
+    "status": "sent",
+    "closingStatus": None,
+    "referringFirmId": "f1",
+    "isRetainerSigned": False,
+    "createdAt": "2026-09-03T14:12:09.401Z",
     "updatedAt": "2026-09-03T14:12:09.401Z",
 }
 
 
 def envelope(event: str, data: Any) -> dict[str, Any]:
     return {
-        "schemaVersion": 1, "event": event, "eventId": "3f9d2c1e-7b44-4a1c-9e0b-2c5f1a8d6e21",
-        "occurredAt": "2026-09-03T14:12:09.401Z", "perspective": "sent", "piiMasked": False,
-        "recipientFirmId": "a1b2c3d4-0000-4000-8000-000000000001", "referralId": "r1", "baseCaseId": "b1",
-        "referenceNumber": "ACME-0042", "referringFirm": {"id": "f1", "name": "Acme"}, "referentFirm": None,
-        "isTestCase": False, "actor": {"firmId": None, "source": "manual"}, "data": data,
+        "schemaVersion": 1,
+        "event": event,
+        "eventId": "3f9d2c1e-7b44-4a1c-9e0b-2c5f1a8d6e21",
+        "occurredAt": "2026-09-03T14:12:09.401Z",
+        "perspective": "sent",
+        "piiMasked": False,
+        "recipientFirmId": "a1b2c3d4-0000-4000-8000-000000000001",
+        "referralId": "r1",
+        "baseCaseId": "b1",
+        "referenceNumber": "ACME-0042",
+        "referringFirm": {"id": "f1", "name": "Acme"},
+        "referentFirm": None,
+        "isTestCase": False,
+        "actor": {"firmId": None, "source": "manual"},
+        "data": data,
     }
 
 
@@ -32,7 +48,9 @@ def test_verify_accepts_a_valid_signature_and_parses_typed_data() -> None:
     from casexchange import webhooks
     from casexchange.types import CaseCreatedEvent, CaseSnapshot
 
-    body = json.dumps(envelope("case.created", sample(CaseSnapshot, referenceNumber="ACME-0042"))).encode()
+    body = json.dumps(
+        envelope("case.created", sample(CaseSnapshot, referenceNumber="ACME-0042"))
+    ).encode()
     header = webhooks.sign(body, SECRET, int(time.time()))
     event = webhooks.construct_event(body, header, SECRET)
     assert isinstance(event, CaseCreatedEvent)
@@ -73,7 +91,9 @@ def test_masked_status_change_parses_as_the_masked_variant() -> None:
     from casexchange.types import MaskedStatusChangeData, ReferralReceivedEvent, StatusChangeData
 
     masked = sample(MaskedStatusChangeData)
-    assert set(masked["case"]) < set(sample(StatusChangeData)["case"])  # the masked case has fewer keys
+    assert set(masked["case"]) < set(
+        sample(StatusChangeData)["case"]
+    )  # the masked case has fewer keys
     event = webhooks.parse_event(json.dumps(envelope("referral.received", masked)))
     assert isinstance(event, ReferralReceivedEvent)
     assert isinstance(event.data, MaskedStatusChangeData)

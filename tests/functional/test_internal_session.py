@@ -18,8 +18,15 @@ SRC = str(REPO / "generated" / "casexchange_internal" / "src")
 if SRC not in sys.path:
     sys.path.insert(0, SRC)
 
-USER = {"id": "u1", "email": "dana@firm.test", "firstName": "Dana", "lastName": "W", "role": "member",
-        "firmId": "f1", "isActive": True}
+USER = {
+    "id": "u1",
+    "email": "dana@firm.test",
+    "firstName": "Dana",
+    "lastName": "W",
+    "role": "member",
+    "firmId": "f1",
+    "isActive": True,
+}
 
 
 def jwt(exp: float) -> str:
@@ -50,16 +57,28 @@ class Server:
         self.calls.append(path)
         if path == "/auth/login":
             if not self.login_ok:
-                return httpx.Response(401, json={"success": False, "error": {"code": "token_invalid", "message": "bad"}})
-            assert json.loads(request.content) == {"email": "dana@firm.test", "password": "s3cret-pw"}
-            return httpx.Response(200, json={"success": True, "message": None, "data": {"user": USER, **self.issue()}})
+                return httpx.Response(
+                    401,
+                    json={"success": False, "error": {"code": "token_invalid", "message": "bad"}},
+                )
+            assert json.loads(request.content) == {
+                "email": "dana@firm.test",
+                "password": "s3cret-pw",
+            }
+            return httpx.Response(
+                200, json={"success": True, "message": None, "data": {"user": USER, **self.issue()}}
+            )
         if path == "/auth/refresh-session":
             if not self.refresh_ok:
-                return httpx.Response(401, json={"success": False, "error": {"code": "token_expired", "message": "x"}})
+                return httpx.Response(
+                    401, json={"success": False, "error": {"code": "token_expired", "message": "x"}}
+                )
             return httpx.Response(200, json={"success": True, "data": self.issue()})
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         if token not in self.valid:
-            return httpx.Response(401, json={"success": False, "error": {"code": "token_expired", "message": "exp"}})
+            return httpx.Response(
+                401, json={"success": False, "error": {"code": "token_expired", "message": "exp"}}
+            )
         return httpx.Response(200, json={"success": True, "message": None, "data": USER})
 
 
@@ -69,8 +88,11 @@ def make(server: Server, **kwargs: Any) -> Any:
     kwargs.setdefault("email", "dana@firm.test")
     kwargs.setdefault("password", "s3cret-pw")
     return casexchange_internal.CaseXchangeInternal(
-        base_url="https://internal.test/api/v1", max_retries=0,
-        http_client=httpx.Client(transport=httpx.MockTransport(server)), **kwargs)
+        base_url="https://internal.test/api/v1",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(server)),
+        **kwargs,
+    )
 
 
 def test_logs_in_lazily_then_sends_the_bearer_token() -> None:
@@ -89,18 +111,28 @@ def test_a_401_refreshes_once_and_retries_the_request() -> None:
     client.auth.get_current_user()
     server.valid.clear()  # the server revokes every access token
     assert client.auth.get_current_user().id == "u1"
-    assert server.calls == ["/auth/login", "/auth/me", "/auth/me", "/auth/refresh-session", "/auth/me"]
+    assert server.calls == [
+        "/auth/login",
+        "/auth/me",
+        "/auth/me",
+        "/auth/refresh-session",
+        "/auth/me",
+    ]
 
 
 def test_expired_jwt_is_refreshed_before_sending() -> None:
     server = Server()
     expired = jwt(time.time() - 10)
-    client = make(server, email=None, password=None, access_token=expired, refresh_token="refresh-0")
+    client = make(
+        server, email=None, password=None, access_token=expired, refresh_token="refresh-0"
+    )
     client.auth.get_current_user()
     assert server.calls == ["/auth/refresh-session", "/auth/me"]
 
 
-def test_failed_refresh_falls_back_to_login_and_failed_login_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_refresh_falls_back_to_login_and_failed_login_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import casexchange_internal
 
     server = Server()
@@ -123,7 +155,9 @@ def test_missing_credentials_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
 
     for name in ("EMAIL", "PASSWORD", "ACCESS_TOKEN", "REFRESH_TOKEN"):
         monkeypatch.delenv(f"CASEXCHANGE_INTERNAL_{name}", raising=False)
-    with pytest.raises(casexchange_internal.MissingCredentialsError, match="CASEXCHANGE_INTERNAL_EMAIL"):
+    with pytest.raises(
+        casexchange_internal.MissingCredentialsError, match="CASEXCHANGE_INTERNAL_EMAIL"
+    ):
         casexchange_internal.CaseXchangeInternal()
 
 
@@ -132,8 +166,12 @@ async def test_concurrent_async_calls_share_one_refresh() -> None:
 
     server = Server()
     client = casexchange_internal.AsyncCaseXchangeInternal(
-        email="dana@firm.test", password="s3cret-pw", base_url="https://internal.test/api/v1", max_retries=0,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)))
+        email="dana@firm.test",
+        password="s3cret-pw",
+        base_url="https://internal.test/api/v1",
+        max_retries=0,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)),
+    )
     await client.auth.get_current_user()
     server.valid.clear()
     results = await asyncio.gather(*(client.auth.get_current_user() for _ in range(8)))

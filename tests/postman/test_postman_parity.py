@@ -74,21 +74,28 @@ def _multipart_parts(request: httpx.Request) -> list[dict[str, Any]]:
     )
     parts = []
     for part in message.iter_parts():
-        parts.append({
-            "name": part.get_param("name", header="content-disposition"),
-            "filename": part.get_filename(),
-            "content_type": part.get_content_type() if part.get("content-type") else None,
-            "content": part.get_payload(decode=True),
-        })
+        parts.append(
+            {
+                "name": part.get_param("name", header="content-disposition"),
+                "filename": part.get_filename(),
+                "content_type": part.get_content_type() if part.get("content-type") else None,
+                "content": part.get_payload(decode=True),
+            }
+        )
     return parts
 
 
-@pytest.mark.parametrize("test_id", PUBLIC_IDS or [pytest.param("-", marks=pytest.mark.skip(reason="../shared is missing"))])
+@pytest.mark.parametrize(
+    "test_id",
+    PUBLIC_IDS or [pytest.param("-", marks=pytest.mark.skip(reason="../shared is missing"))],
+)
 def test_postman_request(test_id: str, cx_module: ModuleType) -> None:
     """Sent through the sync client, then the async one: both requests must be what Postman sends."""
     plan = _plan(test_id)
     request = plan.request
-    assert plan.error is None, f"{request.label}: the client cannot express this request: {plan.error}"
+    assert plan.error is None, (
+        f"{request.label}: the client cannot express this request: {plan.error}"
+    )
     assert plan.operation is not None
     parity = casexchange_parity()
     assert parity is not None
@@ -101,7 +108,9 @@ def test_postman_request(test_id: str, cx_module: ModuleType) -> None:
         recorded.append(sent)
         return httpx.Response(204)
 
-    client = cx_module.CaseXchange(**options, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = cx_module.CaseXchange(
+        **options, http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     try:
         bound_method(client, plan.operation["call"])(*plan.args, **plan.kwargs)
     except Exception:
@@ -146,12 +155,20 @@ def check_sent(plan: CallPlan, sent: httpx.Request) -> None:
         for entry in plan.expected_form:
             part = next(p for p in parts if p["name"] == entry["key"])
             if entry.get("type") == "file":
-                name, content, content_type = plan.kwargs[plan.operation["body"]["fields"][entry["key"]]]
-                assert (part["filename"], part["content"], part["content_type"]) == (name, content, content_type)
+                name, content, content_type = plan.kwargs[
+                    plan.operation["body"]["fields"][entry["key"]]
+                ]
+                assert (part["filename"], part["content"], part["content_type"]) == (
+                    name,
+                    content,
+                    content_type,
+                )
             else:
                 assert part["content"].decode() == entry.get("value", "")
     else:
-        assert sent.content == b"", f"the client sent a body Postman does not: {sent.content[:200]!r}"
+        assert sent.content == b"", (
+            f"the client sent a body Postman does not: {sent.content[:200]!r}"
+        )
 
 
 # Requests that need more than the declared arguments, and why. Kept exact both ways: a new gap fails,
@@ -191,10 +208,18 @@ def test_operation_matching_prefers_literal_segments() -> None:
         {"operation_id": "a", "method": "GET", "path": "/x/{p}/c"},
         {"operation_id": "b", "method": "GET", "path": "/x/b/{q}"},
     ]
-    assert match_operation("POST", "/referrals/match", operations)[0]["operation_id"] == "matchReferrals"
+    assert (
+        match_operation("POST", "/referrals/match", operations)[0]["operation_id"]
+        == "matchReferrals"
+    )
     op, values, _ = match_operation("GET", "/firms/123", operations)
     assert (op["operation_id"], values) == ("getFirm", {"firmId": "123"})
     assert match_operation("GET", "/firms/me", operations)[0]["operation_id"] == "getMe"
-    assert match_operation("GET", "/x/b/c", operations)[0]["operation_id"] == "b"  # left-most literal wins
-    assert match_operation("DELETE", "/firms/me", operations)[2] == "the spec has this path but not for DELETE (only getMe, getFirm)"
+    assert (
+        match_operation("GET", "/x/b/c", operations)[0]["operation_id"] == "b"
+    )  # left-most literal wins
+    assert (
+        match_operation("DELETE", "/firms/me", operations)[2]
+        == "the spec has this path but not for DELETE (only getMe, getFirm)"
+    )
     assert match_operation("GET", "/nope", operations)[0] is None

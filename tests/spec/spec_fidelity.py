@@ -459,7 +459,9 @@ def module_fixtures(spec: Path, deviations: Path, upstream_spec: Path) -> tuple[
     @pytest.fixture(scope="module")
     def upstream() -> dict:
         if not upstream_spec.is_file():
-            pytest.skip(f"vendor spec not available: {upstream_spec} (needs ../shared beside the checkout)")
+            pytest.skip(
+                f"vendor spec not available: {upstream_spec} (needs ../shared beside the checkout)"
+            )
         return load(upstream_spec)
 
     @pytest.fixture(scope="module")

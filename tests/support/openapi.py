@@ -91,7 +91,13 @@ def to_json_schema(node: Any, openapi30: bool) -> Any:
     for key, value in node.items():
         if key == "$ref" and isinstance(value, str) and value.startswith("#"):
             out[key] = SPEC_URI + value
-        elif key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas") and isinstance(value, dict):
+        elif key in (
+            "properties",
+            "patternProperties",
+            "$defs",
+            "definitions",
+            "dependentSchemas",
+        ) and isinstance(value, dict):
             out[key] = {k: to_json_schema(v, openapi30) for k, v in value.items()}
         elif key in ("example", "examples", "default", "const", "enum", "x-examples"):
             out[key] = copy.deepcopy(value)
@@ -130,14 +136,18 @@ def _is_uuid(value: object) -> bool:
 
 @FORMAT_CHECKER.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
-    return not isinstance(value, str) or (bool(_DATE.match(value)) and bool(dt.date.fromisoformat(value)))
+    return not isinstance(value, str) or (
+        bool(_DATE.match(value)) and bool(dt.date.fromisoformat(value))
+    )
 
 
 @FORMAT_CHECKER.checks("date-time", raises=ValueError)
 def _is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    return bool(_DATE_TIME.match(value)) and bool(dt.datetime.fromisoformat(value.replace("z", "Z")))
+    return bool(_DATE_TIME.match(value)) and bool(
+        dt.datetime.fromisoformat(value.replace("z", "Z"))
+    )
 
 
 @FORMAT_CHECKER.checks("time")
@@ -176,7 +186,9 @@ class SchemaValidator:
         )
         return [
             f"{'/'.join(str(p) for p in err.absolute_path) or '<root>'}: {err.message}"
-            for err in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+            for err in sorted(
+                validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
+            )
         ]
 
     def is_valid(self, schema: Any, instance: Any) -> bool:

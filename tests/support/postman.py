@@ -98,7 +98,7 @@ class PostmanRequest:
         path = unquote(own.path)
         if path != base_path and not path.startswith(base_path + "/"):
             return None
-        return path[len(base_path):] or "/"
+        return path[len(base_path) :] or "/"
 
 
 def _items(items: list[dict[str, Any]], folder: str) -> list[tuple[str, dict[str, Any]]]:
@@ -111,9 +111,13 @@ def _items(items: list[dict[str, Any]], folder: str) -> list[tuple[str, dict[str
     return out
 
 
-def load_requests(collection_path: Path, environment_path: Path | None) -> tuple[list[PostmanRequest], Variables]:
+def load_requests(
+    collection_path: Path, environment_path: Path | None
+) -> tuple[list[PostmanRequest], Variables]:
     collection = json.loads(collection_path.read_text(encoding="utf-8"))
-    environment = json.loads(environment_path.read_text(encoding="utf-8")) if environment_path else None
+    environment = (
+        json.loads(environment_path.read_text(encoding="utf-8")) if environment_path else None
+    )
     variables = Variables.load(collection, environment)
     requests: list[PostmanRequest] = []
     for folder, item in _items(collection["item"], ""):
@@ -130,27 +134,38 @@ def load_requests(collection_path: Path, environment_path: Path | None) -> tuple
             host_text = ".".join(host) if isinstance(host, list) else str(host)
             path = url.get("path") or []
             path_text = "/".join(path) if isinstance(path, list) else str(path)
-            full = variables.substitute(host_text).rstrip("/") + ("/" + variables.substitute(path_text) if path_text else "")
+            full = variables.substitute(host_text).rstrip("/") + (
+                "/" + variables.substitute(path_text) if path_text else ""
+            )
             if url.get("protocol") and "://" not in full:
                 full = f"{url['protocol']}://{full}"
         else:
             full = raw_url.split("?", 1)[0]
         if "query" in url:
             query = [
-                (variables.substitute(q.get("key") or ""), variables.substitute(q.get("value") or ""))
+                (
+                    variables.substitute(q.get("key") or ""),
+                    variables.substitute(q.get("value") or ""),
+                )
                 for q in url.get("query") or []
                 if not q.get("disabled")
             ]
         else:
             query_text = raw_url.split("?", 1)[1] if "?" in raw_url else ""
-            query = [(p.split("=", 1)[0], p.split("=", 1)[1] if "=" in p else "") for p in query_text.split("&") if p]
+            query = [
+                (p.split("=", 1)[0], p.split("=", 1)[1] if "=" in p else "")
+                for p in query_text.split("&")
+                if p
+            ]
         headers: dict[str, str] = {}
         for header in request.get("header") or []:
             if not header.get("disabled"):
                 headers[header["key"]] = variables.substitute(str(header.get("value", "")))
         body = request.get("body") or {}
         mode = body.get("mode") if body and not body.get("disabled") else None
-        parsed = PostmanRequest(item["name"], folder, request.get("method", "GET").upper(), full, query, headers, mode)
+        parsed = PostmanRequest(
+            item["name"], folder, request.get("method", "GET").upper(), full, query, headers, mode
+        )
         if mode == "raw":
             parsed.raw_body = variables.substitute(body.get("raw") or "")
         elif mode in ("formdata", "urlencoded"):

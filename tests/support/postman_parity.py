@@ -48,17 +48,23 @@ class CallPlan:
     expected_form: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
-    advisories: list[str] = field(default_factory=list)  # sent as Postman does, but invalid for the spec
+    advisories: list[str] = field(
+        default_factory=list
+    )  # sent as Postman does, but invalid for the spec
 
 
 def _segment_regex(segment: str) -> tuple[re.Pattern[str], list[str], int]:
     names = re.findall(r"\{([^}]+)\}", segment)
     parts = re.split(r"\{[^}]+\}", segment)
-    pattern = "".join(re.escape(p) + ("([^/]+)" if i < len(names) else "") for i, p in enumerate(parts))
+    pattern = "".join(
+        re.escape(p) + ("([^/]+)" if i < len(names) else "") for i, p in enumerate(parts)
+    )
     return re.compile(f"^{pattern}$"), names, sum(len(p) for p in parts)
 
 
-def match_operation(method: str, path: str, operations: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, str], str | None]:
+def match_operation(
+    method: str, path: str, operations: list[dict[str, Any]]
+) -> tuple[dict[str, Any] | None, dict[str, str], str | None]:
     """(operation, path parameter values by wire name, error) for a concrete request path."""
     segments = path.strip("/").split("/") if path.strip("/") else []
     candidates: list[tuple[tuple[int, ...], dict[str, Any], dict[str, str]]] = []
@@ -82,7 +88,11 @@ def match_operation(method: str, path: str, operations: list[dict[str, Any]]) ->
     if not candidates:
         same_path = [op["operation_id"] for op in operations if _matches_any_method(op, segments)]
         if same_path:
-            return None, {}, f"the spec has this path but not for {method} (only {', '.join(same_path)})"
+            return (
+                None,
+                {},
+                f"the spec has this path but not for {method} (only {', '.join(same_path)})",
+            )
         return None, {}, f"no operation in the spec matches {method} {path}"
     candidates.sort(key=lambda c: c[0], reverse=True)
     if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
@@ -134,7 +144,11 @@ def convert_query_value(values: list[str], param: dict[str, Any], doc: dict[str,
         else:
             parts = values
         return [_scalar(p, items, doc) for p in parts]
-    return _scalar(values[0], schema, doc) if len(values) == 1 else [_scalar(v, schema, doc) for v in values]
+    return (
+        _scalar(values[0], schema, doc)
+        if len(values) == 1
+        else [_scalar(v, schema, doc) for v in values]
+    )
 
 
 def _file_tuple(entry: dict[str, Any]) -> tuple[str, bytes, str]:
@@ -144,12 +158,20 @@ def _file_tuple(entry: dict[str, Any]) -> tuple[str, bytes, str]:
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ".csv"
     if "." not in name:
         name += suffix
-    content_type = entry.get("contentType") or SAMPLE_FILE_TYPES.get(suffix, "application/octet-stream")
+    content_type = entry.get("contentType") or SAMPLE_FILE_TYPES.get(
+        suffix, "application/octet-stream"
+    )
     return name, f"postman sample for {entry['key']}\n".encode(), content_type
 
 
-def plan_request(request: PostmanRequest, relative_path: str, test_id: str, operations: list[dict[str, Any]],
-                 spec_ops: dict[str, Operation], doc: dict[str, Any]) -> CallPlan:
+def plan_request(
+    request: PostmanRequest,
+    relative_path: str,
+    test_id: str,
+    operations: list[dict[str, Any]],
+    spec_ops: dict[str, Operation],
+    doc: dict[str, Any],
+) -> CallPlan:
     plan = CallPlan(request, test_id, relative_path, expected_query=list(request.query))
     op, path_values, error = match_operation(request.method, relative_path, operations)
     if op is None:
@@ -176,7 +198,9 @@ def plan_request(request: PostmanRequest, relative_path: str, test_id: str, oper
         param = declared_query.get(key)
         if param is None:
             extra_query[key] = values[0] if len(values) == 1 else values
-            plan.notes.append(f"query parameter `{key}` is not declared by {op['operation_id']}: sent with extra_query")
+            plan.notes.append(
+                f"query parameter `{key}` is not declared by {op['operation_id']}: sent with extra_query"
+            )
             continue
         spec_param = spec_params.get(("query", key), {})
         plan.kwargs[param["python_name"]] = convert_query_value(values, spec_param, doc)
@@ -191,10 +215,14 @@ def plan_request(request: PostmanRequest, relative_path: str, test_id: str, oper
             continue
         if lowered in declared_headers:
             param = declared_headers[lowered]
-            plan.kwargs[param["python_name"]] = _scalar(value, spec_params.get(("header", param["name"]), {}).get("schema") or {}, doc)
+            plan.kwargs[param["python_name"]] = _scalar(
+                value, spec_params.get(("header", param["name"]), {}).get("schema") or {}, doc
+            )
         else:
             extra_headers[key] = value
-            plan.notes.append(f"header `{key}` is not declared by {op['operation_id']}: sent with extra_headers")
+            plan.notes.append(
+                f"header `{key}` is not declared by {op['operation_id']}: sent with extra_headers"
+            )
     if extra_headers:
         plan.kwargs["extra_headers"] = extra_headers
 
@@ -210,24 +238,34 @@ def plan_request(request: PostmanRequest, relative_path: str, test_id: str, oper
         plan.expects_json = True
         plan.expected_json = parsed
         if body is None:
-            plan.error = f"{op['operation_id']} declares no request body, but the collection sends JSON"
+            plan.error = (
+                f"{op['operation_id']} declares no request body, but the collection sends JSON"
+            )
         elif body["media_type"] != "application/json" or not body["python_name"]:
-            plan.error = f"{op['operation_id']} takes {body['media_type']}, but the collection sends JSON"
+            plan.error = (
+                f"{op['operation_id']} takes {body['media_type']}, but the collection sends JSON"
+            )
         else:
             plan.kwargs[body["python_name"]] = parsed
     elif mode in ("formdata", "urlencoded") and request.form:
         plan.expected_form = request.form
-        wanted = "multipart/form-data" if mode == "formdata" else "application/x-www-form-urlencoded"
+        wanted = (
+            "multipart/form-data" if mode == "formdata" else "application/x-www-form-urlencoded"
+        )
         if body is None or body["media_type"] != wanted:
             plan.error = f"{op['operation_id']} takes {body['media_type'] if body else 'no body'}, the collection sends {wanted}"
             return plan
         extra_body: dict[str, Any] = {}
         for entry in request.form:
-            value: Any = _file_tuple(entry) if entry.get("type") == "file" else entry.get("value", "")
+            value: Any = (
+                _file_tuple(entry) if entry.get("type") == "file" else entry.get("value", "")
+            )
             python_name = body["fields"].get(entry["key"])
             if python_name is None:
                 extra_body[entry["key"]] = value
-                plan.notes.append(f"form field `{entry['key']}` is not declared by {op['operation_id']}: sent with extra_body")
+                plan.notes.append(
+                    f"form field `{entry['key']}` is not declared by {op['operation_id']}: sent with extra_body"
+                )
             else:
                 plan.kwargs[python_name] = value
         if extra_body:
@@ -246,7 +284,11 @@ def _advise(plan: CallPlan, spec_op: Operation | None, doc: dict[str, Any]) -> N
         return
     validator = SchemaValidator(doc)
     for param in spec_op.parameters:
-        values = [v for k, v in plan.request.query if k == param["name"]] if param["in"] == "query" else []
+        values = (
+            [v for k, v in plan.request.query if k == param["name"]]
+            if param["in"] == "query"
+            else []
+        )
         if values and "schema" in param:
             problems = validator.errors(param["schema"], convert_query_value(values, param, doc))
             if problems:
@@ -273,19 +315,30 @@ def summary_lines(plans: list[CallPlan], total: int, public: int) -> list[str]:
     failed = [p for p in plans if p.error is not None]
     lines = [
         f"Postman collection: {total} requests, {public} against the public API, {total - public} others.",
-        (f"Expressible with the client's declared arguments: {len(plain)}/{public}; "
-         f"only with extra_query/extra_headers/extra_body: {len(with_notes)}; not expressible: {len(failed)}."),
+        (
+            f"Expressible with the client's declared arguments: {len(plain)}/{public}; "
+            f"only with extra_query/extra_headers/extra_body: {len(with_notes)}; not expressible: {len(failed)}."
+        ),
     ]
     for p in with_notes:
-        lines.append(f"  needs extras  {p.request.label} ({p.request.method} {p.relative_path}): " + "; ".join(p.notes))
+        lines.append(
+            f"  needs extras  {p.request.label} ({p.request.method} {p.relative_path}): "
+            + "; ".join(p.notes)
+        )
     for p in failed:
-        lines.append(f"  NOT EXPRESSIBLE  {p.request.label} ({p.request.method} {p.relative_path}): {p.error}")
+        lines.append(
+            f"  NOT EXPRESSIBLE  {p.request.label} ({p.request.method} {p.relative_path}): {p.error}"
+        )
     advised = [p for p in plans if p.advisories]
     if advised:
-        lines.append(f"Sent as the collection has them, but not valid for the spec ({len(advised)}):")
+        lines.append(
+            f"Sent as the collection has them, but not valid for the spec ({len(advised)}):"
+        )
         for p in advised:
-            lines.append(f"  {p.request.label} ({p.operation['operation_id'] if p.operation else '?'}): "
-                         + "; ".join(p.advisories))
+            lines.append(
+                f"  {p.request.label} ({p.operation['operation_id'] if p.operation else '?'}): "
+                + "; ".join(p.advisories)
+            )
     return lines
 
 
@@ -302,8 +355,12 @@ class CollectionParity:
 
     def summary(self) -> list[str]:
         if self.plans is None:
-            return [(f"Postman collection: {len(self.requests)} requests, {len(self.public)} public; "
-                     "no generated client to plan calls with.")]
+            return [
+                (
+                    f"Postman collection: {len(self.requests)} requests, {len(self.public)} public; "
+                    "no generated client to plan calls with."
+                )
+            ]
         return summary_lines(self.plans, len(self.requests), len(self.public))
 
 
@@ -333,10 +390,20 @@ def casexchange_parity(with_plans: bool = True) -> CollectionParity | None:
         requests, variables = load_requests(POSTMAN_COLLECTION, environment)
         base_url = variables.substitute("{{public_api_url}}")
         public = [(r, path) for r in requests if (path := r.relative_path(base_url)) is not None]
-        parity = CollectionParity(requests, public, unique_ids([r for r, _ in public]),
-                                  variables.substitute("{{api_key}}"), base_url)
+        parity = CollectionParity(
+            requests,
+            public,
+            unique_ids([r for r, _ in public]),
+            variables.substitute("{{api_key}}"),
+            base_url,
+        )
         _cache[key] = parity
-    if with_plans and parity.plans is None and (root / "operations.json").is_file() and spec_path().is_file():
+    if (
+        with_plans
+        and parity.plans is None
+        and (root / "operations.json").is_file()
+        and spec_path().is_file()
+    ):
         operations = load_manifest(root)["operations"]
         doc = load_spec(spec_path())
         spec_ops = {op.operation_id: op for op in iter_operations(doc)}

@@ -62,7 +62,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         return
     for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
         try:
-            os.killpg(proc.pid, sig)  # the group this module created for the server (start_new_session)
+            os.killpg(
+                proc.pid, sig
+            )  # the group this module created for the server (start_new_session)
         except ProcessLookupError:
             return
         try:
@@ -73,16 +75,30 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_prism(executable: str, spec: Path, log_path: Path, *, startup_timeout: float = 60.0,
-                  attempts: int = 3) -> Iterator[str]:
+def running_prism(
+    executable: str, spec: Path, log_path: Path, *, startup_timeout: float = 60.0, attempts: int = 3
+) -> Iterator[str]:
     """Start Prism on `spec`; yield its base URL; always stop it."""
     last_error = ""
     for _ in range(attempts):
         port = free_port()
         log = log_path.open("wb")
         proc = subprocess.Popen(
-            [executable, "mock", "-h", "127.0.0.1", "-p", str(port), "--seed", "clientgen", str(spec)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                executable,
+                "mock",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--seed",
+                "clientgen",
+                str(spec),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
@@ -90,7 +106,9 @@ def running_prism(executable: str, spec: Path, log_path: Path, *, startup_timeou
             ready = False
             while time.monotonic() < deadline and proc.poll() is None:
                 try:
-                    httpx.get(base_url + "/", timeout=1.0)  # any answer (even 404) means it is listening
+                    httpx.get(
+                        base_url + "/", timeout=1.0
+                    )  # any answer (even 404) means it is listening
                     ready = True
                     break
                 except httpx.TransportError:
@@ -120,7 +138,16 @@ def violations(response: httpx.Response) -> list[dict[str, Any]]:
         except ValueError:
             problem = {}
         if isinstance(problem, dict) and str(problem.get("type", "")).startswith(PROBLEM_PREFIX):
-            found.append({"location": ["request"], **{k: problem.get(k) for k in ("type", "title", "detail", "validation") if k in problem}})
+            found.append(
+                {
+                    "location": ["request"],
+                    **{
+                        k: problem.get(k)
+                        for k in ("type", "title", "detail", "validation")
+                        if k in problem
+                    },
+                }
+            )
     return found
 
 

@@ -42,9 +42,12 @@ SAMPLE_FILES: dict[str, tuple[str, bytes]] = {
     "text/csv": ("sample.csv", b"clientFirstName,clientLastName\nJane,Doe\n"),
     "application/pdf": ("sample.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
     "text/plain": ("sample.txt", b"sample file\n"),
-    "image/png": ("sample.png", base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
-    )),
+    "image/png": (
+        "sample.png",
+        base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+        ),
+    ),
     "application/json": ("sample.json", b'{"sample": true}\n'),
     "application/octet-stream": ("sample.bin", b"\x00\x01sample"),
 }
@@ -112,8 +115,14 @@ def string_from_pattern(pattern: str, min_length: int = 0) -> str:
         return "".join(out)
 
     def category(cat: Any) -> str:
-        return {"CATEGORY_DIGIT": "0", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " ",
-                "CATEGORY_NOT_DIGIT": "a", "CATEGORY_NOT_WORD": "-", "CATEGORY_NOT_SPACE": "a"}[str(cat)]
+        return {
+            "CATEGORY_DIGIT": "0",
+            "CATEGORY_WORD": "a",
+            "CATEGORY_SPACE": " ",
+            "CATEGORY_NOT_DIGIT": "a",
+            "CATEGORY_NOT_WORD": "-",
+            "CATEGORY_NOT_SPACE": "a",
+        }[str(cat)]
 
     def in_class(items: Any) -> str:
         if items and str(items[0][0]) == "NEGATE":
@@ -203,7 +212,9 @@ class SampleBuilder:
                 return True, copy.deepcopy(candidate)
         return False, None
 
-    def _value(self, schema: Any, name: str, full: bool, depth: int, seen: frozenset[str], variant: int) -> Any:
+    def _value(
+        self, schema: Any, name: str, full: bool, depth: int, seen: frozenset[str], variant: int
+    ) -> Any:
         if depth > MAX_DEPTH:
             raise SampleError(f"schema nesting too deep at {name!r}")
         # Entering a schema already entered higher up (recursion): stop filling optional properties.
@@ -217,13 +228,17 @@ class SampleBuilder:
             if key in schema:
                 rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
                 variants = schema[key]
-                ordered = [v for v in variants if not self._is_null(v)] + [v for v in variants if self._is_null(v)]
+                ordered = [v for v in variants if not self._is_null(v)] + [
+                    v for v in variants if self._is_null(v)
+                ]
                 last: Exception | None = None
                 for option in ordered:
                     option_schema, option_seen = self._norm(option, seen)
                     combined = merge_all_of([rest, option_schema]) if rest else option_schema
                     try:
-                        candidate = self._value(combined, name, full, depth + 1, option_seen, variant)
+                        candidate = self._value(
+                            combined, name, full, depth + 1, option_seen, variant
+                        )
                     except SampleError as exc:
                         last = exc
                         continue
@@ -258,9 +273,13 @@ class SampleBuilder:
 
     @staticmethod
     def _is_null(schema: Any) -> bool:
-        return isinstance(schema, dict) and (schema.get("type") == "null" or schema.get("enum") == [None])
+        return isinstance(schema, dict) and (
+            schema.get("type") == "null" or schema.get("enum") == [None]
+        )
 
-    def _object(self, schema: dict[str, Any], name: str, full: bool, depth: int, seen: frozenset[str]) -> Any:
+    def _object(
+        self, schema: dict[str, Any], name: str, full: bool, depth: int, seen: frozenset[str]
+    ) -> Any:
         props: dict[str, Any] = schema.get("properties") or {}
         required = list(schema.get("required") or [])
         out: dict[str, Any] = {}
@@ -284,9 +303,13 @@ class SampleBuilder:
                 raise SampleError(f"{name!r} needs {need} more properties than it declares")
             extra_schema = {} if extra is True else extra
             for index in range(max(need, 1)):
-                out[f"key{index + 1}"] = self._value(extra_schema, f"{name}.key{index + 1}", full, depth + 1, seen, index)
+                out[f"key{index + 1}"] = self._value(
+                    extra_schema, f"{name}.key{index + 1}", full, depth + 1, seen, index
+                )
         if "maxProperties" in schema and len(out) > schema["maxProperties"]:
-            for prop in [p for p in list(out) if p not in required][: len(out) - schema["maxProperties"]]:
+            for prop in [p for p in list(out) if p not in required][
+                : len(out) - schema["maxProperties"]
+            ]:
                 del out[prop]
         return out
 
@@ -295,7 +318,9 @@ class SampleBuilder:
         resolved, _ = self._norm(schema, seen)
         return bool(resolved.get("readOnly") or resolved.get("deprecated"))
 
-    def _array(self, schema: dict[str, Any], name: str, full: bool, depth: int, seen: frozenset[str]) -> Any:
+    def _array(
+        self, schema: dict[str, Any], name: str, full: bool, depth: int, seen: frozenset[str]
+    ) -> Any:
         count = max(int(schema.get("minItems", 0)), 1)
         if "maxItems" in schema:
             count = min(count, int(schema["maxItems"]))
@@ -319,11 +344,19 @@ class SampleBuilder:
         candidate: float = 1 + variant
         if low is not None:
             candidate = max(candidate, low)
-        if isinstance(ex_low, (int, float)) and not isinstance(ex_low, bool) and candidate <= ex_low:
+        if (
+            isinstance(ex_low, (int, float))
+            and not isinstance(ex_low, bool)
+            and candidate <= ex_low
+        ):
             candidate = ex_low + (step or 0.5)
         if high is not None and candidate > high:
             candidate = high
-        if isinstance(ex_high, (int, float)) and not isinstance(ex_high, bool) and candidate >= ex_high:
+        if (
+            isinstance(ex_high, (int, float))
+            and not isinstance(ex_high, bool)
+            and candidate >= ex_high
+        ):
             candidate = ex_high - (step or 0.5)
         if step:
             import math
@@ -343,7 +376,9 @@ class SampleBuilder:
         by_format = {
             "uuid": lambda: sample_uuid(f"{name}{suffix}"),
             "date": lambda: DATE if not variant else f"2024-05-{6 + variant:02d}",
-            "date-time": lambda: DATE_TIME if not variant else f"2024-05-{6 + variant:02d}T07:08:09Z",
+            "date-time": lambda: (
+                DATE_TIME if not variant else f"2024-05-{6 + variant:02d}T07:08:09Z"
+            ),
             "time": lambda: TIME,
             "email": lambda: f"sample{variant or ''}@example.com",
             "uri": lambda: f"https://example.com/{name}{suffix}",
@@ -364,7 +399,12 @@ class SampleBuilder:
         if len(text) < min_len:
             filler = "x" * (min_len - len(text))
             text = text + filler if fmt is None and "pattern" not in schema else text
-        if max_len is not None and len(text) > int(max_len) and fmt is None and "pattern" not in schema:
+        if (
+            max_len is not None
+            and len(text) > int(max_len)
+            and fmt is None
+            and "pattern" not in schema
+        ):
             text = text[: int(max_len)] if int(max_len) >= len(suffix) + 1 else "x" * int(max_len)
             if variant and int(max_len) > len(str(variant)):
                 text = text[: int(max_len) - len(str(variant))] + str(variant)
@@ -394,7 +434,11 @@ class SampleBuilder:
             optional = not (param.get("required") or param["in"] == "path")
             if optional and (not optional_params or param.get("deprecated")):
                 continue
-            if param["in"] == "header" and param["name"].lower() in ("accept", "content-type", "authorization"):
+            if param["in"] == "header" and param["name"].lower() in (
+                "accept",
+                "content-type",
+                "authorization",
+            ):
                 continue
             getattr(samples, param["in"])[param["name"]] = self.parameter(param)
         body = operation.request_body(self.doc)
@@ -406,8 +450,12 @@ class SampleBuilder:
                 samples.media_type = media
                 schema = content[media].get("schema", {})
                 if media.startswith("multipart/") or media == "application/x-www-form-urlencoded":
-                    samples.body = self.form_fields(schema, content[media].get("encoding") or {}, media)
-                elif media == "application/octet-stream" or media.startswith(("image/", "audio/", "video/")):
+                    samples.body = self.form_fields(
+                        schema, content[media].get("encoding") or {}, media
+                    )
+                elif media == "application/octet-stream" or media.startswith(
+                    ("image/", "audio/", "video/")
+                ):
                     samples.body = SAMPLE_FILES["application/octet-stream"][1]
                 else:
                     samples.body = self.value(schema, operation.operation_id or "body")
@@ -423,13 +471,23 @@ class SampleBuilder:
             if prop not in required and not self.full:
                 continue
             resolved, _ = self._norm(sub, seen)
-            if resolved.get("format") == "binary" or resolved.get("contentMediaType") or resolved.get("contentEncoding"):
-                declared = (encoding.get(prop) or {}).get("contentType") or resolved.get("contentMediaType") or ""
+            if (
+                resolved.get("format") == "binary"
+                or resolved.get("contentMediaType")
+                or resolved.get("contentEncoding")
+            ):
+                declared = (
+                    (encoding.get(prop) or {}).get("contentType")
+                    or resolved.get("contentMediaType")
+                    or ""
+                )
                 content_type = self._file_type(declared, schema, prop)
                 filename, data = SAMPLE_FILES.get(content_type, SAMPLE_FILES["application/pdf"])
                 out[prop] = (filename, data, content_type)
-            elif resolved.get("type") == "array" and isinstance(resolved.get("items"), dict) and (
-                self._norm(resolved["items"], seen)[0].get("format") == "binary"
+            elif (
+                resolved.get("type") == "array"
+                and isinstance(resolved.get("items"), dict)
+                and (self._norm(resolved["items"], seen)[0].get("format") == "binary")
             ):
                 filename, data = SAMPLE_FILES["application/pdf"]
                 out[prop] = [(filename, data, "application/pdf")]
@@ -442,8 +500,11 @@ class SampleBuilder:
         for option in (t.strip() for t in declared.split(",") if t.strip()):
             if option in SAMPLE_FILES:
                 return option
-        text = (str(schema.get("properties", {}).get(prop, {}).get("description", "")) + " " + str(
-            schema.get("description", ""))).lower()
+        text = (
+            str(schema.get("properties", {}).get(prop, {}).get("description", ""))
+            + " "
+            + str(schema.get("description", ""))
+        ).lower()
         if "csv" in text:
             return "text/csv"
         return "application/pdf"

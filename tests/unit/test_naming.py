@@ -7,32 +7,38 @@ import pytest
 from generator import naming
 
 
-@pytest.mark.parametrize(("text", "snake", "pascal"), [
-    ("sendReferral", "send_referral", "SendReferral"),
-    ("HTTPServerError", "http_server_error", "HttpServerError"),
-    ("X-RateLimit-Limit", "x_rate_limit_limit", "XRateLimitLimit"),
-    ("page[size]", "page_size", "PageSize"),
-    ("already_snake", "already_snake", "AlreadySnake"),
-    ("Med Cases", "med_cases", "MedCases"),
-    ("café au lait", "cafe_au_lait", "CafeAuLait"),
-    ("", "", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "snake", "pascal"),
+    [
+        ("sendReferral", "send_referral", "SendReferral"),
+        ("HTTPServerError", "http_server_error", "HttpServerError"),
+        ("X-RateLimit-Limit", "x_rate_limit_limit", "XRateLimitLimit"),
+        ("page[size]", "page_size", "PageSize"),
+        ("already_snake", "already_snake", "AlreadySnake"),
+        ("Med Cases", "med_cases", "MedCases"),
+        ("café au lait", "cafe_au_lait", "CafeAuLait"),
+        ("", "", ""),
+    ],
+)
 def test_casing(text: str, snake: str, pascal: str) -> None:
     assert naming.snake(text) == snake
     assert naming.pascal(text) == pascal
 
 
-@pytest.mark.parametrize(("wire", "expected"), [
-    ("class", "class_"),
-    ("from", "from_"),
-    ("123abc", "field_123abc"),
-    ("json", "json_"),
-    ("model_config", "model_config_"),
-    ("clientName", "client_name"),
-    ("match", "match"),  # soft keywords are valid identifiers
-    ("$ref", "ref"),
-    ("???", "field"),
-])
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("class", "class_"),
+        ("from", "from_"),
+        ("123abc", "field_123abc"),
+        ("json", "json_"),
+        ("model_config", "model_config_"),
+        ("clientName", "client_name"),
+        ("match", "match"),  # soft keywords are valid identifiers
+        ("$ref", "ref"),
+        ("???", "field"),
+    ],
+)
 def test_field_names(wire: str, expected: str) -> None:
     assert naming.field_name(wire) == expected
 
@@ -43,31 +49,37 @@ def test_param_names_avoid_signature_names() -> None:
     assert naming.param_name("page[size]") == "page_size"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("under_evaluation", "UNDER_EVALUATION"),
-    ("in-progress", "IN_PROGRESS"),
-    ("", "VALUE"),
-    (1, "VALUE_1"),
-    (-2.5, "NEG_VALUE_2_5"),
-    (True, "TRUE"),
-    ("None", "NONE"),
-    ("class", "CLASS"),
-    ("1st", "VALUE_1ST"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("under_evaluation", "UNDER_EVALUATION"),
+        ("in-progress", "IN_PROGRESS"),
+        ("", "VALUE"),
+        (1, "VALUE_1"),
+        (-2.5, "NEG_VALUE_2_5"),
+        (True, "TRUE"),
+        ("None", "NONE"),
+        ("class", "CLASS"),
+        ("1st", "VALUE_1ST"),
+    ],
+)
 def test_enum_member_names(value: object, expected: str) -> None:
     assert naming.enum_member_name(value) == expected
 
 
-@pytest.mark.parametrize(("op_id", "tag", "expected"), [
-    ("sendReferral", "Referrals", "send"),
-    ("listSentCases", "Sent Cases", "list"),
-    ("getReferralStatusHistory", "Referrals", "get_status_history"),
-    ("getWebhookById", "Webhooks", "get"),
-    ("listMedReferrals", "Med Cases", "list_referrals"),
-    ("listCategories", "Categories", "list"),
-    ("referrals", "Referrals", "referrals"),
-    ("with_raw_response", "x", "with_raw_response_"),
-])
+@pytest.mark.parametrize(
+    ("op_id", "tag", "expected"),
+    [
+        ("sendReferral", "Referrals", "send"),
+        ("listSentCases", "Sent Cases", "list"),
+        ("getReferralStatusHistory", "Referrals", "get_status_history"),
+        ("getWebhookById", "Webhooks", "get"),
+        ("listMedReferrals", "Med Cases", "list_referrals"),
+        ("listCategories", "Categories", "list"),
+        ("referrals", "Referrals", "referrals"),
+        ("with_raw_response", "x", "with_raw_response_"),
+    ],
+)
 def test_method_names(op_id: str, tag: str, expected: str) -> None:
     assert naming.method_name(op_id, tag) == expected
 

@@ -27,27 +27,37 @@ def fields(model: Any) -> dict[str, Any]:
 
 
 def test_object_fields_required_and_formats(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={"Pet": {
-        "type": "object", "required": ["id", "born"],
-        "properties": {
-            "id": {"type": "string", "format": "uuid"},
-            "born": {"type": "string", "format": "date"},
-            "seen": {"type": "string", "format": "date-time"},
-            "weight": {"type": "number", "format": "int64"},
-            "legs": {"type": "integer", "format": "int32"},
-            "photo": {"type": "string", "format": "binary"},
-            "price": {"type": "string", "format": "decimal"},
-            "tags": {"type": "array", "items": {"type": "string"}},
-            "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "anything": {},
-        }}}))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Pet": {
+                    "type": "object",
+                    "required": ["id", "born"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "born": {"type": "string", "format": "date"},
+                        "seen": {"type": "string", "format": "date-time"},
+                        "weight": {"type": "number", "format": "int64"},
+                        "legs": {"type": "integer", "format": "int32"},
+                        "photo": {"type": "string", "format": "binary"},
+                        "price": {"type": "string", "format": "decimal"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "labels": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "anything": {},
+                    },
+                }
+            }
+        )
+    )
     pet = api.schemas[C + "Pet"]
     assert isinstance(pet, Model)
     f = fields(pet)
     assert f["id"].required and f["id"].type == Primitive(Kind.UUID)
     assert f["born"].type == Primitive(Kind.DATE)
     assert f["seen"].type == Primitive(Kind.DATETIME) and not f["seen"].required
-    assert f["weight"].type == Primitive(Kind.INTEGER)  # number + int64: whole numbers, exact beyond 2**53
+    assert f["weight"].type == Primitive(
+        Kind.INTEGER
+    )  # number + int64: whole numbers, exact beyond 2**53
     assert f["legs"].type == Primitive(Kind.INTEGER)
     assert f["photo"].type == Primitive(Kind.BINARY)
     assert f["price"].type == Primitive(Kind.DECIMAL)
@@ -57,17 +67,35 @@ def test_object_fields_required_and_formats(build: Any) -> None:
 
 
 def test_nullable_30_and_type_arrays_31(build: Any) -> None:
-    props = {"a": {"type": "string", "nullable": True}, "b": {"$ref": "#/components/schemas/B", "nullable": True}}
-    api30, _ = build(spec_doc(schemas={"M": {"type": "object", "properties": props}, "B": {
-        "type": "object", "properties": {"x": {"type": "string"}}}}, version="3.0.3"))
+    props = {
+        "a": {"type": "string", "nullable": True},
+        "b": {"$ref": "#/components/schemas/B", "nullable": True},
+    }
+    api30, _ = build(
+        spec_doc(
+            schemas={
+                "M": {"type": "object", "properties": props},
+                "B": {"type": "object", "properties": {"x": {"type": "string"}}},
+            },
+            version="3.0.3",
+        )
+    )
     m = fields(api30.schemas[C + "M"])
     assert m["a"].type == Primitive(Kind.STRING, nullable=True)
     assert m["b"].type == ModelRef(C + "B", nullable=True)
-    props31 = {"a": {"type": ["string", "null"]},
-               "b": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
-               "c": {"type": ["string", "integer"]}}
-    api31, _ = build(spec_doc(schemas={"M": {"type": "object", "properties": props31}, "B": {
-        "type": "object", "properties": {"x": {"type": "string"}}}}))
+    props31 = {
+        "a": {"type": ["string", "null"]},
+        "b": {"anyOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
+        "c": {"type": ["string", "integer"]},
+    }
+    api31, _ = build(
+        spec_doc(
+            schemas={
+                "M": {"type": "object", "properties": props31},
+                "B": {"type": "object", "properties": {"x": {"type": "string"}}},
+            }
+        )
+    )
     m = fields(api31.schemas[C + "M"])
     assert m["a"].type == Primitive(Kind.STRING, nullable=True)
     assert m["b"].type == ModelRef(C + "B", nullable=True)
@@ -75,29 +103,52 @@ def test_nullable_30_and_type_arrays_31(build: Any) -> None:
 
 
 def test_enums_of_any_json_values(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={
-        "Colour": {"type": "string", "enum": ["red", "green", None]},
-        "Level": {"type": "integer", "enum": [1, 2, 3]},
-        "Mixed": {"enum": ["a", 1, True]},
-        "Tag": {"const": "pet"},
-    }))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Colour": {"type": "string", "enum": ["red", "green", None]},
+                "Level": {"type": "integer", "enum": [1, 2, 3]},
+                "Mixed": {"enum": ["a", 1, True]},
+                "Tag": {"const": "pet"},
+            }
+        )
+    )
     colour = api.schemas[C + "Colour"]
     assert isinstance(colour, Enum) and colour.nullable
     assert [m.value for m in colour.members] == ["red", "green"] and colour.value_kind == "string"
     level = api.schemas[C + "Level"]
     assert isinstance(level, Enum) and level.value_kind == "integer"
-    assert isinstance(api.schemas[C + "Mixed"], Enum) and api.schemas[C + "Mixed"].value_kind == "mixed"
+    assert (
+        isinstance(api.schemas[C + "Mixed"], Enum)
+        and api.schemas[C + "Mixed"].value_kind == "mixed"
+    )
     tag = api.schemas[C + "Tag"]
     assert isinstance(tag, Alias) and tag.target == LiteralOf(("pet",))
 
 
 def test_all_of_merges_properties_and_required(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={
-        "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-        "Child": {"allOf": [{"$ref": "#/components/schemas/Base"},
-                            {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}],
-                  "description": "A child"},
-    }))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Base": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "string"}},
+                },
+                "Child": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Base"},
+                        {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": {"type": "string"}},
+                        },
+                    ],
+                    "description": "A child",
+                },
+            }
+        )
+    )
     child = api.schemas[C + "Child"]
     assert isinstance(child, Model) and child.doc == "A child"
     f = fields(child)
@@ -106,22 +157,44 @@ def test_all_of_merges_properties_and_required(build: Any) -> None:
 
 def test_all_of_of_one_ref_is_an_alias_of_it(build: Any) -> None:
     # `allOf: [$ref X]` (+ annotations) names X again; it used to become Any
-    api, _ = build(spec_doc(schemas={
-        "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
-        "Named": {"description": "Same as Base.", "allOf": [{"$ref": "#/components/schemas/Base"}]},
-    }))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Named": {
+                    "description": "Same as Base.",
+                    "allOf": [{"$ref": "#/components/schemas/Base"}],
+                },
+            }
+        )
+    )
     named = api.schemas[C + "Named"]
-    assert isinstance(named, Alias) and named.target == ModelRef(C + "Base") and named.doc == "Same as Base."
+    assert (
+        isinstance(named, Alias)
+        and named.target == ModelRef(C + "Base")
+        and named.doc == "Same as Base."
+    )
 
 
 def test_one_of_union_with_discriminator(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={
-        "Cat": {"type": "object", "properties": {"kind": {"const": "cat"}}},
-        "Dog": {"type": "object", "properties": {"kind": {"const": "dog"}}},
-        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-                "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat",
-                                                                      "dog": "Dog"}}},
-    }))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Cat": {"type": "object", "properties": {"kind": {"const": "cat"}}},
+                "Dog": {"type": "object", "properties": {"kind": {"const": "dog"}}},
+                "Pet": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Cat"},
+                        {"$ref": "#/components/schemas/Dog"},
+                    ],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"cat": "#/components/schemas/Cat", "dog": "Dog"},
+                    },
+                },
+            }
+        )
+    )
     pet = api.schemas[C + "Pet"]
     assert isinstance(pet, Alias) and isinstance(pet.target, UnionOf)
     assert pet.target.variants == (ModelRef(C + "Cat"), ModelRef(C + "Dog"))
@@ -130,12 +203,23 @@ def test_one_of_union_with_discriminator(build: Any) -> None:
 
 
 def test_recursive_and_mutually_recursive_schemas(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={
-        "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {
-            "$ref": "#/components/schemas/Node"}}}},
-        "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
-        "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
-    }))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Node": {
+                    "type": "object",
+                    "properties": {
+                        "children": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Node"},
+                        }
+                    },
+                },
+                "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+            }
+        )
+    )
     assert fields(api.schemas[C + "Node"])["children"].type == ListOf(ModelRef(C + "Node"))
     assert fields(api.schemas[C + "A"])["b"].type == ModelRef(C + "B")
     assert fields(api.schemas[C + "B"])["a"].type == ModelRef(C + "A")
@@ -143,20 +227,43 @@ def test_recursive_and_mutually_recursive_schemas(build: Any) -> None:
 
 def test_identical_inline_schemas_share_one_model(build: Any) -> None:
     meta = {"type": "object", "properties": {"requestId": {"type": "string"}}}
-    api, _ = build(spec_doc(schemas={
-        "One": {"type": "object", "properties": {"meta": meta}},
-        "Two": {"type": "object", "properties": {"meta": {**meta, "description": "prose is ignored"}}},
-    }))
-    one, two = fields(api.schemas[C + "One"])["meta"].type, fields(api.schemas[C + "Two"])["meta"].type
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "One": {"type": "object", "properties": {"meta": meta}},
+                "Two": {
+                    "type": "object",
+                    "properties": {"meta": {**meta, "description": "prose is ignored"}},
+                },
+            }
+        )
+    )
+    one, two = (
+        fields(api.schemas[C + "One"])["meta"].type,
+        fields(api.schemas[C + "Two"])["meta"].type,
+    )
     assert isinstance(one, ModelRef) and one == two
     assert api.schemas[one.id].name_hint == "meta"
 
 
 def test_read_only_and_write_only_fields_are_not_required(build: Any) -> None:
     """One model serves requests (no read-only fields) and responses (no write-only fields)."""
-    api, _ = build(spec_doc(schemas={"M": {"type": "object", "required": ["id", "name", "x"], "properties": {
-        "id": {"type": "string", "readOnly": True}, "name": {"type": "string", "writeOnly": True},
-        "x": {"type": "string"}, "y": {"type": "string", "readOnly": True}}}}))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "M": {
+                    "type": "object",
+                    "required": ["id", "name", "x"],
+                    "properties": {
+                        "id": {"type": "string", "readOnly": True},
+                        "name": {"type": "string", "writeOnly": True},
+                        "x": {"type": "string"},
+                        "y": {"type": "string", "readOnly": True},
+                    },
+                }
+            }
+        )
+    )
     f = fields(api.schemas[C + "M"])
     assert f["id"].read_only and not f["id"].required and f["id"].listed_required
     assert f["name"].write_only and not f["name"].required and f["name"].listed_required
@@ -165,21 +272,40 @@ def test_read_only_and_write_only_fields_are_not_required(build: Any) -> None:
 
 
 def test_primitive_component_is_inlined(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={
-        "Id": {"type": "string", "format": "uuid"},
-        "M": {"type": "object", "properties": {"id": {"$ref": "#/components/schemas/Id"}}}}))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Id": {"type": "string", "format": "uuid"},
+                "M": {"type": "object", "properties": {"id": {"$ref": "#/components/schemas/Id"}}},
+            }
+        )
+    )
     assert C + "Id" not in api.schemas
     assert fields(api.schemas[C + "M"])["id"].type == Primitive(Kind.UUID)
 
 
 def test_additional_and_pattern_properties(build: Any) -> None:
-    api, _ = build(spec_doc(schemas={
-        "Open": {"type": "object", "properties": {"a": {"type": "string"}},
-                 "additionalProperties": {"type": "integer"}},
-        "Closed": {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": False},
-        "Pattern": {"type": "object", "properties": {"a": {"type": "string"}},
-                    "patternProperties": {"^x-": {"type": "boolean"}}},
-    }))
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Open": {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}},
+                    "additionalProperties": {"type": "integer"},
+                },
+                "Closed": {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+                "Pattern": {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}},
+                    "patternProperties": {"^x-": {"type": "boolean"}},
+                },
+            }
+        )
+    )
     assert api.schemas[C + "Open"].extra == Primitive(Kind.INTEGER)
     assert api.schemas[C + "Closed"].closed and api.schemas[C + "Closed"].extra is None
     assert api.schemas[C + "Pattern"].extra == Primitive(Kind.BOOLEAN)
@@ -193,15 +319,43 @@ def test_relative_file_refs_are_bundled_and_example_refs_left_alone(tmp_path: An
     from generator.load import load_spec
     from generator.parse import build_api
 
-    (tmp_path / "models.yml").write_text(yaml.safe_dump({"Pet": {"type": "object", "properties": {
-        "owner": {"$ref": "#/Owner"}}}, "Owner": {"type": "object", "properties": {"name": {"type": "string"}}}}))
+    (tmp_path / "models.yml").write_text(
+        yaml.safe_dump(
+            {
+                "Pet": {"type": "object", "properties": {"owner": {"$ref": "#/Owner"}}},
+                "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+            }
+        )
+    )
     spec = tmp_path / "spec.yml"
-    spec.write_text(yaml.safe_dump(spec_doc(
-        {"/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok", "content": {
-            "application/json": {"schema": {"$ref": "models.yml#/Pet"},
-                                 "examples": {"one": {"value": {"$ref": "missing.yml"}}}}}}}}}})))
+    spec.write_text(
+        yaml.safe_dump(
+            spec_doc(
+                {
+                    "/pets": {
+                        "get": {
+                            "operationId": "listPets",
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {"$ref": "models.yml#/Pet"},
+                                            "examples": {"one": {"value": {"$ref": "missing.yml"}}},
+                                        }
+                                    },
+                                }
+                            },
+                        }
+                    }
+                }
+            )
+        )
+    )
     sink = DiagnosticSink()
-    api = build_api(load_spec(spec, sink), adhoc_target(str(spec), str(tmp_path / "o"), "p", None), sink)
+    api = build_api(
+        load_spec(spec, sink), adhoc_target(str(spec), str(tmp_path / "o"), "p", None), sink
+    )
     pet = api.schemas[C + "Pet"]
     assert isinstance(pet, Model)
     assert fields(pet)["owner"].type == ModelRef(C + "Owner")

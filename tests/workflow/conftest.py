@@ -31,8 +31,12 @@ def live_server() -> Iterator[LiveServer]:
 def make_project(tmp_path: Path) -> Callable[..., Project]:
     counter = iter(range(1000))
 
-    def _make(spec: bytes, live_url: str = "https://example.invalid/openapi.yml", generated: bool = False,
-              template: Path | None = None) -> Project:
+    def _make(
+        spec: bytes,
+        live_url: str = "https://example.invalid/openapi.yml",
+        generated: bool = False,
+        template: Path | None = None,
+    ) -> Project:
         root = tmp_path / f"project{next(counter)}"
         if template is not None:
             shutil.copytree(template, root)

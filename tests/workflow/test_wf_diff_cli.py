@@ -53,19 +53,26 @@ def test_json_report(shop: Path, run: Any) -> None:
 def test_exit_0_when_nothing_breaks(shop: Path, run: Any) -> None:
     same = run(shop, "diff", "shop_old.yml", "shop_old.yml")
     assert same.exit_code == 0 and "No changes: shop_api stays 1.2.0" in same.stdout
-    reverse_additive = (shop / "shop_old.yml").read_text().replace("version: 1.2.0", "version: 1.2.1")
+    reverse_additive = (
+        (shop / "shop_old.yml").read_text().replace("version: 1.2.0", "version: 1.2.1")
+    )
     (shop / "bumped.yml").write_text(reverse_additive)
     minor = run(shop, "diff", "shop_old.yml", "bumped.yml")
     assert minor.exit_code == 0 and "1.3.0 (minor; was 1.2.0)" in minor.stdout
 
 
-@pytest.mark.parametrize(("content", "needle"), [
-    (None, "does not exist"),
-    ("openapi: 3.0.3\npaths: {unclosed\n", "invalid-yaml"),
-    ("swagger: '2.0'\n", "swagger-2"),
-    ("<html>docs</html>\n", "not-openapi"),
-])
-def test_exit_2_when_a_spec_cannot_be_read(shop: Path, run: Any, content: str | None, needle: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (None, "does not exist"),
+        ("openapi: 3.0.3\npaths: {unclosed\n", "invalid-yaml"),
+        ("swagger: '2.0'\n", "swagger-2"),
+        ("<html>docs</html>\n", "not-openapi"),
+    ],
+)
+def test_exit_2_when_a_spec_cannot_be_read(
+    shop: Path, run: Any, content: str | None, needle: str
+) -> None:
     if content is not None:
         (shop / "bad.yml").write_text(content)
     result = run(shop, "diff", "shop_old.yml", "bad.yml")
@@ -79,7 +86,9 @@ def test_colours_on_a_terminal_only(shop: Path) -> None:
     """Run the real command under a pseudo-terminal: styles appear; piped, they do not."""
     cmd = [sys.executable, "-m", "generator", "diff", "shop_old.yml", "shop_new.yml"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"}
-    piped = subprocess.run(cmd, check=False, cwd=shop, capture_output=True, text=True, env=env, timeout=60)
+    piped = subprocess.run(
+        cmd, check=False, cwd=shop, capture_output=True, text=True, env=env, timeout=60
+    )
     assert piped.returncode == 1 and ANSI not in piped.stdout
 
     leader, follower = pty.openpty()
@@ -109,7 +118,8 @@ def test_forced_colour_and_verbose(shop: Path, run: Any) -> None:
 def test_target_names_the_package(tmp_path: Path, run: Any) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.clientgen.targets.shop]\nspec = "shop_old.yml"\noutput = "out"\npackage = "shopclient"\n'
-        'client_name = "Shop"\nenv_prefix = "SHOP"\n')
+        'client_name = "Shop"\nenv_prefix = "SHOP"\n'
+    )
     for name in ("shop_old.yml", "shop_new.yml"):
         shutil.copy(FIX / name, tmp_path / name)
     result = run(tmp_path, "diff", "shop_old.yml", "shop_new.yml", "--format", "json")
@@ -122,7 +132,23 @@ def test_report_is_deterministic(shop: Path) -> None:
     outputs = set()
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
-        proc = subprocess.run([sys.executable, "-m", "generator", "diff", "shop_old.yml", "shop_new.yml",
-                               "--format", "json"], check=False, cwd=shop, capture_output=True, text=True, env=env, timeout=60)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "diff",
+                "shop_old.yml",
+                "shop_new.yml",
+                "--format",
+                "json",
+            ],
+            check=False,
+            cwd=shop,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         outputs.add(proc.stdout)
     assert len(outputs) == 1

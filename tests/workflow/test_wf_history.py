@@ -32,7 +32,9 @@ def pick(found: list[dict[str, Any]], **want: str) -> list[dict[str, Any]]:
     return [c for c in found if all(c[k] == v for k, v in want.items())]
 
 
-def test_cms_id_renamed_to_salesforce_id_is_breaking(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_cms_id_renamed_to_salesforce_id_is_breaking(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = live_server.serve("/api-reference/openapi.yml", upstream("public-2026-04-15.yml"))
     project = make_project(upstream("public-2026-04-14.yml"), live_url=url)
     before = project.state()
@@ -47,24 +49,37 @@ def test_cms_id_renamed_to_salesforce_id_is_breaking(live_server: LiveServer, ma
         assert removed["level"] == "breaking" and removed["layer"] == "wire"
         (added,) = pick(found, code="response-field-added", subject=f"{model}.salesforceId")
         assert added["level"] == "non-breaking"
-        (py_removed,) = pick(found, code="field-removed", subject=f"casexchange.types.{model}.cms_id")
+        (py_removed,) = pick(
+            found, code="field-removed", subject=f"casexchange.types.{model}.cms_id"
+        )
         assert py_removed["level"] == "breaking" and py_removed["layer"] == "python"
-        (py_added,) = pick(found, code="field-added", subject=f"casexchange.types.{model}.salesforce_id")
+        (py_added,) = pick(
+            found, code="field-added", subject=f"casexchange.types.{model}.salesforce_id"
+        )
         assert py_added["level"] == "non-breaking"
     assert "GET /sent-cases" in pick(found, subject="SentCaseListItem.cmsId")[0]["operations"]
     # the /received-referrals endpoints went away on the same day
     removed_ops = {c["subject"] for c in pick(found, code="operation-removed")}
     assert "GET /received-referrals" in removed_ops
-    assert pick(found, code="resource-removed", subject="client.received_referrals")[0]["level"] == "breaking"
+    assert (
+        pick(found, code="resource-removed", subject="client.received_referrals")[0]["level"]
+        == "breaking"
+    )
     assert without_cache(project.state()) == before  # only the ETag cache was written
 
-    text = run(project.root, "fetch", "cx")  # the same report for a human (304: served from the cache)
+    text = run(
+        project.root, "fetch", "cx"
+    )  # the same report for a human (304: served from the cache)
     assert text.exit_code == 1
     breaking = text.stdout.split("Non-breaking")[0]
     assert "SentCaseListItem.cmsId: field removed" in breaking
     assert "casexchange.types.SentCaseListItem.cms_id: field removed" in breaking
-    assert "casexchange.types.SentCaseListItem.salesforce_id" in text.stdout.split("Non-breaking")[1]
-    assert "not modified since the last fetch" not in text.stdout  # drift is reported, not the cache state
+    assert (
+        "casexchange.types.SentCaseListItem.salesforce_id" in text.stdout.split("Non-breaking")[1]
+    )
+    assert (
+        "not modified since the last fetch" not in text.stdout
+    )  # drift is reported, not the cache state
     assert "clientgen fetch cx --update" in text.stderr
 
 
@@ -82,7 +97,9 @@ def newest_report(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, An
         mp = pytest.MonkeyPatch()
         mp.chdir(root)
         try:
-            result = CliRunner().invoke(cli, ["fetch", "cx", "--format", "json"], catch_exceptions=False)
+            result = CliRunner().invoke(
+                cli, ["fetch", "cx", "--format", "json"], catch_exceptions=False
+            )
         finally:
             mp.undo()
     finally:
@@ -92,34 +109,69 @@ def newest_report(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, An
     return changes(result)
 
 
-def test_single_close_split_into_begin_closing_and_close(newest_report: list[dict[str, Any]]) -> None:
-    (begin,) = pick(newest_report, code="operation-added", subject="POST /referrals/{id}/begin-closing")
+def test_single_close_split_into_begin_closing_and_close(
+    newest_report: list[dict[str, Any]],
+) -> None:
+    (begin,) = pick(
+        newest_report, code="operation-added", subject="POST /referrals/{id}/begin-closing"
+    )
     assert begin["level"] == "non-breaking"
-    assert pick(newest_report, code="method-added", subject="client.referrals.begin_closing")[0]["level"] == \
-        "non-breaking"
+    assert (
+        pick(newest_report, code="method-added", subject="client.referrals.begin_closing")[0][
+            "level"
+        ]
+        == "non-breaking"
+    )
     close_body = "POST /referrals/{id}/close request body"
-    (moved,) = pick(newest_report, code="request-field-removed", subject=f"{close_body}.closingStatus")
+    (moved,) = pick(
+        newest_report, code="request-field-removed", subject=f"{close_body}.closingStatus"
+    )
     assert moved["level"] == "breaking"
-    (needed,) = pick(newest_report, code="request-field-required", subject=f"{close_body}.closureReason")
+    (needed,) = pick(
+        newest_report, code="request-field-required", subject=f"{close_body}.closureReason"
+    )
     assert needed["level"] == "breaking"
-    py = pick(newest_report, code="field-removed", subject="casexchange.types.CloseReferralBody.closing_status")
+    py = pick(
+        newest_report,
+        code="field-removed",
+        subject="casexchange.types.CloseReferralBody.closing_status",
+    )
     assert py and py[0]["level"] == "breaking"
-    assert pick(newest_report, code="request-object-closed", subject=close_body)[0]["level"] == "breaking"
+    assert (
+        pick(newest_report, code="request-object-closed", subject=close_body)[0]["level"]
+        == "breaking"
+    )
 
 
 def test_tier_change(newest_report: list[dict[str, Any]]) -> None:
     (tier,) = pick(newest_report, code="access-tier-changed", subject="POST /referrals/{id}/close")
-    assert tier["message"].startswith("access tier full → standard") and tier["level"] == "non-breaking"
+    assert (
+        tier["message"].startswith("access tier full → standard")
+        and tier["level"] == "non-breaking"
+    )
 
 
 def test_reject_and_withdraw_reason_became_required(newest_report: list[dict[str, Any]]) -> None:
-    (reason,) = [c for c in pick(newest_report, code="request-field-required") if c["subject"].endswith(".reason")]
+    (reason,) = [
+        c
+        for c in pick(newest_report, code="request-field-required")
+        if c["subject"].endswith(".reason")
+    ]
     assert reason["level"] == "breaking"
-    assert {"POST /referrals/{id}/reject", "POST /referrals/{id}/withdraw"} <= set(reason["operations"])
-    bodies = {c["subject"] for c in pick(newest_report, code="request-body-required", level="breaking")}
-    assert {"POST /referrals/{id}/reject request body", "POST /referrals/{id}/withdraw request body"} <= bodies
+    assert {"POST /referrals/{id}/reject", "POST /referrals/{id}/withdraw"} <= set(
+        reason["operations"]
+    )
+    bodies = {
+        c["subject"] for c in pick(newest_report, code="request-body-required", level="breaking")
+    }
+    assert {
+        "POST /referrals/{id}/reject request body",
+        "POST /referrals/{id}/withdraw request body",
+    } <= bodies
     for method in ("reject", "withdraw"):
-        (arg,) = pick(newest_report, code="argument-required", subject=f"client.referrals.{method}(body)")
+        (arg,) = pick(
+            newest_report, code="argument-required", subject=f"client.referrals.{method}(body)"
+        )
         assert arg["level"] == "breaking"
 
 
@@ -128,16 +180,36 @@ def test_new_resources_are_additive(newest_report: list[dict[str, Any]]) -> None
     assert {"client.webhooks", "client.med_cases", "client.cases"} <= resources.keys()
     assert set(resources.values()) == {"non-breaking"}
     added_ops = {c["subject"] for c in pick(newest_report, code="operation-added")}
-    assert {"GET /webhooks", "POST /webhooks", "GET /med-cases", "POST /med-cases/{id}/referrals"} <= added_ops
+    assert {
+        "GET /webhooks",
+        "POST /webhooks",
+        "GET /med-cases",
+        "POST /med-cases/{id}/referrals",
+    } <= added_ops
 
 
 def test_breaking_and_additive_are_split(newest_report: list[dict[str, Any]]) -> None:
-    additive = ("operation-added", "resource-added", "method-added", "class-added", "response-field-added",
-                "response-status-added", "enum-member-added")
+    additive = (
+        "operation-added",
+        "resource-added",
+        "method-added",
+        "class-added",
+        "response-field-added",
+        "response-status-added",
+        "enum-member-added",
+    )
     for code in additive:
         assert {c["level"] for c in pick(newest_report, code=code)} <= {"non-breaking"}, code
-    removals = ("operation-removed", "resource-removed", "method-removed", "class-removed",
-                "response-field-removed", "request-field-removed", "field-removed", "enum-member-removed")
+    removals = (
+        "operation-removed",
+        "resource-removed",
+        "method-removed",
+        "class-removed",
+        "response-field-removed",
+        "request-field-removed",
+        "field-removed",
+        "enum-member-removed",
+    )
     for code in removals:
         assert {c["level"] for c in pick(newest_report, code=code)} <= {"breaking"}, code
     assert all(pick(newest_report, code=code) for code in removals if code != "method-removed")
@@ -146,7 +218,9 @@ def test_breaking_and_additive_are_split(newest_report: list[dict[str, Any]]) ->
     assert pick(newest_report, code="operation-removed", subject="GET /medical-referrals")
 
 
-def test_descriptions_only_is_not_drift(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_descriptions_only_is_not_drift(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     original = upstream("public-2026-04-15.yml")
     doc = parse(original)
     edited = 0
@@ -159,7 +233,9 @@ def test_descriptions_only_is_not_drift(live_server: LiveServer, make_project: A
     for schema in doc["components"]["schemas"].values():
         for prop in schema.get("properties", {}).values():
             prop["description"] = "Freshly documented."
-    url = live_server.serve("/openapi.json", json.dumps(doc).encode(), content_type="application/json")
+    url = live_server.serve(
+        "/openapi.json", json.dumps(doc).encode(), content_type="application/json"
+    )
     project = make_project(original, live_url=url)
     before = project.state()
 
@@ -174,10 +250,13 @@ def test_descriptions_only_is_not_drift(live_server: LiveServer, make_project: A
     assert "Documentation only" in strict.stdout and "Breaking" not in strict.stdout
 
 
-def test_same_spec_reformatted_as_json_is_not_drift(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_same_spec_reformatted_as_json_is_not_drift(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     original = upstream("public-2026-04-15.yml")
-    url = live_server.serve("/openapi.json", json.dumps(parse(original)).encode(),
-                            content_type="application/json")
+    url = live_server.serve(
+        "/openapi.json", json.dumps(parse(original)).encode(), content_type="application/json"
+    )
     project = make_project(original, live_url=url)
     result = run(project.root, "fetch", "cx")
     assert result.exit_code == 0, result.output

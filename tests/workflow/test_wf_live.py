@@ -27,8 +27,11 @@ def closed_port_url() -> str:
 BROKEN = {
     "unreachable": None,
     "http-500": Route(500, b"Internal Server Error", "text/plain"),
-    "html-page": Route(200, b"<!DOCTYPE html><html><head><title>API docs</title></head><body>Docs</body></html>",
-                       "text/html; charset=utf-8"),
+    "html-page": Route(
+        200,
+        b"<!DOCTYPE html><html><head><title>API docs</title></head><body>Docs</body></html>",
+        "text/html; charset=utf-8",
+    ),
     "truncated-yaml": None,  # filled in from the vendor spec
     "not-found": Route(404, b"nope", "text/plain"),
 }
@@ -56,8 +59,9 @@ def broken_url(kind: str, server: LiveServer) -> str:
 
 @pytest.mark.parametrize("kind", list(BROKEN))
 @pytest.mark.parametrize("command", ["fetch", "check-live"])
-def test_fetch_failures_are_clear_exit_3_and_write_nothing(kind: str, command: str, live_server: LiveServer,
-                                                           make_project: Any, run: Any) -> None:
+def test_fetch_failures_are_clear_exit_3_and_write_nothing(
+    kind: str, command: str, live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = broken_url(kind, live_server)
     project = make_project(SMALL, live_url=url, generated=command == "check-live")
     before = project.state()
@@ -72,8 +76,9 @@ def test_fetch_failures_are_clear_exit_3_and_write_nothing(kind: str, command: s
 
 @pytest.mark.parametrize("name", ["public-2026-04-15.yml", "public-098db2b.yml"])
 @pytest.mark.parametrize("fraction", [0.1, 0.4, 0.5, 0.67, 0.95])
-def test_truncated_documents_are_refused(name: str, fraction: float, live_server: LiveServer,
-                                         make_project: Any, run: Any) -> None:
+def test_truncated_documents_are_refused(
+    name: str, fraction: float, live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     body = upstream(name)
     live_server.routes["/cut.yml"] = Route(200, body[: int(len(body) * fraction)])
     project = make_project(SMALL, live_url=live_server.url("/cut.yml"))
@@ -85,9 +90,13 @@ def test_truncated_documents_are_refused(name: str, fraction: float, live_server
     assert project.state() == before
 
 
-def test_a_transfer_cut_short_is_refused(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_a_transfer_cut_short_is_refused(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     body = upstream("public-2026-04-15.yml")
-    live_server.routes["/short.yml"] = Route(200, body[:5000], headers={"X-Declared-Length": str(len(body))})
+    live_server.routes["/short.yml"] = Route(
+        200, body[:5000], headers={"X-Declared-Length": str(len(body))}
+    )
     project = make_project(SMALL, live_url=live_server.url("/short.yml"))
     result = run(project.root, "fetch", "cx", "--retries", "0")
     assert result.exit_code == 3
@@ -97,35 +106,53 @@ def test_a_transfer_cut_short_is_refused(live_server: LiveServer, make_project: 
 def test_every_known_spec_passes_validation() -> None:
     from generator.workflow.fetch import validate
 
-    known = [REPO / "specs" / "casexchange" / "openapi.yml", REPO / "specs" / "casebook" / "openapi.yml",
-             *sorted(UPSTREAM.glob("public-*.yml")), *sorted(UPSTREAM.glob("internal-*")),
-             *sorted((REPO / "tests" / "fixtures" / "specs").glob("*.yml")),
-             *sorted((Path(__file__).parent / "fixtures").glob("*.yml"))]
+    known = [
+        REPO / "specs" / "casexchange" / "openapi.yml",
+        REPO / "specs" / "casebook" / "openapi.yml",
+        *sorted(UPSTREAM.glob("public-*.yml")),
+        *sorted(UPSTREAM.glob("internal-*")),
+        *sorted((REPO / "tests" / "fixtures" / "specs").glob("*.yml")),
+        *sorted((Path(__file__).parent / "fixtures").glob("*.yml")),
+    ]
     for path in known:
         if path.is_file():
             assert validate(path.read_bytes(), str(path))["openapi"]
 
 
 @pytest.mark.parametrize("kind", ["unreachable", "html-page"])
-def test_no_traceback_from_the_real_command(kind: str, live_server: LiveServer, make_project: Any) -> None:
+def test_no_traceback_from_the_real_command(
+    kind: str, live_server: LiveServer, make_project: Any
+) -> None:
     project = make_project(SMALL, live_url=broken_url(kind, live_server))
-    proc = subprocess.run([sys.executable, "-m", "generator", "fetch", "cx", "--retries", "0"],
-                          check=False, cwd=project.root, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "fetch", "cx", "--retries", "0"],
+        check=False,
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     assert proc.stderr.startswith("clientgen: could not fetch the live spec of cx")
 
 
-def test_retries_after_a_5xx_then_succeeds(live_server: LiveServer, make_project: Any, run: Any) -> None:
-    live_server.routes["/openapi.yml"] = [Route(503, b"busy", "text/plain", headers={"Retry-After": "0"}),
-                                          Route(200, SMALL)]
+def test_retries_after_a_5xx_then_succeeds(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
+    live_server.routes["/openapi.yml"] = [
+        Route(503, b"busy", "text/plain", headers={"Retry-After": "0"}),
+        Route(200, SMALL),
+    ]
     project = make_project(SMALL, live_url=live_server.url("/openapi.yml"))
     result = run(project.root, "fetch", "cx", "--retries", "1")
     assert result.exit_code == 0, result.output
     assert len(live_server.requests) == 2 and "no drift" in result.stdout
 
 
-def test_etag_cache_sends_if_none_match(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_etag_cache_sends_if_none_match(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = live_server.serve("/openapi.yml", SMALL, etag='"v1"')
     project = make_project(SMALL, live_url=url)
     first = run(project.root, "fetch", "cx")
@@ -146,14 +173,19 @@ def test_etag_cache_sends_if_none_match(live_server: LiveServer, make_project: A
     assert "if-none-match" not in live_server.requests[3].headers
 
 
-def test_update_writes_the_spec_and_regenerates(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_update_writes_the_spec_and_regenerates(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = live_server.serve("/openapi.yml", SMALL_NEW)
     project = make_project(SMALL, live_url=url, generated=True)
     assert run(project.root, "check").exit_code == 0
 
     result = run(project.root, "fetch", "cx", "--update")
     assert result.exit_code == 0, result.output
-    assert "Breaking for clients" in result.stdout and "wrote specs/cx/openapi.yml and regenerated cx/" in result.stdout
+    assert (
+        "Breaking for clients" in result.stdout
+        and "wrote specs/cx/openapi.yml and regenerated cx/" in result.stdout
+    )
     assert project.spec.read_bytes() == SMALL_NEW
     recorded = tomllib.loads((project.output / "GENERATION.toml").read_text())
     assert recorded["spec_sha256"] == sha256(SMALL_NEW).hexdigest()
@@ -178,14 +210,18 @@ def test_check_live(live_server: LiveServer, make_project: Any, run: Any) -> Non
     assert "clientgen fetch cx --update" in drift.stderr
 
     other = live_server.serve("/other.yml", SMALL)
-    assert run(project.root, "check", "--live", "--url", other).exit_code == 0  # --url overrides live_url
+    assert (
+        run(project.root, "check", "--live", "--url", other).exit_code == 0
+    )  # --url overrides live_url
 
     taken = run(project.root, "check", "--live", "--update")
     assert taken.exit_code == 0, taken.output
     assert project.spec.read_bytes() == SMALL_NEW and "cx: checked" in taken.stdout
 
 
-def test_check_live_also_reports_stale_output(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_check_live_also_reports_stale_output(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = live_server.serve("/openapi.yml", SMALL_NEW)
     project = make_project(SMALL, live_url=url, generated=True)
     project.spec.write_bytes(SMALL_NEW)  # edited by hand, not regenerated
@@ -206,14 +242,18 @@ def test_no_live_url_is_a_config_error(make_project: Any, run: Any) -> None:
     assert result.exit_code == 2 and "has no live_url" in result.stderr
 
 
-def test_committed_spec_unreadable_is_exit_2(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_committed_spec_unreadable_is_exit_2(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = live_server.serve("/openapi.yml", SMALL)
     project = make_project(b"openapi: 3.0.3\npaths: [unclosed\n", live_url=url)
     result = run(project.root, "fetch", "cx")
     assert result.exit_code == 2 and "committed spec of cx cannot be read" in result.stderr
 
 
-def test_machine_formats_keep_stdout_clean(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_machine_formats_keep_stdout_clean(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     import json
 
     url = live_server.serve("/openapi.yml", SMALL_NEW)
@@ -225,13 +265,20 @@ def test_machine_formats_keep_stdout_clean(live_server: LiveServer, make_project
     assert md.stdout.startswith("## API change report") and "cx: drift" in md.stderr
 
 
-def test_check_live_skips_targets_without_live_url(live_server: LiveServer, make_project: Any, run: Any) -> None:
+def test_check_live_skips_targets_without_live_url(
+    live_server: LiveServer, make_project: Any, run: Any
+) -> None:
     url = live_server.serve("/openapi.yml", SMALL)
     project = make_project(SMALL, live_url=url, generated=True)
     with (project.root / "pyproject.toml").open("a") as f:
-        f.write('\n[tool.clientgen.targets.other]\nspec = "specs/cx/openapi.yml"\noutput = "generated/other"\n'
-                'package = "other"\nclient_name = "Other"\nenv_prefix = "OTHER"\n')
+        f.write(
+            '\n[tool.clientgen.targets.other]\nspec = "specs/cx/openapi.yml"\noutput = "generated/other"\n'
+            'package = "other"\nclient_name = "Other"\nenv_prefix = "OTHER"\n'
+        )
     run(project.root, "generate", "other")
     result = run(project.root, "check", "--live")
     assert result.exit_code == 0, result.output
-    assert "other: no live_url, live check skipped" in result.stderr and "cx: no drift" in result.stdout
+    assert (
+        "other: no live_url, live check skipped" in result.stderr
+        and "cx: no drift" in result.stdout
+    )

@@ -30,12 +30,21 @@ env_prefix = "SHOP"
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=check, timeout=600)
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=check, timeout=600
+    )
 
 
 def pre_commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], check=False, cwd=repo, capture_output=True, text=True,
-                          timeout=900, env=os.environ.copy())
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        check=False,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=os.environ.copy(),
+    )
 
 
 def make_consumer(repo: Path, generator: list[str]) -> Path:
@@ -66,8 +75,15 @@ def consumer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run_generate(repo: Path, generator: list[str]) -> None:
-    result = subprocess.run([*generator, "generate"], check=False, cwd=repo, capture_output=True, text=True, timeout=300,
-                            env=clean_env() if generator != CHECKOUT else os.environ.copy())
+    result = subprocess.run(
+        [*generator, "generate"],
+        check=False,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=clean_env() if generator != CHECKOUT else os.environ.copy(),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -124,8 +140,13 @@ def test_manifest_and_config_are_valid() -> None:
     assert local["repo"] == "local" and hook["id"] == "clientgen-check"
     import re
 
-    for path in ("specs/casexchange/openapi.yml", "templates/package/client.py.jinja", "generator/cli.py",
-                 "generated/casexchange/operations.json", "pyproject.toml"):
+    for path in (
+        "specs/casexchange/openapi.yml",
+        "templates/package/client.py.jinja",
+        "generator/cli.py",
+        "generated/casexchange/operations.json",
+        "pyproject.toml",
+    ):
         assert re.search(hook["files"], path), path
     assert not re.search(hook["files"], "tests/test_generated.py")
     for path in ("specs/shop.yml", "api/openapi.json", "pyproject.toml", "generated/x/client.py"):
@@ -134,7 +155,11 @@ def test_manifest_and_config_are_valid() -> None:
 
 def test_hook_refuses_a_spec_edit_without_regenerating(consumer: Path) -> None:
     """The manifest's hook definition (name, files, pass_filenames), run from this environment."""
-    hook = {**manifest_hook(), "language": "system", "entry": f"{sys.executable} -m generator check"}
+    hook = {
+        **manifest_hook(),
+        "language": "system",
+        "entry": f"{sys.executable} -m generator check",
+    }
     hook.pop("minimum_pre_commit_version", None)
     install(consumer, {"repos": [{"repo": "local", "hooks": [hook]}]})
     assert_refused_then_accepted(consumer, CHECKOUT)
@@ -149,7 +174,9 @@ def _pypi_reachable() -> bool:
 
 
 @pytest.fixture(scope="module")
-def published_hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, object], list[str]]]:
+def published_hook(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[dict[str, object], list[str]]]:
     """The hook exactly as users reference it (`repo:` + `rev:`), from a git repository holding this
     checkout's generator; pre-commit pip-installs clientgen into its own environment (needs PyPI).
     Yields (config, the installed `clientgen` command)."""
@@ -165,10 +192,21 @@ def published_hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[d
         shutil.copy(REPO / name, hook_repo / name)
     git(hook_repo, "init", "-q", ".")
     git(hook_repo, "add", "-A")
-    git(hook_repo, "-c", "user.email=x@example.test", "-c", "user.name=x", "commit", "-q", "-m", "hook")
+    git(
+        hook_repo,
+        "-c",
+        "user.email=x@example.test",
+        "-c",
+        "user.name=x",
+        "commit",
+        "-q",
+        "-m",
+        "hook",
+    )
     rev = git(hook_repo, "rev-parse", "HEAD").stdout.strip()
-    config: dict[str, object] = {"repos": [{"repo": str(hook_repo), "rev": rev,
-                                            "hooks": [{"id": "clientgen-check"}]}]}
+    config: dict[str, object] = {
+        "repos": [{"repo": str(hook_repo), "rev": rev, "hooks": [{"id": "clientgen-check"}]}]
+    }
     mp = pytest.MonkeyPatch()
     mp.setenv("PRE_COMMIT_HOME", str(base / "pre-commit-home"))
     probe = base / "probe"
@@ -183,21 +221,36 @@ def published_hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[d
 
 
 @pytest.mark.slow
-def test_published_hook_installs_and_refuses(published_hook: tuple[dict[str, object], list[str]],
-                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_published_hook_installs_and_refuses(
+    published_hook: tuple[dict[str, object], list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     config, clientgen = published_hook
     monkeypatch.delenv("PYTHONPATH", raising=False)  # the hook runs its own installed clientgen
-    repo = make_consumer(tmp_path / "consumer", clientgen)  # generated with the same clientgen as the hook
+    repo = make_consumer(
+        tmp_path / "consumer", clientgen
+    )  # generated with the same clientgen as the hook
     install(repo, config)
     assert_refused_then_accepted(repo, clientgen)
 
 
 @pytest.mark.slow
-def test_checkout_and_installed_clientgen_agree(published_hook: tuple[dict[str, object], list[str]],
-                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checkout_and_installed_clientgen_agree(
+    published_hook: tuple[dict[str, object], list[str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, clientgen = published_hook
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     repo = make_consumer(tmp_path / "consumer", CHECKOUT)
-    result = subprocess.run([*clientgen, "check"], check=False, cwd=repo, capture_output=True, text=True, timeout=300,
-                            env=clean_env())
+    result = subprocess.run(
+        [*clientgen, "check"],
+        check=False,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=clean_env(),
+    )
     assert result.returncode == 0, result.stdout

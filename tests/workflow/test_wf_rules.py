@@ -25,28 +25,75 @@ def base() -> Doc:
         "components": {
             "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
             "schemas": {
-                "Pet": {"type": "object", "required": ["id", "kind"], "properties": {
-                    "id": {"type": "string"}, "kind": {"$ref": "#/components/schemas/Kind"},
-                    "name": {"type": "string"}, "age": {"type": "integer"}}},
+                "Pet": {
+                    "type": "object",
+                    "required": ["id", "kind"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "kind": {"$ref": "#/components/schemas/Kind"},
+                        "name": {"type": "string"},
+                        "age": {"type": "integer"},
+                    },
+                },
                 "Kind": {"type": "string", "enum": ["cat", "dog"]},
-                "NewPet": {"type": "object", "required": ["kind"], "properties": {
-                    "kind": {"$ref": "#/components/schemas/Kind"}, "name": {"type": "string"},
-                    "tag": {"type": "string"}}},
+                "NewPet": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"$ref": "#/components/schemas/Kind"},
+                        "name": {"type": "string"},
+                        "tag": {"type": "string"},
+                    },
+                },
             },
         },
         "security": [{"key": []}],
         "paths": {
             "/pets": {
-                "get": {"operationId": "listPets", "tags": ["Pets"], "x-access-tier": "standard",
-                        "parameters": [{"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
-                                       {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-                        "responses": {"200": {"description": "ok", "content": {"application/json": {
-                            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}},
-                "post": {"operationId": "createPet", "tags": ["Pets"],
-                         "requestBody": {"required": True, "content": {"application/json": {
-                             "schema": {"$ref": "#/components/schemas/NewPet"}}}},
-                         "responses": {"201": {"description": "made", "content": {"application/json": {
-                             "schema": {"$ref": "#/components/schemas/Pet"}}}}}},
+                "get": {
+                    "operationId": "listPets",
+                    "tags": ["Pets"],
+                    "x-access-tier": "standard",
+                    "parameters": [
+                        {
+                            "name": "kind",
+                            "in": "query",
+                            "schema": {"$ref": "#/components/schemas/Kind"},
+                        },
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Pet"},
+                                    }
+                                }
+                            },
+                        }
+                    },
+                },
+                "post": {
+                    "operationId": "createPet",
+                    "tags": ["Pets"],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/NewPet"}}
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "made",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                            },
+                        }
+                    },
+                },
             },
         },
     }
@@ -113,14 +160,20 @@ def test_response_field_removed_breaks_added_does_not(compare: Any) -> None:
     assert only(report, "response-field-removed").level is Level.BREAKING
     assert only(report, "response-field-added").level is Level.NON_BREAKING
     py = {c.code: c for c in report.changes if c.layer is Layer.PYTHON}
-    assert py["field-removed"].subject == "pets.types.Pet.name" and py["field-removed"].level is Level.BREAKING
+    assert (
+        py["field-removed"].subject == "pets.types.Pet.name"
+        and py["field-removed"].level is Level.BREAKING
+    )
     assert py["field-added"].subject == "pets.types.Pet.nickname"
 
 
 def test_enum_values(compare: Any) -> None:
     removed = compare(lambda d: schema(d, "Kind").update(enum=["cat"]))
     levels = {c.code: c.level for c in removed.changes if c.layer is Layer.WIRE}
-    assert levels == {"response-enum-values-removed": Level.BREAKING, "request-enum-values-removed": Level.BREAKING}
+    assert levels == {
+        "response-enum-values-removed": Level.BREAKING,
+        "request-enum-values-removed": Level.BREAKING,
+    }
     member = only(removed, "enum-member-removed", Layer.PYTHON)
     assert member.subject == "pets.types.Kind.DOG" and member.level is Level.BREAKING
 
@@ -144,7 +197,9 @@ def test_parameters(compare: Any) -> None:
         params = d["paths"]["/pets"]["get"]["parameters"]
         params[0]["required"] = True
         params[1]["in"] = "header"
-        params.append({"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}})
+        params.append(
+            {"name": "owner", "in": "query", "required": True, "schema": {"type": "string"}}
+        )
 
     report = compare(edit)
     assert only(report, "parameter-required").level is Level.BREAKING
@@ -162,21 +217,34 @@ def test_types_widening_and_narrowing(compare: Any) -> None:
     report = compare(edit)
     assert only(report, "request-type-changed").level is Level.NON_BREAKING
     assert only(report, "response-type-changed").level is Level.BREAKING
-    assert only(report, "argument-retyped", Layer.PYTHON).level is Level.NON_BREAKING  # int fits float
+    assert (
+        only(report, "argument-retyped", Layer.PYTHON).level is Level.NON_BREAKING
+    )  # int fits float
 
 
 def test_status_codes_and_operations(compare: Any) -> None:
     def edit(d: Doc) -> None:
-        d["paths"]["/pets"]["post"]["responses"] = {"200": d["paths"]["/pets"]["post"]["responses"]["201"],
-                                                   "409": {"description": "conflict"}}
+        d["paths"]["/pets"]["post"]["responses"] = {
+            "200": d["paths"]["/pets"]["post"]["responses"]["201"],
+            "409": {"description": "conflict"},
+        }
         del d["paths"]["/pets"]["get"]
-        d["paths"]["/pets/{id}"] = {"get": {"operationId": "getPet", "tags": ["Pets"], "parameters": [
-            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"204": {"description": "ok"}}}}
+        d["paths"]["/pets/{id}"] = {
+            "get": {
+                "operationId": "getPet",
+                "tags": ["Pets"],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
 
     report = compare(edit)
     assert only(report, "response-status-removed").level is Level.BREAKING
-    assert {c.level for c in report.changes if c.code == "response-status-added"} == {Level.NON_BREAKING}
+    assert {c.level for c in report.changes if c.code == "response-status-added"} == {
+        Level.NON_BREAKING
+    }
     assert only(report, "operation-removed").subject == "GET /pets"
     assert only(report, "operation-added").level is Level.NON_BREAKING
     assert only(report, "method-removed", Layer.PYTHON).subject == "client.pets.list"
@@ -195,7 +263,9 @@ def test_security_and_access_tier(compare: Any) -> None:
     assert tiers == {"GET /pets": Level.BREAKING}
     assert only(report, "security-changed").message == "no longer requires authentication"
     assert only(report, "security-changed").level is Level.NON_BREAKING
-    assert only(report, "extension-changed").subject == "POST /pets"  # tier added where there was none
+    assert (
+        only(report, "extension-changed").subject == "POST /pets"
+    )  # tier added where there was none
 
     stricter = compare(lambda d: d["paths"]["/pets"]["get"].update({"x-access-tier": "read_only"}))
     assert only(stricter, "access-tier-changed").level is Level.NON_BREAKING
@@ -206,7 +276,10 @@ def test_operation_id_change_renames_the_method(compare: Any) -> None:
     assert only(report, "operation-id-changed").level is Level.NON_BREAKING
     renamed = only(report, "method-renamed", Layer.PYTHON)
     assert (renamed.subject, renamed.message, renamed.level) == (
-        "client.pets.list", "renamed to client.pets.list_all", Level.BREAKING)
+        "client.pets.list",
+        "renamed to client.pets.list_all",
+        Level.BREAKING,
+    )
 
 
 def test_descriptions_only_are_prose(compare: Any) -> None:
@@ -222,9 +295,17 @@ def test_descriptions_only_are_prose(compare: Any) -> None:
 
 
 def test_prose_stripping_keeps_properties_named_like_prose() -> None:
-    doc: Doc = {"properties": {"description": {"type": "string", "description": "x"}, "title": {"type": "string"}},
-           "description": "prose", "example": {"a": 1}}
-    assert strip_prose(doc) == {"properties": {"description": {"type": "string"}, "title": {"type": "string"}}}
+    doc: Doc = {
+        "properties": {
+            "description": {"type": "string", "description": "x"},
+            "title": {"type": "string"},
+        },
+        "description": "prose",
+        "example": {"a": 1},
+    }
+    assert strip_prose(doc) == {
+        "properties": {"description": {"type": "string"}, "title": {"type": "string"}}
+    }
     changed = copy.deepcopy(doc)
     changed["properties"]["description"]["description"] = "y"
     assert prose_changes(doc, changed) == [("/properties/description/description", "changed")]
@@ -235,10 +316,18 @@ def test_unitemised_semantic_change_still_counts_as_drift(compare: Any) -> None:
     assert report.drift() and only(report, "other-change").subject.startswith("GET /pets")
 
 
-@pytest.mark.parametrize(("version", "bump", "expected"), [
-    ("1.4.2", "major", "2.0.0"), ("1.4.2", "minor", "1.5.0"), ("1.4.2", "patch", "1.4.3"),
-    ("0.3.1", "major", "0.4.0"), ("0.3.1", "minor", "0.3.2"), ("v2", "minor", "2.1.0"),
-    ("weird", "major", "weird"), ("1.0.0", "none", "1.0.0"),
-])
+@pytest.mark.parametrize(
+    ("version", "bump", "expected"),
+    [
+        ("1.4.2", "major", "2.0.0"),
+        ("1.4.2", "minor", "1.5.0"),
+        ("1.4.2", "patch", "1.4.3"),
+        ("0.3.1", "major", "0.4.0"),
+        ("0.3.1", "minor", "0.3.2"),
+        ("v2", "minor", "2.1.0"),
+        ("weird", "major", "weird"),
+        ("1.0.0", "none", "1.0.0"),
+    ],
+)
 def test_bump_version(version: str, bump: str, expected: str) -> None:
     assert bump_version(version, bump) == expected

@@ -1,6 +1,5 @@
 """Helpers for the workflow tests: the vendor spec history, a tiny HTTP server, throw-away projects."""
 
-
 from __future__ import annotations
 
 import hashlib
@@ -66,7 +65,9 @@ class LiveServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # http.server calls do_<METHOD>
-                server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                server.requests.append(
+                    Seen(self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
                 route = server.routes.get(self.path)
                 if isinstance(route, list):
                     route = route.pop(0) if len(route) > 1 else route[0]
@@ -80,7 +81,9 @@ class LiveServer:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 declared = route.headers.get("X-Declared-Length", str(len(route.body)))
-                self.send_header("Content-Length", declared)  # a larger one: the transfer is cut short
+                self.send_header(
+                    "Content-Length", declared
+                )  # a larger one: the transfer is cut short
                 if route.etag:
                     self.send_header("ETag", route.etag)
                 for k, v in route.headers.items():
@@ -92,8 +95,9 @@ class LiveServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
@@ -121,5 +125,9 @@ class Project:
 
     def state(self) -> dict[str, str]:
         """Every file under the project (cache included) with its content hash and mtime."""
-        return {p.relative_to(self.root).as_posix(): f"{hashlib.sha256(p.read_bytes()).hexdigest()} "
-                f"{p.stat().st_mtime_ns}" for p in sorted(self.root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(self.root).as_posix(): f"{hashlib.sha256(p.read_bytes()).hexdigest()} "
+            f"{p.stat().st_mtime_ns}"
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file()
+        }

@@ -300,13 +300,16 @@ def fixes(doc: dict) -> None:
         "description": "File name, mentioned by vendor documentation; may be absent.",
     }
 
-
     # --- contract test: the MedEx document variants overlap (no `required`), so `oneOf` never validates
-    variants = doc["paths"]["/med-cases/{caseId}/documents/{documentId}"]["get"]["responses"]["200"][
-        "content"
-    ]["application/json"]["schema"]["properties"]["data"]["oneOf"]
-    for variant, required in zip(variants, (["downloadUrl", "expiresAt"], ["encoding", "data"]), strict=True):
-        assert "required" not in variant, "the MedEx document variants declare required upstream now; revisit"
+    variants = doc["paths"]["/med-cases/{caseId}/documents/{documentId}"]["get"]["responses"][
+        "200"
+    ]["content"]["application/json"]["schema"]["properties"]["data"]["oneOf"]
+    for variant, required in zip(
+        variants, (["downloadUrl", "expiresAt"], ["encoding", "data"]), strict=True
+    ):
+        assert "required" not in variant, (
+            "the MedEx document variants declare required upstream now; revisit"
+        )
         assert set(required) <= set(variant["properties"])
         variant["required"] = required
 
