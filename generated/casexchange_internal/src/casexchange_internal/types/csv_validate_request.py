@@ -25,4 +25,4 @@ class CsvValidateRequest(_BaseModel):
     """Default: `True`."""
 
     delimiter: str | None = None
-    """Default: `','`."""
+    """Default: `","`."""
