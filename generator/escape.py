@@ -85,11 +85,12 @@ def _visible(text: str) -> str:
 
 
 def py_docstring(text: str) -> str:
-    """Text made safe inside a `\"\"\"` docstring: line breaks kept (CR/LF normalised), every backslash
-    doubled (so `\\N{`, `\\u` and a final `\\` are text), `\"\"\"` broken up, other quotes kept, hidden
-    characters escaped, and a space after a final `"`."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    text = _visible(text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'))
+    """Text made safe inside a `\"\"\"` docstring: line breaks kept (CR/LF normalised), hidden characters
+    shown as `\\uXXXX` text (a docstring holding a lone surrogate cannot even be a class's `__doc__`),
+    every backslash doubled (so `\\N{`, `\\u` and a final `\\` are text), `\"\"\"` broken up, other quotes
+    kept, and a space after a final `"`."""
+    text = _visible(text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     if text.endswith('"'):
         text += " "
     return text
@@ -113,18 +114,18 @@ _TOML_SHORT = {
 
 
 def toml_string(value: str) -> str:
-    """A TOML basic string (`"..."`) equal to `value`. Controls and DEL are `\\uXXXX` escapes; a lone
-    surrogate (which TOML cannot represent) becomes U+FFFD."""
+    """A TOML basic string (`"..."`) equal to `value`. Controls, DEL and the other hidden characters are
+    `\\uXXXX` escapes; a lone surrogate (which TOML cannot represent) becomes U+FFFD."""
     out = ['"']
     for ch in value:
         code = ord(ch)
         short = _TOML_SHORT.get(ch)
         if short is not None:
             out.append(short)
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\u{code:04X}")
         elif 0xD800 <= code <= 0xDFFF:
             out.append("\\uFFFD")
+        elif code < 0x20 or _HIDDEN.match(ch):
+            out.append(f"\\u{code:04X}")
         else:
             out.append(ch)
     out.append('"')
