@@ -90,7 +90,9 @@ def current(spec: str, spec_sha256: str, config_sha256: str) -> Provenance:
 
 
 def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    from .escape import toml_string
+
+    return toml_string(value)
 
 
 def _header() -> str:

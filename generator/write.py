@@ -18,7 +18,7 @@ import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import provenance
 from .diagnostics import fatal
@@ -118,23 +118,61 @@ def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
 
 
 def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path) -> TreeDiff:
-    out = out.resolve()
-    ensure_ours(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent))
-    )
+    """Write the package into `out`. A file system problem (the parent is a file, no permission, a
+    read-only or virtual file system such as /proc) is a fatal diagnostic naming the path, never a
+    traceback."""
+    _check_relative(files)
     try:
-        new = build_tree(files, prov, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    old = read_tree(out)
-    diff = diff_trees(new, old)
-    if diff.stale and not (out.exists() and any(out.iterdir())):
-        _create(out, new)
-    elif diff.stale:
-        _update(out, new, diff)
+        out = out.resolve()
+        ensure_ours(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(
+                prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent)
+            )
+        )
+        try:
+            new = build_tree(files, prov, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        old = read_tree(out)
+        diff = diff_trees(new, old)
+        if diff.stale and not (out.exists() and any(out.iterdir())):
+            _create(out, new)
+        elif diff.stale:
+            _update(out, new, diff)
+    except OSError as exc:
+        raise fatal(
+            "output-unwritable",
+            f"cannot write the output folder: {_why(exc, out)}",
+            file=str(out),
+            hint="choose an output folder you can write to (-o / the target's `output`)",
+        ) from None
     return diff
+
+
+def _why(exc: OSError, out: Path) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and exc.filename:
+        part = Path(exc.filename)
+        while not part.exists() and part != part.parent:
+            part = part.parent
+        return f"{part} is a file, not a folder"
+    where = str(exc.filename or "")
+    shown = f" ({where})" if where and where != str(out) and ".clientgen-" not in where else ""
+    return f"{exc.strerror or exc}{shown}"
+
+
+def _check_relative(files: dict[str, str]) -> None:
+    """Every planned file lies inside the package folder (the names are checked long before this; a
+    path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or ".." in parts or "\\" in rel:
+            raise fatal(
+                "bad-output-path",
+                f"refusing to write {rel!r}: it is not a path inside the output folder",
+                hint="this is a clientgen bug; please report it",
+            )
 
 
 def _create(out: Path, new: dict[str, bytes]) -> None:
