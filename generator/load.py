@@ -216,12 +216,19 @@ def load_spec(path: Path, sink: DiagnosticSink) -> LoadedSpec:
 
 
 def open_spec(
-    path: Path, sink: DiagnosticSink, *, background: bool = True
+    path: Path, sink: DiagnosticSink, *, background: bool = True, raw: bytes | None = None
 ) -> tuple[LoadedSpec, Validation]:
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
-    `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up."""
+    `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up. `raw`: the
+    spec's bytes when they are not (yet) in the file at `path` (relative `$ref`s still resolve from
+    `path`'s folder, under the same rules)."""
     file = str(path)
-    raw = read_bytes(path)
+    if raw is None:
+        raw = read_bytes(path)
+    elif len(raw) > MAX_SPEC_BYTES:
+        raise fatal(
+            "too-large", f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file
+        )
     digest = hashlib.sha256(raw).hexdigest()
     text = read_text(path, raw)
     del raw

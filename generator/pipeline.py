@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
-from .write import TreeDiff, diff_trees, read_tree, render_for_check, write_package
+from .write import (
+    TreeDiff,
+    apply_package,
+    build_package,
+    diff_trees,
+    read_tree,
+    render_for_check,
+)
 
 if TYPE_CHECKING:
     from .ir import Api
@@ -51,8 +58,10 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
 
 
 def _render(
-    target: TargetConfig, root: Path | None
+    target: TargetConfig, root: Path | None, raw: bytes | None = None
 ) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+    """`raw`: the spec's bytes, read as if they were the file `target.spec` (a downloaded spec that is
+    not written yet); else the file is read."""
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
@@ -60,7 +69,7 @@ def _render(
     start = time.perf_counter()
     sink = DiagnosticSink(file=target.spec)
     loaded, validation = open_spec(
-        Path(target.spec), sink
+        Path(target.spec), sink, raw=raw
     )  # validation runs alongside parse + render
     try:
         api = build_api(loaded, target, sink)
@@ -91,11 +100,21 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def generate(target: TargetConfig, root: Path | None = None) -> TargetResult:
     start = time.perf_counter()
-    with _no_cycle_collection():
-        result, files, prov = _render(target, root)
-        result.diff = write_package(files, prov, Path(target.output))
+    result, tree = prepare(target, root)
+    result.diff = apply_package(tree, Path(target.output))
     result.seconds = time.perf_counter() - start
     return result
+
+
+def prepare(
+    target: TargetConfig, root: Path | None = None, raw: bytes | None = None
+) -> tuple[TargetResult, dict[str, bytes]]:
+    """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
+    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
+    with _no_cycle_collection():
+        result, files, prov = _render(target, root, raw)
+        tree = build_package(files, prov, Path(target.output))
+    return result, tree
 
 
 def check(target: TargetConfig, root: Path | None = None, *, full: bool = False) -> TargetResult:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from . import provenance
-from .diagnostics import fatal
+from .diagnostics import SpecError, fatal
 from .format import format_tree
 from .paths import HEADER
 
@@ -56,9 +56,9 @@ def build_tree(
     format_tree(staging)
     out = {rel: _get(os.path.join(staging, rel)) for rel in sorted(files)}
     final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash(out))
-    text = final.render().encode()
-    (staging / provenance.FILE).write_bytes(text)
-    out[provenance.FILE] = text
+    record = final.render().encode()
+    (staging / provenance.FILE).write_bytes(record)
+    out[provenance.FILE] = record
     return out
 
 
@@ -118,23 +118,38 @@ def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
 
 
 def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path) -> TreeDiff:
-    """Write the package into `out`. A file system problem (the parent is a file, no permission, a
-    read-only or virtual file system such as /proc) is a fatal diagnostic naming the path, never a
-    traceback."""
+    """Build the package (formatted, in a staging folder) and write it into `out`."""
+    return apply_package(build_package(files, prov, out), out)
+
+
+def build_package(
+    files: dict[str, str], prov: provenance.Provenance, out: Path
+) -> dict[str, bytes]:
+    """The finished files (headers, ruff, GENERATION.toml), built in a staging folder; nothing in `out`
+    is touched. A file system problem is a fatal diagnostic naming `out`, never a traceback."""
     _check_relative(files)
     try:
         out = out.resolve()
         ensure_ours(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(
-            tempfile.mkdtemp(
-                prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent)
-            )
-        )
+        fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
+        scratch = scratch_parent(files, fallback)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch))
         try:
-            new = build_tree(files, prov, staging)
+            return build_tree(files, prov, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise _unwritable(exc, out) from None
+
+
+def apply_package(new: dict[str, bytes], out: Path) -> TreeDiff:
+    """Make `out` hold exactly the files of `new` (only changed files written, GENERATION.toml last).
+    A file system problem (the parent is a file, no permission, a read-only or virtual file system such
+    as /proc) is a fatal diagnostic naming the folder, never a traceback."""
+    try:
+        out = out.resolve()
+        ensure_ours(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
         old = read_tree(out)
         diff = diff_trees(new, old)
         if diff.stale and not (out.exists() and any(out.iterdir())):
@@ -142,13 +157,17 @@ def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path)
         elif diff.stale:
             _update(out, new, diff)
     except OSError as exc:
-        raise fatal(
-            "output-unwritable",
-            f"cannot write the output folder: {_why(exc, out)}",
-            file=str(out),
-            hint="choose an output folder you can write to (-o / the target's `output`)",
-        ) from None
+        raise _unwritable(exc, out) from None
     return diff
+
+
+def _unwritable(exc: OSError, out: Path) -> SpecError:
+    return fatal(
+        "output-unwritable",
+        f"cannot write the output folder: {_why(exc, out)}",
+        file=str(out),
+        hint="choose an output folder you can write to (-o / the target's `output`)",
+    )
 
 
 def _why(exc: OSError, out: Path) -> str:

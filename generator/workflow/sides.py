@@ -13,6 +13,7 @@ from ..ir import Api
 from ..load import LoadedSpec, load_spec
 from ..naming import snake
 from ..parse import build_api
+from ..refs import bundle_external_refs
 from ..render.names import Names, plan_names
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
@@ -63,10 +64,13 @@ def side_from_document(
             pointer="/openapi",
             hint="clientgen reads OpenAPI 3.0.x and 3.1.x",
         )
+    sink = DiagnosticSink(file=label)
+    # relative `$ref`s resolve as they will once the document replaces the committed spec, under the
+    # same rules: only files inside that spec's folder
+    document = bundle_external_refs(document, Path(config.spec), sink)
     loaded = LoadedSpec(
         label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
     )
-    sink = DiagnosticSink(file=label)
     api = build_api(loaded, config, sink)
     return SpecSide(label, document, api, plan_names(api, config, sink), config)
 
