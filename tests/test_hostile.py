@@ -263,7 +263,7 @@ def _generates_and_imports(doc: dict[str, Any], tmp_path_factory: Any) -> None:
 
 # ---- the small spec: names --------------------------------------------------------------------
 @seed(20261123)
-@settings(max_examples=60, **SETTINGS)
+@settings(max_examples=30, **SETTINGS)
 @given(doc=hostile_spec())
 def test_hostile_text_renders_to_code_that_compiles(
     doc: dict[str, Any], tmp_path_factory: Any
@@ -273,7 +273,7 @@ def test_hostile_text_renders_to_code_that_compiles(
 
 @pytest.mark.slow
 @seed(20261124)
-@settings(max_examples=1500, **SETTINGS)
+@settings(max_examples=1000, **SETTINGS)
 @given(doc=hostile_spec())
 def test_hostile_text_renders_to_code_that_compiles_many(
     doc: dict[str, Any], tmp_path_factory: Any
@@ -293,7 +293,7 @@ def test_hostile_package_imports_without_running_spec_text(
 
 # ---- the rich spec: every string field -------------------------------------------------------
 @seed(20261125)
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=20, **SETTINGS)
 @given(doc=rich_hostile_spec())
 def test_every_string_field_fuzzed_renders_to_code_that_compiles(
     doc: dict[str, Any], tmp_path_factory: Any
@@ -303,7 +303,7 @@ def test_every_string_field_fuzzed_renders_to_code_that_compiles(
 
 @pytest.mark.slow
 @seed(20261126)
-@settings(max_examples=1500, **SETTINGS)
+@settings(max_examples=500, **SETTINGS)
 @given(doc=rich_hostile_spec())
 def test_every_string_field_fuzzed_renders_to_code_that_compiles_many(
     doc: dict[str, Any], tmp_path_factory: Any
@@ -322,7 +322,7 @@ def test_every_string_field_fuzzed_imports_without_running_spec_text(
 
 @pytest.mark.slow
 @seed(12)
-@settings(max_examples=25, phases=NO_SHRINK, **SETTINGS)
+@settings(max_examples=15, phases=NO_SHRINK, **SETTINGS)
 @given(doc=rich_hostile_spec())
 def test_every_string_field_fuzzed_imports_without_running_spec_text_many(
     doc: dict[str, Any], tmp_path_factory: Any

@@ -13,7 +13,8 @@ time gives a plain `str` again, which is refused, so text is composed in the vie
 
 The escaping filters are the only ones that turn a plain string into printable text, one per context:
 `py` (a Python literal), `doc` (a docstring), `comment`, `toml`, `md` (Markdown prose), `md_code` (a
-Markdown code span; `md_code(true)` in a table cell).
+Markdown code span; `md_code(table=true)` in a table cell). `pyrepr`, `docstring` and `tomlstr`, their
+former names, are the same functions.
 """
 
 from __future__ import annotations
@@ -146,6 +147,10 @@ def environment() -> jinja2.Environment:
         toml=safe.toml,
         md=safe.md,
         md_code=safe.md_code,
+        # the names these filters had before (same functions: still one escaper per context)
+        pyrepr=safe.py,
+        docstring=safe.doc,
+        tomlstr=safe.toml,
         indent=_indent,
         join=_join,
         map=jinja2.filters.FILTERS["map"],
