@@ -77,8 +77,14 @@ class _CheckingCodeGenerator(CodeGenerator):
         self.writeline(f"return environment.template_text(concat({frame.buffer}))")
 
 
+# Exact types allowed per context (the marker classes are final in practice: no subclasses of them).
+_PRINTABLE = {
+    where: frozenset({*kinds, int, float, bool, type(None)}) for where, kinds in ALLOWED.items()
+}
+
+
 def _checked(template: str, where: str, value: Any) -> Any:
-    if isinstance(value, ALLOWED[where]) or value is None or type(value) in (int, float, bool):
+    if type(value) in _PRINTABLE[where] or isinstance(value, ALLOWED[where]):
         return value
     raise UnsafeOutput(
         f"template {template} printed {type(value).__name__} {str(value)[:80]!r} in a {where}; "
