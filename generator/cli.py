@@ -170,7 +170,7 @@ def main() -> None:
 
 
 # Regeneration workflow (issue 5): `clientgen diff`, `clientgen fetch`, `clientgen check --live`.
-from .workflow.commands import diff_cmd, fetch_cmd, install_live_check  # noqa: E402
+from .workflow.commands import diff_cmd, fetch_cmd, install_live_check
 
 cli.add_command(diff_cmd)
 cli.add_command(fetch_cmd)

@@ -73,7 +73,7 @@ class LinkHelperConfig(BaseModel):
 
 
 class TargetConfig(BaseModel):
-    """Everything that shapes one generated package. Keep it to a handful of keys."""
+    """Everything that shapes one generated package (every key is documented in docs/configuration.md)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -56,9 +56,9 @@ def build_tree(
     format_tree(staging)
     out = {rel: _get(os.path.join(staging, rel)) for rel in sorted(files)}
     final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash(out))
-    text = final.render().encode()
-    (staging / provenance.FILE).write_bytes(text)
-    out[provenance.FILE] = text
+    record = final.render().encode()
+    (staging / provenance.FILE).write_bytes(record)
+    out[provenance.FILE] = record
     return out
 
 

@@ -181,6 +181,7 @@ def _renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -
 
 
 # 3,000 examples in all, in two tests with their own fixed seeds so that pytest-xdist runs them side by side.
+@pytest.mark.slow
 @seed(20261123)
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(doc=hostile_spec())
@@ -190,6 +191,7 @@ def test_hostile_text_renders_to_code_that_compiles(
     _renders_to_code_that_compiles(doc, tmp_path_factory)
 
 
+@pytest.mark.slow
 @seed(20261124)
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(doc=hostile_spec())
@@ -199,6 +201,7 @@ def test_hostile_text_renders_to_code_that_compiles_second_seed(
     _renders_to_code_that_compiles(doc, tmp_path_factory)
 
 
+@pytest.mark.slow
 @seed(7)
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(doc=hostile_spec())

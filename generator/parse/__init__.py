@@ -11,6 +11,7 @@ from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
 from .errors import known_error_codes
+from .nodes import mapping
 from .operations import OperationBuilder, is_cookie_name
 from .results import with_results
 from .schemas import SchemaBuilder
@@ -30,14 +31,14 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
     synthetic, webhooks = build_events(entries, built, sink)
     built.update(synthetic)
     operations = tuple(with_results(op, built, config) for op in ops)
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    info = mapping(doc.get("info"))
     return Api(
         title=str(info.get("title") or config.client_name),
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
         servers=servers(doc.get("servers"), "/servers", sink, "document"),
         security_schemes=_security(
-            doc.get("components", {}).get("securitySchemes") or {}, resolver, sink
+            mapping(mapping(doc.get("components")).get("securitySchemes")), resolver, sink
         ),
         schemas=built,
         operations=operations,
@@ -67,12 +68,7 @@ def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[Secur
                 "read as a cookie of that name",
                 "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
             )
-        flows = node.get("flows") if isinstance(node.get("flows"), dict) else {}
-        cc = (
-            flows.get("clientCredentials")
-            if isinstance(flows.get("clientCredentials"), dict)
-            else {}
-        )
+        cc = mapping(mapping(node.get("flows")).get("clientCredentials"))
         out.append(
             SecurityScheme(
                 name=name,

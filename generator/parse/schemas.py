@@ -162,7 +162,7 @@ class SchemaBuilder:
             items = data.get("items") if data.get("type") == "array" else None
             if isinstance(items, dict) and isinstance(items.get("$ref"), str):
                 return jp.split(items["$ref"])[-1] + " list response"
-        return sorted(h for h, _ in pending.hints)[0]
+        return min(h for h, _ in pending.hints)
 
     def _contested_shorts(self) -> set[str]:
         """Short names (e.g. `type`) that several multiply-used inline schemas would all take."""
@@ -247,9 +247,7 @@ class SchemaBuilder:
         if isinstance(types, list) and "null" in types:
             return True
         enum = node.get("enum")
-        if isinstance(enum, list) and None in enum:
-            return True
-        return False
+        return bool(isinstance(enum, list) and None in enum)
 
     def _type_of_body(
         self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int

@@ -7,6 +7,7 @@ schema `Any`, `date` or `BaseModel` can never shadow them.
 from __future__ import annotations
 
 import enum
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -146,7 +147,8 @@ class Annotator:
         """`Annotated[Annotated[A, Tag("A")] | …, _disc(property, {wire value: tag})]` (tag = class name)."""
         assert t.discriminator is not None
         imports.typing = imports.unions = True
-        members, tags = [], {}
+        members: list[str] = []
+        tags: dict[str, str] = {}
         for ref, values in tagged:
             cls = self._parts(ref, ctx, imports)[0]
             members.append(f"_t.Annotated[{cls}, _Tag({py_literal(cls)})]")
@@ -193,9 +195,7 @@ def py_literal(value: object) -> str:
     if value is None or isinstance(value, (bool, int, str)):
         return repr(value)
     if isinstance(value, float):
-        return (
-            repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
-        )
+        return repr(value) if math.isfinite(value) else "None"
     return repr(value)
 
 

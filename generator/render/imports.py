@@ -77,7 +77,12 @@ class ImportBlock:
         sections: dict[int, list[tuple[tuple[object, ...], str]]] = {}
         for module, alias in self.straight:
             text = f"import {module}" + (f" as {alias}" if alias else "")
-            key = (0, natural_key(module.lower()), natural_key(module), natural_key(alias or ""))
+            key: tuple[object, ...] = (
+                0,
+                natural_key(module.lower()),
+                natural_key(module),
+                natural_key(alias or ""),
+            )
             sections.setdefault(_section(module), []).append((key, text))
         for module, names in self.members.items():
             plain = sorted((n for n in names if n[1] is None), key=lambda n: _member_key(*n))

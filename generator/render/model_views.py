@@ -78,12 +78,10 @@ def types_module_view(
     api: Api, names: Names, module: str, resources: Mapping[str, str] | None = None
 ) -> TypesModuleView:
     """`resources`: schema ids of JSON:API resource models (they get `related()`)."""
-    attrs = {
-        names.fields[(sid, f.wire_name)]
-        for sid in names.module_members[module]
-        if isinstance(api.schemas[sid], Model)
-        for f in api.schemas[sid].fields
-    }  # type: ignore[union-attr]
+    models = [
+        (sid, s) for sid in names.module_members[module] if isinstance(s := api.schemas[sid], Model)
+    ]
+    attrs = {names.fields[(sid, f.wire_name)] for sid, s in models for f in s.fields}
     annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
     imports = Imports()
     views = []
@@ -142,8 +140,8 @@ def types_module_view(
             )
     order = {"enum": 0, "model": 1, "alias": 2, "recursive_alias": 2}
     views.sort(key=lambda v: order[v.kind])
-    members = set(names.module_members[module])
-    recursive = any(sid in members for sid in imports.schemas)
+    own = set(names.module_members[module])
+    recursive = any(sid in own for sid in imports.schemas)
     rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
     block = import_block(imports, names, module, ".")
     for v in views:

@@ -349,14 +349,14 @@ def _body(
 ) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
     if op.body is None or not op.body.media:
         return None, (), ""
-    media = sorted(
+    media = min(
         op.body.media,
         key=lambda m: (
             _BODY_PREFERENCE.index(m.media_type)
             if m.media_type in _BODY_PREFERENCE
             else len(_BODY_PREFERENCE)
         ),
-    )[0]
+    )
     base = media.media_type.split(";")[0].strip().lower()
     schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
     if base in ("multipart/form-data", "application/x-www-form-urlencoded") and isinstance(

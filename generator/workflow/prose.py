@@ -8,6 +8,7 @@ names, never prose: a property called `description` is data.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .. import pointer as jp
@@ -161,6 +162,8 @@ def _diff(o: Any, n: Any, ptr: str, out: list[str], limit: int) -> None:
 def humanize(pointer: str) -> str:
     """`/paths/~1referrals/get/parameters/0/description` → `GET /referrals parameters/0/description`."""
     parts = jp.split(pointer)
+    label: str
+    rest: Sequence[str]
     if len(parts) >= 2 and parts[0] == "paths":
         if len(parts) >= 3 and parts[2] in _METHODS:
             label, rest = f"{parts[2].upper()} {parts[1]}", parts[3:]
@@ -170,5 +173,5 @@ def humanize(pointer: str) -> str:
         label, rest = parts[2], parts[3:]
     else:
         label, rest = (parts[0], parts[1:]) if parts else ("document", [])
-    rest = [p for p in rest if p not in ("properties", "content", "schema", "application/json")]
-    return f"{label}: {'/'.join(rest)}" if rest else label
+    kept = [p for p in rest if p not in ("properties", "content", "schema", "application/json")]
+    return f"{label}: {'/'.join(kept)}" if kept else label
