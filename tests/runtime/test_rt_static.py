@@ -105,4 +105,3 @@ def test_mypy_strict(tmp_path: Path) -> None:
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-
