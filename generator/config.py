@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -144,6 +145,32 @@ def find_project_file(start: Path) -> Path | None:
             if "clientgen" in data.get("tool", {}):
                 return candidate
     return None
+
+
+class TargetSelectionError(Exception):
+    """No project, or a target name that is not configured (the CLI reports it as a usage error)."""
+
+
+def select_targets(names: Sequence[str], start: Path) -> tuple[list[TargetConfig], Path]:
+    """The configured targets named (all of them when `names` is empty), and the project folder.
+
+    The project is the nearest pyproject.toml with a [tool.clientgen] table in `start` or above."""
+    project = find_project_file(start)
+    if project is None:
+        raise TargetSelectionError(
+            "no [tool.clientgen] table in a pyproject.toml here or above; "
+            "use `clientgen generate SPEC -o OUT` for a single spec"
+        )
+    targets = load_targets(project)
+    if names:
+        known = {t.name: t for t in targets}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise TargetSelectionError(
+                f"unknown target(s) {', '.join(missing)}; configured: {', '.join(known)}"
+            )
+        targets = [known[n] for n in names]
+    return targets, project.parent
 
 
 def load_targets(project_file: Path) -> list[TargetConfig]:

@@ -207,7 +207,7 @@ def open_spec(
     del raw
     document = parse_text(text, file)
     version = _check_version(document, file)
-    document = bundle_external_refs(document, path, sink, text)
+    document = bundle_external_refs(document, path, sink, read_document, text)
     del text  # before the validation child forks: it would keep a copy of the pages
     validation = Validation(document, version, background=background)
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
@@ -235,7 +235,7 @@ def _check_version(document: dict[str, Any], file: str) -> str:
     text = str(version)
     if text.startswith("3.0"):
         return "3.0"
-    if text.startswith("3.1") or text.startswith("3.2"):
+    if text.startswith(("3.1", "3.2")):
         return "3.1"
     raise fatal(
         "unsupported-version",
