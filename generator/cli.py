@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import click
 
 from . import __version__
 from .config import TargetConfig, TargetSelectionError, adhoc_target, select_targets
-from .console import print_live, report_target, short_diff
+from .console import TerminalProgress, print_live, report_target, short_diff
 from .diagnostics import SpecError
 from .exitcode import ExitCode
 from .pipeline import check, generate
@@ -44,6 +45,14 @@ def _exit(code: int) -> None:
         sys.exit(int(code))
 
 
+class CommandFailed(Exception):
+    """A spec or configuration error, with a true sentence about what the command did not do."""
+
+    def __init__(self, error: SpecError, note: str = "") -> None:
+        super().__init__(error.diagnostic.render())
+        self.error, self.note = error, note
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="clientgen")
 def cli() -> None:
@@ -57,35 +66,169 @@ def cli() -> None:
     "-o",
     "--output",
     type=click.Path(file_okay=False),
-    help="Output folder (ad-hoc mode: NAMES is one spec file).",
+    help="Output folder (ad-hoc mode: NAMES is one spec file or http(s) URL).",
 )
 @click.option("--package", help="Python package name (ad-hoc mode).")
 @click.option("--client-name", help="Client class name (ad-hoc mode).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every diagnostic.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a spec given as a URL.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print every diagnostic and every file written."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (no summary, no warnings).")
 def generate_cmd(
     names: tuple[str, ...],
     output: str | None,
     package: str | None,
     client_name: str | None,
     strict: bool,
+    timeout: float,
     verbose: bool,
+    quiet: bool,
 ) -> None:
-    """Regenerate the configured targets (all by default), or one spec with -o."""
+    """Regenerate the configured targets (all by default), or one spec (a file or a URL) with -o."""
     root: Path | None
+    source = ""
     if output is not None:
         if len(names) != 1:
-            raise click.UsageError("with -o/--output give exactly one spec file")
-        targets, root = [adhoc_target(names[0], output, package, client_name)], None
+            raise click.UsageError("with -o/--output give exactly one spec file or URL")
+        spec = names[0]
+        if spec.startswith(("http://", "https://")):
+            source, spec = spec, _download(spec, timeout)
+        targets = [adhoc_target(spec, output, package, client_name)]
+        root = None
     else:
         targets, root = _select(names)
     warned = False
+    done: list[str] = []
     for target in targets:
-        result = generate(target, root)
-        report_target(result, "generated", verbose)
+        progress = TerminalProgress(target.name, enabled=False if quiet else None)
+        try:
+            result = generate(target, root, progress=progress, source=source)
+        except SpecError as exc:
+            progress.clear()
+            before = f" ({', '.join(done)} generated before it)" if done else ""
+            raise CommandFailed(
+                exc, f"Nothing was written for {target.name}{before}." if done else ""
+            ) from None
+        progress.clear()
+        report_target(result, "generated", verbose, quiet)
+        done.append(target.name)
         warned = warned or bool(result.diagnostics)
     if strict and warned:
         _exit(ExitCode.WARNINGS)
+
+
+def _download(url: str, timeout: float) -> str:
+    """Fetch a spec given as a URL (the same timeout, size bound and HTML detection as `clientgen
+    fetch`) into a private temporary folder; the path of the copy."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from .workflow.fetch import FetchError, fetch_spec
+
+    try:
+        fetched = fetch_spec(url, None, timeout=timeout)
+    except FetchError as exc:
+        click.echo(f"clientgen: could not fetch {url}: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(ExitCode.FETCH_FAILED)
+    folder = tempfile.mkdtemp(prefix="clientgen-spec-")
+    atexit.register(shutil.rmtree, folder, True)
+    suffix = ".json" if fetched.body.lstrip()[:1] == b"{" else ".yaml"
+    path = Path(folder) / f"openapi{suffix}"
+    path.write_bytes(fetched.body)
+    return str(path)
+
+
+# ---- init ---------------------------------------------------------------------------------------
+@cli.command("init")
+@click.argument("spec")
+@click.option("--name", help="Target name (default: from the spec's title).")
+@click.option("-o", "--output", help="Output folder (default: generated/NAME).")
+@click.option("--package", help="Python package name (default: NAME).")
+@click.option("--client-name", help="Client class name (default: from the package name).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a spec given as a URL.",
+)
+def init_cmd(
+    spec: str,
+    name: str | None,
+    output: str | None,
+    package: str | None,
+    client_name: str | None,
+    timeout: float,
+) -> None:
+    """Add a starter [tool.clientgen.targets.NAME] table for SPEC to ./pyproject.toml.
+
+    SPEC is a spec file, or an http(s) URL: then it is downloaded to specs/NAME/ and becomes the
+    target's live_url. An existing table or file content is never changed; pyproject.toml is created
+    when there is none.
+    """
+    from .load import parse_text
+    from .project_edit import add_target, starter
+
+    here = Path.cwd()
+    pyproject = here / "pyproject.toml"
+    url = spec if spec.startswith(("http://", "https://")) else ""
+    body = Path(_download(url, timeout)).read_bytes() if url else _read_spec(spec)
+    try:
+        info = parse_text(body.decode("utf-8-sig"), spec).get("info")
+    except (SpecError, UnicodeDecodeError):
+        info = None
+    title = str(info.get("title", "")) if isinstance(info, dict) else ""
+    key = name or title or (Path(spec).stem if not url else "api")
+    plan = starter(
+        key, "", output=output or "", package=package or "", client_name=client_name or ""
+    )
+    if url:
+        suffix = ".json" if body.lstrip()[:1] == b"{" else ".yaml"
+        local = Path("specs") / plan.name / f"openapi{suffix}"
+        plan = replace(plan, spec=local.as_posix(), live_url=url)
+    else:
+        plan = replace(plan, spec=_relative(Path(spec), here))
+    existed = pyproject.is_file()
+    try:
+        add_target(pyproject, plan)
+    except SpecError as exc:
+        raise CommandFailed(exc, f"{pyproject.name} was not changed.") from None
+    verb = "added" if existed else "created pyproject.toml with"
+    click.echo(f"{verb} [tool.clientgen.targets.{plan.name}]")
+    if url:
+        target_spec = here / plan.spec
+        if target_spec.exists():
+            click.echo(f"kept the existing {plan.spec} (not replaced by the download)")
+        else:
+            target_spec.parent.mkdir(parents=True, exist_ok=True)
+            target_spec.write_bytes(body)
+            click.echo(f"wrote {plan.spec} (downloaded from {url})")
+    click.echo(f"next: clientgen generate {plan.name}")
+
+
+def _read_spec(spec: str) -> bytes:
+    try:
+        return Path(spec).read_bytes()
+    except OSError as exc:
+        raise click.UsageError(f"cannot read the spec {spec}: {exc.strerror or exc}") from None
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
 
 # ---- check [--live] -----------------------------------------------------------------------------
@@ -138,6 +281,12 @@ def live_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("names", nargs=-1)
 @click.option("--full", is_flag=True, help="Always re-render (skip the provenance fast path).")
 @click.option(
+    "-v", "--verbose", is_flag=True, help="Print every diagnostic and every user file kept."
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only what is stale and errors (no summary)."
+)
+@click.option(
     "--live",
     is_flag=True,
     help="Also compare each target's committed spec with its live_url (exit 1 on drift, 3 if it "
@@ -147,6 +296,8 @@ def live_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def check_cmd(
     names: tuple[str, ...],
     full: bool,
+    verbose: bool,
+    quiet: bool,
     live: bool,
     url: str | None,
     update: bool,
@@ -159,7 +310,7 @@ def check_cmd(
     if not live:
         if url or update or prose:
             raise click.UsageError("--url, --update and --prose go with --live")
-        _exit(_check_offline(names, full))
+        _exit(_check_offline(names, full, verbose, quiet))
         return
     targets, root = _select(names)
     chosen = [t for t in targets if t.live_url or url]
@@ -172,7 +323,7 @@ def check_cmd(
         )
     codes: list[int] = []
     if not update:
-        codes.append(_check_offline(names, full))
+        codes.append(_check_offline(names, full, verbose, quiet))
     if not chosen:
         click.echo(
             "clientgen: no target has a live_url; set one in [tool.clientgen.targets.NAME]",
@@ -193,19 +344,27 @@ def check_cmd(
             )
         )
     if update:
-        codes.append(_check_offline(names, full))
+        codes.append(_check_offline(names, full, verbose, quiet))
     _exit(max(codes))
 
 
-def _check_offline(names: Sequence[str], full: bool) -> ExitCode:
+def _check_offline(names: Sequence[str], full: bool, verbose: bool, quiet: bool) -> ExitCode:
     targets, root = _select(names)
     stale = False
     for target in targets:
-        result = check(target, root, full=full)
-        report_target(result, "checked", verbose=False)
+        progress = TerminalProgress(target.name, enabled=False if quiet else None)
+        try:
+            result = check(target, root, full=full, progress=progress)
+        except SpecError as exc:
+            progress.clear()
+            raise CommandFailed(
+                exc, f"{target.name}: not checked (check writes nothing; fix the input and rerun)."
+            ) from None
+        progress.clear()
+        report_target(result, "checked", verbose, quiet)
         for rel in result.diff.stale:
             click.echo(f"  stale: {Path(target.output).name}/{rel}")
-        if result.diff.changed:
+        if result.diff.changed and not quiet:
             click.echo(short_diff(result, Path(target.output)))
         stale = stale or bool(result.diff.stale)
     if stale:
@@ -328,8 +487,19 @@ def _run_live(
     default=None,
     help="Force colours on or off (default: only on a terminal).",
 )
+@click.option(
+    "--apply-version",
+    is_flag=True,
+    help="Write the suggested version into the target's package_version in pyproject.toml.",
+)
 def diff_cmd(
-    old: str, new: str, fmt: str, target: str | None, verbose: bool, color: bool | None
+    old: str,
+    new: str,
+    fmt: str,
+    target: str | None,
+    verbose: bool,
+    color: bool | None,
+    apply_version: bool,
 ) -> None:
     """Report what changed between two specs, for the wire and for the generated Python client.
 
@@ -340,7 +510,12 @@ def diff_cmd(
     from .workflow.sides import UNREADABLE, describe
     from .workflow.text import render_text
 
-    config = _config_for(Path(old), Path(new), target)
+    config, project = _config_for(Path(old), Path(new), target)
+    if apply_version and project is None:
+        raise click.UsageError(
+            "--apply-version needs a configured target: name it with --target, or diff the "
+            "spec file of a target in [tool.clientgen.targets]"
+        )
     labels = {Path(old): old, Path(new): new}
     for which, path in (("old", Path(old)), ("new", Path(new))):
         if not path.is_file():
@@ -358,11 +533,34 @@ def diff_cmd(
         click.echo(render_markdown(report), color=False)
     else:
         click.echo(render_text(report, verbose=verbose), color=color)
+    if apply_version and project is not None:
+        _apply_version(report.semver(), config, project, err=fmt != "text")
     _exit(report.exit_code())
 
 
-def _config_for(old: Path, new: Path, name: str | None) -> TargetConfig:
-    """--target's configuration, else the target whose spec is OLD or NEW, else generic names."""
+def _apply_version(
+    suggestion: tuple[str, str], config: TargetConfig, project: Path, err: bool
+) -> None:
+    from .project_edit import set_package_version
+
+    bump, version = suggestion
+    if bump == "none":
+        click.echo(f"{config.name}: no change, package_version left as it is", err=err)
+        return
+    try:
+        previous = set_package_version(project, config.name, version)
+    except SpecError as exc:
+        raise CommandFailed(exc, f"{project.name} was not changed.") from None
+    click.echo(
+        f"{config.name}: package_version {previous or '(unset)'} → {version} ({bump}) in "
+        f"{project.name}; run `clientgen generate {config.name}`",
+        err=err,
+    )
+
+
+def _config_for(old: Path, new: Path, name: str | None) -> tuple[TargetConfig, Path | None]:
+    """--target's configuration, else the target whose spec is OLD or NEW, else generic names; and
+    the pyproject.toml of the configured target (None for generic names)."""
     from .config import find_project_file, load_targets
     from .workflow.sides import default_config
 
@@ -377,7 +575,7 @@ def _config_for(old: Path, new: Path, name: str | None) -> TargetConfig:
             raise click.UsageError(
                 f"unknown target {name!r}; configured: {', '.join(targets) or 'none'}"
             )
-        return targets[name]
+        return targets[name], project
     if project is not None:
         try:
             targets_list = load_targets(project)
@@ -386,8 +584,8 @@ def _config_for(old: Path, new: Path, name: str | None) -> TargetConfig:
         wanted = {old.resolve(), new.resolve()}
         for t in targets_list:
             if Path(t.spec).resolve() in wanted:
-                return t
-    return default_config(new)
+                return t, project
+    return default_config(new), None
 
 
 def _fail(message: str) -> None:
@@ -395,13 +593,26 @@ def _fail(message: str) -> None:
     sys.exit(ExitCode.UNUSABLE)
 
 
+def _writes(args: Sequence[str]) -> bool:
+    """Could the command line have written something (generate, init, --update, --apply-version)?"""
+    command = next((a for a in args if not a.startswith("-")), "")
+    return command in ("generate", "init") or any(
+        a in ("--update", "--apply-version") for a in args
+    )
+
+
 # ---- entry point --------------------------------------------------------------------------------
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
-    except SpecError as exc:
+    except CommandFailed as exc:
+        click.echo(f"clientgen: {exc.error.diagnostic.render()}", err=True)
+        click.echo(exc.note or "Nothing was written.", err=True)
+        sys.exit(ExitCode.UNUSABLE)
+    except SpecError as exc:  # a configuration or spec error before anything was written
         click.echo(f"clientgen: {exc.diagnostic.render()}", err=True)
-        click.echo("Nothing was written.", err=True)
+        if _writes(sys.argv[1:]):
+            click.echo("Nothing was written.", err=True)
         sys.exit(ExitCode.UNUSABLE)
     except click.exceptions.Abort:
         sys.exit(ExitCode.INTERRUPTED)
