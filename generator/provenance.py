@@ -27,6 +27,7 @@ from . import __version__
 
 FILE = "GENERATION.toml"
 VERIFIED = Path(".cache") / "clientgen" / "verified.json"  # below the project root; git-ignored
+KEEP_VERIFIED = 8  # keys remembered per output folder
 
 
 @cache
@@ -133,7 +134,8 @@ def is_verified(root: Path | None, out: Path, recorded: Provenance) -> bool:
         known = json.loads(_verified_file(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(known, dict) and known.get(_slot(root, out)) == recorded.verified_key()
+    keys = known.get(_slot(root, out)) if isinstance(known, dict) else None
+    return isinstance(keys, list) and recorded.verified_key() in keys
 
 
 def remember_verified(root: Path | None, out: Path, recorded: Provenance) -> None:
@@ -148,9 +150,12 @@ def remember_verified(root: Path | None, out: Path, recorded: Provenance) -> Non
     except (OSError, ValueError):
         known = {}
     slot, key = _slot(root, out), recorded.verified_key()
-    if known.get(slot) == key:
+    keys = known.get(slot)
+    keys = [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+    if keys[:1] == [key]:
         return
-    known[slot] = key
+    # the most recent first; a few kept, so switching between generator builds (branches) stays fast
+    known[slot] = ([key] + [k for k in keys if k != key])[:KEEP_VERIFIED]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
