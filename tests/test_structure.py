@@ -13,6 +13,8 @@ from generator.pipeline import generate
 from tests.conftest import FIXTURES, REPO
 
 HEAVY = (
+    "httpx",
+    "tomlkit",
     "jinja2",
     "openapi_pydantic",
     "yaml",
