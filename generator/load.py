@@ -255,7 +255,7 @@ def open_spec(
     del raw
     document = parse_text(text, file)
     version = _check_version(document, file)
-    document = bundle_external_refs(document, path, sink, text)
+    document = bundle_external_refs(document, path, sink, read_document, text)
     del text  # before the validation child forks: it would keep a copy of the pages
     validation = Validation(document, version, background=background)
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation

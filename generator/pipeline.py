@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
-from .write import TreeDiff, diff_trees, read_tree, render_for_check, write_package
+from .ownership import ownership
+from .progress import SILENT, Progress
+from .write import TreeDiff, compare, read_tree, render_for_check, write_package
 
 if TYPE_CHECKING:
     from .ir import Api
@@ -51,24 +53,30 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
 
 
 def _render(
-    target: TargetConfig, root: Path | None
+    target: TargetConfig, root: Path | None, progress: Progress, source: str = ""
 ) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+    """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
+    (a downloaded spec: its URL)."""
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
 
     start = time.perf_counter()
-    sink = DiagnosticSink(file=target.spec)
+    sink = DiagnosticSink(file=source or target.spec)
+    progress.stage("reading the spec")
     loaded, validation = open_spec(
         Path(target.spec), sink
     )  # validation runs alongside parse + render
     try:
+        progress.stage("building the model")
         api = build_api(loaded, target, sink)
-        files, _ = plan_files(api, target, sink)
+        progress.stage("rendering modules")
+        files, _ = plan_files(api, target, sink, on_module=progress.step)
+        progress.stage("validating the spec")
         validation.wait(sink)
     finally:
         validation.cancel()
-    prov = provenance.current(spec_label(target, root), loaded.sha256, target.digest())
+    prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start
     )
@@ -89,28 +97,50 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def generate(target: TargetConfig, root: Path | None = None) -> TargetResult:
+def generate(
+    target: TargetConfig,
+    root: Path | None = None,
+    *,
+    progress: Progress = SILENT,
+    source: str = "",
+) -> TargetResult:
     start = time.perf_counter()
+    out = Path(target.output)
     with _no_cycle_collection():
-        result, files, prov = _render(target, root)
-        result.diff = write_package(files, prov, Path(target.output))
+        result, files, prov = _render(target, root, progress, source)
+        result.diff = write_package(files, prov, out, ownership(out, target.package), progress)
+    recorded = provenance.read(out)
+    if recorded is not None:
+        provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def check(target: TargetConfig, root: Path | None = None, *, full: bool = False) -> TargetResult:
-    """Compare the output folder with what the spec produces. Fast path: unchanged provenance hashes."""
+def check(
+    target: TargetConfig,
+    root: Path | None = None,
+    *,
+    full: bool = False,
+    progress: Progress = SILENT,
+) -> TargetResult:
+    """Compare the output folder with what the spec produces. Fast path: unchanged provenance hashes
+    that this build of the generator has verified before; otherwise a full render, compared by bytes."""
     start = time.perf_counter()
     out = Path(target.output)
+    owner = ownership(out, target.package)
     if not full:
         fast = _fast_check(target, root, out)
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
     with _no_cycle_collection():
-        result, files, prov = _render(target, root)
-        result.rendered = render_for_check(files, prov)
-    result.diff = diff_trees(result.rendered, read_tree(out))
+        result, files, prov = _render(target, root, progress)
+        result.rendered = render_for_check(files, prov, owner, progress)
+    result.diff = compare(result.rendered, read_tree(out), owner)
+    if not result.diff.stale:
+        recorded = provenance.read(out)
+        if recorded is not None:
+            provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -127,8 +157,10 @@ def _fast_check(target: TargetConfig, root: Path | None, out: Path) -> TargetRes
     )
     if not recorded.same_inputs(now):
         return None
-    tree = read_tree(out)
-    if provenance.tree_hash(tree) != recorded.tree_sha256:
+    ours, user = ownership(out, target.package).split(read_tree(out))
+    if provenance.tree_hash(ours) != recorded.tree_sha256:
         return None
-    diff = TreeDiff(unchanged=len(tree))
+    if not provenance.is_verified(root, out, recorded):
+        return None  # another build of the generator wrote it: compare what this one renders
+    diff = TreeDiff(unchanged=len(ours), user=user)
     return TargetResult(target, None, diff, fast_path=True)

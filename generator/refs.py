@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,17 @@ _BUNDLE_SECTION = "x-clientgen-bundled"
 
 
 def bundle_external_refs(
-    document: dict[str, Any], path: Path, sink: DiagnosticSink, text: str | None = None
+    document: dict[str, Any],
+    path: Path,
+    sink: DiagnosticSink,
+    read_document: Callable[[Path], dict[str, Any]],
+    text: str | None = None,
 ) -> dict[str, Any]:
     """Copy every schema reached through a relative-file `$ref` into `components/schemas`. `text`: the
-    document's source, which lets a JSON document without any non-local `$ref` skip the walk."""
+    document's source, which lets a JSON document without any non-local `$ref` skip the walk;
+    `read_document` parses a referenced file (load.read_document: the loader passes it in)."""
     if not _may_have_external_ref(text) or not _has_external_ref(document):
         return document
-    from .load import read_document
 
     root = copy.deepcopy(document)
     root_path = path.resolve()

@@ -11,6 +11,7 @@ from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
 from .errors import known_error_codes
+from .info import package_info
 from .nodes import mapping
 from .operations import OperationBuilder, is_cookie_name
 from .results import with_results
@@ -45,6 +46,7 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
         openapi_version=spec.version,
         error_codes=known_error_codes(resolver),
         webhooks=webhooks,
+        package_info=package_info(doc),
     )
 
 

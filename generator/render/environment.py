@@ -11,8 +11,9 @@ from ..paths import templates_dir
 from .annotations import docstring
 
 
-def _tomlstr(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's; DEL, which TOML does not allow raw, is escaped."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 @cache
@@ -27,7 +28,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = repr
     env.filters["docstring"] = docstring
-    env.filters["tomlstr"] = _tomlstr
+    env.filters["tomlstr"] = toml_string
     return env
 
 

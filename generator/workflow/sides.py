@@ -14,6 +14,7 @@ from ..load import LoadedSpec, load_spec
 from ..naming import snake
 from ..parse import build_api
 from ..render.names import Names, plan_names
+from ..versions import pep440
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
 UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError)
@@ -33,7 +34,8 @@ class SpecSide:
 
     @property
     def package_version(self) -> str:
-        return self.config.package_version or self.api.version
+        """The generated package's version: package_version, else info.version as PEP 440."""
+        return self.config.package_version or pep440(self.api.version)
 
 
 def read_side(path: Path, config: TargetConfig, label: str = "") -> SpecSide:

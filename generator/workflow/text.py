@@ -1,14 +1,21 @@
 """The change report for a terminal or a CI log: grouped by level, layer and kind of change.
 
-Styles are added with click.style; click.echo drops them when stdout is not a terminal, so piped output
-and CI logs get plain text. No progress output, ever.
+Styles are ANSI escapes (the codes click.style writes); the CLI prints with click.echo, which drops them
+when stdout is not a terminal, so piped output and CI logs get plain text. No progress output, ever.
 """
 
 from __future__ import annotations
 
-import click
-
 from .changes import Change, Layer, Level, Report
+
+_ANSI = {"red": 31, "green": 32, "yellow": 33, "blue": 34}
+
+
+def style(text: str, fg: str = "", bold: bool = False) -> str:
+    """`text` wrapped in ANSI colour / bold codes (as click.style does)."""
+    codes = (f"\x1b[{_ANSI[fg]}m" if fg else "") + ("\x1b[1m" if bold else "")
+    return f"{codes}{text}\x1b[0m" if codes else text
+
 
 _LEVEL_TITLE = {
     Level.BREAKING: "Breaking for clients",
@@ -37,8 +44,8 @@ def summary_lines(report: Report) -> list[str]:
     bump, version = report.semver()
     breaking = f"{counts['breaking']} breaking"
     lines = [
-        click.style(f"{report.old.label} → {report.new.label}", bold=True),
-        (click.style(breaking, fg="red", bold=True) if counts["breaking"] else breaking)
+        style(f"{report.old.label} → {report.new.label}", bold=True),
+        (style(breaking, fg="red", bold=True) if counts["breaking"] else breaking)
         + f", {counts['non-breaking']} non-breaking, {counts['prose']} documentation-only",
     ]
     if bump == "none":
@@ -61,7 +68,7 @@ def render_text(
         if not changes:
             continue
         title = _LEVEL_TITLE[level]
-        lines += ["", click.style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
+        lines += ["", style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
         if level is Level.PROSE and prose_is_drift is not None:
             lines[-1] += (
                 " — counted as drift (--prose)" if prose_is_drift else " — not counted as drift"
@@ -78,7 +85,7 @@ def render_text(
                 name = (
                     "HTTP contract" if layer is Layer.WIRE else f"Python client ({report.package})"
                 )
-                lines.append(click.style(f"  {name}", bold=True))
+                lines.append(style(f"  {name}", bold=True))
                 lines += _codes(group, compact=level is Level.NON_BREAKING and not verbose)
     return "\n".join(lines)
 
