@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..config import TargetConfig, find_project_file, load_targets
+from ..config import TargetConfig
 from ..diagnostics import SpecError
 from .changes import EXIT_BREAKING, EXIT_FETCH, EXIT_OK, EXIT_UNREADABLE, Level
 
@@ -96,30 +96,12 @@ def diff_cmd(
 
 
 def _config_for(old: Path, new: Path, name: str | None) -> TargetConfig:
-    from .sides import default_config
+    from .targets import TargetLookupError, target_for
 
-    project = find_project_file(Path.cwd())
-    if name is not None:
-        if project is None:
-            raise click.UsageError(
-                "--target needs a pyproject.toml with [tool.clientgen] here or above"
-            )
-        targets = {t.name: t for t in load_targets(project)}
-        if name not in targets:
-            raise click.UsageError(
-                f"unknown target {name!r}; configured: {', '.join(targets) or 'none'}"
-            )
-        return targets[name]
-    if project is not None:
-        try:
-            targets_list = load_targets(project)
-        except SpecError:
-            targets_list = []
-        wanted = {old.resolve(), new.resolve()}
-        for t in targets_list:
-            if Path(t.spec).resolve() in wanted:
-                return t
-    return default_config(new)
+    try:
+        return target_for(old, new, name, Path.cwd())
+    except TargetLookupError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _fail(message: str, code: int) -> None:
