@@ -29,25 +29,29 @@ class Canonical:
         return self.origins.get(id(node))
 
     def _copy(self, root: dict[str, Any]) -> dict[str, Any]:
-        # iterative: a JSON document may nest deeper than Python's recursion limit
+        # iterative: a JSON document may nest deeper than Python's recursion limit; pointers are made
+        # for mappings and lists only (most values are scalars)
         out: dict[str, Any] = {}
+        origins = self.origins
         stack: list[tuple[Any, Any, str]] = [(root, out, "")]
+        escape = jp.escape
         while stack:
             source, target, where = stack.pop()
-            self.origins[id(target)] = where
-            if isinstance(source, dict):
-                for key in sorted(source, key=str):
-                    target[key] = self._child(source[key], jp.join(where, key), stack)
-            else:
-                target.extend(
-                    self._child(v, jp.join(where, i), stack) for i, v in enumerate(source)
-                )
+            origins[id(target)] = where
+            items = (
+                ((k, source[k]) for k in sorted(source))  # keys are strings (load.py makes them so)
+                if isinstance(source, dict)
+                else enumerate(source)
+            )
+            for key, value in items:
+                if isinstance(value, (dict, list)):
+                    made: Any = {} if isinstance(value, dict) else []
+                    stack.append(
+                        (value, made, f"{where}/{escape(key) if isinstance(key, str) else key}")
+                    )
+                    value = made
+                if isinstance(target, dict):
+                    target[key] = value
+                else:
+                    target.append(value)
         return out
-
-    @staticmethod
-    def _child(value: Any, where: str, stack: list[tuple[Any, Any, str]]) -> Any:
-        if not isinstance(value, (dict, list)):
-            return value
-        made: dict[str, Any] | list[Any] = {} if isinstance(value, dict) else []
-        stack.append((value, made, where))
-        return made
