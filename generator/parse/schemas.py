@@ -482,7 +482,8 @@ class SchemaBuilder:
                     read_only=read_only,
                     write_only=write_only,
                     deprecated=bool(own.get("deprecated")),
-                    constraints=node_constraints(own),
+                    # a `$ref` to a constrained primitive has the target's limits (3.1: plus its own)
+                    constraints=node_constraints({**resolved, **own}),
                 )
             )
         for wire in sorted(required - set(props)):

@@ -65,14 +65,19 @@ def test_an_inline_schema_replaced_by_an_identical_ref_is_no_change(diff: Any) -
     """`kind` is inline in the old spec (with its own description) and a `$ref` to the same
     component in the new one: no wire change, no prose change, no suggested release."""
 
+    short = {"type": "string", "maxLength": 8, "pattern": "^[a-z]+$"}
+
     def inline(d: Doc) -> None:
         kind = {"type": "string", "enum": ["cat", "dog"], "description": "What it is."}
         schema(d, "Kind")["description"] = "What it is."
         schema(d, "Pet")["properties"]["tag"] = kind
+        schema(d, "NewPet")["properties"]["name"] = dict(short)
+        d["components"]["schemas"]["Short"] = dict(short)
 
     def ref(d: Doc) -> None:
-        schema(d, "Kind")["description"] = "What it is."
+        inline(d)
         schema(d, "Pet")["properties"]["tag"] = {"$ref": "#/components/schemas/Kind"}
+        schema(d, "NewPet")["properties"]["name"] = {"$ref": "#/components/schemas/Short"}
 
     report = diff(*docs(inline, ref))
     assert [c for c in report.changes if c.layer is Layer.WIRE] == []
