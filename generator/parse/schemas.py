@@ -60,9 +60,8 @@ class _Pending:
     node: dict[str, Any]
     hints: list[tuple[str, str | None]] = field(default_factory=list)  # (full hint, short hint)
     component: bool = False
-    own: list[tuple[str, str | None]] = field(
-        default_factory=list
-    )  # hints given where it is defined
+    # the hints given where it is defined (not where an allOf copy or a $ref reached it)
+    own: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 class SchemaBuilder:
