@@ -99,7 +99,7 @@ def _config_for(old: Path, new: Path, name: str | None) -> TargetConfig:
     from .targets import TargetLookupError, target_for
 
     try:
-        return target_for(old, new, name, Path.cwd())
+        return target_for(old, new, name, Path.cwd())[0]
     except TargetLookupError as exc:
         raise click.UsageError(str(exc)) from None
 

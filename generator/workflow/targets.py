@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -21,7 +22,10 @@ class TargetLookupError(Exception):
     """A `--target` that cannot be honoured; the message says why."""
 
 
-def target_for(old: Path, new: Path, name: str | None, cwd: Path) -> TargetConfig:
+def target_for(
+    old: Path, new: Path, name: str | None, cwd: Path
+) -> tuple[TargetConfig, Path | None]:
+    """The target's configuration and its pyproject.toml (None with generic names)."""
     project = next(
         (p for p in (find_project_file(f) for f in (cwd, new.parent, old.parent)) if p), None
     )
@@ -35,7 +39,7 @@ def target_for(old: Path, new: Path, name: str | None, cwd: Path) -> TargetConfi
             raise TargetLookupError(
                 f"unknown target {name!r}; configured: {', '.join(by_name) or 'none'}"
             )
-        return by_name[name]
+        return by_name[name], project
     try:
         targets = load_targets(project) if project is not None else []
     except SpecError:
@@ -43,13 +47,13 @@ def target_for(old: Path, new: Path, name: str | None, cwd: Path) -> TargetConfi
     wanted = {old.resolve(), new.resolve()}
     for t in targets:
         if Path(t.spec).resolve() in wanted:
-            return t
+            return t, project
     for given in (new, old):
         title = spec_title(given)
         same = [t for t in targets if title and spec_title(Path(t.spec)) == title]
         if len(same) == 1:
-            return same[0]
-    return default_config(new)
+            return same[0], project
+    return default_config(new), None
 
 
 def spec_title(path: Path) -> str:
@@ -67,11 +71,11 @@ def spec_title(path: Path) -> str:
         return ""
 
 
-def _yaml_title(stream: object) -> str:
+def _yaml_title(stream: BinaryIO) -> str:
     """Walk the YAML event stream (no objects are built) until `info.title`."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     stack: list[list[object]] = []  # [is a mapping, expecting a key, last key]
-    for event in yaml.parse(stream, Loader=loader):  # type: ignore[arg-type]
+    for event in yaml.parse(stream, Loader=loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             stack.append([isinstance(event, yaml.MappingStartEvent), True, None])
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
