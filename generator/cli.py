@@ -559,33 +559,14 @@ def _apply_version(
 
 
 def _config_for(old: Path, new: Path, name: str | None) -> tuple[TargetConfig, Path | None]:
-    """--target's configuration, else the target whose spec is OLD or NEW, else generic names; and
-    the pyproject.toml of the configured target (None for generic names)."""
-    from .config import find_project_file, load_targets
-    from .workflow.sides import default_config
+    """The configured target the comparison is about (see `workflow.targets`), and its pyproject.toml
+    (None with generic names)."""
+    from .workflow.targets import TargetLookupError, target_for
 
-    project = find_project_file(Path.cwd())
-    if name is not None:
-        if project is None:
-            raise click.UsageError(
-                "--target needs a pyproject.toml with [tool.clientgen] here or above"
-            )
-        targets = {t.name: t for t in load_targets(project)}
-        if name not in targets:
-            raise click.UsageError(
-                f"unknown target {name!r}; configured: {', '.join(targets) or 'none'}"
-            )
-        return targets[name], project
-    if project is not None:
-        try:
-            targets_list = load_targets(project)
-        except SpecError:
-            targets_list = []
-        wanted = {old.resolve(), new.resolve()}
-        for t in targets_list:
-            if Path(t.spec).resolve() in wanted:
-                return t, project
-    return default_config(new), None
+    try:
+        return target_for(old, new, name, Path.cwd())
+    except TargetLookupError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _fail(message: str) -> None:

@@ -32,6 +32,7 @@ class TargetResult:
     rendered: dict[str, bytes] = field(
         default_factory=dict
     )  # check: what the spec produces, per file
+    classes: int = 0  # schema classes the package defines (not every IR schema gets one)
 
     @property
     def operations(self) -> int:
@@ -39,7 +40,7 @@ class TargetResult:
 
     @property
     def models(self) -> int:
-        return len(self.api.schemas) if self.api else 0
+        return self.classes
 
 
 def spec_label(target: TargetConfig, root: Path | None) -> str:
@@ -71,14 +72,18 @@ def _render(
         progress.stage("building the model")
         api = build_api(loaded, target, sink)
         progress.stage("rendering modules")
-        files, _ = plan_files(api, target, sink, on_module=progress.step)
+        files, names = plan_files(api, target, sink, on_module=progress.step)
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:
         validation.cancel()
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
-        target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start
+        target,
+        api,
+        diagnostics=sink.sorted(),
+        seconds=time.perf_counter() - start,
+        classes=len(names.schema_class),
     )
     return result, files, prov
 

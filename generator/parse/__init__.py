@@ -10,6 +10,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
+from .canonical import Canonical
 from .errors import known_error_codes
 from .info import package_info
 from .nodes import mapping
@@ -21,9 +22,10 @@ from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 
 def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> Api:
-    doc = spec.document
+    canonical = Canonical(spec.document)  # key order carries no meaning: nothing may depend on it
+    doc = canonical.document
     resolver = Resolver(doc, spec.path)
-    schemas = SchemaBuilder(resolver, sink, spec.version)
+    schemas = SchemaBuilder(resolver, sink, spec.version, canonical)
     schemas.register_components()
     ops = OperationBuilder(resolver, schemas, sink).build_all()
     register_webhook_payloads(doc, schemas)

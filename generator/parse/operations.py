@@ -44,6 +44,7 @@ class OperationBuilder:
         self.sink = sink
         doc = resolver.document
         self.root_security: list[Any] = sequence(doc.get("security"))
+        self._tag_order: dict[str, int] | None = None
 
     def build_all(self) -> list[Operation]:
         paths = self.resolver.document.get("paths") or {}
@@ -67,7 +68,23 @@ class OperationBuilder:
                     ops.append(
                         self.build(path, method, node, shared, jp.join(where, method), path_servers)
                     )
-        return ops
+        # paths come sorted (canonical.py); the document's `tags` list is ordered on purpose
+        # (OpenAPI: "the order of the tags can be used to reflect on their order by the parsing tools")
+        return sorted(ops, key=self._tag_rank)
+
+    def _tag_rank(self, op: Operation) -> int:
+        if self._tag_order is None:
+            listed = self.resolver.document.get("tags")
+            names = (
+                [t.get("name") for t in listed if isinstance(t, dict)]
+                if isinstance(listed, list)
+                else []
+            )
+            self._tag_order = {
+                n: i for i, n in reversed(list(enumerate(names))) if isinstance(n, str)
+            }
+        first = op.tags[0] if op.tags else ""
+        return self._tag_order.get(first, len(self._tag_order))
 
     def build(
         self,

@@ -156,7 +156,9 @@ def plan_files(
                 (t, names.schema_module[sid], names.schema_class[sid]) for t, sid in info.registry
             ),
         )
-    exports = sorted((names.schema_class[sid], names.schema_module[sid]) for sid in api.schemas)
+    exports = sorted(
+        (names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class
+    )
     files[f"{pkg}/types/__init__.py"] = render(
         "package/types_init.py.jinja",
         exports=exports,

@@ -105,10 +105,12 @@ def _body_example(api: Api, op: Operation) -> str:
 
 
 def _fields_example(schema: object) -> str:
-    """`{'name': ...}`: the model's required fields (at most 3), else its first one, to fill in."""
+    """`{'name': ...}`: the model's required fields (at most 3), else its first one a caller can
+    send, to fill in."""
     if not isinstance(schema, Model):
         return ""
-    required = [f for f in schema.fields if f.required][:3] or list(schema.fields[:1])
+    sendable = [f for f in schema.fields if not f.read_only] or list(schema.fields)
+    required = [f for f in schema.fields if f.required][:3] or sendable[:1]
     return "{" + ", ".join(f"{f.wire_name!r}: ..." for f in required) + "}"
 
 

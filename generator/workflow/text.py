@@ -25,18 +25,49 @@ _LEVEL_TITLE = {
 _LEVEL_COLOUR = {Level.BREAKING: "red", Level.NON_BREAKING: "green", Level.PROSE: "blue"}
 COMPACT_OVER = 20  # non-breaking groups longer than this list subjects only (unless verbose)
 PROSE_SHOWN = 10
+OPS_SHOWN = 3  # operations listed after a change; more are summed up under the shared schema
+SCHEMA_OPS_SHOWN = 8  # operations listed for a shared schema (all with --verbose)
+_METHOD_PREFIXES = ("GET ", "PUT ", "POST ", "DELETE ", "OPTIONS ", "HEAD ", "PATCH ", "TRACE ")
 
 
 def heading(code: str) -> str:
     return code.replace("-", " ")
 
 
-def ops_suffix(change: Change, limit: int = 3) -> str:
+def ops_suffix(change: Change, limit: int = OPS_SHOWN) -> str:
     ops = sorted(change.operations)
     if not ops or ops == [change.subject]:
         return ""
+    schema = shared_schema(change)
+    if len(ops) > limit and schema:
+        return f"  [{schema}: {len(ops)} operations]"
     shown = ", ".join(ops[:limit]) + (f", +{len(ops) - limit} more" if len(ops) > limit else "")
     return f"  [{shown}]"
+
+
+def shared_schema(change: Change) -> str:
+    """`SentCaseDetail` for `SentCaseDetail.cmsId`: the component a change was found in, when its
+    subject names one (not an operation, a webhook or a Python name)."""
+    subject = change.subject
+    if change.layer is not Layer.WIRE or subject.startswith((*_METHOD_PREFIXES, "webhook ")):
+        return ""
+    return subject.split(".", 1)[0].split("[", 1)[0]
+
+
+def _shared_lines(group: list[Change], verbose: bool) -> list[str]:
+    """One line per shared schema whose changes reach many operations: which ones."""
+    reach: dict[str, set[str]] = {}
+    for c in group:
+        schema = shared_schema(c)
+        if schema and len(c.operations) > OPS_SHOWN:
+            reach.setdefault(schema, set()).update(c.operations)
+    lines = []
+    for schema, ops in reach.items():
+        listed = sorted(ops)
+        shown = listed if verbose else listed[:SCHEMA_OPS_SHOWN]
+        more = f", +{len(listed) - len(shown)} more" if len(listed) > len(shown) else ""
+        lines.append(f"      {schema} — affects {len(listed)} operations: {', '.join(shown)}{more}")
+    return ["    reached through shared schemas", *lines] if lines else []
 
 
 def summary_lines(report: Report) -> list[str]:
@@ -87,6 +118,7 @@ def render_text(
                 )
                 lines.append(style(f"  {name}", bold=True))
                 lines += _codes(group, compact=level is Level.NON_BREAKING and not verbose)
+                lines += _shared_lines(group, verbose)
     return "\n".join(lines)
 
 

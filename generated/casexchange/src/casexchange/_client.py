@@ -103,6 +103,13 @@ class CaseXchange(SyncAPIClient):
         )
 
     @cached_property
+    def account(self) -> Account:
+        """Operations tagged `Account`."""
+        from .resources.account import Account
+
+        return Account(self)
+
+    @cached_property
     def referrals(self) -> Referrals:
         """Operations tagged `Referrals`."""
         from .resources.referrals import Referrals
@@ -115,6 +122,13 @@ class CaseXchange(SyncAPIClient):
         from .resources.received_referrals import ReceivedReferrals
 
         return ReceivedReferrals(self)
+
+    @cached_property
+    def sent_cases(self) -> SentCases:
+        """Operations tagged `Sent Cases`."""
+        from .resources.sent_cases import SentCases
+
+        return SentCases(self)
 
     @cached_property
     def status_updates(self) -> StatusUpdates:
@@ -131,74 +145,18 @@ class CaseXchange(SyncAPIClient):
         return Messages(self)
 
     @cached_property
-    def webhooks(self) -> Webhooks:
-        """Operations tagged `Webhooks`."""
-        from .resources.webhooks import Webhooks
+    def cases(self) -> Cases:
+        """Operations tagged `Cases`."""
+        from .resources.cases import Cases
 
-        return Webhooks(self)
-
-    @cached_property
-    def network(self) -> Network:
-        """Operations tagged `Network`."""
-        from .resources.network import Network
-
-        return Network(self)
+        return Cases(self)
 
     @cached_property
-    def external_links(self) -> ExternalLinks:
-        """Operations tagged `External Links`."""
-        from .resources.external_links import ExternalLinks
+    def documents(self) -> Documents:
+        """Operations tagged `Documents`."""
+        from .resources.documents import Documents
 
-        return ExternalLinks(self)
-
-    @cached_property
-    def account(self) -> Account:
-        """Operations tagged `Account`."""
-        from .resources.account import Account
-
-        return Account(self)
-
-    @cached_property
-    def sso(self) -> Sso:
-        """Operations tagged `SSO`."""
-        from .resources.sso import Sso
-
-        return Sso(self)
-
-    @cached_property
-    def extension(self) -> Extension:
-        """Operations tagged `Extension`."""
-        from .resources.extension import Extension
-
-        return Extension(self)
-
-    @cached_property
-    def export(self) -> Export:
-        """Operations tagged `Export`."""
-        from .resources.export import Export
-
-        return Export(self)
-
-    @cached_property
-    def health(self) -> Health:
-        """Operations tagged `Health`."""
-        from .resources.health import Health
-
-        return Health(self)
-
-    @cached_property
-    def med_appointments(self) -> MedAppointments:
-        """Operations tagged `Med Appointments`."""
-        from .resources.med_appointments import MedAppointments
-
-        return MedAppointments(self)
-
-    @cached_property
-    def med_billing(self) -> MedBilling:
-        """Operations tagged `Med Billing`."""
-        from .resources.med_billing import MedBilling
-
-        return MedBilling(self)
+        return Documents(self)
 
     @cached_property
     def reference_data(self) -> ReferenceData:
@@ -215,32 +173,11 @@ class CaseXchange(SyncAPIClient):
         return Firms(self)
 
     @cached_property
-    def cases(self) -> Cases:
-        """Operations tagged `Cases`."""
-        from .resources.cases import Cases
+    def network(self) -> Network:
+        """Operations tagged `Network`."""
+        from .resources.network import Network
 
-        return Cases(self)
-
-    @cached_property
-    def documents(self) -> Documents:
-        """Operations tagged `Documents`."""
-        from .resources.documents import Documents
-
-        return Documents(self)
-
-    @cached_property
-    def users(self) -> Users:
-        """Operations tagged `Users`."""
-        from .resources.users import Users
-
-        return Users(self)
-
-    @cached_property
-    def sent_cases(self) -> SentCases:
-        """Operations tagged `Sent Cases`."""
-        from .resources.sent_cases import SentCases
-
-        return SentCases(self)
+        return Network(self)
 
     @cached_property
     def routing(self) -> Routing:
@@ -257,25 +194,11 @@ class CaseXchange(SyncAPIClient):
         return Analytics(self)
 
     @cached_property
-    def notifications(self) -> Notifications:
-        """Operations tagged `Notifications`."""
-        from .resources.notifications import Notifications
+    def export(self) -> Export:
+        """Operations tagged `Export`."""
+        from .resources.export import Export
 
-        return Notifications(self)
-
-    @cached_property
-    def med_cases(self) -> MedCases:
-        """Operations tagged `Med Cases`."""
-        from .resources.med_cases import MedCases
-
-        return MedCases(self)
-
-    @cached_property
-    def med_ex_documents(self) -> MedExDocuments:
-        """Operations tagged `MedEx Documents`."""
-        from .resources.med_ex_documents import MedExDocuments
-
-        return MedExDocuments(self)
+        return Export(self)
 
     @cached_property
     def import_(self) -> Import:
@@ -285,11 +208,88 @@ class CaseXchange(SyncAPIClient):
         return Import(self)
 
     @cached_property
+    def notifications(self) -> Notifications:
+        """Operations tagged `Notifications`."""
+        from .resources.notifications import Notifications
+
+        return Notifications(self)
+
+    @cached_property
+    def users(self) -> Users:
+        """Operations tagged `Users`."""
+        from .resources.users import Users
+
+        return Users(self)
+
+    @cached_property
+    def external_links(self) -> ExternalLinks:
+        """Operations tagged `External Links`."""
+        from .resources.external_links import ExternalLinks
+
+        return ExternalLinks(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Operations tagged `Webhooks`."""
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def med_cases(self) -> MedCases:
+        """Operations tagged `Med Cases`."""
+        from .resources.med_cases import MedCases
+
+        return MedCases(self)
+
+    @cached_property
+    def med_appointments(self) -> MedAppointments:
+        """Operations tagged `Med Appointments`."""
+        from .resources.med_appointments import MedAppointments
+
+        return MedAppointments(self)
+
+    @cached_property
+    def med_billing(self) -> MedBilling:
+        """Operations tagged `Med Billing`."""
+        from .resources.med_billing import MedBilling
+
+        return MedBilling(self)
+
+    @cached_property
+    def med_ex_documents(self) -> MedExDocuments:
+        """Operations tagged `MedEx Documents`."""
+        from .resources.med_ex_documents import MedExDocuments
+
+        return MedExDocuments(self)
+
+    @cached_property
+    def sso(self) -> Sso:
+        """Operations tagged `SSO`."""
+        from .resources.sso import Sso
+
+        return Sso(self)
+
+    @cached_property
     def salesforce(self) -> Salesforce:
         """Operations tagged `Salesforce`."""
         from .resources.salesforce import Salesforce
 
         return Salesforce(self)
+
+    @cached_property
+    def extension(self) -> Extension:
+        """Operations tagged `Extension`."""
+        from .resources.extension import Extension
+
+        return Extension(self)
+
+    @cached_property
+    def health(self) -> Health:
+        """Operations tagged `Health`."""
+        from .resources.health import Health
+
+        return Health(self)
 
 
 class AsyncCaseXchange(AsyncAPIClient):
@@ -340,6 +340,13 @@ class AsyncCaseXchange(AsyncAPIClient):
         )
 
     @cached_property
+    def account(self) -> AsyncAccount:
+        """Operations tagged `Account`."""
+        from .resources.account import AsyncAccount
+
+        return AsyncAccount(self)
+
+    @cached_property
     def referrals(self) -> AsyncReferrals:
         """Operations tagged `Referrals`."""
         from .resources.referrals import AsyncReferrals
@@ -352,6 +359,13 @@ class AsyncCaseXchange(AsyncAPIClient):
         from .resources.received_referrals import AsyncReceivedReferrals
 
         return AsyncReceivedReferrals(self)
+
+    @cached_property
+    def sent_cases(self) -> AsyncSentCases:
+        """Operations tagged `Sent Cases`."""
+        from .resources.sent_cases import AsyncSentCases
+
+        return AsyncSentCases(self)
 
     @cached_property
     def status_updates(self) -> AsyncStatusUpdates:
@@ -368,74 +382,18 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncMessages(self)
 
     @cached_property
-    def webhooks(self) -> AsyncWebhooks:
-        """Operations tagged `Webhooks`."""
-        from .resources.webhooks import AsyncWebhooks
+    def cases(self) -> AsyncCases:
+        """Operations tagged `Cases`."""
+        from .resources.cases import AsyncCases
 
-        return AsyncWebhooks(self)
-
-    @cached_property
-    def network(self) -> AsyncNetwork:
-        """Operations tagged `Network`."""
-        from .resources.network import AsyncNetwork
-
-        return AsyncNetwork(self)
+        return AsyncCases(self)
 
     @cached_property
-    def external_links(self) -> AsyncExternalLinks:
-        """Operations tagged `External Links`."""
-        from .resources.external_links import AsyncExternalLinks
+    def documents(self) -> AsyncDocuments:
+        """Operations tagged `Documents`."""
+        from .resources.documents import AsyncDocuments
 
-        return AsyncExternalLinks(self)
-
-    @cached_property
-    def account(self) -> AsyncAccount:
-        """Operations tagged `Account`."""
-        from .resources.account import AsyncAccount
-
-        return AsyncAccount(self)
-
-    @cached_property
-    def sso(self) -> AsyncSso:
-        """Operations tagged `SSO`."""
-        from .resources.sso import AsyncSso
-
-        return AsyncSso(self)
-
-    @cached_property
-    def extension(self) -> AsyncExtension:
-        """Operations tagged `Extension`."""
-        from .resources.extension import AsyncExtension
-
-        return AsyncExtension(self)
-
-    @cached_property
-    def export(self) -> AsyncExport:
-        """Operations tagged `Export`."""
-        from .resources.export import AsyncExport
-
-        return AsyncExport(self)
-
-    @cached_property
-    def health(self) -> AsyncHealth:
-        """Operations tagged `Health`."""
-        from .resources.health import AsyncHealth
-
-        return AsyncHealth(self)
-
-    @cached_property
-    def med_appointments(self) -> AsyncMedAppointments:
-        """Operations tagged `Med Appointments`."""
-        from .resources.med_appointments import AsyncMedAppointments
-
-        return AsyncMedAppointments(self)
-
-    @cached_property
-    def med_billing(self) -> AsyncMedBilling:
-        """Operations tagged `Med Billing`."""
-        from .resources.med_billing import AsyncMedBilling
-
-        return AsyncMedBilling(self)
+        return AsyncDocuments(self)
 
     @cached_property
     def reference_data(self) -> AsyncReferenceData:
@@ -452,32 +410,11 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncFirms(self)
 
     @cached_property
-    def cases(self) -> AsyncCases:
-        """Operations tagged `Cases`."""
-        from .resources.cases import AsyncCases
+    def network(self) -> AsyncNetwork:
+        """Operations tagged `Network`."""
+        from .resources.network import AsyncNetwork
 
-        return AsyncCases(self)
-
-    @cached_property
-    def documents(self) -> AsyncDocuments:
-        """Operations tagged `Documents`."""
-        from .resources.documents import AsyncDocuments
-
-        return AsyncDocuments(self)
-
-    @cached_property
-    def users(self) -> AsyncUsers:
-        """Operations tagged `Users`."""
-        from .resources.users import AsyncUsers
-
-        return AsyncUsers(self)
-
-    @cached_property
-    def sent_cases(self) -> AsyncSentCases:
-        """Operations tagged `Sent Cases`."""
-        from .resources.sent_cases import AsyncSentCases
-
-        return AsyncSentCases(self)
+        return AsyncNetwork(self)
 
     @cached_property
     def routing(self) -> AsyncRouting:
@@ -494,25 +431,11 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncAnalytics(self)
 
     @cached_property
-    def notifications(self) -> AsyncNotifications:
-        """Operations tagged `Notifications`."""
-        from .resources.notifications import AsyncNotifications
+    def export(self) -> AsyncExport:
+        """Operations tagged `Export`."""
+        from .resources.export import AsyncExport
 
-        return AsyncNotifications(self)
-
-    @cached_property
-    def med_cases(self) -> AsyncMedCases:
-        """Operations tagged `Med Cases`."""
-        from .resources.med_cases import AsyncMedCases
-
-        return AsyncMedCases(self)
-
-    @cached_property
-    def med_ex_documents(self) -> AsyncMedExDocuments:
-        """Operations tagged `MedEx Documents`."""
-        from .resources.med_ex_documents import AsyncMedExDocuments
-
-        return AsyncMedExDocuments(self)
+        return AsyncExport(self)
 
     @cached_property
     def import_(self) -> AsyncImport:
@@ -522,8 +445,85 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncImport(self)
 
     @cached_property
+    def notifications(self) -> AsyncNotifications:
+        """Operations tagged `Notifications`."""
+        from .resources.notifications import AsyncNotifications
+
+        return AsyncNotifications(self)
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        """Operations tagged `Users`."""
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self)
+
+    @cached_property
+    def external_links(self) -> AsyncExternalLinks:
+        """Operations tagged `External Links`."""
+        from .resources.external_links import AsyncExternalLinks
+
+        return AsyncExternalLinks(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        """Operations tagged `Webhooks`."""
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)
+
+    @cached_property
+    def med_cases(self) -> AsyncMedCases:
+        """Operations tagged `Med Cases`."""
+        from .resources.med_cases import AsyncMedCases
+
+        return AsyncMedCases(self)
+
+    @cached_property
+    def med_appointments(self) -> AsyncMedAppointments:
+        """Operations tagged `Med Appointments`."""
+        from .resources.med_appointments import AsyncMedAppointments
+
+        return AsyncMedAppointments(self)
+
+    @cached_property
+    def med_billing(self) -> AsyncMedBilling:
+        """Operations tagged `Med Billing`."""
+        from .resources.med_billing import AsyncMedBilling
+
+        return AsyncMedBilling(self)
+
+    @cached_property
+    def med_ex_documents(self) -> AsyncMedExDocuments:
+        """Operations tagged `MedEx Documents`."""
+        from .resources.med_ex_documents import AsyncMedExDocuments
+
+        return AsyncMedExDocuments(self)
+
+    @cached_property
+    def sso(self) -> AsyncSso:
+        """Operations tagged `SSO`."""
+        from .resources.sso import AsyncSso
+
+        return AsyncSso(self)
+
+    @cached_property
     def salesforce(self) -> AsyncSalesforce:
         """Operations tagged `Salesforce`."""
         from .resources.salesforce import AsyncSalesforce
 
         return AsyncSalesforce(self)
+
+    @cached_property
+    def extension(self) -> AsyncExtension:
+        """Operations tagged `Extension`."""
+        from .resources.extension import AsyncExtension
+
+        return AsyncExtension(self)
+
+    @cached_property
+    def health(self) -> AsyncHealth:
+        """Operations tagged `Health`."""
+        from .resources.health import AsyncHealth
+
+        return AsyncHealth(self)

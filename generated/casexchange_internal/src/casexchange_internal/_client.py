@@ -120,18 +120,18 @@ class CaseXchangeInternal(SyncAPIClient):
         return Users(self)
 
     @cached_property
-    def admin_firms(self) -> AdminFirms:
-        """Operations tagged `Admin - Firms`."""
-        from .resources.admin_firms import AdminFirms
-
-        return AdminFirms(self)
-
-    @cached_property
     def firms(self) -> Firms:
         """Operations tagged `Firms`."""
         from .resources.firms import Firms
 
         return Firms(self)
+
+    @cached_property
+    def admin_firms(self) -> AdminFirms:
+        """Operations tagged `Admin - Firms`."""
+        from .resources.admin_firms import AdminFirms
+
+        return AdminFirms(self)
 
     @cached_property
     def cases(self) -> Cases:
@@ -146,13 +146,6 @@ class CaseXchangeInternal(SyncAPIClient):
         from .resources.status_updates import StatusUpdates
 
         return StatusUpdates(self)
-
-    @cached_property
-    def messaging(self) -> Messaging:
-        """Operations tagged `Messaging`."""
-        from .resources.messaging import Messaging
-
-        return Messaging(self)
 
     @cached_property
     def documents(self) -> Documents:
@@ -202,6 +195,13 @@ class CaseXchangeInternal(SyncAPIClient):
         from .resources.vendor_api import VendorApi
 
         return VendorApi(self)
+
+    @cached_property
+    def messaging(self) -> Messaging:
+        """Operations tagged `Messaging`."""
+        from .resources.messaging import Messaging
+
+        return Messaging(self)
 
 
 class AsyncCaseXchangeInternal(AsyncAPIClient):
@@ -281,18 +281,18 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         return AsyncUsers(self)
 
     @cached_property
-    def admin_firms(self) -> AsyncAdminFirms:
-        """Operations tagged `Admin - Firms`."""
-        from .resources.admin_firms import AsyncAdminFirms
-
-        return AsyncAdminFirms(self)
-
-    @cached_property
     def firms(self) -> AsyncFirms:
         """Operations tagged `Firms`."""
         from .resources.firms import AsyncFirms
 
         return AsyncFirms(self)
+
+    @cached_property
+    def admin_firms(self) -> AsyncAdminFirms:
+        """Operations tagged `Admin - Firms`."""
+        from .resources.admin_firms import AsyncAdminFirms
+
+        return AsyncAdminFirms(self)
 
     @cached_property
     def cases(self) -> AsyncCases:
@@ -307,13 +307,6 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         from .resources.status_updates import AsyncStatusUpdates
 
         return AsyncStatusUpdates(self)
-
-    @cached_property
-    def messaging(self) -> AsyncMessaging:
-        """Operations tagged `Messaging`."""
-        from .resources.messaging import AsyncMessaging
-
-        return AsyncMessaging(self)
 
     @cached_property
     def documents(self) -> AsyncDocuments:
@@ -363,3 +356,10 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         from .resources.vendor_api import AsyncVendorApi
 
         return AsyncVendorApi(self)
+
+    @cached_property
+    def messaging(self) -> AsyncMessaging:
+        """Operations tagged `Messaging`."""
+        from .resources.messaging import AsyncMessaging
+
+        return AsyncMessaging(self)
