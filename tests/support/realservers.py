@@ -107,16 +107,22 @@ def _zenml_command(venv: Path, port: int, data: Path) -> list[str]:
     ]
 
 
+ZENML_USER, ZENML_PASSWORD = "default", "clientgen-test-password"
+
+
 def _zenml_env(data: Path) -> dict[str, str]:
-    # A local ZenML server on SQLite, without authentication (every request acts as the default
-    # admin user, created at first start by auto-activation), served under the root path /zenml
-    # as it would be behind a path-prefix reverse proxy: the spec then says servers: [{url: /zenml}].
+    # A local ZenML server on SQLite with its default authentication (OAuth2 password flow: a form POST to
+    # /api/v1/login gives a bearer token) for the admin user auto-activation creates at first start, served
+    # under the root path /zenml as it would be behind a path-prefix reverse proxy: the spec then says
+    # servers: [{url: /zenml}].
     return {
         "ZENML_CONFIG_PATH": str(data / "config"),
         "ZENML_LOCAL_STORES_PATH": str(data / "stores"),
         "ZENML_STORE_URL": f"sqlite:///{data / 'zenml.db'}",
-        "ZENML_SERVER_AUTH_SCHEME": "NO_AUTH",
+        "ZENML_SERVER_AUTH_SCHEME": "OAUTH2_PASSWORD_BEARER",
         "ZENML_SERVER_AUTO_ACTIVATE": "true",
+        "ZENML_DEFAULT_USER_NAME": ZENML_USER,
+        "ZENML_DEFAULT_USER_PASSWORD": ZENML_PASSWORD,
         "ZENML_SERVER_DEPLOYMENT_TYPE": "local",
         "ZENML_SERVER_ROOT_URL_PATH": ZENML_ROOT_PATH,
         "ZENML_ANALYTICS_OPT_IN": "false",
