@@ -51,8 +51,6 @@ class ServerKind:
     """(venv, port, data folder) → argv."""
     env: Callable[[Path], dict[str, str]]
     """data folder → extra environment variables."""
-    root_path: str = ""
-    """The path prefix the server announces in its spec's `servers` (FastAPI root_path)."""
     startup_timeout: float = 180.0
 
     @property
@@ -146,7 +144,6 @@ ZENML = ServerKind(
     ready_path="/ready",
     command=_zenml_command,
     env=_zenml_env,
-    root_path=ZENML_ROOT_PATH,
 )
 SERVERS = {kind.name: kind for kind in (CHROMA, ZENML)}
 
