@@ -6,12 +6,13 @@ Each server lives in its own virtualenv under `.cache/servers/<name>/` (installe
 `constraints.txt`), so its dependencies never meet clientgen's. The committed OpenAPI document that
 server serves is `tests/fixtures/servers/<name>/openapi.json`.
 
-A server is started in its own process group and stopped by that group's id (SIGTERM, then SIGKILL).
-Every wait is bounded.
+A server is started in its own process group and stopped by that group's id (SIGTERM, then SIGKILL); on
+Linux it also gets SIGTERM if the test process dies first. Every wait is bounded.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
@@ -179,6 +180,18 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
+_PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before exec: on Linux, ask for SIGTERM when the test process dies, so a
+    killed test run leaves no server behind (the fixture's teardown cannot run then). Only calls prctl,
+    resolved before the fork."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
@@ -213,6 +226,7 @@ def running_server(
                 cwd=data,
                 env=env,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 (prctl only, resolved before the fork)
             )
             try:
                 origin = f"http://127.0.0.1:{port}"
