@@ -12,15 +12,22 @@ from urllib.parse import urljoin
 import httpx
 
 from ._auth import Auth
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+)
 from ._endpoint import Endpoint, ResponseSpec
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
 from ._http_pool import LazyHttp
+from ._limits import LIMITS_KEY, CallLimits
 from ._logs import logger, register_auth
 from ._options import RequestOptions
 from ._parse import decode_json, shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
+from ._redirects import Redirects, where
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retry import RetryDecision, retry_exception, retry_status
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -43,6 +50,8 @@ _OPTIONS = frozenset(
         "max_retry_wait",
         "pace_rate_limit",
         "idempotency_header",
+        "max_response_bytes",
+        "total_timeout",
     }
 )
 
@@ -52,6 +61,13 @@ def _normalize_base_url(base_url: str | httpx.URL) -> str:
     if not url.endswith("/"):
         url += "/"
     return url
+
+
+def _check_bounds(max_response_bytes: int | None, total_timeout: float | None) -> None:
+    if max_response_bytes is not None and max_response_bytes < 0:
+        raise ValueError("max_response_bytes must be >= 0 (or None for no limit)")
+    if total_timeout is not None and not total_timeout > 0:
+        raise ValueError("total_timeout must be > 0 seconds (or None for no total bound)")
 
 
 def _to_timeout(value: Timeout) -> httpx.Timeout:
@@ -80,9 +96,12 @@ class BaseClient(Generic[_HttpxT]):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
         idempotency_header: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        _check_bounds(max_response_bytes, total_timeout)
         self.base_url = _normalize_base_url(base_url)
         self._auth = auth
         self.max_retries = max_retries
@@ -97,6 +116,12 @@ class BaseClient(Generic[_HttpxT]):
         self.max_retry_wait = max_retry_wait
         self.pace_rate_limit = pace_rate_limit
         self.idempotency_header = idempotency_header
+        self.max_response_bytes = max_response_bytes
+        """Largest decoded body read into memory (JSON, text, error bodies, ``content``);
+        ``None``: unlimited. Streamed binary downloads are not limited."""
+        self.total_timeout = total_timeout
+        """Seconds a whole call may take, across retries, redirects, auth renewal and reading the
+        body; ``None``: no total bound (each request is still bounded by ``timeout``)."""
         self._pacer = Pacer()
         self._base_headers = self._compute_base_headers()
         self._builder = RequestBuilder()
@@ -143,6 +168,12 @@ class BaseClient(Generic[_HttpxT]):
                 new._auth = value
             elif name == "max_retries" and value < 0:
                 raise ValueError("max_retries must be >= 0")
+            elif name in ("max_response_bytes", "total_timeout"):
+                _check_bounds(
+                    value if name == "max_response_bytes" else None,
+                    value if name == "total_timeout" else None,
+                )
+                setattr(new, name, value)
             else:
                 setattr(new, name, value)
         new._base_headers = new._compute_base_headers()
@@ -182,19 +213,60 @@ class BaseClient(Generic[_HttpxT]):
             return self._auth
         return httpx.USE_CLIENT_DEFAULT
 
-    def _call_settings(self, options: RequestOptions) -> tuple[int, httpx.Timeout]:
+    def _call_settings(
+        self, options: RequestOptions, http: _HttpxT
+    ) -> tuple[int, httpx.Timeout, CallLimits]:
         max_retries = (
             self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
         )
         timeout = (
             self.timeout if isinstance(options.timeout, NotGiven) else _to_timeout(options.timeout)
         )
-        return max(0, max_retries), timeout
+        limits = CallLimits.start(
+            total_timeout=self.total_timeout,
+            max_bytes=self.max_response_bytes,
+            max_redirects=http.max_redirects,
+        )
+        return max(0, max_retries), timeout, limits
 
-    def _pacing_delay(self) -> float:
+    def _build(
+        self, http: _HttpxT, prepared: PreparedRequest, timeout: httpx.Timeout, limits: CallLimits
+    ) -> httpx.Request:
+        """One attempt's request, its timeouts capped by the call's deadline, carrying the limits."""
+        if limits.deadline is not None:
+            if limits.expired():
+                raise _deadline_error(prepared, limits)
+            timeout = limits.capped(timeout)
+        request = self._builder.build(http, prepared, timeout)
+        request.extensions[LIMITS_KEY] = limits
+        return request
+
+    def _redirects(
+        self, request: httpx.Request, prepared: PreparedRequest, limits: CallLimits
+    ) -> Redirects:
+        return Redirects(
+            request,
+            max_hops=limits.max_redirects,
+            credential_params=prepared.credential_params,
+            secrets=prepared.redact.secrets,
+        )
+
+    def _log_hop(self, prepared: PreparedRequest, hop: httpx.Request, redirects: Redirects) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "Following a redirect to %s %s%s",
+                hop.method,
+                prepared.redact(where(hop.url)),
+                " (another origin: without credentials)" if redirects.crossed else "",
+            )
+
+    def _pacing_delay(self, limits: CallLimits) -> float:
         delay = self._pacer.delay()
         if delay > 0:
             delay = min(delay, self.max_retry_wait)
+            left = limits.remaining()
+            if left is not None:
+                delay = min(delay, left)
             logger.info("Rate limit exhausted: waiting %.2f s for the reset", delay)
         return delay
 
@@ -205,14 +277,18 @@ class BaseClient(Generic[_HttpxT]):
         prepared: PreparedRequest,
         attempt: int,
         max_retries: int,
+        limits: CallLimits,
     ) -> float:
         """Seconds to wait before retrying after ``exc``; raises when not retrying."""
-        decision = retry_exception(
-            exc,
-            idempotent=prepared.idempotent,
-            replayable=prepared.replayable,
-            attempt=attempt,
-            max_retries=max_retries,
+        decision = _within_deadline(
+            retry_exception(
+                exc,
+                idempotent=prepared.idempotent,
+                replayable=prepared.replayable,
+                attempt=attempt,
+                max_retries=max_retries,
+            ),
+            limits,
         )
         if decision.delay is None:
             raise _connection_error(exc, request, prepared, attempt, decision) from exc
@@ -226,6 +302,7 @@ class BaseClient(Generic[_HttpxT]):
         attempt: int,
         max_retries: int,
         elapsed: float,
+        limits: CallLimits,
     ) -> RetryDecision | None:
         """``None`` for a success; otherwise the retry decision for the error status."""
         if logger.isEnabledFor(logging.DEBUG):
@@ -244,13 +321,16 @@ class BaseClient(Generic[_HttpxT]):
             self._pacer.observe(response.headers)
         if response.is_success:
             return None
-        decision = retry_status(
-            response,
-            idempotent=prepared.idempotent,
-            replayable=prepared.replayable,
-            attempt=attempt,
-            max_retries=max_retries,
-            max_wait=self.max_retry_wait,
+        decision = _within_deadline(
+            retry_status(
+                response,
+                idempotent=prepared.idempotent,
+                replayable=prepared.replayable,
+                attempt=attempt,
+                max_retries=max_retries,
+                max_wait=self.max_retry_wait,
+            ),
+            limits,
         )
         if decision.delay is not None:
             cause = str(response.status_code)
@@ -324,6 +404,25 @@ class BaseClient(Generic[_HttpxT]):
             if not errors and spec.unwrap is None
             else shape_result(envelope, spec, errors, None)
         )
+
+
+def _within_deadline(decision: RetryDecision, limits: CallLimits) -> RetryDecision:
+    """No retry that could not finish before the call's ``total_timeout`` runs out."""
+    if decision.delay is None or limits.deadline is None:
+        return decision
+    left = limits.remaining()
+    if left is not None and decision.delay >= left:
+        return RetryDecision(
+            None, f"not retried: the call's total_timeout of {limits.total_timeout:g} s ran out"
+        )
+    return decision
+
+
+def _deadline_error(prepared: PreparedRequest, limits: CallLimits) -> APITimeoutError:
+    what = prepared.redact(f"{prepared.method} {prepared.url}")
+    return APITimeoutError(
+        f"Request timed out: {what}: the call's total_timeout of {limits.total_timeout:g} s ran out"
+    )
 
 
 def _connection_error(

@@ -29,6 +29,11 @@ class Redactor:
         self._raw = tuple(secrets)
         self._secrets: tuple[str, ...] | None = None
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The secrets as given."""
+        return self._raw
+
     def _variants(self) -> tuple[str, ...]:
         if self._secrets is None:
             variants: set[str] = set()
