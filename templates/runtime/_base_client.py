@@ -10,7 +10,6 @@ import httpx
 
 from . import _clock
 from ._auth import Auth
-from ._body import aread_body, read_body
 from ._client_core import BaseClient, LazyHttp
 from ._constants import (
     DEFAULT_CONNECTION_LIMITS,
@@ -21,11 +20,10 @@ from ._constants import (
 )
 from ._endpoint import Endpoint
 from ._exceptions import APIStatusError
-from ._limits import CallLimits
+from ._exchange import aexchange, build_request, exchange
 from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
-from ._redirects import is_redirect
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._response import APIResponse, AsyncAPIResponse, consume_raw_response_flag
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -157,11 +155,11 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 _clock.sleep(delay)
                 self._pacer.reset()
             http = self._http
-            request = self._build(http, prepared, timeout, limits)
+            request = build_request(self, http, prepared, timeout, limits)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = self._exchange(http, request, prepared, endpoint, limits)
+                response = exchange(self, http, request, prepared, endpoint)
             except httpx.RequestError as exc:  # transport errors, timeouts, decoding
                 delay = self._transport_retry(exc, request, prepared, attempt, max_retries, limits)
                 _clock.sleep(delay)
@@ -176,35 +174,6 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             if decision.delay is None:
                 raise self._status_error(response, prepared, attempt, decision.reason)
             _clock.sleep(decision.delay)
-
-    def _exchange(
-        self,
-        http: httpx.Client,
-        request: httpx.Request,
-        prepared: PreparedRequest,
-        endpoint: Endpoint,
-        limits: CallLimits,
-    ) -> httpx.Response:
-        """One attempt: send, follow redirects under the origin policy, read the body (bounded)."""
-        auth = self._flow_auth(endpoint)
-        response = http.send(request, stream=True, auth=auth, follow_redirects=False)
-        if is_redirect(response):
-            redirects = self._redirects(request, prepared, limits)
-            while is_redirect(response):
-                try:
-                    hop = redirects.follow(response)
-                finally:
-                    response.close()
-                self._log_hop(prepared, hop, redirects)
-                response = http.send(
-                    hop,
-                    stream=True,
-                    auth=None if redirects.crossed else auth,
-                    follow_redirects=False,
-                )
-        if self._needs_body(endpoint, response):
-            read_body(response)
-        return response
 
     def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
@@ -356,11 +325,11 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 await _clock.async_sleep(delay)
                 self._pacer.reset()
             http = self._http
-            request = self._build(http, prepared, timeout, limits)
+            request = build_request(self, http, prepared, timeout, limits)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = await self._exchange(http, request, prepared, endpoint, limits)
+                response = await aexchange(self, http, request, prepared, endpoint)
             except httpx.RequestError as exc:  # transport errors, timeouts, decoding
                 delay = self._transport_retry(exc, request, prepared, attempt, max_retries, limits)
                 await _clock.async_sleep(delay)
@@ -375,53 +344,6 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             if decision.delay is None:
                 raise self._status_error(response, prepared, attempt, decision.reason)
             await _clock.async_sleep(decision.delay)
-
-    async def _exchange(
-        self,
-        http: httpx.AsyncClient,
-        request: httpx.Request,
-        prepared: PreparedRequest,
-        endpoint: Endpoint,
-        limits: CallLimits,
-    ) -> httpx.Response:
-        """One attempt (see the sync client), within the call's ``total_timeout`` if any."""
-        if limits.deadline is None:
-            return await self._attempt(http, request, prepared, endpoint, limits)
-        import asyncio  # here, not at the top: importing the package does not import asyncio
-
-        try:
-            async with asyncio.timeout(limits.remaining()):
-                return await self._attempt(http, request, prepared, endpoint, limits)
-        except TimeoutError as exc:
-            raise limits.timeout_error(request) from exc
-
-    async def _attempt(
-        self,
-        http: httpx.AsyncClient,
-        request: httpx.Request,
-        prepared: PreparedRequest,
-        endpoint: Endpoint,
-        limits: CallLimits,
-    ) -> httpx.Response:
-        auth = self._flow_auth(endpoint)
-        response = await http.send(request, stream=True, auth=auth, follow_redirects=False)
-        if is_redirect(response):
-            redirects = self._redirects(request, prepared, limits)
-            while is_redirect(response):
-                try:
-                    hop = redirects.follow(response)
-                finally:
-                    await response.aclose()
-                self._log_hop(prepared, hop, redirects)
-                response = await http.send(
-                    hop,
-                    stream=True,
-                    auth=None if redirects.crossed else auth,
-                    follow_redirects=False,
-                )
-        if self._needs_body(endpoint, response):
-            await aread_body(response)
-        return response
 
     async def close(self) -> None:
         """Close the connection pool (only if this client created it)."""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import urljoin
 
 import httpx
@@ -21,15 +20,14 @@ from ._constants import (
 from ._endpoint import Endpoint, ResponseSpec
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
 from ._http_pool import LazyHttp
-from ._limits import LIMITS_KEY, CallLimits
+from ._limits import CallLimits
 from ._logs import logger, register_auth
 from ._options import RequestOptions
 from ._parse import decode_json, shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
-from ._redirects import Redirects, where
-from ._resource import AsyncAPIResource, SyncAPIResource
-from ._retry import RetryDecision, retry_exception, retry_status
+from ._resource import rebind_resources
+from ._retry import RetryDecision, retry_exception, retry_status, within_deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = ["BaseClient", "LazyHttp"]
@@ -178,7 +176,7 @@ class BaseClient(Generic[_HttpxT]):
                 setattr(new, name, value)
         new._base_headers = new._compute_base_headers()
         register_auth(new._auth)
-        _rebind_resources(new, self, new, {})
+        rebind_resources(new, self, new, {})
         return new
 
     def __repr__(self) -> str:
@@ -229,37 +227,6 @@ class BaseClient(Generic[_HttpxT]):
         )
         return max(0, max_retries), timeout, limits
 
-    def _build(
-        self, http: _HttpxT, prepared: PreparedRequest, timeout: httpx.Timeout, limits: CallLimits
-    ) -> httpx.Request:
-        """One attempt's request, its timeouts capped by the call's deadline, carrying the limits."""
-        if limits.deadline is not None:
-            if limits.expired():
-                raise _deadline_error(prepared, limits)
-            timeout = limits.capped(timeout)
-        request = self._builder.build(http, prepared, timeout)
-        request.extensions[LIMITS_KEY] = limits
-        return request
-
-    def _redirects(
-        self, request: httpx.Request, prepared: PreparedRequest, limits: CallLimits
-    ) -> Redirects:
-        return Redirects(
-            request,
-            max_hops=limits.max_redirects,
-            credential_params=prepared.credential_params,
-            secrets=prepared.redact.secrets,
-        )
-
-    def _log_hop(self, prepared: PreparedRequest, hop: httpx.Request, redirects: Redirects) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "Following a redirect to %s %s%s",
-                hop.method,
-                prepared.redact(where(hop.url)),
-                " (another origin: without credentials)" if redirects.crossed else "",
-            )
-
     def _pacing_delay(self, limits: CallLimits) -> float:
         delay = self._pacer.delay()
         if delay > 0:
@@ -280,7 +247,7 @@ class BaseClient(Generic[_HttpxT]):
         limits: CallLimits,
     ) -> float:
         """Seconds to wait before retrying after ``exc``; raises when not retrying."""
-        decision = _within_deadline(
+        decision = within_deadline(
             retry_exception(
                 exc,
                 idempotent=prepared.idempotent,
@@ -321,7 +288,7 @@ class BaseClient(Generic[_HttpxT]):
             self._pacer.observe(response.headers)
         if response.is_success:
             return None
-        decision = _within_deadline(
+        decision = within_deadline(
             retry_status(
                 response,
                 idempotent=prepared.idempotent,
@@ -406,25 +373,6 @@ class BaseClient(Generic[_HttpxT]):
         )
 
 
-def _within_deadline(decision: RetryDecision, limits: CallLimits) -> RetryDecision:
-    """No retry that could not finish before the call's ``total_timeout`` runs out."""
-    if decision.delay is None or limits.deadline is None:
-        return decision
-    left = limits.remaining()
-    if left is not None and decision.delay >= left:
-        return RetryDecision(
-            None, f"not retried: the call's total_timeout of {limits.total_timeout:g} s ran out"
-        )
-    return decision
-
-
-def _deadline_error(prepared: PreparedRequest, limits: CallLimits) -> APITimeoutError:
-    what = prepared.redact(f"{prepared.method} {prepared.url}")
-    return APITimeoutError(
-        f"Request timed out: {what}: the call's total_timeout of {limits.total_timeout:g} s ran out"
-    )
-
-
 def _connection_error(
     exc: httpx.RequestError,
     request: httpx.Request,
@@ -442,25 +390,3 @@ def _connection_error(
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out: {message}", request=request, attempts=attempts)
     return APIConnectionError(f"Connection error: {message}", request=request, attempts=attempts)
-
-
-def _rebind_resources(obj: object, old: object, new: object, memo: dict[int, object]) -> None:
-    """Point resources reachable from a copied client at the copy instead of the original.
-
-    Values cached by ``functools.cached_property`` (lazily built resources, raw-response
-    wrappers holding bound methods) are dropped so they are rebuilt for the copy.
-    """
-    attributes = vars(obj)
-    for name, value in list(attributes.items()):
-        if isinstance(getattr(type(obj), name, None), functools.cached_property):
-            del attributes[name]
-            continue
-        if not isinstance(value, (SyncAPIResource, AsyncAPIResource)):
-            continue
-        if id(value) not in memo:
-            clone = copy.copy(value)
-            if clone._client is old:
-                clone._client = cast(Any, new)
-            memo[id(value)] = clone
-            _rebind_resources(clone, old, new, memo)
-        attributes[name] = memo[id(value)]
