@@ -64,6 +64,13 @@ def _as_int(value: object) -> int | None:
     return None
 
 
+def _query_text(value: object) -> str:
+    """A query value as sent: ``2``, ``"2"`` and ``["2"]`` (a parsed link) are the same."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
 class _BasePage(Generic[T]):
     def __init__(
         self,
@@ -150,7 +157,7 @@ class _BasePage(Generic[T]):
     def _request_key(self, options: RequestOptions | None = None) -> tuple[tuple[str, str], ...]:
         """What identifies a page request: its query (a next link's query, or the page number)."""
         query = (options or self._options).query or {}
-        return tuple(sorted((str(name), repr(value)) for name, value in query.items()))
+        return tuple(sorted((str(name), _query_text(value)) for name, value in query.items()))
 
     def _fingerprint(self) -> int:
         """The page's item count and its first and last items: a page repeating an earlier one

@@ -135,13 +135,16 @@ class Redirects:
             drop = {"host"} if keeps_body else {"host", *_BODY_HEADERS}
             headers = {k: v for k, v in request.headers.items() if k.lower() not in drop}
             url = self._with_credentials(url)
-        return httpx.Request(
+        hop = httpx.Request(
             method,
             url,
             headers=headers,
             stream=stream if has_body else None,
             extensions=request.extensions,
         )
+        if "host" not in hop.headers:  # httpx adds it only to requests built without a stream
+            hop.headers["Host"] = url.netloc.decode("ascii")
+        return hop
 
     def _without_credentials(self, url: httpx.URL) -> httpx.URL:
         items = url.params.multi_items()

@@ -138,8 +138,13 @@ def _prepare(
     return request, Redactor(_url_secrets(target))
 
 
+def _shown(url: httpx.URL) -> str:
+    """The URL for messages: its query string (signature, credential) replaced by a marker."""
+    return where(url) + ("?[signature redacted]" if url.query else "")
+
+
 def _failed(exc: httpx.RequestError, request: httpx.Request, redact: Redactor) -> APIError:
-    message = f"Uploading to {where(request.url)} failed: {redact(str(exc)) or type(exc).__name__}"
+    message = f"Uploading to {_shown(request.url)} failed: {redact(str(exc)) or type(exc).__name__}"
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out: {message}", request=request)
     return APIConnectionError(f"Connection error: {message}", request=request)
@@ -152,7 +157,7 @@ def _raise_for(response: httpx.Response, redact: Redactor) -> None:
         response,
         error_codes={},
         redact=redact,
-        note=f"uploading to {where(response.request.url)} failed",
+        note=f"uploading to {_shown(response.request.url)} failed",
     )
 
 
