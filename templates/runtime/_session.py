@@ -88,6 +88,9 @@ class RenewingAuth(httpx.Auth):
     requires_response_body = False  # the bodies this flow needs are read here, bounded
     _access: str | None
 
+    def secrets(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
     def __init__(self) -> None:
         self._sync_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
@@ -116,7 +119,11 @@ class RenewingAuth(httpx.Auth):
             LIMITS_KEY: limits,
         }
         redirects = Redirects(
-            auth_request, max_hops=limits.max_redirects, what=what, same_origin_only=True
+            auth_request,
+            max_hops=limits.max_redirects,
+            what=what,
+            same_origin_only=True,
+            secrets=self.secrets(),
         )
         response = yield auth_request
         while is_redirect(response):

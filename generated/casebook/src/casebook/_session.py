@@ -89,6 +89,9 @@ class RenewingAuth(httpx.Auth):
     requires_response_body = False  # the bodies this flow needs are read here, bounded
     _access: str | None
 
+    def secrets(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
     def __init__(self) -> None:
         self._sync_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
@@ -116,7 +119,13 @@ class RenewingAuth(httpx.Auth):
             "timeout": limits.capped(timeout).as_dict(),
             LIMITS_KEY: limits,
         }
-        redirects = Redirects(auth_request, max_hops=limits.max_redirects, what=what, same_origin_only=True)
+        redirects = Redirects(
+            auth_request,
+            max_hops=limits.max_redirects,
+            what=what,
+            same_origin_only=True,
+            secrets=self.secrets(),
+        )
         response = yield auth_request
         while is_redirect(response):
             read_body(response)  # a no-op when the async flow already read it

@@ -16,6 +16,7 @@ import httpx
 
 from ._constants import SAFE_REDIRECT_HEADERS
 from ._exceptions import RedirectError
+from ._logs import Redactor
 
 __all__ = ["Redirects", "is_redirect", "origin", "where"]
 
@@ -90,7 +91,12 @@ class Redirects:
         )
         if target:
             message += f" to {target}"
-        return RedirectError(f"{message}: {why}", response=response, location=target)
+        redact = Redactor(self.secrets)
+        return RedirectError(
+            redact(f"{message}: {why}"),
+            response=response,
+            location=redact(target) if target else None,
+        )
 
     def follow(self, response: httpx.Response) -> httpx.Request:
         """The next request for redirect ``response``; ``RedirectError`` when it is refused."""
