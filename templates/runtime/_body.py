@@ -138,22 +138,14 @@ def _deadline_error(response: httpx.Response, limits: CallLimits) -> httpx.Timeo
     if limits.expired():
         return limits.timeout_error(response.request)
     read = response.request.extensions.get("timeout", {}).get("read")
+    within = f" ({read:g} s)" if isinstance(read, (int, float)) else ""
     return httpx.ReadTimeout(
-        f"the response body did not arrive within the read timeout ({read:g} s)",
+        f"the response body did not arrive within the read timeout{within}",
         request=response.request,
     )
 
 
-def _finish(
-    response: httpx.Response, decoder: Decoder, *, truncate: bool, too_large: bool
-) -> bytes:
-    if too_large:
-        if not truncate:
-            assert decoder.limit is not None
-            raise _too_large(response, decoder.limit)
-        content = decoder.prefix()
-    else:
-        content = decoder.finish()
+def _store(response: httpx.Response, content: bytes) -> bytes:
     response._content = content  # what httpx's own read() stores; content/text/json work as usual
     return content
 
@@ -193,7 +185,7 @@ def read_body(response: httpx.Response) -> bytes:
     deadline = limits.body_deadline(response.request)
     sock = _socket_of(response) if deadline is not None else None
     alarm = _watchdog.arm(deadline, sock) if sock is not None and deadline is not None else None
-    too_large = False
+    decoder = Decoder(None, max_bytes)
     try:
         decoder = Decoder(response.headers.get("content-encoding"), max_bytes)
         if _uses_httpx_decoder(response):
@@ -205,8 +197,11 @@ def read_body(response: httpx.Response) -> bytes:
             decoder.feed(chunk)
             if deadline is not None and _clock.monotonic() > deadline:
                 raise _deadline_error(response, limits)
+        content = decoder.finish()
     except _TooLarge:
-        too_large = True
+        if not truncate:
+            raise _too_large(response, decoder.limit or 0) from None
+        content = decoder.prefix()
     except zlib.error as exc:
         raise httpx.DecodingError(f"cannot decode the response body: {exc}") from exc
     except httpx.TransportError as exc:
@@ -217,7 +212,7 @@ def read_body(response: httpx.Response) -> bytes:
         if alarm is not None:
             _watchdog.disarm(alarm)
         response.close()
-    return _finish(response, decoder, truncate=truncate, too_large=too_large)
+    return _store(response, content)
 
 
 async def aread_body(response: httpx.Response) -> bytes:
@@ -235,7 +230,7 @@ async def aread_body(response: httpx.Response) -> bytes:
         assert max_bytes is not None
         raise _too_large(response, max_bytes)
     deadline = limits.body_deadline(response.request)
-    too_large = False
+    decoder = Decoder(None, max_bytes)
     try:
         decoder = Decoder(response.headers.get("content-encoding"), max_bytes)
         if _uses_httpx_decoder(response):
@@ -249,12 +244,15 @@ async def aread_body(response: httpx.Response) -> bytes:
         ):
             async for chunk in chunks:
                 decoder.feed(chunk)
+        content = decoder.finish()
     except _TooLarge:
-        too_large = True
+        if not truncate:
+            raise _too_large(response, decoder.limit or 0) from None
+        content = decoder.prefix()
     except zlib.error as exc:
         raise httpx.DecodingError(f"cannot decode the response body: {exc}") from exc
     except TimeoutError as exc:
         raise _deadline_error(response, limits) from exc
     finally:
         await response.aclose()
-    return _finish(response, decoder, truncate=truncate, too_large=too_large)
+    return _store(response, content)
