@@ -30,6 +30,8 @@ RUNTIME_ERRORS = frozenset(
         "APIResponseValidationError",
         "MissingCredentialsError",
         "FileTooLargeError",
+        "RedirectError",
+        "ResponseTooLargeError",
     }
 )
 

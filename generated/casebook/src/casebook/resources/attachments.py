@@ -523,7 +523,7 @@ class Attachments(SyncAPIResource):
             relationships=relationships,
             timeout=timeout,
         )
-        _upload.put(self._client._http, pending, _upload.upload_url(record, "data.attributes.upload_url"))
+        _upload.put(self._client, pending, _upload.upload_url(record, "data.attributes.upload_url"), timeout)
         return record
 
 
@@ -901,7 +901,7 @@ class AsyncAttachments(AsyncAPIResource):
             timeout=timeout,
         )
         await _upload.async_put(
-            self._client._http, pending, _upload.upload_url(record, "data.attributes.upload_url")
+            self._client, pending, _upload.upload_url(record, "data.attributes.upload_url"), timeout
         )
         return record
 
