@@ -1,66 +1,56 @@
-"""Command line: `clientgen generate`, `clientgen check`.
+"""Command line: every `clientgen` command is declared here; the work is done by library functions.
 
-Exit codes: 0 success / up to date; 1 stale output (check) or warnings under --strict;
-2 the spec or configuration cannot be used (a clear message says where and why).
+    generate   regenerate the configured targets, or one spec with -o     (generator/pipeline.py)
+    check      is generated/ what the specs produce? --live: and do the specs still match the live ones?
+    fetch      download a target's live spec, compare it, --update takes it (generator/workflow/live.py)
+    diff       change report between two specs                           (generator/workflow/diff.py)
+
+Exit codes are `ExitCode` (generator/exitcode.py): 0 success / up to date; 1 stale output, warnings
+under --strict, a breaking change or drift; 2 a spec, the configuration or the command line cannot be
+used (a clear message says where and why); 3 a live spec could not be fetched; 130 interrupted.
+
+Heavy modules (the renderer, httpx, the differ) are imported inside the commands that need them:
+`clientgen check` (the pre-commit hook) answers from the provenance fast path without them.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
-from .config import TargetConfig, adhoc_target, find_project_file, load_targets
-from .diagnostics import Severity, SpecError
-from .pipeline import TargetResult, check, generate
+from .config import TargetConfig, TargetSelectionError, adhoc_target, select_targets
+from .console import TerminalProgress, print_live, report_target, short_diff
+from .diagnostics import SpecError
+from .exitcode import ExitCode
+from .pipeline import check, generate
 
-EXIT_OK, EXIT_STALE, EXIT_SPEC = 0, 1, 2
-
-
-def _project(ctx_targets: tuple[str, ...]) -> tuple[list[TargetConfig], Path | None]:
-    project = find_project_file(Path.cwd())
-    if project is None:
-        raise click.UsageError(
-            "no [tool.clientgen] table in a pyproject.toml here or above; "
-            "use `clientgen generate SPEC -o OUT` for a single spec"
-        )
-    targets = load_targets(project)
-    if ctx_targets:
-        known = {t.name: t for t in targets}
-        missing = [n for n in ctx_targets if n not in known]
-        if missing:
-            raise click.UsageError(
-                f"unknown target(s) {', '.join(missing)}; configured: {', '.join(known)}"
-            )
-        targets = [known[n] for n in ctx_targets]
-    return targets, project.parent
+FORMATS = click.Choice(["text", "json", "markdown"])
 
 
-def _report(result: TargetResult, verb: str, verbose: bool) -> None:
-    d = result.diff
-    warnings = [x for x in result.diagnostics if x.severity is Severity.WARNING]
-    parts = [f"{result.target.name}: {verb}"]
-    if result.api is not None:
-        parts.append(f"{result.operations} operations, {result.models} models")
-    parts.append(
-        f"{len(d.added) + len(d.changed)} files written"
-        if verb == "generated"
-        else f"{len(d.stale)} stale files"
-    )
-    parts.append(f"{d.unchanged} unchanged")
-    if result.api is not None:
-        parts.append(f"{len(warnings)} warnings")
-    if result.fast_path:
-        parts.append("fast path")
-    parts.append(f"{result.seconds:.2f}s")
-    click.echo(", ".join(parts))
-    shown = result.diagnostics if verbose else result.diagnostics[:20]
-    for diag in shown:
-        click.echo("  " + diag.render().replace("\n", "\n  "), err=True)
-    if len(result.diagnostics) > len(shown):
-        click.echo(f"  … {len(result.diagnostics) - len(shown)} more (use --verbose)", err=True)
+def _select(names: Sequence[str]) -> tuple[list[TargetConfig], Path]:
+    try:
+        return select_targets(names, Path.cwd())
+    except TargetSelectionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _exit(code: int) -> None:
+    if code:
+        sys.exit(int(code))
+
+
+class CommandFailed(Exception):
+    """A spec or configuration error, with a true sentence about what the command did not do."""
+
+    def __init__(self, error: SpecError, note: str = "") -> None:
+        super().__init__(error.diagnostic.render())
+        self.error, self.note = error, note
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,109 +59,560 @@ def cli() -> None:
     """Generate typed Python clients from OpenAPI 3.0/3.1 specs."""
 
 
+# ---- generate -----------------------------------------------------------------------------------
 @cli.command("generate")
 @click.argument("names", nargs=-1)
 @click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False),
-    help="Output folder (ad-hoc mode: NAMES is one spec file).",
+    help="Output folder (ad-hoc mode: NAMES is one spec file or http(s) URL).",
 )
 @click.option("--package", help="Python package name (ad-hoc mode).")
 @click.option("--client-name", help="Client class name (ad-hoc mode).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every diagnostic.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a spec given as a URL.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print every diagnostic and every file written."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (no summary, no warnings).")
 def generate_cmd(
     names: tuple[str, ...],
     output: str | None,
     package: str | None,
     client_name: str | None,
     strict: bool,
+    timeout: float,
     verbose: bool,
+    quiet: bool,
 ) -> None:
-    """Regenerate the configured targets (all by default), or one spec with -o."""
+    """Regenerate the configured targets (all by default), or one spec (a file or a URL) with -o."""
+    root: Path | None
+    source = ""
     if output is not None:
         if len(names) != 1:
-            raise click.UsageError("with -o/--output give exactly one spec file")
-        targets, root = [adhoc_target(names[0], output, package, client_name)], None
+            raise click.UsageError("with -o/--output give exactly one spec file or URL")
+        spec = names[0]
+        if spec.startswith(("http://", "https://")):
+            source, spec = spec, _download(spec, timeout)
+        targets = [adhoc_target(spec, output, package, client_name)]
+        root = None
     else:
-        targets, root = _project(names)
+        targets, root = _select(names)
     warned = False
+    done: list[str] = []
     for target in targets:
-        result = generate(target, root)
-        _report(result, "generated", verbose)
+        progress = TerminalProgress(target.name, enabled=False if quiet else None)
+        try:
+            result = generate(target, root, progress=progress, source=source)
+        except SpecError as exc:
+            progress.clear()
+            before = f" ({', '.join(done)} generated before it)" if done else ""
+            raise CommandFailed(
+                exc, f"Nothing was written for {target.name}{before}." if done else ""
+            ) from None
+        progress.clear()
+        report_target(result, "generated", verbose, quiet)
+        done.append(target.name)
         warned = warned or bool(result.diagnostics)
     if strict and warned:
-        sys.exit(EXIT_STALE)
+        _exit(ExitCode.WARNINGS)
+
+
+def _download(url: str, timeout: float) -> str:
+    """Fetch a spec given as a URL (the same timeout, size bound and HTML detection as `clientgen
+    fetch`) into a private temporary folder; the path of the copy."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from .workflow.fetch import FetchError, fetch_spec
+
+    try:
+        fetched = fetch_spec(url, None, timeout=timeout)
+    except FetchError as exc:
+        click.echo(f"clientgen: could not fetch {url}: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(ExitCode.FETCH_FAILED)
+    folder = tempfile.mkdtemp(prefix="clientgen-spec-")
+    atexit.register(shutil.rmtree, folder, True)
+    suffix = ".json" if fetched.body.lstrip()[:1] == b"{" else ".yaml"
+    path = Path(folder) / f"openapi{suffix}"
+    path.write_bytes(fetched.body)
+    return str(path)
+
+
+# ---- init ---------------------------------------------------------------------------------------
+@cli.command("init")
+@click.argument("spec")
+@click.option("--name", help="Target name (default: from the spec's title).")
+@click.option("-o", "--output", help="Output folder (default: generated/NAME).")
+@click.option("--package", help="Python package name (default: NAME).")
+@click.option("--client-name", help="Client class name (default: from the package name).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a spec given as a URL.",
+)
+def init_cmd(
+    spec: str,
+    name: str | None,
+    output: str | None,
+    package: str | None,
+    client_name: str | None,
+    timeout: float,
+) -> None:
+    """Add a starter [tool.clientgen.targets.NAME] table for SPEC to ./pyproject.toml.
+
+    SPEC is a spec file, or an http(s) URL: then it is downloaded to specs/NAME/ and becomes the
+    target's live_url. An existing table or file content is never changed; pyproject.toml is created
+    when there is none.
+    """
+    from .load import parse_text
+    from .project_edit import add_target, starter
+
+    here = Path.cwd()
+    pyproject = here / "pyproject.toml"
+    url = spec if spec.startswith(("http://", "https://")) else ""
+    body = Path(_download(url, timeout)).read_bytes() if url else _read_spec(spec)
+    try:
+        info = parse_text(body.decode("utf-8-sig"), spec).get("info")
+    except (SpecError, UnicodeDecodeError):
+        info = None
+    title = str(info.get("title", "")) if isinstance(info, dict) else ""
+    key = name or title or (Path(spec).stem if not url else "api")
+    plan = starter(
+        key, "", output=output or "", package=package or "", client_name=client_name or ""
+    )
+    if url:
+        suffix = ".json" if body.lstrip()[:1] == b"{" else ".yaml"
+        local = Path("specs") / plan.name / f"openapi{suffix}"
+        plan = replace(plan, spec=local.as_posix(), live_url=url)
+    else:
+        plan = replace(plan, spec=_relative(Path(spec), here))
+    existed = pyproject.is_file()
+    try:
+        add_target(pyproject, plan)
+    except SpecError as exc:
+        raise CommandFailed(exc, f"{pyproject.name} was not changed.") from None
+    verb = "added" if existed else "created pyproject.toml with"
+    click.echo(f"{verb} [tool.clientgen.targets.{plan.name}]")
+    if url:
+        target_spec = here / plan.spec
+        if target_spec.exists():
+            click.echo(f"kept the existing {plan.spec} (not replaced by the download)")
+        else:
+            target_spec.parent.mkdir(parents=True, exist_ok=True)
+            target_spec.write_bytes(body)
+            click.echo(f"wrote {plan.spec} (downloaded from {url})")
+    click.echo(f"next: clientgen generate {plan.name}")
+
+
+def _read_spec(spec: str) -> bytes:
+    try:
+        return Path(spec).read_bytes()
+    except OSError as exc:
+        raise click.UsageError(f"cannot read the spec {spec}: {exc.strerror or exc}") from None
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+
+
+# ---- check [--live] -----------------------------------------------------------------------------
+_LIVE_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--url",), {"help": "Fetch from this URL instead of the target's live_url."}),
+    (
+        ("--update",),
+        {
+            "is_flag": True,
+            "help": "Take the live spec: write it over the committed one and regenerate.",
+        },
+    ),
+    (("--prose",), {"is_flag": True, "help": "Count documentation-only changes as drift."}),
+    (
+        ("--timeout",),
+        {
+            "type": click.FloatRange(min=0.1),
+            "default": 30.0,
+            "show_default": True,
+            "help": "Seconds the whole download may take (every attempt and pause included).",
+        },
+    ),
+    (
+        ("--retries",),
+        {
+            "type": click.IntRange(0, 10),
+            "default": 2,
+            "show_default": True,
+            "help": "Retries after a network error, 429 or 5xx (with backoff).",
+        },
+    ),
+    (
+        ("--no-cache",),
+        {
+            "is_flag": True,
+            "help": "Neither send nor store ETags (the cache is "
+            ".cache/clientgen/live/ next to pyproject.toml).",
+        },
+    ),
+]
+
+
+def live_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for decls, kwargs in reversed(_LIVE_OPTIONS):
+        f = click.option(*decls, **kwargs)(f)
+    return f
 
 
 @cli.command("check")
 @click.argument("names", nargs=-1)
 @click.option("--full", is_flag=True, help="Always re-render (skip the provenance fast path).")
-def check_cmd(names: tuple[str, ...], full: bool) -> None:
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print every diagnostic and every user file kept."
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only what is stale and errors (no summary)."
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Also compare each target's committed spec with its live_url (exit 1 on drift, 3 if it "
+    "cannot be fetched).",
+)
+@live_options
+def check_cmd(
+    names: tuple[str, ...],
+    full: bool,
+    verbose: bool,
+    quiet: bool,
+    live: bool,
+    url: str | None,
+    update: bool,
+    prose: bool,
+    timeout: float,
+    retries: int,
+    no_cache: bool,
+) -> None:
     """Exit 0 when generated/ is exactly what the specs produce, 1 (listing stale files) otherwise."""
-    targets, root = _project(names)
+    if not live:
+        if url or update or prose:
+            raise click.UsageError("--url, --update and --prose go with --live")
+        _exit(_check_offline(names, full, verbose, quiet))
+        return
+    targets, root = _select(names)
+    chosen = [t for t in targets if t.live_url or url]
+    for t in targets:
+        if t not in chosen:
+            click.echo(f"{t.name}: no live_url, live check skipped", err=True)
+    if url and len(chosen) != 1:
+        raise click.UsageError(
+            "--url applies to one target: name it, e.g. `clientgen check NAME --live --url …`"
+        )
+    codes: list[int] = []
+    if not update:
+        codes.append(_check_offline(names, full, verbose, quiet))
+    if not chosen:
+        click.echo(
+            "clientgen: no target has a live_url; set one in [tool.clientgen.targets.NAME]",
+            err=True,
+        )
+        codes.append(ExitCode.UNUSABLE)
+    for t in chosen:
+        codes.append(
+            _run_live(
+                t,
+                root,
+                url=url,
+                update=update,
+                prose=prose,
+                timeout=timeout,
+                retries=retries,
+                cache=not no_cache,
+            )
+        )
+    if update:
+        codes.append(_check_offline(names, full, verbose, quiet))
+    _exit(max(codes))
+
+
+def _check_offline(names: Sequence[str], full: bool, verbose: bool, quiet: bool) -> ExitCode:
+    targets, root = _select(names)
     stale = False
     for target in targets:
-        result = check(target, root, full=full)
-        _report(result, "checked", verbose=False)
+        progress = TerminalProgress(target.name, enabled=False if quiet else None)
+        try:
+            result = check(target, root, full=full, progress=progress)
+        except SpecError as exc:
+            progress.clear()
+            raise CommandFailed(
+                exc, f"{target.name}: not checked (check writes nothing; fix the input and rerun)."
+            ) from None
+        progress.clear()
+        report_target(result, "checked", verbose, quiet)
         for rel in result.diff.stale:
             click.echo(f"  stale: {Path(target.output).name}/{rel}")
-        if result.diff.changed:
-            click.echo(_short_diff(result, Path(target.output)))
+        if result.diff.changed and not quiet:
+            click.echo(short_diff(result, Path(target.output)))
         stale = stale or bool(result.diff.stale)
     if stale:
         click.echo("generated code is out of date: run `clientgen generate`", err=True)
-        sys.exit(EXIT_STALE)
+        return ExitCode.STALE
+    return ExitCode.OK
 
 
-def _short_diff(result: TargetResult, out: Path, limit: int = 40) -> str:
-    """The first lines of a unified diff of the changed files (committed → what the spec produces)."""
-    import difflib
+# ---- fetch --------------------------------------------------------------------------------------
+@cli.command("fetch")
+@click.argument("target", required=False)
+@live_options
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("-v", "--verbose", is_flag=True, help="List every change.")
+def fetch_cmd(
+    target: str | None,
+    url: str | None,
+    update: bool,
+    prose: bool,
+    timeout: float,
+    retries: int,
+    no_cache: bool,
+    fmt: str,
+    verbose: bool,
+) -> None:
+    """Download TARGET's live spec and compare it with the committed one (semantically).
 
-    lines: list[str] = []
-    for rel in sorted(
-        result.diff.changed, key=lambda r: (r == "GENERATION.toml", r)
-    ):  # provenance last
-        old = (out / rel).read_text(encoding="utf-8", errors="replace").splitlines()
-        new = result.rendered.get(rel, b"").decode("utf-8", errors="replace").splitlines()
-        lines += difflib.unified_diff(
-            old,
-            new,
-            f"{out.name}/{rel} (committed)",
-            f"{out.name}/{rel} (from spec)",
-            n=1,
-            lineterm="",
+    Exit 0 no drift (or --update took it), 1 drift, 2 unusable spec/config, 3 could not fetch.
+    """
+    targets, root = _select((target,) if target else ())
+    if len(targets) != 1:
+        raise click.UsageError(f"name the target to fetch: {', '.join(t.name for t in targets)}")
+    _exit(
+        _run_live(
+            targets[0],
+            root,
+            url=url,
+            update=update,
+            prose=prose,
+            timeout=timeout,
+            retries=retries,
+            cache=not no_cache,
+            fmt=fmt,
+            verbose=verbose,
         )
-        if len(lines) > limit:
-            break
-    shown = lines[:limit]
-    if len(lines) > limit:
-        shown.append(f"… (diff cut at {limit} lines)")
-    return "\n".join("  " + line for line in shown)
+    )
 
 
+def _run_live(
+    target: TargetConfig,
+    root: Path | None,
+    *,
+    url: str | None,
+    update: bool,
+    prose: bool,
+    timeout: float,
+    retries: int,
+    cache: bool,
+    fmt: str = "text",
+    verbose: bool = False,
+) -> ExitCode:
+    """Run one live check, print its outcome, return the exit code."""
+    from .workflow.fetch import FetchError
+    from .workflow.live import NoLiveUrl, live_check
+    from .workflow.sides import UNREADABLE, describe
+
+    try:
+        result = live_check(
+            target,
+            root,
+            url=url or "",
+            prose=prose,
+            update=update,
+            timeout=timeout,
+            retries=retries,
+            cache=cache,
+        )
+    except NoLiveUrl as exc:
+        click.echo(f"clientgen: {exc}", err=True)
+        return ExitCode.UNUSABLE
+    except FetchError as exc:
+        click.echo(
+            f"clientgen: could not fetch the live spec of {target.name}: {exc.message}", err=True
+        )
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        click.echo("Nothing was written.", err=True)
+        return ExitCode.FETCH_FAILED
+    except SpecError as exc:
+        if exc.diagnostic.code.startswith(("output-", "bad-output")):  # writing the package failed
+            click.echo(f"clientgen: {exc.diagnostic.render()}", err=True)
+            click.echo(f"Nothing was written; {target.spec} is as it was.", err=True)
+            return ExitCode.UNUSABLE
+        click.echo(
+            f"clientgen: the committed spec of {target.name} cannot be read: "
+            f"{exc.diagnostic.render()}",
+            err=True,
+        )
+        click.echo("Nothing was written.", err=True)
+        return ExitCode.UNUSABLE
+    except UNREADABLE as exc:
+        click.echo(
+            f"clientgen: the committed spec of {target.name} cannot be read: {describe(exc)}",
+            err=True,
+        )
+        click.echo("Nothing was written.", err=True)
+        return ExitCode.UNUSABLE
+    print_live(result, prose, fmt, verbose)
+    return ExitCode.DRIFT if result.drift and result.generated is None else ExitCode.OK
+
+
+# ---- diff ---------------------------------------------------------------------------------------
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    default="text",
+    show_default=True,
+    help="text for a terminal or CI log, markdown for a PR comment, json for tools.",
+)
+@click.option(
+    "--target",
+    help="Name the generated client after this configured target (default: the "
+    "target whose spec is OLD or NEW, else generic names).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every change (no compact groups).")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Force colours on or off (default: only on a terminal).",
+)
+@click.option(
+    "--apply-version",
+    is_flag=True,
+    help="Write the suggested version into the target's package_version in pyproject.toml.",
+)
+def diff_cmd(
+    old: str,
+    new: str,
+    fmt: str,
+    target: str | None,
+    verbose: bool,
+    color: bool | None,
+    apply_version: bool,
+) -> None:
+    """Report what changed between two specs, for the wire and for the generated Python client.
+
+    Exit 0 when nothing breaks a client, 1 when something does, 2 when a spec cannot be read.
+    """
+    from .workflow.diff import diff_files
+    from .workflow.markdown_json import render_json, render_markdown
+    from .workflow.sides import UNREADABLE, describe
+    from .workflow.text import render_text
+
+    config, project = _config_for(Path(old), Path(new), target)
+    if apply_version and project is None:
+        raise click.UsageError(
+            "--apply-version needs a configured target: name it with --target, or diff the "
+            "spec file of a target in [tool.clientgen.targets]"
+        )
+    labels = {Path(old): old, Path(new): new}
+    for which, path in (("old", Path(old)), ("new", Path(new))):
+        if not path.is_file():
+            _fail(f"clientgen diff: the {which} spec {labels[path]} does not exist")
+    try:
+        report = diff_files(Path(old), Path(new), config, old_label=old, new_label=new)
+    except SpecError as exc:
+        which = "old" if Path(exc.diagnostic.file or "").resolve() == Path(old).resolve() else "new"
+        _fail(f"clientgen diff: cannot read the {which} spec:\n  {exc.diagnostic.render()}")
+    except UNREADABLE as exc:
+        _fail(f"clientgen diff: a spec has a structure clientgen cannot read ({describe(exc)})")
+    if fmt == "json":
+        click.echo(render_json(report))
+    elif fmt == "markdown":
+        click.echo(render_markdown(report), color=False)
+    else:
+        click.echo(render_text(report, verbose=verbose), color=color)
+    if apply_version and project is not None:
+        _apply_version(report.semver(), config, project, err=fmt != "text")
+    _exit(report.exit_code())
+
+
+def _apply_version(
+    suggestion: tuple[str, str], config: TargetConfig, project: Path, err: bool
+) -> None:
+    from .project_edit import set_package_version
+
+    bump, version = suggestion
+    if bump == "none":
+        click.echo(f"{config.name}: no change, package_version left as it is", err=err)
+        return
+    try:
+        previous = set_package_version(project, config.name, version)
+    except SpecError as exc:
+        raise CommandFailed(exc, f"{project.name} was not changed.") from None
+    click.echo(
+        f"{config.name}: package_version {previous or '(unset)'} → {version} ({bump}) in "
+        f"{project.name}; run `clientgen generate {config.name}`",
+        err=err,
+    )
+
+
+def _config_for(old: Path, new: Path, name: str | None) -> tuple[TargetConfig, Path | None]:
+    """The configured target the comparison is about (see `workflow.targets`), and its pyproject.toml
+    (None with generic names)."""
+    from .workflow.targets import TargetLookupError, target_for
+
+    try:
+        return target_for(old, new, name, Path.cwd())
+    except TargetLookupError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(ExitCode.UNUSABLE)
+
+
+def _writes(args: Sequence[str]) -> bool:
+    """Could the command line have written something (generate, init, --update, --apply-version)?"""
+    command = next((a for a in args if not a.startswith("-")), "")
+    return command in ("generate", "init") or any(
+        a in ("--update", "--apply-version") for a in args
+    )
+
+
+# ---- entry point --------------------------------------------------------------------------------
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
-    except SpecError as exc:
+    except CommandFailed as exc:
+        click.echo(f"clientgen: {exc.error.diagnostic.render()}", err=True)
+        click.echo(exc.note or "Nothing was written.", err=True)
+        sys.exit(ExitCode.UNUSABLE)
+    except SpecError as exc:  # a configuration or spec error before anything was written
         click.echo(f"clientgen: {exc.diagnostic.render()}", err=True)
-        click.echo("Nothing was written.", err=True)
-        sys.exit(EXIT_SPEC)
+        if _writes(sys.argv[1:]):
+            click.echo("Nothing was written.", err=True)
+        sys.exit(ExitCode.UNUSABLE)
     except click.exceptions.Abort:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(EXIT_SPEC if exc.exit_code == 2 else exc.exit_code)
+        sys.exit(ExitCode.UNUSABLE if exc.exit_code == 2 else exc.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        sys.exit(130)
-
-
-# Regeneration workflow (issue 5): `clientgen diff`, `clientgen fetch`, `clientgen check --live`.
-from .workflow.commands import diff_cmd, fetch_cmd, install_live_check  # noqa: E402
-
-cli.add_command(diff_cmd)
-cli.add_command(fetch_cmd)
-install_live_check(check_cmd)
+        sys.exit(ExitCode.INTERRUPTED)

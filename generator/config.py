@@ -7,10 +7,11 @@ import json
 import keyword
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .diagnostics import SpecError, fatal
 from .naming import pascal, safe_identifier, snake, upper_snake
@@ -59,6 +60,8 @@ PackageName = Annotated[str, _identifier("package")]
 ClassName = Annotated[str, _identifier("class")]
 MethodName = Annotated[str, _identifier("method")]
 EnvPrefix = Annotated[str, _identifier("environment variable prefix")]
+
+_DIST_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")  # PEP 508
 
 
 class PaginationConfig(BaseModel):
@@ -123,7 +126,7 @@ class LinkHelperConfig(BaseModel):
 
 
 class TargetConfig(BaseModel):
-    """Everything that shapes one generated package. Keep it to a handful of keys."""
+    """Everything that shapes one generated package (every key is documented in docs/configuration.md)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -135,7 +138,8 @@ class TargetConfig(BaseModel):
     env_prefix: EnvPrefix = Field(
         description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY"
     )
-    package_version: str = ""
+    package_version: str = ""  # the generated package's version (PEP 440); default: info.version
+    distribution: str = ""  # the name to `pip install`; default: package with "-" for "_"
     envelope_field: str = "data"
     envelope_meta: tuple[str, ...] = ("meta", "pagination", "links")
     pagination: PaginationConfig = PaginationConfig()
@@ -163,6 +167,25 @@ class TargetConfig(BaseModel):
         default_factory=dict
     )  # operationId → upload
     link_helpers: tuple[LinkHelperConfig, ...] = ()
+
+    @field_validator("package_version")
+    @classmethod
+    def _pep440(cls, value: str) -> str:
+        from .versions import is_pep440
+
+        if value and not is_pep440(value):
+            raise ValueError(f"{value!r} is not a PEP 440 version (e.g. 1.4.0, 2.0.0rc1)")
+        return value
+
+    @field_validator("distribution")
+    @classmethod
+    def _distribution_name(cls, value: str) -> str:
+        if value and not _DIST_NAME.match(value):
+            raise ValueError(
+                f"{value!r} is not a valid distribution name (letters, digits, '.', '-', '_'; "
+                "starting and ending with a letter or digit)"
+            )
+        return value
 
     def digest(self) -> str:
         """Hash of the settings that affect the output (recorded as provenance)."""
@@ -208,26 +231,63 @@ def _config_error(exc: ValidationError, where: str, file: str) -> SpecError:
 
 
 def find_project_file(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.clientgen] table, in `start` or above. A pyproject.toml
+    on the way that is not valid TOML is an error (it may be the one meant), never skipped."""
     for folder in [start, *start.parents]:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError):
-                continue
+            data = read_toml(candidate)
             if "clientgen" in data.get("tool", {}):
                 return candidate
     return None
 
 
-def load_targets(project_file: Path) -> list[TargetConfig]:
-    """Targets from `[tool.clientgen.targets.<name>]`; paths are relative to the project file."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data; a syntax error is one clear `bad-config` error with its line and column."""
     try:
-        data = tomllib.loads(project_file.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fatal("bad-config", f"cannot read {path}: {exc}", file=str(path)) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise fatal(
-            "bad-config", f"cannot read {project_file}: {exc}", file=str(project_file)
+            "bad-config",
+            f"{path.name} is not valid TOML: {exc}",
+            file=str(path),
+            hint="fix the TOML syntax at that line and column",
         ) from None
+
+
+class TargetSelectionError(Exception):
+    """No project, or a target name that is not configured (the CLI reports it as a usage error)."""
+
+
+def select_targets(names: Sequence[str], start: Path) -> tuple[list[TargetConfig], Path]:
+    """The configured targets named (all of them when `names` is empty), and the project folder.
+
+    The project is the nearest pyproject.toml with a [tool.clientgen] table in `start` or above."""
+    project = find_project_file(start)
+    if project is None:
+        raise TargetSelectionError(
+            "no [tool.clientgen] table in a pyproject.toml here or above; "
+            "use `clientgen generate SPEC -o OUT` for a single spec"
+        )
+    targets = load_targets(project)
+    if names:
+        known = {t.name: t for t in targets}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise TargetSelectionError(
+                f"unknown target(s) {', '.join(missing)}; configured: {', '.join(known)}"
+            )
+        targets = [known[n] for n in names]
+    return targets, project.parent
+
+
+def load_targets(project_file: Path) -> list[TargetConfig]:
+    """Targets from `[tool.clientgen.targets.<name>]`; paths are relative to the project file."""
+    data = read_toml(project_file)
     tables = data.get("tool", {}).get("clientgen", {}).get("targets", {})
     root = project_file.parent
     targets = []

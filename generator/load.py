@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -41,12 +42,14 @@ _RESOLVERS = {
 }
 _SafeLoader.yaml_implicit_resolvers = _RESOLVERS
 
-_FastLoader: type | None = None
-if hasattr(
-    yaml, "CSafeLoader"
-):  # libyaml: several times faster; used when there are no anchors to bound
+# An anchor (`&name`) where YAML allows one: at the start of a node, after indentation, `-`, `:`, `?`,
+# `,`, `[` or `{`. Quoted text that merely looks like one only sends the document down the slower path.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s,\[\]{}]", re.MULTILINE)
 
-    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+_FastLoader: type | None = None
+if hasattr(yaml, "CSafeLoader"):  # libyaml: several times faster; used when there are no anchors
+
+    class _CLoader(yaml.CSafeLoader):
         pass
 
     _CLoader.yaml_implicit_resolvers = _RESOLVERS
@@ -54,7 +57,8 @@ if hasattr(
 
 
 class _BoundedComposer(_SafeLoader):
-    """Counts alias expansions so a YAML 'billion laughs' document fails fast."""
+    """Counts aliases while composing, and measures what the composed graph expands to before any
+    Python object is built, so a YAML 'billion laughs' document fails at once."""
 
     max_aliases = 10_000
 
@@ -62,12 +66,54 @@ class _BoundedComposer(_SafeLoader):
         super().__init__(stream)
         self._aliases = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > self.max_aliases:
                 raise yaml.YAMLError(f"more than {self.max_aliases} YAML aliases (anchor bomb?)")
         return super().compose_node(parent, index)
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_NODES:
+            raise yaml.YAMLError(
+                f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb?)"
+            )
+        return self.construct_document(node)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once every alias is expanded (shared nodes counted once
+    per use), computed over the composed graph in time linear in its distinct nodes. A node that
+    contains itself (`&a [*a]`) expands without end."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            open_nodes.discard(id(node))
+            continue
+        if id(node) in open_nodes:
+            return MAX_NODES + 1
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def read_document(path: Path, limit: int | None = None) -> dict[str, Any]:
@@ -147,7 +193,10 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
             ) from None
     else:
         try:
-            loader = _FastLoader or _BoundedComposer  # aliases are bounded by the walk below
+            # libyaml cannot count aliases while it composes, so it reads only documents without
+            # anchors; a document with anchors goes through the pure-Python composer that counts them.
+            fast = _FastLoader is not None and not _ANCHOR.search(text)
+            loader = _FastLoader if fast and _FastLoader else _BoundedComposer
             data = yaml.load(text, Loader=loader)  # safe loaders only
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
@@ -172,10 +221,9 @@ def parse_text(text: str, file: str) -> dict[str, Any]:
             hint="an OpenAPI document is a mapping with an 'openapi' key",
         )
     if stripped.startswith("{"):
-        return (
-            data  # JSON: keys are strings, no aliases to expand, depth bounded by the json module
-        )
-    return _stringify_keys(data, 0, file, [0])
+        # JSON: keys are strings, no aliases to expand, depth bounded by the json module
+        return cast("dict[str, Any]", data)
+    return cast("dict[str, Any]", _stringify_keys(data, 0, file, [0]))
 
 
 MAX_NODES = 10_000_000  # after expanding YAML aliases; a "billion laughs" document stops here
@@ -234,7 +282,7 @@ def open_spec(
     del raw
     document = parse_text(text, file)
     version = _check_version(document, file)
-    document = bundle_external_refs(document, path, sink, text)
+    document = bundle_external_refs(document, path, sink, read_document, text)
     del text  # before the validation child forks: it would keep a copy of the pages
     validation = Validation(document, version, background=background)
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation

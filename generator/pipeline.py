@@ -13,14 +13,9 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
-from .write import (
-    TreeDiff,
-    apply_package,
-    build_package,
-    diff_trees,
-    read_tree,
-    render_for_check,
-)
+from .ownership import ownership
+from .progress import SILENT, Progress
+from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
     from .ir import Api
@@ -37,6 +32,7 @@ class TargetResult:
     rendered: dict[str, bytes] = field(
         default_factory=dict
     )  # check: what the spec produces, per file
+    classes: int = 0  # schema classes the package defines (not every IR schema gets one)
 
     @property
     def operations(self) -> int:
@@ -44,7 +40,7 @@ class TargetResult:
 
     @property
     def models(self) -> int:
-        return len(self.api.schemas) if self.api else 0
+        return self.classes
 
 
 def spec_label(target: TargetConfig, root: Path | None) -> str:
@@ -58,28 +54,41 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
 
 
 def _render(
-    target: TargetConfig, root: Path | None, raw: bytes | None = None
+    target: TargetConfig,
+    root: Path | None,
+    progress: Progress,
+    source: str = "",
+    raw: bytes | None = None,
 ) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
-    """`raw`: the spec's bytes, read as if they were the file `target.spec` (a downloaded spec that is
-    not written yet); else the file is read."""
+    """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
+    (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
+    (a downloaded spec that is not written yet); else the file is read."""
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
 
     start = time.perf_counter()
-    sink = DiagnosticSink(file=target.spec)
+    sink = DiagnosticSink(file=source or target.spec)
+    progress.stage("reading the spec")
     loaded, validation = open_spec(
         Path(target.spec), sink, raw=raw
     )  # validation runs alongside parse + render
     try:
+        progress.stage("building the model")
         api = build_api(loaded, target, sink)
-        files, _ = plan_files(api, target, sink)
+        progress.stage("rendering modules")
+        files, names = plan_files(api, target, sink, on_module=progress.step)
+        progress.stage("validating the spec")
         validation.wait(sink)
     finally:
         validation.cancel()
-    prov = provenance.current(spec_label(target, root), loaded.sha256, target.digest())
+    prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
-        target, api, diagnostics=sink.sorted(), seconds=time.perf_counter() - start
+        target,
+        api,
+        diagnostics=sink.sorted(),
+        seconds=time.perf_counter() - start,
+        classes=len(names.schema_class),
     )
     return result, files, prov
 
@@ -98,38 +107,66 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def generate(target: TargetConfig, root: Path | None = None) -> TargetResult:
+def generate(
+    target: TargetConfig,
+    root: Path | None = None,
+    *,
+    progress: Progress = SILENT,
+    source: str = "",
+) -> TargetResult:
     start = time.perf_counter()
-    result, tree = prepare(target, root)
-    result.diff = apply_package(tree, Path(target.output))
+    out = Path(target.output)
+    result, tree = prepare(target, root, progress=progress, source=source)
+    result.diff = apply_package(tree, out, ownership(out, target.package), progress)
+    recorded = provenance.read(out)
+    if recorded is not None:
+        provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
     return result
 
 
 def prepare(
-    target: TargetConfig, root: Path | None = None, raw: bytes | None = None
+    target: TargetConfig,
+    root: Path | None = None,
+    raw: bytes | None = None,
+    *,
+    progress: Progress = SILENT,
+    source: str = "",
 ) -> tuple[TargetResult, dict[str, bytes]]:
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
+    out = Path(target.output)
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, raw)
-        tree = build_package(files, prov, Path(target.output))
+        result, files, prov = _render(target, root, progress, source, raw)
+        tree = build_package(files, prov, out, ownership(out, target.package), progress)
     return result, tree
 
 
-def check(target: TargetConfig, root: Path | None = None, *, full: bool = False) -> TargetResult:
-    """Compare the output folder with what the spec produces. Fast path: unchanged provenance hashes."""
+def check(
+    target: TargetConfig,
+    root: Path | None = None,
+    *,
+    full: bool = False,
+    progress: Progress = SILENT,
+) -> TargetResult:
+    """Compare the output folder with what the spec produces. Fast path: unchanged provenance hashes
+    that this build of the generator has verified before; otherwise a full render, compared by bytes."""
     start = time.perf_counter()
     out = Path(target.output)
+    owner = ownership(out, target.package)
     if not full:
         fast = _fast_check(target, root, out)
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
     with _no_cycle_collection():
-        result, files, prov = _render(target, root)
-        result.rendered = render_for_check(files, prov)
-    result.diff = diff_trees(result.rendered, read_tree(out))
+        result, files, prov = _render(target, root, progress)
+        result.rendered = render_for_check(files, prov, owner, progress)
+    result.diff = compare(result.rendered, read_tree(out), owner)
+    if not result.diff.stale:
+        recorded = provenance.read(out)
+        if recorded is not None:
+            provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -146,8 +183,10 @@ def _fast_check(target: TargetConfig, root: Path | None, out: Path) -> TargetRes
     )
     if not recorded.same_inputs(now):
         return None
-    tree = read_tree(out)
-    if provenance.tree_hash(tree) != recorded.tree_sha256:
+    ours, user = ownership(out, target.package).split(read_tree(out))
+    if provenance.tree_hash(ours) != recorded.tree_sha256:
         return None
-    diff = TreeDiff(unchanged=len(tree))
+    if not provenance.is_verified(root, out, recorded):
+        return None  # another build of the generator wrote it: compare what this one renders
+    diff = TreeDiff(unchanged=len(ours), user=user)
     return TargetResult(target, None, diff, fast_path=True)

@@ -1,8 +1,23 @@
-"""Provenance recorded in each generated package (GENERATION.toml): no timestamps, only hashes."""
+"""Provenance recorded in each generated package (GENERATION.toml): no timestamps, only hashes.
+
+GENERATION.toml records what the output is a function of and can be named without the generator's
+source: the spec's and the configuration's hashes, the generator's version, and a hash of the tree it
+describes. It does not record a hash of the generator's own code, so two builds of the generator that
+produce the same bytes produce the same GENERATION.toml (a comment edited in the generator changes no
+generated file, and `clientgen check` passes).
+
+The `check` fast path still needs to know that *this* build of the generator produced the recorded tree:
+after a generate (or a full check that found the tree up to date) the project remembers, outside the
+generated folders, the key (generator fingerprint + recorded inputs + tree hash) it verified. When the
+key is not remembered (a different generator build, a fresh clone), `check` re-renders and compares bytes,
+so a stale result is never reported for identical bytes and a real change is never missed.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -11,6 +26,8 @@ from pathlib import Path
 from . import __version__
 
 FILE = "GENERATION.toml"
+VERIFIED = Path(".cache") / "clientgen" / "verified.json"  # below the project root; git-ignored
+KEEP_VERIFIED = 8  # keys remembered per output folder
 
 
 @cache
@@ -46,7 +63,6 @@ class Provenance:
     spec_sha256: str
     config_sha256: str
     generator_version: str
-    generator_sha256: str
     tree_sha256: str = ""
 
     def render(self) -> str:
@@ -57,16 +73,26 @@ class Provenance:
             f"spec_sha256 = {_q(self.spec_sha256)}\n"
             f"config_sha256 = {_q(self.config_sha256)}\n"
             f"generator_version = {_q(self.generator_version)}\n"
-            f"generator_sha256 = {_q(self.generator_sha256)}\n"
             f"tree_sha256 = {_q(self.tree_sha256)}\n"
         )
 
     def same_inputs(self, other: Provenance) -> bool:
-        return (self.spec_sha256, self.config_sha256, self.generator_sha256) == (
+        return (self.spec_sha256, self.config_sha256, self.generator_version) == (
             other.spec_sha256,
             other.config_sha256,
-            other.generator_sha256,
+            other.generator_version,
         )
+
+    def verified_key(self) -> str:
+        """What the fast path must have seen this generator build produce, as one hash."""
+        parts = (
+            generator_fingerprint(),
+            self.spec_sha256,
+            self.config_sha256,
+            self.generator_version,
+            self.tree_sha256,
+        )
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def read(folder: Path) -> Provenance | None:
@@ -86,7 +112,57 @@ def tree_hash(files: dict[str, bytes]) -> str:
 
 
 def current(spec: str, spec_sha256: str, config_sha256: str) -> Provenance:
-    return Provenance(spec, spec_sha256, config_sha256, __version__, generator_fingerprint())
+    return Provenance(spec, spec_sha256, config_sha256, __version__)
+
+
+# ---- what this generator build has verified (per project, outside the generated folders) ----------
+def _verified_file(root: Path) -> Path:
+    return root / VERIFIED
+
+
+def _slot(root: Path, out: Path) -> str:
+    try:
+        return out.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return out.resolve().as_posix()
+
+
+def is_verified(root: Path | None, out: Path, recorded: Provenance) -> bool:
+    if root is None:
+        return False
+    try:
+        known = json.loads(_verified_file(root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    keys = known.get(_slot(root, out)) if isinstance(known, dict) else None
+    return isinstance(keys, list) and recorded.verified_key() in keys
+
+
+def remember_verified(root: Path | None, out: Path, recorded: Provenance) -> None:
+    """Note that this generator build produced `recorded`'s tree (a cache: failures cost only speed)."""
+    if root is None:
+        return
+    path = _verified_file(root)
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError):
+        known = {}
+    slot, key = _slot(root, out), recorded.verified_key()
+    keys = known.get(slot)
+    keys = [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+    if keys[:1] == [key]:
+        return
+    # the most recent first; a few kept, so switching between generator builds (branches) stays fast
+    known[slot] = ([key] + [k for k in keys if k != key])[:KEEP_VERIFIED]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _q(value: str) -> str:

@@ -10,7 +10,7 @@ import copy
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import pointer as jp
 from .diagnostics import DiagnosticSink, SpecError, fatal
@@ -18,22 +18,32 @@ from .diagnostics import DiagnosticSink, SpecError, fatal
 _BUNDLE_SECTION = "x-clientgen-bundled"
 
 
+class ReadDocument(Protocol):
+    """Parses a referenced file (load.read_document), refusing files larger than `limit` bytes."""
+
+    def __call__(self, path: Path, limit: int | None = None) -> dict[str, Any]: ...
+
+
 MAX_REF_BYTES = 50 * 1024 * 1024  # a file a `$ref` names; the root spec has its own bound (load.py)
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URI scheme: https:, file:, C: (a drive) …
 
 
 def bundle_external_refs(
-    document: dict[str, Any], path: Path, sink: DiagnosticSink, text: str | None = None
+    document: dict[str, Any],
+    path: Path,
+    sink: DiagnosticSink,
+    read_document: ReadDocument,
+    text: str | None = None,
 ) -> dict[str, Any]:
     """Copy every schema reached through a relative-file `$ref` into `components/schemas`. `text`: the
-    document's source, which lets a JSON document without any non-local `$ref` skip the walk.
+    document's source, which lets a JSON document without any non-local `$ref` skip the walk;
+    `read_document` parses a referenced file (load.read_document: the loader passes it in).
 
     A `$ref` may name only a regular file (of at most `MAX_REF_BYTES`) inside the folder tree of the root
     spec, symlinks resolved: an absolute path, a URL, a `..` that leaves the folder, a device or FIFO is a
     fatal diagnostic naming the file and pointer of the `$ref`."""
     if not _may_have_external_ref(text) or not _has_external_ref(document):
         return document
-    from .load import read_document
 
     root = copy.deepcopy(document)
     root_path = path.resolve()

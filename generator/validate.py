@@ -26,14 +26,13 @@ Finding = tuple[str, str, str]  # pointer, message, hint
 
 def findings(document: dict[str, Any], version: str) -> list[Finding]:
     """What openapi-pydantic says about the document, as (pointer, message, hint), in its order."""
+    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
+    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
     from pydantic import ValidationError
 
-    if version == "3.0":
-        from openapi_pydantic.v3.v3_0 import OpenAPI
-    else:
-        from openapi_pydantic.v3.v3_1 import OpenAPI
+    model: type[OpenAPI30 | OpenAPI31] = OpenAPI30 if version == "3.0" else OpenAPI31
     try:
-        OpenAPI.model_validate(document)
+        model.model_validate(document)
     except ValidationError as exc:
         out = []
         for error in exc.errors()[:MAX_ERRORS]:

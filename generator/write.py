@@ -5,8 +5,11 @@ folder; it is removed afterwards. Only the files whose bytes changed are written
 (a changed file atomically: a hidden temporary file renamed over it; a new file in place, since there is
 nothing to replace), files the spec no longer produces are removed, and GENERATION.toml is written last
 (atomically), so an interrupted run leaves a tree that `clientgen check` reports as stale. A new or empty
-output folder is written whole into a hidden sibling that is then renamed into place. Unchanged files are not touched. A folder that exists, is not empty and was not made by clientgen is
-never touched.
+output folder is written whole into a hidden sibling that is then renamed into place. Unchanged files are
+not touched. A folder that exists, is not empty and was not made by clientgen is never touched.
+
+The user's files in the output folder (`ownership.py`: `.clientgenignore`, `src/<package>/custom/`, files
+without clientgen's header) are never written, replaced or deleted; the diff lists them as `user`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from pathlib import Path, PurePosixPath
 from . import provenance
 from .diagnostics import SpecError, fatal
 from .format import format_tree
+from .ownership import Ownership, has_header
 from .paths import HEADER
+from .progress import SILENT, Progress
 
 
 @dataclass
@@ -32,6 +37,7 @@ class TreeDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    user: list[str] = field(default_factory=list)  # the user's files, kept as they are
 
     @property
     def stale(self) -> list[str]:
@@ -85,14 +91,39 @@ def diff_trees(new: dict[str, bytes], old: dict[str, bytes]) -> TreeDiff:
     return d
 
 
-def ensure_ours(out: Path) -> None:
+def compare(new: dict[str, bytes], old: dict[str, bytes], owner: Ownership | None) -> TreeDiff:
+    """`diff_trees` of what the generator produces and clientgen's part of the output folder."""
+    if owner is None:
+        return diff_trees(new, old)
+    ours, user = owner.split(old, set(new))
+    diff = diff_trees(new, ours)
+    diff.user = user
+    return diff
+
+
+def ours_only(files: dict[str, str], owner: Ownership | None) -> dict[str, str]:
+    """The rendered files minus those the user claims (`.clientgenignore`, the custom folder)."""
+    if owner is None:
+        return files
+    return {rel: text for rel, text in files.items() if not owner.claimed(rel)}
+
+
+def ensure_ours(out: Path, owner: Ownership | None = None) -> None:
     if out.exists() and not out.is_dir():
         raise fatal(
             "output-not-folder",
             f"output path {out} exists and is not a folder",
             hint="choose another output folder",
         )
-    if out.is_dir() and any(out.iterdir()) and not (out / provenance.FILE).is_file():
+    if (
+        out.is_dir()
+        and not (out / provenance.FILE).is_file()
+        and any(
+            owner is None or not owner.claimed(p.relative_to(out).as_posix())
+            for p in out.rglob("*")
+            if p.is_file()
+        )
+    ):
         raise fatal(
             "output-not-generated",
             f"output folder {out} is not empty and was not made by clientgen "
@@ -117,23 +148,36 @@ def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
     return fallback
 
 
-def write_package(files: dict[str, str], prov: provenance.Provenance, out: Path) -> TreeDiff:
+def write_package(
+    files: dict[str, str],
+    prov: provenance.Provenance,
+    out: Path,
+    owner: Ownership | None = None,
+    progress: Progress = SILENT,
+) -> TreeDiff:
     """Build the package (formatted, in a staging folder) and write it into `out`."""
-    return apply_package(build_package(files, prov, out), out)
+    return apply_package(build_package(files, prov, out, owner, progress), out, owner, progress)
 
 
 def build_package(
-    files: dict[str, str], prov: provenance.Provenance, out: Path
+    files: dict[str, str],
+    prov: provenance.Provenance,
+    out: Path,
+    owner: Ownership | None = None,
+    progress: Progress = SILENT,
 ) -> dict[str, bytes]:
     """The finished files (headers, ruff, GENERATION.toml), built in a staging folder; nothing in `out`
     is touched. A file system problem is a fatal diagnostic naming `out`, never a traceback."""
     _check_relative(files)
     try:
         out = out.resolve()
-        ensure_ours(out)
+        ensure_ours(out, owner)
+        files = ours_only(files, owner)
+        progress.stage("formatting")
         fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
-        scratch = scratch_parent(files, fallback)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch))
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, fallback))
+        )
         try:
             return build_tree(files, prov, staging)
         finally:
@@ -142,16 +186,32 @@ def build_package(
         raise _unwritable(exc, out) from None
 
 
-def apply_package(new: dict[str, bytes], out: Path) -> TreeDiff:
-    """Make `out` hold exactly the files of `new` (only changed files written, GENERATION.toml last).
-    A file system problem (the parent is a file, no permission, a read-only or virtual file system such
-    as /proc) is a fatal diagnostic naming the folder, never a traceback."""
+def apply_package(
+    new: dict[str, bytes],
+    out: Path,
+    owner: Ownership | None = None,
+    progress: Progress = SILENT,
+) -> TreeDiff:
+    """Make clientgen's part of `out` hold exactly the files of `new` (only changed files written,
+    GENERATION.toml last; the user's files kept). A file system problem (the parent is a file, no
+    permission, a read-only or virtual file system such as /proc) is a fatal diagnostic naming the
+    folder, never a traceback."""
     try:
         out = out.resolve()
-        ensure_ours(out)
+        ensure_ours(out, owner)
         out.parent.mkdir(parents=True, exist_ok=True)
         old = read_tree(out)
-        diff = diff_trees(new, old)
+        diff = compare(new, old, owner)
+        conflicts = [rel for rel in diff.changed if not has_header(old[rel])]
+        if conflicts:
+            raise fatal(
+                "output-user-file",
+                f"{out / conflicts[0]} was not written by clientgen (it has no "
+                f"'{HEADER}' header) and the spec produces a file there; refusing to replace it",
+                hint="keep yours by listing it in .clientgenignore in the output folder, "
+                "or delete it to take the generated one",
+            )
+        progress.stage("writing")
         if diff.stale and not (out.exists() and any(out.iterdir())):
             _create(out, new)
         elif diff.stale:
@@ -293,7 +353,14 @@ def _prune(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def render_for_check(files: dict[str, str], prov: provenance.Provenance) -> dict[str, bytes]:
+def render_for_check(
+    files: dict[str, str],
+    prov: provenance.Provenance,
+    owner: Ownership | None = None,
+    progress: Progress = SILENT,
+) -> dict[str, bytes]:
+    files = ours_only(files, owner)
+    progress.stage("formatting")
     scratch = scratch_parent(files, Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix="clientgen-check-", dir=scratch) as tmp:
         return build_tree(files, prov, Path(tmp))

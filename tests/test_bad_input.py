@@ -78,3 +78,25 @@ def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "alias bomb" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_yaml_alias_cap_applies_with_libyaml(tmp_path: Path) -> None:
+    """10,001 aliases of a scalar expand to almost nothing, so only the alias cap can refuse them:
+    the cap must hold whichever YAML loader reads the file."""
+    body = "\n".join(f"x-{i}: *a" for i in range(10_001))
+    spec = tmp_path / "many.yml"
+    spec.write_text(
+        f"openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-a: &a 1\n{body}\n"
+    )
+    proc = run_cli("generate", str(spec), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "aliases" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_yaml_anchor_that_contains_itself_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "loop.yml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a [1, *a]\n")
+    proc = run_cli("generate", str(spec), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "alias bomb" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()

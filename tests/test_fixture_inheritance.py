@@ -479,7 +479,8 @@ def test_very_large_hierarchy_stays_a_plain_model(build: Any) -> None:
     assert isinstance(api.schemas[REF[1:] + "Entity"], Model)  # 65 below it: no union
     animal = api.schemas[REF[1:] + "Animal"]
     assert isinstance(animal, Alias)
-    assert animal.target.variants == (ModelRef(REF[1:] + "Dog"), ModelRef(REF[1:] + "Cat"))
+    # members in name order: the order of `components/schemas` carries no meaning
+    assert animal.target.variants == (ModelRef(REF[1:] + "Cat"), ModelRef(REF[1:] + "Dog"))
     [warning] = [d for d in sink.sorted() if d.code == "large-hierarchy"]
     assert warning.pointer == "/components/schemas/Entity/discriminator"
     assert f"{MAX_MEMBERS + 1} schemas extend Entity" in warning.message

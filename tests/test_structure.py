@@ -13,6 +13,8 @@ from generator.pipeline import generate
 from tests.conftest import FIXTURES, REPO
 
 HEAVY = (
+    "httpx",
+    "tomlkit",
     "jinja2",
     "openapi_pydantic",
     "yaml",
@@ -182,3 +184,96 @@ def test_interrupted_first_generation_leaves_nothing_behind(
     monkeypatch.setattr(write, "_put", real_put)
     result = generate(target)
     assert (out / "GENERATION.toml").is_file() and result.diff.added
+
+
+def _runtime_imports(path: Path, module: str) -> set[str]:
+    """The generator modules `module` imports at run time (anywhere but an `if TYPE_CHECKING:` block)."""
+    import ast
+
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    modules = {}
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        modules[name.removesuffix(".__init__")] = path
+    return {
+        name: {t for t in _runtime_imports(path, name) if t in modules and t != name}
+        | {t for t in _runtime_imports(path, name) if t in ("click", "httpx")}
+        for name, path in modules.items()
+    }
+
+
+def test_workflow_is_plain_functions() -> None:
+    """One CLI room: every command is declared in generator/cli.py; workflow/ neither uses click nor
+    imports the CLI (which imports workflow/ inside its commands)."""
+    graph = _import_graph()
+    workflow = {m: deps for m, deps in graph.items() if m.startswith("generator.workflow")}
+    assert workflow
+    for module, deps in workflow.items():
+        assert "click" not in deps and "generator.cli" not in deps, module
+        assert "generator.console" not in deps, module
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module] = 1
+        path.append(module)
+        for dep in sorted(graph.get(module, ())):
+            if state.get(dep) == 1:
+                return path[path.index(dep) :] + [dep]
+            if dep in graph and dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        path.pop()
+        state[module] = 2
+        return []
+
+    for module in sorted(graph):
+        if module not in state:
+            found = visit(module)
+            if found:
+                return found
+    return []
+
+
+def test_generator_import_graph_has_no_cycle() -> None:
+    assert _find_cycle(_import_graph()) == []
+
+
+def test_cycle_finder_sees_a_cycle() -> None:
+    """The check above can fail: an import back into the importer is a cycle."""
+    fake = {
+        "generator.a": {"generator.b"},
+        "generator.b": {"generator.c"},
+        "generator.c": {"generator.a"},
+    }
+    assert _find_cycle(fake) == ["generator.a", "generator.b", "generator.c", "generator.a"]

@@ -1,6 +1,6 @@
 """The typed intermediate representation: frozen dataclasses, no Python source strings."""
 
-from .api import Api, SecurityScheme, Server, WebhookEvent
+from .api import Api, PackageInfo, SecurityScheme, Server, WebhookEvent
 from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, Schema
 from .operations import (
     Header,
@@ -51,6 +51,7 @@ __all__ = [
     "Model",
     "ModelRef",
     "Operation",
+    "PackageInfo",
     "Pagination",
     "Parameter",
     "Primitive",

@@ -41,6 +41,20 @@ class WebhookEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class PackageInfo:
+    """What `info` and `externalDocs` say about the API's owner: the generated package's metadata."""
+
+    license_name: str = ""  # info.license.name
+    license_identifier: str = ""  # info.license.identifier (OpenAPI 3.1: an SPDX expression)
+    license_url: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_url: str = ""
+    docs_url: str = ""  # externalDocs.url
+    terms_url: str = ""  # info.termsOfService
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str
@@ -52,6 +66,7 @@ class Api:
     openapi_version: str
     error_codes: tuple[str, ...] = ()  # documented `error.code` values
     webhooks: tuple[WebhookEvent, ...] = ()
+    package_info: PackageInfo = PackageInfo()
 
     def schema(self, schema_id: str) -> Schema:
         return self.schemas[schema_id]

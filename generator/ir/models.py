@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 from .types import JsonValue, TypeRef
 
@@ -85,4 +84,4 @@ class Alias:
     target: TypeRef
 
 
-Schema = Union[Model, Enum, Alias]
+Schema = Model | Enum | Alias

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeAlias
 
 
 class Kind(enum.Enum):
@@ -27,7 +27,7 @@ class Kind(enum.Enum):
     NULL = "null"
 
 
-JsonValue = Union[None, bool, int, float, str, list["JsonValue"], dict[str, "JsonValue"]]
+JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ class UnionOf:
     nullable: bool = False
 
 
-TypeRef = Union[Primitive, AnyType, ListOf, MapOf, LiteralOf, ModelRef, UnionOf]
+TypeRef = Primitive | AnyType | ListOf | MapOf | LiteralOf | ModelRef | UnionOf
 
 
 def with_nullable(t: TypeRef, nullable: bool = True) -> TypeRef:

@@ -10,7 +10,10 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
+from .canonical import Canonical
 from .errors import known_error_codes
+from .info import package_info
+from .nodes import mapping
 from .operations import OperationBuilder, is_cookie_name
 from .results import with_results
 from .schemas import SchemaBuilder
@@ -19,9 +22,10 @@ from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 
 def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> Api:
-    doc = spec.document
+    canonical = Canonical(spec.document)  # key order carries no meaning: nothing may depend on it
+    doc = canonical.document
     resolver = Resolver(doc, spec.path)
-    schemas = SchemaBuilder(resolver, sink, spec.version)
+    schemas = SchemaBuilder(resolver, sink, spec.version, canonical)
     schemas.register_components()
     ops = OperationBuilder(resolver, schemas, sink).build_all()
     register_webhook_payloads(doc, schemas)
@@ -30,20 +34,21 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
     synthetic, webhooks = build_events(entries, built, sink)
     built.update(synthetic)
     operations = tuple(with_results(op, built, config) for op in ops)
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    info = mapping(doc.get("info"))
     return Api(
         title=str(info.get("title") or config.client_name),
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
         servers=servers(doc.get("servers"), "/servers", sink, "document"),
         security_schemes=_security(
-            doc.get("components", {}).get("securitySchemes") or {}, resolver, sink
+            mapping(mapping(doc.get("components")).get("securitySchemes")), resolver, sink
         ),
         schemas=built,
         operations=operations,
         openapi_version=spec.version,
         error_codes=known_error_codes(resolver),
         webhooks=webhooks,
+        package_info=package_info(doc),
     )
 
 
@@ -67,12 +72,7 @@ def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[Secur
                 "read as a cookie of that name",
                 "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
             )
-        flows = node.get("flows") if isinstance(node.get("flows"), dict) else {}
-        cc = (
-            flows.get("clientCredentials")
-            if isinstance(flows.get("clientCredentials"), dict)
-            else {}
-        )
+        cc = mapping(mapping(node.get("flows")).get("clientCredentials"))
         out.append(
             SecurityScheme(
                 name=name,

@@ -19,8 +19,10 @@ from ..ir import (
     RequestBody,
     Response,
     Server,
+    TypeRef,
 )
 from ..refs import Resolver
+from .nodes import sequence
 from .schemas import SchemaBuilder
 from .servers import servers
 
@@ -41,7 +43,8 @@ class OperationBuilder:
         self.schemas = schemas
         self.sink = sink
         doc = resolver.document
-        self.root_security = doc.get("security") if isinstance(doc.get("security"), list) else []
+        self.root_security: list[Any] = sequence(doc.get("security"))
+        self._tag_order: dict[str, int] | None = None
 
     def build_all(self) -> list[Operation]:
         paths = self.resolver.document.get("paths") or {}
@@ -65,7 +68,23 @@ class OperationBuilder:
                     ops.append(
                         self.build(path, method, node, shared, jp.join(where, method), path_servers)
                     )
-        return ops
+        # paths come sorted (canonical.py); the document's `tags` list is ordered on purpose
+        # (OpenAPI: "the order of the tags can be used to reflect on their order by the parsing tools")
+        return sorted(ops, key=self._tag_rank)
+
+    def _tag_rank(self, op: Operation) -> int:
+        if self._tag_order is None:
+            listed = self.resolver.document.get("tags")
+            names = (
+                [t.get("name") for t in listed if isinstance(t, dict)]
+                if isinstance(listed, list)
+                else []
+            )
+            self._tag_order = {
+                n: i for i, n in reversed(list(enumerate(names))) if isinstance(n, str)
+            }
+        first = op.tags[0] if op.tags else ""
+        return self._tag_order.get(first, len(self._tag_order))
 
     def build(
         self,
@@ -84,9 +103,8 @@ class OperationBuilder:
         params = self._parameters(shared, node.get("parameters") or [], where, path, hint)
         body = self._body(node.get("requestBody"), jp.join(where, "requestBody"), hint)
         responses = self._responses(node.get("responses") or {}, jp.join(where, "responses"), hint)
-        security = (
-            node.get("security") if isinstance(node.get("security"), list) else self.root_security
-        )
+        own = node.get("security")
+        security: list[Any] = own if isinstance(own, list) else self.root_security
         schemes = tuple(sorted({name for req in security if isinstance(req, dict) for name in req}))
         requires_auth = bool(security) and all(isinstance(r, dict) and r for r in security)
         op_servers = servers(node.get("servers"), jp.join(where, "servers"), self.sink, "operation")
@@ -245,6 +263,7 @@ class OperationBuilder:
         for media_type, media in content.items():
             mwhere = jp.join(where, media_type, "schema")
             schema = media.get("schema") if isinstance(media, dict) else None
+            t: TypeRef
             if schema is None:
                 t = Primitive(Kind.BINARY) if not _is_json(media_type) else AnyType()
             else:

@@ -9,6 +9,7 @@ from ..ir import (
     Kind,
     ListOf,
     Location,
+    MediaType,
     Model,
     ModelRef,
     Operation,
@@ -48,11 +49,15 @@ def media_kind(media_type: str) -> ResultKind:
 
 
 def _result(
-    op: Operation, status: str, media: tuple, schemas: dict[str, Schema], config: TargetConfig
+    op: Operation,
+    status: str,
+    media: tuple[MediaType, ...],
+    schemas: dict[str, Schema],
+    config: TargetConfig,
 ) -> Result:
     if not media:
         return Result(status, ResultKind.EMPTY, None)
-    chosen = sorted(media, key=lambda m: list(ResultKind).index(media_kind(m.media_type)))[0]
+    chosen = min(media, key=lambda m: list(ResultKind).index(media_kind(m.media_type)))
     kind = media_kind(chosen.media_type)
     if kind is ResultKind.JSON and _is_wildcard(chosen.media_type) and _is_binary(chosen.type):
         kind = (

@@ -1,27 +1,13 @@
-"""Pure facts about one schema node: its structural shape (prose ignored), JSON kind of a value, its
-documentation text and its validation constraints. No state, no diagnostics."""
+"""Pure facts about one schema node: the JSON kind of a value, its documentation text and its validation
+constraints. No state, no diagnostics."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from ..ir import Constraints
 
 PROSE = frozenset({"description", "summary", "title", "example", "examples", "x-description"})
-
-
-def shape_key(node: dict[str, Any]) -> str:
-    def strip(n: Any) -> Any:
-        if isinstance(n, dict):
-            return {k: strip(v) for k, v in n.items() if k not in PROSE}
-        if isinstance(n, list):
-            return [strip(v) for v in n]
-        return n
-
-    text = json.dumps(strip(node), sort_keys=True, default=str)
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def json_kind(value: Any) -> str:

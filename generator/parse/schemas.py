@@ -2,7 +2,9 @@
 
 Two phases: every component schema is registered by id first (so forward and circular `$ref`s are just
 `ModelRef(id)`), then bodies are built from a work queue. Inline object/enum schemas become named schemas
-too; structurally identical inline schemas (prose ignored) share one definition.
+too, one per place in the document (`canonical.py`): two inline schemas that merely look alike stay two
+schemas, so an edit to one never renames or retypes the other. The same node reached twice (a `$ref` to
+it, properties copied by `allOf`, a shared parameter) is one schema.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..ir import (
 )
 from ..naming import pascal, words
 from ..refs import Resolver
+from .canonical import Canonical
 from .discriminators import (
     Hierarchy,
     base_model_id,
@@ -43,7 +46,7 @@ from .discriminators import (
 )
 from .formats import primitive_kind
 from .merge import merge_all_of
-from .schema_facts import PROSE, json_kind, node_constraints, node_doc, shape_key
+from .schema_facts import PROSE, json_kind, node_constraints, node_doc
 
 MAX_DEPTH = 64
 COMPONENTS = "/components/schemas/"
@@ -57,17 +60,21 @@ class _Pending:
     node: dict[str, Any]
     hints: list[tuple[str, str | None]] = field(default_factory=list)  # (full hint, short hint)
     component: bool = False
+    # the hints given where it is defined (not where an allOf copy or a $ref reached it)
+    own: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 class SchemaBuilder:
-    def __init__(self, resolver: Resolver, sink: DiagnosticSink, version: str) -> None:
+    def __init__(
+        self, resolver: Resolver, sink: DiagnosticSink, version: str, canonical: Canonical
+    ) -> None:
         self.resolver = resolver
+        self.canonical = canonical
         self.sink = sink
         self.version = version
         self.pending: dict[str, _Pending] = {}
         self.built: dict[str, Schema] = {}
         self._queue: list[str] = []
-        self._by_shape: dict[str, str] = {}
         self._component_types: dict[str, TypeRef] = {}
         self._names_cache: set[str] | None = None
         self._contested: set[str] = set()
@@ -114,14 +121,22 @@ class SchemaBuilder:
         )
 
     def _register(
-        self, sid: str, node: dict[str, Any], hint: tuple[str, str | None], component: bool
+        self,
+        sid: str,
+        node: dict[str, Any],
+        hint: tuple[str, str | None],
+        component: bool,
+        at: str = "",
     ) -> str:
-        if sid in self.pending:
-            if hint not in self.pending[sid].hints:
-                self.pending[sid].hints.append(hint)
-            return sid
-        self.pending[sid] = _Pending(sid, node, [hint], component)
-        self._queue.append(sid)
+        """`at`: where the walk met the schema (its id unless reached through an allOf copy)."""
+        pending = self.pending.get(sid)
+        if pending is None:
+            pending = self.pending[sid] = _Pending(sid, node, [], component)
+            self._queue.append(sid)
+        if hint not in pending.hints:
+            pending.hints.append(hint)
+        if (at or sid) == sid and hint not in pending.own:
+            pending.own.append(hint)
         return sid
 
     def drain(self) -> None:
@@ -142,16 +157,19 @@ class SchemaBuilder:
         return out
 
     def _choose_hint(self, pending: _Pending) -> str:
+        """A name from where the schema is defined; the places that merely reach it (operations
+        sharing a parameter, schemas extending another) only decide between equally good names."""
         if pending.component:
             return pending.hints[0][0]
-        if len(pending.hints) == 1:
-            return pending.hints[0][0]
-        shorts = {s for _, s in pending.hints}
+        hints = pending.own or pending.hints
+        if len(hints) == 1:
+            return hints[0][0]
+        shorts = {s for _, s in hints}
         if len(shorts) == 1 and None not in shorts:
             short = next(iter(shorts))
             assert short is not None
             if pascal(short) not in self._component_names():
-                prefix = _common_words([h for h, _ in pending.hints])
+                prefix = _common_words([h for h, _ in hints])
                 if pascal(short) not in self._contested or not prefix:
                     return short
                 return f"{' '.join(prefix)} {short}"
@@ -162,20 +180,16 @@ class SchemaBuilder:
             items = data.get("items") if data.get("type") == "array" else None
             if isinstance(items, dict) and isinstance(items.get("$ref"), str):
                 return jp.split(items["$ref"])[-1] + " list response"
-        return sorted(h for h, _ in pending.hints)[0]
+        return min(h for h, _ in hints)
 
     def _contested_shorts(self) -> set[str]:
         """Short names (e.g. `type`) that several multiply-used inline schemas would all take."""
         counts: dict[str, int] = {}
         for sid in self.built:
             pending = self.pending[sid]
-            shorts = {s for _, s in pending.hints}
-            if (
-                not pending.component
-                and len(pending.hints) > 1
-                and len(shorts) == 1
-                and None not in shorts
-            ):
+            hints = pending.own or pending.hints
+            shorts = {s for _, s in hints}
+            if not pending.component and len(hints) > 1 and len(shorts) == 1 and None not in shorts:
                 key = pascal(next(iter(shorts)) or "")
                 counts[key] = counts.get(key, 0) + 1
         return {k for k, n in counts.items() if n > 1}
@@ -247,9 +261,7 @@ class SchemaBuilder:
         if isinstance(types, list) and "null" in types:
             return True
         enum = node.get("enum")
-        if isinstance(enum, list) and None in enum:
-            return True
-        return False
+        return isinstance(enum, list) and None in enum
 
     def _type_of_body(
         self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
@@ -343,14 +355,12 @@ class SchemaBuilder:
     def _inline(self, node: dict[str, Any], where: str, hint: tuple[str, str | None]) -> str:
         if where.startswith(COMPONENTS) and len(jp.split(where)) == 3:
             return self._register(where, node, (jp.split(where)[-1], None), component=True)
-        shape = shape_key(node)
-        existing = self._by_shape.get(shape)
-        if existing is not None:
-            if hint not in self.pending[existing].hints:
-                self.pending[existing].hints.append(hint)
-            return existing
-        self._by_shape[shape] = where
-        return self._register(where, node, hint, component=False)
+        # the node's own place in the document; a node made up while parsing (an allOf merge, a
+        # oneOf branch completed with its parent's properties) is the schema at `where`
+        sid = self.canonical.origin(node) or where
+        if sid.startswith(COMPONENTS) and len(jp.split(sid)) == 3:
+            return self._register(sid, node, (jp.split(sid)[-1], None), component=True)
+        return self._register(sid, node, hint, component=False, at=where)
 
     def _build_named(self, pending: _Pending) -> Schema:
         if pending.component and pending.id in self.hierarchies:
@@ -471,7 +481,8 @@ class SchemaBuilder:
                     read_only=read_only,
                     write_only=write_only,
                     deprecated=bool(own.get("deprecated")),
-                    constraints=node_constraints(own),
+                    # a `$ref` to a constrained primitive has the target's limits (3.1: plus its own)
+                    constraints=node_constraints({**resolved, **own}),
                 )
             )
         for wire in sorted(required - set(props)):

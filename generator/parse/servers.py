@@ -15,6 +15,7 @@ from typing import Any, Literal
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import Server
+from .nodes import mapping, sequence
 
 Level = Literal["document", "path", "operation"]
 _TEMPLATE = re.compile(r"{([^{}]*)}")
@@ -25,8 +26,8 @@ def servers(raw: Any, where: str, sink: DiagnosticSink, level: Level) -> tuple[S
     for i, s in enumerate(raw if isinstance(raw, list) else []):
         if isinstance(s, dict) and isinstance(s.get("url"), str):
             variables = tuple(
-                (name, str(v.get("default", "")), tuple(str(e) for e in _list(v.get("enum"))))
-                for name, v in _mapping(s.get("variables")).items()
+                (name, str(v.get("default", "")), tuple(str(e) for e in sequence(v.get("enum"))))
+                for name, v in mapping(s.get("variables")).items()
                 if isinstance(v, dict)
             )
             out.append((i, Server(s["url"], str(s.get("description") or ""), variables)))
@@ -71,7 +72,7 @@ def _check(
 ) -> None:
     """`effect`: what goes wrong for the client when this server's URL is wrong ("" = it is not used)."""
     raw = node.get("variables")
-    declared = _mapping(raw)
+    declared = mapping(raw)
     if raw is not None and not isinstance(raw, dict):
         sink.warn(
             "bad-server",
@@ -110,11 +111,3 @@ def _check(
                 f"{list(enum)!r}; the generated client puts it into the URL anyway: {server.default_url!r}",
                 "make the default one of the enum values (OpenAPI requires it), or add it to the enum",
             )
-
-
-def _mapping(raw: Any) -> dict[str, Any]:
-    return raw if isinstance(raw, dict) else {}
-
-
-def _list(raw: Any) -> list[Any]:
-    return raw if isinstance(raw, list) else []

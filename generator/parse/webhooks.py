@@ -13,6 +13,7 @@ from typing import Any
 from .. import pointer as jp
 from ..diagnostics import DiagnosticSink
 from ..ir import LiteralOf, Model, ModelRef, Schema, TypeRef, UnionOf, WebhookEvent
+from .nodes import mapping
 from .schemas import SchemaBuilder
 
 SYNTHETIC = "/x-clientgen/webhook-events/"
@@ -23,7 +24,7 @@ def register_webhook_payloads(
 ) -> list[tuple[str, TypeRef, str]]:
     """Register payload schemas of 3.1 `webhooks` and of `callbacks`; returns (name, type, doc) per webhook."""
     out = []
-    hooks = doc.get("webhooks") if isinstance(doc.get("webhooks"), dict) else {}
+    hooks = mapping(doc.get("webhooks"))
     for name, item in hooks.items():
         _, item = schemas.resolver.deref(item, jp.join("/webhooks", name))
         for method, op in item.items() if isinstance(item, dict) else []:

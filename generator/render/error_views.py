@@ -31,6 +31,8 @@ RUNTIME_ERRORS = frozenset(
         "APIResponseValidationError",
         "MissingCredentialsError",
         "FileTooLargeError",
+        "RedirectError",
+        "ResponseTooLargeError",
     }
 )
 

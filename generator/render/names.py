@@ -1,7 +1,12 @@
 """The naming pass: one deterministic walk over the frozen IR that decides every Python name.
 
 Produces a `Names` table (schema id → class name and module; operation id → resource and method;
-parameter, field and enum member names). Collisions are resolved with numeric suffixes and reported.
+parameter, field and enum member names). Collisions are resolved with numeric suffixes and reported;
+schemas are visited in pointer order (components first), so a suffix never depends on document order.
+
+Schemas that only error responses use get no class: the client never parses an error body into a model
+(errors are raised as exceptions carrying the body; see the runtime's `_error_body.py`). They stay in the
+IR, where `clientgen diff` compares them.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass, field
 from .. import naming, pointer
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
-from ..ir import Alias, Api, Enum, Model, Operation, Schema, walk_refs
+from ..ir import Alias, Api, Enum, Model, Operation, Schema, TypeRef, walk_refs
 from .safe import Name
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
@@ -85,9 +90,11 @@ def op_key(op: Operation) -> str:
 
 def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
     names = Names()
-    _schema_names(api, names, sink)
-    _schema_modules(api, names)
-    for sid, schema in api.schemas.items():
+    emitted = emitted_schemas(api)
+    _schema_names(api, emitted, names, sink)
+    _schema_modules(api, emitted, names)
+    for sid in emitted:
+        schema = api.schemas[sid]
         if isinstance(schema, Model):
             scope = naming.Scope(sep="_")
             for f in schema.fields:
@@ -100,17 +107,39 @@ def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
     return names
 
 
-def _schema_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
+def emitted_schemas(api: Api) -> list[str]:
+    """Schema ids that get a class, in `api.schemas` order: everything but what only error responses
+    (non-2xx bodies of operations, `components/responses` no success response uses) reach."""
+    roots: list[str] = [sid for sid in api.schemas if not _under_responses(sid)]
+    for op in api.operations:
+        for r in op.responses:
+            types: list[TypeRef] = [h.type for h in r.headers]
+            if r.is_success:
+                types += [m.type for m in r.media]
+            roots += [ref for t in types for ref in walk_refs(t)]
+    seen: set[str] = set()
+    while roots:
+        sid = roots.pop()
+        if sid not in seen and sid in api.schemas:
+            seen.add(sid)
+            roots += _deps(api.schemas[sid])
+    return [sid for sid in api.schemas if sid in seen]
+
+
+def _under_responses(sid: str) -> bool:
+    tokens = pointer.split(sid)
+    return tokens[:2] == ("components", "responses") or (
+        tokens[:1] == ("paths",) and len(tokens) > 3 and tokens[3] == "responses"
+    )
+
+
+def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSink) -> None:
     scope = naming.Scope()
     scope.reserve(*CLASS_RESERVED)
     first_claim: dict[str, str] = {}
-    for sid, schema in api.schemas.items():
+    for sid in emitted:
+        schema = api.schemas[sid]
         base = naming.class_name(schema.name_hint)
-        owned = _owned_name(sid)
-        if owned and scope.is_taken(base) and not scope.is_taken(owned):
-            base = (
-                owned  # `Provider.type` as `ProviderType` rather than `Type2` when `Type` is taken
-            )
         got = Name(scope.claim(base))
         names.schema_class[sid] = got
         if got != base and sid.startswith("/components/schemas/"):
@@ -123,24 +152,16 @@ def _schema_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
         first_claim.setdefault(base, sid)
 
 
-def _owned_name(sid: str) -> str:
-    """For a schema inline in a component's property (`/components/schemas/Provider/properties/type`):
-    the component's name + the property's (`ProviderType`); else ""."""
-    tokens = pointer.split(sid)
-    if len(tokens) == 5 and tokens[:2] == ("components", "schemas") and tokens[3] == "properties":
-        return naming.class_name(f"{tokens[2]} {tokens[4]}")
-    return ""
-
-
-def _schema_modules(api: Api, names: Names) -> None:
+def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
     """Group schemas into modules by strongly connected component, so imports never form a cycle."""
     graph = {
-        sid: sorted({r for r in _deps(s) if r in api.schemas}) for sid, s in api.schemas.items()
+        sid: sorted({r for r in _deps(api.schemas[sid]) if r in api.schemas}) for sid in emitted
     }
+    position = {sid: i for i, sid in enumerate(emitted)}
     scope = naming.Scope(casefold=True, sep="_")
     scope.reserve("__init__")
     for component in _sccs(graph):
-        ordered = sorted(component, key=list(api.schemas).index)
+        ordered = sorted(component, key=position.__getitem__)
         module = Name(
             scope.claim(
                 naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")

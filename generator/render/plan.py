@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .. import __version__, escape
@@ -20,6 +20,7 @@ from .imports import ImportBlock
 from .jsonapi_views import jsonapi_info, query_classes
 from .model_views import import_block, types_module_view
 from .names import Names, ResourceName, op_key, plan_names
+from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, JsonApiExample, jsonapi_example, pick_examples
 from .resource_views import MethodView, resource_module_view
 from .safe import NO_NAME, Code, Doc, Name, code, doc
@@ -66,9 +67,9 @@ class ClientView:
     doc: Doc
     short_doc: str  # raw
     api_version: str  # raw
-    version: str  # raw
-    dist_name: str  # raw
+    meta: PackageMeta  # raw text fields, printed through the template filters
     output_name: Code  # the output folder's name, quoted for the README's shell line
+    install_name: Code  # the distribution name, quoted for the README's shell line
     base_url: str  # raw
     key_env: Name
     base_url_env: Name
@@ -121,13 +122,19 @@ def _reexports(pairs: Iterable[tuple[str, str]]) -> list[Code]:
 
 
 def plan_files(
-    api: Api, config: TargetConfig, sink: DiagnosticSink
+    api: Api,
+    config: TargetConfig,
+    sink: DiagnosticSink,
+    on_module: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
+    """`on_module(done, total)` is told after each resource and types module (progress on a terminal)."""
     names = plan_names(api, config, sink)
     pkg = f"src/{config.package}"
     by_resource: dict[str, list[Operation]] = {}
     for op in api.operations:
         by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
+    total = len(by_resource) + len(names.module_members)
+    tick = on_module or (lambda done, total: None)
     method_views: dict[str, MethodView] = {}
     files: dict[str, str] = {}
     info = jsonapi_info(api, names)
@@ -142,11 +149,13 @@ def plan_files(
         files[f"{pkg}/resources/{resource.module}.py"] = render(
             "package/resource.py.jinja", view=view
         )
+        tick(len(files), total)
     for module in names.module_members:
         files[f"{pkg}/types/{module}.py"] = render(
             "package/types_module.py.jinja",
             view=types_module_view(api, names, module, info.resources),
         )
+        tick(len(files), total)
     if info.fields_classes:
         files[f"{pkg}/query.py"] = render("package/query.py.jinja", classes=query_classes(info))
     if info.resources:
@@ -156,13 +165,15 @@ def plan_files(
                 (t, names.schema_module[sid], names.schema_class[sid]) for t, sid in info.registry
             ),
         )
-    exports = sorted((names.schema_class[sid], names.schema_module[sid]) for sid in api.schemas)
+    exports = sorted(
+        (names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class
+    )
     files[f"{pkg}/types/__init__.py"] = render(
         "package/types_init.py.jinja",
         exports=exports,
         type_imports=_reexports((m, n) for n, m in exports),
     )
-    client = _client_view(api, config, names, by_resource, method_views, sink)
+    client = _client_view(api, config, names, by_resource, method_views, sink, files)
     client = replace(client, jsonapi=jsonapi_example(api, names, method_views, info, helpers))
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
     files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
@@ -194,7 +205,9 @@ def _client_view(
     by_resource: dict[str, list[Operation]],
     methods: dict[str, MethodView],
     sink: DiagnosticSink,
+    modules: dict[str, str],
 ) -> ClientView:
+    """`modules`: the files rendered so far (the models: do they need typing_extensions?)."""
     auth = auth_view(api, config, sink)
     rows = []
     for op in api.operations:
@@ -220,6 +233,17 @@ def _client_view(
         if resources
         else Code("")
     )
+    meta = package_meta(
+        api,
+        package=config.package,
+        distribution=config.distribution,
+        package_version=config.package_version,
+        description=one_line(f"Python client for the {api.title}"),
+        uses_typing_extensions=any(
+            "from typing_extensions import" in text for text in modules.values()
+        ),
+        sink=sink,
+    )
     return ClientView(
         client=Name(config.client_name),
         package=Name(config.package),
@@ -227,9 +251,9 @@ def _client_view(
         doc=doc(f"Client for the {api.title}."),
         short_doc=one_line(f"Python client for the {api.title}"),
         api_version=api.version,
-        version=config.package_version or api.version,
-        dist_name=config.package.replace("_", "-"),
+        meta=meta,
         output_name=_shell_word(config.output.rstrip("/").rsplit("/", 1)[-1]),
+        install_name=_shell_word(meta.dist_name),
         base_url=_base_url(api),
         key_env=auth.params[0].env if auth.params else Name(""),
         base_url_env=Name(f"{config.env_prefix}_BASE_URL"),

@@ -106,10 +106,12 @@ def _body_example(api: Api, op: Operation) -> Code:
 
 
 def _fields_example(schema: object) -> Code:
-    """`{"name": ...}`: the model's required fields (at most 3), else its first one, to fill in."""
+    """`{"name": ...}`: the model's required fields (at most 3), else its first one a caller can
+    send, to fill in."""
     if not isinstance(schema, Model):
         return Code("")
-    required = [f for f in schema.fields if f.required][:3] or list(schema.fields[:1])
+    sendable = [f for f in schema.fields if not f.read_only] or list(schema.fields)
+    required = [f for f in schema.fields if f.required][:3] or sendable[:1]
     return code("{" + ", ".join(f"{py(f.wire_name)}: ..." for f in required) + "}")
 
 

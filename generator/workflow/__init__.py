@@ -1,5 +1,6 @@
 """The regeneration workflow: spec change reports (`clientgen diff`), live-spec drift (`clientgen fetch`,
-`clientgen check --live`) and the pieces the pre-commit hook and CI use.
+`clientgen check --live`) and the pieces the pre-commit hook and CI use. Plain functions, no click: the
+commands are declared in generator/cli.py and print through generator/console.py.
 
 changes.py      Change / Report data, classification levels, semver suggestion
 sides.py        one spec file → IR + naming pass (the input of every comparison)
@@ -12,5 +13,4 @@ diff.py         orchestration: two spec files → Report
 text.py         terminal / plain-text report; markdown_json.py: Markdown and JSON reports
 fetch.py        HTTP download with timeout, retries and ETag caching, validated as OpenAPI
 live.py         compare a target's committed spec with the live one; --update
-commands.py     the click commands registered on `clientgen`
 """

@@ -6,7 +6,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
-EXIT_OK, EXIT_BREAKING, EXIT_UNREADABLE, EXIT_FETCH = 0, 1, 2, 3
+from ..exitcode import ExitCode
 
 
 class Layer(enum.Enum):
@@ -103,8 +103,8 @@ class Report:
             bump = "none"
         return bump, bump_version(self.old.package_version, bump)
 
-    def exit_code(self) -> int:
-        return EXIT_BREAKING if self.breaking else EXIT_OK
+    def exit_code(self) -> ExitCode:
+        return ExitCode.BREAKING if self.breaking else ExitCode.OK
 
 
 _VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")

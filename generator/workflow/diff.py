@@ -6,10 +6,13 @@ from pathlib import Path
 
 from ..config import TargetConfig
 from .changes import Collector, Layer, Level, Report, Side
-from .prose import humanize, prose_changes, semantic_differences
+from .complete import check_complete
+from .meaning import semantic_differences
+from .prose import humanize, prose_changes
 from .py_diff import PythonComparer
 from .sides import SpecSide, default_config, package_name, read_side
 from .surface import build_surface
+from .wire_hooks import WebhookComparer
 from .wire_ops import OperationComparer
 
 _ORDER = {Level.BREAKING: 0, Level.NON_BREAKING: 1, Level.PROSE: 2}
@@ -23,14 +26,18 @@ def diff_files(
     old_label: str = "",
     new_label: str = "",
 ) -> Report:
-    """Raises SpecError when either file cannot be read as a spec."""
+    """Raises SpecError when either file cannot be read as a spec, or looks cut short."""
     cfg = config or default_config(new)
-    return diff_sides(read_side(old, cfg, old_label), read_side(new, cfg, new_label))
+    old_side, new_side = read_side(old, cfg, old_label), read_side(new, cfg, new_label)
+    check_complete(old_side, new_side)
+    return diff_sides(old_side, new_side)
 
 
 def diff_sides(old: SpecSide, new: SpecSide) -> Report:
     out = Collector()
-    OperationComparer(old.api, new.api, out).run()
+    operations = OperationComparer(old.api, new.api, out, (old.document, new.document))
+    operations.run()
+    WebhookComparer(old, new, operations.schemas, out).run()
     package = package_name(new)
     PythonComparer(build_surface(old, package), build_surface(new, package), out).run()
     if not out.changes():

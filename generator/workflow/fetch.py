@@ -277,7 +277,7 @@ def validate(body: bytes, url: str, content_type: str = "") -> dict[str, Any]:
             f"the document at {url} is not an OpenAPI document (no 'openapi' key)",
             "check that live_url points at the spec itself",
         )
-    problem = _incomplete(document)
+    problem = incomplete(document)
     if problem:
         raise FetchError(
             f"the document at {url} looks incomplete: {problem}",
@@ -286,16 +286,20 @@ def validate(body: bytes, url: str, content_type: str = "") -> dict[str, Any]:
     return document
 
 
-def _incomplete(document: dict[str, Any]) -> str:
+def incomplete(document: dict[str, Any]) -> str:
+    """Why `document` looks cut short or unfinished, or "" (also used by `clientgen diff`)."""
     if not isinstance(document.get("info"), dict):
         return "it has no 'info' section"
     if not isinstance(document.get("paths"), dict) and not isinstance(
         document.get("webhooks"), dict
     ):
         return "it has no 'paths' section"
+    v31 = str(document.get("openapi", "")).startswith(("3.1", "3.2"))  # responses became optional
     for path, item in (document.get("paths") or {}).items():
         for method, op in item.items() if isinstance(item, dict) else ():
-            if method in _METHODS and (not isinstance(op, dict) or "responses" not in op):
+            if method in _METHODS and (
+                not isinstance(op, dict) or ("responses" not in op and not v31)
+            ):
                 return f"operation {method.upper()} {path} has no responses"
     shape = _shape_problem(document)
     if shape:

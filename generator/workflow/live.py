@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import TargetConfig
 from ..diagnostics import SpecError
+from ..ownership import ownership
 from ..pipeline import TargetResult, prepare, spec_label
 from ..write import apply_package
 from .changes import Report, Side
@@ -112,7 +113,8 @@ def _take(target: TargetConfig, root: Path | None, body: bytes, old: bytes | Non
     spec.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(spec, body)
     try:
-        result.diff = apply_package(tree, Path(target.output))
+        out = Path(target.output)
+        result.diff = apply_package(tree, out, ownership(out, target.package))
         return result
     except BaseException:
         if old is None:

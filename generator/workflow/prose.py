@@ -1,16 +1,20 @@
 """Documentation-only changes: descriptions, summaries, titles, examples, contact details.
 
 `strip_prose` gives the document without prose, so two specs that differ only in wording compare equal;
-`prose_changes` lists where the wording changed. Keys inside name maps (`properties`, `paths`, …) are
-names, never prose: a property called `description` is data.
+`prose_changes` lists where the wording changed (list members matched by name, a `$ref` compared with the
+schema it points to). Keys inside name maps (`properties`, `paths`, …) are names, never prose: a
+property called `description` is data.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .. import pointer as jp
+from ..refs import Resolver
+from .members import by_identity
 
 PROSE_KEYS = frozenset(
     {
@@ -80,18 +84,47 @@ def strip_prose(node: Any, in_name_map: bool = False) -> Any:
 
 def prose_changes(old: Any, new: Any) -> list[tuple[str, str]]:
     """[(JSON pointer, "changed" | "added" | "removed")] for prose in parts both documents share."""
-    out: list[tuple[str, str]] = []
-    _walk(old, new, "", False, out)
-    return out
+    walker = _ProseWalk(old, new)
+    walker.walk(old, new, "", False)
+    return walker.out
 
 
-def _walk(o: Any, n: Any, ptr: str, in_name_map: bool, out: list[tuple[str, str]]) -> None:
+class _ProseWalk:
+    def __init__(self, old: Any, new: Any) -> None:
+        self.refs = (
+            Resolver(old if isinstance(old, dict) else {}),
+            Resolver(new if isinstance(new, dict) else {}),
+        )
+        self.out: list[tuple[str, str]] = []
+        self.seen: set[tuple[str, str]] = set()
+
+    def walk(self, o: Any, n: Any, ptr: str, in_name_map: bool) -> None:
+        if _is_ref(o) != _is_ref(n) or (_is_ref(o) and o != n):
+            # an inline schema against a reference: compare with what the reference points to (the
+            # wording of the referenced schema itself is compared where it is defined)
+            try:
+                o_at, o = self.refs[0].deref(o, ptr)
+                n_at, n = self.refs[1].deref(n, ptr)
+            except Exception:  # noqa: BLE001 - a reference that does not resolve has no wording
+                return
+            if (o_at, n_at) in self.seen or (o_at != ptr and n_at != ptr and o_at == n_at):
+                return
+            self.seen.add((o_at, n_at))
+        _walk(self, o, n, ptr, in_name_map)
+
+
+def _is_ref(node: Any) -> bool:
+    return isinstance(node, dict) and isinstance(node.get("$ref"), str)
+
+
+def _walk(w: _ProseWalk, o: Any, n: Any, ptr: str, in_name_map: bool) -> None:
+    out = w.out
     if ptr == "/paths" and isinstance(o, dict) and isinstance(n, dict):
         by_template = {_template(k): k for k in o}
         for key, value in n.items():  # /orders/{orderId} and /orders/{id} are the same path
             old_key = key if key in o else by_template.get(_template(key))
             if old_key is not None:
-                _walk(o[old_key], value, jp.join(ptr, key), False, out)
+                w.walk(o[old_key], value, jp.join(ptr, key), False)
         return
     if isinstance(o, dict) and isinstance(n, dict):
         for key in list(o) + [k for k in n if k not in o]:
@@ -107,10 +140,10 @@ def _walk(o: Any, n: Any, ptr: str, in_name_map: bool, out: list[tuple[str, str]
                         )
                     )
             elif key in o and key in n:
-                _walk(ov, nv, jp.join(ptr, key), _child_map(key, nv, in_name_map), out)
+                w.walk(ov, nv, jp.join(ptr, key), _child_map(key, nv, in_name_map))
     elif isinstance(o, list) and isinstance(n, list):
         for i, (a, b) in _pairs(o, n):
-            _walk(a, b, jp.join(ptr, i), False, out)
+            w.walk(a, b, jp.join(ptr, i), False)
 
 
 def _template(path: str) -> str:
@@ -118,49 +151,18 @@ def _template(path: str) -> str:
 
 
 def _pairs(o: list[Any], n: list[Any]) -> list[tuple[int, tuple[Any, Any]]]:
-    """Match list items by (name, in) when they are named objects (parameters, tags), else by index."""
-
-    def ident(x: Any) -> Any:
-        return (
-            (x.get("name"), x.get("in"))
-            if isinstance(x, dict) and isinstance(x.get("name"), str)
-            else None
-        )
-
-    if all(ident(x) is not None for x in o + n):
-        by = {ident(x): x for x in o}
-        return [(i, (by[ident(x)], x)) for i, x in enumerate(n) if ident(x) in by]
+    """Match list members by what names them (parameters, tags, servers, webhook events), else by index."""
+    ids_o, ids_n = by_identity(o), by_identity(n)
+    if ids_o is not None and ids_n is not None:
+        return [(i, (o[ids_o[key]], n[i])) for key, i in ids_n.items() if key in ids_o]
     return list(enumerate(zip(o, n, strict=False)))
-
-
-def semantic_differences(old: Any, new: Any, limit: int = 5) -> list[str]:
-    """JSON pointers where the prose-free documents differ (for changes no rule itemises)."""
-    out: list[str] = []
-    _diff(strip_prose(old), strip_prose(new), "", out, limit)
-    return out
-
-
-def _diff(o: Any, n: Any, ptr: str, out: list[str], limit: int) -> None:
-    if len(out) >= limit or o == n:
-        return
-    if isinstance(o, dict) and isinstance(n, dict):
-        for key in list(o) + [k for k in n if k not in o]:
-            if key not in o or key not in n:
-                out.append(jp.join(ptr, key))
-            else:
-                _diff(o[key], n[key], jp.join(ptr, key), out, limit)
-            if len(out) >= limit:
-                return
-    elif isinstance(o, list) and isinstance(n, list) and len(o) == len(n):
-        for i, (a, b) in enumerate(zip(o, n, strict=True)):
-            _diff(a, b, jp.join(ptr, i), out, limit)
-    else:
-        out.append(ptr or "/")
 
 
 def humanize(pointer: str) -> str:
     """`/paths/~1referrals/get/parameters/0/description` → `GET /referrals parameters/0/description`."""
     parts = jp.split(pointer)
+    label: str
+    rest: Sequence[str]
     if len(parts) >= 2 and parts[0] == "paths":
         if len(parts) >= 3 and parts[2] in _METHODS:
             label, rest = f"{parts[2].upper()} {parts[1]}", parts[3:]
@@ -170,5 +172,5 @@ def humanize(pointer: str) -> str:
         label, rest = parts[2], parts[3:]
     else:
         label, rest = (parts[0], parts[1:]) if parts else ("document", [])
-    rest = [p for p in rest if p not in ("properties", "content", "schema", "application/json")]
-    return f"{label}: {'/'.join(rest)}" if rest else label
+    kept = [p for p in rest if p not in ("properties", "content", "schema", "application/json")]
+    return f"{label}: {'/'.join(kept)}" if kept else label

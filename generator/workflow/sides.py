@@ -10,11 +10,12 @@ from typing import Any
 from ..config import TargetConfig, adhoc_target
 from ..diagnostics import DiagnosticSink, fatal
 from ..ir import Api
-from ..load import LoadedSpec, load_spec
+from ..load import LoadedSpec, load_spec, read_document
 from ..naming import snake
 from ..parse import build_api
 from ..refs import bundle_external_refs
 from ..render.names import Names, plan_names
+from ..versions import pep440
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
 UNREADABLE = (AttributeError, TypeError, KeyError, ValueError, IndexError, RecursionError)
@@ -34,7 +35,8 @@ class SpecSide:
 
     @property
     def package_version(self) -> str:
-        return self.config.package_version or self.api.version
+        """The generated package's version: package_version, else info.version as PEP 440."""
+        return self.config.package_version or pep440(self.api.version)
 
 
 def read_side(path: Path, config: TargetConfig, label: str = "") -> SpecSide:
@@ -67,7 +69,7 @@ def side_from_document(
     sink = DiagnosticSink(file=label)
     # relative `$ref`s resolve as they will once the document replaces the committed spec, under the
     # same rules: only files inside that spec's folder
-    document = bundle_external_refs(document, Path(config.spec), sink)
+    document = bundle_external_refs(document, Path(config.spec), sink, read_document)
     loaded = LoadedSpec(
         label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
     )

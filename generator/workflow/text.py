@@ -1,14 +1,21 @@
 """The change report for a terminal or a CI log: grouped by level, layer and kind of change.
 
-Styles are added with click.style; click.echo drops them when stdout is not a terminal, so piped output
-and CI logs get plain text. No progress output, ever.
+Styles are ANSI escapes (the codes click.style writes); the CLI prints with click.echo, which drops them
+when stdout is not a terminal, so piped output and CI logs get plain text. No progress output, ever.
 """
 
 from __future__ import annotations
 
-import click
-
 from .changes import Change, Layer, Level, Report
+
+_ANSI = {"red": 31, "green": 32, "yellow": 33, "blue": 34}
+
+
+def style(text: str, fg: str = "", bold: bool = False) -> str:
+    """`text` wrapped in ANSI colour / bold codes (as click.style does)."""
+    codes = (f"\x1b[{_ANSI[fg]}m" if fg else "") + ("\x1b[1m" if bold else "")
+    return f"{codes}{text}\x1b[0m" if codes else text
+
 
 _LEVEL_TITLE = {
     Level.BREAKING: "Breaking for clients",
@@ -18,18 +25,49 @@ _LEVEL_TITLE = {
 _LEVEL_COLOUR = {Level.BREAKING: "red", Level.NON_BREAKING: "green", Level.PROSE: "blue"}
 COMPACT_OVER = 20  # non-breaking groups longer than this list subjects only (unless verbose)
 PROSE_SHOWN = 10
+OPS_SHOWN = 3  # operations listed after a change; more are summed up under the shared schema
+SCHEMA_OPS_SHOWN = 8  # operations listed for a shared schema (all with --verbose)
+_METHOD_PREFIXES = ("GET ", "PUT ", "POST ", "DELETE ", "OPTIONS ", "HEAD ", "PATCH ", "TRACE ")
 
 
 def heading(code: str) -> str:
     return code.replace("-", " ")
 
 
-def ops_suffix(change: Change, limit: int = 3) -> str:
+def ops_suffix(change: Change, limit: int = OPS_SHOWN) -> str:
     ops = sorted(change.operations)
     if not ops or ops == [change.subject]:
         return ""
+    schema = shared_schema(change)
+    if len(ops) > limit and schema:
+        return f"  [{schema}: {len(ops)} operations]"
     shown = ", ".join(ops[:limit]) + (f", +{len(ops) - limit} more" if len(ops) > limit else "")
     return f"  [{shown}]"
+
+
+def shared_schema(change: Change) -> str:
+    """`SentCaseDetail` for `SentCaseDetail.cmsId`: the component a change was found in, when its
+    subject names one (not an operation, a webhook or a Python name)."""
+    subject = change.subject
+    if change.layer is not Layer.WIRE or subject.startswith((*_METHOD_PREFIXES, "webhook ")):
+        return ""
+    return subject.split(".", 1)[0].split("[", 1)[0]
+
+
+def _shared_lines(group: list[Change], verbose: bool) -> list[str]:
+    """One line per shared schema whose changes reach many operations: which ones."""
+    reach: dict[str, set[str]] = {}
+    for c in group:
+        schema = shared_schema(c)
+        if schema and len(c.operations) > OPS_SHOWN:
+            reach.setdefault(schema, set()).update(c.operations)
+    lines = []
+    for schema, ops in reach.items():
+        listed = sorted(ops)
+        shown = listed if verbose else listed[:SCHEMA_OPS_SHOWN]
+        more = f", +{len(listed) - len(shown)} more" if len(listed) > len(shown) else ""
+        lines.append(f"      {schema} — affects {len(listed)} operations: {', '.join(shown)}{more}")
+    return ["    reached through shared schemas", *lines] if lines else []
 
 
 def summary_lines(report: Report) -> list[str]:
@@ -37,8 +75,8 @@ def summary_lines(report: Report) -> list[str]:
     bump, version = report.semver()
     breaking = f"{counts['breaking']} breaking"
     lines = [
-        click.style(f"{report.old.label} → {report.new.label}", bold=True),
-        (click.style(breaking, fg="red", bold=True) if counts["breaking"] else breaking)
+        style(f"{report.old.label} → {report.new.label}", bold=True),
+        (style(breaking, fg="red", bold=True) if counts["breaking"] else breaking)
         + f", {counts['non-breaking']} non-breaking, {counts['prose']} documentation-only",
     ]
     if bump == "none":
@@ -61,7 +99,7 @@ def render_text(
         if not changes:
             continue
         title = _LEVEL_TITLE[level]
-        lines += ["", click.style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
+        lines += ["", style(f"{title} ({len(changes)})", fg=_LEVEL_COLOUR[level], bold=True)]
         if level is Level.PROSE and prose_is_drift is not None:
             lines[-1] += (
                 " — counted as drift (--prose)" if prose_is_drift else " — not counted as drift"
@@ -78,8 +116,9 @@ def render_text(
                 name = (
                     "HTTP contract" if layer is Layer.WIRE else f"Python client ({report.package})"
                 )
-                lines.append(click.style(f"  {name}", bold=True))
+                lines.append(style(f"  {name}", bold=True))
                 lines += _codes(group, compact=level is Level.NON_BREAKING and not verbose)
+                lines += _shared_lines(group, verbose)
     return "\n".join(lines)
 
 

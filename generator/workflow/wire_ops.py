@@ -4,9 +4,11 @@ access tier. Schemas are compared by `SchemaComparer` in the direction the data 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..ir import Api, Location, MediaType, Operation, Parameter, RequestBody, Response
 from .changes import Change, Collector, Layer, Level
+from .wire_params import ParameterLimits
 from .wire_schema import Direction, SchemaComparer
 
 # Access tiers in increasing order of privilege (x-access-tier); unknown values compare as "different".
@@ -27,9 +29,16 @@ def _path_names(path: str) -> list[str]:
 
 
 class OperationComparer:
-    def __init__(self, old: Api, new: Api, out: Collector) -> None:
+    def __init__(
+        self,
+        old: Api,
+        new: Api,
+        out: Collector,
+        documents: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
+    ) -> None:
         self.old, self.new, self.out = old, new, out
         self.schemas = SchemaComparer(old, new, out)
+        self.limits = (ParameterLimits(documents[0]), ParameterLimits(documents[1]))
 
     def _add(
         self, level: bool | Level, code: str, subject: str, message: str, op: str = ""
@@ -175,6 +184,11 @@ class OperationComparer:
                 f"default {_show(o.default)} → {_show(n.default)}",
                 label,
             )
+        found: list[Change] = []
+        (oc, oi), (nc, ni) = self.limits[0].of(o), self.limits[1].of(n)
+        self.schemas.constraints(found, oc, nc, subject)
+        self.schemas.constraints(found, oi, ni, subject + "[]")
+        self._tag(found, label)
         self._tag(self.schemas.compare(o.type, n.type, Direction.REQUEST, subject), label)
 
     def _body(self, o: RequestBody | None, n: RequestBody | None, label: str) -> None:

@@ -1,9 +1,14 @@
 """Direction-aware comparison of two schemas, as a client sees them (the rules oasdiff applies).
 
 A request schema is what the client sends: narrowing it (new required field, removed enum value, tighter
-limit) breaks callers. A response schema is what the client reads: widening it (a field may now be absent
-or null, a field removed, a new union variant) breaks readers. Enum values added to a response are not
-breaking here because generated enums are open (unknown values still parse); removed ones are.
+limit) breaks callers. A response schema is what the client reads (webhook payloads too): widening it (a
+field may now be absent or null, a field removed, a new union variant) breaks readers; narrowing it (an
+enum value no longer returned, a free-form object now described) does not break the wire. Enum values
+added to a response are not breaking because generated enums are open (unknown values still parse). What
+narrowing does to the generated Python types (a removed enum member) is the Python layer's report.
+
+A change found inside a shared schema is reported once, under every operation that reaches it
+(`reached`), however deep and whether or not the schemas are recursive.
 """
 
 from __future__ import annotations
@@ -69,6 +74,9 @@ def _values(values: list[object]) -> str:
     return ", ".join(repr(v) for v in values)
 
 
+_Pair = tuple[str, str, "Direction"]
+
+
 def _is_component(schema_id: str) -> bool:
     return schema_id.startswith("/components/schemas/") and schema_id.count("/") == 3
 
@@ -76,8 +84,10 @@ def _is_component(schema_id: str) -> bool:
 class SchemaComparer:
     def __init__(self, old: Api, new: Api, out: Collector) -> None:
         self.old, self.new, self.out = old, new, out
-        self._memo: dict[tuple[str, str, Direction], list[Change]] = {}
-        self._active: set[tuple[str, str, Direction]] = set()
+        # per pair of models: what was found in it directly, and the pairs its fields lead to
+        self._own: dict[_Pair, list[Change]] = {}
+        self._edges: dict[_Pair, set[_Pair]] = {}
+        self._stack: list[_Pair] = []
 
     # ---- helpers -----------------------------------------------------------------------------
     def _add(
@@ -164,7 +174,20 @@ class SchemaComparer:
         if isinstance(o, UnionOf) or isinstance(n, UnionOf):
             return found + self._unions(o, n, d, where)
         od, nd = self.describe(self.old, o), self.describe(self.new, n)
-        if isinstance(o, AnyType) != isinstance(n, AnyType):
+        free_o, free_n = self._free_form(self.old, o), self._free_form(self.new, n)
+        if free_o != free_n and self._objects(o, n):
+            # `type: object` without properties ↔ a described object: the set of accepted (request)
+            # or possible (response) values shrinks or grows
+            narrowed = free_o
+            self._add(
+                found,
+                narrowed == (d is Direction.REQUEST),
+                d,
+                "type-changed",
+                where,
+                f"type {od} → {nd}" + (" (now described)" if narrowed else " (now free-form)"),
+            )
+        elif isinstance(o, AnyType) != isinstance(n, AnyType):
             self._add(
                 found,
                 isinstance(o, AnyType) == (d is Direction.REQUEST),
@@ -176,6 +199,17 @@ class SchemaComparer:
         elif od != nd:
             self._add(found, True, d, "type-changed", where, f"type {od} → {nd}")
         return found
+
+    def _free_form(self, api: Api, t: TypeRef) -> bool:
+        return isinstance(t, AnyType) or (isinstance(t, MapOf) and isinstance(t.value, AnyType))
+
+    def _objects(self, o: TypeRef, n: TypeRef) -> bool:
+        """Both sides are JSON objects (or any value): a map, a model, or free-form."""
+
+        def obj(api: Api, t: TypeRef) -> bool:
+            return isinstance(t, (AnyType, MapOf)) or isinstance(self._schema(api, t), Model)
+
+        return obj(self.old, o) and obj(self.new, n)
 
     def _schema(self, api: Api, t: TypeRef) -> object:
         return api.schemas.get(t.id) if isinstance(t, ModelRef) else None
@@ -222,13 +256,14 @@ class SchemaComparer:
             removed = [v for v in ov[1] if v not in nv[1]]
             added = [v for v in nv[1] if v not in ov[1]]
             if removed:
+                note = "" if d is Direction.REQUEST else " (no longer returned)"
                 self._add(
                     found,
-                    True,
+                    d is Direction.REQUEST,
                     d,
                     "enum-values-removed",
                     where,
-                    f"enum values removed: {_values(removed)}",
+                    f"enum values removed: {_values(removed)}{note}",
                 )
             if added:
                 note = "" if d is Direction.REQUEST else " (generated enums are open: still parsed)"
@@ -301,11 +336,29 @@ class SchemaComparer:
     # ---- objects -----------------------------------------------------------------------------
     def _models(self, om: Model, nm: Model, d: Direction, where: str) -> list[Change]:
         key = (om.id, nm.id, d)
-        if key in self._memo:
-            return self._memo[key]
-        if key in self._active:
-            return []
-        self._active.add(key)
+        if self._stack:
+            self._edges[self._stack[-1]].add(key)
+        if key not in self._own and key not in self._stack:
+            self._edges[key] = set()
+            self._stack.append(key)
+            self._own[key] = self._model_fields(om, nm, d, where)
+            self._stack.pop()
+        return self._reached(key)
+
+    def _reached(self, key: _Pair) -> list[Change]:
+        """Every change in the model pair `key` and in the pairs reachable from it."""
+        out: dict[int, Change] = {}
+        seen, todo = {key}, [key]
+        while todo:
+            pair = todo.pop()
+            out.update((id(c), c) for c in self._own.get(pair, ()))
+            for nxt in self._edges.get(pair, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return list(out.values())
+
+    def _model_fields(self, om: Model, nm: Model, d: Direction, where: str) -> list[Change]:
         base = om.name_hint if _is_component(om.id) else where
         found: list[Change] = []
         skip: Callable[[Field], bool] = (
@@ -313,21 +366,27 @@ class SchemaComparer:
         )
         of = {f.wire_name: f for f in om.fields if not skip(f)}
         nf = {f.wire_name: f for f in nm.fields if not skip(f)}
+        renamed = self._renames(
+            [f for w, f in of.items() if w not in nf], [f for w, f in nf.items() if w not in of]
+        )
         for wire, f in of.items():
             if wire not in nf:
-                self._add(found, True, d, "field-removed", f"{base}.{wire}", "field removed")
+                hint = f" (possibly renamed to `{renamed[wire]}`)" if wire in renamed else ""
+                self._add(found, True, d, "field-removed", f"{base}.{wire}", "field removed" + hint)
+        was = {new: old for old, new in renamed.items()}
         for wire, f in nf.items():
             if wire not in of:
                 required = f.required and d is Direction.REQUEST
+                hint = f" (possibly `{was[wire]}` renamed)" if wire in was else ""
                 self._add(
                     found,
                     required,
                     d,
                     "field-added",
                     f"{base}.{wire}",
-                    "new required field"
-                    if required
-                    else "field added" + (" (optional)" if d is Direction.REQUEST else ""),
+                    ("new required field" if required else "field added")
+                    + (" (optional)" if d is Direction.REQUEST and not required else "")
+                    + hint,
                 )
         for wire in [w for w in of if w in nf]:
             found += self._field(of[wire], nf[wire], d, f"{base}.{wire}")
@@ -344,9 +403,19 @@ class SchemaComparer:
             )
         if om.extra is not None and nm.extra is not None:
             found += self.compare(om.extra, nm.extra, d, base + ".*")
-        self._active.discard(key)
-        self._memo[key] = found
         return found
+
+    def _renames(self, removed: list[Field], added: list[Field]) -> dict[str, str]:
+        """old wire name → new one, for a removed field and an added field of the same type that are
+        each other's only match: a likely rename (still reported as a removal and an addition)."""
+        old_types = {f.wire_name: self.describe(self.old, f.type) for f in removed}
+        new_types = {f.wire_name: self.describe(self.new, f.type) for f in added}
+        out = {}
+        for old, t in old_types.items():
+            matches = [new for new, u in new_types.items() if u == t]
+            if len(matches) == 1 and list(old_types.values()).count(t) == 1:
+                out[old] = matches[0]
+        return out
 
     def _field(self, of: Field, nf: Field, d: Direction, subject: str) -> list[Change]:
         found: list[Change] = []
@@ -374,7 +443,7 @@ class SchemaComparer:
         if nf.deprecated and not of.deprecated:
             self._add(found, False, d, "field-deprecated", subject, "deprecated")
         if d is Direction.REQUEST:
-            self._constraints(found, of.constraints, nf.constraints, subject)
+            self.constraints(found, of.constraints, nf.constraints, subject)
             if of.default != nf.default and MISSING not in (of.default, nf.default):
                 self._add(
                     found,
@@ -386,9 +455,10 @@ class SchemaComparer:
                 )
         return found + self.compare(of.type, nf.type, d, subject)
 
-    def _constraints(
+    def constraints(
         self, found: list[Change], oc: Constraints, nc: Constraints, subject: str
     ) -> None:
+        """Limits of a value the client sends: tighter ones break callers, looser ones do not."""
         d = Direction.REQUEST
         for name in _TIGHTER_IF_SMALLER + _TIGHTER_IF_LARGER:
             a, b = getattr(oc, name), getattr(nc, name)
@@ -416,9 +486,13 @@ class SchemaComparer:
                 f"pattern {oc.pattern or 'none'} → {nc.pattern or 'none'}",
             )
         if oc.multiple_of != nc.multiple_of:
+            a, b = (
+                oc.multiple_of,
+                nc.multiple_of,
+            )  # every multiple of 4 is one of 2: 4 → 2 is looser
             self._add(
                 found,
-                nc.multiple_of is not None,
+                b is not None and (a is None or b == 0 or (a / b) % 1 != 0),
                 d,
                 "constraint-changed",
                 subject,

@@ -11,9 +11,16 @@ import httpx
 from . import _clock
 from ._auth import Auth
 from ._client_core import BaseClient, LazyHttp
-from ._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT
+from ._constants import (
+    DEFAULT_CONNECTION_LIMITS,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+)
 from ._endpoint import Endpoint
 from ._exceptions import APIStatusError
+from ._exchange import aexchange, build_request, exchange
 from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
@@ -42,6 +49,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
         idempotency_header: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -56,13 +65,18 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
             idempotency_header=idempotency_header,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
         self._owns_http = http_client is None
         self._pool = LazyHttp(http_client, self._new_http)
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client(
-            timeout=self.timeout, follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
+            timeout=self.timeout,
+            follow_redirects=False,  # the runtime follows redirects itself (see _redirects)
+            max_redirects=DEFAULT_MAX_REDIRECTS,
+            limits=DEFAULT_CONNECTION_LIMITS,
         )
 
     def request(
@@ -132,31 +146,28 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _send(
         self, prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
-        max_retries, timeout = self._call_settings(options)
+        http = self._http
+        max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
             attempt += 1
-            if self.pace_rate_limit and (delay := self._pacing_delay()):
+            if self.pace_rate_limit and (delay := self._pacing_delay(limits)):
                 _clock.sleep(delay)
                 self._pacer.reset()
             http = self._http
-            request = self._builder.build(http, prepared, timeout)
+            request = build_request(self, http, prepared, timeout, limits)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = http.send(
-                    request, stream=endpoint.streams, auth=self._flow_auth(endpoint)
-                )
-                if endpoint.streams and self._needs_body(endpoint, response):
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
-            except httpx.RequestError as exc:  # transport errors, redirects, decoding
-                _clock.sleep(self._transport_retry(exc, request, prepared, attempt, max_retries))
+                response = exchange(self, http, request, prepared, endpoint)
+            except httpx.RequestError as exc:  # transport errors, timeouts, decoding
+                delay = self._transport_retry(exc, request, prepared, attempt, max_retries, limits)
+                _clock.sleep(delay)
                 continue
             elapsed = _clock.monotonic() - started
-            decision = self._after_response(prepared, response, attempt, max_retries, elapsed)
+            decision = self._after_response(
+                prepared, response, attempt, max_retries, elapsed, limits
+            )
             if decision is None:
                 return response, attempt, elapsed
             response.close()
@@ -208,6 +219,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
         idempotency_header: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -222,13 +235,18 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
             idempotency_header=idempotency_header,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
         self._owns_http = http_client is None
         self._pool = LazyHttp(http_client, self._new_http)
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            timeout=self.timeout, follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
+            timeout=self.timeout,
+            follow_redirects=False,  # the runtime follows redirects itself (see _redirects)
+            max_redirects=DEFAULT_MAX_REDIRECTS,
+            limits=DEFAULT_CONNECTION_LIMITS,
         )
 
     async def request(
@@ -298,32 +316,28 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     async def _send(
         self, prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
-        max_retries, timeout = self._call_settings(options)
+        http = self._http
+        max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
             attempt += 1
-            if self.pace_rate_limit and (delay := self._pacing_delay()):
+            if self.pace_rate_limit and (delay := self._pacing_delay(limits)):
                 await _clock.async_sleep(delay)
                 self._pacer.reset()
             http = self._http
-            request = self._builder.build(http, prepared, timeout)
+            request = build_request(self, http, prepared, timeout, limits)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
-                response = await http.send(
-                    request, stream=endpoint.streams, auth=self._flow_auth(endpoint)
-                )
-                if endpoint.streams and self._needs_body(endpoint, response):
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-            except httpx.RequestError as exc:  # transport errors, redirects, decoding
-                delay = self._transport_retry(exc, request, prepared, attempt, max_retries)
+                response = await aexchange(self, http, request, prepared, endpoint)
+            except httpx.RequestError as exc:  # transport errors, timeouts, decoding
+                delay = self._transport_retry(exc, request, prepared, attempt, max_retries, limits)
                 await _clock.async_sleep(delay)
                 continue
             elapsed = _clock.monotonic() - started
-            decision = self._after_response(prepared, response, attempt, max_retries, elapsed)
+            decision = self._after_response(
+                prepared, response, attempt, max_retries, elapsed, limits
+            )
             if decision is None:
                 return response, attempt, elapsed
             await response.aclose()

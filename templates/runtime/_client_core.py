@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import urljoin
 
 import httpx
 
 from ._auth import Auth
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+)
 from ._endpoint import Endpoint, ResponseSpec
 from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
 from ._http_pool import LazyHttp
+from ._limits import CallLimits
 from ._logs import logger, register_auth
 from ._options import RequestOptions
 from ._parse import decode_json, shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
-from ._resource import AsyncAPIResource, SyncAPIResource
-from ._retry import RetryDecision, retry_exception, retry_status
+from ._resource import rebind_resources
+from ._retry import RetryDecision, retry_exception, retry_status, within_deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = ["BaseClient", "LazyHttp"]
@@ -43,6 +48,8 @@ _OPTIONS = frozenset(
         "max_retry_wait",
         "pace_rate_limit",
         "idempotency_header",
+        "max_response_bytes",
+        "total_timeout",
     }
 )
 
@@ -52,6 +59,13 @@ def _normalize_base_url(base_url: str | httpx.URL) -> str:
     if not url.endswith("/"):
         url += "/"
     return url
+
+
+def _check_bounds(max_response_bytes: int | None, total_timeout: float | None) -> None:
+    if max_response_bytes is not None and max_response_bytes < 0:
+        raise ValueError("max_response_bytes must be >= 0 (or None for no limit)")
+    if total_timeout is not None and not total_timeout > 0:
+        raise ValueError("total_timeout must be > 0 seconds (or None for no total bound)")
 
 
 def _to_timeout(value: Timeout) -> httpx.Timeout:
@@ -80,9 +94,12 @@ class BaseClient(Generic[_HttpxT]):
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
         idempotency_header: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        _check_bounds(max_response_bytes, total_timeout)
         self.base_url = _normalize_base_url(base_url)
         self._auth = auth
         self.max_retries = max_retries
@@ -97,6 +114,12 @@ class BaseClient(Generic[_HttpxT]):
         self.max_retry_wait = max_retry_wait
         self.pace_rate_limit = pace_rate_limit
         self.idempotency_header = idempotency_header
+        self.max_response_bytes = max_response_bytes
+        """Largest decoded body read into memory (JSON, text, error bodies, ``content``);
+        ``None``: unlimited. Streamed binary downloads are not limited."""
+        self.total_timeout = total_timeout
+        """Seconds a whole call may take, across retries, redirects, auth renewal and reading the
+        body; ``None``: no total bound (each request is still bounded by ``timeout``)."""
         self._pacer = Pacer()
         self._base_headers = self._compute_base_headers()
         self._builder = RequestBuilder()
@@ -143,11 +166,17 @@ class BaseClient(Generic[_HttpxT]):
                 new._auth = value
             elif name == "max_retries" and value < 0:
                 raise ValueError("max_retries must be >= 0")
+            elif name in ("max_response_bytes", "total_timeout"):
+                _check_bounds(
+                    value if name == "max_response_bytes" else None,
+                    value if name == "total_timeout" else None,
+                )
+                setattr(new, name, value)
             else:
                 setattr(new, name, value)
         new._base_headers = new._compute_base_headers()
         register_auth(new._auth)
-        _rebind_resources(new, self, new, {})
+        rebind_resources(new, self, new, {})
         return new
 
     def __repr__(self) -> str:
@@ -182,19 +211,29 @@ class BaseClient(Generic[_HttpxT]):
             return self._auth
         return httpx.USE_CLIENT_DEFAULT
 
-    def _call_settings(self, options: RequestOptions) -> tuple[int, httpx.Timeout]:
+    def _call_settings(
+        self, options: RequestOptions, http: _HttpxT
+    ) -> tuple[int, httpx.Timeout, CallLimits]:
         max_retries = (
             self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
         )
         timeout = (
             self.timeout if isinstance(options.timeout, NotGiven) else _to_timeout(options.timeout)
         )
-        return max(0, max_retries), timeout
+        limits = CallLimits.start(
+            total_timeout=self.total_timeout,
+            max_bytes=self.max_response_bytes,
+            max_redirects=http.max_redirects,
+        )
+        return max(0, max_retries), timeout, limits
 
-    def _pacing_delay(self) -> float:
+    def _pacing_delay(self, limits: CallLimits) -> float:
         delay = self._pacer.delay()
         if delay > 0:
             delay = min(delay, self.max_retry_wait)
+            left = limits.remaining()
+            if left is not None:
+                delay = min(delay, left)
             logger.info("Rate limit exhausted: waiting %.2f s for the reset", delay)
         return delay
 
@@ -205,14 +244,18 @@ class BaseClient(Generic[_HttpxT]):
         prepared: PreparedRequest,
         attempt: int,
         max_retries: int,
+        limits: CallLimits,
     ) -> float:
         """Seconds to wait before retrying after ``exc``; raises when not retrying."""
-        decision = retry_exception(
-            exc,
-            idempotent=prepared.idempotent,
-            replayable=prepared.replayable,
-            attempt=attempt,
-            max_retries=max_retries,
+        decision = within_deadline(
+            retry_exception(
+                exc,
+                idempotent=prepared.idempotent,
+                replayable=prepared.replayable,
+                attempt=attempt,
+                max_retries=max_retries,
+            ),
+            limits,
         )
         if decision.delay is None:
             raise _connection_error(exc, request, prepared, attempt, decision) from exc
@@ -226,6 +269,7 @@ class BaseClient(Generic[_HttpxT]):
         attempt: int,
         max_retries: int,
         elapsed: float,
+        limits: CallLimits,
     ) -> RetryDecision | None:
         """``None`` for a success; otherwise the retry decision for the error status."""
         if logger.isEnabledFor(logging.DEBUG):
@@ -244,13 +288,16 @@ class BaseClient(Generic[_HttpxT]):
             self._pacer.observe(response.headers)
         if response.is_success:
             return None
-        decision = retry_status(
-            response,
-            idempotent=prepared.idempotent,
-            replayable=prepared.replayable,
-            attempt=attempt,
-            max_retries=max_retries,
-            max_wait=self.max_retry_wait,
+        decision = within_deadline(
+            retry_status(
+                response,
+                idempotent=prepared.idempotent,
+                replayable=prepared.replayable,
+                attempt=attempt,
+                max_retries=max_retries,
+                max_wait=self.max_retry_wait,
+            ),
+            limits,
         )
         if decision.delay is not None:
             cause = str(response.status_code)
@@ -343,25 +390,3 @@ def _connection_error(
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out: {message}", request=request, attempts=attempts)
     return APIConnectionError(f"Connection error: {message}", request=request, attempts=attempts)
-
-
-def _rebind_resources(obj: object, old: object, new: object, memo: dict[int, object]) -> None:
-    """Point resources reachable from a copied client at the copy instead of the original.
-
-    Values cached by ``functools.cached_property`` (lazily built resources, raw-response
-    wrappers holding bound methods) are dropped so they are rebuilt for the copy.
-    """
-    attributes = vars(obj)
-    for name, value in list(attributes.items()):
-        if isinstance(getattr(type(obj), name, None), functools.cached_property):
-            del attributes[name]
-            continue
-        if not isinstance(value, (SyncAPIResource, AsyncAPIResource)):
-            continue
-        if id(value) not in memo:
-            clone = copy.copy(value)
-            if clone._client is old:
-                clone._client = cast(Any, new)
-            memo[id(value)] = clone
-            _rebind_resources(clone, old, new, memo)
-        attributes[name] = memo[id(value)]

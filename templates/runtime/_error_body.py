@@ -1,4 +1,8 @@
-"""Understand the error bodies APIs commonly send (never fails, whatever the body is)."""
+"""Understand the error bodies APIs commonly send (never fails, whatever the body is).
+
+The body was read up to ``MAX_ERROR_BODY_BYTES``; JSON too deeply nested for ``json`` is kept as
+text, and text is only looked at in its first ``TEXT_PREFIX`` characters, in linear time.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ import httpx
 __all__ = ["ErrorInfo", "parse_error_body"]
 
 _MAX_MESSAGE = 500
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
+TEXT_PREFIX = 64 * 1024
+"""Characters of a non-JSON error body (an HTML page, plain text) looked at for the message."""
 _SPACE = re.compile(r"\s+")
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 
@@ -30,8 +34,14 @@ class ErrorInfo:
 def _text(value: object) -> str | None:
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    text = _SPACE.sub(" ", text).strip()
+    if isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, default=str)
+        except (ValueError, TypeError, RecursionError):
+            return None
+    text = _SPACE.sub(" ", text[: _MAX_MESSAGE * 4]).strip()
     if len(text) > _MAX_MESSAGE:
         text = text[: _MAX_MESSAGE - 1] + "…"
     return text or None
@@ -92,14 +102,37 @@ def _from_json(body: Any, info: ErrorInfo) -> None:
         info.request_id = _code(body.get("requestId") or body.get("request_id"))
 
 
+def _strip_tags(text: str) -> str:
+    """``<...>`` tags replaced by spaces, in one pass (an unclosed ``<`` ends the stripping)."""
+    parts: list[str] = []
+    start = 0
+    while True:
+        opening = text.find("<", start)
+        closing = text.find(">", opening + 1) if opening >= 0 else -1
+        if closing < 0:
+            parts.append(text[start:])
+            return " ".join(parts)
+        parts.append(text[start:opening])
+        start = closing + 1
+
+
+def _title(text: str) -> str | None:
+    """The content of the first complete ``<title>`` element (found with plain searches)."""
+    lowered = text.lower()
+    start = lowered.find("<title")
+    opened = lowered.find(">", start) if start >= 0 else -1
+    end = lowered.find("</title", opened) if opened >= 0 else -1
+    return text[opened + 1 : end] if end >= 0 else None
+
+
 def _from_text(text: str, info: ErrorInfo) -> None:
-    match = _TITLE.search(text)
-    if match:
-        info.message = _text(_TAGS.sub(" ", match.group(1)))
+    """Linear in the first ``TEXT_PREFIX`` characters; nothing after them is looked at."""
+    text = text[:TEXT_PREFIX]
+    title = _title(text)
+    if title is not None and title.strip():
+        info.message = _text(_strip_tags(title))
         return
-    if "<" in text and ">" in text:
-        text = _TAGS.sub(" ", text)
-    info.message = _text(text[: _MAX_MESSAGE * 4])
+    info.message = _text(_strip_tags(text)[: _MAX_MESSAGE * 4])
 
 
 def parse_error_body(response: httpx.Response) -> ErrorInfo:
@@ -109,7 +142,7 @@ def parse_error_body(response: httpx.Response) -> ErrorInfo:
     if content:
         try:
             info.body = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: the raw text
             try:
                 info.body = response.text
             except (LookupError, UnicodeDecodeError):

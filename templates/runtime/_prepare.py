@@ -49,6 +49,8 @@ class PreparedRequest:
     idempotent: bool = True
     redact: Redactor = field(default_factory=lambda: Redactor(()))
     stack: ExitStack | None = None
+    credential_params: tuple[str, ...] = ()
+    """Query parameters the auth added (removed when a redirect leaves the origin)."""
 
     def build(self, client: httpx.Client | httpx.AsyncClient, timeout: Any) -> httpx.Request:
         params: Any = self.params or None
@@ -289,6 +291,7 @@ def prepare_request(
         headers=headers,
         idempotent=idempotent,
         redact=Redactor(secrets),
+        credential_params=tuple(auth_query),
     )
     try:
         _set_body(prepared, endpoint, options)

@@ -44,6 +44,8 @@ from support.openapi import Operation, SchemaValidator, iter_operations, resolve
 from support.prism import is_response_violation, violations
 from support.samples import OperationSamples, SampleBuilder
 
+pytestmark = pytest.mark.slow  # starts the Prism mock server
+
 API_KEY = "cxp_full_0123456789abcdef0123456789abcdef"
 AUTH_STATUSES = {401, 403}
 ERROR_CLASSES = {

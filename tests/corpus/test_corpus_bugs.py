@@ -16,6 +16,8 @@ import yaml
 
 from tests.corpus.bench_modules import load_bench
 
+pytestmark = pytest.mark.slow  # each case generates and imports a package, some run mypy
+
 REPO = Path(__file__).resolve().parents[2]
 
 

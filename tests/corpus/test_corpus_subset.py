@@ -22,6 +22,8 @@ import pytest
 from generator.format import ruff_binary
 from tests.corpus.bench_modules import load_bench
 
+pytestmark = pytest.mark.slow  # real-world corpus specs (npm install, many generations)
+
 REPO = Path(__file__).resolve().parents[2]
 RUFF_CONFIG = REPO / "generator" / "ruff_generated.toml"
 

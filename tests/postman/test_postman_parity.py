@@ -33,6 +33,8 @@ from support.casexchange import (
 )
 from support.postman_parity import CallPlan, casexchange_parity
 
+pytestmark = pytest.mark.slow  # starts the Prism mock server
+
 EXPECTED_TOTAL = 131
 EXPECTED_PUBLIC = 121
 

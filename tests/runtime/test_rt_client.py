@@ -15,7 +15,7 @@ OK = {"data": REFERRAL}
 def test_owns_its_http_client_unless_given(fakeapi: Any) -> None:
     with fakeapi.FakeAPI(api_key=API_KEY) as client:
         assert not client.is_closed
-        assert client._http.follow_redirects
+        assert not client._http.follow_redirects  # the runtime follows them (_redirects)
     assert client.is_closed
     given = httpx.Client(transport=httpx.MockTransport(lambda r: json_response(200, OK)))
     with fakeapi.FakeAPI(api_key=API_KEY, http_client=given) as client2:
@@ -229,7 +229,7 @@ def test_http_client_is_created_on_first_request(
     assert created == [] and not client.is_closed and not copy.is_closed
     copy.referrals.retrieve("x")  # the copy's first request creates the pool both share
     client.referrals.retrieve("y")
-    assert len(created) == 1 and created[0].follow_redirects
+    assert len(created) == 1 and not created[0].follow_redirects
     copy.close()
     assert not client.is_closed  # only the client that owns the pool closes it
     client.close()

@@ -94,32 +94,27 @@ def test_scope_is_deterministic_and_suffixes() -> None:
     assert folded.claim("foo") == "foo_2"
 
 
-def test_inline_schema_whose_name_is_taken_is_named_after_its_owner(build: Any) -> None:
-    """Two inline enums, each the `type` of two components with nothing else in common (so each is named by
-    the short `type`): the second is named after the component it was first found in, `ProviderType`, not
-    `Type2`; a numeric suffix (and the name-collision warning) only when that name is taken too."""
+def test_inline_schemas_are_named_after_their_owner_and_components_keep_theirs(build: Any) -> None:
+    """Equal inline enums of two components are two classes named after their owners (no shared `Type`);
+    a component keeps its own name, and an inline schema whose name it takes gets a suffix and a warning."""
     from generator.config import adhoc_target
     from generator.render.names import plan_names
     from tests.conftest import spec_doc
 
-    def enum(value: str) -> dict[str, Any]:
-        return {"type": "string", "enum": [value]}
-
-    schemas = {
-        "Location": {"type": "object", "properties": {"type": enum("locations")}},
-        "Site": {"type": "object", "properties": {"type": enum("locations")}},
-        "Provider": {"type": "object", "properties": {"type": enum("providers")}},
-        "Vendor": {"type": "object", "properties": {"type": enum("providers")}},
+    schemas: dict[str, Any] = {
+        name: {"type": "object", "properties": {"type": {"type": "string", "enum": ["locations"]}}}
+        for name in ("Location", "Site")
     }
+    C = "/components/schemas/"
     api, sink = build(spec_doc(schemas=schemas))
     names = plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink)
-    C = "/components/schemas/"
-    assert names.schema_class[C + "Location/properties/type"] == "Type"
-    assert names.schema_class[C + "Provider/properties/type"] == "ProviderType"
+    assert names.schema_class[C + "Location/properties/type"] == "LocationType"
+    assert names.schema_class[C + "Site/properties/type"] == "SiteType"
     assert not [d for d in sink.sorted() if d.code == "name-collision"]
 
-    api, sink = build(spec_doc(schemas={**schemas, "ProviderType": {"type": "object"}}))
+    api, sink = build(spec_doc(schemas={**schemas, "LocationType": {"type": "object"}}))
     names = plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink)
-    assert names.schema_class[C + "Provider/properties/type"] == "Type2"
+    assert names.schema_class[C + "LocationType"] == "LocationType"
+    assert names.schema_class[C + "Location/properties/type"] == "LocationType2"
     [warning] = [d for d in sink.sorted() if d.code == "name-collision"]
-    assert warning.pointer == C + "Provider/properties/type"
+    assert warning.pointer == C + "Location/properties/type"

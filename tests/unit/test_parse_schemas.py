@@ -225,16 +225,15 @@ def test_recursive_and_mutually_recursive_schemas(build: Any) -> None:
     assert fields(api.schemas[C + "B"])["a"].type == ModelRef(C + "A")
 
 
-def test_identical_inline_schemas_share_one_model(build: Any) -> None:
+def test_identical_inline_schemas_of_different_owners_stay_apart(build: Any) -> None:
+    """Two inline schemas that merely look alike are two schemas, each named after its place: a later
+    edit to one (a new enum value) must not rename or retype the other."""
     meta = {"type": "object", "properties": {"requestId": {"type": "string"}}}
     api, _ = build(
         spec_doc(
             schemas={
                 "One": {"type": "object", "properties": {"meta": meta}},
-                "Two": {
-                    "type": "object",
-                    "properties": {"meta": {**meta, "description": "prose is ignored"}},
-                },
+                "Two": {"type": "object", "properties": {"meta": dict(meta)}},
             }
         )
     )
@@ -242,8 +241,38 @@ def test_identical_inline_schemas_share_one_model(build: Any) -> None:
         fields(api.schemas[C + "One"])["meta"].type,
         fields(api.schemas[C + "Two"])["meta"].type,
     )
-    assert isinstance(one, ModelRef) and one == two
-    assert api.schemas[one.id].name_hint == "meta"
+    assert one == ModelRef(C + "One/properties/meta") and two == ModelRef(C + "Two/properties/meta")
+    assert (api.schemas[one.id].name_hint, api.schemas[two.id].name_hint) == (
+        "One meta",
+        "Two meta",
+    )
+
+
+def test_the_same_inline_node_reached_twice_is_one_schema(build: Any) -> None:
+    """Properties an `allOf` copies from its base, and a `$ref` to an inline schema, reach the very node
+    defined once: one schema, named where it is defined."""
+    status = {"type": "string", "enum": ["open", "closed"]}
+    api, _ = build(
+        spec_doc(
+            schemas={
+                "Base": {"type": "object", "properties": {"status": status}},
+                "Child": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Base"},
+                        {
+                            "properties": {
+                                "again": {"$ref": "#/components/schemas/Base/properties/status"}
+                            }
+                        },
+                    ]
+                },
+            }
+        )
+    )
+    base, child = fields(api.schemas[C + "Base"]), fields(api.schemas[C + "Child"])
+    assert base["status"].type == child["status"].type == child["again"].type
+    assert base["status"].type == ModelRef(C + "Base/properties/status")
+    assert api.schemas[C + "Base/properties/status"].name_hint == "Base status"
 
 
 def test_read_only_and_write_only_fields_are_not_required(build: Any) -> None:

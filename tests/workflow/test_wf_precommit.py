@@ -136,8 +136,10 @@ def test_manifest_and_config_are_valid() -> None:
     config = REPO / ".pre-commit-config.yaml"
     assert pre_commit(REPO, "validate-config", str(config)).returncode == 0
     (local,) = yaml.safe_load(config.read_text())["repos"]
-    (hook,) = local["hooks"]
-    assert local["repo"] == "local" and hook["id"] == "clientgen-check"
+    hooks = {h["id"]: h for h in local["hooks"]}
+    assert local["repo"] == "local"
+    assert set(hooks) == {"ruff-format", "ruff-check", "mypy", "clientgen-check"}
+    hook = hooks["clientgen-check"]
     import re
 
     for path in (

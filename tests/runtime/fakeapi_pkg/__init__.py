@@ -19,6 +19,8 @@ from ._exceptions import (
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._models import BaseModel, get_envelope, get_validation_errors
@@ -58,7 +60,9 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimit",
     "RateLimitError",
+    "RedirectError",
     "ReferralExistsError",
+    "ResponseTooLargeError",
     "SyncPage",
     "UnprocessableEntityError",
     "get_envelope",

@@ -8,7 +8,12 @@ from functools import cached_property
 import httpx
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+)
 from ._credentials import make_auth
 from ._exceptions import APIStatusError
 from ._types import Timeout
@@ -71,7 +76,9 @@ class Casebook(SyncAPIClient):
         access_token: an access token you already have: used until the API rejects it, then renewed with the client credentials (used as is without them); defaults to the `CASEBOOK_ACCESS_TOKEN` environment variable.
         region: "us" | "ca": the regional base URL (see `REGIONS`); defaults to `CASEBOOK_REGION`.
         base_url: overrides the region; defaults to `CASEBOOK_BASE_URL`, then `https://api.casebook.net`.
-        timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
+            body read into memory must also arrive within the read timeout as a whole. Login and token
+            requests use the same timeout. Per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
@@ -79,6 +86,10 @@ class Casebook(SyncAPIClient):
             spec (by default it is returned anyway, with the issues attached and a warning logged).
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
+        max_response_bytes: the largest body (decoded) read into memory; larger ones raise
+            `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
+        total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
+            reading the body (`None`: no total bound).
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -99,6 +110,8 @@ class Casebook(SyncAPIClient):
         strict_response_validation: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         url = _base_url(base_url, region)
         super().__init__(
@@ -119,6 +132,8 @@ class Casebook(SyncAPIClient):
             strict_response_validation=strict_response_validation,
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
 
     @cached_property
@@ -181,7 +196,9 @@ class AsyncCasebook(AsyncAPIClient):
         access_token: an access token you already have: used until the API rejects it, then renewed with the client credentials (used as is without them); defaults to the `CASEBOOK_ACCESS_TOKEN` environment variable.
         region: "us" | "ca": the regional base URL (see `REGIONS`); defaults to `CASEBOOK_REGION`.
         base_url: overrides the region; defaults to `CASEBOOK_BASE_URL`, then `https://api.casebook.net`.
-        timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
+            body read into memory must also arrive within the read timeout as a whole. Login and token
+            requests use the same timeout. Per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
@@ -189,6 +206,10 @@ class AsyncCasebook(AsyncAPIClient):
             spec (by default it is returned anyway, with the issues attached and a warning logged).
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
+        max_response_bytes: the largest body (decoded) read into memory; larger ones raise
+            `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
+        total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
+            reading the body (`None`: no total bound).
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -209,6 +230,8 @@ class AsyncCasebook(AsyncAPIClient):
         strict_response_validation: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         url = _base_url(base_url, region)
         super().__init__(
@@ -229,6 +252,8 @@ class AsyncCasebook(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
 
     @cached_property

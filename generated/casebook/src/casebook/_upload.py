@@ -2,8 +2,9 @@
 """Two-step uploads: create a record, then PUT the file to the pre-signed URL from its response.
 
 The file is checked against the size limit before any request. The PUT goes to the storage service
-(e.g. S3) with the file's ``Content-Type`` and **without** this API's credentials; the signed URL is
-treated as a secret (its query string never appears in messages).
+(e.g. S3) with the file's ``Content-Type`` and **without** this API's credentials, headers or cookies,
+within the call's timeout; the signed URL is treated as a secret (its query string never appears in
+messages or in the ``httpx`` logger's records). A redirect from the storage service is an error.
 """
 
 from __future__ import annotations
@@ -16,8 +17,19 @@ from typing import IO, Any, cast
 
 import httpx
 
-from ._exceptions import FileTooLargeError, make_status_error
+from ._body import aread_body, read_body
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    FileTooLargeError,
+    make_status_error,
+)
+from ._limits import LIMITS_KEY, CallLimits
+from ._logs import Redactor, hidden_from_httpx_logs
 from ._models import get_envelope, get_field
+from ._redirects import where
+from ._types import NOT_GIVEN, NotGiven
 
 __all__ = ["PendingUpload", "async_put", "put", "upload_url"]
 
@@ -94,36 +106,78 @@ def upload_url(record: object, dotted: str) -> str:
     return holder
 
 
-def _redact(url: str) -> str:
-    return url.split("?", 1)[0] + ("?[signature redacted]" if "?" in url else "")
+def _url_secrets(url: httpx.URL) -> list[str]:
+    """The query string of a pre-signed URL and each of its values: its signature and credentials."""
+    secrets = [url.query.decode("ascii", "replace")]
+    for _, value in url.params.multi_items():
+        secrets.append(value)
+    return [secret for secret in secrets if len(secret) >= 4]
 
 
-def _request(upload: PendingUpload, url: str) -> tuple[str, str, dict[str, str]]:
-    return "PUT", url, {"Content-Type": upload.content_type}
+def _prepare(client: Any, upload: PendingUpload, url: str, timeout: Any) -> tuple[httpx.Request, Redactor]:
+    """The PUT (no client headers, cookies or auth: only the file and its type), with the client's
+    timeout (or ``timeout``) and limits."""
+    target = httpx.URL(url)
+    limits = CallLimits.start(
+        total_timeout=client.total_timeout, max_bytes=client.max_response_bytes, max_redirects=0
+    )
+    chosen = client.timeout if isinstance(timeout, NotGiven) else timeout
+    chosen = chosen if isinstance(chosen, httpx.Timeout) else httpx.Timeout(chosen)
+    request = httpx.Request(
+        "PUT",
+        target,
+        content=upload.data,
+        headers={"Content-Type": upload.content_type},
+        extensions={"timeout": limits.capped(chosen).as_dict(), LIMITS_KEY: limits},
+    )
+    return request, Redactor(_url_secrets(target))
 
 
-def _raise_for(response: httpx.Response, url: str) -> None:
+def _shown(url: httpx.URL) -> str:
+    """The URL for messages: its query string (signature, credential) replaced by a marker."""
+    return where(url) + ("?[signature redacted]" if url.query else "")
+
+
+def _failed(exc: httpx.RequestError, request: httpx.Request, redact: Redactor) -> APIError:
+    message = f"Uploading to {_shown(request.url)} failed: {redact(str(exc)) or type(exc).__name__}"
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"Request timed out: {message}", request=request)
+    return APIConnectionError(f"Connection error: {message}", request=request)
+
+
+def _raise_for(response: httpx.Response, redact: Redactor) -> None:
     if response.is_success:
         return
     raise make_status_error(
         response,
         error_codes={},
-        redact=lambda text: text.replace(url, _redact(url)),
-        note=f"uploading to {_redact(url)} failed",
+        redact=redact,
+        note=f"uploading to {_shown(response.request.url)} failed",
     )
 
 
-def put(http: httpx.Client, upload: PendingUpload, url: str, timeout: Any = None) -> None:
-    method, target, headers = _request(upload, url)
-    kwargs: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-    response = http.request(method, target, content=upload.data, headers=headers, auth=None, **kwargs)
-    response.read()
-    _raise_for(response, url)
+def put(client: Any, upload: PendingUpload, url: str, timeout: Any = NOT_GIVEN) -> None:
+    """PUT the file to the pre-signed ``url`` through ``client``'s connection pool. The URL's query
+    string (its signature) never appears in logs or messages."""
+    request, redact = _prepare(client, upload, url, timeout)
+    http: httpx.Client = client._http
+    with hidden_from_httpx_logs(redact.secrets):
+        try:
+            response = http.send(request, stream=True, auth=None, follow_redirects=False)
+            read_body(response)
+        except httpx.RequestError as exc:
+            raise _failed(exc, request, redact) from None
+    _raise_for(response, redact)
 
 
-async def async_put(http: httpx.AsyncClient, upload: PendingUpload, url: str, timeout: Any = None) -> None:
-    method, target, headers = _request(upload, url)
-    kwargs: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
-    response = await http.request(method, target, content=upload.data, headers=headers, auth=None, **kwargs)
-    await response.aread()
-    _raise_for(response, url)
+async def async_put(client: Any, upload: PendingUpload, url: str, timeout: Any = NOT_GIVEN) -> None:
+    """Async twin of ``put``."""
+    request, redact = _prepare(client, upload, url, timeout)
+    http: httpx.AsyncClient = client._http
+    with hidden_from_httpx_logs(redact.secrets):
+        try:
+            response = await http.send(request, stream=True, auth=None, follow_redirects=False)
+            await aread_body(response)
+        except httpx.RequestError as exc:
+            raise _failed(exc, request, redact) from None
+    _raise_for(response, redact)

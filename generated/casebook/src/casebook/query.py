@@ -38,11 +38,11 @@ class AssignmentUserFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[AssignmentUserFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
     assignment_id: _t.ClassVar[UuidField[AssignmentUserFields]] = UuidField("assignment_id", {"neq": "neq"})
     """Filter on `assignment_id`."""
+
+    id: _t.ClassVar[UuidField[AssignmentUserFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
 
     user_id: _t.ClassVar[UuidField[AssignmentUserFields]] = UuidField("user_id", {"neq": "neq"})
     """Filter on `user_id`."""
@@ -55,37 +55,34 @@ class AttachmentFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[AttachmentFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
-    file_name: _t.ClassVar[TextField[AttachmentFields]] = TextField(
-        "file_name", {"neq": "neq", "like": "like"}, sortable=True
-    )
-    """Filter on `file_name`."""
-
     content_type: _t.ClassVar[TextField[AttachmentFields]] = TextField(
         "content_type", {"neq": "neq", "like": "like"}
     )
     """Filter on `content_type`."""
-
-    file_size: _t.ClassVar[NumberField[AttachmentFields]] = NumberField(
-        "file_size", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}
-    )
-    """Filter on `file_size`."""
 
     created_at: _t.ClassVar[DateTimeField[AttachmentFields]] = DateTimeField(
         "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
     )
     """Filter on `created_at`."""
 
+    file_name: _t.ClassVar[TextField[AttachmentFields]] = TextField(
+        "file_name", {"neq": "neq", "like": "like"}, sortable=True
+    )
+    """Filter on `file_name`."""
+
+    file_size: _t.ClassVar[NumberField[AttachmentFields]] = NumberField(
+        "file_size", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}
+    )
+    """Filter on `file_size`."""
+
+    id: _t.ClassVar[UuidField[AttachmentFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
+
 
 class CaseFields:
     """Filter and sort fields of `cases` resources."""
 
     __slots__ = ()
-
-    id: _t.ClassVar[UuidField[CaseFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
 
     assignment_id: _t.ClassVar[UuidField[CaseFields]] = UuidField("assignment_id", {"neq": "neq"})
     """Filter on `assignment_id`."""
@@ -94,6 +91,9 @@ class CaseFields:
         "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
     )
     """Filter on `created_at`."""
+
+    id: _t.ClassVar[UuidField[CaseFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
 
     updated_at: _t.ClassVar[DateTimeField[CaseFields]] = DateTimeField(
         "updated_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
@@ -106,9 +106,6 @@ class IntakeReportFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[IntakeReportFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
     assignment_id: _t.ClassVar[UuidField[IntakeReportFields]] = UuidField("assignment_id", {"neq": "neq"})
     """Filter on `assignment_id`."""
 
@@ -116,6 +113,9 @@ class IntakeReportFields:
         "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
     )
     """Filter on `created_at`."""
+
+    id: _t.ClassVar[UuidField[IntakeReportFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
 
     updated_at: _t.ClassVar[DateTimeField[IntakeReportFields]] = DateTimeField(
         "updated_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
@@ -128,26 +128,21 @@ class LocationFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[LocationFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
     city: _t.ClassVar[TextField[LocationFields]] = TextField(
         "city", {"neq": "neq", "like": "like"}, sortable=True
     )
     """Filter on `city`."""
 
-    state: _t.ClassVar[TextField[LocationFields]] = TextField(
-        "state", {"neq": "neq", "like": "like"}, sortable=True
-    )
-    """Filter on `state`."""
-
-    zip_code: _t.ClassVar[TextField[LocationFields]] = TextField(
-        "zip_code", {"neq": "neq", "like": "like"}, sortable=True
-    )
-    """Filter on `zip_code`."""
-
     country: _t.ClassVar[TextField[LocationFields]] = TextField("country", {"neq": "neq", "like": "like"})
     """Filter on `country`."""
+
+    created_at: _t.ClassVar[DateTimeField[LocationFields]] = DateTimeField(
+        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
+    )
+    """Filter on `created_at`."""
+
+    id: _t.ClassVar[UuidField[LocationFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
 
     latitude: _t.ClassVar[NumberField[LocationFields]] = NumberField(
         "latitude", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}
@@ -159,10 +154,15 @@ class LocationFields:
     )
     """Filter on `longitude`."""
 
-    created_at: _t.ClassVar[DateTimeField[LocationFields]] = DateTimeField(
-        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
+    state: _t.ClassVar[TextField[LocationFields]] = TextField(
+        "state", {"neq": "neq", "like": "like"}, sortable=True
     )
-    """Filter on `created_at`."""
+    """Filter on `state`."""
+
+    zip_code: _t.ClassVar[TextField[LocationFields]] = TextField(
+        "zip_code", {"neq": "neq", "like": "like"}, sortable=True
+    )
+    """Filter on `zip_code`."""
 
 
 class NoteFields:
@@ -170,13 +170,13 @@ class NoteFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[NoteFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
     created_at: _t.ClassVar[DateTimeField[NoteFields]] = DateTimeField(
         "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
     )
     """Filter on `created_at` (documented)."""
+
+    id: _t.ClassVar[UuidField[NoteFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
 
     updated_at: _t.ClassVar[DateTimeField[NoteFields]] = DateTimeField(
         "updated_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
@@ -189,31 +189,31 @@ class PersonFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[PersonFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
-    first_name: _t.ClassVar[TextField[PersonFields]] = TextField(
-        "first_name", {"neq": "neq", "like": "like"}, sortable=True
+    created_at: _t.ClassVar[DateTimeField[PersonFields]] = DateTimeField(
+        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
     )
-    """Filter on `first_name`."""
-
-    last_name: _t.ClassVar[TextField[PersonFields]] = TextField(
-        "last_name", {"neq": "neq", "like": "like"}, sortable=True
-    )
-    """Filter on `last_name` (documented)."""
+    """Filter on `created_at`."""
 
     date_of_birth: _t.ClassVar[DateField[PersonFields]] = DateField(
         "date_of_birth", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
     )
     """Filter on `date_of_birth`."""
 
+    first_name: _t.ClassVar[TextField[PersonFields]] = TextField(
+        "first_name", {"neq": "neq", "like": "like"}, sortable=True
+    )
+    """Filter on `first_name`."""
+
     hispanic_or_latino: _t.ClassVar[EnumField[PersonFields]] = EnumField("hispanic_or_latino", {"neq": "neq"})
     """Filter on `hispanic_or_latino` (documented)."""
 
-    created_at: _t.ClassVar[DateTimeField[PersonFields]] = DateTimeField(
-        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
+    id: _t.ClassVar[UuidField[PersonFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
+
+    last_name: _t.ClassVar[TextField[PersonFields]] = TextField(
+        "last_name", {"neq": "neq", "like": "like"}, sortable=True
     )
-    """Filter on `created_at`."""
+    """Filter on `last_name` (documented)."""
 
     updated_at: _t.ClassVar[DateTimeField[PersonFields]] = DateTimeField(
         "updated_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
@@ -226,6 +226,11 @@ class ProviderFields:
 
     __slots__ = ()
 
+    created_at: _t.ClassVar[DateTimeField[ProviderFields]] = DateTimeField(
+        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
+    )
+    """Filter on `created_at`."""
+
     id: _t.ClassVar[UuidField[ProviderFields]] = UuidField("id", {"neq": "neq"})
     """Filter on `id`."""
 
@@ -236,11 +241,6 @@ class ProviderFields:
 
     published: _t.ClassVar[BooleanField[ProviderFields]] = BooleanField("published", {"neq": "neq"})
     """Filter on `published`."""
-
-    created_at: _t.ClassVar[DateTimeField[ProviderFields]] = DateTimeField(
-        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
-    )
-    """Filter on `created_at`."""
 
     updated_at: _t.ClassVar[DateTimeField[ProviderFields]] = DateTimeField(
         "updated_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
@@ -253,23 +253,23 @@ class ServiceOfferingFields:
 
     __slots__ = ()
 
-    id: _t.ClassVar[UuidField[ServiceOfferingFields]] = UuidField("id", {"neq": "neq"})
-    """Filter on `id`."""
-
-    provider_id: _t.ClassVar[UuidField[ServiceOfferingFields]] = UuidField("provider_id", {"neq": "neq"})
-    """Filter on `provider_id` (documented)."""
-
     archived: _t.ClassVar[BooleanField[ServiceOfferingFields]] = BooleanField("archived", {"neq": "neq"})
     """Filter on `archived` (documented)."""
+
+    created_at: _t.ClassVar[DateTimeField[ServiceOfferingFields]] = DateTimeField(
+        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
+    )
+    """Filter on `created_at`."""
+
+    id: _t.ClassVar[UuidField[ServiceOfferingFields]] = UuidField("id", {"neq": "neq"})
+    """Filter on `id`."""
 
     name: _t.ClassVar[TextField[ServiceOfferingFields]] = TextField(
         "name", {"neq": "neq", "like": "like"}, sortable=True
     )
     """Filter on `name`."""
 
-    created_at: _t.ClassVar[DateTimeField[ServiceOfferingFields]] = DateTimeField(
-        "created_at", {"neq": "neq", "gt": "g", "ge": "ge", "lt": "l", "le": "le"}, sortable=True
-    )
-    """Filter on `created_at`."""
+    provider_id: _t.ClassVar[UuidField[ServiceOfferingFields]] = UuidField("provider_id", {"neq": "neq"})
+    """Filter on `provider_id` (documented)."""
 
     updated_at: _t.ClassVar[SortField[ServiceOfferingFields]] = SortField("updated_at", sortable=True)

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import email.message
 import os
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 import httpx
 
+from ._body import aread_body, read_body
+from ._download import Target, filename_of
 from ._exceptions import APIConnectionError, APITimeoutError
 
 __all__ = ["AsyncBinaryResponse", "BinaryResponse"]
@@ -23,20 +23,6 @@ def _wrap_transport_error(exc: httpx.TransportError, request: httpx.Request) -> 
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"Timed out reading the response body: {exc}", request=request)
     return APIConnectionError(f"Connection lost reading the response body: {exc}", request=request)
-
-
-def _filename(headers: httpx.Headers) -> str | None:
-    disposition = headers.get("content-disposition")
-    if not disposition:
-        return None
-    message = email.message.Message()
-    message["content-disposition"] = disposition
-    name = message.get_filename()
-    if not name:
-        return None
-    # Only ever a bare file name: a server must not be able to choose a directory.
-    name = os.path.basename(name.replace("\\", "/")).strip()
-    return name if name not in ("", ".", "..") else None
 
 
 class _BinaryBase:
@@ -65,24 +51,13 @@ class _BinaryBase:
     @property
     def filename(self) -> str | None:
         """File name from ``Content-Disposition`` (``filename*`` preferred), as a base name."""
-        return _filename(self.http_response.headers)
+        return filename_of(self.http_response.headers)
 
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} {self.status_code} content_type={self.content_type!r} "
             f"filename={self.filename!r}>"
         )
-
-
-def _partial_path(path: str | os.PathLike[str]) -> Path:
-    target = Path(path)
-    return target.with_name(target.name + ".part")
-
-
-def _destination(path: str | os.PathLike[str], filename: str | None) -> Path:
-    """A folder means: the file name the server sent (Content-Disposition), else "download"."""
-    target = Path(path)
-    return target / (filename or "download") if target.is_dir() else target
 
 
 class BinaryResponse(_BinaryBase):
@@ -94,9 +69,10 @@ class BinaryResponse(_BinaryBase):
 
     @property
     def content(self) -> bytes:
-        """The whole body (read into memory on first access)."""
+        """The whole body (read into memory on first access, within the client's
+        ``max_response_bytes`` and read timeout; stream large files instead)."""
         try:
-            return self.http_response.read()
+            return read_body(self.http_response)
         except httpx.TransportError as exc:
             raise _wrap_transport_error(exc, self.http_response.request) from exc
         finally:
@@ -111,24 +87,37 @@ class BinaryResponse(_BinaryBase):
         finally:
             self.http_response.close()
 
-    def write_to_file(self, path: str | os.PathLike[str], *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> int:
-        """Stream the body to ``path`` and return the number of bytes written.
+    def write_to_file(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        overwrite: bool = False,
+    ) -> int:
+        """Stream the body to ``path`` and return the number of bytes written (not limited by
+        ``max_response_bytes``).
 
-        Data goes to ``<path>.part`` first, renamed on success, so a failed download never
-        leaves a truncated file under the final name. When ``path`` is a folder the file is named
-        after the server's ``Content-Disposition`` file name.
+        When ``path`` is a folder the file is named after the server's ``Content-Disposition``
+        file name (reduced to a bare name, else ``download``) and an existing file of that name
+        is never replaced unless ``overwrite=True`` (``FileExistsError``, nothing is read). A file
+        path you name is replaced. Data goes to a new hidden temporary file next to the target
+        (created exclusively, never through a symlink), renamed on success, so a failed download
+        never leaves a truncated file under the final name.
         """
-        path = _destination(path, self.filename)
-        partial = _partial_path(path)
+        try:
+            target = Target(path, self.filename, overwrite=overwrite)
+        except BaseException:
+            self.close()
+            raise
         written = 0
         try:
-            with open(partial, "wb") as file:
+            with target.open() as file:
                 for chunk in self.iter_bytes(chunk_size):
                     file.write(chunk)
                     written += len(chunk)
-            os.replace(partial, path)
+            target.commit()
         except BaseException:
-            partial.unlink(missing_ok=True)
+            target.discard()
             raise
         return written
 
@@ -156,9 +145,9 @@ class AsyncBinaryResponse(_BinaryBase):
         return self.http_response.content
 
     async def read(self) -> bytes:
-        """Read the whole body into memory."""
+        """Read the whole body into memory (within ``max_response_bytes`` and the read timeout)."""
         try:
-            return await self.http_response.aread()
+            return await aread_body(self.http_response)
         except httpx.TransportError as exc:
             raise _wrap_transport_error(exc, self.http_response.request) from exc
         finally:
@@ -174,25 +163,32 @@ class AsyncBinaryResponse(_BinaryBase):
             await self.http_response.aclose()
 
     async def write_to_file(
-        self, path: str | os.PathLike[str], *, chunk_size: int = DEFAULT_CHUNK_SIZE
+        self,
+        path: str | os.PathLike[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        overwrite: bool = False,
     ) -> int:
-        """Stream the body to ``path`` (via ``<path>.part``; a folder: the server's file name)."""
+        """Stream the body to ``path``; the same rules as ``BinaryResponse.write_to_file``."""
         import asyncio  # here, not at the top: importing the package does not import asyncio
 
-        path = _destination(path, self.filename)
-        partial = _partial_path(path)
-        written = 0
-        file = await asyncio.to_thread(partial.open, "wb")
         try:
+            target = await asyncio.to_thread(Target, path, self.filename, overwrite=overwrite)
+        except BaseException:
+            await self.close()
+            raise
+        written = 0
+        try:
+            file = await asyncio.to_thread(target.open)
             try:
                 async for chunk in self.iter_bytes(chunk_size):
                     await asyncio.to_thread(file.write, chunk)
                     written += len(chunk)
             finally:
                 await asyncio.to_thread(file.close)
-            await asyncio.to_thread(os.replace, partial, path)
+            await asyncio.to_thread(target.commit)
         except BaseException:
-            partial.unlink(missing_ok=True)
+            target.discard()
             raise
         return written
 

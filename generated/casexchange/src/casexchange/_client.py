@@ -8,7 +8,12 @@ from functools import cached_property
 import httpx
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+)
 from ._credentials import make_auth
 from ._types import Timeout
 from ._version import __version__
@@ -62,7 +67,9 @@ class CaseXchange(SyncAPIClient):
         api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
-        timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
+            body read into memory must also arrive within the read timeout as a whole. Login and token
+            requests use the same timeout. Per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
@@ -70,6 +77,10 @@ class CaseXchange(SyncAPIClient):
             spec (by default it is returned anyway, with the issues attached and a warning logged).
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
+        max_response_bytes: the largest body (decoded) read into memory; larger ones raise
+            `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
+        total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
+            reading the body (`None`: no total bound).
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -86,6 +97,8 @@ class CaseXchange(SyncAPIClient):
         strict_response_validation: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         url = _base_url(base_url)
         super().__init__(
@@ -100,7 +113,16 @@ class CaseXchange(SyncAPIClient):
             strict_response_validation=strict_response_validation,
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
+
+    @cached_property
+    def account(self) -> Account:
+        """Operations tagged `Account`."""
+        from .resources.account import Account
+
+        return Account(self)
 
     @cached_property
     def referrals(self) -> Referrals:
@@ -117,6 +139,13 @@ class CaseXchange(SyncAPIClient):
         return ReceivedReferrals(self)
 
     @cached_property
+    def sent_cases(self) -> SentCases:
+        """Operations tagged `Sent Cases`."""
+        from .resources.sent_cases import SentCases
+
+        return SentCases(self)
+
+    @cached_property
     def status_updates(self) -> StatusUpdates:
         """Operations tagged `Status Updates`."""
         from .resources.status_updates import StatusUpdates
@@ -129,90 +158,6 @@ class CaseXchange(SyncAPIClient):
         from .resources.messages import Messages
 
         return Messages(self)
-
-    @cached_property
-    def webhooks(self) -> Webhooks:
-        """Operations tagged `Webhooks`."""
-        from .resources.webhooks import Webhooks
-
-        return Webhooks(self)
-
-    @cached_property
-    def network(self) -> Network:
-        """Operations tagged `Network`."""
-        from .resources.network import Network
-
-        return Network(self)
-
-    @cached_property
-    def external_links(self) -> ExternalLinks:
-        """Operations tagged `External Links`."""
-        from .resources.external_links import ExternalLinks
-
-        return ExternalLinks(self)
-
-    @cached_property
-    def account(self) -> Account:
-        """Operations tagged `Account`."""
-        from .resources.account import Account
-
-        return Account(self)
-
-    @cached_property
-    def sso(self) -> Sso:
-        """Operations tagged `SSO`."""
-        from .resources.sso import Sso
-
-        return Sso(self)
-
-    @cached_property
-    def extension(self) -> Extension:
-        """Operations tagged `Extension`."""
-        from .resources.extension import Extension
-
-        return Extension(self)
-
-    @cached_property
-    def export(self) -> Export:
-        """Operations tagged `Export`."""
-        from .resources.export import Export
-
-        return Export(self)
-
-    @cached_property
-    def health(self) -> Health:
-        """Operations tagged `Health`."""
-        from .resources.health import Health
-
-        return Health(self)
-
-    @cached_property
-    def med_appointments(self) -> MedAppointments:
-        """Operations tagged `Med Appointments`."""
-        from .resources.med_appointments import MedAppointments
-
-        return MedAppointments(self)
-
-    @cached_property
-    def med_billing(self) -> MedBilling:
-        """Operations tagged `Med Billing`."""
-        from .resources.med_billing import MedBilling
-
-        return MedBilling(self)
-
-    @cached_property
-    def reference_data(self) -> ReferenceData:
-        """Operations tagged `Reference Data`."""
-        from .resources.reference_data import ReferenceData
-
-        return ReferenceData(self)
-
-    @cached_property
-    def firms(self) -> Firms:
-        """Operations tagged `Firms`."""
-        from .resources.firms import Firms
-
-        return Firms(self)
 
     @cached_property
     def cases(self) -> Cases:
@@ -229,18 +174,25 @@ class CaseXchange(SyncAPIClient):
         return Documents(self)
 
     @cached_property
-    def users(self) -> Users:
-        """Operations tagged `Users`."""
-        from .resources.users import Users
+    def reference_data(self) -> ReferenceData:
+        """Operations tagged `Reference Data`."""
+        from .resources.reference_data import ReferenceData
 
-        return Users(self)
+        return ReferenceData(self)
 
     @cached_property
-    def sent_cases(self) -> SentCases:
-        """Operations tagged `Sent Cases`."""
-        from .resources.sent_cases import SentCases
+    def firms(self) -> Firms:
+        """Operations tagged `Firms`."""
+        from .resources.firms import Firms
 
-        return SentCases(self)
+        return Firms(self)
+
+    @cached_property
+    def network(self) -> Network:
+        """Operations tagged `Network`."""
+        from .resources.network import Network
+
+        return Network(self)
 
     @cached_property
     def routing(self) -> Routing:
@@ -257,25 +209,11 @@ class CaseXchange(SyncAPIClient):
         return Analytics(self)
 
     @cached_property
-    def notifications(self) -> Notifications:
-        """Operations tagged `Notifications`."""
-        from .resources.notifications import Notifications
+    def export(self) -> Export:
+        """Operations tagged `Export`."""
+        from .resources.export import Export
 
-        return Notifications(self)
-
-    @cached_property
-    def med_cases(self) -> MedCases:
-        """Operations tagged `Med Cases`."""
-        from .resources.med_cases import MedCases
-
-        return MedCases(self)
-
-    @cached_property
-    def med_ex_documents(self) -> MedExDocuments:
-        """Operations tagged `MedEx Documents`."""
-        from .resources.med_ex_documents import MedExDocuments
-
-        return MedExDocuments(self)
+        return Export(self)
 
     @cached_property
     def import_(self) -> Import:
@@ -285,11 +223,88 @@ class CaseXchange(SyncAPIClient):
         return Import(self)
 
     @cached_property
+    def notifications(self) -> Notifications:
+        """Operations tagged `Notifications`."""
+        from .resources.notifications import Notifications
+
+        return Notifications(self)
+
+    @cached_property
+    def users(self) -> Users:
+        """Operations tagged `Users`."""
+        from .resources.users import Users
+
+        return Users(self)
+
+    @cached_property
+    def external_links(self) -> ExternalLinks:
+        """Operations tagged `External Links`."""
+        from .resources.external_links import ExternalLinks
+
+        return ExternalLinks(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Operations tagged `Webhooks`."""
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def med_cases(self) -> MedCases:
+        """Operations tagged `Med Cases`."""
+        from .resources.med_cases import MedCases
+
+        return MedCases(self)
+
+    @cached_property
+    def med_appointments(self) -> MedAppointments:
+        """Operations tagged `Med Appointments`."""
+        from .resources.med_appointments import MedAppointments
+
+        return MedAppointments(self)
+
+    @cached_property
+    def med_billing(self) -> MedBilling:
+        """Operations tagged `Med Billing`."""
+        from .resources.med_billing import MedBilling
+
+        return MedBilling(self)
+
+    @cached_property
+    def med_ex_documents(self) -> MedExDocuments:
+        """Operations tagged `MedEx Documents`."""
+        from .resources.med_ex_documents import MedExDocuments
+
+        return MedExDocuments(self)
+
+    @cached_property
+    def sso(self) -> Sso:
+        """Operations tagged `SSO`."""
+        from .resources.sso import Sso
+
+        return Sso(self)
+
+    @cached_property
     def salesforce(self) -> Salesforce:
         """Operations tagged `Salesforce`."""
         from .resources.salesforce import Salesforce
 
         return Salesforce(self)
+
+    @cached_property
+    def extension(self) -> Extension:
+        """Operations tagged `Extension`."""
+        from .resources.extension import Extension
+
+        return Extension(self)
+
+    @cached_property
+    def health(self) -> Health:
+        """Operations tagged `Health`."""
+        from .resources.health import Health
+
+        return Health(self)
 
 
 class AsyncCaseXchange(AsyncAPIClient):
@@ -299,7 +314,9 @@ class AsyncCaseXchange(AsyncAPIClient):
         api_key: the API key; defaults to the `CASEXCHANGE_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_BASE_URL`, then `https://api.casexchange.com/api/public/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
-        timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
+            body read into memory must also arrive within the read timeout as a whole. Login and token
+            requests use the same timeout. Per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
@@ -307,6 +324,10 @@ class AsyncCaseXchange(AsyncAPIClient):
             spec (by default it is returned anyway, with the issues attached and a warning logged).
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
+        max_response_bytes: the largest body (decoded) read into memory; larger ones raise
+            `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
+        total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
+            reading the body (`None`: no total bound).
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -323,6 +344,8 @@ class AsyncCaseXchange(AsyncAPIClient):
         strict_response_validation: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         url = _base_url(base_url)
         super().__init__(
@@ -337,7 +360,16 @@ class AsyncCaseXchange(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
+
+    @cached_property
+    def account(self) -> AsyncAccount:
+        """Operations tagged `Account`."""
+        from .resources.account import AsyncAccount
+
+        return AsyncAccount(self)
 
     @cached_property
     def referrals(self) -> AsyncReferrals:
@@ -354,6 +386,13 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncReceivedReferrals(self)
 
     @cached_property
+    def sent_cases(self) -> AsyncSentCases:
+        """Operations tagged `Sent Cases`."""
+        from .resources.sent_cases import AsyncSentCases
+
+        return AsyncSentCases(self)
+
+    @cached_property
     def status_updates(self) -> AsyncStatusUpdates:
         """Operations tagged `Status Updates`."""
         from .resources.status_updates import AsyncStatusUpdates
@@ -366,90 +405,6 @@ class AsyncCaseXchange(AsyncAPIClient):
         from .resources.messages import AsyncMessages
 
         return AsyncMessages(self)
-
-    @cached_property
-    def webhooks(self) -> AsyncWebhooks:
-        """Operations tagged `Webhooks`."""
-        from .resources.webhooks import AsyncWebhooks
-
-        return AsyncWebhooks(self)
-
-    @cached_property
-    def network(self) -> AsyncNetwork:
-        """Operations tagged `Network`."""
-        from .resources.network import AsyncNetwork
-
-        return AsyncNetwork(self)
-
-    @cached_property
-    def external_links(self) -> AsyncExternalLinks:
-        """Operations tagged `External Links`."""
-        from .resources.external_links import AsyncExternalLinks
-
-        return AsyncExternalLinks(self)
-
-    @cached_property
-    def account(self) -> AsyncAccount:
-        """Operations tagged `Account`."""
-        from .resources.account import AsyncAccount
-
-        return AsyncAccount(self)
-
-    @cached_property
-    def sso(self) -> AsyncSso:
-        """Operations tagged `SSO`."""
-        from .resources.sso import AsyncSso
-
-        return AsyncSso(self)
-
-    @cached_property
-    def extension(self) -> AsyncExtension:
-        """Operations tagged `Extension`."""
-        from .resources.extension import AsyncExtension
-
-        return AsyncExtension(self)
-
-    @cached_property
-    def export(self) -> AsyncExport:
-        """Operations tagged `Export`."""
-        from .resources.export import AsyncExport
-
-        return AsyncExport(self)
-
-    @cached_property
-    def health(self) -> AsyncHealth:
-        """Operations tagged `Health`."""
-        from .resources.health import AsyncHealth
-
-        return AsyncHealth(self)
-
-    @cached_property
-    def med_appointments(self) -> AsyncMedAppointments:
-        """Operations tagged `Med Appointments`."""
-        from .resources.med_appointments import AsyncMedAppointments
-
-        return AsyncMedAppointments(self)
-
-    @cached_property
-    def med_billing(self) -> AsyncMedBilling:
-        """Operations tagged `Med Billing`."""
-        from .resources.med_billing import AsyncMedBilling
-
-        return AsyncMedBilling(self)
-
-    @cached_property
-    def reference_data(self) -> AsyncReferenceData:
-        """Operations tagged `Reference Data`."""
-        from .resources.reference_data import AsyncReferenceData
-
-        return AsyncReferenceData(self)
-
-    @cached_property
-    def firms(self) -> AsyncFirms:
-        """Operations tagged `Firms`."""
-        from .resources.firms import AsyncFirms
-
-        return AsyncFirms(self)
 
     @cached_property
     def cases(self) -> AsyncCases:
@@ -466,18 +421,25 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncDocuments(self)
 
     @cached_property
-    def users(self) -> AsyncUsers:
-        """Operations tagged `Users`."""
-        from .resources.users import AsyncUsers
+    def reference_data(self) -> AsyncReferenceData:
+        """Operations tagged `Reference Data`."""
+        from .resources.reference_data import AsyncReferenceData
 
-        return AsyncUsers(self)
+        return AsyncReferenceData(self)
 
     @cached_property
-    def sent_cases(self) -> AsyncSentCases:
-        """Operations tagged `Sent Cases`."""
-        from .resources.sent_cases import AsyncSentCases
+    def firms(self) -> AsyncFirms:
+        """Operations tagged `Firms`."""
+        from .resources.firms import AsyncFirms
 
-        return AsyncSentCases(self)
+        return AsyncFirms(self)
+
+    @cached_property
+    def network(self) -> AsyncNetwork:
+        """Operations tagged `Network`."""
+        from .resources.network import AsyncNetwork
+
+        return AsyncNetwork(self)
 
     @cached_property
     def routing(self) -> AsyncRouting:
@@ -494,25 +456,11 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncAnalytics(self)
 
     @cached_property
-    def notifications(self) -> AsyncNotifications:
-        """Operations tagged `Notifications`."""
-        from .resources.notifications import AsyncNotifications
+    def export(self) -> AsyncExport:
+        """Operations tagged `Export`."""
+        from .resources.export import AsyncExport
 
-        return AsyncNotifications(self)
-
-    @cached_property
-    def med_cases(self) -> AsyncMedCases:
-        """Operations tagged `Med Cases`."""
-        from .resources.med_cases import AsyncMedCases
-
-        return AsyncMedCases(self)
-
-    @cached_property
-    def med_ex_documents(self) -> AsyncMedExDocuments:
-        """Operations tagged `MedEx Documents`."""
-        from .resources.med_ex_documents import AsyncMedExDocuments
-
-        return AsyncMedExDocuments(self)
+        return AsyncExport(self)
 
     @cached_property
     def import_(self) -> AsyncImport:
@@ -522,8 +470,85 @@ class AsyncCaseXchange(AsyncAPIClient):
         return AsyncImport(self)
 
     @cached_property
+    def notifications(self) -> AsyncNotifications:
+        """Operations tagged `Notifications`."""
+        from .resources.notifications import AsyncNotifications
+
+        return AsyncNotifications(self)
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        """Operations tagged `Users`."""
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self)
+
+    @cached_property
+    def external_links(self) -> AsyncExternalLinks:
+        """Operations tagged `External Links`."""
+        from .resources.external_links import AsyncExternalLinks
+
+        return AsyncExternalLinks(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        """Operations tagged `Webhooks`."""
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)
+
+    @cached_property
+    def med_cases(self) -> AsyncMedCases:
+        """Operations tagged `Med Cases`."""
+        from .resources.med_cases import AsyncMedCases
+
+        return AsyncMedCases(self)
+
+    @cached_property
+    def med_appointments(self) -> AsyncMedAppointments:
+        """Operations tagged `Med Appointments`."""
+        from .resources.med_appointments import AsyncMedAppointments
+
+        return AsyncMedAppointments(self)
+
+    @cached_property
+    def med_billing(self) -> AsyncMedBilling:
+        """Operations tagged `Med Billing`."""
+        from .resources.med_billing import AsyncMedBilling
+
+        return AsyncMedBilling(self)
+
+    @cached_property
+    def med_ex_documents(self) -> AsyncMedExDocuments:
+        """Operations tagged `MedEx Documents`."""
+        from .resources.med_ex_documents import AsyncMedExDocuments
+
+        return AsyncMedExDocuments(self)
+
+    @cached_property
+    def sso(self) -> AsyncSso:
+        """Operations tagged `SSO`."""
+        from .resources.sso import AsyncSso
+
+        return AsyncSso(self)
+
+    @cached_property
     def salesforce(self) -> AsyncSalesforce:
         """Operations tagged `Salesforce`."""
         from .resources.salesforce import AsyncSalesforce
 
         return AsyncSalesforce(self)
+
+    @cached_property
+    def extension(self) -> AsyncExtension:
+        """Operations tagged `Extension`."""
+        from .resources.extension import AsyncExtension
+
+        return AsyncExtension(self)
+
+    @cached_property
+    def health(self) -> AsyncHealth:
+        """Operations tagged `Health`."""
+        from .resources.health import AsyncHealth
+
+        return AsyncHealth(self)

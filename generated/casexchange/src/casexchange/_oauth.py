@@ -3,7 +3,9 @@
 
 `ClientCredentialsAuth` is an `httpx.Auth` flow, so the token request goes through the client's own
 transport (proxies, test transports). One renewal happens at a time (a lock per auth object, sync and
-async). The client secret and the tokens never appear in reprs, messages or logs.
+async), and a burst of requests needing a token causes one token request. The token request uses the
+calling request's timeouts and never follows a redirect to another origin. The client secret and the
+tokens never appear in reprs, messages or logs.
 """
 
 from __future__ import annotations
@@ -102,10 +104,11 @@ class ClientCredentialsAuth(RenewingAuth):
     def _stale(self) -> bool:
         return self._access is None or self._expires - EXPIRY_MARGIN <= self._clock()
 
-    def _renew(self, failed: str | None) -> Generator[httpx.Request, httpx.Response, None]:
+    def _renew(
+        self, failed: str | None, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         """Fetch a token, unless another request renewed it since ``failed`` was used."""
         if self._access is not None and self._access != failed and not self._stale():
             return
-        response = yield self._token_request()
-        response.read()  # a no-op when the async flow already read it
+        response = yield from self._exchange(self._token_request(), request, "the OAuth token request")
         self._store(response)

@@ -65,6 +65,13 @@ def _as_int(value: object) -> int | None:
     return None
 
 
+def _query_text(value: object) -> str:
+    """A query value as sent: ``2``, ``"2"`` and ``["2"]`` (a parsed link) are the same."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return str(value)
+
+
 class _BasePage(Generic[T]):
     def __init__(
         self,
@@ -148,6 +155,11 @@ class _BasePage(Generic[T]):
                 return replace(self._options, query=query)
         return self._options.with_query_param(self._spec.page_param, self.page_number + 1)
 
+    def _request_key(self, options: RequestOptions | None = None) -> tuple[tuple[str, str], ...]:
+        """What identifies a page request: its query (a next link's query, or the page number)."""
+        query = (options or self._options).query or {}
+        return tuple(sorted((str(name), _query_text(value)) for name, value in query.items()))
+
     def _fingerprint(self) -> int:
         """The page's item count and its first and last items: a page repeating an earlier one
         matches, without serialising every item of every page again."""
@@ -166,17 +178,30 @@ class _BasePage(Generic[T]):
 
 
 class _Guard:
-    """Stops iteration on empty pages, pages seen before, and the max_pages limit."""
+    """Stops iteration on empty pages, pages seen before, a next request (link, cursor, page
+    number) made before, and the max_pages limit."""
 
     def __init__(self, first: _BasePage[Any], max_pages: int | None) -> None:
         self.seen = {first._fingerprint()}
+        self.requested = {first._request_key()}
         self.count = 1
         self.max_pages = max_pages
 
     def may_fetch(self, page: _BasePage[Any]) -> bool:
         if self.max_pages is not None and self.count >= self.max_pages:
             return False
-        return page.has_next_page()
+        if not page.has_next_page():
+            return False
+        key = page._request_key(page._next_options())
+        if key in self.requested:
+            logger.warning(
+                "Stopping pagination: the request for the page after page %d was already made "
+                "(the server sent the same next link or cursor again)",
+                page.page_number,
+            )
+            return False
+        self.requested.add(key)
+        return True
 
     def accept(self, page: _BasePage[Any]) -> bool:
         if not page.items:

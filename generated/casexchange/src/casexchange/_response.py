@@ -12,6 +12,7 @@ from typing import Any, Generic, ParamSpec, TypeVar, cast
 import httpx
 
 from ._binary import AsyncBinaryResponse, BinaryResponse
+from ._body import aread_body, read_body
 from ._endpoint import ResponseSpec
 from ._logs import Redactor
 from ._models import get_field
@@ -161,10 +162,11 @@ class APIResponse(_BaseAPIResponse[R]):
         return self._decode()
 
     def read(self) -> bytes:
-        return self.http_response.read()
+        """The body (read within ``max_response_bytes`` and the read timeout)."""
+        return read_body(self.http_response)
 
     def text(self) -> str:
-        self.http_response.read()
+        read_body(self.http_response)
         return self.http_response.text
 
     def json(self) -> Any:
@@ -182,20 +184,20 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
             if self._parsed is _UNSET:
                 self._parsed = AsyncBinaryResponse(self.http_response)
             return cast(R, self._parsed)
-        await self.http_response.aread()
+        await aread_body(self.http_response)
         return cast(R, self._parse_read())
 
     async def envelope(self) -> Any:
         if self._spec.kind == "binary":
             return None
-        await self.http_response.aread()
+        await aread_body(self.http_response)
         return self._decode()
 
     async def read(self) -> bytes:
-        return await self.http_response.aread()
+        return await aread_body(self.http_response)
 
     async def text(self) -> str:
-        await self.http_response.aread()
+        await aread_body(self.http_response)
         return self.http_response.text
 
     async def json(self) -> Any:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import httpx
 
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
+from ._limits import CallLimits
 from ._ratelimit import parse_retry_after, seconds_until_reset
 
-__all__ = ["RetryDecision", "backoff_delay", "retry_exception", "retry_status"]
+__all__ = ["RetryDecision", "backoff_delay", "retry_exception", "retry_status", "within_deadline"]
 
 _PRE_SEND_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -101,3 +102,15 @@ def retry_status(
             None, f"not retried: server asked to wait {wait:.0f} s (max_retry_wait={max_wait:g} s)"
         )
     return RetryDecision(wait)
+
+
+def within_deadline(decision: RetryDecision, limits: CallLimits) -> RetryDecision:
+    """No retry that could not finish before the call's ``total_timeout`` runs out."""
+    if decision.delay is None or limits.deadline is None:
+        return decision
+    left = limits.remaining()
+    if left is not None and decision.delay >= left:
+        return RetryDecision(
+            None, f"not retried: the call's total_timeout of {limits.total_timeout:g} s ran out"
+        )
+    return decision

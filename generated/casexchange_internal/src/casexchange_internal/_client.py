@@ -8,7 +8,12 @@ from functools import cached_property
 import httpx
 
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_WAIT,
+    DEFAULT_TIMEOUT,
+)
 from ._credentials import make_auth
 from ._types import Timeout
 from ._version import __version__
@@ -53,7 +58,9 @@ class CaseXchangeInternal(SyncAPIClient):
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
-        timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
+            body read into memory must also arrive within the read timeout as a whole. Login and token
+            requests use the same timeout. Per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
@@ -61,6 +68,10 @@ class CaseXchangeInternal(SyncAPIClient):
             spec (by default it is returned anyway, with the issues attached and a warning logged).
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
+        max_response_bytes: the largest body (decoded) read into memory; larger ones raise
+            `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
+        total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
+            reading the body (`None`: no total bound).
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -80,6 +91,8 @@ class CaseXchangeInternal(SyncAPIClient):
         strict_response_validation: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         url = _base_url(base_url)
         super().__init__(
@@ -96,6 +109,8 @@ class CaseXchangeInternal(SyncAPIClient):
             strict_response_validation=strict_response_validation,
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
 
     @cached_property
@@ -120,18 +135,18 @@ class CaseXchangeInternal(SyncAPIClient):
         return Users(self)
 
     @cached_property
-    def admin_firms(self) -> AdminFirms:
-        """Operations tagged `Admin - Firms`."""
-        from .resources.admin_firms import AdminFirms
-
-        return AdminFirms(self)
-
-    @cached_property
     def firms(self) -> Firms:
         """Operations tagged `Firms`."""
         from .resources.firms import Firms
 
         return Firms(self)
+
+    @cached_property
+    def admin_firms(self) -> AdminFirms:
+        """Operations tagged `Admin - Firms`."""
+        from .resources.admin_firms import AdminFirms
+
+        return AdminFirms(self)
 
     @cached_property
     def cases(self) -> Cases:
@@ -146,13 +161,6 @@ class CaseXchangeInternal(SyncAPIClient):
         from .resources.status_updates import StatusUpdates
 
         return StatusUpdates(self)
-
-    @cached_property
-    def messaging(self) -> Messaging:
-        """Operations tagged `Messaging`."""
-        from .resources.messaging import Messaging
-
-        return Messaging(self)
 
     @cached_property
     def documents(self) -> Documents:
@@ -203,6 +211,13 @@ class CaseXchangeInternal(SyncAPIClient):
 
         return VendorApi(self)
 
+    @cached_property
+    def messaging(self) -> Messaging:
+        """Operations tagged `Messaging`."""
+        from .resources.messaging import Messaging
+
+        return Messaging(self)
+
 
 class AsyncCaseXchangeInternal(AsyncAPIClient):
     """Async client for the CaseXchange API.
@@ -214,7 +229,9 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
-        timeout: seconds (or an `httpx.Timeout`) for every request; per call `timeout=` overrides it.
+        timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
+            body read into memory must also arrive within the read timeout as a whole. Login and token
+            requests use the same timeout. Per call `timeout=` overrides it.
         max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
@@ -222,6 +239,10 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
             spec (by default it is returned anyway, with the issues attached and a warning logged).
         max_retry_wait: the longest `Retry-After` / `X-RateLimit-Reset` wait honoured, in seconds.
         pace_rate_limit: when the last response said no requests remain, wait for the reset first.
+        max_response_bytes: the largest body (decoded) read into memory; larger ones raise
+            `ResponseTooLargeError` (`None`: no limit). Streamed downloads are not limited.
+        total_timeout: seconds a whole call may take, across retries, redirects, token renewal and
+            reading the body (`None`: no total bound).
     """
 
     default_base_url = DEFAULT_BASE_URL
@@ -241,6 +262,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         strict_response_validation: bool = False,
         max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
         pace_rate_limit: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         url = _base_url(base_url)
         super().__init__(
@@ -257,6 +280,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
             strict_response_validation=strict_response_validation,
             max_retry_wait=max_retry_wait,
             pace_rate_limit=pace_rate_limit,
+            max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )
 
     @cached_property
@@ -281,18 +306,18 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         return AsyncUsers(self)
 
     @cached_property
-    def admin_firms(self) -> AsyncAdminFirms:
-        """Operations tagged `Admin - Firms`."""
-        from .resources.admin_firms import AsyncAdminFirms
-
-        return AsyncAdminFirms(self)
-
-    @cached_property
     def firms(self) -> AsyncFirms:
         """Operations tagged `Firms`."""
         from .resources.firms import AsyncFirms
 
         return AsyncFirms(self)
+
+    @cached_property
+    def admin_firms(self) -> AsyncAdminFirms:
+        """Operations tagged `Admin - Firms`."""
+        from .resources.admin_firms import AsyncAdminFirms
+
+        return AsyncAdminFirms(self)
 
     @cached_property
     def cases(self) -> AsyncCases:
@@ -307,13 +332,6 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         from .resources.status_updates import AsyncStatusUpdates
 
         return AsyncStatusUpdates(self)
-
-    @cached_property
-    def messaging(self) -> AsyncMessaging:
-        """Operations tagged `Messaging`."""
-        from .resources.messaging import AsyncMessaging
-
-        return AsyncMessaging(self)
 
     @cached_property
     def documents(self) -> AsyncDocuments:
@@ -363,3 +381,10 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         from .resources.vendor_api import AsyncVendorApi
 
         return AsyncVendorApi(self)
+
+    @cached_property
+    def messaging(self) -> AsyncMessaging:
+        """Operations tagged `Messaging`."""
+        from .resources.messaging import AsyncMessaging
+
+        return AsyncMessaging(self)

@@ -26,6 +26,23 @@ DEFAULT_CONNECTION_LIMITS: Final[httpx.Limits] = httpx.Limits(
     max_connections=100, max_keepalive_connections=20
 )
 
+DEFAULT_MAX_RESPONSE_BYTES: Final[int] = 64 * 1024 * 1024
+"""Largest decoded body (after gzip/deflate) read into memory; larger → ``ResponseTooLargeError``.
+Binary downloads streamed with ``iter_bytes()`` / ``write_to_file()`` are not limited."""
+
+MAX_ERROR_BODY_BYTES: Final[int] = 1024 * 1024
+"""Error bodies are read up to this many decoded bytes (and ``max_response_bytes``); the rest is
+dropped, the status error is raised from the prefix."""
+
+DEFAULT_MAX_REDIRECTS: Final[int] = 10
+"""Redirect hops followed per attempt (an ``http_client`` passed in brings its own
+``max_redirects``)."""
+
+SAFE_REDIRECT_HEADERS: Final[frozenset[str]] = frozenset(
+    {"accept", "accept-encoding", "accept-language", "user-agent"}
+)
+"""The only request headers (lower case) sent on after a redirect to another origin."""
+
 IDEMPOTENCY_HEADER: Final[str] = "Idempotency-Key"
 
 SENSITIVE_HEADERS: Final[frozenset[str]] = frozenset(

@@ -31,6 +31,8 @@ __all__ = [
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -99,6 +101,29 @@ class APITimeoutError(APIConnectionError):
         attempts: int = 1,
     ) -> None:
         super().__init__(message, request=request, attempts=attempts)
+
+
+class RedirectError(APIError):
+    """A redirect the client refuses to follow (see "Redirects" in the package README): a login,
+    refresh or token endpoint redirecting to another origin, a request body that would be re-sent to
+    another origin (307/308), a non-HTTP ``Location``, or more hops than ``max_redirects``."""
+
+    def __init__(self, message: str, *, response: httpx.Response, location: str | None) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.location = location
+        """The redirect target, without its query string."""
+
+
+class ResponseTooLargeError(APIError):
+    """A body read into memory would exceed the client's ``max_response_bytes`` (decoded)."""
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
 
 
 class APIResponseValidationError(APIError):

@@ -2,8 +2,10 @@
 """Bearer tokens from a login endpoint, refreshed when they expire or a 401 says so.
 
 `SessionAuth` is an `httpx.Auth` flow, so the login and refresh calls go through the same transport as
-every other request. One refresh happens at a time (a lock per client, sync and async); a request that
-failed with 401 is retried once with the new token. Secrets never appear in reprs or messages.
+every other request. One refresh happens at a time (a lock per auth object, sync and async); a request
+that failed with 401 is retried once with the new token. Login and refresh requests use the calling
+request's timeouts and never follow a redirect to another origin. Secrets never appear in reprs or
+messages.
 """
 
 from __future__ import annotations
@@ -12,12 +14,17 @@ import base64
 import json
 import threading
 import time
-from collections.abc import AsyncGenerator, Generator, Mapping
+from collections.abc import AsyncGenerator, Generator, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ._body import aread_body, read_body
+from ._constants import DEFAULT_TIMEOUT
 from ._exceptions import AuthenticationError
+from ._limits import LIMITS_KEY, limits_of
+from ._redirects import Redirects, is_redirect
 
 if TYPE_CHECKING:
     import asyncio
@@ -72,12 +79,18 @@ def _jwt_expiry(token: str) -> float | None:
 class RenewingAuth(httpx.Auth):
     """A bearer token renewed by ``_renew`` when ``_stale()`` and once after a 401.
 
-    One renewal at a time (a lock per auth object, sync and async); a request that failed with 401
-    is retried once with the new token.
+    One renewal at a time (a lock per auth object, sync and async): a request waiting for the lock
+    remembers the token it saw before, so once another request has renewed it, it uses the new
+    token instead of renewing again (a burst of requests causes one renewal). A request that failed
+    with 401 is retried once with the new token. Token requests use the timeouts and limits of the
+    call they authorise and never follow a redirect to another origin.
     """
 
-    requires_response_body = True
+    requires_response_body = False  # the bodies this flow needs are read here, bounded
     _access: str | None
+
+    def secrets(self) -> tuple[str, ...]:
+        raise NotImplementedError
 
     def __init__(self) -> None:
         self._sync_lock = threading.Lock()
@@ -86,22 +99,52 @@ class RenewingAuth(httpx.Auth):
     def _stale(self) -> bool:
         raise NotImplementedError
 
-    def _renew(self, failed_token: str | None) -> Generator[httpx.Request, httpx.Response, None]:
+    def _renew(
+        self, failed_token: str | None, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         raise NotImplementedError
 
     def _authorize(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = f"Bearer {self._access}"
 
+    def _exchange(
+        self, auth_request: httpx.Request, request: httpx.Request, what: str
+    ) -> Generator[httpx.Request, httpx.Response, httpx.Response]:
+        """Send a login/refresh/token request with the timeouts and limits of ``request`` (the
+        call it authorises); same-origin redirects only. Returns the response, body read."""
+        limits = limits_of(request)
+        timeout = request.extensions.get("timeout") or DEFAULT_TIMEOUT.as_dict()
+        auth_request.extensions = {
+            **auth_request.extensions,
+            "timeout": limits.capped(timeout).as_dict(),
+            LIMITS_KEY: limits,
+        }
+        redirects = Redirects(
+            auth_request,
+            max_hops=limits.max_redirects,
+            what=what,
+            same_origin_only=True,
+            secrets=self.secrets(),
+        )
+        response = yield auth_request
+        while is_redirect(response):
+            read_body(response)  # a no-op when the async flow already read it
+            response = yield redirects.follow(response)
+        read_body(response)
+        return response
+
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        seen = self._access
         if self._stale():
-            with self._sync_lock:
-                yield from self._renew(self._access)
+            with _held(self._sync_lock, request):
+                yield from self._renew(seen, request)
         token = self._access
         self._authorize(request)
         response = yield request
         if response.status_code == 401:
-            with self._sync_lock:
-                yield from self._renew(token)
+            read_body(response)  # httpx reads it before the retry: bounded here
+            with _held(self._sync_lock, request):
+                yield from self._renew(token, request)
             self._authorize(request)
             yield request
 
@@ -110,19 +153,34 @@ class RenewingAuth(httpx.Auth):
             import asyncio  # here, not at the top: sync-only programs never import asyncio for it
 
             self._async_lock = asyncio.Lock()
+        seen = self._access
         if self._stale():
             async with self._async_lock:
-                for step in _steps(self._renew(self._access)):
+                for step in _steps(self._renew(seen, request)):
                     step.bind(await _read((yield step.request)))
         token = self._access
         self._authorize(request)
         response = yield request
         if response.status_code == 401:
+            await aread_body(response)
             async with self._async_lock:
-                for step in _steps(self._renew(token)):
+                for step in _steps(self._renew(token, request)):
                     step.bind(await _read((yield step.request)))
             self._authorize(request)
             yield request
+
+
+@contextmanager
+def _held(lock: threading.Lock, request: httpx.Request) -> Iterator[None]:
+    """``lock``, waited for no longer than the call's ``total_timeout`` allows."""
+    limits = limits_of(request)
+    left = limits.remaining()
+    if not lock.acquire(timeout=-1 if left is None else left):
+        raise limits.timeout_error(request)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class SessionAuth(RenewingAuth):
@@ -199,20 +257,20 @@ class SessionAuth(RenewingAuth):
         return self._expires is not None and self._expires - EXPIRY_MARGIN <= time.time()
 
     # -- flows --------------------------------------------------------------------------------
-    def _renew(self, failed_token: str | None) -> Generator[httpx.Request, httpx.Response, None]:
+    def _renew(
+        self, failed_token: str | None, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         """Refresh (or log in again); skipped when another request already renewed the token."""
         if self._access != failed_token and not self._stale():
             return
         refresh = self._refresh_request() if self._access else None
         if refresh is not None:
-            response = yield refresh
-            response.read()  # a no-op when the async flow already read it
+            response = yield from self._exchange(refresh, request, "the refresh request")
             if self._store(response, what="refresh"):
                 return
         if not self._credentials:
             raise AuthenticationError_("the session expired and could not be refreshed; log in again")
-        response = yield self._login_request()
-        response.read()
+        response = yield from self._exchange(self._login_request(), request, "the login request")
         if not self._store(response, what="login"):
             raise AuthenticationError_(f"login failed with HTTP {response.status_code}")
 
@@ -244,8 +302,8 @@ def _steps(gen: Generator[httpx.Request, httpx.Response, None]) -> Generator[_St
 
 
 async def _read(response: httpx.Response) -> httpx.Response:
-    """Read a token response's body (the flows below parse it)."""
-    await response.aread()
+    """Read a token response's body, bounded (the sync steps then find it read)."""
+    await aread_body(response)
     return response
 
 

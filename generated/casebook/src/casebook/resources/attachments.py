@@ -27,6 +27,56 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
+_LIST = Endpoint(
+    method="GET",
+    path="/attachments/attachments",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=AttachmentCollectionDocument,
+            unwrap="data",
+            page=PageSpec(
+                page_param="page",
+                limit_param="page[size]",
+                items_field="data",
+                pagination_field="meta",
+                next_link="links.next",
+                attach_document=True,
+            ),
+        ),
+    },
+    query_styles={
+        "filter": ("deepObject", True),
+        "fields": ("deepObject", True),
+    },
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="listAttachments",
+)
+_CREATE = Endpoint(
+    method="POST",
+    path="/attachments/attachments",
+    responses={
+        "201": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+    },
+    body_media="application/vnd.api+json",
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="createAttachment",
+)
+_GET = Endpoint(
+    method="GET",
+    path="/attachments/attachments/{id}",
+    responses={
+        "200": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+    },
+    query_styles={
+        "fields": ("deepObject", True),
+    },
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="getAttachment",
+)
 _LIST_NOTES = Endpoint(
     method="GET",
     path="/attachments/notes",
@@ -98,56 +148,6 @@ _UPDATE_NOTE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="updateNote",
 )
-_LIST = Endpoint(
-    method="GET",
-    path="/attachments/attachments",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=AttachmentCollectionDocument,
-            unwrap="data",
-            page=PageSpec(
-                page_param="page",
-                limit_param="page[size]",
-                items_field="data",
-                pagination_field="meta",
-                next_link="links.next",
-                attach_document=True,
-            ),
-        ),
-    },
-    query_styles={
-        "filter": ("deepObject", True),
-        "fields": ("deepObject", True),
-    },
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="listAttachments",
-)
-_CREATE = Endpoint(
-    method="POST",
-    path="/attachments/attachments",
-    responses={
-        "201": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
-    },
-    body_media="application/vnd.api+json",
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="createAttachment",
-)
-_GET = Endpoint(
-    method="GET",
-    path="/attachments/attachments/{id}",
-    responses={
-        "200": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
-    },
-    query_styles={
-        "fields": ("deepObject", True),
-    },
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="getAttachment",
-)
 
 
 class Attachments(SyncAPIResource):
@@ -157,6 +157,137 @@ class Attachments(SyncAPIResource):
     def with_raw_response(self) -> AttachmentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AttachmentsWithRawResponse(self)
+
+    def list(
+        self,
+        *,
+        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        page_size: int | NotGiven = NOT_GIVEN,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[Attachment]:
+        """List attachments
+
+        Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
+
+        Args:
+            filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
+            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /attachments/attachments` (operationId `listAttachments`)
+        """
+        return _t.cast(
+            "SyncPage[Attachment]",
+            self._client.request(
+                _LIST,
+                query={
+                    "filter": filter,
+                    "sort": sort,
+                    "page": page,
+                    "page[size]": page_size,
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create(
+        self,
+        *,
+        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Create an attachment and get its upload URL
+
+        Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
+
+        1. `createAttachment` with the file's metadata.
+        2. Read the pre-signed URL from the response (`data.attributes.upload_url`: the URL is documented, the attribute name is inferred).
+        3. `PUT` the raw file bytes to that URL with the file's `Content-Type` and **without** the Casebook `Authorization` header (S3 authenticates the signed URL). Files may be at most 10 MB.
+
+        Args:
+            attributes: the resource's attributes
+            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
+
+        `POST /attachments/attachments` (operationId `createAttachment`)
+        """
+        return _t.cast(
+            "Attachment",
+            self._client.request(
+                _CREATE,
+                body=_jsonapi.build_document(
+                    "attachments", id=None, attributes=attributes, relationships=relationships
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get(
+        self,
+        id: str,
+        *,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Retrieve an attachment
+
+        Returns one attachment by id.
+
+        Args:
+            id: Resource id (UUID).
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /attachments/attachments/{id}` (operationId `getAttachment`)
+        """
+        return _t.cast(
+            "Attachment",
+            self._client.request(
+                _GET,
+                path={
+                    "id": id,
+                },
+                query={
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     def list_notes(
         self,
@@ -360,137 +491,6 @@ class Attachments(SyncAPIResource):
             ),
         )
 
-    def list(
-        self,
-        *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
-        sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        page_size: int | NotGiven = NOT_GIVEN,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Attachment]:
-        """List attachments
-
-        Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
-
-        Args:
-            filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
-            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /attachments/attachments` (operationId `listAttachments`)
-        """
-        return _t.cast(
-            "SyncPage[Attachment]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def create(
-        self,
-        *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
-        """Create an attachment and get its upload URL
-
-        Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
-
-        1. `createAttachment` with the file's metadata.
-        2. Read the pre-signed URL from the response (`data.attributes.upload_url`: the URL is documented, the attribute name is inferred).
-        3. `PUT` the raw file bytes to that URL with the file's `Content-Type` and **without** the Casebook `Authorization` header (S3 authenticates the signed URL). Files may be at most 10 MB.
-
-        Args:
-            attributes: the resource's attributes
-            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
-
-        `POST /attachments/attachments` (operationId `createAttachment`)
-        """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def get(
-        self,
-        id: str,
-        *,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
-        """Retrieve an attachment
-
-        Returns one attachment by id.
-
-        Args:
-            id: Resource id (UUID).
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /attachments/attachments/{id}` (operationId `getAttachment`)
-        """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def upload(
         self,
         file: FileTypes,
@@ -523,7 +523,7 @@ class Attachments(SyncAPIResource):
             relationships=relationships,
             timeout=timeout,
         )
-        _upload.put(self._client._http, pending, _upload.upload_url(record, "data.attributes.upload_url"))
+        _upload.put(self._client, pending, _upload.upload_url(record, "data.attributes.upload_url"), timeout)
         return record
 
 
@@ -534,6 +534,137 @@ class AsyncAttachments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAttachmentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAttachmentsWithRawResponse(self)
+
+    async def list(
+        self,
+        *,
+        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        page_size: int | NotGiven = NOT_GIVEN,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[Attachment]:
+        """List attachments
+
+        Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
+
+        Args:
+            filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
+            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /attachments/attachments` (operationId `listAttachments`)
+        """
+        return _t.cast(
+            "AsyncPage[Attachment]",
+            await self._client.request(
+                _LIST,
+                query={
+                    "filter": filter,
+                    "sort": sort,
+                    "page": page,
+                    "page[size]": page_size,
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Create an attachment and get its upload URL
+
+        Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
+
+        1. `createAttachment` with the file's metadata.
+        2. Read the pre-signed URL from the response (`data.attributes.upload_url`: the URL is documented, the attribute name is inferred).
+        3. `PUT` the raw file bytes to that URL with the file's `Content-Type` and **without** the Casebook `Authorization` header (S3 authenticates the signed URL). Files may be at most 10 MB.
+
+        Args:
+            attributes: the resource's attributes
+            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
+
+        `POST /attachments/attachments` (operationId `createAttachment`)
+        """
+        return _t.cast(
+            "Attachment",
+            await self._client.request(
+                _CREATE,
+                body=_jsonapi.build_document(
+                    "attachments", id=None, attributes=attributes, relationships=relationships
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get(
+        self,
+        id: str,
+        *,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Attachment:
+        """Retrieve an attachment
+
+        Returns one attachment by id.
+
+        Args:
+            id: Resource id (UUID).
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /attachments/attachments/{id}` (operationId `getAttachment`)
+        """
+        return _t.cast(
+            "Attachment",
+            await self._client.request(
+                _GET,
+                path={
+                    "id": id,
+                },
+                query={
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     async def list_notes(
         self,
@@ -737,137 +868,6 @@ class AsyncAttachments(AsyncAPIResource):
             ),
         )
 
-    async def list(
-        self,
-        *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
-        sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        page_size: int | NotGiven = NOT_GIVEN,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Attachment]:
-        """List attachments
-
-        Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
-
-        Args:
-            filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
-            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /attachments/attachments` (operationId `listAttachments`)
-        """
-        return _t.cast(
-            "AsyncPage[Attachment]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def create(
-        self,
-        *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
-        """Create an attachment and get its upload URL
-
-        Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
-
-        1. `createAttachment` with the file's metadata.
-        2. Read the pre-signed URL from the response (`data.attributes.upload_url`: the URL is documented, the attribute name is inferred).
-        3. `PUT` the raw file bytes to that URL with the file's `Content-Type` and **without** the Casebook `Authorization` header (S3 authenticates the signed URL). Files may be at most 10 MB.
-
-        Args:
-            attributes: the resource's attributes
-            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
-
-        `POST /attachments/attachments` (operationId `createAttachment`)
-        """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get(
-        self,
-        id: str,
-        *,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
-        """Retrieve an attachment
-
-        Returns one attachment by id.
-
-        Args:
-            id: Resource id (UUID).
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /attachments/attachments/{id}` (operationId `getAttachment`)
-        """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def upload(
         self,
         file: FileTypes,
@@ -901,30 +901,30 @@ class AsyncAttachments(AsyncAPIResource):
             timeout=timeout,
         )
         await _upload.async_put(
-            self._client._http, pending, _upload.upload_url(record, "data.attributes.upload_url")
+            self._client, pending, _upload.upload_url(record, "data.attributes.upload_url"), timeout
         )
         return record
 
 
 class AttachmentsWithRawResponse:
     def __init__(self, resource: Attachments) -> None:
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.get = to_raw_response_wrapper(resource.get)
         self.list_notes = to_raw_response_wrapper(resource.list_notes)
         self.create_note = to_raw_response_wrapper(resource.create_note)
         self.get_note = to_raw_response_wrapper(resource.get_note)
         self.delete_note = to_raw_response_wrapper(resource.delete_note)
         self.update_note = to_raw_response_wrapper(resource.update_note)
-        self.list = to_raw_response_wrapper(resource.list)
-        self.create = to_raw_response_wrapper(resource.create)
-        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncAttachmentsWithRawResponse:
     def __init__(self, resource: AsyncAttachments) -> None:
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.get = async_to_raw_response_wrapper(resource.get)
         self.list_notes = async_to_raw_response_wrapper(resource.list_notes)
         self.create_note = async_to_raw_response_wrapper(resource.create_note)
         self.get_note = async_to_raw_response_wrapper(resource.get_note)
         self.delete_note = async_to_raw_response_wrapper(resource.delete_note)
         self.update_note = async_to_raw_response_wrapper(resource.update_note)
-        self.list = async_to_raw_response_wrapper(resource.list)
-        self.create = async_to_raw_response_wrapper(resource.create)
-        self.get = async_to_raw_response_wrapper(resource.get)

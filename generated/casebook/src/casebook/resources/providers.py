@@ -27,6 +27,67 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
+_LIST_LOCATIONS = Endpoint(
+    method="GET",
+    path="/providers/locations",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=LocationCollectionDocument,
+            unwrap="data",
+            page=PageSpec(
+                page_param="page",
+                limit_param="page[size]",
+                items_field="data",
+                pagination_field="meta",
+                next_link="links.next",
+                attach_document=True,
+            ),
+        ),
+    },
+    query_styles={
+        "filter": ("deepObject", True),
+        "fields": ("deepObject", True),
+    },
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="listLocations",
+)
+_CREATE_LOCATION = Endpoint(
+    method="POST",
+    path="/providers/locations",
+    responses={
+        "201": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+    },
+    body_media="application/vnd.api+json",
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="createLocation",
+)
+_GET_LOCATION = Endpoint(
+    method="GET",
+    path="/providers/locations/{id}",
+    responses={
+        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+    },
+    query_styles={
+        "fields": ("deepObject", True),
+    },
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="getLocation",
+)
+_UPDATE_LOCATION = Endpoint(
+    method="PATCH",
+    path="/providers/locations/{id}",
+    responses={
+        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+    },
+    body_media="application/vnd.api+json",
+    auth=True,
+    json_media="application/vnd.api+json",
+    operation_id="updateLocation",
+)
 _LIST = Endpoint(
     method="GET",
     path="/providers/providers",
@@ -98,67 +159,6 @@ _UPDATE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="updateProvider",
 )
-_LIST_LOCATIONS = Endpoint(
-    method="GET",
-    path="/providers/locations",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=LocationCollectionDocument,
-            unwrap="data",
-            page=PageSpec(
-                page_param="page",
-                limit_param="page[size]",
-                items_field="data",
-                pagination_field="meta",
-                next_link="links.next",
-                attach_document=True,
-            ),
-        ),
-    },
-    query_styles={
-        "filter": ("deepObject", True),
-        "fields": ("deepObject", True),
-    },
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="listLocations",
-)
-_CREATE_LOCATION = Endpoint(
-    method="POST",
-    path="/providers/locations",
-    responses={
-        "201": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
-    },
-    body_media="application/vnd.api+json",
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="createLocation",
-)
-_GET_LOCATION = Endpoint(
-    method="GET",
-    path="/providers/locations/{id}",
-    responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
-    },
-    query_styles={
-        "fields": ("deepObject", True),
-    },
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="getLocation",
-)
-_UPDATE_LOCATION = Endpoint(
-    method="PATCH",
-    path="/providers/locations/{id}",
-    responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
-    },
-    body_media="application/vnd.api+json",
-    auth=True,
-    json_media="application/vnd.api+json",
-    operation_id="updateLocation",
-)
 
 
 class Providers(SyncAPIResource):
@@ -168,6 +168,174 @@ class Providers(SyncAPIResource):
     def with_raw_response(self) -> ProvidersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ProvidersWithRawResponse(self)
+
+    def list_locations(
+        self,
+        *,
+        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        page_size: int | NotGiven = NOT_GIVEN,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[Location]:
+        """List provider locations
+
+        Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
+
+        Args:
+            filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
+            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /providers/locations` (operationId `listLocations`)
+        """
+        return _t.cast(
+            "SyncPage[Location]",
+            self._client.request(
+                _LIST_LOCATIONS,
+                query={
+                    "filter": filter,
+                    "sort": sort,
+                    "page": page,
+                    "page[size]": page_size,
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def create_location(
+        self,
+        *,
+        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Location:
+        """Create a provider location
+
+        Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
+
+        Args:
+            attributes: the resource's attributes
+            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
+
+        `POST /providers/locations` (operationId `createLocation`)
+        """
+        return _t.cast(
+            "Location",
+            self._client.request(
+                _CREATE_LOCATION,
+                body=_jsonapi.build_document(
+                    "locations", id=None, attributes=attributes, relationships=relationships
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_location(
+        self,
+        id: str,
+        *,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Location:
+        """Retrieve a provider location
+
+        Returns one location by id.
+
+        Args:
+            id: Resource id (UUID).
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /providers/locations/{id}` (operationId `getLocation`)
+        """
+        return _t.cast(
+            "Location",
+            self._client.request(
+                _GET_LOCATION,
+                path={
+                    "id": id,
+                },
+                query={
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def update_location(
+        self,
+        id: str,
+        *,
+        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Location:
+        """Update a provider location
+
+        Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
+
+        Args:
+            id: Resource id (UUID).
+            attributes: the resource's attributes
+            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
+
+        `PATCH /providers/locations/{id}` (operationId `updateLocation`)
+        """
+        return _t.cast(
+            "Location",
+            self._client.request(
+                _UPDATE_LOCATION,
+                path={
+                    "id": id,
+                },
+                body=_jsonapi.build_document(
+                    "locations", id=id, attributes=attributes, relationships=relationships
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     def list(
         self,
@@ -371,174 +539,6 @@ class Providers(SyncAPIResource):
             ),
         )
 
-    def list_locations(
-        self,
-        *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
-        sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        page_size: int | NotGiven = NOT_GIVEN,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Location]:
-        """List provider locations
-
-        Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
-
-        Args:
-            filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
-            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /providers/locations` (operationId `listLocations`)
-        """
-        return _t.cast(
-            "SyncPage[Location]",
-            self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def create_location(
-        self,
-        *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
-        """Create a provider location
-
-        Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
-
-        Args:
-            attributes: the resource's attributes
-            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
-
-        `POST /providers/locations` (operationId `createLocation`)
-        """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def get_location(
-        self,
-        id: str,
-        *,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
-        """Retrieve a provider location
-
-        Returns one location by id.
-
-        Args:
-            id: Resource id (UUID).
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /providers/locations/{id}` (operationId `getLocation`)
-        """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def update_location(
-        self,
-        id: str,
-        *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
-        """Update a provider location
-
-        Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
-
-        Args:
-            id: Resource id (UUID).
-            attributes: the resource's attributes
-            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
-
-        `PATCH /providers/locations/{id}` (operationId `updateLocation`)
-        """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def link_location(
         self,
         provider_id: str,
@@ -570,6 +570,174 @@ class AsyncProviders(AsyncAPIResource):
     def with_raw_response(self) -> AsyncProvidersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncProvidersWithRawResponse(self)
+
+    async def list_locations(
+        self,
+        *,
+        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
+        page: int | NotGiven = NOT_GIVEN,
+        page_size: int | NotGiven = NOT_GIVEN,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[Location]:
+        """List provider locations
+
+        Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
+
+        Args:
+            filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
+            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /providers/locations` (operationId `listLocations`)
+        """
+        return _t.cast(
+            "AsyncPage[Location]",
+            await self._client.request(
+                _LIST_LOCATIONS,
+                query={
+                    "filter": filter,
+                    "sort": sort,
+                    "page": page,
+                    "page[size]": page_size,
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def create_location(
+        self,
+        *,
+        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Location:
+        """Create a provider location
+
+        Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
+
+        Args:
+            attributes: the resource's attributes
+            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
+
+        `POST /providers/locations` (operationId `createLocation`)
+        """
+        return _t.cast(
+            "Location",
+            await self._client.request(
+                _CREATE_LOCATION,
+                body=_jsonapi.build_document(
+                    "locations", id=None, attributes=attributes, relationships=relationships
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_location(
+        self,
+        id: str,
+        *,
+        include: str | NotGiven = NOT_GIVEN,
+        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Location:
+        """Retrieve a provider location
+
+        Returns one location by id.
+
+        Args:
+            id: Resource id (UUID).
+            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
+            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
+
+        `GET /providers/locations/{id}` (operationId `getLocation`)
+        """
+        return _t.cast(
+            "Location",
+            await self._client.request(
+                _GET_LOCATION,
+                path={
+                    "id": id,
+                },
+                query={
+                    "include": include,
+                    "fields": fields,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def update_location(
+        self,
+        id: str,
+        *,
+        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Location:
+        """Update a provider location
+
+        Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
+
+        Args:
+            id: Resource id (UUID).
+            attributes: the resource's attributes
+            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
+
+        `PATCH /providers/locations/{id}` (operationId `updateLocation`)
+        """
+        return _t.cast(
+            "Location",
+            await self._client.request(
+                _UPDATE_LOCATION,
+                path={
+                    "id": id,
+                },
+                body=_jsonapi.build_document(
+                    "locations", id=id, attributes=attributes, relationships=relationships
+                ),
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     async def list(
         self,
@@ -773,174 +941,6 @@ class AsyncProviders(AsyncAPIResource):
             ),
         )
 
-    async def list_locations(
-        self,
-        *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
-        sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
-        page: int | NotGiven = NOT_GIVEN,
-        page_size: int | NotGiven = NOT_GIVEN,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Location]:
-        """List provider locations
-
-        Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
-
-        Args:
-            filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
-            sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /providers/locations` (operationId `listLocations`)
-        """
-        return _t.cast(
-            "AsyncPage[Location]",
-            await self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def create_location(
-        self,
-        *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
-        """Create a provider location
-
-        Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
-
-        Args:
-            attributes: the resource's attributes
-            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
-
-        `POST /providers/locations` (operationId `createLocation`)
-        """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_location(
-        self,
-        id: str,
-        *,
-        include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
-        """Retrieve a provider location
-
-        Returns one location by id.
-
-        Args:
-            id: Resource id (UUID).
-            include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
-            fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
-
-        `GET /providers/locations/{id}` (operationId `getLocation`)
-        """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def update_location(
-        self,
-        id: str,
-        *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
-        """Update a provider location
-
-        Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
-
-        Args:
-            id: Resource id (UUID).
-            attributes: the resource's attributes
-            relationships: relationships: name → resource, identifier, `(type, id)`, list of those, or None
-
-        `PATCH /providers/locations/{id}` (operationId `updateLocation`)
-        """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def link_location(
         self,
         provider_id: str,
@@ -967,25 +967,25 @@ class AsyncProviders(AsyncAPIResource):
 
 class ProvidersWithRawResponse:
     def __init__(self, resource: Providers) -> None:
+        self.list_locations = to_raw_response_wrapper(resource.list_locations)
+        self.create_location = to_raw_response_wrapper(resource.create_location)
+        self.get_location = to_raw_response_wrapper(resource.get_location)
+        self.update_location = to_raw_response_wrapper(resource.update_location)
         self.list = to_raw_response_wrapper(resource.list)
         self.create = to_raw_response_wrapper(resource.create)
         self.get = to_raw_response_wrapper(resource.get)
         self.delete = to_raw_response_wrapper(resource.delete)
         self.update = to_raw_response_wrapper(resource.update)
-        self.list_locations = to_raw_response_wrapper(resource.list_locations)
-        self.create_location = to_raw_response_wrapper(resource.create_location)
-        self.get_location = to_raw_response_wrapper(resource.get_location)
-        self.update_location = to_raw_response_wrapper(resource.update_location)
 
 
 class AsyncProvidersWithRawResponse:
     def __init__(self, resource: AsyncProviders) -> None:
+        self.list_locations = async_to_raw_response_wrapper(resource.list_locations)
+        self.create_location = async_to_raw_response_wrapper(resource.create_location)
+        self.get_location = async_to_raw_response_wrapper(resource.get_location)
+        self.update_location = async_to_raw_response_wrapper(resource.update_location)
         self.list = async_to_raw_response_wrapper(resource.list)
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.update = async_to_raw_response_wrapper(resource.update)
-        self.list_locations = async_to_raw_response_wrapper(resource.list_locations)
-        self.create_location = async_to_raw_response_wrapper(resource.create_location)
-        self.get_location = async_to_raw_response_wrapper(resource.get_location)
-        self.update_location = async_to_raw_response_wrapper(resource.update_location)

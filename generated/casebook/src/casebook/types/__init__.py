@@ -13,6 +13,7 @@ if _t.TYPE_CHECKING:
         AssignmentUserCollectionDocument as AssignmentUserCollectionDocument,
     )
     from .assignment_user_create_data import AssignmentUserCreateData as AssignmentUserCreateData
+    from .assignment_user_create_data_type import AssignmentUserCreateDataType as AssignmentUserCreateDataType
     from .assignment_user_create_request import AssignmentUserCreateRequest as AssignmentUserCreateRequest
     from .assignment_user_document import AssignmentUserDocument as AssignmentUserDocument
     from .assignment_user_filter import AssignmentUserFilter as AssignmentUserFilter
@@ -22,6 +23,7 @@ if _t.TYPE_CHECKING:
     from .attachment_attributes import AttachmentAttributes as AttachmentAttributes
     from .attachment_collection_document import AttachmentCollectionDocument as AttachmentCollectionDocument
     from .attachment_create_data import AttachmentCreateData as AttachmentCreateData
+    from .attachment_create_data_type import AttachmentCreateDataType as AttachmentCreateDataType
     from .attachment_create_request import AttachmentCreateRequest as AttachmentCreateRequest
     from .attachment_document import AttachmentDocument as AttachmentDocument
     from .attachment_filter import AttachmentFilter as AttachmentFilter
@@ -33,12 +35,14 @@ if _t.TYPE_CHECKING:
     from .case_attributes import CaseAttributes as CaseAttributes
     from .case_collection_document import CaseCollectionDocument as CaseCollectionDocument
     from .case_create_data import CaseCreateData as CaseCreateData
+    from .case_create_data_type import CaseCreateDataType as CaseCreateDataType
     from .case_create_request import CaseCreateRequest as CaseCreateRequest
     from .case_document import CaseDocument as CaseDocument
     from .case_filter import CaseFilter as CaseFilter
     from .case_relationships import CaseRelationships as CaseRelationships
     from .case_type import CaseType as CaseType
     from .case_update_data import CaseUpdateData as CaseUpdateData
+    from .case_update_data_type import CaseUpdateDataType as CaseUpdateDataType
     from .case_update_request import CaseUpdateRequest as CaseUpdateRequest
     from .date_filter import DateFilter as DateFilter
     from .date_filter_operators import DateFilterOperators as DateFilterOperators
@@ -61,35 +65,42 @@ if _t.TYPE_CHECKING:
         IntakeReportCollectionDocument as IntakeReportCollectionDocument,
     )
     from .intake_report_create_data import IntakeReportCreateData as IntakeReportCreateData
+    from .intake_report_create_data_type import IntakeReportCreateDataType as IntakeReportCreateDataType
     from .intake_report_create_request import IntakeReportCreateRequest as IntakeReportCreateRequest
     from .intake_report_document import IntakeReportDocument as IntakeReportDocument
     from .intake_report_filter import IntakeReportFilter as IntakeReportFilter
     from .intake_report_relationships import IntakeReportRelationships as IntakeReportRelationships
     from .intake_report_type import IntakeReportType as IntakeReportType
     from .intake_report_update_data import IntakeReportUpdateData as IntakeReportUpdateData
+    from .intake_report_update_data_type import IntakeReportUpdateDataType as IntakeReportUpdateDataType
     from .intake_report_update_request import IntakeReportUpdateRequest as IntakeReportUpdateRequest
     from .json_api import JsonApi as JsonApi
     from .location import Location as Location
     from .location_attributes import LocationAttributes as LocationAttributes
     from .location_collection_document import LocationCollectionDocument as LocationCollectionDocument
     from .location_create_data import LocationCreateData as LocationCreateData
+    from .location_create_data_type import LocationCreateDataType as LocationCreateDataType
     from .location_create_request import LocationCreateRequest as LocationCreateRequest
     from .location_document import LocationDocument as LocationDocument
     from .location_filter import LocationFilter as LocationFilter
     from .location_relationships import LocationRelationships as LocationRelationships
+    from .location_type import LocationType as LocationType
     from .location_update_data import LocationUpdateData as LocationUpdateData
+    from .location_update_data_type import LocationUpdateDataType as LocationUpdateDataType
     from .location_update_request import LocationUpdateRequest as LocationUpdateRequest
     from .meta import Meta as Meta
     from .note import Note as Note
     from .note_attributes import NoteAttributes as NoteAttributes
     from .note_collection_document import NoteCollectionDocument as NoteCollectionDocument
     from .note_create_data import NoteCreateData as NoteCreateData
+    from .note_create_data_type import NoteCreateDataType as NoteCreateDataType
     from .note_create_request import NoteCreateRequest as NoteCreateRequest
     from .note_document import NoteDocument as NoteDocument
     from .note_filter import NoteFilter as NoteFilter
     from .note_relationships import NoteRelationships as NoteRelationships
     from .note_type import NoteType as NoteType
     from .note_update_data import NoteUpdateData as NoteUpdateData
+    from .note_update_data_type import NoteUpdateDataType as NoteUpdateDataType
     from .note_update_request import NoteUpdateRequest as NoteUpdateRequest
     from .number_filter import NumberFilter as NumberFilter
     from .number_filter_operators import NumberFilterOperators as NumberFilterOperators
@@ -98,23 +109,27 @@ if _t.TYPE_CHECKING:
     from .person_attributes import PersonAttributes as PersonAttributes
     from .person_collection_document import PersonCollectionDocument as PersonCollectionDocument
     from .person_create_data import PersonCreateData as PersonCreateData
+    from .person_create_data_type import PersonCreateDataType as PersonCreateDataType
     from .person_create_request import PersonCreateRequest as PersonCreateRequest
     from .person_document import PersonDocument as PersonDocument
     from .person_filter import PersonFilter as PersonFilter
     from .person_relationships import PersonRelationships as PersonRelationships
     from .person_type import PersonType as PersonType
     from .person_update_data import PersonUpdateData as PersonUpdateData
+    from .person_update_data_type import PersonUpdateDataType as PersonUpdateDataType
     from .person_update_request import PersonUpdateRequest as PersonUpdateRequest
     from .provider import Provider as Provider
     from .provider_attributes import ProviderAttributes as ProviderAttributes
     from .provider_collection_document import ProviderCollectionDocument as ProviderCollectionDocument
     from .provider_create_data import ProviderCreateData as ProviderCreateData
+    from .provider_create_data_type import ProviderCreateDataType as ProviderCreateDataType
     from .provider_create_request import ProviderCreateRequest as ProviderCreateRequest
     from .provider_document import ProviderDocument as ProviderDocument
     from .provider_filter import ProviderFilter as ProviderFilter
     from .provider_relationships import ProviderRelationships as ProviderRelationships
     from .provider_type import ProviderType as ProviderType
     from .provider_update_data import ProviderUpdateData as ProviderUpdateData
+    from .provider_update_data_type import ProviderUpdateDataType as ProviderUpdateDataType
     from .provider_update_request import ProviderUpdateRequest as ProviderUpdateRequest
     from .relationship import Relationship as Relationship
     from .relationship_links import RelationshipLinks as RelationshipLinks
@@ -126,12 +141,18 @@ if _t.TYPE_CHECKING:
         ServiceOfferingCollectionDocument as ServiceOfferingCollectionDocument,
     )
     from .service_offering_create_data import ServiceOfferingCreateData as ServiceOfferingCreateData
+    from .service_offering_create_data_type import (
+        ServiceOfferingCreateDataType as ServiceOfferingCreateDataType,
+    )
     from .service_offering_create_request import ServiceOfferingCreateRequest as ServiceOfferingCreateRequest
     from .service_offering_document import ServiceOfferingDocument as ServiceOfferingDocument
     from .service_offering_filter import ServiceOfferingFilter as ServiceOfferingFilter
     from .service_offering_relationships import ServiceOfferingRelationships as ServiceOfferingRelationships
     from .service_offering_type import ServiceOfferingType as ServiceOfferingType
     from .service_offering_update_data import ServiceOfferingUpdateData as ServiceOfferingUpdateData
+    from .service_offering_update_data_type import (
+        ServiceOfferingUpdateDataType as ServiceOfferingUpdateDataType,
+    )
     from .service_offering_update_request import ServiceOfferingUpdateRequest as ServiceOfferingUpdateRequest
     from .sparse_fieldsets import SparseFieldsets as SparseFieldsets
     from .string_filter import StringFilter as StringFilter
@@ -145,12 +166,13 @@ if _t.TYPE_CHECKING:
     from .to_one_license_data_type import ToOneLicenseDataType as ToOneLicenseDataType
     from .to_one_location import ToOneLocation as ToOneLocation
     from .to_one_location_data import ToOneLocationData as ToOneLocationData
+    from .to_one_location_data_type import ToOneLocationDataType as ToOneLocationDataType
     from .to_one_provider import ToOneProvider as ToOneProvider
     from .to_one_provider_data import ToOneProviderData as ToOneProviderData
+    from .to_one_provider_data_type import ToOneProviderDataType as ToOneProviderDataType
     from .to_one_provider_type import ToOneProviderType as ToOneProviderType
     from .to_one_provider_type_data import ToOneProviderTypeData as ToOneProviderTypeData
     from .to_one_provider_type_data_type import ToOneProviderTypeDataType as ToOneProviderTypeDataType
-    from .type import Type as Type
     from .uuid_filter import UuidFilter as UuidFilter
     from .uuid_filter_operators import UuidFilterOperators as UuidFilterOperators
     from .visit_identifier import VisitIdentifier as VisitIdentifier
@@ -161,6 +183,7 @@ _MODULES: dict[str, str] = {
     "AssignmentUserAttributes": "assignment_user_attributes",
     "AssignmentUserCollectionDocument": "assignment_user_collection_document",
     "AssignmentUserCreateData": "assignment_user_create_data",
+    "AssignmentUserCreateDataType": "assignment_user_create_data_type",
     "AssignmentUserCreateRequest": "assignment_user_create_request",
     "AssignmentUserDocument": "assignment_user_document",
     "AssignmentUserFilter": "assignment_user_filter",
@@ -170,6 +193,7 @@ _MODULES: dict[str, str] = {
     "AttachmentAttributes": "attachment_attributes",
     "AttachmentCollectionDocument": "attachment_collection_document",
     "AttachmentCreateData": "attachment_create_data",
+    "AttachmentCreateDataType": "attachment_create_data_type",
     "AttachmentCreateRequest": "attachment_create_request",
     "AttachmentDocument": "attachment_document",
     "AttachmentFilter": "attachment_filter",
@@ -181,12 +205,14 @@ _MODULES: dict[str, str] = {
     "CaseAttributes": "case_attributes",
     "CaseCollectionDocument": "case_collection_document",
     "CaseCreateData": "case_create_data",
+    "CaseCreateDataType": "case_create_data_type",
     "CaseCreateRequest": "case_create_request",
     "CaseDocument": "case_document",
     "CaseFilter": "case_filter",
     "CaseRelationships": "case_relationships",
     "CaseType": "case_type",
     "CaseUpdateData": "case_update_data",
+    "CaseUpdateDataType": "case_update_data_type",
     "CaseUpdateRequest": "case_update_request",
     "DateFilter": "date_filter",
     "DateFilterOperators": "date_filter_operators",
@@ -205,35 +231,42 @@ _MODULES: dict[str, str] = {
     "IntakeReportAttributes": "intake_report_attributes",
     "IntakeReportCollectionDocument": "intake_report_collection_document",
     "IntakeReportCreateData": "intake_report_create_data",
+    "IntakeReportCreateDataType": "intake_report_create_data_type",
     "IntakeReportCreateRequest": "intake_report_create_request",
     "IntakeReportDocument": "intake_report_document",
     "IntakeReportFilter": "intake_report_filter",
     "IntakeReportRelationships": "intake_report_relationships",
     "IntakeReportType": "intake_report_type",
     "IntakeReportUpdateData": "intake_report_update_data",
+    "IntakeReportUpdateDataType": "intake_report_update_data_type",
     "IntakeReportUpdateRequest": "intake_report_update_request",
     "JsonApi": "json_api",
     "Location": "location",
     "LocationAttributes": "location_attributes",
     "LocationCollectionDocument": "location_collection_document",
     "LocationCreateData": "location_create_data",
+    "LocationCreateDataType": "location_create_data_type",
     "LocationCreateRequest": "location_create_request",
     "LocationDocument": "location_document",
     "LocationFilter": "location_filter",
     "LocationRelationships": "location_relationships",
+    "LocationType": "location_type",
     "LocationUpdateData": "location_update_data",
+    "LocationUpdateDataType": "location_update_data_type",
     "LocationUpdateRequest": "location_update_request",
     "Meta": "meta",
     "Note": "note",
     "NoteAttributes": "note_attributes",
     "NoteCollectionDocument": "note_collection_document",
     "NoteCreateData": "note_create_data",
+    "NoteCreateDataType": "note_create_data_type",
     "NoteCreateRequest": "note_create_request",
     "NoteDocument": "note_document",
     "NoteFilter": "note_filter",
     "NoteRelationships": "note_relationships",
     "NoteType": "note_type",
     "NoteUpdateData": "note_update_data",
+    "NoteUpdateDataType": "note_update_data_type",
     "NoteUpdateRequest": "note_update_request",
     "NumberFilter": "number_filter",
     "NumberFilterOperators": "number_filter_operators",
@@ -242,23 +275,27 @@ _MODULES: dict[str, str] = {
     "PersonAttributes": "person_attributes",
     "PersonCollectionDocument": "person_collection_document",
     "PersonCreateData": "person_create_data",
+    "PersonCreateDataType": "person_create_data_type",
     "PersonCreateRequest": "person_create_request",
     "PersonDocument": "person_document",
     "PersonFilter": "person_filter",
     "PersonRelationships": "person_relationships",
     "PersonType": "person_type",
     "PersonUpdateData": "person_update_data",
+    "PersonUpdateDataType": "person_update_data_type",
     "PersonUpdateRequest": "person_update_request",
     "Provider": "provider",
     "ProviderAttributes": "provider_attributes",
     "ProviderCollectionDocument": "provider_collection_document",
     "ProviderCreateData": "provider_create_data",
+    "ProviderCreateDataType": "provider_create_data_type",
     "ProviderCreateRequest": "provider_create_request",
     "ProviderDocument": "provider_document",
     "ProviderFilter": "provider_filter",
     "ProviderRelationships": "provider_relationships",
     "ProviderType": "provider_type",
     "ProviderUpdateData": "provider_update_data",
+    "ProviderUpdateDataType": "provider_update_data_type",
     "ProviderUpdateRequest": "provider_update_request",
     "Relationship": "relationship",
     "RelationshipLinks": "relationship_links",
@@ -268,12 +305,14 @@ _MODULES: dict[str, str] = {
     "ServiceOfferingAttributes": "service_offering_attributes",
     "ServiceOfferingCollectionDocument": "service_offering_collection_document",
     "ServiceOfferingCreateData": "service_offering_create_data",
+    "ServiceOfferingCreateDataType": "service_offering_create_data_type",
     "ServiceOfferingCreateRequest": "service_offering_create_request",
     "ServiceOfferingDocument": "service_offering_document",
     "ServiceOfferingFilter": "service_offering_filter",
     "ServiceOfferingRelationships": "service_offering_relationships",
     "ServiceOfferingType": "service_offering_type",
     "ServiceOfferingUpdateData": "service_offering_update_data",
+    "ServiceOfferingUpdateDataType": "service_offering_update_data_type",
     "ServiceOfferingUpdateRequest": "service_offering_update_request",
     "SparseFieldsets": "sparse_fieldsets",
     "StringFilter": "string_filter",
@@ -287,12 +326,13 @@ _MODULES: dict[str, str] = {
     "ToOneLicenseDataType": "to_one_license_data_type",
     "ToOneLocation": "to_one_location",
     "ToOneLocationData": "to_one_location_data",
+    "ToOneLocationDataType": "to_one_location_data_type",
     "ToOneProvider": "to_one_provider",
     "ToOneProviderData": "to_one_provider_data",
+    "ToOneProviderDataType": "to_one_provider_data_type",
     "ToOneProviderType": "to_one_provider_type",
     "ToOneProviderTypeData": "to_one_provider_type_data",
     "ToOneProviderTypeDataType": "to_one_provider_type_data_type",
-    "Type": "type",
     "UuidFilter": "uuid_filter",
     "UuidFilterOperators": "uuid_filter_operators",
     "VisitIdentifier": "visit_identifier",
@@ -304,6 +344,7 @@ __all__ = [
     "AssignmentUserAttributes",
     "AssignmentUserCollectionDocument",
     "AssignmentUserCreateData",
+    "AssignmentUserCreateDataType",
     "AssignmentUserCreateRequest",
     "AssignmentUserDocument",
     "AssignmentUserFilter",
@@ -313,6 +354,7 @@ __all__ = [
     "AttachmentAttributes",
     "AttachmentCollectionDocument",
     "AttachmentCreateData",
+    "AttachmentCreateDataType",
     "AttachmentCreateRequest",
     "AttachmentDocument",
     "AttachmentFilter",
@@ -324,12 +366,14 @@ __all__ = [
     "CaseAttributes",
     "CaseCollectionDocument",
     "CaseCreateData",
+    "CaseCreateDataType",
     "CaseCreateRequest",
     "CaseDocument",
     "CaseFilter",
     "CaseRelationships",
     "CaseType",
     "CaseUpdateData",
+    "CaseUpdateDataType",
     "CaseUpdateRequest",
     "DateFilter",
     "DateFilterOperators",
@@ -348,35 +392,42 @@ __all__ = [
     "IntakeReportAttributes",
     "IntakeReportCollectionDocument",
     "IntakeReportCreateData",
+    "IntakeReportCreateDataType",
     "IntakeReportCreateRequest",
     "IntakeReportDocument",
     "IntakeReportFilter",
     "IntakeReportRelationships",
     "IntakeReportType",
     "IntakeReportUpdateData",
+    "IntakeReportUpdateDataType",
     "IntakeReportUpdateRequest",
     "JsonApi",
     "Location",
     "LocationAttributes",
     "LocationCollectionDocument",
     "LocationCreateData",
+    "LocationCreateDataType",
     "LocationCreateRequest",
     "LocationDocument",
     "LocationFilter",
     "LocationRelationships",
+    "LocationType",
     "LocationUpdateData",
+    "LocationUpdateDataType",
     "LocationUpdateRequest",
     "Meta",
     "Note",
     "NoteAttributes",
     "NoteCollectionDocument",
     "NoteCreateData",
+    "NoteCreateDataType",
     "NoteCreateRequest",
     "NoteDocument",
     "NoteFilter",
     "NoteRelationships",
     "NoteType",
     "NoteUpdateData",
+    "NoteUpdateDataType",
     "NoteUpdateRequest",
     "NumberFilter",
     "NumberFilterOperators",
@@ -385,23 +436,27 @@ __all__ = [
     "PersonAttributes",
     "PersonCollectionDocument",
     "PersonCreateData",
+    "PersonCreateDataType",
     "PersonCreateRequest",
     "PersonDocument",
     "PersonFilter",
     "PersonRelationships",
     "PersonType",
     "PersonUpdateData",
+    "PersonUpdateDataType",
     "PersonUpdateRequest",
     "Provider",
     "ProviderAttributes",
     "ProviderCollectionDocument",
     "ProviderCreateData",
+    "ProviderCreateDataType",
     "ProviderCreateRequest",
     "ProviderDocument",
     "ProviderFilter",
     "ProviderRelationships",
     "ProviderType",
     "ProviderUpdateData",
+    "ProviderUpdateDataType",
     "ProviderUpdateRequest",
     "Relationship",
     "RelationshipLinks",
@@ -411,12 +466,14 @@ __all__ = [
     "ServiceOfferingAttributes",
     "ServiceOfferingCollectionDocument",
     "ServiceOfferingCreateData",
+    "ServiceOfferingCreateDataType",
     "ServiceOfferingCreateRequest",
     "ServiceOfferingDocument",
     "ServiceOfferingFilter",
     "ServiceOfferingRelationships",
     "ServiceOfferingType",
     "ServiceOfferingUpdateData",
+    "ServiceOfferingUpdateDataType",
     "ServiceOfferingUpdateRequest",
     "SparseFieldsets",
     "StringFilter",
@@ -430,12 +487,13 @@ __all__ = [
     "ToOneLicenseDataType",
     "ToOneLocation",
     "ToOneLocationData",
+    "ToOneLocationDataType",
     "ToOneProvider",
     "ToOneProviderData",
+    "ToOneProviderDataType",
     "ToOneProviderType",
     "ToOneProviderTypeData",
     "ToOneProviderTypeDataType",
-    "Type",
     "UuidFilter",
     "UuidFilterOperators",
     "VisitIdentifier",

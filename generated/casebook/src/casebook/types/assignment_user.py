@@ -16,19 +16,19 @@ __all__ = [
 class AssignmentUser(_JsonApiResource):
     """Assigns a unit of work (case, intake report, ...) to a user: GET the unit of work, read its `assignment_id`, then create an `assignment_users` record with that `assignment_id` and the assignee's `user_id`. The Memberships service path segment is not documented (`/memberships` inferred)."""
 
-    type: AssignmentUserType
-    """Always `assignment_users`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: AssignmentUserAttributes | None = None
     """Attributes of `assignment_users` resources. Tenant-specific attributes may also appear."""
 
-    relationships: AssignmentUserRelationships | None = None
-    """Relationships of `assignment_users` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: AssignmentUserRelationships | None = None
+    """Relationships of `assignment_users` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: AssignmentUserType
+    """Always `assignment_users`."""

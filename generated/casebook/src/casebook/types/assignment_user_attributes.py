@@ -17,14 +17,14 @@ class AssignmentUserAttributes(_BaseModel):
     assignment_id: str
     """The unit of work's `assignment_id` attribute."""
 
-    user_id: str
-    """Id of the user being assigned."""
-
     created_at: _dt.datetime | None = None
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     updated_at: _dt.datetime | None = None
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
+
+    user_id: str
+    """Id of the user being assigned."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
     """Wire names of the read-only fields: left out when this model is sent."""

@@ -13,11 +13,11 @@ __all__ = [
 class AssignmentUserFilter(_BaseModel):
     """Filterable fields of `assignment_users` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
-
     assignment_id: UuidFilter | None = None
     """Filter on `assignment_id`."""
+
+    id: UuidFilter | None = None
+    """Filter on `id`."""
 
     user_id: UuidFilter | None = None
     """Filter on `user_id`."""

@@ -16,19 +16,19 @@ __all__ = [
 class Attachment(_JsonApiResource):
     """A file attached to a record. Creating the record does not upload the file: the create response carries a pre-signed AWS S3 URL to upload the bytes to, and files are limited to 10 MB (both documented). Upload with HTTP PUT, the file's MIME type as `Content-Type` and no Casebook `Authorization` header (inferred). How an attachment is tied to its record is not published."""
 
-    type: AttachmentType
-    """Always `attachments`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: AttachmentAttributes | None = None
     """Attributes of `attachments` resources. Tenant-specific attributes may also appear."""
 
-    relationships: AttachmentRelationships | None = None
-    """Relationships of `attachments` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: AttachmentRelationships | None = None
+    """Relationships of `attachments` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: AttachmentType
+    """Always `attachments`."""

@@ -14,25 +14,25 @@ __all__ = [
 class AttachmentAttributes(_BaseModel):
     """Attributes of `attachments` resources. Tenant-specific attributes may also appear."""
 
-    file_name: str | None = None
-    """Inferred: original file name."""
-
     content_type: str | None = None
     """Inferred: MIME type of the file."""
-
-    file_size: int | None = None
-    """Inferred: file size in bytes. The 10 MB upload limit is documented; whether MB means 10,000,000 or 10,485,760 bytes is not."""
-
-    upload_url: str | None = None
-    """Inferred: pre-signed AWS S3 URL returned when the record is created; PUT the file bytes to it. The pre-signed URL itself is documented, the attribute name is not. Read-only: set by the server, never sent."""
 
     created_at: _dt.datetime | None = None
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
+    file_name: str | None = None
+    """Inferred: original file name."""
+
+    file_size: int | None = None
+    """Inferred: file size in bytes. The 10 MB upload limit is documented; whether MB means 10,000,000 or 10,485,760 bytes is not."""
+
     updated_at: _dt.datetime | None = None
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
+    upload_url: str | None = None
+    """Inferred: pre-signed AWS S3 URL returned when the record is created; PUT the file bytes to it. The pre-signed URL itself is documented, the attribute name is not. Read-only: set by the server, never sent."""
+
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset(
-        {"upload_url", "created_at", "updated_at"}
+        {"created_at", "updated_at", "upload_url"}
     )
     """Wire names of the read-only fields: left out when this model is sent."""

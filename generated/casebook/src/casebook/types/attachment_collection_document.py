@@ -21,11 +21,11 @@ class AttachmentCollectionDocument(_BaseModel):
     included: Included | None = None
     """Related resources requested with `include`."""
 
+    jsonapi: JsonApi | None = None
+    """JSON:API object describing the server's implementation."""
+
     links: PaginationLinks | None = None
     """Top-level links of a collection document. `prev`/`next` are null (or absent) at the ends. Not documented for Casebook: read `next` when present, otherwise request page n+1 until a page has fewer than `page[size]` items."""
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
-
-    jsonapi: JsonApi | None = None
-    """JSON:API object describing the server's implementation."""

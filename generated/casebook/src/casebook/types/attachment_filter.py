@@ -15,19 +15,19 @@ __all__ = [
 class AttachmentFilter(_BaseModel):
     """Filterable fields of `attachments` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
+    content_type: StringFilter | None = None
+    """Filter on `content_type`."""
+
+    created_at: DateTimeFilter | None = None
+    """Filter on `created_at`."""
 
     file_name: StringFilter | None = None
     """Filter on `file_name`."""
 
-    content_type: StringFilter | None = None
-    """Filter on `content_type`."""
-
     file_size: NumberFilter | None = None
     """Filter on `file_size`."""
 
-    created_at: DateTimeFilter | None = None
-    """Filter on `created_at`."""
+    id: UuidFilter | None = None
+    """Filter on `id`."""
 
     __pydantic_extra__: dict[str, StringFilter]

@@ -12,8 +12,6 @@ __all__ = [
 class BooleanFilterOperators(_BaseModel):
     """Operator form of a boolean filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: bool | FilterNull | None = None
-
     g: bool | None = None
 
     ge: bool | None = None
@@ -23,3 +21,5 @@ class BooleanFilterOperators(_BaseModel):
     le: bool | None = None
 
     like: str | None = None
+
+    neq: bool | FilterNull | None = None

@@ -16,19 +16,19 @@ __all__ = [
 class Case(_JsonApiResource):
     """The central record of an individual's, family's or organisation's situation over time (Engage). A unit of work. Attributes are tenant-configured; only `assignment_id` is documented."""
 
-    type: CaseType
-    """Always `cases`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: CaseAttributes | None = None
     """Attributes of `cases` resources. Tenant-specific attributes may also appear."""
 
-    relationships: CaseRelationships | None = None
-    """Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: CaseRelationships | None = None
+    """Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: CaseType
+    """Always `cases`."""

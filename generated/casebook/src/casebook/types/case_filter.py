@@ -14,14 +14,14 @@ __all__ = [
 class CaseFilter(_BaseModel):
     """Filterable fields of `cases` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
-
     assignment_id: UuidFilter | None = None
     """Filter on `assignment_id`."""
 
     created_at: DateTimeFilter | None = None
     """Filter on `created_at`."""
+
+    id: UuidFilter | None = None
+    """Filter on `id`."""
 
     updated_at: DateTimeFilter | None = None
     """Filter on `updated_at`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .case_attributes import CaseAttributes
 from .case_relationships import CaseRelationships
-from .case_type import CaseType
+from .case_update_data_type import CaseUpdateDataType
 
 __all__ = [
     "CaseUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class CaseUpdateData(_BaseModel):
     """Changes to an existing `cases` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: CaseType
-    """Always `cases`."""
-
-    id: str
-
     attributes: CaseAttributes | None = None
     """Attributes of `cases` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: CaseRelationships | None = None
     """Relationships of `cases` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: CaseUpdateDataType
+    """Always `cases`."""

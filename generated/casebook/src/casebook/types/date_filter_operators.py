@@ -14,8 +14,6 @@ __all__ = [
 class DateFilterOperators(_BaseModel):
     """Operator form of a date filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: _dt.date | FilterNull | None = None
-
     g: _dt.date | None = None
 
     ge: _dt.date | None = None
@@ -25,3 +23,5 @@ class DateFilterOperators(_BaseModel):
     le: _dt.date | None = None
 
     like: str | None = None
+
+    neq: _dt.date | FilterNull | None = None

@@ -14,8 +14,6 @@ __all__ = [
 class DateTimeFilterOperators(_BaseModel):
     """Operator form of a date-time filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: _dt.datetime | FilterNull | None = None
-
     g: _dt.datetime | None = None
 
     ge: _dt.datetime | None = None
@@ -25,3 +23,5 @@ class DateTimeFilterOperators(_BaseModel):
     le: _dt.datetime | None = None
 
     like: str | None = None
+
+    neq: _dt.datetime | FilterNull | None = None

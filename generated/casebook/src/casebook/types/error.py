@@ -13,20 +13,20 @@ __all__ = [
 class Error(_BaseModel):
     """A JSON:API error object."""
 
-    id: str | None = None
-
-    status: str | None = None
-    """HTTP status code, as a string."""
-
     code: str | None = None
     """Application-specific error code."""
 
-    title: str | None = None
-
     detail: str | None = None
+
+    id: str | None = None
+
+    meta: Meta | None = None
+    """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
     source: ErrorSource | None = None
     """Where the error originated."""
 
-    meta: Meta | None = None
-    """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+    status: str | None = None
+    """HTTP status code, as a string."""
+
+    title: str | None = None

@@ -16,8 +16,8 @@ class ErrorDocument(_BaseModel):
 
     errors: list[Error]
 
-    meta: Meta | None = None
-    """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
-
     jsonapi: JsonApi | None = None
     """JSON:API object describing the server's implementation."""
+
+    meta: Meta | None = None
+    """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""

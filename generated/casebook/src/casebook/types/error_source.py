@@ -11,8 +11,8 @@ __all__ = [
 class ErrorSource(_BaseModel):
     """Where the error originated."""
 
-    pointer: str | None = None
-    """JSON Pointer into the request document."""
-
     parameter: str | None = None
     """Name of the offending query parameter."""
+
+    pointer: str | None = None
+    """JSON Pointer into the request document."""

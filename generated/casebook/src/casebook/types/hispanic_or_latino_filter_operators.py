@@ -13,8 +13,6 @@ __all__ = [
 class HispanicOrLatinoFilterOperators(_BaseModel):
     """Operator form of a `hispanic_or_latino` filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: HispanicOrLatino | FilterNull | None = None
-
     g: HispanicOrLatino | None = None
     """Allowed values of the people attribute `hispanic_or_latino` (documented; no other value is accepted)."""
 
@@ -28,3 +26,5 @@ class HispanicOrLatinoFilterOperators(_BaseModel):
     """Allowed values of the people attribute `hispanic_or_latino` (documented; no other value is accepted)."""
 
     like: str | None = None
+
+    neq: HispanicOrLatino | FilterNull | None = None

@@ -16,19 +16,19 @@ __all__ = [
 class IntakeReport(_JsonApiResource):
     """The starting record of an inquiry, service referral or incident (a unit of work). Attributes and relationships are tenant-configured and not published; only `assignment_id` is documented."""
 
-    type: IntakeReportType
-    """Always `reports`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: IntakeReportAttributes | None = None
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
-    relationships: IntakeReportRelationships | None = None
-    """Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: IntakeReportRelationships | None = None
+    """Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: IntakeReportType
+    """Always `reports`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .intake_report_attributes import IntakeReportAttributes
 from .intake_report_relationships import IntakeReportRelationships
-from .intake_report_type import IntakeReportType
+from .intake_report_update_data_type import IntakeReportUpdateDataType
 
 __all__ = [
     "IntakeReportUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class IntakeReportUpdateData(_BaseModel):
     """Changes to an existing `reports` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: IntakeReportType
-    """Always `reports`."""
-
-    id: str
-
     attributes: IntakeReportAttributes | None = None
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: IntakeReportRelationships | None = None
     """Relationships of `reports` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: IntakeReportUpdateDataType
+    """Always `reports`."""

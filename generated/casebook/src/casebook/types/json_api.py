@@ -12,7 +12,7 @@ __all__ = [
 class JsonApi(_BaseModel):
     """JSON:API object describing the server's implementation."""
 
-    version: str | None = None
-
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    version: str | None = None

@@ -4,9 +4,9 @@ from __future__ import annotations
 from .._jsonapi import JsonApiResource as _JsonApiResource
 from .location_attributes import LocationAttributes
 from .location_relationships import LocationRelationships
+from .location_type import LocationType
 from .meta import Meta
 from .resource_links import ResourceLinks
-from .type import Type
 
 __all__ = [
     "Location",
@@ -16,19 +16,19 @@ __all__ = [
 class Location(_JsonApiResource):
     """A provider's physical location (Providers service). Linked to its provider in both directions: after creating the provider, PATCH the location to reference it."""
 
-    type: Type
-    """Always `locations`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: LocationAttributes | None = None
     """Attributes of `locations` resources. Tenant-specific attributes may also appear."""
 
-    relationships: LocationRelationships | None = None
-    """Relationships of `locations` resources."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: LocationRelationships | None = None
+    """Relationships of `locations` resources."""
+
+    type: LocationType
+    """Always `locations`."""

@@ -23,14 +23,11 @@ class LocationAttributes(_BaseModel):
     city: str | None = None
     """[test-repo]"""
 
-    state: str | None = None
-    """State / province code [test-repo]."""
-
-    zip_code: str | None = None
-    """ZIP / postal code [test-repo]."""
-
     country: str | None = None
     """Country code [test-repo]."""
+
+    created_at: _dt.datetime | None = None
+    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     latitude: float | None = None
     """[test-repo]"""
@@ -38,11 +35,14 @@ class LocationAttributes(_BaseModel):
     longitude: float | None = None
     """[test-repo]"""
 
-    created_at: _dt.datetime | None = None
-    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
+    state: str | None = None
+    """State / province code [test-repo]."""
 
     updated_at: _dt.datetime | None = None
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
+
+    zip_code: str | None = None
+    """ZIP / postal code [test-repo]."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
     """Wire names of the read-only fields: left out when this model is sent."""

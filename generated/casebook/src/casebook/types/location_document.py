@@ -22,11 +22,11 @@ class LocationDocument(_BaseModel):
     included: Included | None = None
     """Related resources requested with `include`."""
 
+    jsonapi: JsonApi | None = None
+    """JSON:API object describing the server's implementation."""
+
     links: DocumentLinks | None = None
     """Top-level links of a single-resource document."""
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
-
-    jsonapi: JsonApi | None = None
-    """JSON:API object describing the server's implementation."""

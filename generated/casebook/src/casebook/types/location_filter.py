@@ -15,20 +15,17 @@ __all__ = [
 class LocationFilter(_BaseModel):
     """Filterable fields of `locations` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
-
     city: StringFilter | None = None
     """Filter on `city`."""
 
-    state: StringFilter | None = None
-    """Filter on `state`."""
-
-    zip_code: StringFilter | None = None
-    """Filter on `zip_code`."""
-
     country: StringFilter | None = None
     """Filter on `country`."""
+
+    created_at: DateTimeFilter | None = None
+    """Filter on `created_at`."""
+
+    id: UuidFilter | None = None
+    """Filter on `id`."""
 
     latitude: NumberFilter | None = None
     """Filter on `latitude`."""
@@ -36,7 +33,10 @@ class LocationFilter(_BaseModel):
     longitude: NumberFilter | None = None
     """Filter on `longitude`."""
 
-    created_at: DateTimeFilter | None = None
-    """Filter on `created_at`."""
+    state: StringFilter | None = None
+    """Filter on `state`."""
+
+    zip_code: StringFilter | None = None
+    """Filter on `zip_code`."""
 
     __pydantic_extra__: dict[str, StringFilter]

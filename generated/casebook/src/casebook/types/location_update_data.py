@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .location_attributes import LocationAttributes
 from .location_relationships import LocationRelationships
-from .type import Type
+from .location_update_data_type import LocationUpdateDataType
 
 __all__ = [
     "LocationUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class LocationUpdateData(_BaseModel):
     """Changes to an existing `locations` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: Type
-    """Always `locations`."""
-
-    id: str
-
     attributes: LocationAttributes | None = None
     """Attributes of `locations` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: LocationRelationships | None = None
     """Relationships of `locations` resources."""
+
+    type: LocationUpdateDataType
+    """Always `locations`."""

@@ -16,19 +16,19 @@ __all__ = [
 class Note(_JsonApiResource):
     """A note on a record (Attachments and Notes service). Only `created_at` is a documented attribute; how a note is tied to its record is not published."""
 
-    type: NoteType
-    """Always `notes`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: NoteAttributes | None = None
     """Attributes of `notes` resources. Tenant-specific attributes may also appear."""
 
-    relationships: NoteRelationships | None = None
-    """Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: NoteRelationships | None = None
+    """Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: NoteType
+    """Always `notes`."""

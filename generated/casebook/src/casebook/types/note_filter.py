@@ -14,11 +14,11 @@ __all__ = [
 class NoteFilter(_BaseModel):
     """Filterable fields of `notes` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
-
     created_at: DateTimeFilter | None = None
     """Filter on `created_at` (documented)."""
+
+    id: UuidFilter | None = None
+    """Filter on `id`."""
 
     updated_at: DateTimeFilter | None = None
     """Filter on `updated_at`."""

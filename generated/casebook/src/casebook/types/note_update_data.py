@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .note_attributes import NoteAttributes
 from .note_relationships import NoteRelationships
-from .note_type import NoteType
+from .note_update_data_type import NoteUpdateDataType
 
 __all__ = [
     "NoteUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class NoteUpdateData(_BaseModel):
     """Changes to an existing `notes` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: NoteType
-    """Always `notes`."""
-
-    id: str
-
     attributes: NoteAttributes | None = None
     """Attributes of `notes` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: NoteRelationships | None = None
     """Relationships of `notes` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: NoteUpdateDataType
+    """Always `notes`."""

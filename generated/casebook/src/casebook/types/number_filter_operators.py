@@ -12,8 +12,6 @@ __all__ = [
 class NumberFilterOperators(_BaseModel):
     """Operator form of a number filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: float | FilterNull | None = None
-
     g: float | None = None
 
     ge: float | None = None
@@ -23,3 +21,5 @@ class NumberFilterOperators(_BaseModel):
     le: float | None = None
 
     like: str | None = None
+
+    neq: float | FilterNull | None = None

@@ -11,12 +11,12 @@ __all__ = [
 class PaginationLinks(_BaseModel):
     """Top-level links of a collection document. `prev`/`next` are null (or absent) at the ends. Not documented for Casebook: read `next` when present, otherwise request page n+1 until a page has fewer than `page[size]` items."""
 
-    self: str | None = None
-
     first: str | None = None
 
-    prev: str | None = None
+    last: str | None = None
 
     next: str | None = None
 
-    last: str | None = None
+    prev: str | None = None
+
+    self: str | None = None

@@ -16,19 +16,19 @@ __all__ = [
 class Person(_JsonApiResource):
     """A human known to the system (client, family member, collateral contact, ...). Which attributes are required is configured per tenant (Admin > Intake / Engage dynamic pages), so none are marked required here; tenant-specific attributes are allowed."""
 
-    type: PersonType
-    """Always `people`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: PersonAttributes | None = None
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
-    relationships: PersonRelationships | None = None
-    """Relationships of `people` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: PersonRelationships | None = None
+    """Relationships of `people` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: PersonType
+    """Always `people`."""

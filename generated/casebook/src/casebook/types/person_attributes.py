@@ -15,20 +15,20 @@ __all__ = [
 class PersonAttributes(_BaseModel):
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
-    first_name: str | None = None
-    """Inferred: given name."""
-
-    last_name: str | None = None
-    """Family name (documented as a filterable attribute: `filter[last_name][like]=Doe`)."""
+    created_at: _dt.datetime | None = None
+    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     date_of_birth: _dt.date | None = None
     """Inferred: date of birth (YYYY-MM-DD)."""
 
+    first_name: str | None = None
+    """Inferred: given name."""
+
     hispanic_or_latino: HispanicOrLatino | None = None
     """Only `yes`, `no`, `unable to determine` or `unknown` are accepted."""
 
-    created_at: _dt.datetime | None = None
-    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
+    last_name: str | None = None
+    """Family name (documented as a filterable attribute: `filter[last_name][like]=Doe`)."""
 
     updated_at: _dt.datetime | None = None
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""

@@ -16,23 +16,23 @@ __all__ = [
 class PersonFilter(_BaseModel):
     """Filterable fields of `people` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
-
-    first_name: StringFilter | None = None
-    """Filter on `first_name`."""
-
-    last_name: StringFilter | None = None
-    """Filter on `last_name` (documented)."""
+    created_at: DateTimeFilter | None = None
+    """Filter on `created_at`."""
 
     date_of_birth: DateFilter | None = None
     """Filter on `date_of_birth`."""
 
+    first_name: StringFilter | None = None
+    """Filter on `first_name`."""
+
     hispanic_or_latino: HispanicOrLatinoFilter | None = None
     """Filter on `hispanic_or_latino` (documented)."""
 
-    created_at: DateTimeFilter | None = None
-    """Filter on `created_at`."""
+    id: UuidFilter | None = None
+    """Filter on `id`."""
+
+    last_name: StringFilter | None = None
+    """Filter on `last_name` (documented)."""
 
     updated_at: DateTimeFilter | None = None
     """Filter on `updated_at`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .person_attributes import PersonAttributes
 from .person_relationships import PersonRelationships
-from .person_type import PersonType
+from .person_update_data_type import PersonUpdateDataType
 
 __all__ = [
     "PersonUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class PersonUpdateData(_BaseModel):
     """Changes to an existing `people` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: PersonType
-    """Always `people`."""
-
-    id: str
-
     attributes: PersonAttributes | None = None
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: PersonRelationships | None = None
     """Relationships of `people` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: PersonUpdateDataType
+    """Always `people`."""

@@ -16,19 +16,19 @@ __all__ = [
 class Provider(_JsonApiResource):
     """An organisation or individual delivering human services. Always give a provider a location: the UI needs one to render the provider page, but the API does not enforce it. Providers and locations are linked in both directions; after creating both, PATCH each side to reference the other."""
 
-    type: ProviderType
-    """Always `providers`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: ProviderAttributes | None = None
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
-    relationships: ProviderRelationships | None = None
-    """Relationships of `providers` resources."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: ProviderRelationships | None = None
+    """Relationships of `providers` resources."""
+
+    type: ProviderType
+    """Always `providers`."""

@@ -14,14 +14,14 @@ __all__ = [
 class ProviderAttributes(_BaseModel):
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
+    created_at: _dt.datetime | None = None
+    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
+
     name: str | None = None
     """Provider name [test-repo]."""
 
     published: bool | None = None
     """Whether the provider is published (set by PATCH in the test harness) [test-repo]."""
-
-    created_at: _dt.datetime | None = None
-    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     updated_at: _dt.datetime | None = None
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""

@@ -15,6 +15,9 @@ __all__ = [
 class ProviderFilter(_BaseModel):
     """Filterable fields of `providers` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
+    created_at: DateTimeFilter | None = None
+    """Filter on `created_at`."""
+
     id: UuidFilter | None = None
     """Filter on `id`."""
 
@@ -23,9 +26,6 @@ class ProviderFilter(_BaseModel):
 
     published: BooleanFilter | None = None
     """Filter on `published`."""
-
-    created_at: DateTimeFilter | None = None
-    """Filter on `created_at`."""
 
     updated_at: DateTimeFilter | None = None
     """Filter on `updated_at`."""

@@ -23,11 +23,11 @@ class ProviderRelationships(_BaseModel):
     facility_location: ToOneLocation | None = None
     """[test-repo] The provider side of the provider/location link."""
 
-    provider_type: ToOneProviderType | None = None
-    """[test-repo] Tenant-configured lookup."""
-
     license: ToOneLicense | None = None
     """[test-repo] set by PATCH in the test harness."""
+
+    provider_type: ToOneProviderType | None = None
+    """[test-repo] Tenant-configured lookup."""
 
     visits: ToManyVisit | None = None
     """[test-repo] set by PATCH in the test harness."""

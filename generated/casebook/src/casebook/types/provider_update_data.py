@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .provider_attributes import ProviderAttributes
 from .provider_relationships import ProviderRelationships
-from .provider_type import ProviderType
+from .provider_update_data_type import ProviderUpdateDataType
 
 __all__ = [
     "ProviderUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class ProviderUpdateData(_BaseModel):
     """Changes to an existing `providers` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: ProviderType
-    """Always `providers`."""
-
-    id: str
-
     attributes: ProviderAttributes | None = None
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: ProviderRelationships | None = None
     """Relationships of `providers` resources."""
+
+    type: ProviderUpdateDataType
+    """Always `providers`."""

@@ -9,6 +9,6 @@ __all__ = [
 
 
 class RelationshipLinks(_BaseModel):
-    self: str | None = None
-
     related: str | None = None
+
+    self: str | None = None

@@ -16,15 +16,15 @@ __all__ = [
 class ResourceObject(_BaseModel):
     """Any JSON:API resource object (used for `included`, which may hold related resources of any type, including lookup types not described here)."""
 
-    type: str
-
-    id: str
-
     attributes: dict[str, _t.Any | None] | None = None
 
-    relationships: dict[str, Relationship] | None = None
+    id: str
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: dict[str, Relationship] | None = None
+
+    type: str

@@ -16,19 +16,19 @@ __all__ = [
 class ServiceOffering(_JsonApiResource):
     """A service a provider offers. In the UI an offering has a name (required), a type (required, tenant-configured list), languages, the person providing the service, a description, a unit of delivery (e.g. beds, class), schedule start/end times and a rostering flag; only `provider_id` and `archived` are documented API attribute names. A client counts as enrolled when a service enrollment for the offering is `in-progress` with an end date in the future."""
 
-    type: ServiceOfferingType
-    """Always `service_offerings`."""
-
-    id: str
-    """Server-generated UUID."""
-
     attributes: ServiceOfferingAttributes | None = None
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
-    relationships: ServiceOfferingRelationships | None = None
-    """Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted."""
+    id: str
+    """Server-generated UUID."""
 
     links: ResourceLinks | None = None
 
     meta: Meta | None = None
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
+
+    relationships: ServiceOfferingRelationships | None = None
+    """Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: ServiceOfferingType
+    """Always `service_offerings`."""

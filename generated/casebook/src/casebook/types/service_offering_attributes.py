@@ -14,14 +14,11 @@ __all__ = [
 class ServiceOfferingAttributes(_BaseModel):
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
-    provider_id: str | None = None
-    """Id of the provider offering the service (documented filter field)."""
-
     archived: bool | None = None
     """Archived offerings are inactive (documented filter field)."""
 
-    name: str | None = None
-    """Inferred: offering name (required in the UI)."""
+    created_at: _dt.datetime | None = None
+    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     description: str | None = None
     """Inferred: free-text description."""
@@ -29,11 +26,14 @@ class ServiceOfferingAttributes(_BaseModel):
     languages: list[str] | None = None
     """Inferred: languages the service is offered in."""
 
+    name: str | None = None
+    """Inferred: offering name (required in the UI)."""
+
+    provider_id: str | None = None
+    """Id of the provider offering the service (documented filter field)."""
+
     unit_of_delivery: str | None = None
     """Inferred: unit the service is delivered in (e.g. beds, class)."""
-
-    created_at: _dt.datetime | None = None
-    """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     updated_at: _dt.datetime | None = None
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""

@@ -15,19 +15,19 @@ __all__ = [
 class ServiceOfferingFilter(_BaseModel):
     """Filterable fields of `service_offerings` (`filter[<field>]=<value>` or `filter[<field>][<op>]=<value>`; several filters combine with AND [inferred]). Other (tenant-configured) attributes may be filtered the same way."""
 
-    id: UuidFilter | None = None
-    """Filter on `id`."""
-
-    provider_id: UuidFilter | None = None
-    """Filter on `provider_id` (documented)."""
-
     archived: BooleanFilter | None = None
     """Filter on `archived` (documented)."""
+
+    created_at: DateTimeFilter | None = None
+    """Filter on `created_at`."""
+
+    id: UuidFilter | None = None
+    """Filter on `id`."""
 
     name: StringFilter | None = None
     """Filter on `name`."""
 
-    created_at: DateTimeFilter | None = None
-    """Filter on `created_at`."""
+    provider_id: UuidFilter | None = None
+    """Filter on `provider_id` (documented)."""
 
     __pydantic_extra__: dict[str, StringFilter]

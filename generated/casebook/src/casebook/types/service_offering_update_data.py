@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .service_offering_attributes import ServiceOfferingAttributes
 from .service_offering_relationships import ServiceOfferingRelationships
-from .service_offering_type import ServiceOfferingType
+from .service_offering_update_data_type import ServiceOfferingUpdateDataType
 
 __all__ = [
     "ServiceOfferingUpdateData",
@@ -14,13 +14,13 @@ __all__ = [
 class ServiceOfferingUpdateData(_BaseModel):
     """Changes to an existing `service_offerings` resource: only the attributes and relationships sent are changed. `id` must equal the id in the URL."""
 
-    type: ServiceOfferingType
-    """Always `service_offerings`."""
-
-    id: str
-
     attributes: ServiceOfferingAttributes | None = None
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
+    id: str
+
     relationships: ServiceOfferingRelationships | None = None
     """Relationships of `service_offerings` resources. No relationship names are documented; any relationship object is accepted."""
+
+    type: ServiceOfferingUpdateDataType
+    """Always `service_offerings`."""

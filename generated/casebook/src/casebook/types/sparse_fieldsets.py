@@ -11,41 +11,41 @@ __all__ = [
 class SparseFieldsets(_BaseModel):
     """Sparse fieldsets: `fields[<type>]=attr1,attr2` limits the attributes/relationships returned for resources of that type (JSON:API). Listed as supported in the KB, without examples."""
 
-    people: str | None = None
-    """Comma-separated field names of `people` resources."""
-
-    reports: str | None = None
-    """Comma-separated field names of `reports` resources."""
-
-    cases: str | None = None
-    """Comma-separated field names of `cases` resources."""
-
-    providers: str | None = None
-    """Comma-separated field names of `providers` resources."""
-
-    locations: str | None = None
-    """Comma-separated field names of `locations` resources."""
-
-    service_offerings: str | None = None
-    """Comma-separated field names of `service_offerings` resources."""
-
-    notes: str | None = None
-    """Comma-separated field names of `notes` resources."""
-
-    attachments: str | None = None
-    """Comma-separated field names of `attachments` resources."""
+    assignees: str | None = None
+    """Comma-separated field names of `assignees` resources."""
 
     assignment_users: str | None = None
     """Comma-separated field names of `assignment_users` resources."""
 
-    assignees: str | None = None
-    """Comma-separated field names of `assignees` resources."""
+    attachments: str | None = None
+    """Comma-separated field names of `attachments` resources."""
+
+    cases: str | None = None
+    """Comma-separated field names of `cases` resources."""
+
+    licenses: str | None = None
+    """Comma-separated field names of `licenses` resources."""
+
+    locations: str | None = None
+    """Comma-separated field names of `locations` resources."""
+
+    notes: str | None = None
+    """Comma-separated field names of `notes` resources."""
+
+    people: str | None = None
+    """Comma-separated field names of `people` resources."""
 
     provider_types: str | None = None
     """Comma-separated field names of `provider_types` resources."""
 
-    licenses: str | None = None
-    """Comma-separated field names of `licenses` resources."""
+    providers: str | None = None
+    """Comma-separated field names of `providers` resources."""
+
+    reports: str | None = None
+    """Comma-separated field names of `reports` resources."""
+
+    service_offerings: str | None = None
+    """Comma-separated field names of `service_offerings` resources."""
 
     visits: str | None = None
     """Comma-separated field names of `visits` resources."""

@@ -11,8 +11,6 @@ __all__ = [
 class StringFilterOperators(_BaseModel):
     """Operator form of a text filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: str | None = None
-
     g: str | None = None
 
     ge: str | None = None
@@ -22,3 +20,5 @@ class StringFilterOperators(_BaseModel):
     le: str | None = None
 
     like: str | None = None
+
+    neq: str | None = None

@@ -12,6 +12,6 @@ __all__ = [
 class ToOneAssigneeData(_BaseModel):
     """A `assignees` resource identifier, or null for an empty relationship."""
 
-    type: ToOneAssigneeDataType
-
     id: str
+
+    type: ToOneAssigneeDataType

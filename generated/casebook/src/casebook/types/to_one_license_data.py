@@ -12,6 +12,6 @@ __all__ = [
 class ToOneLicenseData(_BaseModel):
     """A `licenses` resource identifier, or null for an empty relationship."""
 
-    type: ToOneLicenseDataType
-
     id: str
+
+    type: ToOneLicenseDataType

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .type import Type
+from .to_one_location_data_type import ToOneLocationDataType
 
 __all__ = [
     "ToOneLocationData",
@@ -12,6 +12,6 @@ __all__ = [
 class ToOneLocationData(_BaseModel):
     """A `locations` resource identifier, or null for an empty relationship."""
 
-    type: Type
-
     id: str
+
+    type: ToOneLocationDataType

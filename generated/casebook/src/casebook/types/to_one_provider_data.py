@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .provider_type import ProviderType
+from .to_one_provider_data_type import ToOneProviderDataType
 
 __all__ = [
     "ToOneProviderData",
@@ -12,6 +12,6 @@ __all__ = [
 class ToOneProviderData(_BaseModel):
     """A `providers` resource identifier, or null for an empty relationship."""
 
-    type: ProviderType
-
     id: str
+
+    type: ToOneProviderDataType

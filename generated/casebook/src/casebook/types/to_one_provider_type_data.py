@@ -12,6 +12,6 @@ __all__ = [
 class ToOneProviderTypeData(_BaseModel):
     """A `provider_types` resource identifier, or null for an empty relationship."""
 
-    type: ToOneProviderTypeDataType
-
     id: str
+
+    type: ToOneProviderTypeDataType

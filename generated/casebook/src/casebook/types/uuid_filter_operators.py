@@ -12,8 +12,6 @@ __all__ = [
 class UuidFilterOperators(_BaseModel):
     """Operator form of a UUID filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    neq: str | FilterNull | None = None
-
     g: str | None = None
 
     ge: str | None = None
@@ -23,3 +21,5 @@ class UuidFilterOperators(_BaseModel):
     le: str | None = None
 
     like: str | None = None
+
+    neq: str | FilterNull | None = None

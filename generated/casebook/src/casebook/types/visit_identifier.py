@@ -12,6 +12,6 @@ __all__ = [
 class VisitIdentifier(_BaseModel):
     """Resource identifier of a `visits` resource."""
 
-    type: VisitIdentifierType
-
     id: str
+
+    type: VisitIdentifierType

@@ -9,23 +9,21 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.casex_webhook_envelope_perspective import CasexWebhookEnvelopePerspective
 from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
+from ..types.get_dashboard_response import GetDashboardResponse
+from ..types.get_homepage_analytics_response import GetHomepageAnalyticsResponse
 from ..types.get_received_analytics_response import GetReceivedAnalyticsResponse
+from ..types.get_received_analytics_response_data import GetReceivedAnalyticsResponseData
+from ..types.get_referrals_analytics_response import GetReferralsAnalyticsResponse
+from ..types.get_revenue_received_analytics_response import GetRevenueReceivedAnalyticsResponse
+from ..types.get_revenue_sent_analytics_response import GetRevenueSentAnalyticsResponse
+from ..types.get_sent_analytics_response import GetSentAnalyticsResponse
 from ..types.get_sent_analytics_response_data import GetSentAnalyticsResponseData
+from ..types.list_cases_by_status_context import ListCasesByStatusContext
 from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_DASHBOARD = Endpoint(
-    method="GET",
-    path="/analytics/dashboard",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getDashboard",
-)
 _GET_CASE = Endpoint(
     method="GET",
     path="/analytics/cases",
@@ -34,33 +32,6 @@ _GET_CASE = Endpoint(
     },
     auth=True,
     operation_id="getCaseAnalytics",
-)
-_GET_SENT = Endpoint(
-    method="GET",
-    path="/analytics/sent",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getSentAnalytics",
-)
-_GET_RECEIVED = Endpoint(
-    method="GET",
-    path="/analytics/received",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getReceivedAnalytics",
-)
-_GET_HOMEPAGE = Endpoint(
-    method="GET",
-    path="/analytics/homepage",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getHomepageAnalytics",
 )
 _LIST_CASES_BY_STATUS = Endpoint(
     method="GET",
@@ -71,11 +42,47 @@ _LIST_CASES_BY_STATUS = Endpoint(
     auth=True,
     operation_id="listCasesByStatus",
 )
+_GET_DASHBOARD = Endpoint(
+    method="GET",
+    path="/analytics/dashboard",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getDashboard",
+)
+_GET_HOMEPAGE = Endpoint(
+    method="GET",
+    path="/analytics/homepage",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getHomepageAnalytics",
+)
+_GET_RECEIVED = Endpoint(
+    method="GET",
+    path="/analytics/received",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getReceivedAnalytics",
+)
+_GET_REFERRALS = Endpoint(
+    method="GET",
+    path="/analytics/referrals",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getReferralsAnalytics",
+)
 _GET_REVENUE_RECEIVED = Endpoint(
     method="GET",
     path="/analytics/revenue-received",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getRevenueReceivedAnalytics",
@@ -84,19 +91,19 @@ _GET_REVENUE_SENT = Endpoint(
     method="GET",
     path="/analytics/revenue-sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getRevenueSentAnalytics",
 )
-_GET_REFERRALS = Endpoint(
+_GET_SENT = Endpoint(
     method="GET",
-    path="/analytics/referrals",
+    path="/analytics/sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
-    operation_id="getReferralsAnalytics",
+    operation_id="getSentAnalytics",
 )
 
 
@@ -107,35 +114,6 @@ class Analytics(SyncAPIResource):
     def with_raw_response(self) -> AnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AnalyticsWithRawResponse(self)
-
-    def get_dashboard(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None]:
-        """Get headline referral figures
-
-        Top-level referral statistics for your firm.
-
-        Access tier: `read_only`.
-
-        `GET /analytics/dashboard` (operationId `getDashboard`)
-        """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
 
     def get_case(
         self,
@@ -176,59 +154,43 @@ class Analytics(SyncAPIResource):
             ),
         )
 
-    def get_sent(
+    def list_cases_by_status(
         self,
         *,
-        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        tz: str | NotGiven = NOT_GIVEN,
-        case_type: str | NotGiven = NOT_GIVEN,
-        jurisdiction: str | NotGiven = NOT_GIVEN,
+        status: str,
+        context: ListCasesByStatusContext | str,
+        limit: int | NotGiven = NOT_GIVEN,
+        closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
-        """Get statistics on referrals your firm sent
+    ) -> list[dict[str, _t.Any | None]]:
+        """List the cases currently in one status
 
-        Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
-        firms, and warm-transfer results (the partner firms in `warmTransfer.byPartnerFirm` are receivers here).
-        Accepts the shared analytics filters (date ranges, case type, jurisdiction, time zone).
+        Drill-down: cases in the given status, seen as sender or as receiver. For SENT cases on the receiving side
+        the title is replaced by "(Pending acknowledgment)".
 
         Access tier: `read_only`.
 
         Args:
-            referral_start_date: `referralStartDate`
-            referral_end_date: `referralEndDate`
-            first_referral_start_date: `firstReferralStartDate`
-            first_referral_end_date: `firstReferralEndDate`
-            signed_start_date: `signedStartDate`
-            signed_end_date: `signedEndDate`
-            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
-            case_type: `caseType`
-            jurisdiction: `jurisdiction`
+            status: The CaseStatus to list.
+            context: `context`
+            limit: `limit`
+            closing_status: Comma-separated ClosingStatus values to keep.
 
-        `GET /analytics/sent` (operationId `getSentAnalytics`)
+        `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
         return _t.cast(
-            "GetSentAnalyticsResponseData",
+            "list[dict[str, _t.Any | None]]",
             self._client.request(
-                _GET_SENT,
+                _LIST_CASES_BY_STATUS,
                 query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
+                    "status": status,
+                    "context": context,
+                    "limit": limit,
+                    "closingStatus": closing_status,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -238,60 +200,27 @@ class Analytics(SyncAPIResource):
             ),
         )
 
-    def get_received(
+    def get_dashboard(
         self,
         *,
-        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        tz: str | NotGiven = NOT_GIVEN,
-        case_type: str | NotGiven = NOT_GIVEN,
-        jurisdiction: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
-        """Get statistics on referrals your firm received
+    ) -> dict[str, _t.Any | None]:
+        """Get headline referral figures
 
-        Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
-        sending firms, and warm-transfer results (the partner firms in `warmTransfer.byPartnerFirm` are senders
-        here). Accepts the shared analytics filters (date ranges, case type, jurisdiction, time zone).
+        Top-level referral statistics for your firm.
 
         Access tier: `read_only`.
 
-        Args:
-            referral_start_date: `referralStartDate`
-            referral_end_date: `referralEndDate`
-            first_referral_start_date: `firstReferralStartDate`
-            first_referral_end_date: `firstReferralEndDate`
-            signed_start_date: `signedStartDate`
-            signed_end_date: `signedEndDate`
-            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
-            case_type: `caseType`
-            jurisdiction: `jurisdiction`
-
-        `GET /analytics/received` (operationId `getReceivedAnalytics`)
+        `GET /analytics/dashboard` (operationId `getDashboard`)
         """
         return _t.cast(
-            "GetSentAnalyticsResponseData",
+            "dict[str, _t.Any | None]",
             self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
+                _GET_DASHBOARD,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -336,43 +265,119 @@ class Analytics(SyncAPIResource):
             ),
         )
 
-    def list_cases_by_status(
+    def get_received(
         self,
         *,
-        status: str,
-        context: CasexWebhookEnvelopePerspective | str,
-        limit: int | NotGiven = NOT_GIVEN,
-        closing_status: str | NotGiven = NOT_GIVEN,
+        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        tz: str | NotGiven = NOT_GIVEN,
+        case_type: str | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[dict[str, _t.Any | None]]:
-        """List the cases currently in one status
+    ) -> GetReceivedAnalyticsResponseData:
+        """Get statistics on referrals your firm received
 
-        Drill-down: cases in the given status, seen as sender or as receiver. For SENT cases on the receiving side
-        the title is replaced by "(Pending acknowledgment)".
+        Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
+        sending firms, and warm-transfer results (the partner firms in `warmTransfer.byPartnerFirm` are senders
+        here). Accepts the shared analytics filters (date ranges, case type, jurisdiction, time zone).
 
         Access tier: `read_only`.
 
         Args:
-            status: The CaseStatus to list.
-            context: `context`
-            limit: `limit`
-            closing_status: Comma-separated ClosingStatus values to keep.
+            referral_start_date: `referralStartDate`
+            referral_end_date: `referralEndDate`
+            first_referral_start_date: `firstReferralStartDate`
+            first_referral_end_date: `firstReferralEndDate`
+            signed_start_date: `signedStartDate`
+            signed_end_date: `signedEndDate`
+            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
+            case_type: `caseType`
+            jurisdiction: `jurisdiction`
 
-        `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
+        `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
         return _t.cast(
-            "list[dict[str, _t.Any | None]]",
+            "GetReceivedAnalyticsResponseData",
             self._client.request(
-                _LIST_CASES_BY_STATUS,
+                _GET_RECEIVED,
                 query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
+                    "referralStartDate": referral_start_date,
+                    "referralEndDate": referral_end_date,
+                    "firstReferralStartDate": first_referral_start_date,
+                    "firstReferralEndDate": first_referral_end_date,
+                    "signedStartDate": signed_start_date,
+                    "signedEndDate": signed_end_date,
+                    "tz": tz,
+                    "caseType": case_type,
+                    "jurisdiction": jurisdiction,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_referrals(
+        self,
+        *,
+        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        tz: str | NotGiven = NOT_GIVEN,
+        case_type: str | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> dict[str, _t.Any | None]:
+        """Get referral volume in both directions
+
+        How many referrals flow in and out, and how. Accepts the shared analytics filters.
+
+        Access tier: `read_only`.
+
+        Args:
+            referral_start_date: `referralStartDate`
+            referral_end_date: `referralEndDate`
+            first_referral_start_date: `firstReferralStartDate`
+            first_referral_end_date: `firstReferralEndDate`
+            signed_start_date: `signedStartDate`
+            signed_end_date: `signedEndDate`
+            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
+            case_type: `caseType`
+            jurisdiction: `jurisdiction`
+
+        `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
+        """
+        return _t.cast(
+            "dict[str, _t.Any | None]",
+            self._client.request(
+                _GET_REFERRALS,
+                query={
+                    "referralStartDate": referral_start_date,
+                    "referralEndDate": referral_end_date,
+                    "firstReferralStartDate": first_referral_start_date,
+                    "firstReferralEndDate": first_referral_end_date,
+                    "signedStartDate": signed_start_date,
+                    "signedEndDate": signed_end_date,
+                    "tz": tz,
+                    "caseType": case_type,
+                    "jurisdiction": jurisdiction,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -502,144 +507,7 @@ class Analytics(SyncAPIResource):
             ),
         )
 
-    def get_referrals(
-        self,
-        *,
-        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        tz: str | NotGiven = NOT_GIVEN,
-        case_type: str | NotGiven = NOT_GIVEN,
-        jurisdiction: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None]:
-        """Get referral volume in both directions
-
-        How many referrals flow in and out, and how. Accepts the shared analytics filters.
-
-        Access tier: `read_only`.
-
-        Args:
-            referral_start_date: `referralStartDate`
-            referral_end_date: `referralEndDate`
-            first_referral_start_date: `firstReferralStartDate`
-            first_referral_end_date: `firstReferralEndDate`
-            signed_start_date: `signedStartDate`
-            signed_end_date: `signedEndDate`
-            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
-            case_type: `caseType`
-            jurisdiction: `jurisdiction`
-
-        `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
-        """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-
-class AsyncAnalytics(AsyncAPIResource):
-    """Operations tagged `Analytics` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncAnalyticsWithRawResponse(self)
-
-    async def get_dashboard(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None]:
-        """Get headline referral figures
-
-        Top-level referral statistics for your firm.
-
-        Access tier: `read_only`.
-
-        `GET /analytics/dashboard` (operationId `getDashboard`)
-        """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_case(
-        self,
-        *,
-        date_from: _dt.date | NotGiven = NOT_GIVEN,
-        date_to: _dt.date | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None]:
-        """Get case statistics for a date range
-
-        Case-level statistics, optionally limited to a date range (omit both dates for all time).
-
-        Access tier: `read_only`.
-
-        Args:
-            date_from: `dateFrom`
-            date_to: `dateTo`
-
-        `GET /analytics/cases` (operationId `getCaseAnalytics`)
-        """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_sent(
+    def get_sent(
         self,
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -680,7 +548,7 @@ class AsyncAnalytics(AsyncAPIResource):
         """
         return _t.cast(
             "GetSentAnalyticsResponseData",
-            await self._client.request(
+            self._client.request(
                 _GET_SENT,
                 query={
                     "referralStartDate": referral_start_date,
@@ -701,60 +569,121 @@ class AsyncAnalytics(AsyncAPIResource):
             ),
         )
 
-    async def get_received(
+
+class AsyncAnalytics(AsyncAPIResource):
+    """Operations tagged `Analytics` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncAnalyticsWithRawResponse(self)
+
+    async def get_case(
         self,
         *,
-        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
-        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
-        tz: str | NotGiven = NOT_GIVEN,
-        case_type: str | NotGiven = NOT_GIVEN,
-        jurisdiction: str | NotGiven = NOT_GIVEN,
+        date_from: _dt.date | NotGiven = NOT_GIVEN,
+        date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
-        """Get statistics on referrals your firm received
+    ) -> dict[str, _t.Any | None]:
+        """Get case statistics for a date range
 
-        Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
-        sending firms, and warm-transfer results (the partner firms in `warmTransfer.byPartnerFirm` are senders
-        here). Accepts the shared analytics filters (date ranges, case type, jurisdiction, time zone).
+        Case-level statistics, optionally limited to a date range (omit both dates for all time).
 
         Access tier: `read_only`.
 
         Args:
-            referral_start_date: `referralStartDate`
-            referral_end_date: `referralEndDate`
-            first_referral_start_date: `firstReferralStartDate`
-            first_referral_end_date: `firstReferralEndDate`
-            signed_start_date: `signedStartDate`
-            signed_end_date: `signedEndDate`
-            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
-            case_type: `caseType`
-            jurisdiction: `jurisdiction`
+            date_from: `dateFrom`
+            date_to: `dateTo`
 
-        `GET /analytics/received` (operationId `getReceivedAnalytics`)
+        `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
         return _t.cast(
-            "GetSentAnalyticsResponseData",
+            "dict[str, _t.Any | None]",
             await self._client.request(
-                _GET_RECEIVED,
+                _GET_CASE,
                 query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
+                    "dateFrom": date_from,
+                    "dateTo": date_to,
                 },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def list_cases_by_status(
+        self,
+        *,
+        status: str,
+        context: ListCasesByStatusContext | str,
+        limit: int | NotGiven = NOT_GIVEN,
+        closing_status: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[dict[str, _t.Any | None]]:
+        """List the cases currently in one status
+
+        Drill-down: cases in the given status, seen as sender or as receiver. For SENT cases on the receiving side
+        the title is replaced by "(Pending acknowledgment)".
+
+        Access tier: `read_only`.
+
+        Args:
+            status: The CaseStatus to list.
+            context: `context`
+            limit: `limit`
+            closing_status: Comma-separated ClosingStatus values to keep.
+
+        `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
+        """
+        return _t.cast(
+            "list[dict[str, _t.Any | None]]",
+            await self._client.request(
+                _LIST_CASES_BY_STATUS,
+                query={
+                    "status": status,
+                    "context": context,
+                    "limit": limit,
+                    "closingStatus": closing_status,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_dashboard(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> dict[str, _t.Any | None]:
+        """Get headline referral figures
+
+        Top-level referral statistics for your firm.
+
+        Access tier: `read_only`.
+
+        `GET /analytics/dashboard` (operationId `getDashboard`)
+        """
+        return _t.cast(
+            "dict[str, _t.Any | None]",
+            await self._client.request(
+                _GET_DASHBOARD,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -799,43 +728,119 @@ class AsyncAnalytics(AsyncAPIResource):
             ),
         )
 
-    async def list_cases_by_status(
+    async def get_received(
         self,
         *,
-        status: str,
-        context: CasexWebhookEnvelopePerspective | str,
-        limit: int | NotGiven = NOT_GIVEN,
-        closing_status: str | NotGiven = NOT_GIVEN,
+        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        tz: str | NotGiven = NOT_GIVEN,
+        case_type: str | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[dict[str, _t.Any | None]]:
-        """List the cases currently in one status
+    ) -> GetReceivedAnalyticsResponseData:
+        """Get statistics on referrals your firm received
 
-        Drill-down: cases in the given status, seen as sender or as receiver. For SENT cases on the receiving side
-        the title is replaced by "(Pending acknowledgment)".
+        Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
+        sending firms, and warm-transfer results (the partner firms in `warmTransfer.byPartnerFirm` are senders
+        here). Accepts the shared analytics filters (date ranges, case type, jurisdiction, time zone).
 
         Access tier: `read_only`.
 
         Args:
-            status: The CaseStatus to list.
-            context: `context`
-            limit: `limit`
-            closing_status: Comma-separated ClosingStatus values to keep.
+            referral_start_date: `referralStartDate`
+            referral_end_date: `referralEndDate`
+            first_referral_start_date: `firstReferralStartDate`
+            first_referral_end_date: `firstReferralEndDate`
+            signed_start_date: `signedStartDate`
+            signed_end_date: `signedEndDate`
+            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
+            case_type: `caseType`
+            jurisdiction: `jurisdiction`
 
-        `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
+        `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
         return _t.cast(
-            "list[dict[str, _t.Any | None]]",
+            "GetReceivedAnalyticsResponseData",
             await self._client.request(
-                _LIST_CASES_BY_STATUS,
+                _GET_RECEIVED,
                 query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
+                    "referralStartDate": referral_start_date,
+                    "referralEndDate": referral_end_date,
+                    "firstReferralStartDate": first_referral_start_date,
+                    "firstReferralEndDate": first_referral_end_date,
+                    "signedStartDate": signed_start_date,
+                    "signedEndDate": signed_end_date,
+                    "tz": tz,
+                    "caseType": case_type,
+                    "jurisdiction": jurisdiction,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_referrals(
+        self,
+        *,
+        referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        first_referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_start_date: _dt.date | NotGiven = NOT_GIVEN,
+        signed_end_date: _dt.date | NotGiven = NOT_GIVEN,
+        tz: str | NotGiven = NOT_GIVEN,
+        case_type: str | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> dict[str, _t.Any | None]:
+        """Get referral volume in both directions
+
+        How many referrals flow in and out, and how. Accepts the shared analytics filters.
+
+        Access tier: `read_only`.
+
+        Args:
+            referral_start_date: `referralStartDate`
+            referral_end_date: `referralEndDate`
+            first_referral_start_date: `firstReferralStartDate`
+            first_referral_end_date: `firstReferralEndDate`
+            signed_start_date: `signedStartDate`
+            signed_end_date: `signedEndDate`
+            tz: IANA time zone used to group by day/week/month, e.g. `America/New_York`.
+            case_type: `caseType`
+            jurisdiction: `jurisdiction`
+
+        `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
+        """
+        return _t.cast(
+            "dict[str, _t.Any | None]",
+            await self._client.request(
+                _GET_REFERRALS,
+                query={
+                    "referralStartDate": referral_start_date,
+                    "referralEndDate": referral_end_date,
+                    "firstReferralStartDate": first_referral_start_date,
+                    "firstReferralEndDate": first_referral_end_date,
+                    "signedStartDate": signed_start_date,
+                    "signedEndDate": signed_end_date,
+                    "tz": tz,
+                    "caseType": case_type,
+                    "jurisdiction": jurisdiction,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -965,7 +970,7 @@ class AsyncAnalytics(AsyncAPIResource):
             ),
         )
 
-    async def get_referrals(
+    async def get_sent(
         self,
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -982,10 +987,12 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None]:
-        """Get referral volume in both directions
+    ) -> GetSentAnalyticsResponseData:
+        """Get statistics on referrals your firm sent
 
-        How many referrals flow in and out, and how. Accepts the shared analytics filters.
+        Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
+        firms, and warm-transfer results (the partner firms in `warmTransfer.byPartnerFirm` are receivers here).
+        Accepts the shared analytics filters (date ranges, case type, jurisdiction, time zone).
 
         Access tier: `read_only`.
 
@@ -1000,12 +1007,12 @@ class AsyncAnalytics(AsyncAPIResource):
             case_type: `caseType`
             jurisdiction: `jurisdiction`
 
-        `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
+        `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
         return _t.cast(
-            "dict[str, _t.Any | None]",
+            "GetSentAnalyticsResponseData",
             await self._client.request(
-                _GET_REFERRALS,
+                _GET_SENT,
                 query={
                     "referralStartDate": referral_start_date,
                     "referralEndDate": referral_end_date,
@@ -1028,25 +1035,25 @@ class AsyncAnalytics(AsyncAPIResource):
 
 class AnalyticsWithRawResponse:
     def __init__(self, resource: Analytics) -> None:
-        self.get_dashboard = to_raw_response_wrapper(resource.get_dashboard)
         self.get_case = to_raw_response_wrapper(resource.get_case)
-        self.get_sent = to_raw_response_wrapper(resource.get_sent)
-        self.get_received = to_raw_response_wrapper(resource.get_received)
-        self.get_homepage = to_raw_response_wrapper(resource.get_homepage)
         self.list_cases_by_status = to_raw_response_wrapper(resource.list_cases_by_status)
+        self.get_dashboard = to_raw_response_wrapper(resource.get_dashboard)
+        self.get_homepage = to_raw_response_wrapper(resource.get_homepage)
+        self.get_received = to_raw_response_wrapper(resource.get_received)
+        self.get_referrals = to_raw_response_wrapper(resource.get_referrals)
         self.get_revenue_received = to_raw_response_wrapper(resource.get_revenue_received)
         self.get_revenue_sent = to_raw_response_wrapper(resource.get_revenue_sent)
-        self.get_referrals = to_raw_response_wrapper(resource.get_referrals)
+        self.get_sent = to_raw_response_wrapper(resource.get_sent)
 
 
 class AsyncAnalyticsWithRawResponse:
     def __init__(self, resource: AsyncAnalytics) -> None:
-        self.get_dashboard = async_to_raw_response_wrapper(resource.get_dashboard)
         self.get_case = async_to_raw_response_wrapper(resource.get_case)
-        self.get_sent = async_to_raw_response_wrapper(resource.get_sent)
-        self.get_received = async_to_raw_response_wrapper(resource.get_received)
-        self.get_homepage = async_to_raw_response_wrapper(resource.get_homepage)
         self.list_cases_by_status = async_to_raw_response_wrapper(resource.list_cases_by_status)
+        self.get_dashboard = async_to_raw_response_wrapper(resource.get_dashboard)
+        self.get_homepage = async_to_raw_response_wrapper(resource.get_homepage)
+        self.get_received = async_to_raw_response_wrapper(resource.get_received)
+        self.get_referrals = async_to_raw_response_wrapper(resource.get_referrals)
         self.get_revenue_received = async_to_raw_response_wrapper(resource.get_revenue_received)
         self.get_revenue_sent = async_to_raw_response_wrapper(resource.get_revenue_sent)
-        self.get_referrals = async_to_raw_response_wrapper(resource.get_referrals)
+        self.get_sent = async_to_raw_response_wrapper(resource.get_sent)

@@ -10,19 +10,24 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_status_status import AvailableStatusStatus
+from ..types.acknowledge_case_response import AcknowledgeCaseResponse
 from ..types.case import Case
-from ..types.case_response import CaseResponse
 from ..types.close_case_body import CloseCaseBody
+from ..types.close_case_response import CloseCaseResponse
 from ..types.create_case_body import CreateCaseBody
+from ..types.create_case_response import CreateCaseResponse
+from ..types.get_case_by_id_response import GetCaseByIdResponse
 from ..types.get_case_status_history_response import GetCaseStatusHistoryResponse
 from ..types.get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
+from ..types.list_cases_order import ListCasesOrder
 from ..types.list_cases_response import ListCasesResponse
 from ..types.list_cases_response_data import ListCasesResponseData
+from ..types.list_cases_status import ListCasesStatus
 from ..types.list_cases_view import ListCasesView
-from ..types.order import Order
 from ..types.update_case_body import UpdateCaseBody
+from ..types.update_case_response import UpdateCaseResponse
 from ..types.update_case_status_body import UpdateCaseStatusBody
+from ..types.update_case_status_response import UpdateCaseStatusResponse
 
 __all__ = ["Cases", "AsyncCases"]
 
@@ -39,7 +44,7 @@ _CREATE = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -49,7 +54,7 @@ _GET = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getCaseById",
@@ -58,7 +63,7 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -73,6 +78,35 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteCase",
 )
+_ACKNOWLEDGE = Endpoint(
+    method="POST",
+    path="/cases/{id}/acknowledge",
+    responses={
+        "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="acknowledgeCase",
+)
+_CLOSE = Endpoint(
+    method="POST",
+    path="/cases/{id}/close",
+    responses={
+        "200": ResponseSpec(kind="json", model=CloseCaseResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="closeCase",
+)
+_UPDATE_STATUS = Endpoint(
+    method="POST",
+    path="/cases/{id}/status",
+    responses={
+        "200": ResponseSpec(kind="json", model=UpdateCaseStatusResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="updateCaseStatus",
+)
 _GET_STATUS_HISTORY = Endpoint(
     method="GET",
     path="/cases/{id}/status-history",
@@ -81,35 +115,6 @@ _GET_STATUS_HISTORY = Endpoint(
     },
     auth=True,
     operation_id="getCaseStatusHistory",
-)
-_ACKNOWLEDGE = Endpoint(
-    method="POST",
-    path="/cases/{id}/acknowledge",
-    responses={
-        "200": ResponseSpec(kind="json", model=CaseResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="acknowledgeCase",
-)
-_UPDATE_STATUS = Endpoint(
-    method="POST",
-    path="/cases/{id}/status",
-    responses={
-        "200": ResponseSpec(kind="json", model=CaseResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="updateCaseStatus",
-)
-_CLOSE = Endpoint(
-    method="POST",
-    path="/cases/{id}/close",
-    responses={
-        "200": ResponseSpec(kind="json", model=CaseResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="closeCase",
 )
 
 
@@ -126,13 +131,13 @@ class Cases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         view: ListCasesView | str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -332,42 +337,6 @@ class Cases(SyncAPIResource):
             ),
         )
 
-    def get_status_history(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
-        """Show a case's status history (legacy)
-
-        Every status change the case has gone through.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the resource.
-
-        `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
-        """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def acknowledge(
         self,
         id: str,
@@ -397,45 +366,6 @@ class Cases(SyncAPIResource):
                 path={
                     "id": id,
                 },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def update_status(
-        self,
-        id: str,
-        *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
-        """Move a case to another status (legacy)
-
-        Applies a status change; changes that are not allowed are refused. Tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /cases/{id}/status` (operationId `updateCaseStatus`)
-        """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -483,6 +413,81 @@ class Cases(SyncAPIResource):
             ),
         )
 
+    def update_status(
+        self,
+        id: str,
+        *,
+        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Case:
+        """Move a case to another status (legacy)
+
+        Applies a status change; changes that are not allowed are refused. Tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /cases/{id}/status` (operationId `updateCaseStatus`)
+        """
+        return _t.cast(
+            "Case",
+            self._client.request(
+                _UPDATE_STATUS,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_status_history(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+        """Show a case's status history (legacy)
+
+        Every status change the case has gone through.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the resource.
+
+        `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
+        """
+        return _t.cast(
+            "_b.list[GetCaseStatusHistoryResponseDataItem]",
+            self._client.request(
+                _GET_STATUS_HISTORY,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class AsyncCases(AsyncAPIResource):
     """Operations tagged `Cases` (async)."""
@@ -497,13 +502,13 @@ class AsyncCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         view: ListCasesView | str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -703,42 +708,6 @@ class AsyncCases(AsyncAPIResource):
             ),
         )
 
-    async def get_status_history(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
-        """Show a case's status history (legacy)
-
-        Every status change the case has gone through.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the resource.
-
-        `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
-        """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def acknowledge(
         self,
         id: str,
@@ -768,45 +737,6 @@ class AsyncCases(AsyncAPIResource):
                 path={
                     "id": id,
                 },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def update_status(
-        self,
-        id: str,
-        *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
-        """Move a case to another status (legacy)
-
-        Applies a status change; changes that are not allowed are refused. Tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /cases/{id}/status` (operationId `updateCaseStatus`)
-        """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -854,6 +784,81 @@ class AsyncCases(AsyncAPIResource):
             ),
         )
 
+    async def update_status(
+        self,
+        id: str,
+        *,
+        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Case:
+        """Move a case to another status (legacy)
+
+        Applies a status change; changes that are not allowed are refused. Tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /cases/{id}/status` (operationId `updateCaseStatus`)
+        """
+        return _t.cast(
+            "Case",
+            await self._client.request(
+                _UPDATE_STATUS,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_status_history(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+        """Show a case's status history (legacy)
+
+        Every status change the case has gone through.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the resource.
+
+        `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
+        """
+        return _t.cast(
+            "_b.list[GetCaseStatusHistoryResponseDataItem]",
+            await self._client.request(
+                _GET_STATUS_HISTORY,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class CasesWithRawResponse:
     def __init__(self, resource: Cases) -> None:
@@ -862,10 +867,10 @@ class CasesWithRawResponse:
         self.get = to_raw_response_wrapper(resource.get)
         self.update = to_raw_response_wrapper(resource.update)
         self.delete = to_raw_response_wrapper(resource.delete)
-        self.get_status_history = to_raw_response_wrapper(resource.get_status_history)
         self.acknowledge = to_raw_response_wrapper(resource.acknowledge)
-        self.update_status = to_raw_response_wrapper(resource.update_status)
         self.close = to_raw_response_wrapper(resource.close)
+        self.update_status = to_raw_response_wrapper(resource.update_status)
+        self.get_status_history = to_raw_response_wrapper(resource.get_status_history)
 
 
 class AsyncCasesWithRawResponse:
@@ -875,7 +880,7 @@ class AsyncCasesWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
-        self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
         self.acknowledge = async_to_raw_response_wrapper(resource.acknowledge)
-        self.update_status = async_to_raw_response_wrapper(resource.update_status)
         self.close = async_to_raw_response_wrapper(resource.close)
+        self.update_status = async_to_raw_response_wrapper(resource.update_status)
+        self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)

@@ -37,15 +37,6 @@ _UPLOAD = Endpoint(
     max_file_bytes=52428800,
     operation_id="uploadDocument",
 )
-_GET_DOWNLOAD_URL = Endpoint(
-    method="GET",
-    path="/cases/{caseId}/documents/{docId}/download",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getDocumentDownloadUrl",
-)
 _DELETE = Endpoint(
     method="DELETE",
     path="/cases/{caseId}/documents/{docId}",
@@ -54,6 +45,15 @@ _DELETE = Endpoint(
     },
     auth=True,
     operation_id="deleteDocument",
+)
+_GET_DOWNLOAD_URL = Endpoint(
+    method="GET",
+    path="/cases/{caseId}/documents/{docId}/download",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getDocumentDownloadUrl",
 )
 
 
@@ -142,45 +142,6 @@ class Documents(SyncAPIResource):
             ),
         )
 
-    def get_download_url(
-        self,
-        case_id: str,
-        doc_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
-        """Get a temporary download link for a document
-
-        Returns a pre-signed S3 URL that expires shortly.
-
-        Access tier: `read_only`.
-
-        Args:
-            case_id: UUID of the case.
-            doc_id: UUID of the document.
-
-        `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
-        """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def delete(
         self,
         case_id: str,
@@ -208,6 +169,45 @@ class Documents(SyncAPIResource):
             "None",
             self._client.request(
                 _DELETE,
+                path={
+                    "caseId": case_id,
+                    "docId": doc_id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_download_url(
+        self,
+        case_id: str,
+        doc_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetDocumentDownloadUrlResponseData:
+        """Get a temporary download link for a document
+
+        Returns a pre-signed S3 URL that expires shortly.
+
+        Access tier: `read_only`.
+
+        Args:
+            case_id: UUID of the case.
+            doc_id: UUID of the document.
+
+        `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
+        """
+        return _t.cast(
+            "GetDocumentDownloadUrlResponseData",
+            self._client.request(
+                _GET_DOWNLOAD_URL,
                 path={
                     "caseId": case_id,
                     "docId": doc_id,
@@ -306,45 +306,6 @@ class AsyncDocuments(AsyncAPIResource):
             ),
         )
 
-    async def get_download_url(
-        self,
-        case_id: str,
-        doc_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
-        """Get a temporary download link for a document
-
-        Returns a pre-signed S3 URL that expires shortly.
-
-        Access tier: `read_only`.
-
-        Args:
-            case_id: UUID of the case.
-            doc_id: UUID of the document.
-
-        `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
-        """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            await self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def delete(
         self,
         case_id: str,
@@ -384,18 +345,57 @@ class AsyncDocuments(AsyncAPIResource):
             ),
         )
 
+    async def get_download_url(
+        self,
+        case_id: str,
+        doc_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetDocumentDownloadUrlResponseData:
+        """Get a temporary download link for a document
+
+        Returns a pre-signed S3 URL that expires shortly.
+
+        Access tier: `read_only`.
+
+        Args:
+            case_id: UUID of the case.
+            doc_id: UUID of the document.
+
+        `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
+        """
+        return _t.cast(
+            "GetDocumentDownloadUrlResponseData",
+            await self._client.request(
+                _GET_DOWNLOAD_URL,
+                path={
+                    "caseId": case_id,
+                    "docId": doc_id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class DocumentsWithRawResponse:
     def __init__(self, resource: Documents) -> None:
         self.list = to_raw_response_wrapper(resource.list)
         self.upload = to_raw_response_wrapper(resource.upload)
-        self.get_download_url = to_raw_response_wrapper(resource.get_download_url)
         self.delete = to_raw_response_wrapper(resource.delete)
+        self.get_download_url = to_raw_response_wrapper(resource.get_download_url)
 
 
 class AsyncDocumentsWithRawResponse:
     def __init__(self, resource: AsyncDocuments) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.upload = async_to_raw_response_wrapper(resource.upload)
-        self.get_download_url = async_to_raw_response_wrapper(resource.get_download_url)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.get_download_url = async_to_raw_response_wrapper(resource.get_download_url)

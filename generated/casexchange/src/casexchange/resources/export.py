@@ -10,9 +10,9 @@ from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.casex_webhook_envelope_perspective import CasexWebhookEnvelopePerspective
 from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
 from ..types.export_cases_format import ExportCasesFormat
+from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 
@@ -191,7 +191,7 @@ class Export(SyncAPIResource):
     def cases(
         self,
         *,
-        view: CasexWebhookEnvelopePerspective | str,
+        view: ExportCasesView | str,
         format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
@@ -408,7 +408,7 @@ class AsyncExport(AsyncAPIResource):
     async def cases(
         self,
         *,
-        view: CasexWebhookEnvelopePerspective | str,
+        view: ExportCasesView | str,
         format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,

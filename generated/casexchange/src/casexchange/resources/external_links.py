@@ -11,29 +11,16 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_external_link_body import CreateExternalLinkBody
 from ..types.create_external_link_response import CreateExternalLinkResponse
-from ..types.external_case_link_external_system import ExternalCaseLinkExternalSystem
 from ..types.external_case_link_lookup import ExternalCaseLinkLookup
 from ..types.list_external_links_response import ListExternalLinksResponse
+from ..types.list_external_links_system import ListExternalLinksSystem
 from ..types.lookup_external_link_response import LookupExternalLinkResponse
+from ..types.lookup_external_link_system import LookupExternalLinkSystem
+from ..types.replace_external_link_body import ReplaceExternalLinkBody
+from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
-_LIST = Endpoint(
-    method="GET",
-    path="/external-links/list",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ListExternalLinksResponse,
-            unwrap="data",
-            page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
-            ),
-        ),
-    },
-    auth=True,
-    operation_id="listExternalLinks",
-)
 _LOOKUP = Endpoint(
     method="GET",
     path="/external-links",
@@ -53,15 +40,21 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createExternalLink",
 )
-_REPLACE = Endpoint(
-    method="POST",
-    path="/external-links/{id}/replace",
+_LIST = Endpoint(
+    method="GET",
+    path="/external-links/list",
     responses={
-        "200": ResponseSpec(kind="json", model=CreateExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=ListExternalLinksResponse,
+            unwrap="data",
+            page=PageSpec(
+                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+            ),
+        ),
     },
-    body_media="application/json",
     auth=True,
-    operation_id="replaceExternalLink",
+    operation_id="listExternalLinks",
 )
 _DELETE = Endpoint(
     method="DELETE",
@@ -71,6 +64,16 @@ _DELETE = Endpoint(
     },
     auth=True,
     operation_id="deleteExternalLink",
+)
+_REPLACE = Endpoint(
+    method="POST",
+    path="/external-links/{id}/replace",
+    responses={
+        "200": ResponseSpec(kind="json", model=ReplaceExternalLinkResponse, unwrap=None, page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="replaceExternalLink",
 )
 
 
@@ -82,54 +85,10 @@ class ExternalLinks(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ExternalLinksWithRawResponse(self)
 
-    def list(
-        self,
-        *,
-        system: ExternalCaseLinkExternalSystem | str,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ExternalCaseLinkLookup]:
-        """List your links into one external system
-
-        Active links your firm holds into one external system, each with a short summary of the referral and the status
-        steps you may take. A link only appears while your firm is still sender or receiver of its referral (a
-        referral moved to another receiving firm disappears). Firm key only.
-
-        Access tier: `read_only`.
-
-        Args:
-            system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
-
-        `GET /external-links/list` (operationId `listExternalLinks`)
-        """
-        return _t.cast(
-            "SyncPage[ExternalCaseLinkLookup]",
-            self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def lookup(
         self,
         *,
-        system: ExternalCaseLinkExternalSystem | str,
+        system: LookupExternalLinkSystem | str,
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -205,39 +164,42 @@ class ExternalLinks(SyncAPIResource):
             ),
         )
 
-    def replace(
+    def list(
         self,
-        id: str,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        system: ListExternalLinksSystem | str,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
-        """Swap an external link for a new one
+    ) -> SyncPage[ExternalCaseLinkLookup]:
+        """List your links into one external system
 
-        Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
-        must take part in the new link's referral (else 404 `referral_not_found`, and the old link stays). Returns
-        the new link with its fields beside `meta`, without `data`. Firm key, tier `standard`.
+        Active links your firm holds into one external system, each with a short summary of the referral and the status
+        steps you may take. A link only appears while your firm is still sender or receiver of its referral (a
+        referral moved to another receiving firm disappears). Firm key only.
 
-        Access tier: `standard`.
+        Access tier: `read_only`.
 
         Args:
-            id: UUID of the link to retire.
-            body: request body
+            system: External system whose links you want.
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
 
-        `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
+        `GET /external-links/list` (operationId `listExternalLinks`)
         """
         return _t.cast(
-            "CreateExternalLinkResponse",
+            "SyncPage[ExternalCaseLinkLookup]",
             self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
+                _LIST,
+                query={
+                    "system": system,
+                    "page": page,
+                    "limit": limit,
                 },
-                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -282,6 +244,47 @@ class ExternalLinks(SyncAPIResource):
             ),
         )
 
+    def replace(
+        self,
+        id: str,
+        *,
+        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ReplaceExternalLinkResponse:
+        """Swap an external link for a new one
+
+        Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
+        must take part in the new link's referral (else 404 `referral_not_found`, and the old link stays). Returns
+        the new link with its fields beside `meta`, without `data`. Firm key, tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the link to retire.
+            body: request body
+
+        `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
+        """
+        return _t.cast(
+            "ReplaceExternalLinkResponse",
+            self._client.request(
+                _REPLACE,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class AsyncExternalLinks(AsyncAPIResource):
     """Operations tagged `External Links` (async)."""
@@ -291,54 +294,10 @@ class AsyncExternalLinks(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncExternalLinksWithRawResponse(self)
 
-    async def list(
-        self,
-        *,
-        system: ExternalCaseLinkExternalSystem | str,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ExternalCaseLinkLookup]:
-        """List your links into one external system
-
-        Active links your firm holds into one external system, each with a short summary of the referral and the status
-        steps you may take. A link only appears while your firm is still sender or receiver of its referral (a
-        referral moved to another receiving firm disappears). Firm key only.
-
-        Access tier: `read_only`.
-
-        Args:
-            system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
-
-        `GET /external-links/list` (operationId `listExternalLinks`)
-        """
-        return _t.cast(
-            "AsyncPage[ExternalCaseLinkLookup]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def lookup(
         self,
         *,
-        system: ExternalCaseLinkExternalSystem | str,
+        system: LookupExternalLinkSystem | str,
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -414,39 +373,42 @@ class AsyncExternalLinks(AsyncAPIResource):
             ),
         )
 
-    async def replace(
+    async def list(
         self,
-        id: str,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        system: ListExternalLinksSystem | str,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
-        """Swap an external link for a new one
+    ) -> AsyncPage[ExternalCaseLinkLookup]:
+        """List your links into one external system
 
-        Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
-        must take part in the new link's referral (else 404 `referral_not_found`, and the old link stays). Returns
-        the new link with its fields beside `meta`, without `data`. Firm key, tier `standard`.
+        Active links your firm holds into one external system, each with a short summary of the referral and the status
+        steps you may take. A link only appears while your firm is still sender or receiver of its referral (a
+        referral moved to another receiving firm disappears). Firm key only.
 
-        Access tier: `standard`.
+        Access tier: `read_only`.
 
         Args:
-            id: UUID of the link to retire.
-            body: request body
+            system: External system whose links you want.
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
 
-        `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
+        `GET /external-links/list` (operationId `listExternalLinks`)
         """
         return _t.cast(
-            "CreateExternalLinkResponse",
+            "AsyncPage[ExternalCaseLinkLookup]",
             await self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
+                _LIST,
+                query={
+                    "system": system,
+                    "page": page,
+                    "limit": limit,
                 },
-                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -491,20 +453,61 @@ class AsyncExternalLinks(AsyncAPIResource):
             ),
         )
 
+    async def replace(
+        self,
+        id: str,
+        *,
+        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ReplaceExternalLinkResponse:
+        """Swap an external link for a new one
+
+        Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
+        must take part in the new link's referral (else 404 `referral_not_found`, and the old link stays). Returns
+        the new link with its fields beside `meta`, without `data`. Firm key, tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the link to retire.
+            body: request body
+
+        `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
+        """
+        return _t.cast(
+            "ReplaceExternalLinkResponse",
+            await self._client.request(
+                _REPLACE,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class ExternalLinksWithRawResponse:
     def __init__(self, resource: ExternalLinks) -> None:
-        self.list = to_raw_response_wrapper(resource.list)
         self.lookup = to_raw_response_wrapper(resource.lookup)
         self.create = to_raw_response_wrapper(resource.create)
-        self.replace = to_raw_response_wrapper(resource.replace)
+        self.list = to_raw_response_wrapper(resource.list)
         self.delete = to_raw_response_wrapper(resource.delete)
+        self.replace = to_raw_response_wrapper(resource.replace)
 
 
 class AsyncExternalLinksWithRawResponse:
     def __init__(self, resource: AsyncExternalLinks) -> None:
-        self.list = async_to_raw_response_wrapper(resource.list)
         self.lookup = async_to_raw_response_wrapper(resource.lookup)
         self.create = async_to_raw_response_wrapper(resource.create)
-        self.replace = async_to_raw_response_wrapper(resource.replace)
+        self.list = async_to_raw_response_wrapper(resource.list)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.replace = async_to_raw_response_wrapper(resource.replace)

@@ -11,42 +11,16 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.available_firm import AvailableFirm
 from ..types.firm import Firm
-from ..types.firm_response import FirmResponse
+from ..types.get_firm_by_id_response import GetFirmByIdResponse
+from ..types.get_own_firm_response import GetOwnFirmResponse
 from ..types.list_available_firms_response import ListAvailableFirmsResponse
+from ..types.list_available_firms_source import ListAvailableFirmsSource
 from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.source import Source
 from ..types.update_own_firm_body import UpdateOwnFirmBody
+from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST_DIRECTORY = Endpoint(
-    method="GET",
-    path="/firms/directory",
-    responses={
-        "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="listFirmDirectory",
-)
-_GET_OWN = Endpoint(
-    method="GET",
-    path="/firms/me",
-    responses={
-        "200": ResponseSpec(kind="json", model=FirmResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getOwnFirm",
-)
-_UPDATE_OWN = Endpoint(
-    method="PUT",
-    path="/firms/me",
-    responses={
-        "200": ResponseSpec(kind="json", model=FirmResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="updateOwnFirm",
-)
 _LIST_AVAILABLE = Endpoint(
     method="GET",
     path="/firms/available",
@@ -63,11 +37,39 @@ _LIST_AVAILABLE = Endpoint(
     auth=True,
     operation_id="listAvailableFirms",
 )
+_LIST_DIRECTORY = Endpoint(
+    method="GET",
+    path="/firms/directory",
+    responses={
+        "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="listFirmDirectory",
+)
+_GET_OWN = Endpoint(
+    method="GET",
+    path="/firms/me",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getOwnFirm",
+)
+_UPDATE_OWN = Endpoint(
+    method="PUT",
+    path="/firms/me",
+    responses={
+        "200": ResponseSpec(kind="json", model=UpdateOwnFirmResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="updateOwnFirm",
+)
 _GET = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=FirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getFirmById",
@@ -81,6 +83,53 @@ class Firms(SyncAPIResource):
     def with_raw_response(self) -> FirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return FirmsWithRawResponse(self)
+
+    def list_available(
+        self,
+        *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        search: str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[AvailableFirm]:
+        """List firms you can refer to
+
+        Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
+        both, depending on what your firm is allowed to see. Asking for a source you cannot see gives 403
+        `directory_access_denied`.
+
+        Access tier: `read_only`.
+
+        Args:
+            page: `page`
+            limit: `limit`
+            search: Part of a firm name.
+            source: `source`
+
+        `GET /firms/available` (operationId `listAvailableFirms`)
+        """
+        return _t.cast(
+            "SyncPage[AvailableFirm]",
+            self._client.request(
+                _LIST_AVAILABLE,
+                query={
+                    "page": page,
+                    "limit": limit,
+                    "search": search,
+                    "source": source,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     def list_directory(
         self,
@@ -174,53 +223,6 @@ class Firms(SyncAPIResource):
             ),
         )
 
-    def list_available(
-        self,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        search: str | NotGiven = NOT_GIVEN,
-        source: Source | str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AvailableFirm]:
-        """List firms you can refer to
-
-        Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
-        both, depending on what your firm is allowed to see. Asking for a source you cannot see gives 403
-        `directory_access_denied`.
-
-        Access tier: `read_only`.
-
-        Args:
-            page: `page`
-            limit: `limit`
-            search: Part of a firm name.
-            source: `source`
-
-        `GET /firms/available` (operationId `listAvailableFirms`)
-        """
-        return _t.cast(
-            "SyncPage[AvailableFirm]",
-            self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def get(
         self,
         id: str,
@@ -265,6 +267,53 @@ class AsyncFirms(AsyncAPIResource):
     def with_raw_response(self) -> AsyncFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncFirmsWithRawResponse(self)
+
+    async def list_available(
+        self,
+        *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        search: str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[AvailableFirm]:
+        """List firms you can refer to
+
+        Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
+        both, depending on what your firm is allowed to see. Asking for a source you cannot see gives 403
+        `directory_access_denied`.
+
+        Access tier: `read_only`.
+
+        Args:
+            page: `page`
+            limit: `limit`
+            search: Part of a firm name.
+            source: `source`
+
+        `GET /firms/available` (operationId `listAvailableFirms`)
+        """
+        return _t.cast(
+            "AsyncPage[AvailableFirm]",
+            await self._client.request(
+                _LIST_AVAILABLE,
+                query={
+                    "page": page,
+                    "limit": limit,
+                    "search": search,
+                    "source": source,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     async def list_directory(
         self,
@@ -358,53 +407,6 @@ class AsyncFirms(AsyncAPIResource):
             ),
         )
 
-    async def list_available(
-        self,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        search: str | NotGiven = NOT_GIVEN,
-        source: Source | str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AvailableFirm]:
-        """List firms you can refer to
-
-        Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
-        both, depending on what your firm is allowed to see. Asking for a source you cannot see gives 403
-        `directory_access_denied`.
-
-        Access tier: `read_only`.
-
-        Args:
-            page: `page`
-            limit: `limit`
-            search: Part of a firm name.
-            source: `source`
-
-        `GET /firms/available` (operationId `listAvailableFirms`)
-        """
-        return _t.cast(
-            "AsyncPage[AvailableFirm]",
-            await self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def get(
         self,
         id: str,
@@ -444,17 +446,17 @@ class AsyncFirms(AsyncAPIResource):
 
 class FirmsWithRawResponse:
     def __init__(self, resource: Firms) -> None:
+        self.list_available = to_raw_response_wrapper(resource.list_available)
         self.list_directory = to_raw_response_wrapper(resource.list_directory)
         self.get_own = to_raw_response_wrapper(resource.get_own)
         self.update_own = to_raw_response_wrapper(resource.update_own)
-        self.list_available = to_raw_response_wrapper(resource.list_available)
         self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncFirmsWithRawResponse:
     def __init__(self, resource: AsyncFirms) -> None:
+        self.list_available = async_to_raw_response_wrapper(resource.list_available)
         self.list_directory = async_to_raw_response_wrapper(resource.list_directory)
         self.get_own = async_to_raw_response_wrapper(resource.get_own)
         self.update_own = async_to_raw_response_wrapper(resource.update_own)
-        self.list_available = async_to_raw_response_wrapper(resource.list_available)
         self.get = async_to_raw_response_wrapper(resource.get)

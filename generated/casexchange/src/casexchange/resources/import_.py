@@ -76,8 +76,8 @@ class Import(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            file: CSV file, 20 MB at most.
             allow_duplicate_client: Form field `'true'` or `'false'` applying to the whole file. If it is not set, any row whose client was already sent by your firm to that receiver from another case of that case type (still active, o…
+            file: CSV file, 20 MB at most.
 
         `POST /import/cases` (operationId `importCases`)
         """
@@ -86,8 +86,8 @@ class Import(SyncAPIResource):
             self._client.request(
                 _CASES,
                 body={
-                    "file": file,
                     "allowDuplicateClient": allow_duplicate_client,
+                    "file": file,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -116,7 +116,7 @@ class Import(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            file: The file, 50 MB at most.
+            file: CSV file, 20 MB at most.
 
         `POST /import/cases/update` (operationId `importCasesUpdate`)
         """
@@ -198,8 +198,8 @@ class AsyncImport(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            file: CSV file, 20 MB at most.
             allow_duplicate_client: Form field `'true'` or `'false'` applying to the whole file. If it is not set, any row whose client was already sent by your firm to that receiver from another case of that case type (still active, o…
+            file: CSV file, 20 MB at most.
 
         `POST /import/cases` (operationId `importCases`)
         """
@@ -208,8 +208,8 @@ class AsyncImport(AsyncAPIResource):
             await self._client.request(
                 _CASES,
                 body={
-                    "file": file,
                     "allowDuplicateClient": allow_duplicate_client,
+                    "file": file,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -238,7 +238,7 @@ class AsyncImport(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            file: The file, 50 MB at most.
+            file: CSV file, 20 MB at most.
 
         `POST /import/cases/update` (operationId `importCasesUpdate`)
         """

@@ -10,14 +10,16 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.create_med_appointment_response import CreateMedAppointmentResponse
+from ..types.get_med_appointment_response import GetMedAppointmentResponse
 from ..types.list_med_appointments_attended import ListMedAppointmentsAttended
 from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
 from ..types.list_med_appointments_response import ListMedAppointmentsResponse
+from ..types.list_med_appointments_source import ListMedAppointmentsSource
 from ..types.med_appointment import MedAppointment
 from ..types.med_appointment_create_request import MedAppointmentCreateRequest
-from ..types.med_appointment_response import MedAppointmentResponse
 from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
-from ..types.source2 import Source2
+from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
@@ -41,7 +43,7 @@ _CREATE = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments",
     responses={
-        "201": ResponseSpec(kind="json", model=MedAppointmentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateMedAppointmentResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -51,7 +53,7 @@ _GET = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetMedAppointmentResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getMedAppointment",
@@ -60,7 +62,7 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateMedAppointmentResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -94,7 +96,7 @@ class MedAppointments(SyncAPIResource):
         med_referral_id: str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: Source2 | str | NotGiven = NOT_GIVEN,
+        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -340,7 +342,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         med_referral_id: str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: Source2 | str | NotGiven = NOT_GIVEN,
+        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

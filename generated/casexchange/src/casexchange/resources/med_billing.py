@@ -8,11 +8,12 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.create_med_billable_event_response import CreateMedBillableEventResponse
 from ..types.list_med_billable_events_response import ListMedBillableEventsResponse
 from ..types.med_billable_event import MedBillableEvent
 from ..types.med_billable_event_create_request import MedBillableEventCreateRequest
-from ..types.med_billable_event_response import MedBillableEventResponse
 from ..types.med_billable_event_update_request import MedBillableEventUpdateRequest
+from ..types.update_med_billable_event_response import UpdateMedBillableEventResponse
 
 __all__ = ["MedBilling", "AsyncMedBilling"]
 
@@ -29,7 +30,7 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
-        "201": ResponseSpec(kind="json", model=MedBillableEventResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateMedBillableEventResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -48,7 +49,7 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     method="PATCH",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedBillableEventResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateMedBillableEventResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,

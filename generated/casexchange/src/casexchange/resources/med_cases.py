@@ -10,25 +10,67 @@ from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.accept_med_referral_body import AcceptMedReferralBody
+from ..types.accept_med_referral_response import AcceptMedReferralResponse
+from ..types.acknowledge_med_referral_body import AcknowledgeMedReferralBody
+from ..types.acknowledge_med_referral_response import AcknowledgeMedReferralResponse
 from ..types.close_med_referral_body import CloseMedReferralBody
+from ..types.close_med_referral_response import CloseMedReferralResponse
+from ..types.complete_treatment_med_referral_body import CompleteTreatmentMedReferralBody
+from ..types.complete_treatment_med_referral_response import CompleteTreatmentMedReferralResponse
+from ..types.create_med_case_response import CreateMedCaseResponse
+from ..types.create_med_referral_response import CreateMedReferralResponse
 from ..types.get_insurance_by_id_response import GetInsuranceByIdResponse
-from ..types.insurance_type import InsuranceType
+from ..types.get_med_case_by_id_response import GetMedCaseByIdResponse
+from ..types.get_med_referral_by_id_response import GetMedReferralByIdResponse
+from ..types.list_insurances_insurance_type import ListInsurancesInsuranceType
+from ..types.list_insurances_response import ListInsurancesResponse
+from ..types.list_med_case_insurances_insurance_type import ListMedCaseInsurancesInsuranceType
+from ..types.list_med_case_insurances_response import ListMedCaseInsurancesResponse
 from ..types.list_med_cases_response import ListMedCasesResponse
 from ..types.list_med_referrals_response import ListMedReferralsResponse
 from ..types.med_case import MedCase
 from ..types.med_case_create_request import MedCaseCreateRequest
-from ..types.med_case_response import MedCaseResponse
 from ..types.med_case_update_request import MedCaseUpdateRequest
 from ..types.med_insurance import MedInsurance
-from ..types.med_insurance_list_response import MedInsuranceListResponse
 from ..types.med_referral import MedReferral
 from ..types.med_referral_create_request import MedReferralCreateRequest
-from ..types.med_referral_response import MedReferralResponse
 from ..types.med_referral_update_request import MedReferralUpdateRequest
 from ..types.reject_med_referral_body import RejectMedReferralBody
+from ..types.reject_med_referral_response import RejectMedReferralResponse
+from ..types.start_treatment_med_referral_body import StartTreatmentMedReferralBody
+from ..types.start_treatment_med_referral_response import StartTreatmentMedReferralResponse
+from ..types.update_med_case_response import UpdateMedCaseResponse
+from ..types.update_med_referral_response import UpdateMedReferralResponse
+from ..types.withdraw_med_referral_body import WithdrawMedReferralBody
+from ..types.withdraw_med_referral_response import WithdrawMedReferralResponse
 
 __all__ = ["MedCases", "AsyncMedCases"]
 
+_LIST_INSURANCES = Endpoint(
+    method="GET",
+    path="/insurances",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=ListInsurancesResponse,
+            unwrap="data",
+            page=PageSpec(
+                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+            ),
+        ),
+    },
+    auth=True,
+    operation_id="listInsurances",
+)
+_GET_INSURANCE = Endpoint(
+    method="GET",
+    path="/insurances/{id}",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getInsuranceById",
+)
 _LIST = Endpoint(
     method="GET",
     path="/med-cases",
@@ -49,7 +91,7 @@ _CREATE = Endpoint(
     method="POST",
     path="/med-cases",
     responses={
-        "201": ResponseSpec(kind="json", model=MedCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateMedCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -59,7 +101,7 @@ _GET = Endpoint(
     method="GET",
     path="/med-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getMedCaseById",
@@ -68,7 +110,7 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/med-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateMedCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -82,6 +124,22 @@ _DELETE = Endpoint(
     },
     auth=True,
     operation_id="deleteMedCase",
+)
+_LIST_MED_CASE_INSURANCES = Endpoint(
+    method="GET",
+    path="/med-cases/{id}/insurances",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=ListMedCaseInsurancesResponse,
+            unwrap="data",
+            page=PageSpec(
+                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+            ),
+        ),
+    },
+    auth=True,
+    operation_id="listMedCaseInsurances",
 )
 _LIST_REFERRALS = Endpoint(
     method="GET",
@@ -103,7 +161,7 @@ _CREATE_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals",
     responses={
-        "201": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateMedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -113,7 +171,7 @@ _GET_REFERRAL = Endpoint(
     method="GET",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getMedReferralById",
@@ -122,37 +180,59 @@ _UPDATE_REFERRAL = Endpoint(
     method="PUT",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateMedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="updateMedReferral",
 )
-_ACKNOWLEDGE_REFERRAL = Endpoint(
-    method="POST",
-    path="/med-cases/{id}/referrals/{referralId}/acknowledge",
-    responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="acknowledgeMedReferral",
-)
 _ACCEPT_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/accept",
     responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=AcceptMedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="acceptMedReferral",
 )
+_ACKNOWLEDGE_REFERRAL = Endpoint(
+    method="POST",
+    path="/med-cases/{id}/referrals/{referralId}/acknowledge",
+    responses={
+        "200": ResponseSpec(kind="json", model=AcknowledgeMedReferralResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="acknowledgeMedReferral",
+)
+_CLOSE_REFERRAL = Endpoint(
+    method="POST",
+    path="/med-cases/{id}/referrals/{referralId}/close",
+    responses={
+        "200": ResponseSpec(kind="json", model=CloseMedReferralResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="closeMedReferral",
+)
+_COMPLETE_TREATMENT_REFERRAL = Endpoint(
+    method="POST",
+    path="/med-cases/{id}/referrals/{referralId}/complete-treatment",
+    responses={
+        "200": ResponseSpec(
+            kind="json", model=CompleteTreatmentMedReferralResponse, unwrap="data", page=None
+        ),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="completeTreatmentMedReferral",
+)
 _REJECT_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=RejectMedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -162,82 +242,21 @@ _START_TREATMENT_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/start-treatment",
     responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=StartTreatmentMedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="startTreatmentMedReferral",
 )
-_COMPLETE_TREATMENT_REFERRAL = Endpoint(
-    method="POST",
-    path="/med-cases/{id}/referrals/{referralId}/complete-treatment",
-    responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="completeTreatmentMedReferral",
-)
 _WITHDRAW_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=WithdrawMedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="withdrawMedReferral",
-)
-_CLOSE_REFERRAL = Endpoint(
-    method="POST",
-    path="/med-cases/{id}/referrals/{referralId}/close",
-    responses={
-        "200": ResponseSpec(kind="json", model=MedReferralResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="closeMedReferral",
-)
-_LIST_INSURANCES = Endpoint(
-    method="GET",
-    path="/insurances",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=MedInsuranceListResponse,
-            unwrap="data",
-            page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
-            ),
-        ),
-    },
-    auth=True,
-    operation_id="listInsurances",
-)
-_GET_INSURANCE = Endpoint(
-    method="GET",
-    path="/insurances/{id}",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getInsuranceById",
-)
-_LIST_MED_CASE_INSURANCES = Endpoint(
-    method="GET",
-    path="/med-cases/{id}/insurances",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=MedInsuranceListResponse,
-            unwrap="data",
-            page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
-            ),
-        ),
-    },
-    auth=True,
-    operation_id="listMedCaseInsurances",
 )
 
 
@@ -248,6 +267,90 @@ class MedCases(SyncAPIResource):
     def with_raw_response(self) -> MedCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedCasesWithRawResponse(self)
+
+    def list_insurances(
+        self,
+        *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        med_case_id: str | NotGiven = NOT_GIVEN,
+        insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        is_primary: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[MedInsurance]:
+        """List insurance records you can access
+
+        Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
+
+        Access tier: `read_only`.
+
+        Args:
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
+            med_case_id: Only records of this med case.
+            insurance_type: Only this kind of insurance.
+            is_primary: Only primary (`true`) or only secondary (`false`) records.
+
+        `GET /insurances` (operationId `listInsurances`)
+        """
+        return _t.cast(
+            "SyncPage[MedInsurance]",
+            self._client.request(
+                _LIST_INSURANCES,
+                query={
+                    "page": page,
+                    "limit": limit,
+                    "medCaseId": med_case_id,
+                    "insuranceType": insurance_type,
+                    "isPrimary": is_primary,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_insurance(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MedInsurance:
+        """Fetch one insurance record
+
+        The insurance record with this UUID, provided the key may see its med case.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the insurance record.
+
+        `GET /insurances/{id}` (operationId `getInsuranceById`)
+        """
+        return _t.cast(
+            "MedInsurance",
+            self._client.request(
+                _GET_INSURANCE,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     def list(
         self,
@@ -441,6 +544,56 @@ class MedCases(SyncAPIResource):
             ),
         )
 
+    def list_med_case_insurances(
+        self,
+        id: str,
+        *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        insurance_type: ListMedCaseInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        is_primary: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[MedInsurance]:
+        """List the insurance records of a med case
+
+        Paged insurance records attached to one med case.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the med case.
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
+            insurance_type: Only this kind of insurance.
+            is_primary: Only primary (`true`) or only secondary (`false`) records.
+
+        `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
+        """
+        return _t.cast(
+            "SyncPage[MedInsurance]",
+            self._client.request(
+                _LIST_MED_CASE_INSURANCES,
+                path={
+                    "id": id,
+                },
+                query={
+                    "page": page,
+                    "limit": limit,
+                    "insuranceType": insurance_type,
+                    "isPrimary": is_primary,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
     def list_referrals(
         self,
         id: str,
@@ -607,12 +760,56 @@ class MedCases(SyncAPIResource):
             ),
         )
 
-    def acknowledge_referral(
+    def accept_referral(
         self,
         id: str,
         referral_id: str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MedReferral:
+        """Accept a med referral as the provider
+
+        UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
+        transitions; if the second step fails it stays UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and
+        admin keys get 403 `wrong_scope`, restricted-access practices 403 `restricted_access`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the med case.
+            referral_id: UUID of the med referral.
+            body: request body
+
+        `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
+        """
+        return _t.cast(
+            "MedReferral",
+            self._client.request(
+                _ACCEPT_REFERRAL,
+                path={
+                    "id": id,
+                    "referralId": referral_id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def acknowledge_referral(
+        self,
+        id: str,
+        referral_id: str,
+        *,
+        body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -650,23 +847,22 @@ class MedCases(SyncAPIResource):
             ),
         )
 
-    def accept_referral(
+    def close_referral(
         self,
         id: str,
         referral_id: str,
         *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> MedReferral:
-        """Accept a med referral as the provider
+        """Close a finished med referral
 
-        UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
-        transitions; if the second step fails it stays UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and
-        admin keys get 403 `wrong_scope`, restricted-access practices 403 `restricted_access`.
+        For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
+        treatment steps and may therefore be closed straight from `accepted` or `in_treatment` as well. Tier `standard`.
 
         Access tier: `standard`.
 
@@ -675,12 +871,57 @@ class MedCases(SyncAPIResource):
             referral_id: UUID of the med referral.
             body: request body
 
-        `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
+        `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
         """
         return _t.cast(
             "MedReferral",
             self._client.request(
-                _ACCEPT_REFERRAL,
+                _CLOSE_REFERRAL,
+                path={
+                    "id": id,
+                    "referralId": referral_id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def complete_treatment_referral(
+        self,
+        id: str,
+        referral_id: str,
+        *,
+        body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MedReferral:
+        """Mark treatment on a med referral as finished
+
+        IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
+        system the firm has connected (if any). Pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at
+        `standard`; firm and admin keys get 403 `wrong_scope`, restricted-access practices 403
+        `restricted_access`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the med case.
+            referral_id: UUID of the med referral.
+            body: request body
+
+        `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
+        """
+        return _t.cast(
+            "MedReferral",
+            self._client.request(
+                _COMPLETE_TREATMENT_REFERRAL,
                 path={
                     "id": id,
                     "referralId": referral_id,
@@ -742,7 +983,7 @@ class MedCases(SyncAPIResource):
         id: str,
         referral_id: str,
         *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -780,57 +1021,12 @@ class MedCases(SyncAPIResource):
             ),
         )
 
-    def complete_treatment_referral(
-        self,
-        id: str,
-        referral_id: str,
-        *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
-        """Mark treatment on a med referral as finished
-
-        IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
-        system the firm has connected (if any). Pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at
-        `standard`; firm and admin keys get 403 `wrong_scope`, restricted-access practices 403
-        `restricted_access`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the med case.
-            referral_id: UUID of the med referral.
-            body: request body
-
-        `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
-        """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _COMPLETE_TREATMENT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def withdraw_referral(
         self,
         id: str,
         referral_id: str,
         *,
-        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -867,63 +1063,29 @@ class MedCases(SyncAPIResource):
             ),
         )
 
-    def close_referral(
-        self,
-        id: str,
-        referral_id: str,
-        *,
-        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
-        """Close a finished med referral
 
-        For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
-        treatment steps and may therefore be closed straight from `accepted` or `in_treatment` as well. Tier `standard`.
+class AsyncMedCases(AsyncAPIResource):
+    """Operations tagged `Med Cases` (async)."""
 
-        Access tier: `standard`.
+    @cached_property
+    def with_raw_response(self) -> AsyncMedCasesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncMedCasesWithRawResponse(self)
 
-        Args:
-            id: UUID of the med case.
-            referral_id: UUID of the med referral.
-            body: request body
-
-        `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
-        """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _CLOSE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def list_insurances(
+    async def list_insurances(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_case_id: str | NotGiven = NOT_GIVEN,
-        insurance_type: InsuranceType | str | NotGiven = NOT_GIVEN,
+        insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedInsurance]:
+    ) -> AsyncPage[MedInsurance]:
         """List insurance records you can access
 
         Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
@@ -940,8 +1102,8 @@ class MedCases(SyncAPIResource):
         `GET /insurances` (operationId `listInsurances`)
         """
         return _t.cast(
-            "SyncPage[MedInsurance]",
-            self._client.request(
+            "AsyncPage[MedInsurance]",
+            await self._client.request(
                 _LIST_INSURANCES,
                 query={
                     "page": page,
@@ -958,7 +1120,7 @@ class MedCases(SyncAPIResource):
             ),
         )
 
-    def get_insurance(
+    async def get_insurance(
         self,
         id: str,
         *,
@@ -981,7 +1143,7 @@ class MedCases(SyncAPIResource):
         """
         return _t.cast(
             "MedInsurance",
-            self._client.request(
+            await self._client.request(
                 _GET_INSURANCE,
                 path={
                     "id": id,
@@ -993,65 +1155,6 @@ class MedCases(SyncAPIResource):
                 max_retries=max_retries,
             ),
         )
-
-    def list_med_case_insurances(
-        self,
-        id: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        insurance_type: InsuranceType | str | NotGiven = NOT_GIVEN,
-        is_primary: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedInsurance]:
-        """List the insurance records of a med case
-
-        Paged insurance records attached to one med case.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
-            insurance_type: Only this kind of insurance.
-            is_primary: Only primary (`true`) or only secondary (`false`) records.
-
-        `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
-        """
-        return _t.cast(
-            "SyncPage[MedInsurance]",
-            self._client.request(
-                _LIST_MED_CASE_INSURANCES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-
-class AsyncMedCases(AsyncAPIResource):
-    """Operations tagged `Med Cases` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncMedCasesWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncMedCasesWithRawResponse(self)
 
     async def list(
         self,
@@ -1245,6 +1348,56 @@ class AsyncMedCases(AsyncAPIResource):
             ),
         )
 
+    async def list_med_case_insurances(
+        self,
+        id: str,
+        *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        insurance_type: ListMedCaseInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        is_primary: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[MedInsurance]:
+        """List the insurance records of a med case
+
+        Paged insurance records attached to one med case.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the med case.
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
+            insurance_type: Only this kind of insurance.
+            is_primary: Only primary (`true`) or only secondary (`false`) records.
+
+        `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
+        """
+        return _t.cast(
+            "AsyncPage[MedInsurance]",
+            await self._client.request(
+                _LIST_MED_CASE_INSURANCES,
+                path={
+                    "id": id,
+                },
+                query={
+                    "page": page,
+                    "limit": limit,
+                    "insuranceType": insurance_type,
+                    "isPrimary": is_primary,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
     async def list_referrals(
         self,
         id: str,
@@ -1411,12 +1564,56 @@ class AsyncMedCases(AsyncAPIResource):
             ),
         )
 
-    async def acknowledge_referral(
+    async def accept_referral(
         self,
         id: str,
         referral_id: str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MedReferral:
+        """Accept a med referral as the provider
+
+        UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
+        transitions; if the second step fails it stays UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and
+        admin keys get 403 `wrong_scope`, restricted-access practices 403 `restricted_access`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the med case.
+            referral_id: UUID of the med referral.
+            body: request body
+
+        `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
+        """
+        return _t.cast(
+            "MedReferral",
+            await self._client.request(
+                _ACCEPT_REFERRAL,
+                path={
+                    "id": id,
+                    "referralId": referral_id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def acknowledge_referral(
+        self,
+        id: str,
+        referral_id: str,
+        *,
+        body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1454,23 +1651,22 @@ class AsyncMedCases(AsyncAPIResource):
             ),
         )
 
-    async def accept_referral(
+    async def close_referral(
         self,
         id: str,
         referral_id: str,
         *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> MedReferral:
-        """Accept a med referral as the provider
+        """Close a finished med referral
 
-        UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
-        transitions; if the second step fails it stays UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and
-        admin keys get 403 `wrong_scope`, restricted-access practices 403 `restricted_access`.
+        For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
+        treatment steps and may therefore be closed straight from `accepted` or `in_treatment` as well. Tier `standard`.
 
         Access tier: `standard`.
 
@@ -1479,12 +1675,57 @@ class AsyncMedCases(AsyncAPIResource):
             referral_id: UUID of the med referral.
             body: request body
 
-        `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
+        `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
         """
         return _t.cast(
             "MedReferral",
             await self._client.request(
-                _ACCEPT_REFERRAL,
+                _CLOSE_REFERRAL,
+                path={
+                    "id": id,
+                    "referralId": referral_id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def complete_treatment_referral(
+        self,
+        id: str,
+        referral_id: str,
+        *,
+        body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> MedReferral:
+        """Mark treatment on a med referral as finished
+
+        IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
+        system the firm has connected (if any). Pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at
+        `standard`; firm and admin keys get 403 `wrong_scope`, restricted-access practices 403
+        `restricted_access`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the med case.
+            referral_id: UUID of the med referral.
+            body: request body
+
+        `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
+        """
+        return _t.cast(
+            "MedReferral",
+            await self._client.request(
+                _COMPLETE_TREATMENT_REFERRAL,
                 path={
                     "id": id,
                     "referralId": referral_id,
@@ -1546,7 +1787,7 @@ class AsyncMedCases(AsyncAPIResource):
         id: str,
         referral_id: str,
         *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1584,57 +1825,12 @@ class AsyncMedCases(AsyncAPIResource):
             ),
         )
 
-    async def complete_treatment_referral(
-        self,
-        id: str,
-        referral_id: str,
-        *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
-        """Mark treatment on a med referral as finished
-
-        IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
-        system the firm has connected (if any). Pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at
-        `standard`; firm and admin keys get 403 `wrong_scope`, restricted-access practices 403
-        `restricted_access`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the med case.
-            referral_id: UUID of the med referral.
-            body: request body
-
-        `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
-        """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _COMPLETE_TREATMENT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def withdraw_referral(
         self,
         id: str,
         referral_id: str,
         *,
-        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1671,225 +1867,48 @@ class AsyncMedCases(AsyncAPIResource):
             ),
         )
 
-    async def close_referral(
-        self,
-        id: str,
-        referral_id: str,
-        *,
-        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
-        """Close a finished med referral
-
-        For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
-        treatment steps and may therefore be closed straight from `accepted` or `in_treatment` as well. Tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the med case.
-            referral_id: UUID of the med referral.
-            body: request body
-
-        `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
-        """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _CLOSE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def list_insurances(
-        self,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
-        insurance_type: InsuranceType | str | NotGiven = NOT_GIVEN,
-        is_primary: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedInsurance]:
-        """List insurance records you can access
-
-        Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
-
-        Access tier: `read_only`.
-
-        Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
-            med_case_id: Only records of this med case.
-            insurance_type: Only this kind of insurance.
-            is_primary: Only primary (`true`) or only secondary (`false`) records.
-
-        `GET /insurances` (operationId `listInsurances`)
-        """
-        return _t.cast(
-            "AsyncPage[MedInsurance]",
-            await self._client.request(
-                _LIST_INSURANCES,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medCaseId": med_case_id,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_insurance(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedInsurance:
-        """Fetch one insurance record
-
-        The insurance record with this UUID, provided the key may see its med case.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the insurance record.
-
-        `GET /insurances/{id}` (operationId `getInsuranceById`)
-        """
-        return _t.cast(
-            "MedInsurance",
-            await self._client.request(
-                _GET_INSURANCE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def list_med_case_insurances(
-        self,
-        id: str,
-        *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        insurance_type: InsuranceType | str | NotGiven = NOT_GIVEN,
-        is_primary: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedInsurance]:
-        """List the insurance records of a med case
-
-        Paged insurance records attached to one med case.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
-            insurance_type: Only this kind of insurance.
-            is_primary: Only primary (`true`) or only secondary (`false`) records.
-
-        `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
-        """
-        return _t.cast(
-            "AsyncPage[MedInsurance]",
-            await self._client.request(
-                _LIST_MED_CASE_INSURANCES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
 
 class MedCasesWithRawResponse:
     def __init__(self, resource: MedCases) -> None:
+        self.list_insurances = to_raw_response_wrapper(resource.list_insurances)
+        self.get_insurance = to_raw_response_wrapper(resource.get_insurance)
         self.list = to_raw_response_wrapper(resource.list)
         self.create = to_raw_response_wrapper(resource.create)
         self.get = to_raw_response_wrapper(resource.get)
         self.update = to_raw_response_wrapper(resource.update)
         self.delete = to_raw_response_wrapper(resource.delete)
+        self.list_med_case_insurances = to_raw_response_wrapper(resource.list_med_case_insurances)
         self.list_referrals = to_raw_response_wrapper(resource.list_referrals)
         self.create_referral = to_raw_response_wrapper(resource.create_referral)
         self.get_referral = to_raw_response_wrapper(resource.get_referral)
         self.update_referral = to_raw_response_wrapper(resource.update_referral)
-        self.acknowledge_referral = to_raw_response_wrapper(resource.acknowledge_referral)
         self.accept_referral = to_raw_response_wrapper(resource.accept_referral)
+        self.acknowledge_referral = to_raw_response_wrapper(resource.acknowledge_referral)
+        self.close_referral = to_raw_response_wrapper(resource.close_referral)
+        self.complete_treatment_referral = to_raw_response_wrapper(resource.complete_treatment_referral)
         self.reject_referral = to_raw_response_wrapper(resource.reject_referral)
         self.start_treatment_referral = to_raw_response_wrapper(resource.start_treatment_referral)
-        self.complete_treatment_referral = to_raw_response_wrapper(resource.complete_treatment_referral)
         self.withdraw_referral = to_raw_response_wrapper(resource.withdraw_referral)
-        self.close_referral = to_raw_response_wrapper(resource.close_referral)
-        self.list_insurances = to_raw_response_wrapper(resource.list_insurances)
-        self.get_insurance = to_raw_response_wrapper(resource.get_insurance)
-        self.list_med_case_insurances = to_raw_response_wrapper(resource.list_med_case_insurances)
 
 
 class AsyncMedCasesWithRawResponse:
     def __init__(self, resource: AsyncMedCases) -> None:
+        self.list_insurances = async_to_raw_response_wrapper(resource.list_insurances)
+        self.get_insurance = async_to_raw_response_wrapper(resource.get_insurance)
         self.list = async_to_raw_response_wrapper(resource.list)
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.list_med_case_insurances = async_to_raw_response_wrapper(resource.list_med_case_insurances)
         self.list_referrals = async_to_raw_response_wrapper(resource.list_referrals)
         self.create_referral = async_to_raw_response_wrapper(resource.create_referral)
         self.get_referral = async_to_raw_response_wrapper(resource.get_referral)
         self.update_referral = async_to_raw_response_wrapper(resource.update_referral)
-        self.acknowledge_referral = async_to_raw_response_wrapper(resource.acknowledge_referral)
         self.accept_referral = async_to_raw_response_wrapper(resource.accept_referral)
+        self.acknowledge_referral = async_to_raw_response_wrapper(resource.acknowledge_referral)
+        self.close_referral = async_to_raw_response_wrapper(resource.close_referral)
+        self.complete_treatment_referral = async_to_raw_response_wrapper(resource.complete_treatment_referral)
         self.reject_referral = async_to_raw_response_wrapper(resource.reject_referral)
         self.start_treatment_referral = async_to_raw_response_wrapper(resource.start_treatment_referral)
-        self.complete_treatment_referral = async_to_raw_response_wrapper(resource.complete_treatment_referral)
         self.withdraw_referral = async_to_raw_response_wrapper(resource.withdraw_referral)
-        self.close_referral = async_to_raw_response_wrapper(resource.close_referral)
-        self.list_insurances = async_to_raw_response_wrapper(resource.list_insurances)
-        self.get_insurance = async_to_raw_response_wrapper(resource.get_insurance)
-        self.list_med_case_insurances = async_to_raw_response_wrapper(resource.list_med_case_insurances)

@@ -114,8 +114,8 @@ class MedExDocuments(SyncAPIResource):
         self,
         case_id: str,
         *,
-        file: FileTypes,
         category: UploadMedCaseDocumentBodyCategory | str,
+        file: FileTypes,
         appointment_id: str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -138,9 +138,9 @@ class MedExDocuments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            file: The file, 25 MB at most.
-            category: Kind of document.
             appointment_id: Appointment to attach the file to; must be on this case.
+            category: Kind of document.
+            file: The file, 25 MB at most.
             note: `note`
 
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
@@ -153,9 +153,9 @@ class MedExDocuments(SyncAPIResource):
                     "caseId": case_id,
                 },
                 body={
-                    "file": file,
-                    "category": category,
                     "appointmentId": appointment_id,
+                    "category": category,
+                    "file": file,
                     "note": note,
                 },
                 extra_headers=extra_headers,
@@ -268,8 +268,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
         self,
         case_id: str,
         *,
-        file: FileTypes,
         category: UploadMedCaseDocumentBodyCategory | str,
+        file: FileTypes,
         appointment_id: str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -292,9 +292,9 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            file: The file, 25 MB at most.
-            category: Kind of document.
             appointment_id: Appointment to attach the file to; must be on this case.
+            category: Kind of document.
+            file: The file, 25 MB at most.
             note: `note`
 
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
@@ -307,9 +307,9 @@ class AsyncMedExDocuments(AsyncAPIResource):
                     "caseId": case_id,
                 },
                 body={
-                    "file": file,
-                    "category": category,
                     "appointmentId": appointment_id,
+                    "category": category,
+                    "file": file,
                     "note": note,
                 },
                 extra_headers=extra_headers,

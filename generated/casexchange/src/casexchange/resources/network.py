@@ -8,16 +8,68 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
+from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
 from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
 from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.network_firm_detail_response import NetworkFirmDetailResponse
 from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
+from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
 from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
+from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
 from ..types.pending_relationship import PendingRelationship
 from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
+from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
 
 __all__ = ["Network", "AsyncNetwork"]
 
+_GET_INBOUND_FIRM = Endpoint(
+    method="GET",
+    path="/network/inbound/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getInboundNetworkFirm",
+)
+_PATCH_INBOUND_FIRM = Endpoint(
+    method="PATCH",
+    path="/network/inbound/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=PatchInboundNetworkFirmResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="patchInboundNetworkFirm",
+)
+_GET_OUTBOUND_FIRM = Endpoint(
+    method="GET",
+    path="/network/outbound/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getOutboundNetworkFirm",
+)
+_PUT_OUTBOUND_FIRM = Endpoint(
+    method="PUT",
+    path="/network/outbound/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=PutOutboundNetworkFirmResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="putOutboundNetworkFirm",
+)
+_PATCH_OUTBOUND_FIRM = Endpoint(
+    method="PATCH",
+    path="/network/outbound/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=PatchOutboundNetworkFirmResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="patchOutboundNetworkFirm",
+)
 _LIST_PENDING_RELATIONSHIPS = Endpoint(
     method="GET",
     path="/network/pending",
@@ -29,54 +81,6 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
     auth=True,
     operation_id="listPendingNetworkRelationships",
 )
-_GET_OUTBOUND_FIRM = Endpoint(
-    method="GET",
-    path="/network/outbound/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=NetworkFirmDetailResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getOutboundNetworkFirm",
-)
-_PUT_OUTBOUND_FIRM = Endpoint(
-    method="PUT",
-    path="/network/outbound/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=NetworkFirmDetailResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="putOutboundNetworkFirm",
-)
-_PATCH_OUTBOUND_FIRM = Endpoint(
-    method="PATCH",
-    path="/network/outbound/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=NetworkFirmDetailResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="patchOutboundNetworkFirm",
-)
-_GET_INBOUND_FIRM = Endpoint(
-    method="GET",
-    path="/network/inbound/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=NetworkFirmDetailResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getInboundNetworkFirm",
-)
-_PATCH_INBOUND_FIRM = Endpoint(
-    method="PATCH",
-    path="/network/inbound/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=NetworkFirmDetailResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="patchInboundNetworkFirm",
-)
 
 
 class Network(SyncAPIResource):
@@ -87,28 +91,76 @@ class Network(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return NetworkWithRawResponse(self)
 
-    def list_pending_relationships(
+    def get_inbound_firm(
         self,
+        firm_id: str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
-        """List relationship requests waiting for acceptance
+    ) -> NetworkFirmDetail:
+        """Show a firm that sends to you, with its relationship
 
-        Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
-        made; `inbound` rows are requests other firms made to yours. Firm key only.
+        The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
+        `relationship` is null and the firm's `generalReferralInstructions` are included. Firm key only.
 
         Access tier: `read_only`.
 
-        `GET /network/pending` (operationId `listPendingNetworkRelationships`)
+        Args:
+            firm_id: UUID of the other firm.
+
+        `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
         return _t.cast(
-            "list[PendingRelationship]",
+            "NetworkFirmDetail",
             self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
+                _GET_INBOUND_FIRM,
+                path={
+                    "firmId": firm_id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def patch_inbound_firm(
+        self,
+        firm_id: str,
+        *,
+        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> NetworkFirmDetail:
+        """Accept, decline or edit an inbound relationship
+
+        Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
+        `inactive` declines or deactivates it. At least one field; 404 `relationship_not_found` if there is no
+        such relationship. Firm key, tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            firm_id: UUID of the other firm.
+            body: request body
+
+        `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
+        """
+        return _t.cast(
+            "NetworkFirmDetail",
+            self._client.request(
+                _PATCH_INBOUND_FIRM,
+                path={
+                    "firmId": firm_id,
+                },
+                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -237,7 +289,46 @@ class Network(SyncAPIResource):
             ),
         )
 
-    def get_inbound_firm(
+    def list_pending_relationships(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[PendingRelationship]:
+        """List relationship requests waiting for acceptance
+
+        Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
+        made; `inbound` rows are requests other firms made to yours. Firm key only.
+
+        Access tier: `read_only`.
+
+        `GET /network/pending` (operationId `listPendingNetworkRelationships`)
+        """
+        return _t.cast(
+            "list[PendingRelationship]",
+            self._client.request(
+                _LIST_PENDING_RELATIONSHIPS,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+
+class AsyncNetwork(AsyncAPIResource):
+    """Operations tagged `Network` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncNetworkWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncNetworkWithRawResponse(self)
+
+    async def get_inbound_firm(
         self,
         firm_id: str,
         *,
@@ -261,7 +352,7 @@ class Network(SyncAPIResource):
         """
         return _t.cast(
             "NetworkFirmDetail",
-            self._client.request(
+            await self._client.request(
                 _GET_INBOUND_FIRM,
                 path={
                     "firmId": firm_id,
@@ -274,7 +365,7 @@ class Network(SyncAPIResource):
             ),
         )
 
-    def patch_inbound_firm(
+    async def patch_inbound_firm(
         self,
         firm_id: str,
         *,
@@ -301,51 +392,12 @@ class Network(SyncAPIResource):
         """
         return _t.cast(
             "NetworkFirmDetail",
-            self._client.request(
+            await self._client.request(
                 _PATCH_INBOUND_FIRM,
                 path={
                     "firmId": firm_id,
                 },
                 body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-
-class AsyncNetwork(AsyncAPIResource):
-    """Operations tagged `Network` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncNetworkWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncNetworkWithRawResponse(self)
-
-    async def list_pending_relationships(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
-        """List relationship requests waiting for acceptance
-
-        Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
-        made; `inbound` rows are requests other firms made to yours. Firm key only.
-
-        Access tier: `read_only`.
-
-        `GET /network/pending` (operationId `listPendingNetworkRelationships`)
-        """
-        return _t.cast(
-            "list[PendingRelationship]",
-            await self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -474,76 +526,28 @@ class AsyncNetwork(AsyncAPIResource):
             ),
         )
 
-    async def get_inbound_firm(
+    async def list_pending_relationships(
         self,
-        firm_id: str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
-        """Show a firm that sends to you, with its relationship
+    ) -> list[PendingRelationship]:
+        """List relationship requests waiting for acceptance
 
-        The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
-        `relationship` is null and the firm's `generalReferralInstructions` are included. Firm key only.
+        Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
+        made; `inbound` rows are requests other firms made to yours. Firm key only.
 
         Access tier: `read_only`.
 
-        Args:
-            firm_id: UUID of the other firm.
-
-        `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
+        `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "list[PendingRelationship]",
             await self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def patch_inbound_firm(
-        self,
-        firm_id: str,
-        *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
-        """Accept, decline or edit an inbound relationship
-
-        Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
-        `inactive` declines or deactivates it. At least one field; 404 `relationship_not_found` if there is no
-        such relationship. Firm key, tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            firm_id: UUID of the other firm.
-            body: request body
-
-        `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
-        """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
+                _LIST_PENDING_RELATIONSHIPS,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -555,19 +559,19 @@ class AsyncNetwork(AsyncAPIResource):
 
 class NetworkWithRawResponse:
     def __init__(self, resource: Network) -> None:
-        self.list_pending_relationships = to_raw_response_wrapper(resource.list_pending_relationships)
+        self.get_inbound_firm = to_raw_response_wrapper(resource.get_inbound_firm)
+        self.patch_inbound_firm = to_raw_response_wrapper(resource.patch_inbound_firm)
         self.get_outbound_firm = to_raw_response_wrapper(resource.get_outbound_firm)
         self.put_outbound_firm = to_raw_response_wrapper(resource.put_outbound_firm)
         self.patch_outbound_firm = to_raw_response_wrapper(resource.patch_outbound_firm)
-        self.get_inbound_firm = to_raw_response_wrapper(resource.get_inbound_firm)
-        self.patch_inbound_firm = to_raw_response_wrapper(resource.patch_inbound_firm)
+        self.list_pending_relationships = to_raw_response_wrapper(resource.list_pending_relationships)
 
 
 class AsyncNetworkWithRawResponse:
     def __init__(self, resource: AsyncNetwork) -> None:
-        self.list_pending_relationships = async_to_raw_response_wrapper(resource.list_pending_relationships)
+        self.get_inbound_firm = async_to_raw_response_wrapper(resource.get_inbound_firm)
+        self.patch_inbound_firm = async_to_raw_response_wrapper(resource.patch_inbound_firm)
         self.get_outbound_firm = async_to_raw_response_wrapper(resource.get_outbound_firm)
         self.put_outbound_firm = async_to_raw_response_wrapper(resource.put_outbound_firm)
         self.patch_outbound_firm = async_to_raw_response_wrapper(resource.patch_outbound_firm)
-        self.get_inbound_firm = async_to_raw_response_wrapper(resource.get_inbound_firm)
-        self.patch_inbound_firm = async_to_raw_response_wrapper(resource.patch_inbound_firm)
+        self.list_pending_relationships = async_to_raw_response_wrapper(resource.list_pending_relationships)

@@ -11,30 +11,13 @@ from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.add_notification_email_body import AddNotificationEmailBody
 from ..types.add_notification_email_response import AddNotificationEmailResponse
 from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
-from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
+from ..types.get_notification_preferences_response import GetNotificationPreferencesResponse
 from ..types.list_notification_emails_response import ListNotificationEmailsResponse
+from ..types.list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
+from ..types.update_notification_preferences_response import UpdateNotificationPreferencesResponse
 
 __all__ = ["Notifications", "AsyncNotifications"]
 
-_GET_PREFERENCES = Endpoint(
-    method="GET",
-    path="/notifications/preferences",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getNotificationPreferences",
-)
-_UPDATE_PREFERENCES = Endpoint(
-    method="PUT",
-    path="/notifications/preferences",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="updateNotificationPreferences",
-)
 _LIST_EMAILS = Endpoint(
     method="GET",
     path="/notifications/emails",
@@ -54,6 +37,27 @@ _ADD_EMAIL = Endpoint(
     auth=True,
     operation_id="addNotificationEmail",
 )
+_GET_PREFERENCES = Endpoint(
+    method="GET",
+    path="/notifications/preferences",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getNotificationPreferences",
+)
+_UPDATE_PREFERENCES = Endpoint(
+    method="PUT",
+    path="/notifications/preferences",
+    responses={
+        "200": ResponseSpec(
+            kind="json", model=UpdateNotificationPreferencesResponse, unwrap="data", page=None
+        ),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="updateNotificationPreferences",
+)
 
 
 class Notifications(SyncAPIResource):
@@ -63,6 +67,69 @@ class Notifications(SyncAPIResource):
     def with_raw_response(self) -> NotificationsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return NotificationsWithRawResponse(self)
+
+    def list_emails(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[ListNotificationEmailsResponseDataItem]:
+        """Show where notification emails go
+
+        Addresses that receive your firm's notifications.
+
+        Access tier: `read_only`.
+
+        `GET /notifications/emails` (operationId `listNotificationEmails`)
+        """
+        return _t.cast(
+            "list[ListNotificationEmailsResponseDataItem]",
+            self._client.request(
+                _LIST_EMAILS,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def add_email(
+        self,
+        *,
+        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AddNotificationEmailResponseData:
+        """Register another address for notification emails
+
+        Adds an address to your firm's notification list. Tier `full`.
+
+        Access tier: `full`.
+
+        Args:
+            body: request body
+
+        `POST /notifications/emails` (operationId `addNotificationEmail`)
+        """
+        return _t.cast(
+            "AddNotificationEmailResponseData",
+            self._client.request(
+                _ADD_EMAIL,
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     def get_preferences(
         self,
@@ -127,7 +194,16 @@ class Notifications(SyncAPIResource):
             ),
         )
 
-    def list_emails(
+
+class AsyncNotifications(AsyncAPIResource):
+    """Operations tagged `Notifications` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncNotificationsWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncNotificationsWithRawResponse(self)
+
+    async def list_emails(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -135,7 +211,7 @@ class Notifications(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[AddNotificationEmailResponseData]:
+    ) -> list[ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -145,8 +221,8 @@ class Notifications(SyncAPIResource):
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
         return _t.cast(
-            "list[AddNotificationEmailResponseData]",
-            self._client.request(
+            "list[ListNotificationEmailsResponseDataItem]",
+            await self._client.request(
                 _LIST_EMAILS,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -156,7 +232,7 @@ class Notifications(SyncAPIResource):
             ),
         )
 
-    def add_email(
+    async def add_email(
         self,
         *,
         body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
@@ -179,7 +255,7 @@ class Notifications(SyncAPIResource):
         """
         return _t.cast(
             "AddNotificationEmailResponseData",
-            self._client.request(
+            await self._client.request(
                 _ADD_EMAIL,
                 body=body,
                 extra_headers=extra_headers,
@@ -189,15 +265,6 @@ class Notifications(SyncAPIResource):
                 max_retries=max_retries,
             ),
         )
-
-
-class AsyncNotifications(AsyncAPIResource):
-    """Operations tagged `Notifications` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncNotificationsWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncNotificationsWithRawResponse(self)
 
     async def get_preferences(
         self,
@@ -262,81 +329,18 @@ class AsyncNotifications(AsyncAPIResource):
             ),
         )
 
-    async def list_emails(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[AddNotificationEmailResponseData]:
-        """Show where notification emails go
-
-        Addresses that receive your firm's notifications.
-
-        Access tier: `read_only`.
-
-        `GET /notifications/emails` (operationId `listNotificationEmails`)
-        """
-        return _t.cast(
-            "list[AddNotificationEmailResponseData]",
-            await self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def add_email(
-        self,
-        *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
-        """Register another address for notification emails
-
-        Adds an address to your firm's notification list. Tier `full`.
-
-        Access tier: `full`.
-
-        Args:
-            body: request body
-
-        `POST /notifications/emails` (operationId `addNotificationEmail`)
-        """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            await self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
 
 class NotificationsWithRawResponse:
     def __init__(self, resource: Notifications) -> None:
-        self.get_preferences = to_raw_response_wrapper(resource.get_preferences)
-        self.update_preferences = to_raw_response_wrapper(resource.update_preferences)
         self.list_emails = to_raw_response_wrapper(resource.list_emails)
         self.add_email = to_raw_response_wrapper(resource.add_email)
+        self.get_preferences = to_raw_response_wrapper(resource.get_preferences)
+        self.update_preferences = to_raw_response_wrapper(resource.update_preferences)
 
 
 class AsyncNotificationsWithRawResponse:
     def __init__(self, resource: AsyncNotifications) -> None:
-        self.get_preferences = async_to_raw_response_wrapper(resource.get_preferences)
-        self.update_preferences = async_to_raw_response_wrapper(resource.update_preferences)
         self.list_emails = async_to_raw_response_wrapper(resource.list_emails)
         self.add_email = async_to_raw_response_wrapper(resource.add_email)
+        self.get_preferences = async_to_raw_response_wrapper(resource.get_preferences)
+        self.update_preferences = async_to_raw_response_wrapper(resource.update_preferences)

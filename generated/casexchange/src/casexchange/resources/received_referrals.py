@@ -9,17 +9,20 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_status_status import AvailableStatusStatus
 from ..types.available_statuses import AvailableStatuses
-from ..types.available_statuses_response import AvailableStatusesResponse
-from ..types.closing_status2 import ClosingStatus2
+from ..types.get_received_referral_available_statuses_response import (
+    GetReceivedReferralAvailableStatusesResponse,
+)
+from ..types.get_received_referral_response import GetReceivedReferralResponse
+from ..types.list_received_referrals_closing_status import ListReceivedReferralsClosingStatus
+from ..types.list_received_referrals_order import ListReceivedReferralsOrder
 from ..types.list_received_referrals_response import ListReceivedReferralsResponse
-from ..types.order import Order
+from ..types.list_received_referrals_sort import ListReceivedReferralsSort
+from ..types.list_received_referrals_status import ListReceivedReferralsStatus
 from ..types.received_referral import ReceivedReferral
 from ..types.received_referral_list_item import ReceivedReferralListItem
-from ..types.received_referral_response import ReceivedReferralResponse
-from ..types.sort import Sort
 from ..types.update_received_referral_body import UpdateReceivedReferralBody
+from ..types.update_received_referral_response import UpdateReceivedReferralResponse
 
 __all__ = ["ReceivedReferrals", "AsyncReceivedReferrals"]
 
@@ -39,20 +42,11 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listReceivedReferrals",
 )
-_GET_AVAILABLE_STATUSES = Endpoint(
-    method="GET",
-    path="/received-referrals/{id}/available-statuses",
-    responses={
-        "200": ResponseSpec(kind="json", model=AvailableStatusesResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getReceivedReferralAvailableStatuses",
-)
 _GET = Endpoint(
     method="GET",
     path="/received-referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ReceivedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetReceivedReferralResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getReceivedReferral",
@@ -61,11 +55,22 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/received-referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ReceivedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateReceivedReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="updateReceivedReferral",
+)
+_GET_AVAILABLE_STATUSES = Endpoint(
+    method="GET",
+    path="/received-referrals/{id}/available-statuses",
+    responses={
+        "200": ResponseSpec(
+            kind="json", model=GetReceivedReferralAvailableStatusesResponse, unwrap="data", page=None
+        ),
+    },
+    auth=True,
+    operation_id="getReceivedReferralAvailableStatuses",
 )
 
 
@@ -82,11 +87,11 @@ class ReceivedReferrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
-        closing_status: ClosingStatus2 | str | NotGiven = NOT_GIVEN,
+        status: ListReceivedReferralsStatus | str | NotGiven = NOT_GIVEN,
+        closing_status: ListReceivedReferralsClosingStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: Sort | str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
+        order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
         firm_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -127,42 +132,6 @@ class ReceivedReferrals(SyncAPIResource):
                     "sort": sort,
                     "order": order,
                     "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def get_available_statuses(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
-        """List the receiver's possible next statuses
-
-        Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
-
-        `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
-        """
-        return _t.cast(
-            "AvailableStatuses",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -252,6 +221,42 @@ class ReceivedReferrals(SyncAPIResource):
             ),
         )
 
+    def get_available_statuses(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AvailableStatuses:
+        """List the receiver's possible next statuses
+
+        Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+
+        `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
+        """
+        return _t.cast(
+            "AvailableStatuses",
+            self._client.request(
+                _GET_AVAILABLE_STATUSES,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class AsyncReceivedReferrals(AsyncAPIResource):
     """Operations tagged `Received Referrals` (async)."""
@@ -266,11 +271,11 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
-        closing_status: ClosingStatus2 | str | NotGiven = NOT_GIVEN,
+        status: ListReceivedReferralsStatus | str | NotGiven = NOT_GIVEN,
+        closing_status: ListReceivedReferralsClosingStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: Sort | str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
+        order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
         firm_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -311,42 +316,6 @@ class AsyncReceivedReferrals(AsyncAPIResource):
                     "sort": sort,
                     "order": order,
                     "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_available_statuses(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
-        """List the receiver's possible next statuses
-
-        Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
-
-        `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
-        """
-        return _t.cast(
-            "AvailableStatuses",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -436,18 +405,54 @@ class AsyncReceivedReferrals(AsyncAPIResource):
             ),
         )
 
+    async def get_available_statuses(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AvailableStatuses:
+        """List the receiver's possible next statuses
+
+        Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+
+        `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
+        """
+        return _t.cast(
+            "AvailableStatuses",
+            await self._client.request(
+                _GET_AVAILABLE_STATUSES,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class ReceivedReferralsWithRawResponse:
     def __init__(self, resource: ReceivedReferrals) -> None:
         self.list = to_raw_response_wrapper(resource.list)
-        self.get_available_statuses = to_raw_response_wrapper(resource.get_available_statuses)
         self.get = to_raw_response_wrapper(resource.get)
         self.update = to_raw_response_wrapper(resource.update)
+        self.get_available_statuses = to_raw_response_wrapper(resource.get_available_statuses)
 
 
 class AsyncReceivedReferralsWithRawResponse:
     def __init__(self, resource: AsyncReceivedReferrals) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
-        self.get_available_statuses = async_to_raw_response_wrapper(resource.get_available_statuses)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
+        self.get_available_statuses = async_to_raw_response_wrapper(resource.get_available_statuses)

@@ -37,15 +37,6 @@ _LIST_CASE_TYPE_FIELDS = Endpoint(
     auth=True,
     operation_id="listCaseTypeFields",
 )
-_LIST_JURISDICTIONS = Endpoint(
-    method="GET",
-    path="/jurisdictions",
-    responses={
-        "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="listJurisdictions",
-)
 _LIST_COUNTIES = Endpoint(
     method="GET",
     path="/counties",
@@ -54,6 +45,15 @@ _LIST_COUNTIES = Endpoint(
     },
     auth=True,
     operation_id="listCounties",
+)
+_LIST_JURISDICTIONS = Endpoint(
+    method="GET",
+    path="/jurisdictions",
+    responses={
+        "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="listJurisdictions",
 )
 
 
@@ -130,35 +130,6 @@ class ReferenceData(SyncAPIResource):
             ),
         )
 
-    def list_jurisdictions(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListJurisdictionsResponseDataItem]:
-        """Show supported states and territories
-
-        Every US state and territory the platform supports.
-
-        Access tier: `read_only`.
-
-        `GET /jurisdictions` (operationId `listJurisdictions`)
-        """
-        return _t.cast(
-            "list[ListJurisdictionsResponseDataItem]",
-            self._client.request(
-                _LIST_JURISDICTIONS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def list_counties(
         self,
         *,
@@ -187,6 +158,35 @@ class ReferenceData(SyncAPIResource):
                 query={
                     "jurisdictionCodes": jurisdiction_codes,
                 },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def list_jurisdictions(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[ListJurisdictionsResponseDataItem]:
+        """Show supported states and territories
+
+        Every US state and territory the platform supports.
+
+        Access tier: `read_only`.
+
+        `GET /jurisdictions` (operationId `listJurisdictions`)
+        """
+        return _t.cast(
+            "list[ListJurisdictionsResponseDataItem]",
+            self._client.request(
+                _LIST_JURISDICTIONS,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -269,35 +269,6 @@ class AsyncReferenceData(AsyncAPIResource):
             ),
         )
 
-    async def list_jurisdictions(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListJurisdictionsResponseDataItem]:
-        """Show supported states and territories
-
-        Every US state and territory the platform supports.
-
-        Access tier: `read_only`.
-
-        `GET /jurisdictions` (operationId `listJurisdictions`)
-        """
-        return _t.cast(
-            "list[ListJurisdictionsResponseDataItem]",
-            await self._client.request(
-                _LIST_JURISDICTIONS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def list_counties(
         self,
         *,
@@ -334,18 +305,47 @@ class AsyncReferenceData(AsyncAPIResource):
             ),
         )
 
+    async def list_jurisdictions(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[ListJurisdictionsResponseDataItem]:
+        """Show supported states and territories
+
+        Every US state and territory the platform supports.
+
+        Access tier: `read_only`.
+
+        `GET /jurisdictions` (operationId `listJurisdictions`)
+        """
+        return _t.cast(
+            "list[ListJurisdictionsResponseDataItem]",
+            await self._client.request(
+                _LIST_JURISDICTIONS,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class ReferenceDataWithRawResponse:
     def __init__(self, resource: ReferenceData) -> None:
         self.list_case_types = to_raw_response_wrapper(resource.list_case_types)
         self.list_case_type_fields = to_raw_response_wrapper(resource.list_case_type_fields)
-        self.list_jurisdictions = to_raw_response_wrapper(resource.list_jurisdictions)
         self.list_counties = to_raw_response_wrapper(resource.list_counties)
+        self.list_jurisdictions = to_raw_response_wrapper(resource.list_jurisdictions)
 
 
 class AsyncReferenceDataWithRawResponse:
     def __init__(self, resource: AsyncReferenceData) -> None:
         self.list_case_types = async_to_raw_response_wrapper(resource.list_case_types)
         self.list_case_type_fields = async_to_raw_response_wrapper(resource.list_case_type_fields)
-        self.list_jurisdictions = async_to_raw_response_wrapper(resource.list_jurisdictions)
         self.list_counties = async_to_raw_response_wrapper(resource.list_counties)
+        self.list_jurisdictions = async_to_raw_response_wrapper(resource.list_jurisdictions)

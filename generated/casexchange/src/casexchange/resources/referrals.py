@@ -11,24 +11,35 @@ from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.acknowledge_referral_body import AcknowledgeReferralBody
-from ..types.available_status_status import AvailableStatusStatus
+from ..types.acknowledge_referral_response import AcknowledgeReferralResponse
 from ..types.available_statuses import AvailableStatuses
-from ..types.available_statuses_response import AvailableStatusesResponse
 from ..types.begin_closing_referral_body import BeginClosingReferralBody
+from ..types.begin_closing_referral_response import BeginClosingReferralResponse
 from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
+from ..types.begin_investigating_referral_response import BeginInvestigatingReferralResponse
 from ..types.close_referral_body import CloseReferralBody
+from ..types.close_referral_response import CloseReferralResponse
+from ..types.get_referral_available_statuses_response import GetReferralAvailableStatusesResponse
+from ..types.get_referral_response import GetReferralResponse
 from ..types.get_referral_status_history_response import GetReferralStatusHistoryResponse
 from ..types.list_referrals_response import ListReferralsResponse
+from ..types.list_referrals_status import ListReferralsStatus
 from ..types.match_referrals_body import MatchReferralsBody
 from ..types.match_referrals_response import MatchReferralsResponse
 from ..types.referral import Referral
-from ..types.referral_response import ReferralResponse
 from ..types.referral_status_update import ReferralStatusUpdate
 from ..types.reject_referral_body import RejectReferralBody
+from ..types.reject_referral_response import RejectReferralResponse
 from ..types.send_referral_body import SendReferralBody
+from ..types.send_referral_response import SendReferralResponse
 from ..types.sign_referral_body import SignReferralBody
+from ..types.sign_referral_response import SignReferralResponse
 from ..types.start_litigation_referral_body import StartLitigationReferralBody
+from ..types.start_litigation_referral_response import StartLitigationReferralResponse
 from ..types.update_referral_body import UpdateReferralBody
+from ..types.update_referral_response import UpdateReferralResponse
+from ..types.withdraw_referral_body import WithdrawReferralBody
+from ..types.withdraw_referral_response import WithdrawReferralResponse
 
 __all__ = ["Referrals", "AsyncReferrals"]
 
@@ -58,29 +69,11 @@ _MATCH = Endpoint(
     auth=True,
     operation_id="matchReferrals",
 )
-_GET_STATUS_HISTORY = Endpoint(
-    method="GET",
-    path="/referrals/{id}/status-history",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getReferralStatusHistory",
-)
-_GET_AVAILABLE_STATUSES = Endpoint(
-    method="GET",
-    path="/referrals/{id}/available-statuses",
-    responses={
-        "200": ResponseSpec(kind="json", model=AvailableStatusesResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getReferralAvailableStatuses",
-)
 _GET = Endpoint(
     method="GET",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getReferral",
@@ -89,7 +82,7 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -104,71 +97,52 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteReferral",
 )
-_SEND = Endpoint(
-    method="POST",
-    path="/referrals/{id}/send",
-    responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="sendReferral",
-)
 _ACKNOWLEDGE = Endpoint(
     method="POST",
     path="/referrals/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=AcknowledgeReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="acknowledgeReferral",
 )
-_BEGIN_INVESTIGATING = Endpoint(
-    method="POST",
-    path="/referrals/{id}/begin-investigating",
+_GET_AVAILABLE_STATUSES = Endpoint(
+    method="GET",
+    path="/referrals/{id}/available-statuses",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=GetReferralAvailableStatusesResponse, unwrap="data", page=None
+        ),
     },
-    body_media="application/json",
     auth=True,
-    operation_id="beginInvestigatingReferral",
-)
-_SIGN = Endpoint(
-    method="POST",
-    path="/referrals/{id}/sign",
-    responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="signReferral",
-)
-_START_LITIGATION = Endpoint(
-    method="POST",
-    path="/referrals/{id}/start-litigation",
-    responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="startLitigationReferral",
+    operation_id="getReferralAvailableStatuses",
 )
 _BEGIN_CLOSING = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-closing",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=BeginClosingReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="beginClosingReferral",
 )
+_BEGIN_INVESTIGATING = Endpoint(
+    method="POST",
+    path="/referrals/{id}/begin-investigating",
+    responses={
+        "200": ResponseSpec(kind="json", model=BeginInvestigatingReferralResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="beginInvestigatingReferral",
+)
 _CLOSE = Endpoint(
     method="POST",
     path="/referrals/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=CloseReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -178,17 +152,56 @@ _REJECT = Endpoint(
     method="POST",
     path="/referrals/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=RejectReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
     operation_id="rejectReferral",
 )
+_SEND = Endpoint(
+    method="POST",
+    path="/referrals/{id}/send",
+    responses={
+        "200": ResponseSpec(kind="json", model=SendReferralResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="sendReferral",
+)
+_SIGN = Endpoint(
+    method="POST",
+    path="/referrals/{id}/sign",
+    responses={
+        "200": ResponseSpec(kind="json", model=SignReferralResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="signReferral",
+)
+_START_LITIGATION = Endpoint(
+    method="POST",
+    path="/referrals/{id}/start-litigation",
+    responses={
+        "200": ResponseSpec(kind="json", model=StartLitigationReferralResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="startLitigationReferral",
+)
+_GET_STATUS_HISTORY = Endpoint(
+    method="GET",
+    path="/referrals/{id}/status-history",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getReferralStatusHistory",
+)
 _WITHDRAW = Endpoint(
     method="POST",
     path="/referrals/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=WithdrawReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -209,7 +222,7 @@ class Referrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -276,79 +289,6 @@ class Referrals(SyncAPIResource):
             self._client.request(
                 _MATCH,
                 body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def get_status_history(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
-        """Show a referral's shared status history
-
-        Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
-        private categorisation are left out.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the resource.
-
-        `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
-        """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def get_available_statuses(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
-        """List the status steps your firm may take on a referral
-
-        Which status changes your firm can make next, depending on whether it sent or received the referral.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the resource.
-
-        `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
-        """
-        return _t.cast(
-            "AvailableStatuses",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -472,45 +412,6 @@ class Referrals(SyncAPIResource):
             ),
         )
 
-    def send(
-        self,
-        id: str,
-        *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Send a draft referral to its receiving firm
-
-        Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /referrals/{id}/send` (operationId `sendReferral`)
-        """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def acknowledge(
         self,
         id: str,
@@ -552,116 +453,34 @@ class Referrals(SyncAPIResource):
             ),
         )
 
-    def begin_investigating(
+    def get_available_statuses(
         self,
         id: str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Move a referral into investigation
+    ) -> AvailableStatuses:
+        """List the status steps your firm may take on a referral
 
-        UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
+        Which status changes your firm can make next, depending on whether it sent or received the referral.
 
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
-        """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def sign(
-        self,
-        id: str,
-        *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Record that the client signed a retainer
-
-        Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
-        same time. Receiver only; tier `standard`.
-
-        Access tier: `standard`.
+        Access tier: `read_only`.
 
         Args:
             id: UUID of the resource.
-            body: request body
 
-        `POST /referrals/{id}/sign` (operationId `signReferral`)
+        `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
         return _t.cast(
-            "Referral",
+            "AvailableStatuses",
             self._client.request(
-                _SIGN,
+                _GET_AVAILABLE_STATUSES,
                 path={
                     "id": id,
                 },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def start_litigation(
-        self,
-        id: str,
-        *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Move a signed referral into litigation
-
-        SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
-        """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -699,6 +518,45 @@ class Referrals(SyncAPIResource):
             "Referral",
             self._client.request(
                 _BEGIN_CLOSING,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def begin_investigating(
+        self,
+        id: str,
+        *,
+        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Move a referral into investigation
+
+        UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            self._client.request(
+                _BEGIN_INVESTIGATING,
                 path={
                     "id": id,
                 },
@@ -791,11 +649,166 @@ class Referrals(SyncAPIResource):
             ),
         )
 
+    def send(
+        self,
+        id: str,
+        *,
+        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Send a draft referral to its receiving firm
+
+        Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/send` (operationId `sendReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            self._client.request(
+                _SEND,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def sign(
+        self,
+        id: str,
+        *,
+        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Record that the client signed a retainer
+
+        Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
+        same time. Receiver only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/sign` (operationId `signReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            self._client.request(
+                _SIGN,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def start_litigation(
+        self,
+        id: str,
+        *,
+        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Move a signed referral into litigation
+
+        SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            self._client.request(
+                _START_LITIGATION,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_status_history(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> _b.list[ReferralStatusUpdate]:
+        """Show a referral's shared status history
+
+        Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
+        private categorisation are left out.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the resource.
+
+        `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
+        """
+        return _t.cast(
+            "_b.list[ReferralStatusUpdate]",
+            self._client.request(
+                _GET_STATUS_HISTORY,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
     def withdraw(
         self,
         id: str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -845,7 +858,7 @@ class AsyncReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -912,79 +925,6 @@ class AsyncReferrals(AsyncAPIResource):
             await self._client.request(
                 _MATCH,
                 body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_status_history(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
-        """Show a referral's shared status history
-
-        Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
-        private categorisation are left out.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the resource.
-
-        `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
-        """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_available_statuses(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
-        """List the status steps your firm may take on a referral
-
-        Which status changes your firm can make next, depending on whether it sent or received the referral.
-
-        Access tier: `read_only`.
-
-        Args:
-            id: UUID of the resource.
-
-        `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
-        """
-        return _t.cast(
-            "AvailableStatuses",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1108,45 +1048,6 @@ class AsyncReferrals(AsyncAPIResource):
             ),
         )
 
-    async def send(
-        self,
-        id: str,
-        *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Send a draft referral to its receiving firm
-
-        Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /referrals/{id}/send` (operationId `sendReferral`)
-        """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def acknowledge(
         self,
         id: str,
@@ -1188,116 +1089,34 @@ class AsyncReferrals(AsyncAPIResource):
             ),
         )
 
-    async def begin_investigating(
+    async def get_available_statuses(
         self,
         id: str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Move a referral into investigation
+    ) -> AvailableStatuses:
+        """List the status steps your firm may take on a referral
 
-        UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
+        Which status changes your firm can make next, depending on whether it sent or received the referral.
 
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
-        """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def sign(
-        self,
-        id: str,
-        *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Record that the client signed a retainer
-
-        Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
-        same time. Receiver only; tier `standard`.
-
-        Access tier: `standard`.
+        Access tier: `read_only`.
 
         Args:
             id: UUID of the resource.
-            body: request body
 
-        `POST /referrals/{id}/sign` (operationId `signReferral`)
+        `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
         return _t.cast(
-            "Referral",
+            "AvailableStatuses",
             await self._client.request(
-                _SIGN,
+                _GET_AVAILABLE_STATUSES,
                 path={
                     "id": id,
                 },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def start_litigation(
-        self,
-        id: str,
-        *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
-        """Move a signed referral into litigation
-
-        SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
-
-        Access tier: `standard`.
-
-        Args:
-            id: UUID of the resource.
-            body: request body
-
-        `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
-        """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1335,6 +1154,45 @@ class AsyncReferrals(AsyncAPIResource):
             "Referral",
             await self._client.request(
                 _BEGIN_CLOSING,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def begin_investigating(
+        self,
+        id: str,
+        *,
+        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Move a referral into investigation
+
+        UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            await self._client.request(
+                _BEGIN_INVESTIGATING,
                 path={
                     "id": id,
                 },
@@ -1427,11 +1285,166 @@ class AsyncReferrals(AsyncAPIResource):
             ),
         )
 
+    async def send(
+        self,
+        id: str,
+        *,
+        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Send a draft referral to its receiving firm
+
+        Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/send` (operationId `sendReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            await self._client.request(
+                _SEND,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def sign(
+        self,
+        id: str,
+        *,
+        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Record that the client signed a retainer
+
+        Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
+        same time. Receiver only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/sign` (operationId `signReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            await self._client.request(
+                _SIGN,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def start_litigation(
+        self,
+        id: str,
+        *,
+        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Referral:
+        """Move a signed referral into litigation
+
+        SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
+
+        Access tier: `standard`.
+
+        Args:
+            id: UUID of the resource.
+            body: request body
+
+        `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
+        """
+        return _t.cast(
+            "Referral",
+            await self._client.request(
+                _START_LITIGATION,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_status_history(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> _b.list[ReferralStatusUpdate]:
+        """Show a referral's shared status history
+
+        Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
+        private categorisation are left out.
+
+        Access tier: `read_only`.
+
+        Args:
+            id: UUID of the resource.
+
+        `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
+        """
+        return _t.cast(
+            "_b.list[ReferralStatusUpdate]",
+            await self._client.request(
+                _GET_STATUS_HISTORY,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
     async def withdraw(
         self,
         id: str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1472,19 +1485,19 @@ class ReferralsWithRawResponse:
     def __init__(self, resource: Referrals) -> None:
         self.list = to_raw_response_wrapper(resource.list)
         self.match = to_raw_response_wrapper(resource.match)
-        self.get_status_history = to_raw_response_wrapper(resource.get_status_history)
-        self.get_available_statuses = to_raw_response_wrapper(resource.get_available_statuses)
         self.get = to_raw_response_wrapper(resource.get)
         self.update = to_raw_response_wrapper(resource.update)
         self.delete = to_raw_response_wrapper(resource.delete)
-        self.send = to_raw_response_wrapper(resource.send)
         self.acknowledge = to_raw_response_wrapper(resource.acknowledge)
-        self.begin_investigating = to_raw_response_wrapper(resource.begin_investigating)
-        self.sign = to_raw_response_wrapper(resource.sign)
-        self.start_litigation = to_raw_response_wrapper(resource.start_litigation)
+        self.get_available_statuses = to_raw_response_wrapper(resource.get_available_statuses)
         self.begin_closing = to_raw_response_wrapper(resource.begin_closing)
+        self.begin_investigating = to_raw_response_wrapper(resource.begin_investigating)
         self.close = to_raw_response_wrapper(resource.close)
         self.reject = to_raw_response_wrapper(resource.reject)
+        self.send = to_raw_response_wrapper(resource.send)
+        self.sign = to_raw_response_wrapper(resource.sign)
+        self.start_litigation = to_raw_response_wrapper(resource.start_litigation)
+        self.get_status_history = to_raw_response_wrapper(resource.get_status_history)
         self.withdraw = to_raw_response_wrapper(resource.withdraw)
 
 
@@ -1492,17 +1505,17 @@ class AsyncReferralsWithRawResponse:
     def __init__(self, resource: AsyncReferrals) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.match = async_to_raw_response_wrapper(resource.match)
-        self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
-        self.get_available_statuses = async_to_raw_response_wrapper(resource.get_available_statuses)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
-        self.send = async_to_raw_response_wrapper(resource.send)
         self.acknowledge = async_to_raw_response_wrapper(resource.acknowledge)
-        self.begin_investigating = async_to_raw_response_wrapper(resource.begin_investigating)
-        self.sign = async_to_raw_response_wrapper(resource.sign)
-        self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
+        self.get_available_statuses = async_to_raw_response_wrapper(resource.get_available_statuses)
         self.begin_closing = async_to_raw_response_wrapper(resource.begin_closing)
+        self.begin_investigating = async_to_raw_response_wrapper(resource.begin_investigating)
         self.close = async_to_raw_response_wrapper(resource.close)
         self.reject = async_to_raw_response_wrapper(resource.reject)
+        self.send = async_to_raw_response_wrapper(resource.send)
+        self.sign = async_to_raw_response_wrapper(resource.sign)
+        self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
+        self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
         self.withdraw = async_to_raw_response_wrapper(resource.withdraw)

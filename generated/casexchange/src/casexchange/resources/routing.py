@@ -9,12 +9,14 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_routing_rule_body import CreateRoutingRuleBody
+from ..types.create_routing_rule_response import CreateRoutingRuleResponse
+from ..types.evaluate_re_refer_routing_response import EvaluateReReferRoutingResponse
+from ..types.evaluate_routing_response import EvaluateRoutingResponse
 from ..types.list_routing_rules_response import ListRoutingRulesResponse
 from ..types.routing_evaluation import RoutingEvaluation
-from ..types.routing_evaluation_response import RoutingEvaluationResponse
 from ..types.routing_rule import RoutingRule
-from ..types.routing_rule_response import RoutingRuleResponse
 from ..types.update_routing_rule_body import UpdateRoutingRuleBody
+from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
 
@@ -22,7 +24,7 @@ _EVALUATE = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
-        "200": ResponseSpec(kind="json", model=RoutingEvaluationResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=EvaluateRoutingResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="evaluateRouting",
@@ -31,7 +33,7 @@ _EVALUATE_RE_REFER = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
-        "200": ResponseSpec(kind="json", model=RoutingEvaluationResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=EvaluateReReferRoutingResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="evaluateReReferRouting",
@@ -49,7 +51,7 @@ _CREATE_RULE = Endpoint(
     method="POST",
     path="/routing/rules",
     responses={
-        "201": ResponseSpec(kind="json", model=RoutingRuleResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateRoutingRuleResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -59,7 +61,7 @@ _UPDATE_RULE = Endpoint(
     method="PUT",
     path="/routing/rules/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=RoutingRuleResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateRoutingRuleResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,

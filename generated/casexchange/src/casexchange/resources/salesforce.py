@@ -10,21 +10,13 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
 from ..types.create_salesforce_interactive_send_response import CreateSalesforceInteractiveSendResponse
+from ..types.create_salesforce_interactive_send_response2 import CreateSalesforceInteractiveSendResponse2
 from ..types.get_salesforce_send_mapping_response import GetSalesforceSendMappingResponse
 from ..types.interactive_send_result import InteractiveSendResult
 from ..types.send_mapping import SendMapping
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
-_GET_SEND_MAPPING = Endpoint(
-    method="GET",
-    path="/salesforce/send-mapping",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getSalesforceSendMapping",
-)
 _CREATE_INTERACTIVE_SEND = Endpoint(
     method="POST",
     path="/salesforce/interactive-sends",
@@ -33,12 +25,21 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
             kind="json", model=CreateSalesforceInteractiveSendResponse, unwrap="data", page=None
         ),
         "201": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse, unwrap="data", page=None
+            kind="json", model=CreateSalesforceInteractiveSendResponse2, unwrap="data", page=None
         ),
     },
     body_media="application/json",
     auth=True,
     operation_id="createSalesforceInteractiveSend",
+)
+_GET_SEND_MAPPING = Endpoint(
+    method="GET",
+    path="/salesforce/send-mapping",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getSalesforceSendMapping",
 )
 
 
@@ -49,48 +50,6 @@ class Salesforce(SyncAPIResource):
     def with_raw_response(self) -> SalesforceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return SalesforceWithRawResponse(self)
-
-    def get_send_mapping(
-        self,
-        *,
-        sf_object_api_name: str,
-        sf_record_type_dev_name: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
-        """Get the send-form mapping for a Salesforce object and record type
-
-        Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
-        write back, and the catalogue of send fields for the firm's active v2 sending profile (activated, with
-        interactive send enabled) that fits the object and record type. A profile for the exact record type is
-        preferred; otherwise a profile without a record type ("Any record type") is used. Tier `full`.
-
-        Access tier: `full`.
-
-        Args:
-            sf_object_api_name: API name of the Salesforce object, such as `litify_pm__Matter__c`.
-            sf_record_type_dev_name: Optional developer name of the record type. Falls back to the profile with no record type; leave it out to match that profile only.
-
-        `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
-        """
-        return _t.cast(
-            "SendMapping",
-            self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
 
     def create_interactive_send(
         self,
@@ -156,16 +115,7 @@ class Salesforce(SyncAPIResource):
             ),
         )
 
-
-class AsyncSalesforce(AsyncAPIResource):
-    """Operations tagged `Salesforce` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncSalesforceWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncSalesforceWithRawResponse(self)
-
-    async def get_send_mapping(
+    def get_send_mapping(
         self,
         *,
         sf_object_api_name: str,
@@ -193,7 +143,7 @@ class AsyncSalesforce(AsyncAPIResource):
         """
         return _t.cast(
             "SendMapping",
-            await self._client.request(
+            self._client.request(
                 _GET_SEND_MAPPING,
                 query={
                     "sfObjectApiName": sf_object_api_name,
@@ -206,6 +156,15 @@ class AsyncSalesforce(AsyncAPIResource):
                 max_retries=max_retries,
             ),
         )
+
+
+class AsyncSalesforce(AsyncAPIResource):
+    """Operations tagged `Salesforce` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSalesforceWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncSalesforceWithRawResponse(self)
 
     async def create_interactive_send(
         self,
@@ -271,14 +230,56 @@ class AsyncSalesforce(AsyncAPIResource):
             ),
         )
 
+    async def get_send_mapping(
+        self,
+        *,
+        sf_object_api_name: str,
+        sf_record_type_dev_name: str | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SendMapping:
+        """Get the send-form mapping for a Salesforce object and record type
+
+        Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
+        write back, and the catalogue of send fields for the firm's active v2 sending profile (activated, with
+        interactive send enabled) that fits the object and record type. A profile for the exact record type is
+        preferred; otherwise a profile without a record type ("Any record type") is used. Tier `full`.
+
+        Access tier: `full`.
+
+        Args:
+            sf_object_api_name: API name of the Salesforce object, such as `litify_pm__Matter__c`.
+            sf_record_type_dev_name: Optional developer name of the record type. Falls back to the profile with no record type; leave it out to match that profile only.
+
+        `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
+        """
+        return _t.cast(
+            "SendMapping",
+            await self._client.request(
+                _GET_SEND_MAPPING,
+                query={
+                    "sfObjectApiName": sf_object_api_name,
+                    "sfRecordTypeDevName": sf_record_type_dev_name,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class SalesforceWithRawResponse:
     def __init__(self, resource: Salesforce) -> None:
-        self.get_send_mapping = to_raw_response_wrapper(resource.get_send_mapping)
         self.create_interactive_send = to_raw_response_wrapper(resource.create_interactive_send)
+        self.get_send_mapping = to_raw_response_wrapper(resource.get_send_mapping)
 
 
 class AsyncSalesforceWithRawResponse:
     def __init__(self, resource: AsyncSalesforce) -> None:
-        self.get_send_mapping = async_to_raw_response_wrapper(resource.get_send_mapping)
         self.create_interactive_send = async_to_raw_response_wrapper(resource.create_interactive_send)
+        self.get_send_mapping = async_to_raw_response_wrapper(resource.get_send_mapping)

@@ -9,18 +9,21 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_status_status import AvailableStatusStatus
 from ..types.create_sent_case_body import CreateSentCaseBody
+from ..types.create_sent_case_response import CreateSentCaseResponse
 from ..types.get_sent_case_available_statuses_response import GetSentCaseAvailableStatusesResponse
 from ..types.get_sent_case_available_statuses_response_data import GetSentCaseAvailableStatusesResponseData
+from ..types.get_sent_case_response import GetSentCaseResponse
+from ..types.list_sent_cases_order import ListSentCasesOrder
 from ..types.list_sent_cases_response import ListSentCasesResponse
-from ..types.order import Order
+from ..types.list_sent_cases_sort import ListSentCasesSort
+from ..types.list_sent_cases_status import ListSentCasesStatus
 from ..types.refer_sent_case_body import ReferSentCaseBody
+from ..types.refer_sent_case_response import ReferSentCaseResponse
 from ..types.sent_case import SentCase
 from ..types.sent_case_list_item import SentCaseListItem
-from ..types.sent_case_response import SentCaseResponse
-from ..types.sort import Sort
 from ..types.update_sent_case_body import UpdateSentCaseBody
+from ..types.update_sent_case_response import UpdateSentCaseResponse
 
 __all__ = ["SentCases", "AsyncSentCases"]
 
@@ -44,7 +47,7 @@ _CREATE = Endpoint(
     method="POST",
     path="/sent-cases",
     responses={
-        "201": ResponseSpec(kind="json", model=SentCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=CreateSentCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -54,7 +57,7 @@ _GET = Endpoint(
     method="GET",
     path="/sent-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=SentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetSentCaseResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getSentCase",
@@ -63,7 +66,7 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/sent-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=SentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateSentCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -84,7 +87,7 @@ _REFER = Endpoint(
     method="POST",
     path="/sent-cases/{id}/refer",
     responses={
-        "200": ResponseSpec(kind="json", model=SentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=ReferSentCaseResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -105,11 +108,11 @@ class SentCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListSentCasesStatus | str | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: Sort | str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        sort: ListSentCasesSort | str | NotGiven = NOT_GIVEN,
+        order: ListSentCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -362,11 +365,11 @@ class AsyncSentCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListSentCasesStatus | str | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: Sort | str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        sort: ListSentCasesSort | str | NotGiven = NOT_GIVEN,
+        order: ListSentCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

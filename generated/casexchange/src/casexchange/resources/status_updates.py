@@ -11,23 +11,14 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_status_status import AvailableStatusStatus
 from ..types.list_status_updates_response import ListStatusUpdatesResponse
+from ..types.list_status_updates_source import ListStatusUpdatesSource
+from ..types.list_status_updates_status import ListStatusUpdatesStatus
 from ..types.lookup_status_updates_response import LookupStatusUpdatesResponse
 from ..types.public_status_update import PublicStatusUpdate
-from ..types.source3 import Source3
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_LOOKUP = Endpoint(
-    method="GET",
-    path="/status-updates/lookup",
-    responses={
-        "200": ResponseSpec(kind="json", model=LookupStatusUpdatesResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="lookupStatusUpdates",
-)
 _LIST = Endpoint(
     method="GET",
     path="/status-updates",
@@ -44,6 +35,15 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listStatusUpdates",
 )
+_LOOKUP = Endpoint(
+    method="GET",
+    path="/status-updates/lookup",
+    responses={
+        "200": ResponseSpec(kind="json", model=LookupStatusUpdatesResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="lookupStatusUpdates",
+)
 
 
 class StatusUpdates(SyncAPIResource):
@@ -54,53 +54,15 @@ class StatusUpdates(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return StatusUpdatesWithRawResponse(self)
 
-    def lookup(
-        self,
-        *,
-        id: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
-        """Find status updates for any referral identifier
-
-        Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
-        names a whole case, updates from all of that case's referrals that involve your firm are combined (an
-        empty list when there are none).
-
-        Access tier: `read_only`.
-
-        Args:
-            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
-
-        `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
-        """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: Source3 | str | NotGiven = NOT_GIVEN,
+        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -144,16 +106,7 @@ class StatusUpdates(SyncAPIResource):
             ),
         )
 
-
-class AsyncStatusUpdates(AsyncAPIResource):
-    """Operations tagged `Status Updates` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncStatusUpdatesWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncStatusUpdatesWithRawResponse(self)
-
-    async def lookup(
+    def lookup(
         self,
         *,
         id: str,
@@ -178,7 +131,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         """
         return _t.cast(
             "_b.list[PublicStatusUpdate]",
-            await self._client.request(
+            self._client.request(
                 _LOOKUP,
                 query={
                     "id": id,
@@ -191,15 +144,24 @@ class AsyncStatusUpdates(AsyncAPIResource):
             ),
         )
 
+
+class AsyncStatusUpdates(AsyncAPIResource):
+    """Operations tagged `Status Updates` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncStatusUpdatesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncStatusUpdatesWithRawResponse(self)
+
     async def list(
         self,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: AvailableStatusStatus | str | NotGiven = NOT_GIVEN,
+        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: Source3 | str | NotGiven = NOT_GIVEN,
+        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -243,14 +205,52 @@ class AsyncStatusUpdates(AsyncAPIResource):
             ),
         )
 
+    async def lookup(
+        self,
+        *,
+        id: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> _b.list[PublicStatusUpdate]:
+        """Find status updates for any referral identifier
+
+        Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
+        names a whole case, updates from all of that case's referrals that involve your firm are combined (an
+        empty list when there are none).
+
+        Access tier: `read_only`.
+
+        Args:
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+
+        `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
+        """
+        return _t.cast(
+            "_b.list[PublicStatusUpdate]",
+            await self._client.request(
+                _LOOKUP,
+                query={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class StatusUpdatesWithRawResponse:
     def __init__(self, resource: StatusUpdates) -> None:
-        self.lookup = to_raw_response_wrapper(resource.lookup)
         self.list = to_raw_response_wrapper(resource.list)
+        self.lookup = to_raw_response_wrapper(resource.lookup)
 
 
 class AsyncStatusUpdatesWithRawResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
-        self.lookup = async_to_raw_response_wrapper(resource.lookup)
         self.list = async_to_raw_response_wrapper(resource.list)
+        self.lookup = async_to_raw_response_wrapper(resource.lookup)

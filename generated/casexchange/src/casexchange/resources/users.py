@@ -10,10 +10,11 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.invite_user_body import InviteUserBody
+from ..types.invite_user_response import InviteUserResponse
 from ..types.list_users_response import ListUsersResponse
 from ..types.update_user_body import UpdateUserBody
+from ..types.update_user_response import UpdateUserResponse
 from ..types.user import User
-from ..types.user_response import UserResponse
 
 __all__ = ["Users", "AsyncUsers"]
 
@@ -30,7 +31,7 @@ _INVITE = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=UserResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=InviteUserResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -40,7 +41,7 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UserResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateUserResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,

@@ -10,20 +10,22 @@ from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_webhook_body import CreateWebhookBody
+from ..types.create_webhook_response import CreateWebhookResponse
 from ..types.disable_webhook_echo_response import DisableWebhookEchoResponse
 from ..types.enable_webhook_echo_response import EnableWebhookEchoResponse
+from ..types.get_webhook_by_id_response import GetWebhookByIdResponse
 from ..types.list_webhook_deliveries_response import ListWebhookDeliveriesResponse
 from ..types.list_webhook_echo_captures_response import ListWebhookEchoCapturesResponse
 from ..types.list_webhooks_response import ListWebhooksResponse
+from ..types.rotate_webhook_secret_response import RotateWebhookSecretResponse
 from ..types.test_webhook_response import TestWebhookResponse
 from ..types.update_webhook_body import UpdateWebhookBody
+from ..types.update_webhook_response import UpdateWebhookResponse
 from ..types.webhook_delivery import WebhookDelivery
 from ..types.webhook_echo_capture import WebhookEchoCapture
 from ..types.webhook_echo_enable_result import WebhookEchoEnableResult
 from ..types.webhook_subscription import WebhookSubscription
-from ..types.webhook_subscription_response import WebhookSubscriptionResponse
 from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecret
-from ..types.webhook_subscription_with_secret_response import WebhookSubscriptionWithSecretResponse
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
@@ -47,9 +49,7 @@ _CREATE = Endpoint(
     method="POST",
     path="/webhooks",
     responses={
-        "201": ResponseSpec(
-            kind="json", model=WebhookSubscriptionWithSecretResponse, unwrap="data", page=None
-        ),
+        "201": ResponseSpec(kind="json", model=CreateWebhookResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -59,7 +59,7 @@ _GET = Endpoint(
     method="GET",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=WebhookSubscriptionResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
     },
     auth=True,
     operation_id="getWebhookById",
@@ -77,7 +77,7 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=WebhookSubscriptionResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=UpdateWebhookResponse, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
@@ -99,44 +99,6 @@ _LIST_DELIVERIES = Endpoint(
     auth=True,
     operation_id="listWebhookDeliveries",
 )
-_TEST = Endpoint(
-    method="POST",
-    path="/webhooks/{id}/test",
-    responses={
-        "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="testWebhook",
-)
-_ROTATE_SECRET = Endpoint(
-    method="POST",
-    path="/webhooks/{id}/rotate-secret",
-    responses={
-        "200": ResponseSpec(
-            kind="json", model=WebhookSubscriptionWithSecretResponse, unwrap="data", page=None
-        ),
-    },
-    auth=True,
-    operation_id="rotateWebhookSecret",
-)
-_ENABLE_ECHO = Endpoint(
-    method="POST",
-    path="/webhooks/{id}/echo/enable",
-    responses={
-        "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="enableWebhookEcho",
-)
-_DISABLE_ECHO = Endpoint(
-    method="POST",
-    path="/webhooks/{id}/echo/disable",
-    responses={
-        "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="disableWebhookEcho",
-)
 _LIST_ECHO_CAPTURES = Endpoint(
     method="GET",
     path="/webhooks/{id}/echo/captures",
@@ -152,6 +114,42 @@ _LIST_ECHO_CAPTURES = Endpoint(
     },
     auth=True,
     operation_id="listWebhookEchoCaptures",
+)
+_DISABLE_ECHO = Endpoint(
+    method="POST",
+    path="/webhooks/{id}/echo/disable",
+    responses={
+        "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="disableWebhookEcho",
+)
+_ENABLE_ECHO = Endpoint(
+    method="POST",
+    path="/webhooks/{id}/echo/enable",
+    responses={
+        "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="enableWebhookEcho",
+)
+_ROTATE_SECRET = Endpoint(
+    method="POST",
+    path="/webhooks/{id}/rotate-secret",
+    responses={
+        "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="rotateWebhookSecret",
+)
+_TEST = Endpoint(
+    method="POST",
+    path="/webhooks/{id}/test",
+    responses={
+        "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="testWebhook",
 )
 
 
@@ -405,36 +403,43 @@ class Webhooks(SyncAPIResource):
             ),
         )
 
-    def test(
+    def list_echo_captures(
         self,
         id: str,
         *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
-        """Queue a test event for a subscription
+    ) -> SyncPage[WebhookEchoCapture]:
+        """Read requests captured in echo mode
 
-        Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
-        the deliveries list for the result. Inactive subscriptions are refused with 409 `subscription_inactive`,
-        since a paused subscription sends nothing — reactivate it first. Firm or practice key, tier `standard`+.
+        Paged list of what the echo endpoint received while echo mode was on, including full request bodies
+        (which the deliveries list never shows). Firm or practice key.
 
-        Access tier: `standard`.
+        Access tier: `read_only`.
         Key scope: firm, provider.
 
         Args:
             id: UUID of the resource.
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
 
-        `POST /webhooks/{id}/test` (operationId `testWebhook`)
+        `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
         return _t.cast(
-            "WebhookDelivery",
+            "SyncPage[WebhookEchoCapture]",
             self._client.request(
-                _TEST,
+                _LIST_ECHO_CAPTURES,
                 path={
                     "id": id,
+                },
+                query={
+                    "page": page,
+                    "limit": limit,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -444,7 +449,7 @@ class Webhooks(SyncAPIResource):
             ),
         )
 
-    def rotate_secret(
+    def disable_echo(
         self,
         id: str,
         *,
@@ -453,12 +458,11 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
-        """Replace a subscription's signing secret
+    ) -> dict[str, _t.Any | None] | None:
+        """Turn echo mode off
 
-        Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
-        is signed with the new secret only. Apart from creation, this is the only time a secret is returned. Firm
-        or practice key, tier `standard`+.
+        Puts the original URL back and drops the echo token. Does nothing if echo mode is already off. Firm or
+        practice key, tier `standard`+.
 
         Access tier: `standard`.
         Key scope: firm, provider.
@@ -466,12 +470,12 @@ class Webhooks(SyncAPIResource):
         Args:
             id: UUID of the resource.
 
-        `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
+        `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
         return _t.cast(
-            "WebhookSubscriptionWithSecret",
+            "dict[str, _t.Any | None] | None",
             self._client.request(
-                _ROTATE_SECRET,
+                _DISABLE_ECHO,
                 path={
                     "id": id,
                 },
@@ -528,7 +532,7 @@ class Webhooks(SyncAPIResource):
             ),
         )
 
-    def disable_echo(
+    def rotate_secret(
         self,
         id: str,
         *,
@@ -537,11 +541,12 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None] | None:
-        """Turn echo mode off
+    ) -> WebhookSubscriptionWithSecret:
+        """Replace a subscription's signing secret
 
-        Puts the original URL back and drops the echo token. Does nothing if echo mode is already off. Firm or
-        practice key, tier `standard`+.
+        Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
+        is signed with the new secret only. Apart from creation, this is the only time a secret is returned. Firm
+        or practice key, tier `standard`+.
 
         Access tier: `standard`.
         Key scope: firm, provider.
@@ -549,12 +554,12 @@ class Webhooks(SyncAPIResource):
         Args:
             id: UUID of the resource.
 
-        `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
+        `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
         return _t.cast(
-            "dict[str, _t.Any | None] | None",
+            "WebhookSubscriptionWithSecret",
             self._client.request(
-                _DISABLE_ECHO,
+                _ROTATE_SECRET,
                 path={
                     "id": id,
                 },
@@ -566,43 +571,36 @@ class Webhooks(SyncAPIResource):
             ),
         )
 
-    def list_echo_captures(
+    def test(
         self,
         id: str,
         *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookEchoCapture]:
-        """Read requests captured in echo mode
+    ) -> WebhookDelivery:
+        """Queue a test event for a subscription
 
-        Paged list of what the echo endpoint received while echo mode was on, including full request bodies
-        (which the deliveries list never shows). Firm or practice key.
+        Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
+        the deliveries list for the result. Inactive subscriptions are refused with 409 `subscription_inactive`,
+        since a paused subscription sends nothing — reactivate it first. Firm or practice key, tier `standard`+.
 
-        Access tier: `read_only`.
+        Access tier: `standard`.
         Key scope: firm, provider.
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
 
-        `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
+        `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
         return _t.cast(
-            "SyncPage[WebhookEchoCapture]",
+            "WebhookDelivery",
             self._client.request(
-                _LIST_ECHO_CAPTURES,
+                _TEST,
                 path={
                     "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -863,36 +861,43 @@ class AsyncWebhooks(AsyncAPIResource):
             ),
         )
 
-    async def test(
+    async def list_echo_captures(
         self,
         id: str,
         *,
+        page: int | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
-        """Queue a test event for a subscription
+    ) -> AsyncPage[WebhookEchoCapture]:
+        """Read requests captured in echo mode
 
-        Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
-        the deliveries list for the result. Inactive subscriptions are refused with 409 `subscription_inactive`,
-        since a paused subscription sends nothing — reactivate it first. Firm or practice key, tier `standard`+.
+        Paged list of what the echo endpoint received while echo mode was on, including full request bodies
+        (which the deliveries list never shows). Firm or practice key.
 
-        Access tier: `standard`.
+        Access tier: `read_only`.
         Key scope: firm, provider.
 
         Args:
             id: UUID of the resource.
+            page: Page to return, counting from 1.
+            limit: Page size; at most 100.
 
-        `POST /webhooks/{id}/test` (operationId `testWebhook`)
+        `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
         return _t.cast(
-            "WebhookDelivery",
+            "AsyncPage[WebhookEchoCapture]",
             await self._client.request(
-                _TEST,
+                _LIST_ECHO_CAPTURES,
                 path={
                     "id": id,
+                },
+                query={
+                    "page": page,
+                    "limit": limit,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -902,7 +907,7 @@ class AsyncWebhooks(AsyncAPIResource):
             ),
         )
 
-    async def rotate_secret(
+    async def disable_echo(
         self,
         id: str,
         *,
@@ -911,12 +916,11 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
-        """Replace a subscription's signing secret
+    ) -> dict[str, _t.Any | None] | None:
+        """Turn echo mode off
 
-        Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
-        is signed with the new secret only. Apart from creation, this is the only time a secret is returned. Firm
-        or practice key, tier `standard`+.
+        Puts the original URL back and drops the echo token. Does nothing if echo mode is already off. Firm or
+        practice key, tier `standard`+.
 
         Access tier: `standard`.
         Key scope: firm, provider.
@@ -924,12 +928,12 @@ class AsyncWebhooks(AsyncAPIResource):
         Args:
             id: UUID of the resource.
 
-        `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
+        `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
         return _t.cast(
-            "WebhookSubscriptionWithSecret",
+            "dict[str, _t.Any | None] | None",
             await self._client.request(
-                _ROTATE_SECRET,
+                _DISABLE_ECHO,
                 path={
                     "id": id,
                 },
@@ -986,7 +990,7 @@ class AsyncWebhooks(AsyncAPIResource):
             ),
         )
 
-    async def disable_echo(
+    async def rotate_secret(
         self,
         id: str,
         *,
@@ -995,11 +999,12 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> dict[str, _t.Any | None] | None:
-        """Turn echo mode off
+    ) -> WebhookSubscriptionWithSecret:
+        """Replace a subscription's signing secret
 
-        Puts the original URL back and drops the echo token. Does nothing if echo mode is already off. Firm or
-        practice key, tier `standard`+.
+        Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
+        is signed with the new secret only. Apart from creation, this is the only time a secret is returned. Firm
+        or practice key, tier `standard`+.
 
         Access tier: `standard`.
         Key scope: firm, provider.
@@ -1007,12 +1012,12 @@ class AsyncWebhooks(AsyncAPIResource):
         Args:
             id: UUID of the resource.
 
-        `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
+        `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
         return _t.cast(
-            "dict[str, _t.Any | None] | None",
+            "WebhookSubscriptionWithSecret",
             await self._client.request(
-                _DISABLE_ECHO,
+                _ROTATE_SECRET,
                 path={
                     "id": id,
                 },
@@ -1024,43 +1029,36 @@ class AsyncWebhooks(AsyncAPIResource):
             ),
         )
 
-    async def list_echo_captures(
+    async def test(
         self,
         id: str,
         *,
-        page: int | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookEchoCapture]:
-        """Read requests captured in echo mode
+    ) -> WebhookDelivery:
+        """Queue a test event for a subscription
 
-        Paged list of what the echo endpoint received while echo mode was on, including full request bodies
-        (which the deliveries list never shows). Firm or practice key.
+        Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
+        the deliveries list for the result. Inactive subscriptions are refused with 409 `subscription_inactive`,
+        since a paused subscription sends nothing — reactivate it first. Firm or practice key, tier `standard`+.
 
-        Access tier: `read_only`.
+        Access tier: `standard`.
         Key scope: firm, provider.
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
 
-        `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
+        `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
         return _t.cast(
-            "AsyncPage[WebhookEchoCapture]",
+            "WebhookDelivery",
             await self._client.request(
-                _LIST_ECHO_CAPTURES,
+                _TEST,
                 path={
                     "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1079,11 +1077,11 @@ class WebhooksWithRawResponse:
         self.delete = to_raw_response_wrapper(resource.delete)
         self.update = to_raw_response_wrapper(resource.update)
         self.list_deliveries = to_raw_response_wrapper(resource.list_deliveries)
-        self.test = to_raw_response_wrapper(resource.test)
-        self.rotate_secret = to_raw_response_wrapper(resource.rotate_secret)
-        self.enable_echo = to_raw_response_wrapper(resource.enable_echo)
-        self.disable_echo = to_raw_response_wrapper(resource.disable_echo)
         self.list_echo_captures = to_raw_response_wrapper(resource.list_echo_captures)
+        self.disable_echo = to_raw_response_wrapper(resource.disable_echo)
+        self.enable_echo = to_raw_response_wrapper(resource.enable_echo)
+        self.rotate_secret = to_raw_response_wrapper(resource.rotate_secret)
+        self.test = to_raw_response_wrapper(resource.test)
 
 
 class AsyncWebhooksWithRawResponse:
@@ -1094,8 +1092,8 @@ class AsyncWebhooksWithRawResponse:
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.list_deliveries = async_to_raw_response_wrapper(resource.list_deliveries)
-        self.test = async_to_raw_response_wrapper(resource.test)
-        self.rotate_secret = async_to_raw_response_wrapper(resource.rotate_secret)
-        self.enable_echo = async_to_raw_response_wrapper(resource.enable_echo)
-        self.disable_echo = async_to_raw_response_wrapper(resource.disable_echo)
         self.list_echo_captures = async_to_raw_response_wrapper(resource.list_echo_captures)
+        self.disable_echo = async_to_raw_response_wrapper(resource.disable_echo)
+        self.enable_echo = async_to_raw_response_wrapper(resource.enable_echo)
+        self.rotate_secret = async_to_raw_response_wrapper(resource.rotate_secret)
+        self.test = async_to_raw_response_wrapper(resource.test)

@@ -8,34 +8,77 @@ import typing as _t
 
 if _t.TYPE_CHECKING:
     from .accept_med_referral_body import AcceptMedReferralBody as AcceptMedReferralBody
+    from .accept_med_referral_response import AcceptMedReferralResponse as AcceptMedReferralResponse
+    from .accept_med_referral_response_meta import (
+        AcceptMedReferralResponseMeta as AcceptMedReferralResponseMeta,
+    )
+    from .acknowledge_case_response import AcknowledgeCaseResponse as AcknowledgeCaseResponse
+    from .acknowledge_case_response_meta import AcknowledgeCaseResponseMeta as AcknowledgeCaseResponseMeta
+    from .acknowledge_med_referral_body import AcknowledgeMedReferralBody as AcknowledgeMedReferralBody
+    from .acknowledge_med_referral_response import (
+        AcknowledgeMedReferralResponse as AcknowledgeMedReferralResponse,
+    )
+    from .acknowledge_med_referral_response_meta import (
+        AcknowledgeMedReferralResponseMeta as AcknowledgeMedReferralResponseMeta,
+    )
     from .acknowledge_referral_body import AcknowledgeReferralBody as AcknowledgeReferralBody
+    from .acknowledge_referral_response import AcknowledgeReferralResponse as AcknowledgeReferralResponse
+    from .acknowledge_referral_response_meta import (
+        AcknowledgeReferralResponseMeta as AcknowledgeReferralResponseMeta,
+    )
     from .add_notification_email_body import AddNotificationEmailBody as AddNotificationEmailBody
     from .add_notification_email_response import AddNotificationEmailResponse as AddNotificationEmailResponse
     from .add_notification_email_response_data import (
         AddNotificationEmailResponseData as AddNotificationEmailResponseData,
     )
+    from .add_notification_email_response_meta import (
+        AddNotificationEmailResponseMeta as AddNotificationEmailResponseMeta,
+    )
     from .available_firm import AvailableFirm as AvailableFirm
+    from .available_firm_source import AvailableFirmSource as AvailableFirmSource
     from .available_status import AvailableStatus as AvailableStatus
     from .available_status_status import AvailableStatusStatus as AvailableStatusStatus
     from .available_statuses import AvailableStatuses as AvailableStatuses
+    from .available_statuses_current_status import (
+        AvailableStatusesCurrentStatus as AvailableStatusesCurrentStatus,
+    )
     from .available_statuses_party import AvailableStatusesParty as AvailableStatusesParty
-    from .available_statuses_response import AvailableStatusesResponse as AvailableStatusesResponse
     from .begin_closing_referral_body import BeginClosingReferralBody as BeginClosingReferralBody
+    from .begin_closing_referral_body_closing_status import (
+        BeginClosingReferralBodyClosingStatus as BeginClosingReferralBodyClosingStatus,
+    )
     from .begin_closing_referral_body_payout_type import (
         BeginClosingReferralBodyPayoutType as BeginClosingReferralBodyPayoutType,
+    )
+    from .begin_closing_referral_response import BeginClosingReferralResponse as BeginClosingReferralResponse
+    from .begin_closing_referral_response_meta import (
+        BeginClosingReferralResponseMeta as BeginClosingReferralResponseMeta,
     )
     from .begin_investigating_referral_body import (
         BeginInvestigatingReferralBody as BeginInvestigatingReferralBody,
     )
+    from .begin_investigating_referral_response import (
+        BeginInvestigatingReferralResponse as BeginInvestigatingReferralResponse,
+    )
+    from .begin_investigating_referral_response_meta import (
+        BeginInvestigatingReferralResponseMeta as BeginInvestigatingReferralResponseMeta,
+    )
     from .bulk_update_job import BulkUpdateJob as BulkUpdateJob
     from .case import Case as Case
+    from .case_closing_status import CaseClosingStatus as CaseClosingStatus
     from .case_created_event import CaseCreatedEvent as CaseCreatedEvent
     from .case_deleted_event import CaseDeletedEvent as CaseDeletedEvent
+    from .case_payout_type import CasePayoutType as CasePayoutType
     from .case_rated_event import CaseRatedEvent as CaseRatedEvent
     from .case_rating_data import CaseRatingData as CaseRatingData
     from .case_rating_data_rating_source import CaseRatingDataRatingSource as CaseRatingDataRatingSource
-    from .case_response import CaseResponse as CaseResponse
     from .case_snapshot import CaseSnapshot as CaseSnapshot
+    from .case_snapshot_closing_status import CaseSnapshotClosingStatus as CaseSnapshotClosingStatus
+    from .case_snapshot_payout_type import CaseSnapshotPayoutType as CaseSnapshotPayoutType
+    from .case_snapshot_status import CaseSnapshotStatus as CaseSnapshotStatus
+    from .case_snapshot_warm_transfer_unsuccessful_reason_type import (
+        CaseSnapshotWarmTransferUnsuccessfulReasonType as CaseSnapshotWarmTransferUnsuccessfulReasonType,
+    )
     from .case_status_changed_event import CaseStatusChangedEvent as CaseStatusChangedEvent
     from .case_tombstone import CaseTombstone as CaseTombstone
     from .case_type import CaseType as CaseType
@@ -45,6 +88,9 @@ if _t.TYPE_CHECKING:
     )
     from .case_type_field_validation_rule import CaseTypeFieldValidationRule as CaseTypeFieldValidationRule
     from .case_updated_event import CaseUpdatedEvent as CaseUpdatedEvent
+    from .case_warm_transfer_unsuccessful_reason_type import (
+        CaseWarmTransferUnsuccessfulReasonType as CaseWarmTransferUnsuccessfulReasonType,
+    )
     from .casex_webhook_envelope import CasexWebhookEnvelope as CasexWebhookEnvelope
     from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor as CasexWebhookEnvelopeActor
     from .casex_webhook_envelope_actor_source import (
@@ -63,76 +109,113 @@ if _t.TYPE_CHECKING:
     from .casex_webhook_envelope_schema_version import (
         CasexWebhookEnvelopeSchemaVersion as CasexWebhookEnvelopeSchemaVersion,
     )
-    from .category import Category as Category
     from .close_case_body import CloseCaseBody as CloseCaseBody
+    from .close_case_response import CloseCaseResponse as CloseCaseResponse
+    from .close_case_response_meta import CloseCaseResponseMeta as CloseCaseResponseMeta
     from .close_med_referral_body import CloseMedReferralBody as CloseMedReferralBody
+    from .close_med_referral_response import CloseMedReferralResponse as CloseMedReferralResponse
+    from .close_med_referral_response_meta import CloseMedReferralResponseMeta as CloseMedReferralResponseMeta
     from .close_referral_body import CloseReferralBody as CloseReferralBody
-    from .closing_status import ClosingStatus as ClosingStatus
-    from .closing_status2 import ClosingStatus2 as ClosingStatus2
+    from .close_referral_response import CloseReferralResponse as CloseReferralResponse
+    from .close_referral_response_meta import CloseReferralResponseMeta as CloseReferralResponseMeta
+    from .complete_treatment_med_referral_body import (
+        CompleteTreatmentMedReferralBody as CompleteTreatmentMedReferralBody,
+    )
+    from .complete_treatment_med_referral_response import (
+        CompleteTreatmentMedReferralResponse as CompleteTreatmentMedReferralResponse,
+    )
+    from .complete_treatment_med_referral_response_meta import (
+        CompleteTreatmentMedReferralResponseMeta as CompleteTreatmentMedReferralResponseMeta,
+    )
     from .create_case_body import CreateCaseBody as CreateCaseBody
+    from .create_case_response import CreateCaseResponse as CreateCaseResponse
+    from .create_case_response_meta import CreateCaseResponseMeta as CreateCaseResponseMeta
     from .create_external_link_body import CreateExternalLinkBody as CreateExternalLinkBody
+    from .create_external_link_body_external_system import (
+        CreateExternalLinkBodyExternalSystem as CreateExternalLinkBodyExternalSystem,
+    )
     from .create_external_link_response import CreateExternalLinkResponse as CreateExternalLinkResponse
-    from .create_external_link_response409 import (
-        CreateExternalLinkResponse409 as CreateExternalLinkResponse409,
+    from .create_external_link_response_meta import (
+        CreateExternalLinkResponseMeta as CreateExternalLinkResponseMeta,
     )
-    from .create_external_link_response409_error import (
-        CreateExternalLinkResponse409Error as CreateExternalLinkResponse409Error,
+    from .create_med_appointment_response import CreateMedAppointmentResponse as CreateMedAppointmentResponse
+    from .create_med_appointment_response_meta import (
+        CreateMedAppointmentResponseMeta as CreateMedAppointmentResponseMeta,
     )
-    from .create_external_link_response409_error_code import (
-        CreateExternalLinkResponse409ErrorCode as CreateExternalLinkResponse409ErrorCode,
+    from .create_med_billable_event_response import (
+        CreateMedBillableEventResponse as CreateMedBillableEventResponse,
     )
-    from .create_external_link_response409_error_details import (
-        CreateExternalLinkResponse409ErrorDetails as CreateExternalLinkResponse409ErrorDetails,
+    from .create_med_billable_event_response_meta import (
+        CreateMedBillableEventResponseMeta as CreateMedBillableEventResponseMeta,
+    )
+    from .create_med_case_response import CreateMedCaseResponse as CreateMedCaseResponse
+    from .create_med_case_response_meta import CreateMedCaseResponseMeta as CreateMedCaseResponseMeta
+    from .create_med_referral_response import CreateMedReferralResponse as CreateMedReferralResponse
+    from .create_med_referral_response_meta import (
+        CreateMedReferralResponseMeta as CreateMedReferralResponseMeta,
     )
     from .create_routing_rule_body import CreateRoutingRuleBody as CreateRoutingRuleBody
+    from .create_routing_rule_response import CreateRoutingRuleResponse as CreateRoutingRuleResponse
+    from .create_routing_rule_response_meta import (
+        CreateRoutingRuleResponseMeta as CreateRoutingRuleResponseMeta,
+    )
     from .create_salesforce_interactive_send_body import (
         CreateSalesforceInteractiveSendBody as CreateSalesforceInteractiveSendBody,
     )
     from .create_salesforce_interactive_send_response import (
         CreateSalesforceInteractiveSendResponse as CreateSalesforceInteractiveSendResponse,
     )
-    from .create_salesforce_interactive_send_response502 import (
-        CreateSalesforceInteractiveSendResponse502 as CreateSalesforceInteractiveSendResponse502,
+    from .create_salesforce_interactive_send_response2 import (
+        CreateSalesforceInteractiveSendResponse2 as CreateSalesforceInteractiveSendResponse2,
     )
-    from .create_salesforce_interactive_send_response502_error import (
-        CreateSalesforceInteractiveSendResponse502Error as CreateSalesforceInteractiveSendResponse502Error,
+    from .create_salesforce_interactive_send_response_meta import (
+        CreateSalesforceInteractiveSendResponseMeta as CreateSalesforceInteractiveSendResponseMeta,
+    )
+    from .create_salesforce_interactive_send_response_meta2 import (
+        CreateSalesforceInteractiveSendResponseMeta2 as CreateSalesforceInteractiveSendResponseMeta2,
     )
     from .create_sent_case_body import CreateSentCaseBody as CreateSentCaseBody
     from .create_sent_case_body_external_system import (
         CreateSentCaseBodyExternalSystem as CreateSentCaseBodyExternalSystem,
     )
+    from .create_sent_case_response import CreateSentCaseResponse as CreateSentCaseResponse
+    from .create_sent_case_response_meta import CreateSentCaseResponseMeta as CreateSentCaseResponseMeta
     from .create_webhook_body import CreateWebhookBody as CreateWebhookBody
+    from .create_webhook_response import CreateWebhookResponse as CreateWebhookResponse
+    from .create_webhook_response_meta import CreateWebhookResponseMeta as CreateWebhookResponseMeta
     from .custom_field_value import CustomFieldValue as CustomFieldValue
-    from .delete_med_case_response405 import DeleteMedCaseResponse405 as DeleteMedCaseResponse405
-    from .delete_med_case_response405_error import (
-        DeleteMedCaseResponse405Error as DeleteMedCaseResponse405Error,
-    )
     from .disable_webhook_echo_response import DisableWebhookEchoResponse as DisableWebhookEchoResponse
+    from .disable_webhook_echo_response_meta import (
+        DisableWebhookEchoResponseMeta as DisableWebhookEchoResponseMeta,
+    )
     from .document import Document as Document
     from .document_data import DocumentData as DocumentData
+    from .document_data_origin import DocumentDataOrigin as DocumentDataOrigin
     from .document_deleted_event import DocumentDeletedEvent as DocumentDeletedEvent
     from .document_tombstone import DocumentTombstone as DocumentTombstone
     from .document_uploaded_event import DocumentUploadedEvent as DocumentUploadedEvent
     from .enable_webhook_echo_response import EnableWebhookEchoResponse as EnableWebhookEchoResponse
+    from .enable_webhook_echo_response_meta import (
+        EnableWebhookEchoResponseMeta as EnableWebhookEchoResponseMeta,
+    )
     from .error import Error as Error
     from .error_details import ErrorDetails as ErrorDetails
     from .error_details_variant2 import ErrorDetailsVariant2 as ErrorDetailsVariant2
     from .error_error import ErrorError as ErrorError
-    from .error_response import ErrorResponse as ErrorResponse
-    from .error_response2 import ErrorResponse2 as ErrorResponse2
-    from .error_response3 import ErrorResponse3 as ErrorResponse3
-    from .error_response4 import ErrorResponse4 as ErrorResponse4
-    from .error_response5 import ErrorResponse5 as ErrorResponse5
-    from .error_response6 import ErrorResponse6 as ErrorResponse6
-    from .error_response7 import ErrorResponse7 as ErrorResponse7
-    from .export_all_analytics_response429_error import (
-        ExportAllAnalyticsResponse429Error as ExportAllAnalyticsResponse429Error,
+    from .error_meta import ErrorMeta as ErrorMeta
+    from .evaluate_re_refer_routing_response import (
+        EvaluateReReferRoutingResponse as EvaluateReReferRoutingResponse,
     )
+    from .evaluate_re_refer_routing_response_meta import (
+        EvaluateReReferRoutingResponseMeta as EvaluateReReferRoutingResponseMeta,
+    )
+    from .evaluate_routing_response import EvaluateRoutingResponse as EvaluateRoutingResponse
+    from .evaluate_routing_response_meta import EvaluateRoutingResponseMeta as EvaluateRoutingResponseMeta
     from .export_analytics_category_category import (
         ExportAnalyticsCategoryCategory as ExportAnalyticsCategoryCategory,
     )
     from .export_cases_format import ExportCasesFormat as ExportCasesFormat
-    from .export_error_response import ExportErrorResponse as ExportErrorResponse
+    from .export_cases_view import ExportCasesView as ExportCasesView
     from .external_case_link import ExternalCaseLink as ExternalCaseLink
     from .external_case_link_external_system import (
         ExternalCaseLinkExternalSystem as ExternalCaseLinkExternalSystem,
@@ -152,21 +235,56 @@ if _t.TYPE_CHECKING:
     from .fee_rule_snapshot import FeeRuleSnapshot as FeeRuleSnapshot
     from .field_error import FieldError as FieldError
     from .firm import Firm as Firm
-    from .firm_response import FirmResponse as FirmResponse
     from .get_bulk_update_job_response import GetBulkUpdateJobResponse as GetBulkUpdateJobResponse
+    from .get_bulk_update_job_response_meta import (
+        GetBulkUpdateJobResponseMeta as GetBulkUpdateJobResponseMeta,
+    )
     from .get_case_analytics_response import GetCaseAnalyticsResponse as GetCaseAnalyticsResponse
+    from .get_case_analytics_response_meta import GetCaseAnalyticsResponseMeta as GetCaseAnalyticsResponseMeta
+    from .get_case_by_id_response import GetCaseByIdResponse as GetCaseByIdResponse
+    from .get_case_by_id_response_meta import GetCaseByIdResponseMeta as GetCaseByIdResponseMeta
     from .get_case_status_history_response import GetCaseStatusHistoryResponse as GetCaseStatusHistoryResponse
     from .get_case_status_history_response_data_item import (
         GetCaseStatusHistoryResponseDataItem as GetCaseStatusHistoryResponseDataItem,
     )
+    from .get_case_status_history_response_meta import (
+        GetCaseStatusHistoryResponseMeta as GetCaseStatusHistoryResponseMeta,
+    )
+    from .get_dashboard_response import GetDashboardResponse as GetDashboardResponse
+    from .get_dashboard_response_meta import GetDashboardResponseMeta as GetDashboardResponseMeta
     from .get_document_download_url_response import (
         GetDocumentDownloadUrlResponse as GetDocumentDownloadUrlResponse,
     )
     from .get_document_download_url_response_data import (
         GetDocumentDownloadUrlResponseData as GetDocumentDownloadUrlResponseData,
     )
+    from .get_document_download_url_response_meta import (
+        GetDocumentDownloadUrlResponseMeta as GetDocumentDownloadUrlResponseMeta,
+    )
+    from .get_firm_by_id_response import GetFirmByIdResponse as GetFirmByIdResponse
+    from .get_firm_by_id_response_meta import GetFirmByIdResponseMeta as GetFirmByIdResponseMeta
+    from .get_homepage_analytics_response import GetHomepageAnalyticsResponse as GetHomepageAnalyticsResponse
+    from .get_homepage_analytics_response_meta import (
+        GetHomepageAnalyticsResponseMeta as GetHomepageAnalyticsResponseMeta,
+    )
+    from .get_inbound_network_firm_response import (
+        GetInboundNetworkFirmResponse as GetInboundNetworkFirmResponse,
+    )
+    from .get_inbound_network_firm_response_meta import (
+        GetInboundNetworkFirmResponseMeta as GetInboundNetworkFirmResponseMeta,
+    )
     from .get_insurance_by_id_response import GetInsuranceByIdResponse as GetInsuranceByIdResponse
+    from .get_insurance_by_id_response_meta import (
+        GetInsuranceByIdResponseMeta as GetInsuranceByIdResponseMeta,
+    )
     from .get_me_response import GetMeResponse as GetMeResponse
+    from .get_me_response_meta import GetMeResponseMeta as GetMeResponseMeta
+    from .get_med_appointment_response import GetMedAppointmentResponse as GetMedAppointmentResponse
+    from .get_med_appointment_response_meta import (
+        GetMedAppointmentResponseMeta as GetMedAppointmentResponseMeta,
+    )
+    from .get_med_case_by_id_response import GetMedCaseByIdResponse as GetMedCaseByIdResponse
+    from .get_med_case_by_id_response_meta import GetMedCaseByIdResponseMeta as GetMedCaseByIdResponseMeta
     from .get_med_case_document_format import GetMedCaseDocumentFormat as GetMedCaseDocumentFormat
     from .get_med_case_document_response import GetMedCaseDocumentResponse as GetMedCaseDocumentResponse
     from .get_med_case_document_response_data_variant1 import (
@@ -178,26 +296,98 @@ if _t.TYPE_CHECKING:
     from .get_med_case_document_response_data_variant2_encoding import (
         GetMedCaseDocumentResponseDataVariant2Encoding as GetMedCaseDocumentResponseDataVariant2Encoding,
     )
-    from .get_received_analytics_response import GetReceivedAnalyticsResponse as GetReceivedAnalyticsResponse
-    from .get_received_referral_available_statuses_response409_error import (
-        GetReceivedReferralAvailableStatusesResponse409Error as GetReceivedReferralAvailableStatusesResponse409Error,
+    from .get_med_case_document_response_meta import (
+        GetMedCaseDocumentResponseMeta as GetMedCaseDocumentResponseMeta,
     )
+    from .get_med_referral_by_id_response import GetMedReferralByIdResponse as GetMedReferralByIdResponse
+    from .get_med_referral_by_id_response_meta import (
+        GetMedReferralByIdResponseMeta as GetMedReferralByIdResponseMeta,
+    )
+    from .get_notification_preferences_response import (
+        GetNotificationPreferencesResponse as GetNotificationPreferencesResponse,
+    )
+    from .get_notification_preferences_response_meta import (
+        GetNotificationPreferencesResponseMeta as GetNotificationPreferencesResponseMeta,
+    )
+    from .get_outbound_network_firm_response import (
+        GetOutboundNetworkFirmResponse as GetOutboundNetworkFirmResponse,
+    )
+    from .get_outbound_network_firm_response_meta import (
+        GetOutboundNetworkFirmResponseMeta as GetOutboundNetworkFirmResponseMeta,
+    )
+    from .get_own_firm_response import GetOwnFirmResponse as GetOwnFirmResponse
+    from .get_own_firm_response_meta import GetOwnFirmResponseMeta as GetOwnFirmResponseMeta
+    from .get_received_analytics_response import GetReceivedAnalyticsResponse as GetReceivedAnalyticsResponse
+    from .get_received_analytics_response_data import (
+        GetReceivedAnalyticsResponseData as GetReceivedAnalyticsResponseData,
+    )
+    from .get_received_analytics_response_meta import (
+        GetReceivedAnalyticsResponseMeta as GetReceivedAnalyticsResponseMeta,
+    )
+    from .get_received_referral_available_statuses_response import (
+        GetReceivedReferralAvailableStatusesResponse as GetReceivedReferralAvailableStatusesResponse,
+    )
+    from .get_received_referral_available_statuses_response_meta import (
+        GetReceivedReferralAvailableStatusesResponseMeta as GetReceivedReferralAvailableStatusesResponseMeta,
+    )
+    from .get_received_referral_response import GetReceivedReferralResponse as GetReceivedReferralResponse
+    from .get_received_referral_response_meta import (
+        GetReceivedReferralResponseMeta as GetReceivedReferralResponseMeta,
+    )
+    from .get_referral_available_statuses_response import (
+        GetReferralAvailableStatusesResponse as GetReferralAvailableStatusesResponse,
+    )
+    from .get_referral_available_statuses_response_meta import (
+        GetReferralAvailableStatusesResponseMeta as GetReferralAvailableStatusesResponseMeta,
+    )
+    from .get_referral_response import GetReferralResponse as GetReferralResponse
+    from .get_referral_response_meta import GetReferralResponseMeta as GetReferralResponseMeta
     from .get_referral_status_history_response import (
         GetReferralStatusHistoryResponse as GetReferralStatusHistoryResponse,
     )
-    from .get_referral_status_history_response404_error import (
-        GetReferralStatusHistoryResponse404Error as GetReferralStatusHistoryResponse404Error,
+    from .get_referral_status_history_response_meta import (
+        GetReferralStatusHistoryResponseMeta as GetReferralStatusHistoryResponseMeta,
+    )
+    from .get_referrals_analytics_response import (
+        GetReferralsAnalyticsResponse as GetReferralsAnalyticsResponse,
+    )
+    from .get_referrals_analytics_response_meta import (
+        GetReferralsAnalyticsResponseMeta as GetReferralsAnalyticsResponseMeta,
+    )
+    from .get_revenue_received_analytics_response import (
+        GetRevenueReceivedAnalyticsResponse as GetRevenueReceivedAnalyticsResponse,
+    )
+    from .get_revenue_received_analytics_response_meta import (
+        GetRevenueReceivedAnalyticsResponseMeta as GetRevenueReceivedAnalyticsResponseMeta,
+    )
+    from .get_revenue_sent_analytics_response import (
+        GetRevenueSentAnalyticsResponse as GetRevenueSentAnalyticsResponse,
+    )
+    from .get_revenue_sent_analytics_response_meta import (
+        GetRevenueSentAnalyticsResponseMeta as GetRevenueSentAnalyticsResponseMeta,
     )
     from .get_salesforce_send_mapping_response import (
         GetSalesforceSendMappingResponse as GetSalesforceSendMappingResponse,
     )
+    from .get_salesforce_send_mapping_response_meta import (
+        GetSalesforceSendMappingResponseMeta as GetSalesforceSendMappingResponseMeta,
+    )
+    from .get_sent_analytics_response import GetSentAnalyticsResponse as GetSentAnalyticsResponse
     from .get_sent_analytics_response_data import GetSentAnalyticsResponseData as GetSentAnalyticsResponseData
+    from .get_sent_analytics_response_meta import GetSentAnalyticsResponseMeta as GetSentAnalyticsResponseMeta
     from .get_sent_case_available_statuses_response import (
         GetSentCaseAvailableStatusesResponse as GetSentCaseAvailableStatusesResponse,
     )
     from .get_sent_case_available_statuses_response_data import (
         GetSentCaseAvailableStatusesResponseData as GetSentCaseAvailableStatusesResponseData,
     )
+    from .get_sent_case_available_statuses_response_meta import (
+        GetSentCaseAvailableStatusesResponseMeta as GetSentCaseAvailableStatusesResponseMeta,
+    )
+    from .get_sent_case_response import GetSentCaseResponse as GetSentCaseResponse
+    from .get_sent_case_response_meta import GetSentCaseResponseMeta as GetSentCaseResponseMeta
+    from .get_webhook_by_id_response import GetWebhookByIdResponse as GetWebhookByIdResponse
+    from .get_webhook_by_id_response_meta import GetWebhookByIdResponseMeta as GetWebhookByIdResponseMeta
     from .health_status import HealthStatus as HealthStatus
     from .health_status_rate_limits import HealthStatusRateLimits as HealthStatusRateLimits
     from .health_status_rate_limits_tiers import HealthStatusRateLimitsTiers as HealthStatusRateLimitsTiers
@@ -205,38 +395,76 @@ if _t.TYPE_CHECKING:
     from .import_cases_body import ImportCasesBody as ImportCasesBody
     from .import_cases_response import ImportCasesResponse as ImportCasesResponse
     from .import_cases_response_data import ImportCasesResponseData as ImportCasesResponseData
+    from .import_cases_response_meta import ImportCasesResponseMeta as ImportCasesResponseMeta
     from .import_cases_update_body import ImportCasesUpdateBody as ImportCasesUpdateBody
     from .import_cases_update_response import ImportCasesUpdateResponse as ImportCasesUpdateResponse
     from .import_cases_update_response_data_variant1 import (
         ImportCasesUpdateResponseDataVariant1 as ImportCasesUpdateResponseDataVariant1,
     )
-    from .insurance_type import InsuranceType as InsuranceType
+    from .import_cases_update_response_meta import (
+        ImportCasesUpdateResponseMeta as ImportCasesUpdateResponseMeta,
+    )
     from .interactive_send_result import InteractiveSendResult as InteractiveSendResult
     from .interactive_send_result_attempt import InteractiveSendResultAttempt as InteractiveSendResultAttempt
     from .interactive_send_result_attempt_state import (
         InteractiveSendResultAttemptState as InteractiveSendResultAttemptState,
     )
     from .invite_user_body import InviteUserBody as InviteUserBody
-    from .is_message import IsMessage as IsMessage
+    from .invite_user_response import InviteUserResponse as InviteUserResponse
+    from .invite_user_response_meta import InviteUserResponseMeta as InviteUserResponseMeta
     from .list_available_firms_response import ListAvailableFirmsResponse as ListAvailableFirmsResponse
+    from .list_available_firms_response_meta import (
+        ListAvailableFirmsResponseMeta as ListAvailableFirmsResponseMeta,
+    )
+    from .list_available_firms_source import ListAvailableFirmsSource as ListAvailableFirmsSource
     from .list_case_type_fields_response import ListCaseTypeFieldsResponse as ListCaseTypeFieldsResponse
+    from .list_case_type_fields_response_meta import (
+        ListCaseTypeFieldsResponseMeta as ListCaseTypeFieldsResponseMeta,
+    )
     from .list_case_types_response import ListCaseTypesResponse as ListCaseTypesResponse
+    from .list_case_types_response_meta import ListCaseTypesResponseMeta as ListCaseTypesResponseMeta
+    from .list_cases_by_status_context import ListCasesByStatusContext as ListCasesByStatusContext
     from .list_cases_by_status_response import ListCasesByStatusResponse as ListCasesByStatusResponse
+    from .list_cases_by_status_response_meta import (
+        ListCasesByStatusResponseMeta as ListCasesByStatusResponseMeta,
+    )
+    from .list_cases_order import ListCasesOrder as ListCasesOrder
     from .list_cases_response import ListCasesResponse as ListCasesResponse
     from .list_cases_response_data import ListCasesResponseData as ListCasesResponseData
+    from .list_cases_response_meta import ListCasesResponseMeta as ListCasesResponseMeta
+    from .list_cases_status import ListCasesStatus as ListCasesStatus
     from .list_cases_view import ListCasesView as ListCasesView
     from .list_counties_response import ListCountiesResponse as ListCountiesResponse
     from .list_counties_response_data_item import ListCountiesResponseDataItem as ListCountiesResponseDataItem
+    from .list_counties_response_meta import ListCountiesResponseMeta as ListCountiesResponseMeta
     from .list_documents_response import ListDocumentsResponse as ListDocumentsResponse
+    from .list_documents_response_meta import ListDocumentsResponseMeta as ListDocumentsResponseMeta
     from .list_external_links_response import ListExternalLinksResponse as ListExternalLinksResponse
+    from .list_external_links_response_meta import (
+        ListExternalLinksResponseMeta as ListExternalLinksResponseMeta,
+    )
+    from .list_external_links_system import ListExternalLinksSystem as ListExternalLinksSystem
     from .list_firm_directory_response import ListFirmDirectoryResponse as ListFirmDirectoryResponse
+    from .list_firm_directory_response_meta import (
+        ListFirmDirectoryResponseMeta as ListFirmDirectoryResponseMeta,
+    )
+    from .list_insurances_insurance_type import ListInsurancesInsuranceType as ListInsurancesInsuranceType
+    from .list_insurances_response import ListInsurancesResponse as ListInsurancesResponse
+    from .list_insurances_response_meta import ListInsurancesResponseMeta as ListInsurancesResponseMeta
     from .list_jurisdictions_response import ListJurisdictionsResponse as ListJurisdictionsResponse
     from .list_jurisdictions_response_data_item import (
         ListJurisdictionsResponseDataItem as ListJurisdictionsResponseDataItem,
     )
+    from .list_jurisdictions_response_meta import (
+        ListJurisdictionsResponseMeta as ListJurisdictionsResponseMeta,
+    )
     from .list_med_appointments_attended import ListMedAppointmentsAttended as ListMedAppointmentsAttended
     from .list_med_appointments_cancelled import ListMedAppointmentsCancelled as ListMedAppointmentsCancelled
     from .list_med_appointments_response import ListMedAppointmentsResponse as ListMedAppointmentsResponse
+    from .list_med_appointments_response_meta import (
+        ListMedAppointmentsResponseMeta as ListMedAppointmentsResponseMeta,
+    )
+    from .list_med_appointments_source import ListMedAppointmentsSource as ListMedAppointmentsSource
     from .list_med_billable_events_response import (
         ListMedBillableEventsResponse as ListMedBillableEventsResponse,
     )
@@ -247,45 +475,110 @@ if _t.TYPE_CHECKING:
         ListMedBillableEventsResponseMetaTotals as ListMedBillableEventsResponseMetaTotals,
     )
     from .list_med_case_documents_response import ListMedCaseDocumentsResponse as ListMedCaseDocumentsResponse
+    from .list_med_case_documents_response_meta import (
+        ListMedCaseDocumentsResponseMeta as ListMedCaseDocumentsResponseMeta,
+    )
+    from .list_med_case_insurances_insurance_type import (
+        ListMedCaseInsurancesInsuranceType as ListMedCaseInsurancesInsuranceType,
+    )
+    from .list_med_case_insurances_response import (
+        ListMedCaseInsurancesResponse as ListMedCaseInsurancesResponse,
+    )
+    from .list_med_case_insurances_response_meta import (
+        ListMedCaseInsurancesResponseMeta as ListMedCaseInsurancesResponseMeta,
+    )
     from .list_med_cases_response import ListMedCasesResponse as ListMedCasesResponse
+    from .list_med_cases_response_meta import ListMedCasesResponseMeta as ListMedCasesResponseMeta
     from .list_med_referrals_response import ListMedReferralsResponse as ListMedReferralsResponse
+    from .list_med_referrals_response_meta import ListMedReferralsResponseMeta as ListMedReferralsResponseMeta
     from .list_my_doctors_response import ListMyDoctorsResponse as ListMyDoctorsResponse
+    from .list_my_doctors_response_meta import ListMyDoctorsResponseMeta as ListMyDoctorsResponseMeta
     from .list_my_locations_response import ListMyLocationsResponse as ListMyLocationsResponse
+    from .list_my_locations_response_meta import ListMyLocationsResponseMeta as ListMyLocationsResponseMeta
     from .list_notification_emails_response import (
         ListNotificationEmailsResponse as ListNotificationEmailsResponse,
+    )
+    from .list_notification_emails_response_data_item import (
+        ListNotificationEmailsResponseDataItem as ListNotificationEmailsResponseDataItem,
+    )
+    from .list_notification_emails_response_meta import (
+        ListNotificationEmailsResponseMeta as ListNotificationEmailsResponseMeta,
     )
     from .list_pending_network_relationships_response import (
         ListPendingNetworkRelationshipsResponse as ListPendingNetworkRelationshipsResponse,
     )
+    from .list_pending_network_relationships_response_meta import (
+        ListPendingNetworkRelationshipsResponseMeta as ListPendingNetworkRelationshipsResponseMeta,
+    )
+    from .list_received_referrals_closing_status import (
+        ListReceivedReferralsClosingStatus as ListReceivedReferralsClosingStatus,
+    )
+    from .list_received_referrals_order import ListReceivedReferralsOrder as ListReceivedReferralsOrder
     from .list_received_referrals_response import (
         ListReceivedReferralsResponse as ListReceivedReferralsResponse,
     )
+    from .list_received_referrals_response_meta import (
+        ListReceivedReferralsResponseMeta as ListReceivedReferralsResponseMeta,
+    )
+    from .list_received_referrals_sort import ListReceivedReferralsSort as ListReceivedReferralsSort
+    from .list_received_referrals_status import ListReceivedReferralsStatus as ListReceivedReferralsStatus
     from .list_referrals_response import ListReferralsResponse as ListReferralsResponse
-    from .list_referrals_response400_error import (
-        ListReferralsResponse400Error as ListReferralsResponse400Error,
-    )
-    from .list_referrals_response401_error import (
-        ListReferralsResponse401Error as ListReferralsResponse401Error,
-    )
-    from .list_referrals_response403_error import (
-        ListReferralsResponse403Error as ListReferralsResponse403Error,
-    )
+    from .list_referrals_response_meta import ListReferralsResponseMeta as ListReferralsResponseMeta
+    from .list_referrals_status import ListReferralsStatus as ListReferralsStatus
     from .list_routing_rules_response import ListRoutingRulesResponse as ListRoutingRulesResponse
+    from .list_routing_rules_response_meta import ListRoutingRulesResponseMeta as ListRoutingRulesResponseMeta
+    from .list_sent_cases_order import ListSentCasesOrder as ListSentCasesOrder
     from .list_sent_cases_response import ListSentCasesResponse as ListSentCasesResponse
+    from .list_sent_cases_response_meta import ListSentCasesResponseMeta as ListSentCasesResponseMeta
+    from .list_sent_cases_sort import ListSentCasesSort as ListSentCasesSort
+    from .list_sent_cases_status import ListSentCasesStatus as ListSentCasesStatus
     from .list_status_updates_response import ListStatusUpdatesResponse as ListStatusUpdatesResponse
+    from .list_status_updates_response_meta import (
+        ListStatusUpdatesResponseMeta as ListStatusUpdatesResponseMeta,
+    )
+    from .list_status_updates_source import ListStatusUpdatesSource as ListStatusUpdatesSource
+    from .list_status_updates_status import ListStatusUpdatesStatus as ListStatusUpdatesStatus
     from .list_users_response import ListUsersResponse as ListUsersResponse
+    from .list_users_response_meta import ListUsersResponseMeta as ListUsersResponseMeta
     from .list_webhook_deliveries_response import (
         ListWebhookDeliveriesResponse as ListWebhookDeliveriesResponse,
+    )
+    from .list_webhook_deliveries_response_meta import (
+        ListWebhookDeliveriesResponseMeta as ListWebhookDeliveriesResponseMeta,
     )
     from .list_webhook_echo_captures_response import (
         ListWebhookEchoCapturesResponse as ListWebhookEchoCapturesResponse,
     )
+    from .list_webhook_echo_captures_response_meta import (
+        ListWebhookEchoCapturesResponseMeta as ListWebhookEchoCapturesResponseMeta,
+    )
     from .list_webhooks_response import ListWebhooksResponse as ListWebhooksResponse
+    from .list_webhooks_response_meta import ListWebhooksResponseMeta as ListWebhooksResponseMeta
     from .lookup_external_link_response import LookupExternalLinkResponse as LookupExternalLinkResponse
+    from .lookup_external_link_response_meta import (
+        LookupExternalLinkResponseMeta as LookupExternalLinkResponseMeta,
+    )
+    from .lookup_external_link_system import LookupExternalLinkSystem as LookupExternalLinkSystem
     from .lookup_status_updates_response import LookupStatusUpdatesResponse as LookupStatusUpdatesResponse
+    from .lookup_status_updates_response_meta import (
+        LookupStatusUpdatesResponseMeta as LookupStatusUpdatesResponseMeta,
+    )
     from .masked_case_snapshot import MaskedCaseSnapshot as MaskedCaseSnapshot
+    from .masked_case_snapshot_closing_status import (
+        MaskedCaseSnapshotClosingStatus as MaskedCaseSnapshotClosingStatus,
+    )
+    from .masked_case_snapshot_status import MaskedCaseSnapshotStatus as MaskedCaseSnapshotStatus
     from .masked_status_change_data import MaskedStatusChangeData as MaskedStatusChangeData
+    from .masked_status_change_data_is_message import (
+        MaskedStatusChangeDataIsMessage as MaskedStatusChangeDataIsMessage,
+    )
+    from .masked_status_change_data_previous_status import (
+        MaskedStatusChangeDataPreviousStatus as MaskedStatusChangeDataPreviousStatus,
+    )
+    from .masked_status_change_data_source import MaskedStatusChangeDataSource as MaskedStatusChangeDataSource
+    from .masked_status_change_data_status import MaskedStatusChangeDataStatus as MaskedStatusChangeDataStatus
     from .match_candidate import MatchCandidate as MatchCandidate
+    from .match_candidate_current_status import MatchCandidateCurrentStatus as MatchCandidateCurrentStatus
     from .match_candidate_matched_fields_item import (
         MatchCandidateMatchedFieldsItem as MatchCandidateMatchedFieldsItem,
     )
@@ -294,16 +587,24 @@ if _t.TYPE_CHECKING:
         MatchReferralsBodyIdentifiers as MatchReferralsBodyIdentifiers,
     )
     from .match_referrals_response import MatchReferralsResponse as MatchReferralsResponse
+    from .match_referrals_response_meta import MatchReferralsResponseMeta as MatchReferralsResponseMeta
     from .me import Me as Me
     from .me_auth_method import MeAuthMethod as MeAuthMethod
     from .me_tier import MeTier as MeTier
     from .med_appointment import MedAppointment as MedAppointment
+    from .med_appointment_category import MedAppointmentCategory as MedAppointmentCategory
     from .med_appointment_create_request import MedAppointmentCreateRequest as MedAppointmentCreateRequest
+    from .med_appointment_create_request_category import (
+        MedAppointmentCreateRequestCategory as MedAppointmentCreateRequestCategory,
+    )
     from .med_appointment_doctor import MedAppointmentDoctor as MedAppointmentDoctor
     from .med_appointment_location import MedAppointmentLocation as MedAppointmentLocation
     from .med_appointment_premier_status import MedAppointmentPremierStatus as MedAppointmentPremierStatus
-    from .med_appointment_response import MedAppointmentResponse as MedAppointmentResponse
+    from .med_appointment_source import MedAppointmentSource as MedAppointmentSource
     from .med_appointment_update_request import MedAppointmentUpdateRequest as MedAppointmentUpdateRequest
+    from .med_appointment_update_request_category import (
+        MedAppointmentUpdateRequestCategory as MedAppointmentUpdateRequestCategory,
+    )
     from .med_billable_event import MedBillableEvent as MedBillableEvent
     from .med_billable_event_create_request import (
         MedBillableEventCreateRequest as MedBillableEventCreateRequest,
@@ -312,7 +613,6 @@ if _t.TYPE_CHECKING:
         MedBillableEventCreateRequestKind as MedBillableEventCreateRequestKind,
     )
     from .med_billable_event_kind import MedBillableEventKind as MedBillableEventKind
-    from .med_billable_event_response import MedBillableEventResponse as MedBillableEventResponse
     from .med_billable_event_update_request import (
         MedBillableEventUpdateRequest as MedBillableEventUpdateRequest,
     )
@@ -320,79 +620,133 @@ if _t.TYPE_CHECKING:
     from .med_case_create_request import MedCaseCreateRequest as MedCaseCreateRequest
     from .med_case_document import MedCaseDocument as MedCaseDocument
     from .med_case_document_source import MedCaseDocumentSource as MedCaseDocumentSource
-    from .med_case_response import MedCaseResponse as MedCaseResponse
     from .med_case_update_request import MedCaseUpdateRequest as MedCaseUpdateRequest
     from .med_insurance import MedInsurance as MedInsurance
     from .med_insurance_insurance_type import MedInsuranceInsuranceType as MedInsuranceInsuranceType
-    from .med_insurance_list_response import MedInsuranceListResponse as MedInsuranceListResponse
     from .med_referral import MedReferral as MedReferral
     from .med_referral_create_request import MedReferralCreateRequest as MedReferralCreateRequest
-    from .med_referral_response import MedReferralResponse as MedReferralResponse
     from .med_referral_status import MedReferralStatus as MedReferralStatus
     from .med_referral_update_request import MedReferralUpdateRequest as MedReferralUpdateRequest
     from .medex_webhook_event_type import MedexWebhookEventType as MedexWebhookEventType
-    from .meta import Meta as Meta
     from .mint_sso_link_body import MintSsoLinkBody as MintSsoLinkBody
     from .mint_sso_link_response import MintSsoLinkResponse as MintSsoLinkResponse
+    from .mint_sso_link_response_meta import MintSsoLinkResponseMeta as MintSsoLinkResponseMeta
     from .network_firm_detail import NetworkFirmDetail as NetworkFirmDetail
-    from .network_firm_detail_response import NetworkFirmDetailResponse as NetworkFirmDetailResponse
     from .network_relationship import NetworkRelationship as NetworkRelationship
     from .note_created_event import NoteCreatedEvent as NoteCreatedEvent
     from .note_data import NoteData as NoteData
+    from .note_data_origin import NoteDataOrigin as NoteDataOrigin
     from .note_updated_event import NoteUpdatedEvent as NoteUpdatedEvent
-    from .order import Order as Order
-    from .origin import Origin as Origin
     from .pagination import Pagination as Pagination
     from .patch_inbound_network_firm_body import PatchInboundNetworkFirmBody as PatchInboundNetworkFirmBody
     from .patch_inbound_network_firm_body_status import (
         PatchInboundNetworkFirmBodyStatus as PatchInboundNetworkFirmBodyStatus,
     )
+    from .patch_inbound_network_firm_response import (
+        PatchInboundNetworkFirmResponse as PatchInboundNetworkFirmResponse,
+    )
+    from .patch_inbound_network_firm_response_meta import (
+        PatchInboundNetworkFirmResponseMeta as PatchInboundNetworkFirmResponseMeta,
+    )
     from .patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody as PatchOutboundNetworkFirmBody
-    from .payout_type import PayoutType as PayoutType
+    from .patch_outbound_network_firm_response import (
+        PatchOutboundNetworkFirmResponse as PatchOutboundNetworkFirmResponse,
+    )
+    from .patch_outbound_network_firm_response_meta import (
+        PatchOutboundNetworkFirmResponseMeta as PatchOutboundNetworkFirmResponseMeta,
+    )
     from .pending_relationship import PendingRelationship as PendingRelationship
     from .pending_relationship_direction import PendingRelationshipDirection as PendingRelationshipDirection
-    from .previous_status import PreviousStatus as PreviousStatus
     from .provider_doctor import ProviderDoctor as ProviderDoctor
     from .provider_doctor_role import ProviderDoctorRole as ProviderDoctorRole
     from .provider_location import ProviderLocation as ProviderLocation
     from .provider_location_address import ProviderLocationAddress as ProviderLocationAddress
     from .public_status_update import PublicStatusUpdate as PublicStatusUpdate
+    from .public_status_update_source import PublicStatusUpdateSource as PublicStatusUpdateSource
+    from .public_status_update_status import PublicStatusUpdateStatus as PublicStatusUpdateStatus
     from .put_outbound_network_firm_body import PutOutboundNetworkFirmBody as PutOutboundNetworkFirmBody
+    from .put_outbound_network_firm_response import (
+        PutOutboundNetworkFirmResponse as PutOutboundNetworkFirmResponse,
+    )
+    from .put_outbound_network_firm_response_meta import (
+        PutOutboundNetworkFirmResponseMeta as PutOutboundNetworkFirmResponseMeta,
+    )
     from .rate_limit_pair import RateLimitPair as RateLimitPair
     from .received_referral import ReceivedReferral as ReceivedReferral
+    from .received_referral_closing_status import (
+        ReceivedReferralClosingStatus as ReceivedReferralClosingStatus,
+    )
     from .received_referral_list_item import ReceivedReferralListItem as ReceivedReferralListItem
-    from .received_referral_response import ReceivedReferralResponse as ReceivedReferralResponse
+    from .received_referral_list_item_closing_status import (
+        ReceivedReferralListItemClosingStatus as ReceivedReferralListItemClosingStatus,
+    )
+    from .received_referral_list_item_status import (
+        ReceivedReferralListItemStatus as ReceivedReferralListItemStatus,
+    )
+    from .received_referral_list_item_warm_transfer_unsuccessful_reason_type import (
+        ReceivedReferralListItemWarmTransferUnsuccessfulReasonType as ReceivedReferralListItemWarmTransferUnsuccessfulReasonType,
+    )
+    from .received_referral_payout_type import ReceivedReferralPayoutType as ReceivedReferralPayoutType
     from .received_referral_sending_firm_percentage_source import (
         ReceivedReferralSendingFirmPercentageSource as ReceivedReferralSendingFirmPercentageSource,
+    )
+    from .received_referral_status import ReceivedReferralStatus as ReceivedReferralStatus
+    from .received_referral_warm_transfer_unsuccessful_reason_type import (
+        ReceivedReferralWarmTransferUnsuccessfulReasonType as ReceivedReferralWarmTransferUnsuccessfulReasonType,
     )
     from .record_extension_selector_miss_body import (
         RecordExtensionSelectorMissBody as RecordExtensionSelectorMissBody,
     )
     from .refer_sent_case_body import ReferSentCaseBody as ReferSentCaseBody
+    from .refer_sent_case_response import ReferSentCaseResponse as ReferSentCaseResponse
+    from .refer_sent_case_response_meta import ReferSentCaseResponseMeta as ReferSentCaseResponseMeta
     from .referral import Referral as Referral
     from .referral_accepted_event import ReferralAcceptedEvent as ReferralAcceptedEvent
+    from .referral_closing_status import ReferralClosingStatus as ReferralClosingStatus
+    from .referral_payout_type import ReferralPayoutType as ReferralPayoutType
     from .referral_received_event import ReferralReceivedEvent as ReferralReceivedEvent
     from .referral_rejected_event import ReferralRejectedEvent as ReferralRejectedEvent
-    from .referral_response import ReferralResponse as ReferralResponse
     from .referral_sent_event import ReferralSentEvent as ReferralSentEvent
+    from .referral_status import ReferralStatus as ReferralStatus
     from .referral_status_update import ReferralStatusUpdate as ReferralStatusUpdate
+    from .referral_status_update_source import ReferralStatusUpdateSource as ReferralStatusUpdateSource
+    from .referral_status_update_status import ReferralStatusUpdateStatus as ReferralStatusUpdateStatus
+    from .referral_warm_transfer_unsuccessful_reason_type import (
+        ReferralWarmTransferUnsuccessfulReasonType as ReferralWarmTransferUnsuccessfulReasonType,
+    )
     from .reject_med_referral_body import RejectMedReferralBody as RejectMedReferralBody
     from .reject_med_referral_body_reason_code import (
         RejectMedReferralBodyReasonCode as RejectMedReferralBodyReasonCode,
     )
+    from .reject_med_referral_response import RejectMedReferralResponse as RejectMedReferralResponse
+    from .reject_med_referral_response_meta import (
+        RejectMedReferralResponseMeta as RejectMedReferralResponseMeta,
+    )
     from .reject_referral_body import RejectReferralBody as RejectReferralBody
+    from .reject_referral_response import RejectReferralResponse as RejectReferralResponse
+    from .reject_referral_response_meta import RejectReferralResponseMeta as RejectReferralResponseMeta
+    from .replace_external_link_body import ReplaceExternalLinkBody as ReplaceExternalLinkBody
+    from .replace_external_link_body_external_system import (
+        ReplaceExternalLinkBodyExternalSystem as ReplaceExternalLinkBodyExternalSystem,
+    )
+    from .replace_external_link_response import ReplaceExternalLinkResponse as ReplaceExternalLinkResponse
+    from .replace_external_link_response_meta import (
+        ReplaceExternalLinkResponseMeta as ReplaceExternalLinkResponseMeta,
+    )
+    from .rotate_webhook_secret_response import RotateWebhookSecretResponse as RotateWebhookSecretResponse
+    from .rotate_webhook_secret_response_meta import (
+        RotateWebhookSecretResponseMeta as RotateWebhookSecretResponseMeta,
+    )
     from .routing_evaluation import RoutingEvaluation as RoutingEvaluation
     from .routing_evaluation_assignments_item import (
         RoutingEvaluationAssignmentsItem as RoutingEvaluationAssignmentsItem,
     )
-    from .routing_evaluation_response import RoutingEvaluationResponse as RoutingEvaluationResponse
     from .routing_evaluation_rule import RoutingEvaluationRule as RoutingEvaluationRule
     from .routing_rule import RoutingRule as RoutingRule
     from .routing_rule_assignments_item import RoutingRuleAssignmentsItem as RoutingRuleAssignmentsItem
     from .routing_rule_assignments_item_recipient_type import (
         RoutingRuleAssignmentsItemRecipientType as RoutingRuleAssignmentsItemRecipientType,
     )
-    from .routing_rule_response import RoutingRuleResponse as RoutingRuleResponse
     from .send_mapping import SendMapping as SendMapping
     from .send_mapping_match_key import SendMappingMatchKey as SendMappingMatchKey
     from .send_mapping_match_key_mode import SendMappingMatchKeyMode as SendMappingMatchKeyMode
@@ -400,53 +754,130 @@ if _t.TYPE_CHECKING:
     from .send_mapping_profile import SendMappingProfile as SendMappingProfile
     from .send_mapping_resolvers import SendMappingResolvers as SendMappingResolvers
     from .send_mapping_send_fields_item import SendMappingSendFieldsItem as SendMappingSendFieldsItem
+    from .send_mapping_writeback_item import SendMappingWritebackItem as SendMappingWritebackItem
     from .send_message_body import SendMessageBody as SendMessageBody
     from .send_message_body_requested_status import (
         SendMessageBodyRequestedStatus as SendMessageBodyRequestedStatus,
     )
     from .send_message_response import SendMessageResponse as SendMessageResponse
+    from .send_message_response_meta import SendMessageResponseMeta as SendMessageResponseMeta
     from .send_referral_body import SendReferralBody as SendReferralBody
-    from .send_referral_response409_error import SendReferralResponse409Error as SendReferralResponse409Error
-    from .send_referral_response409_error_details import (
-        SendReferralResponse409ErrorDetails as SendReferralResponse409ErrorDetails,
-    )
-    from .send_referral_response409_error_details_matches_item import (
-        SendReferralResponse409ErrorDetailsMatchesItem as SendReferralResponse409ErrorDetailsMatchesItem,
-    )
-    from .send_referral_response409_error_details_matches_item_matched_on_item import (
-        SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem as SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem,
-    )
-    from .send_referral_response409_error_details_override_field import (
-        SendReferralResponse409ErrorDetailsOverrideField as SendReferralResponse409ErrorDetailsOverrideField,
-    )
+    from .send_referral_response import SendReferralResponse as SendReferralResponse
+    from .send_referral_response_meta import SendReferralResponseMeta as SendReferralResponseMeta
     from .sent_case import SentCase as SentCase
     from .sent_case_case_county_source import SentCaseCaseCountySource as SentCaseCaseCountySource
+    from .sent_case_closing_status import SentCaseClosingStatus as SentCaseClosingStatus
     from .sent_case_county_source import SentCaseCountySource as SentCaseCountySource
     from .sent_case_list_item import SentCaseListItem as SentCaseListItem
+    from .sent_case_list_item_warm_transfer_unsuccessful_reason_type import (
+        SentCaseListItemWarmTransferUnsuccessfulReasonType as SentCaseListItemWarmTransferUnsuccessfulReasonType,
+    )
+    from .sent_case_payout_type import SentCasePayoutType as SentCasePayoutType
     from .sent_case_referral_summary import SentCaseReferralSummary as SentCaseReferralSummary
-    from .sent_case_response import SentCaseResponse as SentCaseResponse
+    from .sent_case_referral_summary_closing_status import (
+        SentCaseReferralSummaryClosingStatus as SentCaseReferralSummaryClosingStatus,
+    )
+    from .sent_case_referral_summary_payout_type import (
+        SentCaseReferralSummaryPayoutType as SentCaseReferralSummaryPayoutType,
+    )
+    from .sent_case_warm_transfer_unsuccessful_reason_type import (
+        SentCaseWarmTransferUnsuccessfulReasonType as SentCaseWarmTransferUnsuccessfulReasonType,
+    )
     from .sign_referral_body import SignReferralBody as SignReferralBody
-    from .sort import Sort as Sort
-    from .source import Source as Source
-    from .source2 import Source2 as Source2
-    from .source3 import Source3 as Source3
+    from .sign_referral_response import SignReferralResponse as SignReferralResponse
+    from .sign_referral_response_meta import SignReferralResponseMeta as SignReferralResponseMeta
     from .sso_link import SsoLink as SsoLink
     from .start_litigation_referral_body import StartLitigationReferralBody as StartLitigationReferralBody
+    from .start_litigation_referral_response import (
+        StartLitigationReferralResponse as StartLitigationReferralResponse,
+    )
+    from .start_litigation_referral_response_meta import (
+        StartLitigationReferralResponseMeta as StartLitigationReferralResponseMeta,
+    )
+    from .start_treatment_med_referral_body import (
+        StartTreatmentMedReferralBody as StartTreatmentMedReferralBody,
+    )
+    from .start_treatment_med_referral_response import (
+        StartTreatmentMedReferralResponse as StartTreatmentMedReferralResponse,
+    )
+    from .start_treatment_med_referral_response_meta import (
+        StartTreatmentMedReferralResponseMeta as StartTreatmentMedReferralResponseMeta,
+    )
     from .status_change_data import StatusChangeData as StatusChangeData
+    from .status_change_data_is_message import StatusChangeDataIsMessage as StatusChangeDataIsMessage
+    from .status_change_data_previous_status import (
+        StatusChangeDataPreviousStatus as StatusChangeDataPreviousStatus,
+    )
+    from .status_change_data_source import StatusChangeDataSource as StatusChangeDataSource
+    from .status_change_data_status import StatusChangeDataStatus as StatusChangeDataStatus
     from .test_webhook_response import TestWebhookResponse as TestWebhookResponse
+    from .test_webhook_response_meta import TestWebhookResponseMeta as TestWebhookResponseMeta
     from .update_case_body import UpdateCaseBody as UpdateCaseBody
+    from .update_case_response import UpdateCaseResponse as UpdateCaseResponse
+    from .update_case_response_meta import UpdateCaseResponseMeta as UpdateCaseResponseMeta
     from .update_case_status_body import UpdateCaseStatusBody as UpdateCaseStatusBody
+    from .update_case_status_body_status import UpdateCaseStatusBodyStatus as UpdateCaseStatusBodyStatus
+    from .update_case_status_response import UpdateCaseStatusResponse as UpdateCaseStatusResponse
+    from .update_case_status_response_meta import UpdateCaseStatusResponseMeta as UpdateCaseStatusResponseMeta
+    from .update_med_appointment_response import UpdateMedAppointmentResponse as UpdateMedAppointmentResponse
+    from .update_med_appointment_response_meta import (
+        UpdateMedAppointmentResponseMeta as UpdateMedAppointmentResponseMeta,
+    )
+    from .update_med_billable_event_response import (
+        UpdateMedBillableEventResponse as UpdateMedBillableEventResponse,
+    )
+    from .update_med_billable_event_response_meta import (
+        UpdateMedBillableEventResponseMeta as UpdateMedBillableEventResponseMeta,
+    )
+    from .update_med_case_response import UpdateMedCaseResponse as UpdateMedCaseResponse
+    from .update_med_case_response_meta import UpdateMedCaseResponseMeta as UpdateMedCaseResponseMeta
+    from .update_med_referral_response import UpdateMedReferralResponse as UpdateMedReferralResponse
+    from .update_med_referral_response_meta import (
+        UpdateMedReferralResponseMeta as UpdateMedReferralResponseMeta,
+    )
+    from .update_notification_preferences_response import (
+        UpdateNotificationPreferencesResponse as UpdateNotificationPreferencesResponse,
+    )
+    from .update_notification_preferences_response_meta import (
+        UpdateNotificationPreferencesResponseMeta as UpdateNotificationPreferencesResponseMeta,
+    )
     from .update_own_firm_body import UpdateOwnFirmBody as UpdateOwnFirmBody
+    from .update_own_firm_response import UpdateOwnFirmResponse as UpdateOwnFirmResponse
+    from .update_own_firm_response_meta import UpdateOwnFirmResponseMeta as UpdateOwnFirmResponseMeta
     from .update_received_referral_body import UpdateReceivedReferralBody as UpdateReceivedReferralBody
     from .update_received_referral_body_custom_fields_item import (
         UpdateReceivedReferralBodyCustomFieldsItem as UpdateReceivedReferralBodyCustomFieldsItem,
     )
+    from .update_received_referral_response import (
+        UpdateReceivedReferralResponse as UpdateReceivedReferralResponse,
+    )
+    from .update_received_referral_response_meta import (
+        UpdateReceivedReferralResponseMeta as UpdateReceivedReferralResponseMeta,
+    )
     from .update_referral_body import UpdateReferralBody as UpdateReferralBody
+    from .update_referral_body_custom_fields_item import (
+        UpdateReferralBodyCustomFieldsItem as UpdateReferralBodyCustomFieldsItem,
+    )
+    from .update_referral_body_payout_type import UpdateReferralBodyPayoutType as UpdateReferralBodyPayoutType
+    from .update_referral_response import UpdateReferralResponse as UpdateReferralResponse
+    from .update_referral_response_meta import UpdateReferralResponseMeta as UpdateReferralResponseMeta
     from .update_routing_rule_body import UpdateRoutingRuleBody as UpdateRoutingRuleBody
+    from .update_routing_rule_response import UpdateRoutingRuleResponse as UpdateRoutingRuleResponse
+    from .update_routing_rule_response_meta import (
+        UpdateRoutingRuleResponseMeta as UpdateRoutingRuleResponseMeta,
+    )
     from .update_sent_case_body import UpdateSentCaseBody as UpdateSentCaseBody
+    from .update_sent_case_response import UpdateSentCaseResponse as UpdateSentCaseResponse
+    from .update_sent_case_response_meta import UpdateSentCaseResponseMeta as UpdateSentCaseResponseMeta
     from .update_user_body import UpdateUserBody as UpdateUserBody
+    from .update_user_response import UpdateUserResponse as UpdateUserResponse
+    from .update_user_response_meta import UpdateUserResponseMeta as UpdateUserResponseMeta
     from .update_webhook_body import UpdateWebhookBody as UpdateWebhookBody
+    from .update_webhook_response import UpdateWebhookResponse as UpdateWebhookResponse
+    from .update_webhook_response_meta import UpdateWebhookResponseMeta as UpdateWebhookResponseMeta
+    from .upload_document_body import UploadDocumentBody as UploadDocumentBody
     from .upload_document_response import UploadDocumentResponse as UploadDocumentResponse
+    from .upload_document_response_meta import UploadDocumentResponseMeta as UploadDocumentResponseMeta
     from .upload_med_case_document_body import UploadMedCaseDocumentBody as UploadMedCaseDocumentBody
     from .upload_med_case_document_body_category import (
         UploadMedCaseDocumentBodyCategory as UploadMedCaseDocumentBodyCategory,
@@ -454,11 +885,10 @@ if _t.TYPE_CHECKING:
     from .upload_med_case_document_response import (
         UploadMedCaseDocumentResponse as UploadMedCaseDocumentResponse,
     )
-    from .upload_med_case_document_response413_error import (
-        UploadMedCaseDocumentResponse413Error as UploadMedCaseDocumentResponse413Error,
+    from .upload_med_case_document_response_meta import (
+        UploadMedCaseDocumentResponseMeta as UploadMedCaseDocumentResponseMeta,
     )
     from .user import User as User
-    from .user_response import UserResponse as UserResponse
     from .warm_transfer import WarmTransfer as WarmTransfer
     from .warm_transfer_analytics import WarmTransferAnalytics as WarmTransferAnalytics
     from .warm_transfer_analytics_by_partner_firm_item import (
@@ -477,9 +907,6 @@ if _t.TYPE_CHECKING:
     from .warm_transfer_office_locations_item import (
         WarmTransferOfficeLocationsItem as WarmTransferOfficeLocationsItem,
     )
-    from .warm_transfer_unsuccessful_reason_type import (
-        WarmTransferUnsuccessfulReasonType as WarmTransferUnsuccessfulReasonType,
-    )
     from .webhook_delivery import WebhookDelivery as WebhookDelivery
     from .webhook_delivery_event_type import WebhookDeliveryEventType as WebhookDeliveryEventType
     from .webhook_delivery_status import WebhookDeliveryStatus as WebhookDeliveryStatus
@@ -490,38 +917,63 @@ if _t.TYPE_CHECKING:
     from .webhook_echo_enable_result import WebhookEchoEnableResult as WebhookEchoEnableResult
     from .webhook_event_type import WebhookEventType as WebhookEventType
     from .webhook_subscription import WebhookSubscription as WebhookSubscription
-    from .webhook_subscription_response import WebhookSubscriptionResponse as WebhookSubscriptionResponse
     from .webhook_subscription_with_secret import (
         WebhookSubscriptionWithSecret as WebhookSubscriptionWithSecret,
     )
-    from .webhook_subscription_with_secret_response import (
-        WebhookSubscriptionWithSecretResponse as WebhookSubscriptionWithSecretResponse,
+    from .withdraw_med_referral_body import WithdrawMedReferralBody as WithdrawMedReferralBody
+    from .withdraw_med_referral_response import WithdrawMedReferralResponse as WithdrawMedReferralResponse
+    from .withdraw_med_referral_response_meta import (
+        WithdrawMedReferralResponseMeta as WithdrawMedReferralResponseMeta,
     )
+    from .withdraw_referral_body import WithdrawReferralBody as WithdrawReferralBody
+    from .withdraw_referral_response import WithdrawReferralResponse as WithdrawReferralResponse
+    from .withdraw_referral_response_meta import WithdrawReferralResponseMeta as WithdrawReferralResponseMeta
 
 _MODULES: dict[str, str] = {
     "AcceptMedReferralBody": "accept_med_referral_body",
+    "AcceptMedReferralResponse": "accept_med_referral_response",
+    "AcceptMedReferralResponseMeta": "accept_med_referral_response_meta",
+    "AcknowledgeCaseResponse": "acknowledge_case_response",
+    "AcknowledgeCaseResponseMeta": "acknowledge_case_response_meta",
+    "AcknowledgeMedReferralBody": "acknowledge_med_referral_body",
+    "AcknowledgeMedReferralResponse": "acknowledge_med_referral_response",
+    "AcknowledgeMedReferralResponseMeta": "acknowledge_med_referral_response_meta",
     "AcknowledgeReferralBody": "acknowledge_referral_body",
+    "AcknowledgeReferralResponse": "acknowledge_referral_response",
+    "AcknowledgeReferralResponseMeta": "acknowledge_referral_response_meta",
     "AddNotificationEmailBody": "add_notification_email_body",
     "AddNotificationEmailResponse": "add_notification_email_response",
     "AddNotificationEmailResponseData": "add_notification_email_response_data",
+    "AddNotificationEmailResponseMeta": "add_notification_email_response_meta",
     "AvailableFirm": "available_firm",
+    "AvailableFirmSource": "available_firm_source",
     "AvailableStatus": "available_status",
     "AvailableStatusStatus": "available_status_status",
     "AvailableStatuses": "available_statuses",
+    "AvailableStatusesCurrentStatus": "available_statuses_current_status",
     "AvailableStatusesParty": "available_statuses_party",
-    "AvailableStatusesResponse": "available_statuses_response",
     "BeginClosingReferralBody": "begin_closing_referral_body",
+    "BeginClosingReferralBodyClosingStatus": "begin_closing_referral_body_closing_status",
     "BeginClosingReferralBodyPayoutType": "begin_closing_referral_body_payout_type",
+    "BeginClosingReferralResponse": "begin_closing_referral_response",
+    "BeginClosingReferralResponseMeta": "begin_closing_referral_response_meta",
     "BeginInvestigatingReferralBody": "begin_investigating_referral_body",
+    "BeginInvestigatingReferralResponse": "begin_investigating_referral_response",
+    "BeginInvestigatingReferralResponseMeta": "begin_investigating_referral_response_meta",
     "BulkUpdateJob": "bulk_update_job",
     "Case": "case",
+    "CaseClosingStatus": "case_closing_status",
     "CaseCreatedEvent": "case_created_event",
     "CaseDeletedEvent": "case_deleted_event",
+    "CasePayoutType": "case_payout_type",
     "CaseRatedEvent": "case_rated_event",
     "CaseRatingData": "case_rating_data",
     "CaseRatingDataRatingSource": "case_rating_data_rating_source",
-    "CaseResponse": "case_response",
     "CaseSnapshot": "case_snapshot",
+    "CaseSnapshotClosingStatus": "case_snapshot_closing_status",
+    "CaseSnapshotPayoutType": "case_snapshot_payout_type",
+    "CaseSnapshotStatus": "case_snapshot_status",
+    "CaseSnapshotWarmTransferUnsuccessfulReasonType": "case_snapshot_warm_transfer_unsuccessful_reason_type",
     "CaseStatusChangedEvent": "case_status_changed_event",
     "CaseTombstone": "case_tombstone",
     "CaseType": "case_type",
@@ -529,6 +981,7 @@ _MODULES: dict[str, str] = {
     "CaseTypeFieldEnumOptionsItem": "case_type_field_enum_options_item",
     "CaseTypeFieldValidationRule": "case_type_field_validation_rule",
     "CaseUpdatedEvent": "case_updated_event",
+    "CaseWarmTransferUnsuccessfulReasonType": "case_warm_transfer_unsuccessful_reason_type",
     "CasexWebhookEnvelope": "casex_webhook_envelope",
     "CasexWebhookEnvelopeActor": "casex_webhook_envelope_actor",
     "CasexWebhookEnvelopeActorSource": "casex_webhook_envelope_actor_source",
@@ -537,52 +990,71 @@ _MODULES: dict[str, str] = {
     "CasexWebhookEnvelopeReferentFirm": "casex_webhook_envelope_referent_firm",
     "CasexWebhookEnvelopeReferringFirm": "casex_webhook_envelope_referring_firm",
     "CasexWebhookEnvelopeSchemaVersion": "casex_webhook_envelope_schema_version",
-    "Category": "category",
     "CloseCaseBody": "close_case_body",
+    "CloseCaseResponse": "close_case_response",
+    "CloseCaseResponseMeta": "close_case_response_meta",
     "CloseMedReferralBody": "close_med_referral_body",
+    "CloseMedReferralResponse": "close_med_referral_response",
+    "CloseMedReferralResponseMeta": "close_med_referral_response_meta",
     "CloseReferralBody": "close_referral_body",
-    "ClosingStatus": "closing_status",
-    "ClosingStatus2": "closing_status2",
+    "CloseReferralResponse": "close_referral_response",
+    "CloseReferralResponseMeta": "close_referral_response_meta",
+    "CompleteTreatmentMedReferralBody": "complete_treatment_med_referral_body",
+    "CompleteTreatmentMedReferralResponse": "complete_treatment_med_referral_response",
+    "CompleteTreatmentMedReferralResponseMeta": "complete_treatment_med_referral_response_meta",
     "CreateCaseBody": "create_case_body",
+    "CreateCaseResponse": "create_case_response",
+    "CreateCaseResponseMeta": "create_case_response_meta",
     "CreateExternalLinkBody": "create_external_link_body",
+    "CreateExternalLinkBodyExternalSystem": "create_external_link_body_external_system",
     "CreateExternalLinkResponse": "create_external_link_response",
-    "CreateExternalLinkResponse409": "create_external_link_response409",
-    "CreateExternalLinkResponse409Error": "create_external_link_response409_error",
-    "CreateExternalLinkResponse409ErrorCode": "create_external_link_response409_error_code",
-    "CreateExternalLinkResponse409ErrorDetails": "create_external_link_response409_error_details",
+    "CreateExternalLinkResponseMeta": "create_external_link_response_meta",
+    "CreateMedAppointmentResponse": "create_med_appointment_response",
+    "CreateMedAppointmentResponseMeta": "create_med_appointment_response_meta",
+    "CreateMedBillableEventResponse": "create_med_billable_event_response",
+    "CreateMedBillableEventResponseMeta": "create_med_billable_event_response_meta",
+    "CreateMedCaseResponse": "create_med_case_response",
+    "CreateMedCaseResponseMeta": "create_med_case_response_meta",
+    "CreateMedReferralResponse": "create_med_referral_response",
+    "CreateMedReferralResponseMeta": "create_med_referral_response_meta",
     "CreateRoutingRuleBody": "create_routing_rule_body",
+    "CreateRoutingRuleResponse": "create_routing_rule_response",
+    "CreateRoutingRuleResponseMeta": "create_routing_rule_response_meta",
     "CreateSalesforceInteractiveSendBody": "create_salesforce_interactive_send_body",
     "CreateSalesforceInteractiveSendResponse": "create_salesforce_interactive_send_response",
-    "CreateSalesforceInteractiveSendResponse502": "create_salesforce_interactive_send_response502",
-    "CreateSalesforceInteractiveSendResponse502Error": "create_salesforce_interactive_send_response502_error",
+    "CreateSalesforceInteractiveSendResponse2": "create_salesforce_interactive_send_response2",
+    "CreateSalesforceInteractiveSendResponseMeta": "create_salesforce_interactive_send_response_meta",
+    "CreateSalesforceInteractiveSendResponseMeta2": "create_salesforce_interactive_send_response_meta2",
     "CreateSentCaseBody": "create_sent_case_body",
     "CreateSentCaseBodyExternalSystem": "create_sent_case_body_external_system",
+    "CreateSentCaseResponse": "create_sent_case_response",
+    "CreateSentCaseResponseMeta": "create_sent_case_response_meta",
     "CreateWebhookBody": "create_webhook_body",
+    "CreateWebhookResponse": "create_webhook_response",
+    "CreateWebhookResponseMeta": "create_webhook_response_meta",
     "CustomFieldValue": "custom_field_value",
-    "DeleteMedCaseResponse405": "delete_med_case_response405",
-    "DeleteMedCaseResponse405Error": "delete_med_case_response405_error",
     "DisableWebhookEchoResponse": "disable_webhook_echo_response",
+    "DisableWebhookEchoResponseMeta": "disable_webhook_echo_response_meta",
     "Document": "document",
     "DocumentData": "document_data",
+    "DocumentDataOrigin": "document_data_origin",
     "DocumentDeletedEvent": "document_deleted_event",
     "DocumentTombstone": "document_tombstone",
     "DocumentUploadedEvent": "document_uploaded_event",
     "EnableWebhookEchoResponse": "enable_webhook_echo_response",
+    "EnableWebhookEchoResponseMeta": "enable_webhook_echo_response_meta",
     "Error": "error",
     "ErrorDetails": "error_details",
     "ErrorDetailsVariant2": "error_details_variant2",
     "ErrorError": "error_error",
-    "ErrorResponse": "error_response",
-    "ErrorResponse2": "error_response2",
-    "ErrorResponse3": "error_response3",
-    "ErrorResponse4": "error_response4",
-    "ErrorResponse5": "error_response5",
-    "ErrorResponse6": "error_response6",
-    "ErrorResponse7": "error_response7",
-    "ExportAllAnalyticsResponse429Error": "export_all_analytics_response429_error",
+    "ErrorMeta": "error_meta",
+    "EvaluateReReferRoutingResponse": "evaluate_re_refer_routing_response",
+    "EvaluateReReferRoutingResponseMeta": "evaluate_re_refer_routing_response_meta",
+    "EvaluateRoutingResponse": "evaluate_routing_response",
+    "EvaluateRoutingResponseMeta": "evaluate_routing_response_meta",
     "ExportAnalyticsCategoryCategory": "export_analytics_category_category",
     "ExportCasesFormat": "export_cases_format",
-    "ExportErrorResponse": "export_error_response",
+    "ExportCasesView": "export_cases_view",
     "ExternalCaseLink": "external_case_link",
     "ExternalCaseLinkExternalSystem": "external_case_link_external_system",
     "ExternalCaseLinkLookup": "external_case_link_lookup",
@@ -594,28 +1066,79 @@ _MODULES: dict[str, str] = {
     "FeeRuleSnapshot": "fee_rule_snapshot",
     "FieldError": "field_error",
     "Firm": "firm",
-    "FirmResponse": "firm_response",
     "GetBulkUpdateJobResponse": "get_bulk_update_job_response",
+    "GetBulkUpdateJobResponseMeta": "get_bulk_update_job_response_meta",
     "GetCaseAnalyticsResponse": "get_case_analytics_response",
+    "GetCaseAnalyticsResponseMeta": "get_case_analytics_response_meta",
+    "GetCaseByIdResponse": "get_case_by_id_response",
+    "GetCaseByIdResponseMeta": "get_case_by_id_response_meta",
     "GetCaseStatusHistoryResponse": "get_case_status_history_response",
     "GetCaseStatusHistoryResponseDataItem": "get_case_status_history_response_data_item",
+    "GetCaseStatusHistoryResponseMeta": "get_case_status_history_response_meta",
+    "GetDashboardResponse": "get_dashboard_response",
+    "GetDashboardResponseMeta": "get_dashboard_response_meta",
     "GetDocumentDownloadUrlResponse": "get_document_download_url_response",
     "GetDocumentDownloadUrlResponseData": "get_document_download_url_response_data",
+    "GetDocumentDownloadUrlResponseMeta": "get_document_download_url_response_meta",
+    "GetFirmByIdResponse": "get_firm_by_id_response",
+    "GetFirmByIdResponseMeta": "get_firm_by_id_response_meta",
+    "GetHomepageAnalyticsResponse": "get_homepage_analytics_response",
+    "GetHomepageAnalyticsResponseMeta": "get_homepage_analytics_response_meta",
+    "GetInboundNetworkFirmResponse": "get_inbound_network_firm_response",
+    "GetInboundNetworkFirmResponseMeta": "get_inbound_network_firm_response_meta",
     "GetInsuranceByIdResponse": "get_insurance_by_id_response",
+    "GetInsuranceByIdResponseMeta": "get_insurance_by_id_response_meta",
     "GetMeResponse": "get_me_response",
+    "GetMeResponseMeta": "get_me_response_meta",
+    "GetMedAppointmentResponse": "get_med_appointment_response",
+    "GetMedAppointmentResponseMeta": "get_med_appointment_response_meta",
+    "GetMedCaseByIdResponse": "get_med_case_by_id_response",
+    "GetMedCaseByIdResponseMeta": "get_med_case_by_id_response_meta",
     "GetMedCaseDocumentFormat": "get_med_case_document_format",
     "GetMedCaseDocumentResponse": "get_med_case_document_response",
     "GetMedCaseDocumentResponseDataVariant1": "get_med_case_document_response_data_variant1",
     "GetMedCaseDocumentResponseDataVariant2": "get_med_case_document_response_data_variant2",
     "GetMedCaseDocumentResponseDataVariant2Encoding": "get_med_case_document_response_data_variant2_encoding",
+    "GetMedCaseDocumentResponseMeta": "get_med_case_document_response_meta",
+    "GetMedReferralByIdResponse": "get_med_referral_by_id_response",
+    "GetMedReferralByIdResponseMeta": "get_med_referral_by_id_response_meta",
+    "GetNotificationPreferencesResponse": "get_notification_preferences_response",
+    "GetNotificationPreferencesResponseMeta": "get_notification_preferences_response_meta",
+    "GetOutboundNetworkFirmResponse": "get_outbound_network_firm_response",
+    "GetOutboundNetworkFirmResponseMeta": "get_outbound_network_firm_response_meta",
+    "GetOwnFirmResponse": "get_own_firm_response",
+    "GetOwnFirmResponseMeta": "get_own_firm_response_meta",
     "GetReceivedAnalyticsResponse": "get_received_analytics_response",
-    "GetReceivedReferralAvailableStatusesResponse409Error": "get_received_referral_available_statuses_response409_error",
+    "GetReceivedAnalyticsResponseData": "get_received_analytics_response_data",
+    "GetReceivedAnalyticsResponseMeta": "get_received_analytics_response_meta",
+    "GetReceivedReferralAvailableStatusesResponse": "get_received_referral_available_statuses_response",
+    "GetReceivedReferralAvailableStatusesResponseMeta": "get_received_referral_available_statuses_response_meta",
+    "GetReceivedReferralResponse": "get_received_referral_response",
+    "GetReceivedReferralResponseMeta": "get_received_referral_response_meta",
+    "GetReferralAvailableStatusesResponse": "get_referral_available_statuses_response",
+    "GetReferralAvailableStatusesResponseMeta": "get_referral_available_statuses_response_meta",
+    "GetReferralResponse": "get_referral_response",
+    "GetReferralResponseMeta": "get_referral_response_meta",
     "GetReferralStatusHistoryResponse": "get_referral_status_history_response",
-    "GetReferralStatusHistoryResponse404Error": "get_referral_status_history_response404_error",
+    "GetReferralStatusHistoryResponseMeta": "get_referral_status_history_response_meta",
+    "GetReferralsAnalyticsResponse": "get_referrals_analytics_response",
+    "GetReferralsAnalyticsResponseMeta": "get_referrals_analytics_response_meta",
+    "GetRevenueReceivedAnalyticsResponse": "get_revenue_received_analytics_response",
+    "GetRevenueReceivedAnalyticsResponseMeta": "get_revenue_received_analytics_response_meta",
+    "GetRevenueSentAnalyticsResponse": "get_revenue_sent_analytics_response",
+    "GetRevenueSentAnalyticsResponseMeta": "get_revenue_sent_analytics_response_meta",
     "GetSalesforceSendMappingResponse": "get_salesforce_send_mapping_response",
+    "GetSalesforceSendMappingResponseMeta": "get_salesforce_send_mapping_response_meta",
+    "GetSentAnalyticsResponse": "get_sent_analytics_response",
     "GetSentAnalyticsResponseData": "get_sent_analytics_response_data",
+    "GetSentAnalyticsResponseMeta": "get_sent_analytics_response_meta",
     "GetSentCaseAvailableStatusesResponse": "get_sent_case_available_statuses_response",
     "GetSentCaseAvailableStatusesResponseData": "get_sent_case_available_statuses_response_data",
+    "GetSentCaseAvailableStatusesResponseMeta": "get_sent_case_available_statuses_response_meta",
+    "GetSentCaseResponse": "get_sent_case_response",
+    "GetSentCaseResponseMeta": "get_sent_case_response_meta",
+    "GetWebhookByIdResponse": "get_webhook_by_id_response",
+    "GetWebhookByIdResponseMeta": "get_webhook_by_id_response_meta",
     "HealthStatus": "health_status",
     "HealthStatusRateLimits": "health_status_rate_limits",
     "HealthStatusRateLimitsTiers": "health_status_rate_limits_tiers",
@@ -623,144 +1146,228 @@ _MODULES: dict[str, str] = {
     "ImportCasesBody": "import_cases_body",
     "ImportCasesResponse": "import_cases_response",
     "ImportCasesResponseData": "import_cases_response_data",
+    "ImportCasesResponseMeta": "import_cases_response_meta",
     "ImportCasesUpdateBody": "import_cases_update_body",
     "ImportCasesUpdateResponse": "import_cases_update_response",
     "ImportCasesUpdateResponseDataVariant1": "import_cases_update_response_data_variant1",
-    "InsuranceType": "insurance_type",
+    "ImportCasesUpdateResponseMeta": "import_cases_update_response_meta",
     "InteractiveSendResult": "interactive_send_result",
     "InteractiveSendResultAttempt": "interactive_send_result_attempt",
     "InteractiveSendResultAttemptState": "interactive_send_result_attempt_state",
     "InviteUserBody": "invite_user_body",
-    "IsMessage": "is_message",
+    "InviteUserResponse": "invite_user_response",
+    "InviteUserResponseMeta": "invite_user_response_meta",
     "ListAvailableFirmsResponse": "list_available_firms_response",
+    "ListAvailableFirmsResponseMeta": "list_available_firms_response_meta",
+    "ListAvailableFirmsSource": "list_available_firms_source",
     "ListCaseTypeFieldsResponse": "list_case_type_fields_response",
+    "ListCaseTypeFieldsResponseMeta": "list_case_type_fields_response_meta",
     "ListCaseTypesResponse": "list_case_types_response",
+    "ListCaseTypesResponseMeta": "list_case_types_response_meta",
+    "ListCasesByStatusContext": "list_cases_by_status_context",
     "ListCasesByStatusResponse": "list_cases_by_status_response",
+    "ListCasesByStatusResponseMeta": "list_cases_by_status_response_meta",
+    "ListCasesOrder": "list_cases_order",
     "ListCasesResponse": "list_cases_response",
     "ListCasesResponseData": "list_cases_response_data",
+    "ListCasesResponseMeta": "list_cases_response_meta",
+    "ListCasesStatus": "list_cases_status",
     "ListCasesView": "list_cases_view",
     "ListCountiesResponse": "list_counties_response",
     "ListCountiesResponseDataItem": "list_counties_response_data_item",
+    "ListCountiesResponseMeta": "list_counties_response_meta",
     "ListDocumentsResponse": "list_documents_response",
+    "ListDocumentsResponseMeta": "list_documents_response_meta",
     "ListExternalLinksResponse": "list_external_links_response",
+    "ListExternalLinksResponseMeta": "list_external_links_response_meta",
+    "ListExternalLinksSystem": "list_external_links_system",
     "ListFirmDirectoryResponse": "list_firm_directory_response",
+    "ListFirmDirectoryResponseMeta": "list_firm_directory_response_meta",
+    "ListInsurancesInsuranceType": "list_insurances_insurance_type",
+    "ListInsurancesResponse": "list_insurances_response",
+    "ListInsurancesResponseMeta": "list_insurances_response_meta",
     "ListJurisdictionsResponse": "list_jurisdictions_response",
     "ListJurisdictionsResponseDataItem": "list_jurisdictions_response_data_item",
+    "ListJurisdictionsResponseMeta": "list_jurisdictions_response_meta",
     "ListMedAppointmentsAttended": "list_med_appointments_attended",
     "ListMedAppointmentsCancelled": "list_med_appointments_cancelled",
     "ListMedAppointmentsResponse": "list_med_appointments_response",
+    "ListMedAppointmentsResponseMeta": "list_med_appointments_response_meta",
+    "ListMedAppointmentsSource": "list_med_appointments_source",
     "ListMedBillableEventsResponse": "list_med_billable_events_response",
     "ListMedBillableEventsResponseMeta": "list_med_billable_events_response_meta",
     "ListMedBillableEventsResponseMetaTotals": "list_med_billable_events_response_meta_totals",
     "ListMedCaseDocumentsResponse": "list_med_case_documents_response",
+    "ListMedCaseDocumentsResponseMeta": "list_med_case_documents_response_meta",
+    "ListMedCaseInsurancesInsuranceType": "list_med_case_insurances_insurance_type",
+    "ListMedCaseInsurancesResponse": "list_med_case_insurances_response",
+    "ListMedCaseInsurancesResponseMeta": "list_med_case_insurances_response_meta",
     "ListMedCasesResponse": "list_med_cases_response",
+    "ListMedCasesResponseMeta": "list_med_cases_response_meta",
     "ListMedReferralsResponse": "list_med_referrals_response",
+    "ListMedReferralsResponseMeta": "list_med_referrals_response_meta",
     "ListMyDoctorsResponse": "list_my_doctors_response",
+    "ListMyDoctorsResponseMeta": "list_my_doctors_response_meta",
     "ListMyLocationsResponse": "list_my_locations_response",
+    "ListMyLocationsResponseMeta": "list_my_locations_response_meta",
     "ListNotificationEmailsResponse": "list_notification_emails_response",
+    "ListNotificationEmailsResponseDataItem": "list_notification_emails_response_data_item",
+    "ListNotificationEmailsResponseMeta": "list_notification_emails_response_meta",
     "ListPendingNetworkRelationshipsResponse": "list_pending_network_relationships_response",
+    "ListPendingNetworkRelationshipsResponseMeta": "list_pending_network_relationships_response_meta",
+    "ListReceivedReferralsClosingStatus": "list_received_referrals_closing_status",
+    "ListReceivedReferralsOrder": "list_received_referrals_order",
     "ListReceivedReferralsResponse": "list_received_referrals_response",
+    "ListReceivedReferralsResponseMeta": "list_received_referrals_response_meta",
+    "ListReceivedReferralsSort": "list_received_referrals_sort",
+    "ListReceivedReferralsStatus": "list_received_referrals_status",
     "ListReferralsResponse": "list_referrals_response",
-    "ListReferralsResponse400Error": "list_referrals_response400_error",
-    "ListReferralsResponse401Error": "list_referrals_response401_error",
-    "ListReferralsResponse403Error": "list_referrals_response403_error",
+    "ListReferralsResponseMeta": "list_referrals_response_meta",
+    "ListReferralsStatus": "list_referrals_status",
     "ListRoutingRulesResponse": "list_routing_rules_response",
+    "ListRoutingRulesResponseMeta": "list_routing_rules_response_meta",
+    "ListSentCasesOrder": "list_sent_cases_order",
     "ListSentCasesResponse": "list_sent_cases_response",
+    "ListSentCasesResponseMeta": "list_sent_cases_response_meta",
+    "ListSentCasesSort": "list_sent_cases_sort",
+    "ListSentCasesStatus": "list_sent_cases_status",
     "ListStatusUpdatesResponse": "list_status_updates_response",
+    "ListStatusUpdatesResponseMeta": "list_status_updates_response_meta",
+    "ListStatusUpdatesSource": "list_status_updates_source",
+    "ListStatusUpdatesStatus": "list_status_updates_status",
     "ListUsersResponse": "list_users_response",
+    "ListUsersResponseMeta": "list_users_response_meta",
     "ListWebhookDeliveriesResponse": "list_webhook_deliveries_response",
+    "ListWebhookDeliveriesResponseMeta": "list_webhook_deliveries_response_meta",
     "ListWebhookEchoCapturesResponse": "list_webhook_echo_captures_response",
+    "ListWebhookEchoCapturesResponseMeta": "list_webhook_echo_captures_response_meta",
     "ListWebhooksResponse": "list_webhooks_response",
+    "ListWebhooksResponseMeta": "list_webhooks_response_meta",
     "LookupExternalLinkResponse": "lookup_external_link_response",
+    "LookupExternalLinkResponseMeta": "lookup_external_link_response_meta",
+    "LookupExternalLinkSystem": "lookup_external_link_system",
     "LookupStatusUpdatesResponse": "lookup_status_updates_response",
+    "LookupStatusUpdatesResponseMeta": "lookup_status_updates_response_meta",
     "MaskedCaseSnapshot": "masked_case_snapshot",
+    "MaskedCaseSnapshotClosingStatus": "masked_case_snapshot_closing_status",
+    "MaskedCaseSnapshotStatus": "masked_case_snapshot_status",
     "MaskedStatusChangeData": "masked_status_change_data",
+    "MaskedStatusChangeDataIsMessage": "masked_status_change_data_is_message",
+    "MaskedStatusChangeDataPreviousStatus": "masked_status_change_data_previous_status",
+    "MaskedStatusChangeDataSource": "masked_status_change_data_source",
+    "MaskedStatusChangeDataStatus": "masked_status_change_data_status",
     "MatchCandidate": "match_candidate",
+    "MatchCandidateCurrentStatus": "match_candidate_current_status",
     "MatchCandidateMatchedFieldsItem": "match_candidate_matched_fields_item",
     "MatchReferralsBody": "match_referrals_body",
     "MatchReferralsBodyIdentifiers": "match_referrals_body_identifiers",
     "MatchReferralsResponse": "match_referrals_response",
+    "MatchReferralsResponseMeta": "match_referrals_response_meta",
     "Me": "me",
     "MeAuthMethod": "me_auth_method",
     "MeTier": "me_tier",
     "MedAppointment": "med_appointment",
+    "MedAppointmentCategory": "med_appointment_category",
     "MedAppointmentCreateRequest": "med_appointment_create_request",
+    "MedAppointmentCreateRequestCategory": "med_appointment_create_request_category",
     "MedAppointmentDoctor": "med_appointment_doctor",
     "MedAppointmentLocation": "med_appointment_location",
     "MedAppointmentPremierStatus": "med_appointment_premier_status",
-    "MedAppointmentResponse": "med_appointment_response",
+    "MedAppointmentSource": "med_appointment_source",
     "MedAppointmentUpdateRequest": "med_appointment_update_request",
+    "MedAppointmentUpdateRequestCategory": "med_appointment_update_request_category",
     "MedBillableEvent": "med_billable_event",
     "MedBillableEventCreateRequest": "med_billable_event_create_request",
     "MedBillableEventCreateRequestKind": "med_billable_event_create_request_kind",
     "MedBillableEventKind": "med_billable_event_kind",
-    "MedBillableEventResponse": "med_billable_event_response",
     "MedBillableEventUpdateRequest": "med_billable_event_update_request",
     "MedCase": "med_case",
     "MedCaseCreateRequest": "med_case_create_request",
     "MedCaseDocument": "med_case_document",
     "MedCaseDocumentSource": "med_case_document_source",
-    "MedCaseResponse": "med_case_response",
     "MedCaseUpdateRequest": "med_case_update_request",
     "MedInsurance": "med_insurance",
     "MedInsuranceInsuranceType": "med_insurance_insurance_type",
-    "MedInsuranceListResponse": "med_insurance_list_response",
     "MedReferral": "med_referral",
     "MedReferralCreateRequest": "med_referral_create_request",
-    "MedReferralResponse": "med_referral_response",
     "MedReferralStatus": "med_referral_status",
     "MedReferralUpdateRequest": "med_referral_update_request",
     "MedexWebhookEventType": "medex_webhook_event_type",
-    "Meta": "meta",
     "MintSsoLinkBody": "mint_sso_link_body",
     "MintSsoLinkResponse": "mint_sso_link_response",
+    "MintSsoLinkResponseMeta": "mint_sso_link_response_meta",
     "NetworkFirmDetail": "network_firm_detail",
-    "NetworkFirmDetailResponse": "network_firm_detail_response",
     "NetworkRelationship": "network_relationship",
     "NoteCreatedEvent": "note_created_event",
     "NoteData": "note_data",
+    "NoteDataOrigin": "note_data_origin",
     "NoteUpdatedEvent": "note_updated_event",
-    "Order": "order",
-    "Origin": "origin",
     "Pagination": "pagination",
     "PatchInboundNetworkFirmBody": "patch_inbound_network_firm_body",
     "PatchInboundNetworkFirmBodyStatus": "patch_inbound_network_firm_body_status",
+    "PatchInboundNetworkFirmResponse": "patch_inbound_network_firm_response",
+    "PatchInboundNetworkFirmResponseMeta": "patch_inbound_network_firm_response_meta",
     "PatchOutboundNetworkFirmBody": "patch_outbound_network_firm_body",
-    "PayoutType": "payout_type",
+    "PatchOutboundNetworkFirmResponse": "patch_outbound_network_firm_response",
+    "PatchOutboundNetworkFirmResponseMeta": "patch_outbound_network_firm_response_meta",
     "PendingRelationship": "pending_relationship",
     "PendingRelationshipDirection": "pending_relationship_direction",
-    "PreviousStatus": "previous_status",
     "ProviderDoctor": "provider_doctor",
     "ProviderDoctorRole": "provider_doctor_role",
     "ProviderLocation": "provider_location",
     "ProviderLocationAddress": "provider_location_address",
     "PublicStatusUpdate": "public_status_update",
+    "PublicStatusUpdateSource": "public_status_update_source",
+    "PublicStatusUpdateStatus": "public_status_update_status",
     "PutOutboundNetworkFirmBody": "put_outbound_network_firm_body",
+    "PutOutboundNetworkFirmResponse": "put_outbound_network_firm_response",
+    "PutOutboundNetworkFirmResponseMeta": "put_outbound_network_firm_response_meta",
     "RateLimitPair": "rate_limit_pair",
     "ReceivedReferral": "received_referral",
+    "ReceivedReferralClosingStatus": "received_referral_closing_status",
     "ReceivedReferralListItem": "received_referral_list_item",
-    "ReceivedReferralResponse": "received_referral_response",
+    "ReceivedReferralListItemClosingStatus": "received_referral_list_item_closing_status",
+    "ReceivedReferralListItemStatus": "received_referral_list_item_status",
+    "ReceivedReferralListItemWarmTransferUnsuccessfulReasonType": "received_referral_list_item_warm_transfer_unsuccessful_reason_type",
+    "ReceivedReferralPayoutType": "received_referral_payout_type",
     "ReceivedReferralSendingFirmPercentageSource": "received_referral_sending_firm_percentage_source",
+    "ReceivedReferralStatus": "received_referral_status",
+    "ReceivedReferralWarmTransferUnsuccessfulReasonType": "received_referral_warm_transfer_unsuccessful_reason_type",
     "RecordExtensionSelectorMissBody": "record_extension_selector_miss_body",
     "ReferSentCaseBody": "refer_sent_case_body",
+    "ReferSentCaseResponse": "refer_sent_case_response",
+    "ReferSentCaseResponseMeta": "refer_sent_case_response_meta",
     "Referral": "referral",
     "ReferralAcceptedEvent": "referral_accepted_event",
+    "ReferralClosingStatus": "referral_closing_status",
+    "ReferralPayoutType": "referral_payout_type",
     "ReferralReceivedEvent": "referral_received_event",
     "ReferralRejectedEvent": "referral_rejected_event",
-    "ReferralResponse": "referral_response",
     "ReferralSentEvent": "referral_sent_event",
+    "ReferralStatus": "referral_status",
     "ReferralStatusUpdate": "referral_status_update",
+    "ReferralStatusUpdateSource": "referral_status_update_source",
+    "ReferralStatusUpdateStatus": "referral_status_update_status",
+    "ReferralWarmTransferUnsuccessfulReasonType": "referral_warm_transfer_unsuccessful_reason_type",
     "RejectMedReferralBody": "reject_med_referral_body",
     "RejectMedReferralBodyReasonCode": "reject_med_referral_body_reason_code",
+    "RejectMedReferralResponse": "reject_med_referral_response",
+    "RejectMedReferralResponseMeta": "reject_med_referral_response_meta",
     "RejectReferralBody": "reject_referral_body",
+    "RejectReferralResponse": "reject_referral_response",
+    "RejectReferralResponseMeta": "reject_referral_response_meta",
+    "ReplaceExternalLinkBody": "replace_external_link_body",
+    "ReplaceExternalLinkBodyExternalSystem": "replace_external_link_body_external_system",
+    "ReplaceExternalLinkResponse": "replace_external_link_response",
+    "ReplaceExternalLinkResponseMeta": "replace_external_link_response_meta",
+    "RotateWebhookSecretResponse": "rotate_webhook_secret_response",
+    "RotateWebhookSecretResponseMeta": "rotate_webhook_secret_response_meta",
     "RoutingEvaluation": "routing_evaluation",
     "RoutingEvaluationAssignmentsItem": "routing_evaluation_assignments_item",
-    "RoutingEvaluationResponse": "routing_evaluation_response",
     "RoutingEvaluationRule": "routing_evaluation_rule",
     "RoutingRule": "routing_rule",
     "RoutingRuleAssignmentsItem": "routing_rule_assignments_item",
     "RoutingRuleAssignmentsItemRecipientType": "routing_rule_assignments_item_recipient_type",
-    "RoutingRuleResponse": "routing_rule_response",
     "SendMapping": "send_mapping",
     "SendMappingMatchKey": "send_mapping_match_key",
     "SendMappingMatchKeyMode": "send_mapping_match_key_mode",
@@ -768,47 +1375,91 @@ _MODULES: dict[str, str] = {
     "SendMappingProfile": "send_mapping_profile",
     "SendMappingResolvers": "send_mapping_resolvers",
     "SendMappingSendFieldsItem": "send_mapping_send_fields_item",
+    "SendMappingWritebackItem": "send_mapping_writeback_item",
     "SendMessageBody": "send_message_body",
     "SendMessageBodyRequestedStatus": "send_message_body_requested_status",
     "SendMessageResponse": "send_message_response",
+    "SendMessageResponseMeta": "send_message_response_meta",
     "SendReferralBody": "send_referral_body",
-    "SendReferralResponse409Error": "send_referral_response409_error",
-    "SendReferralResponse409ErrorDetails": "send_referral_response409_error_details",
-    "SendReferralResponse409ErrorDetailsMatchesItem": "send_referral_response409_error_details_matches_item",
-    "SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem": "send_referral_response409_error_details_matches_item_matched_on_item",
-    "SendReferralResponse409ErrorDetailsOverrideField": "send_referral_response409_error_details_override_field",
+    "SendReferralResponse": "send_referral_response",
+    "SendReferralResponseMeta": "send_referral_response_meta",
     "SentCase": "sent_case",
     "SentCaseCaseCountySource": "sent_case_case_county_source",
+    "SentCaseClosingStatus": "sent_case_closing_status",
     "SentCaseCountySource": "sent_case_county_source",
     "SentCaseListItem": "sent_case_list_item",
+    "SentCaseListItemWarmTransferUnsuccessfulReasonType": "sent_case_list_item_warm_transfer_unsuccessful_reason_type",
+    "SentCasePayoutType": "sent_case_payout_type",
     "SentCaseReferralSummary": "sent_case_referral_summary",
-    "SentCaseResponse": "sent_case_response",
+    "SentCaseReferralSummaryClosingStatus": "sent_case_referral_summary_closing_status",
+    "SentCaseReferralSummaryPayoutType": "sent_case_referral_summary_payout_type",
+    "SentCaseWarmTransferUnsuccessfulReasonType": "sent_case_warm_transfer_unsuccessful_reason_type",
     "SignReferralBody": "sign_referral_body",
-    "Sort": "sort",
-    "Source": "source",
-    "Source2": "source2",
-    "Source3": "source3",
+    "SignReferralResponse": "sign_referral_response",
+    "SignReferralResponseMeta": "sign_referral_response_meta",
     "SsoLink": "sso_link",
     "StartLitigationReferralBody": "start_litigation_referral_body",
+    "StartLitigationReferralResponse": "start_litigation_referral_response",
+    "StartLitigationReferralResponseMeta": "start_litigation_referral_response_meta",
+    "StartTreatmentMedReferralBody": "start_treatment_med_referral_body",
+    "StartTreatmentMedReferralResponse": "start_treatment_med_referral_response",
+    "StartTreatmentMedReferralResponseMeta": "start_treatment_med_referral_response_meta",
     "StatusChangeData": "status_change_data",
+    "StatusChangeDataIsMessage": "status_change_data_is_message",
+    "StatusChangeDataPreviousStatus": "status_change_data_previous_status",
+    "StatusChangeDataSource": "status_change_data_source",
+    "StatusChangeDataStatus": "status_change_data_status",
     "TestWebhookResponse": "test_webhook_response",
+    "TestWebhookResponseMeta": "test_webhook_response_meta",
     "UpdateCaseBody": "update_case_body",
+    "UpdateCaseResponse": "update_case_response",
+    "UpdateCaseResponseMeta": "update_case_response_meta",
     "UpdateCaseStatusBody": "update_case_status_body",
+    "UpdateCaseStatusBodyStatus": "update_case_status_body_status",
+    "UpdateCaseStatusResponse": "update_case_status_response",
+    "UpdateCaseStatusResponseMeta": "update_case_status_response_meta",
+    "UpdateMedAppointmentResponse": "update_med_appointment_response",
+    "UpdateMedAppointmentResponseMeta": "update_med_appointment_response_meta",
+    "UpdateMedBillableEventResponse": "update_med_billable_event_response",
+    "UpdateMedBillableEventResponseMeta": "update_med_billable_event_response_meta",
+    "UpdateMedCaseResponse": "update_med_case_response",
+    "UpdateMedCaseResponseMeta": "update_med_case_response_meta",
+    "UpdateMedReferralResponse": "update_med_referral_response",
+    "UpdateMedReferralResponseMeta": "update_med_referral_response_meta",
+    "UpdateNotificationPreferencesResponse": "update_notification_preferences_response",
+    "UpdateNotificationPreferencesResponseMeta": "update_notification_preferences_response_meta",
     "UpdateOwnFirmBody": "update_own_firm_body",
+    "UpdateOwnFirmResponse": "update_own_firm_response",
+    "UpdateOwnFirmResponseMeta": "update_own_firm_response_meta",
     "UpdateReceivedReferralBody": "update_received_referral_body",
     "UpdateReceivedReferralBodyCustomFieldsItem": "update_received_referral_body_custom_fields_item",
+    "UpdateReceivedReferralResponse": "update_received_referral_response",
+    "UpdateReceivedReferralResponseMeta": "update_received_referral_response_meta",
     "UpdateReferralBody": "update_referral_body",
+    "UpdateReferralBodyCustomFieldsItem": "update_referral_body_custom_fields_item",
+    "UpdateReferralBodyPayoutType": "update_referral_body_payout_type",
+    "UpdateReferralResponse": "update_referral_response",
+    "UpdateReferralResponseMeta": "update_referral_response_meta",
     "UpdateRoutingRuleBody": "update_routing_rule_body",
+    "UpdateRoutingRuleResponse": "update_routing_rule_response",
+    "UpdateRoutingRuleResponseMeta": "update_routing_rule_response_meta",
     "UpdateSentCaseBody": "update_sent_case_body",
+    "UpdateSentCaseResponse": "update_sent_case_response",
+    "UpdateSentCaseResponseMeta": "update_sent_case_response_meta",
     "UpdateUserBody": "update_user_body",
+    "UpdateUserResponse": "update_user_response",
+    "UpdateUserResponseMeta": "update_user_response_meta",
     "UpdateWebhookBody": "update_webhook_body",
+    "UpdateWebhookResponse": "update_webhook_response",
+    "UpdateWebhookResponseMeta": "update_webhook_response_meta",
+    "UploadDocumentBody": "upload_document_body",
     "UploadDocumentResponse": "upload_document_response",
+    "UploadDocumentResponseMeta": "upload_document_response_meta",
     "UploadMedCaseDocumentBody": "upload_med_case_document_body",
     "UploadMedCaseDocumentBodyCategory": "upload_med_case_document_body_category",
     "UploadMedCaseDocumentResponse": "upload_med_case_document_response",
-    "UploadMedCaseDocumentResponse413Error": "upload_med_case_document_response413_error",
+    "UploadMedCaseDocumentResponseMeta": "upload_med_case_document_response_meta",
     "User": "user",
-    "UserResponse": "user_response",
     "WarmTransfer": "warm_transfer",
     "WarmTransferAnalytics": "warm_transfer_analytics",
     "WarmTransferAnalyticsByPartnerFirmItem": "warm_transfer_analytics_by_partner_firm_item",
@@ -817,7 +1468,6 @@ _MODULES: dict[str, str] = {
     "WarmTransferAnalyticsReasonBreakdownItemReasonType": "warm_transfer_analytics_reason_breakdown_item_reason_type",
     "WarmTransferAnalyticsTrendItem": "warm_transfer_analytics_trend_item",
     "WarmTransferOfficeLocationsItem": "warm_transfer_office_locations_item",
-    "WarmTransferUnsuccessfulReasonType": "warm_transfer_unsuccessful_reason_type",
     "WebhookDelivery": "webhook_delivery",
     "WebhookDeliveryEventType": "webhook_delivery_event_type",
     "WebhookDeliveryStatus": "webhook_delivery_status",
@@ -826,35 +1476,60 @@ _MODULES: dict[str, str] = {
     "WebhookEchoEnableResult": "webhook_echo_enable_result",
     "WebhookEventType": "webhook_event_type",
     "WebhookSubscription": "webhook_subscription",
-    "WebhookSubscriptionResponse": "webhook_subscription_response",
     "WebhookSubscriptionWithSecret": "webhook_subscription_with_secret",
-    "WebhookSubscriptionWithSecretResponse": "webhook_subscription_with_secret_response",
+    "WithdrawMedReferralBody": "withdraw_med_referral_body",
+    "WithdrawMedReferralResponse": "withdraw_med_referral_response",
+    "WithdrawMedReferralResponseMeta": "withdraw_med_referral_response_meta",
+    "WithdrawReferralBody": "withdraw_referral_body",
+    "WithdrawReferralResponse": "withdraw_referral_response",
+    "WithdrawReferralResponseMeta": "withdraw_referral_response_meta",
 }
 
 __all__ = [
     "AcceptMedReferralBody",
+    "AcceptMedReferralResponse",
+    "AcceptMedReferralResponseMeta",
+    "AcknowledgeCaseResponse",
+    "AcknowledgeCaseResponseMeta",
+    "AcknowledgeMedReferralBody",
+    "AcknowledgeMedReferralResponse",
+    "AcknowledgeMedReferralResponseMeta",
     "AcknowledgeReferralBody",
+    "AcknowledgeReferralResponse",
+    "AcknowledgeReferralResponseMeta",
     "AddNotificationEmailBody",
     "AddNotificationEmailResponse",
     "AddNotificationEmailResponseData",
+    "AddNotificationEmailResponseMeta",
     "AvailableFirm",
+    "AvailableFirmSource",
     "AvailableStatus",
     "AvailableStatusStatus",
     "AvailableStatuses",
+    "AvailableStatusesCurrentStatus",
     "AvailableStatusesParty",
-    "AvailableStatusesResponse",
     "BeginClosingReferralBody",
+    "BeginClosingReferralBodyClosingStatus",
     "BeginClosingReferralBodyPayoutType",
+    "BeginClosingReferralResponse",
+    "BeginClosingReferralResponseMeta",
     "BeginInvestigatingReferralBody",
+    "BeginInvestigatingReferralResponse",
+    "BeginInvestigatingReferralResponseMeta",
     "BulkUpdateJob",
     "Case",
+    "CaseClosingStatus",
     "CaseCreatedEvent",
     "CaseDeletedEvent",
+    "CasePayoutType",
     "CaseRatedEvent",
     "CaseRatingData",
     "CaseRatingDataRatingSource",
-    "CaseResponse",
     "CaseSnapshot",
+    "CaseSnapshotClosingStatus",
+    "CaseSnapshotPayoutType",
+    "CaseSnapshotStatus",
+    "CaseSnapshotWarmTransferUnsuccessfulReasonType",
     "CaseStatusChangedEvent",
     "CaseTombstone",
     "CaseType",
@@ -862,6 +1537,7 @@ __all__ = [
     "CaseTypeFieldEnumOptionsItem",
     "CaseTypeFieldValidationRule",
     "CaseUpdatedEvent",
+    "CaseWarmTransferUnsuccessfulReasonType",
     "CasexWebhookEnvelope",
     "CasexWebhookEnvelopeActor",
     "CasexWebhookEnvelopeActorSource",
@@ -870,52 +1546,71 @@ __all__ = [
     "CasexWebhookEnvelopeReferentFirm",
     "CasexWebhookEnvelopeReferringFirm",
     "CasexWebhookEnvelopeSchemaVersion",
-    "Category",
     "CloseCaseBody",
+    "CloseCaseResponse",
+    "CloseCaseResponseMeta",
     "CloseMedReferralBody",
+    "CloseMedReferralResponse",
+    "CloseMedReferralResponseMeta",
     "CloseReferralBody",
-    "ClosingStatus",
-    "ClosingStatus2",
+    "CloseReferralResponse",
+    "CloseReferralResponseMeta",
+    "CompleteTreatmentMedReferralBody",
+    "CompleteTreatmentMedReferralResponse",
+    "CompleteTreatmentMedReferralResponseMeta",
     "CreateCaseBody",
+    "CreateCaseResponse",
+    "CreateCaseResponseMeta",
     "CreateExternalLinkBody",
+    "CreateExternalLinkBodyExternalSystem",
     "CreateExternalLinkResponse",
-    "CreateExternalLinkResponse409",
-    "CreateExternalLinkResponse409Error",
-    "CreateExternalLinkResponse409ErrorCode",
-    "CreateExternalLinkResponse409ErrorDetails",
+    "CreateExternalLinkResponseMeta",
+    "CreateMedAppointmentResponse",
+    "CreateMedAppointmentResponseMeta",
+    "CreateMedBillableEventResponse",
+    "CreateMedBillableEventResponseMeta",
+    "CreateMedCaseResponse",
+    "CreateMedCaseResponseMeta",
+    "CreateMedReferralResponse",
+    "CreateMedReferralResponseMeta",
     "CreateRoutingRuleBody",
+    "CreateRoutingRuleResponse",
+    "CreateRoutingRuleResponseMeta",
     "CreateSalesforceInteractiveSendBody",
     "CreateSalesforceInteractiveSendResponse",
-    "CreateSalesforceInteractiveSendResponse502",
-    "CreateSalesforceInteractiveSendResponse502Error",
+    "CreateSalesforceInteractiveSendResponse2",
+    "CreateSalesforceInteractiveSendResponseMeta",
+    "CreateSalesforceInteractiveSendResponseMeta2",
     "CreateSentCaseBody",
     "CreateSentCaseBodyExternalSystem",
+    "CreateSentCaseResponse",
+    "CreateSentCaseResponseMeta",
     "CreateWebhookBody",
+    "CreateWebhookResponse",
+    "CreateWebhookResponseMeta",
     "CustomFieldValue",
-    "DeleteMedCaseResponse405",
-    "DeleteMedCaseResponse405Error",
     "DisableWebhookEchoResponse",
+    "DisableWebhookEchoResponseMeta",
     "Document",
     "DocumentData",
+    "DocumentDataOrigin",
     "DocumentDeletedEvent",
     "DocumentTombstone",
     "DocumentUploadedEvent",
     "EnableWebhookEchoResponse",
+    "EnableWebhookEchoResponseMeta",
     "Error",
     "ErrorDetails",
     "ErrorDetailsVariant2",
     "ErrorError",
-    "ErrorResponse",
-    "ErrorResponse2",
-    "ErrorResponse3",
-    "ErrorResponse4",
-    "ErrorResponse5",
-    "ErrorResponse6",
-    "ErrorResponse7",
-    "ExportAllAnalyticsResponse429Error",
+    "ErrorMeta",
+    "EvaluateReReferRoutingResponse",
+    "EvaluateReReferRoutingResponseMeta",
+    "EvaluateRoutingResponse",
+    "EvaluateRoutingResponseMeta",
     "ExportAnalyticsCategoryCategory",
     "ExportCasesFormat",
-    "ExportErrorResponse",
+    "ExportCasesView",
     "ExternalCaseLink",
     "ExternalCaseLinkExternalSystem",
     "ExternalCaseLinkLookup",
@@ -927,28 +1622,79 @@ __all__ = [
     "FeeRuleSnapshot",
     "FieldError",
     "Firm",
-    "FirmResponse",
     "GetBulkUpdateJobResponse",
+    "GetBulkUpdateJobResponseMeta",
     "GetCaseAnalyticsResponse",
+    "GetCaseAnalyticsResponseMeta",
+    "GetCaseByIdResponse",
+    "GetCaseByIdResponseMeta",
     "GetCaseStatusHistoryResponse",
     "GetCaseStatusHistoryResponseDataItem",
+    "GetCaseStatusHistoryResponseMeta",
+    "GetDashboardResponse",
+    "GetDashboardResponseMeta",
     "GetDocumentDownloadUrlResponse",
     "GetDocumentDownloadUrlResponseData",
+    "GetDocumentDownloadUrlResponseMeta",
+    "GetFirmByIdResponse",
+    "GetFirmByIdResponseMeta",
+    "GetHomepageAnalyticsResponse",
+    "GetHomepageAnalyticsResponseMeta",
+    "GetInboundNetworkFirmResponse",
+    "GetInboundNetworkFirmResponseMeta",
     "GetInsuranceByIdResponse",
+    "GetInsuranceByIdResponseMeta",
     "GetMeResponse",
+    "GetMeResponseMeta",
+    "GetMedAppointmentResponse",
+    "GetMedAppointmentResponseMeta",
+    "GetMedCaseByIdResponse",
+    "GetMedCaseByIdResponseMeta",
     "GetMedCaseDocumentFormat",
     "GetMedCaseDocumentResponse",
     "GetMedCaseDocumentResponseDataVariant1",
     "GetMedCaseDocumentResponseDataVariant2",
     "GetMedCaseDocumentResponseDataVariant2Encoding",
+    "GetMedCaseDocumentResponseMeta",
+    "GetMedReferralByIdResponse",
+    "GetMedReferralByIdResponseMeta",
+    "GetNotificationPreferencesResponse",
+    "GetNotificationPreferencesResponseMeta",
+    "GetOutboundNetworkFirmResponse",
+    "GetOutboundNetworkFirmResponseMeta",
+    "GetOwnFirmResponse",
+    "GetOwnFirmResponseMeta",
     "GetReceivedAnalyticsResponse",
-    "GetReceivedReferralAvailableStatusesResponse409Error",
+    "GetReceivedAnalyticsResponseData",
+    "GetReceivedAnalyticsResponseMeta",
+    "GetReceivedReferralAvailableStatusesResponse",
+    "GetReceivedReferralAvailableStatusesResponseMeta",
+    "GetReceivedReferralResponse",
+    "GetReceivedReferralResponseMeta",
+    "GetReferralAvailableStatusesResponse",
+    "GetReferralAvailableStatusesResponseMeta",
+    "GetReferralResponse",
+    "GetReferralResponseMeta",
     "GetReferralStatusHistoryResponse",
-    "GetReferralStatusHistoryResponse404Error",
+    "GetReferralStatusHistoryResponseMeta",
+    "GetReferralsAnalyticsResponse",
+    "GetReferralsAnalyticsResponseMeta",
+    "GetRevenueReceivedAnalyticsResponse",
+    "GetRevenueReceivedAnalyticsResponseMeta",
+    "GetRevenueSentAnalyticsResponse",
+    "GetRevenueSentAnalyticsResponseMeta",
     "GetSalesforceSendMappingResponse",
+    "GetSalesforceSendMappingResponseMeta",
+    "GetSentAnalyticsResponse",
     "GetSentAnalyticsResponseData",
+    "GetSentAnalyticsResponseMeta",
     "GetSentCaseAvailableStatusesResponse",
     "GetSentCaseAvailableStatusesResponseData",
+    "GetSentCaseAvailableStatusesResponseMeta",
+    "GetSentCaseResponse",
+    "GetSentCaseResponseMeta",
+    "GetWebhookByIdResponse",
+    "GetWebhookByIdResponseMeta",
     "HealthStatus",
     "HealthStatusRateLimits",
     "HealthStatusRateLimitsTiers",
@@ -956,144 +1702,228 @@ __all__ = [
     "ImportCasesBody",
     "ImportCasesResponse",
     "ImportCasesResponseData",
+    "ImportCasesResponseMeta",
     "ImportCasesUpdateBody",
     "ImportCasesUpdateResponse",
     "ImportCasesUpdateResponseDataVariant1",
-    "InsuranceType",
+    "ImportCasesUpdateResponseMeta",
     "InteractiveSendResult",
     "InteractiveSendResultAttempt",
     "InteractiveSendResultAttemptState",
     "InviteUserBody",
-    "IsMessage",
+    "InviteUserResponse",
+    "InviteUserResponseMeta",
     "ListAvailableFirmsResponse",
+    "ListAvailableFirmsResponseMeta",
+    "ListAvailableFirmsSource",
     "ListCaseTypeFieldsResponse",
+    "ListCaseTypeFieldsResponseMeta",
     "ListCaseTypesResponse",
+    "ListCaseTypesResponseMeta",
+    "ListCasesByStatusContext",
     "ListCasesByStatusResponse",
+    "ListCasesByStatusResponseMeta",
+    "ListCasesOrder",
     "ListCasesResponse",
     "ListCasesResponseData",
+    "ListCasesResponseMeta",
+    "ListCasesStatus",
     "ListCasesView",
     "ListCountiesResponse",
     "ListCountiesResponseDataItem",
+    "ListCountiesResponseMeta",
     "ListDocumentsResponse",
+    "ListDocumentsResponseMeta",
     "ListExternalLinksResponse",
+    "ListExternalLinksResponseMeta",
+    "ListExternalLinksSystem",
     "ListFirmDirectoryResponse",
+    "ListFirmDirectoryResponseMeta",
+    "ListInsurancesInsuranceType",
+    "ListInsurancesResponse",
+    "ListInsurancesResponseMeta",
     "ListJurisdictionsResponse",
     "ListJurisdictionsResponseDataItem",
+    "ListJurisdictionsResponseMeta",
     "ListMedAppointmentsAttended",
     "ListMedAppointmentsCancelled",
     "ListMedAppointmentsResponse",
+    "ListMedAppointmentsResponseMeta",
+    "ListMedAppointmentsSource",
     "ListMedBillableEventsResponse",
     "ListMedBillableEventsResponseMeta",
     "ListMedBillableEventsResponseMetaTotals",
     "ListMedCaseDocumentsResponse",
+    "ListMedCaseDocumentsResponseMeta",
+    "ListMedCaseInsurancesInsuranceType",
+    "ListMedCaseInsurancesResponse",
+    "ListMedCaseInsurancesResponseMeta",
     "ListMedCasesResponse",
+    "ListMedCasesResponseMeta",
     "ListMedReferralsResponse",
+    "ListMedReferralsResponseMeta",
     "ListMyDoctorsResponse",
+    "ListMyDoctorsResponseMeta",
     "ListMyLocationsResponse",
+    "ListMyLocationsResponseMeta",
     "ListNotificationEmailsResponse",
+    "ListNotificationEmailsResponseDataItem",
+    "ListNotificationEmailsResponseMeta",
     "ListPendingNetworkRelationshipsResponse",
+    "ListPendingNetworkRelationshipsResponseMeta",
+    "ListReceivedReferralsClosingStatus",
+    "ListReceivedReferralsOrder",
     "ListReceivedReferralsResponse",
+    "ListReceivedReferralsResponseMeta",
+    "ListReceivedReferralsSort",
+    "ListReceivedReferralsStatus",
     "ListReferralsResponse",
-    "ListReferralsResponse400Error",
-    "ListReferralsResponse401Error",
-    "ListReferralsResponse403Error",
+    "ListReferralsResponseMeta",
+    "ListReferralsStatus",
     "ListRoutingRulesResponse",
+    "ListRoutingRulesResponseMeta",
+    "ListSentCasesOrder",
     "ListSentCasesResponse",
+    "ListSentCasesResponseMeta",
+    "ListSentCasesSort",
+    "ListSentCasesStatus",
     "ListStatusUpdatesResponse",
+    "ListStatusUpdatesResponseMeta",
+    "ListStatusUpdatesSource",
+    "ListStatusUpdatesStatus",
     "ListUsersResponse",
+    "ListUsersResponseMeta",
     "ListWebhookDeliveriesResponse",
+    "ListWebhookDeliveriesResponseMeta",
     "ListWebhookEchoCapturesResponse",
+    "ListWebhookEchoCapturesResponseMeta",
     "ListWebhooksResponse",
+    "ListWebhooksResponseMeta",
     "LookupExternalLinkResponse",
+    "LookupExternalLinkResponseMeta",
+    "LookupExternalLinkSystem",
     "LookupStatusUpdatesResponse",
+    "LookupStatusUpdatesResponseMeta",
     "MaskedCaseSnapshot",
+    "MaskedCaseSnapshotClosingStatus",
+    "MaskedCaseSnapshotStatus",
     "MaskedStatusChangeData",
+    "MaskedStatusChangeDataIsMessage",
+    "MaskedStatusChangeDataPreviousStatus",
+    "MaskedStatusChangeDataSource",
+    "MaskedStatusChangeDataStatus",
     "MatchCandidate",
+    "MatchCandidateCurrentStatus",
     "MatchCandidateMatchedFieldsItem",
     "MatchReferralsBody",
     "MatchReferralsBodyIdentifiers",
     "MatchReferralsResponse",
+    "MatchReferralsResponseMeta",
     "Me",
     "MeAuthMethod",
     "MeTier",
     "MedAppointment",
+    "MedAppointmentCategory",
     "MedAppointmentCreateRequest",
+    "MedAppointmentCreateRequestCategory",
     "MedAppointmentDoctor",
     "MedAppointmentLocation",
     "MedAppointmentPremierStatus",
-    "MedAppointmentResponse",
+    "MedAppointmentSource",
     "MedAppointmentUpdateRequest",
+    "MedAppointmentUpdateRequestCategory",
     "MedBillableEvent",
     "MedBillableEventCreateRequest",
     "MedBillableEventCreateRequestKind",
     "MedBillableEventKind",
-    "MedBillableEventResponse",
     "MedBillableEventUpdateRequest",
     "MedCase",
     "MedCaseCreateRequest",
     "MedCaseDocument",
     "MedCaseDocumentSource",
-    "MedCaseResponse",
     "MedCaseUpdateRequest",
     "MedInsurance",
     "MedInsuranceInsuranceType",
-    "MedInsuranceListResponse",
     "MedReferral",
     "MedReferralCreateRequest",
-    "MedReferralResponse",
     "MedReferralStatus",
     "MedReferralUpdateRequest",
     "MedexWebhookEventType",
-    "Meta",
     "MintSsoLinkBody",
     "MintSsoLinkResponse",
+    "MintSsoLinkResponseMeta",
     "NetworkFirmDetail",
-    "NetworkFirmDetailResponse",
     "NetworkRelationship",
     "NoteCreatedEvent",
     "NoteData",
+    "NoteDataOrigin",
     "NoteUpdatedEvent",
-    "Order",
-    "Origin",
     "Pagination",
     "PatchInboundNetworkFirmBody",
     "PatchInboundNetworkFirmBodyStatus",
+    "PatchInboundNetworkFirmResponse",
+    "PatchInboundNetworkFirmResponseMeta",
     "PatchOutboundNetworkFirmBody",
-    "PayoutType",
+    "PatchOutboundNetworkFirmResponse",
+    "PatchOutboundNetworkFirmResponseMeta",
     "PendingRelationship",
     "PendingRelationshipDirection",
-    "PreviousStatus",
     "ProviderDoctor",
     "ProviderDoctorRole",
     "ProviderLocation",
     "ProviderLocationAddress",
     "PublicStatusUpdate",
+    "PublicStatusUpdateSource",
+    "PublicStatusUpdateStatus",
     "PutOutboundNetworkFirmBody",
+    "PutOutboundNetworkFirmResponse",
+    "PutOutboundNetworkFirmResponseMeta",
     "RateLimitPair",
     "ReceivedReferral",
+    "ReceivedReferralClosingStatus",
     "ReceivedReferralListItem",
-    "ReceivedReferralResponse",
+    "ReceivedReferralListItemClosingStatus",
+    "ReceivedReferralListItemStatus",
+    "ReceivedReferralListItemWarmTransferUnsuccessfulReasonType",
+    "ReceivedReferralPayoutType",
     "ReceivedReferralSendingFirmPercentageSource",
+    "ReceivedReferralStatus",
+    "ReceivedReferralWarmTransferUnsuccessfulReasonType",
     "RecordExtensionSelectorMissBody",
     "ReferSentCaseBody",
+    "ReferSentCaseResponse",
+    "ReferSentCaseResponseMeta",
     "Referral",
     "ReferralAcceptedEvent",
+    "ReferralClosingStatus",
+    "ReferralPayoutType",
     "ReferralReceivedEvent",
     "ReferralRejectedEvent",
-    "ReferralResponse",
     "ReferralSentEvent",
+    "ReferralStatus",
     "ReferralStatusUpdate",
+    "ReferralStatusUpdateSource",
+    "ReferralStatusUpdateStatus",
+    "ReferralWarmTransferUnsuccessfulReasonType",
     "RejectMedReferralBody",
     "RejectMedReferralBodyReasonCode",
+    "RejectMedReferralResponse",
+    "RejectMedReferralResponseMeta",
     "RejectReferralBody",
+    "RejectReferralResponse",
+    "RejectReferralResponseMeta",
+    "ReplaceExternalLinkBody",
+    "ReplaceExternalLinkBodyExternalSystem",
+    "ReplaceExternalLinkResponse",
+    "ReplaceExternalLinkResponseMeta",
+    "RotateWebhookSecretResponse",
+    "RotateWebhookSecretResponseMeta",
     "RoutingEvaluation",
     "RoutingEvaluationAssignmentsItem",
-    "RoutingEvaluationResponse",
     "RoutingEvaluationRule",
     "RoutingRule",
     "RoutingRuleAssignmentsItem",
     "RoutingRuleAssignmentsItemRecipientType",
-    "RoutingRuleResponse",
     "SendMapping",
     "SendMappingMatchKey",
     "SendMappingMatchKeyMode",
@@ -1101,47 +1931,91 @@ __all__ = [
     "SendMappingProfile",
     "SendMappingResolvers",
     "SendMappingSendFieldsItem",
+    "SendMappingWritebackItem",
     "SendMessageBody",
     "SendMessageBodyRequestedStatus",
     "SendMessageResponse",
+    "SendMessageResponseMeta",
     "SendReferralBody",
-    "SendReferralResponse409Error",
-    "SendReferralResponse409ErrorDetails",
-    "SendReferralResponse409ErrorDetailsMatchesItem",
-    "SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem",
-    "SendReferralResponse409ErrorDetailsOverrideField",
+    "SendReferralResponse",
+    "SendReferralResponseMeta",
     "SentCase",
     "SentCaseCaseCountySource",
+    "SentCaseClosingStatus",
     "SentCaseCountySource",
     "SentCaseListItem",
+    "SentCaseListItemWarmTransferUnsuccessfulReasonType",
+    "SentCasePayoutType",
     "SentCaseReferralSummary",
-    "SentCaseResponse",
+    "SentCaseReferralSummaryClosingStatus",
+    "SentCaseReferralSummaryPayoutType",
+    "SentCaseWarmTransferUnsuccessfulReasonType",
     "SignReferralBody",
-    "Sort",
-    "Source",
-    "Source2",
-    "Source3",
+    "SignReferralResponse",
+    "SignReferralResponseMeta",
     "SsoLink",
     "StartLitigationReferralBody",
+    "StartLitigationReferralResponse",
+    "StartLitigationReferralResponseMeta",
+    "StartTreatmentMedReferralBody",
+    "StartTreatmentMedReferralResponse",
+    "StartTreatmentMedReferralResponseMeta",
     "StatusChangeData",
+    "StatusChangeDataIsMessage",
+    "StatusChangeDataPreviousStatus",
+    "StatusChangeDataSource",
+    "StatusChangeDataStatus",
     "TestWebhookResponse",
+    "TestWebhookResponseMeta",
     "UpdateCaseBody",
+    "UpdateCaseResponse",
+    "UpdateCaseResponseMeta",
     "UpdateCaseStatusBody",
+    "UpdateCaseStatusBodyStatus",
+    "UpdateCaseStatusResponse",
+    "UpdateCaseStatusResponseMeta",
+    "UpdateMedAppointmentResponse",
+    "UpdateMedAppointmentResponseMeta",
+    "UpdateMedBillableEventResponse",
+    "UpdateMedBillableEventResponseMeta",
+    "UpdateMedCaseResponse",
+    "UpdateMedCaseResponseMeta",
+    "UpdateMedReferralResponse",
+    "UpdateMedReferralResponseMeta",
+    "UpdateNotificationPreferencesResponse",
+    "UpdateNotificationPreferencesResponseMeta",
     "UpdateOwnFirmBody",
+    "UpdateOwnFirmResponse",
+    "UpdateOwnFirmResponseMeta",
     "UpdateReceivedReferralBody",
     "UpdateReceivedReferralBodyCustomFieldsItem",
+    "UpdateReceivedReferralResponse",
+    "UpdateReceivedReferralResponseMeta",
     "UpdateReferralBody",
+    "UpdateReferralBodyCustomFieldsItem",
+    "UpdateReferralBodyPayoutType",
+    "UpdateReferralResponse",
+    "UpdateReferralResponseMeta",
     "UpdateRoutingRuleBody",
+    "UpdateRoutingRuleResponse",
+    "UpdateRoutingRuleResponseMeta",
     "UpdateSentCaseBody",
+    "UpdateSentCaseResponse",
+    "UpdateSentCaseResponseMeta",
     "UpdateUserBody",
+    "UpdateUserResponse",
+    "UpdateUserResponseMeta",
     "UpdateWebhookBody",
+    "UpdateWebhookResponse",
+    "UpdateWebhookResponseMeta",
+    "UploadDocumentBody",
     "UploadDocumentResponse",
+    "UploadDocumentResponseMeta",
     "UploadMedCaseDocumentBody",
     "UploadMedCaseDocumentBodyCategory",
     "UploadMedCaseDocumentResponse",
-    "UploadMedCaseDocumentResponse413Error",
+    "UploadMedCaseDocumentResponseMeta",
     "User",
-    "UserResponse",
     "WarmTransfer",
     "WarmTransferAnalytics",
     "WarmTransferAnalyticsByPartnerFirmItem",
@@ -1150,7 +2024,6 @@ __all__ = [
     "WarmTransferAnalyticsReasonBreakdownItemReasonType",
     "WarmTransferAnalyticsTrendItem",
     "WarmTransferOfficeLocationsItem",
-    "WarmTransferUnsuccessfulReasonType",
     "WebhookDelivery",
     "WebhookDeliveryEventType",
     "WebhookDeliveryStatus",
@@ -1159,9 +2032,13 @@ __all__ = [
     "WebhookEchoEnableResult",
     "WebhookEventType",
     "WebhookSubscription",
-    "WebhookSubscriptionResponse",
     "WebhookSubscriptionWithSecret",
-    "WebhookSubscriptionWithSecretResponse",
+    "WithdrawMedReferralBody",
+    "WithdrawMedReferralResponse",
+    "WithdrawMedReferralResponseMeta",
+    "WithdrawReferralBody",
+    "WithdrawReferralResponse",
+    "WithdrawReferralResponseMeta",
 ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .add_notification_email_response_data import AddNotificationEmailResponseData
-from .meta import Meta
+from .add_notification_email_response_meta import AddNotificationEmailResponseMeta
 
 __all__ = [
     "AddNotificationEmailResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class AddNotificationEmailResponse(_BaseModel):
     data: AddNotificationEmailResponseData
 
-    meta: Meta
+    meta: AddNotificationEmailResponseMeta

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .source import Source
+from .available_firm_source import AvailableFirmSource
 from .warm_transfer import WarmTransfer
 
 __all__ = [
@@ -13,23 +13,23 @@ __all__ = [
 
 
 class AvailableFirm(_BaseModel):
-    id: str | None = None
-
-    name: str | None = None
-
-    description: str | None = None
-
-    jurisdictions: list[str] | None = None
-
     case_types: list[str] | None = _Field(
         default=None, validation_alias="caseTypes", serialization_alias="caseTypes"
     )
+
+    description: str | None = None
+
+    id: str | None = None
+
+    jurisdictions: list[str] | None = None
+
+    name: str | None = None
 
     referral_instructions: str | None = _Field(
         default=None, validation_alias="referralInstructions", serialization_alias="referralInstructions"
     )
 
-    source: Source | None = None
+    source: AvailableFirmSource | None = None
     """`network` if the firm is in your private network, `directory` if it is only listed in Network Xchange."""
 
     warm_transfer: WarmTransfer | None = _Field(

@@ -14,17 +14,17 @@ __all__ = [
 class AvailableStatus(_BaseModel):
     """A status your firm may move the referral to next."""
 
-    status: AvailableStatusStatus
-
     label: str
     """Display text for the step."""
+
+    requires_closing_status: bool | None = _Field(
+        default=None, validation_alias="requiresClosingStatus", serialization_alias="requiresClosingStatus"
+    )
+    """Present and true if the step needs a `closingStatus`."""
 
     requires_reason: bool | None = _Field(
         default=None, validation_alias="requiresReason", serialization_alias="requiresReason"
     )
     """Present and true if the step needs a reason."""
 
-    requires_closing_status: bool | None = _Field(
-        default=None, validation_alias="requiresClosingStatus", serialization_alias="requiresClosingStatus"
-    )
-    """Present and true if the step needs a `closingStatus`."""
+    status: AvailableStatusStatus

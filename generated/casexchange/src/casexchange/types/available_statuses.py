@@ -5,7 +5,7 @@ from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
 from .available_status import AvailableStatus
-from .available_status_status import AvailableStatusStatus
+from .available_statuses_current_status import AvailableStatusesCurrentStatus
 from .available_statuses_party import AvailableStatusesParty
 
 __all__ = [
@@ -14,14 +14,14 @@ __all__ = [
 
 
 class AvailableStatuses(_BaseModel):
-    current_status: AvailableStatusStatus = _Field(
+    available_transitions: list[AvailableStatus] = _Field(
+        validation_alias="availableTransitions", serialization_alias="availableTransitions"
+    )
+
+    current_status: AvailableStatusesCurrentStatus = _Field(
         validation_alias="currentStatus", serialization_alias="currentStatus"
     )
     """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
     party: AvailableStatusesParty
     """Your firm's side on this referral, which decides the possible steps."""
-
-    available_transitions: list[AvailableStatus] = _Field(
-        validation_alias="availableTransitions", serialization_alias="availableTransitions"
-    )

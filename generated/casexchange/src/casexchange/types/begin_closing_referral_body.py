@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
+from .begin_closing_referral_body_closing_status import BeginClosingReferralBodyClosingStatus
 from .begin_closing_referral_body_payout_type import BeginClosingReferralBodyPayoutType
-from .closing_status2 import ClosingStatus2
 
 __all__ = [
     "BeginClosingReferralBody",
@@ -15,23 +15,10 @@ __all__ = [
 
 
 class BeginClosingReferralBody(_BaseModel):
-    closing_status: ClosingStatus2 = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
-    """Kind of outcome (any letter case)."""
-
-    reason: str | None = None
-    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
-
-    closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
-    )
-    """Explanation of the closure, saved on the referral."""
-
-    settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-    """Settlement amount in US dollars; if given it must be above zero."""
+    """Attorney fees in US dollars."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -41,10 +28,15 @@ class BeginClosingReferralBody(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    closing_status: BeginClosingReferralBodyClosingStatus = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
     )
-    """Attorney fees in US dollars."""
+    """Kind of outcome (any letter case)."""
+
+    closure_reason: str | None = _Field(
+        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+    )
+    """Explanation of the closure, saved on the referral."""
 
     estimated_distribution_date: _dt.date | None = _Field(
         default=None,
@@ -56,3 +48,11 @@ class BeginClosingReferralBody(_BaseModel):
     payout_type: BeginClosingReferralBodyPayoutType | None = _Field(
         default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )
+
+    reason: str | None = None
+    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
+
+    settlement_amount: float | None = _Field(
+        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+    """Settlement amount in US dollars; if given it must be above zero."""

@@ -9,11 +9,11 @@ __all__ = [
 
 
 class BeginInvestigatingReferralBody(_BaseModel):
-    reason: str | None = None
-    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
-
     notes: str | None = None
     """Optional text added to the referral's notes; line breaks become spaces."""
 
     phase: str | None = None
     """Free-text label for the stage the case is in."""
+
+    reason: str | None = None
+    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""

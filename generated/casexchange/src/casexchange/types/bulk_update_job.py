@@ -14,30 +14,32 @@ __all__ = [
 
 
 class BulkUpdateJob(_BaseModel):
-    job_id: str | None = _Field(default=None, validation_alias="jobId", serialization_alias="jobId")
+    completed_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="completedAt", serialization_alias="completedAt"
+    )
 
-    status: str | None = None
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    error_message: str | None = _Field(
+        default=None, validation_alias="errorMessage", serialization_alias="errorMessage"
+    )
+
+    failed_rows: int | None = _Field(
+        default=None, validation_alias="failedRows", serialization_alias="failedRows"
+    )
 
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+
+    job_id: str | None = _Field(default=None, validation_alias="jobId", serialization_alias="jobId")
 
     operation_type: str | None = _Field(
         default=None, validation_alias="operationType", serialization_alias="operationType"
     )
 
-    total_rows: int | None = _Field(
-        default=None, validation_alias="totalRows", serialization_alias="totalRows"
-    )
-
     processed_rows: int | None = _Field(
         default=None, validation_alias="processedRows", serialization_alias="processedRows"
-    )
-
-    successful_rows: int | None = _Field(
-        default=None, validation_alias="successfulRows", serialization_alias="successfulRows"
-    )
-
-    failed_rows: int | None = _Field(
-        default=None, validation_alias="failedRows", serialization_alias="failedRows"
     )
 
     progress_percent: int | None = _Field(
@@ -48,20 +50,18 @@ class BulkUpdateJob(_BaseModel):
         default=None, validation_alias="resultSummary", serialization_alias="resultSummary"
     )
 
-    error_message: str | None = _Field(
-        default=None, validation_alias="errorMessage", serialization_alias="errorMessage"
-    )
-
     started_at: _dt.datetime | None = _Field(
         default=None, validation_alias="startedAt", serialization_alias="startedAt"
     )
 
-    completed_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="completedAt", serialization_alias="completedAt"
+    status: str | None = None
+
+    successful_rows: int | None = _Field(
+        default=None, validation_alias="successfulRows", serialization_alias="successfulRows"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    total_rows: int | None = _Field(
+        default=None, validation_alias="totalRows", serialization_alias="totalRows"
     )
 
     updated_at: _dt.datetime | None = _Field(

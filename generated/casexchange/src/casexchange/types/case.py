@@ -6,9 +6,9 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .closing_status import ClosingStatus
-from .payout_type import PayoutType
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .case_closing_status import CaseClosingStatus
+from .case_payout_type import CasePayoutType
+from .case_warm_transfer_unsuccessful_reason_type import CaseWarmTransferUnsuccessfulReasonType
 
 __all__ = [
     "Case",
@@ -19,44 +19,31 @@ class Case(_BaseModel):
     """A referral from either firm's point of view (this older API calls it a case), with the base case's fields
     copied onto it. For the receiving firm, client fields of a SENT case are masked until it acknowledges."""
 
-    id: str | None = None
-    """UUID of the referral."""
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    )
+    """Attorney fees in US dollars; null until recorded."""
 
     base_case_id: str | None = _Field(
         default=None, validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
-    reference_number: str | None = _Field(
-        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    case_county: str | None = _Field(
+        default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
+    )
+    """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+
+    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
+
+    client_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
     )
 
-    status: str | None = None
-    """CaseStatus (an old RECEIVED value appears as `under_evaluation`)."""
-
-    closing_status: ClosingStatus | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+    client_email: str | None = _Field(
+        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
-    """Closing outcome (ClosingStatus); null until closing has started."""
-
-    payout_type: PayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
-    )
-    """How the settlement money is paid out; null until chosen during closing."""
-
-    closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
-    )
-    """Free-text reason given when the referral was closed; null before that."""
-
-    settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-    """Settlement amount in US dollars; null until recorded."""
-
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
-    )
-    """Attorney fees in US dollars; null until recorded."""
+    """Masked for the receiver until acknowledgment — `hidden@acknowledgereceipt.com` from `GET /cases/{id}`, null in `GET /cases`."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -66,12 +53,44 @@ class Case(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    projected_settlement_amount: float | None = _Field(
-        default=None,
-        validation_alias="projectedSettlementAmount",
-        serialization_alias="projectedSettlementAmount",
+    client_first_name: str | None = _Field(
+        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
     )
-    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+
+    client_last_name: str | None = _Field(
+        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
+    )
+
+    client_phone: str | None = _Field(
+        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+    )
+    """Masked for the receiver until acknowledgment — `***-***-****` from `GET /cases/{id}`, null in `GET /cases`."""
+
+    closed_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="closedDate", serialization_alias="closedDate"
+    )
+    """Time of the latest entry into CLOSED."""
+
+    closing_status: CaseClosingStatus | None = _Field(
+        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+    """Closing outcome (ClosingStatus); null until closing has started."""
+
+    closure_reason: str | None = _Field(
+        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+    )
+    """Free-text reason given when the referral was closed; null before that."""
+
+    county: str | None = None
+    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    description: str | None = None
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
         default=None,
@@ -87,68 +106,104 @@ class Case(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
+    id: str | None = None
+    """UUID of the referral."""
+
+    incident_date: _dt.date | None = _Field(
+        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
+    )
+
+    is_retainer_signed: bool | None = _Field(
+        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    )
+
+    jurisdiction: str | None = None
+
     lead_attorney_name: str | None = _Field(
         default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
 
-    referring_firm_id: str | None = _Field(
-        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    net_fee_to_handling_firm: float | None = _Field(
+        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
     )
-    """The firm that made the referral."""
+    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
+
+    net_fee_to_sending_firm: float | None = _Field(
+        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+    )
+    """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
+    null when either value is missing or zero."""
+
+    notes: str | None = None
+    """The sending firm's notes on the case, combined."""
+
+    payout_type: CasePayoutType | None = _Field(
+        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+    )
+    """How the settlement money is paid out; null until chosen during closing."""
+
+    phase: str | None = None
+
+    projected_settlement_amount: float | None = _Field(
+        default=None,
+        validation_alias="projectedSettlementAmount",
+        serialization_alias="projectedSettlementAmount",
+    )
+    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+
+    reference_number: str | None = _Field(
+        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
 
     referent_firm_id: str | None = _Field(
         default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """The firm receiving the referral."""
 
+    referring_firm_id: str | None = _Field(
+        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    )
+    """The firm that made the referral."""
+
+    resolution_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
+    )
+    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
+    never went through CLOSING."""
+
+    sending_firm_percentage: float | None = _Field(
+        default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+    )
+    """Sending firm's referral fee, in whole percent of the attorney fees — 33.33 stands for 33.33 %."""
+
+    sent_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="sentDate", serialization_alias="sentDate"
+    )
+
+    settlement_amount: float | None = _Field(
+        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+    """Settlement amount in US dollars; null until recorded."""
+
+    signed_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="signedDate", serialization_alias="signedDate"
+    )
+
+    status: str | None = None
+    """CaseStatus (an old RECEIVED value appears as `under_evaluation`)."""
+
+    statute_of_limitations_expiration: _dt.datetime | None = _Field(
+        default=None,
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
+    )
+
     title: str | None = None
 
-    description: str | None = None
-
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None = None
-
-    case_county: str | None = _Field(
-        default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
+    updated_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
-    """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
-
-    county: str | None = None
-    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-    until it acknowledges."""
-
-    client_first_name: str | None = _Field(
-        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
-    )
-
-    client_last_name: str | None = _Field(
-        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
-    )
-
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
-    )
-    """Masked for the receiver until acknowledgment — `hidden@acknowledgereceipt.com` from `GET /cases/{id}`, null in `GET /cases`."""
-
-    client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
-    )
-    """Masked for the receiver until acknowledgment — `***-***-****` from `GET /cases/{id}`, null in `GET /cases`."""
-
-    client_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
-    )
-
-    incident_date: _dt.date | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    notes: str | None = None
-    """The sending firm's notes on the case, combined."""
 
     warm_transfer_successful: bool | None = _Field(
         default=None, validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -163,64 +218,9 @@ class Case(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
+    warm_transfer_unsuccessful_reason_type: CaseWarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
-
-    sending_firm_percentage: float | None = _Field(
-        default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
-    )
-    """Sending firm's referral fee, in whole percent of the attorney fees — 33.33 stands for 33.33 %."""
-
-    net_fee_to_sending_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
-    )
-    """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-    null when either value is missing or zero."""
-
-    net_fee_to_handling_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
-    )
-    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
-
-    resolution_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
-    )
-    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-    never went through CLOSING."""
-
-    closed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedDate", serialization_alias="closedDate"
-    )
-    """Time of the latest entry into CLOSED."""
-
-    statute_of_limitations_expiration: _dt.datetime | None = _Field(
-        default=None,
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-
-    phase: str | None = None
-
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
-    )
-
-    sent_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="sentDate", serialization_alias="sentDate"
-    )
-
-    signed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="signedDate", serialization_alias="signedDate"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
-
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
-    )

@@ -16,8 +16,10 @@ class CaseRatingData(_BaseModel):
     it — never a receiving firm. `ratingNotes` is never sent to anyone, because the classifier's explanation repeats
     facts about the client."""
 
-    tier: int | None
-    """Case tier after the change."""
+    case_rating_tier: int | None = _Field(
+        validation_alias="caseRatingTier", serialization_alias="caseRatingTier"
+    )
+    """Rating stored on the current referral of the case."""
 
     previous_tier: int | None = _Field(validation_alias="previousTier", serialization_alias="previousTier")
     """Case tier before the change; null for a new case."""
@@ -25,12 +27,10 @@ class CaseRatingData(_BaseModel):
     rated_tier: int | None = _Field(validation_alias="ratedTier", serialization_alias="ratedTier")
     """Tier proposed by the AI classifier, if it ran."""
 
-    case_rating_tier: int | None = _Field(
-        validation_alias="caseRatingTier", serialization_alias="caseRatingTier"
-    )
-    """Rating stored on the current referral of the case."""
-
     rating_source: CaseRatingDataRatingSource = _Field(
         validation_alias="ratingSource", serialization_alias="ratingSource"
     )
     """`ai` for the classifier, `manual` for any user change (app or API)."""
+
+    tier: int | None
+    """Case tier after the change."""

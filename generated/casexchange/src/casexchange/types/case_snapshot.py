@@ -6,10 +6,12 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .closing_status import ClosingStatus
-from .payout_type import PayoutType
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .case_snapshot_closing_status import CaseSnapshotClosingStatus
+from .case_snapshot_payout_type import CaseSnapshotPayoutType
+from .case_snapshot_status import CaseSnapshotStatus
+from .case_snapshot_warm_transfer_unsuccessful_reason_type import (
+    CaseSnapshotWarmTransferUnsuccessfulReasonType,
+)
 
 __all__ = [
     "CaseSnapshot",
@@ -20,55 +22,28 @@ class CaseSnapshot(_BaseModel):
     """The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed
     and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""
 
-    id: str
-    """UUID of the referral (the API calls referrals cases here)."""
+    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+    """Attorney fees in US dollars; null until recorded."""
 
     base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-    """Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the
-    format is not checked — do not parse it."""
-
-    status: AvailableStatusStatus
-    """Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /
-    `exhausted` labels as `rejected`."""
-
-    closing_status: ClosingStatus | None = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-    """Closing outcome (ClosingStatus); null until closing has started."""
-
-    payout_type: PayoutType | None = _Field(validation_alias="payoutType", serialization_alias="payoutType")
-    """How the settlement money is paid out; null until chosen during closing."""
-
-    closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
-
-    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
-    """The firm that made the referral."""
-
-    referent_firm_id: str | None = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
-    )
-    """Receiving firm; null for a draft."""
-
-    title: str | None
-
-    description: str | None
-
-    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
-    county: str | None
-    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-    until it acknowledges."""
+    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
+
+    client_date_of_birth: _dt.date | None = _Field(
+        validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    )
+
+    client_email: str | None = _Field(validation_alias="clientEmail", serialization_alias="clientEmail")
+
+    client_fee_agreement_percentage: float | None = _Field(
+        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+    )
+    """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     client_first_name: str | None = _Field(
         validation_alias="clientFirstName", serialization_alias="clientFirstName"
@@ -78,30 +53,124 @@ class CaseSnapshot(_BaseModel):
         validation_alias="clientLastName", serialization_alias="clientLastName"
     )
 
-    client_email: str | None = _Field(validation_alias="clientEmail", serialization_alias="clientEmail")
-
     client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
 
-    client_date_of_birth: _dt.date | None = _Field(
-        validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
+    """Time of the latest entry into CLOSED."""
+
+    closing_status: CaseSnapshotClosingStatus | None = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
     )
+    """Closing outcome (ClosingStatus); null until closing has started."""
+
+    closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
+
+    county: str | None
+    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
+
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+
+    description: str | None
+
+    estimated_date_of_resolution: _dt.datetime | None = _Field(
+        validation_alias="estimatedDateOfResolution", serialization_alias="estimatedDateOfResolution"
+    )
+    """Expected resolution date; null until estimated."""
+
+    estimated_distribution_date: _dt.datetime | None = _Field(
+        validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
+    )
+    """Expected distribution date; null until estimated."""
+
+    id: str
+    """UUID of the referral (the API calls referrals cases here)."""
 
     incident_date: _dt.date | None = _Field(
         validation_alias="incidentDate", serialization_alias="incidentDate"
     )
+
+    is_retainer_signed: bool = _Field(
+        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    )
+
+    jurisdiction: str | None
+
+    lead_attorney_name: str | None = _Field(
+        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    )
+    """Name of the receiving firm's lead attorney; null until someone is assigned."""
+
+    net_fee_to_handling_firm: float | None = _Field(
+        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+    )
+    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
+
+    net_fee_to_sending_firm: float | None = _Field(
+        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+    )
+    """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
+    null when either value is missing or zero."""
+
+    payout_type: CaseSnapshotPayoutType | None = _Field(
+        validation_alias="payoutType", serialization_alias="payoutType"
+    )
+    """How the settlement money is paid out; null until chosen during closing."""
+
+    phase: str | None
+
+    projected_settlement_amount: float | None = _Field(
+        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+    )
+    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+    """Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the
+    format is not checked — do not parse it."""
+
+    referent_firm_id: str | None = _Field(
+        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    )
+    """Receiving firm; null for a draft."""
+
+    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
+    """The firm that made the referral."""
+
+    resolution_date: _dt.datetime | None = _Field(
+        validation_alias="resolutionDate", serialization_alias="resolutionDate"
+    )
+    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
+    never went through CLOSING."""
+
+    sending_firm_percentage: float | None = _Field(
+        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+    )
+    """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
+    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
+
+    sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
+    """When the referral was sent; null for a draft."""
 
     settlement_amount: float | None = _Field(
         validation_alias="settlementAmount", serialization_alias="settlementAmount"
     )
     """Settlement amount in US dollars; null until recorded."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
-    """Attorney fees in US dollars; null until recorded."""
+    status: CaseSnapshotStatus
+    """Normalised status: old `received` is reported as `under_evaluation`, and the sender's private `terminated` /
+    `exhausted` labels as `rejected`."""
 
-    lead_attorney_name: str | None = _Field(
-        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    statute_of_limitations_expiration: _dt.datetime | None = _Field(
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
     )
-    """Name of the receiving firm's lead attorney; null until someone is assigned."""
+
+    title: str | None
+
+    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
         validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -115,73 +184,8 @@ class CaseSnapshot(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Not masked in this
     schema — the masked snapshot simply leaves the field out."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
+    warm_transfer_unsuccessful_reason_type: CaseSnapshotWarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer. Not masked here; the masked snapshot leaves it out."""
-
-    client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
-    )
-    """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-    `sendingFirmPercentage`, this is not a whole percent."""
-
-    sending_firm_percentage: float | None = _Field(
-        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
-    )
-    """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
-    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
-
-    net_fee_to_sending_firm: float | None = _Field(
-        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
-    )
-    """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-    null when either value is missing or zero."""
-
-    net_fee_to_handling_firm: float | None = _Field(
-        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
-    )
-    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
-
-    resolution_date: _dt.datetime | None = _Field(
-        validation_alias="resolutionDate", serialization_alias="resolutionDate"
-    )
-    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-    never went through CLOSING."""
-
-    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
-    """Time of the latest entry into CLOSED."""
-
-    projected_settlement_amount: float | None = _Field(
-        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
-    )
-    """Settlement expected while the case is still open, in US dollars; null until estimated."""
-
-    estimated_date_of_resolution: _dt.datetime | None = _Field(
-        validation_alias="estimatedDateOfResolution", serialization_alias="estimatedDateOfResolution"
-    )
-    """Expected resolution date; null until estimated."""
-
-    estimated_distribution_date: _dt.datetime | None = _Field(
-        validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
-    )
-    """Expected distribution date; null until estimated."""
-
-    statute_of_limitations_expiration: _dt.datetime | None = _Field(
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-
-    phase: str | None
-
-    is_retainer_signed: bool = _Field(
-        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
-    )
-
-    sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
-    """When the referral was sent; null for a draft."""
-
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
-
-    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

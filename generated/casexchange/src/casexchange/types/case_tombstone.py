@@ -14,10 +14,10 @@ class CaseTombstone(_BaseModel):
     """`data` of `case.deleted`: ids only, captured before the draft was removed; the envelope likewise describes the
     state just before deletion."""
 
+    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+
     id: str
     """UUID of the deleted draft referral."""
-
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
 
     reference_number: str | None = _Field(
         validation_alias="referenceNumber", serialization_alias="referenceNumber"

@@ -11,15 +11,15 @@ __all__ = [
 
 
 class CaseType(_BaseModel):
-    id: str | None = None
-
-    name: str | None = None
+    description: str | None = None
 
     display_name: str | None = _Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
 
-    description: str | None = None
-
     explanation: str | None = None
     """Older name of `description`, still seen in some responses; read either."""
+
+    id: str | None = None
+
+    name: str | None = None

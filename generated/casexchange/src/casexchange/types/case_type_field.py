@@ -13,29 +13,29 @@ __all__ = [
 
 
 class CaseTypeField(_BaseModel):
-    id: str | None = None
-
-    name: str | None = None
-
     display_name: str | None = _Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
-
-    field_type: str | None = _Field(
-        default=None, validation_alias="fieldType", serialization_alias="fieldType"
     )
 
     display_order: int | None = _Field(
         default=None, validation_alias="displayOrder", serialization_alias="displayOrder"
     )
 
+    enum_options: list[CaseTypeFieldEnumOptionsItem] | None = _Field(
+        default=None, validation_alias="enumOptions", serialization_alias="enumOptions"
+    )
+
+    field_type: str | None = _Field(
+        default=None, validation_alias="fieldType", serialization_alias="fieldType"
+    )
+
+    id: str | None = None
+
     is_required: bool | None = _Field(
         default=None, validation_alias="isRequired", serialization_alias="isRequired"
     )
 
-    enum_options: list[CaseTypeFieldEnumOptionsItem] | None = _Field(
-        default=None, validation_alias="enumOptions", serialization_alias="enumOptions"
-    )
+    name: str | None = None
 
     validation_rule: CaseTypeFieldValidationRule | None = _Field(
         default=None, validation_alias="validationRule", serialization_alias="validationRule"

@@ -11,10 +11,10 @@ __all__ = [
 
 
 class CaseTypeFieldValidationRule(_BaseModel):
-    min: float | None = None
-
     max: float | None = None
 
     max_length: int | None = _Field(
         default=None, validation_alias="maxLength", serialization_alias="maxLength"
     )
+
+    min: float | None = None

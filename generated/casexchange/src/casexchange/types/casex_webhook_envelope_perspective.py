@@ -9,7 +9,7 @@ __all__ = [
 
 
 class CasexWebhookEnvelopePerspective(_OpenStrEnum):
-    """CasexWebhookEnvelopePerspective
+    """Your firm's side on this referral (`sent` or `received`), as in CaseXchange notifications.
 
     Open enum: a value the spec does not list still parses, as an `UNKNOWN` member carrying it.
     """

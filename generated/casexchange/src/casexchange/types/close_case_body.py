@@ -11,14 +11,8 @@ __all__ = [
 
 
 class CloseCaseBody(_BaseModel):
-    closing_status: str = _Field(validation_alias="closingStatus", serialization_alias="closingStatus")
-
-    closing_notes: str | None = _Field(
-        default=None, validation_alias="closingNotes", serialization_alias="closingNotes"
-    )
-
-    settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
 
     client_fee_agreement_percentage: float | None = _Field(
@@ -27,10 +21,16 @@ class CloseCaseBody(_BaseModel):
         serialization_alias="clientFeeAgreementPercentage",
     )
 
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    closing_notes: str | None = _Field(
+        default=None, validation_alias="closingNotes", serialization_alias="closingNotes"
     )
+
+    closing_status: str = _Field(validation_alias="closingStatus", serialization_alias="closingStatus")
 
     closure_reason: str | None = _Field(
         default=None, validation_alias="closureReason", serialization_alias="closureReason"
+    )
+
+    settlement_amount: float | None = _Field(
+        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
     )

@@ -13,13 +13,11 @@ __all__ = [
 
 
 class CreateCaseBody(_BaseModel):
-    title: str
-
-    description: str | None = None
-
-    case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str
+    allow_duplicate_client: bool | None = _Field(
+        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    )
+    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
+    matter. Every override is audited. Default: `False`."""
 
     case_county: str | None = _Field(
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
@@ -32,46 +30,38 @@ class CreateCaseBody(_BaseModel):
     )
     """ZIP code of the place the case is about; used to work out `caseCounty`."""
 
-    county: str | None = None
-    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-    until it acknowledges."""
+    case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
+
+    client_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    )
+
+    client_email: str | None = _Field(
+        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    )
+
+    client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
+
+    client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
+
+    client_phone: str | None = _Field(
+        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+    )
 
     client_postal_code: str | None = _Field(
         default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
     )
     """Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state."""
 
-    client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
+    county: str | None = None
+    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
 
-    client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
-
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
-    )
-
-    client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
-    )
-
-    client_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
-    )
+    description: str | None = None
 
     incident_date: _dt.date | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
-    )
-
-    notes: str | None = None
-
-    source: str | None = None
-
-    sent_expiration_hours: int | None = _Field(
-        default=None, validation_alias="sentExpirationHours", serialization_alias="sentExpirationHours"
     )
 
     is_retainer_signed: bool | None = _Field(
@@ -79,8 +69,18 @@ class CreateCaseBody(_BaseModel):
     )
     """Default: `False`."""
 
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    jurisdiction: str
+
+    notes: str | None = None
+
+    referent_firm_id: str | None = _Field(
+        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
-    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-    matter. Every override is audited. Default: `False`."""
+
+    sent_expiration_hours: int | None = _Field(
+        default=None, validation_alias="sentExpirationHours", serialization_alias="sentExpirationHours"
+    )
+
+    source: str | None = None
+
+    title: str

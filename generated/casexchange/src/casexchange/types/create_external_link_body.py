@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .external_case_link_external_system import ExternalCaseLinkExternalSystem
+from .create_external_link_body_external_system import CreateExternalLinkBodyExternalSystem
 
 __all__ = [
     "CreateExternalLinkBody",
@@ -12,14 +12,14 @@ __all__ = [
 
 
 class CreateExternalLinkBody(_BaseModel):
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
 
-    external_system: ExternalCaseLinkExternalSystem = _Field(
+    external_system: CreateExternalLinkBodyExternalSystem = _Field(
         validation_alias="externalSystem", serialization_alias="externalSystem"
     )
-
-    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
 
     external_url: str | None = _Field(
         default=None, validation_alias="externalUrl", serialization_alias="externalUrl"
     )
+
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")

@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
+from .create_external_link_response_meta import CreateExternalLinkResponseMeta
 from .external_case_link_external_system import ExternalCaseLinkExternalSystem
-from .meta import Meta
 
 __all__ = [
     "CreateExternalLinkResponse",
@@ -15,18 +15,18 @@ __all__ = [
 
 
 class CreateExternalLinkResponse(_BaseModel):
-    id: str
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
 
     external_system: ExternalCaseLinkExternalSystem = _Field(
         validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 
-    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
-
     external_url: str | None = _Field(validation_alias="externalUrl", serialization_alias="externalUrl")
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    id: str
 
-    meta: Meta
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+
+    meta: CreateExternalLinkResponseMeta

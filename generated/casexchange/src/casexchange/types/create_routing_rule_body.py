@@ -13,13 +13,13 @@ __all__ = [
 
 
 class CreateRoutingRuleBody(_BaseModel):
-    name: str
-
     conditions: list[dict[str, _t.Any | None]]
-
-    target_firm_id: str = _Field(validation_alias="targetFirmId", serialization_alias="targetFirmId")
-
-    priority: int | None = None
 
     is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
     """Default: `True`."""
+
+    name: str
+
+    priority: int | None = None
+
+    target_firm_id: str = _Field(validation_alias="targetFirmId", serialization_alias="targetFirmId")

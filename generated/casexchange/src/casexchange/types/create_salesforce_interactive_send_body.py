@@ -11,26 +11,11 @@ __all__ = [
 
 
 class CreateSalesforceInteractiveSendBody(_BaseModel):
-    source_record_id: str = _Field(validation_alias="sourceRecordId", serialization_alias="sourceRecordId")
-    """Salesforce id (15 or 18 characters) of the record being sent. Pattern: `^[a-zA-Z0-9]{15,18}$`."""
-
-    sf_object_api_name: str = _Field(
-        validation_alias="sfObjectApiName", serialization_alias="sfObjectApiName"
+    allow_duplicate_client: bool | None = _Field(
+        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
-    """API name of the Salesforce object, such as `litify_pm__Matter__c`."""
-
-    sf_record_type_dev_name: str | None = _Field(
-        default=None, validation_alias="sfRecordTypeDevName", serialization_alias="sfRecordTypeDevName"
-    )
-    """Developer name of the record type; omit or send null to match profiles without a record type."""
-
-    target_firm_ids: list[str] = _Field(validation_alias="targetFirmIds", serialization_alias="targetFirmIds")
-    """Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send
-    exactly one firm today."""
-
-    overrides: dict[str, str | float | bool | None] | None = None
-    """Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields
-    listed in `sendFields` of `GET /salesforce/send-mapping`. Default: `{}`."""
+    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
+    matter. Every override is audited. Default: `False`."""
 
     idempotency_key: str = _Field(validation_alias="idempotencyKey", serialization_alias="idempotencyKey")
     """New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first
@@ -42,16 +27,14 @@ class CreateSalesforceInteractiveSendBody(_BaseModel):
     """Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused;
     the live mapping configuration is always used."""
 
-    re_refer: bool | None = _Field(default=None, validation_alias="reRefer", serialization_alias="reRefer")
-    """If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one. Default: `False`."""
-
     notes: str | None = None
 
-    routing_rule_id: str | None = _Field(
-        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
-    )
-    """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
-    warning logged on our side, unless it is a live rule of your firm."""
+    overrides: dict[str, str | float | bool | None] | None = None
+    """Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields
+    listed in `sendFields` of `GET /salesforce/send-mapping`. Default: `{}`."""
+
+    re_refer: bool | None = _Field(default=None, validation_alias="reRefer", serialization_alias="reRefer")
+    """If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one. Default: `False`."""
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
@@ -60,8 +43,25 @@ class CreateSalesforceInteractiveSendBody(_BaseModel):
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    routing_rule_id: str | None = _Field(
+        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
-    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-    matter. Every override is audited. Default: `False`."""
+    """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
+    warning logged on our side, unless it is a live rule of your firm."""
+
+    sf_object_api_name: str = _Field(
+        validation_alias="sfObjectApiName", serialization_alias="sfObjectApiName"
+    )
+    """API name of the Salesforce object, such as `litify_pm__Matter__c`."""
+
+    sf_record_type_dev_name: str | None = _Field(
+        default=None, validation_alias="sfRecordTypeDevName", serialization_alias="sfRecordTypeDevName"
+    )
+    """Developer name of the record type; omit or send null to match profiles without a record type."""
+
+    source_record_id: str = _Field(validation_alias="sourceRecordId", serialization_alias="sourceRecordId")
+    """Salesforce id (15 or 18 characters) of the record being sent. Pattern: `^[a-zA-Z0-9]{15,18}$`."""
+
+    target_firm_ids: list[str] = _Field(validation_alias="targetFirmIds", serialization_alias="targetFirmIds")
+    """Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send
+    exactly one firm today."""

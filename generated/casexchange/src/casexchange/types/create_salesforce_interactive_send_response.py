@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .create_salesforce_interactive_send_response_meta import CreateSalesforceInteractiveSendResponseMeta
 from .interactive_send_result import InteractiveSendResult
-from .meta import Meta
 
 __all__ = [
     "CreateSalesforceInteractiveSendResponse",
@@ -20,4 +20,4 @@ class CreateSalesforceInteractiveSendResponse(_BaseModel):
     without telling the org, so consider a record still unstamped after your timeout stale rather than polling
     forever."""
 
-    meta: Meta
+    meta: CreateSalesforceInteractiveSendResponseMeta

@@ -14,13 +14,11 @@ __all__ = [
 
 
 class CreateSentCaseBody(_BaseModel):
-    title: str
-
-    description: str | None = None
-
-    case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str
+    allow_duplicate_client: bool | None = _Field(
+        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    )
+    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
+    matter. Every override is audited. Default: `False`."""
 
     case_county: str | None = _Field(
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
@@ -33,10 +31,7 @@ class CreateSentCaseBody(_BaseModel):
     )
     """ZIP code of the place the case is about (for example the incident location); used to work out `caseCounty`."""
 
-    county: str | None = None
-    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-    until it acknowledges."""
+    case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
 
     client_address1: str | None = _Field(
         default=None, validation_alias="clientAddress1", serialization_alias="clientAddress1"
@@ -50,34 +45,52 @@ class CreateSentCaseBody(_BaseModel):
         default=None, validation_alias="clientCity", serialization_alias="clientCity"
     )
 
-    client_postal_code: str | None = _Field(
-        default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+    client_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
     )
-    """Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state."""
-
-    client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
-
-    client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
 
     client_email: str | None = _Field(
         default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
 
+    client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
+
+    client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
+
     client_phone: str | None = _Field(
         default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
     )
 
-    client_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    client_postal_code: str | None = _Field(
+        default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+    )
+    """Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state."""
+
+    county: str | None = None
+    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
+
+    description: str | None = None
+
+    external_id: str | None = _Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+
+    external_system: CreateSentCaseBodyExternalSystem | None = _Field(
+        default=None, validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 
     incident_date: _dt.date | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    tier: int | None = None
+    is_retainer_signed: bool | None = _Field(
+        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    )
+    """Default: `False`."""
 
-    source: str | None = None
+    jurisdiction: str
 
     notes: str | None = None
 
@@ -86,12 +99,6 @@ class CreateSentCaseBody(_BaseModel):
     )
     """Receiving firm; leave it out to create a DRAFT."""
 
-    routing_rule_id: str | None = _Field(
-        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
-    )
-    """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
-    warning logged on our side, unless it is a live rule of your firm."""
-
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
     )
@@ -99,10 +106,11 @@ class CreateSentCaseBody(_BaseModel):
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    routing_rule_id: str | None = _Field(
+        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
-    """Default: `False`."""
+    """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
+    warning logged on our side, unless it is a live rule of your firm."""
 
     salesforce_id: str | None = _Field(
         default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
@@ -112,16 +120,8 @@ class CreateSentCaseBody(_BaseModel):
         default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
     )
 
-    external_system: CreateSentCaseBodyExternalSystem | None = _Field(
-        default=None, validation_alias="externalSystem", serialization_alias="externalSystem"
-    )
+    source: str | None = None
 
-    external_id: str | None = _Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    tier: int | None = None
 
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
-    )
-    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-    matter. Every override is audited. Default: `False`."""
+    title: str

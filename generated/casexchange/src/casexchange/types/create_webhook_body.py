@@ -9,8 +9,8 @@ __all__ = [
 
 
 class CreateWebhookBody(_BaseModel):
+    description: str | None = None
+
     url: str
     """Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a
     public IP address."""
-
-    description: str | None = None

@@ -13,12 +13,12 @@ __all__ = [
 class CustomFieldValue(_BaseModel):
     """Value of one custom field on a referral."""
 
+    display_name: str = _Field(validation_alias="displayName", serialization_alias="displayName")
+
     field_id: str = _Field(validation_alias="fieldId", serialization_alias="fieldId")
 
     field_name: str = _Field(validation_alias="fieldName", serialization_alias="fieldName")
     """Internal name of the field."""
-
-    display_name: str = _Field(validation_alias="displayName", serialization_alias="displayName")
 
     field_type: str = _Field(validation_alias="fieldType", serialization_alias="fieldType")
 

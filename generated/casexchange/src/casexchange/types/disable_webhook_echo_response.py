@@ -4,7 +4,7 @@ from __future__ import annotations
 import typing as _t
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .disable_webhook_echo_response_meta import DisableWebhookEchoResponseMeta
 
 __all__ = [
     "DisableWebhookEchoResponse",
@@ -15,4 +15,4 @@ class DisableWebhookEchoResponse(_BaseModel):
     data: dict[str, _t.Any | None] | None
     """Never has a value (null)."""
 
-    meta: Meta
+    meta: DisableWebhookEchoResponseMeta

@@ -13,11 +13,15 @@ __all__ = [
 
 
 class Document(_BaseModel):
-    id: str | None = None
-
     case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
 
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+
+    id: str | None = None
 
     mime_type: str | None = _Field(default=None, validation_alias="mimeType", serialization_alias="mimeType")
 
@@ -27,8 +31,4 @@ class Document(_BaseModel):
 
     uploaded_by: str | None = _Field(
         default=None, validation_alias="uploadedBy", serialization_alias="uploadedBy"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )

@@ -6,7 +6,7 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .origin import Origin
+from .document_data_origin import DocumentDataOrigin
 
 __all__ = [
     "DocumentData",
@@ -17,32 +17,32 @@ class DocumentData(_BaseModel):
     """`data` of `document.uploaded`, metadata only. Fetch the file via
     `GET /cases/{referralId}/documents/{id}/download`; signed URLs expire, so webhooks never carry one."""
 
-    id: str
-
     base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
     """Case the document belongs to. Always set, since documents without a case (fee agreements) raise no event."""
 
-    referral_id: str | None = _Field(validation_alias="referralId", serialization_alias="referralId")
-    """Referral holding the file, or null when it was uploaded to the case as a whole."""
+    content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")
 
     file_name: str = _Field(validation_alias="fileName", serialization_alias="fileName")
-
-    file_type: str = _Field(validation_alias="fileType", serialization_alias="fileType")
 
     file_size: int = _Field(validation_alias="fileSize", serialization_alias="fileSize")
     """File size, in bytes."""
 
-    content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")
+    file_type: str = _Field(validation_alias="fileType", serialization_alias="fileType")
+
+    id: str
 
     is_public: bool = _Field(validation_alias="isPublic", serialization_alias="isPublic")
 
-    uploaded_by_id: str | None = _Field(validation_alias="uploadedById", serialization_alias="uploadedById")
-    """Uploader's user UUID — only sent to the uploader's firm, null for the other firm."""
+    origin: DocumentDataOrigin
+    """`clio` when the file came in through the Clio Manage document sync."""
+
+    referral_id: str | None = _Field(validation_alias="referralId", serialization_alias="referralId")
+    """Referral holding the file, or null when it was uploaded to the case as a whole."""
 
     uploaded_at: _dt.datetime = _Field(validation_alias="uploadedAt", serialization_alias="uploadedAt")
 
-    origin: Origin
-    """`clio` when the file came in through the Clio Manage document sync."""
+    uploaded_by_id: str | None = _Field(validation_alias="uploadedById", serialization_alias="uploadedById")
+    """Uploader's user UUID — only sent to the uploader's firm, null for the other firm."""
 
     uploaded_by_name: str | None = _Field(
         validation_alias="uploadedByName", serialization_alias="uploadedByName"

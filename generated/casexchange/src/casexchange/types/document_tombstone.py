@@ -13,10 +13,10 @@ __all__ = [
 class DocumentTombstone(_BaseModel):
     """`data` of `document.deleted`: ids only."""
 
-    id: str
-
     base_case_id: str | None = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
     """Case the removed document belonged to."""
+
+    id: str
 
     referral_id: str | None = _Field(validation_alias="referralId", serialization_alias="referralId")
     """Referral the removed document was attached to."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .enable_webhook_echo_response_meta import EnableWebhookEchoResponseMeta
 from .webhook_echo_enable_result import WebhookEchoEnableResult
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class EnableWebhookEchoResponse(_BaseModel):
     data: WebhookEchoEnableResult
 
-    meta: Meta
+    meta: EnableWebhookEchoResponseMeta

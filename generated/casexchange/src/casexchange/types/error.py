@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .error_error import ErrorError
-from .meta import Meta
+from .error_meta import ErrorMeta
 
 __all__ = [
     "Error",
@@ -13,4 +13,4 @@ __all__ = [
 class Error(_BaseModel):
     error: ErrorError
 
-    meta: Meta
+    meta: ErrorMeta

@@ -13,7 +13,7 @@ class ErrorError(_BaseModel):
     code: str
     """Machine-readable error code. The set is open: new codes can appear at any time, so branch on the HTTP status first and treat unknown codes generically. `x-known-values` lists every code documented so far, whatever the status."""
 
-    message: str
-
     details: ErrorDetails | None = None
     """Extra information about an error; its shape depends on the code. Validation failures come either as a list of field problems or as an object whose `errors` member holds that list (both forms are in use). Other codes put their own objects here, e.g. `{ maxBytes }` for `file_too_large`."""
+
+    message: str

@@ -15,18 +15,18 @@ __all__ = [
 
 
 class ExternalCaseLinkLookup(_BaseModel):
-    id: str
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
 
     external_system: ExternalCaseLinkExternalSystem = _Field(
         validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 
-    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
-
     external_url: str | None = _Field(validation_alias="externalUrl", serialization_alias="externalUrl")
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    id: str
+
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
 
     referral: ExternalCaseLinkLookupReferral

@@ -12,19 +12,7 @@ __all__ = [
 
 
 class ExternalCaseLinkLookupReferral(_BaseModel):
-    id: str
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
-    current_status: str = _Field(validation_alias="currentStatus", serialization_alias="currentStatus")
-    """CaseStatus; `received` is reported as `under_evaluation`."""
-
-    valid_next_statuses: list[str] = _Field(
-        validation_alias="validNextStatuses", serialization_alias="validNextStatuses"
-    )
-    """Statuses your firm (sender or receiver) may move the referral to."""
+    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
 
     can_begin_closing: bool = _Field(
         validation_alias="canBeginClosing", serialization_alias="canBeginClosing"
@@ -34,17 +22,29 @@ class ExternalCaseLinkLookupReferral(_BaseModel):
     can_close: bool = _Field(validation_alias="canClose", serialization_alias="canClose")
     """Whether the receiver may move the referral from `closing` to `closed`."""
 
-    settlement_amount: float | None = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-
     client_fee_agreement_percentage: float | None = _Field(
         validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
     )
     """Fraction between 0 and 1."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
-
     closing_status: ExternalCaseLinkLookupReferralClosingStatus | None = _Field(
         validation_alias="closingStatus", serialization_alias="closingStatus"
     )
+
+    current_status: str = _Field(validation_alias="currentStatus", serialization_alias="currentStatus")
+    """CaseStatus; `received` is reported as `under_evaluation`."""
+
+    id: str
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    settlement_amount: float | None = _Field(
+        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+
+    valid_next_statuses: list[str] = _Field(
+        validation_alias="validNextStatuses", serialization_alias="validNextStatuses"
+    )
+    """Statuses your firm (sender or receiver) may move the referral to."""

@@ -19,25 +19,25 @@ class FeeProvenance(_BaseModel):
     `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
     The sending firm's fee schedule itself is never revealed."""
 
-    kind: FeeProvenanceKind
-    """`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements
-    valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
-    `none`: nothing stamped and nothing applies."""
-
-    resolved_as_of: _dt.date | None = _Field(
-        validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"
-    )
-    """Platform date (`YYYY-MM-DD`) the calculation used; null for `locked`."""
-
-    percentage: float | None
-    """Effective fee as a whole percent (33.33 = 33.33 %); null for `pending` and `none`."""
-
     coverage_lapsed: bool | None = _Field(
         default=None, validation_alias="coverageLapsed", serialization_alias="coverageLapsed"
     )
     """Present and true when the matching agreement no longer covers this referral."""
 
+    kind: FeeProvenanceKind
+    """`locked`: the percentage stamped when the referral was sent. `estimated`: worked out now from the agreements
+    valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
+    `none`: nothing stamped and nothing applies."""
+
     missing_facts: list[FeeProvenanceMissingFactsItem] | None = _Field(
         default=None, validation_alias="missingFacts", serialization_alias="missingFacts"
     )
     """Only for `pending`; the outcome facts still needed to fix the percentage."""
+
+    percentage: float | None
+    """Effective fee as a whole percent (33.33 = 33.33 %); null for `pending` and `none`."""
+
+    resolved_as_of: _dt.date | None = _Field(
+        validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"
+    )
+    """Platform date (`YYYY-MM-DD`) the calculation used; null for `locked`."""

@@ -16,16 +16,7 @@ class FeeRuleSnapshot(_BaseModel):
     """Copy, taken at send time, of the fee rule that set `sendingFirmPercentage`. Snapshots written before
     2026-08-11 lack `effectiveFrom`, `effectiveTo` and `resolvedAsOf`."""
 
-    rule_id: str = _Field(validation_alias="ruleId", serialization_alias="ruleId")
-
     case_type_name: str | None = _Field(validation_alias="caseTypeName", serialization_alias="caseTypeName")
-
-    jurisdiction_code: str | None = _Field(
-        validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"
-    )
-
-    percentage: float | None
-    """Whole percent set by the rule; null for structure-based rules."""
 
     effective_from: _dt.date | None = _Field(
         default=None, validation_alias="effectiveFrom", serialization_alias="effectiveFrom"
@@ -35,6 +26,15 @@ class FeeRuleSnapshot(_BaseModel):
         default=None, validation_alias="effectiveTo", serialization_alias="effectiveTo"
     )
 
+    jurisdiction_code: str | None = _Field(
+        validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"
+    )
+
+    percentage: float | None
+    """Whole percent set by the rule; null for structure-based rules."""
+
     resolved_as_of: _dt.date | None = _Field(
         default=None, validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"
     )
+
+    rule_id: str = _Field(validation_alias="ruleId", serialization_alias="ruleId")

@@ -13,30 +13,30 @@ __all__ = [
 
 
 class Firm(_BaseModel):
-    id: str | None = None
-
-    name: str | None = None
-
-    phone: str | None = None
-
     address: str | None = None
 
     city: str | None = None
-
-    state: str | None = None
-
-    zip: str | None = None
-
-    website: str | None = None
-
-    is_internal: bool | None = _Field(
-        default=None, validation_alias="isInternal", serialization_alias="isInternal"
-    )
 
     created_at: _dt.datetime | None = _Field(
         default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
+    id: str | None = None
+
+    is_internal: bool | None = _Field(
+        default=None, validation_alias="isInternal", serialization_alias="isInternal"
+    )
+
+    name: str | None = None
+
+    phone: str | None = None
+
+    state: str | None = None
+
     updated_at: _dt.datetime | None = _Field(
         default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    website: str | None = None
+
+    zip: str | None = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .bulk_update_job import BulkUpdateJob
-from .meta import Meta
+from .get_bulk_update_job_response_meta import GetBulkUpdateJobResponseMeta
 
 __all__ = [
     "GetBulkUpdateJobResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class GetBulkUpdateJobResponse(_BaseModel):
     data: BulkUpdateJob
 
-    meta: Meta
+    meta: GetBulkUpdateJobResponseMeta

@@ -4,7 +4,7 @@ from __future__ import annotations
 import typing as _t
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .get_case_analytics_response_meta import GetCaseAnalyticsResponseMeta
 
 __all__ = [
     "GetCaseAnalyticsResponse",
@@ -13,6 +13,6 @@ __all__ = [
 
 class GetCaseAnalyticsResponse(_BaseModel):
     data: dict[str, _t.Any | None]
-    """Dashboard figures (free-form object)."""
+    """Case statistics (free-form object)."""
 
-    meta: Meta
+    meta: GetCaseAnalyticsResponseMeta

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
-from .meta import Meta
+from .get_case_status_history_response_meta import GetCaseStatusHistoryResponseMeta
 
 __all__ = [
     "GetCaseStatusHistoryResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class GetCaseStatusHistoryResponse(_BaseModel):
     data: list[GetCaseStatusHistoryResponseDataItem]
 
-    meta: Meta
+    meta: GetCaseStatusHistoryResponseMeta

@@ -13,12 +13,6 @@ __all__ = [
 
 
 class GetCaseStatusHistoryResponseDataItem(_BaseModel):
-    id: str | None = None
-
-    status: str | None = None
-
-    notes: str | None = None
-
     created_at: _dt.datetime | None = _Field(
         default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
@@ -26,3 +20,9 @@ class GetCaseStatusHistoryResponseDataItem(_BaseModel):
     created_by: str | None = _Field(
         default=None, validation_alias="createdBy", serialization_alias="createdBy"
     )
+
+    id: str | None = None
+
+    notes: str | None = None
+
+    status: str | None = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .get_document_download_url_response_data import GetDocumentDownloadUrlResponseData
-from .meta import Meta
+from .get_document_download_url_response_meta import GetDocumentDownloadUrlResponseMeta
 
 __all__ = [
     "GetDocumentDownloadUrlResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class GetDocumentDownloadUrlResponse(_BaseModel):
     data: GetDocumentDownloadUrlResponseData
 
-    meta: Meta
+    meta: GetDocumentDownloadUrlResponseMeta

@@ -13,16 +13,16 @@ __all__ = [
 
 
 class GetDocumentDownloadUrlResponseData(_BaseModel):
-    url: str | None = None
-
-    expires_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="expiresAt", serialization_alias="expiresAt"
-    )
-
     download_url: str | None = _Field(
         default=None, validation_alias="downloadUrl", serialization_alias="downloadUrl"
     )
     """Alternative name for `url` used in some vendor documentation; may be absent."""
 
+    expires_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="expiresAt", serialization_alias="expiresAt"
+    )
+
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
     """File name, mentioned by vendor documentation; may be absent."""
+
+    url: str | None = None

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .get_insurance_by_id_response_meta import GetInsuranceByIdResponseMeta
 from .med_insurance import MedInsurance
-from .meta import Meta
 
 __all__ = [
     "GetInsuranceByIdResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class GetInsuranceByIdResponse(_BaseModel):
     data: MedInsurance
 
-    meta: Meta
+    meta: GetInsuranceByIdResponseMeta

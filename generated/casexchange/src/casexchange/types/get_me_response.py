@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .get_me_response_meta import GetMeResponseMeta
 from .me import Me
-from .meta import Meta
 
 __all__ = [
     "GetMeResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class GetMeResponse(_BaseModel):
     data: Me
 
-    meta: Meta
+    meta: GetMeResponseMeta

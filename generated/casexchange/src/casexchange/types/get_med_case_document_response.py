@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .get_med_case_document_response_data_variant1 import GetMedCaseDocumentResponseDataVariant1
 from .get_med_case_document_response_data_variant2 import GetMedCaseDocumentResponseDataVariant2
-from .meta import Meta
+from .get_med_case_document_response_meta import GetMedCaseDocumentResponseMeta
 
 __all__ = [
     "GetMedCaseDocumentResponse",
@@ -14,4 +14,4 @@ __all__ = [
 class GetMedCaseDocumentResponse(_BaseModel):
     data: GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2
 
-    meta: Meta
+    meta: GetMedCaseDocumentResponseMeta

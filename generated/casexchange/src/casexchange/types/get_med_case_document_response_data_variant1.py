@@ -13,16 +13,16 @@ __all__ = [
 
 
 class GetMedCaseDocumentResponseDataVariant1(_BaseModel):
-    id: str | None = None
-
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
-
     content_type: str | None = _Field(
         default=None, validation_alias="contentType", serialization_alias="contentType"
     )
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
-
     download_url: str = _Field(validation_alias="downloadUrl", serialization_alias="downloadUrl")
 
     expires_at: _dt.datetime = _Field(validation_alias="expiresAt", serialization_alias="expiresAt")
+
+    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+
+    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+
+    id: str | None = None

@@ -14,16 +14,16 @@ __all__ = [
 
 
 class GetMedCaseDocumentResponseDataVariant2(_BaseModel):
-    id: str | None = None
-
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
-
     content_type: str | None = _Field(
         default=None, validation_alias="contentType", serialization_alias="contentType"
     )
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+    data: str
 
     encoding: GetMedCaseDocumentResponseDataVariant2Encoding
 
-    data: str
+    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+
+    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+
+    id: str | None = None

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .get_sent_analytics_response_data import GetSentAnalyticsResponseData
-from .meta import Meta
+from .get_received_analytics_response_data import GetReceivedAnalyticsResponseData
+from .get_received_analytics_response_meta import GetReceivedAnalyticsResponseMeta
 
 __all__ = [
     "GetReceivedAnalyticsResponse",
@@ -11,18 +11,21 @@ __all__ = [
 
 
 class GetReceivedAnalyticsResponse(_BaseModel):
-    data: GetSentAnalyticsResponseData
-    """Sent-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
-    `currentStageBreakdown`, `trend`, `trendStats`, `outcomesOfSent`, `outcomesOfSigned`,
-    `referralLooksDistribution`, `signedCasesByReferralAttempt`, `topSigningFirms`, `topCaseTypeJurisdictions`)
-    are passed through untyped. `topSigningFirms` ranks receivers by cases whose latest referral is signed, in
-    litigation or closing (closed, won and lost cases no longer count since 2026-09-08). `trendStats` regroups
-    the daily `trend` into gap-free day, week or month buckets over `[rangeStart, rangeEnd]` (bucket size
-    follows the span), with the total, mean per bucket, busiest bucket and — when a referral date range is
-    set — the totals of the previous window of equal length; empty buckets count 0. Without a date range, an
-    isolated cluster far from the rest (such as a legacy import dated decades earlier) is cut from the range
-    and reported in `excluded`: still part of `total`, but not of `trend`, `avgPerBucket` or `peak`, so
-    sum(trend) + excluded.count = total. `excluded` is normally null, and a range you request is never
-    narrowed."""
+    data: GetReceivedAnalyticsResponseData
+    """Received-side statistics. Only `warmTransfer` is typed here; the other sections (`kpis`,
+    `currentStageBreakdown`, `currentStageStats`, `activePipeline`, `activePipelineFlow`,
+    `timeToAcknowledgeTrend`, `timeToAcknowledgeStats`, `timeToSignTrend`, `timeToSignStats`,
+    `outcomesOfReceived`, `outcomesReceivedStats`, `outcomesOfClosed`, `outcomesClosedStats`, `topSendingFirms`,
+    `topCaseTypeJurisdictions`) are passed through untyped. `timeToAcknowledgeStats`: per-case mean, median and
+    p90, leaving out (and counting separately) acknowledgments slower than `outlierThresholdHours`, plus gap-free
+    day/week/month buckets over `[rangeStart, rangeEnd]` (`avgHours` null where nothing was acknowledged), and —
+    when a referral date range is set — the preceding window for comparison. `timeToSignStats`: the same for sent-to-signed
+    time in days (threshold 365), bucketed by signed date. `activePipelineFlow`: the five active stages in
+    order, each with its current count, share of the active total, how many referrals ever reached it and what
+    percentage of those went on to the next stage (from status history, so never above 100 %), plus 30-day
+    throughput with the previous 30 days alongside. `currentStageStats`: every stage holding a case now or 30
+    days ago, largest first, with its count now, its count 30 days ago (rebuilt from status history) and its
+    share. `outcomesReceivedStats` / `outcomesClosedStats`: outcome shares in a fixed order (so chart colours
+    stay stable), each row with label, count and share, plus the total and the previous window's total."""
 
-    meta: Meta
+    meta: GetReceivedAnalyticsResponseMeta

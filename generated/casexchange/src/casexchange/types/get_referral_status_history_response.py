@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .get_referral_status_history_response_meta import GetReferralStatusHistoryResponseMeta
 from .referral_status_update import ReferralStatusUpdate
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class GetReferralStatusHistoryResponse(_BaseModel):
     data: list[ReferralStatusUpdate]
 
-    meta: Meta
+    meta: GetReferralStatusHistoryResponseMeta

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .get_salesforce_send_mapping_response_meta import GetSalesforceSendMappingResponseMeta
 from .send_mapping import SendMapping
 
 __all__ = [
@@ -15,4 +15,4 @@ class GetSalesforceSendMappingResponse(_BaseModel):
     """Mapping of the active v2 sending profile for one Salesforce object / record type pair, as used by the
     managed package's send component."""
 
-    meta: Meta
+    meta: GetSalesforceSendMappingResponseMeta

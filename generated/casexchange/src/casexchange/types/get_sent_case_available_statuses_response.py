@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .get_sent_case_available_statuses_response_data import GetSentCaseAvailableStatusesResponseData
-from .meta import Meta
+from .get_sent_case_available_statuses_response_meta import GetSentCaseAvailableStatusesResponseMeta
 
 __all__ = [
     "GetSentCaseAvailableStatusesResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class GetSentCaseAvailableStatusesResponse(_BaseModel):
     data: GetSentCaseAvailableStatusesResponseData
 
-    meta: Meta
+    meta: GetSentCaseAvailableStatusesResponseMeta

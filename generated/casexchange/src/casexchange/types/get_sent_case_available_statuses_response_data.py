@@ -13,12 +13,12 @@ __all__ = [
 
 
 class GetSentCaseAvailableStatusesResponseData(_BaseModel):
+    available_transitions: list[dict[str, _t.Any | None]] | None = _Field(
+        default=None, validation_alias="availableTransitions", serialization_alias="availableTransitions"
+    )
+
     current_status: str | None = _Field(
         default=None, validation_alias="currentStatus", serialization_alias="currentStatus"
     )
 
     party: str | None = None
-
-    available_transitions: list[dict[str, _t.Any | None]] | None = _Field(
-        default=None, validation_alias="availableTransitions", serialization_alias="availableTransitions"
-    )

@@ -15,10 +15,10 @@ __all__ = [
 
 
 class HealthStatus(_BaseModel):
-    status: HealthStatusStatus
-
-    timestamp: _dt.datetime
-
     rate_limits: HealthStatusRateLimits = _Field(
         validation_alias="rateLimits", serialization_alias="rateLimits"
     )
+
+    status: HealthStatusStatus
+
+    timestamp: _dt.datetime

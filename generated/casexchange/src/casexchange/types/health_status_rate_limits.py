@@ -13,11 +13,11 @@ __all__ = [
 
 
 class HealthStatusRateLimits(_BaseModel):
-    window_seconds: int = _Field(validation_alias="windowSeconds", serialization_alias="windowSeconds")
-
-    tiers: HealthStatusRateLimitsTiers
-
     firm_aggregate: RateLimitPair = _Field(
         validation_alias="firmAggregate", serialization_alias="firmAggregate"
     )
     """Ceiling shared by all keys of one firm."""
+
+    tiers: HealthStatusRateLimitsTiers
+
+    window_seconds: int = _Field(validation_alias="windowSeconds", serialization_alias="windowSeconds")

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class HealthStatusRateLimitsTiers(_BaseModel):
+    full: RateLimitPair
+
     read_only: RateLimitPair
 
     standard: RateLimitPair
-
-    full: RateLimitPair

@@ -11,9 +11,6 @@ __all__ = [
 
 
 class ImportCasesBody(_BaseModel):
-    file: bytes
-    """CSV file, 20 MB at most."""
-
     allow_duplicate_client: bool | None = _Field(
         default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
@@ -21,3 +18,6 @@ class ImportCasesBody(_BaseModel):
     already sent by your firm to that receiver from another case of that case type (still active, or sent no more than 7
     days before the referral date given in the row) is reported as row error `duplicate_client_referral` with
     `details: { matches, overrideField }`; other rows are imported normally. Default: `False`."""
+
+    file: bytes
+    """CSV file, 20 MB at most."""

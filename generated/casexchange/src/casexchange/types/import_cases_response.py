@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .import_cases_response_data import ImportCasesResponseData
-from .meta import Meta
+from .import_cases_response_meta import ImportCasesResponseMeta
 
 __all__ = [
     "ImportCasesResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ImportCasesResponse(_BaseModel):
     data: ImportCasesResponseData
 
-    meta: Meta
+    meta: ImportCasesResponseMeta

@@ -13,8 +13,8 @@ __all__ = [
 class ImportCasesResponseData(_BaseModel):
     created: int | None = None
 
-    updated: int | None = None
+    errors: list[dict[str, _t.Any | None]] | None = None
 
     skipped: int | None = None
 
-    errors: list[dict[str, _t.Any | None]] | None = None
+    updated: int | None = None

@@ -10,4 +10,4 @@ __all__ = [
 
 class ImportCasesUpdateBody(_BaseModel):
     file: bytes
-    """The file, 50 MB at most."""
+    """CSV file, 20 MB at most."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .._models import BaseModel as _BaseModel
 from .bulk_update_job import BulkUpdateJob
 from .import_cases_update_response_data_variant1 import ImportCasesUpdateResponseDataVariant1
-from .meta import Meta
+from .import_cases_update_response_meta import ImportCasesUpdateResponseMeta
 
 __all__ = [
     "ImportCasesUpdateResponse",
@@ -15,4 +15,4 @@ class ImportCasesUpdateResponse(_BaseModel):
     data: ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob
     """Either a synchronous result summary or the job processing the file."""
 
-    meta: Meta
+    meta: ImportCasesUpdateResponseMeta

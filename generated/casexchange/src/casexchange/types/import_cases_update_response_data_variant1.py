@@ -11,8 +11,8 @@ __all__ = [
 
 
 class ImportCasesUpdateResponseDataVariant1(_BaseModel):
-    updated: int | None = None
+    errors: list[dict[str, _t.Any | None]] | None = None
 
     skipped: int | None = None
 
-    errors: list[dict[str, _t.Any | None]] | None = None
+    updated: int | None = None

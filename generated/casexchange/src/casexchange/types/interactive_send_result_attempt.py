@@ -14,10 +14,10 @@ __all__ = [
 class InteractiveSendResultAttempt(_BaseModel):
     id: str
 
-    state: InteractiveSendResultAttemptState
-    """Where the attempt is in its lifecycle."""
-
     idempotency_key: str = _Field(validation_alias="idempotencyKey", serialization_alias="idempotencyKey")
 
     replay: bool
     """True when this answer repeats an earlier submission with the same idempotency key rather than a new send."""
+
+    state: InteractiveSendResultAttemptState
+    """Where the attempt is in its lifecycle."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .available_firm import AvailableFirm
-from .meta import Meta
+from .list_available_firms_response_meta import ListAvailableFirmsResponseMeta
 from .pagination import Pagination
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
 class ListAvailableFirmsResponse(_BaseModel):
     data: list[AvailableFirm]
 
-    pagination: Pagination | None = None
+    meta: ListAvailableFirmsResponseMeta
 
-    meta: Meta
+    pagination: Pagination | None = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .case_type_field import CaseTypeField
-from .meta import Meta
+from .list_case_type_fields_response_meta import ListCaseTypeFieldsResponseMeta
 
 __all__ = [
     "ListCaseTypeFieldsResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListCaseTypeFieldsResponse(_BaseModel):
     data: list[CaseTypeField]
 
-    meta: Meta
+    meta: ListCaseTypeFieldsResponseMeta

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .case_type import CaseType
-from .meta import Meta
+from .list_case_types_response_meta import ListCaseTypesResponseMeta
 
 __all__ = [
     "ListCaseTypesResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListCaseTypesResponse(_BaseModel):
     data: list[CaseType]
 
-    meta: Meta
+    meta: ListCaseTypesResponseMeta

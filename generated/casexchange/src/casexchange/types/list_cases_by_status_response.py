@@ -4,7 +4,7 @@ from __future__ import annotations
 import typing as _t
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_cases_by_status_response_meta import ListCasesByStatusResponseMeta
 
 __all__ = [
     "ListCasesByStatusResponse",
@@ -14,4 +14,4 @@ __all__ = [
 class ListCasesByStatusResponse(_BaseModel):
     data: list[dict[str, _t.Any | None]]
 
-    meta: Meta
+    meta: ListCasesByStatusResponseMeta

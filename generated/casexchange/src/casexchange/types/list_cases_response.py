@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .list_cases_response_data import ListCasesResponseData
-from .meta import Meta
+from .list_cases_response_meta import ListCasesResponseMeta
 
 __all__ = [
     "ListCasesResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListCasesResponse(_BaseModel):
     data: ListCasesResponseData
 
-    meta: Meta
+    meta: ListCasesResponseMeta

@@ -12,8 +12,8 @@ __all__ = [
 class ListCasesResponseData(_BaseModel):
     items: list[Case] | None = None
 
-    total: int | None = None
+    limit: int | None = None
 
     page: int | None = None
 
-    limit: int | None = None
+    total: int | None = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .list_counties_response_data_item import ListCountiesResponseDataItem
-from .meta import Meta
+from .list_counties_response_meta import ListCountiesResponseMeta
 
 __all__ = [
     "ListCountiesResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListCountiesResponse(_BaseModel):
     data: list[ListCountiesResponseDataItem]
 
-    meta: Meta
+    meta: ListCountiesResponseMeta

@@ -13,8 +13,8 @@ __all__ = [
 class ListCountiesResponseDataItem(_BaseModel):
     id: str | None = None
 
-    name: str | None = None
-
     jurisdiction_code: str | None = _Field(
         default=None, validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"
     )
+
+    name: str | None = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .document import Document
-from .meta import Meta
+from .list_documents_response_meta import ListDocumentsResponseMeta
 
 __all__ = [
     "ListDocumentsResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListDocumentsResponse(_BaseModel):
     data: list[Document]
 
-    meta: Meta
+    meta: ListDocumentsResponseMeta

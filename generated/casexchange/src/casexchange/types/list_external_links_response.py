@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .external_case_link_lookup import ExternalCaseLinkLookup
-from .meta import Meta
+from .list_external_links_response_meta import ListExternalLinksResponseMeta
 from .pagination import Pagination
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
 class ListExternalLinksResponse(_BaseModel):
     data: list[ExternalCaseLinkLookup]
 
-    pagination: Pagination
+    meta: ListExternalLinksResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .firm import Firm
-from .meta import Meta
+from .list_firm_directory_response_meta import ListFirmDirectoryResponseMeta
 
 __all__ = [
     "ListFirmDirectoryResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListFirmDirectoryResponse(_BaseModel):
     data: list[Firm]
 
-    meta: Meta
+    meta: ListFirmDirectoryResponseMeta

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .list_jurisdictions_response_data_item import ListJurisdictionsResponseDataItem
-from .meta import Meta
+from .list_jurisdictions_response_meta import ListJurisdictionsResponseMeta
 
 __all__ = [
     "ListJurisdictionsResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class ListJurisdictionsResponse(_BaseModel):
     data: list[ListJurisdictionsResponseDataItem]
 
-    meta: Meta
+    meta: ListJurisdictionsResponseMeta

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .list_med_appointments_response_meta import ListMedAppointmentsResponseMeta
 from .med_appointment import MedAppointment
-from .meta import Meta
 from .pagination import Pagination
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
 class ListMedAppointmentsResponse(_BaseModel):
     data: list[MedAppointment]
 
-    pagination: Pagination
+    meta: ListMedAppointmentsResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .list_med_case_documents_response_meta import ListMedCaseDocumentsResponseMeta
 from .med_case_document import MedCaseDocument
-from .meta import Meta
 from .pagination import Pagination
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
 class ListMedCaseDocumentsResponse(_BaseModel):
     data: list[MedCaseDocument]
 
-    pagination: Pagination
+    meta: ListMedCaseDocumentsResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .list_med_cases_response_meta import ListMedCasesResponseMeta
 from .med_case import MedCase
-from .meta import Meta
 from .pagination import Pagination
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
 class ListMedCasesResponse(_BaseModel):
     data: list[MedCase]
 
-    pagination: Pagination
+    meta: ListMedCasesResponseMeta
 
-    meta: Meta
+    pagination: Pagination

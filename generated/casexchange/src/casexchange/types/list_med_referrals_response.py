@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
+from .list_med_referrals_response_meta import ListMedReferralsResponseMeta
 from .med_referral import MedReferral
-from .meta import Meta
 from .pagination import Pagination
 
 __all__ = [
@@ -14,6 +14,6 @@ __all__ = [
 class ListMedReferralsResponse(_BaseModel):
     data: list[MedReferral]
 
-    pagination: Pagination
+    meta: ListMedReferralsResponseMeta
 
-    meta: Meta
+    pagination: Pagination

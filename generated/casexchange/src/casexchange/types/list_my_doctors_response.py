@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_my_doctors_response_meta import ListMyDoctorsResponseMeta
 from .provider_doctor import ProviderDoctor
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class ListMyDoctorsResponse(_BaseModel):
     data: list[ProviderDoctor]
 
-    meta: Meta
+    meta: ListMyDoctorsResponseMeta

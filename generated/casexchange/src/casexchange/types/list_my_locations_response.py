@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_my_locations_response_meta import ListMyLocationsResponseMeta
 from .provider_location import ProviderLocation
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class ListMyLocationsResponse(_BaseModel):
     data: list[ProviderLocation]
 
-    meta: Meta
+    meta: ListMyLocationsResponseMeta

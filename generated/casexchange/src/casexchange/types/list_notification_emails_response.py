@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .add_notification_email_response_data import AddNotificationEmailResponseData
-from .meta import Meta
+from .list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
+from .list_notification_emails_response_meta import ListNotificationEmailsResponseMeta
 
 __all__ = [
     "ListNotificationEmailsResponse",
@@ -11,6 +11,6 @@ __all__ = [
 
 
 class ListNotificationEmailsResponse(_BaseModel):
-    data: list[AddNotificationEmailResponseData]
+    data: list[ListNotificationEmailsResponseDataItem]
 
-    meta: Meta
+    meta: ListNotificationEmailsResponseMeta

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_pending_network_relationships_response_meta import ListPendingNetworkRelationshipsResponseMeta
 from .pending_relationship import PendingRelationship
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class ListPendingNetworkRelationshipsResponse(_BaseModel):
     data: list[PendingRelationship]
 
-    meta: Meta
+    meta: ListPendingNetworkRelationshipsResponseMeta

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_received_referrals_response_meta import ListReceivedReferralsResponseMeta
 from .pagination import Pagination
 from .received_referral_list_item import ReceivedReferralListItem
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListReceivedReferralsResponse(_BaseModel):
     data: list[ReceivedReferralListItem]
 
-    pagination: Pagination
+    meta: ListReceivedReferralsResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_referrals_response_meta import ListReferralsResponseMeta
 from .pagination import Pagination
 from .referral import Referral
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListReferralsResponse(_BaseModel):
     data: list[Referral]
 
-    pagination: Pagination
+    meta: ListReferralsResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_routing_rules_response_meta import ListRoutingRulesResponseMeta
 from .routing_rule import RoutingRule
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class ListRoutingRulesResponse(_BaseModel):
     data: list[RoutingRule]
 
-    meta: Meta
+    meta: ListRoutingRulesResponseMeta

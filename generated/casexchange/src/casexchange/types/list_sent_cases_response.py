@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_sent_cases_response_meta import ListSentCasesResponseMeta
 from .pagination import Pagination
 from .sent_case_list_item import SentCaseListItem
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListSentCasesResponse(_BaseModel):
     data: list[SentCaseListItem]
 
-    pagination: Pagination
+    meta: ListSentCasesResponseMeta
 
-    meta: Meta
+    pagination: Pagination

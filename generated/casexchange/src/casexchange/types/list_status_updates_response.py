@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_status_updates_response_meta import ListStatusUpdatesResponseMeta
 from .pagination import Pagination
 from .public_status_update import PublicStatusUpdate
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListStatusUpdatesResponse(_BaseModel):
     data: list[PublicStatusUpdate]
 
-    pagination: Pagination
+    meta: ListStatusUpdatesResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_users_response_meta import ListUsersResponseMeta
 from .user import User
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class ListUsersResponse(_BaseModel):
     data: list[User]
 
-    meta: Meta
+    meta: ListUsersResponseMeta

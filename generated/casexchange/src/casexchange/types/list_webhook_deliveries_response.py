@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_webhook_deliveries_response_meta import ListWebhookDeliveriesResponseMeta
 from .pagination import Pagination
 from .webhook_delivery import WebhookDelivery
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListWebhookDeliveriesResponse(_BaseModel):
     data: list[WebhookDelivery]
 
-    pagination: Pagination
+    meta: ListWebhookDeliveriesResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_webhook_echo_captures_response_meta import ListWebhookEchoCapturesResponseMeta
 from .pagination import Pagination
 from .webhook_echo_capture import WebhookEchoCapture
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListWebhookEchoCapturesResponse(_BaseModel):
     data: list[WebhookEchoCapture]
 
-    pagination: Pagination
+    meta: ListWebhookEchoCapturesResponseMeta
 
-    meta: Meta
+    pagination: Pagination

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .list_webhooks_response_meta import ListWebhooksResponseMeta
 from .pagination import Pagination
 from .webhook_subscription import WebhookSubscription
 
@@ -14,6 +14,6 @@ __all__ = [
 class ListWebhooksResponse(_BaseModel):
     data: list[WebhookSubscription]
 
-    pagination: Pagination
+    meta: ListWebhooksResponseMeta
 
-    meta: Meta
+    pagination: Pagination

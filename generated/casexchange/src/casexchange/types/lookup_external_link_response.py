@@ -8,7 +8,7 @@ from pydantic import Field as _Field
 from .._models import BaseModel as _BaseModel
 from .external_case_link_external_system import ExternalCaseLinkExternalSystem
 from .external_case_link_lookup_referral import ExternalCaseLinkLookupReferral
-from .meta import Meta
+from .lookup_external_link_response_meta import LookupExternalLinkResponseMeta
 
 __all__ = [
     "LookupExternalLinkResponse",
@@ -16,20 +16,20 @@ __all__ = [
 
 
 class LookupExternalLinkResponse(_BaseModel):
-    id: str
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
 
     external_system: ExternalCaseLinkExternalSystem = _Field(
         validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 
-    external_id: str = _Field(validation_alias="externalId", serialization_alias="externalId")
-
     external_url: str | None = _Field(validation_alias="externalUrl", serialization_alias="externalUrl")
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    id: str
+
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
 
     referral: ExternalCaseLinkLookupReferral
 
-    meta: Meta
+    meta: LookupExternalLinkResponseMeta

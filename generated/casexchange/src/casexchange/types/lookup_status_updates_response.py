@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .lookup_status_updates_response_meta import LookupStatusUpdatesResponseMeta
 from .public_status_update import PublicStatusUpdate
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class LookupStatusUpdatesResponse(_BaseModel):
     data: list[PublicStatusUpdate]
 
-    meta: Meta
+    meta: LookupStatusUpdatesResponseMeta

@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .closing_status import ClosingStatus
+from .masked_case_snapshot_closing_status import MaskedCaseSnapshotClosingStatus
+from .masked_case_snapshot_status import MaskedCaseSnapshotStatus
 
 __all__ = [
     "MaskedCaseSnapshot",
@@ -19,45 +19,45 @@ class MaskedCaseSnapshot(_BaseModel):
     both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
     object rather than null."""
 
+    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+
+    case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
+    """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
+    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+
+    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
+
+    closing_status: MaskedCaseSnapshotClosingStatus | None = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+
     id: str
     """UUID of the referral."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    is_retainer_signed: bool = _Field(
+        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    )
+
+    jurisdiction: str | None
 
     reference_number: str | None = _Field(
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
-
-    status: AvailableStatusStatus
-    """Normalised status, as in `CaseSnapshot.status`."""
-
-    closing_status: ClosingStatus | None = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-
-    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
-    """The firm that made the referral."""
 
     referent_firm_id: str | None = _Field(
         validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """The firm receiving the referral."""
 
-    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None
-
-    case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
-    """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
-    derived from `casePostalCode`, or failing that from `clientPostalCode`."""
+    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
+    """The firm that made the referral."""
 
     sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")
     """Time the referral went out."""
 
-    is_retainer_signed: bool = _Field(
-        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
-    )
-
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    status: MaskedCaseSnapshotStatus
+    """Normalised status, as in `CaseSnapshot.status`."""
 
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

@@ -6,11 +6,11 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .is_message import IsMessage
 from .masked_case_snapshot import MaskedCaseSnapshot
-from .previous_status import PreviousStatus
-from .source3 import Source3
+from .masked_status_change_data_is_message import MaskedStatusChangeDataIsMessage
+from .masked_status_change_data_previous_status import MaskedStatusChangeDataPreviousStatus
+from .masked_status_change_data_source import MaskedStatusChangeDataSource
+from .masked_status_change_data_status import MaskedStatusChangeDataStatus
 
 __all__ = [
     "MaskedStatusChangeData",
@@ -21,33 +21,10 @@ class MaskedStatusChangeData(_BaseModel):
     """Status-event `data` for a receiving firm that has not acknowledged (`piiMasked: true`): the same keys, with a
     masked case snapshot and `message` set to null."""
 
-    id: str
-    """Id of the status-update row."""
-
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
-    status: AvailableStatusStatus
-    """Status the referral entered (normalised)."""
-
-    previous_status: PreviousStatus | None = _Field(
-        validation_alias="previousStatus", serialization_alias="previousStatus"
-    )
-    """Status the referral left (normalised); null for the first row. Two status deliveries with the same
-    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
-
-    message: str | None
-    """Always null when masked, because a sender's referral notes travel in this field when a draft is sent."""
-
-    is_message: IsMessage = _Field(validation_alias="isMessage", serialization_alias="isMessage")
-    """Always false; partner messages produce no webhook events."""
-
-    source: Source3
-    """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
-    told apart today."""
+    case: MaskedCaseSnapshot
+    """Snapshot for a receiving firm that has not acknowledged yet (`piiMasked: true`): only identifiers, the status
+    both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
+    object rather than null."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
     """Equal to the envelope's `occurredAt`."""
@@ -57,7 +34,32 @@ class MaskedStatusChangeData(_BaseModel):
     )
     """Display name of the person who acted (never a user id); null for system changes."""
 
-    case: MaskedCaseSnapshot
-    """Snapshot for a receiving firm that has not acknowledged yet (`piiMasked: true`): only identifiers, the status
-    both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
-    object rather than null."""
+    id: str
+    """Id of the status-update row."""
+
+    is_message: MaskedStatusChangeDataIsMessage = _Field(
+        validation_alias="isMessage", serialization_alias="isMessage"
+    )
+    """Always false; partner messages produce no webhook events."""
+
+    message: str | None
+    """Always null when masked, because a sender's referral notes travel in this field when a draft is sent."""
+
+    previous_status: MaskedStatusChangeDataPreviousStatus | None = _Field(
+        validation_alias="previousStatus", serialization_alias="previousStatus"
+    )
+    """Status the referral left (normalised); null for the first row. Two status deliveries with the same
+    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+
+    source: MaskedStatusChangeDataSource
+    """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
+    told apart today."""
+
+    status: MaskedStatusChangeDataStatus
+    """Status the referral entered (normalised)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
+from .match_candidate_current_status import MatchCandidateCurrentStatus
 from .match_candidate_matched_fields_item import MatchCandidateMatchedFieldsItem
 
 __all__ = [
@@ -15,9 +15,12 @@ __all__ = [
 class MatchCandidate(_BaseModel):
     """A referral whose client fits the identifiers you searched with."""
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    client_name: str = _Field(validation_alias="clientName", serialization_alias="clientName")
 
-    reference_number: str = _Field(validation_alias="referenceNumber", serialization_alias="referenceNumber")
+    current_status: MatchCandidateCurrentStatus = _Field(
+        validation_alias="currentStatus", serialization_alias="currentStatus"
+    )
+    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
     match_score: float = _Field(validation_alias="matchScore", serialization_alias="matchScore")
     """Weighted confidence, at most 1."""
@@ -27,9 +30,6 @@ class MatchCandidate(_BaseModel):
     )
     """Identifiers that matched; `fullName` is added when first and last name both match."""
 
-    client_name: str = _Field(validation_alias="clientName", serialization_alias="clientName")
+    reference_number: str = _Field(validation_alias="referenceNumber", serialization_alias="referenceNumber")
 
-    current_status: AvailableStatusStatus = _Field(
-        validation_alias="currentStatus", serialization_alias="currentStatus"
-    )
-    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")

@@ -15,18 +15,18 @@ __all__ = [
 class MatchReferralsBodyIdentifiers(_BaseModel):
     """Give at least one identifier."""
 
-    first_name: str | None = _Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-
-    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
-
     date_of_birth: _dt.date | None = _Field(
         default=None, validation_alias="dateOfBirth", serialization_alias="dateOfBirth"
     )
     """Calendar date, `YYYY-MM-DD`."""
 
     email: str | None = None
+
+    first_name: str | None = _Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+
+    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 
     phone: str | None = None
     """Compared as digits only."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .match_candidate import MatchCandidate
-from .meta import Meta
+from .match_referrals_response_meta import MatchReferralsResponseMeta
 
 __all__ = [
     "MatchReferralsResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class MatchReferralsResponse(_BaseModel):
     candidates: list[MatchCandidate]
 
-    meta: Meta
+    meta: MatchReferralsResponseMeta

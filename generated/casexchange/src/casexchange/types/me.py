@@ -13,14 +13,14 @@ __all__ = [
 
 
 class Me(_BaseModel):
+    auth_method: MeAuthMethod = _Field(validation_alias="authMethod", serialization_alias="authMethod")
+    """How the call was authenticated: public API key or Salesforce-issued token."""
+
     firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
 
     firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")
 
-    tier: MeTier
-    """Access tier of the key."""
-
     key_name: str = _Field(validation_alias="keyName", serialization_alias="keyName")
 
-    auth_method: MeAuthMethod = _Field(validation_alias="authMethod", serialization_alias="authMethod")
-    """How the call was authenticated: public API key or Salesforce-issued token."""
+    tier: MeTier
+    """Access tier of the key."""

@@ -6,11 +6,11 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .category import Category
+from .med_appointment_category import MedAppointmentCategory
 from .med_appointment_doctor import MedAppointmentDoctor
 from .med_appointment_location import MedAppointmentLocation
 from .med_appointment_premier_status import MedAppointmentPremierStatus
-from .source2 import Source2
+from .med_appointment_source import MedAppointmentSource
 
 __all__ = [
     "MedAppointment",
@@ -18,30 +18,6 @@ __all__ = [
 
 
 class MedAppointment(_BaseModel):
-    id: str | None = None
-
-    med_case_id: str | None = _Field(
-        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
-    )
-
-    med_referral_id: str | None = _Field(
-        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
-    )
-
-    treating_provider_id: str | None = _Field(
-        default=None, validation_alias="treatingProviderId", serialization_alias="treatingProviderId"
-    )
-
-    doctor_id: str | None = _Field(default=None, validation_alias="doctorId", serialization_alias="doctorId")
-
-    provider_location_id: str | None = _Field(
-        default=None, validation_alias="providerLocationId", serialization_alias="providerLocationId"
-    )
-
-    doctor: MedAppointmentDoctor | None = None
-
-    location: MedAppointmentLocation | None = None
-
     appointment_date: _dt.date | None = _Field(
         default=None, validation_alias="appointmentDate", serialization_alias="appointmentDate"
     )
@@ -58,30 +34,54 @@ class MedAppointment(_BaseModel):
         default=None, validation_alias="cancelledAt", serialization_alias="cancelledAt"
     )
 
-    category: Category | None = None
+    category: MedAppointmentCategory | None = None
 
-    source: Source2 | None = None
-    """Appointments synced from Premier have their date, time and status owned by Premier."""
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
-    premier_status: MedAppointmentPremierStatus | None = _Field(
-        default=None, validation_alias="premierStatus", serialization_alias="premierStatus"
+    doctor: MedAppointmentDoctor | None = None
+
+    doctor_id: str | None = _Field(default=None, validation_alias="doctorId", serialization_alias="doctorId")
+
+    id: str | None = None
+
+    insurance_id: str | None = _Field(
+        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
     )
 
     is_historical: bool | None = _Field(
         default=None, validation_alias="isHistorical", serialization_alias="isHistorical"
     )
 
+    location: MedAppointmentLocation | None = None
+
+    med_case_id: str | None = _Field(
+        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    )
+
+    med_referral_id: str | None = _Field(
+        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
+    )
+
+    premier_status: MedAppointmentPremierStatus | None = _Field(
+        default=None, validation_alias="premierStatus", serialization_alias="premierStatus"
+    )
+
     primary_injury_id: str | None = _Field(
         default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
+    )
+
+    provider_location_id: str | None = _Field(
+        default=None, validation_alias="providerLocationId", serialization_alias="providerLocationId"
     )
 
     related_injury_ids: list[str] | None = _Field(
         default=None, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )
 
-    insurance_id: str | None = _Field(
-        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
-    )
+    source: MedAppointmentSource | None = None
+    """Appointments synced from Premier have their date, time and status owned by Premier."""
 
     total_billed: str | None = _Field(
         default=None, validation_alias="totalBilled", serialization_alias="totalBilled"
@@ -93,8 +93,8 @@ class MedAppointment(_BaseModel):
     )
     """Sum of `amountPaid` over the billing lines, as a decimal string."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    treating_provider_id: str | None = _Field(
+        default=None, validation_alias="treatingProviderId", serialization_alias="treatingProviderId"
     )
 
     updated_at: _dt.datetime | None = _Field(

@@ -6,7 +6,7 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .category import Category
+from .med_appointment_create_request_category import MedAppointmentCreateRequestCategory
 
 __all__ = [
     "MedAppointmentCreateRequest",
@@ -14,19 +14,6 @@ __all__ = [
 
 
 class MedAppointmentCreateRequest(_BaseModel):
-    doctor_id: str = _Field(validation_alias="doctorId", serialization_alias="doctorId")
-    """An id from `GET /me/doctors`."""
-
-    provider_location_id: str = _Field(
-        validation_alias="providerLocationId", serialization_alias="providerLocationId"
-    )
-    """An id from `GET /me/locations`."""
-
-    med_referral_id: str | None = _Field(
-        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
-    )
-    """If omitted, the referral of your practice on this case that is most active is used."""
-
     appointment_date: _dt.date | None = _Field(
         default=None, validation_alias="appointmentDate", serialization_alias="appointmentDate"
     )
@@ -38,16 +25,29 @@ class MedAppointmentCreateRequest(_BaseModel):
 
     attended: bool | None = None
 
-    category: Category | None = None
+    category: MedAppointmentCreateRequestCategory | None = None
+
+    doctor_id: str = _Field(validation_alias="doctorId", serialization_alias="doctorId")
+    """An id from `GET /me/doctors`."""
+
+    insurance_id: str | None = _Field(
+        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
+    )
+
+    med_referral_id: str | None = _Field(
+        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
+    )
+    """If omitted, the referral of your practice on this case that is most active is used."""
 
     primary_injury_id: str | None = _Field(
         default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
     )
 
+    provider_location_id: str = _Field(
+        validation_alias="providerLocationId", serialization_alias="providerLocationId"
+    )
+    """An id from `GET /me/locations`."""
+
     related_injury_ids: list[str] | None = _Field(
         default=None, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
-    )
-
-    insurance_id: str | None = _Field(
-        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
     )

@@ -11,11 +11,11 @@ __all__ = [
 
 
 class MedAppointmentDoctor(_BaseModel):
-    id: str | None = None
-
     first_name: str | None = _Field(
         default=None, validation_alias="firstName", serialization_alias="firstName"
     )
+
+    id: str | None = None
 
     last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 

@@ -6,7 +6,7 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .category import Category
+from .med_appointment_update_request_category import MedAppointmentUpdateRequestCategory
 
 __all__ = [
     "MedAppointmentUpdateRequest",
@@ -17,16 +17,6 @@ class MedAppointmentUpdateRequest(_BaseModel):
     """`doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are
     when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime`, `attended` and
     `cancelled` — sending any of them, even unchanged, gives 400 `premier_owned_field`."""
-
-    doctor_id: str = _Field(validation_alias="doctorId", serialization_alias="doctorId")
-
-    provider_location_id: str = _Field(
-        validation_alias="providerLocationId", serialization_alias="providerLocationId"
-    )
-
-    med_referral_id: str | None = _Field(
-        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
-    )
 
     appointment_date: _dt.date | None = _Field(
         default=None, validation_alias="appointmentDate", serialization_alias="appointmentDate"
@@ -43,16 +33,26 @@ class MedAppointmentUpdateRequest(_BaseModel):
     """`true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in
     the same request (`cancelled: false` with `attended` is fine)."""
 
-    category: Category | None = None
+    category: MedAppointmentUpdateRequestCategory | None = None
+
+    doctor_id: str = _Field(validation_alias="doctorId", serialization_alias="doctorId")
+
+    insurance_id: str | None = _Field(
+        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
+    )
+
+    med_referral_id: str | None = _Field(
+        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
+    )
 
     primary_injury_id: str | None = _Field(
         default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
     )
 
-    related_injury_ids: list[str] | None = _Field(
-        default=None, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
+    provider_location_id: str = _Field(
+        validation_alias="providerLocationId", serialization_alias="providerLocationId"
     )
 
-    insurance_id: str | None = _Field(
-        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
+    related_injury_ids: list[str] | None = _Field(
+        default=None, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )

@@ -14,15 +14,15 @@ __all__ = [
 
 
 class MedBillableEvent(_BaseModel):
-    id: str | None = None
+    amount_paid: str | None = _Field(
+        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+    )
+    """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
+    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     appointment_id: str | None = _Field(
         default=None, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
-
-    kind: MedBillableEventKind | None = None
-
-    description: str | None = None
 
     cost_billed: str | None = _Field(
         default=None, validation_alias="costBilled", serialization_alias="costBilled"
@@ -30,11 +30,15 @@ class MedBillableEvent(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    amount_paid: str | None = _Field(
-        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
-    """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
-    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
+
+    description: str | None = None
+
+    id: str | None = None
+
+    kind: MedBillableEventKind | None = None
 
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"
@@ -42,10 +46,6 @@ class MedBillableEvent(_BaseModel):
 
     prescription_id: str | None = _Field(
         default=None, validation_alias="prescriptionId", serialization_alias="prescriptionId"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     updated_at: _dt.datetime | None = _Field(

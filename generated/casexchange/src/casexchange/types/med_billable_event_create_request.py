@@ -14,10 +14,11 @@ __all__ = [
 
 
 class MedBillableEventCreateRequest(_BaseModel):
-    kind: MedBillableEventCreateRequestKind
-    """PRESCRIPTION_COST lines come from prescriptions and cannot be created here."""
-
-    description: str
+    amount_paid: str | None = _Field(
+        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+    )
+    """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
+    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     cost_billed: str | None = _Field(
         default=None, validation_alias="costBilled", serialization_alias="costBilled"
@@ -25,11 +26,10 @@ class MedBillableEventCreateRequest(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    amount_paid: str | None = _Field(
-        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
-    )
-    """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
-    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
+    description: str
+
+    kind: MedBillableEventCreateRequestKind
+    """PRESCRIPTION_COST lines come from prescriptions and cannot be created here."""
 
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"

@@ -15,7 +15,11 @@ __all__ = [
 class MedBillableEventUpdateRequest(_BaseModel):
     """Partial update; `kind` cannot change."""
 
-    description: str | None = None
+    amount_paid: str | None = _Field(
+        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
+    )
+    """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
+    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
     cost_billed: str | None = _Field(
         default=None, validation_alias="costBilled", serialization_alias="costBilled"
@@ -23,11 +27,7 @@ class MedBillableEventUpdateRequest(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    amount_paid: str | None = _Field(
-        default=None, validation_alias="amountPaid", serialization_alias="amountPaid"
-    )
-    """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
-    at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
+    description: str | None = None
 
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"

@@ -13,35 +13,49 @@ __all__ = [
 
 
 class MedCase(_BaseModel):
+    attorney_email: str | None = _Field(
+        default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
+    )
+
+    attorney_name: str | None = _Field(
+        default=None, validation_alias="attorneyName", serialization_alias="attorneyName"
+    )
+
+    attorney_phone: str | None = _Field(
+        default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
+    )
+
+    base_case_id: str | None = _Field(
+        default=None, validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
+
+    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    created_by_firm_id: str | None = _Field(
+        default=None, validation_alias="createdByFirmId", serialization_alias="createdByFirmId"
+    )
+
+    created_by_provider_id: str | None = _Field(
+        default=None, validation_alias="createdByProviderId", serialization_alias="createdByProviderId"
+    )
+
+    description: str | None = None
+
+    handling_firm_id: str | None = _Field(
+        default=None, validation_alias="handlingFirmId", serialization_alias="handlingFirmId"
+    )
+
     id: str | None = None
 
-    reference_number: str | None = _Field(
-        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    incident_date: _dt.date | None = _Field(
+        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    patient_first_name: str | None = _Field(
-        default=None, validation_alias="patientFirstName", serialization_alias="patientFirstName"
-    )
-
-    patient_last_name: str | None = _Field(
-        default=None, validation_alias="patientLastName", serialization_alias="patientLastName"
-    )
-
-    patient_email: str | None = _Field(
-        default=None, validation_alias="patientEmail", serialization_alias="patientEmail"
-    )
-
-    patient_phone: str | None = _Field(
-        default=None, validation_alias="patientPhone", serialization_alias="patientPhone"
-    )
-
-    patient_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
-    )
-
-    patient_zip_code: str | None = _Field(
-        default=None, validation_alias="patientZipCode", serialization_alias="patientZipCode"
-    )
+    jurisdiction: str | None = None
 
     patient_address1: str | None = _Field(
         default=None, validation_alias="patientAddress1", serialization_alias="patientAddress1"
@@ -55,50 +69,36 @@ class MedCase(_BaseModel):
         default=None, validation_alias="patientCity", serialization_alias="patientCity"
     )
 
+    patient_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
+    )
+
+    patient_email: str | None = _Field(
+        default=None, validation_alias="patientEmail", serialization_alias="patientEmail"
+    )
+
+    patient_first_name: str | None = _Field(
+        default=None, validation_alias="patientFirstName", serialization_alias="patientFirstName"
+    )
+
+    patient_last_name: str | None = _Field(
+        default=None, validation_alias="patientLastName", serialization_alias="patientLastName"
+    )
+
+    patient_phone: str | None = _Field(
+        default=None, validation_alias="patientPhone", serialization_alias="patientPhone"
+    )
+
     patient_state: str | None = _Field(
         default=None, validation_alias="patientState", serialization_alias="patientState"
     )
 
-    handling_firm_id: str | None = _Field(
-        default=None, validation_alias="handlingFirmId", serialization_alias="handlingFirmId"
+    patient_zip_code: str | None = _Field(
+        default=None, validation_alias="patientZipCode", serialization_alias="patientZipCode"
     )
 
-    attorney_name: str | None = _Field(
-        default=None, validation_alias="attorneyName", serialization_alias="attorneyName"
-    )
-
-    attorney_phone: str | None = _Field(
-        default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
-    )
-
-    attorney_email: str | None = _Field(
-        default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
-    )
-
-    description: str | None = None
-
-    incident_date: _dt.date | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None = None
-
-    created_by_firm_id: str | None = _Field(
-        default=None, validation_alias="createdByFirmId", serialization_alias="createdByFirmId"
-    )
-
-    created_by_provider_id: str | None = _Field(
-        default=None, validation_alias="createdByProviderId", serialization_alias="createdByProviderId"
-    )
-
-    base_case_id: str | None = _Field(
-        default=None, validation_alias="baseCaseId", serialization_alias="baseCaseId"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    reference_number: str | None = _Field(
+        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
     updated_at: _dt.datetime | None = _Field(

@@ -15,30 +15,28 @@ __all__ = [
 class MedCaseCreateRequest(_BaseModel):
     """Every field is optional; in practice send at least a patient first or last name."""
 
-    patient_first_name: str | None = _Field(
-        default=None, validation_alias="patientFirstName", serialization_alias="patientFirstName"
+    attorney_email: str | None = _Field(
+        default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
     )
 
-    patient_last_name: str | None = _Field(
-        default=None, validation_alias="patientLastName", serialization_alias="patientLastName"
+    attorney_name: str | None = _Field(
+        default=None, validation_alias="attorneyName", serialization_alias="attorneyName"
     )
 
-    patient_email: str | None = _Field(
-        default=None, validation_alias="patientEmail", serialization_alias="patientEmail"
-    )
-
-    patient_phone: str | None = _Field(
-        default=None, validation_alias="patientPhone", serialization_alias="patientPhone"
+    attorney_phone: str | None = _Field(
+        default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
     )
     """Only the digits of the number."""
 
-    patient_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
+    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
+
+    description: str | None = None
+
+    incident_date: _dt.date | None = _Field(
+        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    patient_zip_code: str | None = _Field(
-        default=None, validation_alias="patientZipCode", serialization_alias="patientZipCode"
-    )
+    jurisdiction: str | None = None
 
     patient_address1: str | None = _Field(
         default=None, validation_alias="patientAddress1", serialization_alias="patientAddress1"
@@ -52,29 +50,31 @@ class MedCaseCreateRequest(_BaseModel):
         default=None, validation_alias="patientCity", serialization_alias="patientCity"
     )
 
+    patient_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
+    )
+
+    patient_email: str | None = _Field(
+        default=None, validation_alias="patientEmail", serialization_alias="patientEmail"
+    )
+
+    patient_first_name: str | None = _Field(
+        default=None, validation_alias="patientFirstName", serialization_alias="patientFirstName"
+    )
+
+    patient_last_name: str | None = _Field(
+        default=None, validation_alias="patientLastName", serialization_alias="patientLastName"
+    )
+
+    patient_phone: str | None = _Field(
+        default=None, validation_alias="patientPhone", serialization_alias="patientPhone"
+    )
+    """Only the digits of the number."""
+
     patient_state: str | None = _Field(
         default=None, validation_alias="patientState", serialization_alias="patientState"
     )
 
-    attorney_name: str | None = _Field(
-        default=None, validation_alias="attorneyName", serialization_alias="attorneyName"
+    patient_zip_code: str | None = _Field(
+        default=None, validation_alias="patientZipCode", serialization_alias="patientZipCode"
     )
-
-    attorney_phone: str | None = _Field(
-        default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
-    )
-    """Only the digits of the number."""
-
-    attorney_email: str | None = _Field(
-        default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
-    )
-
-    description: str | None = None
-
-    incident_date: _dt.date | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None = None

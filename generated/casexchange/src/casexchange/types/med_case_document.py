@@ -14,30 +14,24 @@ __all__ = [
 
 
 class MedCaseDocument(_BaseModel):
-    id: str | None = None
-    """Document handle (id of the case–document junction row)."""
-
     appointment_id: str | None = _Field(
         default=None, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
     """Appointment the file belongs to; null for files on the case itself."""
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+    category: str | None = None
 
     content_type: str | None = _Field(
         default=None, validation_alias="contentType", serialization_alias="contentType"
     )
 
+    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+
     file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
     """File size, in bytes."""
 
-    category: str | None = None
-
-    source: MedCaseDocumentSource | None = None
-
-    uploaded_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="uploadedAt", serialization_alias="uploadedAt"
-    )
+    id: str | None = None
+    """Document handle (id of the case–document junction row)."""
 
     pending: bool | None = None
     """When true the file content is not stored yet, so the first download may be slow."""
@@ -47,3 +41,9 @@ class MedCaseDocument(_BaseModel):
     )
     """Whether the case's providers can see the file right now. Practice keys never receive hidden files, so for
     them it is always true; firm keys also see hidden ones, marked false."""
+
+    source: MedCaseDocumentSource | None = None
+
+    uploaded_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="uploadedAt", serialization_alias="uploadedAt"
+    )

@@ -14,30 +14,8 @@ __all__ = [
 
 
 class MedInsurance(_BaseModel):
-    id: str | None = None
-
-    med_case_id: str | None = _Field(
-        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
-    )
-
-    insurance_carrier: str | None = _Field(
-        default=None, validation_alias="insuranceCarrier", serialization_alias="insuranceCarrier"
-    )
-
-    insurance_address: str | None = _Field(
-        default=None, validation_alias="insuranceAddress", serialization_alias="insuranceAddress"
-    )
-
-    insurance_phone: str | None = _Field(
-        default=None, validation_alias="insurancePhone", serialization_alias="insurancePhone"
-    )
-
-    policy_number: str | None = _Field(
-        default=None, validation_alias="policyNumber", serialization_alias="policyNumber"
-    )
-
-    claim_number: str | None = _Field(
-        default=None, validation_alias="claimNumber", serialization_alias="claimNumber"
+    adjuster_email: str | None = _Field(
+        default=None, validation_alias="adjusterEmail", serialization_alias="adjusterEmail"
     )
 
     adjuster_name: str | None = _Field(
@@ -48,20 +26,42 @@ class MedInsurance(_BaseModel):
         default=None, validation_alias="adjusterPhone", serialization_alias="adjusterPhone"
     )
 
-    adjuster_email: str | None = _Field(
-        default=None, validation_alias="adjusterEmail", serialization_alias="adjusterEmail"
+    claim_number: str | None = _Field(
+        default=None, validation_alias="claimNumber", serialization_alias="claimNumber"
     )
 
-    is_primary: bool | None = _Field(
-        default=None, validation_alias="isPrimary", serialization_alias="isPrimary"
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    id: str | None = None
+
+    insurance_address: str | None = _Field(
+        default=None, validation_alias="insuranceAddress", serialization_alias="insuranceAddress"
+    )
+
+    insurance_carrier: str | None = _Field(
+        default=None, validation_alias="insuranceCarrier", serialization_alias="insuranceCarrier"
+    )
+
+    insurance_phone: str | None = _Field(
+        default=None, validation_alias="insurancePhone", serialization_alias="insurancePhone"
     )
 
     insurance_type: MedInsuranceInsuranceType | None = _Field(
         default=None, validation_alias="insuranceType", serialization_alias="insuranceType"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    is_primary: bool | None = _Field(
+        default=None, validation_alias="isPrimary", serialization_alias="isPrimary"
+    )
+
+    med_case_id: str | None = _Field(
+        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    )
+
+    policy_number: str | None = _Field(
+        default=None, validation_alias="policyNumber", serialization_alias="policyNumber"
     )
 
     updated_at: _dt.datetime | None = _Field(

@@ -14,18 +14,23 @@ __all__ = [
 
 
 class MedReferral(_BaseModel):
-    id: str | None = None
-
-    reference_number: str | None = _Field(
-        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    acknowledged_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="acknowledgedAt", serialization_alias="acknowledgedAt"
     )
+    """When the provider acknowledged the referral. Optional; only documented by vendor examples."""
 
-    med_case_id: str | None = _Field(
-        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    closed_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="closedAt", serialization_alias="closedAt"
     )
+    """When the referral was closed. Optional; only documented by vendor examples."""
 
-    provider_id: str | None = _Field(
-        default=None, validation_alias="providerId", serialization_alias="providerId"
+    closed_note: str | None = _Field(
+        default=None, validation_alias="closedNote", serialization_alias="closedNote"
+    )
+    """Note recorded when the referral was closed. Optional; only documented by vendor examples."""
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     doctor_ids: list[str] | None = _Field(
@@ -33,26 +38,29 @@ class MedReferral(_BaseModel):
     )
     """User ids of the doctors assigned to the referral."""
 
+    id: str | None = None
+
     location_ids: list[str] | None = _Field(
         default=None, validation_alias="locationIds", serialization_alias="locationIds"
     )
     """Provider location ids assigned to the referral."""
 
+    med_case_id: str | None = _Field(
+        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    )
+
+    notes: str | None = None
+
     parent_referral_id: str | None = _Field(
         default=None, validation_alias="parentReferralId", serialization_alias="parentReferralId"
     )
 
-    status: MedReferralStatus | None = None
-    """MedicalReferralStatus."""
-
-    notes: str | None = None
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    provider_id: str | None = _Field(
+        default=None, validation_alias="providerId", serialization_alias="providerId"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    reference_number: str | None = _Field(
+        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
     rejection_reason_code: str | None = _Field(
@@ -65,42 +73,34 @@ class MedReferral(_BaseModel):
     )
     """Free-text note accompanying a rejection. Optional; only documented by vendor examples."""
 
-    withdrawn_note: str | None = _Field(
-        default=None, validation_alias="withdrawnNote", serialization_alias="withdrawnNote"
-    )
-    """Note recorded when the firm withdrew the referral. Optional; only documented by vendor examples."""
-
-    closed_note: str | None = _Field(
-        default=None, validation_alias="closedNote", serialization_alias="closedNote"
-    )
-    """Note recorded when the referral was closed. Optional; only documented by vendor examples."""
-
-    acknowledged_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="acknowledgedAt", serialization_alias="acknowledgedAt"
-    )
-    """When the provider acknowledged the referral. Optional; only documented by vendor examples."""
-
     responded_at: _dt.datetime | None = _Field(
         default=None, validation_alias="respondedAt", serialization_alias="respondedAt"
     )
     """When the provider accepted or rejected it. Optional; only documented by vendor examples."""
 
-    treatment_started_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="treatmentStartedAt", serialization_alias="treatmentStartedAt"
-    )
-    """When treatment started. Optional; only documented by vendor examples."""
+    status: MedReferralStatus | None = None
+    """MedicalReferralStatus."""
 
     treatment_completed_at: _dt.datetime | None = _Field(
         default=None, validation_alias="treatmentCompletedAt", serialization_alias="treatmentCompletedAt"
     )
     """When treatment was completed. Optional; only documented by vendor examples."""
 
-    closed_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedAt", serialization_alias="closedAt"
+    treatment_started_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="treatmentStartedAt", serialization_alias="treatmentStartedAt"
     )
-    """When the referral was closed. Optional; only documented by vendor examples."""
+    """When treatment started. Optional; only documented by vendor examples."""
+
+    updated_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
 
     withdrawn_at: _dt.datetime | None = _Field(
         default=None, validation_alias="withdrawnAt", serialization_alias="withdrawnAt"
     )
     """When the referral was withdrawn. Optional; only documented by vendor examples."""
+
+    withdrawn_note: str | None = _Field(
+        default=None, validation_alias="withdrawnNote", serialization_alias="withdrawnNote"
+    )
+    """Note recorded when the firm withdrew the referral. Optional; only documented by vendor examples."""

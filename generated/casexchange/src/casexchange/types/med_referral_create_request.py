@@ -14,9 +14,6 @@ class MedReferralCreateRequest(_BaseModel):
     """Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider
     connection); otherwise 403."""
 
-    provider_id: str = _Field(validation_alias="providerId", serialization_alias="providerId")
-    """UUID of the provider to refer to; must be in your network."""
-
     doctor_ids: list[str] | None = _Field(
         default=None, validation_alias="doctorIds", serialization_alias="doctorIds"
     )
@@ -28,3 +25,6 @@ class MedReferralCreateRequest(_BaseModel):
     """Provider location ids to assign."""
 
     notes: str | None = None
+
+    provider_id: str = _Field(validation_alias="providerId", serialization_alias="providerId")
+    """UUID of the provider to refer to; must be in your network."""

@@ -14,8 +14,8 @@ class MedReferralUpdateRequest(_BaseModel):
     """Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed
     here."""
 
+    notes: str | None = None
+
     provider_id: str | None = _Field(
         default=None, validation_alias="providerId", serialization_alias="providerId"
     )
-
-    notes: str | None = None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .mint_sso_link_response_meta import MintSsoLinkResponseMeta
 from .sso_link import SsoLink
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class MintSsoLinkResponse(_BaseModel):
     data: SsoLink
 
-    meta: Meta
+    meta: MintSsoLinkResponseMeta

@@ -12,17 +12,12 @@ __all__ = [
 
 
 class NetworkFirmDetail(_BaseModel):
-    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
-
-    firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")
-
-    jurisdictions: list[str]
-
     case_types: list[str] = _Field(validation_alias="caseTypes", serialization_alias="caseTypes")
     """Display names of the firm's active specialties that the product supports."""
 
-    in_network: bool = _Field(validation_alias="inNetwork", serialization_alias="inNetwork")
-    """True if a relationship exists in this direction."""
+    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
+
+    firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")
 
     general_referral_instructions: str | None = _Field(
         default=None,
@@ -30,6 +25,11 @@ class NetworkFirmDetail(_BaseModel):
         serialization_alias="generalReferralInstructions",
     )
     """The firm's general referral instructions; only returned when `inNetwork` is false."""
+
+    in_network: bool = _Field(validation_alias="inNetwork", serialization_alias="inNetwork")
+    """True if a relationship exists in this direction."""
+
+    jurisdictions: list[str]
 
     relationship: NetworkRelationship | None
     """Null if there is no relationship in this direction."""

@@ -11,21 +11,21 @@ __all__ = [
 
 
 class NetworkRelationship(_BaseModel):
-    description: str | None
-
-    sending_percentage: float | None = _Field(
-        validation_alias="sendingPercentage", serialization_alias="sendingPercentage"
+    days_for_investigating: int | None = _Field(
+        validation_alias="daysForInvestigating", serialization_alias="daysForInvestigating"
     )
-    """Referral fee as a whole percent (33.33 = 33.33 %)."""
 
     days_for_under_evaluation: int | None = _Field(
         validation_alias="daysForUnderEvaluation", serialization_alias="daysForUnderEvaluation"
     )
 
-    days_for_investigating: int | None = _Field(
-        validation_alias="daysForInvestigating", serialization_alias="daysForInvestigating"
-    )
+    description: str | None
 
     referral_instructions: str | None = _Field(
         validation_alias="referralInstructions", serialization_alias="referralInstructions"
     )
+
+    sending_percentage: float | None = _Field(
+        validation_alias="sendingPercentage", serialization_alias="sendingPercentage"
+    )
+    """Referral fee as a whole percent (33.33 = 33.33 %)."""

@@ -6,7 +6,7 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .origin import Origin
+from .note_data_origin import NoteDataOrigin
 
 __all__ = [
     "NoteData",
@@ -16,26 +16,26 @@ __all__ = [
 class NoteData(_BaseModel):
     """`data` of `note.created` and `note.updated`: ids and the note text, without a case snapshot."""
 
-    id: str
-
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
-
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
-
-    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
-    """Firm that owns the note; each firm keeps its own notes."""
-
     author_id: str | None = _Field(validation_alias="authorId", serialization_alias="authorId")
     """Author's user UUID — only sent to the firm owning the note, null for the other firm."""
 
     author_name: str | None = _Field(validation_alias="authorName", serialization_alias="authorName")
     """Author's display name."""
 
+    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+
     body: str
 
-    origin: Origin
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+
+    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
+    """Firm that owns the note; each firm keeps its own notes."""
+
+    id: str
+
+    origin: NoteDataOrigin
     """`clio` when the note came from Clio Manage instead of being written in CaseXchange."""
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
 
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

@@ -22,10 +22,23 @@ __all__ = [
 class NoteUpdatedEvent(_BaseModel):
     """Someone changed a note on a case."""
 
-    schema_version: CasexWebhookEnvelopeSchemaVersion = _Field(
-        validation_alias="schemaVersion", serialization_alias="schemaVersion"
+    actor: CasexWebhookEnvelopeActor
+    """Who made the change — deliberately without a user id, as the other firm's user ids are never disclosed. It
+    does not tell the channel either (the app and the API are not distinguished), so recognise your own
+    changes by comparing with what you last wrote."""
+
+    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    """Case behind the referral; unchanged across re-referrals."""
+
+    changed_fields: list[str] | None = _Field(
+        default=None, validation_alias="changedFields", serialization_alias="changedFields"
     )
-    """Envelope format version; goes up only on a breaking change."""
+    """Only on `case.updated` and `note.updated`, already reduced to what your firm may see. Entries are `data`
+    property names, except the marker `customFields`, which means your custom field values changed and you should
+    fetch the case again. Masked recipients never get that marker."""
+
+    data: NoteData
+    """Event-specific payload; `x-webhook-events` gives its schema per event."""
 
     event: _t.Literal["note.updated"]
     """Same value as the `X-CaseXchange-Event` header."""
@@ -34,6 +47,9 @@ class NoteUpdatedEvent(_BaseModel):
     """Same as `X-CaseXchange-Event-Id`. A single fact has a single `eventId`, shared by the copies sent to both
     firms and to all subscriptions of one firm: use it to correlate, and `X-CaseXchange-Delivery` to
     de-duplicate."""
+
+    is_test_case: bool = _Field(validation_alias="isTestCase", serialization_alias="isTestCase")
+    """True for test cases; filter these out in production."""
 
     occurred_at: _dt.datetime = _Field(validation_alias="occurredAt", serialization_alias="occurredAt")
     """Commit time of the underlying change. Keep the delivery with the latest `occurredAt`; for two status
@@ -49,40 +65,24 @@ class NoteUpdatedEvent(_BaseModel):
     recipient_firm_id: str = _Field(validation_alias="recipientFirmId", serialization_alias="recipientFirmId")
     """Firm this delivery was prepared for, so a misrouted delivery can be spotted."""
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
-    """The referral (hop) the event concerns; a firm can hold several on one case."""
-
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
-    """Case behind the referral; unchanged across re-referrals."""
-
     reference_number: str | None = _Field(
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
-
-    referring_firm: CasexWebhookEnvelopeReferringFirm = _Field(
-        validation_alias="referringFirm", serialization_alias="referringFirm"
-    )
-    """Sending firm of this hop."""
 
     referent_firm: CasexWebhookEnvelopeReferentFirm | None = _Field(
         validation_alias="referentFirm", serialization_alias="referentFirm"
     )
     """Receiving firm of this hop; null for a draft."""
 
-    is_test_case: bool = _Field(validation_alias="isTestCase", serialization_alias="isTestCase")
-    """True for test cases; filter these out in production."""
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    """The referral (hop) the event concerns; a firm can hold several on one case."""
 
-    actor: CasexWebhookEnvelopeActor
-    """Who made the change — deliberately without a user id, as the other firm's user ids are never disclosed. It
-    does not tell the channel either (the app and the API are not distinguished), so recognise your own
-    changes by comparing with what you last wrote."""
-
-    data: NoteData
-    """Event-specific payload; `x-webhook-events` gives its schema per event."""
-
-    changed_fields: list[str] | None = _Field(
-        default=None, validation_alias="changedFields", serialization_alias="changedFields"
+    referring_firm: CasexWebhookEnvelopeReferringFirm = _Field(
+        validation_alias="referringFirm", serialization_alias="referringFirm"
     )
-    """Only on `case.updated` and `note.updated`, already reduced to what your firm may see. Entries are `data`
-    property names, except the marker `customFields`, which means your custom field values changed and you should
-    fetch the case again. Masked recipients never get that marker."""
+    """Sending firm of this hop."""
+
+    schema_version: CasexWebhookEnvelopeSchemaVersion = _Field(
+        validation_alias="schemaVersion", serialization_alias="schemaVersion"
+    )
+    """Envelope format version; goes up only on a breaking change."""

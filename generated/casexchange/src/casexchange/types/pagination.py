@@ -11,9 +11,9 @@ __all__ = [
 
 
 class Pagination(_BaseModel):
-    page: int | None = None
-
     limit: int | None = None
+
+    page: int | None = None
 
     total: int | None = None
 

@@ -11,6 +11,14 @@ __all__ = [
 
 
 class PatchOutboundNetworkFirmBody(_BaseModel):
+    days_for_investigating: int | None = _Field(
+        default=None, validation_alias="daysForInvestigating", serialization_alias="daysForInvestigating"
+    )
+
+    days_for_under_evaluation: int | None = _Field(
+        default=None, validation_alias="daysForUnderEvaluation", serialization_alias="daysForUnderEvaluation"
+    )
+
     description: str | None = None
 
     sending_percentage: float | None = _Field(
@@ -18,11 +26,3 @@ class PatchOutboundNetworkFirmBody(_BaseModel):
     )
     """A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is
     accepted."""
-
-    days_for_under_evaluation: int | None = _Field(
-        default=None, validation_alias="daysForUnderEvaluation", serialization_alias="daysForUnderEvaluation"
-    )
-
-    days_for_investigating: int | None = _Field(
-        default=None, validation_alias="daysForInvestigating", serialization_alias="daysForInvestigating"
-    )

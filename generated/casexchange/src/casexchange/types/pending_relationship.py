@@ -14,6 +14,9 @@ __all__ = [
 
 
 class PendingRelationship(_BaseModel):
+    direction: PendingRelationshipDirection
+    """`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you."""
+
     firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
     """The other firm."""
 
@@ -22,6 +25,3 @@ class PendingRelationship(_BaseModel):
     requested_date: _dt.datetime = _Field(
         validation_alias="requestedDate", serialization_alias="requestedDate"
     )
-
-    direction: PendingRelationshipDirection
-    """`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you."""

@@ -12,16 +12,16 @@ __all__ = [
 
 
 class ProviderDoctor(_BaseModel):
-    id: str | None = None
+    email: str | None = None
 
     first_name: str | None = _Field(
         default=None, validation_alias="firstName", serialization_alias="firstName"
     )
 
+    id: str | None = None
+
     last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 
-    title: str | None = None
-
-    email: str | None = None
-
     role: ProviderDoctorRole | None = None
+
+    title: str | None = None

@@ -12,12 +12,12 @@ __all__ = [
 
 
 class ProviderLocation(_BaseModel):
+    address: ProviderLocationAddress | None = None
+
     id: str | None = None
+
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
 
     name: str | None = None
 
-    address: ProviderLocationAddress | None = None
-
     phone: str | None = None
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")

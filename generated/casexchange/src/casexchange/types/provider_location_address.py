@@ -11,12 +11,12 @@ __all__ = [
 
 
 class ProviderLocationAddress(_BaseModel):
-    street: str | None = None
-
     city: str | None = None
+
+    country: str | None = None
 
     state: str | None = None
 
-    zip_code: str | None = _Field(default=None, validation_alias="zipCode", serialization_alias="zipCode")
+    street: str | None = None
 
-    country: str | None = None
+    zip_code: str | None = _Field(default=None, validation_alias="zipCode", serialization_alias="zipCode")

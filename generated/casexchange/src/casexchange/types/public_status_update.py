@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .source3 import Source3
+from .public_status_update_source import PublicStatusUpdateSource
+from .public_status_update_status import PublicStatusUpdateStatus
 
 __all__ = [
     "PublicStatusUpdate",
@@ -17,27 +17,27 @@ __all__ = [
 class PublicStatusUpdate(_BaseModel):
     """A status change or partner message, with the referral it belongs to."""
 
-    id: str
-
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
-    status: AvailableStatusStatus
-    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
-
-    message: str | None
-
-    is_message: bool = _Field(validation_alias="isMessage", serialization_alias="isMessage")
-    """True for a message between the firms, false for a status change."""
-
-    source: Source3
-
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     created_by_name: str | None = _Field(
         validation_alias="createdByName", serialization_alias="createdByName"
     )
     """Name of the person who wrote the entry; null for system entries."""
+
+    id: str
+
+    is_message: bool = _Field(validation_alias="isMessage", serialization_alias="isMessage")
+    """True for a message between the firms, false for a status change."""
+
+    message: str | None
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+
+    source: PublicStatusUpdateSource
+
+    status: PublicStatusUpdateStatus
+    """CaseStatus; the old `received` value is reported as `under_evaluation`."""

@@ -6,14 +6,16 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .closing_status import ClosingStatus
 from .custom_field_value import CustomFieldValue
 from .fee_provenance import FeeProvenance
 from .fee_rule_snapshot import FeeRuleSnapshot
-from .payout_type import PayoutType
+from .received_referral_closing_status import ReceivedReferralClosingStatus
+from .received_referral_payout_type import ReceivedReferralPayoutType
 from .received_referral_sending_firm_percentage_source import ReceivedReferralSendingFirmPercentageSource
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .received_referral_status import ReceivedReferralStatus
+from .received_referral_warm_transfer_unsuccessful_reason_type import (
+    ReceivedReferralWarmTransferUnsuccessfulReasonType,
+)
 
 __all__ = [
     "ReceivedReferral",
@@ -25,81 +27,17 @@ class ReceivedReferral(_BaseModel):
     SENT), client personal data, description, notes, lead attorney and the warm-transfer failure fields are null.
     Admin-global keys see everything."""
 
-    id: str
+    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+    """Attorney fees in US dollars."""
 
     base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
     """Id of the parent case."""
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
-    cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
-    """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
-    SmartAdvocate and Salesforce intake ids, checked in that order."""
-
-    status: AvailableStatusStatus
-    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
-
-    closing_status: ClosingStatus | None = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-
-    payout_type: PayoutType | None = _Field(validation_alias="payoutType", serialization_alias="payoutType")
-
-    closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
-
-    sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
-
-    sending_firm_name: str | None = _Field(
-        validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
-    )
-
-    receiving_firm_id: str | None = _Field(
-        validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
-    )
-
-    title: str | None
-
-    description: str | None
-    """Hidden (null) until the referral is acknowledged."""
-
-    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
     derived from `casePostalCode`, or failing that from `clientPostalCode`."""
 
-    county: str | None
-    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-    until it acknowledges."""
-
-    client_state: str | None = _Field(validation_alias="clientState", serialization_alias="clientState")
-    """State (two letters) in which the client's ZIP code lies; hidden until acknowledgment."""
-
-    client_first_name: str | None = _Field(
-        validation_alias="clientFirstName", serialization_alias="clientFirstName"
-    )
-    """Hidden (null) until the referral is acknowledged."""
-
-    client_last_name: str | None = _Field(
-        validation_alias="clientLastName", serialization_alias="clientLastName"
-    )
-    """Hidden (null) until the referral is acknowledged."""
-
-    client_email: str | None = _Field(validation_alias="clientEmail", serialization_alias="clientEmail")
-    """Hidden (null) until the referral is acknowledged."""
-
-    client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
-    """Hidden (null) until the referral is acknowledged."""
-
-    client_date_of_birth: _dt.datetime | None = _Field(
-        validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
-    )
-    """Hidden (null) until the referral is acknowledged."""
+    case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
 
     client_address1: str | None = _Field(
         validation_alias="clientAddress1", serialization_alias="clientAddress1"
@@ -114,31 +52,178 @@ class ReceivedReferral(_BaseModel):
     client_city: str | None = _Field(validation_alias="clientCity", serialization_alias="clientCity")
     """Hidden (null) until the referral is acknowledged."""
 
+    client_date_of_birth: _dt.datetime | None = _Field(
+        validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    )
+    """Hidden (null) until the referral is acknowledged."""
+
+    client_email: str | None = _Field(validation_alias="clientEmail", serialization_alias="clientEmail")
+    """Hidden (null) until the referral is acknowledged."""
+
+    client_fee_agreement_percentage: float | None = _Field(
+        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+    )
+    """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
+    `sendingFirmPercentage`, this is not a whole percent."""
+
+    client_first_name: str | None = _Field(
+        validation_alias="clientFirstName", serialization_alias="clientFirstName"
+    )
+    """Hidden (null) until the referral is acknowledged."""
+
+    client_last_name: str | None = _Field(
+        validation_alias="clientLastName", serialization_alias="clientLastName"
+    )
+    """Hidden (null) until the referral is acknowledged."""
+
+    client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
+    """Hidden (null) until the referral is acknowledged."""
+
     client_postal_code: str | None = _Field(
         validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
     )
     """Hidden (null) until the referral is acknowledged."""
+
+    client_state: str | None = _Field(validation_alias="clientState", serialization_alias="clientState")
+    """State (two letters) in which the client's ZIP code lies; hidden until acknowledgment."""
+
+    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
+    """Time of the latest entry into CLOSED."""
+
+    closing_status: ReceivedReferralClosingStatus | None = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+
+    closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
+
+    cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
+    """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
+    SmartAdvocate and Salesforce intake ids, checked in that order."""
+
+    county: str | None
+    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
+
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+
+    custom_fields: list[CustomFieldValue] = _Field(
+        validation_alias="customFields", serialization_alias="customFields"
+    )
+
+    description: str | None
+    """Hidden (null) until the referral is acknowledged."""
+
+    estimated_date_of_resolution: _dt.datetime | None = _Field(
+        validation_alias="estimatedDateOfResolution", serialization_alias="estimatedDateOfResolution"
+    )
+
+    estimated_distribution_date: _dt.datetime | None = _Field(
+        validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
+    )
+
+    fee_provenance: FeeProvenance = _Field(
+        validation_alias="feeProvenance", serialization_alias="feeProvenance"
+    )
+    """Where the effective sending-firm fee comes from. `percentage` here is the value that applies, whereas
+    `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
+    The sending firm's fee schedule itself is never revealed."""
+
+    id: str
 
     incident_date: _dt.datetime | None = _Field(
         validation_alias="incidentDate", serialization_alias="incidentDate"
     )
     """Hidden (null) until the referral is acknowledged."""
 
+    is_retainer_signed: bool = _Field(
+        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    )
+
+    jurisdiction: str | None
+
+    lead_attorney_name: str | None = _Field(
+        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    )
+    """Hidden (null) until the referral is acknowledged."""
+
+    net_fee_to_handling_firm: float | None = _Field(
+        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+    )
+    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
+
+    net_fee_to_sending_firm: float | None = _Field(
+        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+    )
+    """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
+    null when either value is missing or zero."""
+
     notes: str | None
     """Combined referral notes visible to you; hidden until acknowledgment."""
+
+    payout_type: ReceivedReferralPayoutType | None = _Field(
+        validation_alias="payoutType", serialization_alias="payoutType"
+    )
+
+    phase: str | None
+
+    projected_settlement_amount: float | None = _Field(
+        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+    )
+    """Expected settlement in US dollars."""
+
+    receiving_firm_id: str | None = _Field(
+        validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
+    )
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    resolution_date: _dt.datetime | None = _Field(
+        validation_alias="resolutionDate", serialization_alias="resolutionDate"
+    )
+    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
+    never went through CLOSING."""
+
+    sending_firm_fee_rule_snapshot: FeeRuleSnapshot | None = _Field(
+        validation_alias="sendingFirmFeeRuleSnapshot", serialization_alias="sendingFirmFeeRuleSnapshot"
+    )
+
+    sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
+
+    sending_firm_name: str | None = _Field(
+        validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
+    )
+
+    sending_firm_percentage: float | None = _Field(
+        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+    )
+    """Value stamped when the referral was sent (whole percent 0–100 of attorney fees, 33.33 standing for
+    33.33 %; inputs strictly between 0 and 1 are refused). Stays null if no stamp was made; the fee that
+    actually applies is in `feeProvenance.percentage`. A value of 0 means no fee."""
+
+    sending_firm_percentage_source: ReceivedReferralSendingFirmPercentageSource | None = _Field(
+        validation_alias="sendingFirmPercentageSource", serialization_alias="sendingFirmPercentageSource"
+    )
+    """How `sendingFirmPercentage` was stamped."""
 
     settlement_amount: float | None = _Field(
         validation_alias="settlementAmount", serialization_alias="settlementAmount"
     )
     """Settlement amount in US dollars."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
-    """Attorney fees in US dollars."""
+    status: ReceivedReferralStatus
+    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
 
-    lead_attorney_name: str | None = _Field(
-        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    statute_of_limitations_expiration: _dt.datetime | None = _Field(
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
     )
-    """Hidden (null) until the referral is acknowledged."""
+
+    title: str | None
+
+    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
         validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -152,89 +237,10 @@ class ReceivedReferral(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
-        validation_alias="warmTransferUnsuccessfulReasonType",
-        serialization_alias="warmTransferUnsuccessfulReasonType",
+    warm_transfer_unsuccessful_reason_type: ReceivedReferralWarmTransferUnsuccessfulReasonType | None = (
+        _Field(
+            validation_alias="warmTransferUnsuccessfulReasonType",
+            serialization_alias="warmTransferUnsuccessfulReasonType",
+        )
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
-
-    client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
-    )
-    """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-    `sendingFirmPercentage`, this is not a whole percent."""
-
-    sending_firm_percentage: float | None = _Field(
-        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
-    )
-    """Value stamped when the referral was sent (whole percent 0–100 of attorney fees, 33.33 standing for
-    33.33 %; inputs strictly between 0 and 1 are refused). Stays null if no stamp was made; the fee that
-    actually applies is in `feeProvenance.percentage`. A value of 0 means no fee."""
-
-    net_fee_to_sending_firm: float | None = _Field(
-        validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
-    )
-    """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
-    null when either value is missing or zero."""
-
-    net_fee_to_handling_firm: float | None = _Field(
-        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
-    )
-    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
-
-    resolution_date: _dt.datetime | None = _Field(
-        validation_alias="resolutionDate", serialization_alias="resolutionDate"
-    )
-    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-    never went through CLOSING."""
-
-    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
-    """Time of the latest entry into CLOSED."""
-
-    sending_firm_percentage_source: ReceivedReferralSendingFirmPercentageSource | None = _Field(
-        validation_alias="sendingFirmPercentageSource", serialization_alias="sendingFirmPercentageSource"
-    )
-    """How `sendingFirmPercentage` was stamped."""
-
-    sending_firm_fee_rule_snapshot: FeeRuleSnapshot | None = _Field(
-        validation_alias="sendingFirmFeeRuleSnapshot", serialization_alias="sendingFirmFeeRuleSnapshot"
-    )
-
-    fee_provenance: FeeProvenance = _Field(
-        validation_alias="feeProvenance", serialization_alias="feeProvenance"
-    )
-    """Where the effective sending-firm fee comes from. `percentage` here is the value that applies, whereas
-    `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
-    The sending firm's fee schedule itself is never revealed."""
-
-    projected_settlement_amount: float | None = _Field(
-        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
-    )
-    """Expected settlement in US dollars."""
-
-    estimated_date_of_resolution: _dt.datetime | None = _Field(
-        validation_alias="estimatedDateOfResolution", serialization_alias="estimatedDateOfResolution"
-    )
-
-    estimated_distribution_date: _dt.datetime | None = _Field(
-        validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
-    )
-
-    statute_of_limitations_expiration: _dt.datetime | None = _Field(
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-
-    phase: str | None
-
-    is_retainer_signed: bool = _Field(
-        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
-    )
-
-    custom_fields: list[CustomFieldValue] = _Field(
-        validation_alias="customFields", serialization_alias="customFields"
-    )
-
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
-
-    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

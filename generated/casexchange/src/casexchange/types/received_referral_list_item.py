@@ -6,9 +6,11 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .closing_status import ClosingStatus
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .received_referral_list_item_closing_status import ReceivedReferralListItemClosingStatus
+from .received_referral_list_item_status import ReceivedReferralListItemStatus
+from .received_referral_list_item_warm_transfer_unsuccessful_reason_type import (
+    ReceivedReferralListItemWarmTransferUnsuccessfulReasonType,
+)
 
 __all__ = [
     "ReceivedReferralListItem",
@@ -18,32 +20,17 @@ __all__ = [
 class ReceivedReferralListItem(_BaseModel):
     """Compact row for a referral your firm received."""
 
-    id: str
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    closing_status: ReceivedReferralListItemClosingStatus | None = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
     cms_id: str | None = _Field(validation_alias="cmsId", serialization_alias="cmsId")
     """Case-management id attached to the referral: the first one present among the DearLegal, Neos, Clio,
     SmartAdvocate and Salesforce intake ids, checked in that order."""
 
-    sending_firm_name: str | None = _Field(
-        validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
-    )
-
-    sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
-
-    status: AvailableStatusStatus
-    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
-
-    closing_status: ClosingStatus | None = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
+    id: str
 
     receiving_firm_id: str | None = _Field(
         validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
@@ -52,6 +39,21 @@ class ReceivedReferralListItem(_BaseModel):
     receiving_firm_name: str | None = _Field(
         validation_alias="receivingFirmName", serialization_alias="receivingFirmName"
     )
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
+
+    sending_firm_name: str | None = _Field(
+        validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
+    )
+
+    status: ReceivedReferralListItemStatus
+    """CaseStatus; the old `received` value is reported as `under_evaluation`."""
+
+    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
         validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -65,7 +67,9 @@ class ReceivedReferralListItem(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
+    warm_transfer_unsuccessful_reason_type: (
+        ReceivedReferralListItemWarmTransferUnsuccessfulReasonType | None
+    ) = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )

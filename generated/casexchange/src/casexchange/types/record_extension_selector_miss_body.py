@@ -11,14 +11,14 @@ __all__ = [
 
 
 class RecordExtensionSelectorMissBody(_BaseModel):
-    extension_version: str = _Field(
-        validation_alias="extensionVersion", serialization_alias="extensionVersion"
-    )
-
     adapter: str
     """Name of the site adapter, typically the case-management product."""
 
     adapter_version: str = _Field(validation_alias="adapterVersion", serialization_alias="adapterVersion")
+
+    extension_version: str = _Field(
+        validation_alias="extensionVersion", serialization_alias="extensionVersion"
+    )
 
     selector_key: str = _Field(validation_alias="selectorKey", serialization_alias="selectorKey")
     """Which selector failed."""

@@ -11,15 +11,15 @@ __all__ = [
 
 
 class ReferSentCaseBody(_BaseModel):
-    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
+    allow_duplicate_client: bool | None = _Field(
+        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    )
+    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
+    matter. Every override is audited. Default: `False`."""
 
     notes: str | None = None
 
-    routing_rule_id: str | None = _Field(
-        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
-    )
-    """Optional id of the routing rule that chose the recipient (from `GET /routing/re-refer`). Ignored, with a
-    warning logged on our side, unless it is a live rule of your firm."""
+    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
@@ -28,8 +28,8 @@ class ReferSentCaseBody(_BaseModel):
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    routing_rule_id: str | None = _Field(
+        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
-    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-    matter. Every override is audited. Default: `False`."""
+    """Optional id of the routing rule that chose the recipient (from `GET /routing/re-refer`). Ignored, with a
+    warning logged on our side, unless it is a live rule of your firm."""

@@ -6,11 +6,11 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .closing_status import ClosingStatus
 from .custom_field_value import CustomFieldValue
-from .payout_type import PayoutType
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .referral_closing_status import ReferralClosingStatus
+from .referral_payout_type import ReferralPayoutType
+from .referral_status import ReferralStatus
+from .referral_warm_transfer_unsuccessful_reason_type import ReferralWarmTransferUnsuccessfulReasonType
 
 __all__ = [
     "Referral",
@@ -23,51 +23,36 @@ class Referral(_BaseModel):
     and your firm is the receiver, `clientPhone`, `leadAttorneyName`, the warm-transfer failure fields and
     `notes` are null and `customFields` is empty until you acknowledge."""
 
-    id: str
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-    """Generated reference, e.g. `PREFIX-0001`."""
-
-    status: AvailableStatusStatus
-    """Status shared by both firms; an old `received` value shows as `under_evaluation`."""
-
-    closing_status: ClosingStatus | None = _Field(
-        validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-
-    payout_type: PayoutType | None = _Field(validation_alias="payoutType", serialization_alias="payoutType")
-
-    closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
-
-    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
-    """The firm that made the referral."""
-
-    referent_firm_id: str | None = _Field(
-        validation_alias="referentFirmId", serialization_alias="referentFirmId"
-    )
-    """Receiving firm, or null for a draft."""
+    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
+    """Attorney fees in US dollars."""
 
     case_type: str | None = _Field(validation_alias="caseType", serialization_alias="caseType")
     """System name of the parent case's case type, e.g. `personal_injury`."""
+
+    client_fee_agreement_percentage: float | None = _Field(
+        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+    )
+    """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
+    `sendingFirmPercentage`, this is not a whole percent."""
 
     client_phone: str | None = _Field(validation_alias="clientPhone", serialization_alias="clientPhone")
     """Client phone from the parent case; null for the receiving firm until it acknowledges. (`GET /cases/{id}`
     shows the placeholder `***-***-****` instead.)"""
 
-    settlement_amount: float | None = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-    """Settlement amount in US dollars."""
+    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
+    """Time of the latest entry into CLOSED."""
 
-    attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
-    """Attorney fees in US dollars."""
-
-    projected_settlement_amount: float | None = _Field(
-        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+    closing_status: ReferralClosingStatus | None = _Field(
+        validation_alias="closingStatus", serialization_alias="closingStatus"
     )
-    """Expected settlement in US dollars."""
+
+    closure_reason: str | None = _Field(validation_alias="closureReason", serialization_alias="closureReason")
+
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+
+    custom_fields: list[CustomFieldValue] = _Field(
+        validation_alias="customFields", serialization_alias="customFields"
+    )
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
         validation_alias="estimatedDateOfResolution", serialization_alias="estimatedDateOfResolution"
@@ -77,22 +62,20 @@ class Referral(_BaseModel):
         validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
     )
 
-    statute_of_limitations_expiration: _dt.datetime | None = _Field(
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
+    id: str
+
+    is_retainer_signed: bool = _Field(
+        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
     )
 
-    client_fee_agreement_percentage: float | None = _Field(
-        validation_alias="clientFeeAgreementPercentage", serialization_alias="clientFeeAgreementPercentage"
+    lead_attorney_name: str | None = _Field(
+        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
     )
-    """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
-    `sendingFirmPercentage`, this is not a whole percent."""
 
-    sending_firm_percentage: float | None = _Field(
-        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
+    net_fee_to_handling_firm: float | None = _Field(
+        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
     )
-    """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
-    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
+    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
         validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
@@ -100,10 +83,32 @@ class Referral(_BaseModel):
     """`attorneyFees × sendingFirmPercentage ÷ 100` (the percentage shown on this record), rounded to cents;
     null when either value is missing or zero."""
 
-    net_fee_to_handling_firm: float | None = _Field(
-        validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+    notes: str | None
+    """Combined referral notes the caller may see."""
+
+    payout_type: ReferralPayoutType | None = _Field(
+        validation_alias="payoutType", serialization_alias="payoutType"
     )
-    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
+
+    phase: str | None
+
+    projected_settlement_amount: float | None = _Field(
+        validation_alias="projectedSettlementAmount", serialization_alias="projectedSettlementAmount"
+    )
+    """Expected settlement in US dollars."""
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+    """Generated reference, e.g. `PREFIX-0001`."""
+
+    referent_firm_id: str | None = _Field(
+        validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    )
+    """Receiving firm, or null for a draft."""
+
+    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
+    """The firm that made the referral."""
 
     resolution_date: _dt.datetime | None = _Field(
         validation_alias="resolutionDate", serialization_alias="resolutionDate"
@@ -111,12 +116,26 @@ class Referral(_BaseModel):
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
 
-    closed_date: _dt.datetime | None = _Field(validation_alias="closedDate", serialization_alias="closedDate")
-    """Time of the latest entry into CLOSED."""
-
-    lead_attorney_name: str | None = _Field(
-        validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    sending_firm_percentage: float | None = _Field(
+        validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
     )
+    """Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs
+    strictly between 0 and 1 are refused as probable fractions; 0 means no fee."""
+
+    settlement_amount: float | None = _Field(
+        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+    """Settlement amount in US dollars."""
+
+    status: ReferralStatus
+    """Status shared by both firms; an old `received` value shows as `under_evaluation`."""
+
+    statute_of_limitations_expiration: _dt.datetime | None = _Field(
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
+    )
+
+    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
 
     warm_transfer_successful: bool = _Field(
         validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -130,25 +149,8 @@ class Referral(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Null for the receiving
     firm until it acknowledges the referral."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
+    warm_transfer_unsuccessful_reason_type: ReferralWarmTransferUnsuccessfulReasonType | None = _Field(
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
-
-    phase: str | None
-
-    notes: str | None
-    """Combined referral notes the caller may see."""
-
-    is_retainer_signed: bool = _Field(
-        validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
-    )
-
-    custom_fields: list[CustomFieldValue] = _Field(
-        validation_alias="customFields", serialization_alias="customFields"
-    )
-
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
-
-    updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
-from .source3 import Source3
+from .referral_status_update_source import ReferralStatusUpdateSource
+from .referral_status_update_status import ReferralStatusUpdateStatus
 
 __all__ = [
     "ReferralStatusUpdate",
@@ -17,12 +17,12 @@ __all__ = [
 class ReferralStatusUpdate(_BaseModel):
     """One entry of the status history both firms see; the sender's private categorisations are excluded."""
 
-    id: str
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    status: AvailableStatusStatus
+    id: str
 
     message: str | None
 
-    source: Source3
+    source: ReferralStatusUpdateSource
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    status: ReferralStatusUpdateStatus

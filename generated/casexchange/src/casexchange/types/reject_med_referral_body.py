@@ -12,6 +12,11 @@ __all__ = [
 
 
 class RejectMedReferralBody(_BaseModel):
+    notify: bool | None = None
+    """`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when
+    loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
+    regardless. Default: `True`."""
+
     reason_code: RejectMedReferralBodyReasonCode = _Field(
         validation_alias="reasonCode", serialization_alias="reasonCode"
     )
@@ -19,8 +24,3 @@ class RejectMedReferralBody(_BaseModel):
     reason_note: str | None = _Field(
         default=None, validation_alias="reasonNote", serialization_alias="reasonNote"
     )
-
-    notify: bool | None = None
-    """`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when
-    loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
-    regardless. Default: `True`."""

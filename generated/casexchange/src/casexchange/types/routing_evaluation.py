@@ -15,13 +15,12 @@ __all__ = [
 class RoutingEvaluation(_BaseModel):
     """How a case profile would be routed; null when no active rule applies."""
 
-    rule: RoutingEvaluationRule | None = None
-
-    selected_firm_id: str | None = _Field(
-        default=None, validation_alias="selectedFirmId", serialization_alias="selectedFirmId"
-    )
-    """Firm the round-robin pointer selects right now — send to it. Null when the selected slot is an outside
-    contact rather than a CaseXchange firm."""
+    assignments: list[RoutingEvaluationAssignmentsItem] | None = None
+    """Active slots of the matched rule that may take this attempt (inside their attempt range, and for re-refer
+    not a firm that already had the case), starting at the current round-robin pick and continuing in configured
+    order with wrap-around. `assignments[0]` is always the pick; if it is an outside contact its `firmId` (and
+    `selectedFirmId`) is null, meaning nothing can be routed automatically — fall back to choosing by hand. The
+    order shifts as the pointer advances; only position 0 is meaningful."""
 
     round_robin_position: int | None = _Field(
         default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
@@ -30,9 +29,10 @@ class RoutingEvaluation(_BaseModel):
     `POST /sent-cases` or `POST /sent-cases/{id}/refer` to move the rule's pointer on. It is not an index into
     `assignments`; the current pick is `assignments[0]` (or the entry matching `selectedFirmId`)."""
 
-    assignments: list[RoutingEvaluationAssignmentsItem] | None = None
-    """Active slots of the matched rule that may take this attempt (inside their attempt range, and for re-refer
-    not a firm that already had the case), starting at the current round-robin pick and continuing in configured
-    order with wrap-around. `assignments[0]` is always the pick; if it is an outside contact its `firmId` (and
-    `selectedFirmId`) is null, meaning nothing can be routed automatically — fall back to choosing by hand. The
-    order shifts as the pointer advances; only position 0 is meaningful."""
+    rule: RoutingEvaluationRule | None = None
+
+    selected_firm_id: str | None = _Field(
+        default=None, validation_alias="selectedFirmId", serialization_alias="selectedFirmId"
+    )
+    """Firm the round-robin pointer selects right now — send to it. Null when the selected slot is an outside
+    contact rather than a CaseXchange firm."""

@@ -14,16 +14,25 @@ __all__ = [
 
 
 class RoutingRule(_BaseModel):
-    id: str | None = None
+    assignments: list[RoutingRuleAssignmentsItem] | None = None
 
-    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
+    case_type_ids: list[str] | None = _Field(
+        default=None, validation_alias="caseTypeIds", serialization_alias="caseTypeIds"
+    )
 
-    name: str | None = None
+    county_names: list[str] | None = _Field(
+        default=None, validation_alias="countyNames", serialization_alias="countyNames"
+    )
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
     description: str | None = None
 
-    priority: int | None = None
-    """Lower numbers are tried first; the first active rule that matches wins."""
+    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
+
+    id: str | None = None
 
     is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
 
@@ -36,13 +45,10 @@ class RoutingRule(_BaseModel):
         default=None, validation_alias="jurisdictionCodes", serialization_alias="jurisdictionCodes"
     )
 
-    county_names: list[str] | None = _Field(
-        default=None, validation_alias="countyNames", serialization_alias="countyNames"
-    )
+    name: str | None = None
 
-    case_type_ids: list[str] | None = _Field(
-        default=None, validation_alias="caseTypeIds", serialization_alias="caseTypeIds"
-    )
+    priority: int | None = None
+    """Lower numbers are tried first; the first active rule that matches wins."""
 
     tier_numbers: list[int] | None = _Field(
         default=None, validation_alias="tierNumbers", serialization_alias="tierNumbers"
@@ -50,12 +56,6 @@ class RoutingRule(_BaseModel):
 
     type_categories: list[str] | None = _Field(
         default=None, validation_alias="typeCategories", serialization_alias="typeCategories"
-    )
-
-    assignments: list[RoutingRuleAssignmentsItem] | None = None
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     updated_at: _dt.datetime | None = _Field(

@@ -12,14 +12,16 @@ __all__ = [
 
 
 class RoutingRuleAssignmentsItem(_BaseModel):
-    id: str | None = None
-
-    recipient_type: RoutingRuleAssignmentsItemRecipientType | None = _Field(
-        default=None, validation_alias="recipientType", serialization_alias="recipientType"
+    assignment_order: int | None = _Field(
+        default=None, validation_alias="assignmentOrder", serialization_alias="assignmentOrder"
     )
 
     casexchange_firm_id: str | None = _Field(
         default=None, validation_alias="casexchangeFirmId", serialization_alias="casexchangeFirmId"
+    )
+
+    distribution_weight: int | None = _Field(
+        default=None, validation_alias="distributionWeight", serialization_alias="distributionWeight"
     )
 
     external_contact_id: str | None = _Field(
@@ -29,26 +31,24 @@ class RoutingRuleAssignmentsItem(_BaseModel):
     firm_name: str | None = _Field(default=None, validation_alias="firmName", serialization_alias="firmName")
     """CaseXchange firm this slot sends to; null for an outside contact."""
 
-    distribution_weight: int | None = _Field(
-        default=None, validation_alias="distributionWeight", serialization_alias="distributionWeight"
+    first_attempt: int | None = _Field(
+        default=None, validation_alias="firstAttempt", serialization_alias="firstAttempt"
+    )
+    """Earliest referral attempt this slot serves (1 = first send)."""
+
+    id: str | None = None
+
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    """Inactive slots never receive a send."""
+
+    last_attempt: int | None = _Field(
+        default=None, validation_alias="lastAttempt", serialization_alias="lastAttempt"
     )
 
     max_cases_per_month: int | None = _Field(
         default=None, validation_alias="maxCasesPerMonth", serialization_alias="maxCasesPerMonth"
     )
 
-    assignment_order: int | None = _Field(
-        default=None, validation_alias="assignmentOrder", serialization_alias="assignmentOrder"
+    recipient_type: RoutingRuleAssignmentsItemRecipientType | None = _Field(
+        default=None, validation_alias="recipientType", serialization_alias="recipientType"
     )
-
-    first_attempt: int | None = _Field(
-        default=None, validation_alias="firstAttempt", serialization_alias="firstAttempt"
-    )
-    """Earliest referral attempt this slot serves (1 = first send)."""
-
-    last_attempt: int | None = _Field(
-        default=None, validation_alias="lastAttempt", serialization_alias="lastAttempt"
-    )
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
-    """Inactive slots never receive a send."""

@@ -9,6 +9,7 @@ from .send_mapping_prefill_item import SendMappingPrefillItem
 from .send_mapping_profile import SendMappingProfile
 from .send_mapping_resolvers import SendMappingResolvers
 from .send_mapping_send_fields_item import SendMappingSendFieldsItem
+from .send_mapping_writeback_item import SendMappingWritebackItem
 
 __all__ = [
     "SendMapping",
@@ -18,8 +19,6 @@ __all__ = [
 class SendMapping(_BaseModel):
     """Mapping of the active v2 sending profile for one Salesforce object / record type pair, as used by the
     managed package's send component."""
-
-    profile: SendMappingProfile
 
     match_key: SendMappingMatchKey | None = _Field(
         validation_alias="matchKey", serialization_alias="matchKey"
@@ -31,13 +30,15 @@ class SendMapping(_BaseModel):
     prefill: list[SendMappingPrefillItem]
     """Fields filled in on the send form from CaseXchange data (links towards CaseXchange or both ways)."""
 
-    writeback: list[SendMappingPrefillItem]
-    """Fields the org expects to be written back after sending (links towards Salesforce or both ways)."""
+    profile: SendMappingProfile
+
+    resolvers: SendMappingResolvers
+    """Translation tables for this connection, so the send component can resolve prefill values locally."""
 
     send_fields: list[SendMappingSendFieldsItem] = _Field(
         validation_alias="sendFields", serialization_alias="sendFields"
     )
     """Every send-form field, with prefill values filled in where available."""
 
-    resolvers: SendMappingResolvers
-    """Translation tables for this connection, so the send component can resolve prefill values locally."""
+    writeback: list[SendMappingWritebackItem]
+    """Fields the org expects to be written back after sending (links towards Salesforce or both ways)."""

@@ -16,8 +16,6 @@ class SendMappingMatchKey(_BaseModel):
     A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
     external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
 
-    mode: SendMappingMatchKeyMode | None = None
-
     field_name: str | None = _Field(
         default=None, validation_alias="fieldName", serialization_alias="fieldName"
     )
@@ -25,6 +23,8 @@ class SendMappingMatchKey(_BaseModel):
     lookup_field: str | None = _Field(
         default=None, validation_alias="lookupField", serialization_alias="lookupField"
     )
+
+    mode: SendMappingMatchKeyMode | None = None
 
     related_external_id_field: str | None = _Field(
         default=None, validation_alias="relatedExternalIdField", serialization_alias="relatedExternalIdField"

@@ -13,10 +13,10 @@ __all__ = [
 class SendMappingResolvers(_BaseModel):
     """Translation tables for this connection, so the send component can resolve prefill values locally."""
 
+    case_type_map: dict[str, str] = _Field(validation_alias="caseTypeMap", serialization_alias="caseTypeMap")
+    """CaseXchange case-type slug per Salesforce record id (normalised to 15 characters); active entries only, primary wins."""
+
     value_maps: dict[str, dict[str, str]] = _Field(
         validation_alias="valueMaps", serialization_alias="valueMaps"
     )
     """Salesforce → CaseXchange value translations, keyed by the exact `sfFieldApiName` used in `prefill`."""
-
-    case_type_map: dict[str, str] = _Field(validation_alias="caseTypeMap", serialization_alias="caseTypeMap")
-    """CaseXchange case-type slug per Salesforce record id (normalised to 15 characters); active entries only, primary wins."""

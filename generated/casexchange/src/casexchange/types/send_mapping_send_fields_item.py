@@ -13,16 +13,16 @@ __all__ = [
 class SendMappingSendFieldsItem(_BaseModel):
     canonical_key: str = _Field(validation_alias="canonicalKey", serialization_alias="canonicalKey")
 
-    payload_key: str = _Field(validation_alias="payloadKey", serialization_alias="payloadKey")
+    editable: bool
 
     label: str
 
-    type: str
-
-    required: bool
-
-    editable: bool
+    payload_key: str = _Field(validation_alias="payloadKey", serialization_alias="payloadKey")
 
     prefill_sf_field_api_name: str | None = _Field(
         validation_alias="prefillSfFieldApiName", serialization_alias="prefillSfFieldApiName"
     )
+
+    required: bool
+
+    type: str

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
 from .public_status_update import PublicStatusUpdate
+from .send_message_response_meta import SendMessageResponseMeta
 
 __all__ = [
     "SendMessageResponse",
@@ -14,4 +14,4 @@ class SendMessageResponse(_BaseModel):
     data: PublicStatusUpdate
     """A status change or partner message, with the referral it belongs to."""
 
-    meta: Meta
+    meta: SendMessageResponseMeta

@@ -11,8 +11,11 @@ __all__ = [
 
 
 class SendReferralBody(_BaseModel):
-    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
-    """The firm receiving the referral."""
+    allow_duplicate_client: bool | None = _Field(
+        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    )
+    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
+    matter. Every override is audited. Default: `False`."""
 
     notes: str | None = None
     """Optional text added to the referral's notes; line breaks become spaces."""
@@ -20,8 +23,5 @@ class SendReferralBody(_BaseModel):
     reason: str | None = None
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
-    )
-    """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
-    matter. Every override is audited. Default: `False`."""
+    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
+    """The firm receiving the referral."""

@@ -6,13 +6,13 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .closing_status import ClosingStatus
 from .custom_field_value import CustomFieldValue
-from .payout_type import PayoutType
 from .sent_case_case_county_source import SentCaseCaseCountySource
+from .sent_case_closing_status import SentCaseClosingStatus
 from .sent_case_county_source import SentCaseCountySource
+from .sent_case_payout_type import SentCasePayoutType
 from .sent_case_referral_summary import SentCaseReferralSummary
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .sent_case_warm_transfer_unsuccessful_reason_type import SentCaseWarmTransferUnsuccessfulReasonType
 
 __all__ = [
     "SentCase",
@@ -23,28 +23,10 @@ class SentCase(_BaseModel):
     """A case seen by the firm that owns and sends it. Top-level referral fields come from the latest referral;
     `referrals` lists every referral of the case."""
 
-    id: str | None = None
-    """UUID of the base case."""
-
-    reference_number: str | None = _Field(
-        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
-
-    salesforce_id: str | None = _Field(
-        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
-    )
-
-    salesforce_object_type: str | None = _Field(
-        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
-    )
-
-    title: str | None = None
-
-    description: str | None = None
-
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-
-    jurisdiction: str | None = None
+    """Attorney fees in US dollars; null until recorded."""
 
     case_county: str | None = _Field(
         default=None, validation_alias="caseCounty", serialization_alias="caseCounty"
@@ -62,15 +44,7 @@ class SentCase(_BaseModel):
     )
     """ZIP code of the place the case is about."""
 
-    county: str | None = None
-    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
-    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
-    until it acknowledges."""
-
-    county_source: SentCaseCountySource | None = _Field(
-        default=None, validation_alias="countySource", serialization_alias="countySource"
-    )
-    """Where `county` came from."""
+    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
 
     client_address1: str | None = _Field(
         default=None, validation_alias="clientAddress1", serialization_alias="clientAddress1"
@@ -84,97 +58,13 @@ class SentCase(_BaseModel):
         default=None, validation_alias="clientCity", serialization_alias="clientCity"
     )
 
-    client_postal_code: str | None = _Field(
-        default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
-    )
-
-    client_state: str | None = _Field(
-        default=None, validation_alias="clientState", serialization_alias="clientState"
-    )
-    """State (two letters) in which the client's ZIP code lies."""
-
-    client_first_name: str | None = _Field(
-        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
-    )
-
-    client_last_name: str | None = _Field(
-        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
+    client_date_of_birth: _dt.datetime | None = _Field(
+        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
     )
 
     client_email: str | None = _Field(
         default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
-
-    client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
-    )
-
-    client_date_of_birth: _dt.datetime | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
-    )
-
-    incident_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    tier: int | None = None
-    """The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated."""
-
-    rated_tier: int | None = _Field(
-        default=None, validation_alias="ratedTier", serialization_alias="ratedTier"
-    )
-    """Reserved for a later rating feature; currently always empty."""
-
-    rating_notes: str | None = _Field(
-        default=None, validation_alias="ratingNotes", serialization_alias="ratingNotes"
-    )
-    """Reserved for a later rating feature; currently always empty."""
-
-    source: str | None = None
-
-    is_test_case: bool | None = _Field(
-        default=None, validation_alias="isTestCase", serialization_alias="isTestCase"
-    )
-
-    created_by: str | None = _Field(
-        default=None, validation_alias="createdBy", serialization_alias="createdBy"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
-
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
-    )
-
-    status: str | None = None
-    """CaseStatus of the latest referral, or `draft` when the case has none."""
-
-    closing_status: ClosingStatus | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-    """Closing outcome (ClosingStatus); null until closing has started."""
-
-    payout_type: PayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
-    )
-    """How the settlement money is paid out; null until chosen during closing."""
-
-    closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
-    )
-    """Free-text reason given when the referral was closed; null before that."""
-
-    settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-    """Settlement amount in US dollars; null until recorded."""
-
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
-    )
-    """Attorney fees in US dollars; null until recorded."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -184,12 +74,65 @@ class SentCase(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    projected_settlement_amount: float | None = _Field(
-        default=None,
-        validation_alias="projectedSettlementAmount",
-        serialization_alias="projectedSettlementAmount",
+    client_first_name: str | None = _Field(
+        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
     )
-    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+
+    client_last_name: str | None = _Field(
+        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
+    )
+
+    client_phone: str | None = _Field(
+        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+    )
+
+    client_postal_code: str | None = _Field(
+        default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+    )
+
+    client_state: str | None = _Field(
+        default=None, validation_alias="clientState", serialization_alias="clientState"
+    )
+    """State (two letters) in which the client's ZIP code lies."""
+
+    closed_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="closedDate", serialization_alias="closedDate"
+    )
+    """Time of the latest entry into CLOSED."""
+
+    closing_status: SentCaseClosingStatus | None = _Field(
+        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+    """Closing outcome (ClosingStatus); null until closing has started."""
+
+    closure_reason: str | None = _Field(
+        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+    )
+    """Free-text reason given when the referral was closed; null before that."""
+
+    county: str | None = None
+    """County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to
+    it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
+    until it acknowledges."""
+
+    county_source: SentCaseCountySource | None = _Field(
+        default=None, validation_alias="countySource", serialization_alias="countySource"
+    )
+    """Where `county` came from."""
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    created_by: str | None = _Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+
+    custom_fields: list[CustomFieldValue] | None = _Field(
+        default=None, validation_alias="customFields", serialization_alias="customFields"
+    )
+
+    description: str | None = None
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
         default=None,
@@ -205,10 +148,108 @@ class SentCase(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
+    id: str | None = None
+    """UUID of the base case."""
+
+    incident_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
+    )
+
+    is_test_case: bool | None = _Field(
+        default=None, validation_alias="isTestCase", serialization_alias="isTestCase"
+    )
+
+    jurisdiction: str | None = None
+
     lead_attorney_name: str | None = _Field(
         default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
+
+    net_fee_to_handling_firm: float | None = _Field(
+        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+    )
+    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
+
+    net_fee_to_sending_firm: float | None = _Field(
+        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
+    )
+    """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
+    not shown on this resource); null when either value is missing or zero."""
+
+    payout_type: SentCasePayoutType | None = _Field(
+        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+    )
+    """How the settlement money is paid out; null until chosen during closing."""
+
+    phase: str | None = None
+
+    projected_settlement_amount: float | None = _Field(
+        default=None,
+        validation_alias="projectedSettlementAmount",
+        serialization_alias="projectedSettlementAmount",
+    )
+    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+
+    rated_tier: int | None = _Field(
+        default=None, validation_alias="ratedTier", serialization_alias="ratedTier"
+    )
+    """Reserved for a later rating feature; currently always empty."""
+
+    rating_notes: str | None = _Field(
+        default=None, validation_alias="ratingNotes", serialization_alias="ratingNotes"
+    )
+    """Reserved for a later rating feature; currently always empty."""
+
+    reference_number: str | None = _Field(
+        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    referrals: list[SentCaseReferralSummary] | None = None
+    """Every referral of the case, latest first."""
+
+    requires_update: bool | None = _Field(
+        default=None, validation_alias="requiresUpdate", serialization_alias="requiresUpdate"
+    )
+
+    resolution_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
+    )
+    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
+    never went through CLOSING."""
+
+    salesforce_id: str | None = _Field(
+        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
+    )
+
+    salesforce_object_type: str | None = _Field(
+        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
+    )
+
+    settlement_amount: float | None = _Field(
+        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+    """Settlement amount in US dollars; null until recorded."""
+
+    source: str | None = None
+
+    status: str | None = None
+    """CaseStatus of the latest referral, or `draft` when the case has none."""
+
+    statute_of_limitations_expiration: _dt.datetime | None = _Field(
+        default=None,
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
+    )
+
+    tier: int | None = None
+    """The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated."""
+
+    title: str | None = None
+
+    updated_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
 
     warm_transfer_successful: bool | None = _Field(
         default=None, validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -223,50 +264,9 @@ class SentCase(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
     the data belongs to the sending firm."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
+    warm_transfer_unsuccessful_reason_type: SentCaseWarmTransferUnsuccessfulReasonType | None = _Field(
         default=None,
         validation_alias="warmTransferUnsuccessfulReasonType",
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer; not hidden, as this is the sender's own data."""
-
-    net_fee_to_sending_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
-    )
-    """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
-    not shown on this resource); null when either value is missing or zero."""
-
-    net_fee_to_handling_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
-    )
-    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
-
-    resolution_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
-    )
-    """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
-    never went through CLOSING."""
-
-    closed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedDate", serialization_alias="closedDate"
-    )
-    """Time of the latest entry into CLOSED."""
-
-    statute_of_limitations_expiration: _dt.datetime | None = _Field(
-        default=None,
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-
-    phase: str | None = None
-
-    requires_update: bool | None = _Field(
-        default=None, validation_alias="requiresUpdate", serialization_alias="requiresUpdate"
-    )
-
-    custom_fields: list[CustomFieldValue] | None = _Field(
-        default=None, validation_alias="customFields", serialization_alias="customFields"
-    )
-
-    referrals: list[SentCaseReferralSummary] | None = None
-    """Every referral of the case, latest first."""

@@ -6,7 +6,9 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .warm_transfer_unsuccessful_reason_type import WarmTransferUnsuccessfulReasonType
+from .sent_case_list_item_warm_transfer_unsuccessful_reason_type import (
+    SentCaseListItemWarmTransferUnsuccessfulReasonType,
+)
 
 __all__ = [
     "SentCaseListItem",
@@ -14,23 +16,15 @@ __all__ = [
 
 
 class SentCaseListItem(_BaseModel):
+    closing_status: str | None = _Field(
+        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
     id: str | None = None
-
-    reference_number: str | None = _Field(
-        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
-    salesforce_id: str | None = _Field(
-        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
-    )
-
-    receiving_firm_name: str | None = _Field(
-        default=None, validation_alias="receivingFirmName", serialization_alias="receivingFirmName"
-    )
-
-    receiving_firm_id: str | None = _Field(
-        default=None, validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
-    )
 
     owning_firm_id: str | None = _Field(
         default=None, validation_alias="owningFirmId", serialization_alias="owningFirmId"
@@ -40,15 +34,31 @@ class SentCaseListItem(_BaseModel):
         default=None, validation_alias="owningFirmName", serialization_alias="owningFirmName"
     )
 
+    receiving_firm_id: str | None = _Field(
+        default=None, validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
+    )
+
+    receiving_firm_name: str | None = _Field(
+        default=None, validation_alias="receivingFirmName", serialization_alias="receivingFirmName"
+    )
+
+    reference_number: str | None = _Field(
+        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    salesforce_id: str | None = _Field(
+        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
+    )
+
     status: str | None = None
     """CaseStatus."""
 
-    closing_status: str | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-
     tier: int | None = None
     """The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated."""
+
+    updated_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
 
     warm_transfer_successful: bool | None = _Field(
         default=None, validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
@@ -63,17 +73,11 @@ class SentCaseListItem(_BaseModel):
     """Why the warm transfer failed, as free text (only set when the reason type is OTHER). Shown in full, since
     the data belongs to the sending firm."""
 
-    warm_transfer_unsuccessful_reason_type: WarmTransferUnsuccessfulReasonType | None = _Field(
-        default=None,
-        validation_alias="warmTransferUnsuccessfulReasonType",
-        serialization_alias="warmTransferUnsuccessfulReasonType",
+    warm_transfer_unsuccessful_reason_type: SentCaseListItemWarmTransferUnsuccessfulReasonType | None = (
+        _Field(
+            default=None,
+            validation_alias="warmTransferUnsuccessfulReasonType",
+            serialization_alias="warmTransferUnsuccessfulReasonType",
+        )
     )
     """Category of a failed warm transfer."""
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
-
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
-    )

@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .closing_status import ClosingStatus
-from .payout_type import PayoutType
+from .sent_case_referral_summary_closing_status import SentCaseReferralSummaryClosingStatus
+from .sent_case_referral_summary_payout_type import SentCaseReferralSummaryPayoutType
 
 __all__ = [
     "SentCaseReferralSummary",
@@ -18,39 +18,6 @@ class SentCaseReferralSummary(_BaseModel):
     """One referral of a sent case (latest first), with its own money and outcome fields, so every attempt of a
     re-referred case is visible. Fields the receiver manages (`sendingFirmPercentage`, `isRetainerSigned`) are
     not included."""
-
-    id: str | None = None
-
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
-    )
-
-    referent_firm_name: str | None = _Field(
-        default=None, validation_alias="referentFirmName", serialization_alias="referentFirmName"
-    )
-
-    status: str | None = None
-    """CaseStatus."""
-
-    closing_status: ClosingStatus | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-    """Closing outcome (ClosingStatus); null until closing has started."""
-
-    payout_type: PayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
-    )
-    """How the settlement money is paid out; null until chosen during closing."""
-
-    closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
-    )
-    """Free-text reason given when the referral was closed; null before that."""
-
-    settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-    """Settlement amount in US dollars; null until recorded."""
 
     attorney_fees: float | None = _Field(
         default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
@@ -65,12 +32,28 @@ class SentCaseReferralSummary(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    projected_settlement_amount: float | None = _Field(
-        default=None,
-        validation_alias="projectedSettlementAmount",
-        serialization_alias="projectedSettlementAmount",
+    closed_date: _dt.datetime | None = _Field(
+        default=None, validation_alias="closedDate", serialization_alias="closedDate"
     )
-    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+    """Time of the latest entry into CLOSED."""
+
+    closing_status: SentCaseReferralSummaryClosingStatus | None = _Field(
+        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+    """Closing outcome (ClosingStatus); null until closing has started."""
+
+    closure_reason: str | None = _Field(
+        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+    )
+    """Free-text reason given when the referral was closed; null before that."""
+
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    created_by: str | None = _Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
         default=None,
@@ -86,10 +69,21 @@ class SentCaseReferralSummary(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
+    id: str | None = None
+
+    last_updated_by: str | None = _Field(
+        default=None, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
+    )
+
     lead_attorney_name: str | None = _Field(
         default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
     )
     """Name of the receiving firm's lead attorney; null until someone is assigned."""
+
+    net_fee_to_handling_firm: float | None = _Field(
+        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+    )
+    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
 
     net_fee_to_sending_firm: float | None = _Field(
         default=None, validation_alias="netFeeToSendingFirm", serialization_alias="netFeeToSendingFirm"
@@ -97,10 +91,27 @@ class SentCaseReferralSummary(_BaseModel):
     """`attorneyFees ×` the receiving firm's stamped fee percentage `÷ 100`, rounded to cents (that percentage is
     not shown on this resource); null when either value is missing or zero."""
 
-    net_fee_to_handling_firm: float | None = _Field(
-        default=None, validation_alias="netFeeToHandlingFirm", serialization_alias="netFeeToHandlingFirm"
+    notes: str | None = None
+
+    payout_type: SentCaseReferralSummaryPayoutType | None = _Field(
+        default=None, validation_alias="payoutType", serialization_alias="payoutType"
     )
-    """`attorneyFees − netFeeToSendingFirm`; null when that value is null."""
+    """How the settlement money is paid out; null until chosen during closing."""
+
+    projected_settlement_amount: float | None = _Field(
+        default=None,
+        validation_alias="projectedSettlementAmount",
+        serialization_alias="projectedSettlementAmount",
+    )
+    """Settlement expected while the case is still open, in US dollars; null until estimated."""
+
+    referent_firm_id: str | None = _Field(
+        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    )
+
+    referent_firm_name: str | None = _Field(
+        default=None, validation_alias="referentFirmName", serialization_alias="referentFirmName"
+    )
 
     resolution_date: _dt.datetime | None = _Field(
         default=None, validation_alias="resolutionDate", serialization_alias="resolutionDate"
@@ -108,24 +119,13 @@ class SentCaseReferralSummary(_BaseModel):
     """When the outcome was recorded: the latest entry into CLOSING, or into WON/LOST for older referrals that
     never went through CLOSING."""
 
-    closed_date: _dt.datetime | None = _Field(
-        default=None, validation_alias="closedDate", serialization_alias="closedDate"
+    settlement_amount: float | None = _Field(
+        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
     )
-    """Time of the latest entry into CLOSED."""
+    """Settlement amount in US dollars; null until recorded."""
 
-    notes: str | None = None
-
-    created_by: str | None = _Field(
-        default=None, validation_alias="createdBy", serialization_alias="createdBy"
-    )
-
-    last_updated_by: str | None = _Field(
-        default=None, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
+    status: str | None = None
+    """CaseStatus."""
 
     updated_at: _dt.datetime | None = _Field(
         default=None, validation_alias="updatedAt", serialization_alias="updatedAt"

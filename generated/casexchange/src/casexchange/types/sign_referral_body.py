@@ -13,29 +13,10 @@ __all__ = [
 
 
 class SignReferralBody(_BaseModel):
-    reason: str | None = None
-    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
-
-    notes: str | None = None
-    """Optional text added to the referral's notes; line breaks become spaces."""
-
-    lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
-
-    statute_of_limitations_expiration: _dt.date | None = _Field(
-        default=None,
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-    """Calendar date, `YYYY-MM-DD`."""
-
-    estimated_date_of_resolution: _dt.date | None = _Field(
-        default=None,
-        validation_alias="estimatedDateOfResolution",
-        serialization_alias="estimatedDateOfResolution",
-    )
-    """Calendar date, `YYYY-MM-DD`."""
+    """Attorney fees in US dollars."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -45,10 +26,22 @@ class SignReferralBody(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    estimated_date_of_resolution: _dt.date | None = _Field(
+        default=None,
+        validation_alias="estimatedDateOfResolution",
+        serialization_alias="estimatedDateOfResolution",
     )
-    """Attorney fees in US dollars."""
+    """Calendar date, `YYYY-MM-DD`."""
+
+    lead_attorney_name: str | None = _Field(
+        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    )
+
+    notes: str | None = None
+    """Optional text added to the referral's notes; line breaks become spaces."""
+
+    phase: str | None = None
+    """Free-text label for the stage the case is in."""
 
     projected_settlement_amount: float | None = _Field(
         default=None,
@@ -57,5 +50,12 @@ class SignReferralBody(_BaseModel):
     )
     """Expected settlement in US dollars."""
 
-    phase: str | None = None
-    """Free-text label for the stage the case is in."""
+    reason: str | None = None
+    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
+
+    statute_of_limitations_expiration: _dt.date | None = _Field(
+        default=None,
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
+    )
+    """Calendar date, `YYYY-MM-DD`."""

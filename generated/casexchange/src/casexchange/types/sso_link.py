@@ -13,8 +13,8 @@ __all__ = [
 
 
 class SsoLink(_BaseModel):
-    url: str
-    """One-time sign-in URL. The secret token forms part of the path, and the server keeps nothing but a SHA-256 hash of it."""
-
     expires_at: _dt.datetime = _Field(validation_alias="expiresAt", serialization_alias="expiresAt")
     """About 60 seconds after the link was made."""
+
+    url: str
+    """One-time sign-in URL. The secret token forms part of the path, and the server keeps nothing but a SHA-256 hash of it."""

@@ -13,11 +13,10 @@ __all__ = [
 
 
 class StartLitigationReferralBody(_BaseModel):
-    reason: str | None = None
-    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
-
-    notes: str | None = None
-    """Optional text added to the referral's notes; line breaks become spaces."""
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    )
+    """Attorney fees in US dollars."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -27,17 +26,18 @@ class StartLitigationReferralBody(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
-    )
-    """Attorney fees in US dollars."""
-
     estimated_date_of_resolution: _dt.date | None = _Field(
         default=None,
         validation_alias="estimatedDateOfResolution",
         serialization_alias="estimatedDateOfResolution",
     )
     """Calendar date, `YYYY-MM-DD`."""
+
+    notes: str | None = None
+    """Optional text added to the referral's notes; line breaks become spaces."""
+
+    phase: str | None = None
+    """Free-text label for the stage the case is in."""
 
     projected_settlement_amount: float | None = _Field(
         default=None,
@@ -46,5 +46,5 @@ class StartLitigationReferralBody(_BaseModel):
     )
     """Expected settlement in US dollars."""
 
-    phase: str | None = None
-    """Free-text label for the stage the case is in."""
+    reason: str | None = None
+    """Optional text saved on the status-history entry this step creates; line breaks become spaces."""

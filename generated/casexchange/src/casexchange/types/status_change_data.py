@@ -6,11 +6,11 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
 from .case_snapshot import CaseSnapshot
-from .is_message import IsMessage
-from .previous_status import PreviousStatus
-from .source3 import Source3
+from .status_change_data_is_message import StatusChangeDataIsMessage
+from .status_change_data_previous_status import StatusChangeDataPreviousStatus
+from .status_change_data_source import StatusChangeDataSource
+from .status_change_data_status import StatusChangeDataStatus
 
 __all__ = [
     "StatusChangeData",
@@ -21,33 +21,9 @@ class StatusChangeData(_BaseModel):
     """`data` of `referral.sent`, `referral.received`, `referral.accepted`, `referral.rejected` and
     `case.status_changed` — one shape for all five so one handler can process them."""
 
-    id: str
-    """Id of the status-update row."""
-
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
-
-    reference_number: str | None = _Field(
-        validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
-    status: AvailableStatusStatus
-    """Status the referral entered (normalised)."""
-
-    previous_status: PreviousStatus | None = _Field(
-        validation_alias="previousStatus", serialization_alias="previousStatus"
-    )
-    """Status the referral left (normalised); null for the first row. Two status deliveries with the same
-    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
-
-    message: str | None
-    """Free-text note stored with the transition."""
-
-    is_message: IsMessage = _Field(validation_alias="isMessage", serialization_alias="isMessage")
-    """Always false; partner messages produce no webhook events."""
-
-    source: Source3
-    """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
-    told apart today."""
+    case: CaseSnapshot
+    """The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed
+    and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
     """Equal to the envelope's `occurredAt`."""
@@ -57,6 +33,32 @@ class StatusChangeData(_BaseModel):
     )
     """Display name of the person who acted (never a user id); null for system changes."""
 
-    case: CaseSnapshot
-    """The referral as re-read after the change was committed, using the same field names as `GET /cases`, so pushed
-    and polled data agree. Delivered to the sender, and to the receiver once it has acknowledged."""
+    id: str
+    """Id of the status-update row."""
+
+    is_message: StatusChangeDataIsMessage = _Field(
+        validation_alias="isMessage", serialization_alias="isMessage"
+    )
+    """Always false; partner messages produce no webhook events."""
+
+    message: str | None
+    """Free-text note stored with the transition."""
+
+    previous_status: StatusChangeDataPreviousStatus | None = _Field(
+        validation_alias="previousStatus", serialization_alias="previousStatus"
+    )
+    """Status the referral left (normalised); null for the first row. Two status deliveries with the same
+    `occurredAt` come from one transaction — order them by linking `previousStatus` to `status`."""
+
+    reference_number: str | None = _Field(
+        validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+
+    source: StatusChangeDataSource
+    """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not
+    told apart today."""
+
+    status: StatusChangeDataStatus
+    """Status the referral entered (normalised)."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
-from .meta import Meta
+from .test_webhook_response_meta import TestWebhookResponseMeta
 from .webhook_delivery import WebhookDelivery
 
 __all__ = [
@@ -13,4 +13,4 @@ __all__ = [
 class TestWebhookResponse(_BaseModel):
     data: WebhookDelivery
 
-    meta: Meta
+    meta: TestWebhookResponseMeta

@@ -11,13 +11,11 @@ __all__ = [
 
 
 class UpdateCaseBody(_BaseModel):
-    title: str | None = None
-
-    description: str | None = None
-
     case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
 
-    jurisdiction: str | None = None
+    client_email: str | None = _Field(
+        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    )
 
     client_first_name: str | None = _Field(
         default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
@@ -27,16 +25,18 @@ class UpdateCaseBody(_BaseModel):
         default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
     )
 
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
-    )
-
     client_phone: str | None = _Field(
         default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
     )
 
+    description: str | None = None
+
+    jurisdiction: str | None = None
+
     notes: str | None = None
+
+    phase: str | None = None
 
     source: str | None = None
 
-    phase: str | None = None
+    title: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .available_status_status import AvailableStatusStatus
+from .update_case_status_body_status import UpdateCaseStatusBodyStatus
 
 __all__ = [
     "UpdateCaseStatusBody",
@@ -12,14 +12,14 @@ __all__ = [
 
 
 class UpdateCaseStatusBody(_BaseModel):
-    status: AvailableStatusStatus
-    """Target CaseStatus."""
+    closing_status: str | None = _Field(
+        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
+    )
+    """Needed when moving to CLOSED."""
 
     notes: str | None = None
     """Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400
     without it)."""
 
-    closing_status: str | None = _Field(
-        default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
-    )
-    """Needed when moving to CLOSED."""
+    status: UpdateCaseStatusBodyStatus
+    """Target CaseStatus."""

@@ -9,16 +9,16 @@ __all__ = [
 
 
 class UpdateOwnFirmBody(_BaseModel):
-    name: str | None = None
-
-    phone: str | None = None
-
     address: str | None = None
 
     city: str | None = None
 
+    name: str | None = None
+
+    phone: str | None = None
+
     state: str | None = None
 
-    zip: str | None = None
-
     website: str | None = None
+
+    zip: str | None = None

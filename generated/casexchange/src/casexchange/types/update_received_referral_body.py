@@ -14,16 +14,10 @@ __all__ = [
 
 
 class UpdateReceivedReferralBody(_BaseModel):
-    lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
-
-    statute_of_limitations_expiration: _dt.date | None = _Field(
-        default=None,
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-    """Calendar date, `YYYY-MM-DD`."""
+    """Attorney fees in US dollars."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -33,10 +27,11 @@ class UpdateReceivedReferralBody(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    custom_fields: list[UpdateReceivedReferralBodyCustomFieldsItem] | None = _Field(
+        default=None, validation_alias="customFields", serialization_alias="customFields"
     )
-    """Attorney fees in US dollars."""
+    """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
+    further along; otherwise 403."""
 
     estimated_date_of_resolution: _dt.date | None = _Field(
         default=None,
@@ -52,14 +47,20 @@ class UpdateReceivedReferralBody(_BaseModel):
     )
     """Calendar date, `YYYY-MM-DD`."""
 
+    lead_attorney_name: str | None = _Field(
+        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    )
+
+    notes: str | None = None
+
+    phase: str | None = None
+
     projected_settlement_amount: float | None = _Field(
         default=None,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
     )
     """Expected settlement in US dollars."""
-
-    phase: str | None = None
 
     sending_firm_percentage: float | None = _Field(
         default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
@@ -72,10 +73,9 @@ class UpdateReceivedReferralBody(_BaseModel):
     )
     """Settlement amount in US dollars."""
 
-    notes: str | None = None
-
-    custom_fields: list[UpdateReceivedReferralBodyCustomFieldsItem] | None = _Field(
-        default=None, validation_alias="customFields", serialization_alias="customFields"
+    statute_of_limitations_expiration: _dt.date | None = _Field(
+        default=None,
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
     )
-    """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
-    further along; otherwise 403."""
+    """Calendar date, `YYYY-MM-DD`."""

@@ -6,8 +6,8 @@ import datetime as _dt
 from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
-from .payout_type import PayoutType
-from .update_received_referral_body_custom_fields_item import UpdateReceivedReferralBodyCustomFieldsItem
+from .update_referral_body_custom_fields_item import UpdateReferralBodyCustomFieldsItem
+from .update_referral_body_payout_type import UpdateReferralBodyPayoutType
 
 __all__ = [
     "UpdateReferralBody",
@@ -15,18 +15,10 @@ __all__ = [
 
 
 class UpdateReferralBody(_BaseModel):
-    notes: str | None = None
-
-    lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    attorney_fees: float | None = _Field(
+        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
-
-    statute_of_limitations_expiration: _dt.date | None = _Field(
-        default=None,
-        validation_alias="statuteOfLimitationsExpiration",
-        serialization_alias="statuteOfLimitationsExpiration",
-    )
-    """Calendar date, `YYYY-MM-DD`."""
+    """Attorney fees in US dollars."""
 
     client_fee_agreement_percentage: float | None = _Field(
         default=None,
@@ -36,10 +28,11 @@ class UpdateReferralBody(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    custom_fields: list[UpdateReferralBodyCustomFieldsItem] | None = _Field(
+        default=None, validation_alias="customFields", serialization_alias="customFields"
     )
-    """Attorney fees in US dollars."""
+    """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
+    further along; otherwise 403."""
 
     estimated_date_of_resolution: _dt.date | None = _Field(
         default=None,
@@ -55,14 +48,28 @@ class UpdateReferralBody(_BaseModel):
     )
     """Calendar date, `YYYY-MM-DD`."""
 
+    is_retainer_signed: bool | None = _Field(
+        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    )
+
+    lead_attorney_name: str | None = _Field(
+        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    )
+
+    notes: str | None = None
+
+    payout_type: UpdateReferralBodyPayoutType | None = _Field(
+        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+    )
+
+    phase: str | None = None
+
     projected_settlement_amount: float | None = _Field(
         default=None,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
     )
     """Expected settlement in US dollars."""
-
-    phase: str | None = None
 
     sending_firm_percentage: float | None = _Field(
         default=None, validation_alias="sendingFirmPercentage", serialization_alias="sendingFirmPercentage"
@@ -75,16 +82,9 @@ class UpdateReferralBody(_BaseModel):
     )
     """Settlement amount in US dollars."""
 
-    payout_type: PayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+    statute_of_limitations_expiration: _dt.date | None = _Field(
+        default=None,
+        validation_alias="statuteOfLimitationsExpiration",
+        serialization_alias="statuteOfLimitationsExpiration",
     )
-
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
-    )
-
-    custom_fields: list[UpdateReceivedReferralBodyCustomFieldsItem] | None = _Field(
-        default=None, validation_alias="customFields", serialization_alias="customFields"
-    )
-    """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
-    further along; otherwise 403."""
+    """Calendar date, `YYYY-MM-DD`."""

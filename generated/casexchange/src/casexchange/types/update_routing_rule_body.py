@@ -13,14 +13,14 @@ __all__ = [
 
 
 class UpdateRoutingRuleBody(_BaseModel):
+    conditions: list[dict[str, _t.Any | None]] | None = None
+
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+
     name: str | None = None
 
-    conditions: list[dict[str, _t.Any | None]] | None = None
+    priority: int | None = None
 
     target_firm_id: str | None = _Field(
         default=None, validation_alias="targetFirmId", serialization_alias="targetFirmId"
     )
-
-    priority: int | None = None
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")

@@ -13,29 +13,11 @@ __all__ = [
 
 
 class UpdateSentCaseBody(_BaseModel):
-    tier: int | None = None
-
-    source: str | None = None
-
-    salesforce_id: str | None = _Field(
-        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
+    case_postal_code: str | None = _Field(
+        default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
     )
-
-    salesforce_object_type: str | None = _Field(
-        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
-    )
-
-    client_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
-    )
-
-    client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
-    )
-
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
-    )
+    """ZIP code of the place the case is about. Changing either ZIP code recomputes the counties, except a county
+    the sender entered itself."""
 
     client_address1: str | None = _Field(
         default=None, validation_alias="clientAddress1", serialization_alias="clientAddress1"
@@ -49,14 +31,32 @@ class UpdateSentCaseBody(_BaseModel):
         default=None, validation_alias="clientCity", serialization_alias="clientCity"
     )
 
+    client_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    )
+
+    client_email: str | None = _Field(
+        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    )
+
+    client_phone: str | None = _Field(
+        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+    )
+
     client_postal_code: str | None = _Field(
         default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
     )
 
-    case_postal_code: str | None = _Field(
-        default=None, validation_alias="casePostalCode", serialization_alias="casePostalCode"
-    )
-    """ZIP code of the place the case is about. Changing either ZIP code recomputes the counties, except a county
-    the sender entered itself."""
-
     note: str | None = None
+
+    salesforce_id: str | None = _Field(
+        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
+    )
+
+    salesforce_object_type: str | None = _Field(
+        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
+    )
+
+    source: str | None = None
+
+    tier: int | None = None

@@ -15,8 +15,8 @@ class UpdateUserBody(_BaseModel):
         default=None, validation_alias="firstName", serialization_alias="firstName"
     )
 
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+
     last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 
     role: str | None = None
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")

@@ -11,10 +11,10 @@ __all__ = [
 
 
 class UpdateWebhookBody(_BaseModel):
-    url: str | None = None
-    """Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address."""
-
     description: str | None = None
 
     is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
     """Inactive subscriptions are skipped when delivering."""
+
+    url: str | None = None
+    """Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address."""

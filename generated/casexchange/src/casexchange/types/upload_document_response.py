@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .document import Document
-from .meta import Meta
+from .upload_document_response_meta import UploadDocumentResponseMeta
 
 __all__ = [
     "UploadDocumentResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class UploadDocumentResponse(_BaseModel):
     data: Document
 
-    meta: Meta
+    meta: UploadDocumentResponseMeta

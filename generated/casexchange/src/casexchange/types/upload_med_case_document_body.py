@@ -12,15 +12,15 @@ __all__ = [
 
 
 class UploadMedCaseDocumentBody(_BaseModel):
-    file: bytes
-    """The file, 25 MB at most."""
-
-    category: UploadMedCaseDocumentBodyCategory
-    """Kind of document."""
-
     appointment_id: str | None = _Field(
         default=None, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
     """Appointment to attach the file to; must be on this case."""
+
+    category: UploadMedCaseDocumentBodyCategory
+    """Kind of document."""
+
+    file: bytes
+    """The file, 25 MB at most."""
 
     note: str | None = None

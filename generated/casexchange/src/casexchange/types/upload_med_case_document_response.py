@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._models import BaseModel as _BaseModel
 from .med_case_document import MedCaseDocument
-from .meta import Meta
+from .upload_med_case_document_response_meta import UploadMedCaseDocumentResponseMeta
 
 __all__ = [
     "UploadMedCaseDocumentResponse",
@@ -13,4 +13,4 @@ __all__ = [
 class UploadMedCaseDocumentResponse(_BaseModel):
     data: MedCaseDocument
 
-    meta: Meta
+    meta: UploadMedCaseDocumentResponseMeta

@@ -13,23 +13,23 @@ __all__ = [
 
 
 class User(_BaseModel):
-    id: str | None = None
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
     email: str | None = None
+
+    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
 
     first_name: str | None = _Field(
         default=None, validation_alias="firstName", serialization_alias="firstName"
     )
 
+    id: str | None = None
+
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+
     last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 
     role: str | None = None
     """User role name (UserRole); values are not enumerated by the vendor."""
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
-
-    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )

@@ -18,14 +18,14 @@ class WarmTransfer(_BaseModel):
     none of this. An override with an empty office list hides the firm's default offices instead of
     inheriting them."""
 
-    phone: str | None = None
-
     backup_phone: str | None = _Field(
         default=None, validation_alias="backupPhone", serialization_alias="backupPhone"
     )
+
+    instructions: str | None = None
 
     office_locations: list[WarmTransferOfficeLocationsItem] | None = _Field(
         default=None, validation_alias="officeLocations", serialization_alias="officeLocations"
     )
 
-    instructions: str | None = None
+    phone: str | None = None

@@ -18,18 +18,18 @@ class WarmTransferAnalytics(_BaseModel):
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
     (category or text); referrals with no recorded outcome are left out of every figure."""
 
+    by_partner_firm: list[WarmTransferAnalyticsByPartnerFirmItem] | None = _Field(
+        default=None, validation_alias="byPartnerFirm", serialization_alias="byPartnerFirm"
+    )
+    """The 10 partner firms with the most attempts — receivers on `/analytics/sent`, senders on
+    `/analytics/received`."""
+
     kpis: WarmTransferAnalyticsKpis | None = None
 
     reason_breakdown: list[WarmTransferAnalyticsReasonBreakdownItem] | None = _Field(
         default=None, validation_alias="reasonBreakdown", serialization_alias="reasonBreakdown"
     )
     """Failed transfers counted per reason category (free-text reasons are never grouped; text without a category counts as OTHER)."""
-
-    by_partner_firm: list[WarmTransferAnalyticsByPartnerFirmItem] | None = _Field(
-        default=None, validation_alias="byPartnerFirm", serialization_alias="byPartnerFirm"
-    )
-    """The 10 partner firms with the most attempts — receivers on `/analytics/sent`, senders on
-    `/analytics/received`."""
 
     trend: list[WarmTransferAnalyticsTrendItem] | None = None
     """One entry per month that has data, oldest first, grouped by sent date."""

@@ -11,15 +11,15 @@ __all__ = [
 
 
 class WarmTransferAnalyticsByPartnerFirmItem(_BaseModel):
+    attempted: int | None = None
+
     firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
 
     firm_name: str | None = _Field(default=None, validation_alias="firmName", serialization_alias="firmName")
-
-    attempted: int | None = None
-
-    successful: int | None = None
 
     success_rate: int | None = _Field(
         default=None, validation_alias="successRate", serialization_alias="successRate"
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
+
+    successful: int | None = None

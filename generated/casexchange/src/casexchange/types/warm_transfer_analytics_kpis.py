@@ -13,9 +13,9 @@ __all__ = [
 class WarmTransferAnalyticsKpis(_BaseModel):
     attempted: int | None = None
 
-    successful: int | None = None
-
     success_rate: int | None = _Field(
         default=None, validation_alias="successRate", serialization_alias="successRate"
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
+
+    successful: int | None = None

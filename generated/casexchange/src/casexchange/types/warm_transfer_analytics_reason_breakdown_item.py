@@ -14,8 +14,8 @@ __all__ = [
 
 
 class WarmTransferAnalyticsReasonBreakdownItem(_BaseModel):
+    count: int | None = None
+
     reason_type: WarmTransferAnalyticsReasonBreakdownItemReasonType | None = _Field(
         default=None, validation_alias="reasonType", serialization_alias="reasonType"
     )
-
-    count: int | None = None

@@ -11,14 +11,14 @@ __all__ = [
 
 
 class WarmTransferAnalyticsTrendItem(_BaseModel):
-    month: str | None = None
-    """`YYYY-MM` in the requested time zone."""
-
     attempted: int | None = None
 
-    successful: int | None = None
+    month: str | None = None
+    """`YYYY-MM` in the requested time zone."""
 
     success_rate: int | None = _Field(
         default=None, validation_alias="successRate", serialization_alias="successRate"
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
+
+    successful: int | None = None

@@ -9,6 +9,6 @@ __all__ = [
 
 
 class WarmTransferOfficeLocationsItem(_BaseModel):
-    name: str
-
     address: str
+
+    name: str

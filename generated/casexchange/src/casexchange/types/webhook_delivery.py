@@ -15,7 +15,15 @@ __all__ = [
 
 
 class WebhookDelivery(_BaseModel):
-    id: str
+    attempts: int
+
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+
+    delivered_at: _dt.datetime | None = _Field(
+        validation_alias="deliveredAt", serialization_alias="deliveredAt"
+    )
+
+    event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
 
     event_type: WebhookDeliveryEventType = _Field(
         validation_alias="eventType", serialization_alias="eventType"
@@ -23,26 +31,18 @@ class WebhookDelivery(_BaseModel):
     """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
     subscriptions."""
 
-    event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
+    id: str
 
-    status: WebhookDeliveryStatus
-    """`EXHAUSTED`: all 5 attempts failed and no more retries will happen."""
-
-    attempts: int
+    last_error: str | None = _Field(validation_alias="lastError", serialization_alias="lastError")
 
     last_status_code: int | None = _Field(
         validation_alias="lastStatusCode", serialization_alias="lastStatusCode"
     )
     """HTTP status returned by the latest attempt."""
 
-    last_error: str | None = _Field(validation_alias="lastError", serialization_alias="lastError")
-
-    delivered_at: _dt.datetime | None = _Field(
-        validation_alias="deliveredAt", serialization_alias="deliveredAt"
-    )
-
     next_retry_at: _dt.datetime | None = _Field(
         validation_alias="nextRetryAt", serialization_alias="nextRetryAt"
     )
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    status: WebhookDeliveryStatus
+    """`EXHAUSTED`: all 5 attempts failed and no more retries will happen."""

@@ -15,26 +15,26 @@ __all__ = [
 
 
 class WebhookEchoCapture(_BaseModel):
-    id: str
-
-    subscription_id: str = _Field(validation_alias="subscriptionId", serialization_alias="subscriptionId")
+    body: dict[str, _t.Any | None]
+    """The payload, parsed as JSON."""
 
     headers: dict[str, str]
     """Headers CaseXchange sent to the echo endpoint."""
 
-    body: dict[str, _t.Any | None]
-    """The payload, parsed as JSON."""
+    id: str
 
     raw_body: str = _Field(validation_alias="rawBody", serialization_alias="rawBody")
     """The exact signed bytes."""
+
+    received_at: _dt.datetime = _Field(validation_alias="receivedAt", serialization_alias="receivedAt")
+
+    signature_details: WebhookEchoCaptureSignatureDetails = _Field(
+        validation_alias="signatureDetails", serialization_alias="signatureDetails"
+    )
 
     signature_valid: bool = _Field(validation_alias="signatureValid", serialization_alias="signatureValid")
     """Whether the `X-CaseXchange-Signature` that was sent verifies with the subscription's secret. During the
     24 hours following a rotation the previous secret also passes this check, so captures signed just before
     rotating still show as valid — real deliveries use only the current secret."""
 
-    signature_details: WebhookEchoCaptureSignatureDetails = _Field(
-        validation_alias="signatureDetails", serialization_alias="signatureDetails"
-    )
-
-    received_at: _dt.datetime = _Field(validation_alias="receivedAt", serialization_alias="receivedAt")
+    subscription_id: str = _Field(validation_alias="subscriptionId", serialization_alias="subscriptionId")

@@ -9,10 +9,10 @@ __all__ = [
 
 
 class WebhookEchoCaptureSignatureDetails(_BaseModel):
+    match: bool
+
     received: str
     """Value of the `X-CaseXchange-Signature` header."""
 
     timestamp: int
     """Unix time in seconds, read from the signature."""
-
-    match: bool

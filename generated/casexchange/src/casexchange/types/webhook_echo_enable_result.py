@@ -11,9 +11,9 @@ __all__ = [
 
 
 class WebhookEchoEnableResult(_BaseModel):
-    echo_url: str = _Field(validation_alias="echoUrl", serialization_alias="echoUrl")
-    """CaseXchange-hosted URL that now receives the subscription's deliveries."""
-
     echo_token: str = _Field(validation_alias="echoToken", serialization_alias="echoToken")
     """Opaque token that is part of the echo URL. It is a credential: the echo intake accepts unauthenticated posts
     carrying it, so whoever has it can flood your captures. Only this response ever contains it."""
+
+    echo_url: str = _Field(validation_alias="echoUrl", serialization_alias="echoUrl")
+    """CaseXchange-hosted URL that now receives the subscription's deliveries."""

@@ -13,15 +13,11 @@ __all__ = [
 
 
 class WebhookSubscription(_BaseModel):
-    id: str
-
-    url: str
-    """Your registered HTTPS endpoint. It always shows your own URL, even in echo mode: deliveries then go to
-    CaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,
-    which allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being
-    diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."""
+    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
     description: str | None
+
+    id: str
 
     is_active: bool = _Field(validation_alias="isActive", serialization_alias="isActive")
 
@@ -34,6 +30,10 @@ class WebhookSubscription(_BaseModel):
     """Endpoint saved when echo mode was switched on — equal to `url` while echo is on, null otherwise. Kept for
     backward compatibility; read `url` and `isEchoActive` instead."""
 
-    created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
-
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")
+
+    url: str
+    """Your registered HTTPS endpoint. It always shows your own URL, even in echo mode: deliveries then go to
+    CaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,
+    which allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being
+    diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."""

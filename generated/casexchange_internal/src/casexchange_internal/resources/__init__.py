@@ -46,16 +46,14 @@ _MODULES: dict[str, str] = {
     "AsyncAuth": "auth",
     "Users": "users",
     "AsyncUsers": "users",
-    "AdminFirms": "admin_firms",
-    "AsyncAdminFirms": "admin_firms",
     "Firms": "firms",
     "AsyncFirms": "firms",
+    "AdminFirms": "admin_firms",
+    "AsyncAdminFirms": "admin_firms",
     "Cases": "cases",
     "AsyncCases": "cases",
     "StatusUpdates": "status_updates",
     "AsyncStatusUpdates": "status_updates",
-    "Messaging": "messaging",
-    "AsyncMessaging": "messaging",
     "Documents": "documents",
     "AsyncDocuments": "documents",
     "CsvImport": "csv_import",
@@ -70,6 +68,8 @@ _MODULES: dict[str, str] = {
     "AsyncDemoSeed": "demo_seed",
     "VendorApi": "vendor_api",
     "AsyncVendorApi": "vendor_api",
+    "Messaging": "messaging",
+    "AsyncMessaging": "messaging",
 }
 
 __all__ = sorted(_MODULES)

@@ -22,6 +22,36 @@ from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Auth", "AsyncAuth"]
 
+_CHANGE_PASSWORD = Endpoint(
+    method="POST",
+    path="/auth/change-password",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="changePassword",
+)
+_COMPLETE_INVITATION = Endpoint(
+    method="POST",
+    path="/auth/complete-invitation",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseLoginResponse, unwrap=None, page=None),
+    },
+    body_media="application/json",
+    auth=False,
+    operation_id="completeInvitation",
+)
+_FORGOT_PASSWORD = Endpoint(
+    method="POST",
+    path="/auth/forgot-password",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+    },
+    body_media="application/json",
+    auth=False,
+    operation_id="forgotPassword",
+)
 _LOGIN_USER = Endpoint(
     method="POST",
     path="/auth/login",
@@ -31,6 +61,24 @@ _LOGIN_USER = Endpoint(
     body_media="application/json",
     auth=False,
     operation_id="loginUser",
+)
+_LOGOUT_USER = Endpoint(
+    method="POST",
+    path="/auth/logout",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+    },
+    auth=False,
+    operation_id="logoutUser",
+)
+_GET_CURRENT_USER = Endpoint(
+    method="GET",
+    path="/auth/me",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getCurrentUser",
 )
 _REFRESH_SESSION = Endpoint(
     method="POST",
@@ -44,16 +92,6 @@ _REFRESH_SESSION = Endpoint(
     auth=False,
     operation_id="refreshSession",
 )
-_FORGOT_PASSWORD = Endpoint(
-    method="POST",
-    path="/auth/forgot-password",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
-    },
-    body_media="application/json",
-    auth=False,
-    operation_id="forgotPassword",
-)
 _RESET_PASSWORD = Endpoint(
     method="POST",
     path="/auth/reset-password",
@@ -64,44 +102,6 @@ _RESET_PASSWORD = Endpoint(
     auth=False,
     operation_id="resetPassword",
 )
-_COMPLETE_INVITATION = Endpoint(
-    method="POST",
-    path="/auth/complete-invitation",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseLoginResponse, unwrap=None, page=None),
-    },
-    body_media="application/json",
-    auth=False,
-    operation_id="completeInvitation",
-)
-_GET_CURRENT_USER = Endpoint(
-    method="GET",
-    path="/auth/me",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getCurrentUser",
-)
-_CHANGE_PASSWORD = Endpoint(
-    method="POST",
-    path="/auth/change-password",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="changePassword",
-)
-_LOGOUT_USER = Endpoint(
-    method="POST",
-    path="/auth/logout",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
-    },
-    auth=False,
-    operation_id="logoutUser",
-)
 
 
 class Auth(SyncAPIResource):
@@ -111,6 +111,108 @@ class Auth(SyncAPIResource):
     def with_raw_response(self) -> AuthWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AuthWithRawResponse(self)
+
+    def change_password(
+        self,
+        *,
+        body: ChangePasswordRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ApiSuccessMessage:
+        """Change your own password
+
+        Needs the current password as well as the new one.
+
+        Access tier: `private`.
+
+        Args:
+            body: request body
+
+        `POST /auth/change-password` (operationId `changePassword`)
+        """
+        return _t.cast(
+            "ApiSuccessMessage",
+            self._client.request(
+                _CHANGE_PASSWORD,
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def complete_invitation(
+        self,
+        *,
+        body: CompleteInvitationRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ApiResponseLoginResponse:
+        """Accept an invitation and choose a password
+
+        Activates a newly invited account with the invitation token and signs the user in.
+
+        Access tier: `public`.
+
+        Args:
+            body: request body
+
+        `POST /auth/complete-invitation` (operationId `completeInvitation`)
+        """
+        return _t.cast(
+            "ApiResponseLoginResponse",
+            self._client.request(
+                _COMPLETE_INVITATION,
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def forgot_password(
+        self,
+        *,
+        body: ForgotPasswordRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ApiSuccessMessage:
+        """Ask for a password-reset email
+
+        Always answers the same way, so it reveals nothing about whether the account exists.
+
+        Access tier: `public`.
+
+        Args:
+            body: request body
+
+        `POST /auth/forgot-password` (operationId `forgotPassword`)
+        """
+        return _t.cast(
+            "ApiSuccessMessage",
+            self._client.request(
+                _FORGOT_PASSWORD,
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     def login_user(
         self,
@@ -141,6 +243,64 @@ class Auth(SyncAPIResource):
             self._client.request(
                 _LOGIN_USER,
                 body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def logout_user(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ApiSuccessMessage:
+        """Sign out
+
+        Ends the session and clears the session cookies; no body needed.
+
+        Access tier: `public`.
+
+        `POST /auth/logout` (operationId `logoutUser`)
+        """
+        return _t.cast(
+            "ApiSuccessMessage",
+            self._client.request(
+                _LOGOUT_USER,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_current_user(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> UserApiResponseDataDef:
+        """Show the signed-in user
+
+        The user the access token belongs to.
+
+        Access tier: `private`.
+
+        `GET /auth/me` (operationId `getCurrentUser`)
+        """
+        return _t.cast(
+            "UserApiResponseDataDef",
+            self._client.request(
+                _GET_CURRENT_USER,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -185,40 +345,6 @@ class Auth(SyncAPIResource):
             ),
         )
 
-    def forgot_password(
-        self,
-        *,
-        body: ForgotPasswordRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
-        """Ask for a password-reset email
-
-        Always answers the same way, so it reveals nothing about whether the account exists.
-
-        Access tier: `public`.
-
-        Args:
-            body: request body
-
-        `POST /auth/forgot-password` (operationId `forgotPassword`)
-        """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _FORGOT_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def reset_password(
         self,
         *,
@@ -253,70 +379,16 @@ class Auth(SyncAPIResource):
             ),
         )
 
-    def complete_invitation(
-        self,
-        *,
-        body: CompleteInvitationRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
-        """Accept an invitation and choose a password
 
-        Activates a newly invited account with the invitation token and signs the user in.
+class AsyncAuth(AsyncAPIResource):
+    """Operations tagged `Auth` (async)."""
 
-        Access tier: `public`.
+    @cached_property
+    def with_raw_response(self) -> AsyncAuthWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncAuthWithRawResponse(self)
 
-        Args:
-            body: request body
-
-        `POST /auth/complete-invitation` (operationId `completeInvitation`)
-        """
-        return _t.cast(
-            "ApiResponseLoginResponse",
-            self._client.request(
-                _COMPLETE_INVITATION,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def get_current_user(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
-        """Show the signed-in user
-
-        The user the access token belongs to.
-
-        Access tier: `private`.
-
-        `GET /auth/me` (operationId `getCurrentUser`)
-        """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET_CURRENT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def change_password(
+    async def change_password(
         self,
         *,
         body: ChangePasswordRequest | _t.Mapping[str, _t.Any],
@@ -339,7 +411,7 @@ class Auth(SyncAPIResource):
         """
         return _t.cast(
             "ApiSuccessMessage",
-            self._client.request(
+            await self._client.request(
                 _CHANGE_PASSWORD,
                 body=body,
                 extra_headers=extra_headers,
@@ -350,27 +422,32 @@ class Auth(SyncAPIResource):
             ),
         )
 
-    def logout_user(
+    async def complete_invitation(
         self,
         *,
+        body: CompleteInvitationRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
-        """Sign out
+    ) -> ApiResponseLoginResponse:
+        """Accept an invitation and choose a password
 
-        Ends the session and clears the session cookies; no body needed.
+        Activates a newly invited account with the invitation token and signs the user in.
 
         Access tier: `public`.
 
-        `POST /auth/logout` (operationId `logoutUser`)
+        Args:
+            body: request body
+
+        `POST /auth/complete-invitation` (operationId `completeInvitation`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _LOGOUT_USER,
+            "ApiResponseLoginResponse",
+            await self._client.request(
+                _COMPLETE_INVITATION,
+                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -379,14 +456,39 @@ class Auth(SyncAPIResource):
             ),
         )
 
+    async def forgot_password(
+        self,
+        *,
+        body: ForgotPasswordRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ApiSuccessMessage:
+        """Ask for a password-reset email
 
-class AsyncAuth(AsyncAPIResource):
-    """Operations tagged `Auth` (async)."""
+        Always answers the same way, so it reveals nothing about whether the account exists.
 
-    @cached_property
-    def with_raw_response(self) -> AsyncAuthWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncAuthWithRawResponse(self)
+        Access tier: `public`.
+
+        Args:
+            body: request body
+
+        `POST /auth/forgot-password` (operationId `forgotPassword`)
+        """
+        return _t.cast(
+            "ApiSuccessMessage",
+            await self._client.request(
+                _FORGOT_PASSWORD,
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
 
     async def login_user(
         self,
@@ -417,6 +519,64 @@ class AsyncAuth(AsyncAPIResource):
             await self._client.request(
                 _LOGIN_USER,
                 body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def logout_user(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ApiSuccessMessage:
+        """Sign out
+
+        Ends the session and clears the session cookies; no body needed.
+
+        Access tier: `public`.
+
+        `POST /auth/logout` (operationId `logoutUser`)
+        """
+        return _t.cast(
+            "ApiSuccessMessage",
+            await self._client.request(
+                _LOGOUT_USER,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_current_user(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> UserApiResponseDataDef:
+        """Show the signed-in user
+
+        The user the access token belongs to.
+
+        Access tier: `private`.
+
+        `GET /auth/me` (operationId `getCurrentUser`)
+        """
+        return _t.cast(
+            "UserApiResponseDataDef",
+            await self._client.request(
+                _GET_CURRENT_USER,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -461,40 +621,6 @@ class AsyncAuth(AsyncAPIResource):
             ),
         )
 
-    async def forgot_password(
-        self,
-        *,
-        body: ForgotPasswordRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
-        """Ask for a password-reset email
-
-        Always answers the same way, so it reveals nothing about whether the account exists.
-
-        Access tier: `public`.
-
-        Args:
-            body: request body
-
-        `POST /auth/forgot-password` (operationId `forgotPassword`)
-        """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _FORGOT_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def reset_password(
         self,
         *,
@@ -529,152 +655,26 @@ class AsyncAuth(AsyncAPIResource):
             ),
         )
 
-    async def complete_invitation(
-        self,
-        *,
-        body: CompleteInvitationRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
-        """Accept an invitation and choose a password
-
-        Activates a newly invited account with the invitation token and signs the user in.
-
-        Access tier: `public`.
-
-        Args:
-            body: request body
-
-        `POST /auth/complete-invitation` (operationId `completeInvitation`)
-        """
-        return _t.cast(
-            "ApiResponseLoginResponse",
-            await self._client.request(
-                _COMPLETE_INVITATION,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def get_current_user(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
-        """Show the signed-in user
-
-        The user the access token belongs to.
-
-        Access tier: `private`.
-
-        `GET /auth/me` (operationId `getCurrentUser`)
-        """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET_CURRENT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def change_password(
-        self,
-        *,
-        body: ChangePasswordRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
-        """Change your own password
-
-        Needs the current password as well as the new one.
-
-        Access tier: `private`.
-
-        Args:
-            body: request body
-
-        `POST /auth/change-password` (operationId `changePassword`)
-        """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _CHANGE_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def logout_user(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
-        """Sign out
-
-        Ends the session and clears the session cookies; no body needed.
-
-        Access tier: `public`.
-
-        `POST /auth/logout` (operationId `logoutUser`)
-        """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _LOGOUT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
 
 class AuthWithRawResponse:
     def __init__(self, resource: Auth) -> None:
-        self.login_user = to_raw_response_wrapper(resource.login_user)
-        self.refresh_session = to_raw_response_wrapper(resource.refresh_session)
-        self.forgot_password = to_raw_response_wrapper(resource.forgot_password)
-        self.reset_password = to_raw_response_wrapper(resource.reset_password)
-        self.complete_invitation = to_raw_response_wrapper(resource.complete_invitation)
-        self.get_current_user = to_raw_response_wrapper(resource.get_current_user)
         self.change_password = to_raw_response_wrapper(resource.change_password)
+        self.complete_invitation = to_raw_response_wrapper(resource.complete_invitation)
+        self.forgot_password = to_raw_response_wrapper(resource.forgot_password)
+        self.login_user = to_raw_response_wrapper(resource.login_user)
         self.logout_user = to_raw_response_wrapper(resource.logout_user)
+        self.get_current_user = to_raw_response_wrapper(resource.get_current_user)
+        self.refresh_session = to_raw_response_wrapper(resource.refresh_session)
+        self.reset_password = to_raw_response_wrapper(resource.reset_password)
 
 
 class AsyncAuthWithRawResponse:
     def __init__(self, resource: AsyncAuth) -> None:
-        self.login_user = async_to_raw_response_wrapper(resource.login_user)
-        self.refresh_session = async_to_raw_response_wrapper(resource.refresh_session)
-        self.forgot_password = async_to_raw_response_wrapper(resource.forgot_password)
-        self.reset_password = async_to_raw_response_wrapper(resource.reset_password)
-        self.complete_invitation = async_to_raw_response_wrapper(resource.complete_invitation)
-        self.get_current_user = async_to_raw_response_wrapper(resource.get_current_user)
         self.change_password = async_to_raw_response_wrapper(resource.change_password)
+        self.complete_invitation = async_to_raw_response_wrapper(resource.complete_invitation)
+        self.forgot_password = async_to_raw_response_wrapper(resource.forgot_password)
+        self.login_user = async_to_raw_response_wrapper(resource.login_user)
         self.logout_user = async_to_raw_response_wrapper(resource.logout_user)
+        self.get_current_user = async_to_raw_response_wrapper(resource.get_current_user)
+        self.refresh_session = async_to_raw_response_wrapper(resource.refresh_session)
+        self.reset_password = async_to_raw_response_wrapper(resource.reset_password)

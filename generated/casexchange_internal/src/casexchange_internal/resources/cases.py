@@ -36,15 +36,6 @@ from ..types.withdraw_case_request import WithdrawCaseRequest
 
 __all__ = ["Cases", "AsyncCases"]
 
-_GET_BY_SALESFORCE_ID = Endpoint(
-    method="GET",
-    path="/cases/by-salesforce-id",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getCaseBySalesforceId",
-)
 _LIST = Endpoint(
     method="GET",
     path="/cases",
@@ -81,6 +72,15 @@ _BULK_IMPORT = Endpoint(
     auth=True,
     operation_id="bulkImportCases",
 )
+_GET_BY_SALESFORCE_ID = Endpoint(
+    method="GET",
+    path="/cases/by-salesforce-id",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getCaseBySalesforceId",
+)
 _GET = Endpoint(
     method="GET",
     path="/cases/{id}",
@@ -99,54 +99,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     operation_id="updateCaseById",
-)
-_RE_REFER = Endpoint(
-    method="POST",
-    path="/cases/{id}/re-refer",
-    responses={
-        "201": ResponseSpec(kind="json", model=ReReferCaseResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="reReferCase",
-)
-_LINK_TO_STATUS = Endpoint(
-    method="POST",
-    path="/cases/{id}/link-cs",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="linkCaseToCaseStatus",
-)
-_UNLINK_FROM_STATUS = Endpoint(
-    method="DELETE",
-    path="/cases/{id}/link-cs",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="unlinkCaseFromCaseStatus",
-)
-_SYNC_FROM_STATUS = Endpoint(
-    method="POST",
-    path="/cases/{id}/sync-cs",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="syncCaseFromCaseStatus",
-)
-_SEND_DRAFT_REFERRAL = Endpoint(
-    method="POST",
-    path="/cases/{id}/send",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="sendDraftReferral",
 )
 _ACKNOWLEDGE_RECEIPT = Endpoint(
     method="POST",
@@ -167,25 +119,34 @@ _BEGIN_INVESTIGATING = Endpoint(
     auth=True,
     operation_id="beginInvestigating",
 )
-_START_LITIGATION = Endpoint(
+_CLOSE = Endpoint(
     method="POST",
-    path="/cases/{id}/start-litigation",
+    path="/cases/{id}/close",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
-    operation_id="startLitigation",
+    operation_id="closeCase",
 )
-_MARK_AS_WON = Endpoint(
+_LINK_TO_STATUS = Endpoint(
     method="POST",
-    path="/cases/{id}/mark-won",
+    path="/cases/{id}/link-cs",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
-    operation_id="markCaseAsWon",
+    operation_id="linkCaseToCaseStatus",
+)
+_UNLINK_FROM_STATUS = Endpoint(
+    method="DELETE",
+    path="/cases/{id}/link-cs",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="unlinkCaseFromCaseStatus",
 )
 _MARK_AS_LOST = Endpoint(
     method="POST",
@@ -197,15 +158,35 @@ _MARK_AS_LOST = Endpoint(
     auth=True,
     operation_id="markCaseAsLost",
 )
-_CLOSE = Endpoint(
+_MARK_SIGNED = Endpoint(
     method="POST",
-    path="/cases/{id}/close",
+    path="/cases/{id}/mark-signed",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
     auth=True,
-    operation_id="closeCase",
+    operation_id="markCaseSigned",
+)
+_MARK_AS_WON = Endpoint(
+    method="POST",
+    path="/cases/{id}/mark-won",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="markCaseAsWon",
+)
+_RE_REFER = Endpoint(
+    method="POST",
+    path="/cases/{id}/re-refer",
+    responses={
+        "201": ResponseSpec(kind="json", model=ReReferCaseResponse, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="reReferCase",
 )
 _REJECT = Endpoint(
     method="POST",
@@ -217,6 +198,35 @@ _REJECT = Endpoint(
     auth=True,
     operation_id="rejectCase",
 )
+_SEND_DRAFT_REFERRAL = Endpoint(
+    method="POST",
+    path="/cases/{id}/send",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="sendDraftReferral",
+)
+_START_LITIGATION = Endpoint(
+    method="POST",
+    path="/cases/{id}/start-litigation",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="startLitigation",
+)
+_SYNC_FROM_STATUS = Endpoint(
+    method="POST",
+    path="/cases/{id}/sync-cs",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="syncCaseFromCaseStatus",
+)
 _WITHDRAW = Endpoint(
     method="POST",
     path="/cases/{id}/withdraw",
@@ -227,16 +237,6 @@ _WITHDRAW = Endpoint(
     auth=True,
     operation_id="withdrawCase",
 )
-_MARK_SIGNED = Endpoint(
-    method="POST",
-    path="/cases/{id}/mark-signed",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="markCaseSigned",
-)
 
 
 class Cases(SyncAPIResource):
@@ -246,46 +246,6 @@ class Cases(SyncAPIResource):
     def with_raw_response(self) -> CasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CasesWithRawResponse(self)
-
-    def get_by_salesforce_id(
-        self,
-        *,
-        sf_record_id: str,
-        sf_object_type: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
-        """Look up a case by Salesforce record
-
-        Tells the Salesforce component whether the calling firm already has a case for a record (any status,
-        rejected and withdrawn included), so it can offer a new referral, a re-referral or nothing.
-
-        Access tier: `paid`.
-
-        Args:
-            sf_record_id: Salesforce record id, 15 or 18 characters.
-            sf_object_type: API name of the record's object, such as `Case` or `litify_pm__Intake__c`.
-
-        `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
-        """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
 
     def list(
         self,
@@ -400,9 +360,9 @@ class Cases(SyncAPIResource):
         self,
         *,
         file: FileTypes,
+        delimiter: str | NotGiven = NOT_GIVEN,
         referent_firm_id: str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
-        delimiter: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -417,10 +377,10 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
+            delimiter: `delimiter`
             file: CSV file to import.
             referent_firm_id: Optional receiving firm applied to every row.
             skip_header_row: `skipHeaderRow`
-            delimiter: `delimiter`
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
@@ -429,10 +389,50 @@ class Cases(SyncAPIResource):
             self._client.request(
                 _BULK_IMPORT,
                 body={
+                    "delimiter": delimiter,
                     "file": file,
                     "referentFirmId": referent_firm_id,
                     "skipHeaderRow": skip_header_row,
-                    "delimiter": delimiter,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_by_salesforce_id(
+        self,
+        *,
+        sf_record_id: str,
+        sf_object_type: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetCaseBySalesforceIdResponseData | None:
+        """Look up a case by Salesforce record
+
+        Tells the Salesforce component whether the calling firm already has a case for a record (any status,
+        rejected and withdrawn included), so it can offer a new referral, a re-referral or nothing.
+
+        Access tier: `paid`.
+
+        Args:
+            sf_record_id: Salesforce record id, 15 or 18 characters.
+            sf_object_type: API name of the record's object, such as `Case` or `litify_pm__Intake__c`.
+
+        `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
+        """
+        return _t.cast(
+            "GetCaseBySalesforceIdResponseData | None",
+            self._client.request(
+                _GET_BY_SALESFORCE_ID,
+                query={
+                    "sfRecordId": sf_record_id,
+                    "sfObjectType": sf_object_type,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -506,198 +506,6 @@ class Cases(SyncAPIResource):
             "CaseDetailApiResponseDef",
             self._client.request(
                 _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def re_refer(
-        self,
-        id: str,
-        *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
-        """Refer a case again to another firm
-
-        Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
-        or withdrawn. Only the owning firm or an administrator may do this; the new firm must have a relationship
-        with the sender and must not be handling a live referral of the case already. The new firm is emailed, and
-        its Salesforce intake and DearLegal syncs run if enabled.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/re-refer` (operationId `reReferCase`)
-        """
-        return _t.cast(
-            "ReferralDetail",
-            self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def link_to_status(
-        self,
-        id: str,
-        *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Link a case to a Case Status record
-
-        The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def unlink_from_status(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Remove a case's Case Status link
-
-        Stops all automatic and manual synchronisation with Case Status until the case is linked again.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-
-        `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def sync_from_status(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Pull the latest status from Case Status now
-
-        Runs one immediate synchronisation for a case that is already linked to Case Status.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-
-        `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def send_draft_referral(
-        self,
-        id: str,
-        *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Send a draft case to a firm
-
-        Sets the receiving firm on a DRAFT case and moves it to SENT.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/send` (operationId `sendDraftReferral`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SEND_DRAFT_REFERRAL,
                 path={
                     "id": id,
                 },
@@ -785,123 +593,6 @@ class Cases(SyncAPIResource):
             ),
         )
 
-    def start_litigation(
-        self,
-        id: str,
-        *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Move a signed case into litigation
-
-        Receiving firm only; `signed` → `in_litigation`.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def mark_as_won(
-        self,
-        id: str,
-        *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Record a win
-
-        Receiving firm only; stores the settlement and fees with the `won` outcome.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def mark_as_lost(
-        self,
-        id: str,
-        *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Record a loss
-
-        Receiving firm only; sets the outcome to `lost`.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def close(
         self,
         id: str,
@@ -941,20 +632,20 @@ class Cases(SyncAPIResource):
             ),
         )
 
-    def reject(
+    def link_to_status(
         self,
         id: str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CaseDetailApiResponseDef:
-        """Turn down a referral
+        """Link a case to a Case Status record
 
-        Receiving firm only, while the case is under evaluation or being investigated.
+        The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
 
         Access tier: `paid`.
 
@@ -962,12 +653,12 @@ class Cases(SyncAPIResource):
             id: UUID of the case.
             body: request body
 
-        `POST /cases/{id}/reject` (operationId `rejectCase`)
+        `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
         return _t.cast(
             "CaseDetailApiResponseDef",
             self._client.request(
-                _REJECT,
+                _LINK_TO_STATUS,
                 path={
                     "id": id,
                 },
@@ -980,20 +671,56 @@ class Cases(SyncAPIResource):
             ),
         )
 
-    def withdraw(
+    def unlink_from_status(
         self,
         id: str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CaseDetailApiResponseDef:
-        """Pull back a referral
+        """Remove a case's Case Status link
 
-        Sending firm only, any time before the case is signed.
+        Stops all automatic and manual synchronisation with Case Status until the case is linked again.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+
+        `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _UNLINK_FROM_STATUS,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def mark_as_lost(
+        self,
+        id: str,
+        *,
+        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Record a loss
+
+        Receiving firm only; sets the outcome to `lost`.
 
         Access tier: `paid`.
 
@@ -1001,12 +728,12 @@ class Cases(SyncAPIResource):
             id: UUID of the case.
             body: request body
 
-        `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
+        `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
         return _t.cast(
             "CaseDetailApiResponseDef",
             self._client.request(
-                _WITHDRAW,
+                _MARK_AS_LOST,
                 path={
                     "id": id,
                 },
@@ -1058,46 +785,231 @@ class Cases(SyncAPIResource):
             ),
         )
 
-
-class AsyncCases(AsyncAPIResource):
-    """Operations tagged `Cases` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncCasesWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncCasesWithRawResponse(self)
-
-    async def get_by_salesforce_id(
+    def mark_as_won(
         self,
+        id: str,
         *,
-        sf_record_id: str,
-        sf_object_type: str,
+        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
-        """Look up a case by Salesforce record
+    ) -> CaseDetailApiResponseDef:
+        """Record a win
 
-        Tells the Salesforce component whether the calling firm already has a case for a record (any status,
-        rejected and withdrawn included), so it can offer a new referral, a re-referral or nothing.
+        Receiving firm only; stores the settlement and fees with the `won` outcome.
 
         Access tier: `paid`.
 
         Args:
-            sf_record_id: Salesforce record id, 15 or 18 characters.
-            sf_object_type: API name of the record's object, such as `Case` or `litify_pm__Intake__c`.
+            id: UUID of the case.
+            body: request body
 
-        `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
+        `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
         return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            await self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _MARK_AS_WON,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def re_refer(
+        self,
+        id: str,
+        *,
+        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ReferralDetail:
+        """Refer a case again to another firm
+
+        Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
+        or withdrawn. Only the owning firm or an administrator may do this; the new firm must have a relationship
+        with the sender and must not be handling a live referral of the case already. The new firm is emailed, and
+        its Salesforce intake and DearLegal syncs run if enabled.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/re-refer` (operationId `reReferCase`)
+        """
+        return _t.cast(
+            "ReferralDetail",
+            self._client.request(
+                _RE_REFER,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def reject(
+        self,
+        id: str,
+        *,
+        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Turn down a referral
+
+        Receiving firm only, while the case is under evaluation or being investigated.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/reject` (operationId `rejectCase`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _REJECT,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def send_draft_referral(
+        self,
+        id: str,
+        *,
+        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Send a draft case to a firm
+
+        Sets the receiving firm on a DRAFT case and moves it to SENT.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/send` (operationId `sendDraftReferral`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _SEND_DRAFT_REFERRAL,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def start_litigation(
+        self,
+        id: str,
+        *,
+        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Move a signed case into litigation
+
+        Receiving firm only; `signed` → `in_litigation`.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _START_LITIGATION,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def sync_from_status(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Pull the latest status from Case Status now
+
+        Runs one immediate synchronisation for a case that is already linked to Case Status.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+
+        `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _SYNC_FROM_STATUS,
+                path={
+                    "id": id,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1106,6 +1018,54 @@ class AsyncCases(AsyncAPIResource):
                 max_retries=max_retries,
             ),
         )
+
+    def withdraw(
+        self,
+        id: str,
+        *,
+        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Pull back a referral
+
+        Sending firm only, any time before the case is signed.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            self._client.request(
+                _WITHDRAW,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+
+class AsyncCases(AsyncAPIResource):
+    """Operations tagged `Cases` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCasesWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncCasesWithRawResponse(self)
 
     async def list(
         self,
@@ -1220,9 +1180,9 @@ class AsyncCases(AsyncAPIResource):
         self,
         *,
         file: FileTypes,
+        delimiter: str | NotGiven = NOT_GIVEN,
         referent_firm_id: str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
-        delimiter: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1237,10 +1197,10 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
+            delimiter: `delimiter`
             file: CSV file to import.
             referent_firm_id: Optional receiving firm applied to every row.
             skip_header_row: `skipHeaderRow`
-            delimiter: `delimiter`
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
@@ -1249,10 +1209,50 @@ class AsyncCases(AsyncAPIResource):
             await self._client.request(
                 _BULK_IMPORT,
                 body={
+                    "delimiter": delimiter,
                     "file": file,
                     "referentFirmId": referent_firm_id,
                     "skipHeaderRow": skip_header_row,
-                    "delimiter": delimiter,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_by_salesforce_id(
+        self,
+        *,
+        sf_record_id: str,
+        sf_object_type: str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetCaseBySalesforceIdResponseData | None:
+        """Look up a case by Salesforce record
+
+        Tells the Salesforce component whether the calling firm already has a case for a record (any status,
+        rejected and withdrawn included), so it can offer a new referral, a re-referral or nothing.
+
+        Access tier: `paid`.
+
+        Args:
+            sf_record_id: Salesforce record id, 15 or 18 characters.
+            sf_object_type: API name of the record's object, such as `Case` or `litify_pm__Intake__c`.
+
+        `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
+        """
+        return _t.cast(
+            "GetCaseBySalesforceIdResponseData | None",
+            await self._client.request(
+                _GET_BY_SALESFORCE_ID,
+                query={
+                    "sfRecordId": sf_record_id,
+                    "sfObjectType": sf_object_type,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1326,198 +1326,6 @@ class AsyncCases(AsyncAPIResource):
             "CaseDetailApiResponseDef",
             await self._client.request(
                 _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def re_refer(
-        self,
-        id: str,
-        *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
-        """Refer a case again to another firm
-
-        Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
-        or withdrawn. Only the owning firm or an administrator may do this; the new firm must have a relationship
-        with the sender and must not be handling a live referral of the case already. The new firm is emailed, and
-        its Salesforce intake and DearLegal syncs run if enabled.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/re-refer` (operationId `reReferCase`)
-        """
-        return _t.cast(
-            "ReferralDetail",
-            await self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def link_to_status(
-        self,
-        id: str,
-        *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Link a case to a Case Status record
-
-        The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def unlink_from_status(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Remove a case's Case Status link
-
-        Stops all automatic and manual synchronisation with Case Status until the case is linked again.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-
-        `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def sync_from_status(
-        self,
-        id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Pull the latest status from Case Status now
-
-        Runs one immediate synchronisation for a case that is already linked to Case Status.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-
-        `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def send_draft_referral(
-        self,
-        id: str,
-        *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Send a draft case to a firm
-
-        Sets the receiving firm on a DRAFT case and moves it to SENT.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/send` (operationId `sendDraftReferral`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SEND_DRAFT_REFERRAL,
                 path={
                     "id": id,
                 },
@@ -1605,123 +1413,6 @@ class AsyncCases(AsyncAPIResource):
             ),
         )
 
-    async def start_litigation(
-        self,
-        id: str,
-        *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Move a signed case into litigation
-
-        Receiving firm only; `signed` → `in_litigation`.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def mark_as_won(
-        self,
-        id: str,
-        *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Record a win
-
-        Receiving firm only; stores the settlement and fees with the `won` outcome.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def mark_as_lost(
-        self,
-        id: str,
-        *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
-        """Record a loss
-
-        Receiving firm only; sets the outcome to `lost`.
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
-        """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def close(
         self,
         id: str,
@@ -1761,20 +1452,20 @@ class AsyncCases(AsyncAPIResource):
             ),
         )
 
-    async def reject(
+    async def link_to_status(
         self,
         id: str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CaseDetailApiResponseDef:
-        """Turn down a referral
+        """Link a case to a Case Status record
 
-        Receiving firm only, while the case is under evaluation or being investigated.
+        The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
 
         Access tier: `paid`.
 
@@ -1782,12 +1473,12 @@ class AsyncCases(AsyncAPIResource):
             id: UUID of the case.
             body: request body
 
-        `POST /cases/{id}/reject` (operationId `rejectCase`)
+        `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
         return _t.cast(
             "CaseDetailApiResponseDef",
             await self._client.request(
-                _REJECT,
+                _LINK_TO_STATUS,
                 path={
                     "id": id,
                 },
@@ -1800,20 +1491,56 @@ class AsyncCases(AsyncAPIResource):
             ),
         )
 
-    async def withdraw(
+    async def unlink_from_status(
         self,
         id: str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> CaseDetailApiResponseDef:
-        """Pull back a referral
+        """Remove a case's Case Status link
 
-        Sending firm only, any time before the case is signed.
+        Stops all automatic and manual synchronisation with Case Status until the case is linked again.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+
+        `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _UNLINK_FROM_STATUS,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def mark_as_lost(
+        self,
+        id: str,
+        *,
+        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Record a loss
+
+        Receiving firm only; sets the outcome to `lost`.
 
         Access tier: `paid`.
 
@@ -1821,12 +1548,12 @@ class AsyncCases(AsyncAPIResource):
             id: UUID of the case.
             body: request body
 
-        `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
+        `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
         return _t.cast(
             "CaseDetailApiResponseDef",
             await self._client.request(
-                _WITHDRAW,
+                _MARK_AS_LOST,
                 path={
                     "id": id,
                 },
@@ -1878,50 +1605,323 @@ class AsyncCases(AsyncAPIResource):
             ),
         )
 
+    async def mark_as_won(
+        self,
+        id: str,
+        *,
+        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Record a win
+
+        Receiving firm only; stores the settlement and fees with the `won` outcome.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _MARK_AS_WON,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def re_refer(
+        self,
+        id: str,
+        *,
+        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ReferralDetail:
+        """Refer a case again to another firm
+
+        Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
+        or withdrawn. Only the owning firm or an administrator may do this; the new firm must have a relationship
+        with the sender and must not be handling a live referral of the case already. The new firm is emailed, and
+        its Salesforce intake and DearLegal syncs run if enabled.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/re-refer` (operationId `reReferCase`)
+        """
+        return _t.cast(
+            "ReferralDetail",
+            await self._client.request(
+                _RE_REFER,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def reject(
+        self,
+        id: str,
+        *,
+        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Turn down a referral
+
+        Receiving firm only, while the case is under evaluation or being investigated.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/reject` (operationId `rejectCase`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _REJECT,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def send_draft_referral(
+        self,
+        id: str,
+        *,
+        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Send a draft case to a firm
+
+        Sets the receiving firm on a DRAFT case and moves it to SENT.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/send` (operationId `sendDraftReferral`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _SEND_DRAFT_REFERRAL,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def start_litigation(
+        self,
+        id: str,
+        *,
+        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Move a signed case into litigation
+
+        Receiving firm only; `signed` → `in_litigation`.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _START_LITIGATION,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def sync_from_status(
+        self,
+        id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Pull the latest status from Case Status now
+
+        Runs one immediate synchronisation for a case that is already linked to Case Status.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+
+        `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _SYNC_FROM_STATUS,
+                path={
+                    "id": id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def withdraw(
+        self,
+        id: str,
+        *,
+        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> CaseDetailApiResponseDef:
+        """Pull back a referral
+
+        Sending firm only, any time before the case is signed.
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
+        """
+        return _t.cast(
+            "CaseDetailApiResponseDef",
+            await self._client.request(
+                _WITHDRAW,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class CasesWithRawResponse:
     def __init__(self, resource: Cases) -> None:
-        self.get_by_salesforce_id = to_raw_response_wrapper(resource.get_by_salesforce_id)
         self.list = to_raw_response_wrapper(resource.list)
         self.create = to_raw_response_wrapper(resource.create)
         self.bulk_import = to_raw_response_wrapper(resource.bulk_import)
+        self.get_by_salesforce_id = to_raw_response_wrapper(resource.get_by_salesforce_id)
         self.get = to_raw_response_wrapper(resource.get)
         self.update = to_raw_response_wrapper(resource.update)
-        self.re_refer = to_raw_response_wrapper(resource.re_refer)
-        self.link_to_status = to_raw_response_wrapper(resource.link_to_status)
-        self.unlink_from_status = to_raw_response_wrapper(resource.unlink_from_status)
-        self.sync_from_status = to_raw_response_wrapper(resource.sync_from_status)
-        self.send_draft_referral = to_raw_response_wrapper(resource.send_draft_referral)
         self.acknowledge_receipt = to_raw_response_wrapper(resource.acknowledge_receipt)
         self.begin_investigating = to_raw_response_wrapper(resource.begin_investigating)
-        self.start_litigation = to_raw_response_wrapper(resource.start_litigation)
-        self.mark_as_won = to_raw_response_wrapper(resource.mark_as_won)
-        self.mark_as_lost = to_raw_response_wrapper(resource.mark_as_lost)
         self.close = to_raw_response_wrapper(resource.close)
-        self.reject = to_raw_response_wrapper(resource.reject)
-        self.withdraw = to_raw_response_wrapper(resource.withdraw)
+        self.link_to_status = to_raw_response_wrapper(resource.link_to_status)
+        self.unlink_from_status = to_raw_response_wrapper(resource.unlink_from_status)
+        self.mark_as_lost = to_raw_response_wrapper(resource.mark_as_lost)
         self.mark_signed = to_raw_response_wrapper(resource.mark_signed)
+        self.mark_as_won = to_raw_response_wrapper(resource.mark_as_won)
+        self.re_refer = to_raw_response_wrapper(resource.re_refer)
+        self.reject = to_raw_response_wrapper(resource.reject)
+        self.send_draft_referral = to_raw_response_wrapper(resource.send_draft_referral)
+        self.start_litigation = to_raw_response_wrapper(resource.start_litigation)
+        self.sync_from_status = to_raw_response_wrapper(resource.sync_from_status)
+        self.withdraw = to_raw_response_wrapper(resource.withdraw)
 
 
 class AsyncCasesWithRawResponse:
     def __init__(self, resource: AsyncCases) -> None:
-        self.get_by_salesforce_id = async_to_raw_response_wrapper(resource.get_by_salesforce_id)
         self.list = async_to_raw_response_wrapper(resource.list)
         self.create = async_to_raw_response_wrapper(resource.create)
         self.bulk_import = async_to_raw_response_wrapper(resource.bulk_import)
+        self.get_by_salesforce_id = async_to_raw_response_wrapper(resource.get_by_salesforce_id)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
-        self.re_refer = async_to_raw_response_wrapper(resource.re_refer)
-        self.link_to_status = async_to_raw_response_wrapper(resource.link_to_status)
-        self.unlink_from_status = async_to_raw_response_wrapper(resource.unlink_from_status)
-        self.sync_from_status = async_to_raw_response_wrapper(resource.sync_from_status)
-        self.send_draft_referral = async_to_raw_response_wrapper(resource.send_draft_referral)
         self.acknowledge_receipt = async_to_raw_response_wrapper(resource.acknowledge_receipt)
         self.begin_investigating = async_to_raw_response_wrapper(resource.begin_investigating)
-        self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
-        self.mark_as_won = async_to_raw_response_wrapper(resource.mark_as_won)
-        self.mark_as_lost = async_to_raw_response_wrapper(resource.mark_as_lost)
         self.close = async_to_raw_response_wrapper(resource.close)
-        self.reject = async_to_raw_response_wrapper(resource.reject)
-        self.withdraw = async_to_raw_response_wrapper(resource.withdraw)
+        self.link_to_status = async_to_raw_response_wrapper(resource.link_to_status)
+        self.unlink_from_status = async_to_raw_response_wrapper(resource.unlink_from_status)
+        self.mark_as_lost = async_to_raw_response_wrapper(resource.mark_as_lost)
         self.mark_signed = async_to_raw_response_wrapper(resource.mark_signed)
+        self.mark_as_won = async_to_raw_response_wrapper(resource.mark_as_won)
+        self.re_refer = async_to_raw_response_wrapper(resource.re_refer)
+        self.reject = async_to_raw_response_wrapper(resource.reject)
+        self.send_draft_referral = async_to_raw_response_wrapper(resource.send_draft_referral)
+        self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
+        self.sync_from_status = async_to_raw_response_wrapper(resource.sync_from_status)
+        self.withdraw = async_to_raw_response_wrapper(resource.withdraw)

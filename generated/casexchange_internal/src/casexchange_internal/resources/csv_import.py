@@ -76,9 +76,9 @@ class CsvImport(SyncAPIResource):
         self,
         *,
         file: FileTypes,
+        delimiter: str | NotGiven = NOT_GIVEN,
         referent_firm_id: str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
-        delimiter: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -92,10 +92,10 @@ class CsvImport(SyncAPIResource):
         Access tier: `private`.
 
         Args:
+            delimiter: `delimiter`
             file: CSV file to check.
             referent_firm_id: Optional receiving firm applied to every row.
             skip_header_row: `skipHeaderRow`
-            delimiter: `delimiter`
 
         `POST /csv/validate` (operationId `validateCsvImport`)
         """
@@ -104,10 +104,10 @@ class CsvImport(SyncAPIResource):
             self._client.request(
                 _VALIDATE,
                 body={
+                    "delimiter": delimiter,
                     "file": file,
                     "referentFirmId": referent_firm_id,
                     "skipHeaderRow": skip_header_row,
-                    "delimiter": delimiter,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -159,9 +159,9 @@ class AsyncCsvImport(AsyncAPIResource):
         self,
         *,
         file: FileTypes,
+        delimiter: str | NotGiven = NOT_GIVEN,
         referent_firm_id: str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
-        delimiter: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -175,10 +175,10 @@ class AsyncCsvImport(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
+            delimiter: `delimiter`
             file: CSV file to check.
             referent_firm_id: Optional receiving firm applied to every row.
             skip_header_row: `skipHeaderRow`
-            delimiter: `delimiter`
 
         `POST /csv/validate` (operationId `validateCsvImport`)
         """
@@ -187,10 +187,10 @@ class AsyncCsvImport(AsyncAPIResource):
             await self._client.request(
                 _VALIDATE,
                 body={
+                    "delimiter": delimiter,
                     "file": file,
                     "referentFirmId": referent_firm_id,
                     "skipHeaderRow": skip_header_row,
-                    "delimiter": delimiter,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,

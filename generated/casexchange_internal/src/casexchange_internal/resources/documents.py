@@ -146,8 +146,8 @@ class Documents(SyncAPIResource):
         id: str,
         *,
         file: FileTypes,
-        is_public: bool | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
+        is_public: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -162,9 +162,9 @@ class Documents(SyncAPIResource):
 
         Args:
             id: UUID of the case.
+            description: Optional text about the file.
             file: The file.
             is_public: Share the file with the other firm too.
-            description: Optional text about the file.
 
         `POST /cases/{id}/documents` (operationId `uploadCaseDocument`)
         """
@@ -176,9 +176,9 @@ class Documents(SyncAPIResource):
                     "id": id,
                 },
                 body={
+                    "description": description,
                     "file": file,
                     "isPublic": is_public,
-                    "description": description,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -396,8 +396,8 @@ class AsyncDocuments(AsyncAPIResource):
         id: str,
         *,
         file: FileTypes,
-        is_public: bool | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
+        is_public: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -412,9 +412,9 @@ class AsyncDocuments(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
+            description: Optional text about the file.
             file: The file.
             is_public: Share the file with the other firm too.
-            description: Optional text about the file.
 
         `POST /cases/{id}/documents` (operationId `uploadCaseDocument`)
         """
@@ -426,9 +426,9 @@ class AsyncDocuments(AsyncAPIResource):
                     "id": id,
                 },
                 body={
+                    "description": description,
                     "file": file,
                     "isPublic": is_public,
-                    "description": description,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,

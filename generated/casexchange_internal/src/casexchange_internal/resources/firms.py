@@ -55,14 +55,14 @@ _GET_DIRECTORY = Endpoint(
     auth=True,
     operation_id="getFirmDirectory",
 )
-_GET_SPECIALTIES_LIST = Endpoint(
+_GET_JURISDICTIONS_LIST = Endpoint(
     method="GET",
-    path="/firms/specialties/list",
+    path="/firms/jurisdictions/list",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
-    operation_id="getSpecialtiesList",
+    operation_id="getJurisdictionsList",
 )
 _GET_SPECIALTIES_DETAILED = Endpoint(
     method="GET",
@@ -73,14 +73,14 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
     auth=True,
     operation_id="getSpecialtiesDetailed",
 )
-_GET_JURISDICTIONS_LIST = Endpoint(
+_GET_SPECIALTIES_LIST = Endpoint(
     method="GET",
-    path="/firms/jurisdictions/list",
+    path="/firms/specialties/list",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
-    operation_id="getJurisdictionsList",
+    operation_id="getSpecialtiesList",
 )
 _GET = Endpoint(
     method="GET",
@@ -222,7 +222,7 @@ class Firms(SyncAPIResource):
             ),
         )
 
-    def get_specialties_list(
+    def get_jurisdictions_list(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -231,19 +231,18 @@ class Firms(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _b.list[str]:
-        """List case type system names
+        """List jurisdiction codes
 
-        Plain system names such as `personal_injury`, kept for Salesforce and other older integrations. Use
-        `/firms/specialties/detailed` when display names are needed.
+        All jurisdiction codes known to the platform.
 
         Access tier: `paid`.
 
-        `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
+        `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
         return _t.cast(
             "_b.list[str]",
             self._client.request(
-                _GET_SPECIALTIES_LIST,
+                _GET_JURISDICTIONS_LIST,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -281,7 +280,7 @@ class Firms(SyncAPIResource):
             ),
         )
 
-    def get_jurisdictions_list(
+    def get_specialties_list(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -290,18 +289,19 @@ class Firms(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _b.list[str]:
-        """List jurisdiction codes
+        """List case type system names
 
-        All jurisdiction codes known to the platform.
+        Plain system names such as `personal_injury`, kept for Salesforce and other older integrations. Use
+        `/firms/specialties/detailed` when display names are needed.
 
         Access tier: `paid`.
 
-        `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
+        `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
         return _t.cast(
             "_b.list[str]",
             self._client.request(
-                _GET_JURISDICTIONS_LIST,
+                _GET_SPECIALTIES_LIST,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -532,7 +532,7 @@ class AsyncFirms(AsyncAPIResource):
             ),
         )
 
-    async def get_specialties_list(
+    async def get_jurisdictions_list(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -541,19 +541,18 @@ class AsyncFirms(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _b.list[str]:
-        """List case type system names
+        """List jurisdiction codes
 
-        Plain system names such as `personal_injury`, kept for Salesforce and other older integrations. Use
-        `/firms/specialties/detailed` when display names are needed.
+        All jurisdiction codes known to the platform.
 
         Access tier: `paid`.
 
-        `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
+        `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
         return _t.cast(
             "_b.list[str]",
             await self._client.request(
-                _GET_SPECIALTIES_LIST,
+                _GET_JURISDICTIONS_LIST,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -591,7 +590,7 @@ class AsyncFirms(AsyncAPIResource):
             ),
         )
 
-    async def get_jurisdictions_list(
+    async def get_specialties_list(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -600,18 +599,19 @@ class AsyncFirms(AsyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> _b.list[str]:
-        """List jurisdiction codes
+        """List case type system names
 
-        All jurisdiction codes known to the platform.
+        Plain system names such as `personal_injury`, kept for Salesforce and other older integrations. Use
+        `/firms/specialties/detailed` when display names are needed.
 
         Access tier: `paid`.
 
-        `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
+        `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
         return _t.cast(
             "_b.list[str]",
             await self._client.request(
-                _GET_JURISDICTIONS_LIST,
+                _GET_SPECIALTIES_LIST,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -736,9 +736,9 @@ class FirmsWithRawResponse:
     def __init__(self, resource: Firms) -> None:
         self.list = to_raw_response_wrapper(resource.list)
         self.get_directory = to_raw_response_wrapper(resource.get_directory)
-        self.get_specialties_list = to_raw_response_wrapper(resource.get_specialties_list)
-        self.get_specialties_detailed = to_raw_response_wrapper(resource.get_specialties_detailed)
         self.get_jurisdictions_list = to_raw_response_wrapper(resource.get_jurisdictions_list)
+        self.get_specialties_detailed = to_raw_response_wrapper(resource.get_specialties_detailed)
+        self.get_specialties_list = to_raw_response_wrapper(resource.get_specialties_list)
         self.get = to_raw_response_wrapper(resource.get)
         self.update = to_raw_response_wrapper(resource.update)
         self.get_report_card = to_raw_response_wrapper(resource.get_report_card)
@@ -748,9 +748,9 @@ class AsyncFirmsWithRawResponse:
     def __init__(self, resource: AsyncFirms) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.get_directory = async_to_raw_response_wrapper(resource.get_directory)
-        self.get_specialties_list = async_to_raw_response_wrapper(resource.get_specialties_list)
-        self.get_specialties_detailed = async_to_raw_response_wrapper(resource.get_specialties_detailed)
         self.get_jurisdictions_list = async_to_raw_response_wrapper(resource.get_jurisdictions_list)
+        self.get_specialties_detailed = async_to_raw_response_wrapper(resource.get_specialties_detailed)
+        self.get_specialties_list = async_to_raw_response_wrapper(resource.get_specialties_list)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.get_report_card = async_to_raw_response_wrapper(resource.get_report_card)

@@ -54,6 +54,72 @@ _UPDATE_CURRENT_FIRM_SETTINGS = Endpoint(
     auth=True,
     operation_id="updateCurrentFirmIntegrationSettings",
 )
+_GET_CASE_STATUS_STATUS = Endpoint(
+    method="GET",
+    path="/integrations/case-status/status/{firmId}",
+    responses={
+        "200": ResponseSpec(
+            kind="json", model=ApiResponseCaseStatusIntegrationStatusData, unwrap="data", page=None
+        ),
+    },
+    auth=True,
+    operation_id="getCaseStatusIntegrationStatus",
+)
+_GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
+    method="GET",
+    path="/integrations/case-status/unmasked-key/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=GetUnmaskedCaseStatusKeyResponse, unwrap="data", page=None),
+    },
+    auth=True,
+    operation_id="getUnmaskedCaseStatusKey",
+)
+_HANDLE_CASE_STATUS_WEBHOOK = Endpoint(
+    method="POST",
+    path="/integrations/case-status/webhook/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=HandleCaseStatusWebhookResponse, unwrap=None, page=None),
+    },
+    body_media="application/json",
+    auth=False,
+    operation_id="handleCaseStatusWebhook",
+)
+_HANDLE_SALESFORCE_O_AUTH_CALLBACK = Endpoint(
+    method="GET",
+    path="/integrations/salesforce/oauth/callback",
+    responses={
+        "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
+    },
+    auth=False,
+    operation_id="handleSalesforceOAuthCallback",
+)
+_START_SALESFORCE_O_AUTH = Endpoint(
+    method="GET",
+    path="/integrations/salesforce/oauth/start",
+    responses={
+        "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
+    },
+    auth=True,
+    operation_id="startSalesforceOAuth",
+)
+_TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
+    method="POST",
+    path="/integrations/salesforce/sync",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+    },
+    auth=True,
+    operation_id="triggerSalesforceSyncCurrentFirm",
+)
+_TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
+    method="POST",
+    path="/integrations/salesforce/sync/{firmId}",
+    responses={
+        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+    },
+    auth=True,
+    operation_id="triggerSalesforceSyncForFirm",
+)
 _GET_SPECIFIC_FIRM_SETTINGS = Endpoint(
     method="GET",
     path="/integrations/{firmId}",
@@ -76,72 +142,6 @@ _UPDATE_SPECIFIC_FIRM_SETTINGS = Endpoint(
     body_media="application/json",
     auth=True,
     operation_id="updateSpecificFirmIntegrationSettings",
-)
-_GET_CASE_STATUS_STATUS = Endpoint(
-    method="GET",
-    path="/integrations/case-status/status/{firmId}",
-    responses={
-        "200": ResponseSpec(
-            kind="json", model=ApiResponseCaseStatusIntegrationStatusData, unwrap="data", page=None
-        ),
-    },
-    auth=True,
-    operation_id="getCaseStatusIntegrationStatus",
-)
-_HANDLE_CASE_STATUS_WEBHOOK = Endpoint(
-    method="POST",
-    path="/integrations/case-status/webhook/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=HandleCaseStatusWebhookResponse, unwrap=None, page=None),
-    },
-    body_media="application/json",
-    auth=False,
-    operation_id="handleCaseStatusWebhook",
-)
-_START_SALESFORCE_O_AUTH = Endpoint(
-    method="GET",
-    path="/integrations/salesforce/oauth/start",
-    responses={
-        "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
-    },
-    auth=True,
-    operation_id="startSalesforceOAuth",
-)
-_HANDLE_SALESFORCE_O_AUTH_CALLBACK = Endpoint(
-    method="GET",
-    path="/integrations/salesforce/oauth/callback",
-    responses={
-        "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
-    },
-    auth=False,
-    operation_id="handleSalesforceOAuthCallback",
-)
-_TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
-    method="POST",
-    path="/integrations/salesforce/sync",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
-    },
-    auth=True,
-    operation_id="triggerSalesforceSyncCurrentFirm",
-)
-_TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
-    method="POST",
-    path="/integrations/salesforce/sync/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
-    },
-    auth=True,
-    operation_id="triggerSalesforceSyncForFirm",
-)
-_GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
-    method="GET",
-    path="/integrations/case-status/unmasked-key/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetUnmaskedCaseStatusKeyResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getUnmaskedCaseStatusKey",
 )
 _LIST_PUBLIC_API_KEYS = Endpoint(
     method="GET",
@@ -254,81 +254,6 @@ class Integrations(SyncAPIResource):
             ),
         )
 
-    def get_specific_firm_settings(
-        self,
-        firm_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
-        """Show another firm's integration settings
-
-        System administrators only.
-
-        Access tier: `private`.
-
-        Args:
-            firm_id: `firmId`
-
-        `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
-        """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            self._client.request(
-                _GET_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    def update_specific_firm_settings(
-        self,
-        firm_id: str,
-        *,
-        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
-        """Change another firm's integration settings
-
-        System administrators only.
-
-        Access tier: `private`.
-
-        Args:
-            firm_id: `firmId`
-            body: request body
-
-        `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
-        """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            self._client.request(
-                _UPDATE_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def get_case_status_status(
         self,
         firm_id: str,
@@ -354,6 +279,42 @@ class Integrations(SyncAPIResource):
             "ApiResponseCaseStatusIntegrationStatusDataData",
             self._client.request(
                 _GET_CASE_STATUS_STATUS,
+                path={
+                    "firmId": firm_id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def get_unmasked_case_status_key(
+        self,
+        firm_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetUnmaskedCaseStatusKeyResponseData:
+        """Reveal a firm's Case Status API key
+
+        Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
+
+        Access tier: `private`.
+
+        Args:
+            firm_id: `firmId`
+
+        `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
+        """
+        return _t.cast(
+            "GetUnmaskedCaseStatusKeyResponseData",
+            self._client.request(
+                _GET_UNMASKED_CASE_STATUS_KEY,
                 path={
                     "firmId": firm_id,
                 },
@@ -409,35 +370,6 @@ class Integrations(SyncAPIResource):
             ),
         )
 
-    def start_salesforce_o_auth(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> None:
-        """Start connecting Salesforce
-
-        Redirects the browser to Salesforce to authorise the firm's connection.
-
-        Access tier: `private`.
-
-        `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
-        """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _START_SALESFORCE_O_AUTH,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     def handle_salesforce_o_auth_callback(
         self,
         *,
@@ -475,6 +407,35 @@ class Integrations(SyncAPIResource):
                     "error": error,
                     "error_description": error_description,
                 },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def start_salesforce_o_auth(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Start connecting Salesforce
+
+        Redirects the browser to Salesforce to authorise the firm's connection.
+
+        Access tier: `private`.
+
+        `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
+        """
+        return _t.cast(
+            "None",
+            self._client.request(
+                _START_SALESFORCE_O_AUTH,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -548,7 +509,7 @@ class Integrations(SyncAPIResource):
             ),
         )
 
-    def get_unmasked_case_status_key(
+    def get_specific_firm_settings(
         self,
         firm_id: str,
         *,
@@ -557,25 +518,64 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetUnmaskedCaseStatusKeyResponseData:
-        """Reveal a firm's Case Status API key
+    ) -> IntegrationSettingsResponse:
+        """Show another firm's integration settings
 
-        Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
+        System administrators only.
 
         Access tier: `private`.
 
         Args:
             firm_id: `firmId`
 
-        `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
+        `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
         """
         return _t.cast(
-            "GetUnmaskedCaseStatusKeyResponseData",
+            "IntegrationSettingsResponse",
             self._client.request(
-                _GET_UNMASKED_CASE_STATUS_KEY,
+                _GET_SPECIFIC_FIRM_SETTINGS,
                 path={
                     "firmId": firm_id,
                 },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    def update_specific_firm_settings(
+        self,
+        firm_id: str,
+        *,
+        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> IntegrationSettingsResponse:
+        """Change another firm's integration settings
+
+        System administrators only.
+
+        Access tier: `private`.
+
+        Args:
+            firm_id: `firmId`
+            body: request body
+
+        `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
+        """
+        return _t.cast(
+            "IntegrationSettingsResponse",
+            self._client.request(
+                _UPDATE_SPECIFIC_FIRM_SETTINGS,
+                path={
+                    "firmId": firm_id,
+                },
+                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -793,81 +793,6 @@ class AsyncIntegrations(AsyncAPIResource):
             ),
         )
 
-    async def get_specific_firm_settings(
-        self,
-        firm_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
-        """Show another firm's integration settings
-
-        System administrators only.
-
-        Access tier: `private`.
-
-        Args:
-            firm_id: `firmId`
-
-        `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
-        """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            await self._client.request(
-                _GET_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-    async def update_specific_firm_settings(
-        self,
-        firm_id: str,
-        *,
-        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
-        """Change another firm's integration settings
-
-        System administrators only.
-
-        Access tier: `private`.
-
-        Args:
-            firm_id: `firmId`
-            body: request body
-
-        `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
-        """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            await self._client.request(
-                _UPDATE_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def get_case_status_status(
         self,
         firm_id: str,
@@ -893,6 +818,42 @@ class AsyncIntegrations(AsyncAPIResource):
             "ApiResponseCaseStatusIntegrationStatusDataData",
             await self._client.request(
                 _GET_CASE_STATUS_STATUS,
+                path={
+                    "firmId": firm_id,
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def get_unmasked_case_status_key(
+        self,
+        firm_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> GetUnmaskedCaseStatusKeyResponseData:
+        """Reveal a firm's Case Status API key
+
+        Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
+
+        Access tier: `private`.
+
+        Args:
+            firm_id: `firmId`
+
+        `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
+        """
+        return _t.cast(
+            "GetUnmaskedCaseStatusKeyResponseData",
+            await self._client.request(
+                _GET_UNMASKED_CASE_STATUS_KEY,
                 path={
                     "firmId": firm_id,
                 },
@@ -948,35 +909,6 @@ class AsyncIntegrations(AsyncAPIResource):
             ),
         )
 
-    async def start_salesforce_o_auth(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> None:
-        """Start connecting Salesforce
-
-        Redirects the browser to Salesforce to authorise the firm's connection.
-
-        Access tier: `private`.
-
-        `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
-        """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _START_SALESFORCE_O_AUTH,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
     async def handle_salesforce_o_auth_callback(
         self,
         *,
@@ -1014,6 +946,35 @@ class AsyncIntegrations(AsyncAPIResource):
                     "error": error,
                     "error_description": error_description,
                 },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def start_salesforce_o_auth(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Start connecting Salesforce
+
+        Redirects the browser to Salesforce to authorise the firm's connection.
+
+        Access tier: `private`.
+
+        `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
+        """
+        return _t.cast(
+            "None",
+            await self._client.request(
+                _START_SALESFORCE_O_AUTH,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1087,7 +1048,7 @@ class AsyncIntegrations(AsyncAPIResource):
             ),
         )
 
-    async def get_unmasked_case_status_key(
+    async def get_specific_firm_settings(
         self,
         firm_id: str,
         *,
@@ -1096,25 +1057,64 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetUnmaskedCaseStatusKeyResponseData:
-        """Reveal a firm's Case Status API key
+    ) -> IntegrationSettingsResponse:
+        """Show another firm's integration settings
 
-        Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
+        System administrators only.
 
         Access tier: `private`.
 
         Args:
             firm_id: `firmId`
 
-        `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
+        `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
         """
         return _t.cast(
-            "GetUnmaskedCaseStatusKeyResponseData",
+            "IntegrationSettingsResponse",
             await self._client.request(
-                _GET_UNMASKED_CASE_STATUS_KEY,
+                _GET_SPECIFIC_FIRM_SETTINGS,
                 path={
                     "firmId": firm_id,
                 },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+    async def update_specific_firm_settings(
+        self,
+        firm_id: str,
+        *,
+        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> IntegrationSettingsResponse:
+        """Change another firm's integration settings
+
+        System administrators only.
+
+        Access tier: `private`.
+
+        Args:
+            firm_id: `firmId`
+            body: request body
+
+        `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
+        """
+        return _t.cast(
+            "IntegrationSettingsResponse",
+            await self._client.request(
+                _UPDATE_SPECIFIC_FIRM_SETTINGS,
+                path={
+                    "firmId": firm_id,
+                },
+                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1265,21 +1265,21 @@ class IntegrationsWithRawResponse:
     def __init__(self, resource: Integrations) -> None:
         self.get_current_firm_settings = to_raw_response_wrapper(resource.get_current_firm_settings)
         self.update_current_firm_settings = to_raw_response_wrapper(resource.update_current_firm_settings)
-        self.get_specific_firm_settings = to_raw_response_wrapper(resource.get_specific_firm_settings)
-        self.update_specific_firm_settings = to_raw_response_wrapper(resource.update_specific_firm_settings)
         self.get_case_status_status = to_raw_response_wrapper(resource.get_case_status_status)
+        self.get_unmasked_case_status_key = to_raw_response_wrapper(resource.get_unmasked_case_status_key)
         self.handle_case_status_webhook = to_raw_response_wrapper(resource.handle_case_status_webhook)
-        self.start_salesforce_o_auth = to_raw_response_wrapper(resource.start_salesforce_o_auth)
         self.handle_salesforce_o_auth_callback = to_raw_response_wrapper(
             resource.handle_salesforce_o_auth_callback
         )
+        self.start_salesforce_o_auth = to_raw_response_wrapper(resource.start_salesforce_o_auth)
         self.trigger_salesforce_sync_current_firm = to_raw_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )
         self.trigger_salesforce_sync_for_firm = to_raw_response_wrapper(
             resource.trigger_salesforce_sync_for_firm
         )
-        self.get_unmasked_case_status_key = to_raw_response_wrapper(resource.get_unmasked_case_status_key)
+        self.get_specific_firm_settings = to_raw_response_wrapper(resource.get_specific_firm_settings)
+        self.update_specific_firm_settings = to_raw_response_wrapper(resource.update_specific_firm_settings)
         self.list_public_api_keys = to_raw_response_wrapper(resource.list_public_api_keys)
         self.create_public_api_key = to_raw_response_wrapper(resource.create_public_api_key)
         self.revoke_public_api_key = to_raw_response_wrapper(resource.revoke_public_api_key)
@@ -1292,24 +1292,24 @@ class AsyncIntegrationsWithRawResponse:
         self.update_current_firm_settings = async_to_raw_response_wrapper(
             resource.update_current_firm_settings
         )
-        self.get_specific_firm_settings = async_to_raw_response_wrapper(resource.get_specific_firm_settings)
-        self.update_specific_firm_settings = async_to_raw_response_wrapper(
-            resource.update_specific_firm_settings
-        )
         self.get_case_status_status = async_to_raw_response_wrapper(resource.get_case_status_status)
+        self.get_unmasked_case_status_key = async_to_raw_response_wrapper(
+            resource.get_unmasked_case_status_key
+        )
         self.handle_case_status_webhook = async_to_raw_response_wrapper(resource.handle_case_status_webhook)
-        self.start_salesforce_o_auth = async_to_raw_response_wrapper(resource.start_salesforce_o_auth)
         self.handle_salesforce_o_auth_callback = async_to_raw_response_wrapper(
             resource.handle_salesforce_o_auth_callback
         )
+        self.start_salesforce_o_auth = async_to_raw_response_wrapper(resource.start_salesforce_o_auth)
         self.trigger_salesforce_sync_current_firm = async_to_raw_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )
         self.trigger_salesforce_sync_for_firm = async_to_raw_response_wrapper(
             resource.trigger_salesforce_sync_for_firm
         )
-        self.get_unmasked_case_status_key = async_to_raw_response_wrapper(
-            resource.get_unmasked_case_status_key
+        self.get_specific_firm_settings = async_to_raw_response_wrapper(resource.get_specific_firm_settings)
+        self.update_specific_firm_settings = async_to_raw_response_wrapper(
+            resource.update_specific_firm_settings
         )
         self.list_public_api_keys = async_to_raw_response_wrapper(resource.list_public_api_keys)
         self.create_public_api_key = async_to_raw_response_wrapper(resource.create_public_api_key)

@@ -17,16 +17,6 @@ from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
 
-_SEND_PARTNER_MESSAGE = Endpoint(
-    method="POST",
-    path="/cases/{id}/messages",
-    responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    operation_id="sendPartnerMessage",
-)
 _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
     method="GET",
     path="/cases/confirm-status-request/{token}",
@@ -47,6 +37,16 @@ _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
     auth=False,
     operation_id="confirmStatusRequestViaToken",
 )
+_SEND_PARTNER_MESSAGE = Endpoint(
+    method="POST",
+    path="/cases/{id}/messages",
+    responses={
+        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
+    },
+    body_media="application/json",
+    auth=True,
+    operation_id="sendPartnerMessage",
+)
 
 
 class Messaging(SyncAPIResource):
@@ -56,48 +56,6 @@ class Messaging(SyncAPIResource):
     def with_raw_response(self) -> MessagingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MessagingWithRawResponse(self)
-
-    def send_partner_message(
-        self,
-        id: str,
-        *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
-        """Message the partner firm on a case
-
-        Sends a message to the other firm without changing the status. It may carry a requested status; the
-        partner then gets an emailed link to confirm that change. Works with a session token or a firm key
-        (`X-API-Key: cx_live_…`) for any user with access to the case (roles `ADMIN`, `ACCOUNT_MANAGER`,
-        `FIRM_ADMIN`, `MEMBER`).
-
-        Access tier: `paid`.
-
-        Args:
-            id: UUID of the case.
-            body: request body
-
-        `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
-        """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
 
     def get_status_request_by_token(
         self,
@@ -171,16 +129,7 @@ class Messaging(SyncAPIResource):
             ),
         )
 
-
-class AsyncMessaging(AsyncAPIResource):
-    """Operations tagged `Messaging` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncMessagingWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncMessagingWithRawResponse(self)
-
-    async def send_partner_message(
+    def send_partner_message(
         self,
         id: str,
         *,
@@ -208,7 +157,7 @@ class AsyncMessaging(AsyncAPIResource):
         """
         return _t.cast(
             "StatusUpdateApiResponseDef",
-            await self._client.request(
+            self._client.request(
                 _SEND_PARTNER_MESSAGE,
                 path={
                     "id": id,
@@ -221,6 +170,15 @@ class AsyncMessaging(AsyncAPIResource):
                 max_retries=max_retries,
             ),
         )
+
+
+class AsyncMessaging(AsyncAPIResource):
+    """Operations tagged `Messaging` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMessagingWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncMessagingWithRawResponse(self)
 
     async def get_status_request_by_token(
         self,
@@ -294,20 +252,62 @@ class AsyncMessaging(AsyncAPIResource):
             ),
         )
 
+    async def send_partner_message(
+        self,
+        id: str,
+        *,
+        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> StatusUpdateApiResponseDef:
+        """Message the partner firm on a case
+
+        Sends a message to the other firm without changing the status. It may carry a requested status; the
+        partner then gets an emailed link to confirm that change. Works with a session token or a firm key
+        (`X-API-Key: cx_live_…`) for any user with access to the case (roles `ADMIN`, `ACCOUNT_MANAGER`,
+        `FIRM_ADMIN`, `MEMBER`).
+
+        Access tier: `paid`.
+
+        Args:
+            id: UUID of the case.
+            body: request body
+
+        `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
+        """
+        return _t.cast(
+            "StatusUpdateApiResponseDef",
+            await self._client.request(
+                _SEND_PARTNER_MESSAGE,
+                path={
+                    "id": id,
+                },
+                body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
 
 class MessagingWithRawResponse:
     def __init__(self, resource: Messaging) -> None:
-        self.send_partner_message = to_raw_response_wrapper(resource.send_partner_message)
         self.get_status_request_by_token = to_raw_response_wrapper(resource.get_status_request_by_token)
         self.confirm_status_request_via_token = to_raw_response_wrapper(
             resource.confirm_status_request_via_token
         )
+        self.send_partner_message = to_raw_response_wrapper(resource.send_partner_message)
 
 
 class AsyncMessagingWithRawResponse:
     def __init__(self, resource: AsyncMessaging) -> None:
-        self.send_partner_message = async_to_raw_response_wrapper(resource.send_partner_message)
         self.get_status_request_by_token = async_to_raw_response_wrapper(resource.get_status_request_by_token)
         self.confirm_status_request_via_token = async_to_raw_response_wrapper(
             resource.confirm_status_request_via_token
         )
+        self.send_partner_message = async_to_raw_response_wrapper(resource.send_partner_message)

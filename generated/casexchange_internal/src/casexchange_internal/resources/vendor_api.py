@@ -21,15 +21,14 @@ from ..types.vendor_lead_response import VendorLeadResponse
 
 __all__ = ["VendorApi", "AsyncVendorApi"]
 
-_SUBMIT_LEAD = Endpoint(
-    method="POST",
-    path="/vendor/leads",
+_LIST_CASE_TYPES = Endpoint(
+    method="GET",
+    path="/vendor/case-types",
     responses={
-        "201": ResponseSpec(kind="json", model=SubmitVendorLeadResponse, unwrap="data", page=None),
+        "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
     },
-    body_media="application/json",
     auth=True,
-    operation_id="submitVendorLead",
+    operation_id="listVendorCaseTypes",
 )
 _LIST_FIRMS = Endpoint(
     method="GET",
@@ -56,14 +55,15 @@ _LIST_JURISDICTIONS = Endpoint(
     auth=True,
     operation_id="listVendorJurisdictions",
 )
-_LIST_CASE_TYPES = Endpoint(
-    method="GET",
-    path="/vendor/case-types",
+_SUBMIT_LEAD = Endpoint(
+    method="POST",
+    path="/vendor/leads",
     responses={
-        "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
+        "201": ResponseSpec(kind="json", model=SubmitVendorLeadResponse, unwrap="data", page=None),
     },
+    body_media="application/json",
     auth=True,
-    operation_id="listVendorCaseTypes",
+    operation_id="submitVendorLead",
 )
 
 
@@ -75,33 +75,27 @@ class VendorApi(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return VendorApiWithRawResponse(self)
 
-    def submit_lead(
+    def list_case_types(
         self,
         *,
-        body: VendorLeadCreate | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> VendorLeadResponse:
-        """Submit a lead as a vendor
+    ) -> list[ListVendorCaseTypesResponseDataItem]:
+        """List case types for leads
 
-        With `destinationFirmId` the lead goes straight to that firm (an active vendor–firm relationship is
-        needed); without it the lead is offered on the Lead Marketplace for any firm to claim. Vendors only.
+        Active case types supported by the product.
 
         Access tier: `paid`.
 
-        Args:
-            body: request body
-
-        `POST /vendor/leads` (operationId `submitVendorLead`)
+        `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
         """
         return _t.cast(
-            "VendorLeadResponse",
+            "list[ListVendorCaseTypesResponseDataItem]",
             self._client.request(
-                _SUBMIT_LEAD,
-                body=body,
+                _LIST_CASE_TYPES,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -178,45 +172,7 @@ class VendorApi(SyncAPIResource):
             ),
         )
 
-    def list_case_types(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorCaseTypesResponseDataItem]:
-        """List case types for leads
-
-        Active case types supported by the product.
-
-        Access tier: `paid`.
-
-        `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
-        """
-        return _t.cast(
-            "list[ListVendorCaseTypesResponseDataItem]",
-            self._client.request(
-                _LIST_CASE_TYPES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
-
-
-class AsyncVendorApi(AsyncAPIResource):
-    """Operations tagged `Vendor API` (async)."""
-
-    @cached_property
-    def with_raw_response(self) -> AsyncVendorApiWithRawResponse:
-        """The same methods, returning the raw response (status, headers) with `.parse()`."""
-        return AsyncVendorApiWithRawResponse(self)
-
-    async def submit_lead(
+    def submit_lead(
         self,
         *,
         body: VendorLeadCreate | _t.Mapping[str, _t.Any],
@@ -240,9 +196,47 @@ class AsyncVendorApi(AsyncAPIResource):
         """
         return _t.cast(
             "VendorLeadResponse",
-            await self._client.request(
+            self._client.request(
                 _SUBMIT_LEAD,
                 body=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            ),
+        )
+
+
+class AsyncVendorApi(AsyncAPIResource):
+    """Operations tagged `Vendor API` (async)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncVendorApiWithRawResponse:
+        """The same methods, returning the raw response (status, headers) with `.parse()`."""
+        return AsyncVendorApiWithRawResponse(self)
+
+    async def list_case_types(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[ListVendorCaseTypesResponseDataItem]:
+        """List case types for leads
+
+        Active case types supported by the product.
+
+        Access tier: `paid`.
+
+        `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
+        """
+        return _t.cast(
+            "list[ListVendorCaseTypesResponseDataItem]",
+            await self._client.request(
+                _LIST_CASE_TYPES,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -319,27 +313,33 @@ class AsyncVendorApi(AsyncAPIResource):
             ),
         )
 
-    async def list_case_types(
+    async def submit_lead(
         self,
         *,
+        body: VendorLeadCreate | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorCaseTypesResponseDataItem]:
-        """List case types for leads
+    ) -> VendorLeadResponse:
+        """Submit a lead as a vendor
 
-        Active case types supported by the product.
+        With `destinationFirmId` the lead goes straight to that firm (an active vendor–firm relationship is
+        needed); without it the lead is offered on the Lead Marketplace for any firm to claim. Vendors only.
 
         Access tier: `paid`.
 
-        `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
+        Args:
+            body: request body
+
+        `POST /vendor/leads` (operationId `submitVendorLead`)
         """
         return _t.cast(
-            "list[ListVendorCaseTypesResponseDataItem]",
+            "VendorLeadResponse",
             await self._client.request(
-                _LIST_CASE_TYPES,
+                _SUBMIT_LEAD,
+                body=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -351,15 +351,15 @@ class AsyncVendorApi(AsyncAPIResource):
 
 class VendorApiWithRawResponse:
     def __init__(self, resource: VendorApi) -> None:
-        self.submit_lead = to_raw_response_wrapper(resource.submit_lead)
+        self.list_case_types = to_raw_response_wrapper(resource.list_case_types)
         self.list_firms = to_raw_response_wrapper(resource.list_firms)
         self.list_jurisdictions = to_raw_response_wrapper(resource.list_jurisdictions)
-        self.list_case_types = to_raw_response_wrapper(resource.list_case_types)
+        self.submit_lead = to_raw_response_wrapper(resource.submit_lead)
 
 
 class AsyncVendorApiWithRawResponse:
     def __init__(self, resource: AsyncVendorApi) -> None:
-        self.submit_lead = async_to_raw_response_wrapper(resource.submit_lead)
+        self.list_case_types = async_to_raw_response_wrapper(resource.list_case_types)
         self.list_firms = async_to_raw_response_wrapper(resource.list_firms)
         self.list_jurisdictions = async_to_raw_response_wrapper(resource.list_jurisdictions)
-        self.list_case_types = async_to_raw_response_wrapper(resource.list_case_types)
+        self.submit_lead = async_to_raw_response_wrapper(resource.submit_lead)

@@ -14,6 +14,7 @@ if _t.TYPE_CHECKING:
     from .analytics_data_active_pipeline_item import (
         AnalyticsDataActivePipelineItem as AnalyticsDataActivePipelineItem,
     )
+    from .analytics_data_outcomes_item import AnalyticsDataOutcomesItem as AnalyticsDataOutcomesItem
     from .analytics_data_referral_trend_item import (
         AnalyticsDataReferralTrendItem as AnalyticsDataReferralTrendItem,
     )
@@ -83,6 +84,9 @@ if _t.TYPE_CHECKING:
     from .case_status_integration_info import CaseStatusIntegrationInfo as CaseStatusIntegrationInfo
     from .case_status_webhook_payload import CaseStatusWebhookPayload as CaseStatusWebhookPayload
     from .case_summary_api_response_def import CaseSummaryApiResponseDef as CaseSummaryApiResponseDef
+    from .case_summary_api_response_def_referent_firm_variant1 import (
+        CaseSummaryApiResponseDefReferentFirmVariant1 as CaseSummaryApiResponseDefReferentFirmVariant1,
+    )
     from .change_password_request import ChangePasswordRequest as ChangePasswordRequest
     from .clean_seed_result import CleanSeedResult as CleanSeedResult
     from .clean_seed_result_deleted import CleanSeedResultDeleted as CleanSeedResultDeleted
@@ -234,6 +238,7 @@ _MODULES: dict[str, str] = {
     "AnalyticsChartItem": "analytics_chart_item",
     "AnalyticsData": "analytics_data",
     "AnalyticsDataActivePipelineItem": "analytics_data_active_pipeline_item",
+    "AnalyticsDataOutcomesItem": "analytics_data_outcomes_item",
     "AnalyticsDataReferralTrendItem": "analytics_data_referral_trend_item",
     "AnalyticsKpiMetrics": "analytics_kpi_metrics",
     "AnalyticsTrendItem": "analytics_trend_item",
@@ -279,6 +284,7 @@ _MODULES: dict[str, str] = {
     "CaseStatusIntegrationInfo": "case_status_integration_info",
     "CaseStatusWebhookPayload": "case_status_webhook_payload",
     "CaseSummaryApiResponseDef": "case_summary_api_response_def",
+    "CaseSummaryApiResponseDefReferentFirmVariant1": "case_summary_api_response_def_referent_firm_variant1",
     "ChangePasswordRequest": "change_password_request",
     "CleanSeedResult": "clean_seed_result",
     "CleanSeedResultDeleted": "clean_seed_result_deleted",
@@ -391,6 +397,7 @@ __all__ = [
     "AnalyticsChartItem",
     "AnalyticsData",
     "AnalyticsDataActivePipelineItem",
+    "AnalyticsDataOutcomesItem",
     "AnalyticsDataReferralTrendItem",
     "AnalyticsKpiMetrics",
     "AnalyticsTrendItem",
@@ -436,6 +443,7 @@ __all__ = [
     "CaseStatusIntegrationInfo",
     "CaseStatusWebhookPayload",
     "CaseSummaryApiResponseDef",
+    "CaseSummaryApiResponseDefReferentFirmVariant1",
     "ChangePasswordRequest",
     "CleanSeedResult",
     "CleanSeedResultDeleted",

@@ -14,9 +14,7 @@ __all__ = [
 
 
 class AdminCreateFirmRequest(_BaseModel):
-    name: str
-
-    description: str | None = None
+    address: AddressData | None = None
 
     can_send_referrals: bool | None = _Field(
         default=None, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
@@ -29,20 +27,22 @@ class AdminCreateFirmRequest(_BaseModel):
         default=None, validation_alias="contactPhone", serialization_alias="contactPhone"
     )
 
-    website: str | None = None
-
-    address: AddressData | None = None
-
-    specialties: list[str] | None = None
-    """Default: `[]`."""
+    description: str | None = None
 
     jurisdictions: list[str] | None = None
     """Default: `[]`."""
+
+    name: str
 
     reference_prefix: str | None = _Field(
         default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
     )
     """Pattern: `^[A-Z0-9_-]*$`."""
+
+    specialties: list[str] | None = None
+    """Default: `[]`."""
+
+    website: str | None = None
 
     type: _t.Any | None
     """Required by the spec but not described."""

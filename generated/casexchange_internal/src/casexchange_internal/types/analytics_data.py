@@ -5,6 +5,7 @@ from pydantic import Field as _Field
 
 from .._models import BaseModel as _BaseModel
 from .analytics_data_active_pipeline_item import AnalyticsDataActivePipelineItem
+from .analytics_data_outcomes_item import AnalyticsDataOutcomesItem
 from .analytics_data_referral_trend_item import AnalyticsDataReferralTrendItem
 from .analytics_kpi_metrics import AnalyticsKpiMetrics
 
@@ -14,18 +15,18 @@ __all__ = [
 
 
 class AnalyticsData(_BaseModel):
-    kpi_metrics: AnalyticsKpiMetrics | None = _Field(
-        default=None, validation_alias="kpiMetrics", serialization_alias="kpiMetrics"
-    )
-
-    referral_trend: list[AnalyticsDataReferralTrendItem] | None = _Field(
-        default=None, validation_alias="referralTrend", serialization_alias="referralTrend"
-    )
-
     active_pipeline: list[AnalyticsDataActivePipelineItem] | None = _Field(
         default=None, validation_alias="activePipeline", serialization_alias="activePipeline"
     )
     """Open cases right now, counted per status."""
 
-    outcomes: list[AnalyticsDataActivePipelineItem] | None = None
+    kpi_metrics: AnalyticsKpiMetrics | None = _Field(
+        default=None, validation_alias="kpiMetrics", serialization_alias="kpiMetrics"
+    )
+
+    outcomes: list[AnalyticsDataOutcomesItem] | None = None
     """How cases ended during the period, counted per status."""
+
+    referral_trend: list[AnalyticsDataReferralTrendItem] | None = _Field(
+        default=None, validation_alias="referralTrend", serialization_alias="referralTrend"
+    )

@@ -10,6 +10,6 @@ __all__ = [
 
 
 class AnalyticsDataActivePipelineItem(_BaseModel):
-    status: CaseStatus | None = None
-
     count: int | None = None
+
+    status: CaseStatus | None = None

@@ -13,6 +13,6 @@ __all__ = [
 class AnalyticsDataReferralTrendItem(_BaseModel):
     date: _dt.date | None = None
 
-    sent: int | None = None
-
     received: int | None = None
+
+    sent: int | None = None

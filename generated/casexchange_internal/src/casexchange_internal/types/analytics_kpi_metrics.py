@@ -11,21 +11,6 @@ __all__ = [
 
 
 class AnalyticsKpiMetrics(_BaseModel):
-    total_sent: int | None = _Field(
-        default=None, validation_alias="totalSent", serialization_alias="totalSent"
-    )
-    """Cases the firm referred out during the period."""
-
-    total_received: int | None = _Field(
-        default=None, validation_alias="totalReceived", serialization_alias="totalReceived"
-    )
-    """Cases referred to the firm during the period."""
-
-    total_settlement_value: float | None = _Field(
-        default=None, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
-    )
-    """Settlements of the cases the firm won during the period, added up."""
-
     progression_rate: float | None = _Field(
         default=None, validation_alias="progressionRate", serialization_alias="progressionRate"
     )
@@ -36,7 +21,22 @@ class AnalyticsKpiMetrics(_BaseModel):
     )
     """Outgoing cases that moved forward."""
 
+    total_received: int | None = _Field(
+        default=None, validation_alias="totalReceived", serialization_alias="totalReceived"
+    )
+    """Cases referred to the firm during the period."""
+
     total_rejected: int | None = _Field(
         default=None, validation_alias="totalRejected", serialization_alias="totalRejected"
     )
     """Outgoing cases that were rejected."""
+
+    total_sent: int | None = _Field(
+        default=None, validation_alias="totalSent", serialization_alias="totalSent"
+    )
+    """Cases the firm referred out during the period."""
+
+    total_settlement_value: float | None = _Field(
+        default=None, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
+    )
+    """Settlements of the cases the firm won during the period, added up."""

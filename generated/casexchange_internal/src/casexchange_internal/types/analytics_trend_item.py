@@ -11,6 +11,6 @@ __all__ = [
 
 
 class AnalyticsTrendItem(_BaseModel):
-    date: _dt.date | None = None
-
     count: int | None = None
+
+    date: _dt.date | None = None

@@ -13,6 +13,6 @@ class ApiErrorObject(_BaseModel):
     code: str
     """Machine-readable error code; an open set. `x-known-values` lists the authentication codes documented so far."""
 
-    message: str
-
     details: list[ApiErrorObjectDetailsItem] | None = None
+
+    message: str

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiErrorResponse(_BaseModel):
-    success: bool
-
     error: ApiErrorObject
 
     message: str | None = None
+
+    success: bool

@@ -11,9 +11,9 @@ __all__ = [
 
 
 class ApiListResponseCaseSummary(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[CaseSummaryApiResponseDef] | None = None
 

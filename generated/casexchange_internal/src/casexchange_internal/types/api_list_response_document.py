@@ -11,9 +11,9 @@ __all__ = [
 
 
 class ApiListResponseDocument(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[DocumentApiResponseDef] | None = None
 

@@ -11,9 +11,9 @@ __all__ = [
 
 
 class ApiListResponseFirm(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[FirmApiResponseDataDef] | None = None
 

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiListResponseSeedRun(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[SeedRun] | None = None

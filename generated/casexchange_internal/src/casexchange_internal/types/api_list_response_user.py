@@ -11,9 +11,9 @@ __all__ = [
 
 
 class ApiListResponseUser(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[UserApiResponseDataDef] | None = None
 

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseAnalyticsData(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: AnalyticsData | None = None

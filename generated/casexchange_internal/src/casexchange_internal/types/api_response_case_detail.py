@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseCaseDetail(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: CaseDetailApiResponseDef | None = None

@@ -12,8 +12,8 @@ __all__ = [
 
 
 class ApiResponseCaseStatusIntegrationStatusData(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: ApiResponseCaseStatusIntegrationStatusDataData | None = None

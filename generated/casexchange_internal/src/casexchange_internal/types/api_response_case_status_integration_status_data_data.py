@@ -13,18 +13,18 @@ __all__ = [
 
 
 class ApiResponseCaseStatusIntegrationStatusDataData(_BaseModel):
-    is_configured: bool | None = _Field(
-        default=None, validation_alias="isConfigured", serialization_alias="isConfigured"
-    )
-
-    last_updated: _dt.datetime | None = _Field(
-        default=None, validation_alias="lastUpdated", serialization_alias="lastUpdated"
+    has_status_mapping: bool | None = _Field(
+        default=None, validation_alias="hasStatusMapping", serialization_alias="hasStatusMapping"
     )
 
     has_webhook: bool | None = _Field(
         default=None, validation_alias="hasWebhook", serialization_alias="hasWebhook"
     )
 
-    has_status_mapping: bool | None = _Field(
-        default=None, validation_alias="hasStatusMapping", serialization_alias="hasStatusMapping"
+    is_configured: bool | None = _Field(
+        default=None, validation_alias="isConfigured", serialization_alias="isConfigured"
+    )
+
+    last_updated: _dt.datetime | None = _Field(
+        default=None, validation_alias="lastUpdated", serialization_alias="lastUpdated"
     )

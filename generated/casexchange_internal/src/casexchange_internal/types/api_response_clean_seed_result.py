@@ -10,9 +10,9 @@ __all__ = [
 
 
 class ApiResponseCleanSeedResult(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: CleanSeedResult | None = None
     """How many top-level records a cleanup removed."""

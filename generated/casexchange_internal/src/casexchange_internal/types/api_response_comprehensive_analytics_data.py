@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseComprehensiveAnalyticsData(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: ComprehensiveAnalyticsData | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseCsvImportResult(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: CsvImportResult | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseDashboardSummaryData(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: DashboardSummaryData | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseDocument(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: DocumentApiResponseDef | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseDocumentDownloadResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: DocumentDownloadResponse | None = None

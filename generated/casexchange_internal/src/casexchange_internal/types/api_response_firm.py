@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseFirm(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: FirmApiResponseDataDef | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseIntegrationSettingsResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: IntegrationSettingsResponse | None = None

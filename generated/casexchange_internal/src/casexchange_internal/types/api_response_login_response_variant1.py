@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseLoginResponseVariant1(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: LoginResponseDef | None = None

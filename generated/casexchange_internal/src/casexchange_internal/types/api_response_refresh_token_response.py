@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseRefreshTokenResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: RefreshTokenResponseDef | None = None

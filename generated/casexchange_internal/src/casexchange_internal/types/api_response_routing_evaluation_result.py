@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseRoutingEvaluationResult(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: RoutingEvaluationResult | None = None

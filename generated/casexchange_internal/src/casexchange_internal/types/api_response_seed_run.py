@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseSeedRun(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: SeedRun | None = None

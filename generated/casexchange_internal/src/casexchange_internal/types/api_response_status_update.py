@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseStatusUpdate(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: StatusUpdateApiResponseDef | None = None

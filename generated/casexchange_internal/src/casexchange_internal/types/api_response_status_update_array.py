@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseStatusUpdateArray(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[StatusUpdateApiResponseDef] | None = None

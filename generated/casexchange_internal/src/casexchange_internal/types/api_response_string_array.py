@@ -9,8 +9,8 @@ __all__ = [
 
 
 class ApiResponseStringArray(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[str] | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseUser(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: UserApiResponseDataDef | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ApiResponseValidateCsvResult(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: ApiResponseValidateCsvResultData | None = None

@@ -9,6 +9,6 @@ __all__ = [
 
 
 class ApiSuccessMessage(_BaseModel):
-    success: bool
-
     message: str
+
+    success: bool

@@ -9,6 +9,6 @@ __all__ = [
 
 
 class ApiSuccessResponseBase(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool

@@ -11,8 +11,8 @@ __all__ = [
 
 
 class BasicUserInfo(_BaseModel):
-    id: str
-
     first_name: str = _Field(validation_alias="firstName", serialization_alias="firstName")
+
+    id: str
 
     last_name: str = _Field(validation_alias="lastName", serialization_alias="lastName")

@@ -11,9 +11,9 @@ __all__ = [
 
 
 class CaseStatusConfigUpdate(_BaseModel):
-    enabled: bool
-
     api_key: str | None = _Field(default=None, validation_alias="apiKey", serialization_alias="apiKey")
+
+    enabled: bool
 
     webhook_secret: str | None = _Field(
         default=None, validation_alias="webhookSecret", serialization_alias="webhookSecret"

@@ -15,12 +15,12 @@ __all__ = [
 class CaseStatusWebhookPayload(_BaseModel):
     case_id: str = _Field(validation_alias="caseId", serialization_alias="caseId")
 
-    status: str
-
     external_id: str | None = _Field(
         default=None, validation_alias="externalId", serialization_alias="externalId"
     )
 
     message: str | None = None
+
+    status: str
 
     timestamp: _dt.datetime

@@ -11,12 +11,12 @@ __all__ = [
 
 
 class CleanSeedResultDeleted(_BaseModel):
-    firms: int | None = None
-
-    users: int | None = None
+    advertisements: int | None = None
 
     base_cases: int | None = _Field(
         default=None, validation_alias="baseCases", serialization_alias="baseCases"
     )
 
-    advertisements: int | None = None
+    firms: int | None = None
+
+    users: int | None = None

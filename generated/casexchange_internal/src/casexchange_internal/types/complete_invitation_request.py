@@ -9,8 +9,8 @@ __all__ = [
 
 
 class CompleteInvitationRequest(_BaseModel):
-    token: str
-    """Token from the invitation email."""
-
     password: str
     """Password the user picks."""
+
+    token: str
+    """Token from the invitation email."""

@@ -13,10 +13,10 @@ __all__ = [
 
 
 class ComprehensiveAnalyticsData(_BaseModel):
-    referrer_analytics: ReferrerAnalytics | None = _Field(
-        default=None, validation_alias="referrerAnalytics", serialization_alias="referrerAnalytics"
-    )
-
     receiver_analytics: ReceiverAnalytics | None = _Field(
         default=None, validation_alias="receiverAnalytics", serialization_alias="receiverAnalytics"
+    )
+
+    referrer_analytics: ReferrerAnalytics | None = _Field(
+        default=None, validation_alias="referrerAnalytics", serialization_alias="referrerAnalytics"
     )

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ConfirmStatusRequestViaTokenResponse(_BaseModel):
-    success: bool | None = None
+    data: StatusUpdateApiResponseDef | None = None
 
     message: str | None = None
 
-    data: StatusUpdateApiResponseDef | None = None
+    success: bool | None = None

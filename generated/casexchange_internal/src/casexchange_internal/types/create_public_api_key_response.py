@@ -10,9 +10,9 @@ __all__ = [
 
 
 class CreatePublicApiKeyResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: CreatedPublicApiKey | None = None
     """A newly created key with its plaintext value, which is never shown again. The vendor's Postman tests read it from `plainKey`; its auth guide calls it `key`. Accept either."""

@@ -13,13 +13,13 @@ __all__ = [
 class CreateUserRequest(_BaseModel):
     email: str
 
+    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
+    """Firm of the new user. System administrators may name any customer firm; firm administrators can only use
+    their own."""
+
     first_name: str = _Field(validation_alias="firstName", serialization_alias="firstName")
 
     last_name: str = _Field(validation_alias="lastName", serialization_alias="lastName")
 
     role: str
     """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
-
-    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
-    """Firm of the new user. System administrators may name any customer firm; firm administrators can only use
-    their own."""

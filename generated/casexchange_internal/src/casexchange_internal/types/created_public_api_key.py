@@ -21,8 +21,8 @@ class CreatedPublicApiKey(_BaseModel):
     tier: PublicApiKeyTier | None = None
     """Access tier of a public API key (shown in lower case as `x-access-tier` in the public spec)."""
 
-    plain_key: str | None = _Field(default=None, validation_alias="plainKey", serialization_alias="plainKey")
-    """Full key, e.g. `cxp_std_…`."""
-
     key: str | None = None
     """Same value under the name used by the auth guide."""
+
+    plain_key: str | None = _Field(default=None, validation_alias="plainKey", serialization_alias="plainKey")
+    """Full key, e.g. `cxp_std_…`."""

@@ -11,6 +11,9 @@ __all__ = [
 
 
 class CsvImportRequest(_BaseModel):
+    delimiter: str | None = None
+    """Default: `","`."""
+
     file: bytes
     """CSV file to import."""
 
@@ -23,6 +26,3 @@ class CsvImportRequest(_BaseModel):
         default=None, validation_alias="skipHeaderRow", serialization_alias="skipHeaderRow"
     )
     """Default: `True`."""
-
-    delimiter: str | None = None
-    """Default: `","`."""

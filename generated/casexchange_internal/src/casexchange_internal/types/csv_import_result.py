@@ -13,28 +13,28 @@ __all__ = [
 
 
 class CsvImportResult(_BaseModel):
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
-
-    total_rows: int | None = _Field(
-        default=None, validation_alias="totalRows", serialization_alias="totalRows"
-    )
-
-    successful: int | None = None
+    created: int | None = None
 
     failed: int | None = None
 
-    created: int | None = None
-
-    updated: int | None = None
-
-    successful_cases_csv: str | None = _Field(
-        default=None, validation_alias="successfulCasesCsv", serialization_alias="successfulCasesCsv"
+    failed_rows: list[CsvRowResult] | None = _Field(
+        default=None, validation_alias="failedRows", serialization_alias="failedRows"
     )
+
+    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+
+    successful: int | None = None
 
     successful_cases: list[CsvImportResultSuccessfulCasesItem] | None = _Field(
         default=None, validation_alias="successfulCases", serialization_alias="successfulCases"
     )
 
-    failed_rows: list[CsvRowResult] | None = _Field(
-        default=None, validation_alias="failedRows", serialization_alias="failedRows"
+    successful_cases_csv: str | None = _Field(
+        default=None, validation_alias="successfulCasesCsv", serialization_alias="successfulCasesCsv"
     )
+
+    total_rows: int | None = _Field(
+        default=None, validation_alias="totalRows", serialization_alias="totalRows"
+    )
+
+    updated: int | None = None

@@ -13,20 +13,12 @@ __all__ = [
 
 
 class CsvImportResultSuccessfulCasesItem(_BaseModel):
-    id: str | None = None
-
-    title: str | None = None
-
-    status: CaseStatus | None = None
-
-    reference_number: str | None = _Field(
-        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
-    )
-
     client_date_of_birth: str | None = _Field(
         default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
     )
     """Client's birth date, `YYYY-MM-DD`."""
+
+    id: str | None = None
 
     incident_date: str | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
@@ -34,3 +26,11 @@ class CsvImportResultSuccessfulCasesItem(_BaseModel):
     """Incident date, `YYYY-MM-DD`."""
 
     operation: CsvImportResultSuccessfulCasesItemOperation | None = None
+
+    reference_number: str | None = _Field(
+        default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
+    )
+
+    status: CaseStatus | None = None
+
+    title: str | None = None

@@ -14,18 +14,18 @@ __all__ = [
 
 
 class CsvRowResult(_BaseModel):
-    row_number: int | None = _Field(
-        default=None, validation_alias="rowNumber", serialization_alias="rowNumber"
-    )
+    errors: list[CsvValidationError] | None = None
 
     is_valid: bool | None = _Field(default=None, validation_alias="isValid", serialization_alias="isValid")
 
-    errors: list[CsvValidationError] | None = None
+    parsed_data: dict[str, _t.Any | None] | None = _Field(
+        default=None, validation_alias="parsedData", serialization_alias="parsedData"
+    )
 
     raw_data: dict[str, _t.Any | None] | None = _Field(
         default=None, validation_alias="rawData", serialization_alias="rawData"
     )
 
-    parsed_data: dict[str, _t.Any | None] | None = _Field(
-        default=None, validation_alias="parsedData", serialization_alias="parsedData"
+    row_number: int | None = _Field(
+        default=None, validation_alias="rowNumber", serialization_alias="rowNumber"
     )

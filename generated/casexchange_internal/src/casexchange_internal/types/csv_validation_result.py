@@ -14,6 +14,12 @@ __all__ = [
 class CsvValidationResult(_BaseModel):
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
 
+    invalid_rows: int | None = _Field(
+        default=None, validation_alias="invalidRows", serialization_alias="invalidRows"
+    )
+
+    results: list[CsvRowResult] | None = None
+
     total_rows: int | None = _Field(
         default=None, validation_alias="totalRows", serialization_alias="totalRows"
     )
@@ -21,9 +27,3 @@ class CsvValidationResult(_BaseModel):
     valid_rows: int | None = _Field(
         default=None, validation_alias="validRows", serialization_alias="validRows"
     )
-
-    invalid_rows: int | None = _Field(
-        default=None, validation_alias="invalidRows", serialization_alias="invalidRows"
-    )
-
-    results: list[CsvRowResult] | None = None

@@ -14,14 +14,14 @@ __all__ = [
 
 
 class DashboardSummaryData(_BaseModel):
-    sent_stats: DashboardSummaryDataSentStats | None = _Field(
-        default=None, validation_alias="sentStats", serialization_alias="sentStats"
-    )
-
     received_stats: DashboardSummaryDataReceivedStats | None = _Field(
         default=None, validation_alias="receivedStats", serialization_alias="receivedStats"
     )
 
     recent_activity: list[RecentActivityItem] | None = _Field(
         default=None, validation_alias="recentActivity", serialization_alias="recentActivity"
+    )
+
+    sent_stats: DashboardSummaryDataSentStats | None = _Field(
+        default=None, validation_alias="sentStats", serialization_alias="sentStats"
     )

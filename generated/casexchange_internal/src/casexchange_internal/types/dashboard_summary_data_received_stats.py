@@ -11,8 +11,8 @@ __all__ = [
 
 
 class DashboardSummaryDataReceivedStats(_BaseModel):
+    active: int | None = None
+
     needs_review: int | None = _Field(
         default=None, validation_alias="needsReview", serialization_alias="needsReview"
     )
-
-    active: int | None = None

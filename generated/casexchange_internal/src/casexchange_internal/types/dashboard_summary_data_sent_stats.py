@@ -9,6 +9,6 @@ __all__ = [
 
 
 class DashboardSummaryDataSentStats(_BaseModel):
-    pending: int | None = None
-
     active: int | None = None
+
+    pending: int | None = None

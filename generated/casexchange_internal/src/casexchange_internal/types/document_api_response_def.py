@@ -14,30 +14,30 @@ __all__ = [
 
 
 class DocumentApiResponseDef(_BaseModel):
-    id: str | None = None
-
     case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
+
+    content_type: str | None = _Field(
+        default=None, validation_alias="contentType", serialization_alias="contentType"
+    )
 
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
 
+    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+
     file_type: str | None = _Field(default=None, validation_alias="fileType", serialization_alias="fileType")
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+    id: str | None = None
+
+    is_public: bool | None = _Field(default=None, validation_alias="isPublic", serialization_alias="isPublic")
 
     uploaded_at: _dt.datetime | None = _Field(
         default=None, validation_alias="uploadedAt", serialization_alias="uploadedAt"
-    )
-
-    uploaded_by_id: str | None = _Field(
-        default=None, validation_alias="uploadedById", serialization_alias="uploadedById"
     )
 
     uploaded_by: BasicUserInfo | None = _Field(
         default=None, validation_alias="uploadedBy", serialization_alias="uploadedBy"
     )
 
-    content_type: str | None = _Field(
-        default=None, validation_alias="contentType", serialization_alias="contentType"
+    uploaded_by_id: str | None = _Field(
+        default=None, validation_alias="uploadedById", serialization_alias="uploadedById"
     )
-
-    is_public: bool | None = _Field(default=None, validation_alias="isPublic", serialization_alias="isPublic")

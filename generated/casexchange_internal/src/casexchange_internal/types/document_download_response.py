@@ -11,8 +11,8 @@ __all__ = [
 
 
 class DocumentDownloadResponse(_BaseModel):
+    content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")
+
     download_url: str = _Field(validation_alias="downloadUrl", serialization_alias="downloadUrl")
 
     file_name: str = _Field(validation_alias="fileName", serialization_alias="fileName")
-
-    content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")

@@ -11,11 +11,11 @@ __all__ = [
 
 
 class EvaluateRoutingForApiRequest(_BaseModel):
-    severity: int | None = None
-    """Tier 1–5; leave it out to consider rules for any tier."""
-
     case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
     """Case type, as system name or display name (required)."""
 
     jurisdiction: str | None = None
     """Jurisdiction code; leave it out to consider nationwide rules."""
+
+    severity: int | None = None
+    """Tier 1–5; leave it out to consider rules for any tier."""

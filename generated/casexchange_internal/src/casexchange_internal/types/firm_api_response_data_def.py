@@ -14,11 +14,7 @@ __all__ = [
 
 
 class FirmApiResponseDataDef(_BaseModel):
-    id: str | None = None
-
-    name: str | None = None
-
-    description: str | None = None
+    address: AddressData | None = None
 
     can_send_referrals: bool | None = _Field(
         default=None, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
@@ -38,18 +34,20 @@ class FirmApiResponseDataDef(_BaseModel):
         default=None, validation_alias="contactPhone", serialization_alias="contactPhone"
     )
 
-    website: str | None = None
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
-    address: AddressData | None = None
+    description: str | None = None
 
-    specialties: list[str] | None = None
+    id: str | None = None
+
+    is_internal: bool | None = _Field(
+        default=None, validation_alias="isInternal", serialization_alias="isInternal"
+    )
+    """True for firms used internally by CaseXchange."""
 
     jurisdictions: list[str] | None = None
-
-    reference_prefix: str | None = _Field(
-        default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
-    )
-    """Prefix used in this firm's case reference numbers."""
 
     last_case_reference_sequence: int | None = _Field(
         default=None,
@@ -58,15 +56,17 @@ class FirmApiResponseDataDef(_BaseModel):
     )
     """Last number used in this firm's case reference numbers."""
 
-    is_internal: bool | None = _Field(
-        default=None, validation_alias="isInternal", serialization_alias="isInternal"
-    )
-    """True for firms used internally by CaseXchange."""
+    name: str | None = None
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    reference_prefix: str | None = _Field(
+        default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
     )
+    """Prefix used in this firm's case reference numbers."""
+
+    specialties: list[str] | None = None
 
     updated_at: _dt.datetime | None = _Field(
         default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    website: str | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class GetCaseBySalesforceIdResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: GetCaseBySalesforceIdResponseData | None = None

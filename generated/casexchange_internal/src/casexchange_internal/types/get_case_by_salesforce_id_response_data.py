@@ -12,8 +12,20 @@ __all__ = [
 
 
 class GetCaseBySalesforceIdResponseData(_BaseModel):
+    client_first_name: str | None = _Field(
+        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
+    )
+
+    client_last_name: str | None = _Field(
+        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
+    )
+
     id: str | None = None
     """Base case id; pass it to the re-refer operation."""
+
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    """True while the latest referral is still going (no new referral possible); false once it was rejected or
+    withdrawn, when the case can be re-referred."""
 
     reference_number: str | None = _Field(
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
@@ -23,15 +35,3 @@ class GetCaseBySalesforceIdResponseData(_BaseModel):
     """Status of the case's most recent referral."""
 
     title: str | None = None
-
-    client_first_name: str | None = _Field(
-        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
-    )
-
-    client_last_name: str | None = _Field(
-        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
-    )
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
-    """True while the latest referral is still going (no new referral possible); false once it was rejected or
-    withdrawn, when the case can be re-referred."""

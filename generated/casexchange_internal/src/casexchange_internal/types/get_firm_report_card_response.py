@@ -10,8 +10,8 @@ __all__ = [
 
 
 class GetFirmReportCardResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: GetFirmReportCardResponseData | None = None

@@ -22,15 +22,15 @@ class GetFirmReportCardResponseDataStats(_BaseModel):
     )
     """Mean days from creating the referral to the first decision (signed or rejected); null without data."""
 
-    cases_sent_last30_days: int = _Field(
-        validation_alias="casesSentLast30Days", serialization_alias="casesSentLast30Days"
-    )
-    """Cases sent to this firm in the past 30 days — by the caller's firm, or by anyone for administrators."""
-
     cases_received_last30_days: int = _Field(
         validation_alias="casesReceivedLast30Days", serialization_alias="casesReceivedLast30Days"
     )
     """Referrals this firm sent out in the past 30 days, counted from SENT events."""
+
+    cases_sent_last30_days: int = _Field(
+        validation_alias="casesSentLast30Days", serialization_alias="casesSentLast30Days"
+    )
+    """Cases sent to this firm in the past 30 days — by the caller's firm, or by anyone for administrators."""
 
     cases_signed_last30_days: int = _Field(
         validation_alias="casesSignedLast30Days", serialization_alias="casesSignedLast30Days"

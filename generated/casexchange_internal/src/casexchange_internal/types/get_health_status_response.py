@@ -11,10 +11,10 @@ __all__ = [
 
 
 class GetHealthStatusResponse(_BaseModel):
+    environment: str | None = None
+
     status: str | None = None
 
     timestamp: _dt.datetime | None = None
-
-    environment: str | None = None
 
     version: str | None = None

@@ -11,8 +11,8 @@ __all__ = [
 
 
 class GetPublicApiKeyUsageResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: dict[str, _t.Any | None] | None = None

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class GetSpecialtiesDetailedResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[GetSpecialtiesDetailedResponseDataItem] | None = None

@@ -11,10 +11,10 @@ __all__ = [
 
 
 class GetSpecialtiesDetailedResponseDataItem(_BaseModel):
-    name: str | None = None
-    """System name, e.g. `personal_injury`."""
-
     display_name: str | None = _Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
     """Display name, e.g. "Personal Injury"."""
+
+    name: str | None = None
+    """System name, e.g. `personal_injury`."""

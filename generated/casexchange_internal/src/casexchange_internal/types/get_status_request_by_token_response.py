@@ -10,6 +10,6 @@ __all__ = [
 
 
 class GetStatusRequestByTokenResponse(_BaseModel):
-    success: bool | None = None
-
     data: GetStatusRequestByTokenResponseData | None = None
+
+    success: bool | None = None

@@ -14,12 +14,12 @@ __all__ = [
 class GetStatusRequestByTokenResponseData(_BaseModel):
     case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
 
-    requested_status: CaseStatus | None = _Field(
-        default=None, validation_alias="requestedStatus", serialization_alias="requestedStatus"
-    )
-
     message: str | None = None
 
     requested_by_firm_name: str | None = _Field(
         default=None, validation_alias="requestedByFirmName", serialization_alias="requestedByFirmName"
+    )
+
+    requested_status: CaseStatus | None = _Field(
+        default=None, validation_alias="requestedStatus", serialization_alias="requestedStatus"
     )

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class GetUnmaskedCaseStatusKeyResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: GetUnmaskedCaseStatusKeyResponseData | None = None

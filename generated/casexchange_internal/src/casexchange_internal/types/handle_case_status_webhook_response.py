@@ -9,6 +9,6 @@ __all__ = [
 
 
 class HandleCaseStatusWebhookResponse(_BaseModel):
-    success: bool | None = None
-
     message: str | None = None
+
+    success: bool | None = None

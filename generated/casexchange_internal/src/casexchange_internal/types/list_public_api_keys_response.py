@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ListPublicApiKeysResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: list[PublicApiKey] | None = None

@@ -10,6 +10,6 @@ __all__ = [
 
 
 class ListVendorCaseTypesResponse(_BaseModel):
-    success: bool | None = None
-
     data: list[ListVendorCaseTypesResponseDataItem] | None = None
+
+    success: bool | None = None

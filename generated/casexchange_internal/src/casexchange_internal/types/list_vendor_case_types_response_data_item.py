@@ -11,8 +11,8 @@ __all__ = [
 
 
 class ListVendorCaseTypesResponseDataItem(_BaseModel):
-    name: str | None = None
-
     display_name: str | None = _Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
+
+    name: str | None = None

@@ -12,8 +12,8 @@ __all__ = [
 
 
 class ListVendorFirmsResponse(_BaseModel):
-    success: bool | None = None
-
     data: list[VendorFirm] | None = None
 
     pagination: dict[str, _t.Any | None] | None = None
+
+    success: bool | None = None

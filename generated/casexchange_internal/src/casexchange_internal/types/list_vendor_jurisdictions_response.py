@@ -10,6 +10,6 @@ __all__ = [
 
 
 class ListVendorJurisdictionsResponse(_BaseModel):
-    success: bool | None = None
-
     data: list[ListVendorJurisdictionsResponseDataItem] | None = None
+
+    success: bool | None = None

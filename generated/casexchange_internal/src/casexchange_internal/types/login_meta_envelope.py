@@ -13,6 +13,6 @@ __all__ = [
 class LoginMetaEnvelope(_BaseModel):
     """Envelope variant `{ meta: { success }, data }` shown by one version of the auth guide."""
 
-    meta: LoginMetaEnvelopeMeta | None = None
-
     data: LoginResponseDef
+
+    meta: LoginMetaEnvelopeMeta | None = None

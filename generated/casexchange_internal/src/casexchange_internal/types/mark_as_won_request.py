@@ -11,13 +11,13 @@ __all__ = [
 
 
 class MarkAsWonRequest(_BaseModel):
-    settlement_amount: float = _Field(
-        validation_alias="settlementAmount", serialization_alias="settlementAmount"
-    )
-    """Settlement amount obtained."""
-
     attorney_fees: float = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
     """Attorney fees taken from the settlement."""
 
     notes: str | None = None
     """Optional note for the `won` entry."""
+
+    settlement_amount: float = _Field(
+        validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    )
+    """Settlement amount obtained."""

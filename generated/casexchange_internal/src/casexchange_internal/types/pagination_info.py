@@ -11,10 +11,10 @@ __all__ = [
 
 
 class PaginationInfo(_BaseModel):
-    total: int
+    limit: int
 
     page: int
 
-    limit: int
+    total: int
 
     total_pages: int = _Field(validation_alias="totalPages", serialization_alias="totalPages")

@@ -11,8 +11,8 @@ __all__ = [
 
 
 class ReReferCaseBody(_BaseModel):
-    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
-    """The new receiving firm."""
-
     notes: str | None = None
     """Optional internal note for this referral only."""
+
+    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
+    """The new receiving firm."""

@@ -10,8 +10,8 @@ __all__ = [
 
 
 class ReReferCaseResponse(_BaseModel):
-    success: bool
-
     message: str | None = None
+
+    success: bool
 
     data: ReferralDetail | None = None

@@ -14,12 +14,12 @@ __all__ = [
 
 
 class ReceiverAnalytics(_BaseModel):
-    kpis: ReceiverKpiMetrics | None = None
-
     active_pipeline: list[AnalyticsChartItem] | None = _Field(
         default=None, validation_alias="activePipeline", serialization_alias="activePipeline"
     )
     """Cases the firm is handling now, per status."""
+
+    kpis: ReceiverKpiMetrics | None = None
 
     outcomes: list[AnalyticsChartItem] | None = None
     """How the firm's incoming cases ended."""

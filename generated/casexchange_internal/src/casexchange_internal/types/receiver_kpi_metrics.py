@@ -11,6 +11,11 @@ __all__ = [
 
 
 class ReceiverKpiMetrics(_BaseModel):
+    avg_time_to_sign_days: int | None = _Field(
+        default=None, validation_alias="avgTimeToSignDays", serialization_alias="avgTimeToSignDays"
+    )
+    """Mean number of days your firm needed to sign a case it received."""
+
     total_received: int | None = _Field(
         default=None, validation_alias="totalReceived", serialization_alias="totalReceived"
     )
@@ -20,8 +25,3 @@ class ReceiverKpiMetrics(_BaseModel):
         default=None, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
     )
     """Settlements of the cases the firm won during the period, added up."""
-
-    avg_time_to_sign_days: int | None = _Field(
-        default=None, validation_alias="avgTimeToSignDays", serialization_alias="avgTimeToSignDays"
-    )
-    """Mean number of days your firm needed to sign a case it received."""

@@ -14,10 +14,6 @@ __all__ = [
 
 
 class RecentActivityItem(_BaseModel):
-    id: str | None = None
-
-    time: _dt.datetime | None = None
-
     case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
 
     case_title: str | None = _Field(
@@ -28,6 +24,12 @@ class RecentActivityItem(_BaseModel):
         default=None, validation_alias="clientName", serialization_alias="clientName"
     )
 
+    id: str | None = None
+
+    is_masked: bool | None = _Field(default=None, validation_alias="isMasked", serialization_alias="isMasked")
+
+    message: str | None = None
+
     new_status: CaseStatus | None = _Field(
         default=None, validation_alias="newStatus", serialization_alias="newStatus"
     )
@@ -36,16 +38,14 @@ class RecentActivityItem(_BaseModel):
         default=None, validation_alias="previousStatus", serialization_alias="previousStatus"
     )
 
-    message: str | None = None
+    source_system: str | None = _Field(
+        default=None, validation_alias="sourceSystem", serialization_alias="sourceSystem"
+    )
 
-    user_name: str | None = _Field(default=None, validation_alias="userName", serialization_alias="userName")
+    time: _dt.datetime | None = None
 
     user_firm_name: str | None = _Field(
         default=None, validation_alias="userFirmName", serialization_alias="userFirmName"
     )
 
-    source_system: str | None = _Field(
-        default=None, validation_alias="sourceSystem", serialization_alias="sourceSystem"
-    )
-
-    is_masked: bool | None = _Field(default=None, validation_alias="isMasked", serialization_alias="isMasked")
+    user_name: str | None = _Field(default=None, validation_alias="userName", serialization_alias="userName")

@@ -13,16 +13,22 @@ __all__ = [
 
 
 class ReferralDetail(_BaseModel):
-    id: str | None = None
-
     case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
 
-    referring_firm_id: str | None = _Field(
-        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
+
+    id: str | None = None
+
+    notes: str | None = None
 
     referent_firm_id: str | None = _Field(
         default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    )
+
+    referring_firm_id: str | None = _Field(
+        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
 
     sequence_number: int | None = _Field(
@@ -30,9 +36,3 @@ class ReferralDetail(_BaseModel):
     )
 
     status: str | None = None
-
-    notes: str | None = None
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )

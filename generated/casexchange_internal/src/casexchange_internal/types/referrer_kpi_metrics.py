@@ -11,10 +11,10 @@ __all__ = [
 
 
 class ReferrerKpiMetrics(_BaseModel):
-    total_sent: int | None = _Field(
-        default=None, validation_alias="totalSent", serialization_alias="totalSent"
+    avg_time_to_decision_days: int | None = _Field(
+        default=None, validation_alias="avgTimeToDecisionDays", serialization_alias="avgTimeToDecisionDays"
     )
-    """Cases the firm referred out during the period."""
+    """Mean number of days receivers needed to sign or reject."""
 
     progression_rate: float | None = _Field(
         default=None, validation_alias="progressionRate", serialization_alias="progressionRate"
@@ -29,7 +29,7 @@ class ReferrerKpiMetrics(_BaseModel):
         default=None, validation_alias="totalRejected", serialization_alias="totalRejected"
     )
 
-    avg_time_to_decision_days: int | None = _Field(
-        default=None, validation_alias="avgTimeToDecisionDays", serialization_alias="avgTimeToDecisionDays"
+    total_sent: int | None = _Field(
+        default=None, validation_alias="totalSent", serialization_alias="totalSent"
     )
-    """Mean number of days receivers needed to sign or reject."""
+    """Cases the firm referred out during the period."""

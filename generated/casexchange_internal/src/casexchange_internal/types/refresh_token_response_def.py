@@ -12,8 +12,6 @@ __all__ = [
 
 
 class RefreshTokenResponseDef(_BaseModel):
-    user: UserApiResponseDataDef | None = None
-
     access_token: str | None = _Field(
         default=None, validation_alias="accessToken", serialization_alias="accessToken"
     )
@@ -21,3 +19,5 @@ class RefreshTokenResponseDef(_BaseModel):
     refresh_token: str | None = _Field(
         default=None, validation_alias="refreshToken", serialization_alias="refreshToken"
     )
+
+    user: UserApiResponseDataDef | None = None

@@ -9,6 +9,6 @@ __all__ = [
 
 
 class ResetPasswordRequest(_BaseModel):
-    token: str
-
     password: str
+
+    token: str

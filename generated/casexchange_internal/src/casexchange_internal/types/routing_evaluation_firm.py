@@ -11,12 +11,6 @@ __all__ = [
 
 
 class RoutingEvaluationFirm(_BaseModel):
-    id: str | None = None
-    """Firm UUID; null when the target is an outside contact."""
-
-    name: str | None = None
-    """Name of the firm or contact."""
-
     contact_email: str | None = _Field(
         default=None, validation_alias="contactEmail", serialization_alias="contactEmail"
     )
@@ -27,7 +21,13 @@ class RoutingEvaluationFirm(_BaseModel):
     )
     """Phone number to reach it."""
 
+    id: str | None = None
+    """Firm UUID; null when the target is an outside contact."""
+
     is_external_contact: bool | None = _Field(
         default=None, validation_alias="isExternalContact", serialization_alias="isExternalContact"
     )
     """True when the target is an outside contact rather than a CaseXchange firm. Default: `False`."""
+
+    name: str | None = None
+    """Name of the firm or contact."""

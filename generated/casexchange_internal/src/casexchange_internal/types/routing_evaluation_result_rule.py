@@ -9,8 +9,8 @@ __all__ = [
 
 
 class RoutingEvaluationResultRule(_BaseModel):
+    description: str | None = None
+
     id: str | None = None
 
     name: str | None = None
-
-    description: str | None = None

@@ -11,9 +11,9 @@ __all__ = [
 
 
 class SalesforceConfigUpdate(_BaseModel):
-    enabled: bool
-
     client_id: str | None = _Field(default=None, validation_alias="clientId", serialization_alias="clientId")
+
+    enabled: bool
 
     sf_case_object_api_name: str | None = _Field(
         default=None, validation_alias="sfCaseObjectApiName", serialization_alias="sfCaseObjectApiName"

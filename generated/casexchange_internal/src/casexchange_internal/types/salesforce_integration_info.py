@@ -25,13 +25,11 @@ class SalesforceIntegrationInfo(_BaseModel):
         default=None, validation_alias="instanceUrl", serialization_alias="instanceUrl"
     )
 
-    sf_user_id: str | None = _Field(default=None, validation_alias="sfUserId", serialization_alias="sfUserId")
-
-    sf_org_id: str | None = _Field(default=None, validation_alias="sfOrgId", serialization_alias="sfOrgId")
-
     sf_case_object_api_name: str | None = _Field(
         default=None, validation_alias="sfCaseObjectApiName", serialization_alias="sfCaseObjectApiName"
     )
+
+    sf_org_id: str | None = _Field(default=None, validation_alias="sfOrgId", serialization_alias="sfOrgId")
 
     sf_status_field_name: str | None = _Field(
         default=None, validation_alias="sfStatusFieldName", serialization_alias="sfStatusFieldName"
@@ -40,3 +38,5 @@ class SalesforceIntegrationInfo(_BaseModel):
     sf_status_mapping: dict[str, str] | None = _Field(
         default=None, validation_alias="sfStatusMapping", serialization_alias="sfStatusMapping"
     )
+
+    sf_user_id: str | None = _Field(default=None, validation_alias="sfUserId", serialization_alias="sfUserId")

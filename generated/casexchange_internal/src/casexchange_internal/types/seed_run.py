@@ -16,30 +16,30 @@ __all__ = [
 
 
 class SeedRun(_BaseModel):
-    id: str | None = None
-
-    status: SeedRunStatus | None = None
-
-    options: SeedRunOptions | None = None
-
-    summary: SeedRunSummary | None = None
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
     error: str | None = None
     """Failure message when `status` is `failed`."""
 
-    seeded_firm_ids: list[str] | None = _Field(
-        default=None, validation_alias="seededFirmIds", serialization_alias="seededFirmIds"
-    )
-    """Firms this run created, so cleanup can target them exactly."""
+    id: str | None = None
+
+    options: SeedRunOptions | None = None
 
     seeded_advertisement_ids: list[str] | None = _Field(
         default=None, validation_alias="seededAdvertisementIds", serialization_alias="seededAdvertisementIds"
     )
     """Advertisements this run created (they have no firm reference, hence listed separately)."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    seeded_firm_ids: list[str] | None = _Field(
+        default=None, validation_alias="seededFirmIds", serialization_alias="seededFirmIds"
     )
+    """Firms this run created, so cleanup can target them exactly."""
+
+    status: SeedRunStatus | None = None
+
+    summary: SeedRunSummary | None = None
 
     updated_at: _dt.datetime | None = _Field(
         default=None, validation_alias="updatedAt", serialization_alias="updatedAt"

@@ -14,18 +14,10 @@ __all__ = [
 
 
 class SeedRunOptions(_BaseModel):
-    firm_count: int | None = _Field(
-        default=None, validation_alias="firmCount", serialization_alias="firmCount"
-    )
-    """How many law firms to generate. Default: `8`."""
-
     cases_per_firm: int | None = _Field(
         default=None, validation_alias="casesPerFirm", serialization_alias="casesPerFirm"
     )
     """How many base cases each referring firm gets. Default: `10`."""
-
-    modules: list[SeedModule] | None = None
-    """Which parts of the demo data to generate. Default: `['casex', 'leadx', 'ads']`."""
 
     clean: bool | None = None
     """Remove earlier demo data before seeding. Default: `False`."""
@@ -37,3 +29,11 @@ class SeedRunOptions(_BaseModel):
 
     date_to: _dt.date | None = _Field(default=None, validation_alias="dateTo", serialization_alias="dateTo")
     """Latest date (inclusive) for generated CaseX/LeadX events."""
+
+    firm_count: int | None = _Field(
+        default=None, validation_alias="firmCount", serialization_alias="firmCount"
+    )
+    """How many law firms to generate. Default: `8`."""
+
+    modules: list[SeedModule] | None = None
+    """Which parts of the demo data to generate. Default: `['casex', 'leadx', 'ads']`."""

@@ -13,13 +13,23 @@ __all__ = [
 class SeedRunSummary(_BaseModel):
     """How many records of each kind a finished run produced."""
 
-    firms: int | None = None
+    ad_targets: int | None = _Field(
+        default=None, validation_alias="adTargets", serialization_alias="adTargets"
+    )
 
-    users: int | None = None
+    advertisements: int | None = None
 
     base_cases: int | None = _Field(
         default=None, validation_alias="baseCases", serialization_alias="baseCases"
     )
+
+    firms: int | None = None
+
+    lead_history: int | None = _Field(
+        default=None, validation_alias="leadHistory", serialization_alias="leadHistory"
+    )
+
+    leads: int | None = None
 
     referrals: int | None = None
 
@@ -27,14 +37,4 @@ class SeedRunSummary(_BaseModel):
         default=None, validation_alias="statusUpdates", serialization_alias="statusUpdates"
     )
 
-    leads: int | None = None
-
-    lead_history: int | None = _Field(
-        default=None, validation_alias="leadHistory", serialization_alias="leadHistory"
-    )
-
-    advertisements: int | None = None
-
-    ad_targets: int | None = _Field(
-        default=None, validation_alias="adTargets", serialization_alias="adTargets"
-    )
+    users: int | None = None

@@ -13,8 +13,8 @@ __all__ = [
 class SendDraftReferralRequest(_BaseModel):
     """Body for sending a draft; the case becomes `sent`."""
 
-    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
-    """Firm that receives the referral."""
-
     notes: str | None = None
     """Optional note to go with the referral."""
+
+    referent_firm_id: str = _Field(validation_alias="referentFirmId", serialization_alias="referentFirmId")
+    """Firm that receives the referral."""

@@ -16,24 +16,24 @@ __all__ = [
 
 
 class StatusUpdateApiResponseDef(_BaseModel):
-    id: str | None = None
-
     case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
-
-    status: CaseStatus | None = None
-
-    message: str | None = None
 
     created_at: _dt.datetime | None = _Field(
         default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
-
-    created_by_id: str | None = _Field(
-        default=None, validation_alias="createdById", serialization_alias="createdById"
     )
 
     created_by: BasicUserInfo | None = _Field(
         default=None, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
+    created_by_id: str | None = _Field(
+        default=None, validation_alias="createdById", serialization_alias="createdById"
+    )
+
+    id: str | None = None
+
+    message: str | None = None
+
     source: StatusSource | None = None
+
+    status: CaseStatus | None = None

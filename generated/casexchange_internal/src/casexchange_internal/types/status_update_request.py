@@ -11,8 +11,8 @@ __all__ = [
 
 
 class StatusUpdateRequest(_BaseModel):
-    status: CaseStatus
-
     message: str
 
     source: StatusSource | None = None
+
+    status: CaseStatus

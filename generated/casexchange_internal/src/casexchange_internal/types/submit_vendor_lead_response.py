@@ -10,6 +10,6 @@ __all__ = [
 
 
 class SubmitVendorLeadResponse(_BaseModel):
-    success: bool | None = None
-
     data: VendorLeadResponse | None = None
+
+    success: bool | None = None

@@ -11,14 +11,12 @@ __all__ = [
 
 
 class UpdateCaseRequest(_BaseModel):
-    title: str | None = None
-
-    description: str | None = None
-
     case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
     """Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored."""
 
-    jurisdiction: str | None = None
+    client_email: str | None = _Field(
+        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    )
 
     client_first_name: str | None = _Field(
         default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
@@ -28,24 +26,26 @@ class UpdateCaseRequest(_BaseModel):
         default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
     )
 
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
-    )
-
     client_phone: str | None = _Field(
         default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
     )
+
+    description: str | None = None
+
+    jurisdiction: str | None = None
+
+    notes: str | None = None
 
     referent_firm_id: str | None = _Field(
         default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
-    notes: str | None = None
+    salesforce_object_type: str | None = _Field(
+        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
+    )
 
     salesforce_record_id: str | None = _Field(
         default=None, validation_alias="salesforceRecordId", serialization_alias="salesforceRecordId"
     )
 
-    salesforce_object_type: str | None = _Field(
-        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
-    )
+    title: str | None = None

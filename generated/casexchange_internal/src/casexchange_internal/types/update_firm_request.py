@@ -12,9 +12,7 @@ __all__ = [
 
 
 class UpdateFirmRequest(_BaseModel):
-    name: str | None = None
-
-    description: str | None = None
+    address: AddressData | None = None
 
     can_send_referrals: bool | None = _Field(
         default=None, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
@@ -28,15 +26,17 @@ class UpdateFirmRequest(_BaseModel):
         default=None, validation_alias="contactPhone", serialization_alias="contactPhone"
     )
 
-    website: str | None = None
-
-    address: AddressData | None = None
-
-    specialties: list[str] | None = None
+    description: str | None = None
 
     jurisdictions: list[str] | None = None
+
+    name: str | None = None
 
     reference_prefix: str | None = _Field(
         default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
     )
     """Prefix for case references; only system administrators may set it, and `null` removes it. Pattern: `^[A-Z0-9_-]*$`."""
+
+    specialties: list[str] | None = None
+
+    website: str | None = None

@@ -15,9 +15,9 @@ class UpdateUserRequest(_BaseModel):
         default=None, validation_alias="firstName", serialization_alias="firstName"
     )
 
+    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+
     last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 
     role: str | None = None
     """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
-
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")

@@ -11,11 +11,11 @@ __all__ = [
 
 
 class UploadDocumentRequest(_BaseModel):
+    description: str | None = None
+    """Optional text about the file."""
+
     file: bytes
     """The file."""
 
     is_public: bool | None = _Field(default=None, validation_alias="isPublic", serialization_alias="isPublic")
     """Share the file with the other firm too. Default: `False`."""
-
-    description: str | None = None
-    """Optional text about the file."""

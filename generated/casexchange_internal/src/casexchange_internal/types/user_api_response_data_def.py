@@ -14,20 +14,21 @@ __all__ = [
 
 
 class UserApiResponseDataDef(_BaseModel):
-    id: str | None = None
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
     email: str | None = None
+
+    firm: BasicFirmInfo | None = None
+
+    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
 
     first_name: str | None = _Field(
         default=None, validation_alias="firstName", serialization_alias="firstName"
     )
 
-    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
-
-    role: str | None = None
-    """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
-
-    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
+    id: str | None = None
 
     is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
 
@@ -35,12 +36,11 @@ class UserApiResponseDataDef(_BaseModel):
         default=None, validation_alias="lastLogin", serialization_alias="lastLogin"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
+    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
+
+    role: str | None = None
+    """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
 
     updated_at: _dt.datetime | None = _Field(
         default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
-
-    firm: BasicFirmInfo | None = None

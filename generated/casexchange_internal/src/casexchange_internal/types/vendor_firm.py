@@ -11,14 +11,14 @@ __all__ = [
 
 
 class VendorFirm(_BaseModel):
+    contact_email: str | None = _Field(
+        default=None, validation_alias="contactEmail", serialization_alias="contactEmail"
+    )
+
     id: str | None = None
+
+    jurisdictions: list[str] | None = None
 
     name: str | None = None
 
     specialties: list[str] | None = None
-
-    jurisdictions: list[str] | None = None
-
-    contact_email: str | None = _Field(
-        default=None, validation_alias="contactEmail", serialization_alias="contactEmail"
-    )

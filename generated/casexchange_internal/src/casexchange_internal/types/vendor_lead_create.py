@@ -13,8 +13,16 @@ __all__ = [
 
 
 class VendorLeadCreate(_BaseModel):
-    title: str
-    """Short title of the lead."""
+    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
+    """Name of the case type."""
+
+    client_date_of_birth: _dt.date | None = _Field(
+        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    )
+
+    client_email: str | None = _Field(
+        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    )
 
     client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
     """Client's first name."""
@@ -22,35 +30,27 @@ class VendorLeadCreate(_BaseModel):
     client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
     """Client's last name."""
 
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
-    )
-
     client_phone: str | None = _Field(
         default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
     )
 
-    jurisdiction: str | None = None
-    """Jurisdiction code such as `CA` or `NY`."""
-
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-    """Name of the case type."""
-
     description: str | None = None
-
-    notes: str | None = None
-
-    client_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
-    )
-
-    incident_date: _dt.date | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    tier: int | None = None
 
     destination_firm_id: str | None = _Field(
         default=None, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
     )
     """Firm to send the lead to directly; leave it out to list the lead on the marketplace."""
+
+    incident_date: _dt.date | None = _Field(
+        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
+    )
+
+    jurisdiction: str | None = None
+    """Jurisdiction code such as `CA` or `NY`."""
+
+    notes: str | None = None
+
+    tier: int | None = None
+
+    title: str
+    """Short title of the lead."""

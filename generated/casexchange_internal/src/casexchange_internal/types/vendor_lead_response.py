@@ -14,6 +14,14 @@ __all__ = [
 
 
 class VendorLeadResponse(_BaseModel):
+    created_at: _dt.datetime | None = _Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    destination_firm_id: str | None = _Field(
+        default=None, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
+    )
+
     id: str | None = None
 
     reference_number: str | None = _Field(
@@ -21,11 +29,3 @@ class VendorLeadResponse(_BaseModel):
     )
 
     status: VendorLeadResponseStatus | None = None
-
-    destination_firm_id: str | None = _Field(
-        default=None, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
-    )
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )

@@ -1,0 +1,139 @@
+"""Generated code depends on what a spec means, not on how it is written down.
+
+Mapping keys of an OpenAPI document carry no order (paths, operations, properties, components, responses,
+content, …): reordering them must give the very same files. Two inline schemas that merely look alike are
+two classes, so an edit to one never renames or retypes the other.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.config import TargetConfig, adhoc_target, load_targets
+from generator.load import read_document
+from generator.pipeline import check
+from generator.provenance import FILE as PROVENANCE
+from generator.render.names import plan_names
+from tests.conftest import REPO, spec_doc
+
+TARGETS = load_targets(REPO / "pyproject.toml")
+
+
+def reordered(node: Any, order: str, rng: random.Random) -> Any:
+    """`node` with the keys of every mapping reversed or shuffled; lists keep their order."""
+    if isinstance(node, dict):
+        items = [(k, reordered(v, order, rng)) for k, v in node.items()]
+        if order == "reversed":
+            items.reverse()
+        else:
+            rng.shuffle(items)
+        return dict(items)
+    if isinstance(node, list):
+        return [reordered(v, order, rng) for v in node]
+    return node
+
+
+def key_orders(node: Any) -> list[list[str]]:
+    """The key order of every mapping, depth first (to prove the reordering did something)."""
+    if isinstance(node, dict):
+        return [list(node)] + [o for v in node.values() for o in key_orders(v)]
+    if isinstance(node, list):
+        return [o for v in node for o in key_orders(v)]
+    return []
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+@pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
+def test_reordering_every_mapping_of_a_committed_spec_changes_no_generated_byte(
+    target: TargetConfig, order: str, tmp_path: Path
+) -> None:
+    original = read_document(Path(target.spec))
+    document = reordered(original, order, random.Random(1606))
+    moved = sum(a != b for a, b in zip(key_orders(original), key_orders(document), strict=True))
+    assert moved > 100  # paths, operations, properties, components, responses … all moved
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(document, indent=1))  # JSON: the YAML anchors are gone too
+
+    result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
+
+    assert result.diff.stale == [PROVENANCE]  # every generated file is byte-identical
+    committed = (Path(target.output) / PROVENANCE).read_text().splitlines()
+    rendered = result.rendered[PROVENANCE].decode().splitlines()
+    # only what names the spec file (its path and hash) may differ in the provenance record
+    assert [x for x in rendered if not x.startswith("spec")] == [
+        x for x in committed if not x.startswith("spec")
+    ]
+
+
+def _names(build: Any, doc: dict[str, Any]) -> dict[str, str]:
+    api, sink = build(doc)
+    return plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink).schema_class
+
+
+def _firm_api(query_values: list[str]) -> dict[str, Any]:
+    """A query enum and a response property that happen to be equal (CaseXchange's `source`)."""
+    source = {"type": "string", "enum": ["network", "directory"]}
+    return spec_doc(
+        paths={
+            "/firms": {
+                "get": {
+                    "operationId": "listFirms",
+                    "parameters": [
+                        {
+                            "name": "source",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": query_values},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Firm"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        schemas={"Firm": {"type": "object", "properties": {"source": source}}},
+    )
+
+
+def test_a_new_query_enum_value_renames_nothing(build: Any) -> None:
+    """Adding a value to a query enum that equals a response property's enum changes that parameter's
+    enum only: both had classes of their own all along, named after where they are."""
+    before = _names(build, _firm_api(["network", "directory"]))
+    after = _names(build, _firm_api(["network", "directory", "referral"]))
+    query = "/paths/~1firms/get/parameters/0/schema"
+    assert before == after
+    assert before[query] == "ListFirmsSource"
+    assert before["/components/schemas/Firm/properties/source"] == "FirmSource"
+
+
+def test_a_new_query_enum_value_in_casexchange_touches_one_module(tmp_path: Path) -> None:
+    """The committed spec: `listAvailableFirms`' `source` once shared a class with `AvailableFirm.source`.
+    One more accepted value changes the parameter's enum module and nothing else."""
+    target = next(t for t in TARGETS if t.name == "casexchange")
+    document = read_document(Path(target.spec))
+    [param] = [
+        p
+        for p in document["paths"]["/firms/available"]["get"]["parameters"]
+        if p["name"] == "source"
+    ]
+    param["schema"]["enum"].append("referral")
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(document))
+
+    result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
+
+    module = "src/casexchange/types/list_available_firms_source.py"
+    assert result.diff.stale == [PROVENANCE, module]
+    assert "REFERRAL = " in result.rendered[module].decode()
