@@ -149,7 +149,9 @@ def test_control_characters_in_spec_strings_give_valid_toml(work: Path) -> None:
     proc = run_cli("generate", name, "-o", "out", cwd=work)
     assert proc.returncode == 0, proc.stderr
     project = tomllib.loads((work / "out" / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["version"] == "1"  # info.version normalised to PEP 440 (a warning says so)
+    assert (
+        project["project"]["version"] == "1"
+    )  # info.version normalised to PEP 440 (a warning says so)
     assert project["project"]["description"].startswith('Python client for the T\x7f\x00"\\')
     generation = tomllib.loads((work / "out" / "GENERATION.toml").read_text(encoding="utf-8"))
     assert generation["spec"] == name
