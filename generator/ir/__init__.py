@@ -1,6 +1,6 @@
 """The typed intermediate representation: frozen dataclasses, no Python source strings."""
 
-from .api import Api, PackageInfo, SecurityScheme, Server, WebhookEvent
+from .api import Api, PackageInfo, WebhookEvent
 from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, Schema
 from .operations import (
     Header,
@@ -14,6 +14,7 @@ from .operations import (
     Result,
     ResultKind,
 )
+from .servers import SecurityScheme, Server
 from .types import (
     AnyType,
     Discriminator,

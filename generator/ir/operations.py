@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .models import MISSING, _Missing
+from .servers import Server
 from .types import JsonValue, TypeRef
-
-if TYPE_CHECKING:
-    from .api import Server
 
 
 class Location(enum.Enum):
