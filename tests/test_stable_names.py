@@ -18,7 +18,7 @@ from generator.config import TargetConfig, adhoc_target, load_targets
 from generator.load import read_document
 from generator.pipeline import check
 from generator.provenance import FILE as PROVENANCE
-from generator.render.names import plan_names
+from generator.naming.plan import plan_names
 from tests.conftest import REPO, spec_doc
 
 TARGETS = load_targets(REPO / "pyproject.toml")

@@ -6,8 +6,8 @@ from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming import param_name
+from ..naming.plan import Names, op_key
 from .jsonapi_views import JsonApiInfo
-from .names import Names, op_key
 from .resource_views import HelperView
 from .safe import Code, Name, doc
 

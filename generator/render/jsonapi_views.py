@@ -26,8 +26,8 @@ from ..ir import (
     UnionOf,
 )
 from ..naming import class_name, field_name
+from ..naming.plan import Names, op_key
 from ..parse.results import is_jsonapi_media
-from .names import Names, op_key
 from .safe import Name
 
 # our operator name → spellings an API may use for it

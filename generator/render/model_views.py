@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
+from ..naming.plan import Names
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .imports import ImportBlock
-from .names import Names
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc
 
 

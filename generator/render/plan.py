@@ -10,6 +10,7 @@ from .. import __version__, escape
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Location, Operation
+from ..naming.plan import Names, ResourceName, op_key, plan_names
 from ..paths import HEADER, templates_dir
 from .annotations import Imports, one_line
 from .auth_views import AuthView, auth_view
@@ -19,7 +20,6 @@ from .helper_views import helper_views
 from .imports import ImportBlock
 from .jsonapi_views import jsonapi_info, query_classes
 from .model_views import import_block, types_module_view
-from .names import Names, ResourceName, op_key, plan_names
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, JsonApiExample, jsonapi_example, pick_examples
 from .resource_views import MethodView, resource_module_view

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, ResultKind
 from ..naming import param_name
+from ..naming.plan import Names, op_key
 from .jsonapi_views import JsonApiInfo
-from .names import Names, op_key
 from .resource_views import HelperView, MethodView
 from .safe import NO_CODE, NO_NAME, Code, Name, code, py
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
+from ..naming.plan import Names, ResourceName, op_key
 from ..parse.results import is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
 from .model_views import import_block
-from .names import Names, ResourceName, op_key
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc, py
 
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")

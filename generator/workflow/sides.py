@@ -12,9 +12,9 @@ from ..diagnostics import DiagnosticSink, fatal
 from ..ir import Api
 from ..load import LoadedSpec, load_spec, read_document
 from ..naming import snake
+from ..naming.plan import Names, plan_names
 from ..parse import build_api
 from ..refs import bundle_external_refs
-from ..render.names import Names, plan_names
 from ..versions import pep440
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from ..ir import Alias as IrAlias
 from ..ir import Api, Model, Operation, walk_refs
+from ..naming.plan import op_key
 from ..render.model_views import types_module_view
-from ..render.names import op_key
 from ..render.resource_views import ArgView, resource_module_view
 from .sides import SpecSide
 from .wire_ops import match_key, op_label

@@ -98,7 +98,7 @@ def test_inline_schemas_are_named_after_their_owner_and_components_keep_theirs(b
     """Equal inline enums of two components are two classes named after their owners (no shared `Type`);
     a component keeps its own name, and an inline schema whose name it takes gets a suffix and a warning."""
     from generator.config import adhoc_target
-    from generator.render.names import plan_names
+    from generator.naming.plan import plan_names
     from tests.conftest import spec_doc
 
     schemas: dict[str, Any] = {

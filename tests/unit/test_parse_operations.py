@@ -7,7 +7,7 @@ from typing import Any
 from generator.config import adhoc_target
 from generator.diagnostics import DiagnosticSink
 from generator.ir import Kind, ListOf, Location, ModelRef, Primitive, ResultKind
-from generator.render.names import op_key, plan_names
+from generator.naming.plan import op_key, plan_names
 from tests.conftest import spec_doc
 
 ENVELOPE = {

@@ -1,6 +1,6 @@
 """Every identifier rule in one place: sanitising, casing, reserved words, and scoped unique names.
 
-Names are decided once, in `plan_names` (see render.names), from the frozen IR; nothing is renamed later.
+Names are decided once, in `plan_names` (see naming.plan), from the frozen IR; nothing is renamed later.
 A name that had to change to become unique keeps its wire name as an alias, and a collision is reported
 as a warning diagnostic naming both sources.
 """

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import naming, pointer
+from .. import pointer
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Alias, Api, Enum, Model, Operation, Schema, TypeRef, walk_refs
-from .safe import Name
+from ..render.safe import Name
+from . import rules as naming
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
