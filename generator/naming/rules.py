@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import inflection
+
 _WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])")
 
@@ -175,14 +177,11 @@ class Scope:
         return name.lower() if self.casefold else name
 
 
+@lru_cache(maxsize=65536)
 def singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
-        return word[:-1]
-    return word
+    """The singular of an English noun (`statuses` → `status`, `people` → `person`), by the maintained
+    Rails inflector port; words it leaves alone (`data`, `news`, `series`) stay as they are."""
+    return inflection.singularize(word)
 
 
 def method_name(operation_id: str, tag: str) -> str:

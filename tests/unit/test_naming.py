@@ -78,10 +78,34 @@ def test_enum_member_names(value: object, expected: str) -> None:
         ("listCategories", "Categories", "list"),
         ("referrals", "Referrals", "referrals"),
         ("with_raw_response", "x", "with_raw_response_"),
+        # plural tags whose operations are singular (the maintained inflector knows these words)
+        ("createPerson", "People", "create"),
+        ("getStatusById", "Statuses", "get"),
+        ("deleteAlias", "Aliases", "delete"),
+        ("listIndices", "Indices", "list"),
     ],
 )
 def test_method_names(op_id: str, tag: str, expected: str) -> None:
     assert naming.method_name(op_id, tag) == expected
+
+
+@pytest.mark.parametrize(
+    ("plural", "expected"),
+    [
+        ("statuses", "status"),
+        ("aliases", "alias"),
+        ("people", "person"),
+        ("indices", "index"),
+        ("buses", "bus"),
+        ("categories", "category"),
+        ("addresses", "address"),
+        ("news", "news"),
+        ("status", "status"),
+        ("referrals", "referral"),
+    ],
+)
+def test_singular(plural: str, expected: str) -> None:
+    assert naming.singular(plural) == expected
 
 
 def test_scope_is_deterministic_and_suffixes() -> None:
