@@ -66,6 +66,7 @@ def _render(
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
+    from .shape import shape
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -75,9 +76,9 @@ def _render(
     )  # validation runs alongside parse + render
     try:
         progress.stage("building the model")
-        api = build_api(loaded, target, sink)
+        api = shape(build_api(loaded, sink), target, sink)
         progress.stage("rendering modules")
-        files, names = plan_files(api, target, sink, on_module=progress.step)
+        files, names = plan_files(api, sink, on_module=progress.step)
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:

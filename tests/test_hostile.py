@@ -38,6 +38,7 @@ from generator.parse import build_api
 from generator.paths import templates_dir
 from generator.pipeline import generate
 from generator.render.plan import plan_files
+from generator.shape import shape
 
 PAYLOADS = [
     '"""',
@@ -229,8 +230,8 @@ def _render(doc: dict[str, Any], tmp: Path) -> dict[str, str] | None:
     sink = DiagnosticSink(file=str(spec))
     target = adhoc_target(str(spec), str(tmp / "out"), "hostile", "Hostile")
     try:
-        api = build_api(load_spec(spec, sink), target, sink)
-        files, _ = plan_files(api, target, sink)
+        api = shape(build_api(load_spec(spec, sink), sink), target, sink)
+        files, _ = plan_files(api, sink)
     except SpecError as exc:  # a clear diagnostic is an acceptable outcome
         assert exc.diagnostic.message
         return None

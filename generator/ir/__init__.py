@@ -1,6 +1,7 @@
 """The typed intermediate representation: frozen dataclasses, no Python source strings."""
 
 from .api import Api, PackageInfo, WebhookEvent
+from .media import MediaKind
 from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, Schema
 from .operations import (
     Header,
@@ -15,6 +16,7 @@ from .operations import (
     ResultKind,
 )
 from .servers import SecurityScheme, Server
+from .target import ErrorCode, LinkHelper, Package, PresignedUpload, SessionLogin, Target
 from .types import (
     AnyType,
     Discriminator,
@@ -40,21 +42,26 @@ __all__ = [
     "Discriminator",
     "Enum",
     "EnumMember",
+    "ErrorCode",
     "Field",
     "Header",
     "JsonValue",
     "Kind",
+    "LinkHelper",
     "ListOf",
     "LiteralOf",
     "Location",
     "MapOf",
+    "MediaKind",
     "MediaType",
     "Model",
     "ModelRef",
     "Operation",
+    "Package",
     "PackageInfo",
     "Pagination",
     "Parameter",
+    "PresignedUpload",
     "Primitive",
     "RequestBody",
     "Response",
@@ -63,6 +70,8 @@ __all__ = [
     "Schema",
     "SecurityScheme",
     "Server",
+    "SessionLogin",
+    "Target",
     "TypeRef",
     "UnionOf",
     "WebhookEvent",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import Schema
 from .operations import Operation
 from .servers import SecurityScheme, Server
+from .target import Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,9 @@ class Api:
     error_codes: tuple[str, ...] = ()  # documented `error.code` values
     webhooks: tuple[WebhookEvent, ...] = ()
     package_info: PackageInfo = PackageInfo()
+    target: Target = field(
+        default_factory=Target
+    )  # what the target's configuration adds (set by the shape stage)
 
     def schema(self, schema_id: str) -> Schema:
         return self.schemas[schema_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .media import MediaKind
 from .models import MISSING, _Missing
 from .servers import Server
 from .types import JsonValue, TypeRef
@@ -36,6 +37,7 @@ class Parameter:
 class MediaType:
     media_type: str
     type: TypeRef
+    kind: MediaKind  # what the media type is, decided once in parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +122,6 @@ class Operation:
         Server, ...
     ] = ()  # the operation's own (or its path item's); () = the document's
     has_operation_id: bool = True
+    # set by the shape stage from the target's configuration
+    max_file_bytes: int | None = None  # largest file (each part) the operation accepts
+    name_override: str = ""  # "resource.method" or "method": the generated method's name

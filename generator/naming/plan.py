@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import pointer
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Alias, Api, Enum, Model, Operation, Schema, TypeRef, walk_refs
 from ..render.safe import Name
@@ -89,7 +88,7 @@ def op_key(op: Operation) -> str:
     return f"{op.method} {op.path}"
 
 
-def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
+def plan_names(api: Api, sink: DiagnosticSink) -> Names:
     names = Names()
     emitted = emitted_schemas(api)
     _schema_names(api, emitted, names, sink)
@@ -104,7 +103,7 @@ def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
             scope = naming.Scope()
             for i, m in enumerate(schema.members):
                 names.members[(sid, i)] = Name(scope.claim(naming.enum_member_name(m.value)))
-    _operation_names(api, config, names, sink)
+    _operation_names(api, names, sink)
     return names
 
 
@@ -230,7 +229,7 @@ def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
     return out
 
 
-def _operation_names(api: Api, config: TargetConfig, names: Names, sink: DiagnosticSink) -> None:
+def _operation_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
     res_scope = naming.Scope(sep="_")
     res_scope.reserve(*naming.CLIENT_RESERVED)
     mod_scope = naming.Scope(casefold=True, sep="_")
@@ -242,7 +241,7 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
     seen_ids: dict[str, str] = {}
     for op in api.operations:
         key = op_key(op)
-        override = config.method_names.get(op.id, "")
+        override = op.name_override
         tag = (
             override.split(".")[0]
             if "." in override

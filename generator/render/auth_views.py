@@ -1,12 +1,12 @@
-"""How a generated client authenticates: decided from the spec's security schemes and the target config."""
+"""How a generated client authenticates: decided from the spec's security schemes and the session login
+(`Api.target.session`) the configuration asks for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
-from ..ir import Api, Model, ModelRef
+from ..ir import Api, Model, ModelRef, SessionLogin
 from ..naming import param_name
 from .safe import Doc, Name, doc
 
@@ -58,10 +58,10 @@ def _param(
     return CredentialParam(Name(name), Name(env), doc(text), wire, alternative)
 
 
-def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
-    env = config.env_prefix
-    if config.session is not None:
-        return _session(api, config, sink)
+def auth_view(api: Api, sink: DiagnosticSink) -> AuthView:
+    env = api.target.package.env_prefix
+    if api.target.session is not None:
+        return _session(api, api.target.session, env, sink)
     used = {s for op in api.operations for s in op.security}
     schemes = [s for s in api.security_schemes if s.name in used] or list(api.security_schemes)
     api_key = next((s for s in schemes if s.kind == "apiKey"), None)
@@ -98,9 +98,7 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
     return AuthView("bearer", (_param("token", f"{env}_TOKEN", "the bearer token"),))
 
 
-def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
-    session = config.session
-    assert session is not None
+def _session(api: Api, session: SessionLogin, env: str, sink: DiagnosticSink) -> AuthView:
     by_id = {op.id: op for op in api.operations}
     login = by_id.get(session.login_operation)
     refresh = by_id.get(session.refresh_operation) if session.refresh_operation else None
@@ -111,16 +109,13 @@ def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
             f"session login operation {session.login_operation!r} is not in the spec",
             "fix [tool.clientgen.targets.*.session] login_operation",
         )
-        return AuthView(
-            "bearer", (_param("token", f"{config.env_prefix}_TOKEN", "the bearer token"),)
-        )
+        return AuthView("bearer", (_param("token", f"{env}_TOKEN", "the bearer token"),))
     wires = list(session.credentials)
     if not wires and login.body is not None and isinstance(login.body.media[0].type, ModelRef):
         model = api.schemas.get(login.body.media[0].type.id)
         wires = (
             [f.wire_name for f in model.fields if f.required] if isinstance(model, Model) else []
         )
-    env = config.env_prefix
     params = tuple(
         _param(param_name(w), f"{env}_{param_name(w).upper()}", f"login `{w}`", w) for w in wires
     )

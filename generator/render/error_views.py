@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import naming
-from ..config import ErrorCodeConfig, TargetConfig
 from ..ir import Api
 from .safe import Doc, Name, doc
 
@@ -68,14 +67,12 @@ def _class_name(code: str) -> str:
     return base.removesuffix("Error") + "CodeError" if name in RUNTIME_ERRORS else name
 
 
-def error_views(api: Api, config: TargetConfig) -> tuple[ErrorClassView, ...]:
-    codes = list(dict.fromkeys([*api.error_codes, *config.error_codes]))
+def error_views(api: Api) -> tuple[ErrorClassView, ...]:
     scope = naming.Scope()
     scope.reserve(*RUNTIME_ERRORS)
     out = []
-    for code in codes:
-        raw = config.error_codes.get(code)
-        cfg = raw if isinstance(raw, ErrorCodeConfig) else ErrorCodeConfig(status=raw)
+    for cfg in api.target.error_codes:
+        code = cfg.code
         name = Name(scope.claim(cfg.name or _class_name(code)))
         details = tuple(
             DetailView(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming import param_name
@@ -11,16 +10,15 @@ from .jsonapi_views import JsonApiInfo
 from .resource_views import HelperView
 from .safe import Code, Name, doc
 
-_FILE_KEYS = ("name", "type", "size")
-
 
 def helper_views(
-    api: Api, config: TargetConfig, names: Names, info: JsonApiInfo, sink: DiagnosticSink
+    api: Api, names: Names, info: JsonApiInfo, sink: DiagnosticSink
 ) -> dict[str, tuple[HelperView, ...]]:
     """Helpers by resource tag (the tag of the operation they build on)."""
     by_id = {op.id: op for op in api.operations}
     out: dict[str, list[HelperView]] = {}
-    for op_id, upload in sorted(config.presigned_uploads.items()):
+    for upload in api.target.uploads:
+        op_id = upload.operation
         op = _find(by_id, op_id, "presigned_uploads", sink)
         if op is None:
             continue
@@ -35,15 +33,6 @@ def helper_views(
                 "fix [tool.clientgen.targets.*.presigned_uploads]",
             )
             continue
-        attrs = tuple(
-            (k, a)
-            for k, a in zip(
-                _FILE_KEYS,
-                (upload.name_attribute, upload.type_attribute, upload.size_attribute),
-                strict=True,
-            )
-            if a
-        )
         limit = upload.max_bytes
         text = (
             f"Upload a file in two steps: `{names.op_method[op_key(op)]}` creates the record, then the file "
@@ -60,10 +49,10 @@ def helper_views(
                 names.op_method[op_key(op)],
                 url_field=upload.url_field,
                 max_bytes=limit,
-                file_attributes=attrs,
+                file_attributes=upload.file_attributes,
             )
         )
-    for link in config.link_helpers:
+    for link in api.target.links:
         left = _find(by_id, link.left_operation, "link_helpers", sink)
         right = _find(by_id, link.right_operation, "link_helpers", sink)
         if left is None or right is None:

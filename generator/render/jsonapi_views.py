@@ -18,6 +18,7 @@ from ..ir import (
     ListOf,
     LiteralOf,
     Location,
+    MediaKind,
     Model,
     ModelRef,
     Operation,
@@ -27,7 +28,6 @@ from ..ir import (
 )
 from ..naming import class_name, field_name
 from ..naming.plan import Names, op_key
-from ..parse.results import is_jsonapi_media
 from .safe import Name
 
 # our operator name → spellings an API may use for it
@@ -124,7 +124,7 @@ def jsonapi_info(api: Api, names: Names) -> JsonApiInfo:
 def _is_jsonapi(op: Operation) -> bool:
     if any(r.jsonapi for r in op.results):
         return True
-    return op.body is not None and any(is_jsonapi_media(m.media_type) for m in op.body.media)
+    return op.body is not None and any(m.kind is MediaKind.JSONAPI for m in op.body.media)
 
 
 def _schema(api: Api, t: TypeRef | None) -> Model | Enum | Alias | None:
@@ -252,7 +252,7 @@ def _scalar_kind(api: Api, types: list[TypeRef]) -> str:
 def _document_body(api: Api, op: Operation) -> DocumentBody | None:
     if op.body is None:
         return None
-    media = next((m for m in op.body.media if is_jsonapi_media(m.media_type)), None)
+    media = next((m for m in op.body.media if m.kind is MediaKind.JSONAPI), None)
     document = _schema(api, media.type) if media is not None else None
     if not isinstance(document, Model):
         return None

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from .. import __version__, escape
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Location, Operation
 from ..naming.plan import Names, ResourceName, op_key, plan_names
@@ -40,12 +39,12 @@ class WebhooksView:
     import_lines: tuple[Code, ...]
 
 
-def webhooks_view(api: Api, config: TargetConfig, names: Names) -> WebhooksView:
+def webhooks_view(api: Api, names: Names) -> WebhooksView:
     imports = Imports(schemas={e.schema_id for e in api.webhooks} | {api.webhooks[0].envelope_id})
     return WebhooksView(
         events=tuple(EventView(e.name, names.schema_class[e.schema_id]) for e in api.webhooks),
         envelope_cls=names.schema_class[api.webhooks[0].envelope_id],
-        signature_header=config.webhook_signature_header or "X-Webhook-Signature",
+        signature_header=api.target.webhook_signature_header or "X-Webhook-Signature",
         import_lines=tuple(import_block(imports, names, None, ".types.").lines()),
     )
 
@@ -123,13 +122,12 @@ def _reexports(pairs: Iterable[tuple[str, str]]) -> list[Code]:
 
 def plan_files(
     api: Api,
-    config: TargetConfig,
     sink: DiagnosticSink,
     on_module: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal)."""
-    names = plan_names(api, config, sink)
-    pkg = f"src/{config.package}"
+    names = plan_names(api, sink)
+    pkg = f"src/{api.target.package.name}"
     by_resource: dict[str, list[Operation]] = {}
     for op in api.operations:
         by_resource.setdefault(names.op_resource[op_key(op)], []).append(op)
@@ -138,12 +136,10 @@ def plan_files(
     method_views: dict[str, MethodView] = {}
     files: dict[str, str] = {}
     info = jsonapi_info(api, names)
-    helpers = helper_views(api, config, names, info, sink)
+    helpers = helper_views(api, names, info, sink)
     for tag, ops in by_resource.items():
         resource = names.resources[tag]
-        view = resource_module_view(
-            api, names, resource, ops, config.upload_limits, info, helpers.get(tag, ())
-        )
+        view = resource_module_view(api, names, resource, ops, info, helpers.get(tag, ()))
         for op, m in zip(ops, view.methods, strict=True):
             method_views[op_key(op)] = m
         files[f"{pkg}/resources/{resource.module}.py"] = render(
@@ -173,7 +169,7 @@ def plan_files(
         exports=exports,
         type_imports=_reexports((m, n) for n, m in exports),
     )
-    client = _client_view(api, config, names, by_resource, method_views, sink, files)
+    client = _client_view(api, names, by_resource, method_views, sink, files)
     client = replace(client, jsonapi=jsonapi_example(api, names, method_views, info, helpers))
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
     files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
@@ -185,13 +181,13 @@ def plan_files(
     files["README.md"] = render("package/README.md.jinja", view=client)
     if api.webhooks:
         files[f"{pkg}/webhooks.py"] = render(
-            "package/webhooks.py.jinja", view=webhooks_view(api, config, names)
+            "package/webhooks.py.jinja", view=webhooks_view(api, names)
         )
-    errors = error_views(api, config)
+    errors = error_views(api)
     if errors:
         bases = sorted({e.base for e in errors} | {Name("APIStatusError")})
         files[f"{pkg}/_errors.py"] = render("package/errors.py.jinja", errors=errors, bases=bases)
-    files["operations.json"] = _manifest(api, config, names, method_views)
+    files["operations.json"] = _manifest(api, names, method_views)
     for path in sorted((templates_dir() / "runtime").glob("*.py")):
         files[f"{pkg}/{path.name}"] = path.read_text(encoding="utf-8")
     files[f"{pkg}/py.typed"] = ""
@@ -200,7 +196,6 @@ def plan_files(
 
 def _client_view(
     api: Api,
-    config: TargetConfig,
     names: Names,
     by_resource: dict[str, list[Operation]],
     methods: dict[str, MethodView],
@@ -208,7 +203,8 @@ def _client_view(
     modules: dict[str, str],
 ) -> ClientView:
     """`modules`: the files rendered so far (the models: do they need typing_extensions?)."""
-    auth = auth_view(api, config, sink)
+    auth = auth_view(api, sink)
+    package = api.target.package
     rows = []
     for op in api.operations:
         access = str(dict(op.extensions).get("x-access-tier", "")) or (
@@ -235,9 +231,9 @@ def _client_view(
     )
     meta = package_meta(
         api,
-        package=config.package,
-        distribution=config.distribution,
-        package_version=config.package_version,
+        package=package.name,
+        distribution=package.distribution,
+        package_version=package.version,
         description=one_line(f"Python client for the {api.title}"),
         uses_typing_extensions=any(
             "from typing_extensions import" in text for text in modules.values()
@@ -245,21 +241,21 @@ def _client_view(
         sink=sink,
     )
     return ClientView(
-        client=Name(config.client_name),
-        package=Name(config.package),
+        client=Name(package.client),
+        package=Name(package.name),
         title=api.title,
         doc=doc(f"Client for the {api.title}."),
         short_doc=one_line(f"Python client for the {api.title}"),
         api_version=api.version,
         meta=meta,
-        output_name=_shell_word(config.output.rstrip("/").rsplit("/", 1)[-1]),
+        output_name=_shell_word(package.folder),
         install_name=_shell_word(meta.dist_name),
         base_url=_base_url(api),
         key_env=auth.params[0].env if auth.params else Name(""),
-        base_url_env=Name(f"{config.env_prefix}_BASE_URL"),
+        base_url_env=Name(f"{package.env_prefix}_BASE_URL"),
         credential_arg=auth.params[0].name if auth.params else Name(""),
         auth=auth,
-        error_codes=bool(error_views(api, config)),
+        error_codes=bool(api.target.error_codes),
         resources=resources,
         operation_rows=tuple(rows),
         examples=examples,
@@ -267,8 +263,8 @@ def _client_view(
         first_method=first.name if first else Name(""),
         first_args=first_args,
         error_example=error_example,
-        regions=tuple(config.regions.items()),
-        region_env=Name(f"{config.env_prefix}_REGION"),
+        regions=api.target.regions,
+        region_env=Name(f"{package.env_prefix}_REGION"),
     )
 
 
@@ -289,7 +285,8 @@ def _base_url(api: Api) -> str:
     return ""
 
 
-def _manifest(api: Api, config: TargetConfig, names: Names, methods: dict[str, MethodView]) -> str:
+def _manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
+    package = api.target.package
     ops = []
     for op in api.operations:
         key = op_key(op)
@@ -326,9 +323,9 @@ def _manifest(api: Api, config: TargetConfig, names: Names, methods: dict[str, M
     doc = {
         "_generated": HEADER,
         "generator": __version__,
-        "package": config.package,
-        "client": config.client_name,
-        "async_client": f"Async{config.client_name}",
+        "package": package.name,
+        "client": package.client,
+        "async_client": f"Async{package.client}",
         "operations": ops,
     }
     return escape.json_document(doc)

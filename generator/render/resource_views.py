@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
+from ..ir import (
+    Api,
+    Location,
+    MediaKind,
+    MediaType,
+    Model,
+    ModelRef,
+    Operation,
+    Parameter,
+    Result,
+    ResultKind,
+)
 from ..naming.plan import Names, ResourceName, op_key
-from ..parse.results import is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
@@ -14,6 +24,19 @@ from .model_views import import_block
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc, py
 
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def sent_media(media: tuple[MediaType, ...]) -> MediaType:
+    """The request body a method sends, of those the operation accepts: JSON, then multipart, then a
+    form, then the first listed."""
+    return min(
+        media,
+        key=lambda m: (
+            _BODY_PREFERENCE.index(m.media_type)
+            if m.media_type in _BODY_PREFERENCE
+            else len(_BODY_PREFERENCE)
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,18 +127,14 @@ def resource_module_view(
     names: Names,
     resource: ResourceName,
     ops: list[Operation],
-    upload_limits: dict[str, int] | None = None,
     jsonapi: JsonApiInfo | None = None,
     helpers: tuple[HelperView, ...] = (),
 ) -> ResourceModuleView:
     method_names = {names.op_method[op_key(op)] for op in ops} | {h.name for h in helpers}
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
-    limits = upload_limits or {}
     info = jsonapi or JsonApiInfo()
-    methods = tuple(
-        _method(api, annotator, names, op, imports, limits.get(op.id), info) for op in ops
-    )
+    methods = tuple(_method(api, annotator, names, op, imports, info) for op in ops)
     uses_page = any(r.page != "None" for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     by_name = {m.name: m for m in methods}
@@ -180,7 +199,6 @@ def _method(
     names: Names,
     op: Operation,
     imports: Imports,
-    max_file_bytes: int | None,
     info: JsonApiInfo,
 ) -> MethodView:
     key = op_key(op)
@@ -249,7 +267,7 @@ def _method(
         async_returns=async_returns,
         auth=op.requires_auth,
         deprecated=op.deprecated,
-        max_file_bytes=max_file_bytes,
+        max_file_bytes=op.max_file_bytes,
         json_media=_json_media(op),
         body_call=body_call,
         server=_server(api, op),
@@ -270,12 +288,8 @@ def _json_media(op: Operation) -> str:
     """JSON:API's media type as `Accept` when the operation's documents (success or error) use it."""
     if any(r.jsonapi for r in op.results):
         return next(r.media_type for r in op.results if r.jsonapi)
-    media = [m.media_type for r in op.responses for m in r.media]
-    return (
-        next((m for m in media if is_jsonapi_media(m)), "")
-        if media and all(is_jsonapi_media(m) for m in media)
-        else ""
-    )
+    media = [m for r in op.responses for m in r.media]
+    return media[0].media_type if media and all(m.kind is MediaKind.JSONAPI for m in media) else ""
 
 
 def _query_arg(a: ArgView, fields_class: str) -> ArgView:
@@ -294,7 +308,7 @@ def _query_arg(a: ArgView, fields_class: str) -> ArgView:
 
 def _jsonapi_media(op: Operation) -> str:
     assert op.body is not None
-    return next(m.media_type for m in op.body.media if is_jsonapi_media(m.media_type))
+    return next(m.media_type for m in op.body.media if m.kind is MediaKind.JSONAPI)
 
 
 def _document_args(
@@ -356,19 +370,9 @@ def _body(
 ) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
     if op.body is None or not op.body.media:
         return None, (), ""
-    media = min(
-        op.body.media,
-        key=lambda m: (
-            _BODY_PREFERENCE.index(m.media_type)
-            if m.media_type in _BODY_PREFERENCE
-            else len(_BODY_PREFERENCE)
-        ),
-    )
-    base = media.media_type.split(";")[0].strip().lower()
+    media = sent_media(op.body.media)
     schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if base in ("multipart/form-data", "application/x-www-form-urlencoded") and isinstance(
-        schema, Model
-    ):
+    if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
         from .. import naming
 
         fields = []

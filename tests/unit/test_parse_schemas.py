@@ -343,7 +343,6 @@ def test_additional_and_pattern_properties(build: Any) -> None:
 def test_relative_file_refs_are_bundled_and_example_refs_left_alone(tmp_path: Any) -> None:
     import yaml
 
-    from generator.config import adhoc_target
     from generator.diagnostics import DiagnosticSink
     from generator.load import load_spec
     from generator.parse import build_api
@@ -382,9 +381,7 @@ def test_relative_file_refs_are_bundled_and_example_refs_left_alone(tmp_path: An
         )
     )
     sink = DiagnosticSink()
-    api = build_api(
-        load_spec(spec, sink), adhoc_target(str(spec), str(tmp_path / "o"), "p", None), sink
-    )
+    api = build_api(load_spec(spec, sink), sink)
     pet = api.schemas[C + "Pet"]
     assert isinstance(pet, Model)
     assert fields(pet)["owner"].type == ModelRef(C + "Owner")
