@@ -205,7 +205,7 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-_RUNTIME = {p.name for p in (templates_dir() / "runtime").glob("*.py")}
+_RUNTIME = {p.name for p in (templates_dir() / "runtime").rglob("*.py")}
 _CALLS = frozenset({"open", "__import__", "exec", "eval", "compile", "breakpoint"})
 
 

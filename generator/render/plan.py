@@ -188,7 +188,7 @@ def plan_files(
         bases = sorted({e.base for e in errors} | {Name("APIStatusError")})
         files[f"{pkg}/_errors.py"] = render("package/errors.py.jinja", errors=errors, bases=bases)
     files["operations.json"] = _manifest(api, names, method_views)
-    for path in sorted((templates_dir() / "runtime").glob("*.py")):
+    for path in sorted((templates_dir() / "runtime").rglob("*.py"), key=lambda p: p.name):
         files[f"{pkg}/{path.name}"] = path.read_text(encoding="utf-8")
     files[f"{pkg}/py.typed"] = ""
     return files, names
