@@ -18,7 +18,7 @@ from generator.ir import Api
 from generator.load import load_spec
 from generator.parse import build_api
 from generator.pipeline import generate
-from generator.shape import shape
+from generator.shape.stage import shape
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

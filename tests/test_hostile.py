@@ -34,11 +34,12 @@ from support.hostile import AUTH_KINDS, CANARY, PAYLOAD, check_package, payload,
 from generator.config import SessionConfig, adhoc_target
 from generator.diagnostics import DiagnosticSink, SpecError
 from generator.load import load_spec
+from generator.features import FEATURES
 from generator.parse import build_api
 from generator.paths import templates_dir
 from generator.pipeline import generate
 from generator.render.plan import plan_files
-from generator.shape import shape
+from generator.shape.stage import shape
 
 PAYLOADS = [
     '"""',
@@ -231,7 +232,7 @@ def _render(doc: dict[str, Any], tmp: Path) -> dict[str, str] | None:
     target = adhoc_target(str(spec), str(tmp / "out"), "hostile", "Hostile")
     try:
         api = shape(build_api(load_spec(spec, sink), sink), target, sink)
-        files, _ = plan_files(api, sink)
+        files, _ = plan_files(api, sink, features=FEATURES)
     except SpecError as exc:  # a clear diagnostic is an acceptable outcome
         assert exc.diagnostic.message
         return None

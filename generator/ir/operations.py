@@ -40,11 +40,25 @@ class MediaType:
     kind: MediaKind  # what the media type is, decided once in parse
 
 
+_SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
+
+
 @dataclass(frozen=True, slots=True)
 class RequestBody:
     required: bool
     media: tuple[MediaType, ...]
     doc: str = ""
+
+    @property
+    def sent(self) -> MediaType:
+        """The body a generated method sends, of those the operation accepts: JSON, then multipart,
+        then a form, then the first listed."""
+        return min(
+            self.media,
+            key=lambda m: (
+                _SENT_FIRST.index(m.media_type) if m.media_type in _SENT_FIRST else len(_SENT_FIRST)
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ The package face re-exports the rules, so `from generator import naming; naming.
 when the rules were one module."""
 
 from .rules import (
+    CLIENT_OPTIONS,
     CLIENT_RESERVED,
     METHOD_RESERVED,
     MODEL_RESERVED,
@@ -14,6 +15,7 @@ from .rules import (
     ascii_fold,
     class_name,
     enum_member_name,
+    error_class_name,
     field_name,
     method_name,
     param_name,
@@ -26,6 +28,7 @@ from .rules import (
 )
 
 __all__ = [
+    "CLIENT_OPTIONS",
     "CLIENT_RESERVED",
     "METHOD_RESERVED",
     "MODEL_RESERVED",
@@ -36,6 +39,7 @@ __all__ = [
     "ascii_fold",
     "class_name",
     "enum_member_name",
+    "error_class_name",
     "field_name",
     "method_name",
     "param_name",

@@ -11,13 +11,27 @@ IR, where `clientgen diff` compares them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import pointer
 from ..diagnostics import DiagnosticSink
-from ..ir import Alias, Api, Enum, Model, Operation, Schema, TypeRef, walk_refs
+from ..ir import (
+    Alias,
+    Api,
+    Enum,
+    MediaKind,
+    Model,
+    ModelRef,
+    Operation,
+    Schema,
+    TypeRef,
+    walk_refs,
+)
 from ..render.safe import Name
 from . import rules as naming
+from .requests import NameKind, NameRequest
+from .runtime import exception_names
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
@@ -79,6 +93,11 @@ class Names:
     params: dict[tuple[str, str, str], Name] = field(
         default_factory=dict
     )  # (op key, in, wire) → arg
+    body_fields: dict[tuple[str, str], Name] = field(
+        default_factory=dict
+    )  # (op key, wire) → argument of a flattened form/multipart body field
+    requested: dict[tuple[str, ...], Name] = field(default_factory=dict)  # features' names by key
+    extra_methods: dict[str, list[Name]] = field(default_factory=dict)  # tag → features' methods
 
     def resource_of(self, op: Operation) -> ResourceName:
         return self.resources[self.op_resource[op_key(op)]]
@@ -88,7 +107,9 @@ def op_key(op: Operation) -> str:
     return f"{op.method} {op.path}"
 
 
-def plan_names(api: Api, sink: DiagnosticSink) -> Names:
+def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] = ()) -> Names:
+    """Every name of the package: schemas, fields, members, resources, methods, arguments, and what
+    the active features ask for (`requests`)."""
     names = Names()
     emitted = emitted_schemas(api)
     _schema_names(api, emitted, names, sink)
@@ -103,7 +124,8 @@ def plan_names(api: Api, sink: DiagnosticSink) -> Names:
             scope = naming.Scope()
             for i, m in enumerate(schema.members):
                 names.members[(sid, i)] = Name(scope.claim(naming.enum_member_name(m.value)))
-    _operation_names(api, names, sink)
+    method_scopes, arg_scopes = _operation_names(api, names, sink)
+    _requested(names, requests, method_scopes, arg_scopes, sink)
     return names
 
 
@@ -229,7 +251,9 @@ def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
     return out
 
 
-def _operation_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
+def _operation_names(
+    api: Api, names: Names, sink: DiagnosticSink
+) -> tuple[dict[str, naming.Scope], dict[str, naming.Scope]]:
     res_scope = naming.Scope(sep="_")
     res_scope.reserve(*naming.CLIENT_RESERVED)
     mod_scope = naming.Scope(casefold=True, sep="_")
@@ -238,6 +262,7 @@ def _operation_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
     schema_classes = set(names.schema_class.values())
     cls_scope.reserve(*schema_classes)
     method_scopes: dict[str, naming.Scope] = {}
+    arg_scopes: dict[str, naming.Scope] = {}
     seen_ids: dict[str, str] = {}
     for op in api.operations:
         key = op_key(op)
@@ -291,6 +316,70 @@ def _operation_names(api: Api, names: Names, sink: DiagnosticSink) -> None:
             names.params[(key, p.location.value, p.wire_name)] = Name(
                 pscope.claim(naming.param_name(p.wire_name))
             )
+        for wire in _form_fields(api, op):
+            names.body_fields[(key, wire)] = Name(pscope.claim(naming.param_name(wire)))
+        arg_scopes[key] = pscope
+    return method_scopes, arg_scopes
+
+
+def _form_fields(api: Api, op: Operation) -> list[str]:
+    """The fields of a multipart or form body that the method takes as keyword arguments."""
+    if op.body is None or not op.body.media:
+        return []
+    media = op.body.sent
+    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
+    if media.kind not in (MediaKind.MULTIPART, MediaKind.FORM) or not isinstance(schema, Model):
+        return []
+    return [f.wire_name for f in schema.fields if not f.read_only]
+
+
+def _requested(
+    names: Names,
+    requests: Iterable[NameRequest],
+    methods: dict[str, naming.Scope],
+    arguments: dict[str, naming.Scope],
+    sink: DiagnosticSink,
+) -> None:
+    classes = naming.Scope()
+    classes.reserve(*CLASS_RESERVED, *names.schema_class.values())
+    errors = naming.Scope()
+    errors.reserve(*exception_names())
+    constructor = naming.Scope(sep="_")  # the client's: its own options are taken
+    constructor.reserve(*naming.CLIENT_OPTIONS)
+    scopes: dict[tuple[NameKind, str], naming.Scope] = {(NameKind.ARGUMENT, "client"): constructor}
+    for req in requests:
+        words = req.hint
+        if req.singular:
+            *head, last = naming.words(words) or ("",)
+            words = " ".join([*head, naming.singular(last)])
+        if req.suffix:
+            words = f"{words} {req.suffix}"
+        if req.after_class:
+            words = f"{names.schema_class[req.after_class]} {words}"
+        if req.kind is NameKind.CLASS:
+            scope, wanted = classes, naming.class_name(words)
+        elif req.kind is NameKind.ERROR_CLASS:
+            wanted = req.hint if req.exact else naming.error_class_name(words, exception_names())
+            scope = errors
+        elif req.kind is NameKind.METHOD:
+            tag = names.op_resource[req.scope]
+            scope = methods.setdefault(tag, naming.Scope(sep="_"))
+            wanted = req.hint if req.exact else naming.safe_identifier(naming.snake(words), "call")
+        else:
+            own = arguments.get(req.scope) if req.kind is NameKind.ARGUMENT else None
+            scope = own or scopes.setdefault((req.kind, req.scope), naming.Scope(sep="_"))
+            rule = naming.field_name if req.kind is NameKind.ATTRIBUTE else naming.param_name
+            wanted = rule(words)
+        got = Name(scope.claim(wanted))
+        if got != wanted and req.exact:
+            sink.warn(
+                "name-collision",
+                "",
+                f"the configured name {wanted!r} is taken; it is generated as {got!r}",
+            )
+        names.requested[req.key] = got
+        if req.kind is NameKind.METHOD:
+            names.extra_methods.setdefault(names.op_resource[req.scope], []).append(got)
 
 
 def _path_tag(path: str) -> str:

@@ -62,6 +62,23 @@ METHOD_RESERVED = frozenset(
     {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
 )
 RESOURCE_RESERVED = frozenset({"with_raw_response"})
+# Keyword arguments of the generated clients' constructors; credential arguments must not take them.
+CLIENT_OPTIONS = frozenset(
+    {
+        "self",
+        "base_url",
+        "region",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "default_headers",
+        "strict_response_validation",
+        "max_retry_wait",
+        "pace_rate_limit",
+        "max_response_bytes",
+        "total_timeout",
+    }
+)
 # Public attributes and methods of the generated clients (runtime BaseClient); resources must not shadow them.
 CLIENT_RESERVED = frozenset(
     {
@@ -134,6 +151,14 @@ def param_name(wire: str) -> str:
 
 def class_name(hint: str) -> str:
     return safe_identifier(pascal(hint), "Model", frozenset({"None", "True", "False"}))
+
+
+def error_class_name(code: str, runtime: frozenset[str]) -> str:
+    """The exception class of an `error.code` value: `invalid_state` → `InvalidStateError`; a name the
+    runtime has (`not_found` → `NotFoundError`) becomes `NotFoundCodeError`."""
+    base = class_name(code)
+    name = base if base.endswith("Error") else base + "Error"
+    return base.removesuffix("Error") + "CodeError" if name in runtime else name
 
 
 def enum_member_name(value: object) -> str:

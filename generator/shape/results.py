@@ -1,5 +1,5 @@
-"""What each JSON result returns once the configuration is applied: JSON:API or not, the envelope
-field it is unwrapped from, and its pagination."""
+"""What each JSON result returns once the configuration is applied: the envelope field it is
+unwrapped from, and its pagination (JSON:API documents are the JSON:API feature's)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from ..config import TargetConfig
 from ..ir import Operation, Result, ResultKind, Schema
-from .envelopes import JSONAPI_TOP, unwrap
-from .pagination import jsonapi_pages, page_number
+from .envelopes import unwrap
+from .pagination import page_number
 
 
 def shape_results(op: Operation, schemas: dict[str, Schema], config: TargetConfig) -> Operation:
@@ -17,31 +17,24 @@ def shape_results(op: Operation, schemas: dict[str, Schema], config: TargetConfi
 
 
 def _result(op: Operation, r: Result, schemas: dict[str, Schema], config: TargetConfig) -> Result:
-    if r.kind is not ResultKind.JSON or r.body is None:
-        return r
+    if r.kind is not ResultKind.JSON or r.body is None or r.jsonapi:
+        return r  # not JSON, or a JSON:API document (features/jsonapi.py shaped it)
     body = r.body
-    jsonapi = r.jsonapi or config.jsonapi
-    if jsonapi:
-        field, returns = unwrap(body, schemas, "data", JSONAPI_TOP)
-        pagination, item = jsonapi_pages(op, returns, body, schemas)
-    else:
-        field, returns = unwrap(body, schemas, config.envelope_field, config.envelope_meta)
-        cfg = config.pagination
-        pagination, item = (
-            (None, None)
-            if op.id in cfg.exclude
-            else page_number(
-                op,
-                returns,
-                body,
-                schemas,
-                page_param=cfg.page_param,
-                limit_param=cfg.limit_param,
-                items_field=config.envelope_field,
-                pagination_field=cfg.pagination_field,
-                include=op.id in cfg.include,
-            )
+    field, returns = unwrap(body, schemas, config.envelope_field, config.envelope_meta)
+    cfg = config.pagination
+    pagination, item = (
+        (None, None)
+        if op.id in cfg.exclude
+        else page_number(
+            op,
+            returns,
+            body,
+            schemas,
+            page_param=cfg.page_param,
+            limit_param=cfg.limit_param,
+            items_field=config.envelope_field,
+            pagination_field=cfg.pagination_field,
+            include=op.id in cfg.include,
         )
-    return replace(
-        r, unwrap=field, returns=returns, pagination=pagination, item=item, jsonapi=jsonapi
     )
+    return replace(r, unwrap=field, returns=returns, pagination=pagination, item=item)

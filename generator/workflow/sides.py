@@ -15,7 +15,7 @@ from ..naming import snake
 from ..naming.plan import Names, plan_names
 from ..parse import build_api
 from ..refs import bundle_external_refs
-from ..shape import shape
+from ..shape.stage import shape
 from ..versions import pep440
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).

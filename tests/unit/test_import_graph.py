@@ -54,8 +54,8 @@ def _reach(start: str) -> set[str]:
 
 def test_the_graph_is_read() -> None:
     g = graph()
-    assert "generator.shape" in g["generator.pipeline"]
-    assert "generator.config" in g["generator.shape"]
+    assert "generator.shape.stage" in g["generator.pipeline"]
+    assert "generator.config" in g["generator.shape.stage"]
     assert "generator.ir.servers" in g["generator.ir.operations"]
 
 

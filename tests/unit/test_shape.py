@@ -12,7 +12,7 @@ from generator.diagnostics import DiagnosticSink
 from generator.ir import Api, ListOf, MediaKind, ModelRef, Package
 from generator.load import load_spec
 from generator.parse import build_api
-from generator.shape import shape
+from generator.shape.stage import shape
 from tests.conftest import spec_doc
 from tests.unit.test_parse_operations import ENVELOPE, SCHEMAS, ok
 
