@@ -62,7 +62,9 @@ def load_spec(path: Path) -> dict[str, Any]:
     return yaml.safe_load(text)  # type: ignore[no-any-return]
 
 
-def spec_operations(doc: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+def spec_operations(
+    doc: dict[str, Any],
+) -> Iterable[tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """(METHOD, path, operation, path item) for every operation of a spec document."""
     paths = doc.get("paths")
     for path, item in (paths if isinstance(paths, dict) else {}).items():
@@ -149,17 +151,18 @@ def generate_many(
 
     ordered = sorted(dict.fromkeys(spec_ids), key=lambda s: (-size(s), s))
     results: dict[str, Generated] = {}
-    with _WorkDir(keep) as root:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {
-                pool.submit(generate, s, clientgen, root, timeout, keep is not None): s
-                for s in ordered
-            }
-            for future in concurrent.futures.as_completed(futures):
-                result = future.result()
-                results[result.spec_id] = result
-                if progress is not None:
-                    progress(result)
+    with (
+        _WorkDir(keep) as root,
+        concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+    ):
+        futures = {
+            pool.submit(generate, s, clientgen, root, timeout, keep is not None): s for s in ordered
+        }
+        for future in concurrent.futures.as_completed(futures):
+            result = future.result()
+            results[result.spec_id] = result
+            if progress is not None:
+                progress(result)
     return {s: results[s] for s in spec_ids if s in results}
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import manifests  # noqa: E402
+import manifests
 
 REPO = HERE.parent
 LABELS = REPO / "tests" / "fixtures" / "pagination_labels.yaml"
@@ -91,7 +91,7 @@ def read_labels(path: Path = LABELS) -> dict[str, Any]:
 
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(doc, dict):
-        raise ValueError(f"{path}: expected a mapping at the top")
+        raise TypeError(f"{path}: expected a mapping at the top")
     return doc
 
 
@@ -141,9 +141,7 @@ def label_problems(doc: dict[str, Any]) -> list[str]:
                 problems.append(f"{where}: `also` on an unpaginated operation")
             elif style in also:
                 problems.append(f"{where}: `also` repeats the style")
-            if op.get("ambiguous") and (
-                op["paginated"] or "AMBIGUOUS" not in str(op["reason"])
-            ):
+            if op.get("ambiguous") and (op["paginated"] or "AMBIGUOUS" not in str(op["reason"])):
                 problems.append(
                     f"{where}: ambiguous labels are conservative (paginated: false) and say AMBIGUOUS"
                 )
@@ -204,7 +202,9 @@ def spec_mismatches(labels: Iterable[Label]) -> list[str]:
                 continue
             op, item = found
             if op.get("operationId") != label.operation_id:
-                problems.append(f"{label.name}: the spec's operationId is {op.get('operationId')!r}")
+                problems.append(
+                    f"{label.name}: the spec's operationId is {op.get('operationId')!r}"
+                )
             problems += [f"{label.name}: {p}" for p in _field_problems(doc, op, item, label)]
     return problems
 
@@ -215,7 +215,9 @@ def _field_problems(
     """The label's `knobs` are request parameters / JSON body properties of the operation, and its
     `items` path leads to an array in the first 2xx JSON response (`$`: the body is the array)."""
     problems = []
-    params = [_resolve(doc, p) for p in (item.get("parameters") or []) + (op.get("parameters") or [])]
+    params = [
+        _resolve(doc, p) for p in (item.get("parameters") or []) + (op.get("parameters") or [])
+    ]
     located = {(p.get("in"), p.get("name")) for p in params if isinstance(p, dict)}
     body = _json_schema(doc, _resolve(doc, op.get("requestBody")))
     body_props = set(_properties(doc, body)) if body is not None else set()
@@ -437,8 +439,15 @@ def _properties(doc: dict[str, Any], schema: Any, depth: int = 0) -> dict[str, A
     return out
 
 
+LIST_ENVELOPE_MAX_PROPERTIES = (
+    6  # {object, data, has_more, next_page, total_count, url}: Stripe's search
+)
+
+
 def is_list_shaped(doc: dict[str, Any], op: dict[str, Any]) -> bool:
-    """The first 2xx JSON response is an array, or an object with a top-level array property."""
+    """The first 2xx JSON response is an array, or a small envelope: an object of at most
+    LIST_ENVELOPE_MAX_PROPERTIES top-level properties, one of them an array (larger objects with an
+    array inside are single resources: a repository with its `topics`)."""
     responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
     for code in sorted(responses, key=str):
         if not str(code).startswith("2"):
@@ -451,13 +460,20 @@ def is_list_shaped(doc: dict[str, Any], op: dict[str, Any]) -> bool:
             schema = body.get("schema")
             if _is_array(doc, schema):
                 return True
-            return any(_is_array(doc, p) for p in _properties(doc, schema).values())
+            props = _properties(doc, schema)
+            return len(props) <= LIST_ENVELOPE_MAX_PROPERTIES and any(
+                _is_array(doc, p) for p in props.values()
+            )
         return False
     return False
 
 
-def takes_parameter(doc: dict[str, Any], op: dict[str, Any], item: dict[str, Any], name: str) -> bool:
-    params = [_resolve(doc, p) for p in (item.get("parameters") or []) + (op.get("parameters") or [])]
+def takes_parameter(
+    doc: dict[str, Any], op: dict[str, Any], item: dict[str, Any], name: str
+) -> bool:
+    params = [
+        _resolve(doc, p) for p in (item.get("parameters") or []) + (op.get("parameters") or [])
+    ]
     return any(isinstance(p, dict) and p.get("name") == name for p in params)
 
 
@@ -471,7 +487,7 @@ def spec_shares(
         if takes_parameter(doc, op, item, knob):
             with_knob += 1
             marked_knob += marked
-        if is_list_shaped(doc, op):
+        if method == "GET" and is_list_shaped(doc, op):
             list_ops += 1
             marked_list += marked
     return {
@@ -506,7 +522,17 @@ def _row(name: str, s: Score) -> list[str]:
     ]
 
 
-HEADER = ["spec", "labelled", "paginated", "TP", "FP", "FN", "precision", "recall", "style (strict / lenient)"]
+HEADER = [
+    "spec",
+    "labelled",
+    "paginated",
+    "TP",
+    "FP",
+    "FN",
+    "precision",
+    "recall",
+    "style (strict / lenient)",
+]
 
 
 def markdown_report(
@@ -520,8 +546,10 @@ def markdown_report(
     lines = [
         "# Pagination detection against the hand-labelled operations",
         "",
-        f"Generator: `{clientgen}`. Labels: `tests/fixtures/pagination_labels.yaml` "
-        f"({overall.labelled} operations, {len(by_spec)} specs; rules in `pagination_labels.md`).",
+        (
+            f"Generator: `{clientgen}`. Labels: `tests/fixtures/pagination_labels.yaml` "
+            f"({overall.labelled} operations, {len(by_spec)} specs; rules in `pagination_labels.md`)."
+        ),
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
@@ -534,8 +562,10 @@ def markdown_report(
         "",
         "Style accuracy counts only the true positives whose manifest entry names a style.",
         "",
-        "| spec | operations taking the paging parameter | marked paginated | list-shaped operations | "
-        "marked paginated |",
+        (
+            "| spec | operations taking the paging parameter | marked paginated "
+            "| list-shaped operations | marked paginated |"
+        ),
         "|---|---|---|---|---|",
     ]
     for sh in shares:
@@ -545,7 +575,10 @@ def markdown_report(
         )
     lines += [
         "",
-        "List-shaped: the first 2xx JSON response is an array or an object with a top-level array property.",
+        (
+            "List-shaped: a GET whose first 2xx JSON response is an array, or an object of at most "
+            f"{LIST_ENVELOPE_MAX_PROPERTIES} properties one of which is an array."
+        ),
     ]
     if failed:
         lines += ["", "Not generated:", ""]
@@ -594,7 +627,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  generated {g.spec_id} in {g.seconds:.1f}s: {status}", file=sys.stderr)
 
     runs = manifests.generate_many(
-        spec_ids, args.clientgen, jobs=args.jobs, timeout=args.timeout, keep=args.keep,
+        spec_ids,
+        args.clientgen,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        keep=args.keep,
         progress=progress,
     )
     predictions: dict[Key, Prediction] = {}
@@ -615,8 +652,10 @@ def main(argv: list[str] | None = None) -> int:
     ]
 
     print(f"\ngenerator: {args.clientgen}")
-    print(f"labels: {overall.labelled} operations in {len(by_spec)} specs "
-          f"({overall.tp + overall.fn} paginated, {unambiguous.labelled} unambiguous)\n")
+    print(
+        f"labels: {overall.labelled} operations in {len(by_spec)} specs "
+        f"({overall.tp + overall.fn} paginated, {unambiguous.labelled} unambiguous)\n"
+    )
     widths = [max(len(h), 34 if i == 0 else 9) for i, h in enumerate(HEADER)]
     rows = [_row("ALL", overall), _row("ALL without ambiguous", unambiguous)]
     rows += [_row(spec, by_spec[spec]) for spec in sorted(by_spec)]
