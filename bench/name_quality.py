@@ -84,22 +84,23 @@ def has_verb_suffix(method: str, http_method: str) -> bool:
 def repeats_path(method: str, path: str) -> bool:
     """The method name spells out (part of) its route mechanically, in one of three ways:
 
-    - verb + the whole path: an HTTP verb, then exactly the words of every path segment (parameters
-      included; `v1`/`api`-like segments optional): `get_customers_customer` (GET /v1/customers/{customer}),
-      `post_apps_secrets_delete`, `get_accounts` (GET /v1/accounts);
+    - verb + the whole path: an HTTP verb, then exactly the words of every path segment of a path of at
+      least 2 segments besides `v1`/`api`-like ones (parameters included; those prefix segments optional):
+      `get_customers_customer` (GET /v1/customers/{customer}), `post_apps_secrets_delete`; a one-segment
+      `get_feeds` (GET /feeds) is a name a person may choose;
     - a collection and its parameter: the words of a literal segment followed by those of the parameter
       segment after it: `..._transfers_transfer_reversals`, `..._api_keys_api_key_name_or_id_...`;
     - a generic prefix: the words of two consecutive segments one of which is `api`/`v1`-like:
       `list_api_v1_get`, `activate_api_v1_activate_put`.
 
     Names a person chose that merely mention path nouns are not counted: `get_branch_protection`,
-    `get_repo_subscription`, `list_task_queues`, `get_project`."""
+    `get_repo_subscription`, `list_task_queues`, `get_project`, `get_feeds`."""
     tokens = [t.lower() for t in method.split("_") if t]
     segments = [s for s in path.split("?")[0].split("#")[0].split("/") if s]
     seg_words = [words(s.strip("{}")) for s in segments]
     param = [s.startswith("{") for s in segments]
     generic = [GENERIC_SEGMENT.match(s.lower()) is not None for s in segments]
-    if len(tokens) > 1 and tokens[0] in VERBS:
+    if len(tokens) > 1 and tokens[0] in VERBS and len(segments) - sum(generic) >= 2:
         specific = [w for ws, g in zip(seg_words, generic, strict=True) if not g for w in ws]
         every = [w for ws in seg_words for w in ws]
         for candidate in (specific, every):

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
     [
         ("get_customers_customer", "/v1/customers/{customer}"),  # Stripe: verb + the whole path
         ("post_apps_secrets_delete", "/v1/apps/secrets/delete"),
-        ("get_accounts", "/v1/accounts"),
+        ("get_charges_charge_refunds", "/v1/charges/{charge}/refunds"),
         ("post_transfers_transfer_reversals", "/v1/transfers/{transfer}/reversals"),
         ("list_api_v1_get", "/api/v1/artifact_versions"),  # FastAPI: the route's prefix
         ("get_api_v1_id_get", "/api/v1/artifact_versions/{artifact_version_id}"),
@@ -48,6 +48,8 @@ def test_mechanical_names_repeat_their_path(method: str, path: str) -> None:
         ("list", "/v1/customers"),
         ("retrieve", "/v1/customers/{customer}"),
         ("get", "/v1/account"),
+        ("get_feeds", "/feeds"),  # verb + a one-segment path: a name a person may choose
+        ("get_accounts", "/v1/accounts"),
     ],
 )
 def test_chosen_names_do_not_count(method: str, path: str) -> None:
