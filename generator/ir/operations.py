@@ -88,8 +88,17 @@ class ResultKind(enum.Enum):
     EMPTY = "empty"
 
 
+class PageStyle(enum.Enum):
+    """How a list operation pages (the generated client's runtime has one strategy per style)."""
+
+    PAGE_NUMBER = "page_number"  # `?page=N`: has-more flag, total pages, or a full page
+    NEXT_LINK = "next_link"  # a next-page URL in the body (JSON:API `links.next`)
+
+
 @dataclass(frozen=True, slots=True)
 class Pagination:
+    """Decided by the shape stage from the response schema; written into the generated `PageSpec`."""
+
     page_param: str
     limit_param: str | None
     items_field: str
@@ -98,6 +107,12 @@ class Pagination:
         None  # dotted path of a next-page URL in the body (JSON:API `links.next`)
     )
     attach_document: bool = False  # items keep the page's body (JSON:API `included`)
+    style: PageStyle = PageStyle.PAGE_NUMBER
+    # fields of the pagination object, when its schema has them
+    has_more_field: str | None = None  # a boolean: another page follows
+    total_pages_field: str | None = None
+    page_field: str | None = None  # the current page number
+    limit_field: str | None = None  # the page size
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from ..ir import (
     Model,
     ModelRef,
     Operation,
+    PageStyle,
+    Pagination,
     Parameter,
     Result,
     ResultKind,
@@ -36,7 +38,7 @@ class ResponseSpecView:
     kind: Name
     model: Code  # runtime expression of the whole body type, or "None"
     unwrap: Code  # literal of the unwrap field, or "None"
-    page: Code  # PageSpec(...) expression, or "None"
+    page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def resource_module_view(
 ) -> ResourceModuleView:
     imports = draft.imports
     methods = draft.methods
-    uses_page = any(r.page != "None" for m in methods for r in m.responses)
+    uses_page = any(r.page for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
@@ -152,7 +154,8 @@ def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: b
         *(["FileTypes"] if file_types else []),
     )
     if page:
-        block.add_from(".._pagination", "AsyncPage", "PageSpec", "SyncPage")
+        block.add_from(".._endpoint", "PageSpec")
+        block.add_from(".._pagination", "AsyncPage", "SyncPage")
     if binary:
         block.add_from(".._binary", "AsyncBinaryResponse", "BinaryResponse")
 
@@ -315,17 +318,27 @@ def _body(
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
     model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
-    page = Code("None")
-    if r.pagination is not None:
-        p = r.pagination
-        page = code(
-            f"PageSpec(page_param={py(p.page_param)}, limit_param={py(p.limit_param)}, "
-            f"items_field={py(p.items_field)}, pagination_field={py(p.pagination_field)}"
-            + (f", next_link={py(p.next_link)}" if p.next_link else "")
-            + (", attach_document=True" if p.attach_document else "")
-            + ")"
-        )
-    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), page)
+    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), _page(r.pagination))
+
+
+def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:
+    """The `PageSpec` arguments: what the shape stage decided (defaults left out)."""
+    if p is None:
+        return ()
+    values: list[tuple[str, object]] = [
+        ("style", p.style.value if p.style is not PageStyle.PAGE_NUMBER else None),
+        ("page_param", p.page_param),
+        ("limit_param", p.limit_param),
+        ("items_field", p.items_field),
+        ("pagination_field", p.pagination_field),
+        ("has_more_field", p.has_more_field),
+        ("total_pages_field", p.total_pages_field),
+        ("page_field", p.page_field),
+        ("limit_field", p.limit_field),
+        ("next_link", p.next_link),
+        ("attach_document", p.attach_document or None),
+    ]
+    return tuple((Name(k), py(v)) for k, v in values if v is not None)
 
 
 def _returns(

@@ -80,6 +80,10 @@ def test_shape_turns_the_configuration_into_ir_facts(tmp_path: Path) -> None:
     assert isinstance(result.returns, ListOf) and result.item == ModelRef(C + "Item")
     assert result.pagination is not None and result.pagination.page_param == "page"
     assert result.pagination.limit_param == "limit"
+    # the page fields come from the pagination object's schema (the runtime reads only these)
+    assert result.pagination.total_pages_field == "totalPages"
+    assert result.pagination.page_field == "page"
+    assert result.pagination.has_more_field is None and result.pagination.limit_field is None
     assert listing.name_override == "items.all"
     upload = next(op for op in shaped.operations if op.id == "uploadItem")
     assert upload.max_file_bytes == 1024
@@ -97,3 +101,20 @@ def test_the_same_spec_shaped_for_two_targets(tmp_path: Path) -> None:
     listing = next(op for op in no_envelope.operations if op.id == "listItems")
     assert listing.results[0].unwrap is None and listing.results[0].pagination is None
     assert api.operations[0].results == _parse(tmp_path)[0].operations[0].results  # parse is pure
+
+
+def test_page_fields_follow_the_schema(tmp_path: Path) -> None:
+    doc = _doc()
+    doc["components"]["schemas"]["Pagination"] = {
+        "type": "object",
+        "properties": {"has_more": {"type": "boolean"}, "per_page": {"type": "integer"}},
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(doc))
+    sink = DiagnosticSink(file=str(path))
+    api = shape(build_api(load_spec(path, sink), sink), _config(), sink)
+    listing = next(op for op in api.operations if op.id == "listItems")
+    page = listing.results[0].pagination
+    assert page is not None
+    assert (page.has_more_field, page.limit_field) == ("has_more", "per_page")
+    assert page.total_pages_field is None and page.page_field is None

@@ -1,47 +1,27 @@
-"""Page-number pagination: lazily iterate every item across pages, with loop guards."""
+"""Pages: lazily iterate every item across pages, with loop guards.
+
+How an operation pages is decided by the generator and written into its `PageSpec`
+(`_endpoint.py`); each style is one strategy class here (`STRATEGIES`): when another page follows,
+and how to request it. A new style is a new strategy plus the generator's detection of it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from dataclasses import replace
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pydantic_core
 
+from ._endpoint import Endpoint, PageSpec
 from ._logs import logger
 from ._models import attach, get_field
 from ._options import RequestOptions
 
-if TYPE_CHECKING:
-    from ._endpoint import Endpoint
-
-__all__ = ["AsyncPage", "PageSpec", "SyncPage"]
+__all__ = ["STRATEGIES", "AsyncPage", "PageStrategy", "SyncPage"]
 
 T = TypeVar("T")
-
-_HAS_MORE_FIELDS = ("hasMore", "has_more", "hasNextPage", "has_next_page", "hasNext")
-_LIMIT_FIELDS = ("limit", "pageSize", "page_size", "perPage", "per_page")
-
-
-@dataclass(frozen=True, slots=True)
-class PageSpec:
-    """Where the page number goes and where items / pagination info are in the body."""
-
-    page_param: str = "page"
-    limit_param: str = "limit"
-    items_field: str = "data"
-    pagination_field: str = "pagination"
-    total_pages_field: str = "totalPages"
-    start: int = 1
-    page_field: str = "page"
-    """Field of the pagination object holding the current page number."""
-    next_link: str | None = None
-    """Dotted path of a next-page URL in the body (JSON:API ``links.next``): when the body has the
-    links object, a link means another page (requested with the link's query) and none means the end."""
-    attach_document: bool = False
-    """Attach the page's body to every item (``get_envelope(item)``; JSON:API ``included``)."""
 
 
 class _SyncRequester(Protocol):
@@ -94,7 +74,9 @@ class _BasePage(Generic[T]):
         if spec.attach_document:
             for item in self.items:
                 attach(item, envelope=envelope)
-        self.pagination: Any = get_field(envelope, spec.pagination_field)
+        self.pagination: Any = (
+            get_field(envelope, spec.pagination_field) if spec.pagination_field else None
+        )
         self.meta: Any = get_field(envelope, "meta")
         query = options.query or {}
         requested = _as_int(query.get(spec.page_param))
@@ -102,41 +84,22 @@ class _BasePage(Generic[T]):
         """The page number this page was requested with."""
 
     def _limit(self) -> int | None:
-        query = self._options.query or {}
-        limit = _as_int(query.get(self._spec.limit_param))
-        if limit is None and self.pagination is not None:
-            for name in _LIMIT_FIELDS:
-                limit = _as_int(get_field(self.pagination, name))
-                if limit is not None:
-                    break
+        spec = self._spec
+        limit = (
+            _as_int((self._options.query or {}).get(spec.limit_param)) if spec.limit_param else None
+        )
+        if limit is None and self.pagination is not None and spec.limit_field:
+            limit = _as_int(get_field(self.pagination, spec.limit_field))
         return limit
 
     def has_next_page(self) -> bool:
-        """``page < totalPages`` when the server reports totals, else whether this page is full."""
-        if not self.items:
-            return False
-        if self._spec.next_link is not None:
-            found, link = self._link()
-            if found:
-                return bool(link)
-        pagination = self.pagination
-        if pagination is not None:
-            for name in _HAS_MORE_FIELDS:
-                flag = get_field(pagination, name)
-                if isinstance(flag, bool):
-                    return flag
-            total = _as_int(get_field(pagination, self._spec.total_pages_field))
-            if total is not None:
-                current = _as_int(get_field(pagination, self._spec.page_field))
-                return (current if current is not None else self.page_number) < total
-        limit = self._limit()
-        if limit is not None:
-            return len(self.items) >= limit
-        return True  # no totals, no page size: keep going until an empty page
+        """Whether another page follows, as the operation's style tells (never on an empty page)."""
+        return bool(self.items) and STRATEGIES[self._spec.style].has_next(self)
 
     def _link(self) -> tuple[bool, str | None]:
         """(whether the body has the links object, the next-page URL in it)."""
-        assert self._spec.next_link is not None
+        if self._spec.next_link is None:
+            return False, None
         *parents, last = self._spec.next_link.split(".")
         holder: Any = self.envelope
         for part in parents:
@@ -147,12 +110,7 @@ class _BasePage(Generic[T]):
         return True, link if isinstance(link, str) and link else None
 
     def _next_options(self) -> RequestOptions:
-        if self._spec.next_link is not None:
-            link = self._link()[1]
-            if link:
-                query = parse_qs(urlsplit(link).query, keep_blank_values=True)
-                return replace(self._options, query=query)
-        return self._options.with_query_param(self._spec.page_param, self.page_number + 1)
+        return STRATEGIES[self._spec.style].next_options(self)
 
     def _request_key(self, options: RequestOptions | None = None) -> tuple[tuple[str, str], ...]:
         """What identifies a page request: its query (a next link's query, or the page number)."""
@@ -174,6 +132,61 @@ class _BasePage(Generic[T]):
             f"<{type(self).__name__} page={self.page_number} items={len(self.items)} "
             f"has_next_page={self.has_next_page()}>"
         )
+
+
+class PageStrategy(Protocol):
+    """One pagination style: when another page follows, and the request for it."""
+
+    def has_next(self, page: _BasePage[Any]) -> bool: ...
+
+    def next_options(self, page: _BasePage[Any]) -> RequestOptions: ...
+
+
+class PageNumber:
+    """``?page=N``: the server's has-more flag, else its total pages, else whether the page is full
+    (no totals, no page size: keep going until an empty page)."""
+
+    def has_next(self, page: _BasePage[Any]) -> bool:
+        spec, pagination = page._spec, page.pagination
+        if pagination is not None and spec.has_more_field:
+            flag = get_field(pagination, spec.has_more_field)
+            if isinstance(flag, bool):
+                return flag
+        if pagination is not None and spec.total_pages_field:
+            total = _as_int(get_field(pagination, spec.total_pages_field))
+            if total is not None:
+                current = (
+                    _as_int(get_field(pagination, spec.page_field)) if spec.page_field else None
+                )
+                return (current if current is not None else page.page_number) < total
+        limit = page._limit()
+        if limit is not None:
+            return len(page.items) >= limit
+        return True
+
+    def next_options(self, page: _BasePage[Any]) -> RequestOptions:
+        return page._options.with_query_param(page._spec.page_param, page.page_number + 1)
+
+
+class NextLink(PageNumber):
+    """A next-page URL in the body (JSON:API ``links.next``), requested with its query; a body
+    without the links object pages by number."""
+
+    def has_next(self, page: _BasePage[Any]) -> bool:
+        found, link = page._link()
+        return bool(link) if found else super().has_next(page)
+
+    def next_options(self, page: _BasePage[Any]) -> RequestOptions:
+        link = page._link()[1]
+        if link:
+            return replace(
+                page._options, query=parse_qs(urlsplit(link).query, keep_blank_values=True)
+            )
+        return super().next_options(page)
+
+
+STRATEGIES: dict[str, PageStrategy] = {"page_number": PageNumber(), "next_link": NextLink()}
+"""Every pagination style a `PageSpec` may name."""
 
 
 class _Guard:
