@@ -96,7 +96,7 @@ def summarize(
 
 def profile_gen(spec_id: str) -> None:
     from generator.config import adhoc_target
-    from generator.pipeline import generate
+    from generator import generate
 
     spec = corpora.spec_path(spec_id)
     out = OUT / "out" / re.sub(r"\W+", "_", spec_id)

@@ -17,7 +17,7 @@ from generator.diagnostics import DiagnosticSink
 from generator.ir import Api
 from generator.load import load_spec
 from generator.parse import build_api
-from generator.pipeline import generate
+from generator import generate
 from generator.shape.stage import shape
 
 REPO = Path(__file__).resolve().parent.parent

@@ -37,7 +37,7 @@ from generator.load import load_spec
 from generator.features import FEATURES
 from generator.parse import build_api
 from generator.paths import templates_dir
-from generator.pipeline import generate
+from generator import generate
 from generator.render.plan import plan_files
 from generator.shape.stage import shape
 

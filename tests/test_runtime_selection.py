@@ -11,7 +11,7 @@ import pytest
 
 from generator.config import adhoc_target
 from generator.paths import templates_dir
-from generator.pipeline import generate
+from generator import generate
 from tests.conftest import FIXTURES, REPO
 
 RUNTIME = {p.stem for p in (templates_dir() / "runtime").rglob("_*.py")}

@@ -17,7 +17,7 @@ import pytest
 from generator.config import TargetConfig, load_targets
 from generator.load import read_document
 from generator.naming.plan import plan_names
-from generator.pipeline import check
+from generator import check
 from generator.provenance import FILE as PROVENANCE
 from tests.conftest import REPO, spec_doc
 

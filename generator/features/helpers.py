@@ -16,7 +16,7 @@ from ..render.extension import ResourceExtras, block
 from ..render.resource_views import ResourceDraft
 from ..render.safe import NO_NAME, Code, Doc, Name, TemplateText, code, doc
 from .base import Context, Contribution, Preparation, runtime_path
-from .jsonapi import DocumentBody, jsonapi_info
+from .jsonapi_analysis import DocumentBody, jsonapi_info
 
 _FILE_KEYS = ("name", "type", "size")
 

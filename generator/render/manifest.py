@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .. import __version__, escape
+from .. import escape
 from ..ir import Api, Location, Operation
 from ..naming.plan import Names, op_key
 from ..paths import HEADER
+from ..version import __version__
 from .resource_views import MethodView
 from .safe import Name
 

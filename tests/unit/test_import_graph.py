@@ -35,8 +35,10 @@ def graph() -> dict[str, frozenset[str]]:
                 if node.level:
                     anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join([*anchor, *([base] if base else [])])
-                found.add(base)
-                found.update(f"{base}.{a.name}" for a in node.names)  # `from . import x`
+                subs = {f"{base}.{a.name}" for a in node.names}
+                if not subs <= set(modules):
+                    found.add(base)  # a name the package itself defines (`from .. import escape`…)
+                found.update(subs)  # `from . import x`: the submodule (its package is importing)
         out[name] = frozenset(m for m in found if m in modules and m != name)
     return out
 
