@@ -322,6 +322,22 @@ def render(reports: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         lines.append(
             f"| {label} | {ops_totals.get(category, 0)} | {_kinds(dict(totals[category])) or '—'} |"
         )
+    features: collections.Counter[str] = collections.Counter()
+    for report in reports:
+        features.update(report.get("features") or {})
+    lines += [
+        "",
+        "## What the calls exercised",
+        "",
+        (
+            "Operations called, by what their arguments put on the wire (one operation counts under every "
+            "feature it has):"
+        ),
+        "",
+        "| feature | operations |",
+        "| --- | ---: |",
+        *[f"| {name} | {count} |" for name, count in sorted(features.items())],
+    ]
     failed = [r for r in reports if r.get("error")]
     if failed:
         lines += ["", f"Specs not run: {len(failed)} ({', '.join(r['spec'] for r in failed)})."]

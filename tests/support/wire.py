@@ -72,6 +72,7 @@ from .wire_oracle import (
     expected_path,
     first_difference,
     json_equal,
+    missing_body_fields,
     missing_on_wire,
     multipart_parts,
     one_line,
@@ -128,6 +129,7 @@ class SpecReport:
     exchanges: int = 0
     ok_2xx: int = 0  # exchanges that ended in a 2xx response the strict client parsed
     findings: list[Finding] = field(default_factory=list)
+    features: dict[str, int] = field(default_factory=dict)  # operations called, per `features_of`
     seconds: dict[str, float] = field(default_factory=dict)
     error: str | None = None  # the spec could not be run at all (a harness limitation)
 
@@ -397,6 +399,46 @@ def _is_array(doc: dict[str, Any], schema: dict[str, Any]) -> bool:
     )
 
 
+_DEFAULT_STYLE = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
+
+
+def features_of(doc: dict[str, Any], op: Operation, samples: OperationSamples) -> set[str]:
+    """What a call with these samples exercises on the wire (for the coverage table)."""
+    out: set[str] = set()
+    for param in op.parameters:
+        where = param["in"]
+        values = getattr(samples, where, None)
+        if not isinstance(values, dict) or param["name"] not in values:
+            continue
+        value = values[param["name"]]
+        style = param.get("style", _DEFAULT_STYLE.get(where, "simple"))
+        explode = param.get("explode", style == "form")
+        shape = "array" if isinstance(value, list) else "object" if isinstance(value, dict) else ""
+        if where == "query" and style == "deepObject":
+            out.add("query deepObject")
+        elif where in ("query", "cookie") and shape:
+            out.add(f"{where} {shape} ({style}, explode: {str(explode).lower()})")
+        elif where == "path" and (shape or style != "simple"):
+            out.add(f"path {shape or 'scalar'} ({style}, explode: {str(explode).lower()})")
+        else:
+            out.add(f"{where} {shape or 'scalar'}")
+    media = (samples.media_type or "").split(";")[0].strip()
+    if samples.has_body:
+        if media == "application/json":
+            out.add("body application/json")
+        elif media.endswith("+json"):
+            out.add("body */*+json (vendor JSON)")
+        elif media == "multipart/form-data":
+            files = any(
+                isinstance(v, tuple) or (isinstance(v, list) and v and isinstance(v[0], tuple))
+                for v in (samples.body or {}).values()
+            )
+            out.add("body multipart/form-data" + (" with files" if files else ""))
+        else:
+            out.add(f"body {media}")
+    return out
+
+
 def _violation_param(violation: dict[str, Any]) -> tuple[str | None, str | None]:
     """(location, parameter or property name) of a request violation; a missing name may only be in
     the message ("must have required property 'x'")."""
@@ -571,6 +613,14 @@ def judge_request(
         if kind == "path encoding" and path_ok:
             verdict.prism_limits.setdefault("Prism rejects a valid path value", text)
         elif (
+            where == "header"
+            and (name or "").lower() in ("accept", "content-type", "authorization")
+            and accept_matches_range(
+                request.headers.get("accept", ""), success_media_types(doc, op)
+            )
+        ):  # OpenAPI: such header parameters "SHALL be ignored"; the Accept sent fits the responses
+            verdict.prism_limits.setdefault("Prism checks an ignored Accept parameter", text)
+        elif (
             where == "body"
             and parts.get(name or "") == "application/json"
             and re.search(r"must be (object|array)", message)
@@ -616,7 +666,11 @@ def judge_request(
             "path encoding", f"sent {request.url.raw_path.decode()!r}, expected {expected!r}"
         )
     if not verdict.request:
-        missing = missing_on_wire(request, samples, op)
+        content = (op.request_body(doc) or {}).get("content") or {}
+        encoding = (content.get(samples.media_type or "") or {}).get("encoding") or {}
+        missing = missing_on_wire(request, samples, op) + missing_body_fields(
+            request, samples, encoding
+        )
         if missing:
             verdict.request["not sent"] = "passed but not on the wire: " + ", ".join(missing)
         media = (samples.media_type or "").split(";")[0].strip()
@@ -737,6 +791,16 @@ def run_spec(
     return report
 
 
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
 def _prism_alive(base_url: str) -> bool:
     try:
         httpx.get(base_url + "/", timeout=5.0)
@@ -841,6 +905,8 @@ class _Caller:
             add("-", "limitation", "XML body", f"the harness writes no XML ({media})")
             return
         self.report.called += 1
+        for feature in features_of(self.doc, op, samples):
+            self.report.features[feature] = self.report.features.get(feature, 0) + 1
         for mode in MODES:
             method = bound_method(clients[mode], entry["call"])
             try:
@@ -885,6 +951,15 @@ class _Caller:
                     f"Prism died answering this request ({type(error).__name__}: {error})",
                     describe_request(exchange.requests[-1]),
                 )
+            if _caused_by(error, httpx.RemoteProtocolError):
+                add(
+                    mode,
+                    "limitation",
+                    "Prism's response is not valid HTTP",
+                    f"{type(error).__name__}: {error}",
+                    describe_request(exchange.requests[-1]) if exchange.requests else "",
+                )
+                return True
             where = traceback.extract_tb(error.__traceback__)[-1] if error else None
             add(
                 "-",

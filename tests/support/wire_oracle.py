@@ -11,6 +11,7 @@ client defect from a Prism limitation:
 - `strip_read_only(builder, schema, value)`: a request body without the `readOnly` properties a client
   must not send (OpenAPI 3.0: a required `readOnly` property is required in responses only);
 - `json_equal` / `first_difference`: JSON equality (1 == 1.0, one instant however spelled);
+- `missing_body_fields(request, samples, encoding)`: form fields and multipart parts passed but not sent;
 - `multipart_parts(request)`: the parts of a sent multipart body (name, Content-Type).
 """
 
@@ -135,6 +136,37 @@ def missing_on_wire(request: httpx.Request, samples: OperationSamples, op: Opera
     return missing
 
 
+def missing_body_fields(
+    request: httpx.Request, samples: OperationSamples, encoding: dict[str, Any]
+) -> list[str]:
+    """Form (`application/x-www-form-urlencoded`) fields and multipart parts that were passed but are not
+    in the sent body; form fields follow their `encoding` style (default `form`, exploded)."""
+    if not isinstance(samples.body, dict):
+        return []
+    media = (samples.media_type or "").split(";")[0].strip()
+    if media == "application/x-www-form-urlencoded":
+        sent = [k for k, _ in parse_qsl(request.content.decode("latin-1"), keep_blank_values=True)]
+    elif media.startswith("multipart/"):
+        sent = [name for name, _ in multipart_parts_of(request.content)]
+    else:
+        return []
+    missing = []
+    for name, value in samples.body.items():
+        rule = encoding.get(name) or {}
+        style = rule.get("style", "form")
+        keys = (
+            [name]
+            if media.startswith("multipart/")
+            else _expected_keys(name, value, style, rule.get("explode", style == "form"))
+        )
+        if value in ([], {}) or value is None:
+            continue
+        for key in keys:
+            if not any(k == key or (key.endswith("[") and k.startswith(key)) for k in sent):
+                missing.append(f"body field {key!r}")
+    return missing
+
+
 def strip_read_only(builder: SampleBuilder, schema: Any, value: Any, depth: int = 0) -> Any:
     """`value` without the properties its schema marks `readOnly` (recursively through objects and
     arrays; union members are not guessed)."""
@@ -212,8 +244,13 @@ _PART = re.compile(
 
 def multipart_parts(request: httpx.Request) -> list[tuple[str, str]]:
     """(name, Content-Type or "") of each part of a sent multipart body, in order."""
+    return multipart_parts_of(request.content)
+
+
+def multipart_parts_of(body: bytes) -> list[tuple[str, str]]:
+    """(name, Content-Type or "") of each part of a multipart body, in order."""
     parts = []
-    for match in _PART.finditer(request.content):
+    for match in _PART.finditer(body):
         headers = match.group(2).decode("latin-1")
         found = re.search(r"^Content-Type:\s*([^\r\n;]+)", headers, re.IGNORECASE | re.MULTILINE)
         parts.append((match.group(1).decode("utf-8", "replace"), found.group(1) if found else ""))
