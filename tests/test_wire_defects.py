@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from support.recording_server import recording_server
@@ -219,3 +220,193 @@ def test_strict_client_accepts_what_a_non_standard_format_allows(
         client = module.Client(base_url=server.url, max_retries=0, strict_response_validation=True)
         job = _method(client, entry["call"])("j1")
     assert job.created_on == "in et occaecat"
+
+
+# -- 4. A form body ignores its `encoding` (stripe.com: 779 deepObject-encoded properties) ---------------
+
+FORM_DOC = _doc(
+    {
+        "/charges": {
+            "post": {
+                "operationId": "createCharge",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "encoding": {
+                                "metadata": {"style": "deepObject", "explode": True},
+                                "card": {"style": "deepObject", "explode": True},
+                            },
+                            "schema": {
+                                "type": "object",
+                                "required": ["amount"],
+                                "properties": {
+                                    "amount": {"type": "integer"},
+                                    "metadata": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "string"},
+                                    },
+                                    "card": {
+                                        "type": "object",
+                                        "properties": {
+                                            "number": {"type": "string"},
+                                            "exp": {
+                                                "type": "object",
+                                                "properties": {"month": {"type": "integer"}},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        }
+                    },
+                },
+                "responses": {"200": OK_JSON},
+            }
+        }
+    }
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#13: a form body's `encoding` (style: deepObject) is ignored: metadata={'order': '42'} is sent "
+    "as `order=42` (the property name is lost) and a nested object raises TypeError; "
+    "templates/runtime/_prepare.py _form_items serialises with no styles, the generator passes no "
+    "encoding to the Endpoint",
+)
+def test_form_body_honours_deep_object_encoding(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    module, root = generate_package(FORM_DOC)
+    entry = _manifest(root, "createCharge")
+    fields = entry["body"]["fields"]
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])(
+            **{
+                fields["amount"]: 5,
+                fields["metadata"]: {"order": "42"},
+                fields["card"]: {"number": "4242", "exp": {"month": 12}},
+            }
+        )
+    sent = parse_qsl(server.requests[-1].body.decode(), keep_blank_values=True)
+    assert sorted(sent) == [
+        ("amount", "5"),
+        ("card[exp][month]", "12"),
+        ("card[number]", "4242"),
+        ("metadata[order]", "42"),
+    ]
+
+
+# -- 5. Path, header and query serialisation the corpus sample does not reach ---------------------------
+
+ROLE = {"type": "object", "properties": {"role": {"type": "string"}, "n": {"type": "integer"}}}
+NO_CONTENT = {"204": {"description": "ok"}}
+
+
+def _one_parameter_doc(path: str, parameter: dict[str, Any]) -> dict[str, Any]:
+    return _doc(
+        {path: {"get": {"operationId": "op", "parameters": [parameter], "responses": NO_CONTENT}}}
+    )
+
+
+PATH_CASES = [
+    # (parameter, value, the path a correct client requests)
+    ({"schema": {"type": "array", "items": {"type": "integer"}}}, [3, 4, 5], "/items/3,4,5"),
+    ({"schema": ROLE}, {"role": "admin", "n": 5}, "/items/role,admin,n,5"),
+    ({"schema": ROLE, "explode": True}, {"role": "admin", "n": 5}, "/items/role=admin,n=5"),
+    ({"style": "label", "schema": {"type": "string"}}, "x", "/items/.x"),
+    ({"style": "matrix", "schema": {"type": "string"}}, "x", "/items/;id=x"),
+    (
+        {
+            "style": "matrix",
+            "explode": True,
+            "schema": {"type": "array", "items": {"type": "integer"}},
+        },
+        [3, 4],
+        "/items/;id=3;id=4",
+    ),
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#13: path parameters ignore style/explode: arrays and objects raise TypeError "
+    "('Cannot send a value of type list as a string'), label/matrix values are sent bare; "
+    "templates/runtime/_serialize.py format_path only formats scalars",
+)
+@pytest.mark.parametrize(
+    ("parameter", "value", "expected"),
+    PATH_CASES,
+    ids=[
+        "simple-array",
+        "simple-object",
+        "simple-object-explode",
+        "label",
+        "matrix",
+        "matrix-array",
+    ],
+)
+def test_path_parameter_styles(
+    generate_package: Callable[..., tuple[Any, Path]],
+    parameter: dict[str, Any],
+    value: Any,
+    expected: str,
+) -> None:
+    param = {"name": "id", "in": "path", "required": True, **parameter}
+    module, root = generate_package(_one_parameter_doc("/items/{id}", param))
+    entry = _manifest(root, "op")
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])(value)
+    assert server.requests[-1].path_only == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#13: an object header parameter raises TypeError ('Cannot send a value of type dict as a "
+    "string') instead of `role,admin,n,5` / `role=admin,n=5`; templates/runtime/_serialize.py "
+    "header_value handles lists and scalars only",
+)
+@pytest.mark.parametrize(
+    ("explode", "expected"), [(False, "role,admin,n,5"), (True, "role=admin,n=5")]
+)
+def test_object_header_parameter(
+    generate_package: Callable[..., tuple[Any, Path]], explode: bool, expected: str
+) -> None:
+    param = {
+        "name": "X-Filter",
+        "in": "header",
+        "required": True,
+        "explode": explode,
+        "schema": ROLE,
+    }
+    module, root = generate_package(_one_parameter_doc("/items", param))
+    entry = _manifest(root, "op")
+    (arg,) = [p["python_name"] for p in entry["parameters"]]
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])(**{arg: {"role": "admin", "n": 5}})
+    assert server.requests[-1].headers["x-filter"] == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#13: a query parameter with `content: application/json` is exploded into its keys "
+    "(`role=admin&n=5`) instead of sent as one JSON value; the parameter's `content` media type "
+    "is dropped by generator/parse/operations.py _parameter (only its schema is kept)",
+)
+def test_query_parameter_with_json_content(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    param = {"name": "filter", "in": "query", "content": {"application/json": {"schema": ROLE}}}
+    module, root = generate_package(_one_parameter_doc("/items", param))
+    entry = _manifest(root, "op")
+    (arg,) = [p["python_name"] for p in entry["parameters"]]
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])(**{arg: {"role": "admin", "n": 5}})
+    sent = parse_qsl(server.requests[-1].query, keep_blank_values=True)
+    assert [k for k, _ in sent] == ["filter"]
+    assert json.loads(sent[0][1]) == {"role": "admin", "n": 5}
