@@ -627,7 +627,7 @@ def judge_request(
         ):
             verdict.prism_limits.setdefault("Prism does not decode JSON multipart parts", text)
         elif where == "body" and "must be array" in message and repeated.get(name or "", 0) > 1:
-            verdict.prism_limits.setdefault("Prism reads a repeated form key as one value", text)
+            verdict.prism_limits.setdefault("Prism cannot read an array in a form body", text)
         else:
             verdict.request.setdefault(kind, text)
     if not verdict.request and problem is not None:
