@@ -56,6 +56,7 @@ SPECS: list[tuple[str, str]] = [
     ("reverb.com", "explode: false arrays, JSON bodies"),
     ("europeana.eu", "query arrays"),
     ("googleapis.com/books", "query arrays, many optional query parameters"),
+    ("sinao.app", "query objects (form, exploded), query arrays of objects, nullable arrays"),
     ("listennotes.com", "3.1; explode: false, header parameters, form bodies"),
     # path encoding
     ("mbus.local", "path parameters with explode: false"),

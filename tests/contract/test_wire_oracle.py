@@ -25,6 +25,7 @@ from support.wire import (
 from support.wire_oracle import (
     expand,
     expected_path,
+    expected_query_pairs,
     json_equal,
     missing_body_fields,
     missing_on_wire,
@@ -295,3 +296,28 @@ def test_missing_body_fields_follow_the_form_encoding() -> None:
         content=b'--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nn\r\n--b--\r\n',
     )
     assert missing_body_fields(sent, parts, {}) == ["body field 'file'"]
+
+
+@pytest.mark.parametrize(
+    ("value", "style", "explode", "expected"),
+    [
+        ([1, 2], "form", True, [("ids", "1"), ("ids", "2")]),
+        ([1, 2], "form", False, [("ids", "1,2")]),
+        ([1, 2], "spaceDelimited", False, [("ids", "1 2")]),
+        ([1, 2], "pipeDelimited", False, [("ids", "1|2")]),
+        ({"a": 1, "b": True}, "form", True, [("a", "1"), ("b", "true")]),
+        ({"a": 1, "b": True}, "form", False, [("ids", "a,1,b,true")]),
+        (
+            {"a": {"b": 1}, "c": [2, 3]},
+            "deepObject",
+            True,
+            [("ids[a][b]", "1"), ("ids[c]", "2"), ("ids[c]", "3")],
+        ),
+        ([{"a": 1}], "form", True, None),
+        (None, "form", True, []),
+    ],
+)
+def test_expected_query_pairs_per_style(
+    value: Any, style: str, explode: bool, expected: list[tuple[str, str]] | None
+) -> None:
+    assert expected_query_pairs("ids", value, style, explode) == expected

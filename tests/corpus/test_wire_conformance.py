@@ -44,6 +44,9 @@ KNOWN: dict[str, dict[str, str]] = {
         "response:datetime_from_date_parsing": "`format: dateTime` (no JSON Schema format) is "
         "enforced as a date-time",
     },
+    "sinao.app": {
+        "client:TypeError before sending": "a query array of objects (`filters`) raises TypeError"
+    },
     "cpy.re/peertube": {
         "client:form field not exposed": "multipart fields declared only in oneOf members get no "
         "argument (importVideo: targetUrl, magnetUri, torrentfile)",

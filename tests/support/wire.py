@@ -70,6 +70,7 @@ from .prism import PROBLEM_PREFIX, running_prism
 from .samples import OperationSamples, SampleBuilder, SampleError
 from .wire_oracle import (
     expected_path,
+    expected_query_pairs,
     first_difference,
     json_equal,
     missing_body_fields,
@@ -77,6 +78,7 @@ from .wire_oracle import (
     multipart_parts,
     one_line,
     same_path,
+    sent_query_pairs,
     strip_read_only,
 )
 
@@ -578,6 +580,26 @@ class Judgement:
     prism_limits: dict[str, str] = field(default_factory=dict)
 
 
+def _query_as_expected(
+    request: httpx.Request, op: Operation, samples: OperationSamples, name: str
+) -> bool:
+    """Whether the query parameter `name` is on the wire exactly as its style says it must be."""
+    param = next(
+        (p for p in op.parameters if p["in"] == "query" and p["name"].lower() == name.lower()), None
+    )
+    if param is None or param["name"] not in samples.query:
+        return False
+    value = samples.query[param["name"]]
+    style = param.get("style", "form")
+    expected = expected_query_pairs(
+        param["name"], value, style, param.get("explode", style == "form")
+    )
+    if expected is None:
+        return False
+    keys = {k for k, _ in expected} | {param["name"]}
+    return sorted(sent_query_pairs(request, keys, param["name"])) == sorted(expected)
+
+
 def judge_request(
     response: httpx.Response,
     op: Operation,
@@ -612,6 +634,10 @@ def judge_request(
         message = str(item.get("message", ""))
         if kind == "path encoding" and path_ok:
             verdict.prism_limits.setdefault("Prism rejects a valid path value", text)
+        elif (
+            where == "query" and name is not None and _query_as_expected(request, op, samples, name)
+        ):
+            verdict.prism_limits.setdefault("Prism rejects a valid query value", text)
         elif (
             where == "header"
             and (name or "").lower() in ("accept", "content-type", "authorization")
@@ -964,7 +990,7 @@ class _Caller:
             add(
                 "-",
                 "client",
-                "raised before sending",
+                f"{type(error).__name__} before sending",
                 f"{type(error).__name__}: {error}"
                 + (f" [{Path(where.filename).name}:{where.lineno} {where.name}]" if where else ""),
             )

@@ -102,6 +102,57 @@ def same_path(sent: str, expected: str) -> bool:
     )
 
 
+def _flat(prefix: str, value: Any, out: list[tuple[str, str]]) -> bool:
+    """deepObject pairs of `value` under `prefix` (nested objects as `a[b][c]`); False for arrays of
+    objects, whose serialisation OpenAPI leaves undefined."""
+    if isinstance(value, dict):
+        return all(_flat(f"{prefix}[{k}]", v, out) for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        if any(isinstance(v, (dict, list)) for v in value):
+            return False
+        out.extend((prefix, _text(v)) for v in value)
+        return True
+    out.append((prefix, _text(value)))
+    return True
+
+
+def expected_query_pairs(
+    name: str, value: Any, style: str, explode: bool
+) -> list[tuple[str, str]] | None:
+    """The query pairs a correct client sends for one parameter (unencoded), per its style; None where
+    OpenAPI does not define them (arrays of objects, nested objects outside deepObject)."""
+    if value is None:
+        return []
+    if style == "deepObject":
+        out: list[tuple[str, str]] = []
+        return out if _flat(name, value, out) else None
+    if isinstance(value, dict):
+        if any(isinstance(v, (dict, list)) for v in value.values()):
+            return None
+        items = [(str(k), _text(v)) for k, v in value.items() if v is not None]
+        if style == "form" and explode:
+            return items
+        return [(name, ",".join(part for pair in items for part in pair))]
+    if isinstance(value, list):
+        if any(isinstance(v, (dict, list)) for v in value):
+            return None
+        texts = [_text(v) for v in value]
+        if style == "spaceDelimited":
+            return [(name, " ".join(texts))] if texts else []
+        if style == "pipeDelimited":
+            return [(name, "|".join(texts))] if texts else []
+        if explode:
+            return [(name, t) for t in texts]
+        return [(name, ",".join(texts))] if texts else []
+    return [(name, _text(value))]
+
+
+def sent_query_pairs(request: httpx.Request, keys: set[str], prefix: str) -> list[tuple[str, str]]:
+    """The request's query pairs whose key is in `keys` or starts with `prefix[`."""
+    pairs = parse_qsl(request.url.query.decode(), keep_blank_values=True)
+    return [(k, v) for k, v in pairs if k in keys or k.startswith(prefix + "[")]
+
+
 def _expected_keys(name: str, value: Any, style: str, explode: bool) -> list[str]:
     """Query keys a correct client sends for this argument."""
     if value is None or value == [] or value == {}:
