@@ -590,6 +590,12 @@ def _query_as_expected(
     if param is None or param["name"] not in samples.query:
         return False
     value = samples.query[param["name"]]
+    if "content" in param:  # one value in the parameter's media type: compared as JSON
+        sent = sent_query_pairs(request, {param["name"]}, param["name"])
+        try:
+            return len(sent) == 1 and json_equal(json.loads(sent[0][1]), value)
+        except ValueError:
+            return False
     style = param.get("style", "form")
     expected = expected_query_pairs(
         param["name"], value, style, param.get("explode", style == "form")
@@ -836,7 +842,8 @@ def _prism_alive(base_url: str) -> bool:
 
 
 class PrismCrashed(Exception):
-    """Prism died while answering the current request: (message, the request as sent)."""
+    """Prism died while answering the current request: (message, the request as sent, what the path
+    oracle says is wrong with it or "")."""
 
 
 class _Caller:
@@ -899,6 +906,8 @@ class _Caller:
                     self._operation(entry, clients, exchanges, add)
                 except PrismCrashed as crash:
                     add("-", "limitation", "Prism crashed", crash.args[0], crash.args[1])
+                    if crash.args[2]:  # the oracle still judges the request that crashed it
+                        add("-", "request", "path encoding", crash.args[2], crash.args[1])
                     return index + 1
         return len(entries)
 
@@ -973,9 +982,14 @@ class _Caller:
                     close()
         if not exchange.responses:
             if exchange.requests and not _prism_alive(self.base_url):
+                request = exchange.requests[-1]
+                expected = expected_path(op, samples.path)
+                sent = request.url.raw_path.split(b"?")[0].decode()
+                wrong = expected is not None and not same_path(sent, expected)
                 raise PrismCrashed(
                     f"Prism died answering this request ({type(error).__name__}: {error})",
-                    describe_request(exchange.requests[-1]),
+                    describe_request(request),
+                    f"sent {sent!r}, expected {expected!r}" if wrong else "",
                 )
             if _caused_by(error, httpx.RemoteProtocolError):
                 add(

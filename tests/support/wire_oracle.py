@@ -147,9 +147,16 @@ def expected_query_pairs(
     return [(name, _text(value))]
 
 
+def query_pairs(request: httpx.Request) -> list[tuple[str, str]]:
+    """The request's query pairs, percent-decoded as RFC 3986 says: a `+` is a plus sign, not a space
+    (that is HTML form decoding, which servers and validators that follow RFC 3986 — Prism — do not
+    apply; RFC 6570, which OpenAPI's styles are defined by, writes a space as `%20`)."""
+    return parse_qsl(request.url.query.decode().replace("+", "%2B"), keep_blank_values=True)
+
+
 def sent_query_pairs(request: httpx.Request, keys: set[str], prefix: str) -> list[tuple[str, str]]:
     """The request's query pairs whose key is in `keys` or starts with `prefix[`."""
-    pairs = parse_qsl(request.url.query.decode(), keep_blank_values=True)
+    pairs = query_pairs(request)
     return [(k, v) for k, v in pairs if k in keys or k.startswith(prefix + "[")]
 
 
@@ -167,13 +174,15 @@ def _expected_keys(name: str, value: Any, style: str, explode: bool) -> list[str
 
 def missing_on_wire(request: httpx.Request, samples: OperationSamples, op: Operation) -> list[str]:
     """The query/header/cookie arguments passed that are not on the wire at all."""
-    sent_query = [k for k, _ in parse_qsl(request.url.query.decode(), keep_blank_values=True)]
+    sent_query = [k for k, _ in query_pairs(request)]
     styles = {p["name"]: p for p in op.parameters if p["in"] == "query"}
     missing: list[str] = []
     for name, value in samples.query.items():
         param = styles.get(name, {})
         style = param.get("style", "form")
-        for key in _expected_keys(name, value, style, param.get("explode", style == "form")):
+        explode = param.get("explode", style == "form")
+        keys = [name] if "content" in param else _expected_keys(name, value, style, explode)
+        for key in keys:
             if not any(k == key or (key.endswith("[") and k.startswith(key)) for k in sent_query):
                 missing.append(f"query {key!r}")
     for name, value in samples.header.items():
