@@ -1049,6 +1049,13 @@ class _Caller:
         # A non-2xx without any violation: right when the operation declares no success response.
         if declares_success(op):
             add(mode, "limitation", f"Prism answered {response.status_code}", response.text[:300])
+        elif 300 <= response.status_code < 400 and _caused_by(error, httpx.TransportError):
+            add(  # a client that follows redirects goes to Prism's made-up Location
+                mode,
+                "limitation",
+                "Prism's redirect Location is unreachable",
+                f"{response.status_code} to {response.headers.get('location')!r}: {error}",
+            )
         elif error is None or not hasattr(error, "status_code"):
             add(
                 mode,
