@@ -429,7 +429,7 @@ def features_of(doc: dict[str, Any], op: Operation, samples: OperationSamples) -
         if media == "application/json":
             out.add("body application/json")
         elif media.endswith("+json"):
-            out.add("body */*+json (vendor JSON)")
+            out.add("body application/*+json (vendor JSON)")
         elif media == "multipart/form-data":
             files = any(
                 isinstance(v, tuple) or (isinstance(v, list) and v and isinstance(v[0], tuple))
