@@ -2,7 +2,7 @@
 
 from .api import Api, PackageInfo, WebhookEvent
 from .media import MediaKind
-from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, Schema
+from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, NameHints, Schema
 from .operations import (
     Header,
     Location,
@@ -57,6 +57,7 @@ __all__ = [
     "MediaType",
     "Model",
     "ModelRef",
+    "NameHints",
     "Operation",
     "Package",
     "PackageInfo",

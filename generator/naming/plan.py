@@ -30,6 +30,7 @@ from ..ir import (
 )
 from ..render.safe import Name
 from . import rules as naming
+from .hints import schema_hints
 from .requests import NameKind, NameRequest
 from .runtime import exception_names
 
@@ -159,9 +160,9 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
     scope = naming.Scope()
     scope.reserve(*CLASS_RESERVED)
     first_claim: dict[str, str] = {}
+    hints = schema_hints(api.schemas)
     for sid in emitted:
-        schema = api.schemas[sid]
-        base = naming.class_name(schema.name_hint)
+        base = naming.class_name(hints[sid])
         got = Name(scope.claim(base))
         names.schema_class[sid] = got
         if got != base and sid.startswith("/components/schemas/"):
