@@ -12,6 +12,7 @@ from ..ir import (
     Header,
     Kind,
     Location,
+    MediaKind,
     MediaType,
     Operation,
     Parameter,
@@ -22,6 +23,7 @@ from ..ir import (
     TypeRef,
 )
 from ..refs import Resolver
+from .form_body import encodings, member_fields
 from .media import media_kind
 from .nodes import sequence
 from .schemas import SchemaBuilder
@@ -189,8 +191,10 @@ class OperationBuilder:
         if location is Location.COOKIE and not is_cookie_name(name):
             _warn_cookie_name(self.sink, name, jp.join(pointer, "name"), required)
         schema = node.get("schema")
+        content_media = ""
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
-            schema = next(iter(node["content"].values())).get("schema")
+            content_media, media = next(iter(node["content"].items()))
+            schema = media.get("schema") if isinstance(media, dict) else None
         t = (
             self.schemas.type_of(
                 schema if schema is not None else {},
@@ -218,6 +222,8 @@ class OperationBuilder:
             sort_fields=_sort_fields(node, schema_node)
             if name == "sort" or "x-sortable-fields" in node
             else (),
+            content_media=str(content_media),
+            allow_reserved=location is Location.QUERY and node.get("allowReserved") is True,
         )
 
     def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
@@ -227,7 +233,10 @@ class OperationBuilder:
         if not isinstance(node, dict):
             return None
         media = self._media(
-            node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None)
+            node.get("content") or {},
+            jp.join(pointer, "content"),
+            (f"{hint} body", None),
+            request=True,
         )
         return RequestBody(
             required=bool(node.get("required")), media=media, doc=_text(node.get("description"))
@@ -256,7 +265,7 @@ class OperationBuilder:
         return tuple(out)
 
     def _media(
-        self, content: Any, where: str, hint: tuple[str, str | None]
+        self, content: Any, where: str, hint: tuple[str, str | None], request: bool = False
     ) -> tuple[MediaType, ...]:
         out = []
         if not isinstance(content, dict):
@@ -270,6 +279,14 @@ class OperationBuilder:
                 t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
                 t = self.schemas.type_of(schema, mwhere, hint)
+            if request and kind in (MediaKind.FORM, MediaKind.MULTIPART):
+                members = (
+                    member_fields(self.schemas, self.resolver, schema, mwhere, hint[0])
+                    if schema is not None
+                    else ()
+                )
+                out.append(MediaType(str(media_type), t, kind, encodings(media), members))
+                continue
             out.append(MediaType(str(media_type), t, kind))
         return tuple(out)
 

@@ -31,8 +31,8 @@ from typing import Any
 
 import httpx
 
-from generator.config import adhoc_target
 from generator import generate
+from generator.config import adhoc_target
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "servers"

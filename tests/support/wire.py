@@ -69,6 +69,7 @@ from .openapi import (
 from .prism import PROBLEM_PREFIX, running_prism
 from .samples import OperationSamples, SampleBuilder, SampleError
 from .wire_oracle import (
+    bracket_pairs,
     expected_path,
     expected_query_pairs,
     first_difference,
@@ -606,6 +607,30 @@ def _query_as_expected(
     return sorted(sent_query_pairs(request, keys, param["name"])) == sorted(expected)
 
 
+def _query_in_brackets(
+    request: httpx.Request, op: Operation, samples: OperationSamples, name: str
+) -> bool:
+    """Whether the query parameter `name` is a value OpenAPI's style leaves undefined (an array of
+    objects in a `form` query: sinao.app's `filters`) sent whole in bracket notation
+    (`filters[0][name]=x`, the convention the client uses): no server-independent rule to judge it by,
+    and Prism reads `form` arrays as strings only."""
+    param = next(
+        (p for p in op.parameters if p["in"] == "query" and p["name"].lower() == name.lower()), None
+    )
+    if param is None or param["name"] not in samples.query or "content" in param:
+        return False
+    value = samples.query[param["name"]]
+    style = param.get("style", "form")
+    defined = expected_query_pairs(
+        param["name"], value, style, param.get("explode", style == "form")
+    )
+    if defined is not None:
+        return False  # judged by _query_as_expected
+    expected = bracket_pairs(param["name"], value)
+    sent = sent_query_pairs(request, {param["name"]}, param["name"])
+    return bool(expected) and sorted(sent) == sorted(expected)
+
+
 def judge_request(
     response: httpx.Response,
     op: Operation,
@@ -644,6 +669,12 @@ def judge_request(
             where == "query" and name is not None and _query_as_expected(request, op, samples, name)
         ):
             verdict.prism_limits.setdefault("Prism rejects a valid query value", text)
+        elif (
+            where == "query" and name is not None and _query_in_brackets(request, op, samples, name)
+        ):
+            verdict.prism_limits.setdefault(
+                "Prism cannot read a query value OpenAPI leaves undefined", text
+            )
         elif (
             where == "header"
             and (name or "").lower() in ("accept", "content-type", "authorization")
