@@ -157,8 +157,8 @@ def format_path(
         if value is None or isinstance(value, NotGiven):
             raise ValueError(f"Missing value for path parameter {part!r}")
         style = styles.get(part) if styles else None
-        if style is None and not _is_nested(value):
-            encoded = encode(scalar_to_str(value))
+        if style is None and (type(value) is str or not _is_nested(value)):
+            encoded = encode(value if type(value) is str else scalar_to_str(value))
         else:
             encoded = _expand(part, value, style or _SIMPLE)
         if encoded == "":
