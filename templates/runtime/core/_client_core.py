@@ -6,7 +6,7 @@ import copy
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -67,6 +67,20 @@ def _normalize_base_url(base_url: str | httpx.URL) -> str:
     return url
 
 
+def _with_server_path(base_url: str | httpx.URL, server_path: str) -> str:
+    """``base_url`` with the spec's relative server path (``/api``) after its own path, unless that
+    path already ends with it (``https://host`` and ``https://host/api`` both give ``https://host/api/``)."""
+    url = _normalize_base_url(base_url)
+    wanted = server_path.strip("/")
+    if not wanted:
+        return url
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if not (path + "/").endswith(f"/{wanted}/"):
+        path = f"{path}/{wanted}"
+    return urlunsplit(parts._replace(path=path + "/"))
+
+
 def _check_bounds(max_response_bytes: int | None, total_timeout: float | None) -> None:
     if max_response_bytes is not None and max_response_bytes < 0:
         raise ValueError("max_response_bytes must be >= 0 (or None for no limit)")
@@ -82,9 +96,12 @@ class BaseClient(Generic[_HttpxT]):
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
     default_base_url: ClassVar[str] = ""
-    error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
     """The spec's first server (generated clients set it). While ``base_url`` is this URL,
     operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
+    server_path: ClassVar[str] = ""
+    """The path of the spec's relative server (``servers: [{url: /api}]``): kept after every
+    ``base_url`` whose path does not end with it already."""
+    error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
 
     def __init__(
         self,
@@ -107,7 +124,7 @@ class BaseClient(Generic[_HttpxT]):
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         _check_bounds(max_response_bytes, total_timeout)
-        self.base_url = _normalize_base_url(base_url)
+        self.base_url = _with_server_path(base_url, self.server_path)
         self._auth = auth
         self.max_retries = max_retries
         if isinstance(timeout, NotGiven):
@@ -160,7 +177,7 @@ class BaseClient(Generic[_HttpxT]):
         new._owns_http = False
         for name, value in overrides.items():
             if name == "base_url":
-                new.base_url = _normalize_base_url(value)
+                new.base_url = _with_server_path(value, self.server_path)
             elif name == "timeout":
                 new.timeout = new.timeout if isinstance(value, NotGiven) else _to_timeout(value)
             elif name == "default_headers":
