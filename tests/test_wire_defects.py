@@ -459,3 +459,46 @@ def test_query_spaces_are_percent_encoded(
         client = module.Client(base_url=server.url, max_retries=0)
         _method(client, entry["call"])(q=value)
     assert server.requests[-1].query == expected
+
+
+# -- 10. A `#fragment` in the path key swallows the query ---------------------------------------------
+
+
+def test_a_fragment_in_the_path_key_is_not_sent_and_the_query_is(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    """amazonaws.com/* (`DELETE /tags/{resourceArn}#tagKeys`): the key's fragment only tells operations
+    on one path apart; a client that appends the query after it sends `…#tagKeys?tagKeys=a`, where the
+    query is part of the fragment and never reaches the server."""
+    doc = _doc(
+        {
+            "/tags/{resourceArn}#tagKeys": {
+                "delete": {
+                    "operationId": "untagResource",
+                    "parameters": [
+                        {
+                            "name": "resourceArn",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "tagKeys",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        },
+                    ],
+                    "responses": NO_CONTENT,
+                }
+            }
+        }
+    )
+    module, root = generate_package(doc)
+    entry = _manifest(root, "untagResource")
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])("arn:aws:x/1", tag_keys=["a", "b c"])
+    request = server.requests[-1]
+    assert request.path_only == "/tags/arn%3Aaws%3Ax%2F1"
+    assert request.query == "tagKeys=a&tagKeys=b%20c"

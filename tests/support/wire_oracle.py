@@ -177,7 +177,12 @@ def _expected_keys(name: str, value: Any, style: str, explode: bool) -> list[str
     if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
         return [f"{name}["]  # undefined by OpenAPI: the client's bracket notation
     if isinstance(value, dict) and style == "form" and explode:
-        return [str(k) for k, v in value.items() if v is not None]
+        # a list or object property is undefined by OpenAPI: the client's bracket notation (`k[0][0]`)
+        return [
+            f"{k}[" if isinstance(v, (dict, list)) else str(k)
+            for k, v in value.items()
+            if v not in (None, [], {})
+        ]
     return [name]
 
 

@@ -286,6 +286,8 @@ def prepare_request(
 ) -> PreparedRequest:
     """Everything but the transport: URL, query, headers (validated), body."""
     path = format_path(endpoint.path, options.path, endpoint.path_styles)
+    if "#" in path:  # a fragment in the path key (AWS: `/tags/{arn}#tagKeys`) is never sent
+        path = path.partition("#")[0]
     url = base_url + path.lstrip("/")
     headers = dict(base_headers)
     auth_query: dict[str, str] = {}
