@@ -6,11 +6,11 @@ import copy
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
 from ._auth import Auth
+from ._base_url import request_base_url, with_server_path
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -60,27 +60,6 @@ _OPTIONS = frozenset(
 )
 
 
-def _normalize_base_url(base_url: str | httpx.URL) -> str:
-    url = str(base_url).strip()
-    if not url.endswith("/"):
-        url += "/"
-    return url
-
-
-def _with_server_path(base_url: str | httpx.URL, server_path: str) -> str:
-    """``base_url`` with the spec's relative server path (``/api``) after its own path, unless that
-    path already ends with it (``https://host`` and ``https://host/api`` both give ``https://host/api/``)."""
-    url = _normalize_base_url(base_url)
-    wanted = server_path.strip("/")
-    if not wanted:
-        return url
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    if not (path + "/").endswith(f"/{wanted}/"):
-        path = f"{path}/{wanted}"
-    return urlunsplit(parts._replace(path=path + "/"))
-
-
 def _check_bounds(max_response_bytes: int | None, total_timeout: float | None) -> None:
     if max_response_bytes is not None and max_response_bytes < 0:
         raise ValueError("max_response_bytes must be >= 0 (or None for no limit)")
@@ -124,7 +103,7 @@ class BaseClient(Generic[_HttpxT]):
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         _check_bounds(max_response_bytes, total_timeout)
-        self.base_url = _with_server_path(base_url, self.server_path)
+        self.base_url = with_server_path(base_url, self.server_path)
         self._auth = auth
         self.max_retries = max_retries
         if isinstance(timeout, NotGiven):
@@ -177,7 +156,7 @@ class BaseClient(Generic[_HttpxT]):
         new._owns_http = False
         for name, value in overrides.items():
             if name == "base_url":
-                new.base_url = _with_server_path(value, self.server_path)
+                new.base_url = with_server_path(value, self.server_path)
             elif name == "timeout":
                 new.timeout = new.timeout if isinstance(value, NotGiven) else _to_timeout(value)
             elif name == "default_headers":
@@ -209,10 +188,7 @@ class BaseClient(Generic[_HttpxT]):
     # -- request helpers shared by the sync and async clients ----------------------------
 
     def _base_url_for(self, endpoint: Endpoint) -> str:
-        server = endpoint.server
-        if server is None or self.base_url != _normalize_base_url(self.default_base_url):
-            return self.base_url
-        return _normalize_base_url(urljoin(self.base_url, server))
+        return request_base_url(self.base_url, self.default_base_url, endpoint.server)
 
     def _prepare(self, endpoint: Endpoint, options: RequestOptions) -> PreparedRequest:
         prepared = prepare_request(
