@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
+from ..ir import Alias, Api, Enum, Model, walk_refs
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, py_literal
+from .checks import strict_checks
+from .field_views import FieldView, field_view
 from .imports import ImportBlock
 from .names import Names
-
-
-@dataclass(frozen=True, slots=True)
-class FieldView:
-    name: str
-    annotation: str
-    default: str  # "" when required
-    alias: str  # wire name when it differs from `name`, else ""
-    doc: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +33,8 @@ class SchemaView:
     read_only: str = (
         ""  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
     )
+    constants: str = ""  # `{wire name: value}` of the constant fields (always sent), or ""
+    checks: str = ""  # `{attribute: {check: value}}` for strict response validation, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +56,13 @@ def import_block(
         block.add("typing", "_t")
     if imports.datetime:
         block.add("datetime", "_dt")
+    if imports.uuid:
+        block.add("uuid", "_uuid")
+    if imports.runtime:
+        block.add_from(
+            "._fields" if prefix == ".types." else ".._fields",
+            *((name, "_" + name) for name in sorted(imports.runtime)),
+        )
     if imports.unions:
         block.add_from(
             "._unions" if prefix == ".types." else ".._unions",
@@ -90,8 +92,8 @@ def types_module_view(
         schema = api.schemas[sid]
         cls = names.schema_class[sid]
         if isinstance(schema, Model):
-            fields = tuple(_field_view(annotator, names, sid, f, imports) for f in schema.fields)
-            uses_field = uses_field or any(f.alias for f in fields)
+            fields = tuple(field_view(annotator, names, sid, f, imports) for f in schema.fields)
+            uses_field = uses_field or any(f.value.startswith("_Field(") for f in fields)
             extra = (
                 annotator.render(schema.extra, Context.MODEL, imports)
                 if schema.extra is not None
@@ -101,7 +103,13 @@ def types_module_view(
                 extra = ""
             base = "_JsonApiResource" if resources and sid in resources else "_BaseModel"
             read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
-            imports.typing = imports.typing or bool(read_only)
+            constants = [
+                f"{py_literal(f.wire_name)}: {py_literal(f.default)}"
+                for f in schema.fields
+                if f.constant and not f.read_only
+            ]
+            checks = strict_checks(schema, names)
+            imports.typing = imports.typing or bool(read_only or constants or checks)
             views.append(
                 SchemaView(
                     "model",
@@ -111,6 +119,8 @@ def types_module_view(
                     bases=base,
                     extra_annotation=extra,
                     read_only=f"frozenset({{{', '.join(read_only)}}})" if read_only else "",
+                    constants=f"{{{', '.join(constants)}}}" if constants else "",
+                    checks=checks,
                 )
             )
         elif isinstance(schema, Enum):
@@ -161,41 +171,3 @@ _BASE_MODULES = {
     "_OpenIntEnum": ".._enums",
     "_OpenEnum": ".._enums",
 }
-
-
-def _field_view(
-    annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports
-) -> FieldView:
-    annotation = annotator.render(f.type, Context.MODEL, imports)
-    optional = not f.required
-    if optional and "None" not in annotation.split(" | "):
-        annotation += " | None"
-    name = names.fields[(sid, f.wire_name)]
-    doc_parts = [f.doc]
-    if f.default is not MISSING:
-        doc_parts.append(
-            f"Default: `{py_literal(f.default) if not isinstance(f.default, (list, dict)) else f.default}`."
-        )
-    if f.read_only:
-        doc_parts.append(
-            "Read-only: set by the server, never sent"
-            + (", always returned." if f.listed_required else ".")
-        )
-    if f.write_only:
-        doc_parts.append(
-            "Write-only: never returned by the server"
-            + ("; required when sending." if f.listed_required else ".")
-        )
-    if f.deprecated:
-        doc_parts.append("Deprecated.")
-    c = f.constraints
-    if c.pattern:
-        doc_parts.append(f"Pattern: `{c.pattern}`.")
-    doc = " ".join(p for p in doc_parts if p)
-    return FieldView(
-        name,
-        annotation,
-        "None" if optional else "",
-        f.wire_name if f.wire_name != name else "",
-        docstring(doc),
-    )

@@ -101,7 +101,7 @@ def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
         elif isinstance(schema, Enum):
             scope = naming.Scope()
             for i, m in enumerate(schema.members):
-                names.members[(sid, i)] = scope.claim(naming.enum_member_name(m.value))
+                names.members[(sid, i)] = scope.claim(naming.enum_member_name(m.name or m.value))
     _operation_names(api, config, names, sink)
     return names
 

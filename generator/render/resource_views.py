@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
+from ..ir import (
+    Api,
+    ListOf,
+    Location,
+    Model,
+    ModelRef,
+    Operation,
+    Parameter,
+    Result,
+    ResultKind,
+    TypeRef,
+)
+from ..ir.models import _Missing
 from ..parse.results import is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, one_line, py_literal
+from .field_views import accepts_none
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
 from .model_views import import_block
@@ -63,6 +76,7 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +264,11 @@ def _method(
         json_media=_json_media(op),
         body_call=body_call,
         server=_server(api, op),
+        nulls=tuple(
+            (p.location.value, p.wire_name)
+            for p in op.parameters
+            if p.location is not Location.PATH and accepts_none(p.type, api.schemas)
+        ),
     )
 
 
@@ -335,12 +354,16 @@ def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Im
     if not p.required:
         annotation += " | NotGiven"
         default = "NOT_GIVEN"
+    doc = one_line(p.doc)
+    if not isinstance(p.default, _Missing) and not p.required:  # what the server uses when not sent
+        shown = py_literal(p.default) if not isinstance(p.default, (list, dict)) else p.default
+        doc = f"{doc} (default: `{shown}`)" if doc else f"default: `{shown}`"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
         default,
         p.wire_name,
-        one_line(p.doc),
+        doc,
     )
 
 
@@ -388,12 +411,28 @@ def _body(
     if isinstance(schema, Model):
         imports.typing = True
         annotation += " | _t.Mapping[str, _t.Any]"
+    elif _is_model_list(api, media.type):  # a list of models also takes a list of dicts
+        imports.typing = True
+        assert isinstance(media.type, ListOf)
+        item = annotator.render(media.type.item, Context.INPUT, imports)
+        annotation = f"_t.Sequence[{item} | _t.Mapping[str, _t.Any]]" + (
+            " | None" if media.type.nullable else ""
+        )
     if op.body.required:
         return ArgView("body", annotation, "", "", one_line(op.body.doc)), (), media.media_type
     return (
         ArgView("body", annotation + " | NotGiven", "NOT_GIVEN", "", one_line(op.body.doc)),
         (),
         media.media_type,
+    )
+
+
+def _is_model_list(api: Api, t: TypeRef) -> bool:
+    return (
+        isinstance(t, ListOf)
+        and not t.prefix
+        and isinstance(t.item, ModelRef)
+        and isinstance(api.schemas.get(t.item.id), Model)
     )
 
 

@@ -15,7 +15,7 @@ from ..render.resource_views import ArgView, resource_module_view
 from .sides import SpecSide
 from .wire_ops import match_key, op_label
 
-_PREFIXES = re.compile(r"\b_(?:b|t|dt)\.")
+_PREFIXES = re.compile(r"\b_(?:b|t|dt|uuid)\.")
 
 
 def clean(annotation: str) -> str:
