@@ -8,7 +8,7 @@ The rules (templates/runtime/CONTRACT.md, "Model fields"):
 - an optional nullable field is `X | None = None`;
 - an optional field that is not nullable is `Omittable[X] = UNSET`: reads as `X | None`, refuses `None`
   when set, and is never sent unless set;
-- a field whose type holds a `uuid.UUID` also takes `str` when set (`Coerced` / `Omittable[X, W]`);
+- a field whose type holds a `uuid.UUID` also takes `str` when set (`Coerced` / `OmittableCoerced`);
 - a `format: password` field is left out of the model's `repr`.
 """
 
@@ -81,8 +81,10 @@ def field_view(
         parts = annotator.top_parts(f.type, Context.FIELD_INPUT, imports)
         wider = " | ".join(p for p in parts if p not in read)
     if default == "_UNSET":
-        imports.runtime.update(("Omittable", "UNSET"))
-        annotation = f"_Omittable[{annotation}, {wider}]" if wider else f"_Omittable[{annotation}]"
+        imports.runtime.update(("OmittableCoerced" if wider else "Omittable", "UNSET"))
+        annotation = (
+            f"_OmittableCoerced[{annotation}, {wider}]" if wider else f"_Omittable[{annotation}]"
+        )
     elif wider:
         imports.runtime.add("Coerced")
         annotation = f"_Coerced[{annotation}, {wider}]"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -89,11 +90,11 @@ class MedAppointments(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
@@ -115,8 +116,8 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -153,7 +154,7 @@ class MedAppointments(SyncAPIResource):
 
     def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -196,8 +197,8 @@ class MedAppointments(SyncAPIResource):
 
     def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -237,8 +238,8 @@ class MedAppointments(SyncAPIResource):
 
     def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -262,7 +263,7 @@ class MedAppointments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -285,8 +286,8 @@ class MedAppointments(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -335,11 +336,11 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
@@ -361,8 +362,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -399,7 +400,7 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -442,8 +443,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -483,8 +484,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -508,7 +509,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -531,8 +532,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

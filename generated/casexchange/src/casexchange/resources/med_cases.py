@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -273,7 +274,7 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -289,8 +290,8 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -318,7 +319,7 @@ class MedCases(SyncAPIResource):
 
     def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -373,10 +374,10 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -416,7 +417,7 @@ class MedCases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -435,7 +436,7 @@ class MedCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -471,7 +472,7 @@ class MedCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -488,7 +489,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -510,7 +511,7 @@ class MedCases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -546,7 +547,7 @@ class MedCases(SyncAPIResource):
 
     def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -566,8 +567,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -596,7 +597,7 @@ class MedCases(SyncAPIResource):
 
     def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -615,8 +616,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -641,7 +642,7 @@ class MedCases(SyncAPIResource):
 
     def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -658,7 +659,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -680,8 +681,8 @@ class MedCases(SyncAPIResource):
 
     def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -720,8 +721,8 @@ class MedCases(SyncAPIResource):
 
     def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -739,7 +740,7 @@ class MedCases(SyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -762,8 +763,8 @@ class MedCases(SyncAPIResource):
 
     def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -806,8 +807,8 @@ class MedCases(SyncAPIResource):
 
     def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -849,8 +850,8 @@ class MedCases(SyncAPIResource):
 
     def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -892,8 +893,8 @@ class MedCases(SyncAPIResource):
 
     def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -937,8 +938,8 @@ class MedCases(SyncAPIResource):
 
     def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -980,8 +981,8 @@ class MedCases(SyncAPIResource):
 
     def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1023,8 +1024,8 @@ class MedCases(SyncAPIResource):
 
     def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1077,7 +1078,7 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1093,8 +1094,8 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -1122,7 +1123,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1177,10 +1178,10 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -1220,7 +1221,7 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -1239,7 +1240,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1275,7 +1276,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1292,7 +1293,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -1314,7 +1315,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1350,7 +1351,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1370,8 +1371,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -1400,7 +1401,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1419,8 +1420,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -1445,7 +1446,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1462,7 +1463,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -1484,8 +1485,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1524,8 +1525,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1543,7 +1544,7 @@ class AsyncMedCases(AsyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -1566,8 +1567,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1610,8 +1611,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1653,8 +1654,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1696,8 +1697,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1741,8 +1742,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1784,8 +1785,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1827,8 +1828,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -68,7 +69,7 @@ class MedExDocuments(SyncAPIResource):
 
     def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -86,8 +87,8 @@ class MedExDocuments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -112,11 +113,11 @@ class MedExDocuments(SyncAPIResource):
 
     def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -168,8 +169,8 @@ class MedExDocuments(SyncAPIResource):
 
     def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -188,7 +189,7 @@ class MedExDocuments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: default: `'url'`
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
@@ -222,7 +223,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -240,8 +241,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -266,11 +267,11 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -322,8 +323,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -342,7 +343,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: default: `'url'`
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -237,8 +238,8 @@ class Referrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -299,7 +300,7 @@ class Referrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -335,7 +336,7 @@ class Referrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -378,7 +379,7 @@ class Referrals(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -414,7 +415,7 @@ class Referrals(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -455,7 +456,7 @@ class Referrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -491,7 +492,7 @@ class Referrals(SyncAPIResource):
 
     def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -532,7 +533,7 @@ class Referrals(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -571,7 +572,7 @@ class Referrals(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -611,7 +612,7 @@ class Referrals(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -651,7 +652,7 @@ class Referrals(SyncAPIResource):
 
     def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -690,7 +691,7 @@ class Referrals(SyncAPIResource):
 
     def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -730,7 +731,7 @@ class Referrals(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -769,7 +770,7 @@ class Referrals(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -806,7 +807,7 @@ class Referrals(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -873,8 +874,8 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -935,7 +936,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -971,7 +972,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1014,7 +1015,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1050,7 +1051,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1091,7 +1092,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1127,7 +1128,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1168,7 +1169,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1207,7 +1208,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1247,7 +1248,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1287,7 +1288,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1326,7 +1327,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1366,7 +1367,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1405,7 +1406,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1442,7 +1443,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

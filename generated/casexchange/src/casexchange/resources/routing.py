@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -255,7 +256,7 @@ class Routing(SyncAPIResource):
 
     def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -294,7 +295,7 @@ class Routing(SyncAPIResource):
 
     def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -506,7 +507,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -545,7 +546,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -126,8 +127,8 @@ class SentCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -195,7 +196,7 @@ class SentCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -237,7 +238,7 @@ class SentCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -277,7 +278,7 @@ class SentCases(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -313,7 +314,7 @@ class SentCases(SyncAPIResource):
 
     def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -383,8 +384,8 @@ class AsyncSentCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -452,7 +453,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -494,7 +495,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -534,7 +535,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -570,7 +571,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

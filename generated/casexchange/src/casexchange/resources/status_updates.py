@@ -77,8 +77,8 @@ class StatusUpdates(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             date_from: Earliest creation date to include (`YYYY-MM-DD`).
             date_to: Latest creation date to include (`YYYY-MM-DD`).
@@ -176,8 +176,8 @@ class AsyncStatusUpdates(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             date_from: Earliest creation date to include (`YYYY-MM-DD`).
             date_to: Latest creation date to include (`YYYY-MM-DD`).

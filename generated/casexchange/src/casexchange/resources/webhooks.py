@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -182,8 +183,8 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -243,7 +244,7 @@ class Webhooks(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -281,7 +282,7 @@ class Webhooks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -318,7 +319,7 @@ class Webhooks(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -359,7 +360,7 @@ class Webhooks(SyncAPIResource):
 
     def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -379,8 +380,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -405,7 +406,7 @@ class Webhooks(SyncAPIResource):
 
     def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -425,8 +426,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -451,7 +452,7 @@ class Webhooks(SyncAPIResource):
 
     def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -489,7 +490,7 @@ class Webhooks(SyncAPIResource):
 
     def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -534,7 +535,7 @@ class Webhooks(SyncAPIResource):
 
     def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -573,7 +574,7 @@ class Webhooks(SyncAPIResource):
 
     def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -640,8 +641,8 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -701,7 +702,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -739,7 +740,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -776,7 +777,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -817,7 +818,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -837,8 +838,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -863,7 +864,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -883,8 +884,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -909,7 +910,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -947,7 +948,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -992,7 +993,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1031,7 +1032,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

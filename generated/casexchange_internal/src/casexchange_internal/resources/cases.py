@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -259,9 +260,9 @@ class Cases(SyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -277,8 +278,8 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: default: `1`
+            limit: default: `20`
             search: `search`
             sort: `sort`
             order: `order`
@@ -361,7 +362,7 @@ class Cases(SyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -444,7 +445,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -480,7 +481,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -520,7 +521,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -556,7 +557,7 @@ class Cases(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -595,7 +596,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -634,7 +635,7 @@ class Cases(SyncAPIResource):
 
     def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -651,7 +652,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -673,7 +674,7 @@ class Cases(SyncAPIResource):
 
     def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -709,7 +710,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -748,7 +749,7 @@ class Cases(SyncAPIResource):
 
     def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -787,7 +788,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -826,7 +827,7 @@ class Cases(SyncAPIResource):
 
     def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -868,7 +869,7 @@ class Cases(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -885,7 +886,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -907,7 +908,7 @@ class Cases(SyncAPIResource):
 
     def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -924,7 +925,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -946,7 +947,7 @@ class Cases(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -985,7 +986,7 @@ class Cases(SyncAPIResource):
 
     def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1021,7 +1022,7 @@ class Cases(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1038,7 +1039,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
@@ -1079,9 +1080,9 @@ class AsyncCases(AsyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1097,8 +1098,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: default: `1`
+            limit: default: `20`
             search: `search`
             sort: `sort`
             order: `order`
@@ -1181,7 +1182,7 @@ class AsyncCases(AsyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1264,7 +1265,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1300,7 +1301,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1340,7 +1341,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1376,7 +1377,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1415,7 +1416,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1454,7 +1455,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1471,7 +1472,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -1493,7 +1494,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1529,7 +1530,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1568,7 +1569,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1607,7 +1608,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1646,7 +1647,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1688,7 +1689,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1705,7 +1706,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -1727,7 +1728,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1744,7 +1745,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -1766,7 +1767,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1805,7 +1806,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1841,7 +1842,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1858,7 +1859,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """

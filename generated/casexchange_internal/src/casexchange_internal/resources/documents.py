@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -99,7 +100,7 @@ class Documents(SyncAPIResource):
 
     def list_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -117,8 +118,8 @@ class Documents(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -143,7 +144,7 @@ class Documents(SyncAPIResource):
 
     def upload_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -193,7 +194,7 @@ class Documents(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -207,8 +208,8 @@ class Documents(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -232,7 +233,7 @@ class Documents(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -268,7 +269,7 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -304,7 +305,7 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -349,7 +350,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -367,8 +368,8 @@ class AsyncDocuments(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -393,7 +394,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -443,7 +444,7 @@ class AsyncDocuments(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -457,8 +458,8 @@ class AsyncDocuments(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -482,7 +483,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -518,7 +519,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -554,7 +555,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -140,8 +141,8 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -189,11 +190,11 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: default: `9`
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `'desc'`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -312,7 +313,7 @@ class Firms(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -348,7 +349,7 @@ class Firms(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -387,7 +388,7 @@ class Firms(SyncAPIResource):
 
     def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -450,8 +451,8 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -499,11 +500,11 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: default: `9`
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `'desc'`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -622,7 +623,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -658,7 +659,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -697,7 +698,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -120,7 +121,7 @@ class Users(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
         order: Order | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -137,11 +138,11 @@ class Users(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `'desc'`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -271,7 +272,7 @@ class Users(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -307,7 +308,7 @@ class Users(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -345,7 +346,7 @@ class Users(SyncAPIResource):
 
     def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -382,7 +383,7 @@ class Users(SyncAPIResource):
 
     def resend_invitation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -433,7 +434,7 @@ class AsyncUsers(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
         order: Order | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -450,11 +451,11 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `'desc'`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -584,7 +585,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -620,7 +621,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -658,7 +659,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -695,7 +696,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def resend_invitation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
