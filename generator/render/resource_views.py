@@ -357,7 +357,7 @@ def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Im
     doc = one_line(p.doc)
     if not isinstance(p.default, _Missing) and not p.required:  # what the server uses when not sent
         shown = py_literal(p.default) if not isinstance(p.default, (list, dict)) else p.default
-        doc = f"{doc} (default: `{shown}`)" if doc else f"default: `{shown}`"
+        doc = f"{doc or '`' + p.wire_name + '`'} (default: `{shown}`)"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
