@@ -6,9 +6,9 @@ One model class serves requests and responses, so a field can need two types:
 - ``Omittable[X]``: an optional field that is not nullable. Reading it gives ``X | None`` (``None``:
   the server left it out, or nobody set it); setting it (the constructor, assignment) takes only ``X``,
   so ``None`` is refused by type checkers and by validation, and an unset field is never sent (the
-  runtime sends what was set). ``Omittable[X, W]`` also takes ``W`` when set.
+  runtime sends what was set).
 - ``Coerced[X, W]``: reads as ``X``, also takes ``W`` when set (a ``uuid.UUID`` field takes its text
-  form, ``str``; validation converts it).
+  form, ``str``; validation converts it). ``OmittableCoerced[X, W]``: both.
 
 At run time both are plain ``X`` for pydantic (``Omittable[list[str]]`` *is* ``list[str]``); for type
 checkers they are descriptors, whose ``__get__`` / ``__set__`` types PEP 681 dataclass transforms (pydantic
@@ -26,17 +26,23 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_core import core_schema
 
-__all__ = ["UNSET", "Coerced", "Omittable", "Rest"]
+__all__ = ["UNSET", "Coerced", "Omittable", "OmittableCoerced", "Rest"]
 
 if TYPE_CHECKING:
-    from typing import Generic, Never, Self, overload
-
-    from typing_extensions import TypeVar
+    from typing import Generic, Self, TypeVar, overload
 
     _X = TypeVar("_X")
-    _W = TypeVar("_W", default=Never)
+    _W = TypeVar("_W")
 
-    class Omittable(Generic[_X, _W]):
+    class Omittable(Generic[_X]):
+        @overload
+        def __get__(self, obj: None, owner: Any) -> Self: ...
+        @overload
+        def __get__(self, obj: object, owner: Any) -> _X | None: ...
+        def __get__(self, obj: object, owner: Any) -> Any: ...
+        def __set__(self, obj: object, value: _X) -> None: ...
+
+    class OmittableCoerced(Generic[_X, _W]):
         @overload
         def __get__(self, obj: None, owner: Any) -> Self: ...
         @overload
@@ -62,6 +68,9 @@ else:
             return item[0] if isinstance(item, tuple) else item
 
     class Omittable(_ReadType):
+        pass
+
+    class OmittableCoerced(_ReadType):
         pass
 
     class Coerced(_ReadType):

@@ -7,6 +7,7 @@ import uuid as _uuid
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -17,7 +18,7 @@ __all__ = [
 class CaseAttributes(_BaseModel):
     """Attributes of `cases` resources. Tenant-specific attributes may also appear."""
 
-    assignment_id: _Omittable[_uuid.UUID, str] = _UNSET
+    assignment_id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Id of this unit of work's assignment. To assign the record to a user, create an `assignment_users` record (Memberships) with this `assignment_id` and the user's `user_id`. Read-only: set by the server, never sent."""
 
     created_at: _Omittable[_dt.datetime] = _UNSET

@@ -7,6 +7,7 @@ import uuid as _uuid
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -32,7 +33,7 @@ class ServiceOfferingAttributes(_BaseModel):
     name: _Omittable[str] = _UNSET
     """Inferred: offering name (required in the UI)."""
 
-    provider_id: _Omittable[_uuid.UUID, str] = _UNSET
+    provider_id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Id of the provider offering the service (documented filter field)."""
 
     unit_of_delivery: str | None = None

@@ -5,6 +5,7 @@ import uuid as _uuid
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .filter_null import FilterNull
 
@@ -16,14 +17,14 @@ __all__ = [
 class UuidFilterOperators(_BaseModel):
     """Operator form of a UUID filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    g: _Omittable[_uuid.UUID, str] = _UNSET
+    g: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    ge: _Omittable[_uuid.UUID, str] = _UNSET
+    ge: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    l: _Omittable[_uuid.UUID, str] = _UNSET
+    l: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    le: _Omittable[_uuid.UUID, str] = _UNSET
+    le: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     like: _Omittable[str] = _UNSET
 
-    neq: _Omittable[_uuid.UUID | FilterNull, str] = _UNSET
+    neq: _OmittableCoerced[_uuid.UUID | FilterNull, str] = _UNSET

@@ -107,8 +107,8 @@ class Firms(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: default: `1`
-            limit: default: `25`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `25`)
             search: Part of a firm name.
             source: `source`
 
@@ -291,8 +291,8 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: default: `1`
-            limit: default: `25`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `25`)
             search: Part of a firm name.
             source: `source`
 

@@ -144,7 +144,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -182,7 +182,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -224,7 +224,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -328,7 +328,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -366,7 +366,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -408,7 +408,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -153,7 +153,7 @@ class Routing(SyncAPIResource):
     def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -404,7 +404,7 @@ class AsyncRouting(AsyncAPIResource):
     async def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

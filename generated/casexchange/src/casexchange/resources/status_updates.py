@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -109,7 +110,7 @@ class StatusUpdates(SyncAPIResource):
     def lookup(
         self,
         *,
-        id: str,
+        id: _uuid.UUID | str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -208,7 +209,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        id: str,
+        id: _uuid.UUID | str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

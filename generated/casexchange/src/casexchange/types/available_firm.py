@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .available_firm_source import AvailableFirmSource
 from .warm_transfer import WarmTransfer
@@ -23,7 +24,7 @@ class AvailableFirm(_BaseModel):
 
     description: str | None = None
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     jurisdictions: _Omittable[list[str]] = _UNSET
 

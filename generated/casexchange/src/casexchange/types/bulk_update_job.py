@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -35,7 +36,7 @@ class BulkUpdateJob(_BaseModel):
 
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
 
-    job_id: _Omittable[_uuid.UUID, str] = _Field(
+    job_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="jobId", serialization_alias="jobId"
     )
 

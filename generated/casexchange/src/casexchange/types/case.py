@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_closing_status import CaseClosingStatus
 from .case_payout_type import CasePayoutType
@@ -29,7 +30,7 @@ class Case(_BaseModel):
     )
     """Attorney fees in US dollars; null until recorded."""
 
-    base_case_id: _Omittable[_uuid.UUID, str] = _Field(
+    base_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
@@ -111,7 +112,7 @@ class Case(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """UUID of the referral."""
 
     incident_date: _dt.date | None = _Field(
@@ -166,7 +167,7 @@ class Case(_BaseModel):
     )
     """The firm receiving the referral."""
 
-    referring_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
     """The firm that made the referral."""

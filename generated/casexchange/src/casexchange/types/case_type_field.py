@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_type_field_enum_options_item import CaseTypeFieldEnumOptionsItem
 from .case_type_field_validation_rule import CaseTypeFieldValidationRule
@@ -33,7 +34,7 @@ class CaseTypeField(_BaseModel):
         default=_UNSET, validation_alias="fieldType", serialization_alias="fieldType"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_required: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isRequired", serialization_alias="isRequired"

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -77,7 +78,7 @@ class CreateCaseBody(_BaseModel):
 
     notes: _Omittable[str] = _UNSET
 
-    referent_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 

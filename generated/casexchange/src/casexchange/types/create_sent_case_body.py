@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .create_sent_case_body_external_system import CreateSentCaseBodyExternalSystem
 
@@ -98,7 +99,7 @@ class CreateSentCaseBody(_BaseModel):
 
     notes: _Omittable[str] = _UNSET
 
-    referent_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """Receiving firm; leave it out to create a DRAFT."""
@@ -110,7 +111,7 @@ class CreateSentCaseBody(_BaseModel):
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
-    routing_rule_id: _Omittable[_uuid.UUID, str] = _Field(
+    routing_rule_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a

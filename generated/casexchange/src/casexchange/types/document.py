@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -16,7 +17,7 @@ __all__ = [
 
 
 class Document(_BaseModel):
-    case_id: _Omittable[_uuid.UUID, str] = _Field(
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
@@ -28,7 +29,7 @@ class Document(_BaseModel):
         default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     mime_type: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="mimeType", serialization_alias="mimeType"

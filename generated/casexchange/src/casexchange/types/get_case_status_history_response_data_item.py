@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -24,7 +25,7 @@ class GetCaseStatusHistoryResponseDataItem(_BaseModel):
         default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     notes: str | None = None
 

@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -15,7 +16,7 @@ __all__ = [
 
 
 class ListCountiesResponseDataItem(_BaseModel):
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     jurisdiction_code: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"

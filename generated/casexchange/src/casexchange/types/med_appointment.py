@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_appointment_category import MedAppointmentCategory
 from .med_appointment_doctor import MedAppointmentDoctor
@@ -51,7 +52,7 @@ class MedAppointment(_BaseModel):
         default=_UNSET, validation_alias="doctorId", serialization_alias="doctorId"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     insurance_id: _Coerced[_uuid.UUID | None, str] = _Field(
         default=_UNSET, validation_alias="insuranceId", serialization_alias="insuranceId"
@@ -63,7 +64,7 @@ class MedAppointment(_BaseModel):
 
     location: MedAppointmentLocation | None = None
 
-    med_case_id: _Omittable[_uuid.UUID, str] = _Field(
+    med_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="medCaseId", serialization_alias="medCaseId"
     )
 
@@ -83,7 +84,7 @@ class MedAppointment(_BaseModel):
         default=_UNSET, validation_alias="providerLocationId", serialization_alias="providerLocationId"
     )
 
-    related_injury_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    related_injury_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )
 

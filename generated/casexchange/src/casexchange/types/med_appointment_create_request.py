@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_appointment_create_request_category import MedAppointmentCreateRequestCategory
 
@@ -53,7 +54,7 @@ class MedAppointmentCreateRequest(_BaseModel):
     )
     """An id from `GET /me/locations`."""
 
-    related_injury_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    related_injury_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )
 

@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -19,7 +20,7 @@ class MedAppointmentDoctor(_BaseModel):
         default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     last_name: _Omittable[str] = _Field(
         default=_UNSET, validation_alias="lastName", serialization_alias="lastName"

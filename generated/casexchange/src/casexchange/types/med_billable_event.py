@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_billable_event_kind import MedBillableEventKind
 
@@ -25,7 +26,7 @@ class MedBillableEvent(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    appointment_id: _Omittable[_uuid.UUID, str] = _Field(
+    appointment_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
 
@@ -41,7 +42,7 @@ class MedBillableEvent(_BaseModel):
 
     description: _Omittable[str] = _UNSET
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     kind: _Omittable[MedBillableEventKind] = _UNSET
 

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_case_document_source import MedCaseDocumentSource
 
@@ -38,7 +39,7 @@ class MedCaseDocument(_BaseModel):
     )
     """File size, in bytes."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Document handle (id of the case–document junction row)."""
 
     pending: _Omittable[bool] = _UNSET

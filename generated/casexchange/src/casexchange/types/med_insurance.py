@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_insurance_insurance_type import MedInsuranceInsuranceType
 
@@ -37,7 +38,7 @@ class MedInsurance(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     insurance_address: str | None = _Field(
         default=None, validation_alias="insuranceAddress", serialization_alias="insuranceAddress"
@@ -59,7 +60,7 @@ class MedInsurance(_BaseModel):
         default=_UNSET, validation_alias="isPrimary", serialization_alias="isPrimary"
     )
 
-    med_case_id: _Omittable[_uuid.UUID, str] = _Field(
+    med_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="medCaseId", serialization_alias="medCaseId"
     )
 

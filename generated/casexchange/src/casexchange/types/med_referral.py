@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_referral_status import MedReferralStatus
 
@@ -38,19 +39,19 @@ class MedReferral(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    doctor_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    doctor_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="doctorIds", serialization_alias="doctorIds"
     )
     """User ids of the doctors assigned to the referral."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    location_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    location_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="locationIds", serialization_alias="locationIds"
     )
     """Provider location ids assigned to the referral."""
 
-    med_case_id: _Omittable[_uuid.UUID, str] = _Field(
+    med_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="medCaseId", serialization_alias="medCaseId"
     )
 

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -20,12 +21,12 @@ class MedReferralCreateRequest(_BaseModel):
     """Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider
     connection); otherwise 403."""
 
-    doctor_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    doctor_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="doctorIds", serialization_alias="doctorIds"
     )
     """User ids of doctors to assign."""
 
-    location_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    location_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="locationIds", serialization_alias="locationIds"
     )
     """Provider location ids to assign."""

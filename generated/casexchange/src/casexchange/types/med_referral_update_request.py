@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -20,6 +21,6 @@ class MedReferralUpdateRequest(_BaseModel):
 
     notes: _Omittable[str] = _UNSET
 
-    provider_id: _Omittable[_uuid.UUID, str] = _Field(
+    provider_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="providerId", serialization_alias="providerId"
     )

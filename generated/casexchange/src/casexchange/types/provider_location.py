@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .provider_location_address import ProviderLocationAddress
 
@@ -18,7 +19,7 @@ __all__ = [
 class ProviderLocation(_BaseModel):
     address: _Omittable[ProviderLocationAddress] = _UNSET
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_active: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isActive", serialization_alias="isActive"

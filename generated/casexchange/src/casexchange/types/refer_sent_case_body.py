@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -36,7 +37,7 @@ class ReferSentCaseBody(_BaseModel):
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
-    routing_rule_id: _Omittable[_uuid.UUID, str] = _Field(
+    routing_rule_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/re-refer`). Ignored, with a

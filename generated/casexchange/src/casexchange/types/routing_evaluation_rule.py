@@ -5,6 +5,7 @@ import uuid as _uuid
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,6 +14,6 @@ __all__ = [
 
 
 class RoutingEvaluationRule(_BaseModel):
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     name: _Omittable[str] = _UNSET

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .routing_rule_assignments_item import RoutingRuleAssignmentsItem
 
@@ -20,7 +21,7 @@ __all__ = [
 class RoutingRule(_BaseModel):
     assignments: _Omittable[list[RoutingRuleAssignmentsItem]] = _UNSET
 
-    case_type_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    case_type_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="caseTypeIds", serialization_alias="caseTypeIds"
     )
 
@@ -34,11 +35,11 @@ class RoutingRule(_BaseModel):
 
     description: str | None = None
 
-    firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_active: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isActive", serialization_alias="isActive"

@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .routing_rule_assignments_item_recipient_type import RoutingRuleAssignmentsItemRecipientType
 
@@ -41,7 +42,7 @@ class RoutingRuleAssignmentsItem(_BaseModel):
     )
     """Earliest referral attempt this slot serves (1 = first send)."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_active: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isActive", serialization_alias="isActive"

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
 from .sent_case_case_county_source import SentCaseCaseCountySource
@@ -128,7 +129,7 @@ class SentCase(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by: _Omittable[_uuid.UUID, str] = _Field(
+    created_by: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
@@ -152,7 +153,7 @@ class SentCase(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """UUID of the base case."""
 
     incident_date: _dt.datetime | None = _Field(

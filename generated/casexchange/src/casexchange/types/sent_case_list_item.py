@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .sent_case_list_item_warm_transfer_unsuccessful_reason_type import (
     SentCaseListItemWarmTransferUnsuccessfulReasonType,
@@ -29,7 +30,7 @@ class SentCaseListItem(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     owning_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         default=_UNSET, validation_alias="owningFirmId", serialization_alias="owningFirmId"

@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .sent_case_referral_summary_closing_status import SentCaseReferralSummaryClosingStatus
 from .sent_case_referral_summary_payout_type import SentCaseReferralSummaryPayoutType
@@ -74,7 +75,7 @@ class SentCaseReferralSummary(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     last_updated_by: _Coerced[_uuid.UUID | None, str] = _Field(
         default=_UNSET, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"

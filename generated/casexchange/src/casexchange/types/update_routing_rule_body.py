@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -26,7 +27,7 @@ class UpdateRoutingRuleBody(_BaseModel):
 
     priority: _Omittable[int] = _UNSET
 
-    target_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    target_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="targetFirmId", serialization_alias="targetFirmId"
     )
 

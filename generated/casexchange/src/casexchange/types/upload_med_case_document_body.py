@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
 
@@ -17,7 +18,7 @@ __all__ = [
 
 
 class UploadMedCaseDocumentBody(_BaseModel):
-    appointment_id: _Omittable[_uuid.UUID, str] = _Field(
+    appointment_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
     """Appointment to attach the file to; must be on this case."""

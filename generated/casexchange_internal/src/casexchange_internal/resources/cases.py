@@ -278,8 +278,8 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: default: `1`
-            limit: default: `20`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -1098,8 +1098,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: default: `1`
-            limit: default: `20`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`

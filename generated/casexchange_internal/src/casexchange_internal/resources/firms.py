@@ -191,7 +191,7 @@ class Firms(SyncAPIResource):
 
         Args:
             page: Page to return, counting from 1. (default: `1`)
-            limit: default: `9`
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
             order: Sort direction. (default: `'desc'`)
@@ -501,7 +501,7 @@ class AsyncFirms(AsyncAPIResource):
 
         Args:
             page: Page to return, counting from 1. (default: `1`)
-            limit: default: `9`
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
             order: Sort direction. (default: `'desc'`)

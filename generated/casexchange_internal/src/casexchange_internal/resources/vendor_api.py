@@ -122,8 +122,8 @@ class VendorApi(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: default: `1`
-            limit: default: `50`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
@@ -263,8 +263,8 @@ class AsyncVendorApi(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: default: `1`
-            limit: default: `50`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """

@@ -10,6 +10,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 from .basic_user_info import BasicUserInfo
@@ -62,7 +63,7 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
-    created_by_id: _Omittable[_uuid.UUID, str] = _Field(
+    created_by_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="createdById", serialization_alias="createdById"
     )
 
@@ -74,7 +75,7 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=None, validation_alias="externalId", serialization_alias="externalId"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     jurisdiction: _Omittable[str] = _UNSET
 
@@ -105,7 +106,7 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="referringFirm", serialization_alias="referringFirm"
     )
 
-    referring_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
 

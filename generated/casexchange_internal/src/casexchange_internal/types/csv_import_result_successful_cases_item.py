@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_status import CaseStatus
 from .csv_import_result_successful_cases_item_operation import CsvImportResultSuccessfulCasesItemOperation
@@ -22,7 +23,7 @@ class CsvImportResultSuccessfulCasesItem(_BaseModel):
     )
     """Client's birth date, `YYYY-MM-DD`."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     incident_date: str | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"

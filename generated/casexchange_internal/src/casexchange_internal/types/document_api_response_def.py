@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_user_info import BasicUserInfo
 
@@ -17,7 +18,7 @@ __all__ = [
 
 
 class DocumentApiResponseDef(_BaseModel):
-    case_id: _Omittable[_uuid.UUID, str] = _Field(
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
@@ -37,7 +38,7 @@ class DocumentApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="fileType", serialization_alias="fileType"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_public: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isPublic", serialization_alias="isPublic"
@@ -51,6 +52,6 @@ class DocumentApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="uploadedBy", serialization_alias="uploadedBy"
     )
 
-    uploaded_by_id: _Omittable[_uuid.UUID, str] = _Field(
+    uploaded_by_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="uploadedById", serialization_alias="uploadedById"
     )

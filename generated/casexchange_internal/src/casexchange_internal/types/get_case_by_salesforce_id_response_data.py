@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_status import CaseStatus
 
@@ -24,7 +25,7 @@ class GetCaseBySalesforceIdResponseData(_BaseModel):
         default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Base case id; pass it to the re-refer operation."""
 
     is_active: _Omittable[bool] = _Field(

@@ -7,6 +7,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_status import CaseStatus
 
@@ -16,7 +17,7 @@ __all__ = [
 
 
 class GetStatusRequestByTokenResponseData(_BaseModel):
-    case_id: _Omittable[_uuid.UUID, str] = _Field(
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_status import CaseStatus
 
@@ -30,7 +31,7 @@ class RecentActivityItem(_BaseModel):
         default=None, validation_alias="clientName", serialization_alias="clientName"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_masked: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isMasked", serialization_alias="isMasked"

@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -16,7 +17,7 @@ __all__ = [
 
 
 class ReferralDetail(_BaseModel):
-    case_id: _Omittable[_uuid.UUID, str] = _Field(
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
@@ -24,15 +25,15 @@ class ReferralDetail(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     notes: str | None = None
 
-    referent_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
-    referring_firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
 

@@ -5,6 +5,7 @@ import uuid as _uuid
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -15,6 +16,6 @@ __all__ = [
 class RoutingEvaluationResultRule(_BaseModel):
     description: str | None = None
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     name: _Omittable[str] = _UNSET

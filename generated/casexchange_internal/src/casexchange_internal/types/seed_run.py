@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .seed_run_options import SeedRunOptions
 from .seed_run_status import SeedRunStatus
@@ -27,18 +28,18 @@ class SeedRun(_BaseModel):
     error: str | None = None
     """Failure message when `status` is `failed`."""
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     options: _Omittable[SeedRunOptions] = _UNSET
 
-    seeded_advertisement_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    seeded_advertisement_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET,
         validation_alias="seededAdvertisementIds",
         serialization_alias="seededAdvertisementIds",
     )
     """Advertisements this run created (they have no firm reference, hence listed separately)."""
 
-    seeded_firm_ids: _Omittable[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+    seeded_firm_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
         default=_UNSET, validation_alias="seededFirmIds", serialization_alias="seededFirmIds"
     )
     """Firms this run created, so cleanup can target them exactly."""

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_user_info import BasicUserInfo
 from .case_status import CaseStatus
@@ -20,7 +21,7 @@ __all__ = [
 
 
 class StatusUpdateApiResponseDef(_BaseModel):
-    case_id: _Omittable[_uuid.UUID, str] = _Field(
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
@@ -36,7 +37,7 @@ class StatusUpdateApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="createdById", serialization_alias="createdById"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     message: str | None = None
 

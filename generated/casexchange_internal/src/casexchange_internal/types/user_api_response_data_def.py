@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 
@@ -26,7 +27,7 @@ class UserApiResponseDataDef(_BaseModel):
 
     firm: _Omittable[BasicFirmInfo] = _UNSET
 
-    firm_id: _Omittable[_uuid.UUID, str] = _Field(
+    firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
     )
 
@@ -34,7 +35,7 @@ class UserApiResponseDataDef(_BaseModel):
         default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     is_active: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isActive", serialization_alias="isActive"

@@ -9,6 +9,7 @@ from pydantic import Field as _Field
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
 from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .vendor_lead_response_status import VendorLeadResponseStatus
 
@@ -26,7 +27,7 @@ class VendorLeadResponse(_BaseModel):
         default=_UNSET, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
     )
 
-    id: _Omittable[_uuid.UUID, str] = _UNSET
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     reference_number: str | None = _Field(
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
