@@ -6,8 +6,8 @@ The rules (templates/runtime/CONTRACT.md, "Model fields"):
 - a required field has no default;
 - an optional field with a valid spec `default` has it as its Python default;
 - an optional nullable field is `X | None = None`;
-- an optional field that is not nullable is `Omittable[X] = UNSET`: reads as `X | None`, refuses `None`
-  when set, and is never sent unless set;
+- an optional field that is not nullable is `Omittable[X] = UNSET`: reads as `X | None`, takes only `X`
+  for type checkers, and is never sent as `null`;
 - a field whose type holds a `uuid.UUID` also takes `str` when set (`Coerced` / `OmittableCoerced`);
 - a `format: password` field is left out of the model's `repr`.
 """

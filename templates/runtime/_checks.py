@@ -1,4 +1,5 @@
-"""Strict response validation beyond the types: the limits, patterns and formats a spec gives.
+"""Strict response validation beyond the types: `null` where the spec does not allow it, and the limits,
+patterns and formats a spec gives.
 
 Generated models list them in ``__clientgen_checks__`` (attribute → checks). ``constraint_errors`` walks a
 validated result and reports every value that breaks one, and every open-enum value the spec does not
@@ -20,6 +21,8 @@ from functools import lru_cache
 from typing import Any
 
 import pydantic
+
+from ._fields import is_omittable
 
 __all__ = ["constraint_errors"]
 
@@ -57,9 +60,11 @@ def _walk(
         checks: Mapping[str, Mapping[str, object]] = getattr(cls, "__clientgen_checks__", {})
         for name, info in cls.model_fields.items():
             item = getattr(value, name, None)
-            if item is None:
-                continue
             where = (*loc, info.serialization_alias or name)
+            if item is None:
+                if is_omittable(info) and name in value.model_fields_set:
+                    errors.append(_error("none_forbidden", where, "Field may not be null", None))
+                continue
             if name in checks:
                 _check(item, checks[name], where, errors)
             _walk(item, where, errors, depth + 1)

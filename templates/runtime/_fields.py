@@ -3,15 +3,15 @@
 One model class serves requests and responses, so a field can need two types:
 
 - ``Omittable[X]``: an optional field that is not nullable. Reading it gives ``X | None`` (``None``:
-  the server left it out, or nobody set it); setting it (the constructor, assignment) takes only ``X``,
-  so ``None`` is refused by type checkers and by validation, and an unset field is never sent (the
-  runtime sends what was set).
+  the server left it out, or nobody set it); setting it (the constructor, assignment) takes only ``X``, so
+  type checkers refuse ``None``. At run time it is ``X | None`` marked ``OMITTABLE``: a ``None`` is read
+  as "left out" — never sent (``_models.complete_dump``), refused by strict response validation
+  (``_checks``), accepted by lenient parsing and by ``Model.model_validate(other.model_dump())``.
 - ``Coerced[X, W]``: reads as ``X``, also takes ``W`` when set (a ``uuid.UUID`` field takes its text
   form, ``str``; validation converts it). ``OmittableCoerced[X, W]``: both.
 
-At run time both are plain ``X`` for pydantic (``Omittable[list[str]]`` *is* ``list[str]``); for type
-checkers they are descriptors, whose ``__get__`` / ``__set__`` types PEP 681 dataclass transforms (pydantic
-models) use for attribute reads and ``__init__`` arguments. ``UNSET`` is the default of such fields:
+For type checkers they are descriptors, whose ``__get__`` / ``__set__`` types PEP 681 dataclass transforms
+(pydantic models) use for attribute reads and ``__init__`` arguments. ``UNSET`` is the default of such fields:
 ``None`` at run time, typed ``Any`` so a type checker accepts it as the default of a descriptor field.
 
 ``Rest`` marks a tuple annotation with a variadic tail (``tuple[A, B, *tuple[R, ...]]``, JSON Schema
@@ -21,11 +21,12 @@ models) use for attribute reads and ``__init__`` arguments. ``UNSET`` is the def
 from __future__ import annotations
 
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
+from pydantic.fields import FieldInfo
 from pydantic_core import core_schema
 
-__all__ = ["UNSET", "Coerced", "Omittable", "OmittableCoerced", "Rest"]
+__all__ = ["OMITTABLE", "UNSET", "Coerced", "Omittable", "OmittableCoerced", "Rest", "is_omittable"]
 
 if TYPE_CHECKING:
     from typing import Generic, Self, TypeVar, overload
@@ -61,21 +62,43 @@ if TYPE_CHECKING:
 else:
 
     class _ReadType:
-        """``Name[X]`` and ``Name[X, W]`` are ``X`` at run time."""
+        """``Coerced[X, W]`` is ``X`` at run time."""
 
         def __class_getitem__(cls, item: object) -> object:
             return item[0] if isinstance(item, tuple) else item
 
-    class Omittable(_ReadType):
+    class _OmittableType:
+        """``Omittable[X]`` is ``Annotated[X | None, OMITTABLE]`` at run time."""
+
+        def __class_getitem__(cls, item: object) -> object:
+            read = item[0] if isinstance(item, tuple) else item
+            return Annotated[Optional[read], OMITTABLE]  # noqa: UP045 - `read` may be a string
+
+    class Omittable(_OmittableType):
         pass
 
-    class OmittableCoerced(_ReadType):
+    class OmittableCoerced(_OmittableType):
         pass
 
     class Coerced(_ReadType):
         pass
 
     UNSET = None
+
+
+class _Marker:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "OMITTABLE"
+
+
+OMITTABLE = _Marker()
+"""In a field's metadata: an optional field that is not nullable (never sent as ``null``)."""
+
+
+def is_omittable(info: FieldInfo) -> bool:
+    return OMITTABLE in info.metadata
 
 
 class _RestItems:

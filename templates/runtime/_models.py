@@ -8,6 +8,8 @@ from typing import Any
 
 import pydantic
 
+from ._fields import is_omittable
+
 __all__ = ["BaseModel", "complete_dump", "get_envelope", "get_field", "get_validation_errors"]
 
 # Side data lives in the instance ``__dict__`` under names pydantic never uses for fields (a
@@ -39,7 +41,8 @@ class BaseModel(pydantic.BaseModel):
 
 def complete_dump(value: object, data: object, *, request: bool) -> None:
     """Finish ``data``, the ``exclude_unset`` dump of ``value``, in place, models inside it too: add the
-    constant fields (``__clientgen_constants__``, wire name: value) nobody set, and for a request
+    constant fields (``__clientgen_constants__``, wire name: value) nobody set, drop a ``None`` set on a
+    field that is not nullable (``_fields.Omittable``: it is never sent as ``null``), and for a request
     (``request=True``) remove the read-only fields (``__clientgen_read_only__``: set by the server, e.g.
     a model from a response sent back in an update)."""
     if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
@@ -51,8 +54,12 @@ def complete_dump(value: object, data: object, *, request: bool) -> None:
                 data.pop(key, None)
         for name, info in cls.model_fields.items():
             key = info.serialization_alias or info.alias or name
-            if key in data:
-                complete_dump(getattr(value, name, None), data[key], request=request)
+            if key not in data:
+                continue
+            if data[key] is None and is_omittable(info):  # not nullable: `None` means left out
+                del data[key]
+                continue
+            complete_dump(getattr(value, name, None), data[key], request=request)
     elif isinstance(value, (list, tuple)) and isinstance(data, list):
         for item, dumped in zip(value, data):
             complete_dump(item, dumped, request=request)

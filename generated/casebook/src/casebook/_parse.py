@@ -52,9 +52,9 @@ def decode_json(
     Strict mode (``strict=True``) validates without coercion (``1`` is not a boolean, ``"1"`` not a
     number), refuses ``null`` where the spec does not allow it, checks the spec's patterns, formats,
     limits and enum values (``_checks``), and raises ``APIResponseValidationError`` on any mismatch.
-    Lenient mode reads a ``null`` in a field that is optional but not nullable as the field left out,
-    and returns data built without validation when the body still does not match the schema. A body
-    that is not JSON at all raises in both modes.
+    Lenient mode reads a ``null`` in a field whose type does not take it as the field left out (its
+    default), and returns data built without validation when the body still does not match the schema. A
+    body that is not JSON at all raises in both modes.
     """
     content = response.content
     if not content or content.isspace():
@@ -86,7 +86,7 @@ def decode_json(
             errors=errors,
             attempts=attempts,
         )
-    if _drop_nulls(raw, errors):  # nulls where the spec says "optional, not nullable": left out
+    if _drop_nulls(raw, errors):  # `null` in a field with a default and no `null` in its type
         try:
             return spec.adapter.validate_json(json.dumps(raw)), None
         except pydantic.ValidationError:
@@ -102,8 +102,8 @@ def decode_json(
 
 def _drop_nulls(raw: Any, errors: list[dict[str, Any]]) -> bool:
     """Remove from ``raw`` the ``null`` values the errors are about (a field whose type does not take
-    ``None``); True when something was removed. Error locations also name union members and tags,
-    which are not keys of the data: those steps are skipped."""
+    ``None``: one with a spec default reads it then); True when something was removed. Error locations
+    also name union members and tags, which are not keys of the data: those steps are skipped."""
     dropped = False
     for error in errors:
         loc = error.get("loc") or ()

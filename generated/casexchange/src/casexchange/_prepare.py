@@ -17,6 +17,7 @@ from ._constants import IDEMPOTENCY_HEADER
 from ._cookies import cookie_header
 from ._endpoint import Endpoint
 from ._exceptions import FileTooLargeError
+from ._fields import is_omittable
 from ._files import FileStream, MultipartStream, open_content
 from ._logs import Redactor, sensitive_header_values
 from ._options import RequestOptions
@@ -227,8 +228,11 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
         out: dict[str, object] = {}
         for name in body.model_fields_set:
             info = fields.get(name)
+            value = getattr(body, name)
+            if info is not None and value is None and is_omittable(info):
+                continue  # not nullable: `None` means left out
             key = (info.serialization_alias or info.alias or name) if info is not None else name
-            out[key] = getattr(body, name)
+            out[key] = value
         for key, constant in getattr(type(body), "__clientgen_constants__", {}).items():
             out.setdefault(key, constant)
         return out
