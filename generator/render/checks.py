@@ -10,6 +10,7 @@ import math
 from ..ir import Constraints, Model
 from .annotations import py_literal
 from .names import Names
+from .safe import Code, code
 
 # formats the runtime checks (date, date-time, time and uuid are field types: pydantic checks them)
 CHECKED_FORMATS = frozenset(
@@ -30,7 +31,7 @@ CHECKED_FORMATS = frozenset(
 )
 
 
-def strict_checks(model: Model, names: Names) -> str:
+def strict_checks(model: Model, names: Names) -> Code:
     """`{attribute: {check: value, ...}, ...}` as Python source, or "" when there is nothing to check."""
     entries = []
     for f in model.fields:
@@ -40,7 +41,7 @@ def strict_checks(model: Model, names: Names) -> str:
         if items:
             body = ", ".join(f"{py_literal(k)}: {v}" for k, v in items)
             entries.append(f"{py_literal(names.fields[(model.id, f.wire_name)])}: {{{body}}}")
-    return "{" + ", ".join(entries) + "}" if entries else ""
+    return code("{" + ", ".join(entries) + "}" if entries else "")
 
 
 def _constraint_items(c: Constraints) -> list[tuple[str, str]]:

@@ -35,18 +35,19 @@ from ..ir import (
 )
 from ..ir.models import _Missing
 from ..ir.types import JsonValue
-from .annotations import Annotator, Context, Imports, docstring, py_literal
+from .annotations import Annotator, Context, Imports, py_literal
 from .names import Names
+from .safe import NO_CODE, Code, Doc, Name, code, doc, py
 
 
 @dataclass(frozen=True, slots=True)
 class FieldView:
-    name: str
-    annotation: str
-    default: str  # "" when required
-    alias: str  # wire name when it differs from `name`, else ""
-    doc: str
-    value: str = ""  # what follows `name: annotation = `, or "" (a required field without options)
+    name: Name
+    annotation: Code
+    default: Code  # "" when required
+    alias: str  # raw wire name when it differs from `name`, else ""
+    doc: Doc
+    value: Code = NO_CODE  # what follows `name: annotation = `, or "" (required, without options)
 
 
 def field_view(
@@ -55,8 +56,9 @@ def field_view(
     schemas = annotator.schemas
     name = names.fields[(sid, f.wire_name)]
     alias = f.wire_name if f.wire_name != name else ""
-    annotation = annotator.render(f.type, Context.MODEL, imports)
-    default, validate = "", False
+    annotation: str = annotator.render(f.type, Context.MODEL, imports)
+    default: str = ""
+    validate = False
     if f.constant:
         default = py_literal(f.default)
     elif not f.required:
@@ -101,11 +103,11 @@ def field_view(
     if validate:
         options.append("validate_default=True")
     if alias:
-        options += [f"validation_alias={alias!r}", f"serialization_alias={alias!r}"]
+        options += [f"validation_alias={py(alias)}", f"serialization_alias={py(alias)}"]
     if f.secret:
         options.append("repr=False")
     value = f"_Field({', '.join(options)})" if options else default
-    return FieldView(name, annotation, default, alias, docstring(_doc(f)), value)
+    return FieldView(name, code(annotation), code(default), alias, doc(_doc(f)), code(value))
 
 
 def _doc(f: Field) -> str:
@@ -186,7 +188,7 @@ def default_literal(
         entries = [(k, default_literal(v, t.value, schemas, names)) for k, v in value.items()]
         if any(v is None for _, v in entries):
             return None
-        return "{" + ", ".join(f"{k!r}: {v}" for k, v in entries) + "}"
+        return "{" + ", ".join(f"{py(k)}: {v}" for k, v in entries) + "}"
     if isinstance(t, UnionOf):
         for variant in t.variants:
             rendered = default_literal(value, variant, schemas, names)
@@ -221,7 +223,7 @@ def _primitive_literal(value: JsonValue, kind: Kind) -> str | None:
     if kind is Kind.NUMBER and isinstance(value, (int, float)) and math.isfinite(value):
         return repr(float(value))
     if kind in _TEXT_KINDS and isinstance(value, str):
-        return repr(value)
+        return py_literal(value)
     return None
 
 
@@ -232,5 +234,5 @@ def _json_literal(value: JsonValue) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_json_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_json_literal(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{py(k)}: {_json_literal(v)}" for k, v in value.items()) + "}"
     return py_literal(value)

@@ -222,7 +222,7 @@ class Export(SyncAPIResource):
 
         Args:
             view: `sent` for referrals your firm made, `received` for ones it was given.
-            format: File format. (default: `'xlsx'`)
+            format: File format. (default: `"xlsx"`)
             first_referral_from: Earliest first-referral date (`YYYY-MM-DD`).
             first_referral_to: Latest first-referral date (`YYYY-MM-DD`).
             last_referral_from: Earliest date of the most recent referral (`YYYY-MM-DD`).
@@ -439,7 +439,7 @@ class AsyncExport(AsyncAPIResource):
 
         Args:
             view: `sent` for referrals your firm made, `received` for ones it was given.
-            format: File format. (default: `'xlsx'`)
+            format: File format. (default: `"xlsx"`)
             first_referral_from: Earliest first-referral date (`YYYY-MM-DD`).
             first_referral_to: Latest first-referral date (`YYYY-MM-DD`).
             last_referral_from: Earliest date of the most recent referral (`YYYY-MM-DD`).

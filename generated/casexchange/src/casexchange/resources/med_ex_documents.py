@@ -189,7 +189,7 @@ class MedExDocuments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format` (default: `'url'`)
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
@@ -343,7 +343,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format` (default: `'url'`)
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """

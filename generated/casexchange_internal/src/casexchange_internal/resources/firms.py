@@ -194,7 +194,7 @@ class Firms(SyncAPIResource):
             limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction. (default: `'desc'`)
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -504,7 +504,7 @@ class AsyncFirms(AsyncAPIResource):
             limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction. (default: `'desc'`)
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`

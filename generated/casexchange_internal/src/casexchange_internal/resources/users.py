@@ -142,7 +142,7 @@ class Users(SyncAPIResource):
             limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction. (default: `'desc'`)
+            order: Sort direction. (default: `"desc"`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -455,7 +455,7 @@ class AsyncUsers(AsyncAPIResource):
             limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction. (default: `'desc'`)
+            order: Sort direction. (default: `"desc"`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.

@@ -16,7 +16,7 @@ __all__ = [
 
 class CsvImportRequest(_BaseModel):
     delimiter: str = ","
-    """Default: `','`."""
+    """Default: `","`."""
 
     file: bytes
     """CSV file to import."""
