@@ -236,6 +236,8 @@ class SchemaBuilder:
         nullable = (
             self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
         )
+        # a reference to a nullable schema (`WarmTransfer: {type: [object, "null"], ...}`) is nullable
+        nullable = nullable or (isinstance(resolved, dict) and self._nullable(resolved))
         if (
             target in self.pending
             or target.startswith(COMPONENTS)

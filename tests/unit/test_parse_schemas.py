@@ -458,3 +458,19 @@ def test_constant_fields(build: Any) -> None:
     fields = {f.wire_name: f for f in api.schemas["/components/schemas/M"].fields}
     assert {k for k, f in fields.items() if f.constant} == {"a", "b", "d"}
     assert fields["a"].type == LiteralOf(("x",)) and fields["d"].default == "e"
+
+
+def test_a_reference_to_a_nullable_schema_is_nullable(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "Transfer": {"type": ["object", "null"], "properties": {"phone": {"type": "string"}}},
+            "Firm": {
+                "type": "object",
+                "required": ["transfer"],
+                "properties": {"transfer": {"$ref": "#/components/schemas/Transfer"}},
+            },
+        }
+    )
+    api, _ = build(doc)
+    (transfer,) = api.schemas["/components/schemas/Firm"].fields
+    assert transfer.type == ModelRef("/components/schemas/Transfer", nullable=True)

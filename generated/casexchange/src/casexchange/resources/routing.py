@@ -104,7 +104,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -128,7 +128,7 @@ class Routing(SyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE,
                 query={
@@ -160,7 +160,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -176,7 +176,7 @@ class Routing(SyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -355,7 +355,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -379,7 +379,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE,
                 query={
@@ -411,7 +411,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -427,7 +427,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE_RE_REFER,
                 query={

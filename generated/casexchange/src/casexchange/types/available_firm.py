@@ -37,8 +37,8 @@ class AvailableFirm(_BaseModel):
     source: _Omittable[AvailableFirmSource] = _UNSET
     """`network` if the firm is in your private network, `directory` if it is only listed in Network Xchange."""
 
-    warm_transfer: _Omittable[WarmTransfer] = _Field(
-        default=_UNSET, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+    warm_transfer: WarmTransfer | None = _Field(
+        default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
     )
     """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
     instructions, with your relationship's overrides applied field by field. Only present if your firm has an

@@ -7,7 +7,6 @@ from pydantic import Field as _Field
 
 from .._fields import UNSET as _UNSET
 from .._fields import Coerced as _Coerced
-from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .warm_transfer import WarmTransfer
 
@@ -27,8 +26,8 @@ class RoutingEvaluationAssignmentsItem(_BaseModel):
         default=None, validation_alias="referralInstructions", serialization_alias="referralInstructions"
     )
 
-    warm_transfer: _Omittable[WarmTransfer] = _Field(
-        default=_UNSET, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+    warm_transfer: WarmTransfer | None = _Field(
+        default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
     )
     """How to hand a caller over to this firm by phone: its published phone and backup phone, offices and
     instructions, with your relationship's overrides applied field by field. Only present if your firm has an

@@ -5,8 +5,6 @@ import typing as _t
 
 from pydantic import Field as _Field
 
-from .._fields import UNSET as _UNSET
-from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .address_data import AddressData
 
@@ -16,7 +14,7 @@ __all__ = [
 
 
 class AdminCreateFirmRequest(_BaseModel):
-    address: _Omittable[AddressData] = _UNSET
+    address: AddressData | None = None
 
     can_send_referrals: bool = _Field(
         default=False, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"

@@ -59,8 +59,8 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by: _Omittable[BasicUserInfo] = _Field(
-        default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
+    created_by: BasicUserInfo | None = _Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
     created_by_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
@@ -79,8 +79,8 @@ class CaseDetailApiResponseDef(_BaseModel):
 
     jurisdiction: _Omittable[str] = _UNSET
 
-    last_updated_by: _Omittable[BasicUserInfo] = _Field(
-        default=_UNSET, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
+    last_updated_by: BasicUserInfo | None = _Field(
+        default=None, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
     )
 
     last_updated_by_id: _Coerced[_uuid.UUID | None, str] = _Field(
@@ -102,8 +102,8 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
-    referring_firm: _Omittable[BasicFirmInfo] = _Field(
-        default=_UNSET, validation_alias="referringFirm", serialization_alias="referringFirm"
+    referring_firm: BasicFirmInfo | None = _Field(
+        default=None, validation_alias="referringFirm", serialization_alias="referringFirm"
     )
 
     referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(

@@ -47,8 +47,8 @@ class CaseSummaryApiResponseDef(_BaseModel):
         default=None, validation_alias="referentFirm", serialization_alias="referentFirm"
     )
 
-    referring_firm: _Omittable[BasicFirmInfo] = _Field(
-        default=_UNSET, validation_alias="referringFirm", serialization_alias="referringFirm"
+    referring_firm: BasicFirmInfo | None = _Field(
+        default=None, validation_alias="referringFirm", serialization_alias="referringFirm"
     )
 
     status: _Omittable[CaseStatus] = _UNSET

@@ -48,8 +48,8 @@ class DocumentApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="uploadedAt", serialization_alias="uploadedAt"
     )
 
-    uploaded_by: _Omittable[BasicUserInfo] = _Field(
-        default=_UNSET, validation_alias="uploadedBy", serialization_alias="uploadedBy"
+    uploaded_by: BasicUserInfo | None = _Field(
+        default=None, validation_alias="uploadedBy", serialization_alias="uploadedBy"
     )
 
     uploaded_by_id: _OmittableCoerced[_uuid.UUID, str] = _Field(

@@ -19,7 +19,7 @@ __all__ = [
 
 
 class FirmApiResponseDataDef(_BaseModel):
-    address: _Omittable[AddressData] = _UNSET
+    address: AddressData | None = None
 
     can_send_referrals: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._fields import UNSET as _UNSET
-from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .case_status_integration_info import CaseStatusIntegrationInfo
 from .salesforce_integration_info import SalesforceIntegrationInfo
@@ -15,10 +13,10 @@ __all__ = [
 
 
 class IntegrationSettingsResponse(_BaseModel):
-    case_status_config: _Omittable[CaseStatusIntegrationInfo] = _Field(
-        default=_UNSET, validation_alias="caseStatusConfig", serialization_alias="caseStatusConfig"
+    case_status_config: CaseStatusIntegrationInfo | None = _Field(
+        default=None, validation_alias="caseStatusConfig", serialization_alias="caseStatusConfig"
     )
 
-    salesforce_config: _Omittable[SalesforceIntegrationInfo] = _Field(
-        default=_UNSET, validation_alias="salesforceConfig", serialization_alias="salesforceConfig"
+    salesforce_config: SalesforceIntegrationInfo | None = _Field(
+        default=None, validation_alias="salesforceConfig", serialization_alias="salesforceConfig"
     )

@@ -15,7 +15,7 @@ __all__ = [
 
 
 class RoutingEvaluationResult(_BaseModel):
-    firm: _Omittable[RoutingEvaluationFirm] = _UNSET
+    firm: RoutingEvaluationFirm | None = None
 
     is_active: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="isActive", serialization_alias="isActive"

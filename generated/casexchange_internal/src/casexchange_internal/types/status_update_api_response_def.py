@@ -29,8 +29,8 @@ class StatusUpdateApiResponseDef(_BaseModel):
         default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by: _Omittable[BasicUserInfo] = _Field(
-        default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
+    created_by: BasicUserInfo | None = _Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
     created_by_id: _Coerced[_uuid.UUID | None, str] = _Field(

@@ -16,7 +16,7 @@ __all__ = [
 
 
 class UpdateFirmRequest(_BaseModel):
-    address: _Omittable[AddressData] = _UNSET
+    address: AddressData | None = None
 
     can_send_referrals: _Omittable[bool] = _Field(
         default=_UNSET, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"

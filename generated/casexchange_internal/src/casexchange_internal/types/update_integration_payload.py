@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
-from .._fields import UNSET as _UNSET
-from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .case_status_config_update import CaseStatusConfigUpdate
 from .salesforce_config_update import SalesforceConfigUpdate
@@ -15,10 +13,10 @@ __all__ = [
 
 
 class UpdateIntegrationPayload(_BaseModel):
-    case_status_config: _Omittable[CaseStatusConfigUpdate] = _Field(
-        default=_UNSET, validation_alias="caseStatusConfig", serialization_alias="caseStatusConfig"
+    case_status_config: CaseStatusConfigUpdate | None = _Field(
+        default=None, validation_alias="caseStatusConfig", serialization_alias="caseStatusConfig"
     )
 
-    salesforce_config: _Omittable[SalesforceConfigUpdate] = _Field(
-        default=_UNSET, validation_alias="salesforceConfig", serialization_alias="salesforceConfig"
+    salesforce_config: SalesforceConfigUpdate | None = _Field(
+        default=None, validation_alias="salesforceConfig", serialization_alias="salesforceConfig"
     )

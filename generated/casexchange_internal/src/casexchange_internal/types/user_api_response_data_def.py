@@ -25,7 +25,7 @@ class UserApiResponseDataDef(_BaseModel):
 
     email: _Omittable[str] = _UNSET
 
-    firm: _Omittable[BasicFirmInfo] = _UNSET
+    firm: BasicFirmInfo | None = None
 
     firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
         default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
