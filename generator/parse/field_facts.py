@@ -1,11 +1,14 @@
-"""Facts about one property schema that decide how its model field behaves: a constant (discriminator
-tag), a secret (`format: password`), its string format. Pure reads of the spec: no diagnostics."""
+"""Facts about one schema node that decide how its generated code behaves: a property that is a constant
+(discriminator tag), a secret (`format: password`), its string format; enum member names; a component
+that only names another. Pure reads of the spec: no diagnostics."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..refs import Resolver
+from .schema_facts import PROSE
 
 _SCALARS = (str, int, bool)
 _MAX_SCAN = 8  # levels of anyOf/items/additionalProperties looked into for `format: password`
@@ -66,3 +69,54 @@ def mentions_format(node: Any, fmt: str, resolver: Resolver, where: str, depth: 
 def string_format(node: dict[str, Any]) -> str:
     fmt = node.get("format")
     return fmt.lower() if isinstance(fmt, str) else ""
+
+
+def is_ref_only(node: dict[str, Any]) -> bool:
+    """A component that only names another schema (and documents it)."""
+    return isinstance(node.get("$ref"), str) and all(
+        k == "$ref" or k in PROSE or k.startswith("x-") for k in node
+    )
+
+
+def member_names(node: dict[str, Any]) -> dict[object, str]:
+    """`x-enum-varnames` (openapi-generator) / `x-enumNames` (NSwag): a name per `enum` entry, by
+    position; values without a usable name are named from the value."""
+    for key in ("x-enum-varnames", "x-enumNames", "x-enum-names"):
+        names = node.get(key)
+        if isinstance(names, list):
+            return {
+                value_key(value): name.strip()
+                for value, name in zip(node["enum"], names, strict=False)
+                if value is not None and isinstance(name, str) and name.strip()
+            }
+    return {}
+
+
+def value_key(value: object) -> object:
+    """Enum values are JSON: lists and objects are keyed by their text."""
+    return repr(value) if isinstance(value, (list, dict)) else (type(value).__name__, value)
+
+
+def says_uuid(node: dict[str, Any], schema: Any) -> bool:
+    """A `type: string` parameter without a format that holds UUIDs all the same: its description says
+    so (Chroma's `collection_id`: "Collection UUID"), or its examples are UUIDs."""
+    described = f"{node.get('description') or ''} {schema.get('description') or ''}"
+    return _UUID_WORD.search(described) is not None or _examples_are_uuids(node, schema)
+
+
+def _examples_are_uuids(node: dict[str, Any], schema: Any) -> bool:
+    """The parameter's (or its schema's) examples are all UUIDs, and there is one at least."""
+    found: list[Any] = []
+    for holder in (node, schema if isinstance(schema, dict) else {}):
+        if "example" in holder:
+            found.append(holder["example"])
+        examples = holder.get("examples")
+        if isinstance(examples, list):
+            found.extend(examples)
+        elif isinstance(examples, dict):
+            found.extend(e.get("value") for e in examples.values() if isinstance(e, dict))
+    return bool(found) and all(isinstance(e, str) and _UUID.fullmatch(e) for e in found)
+
+
+_UUID_WORD = re.compile(r"\bUUIDs?\b", re.IGNORECASE)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

@@ -23,6 +23,7 @@ from ..ir import (
     TypeRef,
 )
 from ..refs import Resolver
+from .field_facts import says_uuid
 from .nodes import sequence
 from .schemas import SchemaBuilder
 from .servers import servers
@@ -211,7 +212,7 @@ class OperationBuilder:
             else AnyType()
         )
         schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
-        if t == Primitive(Kind.STRING) and _says_uuid(node, schema_node):
+        if t == Primitive(Kind.STRING) and says_uuid(node, schema_node):
             t = Primitive(Kind.UUID)  # arguments then take `uuid.UUID | str`: wider, never narrower
         style = node.get("style") or _DEFAULT_STYLE[location]
         return Parameter(
@@ -341,31 +342,6 @@ def warn_header_name(sink: DiagnosticSink, name: str, where: str, what: str) -> 
         "would send it raises ValueError before sending anything",
         "rename the header to a token: letters, digits and !#$%&'*+-.^_`|~",
     )
-
-
-def _says_uuid(node: dict[str, Any], schema: Any) -> bool:
-    """A `type: string` parameter without a format that holds UUIDs all the same: its description says
-    so (Chroma's `collection_id`: "Collection UUID"), or its examples are UUIDs."""
-    described = f"{node.get('description') or ''} {schema.get('description') or ''}"
-    return _UUID_WORD.search(described) is not None or _examples_are_uuids(node, schema)
-
-
-def _examples_are_uuids(node: dict[str, Any], schema: Any) -> bool:
-    """The parameter's (or its schema's) examples are all UUIDs, and there is one at least."""
-    found: list[Any] = []
-    for holder in (node, schema if isinstance(schema, dict) else {}):
-        if "example" in holder:
-            found.append(holder["example"])
-        examples = holder.get("examples")
-        if isinstance(examples, list):
-            found.extend(examples)
-        elif isinstance(examples, dict):
-            found.extend(e.get("value") for e in examples.values() if isinstance(e, dict))
-    return bool(found) and all(isinstance(e, str) and _UUID.fullmatch(e) for e in found)
-
-
-_UUID_WORD = re.compile(r"\bUUIDs?\b", re.IGNORECASE)
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _schema_doc(schema: Any) -> str:

@@ -44,7 +44,15 @@ from .discriminators import (
     hierarchy_union,
     values_fit,
 )
-from .field_facts import constant_value, mentions_format, property_node, string_format
+from .field_facts import (
+    constant_value,
+    is_ref_only,
+    member_names,
+    mentions_format,
+    property_node,
+    string_format,
+    value_key,
+)
 from .formats import primitive_kind
 from .merge import merge_all_of
 from .schema_facts import PROSE, json_kind, node_constraints, node_doc
@@ -92,7 +100,7 @@ class SchemaBuilder:
             return
         for name, node in schemas.items():
             sid = jp.join("/components/schemas", name)
-            if isinstance(node, dict) and (self._is_named_kind(node) or _is_ref_only(node)):
+            if isinstance(node, dict) and (self._is_named_kind(node) or is_ref_only(node)):
                 self._register(sid, node, (name, None), component=True)
         self.hierarchies = find_hierarchies(schemas, self.sink)
         self._members = {m for h in self.hierarchies.values() for m in h.members}
@@ -431,7 +439,7 @@ class SchemaBuilder:
         doc = node_doc(node)
         if isinstance(node.get("enum"), list) and "properties" not in node:
             return self._enum(sid, hint[0], node, doc)
-        if pending.component and _is_ref_only(node):  # `Name: {$ref: Other}`: `Name` is `Other`
+        if pending.component and is_ref_only(node):  # `Name: {$ref: Other}`: `Name` is `Other`
             return Alias(sid, hint[0], doc, self.type_of(node, sid, (hint[0], None)))
         if "allOf" in node:
             # a schema extending an inheritance base copies its properties: its `$ref` to the base
@@ -464,7 +472,7 @@ class SchemaBuilder:
             if v not in seen:
                 seen.append(v)
         descriptions = node.get("x-enum-descriptions") or node.get("x-enumDescriptions") or []
-        names = _member_names(node)
+        names = member_names(node)
         members = tuple(
             EnumMember(
                 v,
@@ -473,7 +481,7 @@ class SchemaBuilder:
                 and i < len(descriptions)
                 and isinstance(descriptions[i], str)
                 else "",
-                names.get(_hashable(v), ""),
+                names.get(value_key(v), ""),
             )
             for i, v in enumerate(seen)
         )
@@ -557,32 +565,6 @@ class SchemaBuilder:
             closed=extra_node is False,
             title=str(node.get("title", "")),
         )
-
-
-def _is_ref_only(node: dict[str, Any]) -> bool:
-    """A component that only names another schema (and documents it)."""
-    return isinstance(node.get("$ref"), str) and all(
-        k == "$ref" or k in PROSE or k.startswith("x-") for k in node
-    )
-
-
-def _member_names(node: dict[str, Any]) -> dict[object, str]:
-    """`x-enum-varnames` (openapi-generator) / `x-enumNames` (NSwag): a name per `enum` entry, by
-    position; values without a usable name are named from the value."""
-    for key in ("x-enum-varnames", "x-enumNames", "x-enum-names"):
-        names = node.get(key)
-        if isinstance(names, list):
-            return {
-                _hashable(value): name.strip()
-                for value, name in zip(node["enum"], names, strict=False)
-                if value is not None and isinstance(name, str) and name.strip()
-            }
-    return {}
-
-
-def _hashable(value: object) -> object:
-    """Enum values are JSON: lists and objects are keyed by their text."""
-    return repr(value) if isinstance(value, (list, dict)) else (type(value).__name__, value)
 
 
 def _renamed(schema: Schema, hint: str) -> Schema:
