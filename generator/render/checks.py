@@ -12,19 +12,18 @@ from .annotations import py_literal
 from .names import Names
 from .safe import Code, code
 
-# formats the runtime checks (date, date-time, time and uuid are field types: pydantic checks them)
+# JSON Schema and OpenAPI formats the runtime checks (date, date-time, time and uuid are field types:
+# pydantic checks them); other names (`url`, `base64`, …) are annotations, as JSON Schema says
 CHECKED_FORMATS = frozenset(
     {
         "email",
         "idn-email",
         "uri",
-        "url",
         "iri",
         "ipv4",
         "ipv6",
         "hostname",
         "byte",
-        "base64",
         "int32",
         "int64",
     }
