@@ -415,3 +415,23 @@ def test_types_say_what_is_accepted_and_what_comes_back(
     assert len(errors) == 2, proc.stdout
     assert '"tags" to "TagRequest" has incompatible type "None"' in errors[0]
     assert '"name" to "list" of "Tags" has incompatible type "None"' in errors[1]
+
+
+def test_pattern_checks_are_bounded_against_backtracking(wire: tuple[Any, Path]) -> None:
+    """Both the pattern (the spec) and the value (the server) are untrusted: a pattern that backtracks
+    exponentially is only checked on short values, so a long near miss cannot hang a strict client."""
+    from wire import _checks
+    from wire._models import BaseModel
+
+    class Risky(BaseModel):
+        code: str
+        __clientgen_checks__: typing.ClassVar[Any] = {"code": {"pattern": "^(a+)+$"}}
+
+    class Plain(BaseModel):
+        code: str
+        __clientgen_checks__: typing.ClassVar[Any] = {"code": {"pattern": "^a+$"}}
+
+    assert _checks.constraint_errors(Risky(code="aaab"))  # short: checked
+    assert _checks.constraint_errors(Risky(code="a" * 5000 + "b")) == []  # not checked
+    assert _checks.constraint_errors(Plain(code="a" * 900 + "b"))  # checked up to 1,000 characters
+    assert _checks.constraint_errors(Plain(code="a" * 5000 + "b")) == []
