@@ -120,3 +120,38 @@ def _examples_are_uuids(node: dict[str, Any], schema: Any) -> bool:
 
 _UUID_WORD = re.compile(r"\bUUIDs?\b", re.IGNORECASE)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def admits_null(node: Any, resolver: Resolver, where: str, depth: int = 0) -> bool:
+    """Whether `null` is a valid value of the schema by JSON Schema's rules: a schema that says nothing
+    about the type (only `properties`, say, or an `allOf` of such) admits it, as does a `type` list with
+    `null`, `nullable: true` or an `enum` holding `null`."""
+    if node is True or node == {}:
+        return True
+    if not isinstance(node, dict) or depth > _MAX_SCAN:
+        return False
+    if "$ref" in node:
+        target = resolver.deref(node, where)[1]
+        own = {k: v for k, v in node.items() if k != "$ref"}
+        return admits_null(target, resolver, where, depth + 1) and admits_null(
+            own, resolver, where, depth + 1
+        )
+    if node.get("nullable") is True:
+        return True
+    kind = node.get("type")
+    if kind is not None:
+        return kind == "null" or (isinstance(kind, list) and "null" in kind)
+    if "const" in node:
+        return node["const"] is None
+    if isinstance(node.get("enum"), list):
+        return None in node["enum"]
+    parts = node.get("allOf")
+    if isinstance(parts, list) and not all(
+        admits_null(p, resolver, where, depth + 1) for p in parts
+    ):
+        return False
+    for key in ("anyOf", "oneOf"):
+        parts = node.get(key)
+        if isinstance(parts, list) and parts:
+            return any(admits_null(p, resolver, where, depth + 1) for p in parts)
+    return True

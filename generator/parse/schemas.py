@@ -45,6 +45,7 @@ from .discriminators import (
     values_fit,
 )
 from .field_facts import (
+    admits_null,
     constant_value,
     is_ref_only,
     member_names,
@@ -519,6 +520,10 @@ class SchemaBuilder:
                 if constant
                 else self.type_of(sub, where, (f"{name} {wire}", wire))
             )
+            if wire not in required and not constant and admits_null(sub, self.resolver, where):
+                t = with_nullable(
+                    t
+                )  # no `type` said: `null` is valid (JSON Schema), so optional fields take it
             read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
             write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
             fields.append(

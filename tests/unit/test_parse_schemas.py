@@ -474,3 +474,27 @@ def test_a_reference_to_a_nullable_schema_is_nullable(build: Any) -> None:
     api, _ = build(doc)
     (transfer,) = api.schemas["/components/schemas/Firm"].fields
     assert transfer.type == ModelRef("/components/schemas/Transfer", nullable=True)
+
+
+def test_optional_fields_whose_schema_says_no_type_take_null(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "Actor": {"properties": {"name": {"type": "string"}}},  # no `type`: null is valid
+            "Typed": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Abuse": {
+                "type": "object",
+                "required": ["owner"],
+                "properties": {
+                    "reporter": {"$ref": "#/components/schemas/Actor"},
+                    "moderator": {"allOf": [{"$ref": "#/components/schemas/Actor"}]},
+                    "typed": {"$ref": "#/components/schemas/Typed"},
+                    "owner": {"$ref": "#/components/schemas/Actor"},
+                },
+            },
+        }
+    )
+    api, _ = build(doc)
+    fields = {f.wire_name: f for f in api.schemas["/components/schemas/Abuse"].fields}
+    assert fields["reporter"].type.nullable and fields["moderator"].type.nullable
+    assert not fields["typed"].type.nullable
+    assert not fields["owner"].type.nullable  # required fields keep the model's type

@@ -35,6 +35,9 @@ _HOSTNAME = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
 )
 _Fail = Callable[[str, str], None]
+MAX_PATTERN_INPUT = 1000
+_RISKY_INPUT = 16
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)(?:[*+]|\{\d*,)")
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
@@ -87,7 +90,7 @@ def _check(
     if isinstance(value, str):
         pattern = checks.get("pattern")
         compiled = _compiled(pattern) if isinstance(pattern, str) else None
-        if compiled is not None and compiled.search(value) is None:
+        if compiled is not None and _bounded(compiled, value) and compiled.search(value) is None:
             fail("string_pattern_mismatch", f"String should match pattern '{pattern}'")
         _bounds(len(value), checks, "min_length", "max_length", "string", fail)
         fmt = checks.get("format")
@@ -135,6 +138,15 @@ def _numbers(value: float, checks: Mapping[str, object], fail: _Fail) -> None:
             fits = math.isfinite(ratio) and math.isclose(ratio, round(ratio), abs_tol=1e-9)
         if not fits:
             fail("multiple_of", f"Input should be a multiple of {step}")
+
+
+def _bounded(compiled: re.Pattern[str], value: str) -> bool:
+    """Whether matching `value` takes bounded time: Python's `re` backtracks, and both the pattern (the
+    spec) and the value (the server) are untrusted. A pattern with a quantified group that holds a
+    quantifier (`(a+)+`, exponential on a near miss) is checked on short values only, any other on values
+    up to `MAX_PATTERN_INPUT` characters; longer values are not pattern-checked."""
+    limit = _RISKY_INPUT if _NESTED_QUANTIFIER.search(compiled.pattern) else MAX_PATTERN_INPUT
+    return len(value) <= limit
 
 
 @lru_cache(maxsize=512)

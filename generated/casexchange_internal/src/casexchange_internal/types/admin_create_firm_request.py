@@ -52,6 +52,6 @@ class AdminCreateFirmRequest(_BaseModel):
         "contact_phone": {"max_length": 50},
         "name": {"min_length": 1, "max_length": 255},
         "reference_prefix": {"pattern": "^[A-Z0-9_-]*$", "max_length": 10},
-        "website": {"max_length": 255, "format": "url"},
+        "website": {"max_length": 255},
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

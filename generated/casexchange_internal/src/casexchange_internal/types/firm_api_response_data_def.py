@@ -77,7 +77,6 @@ class FirmApiResponseDataDef(_BaseModel):
     website: str | None = None
 
     __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
-        "contact_email": {"format": "email"},
-        "website": {"format": "url"},
+        "contact_email": {"format": "email"}
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -49,6 +49,5 @@ class UpdateFirmRequest(_BaseModel):
         "contact_email": {"format": "email"},
         "name": {"min_length": 1},
         "reference_prefix": {"pattern": "^[A-Z0-9_-]*$", "max_length": 10},
-        "website": {"format": "url"},
     }
     """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
