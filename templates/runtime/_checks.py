@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import enum
 import ipaddress
 import math
 import operator
 import re
+import typing
+import uuid
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -59,18 +62,19 @@ def _walk(
             )
         return
     if isinstance(value, pydantic.BaseModel):
-        cls = type(value)
-        checks: Mapping[str, Mapping[str, object]] = getattr(cls, "__clientgen_checks__", {})
-        for name, info in cls.model_fields.items():
-            item = getattr(value, name, None)
-            where = (*loc, info.serialization_alias or name)
+        values = value.__dict__
+        for name, key, checks, omittable, descend in _plan(type(value)):
+            item = values.get(name)
             if item is None:
-                if is_omittable(info) and name in value.model_fields_set:
-                    errors.append(_error("none_forbidden", where, "Field may not be null", None))
+                if omittable and name in value.model_fields_set:
+                    errors.append(
+                        _error("none_forbidden", (*loc, key), "Field may not be null", None)
+                    )
                 continue
-            if name in checks:
-                _check(item, checks[name], where, errors)
-            _walk(item, where, errors, depth + 1)
+            if checks is not None:
+                _check(item, checks, (*loc, key), errors)
+            if descend:
+                _walk(item, (*loc, key), errors, depth + 1)
         for key, item in (value.__pydantic_extra__ or {}).items():
             _walk(item, (*loc, key), errors, depth + 1)
     elif isinstance(value, (list, tuple)):
@@ -79,6 +83,43 @@ def _walk(
     elif isinstance(value, dict):
         for key, item in value.items():
             _walk(item, (*loc, str(key)), errors, depth + 1)
+
+
+_Step = tuple[str, str, "Mapping[str, object] | None", bool, bool]
+
+
+@lru_cache(maxsize=4096)
+def _plan(cls: type[pydantic.BaseModel]) -> tuple[_Step, ...]:
+    """Per field of a model class: attribute, wire name, its checks, whether it is `Omittable`, and
+    whether its value can hold anything to walk into (a model, an enum, a list or map of those); the
+    fields with none of these are left out."""
+    checks: Mapping[str, Mapping[str, object]] = getattr(cls, "__clientgen_checks__", {})
+    steps = (
+        (
+            name,
+            info.serialization_alias or name,
+            checks.get(name),
+            is_omittable(info),
+            _may_hold(info.annotation, 0),
+        )
+        for name, info in cls.model_fields.items()
+    )
+    return tuple(step for step in steps if step[2] is not None or step[3] or step[4])
+
+
+_LEAVES = (str, int, float, bool, bytes, type(None), dt.date, dt.time, dt.timedelta, uuid.UUID)
+
+
+def _may_hold(annotation: Any, depth: int) -> bool:
+    """Whether a value of this annotation can contain a model or an enum (else it is not walked)."""
+    if depth > 16 or annotation is Any:
+        return True
+    if isinstance(annotation, type):
+        return not issubclass(annotation, _LEAVES) or issubclass(annotation, enum.Enum)
+    if typing.get_origin(annotation) is typing.Literal:
+        return False
+    args = typing.get_args(annotation)
+    return not args or any(_may_hold(a, depth + 1) for a in args if a is not Ellipsis)
 
 
 def _check(
