@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import pointer as jp
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
@@ -22,7 +21,8 @@ from .servers import servers
 from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 
-def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> Api:
+def build_api(spec: LoadedSpec, sink: DiagnosticSink) -> Api:
+    """The IR of the spec alone (the shape stage adds what the target's configuration decides)."""
     canonical = Canonical(spec.document)  # key order carries no meaning: nothing may depend on it
     doc = canonical.document
     if spec.version == "3.1" and not any(k in doc for k in ("paths", "components", "webhooks")):
@@ -42,12 +42,10 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
     built = checked_schemas(schemas.finish(), sink)
     synthetic, webhooks = build_events(entries, built, sink)
     built.update(synthetic)
-    operations = tuple(
-        with_results(checked_operation(op, built, sink), built, config) for op in ops
-    )
+    operations = tuple(with_results(checked_operation(op, built, sink)) for op in ops)
     info = mapping(doc.get("info"))
     return Api(
-        title=str(info.get("title") or config.client_name),
+        title=str(info.get("title") or ""),
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
         servers=servers(doc.get("servers"), "/servers", sink, "document"),

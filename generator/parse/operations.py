@@ -24,6 +24,7 @@ from ..ir import (
 )
 from ..refs import Resolver
 from .field_facts import says_uuid
+from .media import media_kind
 from .nodes import sequence
 from .schemas import SchemaBuilder
 from .servers import servers
@@ -298,11 +299,12 @@ class OperationBuilder:
             mwhere = jp.join(where, media_type, "schema")
             schema = media.get("schema") if isinstance(media, dict) else None
             t: TypeRef
+            kind = media_kind(str(media_type))
             if schema is None:
-                t = Primitive(Kind.BINARY) if not _is_json(media_type) else AnyType()
+                t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
                 t = self.schemas.type_of(schema, mwhere, hint)
-            out.append(MediaType(str(media_type), t))
+            out.append(MediaType(str(media_type), t, kind))
         return tuple(out)
 
     def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:
@@ -351,16 +353,6 @@ def _schema_doc(schema: Any) -> str:
 
 
 _STATUS = re.compile(r"[1-5](?:[0-9]{2}|XX)|default")
-
-
-def _is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return (
-        base == "application/json"
-        or base.endswith("+json")
-        or base == "*/*"
-        or base == "application/*"
-    )
 
 
 def _path_names(path: str) -> list[str]:

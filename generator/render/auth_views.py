@@ -1,29 +1,35 @@
-"""How a generated client authenticates: decided from the spec's security schemes and the target config."""
+"""How a generated client authenticates. The core case is decided here from the spec's security
+schemes — an API key, a bearer token, HTTP basic, or none; session login and OAuth client credentials
+are features (`features/session.py`, `features/oauth.py`) that hand back an `AuthPlan` of their own.
+
+A plan names its credentials by words; the naming pass turns them into the client's arguments
+(`auth_requests`), and `auth_view` reads them back, with the environment variable each defaults to."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
-from ..ir import Api, Model, ModelRef
-from ..naming import param_name
+from ..ir import Api, SecurityScheme
+from ..naming.plan import Names
+from ..naming.requests import NameKind, NameRequest
 from .safe import Doc, Name, doc
+
+CLIENT = "client"  # the naming scope of the client's constructor arguments
 
 
 @dataclass(frozen=True, slots=True)
-class CredentialParam:
-    name: Name  # client argument
-    env: Name  # environment variable it defaults to
-    doc: Doc
-    wire: str = ""  # session: the login body field it fills (raw: printed with `py`)
+class Credential:
+    hint: str  # the words of the client argument ("api key", or a login field's wire name)
+    doc: str  # raw (a token URL, a login field: spec text)
+    wire: str = ""  # session: the login body field it fills
     alternative: bool = False  # a token obtained elsewhere, instead of (or before) the credentials
 
 
 @dataclass(frozen=True, slots=True)
-class AuthView:
-    kind: str  # "api_key", "bearer", "basic", "session", "none"
-    params: tuple[CredentialParam, ...] = ()
+class AuthPlan:
+    kind: str  # "api_key", "bearer", "basic", "none"; features: "session", "oauth"
+    credentials: tuple[Credential, ...] = ()
     # raw spec / config text below: printed with `py`, `md_code`
     key_name: str = ""
     key_location: str = "header"
@@ -35,58 +41,54 @@ class AuthView:
     access_field: str = ""
     refresh_field: str = ""
 
+
+@dataclass(frozen=True, slots=True)
+class CredentialParam:
+    name: Name  # client argument
+    env: Name  # environment variable it defaults to
+    doc: Doc
+    wire: str = ""  # session: the login body field it fills (raw: printed with `py`)
+    alternative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuthView:
+    kind: str
+    params: tuple[CredentialParam, ...] = ()
+    key_name: str = ""
+    key_location: str = "header"
+    token_url: str = ""
+    login_path: str = ""
+    refresh_path: str = ""
+    access_field: str = ""
+    refresh_field: str = ""
+
     @property
     def example_params(self) -> tuple[CredentialParam, ...]:
         """The arguments the README's constructor example passes (not the alternative tokens)."""
         return tuple(p for p in self.params if not p.alternative)
 
-    @property
-    def label(self) -> str:
-        return {
-            "api_key": "API key",
-            "bearer": "access token",
-            "session": "credentials",
-            "oauth": "client id and secret",
-            "basic": "user name and password",
-        }.get(self.kind, "")
 
-
-def _param(
-    name: str, env: str, text: str, wire: str = "", alternative: bool = False
-) -> CredentialParam:
-    """`text` may carry spec text (a token URL, a login field): it is escaped here, once."""
-    return CredentialParam(Name(name), Name(env), doc(text), wire, alternative)
-
-
-def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
-    env = config.env_prefix
-    if config.session is not None:
-        return _session(api, config, sink)
-    used = {s for op in api.operations for s in op.security}
-    schemes = [s for s in api.security_schemes if s.name in used] or list(api.security_schemes)
+def plain_auth(api: Api, sink: DiagnosticSink) -> AuthPlan:
+    """The core case: an API key if the spec has one, else bearer (or basic) over HTTP, or none."""
+    schemes = used_schemes(api)
     api_key = next((s for s in schemes if s.kind == "apiKey"), None)
     if api_key is not None:
         location = (
             api_key.location if api_key.location in ("header", "query", "cookie") else "header"
         )
-        return AuthView(
+        return AuthPlan(
             "api_key",
-            (_param("api_key", f"{env}_API_KEY", "the API key"),),
+            (Credential("api key", "the API key"),),
             key_name=api_key.param_name,
             key_location=location,
         )
     if not schemes:
-        return AuthView("none")
-    oauth = next((s for s in schemes if s.kind == "oauth2" and s.token_url), None)
-    if oauth is not None:
-        return _client_credentials(oauth.token_url, env)
+        return AuthPlan("none")
     if all(s.kind == "http" and s.scheme == "basic" for s in schemes):
-        return AuthView(
+        return AuthPlan(
             "basic",
-            (
-                _param("username", f"{env}_USERNAME", "the user name"),
-                _param("password", f"{env}_PASSWORD", "the password"),
-            ),
+            (Credential("username", "the user name"), Credential("password", "the password")),
         )
     if not any(s.kind == "http" and s.scheme == "bearer" for s in schemes):
         sink.warn(
@@ -95,77 +97,38 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
             f"security scheme kinds {sorted({s.kind for s in schemes})} are sent as a bearer token",
             "pass a token you obtained yourself, or configure a session login",
         )
-    return AuthView("bearer", (_param("token", f"{env}_TOKEN", "the bearer token"),))
+    return AuthPlan("bearer", (Credential("token", "the bearer token"),))
 
 
-def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
-    session = config.session
-    assert session is not None
-    by_id = {op.id: op for op in api.operations}
-    login = by_id.get(session.login_operation)
-    refresh = by_id.get(session.refresh_operation) if session.refresh_operation else None
-    if login is None:
-        sink.error(
-            "session-login-missing",
-            "/paths",
-            f"session login operation {session.login_operation!r} is not in the spec",
-            "fix [tool.clientgen.targets.*.session] login_operation",
-        )
-        return AuthView(
-            "bearer", (_param("token", f"{config.env_prefix}_TOKEN", "the bearer token"),)
-        )
-    wires = list(session.credentials)
-    if not wires and login.body is not None and isinstance(login.body.media[0].type, ModelRef):
-        model = api.schemas.get(login.body.media[0].type.id)
-        wires = (
-            [f.wire_name for f in model.fields if f.required] if isinstance(model, Model) else []
-        )
-    env = config.env_prefix
-    params = tuple(
-        _param(param_name(w), f"{env}_{param_name(w).upper()}", f"login `{w}`", w) for w in wires
+def used_schemes(api: Api) -> list[SecurityScheme]:
+    """The security schemes operations use (all of them when no operation names one)."""
+    used = {s for op in api.operations for s in op.security}
+    return [s for s in api.security_schemes if s.name in used] or list(api.security_schemes)
+
+
+def auth_requests(plan: AuthPlan) -> tuple[NameRequest, ...]:
+    return tuple(
+        NameRequest(("auth", c.hint), NameKind.ARGUMENT, c.hint, CLIENT) for c in plan.credentials
     )
-    params += (
-        _param("access_token", f"{env}_ACCESS_TOKEN", "a token you already have", alternative=True),
-        _param(
-            "refresh_token",
-            f"{env}_REFRESH_TOKEN",
-            "a refresh token you already have",
-            alternative=True,
-        ),
-    )
+
+
+def auth_view(plan: AuthPlan, names: Names, env_prefix: str) -> AuthView:
+    params = []
+    for c in plan.credentials:
+        name = names.requested[("auth", c.hint)]
+        params.append(
+            CredentialParam(
+                name, Name(f"{env_prefix}_{name.upper()}"), doc(c.doc), c.wire, c.alternative
+            )
+        )
     return AuthView(
-        "session",
-        params,
-        login_path=login.path,
-        refresh_path=refresh.path if refresh else "",
-        access_field=session.access_token,
-        refresh_field=session.refresh_token,
-    )
-
-
-def _client_credentials(token_url: str, env: str) -> AuthView:
-    """OAuth 2.0 client credentials. A token URL on a reserved `.invalid` host is a placeholder."""
-    host = token_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
-    placeholder = (
-        host.endswith(".invalid") or host in ("example.com", "localhost") or "{" in token_url
-    )
-    return AuthView(
-        "oauth",
-        (
-            _param("client_id", f"{env}_CLIENT_ID", "the OAuth client id"),
-            _param("client_secret", f"{env}_CLIENT_SECRET", "the OAuth client secret"),
-            _param(
-                "token_url",
-                f"{env}_TOKEN_URL",
-                "the OAuth token endpoint" + ("" if placeholder else f" (default `{token_url}`)"),
-            ),
-            _param(
-                "access_token",
-                f"{env}_ACCESS_TOKEN",
-                "an access token you already have: used until "
-                "the API rejects it, then renewed with the client credentials (used as is without them)",
-                alternative=True,
-            ),
-        ),
-        token_url="" if placeholder else token_url,
+        plan.kind,
+        tuple(params),
+        plan.key_name,
+        plan.key_location,
+        plan.token_url,
+        plan.login_path,
+        plan.refresh_path,
+        plan.access_field,
+        plan.refresh_field,
     )

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 
 from ..ir import Constraints, Model
+from ..naming.plan import Names
 from .annotations import py_literal
-from .names import Names
 from .safe import Code, code
 
 # JSON Schema and OpenAPI formats the runtime checks (date, date-time, time and uuid are field types:

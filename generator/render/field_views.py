@@ -35,8 +35,8 @@ from ..ir import (
 )
 from ..ir.models import _Missing
 from ..ir.types import JsonValue
+from ..naming.plan import Names
 from .annotations import Annotator, Context, Imports, py_literal
-from .names import Names
 from .safe import NO_CODE, Code, Doc, Name, code, doc, py
 
 

@@ -7,6 +7,7 @@ from functools import cached_property
 
 import httpx
 
+from . import _jsonapi
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -93,6 +94,7 @@ class Casebook(SyncAPIClient):
     """
 
     default_base_url = DEFAULT_BASE_URL
+    error_entries = (_jsonapi.errors_of,)
 
     def __init__(
         self,
@@ -213,6 +215,7 @@ class AsyncCasebook(AsyncAPIClient):
     """
 
     default_base_url = DEFAULT_BASE_URL
+    error_entries = (_jsonapi.errors_of,)
 
     def __init__(
         self,

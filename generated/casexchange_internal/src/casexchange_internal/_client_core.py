@@ -19,7 +19,13 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._endpoint import Endpoint, ResponseSpec
-from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, make_status_error
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ErrorEntries,
+    make_status_error,
+)
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
@@ -77,6 +83,7 @@ class BaseClient(Generic[_HttpxT]):
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
     default_base_url: ClassVar[str] = ""
+    error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
     """The spec's first server (generated clients set it). While ``base_url`` is this URL,
     operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
 
@@ -306,6 +313,7 @@ class BaseClient(Generic[_HttpxT]):
             attempts=attempt,
             redact=prepared.redact,
             note=note,
+            error_entries=self.error_entries,
         )
 
     def _log_request(

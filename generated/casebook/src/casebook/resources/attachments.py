@@ -8,8 +8,8 @@ from functools import cached_property
 from .. import _jsonapi, _query, _upload
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
-from .._pagination import AsyncPage, PageSpec, SyncPage
+from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.attachment import Attachment
@@ -37,6 +37,7 @@ _LIST = Endpoint(
             model=AttachmentCollectionDocument,
             unwrap="data",
             page=PageSpec(
+                style="next_link",
                 page_param="page",
                 limit_param="page[size]",
                 items_field="data",
@@ -87,6 +88,7 @@ _LIST_NOTES = Endpoint(
             model=NoteCollectionDocument,
             unwrap="data",
             page=PageSpec(
+                style="next_link",
                 page_param="page",
                 limit_param="page[size]",
                 items_field="data",

@@ -6,8 +6,8 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
-from .._pagination import AsyncPage, PageSpec, SyncPage
+from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_webhook_body import CreateWebhookBody
@@ -39,7 +39,13 @@ _LIST = Endpoint(
             model=ListWebhooksResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },
@@ -93,7 +99,13 @@ _LIST_DELIVERIES = Endpoint(
             model=ListWebhookDeliveriesResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },
@@ -109,7 +121,13 @@ _LIST_ECHO_CAPTURES = Endpoint(
             model=ListWebhookEchoCapturesResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },
