@@ -5,6 +5,7 @@ from schemas, password fields, and strict response validation that is strict."""
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import json
@@ -341,6 +342,9 @@ def test_password_fields_are_hidden_from_reprs(wire: tuple[Any, Path]) -> None:
         ({"count": -1}, ">= 0"),
         ({"status": "brand-new"}, "status"),  # a value the spec does not list
         ({"owner": "not-a-uuid"}, "owner"),
+        ({"created": "yesterday"}, "created"),
+        ({"created": 1700000000}, "created"),  # a number is not a date-time string
+        ({"name": None}, "name"),  # null in a required, non-nullable field
     ],
 )
 def test_strict_validation_refuses_what_lenient_reads(
@@ -364,10 +368,12 @@ def test_strict_validation_accepts_a_valid_body(wire: tuple[Any, Path], server: 
         "status": "in-progress",
         "level": 2,
         "owner": None,
+        "created": "2024-05-01T12:00:00Z",
     }
     server.on(f"/tags/{TAG_ID}", answer(body))
     tag = client(pkg, server, strict=True).tags.get(TAG_ID)
     assert tag.level is pkg.types.Level.MEDIUM and tag.owner is None
+    assert tag.created == datetime.datetime(2024, 5, 1, 12, tzinfo=datetime.UTC)
 
 
 # ---- static types (mypy) -----------------------------------------------------------------------------
