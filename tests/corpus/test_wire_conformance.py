@@ -41,11 +41,7 @@ KNOWN: dict[str, dict[str, str]] = {
     "amadeus.com/amadeus-points-of-interest": {"request:content types": ACCEPT},
     "amadeus.com/amadeus-seatmap-display": {"request:content types": ACCEPT},
     "lgtm.com": {"request:content types": ACCEPT + " (application/sarif+json)"},
-    "rev.ai": {
-        "request:content types": ACCEPT + " (application/vnd.rev.transcript.v1.0+json)",
-        "response:datetime_from_date_parsing": "`format: dateTime` (no JSON Schema format) is "
-        "enforced as a date-time",
-    },
+    "rev.ai": {"request:content types": ACCEPT + " (application/vnd.rev.transcript.v1.0+json)"},
     "tests/fixtures/specs/wire_styles_30.yml": {"request:content types": ACCEPT},
     "cpy.re/peertube": {
         "response:model_type": "`Account` has properties but no `type: object`, so JSON Schema and "
