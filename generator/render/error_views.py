@@ -27,6 +27,7 @@ RUNTIME_ERRORS = frozenset(
         "APIConnectionError",
         "APITimeoutError",
         "InternalServerError",
+        "ServiceUnavailableError",
         "APIResponseValidationError",
         "MissingCredentialsError",
         "FileTooLargeError",
@@ -54,6 +55,8 @@ class ErrorClassView:
 def base_class(status: int | None) -> str:
     if status is None:
         return "APIStatusError"
+    if status == 503:
+        return "ServiceUnavailableError"
     if status >= 500:
         return "InternalServerError"
     return _STATUS_BASES.get(status, "APIStatusError")

@@ -346,13 +346,6 @@ def test_lenient_mode_survives_the_specs_own_mistakes(
     assert "configuration_json: Field required" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: 501 Not Implemented (Chroma's fork_count on a local server) is retried like a transient 5xx "
-    "(3 attempts, ~1.5 s of backoff) and raised as InternalServerError: templates/runtime/_retry.py "
-    "is_retryable_status retries every status >= 500",
-)
 def test_not_implemented_is_not_retried(client: Any, chroma_pkg: ModuleType) -> None:
     col = client.collection.create(TENANT, DB, body={"name": _name("fork")})
     with pytest.raises(chroma_pkg.APIStatusError) as info:

@@ -20,7 +20,9 @@ STATUS_CLASSES = [
     (429, "RateLimitError"),
     (500, "InternalServerError"),
     (502, "InternalServerError"),
-    (503, "InternalServerError"),
+    (501, "InternalServerError"),
+    (503, "ServiceUnavailableError"),
+    (504, "InternalServerError"),
     (418, "APIStatusError"),
 ]
 

@@ -21,6 +21,7 @@ from ._exceptions import (
     RateLimitError,
     RedirectError,
     ResponseTooLargeError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._models import BaseModel, get_envelope, get_validation_errors
@@ -63,6 +64,7 @@ __all__ = [
     "RedirectError",
     "ReferralExistsError",
     "ResponseTooLargeError",
+    "ServiceUnavailableError",
     "SyncPage",
     "UnprocessableEntityError",
     "get_envelope",

@@ -33,6 +33,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "ResponseTooLargeError",
+    "ServiceUnavailableError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -223,6 +224,11 @@ class InternalServerError(APIStatusError):
     """5xx"""
 
 
+class ServiceUnavailableError(InternalServerError):
+    """503: the server did not process the request (overloaded or down for maintenance); it was
+    retried for every method, and this is raised once the retries ran out."""
+
+
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -237,6 +243,8 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:
+    if status_code == 503:
+        return ServiceUnavailableError
     if status_code >= 500:
         return InternalServerError
     return _STATUS_CLASSES.get(status_code, APIStatusError)
