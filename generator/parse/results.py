@@ -19,6 +19,7 @@ from ..ir import (
     ResultKind,
     Schema,
     TypeRef,
+    walk_refs,
 )
 
 _TEXT_TYPES = ("text/plain", "text/html", "application/xml", "text/xml")
@@ -46,6 +47,20 @@ def media_kind(media_type: str) -> ResultKind:
     ):
         return ResultKind.TEXT
     return ResultKind.BINARY
+
+
+def error_bodies(op: Operation) -> tuple[tuple[str, TypeRef], ...]:
+    """The declared error responses (any non-2xx status, range or `default`) whose JSON body names a
+    schema, as (status, body type): the client parses such an error body into that schema's class.
+    The first JSON media type of a response is taken."""
+    out = []
+    for r in op.responses:
+        if r.is_success:
+            continue
+        media = next((m for m in r.media if media_kind(m.media_type) is ResultKind.JSON), None)
+        if media is not None and walk_refs(media.type):
+            out.append((r.status, media.type))
+    return tuple(out)
 
 
 def _result(

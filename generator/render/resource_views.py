@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
-from ..parse.results import is_jsonapi_media
+from ..ir import (
+    Api,
+    Location,
+    Model,
+    ModelRef,
+    Operation,
+    Parameter,
+    Result,
+    ResultKind,
+    TypeRef,
+)
+from ..parse.results import error_bodies, is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, one_line, py_literal
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
@@ -63,6 +73,9 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    errors: tuple[
+        tuple[str, str], ...
+    ] = ()  # declared JSON error bodies: (status, model expression)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +138,7 @@ def resource_module_view(
     block = import_block(imports, names, None, "..types.")
     _runtime_imports(
         block,
+        any("LazyModel(" in model for m in methods for _, model in m.errors),
         uses_page,
         uses_binary,
         uses_file_types,
@@ -137,6 +151,7 @@ def resource_module_view(
 
 def _runtime_imports(
     block: ImportBlock,
+    lazy: bool,
     page: bool,
     binary: bool,
     file_types: bool,
@@ -147,7 +162,7 @@ def _runtime_imports(
     """What every resource module imports from the runtime, and what only some need."""
     block.add("typing", "_t").add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
-    block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
+    block.add_from(".._endpoint", "Endpoint", *(["LazyModel"] if lazy else []), "ResponseSpec")
     block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
     block.add_from(
         ".._types",
@@ -250,7 +265,19 @@ def _method(
         json_media=_json_media(op),
         body_call=body_call,
         server=_server(api, op),
+        errors=tuple(
+            (status, _error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
+        ),
     )
+
+
+def _error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> str:
+    """A declared error body's model: a class is imported only when such an error is raised
+    (`LazyModel`); other types (lists, unions) are imported with the module."""
+    if isinstance(t, ModelRef) and not t.nullable:
+        module, cls = names.schema_module[t.id], names.schema_class[t.id]
+        return f"LazyModel({'..types.' + module!r}, {cls!r}, __package__)"
+    return annotator.render(t, Context.MODEL, imports)
 
 
 def _with_returns(h: HelperView, methods: dict[str, MethodView]) -> HelperView:

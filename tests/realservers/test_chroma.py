@@ -221,13 +221,6 @@ def test_errors_carry_the_server_explanation(client: Any, chroma_pkg: ModuleType
     )  # nothing stored by the failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: Chroma declares ErrorResponse {error, message} for 404, but err.body stays the raw dict: "
-    "the declared error schema of a status is not parsed into its model (Endpoint.responses holds only the "
-    "success statuses, op.results in generator/parse/results.py, so make_status_error has no model)",
-)
 def test_declared_error_schema_is_parsed_into_its_model(
     client: Any, chroma_pkg: ModuleType
 ) -> None:

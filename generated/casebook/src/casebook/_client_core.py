@@ -298,7 +298,12 @@ class BaseClient(Generic[_HttpxT]):
         return decision
 
     def _status_error(
-        self, response: httpx.Response, prepared: PreparedRequest, attempt: int, note: str | None
+        self,
+        response: httpx.Response,
+        prepared: PreparedRequest,
+        endpoint: Endpoint,
+        attempt: int,
+        note: str | None,
     ) -> APIStatusError:
         return make_status_error(
             response,
@@ -306,6 +311,7 @@ class BaseClient(Generic[_HttpxT]):
             attempts=attempt,
             redact=prepared.redact,
             note=note,
+            spec=endpoint.error_spec(response.status_code),
         )
 
     def _log_request(

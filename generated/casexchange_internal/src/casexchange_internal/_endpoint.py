@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,9 +12,24 @@ import pydantic
 
 from ._pagination import PageSpec
 
-__all__ = ["Endpoint", "ResponseKind", "ResponseSpec"]
+__all__ = ["Endpoint", "LazyModel", "ResponseKind", "ResponseSpec"]
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class LazyModel:
+    """A model class imported on first use: ``module`` (relative to ``package``), attribute ``name``.
+
+    Error responses name their models this way, so importing a resource does not import the
+    classes of every error it may raise."""
+
+    module: str
+    name: str
+    package: str | None = None
+
+    def load(self) -> Any:
+        return getattr(importlib.import_module(self.module, self.package), self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +51,17 @@ class ResponseSpec:
         """The ``TypeAdapter`` for ``model``, built on first use and cached on the spec."""
         adapter = self._adapter
         if adapter is None:
-            adapter = pydantic.TypeAdapter(Any if self.model is None else self.model)
+            model = self.model.load() if isinstance(self.model, LazyModel) else self.model
+            adapter = pydantic.TypeAdapter(Any if model is None else model)
             object.__setattr__(self, "_adapter", adapter)
         return adapter
 
 
 def _empty_styles() -> Mapping[str, tuple[str, bool]]:
+    return {}
+
+
+def _no_errors() -> Mapping[str, ResponseSpec]:
     return {}
 
 
@@ -68,6 +89,9 @@ class Endpoint:
     """True when some response is binary: the body is then streamed instead of read eagerly."""
     accept: str = field(default="application/json", init=False, repr=False, compare=False)
     """``Accept`` header: JSON unless some response is binary or text."""
+    errors: Mapping[str, ResponseSpec] = field(default_factory=_no_errors)
+    """The declared error responses with a JSON schema, by status (``"404"``, ``"4XX"``,
+    ``"default"``): such an error body is parsed into ``model`` (the exception's ``body``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
@@ -88,6 +112,19 @@ class Endpoint:
             if spec is None:
                 spec = next(iter(responses.values()), _EMPTY)
         return spec
+
+    def error_spec(self, status_code: int) -> ResponseSpec | None:
+        """The declared error body of a status: exact code, then ``"4XX"``-style, ``"default"``."""
+        errors = self.errors
+        if not errors:
+            return None
+        family = status_code // 100
+        return (
+            errors.get(str(status_code))
+            or errors.get(f"{family}XX")
+            or errors.get(f"{family}xx")
+            or errors.get("default")
+        )
 
 
 _EMPTY = ResponseSpec("empty")

@@ -7,11 +7,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import pydantic
 
 from ._error_body import ErrorInfo, parse_error_body
+from ._error_detail import ErrorDetail
 from ._ratelimit import RateLimit, parse_rate_limit
 
 if TYPE_CHECKING:
+    from ._endpoint import ResponseSpec
     from ._jsonapi import JsonApiErrorObject
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "ErrorDetail",
     "FileTooLargeError",
     "InternalServerError",
     "MethodNotAllowedError",
@@ -146,7 +150,13 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-success status code."""
+    """The server answered with a non-success status code.
+
+    ``body`` is the error body: parsed into the model the spec declares for the status when it
+    matches it, else the JSON as sent (or the text of a non-JSON body). ``details`` lists the
+    problems the body names (``ErrorDetail``: location, message, type) when it lists any; an
+    ``error.details`` object is kept as sent.
+    """
 
     response: httpx.Response
     status_code: int
@@ -272,9 +282,26 @@ def make_status_error(
     attempts: int = 1,
     redact: Callable[[str], str] = str,
     note: str | None = None,
+    spec: ResponseSpec | None = None,
 ) -> APIStatusError:
-    """Build the exception for a non-success response whose body has been read."""
+    """Build the exception for a non-success response whose body has been read.
+
+    ``spec``: the error response the operation declares for this status; a JSON body that matches
+    its model becomes the exception's ``body`` as that model (one that does not stays as sent).
+    """
     info = parse_error_body(response)
+    body = info.body
+    if (
+        spec is not None
+        and spec.kind == "json"
+        and spec.model is not None
+        and body is not None
+        and not isinstance(body, str)
+    ):
+        try:
+            body = spec.adapter.validate_python(body)
+        except pydantic.ValidationError:
+            pass  # the server's error does not match its declaration: keep it as sent
     cls = status_error_class(response.status_code)
     if info.code is not None and info.code in error_codes:
         cls = error_codes[info.code]
@@ -284,7 +311,7 @@ def make_status_error(
     return cls(
         message,
         response=response,
-        body=info.body,
+        body=body,
         code=info.code,
         details=info.details,
         request_id=info.request_id,

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_me_response import GetMeResponse
@@ -24,6 +24,18 @@ _GET_ME = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMeResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.get_me_response401", "GetMeResponse401", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.get_me_response403", "GetMeResponse403", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.get_me_response404", "GetMeResponse404", __package__)
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMe",
 )
 _LIST_MY_DOCTORS = Endpoint(
@@ -33,6 +45,17 @@ _LIST_MY_DOCTORS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMyDoctorsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_my_doctors_response401", "ListMyDoctorsResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_my_doctors_response403", "ListMyDoctorsResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyDoctors",
 )
 _LIST_MY_LOCATIONS = Endpoint(
@@ -42,6 +65,21 @@ _LIST_MY_LOCATIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMyLocationsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_my_locations_response401", "ListMyLocationsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_my_locations_response403", "ListMyLocationsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyLocations",
 )
 

@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
@@ -31,6 +31,21 @@ _GET_CASE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_case_analytics_response401", "GetCaseAnalyticsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_case_analytics_response403", "GetCaseAnalyticsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseAnalytics",
 )
 _LIST_CASES_BY_STATUS = Endpoint(
@@ -40,6 +55,27 @@ _LIST_CASES_BY_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesByStatusResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_cases_by_status_response400", "ListCasesByStatusResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_cases_by_status_response401", "ListCasesByStatusResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_cases_by_status_response403", "ListCasesByStatusResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCasesByStatus",
 )
 _GET_DASHBOARD = Endpoint(
@@ -49,6 +85,17 @@ _GET_DASHBOARD = Endpoint(
         "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_dashboard_response401", "GetDashboardResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_dashboard_response403", "GetDashboardResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDashboard",
 )
 _GET_HOMEPAGE = Endpoint(
@@ -58,6 +105,21 @@ _GET_HOMEPAGE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_homepage_analytics_response401", "GetHomepageAnalyticsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_homepage_analytics_response403", "GetHomepageAnalyticsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getHomepageAnalytics",
 )
 _GET_RECEIVED = Endpoint(
@@ -67,6 +129,21 @@ _GET_RECEIVED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_analytics_response401", "GetReceivedAnalyticsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_analytics_response403", "GetReceivedAnalyticsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedAnalytics",
 )
 _GET_REFERRALS = Endpoint(
@@ -76,6 +153,21 @@ _GET_REFERRALS = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_referrals_analytics_response401", "GetReferralsAnalyticsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_referrals_analytics_response403", "GetReferralsAnalyticsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralsAnalytics",
 )
 _GET_REVENUE_RECEIVED = Endpoint(
@@ -85,6 +177,25 @@ _GET_REVENUE_RECEIVED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_revenue_received_analytics_response401",
+                "GetRevenueReceivedAnalyticsResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_revenue_received_analytics_response403",
+                "GetRevenueReceivedAnalyticsResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueReceivedAnalytics",
 )
 _GET_REVENUE_SENT = Endpoint(
@@ -94,6 +205,25 @@ _GET_REVENUE_SENT = Endpoint(
         "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_revenue_sent_analytics_response401",
+                "GetRevenueSentAnalyticsResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_revenue_sent_analytics_response403",
+                "GetRevenueSentAnalyticsResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueSentAnalytics",
 )
 _GET_SENT = Endpoint(
@@ -103,6 +233,21 @@ _GET_SENT = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_sent_analytics_response401", "GetSentAnalyticsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_sent_analytics_response403", "GetSentAnalyticsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSentAnalytics",
 )
 

@@ -7,7 +7,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.acknowledge_case_response import AcknowledgeCaseResponse
@@ -38,6 +38,17 @@ _LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_cases_response401", "ListCasesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_cases_response403", "ListCasesResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCases",
 )
 _CREATE = Endpoint(
@@ -48,6 +59,25 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_case_response400", "CreateCaseResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_case_response401", "CreateCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_case_response403", "CreateCaseResponse403", __package__),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_case_response409", "CreateCaseResponse409", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createCase",
 )
 _GET = Endpoint(
@@ -57,6 +87,21 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_case_by_id_response401", "GetCaseByIdResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_case_by_id_response403", "GetCaseByIdResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_case_by_id_response404", "GetCaseByIdResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseById",
 )
 _UPDATE = Endpoint(
@@ -67,6 +112,25 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_case_response400", "UpdateCaseResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_case_response401", "UpdateCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_case_response403", "UpdateCaseResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_case_response404", "UpdateCaseResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCase",
 )
 _DELETE = Endpoint(
@@ -76,6 +140,21 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_case_response401", "DeleteCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_case_response403", "DeleteCaseResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_case_response404", "DeleteCaseResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteCase",
 )
 _ACKNOWLEDGE = Endpoint(
@@ -85,6 +164,27 @@ _ACKNOWLEDGE = Endpoint(
         "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_case_response401", "AcknowledgeCaseResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_case_response403", "AcknowledgeCaseResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_case_response404", "AcknowledgeCaseResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeCase",
 )
 _CLOSE = Endpoint(
@@ -95,6 +195,25 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.close_case_response400", "CloseCaseResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.close_case_response401", "CloseCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.close_case_response403", "CloseCaseResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.close_case_response404", "CloseCaseResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeCase",
 )
 _UPDATE_STATUS = Endpoint(
@@ -105,6 +224,33 @@ _UPDATE_STATUS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_case_status_response400", "UpdateCaseStatusResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_case_status_response401", "UpdateCaseStatusResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_case_status_response403", "UpdateCaseStatusResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_case_status_response404", "UpdateCaseStatusResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCaseStatus",
 )
 _GET_STATUS_HISTORY = Endpoint(
@@ -114,6 +260,27 @@ _GET_STATUS_HISTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_case_status_history_response401", "GetCaseStatusHistoryResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_case_status_history_response403", "GetCaseStatusHistoryResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_case_status_history_response404", "GetCaseStatusHistoryResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseStatusHistory",
 )
 

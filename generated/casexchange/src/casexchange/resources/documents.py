@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.document import Document
@@ -24,6 +24,21 @@ _LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ListDocumentsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_documents_response401", "ListDocumentsResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_documents_response403", "ListDocumentsResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_documents_response404", "ListDocumentsResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listDocuments",
 )
 _UPLOAD = Endpoint(
@@ -35,6 +50,21 @@ _UPLOAD = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=52428800,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.upload_document_response401", "UploadDocumentResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.upload_document_response403", "UploadDocumentResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.upload_document_response404", "UploadDocumentResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="uploadDocument",
 )
 _DELETE = Endpoint(
@@ -44,6 +74,21 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_document_response401", "DeleteDocumentResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_document_response403", "DeleteDocumentResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_document_response404", "DeleteDocumentResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteDocument",
 )
 _GET_DOWNLOAD_URL = Endpoint(
@@ -53,6 +98,33 @@ _GET_DOWNLOAD_URL = Endpoint(
         "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_document_download_url_response401",
+                "GetDocumentDownloadUrlResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_document_download_url_response403",
+                "GetDocumentDownloadUrlResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_document_download_url_response404",
+                "GetDocumentDownloadUrlResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDocumentDownloadUrl",
 )
 

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
@@ -23,6 +23,32 @@ _ALL_ANALYTICS = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_all_analytics_response400", "ExportAllAnalyticsResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_all_analytics_response401", "ExportAllAnalyticsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_all_analytics_response403", "ExportAllAnalyticsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_all_analytics_response429", "ExportAllAnalyticsResponse429", __package__
+            ),
+        ),
+    },
     operation_id="exportAllAnalytics",
 )
 _ANALYTICS_CATEGORY = Endpoint(
@@ -32,6 +58,40 @@ _ANALYTICS_CATEGORY = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_analytics_category_response400",
+                "ExportAnalyticsCategoryResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_analytics_category_response401",
+                "ExportAnalyticsCategoryResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_analytics_category_response403",
+                "ExportAnalyticsCategoryResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.export_analytics_category_response429",
+                "ExportAnalyticsCategoryResponse429",
+                __package__,
+            ),
+        ),
+    },
     operation_id="exportAnalyticsCategory",
 )
 _CASES = Endpoint(
@@ -41,6 +101,24 @@ _CASES = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.export_cases_response400", "ExportCasesResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.export_cases_response401", "ExportCasesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.export_cases_response403", "ExportCasesResponse403", __package__),
+        ),
+        "429": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.export_cases_response429", "ExportCasesResponse429", __package__),
+        ),
+    },
     operation_id="exportCases",
 )
 

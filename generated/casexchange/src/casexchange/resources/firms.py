@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -35,6 +35,21 @@ _LIST_AVAILABLE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_available_firms_response401", "ListAvailableFirmsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_available_firms_response403", "ListAvailableFirmsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listAvailableFirms",
 )
 _LIST_DIRECTORY = Endpoint(
@@ -44,6 +59,21 @@ _LIST_DIRECTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_firm_directory_response401", "ListFirmDirectoryResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_firm_directory_response403", "ListFirmDirectoryResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listFirmDirectory",
 )
 _GET_OWN = Endpoint(
@@ -53,6 +83,17 @@ _GET_OWN = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_own_firm_response401", "GetOwnFirmResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_own_firm_response403", "GetOwnFirmResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOwnFirm",
 )
 _UPDATE_OWN = Endpoint(
@@ -63,6 +104,21 @@ _UPDATE_OWN = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_own_firm_response400", "UpdateOwnFirmResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_own_firm_response401", "UpdateOwnFirmResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_own_firm_response403", "UpdateOwnFirmResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateOwnFirm",
 )
 _GET = Endpoint(
@@ -72,6 +128,21 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_firm_by_id_response401", "GetFirmByIdResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_firm_by_id_response403", "GetFirmByIdResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.get_firm_by_id_response404", "GetFirmByIdResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getFirmById",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.bulk_update_job import BulkUpdateJob
@@ -26,6 +26,21 @@ _CASES = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=20971520,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.import_cases_response400", "ImportCasesResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.import_cases_response401", "ImportCasesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.import_cases_response403", "ImportCasesResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="importCases",
 )
 _CASES_UPDATE = Endpoint(
@@ -37,6 +52,27 @@ _CASES_UPDATE = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=20971520,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.import_cases_update_response400", "ImportCasesUpdateResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.import_cases_update_response401", "ImportCasesUpdateResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.import_cases_update_response403", "ImportCasesUpdateResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="importCasesUpdate",
 )
 _GET_BULK_UPDATE_JOB = Endpoint(
@@ -46,6 +82,27 @@ _GET_BULK_UPDATE_JOB = Endpoint(
         "200": ResponseSpec(kind="json", model=GetBulkUpdateJobResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_bulk_update_job_response401", "GetBulkUpdateJobResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_bulk_update_job_response403", "GetBulkUpdateJobResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_bulk_update_job_response404", "GetBulkUpdateJobResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getBulkUpdateJob",
 )
 

@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -37,6 +37,33 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_appointments_response400", "ListMedAppointmentsResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_appointments_response401", "ListMedAppointmentsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_appointments_response403", "ListMedAppointmentsResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_appointments_response404", "ListMedAppointmentsResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedAppointments",
 )
 _CREATE = Endpoint(
@@ -47,6 +74,39 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_appointment_response400", "CreateMedAppointmentResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_appointment_response401", "CreateMedAppointmentResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_appointment_response403", "CreateMedAppointmentResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_appointment_response404", "CreateMedAppointmentResponse404", __package__
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_appointment_response409", "CreateMedAppointmentResponse409", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedAppointment",
 )
 _GET = Endpoint(
@@ -56,6 +116,27 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedAppointmentResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_appointment_response401", "GetMedAppointmentResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_appointment_response403", "GetMedAppointmentResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_appointment_response404", "GetMedAppointmentResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedAppointment",
 )
 _UPDATE = Endpoint(
@@ -66,6 +147,33 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_appointment_response400", "UpdateMedAppointmentResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_appointment_response401", "UpdateMedAppointmentResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_appointment_response403", "UpdateMedAppointmentResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_appointment_response404", "UpdateMedAppointmentResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedAppointment",
 )
 _DELETE = Endpoint(
@@ -75,6 +183,33 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_appointment_response400", "DeleteMedAppointmentResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_appointment_response401", "DeleteMedAppointmentResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_appointment_response403", "DeleteMedAppointmentResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_appointment_response404", "DeleteMedAppointmentResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedAppointment",
 )
 

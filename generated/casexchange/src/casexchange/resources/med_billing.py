@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_med_billable_event_response import CreateMedBillableEventResponse
@@ -24,6 +24,33 @@ _LIST_BILLABLE_EVENTS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMedBillableEventsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_billable_events_response401",
+                "ListMedBillableEventsResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_billable_events_response403",
+                "ListMedBillableEventsResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_billable_events_response404",
+                "ListMedBillableEventsResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedBillableEvents",
 )
 _CREATE_BILLABLE_EVENT = Endpoint(
@@ -34,6 +61,41 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_billable_event_response400",
+                "CreateMedBillableEventResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_billable_event_response401",
+                "CreateMedBillableEventResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_billable_event_response403",
+                "CreateMedBillableEventResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_billable_event_response404",
+                "CreateMedBillableEventResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedBillableEvent",
 )
 _DELETE_BILLABLE_EVENT = Endpoint(
@@ -43,6 +105,33 @@ _DELETE_BILLABLE_EVENT = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_billable_event_response401",
+                "DeleteMedBillableEventResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_billable_event_response403",
+                "DeleteMedBillableEventResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_med_billable_event_response404",
+                "DeleteMedBillableEventResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedBillableEvent",
 )
 _UPDATE_BILLABLE_EVENT = Endpoint(
@@ -53,6 +142,41 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_billable_event_response400",
+                "UpdateMedBillableEventResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_billable_event_response401",
+                "UpdateMedBillableEventResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_billable_event_response403",
+                "UpdateMedBillableEventResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_billable_event_response404",
+                "UpdateMedBillableEventResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedBillableEvent",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -60,6 +60,17 @@ _LIST_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_insurances_response401", "ListInsurancesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_insurances_response403", "ListInsurancesResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listInsurances",
 )
 _GET_INSURANCE = Endpoint(
@@ -69,6 +80,27 @@ _GET_INSURANCE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_insurance_by_id_response401", "GetInsuranceByIdResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_insurance_by_id_response403", "GetInsuranceByIdResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_insurance_by_id_response404", "GetInsuranceByIdResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInsuranceById",
 )
 _LIST = Endpoint(
@@ -85,6 +117,17 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_med_cases_response401", "ListMedCasesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_med_cases_response403", "ListMedCasesResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCases",
 )
 _CREATE = Endpoint(
@@ -95,6 +138,21 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_med_case_response400", "CreateMedCaseResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_med_case_response401", "CreateMedCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_med_case_response403", "CreateMedCaseResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedCase",
 )
 _GET = Endpoint(
@@ -104,6 +162,27 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_case_by_id_response401", "GetMedCaseByIdResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_case_by_id_response403", "GetMedCaseByIdResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_case_by_id_response404", "GetMedCaseByIdResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedCaseById",
 )
 _UPDATE = Endpoint(
@@ -114,6 +193,25 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_med_case_response400", "UpdateMedCaseResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_med_case_response401", "UpdateMedCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_med_case_response403", "UpdateMedCaseResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_med_case_response404", "UpdateMedCaseResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedCase",
 )
 _DELETE = Endpoint(
@@ -123,6 +221,21 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_med_case_response401", "DeleteMedCaseResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_med_case_response403", "DeleteMedCaseResponse403", __package__),
+        ),
+        "405": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_med_case_response405", "DeleteMedCaseResponse405", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedCase",
 )
 _LIST_MED_CASE_INSURANCES = Endpoint(
@@ -139,6 +252,33 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_case_insurances_response401",
+                "ListMedCaseInsurancesResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_case_insurances_response403",
+                "ListMedCaseInsurancesResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_case_insurances_response404",
+                "ListMedCaseInsurancesResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCaseInsurances",
 )
 _LIST_REFERRALS = Endpoint(
@@ -155,6 +295,27 @@ _LIST_REFERRALS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_referrals_response401", "ListMedReferralsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_referrals_response403", "ListMedReferralsResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_med_referrals_response404", "ListMedReferralsResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedReferrals",
 )
 _CREATE_REFERRAL = Endpoint(
@@ -165,6 +326,33 @@ _CREATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_referral_response400", "CreateMedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_referral_response401", "CreateMedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_referral_response403", "CreateMedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_med_referral_response404", "CreateMedReferralResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedReferral",
 )
 _GET_REFERRAL = Endpoint(
@@ -174,6 +362,27 @@ _GET_REFERRAL = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_referral_by_id_response401", "GetMedReferralByIdResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_referral_by_id_response403", "GetMedReferralByIdResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_med_referral_by_id_response404", "GetMedReferralByIdResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedReferralById",
 )
 _UPDATE_REFERRAL = Endpoint(
@@ -184,6 +393,33 @@ _UPDATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_referral_response400", "UpdateMedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_referral_response401", "UpdateMedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_referral_response403", "UpdateMedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_med_referral_response404", "UpdateMedReferralResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedReferral",
 )
 _ACCEPT_REFERRAL = Endpoint(
@@ -194,6 +430,39 @@ _ACCEPT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.accept_med_referral_response400", "AcceptMedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.accept_med_referral_response401", "AcceptMedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.accept_med_referral_response403", "AcceptMedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.accept_med_referral_response404", "AcceptMedReferralResponse404", __package__
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.accept_med_referral_response409", "AcceptMedReferralResponse409", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acceptMedReferral",
 )
 _ACKNOWLEDGE_REFERRAL = Endpoint(
@@ -204,6 +473,49 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_med_referral_response400",
+                "AcknowledgeMedReferralResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_med_referral_response401",
+                "AcknowledgeMedReferralResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_med_referral_response403",
+                "AcknowledgeMedReferralResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_med_referral_response404",
+                "AcknowledgeMedReferralResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.acknowledge_med_referral_response409",
+                "AcknowledgeMedReferralResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeMedReferral",
 )
 _CLOSE_REFERRAL = Endpoint(
@@ -214,6 +526,33 @@ _CLOSE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.close_med_referral_response400", "CloseMedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.close_med_referral_response401", "CloseMedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.close_med_referral_response403", "CloseMedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.close_med_referral_response404", "CloseMedReferralResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeMedReferral",
 )
 _COMPLETE_TREATMENT_REFERRAL = Endpoint(
@@ -226,6 +565,49 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.complete_treatment_med_referral_response400",
+                "CompleteTreatmentMedReferralResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.complete_treatment_med_referral_response401",
+                "CompleteTreatmentMedReferralResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.complete_treatment_med_referral_response403",
+                "CompleteTreatmentMedReferralResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.complete_treatment_med_referral_response404",
+                "CompleteTreatmentMedReferralResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.complete_treatment_med_referral_response409",
+                "CompleteTreatmentMedReferralResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="completeTreatmentMedReferral",
 )
 _REJECT_REFERRAL = Endpoint(
@@ -236,6 +618,39 @@ _REJECT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.reject_med_referral_response400", "RejectMedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.reject_med_referral_response401", "RejectMedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.reject_med_referral_response403", "RejectMedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.reject_med_referral_response404", "RejectMedReferralResponse404", __package__
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.reject_med_referral_response409", "RejectMedReferralResponse409", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectMedReferral",
 )
 _START_TREATMENT_REFERRAL = Endpoint(
@@ -246,6 +661,49 @@ _START_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.start_treatment_med_referral_response400",
+                "StartTreatmentMedReferralResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.start_treatment_med_referral_response401",
+                "StartTreatmentMedReferralResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.start_treatment_med_referral_response403",
+                "StartTreatmentMedReferralResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.start_treatment_med_referral_response404",
+                "StartTreatmentMedReferralResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.start_treatment_med_referral_response409",
+                "StartTreatmentMedReferralResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startTreatmentMedReferral",
 )
 _WITHDRAW_REFERRAL = Endpoint(
@@ -256,6 +714,33 @@ _WITHDRAW_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.withdraw_med_referral_response400", "WithdrawMedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.withdraw_med_referral_response401", "WithdrawMedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.withdraw_med_referral_response403", "WithdrawMedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.withdraw_med_referral_response404", "WithdrawMedReferralResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawMedReferral",
 )
 

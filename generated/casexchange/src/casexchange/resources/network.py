@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
@@ -29,6 +29,41 @@ _GET_INBOUND_FIRM = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_inbound_network_firm_response400",
+                "GetInboundNetworkFirmResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_inbound_network_firm_response401",
+                "GetInboundNetworkFirmResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_inbound_network_firm_response403",
+                "GetInboundNetworkFirmResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_inbound_network_firm_response404",
+                "GetInboundNetworkFirmResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInboundNetworkFirm",
 )
 _PATCH_INBOUND_FIRM = Endpoint(
@@ -39,6 +74,41 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_inbound_network_firm_response400",
+                "PatchInboundNetworkFirmResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_inbound_network_firm_response401",
+                "PatchInboundNetworkFirmResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_inbound_network_firm_response403",
+                "PatchInboundNetworkFirmResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_inbound_network_firm_response404",
+                "PatchInboundNetworkFirmResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchInboundNetworkFirm",
 )
 _GET_OUTBOUND_FIRM = Endpoint(
@@ -48,6 +118,41 @@ _GET_OUTBOUND_FIRM = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_outbound_network_firm_response400",
+                "GetOutboundNetworkFirmResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_outbound_network_firm_response401",
+                "GetOutboundNetworkFirmResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_outbound_network_firm_response403",
+                "GetOutboundNetworkFirmResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_outbound_network_firm_response404",
+                "GetOutboundNetworkFirmResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOutboundNetworkFirm",
 )
 _PUT_OUTBOUND_FIRM = Endpoint(
@@ -58,6 +163,41 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.put_outbound_network_firm_response400",
+                "PutOutboundNetworkFirmResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.put_outbound_network_firm_response401",
+                "PutOutboundNetworkFirmResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.put_outbound_network_firm_response403",
+                "PutOutboundNetworkFirmResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.put_outbound_network_firm_response404",
+                "PutOutboundNetworkFirmResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="putOutboundNetworkFirm",
 )
 _PATCH_OUTBOUND_FIRM = Endpoint(
@@ -68,6 +208,41 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_outbound_network_firm_response400",
+                "PatchOutboundNetworkFirmResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_outbound_network_firm_response401",
+                "PatchOutboundNetworkFirmResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_outbound_network_firm_response403",
+                "PatchOutboundNetworkFirmResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.patch_outbound_network_firm_response404",
+                "PatchOutboundNetworkFirmResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchOutboundNetworkFirm",
 )
 _LIST_PENDING_RELATIONSHIPS = Endpoint(
@@ -79,6 +254,25 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_pending_network_relationships_response401",
+                "ListPendingNetworkRelationshipsResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_pending_network_relationships_response403",
+                "ListPendingNetworkRelationshipsResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listPendingNetworkRelationships",
 )
 

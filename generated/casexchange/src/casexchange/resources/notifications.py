@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.add_notification_email_body import AddNotificationEmailBody
@@ -25,6 +25,25 @@ _LIST_EMAILS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListNotificationEmailsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_notification_emails_response401",
+                "ListNotificationEmailsResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_notification_emails_response403",
+                "ListNotificationEmailsResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listNotificationEmails",
 )
 _ADD_EMAIL = Endpoint(
@@ -35,6 +54,27 @@ _ADD_EMAIL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.add_notification_email_response400", "AddNotificationEmailResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.add_notification_email_response401", "AddNotificationEmailResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.add_notification_email_response403", "AddNotificationEmailResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="addNotificationEmail",
 )
 _GET_PREFERENCES = Endpoint(
@@ -44,6 +84,25 @@ _GET_PREFERENCES = Endpoint(
         "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_notification_preferences_response401",
+                "GetNotificationPreferencesResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_notification_preferences_response403",
+                "GetNotificationPreferencesResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getNotificationPreferences",
 )
 _UPDATE_PREFERENCES = Endpoint(
@@ -56,6 +115,33 @@ _UPDATE_PREFERENCES = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_notification_preferences_response400",
+                "UpdateNotificationPreferencesResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_notification_preferences_response401",
+                "UpdateNotificationPreferencesResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_notification_preferences_response403",
+                "UpdateNotificationPreferencesResponse403",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateNotificationPreferences",
 )
 

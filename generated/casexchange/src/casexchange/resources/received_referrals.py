@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -40,6 +40,27 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_received_referrals_response400", "ListReceivedReferralsResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_received_referrals_response401", "ListReceivedReferralsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_received_referrals_response403", "ListReceivedReferralsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listReceivedReferrals",
 )
 _GET = Endpoint(
@@ -49,6 +70,39 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReceivedReferralResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_response400", "GetReceivedReferralResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_response401", "GetReceivedReferralResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_response403", "GetReceivedReferralResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_response404", "GetReceivedReferralResponse404", __package__
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_response409", "GetReceivedReferralResponse409", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedReferral",
 )
 _UPDATE = Endpoint(
@@ -59,6 +113,49 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_received_referral_response400",
+                "UpdateReceivedReferralResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_received_referral_response401",
+                "UpdateReceivedReferralResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_received_referral_response403",
+                "UpdateReceivedReferralResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_received_referral_response404",
+                "UpdateReceivedReferralResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_received_referral_response409",
+                "UpdateReceivedReferralResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateReceivedReferral",
 )
 _GET_AVAILABLE_STATUSES = Endpoint(
@@ -70,6 +167,49 @@ _GET_AVAILABLE_STATUSES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_available_statuses_response400",
+                "GetReceivedReferralAvailableStatusesResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_available_statuses_response401",
+                "GetReceivedReferralAvailableStatusesResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_available_statuses_response403",
+                "GetReceivedReferralAvailableStatusesResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_available_statuses_response404",
+                "GetReceivedReferralAvailableStatusesResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_received_referral_available_statuses_response409",
+                "GetReceivedReferralAvailableStatusesResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedReferralAvailableStatuses",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.case_type import CaseType
@@ -26,6 +26,17 @@ _LIST_CASE_TYPES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCaseTypesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_case_types_response401", "ListCaseTypesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_case_types_response403", "ListCaseTypesResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypes",
 )
 _LIST_CASE_TYPE_FIELDS = Endpoint(
@@ -35,6 +46,27 @@ _LIST_CASE_TYPE_FIELDS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCaseTypeFieldsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_case_type_fields_response401", "ListCaseTypeFieldsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_case_type_fields_response403", "ListCaseTypeFieldsResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_case_type_fields_response404", "ListCaseTypeFieldsResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypeFields",
 )
 _LIST_COUNTIES = Endpoint(
@@ -44,6 +76,17 @@ _LIST_COUNTIES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCountiesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_counties_response401", "ListCountiesResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_counties_response403", "ListCountiesResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCounties",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -53,6 +96,21 @@ _LIST_JURISDICTIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_jurisdictions_response401", "ListJurisdictionsResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_jurisdictions_response403", "ListJurisdictionsResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listJurisdictions",
 )
 

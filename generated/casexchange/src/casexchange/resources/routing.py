@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_routing_rule_body import CreateRoutingRuleBody
@@ -27,6 +27,27 @@ _EVALUATE = Endpoint(
         "200": ResponseSpec(kind="json", model=EvaluateRoutingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_routing_response400", "EvaluateRoutingResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_routing_response401", "EvaluateRoutingResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_routing_response403", "EvaluateRoutingResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="evaluateRouting",
 )
 _EVALUATE_RE_REFER = Endpoint(
@@ -36,6 +57,41 @@ _EVALUATE_RE_REFER = Endpoint(
         "200": ResponseSpec(kind="json", model=EvaluateReReferRoutingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_re_refer_routing_response401",
+                "EvaluateReReferRoutingResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_re_refer_routing_response403",
+                "EvaluateReReferRoutingResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_re_refer_routing_response404",
+                "EvaluateReReferRoutingResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.evaluate_re_refer_routing_response409",
+                "EvaluateReReferRoutingResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="evaluateReReferRouting",
 )
 _LIST_RULES = Endpoint(
@@ -45,6 +101,21 @@ _LIST_RULES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListRoutingRulesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_routing_rules_response401", "ListRoutingRulesResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_routing_rules_response403", "ListRoutingRulesResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listRoutingRules",
 )
 _CREATE_RULE = Endpoint(
@@ -55,6 +126,27 @@ _CREATE_RULE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_routing_rule_response400", "CreateRoutingRuleResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_routing_rule_response401", "CreateRoutingRuleResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_routing_rule_response403", "CreateRoutingRuleResponse403", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createRoutingRule",
 )
 _UPDATE_RULE = Endpoint(
@@ -65,6 +157,33 @@ _UPDATE_RULE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_routing_rule_response400", "UpdateRoutingRuleResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_routing_rule_response401", "UpdateRoutingRuleResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_routing_rule_response403", "UpdateRoutingRuleResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.update_routing_rule_response404", "UpdateRoutingRuleResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateRoutingRule",
 )
 _DELETE_RULE = Endpoint(
@@ -74,6 +193,27 @@ _DELETE_RULE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_routing_rule_response401", "DeleteRoutingRuleResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_routing_rule_response403", "DeleteRoutingRuleResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.delete_routing_rule_response404", "DeleteRoutingRuleResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteRoutingRule",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
@@ -30,6 +30,57 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_salesforce_interactive_send_response400",
+                "CreateSalesforceInteractiveSendResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_salesforce_interactive_send_response401",
+                "CreateSalesforceInteractiveSendResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_salesforce_interactive_send_response403",
+                "CreateSalesforceInteractiveSendResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_salesforce_interactive_send_response404",
+                "CreateSalesforceInteractiveSendResponse404",
+                __package__,
+            ),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_salesforce_interactive_send_response409",
+                "CreateSalesforceInteractiveSendResponse409",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        "502": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.create_salesforce_interactive_send_response502",
+                "CreateSalesforceInteractiveSendResponse502",
+                __package__,
+            ),
+        ),
+    },
     operation_id="createSalesforceInteractiveSend",
 )
 _GET_SEND_MAPPING = Endpoint(
@@ -39,6 +90,41 @@ _GET_SEND_MAPPING = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_salesforce_send_mapping_response400",
+                "GetSalesforceSendMappingResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_salesforce_send_mapping_response401",
+                "GetSalesforceSendMappingResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_salesforce_send_mapping_response403",
+                "GetSalesforceSendMappingResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_salesforce_send_mapping_response404",
+                "GetSalesforceSendMappingResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSalesforceSendMapping",
 )
 

@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.invite_user_body import InviteUserBody
@@ -25,6 +25,17 @@ _LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ListUsersResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_users_response401", "ListUsersResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_users_response403", "ListUsersResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listUsers",
 )
 _INVITE = Endpoint(
@@ -35,6 +46,21 @@ _INVITE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.invite_user_response400", "InviteUserResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.invite_user_response401", "InviteUserResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.invite_user_response403", "InviteUserResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="inviteUser",
 )
 _UPDATE = Endpoint(
@@ -45,6 +71,25 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_user_response400", "UpdateUserResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_user_response401", "UpdateUserResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_user_response403", "UpdateUserResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_user_response404", "UpdateUserResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateUser",
 )
 _DEACTIVATE = Endpoint(
@@ -54,6 +99,21 @@ _DEACTIVATE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.deactivate_user_response401", "DeactivateUserResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.deactivate_user_response403", "DeactivateUserResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.deactivate_user_response404", "DeactivateUserResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deactivateUser",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -43,6 +43,21 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_webhooks_response400", "ListWebhooksResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_webhooks_response401", "ListWebhooksResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.list_webhooks_response403", "ListWebhooksResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhooks",
 )
 _CREATE = Endpoint(
@@ -53,6 +68,21 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_webhook_response400", "CreateWebhookResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_webhook_response401", "CreateWebhookResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.create_webhook_response403", "CreateWebhookResponse403", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createWebhook",
 )
 _GET = Endpoint(
@@ -62,6 +92,27 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_webhook_by_id_response401", "GetWebhookByIdResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_webhook_by_id_response403", "GetWebhookByIdResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.get_webhook_by_id_response404", "GetWebhookByIdResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getWebhookById",
 )
 _DELETE = Endpoint(
@@ -71,6 +122,21 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_webhook_response401", "DeleteWebhookResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_webhook_response403", "DeleteWebhookResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.delete_webhook_response404", "DeleteWebhookResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteWebhook",
 )
 _UPDATE = Endpoint(
@@ -81,6 +147,25 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_webhook_response400", "UpdateWebhookResponse400", __package__),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_webhook_response401", "UpdateWebhookResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_webhook_response403", "UpdateWebhookResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.update_webhook_response404", "UpdateWebhookResponse404", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateWebhook",
 )
 _LIST_DELIVERIES = Endpoint(
@@ -97,6 +182,33 @@ _LIST_DELIVERIES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_deliveries_response400", "ListWebhookDeliveriesResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_deliveries_response401", "ListWebhookDeliveriesResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_deliveries_response403", "ListWebhookDeliveriesResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_deliveries_response404", "ListWebhookDeliveriesResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookDeliveries",
 )
 _LIST_ECHO_CAPTURES = Endpoint(
@@ -113,6 +225,41 @@ _LIST_ECHO_CAPTURES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_echo_captures_response400",
+                "ListWebhookEchoCapturesResponse400",
+                __package__,
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_echo_captures_response401",
+                "ListWebhookEchoCapturesResponse401",
+                __package__,
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_echo_captures_response403",
+                "ListWebhookEchoCapturesResponse403",
+                __package__,
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.list_webhook_echo_captures_response404",
+                "ListWebhookEchoCapturesResponse404",
+                __package__,
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookEchoCaptures",
 )
 _DISABLE_ECHO = Endpoint(
@@ -122,6 +269,27 @@ _DISABLE_ECHO = Endpoint(
         "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.disable_webhook_echo_response401", "DisableWebhookEchoResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.disable_webhook_echo_response403", "DisableWebhookEchoResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.disable_webhook_echo_response404", "DisableWebhookEchoResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="disableWebhookEcho",
 )
 _ENABLE_ECHO = Endpoint(
@@ -131,6 +299,33 @@ _ENABLE_ECHO = Endpoint(
         "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.enable_webhook_echo_response400", "EnableWebhookEchoResponse400", __package__
+            ),
+        ),
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.enable_webhook_echo_response401", "EnableWebhookEchoResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.enable_webhook_echo_response403", "EnableWebhookEchoResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.enable_webhook_echo_response404", "EnableWebhookEchoResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="enableWebhookEcho",
 )
 _ROTATE_SECRET = Endpoint(
@@ -140,6 +335,27 @@ _ROTATE_SECRET = Endpoint(
         "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.rotate_webhook_secret_response401", "RotateWebhookSecretResponse401", __package__
+            ),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.rotate_webhook_secret_response403", "RotateWebhookSecretResponse403", __package__
+            ),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel(
+                "..types.rotate_webhook_secret_response404", "RotateWebhookSecretResponse404", __package__
+            ),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rotateWebhookSecret",
 )
 _TEST = Endpoint(
@@ -149,6 +365,25 @@ _TEST = Endpoint(
         "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.test_webhook_response401", "TestWebhookResponse401", __package__),
+        ),
+        "403": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.test_webhook_response403", "TestWebhookResponse403", __package__),
+        ),
+        "404": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.test_webhook_response404", "TestWebhookResponse404", __package__),
+        ),
+        "409": ResponseSpec(
+            kind="json",
+            model=LazyModel("..types.test_webhook_response409", "TestWebhookResponse409", __package__),
+        ),
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="testWebhook",
 )
 

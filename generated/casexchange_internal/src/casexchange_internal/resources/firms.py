@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._pagination import AsyncPage, PageSpec, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -37,6 +37,17 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listFirms",
 )
 _GET_DIRECTORY = Endpoint(
@@ -53,6 +64,14 @@ _GET_DIRECTORY = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmDirectory",
 )
 _GET_JURISDICTIONS_LIST = Endpoint(
@@ -62,6 +81,11 @@ _GET_JURISDICTIONS_LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getJurisdictionsList",
 )
 _GET_SPECIALTIES_DETAILED = Endpoint(
@@ -71,6 +95,11 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSpecialtiesDetailedResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecialtiesDetailed",
 )
 _GET_SPECIALTIES_LIST = Endpoint(
@@ -80,6 +109,11 @@ _GET_SPECIALTIES_LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecialtiesList",
 )
 _GET = Endpoint(
@@ -89,6 +123,17 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmById",
 )
 _UPDATE = Endpoint(
@@ -99,6 +144,20 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateFirmById",
 )
 _GET_REPORT_CARD = Endpoint(
@@ -108,6 +167,17 @@ _GET_REPORT_CARD = Endpoint(
         "200": ResponseSpec(kind="json", model=GetFirmReportCardResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmReportCard",
 )
 
