@@ -248,7 +248,7 @@ _LIVE_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
             "type": click.FloatRange(min=0.1),
             "default": 30.0,
             "show_default": True,
-            "help": "Seconds to wait for the server.",
+            "help": "Seconds the whole download may take (every attempt and pause included).",
         },
     ),
     (
@@ -453,10 +453,22 @@ def _run_live(
             click.echo(f"  hint: {exc.hint}", err=True)
         click.echo("Nothing was written.", err=True)
         return ExitCode.FETCH_FAILED
-    except (SpecError, *UNREADABLE) as exc:
-        why = exc.diagnostic.render() if isinstance(exc, SpecError) else describe(exc)
+    except SpecError as exc:
+        if exc.diagnostic.code.startswith(("output-", "bad-output")):  # writing the package failed
+            click.echo(f"clientgen: {exc.diagnostic.render()}", err=True)
+            click.echo(f"Nothing was written; {target.spec} is as it was.", err=True)
+            return ExitCode.UNUSABLE
         click.echo(
-            f"clientgen: the committed spec of {target.name} cannot be read: {why}", err=True
+            f"clientgen: the committed spec of {target.name} cannot be read: "
+            f"{exc.diagnostic.render()}",
+            err=True,
+        )
+        click.echo("Nothing was written.", err=True)
+        return ExitCode.UNUSABLE
+    except UNREADABLE as exc:
+        click.echo(
+            f"clientgen: the committed spec of {target.name} cannot be read: {describe(exc)}",
+            err=True,
         )
         click.echo("Nothing was written.", err=True)
         return ExitCode.UNUSABLE

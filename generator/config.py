@@ -4,16 +4,62 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .diagnostics import fatal
-from .naming import pascal, snake, upper_snake
+from .diagnostics import SpecError, fatal
+from .naming import pascal, safe_identifier, snake, upper_snake
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def identifier_problem(value: str, what: str) -> str:
+    """Why `value` cannot be the `what` (a package, a class, a method) of a generated package; "" if it
+    can. The name becomes a folder under `src/` and Python source, so only ASCII identifiers that are
+    not keywords pass (`../x` would leave the output folder, `my-client` and `class` cannot be imported)."""
+    if _IDENTIFIER.match(value) and not keyword.iskeyword(value):
+        return ""
+    if what == "class":
+        suggestion = safe_identifier(pascal(value), "Client")
+    elif what == "environment variable prefix":
+        suggestion = safe_identifier(upper_snake(value), "CLIENT")
+    else:
+        suggestion = safe_identifier(snake(value), "client" if what == "package" else "call")
+    return (
+        f"{value!r} is not a valid Python {what} name (ASCII letters, digits and _, not starting "
+        f"with a digit, not a keyword); try {suggestion!r}"
+    )
+
+
+def _identifier(what: str, optional: bool = False) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = "" if optional and not value else identifier_problem(value, what)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+def _dotted(value: str) -> str:
+    """`method_names` values: "method" or "resource.method"."""
+    for part in value.split(".", 1):
+        problem = identifier_problem(part, "method")
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+PackageName = Annotated[str, _identifier("package")]
+ClassName = Annotated[str, _identifier("class")]
+MethodName = Annotated[str, _identifier("method")]
+EnvPrefix = Annotated[str, _identifier("environment variable prefix")]
 
 _DIST_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")  # PEP 508
 
@@ -34,7 +80,9 @@ class ErrorCodeConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     status: int | None = None  # the HTTP status it comes with; picks the base class
-    name: str = ""  # class name; default: PascalCase(code) + "Error"
+    name: Annotated[str, _identifier("class", optional=True)] = (
+        ""  # class name; default: PascalCase(code) + "Error"
+    )
     details: tuple[str, ...] = ()  # keys of `error.details` exposed as typed properties
 
 
@@ -57,7 +105,7 @@ class PresignedUploadConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    method: str = "upload"  # name of the generated helper method on the operation's resource
+    method: MethodName = "upload"  # name of the generated helper method on the operation's resource
     url_field: str  # dotted path of the URL in the response body, e.g. "data.attributes.upload_url"
     max_bytes: int | None = None  # larger files are refused before any request
     name_attribute: str = ""  # attributes filled from the file (JSON:API create operations)
@@ -70,7 +118,7 @@ class LinkHelperConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    method: str  # helper name, on the resource of `left_operation`
+    method: MethodName  # helper name, on the resource of `left_operation`
     left_operation: str  # update operation of the first resource
     left_relationship: str  # its relationship pointing at the second resource
     right_operation: str
@@ -85,9 +133,9 @@ class TargetConfig(BaseModel):
     name: str
     spec: str
     output: str
-    package: str
-    client_name: str
-    env_prefix: str = Field(
+    package: PackageName
+    client_name: ClassName
+    env_prefix: EnvPrefix = Field(
         description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY"
     )
     package_version: str = ""  # the generated package's version (PEP 440); default: info.version
@@ -95,7 +143,9 @@ class TargetConfig(BaseModel):
     envelope_field: str = "data"
     envelope_meta: tuple[str, ...] = ("meta", "pagination", "links")
     pagination: PaginationConfig = PaginationConfig()
-    method_names: dict[str, str] = Field(default_factory=dict)  # operationId → "resource.method"
+    method_names: dict[str, Annotated[str, AfterValidator(_dotted)]] = Field(
+        default_factory=dict
+    )  # operationId → "resource.method"
     error_codes: dict[str, int | ErrorCodeConfig] = Field(
         default_factory=dict
     )  # error.code → status or table
@@ -146,15 +196,37 @@ class TargetConfig(BaseModel):
 def adhoc_target(
     spec: str, output: str, package: str | None, client_name: str | None
 ) -> TargetConfig:
+    """The target of `clientgen generate SPEC -o OUT [--package P] [--client-name C]`. A package or
+    client name given on the command line must be valid (a SpecError says why, with a suggestion);
+    ones derived from the output folder's name are made valid."""
+    for value, what, flag in (
+        (package, "package", "--package"),
+        (client_name, "class", "--client-name"),
+    ):
+        problem = identifier_problem(value, what) if value is not None else ""
+        if problem:
+            raise fatal("bad-name", f"{flag}: {problem}", file="command line")
     stem = Path(output).name or Path(spec).stem
-    pkg = package or snake(stem) or "client"
-    return TargetConfig(
-        name=pkg,
-        spec=spec,
-        output=output,
-        package=pkg,
-        client_name=client_name or pascal(pkg) or "Client",
-        env_prefix=upper_snake(pkg),
+    pkg = package or safe_identifier(snake(stem), "client")
+    try:
+        return TargetConfig(
+            name=pkg,
+            spec=spec,
+            output=output,
+            package=pkg,
+            client_name=client_name or pascal(pkg) or "Client",
+            env_prefix=upper_snake(pkg),
+        )
+    except ValidationError as exc:  # pragma: no cover - the names are checked or derived above
+        raise _config_error(exc, "command line", "") from None
+
+
+def _config_error(exc: ValidationError, where: str, file: str) -> SpecError:
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return fatal(
+        "bad-config", f"{where} {loc}: {message}", file=file, hint="see README.md, 'Configuration'"
     )
 
 
@@ -223,13 +295,8 @@ def load_targets(project_file: Path) -> list[TargetConfig]:
         try:
             cfg = TargetConfig.model_validate({"name": name, **table})
         except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise fatal(
-                "bad-config",
-                f"[tool.clientgen.targets.{name}] {loc}: {first['msg']}",
-                file=str(project_file),
-                hint="see README.md, 'Configuration'",
+            raise _config_error(
+                exc, f"[tool.clientgen.targets.{name}]", str(project_file)
             ) from None
         targets.append(
             cfg.model_copy(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -115,15 +116,15 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def read_document(path: Path) -> dict[str, Any]:
+def read_document(path: Path, limit: int | None = None) -> dict[str, Any]:
     """Parse a YAML or JSON file into plain data, with clear fatal errors."""
-    return parse_text(read_text(path), str(path))
+    return parse_text(read_text(path, limit=limit), str(path))
 
 
-def read_text(path: Path, raw: bytes | None = None) -> str:
+def read_text(path: Path, raw: bytes | None = None, limit: int | None = None) -> str:
     """The file's text (`raw`: its bytes, when already read), with clear fatal errors."""
     file = str(path)
-    raw = read_bytes(path) if raw is None else raw
+    raw = read_bytes(path, limit) if raw is None else raw
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -135,22 +136,41 @@ def read_text(path: Path, raw: bytes | None = None) -> str:
         ) from None
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (default `MAX_SPEC_BYTES`). A device, FIFO
+    or folder is refused before it is opened (reading /dev/zero would never end)."""
     file = str(path)
-    if not path.exists():
+    limit = MAX_SPEC_BYTES if limit is None else limit
+    try:
+        info = path.stat()
+    except FileNotFoundError:
         raise fatal(
             "file-not-found",
             f"spec file {file} does not exist",
             file=file,
             hint="check the path (relative paths are taken from the current directory)",
-        )
-    if path.is_dir():
+        ) from None
+    except OSError as exc:
+        raise fatal("unreadable", f"cannot read {file}: {exc.strerror or exc}", file=file) from None
+    if stat.S_ISDIR(info.st_mode):
         raise fatal("not-a-file", f"{file} is a directory, not a spec file", file=file)
-    raw = path.read_bytes()
-    if len(raw) > MAX_SPEC_BYTES:
+    if not stat.S_ISREG(info.st_mode):
         raise fatal(
-            "too-large", f"spec file is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file
+            "not-a-file",
+            f"{file} is not a regular file (a device, FIFO or socket); clientgen reads only files",
+            file=file,
         )
+    if info.st_size > limit:
+        raise fatal(
+            "too-large", f"spec file is {info.st_size} bytes; the limit is {limit}", file=file
+        )
+    try:
+        with path.open("rb") as f:
+            raw = f.read(limit + 1)
+    except OSError as exc:
+        raise fatal("unreadable", f"cannot read {file}: {exc.strerror or exc}", file=file) from None
+    if len(raw) > limit:
+        raise fatal("too-large", f"spec file is over the limit of {limit} bytes", file=file)
     return raw
 
 
@@ -244,12 +264,19 @@ def load_spec(path: Path, sink: DiagnosticSink) -> LoadedSpec:
 
 
 def open_spec(
-    path: Path, sink: DiagnosticSink, *, background: bool = True
+    path: Path, sink: DiagnosticSink, *, background: bool = True, raw: bytes | None = None
 ) -> tuple[LoadedSpec, Validation]:
     """`load_spec` with the validation possibly still running in a forked child: the caller must call
-    `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up."""
+    `validation.wait(sink)` to get its warnings, or `validation.cancel()` when it gives up. `raw`: the
+    spec's bytes when they are not (yet) in the file at `path` (relative `$ref`s still resolve from
+    `path`'s folder, under the same rules)."""
     file = str(path)
-    raw = read_bytes(path)
+    if raw is None:
+        raw = read_bytes(path)
+    elif len(raw) > MAX_SPEC_BYTES:
+        raise fatal(
+            "too-large", f"spec is {len(raw)} bytes; the limit is {MAX_SPEC_BYTES}", file=file
+        )
     digest = hashlib.sha256(raw).hexdigest()
     text = read_text(path, raw)
     del raw

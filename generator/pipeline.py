@@ -15,7 +15,7 @@ from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
 from .ownership import ownership
 from .progress import SILENT, Progress
-from .write import TreeDiff, compare, read_tree, render_for_check, write_package
+from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
     from .ir import Api
@@ -54,10 +54,15 @@ def spec_label(target: TargetConfig, root: Path | None) -> str:
 
 
 def _render(
-    target: TargetConfig, root: Path | None, progress: Progress, source: str = ""
+    target: TargetConfig,
+    root: Path | None,
+    progress: Progress,
+    source: str = "",
+    raw: bytes | None = None,
 ) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
-    (a downloaded spec: its URL)."""
+    (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
+    (a downloaded spec that is not written yet); else the file is read."""
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
@@ -66,7 +71,7 @@ def _render(
     sink = DiagnosticSink(file=source or target.spec)
     progress.stage("reading the spec")
     loaded, validation = open_spec(
-        Path(target.spec), sink
+        Path(target.spec), sink, raw=raw
     )  # validation runs alongside parse + render
     try:
         progress.stage("building the model")
@@ -111,14 +116,30 @@ def generate(
 ) -> TargetResult:
     start = time.perf_counter()
     out = Path(target.output)
-    with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress, source)
-        result.diff = write_package(files, prov, out, ownership(out, target.package), progress)
+    result, tree = prepare(target, root, progress=progress, source=source)
+    result.diff = apply_package(tree, out, ownership(out, target.package), progress)
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def prepare(
+    target: TargetConfig,
+    root: Path | None = None,
+    raw: bytes | None = None,
+    *,
+    progress: Progress = SILENT,
+    source: str = "",
+) -> tuple[TargetResult, dict[str, bytes]]:
+    """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
+    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
+    out = Path(target.output)
+    with _no_cycle_collection():
+        result, files, prov = _render(target, root, progress, source, raw)
+        tree = build_package(files, prov, out, ownership(out, target.package), progress)
+    return result, tree
 
 
 def check(

@@ -42,7 +42,7 @@ def starter(
 
 
 def target_table(s: Starter) -> str:
-    from .render.environment import toml_string as q
+    from .escape import toml_string as q
 
     live = (
         f"live_url = {q(s.live_url)}  # `clientgen check --live` compares the spec with it\n"

@@ -166,7 +166,9 @@ def remember_verified(root: Path | None, out: Path, recorded: Provenance) -> Non
 
 
 def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    from .escape import toml_string
+
+    return toml_string(value)
 
 
 def _header() -> str:

@@ -8,34 +8,51 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from . import pointer as jp
-from .diagnostics import DiagnosticSink, fatal
+from .diagnostics import DiagnosticSink, SpecError, fatal
 
 _BUNDLE_SECTION = "x-clientgen-bundled"
+
+
+class ReadDocument(Protocol):
+    """Parses a referenced file (load.read_document), refusing files larger than `limit` bytes."""
+
+    def __call__(self, path: Path, limit: int | None = None) -> dict[str, Any]: ...
+
+
+MAX_REF_BYTES = 50 * 1024 * 1024  # a file a `$ref` names; the root spec has its own bound (load.py)
+_REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # a URI scheme: https:, file:, C: (a drive) …
 
 
 def bundle_external_refs(
     document: dict[str, Any],
     path: Path,
     sink: DiagnosticSink,
-    read_document: Callable[[Path], dict[str, Any]],
+    read_document: ReadDocument,
     text: str | None = None,
 ) -> dict[str, Any]:
     """Copy every schema reached through a relative-file `$ref` into `components/schemas`. `text`: the
     document's source, which lets a JSON document without any non-local `$ref` skip the walk;
-    `read_document` parses a referenced file (load.read_document: the loader passes it in)."""
+    `read_document` parses a referenced file (load.read_document: the loader passes it in).
+
+    A `$ref` may name only a regular file (of at most `MAX_REF_BYTES`) inside the folder tree of the root
+    spec, symlinks resolved: an absolute path, a URL, a `..` that leaves the folder, a device or FIFO is a
+    fatal diagnostic naming the file and pointer of the `$ref`."""
     if not _may_have_external_ref(text) or not _has_external_ref(document):
         return document
 
     root = copy.deepcopy(document)
     root_path = path.resolve()
+    folder = root_path.parent
     documents: dict[Path, dict[str, Any]] = {root_path: root}
     placed: dict[tuple[Path, str], str] = {}
-    schemas = root.setdefault("components", {}).setdefault("schemas", {})
+    existing = root.get("components", {}).get("schemas", {})
+    taken = set(existing) if isinstance(existing, dict) else set()
+    bundled: dict[str, Any] = {}  # not the document's own `schemas`, which `rewrite` is walking
 
     def rewrite(node: Any, base: Path, where: str) -> Any:
         if isinstance(node, dict):
@@ -57,23 +74,17 @@ def bundle_external_refs(
 
     def place(ref: str, base: Path, where: str) -> str:
         file_part, _, fragment = ref.partition("#")
-        target = (base.parent / file_part).resolve()
+        target = _contained(ref, file_part, base, where, folder)
+        if target == root_path:  # back into the root document: already where it belongs
+            return "#" + fragment
         key = (target, fragment)
         if key in placed:
             return placed[key]
         if target not in documents:
-            if not target.exists():
-                raise fatal(
-                    "dangling-ref",
-                    f"$ref {ref!r} points to {target}, which does not exist",
-                    file=str(base),
-                    pointer=where,
-                    hint="fix the relative path of the referenced file",
-                )
-            documents[target] = read_document(target)
+            documents[target] = read_document(target, limit=MAX_REF_BYTES)
         try:
             node = jp.walk(documents[target], jp.split(fragment or ""))
-        except (KeyError, IndexError, ValueError):
+        except (KeyError, IndexError, ValueError, TypeError):
             raise fatal(
                 "dangling-ref",
                 f"$ref {ref!r} does not resolve: no {fragment!r} in {target.name}",
@@ -81,21 +92,71 @@ def bundle_external_refs(
                 pointer=where,
                 hint="check the JSON pointer after '#'",
             ) from None
-        name = _unique_name(schemas, _name_for(target, fragment))
+        name = _unique_name(taken, _name_for(target, fragment))
+        taken.add(name)
         local = jp.join("#/components/schemas", name)
         placed[key] = local
-        schemas[name] = {}  # reserve before recursing: cycles across files are legal
-        schemas[name] = rewrite(node, target, fragment or "")
-        sink.warn("external-ref", where, f"bundled {ref!r} as components/schemas/{name}")
+        bundled[name] = {}  # reserve before recursing: cycles across files are legal
+        bundled[name] = rewrite(node, target, fragment or "")
+        origin = "" if base == root_path else f" (a $ref in {base.relative_to(folder).as_posix()})"
+        sink.warn("external-ref", where, f"bundled {ref!r}{origin} as components/schemas/{name}")
         return local
 
     out: dict[str, Any] = rewrite(root, root_path, "")
-    out.setdefault("components", {})["schemas"] = {
-        **out.get("components", {}).get("schemas", {}),
-        **schemas,
-    }
+    components = out.setdefault("components", {})
+    own = components.get("schemas")
+    components["schemas"] = {**(own if isinstance(own, dict) else {}), **bundled}
     out[_BUNDLE_SECTION] = True
     return out
+
+
+def _contained(ref: str, file_part: str, base: Path, where: str, folder: Path) -> Path:
+    """The file a relative `$ref` names, when it is a regular file inside `folder` (symlinks resolved)."""
+
+    def refuse(code: str, message: str, hint: str) -> SpecError:
+        return fatal(code, message, file=str(base), pointer=where, hint=hint)
+
+    if _REMOTE.match(file_part) or file_part.startswith("//"):
+        raise refuse(
+            "ref-remote",
+            f"$ref {ref!r} names a URL; clientgen does not fetch referenced documents",
+            "download the referenced file next to the spec and refer to it by a relative path",
+        )
+    if Path(file_part).is_absolute() or file_part.startswith("\\"):
+        raise refuse(
+            "ref-outside",
+            f"$ref {ref!r} is an absolute path; a $ref may only name files inside {folder}",
+            "use a path relative to the spec, to a file in the spec's folder or below",
+        )
+    target = (base.parent / file_part).resolve()
+    if not target.is_relative_to(folder):
+        raise refuse(
+            "ref-outside",
+            f"$ref {ref!r} leads to {target}, outside the spec's folder {folder}",
+            "keep every referenced file in the spec's folder or below (symlinks count where they lead)",
+        )
+    try:
+        info = target.stat()
+    except OSError:
+        raise refuse(
+            "dangling-ref",
+            f"$ref {ref!r} points to {target}, which does not exist",
+            "fix the relative path of the referenced file",
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse(
+            "ref-not-a-file",
+            f"$ref {ref!r} points to {target}, which is not a regular file",
+            "a $ref names a YAML or JSON file",
+        )
+    if info.st_size > MAX_REF_BYTES:
+        raise refuse(
+            "ref-too-large",
+            f"$ref {ref!r} points to {target}, which is {info.st_size} bytes; the limit for a "
+            f"referenced file is {MAX_REF_BYTES}",
+            "split the referenced file",
+        )
+    return target
 
 
 # Subtrees that are example or literal data, not schema: a `$ref` inside them is text to keep, not to follow
@@ -141,7 +202,7 @@ def _name_for(target: Path, fragment: str) -> str:
     return tokens[-1] if tokens else target.stem
 
 
-def _unique_name(existing: dict[str, Any], name: str) -> str:
+def _unique_name(existing: set[str], name: str) -> str:
     candidate, n = name, 2
     while candidate in existing:
         candidate, n = f"{name}{n}", n + 1

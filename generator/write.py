@@ -21,10 +21,10 @@ import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import provenance
-from .diagnostics import fatal
+from .diagnostics import SpecError, fatal
 from .format import format_tree
 from .ownership import Ownership, has_header
 from .paths import HEADER
@@ -155,35 +155,103 @@ def write_package(
     owner: Ownership | None = None,
     progress: Progress = SILENT,
 ) -> TreeDiff:
-    out = out.resolve()
-    ensure_ours(out, owner)
-    files = ours_only(files, owner)
-    progress.stage("formatting")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, out.parent))
-    )
+    """Build the package (formatted, in a staging folder) and write it into `out`."""
+    return apply_package(build_package(files, prov, out, owner, progress), out, owner, progress)
+
+
+def build_package(
+    files: dict[str, str],
+    prov: provenance.Provenance,
+    out: Path,
+    owner: Ownership | None = None,
+    progress: Progress = SILENT,
+) -> dict[str, bytes]:
+    """The finished files (headers, ruff, GENERATION.toml), built in a staging folder; nothing in `out`
+    is touched. A file system problem is a fatal diagnostic naming `out`, never a traceback."""
+    _check_relative(files)
     try:
-        new = build_tree(files, prov, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    old = read_tree(out)
-    diff = compare(new, old, owner)
-    conflicts = [rel for rel in diff.changed if not has_header(old[rel])]
-    if conflicts:
-        raise fatal(
-            "output-user-file",
-            f"{out / conflicts[0]} was not written by clientgen (it has no "
-            f"'{HEADER}' header) and the spec produces a file there; refusing to replace it",
-            hint="keep yours by listing it in .clientgenignore in the output folder, "
-            "or delete it to take the generated one",
+        out = out.resolve()
+        ensure_ours(out, owner)
+        files = ours_only(files, owner)
+        progress.stage("formatting")
+        fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{out.name}.clientgen-", dir=scratch_parent(files, fallback))
         )
-    progress.stage("writing")
-    if diff.stale and not (out.exists() and any(out.iterdir())):
-        _create(out, new)
-    elif diff.stale:
-        _update(out, new, diff)
+        try:
+            return build_tree(files, prov, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise _unwritable(exc, out) from None
+
+
+def apply_package(
+    new: dict[str, bytes],
+    out: Path,
+    owner: Ownership | None = None,
+    progress: Progress = SILENT,
+) -> TreeDiff:
+    """Make clientgen's part of `out` hold exactly the files of `new` (only changed files written,
+    GENERATION.toml last; the user's files kept). A file system problem (the parent is a file, no
+    permission, a read-only or virtual file system such as /proc) is a fatal diagnostic naming the
+    folder, never a traceback."""
+    try:
+        out = out.resolve()
+        ensure_ours(out, owner)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        old = read_tree(out)
+        diff = compare(new, old, owner)
+        conflicts = [rel for rel in diff.changed if not has_header(old[rel])]
+        if conflicts:
+            raise fatal(
+                "output-user-file",
+                f"{out / conflicts[0]} was not written by clientgen (it has no "
+                f"'{HEADER}' header) and the spec produces a file there; refusing to replace it",
+                hint="keep yours by listing it in .clientgenignore in the output folder, "
+                "or delete it to take the generated one",
+            )
+        progress.stage("writing")
+        if diff.stale and not (out.exists() and any(out.iterdir())):
+            _create(out, new)
+        elif diff.stale:
+            _update(out, new, diff)
+    except OSError as exc:
+        raise _unwritable(exc, out) from None
     return diff
+
+
+def _unwritable(exc: OSError, out: Path) -> SpecError:
+    return fatal(
+        "output-unwritable",
+        f"cannot write the output folder: {_why(exc, out)}",
+        file=str(out),
+        hint="choose an output folder you can write to (-o / the target's `output`)",
+    )
+
+
+def _why(exc: OSError, out: Path) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and exc.filename:
+        part = Path(exc.filename)
+        while not part.exists() and part != part.parent:
+            part = part.parent
+        return f"{part} is a file, not a folder"
+    where = str(exc.filename or "")
+    shown = f" ({where})" if where and where != str(out) and ".clientgen-" not in where else ""
+    return f"{exc.strerror or exc}{shown}"
+
+
+def _check_relative(files: dict[str, str]) -> None:
+    """Every planned file lies inside the package folder (the names are checked long before this; a
+    path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or ".." in parts or "\\" in rel:
+            raise fatal(
+                "bad-output-path",
+                f"refusing to write {rel!r}: it is not a path inside the output folder",
+                hint="this is a clientgen bug; please report it",
+            )
 
 
 def _create(out: Path, new: dict[str, bytes]) -> None:

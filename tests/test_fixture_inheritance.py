@@ -443,7 +443,7 @@ def test_base_with_one_subtype_that_refers_back_imports_and_parses(
     assert second.details[1] == {"@odata.type": "#graph.other"}
     [error] = get_validation_errors(errors)
     assert error["type"] == "union_tag_invalid" and error["loc"] == (1, "Error", "details", 1)
-    assert "_disc('@odata.type'" in (root / "src/errbase/types/error.py").read_text()
+    assert '_disc("@odata.type"' in (root / "src/errbase/types/error.py").read_text()
 
 
 def test_very_large_hierarchy_stays_a_plain_model(build: Any) -> None:

@@ -1,14 +1,25 @@
-"""Hostile specs: any text a spec carries ends up as data in the generated code, never as code.
+"""Hostile specs: any text a spec carries ends up as data in the generated files, never as code.
 
-Hypothesis builds specs whose names, descriptions, enum values, defaults, patterns and examples contain
-quotes, triple quotes, backslashes, newlines, Jinja syntax, NUL bytes, non-ASCII and Python code. Every
-example must either render to modules that all compile, or stop with a clear diagnostic (never a traceback).
-A sample of them is written out, formatted and imported in a fresh interpreter with a canary: code smuggled
+Two spec shapes. `hostile_spec` is small and varies names hard (schemas, properties, parameters, enums).
+`rich_hostile_spec` is `support.hostile.rich_spec` with every string field drawn by Hypothesis: info,
+servers and variables, security schemes with their flow URLs and scopes, tags, `x-*` extensions the
+generator reads, webhook, callback and event names, enum values of every type, defaults, examples,
+patterns, formats and media types. Every example must either render to modules that compile and contain
+no trace of the payload as code (checked on the AST), or stop with a clear diagnostic (never a
+traceback). Some are written out, formatted and imported in a fresh interpreter with a canary: code smuggled
 in by the spec would create a file or set a builtin, and neither may happen.
+
+`test_every_string_field_hostile_*` is the deterministic version: every string field of the rich spec holds
+`\"\"\"`, `'''`, `\\`, `\\N{`, CR/LF, NUL, DEL and `{{ }}` (and more), once per kind of authentication; every
+module is imported, pyproject.toml and GENERATION.toml parse with tomllib, operations.json is JSON and the
+README is written.
+
+The large runs are marked slow; the default run has smaller ones of each.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -16,35 +27,48 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from support.hostile import AUTH_KINDS, CANARY, PAYLOAD, check_package, payload, rich_spec
 
-from generator.config import adhoc_target
+from generator.config import SessionConfig, adhoc_target
 from generator.diagnostics import DiagnosticSink, SpecError
 from generator.load import load_spec
 from generator.parse import build_api
+from generator.paths import templates_dir
 from generator.pipeline import generate
 from generator.render.plan import plan_files
 
-CANARY = "/tmp/clientgen-canary-should-not-exist"
 PAYLOADS = [
     '"""',
     "'''",
     "\\",
     "\\n",
+    "\\N{",
+    "\\x",
     "\n",
     "\r\n",
+    "\r",
     "{{ 7*7 }}",
     "{% raw %}",
     "{#",
     "\x00",
+    "\x7f",
+    "\x85",
     "\u2028",
+    "\u202e",
+    "\ud800",
     "é✓😀",
+    "`",
+    "```",
+    "|",
+    "<script>",
     f'"""; open("{CANARY}", "w"); """',
     f"'); open('{CANARY}','w'); ('",
     "__import__('os').system('true')",
     "import builtins; builtins.PWNED = 1",
     '"""\nimport builtins; builtins.PWNED = 1\n"""',
+    "\nimport builtins; builtins.PWNED = 1\n",
     "class",
     "None",
     "self",
@@ -61,6 +85,8 @@ PAYLOADS = [
     "$ref",
     "#",
     "~1",
+    "https://h.example.test",
+    "{x}",
 ]
 text = st.one_of(
     st.sampled_from(PAYLOADS),
@@ -71,6 +97,13 @@ name = st.one_of(
     text.filter(lambda s: s.strip() != ""),
     st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
 )
+SETTINGS: dict[str, Any] = {
+    "deadline": None,
+    "suppress_health_check": list(HealthCheck),
+    "database": None,
+}
+# Generating and importing a package takes seconds: a failing example is reported as found, not shrunk.
+NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 @st.composite
@@ -153,8 +186,41 @@ def hostile_spec(draw: Any) -> dict[str, Any]:
     }
 
 
+@st.composite
+def rich_hostile_spec(draw: Any) -> dict[str, Any]:
+    """The rich spec with every string field drawn; a label drawn twice gets the same text (a name used
+    in two places, like a required property, stays the same name)."""
+    drawn: dict[str, str] = {}
+
+    def t(label: str) -> str:
+        if label not in drawn:
+            drawn[label] = draw(name if label[:1].isalpha() else text, label=label)
+        return drawn[label]
+
+    return rich_spec(t, draw(st.sampled_from(AUTH_KINDS)))
+
+
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+_RUNTIME = {p.name for p in (templates_dir() / "runtime").glob("*.py")}
+_CALLS = frozenset({"open", "__import__", "exec", "eval", "compile", "breakpoint"})
+
+
+def _no_payload_in_code(rel: str, source: str) -> None:
+    """The payloads call open()/__import__ or set builtins.PWNED: no rendered module may do either
+    (the templates themselves never call those names; the runtime, copied verbatim, is not checked)."""
+    tree = ast.parse(source, rel)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "PWNED":
+            raise AssertionError(f"{rel}:{node.lineno}: spec text became code (PWNED)")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _CALLS
+        ):
+            raise AssertionError(f"{rel}:{node.lineno}: spec text became code ({node.func.id})")
 
 
 def _render(doc: dict[str, Any], tmp: Path) -> dict[str, str] | None:
@@ -178,12 +244,26 @@ def _renders_to_code_that_compiles(doc: dict[str, Any], tmp_path_factory: Any) -
     for rel, source in files.items():
         if rel.endswith(".py"):
             compile(source, rel, "exec")  # a SyntaxError here is an injection or escaping bug
+            if Path(rel).name not in _RUNTIME:
+                _no_payload_in_code(rel, source)
+        source.encode("utf-8")  # every file can be written (no lone surrogate)
+    json.loads(files["operations.json"])
 
 
-# 3,000 examples in all, in two tests with their own fixed seeds so that pytest-xdist runs them side by side.
-@pytest.mark.slow
+def _generates_and_imports(doc: dict[str, Any], tmp_path_factory: Any) -> None:
+    tmp = tmp_path_factory.mktemp("hi")
+    spec = tmp / "spec.json"
+    spec.write_text(json.dumps(doc))
+    try:
+        generate(adhoc_target(str(spec), str(tmp / "hostile"), "hostile", "Hostile"))
+    except SpecError:
+        return
+    check_package(tmp / "hostile", "hostile")
+
+
+# ---- the small spec: names --------------------------------------------------------------------
 @seed(20261123)
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=30, **SETTINGS)
 @given(doc=hostile_spec())
 def test_hostile_text_renders_to_code_that_compiles(
     doc: dict[str, Any], tmp_path_factory: Any
@@ -193,9 +273,9 @@ def test_hostile_text_renders_to_code_that_compiles(
 
 @pytest.mark.slow
 @seed(20261124)
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=1000, **SETTINGS)
 @given(doc=hostile_spec())
-def test_hostile_text_renders_to_code_that_compiles_second_seed(
+def test_hostile_text_renders_to_code_that_compiles_many(
     doc: dict[str, Any], tmp_path_factory: Any
 ) -> None:
     _renders_to_code_that_compiles(doc, tmp_path_factory)
@@ -203,36 +283,100 @@ def test_hostile_text_renders_to_code_that_compiles_second_seed(
 
 @pytest.mark.slow
 @seed(7)
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=25, phases=NO_SHRINK, **SETTINGS)
 @given(doc=hostile_spec())
 def test_hostile_package_imports_without_running_spec_text(
     doc: dict[str, Any], tmp_path_factory: Any
 ) -> None:
-    tmp = tmp_path_factory.mktemp("hi")
-    spec = tmp / "spec.json"
-    spec.write_text(json.dumps(doc))
-    try:
-        generate(adhoc_target(str(spec), str(tmp / "hostile"), "hostile", "Hostile"))
-    except SpecError:
-        return
-    code = (
-        "import builtins, importlib, os, pkgutil, sys\n"
-        f"sys.path.insert(0, {str(tmp / 'hostile' / 'src')!r})\n"
-        "import hostile\n"
-        "for m in pkgutil.walk_packages(hostile.__path__, 'hostile.'):\n"
-        "    importlib.import_module(m.name)\n"
-        "from hostile import types\n"
-        "for n in types.__all__:\n"
-        "    getattr(types, n)\n"
-        f"assert not os.path.exists({CANARY!r}), 'canary file written'\n"
-        "assert not hasattr(builtins, 'PWNED'), 'canary builtin set'\n"
-        "print('ok')\n"
+    _generates_and_imports(doc, tmp_path_factory)
+
+
+# ---- the rich spec: every string field -------------------------------------------------------
+@seed(20261125)
+@settings(max_examples=20, **SETTINGS)
+@given(doc=rich_hostile_spec())
+def test_every_string_field_fuzzed_renders_to_code_that_compiles(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
+    _renders_to_code_that_compiles(doc, tmp_path_factory)
+
+
+@pytest.mark.slow
+@seed(20261126)
+@settings(max_examples=500, **SETTINGS)
+@given(doc=rich_hostile_spec())
+def test_every_string_field_fuzzed_renders_to_code_that_compiles_many(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
+    _renders_to_code_that_compiles(doc, tmp_path_factory)
+
+
+@seed(11)
+@settings(max_examples=2, phases=NO_SHRINK, **SETTINGS)
+@given(doc=rich_hostile_spec())
+def test_every_string_field_fuzzed_imports_without_running_spec_text(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
+    _generates_and_imports(doc, tmp_path_factory)
+
+
+@pytest.mark.slow
+@seed(12)
+@settings(max_examples=15, phases=NO_SHRINK, **SETTINGS)
+@given(doc=rich_hostile_spec())
+def test_every_string_field_fuzzed_imports_without_running_spec_text_many(
+    doc: dict[str, Any], tmp_path_factory: Any
+) -> None:
+    _generates_and_imports(doc, tmp_path_factory)
+
+
+# ---- the rich spec, deterministic: every string field holds the whole payload ------------------
+def _no_braces(label: str) -> str:
+    """The payload without `{` `}`: a token URL or server URL with braces counts as a template or a
+    placeholder and would not reach the generated code at all."""
+    return label + PAYLOAD.replace("{", "(").replace("}", ")")
+
+
+@pytest.mark.parametrize(
+    ("text", "auth"),
+    [(payload, auth) for auth in AUTH_KINDS] + [(_no_braces, "oauth"), (_no_braces, "api_key")],
+    ids=[*AUTH_KINDS, "oauth-no-braces", "api_key-no-braces"],
+)
+def test_every_string_field_hostile_generates_and_imports(
+    auth: str, text: Any, tmp_path: Path
+) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(rich_spec(text, auth)))
+    out = tmp_path / "hostile"
+    result = generate(adhoc_target(str(spec), str(out), "hostile", "Hostile"))
+    assert result.operations == 7 and not any(
+        d.severity.value == "error" for d in result.diagnostics
     )
-    proc = subprocess.run(
-        [sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120
+    report = check_package(out, "hostile")
+    assert report["modules"] > 40
+    doc = report["doc"]  # the spec text is in the client docstring, as text
+    assert text("Hostile API").split("\r")[0] in doc
+    assert "open(" in doc and "builtins.PWNED = 1" in doc
+    if text is _no_braces and auth == "oauth":  # the token URL reached the docs
+        assert text("https://auth.example.test/token").split("\r")[0] in doc
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "\x00" not in readme and "\r" not in readme
+    operations = json.loads((out / "operations.json").read_text(encoding="utf-8"))
+    assert {op["path"] for op in operations["operations"]} >= {text("/items")}
+
+
+def test_every_string_field_hostile_with_a_session_login(tmp_path: Path) -> None:
+    """Session auth: the login operation and its body fields come from the spec."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(rich_spec(payload, "bearer")))
+    out = tmp_path / "hostile"
+    target = adhoc_target(str(spec), str(out), "hostile", "Hostile").model_copy(
+        update={"session": SessionConfig(login_operation=payload("createItem"))}
     )
-    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
-    assert not Path(CANARY).exists()
+    generate(target)
+    check_package(out, "hostile")
+    credentials = (out / "src" / "hostile" / "_credentials.py").read_text(encoding="utf-8")
+    assert "SessionAuth(" in credentials
 
 
 @pytest.mark.parametrize("case", ["deep", "huge-string"])
@@ -261,6 +405,7 @@ def test_corrupt_documents_fail_or_pass_in_bounded_time(case: str, tmp_path: Pat
         text=True,
         timeout=240,
         cwd=tmp_path,
+        check=False,
     )
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 2), proc.stderr[-2000:]

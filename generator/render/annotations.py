@@ -7,11 +7,9 @@ schema `Any`, `date` or `BaseModel` can never shadow them.
 from __future__ import annotations
 
 import enum
-import math
-import re
 from dataclasses import dataclass, field
 
-from .. import pointer
+from .. import escape, pointer
 from ..ir import (
     AnyType,
     Enum,
@@ -27,6 +25,7 @@ from ..ir import (
     UnionOf,
 )
 from .names import Names
+from .safe import Code
 
 COMPONENTS = "/components/schemas/"
 
@@ -83,8 +82,9 @@ class Annotator:
             return f"_b.{name}"
         return name
 
-    def render(self, t: TypeRef, ctx: Context, imports: Imports) -> str:
-        return " | ".join(self.top_parts(t, ctx, imports))
+    def render(self, t: TypeRef, ctx: Context, imports: Imports) -> Code:
+        """The annotation: names from the naming pass, literals from `py_literal`, fixed punctuation."""
+        return Code(" | ".join(self.top_parts(t, ctx, imports)))
 
     def top_parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         """The members of the top-level union `t` renders to, de-duplicated, `None` last."""
@@ -190,26 +190,9 @@ def _enum_fallback(schema: Enum) -> str:
     )
 
 
-def py_literal(value: object) -> str:
-    """A Python literal for a JSON scalar (repr of str escapes quotes, backslashes, newlines, NUL)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return repr(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else "None"
-    return repr(value)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def docstring(text: str) -> str:
-    """Text made safe inside a triple-quoted docstring: no early close, no stray escapes."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    if text.endswith('"'):
-        text += " "
-    return text
+def py_literal(value: object) -> Code:
+    """A Python literal for a JSON scalar (`escape.py_literal`)."""
+    return Code(escape.py_literal(value))
 
 
 def one_line(text: str, limit: int = 200) -> str:

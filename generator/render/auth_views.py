@@ -8,14 +8,15 @@ from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Model, ModelRef
 from ..naming import param_name
+from .safe import Doc, Name, doc
 
 
 @dataclass(frozen=True, slots=True)
 class CredentialParam:
-    name: str  # client argument
-    env: str  # environment variable it defaults to
-    doc: str
-    wire: str = ""  # session: the login body field it fills
+    name: Name  # client argument
+    env: Name  # environment variable it defaults to
+    doc: Doc
+    wire: str = ""  # session: the login body field it fills (raw: printed with `py`)
     alternative: bool = False  # a token obtained elsewhere, instead of (or before) the credentials
 
 
@@ -23,6 +24,7 @@ class CredentialParam:
 class AuthView:
     kind: str  # "api_key", "bearer", "basic", "session", "none"
     params: tuple[CredentialParam, ...] = ()
+    # raw spec / config text below: printed with `py`, `md_code`
     key_name: str = ""
     key_location: str = "header"
     token_url: str = (
@@ -49,6 +51,13 @@ class AuthView:
         }.get(self.kind, "")
 
 
+def _param(
+    name: str, env: str, text: str, wire: str = "", alternative: bool = False
+) -> CredentialParam:
+    """`text` may carry spec text (a token URL, a login field): it is escaped here, once."""
+    return CredentialParam(Name(name), Name(env), doc(text), wire, alternative)
+
+
 def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
     env = config.env_prefix
     if config.session is not None:
@@ -62,7 +71,7 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
         )
         return AuthView(
             "api_key",
-            (CredentialParam("api_key", f"{env}_API_KEY", "the API key"),),
+            (_param("api_key", f"{env}_API_KEY", "the API key"),),
             key_name=api_key.param_name,
             key_location=location,
         )
@@ -75,8 +84,8 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
         return AuthView(
             "basic",
             (
-                CredentialParam("username", f"{env}_USERNAME", "the user name"),
-                CredentialParam("password", f"{env}_PASSWORD", "the password"),
+                _param("username", f"{env}_USERNAME", "the user name"),
+                _param("password", f"{env}_PASSWORD", "the password"),
             ),
         )
     if not any(s.kind == "http" and s.scheme == "bearer" for s in schemes):
@@ -86,7 +95,7 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
             f"security scheme kinds {sorted({s.kind for s in schemes})} are sent as a bearer token",
             "pass a token you obtained yourself, or configure a session login",
         )
-    return AuthView("bearer", (CredentialParam("token", f"{env}_TOKEN", "the bearer token"),))
+    return AuthView("bearer", (_param("token", f"{env}_TOKEN", "the bearer token"),))
 
 
 def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
@@ -103,7 +112,7 @@ def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
             "fix [tool.clientgen.targets.*.session] login_operation",
         )
         return AuthView(
-            "bearer", (CredentialParam("token", f"{config.env_prefix}_TOKEN", "the bearer token"),)
+            "bearer", (_param("token", f"{config.env_prefix}_TOKEN", "the bearer token"),)
         )
     wires = list(session.credentials)
     if not wires and login.body is not None and isinstance(login.body.media[0].type, ModelRef):
@@ -113,14 +122,11 @@ def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
         )
     env = config.env_prefix
     params = tuple(
-        CredentialParam(param_name(w), f"{env}_{param_name(w).upper()}", f"login `{w}`", w)
-        for w in wires
+        _param(param_name(w), f"{env}_{param_name(w).upper()}", f"login `{w}`", w) for w in wires
     )
     params += (
-        CredentialParam(
-            "access_token", f"{env}_ACCESS_TOKEN", "a token you already have", alternative=True
-        ),
-        CredentialParam(
+        _param("access_token", f"{env}_ACCESS_TOKEN", "a token you already have", alternative=True),
+        _param(
             "refresh_token",
             f"{env}_REFRESH_TOKEN",
             "a refresh token you already have",
@@ -146,14 +152,14 @@ def _client_credentials(token_url: str, env: str) -> AuthView:
     return AuthView(
         "oauth",
         (
-            CredentialParam("client_id", f"{env}_CLIENT_ID", "the OAuth client id"),
-            CredentialParam("client_secret", f"{env}_CLIENT_SECRET", "the OAuth client secret"),
-            CredentialParam(
+            _param("client_id", f"{env}_CLIENT_ID", "the OAuth client id"),
+            _param("client_secret", f"{env}_CLIENT_SECRET", "the OAuth client secret"),
+            _param(
                 "token_url",
                 f"{env}_TOKEN_URL",
                 "the OAuth token endpoint" + ("" if placeholder else f" (default `{token_url}`)"),
             ),
-            CredentialParam(
+            _param(
                 "access_token",
                 f"{env}_ACCESS_TOKEN",
                 "an access token you already have: used until "

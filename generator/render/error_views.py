@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .. import naming
 from ..config import ErrorCodeConfig, TargetConfig
 from ..ir import Api
+from .safe import Doc, Name, doc
 
 _STATUS_BASES = {
     400: "BadRequestError",
@@ -39,17 +40,19 @@ RUNTIME_ERRORS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class DetailView:
-    name: str
-    key: str
+    name: Name
+    key: str  # raw (printed with `py`)
+    doc: Doc
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorClassView:
-    name: str
-    base: str
-    code: str
+    name: Name
+    base: Name
+    code: str  # raw (printed with `py`)
     status: int | None
     details: tuple[DetailView, ...]
+    doc: Doc
 
 
 def base_class(status: int | None) -> str:
@@ -76,7 +79,24 @@ def error_views(api: Api, config: TargetConfig) -> tuple[ErrorClassView, ...]:
     for code in codes:
         raw = config.error_codes.get(code)
         cfg = raw if isinstance(raw, ErrorCodeConfig) else ErrorCodeConfig(status=raw)
-        name = scope.claim(cfg.name or _class_name(code))
-        details = tuple(DetailView(naming.field_name(k), k) for k in cfg.details)
-        out.append(ErrorClassView(name, base_class(cfg.status), code, cfg.status, details))
+        name = Name(scope.claim(cfg.name or _class_name(code)))
+        details = tuple(
+            DetailView(
+                Name(naming.field_name(k)),
+                k,
+                doc(f"`error.details.{k}` (None when absent)."),
+            )
+            for k in cfg.details
+        )
+        status = f" (HTTP {cfg.status})" if cfg.status else ""
+        out.append(
+            ErrorClassView(
+                name,
+                Name(base_class(cfg.status)),
+                code,
+                cfg.status,
+                details,
+                doc(f"`error.code == {code!r}`{status}."),
+            )
+        )
     return tuple(out)

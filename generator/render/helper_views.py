@@ -9,6 +9,7 @@ from ..naming import param_name
 from .jsonapi_views import JsonApiInfo
 from .names import Names, op_key
 from .resource_views import HelperView
+from .safe import Code, Name, doc
 
 _FILE_KEYS = ("name", "type", "size")
 
@@ -44,7 +45,7 @@ def helper_views(
             if a
         )
         limit = upload.max_bytes
-        doc = (
+        text = (
             f"Upload a file in two steps: `{names.op_method[op_key(op)]}` creates the record, then the file "
             f"is PUT to the pre-signed URL in its response (`{upload.url_field}`), without this API's "
             "credentials."
@@ -53,9 +54,9 @@ def helper_views(
         out.setdefault(names.op_resource[op_key(op)], []).append(
             HelperView(
                 "upload",
-                upload.method,
-                doc,
-                "",
+                Name(upload.method),
+                doc(text),
+                Code(""),
                 names.op_method[op_key(op)],
                 url_field=upload.url_field,
                 max_bytes=limit,
@@ -81,7 +82,7 @@ def helper_views(
                 "fix [tool.clientgen.targets.*.link_helpers]",
             )
             continue
-        doc = (
+        text = (
             f"Link a `{lbody.type_name}` and a `{rbody.type_name}` resource both ways: sets "
             f"`{link.left_relationship}` on the first (`{names.op_method[op_key(left)]}`), then "
             f"`{link.right_relationship}` on the second (`{names.op_method[op_key(right)]}`)."
@@ -89,9 +90,9 @@ def helper_views(
         out.setdefault(names.op_resource[op_key(left)], []).append(
             HelperView(
                 "link",
-                link.method,
-                doc,
-                "",
+                Name(link.method),
+                doc(text),
+                Code(""),
                 names.op_method[op_key(left)],
                 other=names.op_method[op_key(right)],
                 left_rel=link.left_relationship,
@@ -105,11 +106,11 @@ def helper_views(
     return {tag: tuple(views) for tag, views in out.items()}
 
 
-def _arg(type_name: str) -> str:
+def _arg(type_name: str) -> Name:
     singular = (
         type_name[:-1] if type_name.endswith("s") and not type_name.endswith("ss") else type_name
     )
-    return param_name(singular + "_id")
+    return Name(param_name(singular + "_id"))
 
 
 def _find(

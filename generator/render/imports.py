@@ -15,6 +15,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
+from .safe import Code
+
 _THIRD_PARTY = frozenset({"httpx", "pydantic", "pydantic_core", "typing_extensions"})
 _DIGITS = re.compile(r"\d+")
 
@@ -72,8 +74,9 @@ class ImportBlock:
             bucket.add((n, None) if isinstance(n, str) else n)
         return self
 
-    def lines(self) -> list[str]:
-        """The statements, sections separated by an empty string (a blank line)."""
+    def lines(self) -> list[Code]:
+        """The statements, sections separated by an empty string (a blank line). Module and member
+        names are the generator's own (runtime modules, names from the naming pass)."""
         sections: dict[int, list[tuple[tuple[object, ...], str]]] = {}
         for module, alias in self.straight:
             text = f"import {module}" + (f" as {alias}" if alias else "")
@@ -102,9 +105,9 @@ class ImportBlock:
                     _member_key(*group[0]),
                 )
                 sections.setdefault(_section(module), []).append((key, text))
-        out: list[str] = []
+        out: list[Code] = []
         for number in sorted(sections):
             if out:
-                out.append("")
-            out.extend(text for _, text in sorted(sections[number]))
+                out.append(Code(""))
+            out.extend(Code(text) for _, text in sorted(sections[number]))
         return out

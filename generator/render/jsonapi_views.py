@@ -28,6 +28,7 @@ from ..ir import (
 from ..naming import class_name, field_name
 from ..parse.results import is_jsonapi_media
 from .names import Names, op_key
+from .safe import Name
 
 # our operator name → spellings an API may use for it
 _OPERATORS = {
@@ -61,18 +62,18 @@ _KIND_OPS = {
 
 @dataclass(frozen=True, slots=True)
 class QueryFieldView:
-    attr: str
-    wire: str
-    kind: str  # runtime class in `_query`
-    ops: tuple[tuple[str, str], ...]  # (our operator, the API's spelling)
+    attr: Name
+    wire: str  # raw (printed with `py`)
+    kind: Name  # runtime class in `_query`
+    ops: tuple[tuple[str, str], ...]  # (our operator, the API's spelling), raw
     sortable: bool
-    doc: str
+    doc: str  # raw (printed with `doc`)
 
 
 @dataclass(frozen=True, slots=True)
 class FieldsClassView:
-    name: str
-    type_name: str
+    name: Name
+    type_name: str  # raw
     fields: tuple[QueryFieldView, ...]
 
 
@@ -93,7 +94,7 @@ class JsonApiInfo:
     fields_classes: dict[str, FieldsClassView] = field(
         default_factory=dict
     )  # resource schema id → class
-    op_fields: dict[str, str] = field(default_factory=dict)  # op key → fields class name
+    op_fields: dict[str, Name] = field(default_factory=dict)  # op key → fields class name
     bodies: dict[str, DocumentBody] = field(default_factory=dict)  # op key → request document
 
     @property
@@ -185,11 +186,13 @@ def _fields_class(
             kind, ops = _field_kind(api, f.type)
             attr = names.fields[(model.id, f.wire_name)]
             fields.setdefault(
-                f.wire_name, QueryFieldView(attr, f.wire_name, kind, ops, False, f.doc)
+                f.wire_name, QueryFieldView(attr, f.wire_name, Name(kind), ops, False, f.doc)
             )
     for wire in sort.sort_fields if sort is not None else ():
         if wire not in fields:
-            fields[wire] = QueryFieldView(field_name(wire), wire, "SortField", (), True, "")
+            fields[wire] = QueryFieldView(
+                Name(field_name(wire)), wire, Name("SortField"), (), True, ""
+            )
     every = sort is not None and not sort.sort_fields
     views = tuple(
         QueryFieldView(
@@ -197,7 +200,9 @@ def _fields_class(
         )
         for f in fields.values()
     )
-    name = existing.name if existing else class_name(names.schema_class[resource[0]] + " fields")
+    name = (
+        existing.name if existing else Name(class_name(names.schema_class[resource[0]] + " fields"))
+    )
     info.fields_classes[resource[0]] = FieldsClassView(name, resource[1], views)
     info.op_fields[op_key(op)] = name
 
@@ -278,7 +283,7 @@ def _document_body(api: Api, op: Operation) -> DocumentBody | None:
 @dataclass(frozen=True, slots=True)
 class QueryModuleView:
     classes: tuple[FieldsClassView, ...]
-    runtime_names: tuple[str, ...]  # `_query` classes used
+    runtime_names: tuple[Name, ...]  # `_query` classes used
 
 
 def query_classes(info: JsonApiInfo) -> QueryModuleView:

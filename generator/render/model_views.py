@@ -6,48 +6,49 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
-from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, py_literal
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .imports import ImportBlock
 from .names import Names
+from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc
 
 
 @dataclass(frozen=True, slots=True)
 class FieldView:
-    name: str
-    annotation: str
-    default: str  # "" when required
-    alias: str  # wire name when it differs from `name`, else ""
-    doc: str
+    name: Name
+    annotation: Code
+    default: Code  # "" when required
+    alias: str  # raw wire name when it differs from `name`, else "" (printed with `py`)
+    doc: Doc
 
 
 @dataclass(frozen=True, slots=True)
 class MemberView:
-    name: str
-    value: str
-    doc: str
+    name: Name
+    value: Code
+    doc: Doc
 
 
 @dataclass(frozen=True, slots=True)
 class SchemaView:
     kind: str  # "model", "enum", "alias"
-    name: str
-    doc: str
+    name: Name
+    doc: Doc
     fields: tuple[FieldView, ...] = ()
     members: tuple[MemberView, ...] = ()
-    bases: str = ""
-    annotation: str = ""  # alias target
-    extra_annotation: str = ""  # type of additional properties values
-    read_only: str = (
-        ""  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
+    bases: Name = NO_NAME
+    annotation: Code = NO_CODE  # alias target
+    extra_annotation: Code = NO_CODE  # type of additional properties values
+    read_only: Code = (
+        NO_CODE  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
     )
 
 
 @dataclass(frozen=True, slots=True)
 class TypesModuleView:
-    module: str
-    import_lines: tuple[str, ...]
+    module: Name
+    import_lines: tuple[Code, ...]
     schemas: tuple[SchemaView, ...]
-    rebuild: tuple[str, ...]  # models to model_rebuild() (recursive within the module)
+    rebuild: tuple[Name, ...]  # models to model_rebuild() (recursive within the module)
 
 
 def import_block(
@@ -75,13 +76,13 @@ def import_block(
 
 
 def types_module_view(
-    api: Api, names: Names, module: str, resources: Mapping[str, str] | None = None
+    api: Api, names: Names, module: Name, resources: Mapping[str, str] | None = None
 ) -> TypesModuleView:
     """`resources`: schema ids of JSON:API resource models (they get `related()`)."""
     models = [
-        (sid, s) for sid in names.module_members[module] if isinstance(s := api.schemas[sid], Model)
+        (sid, m) for sid in names.module_members[module] if isinstance(m := api.schemas[sid], Model)
     ]
-    attrs = {names.fields[(sid, f.wire_name)] for sid, s in models for f in s.fields}
+    attrs = {names.fields[(sid, f.wire_name)] for sid, m in models for f in m.fields}
     annotator = Annotator(api.schemas, names, frozenset(attrs & BUILTIN_TYPES))
     imports = Imports()
     views = []
@@ -95,35 +96,35 @@ def types_module_view(
             extra = (
                 annotator.render(schema.extra, Context.MODEL, imports)
                 if schema.extra is not None
-                else ""
+                else Code("")
             )
             if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
-                extra = ""
-            base = "_JsonApiResource" if resources and sid in resources else "_BaseModel"
+                extra = Code("")
+            base = Name("_JsonApiResource" if resources and sid in resources else "_BaseModel")
             read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
             imports.typing = imports.typing or bool(read_only)
             views.append(
                 SchemaView(
                     "model",
                     cls,
-                    docstring(schema.doc or schema.title),
+                    doc(schema.doc or schema.title),
                     fields,
                     bases=base,
                     extra_annotation=extra,
-                    read_only=f"frozenset({{{', '.join(read_only)}}})" if read_only else "",
+                    read_only=code(f"frozenset({{{', '.join(read_only)}}})" if read_only else ""),
                 )
             )
         elif isinstance(schema, Enum):
             members = tuple(
-                MemberView(names.members[(sid, i)], py_literal(m.value), docstring(m.doc))
+                MemberView(names.members[(sid, i)], py_literal(m.value), doc(m.doc))
                 for i, m in enumerate(schema.members)
             )
-            base = {"string": "_OpenStrEnum", "integer": "_OpenIntEnum"}.get(
-                schema.value_kind, "_OpenEnum"
+            base = Name(
+                {"string": "_OpenStrEnum", "integer": "_OpenIntEnum"}.get(
+                    schema.value_kind, "_OpenEnum"
+                )
             )
-            views.append(
-                SchemaView("enum", cls, docstring(schema.doc), members=members, bases=base)
-            )
+            views.append(SchemaView("enum", cls, doc(schema.doc), members=members, bases=base))
         elif isinstance(schema, Alias):
             target = annotator.render(schema.target, Context.MODEL, imports)
             recursive = sid in walk_refs(schema.target) or any(
@@ -134,14 +135,14 @@ def types_module_view(
                 SchemaView(
                     "recursive_alias" if recursive else "alias",
                     cls,
-                    docstring(schema.doc),
+                    doc(schema.doc),
                     annotation=target,
                 )
             )
     order = {"enum": 0, "model": 1, "alias": 2, "recursive_alias": 2}
     views.sort(key=lambda v: order[v.kind])
-    own = set(names.module_members[module])
-    recursive = any(sid in own for sid in imports.schemas)
+    module_schemas = set(names.module_members[module])
+    recursive = any(sid in module_schemas for sid in imports.schemas)
     rebuild = tuple(v.name for v in views if v.kind == "model") if recursive else ()
     block = import_block(imports, names, module, ".")
     for v in views:
@@ -169,7 +170,7 @@ def _field_view(
     annotation = annotator.render(f.type, Context.MODEL, imports)
     optional = not f.required
     if optional and "None" not in annotation.split(" | "):
-        annotation += " | None"
+        annotation = code(annotation + " | None")
     name = names.fields[(sid, f.wire_name)]
     doc_parts = [f.doc]
     if f.default is not MISSING:
@@ -191,11 +192,11 @@ def _field_view(
     c = f.constraints
     if c.pattern:
         doc_parts.append(f"Pattern: `{c.pattern}`.")
-    doc = " ".join(p for p in doc_parts if p)
+    text = " ".join(p for p in doc_parts if p)
     return FieldView(
         name,
         annotation,
-        "None" if optional else "",
+        Code("None" if optional else ""),
         f.wire_name if f.wire_name != name else "",
-        docstring(doc),
+        doc(text),
     )

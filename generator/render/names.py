@@ -19,6 +19,7 @@ from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Alias, Api, Enum, Model, Operation, Schema, TypeRef, walk_refs
 from ..parse.results import error_bodies
+from .safe import Name
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
@@ -59,25 +60,25 @@ CLASS_RESERVED = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class ResourceName:
-    attr: str  # client attribute: `sent_cases`
-    cls: str  # class: `SentCases`
-    module: str  # module under resources/: `sent_cases`
-    tag: str
+    attr: Name  # client attribute: `sent_cases`
+    cls: Name  # class: `SentCases`
+    module: Name  # module under resources/: `sent_cases`
+    tag: str  # the spec's tag (raw text)
 
 
 @dataclass
 class Names:
-    schema_class: dict[str, str] = field(default_factory=dict)
-    schema_module: dict[str, str] = field(default_factory=dict)
-    module_members: dict[str, list[str]] = field(
+    schema_class: dict[str, Name] = field(default_factory=dict)
+    schema_module: dict[str, Name] = field(default_factory=dict)
+    module_members: dict[Name, list[str]] = field(
         default_factory=dict
     )  # module → schema ids, in order
-    fields: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema id, wire) → attr
-    members: dict[tuple[str, int], str] = field(default_factory=dict)  # (enum id, index) → member
+    fields: dict[tuple[str, str], Name] = field(default_factory=dict)  # (schema id, wire) → attr
+    members: dict[tuple[str, int], Name] = field(default_factory=dict)  # (enum id, index) → member
     resources: dict[str, ResourceName] = field(default_factory=dict)  # tag → names
     op_resource: dict[str, str] = field(default_factory=dict)  # op key → tag
-    op_method: dict[str, str] = field(default_factory=dict)  # op key → method name
-    params: dict[tuple[str, str, str], str] = field(
+    op_method: dict[str, Name] = field(default_factory=dict)  # op key → method name
+    params: dict[tuple[str, str, str], Name] = field(
         default_factory=dict
     )  # (op key, in, wire) → arg
 
@@ -99,11 +100,11 @@ def plan_names(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Names:
         if isinstance(schema, Model):
             scope = naming.Scope(sep="_")
             for f in schema.fields:
-                names.fields[(sid, f.wire_name)] = scope.claim(naming.field_name(f.wire_name))
+                names.fields[(sid, f.wire_name)] = Name(scope.claim(naming.field_name(f.wire_name)))
         elif isinstance(schema, Enum):
             scope = naming.Scope()
             for i, m in enumerate(schema.members):
-                names.members[(sid, i)] = scope.claim(naming.enum_member_name(m.value))
+                names.members[(sid, i)] = Name(scope.claim(naming.enum_member_name(m.value)))
     _operation_names(api, config, names, sink)
     return names
 
@@ -142,7 +143,7 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
     for sid in emitted:
         schema = api.schemas[sid]
         base = naming.class_name(schema.name_hint)
-        got = scope.claim(base)
+        got = Name(scope.claim(base))
         names.schema_class[sid] = got
         if got != base and sid.startswith("/components/schemas/"):
             sink.warn(
@@ -164,8 +165,10 @@ def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
     scope.reserve("__init__")
     for component in _sccs(graph):
         ordered = sorted(component, key=position.__getitem__)
-        module = scope.claim(
-            naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")
+        module = Name(
+            scope.claim(
+                naming.safe_identifier(naming.snake(names.schema_class[ordered[0]]), "model")
+            )
         )
         names.module_members[module] = ordered
         for sid in ordered:
@@ -261,7 +264,7 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
             } & schema_classes:  # a resource must not shadow a model it imports
                 cls += "Resource"
             names.resources[tag] = ResourceName(
-                attr, cls_scope.claim(cls), mod_scope.claim(attr), tag
+                Name(attr), Name(cls_scope.claim(cls)), Name(mod_scope.claim(attr)), tag
             )
             method_scopes[tag] = naming.Scope(sep="_")
         names.op_resource[key] = tag
@@ -284,12 +287,12 @@ def _operation_names(api: Api, config: TargetConfig, names: Names, sink: Diagnos
                 f"method name for {op.id!r} collides in resource "
                 f"{names.resources[tag].attr!r}; it is made unique",
             )
-        names.op_method[key] = scope.claim(wanted)
+        names.op_method[key] = Name(scope.claim(wanted))
         pscope = naming.Scope(sep="_")
         pscope.reserve(*naming.METHOD_RESERVED)
         for p in op.parameters:
-            names.params[(key, p.location.value, p.wire_name)] = pscope.claim(
-                naming.param_name(p.wire_name)
+            names.params[(key, p.location.value, p.wire_name)] = Name(
+                pscope.claim(naming.param_name(p.wire_name))
             )
 
 

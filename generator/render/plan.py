@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
+import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from .. import __version__
+from .. import __version__, escape
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, Location, Operation
 from ..paths import HEADER, templates_dir
-from .annotations import Imports, docstring, one_line
+from .annotations import Imports, one_line
 from .auth_views import AuthView, auth_view
 from .environment import render
 from .error_views import error_views
@@ -23,20 +23,21 @@ from .names import Names, ResourceName, op_key, plan_names
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, JsonApiExample, jsonapi_example, pick_examples
 from .resource_views import MethodView, resource_module_view
+from .safe import NO_NAME, Code, Doc, Name, code, doc
 
 
 @dataclass(frozen=True, slots=True)
 class EventView:
-    name: str
-    cls: str
+    name: str  # raw event name (printed with `py`)
+    cls: Name
 
 
 @dataclass(frozen=True, slots=True)
 class WebhooksView:
     events: tuple[EventView, ...]
-    envelope_cls: str
-    signature_header: str
-    import_lines: tuple[str, ...]
+    envelope_cls: Name
+    signature_header: str  # raw (config)
+    import_lines: tuple[Code, ...]
 
 
 def webhooks_view(api: Api, config: TargetConfig, names: Names) -> WebhooksView:
@@ -51,39 +52,43 @@ def webhooks_view(api: Api, config: TargetConfig, names: Names) -> WebhooksView:
 
 @dataclass(frozen=True, slots=True)
 class OperationRow:
-    call: str
-    http: str
-    access: str
+    call: Name
+    http: str  # raw: `GET /path` (printed with `md_code`)
+    access: str  # raw: `x-access-tier` or "public" (printed with `md`)
 
 
 @dataclass(frozen=True, slots=True)
 class ClientView:
-    client: str
-    package: str
-    title: str
-    doc: str
-    short_doc: str
-    api_version: str
-    meta: PackageMeta
-    output_name: str
-    base_url: str
-    key_env: str
-    base_url_env: str
-    credential_arg: str
+    """Raw text fields (spec or config text) are printed through the template filters."""
+
+    client: Name
+    package: Name
+    title: str  # raw
+    doc: Doc
+    short_doc: str  # raw
+    api_version: str  # raw
+    meta: PackageMeta  # raw text fields, printed through the template filters
+    output_name: Code  # the output folder's name, quoted for the README's shell line
+    install_name: Code  # the distribution name, quoted for the README's shell line
+    base_url: str  # raw
+    key_env: Name
+    base_url_env: Name
+    credential_arg: Name
     auth: AuthView
     error_codes: bool
     resources: tuple[ResourceName, ...]
     operation_rows: tuple[OperationRow, ...]
     examples: Examples
     has_webhooks: bool
-    first_method: str
-    first_args: str
-    regions: tuple[tuple[str, str], ...] = ()
-    region_env: str = ""
+    first_method: Name
+    first_args: Code
+    error_example: Code  # the call the README's error example makes
+    regions: tuple[tuple[str, str], ...] = ()  # raw (config): name → base URL
+    region_env: Name = NO_NAME
     jsonapi: JsonApiExample | None = None
 
     @property
-    def resource_imports(self) -> list[str]:
+    def resource_imports(self) -> list[Code]:
         """`_client.py`'s imports of the resource classes (for type checkers only)."""
         block = ImportBlock()
         for r in self.resources:
@@ -91,7 +96,7 @@ class ClientView:
         return block.lines()
 
     @property
-    def resource_exports(self) -> list[str]:
+    def resource_exports(self) -> list[Code]:
         """`resources/__init__.py`'s explicit re-exports (for type checkers only)."""
         return _reexports(
             pair
@@ -100,11 +105,15 @@ class ClientView:
         )
 
     @property
-    def region_names(self) -> str:
-        return " | ".join(f'"{name}"' for name, _ in self.regions)
+    def region_doc(self) -> Doc:
+        """The client docstring's line on the `region` argument."""
+        names = " | ".join(escape.py_string(name) for name, _ in self.regions)
+        return doc(
+            f"{names}: the regional base URL (see `REGIONS`); defaults to `{self.region_env}`."
+        )
 
 
-def _reexports(pairs: Iterable[tuple[str, str]]) -> list[str]:
+def _reexports(pairs: Iterable[tuple[str, str]]) -> list[Code]:
     """`from .module import Name as Name` lines, in ruff's order."""
     block = ImportBlock()
     for module, name in pairs:
@@ -180,7 +189,7 @@ def plan_files(
         )
     errors = error_views(api, config)
     if errors:
-        bases = sorted({e.base for e in errors} | {"APIStatusError"})
+        bases = sorted({e.base for e in errors} | {Name("APIStatusError")})
         files[f"{pkg}/_errors.py"] = render("package/errors.py.jinja", errors=errors, bases=bases)
     files["operations.json"] = _manifest(api, config, names, method_views)
     for path in sorted((templates_dir() / "runtime").glob("*.py")):
@@ -207,7 +216,7 @@ def _client_view(
         )
         rows.append(OperationRow(_call(names, op), f"{op.method.upper()} {op.path}", access))
     first = methods[op_key(api.operations[0])] if api.operations else None
-    first_args = (
+    first_args = code(
         ", ".join(
             [f'"{a.name}-id"' for a in first.positional]
             + [f"{a.name}=..." for a in first.keyword if not a.default]
@@ -215,44 +224,61 @@ def _client_view(
         if first
         else ""
     )
-    return ClientView(
-        client=config.client_name,
+    examples = pick_examples(api, names, methods)
+    resources = tuple(names.resources[t] for t in by_resource)
+    error_example = (
+        code(f'{examples.get_call}("some-id")')
+        if examples.get_call
+        else code(f"client.{resources[0].attr}.…")
+        if resources
+        else Code("")
+    )
+    meta = package_meta(
+        api,
         package=config.package,
+        distribution=config.distribution,
+        package_version=config.package_version,
+        description=one_line(f"Python client for the {api.title}"),
+        uses_typing_extensions=any(
+            "from typing_extensions import" in text for text in modules.values()
+        ),
+        sink=sink,
+    )
+    return ClientView(
+        client=Name(config.client_name),
+        package=Name(config.package),
         title=api.title,
-        doc=docstring(f"Client for the {api.title}."),
+        doc=doc(f"Client for the {api.title}."),
         short_doc=one_line(f"Python client for the {api.title}"),
         api_version=api.version,
-        meta=package_meta(
-            api,
-            package=config.package,
-            distribution=config.distribution,
-            package_version=config.package_version,
-            description=one_line(f"Python client for the {api.title}"),
-            uses_typing_extensions=any(
-                "from typing_extensions import" in text for text in modules.values()
-            ),
-            sink=sink,
-        ),
-        output_name=config.output.rstrip("/").rsplit("/", 1)[-1],
+        meta=meta,
+        output_name=_shell_word(config.output.rstrip("/").rsplit("/", 1)[-1]),
+        install_name=_shell_word(meta.dist_name),
         base_url=_base_url(api),
-        key_env=auth.params[0].env if auth.params else "",
-        base_url_env=f"{config.env_prefix}_BASE_URL",
-        credential_arg=auth.params[0].name if auth.params else "",
+        key_env=auth.params[0].env if auth.params else Name(""),
+        base_url_env=Name(f"{config.env_prefix}_BASE_URL"),
+        credential_arg=auth.params[0].name if auth.params else Name(""),
         auth=auth,
         error_codes=bool(error_views(api, config)),
-        resources=tuple(names.resources[t] for t in by_resource),
+        resources=resources,
         operation_rows=tuple(rows),
-        examples=pick_examples(api, names, methods),
+        examples=examples,
         has_webhooks=bool(api.webhooks),
-        first_method=first.name if first else "…",
+        first_method=first.name if first else Name(""),
         first_args=first_args,
+        error_example=error_example,
         regions=tuple(config.regions.items()),
-        region_env=f"{config.env_prefix}_REGION",
+        region_env=Name(f"{config.env_prefix}_REGION"),
     )
 
 
-def _call(names: Names, op: Operation) -> str:
-    return f"{names.resource_of(op).attr}.{names.op_method[op_key(op)]}"
+def _shell_word(text: str) -> Code:
+    """One shell word on one line (the README's `pip install ./<folder>`)."""
+    return Code(shlex.quote(escape.py_comment(text)))
+
+
+def _call(names: Names, op: Operation) -> Name:
+    return Name(f"{names.resource_of(op).attr}.{names.op_method[op_key(op)]}")
 
 
 def _base_url(api: Api) -> str:
@@ -305,4 +331,4 @@ def _manifest(api: Api, config: TargetConfig, names: Names, methods: dict[str, M
         "async_client": f"Async{config.client_name}",
         "operations": ops,
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return escape.json_document(doc)

@@ -9,26 +9,27 @@ from ..naming import param_name
 from .jsonapi_views import JsonApiInfo
 from .names import Names, op_key
 from .resource_views import HelperView, MethodView
+from .safe import NO_CODE, NO_NAME, Code, Name, code, py
 
 
 @dataclass(frozen=True, slots=True)
 class Examples:
-    list_call: str = ""  # "client.referrals.list" (paginated, no required arguments)
-    list_args: str = ""
-    get_call: str = ""  # one path argument, JSON result
-    create_call: str = ""  # JSON body
-    create_body: str = ""
-    upload_call: str = ""
-    upload_args: str = ""
-    download_call: str = ""
-    download_args: str = ""
+    list_call: Name = NO_NAME  # "client.referrals.list" (paginated, no required arguments)
+    list_args: Code = NO_CODE
+    get_call: Name = NO_NAME  # one path argument, JSON result
+    create_call: Name = NO_NAME  # JSON body
+    create_body: Code = NO_CODE
+    upload_call: Name = NO_NAME
+    upload_args: Code = NO_CODE
+    download_call: Name = NO_NAME
+    download_args: Code = NO_CODE
 
 
 def pick_examples(api: Api, names: Names, methods: dict[str, MethodView]) -> Examples:
-    found: dict[str, str] = {}
+    found: dict[str, Code | Name] = {}
 
-    def call(op: Operation) -> str:
-        return f"client.{names.resource_of(op).attr}.{names.op_method[op_key(op)]}"
+    def call(op: Operation) -> Name:
+        return Name(f"client.{names.resource_of(op).attr}.{names.op_method[op_key(op)]}")
 
     for op in api.operations:
         m = methods[op_key(op)]
@@ -46,7 +47,7 @@ def pick_examples(api: Api, names: Names, methods: dict[str, MethodView]) -> Exa
                 "",
             )
             arg = next((a.name for a in m.keyword if a.wire == limit), "") if limit else ""
-            found["list_args"] = f"{arg}=50" if arg else ""
+            found["list_args"] = code(f"{arg}=50" if arg else "")
         returns_model = all(
             isinstance(r.returns, ModelRef) and isinstance(api.schemas.get(r.returns.id), Model)
             for r in op.results
@@ -83,53 +84,56 @@ def pick_examples(api: Api, names: Names, methods: dict[str, MethodView]) -> Exa
                 for a in m.body_fields
                 if not a.default
             ]
-            found["upload_call"], found["upload_args"] = call(op), ", ".join(args)
+            found["upload_call"], found["upload_args"] = call(op), code(", ".join(args))
         if kinds == {ResultKind.BINARY} and "download_call" not in found:
             args = [f'"{p.name}-id"' for p in m.positional] + [
                 f'{a.name}="..."' for a in required_kw
             ]
-            found["download_call"], found["download_args"] = call(op), ", ".join(args)
-    return Examples(**found)
+            found["download_call"], found["download_args"] = call(op), code(", ".join(args))
+    return Examples(**found)  # type: ignore[arg-type]
 
 
-def _body_example(api: Api, op: Operation) -> str:
+def _body_example(api: Api, op: Operation) -> Code:
     if (
         op.body is None
         or not op.body.media
         or any(p.location is Location.PATH for p in op.parameters)
     ):
-        return ""
+        return Code("")
     t = op.body.media[0].type
     schema = api.schemas.get(t.id) if isinstance(t, ModelRef) else None
     return _fields_example(schema)
 
 
-def _fields_example(schema: object) -> str:
-    """`{'name': ...}`: the model's required fields (at most 3), else its first one a caller can
+def _fields_example(schema: object) -> Code:
+    """`{"name": ...}`: the model's required fields (at most 3), else its first one a caller can
     send, to fill in."""
     if not isinstance(schema, Model):
-        return ""
+        return Code("")
     sendable = [f for f in schema.fields if not f.read_only] or list(schema.fields)
     required = [f for f in schema.fields if f.required][:3] or sendable[:1]
-    return "{" + ", ".join(f"{f.wire_name!r}: ..." for f in required) + "}"
+    return code("{" + ", ".join(f"{py(f.wire_name)}: ..." for f in required) + "}")
+
+
+_ITEM = Name("item")
 
 
 @dataclass(frozen=True, slots=True)
 class JsonApiExample:
     """The README's JSON:API section: a typed query on one list operation, and the helpers."""
 
-    list_call: str = ""  # "client.people.list"
-    fields_class: str = ""  # "PersonFields"
-    text_field: str = ""  # a text field with `like`/eq, e.g. "last_name"
-    date_field: str = ""  # a sortable date-time field, e.g. "created_at"
-    size_arg: str = ""  # "page_size"
-    item_name: str = "item"
-    get_call: str = ""  # a get with `include`
-    relationship: str = ""
-    create_call: str = ""
-    create_attributes: str = ""  # `{'last_name': ...}`: the attributes to fill in
-    upload_call: str = ""
-    link_call: str = ""
+    list_call: Name = NO_NAME  # "client.people.list"
+    fields_class: Name = NO_NAME  # "PersonFields"
+    text_field: Name = NO_NAME  # a text field with `like`/eq, e.g. "last_name"
+    date_field: Name = NO_NAME  # a sortable date-time field, e.g. "created_at"
+    size_arg: Name = NO_NAME  # "page_size"
+    item_name: Name = _ITEM
+    get_call: Name = NO_NAME  # a get with `include`
+    relationship: str = ""  # raw wire name (printed with `py`)
+    create_call: Name = NO_NAME
+    create_attributes: Code = NO_CODE  # `{"last_name": ...}`: the attributes to fill in
+    upload_call: Name = NO_NAME
+    link_call: Name = NO_NAME
 
 
 def jsonapi_example(
@@ -145,8 +149,8 @@ def jsonapi_example(
     by_class = {c.name: c for c in info.fields_classes.values()}
     for op in api.operations:
         key = op_key(op)
-        call = f"client.{names.resource_of(op).attr}.{names.op_method[key]}"
-        cls = by_class.get(info.op_fields.get(key, ""))
+        call = Name(f"client.{names.resource_of(op).attr}.{names.op_method[key]}")
+        cls = by_class.get(info.op_fields.get(key, Name("")))
         if cls is not None and "list_call" not in found:
             texts = [f.attr for f in cls.fields if f.kind == "TextField" and f.attr != "id"]
             text = next(
@@ -172,12 +176,14 @@ def jsonapi_example(
                     text_field=text,
                     date_field=date,
                     size_arg=size,
-                    item_name=param_name(cls.name.removesuffix("Fields")) or "item",
+                    item_name=Name(param_name(cls.name.removesuffix("Fields")) or "item"),
                 )
         if key in info.bodies and op.method == "post" and "create_call" not in found:
             found["create_call"] = call
             attributes = info.bodies[key].attributes
-            found["create_attributes"] = _fields_example(api.schemas.get(attributes or "")) or "{}"
+            found["create_attributes"] = _fields_example(api.schemas.get(attributes or "")) or Code(
+                "{}"
+            )
     for op in api.operations:  # a get whose resource has a typed relationship
         m = methods[op_key(op)]
         if (
@@ -188,16 +194,18 @@ def jsonapi_example(
             rel = _first_relationship(api, op, info)
             if rel:
                 found.update(
-                    get_call=f"client.{names.resource_of(op).attr}.{m.name}", relationship=rel
+                    get_call=Name(f"client.{names.resource_of(op).attr}.{m.name}"),
+                    relationship=rel,
                 )
                 break
     for tag, views in sorted(helpers.items()):
         for h in views:
             attr = names.resources[tag].attr
             found.setdefault(
-                "upload_call" if h.kind == "upload" else "link_call", f"client.{attr}.{h.name}"
+                "upload_call" if h.kind == "upload" else "link_call",
+                Name(f"client.{attr}.{h.name}"),
             )
-    return JsonApiExample(**found)
+    return JsonApiExample(**found)  # type: ignore[arg-type]
 
 
 def _first_relationship(api: Api, op: Operation, info: JsonApiInfo) -> str:

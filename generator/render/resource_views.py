@@ -4,53 +4,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import (
-    Api,
-    Location,
-    Model,
-    ModelRef,
-    Operation,
-    Parameter,
-    Result,
-    ResultKind,
-    TypeRef,
-)
+from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind, TypeRef
 from ..parse.results import error_bodies, is_jsonapi_media
-from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, docstring, one_line, py_literal
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
 from .model_views import import_block
 from .names import Names, ResourceName, op_key
+from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc, py
 
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
 @dataclass(frozen=True, slots=True)
 class ArgView:
-    name: str
-    annotation: str
-    default: str  # "" when required
-    wire: str
-    doc: str
+    name: Name
+    annotation: Code
+    default: Code  # "" when required
+    wire: str  # raw: the template prints it with `py`
+    doc: str  # raw: part of the method's docstring
 
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpecView:
-    status: str
-    kind: str
-    model: str  # runtime expression of the whole body type, or "None"
-    unwrap: str  # repr of the unwrap field, or "None"
-    page: str  # PageSpec(...) expression, or "None"
+    status: str  # raw: printed with `py`
+    kind: Name
+    model: Code  # runtime expression of the whole body type, or "None"
+    unwrap: Code  # literal of the unwrap field, or "None"
+    page: Code  # PageSpec(...) expression, or "None"
 
 
 @dataclass(frozen=True, slots=True)
 class MethodView:
-    name: str
-    const: str
-    http_method: str
+    name: Name
+    const: Name
+    http_method: str  # raw (these five are printed with `py`)
     path: str
     operation_id: str
-    doc: str
+    doc: Doc
     positional: tuple[ArgView, ...]
     keyword: tuple[ArgView, ...]
     path_args: tuple[ArgView, ...]
@@ -60,22 +51,22 @@ class MethodView:
     body_arg: ArgView | None
     body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
     body_media: str
-    query_styles: tuple[tuple[str, str, bool], ...]
+    query_styles: tuple[tuple[str, str, bool], ...]  # raw (wire name, style, explode)
     cookie_styles: tuple[tuple[str, str, bool], ...]
     responses: tuple[ResponseSpecView, ...]
-    returns: str
-    async_returns: str
+    returns: Code
+    async_returns: Code
     auth: bool
     deprecated: bool
     max_file_bytes: int | None = None
     json_media: str = ""  # media type of JSON responses when not application/json (sent as Accept)
-    body_call: str = ""  # expression building the body from `body_fields` (JSON:API documents)
+    body_call: Code = (
+        NO_CODE  # expression building the body from `body_fields` (JSON:API documents)
+    )
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
-    errors: tuple[
-        tuple[str, str], ...
-    ] = ()  # declared JSON error bodies: (status, model expression)
+    errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +74,17 @@ class HelperView:
     """A hand-shaped method over generated ones: a pre-signed upload, or a two-way link."""
 
     kind: str  # "upload" or "link"
-    name: str
-    doc: str
-    returns: str
-    target: str  # the method it calls (upload: the create method; link: the left update)
-    other: str = ""  # link: the right update method
-    left_rel: str = ""
+    name: Name
+    doc: Doc
+    returns: Code
+    target: Name  # the method it calls (upload: the create method; link: the left update)
+    other: Name = NO_NAME  # link: the right update method
+    left_rel: str = ""  # raw, like the three below: printed with `py`
     right_rel: str = ""
     left_type: str = ""
     right_type: str = ""
-    left_arg: str = ""
-    right_arg: str = ""
+    left_arg: Name = NO_NAME
+    right_arg: Name = NO_NAME
     url_field: str = ""
     max_bytes: int | None = None
     file_attributes: tuple[tuple[str, str], ...] = ()  # (name|type|size, attribute)
@@ -103,7 +94,7 @@ class HelperView:
 class ResourceModuleView:
     resource: ResourceName
     import_lines: tuple[
-        str, ...
+        Code, ...
     ]  # the whole import block, in ruff's order (what the methods use decides it)
     methods: tuple[MethodView, ...]
     helpers: tuple[HelperView, ...] = ()
@@ -212,8 +203,8 @@ def _method(
             _jsonapi_media(op),
         )
         path_arg = args[Location.PATH][0].name if document.with_id and args[Location.PATH] else None
-        body_call = (
-            f"_jsonapi.build_document({document.type_name!r}, id={path_arg or 'None'}, "
+        body_call = code(
+            f"_jsonapi.build_document({py(document.type_name)}, id={path_arg or 'None'}, "
             + ", ".join(f"{a.name}={a.name}" for a in body_fields)
             + ")"
         )
@@ -221,7 +212,7 @@ def _method(
         body_arg, body_fields, media = _body(
             api, annotator, op, imports, {a.name for v in args.values() for a in v}
         )
-        body_call = ""
+        body_call = Code("")
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
     if body_arg is not None:
@@ -240,11 +231,11 @@ def _method(
     }
     return MethodView(
         name=name,
-        const="_" + name.upper(),
+        const=Name("_" + name.upper()),
         http_method=op.method.upper(),
         path=op.path,
         operation_id=op.id,
-        doc=docstring(_doc(op, args, body_arg, body_fields)),
+        doc=doc(_doc(op, args, body_arg, body_fields)),
         positional=tuple(args[Location.PATH]),
         keyword=tuple(keyword),
         path_args=tuple(args[Location.PATH]),
@@ -271,20 +262,22 @@ def _method(
     )
 
 
-def _error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> str:
+def _error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> Code:
     """A declared error body's model: a class is imported only when such an error is raised
     (`LazyModel`); other types (lists, unions) are imported with the module."""
     if isinstance(t, ModelRef) and not t.nullable:
         module, cls = names.schema_module[t.id], names.schema_class[t.id]
-        return f"LazyModel({'..types.' + module!r}, {cls!r}, __package__)"
+        return code(f"LazyModel({py('..types.' + module)}, {py(cls)}, __package__)")
     return annotator.render(t, Context.MODEL, imports)
 
 
-def _with_returns(h: HelperView, methods: dict[str, MethodView]) -> HelperView:
+def _with_returns(h: HelperView, methods: dict[Name, MethodView]) -> HelperView:
     from dataclasses import replace
 
     if h.kind == "link":
-        return replace(h, returns=f"tuple[{methods[h.target].returns}, {methods[h.other].returns}]")
+        return replace(
+            h, returns=code(f"tuple[{methods[h.target].returns}, {methods[h.other].returns}]")
+        )
     return replace(h, returns=methods[h.target].returns)
 
 
@@ -307,7 +300,7 @@ def _query_arg(a: ArgView, fields_class: str) -> ArgView:
         return a
     return ArgView(
         a.name,
-        f"_query.{builder}[_fields.{fields_class}] | {a.annotation}",
+        code(f"_query.{builder}[_fields.{Name(fields_class)}] | {a.annotation}"),
         a.default,
         a.wire,
         a.doc,
@@ -328,9 +321,11 @@ def _document_args(
         ("attributes", document.attributes, document.attributes_required),
         ("relationships", document.relationships, False),
     ):
-        annotation = "_t.Mapping[str, _t.Any]"
+        annotation = Code("_t.Mapping[str, _t.Any]")
         if sid is not None:
-            annotation = f"{annotator.render(ModelRef(sid), Context.INPUT, imports)} | {annotation}"
+            annotation = code(
+                f"{annotator.render(ModelRef(sid), Context.INPUT, imports)} | {annotation}"
+            )
         doc = (
             "the resource's attributes"
             if wire == "attributes"
@@ -338,9 +333,9 @@ def _document_args(
         )
         out.append(
             ArgView(
-                wire,
-                annotation if required else annotation + " | NotGiven",
-                "" if required else "NOT_GIVEN",
+                Name(wire),
+                annotation if required else code(annotation + " | NotGiven"),
+                Code("" if required else "NOT_GIVEN"),
                 wire,
                 doc,
             )
@@ -358,10 +353,10 @@ def _server(api: Api, op: Operation) -> str:
 
 def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:
     annotation = annotator.render(p.type, Context.INPUT, imports)
-    default = ""
+    default = Code("")
     if not p.required:
-        annotation += " | NotGiven"
-        default = "NOT_GIVEN"
+        annotation = code(annotation + " | NotGiven")
+        default = Code("NOT_GIVEN")
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
@@ -403,9 +398,9 @@ def _body(
             required = f.required and op.body.required
             fields.append(
                 ArgView(
-                    name,
-                    annotation if required else annotation + " | NotGiven",
-                    "" if required else "NOT_GIVEN",
+                    Name(name),
+                    annotation if required else code(annotation + " | NotGiven"),
+                    Code("" if required else "NOT_GIVEN"),
                     f.wire_name,
                     one_line(f.doc),
                 )
@@ -414,34 +409,41 @@ def _body(
     annotation = annotator.render(media.type, Context.INPUT, imports)
     if isinstance(schema, Model):
         imports.typing = True
-        annotation += " | _t.Mapping[str, _t.Any]"
+        annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
+    body = Name("body")
     if op.body.required:
-        return ArgView("body", annotation, "", "", one_line(op.body.doc)), (), media.media_type
+        return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
     return (
-        ArgView("body", annotation + " | NotGiven", "NOT_GIVEN", "", one_line(op.body.doc)),
+        ArgView(
+            body,
+            code(annotation + " | NotGiven"),
+            Code("NOT_GIVEN"),
+            "",
+            one_line(op.body.doc),
+        ),
         (),
         media.media_type,
     )
 
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
-    model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else "None"
-    page = "None"
+    model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
+    page = Code("None")
     if r.pagination is not None:
         p = r.pagination
-        page = (
-            f"PageSpec(page_param={p.page_param!r}, limit_param={p.limit_param!r}, "
-            f"items_field={p.items_field!r}, pagination_field={p.pagination_field!r}"
-            + (f", next_link={p.next_link!r}" if p.next_link else "")
+        page = code(
+            f"PageSpec(page_param={py(p.page_param)}, limit_param={py(p.limit_param)}, "
+            f"items_field={py(p.items_field)}, pagination_field={py(p.pagination_field)}"
+            + (f", next_link={py(p.next_link)}" if p.next_link else "")
             + (", attach_document=True" if p.attach_document else "")
             + ")"
         )
-    return ResponseSpecView(r.status, r.kind.value, model, repr(r.unwrap), page)
+    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), page)
 
 
 def _returns(
     annotator: Annotator, results: tuple[Result, ...], imports: Imports, prefix: str
-) -> str:
+) -> Code:
     out: list[str] = []
     for r in results:
         if r.kind is ResultKind.EMPTY:
@@ -458,7 +460,9 @@ def _returns(
             assert r.returns is not None
             out.extend(annotator.top_parts(r.returns, Context.MODEL, imports))
     unique = list(dict.fromkeys(out))
-    return " | ".join([p for p in unique if p != "None"] + (["None"] if "None" in unique else []))
+    return code(
+        " | ".join([p for p in unique if p != "None"] + (["None"] if "None" in unique else []))
+    )
 
 
 def _doc(
@@ -474,9 +478,15 @@ def _doc(
     if "x-access-tier" in ext:
         lines += ["", f"Access tier: `{ext['x-access-tier']}`."]
     if "x-key-scope" in ext:
-        lines += [
-            f"Key scope: {py_literal(ext['x-key-scope']) if not isinstance(ext['x-key-scope'], list) else ', '.join(map(str, ext['x-key-scope']))}."
-        ]
+        scope = ext["x-key-scope"]
+        shown = (
+            ", ".join(map(str, scope))
+            if isinstance(scope, list)
+            else py_literal(scope)
+            if scope is None or isinstance(scope, (str, int, float))
+            else str(scope)
+        )
+        lines += [f"Key scope: {shown}."]
     if op.deprecated:
         lines += ["", "Deprecated."]
     documented = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,21 @@ class Fetched:
     seconds: float
 
 
+MAX_LIVE_BYTES = 50 * 1024 * 1024  # a live spec larger than this (after decompression) is refused
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status_code: int
+    reason_phrase: str
+    headers: httpx.Headers
+    body: bytes
+
+
 def fetch_spec(
     url: str,
     cache_dir: Path | None,
@@ -99,28 +115,33 @@ def fetch_spec(
     retries: int = 2,
     backoff: float = 0.5,
     transport: httpx.BaseTransport | None = None,
+    max_bytes: int = MAX_LIVE_BYTES,
 ) -> Fetched:
+    """Download `url`. `timeout` bounds the whole download, every attempt and pause included: a server
+    that answers slowly (even one byte at a time) is cut off when it runs out, measured on the monotonic
+    clock. The body is refused past `max_bytes` (as declared, or as decoded so far)."""
     if not url.startswith(("http://", "https://")):
         raise FetchError(
             f"{url!r} is not an http(s) URL", "set live_url (or --url) to the raw spec's address"
         )
-    start = time.perf_counter()
+    start = time.monotonic()
+    deadline = start + timeout
     cached = _read_cache(cache_dir, url)
     headers = {"Accept": ACCEPT, "User-Agent": f"clientgen/{__version__}"}
     if cached is not None and cached[1].get("etag"):
         headers["If-None-Match"] = cached[1]["etag"]
-    response = _get(url, headers, timeout, retries, backoff, transport)
+    response = _get(url, headers, timeout, deadline, retries, backoff, transport, max_bytes)
     if response.status_code == 304 and cached is not None:
         body, etag, not_modified = cached[0], str(cached[1].get("etag", "")), True
     elif response.status_code == 200:
-        body, etag, not_modified = response.content, response.headers.get("etag", ""), False
+        body, etag, not_modified = response.body, response.headers.get("etag", ""), False
     else:
         raise FetchError(
             f"HTTP {response.status_code} {response.reason_phrase} from {url}",
             _status_hint(response.status_code),
         )
     document = validate(body, url, response.headers.get("content-type", ""))
-    return Fetched(url, body, document, not_modified, etag, time.perf_counter() - start)
+    return Fetched(url, body, document, not_modified, etag, time.monotonic() - start)
 
 
 def remember(fetched: Fetched, cache_dir: Path | None) -> None:
@@ -133,16 +154,31 @@ def _get(
     url: str,
     headers: dict[str, str],
     timeout: float,
+    deadline: float,
     retries: int,
     backoff: float,
     transport: httpx.BaseTransport | None,
-) -> httpx.Response:
+    max_bytes: int,
+) -> _Reply:
     last = ""
+    out_of_time = f"the download did not finish within --timeout {timeout:g}s"
+    # httpx's timeout applies to each connect / read; the whole-download deadline is enforced here.
     with httpx.Client(timeout=timeout, follow_redirects=True, transport=transport) as client:
         for attempt in range(retries + 1):
+            if time.monotonic() >= deadline:
+                last = out_of_time
+                break
             delay = backoff * (2**attempt)
             try:
-                response = client.get(url, headers=headers)
+                response = _attempt(client, url, headers, deadline, max_bytes)
+            except _TooLarge as exc:
+                raise FetchError(
+                    f"{url} sent more than {max_bytes:,} bytes{exc}; refused",
+                    "is live_url the spec itself? a spec this large is not supported",
+                ) from None
+            except TimeoutError:
+                last = out_of_time
+                break
             except httpx.TimeoutException:
                 last = f"timed out after {timeout:g}s"
             except httpx.ConnectError as exc:
@@ -153,14 +189,64 @@ def _get(
                 if response.status_code not in RETRY_STATUSES or attempt == retries:
                     return response
                 last = f"HTTP {response.status_code}"
-                delay = max(delay, _retry_after(response))
+                delay = max(delay, _retry_after(response.headers))
             if attempt < retries:
+                if time.monotonic() + delay >= deadline:
+                    last += f"; no time left for another attempt within --timeout {timeout:g}s"
+                    break
                 time.sleep(delay)
-    tries = f" after {retries + 1} attempts" if retries else ""
+    tries = f" after {attempt + 1} attempts" if attempt else ""
     raise FetchError(
         f"cannot download {url}: {last}{tries}",
-        "check the network and the URL; `--timeout` and `--retries` adjust the patience",
+        "check the network and the URL; `--timeout` (the whole download) and `--retries` adjust the "
+        "patience",
     )
+
+
+def _attempt(
+    client: httpx.Client, url: str, headers: dict[str, str], deadline: float, max_bytes: int
+) -> _Reply:
+    """One GET, in a worker thread the caller stops waiting for at `deadline` (TimeoutError): a read
+    blocks for up to httpx's per-read timeout, which alone would let a slow server run past it. The
+    worker checks the deadline and the size after every chunk, so an abandoned one stops soon too."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["reply"] = _download(client, url, headers, deadline, max_bytes)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="clientgen-fetch", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise TimeoutError
+    if "error" in box:
+        raise box["error"]
+    reply: _Reply = box["reply"]
+    return reply
+
+
+def _download(
+    client: httpx.Client, url: str, headers: dict[str, str], deadline: float, max_bytes: int
+) -> _Reply:
+    with client.stream("GET", url, headers=headers) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise _TooLarge(f" (Content-Length: {int(declared):,})")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():  # decoded: a gzip bomb counts at its full size
+            size += len(chunk)
+            if size > max_bytes:
+                raise _TooLarge(" (decoded)" if response.headers.get("content-encoding") else "")
+            if time.monotonic() >= deadline:
+                raise TimeoutError
+            chunks.append(chunk)
+        return _Reply(
+            response.status_code, response.reason_phrase, response.headers, b"".join(chunks)
+        )
 
 
 def validate(body: bytes, url: str, content_type: str = "") -> dict[str, Any]:
@@ -324,9 +410,9 @@ def _write_cache(cache_dir: Path | None, url: str, body: bytes, etag: str) -> No
         pass  # a cache that cannot be written only costs a download next time
 
 
-def _retry_after(response: httpx.Response) -> float:
+def _retry_after(headers: httpx.Headers) -> float:
     try:
-        return min(float(response.headers.get("retry-after", "0")), MAX_RETRY_AFTER)
+        return min(float(headers.get("retry-after", "0")), MAX_RETRY_AFTER)
     except ValueError:
         return 0.0
 

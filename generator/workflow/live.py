@@ -8,7 +8,9 @@ from pathlib import Path
 
 from ..config import TargetConfig
 from ..diagnostics import SpecError
-from ..pipeline import TargetResult, generate, spec_label
+from ..ownership import ownership
+from ..pipeline import TargetResult, prepare, spec_label
+from ..write import apply_package
 from .changes import Report, Side
 from .diff import diff_sides
 from .fetch import Fetched, FetchError, fetch_spec, remember
@@ -95,12 +97,25 @@ def live_check(
 
 
 def _take(target: TargetConfig, root: Path | None, body: bytes, old: bytes | None) -> TargetResult:
-    """Write the live spec over the committed one and regenerate; put the old spec back on failure."""
+    """Regenerate from the live spec and write it over the committed one. The whole package is built
+    first (the `$ref` rules, escaping, names, formatting: everything but writing), so a live spec that
+    cannot be used is refused before anything is written; the old spec is put back if writing fails."""
+    try:
+        result, tree = prepare(target, root, raw=body)
+    except SpecError as exc:
+        if exc.diagnostic.code.startswith(("output-", "bad-output")):
+            raise
+        raise FetchError(
+            f"the live document cannot be used: {exc.diagnostic.message}",
+            exc.diagnostic.hint or "nothing was written",
+        ) from None
     spec = Path(target.spec)
     spec.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(spec, body)
     try:
-        return generate(target, root)
+        out = Path(target.output)
+        result.diff = apply_package(tree, out, ownership(out, target.package))
+        return result
     except BaseException:
         if old is None:
             spec.unlink(missing_ok=True)

@@ -10,9 +10,10 @@ from typing import Any
 from ..config import TargetConfig, adhoc_target
 from ..diagnostics import DiagnosticSink, fatal
 from ..ir import Api
-from ..load import LoadedSpec, load_spec
+from ..load import LoadedSpec, load_spec, read_document
 from ..naming import snake
 from ..parse import build_api
+from ..refs import bundle_external_refs
 from ..render.names import Names, plan_names
 from ..versions import pep440
 
@@ -65,10 +66,13 @@ def side_from_document(
             pointer="/openapi",
             hint="clientgen reads OpenAPI 3.0.x and 3.1.x",
         )
+    sink = DiagnosticSink(file=label)
+    # relative `$ref`s resolve as they will once the document replaces the committed spec, under the
+    # same rules: only files inside that spec's folder
+    document = bundle_external_refs(document, Path(config.spec), sink, read_document)
     loaded = LoadedSpec(
         label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
     )
-    sink = DiagnosticSink(file=label)
     api = build_api(loaded, config, sink)
     return SpecSide(label, document, api, plan_names(api, config, sink), config)
 

@@ -12,7 +12,7 @@ __all__ = [
 
 class CsvValidateRequest(_BaseModel):
     delimiter: str | None = None
-    """Default: `','`."""
+    """Default: `","`."""
 
     file: bytes
     """CSV file to check."""
