@@ -22,8 +22,9 @@ from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, ma
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
+from ._nonjson import decode_success
 from ._options import RequestOptions
-from ._parse import decode_json, shape_result
+from ._parse import shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
 from ._resource import rebind_resources
@@ -365,7 +366,7 @@ class BaseClient(Generic[_HttpxT]):
         attempts: int,
     ) -> Any:
         """The non-raw return value for JSON bodies (the hot path, no wrapper object)."""
-        envelope, errors = decode_json(
+        envelope, errors, not_json = decode_success(
             response,
             spec,
             strict=self.strict_response_validation,
@@ -374,7 +375,7 @@ class BaseClient(Generic[_HttpxT]):
         )
         return (
             envelope
-            if not errors and spec.unwrap is None
+            if not_json or (not errors and spec.unwrap is None)
             else shape_result(envelope, spec, errors, None)
         )
 

@@ -23,8 +23,9 @@ from ._exceptions import APIConnectionError, APIStatusError, APITimeoutError, ma
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
+from ._nonjson import decode_success
 from ._options import RequestOptions
-from ._parse import decode_json, shape_result
+from ._parse import shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
 from ._resource import rebind_resources
@@ -356,14 +357,18 @@ class BaseClient(Generic[_HttpxT]):
         attempts: int,
     ) -> Any:
         """The non-raw return value for JSON bodies (the hot path, no wrapper object)."""
-        envelope, errors = decode_json(
+        envelope, errors, not_json = decode_success(
             response,
             spec,
             strict=self.strict_response_validation,
             attempts=attempts,
             redact=prepared.redact,
         )
-        return envelope if not errors and spec.unwrap is None else shape_result(envelope, spec, errors, None)
+        return (
+            envelope
+            if not_json or (not errors and spec.unwrap is None)
+            else shape_result(envelope, spec, errors, None)
+        )
 
 
 def _connection_error(
