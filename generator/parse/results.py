@@ -63,6 +63,24 @@ def error_bodies(op: Operation) -> tuple[tuple[str, TypeRef], ...]:
     return tuple(out)
 
 
+def accept_media(op: Operation) -> tuple[str, ...]:
+    """The media types to send as `Accept`: each success response's declared types of the kind the
+    client reads it as (so an operation offering JSON and XML asks for JSON only), then the declared
+    JSON error types not already named (`application/problem+json`). Empty when nothing is declared."""
+    kinds = {r.status: r.kind for r in op.results}
+    out: list[str] = []
+    for r in op.responses:
+        for m in r.media:
+            kind = media_kind(m.media_type)
+            wanted = kind is kinds.get(r.status) if r.is_success else kind is ResultKind.JSON
+            if r.is_success and kinds.get(r.status) is ResultKind.BINARY:
+                wanted = kind is not ResultKind.JSON or _is_wildcard(m.media_type)
+            media = m.media_type.strip()
+            if wanted and media and media not in out:
+                out.append(media)
+    return tuple(out)
+
+
 def _result(
     op: Operation,
     status: str,

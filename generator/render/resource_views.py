@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind, TypeRef
-from ..parse.results import error_bodies, is_jsonapi_media
+from ..parse.results import accept_media, error_bodies, is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
@@ -67,6 +67,7 @@ class MethodView:
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
     errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
+    accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +260,17 @@ def _method(
         errors=tuple(
             (status, _error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
         ),
+        accept=_accept(op, responses, _json_media(op)),
     )
+
+
+def _accept(op: Operation, responses: tuple[ResponseSpecView, ...], json_media: str) -> str:
+    """The declared media types as `Accept`, or "" when the runtime's default is the same value
+    (`json_media` or `application/json` for JSON operations, `*/*` for binary or text ones)."""
+    declared = ", ".join(accept_media(op))
+    kinds = {str(r.kind) for r in responses}
+    default = "*/*" if kinds - {"json", "empty"} else (json_media or "application/json")
+    return "" if declared in ("", default) else declared
 
 
 def _error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> Code:

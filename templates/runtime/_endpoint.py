@@ -88,8 +88,10 @@ class Endpoint:
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary: the body is then streamed instead of read eagerly."""
-    accept: str = field(default="application/json", init=False, repr=False, compare=False)
-    """``Accept`` header: JSON unless some response is binary or text."""
+    accept: str = field(default="", repr=False, compare=False)
+    """``Accept`` header: the operation's declared media types (``application/vnd.amadeus+json,
+    application/problem+json``); when not given, ``json_media`` unless some response is binary or
+    text (then ``*/*``)."""
     errors: Mapping[str, ResponseSpec] = field(default_factory=_no_errors)
     """The declared error responses with a JSON schema, by status (``"404"``, ``"4XX"``,
     ``"default"``): such an error body is parsed into ``model`` (the exception's ``body``)."""
@@ -98,10 +100,9 @@ class Endpoint:
         object.__setattr__(self, "method", self.method.upper())
         kinds = {spec.kind for spec in self.responses.values()}
         object.__setattr__(self, "streams", "binary" in kinds)
-        if kinds - {"json", "empty"}:
-            object.__setattr__(self, "accept", "*/*")
-        else:
-            object.__setattr__(self, "accept", self.json_media)
+        if not self.accept:
+            default = "*/*" if kinds - {"json", "empty"} else self.json_media
+            object.__setattr__(self, "accept", default)
 
     def response_spec(self, status_code: int) -> ResponseSpec:
         """The spec for a status: exact code, then ``"2XX"``-style range, ``"default"``, first."""

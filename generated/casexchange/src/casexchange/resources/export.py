@@ -23,6 +23,7 @@ _ALL_ANALYTICS = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     errors={
         "400": ResponseSpec(
             kind="json",
@@ -58,6 +59,7 @@ _ANALYTICS_CATEGORY = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     errors={
         "400": ResponseSpec(
             kind="json",
@@ -101,6 +103,7 @@ _CASES = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv, application/json",
     errors={
         "400": ResponseSpec(
             kind="json",

@@ -21,6 +21,7 @@ _DOWNLOAD_TEMPLATE = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="text/csv, application/json",
     errors={
         "401": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
