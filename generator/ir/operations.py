@@ -123,3 +123,6 @@ class Operation:
         Server, ...
     ] = ()  # the operation's own (or its path item's); () = the document's
     has_operation_id: bool = True
+    security_requirements: tuple[tuple[str, ...], ...] = ()
+    """The `security` that applies, as the spec states it: alternatives (any one suffices), each the
+    scheme names that all apply together; `()` in it: no credentials needed. `()`: none at all."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from .. import naming
 from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
-from ..ir import Api, Model, ModelRef
+from ..ir import Api, Model, ModelRef, SecurityScheme
 from ..naming import param_name
-from .safe import Doc, Name, doc
+from .safe import Code, Doc, Name, code, doc
+from .wire_views import default_requirements, requirements_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +24,32 @@ class CredentialParam:
 
 
 @dataclass(frozen=True, slots=True)
+class CredentialView:
+    """One credential the client takes (from its arguments or the environment) and the `Auth` it
+    becomes, shared by every security scheme it serves."""
+
+    kind: str  # "api_key", "bearer", "basic", "oauth", "session"
+    var: Name  # its local variable in `make_auth`
+    params: tuple[CredentialParam, ...]
+    needs: str  # what to pass, for the MissingCredentialsError (raw: printed with `py`)
+    key_name: str = ""  # api_key (raw: printed with `py`)
+    key_location: str = "header"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeView:
+    name: str  # the spec's security scheme name (raw: printed with `py`)
+    var: Name  # the credential variable that serves it
+    needs: str  # that credential's `needs` (raw: printed with `py`)
+
+
+NO_REQUIREMENTS = Code("()")
+CREDENTIALS_ONLY = Code("Credentials")
+
+
+@dataclass(frozen=True, slots=True)
 class AuthView:
-    kind: str  # "api_key", "bearer", "basic", "session", "none"
+    kind: str  # the first credential's kind ("api_key", "bearer", "basic", "oauth", "session"), or "none"
     params: tuple[CredentialParam, ...] = ()
     # raw spec / config text below: printed with `py`, `md_code`
     key_name: str = ""
@@ -34,6 +61,10 @@ class AuthView:
     refresh_path: str = ""
     access_field: str = ""
     refresh_field: str = ""
+    credentials: tuple[CredentialView, ...] = ()
+    schemes: tuple[SchemeView, ...] = ()
+    default_security: Code = NO_REQUIREMENTS  # of the operations that state none of their own
+    auth_imports: Code = CREDENTIALS_ONLY  # what `_credentials.py` imports from `_auth`
 
     @property
     def example_params(self) -> tuple[CredentialParam, ...]:
@@ -58,44 +89,224 @@ def _param(
     return CredentialParam(Name(name), Name(env), doc(text), wire, alternative)
 
 
+# The client constructor's own arguments: a credential argument never takes these names.
+_CONSTRUCTOR = frozenset(
+    {
+        "self",
+        "url",
+        "base_url",
+        "region",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "default_headers",
+        "strict_response_validation",
+        "max_retry_wait",
+        "pace_rate_limit",
+        "max_response_bytes",
+        "total_timeout",
+    }
+)
+_BEARER_LIKE = ("oauth2", "openIdConnect", "http")
+
+
 def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
+    """One credential per kind of scheme the operations use (each API key its own), the first one as
+    the client has always taken it; every scheme mapped to the credential that serves it."""
+    schemes = _used(api)
+    if not schemes and config.session is None:
+        return AuthView("none")
     env = config.env_prefix
-    if config.session is not None:
-        return _session(api, config, sink)
-    used = {s for op in api.operations for s in op.security}
-    schemes = [s for s in api.security_schemes if s.name in used] or list(api.security_schemes)
-    api_key = next((s for s in schemes if s.kind == "apiKey"), None)
-    if api_key is not None:
-        location = (
-            api_key.location if api_key.location in ("header", "query", "cookie") else "header"
-        )
-        return AuthView(
+    scope = naming.Scope(sep="_")
+    scope.reserve(*_CONSTRUCTOR)
+    builder = _Builder(api, config, env, scope, sink)
+    first = builder.first(schemes)
+    if first is None:
+        return AuthView("none")
+    by_scheme = {s.name: builder.credential_for(s) for s in schemes}
+    creds = list(dict.fromkeys([first, *by_scheme.values()]))
+    kinds = {c.kind for c in creds}
+    imports = sorted(
+        {"Credentials"}
+        | {"ApiKeyAuth" for k in kinds if k == "api_key"}
+        | {"BearerAuth" for k in kinds if k in ("bearer", "oauth")}
+        | {"BasicAuth" for k in kinds if k == "basic"}
+    )
+    api_key = next((c for c in creds if c.kind == "api_key"), None)
+    return replace(
+        builder.primary,
+        params=tuple(p for c in creds for p in c.params),
+        key_name=api_key.key_name if api_key else "",
+        key_location=api_key.key_location if api_key else "header",
+        credentials=tuple(creds),
+        schemes=tuple(SchemeView(name, c.var, c.needs) for name, c in by_scheme.items()),
+        default_security=requirements_code(default_requirements(api)),
+        auth_imports=code(", ".join(imports)),
+    )
+
+
+def _used(api: Api) -> list[SecurityScheme]:
+    """The schemes operations name (in the spec's order), or every scheme when none is named."""
+    used = {s for op in api.operations for req in op.security_requirements for s in req}
+    used |= {s for op in api.operations for s in op.security}
+    return [s for s in api.security_schemes if s.name in used] or list(api.security_schemes)
+
+
+class _Builder:
+    """Makes each credential once, naming its arguments in one scope."""
+
+    def __init__(
+        self, api: Api, config: TargetConfig, env: str, scope: naming.Scope, sink: DiagnosticSink
+    ) -> None:
+        self.api, self.config, self.env, self.scope, self.sink = api, config, env, scope, sink
+        self.keys: dict[str, CredentialView] = {}
+        self.shared: dict[str, CredentialView] = {}
+        self.primary = AuthView("none")
+
+    def first(self, schemes: list[SecurityScheme]) -> CredentialView | None:
+        """The credential the client has always taken first: a session login, an API key, OAuth
+        client credentials, user name and password (every scheme basic), else a bearer token."""
+        if self.config.session is not None:
+            return self._session()
+        api_key = next((s for s in schemes if s.kind == "apiKey"), None)
+        if api_key is not None:
+            return self.credential_for(api_key)
+        if not schemes:
+            return None
+        oauth = next((s for s in schemes if s.kind == "oauth2" and s.token_url), None)
+        if oauth is not None:
+            return self.credential_for(oauth)
+        if all(_is_basic(s) for s in schemes):
+            return self.credential_for(schemes[0])
+        bearer = next((s for s in schemes if not _is_basic(s)), schemes[0])
+        return self.credential_for(bearer)
+
+    def credential_for(self, scheme: SecurityScheme) -> CredentialView:
+        if scheme.kind == "apiKey":
+            return self._api_key(scheme)
+        if _is_basic(scheme):
+            return self._shared("basic", self._basic)
+        if self.config.session is not None:
+            return self._session()
+        oauth = next((s for s in _used(self.api) if s.kind == "oauth2" and s.token_url), None)
+        if oauth is not None:
+            return self._shared("oauth", lambda: self._oauth(oauth.token_url))
+        return self._shared("bearer", self._bearer)
+
+    def _shared(self, kind: str, make: Callable[[], CredentialView]) -> CredentialView:
+        if kind not in self.shared:
+            self.shared[kind] = make()
+        return self.shared[kind]
+
+    def _claim(self, name: str) -> str:
+        return self.scope.claim(name)
+
+    def _api_key(self, scheme: SecurityScheme) -> CredentialView:
+        if scheme.name in self.keys:
+            return self.keys[scheme.name]
+        if not self.keys and not self.scope.is_taken("api_key"):
+            name = self._claim("api_key")
+        else:
+            base = scheme.name.removesuffix("Auth").removesuffix("_auth").removesuffix("-auth")
+            name = self._claim(naming.param_name(base or scheme.param_name or "api_key"))
+        env = f"{self.env}_{name.upper()}"
+        location = scheme.location if scheme.location in ("header", "query", "cookie") else "header"
+        what = "the API key" if name == "api_key" else f"the `{scheme.name}` API key"
+        cred = CredentialView(
             "api_key",
-            (_param("api_key", f"{env}_API_KEY", "the API key"),),
-            key_name=api_key.param_name,
+            Name(f"{name}_auth"),
+            (_param(name, env, what),),
+            f"{name}=... (or the {env} environment variable)",
+            key_name=scheme.param_name,
             key_location=location,
         )
-    if not schemes:
-        return AuthView("none")
-    oauth = next((s for s in schemes if s.kind == "oauth2" and s.token_url), None)
-    if oauth is not None:
-        return _client_credentials(oauth.token_url, env)
-    if all(s.kind == "http" and s.scheme == "basic" for s in schemes):
-        return AuthView(
-            "basic",
-            (
-                _param("username", f"{env}_USERNAME", "the user name"),
-                _param("password", f"{env}_PASSWORD", "the password"),
+        self.keys[scheme.name] = cred
+        self._note(cred)
+        return cred
+
+    def _basic(self) -> CredentialView:
+        user, password = self._claim("username"), self._claim("password")
+        envs = f"{self.env}_{user.upper()}", f"{self.env}_{password.upper()}"
+        return self._note(
+            CredentialView(
+                "basic",
+                Name("basic_auth"),
+                (
+                    _param(user, envs[0], "the user name"),
+                    _param(password, envs[1], "the password"),
+                ),
+                f"{user}=... and {password}=... (or {envs[0]} and {envs[1]})",
+            )
+        )
+
+    def _bearer(self) -> CredentialView:
+        schemes = _used(self.api)
+        if not any(s.kind == "http" and s.scheme == "bearer" for s in schemes):
+            self.sink.warn(
+                "auth-unsupported",
+                "/components/securitySchemes",
+                f"security scheme kinds {sorted({s.kind for s in schemes if not _is_basic(s) and s.kind != 'apiKey'})} "
+                "are sent as a bearer token",
+                "pass a token you obtained yourself, or configure a session login",
+            )
+        name = self._claim("token")
+        env = f"{self.env}_{name.upper()}"
+        return self._note(
+            CredentialView(
+                "bearer",
+                Name("bearer_auth"),
+                (_param(name, env, "the bearer token"),),
+                f"{name}=... (or the {env} environment variable)",
+            )
+        )
+
+    def _oauth(self, token_url: str) -> CredentialView:
+        view = _client_credentials(token_url, self.env)
+        for p in view.params:
+            self.scope.reserve(p.name)
+        given = "" if view.token_url else " and token_url=..."
+        envs = [str(p.env) for p in view.params[: 2 if view.token_url else 3]]
+        return self._note(
+            CredentialView(
+                "oauth",
+                Name("oauth_auth"),
+                view.params,
+                f"client_id=..., client_secret=...{given} (or {', '.join(envs)}), or access_token=...",
             ),
+            view,
         )
-    if not any(s.kind == "http" and s.scheme == "bearer" for s in schemes):
-        sink.warn(
-            "auth-unsupported",
-            "/components/securitySchemes",
-            f"security scheme kinds {sorted({s.kind for s in schemes})} are sent as a bearer token",
-            "pass a token you obtained yourself, or configure a session login",
-        )
-    return AuthView("bearer", (_param("token", f"{env}_TOKEN", "the bearer token"),))
+
+    def _session(self) -> CredentialView:
+        if "session" in self.shared:
+            return self.shared["session"]
+        view = _session(self.api, self.config, self.sink)
+        for p in view.params:
+            self.scope.reserve(p.name)
+        login = [p for p in view.params if p.wire]
+        if view.kind != "session":  # no login operation (reported): a bearer token instead
+            cred = CredentialView(
+                "bearer", Name("bearer_auth"), view.params, "token=... (or the environment)"
+            )
+        else:
+            cred = CredentialView(
+                "session",
+                Name("session_auth"),
+                view.params,
+                " and ".join(f"{p.name}=..." for p in login)
+                + f" (or {' and '.join(str(p.env) for p in login)}), or access_token=...",
+            )
+        self.shared["session"] = cred
+        return self._note(cred, view)
+
+    def _note(self, cred: CredentialView, view: AuthView | None = None) -> CredentialView:
+        """The first credential made decides the view's kind (and its login / token URL)."""
+        if self.primary.kind == "none":
+            self.primary = view if view is not None else AuthView(cred.kind)
+        return cred
+
+
+def _is_basic(scheme: SecurityScheme) -> bool:
+    return scheme.kind == "http" and scheme.scheme.lower() == "basic"
 
 
 def _session(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:

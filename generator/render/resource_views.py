@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind, TypeRef
-from ..parse.results import accept_media, error_bodies, is_jsonapi_media
+from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
+from ..parse.results import error_bodies, is_jsonapi_media
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .imports import ImportBlock
 from .jsonapi_views import DocumentBody, JsonApiInfo
 from .model_views import import_block
 from .names import Names, ResourceName, op_key
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc, py
+from .wire_views import (
+    accept_value,
+    credential_params,
+    default_requirements,
+    error_model,
+    operation_security,
+)
 
 _BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -68,6 +75,7 @@ class MethodView:
     )
     errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
     accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
+    security: Code = NO_CODE  # `Endpoint(security=...)` when the runtime would not infer it
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +123,10 @@ def resource_module_view(
     imports = Imports()
     limits = upload_limits or {}
     info = jsonapi or JsonApiInfo()
+    default_security = default_requirements(api)
     methods = tuple(
-        _method(api, annotator, names, op, imports, limits.get(op.id), info) for op in ops
+        _method(api, annotator, names, op, imports, limits.get(op.id), info, default_security)
+        for op in ops
     )
     uses_page = any(r.page != "None" for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
@@ -186,11 +196,17 @@ def _method(
     imports: Imports,
     max_file_bytes: int | None,
     info: JsonApiInfo,
+    default_security: tuple[tuple[str, ...], ...] = (),
 ) -> MethodView:
     key = op_key(op)
     name = names.op_method[key]
+    credentials = credential_params(api, op)
     args = {
-        loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
+        loc: [
+            _arg(annotator, names, key, p, imports, credentials)
+            for p in op.parameters
+            if p.location is loc
+        ]
         for loc in Location
     }
     fields_class = info.op_fields.get(key)
@@ -258,28 +274,11 @@ def _method(
         body_call=body_call,
         server=_server(api, op),
         errors=tuple(
-            (status, _error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
+            (status, error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
         ),
-        accept=_accept(op, responses, _json_media(op)),
+        accept=accept_value(op, {str(r.kind) for r in responses}, _json_media(op)),
+        security=operation_security(op, default_security) if api.security_schemes else NO_CODE,
     )
-
-
-def _accept(op: Operation, responses: tuple[ResponseSpecView, ...], json_media: str) -> str:
-    """The declared media types as `Accept`, or "" when the runtime's default is the same value
-    (`json_media` or `application/json` for JSON operations, `*/*` for binary or text ones)."""
-    declared = ", ".join(accept_media(op))
-    kinds = {str(r.kind) for r in responses}
-    default = "*/*" if kinds - {"json", "empty"} else (json_media or "application/json")
-    return "" if declared in ("", default) else declared
-
-
-def _error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> Code:
-    """A declared error body's model: a class is imported only when such an error is raised
-    (`LazyModel`); other types (lists, unions) are imported with the module."""
-    if isinstance(t, ModelRef) and not t.nullable:
-        module, cls = names.schema_module[t.id], names.schema_class[t.id]
-        return code(f"LazyModel({py('..types.' + module)}, {py(cls)}, __package__)")
-    return annotator.render(t, Context.MODEL, imports)
 
 
 def _with_returns(h: HelperView, methods: dict[Name, MethodView]) -> HelperView:
@@ -362,18 +361,31 @@ def _server(api: Api, op: Operation) -> str:
     return "" if api.servers and url == api.servers[0].default_url else url
 
 
-def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:
+def _arg(
+    annotator: Annotator,
+    names: Names,
+    key: str,
+    p: Parameter,
+    imports: Imports,
+    credentials: frozenset[tuple[str, str]] = frozenset(),
+) -> ArgView:
+    """`credentials`: (location, lower-case name) of the API keys the operation's security sends; a
+    parameter that repeats one is optional (the client's key fills it; a value given here wins)."""
     annotation = annotator.render(p.type, Context.INPUT, imports)
     default = Code("")
-    if not p.required:
+    doc_text = one_line(p.doc)
+    from_credentials = (p.location.value, p.wire_name.lower()) in credentials
+    if not p.required or from_credentials:
         annotation = code(annotation + " | NotGiven")
         default = Code("NOT_GIVEN")
+    if from_credentials:
+        doc_text = (doc_text + " " if doc_text else "") + "(default: the client's credential)"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
         default,
         p.wire_name,
-        one_line(p.doc),
+        doc_text,
     )
 
 

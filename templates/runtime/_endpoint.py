@@ -78,6 +78,11 @@ class Endpoint:
     cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
     auth: bool = True
+    """False for operations with ``security: []`` (no credentials sent)."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's security requirements by scheme name (alternatives, each a set of schemes
+    applied together; ``()`` in it: no credentials needed), for a client whose auth is
+    ``Credentials``. ``None``: the client's default when ``auth``, else none."""
     operation_id: str = ""
     server: str | None = None
     """The operation's own server URL (``servers`` on the operation or path item), absolute or

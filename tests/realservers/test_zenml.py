@@ -119,13 +119,6 @@ def test_password_login_gives_a_bearer_token_the_server_accepts(
     assert "not-a-token" not in str(bad_token.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: the generated client refuses to be built without a token (MissingCredentialsError from "
-    "make_auth, templates/package/credentials.py.jinja), although the login operation that gives the token "
-    "(and /health, /ready) declares no security: a user must invent a placeholder token to log in",
-)
 def test_login_needs_no_token(
     zenml_pkg: ModuleType, zenml_server: RunningServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,6 +131,9 @@ def test_login_needs_no_token(
         answer = anonymous.auth.token_api_v1_login_post(
             username=ZENML_USER, password=ZENML_PASSWORD
         )
+        # an operation that needs the token says which argument / variable gives it, before sending
+        with pytest.raises(zenml_pkg.MissingCredentialsError, match="token=.*ZENML_RS_TOKEN"):
+            anonymous.projects.list_api_v1_get()
     assert answer.token_type == "bearer"
 
 

@@ -14,15 +14,24 @@ false``, other 4xx, and the 5xx that say the request cannot succeed as sent (501
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
+from ._exceptions import APIConnectionError, APITimeoutError
 from ._limits import CallLimits
 from ._ratelimit import parse_retry_after, seconds_until_reset
 
-__all__ = ["RetryDecision", "backoff_delay", "retry_exception", "retry_status", "within_deadline"]
+__all__ = [
+    "RetryDecision",
+    "backoff_delay",
+    "connection_error",
+    "retry_exception",
+    "retry_status",
+    "within_deadline",
+]
 
 _PRE_SEND_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -136,3 +145,23 @@ def within_deadline(decision: RetryDecision, limits: CallLimits) -> RetryDecisio
             None, f"not retried: the call's total_timeout of {limits.total_timeout:g} s ran out"
         )
     return decision
+
+
+def connection_error(
+    exc: httpx.RequestError,
+    request: httpx.Request,
+    redact: Callable[[str], str],
+    attempts: int,
+    decision: RetryDecision,
+) -> APIConnectionError:
+    """The error raised for a transport failure that is not (or no longer) retried."""
+    what = redact(f"{request.method} {request.url}")
+    detail = redact(str(exc)) or type(exc).__name__
+    message = f"{what}: {detail}"
+    if attempts > 1:
+        message += f" [after {attempts} attempts]"
+    if decision.reason:
+        message += f"; {decision.reason}"
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"Request timed out: {message}", request=request, attempts=attempts)
+    return APIConnectionError(f"Connection error: {message}", request=request, attempts=attempts)

@@ -56,6 +56,8 @@ class CaseXchangeInternal(SyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
+        api_key: the API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        firm_api_key: the `firmApiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_FIRM_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
@@ -84,6 +86,8 @@ class CaseXchangeInternal(SyncAPIClient):
         password: str | None = None,
         access_token: str | None = None,
         refresh_token: str | None = None,
+        api_key: str | None = None,
+        firm_api_key: str | None = None,
         *,
         base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -100,7 +104,13 @@ class CaseXchangeInternal(SyncAPIClient):
         super().__init__(
             base_url=url,
             auth=make_auth(
-                url, email=email, password=password, access_token=access_token, refresh_token=refresh_token
+                url,
+                email=email,
+                password=password,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                api_key=api_key,
+                firm_api_key=firm_api_key,
             ),
             timeout=timeout,
             max_retries=max_retries,
@@ -229,6 +239,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
+        api_key: the API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        firm_api_key: the `firmApiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_FIRM_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
@@ -257,6 +269,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         password: str | None = None,
         access_token: str | None = None,
         refresh_token: str | None = None,
+        api_key: str | None = None,
+        firm_api_key: str | None = None,
         *,
         base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -273,7 +287,13 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         super().__init__(
             base_url=url,
             auth=make_auth(
-                url, email=email, password=password, access_token=access_token, refresh_token=refresh_token
+                url,
+                email=email,
+                password=password,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                api_key=api_key,
+                firm_api_key=firm_api_key,
             ),
             timeout=timeout,
             max_retries=max_retries,

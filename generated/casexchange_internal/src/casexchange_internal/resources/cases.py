@@ -50,6 +50,7 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -68,6 +69,7 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -89,6 +91,7 @@ _BULK_IMPORT = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -109,6 +112,7 @@ _GET_BY_SALESFORCE_ID = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -129,6 +133,7 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "401": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -150,6 +155,7 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -173,6 +179,7 @@ _ACKNOWLEDGE_RECEIPT = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -197,6 +204,7 @@ _BEGIN_INVESTIGATING = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -221,6 +229,7 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -245,6 +254,7 @@ _LINK_TO_STATUS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -268,6 +278,7 @@ _UNLINK_FROM_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "401": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -289,6 +300,7 @@ _MARK_AS_LOST = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -313,6 +325,7 @@ _MARK_SIGNED = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -337,6 +350,7 @@ _MARK_AS_WON = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -361,6 +375,7 @@ _RE_REFER = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -388,6 +403,7 @@ _REJECT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -412,6 +428,7 @@ _SEND_DRAFT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -436,6 +453,7 @@ _START_LITIGATION = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -459,6 +477,7 @@ _SYNC_FROM_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -486,6 +505,7 @@ _WITHDRAW = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)

@@ -32,6 +32,7 @@ _LIST_CASE = Endpoint(
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "401": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
@@ -53,6 +54,7 @@ _UPLOAD_CASE = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)

@@ -61,6 +61,7 @@ _SEND_PARTNER_MESSAGE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("firmApiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)

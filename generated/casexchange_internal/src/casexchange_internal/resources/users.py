@@ -34,6 +34,7 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
         "400": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)

@@ -28,6 +28,7 @@ _LIST_CASE_TYPES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorCaseTypes",
 )
 _LIST_FIRMS = Endpoint(
@@ -44,6 +45,7 @@ _LIST_FIRMS = Endpoint(
         ),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorFirms",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -53,6 +55,7 @@ _LIST_JURISDICTIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListVendorJurisdictionsResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorJurisdictions",
 )
 _SUBMIT_LEAD = Endpoint(
@@ -63,6 +66,7 @@ _SUBMIT_LEAD = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="submitVendorLead",
 )
 
