@@ -66,10 +66,14 @@ class AuthView:
     default_security: Code = NO_REQUIREMENTS  # of the operations that state none of their own
     auth_imports: Code = CREDENTIALS_ONLY  # what `_credentials.py` imports from `_auth`
 
+    example: tuple[CredentialParam, ...] | None = None  # None: every non-alternative parameter
+
     @property
     def example_params(self) -> tuple[CredentialParam, ...]:
-        """The arguments the README's constructor example passes (not the alternative tokens)."""
-        return tuple(p for p in self.params if not p.alternative)
+        """The arguments the README's constructor example passes (not the alternative tokens): those
+        of the credentials most operations need."""
+        params = self.params if self.example is None else self.example
+        return tuple(p for p in params if not p.alternative)
 
     @property
     def label(self) -> str:
@@ -125,6 +129,8 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
         return AuthView("none")
     by_scheme = {s.name: builder.credential_for(s) for s in schemes}
     creds = list(dict.fromkeys([first, *by_scheme.values()]))
+    default = default_requirements(api)
+    needed = [by_scheme[s] for s in (default[0] if default else ()) if s in by_scheme] or [first]
     kinds = {c.kind for c in creds}
     imports = sorted(
         {"Credentials"}
@@ -140,7 +146,8 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
         key_location=api_key.key_location if api_key else "header",
         credentials=tuple(creds),
         schemes=tuple(SchemeView(name, c.var, c.needs) for name, c in by_scheme.items()),
-        default_security=requirements_code(default_requirements(api)),
+        default_security=requirements_code(default),
+        example=tuple(p for c in dict.fromkeys(needed) for p in c.params),
         auth_imports=code(", ".join(imports)),
     )
 
