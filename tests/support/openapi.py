@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import jsonschema
 from referencing import Registry, Resource
@@ -30,7 +30,9 @@ def pointer_get(doc: Any, ref: str) -> Any:
     if not ref.startswith("#"):
         raise ValueError(f"only local references are supported, got {ref!r}")
     node = doc
-    for raw in ref[1:].split("/")[1:]:
+    for raw in unquote(ref[1:]).split("/")[
+        1:
+    ]:  # a URI fragment: percent-decoded first (RFC 6901 §6)
         key = raw.replace("~1", "/").replace("~0", "~")
         node = node[int(key)] if isinstance(node, list) else node[key]
     return node
@@ -168,6 +170,27 @@ def _is_uri(value: object) -> bool:
     return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in value
 
 
+# A quantified group holding a quantifier (`([\w.-]*)*`, real-world URL patterns) backtracks
+# exponentially on a near miss: such patterns are checked on short strings only (longer ones count as not
+# matching, so the sample builder generates a short value from the pattern instead of using an example).
+NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)(?:[*+]|\{\d*,)")
+MAX_RISKY_PATTERN_INPUT = 16
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "string"):
+        return
+    if NESTED_QUANTIFIER.search(pattern) and len(instance) > MAX_RISKY_PATTERN_INPUT:
+        yield jsonschema.ValidationError(
+            f"{instance!r} is not checked against the backtracking-prone pattern {pattern!r}"
+        )
+    elif not re.search(pattern, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+
 class SchemaValidator:
     """Validates instances against schemas taken from (or written for) one OpenAPI document."""
 
@@ -178,12 +201,23 @@ class SchemaValidator:
         self.registry: Registry = Registry().with_resource(
             SPEC_URI, Resource.from_contents(converted, default_specification=DRAFT202012)
         )
+        # id(schema) → (schema, validator): the schema is kept so that its id is not reused
+        self._validators: dict[int, tuple[Any, Any]] = {}
+
+    def _validator(self, schema: Any) -> Any:
+        cached = self._validators.get(id(schema))
+        if cached is not None and cached[0] is schema:
+            return cached[1]
+        validator = _Validator(
+            to_json_schema(schema, self.openapi30),
+            registry=self.registry,
+            format_checker=FORMAT_CHECKER,
+        )
+        self._validators[id(schema)] = (schema, validator)
+        return validator
 
     def errors(self, schema: Any, instance: Any) -> list[str]:
-        converted = to_json_schema(schema, self.openapi30)
-        validator = jsonschema.Draft202012Validator(
-            converted, registry=self.registry, format_checker=FORMAT_CHECKER
-        )
+        validator = self._validator(schema)
         return [
             f"{'/'.join(str(p) for p in err.absolute_path) or '<root>'}: {err.message}"
             for err in sorted(

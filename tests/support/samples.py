@@ -25,6 +25,7 @@ import base64
 import copy
 import re
 import re._parser as sre_parse  # type: ignore[import-not-found]
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,13 @@ SAMPLE_FILES: dict[str, tuple[str, bytes]] = {
     "application/json": ("sample.json", b'{"sample": true}\n'),
     "application/octet-stream": ("sample.bin", b"\x00\x01sample"),
 }
+
+
+# Header parameters left out of the samples: the client sets them itself (credentials, media types, the
+# framing of the body).
+TRANSPORT_HEADERS = frozenset(
+    {"accept", "content-type", "authorization", "content-length", "transfer-encoding", "host"}
+)
 
 
 class SampleError(AssertionError):
@@ -160,10 +168,15 @@ class OperationSamples:
 
 
 class SampleBuilder:
-    def __init__(self, doc: dict[str, Any], *, full: bool = False) -> None:
+    def __init__(
+        self, doc: dict[str, Any], *, full: bool = False, time_budget: float | None = None
+    ) -> None:
         self.doc = doc
         self.full = full
         self.validator = SchemaValidator(doc)
+        self.time_budget = time_budget  # seconds per `arguments()` call (SampleError beyond it)
+        self._deadline: float | None = None
+        self.array_items = 1  # items per array (at least; `minItems`/`maxItems` still apply)
 
     # -- schemas ------------------------------------------------------------------------------------------
 
@@ -217,6 +230,8 @@ class SampleBuilder:
     ) -> Any:
         if depth > MAX_DEPTH:
             raise SampleError(f"schema nesting too deep at {name!r}")
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise SampleError(f"building the sample took over {self.time_budget} s (at {name!r})")
         # Entering a schema already entered higher up (recursion): stop filling optional properties.
         if full and isinstance(schema, dict) and schema.get("$ref") in seen:
             full = False
@@ -224,6 +239,11 @@ class SampleBuilder:
         found, example = self._example(schema)
         if found and variant == 0:
             return example
+        enum = [v for v in schema.get("enum", []) if v is not None]
+        if variant and enum:  # another item of an array: the next enum value
+            candidate = enum[variant % len(enum)]
+            if self.validator.is_valid(schema, candidate):
+                return copy.deepcopy(candidate)
         for key in ("oneOf", "anyOf"):
             if key in schema:
                 rest = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
@@ -321,7 +341,7 @@ class SampleBuilder:
     def _array(
         self, schema: dict[str, Any], name: str, full: bool, depth: int, seen: frozenset[str]
     ) -> Any:
-        count = max(int(schema.get("minItems", 0)), 1)
+        count = max(int(schema.get("minItems", 0)), self.array_items)
         if "maxItems" in schema:
             count = min(count, int(schema["maxItems"]))
         items = schema.get("items", {})
@@ -387,6 +407,13 @@ class SampleBuilder:
             "ipv4": lambda: "192.0.2.1",
             "ipv6": lambda: "2001:db8::1",
             "byte": lambda: base64.b64encode(f"sample{suffix}".encode()).decode(),
+            "duration": lambda: f"P{1 + variant}D",
+            "uri-reference": lambda: f"https://example.com/{name}{suffix}",
+            "iri": lambda: f"https://example.com/{name}{suffix}",
+            "iri-reference": lambda: f"https://example.com/{name}{suffix}",
+            "json-pointer": lambda: f"/{name}{suffix}",
+            "idn-email": lambda: f"sample{variant or ''}@example.com",
+            "idn-hostname": lambda: "example.com",
         }
         if fmt in by_format:
             text = by_format[fmt]()
@@ -413,38 +440,63 @@ class SampleBuilder:
     # -- operations ---------------------------------------------------------------------------------------
 
     def parameter(self, param: dict[str, Any]) -> Any:
+        """The parameter's example (`example`, else its first `examples` entry) when it fits its schema,
+        else a value built from the schema."""
         param = resolve(self.doc, param)
-        if "example" in param:
-            return copy.deepcopy(param["example"])
+        candidates = [param["example"]] if "example" in param else []
         examples = param.get("examples")
         if isinstance(examples, dict) and examples:
             first = resolve(self.doc, next(iter(examples.values())))
-            if "value" in first:
-                return copy.deepcopy(first["value"])
+            if isinstance(first, dict) and "value" in first:
+                candidates.append(first["value"])
+        if param.get("in") == "path":  # an empty path segment is no value at all
+            candidates = [c for c in candidates if c not in ("", None)]
+            schema = resolve(self.doc, param.get("schema") or {})
+            if isinstance(schema, dict):
+                candidates += [v for v in schema.get("enum", []) if v not in ("", None)]
+        for candidate in candidates:
+            if "schema" not in param or self.validator.is_valid(param["schema"], candidate):
+                return copy.deepcopy(candidate)
         if "schema" in param:
+            if self._norm(param["schema"], frozenset())[0].get("format") == "binary":
+                return f"sample-{param['name']}"  # a "binary" parameter is still text on the wire
             return self.value(param["schema"], param["name"])
         content = param.get("content") or {}
         for media in content.values():
             return self.value(media.get("schema", {}), param["name"])
         return f"sample-{param['name']}"
 
-    def arguments(self, operation: Operation, *, optional_params: bool = True) -> OperationSamples:
+    def arguments(
+        self,
+        operation: Operation,
+        *,
+        optional_params: bool = True,
+        media_type: str | None = None,
+    ) -> OperationSamples:
+        """Samples for every parameter and the request body (of `media_type` when the body declares it,
+        else of its first media type); bodies of a binary media type or schema are bytes."""
+        if self.time_budget is not None:
+            self._deadline = time.monotonic() + self.time_budget
+        try:
+            return self._arguments(operation, optional_params, media_type)
+        finally:
+            self._deadline = None
+
+    def _arguments(
+        self, operation: Operation, optional_params: bool, media_type: str | None
+    ) -> OperationSamples:
         samples = OperationSamples()
         for param in operation.parameters:
             optional = not (param.get("required") or param["in"] == "path")
             if optional and (not optional_params or param.get("deprecated")):
                 continue
-            if param["in"] == "header" and param["name"].lower() in (
-                "accept",
-                "content-type",
-                "authorization",
-            ):
+            if param["in"] == "header" and param["name"].lower() in TRANSPORT_HEADERS:
                 continue
             getattr(samples, param["in"])[param["name"]] = self.parameter(param)
         body = operation.request_body(self.doc)
         if body is not None:
             content = body.get("content") or {}
-            media = next(iter(content), None)
+            media = media_type if media_type in content else next(iter(content), None)
             if media is not None:
                 samples.has_body = True
                 samples.media_type = media
@@ -453,8 +505,10 @@ class SampleBuilder:
                     samples.body = self.form_fields(
                         schema, content[media].get("encoding") or {}, media
                     )
-                elif media == "application/octet-stream" or media.startswith(
-                    ("image/", "audio/", "video/")
+                elif (
+                    media == "application/octet-stream"
+                    or media.startswith(("image/", "audio/", "video/"))
+                    or self._norm(schema, frozenset())[0].get("format") == "binary"
                 ):
                     samples.body = SAMPLE_FILES["application/octet-stream"][1]
                 else:
@@ -462,8 +516,18 @@ class SampleBuilder:
         return samples
 
     def form_fields(self, schema: Any, encoding: dict[str, Any], media: str) -> dict[str, Any]:
-        """Form fields: files as `(filename, bytes, content type)`, other values from their schemas."""
+        """Form fields: files as `(filename, bytes, content type)`, other values from their schemas.
+
+        Arrays get two items where the schema allows (one item of a form array reads like a scalar to
+        a server that does not know the schema); a body with `oneOf`/`anyOf` takes its first variant."""
         schema, seen = self._norm(schema, frozenset())
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                variant, seen = self._norm(schema[key][0], seen)
+                schema = merge_all_of([{k: v for k, v in schema.items() if k != key}, variant])
+        kind = schema.get("type", "object")
+        if kind != "object" and not schema.get("properties"):
+            raise SampleError(f"a {media} body whose schema is not an object ({kind})")
         props: dict[str, Any] = schema.get("properties") or {}
         required = set(schema.get("required") or [])
         out: dict[str, Any] = {}
@@ -490,7 +554,19 @@ class SampleBuilder:
                 and (self._norm(resolved["items"], seen)[0].get("format") == "binary")
             ):
                 filename, data = SAMPLE_FILES["application/pdf"]
-                out[prop] = [(filename, data, "application/pdf")]
+                out[prop] = [
+                    (filename, data, "application/pdf"),
+                    ("2-" + filename, data, "application/pdf"),
+                ]
+            elif resolved.get("type") == "array":
+                self.array_items = 2
+                try:
+                    out[prop] = self.value(sub, prop)
+                except SampleError:
+                    self.array_items = 1
+                    out[prop] = self.value(sub, prop)
+                finally:
+                    self.array_items = 1
             else:
                 out[prop] = self.value(sub, prop)
         return out
