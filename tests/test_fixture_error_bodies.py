@@ -131,3 +131,39 @@ def test_every_declared_error_model_of_the_committed_clients_resolves() -> None:
         finally:
             sys.path.remove(str(src))
     assert checked > 100
+
+
+def test_a_schema_named_like_the_runtime_helper_does_not_shadow_it(generate_package: Any) -> None:
+    ok = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LazyModel"}}},
+    }
+    bad = {
+        "description": "bad",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Oops"}}},
+    }
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Shadow", "version": "1"},
+        "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": ok, "400": bad}}}},
+        "components": {
+            "schemas": {
+                "LazyModel": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Oops": {"type": "object", "properties": {"message": {"type": "string"}}},
+            }
+        },
+    }
+    pkg, root = generate_package(doc, package="shadowpkg", client_name="Shadow")
+    from shadowpkg import types
+
+    assert "LazyModel2" in types.__all__  # the schema gives way to the runtime's name
+    source = next((root / "src" / "shadowpkg" / "resources").glob("[!_]*.py")).read_text()
+    assert "from .._endpoint import Endpoint, LazyModel, ResponseSpec" in source
+    with serving() as server:
+        server.on("/x", lambda ex: ex.reply(400, b'{"message": "no"}'))
+        with (
+            pkg.Shadow(base_url=server.origin, max_retries=0) as client,
+            pytest.raises(pkg.BadRequestError) as info,
+        ):
+            client.x.get()
+    assert isinstance(info.value.body, types.Oops) and info.value.body.message == "no"

@@ -36,6 +36,7 @@ CLASS_RESERVED = frozenset(
         "Page",
         "Endpoint",
         "ResponseSpec",
+        "LazyModel",
         "PageSpec",
         "SyncPage",
         "AsyncPage",
