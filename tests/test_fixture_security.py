@@ -144,3 +144,45 @@ def test_async_client_and_constructor(guarded: tuple[Any, Path], server: LoopSer
     assert params[:5] == ["api_key", "username", "password", "token", "client_id"]
     client = pkg.Guarded(api_key=KEY, client_id=CLIENT_ID, token=TOKEN)
     assert all(secret not in repr(client) for secret in (KEY, CLIENT_ID, TOKEN))
+
+
+def test_credential_arguments_never_collide(generate_package: Any) -> None:
+    """OAuth client credentials take `client_id`: an API key scheme named `clientId` gets another name,
+    and every scheme still gets its own argument and environment variable."""
+    ok = {"200": {"description": "ok"}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Crowded", "version": "1"},
+        "security": [{"clientId": [], "oauth": []}, {"credentials": []}],
+        "components": {
+            "securitySchemes": {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                "clientId": {"type": "apiKey", "in": "header", "name": "X-Client-Id"},
+                "credentials": {"type": "http", "scheme": "basic"},
+                "oauth": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {"tokenUrl": "https://auth.test/token", "scopes": {}}
+                    },
+                },
+            }
+        },
+        "paths": {
+            "/x": {"get": {"operationId": "getX", "security": [{"apiKey": []}], "responses": ok}},
+            "/y": {"get": {"operationId": "getY", "responses": ok}},
+        },
+    }
+    pkg, _ = generate_package(doc, package="crowded", client_name="Crowded")
+    params = list(inspect.signature(pkg.Crowded).parameters)
+    credentials = params[: params.index("base_url")]
+    assert len(set(credentials)) == len(credentials)
+    assert credentials[:1] == ["api_key"]
+    assert {
+        "client_id",
+        "client_secret",
+        "token_url",
+        "access_token",
+        "username",
+        "password",
+    } <= set(credentials)
+    assert "client_id_2" in credentials  # the clientId API key

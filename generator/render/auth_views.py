@@ -109,9 +109,9 @@ _CONSTRUCTOR = frozenset(
         "pace_rate_limit",
         "max_response_bytes",
         "total_timeout",
+        "credentials",  # a local of `make_auth` (session logins)
     }
 )
-_BEARER_LIKE = ("oauth2", "openIdConnect", "http")
 
 
 def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
@@ -127,7 +127,9 @@ def auth_view(api: Api, config: TargetConfig, sink: DiagnosticSink) -> AuthView:
     first = builder.first(schemes)
     if first is None:
         return AuthView("none")
-    by_scheme = {s.name: builder.credential_for(s) for s in schemes}
+    # fixed-name credentials (OAuth, session, basic, bearer) before the further API keys claim names
+    made = {s.name: builder.credential_for(s) for s in sorted(schemes, key=_is_api_key)}
+    by_scheme = {s.name: made[s.name] for s in schemes}
     creds = list(dict.fromkeys([first, *by_scheme.values()]))
     default = default_requirements(api)
     needed = [by_scheme[s] for s in (default[0] if default else ()) if s in by_scheme] or [first]
@@ -221,7 +223,7 @@ class _Builder:
         what = "the API key" if name == "api_key" else f"the `{scheme.name}` API key"
         cred = CredentialView(
             "api_key",
-            Name(f"{name}_auth"),
+            Name(self._claim(f"{name}_auth")),
             (_param(name, env, what),),
             f"{name}=... (or the {env} environment variable)",
             key_name=scheme.param_name,
@@ -237,7 +239,7 @@ class _Builder:
         return self._note(
             CredentialView(
                 "basic",
-                Name("basic_auth"),
+                Name(self._claim("basic_auth")),
                 (
                     _param(user, envs[0], "the user name"),
                     _param(password, envs[1], "the password"),
@@ -261,7 +263,7 @@ class _Builder:
         return self._note(
             CredentialView(
                 "bearer",
-                Name("bearer_auth"),
+                Name(self._claim("bearer_auth")),
                 (_param(name, env, "the bearer token"),),
                 f"{name}=... (or the {env} environment variable)",
             )
@@ -276,7 +278,7 @@ class _Builder:
         return self._note(
             CredentialView(
                 "oauth",
-                Name("oauth_auth"),
+                Name(self._claim("oauth_auth")),
                 view.params,
                 f"client_id=..., client_secret=...{given} (or {', '.join(envs)}), or access_token=...",
             ),
@@ -291,13 +293,17 @@ class _Builder:
             self.scope.reserve(p.name)
         login = [p for p in view.params if p.wire]
         if view.kind != "session":  # no login operation (reported): a bearer token instead
+            token = view.params[0]
             cred = CredentialView(
-                "bearer", Name("bearer_auth"), view.params, "token=... (or the environment)"
+                "bearer",
+                Name(self._claim("bearer_auth")),
+                view.params,
+                f"{token.name}=... (or the {token.env} environment variable)",
             )
         else:
             cred = CredentialView(
                 "session",
-                Name("session_auth"),
+                Name(self._claim("session_auth")),
                 view.params,
                 " and ".join(f"{p.name}=..." for p in login)
                 + f" (or {' and '.join(str(p.env) for p in login)}), or access_token=...",
@@ -310,6 +316,10 @@ class _Builder:
         if self.primary.kind == "none":
             self.primary = view if view is not None else AuthView(cred.kind)
         return cred
+
+
+def _is_api_key(scheme: SecurityScheme) -> bool:
+    return scheme.kind == "apiKey"
 
 
 def _is_basic(scheme: SecurityScheme) -> bool:
