@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.config import find_project_file, load_targets
-from generator.pipeline import check, generate
+from generator import check, generate
 
 
 def median_seconds(fn: Callable[[], object], runs: int) -> float:

@@ -370,7 +370,7 @@ def worker(spec_id: str, workdir: Path, state_file: Path, opts: dict[str, Any]) 
 
     from generator.config import adhoc_target
     from generator.diagnostics import SpecError
-    from generator.pipeline import generate
+    from generator import generate
     from generator.provenance import generator_fingerprint
 
     state["generator"] = generator_fingerprint()[:12]

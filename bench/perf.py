@@ -626,7 +626,7 @@ def section_check(rep: Report, quick: bool) -> None:
 def worker_check(root: str, runs: int) -> None:
     from generator import provenance
     from generator.config import load_targets
-    from generator.pipeline import check
+    from generator import check
 
     project = Path(root) / "pyproject.toml"
     targets = load_targets(project)

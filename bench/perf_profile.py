@@ -96,7 +96,7 @@ def summarize(
 
 def profile_gen(spec_id: str) -> None:
     from generator.config import adhoc_target
-    from generator.pipeline import generate
+    from generator import generate
 
     spec = corpora.spec_path(spec_id)
     out = OUT / "out" / re.sub(r"\W+", "_", spec_id)
@@ -298,8 +298,10 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
     from generator.diagnostics import DiagnosticSink
     from generator.format import CONFIG, ruff_binary
     from generator.load import load_spec
+    from generator.features import FEATURES
     from generator.parse import build_api
     from generator.render.plan import plan_files
+    from generator.shape.stage import shape
     from generator.write import with_header
 
     spec = corpora.spec_path(spec_id)
@@ -307,7 +309,8 @@ def profile_write(spec_id: str, where: Path = OUT, runs: int = 3) -> None:
         str(spec), str(OUT / "unused"), "github" if spec_id == "github" else None, None
     )
     sink = DiagnosticSink(file=str(spec))
-    files, _ = plan_files(build_api(load_spec(spec, sink), target, sink), target, sink)
+    api = shape(build_api(load_spec(spec, sink), sink), target, sink)
+    files, _ = plan_files(api, sink, features=FEATURES)
     ruff = ruff_binary()
     base_check = [
         ruff,
@@ -420,9 +423,11 @@ def experiment_generation() -> None:
     from generator import load, naming, pointer, refs
     from generator.config import adhoc_target
     from generator.diagnostics import DiagnosticSink
+    from generator.features import FEATURES
     from generator.parse import build_api
     from generator.render import annotations
     from generator.render import plan as plan_mod
+    from generator.shape.stage import shape
 
     spec = corpora.spec_path("github")
     text = spec.read_bytes().decode("utf-8-sig")
@@ -477,14 +482,14 @@ def experiment_generation() -> None:
             mod.docstring = spy_doc  # type: ignore[attr-defined]
     sink = DiagnosticSink(file="x")
     target = adhoc_target(str(spec), str(OUT / "unused"), "github", None)
-    api = build_api(load.load_spec(spec, sink), target, sink)
-    plan_mod.plan_files(api, target, sink)
+    api = shape(build_api(load.load_spec(spec, sink), sink), target, sink)
+    plan_mod.plan_files(api, sink, features=FEATURES)
     naming.words, pointer.split = real_words, real_split
     for mod in patched:
         if getattr(mod, "docstring", None) is spy_doc:
             mod.docstring = real_doc  # type: ignore[attr-defined]
     print(
-        f"\n# render(github): plan_files {_cpu_median(lambda: plan_mod.plan_files(api, target, sink), 3) * 1000:.0f}"
+        f"\n# render(github): plan_files {_cpu_median(lambda: plan_mod.plan_files(api, sink, features=FEATURES), 3) * 1000:.0f}"
         " ms CPU; its helpers over the arguments of one parse + render, CPU ms"
     )
     control = re.compile(r"[\x00-\x08\x0b-\x1f]")

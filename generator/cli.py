@@ -16,41 +16,33 @@ Heavy modules (the renderer, httpx, the differ) are imported inside the commands
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
-from . import __version__
-from .config import TargetConfig, TargetSelectionError, adhoc_target, select_targets
+from .cli_support import (
+    CommandFailed,
+    config_for,
+    download,
+    exit_with,
+    fail,
+    live_options,
+    read_spec,
+    relative,
+    select,
+    write_version,
+    writes,
+)
+from .config import TargetConfig, adhoc_target
 from .console import TerminalProgress, print_live, report_target, short_diff
 from .diagnostics import SpecError
 from .exitcode import ExitCode
 from .pipeline import check, generate
+from .version import __version__
 
 FORMATS = click.Choice(["text", "json", "markdown"])
-
-
-def _select(names: Sequence[str]) -> tuple[list[TargetConfig], Path]:
-    try:
-        return select_targets(names, Path.cwd())
-    except TargetSelectionError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _exit(code: int) -> None:
-    if code:
-        sys.exit(int(code))
-
-
-class CommandFailed(Exception):
-    """A spec or configuration error, with a true sentence about what the command did not do."""
-
-    def __init__(self, error: SpecError, note: str = "") -> None:
-        super().__init__(error.diagnostic.render())
-        self.error, self.note = error, note
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,11 +92,11 @@ def generate_cmd(
             raise click.UsageError("with -o/--output give exactly one spec file or URL")
         spec = names[0]
         if spec.startswith(("http://", "https://")):
-            source, spec = spec, _download(spec, timeout)
+            source, spec = spec, download(spec, timeout)
         targets = [adhoc_target(spec, output, package, client_name)]
         root = None
     else:
-        targets, root = _select(names)
+        targets, root = select(names)
     warned = False
     done: list[str] = []
     for target in targets:
@@ -122,32 +114,7 @@ def generate_cmd(
         done.append(target.name)
         warned = warned or bool(result.diagnostics)
     if strict and warned:
-        _exit(ExitCode.WARNINGS)
-
-
-def _download(url: str, timeout: float) -> str:
-    """Fetch a spec given as a URL (the same timeout, size bound and HTML detection as `clientgen
-    fetch`) into a private temporary folder; the path of the copy."""
-    import atexit
-    import shutil
-    import tempfile
-
-    from .workflow.fetch import FetchError, fetch_spec
-
-    try:
-        fetched = fetch_spec(url, None, timeout=timeout)
-    except FetchError as exc:
-        click.echo(f"clientgen: could not fetch {url}: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
-        click.echo("Nothing was written.", err=True)
-        sys.exit(ExitCode.FETCH_FAILED)
-    folder = tempfile.mkdtemp(prefix="clientgen-spec-")
-    atexit.register(shutil.rmtree, folder, True)
-    suffix = ".json" if fetched.body.lstrip()[:1] == b"{" else ".yaml"
-    path = Path(folder) / f"openapi{suffix}"
-    path.write_bytes(fetched.body)
-    return str(path)
+        exit_with(ExitCode.WARNINGS)
 
 
 # ---- init ---------------------------------------------------------------------------------------
@@ -184,7 +151,7 @@ def init_cmd(
     here = Path.cwd()
     pyproject = here / "pyproject.toml"
     url = spec if spec.startswith(("http://", "https://")) else ""
-    body = Path(_download(url, timeout)).read_bytes() if url else _read_spec(spec)
+    body = Path(download(url, timeout)).read_bytes() if url else read_spec(spec)
     try:
         info = parse_text(body.decode("utf-8-sig"), spec).get("info")
     except (SpecError, UnicodeDecodeError):
@@ -199,7 +166,7 @@ def init_cmd(
         local = Path("specs") / plan.name / f"openapi{suffix}"
         plan = replace(plan, spec=local.as_posix(), live_url=url)
     else:
-        plan = replace(plan, spec=_relative(Path(spec), here))
+        plan = replace(plan, spec=relative(Path(spec), here))
     existed = pyproject.is_file()
     try:
         add_target(pyproject, plan)
@@ -218,65 +185,7 @@ def init_cmd(
     click.echo(f"next: clientgen generate {plan.name}")
 
 
-def _read_spec(spec: str) -> bytes:
-    try:
-        return Path(spec).read_bytes()
-    except OSError as exc:
-        raise click.UsageError(f"cannot read the spec {spec}: {exc.strerror or exc}") from None
-
-
-def _relative(path: Path, start: Path) -> str:
-    import os
-
-    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
-
-
 # ---- check [--live] -----------------------------------------------------------------------------
-_LIVE_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
-    (("--url",), {"help": "Fetch from this URL instead of the target's live_url."}),
-    (
-        ("--update",),
-        {
-            "is_flag": True,
-            "help": "Take the live spec: write it over the committed one and regenerate.",
-        },
-    ),
-    (("--prose",), {"is_flag": True, "help": "Count documentation-only changes as drift."}),
-    (
-        ("--timeout",),
-        {
-            "type": click.FloatRange(min=0.1),
-            "default": 30.0,
-            "show_default": True,
-            "help": "Seconds the whole download may take (every attempt and pause included).",
-        },
-    ),
-    (
-        ("--retries",),
-        {
-            "type": click.IntRange(0, 10),
-            "default": 2,
-            "show_default": True,
-            "help": "Retries after a network error, 429 or 5xx (with backoff).",
-        },
-    ),
-    (
-        ("--no-cache",),
-        {
-            "is_flag": True,
-            "help": "Neither send nor store ETags (the cache is "
-            ".cache/clientgen/live/ next to pyproject.toml).",
-        },
-    ),
-]
-
-
-def live_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    for decls, kwargs in reversed(_LIVE_OPTIONS):
-        f = click.option(*decls, **kwargs)(f)
-    return f
-
-
 @cli.command("check")
 @click.argument("names", nargs=-1)
 @click.option("--full", is_flag=True, help="Always re-render (skip the provenance fast path).")
@@ -310,9 +219,9 @@ def check_cmd(
     if not live:
         if url or update or prose:
             raise click.UsageError("--url, --update and --prose go with --live")
-        _exit(_check_offline(names, full, verbose, quiet))
+        exit_with(_check_offline(names, full, verbose, quiet))
         return
-    targets, root = _select(names)
+    targets, root = select(names)
     chosen = [t for t in targets if t.live_url or url]
     for t in targets:
         if t not in chosen:
@@ -345,11 +254,11 @@ def check_cmd(
         )
     if update:
         codes.append(_check_offline(names, full, verbose, quiet))
-    _exit(max(codes))
+    exit_with(max(codes))
 
 
 def _check_offline(names: Sequence[str], full: bool, verbose: bool, quiet: bool) -> ExitCode:
-    targets, root = _select(names)
+    targets, root = select(names)
     stale = False
     for target in targets:
         progress = TerminalProgress(target.name, enabled=False if quiet else None)
@@ -394,10 +303,10 @@ def fetch_cmd(
 
     Exit 0 no drift (or --update took it), 1 drift, 2 unusable spec/config, 3 could not fetch.
     """
-    targets, root = _select((target,) if target else ())
+    targets, root = select((target,) if target else ())
     if len(targets) != 1:
         raise click.UsageError(f"name the target to fetch: {', '.join(t.name for t in targets)}")
-    _exit(
+    exit_with(
         _run_live(
             targets[0],
             root,
@@ -522,7 +431,7 @@ def diff_cmd(
     from .workflow.sides import UNREADABLE, describe
     from .workflow.text import render_text
 
-    config, project = _config_for(Path(old), Path(new), target)
+    config, project = config_for(Path(old), Path(new), target)
     if apply_version and project is None:
         raise click.UsageError(
             "--apply-version needs a configured target: name it with --target, or diff the "
@@ -531,14 +440,14 @@ def diff_cmd(
     labels = {Path(old): old, Path(new): new}
     for which, path in (("old", Path(old)), ("new", Path(new))):
         if not path.is_file():
-            _fail(f"clientgen diff: the {which} spec {labels[path]} does not exist")
+            fail(f"clientgen diff: the {which} spec {labels[path]} does not exist")
     try:
         report = diff_files(Path(old), Path(new), config, old_label=old, new_label=new)
     except SpecError as exc:
         which = "old" if Path(exc.diagnostic.file or "").resolve() == Path(old).resolve() else "new"
-        _fail(f"clientgen diff: cannot read the {which} spec:\n  {exc.diagnostic.render()}")
+        fail(f"clientgen diff: cannot read the {which} spec:\n  {exc.diagnostic.render()}")
     except UNREADABLE as exc:
-        _fail(f"clientgen diff: a spec has a structure clientgen cannot read ({describe(exc)})")
+        fail(f"clientgen diff: a spec has a structure clientgen cannot read ({describe(exc)})")
     if fmt == "json":
         click.echo(render_json(report))
     elif fmt == "markdown":
@@ -546,52 +455,8 @@ def diff_cmd(
     else:
         click.echo(render_text(report, verbose=verbose), color=color)
     if apply_version and project is not None:
-        _apply_version(report.semver(), config, project, err=fmt != "text")
-    _exit(report.exit_code())
-
-
-def _apply_version(
-    suggestion: tuple[str, str], config: TargetConfig, project: Path, err: bool
-) -> None:
-    from .project_edit import set_package_version
-
-    bump, version = suggestion
-    if bump == "none":
-        click.echo(f"{config.name}: no change, package_version left as it is", err=err)
-        return
-    try:
-        previous = set_package_version(project, config.name, version)
-    except SpecError as exc:
-        raise CommandFailed(exc, f"{project.name} was not changed.") from None
-    click.echo(
-        f"{config.name}: package_version {previous or '(unset)'} → {version} ({bump}) in "
-        f"{project.name}; run `clientgen generate {config.name}`",
-        err=err,
-    )
-
-
-def _config_for(old: Path, new: Path, name: str | None) -> tuple[TargetConfig, Path | None]:
-    """The configured target the comparison is about (see `workflow.targets`), and its pyproject.toml
-    (None with generic names)."""
-    from .workflow.targets import TargetLookupError, target_for
-
-    try:
-        return target_for(old, new, name, Path.cwd())
-    except TargetLookupError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(ExitCode.UNUSABLE)
-
-
-def _writes(args: Sequence[str]) -> bool:
-    """Could the command line have written something (generate, init, --update, --apply-version)?"""
-    command = next((a for a in args if not a.startswith("-")), "")
-    return command in ("generate", "init") or any(
-        a in ("--update", "--apply-version") for a in args
-    )
+        write_version(report.semver(), config, project, err=fmt != "text")
+    exit_with(report.exit_code())
 
 
 # ---- entry point --------------------------------------------------------------------------------
@@ -604,7 +469,7 @@ def main() -> None:
         sys.exit(ExitCode.UNUSABLE)
     except SpecError as exc:  # a configuration or spec error before anything was written
         click.echo(f"clientgen: {exc.diagnostic.render()}", err=True)
-        if _writes(sys.argv[1:]):
+        if writes(sys.argv[1:]):
             click.echo("Nothing was written.", err=True)
         sys.exit(ExitCode.UNUSABLE)
     except click.exceptions.Abort:

@@ -63,9 +63,11 @@ def _render(
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read."""
+    from .features import FEATURES
     from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
+    from .shape.stage import shape
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -75,9 +77,9 @@ def _render(
     )  # validation runs alongside parse + render
     try:
         progress.stage("building the model")
-        api = build_api(loaded, target, sink)
+        api = shape(build_api(loaded, sink), target, sink)
         progress.stage("rendering modules")
-        files, names = plan_files(api, target, sink, on_module=progress.step)
+        files, names = plan_files(api, sink, on_module=progress.step, features=FEATURES)
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 
 FILE = "GENERATION.toml"
 VERIFIED = Path(".cache") / "clientgen" / "verified.json"  # below the project root; git-ignored

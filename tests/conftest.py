@@ -17,7 +17,8 @@ from generator.diagnostics import DiagnosticSink
 from generator.ir import Api
 from generator.load import load_spec
 from generator.parse import build_api
-from generator.pipeline import generate
+from generator import generate
+from generator.shape.stage import shape
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -53,7 +54,7 @@ def build(tmp_path: Path) -> Callable[..., tuple[Api, DiagnosticSink]]:
         path.write_text(json.dumps(doc))
         sink = DiagnosticSink(file=str(path))
         cfg = config or adhoc_target(str(path), str(tmp_path / "out"), "testapi", None)
-        return build_api(load_spec(path, sink), cfg, sink), sink
+        return shape(build_api(load_spec(path, sink), sink), cfg, sink), sink
 
     return _build
 

@@ -147,17 +147,17 @@ def test_async_client_and_constructor(guarded: tuple[Any, Path], server: LoopSer
 
 
 def test_credential_arguments_never_collide(generate_package: Any) -> None:
-    """OAuth client credentials take `client_id`: an API key scheme named `clientId` gets another name,
-    and every scheme still gets its own argument and environment variable."""
+    """Two API key schemes whose names give the same words, HTTP basic and an OAuth scheme beside API
+    keys (sent as a token): every scheme gets its own argument and environment variable."""
     ok = {"200": {"description": "ok"}}
     doc = {
         "openapi": "3.1.0",
         "info": {"title": "Crowded", "version": "1"},
-        "security": [{"clientId": [], "oauth": []}, {"credentials": []}],
+        "security": [{"apiKey": [], "oauth": []}, {"credentials": []}],
         "components": {
             "securitySchemes": {
-                "apiKey": {"type": "apiKey", "in": "header", "name": "X-Key"},
-                "clientId": {"type": "apiKey", "in": "header", "name": "X-Client-Id"},
+                "ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                "apiKey": {"type": "apiKey", "in": "query", "name": "key"},
                 "credentials": {"type": "http", "scheme": "basic"},
                 "oauth": {
                     "type": "oauth2",
@@ -168,21 +168,26 @@ def test_credential_arguments_never_collide(generate_package: Any) -> None:
             }
         },
         "paths": {
-            "/x": {"get": {"operationId": "getX", "security": [{"apiKey": []}], "responses": ok}},
+            "/x": {
+                "get": {"operationId": "getX", "security": [{"ApiKeyAuth": []}], "responses": ok}
+            },
             "/y": {"get": {"operationId": "getY", "responses": ok}},
         },
     }
     pkg, _ = generate_package(doc, package="crowded", client_name="Crowded")
     params = list(inspect.signature(pkg.Crowded).parameters)
     credentials = params[: params.index("base_url")]
-    assert len(set(credentials)) == len(credentials)
-    assert credentials[:1] == ["api_key"]
-    assert {
-        "client_id",
-        "client_secret",
-        "token_url",
-        "access_token",
-        "username",
-        "password",
-    } <= set(credentials)
-    assert "client_id_2" in credentials  # the clientId API key
+    assert credentials == ["api_key", "api_key_2", "username", "password", "token"]
+    seen: list[Received] = []
+    with serving() as server:
+
+        def ok_route(exchange: Exchange) -> None:
+            seen.append(exchange.received)
+            exchange.json(200, {})
+
+        server.on("*", ok_route)
+        with pkg.Crowded(api_key="k1", api_key_2="k2", token="t", base_url=server.origin) as client:
+            client.x.get()  # ApiKeyAuth
+            client.y.get()  # apiKey (query) and the OAuth scheme's token, together
+    assert seen[0].headers["x-key"] == "k1" and seen[0].query == {}
+    assert seen[1].query == {"key": ["k2"]} and seen[1].headers["authorization"] == "Bearer t"

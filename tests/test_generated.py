@@ -12,7 +12,7 @@ import pytest
 
 from generator.config import load_targets
 from generator.paths import HEADER
-from generator.pipeline import check
+from generator import check
 from tests.conftest import REPO
 
 TARGETS = load_targets(REPO / "pyproject.toml")

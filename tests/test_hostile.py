@@ -34,10 +34,12 @@ from support.hostile import AUTH_KINDS, CANARY, PAYLOAD, check_package, payload,
 from generator.config import SessionConfig, adhoc_target
 from generator.diagnostics import DiagnosticSink, SpecError
 from generator.load import load_spec
+from generator.features import FEATURES
 from generator.parse import build_api
 from generator.paths import templates_dir
-from generator.pipeline import generate
+from generator import generate
 from generator.render.plan import plan_files
+from generator.shape.stage import shape
 
 PAYLOADS = [
     '"""',
@@ -204,7 +206,7 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-_RUNTIME = {p.name for p in (templates_dir() / "runtime").glob("*.py")}
+_RUNTIME = {p.name for p in (templates_dir() / "runtime").rglob("*.py")}
 _CALLS = frozenset({"open", "__import__", "exec", "eval", "compile", "breakpoint"})
 
 
@@ -229,8 +231,8 @@ def _render(doc: dict[str, Any], tmp: Path) -> dict[str, str] | None:
     sink = DiagnosticSink(file=str(spec))
     target = adhoc_target(str(spec), str(tmp / "out"), "hostile", "Hostile")
     try:
-        api = build_api(load_spec(spec, sink), target, sink)
-        files, _ = plan_files(api, target, sink)
+        api = shape(build_api(load_spec(spec, sink), sink), target, sink)
+        files, _ = plan_files(api, sink, features=FEATURES)
     except SpecError as exc:  # a clear diagnostic is an acceptable outcome
         assert exc.diagnostic.message
         return None

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import adhoc_target
-from generator.pipeline import generate
+from generator import generate
 from generator.refs import MAX_REF_BYTES
 from tests.conftest import FIXTURES
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from generator.config import TargetConfig, adhoc_target, load_targets
+from generator.config import TargetConfig, load_targets
 from generator.load import read_document
-from generator.pipeline import check
+from generator.naming.plan import plan_names
+from generator import check
 from generator.provenance import FILE as PROVENANCE
-from generator.render.names import plan_names
 from tests.conftest import REPO, spec_doc
 
 TARGETS = load_targets(REPO / "pyproject.toml")
@@ -72,7 +72,7 @@ def test_reordering_every_mapping_of_a_committed_spec_changes_no_generated_byte(
 
 def _names(build: Any, doc: dict[str, Any]) -> dict[str, str]:
     api, sink = build(doc)
-    return plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink).schema_class
+    return plan_names(api, sink).schema_class
 
 
 def _firm_api(query_values: list[str]) -> dict[str, Any]:

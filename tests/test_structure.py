@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import adhoc_target
-from generator.pipeline import generate
+from generator import generate
 from tests.conftest import FIXTURES, REPO
 
 HEAVY = (
@@ -186,6 +186,13 @@ def test_interrupted_first_generation_leaves_nothing_behind(
     assert (out / "GENERATION.toml").is_file() and result.diff.added
 
 
+def _is_module(name: str) -> bool:
+    parts = name.split(".")
+    return (REPO.joinpath(*parts).with_suffix(".py")).is_file() or (
+        REPO.joinpath(*parts) / "__init__.py"
+    ).is_file()
+
+
 def _runtime_imports(path: Path, module: str) -> set[str]:
     """The generator modules `module` imports at run time (anywhere but an `if TYPE_CHECKING:` block)."""
     import ast
@@ -209,8 +216,10 @@ def _runtime_imports(path: Path, module: str) -> set[str]:
                 target = f"{base}.{node.module}" if node.module else base
             else:
                 target = node.module or ""
-            found.add(target)
-            found.update(f"{target}.{alias.name}" for alias in node.names)
+            subs = {f"{target}.{alias.name}" for alias in node.names}
+            if not all(_is_module(sub) for sub in subs):
+                found.add(target)  # `from . import x` of submodules only: the package is importing
+            found.update(subs)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     return found

@@ -12,7 +12,7 @@ import pytest
 
 from generator.config import adhoc_target
 from generator.diagnostics import SpecError
-from generator.pipeline import check, generate
+from generator import check, generate
 from tests.conftest import FIXTURES
 
 PETSTORE = (FIXTURES / "specs" / "petstore_31.yml").read_text()

@@ -1,12 +1,14 @@
 """The typed intermediate representation: frozen dataclasses, no Python source strings."""
 
-from .api import Api, PackageInfo, SecurityScheme, Server, WebhookEvent
-from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, Schema
+from .api import Api, PackageInfo, WebhookEvent
+from .media import MediaKind
+from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, NameHints, Schema
 from .operations import (
     Header,
     Location,
     MediaType,
     Operation,
+    PageStyle,
     Pagination,
     Parameter,
     RequestBody,
@@ -14,6 +16,8 @@ from .operations import (
     Result,
     ResultKind,
 )
+from .servers import SecurityScheme, Server
+from .target import ErrorCode, LinkHelper, Package, PresignedUpload, SessionLogin, Target
 from .types import (
     AnyType,
     Discriminator,
@@ -39,21 +43,28 @@ __all__ = [
     "Discriminator",
     "Enum",
     "EnumMember",
+    "ErrorCode",
     "Field",
     "Header",
     "JsonValue",
     "Kind",
+    "LinkHelper",
     "ListOf",
     "LiteralOf",
     "Location",
     "MapOf",
+    "MediaKind",
     "MediaType",
     "Model",
     "ModelRef",
+    "NameHints",
     "Operation",
+    "Package",
     "PackageInfo",
+    "PageStyle",
     "Pagination",
     "Parameter",
+    "PresignedUpload",
     "Primitive",
     "RequestBody",
     "Response",
@@ -62,6 +73,8 @@ __all__ = [
     "Schema",
     "SecurityScheme",
     "Server",
+    "SessionLogin",
+    "Target",
     "TypeRef",
     "UnionOf",
     "WebhookEvent",

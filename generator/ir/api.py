@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import Schema
 from .operations import Operation
-
-
-@dataclass(frozen=True, slots=True)
-class SecurityScheme:
-    name: str
-    kind: str  # "apiKey", "http", "oauth2", "openIdConnect", "mutualTLS"
-    location: str = ""  # apiKey: header/query/cookie
-    param_name: str = ""  # apiKey: header/query/cookie name
-    scheme: str = ""  # http: bearer/basic
-    token_url: str = ""  # oauth2 clientCredentials
-
-
-@dataclass(frozen=True, slots=True)
-class Server:
-    url: str
-    description: str = ""
-    variables: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, default, enum)
-
-    @property
-    def default_url(self) -> str:
-        """The URL with every variable replaced by its default."""
-        url = self.url
-        for name, default, _ in self.variables:
-            url = url.replace("{" + name + "}", default)
-        return url
+from .servers import SecurityScheme, Server
+from .target import Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +44,9 @@ class Api:
     error_codes: tuple[str, ...] = ()  # documented `error.code` values
     webhooks: tuple[WebhookEvent, ...] = ()
     package_info: PackageInfo = PackageInfo()
+    target: Target = field(
+        default_factory=Target
+    )  # what the target's configuration adds (set by the shape stage)
 
     def schema(self, schema_id: str) -> Schema:
         return self.schemas[schema_id]

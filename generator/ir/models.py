@@ -48,6 +48,18 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class NameHints:
+    """Where a named schema is used, as words the naming pass makes its class name from."""
+
+    hints: tuple[
+        tuple[str, str | None], ...
+    ]  # (full hint, short hint) of every place that reaches it
+    own: tuple[tuple[str, str | None], ...]  # those of the place that defines it
+    component: bool  # a `components/schemas` entry: its key is its name
+    data: str = ""  # an envelope's `data` reference (`X response`), for places that disagree
+
+
+@dataclass(frozen=True, slots=True)
 class Model:
     id: str  # JSON pointer of the schema (or of its first use, for inline schemas)
     name_hint: str  # the spec's name: component key, or a name derived from where it is used
@@ -56,6 +68,7 @@ class Model:
     extra: TypeRef | None  # type of additionalProperties values; None = no extra typed values
     closed: bool = False  # additionalProperties: false
     title: str = ""
+    hints: NameHints | None = None  # where it is used (parse); None: `name_hint` is its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,7 @@ class Enum:
     members: tuple[EnumMember, ...]
     value_kind: str  # "string", "integer", "number", "boolean", "mixed"
     nullable: bool = False
+    hints: NameHints | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +96,7 @@ class Alias:
     name_hint: str
     doc: str
     target: TypeRef
+    hints: NameHints | None = None
 
 
 Schema = Model | Enum | Alias

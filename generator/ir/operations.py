@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from .media import MediaKind
 from .models import MISSING, _Missing
+from .servers import Server
 from .types import JsonValue, TypeRef
-
-if TYPE_CHECKING:
-    from .api import Server
 
 
 class Location(enum.Enum):
@@ -39,6 +37,10 @@ class Parameter:
 class MediaType:
     media_type: str
     type: TypeRef
+    kind: MediaKind  # what the media type is, decided once in parse
+
+
+_SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,17 @@ class RequestBody:
     required: bool
     media: tuple[MediaType, ...]
     doc: str = ""
+
+    @property
+    def sent(self) -> MediaType:
+        """The body a generated method sends, of those the operation accepts: JSON, then multipart,
+        then a form, then the first listed."""
+        return min(
+            self.media,
+            key=lambda m: (
+                _SENT_FIRST.index(m.media_type) if m.media_type in _SENT_FIRST else len(_SENT_FIRST)
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +88,17 @@ class ResultKind(enum.Enum):
     EMPTY = "empty"
 
 
+class PageStyle(enum.Enum):
+    """How a list operation pages (the generated client's runtime has one strategy per style)."""
+
+    PAGE_NUMBER = "page_number"  # `?page=N`: has-more flag, total pages, or a full page
+    NEXT_LINK = "next_link"  # a next-page URL in the body (JSON:API `links.next`)
+
+
 @dataclass(frozen=True, slots=True)
 class Pagination:
+    """Decided by the shape stage from the response schema; written into the generated `PageSpec`."""
+
     page_param: str
     limit_param: str | None
     items_field: str
@@ -85,6 +107,12 @@ class Pagination:
         None  # dotted path of a next-page URL in the body (JSON:API `links.next`)
     )
     attach_document: bool = False  # items keep the page's body (JSON:API `included`)
+    style: PageStyle = PageStyle.PAGE_NUMBER
+    # fields of the pagination object, when its schema has them
+    has_more_field: str | None = None  # a boolean: another page follows
+    total_pages_field: str | None = None
+    page_field: str | None = None  # the current page number
+    limit_field: str | None = None  # the page size
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,5 +152,8 @@ class Operation:
     ] = ()  # the operation's own (or its path item's); () = the document's
     has_operation_id: bool = True
     security_requirements: tuple[tuple[str, ...], ...] = ()
-    """The `security` that applies, as the spec states it: alternatives (any one suffices), each the
-    scheme names that all apply together; `()` in it: no credentials needed. `()`: none at all."""
+    # ^ the `security` that applies, as the spec states it: alternatives (any one suffices), each the
+    #   scheme names that all apply together; `()` in it: no credentials needed; `()`: none at all
+    # set by the shape stage from the target's configuration
+    max_file_bytes: int | None = None  # largest file (each part) the operation accepts
+    name_override: str = ""  # "resource.method" or "method": the generated method's name

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import pointer as jp
-from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
@@ -21,7 +20,8 @@ from .servers import servers
 from .webhooks import build_events, register_webhook_payloads, vendor_events
 
 
-def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> Api:
+def build_api(spec: LoadedSpec, sink: DiagnosticSink) -> Api:
+    """The IR of the spec alone (the shape stage adds what the target's configuration decides)."""
     canonical = Canonical(spec.document)  # key order carries no meaning: nothing may depend on it
     doc = canonical.document
     resolver = Resolver(doc, spec.path)
@@ -33,10 +33,10 @@ def build_api(spec: LoadedSpec, config: TargetConfig, sink: DiagnosticSink) -> A
     built = schemas.finish()
     synthetic, webhooks = build_events(entries, built, sink)
     built.update(synthetic)
-    operations = tuple(with_results(op, built, config) for op in ops)
+    operations = tuple(with_results(op) for op in ops)
     info = mapping(doc.get("info"))
     return Api(
-        title=str(info.get("title") or config.client_name),
+        title=str(info.get("title") or ""),
         version=str(info.get("version") or "0.0.0"),
         description=str(info.get("description") or "").strip(),
         servers=servers(doc.get("servers"), "/servers", sink, "document"),

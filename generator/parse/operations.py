@@ -22,6 +22,7 @@ from ..ir import (
     TypeRef,
 )
 from ..refs import Resolver
+from .media import media_kind
 from .nodes import sequence
 from .schemas import SchemaBuilder
 from .servers import servers
@@ -268,11 +269,12 @@ class OperationBuilder:
             mwhere = jp.join(where, media_type, "schema")
             schema = media.get("schema") if isinstance(media, dict) else None
             t: TypeRef
+            kind = media_kind(str(media_type))
             if schema is None:
-                t = Primitive(Kind.BINARY) if not _is_json(media_type) else AnyType()
+                t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
                 t = self.schemas.type_of(schema, mwhere, hint)
-            out.append(MediaType(str(media_type), t))
+            out.append(MediaType(str(media_type), t, kind))
         return tuple(out)
 
     def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:
@@ -300,16 +302,6 @@ def _warn_cookie_name(sink: DiagnosticSink, name: str, where: str, required: boo
         'without spaces or ()<>@,;:\\"/[]?={}); the generated method still takes the argument, but a '
         f"call that passes a value for it raises ValueError before sending anything{every}",
         "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
-    )
-
-
-def _is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return (
-        base == "application/json"
-        or base.endswith("+json")
-        or base == "*/*"
-        or base == "application/*"
     )
 
 

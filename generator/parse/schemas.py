@@ -27,13 +27,13 @@ from ..ir import (
     MapOf,
     Model,
     ModelRef,
+    NameHints,
     Primitive,
     Schema,
     TypeRef,
     UnionOf,
     with_nullable,
 )
-from ..naming import pascal, words
 from ..refs import Resolver
 from .canonical import Canonical
 from .discriminators import (
@@ -76,8 +76,6 @@ class SchemaBuilder:
         self.built: dict[str, Schema] = {}
         self._queue: list[str] = []
         self._component_types: dict[str, TypeRef] = {}
-        self._names_cache: set[str] | None = None
-        self._contested: set[str] = set()
         self.hierarchies: dict[str, Hierarchy] = {}  # allOf-inheritance bases (discriminators.py)
         self._members: set[str] = set()
 
@@ -146,60 +144,15 @@ class SchemaBuilder:
                 self.built[sid] = self._build_named(self.pending[sid])
 
     def finish(self) -> dict[str, Schema]:
-        """Named schemas in a deterministic order, each with its final name hint."""
+        """Named schemas in a deterministic order, each with the name hints the places that use it
+        give (the naming pass chooses among them: `naming/hints.py`)."""
         self.drain()
         out: dict[str, Schema] = {}
-        self._contested = self._contested_shorts()
         for sid in sorted(self.built, key=_schema_order):
-            schema = self.built[sid]
-            hint = self._choose_hint(self.pending[sid])
-            out[sid] = _renamed(schema, hint)
+            p = self.pending[sid]
+            hints = NameHints(tuple(p.hints), tuple(p.own), p.component, _data_hint(p.node))
+            out[sid] = replace(self.built[sid], hints=hints)
         return out
-
-    def _choose_hint(self, pending: _Pending) -> str:
-        """A name from where the schema is defined; the places that merely reach it (operations
-        sharing a parameter, schemas extending another) only decide between equally good names."""
-        if pending.component:
-            return pending.hints[0][0]
-        hints = pending.own or pending.hints
-        if len(hints) == 1:
-            return hints[0][0]
-        shorts = {s for _, s in hints}
-        if len(shorts) == 1 and None not in shorts:
-            short = next(iter(shorts))
-            assert short is not None
-            if pascal(short) not in self._component_names():
-                prefix = _common_words([h for h, _ in hints])
-                if pascal(short) not in self._contested or not prefix:
-                    return short
-                return f"{' '.join(prefix)} {short}"
-        data = (pending.node.get("properties") or {}).get("data")
-        if isinstance(data, dict):
-            if isinstance(data.get("$ref"), str):
-                return jp.split(data["$ref"])[-1] + " response"
-            items = data.get("items") if data.get("type") == "array" else None
-            if isinstance(items, dict) and isinstance(items.get("$ref"), str):
-                return jp.split(items["$ref"])[-1] + " list response"
-        return min(h for h, _ in hints)
-
-    def _contested_shorts(self) -> set[str]:
-        """Short names (e.g. `type`) that several multiply-used inline schemas would all take."""
-        counts: dict[str, int] = {}
-        for sid in self.built:
-            pending = self.pending[sid]
-            hints = pending.own or pending.hints
-            shorts = {s for _, s in hints}
-            if not pending.component and len(hints) > 1 and len(shorts) == 1 and None not in shorts:
-                key = pascal(next(iter(shorts)) or "")
-                counts[key] = counts.get(key, 0) + 1
-        return {k for k, n in counts.items() if n > 1}
-
-    def _component_names(self) -> set[str]:
-        if self._names_cache is None:
-            self._names_cache = {
-                pascal(p.hints[0][0]) for p in self.pending.values() if p.component
-            }
-        return self._names_cache
 
     # ---- TypeRef for any schema node ------------------------------------------------------------
     def type_of(
@@ -511,10 +464,6 @@ class SchemaBuilder:
         )
 
 
-def _renamed(schema: Schema, hint: str) -> Schema:
-    return schema if schema.name_hint == hint else replace(schema, name_hint=hint)
-
-
 def _schema_order(sid: str) -> tuple[int, str]:
     """Top-level components first (they own their names), then inline schemas by pointer."""
     if sid.startswith(COMPONENTS) and sid.count("/") == 3:
@@ -522,12 +471,14 @@ def _schema_order(sid: str) -> tuple[int, str]:
     return (1 if sid.startswith(COMPONENTS) else 2, sid)
 
 
-def _common_words(hints: list[str]) -> list[str]:
-    """Leading words every hint shares (`Person type`, `Person create data type` → `Person`)."""
-    split = [list(words(h)) for h in hints]
-    out: list[str] = []
-    for group in zip(*split, strict=False):
-        if len(set(group)) != 1:
-            break
-        out.append(group[0])
-    return out[: min(len(w) for w in split) - 1] if split else []
+def _data_hint(node: dict[str, Any]) -> str:
+    """A name from an envelope's `data` (`X response`, `X list response`), for the naming pass to use
+    when the places that use a schema disagree."""
+    data = (node.get("properties") or {}).get("data")
+    if isinstance(data, dict):
+        if isinstance(data.get("$ref"), str):
+            return jp.split(data["$ref"])[-1] + " response"
+        items = data.get("items") if data.get("type") == "array" else None
+        if isinstance(items, dict) and isinstance(items.get("$ref"), str):
+            return jp.split(items["$ref"])[-1] + " list response"
+    return ""

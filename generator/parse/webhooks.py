@@ -123,6 +123,7 @@ def build_events(
             base,
             id=sid,
             name_hint=f"{entry['event']} event",
+            hints=None,  # named by its event, not by the envelope's places
             doc=entry["doc"] or f"The `{entry['event']}` webhook delivery.",
             fields=tuple(fields),
         )

@@ -24,7 +24,7 @@ from ..ir import (
     TypeRef,
     UnionOf,
 )
-from .names import Names
+from ..naming.plan import Names
 from .safe import Code
 
 COMPONENTS = "/components/schemas/"

@@ -161,6 +161,7 @@ def environment() -> jinja2.Environment:
         join=_join,
         map=jinja2.filters.FILTERS["map"],
         selectattr=jinja2.filters.FILTERS["selectattr"],
+        rejectattr=jinja2.filters.FILTERS["rejectattr"],
         list=jinja2.filters.FILTERS["list"],
     )
     return env

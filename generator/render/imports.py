@@ -74,9 +74,10 @@ class ImportBlock:
             bucket.add((n, None) if isinstance(n, str) else n)
         return self
 
-    def lines(self) -> list[Code]:
+    def lines(self, wrap: int | None = None) -> list[Code]:
         """The statements, sections separated by an empty string (a blank line). Module and member
-        names are the generator's own (runtime modules, names from the naming pass)."""
+        names are the generator's own (runtime modules, names from the naming pass). `wrap`: the line
+        length past which a `from` import is wrapped as ruff's isort does (top-level blocks only)."""
         sections: dict[int, list[tuple[tuple[object, ...], str]]] = {}
         for module, alias in self.straight:
             text = f"import {module}" + (f" as {alias}" if alias else "")
@@ -94,9 +95,12 @@ class ImportBlock:
             level = len(module) - len(module.lstrip("."))
             bare = module.lstrip(".")
             for group in groups:
-                text = f"from {module} import " + ", ".join(
-                    n + (f" as {a}" if a else "") for n, a in group
-                )
+                members = [n + (f" as {a}" if a else "") for n, a in group]
+                text = f"from {module} import " + ", ".join(members)
+                if wrap is not None and len(text) > wrap and len(members) > 1:
+                    text = (
+                        f"from {module} import (\n" + "".join(f"    {m},\n" for m in members) + ")"
+                    )
                 key = (
                     1,
                     -level,

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
+from ..naming.plan import Names
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
 from .imports import ImportBlock
-from .names import Names
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc
 
 
@@ -76,9 +76,10 @@ def import_block(
 
 
 def types_module_view(
-    api: Api, names: Names, module: Name, resources: Mapping[str, str] | None = None
+    api: Api, names: Names, module: Name, bases: Mapping[str, tuple[str, str]] | None = None
 ) -> TypesModuleView:
-    """`resources`: schema ids of JSON:API resource models (they get `related()`)."""
+    """`bases`: schema id → (runtime module, class) for models a feature gives another base class
+    (JSON:API resources: `_JsonApiResource`, with `related()`)."""
     models = [
         (sid, m) for sid in names.module_members[module] if isinstance(m := api.schemas[sid], Model)
     ]
@@ -87,6 +88,7 @@ def types_module_view(
     imports = Imports()
     views = []
     uses_field = False
+    modules = dict(_BASE_MODULES)
     for sid in names.module_members[module]:
         schema = api.schemas[sid]
         cls = names.schema_class[sid]
@@ -100,7 +102,9 @@ def types_module_view(
             )
             if extra in ("_t.Any", "_t.Any | None"):  # extra="allow" already keeps untyped values
                 extra = Code("")
-            base = Name("_JsonApiResource" if resources and sid in resources else "_BaseModel")
+            base_module, base_class = (bases or {}).get(sid, (".._models", "_BaseModel"))
+            base = Name(base_class)
+            modules[base] = base_module
             read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
             imports.typing = imports.typing or bool(read_only)
             views.append(
@@ -147,7 +151,7 @@ def types_module_view(
     block = import_block(imports, names, module, ".")
     for v in views:
         if v.kind in ("enum", "model"):
-            block.add_from(_BASE_MODULES[v.bases], (v.bases[1:], v.bases))
+            block.add_from(modules[v.bases], (v.bases[1:], v.bases))
         elif v.kind == "recursive_alias":
             block.add_from("typing_extensions", ("TypeAliasType", "_TypeAliasType"))
     if uses_field:
@@ -157,7 +161,6 @@ def types_module_view(
 
 _BASE_MODULES = {
     "_BaseModel": ".._models",
-    "_JsonApiResource": ".._jsonapi",
     "_OpenStrEnum": ".._enums",
     "_OpenIntEnum": ".._enums",
     "_OpenEnum": ".._enums",

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..ir import Api, Location, Model, ModelRef, Operation, Parameter, Result, ResultKind
-from ..parse.results import error_bodies, is_jsonapi_media
-from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
+from ..ir import (
+    Api,
+    Location,
+    MediaKind,
+    Model,
+    ModelRef,
+    Operation,
+    PageStyle,
+    Pagination,
+    Parameter,
+    Result,
+    ResultKind,
+)
+from ..naming.plan import Names, ResourceName, op_key
+from ..parse.results import error_bodies
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line
+from .extension import (
+    ArgView,
+    MethodContext,
+    MethodExtras,
+    MethodHook,
+    ResourceExtras,
+    RuntimeImport,
+)
 from .imports import ImportBlock
-from .jsonapi_views import DocumentBody, JsonApiInfo
 from .model_views import import_block
-from .names import Names, ResourceName, op_key
-from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc, py
+from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
 from .wire_views import (
     accept_value,
     credential_params,
@@ -20,17 +39,6 @@ from .wire_views import (
     operation_security,
 )
 
-_BODY_PREFERENCE = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")
-
-
-@dataclass(frozen=True, slots=True)
-class ArgView:
-    name: Name
-    annotation: Code
-    default: Code  # "" when required
-    wire: str  # raw: the template prints it with `py`
-    doc: str  # raw: part of the method's docstring
-
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpecView:
@@ -38,7 +46,7 @@ class ResponseSpecView:
     kind: Name
     model: Code  # runtime expression of the whole body type, or "None"
     unwrap: Code  # literal of the unwrap field, or "None"
-    page: Code  # PageSpec(...) expression, or "None"
+    page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,92 +87,77 @@ class MethodView:
 
 
 @dataclass(frozen=True, slots=True)
-class HelperView:
-    """A hand-shaped method over generated ones: a pre-signed upload, or a two-way link."""
-
-    kind: str  # "upload" or "link"
-    name: Name
-    doc: Doc
-    returns: Code
-    target: Name  # the method it calls (upload: the create method; link: the left update)
-    other: Name = NO_NAME  # link: the right update method
-    left_rel: str = ""  # raw, like the three below: printed with `py`
-    right_rel: str = ""
-    left_type: str = ""
-    right_type: str = ""
-    left_arg: Name = NO_NAME
-    right_arg: Name = NO_NAME
-    url_field: str = ""
-    max_bytes: int | None = None
-    file_attributes: tuple[tuple[str, str], ...] = ()  # (name|type|size, attribute)
-
-
-@dataclass(frozen=True, slots=True)
 class ResourceModuleView:
     resource: ResourceName
     import_lines: tuple[
         Code, ...
     ]  # the whole import block, in ruff's order (what the methods use decides it)
     methods: tuple[MethodView, ...]
-    helpers: tuple[HelperView, ...] = ()
+    sync_blocks: tuple[TemplateText, ...] = ()  # methods features add (their own templates)
+    async_blocks: tuple[TemplateText, ...] = ()
 
 
-def resource_module_view(
+@dataclass
+class ResourceDraft:
+    """A resource's methods before features add theirs: what they need to see of it."""
+
+    resource: ResourceName
+    methods: tuple[MethodView, ...]
+    imports: Imports
+    runtime: list[RuntimeImport]
+
+    def method(self, name: str) -> MethodView:
+        return next(m for m in self.methods if m.name == name)
+
+
+def draft_resource(
     api: Api,
     names: Names,
     resource: ResourceName,
     ops: list[Operation],
-    upload_limits: dict[str, int] | None = None,
-    jsonapi: JsonApiInfo | None = None,
-    helpers: tuple[HelperView, ...] = (),
-) -> ResourceModuleView:
-    method_names = {names.op_method[op_key(op)] for op in ops} | {h.name for h in helpers}
+    hooks: tuple[MethodHook, ...] = (),
+) -> ResourceDraft:
+    method_names = {names.op_method[op_key(op)] for op in ops}
+    method_names |= set(names.extra_methods.get(resource.tag, ()))
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
-    limits = upload_limits or {}
-    info = jsonapi or JsonApiInfo()
+    runtime: list[RuntimeImport] = []
     default_security = default_requirements(api)
     methods = tuple(
-        _method(api, annotator, names, op, imports, limits.get(op.id), info, default_security)
-        for op in ops
+        _method(api, annotator, names, op, imports, hooks, runtime, default_security) for op in ops
     )
-    uses_page = any(r.page != "None" for m in methods for r in m.responses)
+    return ResourceDraft(resource, methods, imports, runtime)
+
+
+def resource_module_view(
+    draft: ResourceDraft, names: Names, extras: tuple[ResourceExtras, ...] = ()
+) -> ResourceModuleView:
+    imports = draft.imports
+    methods = draft.methods
+    uses_page = any(r.page for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
-    by_name = {m.name: m for m in methods}
-    helpers = tuple(_with_returns(h, by_name) for h in helpers)
-    if helpers:
-        imports.typing = True
-    uses_query = any(op_key(op) in info.op_fields for op in ops)
-    uses_documents = any(m.body_call for m in methods)
-    uses_file_types = imports.file_types or any(h.kind == "upload" for h in helpers)
+    imports.typing = imports.typing or any(e.typing for e in extras)
+    file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(imports, names, None, "..types.")
-    _runtime_imports(
-        block,
-        any("LazyModel(" in model for m in methods for _, model in m.errors),
-        uses_page,
-        uses_binary,
-        uses_file_types,
-        uses_query,
-        uses_documents,
-        any(h.kind == "upload" for h in helpers),
+    _runtime_imports(block, uses_page, uses_binary, file_types)
+    if any("LazyModel(" in model for m in methods for _, model in m.errors):
+        block.add_from(".._endpoint", "LazyModel")
+    for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
+        block.add_from(module, *members)
+    return ResourceModuleView(
+        draft.resource,
+        tuple(block.lines()),
+        methods,
+        tuple(b for e in extras for b in e.sync_blocks),
+        tuple(b for e in extras for b in e.async_blocks),
     )
-    return ResourceModuleView(resource, tuple(block.lines()), methods, helpers)
 
 
-def _runtime_imports(
-    block: ImportBlock,
-    lazy: bool,
-    page: bool,
-    binary: bool,
-    file_types: bool,
-    query: bool,
-    documents: bool,
-    upload: bool,
-) -> None:
+def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool) -> None:
     """What every resource module imports from the runtime, and what only some need."""
     block.add("typing", "_t").add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
-    block.add_from(".._endpoint", "Endpoint", *(["LazyModel"] if lazy else []), "ResponseSpec")
+    block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
     block.add_from(
         ".._types",
@@ -176,14 +169,9 @@ def _runtime_imports(
         "Timeout",
         *(["FileTypes"] if file_types else []),
     )
-    if query:
-        block.add_from("..", "_query", ("query", "_fields"))
-    if documents:
-        block.add_from("..", "_jsonapi")
-    if upload:
-        block.add_from("..", "_upload")
     if page:
-        block.add_from(".._pagination", "AsyncPage", "PageSpec", "SyncPage")
+        block.add_from(".._endpoint", "PageSpec")
+        block.add_from(".._pagination", "AsyncPage", "SyncPage")
     if binary:
         block.add_from(".._binary", "AsyncBinaryResponse", "BinaryResponse")
 
@@ -194,8 +182,8 @@ def _method(
     names: Names,
     op: Operation,
     imports: Imports,
-    max_file_bytes: int | None,
-    info: JsonApiInfo,
+    hooks: tuple[MethodHook, ...],
+    runtime: list[RuntimeImport],
     default_security: tuple[tuple[str, ...], ...] = (),
 ) -> MethodView:
     key = op_key(op)
@@ -209,26 +197,18 @@ def _method(
         ]
         for loc in Location
     }
-    fields_class = info.op_fields.get(key)
-    if fields_class is not None:
-        args[Location.QUERY] = [_query_arg(a, fields_class) for a in args[Location.QUERY]]
-    document = info.bodies.get(key)
-    if document is not None:
-        body_arg, body_fields, media = (
-            None,
-            _document_args(annotator, document, imports),
-            _jsonapi_media(op),
-        )
-        path_arg = args[Location.PATH][0].name if document.with_id and args[Location.PATH] else None
-        body_call = code(
-            f"_jsonapi.build_document({py(document.type_name)}, id={path_arg or 'None'}, "
-            + ", ".join(f"{a.name}={a.name}" for a in body_fields)
-            + ")"
-        )
+    extras = _extras(hooks, MethodContext(op, args, annotator, imports))
+    runtime.extend(extras.imports)
+    if extras.annotations:
+        args[Location.QUERY] = [
+            replace(a, annotation=extras.annotations.get(a.wire, a.annotation))
+            for a in args[Location.QUERY]
+        ]
+    if extras.body is not None:
+        body_arg, body_fields, media = None, extras.body.args, extras.body.media
+        body_call = extras.body.call
     else:
-        body_arg, body_fields, media = _body(
-            api, annotator, op, imports, {a.name for v in args.values() for a in v}
-        )
+        body_arg, body_fields, media = _body(api, annotator, names, op, imports)
         body_call = Code("")
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
@@ -252,7 +232,7 @@ def _method(
         http_method=op.method.upper(),
         path=op.path,
         operation_id=op.id,
-        doc=doc(_doc(op, args, body_arg, body_fields)),
+        doc=doc(_doc(op, args, body_arg, body_fields, extras.doc_notes)),
         positional=tuple(args[Location.PATH]),
         keyword=tuple(keyword),
         path_args=tuple(args[Location.PATH]),
@@ -269,88 +249,30 @@ def _method(
         async_returns=async_returns,
         auth=op.requires_auth,
         deprecated=op.deprecated,
-        max_file_bytes=max_file_bytes,
-        json_media=_json_media(op),
+        max_file_bytes=op.max_file_bytes,
+        json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
         errors=tuple(
             (status, error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
         ),
-        accept=accept_value(op, {str(r.kind) for r in responses}, _json_media(op)),
+        accept=accept_value(op, {str(r.kind) for r in responses}, extras.json_media),
         security=operation_security(op, default_security) if api.security_schemes else NO_CODE,
     )
 
 
-def _with_returns(h: HelperView, methods: dict[Name, MethodView]) -> HelperView:
-    from dataclasses import replace
-
-    if h.kind == "link":
-        return replace(
-            h, returns=code(f"tuple[{methods[h.target].returns}, {methods[h.other].returns}]")
-        )
-    return replace(h, returns=methods[h.target].returns)
-
-
-def _json_media(op: Operation) -> str:
-    """JSON:API's media type as `Accept` when the operation's documents (success or error) use it."""
-    if any(r.jsonapi for r in op.results):
-        return next(r.media_type for r in op.results if r.jsonapi)
-    media = [m.media_type for r in op.responses for m in r.media]
-    return (
-        next((m for m in media if is_jsonapi_media(m)), "")
-        if media and all(is_jsonapi_media(m) for m in media)
-        else ""
+def _extras(hooks: tuple[MethodHook, ...], ctx: MethodContext) -> MethodExtras:
+    """The features' changes to one method, merged (features touch different parts of it)."""
+    found = [e for e in (hook(ctx) for hook in hooks) if e is not None]
+    if len(found) <= 1:
+        return found[0] if found else MethodExtras()
+    return MethodExtras(
+        annotations={k: v for e in found for k, v in e.annotations.items()},
+        body=next((e.body for e in found if e.body is not None), None),
+        json_media=next((e.json_media for e in found if e.json_media), ""),
+        doc_notes=tuple(n for e in found for n in e.doc_notes),
+        imports=tuple(i for e in found for i in e.imports),
     )
-
-
-def _query_arg(a: ArgView, fields_class: str) -> ArgView:
-    """`filter` / `sort` of a JSON:API operation also take the typed builders."""
-    builder = {"filter": "Filter", "sort": "Sort"}.get(a.wire)
-    if builder is None:
-        return a
-    return ArgView(
-        a.name,
-        code(f"_query.{builder}[_fields.{Name(fields_class)}] | {a.annotation}"),
-        a.default,
-        a.wire,
-        a.doc,
-    )
-
-
-def _jsonapi_media(op: Operation) -> str:
-    assert op.body is not None
-    return next(m.media_type for m in op.body.media if is_jsonapi_media(m.media_type))
-
-
-def _document_args(
-    annotator: Annotator, document: DocumentBody, imports: Imports
-) -> tuple[ArgView, ...]:
-    imports.typing = True
-    out = []
-    for wire, sid, required in (
-        ("attributes", document.attributes, document.attributes_required),
-        ("relationships", document.relationships, False),
-    ):
-        annotation = Code("_t.Mapping[str, _t.Any]")
-        if sid is not None:
-            annotation = code(
-                f"{annotator.render(ModelRef(sid), Context.INPUT, imports)} | {annotation}"
-            )
-        doc = (
-            "the resource's attributes"
-            if wire == "attributes"
-            else "relationships: name → resource, identifier, `(type, id)`, list of those, or None"
-        )
-        out.append(
-            ArgView(
-                Name(wire),
-                annotation if required else code(annotation + " | NotGiven"),
-                Code("" if required else "NOT_GIVEN"),
-                wire,
-                doc,
-            )
-        )
-    return tuple(out)
 
 
 def _server(api: Api, op: Operation) -> str:
@@ -390,38 +312,23 @@ def _arg(
 
 
 def _body(
-    api: Api, annotator: Annotator, op: Operation, imports: Imports, taken: set[str]
+    api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports
 ) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
     if op.body is None or not op.body.media:
         return None, (), ""
-    media = min(
-        op.body.media,
-        key=lambda m: (
-            _BODY_PREFERENCE.index(m.media_type)
-            if m.media_type in _BODY_PREFERENCE
-            else len(_BODY_PREFERENCE)
-        ),
-    )
-    base = media.media_type.split(";")[0].strip().lower()
+    media = op.body.sent
     schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if base in ("multipart/form-data", "application/x-www-form-urlencoded") and isinstance(
-        schema, Model
-    ):
-        from .. import naming
-
+    if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
         fields = []
         for f in schema.fields:
             if f.read_only:
                 continue
-            name = naming.param_name(f.wire_name)
-            while name in taken:
-                name += "_"
-            taken.add(name)
+            name = names.body_fields[(op_key(op), f.wire_name)]
             annotation = annotator.render(f.type, Context.INPUT, imports)
             required = f.required and op.body.required
             fields.append(
                 ArgView(
-                    Name(name),
+                    name,
                     annotation if required else code(annotation + " | NotGiven"),
                     Code("" if required else "NOT_GIVEN"),
                     f.wire_name,
@@ -451,17 +358,27 @@ def _body(
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
     model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
-    page = Code("None")
-    if r.pagination is not None:
-        p = r.pagination
-        page = code(
-            f"PageSpec(page_param={py(p.page_param)}, limit_param={py(p.limit_param)}, "
-            f"items_field={py(p.items_field)}, pagination_field={py(p.pagination_field)}"
-            + (f", next_link={py(p.next_link)}" if p.next_link else "")
-            + (", attach_document=True" if p.attach_document else "")
-            + ")"
-        )
-    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), page)
+    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), _page(r.pagination))
+
+
+def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:
+    """The `PageSpec` arguments: what the shape stage decided (defaults left out)."""
+    if p is None:
+        return ()
+    values: list[tuple[str, object]] = [
+        ("style", p.style.value if p.style is not PageStyle.PAGE_NUMBER else None),
+        ("page_param", p.page_param),
+        ("limit_param", p.limit_param),
+        ("items_field", p.items_field),
+        ("pagination_field", p.pagination_field),
+        ("has_more_field", p.has_more_field),
+        ("total_pages_field", p.total_pages_field),
+        ("page_field", p.page_field),
+        ("limit_field", p.limit_field),
+        ("next_link", p.next_link),
+        ("attach_document", p.attach_document or None),
+    ]
+    return tuple((Name(k), py(v)) for k, v in values if v is not None)
 
 
 def _returns(
@@ -493,23 +410,13 @@ def _doc(
     args: dict[Location, list[ArgView]],
     body: ArgView | None,
     fields: tuple[ArgView, ...],
+    notes: tuple[str, ...] = (),
 ) -> str:
     lines = [one_line(op.summary or op.description or f"{op.method.upper()} {op.path}")]
     if op.description and op.description != op.summary:
         lines += ["", op.description]
-    ext = dict(op.extensions)
-    if "x-access-tier" in ext:
-        lines += ["", f"Access tier: `{ext['x-access-tier']}`."]
-    if "x-key-scope" in ext:
-        scope = ext["x-key-scope"]
-        shown = (
-            ", ".join(map(str, scope))
-            if isinstance(scope, list)
-            else py_literal(scope)
-            if scope is None or isinstance(scope, (str, int, float))
-            else str(scope)
-        )
-        lines += [f"Key scope: {shown}."]
+    if notes:
+        lines += ["", *notes]
     if op.deprecated:
         lines += ["", "Deprecated."]
     documented = (

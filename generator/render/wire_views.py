@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..ir import Api, ModelRef, Operation, TypeRef
+from ..naming.plan import Names
 from ..parse.results import accept_media
 from .annotations import Annotator, Context, Imports
-from .names import Names
 from .safe import Code, code, py
 
 

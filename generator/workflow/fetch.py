@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 
-from .. import __version__
 from .. import pointer as jp
 from ..diagnostics import SpecError
 from ..load import parse_text
+from ..version import __version__
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0

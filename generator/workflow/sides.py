@@ -12,9 +12,10 @@ from ..diagnostics import DiagnosticSink, fatal
 from ..ir import Api
 from ..load import LoadedSpec, load_spec, read_document
 from ..naming import snake
+from ..naming.plan import Names, plan_names
 from ..parse import build_api
 from ..refs import bundle_external_refs
-from ..render.names import Names, plan_names
+from ..shape.stage import shape
 from ..versions import pep440
 
 # What the parser raises on a malformed document it does not anticipate (e.g. `properties: "data"`).
@@ -44,8 +45,8 @@ def read_side(path: Path, config: TargetConfig, label: str = "") -> SpecSide:
     sink = DiagnosticSink(file=str(path))
     loaded = load_spec(path, sink)
     cfg = config.model_copy(update={"spec": str(path)})
-    api = build_api(loaded, cfg, sink)
-    names = plan_names(api, cfg, sink)
+    api = shape(build_api(loaded, sink), cfg, sink)
+    names = plan_names(api, sink)
     return SpecSide(label or str(path), loaded.document, api, names, cfg)
 
 
@@ -73,8 +74,8 @@ def side_from_document(
     loaded = LoadedSpec(
         label, document, hashlib.sha256(body).hexdigest(), version[:3].replace("3.2", "3.1")
     )
-    api = build_api(loaded, config, sink)
-    return SpecSide(label, document, api, plan_names(api, config, sink), config)
+    api = shape(build_api(loaded, sink), config, sink)
+    return SpecSide(label, document, api, plan_names(api, sink), config)
 
 
 def default_config(path: Path) -> TargetConfig:

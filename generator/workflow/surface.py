@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from ..ir import Alias as IrAlias
 from ..ir import Api, Model, Operation, walk_refs
+from ..naming.plan import op_key
+from ..render.extension import ArgView
 from ..render.model_views import types_module_view
-from ..render.names import op_key
-from ..render.resource_views import ArgView, resource_module_view
+from ..render.resource_views import draft_resource
 from .sides import SpecSide
 from .wire_ops import match_key, op_label
 
@@ -94,7 +95,7 @@ def build_surface(side: SpecSide, package: str) -> Surface:
     methods: dict[str, Method] = {}
     for tag, ops in by_tag.items():
         resource = names.resources[tag]
-        view = resource_module_view(api, names, resource, ops)
+        view = draft_resource(api, names, resource, ops)
         resources[resource.attr] = [m.name for m in view.methods]
         for op, m in zip(ops, view.methods, strict=True):
             args = [_arg(a, i) for i, a in enumerate(m.positional)]

@@ -35,6 +35,7 @@ from ..ir import (
     UnionOf,
     with_nullable,
 )
+from ..naming.hints import schema_hints
 from .changes import Change, Collector, Layer, Level
 
 
@@ -88,6 +89,8 @@ class SchemaComparer:
         self._own: dict[_Pair, list[Change]] = {}
         self._edges: dict[_Pair, set[_Pair]] = {}
         self._stack: list[_Pair] = []
+        # the words each schema's class name is made from (an inline schema's: the naming pass's choice)
+        self._hints = {id(old): schema_hints(old.schemas), id(new): schema_hints(new.schemas)}
 
     # ---- helpers -----------------------------------------------------------------------------
     def _add(
@@ -129,7 +132,8 @@ class SchemaComparer:
         if isinstance(t, ModelRef):
             schema = api.schemas.get(t.id)
             if isinstance(schema, Enum):
-                return f"enum {schema.name_hint} ({schema.value_kind})"
+                hint = self._hints[id(api)].get(t.id, schema.name_hint)
+                return f"enum {hint} ({schema.value_kind})"
             if isinstance(schema, Model):
                 return f"object {schema.name_hint}" if _is_component(t.id) else "object"
         return "any"

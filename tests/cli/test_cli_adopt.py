@@ -34,7 +34,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_version_has_one_source() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
-    assert project["tool"]["hatch"]["version"]["path"] == "generator/__init__.py"
+    assert project["tool"]["hatch"]["version"]["path"] == "generator/version.py"
     proc = run("--version", cwd=REPO)
     assert (
         proc.returncode == 0

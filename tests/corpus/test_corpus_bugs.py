@@ -520,7 +520,7 @@ OPEN_FIDELITY: set[str] = set()  # all fixed
 )
 def test_typing_fidelity(doc: dict[str, Any], path: str, expected: str, tmp_path: Path) -> None:
     from generator.config import adhoc_target
-    from generator.pipeline import generate
+    from generator import generate
 
     spec = tmp_path / "fidelity.yaml"
     spec.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")

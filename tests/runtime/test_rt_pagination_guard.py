@@ -20,12 +20,10 @@ def a() -> Iterator[LoopServer]:
 
 
 def _endpoint(fakeapi: Any) -> Any:
-    from fakeapi._endpoint import Endpoint, ResponseSpec
-    from fakeapi._pagination import PageSpec
+    from fakeapi._endpoint import Endpoint, PageSpec, ResponseSpec
 
-    return Endpoint(
-        "GET", "/items", {"200": ResponseSpec("json", Any, page=PageSpec(next_link="links.next"))}
-    )
+    page = PageSpec(style="next_link", next_link="links.next")
+    return Endpoint("GET", "/items", {"200": ResponseSpec("json", Any, page=page)})
 
 
 def _fresh_items_with_link(link: str) -> Any:

@@ -34,11 +34,13 @@ def test_runtime_layout() -> None:
         "_exceptions.py",
         "_constants.py",
     }
-    names = {p.name for p in RUNTIME_DIR.glob("*.py")}
+    names = {p.name for p in (RUNTIME_DIR / "core").glob("*.py")}
     assert expected <= names
-    assert (RUNTIME_DIR / "py.typed").read_text() == ""
-    assert all(name.startswith("_") for name in names)
-    for path in RUNTIME_DIR.glob("*.py"):
+    assert (RUNTIME_DIR / "core" / "py.typed").read_text() == ""
+    every = [p.name for p in RUNTIME_DIR.rglob("*.py")]
+    assert all(name.startswith("_") for name in every)
+    assert len(every) == len(set(every))  # flat in a generated package: one name, one module
+    for path in RUNTIME_DIR.rglob("*.py"):
         text = path.read_text()
         assert len(text.splitlines()) <= 400, f"{path.name} is too long"
         for line in text.splitlines():
@@ -80,7 +82,7 @@ def test_mypy_strict(tmp_path: Path) -> None:
     # the runtime alone, as a package (relative imports need one) ...
     runtime = tmp_path / "runtime_only" / "rt"
     runtime.mkdir(parents=True)
-    for source in RUNTIME_DIR.glob("*.py"):
+    for source in RUNTIME_DIR.rglob("*.py"):
         shutil.copy(source, runtime / source.name)
     (runtime / "__init__.py").write_text("")
     # ... and the fake generated package, which checks how generated code types against it

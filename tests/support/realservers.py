@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from generator.config import adhoc_target
-from generator.pipeline import generate
+from generator import generate
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "servers"

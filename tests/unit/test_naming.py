@@ -78,10 +78,34 @@ def test_enum_member_names(value: object, expected: str) -> None:
         ("listCategories", "Categories", "list"),
         ("referrals", "Referrals", "referrals"),
         ("with_raw_response", "x", "with_raw_response_"),
+        # plural tags whose operations are singular (the maintained inflector knows these words)
+        ("createPerson", "People", "create"),
+        ("getStatusById", "Statuses", "get"),
+        ("deleteAlias", "Aliases", "delete"),
+        ("listIndices", "Indices", "list"),
     ],
 )
 def test_method_names(op_id: str, tag: str, expected: str) -> None:
     assert naming.method_name(op_id, tag) == expected
+
+
+@pytest.mark.parametrize(
+    ("plural", "expected"),
+    [
+        ("statuses", "status"),
+        ("aliases", "alias"),
+        ("people", "person"),
+        ("indices", "index"),
+        ("buses", "bus"),
+        ("categories", "category"),
+        ("addresses", "address"),
+        ("news", "news"),
+        ("status", "status"),
+        ("referrals", "referral"),
+    ],
+)
+def test_singular(plural: str, expected: str) -> None:
+    assert naming.singular(plural) == expected
 
 
 def test_scope_is_deterministic_and_suffixes() -> None:
@@ -97,8 +121,7 @@ def test_scope_is_deterministic_and_suffixes() -> None:
 def test_inline_schemas_are_named_after_their_owner_and_components_keep_theirs(build: Any) -> None:
     """Equal inline enums of two components are two classes named after their owners (no shared `Type`);
     a component keeps its own name, and an inline schema whose name it takes gets a suffix and a warning."""
-    from generator.config import adhoc_target
-    from generator.render.names import plan_names
+    from generator.naming.plan import plan_names
     from tests.conftest import spec_doc
 
     schemas: dict[str, Any] = {
@@ -107,13 +130,13 @@ def test_inline_schemas_are_named_after_their_owner_and_components_keep_theirs(b
     }
     C = "/components/schemas/"
     api, sink = build(spec_doc(schemas=schemas))
-    names = plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink)
+    names = plan_names(api, sink)
     assert names.schema_class[C + "Location/properties/type"] == "LocationType"
     assert names.schema_class[C + "Site/properties/type"] == "SiteType"
     assert not [d for d in sink.sorted() if d.code == "name-collision"]
 
     api, sink = build(spec_doc(schemas={**schemas, "LocationType": {"type": "object"}}))
-    names = plan_names(api, adhoc_target("s.json", "out", "p", "P"), sink)
+    names = plan_names(api, sink)
     assert names.schema_class[C + "LocationType"] == "LocationType"
     assert names.schema_class[C + "Location/properties/type"] == "LocationType2"
     [warning] = [d for d in sink.sorted() if d.code == "name-collision"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.config import adhoc_target
 from generator.diagnostics import DiagnosticSink
 from generator.ir import Kind, ListOf, Location, ModelRef, Primitive, ResultKind
-from generator.render.names import op_key, plan_names
+from generator.naming.plan import op_key, plan_names
 from tests.conftest import spec_doc
 
 ENVELOPE = {
@@ -250,7 +249,7 @@ def test_operations_without_ids_tags_and_duplicates_get_unique_names(
         },
     }
     api, sink = build(spec_doc(paths))
-    names = plan_names(api, adhoc_target("s", str(tmp_path), "p", None), sink)
+    names = plan_names(api, sink)
     calls = sorted(
         f"{names.resource_of(op).attr}.{names.op_method[op_key(op)]}" for op in api.operations
     )

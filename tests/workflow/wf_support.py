@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from generator.config import load_targets
-from generator.pipeline import generate
+from generator import generate
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO.parent / "shared" / "upstream" / "casexchange"

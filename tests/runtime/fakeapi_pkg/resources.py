@@ -10,8 +10,8 @@ from typing import Any
 
 from ._base_client import AsyncAPIResource, SyncAPIResource
 from ._binary import AsyncBinaryResponse, BinaryResponse
-from ._endpoint import Endpoint, ResponseSpec
-from ._pagination import AsyncPage, PageSpec, SyncPage
+from ._endpoint import Endpoint, PageSpec, ResponseSpec
+from ._pagination import AsyncPage, SyncPage
 from ._response import (
     APIResponse,
     AsyncAPIResponse,
@@ -30,7 +30,20 @@ _RETRIEVE = Endpoint(
 _LIST = Endpoint(
     "GET",
     "/referrals",
-    {"200": ResponseSpec("json", ReferralList, page=PageSpec())},
+    {
+        "200": ResponseSpec(
+            "json",
+            ReferralList,
+            page=PageSpec(
+                limit_param="limit",
+                pagination_field="pagination",
+                has_more_field="hasMore",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
+            ),
+        )
+    },
     query_styles={
         "status": ("form", False),
         "filter": ("deepObject", True),

@@ -7,6 +7,7 @@ from functools import cached_property
 
 import httpx
 
+from . import _jsonapi
 from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -95,6 +96,7 @@ class Casebook(SyncAPIClient):
     """
 
     default_base_url = DEFAULT_BASE_URL
+    error_entries = (_jsonapi.errors_of,)
 
     def __init__(
         self,
@@ -217,6 +219,7 @@ class AsyncCasebook(AsyncAPIClient):
     """
 
     default_base_url = DEFAULT_BASE_URL
+    error_entries = (_jsonapi.errors_of,)
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._endpoint import Endpoint, ResponseSpec
-from ._exceptions import APIStatusError, make_status_error
+from ._exceptions import APIStatusError, ErrorEntries, make_status_error
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
@@ -84,6 +84,7 @@ class BaseClient(Generic[_HttpxT]):
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
     default_base_url: ClassVar[str] = ""
+    error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
     """The spec's first server (generated clients set it). While ``base_url`` is this URL,
     operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
 
@@ -328,6 +329,7 @@ class BaseClient(Generic[_HttpxT]):
             attempts=attempt,
             redact=prepared.redact,
             note=note,
+            error_entries=self.error_entries,
             spec=endpoint.error_spec(response.status_code),
         )
 

@@ -29,19 +29,19 @@ def make_auth(
     client_secret = _env(client_secret, "CASEBOOK_CLIENT_SECRET")
     token_url = _env(token_url, "CASEBOOK_TOKEN_URL")
     access_token = _env(access_token, "CASEBOOK_ACCESS_TOKEN")
-    oauth_auth: ClientCredentialsAuth | BearerAuth | None = None
+    _auth: ClientCredentialsAuth | BearerAuth | None = None
     if client_id is not None and client_secret is not None and token_url is not None:
-        oauth_auth = ClientCredentialsAuth(
+        _auth = ClientCredentialsAuth(
             client_id=client_id, client_secret=client_secret, token_url=token_url, access_token=access_token
         )
     elif access_token is not None:
-        oauth_auth = BearerAuth(access_token)  # nothing to renew it with: used as is
+        _auth = BearerAuth(access_token)  # nothing to renew it with: used as is
     return Credentials(
         {
-            "casebookOAuth": oauth_auth,
+            "casebookOAuth": _auth,
         },
         needs={
-            "casebookOAuth": "client_id=..., client_secret=... and token_url=... (or CASEBOOK_CLIENT_ID, CASEBOOK_CLIENT_SECRET, CASEBOOK_TOKEN_URL), or access_token=...",
+            "casebookOAuth": "client_id=... and client_secret=... and token_url=... (or CASEBOOK_CLIENT_ID and CASEBOOK_CLIENT_SECRET and CASEBOOK_TOKEN_URL), or access_token=...",
         },
         default=(("casebookOAuth",),),
     )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -15,7 +15,6 @@ from ._ratelimit import RateLimit, parse_rate_limit
 
 if TYPE_CHECKING:
     from ._endpoint import ResponseSpec
-    from ._jsonapi import JsonApiErrorObject
 
 __all__ = [
     "APIConnectionError",
@@ -164,6 +163,10 @@ class APIStatusError(APIError):
     details: object
     request_id: str | None
     rate_limit: RateLimit | None
+    errors: list[Any]
+    """The entries of the error document, as the client's error formats read them (a JSON:API
+    client: each object of ``errors[]`` with status, code, title, detail, ``source.pointer``);
+    empty when no format applies."""
 
     def __init__(
         self,
@@ -176,22 +179,16 @@ class APIStatusError(APIError):
         request_id: str | None = None,
         rate_limit: RateLimit | None = None,
         attempts: int = 1,
+        errors: Sequence[Any] = (),
     ) -> None:
         super().__init__(message, request=response.request, body=body, attempts=attempts)
         self.response = response
         self.status_code = response.status_code
+        self.errors = list(errors)
         self.code = code
         self.details = details
         self.request_id = request_id
         self.rate_limit = rate_limit if rate_limit is not None else parse_rate_limit(response.headers)
-
-    @property
-    def errors(self) -> list[JsonApiErrorObject]:
-        """The entries of a JSON:API error document (``errors[]``: status, code, title, detail,
-        ``source.pointer``); empty for other error bodies."""
-        from ._jsonapi import errors_of
-
-        return errors_of(self.body)
 
 
 class BadRequestError(APIStatusError):
@@ -249,15 +246,15 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     413: PayloadTooLargeError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:
-    if status_code == 503:
-        return ServiceUnavailableError
-    if status_code >= 500:
-        return InternalServerError
-    return _STATUS_CLASSES.get(status_code, APIStatusError)
+    cls = _STATUS_CLASSES.get(status_code)
+    if cls is not None:
+        return cls
+    return InternalServerError if status_code >= 500 else APIStatusError
 
 
 def _format_message(response: httpx.Response, info: ErrorInfo, attempts: int) -> str:
@@ -275,6 +272,10 @@ def _format_message(response: httpx.Response, info: ErrorInfo, attempts: int) ->
     return text
 
 
+ErrorEntries = Callable[[object], Sequence[Any]]
+"""Reads the entries of an error body (a feature's error format: JSON:API's ``errors[]``)."""
+
+
 def make_status_error(
     response: httpx.Response,
     *,
@@ -282,6 +283,7 @@ def make_status_error(
     attempts: int = 1,
     redact: Callable[[str], str] = str,
     note: str | None = None,
+    error_entries: Sequence[ErrorEntries] = (),
     spec: ResponseSpec | None = None,
 ) -> APIStatusError:
     """Build the exception for a non-success response whose body has been read.
@@ -316,4 +318,5 @@ def make_status_error(
         details=info.details,
         request_id=info.request_id,
         attempts=attempts,
+        errors=[entry for read in error_entries for entry in read(info.body)],
     )

@@ -201,8 +201,6 @@ def _str(value: object) -> str | None:
 
 def errors_of(body: object) -> list[JsonApiErrorObject]:
     """The error objects of a JSON:API error document (empty when ``body`` is not one)."""
-    if isinstance(body, pydantic.BaseModel):  # parsed into the spec's error model
-        body = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
     errors = body.get("errors") if isinstance(body, dict) else None
     if not isinstance(errors, list):
         return []

@@ -22,10 +22,10 @@ def make_auth(
 ) -> Credentials:
     """Build the credentials from the arguments, falling back to the environment variables."""
     api_key = _env(api_key, "CASEXCHANGE_API_KEY")
-    api_key_auth = ApiKeyAuth("X-API-Key", "header", api_key) if api_key is not None else None
+    _auth = ApiKeyAuth("X-API-Key", "header", api_key) if api_key is not None else None
     return Credentials(
         {
-            "apiKeyAuth": api_key_auth,
+            "apiKeyAuth": _auth,
         },
         needs={
             "apiKeyAuth": "api_key=... (or the CASEXCHANGE_API_KEY environment variable)",

@@ -10,11 +10,39 @@ from typing import Any, Literal
 
 import pydantic
 
-from ._pagination import PageSpec
-
-__all__ = ["Endpoint", "LazyModel", "ResponseKind", "ResponseSpec"]
+__all__ = ["Endpoint", "LazyModel", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
+PageStyle = Literal["page_number", "next_link"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """How one list operation pages, as the generator decided it from the response schema: which
+    strategy (`_pagination.STRATEGIES[style]`) and where each piece is. The runtime reads these
+    fields; it never guesses a name."""
+
+    style: PageStyle = "page_number"
+    page_param: str = "page"
+    """Query parameter of the page number."""
+    limit_param: str | None = None
+    """Query parameter of the page size, if the operation has one."""
+    items_field: str = "data"
+    pagination_field: str | None = None
+    """Field of the body holding the pagination object (``pagination``, JSON:API ``meta``)."""
+    has_more_field: str | None = None
+    """Boolean field of the pagination object: another page follows."""
+    total_pages_field: str | None = None
+    page_field: str | None = None
+    """Field of the pagination object holding the current page number."""
+    limit_field: str | None = None
+    """Field of the pagination object holding the page size."""
+    start: int = 1
+    next_link: str | None = None
+    """``next_link`` style: dotted path of the next-page URL (JSON:API ``links.next``); when the
+    body has the links object, a link means another page and none means the end."""
+    attach_document: bool = False
+    """Attach the page's body to every item (``get_envelope(item)``; JSON:API ``included``)."""
 
 
 @dataclass(frozen=True, slots=True)

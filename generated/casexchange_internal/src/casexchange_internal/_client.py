@@ -56,7 +56,7 @@ class CaseXchangeInternal(SyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
-        api_key: the API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        api_key: the `apiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
         firm_api_key: the `firmApiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_FIRM_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
@@ -239,7 +239,7 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
-        api_key: the API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        api_key: the `apiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
         firm_api_key: the `firmApiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_FIRM_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.

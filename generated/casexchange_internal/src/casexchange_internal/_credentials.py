@@ -41,28 +41,28 @@ def make_auth(
     refresh_token = _env(refresh_token, "CASEXCHANGE_INTERNAL_REFRESH_TOKEN")
     api_key = _env(api_key, "CASEXCHANGE_INTERNAL_API_KEY")
     firm_api_key = _env(firm_api_key, "CASEXCHANGE_INTERNAL_FIRM_API_KEY")
-    credentials = {
+    login = {
         "email": email,
         "password": password,
     }
-    session_auth = (
+    _auth = (
         SessionAuth(
             SESSION,
             base_url,
-            credentials={k: v for k, v in credentials.items() if v is not None} or None,
+            credentials={k: v for k, v in login.items() if v is not None} or None,
             access_token=access_token,
             refresh_token=refresh_token,
         )
-        if access_token is not None or None not in credentials.values()
+        if access_token is not None or None not in login.values()
         else None
     )
-    api_key_auth = ApiKeyAuth("X-API-Key", "header", api_key) if api_key is not None else None
-    firm_api_key_auth = ApiKeyAuth("X-API-Key", "header", firm_api_key) if firm_api_key is not None else None
+    _auth_1 = ApiKeyAuth("X-API-Key", "header", api_key) if api_key is not None else None
+    _auth_2 = ApiKeyAuth("X-API-Key", "header", firm_api_key) if firm_api_key is not None else None
     return Credentials(
         {
-            "apiKeyAuth": api_key_auth,
-            "bearerAuth": session_auth,
-            "firmApiKeyAuth": firm_api_key_auth,
+            "apiKeyAuth": _auth_1,
+            "bearerAuth": _auth,
+            "firmApiKeyAuth": _auth_2,
         },
         needs={
             "apiKeyAuth": "api_key=... (or the CASEXCHANGE_INTERNAL_API_KEY environment variable)",

@@ -7,8 +7,8 @@ from functools import cached_property
 from .. import _jsonapi, _query
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._pagination import AsyncPage, PageSpec, SyncPage
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
+from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.service_offering import ServiceOffering
@@ -30,6 +30,7 @@ _LIST_OFFERINGS = Endpoint(
             model=ServiceOfferingCollectionDocument,
             unwrap="data",
             page=PageSpec(
+                style="next_link",
                 page_param="page",
                 limit_param="page[size]",
                 items_field="data",

@@ -5,8 +5,8 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._pagination import AsyncPage, PageSpec, SyncPage
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
+from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.accept_med_referral_body import AcceptMedReferralBody
@@ -55,7 +55,13 @@ _LIST_INSURANCES = Endpoint(
             model=ListInsurancesResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },
@@ -112,7 +118,13 @@ _LIST = Endpoint(
             model=ListMedCasesResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },
@@ -247,7 +259,13 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
             model=ListMedCaseInsurancesResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },
@@ -290,7 +308,13 @@ _LIST_REFERRALS = Endpoint(
             model=ListMedReferralsResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },

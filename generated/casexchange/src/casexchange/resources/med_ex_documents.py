@@ -5,8 +5,8 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._pagination import AsyncPage, PageSpec, SyncPage
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
+from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.get_med_case_document_format import GetMedCaseDocumentFormat
@@ -29,7 +29,13 @@ _LIST_CASE = Endpoint(
             model=ListMedCaseDocumentsResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page", limit_param="limit", items_field="data", pagination_field="pagination"
+                page_param="page",
+                limit_param="limit",
+                items_field="data",
+                pagination_field="pagination",
+                total_pages_field="totalPages",
+                page_field="page",
+                limit_field="limit",
             ),
         ),
     },

@@ -1,0 +1,79 @@
+"""OAuth 2.0 client credentials: an `oauth2` security scheme with a `clientCredentials` flow (and no
+API key beside it) gives the client `client_id=` / `client_secret=` / `token_url=`; the token is
+fetched on first use, cached, renewed before expiry and once on a 401."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink
+from ..ir import Api
+from ..naming.requests import NameRequest
+from ..render.auth_views import AuthPlan, Credential, auth_requests, auth_view, used_schemes
+from ..render.extension import block
+from ..render.resource_views import ResourceDraft
+from .base import Context, Contribution, Preparation, runtime_path
+
+
+class OAuth:
+    name = "oauth"
+
+    def shape(self, api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
+        return api  # decided from the spec's security schemes
+
+    def analyse(self, api: Api, sink: DiagnosticSink) -> AuthPlan | None:
+        if api.target.session is not None:
+            return None  # a configured session login is the client's auth
+        schemes = used_schemes(api)
+        if any(s.kind == "apiKey" for s in schemes):
+            return None
+        oauth = next((s for s in schemes if s.kind == "oauth2" and s.token_url), None)
+        return client_credentials(oauth.token_url) if oauth is not None else None
+
+    def names(self, facts: AuthPlan, api: Api) -> Iterable[NameRequest]:
+        return auth_requests(facts)
+
+    def prepare(self, facts: AuthPlan, ctx: Context) -> Preparation:
+        return Preparation()
+
+    def contribute(
+        self, facts: AuthPlan, ctx: Context, resources: Mapping[str, ResourceDraft]
+    ) -> Contribution:
+        auth = auth_view(facts, ctx.names, ctx.api.target.package.env_prefix)
+        return Contribution(
+            # the token renewal is the session feature's (`RenewingAuth`)
+            runtime=(runtime_path(self.name, "_oauth.py"), runtime_path("session", "_session.py")),
+            files={"_credentials.py": block("features/oauth/credentials.py.jinja", auth=auth)},
+            readme={"client": (block("features/oauth/README.md.jinja"),)},
+            auth=auth,
+        )
+
+
+def client_credentials(token_url: str) -> AuthPlan:
+    """A token URL on a reserved `.invalid` host (or example.com, localhost) is a placeholder."""
+    host = token_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    placeholder = (
+        host.endswith(".invalid") or host in ("example.com", "localhost") or "{" in token_url
+    )
+    return AuthPlan(
+        "oauth",
+        (
+            Credential("client id", "the OAuth client id"),
+            Credential("client secret", "the OAuth client secret"),
+            Credential(
+                "token url",
+                "the OAuth token endpoint" + ("" if placeholder else f" (default `{token_url}`)"),
+            ),
+            Credential(
+                "access token",
+                "an access token you already have: used until "
+                "the API rejects it, then renewed with the client credentials (used as is without them)",
+                alternative=True,
+            ),
+        ),
+        token_url="" if placeholder else token_url,
+    )
+
+
+FEATURE = OAuth()

@@ -1,0 +1,94 @@
+"""Session login: bearer tokens from a login operation, renewed through a refresh operation
+(`session` in the target's configuration). The client takes the login body's fields (or a token
+you already have), logs in on first use and renews before expiry or on a 401."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink
+from ..ir import Api, Model, ModelRef, SessionLogin
+from ..naming.requests import NameRequest
+from ..render.auth_views import AuthPlan, Credential, auth_requests, auth_view
+from ..render.extension import block
+from ..render.resource_views import ResourceDraft
+from .base import Context, Contribution, Preparation, runtime_path
+
+
+class Session:
+    name = "session"
+
+    def shape(self, api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
+        s = config.session
+        login = (
+            SessionLogin(
+                s.login_operation,
+                s.refresh_operation,
+                s.access_token,
+                s.refresh_token,
+                s.credentials,
+            )
+            if s is not None
+            else None
+        )
+        return replace(api, target=replace(api.target, session=login))
+
+    def analyse(self, api: Api, sink: DiagnosticSink) -> AuthPlan | None:
+        session = api.target.session
+        if session is None:
+            return None
+        by_id = {op.id: op for op in api.operations}
+        login = by_id.get(session.login_operation)
+        refresh = by_id.get(session.refresh_operation) if session.refresh_operation else None
+        if login is None:
+            sink.error(
+                "session-login-missing",
+                "/paths",
+                f"session login operation {session.login_operation!r} is not in the spec",
+                "fix [tool.clientgen.targets.*.session] login_operation",
+            )
+            return None
+        wires = list(session.credentials)
+        body = login.body.media[0].type if login.body is not None else None
+        if not wires and isinstance(body, ModelRef):
+            model = api.schemas.get(body.id)
+            wires = (
+                [f.wire_name for f in model.fields if f.required]
+                if isinstance(model, Model)
+                else []
+            )
+        credentials = tuple(Credential(w, f"login `{w}`", w) for w in wires)
+        credentials += (
+            Credential("access token", "a token you already have", alternative=True),
+            Credential("refresh token", "a refresh token you already have", alternative=True),
+        )
+        return AuthPlan(
+            "session",
+            credentials,
+            login_path=login.path,
+            refresh_path=refresh.path if refresh else "",
+            access_field=session.access_token,
+            refresh_field=session.refresh_token,
+        )
+
+    def names(self, facts: AuthPlan, api: Api) -> Iterable[NameRequest]:
+        return auth_requests(facts)
+
+    def prepare(self, facts: AuthPlan, ctx: Context) -> Preparation:
+        return Preparation()
+
+    def contribute(
+        self, facts: AuthPlan, ctx: Context, resources: Mapping[str, ResourceDraft]
+    ) -> Contribution:
+        auth = auth_view(facts, ctx.names, ctx.api.target.package.env_prefix)
+        return Contribution(
+            runtime=(runtime_path(self.name, "_session.py"),),
+            files={"_credentials.py": block("features/session/credentials.py.jinja", auth=auth)},
+            readme={"client": (block("features/session/README.md.jinja", auth=auth),)},
+            auth=auth,
+        )
+
+
+FEATURE = Session()

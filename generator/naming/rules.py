@@ -1,0 +1,221 @@
+"""Every identifier rule in one place: sanitising, casing, reserved words, and scoped unique names.
+
+Names are decided once, in `plan_names` (see naming.plan), from the frozen IR; nothing is renamed later.
+A name that had to change to become unique keeps its wire name as an alias, and a collision is reported
+as a warning diagnostic naming both sources.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import inflection
+
+_WORD_SPLIT = re.compile(r"[^0-9a-zA-Z]+")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])|([A-Z])([A-Z][a-z])")
+
+PY_KEYWORDS = frozenset(keyword.kwlist)
+PY_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+# Attribute names of pydantic.BaseModel (and our own) that a field must not shadow.
+MODEL_RESERVED = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "to_dict",
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "model_private_attributes",
+        "fields",
+        "register",
+    }
+)
+# Names the generated method signatures use for themselves.
+METHOD_RESERVED = frozenset(
+    {"self", "body", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"}
+)
+RESOURCE_RESERVED = frozenset({"with_raw_response"})
+# Keyword arguments of the generated clients' constructors; credential arguments must not take them.
+CLIENT_OPTIONS = frozenset(
+    {
+        "self",
+        "base_url",
+        "region",
+        "timeout",
+        "max_retries",
+        "http_client",
+        "default_headers",
+        "strict_response_validation",
+        "max_retry_wait",
+        "pace_rate_limit",
+        "max_response_bytes",
+        "total_timeout",
+    }
+)
+# Public attributes and methods of the generated clients (runtime BaseClient); resources must not shadow them.
+CLIENT_RESERVED = frozenset(
+    {
+        "with_raw_response",
+        "close",
+        "with_options",
+        "request",
+        "base_url",
+        "copy",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "error_codes",
+        "user_agent",
+        "strict_response_validation",
+        "max_retry_wait",
+        "pace_rate_limit",
+        "idempotency_header",
+        "is_closed",
+    }
+)
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """Split any spelling (camelCase, snake_case, kebab-case, spaces, PascalCase) into lower words."""
+    text = ascii_fold(text)
+    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
+    text = _CAMEL.sub(lambda m: f"{m.group(1) or m.group(3)} {m.group(2) or m.group(4)}", text)
+    return tuple(w.lower() for w in _WORD_SPLIT.split(text) if w)
+
+
+def snake(text: str) -> str:
+    return "_".join(words(text))
+
+
+def pascal(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(text))
+
+
+def upper_snake(text: str) -> str:
+    return snake(text).upper()
+
+
+def safe_identifier(name: str, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+    """Make `name` a usable identifier: non-empty, not starting with a digit, not reserved."""
+    if not name:
+        name = fallback
+    if name[0].isdigit():
+        pascal_case = fallback[0].isupper() and not fallback.isupper()
+        name = f"{fallback}{name}" if pascal_case else f"{fallback}_{name}"
+    if name in PY_KEYWORDS or name in reserved:
+        name = name + "_"
+    return name
+
+
+def field_name(wire: str) -> str:
+    return safe_identifier(
+        snake(wire), "field", PY_BUILTINS & {"print", "exec", "eval"} | MODEL_RESERVED
+    )
+
+
+def param_name(wire: str) -> str:
+    return safe_identifier(snake(wire), "param", METHOD_RESERVED | {"cast", "httpx"})
+
+
+def class_name(hint: str) -> str:
+    return safe_identifier(pascal(hint), "Model", frozenset({"None", "True", "False"}))
+
+
+def error_class_name(code: str, runtime: frozenset[str]) -> str:
+    """The exception class of an `error.code` value: `invalid_state` → `InvalidStateError`; a name the
+    runtime has (`not_found` → `NotFoundError`) becomes `NotFoundCodeError`."""
+    base = class_name(code)
+    name = base if base.endswith("Error") else base + "Error"
+    return base.removesuffix("Error") + "CodeError" if name in runtime else name
+
+
+def enum_member_name(value: object) -> str:
+    if value is True:
+        return "TRUE"
+    if value is False:
+        return "FALSE"
+    text = upper_snake(str(value))
+    if not text:
+        text = "VALUE" if isinstance(value, str) and value == "" else "EMPTY"
+        if not isinstance(value, str):
+            text = "VALUE"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = ("NEG_" if float(value) < 0 else "") + "VALUE_" + str(abs(value)).replace(".", "_")
+    return safe_identifier(text, "VALUE", frozenset({"MRO", "NAME", "VALUE_"}))
+
+
+@dataclass
+class Scope:
+    """Hands out unique names in one namespace; the first claimant keeps the plain name."""
+
+    taken: set[str] = field(default_factory=set)
+    casefold: bool = False  # for module names on case-insensitive file systems
+    sep: str = ""  # "_" for snake_case scopes (attributes, arguments, modules)
+
+    def claim(self, name: str) -> str:
+        candidate, n = name, 2
+        sep = self.sep or ("_" if name[-1:].isdigit() else "")
+        while self._key(candidate) in self.taken:
+            candidate, n = f"{name}{sep}{n}", n + 1
+        self.taken.add(self._key(candidate))
+        return candidate
+
+    def reserve(self, *names: str) -> None:
+        self.taken.update(self._key(n) for n in names)
+
+    def is_taken(self, name: str) -> bool:
+        return self._key(name) in self.taken
+
+    def _key(self, name: str) -> str:
+        return name.lower() if self.casefold else name
+
+
+@lru_cache(maxsize=65536)
+def singular(word: str) -> str:
+    """The singular of an English noun (`statuses` → `status`, `people` → `person`), by the maintained
+    Rails inflector port; words it leaves alone (`data`, `news`, `series`) stay as they are."""
+    return inflection.singularize(word)
+
+
+def method_name(operation_id: str, tag: str) -> str:
+    """Derive a verb-like method name: `sendReferral` on tag `Referrals` → `send`."""
+    op_words = words(operation_id)
+    tag_words = {w for t in words(tag) for w in (t, singular(t))}
+    kept = [w for w in op_words if w not in tag_words and singular(w) not in tag_words]
+    if kept[-2:] == ["by", "id"] and len(kept) > 2:
+        kept = kept[:-2]
+    if not kept:
+        kept = list(op_words)
+    return safe_identifier("_".join(kept), "call", METHOD_RESERVED | RESOURCE_RESERVED)

@@ -1,0 +1,244 @@
+"""The view of the package-level files: `_client.py`, `__init__.py`, `resources/__init__.py`,
+`pyproject.toml`, `_version.py` and the README. Features add their parts as `ClientExtras` and README
+sections; the core view never names a feature."""
+
+from __future__ import annotations
+
+import shlex
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .. import escape
+from ..diagnostics import DiagnosticSink
+from ..ir import Api, Operation
+from ..naming.plan import Names, ResourceName, op_key
+from ..naming.runtime import SERVER_ERROR, status_classes
+from .annotations import one_line
+from .auth_views import AuthView
+from .extension import ClientExtras
+from .imports import ImportBlock
+from .manifest import call_of
+from .package_views import PackageMeta, package_meta
+from .readme_views import Examples, pick_examples
+from .resource_views import MethodView
+from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRow:
+    call: Name
+    http: str  # raw: `GET /path` (printed with `md_code`)
+    access: str  # raw: `x-access-tier` or "public" (printed with `md`)
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """README sections features add, by where they go."""
+
+    client: tuple[TemplateText, ...] = ()  # after "Create a client"
+    lists: tuple[TemplateText, ...] = ()  # after "Lists and pagination"
+    errors: tuple[TemplateText, ...] = ()  # in "Errors", after the status table
+    files: tuple[TemplateText, ...] = ()  # after "Files"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientView:
+    """Raw text fields (spec or config text) are printed through the template filters."""
+
+    client: Name
+    package: Name
+    title: str  # raw
+    doc: Doc
+    short_doc: str  # raw
+    api_version: str  # raw
+    meta: PackageMeta  # raw text fields, printed through the template filters
+    output_name: Code  # the output folder's name, quoted for the README's shell line
+    install_name: Code  # the distribution name, quoted for the README's shell line
+    base_url: str  # raw
+    base_url_env: Name
+    auth: AuthView
+    auth_call: Code  # the `auth=` argument of the constructor's super() call
+    import_lines: tuple[Code, ...]  # `_client.py`'s imports, in ruff's order
+    error_table: Code  # `_ERROR_CODES`: empty, or a feature's table
+    base_url_args: Code  # arguments of `_base_url(...)`
+    extras: ClientExtras  # what features add to `_client.py`
+    init_imports: tuple[Code, ...]  # what features add to `__init__.py`
+    status_table: Markdown  # the README's status → exception sentence (the runtime's table)
+    resources: tuple[ResourceName, ...]
+    operation_rows: tuple[OperationRow, ...]
+    examples: Examples
+    first_method: Name
+    first_args: Code
+    error_example: Code  # the call the README's error example makes
+    sections: Sections = field(default_factory=Sections)
+
+    @property
+    def resource_imports(self) -> list[Code]:
+        """`_client.py`'s imports of the resource classes (for type checkers only)."""
+        block = ImportBlock()
+        for r in self.resources:
+            block.add_from(f".resources.{r.module}", r.cls, f"Async{r.cls}")
+        return block.lines()
+
+    @property
+    def resource_exports(self) -> list[Code]:
+        """`resources/__init__.py`'s explicit re-exports (for type checkers only)."""
+        return reexports(
+            pair
+            for r in self.resources
+            for pair in ((r.module, r.cls), (r.module, f"Async{r.cls}"))
+        )
+
+
+def reexports(pairs: Iterable[tuple[str, str]]) -> list[Code]:
+    """`from .module import Name as Name` lines, in ruff's order."""
+    block = ImportBlock()
+    for module, name in pairs:
+        block.add_from(f".{module}", (name, name))
+    return block.lines()
+
+
+def merge_extras(parts: Iterable[ClientExtras]) -> ClientExtras:
+    found = list(parts)
+    return ClientExtras(
+        imports=tuple(i for p in found for i in p.imports),
+        class_lines=tuple(line for p in found for line in p.class_lines),
+        exports=tuple(e for p in found for e in p.exports),
+        base_url=next((p.base_url for p in found if p.base_url), None),
+        params=tuple(x for p in found for x in p.params),
+        param_docs=next((p.param_docs for p in found if p.param_docs), None),
+        base_url_args=tuple(a for p in found for a in p.base_url_args),
+        error_table=next((p.error_table for p in found if p.error_table), None),
+    )
+
+
+def client_view(
+    api: Api,
+    names: Names,
+    by_resource: Mapping[str, list[Operation]],
+    methods: Mapping[str, MethodView],
+    sink: DiagnosticSink,
+    modules: Mapping[str, str],
+    *,
+    auth: AuthView,
+    extras: ClientExtras,
+    init_imports: tuple[Code, ...],
+    sections: Sections,
+    access: Mapping[str, str],
+) -> ClientView:
+    """`modules`: the files rendered so far (the models: do they need typing_extensions?)."""
+    package = api.target.package
+    rows = []
+    for op in api.operations:
+        label = access.get(op_key(op)) or ("public" if not op.requires_auth else "")
+        rows.append(OperationRow(call_of(names, op), f"{op.method.upper()} {op.path}", label))
+    first = methods[op_key(api.operations[0])] if api.operations else None
+    first_args = code(
+        ", ".join(
+            [f'"{a.name}-id"' for a in first.positional]
+            + [f"{a.name}=..." for a in first.keyword if not a.default]
+        )
+        if first
+        else ""
+    )
+    examples = pick_examples(api, names, methods)
+    resources = tuple(names.resources[t] for t in by_resource)
+    error_example = (
+        code(f'{examples.get_call}("some-id")')
+        if examples.get_call
+        else code(f"client.{resources[0].attr}.…")
+        if resources
+        else Code("")
+    )
+    meta = package_meta(
+        api,
+        package=package.name,
+        distribution=package.distribution,
+        package_version=package.version,
+        description=one_line(f"Python client for the {api.title}"),
+        uses_typing_extensions=any(
+            "from typing_extensions import" in text for text in modules.values()
+        ),
+        sink=sink,
+    )
+    return ClientView(
+        client=Name(package.client),
+        package=Name(package.name),
+        title=api.title,
+        doc=doc(f"Client for the {api.title}."),
+        short_doc=one_line(f"Python client for the {api.title}"),
+        api_version=api.version,
+        meta=meta,
+        output_name=_shell_word(package.folder),
+        install_name=_shell_word(meta.dist_name),
+        base_url=default_base_url(api),
+        base_url_env=Name(f"{package.env_prefix}_BASE_URL"),
+        auth=auth,
+        auth_call=_auth_call(auth),
+        import_lines=tuple(_imports(bool(resources), auth, extras)),
+        error_table=extras.error_table
+        or Code("_ERROR_CODES: dict[str, type[APIStatusError]] = {}"),
+        base_url_args=code(", ".join(["base_url", *extras.base_url_args])),
+        extras=extras,
+        init_imports=init_imports,
+        status_table=status_sentence(),
+        resources=resources,
+        operation_rows=tuple(rows),
+        examples=examples,
+        first_method=first.name if first else Name(""),
+        first_args=first_args,
+        error_example=error_example,
+        sections=sections,
+    )
+
+
+LINE_LENGTH = 110  # generator/ruff_generated.toml
+
+
+def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code]:
+    block = ImportBlock().add("os").add("typing", "_t").add("httpx")
+    if resources:
+        block.add_from("functools", "cached_property")
+    block.add_from("._base_client", "AsyncAPIClient", "SyncAPIClient")
+    block.add_from(
+        "._constants",
+        "DEFAULT_MAX_RESPONSE_BYTES",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_MAX_RETRY_WAIT",
+        "DEFAULT_TIMEOUT",
+    )
+    if auth.kind != "none":
+        block.add_from("._credentials", "make_auth")
+    if extras.error_table is None:
+        block.add_from("._exceptions", "APIStatusError")
+    block.add_from("._types", "Timeout").add_from("._version", "__version__")
+    for module, members in extras.imports:
+        block.add_from(module, *members)
+    return block.lines(wrap=LINE_LENGTH)
+
+
+def _auth_call(auth: AuthView) -> Code:
+    if auth.kind == "none":
+        return Code("None")
+    return code("make_auth(url" + "".join(f", {p.name}={p.name}" for p in auth.params) + ")")
+
+
+def status_sentence() -> Markdown:
+    """`Statuses map to `BadRequestError` (400), …`: from the runtime's own status table."""
+    parts = [f"`{cls}` ({status})" for status, cls in status_classes().items()]
+    text = f"Statuses map to {', '.join(parts)} and `{SERVER_ERROR}` (5xx)."
+    return Markdown(textwrap.fill(text, 110, break_on_hyphens=False))
+
+
+def _shell_word(text: str) -> Code:
+    """One shell word on one line (the README's `pip install ./<folder>`)."""
+    return Code(shlex.quote(escape.py_comment(text)))
+
+
+def default_base_url(api: Api) -> str:
+    for server in api.servers:
+        url = server.default_url
+        if url.startswith(("http://", "https://")):
+            return url
+    return ""

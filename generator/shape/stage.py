@@ -1,0 +1,26 @@
+"""`shape(api, config, sink)`: each feature shapes its part, then the core's results and overrides."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..config import TargetConfig
+from ..diagnostics import DiagnosticSink
+from ..features import FEATURES
+from ..ir import Api
+from .results import shape_results
+from .target import package_of, with_overrides
+
+
+def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
+    for feature in FEATURES:
+        api = feature.shape(api, config, sink)
+    operations = tuple(
+        with_overrides(shape_results(op, api.schemas, config), config) for op in api.operations
+    )
+    return replace(
+        api,
+        title=api.title or config.client_name,
+        operations=operations,
+        target=replace(api.target, package=package_of(config)),
+    )
