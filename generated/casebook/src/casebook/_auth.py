@@ -46,6 +46,7 @@ class ApiKeyAuth:
         elif self.location == "query":
             query[self.name] = self._value
         else:
+            _check_cookie_name(self.name)
             cookie = f"{self.name}={self._value}"
             existing = _pop_header(headers, "cookie")
             headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
@@ -197,6 +198,20 @@ def auth_for(
             return None
         return auth.select(requirements, what)
     return auth if enabled else None
+
+
+_COOKIE_SEPARATORS = frozenset('()<>@,;:\\"/[]?={} \t')
+
+
+def _check_cookie_name(name: str) -> None:
+    """An API key cookie's name is an RFC 6265 token; any other (a spec's ``"My Key"``) could not be
+    read back as that cookie, or could forge others: a clear ``ValueError`` before anything is sent."""
+    if not name or any(ord(c) < 0x21 or ord(c) > 0x7E or c in _COOKIE_SEPARATORS for c in name):
+        raise ValueError(
+            f"Invalid API key cookie name {name!r}: a cookie name is a token (letters, digits and "
+            "!#$%&'*+-.^_`|~; no spaces or separators), so the key cannot be sent as that cookie "
+            "(the spec's security scheme names it so). Nothing was sent."
+        )
 
 
 def _pop_header(headers: dict[str, str], name: str) -> str | None:
