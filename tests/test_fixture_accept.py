@@ -3,6 +3,7 @@ server that answers 406 to anything but what its spec declares serves every oper
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,17 @@ def test_accept_names_the_declared_media_types(
         assert client.media.get_plain() == {}
     sent = {r.path: r.headers["accept"] for r in strict_server.received}
     assert sent == EXPECTED_ACCEPT
+
+    async def main() -> None:
+        async with pkg.AsyncAccept(base_url=strict_server.origin, max_retries=0) as client:
+            assert await client.media.list_studies() == [{"00080020": {"vr": "DA"}}]
+            assert await (await client.media.export_csv()).read() == b"id\n1\n"
+
+    asyncio.run(main())
+    assert [r.headers["accept"] for r in strict_server.received[-2:]] == [
+        EXPECTED_ACCEPT["/studies"],
+        EXPECTED_ACCEPT["/export"],
+    ]
 
 
 def test_the_users_accept_header_wins(
