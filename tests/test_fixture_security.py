@@ -17,6 +17,7 @@ from tests.conftest import FIXTURES
 from tests.support.loopback import Exchange, LoopServer, Received, serving
 
 SPEC = (FIXTURES / "specs" / "security_31.yml").read_text()
+STRING = {"type": "string"}
 KEY, CLIENT_ID, TOKEN = "key-SECRET-1", "client-SECRET-2", "token-SECRET-3"
 ENV = ("API_KEY", "CLIENT_ID", "TOKEN", "USERNAME", "PASSWORD")
 
@@ -191,3 +192,36 @@ def test_credential_arguments_never_collide(generate_package: Any) -> None:
             client.y.get()  # apiKey (query) and the OAuth scheme's token, together
     assert seen[0].headers["x-key"] == "k1" and seen[0].query == {}
     assert seen[1].query == {"key": ["k2"]} and seen[1].headers["authorization"] == "Bearer t"
+
+
+def test_a_cookie_parameter_repeating_a_cookie_api_key_is_sent_once(generate_package: Any) -> None:
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Crumbs", "version": "1"},
+        "security": [{"sid": []}],
+        "components": {
+            "securitySchemes": {"sid": {"type": "apiKey", "in": "cookie", "name": "sid"}}
+        },
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "getX",
+                    "tags": ["x"],
+                    "parameters": [
+                        {"name": "sid", "in": "cookie", "required": True, "schema": STRING},
+                        {"name": "theme", "in": "cookie", "schema": STRING},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    pkg, _ = generate_package(doc, package="crumbs", client_name="Crumbs")
+    with serving() as server:
+        server.on("*", lambda exchange: exchange.json(200, {}))
+        with pkg.Crumbs(api_key=KEY, base_url=server.origin) as client:
+            client.x.get()  # the required parameter is the credential: optional here
+            client.x.get(sid="per-call", theme="dark")  # the call's own value wins, once
+            client.x.get(theme="dark")
+        cookies = [r.headers["cookie"] for r in server.received]
+    assert cookies == [f"sid={KEY}", "sid=per-call; theme=dark", f"sid={KEY}; theme=dark"]

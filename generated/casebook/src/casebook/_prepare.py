@@ -268,7 +268,11 @@ def prepare_request(
     cookie = cookie_header(options.cookies, endpoint.cookie_styles)
     if cookie:
         existing = next((k for k in headers if k.lower() == "cookie"), None)
-        headers["Cookie"] = f"{headers.pop(existing)}; {cookie}" if existing else cookie
+        if existing:  # a cookie the call sets itself (an API key cookie's name) is not sent twice
+            own = {part.split("=", 1)[0] for part in cookie.split("; ")}
+            kept = [p for p in headers.pop(existing).split("; ") if p.split("=", 1)[0] not in own]
+            cookie = "; ".join([*kept, cookie])
+        headers["Cookie"] = cookie
     if options.extra_headers:
         lowered = {name.lower() for name in options.extra_headers}
         headers = {k: v for k, v in headers.items() if k.lower() not in lowered}
