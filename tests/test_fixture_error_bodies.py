@@ -1,5 +1,6 @@
-"""Declared error bodies (#13 §2): schemas only error responses use get classes (named by their place),
-and an error the operation declares is parsed into its model on `err.body`, with the class imported only
+"""Declared error bodies (#13 §2): shared schemas (components) that only error responses use get classes,
+and an error the operation declares with one is parsed into its model on `err.body`; an error schema
+written inline in the operation gets no class (its body stays JSON, read by shape), with the class imported only
 when such an error happens (tests/fixtures/specs/errors_31.yml). Real sockets."""
 
 from __future__ import annotations
@@ -58,15 +59,14 @@ def server() -> Iterator[LoopServer]:
         yield running
 
 
-def test_error_only_schemas_get_classes_named_by_their_place(errs: tuple[Any, Path]) -> None:
+def test_shared_error_only_schemas_get_classes_inline_ones_do_not(errs: tuple[Any, Path]) -> None:
     _, root = errs
     modules = {p.stem for p in (root / "src" / "errbodies" / "types").glob("*.py")}
-    assert {"get_thing_response404", "get_thing_response4_xx", "http_validation_error"} <= modules
+    assert {"get_thing_response4_xx", "http_validation_error"} <= modules
+    assert "get_thing_response404" not in modules  # inline in the operation: no class per place
     from errbodies import types
 
-    assert {"GetThingResponse404", "GetThingResponse4Xx", "HttpValidationError"} <= set(
-        types.__all__
-    )
+    assert {"GetThingResponse4Xx", "HttpValidationError"} <= set(types.__all__)
 
 
 def test_declared_error_bodies_are_parsed_into_their_models(
@@ -75,17 +75,17 @@ def test_declared_error_bodies_are_parsed_into_their_models(
     pkg, _ = errs
     with pkg.Errs(base_url=server.origin, max_retries=0) as client:
         assert client.things is not None  # the resource is imported; its error classes are not
-        assert "errbodies.types.get_thing_response404" not in sys.modules
+        assert "errbodies.types.http_validation_error" not in sys.modules
         caught = {}
         for key in ("gone", "bad", "tea", "odd", "boom"):
             with pytest.raises(pkg.APIStatusError) as info:
                 client.things.get(key)
             caught[key] = info.value
-    from errbodies.types import GetThingResponse4Xx, GetThingResponse404, HttpValidationError
+    from errbodies.types import GetThingResponse4Xx, HttpValidationError
 
-    gone = caught["gone"]
-    assert isinstance(gone, pkg.NotFoundError) and isinstance(gone.body, GetThingResponse404)
-    assert gone.body.message == "No thing gone." and gone.body.error == "NotFound"
+    gone = caught["gone"]  # declared inline: JSON as sent, explained by its shape
+    assert isinstance(gone, pkg.NotFoundError)
+    assert gone.body == {"error": "NotFound", "message": "No thing gone."}
     assert str(gone) == "404 Not Found: No thing gone. (code=NotFound)"
     bad = caught["bad"]
     assert isinstance(bad, pkg.UnprocessableEntityError)

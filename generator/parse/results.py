@@ -42,16 +42,27 @@ def result_kind(media: MediaType) -> ResultKind:
 
 def error_bodies(op: Operation) -> tuple[tuple[str, TypeRef], ...]:
     """The declared error responses (any non-2xx status, range or `default`) whose JSON body names a
-    schema, as (status, body type): the client parses such an error body into that schema's class.
-    The first JSON media type of a response is taken."""
+    shared schema, as (status, body type): the client parses such an error body into that schema's
+    class. The first JSON media type of a response is taken.
+
+    Only schemas defined outside the operation (`components`) count: an error schema written inline
+    in every operation (a vendor's `{error: {code, message}}` repeated per status) would mint a class
+    per place, thousands for one spec, for bodies the runtime already reads by shape (`err.details`,
+    `str(err)`); such bodies stay JSON on `err.body`."""
     out = []
     for r in op.responses:
         if r.is_success:
             continue
         media = next((m for m in r.media if result_kind(m) is ResultKind.JSON), None)
-        if media is not None and walk_refs(media.type):
+        refs = walk_refs(media.type) if media is not None else []
+        if media is not None and refs and not any(_inline(ref) for ref in refs):
             out.append((r.status, media.type))
     return tuple(out)
+
+
+def _inline(schema_id: str) -> bool:
+    """Whether a schema id points into an operation or webhook (written in place, not shared)."""
+    return schema_id.startswith(("/paths/", "/webhooks/"))
 
 
 def accept_media(op: Operation) -> tuple[str, ...]:

@@ -25,15 +25,6 @@ _GET_ME = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.get_me_response401", "GetMeResponse401", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.get_me_response403", "GetMeResponse403", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.get_me_response404", "GetMeResponse404", __package__)
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getMe",
@@ -46,14 +37,6 @@ _LIST_MY_DOCTORS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_my_doctors_response401", "ListMyDoctorsResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_my_doctors_response403", "ListMyDoctorsResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMyDoctors",
@@ -66,18 +49,6 @@ _LIST_MY_LOCATIONS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_my_locations_response401", "ListMyLocationsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_my_locations_response403", "ListMyLocationsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMyLocations",

@@ -32,18 +32,6 @@ _GET_CASE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_case_analytics_response401", "GetCaseAnalyticsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_case_analytics_response403", "GetCaseAnalyticsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getCaseAnalytics",
@@ -56,24 +44,6 @@ _LIST_CASES_BY_STATUS = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_cases_by_status_response400", "ListCasesByStatusResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_cases_by_status_response401", "ListCasesByStatusResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_cases_by_status_response403", "ListCasesByStatusResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listCasesByStatus",
@@ -86,14 +56,6 @@ _GET_DASHBOARD = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_dashboard_response401", "GetDashboardResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_dashboard_response403", "GetDashboardResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getDashboard",
@@ -106,18 +68,6 @@ _GET_HOMEPAGE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_homepage_analytics_response401", "GetHomepageAnalyticsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_homepage_analytics_response403", "GetHomepageAnalyticsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getHomepageAnalytics",
@@ -130,18 +80,6 @@ _GET_RECEIVED = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_analytics_response401", "GetReceivedAnalyticsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_analytics_response403", "GetReceivedAnalyticsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReceivedAnalytics",
@@ -154,18 +92,6 @@ _GET_REFERRALS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referrals_analytics_response401", "GetReferralsAnalyticsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referrals_analytics_response403", "GetReferralsAnalyticsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReferralsAnalytics",
@@ -178,22 +104,6 @@ _GET_REVENUE_RECEIVED = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_revenue_received_analytics_response401",
-                "GetRevenueReceivedAnalyticsResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_revenue_received_analytics_response403",
-                "GetRevenueReceivedAnalyticsResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getRevenueReceivedAnalytics",
@@ -206,22 +116,6 @@ _GET_REVENUE_SENT = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_revenue_sent_analytics_response401",
-                "GetRevenueSentAnalyticsResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_revenue_sent_analytics_response403",
-                "GetRevenueSentAnalyticsResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getRevenueSentAnalytics",
@@ -234,18 +128,6 @@ _GET_SENT = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_sent_analytics_response401", "GetSentAnalyticsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_sent_analytics_response403", "GetSentAnalyticsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getSentAnalytics",

@@ -39,14 +39,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_cases_response401", "ListCasesResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_cases_response403", "ListCasesResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listCases",
@@ -60,22 +52,6 @@ _CREATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_case_response400", "CreateCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_case_response401", "CreateCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_case_response403", "CreateCaseResponse403", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_case_response409", "CreateCaseResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createCase",
@@ -88,18 +64,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_case_by_id_response401", "GetCaseByIdResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_case_by_id_response403", "GetCaseByIdResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_case_by_id_response404", "GetCaseByIdResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getCaseById",
@@ -113,22 +77,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_case_response400", "UpdateCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_case_response401", "UpdateCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_case_response403", "UpdateCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_case_response404", "UpdateCaseResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateCase",
@@ -141,18 +89,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_case_response401", "DeleteCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_case_response403", "DeleteCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_case_response404", "DeleteCaseResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteCase",
@@ -165,24 +101,6 @@ _ACKNOWLEDGE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_case_response401", "AcknowledgeCaseResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_case_response403", "AcknowledgeCaseResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_case_response404", "AcknowledgeCaseResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="acknowledgeCase",
@@ -196,22 +114,6 @@ _CLOSE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_case_response400", "CloseCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_case_response401", "CloseCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_case_response403", "CloseCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_case_response404", "CloseCaseResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="closeCase",
@@ -225,30 +127,6 @@ _UPDATE_STATUS = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_case_status_response400", "UpdateCaseStatusResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_case_status_response401", "UpdateCaseStatusResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_case_status_response403", "UpdateCaseStatusResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_case_status_response404", "UpdateCaseStatusResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateCaseStatus",
@@ -261,24 +139,6 @@ _GET_STATUS_HISTORY = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_case_status_history_response401", "GetCaseStatusHistoryResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_case_status_history_response403", "GetCaseStatusHistoryResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_case_status_history_response404", "GetCaseStatusHistoryResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getCaseStatusHistory",

@@ -25,18 +25,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_documents_response401", "ListDocumentsResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_documents_response403", "ListDocumentsResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_documents_response404", "ListDocumentsResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listDocuments",
@@ -51,18 +39,6 @@ _UPLOAD = Endpoint(
     auth=True,
     max_file_bytes=52428800,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.upload_document_response401", "UploadDocumentResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.upload_document_response403", "UploadDocumentResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.upload_document_response404", "UploadDocumentResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="uploadDocument",
@@ -75,18 +51,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_document_response401", "DeleteDocumentResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_document_response403", "DeleteDocumentResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_document_response404", "DeleteDocumentResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteDocument",
@@ -99,30 +63,6 @@ _GET_DOWNLOAD_URL = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_document_download_url_response401",
-                "GetDocumentDownloadUrlResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_document_download_url_response403",
-                "GetDocumentDownloadUrlResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_document_download_url_response404",
-                "GetDocumentDownloadUrlResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getDocumentDownloadUrl",

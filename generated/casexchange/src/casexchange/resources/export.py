@@ -7,7 +7,7 @@ from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
-from .._endpoint import Endpoint, LazyModel, ResponseSpec
+from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
@@ -24,32 +24,6 @@ _ALL_ANALYTICS = Endpoint(
     },
     auth=True,
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
-    errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_all_analytics_response400", "ExportAllAnalyticsResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_all_analytics_response401", "ExportAllAnalyticsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_all_analytics_response403", "ExportAllAnalyticsResponse403", __package__
-            ),
-        ),
-        "429": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_all_analytics_response429", "ExportAllAnalyticsResponse429", __package__
-            ),
-        ),
-    },
     operation_id="exportAllAnalytics",
 )
 _ANALYTICS_CATEGORY = Endpoint(
@@ -60,40 +34,6 @@ _ANALYTICS_CATEGORY = Endpoint(
     },
     auth=True,
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
-    errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_analytics_category_response400",
-                "ExportAnalyticsCategoryResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_analytics_category_response401",
-                "ExportAnalyticsCategoryResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_analytics_category_response403",
-                "ExportAnalyticsCategoryResponse403",
-                __package__,
-            ),
-        ),
-        "429": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.export_analytics_category_response429",
-                "ExportAnalyticsCategoryResponse429",
-                __package__,
-            ),
-        ),
-    },
     operation_id="exportAnalyticsCategory",
 )
 _CASES = Endpoint(
@@ -104,24 +44,6 @@ _CASES = Endpoint(
     },
     auth=True,
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv, application/json",
-    errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.export_cases_response400", "ExportCasesResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.export_cases_response401", "ExportCasesResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.export_cases_response403", "ExportCasesResponse403", __package__),
-        ),
-        "429": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.export_cases_response429", "ExportCasesResponse429", __package__),
-        ),
-    },
     operation_id="exportCases",
 )
 

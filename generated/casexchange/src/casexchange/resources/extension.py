@@ -21,30 +21,6 @@ _RECORD_SELECTOR_MISS = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.record_extension_selector_miss_response400",
-                "RecordExtensionSelectorMissResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.record_extension_selector_miss_response401",
-                "RecordExtensionSelectorMissResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.record_extension_selector_miss_response403",
-                "RecordExtensionSelectorMissResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="recordExtensionSelectorMiss",

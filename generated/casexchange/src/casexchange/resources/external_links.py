@@ -29,30 +29,6 @@ _LOOKUP = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_external_link_response400", "LookupExternalLinkResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_external_link_response401", "LookupExternalLinkResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_external_link_response403", "LookupExternalLinkResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_external_link_response404", "LookupExternalLinkResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="lookupExternalLink",
@@ -66,36 +42,6 @@ _CREATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_external_link_response400", "CreateExternalLinkResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_external_link_response401", "CreateExternalLinkResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_external_link_response403", "CreateExternalLinkResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_external_link_response404", "CreateExternalLinkResponse404", __package__
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_external_link_response409", "CreateExternalLinkResponse409", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createExternalLink",
@@ -121,24 +67,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_external_links_response400", "ListExternalLinksResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_external_links_response401", "ListExternalLinksResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_external_links_response403", "ListExternalLinksResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listExternalLinks",
@@ -151,24 +79,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_external_link_response401", "DeleteExternalLinkResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_external_link_response403", "DeleteExternalLinkResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_external_link_response404", "DeleteExternalLinkResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteExternalLink",
@@ -182,30 +92,6 @@ _REPLACE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.replace_external_link_response400", "ReplaceExternalLinkResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.replace_external_link_response401", "ReplaceExternalLinkResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.replace_external_link_response403", "ReplaceExternalLinkResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.replace_external_link_response404", "ReplaceExternalLinkResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="replaceExternalLink",

@@ -42,18 +42,6 @@ _LIST_AVAILABLE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_available_firms_response401", "ListAvailableFirmsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_available_firms_response403", "ListAvailableFirmsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listAvailableFirms",
@@ -66,18 +54,6 @@ _LIST_DIRECTORY = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_firm_directory_response401", "ListFirmDirectoryResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_firm_directory_response403", "ListFirmDirectoryResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listFirmDirectory",
@@ -90,14 +66,6 @@ _GET_OWN = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_own_firm_response401", "GetOwnFirmResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_own_firm_response403", "GetOwnFirmResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getOwnFirm",
@@ -111,18 +79,6 @@ _UPDATE_OWN = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_own_firm_response400", "UpdateOwnFirmResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_own_firm_response401", "UpdateOwnFirmResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_own_firm_response403", "UpdateOwnFirmResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateOwnFirm",
@@ -135,18 +91,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_firm_by_id_response401", "GetFirmByIdResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_firm_by_id_response403", "GetFirmByIdResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_firm_by_id_response404", "GetFirmByIdResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getFirmById",

@@ -27,18 +27,6 @@ _CASES = Endpoint(
     auth=True,
     max_file_bytes=20971520,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.import_cases_response400", "ImportCasesResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.import_cases_response401", "ImportCasesResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.import_cases_response403", "ImportCasesResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="importCases",
@@ -53,24 +41,6 @@ _CASES_UPDATE = Endpoint(
     auth=True,
     max_file_bytes=20971520,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.import_cases_update_response400", "ImportCasesUpdateResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.import_cases_update_response401", "ImportCasesUpdateResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.import_cases_update_response403", "ImportCasesUpdateResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="importCasesUpdate",
@@ -83,24 +53,6 @@ _GET_BULK_UPDATE_JOB = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_bulk_update_job_response401", "GetBulkUpdateJobResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_bulk_update_job_response403", "GetBulkUpdateJobResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_bulk_update_job_response404", "GetBulkUpdateJobResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getBulkUpdateJob",

@@ -44,30 +44,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_appointments_response400", "ListMedAppointmentsResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_appointments_response401", "ListMedAppointmentsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_appointments_response403", "ListMedAppointmentsResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_appointments_response404", "ListMedAppointmentsResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMedAppointments",
@@ -81,36 +57,6 @@ _CREATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_appointment_response400", "CreateMedAppointmentResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_appointment_response401", "CreateMedAppointmentResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_appointment_response403", "CreateMedAppointmentResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_appointment_response404", "CreateMedAppointmentResponse404", __package__
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_appointment_response409", "CreateMedAppointmentResponse409", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createMedAppointment",
@@ -123,24 +69,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_appointment_response401", "GetMedAppointmentResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_appointment_response403", "GetMedAppointmentResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_appointment_response404", "GetMedAppointmentResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getMedAppointment",
@@ -154,30 +82,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_appointment_response400", "UpdateMedAppointmentResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_appointment_response401", "UpdateMedAppointmentResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_appointment_response403", "UpdateMedAppointmentResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_appointment_response404", "UpdateMedAppointmentResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateMedAppointment",
@@ -190,30 +94,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_appointment_response400", "DeleteMedAppointmentResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_appointment_response401", "DeleteMedAppointmentResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_appointment_response403", "DeleteMedAppointmentResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_appointment_response404", "DeleteMedAppointmentResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteMedAppointment",

@@ -25,30 +25,6 @@ _LIST_BILLABLE_EVENTS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_billable_events_response401",
-                "ListMedBillableEventsResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_billable_events_response403",
-                "ListMedBillableEventsResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_billable_events_response404",
-                "ListMedBillableEventsResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMedBillableEvents",
@@ -62,38 +38,6 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_billable_event_response400",
-                "CreateMedBillableEventResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_billable_event_response401",
-                "CreateMedBillableEventResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_billable_event_response403",
-                "CreateMedBillableEventResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_billable_event_response404",
-                "CreateMedBillableEventResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createMedBillableEvent",
@@ -106,30 +50,6 @@ _DELETE_BILLABLE_EVENT = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_billable_event_response401",
-                "DeleteMedBillableEventResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_billable_event_response403",
-                "DeleteMedBillableEventResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_med_billable_event_response404",
-                "DeleteMedBillableEventResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteMedBillableEvent",
@@ -143,38 +63,6 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_billable_event_response400",
-                "UpdateMedBillableEventResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_billable_event_response401",
-                "UpdateMedBillableEventResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_billable_event_response403",
-                "UpdateMedBillableEventResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_billable_event_response404",
-                "UpdateMedBillableEventResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateMedBillableEvent",

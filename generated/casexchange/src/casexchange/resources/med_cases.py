@@ -67,14 +67,6 @@ _LIST_INSURANCES = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_insurances_response401", "ListInsurancesResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_insurances_response403", "ListInsurancesResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listInsurances",
@@ -87,24 +79,6 @@ _GET_INSURANCE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_insurance_by_id_response401", "GetInsuranceByIdResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_insurance_by_id_response403", "GetInsuranceByIdResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_insurance_by_id_response404", "GetInsuranceByIdResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getInsuranceById",
@@ -130,14 +104,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_med_cases_response401", "ListMedCasesResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_med_cases_response403", "ListMedCasesResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMedCases",
@@ -151,18 +117,6 @@ _CREATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_med_case_response400", "CreateMedCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_med_case_response401", "CreateMedCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_med_case_response403", "CreateMedCaseResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createMedCase",
@@ -175,24 +129,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_by_id_response401", "GetMedCaseByIdResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_by_id_response403", "GetMedCaseByIdResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_by_id_response404", "GetMedCaseByIdResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getMedCaseById",
@@ -206,22 +142,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_med_case_response400", "UpdateMedCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_med_case_response401", "UpdateMedCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_med_case_response403", "UpdateMedCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_med_case_response404", "UpdateMedCaseResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateMedCase",
@@ -234,18 +154,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_med_case_response401", "DeleteMedCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_med_case_response403", "DeleteMedCaseResponse403", __package__),
-        ),
-        "405": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_med_case_response405", "DeleteMedCaseResponse405", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteMedCase",
@@ -271,30 +179,6 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_case_insurances_response401",
-                "ListMedCaseInsurancesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_case_insurances_response403",
-                "ListMedCaseInsurancesResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_case_insurances_response404",
-                "ListMedCaseInsurancesResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMedCaseInsurances",
@@ -320,24 +204,6 @@ _LIST_REFERRALS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_referrals_response401", "ListMedReferralsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_referrals_response403", "ListMedReferralsResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_referrals_response404", "ListMedReferralsResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMedReferrals",
@@ -351,30 +217,6 @@ _CREATE_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_referral_response400", "CreateMedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_referral_response401", "CreateMedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_referral_response403", "CreateMedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_med_referral_response404", "CreateMedReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createMedReferral",
@@ -387,24 +229,6 @@ _GET_REFERRAL = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_referral_by_id_response401", "GetMedReferralByIdResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_referral_by_id_response403", "GetMedReferralByIdResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_referral_by_id_response404", "GetMedReferralByIdResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getMedReferralById",
@@ -418,30 +242,6 @@ _UPDATE_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_referral_response400", "UpdateMedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_referral_response401", "UpdateMedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_referral_response403", "UpdateMedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_med_referral_response404", "UpdateMedReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateMedReferral",
@@ -455,36 +255,6 @@ _ACCEPT_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.accept_med_referral_response400", "AcceptMedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.accept_med_referral_response401", "AcceptMedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.accept_med_referral_response403", "AcceptMedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.accept_med_referral_response404", "AcceptMedReferralResponse404", __package__
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.accept_med_referral_response409", "AcceptMedReferralResponse409", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="acceptMedReferral",
@@ -498,46 +268,6 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_med_referral_response400",
-                "AcknowledgeMedReferralResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_med_referral_response401",
-                "AcknowledgeMedReferralResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_med_referral_response403",
-                "AcknowledgeMedReferralResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_med_referral_response404",
-                "AcknowledgeMedReferralResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_med_referral_response409",
-                "AcknowledgeMedReferralResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="acknowledgeMedReferral",
@@ -551,30 +281,6 @@ _CLOSE_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.close_med_referral_response400", "CloseMedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.close_med_referral_response401", "CloseMedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.close_med_referral_response403", "CloseMedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.close_med_referral_response404", "CloseMedReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="closeMedReferral",
@@ -590,46 +296,6 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.complete_treatment_med_referral_response400",
-                "CompleteTreatmentMedReferralResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.complete_treatment_med_referral_response401",
-                "CompleteTreatmentMedReferralResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.complete_treatment_med_referral_response403",
-                "CompleteTreatmentMedReferralResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.complete_treatment_med_referral_response404",
-                "CompleteTreatmentMedReferralResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.complete_treatment_med_referral_response409",
-                "CompleteTreatmentMedReferralResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="completeTreatmentMedReferral",
@@ -643,36 +309,6 @@ _REJECT_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.reject_med_referral_response400", "RejectMedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.reject_med_referral_response401", "RejectMedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.reject_med_referral_response403", "RejectMedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.reject_med_referral_response404", "RejectMedReferralResponse404", __package__
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.reject_med_referral_response409", "RejectMedReferralResponse409", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="rejectMedReferral",
@@ -686,46 +322,6 @@ _START_TREATMENT_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_treatment_med_referral_response400",
-                "StartTreatmentMedReferralResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_treatment_med_referral_response401",
-                "StartTreatmentMedReferralResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_treatment_med_referral_response403",
-                "StartTreatmentMedReferralResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_treatment_med_referral_response404",
-                "StartTreatmentMedReferralResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_treatment_med_referral_response409",
-                "StartTreatmentMedReferralResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="startTreatmentMedReferral",
@@ -739,30 +335,6 @@ _WITHDRAW_REFERRAL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_med_referral_response400", "WithdrawMedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_med_referral_response401", "WithdrawMedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_med_referral_response403", "WithdrawMedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_med_referral_response404", "WithdrawMedReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="withdrawMedReferral",

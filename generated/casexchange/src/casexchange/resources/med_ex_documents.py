@@ -41,24 +41,6 @@ _LIST_CASE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_case_documents_response401", "ListMedCaseDocumentsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_case_documents_response403", "ListMedCaseDocumentsResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_med_case_documents_response404", "ListMedCaseDocumentsResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listMedCaseDocuments",
@@ -73,46 +55,6 @@ _UPLOAD_CASE = Endpoint(
     auth=True,
     max_file_bytes=26214400,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.upload_med_case_document_response400",
-                "UploadMedCaseDocumentResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.upload_med_case_document_response401",
-                "UploadMedCaseDocumentResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.upload_med_case_document_response403",
-                "UploadMedCaseDocumentResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.upload_med_case_document_response404",
-                "UploadMedCaseDocumentResponse404",
-                __package__,
-            ),
-        ),
-        "413": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.upload_med_case_document_response413",
-                "UploadMedCaseDocumentResponse413",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="uploadMedCaseDocument",
@@ -125,36 +67,6 @@ _GET_CASE = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_document_response400", "GetMedCaseDocumentResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_document_response401", "GetMedCaseDocumentResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_document_response403", "GetMedCaseDocumentResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_document_response404", "GetMedCaseDocumentResponse404", __package__
-            ),
-        ),
-        "413": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_med_case_document_response413", "GetMedCaseDocumentResponse413", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getMedCaseDocument",

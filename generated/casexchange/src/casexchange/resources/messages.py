@@ -23,26 +23,6 @@ _SEND = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_message_response400", "SendMessageResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_message_response401", "SendMessageResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_message_response403", "SendMessageResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_message_response404", "SendMessageResponse404", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_message_response409", "SendMessageResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="sendMessage",

@@ -30,38 +30,6 @@ _GET_INBOUND_FIRM = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_inbound_network_firm_response400",
-                "GetInboundNetworkFirmResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_inbound_network_firm_response401",
-                "GetInboundNetworkFirmResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_inbound_network_firm_response403",
-                "GetInboundNetworkFirmResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_inbound_network_firm_response404",
-                "GetInboundNetworkFirmResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getInboundNetworkFirm",
@@ -75,38 +43,6 @@ _PATCH_INBOUND_FIRM = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_inbound_network_firm_response400",
-                "PatchInboundNetworkFirmResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_inbound_network_firm_response401",
-                "PatchInboundNetworkFirmResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_inbound_network_firm_response403",
-                "PatchInboundNetworkFirmResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_inbound_network_firm_response404",
-                "PatchInboundNetworkFirmResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="patchInboundNetworkFirm",
@@ -119,38 +55,6 @@ _GET_OUTBOUND_FIRM = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_outbound_network_firm_response400",
-                "GetOutboundNetworkFirmResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_outbound_network_firm_response401",
-                "GetOutboundNetworkFirmResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_outbound_network_firm_response403",
-                "GetOutboundNetworkFirmResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_outbound_network_firm_response404",
-                "GetOutboundNetworkFirmResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getOutboundNetworkFirm",
@@ -164,38 +68,6 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.put_outbound_network_firm_response400",
-                "PutOutboundNetworkFirmResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.put_outbound_network_firm_response401",
-                "PutOutboundNetworkFirmResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.put_outbound_network_firm_response403",
-                "PutOutboundNetworkFirmResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.put_outbound_network_firm_response404",
-                "PutOutboundNetworkFirmResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="putOutboundNetworkFirm",
@@ -209,38 +81,6 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_outbound_network_firm_response400",
-                "PatchOutboundNetworkFirmResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_outbound_network_firm_response401",
-                "PatchOutboundNetworkFirmResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_outbound_network_firm_response403",
-                "PatchOutboundNetworkFirmResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.patch_outbound_network_firm_response404",
-                "PatchOutboundNetworkFirmResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="patchOutboundNetworkFirm",
@@ -255,22 +95,6 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_pending_network_relationships_response401",
-                "ListPendingNetworkRelationshipsResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_pending_network_relationships_response403",
-                "ListPendingNetworkRelationshipsResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listPendingNetworkRelationships",

@@ -26,22 +26,6 @@ _LIST_EMAILS = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_notification_emails_response401",
-                "ListNotificationEmailsResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_notification_emails_response403",
-                "ListNotificationEmailsResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listNotificationEmails",
@@ -55,24 +39,6 @@ _ADD_EMAIL = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.add_notification_email_response400", "AddNotificationEmailResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.add_notification_email_response401", "AddNotificationEmailResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.add_notification_email_response403", "AddNotificationEmailResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="addNotificationEmail",
@@ -85,22 +51,6 @@ _GET_PREFERENCES = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_notification_preferences_response401",
-                "GetNotificationPreferencesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_notification_preferences_response403",
-                "GetNotificationPreferencesResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getNotificationPreferences",
@@ -116,30 +66,6 @@ _UPDATE_PREFERENCES = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_notification_preferences_response400",
-                "UpdateNotificationPreferencesResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_notification_preferences_response401",
-                "UpdateNotificationPreferencesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_notification_preferences_response403",
-                "UpdateNotificationPreferencesResponse403",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateNotificationPreferences",

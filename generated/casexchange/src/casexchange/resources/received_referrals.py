@@ -47,24 +47,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_received_referrals_response400", "ListReceivedReferralsResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_received_referrals_response401", "ListReceivedReferralsResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_received_referrals_response403", "ListReceivedReferralsResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listReceivedReferrals",
@@ -77,36 +59,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_response400", "GetReceivedReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_response401", "GetReceivedReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_response403", "GetReceivedReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_response404", "GetReceivedReferralResponse404", __package__
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_response409", "GetReceivedReferralResponse409", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReceivedReferral",
@@ -120,46 +72,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_received_referral_response400",
-                "UpdateReceivedReferralResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_received_referral_response401",
-                "UpdateReceivedReferralResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_received_referral_response403",
-                "UpdateReceivedReferralResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_received_referral_response404",
-                "UpdateReceivedReferralResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_received_referral_response409",
-                "UpdateReceivedReferralResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateReceivedReferral",
@@ -174,46 +86,6 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_available_statuses_response400",
-                "GetReceivedReferralAvailableStatusesResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_available_statuses_response401",
-                "GetReceivedReferralAvailableStatusesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_available_statuses_response403",
-                "GetReceivedReferralAvailableStatusesResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_available_statuses_response404",
-                "GetReceivedReferralAvailableStatusesResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_received_referral_available_statuses_response409",
-                "GetReceivedReferralAvailableStatusesResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReceivedReferralAvailableStatuses",

@@ -64,18 +64,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_referrals_response400", "ListReferralsResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_referrals_response401", "ListReferralsResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_referrals_response403", "ListReferralsResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listReferrals",
@@ -89,18 +77,6 @@ _MATCH = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.match_referrals_response400", "MatchReferralsResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.match_referrals_response401", "MatchReferralsResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.match_referrals_response403", "MatchReferralsResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="matchReferrals",
@@ -113,22 +89,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_referral_response400", "GetReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_referral_response401", "GetReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_referral_response403", "GetReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_referral_response404", "GetReferralResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReferral",
@@ -142,22 +102,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_referral_response400", "UpdateReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_referral_response401", "UpdateReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_referral_response403", "UpdateReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_referral_response404", "UpdateReferralResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateReferral",
@@ -170,22 +114,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_referral_response400", "DeleteReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_referral_response401", "DeleteReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_referral_response403", "DeleteReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_referral_response404", "DeleteReferralResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteReferral",
@@ -199,30 +127,6 @@ _ACKNOWLEDGE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_referral_response400", "AcknowledgeReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_referral_response401", "AcknowledgeReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_referral_response403", "AcknowledgeReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.acknowledge_referral_response404", "AcknowledgeReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="acknowledgeReferral",
@@ -237,38 +141,6 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_available_statuses_response400",
-                "GetReferralAvailableStatusesResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_available_statuses_response401",
-                "GetReferralAvailableStatusesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_available_statuses_response403",
-                "GetReferralAvailableStatusesResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_available_statuses_response404",
-                "GetReferralAvailableStatusesResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReferralAvailableStatuses",
@@ -282,30 +154,6 @@ _BEGIN_CLOSING = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_closing_referral_response400", "BeginClosingReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_closing_referral_response401", "BeginClosingReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_closing_referral_response403", "BeginClosingReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_closing_referral_response404", "BeginClosingReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="beginClosingReferral",
@@ -319,38 +167,6 @@ _BEGIN_INVESTIGATING = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_investigating_referral_response400",
-                "BeginInvestigatingReferralResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_investigating_referral_response401",
-                "BeginInvestigatingReferralResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_investigating_referral_response403",
-                "BeginInvestigatingReferralResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.begin_investigating_referral_response404",
-                "BeginInvestigatingReferralResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="beginInvestigatingReferral",
@@ -364,22 +180,6 @@ _CLOSE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_referral_response400", "CloseReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_referral_response401", "CloseReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_referral_response403", "CloseReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.close_referral_response404", "CloseReferralResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="closeReferral",
@@ -393,22 +193,6 @@ _REJECT = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.reject_referral_response400", "RejectReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.reject_referral_response401", "RejectReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.reject_referral_response403", "RejectReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.reject_referral_response404", "RejectReferralResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="rejectReferral",
@@ -422,26 +206,6 @@ _SEND = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_referral_response400", "SendReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_referral_response401", "SendReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_referral_response403", "SendReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_referral_response404", "SendReferralResponse404", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.send_referral_response409", "SendReferralResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="sendReferral",
@@ -455,22 +219,6 @@ _SIGN = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.sign_referral_response400", "SignReferralResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.sign_referral_response401", "SignReferralResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.sign_referral_response403", "SignReferralResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.sign_referral_response404", "SignReferralResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="signReferral",
@@ -484,38 +232,6 @@ _START_LITIGATION = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_litigation_referral_response400",
-                "StartLitigationReferralResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_litigation_referral_response401",
-                "StartLitigationReferralResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_litigation_referral_response403",
-                "StartLitigationReferralResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.start_litigation_referral_response404",
-                "StartLitigationReferralResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="startLitigationReferral",
@@ -528,38 +244,6 @@ _GET_STATUS_HISTORY = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_status_history_response400",
-                "GetReferralStatusHistoryResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_status_history_response401",
-                "GetReferralStatusHistoryResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_status_history_response403",
-                "GetReferralStatusHistoryResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_referral_status_history_response404",
-                "GetReferralStatusHistoryResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getReferralStatusHistory",
@@ -573,30 +257,6 @@ _WITHDRAW = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_referral_response400", "WithdrawReferralResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_referral_response401", "WithdrawReferralResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_referral_response403", "WithdrawReferralResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.withdraw_referral_response404", "WithdrawReferralResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="withdrawReferral",

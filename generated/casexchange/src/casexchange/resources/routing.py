@@ -28,24 +28,6 @@ _EVALUATE = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_routing_response400", "EvaluateRoutingResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_routing_response401", "EvaluateRoutingResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_routing_response403", "EvaluateRoutingResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="evaluateRouting",
@@ -58,38 +40,6 @@ _EVALUATE_RE_REFER = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_re_refer_routing_response401",
-                "EvaluateReReferRoutingResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_re_refer_routing_response403",
-                "EvaluateReReferRoutingResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_re_refer_routing_response404",
-                "EvaluateReReferRoutingResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.evaluate_re_refer_routing_response409",
-                "EvaluateReReferRoutingResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="evaluateReReferRouting",
@@ -102,18 +52,6 @@ _LIST_RULES = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_routing_rules_response401", "ListRoutingRulesResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_routing_rules_response403", "ListRoutingRulesResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listRoutingRules",
@@ -127,24 +65,6 @@ _CREATE_RULE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_routing_rule_response400", "CreateRoutingRuleResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_routing_rule_response401", "CreateRoutingRuleResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_routing_rule_response403", "CreateRoutingRuleResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createRoutingRule",
@@ -158,30 +78,6 @@ _UPDATE_RULE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_routing_rule_response400", "UpdateRoutingRuleResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_routing_rule_response401", "UpdateRoutingRuleResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_routing_rule_response403", "UpdateRoutingRuleResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.update_routing_rule_response404", "UpdateRoutingRuleResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateRoutingRule",
@@ -194,24 +90,6 @@ _DELETE_RULE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_routing_rule_response401", "DeleteRoutingRuleResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_routing_rule_response403", "DeleteRoutingRuleResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.delete_routing_rule_response404", "DeleteRoutingRuleResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteRoutingRule",

@@ -31,55 +31,7 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_salesforce_interactive_send_response400",
-                "CreateSalesforceInteractiveSendResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_salesforce_interactive_send_response401",
-                "CreateSalesforceInteractiveSendResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_salesforce_interactive_send_response403",
-                "CreateSalesforceInteractiveSendResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_salesforce_interactive_send_response404",
-                "CreateSalesforceInteractiveSendResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_salesforce_interactive_send_response409",
-                "CreateSalesforceInteractiveSendResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-        "502": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.create_salesforce_interactive_send_response502",
-                "CreateSalesforceInteractiveSendResponse502",
-                __package__,
-            ),
-        ),
     },
     operation_id="createSalesforceInteractiveSend",
 )
@@ -91,38 +43,6 @@ _GET_SEND_MAPPING = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_salesforce_send_mapping_response400",
-                "GetSalesforceSendMappingResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_salesforce_send_mapping_response401",
-                "GetSalesforceSendMappingResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_salesforce_send_mapping_response403",
-                "GetSalesforceSendMappingResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_salesforce_send_mapping_response404",
-                "GetSalesforceSendMappingResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getSalesforceSendMapping",

@@ -48,14 +48,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_sent_cases_response401", "ListSentCasesResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_sent_cases_response403", "ListSentCasesResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listSentCases",
@@ -69,22 +61,6 @@ _CREATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_sent_case_response400", "CreateSentCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_sent_case_response401", "CreateSentCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_sent_case_response403", "CreateSentCaseResponse403", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_sent_case_response409", "CreateSentCaseResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createSentCase",
@@ -97,22 +73,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_sent_case_response401", "GetSentCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_sent_case_response403", "GetSentCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_sent_case_response404", "GetSentCaseResponse404", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.get_sent_case_response409", "GetSentCaseResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getSentCase",
@@ -126,26 +86,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_sent_case_response400", "UpdateSentCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_sent_case_response401", "UpdateSentCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_sent_case_response403", "UpdateSentCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_sent_case_response404", "UpdateSentCaseResponse404", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_sent_case_response409", "UpdateSentCaseResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateSentCase",
@@ -160,38 +100,6 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_sent_case_available_statuses_response401",
-                "GetSentCaseAvailableStatusesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_sent_case_available_statuses_response403",
-                "GetSentCaseAvailableStatusesResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_sent_case_available_statuses_response404",
-                "GetSentCaseAvailableStatusesResponse404",
-                __package__,
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_sent_case_available_statuses_response409",
-                "GetSentCaseAvailableStatusesResponse409",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getSentCaseAvailableStatuses",
@@ -205,26 +113,6 @@ _REFER = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.refer_sent_case_response400", "ReferSentCaseResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.refer_sent_case_response401", "ReferSentCaseResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.refer_sent_case_response403", "ReferSentCaseResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.refer_sent_case_response404", "ReferSentCaseResponse404", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.refer_sent_case_response409", "ReferSentCaseResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="referSentCase",

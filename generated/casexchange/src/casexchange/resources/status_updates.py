@@ -40,24 +40,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_status_updates_response400", "ListStatusUpdatesResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_status_updates_response401", "ListStatusUpdatesResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_status_updates_response403", "ListStatusUpdatesResponse403", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listStatusUpdates",
@@ -70,36 +52,6 @@ _LOOKUP = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_status_updates_response400", "LookupStatusUpdatesResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_status_updates_response401", "LookupStatusUpdatesResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_status_updates_response403", "LookupStatusUpdatesResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_status_updates_response404", "LookupStatusUpdatesResponse404", __package__
-            ),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.lookup_status_updates_response409", "LookupStatusUpdatesResponse409", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="lookupStatusUpdates",

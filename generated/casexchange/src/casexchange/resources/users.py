@@ -26,14 +26,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_users_response401", "ListUsersResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_users_response403", "ListUsersResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listUsers",
@@ -47,18 +39,6 @@ _INVITE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.invite_user_response400", "InviteUserResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.invite_user_response401", "InviteUserResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.invite_user_response403", "InviteUserResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="inviteUser",
@@ -72,22 +52,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_user_response400", "UpdateUserResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_user_response401", "UpdateUserResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_user_response403", "UpdateUserResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_user_response404", "UpdateUserResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateUser",
@@ -100,18 +64,6 @@ _DEACTIVATE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.deactivate_user_response401", "DeactivateUserResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.deactivate_user_response403", "DeactivateUserResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.deactivate_user_response404", "DeactivateUserResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deactivateUser",

@@ -50,18 +50,6 @@ _LIST = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_webhooks_response400", "ListWebhooksResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_webhooks_response401", "ListWebhooksResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.list_webhooks_response403", "ListWebhooksResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listWebhooks",
@@ -75,18 +63,6 @@ _CREATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_webhook_response400", "CreateWebhookResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_webhook_response401", "CreateWebhookResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.create_webhook_response403", "CreateWebhookResponse403", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="createWebhook",
@@ -99,24 +75,6 @@ _GET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_webhook_by_id_response401", "GetWebhookByIdResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_webhook_by_id_response403", "GetWebhookByIdResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.get_webhook_by_id_response404", "GetWebhookByIdResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="getWebhookById",
@@ -129,18 +87,6 @@ _DELETE = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_webhook_response401", "DeleteWebhookResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_webhook_response403", "DeleteWebhookResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.delete_webhook_response404", "DeleteWebhookResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="deleteWebhook",
@@ -154,22 +100,6 @@ _UPDATE = Endpoint(
     body_media="application/json",
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_webhook_response400", "UpdateWebhookResponse400", __package__),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_webhook_response401", "UpdateWebhookResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_webhook_response403", "UpdateWebhookResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.update_webhook_response404", "UpdateWebhookResponse404", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateWebhook",
@@ -195,30 +125,6 @@ _LIST_DELIVERIES = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_deliveries_response400", "ListWebhookDeliveriesResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_deliveries_response401", "ListWebhookDeliveriesResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_deliveries_response403", "ListWebhookDeliveriesResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_deliveries_response404", "ListWebhookDeliveriesResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listWebhookDeliveries",
@@ -244,38 +150,6 @@ _LIST_ECHO_CAPTURES = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_echo_captures_response400",
-                "ListWebhookEchoCapturesResponse400",
-                __package__,
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_echo_captures_response401",
-                "ListWebhookEchoCapturesResponse401",
-                __package__,
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_echo_captures_response403",
-                "ListWebhookEchoCapturesResponse403",
-                __package__,
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.list_webhook_echo_captures_response404",
-                "ListWebhookEchoCapturesResponse404",
-                __package__,
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="listWebhookEchoCaptures",
@@ -288,24 +162,6 @@ _DISABLE_ECHO = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.disable_webhook_echo_response401", "DisableWebhookEchoResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.disable_webhook_echo_response403", "DisableWebhookEchoResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.disable_webhook_echo_response404", "DisableWebhookEchoResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="disableWebhookEcho",
@@ -318,30 +174,6 @@ _ENABLE_ECHO = Endpoint(
     },
     auth=True,
     errors={
-        "400": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.enable_webhook_echo_response400", "EnableWebhookEchoResponse400", __package__
-            ),
-        ),
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.enable_webhook_echo_response401", "EnableWebhookEchoResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.enable_webhook_echo_response403", "EnableWebhookEchoResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.enable_webhook_echo_response404", "EnableWebhookEchoResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="enableWebhookEcho",
@@ -354,24 +186,6 @@ _ROTATE_SECRET = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.rotate_webhook_secret_response401", "RotateWebhookSecretResponse401", __package__
-            ),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.rotate_webhook_secret_response403", "RotateWebhookSecretResponse403", __package__
-            ),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel(
-                "..types.rotate_webhook_secret_response404", "RotateWebhookSecretResponse404", __package__
-            ),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="rotateWebhookSecret",
@@ -384,22 +198,6 @@ _TEST = Endpoint(
     },
     auth=True,
     errors={
-        "401": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.test_webhook_response401", "TestWebhookResponse401", __package__),
-        ),
-        "403": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.test_webhook_response403", "TestWebhookResponse403", __package__),
-        ),
-        "404": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.test_webhook_response404", "TestWebhookResponse404", __package__),
-        ),
-        "409": ResponseSpec(
-            kind="json",
-            model=LazyModel("..types.test_webhook_response409", "TestWebhookResponse409", __package__),
-        ),
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="testWebhook",

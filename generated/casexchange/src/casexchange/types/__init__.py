@@ -9,189 +9,25 @@ import typing as _t
 if _t.TYPE_CHECKING:
     from .accept_med_referral_body import AcceptMedReferralBody as AcceptMedReferralBody
     from .accept_med_referral_response import AcceptMedReferralResponse as AcceptMedReferralResponse
-    from .accept_med_referral_response400 import AcceptMedReferralResponse400 as AcceptMedReferralResponse400
-    from .accept_med_referral_response400_error import (
-        AcceptMedReferralResponse400Error as AcceptMedReferralResponse400Error,
-    )
-    from .accept_med_referral_response400_meta import (
-        AcceptMedReferralResponse400Meta as AcceptMedReferralResponse400Meta,
-    )
-    from .accept_med_referral_response401 import AcceptMedReferralResponse401 as AcceptMedReferralResponse401
-    from .accept_med_referral_response401_error import (
-        AcceptMedReferralResponse401Error as AcceptMedReferralResponse401Error,
-    )
-    from .accept_med_referral_response401_meta import (
-        AcceptMedReferralResponse401Meta as AcceptMedReferralResponse401Meta,
-    )
-    from .accept_med_referral_response403 import AcceptMedReferralResponse403 as AcceptMedReferralResponse403
-    from .accept_med_referral_response403_error import (
-        AcceptMedReferralResponse403Error as AcceptMedReferralResponse403Error,
-    )
-    from .accept_med_referral_response403_meta import (
-        AcceptMedReferralResponse403Meta as AcceptMedReferralResponse403Meta,
-    )
-    from .accept_med_referral_response404 import AcceptMedReferralResponse404 as AcceptMedReferralResponse404
-    from .accept_med_referral_response404_error import (
-        AcceptMedReferralResponse404Error as AcceptMedReferralResponse404Error,
-    )
-    from .accept_med_referral_response404_meta import (
-        AcceptMedReferralResponse404Meta as AcceptMedReferralResponse404Meta,
-    )
-    from .accept_med_referral_response409 import AcceptMedReferralResponse409 as AcceptMedReferralResponse409
-    from .accept_med_referral_response409_error import (
-        AcceptMedReferralResponse409Error as AcceptMedReferralResponse409Error,
-    )
-    from .accept_med_referral_response409_meta import (
-        AcceptMedReferralResponse409Meta as AcceptMedReferralResponse409Meta,
-    )
     from .accept_med_referral_response_meta import (
         AcceptMedReferralResponseMeta as AcceptMedReferralResponseMeta,
     )
     from .acknowledge_case_response import AcknowledgeCaseResponse as AcknowledgeCaseResponse
-    from .acknowledge_case_response401 import AcknowledgeCaseResponse401 as AcknowledgeCaseResponse401
-    from .acknowledge_case_response401_error import (
-        AcknowledgeCaseResponse401Error as AcknowledgeCaseResponse401Error,
-    )
-    from .acknowledge_case_response401_meta import (
-        AcknowledgeCaseResponse401Meta as AcknowledgeCaseResponse401Meta,
-    )
-    from .acknowledge_case_response403 import AcknowledgeCaseResponse403 as AcknowledgeCaseResponse403
-    from .acknowledge_case_response403_error import (
-        AcknowledgeCaseResponse403Error as AcknowledgeCaseResponse403Error,
-    )
-    from .acknowledge_case_response403_meta import (
-        AcknowledgeCaseResponse403Meta as AcknowledgeCaseResponse403Meta,
-    )
-    from .acknowledge_case_response404 import AcknowledgeCaseResponse404 as AcknowledgeCaseResponse404
-    from .acknowledge_case_response404_error import (
-        AcknowledgeCaseResponse404Error as AcknowledgeCaseResponse404Error,
-    )
-    from .acknowledge_case_response404_meta import (
-        AcknowledgeCaseResponse404Meta as AcknowledgeCaseResponse404Meta,
-    )
     from .acknowledge_case_response_meta import AcknowledgeCaseResponseMeta as AcknowledgeCaseResponseMeta
     from .acknowledge_med_referral_body import AcknowledgeMedReferralBody as AcknowledgeMedReferralBody
     from .acknowledge_med_referral_response import (
         AcknowledgeMedReferralResponse as AcknowledgeMedReferralResponse,
-    )
-    from .acknowledge_med_referral_response400 import (
-        AcknowledgeMedReferralResponse400 as AcknowledgeMedReferralResponse400,
-    )
-    from .acknowledge_med_referral_response400_error import (
-        AcknowledgeMedReferralResponse400Error as AcknowledgeMedReferralResponse400Error,
-    )
-    from .acknowledge_med_referral_response400_meta import (
-        AcknowledgeMedReferralResponse400Meta as AcknowledgeMedReferralResponse400Meta,
-    )
-    from .acknowledge_med_referral_response401 import (
-        AcknowledgeMedReferralResponse401 as AcknowledgeMedReferralResponse401,
-    )
-    from .acknowledge_med_referral_response401_error import (
-        AcknowledgeMedReferralResponse401Error as AcknowledgeMedReferralResponse401Error,
-    )
-    from .acknowledge_med_referral_response401_meta import (
-        AcknowledgeMedReferralResponse401Meta as AcknowledgeMedReferralResponse401Meta,
-    )
-    from .acknowledge_med_referral_response403 import (
-        AcknowledgeMedReferralResponse403 as AcknowledgeMedReferralResponse403,
-    )
-    from .acknowledge_med_referral_response403_error import (
-        AcknowledgeMedReferralResponse403Error as AcknowledgeMedReferralResponse403Error,
-    )
-    from .acknowledge_med_referral_response403_meta import (
-        AcknowledgeMedReferralResponse403Meta as AcknowledgeMedReferralResponse403Meta,
-    )
-    from .acknowledge_med_referral_response404 import (
-        AcknowledgeMedReferralResponse404 as AcknowledgeMedReferralResponse404,
-    )
-    from .acknowledge_med_referral_response404_error import (
-        AcknowledgeMedReferralResponse404Error as AcknowledgeMedReferralResponse404Error,
-    )
-    from .acknowledge_med_referral_response404_meta import (
-        AcknowledgeMedReferralResponse404Meta as AcknowledgeMedReferralResponse404Meta,
-    )
-    from .acknowledge_med_referral_response409 import (
-        AcknowledgeMedReferralResponse409 as AcknowledgeMedReferralResponse409,
-    )
-    from .acknowledge_med_referral_response409_error import (
-        AcknowledgeMedReferralResponse409Error as AcknowledgeMedReferralResponse409Error,
-    )
-    from .acknowledge_med_referral_response409_meta import (
-        AcknowledgeMedReferralResponse409Meta as AcknowledgeMedReferralResponse409Meta,
     )
     from .acknowledge_med_referral_response_meta import (
         AcknowledgeMedReferralResponseMeta as AcknowledgeMedReferralResponseMeta,
     )
     from .acknowledge_referral_body import AcknowledgeReferralBody as AcknowledgeReferralBody
     from .acknowledge_referral_response import AcknowledgeReferralResponse as AcknowledgeReferralResponse
-    from .acknowledge_referral_response400 import (
-        AcknowledgeReferralResponse400 as AcknowledgeReferralResponse400,
-    )
-    from .acknowledge_referral_response400_error import (
-        AcknowledgeReferralResponse400Error as AcknowledgeReferralResponse400Error,
-    )
-    from .acknowledge_referral_response400_meta import (
-        AcknowledgeReferralResponse400Meta as AcknowledgeReferralResponse400Meta,
-    )
-    from .acknowledge_referral_response401 import (
-        AcknowledgeReferralResponse401 as AcknowledgeReferralResponse401,
-    )
-    from .acknowledge_referral_response401_error import (
-        AcknowledgeReferralResponse401Error as AcknowledgeReferralResponse401Error,
-    )
-    from .acknowledge_referral_response401_meta import (
-        AcknowledgeReferralResponse401Meta as AcknowledgeReferralResponse401Meta,
-    )
-    from .acknowledge_referral_response403 import (
-        AcknowledgeReferralResponse403 as AcknowledgeReferralResponse403,
-    )
-    from .acknowledge_referral_response403_error import (
-        AcknowledgeReferralResponse403Error as AcknowledgeReferralResponse403Error,
-    )
-    from .acknowledge_referral_response403_meta import (
-        AcknowledgeReferralResponse403Meta as AcknowledgeReferralResponse403Meta,
-    )
-    from .acknowledge_referral_response404 import (
-        AcknowledgeReferralResponse404 as AcknowledgeReferralResponse404,
-    )
-    from .acknowledge_referral_response404_error import (
-        AcknowledgeReferralResponse404Error as AcknowledgeReferralResponse404Error,
-    )
-    from .acknowledge_referral_response404_meta import (
-        AcknowledgeReferralResponse404Meta as AcknowledgeReferralResponse404Meta,
-    )
     from .acknowledge_referral_response_meta import (
         AcknowledgeReferralResponseMeta as AcknowledgeReferralResponseMeta,
     )
     from .add_notification_email_body import AddNotificationEmailBody as AddNotificationEmailBody
     from .add_notification_email_response import AddNotificationEmailResponse as AddNotificationEmailResponse
-    from .add_notification_email_response400 import (
-        AddNotificationEmailResponse400 as AddNotificationEmailResponse400,
-    )
-    from .add_notification_email_response400_error import (
-        AddNotificationEmailResponse400Error as AddNotificationEmailResponse400Error,
-    )
-    from .add_notification_email_response400_meta import (
-        AddNotificationEmailResponse400Meta as AddNotificationEmailResponse400Meta,
-    )
-    from .add_notification_email_response401 import (
-        AddNotificationEmailResponse401 as AddNotificationEmailResponse401,
-    )
-    from .add_notification_email_response401_error import (
-        AddNotificationEmailResponse401Error as AddNotificationEmailResponse401Error,
-    )
-    from .add_notification_email_response401_meta import (
-        AddNotificationEmailResponse401Meta as AddNotificationEmailResponse401Meta,
-    )
-    from .add_notification_email_response403 import (
-        AddNotificationEmailResponse403 as AddNotificationEmailResponse403,
-    )
-    from .add_notification_email_response403_error import (
-        AddNotificationEmailResponse403Error as AddNotificationEmailResponse403Error,
-    )
-    from .add_notification_email_response403_meta import (
-        AddNotificationEmailResponse403Meta as AddNotificationEmailResponse403Meta,
-    )
     from .add_notification_email_response_data import (
         AddNotificationEmailResponseData as AddNotificationEmailResponseData,
     )
@@ -215,42 +51,6 @@ if _t.TYPE_CHECKING:
         BeginClosingReferralBodyPayoutType as BeginClosingReferralBodyPayoutType,
     )
     from .begin_closing_referral_response import BeginClosingReferralResponse as BeginClosingReferralResponse
-    from .begin_closing_referral_response400 import (
-        BeginClosingReferralResponse400 as BeginClosingReferralResponse400,
-    )
-    from .begin_closing_referral_response400_error import (
-        BeginClosingReferralResponse400Error as BeginClosingReferralResponse400Error,
-    )
-    from .begin_closing_referral_response400_meta import (
-        BeginClosingReferralResponse400Meta as BeginClosingReferralResponse400Meta,
-    )
-    from .begin_closing_referral_response401 import (
-        BeginClosingReferralResponse401 as BeginClosingReferralResponse401,
-    )
-    from .begin_closing_referral_response401_error import (
-        BeginClosingReferralResponse401Error as BeginClosingReferralResponse401Error,
-    )
-    from .begin_closing_referral_response401_meta import (
-        BeginClosingReferralResponse401Meta as BeginClosingReferralResponse401Meta,
-    )
-    from .begin_closing_referral_response403 import (
-        BeginClosingReferralResponse403 as BeginClosingReferralResponse403,
-    )
-    from .begin_closing_referral_response403_error import (
-        BeginClosingReferralResponse403Error as BeginClosingReferralResponse403Error,
-    )
-    from .begin_closing_referral_response403_meta import (
-        BeginClosingReferralResponse403Meta as BeginClosingReferralResponse403Meta,
-    )
-    from .begin_closing_referral_response404 import (
-        BeginClosingReferralResponse404 as BeginClosingReferralResponse404,
-    )
-    from .begin_closing_referral_response404_error import (
-        BeginClosingReferralResponse404Error as BeginClosingReferralResponse404Error,
-    )
-    from .begin_closing_referral_response404_meta import (
-        BeginClosingReferralResponse404Meta as BeginClosingReferralResponse404Meta,
-    )
     from .begin_closing_referral_response_meta import (
         BeginClosingReferralResponseMeta as BeginClosingReferralResponseMeta,
     )
@@ -259,42 +59,6 @@ if _t.TYPE_CHECKING:
     )
     from .begin_investigating_referral_response import (
         BeginInvestigatingReferralResponse as BeginInvestigatingReferralResponse,
-    )
-    from .begin_investigating_referral_response400 import (
-        BeginInvestigatingReferralResponse400 as BeginInvestigatingReferralResponse400,
-    )
-    from .begin_investigating_referral_response400_error import (
-        BeginInvestigatingReferralResponse400Error as BeginInvestigatingReferralResponse400Error,
-    )
-    from .begin_investigating_referral_response400_meta import (
-        BeginInvestigatingReferralResponse400Meta as BeginInvestigatingReferralResponse400Meta,
-    )
-    from .begin_investigating_referral_response401 import (
-        BeginInvestigatingReferralResponse401 as BeginInvestigatingReferralResponse401,
-    )
-    from .begin_investigating_referral_response401_error import (
-        BeginInvestigatingReferralResponse401Error as BeginInvestigatingReferralResponse401Error,
-    )
-    from .begin_investigating_referral_response401_meta import (
-        BeginInvestigatingReferralResponse401Meta as BeginInvestigatingReferralResponse401Meta,
-    )
-    from .begin_investigating_referral_response403 import (
-        BeginInvestigatingReferralResponse403 as BeginInvestigatingReferralResponse403,
-    )
-    from .begin_investigating_referral_response403_error import (
-        BeginInvestigatingReferralResponse403Error as BeginInvestigatingReferralResponse403Error,
-    )
-    from .begin_investigating_referral_response403_meta import (
-        BeginInvestigatingReferralResponse403Meta as BeginInvestigatingReferralResponse403Meta,
-    )
-    from .begin_investigating_referral_response404 import (
-        BeginInvestigatingReferralResponse404 as BeginInvestigatingReferralResponse404,
-    )
-    from .begin_investigating_referral_response404_error import (
-        BeginInvestigatingReferralResponse404Error as BeginInvestigatingReferralResponse404Error,
-    )
-    from .begin_investigating_referral_response404_meta import (
-        BeginInvestigatingReferralResponse404Meta as BeginInvestigatingReferralResponse404Meta,
     )
     from .begin_investigating_referral_response_meta import (
         BeginInvestigatingReferralResponseMeta as BeginInvestigatingReferralResponseMeta,
@@ -347,72 +111,12 @@ if _t.TYPE_CHECKING:
     )
     from .close_case_body import CloseCaseBody as CloseCaseBody
     from .close_case_response import CloseCaseResponse as CloseCaseResponse
-    from .close_case_response400 import CloseCaseResponse400 as CloseCaseResponse400
-    from .close_case_response400_error import CloseCaseResponse400Error as CloseCaseResponse400Error
-    from .close_case_response400_meta import CloseCaseResponse400Meta as CloseCaseResponse400Meta
-    from .close_case_response401 import CloseCaseResponse401 as CloseCaseResponse401
-    from .close_case_response401_error import CloseCaseResponse401Error as CloseCaseResponse401Error
-    from .close_case_response401_meta import CloseCaseResponse401Meta as CloseCaseResponse401Meta
-    from .close_case_response403 import CloseCaseResponse403 as CloseCaseResponse403
-    from .close_case_response403_error import CloseCaseResponse403Error as CloseCaseResponse403Error
-    from .close_case_response403_meta import CloseCaseResponse403Meta as CloseCaseResponse403Meta
-    from .close_case_response404 import CloseCaseResponse404 as CloseCaseResponse404
-    from .close_case_response404_error import CloseCaseResponse404Error as CloseCaseResponse404Error
-    from .close_case_response404_meta import CloseCaseResponse404Meta as CloseCaseResponse404Meta
     from .close_case_response_meta import CloseCaseResponseMeta as CloseCaseResponseMeta
     from .close_med_referral_body import CloseMedReferralBody as CloseMedReferralBody
     from .close_med_referral_response import CloseMedReferralResponse as CloseMedReferralResponse
-    from .close_med_referral_response400 import CloseMedReferralResponse400 as CloseMedReferralResponse400
-    from .close_med_referral_response400_error import (
-        CloseMedReferralResponse400Error as CloseMedReferralResponse400Error,
-    )
-    from .close_med_referral_response400_meta import (
-        CloseMedReferralResponse400Meta as CloseMedReferralResponse400Meta,
-    )
-    from .close_med_referral_response401 import CloseMedReferralResponse401 as CloseMedReferralResponse401
-    from .close_med_referral_response401_error import (
-        CloseMedReferralResponse401Error as CloseMedReferralResponse401Error,
-    )
-    from .close_med_referral_response401_meta import (
-        CloseMedReferralResponse401Meta as CloseMedReferralResponse401Meta,
-    )
-    from .close_med_referral_response403 import CloseMedReferralResponse403 as CloseMedReferralResponse403
-    from .close_med_referral_response403_error import (
-        CloseMedReferralResponse403Error as CloseMedReferralResponse403Error,
-    )
-    from .close_med_referral_response403_meta import (
-        CloseMedReferralResponse403Meta as CloseMedReferralResponse403Meta,
-    )
-    from .close_med_referral_response404 import CloseMedReferralResponse404 as CloseMedReferralResponse404
-    from .close_med_referral_response404_error import (
-        CloseMedReferralResponse404Error as CloseMedReferralResponse404Error,
-    )
-    from .close_med_referral_response404_meta import (
-        CloseMedReferralResponse404Meta as CloseMedReferralResponse404Meta,
-    )
     from .close_med_referral_response_meta import CloseMedReferralResponseMeta as CloseMedReferralResponseMeta
     from .close_referral_body import CloseReferralBody as CloseReferralBody
     from .close_referral_response import CloseReferralResponse as CloseReferralResponse
-    from .close_referral_response400 import CloseReferralResponse400 as CloseReferralResponse400
-    from .close_referral_response400_error import (
-        CloseReferralResponse400Error as CloseReferralResponse400Error,
-    )
-    from .close_referral_response400_meta import CloseReferralResponse400Meta as CloseReferralResponse400Meta
-    from .close_referral_response401 import CloseReferralResponse401 as CloseReferralResponse401
-    from .close_referral_response401_error import (
-        CloseReferralResponse401Error as CloseReferralResponse401Error,
-    )
-    from .close_referral_response401_meta import CloseReferralResponse401Meta as CloseReferralResponse401Meta
-    from .close_referral_response403 import CloseReferralResponse403 as CloseReferralResponse403
-    from .close_referral_response403_error import (
-        CloseReferralResponse403Error as CloseReferralResponse403Error,
-    )
-    from .close_referral_response403_meta import CloseReferralResponse403Meta as CloseReferralResponse403Meta
-    from .close_referral_response404 import CloseReferralResponse404 as CloseReferralResponse404
-    from .close_referral_response404_error import (
-        CloseReferralResponse404Error as CloseReferralResponse404Error,
-    )
-    from .close_referral_response404_meta import CloseReferralResponse404Meta as CloseReferralResponse404Meta
     from .close_referral_response_meta import CloseReferralResponseMeta as CloseReferralResponseMeta
     from .complete_treatment_med_referral_body import (
         CompleteTreatmentMedReferralBody as CompleteTreatmentMedReferralBody,
@@ -420,303 +124,38 @@ if _t.TYPE_CHECKING:
     from .complete_treatment_med_referral_response import (
         CompleteTreatmentMedReferralResponse as CompleteTreatmentMedReferralResponse,
     )
-    from .complete_treatment_med_referral_response400 import (
-        CompleteTreatmentMedReferralResponse400 as CompleteTreatmentMedReferralResponse400,
-    )
-    from .complete_treatment_med_referral_response400_error import (
-        CompleteTreatmentMedReferralResponse400Error as CompleteTreatmentMedReferralResponse400Error,
-    )
-    from .complete_treatment_med_referral_response400_meta import (
-        CompleteTreatmentMedReferralResponse400Meta as CompleteTreatmentMedReferralResponse400Meta,
-    )
-    from .complete_treatment_med_referral_response401 import (
-        CompleteTreatmentMedReferralResponse401 as CompleteTreatmentMedReferralResponse401,
-    )
-    from .complete_treatment_med_referral_response401_error import (
-        CompleteTreatmentMedReferralResponse401Error as CompleteTreatmentMedReferralResponse401Error,
-    )
-    from .complete_treatment_med_referral_response401_meta import (
-        CompleteTreatmentMedReferralResponse401Meta as CompleteTreatmentMedReferralResponse401Meta,
-    )
-    from .complete_treatment_med_referral_response403 import (
-        CompleteTreatmentMedReferralResponse403 as CompleteTreatmentMedReferralResponse403,
-    )
-    from .complete_treatment_med_referral_response403_error import (
-        CompleteTreatmentMedReferralResponse403Error as CompleteTreatmentMedReferralResponse403Error,
-    )
-    from .complete_treatment_med_referral_response403_meta import (
-        CompleteTreatmentMedReferralResponse403Meta as CompleteTreatmentMedReferralResponse403Meta,
-    )
-    from .complete_treatment_med_referral_response404 import (
-        CompleteTreatmentMedReferralResponse404 as CompleteTreatmentMedReferralResponse404,
-    )
-    from .complete_treatment_med_referral_response404_error import (
-        CompleteTreatmentMedReferralResponse404Error as CompleteTreatmentMedReferralResponse404Error,
-    )
-    from .complete_treatment_med_referral_response404_meta import (
-        CompleteTreatmentMedReferralResponse404Meta as CompleteTreatmentMedReferralResponse404Meta,
-    )
-    from .complete_treatment_med_referral_response409 import (
-        CompleteTreatmentMedReferralResponse409 as CompleteTreatmentMedReferralResponse409,
-    )
-    from .complete_treatment_med_referral_response409_error import (
-        CompleteTreatmentMedReferralResponse409Error as CompleteTreatmentMedReferralResponse409Error,
-    )
-    from .complete_treatment_med_referral_response409_meta import (
-        CompleteTreatmentMedReferralResponse409Meta as CompleteTreatmentMedReferralResponse409Meta,
-    )
     from .complete_treatment_med_referral_response_meta import (
         CompleteTreatmentMedReferralResponseMeta as CompleteTreatmentMedReferralResponseMeta,
     )
     from .create_case_body import CreateCaseBody as CreateCaseBody
     from .create_case_response import CreateCaseResponse as CreateCaseResponse
-    from .create_case_response400 import CreateCaseResponse400 as CreateCaseResponse400
-    from .create_case_response400_error import CreateCaseResponse400Error as CreateCaseResponse400Error
-    from .create_case_response400_meta import CreateCaseResponse400Meta as CreateCaseResponse400Meta
-    from .create_case_response401 import CreateCaseResponse401 as CreateCaseResponse401
-    from .create_case_response401_error import CreateCaseResponse401Error as CreateCaseResponse401Error
-    from .create_case_response401_meta import CreateCaseResponse401Meta as CreateCaseResponse401Meta
-    from .create_case_response403 import CreateCaseResponse403 as CreateCaseResponse403
-    from .create_case_response403_error import CreateCaseResponse403Error as CreateCaseResponse403Error
-    from .create_case_response403_meta import CreateCaseResponse403Meta as CreateCaseResponse403Meta
-    from .create_case_response409 import CreateCaseResponse409 as CreateCaseResponse409
-    from .create_case_response409_error import CreateCaseResponse409Error as CreateCaseResponse409Error
-    from .create_case_response409_error_details import (
-        CreateCaseResponse409ErrorDetails as CreateCaseResponse409ErrorDetails,
-    )
-    from .create_case_response409_error_details_matches_item import (
-        CreateCaseResponse409ErrorDetailsMatchesItem as CreateCaseResponse409ErrorDetailsMatchesItem,
-    )
-    from .create_case_response409_error_details_matches_item_matched_on_item import (
-        CreateCaseResponse409ErrorDetailsMatchesItemMatchedOnItem as CreateCaseResponse409ErrorDetailsMatchesItemMatchedOnItem,
-    )
-    from .create_case_response409_error_details_override_field import (
-        CreateCaseResponse409ErrorDetailsOverrideField as CreateCaseResponse409ErrorDetailsOverrideField,
-    )
-    from .create_case_response409_meta import CreateCaseResponse409Meta as CreateCaseResponse409Meta
     from .create_case_response_meta import CreateCaseResponseMeta as CreateCaseResponseMeta
     from .create_external_link_body import CreateExternalLinkBody as CreateExternalLinkBody
     from .create_external_link_body_external_system import (
         CreateExternalLinkBodyExternalSystem as CreateExternalLinkBodyExternalSystem,
     )
     from .create_external_link_response import CreateExternalLinkResponse as CreateExternalLinkResponse
-    from .create_external_link_response400 import (
-        CreateExternalLinkResponse400 as CreateExternalLinkResponse400,
-    )
-    from .create_external_link_response400_error import (
-        CreateExternalLinkResponse400Error as CreateExternalLinkResponse400Error,
-    )
-    from .create_external_link_response400_meta import (
-        CreateExternalLinkResponse400Meta as CreateExternalLinkResponse400Meta,
-    )
-    from .create_external_link_response401 import (
-        CreateExternalLinkResponse401 as CreateExternalLinkResponse401,
-    )
-    from .create_external_link_response401_error import (
-        CreateExternalLinkResponse401Error as CreateExternalLinkResponse401Error,
-    )
-    from .create_external_link_response401_meta import (
-        CreateExternalLinkResponse401Meta as CreateExternalLinkResponse401Meta,
-    )
-    from .create_external_link_response403 import (
-        CreateExternalLinkResponse403 as CreateExternalLinkResponse403,
-    )
-    from .create_external_link_response403_error import (
-        CreateExternalLinkResponse403Error as CreateExternalLinkResponse403Error,
-    )
-    from .create_external_link_response403_meta import (
-        CreateExternalLinkResponse403Meta as CreateExternalLinkResponse403Meta,
-    )
-    from .create_external_link_response404 import (
-        CreateExternalLinkResponse404 as CreateExternalLinkResponse404,
-    )
-    from .create_external_link_response404_error import (
-        CreateExternalLinkResponse404Error as CreateExternalLinkResponse404Error,
-    )
-    from .create_external_link_response404_meta import (
-        CreateExternalLinkResponse404Meta as CreateExternalLinkResponse404Meta,
-    )
-    from .create_external_link_response409 import (
-        CreateExternalLinkResponse409 as CreateExternalLinkResponse409,
-    )
-    from .create_external_link_response409_error import (
-        CreateExternalLinkResponse409Error as CreateExternalLinkResponse409Error,
-    )
-    from .create_external_link_response409_error_code import (
-        CreateExternalLinkResponse409ErrorCode as CreateExternalLinkResponse409ErrorCode,
-    )
-    from .create_external_link_response409_error_details import (
-        CreateExternalLinkResponse409ErrorDetails as CreateExternalLinkResponse409ErrorDetails,
-    )
-    from .create_external_link_response409_meta import (
-        CreateExternalLinkResponse409Meta as CreateExternalLinkResponse409Meta,
-    )
     from .create_external_link_response_meta import (
         CreateExternalLinkResponseMeta as CreateExternalLinkResponseMeta,
     )
     from .create_med_appointment_response import CreateMedAppointmentResponse as CreateMedAppointmentResponse
-    from .create_med_appointment_response400 import (
-        CreateMedAppointmentResponse400 as CreateMedAppointmentResponse400,
-    )
-    from .create_med_appointment_response400_error import (
-        CreateMedAppointmentResponse400Error as CreateMedAppointmentResponse400Error,
-    )
-    from .create_med_appointment_response400_meta import (
-        CreateMedAppointmentResponse400Meta as CreateMedAppointmentResponse400Meta,
-    )
-    from .create_med_appointment_response401 import (
-        CreateMedAppointmentResponse401 as CreateMedAppointmentResponse401,
-    )
-    from .create_med_appointment_response401_error import (
-        CreateMedAppointmentResponse401Error as CreateMedAppointmentResponse401Error,
-    )
-    from .create_med_appointment_response401_meta import (
-        CreateMedAppointmentResponse401Meta as CreateMedAppointmentResponse401Meta,
-    )
-    from .create_med_appointment_response403 import (
-        CreateMedAppointmentResponse403 as CreateMedAppointmentResponse403,
-    )
-    from .create_med_appointment_response403_error import (
-        CreateMedAppointmentResponse403Error as CreateMedAppointmentResponse403Error,
-    )
-    from .create_med_appointment_response403_meta import (
-        CreateMedAppointmentResponse403Meta as CreateMedAppointmentResponse403Meta,
-    )
-    from .create_med_appointment_response404 import (
-        CreateMedAppointmentResponse404 as CreateMedAppointmentResponse404,
-    )
-    from .create_med_appointment_response404_error import (
-        CreateMedAppointmentResponse404Error as CreateMedAppointmentResponse404Error,
-    )
-    from .create_med_appointment_response404_meta import (
-        CreateMedAppointmentResponse404Meta as CreateMedAppointmentResponse404Meta,
-    )
-    from .create_med_appointment_response409 import (
-        CreateMedAppointmentResponse409 as CreateMedAppointmentResponse409,
-    )
-    from .create_med_appointment_response409_error import (
-        CreateMedAppointmentResponse409Error as CreateMedAppointmentResponse409Error,
-    )
-    from .create_med_appointment_response409_meta import (
-        CreateMedAppointmentResponse409Meta as CreateMedAppointmentResponse409Meta,
-    )
     from .create_med_appointment_response_meta import (
         CreateMedAppointmentResponseMeta as CreateMedAppointmentResponseMeta,
     )
     from .create_med_billable_event_response import (
         CreateMedBillableEventResponse as CreateMedBillableEventResponse,
     )
-    from .create_med_billable_event_response400 import (
-        CreateMedBillableEventResponse400 as CreateMedBillableEventResponse400,
-    )
-    from .create_med_billable_event_response400_error import (
-        CreateMedBillableEventResponse400Error as CreateMedBillableEventResponse400Error,
-    )
-    from .create_med_billable_event_response400_meta import (
-        CreateMedBillableEventResponse400Meta as CreateMedBillableEventResponse400Meta,
-    )
-    from .create_med_billable_event_response401 import (
-        CreateMedBillableEventResponse401 as CreateMedBillableEventResponse401,
-    )
-    from .create_med_billable_event_response401_error import (
-        CreateMedBillableEventResponse401Error as CreateMedBillableEventResponse401Error,
-    )
-    from .create_med_billable_event_response401_meta import (
-        CreateMedBillableEventResponse401Meta as CreateMedBillableEventResponse401Meta,
-    )
-    from .create_med_billable_event_response403 import (
-        CreateMedBillableEventResponse403 as CreateMedBillableEventResponse403,
-    )
-    from .create_med_billable_event_response403_error import (
-        CreateMedBillableEventResponse403Error as CreateMedBillableEventResponse403Error,
-    )
-    from .create_med_billable_event_response403_meta import (
-        CreateMedBillableEventResponse403Meta as CreateMedBillableEventResponse403Meta,
-    )
-    from .create_med_billable_event_response404 import (
-        CreateMedBillableEventResponse404 as CreateMedBillableEventResponse404,
-    )
-    from .create_med_billable_event_response404_error import (
-        CreateMedBillableEventResponse404Error as CreateMedBillableEventResponse404Error,
-    )
-    from .create_med_billable_event_response404_meta import (
-        CreateMedBillableEventResponse404Meta as CreateMedBillableEventResponse404Meta,
-    )
     from .create_med_billable_event_response_meta import (
         CreateMedBillableEventResponseMeta as CreateMedBillableEventResponseMeta,
     )
     from .create_med_case_response import CreateMedCaseResponse as CreateMedCaseResponse
-    from .create_med_case_response400 import CreateMedCaseResponse400 as CreateMedCaseResponse400
-    from .create_med_case_response400_error import (
-        CreateMedCaseResponse400Error as CreateMedCaseResponse400Error,
-    )
-    from .create_med_case_response400_meta import CreateMedCaseResponse400Meta as CreateMedCaseResponse400Meta
-    from .create_med_case_response401 import CreateMedCaseResponse401 as CreateMedCaseResponse401
-    from .create_med_case_response401_error import (
-        CreateMedCaseResponse401Error as CreateMedCaseResponse401Error,
-    )
-    from .create_med_case_response401_meta import CreateMedCaseResponse401Meta as CreateMedCaseResponse401Meta
-    from .create_med_case_response403 import CreateMedCaseResponse403 as CreateMedCaseResponse403
-    from .create_med_case_response403_error import (
-        CreateMedCaseResponse403Error as CreateMedCaseResponse403Error,
-    )
-    from .create_med_case_response403_meta import CreateMedCaseResponse403Meta as CreateMedCaseResponse403Meta
     from .create_med_case_response_meta import CreateMedCaseResponseMeta as CreateMedCaseResponseMeta
     from .create_med_referral_response import CreateMedReferralResponse as CreateMedReferralResponse
-    from .create_med_referral_response400 import CreateMedReferralResponse400 as CreateMedReferralResponse400
-    from .create_med_referral_response400_error import (
-        CreateMedReferralResponse400Error as CreateMedReferralResponse400Error,
-    )
-    from .create_med_referral_response400_meta import (
-        CreateMedReferralResponse400Meta as CreateMedReferralResponse400Meta,
-    )
-    from .create_med_referral_response401 import CreateMedReferralResponse401 as CreateMedReferralResponse401
-    from .create_med_referral_response401_error import (
-        CreateMedReferralResponse401Error as CreateMedReferralResponse401Error,
-    )
-    from .create_med_referral_response401_meta import (
-        CreateMedReferralResponse401Meta as CreateMedReferralResponse401Meta,
-    )
-    from .create_med_referral_response403 import CreateMedReferralResponse403 as CreateMedReferralResponse403
-    from .create_med_referral_response403_error import (
-        CreateMedReferralResponse403Error as CreateMedReferralResponse403Error,
-    )
-    from .create_med_referral_response403_meta import (
-        CreateMedReferralResponse403Meta as CreateMedReferralResponse403Meta,
-    )
-    from .create_med_referral_response404 import CreateMedReferralResponse404 as CreateMedReferralResponse404
-    from .create_med_referral_response404_error import (
-        CreateMedReferralResponse404Error as CreateMedReferralResponse404Error,
-    )
-    from .create_med_referral_response404_meta import (
-        CreateMedReferralResponse404Meta as CreateMedReferralResponse404Meta,
-    )
     from .create_med_referral_response_meta import (
         CreateMedReferralResponseMeta as CreateMedReferralResponseMeta,
     )
     from .create_routing_rule_body import CreateRoutingRuleBody as CreateRoutingRuleBody
     from .create_routing_rule_response import CreateRoutingRuleResponse as CreateRoutingRuleResponse
-    from .create_routing_rule_response400 import CreateRoutingRuleResponse400 as CreateRoutingRuleResponse400
-    from .create_routing_rule_response400_error import (
-        CreateRoutingRuleResponse400Error as CreateRoutingRuleResponse400Error,
-    )
-    from .create_routing_rule_response400_meta import (
-        CreateRoutingRuleResponse400Meta as CreateRoutingRuleResponse400Meta,
-    )
-    from .create_routing_rule_response401 import CreateRoutingRuleResponse401 as CreateRoutingRuleResponse401
-    from .create_routing_rule_response401_error import (
-        CreateRoutingRuleResponse401Error as CreateRoutingRuleResponse401Error,
-    )
-    from .create_routing_rule_response401_meta import (
-        CreateRoutingRuleResponse401Meta as CreateRoutingRuleResponse401Meta,
-    )
-    from .create_routing_rule_response403 import CreateRoutingRuleResponse403 as CreateRoutingRuleResponse403
-    from .create_routing_rule_response403_error import (
-        CreateRoutingRuleResponse403Error as CreateRoutingRuleResponse403Error,
-    )
-    from .create_routing_rule_response403_meta import (
-        CreateRoutingRuleResponse403Meta as CreateRoutingRuleResponse403Meta,
-    )
     from .create_routing_rule_response_meta import (
         CreateRoutingRuleResponseMeta as CreateRoutingRuleResponseMeta,
     )
@@ -729,72 +168,6 @@ if _t.TYPE_CHECKING:
     from .create_salesforce_interactive_send_response2 import (
         CreateSalesforceInteractiveSendResponse2 as CreateSalesforceInteractiveSendResponse2,
     )
-    from .create_salesforce_interactive_send_response400 import (
-        CreateSalesforceInteractiveSendResponse400 as CreateSalesforceInteractiveSendResponse400,
-    )
-    from .create_salesforce_interactive_send_response400_error import (
-        CreateSalesforceInteractiveSendResponse400Error as CreateSalesforceInteractiveSendResponse400Error,
-    )
-    from .create_salesforce_interactive_send_response400_meta import (
-        CreateSalesforceInteractiveSendResponse400Meta as CreateSalesforceInteractiveSendResponse400Meta,
-    )
-    from .create_salesforce_interactive_send_response401 import (
-        CreateSalesforceInteractiveSendResponse401 as CreateSalesforceInteractiveSendResponse401,
-    )
-    from .create_salesforce_interactive_send_response401_error import (
-        CreateSalesforceInteractiveSendResponse401Error as CreateSalesforceInteractiveSendResponse401Error,
-    )
-    from .create_salesforce_interactive_send_response401_meta import (
-        CreateSalesforceInteractiveSendResponse401Meta as CreateSalesforceInteractiveSendResponse401Meta,
-    )
-    from .create_salesforce_interactive_send_response403 import (
-        CreateSalesforceInteractiveSendResponse403 as CreateSalesforceInteractiveSendResponse403,
-    )
-    from .create_salesforce_interactive_send_response403_error import (
-        CreateSalesforceInteractiveSendResponse403Error as CreateSalesforceInteractiveSendResponse403Error,
-    )
-    from .create_salesforce_interactive_send_response403_meta import (
-        CreateSalesforceInteractiveSendResponse403Meta as CreateSalesforceInteractiveSendResponse403Meta,
-    )
-    from .create_salesforce_interactive_send_response404 import (
-        CreateSalesforceInteractiveSendResponse404 as CreateSalesforceInteractiveSendResponse404,
-    )
-    from .create_salesforce_interactive_send_response404_error import (
-        CreateSalesforceInteractiveSendResponse404Error as CreateSalesforceInteractiveSendResponse404Error,
-    )
-    from .create_salesforce_interactive_send_response404_meta import (
-        CreateSalesforceInteractiveSendResponse404Meta as CreateSalesforceInteractiveSendResponse404Meta,
-    )
-    from .create_salesforce_interactive_send_response409 import (
-        CreateSalesforceInteractiveSendResponse409 as CreateSalesforceInteractiveSendResponse409,
-    )
-    from .create_salesforce_interactive_send_response409_error import (
-        CreateSalesforceInteractiveSendResponse409Error as CreateSalesforceInteractiveSendResponse409Error,
-    )
-    from .create_salesforce_interactive_send_response409_error_details import (
-        CreateSalesforceInteractiveSendResponse409ErrorDetails as CreateSalesforceInteractiveSendResponse409ErrorDetails,
-    )
-    from .create_salesforce_interactive_send_response409_error_details_matches_item import (
-        CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItem as CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItem,
-    )
-    from .create_salesforce_interactive_send_response409_error_details_matches_item_matched_on_item import (
-        CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItemMatchedOnItem as CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItemMatchedOnItem,
-    )
-    from .create_salesforce_interactive_send_response409_error_details_override_field import (
-        CreateSalesforceInteractiveSendResponse409ErrorDetailsOverrideField as CreateSalesforceInteractiveSendResponse409ErrorDetailsOverrideField,
-    )
-    from .create_salesforce_interactive_send_response409_meta import (
-        CreateSalesforceInteractiveSendResponse409Meta as CreateSalesforceInteractiveSendResponse409Meta,
-    )
-    from .create_salesforce_interactive_send_response502 import (
-        CreateSalesforceInteractiveSendResponse502 as CreateSalesforceInteractiveSendResponse502,
-    )
-    from .create_salesforce_interactive_send_response502_error import (
-        CreateSalesforceInteractiveSendResponse502Error as CreateSalesforceInteractiveSendResponse502Error,
-    )
-    from .create_salesforce_interactive_send_response502_meta import (
-        CreateSalesforceInteractiveSendResponse502Meta as CreateSalesforceInteractiveSendResponse502Meta,
-    )
     from .create_salesforce_interactive_send_response_meta import (
         CreateSalesforceInteractiveSendResponseMeta as CreateSalesforceInteractiveSendResponseMeta,
     )
@@ -806,314 +179,12 @@ if _t.TYPE_CHECKING:
         CreateSentCaseBodyExternalSystem as CreateSentCaseBodyExternalSystem,
     )
     from .create_sent_case_response import CreateSentCaseResponse as CreateSentCaseResponse
-    from .create_sent_case_response400 import CreateSentCaseResponse400 as CreateSentCaseResponse400
-    from .create_sent_case_response400_error import (
-        CreateSentCaseResponse400Error as CreateSentCaseResponse400Error,
-    )
-    from .create_sent_case_response400_meta import (
-        CreateSentCaseResponse400Meta as CreateSentCaseResponse400Meta,
-    )
-    from .create_sent_case_response401 import CreateSentCaseResponse401 as CreateSentCaseResponse401
-    from .create_sent_case_response401_error import (
-        CreateSentCaseResponse401Error as CreateSentCaseResponse401Error,
-    )
-    from .create_sent_case_response401_meta import (
-        CreateSentCaseResponse401Meta as CreateSentCaseResponse401Meta,
-    )
-    from .create_sent_case_response403 import CreateSentCaseResponse403 as CreateSentCaseResponse403
-    from .create_sent_case_response403_error import (
-        CreateSentCaseResponse403Error as CreateSentCaseResponse403Error,
-    )
-    from .create_sent_case_response403_meta import (
-        CreateSentCaseResponse403Meta as CreateSentCaseResponse403Meta,
-    )
-    from .create_sent_case_response409 import CreateSentCaseResponse409 as CreateSentCaseResponse409
-    from .create_sent_case_response409_error import (
-        CreateSentCaseResponse409Error as CreateSentCaseResponse409Error,
-    )
-    from .create_sent_case_response409_error_details import (
-        CreateSentCaseResponse409ErrorDetails as CreateSentCaseResponse409ErrorDetails,
-    )
-    from .create_sent_case_response409_error_details_matches_item import (
-        CreateSentCaseResponse409ErrorDetailsMatchesItem as CreateSentCaseResponse409ErrorDetailsMatchesItem,
-    )
-    from .create_sent_case_response409_error_details_matches_item_matched_on_item import (
-        CreateSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem as CreateSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem,
-    )
-    from .create_sent_case_response409_error_details_override_field import (
-        CreateSentCaseResponse409ErrorDetailsOverrideField as CreateSentCaseResponse409ErrorDetailsOverrideField,
-    )
-    from .create_sent_case_response409_meta import (
-        CreateSentCaseResponse409Meta as CreateSentCaseResponse409Meta,
-    )
     from .create_sent_case_response_meta import CreateSentCaseResponseMeta as CreateSentCaseResponseMeta
     from .create_webhook_body import CreateWebhookBody as CreateWebhookBody
     from .create_webhook_response import CreateWebhookResponse as CreateWebhookResponse
-    from .create_webhook_response400 import CreateWebhookResponse400 as CreateWebhookResponse400
-    from .create_webhook_response400_error import (
-        CreateWebhookResponse400Error as CreateWebhookResponse400Error,
-    )
-    from .create_webhook_response400_meta import CreateWebhookResponse400Meta as CreateWebhookResponse400Meta
-    from .create_webhook_response401 import CreateWebhookResponse401 as CreateWebhookResponse401
-    from .create_webhook_response401_error import (
-        CreateWebhookResponse401Error as CreateWebhookResponse401Error,
-    )
-    from .create_webhook_response401_meta import CreateWebhookResponse401Meta as CreateWebhookResponse401Meta
-    from .create_webhook_response403 import CreateWebhookResponse403 as CreateWebhookResponse403
-    from .create_webhook_response403_error import (
-        CreateWebhookResponse403Error as CreateWebhookResponse403Error,
-    )
-    from .create_webhook_response403_meta import CreateWebhookResponse403Meta as CreateWebhookResponse403Meta
     from .create_webhook_response_meta import CreateWebhookResponseMeta as CreateWebhookResponseMeta
     from .custom_field_value import CustomFieldValue as CustomFieldValue
-    from .deactivate_user_response401 import DeactivateUserResponse401 as DeactivateUserResponse401
-    from .deactivate_user_response401_error import (
-        DeactivateUserResponse401Error as DeactivateUserResponse401Error,
-    )
-    from .deactivate_user_response401_meta import (
-        DeactivateUserResponse401Meta as DeactivateUserResponse401Meta,
-    )
-    from .deactivate_user_response403 import DeactivateUserResponse403 as DeactivateUserResponse403
-    from .deactivate_user_response403_error import (
-        DeactivateUserResponse403Error as DeactivateUserResponse403Error,
-    )
-    from .deactivate_user_response403_meta import (
-        DeactivateUserResponse403Meta as DeactivateUserResponse403Meta,
-    )
-    from .deactivate_user_response404 import DeactivateUserResponse404 as DeactivateUserResponse404
-    from .deactivate_user_response404_error import (
-        DeactivateUserResponse404Error as DeactivateUserResponse404Error,
-    )
-    from .deactivate_user_response404_meta import (
-        DeactivateUserResponse404Meta as DeactivateUserResponse404Meta,
-    )
-    from .delete_case_response401 import DeleteCaseResponse401 as DeleteCaseResponse401
-    from .delete_case_response401_error import DeleteCaseResponse401Error as DeleteCaseResponse401Error
-    from .delete_case_response401_meta import DeleteCaseResponse401Meta as DeleteCaseResponse401Meta
-    from .delete_case_response403 import DeleteCaseResponse403 as DeleteCaseResponse403
-    from .delete_case_response403_error import DeleteCaseResponse403Error as DeleteCaseResponse403Error
-    from .delete_case_response403_meta import DeleteCaseResponse403Meta as DeleteCaseResponse403Meta
-    from .delete_case_response404 import DeleteCaseResponse404 as DeleteCaseResponse404
-    from .delete_case_response404_error import DeleteCaseResponse404Error as DeleteCaseResponse404Error
-    from .delete_case_response404_meta import DeleteCaseResponse404Meta as DeleteCaseResponse404Meta
-    from .delete_document_response401 import DeleteDocumentResponse401 as DeleteDocumentResponse401
-    from .delete_document_response401_error import (
-        DeleteDocumentResponse401Error as DeleteDocumentResponse401Error,
-    )
-    from .delete_document_response401_meta import (
-        DeleteDocumentResponse401Meta as DeleteDocumentResponse401Meta,
-    )
-    from .delete_document_response403 import DeleteDocumentResponse403 as DeleteDocumentResponse403
-    from .delete_document_response403_error import (
-        DeleteDocumentResponse403Error as DeleteDocumentResponse403Error,
-    )
-    from .delete_document_response403_meta import (
-        DeleteDocumentResponse403Meta as DeleteDocumentResponse403Meta,
-    )
-    from .delete_document_response404 import DeleteDocumentResponse404 as DeleteDocumentResponse404
-    from .delete_document_response404_error import (
-        DeleteDocumentResponse404Error as DeleteDocumentResponse404Error,
-    )
-    from .delete_document_response404_meta import (
-        DeleteDocumentResponse404Meta as DeleteDocumentResponse404Meta,
-    )
-    from .delete_external_link_response401 import (
-        DeleteExternalLinkResponse401 as DeleteExternalLinkResponse401,
-    )
-    from .delete_external_link_response401_error import (
-        DeleteExternalLinkResponse401Error as DeleteExternalLinkResponse401Error,
-    )
-    from .delete_external_link_response401_meta import (
-        DeleteExternalLinkResponse401Meta as DeleteExternalLinkResponse401Meta,
-    )
-    from .delete_external_link_response403 import (
-        DeleteExternalLinkResponse403 as DeleteExternalLinkResponse403,
-    )
-    from .delete_external_link_response403_error import (
-        DeleteExternalLinkResponse403Error as DeleteExternalLinkResponse403Error,
-    )
-    from .delete_external_link_response403_meta import (
-        DeleteExternalLinkResponse403Meta as DeleteExternalLinkResponse403Meta,
-    )
-    from .delete_external_link_response404 import (
-        DeleteExternalLinkResponse404 as DeleteExternalLinkResponse404,
-    )
-    from .delete_external_link_response404_error import (
-        DeleteExternalLinkResponse404Error as DeleteExternalLinkResponse404Error,
-    )
-    from .delete_external_link_response404_meta import (
-        DeleteExternalLinkResponse404Meta as DeleteExternalLinkResponse404Meta,
-    )
-    from .delete_med_appointment_response400 import (
-        DeleteMedAppointmentResponse400 as DeleteMedAppointmentResponse400,
-    )
-    from .delete_med_appointment_response400_error import (
-        DeleteMedAppointmentResponse400Error as DeleteMedAppointmentResponse400Error,
-    )
-    from .delete_med_appointment_response400_meta import (
-        DeleteMedAppointmentResponse400Meta as DeleteMedAppointmentResponse400Meta,
-    )
-    from .delete_med_appointment_response401 import (
-        DeleteMedAppointmentResponse401 as DeleteMedAppointmentResponse401,
-    )
-    from .delete_med_appointment_response401_error import (
-        DeleteMedAppointmentResponse401Error as DeleteMedAppointmentResponse401Error,
-    )
-    from .delete_med_appointment_response401_meta import (
-        DeleteMedAppointmentResponse401Meta as DeleteMedAppointmentResponse401Meta,
-    )
-    from .delete_med_appointment_response403 import (
-        DeleteMedAppointmentResponse403 as DeleteMedAppointmentResponse403,
-    )
-    from .delete_med_appointment_response403_error import (
-        DeleteMedAppointmentResponse403Error as DeleteMedAppointmentResponse403Error,
-    )
-    from .delete_med_appointment_response403_meta import (
-        DeleteMedAppointmentResponse403Meta as DeleteMedAppointmentResponse403Meta,
-    )
-    from .delete_med_appointment_response404 import (
-        DeleteMedAppointmentResponse404 as DeleteMedAppointmentResponse404,
-    )
-    from .delete_med_appointment_response404_error import (
-        DeleteMedAppointmentResponse404Error as DeleteMedAppointmentResponse404Error,
-    )
-    from .delete_med_appointment_response404_meta import (
-        DeleteMedAppointmentResponse404Meta as DeleteMedAppointmentResponse404Meta,
-    )
-    from .delete_med_billable_event_response401 import (
-        DeleteMedBillableEventResponse401 as DeleteMedBillableEventResponse401,
-    )
-    from .delete_med_billable_event_response401_error import (
-        DeleteMedBillableEventResponse401Error as DeleteMedBillableEventResponse401Error,
-    )
-    from .delete_med_billable_event_response401_meta import (
-        DeleteMedBillableEventResponse401Meta as DeleteMedBillableEventResponse401Meta,
-    )
-    from .delete_med_billable_event_response403 import (
-        DeleteMedBillableEventResponse403 as DeleteMedBillableEventResponse403,
-    )
-    from .delete_med_billable_event_response403_error import (
-        DeleteMedBillableEventResponse403Error as DeleteMedBillableEventResponse403Error,
-    )
-    from .delete_med_billable_event_response403_meta import (
-        DeleteMedBillableEventResponse403Meta as DeleteMedBillableEventResponse403Meta,
-    )
-    from .delete_med_billable_event_response404 import (
-        DeleteMedBillableEventResponse404 as DeleteMedBillableEventResponse404,
-    )
-    from .delete_med_billable_event_response404_error import (
-        DeleteMedBillableEventResponse404Error as DeleteMedBillableEventResponse404Error,
-    )
-    from .delete_med_billable_event_response404_meta import (
-        DeleteMedBillableEventResponse404Meta as DeleteMedBillableEventResponse404Meta,
-    )
-    from .delete_med_case_response401 import DeleteMedCaseResponse401 as DeleteMedCaseResponse401
-    from .delete_med_case_response401_error import (
-        DeleteMedCaseResponse401Error as DeleteMedCaseResponse401Error,
-    )
-    from .delete_med_case_response401_meta import DeleteMedCaseResponse401Meta as DeleteMedCaseResponse401Meta
-    from .delete_med_case_response403 import DeleteMedCaseResponse403 as DeleteMedCaseResponse403
-    from .delete_med_case_response403_error import (
-        DeleteMedCaseResponse403Error as DeleteMedCaseResponse403Error,
-    )
-    from .delete_med_case_response403_meta import DeleteMedCaseResponse403Meta as DeleteMedCaseResponse403Meta
-    from .delete_med_case_response405 import DeleteMedCaseResponse405 as DeleteMedCaseResponse405
-    from .delete_med_case_response405_error import (
-        DeleteMedCaseResponse405Error as DeleteMedCaseResponse405Error,
-    )
-    from .delete_med_case_response405_meta import DeleteMedCaseResponse405Meta as DeleteMedCaseResponse405Meta
-    from .delete_referral_response400 import DeleteReferralResponse400 as DeleteReferralResponse400
-    from .delete_referral_response400_error import (
-        DeleteReferralResponse400Error as DeleteReferralResponse400Error,
-    )
-    from .delete_referral_response400_meta import (
-        DeleteReferralResponse400Meta as DeleteReferralResponse400Meta,
-    )
-    from .delete_referral_response401 import DeleteReferralResponse401 as DeleteReferralResponse401
-    from .delete_referral_response401_error import (
-        DeleteReferralResponse401Error as DeleteReferralResponse401Error,
-    )
-    from .delete_referral_response401_meta import (
-        DeleteReferralResponse401Meta as DeleteReferralResponse401Meta,
-    )
-    from .delete_referral_response403 import DeleteReferralResponse403 as DeleteReferralResponse403
-    from .delete_referral_response403_error import (
-        DeleteReferralResponse403Error as DeleteReferralResponse403Error,
-    )
-    from .delete_referral_response403_meta import (
-        DeleteReferralResponse403Meta as DeleteReferralResponse403Meta,
-    )
-    from .delete_referral_response404 import DeleteReferralResponse404 as DeleteReferralResponse404
-    from .delete_referral_response404_error import (
-        DeleteReferralResponse404Error as DeleteReferralResponse404Error,
-    )
-    from .delete_referral_response404_meta import (
-        DeleteReferralResponse404Meta as DeleteReferralResponse404Meta,
-    )
-    from .delete_routing_rule_response401 import DeleteRoutingRuleResponse401 as DeleteRoutingRuleResponse401
-    from .delete_routing_rule_response401_error import (
-        DeleteRoutingRuleResponse401Error as DeleteRoutingRuleResponse401Error,
-    )
-    from .delete_routing_rule_response401_meta import (
-        DeleteRoutingRuleResponse401Meta as DeleteRoutingRuleResponse401Meta,
-    )
-    from .delete_routing_rule_response403 import DeleteRoutingRuleResponse403 as DeleteRoutingRuleResponse403
-    from .delete_routing_rule_response403_error import (
-        DeleteRoutingRuleResponse403Error as DeleteRoutingRuleResponse403Error,
-    )
-    from .delete_routing_rule_response403_meta import (
-        DeleteRoutingRuleResponse403Meta as DeleteRoutingRuleResponse403Meta,
-    )
-    from .delete_routing_rule_response404 import DeleteRoutingRuleResponse404 as DeleteRoutingRuleResponse404
-    from .delete_routing_rule_response404_error import (
-        DeleteRoutingRuleResponse404Error as DeleteRoutingRuleResponse404Error,
-    )
-    from .delete_routing_rule_response404_meta import (
-        DeleteRoutingRuleResponse404Meta as DeleteRoutingRuleResponse404Meta,
-    )
-    from .delete_webhook_response401 import DeleteWebhookResponse401 as DeleteWebhookResponse401
-    from .delete_webhook_response401_error import (
-        DeleteWebhookResponse401Error as DeleteWebhookResponse401Error,
-    )
-    from .delete_webhook_response401_meta import DeleteWebhookResponse401Meta as DeleteWebhookResponse401Meta
-    from .delete_webhook_response403 import DeleteWebhookResponse403 as DeleteWebhookResponse403
-    from .delete_webhook_response403_error import (
-        DeleteWebhookResponse403Error as DeleteWebhookResponse403Error,
-    )
-    from .delete_webhook_response403_meta import DeleteWebhookResponse403Meta as DeleteWebhookResponse403Meta
-    from .delete_webhook_response404 import DeleteWebhookResponse404 as DeleteWebhookResponse404
-    from .delete_webhook_response404_error import (
-        DeleteWebhookResponse404Error as DeleteWebhookResponse404Error,
-    )
-    from .delete_webhook_response404_meta import DeleteWebhookResponse404Meta as DeleteWebhookResponse404Meta
     from .disable_webhook_echo_response import DisableWebhookEchoResponse as DisableWebhookEchoResponse
-    from .disable_webhook_echo_response401 import (
-        DisableWebhookEchoResponse401 as DisableWebhookEchoResponse401,
-    )
-    from .disable_webhook_echo_response401_error import (
-        DisableWebhookEchoResponse401Error as DisableWebhookEchoResponse401Error,
-    )
-    from .disable_webhook_echo_response401_meta import (
-        DisableWebhookEchoResponse401Meta as DisableWebhookEchoResponse401Meta,
-    )
-    from .disable_webhook_echo_response403 import (
-        DisableWebhookEchoResponse403 as DisableWebhookEchoResponse403,
-    )
-    from .disable_webhook_echo_response403_error import (
-        DisableWebhookEchoResponse403Error as DisableWebhookEchoResponse403Error,
-    )
-    from .disable_webhook_echo_response403_meta import (
-        DisableWebhookEchoResponse403Meta as DisableWebhookEchoResponse403Meta,
-    )
-    from .disable_webhook_echo_response404 import (
-        DisableWebhookEchoResponse404 as DisableWebhookEchoResponse404,
-    )
-    from .disable_webhook_echo_response404_error import (
-        DisableWebhookEchoResponse404Error as DisableWebhookEchoResponse404Error,
-    )
-    from .disable_webhook_echo_response404_meta import (
-        DisableWebhookEchoResponse404Meta as DisableWebhookEchoResponse404Meta,
-    )
     from .disable_webhook_echo_response_meta import (
         DisableWebhookEchoResponseMeta as DisableWebhookEchoResponseMeta,
     )
@@ -1124,34 +195,6 @@ if _t.TYPE_CHECKING:
     from .document_tombstone import DocumentTombstone as DocumentTombstone
     from .document_uploaded_event import DocumentUploadedEvent as DocumentUploadedEvent
     from .enable_webhook_echo_response import EnableWebhookEchoResponse as EnableWebhookEchoResponse
-    from .enable_webhook_echo_response400 import EnableWebhookEchoResponse400 as EnableWebhookEchoResponse400
-    from .enable_webhook_echo_response400_error import (
-        EnableWebhookEchoResponse400Error as EnableWebhookEchoResponse400Error,
-    )
-    from .enable_webhook_echo_response400_meta import (
-        EnableWebhookEchoResponse400Meta as EnableWebhookEchoResponse400Meta,
-    )
-    from .enable_webhook_echo_response401 import EnableWebhookEchoResponse401 as EnableWebhookEchoResponse401
-    from .enable_webhook_echo_response401_error import (
-        EnableWebhookEchoResponse401Error as EnableWebhookEchoResponse401Error,
-    )
-    from .enable_webhook_echo_response401_meta import (
-        EnableWebhookEchoResponse401Meta as EnableWebhookEchoResponse401Meta,
-    )
-    from .enable_webhook_echo_response403 import EnableWebhookEchoResponse403 as EnableWebhookEchoResponse403
-    from .enable_webhook_echo_response403_error import (
-        EnableWebhookEchoResponse403Error as EnableWebhookEchoResponse403Error,
-    )
-    from .enable_webhook_echo_response403_meta import (
-        EnableWebhookEchoResponse403Meta as EnableWebhookEchoResponse403Meta,
-    )
-    from .enable_webhook_echo_response404 import EnableWebhookEchoResponse404 as EnableWebhookEchoResponse404
-    from .enable_webhook_echo_response404_error import (
-        EnableWebhookEchoResponse404Error as EnableWebhookEchoResponse404Error,
-    )
-    from .enable_webhook_echo_response404_meta import (
-        EnableWebhookEchoResponse404Meta as EnableWebhookEchoResponse404Meta,
-    )
     from .enable_webhook_echo_response_meta import (
         EnableWebhookEchoResponseMeta as EnableWebhookEchoResponseMeta,
     )
@@ -1163,156 +206,15 @@ if _t.TYPE_CHECKING:
     from .evaluate_re_refer_routing_response import (
         EvaluateReReferRoutingResponse as EvaluateReReferRoutingResponse,
     )
-    from .evaluate_re_refer_routing_response401 import (
-        EvaluateReReferRoutingResponse401 as EvaluateReReferRoutingResponse401,
-    )
-    from .evaluate_re_refer_routing_response401_error import (
-        EvaluateReReferRoutingResponse401Error as EvaluateReReferRoutingResponse401Error,
-    )
-    from .evaluate_re_refer_routing_response401_meta import (
-        EvaluateReReferRoutingResponse401Meta as EvaluateReReferRoutingResponse401Meta,
-    )
-    from .evaluate_re_refer_routing_response403 import (
-        EvaluateReReferRoutingResponse403 as EvaluateReReferRoutingResponse403,
-    )
-    from .evaluate_re_refer_routing_response403_error import (
-        EvaluateReReferRoutingResponse403Error as EvaluateReReferRoutingResponse403Error,
-    )
-    from .evaluate_re_refer_routing_response403_meta import (
-        EvaluateReReferRoutingResponse403Meta as EvaluateReReferRoutingResponse403Meta,
-    )
-    from .evaluate_re_refer_routing_response404 import (
-        EvaluateReReferRoutingResponse404 as EvaluateReReferRoutingResponse404,
-    )
-    from .evaluate_re_refer_routing_response404_error import (
-        EvaluateReReferRoutingResponse404Error as EvaluateReReferRoutingResponse404Error,
-    )
-    from .evaluate_re_refer_routing_response404_meta import (
-        EvaluateReReferRoutingResponse404Meta as EvaluateReReferRoutingResponse404Meta,
-    )
-    from .evaluate_re_refer_routing_response409 import (
-        EvaluateReReferRoutingResponse409 as EvaluateReReferRoutingResponse409,
-    )
-    from .evaluate_re_refer_routing_response409_error import (
-        EvaluateReReferRoutingResponse409Error as EvaluateReReferRoutingResponse409Error,
-    )
-    from .evaluate_re_refer_routing_response409_meta import (
-        EvaluateReReferRoutingResponse409Meta as EvaluateReReferRoutingResponse409Meta,
-    )
     from .evaluate_re_refer_routing_response_meta import (
         EvaluateReReferRoutingResponseMeta as EvaluateReReferRoutingResponseMeta,
     )
     from .evaluate_routing_response import EvaluateRoutingResponse as EvaluateRoutingResponse
-    from .evaluate_routing_response400 import EvaluateRoutingResponse400 as EvaluateRoutingResponse400
-    from .evaluate_routing_response400_error import (
-        EvaluateRoutingResponse400Error as EvaluateRoutingResponse400Error,
-    )
-    from .evaluate_routing_response400_meta import (
-        EvaluateRoutingResponse400Meta as EvaluateRoutingResponse400Meta,
-    )
-    from .evaluate_routing_response401 import EvaluateRoutingResponse401 as EvaluateRoutingResponse401
-    from .evaluate_routing_response401_error import (
-        EvaluateRoutingResponse401Error as EvaluateRoutingResponse401Error,
-    )
-    from .evaluate_routing_response401_meta import (
-        EvaluateRoutingResponse401Meta as EvaluateRoutingResponse401Meta,
-    )
-    from .evaluate_routing_response403 import EvaluateRoutingResponse403 as EvaluateRoutingResponse403
-    from .evaluate_routing_response403_error import (
-        EvaluateRoutingResponse403Error as EvaluateRoutingResponse403Error,
-    )
-    from .evaluate_routing_response403_meta import (
-        EvaluateRoutingResponse403Meta as EvaluateRoutingResponse403Meta,
-    )
     from .evaluate_routing_response_meta import EvaluateRoutingResponseMeta as EvaluateRoutingResponseMeta
-    from .export_all_analytics_response400 import (
-        ExportAllAnalyticsResponse400 as ExportAllAnalyticsResponse400,
-    )
-    from .export_all_analytics_response400_error import (
-        ExportAllAnalyticsResponse400Error as ExportAllAnalyticsResponse400Error,
-    )
-    from .export_all_analytics_response400_meta import (
-        ExportAllAnalyticsResponse400Meta as ExportAllAnalyticsResponse400Meta,
-    )
-    from .export_all_analytics_response401 import (
-        ExportAllAnalyticsResponse401 as ExportAllAnalyticsResponse401,
-    )
-    from .export_all_analytics_response401_error import (
-        ExportAllAnalyticsResponse401Error as ExportAllAnalyticsResponse401Error,
-    )
-    from .export_all_analytics_response401_meta import (
-        ExportAllAnalyticsResponse401Meta as ExportAllAnalyticsResponse401Meta,
-    )
-    from .export_all_analytics_response403 import (
-        ExportAllAnalyticsResponse403 as ExportAllAnalyticsResponse403,
-    )
-    from .export_all_analytics_response403_error import (
-        ExportAllAnalyticsResponse403Error as ExportAllAnalyticsResponse403Error,
-    )
-    from .export_all_analytics_response403_meta import (
-        ExportAllAnalyticsResponse403Meta as ExportAllAnalyticsResponse403Meta,
-    )
-    from .export_all_analytics_response429 import (
-        ExportAllAnalyticsResponse429 as ExportAllAnalyticsResponse429,
-    )
-    from .export_all_analytics_response429_error import (
-        ExportAllAnalyticsResponse429Error as ExportAllAnalyticsResponse429Error,
-    )
-    from .export_all_analytics_response429_meta import (
-        ExportAllAnalyticsResponse429Meta as ExportAllAnalyticsResponse429Meta,
-    )
     from .export_analytics_category_category import (
         ExportAnalyticsCategoryCategory as ExportAnalyticsCategoryCategory,
     )
-    from .export_analytics_category_response400 import (
-        ExportAnalyticsCategoryResponse400 as ExportAnalyticsCategoryResponse400,
-    )
-    from .export_analytics_category_response400_error import (
-        ExportAnalyticsCategoryResponse400Error as ExportAnalyticsCategoryResponse400Error,
-    )
-    from .export_analytics_category_response400_meta import (
-        ExportAnalyticsCategoryResponse400Meta as ExportAnalyticsCategoryResponse400Meta,
-    )
-    from .export_analytics_category_response401 import (
-        ExportAnalyticsCategoryResponse401 as ExportAnalyticsCategoryResponse401,
-    )
-    from .export_analytics_category_response401_error import (
-        ExportAnalyticsCategoryResponse401Error as ExportAnalyticsCategoryResponse401Error,
-    )
-    from .export_analytics_category_response401_meta import (
-        ExportAnalyticsCategoryResponse401Meta as ExportAnalyticsCategoryResponse401Meta,
-    )
-    from .export_analytics_category_response403 import (
-        ExportAnalyticsCategoryResponse403 as ExportAnalyticsCategoryResponse403,
-    )
-    from .export_analytics_category_response403_error import (
-        ExportAnalyticsCategoryResponse403Error as ExportAnalyticsCategoryResponse403Error,
-    )
-    from .export_analytics_category_response403_meta import (
-        ExportAnalyticsCategoryResponse403Meta as ExportAnalyticsCategoryResponse403Meta,
-    )
-    from .export_analytics_category_response429 import (
-        ExportAnalyticsCategoryResponse429 as ExportAnalyticsCategoryResponse429,
-    )
-    from .export_analytics_category_response429_error import (
-        ExportAnalyticsCategoryResponse429Error as ExportAnalyticsCategoryResponse429Error,
-    )
-    from .export_analytics_category_response429_meta import (
-        ExportAnalyticsCategoryResponse429Meta as ExportAnalyticsCategoryResponse429Meta,
-    )
     from .export_cases_format import ExportCasesFormat as ExportCasesFormat
-    from .export_cases_response400 import ExportCasesResponse400 as ExportCasesResponse400
-    from .export_cases_response400_error import ExportCasesResponse400Error as ExportCasesResponse400Error
-    from .export_cases_response400_meta import ExportCasesResponse400Meta as ExportCasesResponse400Meta
-    from .export_cases_response401 import ExportCasesResponse401 as ExportCasesResponse401
-    from .export_cases_response401_error import ExportCasesResponse401Error as ExportCasesResponse401Error
-    from .export_cases_response401_meta import ExportCasesResponse401Meta as ExportCasesResponse401Meta
-    from .export_cases_response403 import ExportCasesResponse403 as ExportCasesResponse403
-    from .export_cases_response403_error import ExportCasesResponse403Error as ExportCasesResponse403Error
-    from .export_cases_response403_meta import ExportCasesResponse403Meta as ExportCasesResponse403Meta
-    from .export_cases_response429 import ExportCasesResponse429 as ExportCasesResponse429
-    from .export_cases_response429_error import ExportCasesResponse429Error as ExportCasesResponse429Error
-    from .export_cases_response429_meta import ExportCasesResponse429Meta as ExportCasesResponse429Meta
     from .export_cases_view import ExportCasesView as ExportCasesView
     from .external_case_link import ExternalCaseLink as ExternalCaseLink
     from .external_case_link_external_system import (
@@ -1334,85 +236,14 @@ if _t.TYPE_CHECKING:
     from .field_error import FieldError as FieldError
     from .firm import Firm as Firm
     from .get_bulk_update_job_response import GetBulkUpdateJobResponse as GetBulkUpdateJobResponse
-    from .get_bulk_update_job_response401 import GetBulkUpdateJobResponse401 as GetBulkUpdateJobResponse401
-    from .get_bulk_update_job_response401_error import (
-        GetBulkUpdateJobResponse401Error as GetBulkUpdateJobResponse401Error,
-    )
-    from .get_bulk_update_job_response401_meta import (
-        GetBulkUpdateJobResponse401Meta as GetBulkUpdateJobResponse401Meta,
-    )
-    from .get_bulk_update_job_response403 import GetBulkUpdateJobResponse403 as GetBulkUpdateJobResponse403
-    from .get_bulk_update_job_response403_error import (
-        GetBulkUpdateJobResponse403Error as GetBulkUpdateJobResponse403Error,
-    )
-    from .get_bulk_update_job_response403_meta import (
-        GetBulkUpdateJobResponse403Meta as GetBulkUpdateJobResponse403Meta,
-    )
-    from .get_bulk_update_job_response404 import GetBulkUpdateJobResponse404 as GetBulkUpdateJobResponse404
-    from .get_bulk_update_job_response404_error import (
-        GetBulkUpdateJobResponse404Error as GetBulkUpdateJobResponse404Error,
-    )
-    from .get_bulk_update_job_response404_meta import (
-        GetBulkUpdateJobResponse404Meta as GetBulkUpdateJobResponse404Meta,
-    )
     from .get_bulk_update_job_response_meta import (
         GetBulkUpdateJobResponseMeta as GetBulkUpdateJobResponseMeta,
     )
     from .get_case_analytics_response import GetCaseAnalyticsResponse as GetCaseAnalyticsResponse
-    from .get_case_analytics_response401 import GetCaseAnalyticsResponse401 as GetCaseAnalyticsResponse401
-    from .get_case_analytics_response401_error import (
-        GetCaseAnalyticsResponse401Error as GetCaseAnalyticsResponse401Error,
-    )
-    from .get_case_analytics_response401_meta import (
-        GetCaseAnalyticsResponse401Meta as GetCaseAnalyticsResponse401Meta,
-    )
-    from .get_case_analytics_response403 import GetCaseAnalyticsResponse403 as GetCaseAnalyticsResponse403
-    from .get_case_analytics_response403_error import (
-        GetCaseAnalyticsResponse403Error as GetCaseAnalyticsResponse403Error,
-    )
-    from .get_case_analytics_response403_meta import (
-        GetCaseAnalyticsResponse403Meta as GetCaseAnalyticsResponse403Meta,
-    )
     from .get_case_analytics_response_meta import GetCaseAnalyticsResponseMeta as GetCaseAnalyticsResponseMeta
     from .get_case_by_id_response import GetCaseByIdResponse as GetCaseByIdResponse
-    from .get_case_by_id_response401 import GetCaseByIdResponse401 as GetCaseByIdResponse401
-    from .get_case_by_id_response401_error import GetCaseByIdResponse401Error as GetCaseByIdResponse401Error
-    from .get_case_by_id_response401_meta import GetCaseByIdResponse401Meta as GetCaseByIdResponse401Meta
-    from .get_case_by_id_response403 import GetCaseByIdResponse403 as GetCaseByIdResponse403
-    from .get_case_by_id_response403_error import GetCaseByIdResponse403Error as GetCaseByIdResponse403Error
-    from .get_case_by_id_response403_meta import GetCaseByIdResponse403Meta as GetCaseByIdResponse403Meta
-    from .get_case_by_id_response404 import GetCaseByIdResponse404 as GetCaseByIdResponse404
-    from .get_case_by_id_response404_error import GetCaseByIdResponse404Error as GetCaseByIdResponse404Error
-    from .get_case_by_id_response404_meta import GetCaseByIdResponse404Meta as GetCaseByIdResponse404Meta
     from .get_case_by_id_response_meta import GetCaseByIdResponseMeta as GetCaseByIdResponseMeta
     from .get_case_status_history_response import GetCaseStatusHistoryResponse as GetCaseStatusHistoryResponse
-    from .get_case_status_history_response401 import (
-        GetCaseStatusHistoryResponse401 as GetCaseStatusHistoryResponse401,
-    )
-    from .get_case_status_history_response401_error import (
-        GetCaseStatusHistoryResponse401Error as GetCaseStatusHistoryResponse401Error,
-    )
-    from .get_case_status_history_response401_meta import (
-        GetCaseStatusHistoryResponse401Meta as GetCaseStatusHistoryResponse401Meta,
-    )
-    from .get_case_status_history_response403 import (
-        GetCaseStatusHistoryResponse403 as GetCaseStatusHistoryResponse403,
-    )
-    from .get_case_status_history_response403_error import (
-        GetCaseStatusHistoryResponse403Error as GetCaseStatusHistoryResponse403Error,
-    )
-    from .get_case_status_history_response403_meta import (
-        GetCaseStatusHistoryResponse403Meta as GetCaseStatusHistoryResponse403Meta,
-    )
-    from .get_case_status_history_response404 import (
-        GetCaseStatusHistoryResponse404 as GetCaseStatusHistoryResponse404,
-    )
-    from .get_case_status_history_response404_error import (
-        GetCaseStatusHistoryResponse404Error as GetCaseStatusHistoryResponse404Error,
-    )
-    from .get_case_status_history_response404_meta import (
-        GetCaseStatusHistoryResponse404Meta as GetCaseStatusHistoryResponse404Meta,
-    )
     from .get_case_status_history_response_data_item import (
         GetCaseStatusHistoryResponseDataItem as GetCaseStatusHistoryResponseDataItem,
     )
@@ -1420,42 +251,9 @@ if _t.TYPE_CHECKING:
         GetCaseStatusHistoryResponseMeta as GetCaseStatusHistoryResponseMeta,
     )
     from .get_dashboard_response import GetDashboardResponse as GetDashboardResponse
-    from .get_dashboard_response401 import GetDashboardResponse401 as GetDashboardResponse401
-    from .get_dashboard_response401_error import GetDashboardResponse401Error as GetDashboardResponse401Error
-    from .get_dashboard_response401_meta import GetDashboardResponse401Meta as GetDashboardResponse401Meta
-    from .get_dashboard_response403 import GetDashboardResponse403 as GetDashboardResponse403
-    from .get_dashboard_response403_error import GetDashboardResponse403Error as GetDashboardResponse403Error
-    from .get_dashboard_response403_meta import GetDashboardResponse403Meta as GetDashboardResponse403Meta
     from .get_dashboard_response_meta import GetDashboardResponseMeta as GetDashboardResponseMeta
     from .get_document_download_url_response import (
         GetDocumentDownloadUrlResponse as GetDocumentDownloadUrlResponse,
-    )
-    from .get_document_download_url_response401 import (
-        GetDocumentDownloadUrlResponse401 as GetDocumentDownloadUrlResponse401,
-    )
-    from .get_document_download_url_response401_error import (
-        GetDocumentDownloadUrlResponse401Error as GetDocumentDownloadUrlResponse401Error,
-    )
-    from .get_document_download_url_response401_meta import (
-        GetDocumentDownloadUrlResponse401Meta as GetDocumentDownloadUrlResponse401Meta,
-    )
-    from .get_document_download_url_response403 import (
-        GetDocumentDownloadUrlResponse403 as GetDocumentDownloadUrlResponse403,
-    )
-    from .get_document_download_url_response403_error import (
-        GetDocumentDownloadUrlResponse403Error as GetDocumentDownloadUrlResponse403Error,
-    )
-    from .get_document_download_url_response403_meta import (
-        GetDocumentDownloadUrlResponse403Meta as GetDocumentDownloadUrlResponse403Meta,
-    )
-    from .get_document_download_url_response404 import (
-        GetDocumentDownloadUrlResponse404 as GetDocumentDownloadUrlResponse404,
-    )
-    from .get_document_download_url_response404_error import (
-        GetDocumentDownloadUrlResponse404Error as GetDocumentDownloadUrlResponse404Error,
-    )
-    from .get_document_download_url_response404_meta import (
-        GetDocumentDownloadUrlResponse404Meta as GetDocumentDownloadUrlResponse404Meta,
     )
     from .get_document_download_url_response_data import (
         GetDocumentDownloadUrlResponseData as GetDocumentDownloadUrlResponseData,
@@ -1464,211 +262,31 @@ if _t.TYPE_CHECKING:
         GetDocumentDownloadUrlResponseMeta as GetDocumentDownloadUrlResponseMeta,
     )
     from .get_firm_by_id_response import GetFirmByIdResponse as GetFirmByIdResponse
-    from .get_firm_by_id_response401 import GetFirmByIdResponse401 as GetFirmByIdResponse401
-    from .get_firm_by_id_response401_error import GetFirmByIdResponse401Error as GetFirmByIdResponse401Error
-    from .get_firm_by_id_response401_meta import GetFirmByIdResponse401Meta as GetFirmByIdResponse401Meta
-    from .get_firm_by_id_response403 import GetFirmByIdResponse403 as GetFirmByIdResponse403
-    from .get_firm_by_id_response403_error import GetFirmByIdResponse403Error as GetFirmByIdResponse403Error
-    from .get_firm_by_id_response403_meta import GetFirmByIdResponse403Meta as GetFirmByIdResponse403Meta
-    from .get_firm_by_id_response404 import GetFirmByIdResponse404 as GetFirmByIdResponse404
-    from .get_firm_by_id_response404_error import GetFirmByIdResponse404Error as GetFirmByIdResponse404Error
-    from .get_firm_by_id_response404_meta import GetFirmByIdResponse404Meta as GetFirmByIdResponse404Meta
     from .get_firm_by_id_response_meta import GetFirmByIdResponseMeta as GetFirmByIdResponseMeta
     from .get_homepage_analytics_response import GetHomepageAnalyticsResponse as GetHomepageAnalyticsResponse
-    from .get_homepage_analytics_response401 import (
-        GetHomepageAnalyticsResponse401 as GetHomepageAnalyticsResponse401,
-    )
-    from .get_homepage_analytics_response401_error import (
-        GetHomepageAnalyticsResponse401Error as GetHomepageAnalyticsResponse401Error,
-    )
-    from .get_homepage_analytics_response401_meta import (
-        GetHomepageAnalyticsResponse401Meta as GetHomepageAnalyticsResponse401Meta,
-    )
-    from .get_homepage_analytics_response403 import (
-        GetHomepageAnalyticsResponse403 as GetHomepageAnalyticsResponse403,
-    )
-    from .get_homepage_analytics_response403_error import (
-        GetHomepageAnalyticsResponse403Error as GetHomepageAnalyticsResponse403Error,
-    )
-    from .get_homepage_analytics_response403_meta import (
-        GetHomepageAnalyticsResponse403Meta as GetHomepageAnalyticsResponse403Meta,
-    )
     from .get_homepage_analytics_response_meta import (
         GetHomepageAnalyticsResponseMeta as GetHomepageAnalyticsResponseMeta,
     )
     from .get_inbound_network_firm_response import (
         GetInboundNetworkFirmResponse as GetInboundNetworkFirmResponse,
     )
-    from .get_inbound_network_firm_response400 import (
-        GetInboundNetworkFirmResponse400 as GetInboundNetworkFirmResponse400,
-    )
-    from .get_inbound_network_firm_response400_error import (
-        GetInboundNetworkFirmResponse400Error as GetInboundNetworkFirmResponse400Error,
-    )
-    from .get_inbound_network_firm_response400_meta import (
-        GetInboundNetworkFirmResponse400Meta as GetInboundNetworkFirmResponse400Meta,
-    )
-    from .get_inbound_network_firm_response401 import (
-        GetInboundNetworkFirmResponse401 as GetInboundNetworkFirmResponse401,
-    )
-    from .get_inbound_network_firm_response401_error import (
-        GetInboundNetworkFirmResponse401Error as GetInboundNetworkFirmResponse401Error,
-    )
-    from .get_inbound_network_firm_response401_meta import (
-        GetInboundNetworkFirmResponse401Meta as GetInboundNetworkFirmResponse401Meta,
-    )
-    from .get_inbound_network_firm_response403 import (
-        GetInboundNetworkFirmResponse403 as GetInboundNetworkFirmResponse403,
-    )
-    from .get_inbound_network_firm_response403_error import (
-        GetInboundNetworkFirmResponse403Error as GetInboundNetworkFirmResponse403Error,
-    )
-    from .get_inbound_network_firm_response403_meta import (
-        GetInboundNetworkFirmResponse403Meta as GetInboundNetworkFirmResponse403Meta,
-    )
-    from .get_inbound_network_firm_response404 import (
-        GetInboundNetworkFirmResponse404 as GetInboundNetworkFirmResponse404,
-    )
-    from .get_inbound_network_firm_response404_error import (
-        GetInboundNetworkFirmResponse404Error as GetInboundNetworkFirmResponse404Error,
-    )
-    from .get_inbound_network_firm_response404_meta import (
-        GetInboundNetworkFirmResponse404Meta as GetInboundNetworkFirmResponse404Meta,
-    )
     from .get_inbound_network_firm_response_meta import (
         GetInboundNetworkFirmResponseMeta as GetInboundNetworkFirmResponseMeta,
     )
     from .get_insurance_by_id_response import GetInsuranceByIdResponse as GetInsuranceByIdResponse
-    from .get_insurance_by_id_response401 import GetInsuranceByIdResponse401 as GetInsuranceByIdResponse401
-    from .get_insurance_by_id_response401_error import (
-        GetInsuranceByIdResponse401Error as GetInsuranceByIdResponse401Error,
-    )
-    from .get_insurance_by_id_response401_meta import (
-        GetInsuranceByIdResponse401Meta as GetInsuranceByIdResponse401Meta,
-    )
-    from .get_insurance_by_id_response403 import GetInsuranceByIdResponse403 as GetInsuranceByIdResponse403
-    from .get_insurance_by_id_response403_error import (
-        GetInsuranceByIdResponse403Error as GetInsuranceByIdResponse403Error,
-    )
-    from .get_insurance_by_id_response403_meta import (
-        GetInsuranceByIdResponse403Meta as GetInsuranceByIdResponse403Meta,
-    )
-    from .get_insurance_by_id_response404 import GetInsuranceByIdResponse404 as GetInsuranceByIdResponse404
-    from .get_insurance_by_id_response404_error import (
-        GetInsuranceByIdResponse404Error as GetInsuranceByIdResponse404Error,
-    )
-    from .get_insurance_by_id_response404_meta import (
-        GetInsuranceByIdResponse404Meta as GetInsuranceByIdResponse404Meta,
-    )
     from .get_insurance_by_id_response_meta import (
         GetInsuranceByIdResponseMeta as GetInsuranceByIdResponseMeta,
     )
     from .get_me_response import GetMeResponse as GetMeResponse
-    from .get_me_response401 import GetMeResponse401 as GetMeResponse401
-    from .get_me_response401_error import GetMeResponse401Error as GetMeResponse401Error
-    from .get_me_response401_meta import GetMeResponse401Meta as GetMeResponse401Meta
-    from .get_me_response403 import GetMeResponse403 as GetMeResponse403
-    from .get_me_response403_error import GetMeResponse403Error as GetMeResponse403Error
-    from .get_me_response403_meta import GetMeResponse403Meta as GetMeResponse403Meta
-    from .get_me_response404 import GetMeResponse404 as GetMeResponse404
-    from .get_me_response404_error import GetMeResponse404Error as GetMeResponse404Error
-    from .get_me_response404_meta import GetMeResponse404Meta as GetMeResponse404Meta
     from .get_me_response_meta import GetMeResponseMeta as GetMeResponseMeta
     from .get_med_appointment_response import GetMedAppointmentResponse as GetMedAppointmentResponse
-    from .get_med_appointment_response401 import GetMedAppointmentResponse401 as GetMedAppointmentResponse401
-    from .get_med_appointment_response401_error import (
-        GetMedAppointmentResponse401Error as GetMedAppointmentResponse401Error,
-    )
-    from .get_med_appointment_response401_meta import (
-        GetMedAppointmentResponse401Meta as GetMedAppointmentResponse401Meta,
-    )
-    from .get_med_appointment_response403 import GetMedAppointmentResponse403 as GetMedAppointmentResponse403
-    from .get_med_appointment_response403_error import (
-        GetMedAppointmentResponse403Error as GetMedAppointmentResponse403Error,
-    )
-    from .get_med_appointment_response403_meta import (
-        GetMedAppointmentResponse403Meta as GetMedAppointmentResponse403Meta,
-    )
-    from .get_med_appointment_response404 import GetMedAppointmentResponse404 as GetMedAppointmentResponse404
-    from .get_med_appointment_response404_error import (
-        GetMedAppointmentResponse404Error as GetMedAppointmentResponse404Error,
-    )
-    from .get_med_appointment_response404_meta import (
-        GetMedAppointmentResponse404Meta as GetMedAppointmentResponse404Meta,
-    )
     from .get_med_appointment_response_meta import (
         GetMedAppointmentResponseMeta as GetMedAppointmentResponseMeta,
     )
     from .get_med_case_by_id_response import GetMedCaseByIdResponse as GetMedCaseByIdResponse
-    from .get_med_case_by_id_response401 import GetMedCaseByIdResponse401 as GetMedCaseByIdResponse401
-    from .get_med_case_by_id_response401_error import (
-        GetMedCaseByIdResponse401Error as GetMedCaseByIdResponse401Error,
-    )
-    from .get_med_case_by_id_response401_meta import (
-        GetMedCaseByIdResponse401Meta as GetMedCaseByIdResponse401Meta,
-    )
-    from .get_med_case_by_id_response403 import GetMedCaseByIdResponse403 as GetMedCaseByIdResponse403
-    from .get_med_case_by_id_response403_error import (
-        GetMedCaseByIdResponse403Error as GetMedCaseByIdResponse403Error,
-    )
-    from .get_med_case_by_id_response403_meta import (
-        GetMedCaseByIdResponse403Meta as GetMedCaseByIdResponse403Meta,
-    )
-    from .get_med_case_by_id_response404 import GetMedCaseByIdResponse404 as GetMedCaseByIdResponse404
-    from .get_med_case_by_id_response404_error import (
-        GetMedCaseByIdResponse404Error as GetMedCaseByIdResponse404Error,
-    )
-    from .get_med_case_by_id_response404_meta import (
-        GetMedCaseByIdResponse404Meta as GetMedCaseByIdResponse404Meta,
-    )
     from .get_med_case_by_id_response_meta import GetMedCaseByIdResponseMeta as GetMedCaseByIdResponseMeta
     from .get_med_case_document_format import GetMedCaseDocumentFormat as GetMedCaseDocumentFormat
     from .get_med_case_document_response import GetMedCaseDocumentResponse as GetMedCaseDocumentResponse
-    from .get_med_case_document_response400 import (
-        GetMedCaseDocumentResponse400 as GetMedCaseDocumentResponse400,
-    )
-    from .get_med_case_document_response400_error import (
-        GetMedCaseDocumentResponse400Error as GetMedCaseDocumentResponse400Error,
-    )
-    from .get_med_case_document_response400_meta import (
-        GetMedCaseDocumentResponse400Meta as GetMedCaseDocumentResponse400Meta,
-    )
-    from .get_med_case_document_response401 import (
-        GetMedCaseDocumentResponse401 as GetMedCaseDocumentResponse401,
-    )
-    from .get_med_case_document_response401_error import (
-        GetMedCaseDocumentResponse401Error as GetMedCaseDocumentResponse401Error,
-    )
-    from .get_med_case_document_response401_meta import (
-        GetMedCaseDocumentResponse401Meta as GetMedCaseDocumentResponse401Meta,
-    )
-    from .get_med_case_document_response403 import (
-        GetMedCaseDocumentResponse403 as GetMedCaseDocumentResponse403,
-    )
-    from .get_med_case_document_response403_error import (
-        GetMedCaseDocumentResponse403Error as GetMedCaseDocumentResponse403Error,
-    )
-    from .get_med_case_document_response403_meta import (
-        GetMedCaseDocumentResponse403Meta as GetMedCaseDocumentResponse403Meta,
-    )
-    from .get_med_case_document_response404 import (
-        GetMedCaseDocumentResponse404 as GetMedCaseDocumentResponse404,
-    )
-    from .get_med_case_document_response404_error import (
-        GetMedCaseDocumentResponse404Error as GetMedCaseDocumentResponse404Error,
-    )
-    from .get_med_case_document_response404_meta import (
-        GetMedCaseDocumentResponse404Meta as GetMedCaseDocumentResponse404Meta,
-    )
-    from .get_med_case_document_response413 import (
-        GetMedCaseDocumentResponse413 as GetMedCaseDocumentResponse413,
-    )
-    from .get_med_case_document_response413_error import (
-        GetMedCaseDocumentResponse413Error as GetMedCaseDocumentResponse413Error,
-    )
-    from .get_med_case_document_response413_meta import (
-        GetMedCaseDocumentResponse413Meta as GetMedCaseDocumentResponse413Meta,
-    )
     from .get_med_case_document_response_data_variant1 import (
         GetMedCaseDocumentResponseDataVariant1 as GetMedCaseDocumentResponseDataVariant1,
     )
@@ -1682,56 +300,11 @@ if _t.TYPE_CHECKING:
         GetMedCaseDocumentResponseMeta as GetMedCaseDocumentResponseMeta,
     )
     from .get_med_referral_by_id_response import GetMedReferralByIdResponse as GetMedReferralByIdResponse
-    from .get_med_referral_by_id_response401 import (
-        GetMedReferralByIdResponse401 as GetMedReferralByIdResponse401,
-    )
-    from .get_med_referral_by_id_response401_error import (
-        GetMedReferralByIdResponse401Error as GetMedReferralByIdResponse401Error,
-    )
-    from .get_med_referral_by_id_response401_meta import (
-        GetMedReferralByIdResponse401Meta as GetMedReferralByIdResponse401Meta,
-    )
-    from .get_med_referral_by_id_response403 import (
-        GetMedReferralByIdResponse403 as GetMedReferralByIdResponse403,
-    )
-    from .get_med_referral_by_id_response403_error import (
-        GetMedReferralByIdResponse403Error as GetMedReferralByIdResponse403Error,
-    )
-    from .get_med_referral_by_id_response403_meta import (
-        GetMedReferralByIdResponse403Meta as GetMedReferralByIdResponse403Meta,
-    )
-    from .get_med_referral_by_id_response404 import (
-        GetMedReferralByIdResponse404 as GetMedReferralByIdResponse404,
-    )
-    from .get_med_referral_by_id_response404_error import (
-        GetMedReferralByIdResponse404Error as GetMedReferralByIdResponse404Error,
-    )
-    from .get_med_referral_by_id_response404_meta import (
-        GetMedReferralByIdResponse404Meta as GetMedReferralByIdResponse404Meta,
-    )
     from .get_med_referral_by_id_response_meta import (
         GetMedReferralByIdResponseMeta as GetMedReferralByIdResponseMeta,
     )
     from .get_notification_preferences_response import (
         GetNotificationPreferencesResponse as GetNotificationPreferencesResponse,
-    )
-    from .get_notification_preferences_response401 import (
-        GetNotificationPreferencesResponse401 as GetNotificationPreferencesResponse401,
-    )
-    from .get_notification_preferences_response401_error import (
-        GetNotificationPreferencesResponse401Error as GetNotificationPreferencesResponse401Error,
-    )
-    from .get_notification_preferences_response401_meta import (
-        GetNotificationPreferencesResponse401Meta as GetNotificationPreferencesResponse401Meta,
-    )
-    from .get_notification_preferences_response403 import (
-        GetNotificationPreferencesResponse403 as GetNotificationPreferencesResponse403,
-    )
-    from .get_notification_preferences_response403_error import (
-        GetNotificationPreferencesResponse403Error as GetNotificationPreferencesResponse403Error,
-    )
-    from .get_notification_preferences_response403_meta import (
-        GetNotificationPreferencesResponse403Meta as GetNotificationPreferencesResponse403Meta,
     )
     from .get_notification_preferences_response_meta import (
         GetNotificationPreferencesResponseMeta as GetNotificationPreferencesResponseMeta,
@@ -1739,72 +312,12 @@ if _t.TYPE_CHECKING:
     from .get_outbound_network_firm_response import (
         GetOutboundNetworkFirmResponse as GetOutboundNetworkFirmResponse,
     )
-    from .get_outbound_network_firm_response400 import (
-        GetOutboundNetworkFirmResponse400 as GetOutboundNetworkFirmResponse400,
-    )
-    from .get_outbound_network_firm_response400_error import (
-        GetOutboundNetworkFirmResponse400Error as GetOutboundNetworkFirmResponse400Error,
-    )
-    from .get_outbound_network_firm_response400_meta import (
-        GetOutboundNetworkFirmResponse400Meta as GetOutboundNetworkFirmResponse400Meta,
-    )
-    from .get_outbound_network_firm_response401 import (
-        GetOutboundNetworkFirmResponse401 as GetOutboundNetworkFirmResponse401,
-    )
-    from .get_outbound_network_firm_response401_error import (
-        GetOutboundNetworkFirmResponse401Error as GetOutboundNetworkFirmResponse401Error,
-    )
-    from .get_outbound_network_firm_response401_meta import (
-        GetOutboundNetworkFirmResponse401Meta as GetOutboundNetworkFirmResponse401Meta,
-    )
-    from .get_outbound_network_firm_response403 import (
-        GetOutboundNetworkFirmResponse403 as GetOutboundNetworkFirmResponse403,
-    )
-    from .get_outbound_network_firm_response403_error import (
-        GetOutboundNetworkFirmResponse403Error as GetOutboundNetworkFirmResponse403Error,
-    )
-    from .get_outbound_network_firm_response403_meta import (
-        GetOutboundNetworkFirmResponse403Meta as GetOutboundNetworkFirmResponse403Meta,
-    )
-    from .get_outbound_network_firm_response404 import (
-        GetOutboundNetworkFirmResponse404 as GetOutboundNetworkFirmResponse404,
-    )
-    from .get_outbound_network_firm_response404_error import (
-        GetOutboundNetworkFirmResponse404Error as GetOutboundNetworkFirmResponse404Error,
-    )
-    from .get_outbound_network_firm_response404_meta import (
-        GetOutboundNetworkFirmResponse404Meta as GetOutboundNetworkFirmResponse404Meta,
-    )
     from .get_outbound_network_firm_response_meta import (
         GetOutboundNetworkFirmResponseMeta as GetOutboundNetworkFirmResponseMeta,
     )
     from .get_own_firm_response import GetOwnFirmResponse as GetOwnFirmResponse
-    from .get_own_firm_response401 import GetOwnFirmResponse401 as GetOwnFirmResponse401
-    from .get_own_firm_response401_error import GetOwnFirmResponse401Error as GetOwnFirmResponse401Error
-    from .get_own_firm_response401_meta import GetOwnFirmResponse401Meta as GetOwnFirmResponse401Meta
-    from .get_own_firm_response403 import GetOwnFirmResponse403 as GetOwnFirmResponse403
-    from .get_own_firm_response403_error import GetOwnFirmResponse403Error as GetOwnFirmResponse403Error
-    from .get_own_firm_response403_meta import GetOwnFirmResponse403Meta as GetOwnFirmResponse403Meta
     from .get_own_firm_response_meta import GetOwnFirmResponseMeta as GetOwnFirmResponseMeta
     from .get_received_analytics_response import GetReceivedAnalyticsResponse as GetReceivedAnalyticsResponse
-    from .get_received_analytics_response401 import (
-        GetReceivedAnalyticsResponse401 as GetReceivedAnalyticsResponse401,
-    )
-    from .get_received_analytics_response401_error import (
-        GetReceivedAnalyticsResponse401Error as GetReceivedAnalyticsResponse401Error,
-    )
-    from .get_received_analytics_response401_meta import (
-        GetReceivedAnalyticsResponse401Meta as GetReceivedAnalyticsResponse401Meta,
-    )
-    from .get_received_analytics_response403 import (
-        GetReceivedAnalyticsResponse403 as GetReceivedAnalyticsResponse403,
-    )
-    from .get_received_analytics_response403_error import (
-        GetReceivedAnalyticsResponse403Error as GetReceivedAnalyticsResponse403Error,
-    )
-    from .get_received_analytics_response403_meta import (
-        GetReceivedAnalyticsResponse403Meta as GetReceivedAnalyticsResponse403Meta,
-    )
     from .get_received_analytics_response_data import (
         GetReceivedAnalyticsResponseData as GetReceivedAnalyticsResponseData,
     )
@@ -1814,197 +327,23 @@ if _t.TYPE_CHECKING:
     from .get_received_referral_available_statuses_response import (
         GetReceivedReferralAvailableStatusesResponse as GetReceivedReferralAvailableStatusesResponse,
     )
-    from .get_received_referral_available_statuses_response400 import (
-        GetReceivedReferralAvailableStatusesResponse400 as GetReceivedReferralAvailableStatusesResponse400,
-    )
-    from .get_received_referral_available_statuses_response400_error import (
-        GetReceivedReferralAvailableStatusesResponse400Error as GetReceivedReferralAvailableStatusesResponse400Error,
-    )
-    from .get_received_referral_available_statuses_response400_meta import (
-        GetReceivedReferralAvailableStatusesResponse400Meta as GetReceivedReferralAvailableStatusesResponse400Meta,
-    )
-    from .get_received_referral_available_statuses_response401 import (
-        GetReceivedReferralAvailableStatusesResponse401 as GetReceivedReferralAvailableStatusesResponse401,
-    )
-    from .get_received_referral_available_statuses_response401_error import (
-        GetReceivedReferralAvailableStatusesResponse401Error as GetReceivedReferralAvailableStatusesResponse401Error,
-    )
-    from .get_received_referral_available_statuses_response401_meta import (
-        GetReceivedReferralAvailableStatusesResponse401Meta as GetReceivedReferralAvailableStatusesResponse401Meta,
-    )
-    from .get_received_referral_available_statuses_response403 import (
-        GetReceivedReferralAvailableStatusesResponse403 as GetReceivedReferralAvailableStatusesResponse403,
-    )
-    from .get_received_referral_available_statuses_response403_error import (
-        GetReceivedReferralAvailableStatusesResponse403Error as GetReceivedReferralAvailableStatusesResponse403Error,
-    )
-    from .get_received_referral_available_statuses_response403_meta import (
-        GetReceivedReferralAvailableStatusesResponse403Meta as GetReceivedReferralAvailableStatusesResponse403Meta,
-    )
-    from .get_received_referral_available_statuses_response404 import (
-        GetReceivedReferralAvailableStatusesResponse404 as GetReceivedReferralAvailableStatusesResponse404,
-    )
-    from .get_received_referral_available_statuses_response404_error import (
-        GetReceivedReferralAvailableStatusesResponse404Error as GetReceivedReferralAvailableStatusesResponse404Error,
-    )
-    from .get_received_referral_available_statuses_response404_meta import (
-        GetReceivedReferralAvailableStatusesResponse404Meta as GetReceivedReferralAvailableStatusesResponse404Meta,
-    )
-    from .get_received_referral_available_statuses_response409 import (
-        GetReceivedReferralAvailableStatusesResponse409 as GetReceivedReferralAvailableStatusesResponse409,
-    )
-    from .get_received_referral_available_statuses_response409_error import (
-        GetReceivedReferralAvailableStatusesResponse409Error as GetReceivedReferralAvailableStatusesResponse409Error,
-    )
-    from .get_received_referral_available_statuses_response409_meta import (
-        GetReceivedReferralAvailableStatusesResponse409Meta as GetReceivedReferralAvailableStatusesResponse409Meta,
-    )
     from .get_received_referral_available_statuses_response_meta import (
         GetReceivedReferralAvailableStatusesResponseMeta as GetReceivedReferralAvailableStatusesResponseMeta,
     )
     from .get_received_referral_response import GetReceivedReferralResponse as GetReceivedReferralResponse
-    from .get_received_referral_response400 import (
-        GetReceivedReferralResponse400 as GetReceivedReferralResponse400,
-    )
-    from .get_received_referral_response400_error import (
-        GetReceivedReferralResponse400Error as GetReceivedReferralResponse400Error,
-    )
-    from .get_received_referral_response400_meta import (
-        GetReceivedReferralResponse400Meta as GetReceivedReferralResponse400Meta,
-    )
-    from .get_received_referral_response401 import (
-        GetReceivedReferralResponse401 as GetReceivedReferralResponse401,
-    )
-    from .get_received_referral_response401_error import (
-        GetReceivedReferralResponse401Error as GetReceivedReferralResponse401Error,
-    )
-    from .get_received_referral_response401_meta import (
-        GetReceivedReferralResponse401Meta as GetReceivedReferralResponse401Meta,
-    )
-    from .get_received_referral_response403 import (
-        GetReceivedReferralResponse403 as GetReceivedReferralResponse403,
-    )
-    from .get_received_referral_response403_error import (
-        GetReceivedReferralResponse403Error as GetReceivedReferralResponse403Error,
-    )
-    from .get_received_referral_response403_meta import (
-        GetReceivedReferralResponse403Meta as GetReceivedReferralResponse403Meta,
-    )
-    from .get_received_referral_response404 import (
-        GetReceivedReferralResponse404 as GetReceivedReferralResponse404,
-    )
-    from .get_received_referral_response404_error import (
-        GetReceivedReferralResponse404Error as GetReceivedReferralResponse404Error,
-    )
-    from .get_received_referral_response404_meta import (
-        GetReceivedReferralResponse404Meta as GetReceivedReferralResponse404Meta,
-    )
-    from .get_received_referral_response409 import (
-        GetReceivedReferralResponse409 as GetReceivedReferralResponse409,
-    )
-    from .get_received_referral_response409_error import (
-        GetReceivedReferralResponse409Error as GetReceivedReferralResponse409Error,
-    )
-    from .get_received_referral_response409_meta import (
-        GetReceivedReferralResponse409Meta as GetReceivedReferralResponse409Meta,
-    )
     from .get_received_referral_response_meta import (
         GetReceivedReferralResponseMeta as GetReceivedReferralResponseMeta,
     )
     from .get_referral_available_statuses_response import (
         GetReferralAvailableStatusesResponse as GetReferralAvailableStatusesResponse,
     )
-    from .get_referral_available_statuses_response400 import (
-        GetReferralAvailableStatusesResponse400 as GetReferralAvailableStatusesResponse400,
-    )
-    from .get_referral_available_statuses_response400_error import (
-        GetReferralAvailableStatusesResponse400Error as GetReferralAvailableStatusesResponse400Error,
-    )
-    from .get_referral_available_statuses_response400_meta import (
-        GetReferralAvailableStatusesResponse400Meta as GetReferralAvailableStatusesResponse400Meta,
-    )
-    from .get_referral_available_statuses_response401 import (
-        GetReferralAvailableStatusesResponse401 as GetReferralAvailableStatusesResponse401,
-    )
-    from .get_referral_available_statuses_response401_error import (
-        GetReferralAvailableStatusesResponse401Error as GetReferralAvailableStatusesResponse401Error,
-    )
-    from .get_referral_available_statuses_response401_meta import (
-        GetReferralAvailableStatusesResponse401Meta as GetReferralAvailableStatusesResponse401Meta,
-    )
-    from .get_referral_available_statuses_response403 import (
-        GetReferralAvailableStatusesResponse403 as GetReferralAvailableStatusesResponse403,
-    )
-    from .get_referral_available_statuses_response403_error import (
-        GetReferralAvailableStatusesResponse403Error as GetReferralAvailableStatusesResponse403Error,
-    )
-    from .get_referral_available_statuses_response403_meta import (
-        GetReferralAvailableStatusesResponse403Meta as GetReferralAvailableStatusesResponse403Meta,
-    )
-    from .get_referral_available_statuses_response404 import (
-        GetReferralAvailableStatusesResponse404 as GetReferralAvailableStatusesResponse404,
-    )
-    from .get_referral_available_statuses_response404_error import (
-        GetReferralAvailableStatusesResponse404Error as GetReferralAvailableStatusesResponse404Error,
-    )
-    from .get_referral_available_statuses_response404_meta import (
-        GetReferralAvailableStatusesResponse404Meta as GetReferralAvailableStatusesResponse404Meta,
-    )
     from .get_referral_available_statuses_response_meta import (
         GetReferralAvailableStatusesResponseMeta as GetReferralAvailableStatusesResponseMeta,
     )
     from .get_referral_response import GetReferralResponse as GetReferralResponse
-    from .get_referral_response400 import GetReferralResponse400 as GetReferralResponse400
-    from .get_referral_response400_error import GetReferralResponse400Error as GetReferralResponse400Error
-    from .get_referral_response400_meta import GetReferralResponse400Meta as GetReferralResponse400Meta
-    from .get_referral_response401 import GetReferralResponse401 as GetReferralResponse401
-    from .get_referral_response401_error import GetReferralResponse401Error as GetReferralResponse401Error
-    from .get_referral_response401_meta import GetReferralResponse401Meta as GetReferralResponse401Meta
-    from .get_referral_response403 import GetReferralResponse403 as GetReferralResponse403
-    from .get_referral_response403_error import GetReferralResponse403Error as GetReferralResponse403Error
-    from .get_referral_response403_meta import GetReferralResponse403Meta as GetReferralResponse403Meta
-    from .get_referral_response404 import GetReferralResponse404 as GetReferralResponse404
-    from .get_referral_response404_error import GetReferralResponse404Error as GetReferralResponse404Error
-    from .get_referral_response404_meta import GetReferralResponse404Meta as GetReferralResponse404Meta
     from .get_referral_response_meta import GetReferralResponseMeta as GetReferralResponseMeta
     from .get_referral_status_history_response import (
         GetReferralStatusHistoryResponse as GetReferralStatusHistoryResponse,
-    )
-    from .get_referral_status_history_response400 import (
-        GetReferralStatusHistoryResponse400 as GetReferralStatusHistoryResponse400,
-    )
-    from .get_referral_status_history_response400_error import (
-        GetReferralStatusHistoryResponse400Error as GetReferralStatusHistoryResponse400Error,
-    )
-    from .get_referral_status_history_response400_meta import (
-        GetReferralStatusHistoryResponse400Meta as GetReferralStatusHistoryResponse400Meta,
-    )
-    from .get_referral_status_history_response401 import (
-        GetReferralStatusHistoryResponse401 as GetReferralStatusHistoryResponse401,
-    )
-    from .get_referral_status_history_response401_error import (
-        GetReferralStatusHistoryResponse401Error as GetReferralStatusHistoryResponse401Error,
-    )
-    from .get_referral_status_history_response401_meta import (
-        GetReferralStatusHistoryResponse401Meta as GetReferralStatusHistoryResponse401Meta,
-    )
-    from .get_referral_status_history_response403 import (
-        GetReferralStatusHistoryResponse403 as GetReferralStatusHistoryResponse403,
-    )
-    from .get_referral_status_history_response403_error import (
-        GetReferralStatusHistoryResponse403Error as GetReferralStatusHistoryResponse403Error,
-    )
-    from .get_referral_status_history_response403_meta import (
-        GetReferralStatusHistoryResponse403Meta as GetReferralStatusHistoryResponse403Meta,
-    )
-    from .get_referral_status_history_response404 import (
-        GetReferralStatusHistoryResponse404 as GetReferralStatusHistoryResponse404,
-    )
-    from .get_referral_status_history_response404_error import (
-        GetReferralStatusHistoryResponse404Error as GetReferralStatusHistoryResponse404Error,
-    )
-    from .get_referral_status_history_response404_meta import (
-        GetReferralStatusHistoryResponse404Meta as GetReferralStatusHistoryResponse404Meta,
     )
     from .get_referral_status_history_response_meta import (
         GetReferralStatusHistoryResponseMeta as GetReferralStatusHistoryResponseMeta,
@@ -2012,47 +351,11 @@ if _t.TYPE_CHECKING:
     from .get_referrals_analytics_response import (
         GetReferralsAnalyticsResponse as GetReferralsAnalyticsResponse,
     )
-    from .get_referrals_analytics_response401 import (
-        GetReferralsAnalyticsResponse401 as GetReferralsAnalyticsResponse401,
-    )
-    from .get_referrals_analytics_response401_error import (
-        GetReferralsAnalyticsResponse401Error as GetReferralsAnalyticsResponse401Error,
-    )
-    from .get_referrals_analytics_response401_meta import (
-        GetReferralsAnalyticsResponse401Meta as GetReferralsAnalyticsResponse401Meta,
-    )
-    from .get_referrals_analytics_response403 import (
-        GetReferralsAnalyticsResponse403 as GetReferralsAnalyticsResponse403,
-    )
-    from .get_referrals_analytics_response403_error import (
-        GetReferralsAnalyticsResponse403Error as GetReferralsAnalyticsResponse403Error,
-    )
-    from .get_referrals_analytics_response403_meta import (
-        GetReferralsAnalyticsResponse403Meta as GetReferralsAnalyticsResponse403Meta,
-    )
     from .get_referrals_analytics_response_meta import (
         GetReferralsAnalyticsResponseMeta as GetReferralsAnalyticsResponseMeta,
     )
     from .get_revenue_received_analytics_response import (
         GetRevenueReceivedAnalyticsResponse as GetRevenueReceivedAnalyticsResponse,
-    )
-    from .get_revenue_received_analytics_response401 import (
-        GetRevenueReceivedAnalyticsResponse401 as GetRevenueReceivedAnalyticsResponse401,
-    )
-    from .get_revenue_received_analytics_response401_error import (
-        GetRevenueReceivedAnalyticsResponse401Error as GetRevenueReceivedAnalyticsResponse401Error,
-    )
-    from .get_revenue_received_analytics_response401_meta import (
-        GetRevenueReceivedAnalyticsResponse401Meta as GetRevenueReceivedAnalyticsResponse401Meta,
-    )
-    from .get_revenue_received_analytics_response403 import (
-        GetRevenueReceivedAnalyticsResponse403 as GetRevenueReceivedAnalyticsResponse403,
-    )
-    from .get_revenue_received_analytics_response403_error import (
-        GetRevenueReceivedAnalyticsResponse403Error as GetRevenueReceivedAnalyticsResponse403Error,
-    )
-    from .get_revenue_received_analytics_response403_meta import (
-        GetRevenueReceivedAnalyticsResponse403Meta as GetRevenueReceivedAnalyticsResponse403Meta,
     )
     from .get_revenue_received_analytics_response_meta import (
         GetRevenueReceivedAnalyticsResponseMeta as GetRevenueReceivedAnalyticsResponseMeta,
@@ -2060,124 +363,20 @@ if _t.TYPE_CHECKING:
     from .get_revenue_sent_analytics_response import (
         GetRevenueSentAnalyticsResponse as GetRevenueSentAnalyticsResponse,
     )
-    from .get_revenue_sent_analytics_response401 import (
-        GetRevenueSentAnalyticsResponse401 as GetRevenueSentAnalyticsResponse401,
-    )
-    from .get_revenue_sent_analytics_response401_error import (
-        GetRevenueSentAnalyticsResponse401Error as GetRevenueSentAnalyticsResponse401Error,
-    )
-    from .get_revenue_sent_analytics_response401_meta import (
-        GetRevenueSentAnalyticsResponse401Meta as GetRevenueSentAnalyticsResponse401Meta,
-    )
-    from .get_revenue_sent_analytics_response403 import (
-        GetRevenueSentAnalyticsResponse403 as GetRevenueSentAnalyticsResponse403,
-    )
-    from .get_revenue_sent_analytics_response403_error import (
-        GetRevenueSentAnalyticsResponse403Error as GetRevenueSentAnalyticsResponse403Error,
-    )
-    from .get_revenue_sent_analytics_response403_meta import (
-        GetRevenueSentAnalyticsResponse403Meta as GetRevenueSentAnalyticsResponse403Meta,
-    )
     from .get_revenue_sent_analytics_response_meta import (
         GetRevenueSentAnalyticsResponseMeta as GetRevenueSentAnalyticsResponseMeta,
     )
     from .get_salesforce_send_mapping_response import (
         GetSalesforceSendMappingResponse as GetSalesforceSendMappingResponse,
     )
-    from .get_salesforce_send_mapping_response400 import (
-        GetSalesforceSendMappingResponse400 as GetSalesforceSendMappingResponse400,
-    )
-    from .get_salesforce_send_mapping_response400_error import (
-        GetSalesforceSendMappingResponse400Error as GetSalesforceSendMappingResponse400Error,
-    )
-    from .get_salesforce_send_mapping_response400_meta import (
-        GetSalesforceSendMappingResponse400Meta as GetSalesforceSendMappingResponse400Meta,
-    )
-    from .get_salesforce_send_mapping_response401 import (
-        GetSalesforceSendMappingResponse401 as GetSalesforceSendMappingResponse401,
-    )
-    from .get_salesforce_send_mapping_response401_error import (
-        GetSalesforceSendMappingResponse401Error as GetSalesforceSendMappingResponse401Error,
-    )
-    from .get_salesforce_send_mapping_response401_meta import (
-        GetSalesforceSendMappingResponse401Meta as GetSalesforceSendMappingResponse401Meta,
-    )
-    from .get_salesforce_send_mapping_response403 import (
-        GetSalesforceSendMappingResponse403 as GetSalesforceSendMappingResponse403,
-    )
-    from .get_salesforce_send_mapping_response403_error import (
-        GetSalesforceSendMappingResponse403Error as GetSalesforceSendMappingResponse403Error,
-    )
-    from .get_salesforce_send_mapping_response403_meta import (
-        GetSalesforceSendMappingResponse403Meta as GetSalesforceSendMappingResponse403Meta,
-    )
-    from .get_salesforce_send_mapping_response404 import (
-        GetSalesforceSendMappingResponse404 as GetSalesforceSendMappingResponse404,
-    )
-    from .get_salesforce_send_mapping_response404_error import (
-        GetSalesforceSendMappingResponse404Error as GetSalesforceSendMappingResponse404Error,
-    )
-    from .get_salesforce_send_mapping_response404_meta import (
-        GetSalesforceSendMappingResponse404Meta as GetSalesforceSendMappingResponse404Meta,
-    )
     from .get_salesforce_send_mapping_response_meta import (
         GetSalesforceSendMappingResponseMeta as GetSalesforceSendMappingResponseMeta,
     )
     from .get_sent_analytics_response import GetSentAnalyticsResponse as GetSentAnalyticsResponse
-    from .get_sent_analytics_response401 import GetSentAnalyticsResponse401 as GetSentAnalyticsResponse401
-    from .get_sent_analytics_response401_error import (
-        GetSentAnalyticsResponse401Error as GetSentAnalyticsResponse401Error,
-    )
-    from .get_sent_analytics_response401_meta import (
-        GetSentAnalyticsResponse401Meta as GetSentAnalyticsResponse401Meta,
-    )
-    from .get_sent_analytics_response403 import GetSentAnalyticsResponse403 as GetSentAnalyticsResponse403
-    from .get_sent_analytics_response403_error import (
-        GetSentAnalyticsResponse403Error as GetSentAnalyticsResponse403Error,
-    )
-    from .get_sent_analytics_response403_meta import (
-        GetSentAnalyticsResponse403Meta as GetSentAnalyticsResponse403Meta,
-    )
     from .get_sent_analytics_response_data import GetSentAnalyticsResponseData as GetSentAnalyticsResponseData
     from .get_sent_analytics_response_meta import GetSentAnalyticsResponseMeta as GetSentAnalyticsResponseMeta
     from .get_sent_case_available_statuses_response import (
         GetSentCaseAvailableStatusesResponse as GetSentCaseAvailableStatusesResponse,
-    )
-    from .get_sent_case_available_statuses_response401 import (
-        GetSentCaseAvailableStatusesResponse401 as GetSentCaseAvailableStatusesResponse401,
-    )
-    from .get_sent_case_available_statuses_response401_error import (
-        GetSentCaseAvailableStatusesResponse401Error as GetSentCaseAvailableStatusesResponse401Error,
-    )
-    from .get_sent_case_available_statuses_response401_meta import (
-        GetSentCaseAvailableStatusesResponse401Meta as GetSentCaseAvailableStatusesResponse401Meta,
-    )
-    from .get_sent_case_available_statuses_response403 import (
-        GetSentCaseAvailableStatusesResponse403 as GetSentCaseAvailableStatusesResponse403,
-    )
-    from .get_sent_case_available_statuses_response403_error import (
-        GetSentCaseAvailableStatusesResponse403Error as GetSentCaseAvailableStatusesResponse403Error,
-    )
-    from .get_sent_case_available_statuses_response403_meta import (
-        GetSentCaseAvailableStatusesResponse403Meta as GetSentCaseAvailableStatusesResponse403Meta,
-    )
-    from .get_sent_case_available_statuses_response404 import (
-        GetSentCaseAvailableStatusesResponse404 as GetSentCaseAvailableStatusesResponse404,
-    )
-    from .get_sent_case_available_statuses_response404_error import (
-        GetSentCaseAvailableStatusesResponse404Error as GetSentCaseAvailableStatusesResponse404Error,
-    )
-    from .get_sent_case_available_statuses_response404_meta import (
-        GetSentCaseAvailableStatusesResponse404Meta as GetSentCaseAvailableStatusesResponse404Meta,
-    )
-    from .get_sent_case_available_statuses_response409 import (
-        GetSentCaseAvailableStatusesResponse409 as GetSentCaseAvailableStatusesResponse409,
-    )
-    from .get_sent_case_available_statuses_response409_error import (
-        GetSentCaseAvailableStatusesResponse409Error as GetSentCaseAvailableStatusesResponse409Error,
-    )
-    from .get_sent_case_available_statuses_response409_meta import (
-        GetSentCaseAvailableStatusesResponse409Meta as GetSentCaseAvailableStatusesResponse409Meta,
     )
     from .get_sent_case_available_statuses_response_data import (
         GetSentCaseAvailableStatusesResponseData as GetSentCaseAvailableStatusesResponseData,
@@ -2186,41 +385,8 @@ if _t.TYPE_CHECKING:
         GetSentCaseAvailableStatusesResponseMeta as GetSentCaseAvailableStatusesResponseMeta,
     )
     from .get_sent_case_response import GetSentCaseResponse as GetSentCaseResponse
-    from .get_sent_case_response401 import GetSentCaseResponse401 as GetSentCaseResponse401
-    from .get_sent_case_response401_error import GetSentCaseResponse401Error as GetSentCaseResponse401Error
-    from .get_sent_case_response401_meta import GetSentCaseResponse401Meta as GetSentCaseResponse401Meta
-    from .get_sent_case_response403 import GetSentCaseResponse403 as GetSentCaseResponse403
-    from .get_sent_case_response403_error import GetSentCaseResponse403Error as GetSentCaseResponse403Error
-    from .get_sent_case_response403_meta import GetSentCaseResponse403Meta as GetSentCaseResponse403Meta
-    from .get_sent_case_response404 import GetSentCaseResponse404 as GetSentCaseResponse404
-    from .get_sent_case_response404_error import GetSentCaseResponse404Error as GetSentCaseResponse404Error
-    from .get_sent_case_response404_meta import GetSentCaseResponse404Meta as GetSentCaseResponse404Meta
-    from .get_sent_case_response409 import GetSentCaseResponse409 as GetSentCaseResponse409
-    from .get_sent_case_response409_error import GetSentCaseResponse409Error as GetSentCaseResponse409Error
-    from .get_sent_case_response409_meta import GetSentCaseResponse409Meta as GetSentCaseResponse409Meta
     from .get_sent_case_response_meta import GetSentCaseResponseMeta as GetSentCaseResponseMeta
     from .get_webhook_by_id_response import GetWebhookByIdResponse as GetWebhookByIdResponse
-    from .get_webhook_by_id_response401 import GetWebhookByIdResponse401 as GetWebhookByIdResponse401
-    from .get_webhook_by_id_response401_error import (
-        GetWebhookByIdResponse401Error as GetWebhookByIdResponse401Error,
-    )
-    from .get_webhook_by_id_response401_meta import (
-        GetWebhookByIdResponse401Meta as GetWebhookByIdResponse401Meta,
-    )
-    from .get_webhook_by_id_response403 import GetWebhookByIdResponse403 as GetWebhookByIdResponse403
-    from .get_webhook_by_id_response403_error import (
-        GetWebhookByIdResponse403Error as GetWebhookByIdResponse403Error,
-    )
-    from .get_webhook_by_id_response403_meta import (
-        GetWebhookByIdResponse403Meta as GetWebhookByIdResponse403Meta,
-    )
-    from .get_webhook_by_id_response404 import GetWebhookByIdResponse404 as GetWebhookByIdResponse404
-    from .get_webhook_by_id_response404_error import (
-        GetWebhookByIdResponse404Error as GetWebhookByIdResponse404Error,
-    )
-    from .get_webhook_by_id_response404_meta import (
-        GetWebhookByIdResponse404Meta as GetWebhookByIdResponse404Meta,
-    )
     from .get_webhook_by_id_response_meta import GetWebhookByIdResponseMeta as GetWebhookByIdResponseMeta
     from .health_status import HealthStatus as HealthStatus
     from .health_status_rate_limits import HealthStatusRateLimits as HealthStatusRateLimits
@@ -2228,40 +394,10 @@ if _t.TYPE_CHECKING:
     from .health_status_status import HealthStatusStatus as HealthStatusStatus
     from .import_cases_body import ImportCasesBody as ImportCasesBody
     from .import_cases_response import ImportCasesResponse as ImportCasesResponse
-    from .import_cases_response400 import ImportCasesResponse400 as ImportCasesResponse400
-    from .import_cases_response400_error import ImportCasesResponse400Error as ImportCasesResponse400Error
-    from .import_cases_response400_meta import ImportCasesResponse400Meta as ImportCasesResponse400Meta
-    from .import_cases_response401 import ImportCasesResponse401 as ImportCasesResponse401
-    from .import_cases_response401_error import ImportCasesResponse401Error as ImportCasesResponse401Error
-    from .import_cases_response401_meta import ImportCasesResponse401Meta as ImportCasesResponse401Meta
-    from .import_cases_response403 import ImportCasesResponse403 as ImportCasesResponse403
-    from .import_cases_response403_error import ImportCasesResponse403Error as ImportCasesResponse403Error
-    from .import_cases_response403_meta import ImportCasesResponse403Meta as ImportCasesResponse403Meta
     from .import_cases_response_data import ImportCasesResponseData as ImportCasesResponseData
     from .import_cases_response_meta import ImportCasesResponseMeta as ImportCasesResponseMeta
     from .import_cases_update_body import ImportCasesUpdateBody as ImportCasesUpdateBody
     from .import_cases_update_response import ImportCasesUpdateResponse as ImportCasesUpdateResponse
-    from .import_cases_update_response400 import ImportCasesUpdateResponse400 as ImportCasesUpdateResponse400
-    from .import_cases_update_response400_error import (
-        ImportCasesUpdateResponse400Error as ImportCasesUpdateResponse400Error,
-    )
-    from .import_cases_update_response400_meta import (
-        ImportCasesUpdateResponse400Meta as ImportCasesUpdateResponse400Meta,
-    )
-    from .import_cases_update_response401 import ImportCasesUpdateResponse401 as ImportCasesUpdateResponse401
-    from .import_cases_update_response401_error import (
-        ImportCasesUpdateResponse401Error as ImportCasesUpdateResponse401Error,
-    )
-    from .import_cases_update_response401_meta import (
-        ImportCasesUpdateResponse401Meta as ImportCasesUpdateResponse401Meta,
-    )
-    from .import_cases_update_response403 import ImportCasesUpdateResponse403 as ImportCasesUpdateResponse403
-    from .import_cases_update_response403_error import (
-        ImportCasesUpdateResponse403Error as ImportCasesUpdateResponse403Error,
-    )
-    from .import_cases_update_response403_meta import (
-        ImportCasesUpdateResponse403Meta as ImportCasesUpdateResponse403Meta,
-    )
     from .import_cases_update_response_data_variant1 import (
         ImportCasesUpdateResponseDataVariant1 as ImportCasesUpdateResponseDataVariant1,
     )
@@ -2275,222 +411,47 @@ if _t.TYPE_CHECKING:
     )
     from .invite_user_body import InviteUserBody as InviteUserBody
     from .invite_user_response import InviteUserResponse as InviteUserResponse
-    from .invite_user_response400 import InviteUserResponse400 as InviteUserResponse400
-    from .invite_user_response400_error import InviteUserResponse400Error as InviteUserResponse400Error
-    from .invite_user_response400_meta import InviteUserResponse400Meta as InviteUserResponse400Meta
-    from .invite_user_response401 import InviteUserResponse401 as InviteUserResponse401
-    from .invite_user_response401_error import InviteUserResponse401Error as InviteUserResponse401Error
-    from .invite_user_response401_meta import InviteUserResponse401Meta as InviteUserResponse401Meta
-    from .invite_user_response403 import InviteUserResponse403 as InviteUserResponse403
-    from .invite_user_response403_error import InviteUserResponse403Error as InviteUserResponse403Error
-    from .invite_user_response403_meta import InviteUserResponse403Meta as InviteUserResponse403Meta
     from .invite_user_response_meta import InviteUserResponseMeta as InviteUserResponseMeta
     from .list_available_firms_response import ListAvailableFirmsResponse as ListAvailableFirmsResponse
-    from .list_available_firms_response401 import (
-        ListAvailableFirmsResponse401 as ListAvailableFirmsResponse401,
-    )
-    from .list_available_firms_response401_error import (
-        ListAvailableFirmsResponse401Error as ListAvailableFirmsResponse401Error,
-    )
-    from .list_available_firms_response401_meta import (
-        ListAvailableFirmsResponse401Meta as ListAvailableFirmsResponse401Meta,
-    )
-    from .list_available_firms_response403 import (
-        ListAvailableFirmsResponse403 as ListAvailableFirmsResponse403,
-    )
-    from .list_available_firms_response403_error import (
-        ListAvailableFirmsResponse403Error as ListAvailableFirmsResponse403Error,
-    )
-    from .list_available_firms_response403_meta import (
-        ListAvailableFirmsResponse403Meta as ListAvailableFirmsResponse403Meta,
-    )
     from .list_available_firms_response_meta import (
         ListAvailableFirmsResponseMeta as ListAvailableFirmsResponseMeta,
     )
     from .list_available_firms_source import ListAvailableFirmsSource as ListAvailableFirmsSource
     from .list_case_type_fields_response import ListCaseTypeFieldsResponse as ListCaseTypeFieldsResponse
-    from .list_case_type_fields_response401 import (
-        ListCaseTypeFieldsResponse401 as ListCaseTypeFieldsResponse401,
-    )
-    from .list_case_type_fields_response401_error import (
-        ListCaseTypeFieldsResponse401Error as ListCaseTypeFieldsResponse401Error,
-    )
-    from .list_case_type_fields_response401_meta import (
-        ListCaseTypeFieldsResponse401Meta as ListCaseTypeFieldsResponse401Meta,
-    )
-    from .list_case_type_fields_response403 import (
-        ListCaseTypeFieldsResponse403 as ListCaseTypeFieldsResponse403,
-    )
-    from .list_case_type_fields_response403_error import (
-        ListCaseTypeFieldsResponse403Error as ListCaseTypeFieldsResponse403Error,
-    )
-    from .list_case_type_fields_response403_meta import (
-        ListCaseTypeFieldsResponse403Meta as ListCaseTypeFieldsResponse403Meta,
-    )
-    from .list_case_type_fields_response404 import (
-        ListCaseTypeFieldsResponse404 as ListCaseTypeFieldsResponse404,
-    )
-    from .list_case_type_fields_response404_error import (
-        ListCaseTypeFieldsResponse404Error as ListCaseTypeFieldsResponse404Error,
-    )
-    from .list_case_type_fields_response404_meta import (
-        ListCaseTypeFieldsResponse404Meta as ListCaseTypeFieldsResponse404Meta,
-    )
     from .list_case_type_fields_response_meta import (
         ListCaseTypeFieldsResponseMeta as ListCaseTypeFieldsResponseMeta,
     )
     from .list_case_types_response import ListCaseTypesResponse as ListCaseTypesResponse
-    from .list_case_types_response401 import ListCaseTypesResponse401 as ListCaseTypesResponse401
-    from .list_case_types_response401_error import (
-        ListCaseTypesResponse401Error as ListCaseTypesResponse401Error,
-    )
-    from .list_case_types_response401_meta import ListCaseTypesResponse401Meta as ListCaseTypesResponse401Meta
-    from .list_case_types_response403 import ListCaseTypesResponse403 as ListCaseTypesResponse403
-    from .list_case_types_response403_error import (
-        ListCaseTypesResponse403Error as ListCaseTypesResponse403Error,
-    )
-    from .list_case_types_response403_meta import ListCaseTypesResponse403Meta as ListCaseTypesResponse403Meta
     from .list_case_types_response_meta import ListCaseTypesResponseMeta as ListCaseTypesResponseMeta
     from .list_cases_by_status_context import ListCasesByStatusContext as ListCasesByStatusContext
     from .list_cases_by_status_response import ListCasesByStatusResponse as ListCasesByStatusResponse
-    from .list_cases_by_status_response400 import ListCasesByStatusResponse400 as ListCasesByStatusResponse400
-    from .list_cases_by_status_response400_error import (
-        ListCasesByStatusResponse400Error as ListCasesByStatusResponse400Error,
-    )
-    from .list_cases_by_status_response400_meta import (
-        ListCasesByStatusResponse400Meta as ListCasesByStatusResponse400Meta,
-    )
-    from .list_cases_by_status_response401 import ListCasesByStatusResponse401 as ListCasesByStatusResponse401
-    from .list_cases_by_status_response401_error import (
-        ListCasesByStatusResponse401Error as ListCasesByStatusResponse401Error,
-    )
-    from .list_cases_by_status_response401_meta import (
-        ListCasesByStatusResponse401Meta as ListCasesByStatusResponse401Meta,
-    )
-    from .list_cases_by_status_response403 import ListCasesByStatusResponse403 as ListCasesByStatusResponse403
-    from .list_cases_by_status_response403_error import (
-        ListCasesByStatusResponse403Error as ListCasesByStatusResponse403Error,
-    )
-    from .list_cases_by_status_response403_meta import (
-        ListCasesByStatusResponse403Meta as ListCasesByStatusResponse403Meta,
-    )
     from .list_cases_by_status_response_meta import (
         ListCasesByStatusResponseMeta as ListCasesByStatusResponseMeta,
     )
     from .list_cases_order import ListCasesOrder as ListCasesOrder
     from .list_cases_response import ListCasesResponse as ListCasesResponse
-    from .list_cases_response401 import ListCasesResponse401 as ListCasesResponse401
-    from .list_cases_response401_error import ListCasesResponse401Error as ListCasesResponse401Error
-    from .list_cases_response401_meta import ListCasesResponse401Meta as ListCasesResponse401Meta
-    from .list_cases_response403 import ListCasesResponse403 as ListCasesResponse403
-    from .list_cases_response403_error import ListCasesResponse403Error as ListCasesResponse403Error
-    from .list_cases_response403_meta import ListCasesResponse403Meta as ListCasesResponse403Meta
     from .list_cases_response_data import ListCasesResponseData as ListCasesResponseData
     from .list_cases_response_meta import ListCasesResponseMeta as ListCasesResponseMeta
     from .list_cases_status import ListCasesStatus as ListCasesStatus
     from .list_cases_view import ListCasesView as ListCasesView
     from .list_counties_response import ListCountiesResponse as ListCountiesResponse
-    from .list_counties_response401 import ListCountiesResponse401 as ListCountiesResponse401
-    from .list_counties_response401_error import ListCountiesResponse401Error as ListCountiesResponse401Error
-    from .list_counties_response401_meta import ListCountiesResponse401Meta as ListCountiesResponse401Meta
-    from .list_counties_response403 import ListCountiesResponse403 as ListCountiesResponse403
-    from .list_counties_response403_error import ListCountiesResponse403Error as ListCountiesResponse403Error
-    from .list_counties_response403_meta import ListCountiesResponse403Meta as ListCountiesResponse403Meta
     from .list_counties_response_data_item import ListCountiesResponseDataItem as ListCountiesResponseDataItem
     from .list_counties_response_meta import ListCountiesResponseMeta as ListCountiesResponseMeta
     from .list_documents_response import ListDocumentsResponse as ListDocumentsResponse
-    from .list_documents_response401 import ListDocumentsResponse401 as ListDocumentsResponse401
-    from .list_documents_response401_error import (
-        ListDocumentsResponse401Error as ListDocumentsResponse401Error,
-    )
-    from .list_documents_response401_meta import ListDocumentsResponse401Meta as ListDocumentsResponse401Meta
-    from .list_documents_response403 import ListDocumentsResponse403 as ListDocumentsResponse403
-    from .list_documents_response403_error import (
-        ListDocumentsResponse403Error as ListDocumentsResponse403Error,
-    )
-    from .list_documents_response403_meta import ListDocumentsResponse403Meta as ListDocumentsResponse403Meta
-    from .list_documents_response404 import ListDocumentsResponse404 as ListDocumentsResponse404
-    from .list_documents_response404_error import (
-        ListDocumentsResponse404Error as ListDocumentsResponse404Error,
-    )
-    from .list_documents_response404_meta import ListDocumentsResponse404Meta as ListDocumentsResponse404Meta
     from .list_documents_response_meta import ListDocumentsResponseMeta as ListDocumentsResponseMeta
     from .list_external_links_response import ListExternalLinksResponse as ListExternalLinksResponse
-    from .list_external_links_response400 import ListExternalLinksResponse400 as ListExternalLinksResponse400
-    from .list_external_links_response400_error import (
-        ListExternalLinksResponse400Error as ListExternalLinksResponse400Error,
-    )
-    from .list_external_links_response400_meta import (
-        ListExternalLinksResponse400Meta as ListExternalLinksResponse400Meta,
-    )
-    from .list_external_links_response401 import ListExternalLinksResponse401 as ListExternalLinksResponse401
-    from .list_external_links_response401_error import (
-        ListExternalLinksResponse401Error as ListExternalLinksResponse401Error,
-    )
-    from .list_external_links_response401_meta import (
-        ListExternalLinksResponse401Meta as ListExternalLinksResponse401Meta,
-    )
-    from .list_external_links_response403 import ListExternalLinksResponse403 as ListExternalLinksResponse403
-    from .list_external_links_response403_error import (
-        ListExternalLinksResponse403Error as ListExternalLinksResponse403Error,
-    )
-    from .list_external_links_response403_meta import (
-        ListExternalLinksResponse403Meta as ListExternalLinksResponse403Meta,
-    )
     from .list_external_links_response_meta import (
         ListExternalLinksResponseMeta as ListExternalLinksResponseMeta,
     )
     from .list_external_links_system import ListExternalLinksSystem as ListExternalLinksSystem
     from .list_firm_directory_response import ListFirmDirectoryResponse as ListFirmDirectoryResponse
-    from .list_firm_directory_response401 import ListFirmDirectoryResponse401 as ListFirmDirectoryResponse401
-    from .list_firm_directory_response401_error import (
-        ListFirmDirectoryResponse401Error as ListFirmDirectoryResponse401Error,
-    )
-    from .list_firm_directory_response401_meta import (
-        ListFirmDirectoryResponse401Meta as ListFirmDirectoryResponse401Meta,
-    )
-    from .list_firm_directory_response403 import ListFirmDirectoryResponse403 as ListFirmDirectoryResponse403
-    from .list_firm_directory_response403_error import (
-        ListFirmDirectoryResponse403Error as ListFirmDirectoryResponse403Error,
-    )
-    from .list_firm_directory_response403_meta import (
-        ListFirmDirectoryResponse403Meta as ListFirmDirectoryResponse403Meta,
-    )
     from .list_firm_directory_response_meta import (
         ListFirmDirectoryResponseMeta as ListFirmDirectoryResponseMeta,
     )
     from .list_insurances_insurance_type import ListInsurancesInsuranceType as ListInsurancesInsuranceType
     from .list_insurances_response import ListInsurancesResponse as ListInsurancesResponse
-    from .list_insurances_response401 import ListInsurancesResponse401 as ListInsurancesResponse401
-    from .list_insurances_response401_error import (
-        ListInsurancesResponse401Error as ListInsurancesResponse401Error,
-    )
-    from .list_insurances_response401_meta import (
-        ListInsurancesResponse401Meta as ListInsurancesResponse401Meta,
-    )
-    from .list_insurances_response403 import ListInsurancesResponse403 as ListInsurancesResponse403
-    from .list_insurances_response403_error import (
-        ListInsurancesResponse403Error as ListInsurancesResponse403Error,
-    )
-    from .list_insurances_response403_meta import (
-        ListInsurancesResponse403Meta as ListInsurancesResponse403Meta,
-    )
     from .list_insurances_response_meta import ListInsurancesResponseMeta as ListInsurancesResponseMeta
     from .list_jurisdictions_response import ListJurisdictionsResponse as ListJurisdictionsResponse
-    from .list_jurisdictions_response401 import ListJurisdictionsResponse401 as ListJurisdictionsResponse401
-    from .list_jurisdictions_response401_error import (
-        ListJurisdictionsResponse401Error as ListJurisdictionsResponse401Error,
-    )
-    from .list_jurisdictions_response401_meta import (
-        ListJurisdictionsResponse401Meta as ListJurisdictionsResponse401Meta,
-    )
-    from .list_jurisdictions_response403 import ListJurisdictionsResponse403 as ListJurisdictionsResponse403
-    from .list_jurisdictions_response403_error import (
-        ListJurisdictionsResponse403Error as ListJurisdictionsResponse403Error,
-    )
-    from .list_jurisdictions_response403_meta import (
-        ListJurisdictionsResponse403Meta as ListJurisdictionsResponse403Meta,
-    )
     from .list_jurisdictions_response_data_item import (
         ListJurisdictionsResponseDataItem as ListJurisdictionsResponseDataItem,
     )
@@ -2500,75 +461,12 @@ if _t.TYPE_CHECKING:
     from .list_med_appointments_attended import ListMedAppointmentsAttended as ListMedAppointmentsAttended
     from .list_med_appointments_cancelled import ListMedAppointmentsCancelled as ListMedAppointmentsCancelled
     from .list_med_appointments_response import ListMedAppointmentsResponse as ListMedAppointmentsResponse
-    from .list_med_appointments_response400 import (
-        ListMedAppointmentsResponse400 as ListMedAppointmentsResponse400,
-    )
-    from .list_med_appointments_response400_error import (
-        ListMedAppointmentsResponse400Error as ListMedAppointmentsResponse400Error,
-    )
-    from .list_med_appointments_response400_meta import (
-        ListMedAppointmentsResponse400Meta as ListMedAppointmentsResponse400Meta,
-    )
-    from .list_med_appointments_response401 import (
-        ListMedAppointmentsResponse401 as ListMedAppointmentsResponse401,
-    )
-    from .list_med_appointments_response401_error import (
-        ListMedAppointmentsResponse401Error as ListMedAppointmentsResponse401Error,
-    )
-    from .list_med_appointments_response401_meta import (
-        ListMedAppointmentsResponse401Meta as ListMedAppointmentsResponse401Meta,
-    )
-    from .list_med_appointments_response403 import (
-        ListMedAppointmentsResponse403 as ListMedAppointmentsResponse403,
-    )
-    from .list_med_appointments_response403_error import (
-        ListMedAppointmentsResponse403Error as ListMedAppointmentsResponse403Error,
-    )
-    from .list_med_appointments_response403_meta import (
-        ListMedAppointmentsResponse403Meta as ListMedAppointmentsResponse403Meta,
-    )
-    from .list_med_appointments_response404 import (
-        ListMedAppointmentsResponse404 as ListMedAppointmentsResponse404,
-    )
-    from .list_med_appointments_response404_error import (
-        ListMedAppointmentsResponse404Error as ListMedAppointmentsResponse404Error,
-    )
-    from .list_med_appointments_response404_meta import (
-        ListMedAppointmentsResponse404Meta as ListMedAppointmentsResponse404Meta,
-    )
     from .list_med_appointments_response_meta import (
         ListMedAppointmentsResponseMeta as ListMedAppointmentsResponseMeta,
     )
     from .list_med_appointments_source import ListMedAppointmentsSource as ListMedAppointmentsSource
     from .list_med_billable_events_response import (
         ListMedBillableEventsResponse as ListMedBillableEventsResponse,
-    )
-    from .list_med_billable_events_response401 import (
-        ListMedBillableEventsResponse401 as ListMedBillableEventsResponse401,
-    )
-    from .list_med_billable_events_response401_error import (
-        ListMedBillableEventsResponse401Error as ListMedBillableEventsResponse401Error,
-    )
-    from .list_med_billable_events_response401_meta import (
-        ListMedBillableEventsResponse401Meta as ListMedBillableEventsResponse401Meta,
-    )
-    from .list_med_billable_events_response403 import (
-        ListMedBillableEventsResponse403 as ListMedBillableEventsResponse403,
-    )
-    from .list_med_billable_events_response403_error import (
-        ListMedBillableEventsResponse403Error as ListMedBillableEventsResponse403Error,
-    )
-    from .list_med_billable_events_response403_meta import (
-        ListMedBillableEventsResponse403Meta as ListMedBillableEventsResponse403Meta,
-    )
-    from .list_med_billable_events_response404 import (
-        ListMedBillableEventsResponse404 as ListMedBillableEventsResponse404,
-    )
-    from .list_med_billable_events_response404_error import (
-        ListMedBillableEventsResponse404Error as ListMedBillableEventsResponse404Error,
-    )
-    from .list_med_billable_events_response404_meta import (
-        ListMedBillableEventsResponse404Meta as ListMedBillableEventsResponse404Meta,
     )
     from .list_med_billable_events_response_meta import (
         ListMedBillableEventsResponseMeta as ListMedBillableEventsResponseMeta,
@@ -2577,33 +475,6 @@ if _t.TYPE_CHECKING:
         ListMedBillableEventsResponseMetaTotals as ListMedBillableEventsResponseMetaTotals,
     )
     from .list_med_case_documents_response import ListMedCaseDocumentsResponse as ListMedCaseDocumentsResponse
-    from .list_med_case_documents_response401 import (
-        ListMedCaseDocumentsResponse401 as ListMedCaseDocumentsResponse401,
-    )
-    from .list_med_case_documents_response401_error import (
-        ListMedCaseDocumentsResponse401Error as ListMedCaseDocumentsResponse401Error,
-    )
-    from .list_med_case_documents_response401_meta import (
-        ListMedCaseDocumentsResponse401Meta as ListMedCaseDocumentsResponse401Meta,
-    )
-    from .list_med_case_documents_response403 import (
-        ListMedCaseDocumentsResponse403 as ListMedCaseDocumentsResponse403,
-    )
-    from .list_med_case_documents_response403_error import (
-        ListMedCaseDocumentsResponse403Error as ListMedCaseDocumentsResponse403Error,
-    )
-    from .list_med_case_documents_response403_meta import (
-        ListMedCaseDocumentsResponse403Meta as ListMedCaseDocumentsResponse403Meta,
-    )
-    from .list_med_case_documents_response404 import (
-        ListMedCaseDocumentsResponse404 as ListMedCaseDocumentsResponse404,
-    )
-    from .list_med_case_documents_response404_error import (
-        ListMedCaseDocumentsResponse404Error as ListMedCaseDocumentsResponse404Error,
-    )
-    from .list_med_case_documents_response404_meta import (
-        ListMedCaseDocumentsResponse404Meta as ListMedCaseDocumentsResponse404Meta,
-    )
     from .list_med_case_documents_response_meta import (
         ListMedCaseDocumentsResponseMeta as ListMedCaseDocumentsResponseMeta,
     )
@@ -2613,115 +484,19 @@ if _t.TYPE_CHECKING:
     from .list_med_case_insurances_response import (
         ListMedCaseInsurancesResponse as ListMedCaseInsurancesResponse,
     )
-    from .list_med_case_insurances_response401 import (
-        ListMedCaseInsurancesResponse401 as ListMedCaseInsurancesResponse401,
-    )
-    from .list_med_case_insurances_response401_error import (
-        ListMedCaseInsurancesResponse401Error as ListMedCaseInsurancesResponse401Error,
-    )
-    from .list_med_case_insurances_response401_meta import (
-        ListMedCaseInsurancesResponse401Meta as ListMedCaseInsurancesResponse401Meta,
-    )
-    from .list_med_case_insurances_response403 import (
-        ListMedCaseInsurancesResponse403 as ListMedCaseInsurancesResponse403,
-    )
-    from .list_med_case_insurances_response403_error import (
-        ListMedCaseInsurancesResponse403Error as ListMedCaseInsurancesResponse403Error,
-    )
-    from .list_med_case_insurances_response403_meta import (
-        ListMedCaseInsurancesResponse403Meta as ListMedCaseInsurancesResponse403Meta,
-    )
-    from .list_med_case_insurances_response404 import (
-        ListMedCaseInsurancesResponse404 as ListMedCaseInsurancesResponse404,
-    )
-    from .list_med_case_insurances_response404_error import (
-        ListMedCaseInsurancesResponse404Error as ListMedCaseInsurancesResponse404Error,
-    )
-    from .list_med_case_insurances_response404_meta import (
-        ListMedCaseInsurancesResponse404Meta as ListMedCaseInsurancesResponse404Meta,
-    )
     from .list_med_case_insurances_response_meta import (
         ListMedCaseInsurancesResponseMeta as ListMedCaseInsurancesResponseMeta,
     )
     from .list_med_cases_response import ListMedCasesResponse as ListMedCasesResponse
-    from .list_med_cases_response401 import ListMedCasesResponse401 as ListMedCasesResponse401
-    from .list_med_cases_response401_error import ListMedCasesResponse401Error as ListMedCasesResponse401Error
-    from .list_med_cases_response401_meta import ListMedCasesResponse401Meta as ListMedCasesResponse401Meta
-    from .list_med_cases_response403 import ListMedCasesResponse403 as ListMedCasesResponse403
-    from .list_med_cases_response403_error import ListMedCasesResponse403Error as ListMedCasesResponse403Error
-    from .list_med_cases_response403_meta import ListMedCasesResponse403Meta as ListMedCasesResponse403Meta
     from .list_med_cases_response_meta import ListMedCasesResponseMeta as ListMedCasesResponseMeta
     from .list_med_referrals_response import ListMedReferralsResponse as ListMedReferralsResponse
-    from .list_med_referrals_response401 import ListMedReferralsResponse401 as ListMedReferralsResponse401
-    from .list_med_referrals_response401_error import (
-        ListMedReferralsResponse401Error as ListMedReferralsResponse401Error,
-    )
-    from .list_med_referrals_response401_meta import (
-        ListMedReferralsResponse401Meta as ListMedReferralsResponse401Meta,
-    )
-    from .list_med_referrals_response403 import ListMedReferralsResponse403 as ListMedReferralsResponse403
-    from .list_med_referrals_response403_error import (
-        ListMedReferralsResponse403Error as ListMedReferralsResponse403Error,
-    )
-    from .list_med_referrals_response403_meta import (
-        ListMedReferralsResponse403Meta as ListMedReferralsResponse403Meta,
-    )
-    from .list_med_referrals_response404 import ListMedReferralsResponse404 as ListMedReferralsResponse404
-    from .list_med_referrals_response404_error import (
-        ListMedReferralsResponse404Error as ListMedReferralsResponse404Error,
-    )
-    from .list_med_referrals_response404_meta import (
-        ListMedReferralsResponse404Meta as ListMedReferralsResponse404Meta,
-    )
     from .list_med_referrals_response_meta import ListMedReferralsResponseMeta as ListMedReferralsResponseMeta
     from .list_my_doctors_response import ListMyDoctorsResponse as ListMyDoctorsResponse
-    from .list_my_doctors_response401 import ListMyDoctorsResponse401 as ListMyDoctorsResponse401
-    from .list_my_doctors_response401_error import (
-        ListMyDoctorsResponse401Error as ListMyDoctorsResponse401Error,
-    )
-    from .list_my_doctors_response401_meta import ListMyDoctorsResponse401Meta as ListMyDoctorsResponse401Meta
-    from .list_my_doctors_response403 import ListMyDoctorsResponse403 as ListMyDoctorsResponse403
-    from .list_my_doctors_response403_error import (
-        ListMyDoctorsResponse403Error as ListMyDoctorsResponse403Error,
-    )
-    from .list_my_doctors_response403_meta import ListMyDoctorsResponse403Meta as ListMyDoctorsResponse403Meta
     from .list_my_doctors_response_meta import ListMyDoctorsResponseMeta as ListMyDoctorsResponseMeta
     from .list_my_locations_response import ListMyLocationsResponse as ListMyLocationsResponse
-    from .list_my_locations_response401 import ListMyLocationsResponse401 as ListMyLocationsResponse401
-    from .list_my_locations_response401_error import (
-        ListMyLocationsResponse401Error as ListMyLocationsResponse401Error,
-    )
-    from .list_my_locations_response401_meta import (
-        ListMyLocationsResponse401Meta as ListMyLocationsResponse401Meta,
-    )
-    from .list_my_locations_response403 import ListMyLocationsResponse403 as ListMyLocationsResponse403
-    from .list_my_locations_response403_error import (
-        ListMyLocationsResponse403Error as ListMyLocationsResponse403Error,
-    )
-    from .list_my_locations_response403_meta import (
-        ListMyLocationsResponse403Meta as ListMyLocationsResponse403Meta,
-    )
     from .list_my_locations_response_meta import ListMyLocationsResponseMeta as ListMyLocationsResponseMeta
     from .list_notification_emails_response import (
         ListNotificationEmailsResponse as ListNotificationEmailsResponse,
-    )
-    from .list_notification_emails_response401 import (
-        ListNotificationEmailsResponse401 as ListNotificationEmailsResponse401,
-    )
-    from .list_notification_emails_response401_error import (
-        ListNotificationEmailsResponse401Error as ListNotificationEmailsResponse401Error,
-    )
-    from .list_notification_emails_response401_meta import (
-        ListNotificationEmailsResponse401Meta as ListNotificationEmailsResponse401Meta,
-    )
-    from .list_notification_emails_response403 import (
-        ListNotificationEmailsResponse403 as ListNotificationEmailsResponse403,
-    )
-    from .list_notification_emails_response403_error import (
-        ListNotificationEmailsResponse403Error as ListNotificationEmailsResponse403Error,
-    )
-    from .list_notification_emails_response403_meta import (
-        ListNotificationEmailsResponse403Meta as ListNotificationEmailsResponse403Meta,
     )
     from .list_notification_emails_response_data_item import (
         ListNotificationEmailsResponseDataItem as ListNotificationEmailsResponseDataItem,
@@ -2731,24 +506,6 @@ if _t.TYPE_CHECKING:
     )
     from .list_pending_network_relationships_response import (
         ListPendingNetworkRelationshipsResponse as ListPendingNetworkRelationshipsResponse,
-    )
-    from .list_pending_network_relationships_response401 import (
-        ListPendingNetworkRelationshipsResponse401 as ListPendingNetworkRelationshipsResponse401,
-    )
-    from .list_pending_network_relationships_response401_error import (
-        ListPendingNetworkRelationshipsResponse401Error as ListPendingNetworkRelationshipsResponse401Error,
-    )
-    from .list_pending_network_relationships_response401_meta import (
-        ListPendingNetworkRelationshipsResponse401Meta as ListPendingNetworkRelationshipsResponse401Meta,
-    )
-    from .list_pending_network_relationships_response403 import (
-        ListPendingNetworkRelationshipsResponse403 as ListPendingNetworkRelationshipsResponse403,
-    )
-    from .list_pending_network_relationships_response403_error import (
-        ListPendingNetworkRelationshipsResponse403Error as ListPendingNetworkRelationshipsResponse403Error,
-    )
-    from .list_pending_network_relationships_response403_meta import (
-        ListPendingNetworkRelationshipsResponse403Meta as ListPendingNetworkRelationshipsResponse403Meta,
     )
     from .list_pending_network_relationships_response_meta import (
         ListPendingNetworkRelationshipsResponseMeta as ListPendingNetworkRelationshipsResponseMeta,
@@ -2760,160 +517,31 @@ if _t.TYPE_CHECKING:
     from .list_received_referrals_response import (
         ListReceivedReferralsResponse as ListReceivedReferralsResponse,
     )
-    from .list_received_referrals_response400 import (
-        ListReceivedReferralsResponse400 as ListReceivedReferralsResponse400,
-    )
-    from .list_received_referrals_response400_error import (
-        ListReceivedReferralsResponse400Error as ListReceivedReferralsResponse400Error,
-    )
-    from .list_received_referrals_response400_meta import (
-        ListReceivedReferralsResponse400Meta as ListReceivedReferralsResponse400Meta,
-    )
-    from .list_received_referrals_response401 import (
-        ListReceivedReferralsResponse401 as ListReceivedReferralsResponse401,
-    )
-    from .list_received_referrals_response401_error import (
-        ListReceivedReferralsResponse401Error as ListReceivedReferralsResponse401Error,
-    )
-    from .list_received_referrals_response401_meta import (
-        ListReceivedReferralsResponse401Meta as ListReceivedReferralsResponse401Meta,
-    )
-    from .list_received_referrals_response403 import (
-        ListReceivedReferralsResponse403 as ListReceivedReferralsResponse403,
-    )
-    from .list_received_referrals_response403_error import (
-        ListReceivedReferralsResponse403Error as ListReceivedReferralsResponse403Error,
-    )
-    from .list_received_referrals_response403_meta import (
-        ListReceivedReferralsResponse403Meta as ListReceivedReferralsResponse403Meta,
-    )
     from .list_received_referrals_response_meta import (
         ListReceivedReferralsResponseMeta as ListReceivedReferralsResponseMeta,
     )
     from .list_received_referrals_sort import ListReceivedReferralsSort as ListReceivedReferralsSort
     from .list_received_referrals_status import ListReceivedReferralsStatus as ListReceivedReferralsStatus
     from .list_referrals_response import ListReferralsResponse as ListReferralsResponse
-    from .list_referrals_response400 import ListReferralsResponse400 as ListReferralsResponse400
-    from .list_referrals_response400_error import (
-        ListReferralsResponse400Error as ListReferralsResponse400Error,
-    )
-    from .list_referrals_response400_meta import ListReferralsResponse400Meta as ListReferralsResponse400Meta
-    from .list_referrals_response401 import ListReferralsResponse401 as ListReferralsResponse401
-    from .list_referrals_response401_error import (
-        ListReferralsResponse401Error as ListReferralsResponse401Error,
-    )
-    from .list_referrals_response401_meta import ListReferralsResponse401Meta as ListReferralsResponse401Meta
-    from .list_referrals_response403 import ListReferralsResponse403 as ListReferralsResponse403
-    from .list_referrals_response403_error import (
-        ListReferralsResponse403Error as ListReferralsResponse403Error,
-    )
-    from .list_referrals_response403_meta import ListReferralsResponse403Meta as ListReferralsResponse403Meta
     from .list_referrals_response_meta import ListReferralsResponseMeta as ListReferralsResponseMeta
     from .list_referrals_status import ListReferralsStatus as ListReferralsStatus
     from .list_routing_rules_response import ListRoutingRulesResponse as ListRoutingRulesResponse
-    from .list_routing_rules_response401 import ListRoutingRulesResponse401 as ListRoutingRulesResponse401
-    from .list_routing_rules_response401_error import (
-        ListRoutingRulesResponse401Error as ListRoutingRulesResponse401Error,
-    )
-    from .list_routing_rules_response401_meta import (
-        ListRoutingRulesResponse401Meta as ListRoutingRulesResponse401Meta,
-    )
-    from .list_routing_rules_response403 import ListRoutingRulesResponse403 as ListRoutingRulesResponse403
-    from .list_routing_rules_response403_error import (
-        ListRoutingRulesResponse403Error as ListRoutingRulesResponse403Error,
-    )
-    from .list_routing_rules_response403_meta import (
-        ListRoutingRulesResponse403Meta as ListRoutingRulesResponse403Meta,
-    )
     from .list_routing_rules_response_meta import ListRoutingRulesResponseMeta as ListRoutingRulesResponseMeta
     from .list_sent_cases_order import ListSentCasesOrder as ListSentCasesOrder
     from .list_sent_cases_response import ListSentCasesResponse as ListSentCasesResponse
-    from .list_sent_cases_response401 import ListSentCasesResponse401 as ListSentCasesResponse401
-    from .list_sent_cases_response401_error import (
-        ListSentCasesResponse401Error as ListSentCasesResponse401Error,
-    )
-    from .list_sent_cases_response401_meta import ListSentCasesResponse401Meta as ListSentCasesResponse401Meta
-    from .list_sent_cases_response403 import ListSentCasesResponse403 as ListSentCasesResponse403
-    from .list_sent_cases_response403_error import (
-        ListSentCasesResponse403Error as ListSentCasesResponse403Error,
-    )
-    from .list_sent_cases_response403_meta import ListSentCasesResponse403Meta as ListSentCasesResponse403Meta
     from .list_sent_cases_response_meta import ListSentCasesResponseMeta as ListSentCasesResponseMeta
     from .list_sent_cases_sort import ListSentCasesSort as ListSentCasesSort
     from .list_sent_cases_status import ListSentCasesStatus as ListSentCasesStatus
     from .list_status_updates_response import ListStatusUpdatesResponse as ListStatusUpdatesResponse
-    from .list_status_updates_response400 import ListStatusUpdatesResponse400 as ListStatusUpdatesResponse400
-    from .list_status_updates_response400_error import (
-        ListStatusUpdatesResponse400Error as ListStatusUpdatesResponse400Error,
-    )
-    from .list_status_updates_response400_meta import (
-        ListStatusUpdatesResponse400Meta as ListStatusUpdatesResponse400Meta,
-    )
-    from .list_status_updates_response401 import ListStatusUpdatesResponse401 as ListStatusUpdatesResponse401
-    from .list_status_updates_response401_error import (
-        ListStatusUpdatesResponse401Error as ListStatusUpdatesResponse401Error,
-    )
-    from .list_status_updates_response401_meta import (
-        ListStatusUpdatesResponse401Meta as ListStatusUpdatesResponse401Meta,
-    )
-    from .list_status_updates_response403 import ListStatusUpdatesResponse403 as ListStatusUpdatesResponse403
-    from .list_status_updates_response403_error import (
-        ListStatusUpdatesResponse403Error as ListStatusUpdatesResponse403Error,
-    )
-    from .list_status_updates_response403_meta import (
-        ListStatusUpdatesResponse403Meta as ListStatusUpdatesResponse403Meta,
-    )
     from .list_status_updates_response_meta import (
         ListStatusUpdatesResponseMeta as ListStatusUpdatesResponseMeta,
     )
     from .list_status_updates_source import ListStatusUpdatesSource as ListStatusUpdatesSource
     from .list_status_updates_status import ListStatusUpdatesStatus as ListStatusUpdatesStatus
     from .list_users_response import ListUsersResponse as ListUsersResponse
-    from .list_users_response401 import ListUsersResponse401 as ListUsersResponse401
-    from .list_users_response401_error import ListUsersResponse401Error as ListUsersResponse401Error
-    from .list_users_response401_meta import ListUsersResponse401Meta as ListUsersResponse401Meta
-    from .list_users_response403 import ListUsersResponse403 as ListUsersResponse403
-    from .list_users_response403_error import ListUsersResponse403Error as ListUsersResponse403Error
-    from .list_users_response403_meta import ListUsersResponse403Meta as ListUsersResponse403Meta
     from .list_users_response_meta import ListUsersResponseMeta as ListUsersResponseMeta
     from .list_webhook_deliveries_response import (
         ListWebhookDeliveriesResponse as ListWebhookDeliveriesResponse,
-    )
-    from .list_webhook_deliveries_response400 import (
-        ListWebhookDeliveriesResponse400 as ListWebhookDeliveriesResponse400,
-    )
-    from .list_webhook_deliveries_response400_error import (
-        ListWebhookDeliveriesResponse400Error as ListWebhookDeliveriesResponse400Error,
-    )
-    from .list_webhook_deliveries_response400_meta import (
-        ListWebhookDeliveriesResponse400Meta as ListWebhookDeliveriesResponse400Meta,
-    )
-    from .list_webhook_deliveries_response401 import (
-        ListWebhookDeliveriesResponse401 as ListWebhookDeliveriesResponse401,
-    )
-    from .list_webhook_deliveries_response401_error import (
-        ListWebhookDeliveriesResponse401Error as ListWebhookDeliveriesResponse401Error,
-    )
-    from .list_webhook_deliveries_response401_meta import (
-        ListWebhookDeliveriesResponse401Meta as ListWebhookDeliveriesResponse401Meta,
-    )
-    from .list_webhook_deliveries_response403 import (
-        ListWebhookDeliveriesResponse403 as ListWebhookDeliveriesResponse403,
-    )
-    from .list_webhook_deliveries_response403_error import (
-        ListWebhookDeliveriesResponse403Error as ListWebhookDeliveriesResponse403Error,
-    )
-    from .list_webhook_deliveries_response403_meta import (
-        ListWebhookDeliveriesResponse403Meta as ListWebhookDeliveriesResponse403Meta,
-    )
-    from .list_webhook_deliveries_response404 import (
-        ListWebhookDeliveriesResponse404 as ListWebhookDeliveriesResponse404,
-    )
-    from .list_webhook_deliveries_response404_error import (
-        ListWebhookDeliveriesResponse404Error as ListWebhookDeliveriesResponse404Error,
-    )
-    from .list_webhook_deliveries_response404_meta import (
-        ListWebhookDeliveriesResponse404Meta as ListWebhookDeliveriesResponse404Meta,
     )
     from .list_webhook_deliveries_response_meta import (
         ListWebhookDeliveriesResponseMeta as ListWebhookDeliveriesResponseMeta,
@@ -2921,143 +549,17 @@ if _t.TYPE_CHECKING:
     from .list_webhook_echo_captures_response import (
         ListWebhookEchoCapturesResponse as ListWebhookEchoCapturesResponse,
     )
-    from .list_webhook_echo_captures_response400 import (
-        ListWebhookEchoCapturesResponse400 as ListWebhookEchoCapturesResponse400,
-    )
-    from .list_webhook_echo_captures_response400_error import (
-        ListWebhookEchoCapturesResponse400Error as ListWebhookEchoCapturesResponse400Error,
-    )
-    from .list_webhook_echo_captures_response400_meta import (
-        ListWebhookEchoCapturesResponse400Meta as ListWebhookEchoCapturesResponse400Meta,
-    )
-    from .list_webhook_echo_captures_response401 import (
-        ListWebhookEchoCapturesResponse401 as ListWebhookEchoCapturesResponse401,
-    )
-    from .list_webhook_echo_captures_response401_error import (
-        ListWebhookEchoCapturesResponse401Error as ListWebhookEchoCapturesResponse401Error,
-    )
-    from .list_webhook_echo_captures_response401_meta import (
-        ListWebhookEchoCapturesResponse401Meta as ListWebhookEchoCapturesResponse401Meta,
-    )
-    from .list_webhook_echo_captures_response403 import (
-        ListWebhookEchoCapturesResponse403 as ListWebhookEchoCapturesResponse403,
-    )
-    from .list_webhook_echo_captures_response403_error import (
-        ListWebhookEchoCapturesResponse403Error as ListWebhookEchoCapturesResponse403Error,
-    )
-    from .list_webhook_echo_captures_response403_meta import (
-        ListWebhookEchoCapturesResponse403Meta as ListWebhookEchoCapturesResponse403Meta,
-    )
-    from .list_webhook_echo_captures_response404 import (
-        ListWebhookEchoCapturesResponse404 as ListWebhookEchoCapturesResponse404,
-    )
-    from .list_webhook_echo_captures_response404_error import (
-        ListWebhookEchoCapturesResponse404Error as ListWebhookEchoCapturesResponse404Error,
-    )
-    from .list_webhook_echo_captures_response404_meta import (
-        ListWebhookEchoCapturesResponse404Meta as ListWebhookEchoCapturesResponse404Meta,
-    )
     from .list_webhook_echo_captures_response_meta import (
         ListWebhookEchoCapturesResponseMeta as ListWebhookEchoCapturesResponseMeta,
     )
     from .list_webhooks_response import ListWebhooksResponse as ListWebhooksResponse
-    from .list_webhooks_response400 import ListWebhooksResponse400 as ListWebhooksResponse400
-    from .list_webhooks_response400_error import ListWebhooksResponse400Error as ListWebhooksResponse400Error
-    from .list_webhooks_response400_meta import ListWebhooksResponse400Meta as ListWebhooksResponse400Meta
-    from .list_webhooks_response401 import ListWebhooksResponse401 as ListWebhooksResponse401
-    from .list_webhooks_response401_error import ListWebhooksResponse401Error as ListWebhooksResponse401Error
-    from .list_webhooks_response401_meta import ListWebhooksResponse401Meta as ListWebhooksResponse401Meta
-    from .list_webhooks_response403 import ListWebhooksResponse403 as ListWebhooksResponse403
-    from .list_webhooks_response403_error import ListWebhooksResponse403Error as ListWebhooksResponse403Error
-    from .list_webhooks_response403_meta import ListWebhooksResponse403Meta as ListWebhooksResponse403Meta
     from .list_webhooks_response_meta import ListWebhooksResponseMeta as ListWebhooksResponseMeta
     from .lookup_external_link_response import LookupExternalLinkResponse as LookupExternalLinkResponse
-    from .lookup_external_link_response400 import (
-        LookupExternalLinkResponse400 as LookupExternalLinkResponse400,
-    )
-    from .lookup_external_link_response400_error import (
-        LookupExternalLinkResponse400Error as LookupExternalLinkResponse400Error,
-    )
-    from .lookup_external_link_response400_meta import (
-        LookupExternalLinkResponse400Meta as LookupExternalLinkResponse400Meta,
-    )
-    from .lookup_external_link_response401 import (
-        LookupExternalLinkResponse401 as LookupExternalLinkResponse401,
-    )
-    from .lookup_external_link_response401_error import (
-        LookupExternalLinkResponse401Error as LookupExternalLinkResponse401Error,
-    )
-    from .lookup_external_link_response401_meta import (
-        LookupExternalLinkResponse401Meta as LookupExternalLinkResponse401Meta,
-    )
-    from .lookup_external_link_response403 import (
-        LookupExternalLinkResponse403 as LookupExternalLinkResponse403,
-    )
-    from .lookup_external_link_response403_error import (
-        LookupExternalLinkResponse403Error as LookupExternalLinkResponse403Error,
-    )
-    from .lookup_external_link_response403_meta import (
-        LookupExternalLinkResponse403Meta as LookupExternalLinkResponse403Meta,
-    )
-    from .lookup_external_link_response404 import (
-        LookupExternalLinkResponse404 as LookupExternalLinkResponse404,
-    )
-    from .lookup_external_link_response404_error import (
-        LookupExternalLinkResponse404Error as LookupExternalLinkResponse404Error,
-    )
-    from .lookup_external_link_response404_meta import (
-        LookupExternalLinkResponse404Meta as LookupExternalLinkResponse404Meta,
-    )
     from .lookup_external_link_response_meta import (
         LookupExternalLinkResponseMeta as LookupExternalLinkResponseMeta,
     )
     from .lookup_external_link_system import LookupExternalLinkSystem as LookupExternalLinkSystem
     from .lookup_status_updates_response import LookupStatusUpdatesResponse as LookupStatusUpdatesResponse
-    from .lookup_status_updates_response400 import (
-        LookupStatusUpdatesResponse400 as LookupStatusUpdatesResponse400,
-    )
-    from .lookup_status_updates_response400_error import (
-        LookupStatusUpdatesResponse400Error as LookupStatusUpdatesResponse400Error,
-    )
-    from .lookup_status_updates_response400_meta import (
-        LookupStatusUpdatesResponse400Meta as LookupStatusUpdatesResponse400Meta,
-    )
-    from .lookup_status_updates_response401 import (
-        LookupStatusUpdatesResponse401 as LookupStatusUpdatesResponse401,
-    )
-    from .lookup_status_updates_response401_error import (
-        LookupStatusUpdatesResponse401Error as LookupStatusUpdatesResponse401Error,
-    )
-    from .lookup_status_updates_response401_meta import (
-        LookupStatusUpdatesResponse401Meta as LookupStatusUpdatesResponse401Meta,
-    )
-    from .lookup_status_updates_response403 import (
-        LookupStatusUpdatesResponse403 as LookupStatusUpdatesResponse403,
-    )
-    from .lookup_status_updates_response403_error import (
-        LookupStatusUpdatesResponse403Error as LookupStatusUpdatesResponse403Error,
-    )
-    from .lookup_status_updates_response403_meta import (
-        LookupStatusUpdatesResponse403Meta as LookupStatusUpdatesResponse403Meta,
-    )
-    from .lookup_status_updates_response404 import (
-        LookupStatusUpdatesResponse404 as LookupStatusUpdatesResponse404,
-    )
-    from .lookup_status_updates_response404_error import (
-        LookupStatusUpdatesResponse404Error as LookupStatusUpdatesResponse404Error,
-    )
-    from .lookup_status_updates_response404_meta import (
-        LookupStatusUpdatesResponse404Meta as LookupStatusUpdatesResponse404Meta,
-    )
-    from .lookup_status_updates_response409 import (
-        LookupStatusUpdatesResponse409 as LookupStatusUpdatesResponse409,
-    )
-    from .lookup_status_updates_response409_error import (
-        LookupStatusUpdatesResponse409Error as LookupStatusUpdatesResponse409Error,
-    )
-    from .lookup_status_updates_response409_meta import (
-        LookupStatusUpdatesResponse409Meta as LookupStatusUpdatesResponse409Meta,
-    )
     from .lookup_status_updates_response_meta import (
         LookupStatusUpdatesResponseMeta as LookupStatusUpdatesResponseMeta,
     )
@@ -3085,27 +587,6 @@ if _t.TYPE_CHECKING:
         MatchReferralsBodyIdentifiers as MatchReferralsBodyIdentifiers,
     )
     from .match_referrals_response import MatchReferralsResponse as MatchReferralsResponse
-    from .match_referrals_response400 import MatchReferralsResponse400 as MatchReferralsResponse400
-    from .match_referrals_response400_error import (
-        MatchReferralsResponse400Error as MatchReferralsResponse400Error,
-    )
-    from .match_referrals_response400_meta import (
-        MatchReferralsResponse400Meta as MatchReferralsResponse400Meta,
-    )
-    from .match_referrals_response401 import MatchReferralsResponse401 as MatchReferralsResponse401
-    from .match_referrals_response401_error import (
-        MatchReferralsResponse401Error as MatchReferralsResponse401Error,
-    )
-    from .match_referrals_response401_meta import (
-        MatchReferralsResponse401Meta as MatchReferralsResponse401Meta,
-    )
-    from .match_referrals_response403 import MatchReferralsResponse403 as MatchReferralsResponse403
-    from .match_referrals_response403_error import (
-        MatchReferralsResponse403Error as MatchReferralsResponse403Error,
-    )
-    from .match_referrals_response403_meta import (
-        MatchReferralsResponse403Meta as MatchReferralsResponse403Meta,
-    )
     from .match_referrals_response_meta import MatchReferralsResponseMeta as MatchReferralsResponseMeta
     from .me import Me as Me
     from .me_auth_method import MeAuthMethod as MeAuthMethod
@@ -3149,15 +630,6 @@ if _t.TYPE_CHECKING:
     from .medex_webhook_event_type import MedexWebhookEventType as MedexWebhookEventType
     from .mint_sso_link_body import MintSsoLinkBody as MintSsoLinkBody
     from .mint_sso_link_response import MintSsoLinkResponse as MintSsoLinkResponse
-    from .mint_sso_link_response400 import MintSsoLinkResponse400 as MintSsoLinkResponse400
-    from .mint_sso_link_response400_error import MintSsoLinkResponse400Error as MintSsoLinkResponse400Error
-    from .mint_sso_link_response400_meta import MintSsoLinkResponse400Meta as MintSsoLinkResponse400Meta
-    from .mint_sso_link_response401 import MintSsoLinkResponse401 as MintSsoLinkResponse401
-    from .mint_sso_link_response401_error import MintSsoLinkResponse401Error as MintSsoLinkResponse401Error
-    from .mint_sso_link_response401_meta import MintSsoLinkResponse401Meta as MintSsoLinkResponse401Meta
-    from .mint_sso_link_response403 import MintSsoLinkResponse403 as MintSsoLinkResponse403
-    from .mint_sso_link_response403_error import MintSsoLinkResponse403Error as MintSsoLinkResponse403Error
-    from .mint_sso_link_response403_meta import MintSsoLinkResponse403Meta as MintSsoLinkResponse403Meta
     from .mint_sso_link_response_meta import MintSsoLinkResponseMeta as MintSsoLinkResponseMeta
     from .network_firm_detail import NetworkFirmDetail as NetworkFirmDetail
     from .network_relationship import NetworkRelationship as NetworkRelationship
@@ -3173,84 +645,12 @@ if _t.TYPE_CHECKING:
     from .patch_inbound_network_firm_response import (
         PatchInboundNetworkFirmResponse as PatchInboundNetworkFirmResponse,
     )
-    from .patch_inbound_network_firm_response400 import (
-        PatchInboundNetworkFirmResponse400 as PatchInboundNetworkFirmResponse400,
-    )
-    from .patch_inbound_network_firm_response400_error import (
-        PatchInboundNetworkFirmResponse400Error as PatchInboundNetworkFirmResponse400Error,
-    )
-    from .patch_inbound_network_firm_response400_meta import (
-        PatchInboundNetworkFirmResponse400Meta as PatchInboundNetworkFirmResponse400Meta,
-    )
-    from .patch_inbound_network_firm_response401 import (
-        PatchInboundNetworkFirmResponse401 as PatchInboundNetworkFirmResponse401,
-    )
-    from .patch_inbound_network_firm_response401_error import (
-        PatchInboundNetworkFirmResponse401Error as PatchInboundNetworkFirmResponse401Error,
-    )
-    from .patch_inbound_network_firm_response401_meta import (
-        PatchInboundNetworkFirmResponse401Meta as PatchInboundNetworkFirmResponse401Meta,
-    )
-    from .patch_inbound_network_firm_response403 import (
-        PatchInboundNetworkFirmResponse403 as PatchInboundNetworkFirmResponse403,
-    )
-    from .patch_inbound_network_firm_response403_error import (
-        PatchInboundNetworkFirmResponse403Error as PatchInboundNetworkFirmResponse403Error,
-    )
-    from .patch_inbound_network_firm_response403_meta import (
-        PatchInboundNetworkFirmResponse403Meta as PatchInboundNetworkFirmResponse403Meta,
-    )
-    from .patch_inbound_network_firm_response404 import (
-        PatchInboundNetworkFirmResponse404 as PatchInboundNetworkFirmResponse404,
-    )
-    from .patch_inbound_network_firm_response404_error import (
-        PatchInboundNetworkFirmResponse404Error as PatchInboundNetworkFirmResponse404Error,
-    )
-    from .patch_inbound_network_firm_response404_meta import (
-        PatchInboundNetworkFirmResponse404Meta as PatchInboundNetworkFirmResponse404Meta,
-    )
     from .patch_inbound_network_firm_response_meta import (
         PatchInboundNetworkFirmResponseMeta as PatchInboundNetworkFirmResponseMeta,
     )
     from .patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody as PatchOutboundNetworkFirmBody
     from .patch_outbound_network_firm_response import (
         PatchOutboundNetworkFirmResponse as PatchOutboundNetworkFirmResponse,
-    )
-    from .patch_outbound_network_firm_response400 import (
-        PatchOutboundNetworkFirmResponse400 as PatchOutboundNetworkFirmResponse400,
-    )
-    from .patch_outbound_network_firm_response400_error import (
-        PatchOutboundNetworkFirmResponse400Error as PatchOutboundNetworkFirmResponse400Error,
-    )
-    from .patch_outbound_network_firm_response400_meta import (
-        PatchOutboundNetworkFirmResponse400Meta as PatchOutboundNetworkFirmResponse400Meta,
-    )
-    from .patch_outbound_network_firm_response401 import (
-        PatchOutboundNetworkFirmResponse401 as PatchOutboundNetworkFirmResponse401,
-    )
-    from .patch_outbound_network_firm_response401_error import (
-        PatchOutboundNetworkFirmResponse401Error as PatchOutboundNetworkFirmResponse401Error,
-    )
-    from .patch_outbound_network_firm_response401_meta import (
-        PatchOutboundNetworkFirmResponse401Meta as PatchOutboundNetworkFirmResponse401Meta,
-    )
-    from .patch_outbound_network_firm_response403 import (
-        PatchOutboundNetworkFirmResponse403 as PatchOutboundNetworkFirmResponse403,
-    )
-    from .patch_outbound_network_firm_response403_error import (
-        PatchOutboundNetworkFirmResponse403Error as PatchOutboundNetworkFirmResponse403Error,
-    )
-    from .patch_outbound_network_firm_response403_meta import (
-        PatchOutboundNetworkFirmResponse403Meta as PatchOutboundNetworkFirmResponse403Meta,
-    )
-    from .patch_outbound_network_firm_response404 import (
-        PatchOutboundNetworkFirmResponse404 as PatchOutboundNetworkFirmResponse404,
-    )
-    from .patch_outbound_network_firm_response404_error import (
-        PatchOutboundNetworkFirmResponse404Error as PatchOutboundNetworkFirmResponse404Error,
-    )
-    from .patch_outbound_network_firm_response404_meta import (
-        PatchOutboundNetworkFirmResponse404Meta as PatchOutboundNetworkFirmResponse404Meta,
     )
     from .patch_outbound_network_firm_response_meta import (
         PatchOutboundNetworkFirmResponseMeta as PatchOutboundNetworkFirmResponseMeta,
@@ -3267,42 +667,6 @@ if _t.TYPE_CHECKING:
     from .put_outbound_network_firm_body import PutOutboundNetworkFirmBody as PutOutboundNetworkFirmBody
     from .put_outbound_network_firm_response import (
         PutOutboundNetworkFirmResponse as PutOutboundNetworkFirmResponse,
-    )
-    from .put_outbound_network_firm_response400 import (
-        PutOutboundNetworkFirmResponse400 as PutOutboundNetworkFirmResponse400,
-    )
-    from .put_outbound_network_firm_response400_error import (
-        PutOutboundNetworkFirmResponse400Error as PutOutboundNetworkFirmResponse400Error,
-    )
-    from .put_outbound_network_firm_response400_meta import (
-        PutOutboundNetworkFirmResponse400Meta as PutOutboundNetworkFirmResponse400Meta,
-    )
-    from .put_outbound_network_firm_response401 import (
-        PutOutboundNetworkFirmResponse401 as PutOutboundNetworkFirmResponse401,
-    )
-    from .put_outbound_network_firm_response401_error import (
-        PutOutboundNetworkFirmResponse401Error as PutOutboundNetworkFirmResponse401Error,
-    )
-    from .put_outbound_network_firm_response401_meta import (
-        PutOutboundNetworkFirmResponse401Meta as PutOutboundNetworkFirmResponse401Meta,
-    )
-    from .put_outbound_network_firm_response403 import (
-        PutOutboundNetworkFirmResponse403 as PutOutboundNetworkFirmResponse403,
-    )
-    from .put_outbound_network_firm_response403_error import (
-        PutOutboundNetworkFirmResponse403Error as PutOutboundNetworkFirmResponse403Error,
-    )
-    from .put_outbound_network_firm_response403_meta import (
-        PutOutboundNetworkFirmResponse403Meta as PutOutboundNetworkFirmResponse403Meta,
-    )
-    from .put_outbound_network_firm_response404 import (
-        PutOutboundNetworkFirmResponse404 as PutOutboundNetworkFirmResponse404,
-    )
-    from .put_outbound_network_firm_response404_error import (
-        PutOutboundNetworkFirmResponse404Error as PutOutboundNetworkFirmResponse404Error,
-    )
-    from .put_outbound_network_firm_response404_meta import (
-        PutOutboundNetworkFirmResponse404Meta as PutOutboundNetworkFirmResponse404Meta,
     )
     from .put_outbound_network_firm_response_meta import (
         PutOutboundNetworkFirmResponseMeta as PutOutboundNetworkFirmResponseMeta,
@@ -3333,72 +697,8 @@ if _t.TYPE_CHECKING:
     from .record_extension_selector_miss_body import (
         RecordExtensionSelectorMissBody as RecordExtensionSelectorMissBody,
     )
-    from .record_extension_selector_miss_response400 import (
-        RecordExtensionSelectorMissResponse400 as RecordExtensionSelectorMissResponse400,
-    )
-    from .record_extension_selector_miss_response400_error import (
-        RecordExtensionSelectorMissResponse400Error as RecordExtensionSelectorMissResponse400Error,
-    )
-    from .record_extension_selector_miss_response400_meta import (
-        RecordExtensionSelectorMissResponse400Meta as RecordExtensionSelectorMissResponse400Meta,
-    )
-    from .record_extension_selector_miss_response401 import (
-        RecordExtensionSelectorMissResponse401 as RecordExtensionSelectorMissResponse401,
-    )
-    from .record_extension_selector_miss_response401_error import (
-        RecordExtensionSelectorMissResponse401Error as RecordExtensionSelectorMissResponse401Error,
-    )
-    from .record_extension_selector_miss_response401_meta import (
-        RecordExtensionSelectorMissResponse401Meta as RecordExtensionSelectorMissResponse401Meta,
-    )
-    from .record_extension_selector_miss_response403 import (
-        RecordExtensionSelectorMissResponse403 as RecordExtensionSelectorMissResponse403,
-    )
-    from .record_extension_selector_miss_response403_error import (
-        RecordExtensionSelectorMissResponse403Error as RecordExtensionSelectorMissResponse403Error,
-    )
-    from .record_extension_selector_miss_response403_meta import (
-        RecordExtensionSelectorMissResponse403Meta as RecordExtensionSelectorMissResponse403Meta,
-    )
     from .refer_sent_case_body import ReferSentCaseBody as ReferSentCaseBody
     from .refer_sent_case_response import ReferSentCaseResponse as ReferSentCaseResponse
-    from .refer_sent_case_response400 import ReferSentCaseResponse400 as ReferSentCaseResponse400
-    from .refer_sent_case_response400_error import (
-        ReferSentCaseResponse400Error as ReferSentCaseResponse400Error,
-    )
-    from .refer_sent_case_response400_meta import ReferSentCaseResponse400Meta as ReferSentCaseResponse400Meta
-    from .refer_sent_case_response401 import ReferSentCaseResponse401 as ReferSentCaseResponse401
-    from .refer_sent_case_response401_error import (
-        ReferSentCaseResponse401Error as ReferSentCaseResponse401Error,
-    )
-    from .refer_sent_case_response401_meta import ReferSentCaseResponse401Meta as ReferSentCaseResponse401Meta
-    from .refer_sent_case_response403 import ReferSentCaseResponse403 as ReferSentCaseResponse403
-    from .refer_sent_case_response403_error import (
-        ReferSentCaseResponse403Error as ReferSentCaseResponse403Error,
-    )
-    from .refer_sent_case_response403_meta import ReferSentCaseResponse403Meta as ReferSentCaseResponse403Meta
-    from .refer_sent_case_response404 import ReferSentCaseResponse404 as ReferSentCaseResponse404
-    from .refer_sent_case_response404_error import (
-        ReferSentCaseResponse404Error as ReferSentCaseResponse404Error,
-    )
-    from .refer_sent_case_response404_meta import ReferSentCaseResponse404Meta as ReferSentCaseResponse404Meta
-    from .refer_sent_case_response409 import ReferSentCaseResponse409 as ReferSentCaseResponse409
-    from .refer_sent_case_response409_error import (
-        ReferSentCaseResponse409Error as ReferSentCaseResponse409Error,
-    )
-    from .refer_sent_case_response409_error_details import (
-        ReferSentCaseResponse409ErrorDetails as ReferSentCaseResponse409ErrorDetails,
-    )
-    from .refer_sent_case_response409_error_details_matches_item import (
-        ReferSentCaseResponse409ErrorDetailsMatchesItem as ReferSentCaseResponse409ErrorDetailsMatchesItem,
-    )
-    from .refer_sent_case_response409_error_details_matches_item_matched_on_item import (
-        ReferSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem as ReferSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem,
-    )
-    from .refer_sent_case_response409_error_details_override_field import (
-        ReferSentCaseResponse409ErrorDetailsOverrideField as ReferSentCaseResponse409ErrorDetailsOverrideField,
-    )
-    from .refer_sent_case_response409_meta import ReferSentCaseResponse409Meta as ReferSentCaseResponse409Meta
     from .refer_sent_case_response_meta import ReferSentCaseResponseMeta as ReferSentCaseResponseMeta
     from .referral import Referral as Referral
     from .referral_accepted_event import ReferralAcceptedEvent as ReferralAcceptedEvent
@@ -3419,147 +719,21 @@ if _t.TYPE_CHECKING:
         RejectMedReferralBodyReasonCode as RejectMedReferralBodyReasonCode,
     )
     from .reject_med_referral_response import RejectMedReferralResponse as RejectMedReferralResponse
-    from .reject_med_referral_response400 import RejectMedReferralResponse400 as RejectMedReferralResponse400
-    from .reject_med_referral_response400_error import (
-        RejectMedReferralResponse400Error as RejectMedReferralResponse400Error,
-    )
-    from .reject_med_referral_response400_meta import (
-        RejectMedReferralResponse400Meta as RejectMedReferralResponse400Meta,
-    )
-    from .reject_med_referral_response401 import RejectMedReferralResponse401 as RejectMedReferralResponse401
-    from .reject_med_referral_response401_error import (
-        RejectMedReferralResponse401Error as RejectMedReferralResponse401Error,
-    )
-    from .reject_med_referral_response401_meta import (
-        RejectMedReferralResponse401Meta as RejectMedReferralResponse401Meta,
-    )
-    from .reject_med_referral_response403 import RejectMedReferralResponse403 as RejectMedReferralResponse403
-    from .reject_med_referral_response403_error import (
-        RejectMedReferralResponse403Error as RejectMedReferralResponse403Error,
-    )
-    from .reject_med_referral_response403_meta import (
-        RejectMedReferralResponse403Meta as RejectMedReferralResponse403Meta,
-    )
-    from .reject_med_referral_response404 import RejectMedReferralResponse404 as RejectMedReferralResponse404
-    from .reject_med_referral_response404_error import (
-        RejectMedReferralResponse404Error as RejectMedReferralResponse404Error,
-    )
-    from .reject_med_referral_response404_meta import (
-        RejectMedReferralResponse404Meta as RejectMedReferralResponse404Meta,
-    )
-    from .reject_med_referral_response409 import RejectMedReferralResponse409 as RejectMedReferralResponse409
-    from .reject_med_referral_response409_error import (
-        RejectMedReferralResponse409Error as RejectMedReferralResponse409Error,
-    )
-    from .reject_med_referral_response409_meta import (
-        RejectMedReferralResponse409Meta as RejectMedReferralResponse409Meta,
-    )
     from .reject_med_referral_response_meta import (
         RejectMedReferralResponseMeta as RejectMedReferralResponseMeta,
     )
     from .reject_referral_body import RejectReferralBody as RejectReferralBody
     from .reject_referral_response import RejectReferralResponse as RejectReferralResponse
-    from .reject_referral_response400 import RejectReferralResponse400 as RejectReferralResponse400
-    from .reject_referral_response400_error import (
-        RejectReferralResponse400Error as RejectReferralResponse400Error,
-    )
-    from .reject_referral_response400_meta import (
-        RejectReferralResponse400Meta as RejectReferralResponse400Meta,
-    )
-    from .reject_referral_response401 import RejectReferralResponse401 as RejectReferralResponse401
-    from .reject_referral_response401_error import (
-        RejectReferralResponse401Error as RejectReferralResponse401Error,
-    )
-    from .reject_referral_response401_meta import (
-        RejectReferralResponse401Meta as RejectReferralResponse401Meta,
-    )
-    from .reject_referral_response403 import RejectReferralResponse403 as RejectReferralResponse403
-    from .reject_referral_response403_error import (
-        RejectReferralResponse403Error as RejectReferralResponse403Error,
-    )
-    from .reject_referral_response403_meta import (
-        RejectReferralResponse403Meta as RejectReferralResponse403Meta,
-    )
-    from .reject_referral_response404 import RejectReferralResponse404 as RejectReferralResponse404
-    from .reject_referral_response404_error import (
-        RejectReferralResponse404Error as RejectReferralResponse404Error,
-    )
-    from .reject_referral_response404_meta import (
-        RejectReferralResponse404Meta as RejectReferralResponse404Meta,
-    )
     from .reject_referral_response_meta import RejectReferralResponseMeta as RejectReferralResponseMeta
     from .replace_external_link_body import ReplaceExternalLinkBody as ReplaceExternalLinkBody
     from .replace_external_link_body_external_system import (
         ReplaceExternalLinkBodyExternalSystem as ReplaceExternalLinkBodyExternalSystem,
     )
     from .replace_external_link_response import ReplaceExternalLinkResponse as ReplaceExternalLinkResponse
-    from .replace_external_link_response400 import (
-        ReplaceExternalLinkResponse400 as ReplaceExternalLinkResponse400,
-    )
-    from .replace_external_link_response400_error import (
-        ReplaceExternalLinkResponse400Error as ReplaceExternalLinkResponse400Error,
-    )
-    from .replace_external_link_response400_meta import (
-        ReplaceExternalLinkResponse400Meta as ReplaceExternalLinkResponse400Meta,
-    )
-    from .replace_external_link_response401 import (
-        ReplaceExternalLinkResponse401 as ReplaceExternalLinkResponse401,
-    )
-    from .replace_external_link_response401_error import (
-        ReplaceExternalLinkResponse401Error as ReplaceExternalLinkResponse401Error,
-    )
-    from .replace_external_link_response401_meta import (
-        ReplaceExternalLinkResponse401Meta as ReplaceExternalLinkResponse401Meta,
-    )
-    from .replace_external_link_response403 import (
-        ReplaceExternalLinkResponse403 as ReplaceExternalLinkResponse403,
-    )
-    from .replace_external_link_response403_error import (
-        ReplaceExternalLinkResponse403Error as ReplaceExternalLinkResponse403Error,
-    )
-    from .replace_external_link_response403_meta import (
-        ReplaceExternalLinkResponse403Meta as ReplaceExternalLinkResponse403Meta,
-    )
-    from .replace_external_link_response404 import (
-        ReplaceExternalLinkResponse404 as ReplaceExternalLinkResponse404,
-    )
-    from .replace_external_link_response404_error import (
-        ReplaceExternalLinkResponse404Error as ReplaceExternalLinkResponse404Error,
-    )
-    from .replace_external_link_response404_meta import (
-        ReplaceExternalLinkResponse404Meta as ReplaceExternalLinkResponse404Meta,
-    )
     from .replace_external_link_response_meta import (
         ReplaceExternalLinkResponseMeta as ReplaceExternalLinkResponseMeta,
     )
     from .rotate_webhook_secret_response import RotateWebhookSecretResponse as RotateWebhookSecretResponse
-    from .rotate_webhook_secret_response401 import (
-        RotateWebhookSecretResponse401 as RotateWebhookSecretResponse401,
-    )
-    from .rotate_webhook_secret_response401_error import (
-        RotateWebhookSecretResponse401Error as RotateWebhookSecretResponse401Error,
-    )
-    from .rotate_webhook_secret_response401_meta import (
-        RotateWebhookSecretResponse401Meta as RotateWebhookSecretResponse401Meta,
-    )
-    from .rotate_webhook_secret_response403 import (
-        RotateWebhookSecretResponse403 as RotateWebhookSecretResponse403,
-    )
-    from .rotate_webhook_secret_response403_error import (
-        RotateWebhookSecretResponse403Error as RotateWebhookSecretResponse403Error,
-    )
-    from .rotate_webhook_secret_response403_meta import (
-        RotateWebhookSecretResponse403Meta as RotateWebhookSecretResponse403Meta,
-    )
-    from .rotate_webhook_secret_response404 import (
-        RotateWebhookSecretResponse404 as RotateWebhookSecretResponse404,
-    )
-    from .rotate_webhook_secret_response404_error import (
-        RotateWebhookSecretResponse404Error as RotateWebhookSecretResponse404Error,
-    )
-    from .rotate_webhook_secret_response404_meta import (
-        RotateWebhookSecretResponse404Meta as RotateWebhookSecretResponse404Meta,
-    )
     from .rotate_webhook_secret_response_meta import (
         RotateWebhookSecretResponseMeta as RotateWebhookSecretResponseMeta,
     )
@@ -3586,51 +760,9 @@ if _t.TYPE_CHECKING:
         SendMessageBodyRequestedStatus as SendMessageBodyRequestedStatus,
     )
     from .send_message_response import SendMessageResponse as SendMessageResponse
-    from .send_message_response400 import SendMessageResponse400 as SendMessageResponse400
-    from .send_message_response400_error import SendMessageResponse400Error as SendMessageResponse400Error
-    from .send_message_response400_meta import SendMessageResponse400Meta as SendMessageResponse400Meta
-    from .send_message_response401 import SendMessageResponse401 as SendMessageResponse401
-    from .send_message_response401_error import SendMessageResponse401Error as SendMessageResponse401Error
-    from .send_message_response401_meta import SendMessageResponse401Meta as SendMessageResponse401Meta
-    from .send_message_response403 import SendMessageResponse403 as SendMessageResponse403
-    from .send_message_response403_error import SendMessageResponse403Error as SendMessageResponse403Error
-    from .send_message_response403_meta import SendMessageResponse403Meta as SendMessageResponse403Meta
-    from .send_message_response404 import SendMessageResponse404 as SendMessageResponse404
-    from .send_message_response404_error import SendMessageResponse404Error as SendMessageResponse404Error
-    from .send_message_response404_meta import SendMessageResponse404Meta as SendMessageResponse404Meta
-    from .send_message_response409 import SendMessageResponse409 as SendMessageResponse409
-    from .send_message_response409_error import SendMessageResponse409Error as SendMessageResponse409Error
-    from .send_message_response409_meta import SendMessageResponse409Meta as SendMessageResponse409Meta
     from .send_message_response_meta import SendMessageResponseMeta as SendMessageResponseMeta
     from .send_referral_body import SendReferralBody as SendReferralBody
     from .send_referral_response import SendReferralResponse as SendReferralResponse
-    from .send_referral_response400 import SendReferralResponse400 as SendReferralResponse400
-    from .send_referral_response400_error import SendReferralResponse400Error as SendReferralResponse400Error
-    from .send_referral_response400_meta import SendReferralResponse400Meta as SendReferralResponse400Meta
-    from .send_referral_response401 import SendReferralResponse401 as SendReferralResponse401
-    from .send_referral_response401_error import SendReferralResponse401Error as SendReferralResponse401Error
-    from .send_referral_response401_meta import SendReferralResponse401Meta as SendReferralResponse401Meta
-    from .send_referral_response403 import SendReferralResponse403 as SendReferralResponse403
-    from .send_referral_response403_error import SendReferralResponse403Error as SendReferralResponse403Error
-    from .send_referral_response403_meta import SendReferralResponse403Meta as SendReferralResponse403Meta
-    from .send_referral_response404 import SendReferralResponse404 as SendReferralResponse404
-    from .send_referral_response404_error import SendReferralResponse404Error as SendReferralResponse404Error
-    from .send_referral_response404_meta import SendReferralResponse404Meta as SendReferralResponse404Meta
-    from .send_referral_response409 import SendReferralResponse409 as SendReferralResponse409
-    from .send_referral_response409_error import SendReferralResponse409Error as SendReferralResponse409Error
-    from .send_referral_response409_error_details import (
-        SendReferralResponse409ErrorDetails as SendReferralResponse409ErrorDetails,
-    )
-    from .send_referral_response409_error_details_matches_item import (
-        SendReferralResponse409ErrorDetailsMatchesItem as SendReferralResponse409ErrorDetailsMatchesItem,
-    )
-    from .send_referral_response409_error_details_matches_item_matched_on_item import (
-        SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem as SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem,
-    )
-    from .send_referral_response409_error_details_override_field import (
-        SendReferralResponse409ErrorDetailsOverrideField as SendReferralResponse409ErrorDetailsOverrideField,
-    )
-    from .send_referral_response409_meta import SendReferralResponse409Meta as SendReferralResponse409Meta
     from .send_referral_response_meta import SendReferralResponseMeta as SendReferralResponseMeta
     from .sent_case import SentCase as SentCase
     from .sent_case_case_county_source import SentCaseCaseCountySource as SentCaseCaseCountySource
@@ -3653,59 +785,11 @@ if _t.TYPE_CHECKING:
     )
     from .sign_referral_body import SignReferralBody as SignReferralBody
     from .sign_referral_response import SignReferralResponse as SignReferralResponse
-    from .sign_referral_response400 import SignReferralResponse400 as SignReferralResponse400
-    from .sign_referral_response400_error import SignReferralResponse400Error as SignReferralResponse400Error
-    from .sign_referral_response400_meta import SignReferralResponse400Meta as SignReferralResponse400Meta
-    from .sign_referral_response401 import SignReferralResponse401 as SignReferralResponse401
-    from .sign_referral_response401_error import SignReferralResponse401Error as SignReferralResponse401Error
-    from .sign_referral_response401_meta import SignReferralResponse401Meta as SignReferralResponse401Meta
-    from .sign_referral_response403 import SignReferralResponse403 as SignReferralResponse403
-    from .sign_referral_response403_error import SignReferralResponse403Error as SignReferralResponse403Error
-    from .sign_referral_response403_meta import SignReferralResponse403Meta as SignReferralResponse403Meta
-    from .sign_referral_response404 import SignReferralResponse404 as SignReferralResponse404
-    from .sign_referral_response404_error import SignReferralResponse404Error as SignReferralResponse404Error
-    from .sign_referral_response404_meta import SignReferralResponse404Meta as SignReferralResponse404Meta
     from .sign_referral_response_meta import SignReferralResponseMeta as SignReferralResponseMeta
     from .sso_link import SsoLink as SsoLink
     from .start_litigation_referral_body import StartLitigationReferralBody as StartLitigationReferralBody
     from .start_litigation_referral_response import (
         StartLitigationReferralResponse as StartLitigationReferralResponse,
-    )
-    from .start_litigation_referral_response400 import (
-        StartLitigationReferralResponse400 as StartLitigationReferralResponse400,
-    )
-    from .start_litigation_referral_response400_error import (
-        StartLitigationReferralResponse400Error as StartLitigationReferralResponse400Error,
-    )
-    from .start_litigation_referral_response400_meta import (
-        StartLitigationReferralResponse400Meta as StartLitigationReferralResponse400Meta,
-    )
-    from .start_litigation_referral_response401 import (
-        StartLitigationReferralResponse401 as StartLitigationReferralResponse401,
-    )
-    from .start_litigation_referral_response401_error import (
-        StartLitigationReferralResponse401Error as StartLitigationReferralResponse401Error,
-    )
-    from .start_litigation_referral_response401_meta import (
-        StartLitigationReferralResponse401Meta as StartLitigationReferralResponse401Meta,
-    )
-    from .start_litigation_referral_response403 import (
-        StartLitigationReferralResponse403 as StartLitigationReferralResponse403,
-    )
-    from .start_litigation_referral_response403_error import (
-        StartLitigationReferralResponse403Error as StartLitigationReferralResponse403Error,
-    )
-    from .start_litigation_referral_response403_meta import (
-        StartLitigationReferralResponse403Meta as StartLitigationReferralResponse403Meta,
-    )
-    from .start_litigation_referral_response404 import (
-        StartLitigationReferralResponse404 as StartLitigationReferralResponse404,
-    )
-    from .start_litigation_referral_response404_error import (
-        StartLitigationReferralResponse404Error as StartLitigationReferralResponse404Error,
-    )
-    from .start_litigation_referral_response404_meta import (
-        StartLitigationReferralResponse404Meta as StartLitigationReferralResponse404Meta,
     )
     from .start_litigation_referral_response_meta import (
         StartLitigationReferralResponseMeta as StartLitigationReferralResponseMeta,
@@ -3715,51 +799,6 @@ if _t.TYPE_CHECKING:
     )
     from .start_treatment_med_referral_response import (
         StartTreatmentMedReferralResponse as StartTreatmentMedReferralResponse,
-    )
-    from .start_treatment_med_referral_response400 import (
-        StartTreatmentMedReferralResponse400 as StartTreatmentMedReferralResponse400,
-    )
-    from .start_treatment_med_referral_response400_error import (
-        StartTreatmentMedReferralResponse400Error as StartTreatmentMedReferralResponse400Error,
-    )
-    from .start_treatment_med_referral_response400_meta import (
-        StartTreatmentMedReferralResponse400Meta as StartTreatmentMedReferralResponse400Meta,
-    )
-    from .start_treatment_med_referral_response401 import (
-        StartTreatmentMedReferralResponse401 as StartTreatmentMedReferralResponse401,
-    )
-    from .start_treatment_med_referral_response401_error import (
-        StartTreatmentMedReferralResponse401Error as StartTreatmentMedReferralResponse401Error,
-    )
-    from .start_treatment_med_referral_response401_meta import (
-        StartTreatmentMedReferralResponse401Meta as StartTreatmentMedReferralResponse401Meta,
-    )
-    from .start_treatment_med_referral_response403 import (
-        StartTreatmentMedReferralResponse403 as StartTreatmentMedReferralResponse403,
-    )
-    from .start_treatment_med_referral_response403_error import (
-        StartTreatmentMedReferralResponse403Error as StartTreatmentMedReferralResponse403Error,
-    )
-    from .start_treatment_med_referral_response403_meta import (
-        StartTreatmentMedReferralResponse403Meta as StartTreatmentMedReferralResponse403Meta,
-    )
-    from .start_treatment_med_referral_response404 import (
-        StartTreatmentMedReferralResponse404 as StartTreatmentMedReferralResponse404,
-    )
-    from .start_treatment_med_referral_response404_error import (
-        StartTreatmentMedReferralResponse404Error as StartTreatmentMedReferralResponse404Error,
-    )
-    from .start_treatment_med_referral_response404_meta import (
-        StartTreatmentMedReferralResponse404Meta as StartTreatmentMedReferralResponse404Meta,
-    )
-    from .start_treatment_med_referral_response409 import (
-        StartTreatmentMedReferralResponse409 as StartTreatmentMedReferralResponse409,
-    )
-    from .start_treatment_med_referral_response409_error import (
-        StartTreatmentMedReferralResponse409Error as StartTreatmentMedReferralResponse409Error,
-    )
-    from .start_treatment_med_referral_response409_meta import (
-        StartTreatmentMedReferralResponse409Meta as StartTreatmentMedReferralResponse409Meta,
     )
     from .start_treatment_med_referral_response_meta import (
         StartTreatmentMedReferralResponseMeta as StartTreatmentMedReferralResponseMeta,
@@ -3772,252 +811,38 @@ if _t.TYPE_CHECKING:
     from .status_change_data_source import StatusChangeDataSource as StatusChangeDataSource
     from .status_change_data_status import StatusChangeDataStatus as StatusChangeDataStatus
     from .test_webhook_response import TestWebhookResponse as TestWebhookResponse
-    from .test_webhook_response401 import TestWebhookResponse401 as TestWebhookResponse401
-    from .test_webhook_response401_error import TestWebhookResponse401Error as TestWebhookResponse401Error
-    from .test_webhook_response401_meta import TestWebhookResponse401Meta as TestWebhookResponse401Meta
-    from .test_webhook_response403 import TestWebhookResponse403 as TestWebhookResponse403
-    from .test_webhook_response403_error import TestWebhookResponse403Error as TestWebhookResponse403Error
-    from .test_webhook_response403_meta import TestWebhookResponse403Meta as TestWebhookResponse403Meta
-    from .test_webhook_response404 import TestWebhookResponse404 as TestWebhookResponse404
-    from .test_webhook_response404_error import TestWebhookResponse404Error as TestWebhookResponse404Error
-    from .test_webhook_response404_meta import TestWebhookResponse404Meta as TestWebhookResponse404Meta
-    from .test_webhook_response409 import TestWebhookResponse409 as TestWebhookResponse409
-    from .test_webhook_response409_error import TestWebhookResponse409Error as TestWebhookResponse409Error
-    from .test_webhook_response409_meta import TestWebhookResponse409Meta as TestWebhookResponse409Meta
     from .test_webhook_response_meta import TestWebhookResponseMeta as TestWebhookResponseMeta
     from .update_case_body import UpdateCaseBody as UpdateCaseBody
     from .update_case_response import UpdateCaseResponse as UpdateCaseResponse
-    from .update_case_response400 import UpdateCaseResponse400 as UpdateCaseResponse400
-    from .update_case_response400_error import UpdateCaseResponse400Error as UpdateCaseResponse400Error
-    from .update_case_response400_meta import UpdateCaseResponse400Meta as UpdateCaseResponse400Meta
-    from .update_case_response401 import UpdateCaseResponse401 as UpdateCaseResponse401
-    from .update_case_response401_error import UpdateCaseResponse401Error as UpdateCaseResponse401Error
-    from .update_case_response401_meta import UpdateCaseResponse401Meta as UpdateCaseResponse401Meta
-    from .update_case_response403 import UpdateCaseResponse403 as UpdateCaseResponse403
-    from .update_case_response403_error import UpdateCaseResponse403Error as UpdateCaseResponse403Error
-    from .update_case_response403_meta import UpdateCaseResponse403Meta as UpdateCaseResponse403Meta
-    from .update_case_response404 import UpdateCaseResponse404 as UpdateCaseResponse404
-    from .update_case_response404_error import UpdateCaseResponse404Error as UpdateCaseResponse404Error
-    from .update_case_response404_meta import UpdateCaseResponse404Meta as UpdateCaseResponse404Meta
     from .update_case_response_meta import UpdateCaseResponseMeta as UpdateCaseResponseMeta
     from .update_case_status_body import UpdateCaseStatusBody as UpdateCaseStatusBody
     from .update_case_status_body_status import UpdateCaseStatusBodyStatus as UpdateCaseStatusBodyStatus
     from .update_case_status_response import UpdateCaseStatusResponse as UpdateCaseStatusResponse
-    from .update_case_status_response400 import UpdateCaseStatusResponse400 as UpdateCaseStatusResponse400
-    from .update_case_status_response400_error import (
-        UpdateCaseStatusResponse400Error as UpdateCaseStatusResponse400Error,
-    )
-    from .update_case_status_response400_meta import (
-        UpdateCaseStatusResponse400Meta as UpdateCaseStatusResponse400Meta,
-    )
-    from .update_case_status_response401 import UpdateCaseStatusResponse401 as UpdateCaseStatusResponse401
-    from .update_case_status_response401_error import (
-        UpdateCaseStatusResponse401Error as UpdateCaseStatusResponse401Error,
-    )
-    from .update_case_status_response401_meta import (
-        UpdateCaseStatusResponse401Meta as UpdateCaseStatusResponse401Meta,
-    )
-    from .update_case_status_response403 import UpdateCaseStatusResponse403 as UpdateCaseStatusResponse403
-    from .update_case_status_response403_error import (
-        UpdateCaseStatusResponse403Error as UpdateCaseStatusResponse403Error,
-    )
-    from .update_case_status_response403_meta import (
-        UpdateCaseStatusResponse403Meta as UpdateCaseStatusResponse403Meta,
-    )
-    from .update_case_status_response404 import UpdateCaseStatusResponse404 as UpdateCaseStatusResponse404
-    from .update_case_status_response404_error import (
-        UpdateCaseStatusResponse404Error as UpdateCaseStatusResponse404Error,
-    )
-    from .update_case_status_response404_meta import (
-        UpdateCaseStatusResponse404Meta as UpdateCaseStatusResponse404Meta,
-    )
     from .update_case_status_response_meta import UpdateCaseStatusResponseMeta as UpdateCaseStatusResponseMeta
     from .update_med_appointment_response import UpdateMedAppointmentResponse as UpdateMedAppointmentResponse
-    from .update_med_appointment_response400 import (
-        UpdateMedAppointmentResponse400 as UpdateMedAppointmentResponse400,
-    )
-    from .update_med_appointment_response400_error import (
-        UpdateMedAppointmentResponse400Error as UpdateMedAppointmentResponse400Error,
-    )
-    from .update_med_appointment_response400_meta import (
-        UpdateMedAppointmentResponse400Meta as UpdateMedAppointmentResponse400Meta,
-    )
-    from .update_med_appointment_response401 import (
-        UpdateMedAppointmentResponse401 as UpdateMedAppointmentResponse401,
-    )
-    from .update_med_appointment_response401_error import (
-        UpdateMedAppointmentResponse401Error as UpdateMedAppointmentResponse401Error,
-    )
-    from .update_med_appointment_response401_meta import (
-        UpdateMedAppointmentResponse401Meta as UpdateMedAppointmentResponse401Meta,
-    )
-    from .update_med_appointment_response403 import (
-        UpdateMedAppointmentResponse403 as UpdateMedAppointmentResponse403,
-    )
-    from .update_med_appointment_response403_error import (
-        UpdateMedAppointmentResponse403Error as UpdateMedAppointmentResponse403Error,
-    )
-    from .update_med_appointment_response403_meta import (
-        UpdateMedAppointmentResponse403Meta as UpdateMedAppointmentResponse403Meta,
-    )
-    from .update_med_appointment_response404 import (
-        UpdateMedAppointmentResponse404 as UpdateMedAppointmentResponse404,
-    )
-    from .update_med_appointment_response404_error import (
-        UpdateMedAppointmentResponse404Error as UpdateMedAppointmentResponse404Error,
-    )
-    from .update_med_appointment_response404_meta import (
-        UpdateMedAppointmentResponse404Meta as UpdateMedAppointmentResponse404Meta,
-    )
     from .update_med_appointment_response_meta import (
         UpdateMedAppointmentResponseMeta as UpdateMedAppointmentResponseMeta,
     )
     from .update_med_billable_event_response import (
         UpdateMedBillableEventResponse as UpdateMedBillableEventResponse,
     )
-    from .update_med_billable_event_response400 import (
-        UpdateMedBillableEventResponse400 as UpdateMedBillableEventResponse400,
-    )
-    from .update_med_billable_event_response400_error import (
-        UpdateMedBillableEventResponse400Error as UpdateMedBillableEventResponse400Error,
-    )
-    from .update_med_billable_event_response400_meta import (
-        UpdateMedBillableEventResponse400Meta as UpdateMedBillableEventResponse400Meta,
-    )
-    from .update_med_billable_event_response401 import (
-        UpdateMedBillableEventResponse401 as UpdateMedBillableEventResponse401,
-    )
-    from .update_med_billable_event_response401_error import (
-        UpdateMedBillableEventResponse401Error as UpdateMedBillableEventResponse401Error,
-    )
-    from .update_med_billable_event_response401_meta import (
-        UpdateMedBillableEventResponse401Meta as UpdateMedBillableEventResponse401Meta,
-    )
-    from .update_med_billable_event_response403 import (
-        UpdateMedBillableEventResponse403 as UpdateMedBillableEventResponse403,
-    )
-    from .update_med_billable_event_response403_error import (
-        UpdateMedBillableEventResponse403Error as UpdateMedBillableEventResponse403Error,
-    )
-    from .update_med_billable_event_response403_meta import (
-        UpdateMedBillableEventResponse403Meta as UpdateMedBillableEventResponse403Meta,
-    )
-    from .update_med_billable_event_response404 import (
-        UpdateMedBillableEventResponse404 as UpdateMedBillableEventResponse404,
-    )
-    from .update_med_billable_event_response404_error import (
-        UpdateMedBillableEventResponse404Error as UpdateMedBillableEventResponse404Error,
-    )
-    from .update_med_billable_event_response404_meta import (
-        UpdateMedBillableEventResponse404Meta as UpdateMedBillableEventResponse404Meta,
-    )
     from .update_med_billable_event_response_meta import (
         UpdateMedBillableEventResponseMeta as UpdateMedBillableEventResponseMeta,
     )
     from .update_med_case_response import UpdateMedCaseResponse as UpdateMedCaseResponse
-    from .update_med_case_response400 import UpdateMedCaseResponse400 as UpdateMedCaseResponse400
-    from .update_med_case_response400_error import (
-        UpdateMedCaseResponse400Error as UpdateMedCaseResponse400Error,
-    )
-    from .update_med_case_response400_meta import UpdateMedCaseResponse400Meta as UpdateMedCaseResponse400Meta
-    from .update_med_case_response401 import UpdateMedCaseResponse401 as UpdateMedCaseResponse401
-    from .update_med_case_response401_error import (
-        UpdateMedCaseResponse401Error as UpdateMedCaseResponse401Error,
-    )
-    from .update_med_case_response401_meta import UpdateMedCaseResponse401Meta as UpdateMedCaseResponse401Meta
-    from .update_med_case_response403 import UpdateMedCaseResponse403 as UpdateMedCaseResponse403
-    from .update_med_case_response403_error import (
-        UpdateMedCaseResponse403Error as UpdateMedCaseResponse403Error,
-    )
-    from .update_med_case_response403_meta import UpdateMedCaseResponse403Meta as UpdateMedCaseResponse403Meta
-    from .update_med_case_response404 import UpdateMedCaseResponse404 as UpdateMedCaseResponse404
-    from .update_med_case_response404_error import (
-        UpdateMedCaseResponse404Error as UpdateMedCaseResponse404Error,
-    )
-    from .update_med_case_response404_meta import UpdateMedCaseResponse404Meta as UpdateMedCaseResponse404Meta
     from .update_med_case_response_meta import UpdateMedCaseResponseMeta as UpdateMedCaseResponseMeta
     from .update_med_referral_response import UpdateMedReferralResponse as UpdateMedReferralResponse
-    from .update_med_referral_response400 import UpdateMedReferralResponse400 as UpdateMedReferralResponse400
-    from .update_med_referral_response400_error import (
-        UpdateMedReferralResponse400Error as UpdateMedReferralResponse400Error,
-    )
-    from .update_med_referral_response400_meta import (
-        UpdateMedReferralResponse400Meta as UpdateMedReferralResponse400Meta,
-    )
-    from .update_med_referral_response401 import UpdateMedReferralResponse401 as UpdateMedReferralResponse401
-    from .update_med_referral_response401_error import (
-        UpdateMedReferralResponse401Error as UpdateMedReferralResponse401Error,
-    )
-    from .update_med_referral_response401_meta import (
-        UpdateMedReferralResponse401Meta as UpdateMedReferralResponse401Meta,
-    )
-    from .update_med_referral_response403 import UpdateMedReferralResponse403 as UpdateMedReferralResponse403
-    from .update_med_referral_response403_error import (
-        UpdateMedReferralResponse403Error as UpdateMedReferralResponse403Error,
-    )
-    from .update_med_referral_response403_meta import (
-        UpdateMedReferralResponse403Meta as UpdateMedReferralResponse403Meta,
-    )
-    from .update_med_referral_response404 import UpdateMedReferralResponse404 as UpdateMedReferralResponse404
-    from .update_med_referral_response404_error import (
-        UpdateMedReferralResponse404Error as UpdateMedReferralResponse404Error,
-    )
-    from .update_med_referral_response404_meta import (
-        UpdateMedReferralResponse404Meta as UpdateMedReferralResponse404Meta,
-    )
     from .update_med_referral_response_meta import (
         UpdateMedReferralResponseMeta as UpdateMedReferralResponseMeta,
     )
     from .update_notification_preferences_response import (
         UpdateNotificationPreferencesResponse as UpdateNotificationPreferencesResponse,
     )
-    from .update_notification_preferences_response400 import (
-        UpdateNotificationPreferencesResponse400 as UpdateNotificationPreferencesResponse400,
-    )
-    from .update_notification_preferences_response400_error import (
-        UpdateNotificationPreferencesResponse400Error as UpdateNotificationPreferencesResponse400Error,
-    )
-    from .update_notification_preferences_response400_meta import (
-        UpdateNotificationPreferencesResponse400Meta as UpdateNotificationPreferencesResponse400Meta,
-    )
-    from .update_notification_preferences_response401 import (
-        UpdateNotificationPreferencesResponse401 as UpdateNotificationPreferencesResponse401,
-    )
-    from .update_notification_preferences_response401_error import (
-        UpdateNotificationPreferencesResponse401Error as UpdateNotificationPreferencesResponse401Error,
-    )
-    from .update_notification_preferences_response401_meta import (
-        UpdateNotificationPreferencesResponse401Meta as UpdateNotificationPreferencesResponse401Meta,
-    )
-    from .update_notification_preferences_response403 import (
-        UpdateNotificationPreferencesResponse403 as UpdateNotificationPreferencesResponse403,
-    )
-    from .update_notification_preferences_response403_error import (
-        UpdateNotificationPreferencesResponse403Error as UpdateNotificationPreferencesResponse403Error,
-    )
-    from .update_notification_preferences_response403_meta import (
-        UpdateNotificationPreferencesResponse403Meta as UpdateNotificationPreferencesResponse403Meta,
-    )
     from .update_notification_preferences_response_meta import (
         UpdateNotificationPreferencesResponseMeta as UpdateNotificationPreferencesResponseMeta,
     )
     from .update_own_firm_body import UpdateOwnFirmBody as UpdateOwnFirmBody
     from .update_own_firm_response import UpdateOwnFirmResponse as UpdateOwnFirmResponse
-    from .update_own_firm_response400 import UpdateOwnFirmResponse400 as UpdateOwnFirmResponse400
-    from .update_own_firm_response400_error import (
-        UpdateOwnFirmResponse400Error as UpdateOwnFirmResponse400Error,
-    )
-    from .update_own_firm_response400_meta import UpdateOwnFirmResponse400Meta as UpdateOwnFirmResponse400Meta
-    from .update_own_firm_response401 import UpdateOwnFirmResponse401 as UpdateOwnFirmResponse401
-    from .update_own_firm_response401_error import (
-        UpdateOwnFirmResponse401Error as UpdateOwnFirmResponse401Error,
-    )
-    from .update_own_firm_response401_meta import UpdateOwnFirmResponse401Meta as UpdateOwnFirmResponse401Meta
-    from .update_own_firm_response403 import UpdateOwnFirmResponse403 as UpdateOwnFirmResponse403
-    from .update_own_firm_response403_error import (
-        UpdateOwnFirmResponse403Error as UpdateOwnFirmResponse403Error,
-    )
-    from .update_own_firm_response403_meta import UpdateOwnFirmResponse403Meta as UpdateOwnFirmResponse403Meta
     from .update_own_firm_response_meta import UpdateOwnFirmResponseMeta as UpdateOwnFirmResponseMeta
     from .update_received_referral_body import UpdateReceivedReferralBody as UpdateReceivedReferralBody
     from .update_received_referral_body_custom_fields_item import (
@@ -4025,51 +850,6 @@ if _t.TYPE_CHECKING:
     )
     from .update_received_referral_response import (
         UpdateReceivedReferralResponse as UpdateReceivedReferralResponse,
-    )
-    from .update_received_referral_response400 import (
-        UpdateReceivedReferralResponse400 as UpdateReceivedReferralResponse400,
-    )
-    from .update_received_referral_response400_error import (
-        UpdateReceivedReferralResponse400Error as UpdateReceivedReferralResponse400Error,
-    )
-    from .update_received_referral_response400_meta import (
-        UpdateReceivedReferralResponse400Meta as UpdateReceivedReferralResponse400Meta,
-    )
-    from .update_received_referral_response401 import (
-        UpdateReceivedReferralResponse401 as UpdateReceivedReferralResponse401,
-    )
-    from .update_received_referral_response401_error import (
-        UpdateReceivedReferralResponse401Error as UpdateReceivedReferralResponse401Error,
-    )
-    from .update_received_referral_response401_meta import (
-        UpdateReceivedReferralResponse401Meta as UpdateReceivedReferralResponse401Meta,
-    )
-    from .update_received_referral_response403 import (
-        UpdateReceivedReferralResponse403 as UpdateReceivedReferralResponse403,
-    )
-    from .update_received_referral_response403_error import (
-        UpdateReceivedReferralResponse403Error as UpdateReceivedReferralResponse403Error,
-    )
-    from .update_received_referral_response403_meta import (
-        UpdateReceivedReferralResponse403Meta as UpdateReceivedReferralResponse403Meta,
-    )
-    from .update_received_referral_response404 import (
-        UpdateReceivedReferralResponse404 as UpdateReceivedReferralResponse404,
-    )
-    from .update_received_referral_response404_error import (
-        UpdateReceivedReferralResponse404Error as UpdateReceivedReferralResponse404Error,
-    )
-    from .update_received_referral_response404_meta import (
-        UpdateReceivedReferralResponse404Meta as UpdateReceivedReferralResponse404Meta,
-    )
-    from .update_received_referral_response409 import (
-        UpdateReceivedReferralResponse409 as UpdateReceivedReferralResponse409,
-    )
-    from .update_received_referral_response409_error import (
-        UpdateReceivedReferralResponse409Error as UpdateReceivedReferralResponse409Error,
-    )
-    from .update_received_referral_response409_meta import (
-        UpdateReceivedReferralResponse409Meta as UpdateReceivedReferralResponse409Meta,
     )
     from .update_received_referral_response_meta import (
         UpdateReceivedReferralResponseMeta as UpdateReceivedReferralResponseMeta,
@@ -4080,167 +860,23 @@ if _t.TYPE_CHECKING:
     )
     from .update_referral_body_payout_type import UpdateReferralBodyPayoutType as UpdateReferralBodyPayoutType
     from .update_referral_response import UpdateReferralResponse as UpdateReferralResponse
-    from .update_referral_response400 import UpdateReferralResponse400 as UpdateReferralResponse400
-    from .update_referral_response400_error import (
-        UpdateReferralResponse400Error as UpdateReferralResponse400Error,
-    )
-    from .update_referral_response400_meta import (
-        UpdateReferralResponse400Meta as UpdateReferralResponse400Meta,
-    )
-    from .update_referral_response401 import UpdateReferralResponse401 as UpdateReferralResponse401
-    from .update_referral_response401_error import (
-        UpdateReferralResponse401Error as UpdateReferralResponse401Error,
-    )
-    from .update_referral_response401_meta import (
-        UpdateReferralResponse401Meta as UpdateReferralResponse401Meta,
-    )
-    from .update_referral_response403 import UpdateReferralResponse403 as UpdateReferralResponse403
-    from .update_referral_response403_error import (
-        UpdateReferralResponse403Error as UpdateReferralResponse403Error,
-    )
-    from .update_referral_response403_meta import (
-        UpdateReferralResponse403Meta as UpdateReferralResponse403Meta,
-    )
-    from .update_referral_response404 import UpdateReferralResponse404 as UpdateReferralResponse404
-    from .update_referral_response404_error import (
-        UpdateReferralResponse404Error as UpdateReferralResponse404Error,
-    )
-    from .update_referral_response404_meta import (
-        UpdateReferralResponse404Meta as UpdateReferralResponse404Meta,
-    )
     from .update_referral_response_meta import UpdateReferralResponseMeta as UpdateReferralResponseMeta
     from .update_routing_rule_body import UpdateRoutingRuleBody as UpdateRoutingRuleBody
     from .update_routing_rule_response import UpdateRoutingRuleResponse as UpdateRoutingRuleResponse
-    from .update_routing_rule_response400 import UpdateRoutingRuleResponse400 as UpdateRoutingRuleResponse400
-    from .update_routing_rule_response400_error import (
-        UpdateRoutingRuleResponse400Error as UpdateRoutingRuleResponse400Error,
-    )
-    from .update_routing_rule_response400_meta import (
-        UpdateRoutingRuleResponse400Meta as UpdateRoutingRuleResponse400Meta,
-    )
-    from .update_routing_rule_response401 import UpdateRoutingRuleResponse401 as UpdateRoutingRuleResponse401
-    from .update_routing_rule_response401_error import (
-        UpdateRoutingRuleResponse401Error as UpdateRoutingRuleResponse401Error,
-    )
-    from .update_routing_rule_response401_meta import (
-        UpdateRoutingRuleResponse401Meta as UpdateRoutingRuleResponse401Meta,
-    )
-    from .update_routing_rule_response403 import UpdateRoutingRuleResponse403 as UpdateRoutingRuleResponse403
-    from .update_routing_rule_response403_error import (
-        UpdateRoutingRuleResponse403Error as UpdateRoutingRuleResponse403Error,
-    )
-    from .update_routing_rule_response403_meta import (
-        UpdateRoutingRuleResponse403Meta as UpdateRoutingRuleResponse403Meta,
-    )
-    from .update_routing_rule_response404 import UpdateRoutingRuleResponse404 as UpdateRoutingRuleResponse404
-    from .update_routing_rule_response404_error import (
-        UpdateRoutingRuleResponse404Error as UpdateRoutingRuleResponse404Error,
-    )
-    from .update_routing_rule_response404_meta import (
-        UpdateRoutingRuleResponse404Meta as UpdateRoutingRuleResponse404Meta,
-    )
     from .update_routing_rule_response_meta import (
         UpdateRoutingRuleResponseMeta as UpdateRoutingRuleResponseMeta,
     )
     from .update_sent_case_body import UpdateSentCaseBody as UpdateSentCaseBody
     from .update_sent_case_response import UpdateSentCaseResponse as UpdateSentCaseResponse
-    from .update_sent_case_response400 import UpdateSentCaseResponse400 as UpdateSentCaseResponse400
-    from .update_sent_case_response400_error import (
-        UpdateSentCaseResponse400Error as UpdateSentCaseResponse400Error,
-    )
-    from .update_sent_case_response400_meta import (
-        UpdateSentCaseResponse400Meta as UpdateSentCaseResponse400Meta,
-    )
-    from .update_sent_case_response401 import UpdateSentCaseResponse401 as UpdateSentCaseResponse401
-    from .update_sent_case_response401_error import (
-        UpdateSentCaseResponse401Error as UpdateSentCaseResponse401Error,
-    )
-    from .update_sent_case_response401_meta import (
-        UpdateSentCaseResponse401Meta as UpdateSentCaseResponse401Meta,
-    )
-    from .update_sent_case_response403 import UpdateSentCaseResponse403 as UpdateSentCaseResponse403
-    from .update_sent_case_response403_error import (
-        UpdateSentCaseResponse403Error as UpdateSentCaseResponse403Error,
-    )
-    from .update_sent_case_response403_meta import (
-        UpdateSentCaseResponse403Meta as UpdateSentCaseResponse403Meta,
-    )
-    from .update_sent_case_response404 import UpdateSentCaseResponse404 as UpdateSentCaseResponse404
-    from .update_sent_case_response404_error import (
-        UpdateSentCaseResponse404Error as UpdateSentCaseResponse404Error,
-    )
-    from .update_sent_case_response404_meta import (
-        UpdateSentCaseResponse404Meta as UpdateSentCaseResponse404Meta,
-    )
-    from .update_sent_case_response409 import UpdateSentCaseResponse409 as UpdateSentCaseResponse409
-    from .update_sent_case_response409_error import (
-        UpdateSentCaseResponse409Error as UpdateSentCaseResponse409Error,
-    )
-    from .update_sent_case_response409_meta import (
-        UpdateSentCaseResponse409Meta as UpdateSentCaseResponse409Meta,
-    )
     from .update_sent_case_response_meta import UpdateSentCaseResponseMeta as UpdateSentCaseResponseMeta
     from .update_user_body import UpdateUserBody as UpdateUserBody
     from .update_user_response import UpdateUserResponse as UpdateUserResponse
-    from .update_user_response400 import UpdateUserResponse400 as UpdateUserResponse400
-    from .update_user_response400_error import UpdateUserResponse400Error as UpdateUserResponse400Error
-    from .update_user_response400_meta import UpdateUserResponse400Meta as UpdateUserResponse400Meta
-    from .update_user_response401 import UpdateUserResponse401 as UpdateUserResponse401
-    from .update_user_response401_error import UpdateUserResponse401Error as UpdateUserResponse401Error
-    from .update_user_response401_meta import UpdateUserResponse401Meta as UpdateUserResponse401Meta
-    from .update_user_response403 import UpdateUserResponse403 as UpdateUserResponse403
-    from .update_user_response403_error import UpdateUserResponse403Error as UpdateUserResponse403Error
-    from .update_user_response403_meta import UpdateUserResponse403Meta as UpdateUserResponse403Meta
-    from .update_user_response404 import UpdateUserResponse404 as UpdateUserResponse404
-    from .update_user_response404_error import UpdateUserResponse404Error as UpdateUserResponse404Error
-    from .update_user_response404_meta import UpdateUserResponse404Meta as UpdateUserResponse404Meta
     from .update_user_response_meta import UpdateUserResponseMeta as UpdateUserResponseMeta
     from .update_webhook_body import UpdateWebhookBody as UpdateWebhookBody
     from .update_webhook_response import UpdateWebhookResponse as UpdateWebhookResponse
-    from .update_webhook_response400 import UpdateWebhookResponse400 as UpdateWebhookResponse400
-    from .update_webhook_response400_error import (
-        UpdateWebhookResponse400Error as UpdateWebhookResponse400Error,
-    )
-    from .update_webhook_response400_meta import UpdateWebhookResponse400Meta as UpdateWebhookResponse400Meta
-    from .update_webhook_response401 import UpdateWebhookResponse401 as UpdateWebhookResponse401
-    from .update_webhook_response401_error import (
-        UpdateWebhookResponse401Error as UpdateWebhookResponse401Error,
-    )
-    from .update_webhook_response401_meta import UpdateWebhookResponse401Meta as UpdateWebhookResponse401Meta
-    from .update_webhook_response403 import UpdateWebhookResponse403 as UpdateWebhookResponse403
-    from .update_webhook_response403_error import (
-        UpdateWebhookResponse403Error as UpdateWebhookResponse403Error,
-    )
-    from .update_webhook_response403_meta import UpdateWebhookResponse403Meta as UpdateWebhookResponse403Meta
-    from .update_webhook_response404 import UpdateWebhookResponse404 as UpdateWebhookResponse404
-    from .update_webhook_response404_error import (
-        UpdateWebhookResponse404Error as UpdateWebhookResponse404Error,
-    )
-    from .update_webhook_response404_meta import UpdateWebhookResponse404Meta as UpdateWebhookResponse404Meta
     from .update_webhook_response_meta import UpdateWebhookResponseMeta as UpdateWebhookResponseMeta
     from .upload_document_body import UploadDocumentBody as UploadDocumentBody
     from .upload_document_response import UploadDocumentResponse as UploadDocumentResponse
-    from .upload_document_response401 import UploadDocumentResponse401 as UploadDocumentResponse401
-    from .upload_document_response401_error import (
-        UploadDocumentResponse401Error as UploadDocumentResponse401Error,
-    )
-    from .upload_document_response401_meta import (
-        UploadDocumentResponse401Meta as UploadDocumentResponse401Meta,
-    )
-    from .upload_document_response403 import UploadDocumentResponse403 as UploadDocumentResponse403
-    from .upload_document_response403_error import (
-        UploadDocumentResponse403Error as UploadDocumentResponse403Error,
-    )
-    from .upload_document_response403_meta import (
-        UploadDocumentResponse403Meta as UploadDocumentResponse403Meta,
-    )
-    from .upload_document_response404 import UploadDocumentResponse404 as UploadDocumentResponse404
-    from .upload_document_response404_error import (
-        UploadDocumentResponse404Error as UploadDocumentResponse404Error,
-    )
-    from .upload_document_response404_meta import (
-        UploadDocumentResponse404Meta as UploadDocumentResponse404Meta,
-    )
     from .upload_document_response_meta import UploadDocumentResponseMeta as UploadDocumentResponseMeta
     from .upload_med_case_document_body import UploadMedCaseDocumentBody as UploadMedCaseDocumentBody
     from .upload_med_case_document_body_category import (
@@ -4248,51 +884,6 @@ if _t.TYPE_CHECKING:
     )
     from .upload_med_case_document_response import (
         UploadMedCaseDocumentResponse as UploadMedCaseDocumentResponse,
-    )
-    from .upload_med_case_document_response400 import (
-        UploadMedCaseDocumentResponse400 as UploadMedCaseDocumentResponse400,
-    )
-    from .upload_med_case_document_response400_error import (
-        UploadMedCaseDocumentResponse400Error as UploadMedCaseDocumentResponse400Error,
-    )
-    from .upload_med_case_document_response400_meta import (
-        UploadMedCaseDocumentResponse400Meta as UploadMedCaseDocumentResponse400Meta,
-    )
-    from .upload_med_case_document_response401 import (
-        UploadMedCaseDocumentResponse401 as UploadMedCaseDocumentResponse401,
-    )
-    from .upload_med_case_document_response401_error import (
-        UploadMedCaseDocumentResponse401Error as UploadMedCaseDocumentResponse401Error,
-    )
-    from .upload_med_case_document_response401_meta import (
-        UploadMedCaseDocumentResponse401Meta as UploadMedCaseDocumentResponse401Meta,
-    )
-    from .upload_med_case_document_response403 import (
-        UploadMedCaseDocumentResponse403 as UploadMedCaseDocumentResponse403,
-    )
-    from .upload_med_case_document_response403_error import (
-        UploadMedCaseDocumentResponse403Error as UploadMedCaseDocumentResponse403Error,
-    )
-    from .upload_med_case_document_response403_meta import (
-        UploadMedCaseDocumentResponse403Meta as UploadMedCaseDocumentResponse403Meta,
-    )
-    from .upload_med_case_document_response404 import (
-        UploadMedCaseDocumentResponse404 as UploadMedCaseDocumentResponse404,
-    )
-    from .upload_med_case_document_response404_error import (
-        UploadMedCaseDocumentResponse404Error as UploadMedCaseDocumentResponse404Error,
-    )
-    from .upload_med_case_document_response404_meta import (
-        UploadMedCaseDocumentResponse404Meta as UploadMedCaseDocumentResponse404Meta,
-    )
-    from .upload_med_case_document_response413 import (
-        UploadMedCaseDocumentResponse413 as UploadMedCaseDocumentResponse413,
-    )
-    from .upload_med_case_document_response413_error import (
-        UploadMedCaseDocumentResponse413Error as UploadMedCaseDocumentResponse413Error,
-    )
-    from .upload_med_case_document_response413_meta import (
-        UploadMedCaseDocumentResponse413Meta as UploadMedCaseDocumentResponse413Meta,
     )
     from .upload_med_case_document_response_meta import (
         UploadMedCaseDocumentResponseMeta as UploadMedCaseDocumentResponseMeta,
@@ -4331,151 +922,27 @@ if _t.TYPE_CHECKING:
     )
     from .withdraw_med_referral_body import WithdrawMedReferralBody as WithdrawMedReferralBody
     from .withdraw_med_referral_response import WithdrawMedReferralResponse as WithdrawMedReferralResponse
-    from .withdraw_med_referral_response400 import (
-        WithdrawMedReferralResponse400 as WithdrawMedReferralResponse400,
-    )
-    from .withdraw_med_referral_response400_error import (
-        WithdrawMedReferralResponse400Error as WithdrawMedReferralResponse400Error,
-    )
-    from .withdraw_med_referral_response400_meta import (
-        WithdrawMedReferralResponse400Meta as WithdrawMedReferralResponse400Meta,
-    )
-    from .withdraw_med_referral_response401 import (
-        WithdrawMedReferralResponse401 as WithdrawMedReferralResponse401,
-    )
-    from .withdraw_med_referral_response401_error import (
-        WithdrawMedReferralResponse401Error as WithdrawMedReferralResponse401Error,
-    )
-    from .withdraw_med_referral_response401_meta import (
-        WithdrawMedReferralResponse401Meta as WithdrawMedReferralResponse401Meta,
-    )
-    from .withdraw_med_referral_response403 import (
-        WithdrawMedReferralResponse403 as WithdrawMedReferralResponse403,
-    )
-    from .withdraw_med_referral_response403_error import (
-        WithdrawMedReferralResponse403Error as WithdrawMedReferralResponse403Error,
-    )
-    from .withdraw_med_referral_response403_meta import (
-        WithdrawMedReferralResponse403Meta as WithdrawMedReferralResponse403Meta,
-    )
-    from .withdraw_med_referral_response404 import (
-        WithdrawMedReferralResponse404 as WithdrawMedReferralResponse404,
-    )
-    from .withdraw_med_referral_response404_error import (
-        WithdrawMedReferralResponse404Error as WithdrawMedReferralResponse404Error,
-    )
-    from .withdraw_med_referral_response404_meta import (
-        WithdrawMedReferralResponse404Meta as WithdrawMedReferralResponse404Meta,
-    )
     from .withdraw_med_referral_response_meta import (
         WithdrawMedReferralResponseMeta as WithdrawMedReferralResponseMeta,
     )
     from .withdraw_referral_body import WithdrawReferralBody as WithdrawReferralBody
     from .withdraw_referral_response import WithdrawReferralResponse as WithdrawReferralResponse
-    from .withdraw_referral_response400 import WithdrawReferralResponse400 as WithdrawReferralResponse400
-    from .withdraw_referral_response400_error import (
-        WithdrawReferralResponse400Error as WithdrawReferralResponse400Error,
-    )
-    from .withdraw_referral_response400_meta import (
-        WithdrawReferralResponse400Meta as WithdrawReferralResponse400Meta,
-    )
-    from .withdraw_referral_response401 import WithdrawReferralResponse401 as WithdrawReferralResponse401
-    from .withdraw_referral_response401_error import (
-        WithdrawReferralResponse401Error as WithdrawReferralResponse401Error,
-    )
-    from .withdraw_referral_response401_meta import (
-        WithdrawReferralResponse401Meta as WithdrawReferralResponse401Meta,
-    )
-    from .withdraw_referral_response403 import WithdrawReferralResponse403 as WithdrawReferralResponse403
-    from .withdraw_referral_response403_error import (
-        WithdrawReferralResponse403Error as WithdrawReferralResponse403Error,
-    )
-    from .withdraw_referral_response403_meta import (
-        WithdrawReferralResponse403Meta as WithdrawReferralResponse403Meta,
-    )
-    from .withdraw_referral_response404 import WithdrawReferralResponse404 as WithdrawReferralResponse404
-    from .withdraw_referral_response404_error import (
-        WithdrawReferralResponse404Error as WithdrawReferralResponse404Error,
-    )
-    from .withdraw_referral_response404_meta import (
-        WithdrawReferralResponse404Meta as WithdrawReferralResponse404Meta,
-    )
     from .withdraw_referral_response_meta import WithdrawReferralResponseMeta as WithdrawReferralResponseMeta
 
 _MODULES: dict[str, str] = {
     "AcceptMedReferralBody": "accept_med_referral_body",
     "AcceptMedReferralResponse": "accept_med_referral_response",
-    "AcceptMedReferralResponse400": "accept_med_referral_response400",
-    "AcceptMedReferralResponse400Error": "accept_med_referral_response400_error",
-    "AcceptMedReferralResponse400Meta": "accept_med_referral_response400_meta",
-    "AcceptMedReferralResponse401": "accept_med_referral_response401",
-    "AcceptMedReferralResponse401Error": "accept_med_referral_response401_error",
-    "AcceptMedReferralResponse401Meta": "accept_med_referral_response401_meta",
-    "AcceptMedReferralResponse403": "accept_med_referral_response403",
-    "AcceptMedReferralResponse403Error": "accept_med_referral_response403_error",
-    "AcceptMedReferralResponse403Meta": "accept_med_referral_response403_meta",
-    "AcceptMedReferralResponse404": "accept_med_referral_response404",
-    "AcceptMedReferralResponse404Error": "accept_med_referral_response404_error",
-    "AcceptMedReferralResponse404Meta": "accept_med_referral_response404_meta",
-    "AcceptMedReferralResponse409": "accept_med_referral_response409",
-    "AcceptMedReferralResponse409Error": "accept_med_referral_response409_error",
-    "AcceptMedReferralResponse409Meta": "accept_med_referral_response409_meta",
     "AcceptMedReferralResponseMeta": "accept_med_referral_response_meta",
     "AcknowledgeCaseResponse": "acknowledge_case_response",
-    "AcknowledgeCaseResponse401": "acknowledge_case_response401",
-    "AcknowledgeCaseResponse401Error": "acknowledge_case_response401_error",
-    "AcknowledgeCaseResponse401Meta": "acknowledge_case_response401_meta",
-    "AcknowledgeCaseResponse403": "acknowledge_case_response403",
-    "AcknowledgeCaseResponse403Error": "acknowledge_case_response403_error",
-    "AcknowledgeCaseResponse403Meta": "acknowledge_case_response403_meta",
-    "AcknowledgeCaseResponse404": "acknowledge_case_response404",
-    "AcknowledgeCaseResponse404Error": "acknowledge_case_response404_error",
-    "AcknowledgeCaseResponse404Meta": "acknowledge_case_response404_meta",
     "AcknowledgeCaseResponseMeta": "acknowledge_case_response_meta",
     "AcknowledgeMedReferralBody": "acknowledge_med_referral_body",
     "AcknowledgeMedReferralResponse": "acknowledge_med_referral_response",
-    "AcknowledgeMedReferralResponse400": "acknowledge_med_referral_response400",
-    "AcknowledgeMedReferralResponse400Error": "acknowledge_med_referral_response400_error",
-    "AcknowledgeMedReferralResponse400Meta": "acknowledge_med_referral_response400_meta",
-    "AcknowledgeMedReferralResponse401": "acknowledge_med_referral_response401",
-    "AcknowledgeMedReferralResponse401Error": "acknowledge_med_referral_response401_error",
-    "AcknowledgeMedReferralResponse401Meta": "acknowledge_med_referral_response401_meta",
-    "AcknowledgeMedReferralResponse403": "acknowledge_med_referral_response403",
-    "AcknowledgeMedReferralResponse403Error": "acknowledge_med_referral_response403_error",
-    "AcknowledgeMedReferralResponse403Meta": "acknowledge_med_referral_response403_meta",
-    "AcknowledgeMedReferralResponse404": "acknowledge_med_referral_response404",
-    "AcknowledgeMedReferralResponse404Error": "acknowledge_med_referral_response404_error",
-    "AcknowledgeMedReferralResponse404Meta": "acknowledge_med_referral_response404_meta",
-    "AcknowledgeMedReferralResponse409": "acknowledge_med_referral_response409",
-    "AcknowledgeMedReferralResponse409Error": "acknowledge_med_referral_response409_error",
-    "AcknowledgeMedReferralResponse409Meta": "acknowledge_med_referral_response409_meta",
     "AcknowledgeMedReferralResponseMeta": "acknowledge_med_referral_response_meta",
     "AcknowledgeReferralBody": "acknowledge_referral_body",
     "AcknowledgeReferralResponse": "acknowledge_referral_response",
-    "AcknowledgeReferralResponse400": "acknowledge_referral_response400",
-    "AcknowledgeReferralResponse400Error": "acknowledge_referral_response400_error",
-    "AcknowledgeReferralResponse400Meta": "acknowledge_referral_response400_meta",
-    "AcknowledgeReferralResponse401": "acknowledge_referral_response401",
-    "AcknowledgeReferralResponse401Error": "acknowledge_referral_response401_error",
-    "AcknowledgeReferralResponse401Meta": "acknowledge_referral_response401_meta",
-    "AcknowledgeReferralResponse403": "acknowledge_referral_response403",
-    "AcknowledgeReferralResponse403Error": "acknowledge_referral_response403_error",
-    "AcknowledgeReferralResponse403Meta": "acknowledge_referral_response403_meta",
-    "AcknowledgeReferralResponse404": "acknowledge_referral_response404",
-    "AcknowledgeReferralResponse404Error": "acknowledge_referral_response404_error",
-    "AcknowledgeReferralResponse404Meta": "acknowledge_referral_response404_meta",
     "AcknowledgeReferralResponseMeta": "acknowledge_referral_response_meta",
     "AddNotificationEmailBody": "add_notification_email_body",
     "AddNotificationEmailResponse": "add_notification_email_response",
-    "AddNotificationEmailResponse400": "add_notification_email_response400",
-    "AddNotificationEmailResponse400Error": "add_notification_email_response400_error",
-    "AddNotificationEmailResponse400Meta": "add_notification_email_response400_meta",
-    "AddNotificationEmailResponse401": "add_notification_email_response401",
-    "AddNotificationEmailResponse401Error": "add_notification_email_response401_error",
-    "AddNotificationEmailResponse401Meta": "add_notification_email_response401_meta",
-    "AddNotificationEmailResponse403": "add_notification_email_response403",
-    "AddNotificationEmailResponse403Error": "add_notification_email_response403_error",
-    "AddNotificationEmailResponse403Meta": "add_notification_email_response403_meta",
     "AddNotificationEmailResponseData": "add_notification_email_response_data",
     "AddNotificationEmailResponseMeta": "add_notification_email_response_meta",
     "AvailableFirm": "available_firm",
@@ -4489,33 +956,9 @@ _MODULES: dict[str, str] = {
     "BeginClosingReferralBodyClosingStatus": "begin_closing_referral_body_closing_status",
     "BeginClosingReferralBodyPayoutType": "begin_closing_referral_body_payout_type",
     "BeginClosingReferralResponse": "begin_closing_referral_response",
-    "BeginClosingReferralResponse400": "begin_closing_referral_response400",
-    "BeginClosingReferralResponse400Error": "begin_closing_referral_response400_error",
-    "BeginClosingReferralResponse400Meta": "begin_closing_referral_response400_meta",
-    "BeginClosingReferralResponse401": "begin_closing_referral_response401",
-    "BeginClosingReferralResponse401Error": "begin_closing_referral_response401_error",
-    "BeginClosingReferralResponse401Meta": "begin_closing_referral_response401_meta",
-    "BeginClosingReferralResponse403": "begin_closing_referral_response403",
-    "BeginClosingReferralResponse403Error": "begin_closing_referral_response403_error",
-    "BeginClosingReferralResponse403Meta": "begin_closing_referral_response403_meta",
-    "BeginClosingReferralResponse404": "begin_closing_referral_response404",
-    "BeginClosingReferralResponse404Error": "begin_closing_referral_response404_error",
-    "BeginClosingReferralResponse404Meta": "begin_closing_referral_response404_meta",
     "BeginClosingReferralResponseMeta": "begin_closing_referral_response_meta",
     "BeginInvestigatingReferralBody": "begin_investigating_referral_body",
     "BeginInvestigatingReferralResponse": "begin_investigating_referral_response",
-    "BeginInvestigatingReferralResponse400": "begin_investigating_referral_response400",
-    "BeginInvestigatingReferralResponse400Error": "begin_investigating_referral_response400_error",
-    "BeginInvestigatingReferralResponse400Meta": "begin_investigating_referral_response400_meta",
-    "BeginInvestigatingReferralResponse401": "begin_investigating_referral_response401",
-    "BeginInvestigatingReferralResponse401Error": "begin_investigating_referral_response401_error",
-    "BeginInvestigatingReferralResponse401Meta": "begin_investigating_referral_response401_meta",
-    "BeginInvestigatingReferralResponse403": "begin_investigating_referral_response403",
-    "BeginInvestigatingReferralResponse403Error": "begin_investigating_referral_response403_error",
-    "BeginInvestigatingReferralResponse403Meta": "begin_investigating_referral_response403_meta",
-    "BeginInvestigatingReferralResponse404": "begin_investigating_referral_response404",
-    "BeginInvestigatingReferralResponse404Error": "begin_investigating_referral_response404_error",
-    "BeginInvestigatingReferralResponse404Meta": "begin_investigating_referral_response404_meta",
     "BeginInvestigatingReferralResponseMeta": "begin_investigating_referral_response_meta",
     "BulkUpdateJob": "bulk_update_job",
     "Case": "case",
@@ -4549,341 +992,48 @@ _MODULES: dict[str, str] = {
     "CasexWebhookEnvelopeSchemaVersion": "casex_webhook_envelope_schema_version",
     "CloseCaseBody": "close_case_body",
     "CloseCaseResponse": "close_case_response",
-    "CloseCaseResponse400": "close_case_response400",
-    "CloseCaseResponse400Error": "close_case_response400_error",
-    "CloseCaseResponse400Meta": "close_case_response400_meta",
-    "CloseCaseResponse401": "close_case_response401",
-    "CloseCaseResponse401Error": "close_case_response401_error",
-    "CloseCaseResponse401Meta": "close_case_response401_meta",
-    "CloseCaseResponse403": "close_case_response403",
-    "CloseCaseResponse403Error": "close_case_response403_error",
-    "CloseCaseResponse403Meta": "close_case_response403_meta",
-    "CloseCaseResponse404": "close_case_response404",
-    "CloseCaseResponse404Error": "close_case_response404_error",
-    "CloseCaseResponse404Meta": "close_case_response404_meta",
     "CloseCaseResponseMeta": "close_case_response_meta",
     "CloseMedReferralBody": "close_med_referral_body",
     "CloseMedReferralResponse": "close_med_referral_response",
-    "CloseMedReferralResponse400": "close_med_referral_response400",
-    "CloseMedReferralResponse400Error": "close_med_referral_response400_error",
-    "CloseMedReferralResponse400Meta": "close_med_referral_response400_meta",
-    "CloseMedReferralResponse401": "close_med_referral_response401",
-    "CloseMedReferralResponse401Error": "close_med_referral_response401_error",
-    "CloseMedReferralResponse401Meta": "close_med_referral_response401_meta",
-    "CloseMedReferralResponse403": "close_med_referral_response403",
-    "CloseMedReferralResponse403Error": "close_med_referral_response403_error",
-    "CloseMedReferralResponse403Meta": "close_med_referral_response403_meta",
-    "CloseMedReferralResponse404": "close_med_referral_response404",
-    "CloseMedReferralResponse404Error": "close_med_referral_response404_error",
-    "CloseMedReferralResponse404Meta": "close_med_referral_response404_meta",
     "CloseMedReferralResponseMeta": "close_med_referral_response_meta",
     "CloseReferralBody": "close_referral_body",
     "CloseReferralResponse": "close_referral_response",
-    "CloseReferralResponse400": "close_referral_response400",
-    "CloseReferralResponse400Error": "close_referral_response400_error",
-    "CloseReferralResponse400Meta": "close_referral_response400_meta",
-    "CloseReferralResponse401": "close_referral_response401",
-    "CloseReferralResponse401Error": "close_referral_response401_error",
-    "CloseReferralResponse401Meta": "close_referral_response401_meta",
-    "CloseReferralResponse403": "close_referral_response403",
-    "CloseReferralResponse403Error": "close_referral_response403_error",
-    "CloseReferralResponse403Meta": "close_referral_response403_meta",
-    "CloseReferralResponse404": "close_referral_response404",
-    "CloseReferralResponse404Error": "close_referral_response404_error",
-    "CloseReferralResponse404Meta": "close_referral_response404_meta",
     "CloseReferralResponseMeta": "close_referral_response_meta",
     "CompleteTreatmentMedReferralBody": "complete_treatment_med_referral_body",
     "CompleteTreatmentMedReferralResponse": "complete_treatment_med_referral_response",
-    "CompleteTreatmentMedReferralResponse400": "complete_treatment_med_referral_response400",
-    "CompleteTreatmentMedReferralResponse400Error": "complete_treatment_med_referral_response400_error",
-    "CompleteTreatmentMedReferralResponse400Meta": "complete_treatment_med_referral_response400_meta",
-    "CompleteTreatmentMedReferralResponse401": "complete_treatment_med_referral_response401",
-    "CompleteTreatmentMedReferralResponse401Error": "complete_treatment_med_referral_response401_error",
-    "CompleteTreatmentMedReferralResponse401Meta": "complete_treatment_med_referral_response401_meta",
-    "CompleteTreatmentMedReferralResponse403": "complete_treatment_med_referral_response403",
-    "CompleteTreatmentMedReferralResponse403Error": "complete_treatment_med_referral_response403_error",
-    "CompleteTreatmentMedReferralResponse403Meta": "complete_treatment_med_referral_response403_meta",
-    "CompleteTreatmentMedReferralResponse404": "complete_treatment_med_referral_response404",
-    "CompleteTreatmentMedReferralResponse404Error": "complete_treatment_med_referral_response404_error",
-    "CompleteTreatmentMedReferralResponse404Meta": "complete_treatment_med_referral_response404_meta",
-    "CompleteTreatmentMedReferralResponse409": "complete_treatment_med_referral_response409",
-    "CompleteTreatmentMedReferralResponse409Error": "complete_treatment_med_referral_response409_error",
-    "CompleteTreatmentMedReferralResponse409Meta": "complete_treatment_med_referral_response409_meta",
     "CompleteTreatmentMedReferralResponseMeta": "complete_treatment_med_referral_response_meta",
     "CreateCaseBody": "create_case_body",
     "CreateCaseResponse": "create_case_response",
-    "CreateCaseResponse400": "create_case_response400",
-    "CreateCaseResponse400Error": "create_case_response400_error",
-    "CreateCaseResponse400Meta": "create_case_response400_meta",
-    "CreateCaseResponse401": "create_case_response401",
-    "CreateCaseResponse401Error": "create_case_response401_error",
-    "CreateCaseResponse401Meta": "create_case_response401_meta",
-    "CreateCaseResponse403": "create_case_response403",
-    "CreateCaseResponse403Error": "create_case_response403_error",
-    "CreateCaseResponse403Meta": "create_case_response403_meta",
-    "CreateCaseResponse409": "create_case_response409",
-    "CreateCaseResponse409Error": "create_case_response409_error",
-    "CreateCaseResponse409ErrorDetails": "create_case_response409_error_details",
-    "CreateCaseResponse409ErrorDetailsMatchesItem": "create_case_response409_error_details_matches_item",
-    "CreateCaseResponse409ErrorDetailsMatchesItemMatchedOnItem": "create_case_response409_error_details_matches_item_matched_on_item",
-    "CreateCaseResponse409ErrorDetailsOverrideField": "create_case_response409_error_details_override_field",
-    "CreateCaseResponse409Meta": "create_case_response409_meta",
     "CreateCaseResponseMeta": "create_case_response_meta",
     "CreateExternalLinkBody": "create_external_link_body",
     "CreateExternalLinkBodyExternalSystem": "create_external_link_body_external_system",
     "CreateExternalLinkResponse": "create_external_link_response",
-    "CreateExternalLinkResponse400": "create_external_link_response400",
-    "CreateExternalLinkResponse400Error": "create_external_link_response400_error",
-    "CreateExternalLinkResponse400Meta": "create_external_link_response400_meta",
-    "CreateExternalLinkResponse401": "create_external_link_response401",
-    "CreateExternalLinkResponse401Error": "create_external_link_response401_error",
-    "CreateExternalLinkResponse401Meta": "create_external_link_response401_meta",
-    "CreateExternalLinkResponse403": "create_external_link_response403",
-    "CreateExternalLinkResponse403Error": "create_external_link_response403_error",
-    "CreateExternalLinkResponse403Meta": "create_external_link_response403_meta",
-    "CreateExternalLinkResponse404": "create_external_link_response404",
-    "CreateExternalLinkResponse404Error": "create_external_link_response404_error",
-    "CreateExternalLinkResponse404Meta": "create_external_link_response404_meta",
-    "CreateExternalLinkResponse409": "create_external_link_response409",
-    "CreateExternalLinkResponse409Error": "create_external_link_response409_error",
-    "CreateExternalLinkResponse409ErrorCode": "create_external_link_response409_error_code",
-    "CreateExternalLinkResponse409ErrorDetails": "create_external_link_response409_error_details",
-    "CreateExternalLinkResponse409Meta": "create_external_link_response409_meta",
     "CreateExternalLinkResponseMeta": "create_external_link_response_meta",
     "CreateMedAppointmentResponse": "create_med_appointment_response",
-    "CreateMedAppointmentResponse400": "create_med_appointment_response400",
-    "CreateMedAppointmentResponse400Error": "create_med_appointment_response400_error",
-    "CreateMedAppointmentResponse400Meta": "create_med_appointment_response400_meta",
-    "CreateMedAppointmentResponse401": "create_med_appointment_response401",
-    "CreateMedAppointmentResponse401Error": "create_med_appointment_response401_error",
-    "CreateMedAppointmentResponse401Meta": "create_med_appointment_response401_meta",
-    "CreateMedAppointmentResponse403": "create_med_appointment_response403",
-    "CreateMedAppointmentResponse403Error": "create_med_appointment_response403_error",
-    "CreateMedAppointmentResponse403Meta": "create_med_appointment_response403_meta",
-    "CreateMedAppointmentResponse404": "create_med_appointment_response404",
-    "CreateMedAppointmentResponse404Error": "create_med_appointment_response404_error",
-    "CreateMedAppointmentResponse404Meta": "create_med_appointment_response404_meta",
-    "CreateMedAppointmentResponse409": "create_med_appointment_response409",
-    "CreateMedAppointmentResponse409Error": "create_med_appointment_response409_error",
-    "CreateMedAppointmentResponse409Meta": "create_med_appointment_response409_meta",
     "CreateMedAppointmentResponseMeta": "create_med_appointment_response_meta",
     "CreateMedBillableEventResponse": "create_med_billable_event_response",
-    "CreateMedBillableEventResponse400": "create_med_billable_event_response400",
-    "CreateMedBillableEventResponse400Error": "create_med_billable_event_response400_error",
-    "CreateMedBillableEventResponse400Meta": "create_med_billable_event_response400_meta",
-    "CreateMedBillableEventResponse401": "create_med_billable_event_response401",
-    "CreateMedBillableEventResponse401Error": "create_med_billable_event_response401_error",
-    "CreateMedBillableEventResponse401Meta": "create_med_billable_event_response401_meta",
-    "CreateMedBillableEventResponse403": "create_med_billable_event_response403",
-    "CreateMedBillableEventResponse403Error": "create_med_billable_event_response403_error",
-    "CreateMedBillableEventResponse403Meta": "create_med_billable_event_response403_meta",
-    "CreateMedBillableEventResponse404": "create_med_billable_event_response404",
-    "CreateMedBillableEventResponse404Error": "create_med_billable_event_response404_error",
-    "CreateMedBillableEventResponse404Meta": "create_med_billable_event_response404_meta",
     "CreateMedBillableEventResponseMeta": "create_med_billable_event_response_meta",
     "CreateMedCaseResponse": "create_med_case_response",
-    "CreateMedCaseResponse400": "create_med_case_response400",
-    "CreateMedCaseResponse400Error": "create_med_case_response400_error",
-    "CreateMedCaseResponse400Meta": "create_med_case_response400_meta",
-    "CreateMedCaseResponse401": "create_med_case_response401",
-    "CreateMedCaseResponse401Error": "create_med_case_response401_error",
-    "CreateMedCaseResponse401Meta": "create_med_case_response401_meta",
-    "CreateMedCaseResponse403": "create_med_case_response403",
-    "CreateMedCaseResponse403Error": "create_med_case_response403_error",
-    "CreateMedCaseResponse403Meta": "create_med_case_response403_meta",
     "CreateMedCaseResponseMeta": "create_med_case_response_meta",
     "CreateMedReferralResponse": "create_med_referral_response",
-    "CreateMedReferralResponse400": "create_med_referral_response400",
-    "CreateMedReferralResponse400Error": "create_med_referral_response400_error",
-    "CreateMedReferralResponse400Meta": "create_med_referral_response400_meta",
-    "CreateMedReferralResponse401": "create_med_referral_response401",
-    "CreateMedReferralResponse401Error": "create_med_referral_response401_error",
-    "CreateMedReferralResponse401Meta": "create_med_referral_response401_meta",
-    "CreateMedReferralResponse403": "create_med_referral_response403",
-    "CreateMedReferralResponse403Error": "create_med_referral_response403_error",
-    "CreateMedReferralResponse403Meta": "create_med_referral_response403_meta",
-    "CreateMedReferralResponse404": "create_med_referral_response404",
-    "CreateMedReferralResponse404Error": "create_med_referral_response404_error",
-    "CreateMedReferralResponse404Meta": "create_med_referral_response404_meta",
     "CreateMedReferralResponseMeta": "create_med_referral_response_meta",
     "CreateRoutingRuleBody": "create_routing_rule_body",
     "CreateRoutingRuleResponse": "create_routing_rule_response",
-    "CreateRoutingRuleResponse400": "create_routing_rule_response400",
-    "CreateRoutingRuleResponse400Error": "create_routing_rule_response400_error",
-    "CreateRoutingRuleResponse400Meta": "create_routing_rule_response400_meta",
-    "CreateRoutingRuleResponse401": "create_routing_rule_response401",
-    "CreateRoutingRuleResponse401Error": "create_routing_rule_response401_error",
-    "CreateRoutingRuleResponse401Meta": "create_routing_rule_response401_meta",
-    "CreateRoutingRuleResponse403": "create_routing_rule_response403",
-    "CreateRoutingRuleResponse403Error": "create_routing_rule_response403_error",
-    "CreateRoutingRuleResponse403Meta": "create_routing_rule_response403_meta",
     "CreateRoutingRuleResponseMeta": "create_routing_rule_response_meta",
     "CreateSalesforceInteractiveSendBody": "create_salesforce_interactive_send_body",
     "CreateSalesforceInteractiveSendResponse": "create_salesforce_interactive_send_response",
     "CreateSalesforceInteractiveSendResponse2": "create_salesforce_interactive_send_response2",
-    "CreateSalesforceInteractiveSendResponse400": "create_salesforce_interactive_send_response400",
-    "CreateSalesforceInteractiveSendResponse400Error": "create_salesforce_interactive_send_response400_error",
-    "CreateSalesforceInteractiveSendResponse400Meta": "create_salesforce_interactive_send_response400_meta",
-    "CreateSalesforceInteractiveSendResponse401": "create_salesforce_interactive_send_response401",
-    "CreateSalesforceInteractiveSendResponse401Error": "create_salesforce_interactive_send_response401_error",
-    "CreateSalesforceInteractiveSendResponse401Meta": "create_salesforce_interactive_send_response401_meta",
-    "CreateSalesforceInteractiveSendResponse403": "create_salesforce_interactive_send_response403",
-    "CreateSalesforceInteractiveSendResponse403Error": "create_salesforce_interactive_send_response403_error",
-    "CreateSalesforceInteractiveSendResponse403Meta": "create_salesforce_interactive_send_response403_meta",
-    "CreateSalesforceInteractiveSendResponse404": "create_salesforce_interactive_send_response404",
-    "CreateSalesforceInteractiveSendResponse404Error": "create_salesforce_interactive_send_response404_error",
-    "CreateSalesforceInteractiveSendResponse404Meta": "create_salesforce_interactive_send_response404_meta",
-    "CreateSalesforceInteractiveSendResponse409": "create_salesforce_interactive_send_response409",
-    "CreateSalesforceInteractiveSendResponse409Error": "create_salesforce_interactive_send_response409_error",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetails": "create_salesforce_interactive_send_response409_error_details",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItem": "create_salesforce_interactive_send_response409_error_details_matches_item",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItemMatchedOnItem": "create_salesforce_interactive_send_response409_error_details_matches_item_matched_on_item",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetailsOverrideField": "create_salesforce_interactive_send_response409_error_details_override_field",
-    "CreateSalesforceInteractiveSendResponse409Meta": "create_salesforce_interactive_send_response409_meta",
-    "CreateSalesforceInteractiveSendResponse502": "create_salesforce_interactive_send_response502",
-    "CreateSalesforceInteractiveSendResponse502Error": "create_salesforce_interactive_send_response502_error",
-    "CreateSalesforceInteractiveSendResponse502Meta": "create_salesforce_interactive_send_response502_meta",
     "CreateSalesforceInteractiveSendResponseMeta": "create_salesforce_interactive_send_response_meta",
     "CreateSalesforceInteractiveSendResponseMeta2": "create_salesforce_interactive_send_response_meta2",
     "CreateSentCaseBody": "create_sent_case_body",
     "CreateSentCaseBodyExternalSystem": "create_sent_case_body_external_system",
     "CreateSentCaseResponse": "create_sent_case_response",
-    "CreateSentCaseResponse400": "create_sent_case_response400",
-    "CreateSentCaseResponse400Error": "create_sent_case_response400_error",
-    "CreateSentCaseResponse400Meta": "create_sent_case_response400_meta",
-    "CreateSentCaseResponse401": "create_sent_case_response401",
-    "CreateSentCaseResponse401Error": "create_sent_case_response401_error",
-    "CreateSentCaseResponse401Meta": "create_sent_case_response401_meta",
-    "CreateSentCaseResponse403": "create_sent_case_response403",
-    "CreateSentCaseResponse403Error": "create_sent_case_response403_error",
-    "CreateSentCaseResponse403Meta": "create_sent_case_response403_meta",
-    "CreateSentCaseResponse409": "create_sent_case_response409",
-    "CreateSentCaseResponse409Error": "create_sent_case_response409_error",
-    "CreateSentCaseResponse409ErrorDetails": "create_sent_case_response409_error_details",
-    "CreateSentCaseResponse409ErrorDetailsMatchesItem": "create_sent_case_response409_error_details_matches_item",
-    "CreateSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem": "create_sent_case_response409_error_details_matches_item_matched_on_item",
-    "CreateSentCaseResponse409ErrorDetailsOverrideField": "create_sent_case_response409_error_details_override_field",
-    "CreateSentCaseResponse409Meta": "create_sent_case_response409_meta",
     "CreateSentCaseResponseMeta": "create_sent_case_response_meta",
     "CreateWebhookBody": "create_webhook_body",
     "CreateWebhookResponse": "create_webhook_response",
-    "CreateWebhookResponse400": "create_webhook_response400",
-    "CreateWebhookResponse400Error": "create_webhook_response400_error",
-    "CreateWebhookResponse400Meta": "create_webhook_response400_meta",
-    "CreateWebhookResponse401": "create_webhook_response401",
-    "CreateWebhookResponse401Error": "create_webhook_response401_error",
-    "CreateWebhookResponse401Meta": "create_webhook_response401_meta",
-    "CreateWebhookResponse403": "create_webhook_response403",
-    "CreateWebhookResponse403Error": "create_webhook_response403_error",
-    "CreateWebhookResponse403Meta": "create_webhook_response403_meta",
     "CreateWebhookResponseMeta": "create_webhook_response_meta",
     "CustomFieldValue": "custom_field_value",
-    "DeactivateUserResponse401": "deactivate_user_response401",
-    "DeactivateUserResponse401Error": "deactivate_user_response401_error",
-    "DeactivateUserResponse401Meta": "deactivate_user_response401_meta",
-    "DeactivateUserResponse403": "deactivate_user_response403",
-    "DeactivateUserResponse403Error": "deactivate_user_response403_error",
-    "DeactivateUserResponse403Meta": "deactivate_user_response403_meta",
-    "DeactivateUserResponse404": "deactivate_user_response404",
-    "DeactivateUserResponse404Error": "deactivate_user_response404_error",
-    "DeactivateUserResponse404Meta": "deactivate_user_response404_meta",
-    "DeleteCaseResponse401": "delete_case_response401",
-    "DeleteCaseResponse401Error": "delete_case_response401_error",
-    "DeleteCaseResponse401Meta": "delete_case_response401_meta",
-    "DeleteCaseResponse403": "delete_case_response403",
-    "DeleteCaseResponse403Error": "delete_case_response403_error",
-    "DeleteCaseResponse403Meta": "delete_case_response403_meta",
-    "DeleteCaseResponse404": "delete_case_response404",
-    "DeleteCaseResponse404Error": "delete_case_response404_error",
-    "DeleteCaseResponse404Meta": "delete_case_response404_meta",
-    "DeleteDocumentResponse401": "delete_document_response401",
-    "DeleteDocumentResponse401Error": "delete_document_response401_error",
-    "DeleteDocumentResponse401Meta": "delete_document_response401_meta",
-    "DeleteDocumentResponse403": "delete_document_response403",
-    "DeleteDocumentResponse403Error": "delete_document_response403_error",
-    "DeleteDocumentResponse403Meta": "delete_document_response403_meta",
-    "DeleteDocumentResponse404": "delete_document_response404",
-    "DeleteDocumentResponse404Error": "delete_document_response404_error",
-    "DeleteDocumentResponse404Meta": "delete_document_response404_meta",
-    "DeleteExternalLinkResponse401": "delete_external_link_response401",
-    "DeleteExternalLinkResponse401Error": "delete_external_link_response401_error",
-    "DeleteExternalLinkResponse401Meta": "delete_external_link_response401_meta",
-    "DeleteExternalLinkResponse403": "delete_external_link_response403",
-    "DeleteExternalLinkResponse403Error": "delete_external_link_response403_error",
-    "DeleteExternalLinkResponse403Meta": "delete_external_link_response403_meta",
-    "DeleteExternalLinkResponse404": "delete_external_link_response404",
-    "DeleteExternalLinkResponse404Error": "delete_external_link_response404_error",
-    "DeleteExternalLinkResponse404Meta": "delete_external_link_response404_meta",
-    "DeleteMedAppointmentResponse400": "delete_med_appointment_response400",
-    "DeleteMedAppointmentResponse400Error": "delete_med_appointment_response400_error",
-    "DeleteMedAppointmentResponse400Meta": "delete_med_appointment_response400_meta",
-    "DeleteMedAppointmentResponse401": "delete_med_appointment_response401",
-    "DeleteMedAppointmentResponse401Error": "delete_med_appointment_response401_error",
-    "DeleteMedAppointmentResponse401Meta": "delete_med_appointment_response401_meta",
-    "DeleteMedAppointmentResponse403": "delete_med_appointment_response403",
-    "DeleteMedAppointmentResponse403Error": "delete_med_appointment_response403_error",
-    "DeleteMedAppointmentResponse403Meta": "delete_med_appointment_response403_meta",
-    "DeleteMedAppointmentResponse404": "delete_med_appointment_response404",
-    "DeleteMedAppointmentResponse404Error": "delete_med_appointment_response404_error",
-    "DeleteMedAppointmentResponse404Meta": "delete_med_appointment_response404_meta",
-    "DeleteMedBillableEventResponse401": "delete_med_billable_event_response401",
-    "DeleteMedBillableEventResponse401Error": "delete_med_billable_event_response401_error",
-    "DeleteMedBillableEventResponse401Meta": "delete_med_billable_event_response401_meta",
-    "DeleteMedBillableEventResponse403": "delete_med_billable_event_response403",
-    "DeleteMedBillableEventResponse403Error": "delete_med_billable_event_response403_error",
-    "DeleteMedBillableEventResponse403Meta": "delete_med_billable_event_response403_meta",
-    "DeleteMedBillableEventResponse404": "delete_med_billable_event_response404",
-    "DeleteMedBillableEventResponse404Error": "delete_med_billable_event_response404_error",
-    "DeleteMedBillableEventResponse404Meta": "delete_med_billable_event_response404_meta",
-    "DeleteMedCaseResponse401": "delete_med_case_response401",
-    "DeleteMedCaseResponse401Error": "delete_med_case_response401_error",
-    "DeleteMedCaseResponse401Meta": "delete_med_case_response401_meta",
-    "DeleteMedCaseResponse403": "delete_med_case_response403",
-    "DeleteMedCaseResponse403Error": "delete_med_case_response403_error",
-    "DeleteMedCaseResponse403Meta": "delete_med_case_response403_meta",
-    "DeleteMedCaseResponse405": "delete_med_case_response405",
-    "DeleteMedCaseResponse405Error": "delete_med_case_response405_error",
-    "DeleteMedCaseResponse405Meta": "delete_med_case_response405_meta",
-    "DeleteReferralResponse400": "delete_referral_response400",
-    "DeleteReferralResponse400Error": "delete_referral_response400_error",
-    "DeleteReferralResponse400Meta": "delete_referral_response400_meta",
-    "DeleteReferralResponse401": "delete_referral_response401",
-    "DeleteReferralResponse401Error": "delete_referral_response401_error",
-    "DeleteReferralResponse401Meta": "delete_referral_response401_meta",
-    "DeleteReferralResponse403": "delete_referral_response403",
-    "DeleteReferralResponse403Error": "delete_referral_response403_error",
-    "DeleteReferralResponse403Meta": "delete_referral_response403_meta",
-    "DeleteReferralResponse404": "delete_referral_response404",
-    "DeleteReferralResponse404Error": "delete_referral_response404_error",
-    "DeleteReferralResponse404Meta": "delete_referral_response404_meta",
-    "DeleteRoutingRuleResponse401": "delete_routing_rule_response401",
-    "DeleteRoutingRuleResponse401Error": "delete_routing_rule_response401_error",
-    "DeleteRoutingRuleResponse401Meta": "delete_routing_rule_response401_meta",
-    "DeleteRoutingRuleResponse403": "delete_routing_rule_response403",
-    "DeleteRoutingRuleResponse403Error": "delete_routing_rule_response403_error",
-    "DeleteRoutingRuleResponse403Meta": "delete_routing_rule_response403_meta",
-    "DeleteRoutingRuleResponse404": "delete_routing_rule_response404",
-    "DeleteRoutingRuleResponse404Error": "delete_routing_rule_response404_error",
-    "DeleteRoutingRuleResponse404Meta": "delete_routing_rule_response404_meta",
-    "DeleteWebhookResponse401": "delete_webhook_response401",
-    "DeleteWebhookResponse401Error": "delete_webhook_response401_error",
-    "DeleteWebhookResponse401Meta": "delete_webhook_response401_meta",
-    "DeleteWebhookResponse403": "delete_webhook_response403",
-    "DeleteWebhookResponse403Error": "delete_webhook_response403_error",
-    "DeleteWebhookResponse403Meta": "delete_webhook_response403_meta",
-    "DeleteWebhookResponse404": "delete_webhook_response404",
-    "DeleteWebhookResponse404Error": "delete_webhook_response404_error",
-    "DeleteWebhookResponse404Meta": "delete_webhook_response404_meta",
     "DisableWebhookEchoResponse": "disable_webhook_echo_response",
-    "DisableWebhookEchoResponse401": "disable_webhook_echo_response401",
-    "DisableWebhookEchoResponse401Error": "disable_webhook_echo_response401_error",
-    "DisableWebhookEchoResponse401Meta": "disable_webhook_echo_response401_meta",
-    "DisableWebhookEchoResponse403": "disable_webhook_echo_response403",
-    "DisableWebhookEchoResponse403Error": "disable_webhook_echo_response403_error",
-    "DisableWebhookEchoResponse403Meta": "disable_webhook_echo_response403_meta",
-    "DisableWebhookEchoResponse404": "disable_webhook_echo_response404",
-    "DisableWebhookEchoResponse404Error": "disable_webhook_echo_response404_error",
-    "DisableWebhookEchoResponse404Meta": "disable_webhook_echo_response404_meta",
     "DisableWebhookEchoResponseMeta": "disable_webhook_echo_response_meta",
     "Document": "document",
     "DocumentData": "document_data",
@@ -4892,18 +1042,6 @@ _MODULES: dict[str, str] = {
     "DocumentTombstone": "document_tombstone",
     "DocumentUploadedEvent": "document_uploaded_event",
     "EnableWebhookEchoResponse": "enable_webhook_echo_response",
-    "EnableWebhookEchoResponse400": "enable_webhook_echo_response400",
-    "EnableWebhookEchoResponse400Error": "enable_webhook_echo_response400_error",
-    "EnableWebhookEchoResponse400Meta": "enable_webhook_echo_response400_meta",
-    "EnableWebhookEchoResponse401": "enable_webhook_echo_response401",
-    "EnableWebhookEchoResponse401Error": "enable_webhook_echo_response401_error",
-    "EnableWebhookEchoResponse401Meta": "enable_webhook_echo_response401_meta",
-    "EnableWebhookEchoResponse403": "enable_webhook_echo_response403",
-    "EnableWebhookEchoResponse403Error": "enable_webhook_echo_response403_error",
-    "EnableWebhookEchoResponse403Meta": "enable_webhook_echo_response403_meta",
-    "EnableWebhookEchoResponse404": "enable_webhook_echo_response404",
-    "EnableWebhookEchoResponse404Error": "enable_webhook_echo_response404_error",
-    "EnableWebhookEchoResponse404Meta": "enable_webhook_echo_response404_meta",
     "EnableWebhookEchoResponseMeta": "enable_webhook_echo_response_meta",
     "Error": "error",
     "ErrorDetails": "error_details",
@@ -4911,68 +1049,11 @@ _MODULES: dict[str, str] = {
     "ErrorError": "error_error",
     "ErrorMeta": "error_meta",
     "EvaluateReReferRoutingResponse": "evaluate_re_refer_routing_response",
-    "EvaluateReReferRoutingResponse401": "evaluate_re_refer_routing_response401",
-    "EvaluateReReferRoutingResponse401Error": "evaluate_re_refer_routing_response401_error",
-    "EvaluateReReferRoutingResponse401Meta": "evaluate_re_refer_routing_response401_meta",
-    "EvaluateReReferRoutingResponse403": "evaluate_re_refer_routing_response403",
-    "EvaluateReReferRoutingResponse403Error": "evaluate_re_refer_routing_response403_error",
-    "EvaluateReReferRoutingResponse403Meta": "evaluate_re_refer_routing_response403_meta",
-    "EvaluateReReferRoutingResponse404": "evaluate_re_refer_routing_response404",
-    "EvaluateReReferRoutingResponse404Error": "evaluate_re_refer_routing_response404_error",
-    "EvaluateReReferRoutingResponse404Meta": "evaluate_re_refer_routing_response404_meta",
-    "EvaluateReReferRoutingResponse409": "evaluate_re_refer_routing_response409",
-    "EvaluateReReferRoutingResponse409Error": "evaluate_re_refer_routing_response409_error",
-    "EvaluateReReferRoutingResponse409Meta": "evaluate_re_refer_routing_response409_meta",
     "EvaluateReReferRoutingResponseMeta": "evaluate_re_refer_routing_response_meta",
     "EvaluateRoutingResponse": "evaluate_routing_response",
-    "EvaluateRoutingResponse400": "evaluate_routing_response400",
-    "EvaluateRoutingResponse400Error": "evaluate_routing_response400_error",
-    "EvaluateRoutingResponse400Meta": "evaluate_routing_response400_meta",
-    "EvaluateRoutingResponse401": "evaluate_routing_response401",
-    "EvaluateRoutingResponse401Error": "evaluate_routing_response401_error",
-    "EvaluateRoutingResponse401Meta": "evaluate_routing_response401_meta",
-    "EvaluateRoutingResponse403": "evaluate_routing_response403",
-    "EvaluateRoutingResponse403Error": "evaluate_routing_response403_error",
-    "EvaluateRoutingResponse403Meta": "evaluate_routing_response403_meta",
     "EvaluateRoutingResponseMeta": "evaluate_routing_response_meta",
-    "ExportAllAnalyticsResponse400": "export_all_analytics_response400",
-    "ExportAllAnalyticsResponse400Error": "export_all_analytics_response400_error",
-    "ExportAllAnalyticsResponse400Meta": "export_all_analytics_response400_meta",
-    "ExportAllAnalyticsResponse401": "export_all_analytics_response401",
-    "ExportAllAnalyticsResponse401Error": "export_all_analytics_response401_error",
-    "ExportAllAnalyticsResponse401Meta": "export_all_analytics_response401_meta",
-    "ExportAllAnalyticsResponse403": "export_all_analytics_response403",
-    "ExportAllAnalyticsResponse403Error": "export_all_analytics_response403_error",
-    "ExportAllAnalyticsResponse403Meta": "export_all_analytics_response403_meta",
-    "ExportAllAnalyticsResponse429": "export_all_analytics_response429",
-    "ExportAllAnalyticsResponse429Error": "export_all_analytics_response429_error",
-    "ExportAllAnalyticsResponse429Meta": "export_all_analytics_response429_meta",
     "ExportAnalyticsCategoryCategory": "export_analytics_category_category",
-    "ExportAnalyticsCategoryResponse400": "export_analytics_category_response400",
-    "ExportAnalyticsCategoryResponse400Error": "export_analytics_category_response400_error",
-    "ExportAnalyticsCategoryResponse400Meta": "export_analytics_category_response400_meta",
-    "ExportAnalyticsCategoryResponse401": "export_analytics_category_response401",
-    "ExportAnalyticsCategoryResponse401Error": "export_analytics_category_response401_error",
-    "ExportAnalyticsCategoryResponse401Meta": "export_analytics_category_response401_meta",
-    "ExportAnalyticsCategoryResponse403": "export_analytics_category_response403",
-    "ExportAnalyticsCategoryResponse403Error": "export_analytics_category_response403_error",
-    "ExportAnalyticsCategoryResponse403Meta": "export_analytics_category_response403_meta",
-    "ExportAnalyticsCategoryResponse429": "export_analytics_category_response429",
-    "ExportAnalyticsCategoryResponse429Error": "export_analytics_category_response429_error",
-    "ExportAnalyticsCategoryResponse429Meta": "export_analytics_category_response429_meta",
     "ExportCasesFormat": "export_cases_format",
-    "ExportCasesResponse400": "export_cases_response400",
-    "ExportCasesResponse400Error": "export_cases_response400_error",
-    "ExportCasesResponse400Meta": "export_cases_response400_meta",
-    "ExportCasesResponse401": "export_cases_response401",
-    "ExportCasesResponse401Error": "export_cases_response401_error",
-    "ExportCasesResponse401Meta": "export_cases_response401_meta",
-    "ExportCasesResponse403": "export_cases_response403",
-    "ExportCasesResponse403Error": "export_cases_response403_error",
-    "ExportCasesResponse403Meta": "export_cases_response403_meta",
-    "ExportCasesResponse429": "export_cases_response429",
-    "ExportCasesResponse429Error": "export_cases_response429_error",
-    "ExportCasesResponse429Meta": "export_cases_response429_meta",
     "ExportCasesView": "export_cases_view",
     "ExternalCaseLink": "external_case_link",
     "ExternalCaseLinkExternalSystem": "external_case_link_external_system",
@@ -4986,377 +1067,77 @@ _MODULES: dict[str, str] = {
     "FieldError": "field_error",
     "Firm": "firm",
     "GetBulkUpdateJobResponse": "get_bulk_update_job_response",
-    "GetBulkUpdateJobResponse401": "get_bulk_update_job_response401",
-    "GetBulkUpdateJobResponse401Error": "get_bulk_update_job_response401_error",
-    "GetBulkUpdateJobResponse401Meta": "get_bulk_update_job_response401_meta",
-    "GetBulkUpdateJobResponse403": "get_bulk_update_job_response403",
-    "GetBulkUpdateJobResponse403Error": "get_bulk_update_job_response403_error",
-    "GetBulkUpdateJobResponse403Meta": "get_bulk_update_job_response403_meta",
-    "GetBulkUpdateJobResponse404": "get_bulk_update_job_response404",
-    "GetBulkUpdateJobResponse404Error": "get_bulk_update_job_response404_error",
-    "GetBulkUpdateJobResponse404Meta": "get_bulk_update_job_response404_meta",
     "GetBulkUpdateJobResponseMeta": "get_bulk_update_job_response_meta",
     "GetCaseAnalyticsResponse": "get_case_analytics_response",
-    "GetCaseAnalyticsResponse401": "get_case_analytics_response401",
-    "GetCaseAnalyticsResponse401Error": "get_case_analytics_response401_error",
-    "GetCaseAnalyticsResponse401Meta": "get_case_analytics_response401_meta",
-    "GetCaseAnalyticsResponse403": "get_case_analytics_response403",
-    "GetCaseAnalyticsResponse403Error": "get_case_analytics_response403_error",
-    "GetCaseAnalyticsResponse403Meta": "get_case_analytics_response403_meta",
     "GetCaseAnalyticsResponseMeta": "get_case_analytics_response_meta",
     "GetCaseByIdResponse": "get_case_by_id_response",
-    "GetCaseByIdResponse401": "get_case_by_id_response401",
-    "GetCaseByIdResponse401Error": "get_case_by_id_response401_error",
-    "GetCaseByIdResponse401Meta": "get_case_by_id_response401_meta",
-    "GetCaseByIdResponse403": "get_case_by_id_response403",
-    "GetCaseByIdResponse403Error": "get_case_by_id_response403_error",
-    "GetCaseByIdResponse403Meta": "get_case_by_id_response403_meta",
-    "GetCaseByIdResponse404": "get_case_by_id_response404",
-    "GetCaseByIdResponse404Error": "get_case_by_id_response404_error",
-    "GetCaseByIdResponse404Meta": "get_case_by_id_response404_meta",
     "GetCaseByIdResponseMeta": "get_case_by_id_response_meta",
     "GetCaseStatusHistoryResponse": "get_case_status_history_response",
-    "GetCaseStatusHistoryResponse401": "get_case_status_history_response401",
-    "GetCaseStatusHistoryResponse401Error": "get_case_status_history_response401_error",
-    "GetCaseStatusHistoryResponse401Meta": "get_case_status_history_response401_meta",
-    "GetCaseStatusHistoryResponse403": "get_case_status_history_response403",
-    "GetCaseStatusHistoryResponse403Error": "get_case_status_history_response403_error",
-    "GetCaseStatusHistoryResponse403Meta": "get_case_status_history_response403_meta",
-    "GetCaseStatusHistoryResponse404": "get_case_status_history_response404",
-    "GetCaseStatusHistoryResponse404Error": "get_case_status_history_response404_error",
-    "GetCaseStatusHistoryResponse404Meta": "get_case_status_history_response404_meta",
     "GetCaseStatusHistoryResponseDataItem": "get_case_status_history_response_data_item",
     "GetCaseStatusHistoryResponseMeta": "get_case_status_history_response_meta",
     "GetDashboardResponse": "get_dashboard_response",
-    "GetDashboardResponse401": "get_dashboard_response401",
-    "GetDashboardResponse401Error": "get_dashboard_response401_error",
-    "GetDashboardResponse401Meta": "get_dashboard_response401_meta",
-    "GetDashboardResponse403": "get_dashboard_response403",
-    "GetDashboardResponse403Error": "get_dashboard_response403_error",
-    "GetDashboardResponse403Meta": "get_dashboard_response403_meta",
     "GetDashboardResponseMeta": "get_dashboard_response_meta",
     "GetDocumentDownloadUrlResponse": "get_document_download_url_response",
-    "GetDocumentDownloadUrlResponse401": "get_document_download_url_response401",
-    "GetDocumentDownloadUrlResponse401Error": "get_document_download_url_response401_error",
-    "GetDocumentDownloadUrlResponse401Meta": "get_document_download_url_response401_meta",
-    "GetDocumentDownloadUrlResponse403": "get_document_download_url_response403",
-    "GetDocumentDownloadUrlResponse403Error": "get_document_download_url_response403_error",
-    "GetDocumentDownloadUrlResponse403Meta": "get_document_download_url_response403_meta",
-    "GetDocumentDownloadUrlResponse404": "get_document_download_url_response404",
-    "GetDocumentDownloadUrlResponse404Error": "get_document_download_url_response404_error",
-    "GetDocumentDownloadUrlResponse404Meta": "get_document_download_url_response404_meta",
     "GetDocumentDownloadUrlResponseData": "get_document_download_url_response_data",
     "GetDocumentDownloadUrlResponseMeta": "get_document_download_url_response_meta",
     "GetFirmByIdResponse": "get_firm_by_id_response",
-    "GetFirmByIdResponse401": "get_firm_by_id_response401",
-    "GetFirmByIdResponse401Error": "get_firm_by_id_response401_error",
-    "GetFirmByIdResponse401Meta": "get_firm_by_id_response401_meta",
-    "GetFirmByIdResponse403": "get_firm_by_id_response403",
-    "GetFirmByIdResponse403Error": "get_firm_by_id_response403_error",
-    "GetFirmByIdResponse403Meta": "get_firm_by_id_response403_meta",
-    "GetFirmByIdResponse404": "get_firm_by_id_response404",
-    "GetFirmByIdResponse404Error": "get_firm_by_id_response404_error",
-    "GetFirmByIdResponse404Meta": "get_firm_by_id_response404_meta",
     "GetFirmByIdResponseMeta": "get_firm_by_id_response_meta",
     "GetHomepageAnalyticsResponse": "get_homepage_analytics_response",
-    "GetHomepageAnalyticsResponse401": "get_homepage_analytics_response401",
-    "GetHomepageAnalyticsResponse401Error": "get_homepage_analytics_response401_error",
-    "GetHomepageAnalyticsResponse401Meta": "get_homepage_analytics_response401_meta",
-    "GetHomepageAnalyticsResponse403": "get_homepage_analytics_response403",
-    "GetHomepageAnalyticsResponse403Error": "get_homepage_analytics_response403_error",
-    "GetHomepageAnalyticsResponse403Meta": "get_homepage_analytics_response403_meta",
     "GetHomepageAnalyticsResponseMeta": "get_homepage_analytics_response_meta",
     "GetInboundNetworkFirmResponse": "get_inbound_network_firm_response",
-    "GetInboundNetworkFirmResponse400": "get_inbound_network_firm_response400",
-    "GetInboundNetworkFirmResponse400Error": "get_inbound_network_firm_response400_error",
-    "GetInboundNetworkFirmResponse400Meta": "get_inbound_network_firm_response400_meta",
-    "GetInboundNetworkFirmResponse401": "get_inbound_network_firm_response401",
-    "GetInboundNetworkFirmResponse401Error": "get_inbound_network_firm_response401_error",
-    "GetInboundNetworkFirmResponse401Meta": "get_inbound_network_firm_response401_meta",
-    "GetInboundNetworkFirmResponse403": "get_inbound_network_firm_response403",
-    "GetInboundNetworkFirmResponse403Error": "get_inbound_network_firm_response403_error",
-    "GetInboundNetworkFirmResponse403Meta": "get_inbound_network_firm_response403_meta",
-    "GetInboundNetworkFirmResponse404": "get_inbound_network_firm_response404",
-    "GetInboundNetworkFirmResponse404Error": "get_inbound_network_firm_response404_error",
-    "GetInboundNetworkFirmResponse404Meta": "get_inbound_network_firm_response404_meta",
     "GetInboundNetworkFirmResponseMeta": "get_inbound_network_firm_response_meta",
     "GetInsuranceByIdResponse": "get_insurance_by_id_response",
-    "GetInsuranceByIdResponse401": "get_insurance_by_id_response401",
-    "GetInsuranceByIdResponse401Error": "get_insurance_by_id_response401_error",
-    "GetInsuranceByIdResponse401Meta": "get_insurance_by_id_response401_meta",
-    "GetInsuranceByIdResponse403": "get_insurance_by_id_response403",
-    "GetInsuranceByIdResponse403Error": "get_insurance_by_id_response403_error",
-    "GetInsuranceByIdResponse403Meta": "get_insurance_by_id_response403_meta",
-    "GetInsuranceByIdResponse404": "get_insurance_by_id_response404",
-    "GetInsuranceByIdResponse404Error": "get_insurance_by_id_response404_error",
-    "GetInsuranceByIdResponse404Meta": "get_insurance_by_id_response404_meta",
     "GetInsuranceByIdResponseMeta": "get_insurance_by_id_response_meta",
     "GetMeResponse": "get_me_response",
-    "GetMeResponse401": "get_me_response401",
-    "GetMeResponse401Error": "get_me_response401_error",
-    "GetMeResponse401Meta": "get_me_response401_meta",
-    "GetMeResponse403": "get_me_response403",
-    "GetMeResponse403Error": "get_me_response403_error",
-    "GetMeResponse403Meta": "get_me_response403_meta",
-    "GetMeResponse404": "get_me_response404",
-    "GetMeResponse404Error": "get_me_response404_error",
-    "GetMeResponse404Meta": "get_me_response404_meta",
     "GetMeResponseMeta": "get_me_response_meta",
     "GetMedAppointmentResponse": "get_med_appointment_response",
-    "GetMedAppointmentResponse401": "get_med_appointment_response401",
-    "GetMedAppointmentResponse401Error": "get_med_appointment_response401_error",
-    "GetMedAppointmentResponse401Meta": "get_med_appointment_response401_meta",
-    "GetMedAppointmentResponse403": "get_med_appointment_response403",
-    "GetMedAppointmentResponse403Error": "get_med_appointment_response403_error",
-    "GetMedAppointmentResponse403Meta": "get_med_appointment_response403_meta",
-    "GetMedAppointmentResponse404": "get_med_appointment_response404",
-    "GetMedAppointmentResponse404Error": "get_med_appointment_response404_error",
-    "GetMedAppointmentResponse404Meta": "get_med_appointment_response404_meta",
     "GetMedAppointmentResponseMeta": "get_med_appointment_response_meta",
     "GetMedCaseByIdResponse": "get_med_case_by_id_response",
-    "GetMedCaseByIdResponse401": "get_med_case_by_id_response401",
-    "GetMedCaseByIdResponse401Error": "get_med_case_by_id_response401_error",
-    "GetMedCaseByIdResponse401Meta": "get_med_case_by_id_response401_meta",
-    "GetMedCaseByIdResponse403": "get_med_case_by_id_response403",
-    "GetMedCaseByIdResponse403Error": "get_med_case_by_id_response403_error",
-    "GetMedCaseByIdResponse403Meta": "get_med_case_by_id_response403_meta",
-    "GetMedCaseByIdResponse404": "get_med_case_by_id_response404",
-    "GetMedCaseByIdResponse404Error": "get_med_case_by_id_response404_error",
-    "GetMedCaseByIdResponse404Meta": "get_med_case_by_id_response404_meta",
     "GetMedCaseByIdResponseMeta": "get_med_case_by_id_response_meta",
     "GetMedCaseDocumentFormat": "get_med_case_document_format",
     "GetMedCaseDocumentResponse": "get_med_case_document_response",
-    "GetMedCaseDocumentResponse400": "get_med_case_document_response400",
-    "GetMedCaseDocumentResponse400Error": "get_med_case_document_response400_error",
-    "GetMedCaseDocumentResponse400Meta": "get_med_case_document_response400_meta",
-    "GetMedCaseDocumentResponse401": "get_med_case_document_response401",
-    "GetMedCaseDocumentResponse401Error": "get_med_case_document_response401_error",
-    "GetMedCaseDocumentResponse401Meta": "get_med_case_document_response401_meta",
-    "GetMedCaseDocumentResponse403": "get_med_case_document_response403",
-    "GetMedCaseDocumentResponse403Error": "get_med_case_document_response403_error",
-    "GetMedCaseDocumentResponse403Meta": "get_med_case_document_response403_meta",
-    "GetMedCaseDocumentResponse404": "get_med_case_document_response404",
-    "GetMedCaseDocumentResponse404Error": "get_med_case_document_response404_error",
-    "GetMedCaseDocumentResponse404Meta": "get_med_case_document_response404_meta",
-    "GetMedCaseDocumentResponse413": "get_med_case_document_response413",
-    "GetMedCaseDocumentResponse413Error": "get_med_case_document_response413_error",
-    "GetMedCaseDocumentResponse413Meta": "get_med_case_document_response413_meta",
     "GetMedCaseDocumentResponseDataVariant1": "get_med_case_document_response_data_variant1",
     "GetMedCaseDocumentResponseDataVariant2": "get_med_case_document_response_data_variant2",
     "GetMedCaseDocumentResponseDataVariant2Encoding": "get_med_case_document_response_data_variant2_encoding",
     "GetMedCaseDocumentResponseMeta": "get_med_case_document_response_meta",
     "GetMedReferralByIdResponse": "get_med_referral_by_id_response",
-    "GetMedReferralByIdResponse401": "get_med_referral_by_id_response401",
-    "GetMedReferralByIdResponse401Error": "get_med_referral_by_id_response401_error",
-    "GetMedReferralByIdResponse401Meta": "get_med_referral_by_id_response401_meta",
-    "GetMedReferralByIdResponse403": "get_med_referral_by_id_response403",
-    "GetMedReferralByIdResponse403Error": "get_med_referral_by_id_response403_error",
-    "GetMedReferralByIdResponse403Meta": "get_med_referral_by_id_response403_meta",
-    "GetMedReferralByIdResponse404": "get_med_referral_by_id_response404",
-    "GetMedReferralByIdResponse404Error": "get_med_referral_by_id_response404_error",
-    "GetMedReferralByIdResponse404Meta": "get_med_referral_by_id_response404_meta",
     "GetMedReferralByIdResponseMeta": "get_med_referral_by_id_response_meta",
     "GetNotificationPreferencesResponse": "get_notification_preferences_response",
-    "GetNotificationPreferencesResponse401": "get_notification_preferences_response401",
-    "GetNotificationPreferencesResponse401Error": "get_notification_preferences_response401_error",
-    "GetNotificationPreferencesResponse401Meta": "get_notification_preferences_response401_meta",
-    "GetNotificationPreferencesResponse403": "get_notification_preferences_response403",
-    "GetNotificationPreferencesResponse403Error": "get_notification_preferences_response403_error",
-    "GetNotificationPreferencesResponse403Meta": "get_notification_preferences_response403_meta",
     "GetNotificationPreferencesResponseMeta": "get_notification_preferences_response_meta",
     "GetOutboundNetworkFirmResponse": "get_outbound_network_firm_response",
-    "GetOutboundNetworkFirmResponse400": "get_outbound_network_firm_response400",
-    "GetOutboundNetworkFirmResponse400Error": "get_outbound_network_firm_response400_error",
-    "GetOutboundNetworkFirmResponse400Meta": "get_outbound_network_firm_response400_meta",
-    "GetOutboundNetworkFirmResponse401": "get_outbound_network_firm_response401",
-    "GetOutboundNetworkFirmResponse401Error": "get_outbound_network_firm_response401_error",
-    "GetOutboundNetworkFirmResponse401Meta": "get_outbound_network_firm_response401_meta",
-    "GetOutboundNetworkFirmResponse403": "get_outbound_network_firm_response403",
-    "GetOutboundNetworkFirmResponse403Error": "get_outbound_network_firm_response403_error",
-    "GetOutboundNetworkFirmResponse403Meta": "get_outbound_network_firm_response403_meta",
-    "GetOutboundNetworkFirmResponse404": "get_outbound_network_firm_response404",
-    "GetOutboundNetworkFirmResponse404Error": "get_outbound_network_firm_response404_error",
-    "GetOutboundNetworkFirmResponse404Meta": "get_outbound_network_firm_response404_meta",
     "GetOutboundNetworkFirmResponseMeta": "get_outbound_network_firm_response_meta",
     "GetOwnFirmResponse": "get_own_firm_response",
-    "GetOwnFirmResponse401": "get_own_firm_response401",
-    "GetOwnFirmResponse401Error": "get_own_firm_response401_error",
-    "GetOwnFirmResponse401Meta": "get_own_firm_response401_meta",
-    "GetOwnFirmResponse403": "get_own_firm_response403",
-    "GetOwnFirmResponse403Error": "get_own_firm_response403_error",
-    "GetOwnFirmResponse403Meta": "get_own_firm_response403_meta",
     "GetOwnFirmResponseMeta": "get_own_firm_response_meta",
     "GetReceivedAnalyticsResponse": "get_received_analytics_response",
-    "GetReceivedAnalyticsResponse401": "get_received_analytics_response401",
-    "GetReceivedAnalyticsResponse401Error": "get_received_analytics_response401_error",
-    "GetReceivedAnalyticsResponse401Meta": "get_received_analytics_response401_meta",
-    "GetReceivedAnalyticsResponse403": "get_received_analytics_response403",
-    "GetReceivedAnalyticsResponse403Error": "get_received_analytics_response403_error",
-    "GetReceivedAnalyticsResponse403Meta": "get_received_analytics_response403_meta",
     "GetReceivedAnalyticsResponseData": "get_received_analytics_response_data",
     "GetReceivedAnalyticsResponseMeta": "get_received_analytics_response_meta",
     "GetReceivedReferralAvailableStatusesResponse": "get_received_referral_available_statuses_response",
-    "GetReceivedReferralAvailableStatusesResponse400": "get_received_referral_available_statuses_response400",
-    "GetReceivedReferralAvailableStatusesResponse400Error": "get_received_referral_available_statuses_response400_error",
-    "GetReceivedReferralAvailableStatusesResponse400Meta": "get_received_referral_available_statuses_response400_meta",
-    "GetReceivedReferralAvailableStatusesResponse401": "get_received_referral_available_statuses_response401",
-    "GetReceivedReferralAvailableStatusesResponse401Error": "get_received_referral_available_statuses_response401_error",
-    "GetReceivedReferralAvailableStatusesResponse401Meta": "get_received_referral_available_statuses_response401_meta",
-    "GetReceivedReferralAvailableStatusesResponse403": "get_received_referral_available_statuses_response403",
-    "GetReceivedReferralAvailableStatusesResponse403Error": "get_received_referral_available_statuses_response403_error",
-    "GetReceivedReferralAvailableStatusesResponse403Meta": "get_received_referral_available_statuses_response403_meta",
-    "GetReceivedReferralAvailableStatusesResponse404": "get_received_referral_available_statuses_response404",
-    "GetReceivedReferralAvailableStatusesResponse404Error": "get_received_referral_available_statuses_response404_error",
-    "GetReceivedReferralAvailableStatusesResponse404Meta": "get_received_referral_available_statuses_response404_meta",
-    "GetReceivedReferralAvailableStatusesResponse409": "get_received_referral_available_statuses_response409",
-    "GetReceivedReferralAvailableStatusesResponse409Error": "get_received_referral_available_statuses_response409_error",
-    "GetReceivedReferralAvailableStatusesResponse409Meta": "get_received_referral_available_statuses_response409_meta",
     "GetReceivedReferralAvailableStatusesResponseMeta": "get_received_referral_available_statuses_response_meta",
     "GetReceivedReferralResponse": "get_received_referral_response",
-    "GetReceivedReferralResponse400": "get_received_referral_response400",
-    "GetReceivedReferralResponse400Error": "get_received_referral_response400_error",
-    "GetReceivedReferralResponse400Meta": "get_received_referral_response400_meta",
-    "GetReceivedReferralResponse401": "get_received_referral_response401",
-    "GetReceivedReferralResponse401Error": "get_received_referral_response401_error",
-    "GetReceivedReferralResponse401Meta": "get_received_referral_response401_meta",
-    "GetReceivedReferralResponse403": "get_received_referral_response403",
-    "GetReceivedReferralResponse403Error": "get_received_referral_response403_error",
-    "GetReceivedReferralResponse403Meta": "get_received_referral_response403_meta",
-    "GetReceivedReferralResponse404": "get_received_referral_response404",
-    "GetReceivedReferralResponse404Error": "get_received_referral_response404_error",
-    "GetReceivedReferralResponse404Meta": "get_received_referral_response404_meta",
-    "GetReceivedReferralResponse409": "get_received_referral_response409",
-    "GetReceivedReferralResponse409Error": "get_received_referral_response409_error",
-    "GetReceivedReferralResponse409Meta": "get_received_referral_response409_meta",
     "GetReceivedReferralResponseMeta": "get_received_referral_response_meta",
     "GetReferralAvailableStatusesResponse": "get_referral_available_statuses_response",
-    "GetReferralAvailableStatusesResponse400": "get_referral_available_statuses_response400",
-    "GetReferralAvailableStatusesResponse400Error": "get_referral_available_statuses_response400_error",
-    "GetReferralAvailableStatusesResponse400Meta": "get_referral_available_statuses_response400_meta",
-    "GetReferralAvailableStatusesResponse401": "get_referral_available_statuses_response401",
-    "GetReferralAvailableStatusesResponse401Error": "get_referral_available_statuses_response401_error",
-    "GetReferralAvailableStatusesResponse401Meta": "get_referral_available_statuses_response401_meta",
-    "GetReferralAvailableStatusesResponse403": "get_referral_available_statuses_response403",
-    "GetReferralAvailableStatusesResponse403Error": "get_referral_available_statuses_response403_error",
-    "GetReferralAvailableStatusesResponse403Meta": "get_referral_available_statuses_response403_meta",
-    "GetReferralAvailableStatusesResponse404": "get_referral_available_statuses_response404",
-    "GetReferralAvailableStatusesResponse404Error": "get_referral_available_statuses_response404_error",
-    "GetReferralAvailableStatusesResponse404Meta": "get_referral_available_statuses_response404_meta",
     "GetReferralAvailableStatusesResponseMeta": "get_referral_available_statuses_response_meta",
     "GetReferralResponse": "get_referral_response",
-    "GetReferralResponse400": "get_referral_response400",
-    "GetReferralResponse400Error": "get_referral_response400_error",
-    "GetReferralResponse400Meta": "get_referral_response400_meta",
-    "GetReferralResponse401": "get_referral_response401",
-    "GetReferralResponse401Error": "get_referral_response401_error",
-    "GetReferralResponse401Meta": "get_referral_response401_meta",
-    "GetReferralResponse403": "get_referral_response403",
-    "GetReferralResponse403Error": "get_referral_response403_error",
-    "GetReferralResponse403Meta": "get_referral_response403_meta",
-    "GetReferralResponse404": "get_referral_response404",
-    "GetReferralResponse404Error": "get_referral_response404_error",
-    "GetReferralResponse404Meta": "get_referral_response404_meta",
     "GetReferralResponseMeta": "get_referral_response_meta",
     "GetReferralStatusHistoryResponse": "get_referral_status_history_response",
-    "GetReferralStatusHistoryResponse400": "get_referral_status_history_response400",
-    "GetReferralStatusHistoryResponse400Error": "get_referral_status_history_response400_error",
-    "GetReferralStatusHistoryResponse400Meta": "get_referral_status_history_response400_meta",
-    "GetReferralStatusHistoryResponse401": "get_referral_status_history_response401",
-    "GetReferralStatusHistoryResponse401Error": "get_referral_status_history_response401_error",
-    "GetReferralStatusHistoryResponse401Meta": "get_referral_status_history_response401_meta",
-    "GetReferralStatusHistoryResponse403": "get_referral_status_history_response403",
-    "GetReferralStatusHistoryResponse403Error": "get_referral_status_history_response403_error",
-    "GetReferralStatusHistoryResponse403Meta": "get_referral_status_history_response403_meta",
-    "GetReferralStatusHistoryResponse404": "get_referral_status_history_response404",
-    "GetReferralStatusHistoryResponse404Error": "get_referral_status_history_response404_error",
-    "GetReferralStatusHistoryResponse404Meta": "get_referral_status_history_response404_meta",
     "GetReferralStatusHistoryResponseMeta": "get_referral_status_history_response_meta",
     "GetReferralsAnalyticsResponse": "get_referrals_analytics_response",
-    "GetReferralsAnalyticsResponse401": "get_referrals_analytics_response401",
-    "GetReferralsAnalyticsResponse401Error": "get_referrals_analytics_response401_error",
-    "GetReferralsAnalyticsResponse401Meta": "get_referrals_analytics_response401_meta",
-    "GetReferralsAnalyticsResponse403": "get_referrals_analytics_response403",
-    "GetReferralsAnalyticsResponse403Error": "get_referrals_analytics_response403_error",
-    "GetReferralsAnalyticsResponse403Meta": "get_referrals_analytics_response403_meta",
     "GetReferralsAnalyticsResponseMeta": "get_referrals_analytics_response_meta",
     "GetRevenueReceivedAnalyticsResponse": "get_revenue_received_analytics_response",
-    "GetRevenueReceivedAnalyticsResponse401": "get_revenue_received_analytics_response401",
-    "GetRevenueReceivedAnalyticsResponse401Error": "get_revenue_received_analytics_response401_error",
-    "GetRevenueReceivedAnalyticsResponse401Meta": "get_revenue_received_analytics_response401_meta",
-    "GetRevenueReceivedAnalyticsResponse403": "get_revenue_received_analytics_response403",
-    "GetRevenueReceivedAnalyticsResponse403Error": "get_revenue_received_analytics_response403_error",
-    "GetRevenueReceivedAnalyticsResponse403Meta": "get_revenue_received_analytics_response403_meta",
     "GetRevenueReceivedAnalyticsResponseMeta": "get_revenue_received_analytics_response_meta",
     "GetRevenueSentAnalyticsResponse": "get_revenue_sent_analytics_response",
-    "GetRevenueSentAnalyticsResponse401": "get_revenue_sent_analytics_response401",
-    "GetRevenueSentAnalyticsResponse401Error": "get_revenue_sent_analytics_response401_error",
-    "GetRevenueSentAnalyticsResponse401Meta": "get_revenue_sent_analytics_response401_meta",
-    "GetRevenueSentAnalyticsResponse403": "get_revenue_sent_analytics_response403",
-    "GetRevenueSentAnalyticsResponse403Error": "get_revenue_sent_analytics_response403_error",
-    "GetRevenueSentAnalyticsResponse403Meta": "get_revenue_sent_analytics_response403_meta",
     "GetRevenueSentAnalyticsResponseMeta": "get_revenue_sent_analytics_response_meta",
     "GetSalesforceSendMappingResponse": "get_salesforce_send_mapping_response",
-    "GetSalesforceSendMappingResponse400": "get_salesforce_send_mapping_response400",
-    "GetSalesforceSendMappingResponse400Error": "get_salesforce_send_mapping_response400_error",
-    "GetSalesforceSendMappingResponse400Meta": "get_salesforce_send_mapping_response400_meta",
-    "GetSalesforceSendMappingResponse401": "get_salesforce_send_mapping_response401",
-    "GetSalesforceSendMappingResponse401Error": "get_salesforce_send_mapping_response401_error",
-    "GetSalesforceSendMappingResponse401Meta": "get_salesforce_send_mapping_response401_meta",
-    "GetSalesforceSendMappingResponse403": "get_salesforce_send_mapping_response403",
-    "GetSalesforceSendMappingResponse403Error": "get_salesforce_send_mapping_response403_error",
-    "GetSalesforceSendMappingResponse403Meta": "get_salesforce_send_mapping_response403_meta",
-    "GetSalesforceSendMappingResponse404": "get_salesforce_send_mapping_response404",
-    "GetSalesforceSendMappingResponse404Error": "get_salesforce_send_mapping_response404_error",
-    "GetSalesforceSendMappingResponse404Meta": "get_salesforce_send_mapping_response404_meta",
     "GetSalesforceSendMappingResponseMeta": "get_salesforce_send_mapping_response_meta",
     "GetSentAnalyticsResponse": "get_sent_analytics_response",
-    "GetSentAnalyticsResponse401": "get_sent_analytics_response401",
-    "GetSentAnalyticsResponse401Error": "get_sent_analytics_response401_error",
-    "GetSentAnalyticsResponse401Meta": "get_sent_analytics_response401_meta",
-    "GetSentAnalyticsResponse403": "get_sent_analytics_response403",
-    "GetSentAnalyticsResponse403Error": "get_sent_analytics_response403_error",
-    "GetSentAnalyticsResponse403Meta": "get_sent_analytics_response403_meta",
     "GetSentAnalyticsResponseData": "get_sent_analytics_response_data",
     "GetSentAnalyticsResponseMeta": "get_sent_analytics_response_meta",
     "GetSentCaseAvailableStatusesResponse": "get_sent_case_available_statuses_response",
-    "GetSentCaseAvailableStatusesResponse401": "get_sent_case_available_statuses_response401",
-    "GetSentCaseAvailableStatusesResponse401Error": "get_sent_case_available_statuses_response401_error",
-    "GetSentCaseAvailableStatusesResponse401Meta": "get_sent_case_available_statuses_response401_meta",
-    "GetSentCaseAvailableStatusesResponse403": "get_sent_case_available_statuses_response403",
-    "GetSentCaseAvailableStatusesResponse403Error": "get_sent_case_available_statuses_response403_error",
-    "GetSentCaseAvailableStatusesResponse403Meta": "get_sent_case_available_statuses_response403_meta",
-    "GetSentCaseAvailableStatusesResponse404": "get_sent_case_available_statuses_response404",
-    "GetSentCaseAvailableStatusesResponse404Error": "get_sent_case_available_statuses_response404_error",
-    "GetSentCaseAvailableStatusesResponse404Meta": "get_sent_case_available_statuses_response404_meta",
-    "GetSentCaseAvailableStatusesResponse409": "get_sent_case_available_statuses_response409",
-    "GetSentCaseAvailableStatusesResponse409Error": "get_sent_case_available_statuses_response409_error",
-    "GetSentCaseAvailableStatusesResponse409Meta": "get_sent_case_available_statuses_response409_meta",
     "GetSentCaseAvailableStatusesResponseData": "get_sent_case_available_statuses_response_data",
     "GetSentCaseAvailableStatusesResponseMeta": "get_sent_case_available_statuses_response_meta",
     "GetSentCaseResponse": "get_sent_case_response",
-    "GetSentCaseResponse401": "get_sent_case_response401",
-    "GetSentCaseResponse401Error": "get_sent_case_response401_error",
-    "GetSentCaseResponse401Meta": "get_sent_case_response401_meta",
-    "GetSentCaseResponse403": "get_sent_case_response403",
-    "GetSentCaseResponse403Error": "get_sent_case_response403_error",
-    "GetSentCaseResponse403Meta": "get_sent_case_response403_meta",
-    "GetSentCaseResponse404": "get_sent_case_response404",
-    "GetSentCaseResponse404Error": "get_sent_case_response404_error",
-    "GetSentCaseResponse404Meta": "get_sent_case_response404_meta",
-    "GetSentCaseResponse409": "get_sent_case_response409",
-    "GetSentCaseResponse409Error": "get_sent_case_response409_error",
-    "GetSentCaseResponse409Meta": "get_sent_case_response409_meta",
     "GetSentCaseResponseMeta": "get_sent_case_response_meta",
     "GetWebhookByIdResponse": "get_webhook_by_id_response",
-    "GetWebhookByIdResponse401": "get_webhook_by_id_response401",
-    "GetWebhookByIdResponse401Error": "get_webhook_by_id_response401_error",
-    "GetWebhookByIdResponse401Meta": "get_webhook_by_id_response401_meta",
-    "GetWebhookByIdResponse403": "get_webhook_by_id_response403",
-    "GetWebhookByIdResponse403Error": "get_webhook_by_id_response403_error",
-    "GetWebhookByIdResponse403Meta": "get_webhook_by_id_response403_meta",
-    "GetWebhookByIdResponse404": "get_webhook_by_id_response404",
-    "GetWebhookByIdResponse404Error": "get_webhook_by_id_response404_error",
-    "GetWebhookByIdResponse404Meta": "get_webhook_by_id_response404_meta",
     "GetWebhookByIdResponseMeta": "get_webhook_by_id_response_meta",
     "HealthStatus": "health_status",
     "HealthStatusRateLimits": "health_status_rate_limits",
@@ -5364,28 +1145,10 @@ _MODULES: dict[str, str] = {
     "HealthStatusStatus": "health_status_status",
     "ImportCasesBody": "import_cases_body",
     "ImportCasesResponse": "import_cases_response",
-    "ImportCasesResponse400": "import_cases_response400",
-    "ImportCasesResponse400Error": "import_cases_response400_error",
-    "ImportCasesResponse400Meta": "import_cases_response400_meta",
-    "ImportCasesResponse401": "import_cases_response401",
-    "ImportCasesResponse401Error": "import_cases_response401_error",
-    "ImportCasesResponse401Meta": "import_cases_response401_meta",
-    "ImportCasesResponse403": "import_cases_response403",
-    "ImportCasesResponse403Error": "import_cases_response403_error",
-    "ImportCasesResponse403Meta": "import_cases_response403_meta",
     "ImportCasesResponseData": "import_cases_response_data",
     "ImportCasesResponseMeta": "import_cases_response_meta",
     "ImportCasesUpdateBody": "import_cases_update_body",
     "ImportCasesUpdateResponse": "import_cases_update_response",
-    "ImportCasesUpdateResponse400": "import_cases_update_response400",
-    "ImportCasesUpdateResponse400Error": "import_cases_update_response400_error",
-    "ImportCasesUpdateResponse400Meta": "import_cases_update_response400_meta",
-    "ImportCasesUpdateResponse401": "import_cases_update_response401",
-    "ImportCasesUpdateResponse401Error": "import_cases_update_response401_error",
-    "ImportCasesUpdateResponse401Meta": "import_cases_update_response401_meta",
-    "ImportCasesUpdateResponse403": "import_cases_update_response403",
-    "ImportCasesUpdateResponse403Error": "import_cases_update_response403_error",
-    "ImportCasesUpdateResponse403Meta": "import_cases_update_response403_meta",
     "ImportCasesUpdateResponseDataVariant1": "import_cases_update_response_data_variant1",
     "ImportCasesUpdateResponseMeta": "import_cases_update_response_meta",
     "InteractiveSendResult": "interactive_send_result",
@@ -5393,367 +1156,97 @@ _MODULES: dict[str, str] = {
     "InteractiveSendResultAttemptState": "interactive_send_result_attempt_state",
     "InviteUserBody": "invite_user_body",
     "InviteUserResponse": "invite_user_response",
-    "InviteUserResponse400": "invite_user_response400",
-    "InviteUserResponse400Error": "invite_user_response400_error",
-    "InviteUserResponse400Meta": "invite_user_response400_meta",
-    "InviteUserResponse401": "invite_user_response401",
-    "InviteUserResponse401Error": "invite_user_response401_error",
-    "InviteUserResponse401Meta": "invite_user_response401_meta",
-    "InviteUserResponse403": "invite_user_response403",
-    "InviteUserResponse403Error": "invite_user_response403_error",
-    "InviteUserResponse403Meta": "invite_user_response403_meta",
     "InviteUserResponseMeta": "invite_user_response_meta",
     "ListAvailableFirmsResponse": "list_available_firms_response",
-    "ListAvailableFirmsResponse401": "list_available_firms_response401",
-    "ListAvailableFirmsResponse401Error": "list_available_firms_response401_error",
-    "ListAvailableFirmsResponse401Meta": "list_available_firms_response401_meta",
-    "ListAvailableFirmsResponse403": "list_available_firms_response403",
-    "ListAvailableFirmsResponse403Error": "list_available_firms_response403_error",
-    "ListAvailableFirmsResponse403Meta": "list_available_firms_response403_meta",
     "ListAvailableFirmsResponseMeta": "list_available_firms_response_meta",
     "ListAvailableFirmsSource": "list_available_firms_source",
     "ListCaseTypeFieldsResponse": "list_case_type_fields_response",
-    "ListCaseTypeFieldsResponse401": "list_case_type_fields_response401",
-    "ListCaseTypeFieldsResponse401Error": "list_case_type_fields_response401_error",
-    "ListCaseTypeFieldsResponse401Meta": "list_case_type_fields_response401_meta",
-    "ListCaseTypeFieldsResponse403": "list_case_type_fields_response403",
-    "ListCaseTypeFieldsResponse403Error": "list_case_type_fields_response403_error",
-    "ListCaseTypeFieldsResponse403Meta": "list_case_type_fields_response403_meta",
-    "ListCaseTypeFieldsResponse404": "list_case_type_fields_response404",
-    "ListCaseTypeFieldsResponse404Error": "list_case_type_fields_response404_error",
-    "ListCaseTypeFieldsResponse404Meta": "list_case_type_fields_response404_meta",
     "ListCaseTypeFieldsResponseMeta": "list_case_type_fields_response_meta",
     "ListCaseTypesResponse": "list_case_types_response",
-    "ListCaseTypesResponse401": "list_case_types_response401",
-    "ListCaseTypesResponse401Error": "list_case_types_response401_error",
-    "ListCaseTypesResponse401Meta": "list_case_types_response401_meta",
-    "ListCaseTypesResponse403": "list_case_types_response403",
-    "ListCaseTypesResponse403Error": "list_case_types_response403_error",
-    "ListCaseTypesResponse403Meta": "list_case_types_response403_meta",
     "ListCaseTypesResponseMeta": "list_case_types_response_meta",
     "ListCasesByStatusContext": "list_cases_by_status_context",
     "ListCasesByStatusResponse": "list_cases_by_status_response",
-    "ListCasesByStatusResponse400": "list_cases_by_status_response400",
-    "ListCasesByStatusResponse400Error": "list_cases_by_status_response400_error",
-    "ListCasesByStatusResponse400Meta": "list_cases_by_status_response400_meta",
-    "ListCasesByStatusResponse401": "list_cases_by_status_response401",
-    "ListCasesByStatusResponse401Error": "list_cases_by_status_response401_error",
-    "ListCasesByStatusResponse401Meta": "list_cases_by_status_response401_meta",
-    "ListCasesByStatusResponse403": "list_cases_by_status_response403",
-    "ListCasesByStatusResponse403Error": "list_cases_by_status_response403_error",
-    "ListCasesByStatusResponse403Meta": "list_cases_by_status_response403_meta",
     "ListCasesByStatusResponseMeta": "list_cases_by_status_response_meta",
     "ListCasesOrder": "list_cases_order",
     "ListCasesResponse": "list_cases_response",
-    "ListCasesResponse401": "list_cases_response401",
-    "ListCasesResponse401Error": "list_cases_response401_error",
-    "ListCasesResponse401Meta": "list_cases_response401_meta",
-    "ListCasesResponse403": "list_cases_response403",
-    "ListCasesResponse403Error": "list_cases_response403_error",
-    "ListCasesResponse403Meta": "list_cases_response403_meta",
     "ListCasesResponseData": "list_cases_response_data",
     "ListCasesResponseMeta": "list_cases_response_meta",
     "ListCasesStatus": "list_cases_status",
     "ListCasesView": "list_cases_view",
     "ListCountiesResponse": "list_counties_response",
-    "ListCountiesResponse401": "list_counties_response401",
-    "ListCountiesResponse401Error": "list_counties_response401_error",
-    "ListCountiesResponse401Meta": "list_counties_response401_meta",
-    "ListCountiesResponse403": "list_counties_response403",
-    "ListCountiesResponse403Error": "list_counties_response403_error",
-    "ListCountiesResponse403Meta": "list_counties_response403_meta",
     "ListCountiesResponseDataItem": "list_counties_response_data_item",
     "ListCountiesResponseMeta": "list_counties_response_meta",
     "ListDocumentsResponse": "list_documents_response",
-    "ListDocumentsResponse401": "list_documents_response401",
-    "ListDocumentsResponse401Error": "list_documents_response401_error",
-    "ListDocumentsResponse401Meta": "list_documents_response401_meta",
-    "ListDocumentsResponse403": "list_documents_response403",
-    "ListDocumentsResponse403Error": "list_documents_response403_error",
-    "ListDocumentsResponse403Meta": "list_documents_response403_meta",
-    "ListDocumentsResponse404": "list_documents_response404",
-    "ListDocumentsResponse404Error": "list_documents_response404_error",
-    "ListDocumentsResponse404Meta": "list_documents_response404_meta",
     "ListDocumentsResponseMeta": "list_documents_response_meta",
     "ListExternalLinksResponse": "list_external_links_response",
-    "ListExternalLinksResponse400": "list_external_links_response400",
-    "ListExternalLinksResponse400Error": "list_external_links_response400_error",
-    "ListExternalLinksResponse400Meta": "list_external_links_response400_meta",
-    "ListExternalLinksResponse401": "list_external_links_response401",
-    "ListExternalLinksResponse401Error": "list_external_links_response401_error",
-    "ListExternalLinksResponse401Meta": "list_external_links_response401_meta",
-    "ListExternalLinksResponse403": "list_external_links_response403",
-    "ListExternalLinksResponse403Error": "list_external_links_response403_error",
-    "ListExternalLinksResponse403Meta": "list_external_links_response403_meta",
     "ListExternalLinksResponseMeta": "list_external_links_response_meta",
     "ListExternalLinksSystem": "list_external_links_system",
     "ListFirmDirectoryResponse": "list_firm_directory_response",
-    "ListFirmDirectoryResponse401": "list_firm_directory_response401",
-    "ListFirmDirectoryResponse401Error": "list_firm_directory_response401_error",
-    "ListFirmDirectoryResponse401Meta": "list_firm_directory_response401_meta",
-    "ListFirmDirectoryResponse403": "list_firm_directory_response403",
-    "ListFirmDirectoryResponse403Error": "list_firm_directory_response403_error",
-    "ListFirmDirectoryResponse403Meta": "list_firm_directory_response403_meta",
     "ListFirmDirectoryResponseMeta": "list_firm_directory_response_meta",
     "ListInsurancesInsuranceType": "list_insurances_insurance_type",
     "ListInsurancesResponse": "list_insurances_response",
-    "ListInsurancesResponse401": "list_insurances_response401",
-    "ListInsurancesResponse401Error": "list_insurances_response401_error",
-    "ListInsurancesResponse401Meta": "list_insurances_response401_meta",
-    "ListInsurancesResponse403": "list_insurances_response403",
-    "ListInsurancesResponse403Error": "list_insurances_response403_error",
-    "ListInsurancesResponse403Meta": "list_insurances_response403_meta",
     "ListInsurancesResponseMeta": "list_insurances_response_meta",
     "ListJurisdictionsResponse": "list_jurisdictions_response",
-    "ListJurisdictionsResponse401": "list_jurisdictions_response401",
-    "ListJurisdictionsResponse401Error": "list_jurisdictions_response401_error",
-    "ListJurisdictionsResponse401Meta": "list_jurisdictions_response401_meta",
-    "ListJurisdictionsResponse403": "list_jurisdictions_response403",
-    "ListJurisdictionsResponse403Error": "list_jurisdictions_response403_error",
-    "ListJurisdictionsResponse403Meta": "list_jurisdictions_response403_meta",
     "ListJurisdictionsResponseDataItem": "list_jurisdictions_response_data_item",
     "ListJurisdictionsResponseMeta": "list_jurisdictions_response_meta",
     "ListMedAppointmentsAttended": "list_med_appointments_attended",
     "ListMedAppointmentsCancelled": "list_med_appointments_cancelled",
     "ListMedAppointmentsResponse": "list_med_appointments_response",
-    "ListMedAppointmentsResponse400": "list_med_appointments_response400",
-    "ListMedAppointmentsResponse400Error": "list_med_appointments_response400_error",
-    "ListMedAppointmentsResponse400Meta": "list_med_appointments_response400_meta",
-    "ListMedAppointmentsResponse401": "list_med_appointments_response401",
-    "ListMedAppointmentsResponse401Error": "list_med_appointments_response401_error",
-    "ListMedAppointmentsResponse401Meta": "list_med_appointments_response401_meta",
-    "ListMedAppointmentsResponse403": "list_med_appointments_response403",
-    "ListMedAppointmentsResponse403Error": "list_med_appointments_response403_error",
-    "ListMedAppointmentsResponse403Meta": "list_med_appointments_response403_meta",
-    "ListMedAppointmentsResponse404": "list_med_appointments_response404",
-    "ListMedAppointmentsResponse404Error": "list_med_appointments_response404_error",
-    "ListMedAppointmentsResponse404Meta": "list_med_appointments_response404_meta",
     "ListMedAppointmentsResponseMeta": "list_med_appointments_response_meta",
     "ListMedAppointmentsSource": "list_med_appointments_source",
     "ListMedBillableEventsResponse": "list_med_billable_events_response",
-    "ListMedBillableEventsResponse401": "list_med_billable_events_response401",
-    "ListMedBillableEventsResponse401Error": "list_med_billable_events_response401_error",
-    "ListMedBillableEventsResponse401Meta": "list_med_billable_events_response401_meta",
-    "ListMedBillableEventsResponse403": "list_med_billable_events_response403",
-    "ListMedBillableEventsResponse403Error": "list_med_billable_events_response403_error",
-    "ListMedBillableEventsResponse403Meta": "list_med_billable_events_response403_meta",
-    "ListMedBillableEventsResponse404": "list_med_billable_events_response404",
-    "ListMedBillableEventsResponse404Error": "list_med_billable_events_response404_error",
-    "ListMedBillableEventsResponse404Meta": "list_med_billable_events_response404_meta",
     "ListMedBillableEventsResponseMeta": "list_med_billable_events_response_meta",
     "ListMedBillableEventsResponseMetaTotals": "list_med_billable_events_response_meta_totals",
     "ListMedCaseDocumentsResponse": "list_med_case_documents_response",
-    "ListMedCaseDocumentsResponse401": "list_med_case_documents_response401",
-    "ListMedCaseDocumentsResponse401Error": "list_med_case_documents_response401_error",
-    "ListMedCaseDocumentsResponse401Meta": "list_med_case_documents_response401_meta",
-    "ListMedCaseDocumentsResponse403": "list_med_case_documents_response403",
-    "ListMedCaseDocumentsResponse403Error": "list_med_case_documents_response403_error",
-    "ListMedCaseDocumentsResponse403Meta": "list_med_case_documents_response403_meta",
-    "ListMedCaseDocumentsResponse404": "list_med_case_documents_response404",
-    "ListMedCaseDocumentsResponse404Error": "list_med_case_documents_response404_error",
-    "ListMedCaseDocumentsResponse404Meta": "list_med_case_documents_response404_meta",
     "ListMedCaseDocumentsResponseMeta": "list_med_case_documents_response_meta",
     "ListMedCaseInsurancesInsuranceType": "list_med_case_insurances_insurance_type",
     "ListMedCaseInsurancesResponse": "list_med_case_insurances_response",
-    "ListMedCaseInsurancesResponse401": "list_med_case_insurances_response401",
-    "ListMedCaseInsurancesResponse401Error": "list_med_case_insurances_response401_error",
-    "ListMedCaseInsurancesResponse401Meta": "list_med_case_insurances_response401_meta",
-    "ListMedCaseInsurancesResponse403": "list_med_case_insurances_response403",
-    "ListMedCaseInsurancesResponse403Error": "list_med_case_insurances_response403_error",
-    "ListMedCaseInsurancesResponse403Meta": "list_med_case_insurances_response403_meta",
-    "ListMedCaseInsurancesResponse404": "list_med_case_insurances_response404",
-    "ListMedCaseInsurancesResponse404Error": "list_med_case_insurances_response404_error",
-    "ListMedCaseInsurancesResponse404Meta": "list_med_case_insurances_response404_meta",
     "ListMedCaseInsurancesResponseMeta": "list_med_case_insurances_response_meta",
     "ListMedCasesResponse": "list_med_cases_response",
-    "ListMedCasesResponse401": "list_med_cases_response401",
-    "ListMedCasesResponse401Error": "list_med_cases_response401_error",
-    "ListMedCasesResponse401Meta": "list_med_cases_response401_meta",
-    "ListMedCasesResponse403": "list_med_cases_response403",
-    "ListMedCasesResponse403Error": "list_med_cases_response403_error",
-    "ListMedCasesResponse403Meta": "list_med_cases_response403_meta",
     "ListMedCasesResponseMeta": "list_med_cases_response_meta",
     "ListMedReferralsResponse": "list_med_referrals_response",
-    "ListMedReferralsResponse401": "list_med_referrals_response401",
-    "ListMedReferralsResponse401Error": "list_med_referrals_response401_error",
-    "ListMedReferralsResponse401Meta": "list_med_referrals_response401_meta",
-    "ListMedReferralsResponse403": "list_med_referrals_response403",
-    "ListMedReferralsResponse403Error": "list_med_referrals_response403_error",
-    "ListMedReferralsResponse403Meta": "list_med_referrals_response403_meta",
-    "ListMedReferralsResponse404": "list_med_referrals_response404",
-    "ListMedReferralsResponse404Error": "list_med_referrals_response404_error",
-    "ListMedReferralsResponse404Meta": "list_med_referrals_response404_meta",
     "ListMedReferralsResponseMeta": "list_med_referrals_response_meta",
     "ListMyDoctorsResponse": "list_my_doctors_response",
-    "ListMyDoctorsResponse401": "list_my_doctors_response401",
-    "ListMyDoctorsResponse401Error": "list_my_doctors_response401_error",
-    "ListMyDoctorsResponse401Meta": "list_my_doctors_response401_meta",
-    "ListMyDoctorsResponse403": "list_my_doctors_response403",
-    "ListMyDoctorsResponse403Error": "list_my_doctors_response403_error",
-    "ListMyDoctorsResponse403Meta": "list_my_doctors_response403_meta",
     "ListMyDoctorsResponseMeta": "list_my_doctors_response_meta",
     "ListMyLocationsResponse": "list_my_locations_response",
-    "ListMyLocationsResponse401": "list_my_locations_response401",
-    "ListMyLocationsResponse401Error": "list_my_locations_response401_error",
-    "ListMyLocationsResponse401Meta": "list_my_locations_response401_meta",
-    "ListMyLocationsResponse403": "list_my_locations_response403",
-    "ListMyLocationsResponse403Error": "list_my_locations_response403_error",
-    "ListMyLocationsResponse403Meta": "list_my_locations_response403_meta",
     "ListMyLocationsResponseMeta": "list_my_locations_response_meta",
     "ListNotificationEmailsResponse": "list_notification_emails_response",
-    "ListNotificationEmailsResponse401": "list_notification_emails_response401",
-    "ListNotificationEmailsResponse401Error": "list_notification_emails_response401_error",
-    "ListNotificationEmailsResponse401Meta": "list_notification_emails_response401_meta",
-    "ListNotificationEmailsResponse403": "list_notification_emails_response403",
-    "ListNotificationEmailsResponse403Error": "list_notification_emails_response403_error",
-    "ListNotificationEmailsResponse403Meta": "list_notification_emails_response403_meta",
     "ListNotificationEmailsResponseDataItem": "list_notification_emails_response_data_item",
     "ListNotificationEmailsResponseMeta": "list_notification_emails_response_meta",
     "ListPendingNetworkRelationshipsResponse": "list_pending_network_relationships_response",
-    "ListPendingNetworkRelationshipsResponse401": "list_pending_network_relationships_response401",
-    "ListPendingNetworkRelationshipsResponse401Error": "list_pending_network_relationships_response401_error",
-    "ListPendingNetworkRelationshipsResponse401Meta": "list_pending_network_relationships_response401_meta",
-    "ListPendingNetworkRelationshipsResponse403": "list_pending_network_relationships_response403",
-    "ListPendingNetworkRelationshipsResponse403Error": "list_pending_network_relationships_response403_error",
-    "ListPendingNetworkRelationshipsResponse403Meta": "list_pending_network_relationships_response403_meta",
     "ListPendingNetworkRelationshipsResponseMeta": "list_pending_network_relationships_response_meta",
     "ListReceivedReferralsClosingStatus": "list_received_referrals_closing_status",
     "ListReceivedReferralsOrder": "list_received_referrals_order",
     "ListReceivedReferralsResponse": "list_received_referrals_response",
-    "ListReceivedReferralsResponse400": "list_received_referrals_response400",
-    "ListReceivedReferralsResponse400Error": "list_received_referrals_response400_error",
-    "ListReceivedReferralsResponse400Meta": "list_received_referrals_response400_meta",
-    "ListReceivedReferralsResponse401": "list_received_referrals_response401",
-    "ListReceivedReferralsResponse401Error": "list_received_referrals_response401_error",
-    "ListReceivedReferralsResponse401Meta": "list_received_referrals_response401_meta",
-    "ListReceivedReferralsResponse403": "list_received_referrals_response403",
-    "ListReceivedReferralsResponse403Error": "list_received_referrals_response403_error",
-    "ListReceivedReferralsResponse403Meta": "list_received_referrals_response403_meta",
     "ListReceivedReferralsResponseMeta": "list_received_referrals_response_meta",
     "ListReceivedReferralsSort": "list_received_referrals_sort",
     "ListReceivedReferralsStatus": "list_received_referrals_status",
     "ListReferralsResponse": "list_referrals_response",
-    "ListReferralsResponse400": "list_referrals_response400",
-    "ListReferralsResponse400Error": "list_referrals_response400_error",
-    "ListReferralsResponse400Meta": "list_referrals_response400_meta",
-    "ListReferralsResponse401": "list_referrals_response401",
-    "ListReferralsResponse401Error": "list_referrals_response401_error",
-    "ListReferralsResponse401Meta": "list_referrals_response401_meta",
-    "ListReferralsResponse403": "list_referrals_response403",
-    "ListReferralsResponse403Error": "list_referrals_response403_error",
-    "ListReferralsResponse403Meta": "list_referrals_response403_meta",
     "ListReferralsResponseMeta": "list_referrals_response_meta",
     "ListReferralsStatus": "list_referrals_status",
     "ListRoutingRulesResponse": "list_routing_rules_response",
-    "ListRoutingRulesResponse401": "list_routing_rules_response401",
-    "ListRoutingRulesResponse401Error": "list_routing_rules_response401_error",
-    "ListRoutingRulesResponse401Meta": "list_routing_rules_response401_meta",
-    "ListRoutingRulesResponse403": "list_routing_rules_response403",
-    "ListRoutingRulesResponse403Error": "list_routing_rules_response403_error",
-    "ListRoutingRulesResponse403Meta": "list_routing_rules_response403_meta",
     "ListRoutingRulesResponseMeta": "list_routing_rules_response_meta",
     "ListSentCasesOrder": "list_sent_cases_order",
     "ListSentCasesResponse": "list_sent_cases_response",
-    "ListSentCasesResponse401": "list_sent_cases_response401",
-    "ListSentCasesResponse401Error": "list_sent_cases_response401_error",
-    "ListSentCasesResponse401Meta": "list_sent_cases_response401_meta",
-    "ListSentCasesResponse403": "list_sent_cases_response403",
-    "ListSentCasesResponse403Error": "list_sent_cases_response403_error",
-    "ListSentCasesResponse403Meta": "list_sent_cases_response403_meta",
     "ListSentCasesResponseMeta": "list_sent_cases_response_meta",
     "ListSentCasesSort": "list_sent_cases_sort",
     "ListSentCasesStatus": "list_sent_cases_status",
     "ListStatusUpdatesResponse": "list_status_updates_response",
-    "ListStatusUpdatesResponse400": "list_status_updates_response400",
-    "ListStatusUpdatesResponse400Error": "list_status_updates_response400_error",
-    "ListStatusUpdatesResponse400Meta": "list_status_updates_response400_meta",
-    "ListStatusUpdatesResponse401": "list_status_updates_response401",
-    "ListStatusUpdatesResponse401Error": "list_status_updates_response401_error",
-    "ListStatusUpdatesResponse401Meta": "list_status_updates_response401_meta",
-    "ListStatusUpdatesResponse403": "list_status_updates_response403",
-    "ListStatusUpdatesResponse403Error": "list_status_updates_response403_error",
-    "ListStatusUpdatesResponse403Meta": "list_status_updates_response403_meta",
     "ListStatusUpdatesResponseMeta": "list_status_updates_response_meta",
     "ListStatusUpdatesSource": "list_status_updates_source",
     "ListStatusUpdatesStatus": "list_status_updates_status",
     "ListUsersResponse": "list_users_response",
-    "ListUsersResponse401": "list_users_response401",
-    "ListUsersResponse401Error": "list_users_response401_error",
-    "ListUsersResponse401Meta": "list_users_response401_meta",
-    "ListUsersResponse403": "list_users_response403",
-    "ListUsersResponse403Error": "list_users_response403_error",
-    "ListUsersResponse403Meta": "list_users_response403_meta",
     "ListUsersResponseMeta": "list_users_response_meta",
     "ListWebhookDeliveriesResponse": "list_webhook_deliveries_response",
-    "ListWebhookDeliveriesResponse400": "list_webhook_deliveries_response400",
-    "ListWebhookDeliveriesResponse400Error": "list_webhook_deliveries_response400_error",
-    "ListWebhookDeliveriesResponse400Meta": "list_webhook_deliveries_response400_meta",
-    "ListWebhookDeliveriesResponse401": "list_webhook_deliveries_response401",
-    "ListWebhookDeliveriesResponse401Error": "list_webhook_deliveries_response401_error",
-    "ListWebhookDeliveriesResponse401Meta": "list_webhook_deliveries_response401_meta",
-    "ListWebhookDeliveriesResponse403": "list_webhook_deliveries_response403",
-    "ListWebhookDeliveriesResponse403Error": "list_webhook_deliveries_response403_error",
-    "ListWebhookDeliveriesResponse403Meta": "list_webhook_deliveries_response403_meta",
-    "ListWebhookDeliveriesResponse404": "list_webhook_deliveries_response404",
-    "ListWebhookDeliveriesResponse404Error": "list_webhook_deliveries_response404_error",
-    "ListWebhookDeliveriesResponse404Meta": "list_webhook_deliveries_response404_meta",
     "ListWebhookDeliveriesResponseMeta": "list_webhook_deliveries_response_meta",
     "ListWebhookEchoCapturesResponse": "list_webhook_echo_captures_response",
-    "ListWebhookEchoCapturesResponse400": "list_webhook_echo_captures_response400",
-    "ListWebhookEchoCapturesResponse400Error": "list_webhook_echo_captures_response400_error",
-    "ListWebhookEchoCapturesResponse400Meta": "list_webhook_echo_captures_response400_meta",
-    "ListWebhookEchoCapturesResponse401": "list_webhook_echo_captures_response401",
-    "ListWebhookEchoCapturesResponse401Error": "list_webhook_echo_captures_response401_error",
-    "ListWebhookEchoCapturesResponse401Meta": "list_webhook_echo_captures_response401_meta",
-    "ListWebhookEchoCapturesResponse403": "list_webhook_echo_captures_response403",
-    "ListWebhookEchoCapturesResponse403Error": "list_webhook_echo_captures_response403_error",
-    "ListWebhookEchoCapturesResponse403Meta": "list_webhook_echo_captures_response403_meta",
-    "ListWebhookEchoCapturesResponse404": "list_webhook_echo_captures_response404",
-    "ListWebhookEchoCapturesResponse404Error": "list_webhook_echo_captures_response404_error",
-    "ListWebhookEchoCapturesResponse404Meta": "list_webhook_echo_captures_response404_meta",
     "ListWebhookEchoCapturesResponseMeta": "list_webhook_echo_captures_response_meta",
     "ListWebhooksResponse": "list_webhooks_response",
-    "ListWebhooksResponse400": "list_webhooks_response400",
-    "ListWebhooksResponse400Error": "list_webhooks_response400_error",
-    "ListWebhooksResponse400Meta": "list_webhooks_response400_meta",
-    "ListWebhooksResponse401": "list_webhooks_response401",
-    "ListWebhooksResponse401Error": "list_webhooks_response401_error",
-    "ListWebhooksResponse401Meta": "list_webhooks_response401_meta",
-    "ListWebhooksResponse403": "list_webhooks_response403",
-    "ListWebhooksResponse403Error": "list_webhooks_response403_error",
-    "ListWebhooksResponse403Meta": "list_webhooks_response403_meta",
     "ListWebhooksResponseMeta": "list_webhooks_response_meta",
     "LookupExternalLinkResponse": "lookup_external_link_response",
-    "LookupExternalLinkResponse400": "lookup_external_link_response400",
-    "LookupExternalLinkResponse400Error": "lookup_external_link_response400_error",
-    "LookupExternalLinkResponse400Meta": "lookup_external_link_response400_meta",
-    "LookupExternalLinkResponse401": "lookup_external_link_response401",
-    "LookupExternalLinkResponse401Error": "lookup_external_link_response401_error",
-    "LookupExternalLinkResponse401Meta": "lookup_external_link_response401_meta",
-    "LookupExternalLinkResponse403": "lookup_external_link_response403",
-    "LookupExternalLinkResponse403Error": "lookup_external_link_response403_error",
-    "LookupExternalLinkResponse403Meta": "lookup_external_link_response403_meta",
-    "LookupExternalLinkResponse404": "lookup_external_link_response404",
-    "LookupExternalLinkResponse404Error": "lookup_external_link_response404_error",
-    "LookupExternalLinkResponse404Meta": "lookup_external_link_response404_meta",
     "LookupExternalLinkResponseMeta": "lookup_external_link_response_meta",
     "LookupExternalLinkSystem": "lookup_external_link_system",
     "LookupStatusUpdatesResponse": "lookup_status_updates_response",
-    "LookupStatusUpdatesResponse400": "lookup_status_updates_response400",
-    "LookupStatusUpdatesResponse400Error": "lookup_status_updates_response400_error",
-    "LookupStatusUpdatesResponse400Meta": "lookup_status_updates_response400_meta",
-    "LookupStatusUpdatesResponse401": "lookup_status_updates_response401",
-    "LookupStatusUpdatesResponse401Error": "lookup_status_updates_response401_error",
-    "LookupStatusUpdatesResponse401Meta": "lookup_status_updates_response401_meta",
-    "LookupStatusUpdatesResponse403": "lookup_status_updates_response403",
-    "LookupStatusUpdatesResponse403Error": "lookup_status_updates_response403_error",
-    "LookupStatusUpdatesResponse403Meta": "lookup_status_updates_response403_meta",
-    "LookupStatusUpdatesResponse404": "lookup_status_updates_response404",
-    "LookupStatusUpdatesResponse404Error": "lookup_status_updates_response404_error",
-    "LookupStatusUpdatesResponse404Meta": "lookup_status_updates_response404_meta",
-    "LookupStatusUpdatesResponse409": "lookup_status_updates_response409",
-    "LookupStatusUpdatesResponse409Error": "lookup_status_updates_response409_error",
-    "LookupStatusUpdatesResponse409Meta": "lookup_status_updates_response409_meta",
     "LookupStatusUpdatesResponseMeta": "lookup_status_updates_response_meta",
     "MaskedCaseSnapshot": "masked_case_snapshot",
     "MaskedCaseSnapshotClosingStatus": "masked_case_snapshot_closing_status",
@@ -5769,15 +1262,6 @@ _MODULES: dict[str, str] = {
     "MatchReferralsBody": "match_referrals_body",
     "MatchReferralsBodyIdentifiers": "match_referrals_body_identifiers",
     "MatchReferralsResponse": "match_referrals_response",
-    "MatchReferralsResponse400": "match_referrals_response400",
-    "MatchReferralsResponse400Error": "match_referrals_response400_error",
-    "MatchReferralsResponse400Meta": "match_referrals_response400_meta",
-    "MatchReferralsResponse401": "match_referrals_response401",
-    "MatchReferralsResponse401Error": "match_referrals_response401_error",
-    "MatchReferralsResponse401Meta": "match_referrals_response401_meta",
-    "MatchReferralsResponse403": "match_referrals_response403",
-    "MatchReferralsResponse403Error": "match_referrals_response403_error",
-    "MatchReferralsResponse403Meta": "match_referrals_response403_meta",
     "MatchReferralsResponseMeta": "match_referrals_response_meta",
     "Me": "me",
     "MeAuthMethod": "me_auth_method",
@@ -5811,15 +1295,6 @@ _MODULES: dict[str, str] = {
     "MedexWebhookEventType": "medex_webhook_event_type",
     "MintSsoLinkBody": "mint_sso_link_body",
     "MintSsoLinkResponse": "mint_sso_link_response",
-    "MintSsoLinkResponse400": "mint_sso_link_response400",
-    "MintSsoLinkResponse400Error": "mint_sso_link_response400_error",
-    "MintSsoLinkResponse400Meta": "mint_sso_link_response400_meta",
-    "MintSsoLinkResponse401": "mint_sso_link_response401",
-    "MintSsoLinkResponse401Error": "mint_sso_link_response401_error",
-    "MintSsoLinkResponse401Meta": "mint_sso_link_response401_meta",
-    "MintSsoLinkResponse403": "mint_sso_link_response403",
-    "MintSsoLinkResponse403Error": "mint_sso_link_response403_error",
-    "MintSsoLinkResponse403Meta": "mint_sso_link_response403_meta",
     "MintSsoLinkResponseMeta": "mint_sso_link_response_meta",
     "NetworkFirmDetail": "network_firm_detail",
     "NetworkRelationship": "network_relationship",
@@ -5831,33 +1306,9 @@ _MODULES: dict[str, str] = {
     "PatchInboundNetworkFirmBody": "patch_inbound_network_firm_body",
     "PatchInboundNetworkFirmBodyStatus": "patch_inbound_network_firm_body_status",
     "PatchInboundNetworkFirmResponse": "patch_inbound_network_firm_response",
-    "PatchInboundNetworkFirmResponse400": "patch_inbound_network_firm_response400",
-    "PatchInboundNetworkFirmResponse400Error": "patch_inbound_network_firm_response400_error",
-    "PatchInboundNetworkFirmResponse400Meta": "patch_inbound_network_firm_response400_meta",
-    "PatchInboundNetworkFirmResponse401": "patch_inbound_network_firm_response401",
-    "PatchInboundNetworkFirmResponse401Error": "patch_inbound_network_firm_response401_error",
-    "PatchInboundNetworkFirmResponse401Meta": "patch_inbound_network_firm_response401_meta",
-    "PatchInboundNetworkFirmResponse403": "patch_inbound_network_firm_response403",
-    "PatchInboundNetworkFirmResponse403Error": "patch_inbound_network_firm_response403_error",
-    "PatchInboundNetworkFirmResponse403Meta": "patch_inbound_network_firm_response403_meta",
-    "PatchInboundNetworkFirmResponse404": "patch_inbound_network_firm_response404",
-    "PatchInboundNetworkFirmResponse404Error": "patch_inbound_network_firm_response404_error",
-    "PatchInboundNetworkFirmResponse404Meta": "patch_inbound_network_firm_response404_meta",
     "PatchInboundNetworkFirmResponseMeta": "patch_inbound_network_firm_response_meta",
     "PatchOutboundNetworkFirmBody": "patch_outbound_network_firm_body",
     "PatchOutboundNetworkFirmResponse": "patch_outbound_network_firm_response",
-    "PatchOutboundNetworkFirmResponse400": "patch_outbound_network_firm_response400",
-    "PatchOutboundNetworkFirmResponse400Error": "patch_outbound_network_firm_response400_error",
-    "PatchOutboundNetworkFirmResponse400Meta": "patch_outbound_network_firm_response400_meta",
-    "PatchOutboundNetworkFirmResponse401": "patch_outbound_network_firm_response401",
-    "PatchOutboundNetworkFirmResponse401Error": "patch_outbound_network_firm_response401_error",
-    "PatchOutboundNetworkFirmResponse401Meta": "patch_outbound_network_firm_response401_meta",
-    "PatchOutboundNetworkFirmResponse403": "patch_outbound_network_firm_response403",
-    "PatchOutboundNetworkFirmResponse403Error": "patch_outbound_network_firm_response403_error",
-    "PatchOutboundNetworkFirmResponse403Meta": "patch_outbound_network_firm_response403_meta",
-    "PatchOutboundNetworkFirmResponse404": "patch_outbound_network_firm_response404",
-    "PatchOutboundNetworkFirmResponse404Error": "patch_outbound_network_firm_response404_error",
-    "PatchOutboundNetworkFirmResponse404Meta": "patch_outbound_network_firm_response404_meta",
     "PatchOutboundNetworkFirmResponseMeta": "patch_outbound_network_firm_response_meta",
     "PendingRelationship": "pending_relationship",
     "PendingRelationshipDirection": "pending_relationship_direction",
@@ -5870,18 +1321,6 @@ _MODULES: dict[str, str] = {
     "PublicStatusUpdateStatus": "public_status_update_status",
     "PutOutboundNetworkFirmBody": "put_outbound_network_firm_body",
     "PutOutboundNetworkFirmResponse": "put_outbound_network_firm_response",
-    "PutOutboundNetworkFirmResponse400": "put_outbound_network_firm_response400",
-    "PutOutboundNetworkFirmResponse400Error": "put_outbound_network_firm_response400_error",
-    "PutOutboundNetworkFirmResponse400Meta": "put_outbound_network_firm_response400_meta",
-    "PutOutboundNetworkFirmResponse401": "put_outbound_network_firm_response401",
-    "PutOutboundNetworkFirmResponse401Error": "put_outbound_network_firm_response401_error",
-    "PutOutboundNetworkFirmResponse401Meta": "put_outbound_network_firm_response401_meta",
-    "PutOutboundNetworkFirmResponse403": "put_outbound_network_firm_response403",
-    "PutOutboundNetworkFirmResponse403Error": "put_outbound_network_firm_response403_error",
-    "PutOutboundNetworkFirmResponse403Meta": "put_outbound_network_firm_response403_meta",
-    "PutOutboundNetworkFirmResponse404": "put_outbound_network_firm_response404",
-    "PutOutboundNetworkFirmResponse404Error": "put_outbound_network_firm_response404_error",
-    "PutOutboundNetworkFirmResponse404Meta": "put_outbound_network_firm_response404_meta",
     "PutOutboundNetworkFirmResponseMeta": "put_outbound_network_firm_response_meta",
     "RateLimitPair": "rate_limit_pair",
     "ReceivedReferral": "received_referral",
@@ -5895,36 +1334,8 @@ _MODULES: dict[str, str] = {
     "ReceivedReferralStatus": "received_referral_status",
     "ReceivedReferralWarmTransferUnsuccessfulReasonType": "received_referral_warm_transfer_unsuccessful_reason_type",
     "RecordExtensionSelectorMissBody": "record_extension_selector_miss_body",
-    "RecordExtensionSelectorMissResponse400": "record_extension_selector_miss_response400",
-    "RecordExtensionSelectorMissResponse400Error": "record_extension_selector_miss_response400_error",
-    "RecordExtensionSelectorMissResponse400Meta": "record_extension_selector_miss_response400_meta",
-    "RecordExtensionSelectorMissResponse401": "record_extension_selector_miss_response401",
-    "RecordExtensionSelectorMissResponse401Error": "record_extension_selector_miss_response401_error",
-    "RecordExtensionSelectorMissResponse401Meta": "record_extension_selector_miss_response401_meta",
-    "RecordExtensionSelectorMissResponse403": "record_extension_selector_miss_response403",
-    "RecordExtensionSelectorMissResponse403Error": "record_extension_selector_miss_response403_error",
-    "RecordExtensionSelectorMissResponse403Meta": "record_extension_selector_miss_response403_meta",
     "ReferSentCaseBody": "refer_sent_case_body",
     "ReferSentCaseResponse": "refer_sent_case_response",
-    "ReferSentCaseResponse400": "refer_sent_case_response400",
-    "ReferSentCaseResponse400Error": "refer_sent_case_response400_error",
-    "ReferSentCaseResponse400Meta": "refer_sent_case_response400_meta",
-    "ReferSentCaseResponse401": "refer_sent_case_response401",
-    "ReferSentCaseResponse401Error": "refer_sent_case_response401_error",
-    "ReferSentCaseResponse401Meta": "refer_sent_case_response401_meta",
-    "ReferSentCaseResponse403": "refer_sent_case_response403",
-    "ReferSentCaseResponse403Error": "refer_sent_case_response403_error",
-    "ReferSentCaseResponse403Meta": "refer_sent_case_response403_meta",
-    "ReferSentCaseResponse404": "refer_sent_case_response404",
-    "ReferSentCaseResponse404Error": "refer_sent_case_response404_error",
-    "ReferSentCaseResponse404Meta": "refer_sent_case_response404_meta",
-    "ReferSentCaseResponse409": "refer_sent_case_response409",
-    "ReferSentCaseResponse409Error": "refer_sent_case_response409_error",
-    "ReferSentCaseResponse409ErrorDetails": "refer_sent_case_response409_error_details",
-    "ReferSentCaseResponse409ErrorDetailsMatchesItem": "refer_sent_case_response409_error_details_matches_item",
-    "ReferSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem": "refer_sent_case_response409_error_details_matches_item_matched_on_item",
-    "ReferSentCaseResponse409ErrorDetailsOverrideField": "refer_sent_case_response409_error_details_override_field",
-    "ReferSentCaseResponse409Meta": "refer_sent_case_response409_meta",
     "ReferSentCaseResponseMeta": "refer_sent_case_response_meta",
     "Referral": "referral",
     "ReferralAcceptedEvent": "referral_accepted_event",
@@ -5941,63 +1352,15 @@ _MODULES: dict[str, str] = {
     "RejectMedReferralBody": "reject_med_referral_body",
     "RejectMedReferralBodyReasonCode": "reject_med_referral_body_reason_code",
     "RejectMedReferralResponse": "reject_med_referral_response",
-    "RejectMedReferralResponse400": "reject_med_referral_response400",
-    "RejectMedReferralResponse400Error": "reject_med_referral_response400_error",
-    "RejectMedReferralResponse400Meta": "reject_med_referral_response400_meta",
-    "RejectMedReferralResponse401": "reject_med_referral_response401",
-    "RejectMedReferralResponse401Error": "reject_med_referral_response401_error",
-    "RejectMedReferralResponse401Meta": "reject_med_referral_response401_meta",
-    "RejectMedReferralResponse403": "reject_med_referral_response403",
-    "RejectMedReferralResponse403Error": "reject_med_referral_response403_error",
-    "RejectMedReferralResponse403Meta": "reject_med_referral_response403_meta",
-    "RejectMedReferralResponse404": "reject_med_referral_response404",
-    "RejectMedReferralResponse404Error": "reject_med_referral_response404_error",
-    "RejectMedReferralResponse404Meta": "reject_med_referral_response404_meta",
-    "RejectMedReferralResponse409": "reject_med_referral_response409",
-    "RejectMedReferralResponse409Error": "reject_med_referral_response409_error",
-    "RejectMedReferralResponse409Meta": "reject_med_referral_response409_meta",
     "RejectMedReferralResponseMeta": "reject_med_referral_response_meta",
     "RejectReferralBody": "reject_referral_body",
     "RejectReferralResponse": "reject_referral_response",
-    "RejectReferralResponse400": "reject_referral_response400",
-    "RejectReferralResponse400Error": "reject_referral_response400_error",
-    "RejectReferralResponse400Meta": "reject_referral_response400_meta",
-    "RejectReferralResponse401": "reject_referral_response401",
-    "RejectReferralResponse401Error": "reject_referral_response401_error",
-    "RejectReferralResponse401Meta": "reject_referral_response401_meta",
-    "RejectReferralResponse403": "reject_referral_response403",
-    "RejectReferralResponse403Error": "reject_referral_response403_error",
-    "RejectReferralResponse403Meta": "reject_referral_response403_meta",
-    "RejectReferralResponse404": "reject_referral_response404",
-    "RejectReferralResponse404Error": "reject_referral_response404_error",
-    "RejectReferralResponse404Meta": "reject_referral_response404_meta",
     "RejectReferralResponseMeta": "reject_referral_response_meta",
     "ReplaceExternalLinkBody": "replace_external_link_body",
     "ReplaceExternalLinkBodyExternalSystem": "replace_external_link_body_external_system",
     "ReplaceExternalLinkResponse": "replace_external_link_response",
-    "ReplaceExternalLinkResponse400": "replace_external_link_response400",
-    "ReplaceExternalLinkResponse400Error": "replace_external_link_response400_error",
-    "ReplaceExternalLinkResponse400Meta": "replace_external_link_response400_meta",
-    "ReplaceExternalLinkResponse401": "replace_external_link_response401",
-    "ReplaceExternalLinkResponse401Error": "replace_external_link_response401_error",
-    "ReplaceExternalLinkResponse401Meta": "replace_external_link_response401_meta",
-    "ReplaceExternalLinkResponse403": "replace_external_link_response403",
-    "ReplaceExternalLinkResponse403Error": "replace_external_link_response403_error",
-    "ReplaceExternalLinkResponse403Meta": "replace_external_link_response403_meta",
-    "ReplaceExternalLinkResponse404": "replace_external_link_response404",
-    "ReplaceExternalLinkResponse404Error": "replace_external_link_response404_error",
-    "ReplaceExternalLinkResponse404Meta": "replace_external_link_response404_meta",
     "ReplaceExternalLinkResponseMeta": "replace_external_link_response_meta",
     "RotateWebhookSecretResponse": "rotate_webhook_secret_response",
-    "RotateWebhookSecretResponse401": "rotate_webhook_secret_response401",
-    "RotateWebhookSecretResponse401Error": "rotate_webhook_secret_response401_error",
-    "RotateWebhookSecretResponse401Meta": "rotate_webhook_secret_response401_meta",
-    "RotateWebhookSecretResponse403": "rotate_webhook_secret_response403",
-    "RotateWebhookSecretResponse403Error": "rotate_webhook_secret_response403_error",
-    "RotateWebhookSecretResponse403Meta": "rotate_webhook_secret_response403_meta",
-    "RotateWebhookSecretResponse404": "rotate_webhook_secret_response404",
-    "RotateWebhookSecretResponse404Error": "rotate_webhook_secret_response404_error",
-    "RotateWebhookSecretResponse404Meta": "rotate_webhook_secret_response404_meta",
     "RotateWebhookSecretResponseMeta": "rotate_webhook_secret_response_meta",
     "RoutingEvaluation": "routing_evaluation",
     "RoutingEvaluationAssignmentsItem": "routing_evaluation_assignments_item",
@@ -6016,43 +1379,9 @@ _MODULES: dict[str, str] = {
     "SendMessageBody": "send_message_body",
     "SendMessageBodyRequestedStatus": "send_message_body_requested_status",
     "SendMessageResponse": "send_message_response",
-    "SendMessageResponse400": "send_message_response400",
-    "SendMessageResponse400Error": "send_message_response400_error",
-    "SendMessageResponse400Meta": "send_message_response400_meta",
-    "SendMessageResponse401": "send_message_response401",
-    "SendMessageResponse401Error": "send_message_response401_error",
-    "SendMessageResponse401Meta": "send_message_response401_meta",
-    "SendMessageResponse403": "send_message_response403",
-    "SendMessageResponse403Error": "send_message_response403_error",
-    "SendMessageResponse403Meta": "send_message_response403_meta",
-    "SendMessageResponse404": "send_message_response404",
-    "SendMessageResponse404Error": "send_message_response404_error",
-    "SendMessageResponse404Meta": "send_message_response404_meta",
-    "SendMessageResponse409": "send_message_response409",
-    "SendMessageResponse409Error": "send_message_response409_error",
-    "SendMessageResponse409Meta": "send_message_response409_meta",
     "SendMessageResponseMeta": "send_message_response_meta",
     "SendReferralBody": "send_referral_body",
     "SendReferralResponse": "send_referral_response",
-    "SendReferralResponse400": "send_referral_response400",
-    "SendReferralResponse400Error": "send_referral_response400_error",
-    "SendReferralResponse400Meta": "send_referral_response400_meta",
-    "SendReferralResponse401": "send_referral_response401",
-    "SendReferralResponse401Error": "send_referral_response401_error",
-    "SendReferralResponse401Meta": "send_referral_response401_meta",
-    "SendReferralResponse403": "send_referral_response403",
-    "SendReferralResponse403Error": "send_referral_response403_error",
-    "SendReferralResponse403Meta": "send_referral_response403_meta",
-    "SendReferralResponse404": "send_referral_response404",
-    "SendReferralResponse404Error": "send_referral_response404_error",
-    "SendReferralResponse404Meta": "send_referral_response404_meta",
-    "SendReferralResponse409": "send_referral_response409",
-    "SendReferralResponse409Error": "send_referral_response409_error",
-    "SendReferralResponse409ErrorDetails": "send_referral_response409_error_details",
-    "SendReferralResponse409ErrorDetailsMatchesItem": "send_referral_response409_error_details_matches_item",
-    "SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem": "send_referral_response409_error_details_matches_item_matched_on_item",
-    "SendReferralResponse409ErrorDetailsOverrideField": "send_referral_response409_error_details_override_field",
-    "SendReferralResponse409Meta": "send_referral_response409_meta",
     "SendReferralResponseMeta": "send_referral_response_meta",
     "SentCase": "sent_case",
     "SentCaseCaseCountySource": "sent_case_case_county_source",
@@ -6067,52 +1396,13 @@ _MODULES: dict[str, str] = {
     "SentCaseWarmTransferUnsuccessfulReasonType": "sent_case_warm_transfer_unsuccessful_reason_type",
     "SignReferralBody": "sign_referral_body",
     "SignReferralResponse": "sign_referral_response",
-    "SignReferralResponse400": "sign_referral_response400",
-    "SignReferralResponse400Error": "sign_referral_response400_error",
-    "SignReferralResponse400Meta": "sign_referral_response400_meta",
-    "SignReferralResponse401": "sign_referral_response401",
-    "SignReferralResponse401Error": "sign_referral_response401_error",
-    "SignReferralResponse401Meta": "sign_referral_response401_meta",
-    "SignReferralResponse403": "sign_referral_response403",
-    "SignReferralResponse403Error": "sign_referral_response403_error",
-    "SignReferralResponse403Meta": "sign_referral_response403_meta",
-    "SignReferralResponse404": "sign_referral_response404",
-    "SignReferralResponse404Error": "sign_referral_response404_error",
-    "SignReferralResponse404Meta": "sign_referral_response404_meta",
     "SignReferralResponseMeta": "sign_referral_response_meta",
     "SsoLink": "sso_link",
     "StartLitigationReferralBody": "start_litigation_referral_body",
     "StartLitigationReferralResponse": "start_litigation_referral_response",
-    "StartLitigationReferralResponse400": "start_litigation_referral_response400",
-    "StartLitigationReferralResponse400Error": "start_litigation_referral_response400_error",
-    "StartLitigationReferralResponse400Meta": "start_litigation_referral_response400_meta",
-    "StartLitigationReferralResponse401": "start_litigation_referral_response401",
-    "StartLitigationReferralResponse401Error": "start_litigation_referral_response401_error",
-    "StartLitigationReferralResponse401Meta": "start_litigation_referral_response401_meta",
-    "StartLitigationReferralResponse403": "start_litigation_referral_response403",
-    "StartLitigationReferralResponse403Error": "start_litigation_referral_response403_error",
-    "StartLitigationReferralResponse403Meta": "start_litigation_referral_response403_meta",
-    "StartLitigationReferralResponse404": "start_litigation_referral_response404",
-    "StartLitigationReferralResponse404Error": "start_litigation_referral_response404_error",
-    "StartLitigationReferralResponse404Meta": "start_litigation_referral_response404_meta",
     "StartLitigationReferralResponseMeta": "start_litigation_referral_response_meta",
     "StartTreatmentMedReferralBody": "start_treatment_med_referral_body",
     "StartTreatmentMedReferralResponse": "start_treatment_med_referral_response",
-    "StartTreatmentMedReferralResponse400": "start_treatment_med_referral_response400",
-    "StartTreatmentMedReferralResponse400Error": "start_treatment_med_referral_response400_error",
-    "StartTreatmentMedReferralResponse400Meta": "start_treatment_med_referral_response400_meta",
-    "StartTreatmentMedReferralResponse401": "start_treatment_med_referral_response401",
-    "StartTreatmentMedReferralResponse401Error": "start_treatment_med_referral_response401_error",
-    "StartTreatmentMedReferralResponse401Meta": "start_treatment_med_referral_response401_meta",
-    "StartTreatmentMedReferralResponse403": "start_treatment_med_referral_response403",
-    "StartTreatmentMedReferralResponse403Error": "start_treatment_med_referral_response403_error",
-    "StartTreatmentMedReferralResponse403Meta": "start_treatment_med_referral_response403_meta",
-    "StartTreatmentMedReferralResponse404": "start_treatment_med_referral_response404",
-    "StartTreatmentMedReferralResponse404Error": "start_treatment_med_referral_response404_error",
-    "StartTreatmentMedReferralResponse404Meta": "start_treatment_med_referral_response404_meta",
-    "StartTreatmentMedReferralResponse409": "start_treatment_med_referral_response409",
-    "StartTreatmentMedReferralResponse409Error": "start_treatment_med_referral_response409_error",
-    "StartTreatmentMedReferralResponse409Meta": "start_treatment_med_referral_response409_meta",
     "StartTreatmentMedReferralResponseMeta": "start_treatment_med_referral_response_meta",
     "StatusChangeData": "status_change_data",
     "StatusChangeDataIsMessage": "status_change_data_is_message",
@@ -6120,258 +1410,54 @@ _MODULES: dict[str, str] = {
     "StatusChangeDataSource": "status_change_data_source",
     "StatusChangeDataStatus": "status_change_data_status",
     "TestWebhookResponse": "test_webhook_response",
-    "TestWebhookResponse401": "test_webhook_response401",
-    "TestWebhookResponse401Error": "test_webhook_response401_error",
-    "TestWebhookResponse401Meta": "test_webhook_response401_meta",
-    "TestWebhookResponse403": "test_webhook_response403",
-    "TestWebhookResponse403Error": "test_webhook_response403_error",
-    "TestWebhookResponse403Meta": "test_webhook_response403_meta",
-    "TestWebhookResponse404": "test_webhook_response404",
-    "TestWebhookResponse404Error": "test_webhook_response404_error",
-    "TestWebhookResponse404Meta": "test_webhook_response404_meta",
-    "TestWebhookResponse409": "test_webhook_response409",
-    "TestWebhookResponse409Error": "test_webhook_response409_error",
-    "TestWebhookResponse409Meta": "test_webhook_response409_meta",
     "TestWebhookResponseMeta": "test_webhook_response_meta",
     "UpdateCaseBody": "update_case_body",
     "UpdateCaseResponse": "update_case_response",
-    "UpdateCaseResponse400": "update_case_response400",
-    "UpdateCaseResponse400Error": "update_case_response400_error",
-    "UpdateCaseResponse400Meta": "update_case_response400_meta",
-    "UpdateCaseResponse401": "update_case_response401",
-    "UpdateCaseResponse401Error": "update_case_response401_error",
-    "UpdateCaseResponse401Meta": "update_case_response401_meta",
-    "UpdateCaseResponse403": "update_case_response403",
-    "UpdateCaseResponse403Error": "update_case_response403_error",
-    "UpdateCaseResponse403Meta": "update_case_response403_meta",
-    "UpdateCaseResponse404": "update_case_response404",
-    "UpdateCaseResponse404Error": "update_case_response404_error",
-    "UpdateCaseResponse404Meta": "update_case_response404_meta",
     "UpdateCaseResponseMeta": "update_case_response_meta",
     "UpdateCaseStatusBody": "update_case_status_body",
     "UpdateCaseStatusBodyStatus": "update_case_status_body_status",
     "UpdateCaseStatusResponse": "update_case_status_response",
-    "UpdateCaseStatusResponse400": "update_case_status_response400",
-    "UpdateCaseStatusResponse400Error": "update_case_status_response400_error",
-    "UpdateCaseStatusResponse400Meta": "update_case_status_response400_meta",
-    "UpdateCaseStatusResponse401": "update_case_status_response401",
-    "UpdateCaseStatusResponse401Error": "update_case_status_response401_error",
-    "UpdateCaseStatusResponse401Meta": "update_case_status_response401_meta",
-    "UpdateCaseStatusResponse403": "update_case_status_response403",
-    "UpdateCaseStatusResponse403Error": "update_case_status_response403_error",
-    "UpdateCaseStatusResponse403Meta": "update_case_status_response403_meta",
-    "UpdateCaseStatusResponse404": "update_case_status_response404",
-    "UpdateCaseStatusResponse404Error": "update_case_status_response404_error",
-    "UpdateCaseStatusResponse404Meta": "update_case_status_response404_meta",
     "UpdateCaseStatusResponseMeta": "update_case_status_response_meta",
     "UpdateMedAppointmentResponse": "update_med_appointment_response",
-    "UpdateMedAppointmentResponse400": "update_med_appointment_response400",
-    "UpdateMedAppointmentResponse400Error": "update_med_appointment_response400_error",
-    "UpdateMedAppointmentResponse400Meta": "update_med_appointment_response400_meta",
-    "UpdateMedAppointmentResponse401": "update_med_appointment_response401",
-    "UpdateMedAppointmentResponse401Error": "update_med_appointment_response401_error",
-    "UpdateMedAppointmentResponse401Meta": "update_med_appointment_response401_meta",
-    "UpdateMedAppointmentResponse403": "update_med_appointment_response403",
-    "UpdateMedAppointmentResponse403Error": "update_med_appointment_response403_error",
-    "UpdateMedAppointmentResponse403Meta": "update_med_appointment_response403_meta",
-    "UpdateMedAppointmentResponse404": "update_med_appointment_response404",
-    "UpdateMedAppointmentResponse404Error": "update_med_appointment_response404_error",
-    "UpdateMedAppointmentResponse404Meta": "update_med_appointment_response404_meta",
     "UpdateMedAppointmentResponseMeta": "update_med_appointment_response_meta",
     "UpdateMedBillableEventResponse": "update_med_billable_event_response",
-    "UpdateMedBillableEventResponse400": "update_med_billable_event_response400",
-    "UpdateMedBillableEventResponse400Error": "update_med_billable_event_response400_error",
-    "UpdateMedBillableEventResponse400Meta": "update_med_billable_event_response400_meta",
-    "UpdateMedBillableEventResponse401": "update_med_billable_event_response401",
-    "UpdateMedBillableEventResponse401Error": "update_med_billable_event_response401_error",
-    "UpdateMedBillableEventResponse401Meta": "update_med_billable_event_response401_meta",
-    "UpdateMedBillableEventResponse403": "update_med_billable_event_response403",
-    "UpdateMedBillableEventResponse403Error": "update_med_billable_event_response403_error",
-    "UpdateMedBillableEventResponse403Meta": "update_med_billable_event_response403_meta",
-    "UpdateMedBillableEventResponse404": "update_med_billable_event_response404",
-    "UpdateMedBillableEventResponse404Error": "update_med_billable_event_response404_error",
-    "UpdateMedBillableEventResponse404Meta": "update_med_billable_event_response404_meta",
     "UpdateMedBillableEventResponseMeta": "update_med_billable_event_response_meta",
     "UpdateMedCaseResponse": "update_med_case_response",
-    "UpdateMedCaseResponse400": "update_med_case_response400",
-    "UpdateMedCaseResponse400Error": "update_med_case_response400_error",
-    "UpdateMedCaseResponse400Meta": "update_med_case_response400_meta",
-    "UpdateMedCaseResponse401": "update_med_case_response401",
-    "UpdateMedCaseResponse401Error": "update_med_case_response401_error",
-    "UpdateMedCaseResponse401Meta": "update_med_case_response401_meta",
-    "UpdateMedCaseResponse403": "update_med_case_response403",
-    "UpdateMedCaseResponse403Error": "update_med_case_response403_error",
-    "UpdateMedCaseResponse403Meta": "update_med_case_response403_meta",
-    "UpdateMedCaseResponse404": "update_med_case_response404",
-    "UpdateMedCaseResponse404Error": "update_med_case_response404_error",
-    "UpdateMedCaseResponse404Meta": "update_med_case_response404_meta",
     "UpdateMedCaseResponseMeta": "update_med_case_response_meta",
     "UpdateMedReferralResponse": "update_med_referral_response",
-    "UpdateMedReferralResponse400": "update_med_referral_response400",
-    "UpdateMedReferralResponse400Error": "update_med_referral_response400_error",
-    "UpdateMedReferralResponse400Meta": "update_med_referral_response400_meta",
-    "UpdateMedReferralResponse401": "update_med_referral_response401",
-    "UpdateMedReferralResponse401Error": "update_med_referral_response401_error",
-    "UpdateMedReferralResponse401Meta": "update_med_referral_response401_meta",
-    "UpdateMedReferralResponse403": "update_med_referral_response403",
-    "UpdateMedReferralResponse403Error": "update_med_referral_response403_error",
-    "UpdateMedReferralResponse403Meta": "update_med_referral_response403_meta",
-    "UpdateMedReferralResponse404": "update_med_referral_response404",
-    "UpdateMedReferralResponse404Error": "update_med_referral_response404_error",
-    "UpdateMedReferralResponse404Meta": "update_med_referral_response404_meta",
     "UpdateMedReferralResponseMeta": "update_med_referral_response_meta",
     "UpdateNotificationPreferencesResponse": "update_notification_preferences_response",
-    "UpdateNotificationPreferencesResponse400": "update_notification_preferences_response400",
-    "UpdateNotificationPreferencesResponse400Error": "update_notification_preferences_response400_error",
-    "UpdateNotificationPreferencesResponse400Meta": "update_notification_preferences_response400_meta",
-    "UpdateNotificationPreferencesResponse401": "update_notification_preferences_response401",
-    "UpdateNotificationPreferencesResponse401Error": "update_notification_preferences_response401_error",
-    "UpdateNotificationPreferencesResponse401Meta": "update_notification_preferences_response401_meta",
-    "UpdateNotificationPreferencesResponse403": "update_notification_preferences_response403",
-    "UpdateNotificationPreferencesResponse403Error": "update_notification_preferences_response403_error",
-    "UpdateNotificationPreferencesResponse403Meta": "update_notification_preferences_response403_meta",
     "UpdateNotificationPreferencesResponseMeta": "update_notification_preferences_response_meta",
     "UpdateOwnFirmBody": "update_own_firm_body",
     "UpdateOwnFirmResponse": "update_own_firm_response",
-    "UpdateOwnFirmResponse400": "update_own_firm_response400",
-    "UpdateOwnFirmResponse400Error": "update_own_firm_response400_error",
-    "UpdateOwnFirmResponse400Meta": "update_own_firm_response400_meta",
-    "UpdateOwnFirmResponse401": "update_own_firm_response401",
-    "UpdateOwnFirmResponse401Error": "update_own_firm_response401_error",
-    "UpdateOwnFirmResponse401Meta": "update_own_firm_response401_meta",
-    "UpdateOwnFirmResponse403": "update_own_firm_response403",
-    "UpdateOwnFirmResponse403Error": "update_own_firm_response403_error",
-    "UpdateOwnFirmResponse403Meta": "update_own_firm_response403_meta",
     "UpdateOwnFirmResponseMeta": "update_own_firm_response_meta",
     "UpdateReceivedReferralBody": "update_received_referral_body",
     "UpdateReceivedReferralBodyCustomFieldsItem": "update_received_referral_body_custom_fields_item",
     "UpdateReceivedReferralResponse": "update_received_referral_response",
-    "UpdateReceivedReferralResponse400": "update_received_referral_response400",
-    "UpdateReceivedReferralResponse400Error": "update_received_referral_response400_error",
-    "UpdateReceivedReferralResponse400Meta": "update_received_referral_response400_meta",
-    "UpdateReceivedReferralResponse401": "update_received_referral_response401",
-    "UpdateReceivedReferralResponse401Error": "update_received_referral_response401_error",
-    "UpdateReceivedReferralResponse401Meta": "update_received_referral_response401_meta",
-    "UpdateReceivedReferralResponse403": "update_received_referral_response403",
-    "UpdateReceivedReferralResponse403Error": "update_received_referral_response403_error",
-    "UpdateReceivedReferralResponse403Meta": "update_received_referral_response403_meta",
-    "UpdateReceivedReferralResponse404": "update_received_referral_response404",
-    "UpdateReceivedReferralResponse404Error": "update_received_referral_response404_error",
-    "UpdateReceivedReferralResponse404Meta": "update_received_referral_response404_meta",
-    "UpdateReceivedReferralResponse409": "update_received_referral_response409",
-    "UpdateReceivedReferralResponse409Error": "update_received_referral_response409_error",
-    "UpdateReceivedReferralResponse409Meta": "update_received_referral_response409_meta",
     "UpdateReceivedReferralResponseMeta": "update_received_referral_response_meta",
     "UpdateReferralBody": "update_referral_body",
     "UpdateReferralBodyCustomFieldsItem": "update_referral_body_custom_fields_item",
     "UpdateReferralBodyPayoutType": "update_referral_body_payout_type",
     "UpdateReferralResponse": "update_referral_response",
-    "UpdateReferralResponse400": "update_referral_response400",
-    "UpdateReferralResponse400Error": "update_referral_response400_error",
-    "UpdateReferralResponse400Meta": "update_referral_response400_meta",
-    "UpdateReferralResponse401": "update_referral_response401",
-    "UpdateReferralResponse401Error": "update_referral_response401_error",
-    "UpdateReferralResponse401Meta": "update_referral_response401_meta",
-    "UpdateReferralResponse403": "update_referral_response403",
-    "UpdateReferralResponse403Error": "update_referral_response403_error",
-    "UpdateReferralResponse403Meta": "update_referral_response403_meta",
-    "UpdateReferralResponse404": "update_referral_response404",
-    "UpdateReferralResponse404Error": "update_referral_response404_error",
-    "UpdateReferralResponse404Meta": "update_referral_response404_meta",
     "UpdateReferralResponseMeta": "update_referral_response_meta",
     "UpdateRoutingRuleBody": "update_routing_rule_body",
     "UpdateRoutingRuleResponse": "update_routing_rule_response",
-    "UpdateRoutingRuleResponse400": "update_routing_rule_response400",
-    "UpdateRoutingRuleResponse400Error": "update_routing_rule_response400_error",
-    "UpdateRoutingRuleResponse400Meta": "update_routing_rule_response400_meta",
-    "UpdateRoutingRuleResponse401": "update_routing_rule_response401",
-    "UpdateRoutingRuleResponse401Error": "update_routing_rule_response401_error",
-    "UpdateRoutingRuleResponse401Meta": "update_routing_rule_response401_meta",
-    "UpdateRoutingRuleResponse403": "update_routing_rule_response403",
-    "UpdateRoutingRuleResponse403Error": "update_routing_rule_response403_error",
-    "UpdateRoutingRuleResponse403Meta": "update_routing_rule_response403_meta",
-    "UpdateRoutingRuleResponse404": "update_routing_rule_response404",
-    "UpdateRoutingRuleResponse404Error": "update_routing_rule_response404_error",
-    "UpdateRoutingRuleResponse404Meta": "update_routing_rule_response404_meta",
     "UpdateRoutingRuleResponseMeta": "update_routing_rule_response_meta",
     "UpdateSentCaseBody": "update_sent_case_body",
     "UpdateSentCaseResponse": "update_sent_case_response",
-    "UpdateSentCaseResponse400": "update_sent_case_response400",
-    "UpdateSentCaseResponse400Error": "update_sent_case_response400_error",
-    "UpdateSentCaseResponse400Meta": "update_sent_case_response400_meta",
-    "UpdateSentCaseResponse401": "update_sent_case_response401",
-    "UpdateSentCaseResponse401Error": "update_sent_case_response401_error",
-    "UpdateSentCaseResponse401Meta": "update_sent_case_response401_meta",
-    "UpdateSentCaseResponse403": "update_sent_case_response403",
-    "UpdateSentCaseResponse403Error": "update_sent_case_response403_error",
-    "UpdateSentCaseResponse403Meta": "update_sent_case_response403_meta",
-    "UpdateSentCaseResponse404": "update_sent_case_response404",
-    "UpdateSentCaseResponse404Error": "update_sent_case_response404_error",
-    "UpdateSentCaseResponse404Meta": "update_sent_case_response404_meta",
-    "UpdateSentCaseResponse409": "update_sent_case_response409",
-    "UpdateSentCaseResponse409Error": "update_sent_case_response409_error",
-    "UpdateSentCaseResponse409Meta": "update_sent_case_response409_meta",
     "UpdateSentCaseResponseMeta": "update_sent_case_response_meta",
     "UpdateUserBody": "update_user_body",
     "UpdateUserResponse": "update_user_response",
-    "UpdateUserResponse400": "update_user_response400",
-    "UpdateUserResponse400Error": "update_user_response400_error",
-    "UpdateUserResponse400Meta": "update_user_response400_meta",
-    "UpdateUserResponse401": "update_user_response401",
-    "UpdateUserResponse401Error": "update_user_response401_error",
-    "UpdateUserResponse401Meta": "update_user_response401_meta",
-    "UpdateUserResponse403": "update_user_response403",
-    "UpdateUserResponse403Error": "update_user_response403_error",
-    "UpdateUserResponse403Meta": "update_user_response403_meta",
-    "UpdateUserResponse404": "update_user_response404",
-    "UpdateUserResponse404Error": "update_user_response404_error",
-    "UpdateUserResponse404Meta": "update_user_response404_meta",
     "UpdateUserResponseMeta": "update_user_response_meta",
     "UpdateWebhookBody": "update_webhook_body",
     "UpdateWebhookResponse": "update_webhook_response",
-    "UpdateWebhookResponse400": "update_webhook_response400",
-    "UpdateWebhookResponse400Error": "update_webhook_response400_error",
-    "UpdateWebhookResponse400Meta": "update_webhook_response400_meta",
-    "UpdateWebhookResponse401": "update_webhook_response401",
-    "UpdateWebhookResponse401Error": "update_webhook_response401_error",
-    "UpdateWebhookResponse401Meta": "update_webhook_response401_meta",
-    "UpdateWebhookResponse403": "update_webhook_response403",
-    "UpdateWebhookResponse403Error": "update_webhook_response403_error",
-    "UpdateWebhookResponse403Meta": "update_webhook_response403_meta",
-    "UpdateWebhookResponse404": "update_webhook_response404",
-    "UpdateWebhookResponse404Error": "update_webhook_response404_error",
-    "UpdateWebhookResponse404Meta": "update_webhook_response404_meta",
     "UpdateWebhookResponseMeta": "update_webhook_response_meta",
     "UploadDocumentBody": "upload_document_body",
     "UploadDocumentResponse": "upload_document_response",
-    "UploadDocumentResponse401": "upload_document_response401",
-    "UploadDocumentResponse401Error": "upload_document_response401_error",
-    "UploadDocumentResponse401Meta": "upload_document_response401_meta",
-    "UploadDocumentResponse403": "upload_document_response403",
-    "UploadDocumentResponse403Error": "upload_document_response403_error",
-    "UploadDocumentResponse403Meta": "upload_document_response403_meta",
-    "UploadDocumentResponse404": "upload_document_response404",
-    "UploadDocumentResponse404Error": "upload_document_response404_error",
-    "UploadDocumentResponse404Meta": "upload_document_response404_meta",
     "UploadDocumentResponseMeta": "upload_document_response_meta",
     "UploadMedCaseDocumentBody": "upload_med_case_document_body",
     "UploadMedCaseDocumentBodyCategory": "upload_med_case_document_body_category",
     "UploadMedCaseDocumentResponse": "upload_med_case_document_response",
-    "UploadMedCaseDocumentResponse400": "upload_med_case_document_response400",
-    "UploadMedCaseDocumentResponse400Error": "upload_med_case_document_response400_error",
-    "UploadMedCaseDocumentResponse400Meta": "upload_med_case_document_response400_meta",
-    "UploadMedCaseDocumentResponse401": "upload_med_case_document_response401",
-    "UploadMedCaseDocumentResponse401Error": "upload_med_case_document_response401_error",
-    "UploadMedCaseDocumentResponse401Meta": "upload_med_case_document_response401_meta",
-    "UploadMedCaseDocumentResponse403": "upload_med_case_document_response403",
-    "UploadMedCaseDocumentResponse403Error": "upload_med_case_document_response403_error",
-    "UploadMedCaseDocumentResponse403Meta": "upload_med_case_document_response403_meta",
-    "UploadMedCaseDocumentResponse404": "upload_med_case_document_response404",
-    "UploadMedCaseDocumentResponse404Error": "upload_med_case_document_response404_error",
-    "UploadMedCaseDocumentResponse404Meta": "upload_med_case_document_response404_meta",
-    "UploadMedCaseDocumentResponse413": "upload_med_case_document_response413",
-    "UploadMedCaseDocumentResponse413Error": "upload_med_case_document_response413_error",
-    "UploadMedCaseDocumentResponse413Meta": "upload_med_case_document_response413_meta",
     "UploadMedCaseDocumentResponseMeta": "upload_med_case_document_response_meta",
     "User": "user",
     "WarmTransfer": "warm_transfer",
@@ -6393,110 +1479,26 @@ _MODULES: dict[str, str] = {
     "WebhookSubscriptionWithSecret": "webhook_subscription_with_secret",
     "WithdrawMedReferralBody": "withdraw_med_referral_body",
     "WithdrawMedReferralResponse": "withdraw_med_referral_response",
-    "WithdrawMedReferralResponse400": "withdraw_med_referral_response400",
-    "WithdrawMedReferralResponse400Error": "withdraw_med_referral_response400_error",
-    "WithdrawMedReferralResponse400Meta": "withdraw_med_referral_response400_meta",
-    "WithdrawMedReferralResponse401": "withdraw_med_referral_response401",
-    "WithdrawMedReferralResponse401Error": "withdraw_med_referral_response401_error",
-    "WithdrawMedReferralResponse401Meta": "withdraw_med_referral_response401_meta",
-    "WithdrawMedReferralResponse403": "withdraw_med_referral_response403",
-    "WithdrawMedReferralResponse403Error": "withdraw_med_referral_response403_error",
-    "WithdrawMedReferralResponse403Meta": "withdraw_med_referral_response403_meta",
-    "WithdrawMedReferralResponse404": "withdraw_med_referral_response404",
-    "WithdrawMedReferralResponse404Error": "withdraw_med_referral_response404_error",
-    "WithdrawMedReferralResponse404Meta": "withdraw_med_referral_response404_meta",
     "WithdrawMedReferralResponseMeta": "withdraw_med_referral_response_meta",
     "WithdrawReferralBody": "withdraw_referral_body",
     "WithdrawReferralResponse": "withdraw_referral_response",
-    "WithdrawReferralResponse400": "withdraw_referral_response400",
-    "WithdrawReferralResponse400Error": "withdraw_referral_response400_error",
-    "WithdrawReferralResponse400Meta": "withdraw_referral_response400_meta",
-    "WithdrawReferralResponse401": "withdraw_referral_response401",
-    "WithdrawReferralResponse401Error": "withdraw_referral_response401_error",
-    "WithdrawReferralResponse401Meta": "withdraw_referral_response401_meta",
-    "WithdrawReferralResponse403": "withdraw_referral_response403",
-    "WithdrawReferralResponse403Error": "withdraw_referral_response403_error",
-    "WithdrawReferralResponse403Meta": "withdraw_referral_response403_meta",
-    "WithdrawReferralResponse404": "withdraw_referral_response404",
-    "WithdrawReferralResponse404Error": "withdraw_referral_response404_error",
-    "WithdrawReferralResponse404Meta": "withdraw_referral_response404_meta",
     "WithdrawReferralResponseMeta": "withdraw_referral_response_meta",
 }
 
 __all__ = [
     "AcceptMedReferralBody",
     "AcceptMedReferralResponse",
-    "AcceptMedReferralResponse400",
-    "AcceptMedReferralResponse400Error",
-    "AcceptMedReferralResponse400Meta",
-    "AcceptMedReferralResponse401",
-    "AcceptMedReferralResponse401Error",
-    "AcceptMedReferralResponse401Meta",
-    "AcceptMedReferralResponse403",
-    "AcceptMedReferralResponse403Error",
-    "AcceptMedReferralResponse403Meta",
-    "AcceptMedReferralResponse404",
-    "AcceptMedReferralResponse404Error",
-    "AcceptMedReferralResponse404Meta",
-    "AcceptMedReferralResponse409",
-    "AcceptMedReferralResponse409Error",
-    "AcceptMedReferralResponse409Meta",
     "AcceptMedReferralResponseMeta",
     "AcknowledgeCaseResponse",
-    "AcknowledgeCaseResponse401",
-    "AcknowledgeCaseResponse401Error",
-    "AcknowledgeCaseResponse401Meta",
-    "AcknowledgeCaseResponse403",
-    "AcknowledgeCaseResponse403Error",
-    "AcknowledgeCaseResponse403Meta",
-    "AcknowledgeCaseResponse404",
-    "AcknowledgeCaseResponse404Error",
-    "AcknowledgeCaseResponse404Meta",
     "AcknowledgeCaseResponseMeta",
     "AcknowledgeMedReferralBody",
     "AcknowledgeMedReferralResponse",
-    "AcknowledgeMedReferralResponse400",
-    "AcknowledgeMedReferralResponse400Error",
-    "AcknowledgeMedReferralResponse400Meta",
-    "AcknowledgeMedReferralResponse401",
-    "AcknowledgeMedReferralResponse401Error",
-    "AcknowledgeMedReferralResponse401Meta",
-    "AcknowledgeMedReferralResponse403",
-    "AcknowledgeMedReferralResponse403Error",
-    "AcknowledgeMedReferralResponse403Meta",
-    "AcknowledgeMedReferralResponse404",
-    "AcknowledgeMedReferralResponse404Error",
-    "AcknowledgeMedReferralResponse404Meta",
-    "AcknowledgeMedReferralResponse409",
-    "AcknowledgeMedReferralResponse409Error",
-    "AcknowledgeMedReferralResponse409Meta",
     "AcknowledgeMedReferralResponseMeta",
     "AcknowledgeReferralBody",
     "AcknowledgeReferralResponse",
-    "AcknowledgeReferralResponse400",
-    "AcknowledgeReferralResponse400Error",
-    "AcknowledgeReferralResponse400Meta",
-    "AcknowledgeReferralResponse401",
-    "AcknowledgeReferralResponse401Error",
-    "AcknowledgeReferralResponse401Meta",
-    "AcknowledgeReferralResponse403",
-    "AcknowledgeReferralResponse403Error",
-    "AcknowledgeReferralResponse403Meta",
-    "AcknowledgeReferralResponse404",
-    "AcknowledgeReferralResponse404Error",
-    "AcknowledgeReferralResponse404Meta",
     "AcknowledgeReferralResponseMeta",
     "AddNotificationEmailBody",
     "AddNotificationEmailResponse",
-    "AddNotificationEmailResponse400",
-    "AddNotificationEmailResponse400Error",
-    "AddNotificationEmailResponse400Meta",
-    "AddNotificationEmailResponse401",
-    "AddNotificationEmailResponse401Error",
-    "AddNotificationEmailResponse401Meta",
-    "AddNotificationEmailResponse403",
-    "AddNotificationEmailResponse403Error",
-    "AddNotificationEmailResponse403Meta",
     "AddNotificationEmailResponseData",
     "AddNotificationEmailResponseMeta",
     "AvailableFirm",
@@ -6510,33 +1512,9 @@ __all__ = [
     "BeginClosingReferralBodyClosingStatus",
     "BeginClosingReferralBodyPayoutType",
     "BeginClosingReferralResponse",
-    "BeginClosingReferralResponse400",
-    "BeginClosingReferralResponse400Error",
-    "BeginClosingReferralResponse400Meta",
-    "BeginClosingReferralResponse401",
-    "BeginClosingReferralResponse401Error",
-    "BeginClosingReferralResponse401Meta",
-    "BeginClosingReferralResponse403",
-    "BeginClosingReferralResponse403Error",
-    "BeginClosingReferralResponse403Meta",
-    "BeginClosingReferralResponse404",
-    "BeginClosingReferralResponse404Error",
-    "BeginClosingReferralResponse404Meta",
     "BeginClosingReferralResponseMeta",
     "BeginInvestigatingReferralBody",
     "BeginInvestigatingReferralResponse",
-    "BeginInvestigatingReferralResponse400",
-    "BeginInvestigatingReferralResponse400Error",
-    "BeginInvestigatingReferralResponse400Meta",
-    "BeginInvestigatingReferralResponse401",
-    "BeginInvestigatingReferralResponse401Error",
-    "BeginInvestigatingReferralResponse401Meta",
-    "BeginInvestigatingReferralResponse403",
-    "BeginInvestigatingReferralResponse403Error",
-    "BeginInvestigatingReferralResponse403Meta",
-    "BeginInvestigatingReferralResponse404",
-    "BeginInvestigatingReferralResponse404Error",
-    "BeginInvestigatingReferralResponse404Meta",
     "BeginInvestigatingReferralResponseMeta",
     "BulkUpdateJob",
     "Case",
@@ -6570,341 +1548,48 @@ __all__ = [
     "CasexWebhookEnvelopeSchemaVersion",
     "CloseCaseBody",
     "CloseCaseResponse",
-    "CloseCaseResponse400",
-    "CloseCaseResponse400Error",
-    "CloseCaseResponse400Meta",
-    "CloseCaseResponse401",
-    "CloseCaseResponse401Error",
-    "CloseCaseResponse401Meta",
-    "CloseCaseResponse403",
-    "CloseCaseResponse403Error",
-    "CloseCaseResponse403Meta",
-    "CloseCaseResponse404",
-    "CloseCaseResponse404Error",
-    "CloseCaseResponse404Meta",
     "CloseCaseResponseMeta",
     "CloseMedReferralBody",
     "CloseMedReferralResponse",
-    "CloseMedReferralResponse400",
-    "CloseMedReferralResponse400Error",
-    "CloseMedReferralResponse400Meta",
-    "CloseMedReferralResponse401",
-    "CloseMedReferralResponse401Error",
-    "CloseMedReferralResponse401Meta",
-    "CloseMedReferralResponse403",
-    "CloseMedReferralResponse403Error",
-    "CloseMedReferralResponse403Meta",
-    "CloseMedReferralResponse404",
-    "CloseMedReferralResponse404Error",
-    "CloseMedReferralResponse404Meta",
     "CloseMedReferralResponseMeta",
     "CloseReferralBody",
     "CloseReferralResponse",
-    "CloseReferralResponse400",
-    "CloseReferralResponse400Error",
-    "CloseReferralResponse400Meta",
-    "CloseReferralResponse401",
-    "CloseReferralResponse401Error",
-    "CloseReferralResponse401Meta",
-    "CloseReferralResponse403",
-    "CloseReferralResponse403Error",
-    "CloseReferralResponse403Meta",
-    "CloseReferralResponse404",
-    "CloseReferralResponse404Error",
-    "CloseReferralResponse404Meta",
     "CloseReferralResponseMeta",
     "CompleteTreatmentMedReferralBody",
     "CompleteTreatmentMedReferralResponse",
-    "CompleteTreatmentMedReferralResponse400",
-    "CompleteTreatmentMedReferralResponse400Error",
-    "CompleteTreatmentMedReferralResponse400Meta",
-    "CompleteTreatmentMedReferralResponse401",
-    "CompleteTreatmentMedReferralResponse401Error",
-    "CompleteTreatmentMedReferralResponse401Meta",
-    "CompleteTreatmentMedReferralResponse403",
-    "CompleteTreatmentMedReferralResponse403Error",
-    "CompleteTreatmentMedReferralResponse403Meta",
-    "CompleteTreatmentMedReferralResponse404",
-    "CompleteTreatmentMedReferralResponse404Error",
-    "CompleteTreatmentMedReferralResponse404Meta",
-    "CompleteTreatmentMedReferralResponse409",
-    "CompleteTreatmentMedReferralResponse409Error",
-    "CompleteTreatmentMedReferralResponse409Meta",
     "CompleteTreatmentMedReferralResponseMeta",
     "CreateCaseBody",
     "CreateCaseResponse",
-    "CreateCaseResponse400",
-    "CreateCaseResponse400Error",
-    "CreateCaseResponse400Meta",
-    "CreateCaseResponse401",
-    "CreateCaseResponse401Error",
-    "CreateCaseResponse401Meta",
-    "CreateCaseResponse403",
-    "CreateCaseResponse403Error",
-    "CreateCaseResponse403Meta",
-    "CreateCaseResponse409",
-    "CreateCaseResponse409Error",
-    "CreateCaseResponse409ErrorDetails",
-    "CreateCaseResponse409ErrorDetailsMatchesItem",
-    "CreateCaseResponse409ErrorDetailsMatchesItemMatchedOnItem",
-    "CreateCaseResponse409ErrorDetailsOverrideField",
-    "CreateCaseResponse409Meta",
     "CreateCaseResponseMeta",
     "CreateExternalLinkBody",
     "CreateExternalLinkBodyExternalSystem",
     "CreateExternalLinkResponse",
-    "CreateExternalLinkResponse400",
-    "CreateExternalLinkResponse400Error",
-    "CreateExternalLinkResponse400Meta",
-    "CreateExternalLinkResponse401",
-    "CreateExternalLinkResponse401Error",
-    "CreateExternalLinkResponse401Meta",
-    "CreateExternalLinkResponse403",
-    "CreateExternalLinkResponse403Error",
-    "CreateExternalLinkResponse403Meta",
-    "CreateExternalLinkResponse404",
-    "CreateExternalLinkResponse404Error",
-    "CreateExternalLinkResponse404Meta",
-    "CreateExternalLinkResponse409",
-    "CreateExternalLinkResponse409Error",
-    "CreateExternalLinkResponse409ErrorCode",
-    "CreateExternalLinkResponse409ErrorDetails",
-    "CreateExternalLinkResponse409Meta",
     "CreateExternalLinkResponseMeta",
     "CreateMedAppointmentResponse",
-    "CreateMedAppointmentResponse400",
-    "CreateMedAppointmentResponse400Error",
-    "CreateMedAppointmentResponse400Meta",
-    "CreateMedAppointmentResponse401",
-    "CreateMedAppointmentResponse401Error",
-    "CreateMedAppointmentResponse401Meta",
-    "CreateMedAppointmentResponse403",
-    "CreateMedAppointmentResponse403Error",
-    "CreateMedAppointmentResponse403Meta",
-    "CreateMedAppointmentResponse404",
-    "CreateMedAppointmentResponse404Error",
-    "CreateMedAppointmentResponse404Meta",
-    "CreateMedAppointmentResponse409",
-    "CreateMedAppointmentResponse409Error",
-    "CreateMedAppointmentResponse409Meta",
     "CreateMedAppointmentResponseMeta",
     "CreateMedBillableEventResponse",
-    "CreateMedBillableEventResponse400",
-    "CreateMedBillableEventResponse400Error",
-    "CreateMedBillableEventResponse400Meta",
-    "CreateMedBillableEventResponse401",
-    "CreateMedBillableEventResponse401Error",
-    "CreateMedBillableEventResponse401Meta",
-    "CreateMedBillableEventResponse403",
-    "CreateMedBillableEventResponse403Error",
-    "CreateMedBillableEventResponse403Meta",
-    "CreateMedBillableEventResponse404",
-    "CreateMedBillableEventResponse404Error",
-    "CreateMedBillableEventResponse404Meta",
     "CreateMedBillableEventResponseMeta",
     "CreateMedCaseResponse",
-    "CreateMedCaseResponse400",
-    "CreateMedCaseResponse400Error",
-    "CreateMedCaseResponse400Meta",
-    "CreateMedCaseResponse401",
-    "CreateMedCaseResponse401Error",
-    "CreateMedCaseResponse401Meta",
-    "CreateMedCaseResponse403",
-    "CreateMedCaseResponse403Error",
-    "CreateMedCaseResponse403Meta",
     "CreateMedCaseResponseMeta",
     "CreateMedReferralResponse",
-    "CreateMedReferralResponse400",
-    "CreateMedReferralResponse400Error",
-    "CreateMedReferralResponse400Meta",
-    "CreateMedReferralResponse401",
-    "CreateMedReferralResponse401Error",
-    "CreateMedReferralResponse401Meta",
-    "CreateMedReferralResponse403",
-    "CreateMedReferralResponse403Error",
-    "CreateMedReferralResponse403Meta",
-    "CreateMedReferralResponse404",
-    "CreateMedReferralResponse404Error",
-    "CreateMedReferralResponse404Meta",
     "CreateMedReferralResponseMeta",
     "CreateRoutingRuleBody",
     "CreateRoutingRuleResponse",
-    "CreateRoutingRuleResponse400",
-    "CreateRoutingRuleResponse400Error",
-    "CreateRoutingRuleResponse400Meta",
-    "CreateRoutingRuleResponse401",
-    "CreateRoutingRuleResponse401Error",
-    "CreateRoutingRuleResponse401Meta",
-    "CreateRoutingRuleResponse403",
-    "CreateRoutingRuleResponse403Error",
-    "CreateRoutingRuleResponse403Meta",
     "CreateRoutingRuleResponseMeta",
     "CreateSalesforceInteractiveSendBody",
     "CreateSalesforceInteractiveSendResponse",
     "CreateSalesforceInteractiveSendResponse2",
-    "CreateSalesforceInteractiveSendResponse400",
-    "CreateSalesforceInteractiveSendResponse400Error",
-    "CreateSalesforceInteractiveSendResponse400Meta",
-    "CreateSalesforceInteractiveSendResponse401",
-    "CreateSalesforceInteractiveSendResponse401Error",
-    "CreateSalesforceInteractiveSendResponse401Meta",
-    "CreateSalesforceInteractiveSendResponse403",
-    "CreateSalesforceInteractiveSendResponse403Error",
-    "CreateSalesforceInteractiveSendResponse403Meta",
-    "CreateSalesforceInteractiveSendResponse404",
-    "CreateSalesforceInteractiveSendResponse404Error",
-    "CreateSalesforceInteractiveSendResponse404Meta",
-    "CreateSalesforceInteractiveSendResponse409",
-    "CreateSalesforceInteractiveSendResponse409Error",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetails",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItem",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetailsMatchesItemMatchedOnItem",
-    "CreateSalesforceInteractiveSendResponse409ErrorDetailsOverrideField",
-    "CreateSalesforceInteractiveSendResponse409Meta",
-    "CreateSalesforceInteractiveSendResponse502",
-    "CreateSalesforceInteractiveSendResponse502Error",
-    "CreateSalesforceInteractiveSendResponse502Meta",
     "CreateSalesforceInteractiveSendResponseMeta",
     "CreateSalesforceInteractiveSendResponseMeta2",
     "CreateSentCaseBody",
     "CreateSentCaseBodyExternalSystem",
     "CreateSentCaseResponse",
-    "CreateSentCaseResponse400",
-    "CreateSentCaseResponse400Error",
-    "CreateSentCaseResponse400Meta",
-    "CreateSentCaseResponse401",
-    "CreateSentCaseResponse401Error",
-    "CreateSentCaseResponse401Meta",
-    "CreateSentCaseResponse403",
-    "CreateSentCaseResponse403Error",
-    "CreateSentCaseResponse403Meta",
-    "CreateSentCaseResponse409",
-    "CreateSentCaseResponse409Error",
-    "CreateSentCaseResponse409ErrorDetails",
-    "CreateSentCaseResponse409ErrorDetailsMatchesItem",
-    "CreateSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem",
-    "CreateSentCaseResponse409ErrorDetailsOverrideField",
-    "CreateSentCaseResponse409Meta",
     "CreateSentCaseResponseMeta",
     "CreateWebhookBody",
     "CreateWebhookResponse",
-    "CreateWebhookResponse400",
-    "CreateWebhookResponse400Error",
-    "CreateWebhookResponse400Meta",
-    "CreateWebhookResponse401",
-    "CreateWebhookResponse401Error",
-    "CreateWebhookResponse401Meta",
-    "CreateWebhookResponse403",
-    "CreateWebhookResponse403Error",
-    "CreateWebhookResponse403Meta",
     "CreateWebhookResponseMeta",
     "CustomFieldValue",
-    "DeactivateUserResponse401",
-    "DeactivateUserResponse401Error",
-    "DeactivateUserResponse401Meta",
-    "DeactivateUserResponse403",
-    "DeactivateUserResponse403Error",
-    "DeactivateUserResponse403Meta",
-    "DeactivateUserResponse404",
-    "DeactivateUserResponse404Error",
-    "DeactivateUserResponse404Meta",
-    "DeleteCaseResponse401",
-    "DeleteCaseResponse401Error",
-    "DeleteCaseResponse401Meta",
-    "DeleteCaseResponse403",
-    "DeleteCaseResponse403Error",
-    "DeleteCaseResponse403Meta",
-    "DeleteCaseResponse404",
-    "DeleteCaseResponse404Error",
-    "DeleteCaseResponse404Meta",
-    "DeleteDocumentResponse401",
-    "DeleteDocumentResponse401Error",
-    "DeleteDocumentResponse401Meta",
-    "DeleteDocumentResponse403",
-    "DeleteDocumentResponse403Error",
-    "DeleteDocumentResponse403Meta",
-    "DeleteDocumentResponse404",
-    "DeleteDocumentResponse404Error",
-    "DeleteDocumentResponse404Meta",
-    "DeleteExternalLinkResponse401",
-    "DeleteExternalLinkResponse401Error",
-    "DeleteExternalLinkResponse401Meta",
-    "DeleteExternalLinkResponse403",
-    "DeleteExternalLinkResponse403Error",
-    "DeleteExternalLinkResponse403Meta",
-    "DeleteExternalLinkResponse404",
-    "DeleteExternalLinkResponse404Error",
-    "DeleteExternalLinkResponse404Meta",
-    "DeleteMedAppointmentResponse400",
-    "DeleteMedAppointmentResponse400Error",
-    "DeleteMedAppointmentResponse400Meta",
-    "DeleteMedAppointmentResponse401",
-    "DeleteMedAppointmentResponse401Error",
-    "DeleteMedAppointmentResponse401Meta",
-    "DeleteMedAppointmentResponse403",
-    "DeleteMedAppointmentResponse403Error",
-    "DeleteMedAppointmentResponse403Meta",
-    "DeleteMedAppointmentResponse404",
-    "DeleteMedAppointmentResponse404Error",
-    "DeleteMedAppointmentResponse404Meta",
-    "DeleteMedBillableEventResponse401",
-    "DeleteMedBillableEventResponse401Error",
-    "DeleteMedBillableEventResponse401Meta",
-    "DeleteMedBillableEventResponse403",
-    "DeleteMedBillableEventResponse403Error",
-    "DeleteMedBillableEventResponse403Meta",
-    "DeleteMedBillableEventResponse404",
-    "DeleteMedBillableEventResponse404Error",
-    "DeleteMedBillableEventResponse404Meta",
-    "DeleteMedCaseResponse401",
-    "DeleteMedCaseResponse401Error",
-    "DeleteMedCaseResponse401Meta",
-    "DeleteMedCaseResponse403",
-    "DeleteMedCaseResponse403Error",
-    "DeleteMedCaseResponse403Meta",
-    "DeleteMedCaseResponse405",
-    "DeleteMedCaseResponse405Error",
-    "DeleteMedCaseResponse405Meta",
-    "DeleteReferralResponse400",
-    "DeleteReferralResponse400Error",
-    "DeleteReferralResponse400Meta",
-    "DeleteReferralResponse401",
-    "DeleteReferralResponse401Error",
-    "DeleteReferralResponse401Meta",
-    "DeleteReferralResponse403",
-    "DeleteReferralResponse403Error",
-    "DeleteReferralResponse403Meta",
-    "DeleteReferralResponse404",
-    "DeleteReferralResponse404Error",
-    "DeleteReferralResponse404Meta",
-    "DeleteRoutingRuleResponse401",
-    "DeleteRoutingRuleResponse401Error",
-    "DeleteRoutingRuleResponse401Meta",
-    "DeleteRoutingRuleResponse403",
-    "DeleteRoutingRuleResponse403Error",
-    "DeleteRoutingRuleResponse403Meta",
-    "DeleteRoutingRuleResponse404",
-    "DeleteRoutingRuleResponse404Error",
-    "DeleteRoutingRuleResponse404Meta",
-    "DeleteWebhookResponse401",
-    "DeleteWebhookResponse401Error",
-    "DeleteWebhookResponse401Meta",
-    "DeleteWebhookResponse403",
-    "DeleteWebhookResponse403Error",
-    "DeleteWebhookResponse403Meta",
-    "DeleteWebhookResponse404",
-    "DeleteWebhookResponse404Error",
-    "DeleteWebhookResponse404Meta",
     "DisableWebhookEchoResponse",
-    "DisableWebhookEchoResponse401",
-    "DisableWebhookEchoResponse401Error",
-    "DisableWebhookEchoResponse401Meta",
-    "DisableWebhookEchoResponse403",
-    "DisableWebhookEchoResponse403Error",
-    "DisableWebhookEchoResponse403Meta",
-    "DisableWebhookEchoResponse404",
-    "DisableWebhookEchoResponse404Error",
-    "DisableWebhookEchoResponse404Meta",
     "DisableWebhookEchoResponseMeta",
     "Document",
     "DocumentData",
@@ -6913,18 +1598,6 @@ __all__ = [
     "DocumentTombstone",
     "DocumentUploadedEvent",
     "EnableWebhookEchoResponse",
-    "EnableWebhookEchoResponse400",
-    "EnableWebhookEchoResponse400Error",
-    "EnableWebhookEchoResponse400Meta",
-    "EnableWebhookEchoResponse401",
-    "EnableWebhookEchoResponse401Error",
-    "EnableWebhookEchoResponse401Meta",
-    "EnableWebhookEchoResponse403",
-    "EnableWebhookEchoResponse403Error",
-    "EnableWebhookEchoResponse403Meta",
-    "EnableWebhookEchoResponse404",
-    "EnableWebhookEchoResponse404Error",
-    "EnableWebhookEchoResponse404Meta",
     "EnableWebhookEchoResponseMeta",
     "Error",
     "ErrorDetails",
@@ -6932,68 +1605,11 @@ __all__ = [
     "ErrorError",
     "ErrorMeta",
     "EvaluateReReferRoutingResponse",
-    "EvaluateReReferRoutingResponse401",
-    "EvaluateReReferRoutingResponse401Error",
-    "EvaluateReReferRoutingResponse401Meta",
-    "EvaluateReReferRoutingResponse403",
-    "EvaluateReReferRoutingResponse403Error",
-    "EvaluateReReferRoutingResponse403Meta",
-    "EvaluateReReferRoutingResponse404",
-    "EvaluateReReferRoutingResponse404Error",
-    "EvaluateReReferRoutingResponse404Meta",
-    "EvaluateReReferRoutingResponse409",
-    "EvaluateReReferRoutingResponse409Error",
-    "EvaluateReReferRoutingResponse409Meta",
     "EvaluateReReferRoutingResponseMeta",
     "EvaluateRoutingResponse",
-    "EvaluateRoutingResponse400",
-    "EvaluateRoutingResponse400Error",
-    "EvaluateRoutingResponse400Meta",
-    "EvaluateRoutingResponse401",
-    "EvaluateRoutingResponse401Error",
-    "EvaluateRoutingResponse401Meta",
-    "EvaluateRoutingResponse403",
-    "EvaluateRoutingResponse403Error",
-    "EvaluateRoutingResponse403Meta",
     "EvaluateRoutingResponseMeta",
-    "ExportAllAnalyticsResponse400",
-    "ExportAllAnalyticsResponse400Error",
-    "ExportAllAnalyticsResponse400Meta",
-    "ExportAllAnalyticsResponse401",
-    "ExportAllAnalyticsResponse401Error",
-    "ExportAllAnalyticsResponse401Meta",
-    "ExportAllAnalyticsResponse403",
-    "ExportAllAnalyticsResponse403Error",
-    "ExportAllAnalyticsResponse403Meta",
-    "ExportAllAnalyticsResponse429",
-    "ExportAllAnalyticsResponse429Error",
-    "ExportAllAnalyticsResponse429Meta",
     "ExportAnalyticsCategoryCategory",
-    "ExportAnalyticsCategoryResponse400",
-    "ExportAnalyticsCategoryResponse400Error",
-    "ExportAnalyticsCategoryResponse400Meta",
-    "ExportAnalyticsCategoryResponse401",
-    "ExportAnalyticsCategoryResponse401Error",
-    "ExportAnalyticsCategoryResponse401Meta",
-    "ExportAnalyticsCategoryResponse403",
-    "ExportAnalyticsCategoryResponse403Error",
-    "ExportAnalyticsCategoryResponse403Meta",
-    "ExportAnalyticsCategoryResponse429",
-    "ExportAnalyticsCategoryResponse429Error",
-    "ExportAnalyticsCategoryResponse429Meta",
     "ExportCasesFormat",
-    "ExportCasesResponse400",
-    "ExportCasesResponse400Error",
-    "ExportCasesResponse400Meta",
-    "ExportCasesResponse401",
-    "ExportCasesResponse401Error",
-    "ExportCasesResponse401Meta",
-    "ExportCasesResponse403",
-    "ExportCasesResponse403Error",
-    "ExportCasesResponse403Meta",
-    "ExportCasesResponse429",
-    "ExportCasesResponse429Error",
-    "ExportCasesResponse429Meta",
     "ExportCasesView",
     "ExternalCaseLink",
     "ExternalCaseLinkExternalSystem",
@@ -7007,377 +1623,77 @@ __all__ = [
     "FieldError",
     "Firm",
     "GetBulkUpdateJobResponse",
-    "GetBulkUpdateJobResponse401",
-    "GetBulkUpdateJobResponse401Error",
-    "GetBulkUpdateJobResponse401Meta",
-    "GetBulkUpdateJobResponse403",
-    "GetBulkUpdateJobResponse403Error",
-    "GetBulkUpdateJobResponse403Meta",
-    "GetBulkUpdateJobResponse404",
-    "GetBulkUpdateJobResponse404Error",
-    "GetBulkUpdateJobResponse404Meta",
     "GetBulkUpdateJobResponseMeta",
     "GetCaseAnalyticsResponse",
-    "GetCaseAnalyticsResponse401",
-    "GetCaseAnalyticsResponse401Error",
-    "GetCaseAnalyticsResponse401Meta",
-    "GetCaseAnalyticsResponse403",
-    "GetCaseAnalyticsResponse403Error",
-    "GetCaseAnalyticsResponse403Meta",
     "GetCaseAnalyticsResponseMeta",
     "GetCaseByIdResponse",
-    "GetCaseByIdResponse401",
-    "GetCaseByIdResponse401Error",
-    "GetCaseByIdResponse401Meta",
-    "GetCaseByIdResponse403",
-    "GetCaseByIdResponse403Error",
-    "GetCaseByIdResponse403Meta",
-    "GetCaseByIdResponse404",
-    "GetCaseByIdResponse404Error",
-    "GetCaseByIdResponse404Meta",
     "GetCaseByIdResponseMeta",
     "GetCaseStatusHistoryResponse",
-    "GetCaseStatusHistoryResponse401",
-    "GetCaseStatusHistoryResponse401Error",
-    "GetCaseStatusHistoryResponse401Meta",
-    "GetCaseStatusHistoryResponse403",
-    "GetCaseStatusHistoryResponse403Error",
-    "GetCaseStatusHistoryResponse403Meta",
-    "GetCaseStatusHistoryResponse404",
-    "GetCaseStatusHistoryResponse404Error",
-    "GetCaseStatusHistoryResponse404Meta",
     "GetCaseStatusHistoryResponseDataItem",
     "GetCaseStatusHistoryResponseMeta",
     "GetDashboardResponse",
-    "GetDashboardResponse401",
-    "GetDashboardResponse401Error",
-    "GetDashboardResponse401Meta",
-    "GetDashboardResponse403",
-    "GetDashboardResponse403Error",
-    "GetDashboardResponse403Meta",
     "GetDashboardResponseMeta",
     "GetDocumentDownloadUrlResponse",
-    "GetDocumentDownloadUrlResponse401",
-    "GetDocumentDownloadUrlResponse401Error",
-    "GetDocumentDownloadUrlResponse401Meta",
-    "GetDocumentDownloadUrlResponse403",
-    "GetDocumentDownloadUrlResponse403Error",
-    "GetDocumentDownloadUrlResponse403Meta",
-    "GetDocumentDownloadUrlResponse404",
-    "GetDocumentDownloadUrlResponse404Error",
-    "GetDocumentDownloadUrlResponse404Meta",
     "GetDocumentDownloadUrlResponseData",
     "GetDocumentDownloadUrlResponseMeta",
     "GetFirmByIdResponse",
-    "GetFirmByIdResponse401",
-    "GetFirmByIdResponse401Error",
-    "GetFirmByIdResponse401Meta",
-    "GetFirmByIdResponse403",
-    "GetFirmByIdResponse403Error",
-    "GetFirmByIdResponse403Meta",
-    "GetFirmByIdResponse404",
-    "GetFirmByIdResponse404Error",
-    "GetFirmByIdResponse404Meta",
     "GetFirmByIdResponseMeta",
     "GetHomepageAnalyticsResponse",
-    "GetHomepageAnalyticsResponse401",
-    "GetHomepageAnalyticsResponse401Error",
-    "GetHomepageAnalyticsResponse401Meta",
-    "GetHomepageAnalyticsResponse403",
-    "GetHomepageAnalyticsResponse403Error",
-    "GetHomepageAnalyticsResponse403Meta",
     "GetHomepageAnalyticsResponseMeta",
     "GetInboundNetworkFirmResponse",
-    "GetInboundNetworkFirmResponse400",
-    "GetInboundNetworkFirmResponse400Error",
-    "GetInboundNetworkFirmResponse400Meta",
-    "GetInboundNetworkFirmResponse401",
-    "GetInboundNetworkFirmResponse401Error",
-    "GetInboundNetworkFirmResponse401Meta",
-    "GetInboundNetworkFirmResponse403",
-    "GetInboundNetworkFirmResponse403Error",
-    "GetInboundNetworkFirmResponse403Meta",
-    "GetInboundNetworkFirmResponse404",
-    "GetInboundNetworkFirmResponse404Error",
-    "GetInboundNetworkFirmResponse404Meta",
     "GetInboundNetworkFirmResponseMeta",
     "GetInsuranceByIdResponse",
-    "GetInsuranceByIdResponse401",
-    "GetInsuranceByIdResponse401Error",
-    "GetInsuranceByIdResponse401Meta",
-    "GetInsuranceByIdResponse403",
-    "GetInsuranceByIdResponse403Error",
-    "GetInsuranceByIdResponse403Meta",
-    "GetInsuranceByIdResponse404",
-    "GetInsuranceByIdResponse404Error",
-    "GetInsuranceByIdResponse404Meta",
     "GetInsuranceByIdResponseMeta",
     "GetMeResponse",
-    "GetMeResponse401",
-    "GetMeResponse401Error",
-    "GetMeResponse401Meta",
-    "GetMeResponse403",
-    "GetMeResponse403Error",
-    "GetMeResponse403Meta",
-    "GetMeResponse404",
-    "GetMeResponse404Error",
-    "GetMeResponse404Meta",
     "GetMeResponseMeta",
     "GetMedAppointmentResponse",
-    "GetMedAppointmentResponse401",
-    "GetMedAppointmentResponse401Error",
-    "GetMedAppointmentResponse401Meta",
-    "GetMedAppointmentResponse403",
-    "GetMedAppointmentResponse403Error",
-    "GetMedAppointmentResponse403Meta",
-    "GetMedAppointmentResponse404",
-    "GetMedAppointmentResponse404Error",
-    "GetMedAppointmentResponse404Meta",
     "GetMedAppointmentResponseMeta",
     "GetMedCaseByIdResponse",
-    "GetMedCaseByIdResponse401",
-    "GetMedCaseByIdResponse401Error",
-    "GetMedCaseByIdResponse401Meta",
-    "GetMedCaseByIdResponse403",
-    "GetMedCaseByIdResponse403Error",
-    "GetMedCaseByIdResponse403Meta",
-    "GetMedCaseByIdResponse404",
-    "GetMedCaseByIdResponse404Error",
-    "GetMedCaseByIdResponse404Meta",
     "GetMedCaseByIdResponseMeta",
     "GetMedCaseDocumentFormat",
     "GetMedCaseDocumentResponse",
-    "GetMedCaseDocumentResponse400",
-    "GetMedCaseDocumentResponse400Error",
-    "GetMedCaseDocumentResponse400Meta",
-    "GetMedCaseDocumentResponse401",
-    "GetMedCaseDocumentResponse401Error",
-    "GetMedCaseDocumentResponse401Meta",
-    "GetMedCaseDocumentResponse403",
-    "GetMedCaseDocumentResponse403Error",
-    "GetMedCaseDocumentResponse403Meta",
-    "GetMedCaseDocumentResponse404",
-    "GetMedCaseDocumentResponse404Error",
-    "GetMedCaseDocumentResponse404Meta",
-    "GetMedCaseDocumentResponse413",
-    "GetMedCaseDocumentResponse413Error",
-    "GetMedCaseDocumentResponse413Meta",
     "GetMedCaseDocumentResponseDataVariant1",
     "GetMedCaseDocumentResponseDataVariant2",
     "GetMedCaseDocumentResponseDataVariant2Encoding",
     "GetMedCaseDocumentResponseMeta",
     "GetMedReferralByIdResponse",
-    "GetMedReferralByIdResponse401",
-    "GetMedReferralByIdResponse401Error",
-    "GetMedReferralByIdResponse401Meta",
-    "GetMedReferralByIdResponse403",
-    "GetMedReferralByIdResponse403Error",
-    "GetMedReferralByIdResponse403Meta",
-    "GetMedReferralByIdResponse404",
-    "GetMedReferralByIdResponse404Error",
-    "GetMedReferralByIdResponse404Meta",
     "GetMedReferralByIdResponseMeta",
     "GetNotificationPreferencesResponse",
-    "GetNotificationPreferencesResponse401",
-    "GetNotificationPreferencesResponse401Error",
-    "GetNotificationPreferencesResponse401Meta",
-    "GetNotificationPreferencesResponse403",
-    "GetNotificationPreferencesResponse403Error",
-    "GetNotificationPreferencesResponse403Meta",
     "GetNotificationPreferencesResponseMeta",
     "GetOutboundNetworkFirmResponse",
-    "GetOutboundNetworkFirmResponse400",
-    "GetOutboundNetworkFirmResponse400Error",
-    "GetOutboundNetworkFirmResponse400Meta",
-    "GetOutboundNetworkFirmResponse401",
-    "GetOutboundNetworkFirmResponse401Error",
-    "GetOutboundNetworkFirmResponse401Meta",
-    "GetOutboundNetworkFirmResponse403",
-    "GetOutboundNetworkFirmResponse403Error",
-    "GetOutboundNetworkFirmResponse403Meta",
-    "GetOutboundNetworkFirmResponse404",
-    "GetOutboundNetworkFirmResponse404Error",
-    "GetOutboundNetworkFirmResponse404Meta",
     "GetOutboundNetworkFirmResponseMeta",
     "GetOwnFirmResponse",
-    "GetOwnFirmResponse401",
-    "GetOwnFirmResponse401Error",
-    "GetOwnFirmResponse401Meta",
-    "GetOwnFirmResponse403",
-    "GetOwnFirmResponse403Error",
-    "GetOwnFirmResponse403Meta",
     "GetOwnFirmResponseMeta",
     "GetReceivedAnalyticsResponse",
-    "GetReceivedAnalyticsResponse401",
-    "GetReceivedAnalyticsResponse401Error",
-    "GetReceivedAnalyticsResponse401Meta",
-    "GetReceivedAnalyticsResponse403",
-    "GetReceivedAnalyticsResponse403Error",
-    "GetReceivedAnalyticsResponse403Meta",
     "GetReceivedAnalyticsResponseData",
     "GetReceivedAnalyticsResponseMeta",
     "GetReceivedReferralAvailableStatusesResponse",
-    "GetReceivedReferralAvailableStatusesResponse400",
-    "GetReceivedReferralAvailableStatusesResponse400Error",
-    "GetReceivedReferralAvailableStatusesResponse400Meta",
-    "GetReceivedReferralAvailableStatusesResponse401",
-    "GetReceivedReferralAvailableStatusesResponse401Error",
-    "GetReceivedReferralAvailableStatusesResponse401Meta",
-    "GetReceivedReferralAvailableStatusesResponse403",
-    "GetReceivedReferralAvailableStatusesResponse403Error",
-    "GetReceivedReferralAvailableStatusesResponse403Meta",
-    "GetReceivedReferralAvailableStatusesResponse404",
-    "GetReceivedReferralAvailableStatusesResponse404Error",
-    "GetReceivedReferralAvailableStatusesResponse404Meta",
-    "GetReceivedReferralAvailableStatusesResponse409",
-    "GetReceivedReferralAvailableStatusesResponse409Error",
-    "GetReceivedReferralAvailableStatusesResponse409Meta",
     "GetReceivedReferralAvailableStatusesResponseMeta",
     "GetReceivedReferralResponse",
-    "GetReceivedReferralResponse400",
-    "GetReceivedReferralResponse400Error",
-    "GetReceivedReferralResponse400Meta",
-    "GetReceivedReferralResponse401",
-    "GetReceivedReferralResponse401Error",
-    "GetReceivedReferralResponse401Meta",
-    "GetReceivedReferralResponse403",
-    "GetReceivedReferralResponse403Error",
-    "GetReceivedReferralResponse403Meta",
-    "GetReceivedReferralResponse404",
-    "GetReceivedReferralResponse404Error",
-    "GetReceivedReferralResponse404Meta",
-    "GetReceivedReferralResponse409",
-    "GetReceivedReferralResponse409Error",
-    "GetReceivedReferralResponse409Meta",
     "GetReceivedReferralResponseMeta",
     "GetReferralAvailableStatusesResponse",
-    "GetReferralAvailableStatusesResponse400",
-    "GetReferralAvailableStatusesResponse400Error",
-    "GetReferralAvailableStatusesResponse400Meta",
-    "GetReferralAvailableStatusesResponse401",
-    "GetReferralAvailableStatusesResponse401Error",
-    "GetReferralAvailableStatusesResponse401Meta",
-    "GetReferralAvailableStatusesResponse403",
-    "GetReferralAvailableStatusesResponse403Error",
-    "GetReferralAvailableStatusesResponse403Meta",
-    "GetReferralAvailableStatusesResponse404",
-    "GetReferralAvailableStatusesResponse404Error",
-    "GetReferralAvailableStatusesResponse404Meta",
     "GetReferralAvailableStatusesResponseMeta",
     "GetReferralResponse",
-    "GetReferralResponse400",
-    "GetReferralResponse400Error",
-    "GetReferralResponse400Meta",
-    "GetReferralResponse401",
-    "GetReferralResponse401Error",
-    "GetReferralResponse401Meta",
-    "GetReferralResponse403",
-    "GetReferralResponse403Error",
-    "GetReferralResponse403Meta",
-    "GetReferralResponse404",
-    "GetReferralResponse404Error",
-    "GetReferralResponse404Meta",
     "GetReferralResponseMeta",
     "GetReferralStatusHistoryResponse",
-    "GetReferralStatusHistoryResponse400",
-    "GetReferralStatusHistoryResponse400Error",
-    "GetReferralStatusHistoryResponse400Meta",
-    "GetReferralStatusHistoryResponse401",
-    "GetReferralStatusHistoryResponse401Error",
-    "GetReferralStatusHistoryResponse401Meta",
-    "GetReferralStatusHistoryResponse403",
-    "GetReferralStatusHistoryResponse403Error",
-    "GetReferralStatusHistoryResponse403Meta",
-    "GetReferralStatusHistoryResponse404",
-    "GetReferralStatusHistoryResponse404Error",
-    "GetReferralStatusHistoryResponse404Meta",
     "GetReferralStatusHistoryResponseMeta",
     "GetReferralsAnalyticsResponse",
-    "GetReferralsAnalyticsResponse401",
-    "GetReferralsAnalyticsResponse401Error",
-    "GetReferralsAnalyticsResponse401Meta",
-    "GetReferralsAnalyticsResponse403",
-    "GetReferralsAnalyticsResponse403Error",
-    "GetReferralsAnalyticsResponse403Meta",
     "GetReferralsAnalyticsResponseMeta",
     "GetRevenueReceivedAnalyticsResponse",
-    "GetRevenueReceivedAnalyticsResponse401",
-    "GetRevenueReceivedAnalyticsResponse401Error",
-    "GetRevenueReceivedAnalyticsResponse401Meta",
-    "GetRevenueReceivedAnalyticsResponse403",
-    "GetRevenueReceivedAnalyticsResponse403Error",
-    "GetRevenueReceivedAnalyticsResponse403Meta",
     "GetRevenueReceivedAnalyticsResponseMeta",
     "GetRevenueSentAnalyticsResponse",
-    "GetRevenueSentAnalyticsResponse401",
-    "GetRevenueSentAnalyticsResponse401Error",
-    "GetRevenueSentAnalyticsResponse401Meta",
-    "GetRevenueSentAnalyticsResponse403",
-    "GetRevenueSentAnalyticsResponse403Error",
-    "GetRevenueSentAnalyticsResponse403Meta",
     "GetRevenueSentAnalyticsResponseMeta",
     "GetSalesforceSendMappingResponse",
-    "GetSalesforceSendMappingResponse400",
-    "GetSalesforceSendMappingResponse400Error",
-    "GetSalesforceSendMappingResponse400Meta",
-    "GetSalesforceSendMappingResponse401",
-    "GetSalesforceSendMappingResponse401Error",
-    "GetSalesforceSendMappingResponse401Meta",
-    "GetSalesforceSendMappingResponse403",
-    "GetSalesforceSendMappingResponse403Error",
-    "GetSalesforceSendMappingResponse403Meta",
-    "GetSalesforceSendMappingResponse404",
-    "GetSalesforceSendMappingResponse404Error",
-    "GetSalesforceSendMappingResponse404Meta",
     "GetSalesforceSendMappingResponseMeta",
     "GetSentAnalyticsResponse",
-    "GetSentAnalyticsResponse401",
-    "GetSentAnalyticsResponse401Error",
-    "GetSentAnalyticsResponse401Meta",
-    "GetSentAnalyticsResponse403",
-    "GetSentAnalyticsResponse403Error",
-    "GetSentAnalyticsResponse403Meta",
     "GetSentAnalyticsResponseData",
     "GetSentAnalyticsResponseMeta",
     "GetSentCaseAvailableStatusesResponse",
-    "GetSentCaseAvailableStatusesResponse401",
-    "GetSentCaseAvailableStatusesResponse401Error",
-    "GetSentCaseAvailableStatusesResponse401Meta",
-    "GetSentCaseAvailableStatusesResponse403",
-    "GetSentCaseAvailableStatusesResponse403Error",
-    "GetSentCaseAvailableStatusesResponse403Meta",
-    "GetSentCaseAvailableStatusesResponse404",
-    "GetSentCaseAvailableStatusesResponse404Error",
-    "GetSentCaseAvailableStatusesResponse404Meta",
-    "GetSentCaseAvailableStatusesResponse409",
-    "GetSentCaseAvailableStatusesResponse409Error",
-    "GetSentCaseAvailableStatusesResponse409Meta",
     "GetSentCaseAvailableStatusesResponseData",
     "GetSentCaseAvailableStatusesResponseMeta",
     "GetSentCaseResponse",
-    "GetSentCaseResponse401",
-    "GetSentCaseResponse401Error",
-    "GetSentCaseResponse401Meta",
-    "GetSentCaseResponse403",
-    "GetSentCaseResponse403Error",
-    "GetSentCaseResponse403Meta",
-    "GetSentCaseResponse404",
-    "GetSentCaseResponse404Error",
-    "GetSentCaseResponse404Meta",
-    "GetSentCaseResponse409",
-    "GetSentCaseResponse409Error",
-    "GetSentCaseResponse409Meta",
     "GetSentCaseResponseMeta",
     "GetWebhookByIdResponse",
-    "GetWebhookByIdResponse401",
-    "GetWebhookByIdResponse401Error",
-    "GetWebhookByIdResponse401Meta",
-    "GetWebhookByIdResponse403",
-    "GetWebhookByIdResponse403Error",
-    "GetWebhookByIdResponse403Meta",
-    "GetWebhookByIdResponse404",
-    "GetWebhookByIdResponse404Error",
-    "GetWebhookByIdResponse404Meta",
     "GetWebhookByIdResponseMeta",
     "HealthStatus",
     "HealthStatusRateLimits",
@@ -7385,28 +1701,10 @@ __all__ = [
     "HealthStatusStatus",
     "ImportCasesBody",
     "ImportCasesResponse",
-    "ImportCasesResponse400",
-    "ImportCasesResponse400Error",
-    "ImportCasesResponse400Meta",
-    "ImportCasesResponse401",
-    "ImportCasesResponse401Error",
-    "ImportCasesResponse401Meta",
-    "ImportCasesResponse403",
-    "ImportCasesResponse403Error",
-    "ImportCasesResponse403Meta",
     "ImportCasesResponseData",
     "ImportCasesResponseMeta",
     "ImportCasesUpdateBody",
     "ImportCasesUpdateResponse",
-    "ImportCasesUpdateResponse400",
-    "ImportCasesUpdateResponse400Error",
-    "ImportCasesUpdateResponse400Meta",
-    "ImportCasesUpdateResponse401",
-    "ImportCasesUpdateResponse401Error",
-    "ImportCasesUpdateResponse401Meta",
-    "ImportCasesUpdateResponse403",
-    "ImportCasesUpdateResponse403Error",
-    "ImportCasesUpdateResponse403Meta",
     "ImportCasesUpdateResponseDataVariant1",
     "ImportCasesUpdateResponseMeta",
     "InteractiveSendResult",
@@ -7414,367 +1712,97 @@ __all__ = [
     "InteractiveSendResultAttemptState",
     "InviteUserBody",
     "InviteUserResponse",
-    "InviteUserResponse400",
-    "InviteUserResponse400Error",
-    "InviteUserResponse400Meta",
-    "InviteUserResponse401",
-    "InviteUserResponse401Error",
-    "InviteUserResponse401Meta",
-    "InviteUserResponse403",
-    "InviteUserResponse403Error",
-    "InviteUserResponse403Meta",
     "InviteUserResponseMeta",
     "ListAvailableFirmsResponse",
-    "ListAvailableFirmsResponse401",
-    "ListAvailableFirmsResponse401Error",
-    "ListAvailableFirmsResponse401Meta",
-    "ListAvailableFirmsResponse403",
-    "ListAvailableFirmsResponse403Error",
-    "ListAvailableFirmsResponse403Meta",
     "ListAvailableFirmsResponseMeta",
     "ListAvailableFirmsSource",
     "ListCaseTypeFieldsResponse",
-    "ListCaseTypeFieldsResponse401",
-    "ListCaseTypeFieldsResponse401Error",
-    "ListCaseTypeFieldsResponse401Meta",
-    "ListCaseTypeFieldsResponse403",
-    "ListCaseTypeFieldsResponse403Error",
-    "ListCaseTypeFieldsResponse403Meta",
-    "ListCaseTypeFieldsResponse404",
-    "ListCaseTypeFieldsResponse404Error",
-    "ListCaseTypeFieldsResponse404Meta",
     "ListCaseTypeFieldsResponseMeta",
     "ListCaseTypesResponse",
-    "ListCaseTypesResponse401",
-    "ListCaseTypesResponse401Error",
-    "ListCaseTypesResponse401Meta",
-    "ListCaseTypesResponse403",
-    "ListCaseTypesResponse403Error",
-    "ListCaseTypesResponse403Meta",
     "ListCaseTypesResponseMeta",
     "ListCasesByStatusContext",
     "ListCasesByStatusResponse",
-    "ListCasesByStatusResponse400",
-    "ListCasesByStatusResponse400Error",
-    "ListCasesByStatusResponse400Meta",
-    "ListCasesByStatusResponse401",
-    "ListCasesByStatusResponse401Error",
-    "ListCasesByStatusResponse401Meta",
-    "ListCasesByStatusResponse403",
-    "ListCasesByStatusResponse403Error",
-    "ListCasesByStatusResponse403Meta",
     "ListCasesByStatusResponseMeta",
     "ListCasesOrder",
     "ListCasesResponse",
-    "ListCasesResponse401",
-    "ListCasesResponse401Error",
-    "ListCasesResponse401Meta",
-    "ListCasesResponse403",
-    "ListCasesResponse403Error",
-    "ListCasesResponse403Meta",
     "ListCasesResponseData",
     "ListCasesResponseMeta",
     "ListCasesStatus",
     "ListCasesView",
     "ListCountiesResponse",
-    "ListCountiesResponse401",
-    "ListCountiesResponse401Error",
-    "ListCountiesResponse401Meta",
-    "ListCountiesResponse403",
-    "ListCountiesResponse403Error",
-    "ListCountiesResponse403Meta",
     "ListCountiesResponseDataItem",
     "ListCountiesResponseMeta",
     "ListDocumentsResponse",
-    "ListDocumentsResponse401",
-    "ListDocumentsResponse401Error",
-    "ListDocumentsResponse401Meta",
-    "ListDocumentsResponse403",
-    "ListDocumentsResponse403Error",
-    "ListDocumentsResponse403Meta",
-    "ListDocumentsResponse404",
-    "ListDocumentsResponse404Error",
-    "ListDocumentsResponse404Meta",
     "ListDocumentsResponseMeta",
     "ListExternalLinksResponse",
-    "ListExternalLinksResponse400",
-    "ListExternalLinksResponse400Error",
-    "ListExternalLinksResponse400Meta",
-    "ListExternalLinksResponse401",
-    "ListExternalLinksResponse401Error",
-    "ListExternalLinksResponse401Meta",
-    "ListExternalLinksResponse403",
-    "ListExternalLinksResponse403Error",
-    "ListExternalLinksResponse403Meta",
     "ListExternalLinksResponseMeta",
     "ListExternalLinksSystem",
     "ListFirmDirectoryResponse",
-    "ListFirmDirectoryResponse401",
-    "ListFirmDirectoryResponse401Error",
-    "ListFirmDirectoryResponse401Meta",
-    "ListFirmDirectoryResponse403",
-    "ListFirmDirectoryResponse403Error",
-    "ListFirmDirectoryResponse403Meta",
     "ListFirmDirectoryResponseMeta",
     "ListInsurancesInsuranceType",
     "ListInsurancesResponse",
-    "ListInsurancesResponse401",
-    "ListInsurancesResponse401Error",
-    "ListInsurancesResponse401Meta",
-    "ListInsurancesResponse403",
-    "ListInsurancesResponse403Error",
-    "ListInsurancesResponse403Meta",
     "ListInsurancesResponseMeta",
     "ListJurisdictionsResponse",
-    "ListJurisdictionsResponse401",
-    "ListJurisdictionsResponse401Error",
-    "ListJurisdictionsResponse401Meta",
-    "ListJurisdictionsResponse403",
-    "ListJurisdictionsResponse403Error",
-    "ListJurisdictionsResponse403Meta",
     "ListJurisdictionsResponseDataItem",
     "ListJurisdictionsResponseMeta",
     "ListMedAppointmentsAttended",
     "ListMedAppointmentsCancelled",
     "ListMedAppointmentsResponse",
-    "ListMedAppointmentsResponse400",
-    "ListMedAppointmentsResponse400Error",
-    "ListMedAppointmentsResponse400Meta",
-    "ListMedAppointmentsResponse401",
-    "ListMedAppointmentsResponse401Error",
-    "ListMedAppointmentsResponse401Meta",
-    "ListMedAppointmentsResponse403",
-    "ListMedAppointmentsResponse403Error",
-    "ListMedAppointmentsResponse403Meta",
-    "ListMedAppointmentsResponse404",
-    "ListMedAppointmentsResponse404Error",
-    "ListMedAppointmentsResponse404Meta",
     "ListMedAppointmentsResponseMeta",
     "ListMedAppointmentsSource",
     "ListMedBillableEventsResponse",
-    "ListMedBillableEventsResponse401",
-    "ListMedBillableEventsResponse401Error",
-    "ListMedBillableEventsResponse401Meta",
-    "ListMedBillableEventsResponse403",
-    "ListMedBillableEventsResponse403Error",
-    "ListMedBillableEventsResponse403Meta",
-    "ListMedBillableEventsResponse404",
-    "ListMedBillableEventsResponse404Error",
-    "ListMedBillableEventsResponse404Meta",
     "ListMedBillableEventsResponseMeta",
     "ListMedBillableEventsResponseMetaTotals",
     "ListMedCaseDocumentsResponse",
-    "ListMedCaseDocumentsResponse401",
-    "ListMedCaseDocumentsResponse401Error",
-    "ListMedCaseDocumentsResponse401Meta",
-    "ListMedCaseDocumentsResponse403",
-    "ListMedCaseDocumentsResponse403Error",
-    "ListMedCaseDocumentsResponse403Meta",
-    "ListMedCaseDocumentsResponse404",
-    "ListMedCaseDocumentsResponse404Error",
-    "ListMedCaseDocumentsResponse404Meta",
     "ListMedCaseDocumentsResponseMeta",
     "ListMedCaseInsurancesInsuranceType",
     "ListMedCaseInsurancesResponse",
-    "ListMedCaseInsurancesResponse401",
-    "ListMedCaseInsurancesResponse401Error",
-    "ListMedCaseInsurancesResponse401Meta",
-    "ListMedCaseInsurancesResponse403",
-    "ListMedCaseInsurancesResponse403Error",
-    "ListMedCaseInsurancesResponse403Meta",
-    "ListMedCaseInsurancesResponse404",
-    "ListMedCaseInsurancesResponse404Error",
-    "ListMedCaseInsurancesResponse404Meta",
     "ListMedCaseInsurancesResponseMeta",
     "ListMedCasesResponse",
-    "ListMedCasesResponse401",
-    "ListMedCasesResponse401Error",
-    "ListMedCasesResponse401Meta",
-    "ListMedCasesResponse403",
-    "ListMedCasesResponse403Error",
-    "ListMedCasesResponse403Meta",
     "ListMedCasesResponseMeta",
     "ListMedReferralsResponse",
-    "ListMedReferralsResponse401",
-    "ListMedReferralsResponse401Error",
-    "ListMedReferralsResponse401Meta",
-    "ListMedReferralsResponse403",
-    "ListMedReferralsResponse403Error",
-    "ListMedReferralsResponse403Meta",
-    "ListMedReferralsResponse404",
-    "ListMedReferralsResponse404Error",
-    "ListMedReferralsResponse404Meta",
     "ListMedReferralsResponseMeta",
     "ListMyDoctorsResponse",
-    "ListMyDoctorsResponse401",
-    "ListMyDoctorsResponse401Error",
-    "ListMyDoctorsResponse401Meta",
-    "ListMyDoctorsResponse403",
-    "ListMyDoctorsResponse403Error",
-    "ListMyDoctorsResponse403Meta",
     "ListMyDoctorsResponseMeta",
     "ListMyLocationsResponse",
-    "ListMyLocationsResponse401",
-    "ListMyLocationsResponse401Error",
-    "ListMyLocationsResponse401Meta",
-    "ListMyLocationsResponse403",
-    "ListMyLocationsResponse403Error",
-    "ListMyLocationsResponse403Meta",
     "ListMyLocationsResponseMeta",
     "ListNotificationEmailsResponse",
-    "ListNotificationEmailsResponse401",
-    "ListNotificationEmailsResponse401Error",
-    "ListNotificationEmailsResponse401Meta",
-    "ListNotificationEmailsResponse403",
-    "ListNotificationEmailsResponse403Error",
-    "ListNotificationEmailsResponse403Meta",
     "ListNotificationEmailsResponseDataItem",
     "ListNotificationEmailsResponseMeta",
     "ListPendingNetworkRelationshipsResponse",
-    "ListPendingNetworkRelationshipsResponse401",
-    "ListPendingNetworkRelationshipsResponse401Error",
-    "ListPendingNetworkRelationshipsResponse401Meta",
-    "ListPendingNetworkRelationshipsResponse403",
-    "ListPendingNetworkRelationshipsResponse403Error",
-    "ListPendingNetworkRelationshipsResponse403Meta",
     "ListPendingNetworkRelationshipsResponseMeta",
     "ListReceivedReferralsClosingStatus",
     "ListReceivedReferralsOrder",
     "ListReceivedReferralsResponse",
-    "ListReceivedReferralsResponse400",
-    "ListReceivedReferralsResponse400Error",
-    "ListReceivedReferralsResponse400Meta",
-    "ListReceivedReferralsResponse401",
-    "ListReceivedReferralsResponse401Error",
-    "ListReceivedReferralsResponse401Meta",
-    "ListReceivedReferralsResponse403",
-    "ListReceivedReferralsResponse403Error",
-    "ListReceivedReferralsResponse403Meta",
     "ListReceivedReferralsResponseMeta",
     "ListReceivedReferralsSort",
     "ListReceivedReferralsStatus",
     "ListReferralsResponse",
-    "ListReferralsResponse400",
-    "ListReferralsResponse400Error",
-    "ListReferralsResponse400Meta",
-    "ListReferralsResponse401",
-    "ListReferralsResponse401Error",
-    "ListReferralsResponse401Meta",
-    "ListReferralsResponse403",
-    "ListReferralsResponse403Error",
-    "ListReferralsResponse403Meta",
     "ListReferralsResponseMeta",
     "ListReferralsStatus",
     "ListRoutingRulesResponse",
-    "ListRoutingRulesResponse401",
-    "ListRoutingRulesResponse401Error",
-    "ListRoutingRulesResponse401Meta",
-    "ListRoutingRulesResponse403",
-    "ListRoutingRulesResponse403Error",
-    "ListRoutingRulesResponse403Meta",
     "ListRoutingRulesResponseMeta",
     "ListSentCasesOrder",
     "ListSentCasesResponse",
-    "ListSentCasesResponse401",
-    "ListSentCasesResponse401Error",
-    "ListSentCasesResponse401Meta",
-    "ListSentCasesResponse403",
-    "ListSentCasesResponse403Error",
-    "ListSentCasesResponse403Meta",
     "ListSentCasesResponseMeta",
     "ListSentCasesSort",
     "ListSentCasesStatus",
     "ListStatusUpdatesResponse",
-    "ListStatusUpdatesResponse400",
-    "ListStatusUpdatesResponse400Error",
-    "ListStatusUpdatesResponse400Meta",
-    "ListStatusUpdatesResponse401",
-    "ListStatusUpdatesResponse401Error",
-    "ListStatusUpdatesResponse401Meta",
-    "ListStatusUpdatesResponse403",
-    "ListStatusUpdatesResponse403Error",
-    "ListStatusUpdatesResponse403Meta",
     "ListStatusUpdatesResponseMeta",
     "ListStatusUpdatesSource",
     "ListStatusUpdatesStatus",
     "ListUsersResponse",
-    "ListUsersResponse401",
-    "ListUsersResponse401Error",
-    "ListUsersResponse401Meta",
-    "ListUsersResponse403",
-    "ListUsersResponse403Error",
-    "ListUsersResponse403Meta",
     "ListUsersResponseMeta",
     "ListWebhookDeliveriesResponse",
-    "ListWebhookDeliveriesResponse400",
-    "ListWebhookDeliveriesResponse400Error",
-    "ListWebhookDeliveriesResponse400Meta",
-    "ListWebhookDeliveriesResponse401",
-    "ListWebhookDeliveriesResponse401Error",
-    "ListWebhookDeliveriesResponse401Meta",
-    "ListWebhookDeliveriesResponse403",
-    "ListWebhookDeliveriesResponse403Error",
-    "ListWebhookDeliveriesResponse403Meta",
-    "ListWebhookDeliveriesResponse404",
-    "ListWebhookDeliveriesResponse404Error",
-    "ListWebhookDeliveriesResponse404Meta",
     "ListWebhookDeliveriesResponseMeta",
     "ListWebhookEchoCapturesResponse",
-    "ListWebhookEchoCapturesResponse400",
-    "ListWebhookEchoCapturesResponse400Error",
-    "ListWebhookEchoCapturesResponse400Meta",
-    "ListWebhookEchoCapturesResponse401",
-    "ListWebhookEchoCapturesResponse401Error",
-    "ListWebhookEchoCapturesResponse401Meta",
-    "ListWebhookEchoCapturesResponse403",
-    "ListWebhookEchoCapturesResponse403Error",
-    "ListWebhookEchoCapturesResponse403Meta",
-    "ListWebhookEchoCapturesResponse404",
-    "ListWebhookEchoCapturesResponse404Error",
-    "ListWebhookEchoCapturesResponse404Meta",
     "ListWebhookEchoCapturesResponseMeta",
     "ListWebhooksResponse",
-    "ListWebhooksResponse400",
-    "ListWebhooksResponse400Error",
-    "ListWebhooksResponse400Meta",
-    "ListWebhooksResponse401",
-    "ListWebhooksResponse401Error",
-    "ListWebhooksResponse401Meta",
-    "ListWebhooksResponse403",
-    "ListWebhooksResponse403Error",
-    "ListWebhooksResponse403Meta",
     "ListWebhooksResponseMeta",
     "LookupExternalLinkResponse",
-    "LookupExternalLinkResponse400",
-    "LookupExternalLinkResponse400Error",
-    "LookupExternalLinkResponse400Meta",
-    "LookupExternalLinkResponse401",
-    "LookupExternalLinkResponse401Error",
-    "LookupExternalLinkResponse401Meta",
-    "LookupExternalLinkResponse403",
-    "LookupExternalLinkResponse403Error",
-    "LookupExternalLinkResponse403Meta",
-    "LookupExternalLinkResponse404",
-    "LookupExternalLinkResponse404Error",
-    "LookupExternalLinkResponse404Meta",
     "LookupExternalLinkResponseMeta",
     "LookupExternalLinkSystem",
     "LookupStatusUpdatesResponse",
-    "LookupStatusUpdatesResponse400",
-    "LookupStatusUpdatesResponse400Error",
-    "LookupStatusUpdatesResponse400Meta",
-    "LookupStatusUpdatesResponse401",
-    "LookupStatusUpdatesResponse401Error",
-    "LookupStatusUpdatesResponse401Meta",
-    "LookupStatusUpdatesResponse403",
-    "LookupStatusUpdatesResponse403Error",
-    "LookupStatusUpdatesResponse403Meta",
-    "LookupStatusUpdatesResponse404",
-    "LookupStatusUpdatesResponse404Error",
-    "LookupStatusUpdatesResponse404Meta",
-    "LookupStatusUpdatesResponse409",
-    "LookupStatusUpdatesResponse409Error",
-    "LookupStatusUpdatesResponse409Meta",
     "LookupStatusUpdatesResponseMeta",
     "MaskedCaseSnapshot",
     "MaskedCaseSnapshotClosingStatus",
@@ -7790,15 +1818,6 @@ __all__ = [
     "MatchReferralsBody",
     "MatchReferralsBodyIdentifiers",
     "MatchReferralsResponse",
-    "MatchReferralsResponse400",
-    "MatchReferralsResponse400Error",
-    "MatchReferralsResponse400Meta",
-    "MatchReferralsResponse401",
-    "MatchReferralsResponse401Error",
-    "MatchReferralsResponse401Meta",
-    "MatchReferralsResponse403",
-    "MatchReferralsResponse403Error",
-    "MatchReferralsResponse403Meta",
     "MatchReferralsResponseMeta",
     "Me",
     "MeAuthMethod",
@@ -7832,15 +1851,6 @@ __all__ = [
     "MedexWebhookEventType",
     "MintSsoLinkBody",
     "MintSsoLinkResponse",
-    "MintSsoLinkResponse400",
-    "MintSsoLinkResponse400Error",
-    "MintSsoLinkResponse400Meta",
-    "MintSsoLinkResponse401",
-    "MintSsoLinkResponse401Error",
-    "MintSsoLinkResponse401Meta",
-    "MintSsoLinkResponse403",
-    "MintSsoLinkResponse403Error",
-    "MintSsoLinkResponse403Meta",
     "MintSsoLinkResponseMeta",
     "NetworkFirmDetail",
     "NetworkRelationship",
@@ -7852,33 +1862,9 @@ __all__ = [
     "PatchInboundNetworkFirmBody",
     "PatchInboundNetworkFirmBodyStatus",
     "PatchInboundNetworkFirmResponse",
-    "PatchInboundNetworkFirmResponse400",
-    "PatchInboundNetworkFirmResponse400Error",
-    "PatchInboundNetworkFirmResponse400Meta",
-    "PatchInboundNetworkFirmResponse401",
-    "PatchInboundNetworkFirmResponse401Error",
-    "PatchInboundNetworkFirmResponse401Meta",
-    "PatchInboundNetworkFirmResponse403",
-    "PatchInboundNetworkFirmResponse403Error",
-    "PatchInboundNetworkFirmResponse403Meta",
-    "PatchInboundNetworkFirmResponse404",
-    "PatchInboundNetworkFirmResponse404Error",
-    "PatchInboundNetworkFirmResponse404Meta",
     "PatchInboundNetworkFirmResponseMeta",
     "PatchOutboundNetworkFirmBody",
     "PatchOutboundNetworkFirmResponse",
-    "PatchOutboundNetworkFirmResponse400",
-    "PatchOutboundNetworkFirmResponse400Error",
-    "PatchOutboundNetworkFirmResponse400Meta",
-    "PatchOutboundNetworkFirmResponse401",
-    "PatchOutboundNetworkFirmResponse401Error",
-    "PatchOutboundNetworkFirmResponse401Meta",
-    "PatchOutboundNetworkFirmResponse403",
-    "PatchOutboundNetworkFirmResponse403Error",
-    "PatchOutboundNetworkFirmResponse403Meta",
-    "PatchOutboundNetworkFirmResponse404",
-    "PatchOutboundNetworkFirmResponse404Error",
-    "PatchOutboundNetworkFirmResponse404Meta",
     "PatchOutboundNetworkFirmResponseMeta",
     "PendingRelationship",
     "PendingRelationshipDirection",
@@ -7891,18 +1877,6 @@ __all__ = [
     "PublicStatusUpdateStatus",
     "PutOutboundNetworkFirmBody",
     "PutOutboundNetworkFirmResponse",
-    "PutOutboundNetworkFirmResponse400",
-    "PutOutboundNetworkFirmResponse400Error",
-    "PutOutboundNetworkFirmResponse400Meta",
-    "PutOutboundNetworkFirmResponse401",
-    "PutOutboundNetworkFirmResponse401Error",
-    "PutOutboundNetworkFirmResponse401Meta",
-    "PutOutboundNetworkFirmResponse403",
-    "PutOutboundNetworkFirmResponse403Error",
-    "PutOutboundNetworkFirmResponse403Meta",
-    "PutOutboundNetworkFirmResponse404",
-    "PutOutboundNetworkFirmResponse404Error",
-    "PutOutboundNetworkFirmResponse404Meta",
     "PutOutboundNetworkFirmResponseMeta",
     "RateLimitPair",
     "ReceivedReferral",
@@ -7916,36 +1890,8 @@ __all__ = [
     "ReceivedReferralStatus",
     "ReceivedReferralWarmTransferUnsuccessfulReasonType",
     "RecordExtensionSelectorMissBody",
-    "RecordExtensionSelectorMissResponse400",
-    "RecordExtensionSelectorMissResponse400Error",
-    "RecordExtensionSelectorMissResponse400Meta",
-    "RecordExtensionSelectorMissResponse401",
-    "RecordExtensionSelectorMissResponse401Error",
-    "RecordExtensionSelectorMissResponse401Meta",
-    "RecordExtensionSelectorMissResponse403",
-    "RecordExtensionSelectorMissResponse403Error",
-    "RecordExtensionSelectorMissResponse403Meta",
     "ReferSentCaseBody",
     "ReferSentCaseResponse",
-    "ReferSentCaseResponse400",
-    "ReferSentCaseResponse400Error",
-    "ReferSentCaseResponse400Meta",
-    "ReferSentCaseResponse401",
-    "ReferSentCaseResponse401Error",
-    "ReferSentCaseResponse401Meta",
-    "ReferSentCaseResponse403",
-    "ReferSentCaseResponse403Error",
-    "ReferSentCaseResponse403Meta",
-    "ReferSentCaseResponse404",
-    "ReferSentCaseResponse404Error",
-    "ReferSentCaseResponse404Meta",
-    "ReferSentCaseResponse409",
-    "ReferSentCaseResponse409Error",
-    "ReferSentCaseResponse409ErrorDetails",
-    "ReferSentCaseResponse409ErrorDetailsMatchesItem",
-    "ReferSentCaseResponse409ErrorDetailsMatchesItemMatchedOnItem",
-    "ReferSentCaseResponse409ErrorDetailsOverrideField",
-    "ReferSentCaseResponse409Meta",
     "ReferSentCaseResponseMeta",
     "Referral",
     "ReferralAcceptedEvent",
@@ -7962,63 +1908,15 @@ __all__ = [
     "RejectMedReferralBody",
     "RejectMedReferralBodyReasonCode",
     "RejectMedReferralResponse",
-    "RejectMedReferralResponse400",
-    "RejectMedReferralResponse400Error",
-    "RejectMedReferralResponse400Meta",
-    "RejectMedReferralResponse401",
-    "RejectMedReferralResponse401Error",
-    "RejectMedReferralResponse401Meta",
-    "RejectMedReferralResponse403",
-    "RejectMedReferralResponse403Error",
-    "RejectMedReferralResponse403Meta",
-    "RejectMedReferralResponse404",
-    "RejectMedReferralResponse404Error",
-    "RejectMedReferralResponse404Meta",
-    "RejectMedReferralResponse409",
-    "RejectMedReferralResponse409Error",
-    "RejectMedReferralResponse409Meta",
     "RejectMedReferralResponseMeta",
     "RejectReferralBody",
     "RejectReferralResponse",
-    "RejectReferralResponse400",
-    "RejectReferralResponse400Error",
-    "RejectReferralResponse400Meta",
-    "RejectReferralResponse401",
-    "RejectReferralResponse401Error",
-    "RejectReferralResponse401Meta",
-    "RejectReferralResponse403",
-    "RejectReferralResponse403Error",
-    "RejectReferralResponse403Meta",
-    "RejectReferralResponse404",
-    "RejectReferralResponse404Error",
-    "RejectReferralResponse404Meta",
     "RejectReferralResponseMeta",
     "ReplaceExternalLinkBody",
     "ReplaceExternalLinkBodyExternalSystem",
     "ReplaceExternalLinkResponse",
-    "ReplaceExternalLinkResponse400",
-    "ReplaceExternalLinkResponse400Error",
-    "ReplaceExternalLinkResponse400Meta",
-    "ReplaceExternalLinkResponse401",
-    "ReplaceExternalLinkResponse401Error",
-    "ReplaceExternalLinkResponse401Meta",
-    "ReplaceExternalLinkResponse403",
-    "ReplaceExternalLinkResponse403Error",
-    "ReplaceExternalLinkResponse403Meta",
-    "ReplaceExternalLinkResponse404",
-    "ReplaceExternalLinkResponse404Error",
-    "ReplaceExternalLinkResponse404Meta",
     "ReplaceExternalLinkResponseMeta",
     "RotateWebhookSecretResponse",
-    "RotateWebhookSecretResponse401",
-    "RotateWebhookSecretResponse401Error",
-    "RotateWebhookSecretResponse401Meta",
-    "RotateWebhookSecretResponse403",
-    "RotateWebhookSecretResponse403Error",
-    "RotateWebhookSecretResponse403Meta",
-    "RotateWebhookSecretResponse404",
-    "RotateWebhookSecretResponse404Error",
-    "RotateWebhookSecretResponse404Meta",
     "RotateWebhookSecretResponseMeta",
     "RoutingEvaluation",
     "RoutingEvaluationAssignmentsItem",
@@ -8037,43 +1935,9 @@ __all__ = [
     "SendMessageBody",
     "SendMessageBodyRequestedStatus",
     "SendMessageResponse",
-    "SendMessageResponse400",
-    "SendMessageResponse400Error",
-    "SendMessageResponse400Meta",
-    "SendMessageResponse401",
-    "SendMessageResponse401Error",
-    "SendMessageResponse401Meta",
-    "SendMessageResponse403",
-    "SendMessageResponse403Error",
-    "SendMessageResponse403Meta",
-    "SendMessageResponse404",
-    "SendMessageResponse404Error",
-    "SendMessageResponse404Meta",
-    "SendMessageResponse409",
-    "SendMessageResponse409Error",
-    "SendMessageResponse409Meta",
     "SendMessageResponseMeta",
     "SendReferralBody",
     "SendReferralResponse",
-    "SendReferralResponse400",
-    "SendReferralResponse400Error",
-    "SendReferralResponse400Meta",
-    "SendReferralResponse401",
-    "SendReferralResponse401Error",
-    "SendReferralResponse401Meta",
-    "SendReferralResponse403",
-    "SendReferralResponse403Error",
-    "SendReferralResponse403Meta",
-    "SendReferralResponse404",
-    "SendReferralResponse404Error",
-    "SendReferralResponse404Meta",
-    "SendReferralResponse409",
-    "SendReferralResponse409Error",
-    "SendReferralResponse409ErrorDetails",
-    "SendReferralResponse409ErrorDetailsMatchesItem",
-    "SendReferralResponse409ErrorDetailsMatchesItemMatchedOnItem",
-    "SendReferralResponse409ErrorDetailsOverrideField",
-    "SendReferralResponse409Meta",
     "SendReferralResponseMeta",
     "SentCase",
     "SentCaseCaseCountySource",
@@ -8088,52 +1952,13 @@ __all__ = [
     "SentCaseWarmTransferUnsuccessfulReasonType",
     "SignReferralBody",
     "SignReferralResponse",
-    "SignReferralResponse400",
-    "SignReferralResponse400Error",
-    "SignReferralResponse400Meta",
-    "SignReferralResponse401",
-    "SignReferralResponse401Error",
-    "SignReferralResponse401Meta",
-    "SignReferralResponse403",
-    "SignReferralResponse403Error",
-    "SignReferralResponse403Meta",
-    "SignReferralResponse404",
-    "SignReferralResponse404Error",
-    "SignReferralResponse404Meta",
     "SignReferralResponseMeta",
     "SsoLink",
     "StartLitigationReferralBody",
     "StartLitigationReferralResponse",
-    "StartLitigationReferralResponse400",
-    "StartLitigationReferralResponse400Error",
-    "StartLitigationReferralResponse400Meta",
-    "StartLitigationReferralResponse401",
-    "StartLitigationReferralResponse401Error",
-    "StartLitigationReferralResponse401Meta",
-    "StartLitigationReferralResponse403",
-    "StartLitigationReferralResponse403Error",
-    "StartLitigationReferralResponse403Meta",
-    "StartLitigationReferralResponse404",
-    "StartLitigationReferralResponse404Error",
-    "StartLitigationReferralResponse404Meta",
     "StartLitigationReferralResponseMeta",
     "StartTreatmentMedReferralBody",
     "StartTreatmentMedReferralResponse",
-    "StartTreatmentMedReferralResponse400",
-    "StartTreatmentMedReferralResponse400Error",
-    "StartTreatmentMedReferralResponse400Meta",
-    "StartTreatmentMedReferralResponse401",
-    "StartTreatmentMedReferralResponse401Error",
-    "StartTreatmentMedReferralResponse401Meta",
-    "StartTreatmentMedReferralResponse403",
-    "StartTreatmentMedReferralResponse403Error",
-    "StartTreatmentMedReferralResponse403Meta",
-    "StartTreatmentMedReferralResponse404",
-    "StartTreatmentMedReferralResponse404Error",
-    "StartTreatmentMedReferralResponse404Meta",
-    "StartTreatmentMedReferralResponse409",
-    "StartTreatmentMedReferralResponse409Error",
-    "StartTreatmentMedReferralResponse409Meta",
     "StartTreatmentMedReferralResponseMeta",
     "StatusChangeData",
     "StatusChangeDataIsMessage",
@@ -8141,258 +1966,54 @@ __all__ = [
     "StatusChangeDataSource",
     "StatusChangeDataStatus",
     "TestWebhookResponse",
-    "TestWebhookResponse401",
-    "TestWebhookResponse401Error",
-    "TestWebhookResponse401Meta",
-    "TestWebhookResponse403",
-    "TestWebhookResponse403Error",
-    "TestWebhookResponse403Meta",
-    "TestWebhookResponse404",
-    "TestWebhookResponse404Error",
-    "TestWebhookResponse404Meta",
-    "TestWebhookResponse409",
-    "TestWebhookResponse409Error",
-    "TestWebhookResponse409Meta",
     "TestWebhookResponseMeta",
     "UpdateCaseBody",
     "UpdateCaseResponse",
-    "UpdateCaseResponse400",
-    "UpdateCaseResponse400Error",
-    "UpdateCaseResponse400Meta",
-    "UpdateCaseResponse401",
-    "UpdateCaseResponse401Error",
-    "UpdateCaseResponse401Meta",
-    "UpdateCaseResponse403",
-    "UpdateCaseResponse403Error",
-    "UpdateCaseResponse403Meta",
-    "UpdateCaseResponse404",
-    "UpdateCaseResponse404Error",
-    "UpdateCaseResponse404Meta",
     "UpdateCaseResponseMeta",
     "UpdateCaseStatusBody",
     "UpdateCaseStatusBodyStatus",
     "UpdateCaseStatusResponse",
-    "UpdateCaseStatusResponse400",
-    "UpdateCaseStatusResponse400Error",
-    "UpdateCaseStatusResponse400Meta",
-    "UpdateCaseStatusResponse401",
-    "UpdateCaseStatusResponse401Error",
-    "UpdateCaseStatusResponse401Meta",
-    "UpdateCaseStatusResponse403",
-    "UpdateCaseStatusResponse403Error",
-    "UpdateCaseStatusResponse403Meta",
-    "UpdateCaseStatusResponse404",
-    "UpdateCaseStatusResponse404Error",
-    "UpdateCaseStatusResponse404Meta",
     "UpdateCaseStatusResponseMeta",
     "UpdateMedAppointmentResponse",
-    "UpdateMedAppointmentResponse400",
-    "UpdateMedAppointmentResponse400Error",
-    "UpdateMedAppointmentResponse400Meta",
-    "UpdateMedAppointmentResponse401",
-    "UpdateMedAppointmentResponse401Error",
-    "UpdateMedAppointmentResponse401Meta",
-    "UpdateMedAppointmentResponse403",
-    "UpdateMedAppointmentResponse403Error",
-    "UpdateMedAppointmentResponse403Meta",
-    "UpdateMedAppointmentResponse404",
-    "UpdateMedAppointmentResponse404Error",
-    "UpdateMedAppointmentResponse404Meta",
     "UpdateMedAppointmentResponseMeta",
     "UpdateMedBillableEventResponse",
-    "UpdateMedBillableEventResponse400",
-    "UpdateMedBillableEventResponse400Error",
-    "UpdateMedBillableEventResponse400Meta",
-    "UpdateMedBillableEventResponse401",
-    "UpdateMedBillableEventResponse401Error",
-    "UpdateMedBillableEventResponse401Meta",
-    "UpdateMedBillableEventResponse403",
-    "UpdateMedBillableEventResponse403Error",
-    "UpdateMedBillableEventResponse403Meta",
-    "UpdateMedBillableEventResponse404",
-    "UpdateMedBillableEventResponse404Error",
-    "UpdateMedBillableEventResponse404Meta",
     "UpdateMedBillableEventResponseMeta",
     "UpdateMedCaseResponse",
-    "UpdateMedCaseResponse400",
-    "UpdateMedCaseResponse400Error",
-    "UpdateMedCaseResponse400Meta",
-    "UpdateMedCaseResponse401",
-    "UpdateMedCaseResponse401Error",
-    "UpdateMedCaseResponse401Meta",
-    "UpdateMedCaseResponse403",
-    "UpdateMedCaseResponse403Error",
-    "UpdateMedCaseResponse403Meta",
-    "UpdateMedCaseResponse404",
-    "UpdateMedCaseResponse404Error",
-    "UpdateMedCaseResponse404Meta",
     "UpdateMedCaseResponseMeta",
     "UpdateMedReferralResponse",
-    "UpdateMedReferralResponse400",
-    "UpdateMedReferralResponse400Error",
-    "UpdateMedReferralResponse400Meta",
-    "UpdateMedReferralResponse401",
-    "UpdateMedReferralResponse401Error",
-    "UpdateMedReferralResponse401Meta",
-    "UpdateMedReferralResponse403",
-    "UpdateMedReferralResponse403Error",
-    "UpdateMedReferralResponse403Meta",
-    "UpdateMedReferralResponse404",
-    "UpdateMedReferralResponse404Error",
-    "UpdateMedReferralResponse404Meta",
     "UpdateMedReferralResponseMeta",
     "UpdateNotificationPreferencesResponse",
-    "UpdateNotificationPreferencesResponse400",
-    "UpdateNotificationPreferencesResponse400Error",
-    "UpdateNotificationPreferencesResponse400Meta",
-    "UpdateNotificationPreferencesResponse401",
-    "UpdateNotificationPreferencesResponse401Error",
-    "UpdateNotificationPreferencesResponse401Meta",
-    "UpdateNotificationPreferencesResponse403",
-    "UpdateNotificationPreferencesResponse403Error",
-    "UpdateNotificationPreferencesResponse403Meta",
     "UpdateNotificationPreferencesResponseMeta",
     "UpdateOwnFirmBody",
     "UpdateOwnFirmResponse",
-    "UpdateOwnFirmResponse400",
-    "UpdateOwnFirmResponse400Error",
-    "UpdateOwnFirmResponse400Meta",
-    "UpdateOwnFirmResponse401",
-    "UpdateOwnFirmResponse401Error",
-    "UpdateOwnFirmResponse401Meta",
-    "UpdateOwnFirmResponse403",
-    "UpdateOwnFirmResponse403Error",
-    "UpdateOwnFirmResponse403Meta",
     "UpdateOwnFirmResponseMeta",
     "UpdateReceivedReferralBody",
     "UpdateReceivedReferralBodyCustomFieldsItem",
     "UpdateReceivedReferralResponse",
-    "UpdateReceivedReferralResponse400",
-    "UpdateReceivedReferralResponse400Error",
-    "UpdateReceivedReferralResponse400Meta",
-    "UpdateReceivedReferralResponse401",
-    "UpdateReceivedReferralResponse401Error",
-    "UpdateReceivedReferralResponse401Meta",
-    "UpdateReceivedReferralResponse403",
-    "UpdateReceivedReferralResponse403Error",
-    "UpdateReceivedReferralResponse403Meta",
-    "UpdateReceivedReferralResponse404",
-    "UpdateReceivedReferralResponse404Error",
-    "UpdateReceivedReferralResponse404Meta",
-    "UpdateReceivedReferralResponse409",
-    "UpdateReceivedReferralResponse409Error",
-    "UpdateReceivedReferralResponse409Meta",
     "UpdateReceivedReferralResponseMeta",
     "UpdateReferralBody",
     "UpdateReferralBodyCustomFieldsItem",
     "UpdateReferralBodyPayoutType",
     "UpdateReferralResponse",
-    "UpdateReferralResponse400",
-    "UpdateReferralResponse400Error",
-    "UpdateReferralResponse400Meta",
-    "UpdateReferralResponse401",
-    "UpdateReferralResponse401Error",
-    "UpdateReferralResponse401Meta",
-    "UpdateReferralResponse403",
-    "UpdateReferralResponse403Error",
-    "UpdateReferralResponse403Meta",
-    "UpdateReferralResponse404",
-    "UpdateReferralResponse404Error",
-    "UpdateReferralResponse404Meta",
     "UpdateReferralResponseMeta",
     "UpdateRoutingRuleBody",
     "UpdateRoutingRuleResponse",
-    "UpdateRoutingRuleResponse400",
-    "UpdateRoutingRuleResponse400Error",
-    "UpdateRoutingRuleResponse400Meta",
-    "UpdateRoutingRuleResponse401",
-    "UpdateRoutingRuleResponse401Error",
-    "UpdateRoutingRuleResponse401Meta",
-    "UpdateRoutingRuleResponse403",
-    "UpdateRoutingRuleResponse403Error",
-    "UpdateRoutingRuleResponse403Meta",
-    "UpdateRoutingRuleResponse404",
-    "UpdateRoutingRuleResponse404Error",
-    "UpdateRoutingRuleResponse404Meta",
     "UpdateRoutingRuleResponseMeta",
     "UpdateSentCaseBody",
     "UpdateSentCaseResponse",
-    "UpdateSentCaseResponse400",
-    "UpdateSentCaseResponse400Error",
-    "UpdateSentCaseResponse400Meta",
-    "UpdateSentCaseResponse401",
-    "UpdateSentCaseResponse401Error",
-    "UpdateSentCaseResponse401Meta",
-    "UpdateSentCaseResponse403",
-    "UpdateSentCaseResponse403Error",
-    "UpdateSentCaseResponse403Meta",
-    "UpdateSentCaseResponse404",
-    "UpdateSentCaseResponse404Error",
-    "UpdateSentCaseResponse404Meta",
-    "UpdateSentCaseResponse409",
-    "UpdateSentCaseResponse409Error",
-    "UpdateSentCaseResponse409Meta",
     "UpdateSentCaseResponseMeta",
     "UpdateUserBody",
     "UpdateUserResponse",
-    "UpdateUserResponse400",
-    "UpdateUserResponse400Error",
-    "UpdateUserResponse400Meta",
-    "UpdateUserResponse401",
-    "UpdateUserResponse401Error",
-    "UpdateUserResponse401Meta",
-    "UpdateUserResponse403",
-    "UpdateUserResponse403Error",
-    "UpdateUserResponse403Meta",
-    "UpdateUserResponse404",
-    "UpdateUserResponse404Error",
-    "UpdateUserResponse404Meta",
     "UpdateUserResponseMeta",
     "UpdateWebhookBody",
     "UpdateWebhookResponse",
-    "UpdateWebhookResponse400",
-    "UpdateWebhookResponse400Error",
-    "UpdateWebhookResponse400Meta",
-    "UpdateWebhookResponse401",
-    "UpdateWebhookResponse401Error",
-    "UpdateWebhookResponse401Meta",
-    "UpdateWebhookResponse403",
-    "UpdateWebhookResponse403Error",
-    "UpdateWebhookResponse403Meta",
-    "UpdateWebhookResponse404",
-    "UpdateWebhookResponse404Error",
-    "UpdateWebhookResponse404Meta",
     "UpdateWebhookResponseMeta",
     "UploadDocumentBody",
     "UploadDocumentResponse",
-    "UploadDocumentResponse401",
-    "UploadDocumentResponse401Error",
-    "UploadDocumentResponse401Meta",
-    "UploadDocumentResponse403",
-    "UploadDocumentResponse403Error",
-    "UploadDocumentResponse403Meta",
-    "UploadDocumentResponse404",
-    "UploadDocumentResponse404Error",
-    "UploadDocumentResponse404Meta",
     "UploadDocumentResponseMeta",
     "UploadMedCaseDocumentBody",
     "UploadMedCaseDocumentBodyCategory",
     "UploadMedCaseDocumentResponse",
-    "UploadMedCaseDocumentResponse400",
-    "UploadMedCaseDocumentResponse400Error",
-    "UploadMedCaseDocumentResponse400Meta",
-    "UploadMedCaseDocumentResponse401",
-    "UploadMedCaseDocumentResponse401Error",
-    "UploadMedCaseDocumentResponse401Meta",
-    "UploadMedCaseDocumentResponse403",
-    "UploadMedCaseDocumentResponse403Error",
-    "UploadMedCaseDocumentResponse403Meta",
-    "UploadMedCaseDocumentResponse404",
-    "UploadMedCaseDocumentResponse404Error",
-    "UploadMedCaseDocumentResponse404Meta",
-    "UploadMedCaseDocumentResponse413",
-    "UploadMedCaseDocumentResponse413Error",
-    "UploadMedCaseDocumentResponse413Meta",
     "UploadMedCaseDocumentResponseMeta",
     "User",
     "WarmTransfer",
@@ -8414,33 +2035,9 @@ __all__ = [
     "WebhookSubscriptionWithSecret",
     "WithdrawMedReferralBody",
     "WithdrawMedReferralResponse",
-    "WithdrawMedReferralResponse400",
-    "WithdrawMedReferralResponse400Error",
-    "WithdrawMedReferralResponse400Meta",
-    "WithdrawMedReferralResponse401",
-    "WithdrawMedReferralResponse401Error",
-    "WithdrawMedReferralResponse401Meta",
-    "WithdrawMedReferralResponse403",
-    "WithdrawMedReferralResponse403Error",
-    "WithdrawMedReferralResponse403Meta",
-    "WithdrawMedReferralResponse404",
-    "WithdrawMedReferralResponse404Error",
-    "WithdrawMedReferralResponse404Meta",
     "WithdrawMedReferralResponseMeta",
     "WithdrawReferralBody",
     "WithdrawReferralResponse",
-    "WithdrawReferralResponse400",
-    "WithdrawReferralResponse400Error",
-    "WithdrawReferralResponse400Meta",
-    "WithdrawReferralResponse401",
-    "WithdrawReferralResponse401Error",
-    "WithdrawReferralResponse401Meta",
-    "WithdrawReferralResponse403",
-    "WithdrawReferralResponse403Error",
-    "WithdrawReferralResponse403Meta",
-    "WithdrawReferralResponse404",
-    "WithdrawReferralResponse404Error",
-    "WithdrawReferralResponse404Meta",
     "WithdrawReferralResponseMeta",
 ]
 
