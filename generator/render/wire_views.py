@@ -1,78 +1,66 @@
-"""How an operation's parameters and form fields are serialised: the style tables of its `Endpoint`.
-
-Each table names only what differs from its location's default (`form`/explode for query, cookie and
-form fields, `simple` for path and header parameters), so most endpoints print none of them. A parameter
-with a JSON `content` (instead of a `schema`) is the runtime style `json`: one JSON text.
-"""
+"""What an endpoint constant says about the wire beyond its success responses: the `Accept` it sends,
+the classes its declared error bodies parse into, its security requirements (by scheme name) and the
+parameters the client's credentials fill."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
 
-from ..ir import Location, MediaKind, Operation, Parameter
-
-StyleRow = tuple[str, str, bool]  # (wire name, style, explode)
-
-_DEFAULTS = {
-    Location.QUERY: ("form", True),
-    Location.COOKIE: ("form", True),
-    Location.PATH: ("simple", False),
-    Location.HEADER: ("simple", False),
-}
-_JSON = ("json", False)
+from ..ir import Api, ModelRef, Operation, TypeRef
+from ..naming.plan import Names
+from ..parse.results import accept_media
+from .annotations import Annotator, Context, Imports
+from .safe import Code, code, py
 
 
-@dataclass(frozen=True, slots=True)
-class WireStyles:
-    query: tuple[StyleRow, ...] = ()
-    cookie: tuple[StyleRow, ...] = ()
-    path: tuple[StyleRow, ...] = ()
-    header: tuple[StyleRow, ...] = ()
-    form: tuple[StyleRow, ...] = ()  # form/multipart body properties (their `encoding`)
-    part_types: tuple[tuple[str, str], ...] = ()  # multipart property -> declared `contentType`
-    allow_reserved: tuple[str, ...] = ()  # query parameters and form properties
+def accept_value(op: Operation, kinds: set[str], json_media: str) -> str:
+    """The declared media types as `Accept` (raw), or "" when the runtime's default is the same value
+    (`json_media` or `application/json` for JSON operations, `*/*` when some response (`kinds`) is
+    binary or text)."""
+    declared = ", ".join(accept_media(op))
+    default = "*/*" if kinds - {"json", "empty"} else (json_media or "application/json")
+    return "" if declared in ("", default) else declared
 
 
-def is_json_media(media: str) -> bool:
-    media = media.split(";", 1)[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
+def error_model(annotator: Annotator, names: Names, t: TypeRef, imports: Imports) -> Code:
+    """A declared error body's model: a class is imported only when such an error is raised
+    (`LazyModel`); other types (lists, unions) are imported with the module."""
+    if isinstance(t, ModelRef) and not t.nullable:
+        module, cls = names.schema_module[t.id], names.schema_class[t.id]
+        return code(f"LazyModel({py('..types.' + module)}, {py(cls)}, __package__)")
+    return annotator.render(t, Context.MODEL, imports)
 
 
-def _style(p: Parameter) -> tuple[str, bool]:
-    if p.content_media and p.location is not Location.COOKIE:
-        return _JSON if is_json_media(p.content_media) else _DEFAULTS[p.location]
-    return (p.style, p.explode)
-
-
-def wire_styles(op: Operation) -> WireStyles:
-    rows: dict[Location, list[StyleRow]] = {loc: [] for loc in Location}
-    for p in op.parameters:
-        style = _style(p)
-        if style != _DEFAULTS[p.location]:
-            rows[p.location].append((p.wire_name, *style))
-    reserved = [
-        p.wire_name for p in op.parameters if p.location is Location.QUERY and p.allow_reserved
-    ]
-    form: list[StyleRow] = []
-    part_types: list[tuple[str, str]] = []
-    media = op.body.sent if op.body is not None and op.body.media else None
-    if media is not None and media.kind in (MediaKind.FORM, MediaKind.MULTIPART):
-        for e in media.encoding:
-            style = (e.style or "form", e.explode)
-            if style != ("form", True):
-                form.append((e.property, *style))
-            elif media.kind is MediaKind.FORM and is_json_media(e.content_type):
-                form.append((e.property, *_JSON))
-            if media.kind is MediaKind.MULTIPART and e.content_type:
-                part_types.append((e.property, e.content_type))
-            if e.allow_reserved and media.kind is MediaKind.FORM:
-                reserved.append(e.property)
-    return WireStyles(
-        query=tuple(rows[Location.QUERY]),
-        cookie=tuple(rows[Location.COOKIE]),
-        path=tuple(rows[Location.PATH]),
-        header=tuple(rows[Location.HEADER]),
-        form=tuple(form),
-        part_types=tuple(part_types),
-        allow_reserved=tuple(dict.fromkeys(reserved)),
+def credential_params(api: Api, op: Operation) -> frozenset[tuple[str, str]]:
+    """(location, lower-case name) of the API key parameters the operation's security names."""
+    named = {s for req in op.security_requirements for s in req}
+    return frozenset(
+        (s.location, s.param_name.lower())
+        for s in api.security_schemes
+        if s.kind == "apiKey" and s.name in named
     )
+
+
+def default_requirements(api: Api) -> tuple[tuple[str, ...], ...]:
+    """The requirements most operations that need credentials state (ties: the first met): the
+    client's default, so only the operations that differ carry their own."""
+    counts = Counter(op.security_requirements for op in api.operations if op.requires_auth)
+    return counts.most_common(1)[0][0] if counts else ()
+
+
+def requirements_code(requirements: tuple[tuple[str, ...], ...]) -> Code:
+    def literal(parts: list[str]) -> str:
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+    return code(literal([literal([py(name) for name in req]) for req in requirements]))
+
+
+def operation_security(op: Operation, default: tuple[tuple[str, ...], ...]) -> Code:
+    """`Endpoint(security=...)` for an operation whose requirements the runtime would not infer
+    (`auth=True`: the client's default; `auth=False`: none); "" when it would."""
+    requirements = op.security_requirements
+    if op.requires_auth and requirements == default:
+        return Code("")
+    if not op.requires_auth and not any(requirements):
+        return Code("")
+    return requirements_code(requirements)

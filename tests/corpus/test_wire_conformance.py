@@ -33,16 +33,9 @@ wire = load_bench("wire_conformance")
 corpora = load_bench("corpora")
 
 FAILING = ("request", "response", "client")
-ACCEPT = "Accept is application/json for a vendor +json response: Prism answers 406"
 
 # spec id → {"category:kind": the defect (tests/test_wire_defects.py)}
 KNOWN: dict[str, dict[str, str]] = {
-    "amadeus.com/amadeus-flight-availabilities-search": {"request:content types": ACCEPT},
-    "amadeus.com/amadeus-points-of-interest": {"request:content types": ACCEPT},
-    "amadeus.com/amadeus-seatmap-display": {"request:content types": ACCEPT},
-    "lgtm.com": {"request:content types": ACCEPT + " (application/sarif+json)"},
-    "rev.ai": {"request:content types": ACCEPT + " (application/vnd.rev.transcript.v1.0+json)"},
-    "tests/fixtures/specs/wire_styles_30.yml": {"request:content types": ACCEPT},
     "cpy.re/peertube": {
         "response:model_type": "`Account` has properties but no `type: object`, so JSON Schema and "
         "Prism allow `null`; the model does not (a spec defect, see docs/wire-conformance.md)",
