@@ -31,8 +31,8 @@ from typing import Any
 
 import httpx
 
-from generator.config import adhoc_target
 from generator import generate
+from generator.config import adhoc_target
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "servers"
@@ -147,6 +147,34 @@ ZENML = ServerKind(
     env=_zenml_env,
 )
 SERVERS = {kind.name: kind for kind in (CHROMA, ZENML)}
+
+
+def _json_server_command(install: Path, port: int, data: Path) -> list[str]:
+    # the database file is the server's whole state: written by the test into the server's work folder
+    cli = install / "node_modules" / "json-server" / "lib" / "cli" / "bin.js"
+    return [
+        "node",
+        str(cli),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        str(data.parent / "db.json"),
+    ]
+
+
+JSON_SERVER = ServerKind(
+    name="json-server",
+    package="jsonserver_rs",
+    client_name="JsonServer",
+    ready_path="/posts",
+    command=_json_server_command,
+    env=lambda data: {},
+    startup_timeout=60.0,
+)
+"""json-server (npm): a REST server over a JSON file that pages by `_page`/`_limit` with an RFC 8288 `Link`
+header, or slices by `_start`/`_limit`. It serves no spec: tests/fixtures/servers/json-server/openapi.json
+describes its documented paging by hand. Not in SERVERS (there is no served spec to compare)."""
 
 
 @dataclass(frozen=True)
