@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -293,7 +294,7 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -309,8 +310,8 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -338,7 +339,7 @@ class MedCases(SyncAPIResource):
 
     def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -393,10 +394,10 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -436,7 +437,7 @@ class MedCases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -455,7 +456,7 @@ class MedCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -491,7 +492,7 @@ class MedCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -508,7 +509,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -530,7 +531,7 @@ class MedCases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -566,7 +567,7 @@ class MedCases(SyncAPIResource):
 
     def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -586,8 +587,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -616,7 +617,7 @@ class MedCases(SyncAPIResource):
 
     def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -635,8 +636,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -661,7 +662,7 @@ class MedCases(SyncAPIResource):
 
     def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -678,7 +679,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -700,8 +701,8 @@ class MedCases(SyncAPIResource):
 
     def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -740,8 +741,8 @@ class MedCases(SyncAPIResource):
 
     def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -759,7 +760,7 @@ class MedCases(SyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -782,8 +783,8 @@ class MedCases(SyncAPIResource):
 
     def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -826,8 +827,8 @@ class MedCases(SyncAPIResource):
 
     def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -869,8 +870,8 @@ class MedCases(SyncAPIResource):
 
     def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -912,8 +913,8 @@ class MedCases(SyncAPIResource):
 
     def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -957,8 +958,8 @@ class MedCases(SyncAPIResource):
 
     def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1000,8 +1001,8 @@ class MedCases(SyncAPIResource):
 
     def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1043,8 +1044,8 @@ class MedCases(SyncAPIResource):
 
     def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1097,7 +1098,7 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1113,8 +1114,8 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -1142,7 +1143,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1197,10 +1198,10 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -1240,7 +1241,7 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -1259,7 +1260,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1295,7 +1296,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1312,7 +1313,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -1334,7 +1335,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1370,7 +1371,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1390,8 +1391,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -1420,7 +1421,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1439,8 +1440,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -1465,7 +1466,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1482,7 +1483,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -1504,8 +1505,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1544,8 +1545,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1563,7 +1564,7 @@ class AsyncMedCases(AsyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -1586,8 +1587,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1630,8 +1631,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1673,8 +1674,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1716,8 +1717,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1761,8 +1762,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1804,8 +1805,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1847,8 +1848,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

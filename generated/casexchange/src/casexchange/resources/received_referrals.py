@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -97,7 +98,7 @@ class ReceivedReferrals(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -113,8 +114,8 @@ class ReceivedReferrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -148,7 +149,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -186,7 +187,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -228,7 +229,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -281,7 +282,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -297,8 +298,8 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -332,7 +333,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -370,7 +371,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -412,7 +413,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

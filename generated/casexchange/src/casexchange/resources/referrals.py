@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -242,8 +243,8 @@ class Referrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -304,7 +305,7 @@ class Referrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -340,7 +341,7 @@ class Referrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -383,7 +384,7 @@ class Referrals(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -419,7 +420,7 @@ class Referrals(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -460,7 +461,7 @@ class Referrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -496,7 +497,7 @@ class Referrals(SyncAPIResource):
 
     def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -537,7 +538,7 @@ class Referrals(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -576,7 +577,7 @@ class Referrals(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -616,7 +617,7 @@ class Referrals(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -656,7 +657,7 @@ class Referrals(SyncAPIResource):
 
     def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -695,7 +696,7 @@ class Referrals(SyncAPIResource):
 
     def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -735,7 +736,7 @@ class Referrals(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -774,7 +775,7 @@ class Referrals(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -811,7 +812,7 @@ class Referrals(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -878,8 +879,8 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -940,7 +941,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -976,7 +977,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1019,7 +1020,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1055,7 +1056,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1096,7 +1097,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1132,7 +1133,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1173,7 +1174,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1212,7 +1213,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1252,7 +1253,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1292,7 +1293,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1331,7 +1332,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1371,7 +1372,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1410,7 +1411,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1447,7 +1448,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -131,8 +132,8 @@ class SentCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -200,7 +201,7 @@ class SentCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -242,7 +243,7 @@ class SentCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -282,7 +283,7 @@ class SentCases(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -318,7 +319,7 @@ class SentCases(SyncAPIResource):
 
     def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -388,8 +389,8 @@ class AsyncSentCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -457,7 +458,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -499,7 +500,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -539,7 +540,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -575,7 +576,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

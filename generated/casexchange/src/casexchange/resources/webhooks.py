@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -197,8 +198,8 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -258,7 +259,7 @@ class Webhooks(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -296,7 +297,7 @@ class Webhooks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -333,7 +334,7 @@ class Webhooks(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -374,7 +375,7 @@ class Webhooks(SyncAPIResource):
 
     def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -394,8 +395,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -420,7 +421,7 @@ class Webhooks(SyncAPIResource):
 
     def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -440,8 +441,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -466,7 +467,7 @@ class Webhooks(SyncAPIResource):
 
     def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -504,7 +505,7 @@ class Webhooks(SyncAPIResource):
 
     def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -549,7 +550,7 @@ class Webhooks(SyncAPIResource):
 
     def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -588,7 +589,7 @@ class Webhooks(SyncAPIResource):
 
     def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -655,8 +656,8 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -716,7 +717,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -754,7 +755,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -791,7 +792,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -832,7 +833,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -852,8 +853,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -878,7 +879,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -898,8 +899,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -924,7 +925,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -962,7 +963,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1007,7 +1008,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1046,7 +1047,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -264,9 +265,9 @@ class Cases(SyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -282,8 +283,8 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -366,7 +367,7 @@ class Cases(SyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -449,7 +450,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -485,7 +486,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -525,7 +526,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -561,7 +562,7 @@ class Cases(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -600,7 +601,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -639,7 +640,7 @@ class Cases(SyncAPIResource):
 
     def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -656,7 +657,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -678,7 +679,7 @@ class Cases(SyncAPIResource):
 
     def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -714,7 +715,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -753,7 +754,7 @@ class Cases(SyncAPIResource):
 
     def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -792,7 +793,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -831,7 +832,7 @@ class Cases(SyncAPIResource):
 
     def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -873,7 +874,7 @@ class Cases(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -890,7 +891,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -912,7 +913,7 @@ class Cases(SyncAPIResource):
 
     def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -929,7 +930,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -951,7 +952,7 @@ class Cases(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -990,7 +991,7 @@ class Cases(SyncAPIResource):
 
     def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1026,7 +1027,7 @@ class Cases(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1043,7 +1044,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
@@ -1084,9 +1085,9 @@ class AsyncCases(AsyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1102,8 +1103,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -1186,7 +1187,7 @@ class AsyncCases(AsyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1269,7 +1270,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1305,7 +1306,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1345,7 +1346,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1381,7 +1382,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1420,7 +1421,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1459,7 +1460,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1476,7 +1477,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -1498,7 +1499,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1534,7 +1535,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1573,7 +1574,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1612,7 +1613,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1651,7 +1652,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1693,7 +1694,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1710,7 +1711,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -1732,7 +1733,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1749,7 +1750,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -1771,7 +1772,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1810,7 +1811,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1846,7 +1847,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1863,7 +1864,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -109,7 +110,7 @@ class Documents(SyncAPIResource):
 
     def list_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -127,8 +128,8 @@ class Documents(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -153,7 +154,7 @@ class Documents(SyncAPIResource):
 
     def upload_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -203,7 +204,7 @@ class Documents(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -217,8 +218,8 @@ class Documents(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -242,7 +243,7 @@ class Documents(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -278,7 +279,7 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -314,7 +315,7 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -359,7 +360,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -377,8 +378,8 @@ class AsyncDocuments(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -403,7 +404,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -453,7 +454,7 @@ class AsyncDocuments(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -467,8 +468,8 @@ class AsyncDocuments(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -492,7 +493,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -528,7 +529,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -564,7 +565,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -150,8 +151,8 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -199,11 +200,11 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -322,7 +323,7 @@ class Firms(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -358,7 +359,7 @@ class Firms(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -397,7 +398,7 @@ class Firms(SyncAPIResource):
 
     def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -460,8 +461,8 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -509,11 +510,11 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -632,7 +633,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -668,7 +669,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -707,7 +708,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
