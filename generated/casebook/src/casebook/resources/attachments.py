@@ -8,7 +8,7 @@ from functools import cached_property
 from .. import _jsonapi, _query, _upload
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
@@ -51,6 +51,32 @@ _LIST = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listAttachments",
 )
 _CREATE = Endpoint(
@@ -62,6 +88,35 @@ _CREATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createAttachment",
 )
 _GET = Endpoint(
@@ -75,6 +130,35 @@ _GET = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getAttachment",
 )
 _LIST_NOTES = Endpoint(
@@ -100,6 +184,32 @@ _LIST_NOTES = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listNotes",
 )
 _CREATE_NOTE = Endpoint(
@@ -111,6 +221,35 @@ _CREATE_NOTE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createNote",
 )
 _GET_NOTE = Endpoint(
@@ -124,6 +263,35 @@ _GET_NOTE = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getNote",
 )
 _DELETE_NOTE = Endpoint(
@@ -134,6 +302,32 @@ _DELETE_NOTE = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="deleteNote",
 )
 _UPDATE_NOTE = Endpoint(
@@ -145,6 +339,38 @@ _UPDATE_NOTE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateNote",
 )
 

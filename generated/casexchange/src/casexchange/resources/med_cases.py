@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -66,6 +66,9 @@ _LIST_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listInsurances",
 )
 _GET_INSURANCE = Endpoint(
@@ -75,6 +78,9 @@ _GET_INSURANCE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInsuranceById",
 )
 _LIST = Endpoint(
@@ -96,6 +102,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCases",
 )
 _CREATE = Endpoint(
@@ -106,6 +115,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedCase",
 )
 _GET = Endpoint(
@@ -115,6 +127,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedCaseById",
 )
 _UPDATE = Endpoint(
@@ -125,6 +140,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedCase",
 )
 _DELETE = Endpoint(
@@ -134,6 +152,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedCase",
 )
 _LIST_MED_CASE_INSURANCES = Endpoint(
@@ -155,6 +176,9 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCaseInsurances",
 )
 _LIST_REFERRALS = Endpoint(
@@ -176,6 +200,9 @@ _LIST_REFERRALS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedReferrals",
 )
 _CREATE_REFERRAL = Endpoint(
@@ -186,6 +213,9 @@ _CREATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedReferral",
 )
 _GET_REFERRAL = Endpoint(
@@ -195,6 +225,9 @@ _GET_REFERRAL = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedReferralById",
 )
 _UPDATE_REFERRAL = Endpoint(
@@ -205,6 +238,9 @@ _UPDATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedReferral",
 )
 _ACCEPT_REFERRAL = Endpoint(
@@ -215,6 +251,9 @@ _ACCEPT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acceptMedReferral",
 )
 _ACKNOWLEDGE_REFERRAL = Endpoint(
@@ -225,6 +264,9 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeMedReferral",
 )
 _CLOSE_REFERRAL = Endpoint(
@@ -235,6 +277,9 @@ _CLOSE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeMedReferral",
 )
 _COMPLETE_TREATMENT_REFERRAL = Endpoint(
@@ -247,6 +292,9 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="completeTreatmentMedReferral",
 )
 _REJECT_REFERRAL = Endpoint(
@@ -257,6 +305,9 @@ _REJECT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectMedReferral",
 )
 _START_TREATMENT_REFERRAL = Endpoint(
@@ -267,6 +318,9 @@ _START_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startTreatmentMedReferral",
 )
 _WITHDRAW_REFERRAL = Endpoint(
@@ -277,6 +331,9 @@ _WITHDRAW_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawMedReferral",
 )
 

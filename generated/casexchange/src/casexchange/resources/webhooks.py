@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -49,6 +49,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhooks",
 )
 _CREATE = Endpoint(
@@ -59,6 +62,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createWebhook",
 )
 _GET = Endpoint(
@@ -68,6 +74,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getWebhookById",
 )
 _DELETE = Endpoint(
@@ -77,6 +86,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteWebhook",
 )
 _UPDATE = Endpoint(
@@ -87,6 +99,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateWebhook",
 )
 _LIST_DELIVERIES = Endpoint(
@@ -108,6 +123,9 @@ _LIST_DELIVERIES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookDeliveries",
 )
 _LIST_ECHO_CAPTURES = Endpoint(
@@ -129,6 +147,9 @@ _LIST_ECHO_CAPTURES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookEchoCaptures",
 )
 _DISABLE_ECHO = Endpoint(
@@ -138,6 +159,9 @@ _DISABLE_ECHO = Endpoint(
         "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="disableWebhookEcho",
 )
 _ENABLE_ECHO = Endpoint(
@@ -147,6 +171,9 @@ _ENABLE_ECHO = Endpoint(
         "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="enableWebhookEcho",
 )
 _ROTATE_SECRET = Endpoint(
@@ -156,6 +183,9 @@ _ROTATE_SECRET = Endpoint(
         "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rotateWebhookSecret",
 )
 _TEST = Endpoint(
@@ -165,6 +195,9 @@ _TEST = Endpoint(
         "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="testWebhook",
 )
 
