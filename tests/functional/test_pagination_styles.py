@@ -4,10 +4,11 @@ pages that way: cursor in the query and in a POST body (`next_cursor`, Slack's
 `has_more`, a next URL in the body (Twilio's `meta.next_page_url`, HAL `_links.next.href`), offset in a
 POST body with a total, and page number with total pages.
 
-No server that can be installed here pages in these styles, so this is a small socket server written
-for the test (`tests/support/loopback.py`); the GitHub `Link` header, offset/limit in the query and in
-a POST body, and page/size are also tested against real third-party servers
-(`tests/realservers/test_pagination_servers.py`)."""
+No server installed for the tests pages by cursor or `starting_after`, so this is a small socket
+server written for the test (`tests/support/loopback.py`); the GitHub `Link` header, offset/limit in
+the query and in a POST body, page/size and next URLs in the body are also tested against real
+third-party servers (`tests/realservers/test_pagination_servers.py`: json-server, Chroma, ZenML,
+Django REST framework)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `sup
 
 from support.realservers import (
     CHROMA,
+    DRF,
     JSON_SERVER,
     ZENML,
     RunningServer,
@@ -53,6 +54,11 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
 @pytest.fixture(scope="session")
 def zenml_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     yield from _server(ZENML, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def drf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    yield from _server(DRF, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

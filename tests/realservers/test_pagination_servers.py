@@ -4,7 +4,9 @@
   (detected: the spec declares the header), and `_start`/`_limit` offsets over a bare array;
 - Chroma: `limit`/`offset` in the query (detected) and in the JSON body of `POST .../get`, whose
   column-per-field response detection rightly leaves alone: the target's configuration declares it;
-- ZenML (FastAPI): `page`/`size` with `total_pages` in the body.
+- ZenML (FastAPI): `page`/`size` with `total_pages` in the body;
+- Django REST framework's PageNumberPagination and LimitOffsetPagination: a next URL in the body
+  (`tests/fixtures/servers/drf/app.py` is ours, the paging is DRF's).
 
 Methods are found by operationId in the generated manifest, so these tests do not depend on names."""
 
@@ -23,6 +25,7 @@ import httpx
 import pytest
 from support.realservers import (
     CHROMA,
+    DRF,
     JSON_SERVER,
     ZENML_PASSWORD,
     ZENML_USER,
@@ -208,3 +211,48 @@ def test_zenml_page_and_size(
         ]
         assert [p.envelope.index for p in page.iter_pages()] == [1, 2, 3]
         assert [t.name for t in page] == names
+
+
+# --- Django REST framework: a next URL in the body ----------------------------------------------
+@pytest.fixture(scope="module")
+def drf_pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    out = tmp_path_factory.mktemp("drf_client") / DRF.package
+    return import_client(DRF, generate_client(DRF, DRF.spec_file, out))
+
+
+@pytest.mark.parametrize(
+    ("op_id", "size", "asked"),
+    [
+        ("articles_list", {"page_size": 5}, [None, "2", "3", "4", "5"]),
+        ("notes_list", {"limit": 5}, [None, "5", "10", "15", "20"]),
+    ],
+)
+def test_drf_next_url_in_the_body(
+    drf_pkg: ModuleType,
+    drf_server: RunningServer,
+    op_id: str,
+    size: dict[str, int],
+    asked: list[Any],
+) -> None:
+    assert _manifest(drf_pkg)[op_id]["pagination"]["style"] == "next_url_body"
+    sent: list[httpx.Request] = []
+    http = httpx.Client(event_hooks={"request": [sent.append]})
+    with drf_pkg.Drf(base_url=drf_server.origin, http_client=http) as client:
+        page = _method(client, drf_pkg, op_id)(**size)
+        assert page.envelope.count == 23 and isinstance(page.envelope.next, str)
+        assert [a.id for a in page] == list(range(1, 24))
+        pages = list(page.iter_pages())
+        assert [len(p.items) for p in pages] == [5, 5, 5, 5, 3]
+        assert pages[-1].envelope.next is None and not pages[-1].has_next_page()
+    http.close()
+    key = "page" if op_id == "articles_list" else "offset"
+    assert [r.url.params.get(key) for r in sent[:5]] == asked
+
+
+def test_drf_async_next_url(drf_pkg: ModuleType, drf_server: RunningServer) -> None:
+    async def run() -> list[int]:
+        async with drf_pkg.AsyncDrf(base_url=drf_server.origin) as client:
+            page = await _method(client, drf_pkg, "articles_list")(page_size=7)
+            return [a.id async for a in page]
+
+    assert asyncio.run(run()) == list(range(1, 24))

@@ -163,6 +163,23 @@ def _json_server_command(install: Path, port: int, data: Path) -> list[str]:
     ]
 
 
+def _drf_command(venv: Path, port: int, data: Path) -> list[str]:
+    app = FIXTURES / "drf" / "app.py"
+    return [str(venv / "bin" / "python"), str(app), "runserver", f"127.0.0.1:{port}", "--noreload"]
+
+
+DRF = ServerKind(
+    name="drf",
+    package="drf_rs",
+    client_name="Drf",
+    ready_path="/articles/",
+    command=_drf_command,
+    env=lambda data: {},
+    startup_timeout=60.0,
+)
+"""Django REST framework's paginators (tests/fixtures/servers/drf/app.py, no database): a next URL in
+the body. Its spec is written by hand as drf-spectacular writes one; not in SERVERS (none is served)."""
+
 JSON_SERVER = ServerKind(
     name="json-server",
     package="jsonserver_rs",
