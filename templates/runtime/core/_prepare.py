@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
@@ -282,6 +283,18 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
     raise TypeError("A multipart body must be a mapping or a model")
 
 
+def _link_params(url: str, auth: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """A next-page link's query as pairs, encoded as the link has them, less the credentials the
+    auth adds again."""
+    split = urlsplit(url)
+    kept = []
+    for part in split.query.split("&") if split.query else ():
+        key, _, value = part.partition("=")
+        if unquote_plus(key) not in auth:
+            kept.append((key, value))
+    return urlunsplit((split.scheme, split.netloc, split.path, "", "")), kept
+
+
 def _drop_header(headers: dict[str, str], name: str) -> None:
     lowered = name.lower()
     for key in [k for k in headers if k.lower() == lowered]:
@@ -298,10 +311,13 @@ def prepare_request(
     idempotency_header: str | None = None,
 ) -> PreparedRequest:
     """Everything but the transport: URL, query, headers (validated), body."""
-    path = format_path(endpoint.path, options.path, endpoint.path_styles)
-    if "#" in path:  # a fragment in the path key (AWS: `/tags/{arn}#tagKeys`) is never sent
-        path = path.partition("#")[0]
-    url = base_url + path.lstrip("/")
+    if options.url is not None:
+        url = options.url  # a next-page link: its own path and query (same origin, checked)
+    else:
+        path = format_path(endpoint.path, options.path, endpoint.path_styles)
+        if "#" in path:  # a fragment in the path key (AWS: `/tags/{arn}#tagKeys`) is never sent
+            path = path.partition("#")[0]
+        url = base_url + path.lstrip("/")
     headers = dict(base_headers)
     auth_query: dict[str, str] = {}
     secrets: list[str] = []
@@ -338,6 +354,8 @@ def prepare_request(
         reserved=endpoint.allow_reserved,
         nulls=endpoint.nulls,
     )
+    if auth_query and options.url is not None:
+        url, params = _link_params(url, auth_query)
     if auth_query:  # a query parameter the call sets itself is not sent twice
         named = {name for name, _ in params}
         params.extend(
