@@ -17,7 +17,7 @@ from ._constants import (
     DEFAULT_MAX_RETRY_WAIT,
     DEFAULT_TIMEOUT,
 )
-from ._endpoint import Endpoint, ResponseSpec
+from ._endpoint import AnyEndpoint, ResponseSpec
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -191,13 +191,13 @@ class BaseClient(Generic[_HttpxT]):
 
     # -- request helpers shared by the sync and async clients ----------------------------
 
-    def _base_url_for(self, endpoint: Endpoint) -> str:
+    def _base_url_for(self, endpoint: AnyEndpoint) -> str:
         server = endpoint.server
         if server is None or self.base_url != _normalize_base_url(self.default_base_url):
             return self.base_url
         return _normalize_base_url(urljoin(self.base_url, server))
 
-    def _prepare(self, endpoint: Endpoint, options: RequestOptions) -> PreparedRequest:
+    def _prepare(self, endpoint: AnyEndpoint, options: RequestOptions) -> PreparedRequest:
         prepared = prepare_request(
             endpoint,
             options,
@@ -212,7 +212,7 @@ class BaseClient(Generic[_HttpxT]):
             prepared.headers["Accept"] = endpoint.accept
         return prepared
 
-    def _flow_auth(self, endpoint: Endpoint) -> Any:
+    def _flow_auth(self, endpoint: AnyEndpoint) -> Any:
         """An ``Auth`` that is also an ``httpx.Auth`` flow (login/refresh) runs inside httpx."""
         if endpoint.auth and isinstance(self._auth, httpx.Auth):
             return self._auth
@@ -353,7 +353,7 @@ class BaseClient(Generic[_HttpxT]):
             max_retries + 1,
         )
 
-    def _needs_body(self, endpoint: Endpoint, response: httpx.Response) -> bool:
+    def _needs_body(self, endpoint: AnyEndpoint, response: httpx.Response) -> bool:
         """For streamed endpoints: whether to read this response's body eagerly."""
         return not response.is_success or (
             endpoint.response_spec(response.status_code).kind != "binary"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._body import aread_body, read_body
-from ._endpoint import Endpoint
+from ._endpoint import AnyEndpoint
 from ._exceptions import APITimeoutError
 from ._limits import LIMITS_KEY, CallLimits, limits_of
 from ._logs import logger
@@ -66,7 +66,7 @@ def exchange(
     http: httpx.Client,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     """The response to ``request`` after redirects, its body read unless it is a binary download.
 
@@ -95,7 +95,7 @@ async def aexchange(
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     """Async twin of ``exchange``, within the call's ``total_timeout`` if any."""
     limits = limits_of(request)
@@ -115,7 +115,7 @@ async def _attempt(
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     auth = client._flow_auth(endpoint)
     response = await http.send(request, stream=True, auth=auth, follow_redirects=False)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pydantic_core
 
-from ._endpoint import Endpoint, PageSpec
+from ._endpoint import AnyEndpoint, PageSpec
 from ._logs import logger
 from ._models import attach, get_field
 from ._options import RequestOptions
@@ -26,11 +26,11 @@ T = TypeVar("T")
 
 
 class _SyncRequester(Protocol):
-    def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any: ...
+    def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any: ...
 
 
 class _AsyncRequester(Protocol):
-    async def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any: ...
+    async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any: ...
 
 
 def _as_int(value: object) -> int | None:
@@ -57,7 +57,7 @@ class _BasePage(Generic[T]):
         self,
         *,
         client: Any,
-        endpoint: Endpoint,
+        endpoint: AnyEndpoint,
         options: RequestOptions,
         spec: PageSpec,
         envelope: Any,

@@ -15,7 +15,7 @@ import httpx
 from ._auth import Auth
 from ._constants import IDEMPOTENCY_HEADER
 from ._cookies import cookie_header
-from ._endpoint import Endpoint
+from ._endpoint import AnyEndpoint
 from ._exceptions import FileTooLargeError
 from ._files import FileStream, MultipartStream, open_content
 from ._logs import Redactor, sensitive_header_values
@@ -165,7 +165,7 @@ def _form_items(body: object, extra: Mapping[str, object] | None) -> list[tuple[
     return query_items(data, {})
 
 
-def _check_size(endpoint: Endpoint, name: str, size: int | None) -> None:
+def _check_size(endpoint: AnyEndpoint, name: str, size: int | None) -> None:
     limit = endpoint.max_file_bytes
     if limit is not None and size is not None and size > limit:
         raise FileTooLargeError(
@@ -176,7 +176,7 @@ def _check_size(endpoint: Endpoint, name: str, size: int | None) -> None:
         )
 
 
-def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions) -> None:
+def _set_body(prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions) -> None:
     body, extra_body = options.body, options.extra_body
     if isinstance(body, NotGiven) and not extra_body:
         return
@@ -236,7 +236,7 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
 
 
 def prepare_request(
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
     options: RequestOptions,
     *,
     base_url: str,

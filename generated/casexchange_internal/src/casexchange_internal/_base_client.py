@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -19,7 +19,7 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_WAIT,
 )
-from ._endpoint import Endpoint
+from ._endpoint import AnyEndpoint, Endpoint
 from ._exceptions import APIStatusError
 from ._exchange import aexchange, build_request, exchange
 from ._options import RequestOptions
@@ -30,6 +30,8 @@ from ._response import APIResponse, AsyncAPIResponse, consume_raw_response_flag
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
+
+_R = TypeVar("_R")
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):
@@ -82,7 +84,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
     def request(
         self,
-        endpoint: Endpoint,
+        endpoint: Endpoint[_R, Any],
         *,
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
@@ -94,8 +96,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
-        """Send one operation and return its parsed result (see ``CONTRACT.md``)."""
+    ) -> _R:
+        """Send one operation and return its parsed result (see ``CONTRACT.md``): what the
+        endpoint declares (``Endpoint[R, AR]`` → ``R``)."""
         options = RequestOptions(
             path,
             query,
@@ -108,9 +111,10 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             max_retries,
             cookies,
         )
-        return self._request_with_options(endpoint, options)
+        result: _R = self._request_with_options(endpoint, options)
+        return result
 
-    def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any:
+    def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
         raw = consume_raw_response_flag()
         prepared = self._prepare(endpoint, options)
         try:
@@ -145,7 +149,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         return api_response if raw else api_response.parse()
 
     def _send(
-        self, prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions
+        self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
         max_retries, timeout, limits = self._call_settings(options, http)
@@ -250,7 +254,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def request(
         self,
-        endpoint: Endpoint,
+        endpoint: Endpoint[Any, _R],
         *,
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
@@ -262,8 +266,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Any:
-        """Send one operation and return its parsed result (see ``CONTRACT.md``)."""
+    ) -> _R:
+        """Send one operation and return its parsed result (see ``CONTRACT.md``): what the
+        endpoint declares (``Endpoint[R, AR]`` → ``AR``)."""
         options = RequestOptions(
             path,
             query,
@@ -276,9 +281,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             max_retries,
             cookies,
         )
-        return await self._request_with_options(endpoint, options)
+        result: _R = await self._request_with_options(endpoint, options)
+        return result
 
-    async def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any:
+    async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
         raw = consume_raw_response_flag()
         prepared = self._prepare(endpoint, options)
         try:
@@ -313,7 +319,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         return api_response if raw else await api_response.parse()
 
     async def _send(
-        self, prepared: PreparedRequest, endpoint: Endpoint, options: RequestOptions
+        self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
         max_retries, timeout, limits = self._call_settings(options, http)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
 
-__all__ = ["Endpoint", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
+__all__ = ["AnyEndpoint", "Endpoint", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
+
+_R = TypeVar("_R", covariant=True)
+_AR = TypeVar("_AR", covariant=True)
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
 PageStyle = Literal["page_number", "next_link"]
@@ -73,8 +76,15 @@ def _empty_styles() -> Mapping[str, tuple[str, bool]]:
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
-    """One operation: HTTP method, path template, response specs and serialization details."""
+class Endpoint(Generic[_R, _AR]):
+    """One operation: HTTP method, path template, response specs and serialization details.
+
+    ``Endpoint[R, AR]``: what the operation returns, ``R`` from the sync client's ``request()`` and
+    ``AR`` from the async client's (they differ for pages and downloads: ``SyncPage[T]`` /
+    ``AsyncPage[T]``, ``BinaryResponse`` / ``AsyncBinaryResponse``). Generated modules declare it on
+    each constant (``_GET: Endpoint[Referral, Referral] = Endpoint(...)``), so a method's return type
+    is checked against its endpoint instead of cast.
+    """
 
     method: str
     path: str
@@ -117,5 +127,8 @@ class Endpoint:
                 spec = next(iter(responses.values()), _EMPTY)
         return spec
 
+
+AnyEndpoint = Endpoint[Any, Any]
+"""An endpoint whatever it returns (what the runtime's machinery takes)."""
 
 _EMPTY = ResponseSpec("empty")

@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Attachment], AsyncPage[Attachment]] = Endpoint(
     method="GET",
     path="/attachments/attachments",
     responses={
@@ -54,7 +54,7 @@ _LIST = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="listAttachments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Attachment, Attachment] = Endpoint(
     method="POST",
     path="/attachments/attachments",
     responses={
@@ -65,7 +65,7 @@ _CREATE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="createAttachment",
 )
-_GET = Endpoint(
+_GET: Endpoint[Attachment, Attachment] = Endpoint(
     method="GET",
     path="/attachments/attachments/{id}",
     responses={
@@ -78,7 +78,7 @@ _GET = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="getAttachment",
 )
-_LIST_NOTES = Endpoint(
+_LIST_NOTES: Endpoint[SyncPage[Note], AsyncPage[Note]] = Endpoint(
     method="GET",
     path="/attachments/notes",
     responses={
@@ -105,7 +105,7 @@ _LIST_NOTES = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="listNotes",
 )
-_CREATE_NOTE = Endpoint(
+_CREATE_NOTE: Endpoint[Note, Note] = Endpoint(
     method="POST",
     path="/attachments/notes",
     responses={
@@ -116,7 +116,7 @@ _CREATE_NOTE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="createNote",
 )
-_GET_NOTE = Endpoint(
+_GET_NOTE: Endpoint[Note, Note] = Endpoint(
     method="GET",
     path="/attachments/notes/{id}",
     responses={
@@ -129,7 +129,7 @@ _GET_NOTE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="getNote",
 )
-_DELETE_NOTE = Endpoint(
+_DELETE_NOTE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/attachments/notes/{id}",
     responses={
@@ -139,7 +139,7 @@ _DELETE_NOTE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="deleteNote",
 )
-_UPDATE_NOTE = Endpoint(
+_UPDATE_NOTE: Endpoint[Note, Note] = Endpoint(
     method="PATCH",
     path="/attachments/notes/{id}",
     responses={
@@ -189,24 +189,21 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "SyncPage[Attachment]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -234,19 +231,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -272,23 +266,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_notes(
@@ -320,24 +311,21 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "SyncPage[Note]",
-            self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_note(
@@ -361,19 +349,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_note(
@@ -399,23 +384,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_note(
@@ -437,19 +419,16 @@ class Attachments(SyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_note(
@@ -475,22 +454,17 @@ class Attachments(SyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -566,24 +540,21 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "AsyncPage[Attachment]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -611,19 +582,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -649,23 +617,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_notes(
@@ -697,24 +662,21 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "AsyncPage[Note]",
-            await self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_note(
@@ -738,19 +700,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_note(
@@ -776,23 +735,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_note(
@@ -814,19 +770,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_note(
@@ -852,22 +805,17 @@ class AsyncAttachments(AsyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(

@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
-_LIST_LOCATIONS = Endpoint(
+_LIST_LOCATIONS: Endpoint[SyncPage[Location], AsyncPage[Location]] = Endpoint(
     method="GET",
     path="/providers/locations",
     responses={
@@ -54,7 +54,7 @@ _LIST_LOCATIONS = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="listLocations",
 )
-_CREATE_LOCATION = Endpoint(
+_CREATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="POST",
     path="/providers/locations",
     responses={
@@ -65,7 +65,7 @@ _CREATE_LOCATION = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="createLocation",
 )
-_GET_LOCATION = Endpoint(
+_GET_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="GET",
     path="/providers/locations/{id}",
     responses={
@@ -78,7 +78,7 @@ _GET_LOCATION = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="getLocation",
 )
-_UPDATE_LOCATION = Endpoint(
+_UPDATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="PATCH",
     path="/providers/locations/{id}",
     responses={
@@ -89,7 +89,7 @@ _UPDATE_LOCATION = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="updateLocation",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Provider], AsyncPage[Provider]] = Endpoint(
     method="GET",
     path="/providers/providers",
     responses={
@@ -116,7 +116,7 @@ _LIST = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="listProviders",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Provider, Provider] = Endpoint(
     method="POST",
     path="/providers/providers",
     responses={
@@ -127,7 +127,7 @@ _CREATE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="createProvider",
 )
-_GET = Endpoint(
+_GET: Endpoint[Provider, Provider] = Endpoint(
     method="GET",
     path="/providers/providers/{id}",
     responses={
@@ -140,7 +140,7 @@ _GET = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="getProvider",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/providers/providers/{id}",
     responses={
@@ -150,7 +150,7 @@ _DELETE = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="deleteProvider",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Provider, Provider] = Endpoint(
     method="PATCH",
     path="/providers/providers/{id}",
     responses={
@@ -200,24 +200,21 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "SyncPage[Location]",
-            self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_location(
@@ -241,19 +238,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_location(
@@ -279,23 +273,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_location(
@@ -321,22 +312,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
@@ -368,24 +356,21 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "SyncPage[Provider]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -409,19 +394,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -447,23 +429,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -485,19 +464,16 @@ class Providers(SyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -523,22 +499,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_location(
@@ -602,24 +575,21 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "AsyncPage[Location]",
-            await self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_location(
@@ -643,19 +613,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_location(
@@ -681,23 +648,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_location(
@@ -723,22 +687,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
@@ -770,24 +731,21 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "AsyncPage[Provider]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -811,19 +769,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -849,23 +804,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -887,19 +839,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -925,22 +874,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_location(

@@ -21,7 +21,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Services", "AsyncServices"]
 
-_LIST_OFFERINGS = Endpoint(
+_LIST_OFFERINGS: Endpoint[SyncPage[ServiceOffering], AsyncPage[ServiceOffering]] = Endpoint(
     method="GET",
     path="/services/service_offerings",
     responses={
@@ -48,7 +48,7 @@ _LIST_OFFERINGS = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="listServiceOfferings",
 )
-_CREATE_OFFERING = Endpoint(
+_CREATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     method="POST",
     path="/services/service_offerings",
     responses={
@@ -59,7 +59,7 @@ _CREATE_OFFERING = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="createServiceOffering",
 )
-_GET_OFFERING = Endpoint(
+_GET_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     method="GET",
     path="/services/service_offerings/{id}",
     responses={
@@ -72,7 +72,7 @@ _GET_OFFERING = Endpoint(
     json_media="application/vnd.api+json",
     operation_id="getServiceOffering",
 )
-_UPDATE_OFFERING = Endpoint(
+_UPDATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     method="PATCH",
     path="/services/service_offerings/{id}",
     responses={
@@ -122,24 +122,21 @@ class Services(SyncAPIResource):
 
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
-        return _t.cast(
-            "SyncPage[ServiceOffering]",
-            self._client.request(
-                _LIST_OFFERINGS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_OFFERINGS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_offering(
@@ -163,19 +160,16 @@ class Services(SyncAPIResource):
 
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _CREATE_OFFERING,
-                body=_jsonapi.build_document(
-                    "service_offerings", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_OFFERING,
+            body=_jsonapi.build_document(
+                "service_offerings", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_offering(
@@ -201,23 +195,20 @@ class Services(SyncAPIResource):
 
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _GET_OFFERING,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OFFERING,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_offering(
@@ -243,22 +234,19 @@ class Services(SyncAPIResource):
 
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _UPDATE_OFFERING,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "service_offerings", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_OFFERING,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "service_offerings", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -299,24 +287,21 @@ class AsyncServices(AsyncAPIResource):
 
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
-        return _t.cast(
-            "AsyncPage[ServiceOffering]",
-            await self._client.request(
-                _LIST_OFFERINGS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_OFFERINGS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_offering(
@@ -340,19 +325,16 @@ class AsyncServices(AsyncAPIResource):
 
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _CREATE_OFFERING,
-                body=_jsonapi.build_document(
-                    "service_offerings", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_OFFERING,
+            body=_jsonapi.build_document(
+                "service_offerings", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_offering(
@@ -378,23 +360,20 @@ class AsyncServices(AsyncAPIResource):
 
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _GET_OFFERING,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OFFERING,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_offering(
@@ -420,22 +399,19 @@ class AsyncServices(AsyncAPIResource):
 
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _UPDATE_OFFERING,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "service_offerings", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_OFFERING,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "service_offerings", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -24,7 +24,7 @@ from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_CASE = Endpoint(
+_GET_CASE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
@@ -33,7 +33,7 @@ _GET_CASE = Endpoint(
     auth=True,
     operation_id="getCaseAnalytics",
 )
-_LIST_CASES_BY_STATUS = Endpoint(
+_LIST_CASES_BY_STATUS: Endpoint[list[dict[str, _t.Any | None]], list[dict[str, _t.Any | None]]] = Endpoint(
     method="GET",
     path="/analytics/cases-by-status",
     responses={
@@ -42,7 +42,7 @@ _LIST_CASES_BY_STATUS = Endpoint(
     auth=True,
     operation_id="listCasesByStatus",
 )
-_GET_DASHBOARD = Endpoint(
+_GET_DASHBOARD: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/dashboard",
     responses={
@@ -51,7 +51,7 @@ _GET_DASHBOARD = Endpoint(
     auth=True,
     operation_id="getDashboard",
 )
-_GET_HOMEPAGE = Endpoint(
+_GET_HOMEPAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/homepage",
     responses={
@@ -60,7 +60,7 @@ _GET_HOMEPAGE = Endpoint(
     auth=True,
     operation_id="getHomepageAnalytics",
 )
-_GET_RECEIVED = Endpoint(
+_GET_RECEIVED: Endpoint[GetReceivedAnalyticsResponseData, GetReceivedAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/received",
     responses={
@@ -69,7 +69,7 @@ _GET_RECEIVED = Endpoint(
     auth=True,
     operation_id="getReceivedAnalytics",
 )
-_GET_REFERRALS = Endpoint(
+_GET_REFERRALS: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/referrals",
     responses={
@@ -78,7 +78,7 @@ _GET_REFERRALS = Endpoint(
     auth=True,
     operation_id="getReferralsAnalytics",
 )
-_GET_REVENUE_RECEIVED = Endpoint(
+_GET_REVENUE_RECEIVED: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-received",
     responses={
@@ -87,7 +87,7 @@ _GET_REVENUE_RECEIVED = Endpoint(
     auth=True,
     operation_id="getRevenueReceivedAnalytics",
 )
-_GET_REVENUE_SENT = Endpoint(
+_GET_REVENUE_SENT: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-sent",
     responses={
@@ -96,7 +96,7 @@ _GET_REVENUE_SENT = Endpoint(
     auth=True,
     operation_id="getRevenueSentAnalytics",
 )
-_GET_SENT = Endpoint(
+_GET_SENT: Endpoint[GetSentAnalyticsResponseData, GetSentAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/sent",
     responses={
@@ -138,20 +138,17 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_cases_by_status(
@@ -182,22 +179,19 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard(
@@ -217,16 +211,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_homepage(
@@ -250,19 +241,16 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_received(
@@ -304,27 +292,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_referrals(
@@ -364,27 +349,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_received(
@@ -424,27 +406,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_sent(
@@ -484,27 +463,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_sent(
@@ -546,27 +522,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -601,20 +574,17 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_cases_by_status(
@@ -645,22 +615,19 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            await self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard(
@@ -680,16 +647,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_homepage(
@@ -713,19 +677,16 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_received(
@@ -767,27 +728,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            await self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_referrals(
@@ -827,27 +785,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_received(
@@ -887,27 +842,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_sent(
@@ -947,27 +899,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_sent(
@@ -1009,27 +958,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            await self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -31,7 +31,7 @@ from ..types.update_case_status_response import UpdateCaseStatusResponse
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[ListCasesResponseData, ListCasesResponseData] = Endpoint(
     method="GET",
     path="/cases",
     responses={
@@ -40,7 +40,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases",
     responses={
@@ -50,7 +50,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[Case, Case] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
@@ -59,7 +59,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Case, Case] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
@@ -69,7 +69,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateCase",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/cases/{id}",
     responses={
@@ -78,7 +78,7 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteCase",
 )
-_ACKNOWLEDGE = Endpoint(
+_ACKNOWLEDGE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge",
     responses={
@@ -87,7 +87,7 @@ _ACKNOWLEDGE = Endpoint(
     auth=True,
     operation_id="acknowledgeCase",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
@@ -97,7 +97,7 @@ _CLOSE = Endpoint(
     auth=True,
     operation_id="closeCase",
 )
-_UPDATE_STATUS = Endpoint(
+_UPDATE_STATUS: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/{id}/status",
     responses={
@@ -107,7 +107,9 @@ _UPDATE_STATUS = Endpoint(
     auth=True,
     operation_id="updateCaseStatus",
 )
-_GET_STATUS_HISTORY = Endpoint(
+_GET_STATUS_HISTORY: Endpoint[
+    _b.list[GetCaseStatusHistoryResponseDataItem], _b.list[GetCaseStatusHistoryResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/cases/{id}/status-history",
     responses={
@@ -164,27 +166,24 @@ class Cases(SyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "ListCasesResponseData",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "search": search,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "view": view,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "search": search,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "view": view,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -208,17 +207,14 @@ class Cases(SyncAPIResource):
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -247,19 +243,16 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -285,20 +278,17 @@ class Cases(SyncAPIResource):
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -322,19 +312,16 @@ class Cases(SyncAPIResource):
 
         `DELETE /cases/{id}` (operationId `deleteCase`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge(
@@ -359,19 +346,16 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
@@ -397,20 +381,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_status(
@@ -436,20 +417,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_STATUS,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status_history(
@@ -473,19 +451,16 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -535,27 +510,24 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "ListCasesResponseData",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "search": search,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "view": view,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "search": search,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "view": view,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -579,17 +551,14 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -618,19 +587,16 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -656,20 +622,17 @@ class AsyncCases(AsyncAPIResource):
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -693,19 +656,16 @@ class AsyncCases(AsyncAPIResource):
 
         `DELETE /cases/{id}` (operationId `deleteCase`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge(
@@ -730,19 +690,16 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
@@ -768,20 +725,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_status(
@@ -807,20 +761,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_STATUS,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status_history(
@@ -844,19 +795,16 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

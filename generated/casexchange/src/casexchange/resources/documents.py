@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins as _b
-import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -17,7 +16,7 @@ from ..types.upload_document_response import UploadDocumentResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_b.list[Document], _b.list[Document]] = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents",
     responses={
@@ -26,7 +25,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listDocuments",
 )
-_UPLOAD = Endpoint(
+_UPLOAD: Endpoint[Document, Document] = Endpoint(
     method="POST",
     path="/cases/{caseId}/documents",
     responses={
@@ -37,7 +36,7 @@ _UPLOAD = Endpoint(
     max_file_bytes=52428800,
     operation_id="uploadDocument",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/cases/{caseId}/documents/{docId}",
     responses={
@@ -46,14 +45,16 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteDocument",
 )
-_GET_DOWNLOAD_URL = Endpoint(
-    method="GET",
-    path="/cases/{caseId}/documents/{docId}/download",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    operation_id="getDocumentDownloadUrl",
+_GET_DOWNLOAD_URL: Endpoint[GetDocumentDownloadUrlResponseData, GetDocumentDownloadUrlResponseData] = (
+    Endpoint(
+        method="GET",
+        path="/cases/{caseId}/documents/{docId}/download",
+        responses={
+            "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
+        },
+        auth=True,
+        operation_id="getDocumentDownloadUrl",
+    )
 )
 
 
@@ -86,19 +87,16 @@ class Documents(SyncAPIResource):
 
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
-        return _t.cast(
-            "_b.list[Document]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -124,22 +122,19 @@ class Documents(SyncAPIResource):
 
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
-        return _t.cast(
-            "Document",
-            self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "file": file,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "file": file,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -165,20 +160,17 @@ class Documents(SyncAPIResource):
 
         `DELETE /cases/{caseId}/documents/{docId}` (operationId `deleteDocument`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_download_url(
@@ -204,20 +196,17 @@ class Documents(SyncAPIResource):
 
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DOWNLOAD_URL,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -250,19 +239,16 @@ class AsyncDocuments(AsyncAPIResource):
 
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
-        return _t.cast(
-            "_b.list[Document]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(
@@ -288,22 +274,19 @@ class AsyncDocuments(AsyncAPIResource):
 
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
-        return _t.cast(
-            "Document",
-            await self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "file": file,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "file": file,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -329,20 +312,17 @@ class AsyncDocuments(AsyncAPIResource):
 
         `DELETE /cases/{caseId}/documents/{docId}` (operationId `deleteDocument`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_download_url(
@@ -368,20 +348,17 @@ class AsyncDocuments(AsyncAPIResource):
 
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            await self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DOWNLOAD_URL,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -16,7 +15,7 @@ from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 
-_ALL_ANALYTICS = Endpoint(
+_ALL_ANALYTICS: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/analytics/export",
     responses={
@@ -25,7 +24,7 @@ _ALL_ANALYTICS = Endpoint(
     auth=True,
     operation_id="exportAllAnalytics",
 )
-_ANALYTICS_CATEGORY = Endpoint(
+_ANALYTICS_CATEGORY: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/analytics/{category}/export",
     responses={
@@ -34,7 +33,7 @@ _ANALYTICS_CATEGORY = Endpoint(
     auth=True,
     operation_id="exportAnalyticsCategory",
 )
-_CASES = Endpoint(
+_CASES: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/cases/export",
     responses={
@@ -94,28 +93,25 @@ class Export(SyncAPIResource):
 
         `GET /analytics/export` (operationId `exportAllAnalytics`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _ALL_ANALYTICS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ALL_ANALYTICS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def analytics_category(
@@ -161,31 +157,28 @@ class Export(SyncAPIResource):
 
         `GET /analytics/{category}/export` (operationId `exportAnalyticsCategory`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _ANALYTICS_CATEGORY,
-                path={
-                    "category": category,
-                },
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ANALYTICS_CATEGORY,
+            path={
+                "category": category,
+            },
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def cases(
@@ -235,30 +228,27 @@ class Export(SyncAPIResource):
 
         `GET /cases/export` (operationId `exportCases`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _CASES,
-                query={
-                    "view": view,
-                    "format": format,
-                    "firstReferralFrom": first_referral_from,
-                    "firstReferralTo": first_referral_to,
-                    "lastReferralFrom": last_referral_from,
-                    "lastReferralTo": last_referral_to,
-                    "createdFrom": created_from,
-                    "createdTo": created_to,
-                    "updatedFrom": updated_from,
-                    "updatedTo": updated_to,
-                    "status": status,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CASES,
+            query={
+                "view": view,
+                "format": format,
+                "firstReferralFrom": first_referral_from,
+                "firstReferralTo": first_referral_to,
+                "lastReferralFrom": last_referral_from,
+                "lastReferralTo": last_referral_to,
+                "createdFrom": created_from,
+                "createdTo": created_to,
+                "updatedFrom": updated_from,
+                "updatedTo": updated_to,
+                "status": status,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -311,28 +301,25 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /analytics/export` (operationId `exportAllAnalytics`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _ALL_ANALYTICS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ALL_ANALYTICS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def analytics_category(
@@ -378,31 +365,28 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /analytics/{category}/export` (operationId `exportAnalyticsCategory`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _ANALYTICS_CATEGORY,
-                path={
-                    "category": category,
-                },
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ANALYTICS_CATEGORY,
+            path={
+                "category": category,
+            },
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def cases(
@@ -452,30 +436,27 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /cases/export` (operationId `exportCases`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _CASES,
-                query={
-                    "view": view,
-                    "format": format,
-                    "firstReferralFrom": first_referral_from,
-                    "firstReferralTo": first_referral_to,
-                    "lastReferralFrom": last_referral_from,
-                    "lastReferralTo": last_referral_to,
-                    "createdFrom": created_from,
-                    "createdTo": created_to,
-                    "updatedFrom": updated_from,
-                    "updatedTo": updated_to,
-                    "status": status,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CASES,
+            query={
+                "view": view,
+                "format": format,
+                "firstReferralFrom": first_referral_from,
+                "firstReferralTo": first_referral_to,
+                "lastReferralFrom": last_referral_from,
+                "lastReferralTo": last_referral_to,
+                "createdFrom": created_from,
+                "createdTo": created_to,
+                "updatedFrom": updated_from,
+                "updatedTo": updated_to,
+                "status": status,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -12,7 +12,7 @@ from ..types.record_extension_selector_miss_body import RecordExtensionSelectorM
 
 __all__ = ["Extension", "AsyncExtension"]
 
-_RECORD_SELECTOR_MISS = Endpoint(
+_RECORD_SELECTOR_MISS: Endpoint[None, None] = Endpoint(
     method="POST",
     path="/extension/telemetry/selector-miss",
     responses={
@@ -54,17 +54,14 @@ class Extension(SyncAPIResource):
 
         `POST /extension/telemetry/selector-miss` (operationId `recordExtensionSelectorMiss`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _RECORD_SELECTOR_MISS,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RECORD_SELECTOR_MISS,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -98,17 +95,14 @@ class AsyncExtension(AsyncAPIResource):
 
         `POST /extension/telemetry/selector-miss` (operationId `recordExtensionSelectorMiss`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _RECORD_SELECTOR_MISS,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RECORD_SELECTOR_MISS,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -21,7 +21,7 @@ from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
-_LOOKUP = Endpoint(
+_LOOKUP: Endpoint[LookupExternalLinkResponse, LookupExternalLinkResponse] = Endpoint(
     method="GET",
     path="/external-links",
     responses={
@@ -30,7 +30,7 @@ _LOOKUP = Endpoint(
     auth=True,
     operation_id="lookupExternalLink",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[CreateExternalLinkResponse, CreateExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links",
     responses={
@@ -40,7 +40,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createExternalLink",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[ExternalCaseLinkLookup], AsyncPage[ExternalCaseLinkLookup]] = Endpoint(
     method="GET",
     path="/external-links/list",
     responses={
@@ -62,7 +62,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listExternalLinks",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/external-links/{id}",
     responses={
@@ -71,7 +71,7 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteExternalLink",
 )
-_REPLACE = Endpoint(
+_REPLACE: Endpoint[ReplaceExternalLinkResponse, ReplaceExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links/{id}/replace",
     responses={
@@ -117,20 +117,17 @@ class ExternalLinks(SyncAPIResource):
 
         `GET /external-links` (operationId `lookupExternalLink`)
         """
-        return _t.cast(
-            "LookupExternalLinkResponse",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "system": system,
-                    "externalId": external_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOOKUP,
+            query={
+                "system": system,
+                "externalId": external_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -157,17 +154,14 @@ class ExternalLinks(SyncAPIResource):
 
         `POST /external-links` (operationId `createExternalLink`)
         """
-        return _t.cast(
-            "CreateExternalLinkResponse",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
@@ -197,21 +191,18 @@ class ExternalLinks(SyncAPIResource):
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
-        return _t.cast(
-            "SyncPage[ExternalCaseLinkLookup]",
-            self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "system": system,
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -235,19 +226,16 @@ class ExternalLinks(SyncAPIResource):
 
         `DELETE /external-links/{id}` (operationId `deleteExternalLink`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def replace(
@@ -275,20 +263,17 @@ class ExternalLinks(SyncAPIResource):
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
-        return _t.cast(
-            "ReplaceExternalLinkResponse",
-            self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REPLACE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -326,20 +311,17 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `GET /external-links` (operationId `lookupExternalLink`)
         """
-        return _t.cast(
-            "LookupExternalLinkResponse",
-            await self._client.request(
-                _LOOKUP,
-                query={
-                    "system": system,
-                    "externalId": external_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOOKUP,
+            query={
+                "system": system,
+                "externalId": external_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -366,17 +348,14 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `POST /external-links` (operationId `createExternalLink`)
         """
-        return _t.cast(
-            "CreateExternalLinkResponse",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
@@ -406,21 +385,18 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
-        return _t.cast(
-            "AsyncPage[ExternalCaseLinkLookup]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "system": system,
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -444,19 +420,16 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `DELETE /external-links/{id}` (operationId `deleteExternalLink`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def replace(
@@ -484,20 +457,17 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
-        return _t.cast(
-            "ReplaceExternalLinkResponse",
-            await self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REPLACE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -21,7 +21,7 @@ from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST_AVAILABLE = Endpoint(
+_LIST_AVAILABLE: Endpoint[SyncPage[AvailableFirm], AsyncPage[AvailableFirm]] = Endpoint(
     method="GET",
     path="/firms/available",
     responses={
@@ -43,7 +43,7 @@ _LIST_AVAILABLE = Endpoint(
     auth=True,
     operation_id="listAvailableFirms",
 )
-_LIST_DIRECTORY = Endpoint(
+_LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
@@ -52,7 +52,7 @@ _LIST_DIRECTORY = Endpoint(
     auth=True,
     operation_id="listFirmDirectory",
 )
-_GET_OWN = Endpoint(
+_GET_OWN: Endpoint[Firm, Firm] = Endpoint(
     method="GET",
     path="/firms/me",
     responses={
@@ -61,7 +61,7 @@ _GET_OWN = Endpoint(
     auth=True,
     operation_id="getOwnFirm",
 )
-_UPDATE_OWN = Endpoint(
+_UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
     method="PUT",
     path="/firms/me",
     responses={
@@ -71,7 +71,7 @@ _UPDATE_OWN = Endpoint(
     auth=True,
     operation_id="updateOwnFirm",
 )
-_GET = Endpoint(
+_GET: Endpoint[Firm, Firm] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
@@ -119,22 +119,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "SyncPage[AvailableFirm]",
-            self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_directory(
@@ -154,16 +151,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_own(
@@ -183,16 +177,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_own(
@@ -216,17 +207,14 @@ class Firms(SyncAPIResource):
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_OWN,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -250,19 +238,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -303,22 +288,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "AsyncPage[AvailableFirm]",
-            await self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_directory(
@@ -338,16 +320,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            await self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_own(
@@ -367,16 +346,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_own(
@@ -400,17 +376,14 @@ class AsyncFirms(AsyncAPIResource):
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_OWN,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -434,19 +407,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -23,7 +23,7 @@ from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[MedAppointment], AsyncPage[MedAppointment]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments",
     responses={
@@ -45,7 +45,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listMedAppointments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments",
     responses={
@@ -55,7 +55,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createMedAppointment",
 )
-_GET = Endpoint(
+_GET: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -64,7 +64,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getMedAppointment",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     method="PUT",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -74,7 +74,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateMedAppointment",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -132,29 +132,26 @@ class MedAppointments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
-        return _t.cast(
-            "SyncPage[MedAppointment]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medReferralId": med_referral_id,
-                    "attended": attended,
-                    "cancelled": cancelled,
-                    "source": source,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "medReferralId": med_referral_id,
+                "attended": attended,
+                "cancelled": cancelled,
+                "source": source,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -184,20 +181,17 @@ class MedAppointments(SyncAPIResource):
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _CREATE,
-                path={
-                    "caseId": case_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            path={
+                "caseId": case_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -225,20 +219,17 @@ class MedAppointments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -272,21 +263,18 @@ class MedAppointments(SyncAPIResource):
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -314,20 +302,17 @@ class MedAppointments(SyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}` (operationId `deleteMedAppointment`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -378,29 +363,26 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
-        return _t.cast(
-            "AsyncPage[MedAppointment]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medReferralId": med_referral_id,
-                    "attended": attended,
-                    "cancelled": cancelled,
-                    "source": source,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "medReferralId": med_referral_id,
+                "attended": attended,
+                "cancelled": cancelled,
+                "source": source,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -430,20 +412,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _CREATE,
-                path={
-                    "caseId": case_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            path={
+                "caseId": case_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -471,20 +450,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -518,21 +494,18 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -560,20 +533,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}` (operationId `deleteMedAppointment`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

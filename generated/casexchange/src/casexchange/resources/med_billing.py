@@ -17,7 +17,7 @@ from ..types.update_med_billable_event_response import UpdateMedBillableEventRes
 
 __all__ = ["MedBilling", "AsyncMedBilling"]
 
-_LIST_BILLABLE_EVENTS = Endpoint(
+_LIST_BILLABLE_EVENTS: Endpoint[list[MedBillableEvent], list[MedBillableEvent]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
@@ -26,7 +26,7 @@ _LIST_BILLABLE_EVENTS = Endpoint(
     auth=True,
     operation_id="listMedBillableEvents",
 )
-_CREATE_BILLABLE_EVENT = Endpoint(
+_CREATE_BILLABLE_EVENT: Endpoint[MedBillableEvent, MedBillableEvent] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
@@ -36,7 +36,7 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     auth=True,
     operation_id="createMedBillableEvent",
 )
-_DELETE_BILLABLE_EVENT = Endpoint(
+_DELETE_BILLABLE_EVENT: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}",
     responses={
@@ -45,7 +45,7 @@ _DELETE_BILLABLE_EVENT = Endpoint(
     auth=True,
     operation_id="deleteMedBillableEvent",
 )
-_UPDATE_BILLABLE_EVENT = Endpoint(
+_UPDATE_BILLABLE_EVENT: Endpoint[MedBillableEvent, MedBillableEvent] = Endpoint(
     method="PATCH",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}",
     responses={
@@ -91,20 +91,17 @@ class MedBilling(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `listMedBillableEvents`)
         """
-        return _t.cast(
-            "list[MedBillableEvent]",
-            self._client.request(
-                _LIST_BILLABLE_EVENTS,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_BILLABLE_EVENTS,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_billable_event(
@@ -134,21 +131,18 @@ class MedBilling(SyncAPIResource):
 
         `POST /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `createMedBillableEvent`)
         """
-        return _t.cast(
-            "MedBillableEvent",
-            self._client.request(
-                _CREATE_BILLABLE_EVENT,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_BILLABLE_EVENT,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_billable_event(
@@ -178,21 +172,18 @@ class MedBilling(SyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `deleteMedBillableEvent`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_BILLABLE_EVENT,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                    "eventId": event_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_BILLABLE_EVENT,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+                "eventId": event_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_billable_event(
@@ -224,22 +215,19 @@ class MedBilling(SyncAPIResource):
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
-        return _t.cast(
-            "MedBillableEvent",
-            self._client.request(
-                _UPDATE_BILLABLE_EVENT,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                    "eventId": event_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_BILLABLE_EVENT,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+                "eventId": event_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -277,20 +265,17 @@ class AsyncMedBilling(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `listMedBillableEvents`)
         """
-        return _t.cast(
-            "list[MedBillableEvent]",
-            await self._client.request(
-                _LIST_BILLABLE_EVENTS,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_BILLABLE_EVENTS,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_billable_event(
@@ -320,21 +305,18 @@ class AsyncMedBilling(AsyncAPIResource):
 
         `POST /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `createMedBillableEvent`)
         """
-        return _t.cast(
-            "MedBillableEvent",
-            await self._client.request(
-                _CREATE_BILLABLE_EVENT,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_BILLABLE_EVENT,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_billable_event(
@@ -364,21 +346,18 @@ class AsyncMedBilling(AsyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `deleteMedBillableEvent`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_BILLABLE_EVENT,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                    "eventId": event_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_BILLABLE_EVENT,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+                "eventId": event_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_billable_event(
@@ -410,22 +389,19 @@ class AsyncMedBilling(AsyncAPIResource):
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
-        return _t.cast(
-            "MedBillableEvent",
-            await self._client.request(
-                _UPDATE_BILLABLE_EVENT,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                    "eventId": event_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_BILLABLE_EVENT,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+                "eventId": event_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

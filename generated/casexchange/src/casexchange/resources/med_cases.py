@@ -46,7 +46,7 @@ from ..types.withdraw_med_referral_response import WithdrawMedReferralResponse
 
 __all__ = ["MedCases", "AsyncMedCases"]
 
-_LIST_INSURANCES = Endpoint(
+_LIST_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = Endpoint(
     method="GET",
     path="/insurances",
     responses={
@@ -68,7 +68,7 @@ _LIST_INSURANCES = Endpoint(
     auth=True,
     operation_id="listInsurances",
 )
-_GET_INSURANCE = Endpoint(
+_GET_INSURANCE: Endpoint[MedInsurance, MedInsurance] = Endpoint(
     method="GET",
     path="/insurances/{id}",
     responses={
@@ -77,7 +77,7 @@ _GET_INSURANCE = Endpoint(
     auth=True,
     operation_id="getInsuranceById",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[MedCase], AsyncPage[MedCase]] = Endpoint(
     method="GET",
     path="/med-cases",
     responses={
@@ -99,7 +99,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listMedCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[MedCase, MedCase] = Endpoint(
     method="POST",
     path="/med-cases",
     responses={
@@ -109,7 +109,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createMedCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[MedCase, MedCase] = Endpoint(
     method="GET",
     path="/med-cases/{id}",
     responses={
@@ -118,7 +118,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getMedCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[MedCase, MedCase] = Endpoint(
     method="PUT",
     path="/med-cases/{id}",
     responses={
@@ -128,7 +128,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateMedCase",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/med-cases/{id}",
     responses={
@@ -137,7 +137,7 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteMedCase",
 )
-_LIST_MED_CASE_INSURANCES = Endpoint(
+_LIST_MED_CASE_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = Endpoint(
     method="GET",
     path="/med-cases/{id}/insurances",
     responses={
@@ -159,7 +159,7 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
     auth=True,
     operation_id="listMedCaseInsurances",
 )
-_LIST_REFERRALS = Endpoint(
+_LIST_REFERRALS: Endpoint[SyncPage[MedReferral], AsyncPage[MedReferral]] = Endpoint(
     method="GET",
     path="/med-cases/{id}/referrals",
     responses={
@@ -181,7 +181,7 @@ _LIST_REFERRALS = Endpoint(
     auth=True,
     operation_id="listMedReferrals",
 )
-_CREATE_REFERRAL = Endpoint(
+_CREATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals",
     responses={
@@ -191,7 +191,7 @@ _CREATE_REFERRAL = Endpoint(
     auth=True,
     operation_id="createMedReferral",
 )
-_GET_REFERRAL = Endpoint(
+_GET_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="GET",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
@@ -200,7 +200,7 @@ _GET_REFERRAL = Endpoint(
     auth=True,
     operation_id="getMedReferralById",
 )
-_UPDATE_REFERRAL = Endpoint(
+_UPDATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="PUT",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
@@ -210,7 +210,7 @@ _UPDATE_REFERRAL = Endpoint(
     auth=True,
     operation_id="updateMedReferral",
 )
-_ACCEPT_REFERRAL = Endpoint(
+_ACCEPT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/accept",
     responses={
@@ -220,7 +220,7 @@ _ACCEPT_REFERRAL = Endpoint(
     auth=True,
     operation_id="acceptMedReferral",
 )
-_ACKNOWLEDGE_REFERRAL = Endpoint(
+_ACKNOWLEDGE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/acknowledge",
     responses={
@@ -230,7 +230,7 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     auth=True,
     operation_id="acknowledgeMedReferral",
 )
-_CLOSE_REFERRAL = Endpoint(
+_CLOSE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/close",
     responses={
@@ -240,7 +240,7 @@ _CLOSE_REFERRAL = Endpoint(
     auth=True,
     operation_id="closeMedReferral",
 )
-_COMPLETE_TREATMENT_REFERRAL = Endpoint(
+_COMPLETE_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/complete-treatment",
     responses={
@@ -252,7 +252,7 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     auth=True,
     operation_id="completeTreatmentMedReferral",
 )
-_REJECT_REFERRAL = Endpoint(
+_REJECT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/reject",
     responses={
@@ -262,7 +262,7 @@ _REJECT_REFERRAL = Endpoint(
     auth=True,
     operation_id="rejectMedReferral",
 )
-_START_TREATMENT_REFERRAL = Endpoint(
+_START_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/start-treatment",
     responses={
@@ -272,7 +272,7 @@ _START_TREATMENT_REFERRAL = Endpoint(
     auth=True,
     operation_id="startTreatmentMedReferral",
 )
-_WITHDRAW_REFERRAL = Endpoint(
+_WITHDRAW_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/withdraw",
     responses={
@@ -321,23 +321,20 @@ class MedCases(SyncAPIResource):
 
         `GET /insurances` (operationId `listInsurances`)
         """
-        return _t.cast(
-            "SyncPage[MedInsurance]",
-            self._client.request(
-                _LIST_INSURANCES,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medCaseId": med_case_id,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_INSURANCES,
+            query={
+                "page": page,
+                "limit": limit,
+                "medCaseId": med_case_id,
+                "insuranceType": insurance_type,
+                "isPrimary": is_primary,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_insurance(
@@ -361,19 +358,16 @@ class MedCases(SyncAPIResource):
 
         `GET /insurances/{id}` (operationId `getInsuranceById`)
         """
-        return _t.cast(
-            "MedInsurance",
-            self._client.request(
-                _GET_INSURANCE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_INSURANCE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
@@ -404,22 +398,19 @@ class MedCases(SyncAPIResource):
 
         `GET /med-cases` (operationId `listMedCases`)
         """
-        return _t.cast(
-            "SyncPage[MedCase]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "includeArchived": include_archived,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "includeArchived": include_archived,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -444,17 +435,14 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases` (operationId `createMedCase`)
         """
-        return _t.cast(
-            "MedCase",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -478,19 +466,16 @@ class MedCases(SyncAPIResource):
 
         `GET /med-cases/{id}` (operationId `getMedCaseById`)
         """
-        return _t.cast(
-            "MedCase",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -516,20 +501,17 @@ class MedCases(SyncAPIResource):
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
-        return _t.cast(
-            "MedCase",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -553,19 +535,16 @@ class MedCases(SyncAPIResource):
 
         `DELETE /med-cases/{id}` (operationId `deleteMedCase`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_med_case_insurances(
@@ -597,25 +576,22 @@ class MedCases(SyncAPIResource):
 
         `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
         """
-        return _t.cast(
-            "SyncPage[MedInsurance]",
-            self._client.request(
-                _LIST_MED_CASE_INSURANCES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_MED_CASE_INSURANCES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "insuranceType": insurance_type,
+                "isPrimary": is_primary,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_referrals(
@@ -644,23 +620,20 @@ class MedCases(SyncAPIResource):
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
-        return _t.cast(
-            "SyncPage[MedReferral]",
-            self._client.request(
-                _LIST_REFERRALS,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_REFERRALS,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_referral(
@@ -686,20 +659,17 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _CREATE_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_REFERRAL,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_referral(
@@ -726,20 +696,17 @@ class MedCases(SyncAPIResource):
 
         `GET /med-cases/{id}/referrals/{referralId}` (operationId `getMedReferralById`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _GET_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_referral(
@@ -767,21 +734,18 @@ class MedCases(SyncAPIResource):
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _UPDATE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def accept_referral(
@@ -811,21 +775,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _ACCEPT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACCEPT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge_referral(
@@ -854,21 +815,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/acknowledge` (operationId `acknowledgeMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _ACKNOWLEDGE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close_referral(
@@ -897,21 +855,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _CLOSE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def complete_treatment_referral(
@@ -942,21 +897,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _COMPLETE_TREATMENT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _COMPLETE_TREATMENT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject_referral(
@@ -985,21 +937,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/reject` (operationId `rejectMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _REJECT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_treatment_referral(
@@ -1028,21 +977,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/start-treatment` (operationId `startTreatmentMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _START_TREATMENT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_TREATMENT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw_referral(
@@ -1070,21 +1016,18 @@ class MedCases(SyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/withdraw` (operationId `withdrawMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            self._client.request(
-                _WITHDRAW_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1125,23 +1068,20 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /insurances` (operationId `listInsurances`)
         """
-        return _t.cast(
-            "AsyncPage[MedInsurance]",
-            await self._client.request(
-                _LIST_INSURANCES,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medCaseId": med_case_id,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_INSURANCES,
+            query={
+                "page": page,
+                "limit": limit,
+                "medCaseId": med_case_id,
+                "insuranceType": insurance_type,
+                "isPrimary": is_primary,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_insurance(
@@ -1165,19 +1105,16 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /insurances/{id}` (operationId `getInsuranceById`)
         """
-        return _t.cast(
-            "MedInsurance",
-            await self._client.request(
-                _GET_INSURANCE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_INSURANCE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
@@ -1208,22 +1145,19 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /med-cases` (operationId `listMedCases`)
         """
-        return _t.cast(
-            "AsyncPage[MedCase]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "includeArchived": include_archived,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "includeArchived": include_archived,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -1248,17 +1182,14 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases` (operationId `createMedCase`)
         """
-        return _t.cast(
-            "MedCase",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1282,19 +1213,16 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /med-cases/{id}` (operationId `getMedCaseById`)
         """
-        return _t.cast(
-            "MedCase",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -1320,20 +1248,17 @@ class AsyncMedCases(AsyncAPIResource):
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
-        return _t.cast(
-            "MedCase",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1357,19 +1282,16 @@ class AsyncMedCases(AsyncAPIResource):
 
         `DELETE /med-cases/{id}` (operationId `deleteMedCase`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_med_case_insurances(
@@ -1401,25 +1323,22 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
         """
-        return _t.cast(
-            "AsyncPage[MedInsurance]",
-            await self._client.request(
-                _LIST_MED_CASE_INSURANCES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "insuranceType": insurance_type,
-                    "isPrimary": is_primary,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_MED_CASE_INSURANCES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "insuranceType": insurance_type,
+                "isPrimary": is_primary,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_referrals(
@@ -1448,23 +1367,20 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
-        return _t.cast(
-            "AsyncPage[MedReferral]",
-            await self._client.request(
-                _LIST_REFERRALS,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_REFERRALS,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_referral(
@@ -1490,20 +1406,17 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _CREATE_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_REFERRAL,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_referral(
@@ -1530,20 +1443,17 @@ class AsyncMedCases(AsyncAPIResource):
 
         `GET /med-cases/{id}/referrals/{referralId}` (operationId `getMedReferralById`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _GET_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_referral(
@@ -1571,21 +1481,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _UPDATE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def accept_referral(
@@ -1615,21 +1522,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _ACCEPT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACCEPT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge_referral(
@@ -1658,21 +1562,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/acknowledge` (operationId `acknowledgeMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _ACKNOWLEDGE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close_referral(
@@ -1701,21 +1602,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _CLOSE_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def complete_treatment_referral(
@@ -1746,21 +1644,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _COMPLETE_TREATMENT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _COMPLETE_TREATMENT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject_referral(
@@ -1789,21 +1684,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/reject` (operationId `rejectMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _REJECT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_treatment_referral(
@@ -1832,21 +1724,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/start-treatment` (operationId `startTreatmentMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _START_TREATMENT_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_TREATMENT_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw_referral(
@@ -1874,21 +1763,18 @@ class AsyncMedCases(AsyncAPIResource):
 
         `POST /med-cases/{id}/referrals/{referralId}/withdraw` (operationId `withdrawMedReferral`)
         """
-        return _t.cast(
-            "MedReferral",
-            await self._client.request(
-                _WITHDRAW_REFERRAL,
-                path={
-                    "id": id,
-                    "referralId": referral_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW_REFERRAL,
+            path={
+                "id": id,
+                "referralId": referral_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

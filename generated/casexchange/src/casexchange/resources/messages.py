@@ -14,7 +14,7 @@ from ..types.send_message_response import SendMessageResponse
 
 __all__ = ["Messages", "AsyncMessages"]
 
-_SEND = Endpoint(
+_SEND: Endpoint[PublicStatusUpdate, PublicStatusUpdate] = Endpoint(
     method="POST",
     path="/messages/send",
     responses={
@@ -58,17 +58,14 @@ class Messages(SyncAPIResource):
 
         `POST /messages/send` (operationId `sendMessage`)
         """
-        return _t.cast(
-            "PublicStatusUpdate",
-            self._client.request(
-                _SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -104,17 +101,14 @@ class AsyncMessages(AsyncAPIResource):
 
         `POST /messages/send` (operationId `sendMessage`)
         """
-        return _t.cast(
-            "PublicStatusUpdate",
-            await self._client.request(
-                _SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

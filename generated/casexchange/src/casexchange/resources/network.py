@@ -22,7 +22,7 @@ from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmRes
 
 __all__ = ["Network", "AsyncNetwork"]
 
-_GET_INBOUND_FIRM = Endpoint(
+_GET_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/inbound/{firmId}",
     responses={
@@ -31,7 +31,7 @@ _GET_INBOUND_FIRM = Endpoint(
     auth=True,
     operation_id="getInboundNetworkFirm",
 )
-_PATCH_INBOUND_FIRM = Endpoint(
+_PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/inbound/{firmId}",
     responses={
@@ -41,7 +41,7 @@ _PATCH_INBOUND_FIRM = Endpoint(
     auth=True,
     operation_id="patchInboundNetworkFirm",
 )
-_GET_OUTBOUND_FIRM = Endpoint(
+_GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/outbound/{firmId}",
     responses={
@@ -50,7 +50,7 @@ _GET_OUTBOUND_FIRM = Endpoint(
     auth=True,
     operation_id="getOutboundNetworkFirm",
 )
-_PUT_OUTBOUND_FIRM = Endpoint(
+_PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PUT",
     path="/network/outbound/{firmId}",
     responses={
@@ -60,7 +60,7 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     auth=True,
     operation_id="putOutboundNetworkFirm",
 )
-_PATCH_OUTBOUND_FIRM = Endpoint(
+_PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/outbound/{firmId}",
     responses={
@@ -70,7 +70,7 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     auth=True,
     operation_id="patchOutboundNetworkFirm",
 )
-_LIST_PENDING_RELATIONSHIPS = Endpoint(
+_LIST_PENDING_RELATIONSHIPS: Endpoint[list[PendingRelationship], list[PendingRelationship]] = Endpoint(
     method="GET",
     path="/network/pending",
     responses={
@@ -113,19 +113,16 @@ class Network(SyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_inbound_firm(
@@ -153,20 +150,17 @@ class Network(SyncAPIResource):
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_outbound_firm(
@@ -192,19 +186,16 @@ class Network(SyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def put_outbound_firm(
@@ -233,20 +224,17 @@ class Network(SyncAPIResource):
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_outbound_firm(
@@ -273,20 +261,17 @@ class Network(SyncAPIResource):
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_pending_relationships(
@@ -307,16 +292,13 @@ class Network(SyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -350,19 +332,16 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_inbound_firm(
@@ -390,20 +369,17 @@ class AsyncNetwork(AsyncAPIResource):
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_outbound_firm(
@@ -429,19 +405,16 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def put_outbound_firm(
@@ -470,20 +443,17 @@ class AsyncNetwork(AsyncAPIResource):
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_outbound_firm(
@@ -510,20 +480,17 @@ class AsyncNetwork(AsyncAPIResource):
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_pending_relationships(
@@ -544,16 +511,13 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            await self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

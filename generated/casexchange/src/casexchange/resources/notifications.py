@@ -18,7 +18,9 @@ from ..types.update_notification_preferences_response import UpdateNotificationP
 
 __all__ = ["Notifications", "AsyncNotifications"]
 
-_LIST_EMAILS = Endpoint(
+_LIST_EMAILS: Endpoint[
+    list[ListNotificationEmailsResponseDataItem], list[ListNotificationEmailsResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/notifications/emails",
     responses={
@@ -27,7 +29,7 @@ _LIST_EMAILS = Endpoint(
     auth=True,
     operation_id="listNotificationEmails",
 )
-_ADD_EMAIL = Endpoint(
+_ADD_EMAIL: Endpoint[AddNotificationEmailResponseData, AddNotificationEmailResponseData] = Endpoint(
     method="POST",
     path="/notifications/emails",
     responses={
@@ -37,7 +39,7 @@ _ADD_EMAIL = Endpoint(
     auth=True,
     operation_id="addNotificationEmail",
 )
-_GET_PREFERENCES = Endpoint(
+_GET_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/notifications/preferences",
     responses={
@@ -46,7 +48,7 @@ _GET_PREFERENCES = Endpoint(
     auth=True,
     operation_id="getNotificationPreferences",
 )
-_UPDATE_PREFERENCES = Endpoint(
+_UPDATE_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="PUT",
     path="/notifications/preferences",
     responses={
@@ -85,16 +87,13 @@ class Notifications(SyncAPIResource):
 
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
-        return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
-            self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_EMAILS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def add_email(
@@ -118,17 +117,14 @@ class Notifications(SyncAPIResource):
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ADD_EMAIL,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_preferences(
@@ -148,16 +144,13 @@ class Notifications(SyncAPIResource):
 
         `GET /notifications/preferences` (operationId `getNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_PREFERENCES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_PREFERENCES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_preferences(
@@ -181,17 +174,14 @@ class Notifications(SyncAPIResource):
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _UPDATE_PREFERENCES,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_PREFERENCES,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -220,16 +210,13 @@ class AsyncNotifications(AsyncAPIResource):
 
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
-        return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
-            await self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_EMAILS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def add_email(
@@ -253,17 +240,14 @@ class AsyncNotifications(AsyncAPIResource):
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            await self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ADD_EMAIL,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_preferences(
@@ -283,16 +267,13 @@ class AsyncNotifications(AsyncAPIResource):
 
         `GET /notifications/preferences` (operationId `getNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_PREFERENCES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_PREFERENCES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_preferences(
@@ -316,17 +297,14 @@ class AsyncNotifications(AsyncAPIResource):
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _UPDATE_PREFERENCES,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_PREFERENCES,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -26,7 +26,7 @@ from ..types.update_received_referral_response import UpdateReceivedReferralResp
 
 __all__ = ["ReceivedReferrals", "AsyncReceivedReferrals"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[ReceivedReferralListItem], AsyncPage[ReceivedReferralListItem]] = Endpoint(
     method="GET",
     path="/received-referrals",
     responses={
@@ -48,7 +48,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listReceivedReferrals",
 )
-_GET = Endpoint(
+_GET: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
     method="GET",
     path="/received-referrals/{id}",
     responses={
@@ -57,7 +57,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getReceivedReferral",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
     method="PATCH",
     path="/received-referrals/{id}",
     responses={
@@ -67,7 +67,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateReceivedReferral",
 )
-_GET_AVAILABLE_STATUSES = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
     method="GET",
     path="/received-referrals/{id}/available-statuses",
     responses={
@@ -125,26 +125,23 @@ class ReceivedReferrals(SyncAPIResource):
 
         `GET /received-referrals` (operationId `listReceivedReferrals`)
         """
-        return _t.cast(
-            "SyncPage[ReceivedReferralListItem]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "closingStatus": closing_status,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "closingStatus": closing_status,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -170,19 +167,16 @@ class ReceivedReferrals(SyncAPIResource):
 
         `GET /received-referrals/{id}` (operationId `getReceivedReferral`)
         """
-        return _t.cast(
-            "ReceivedReferral",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -211,20 +205,17 @@ class ReceivedReferrals(SyncAPIResource):
 
         `PATCH /received-referrals/{id}` (operationId `updateReceivedReferral`)
         """
-        return _t.cast(
-            "ReceivedReferral",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_available_statuses(
@@ -248,19 +239,16 @@ class ReceivedReferrals(SyncAPIResource):
 
         `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -309,26 +297,23 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
         `GET /received-referrals` (operationId `listReceivedReferrals`)
         """
-        return _t.cast(
-            "AsyncPage[ReceivedReferralListItem]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "closingStatus": closing_status,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "closingStatus": closing_status,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -354,19 +339,16 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
         `GET /received-referrals/{id}` (operationId `getReceivedReferral`)
         """
-        return _t.cast(
-            "ReceivedReferral",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -395,20 +377,17 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
         `PATCH /received-referrals/{id}` (operationId `updateReceivedReferral`)
         """
-        return _t.cast(
-            "ReceivedReferral",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_available_statuses(
@@ -432,19 +411,16 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
         `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

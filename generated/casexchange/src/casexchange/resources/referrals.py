@@ -43,7 +43,7 @@ from ..types.withdraw_referral_response import WithdrawReferralResponse
 
 __all__ = ["Referrals", "AsyncReferrals"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Referral], AsyncPage[Referral]] = Endpoint(
     method="GET",
     path="/referrals",
     responses={
@@ -65,7 +65,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listReferrals",
 )
-_MATCH = Endpoint(
+_MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
     method="POST",
     path="/referrals/match",
     responses={
@@ -75,7 +75,7 @@ _MATCH = Endpoint(
     auth=True,
     operation_id="matchReferrals",
 )
-_GET = Endpoint(
+_GET: Endpoint[Referral, Referral] = Endpoint(
     method="GET",
     path="/referrals/{id}",
     responses={
@@ -84,7 +84,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getReferral",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Referral, Referral] = Endpoint(
     method="PUT",
     path="/referrals/{id}",
     responses={
@@ -94,7 +94,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateReferral",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/referrals/{id}",
     responses={
@@ -103,7 +103,7 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteReferral",
 )
-_ACKNOWLEDGE = Endpoint(
+_ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/acknowledge",
     responses={
@@ -113,7 +113,7 @@ _ACKNOWLEDGE = Endpoint(
     auth=True,
     operation_id="acknowledgeReferral",
 )
-_GET_AVAILABLE_STATUSES = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
     method="GET",
     path="/referrals/{id}/available-statuses",
     responses={
@@ -124,7 +124,7 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     auth=True,
     operation_id="getReferralAvailableStatuses",
 )
-_BEGIN_CLOSING = Endpoint(
+_BEGIN_CLOSING: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-closing",
     responses={
@@ -134,7 +134,7 @@ _BEGIN_CLOSING = Endpoint(
     auth=True,
     operation_id="beginClosingReferral",
 )
-_BEGIN_INVESTIGATING = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-investigating",
     responses={
@@ -144,7 +144,7 @@ _BEGIN_INVESTIGATING = Endpoint(
     auth=True,
     operation_id="beginInvestigatingReferral",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/close",
     responses={
@@ -154,7 +154,7 @@ _CLOSE = Endpoint(
     auth=True,
     operation_id="closeReferral",
 )
-_REJECT = Endpoint(
+_REJECT: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/reject",
     responses={
@@ -164,7 +164,7 @@ _REJECT = Endpoint(
     auth=True,
     operation_id="rejectReferral",
 )
-_SEND = Endpoint(
+_SEND: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/send",
     responses={
@@ -174,7 +174,7 @@ _SEND = Endpoint(
     auth=True,
     operation_id="sendReferral",
 )
-_SIGN = Endpoint(
+_SIGN: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/sign",
     responses={
@@ -184,7 +184,7 @@ _SIGN = Endpoint(
     auth=True,
     operation_id="signReferral",
 )
-_START_LITIGATION = Endpoint(
+_START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/start-litigation",
     responses={
@@ -194,7 +194,7 @@ _START_LITIGATION = Endpoint(
     auth=True,
     operation_id="startLitigationReferral",
 )
-_GET_STATUS_HISTORY = Endpoint(
+_GET_STATUS_HISTORY: Endpoint[_b.list[ReferralStatusUpdate], _b.list[ReferralStatusUpdate]] = Endpoint(
     method="GET",
     path="/referrals/{id}/status-history",
     responses={
@@ -203,7 +203,7 @@ _GET_STATUS_HISTORY = Endpoint(
     auth=True,
     operation_id="getReferralStatusHistory",
 )
-_WITHDRAW = Endpoint(
+_WITHDRAW: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/withdraw",
     responses={
@@ -249,21 +249,18 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals` (operationId `listReferrals`)
         """
-        return _t.cast(
-            "SyncPage[Referral]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def match(
@@ -290,17 +287,14 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
-        return _t.cast(
-            "MatchReferralsResponse",
-            self._client.request(
-                _MATCH,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MATCH,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -324,19 +318,16 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}` (operationId `getReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -366,20 +357,17 @@ class Referrals(SyncAPIResource):
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -403,19 +391,16 @@ class Referrals(SyncAPIResource):
 
         `DELETE /referrals/{id}` (operationId `deleteReferral`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge(
@@ -443,20 +428,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_available_statuses(
@@ -480,19 +462,16 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_closing(
@@ -520,20 +499,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_CLOSING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_CLOSING,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_investigating(
@@ -559,20 +535,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
@@ -599,20 +572,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject(
@@ -639,20 +609,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send(
@@ -678,20 +645,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def sign(
@@ -718,20 +682,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SIGN,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SIGN,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_litigation(
@@ -757,20 +718,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status_history(
@@ -795,19 +753,16 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw(
@@ -834,20 +789,17 @@ class Referrals(SyncAPIResource):
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -885,21 +837,18 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals` (operationId `listReferrals`)
         """
-        return _t.cast(
-            "AsyncPage[Referral]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def match(
@@ -926,17 +875,14 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
-        return _t.cast(
-            "MatchReferralsResponse",
-            await self._client.request(
-                _MATCH,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MATCH,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -960,19 +906,16 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}` (operationId `getReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -1002,20 +945,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1039,19 +979,16 @@ class AsyncReferrals(AsyncAPIResource):
 
         `DELETE /referrals/{id}` (operationId `deleteReferral`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge(
@@ -1079,20 +1016,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_available_statuses(
@@ -1116,19 +1050,16 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_closing(
@@ -1156,20 +1087,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_CLOSING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_CLOSING,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_investigating(
@@ -1195,20 +1123,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
@@ -1235,20 +1160,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject(
@@ -1275,20 +1197,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send(
@@ -1314,20 +1233,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def sign(
@@ -1354,20 +1270,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SIGN,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SIGN,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_litigation(
@@ -1393,20 +1306,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status_history(
@@ -1431,19 +1341,16 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw(
@@ -1470,20 +1377,17 @@ class AsyncReferrals(AsyncAPIResource):
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

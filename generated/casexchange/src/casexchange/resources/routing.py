@@ -20,7 +20,7 @@ from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE = Endpoint(
+_EVALUATE: Endpoint[RoutingEvaluation, RoutingEvaluation] = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
@@ -29,7 +29,7 @@ _EVALUATE = Endpoint(
     auth=True,
     operation_id="evaluateRouting",
 )
-_EVALUATE_RE_REFER = Endpoint(
+_EVALUATE_RE_REFER: Endpoint[RoutingEvaluation, RoutingEvaluation] = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
@@ -38,7 +38,7 @@ _EVALUATE_RE_REFER = Endpoint(
     auth=True,
     operation_id="evaluateReReferRouting",
 )
-_LIST_RULES = Endpoint(
+_LIST_RULES: Endpoint[list[RoutingRule], list[RoutingRule]] = Endpoint(
     method="GET",
     path="/routing/rules",
     responses={
@@ -47,7 +47,7 @@ _LIST_RULES = Endpoint(
     auth=True,
     operation_id="listRoutingRules",
 )
-_CREATE_RULE = Endpoint(
+_CREATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
     method="POST",
     path="/routing/rules",
     responses={
@@ -57,7 +57,7 @@ _CREATE_RULE = Endpoint(
     auth=True,
     operation_id="createRoutingRule",
 )
-_UPDATE_RULE = Endpoint(
+_UPDATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
     method="PUT",
     path="/routing/rules/{id}",
     responses={
@@ -67,7 +67,7 @@ _UPDATE_RULE = Endpoint(
     auth=True,
     operation_id="updateRoutingRule",
 )
-_DELETE_RULE = Endpoint(
+_DELETE_RULE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/routing/rules/{id}",
     responses={
@@ -126,27 +126,24 @@ class Routing(SyncAPIResource):
 
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation",
-            self._client.request(
-                _EVALUATE,
-                query={
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "tier": tier,
-                    "caseCounty": case_county,
-                    "county": county,
-                    "casePostalCode": case_postal_code,
-                    "clientPostalCode": client_postal_code,
-                    "typeCategory": type_category,
-                    "attempt": attempt,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE,
+            query={
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "tier": tier,
+                "caseCounty": case_county,
+                "county": county,
+                "casePostalCode": case_postal_code,
+                "clientPostalCode": client_postal_code,
+                "typeCategory": type_category,
+                "attempt": attempt,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def evaluate_re_refer(
@@ -174,20 +171,17 @@ class Routing(SyncAPIResource):
 
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation",
-            self._client.request(
-                _EVALUATE_RE_REFER,
-                query={
-                    "caseId": case_id,
-                    "tier": tier,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE_RE_REFER,
+            query={
+                "caseId": case_id,
+                "tier": tier,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_rules(
@@ -207,16 +201,13 @@ class Routing(SyncAPIResource):
 
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
-        return _t.cast(
-            "list[RoutingRule]",
-            self._client.request(
-                _LIST_RULES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_RULES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_rule(
@@ -240,17 +231,14 @@ class Routing(SyncAPIResource):
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            self._client.request(
-                _CREATE_RULE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_RULE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_rule(
@@ -276,20 +264,17 @@ class Routing(SyncAPIResource):
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            self._client.request(
-                _UPDATE_RULE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_RULE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_rule(
@@ -313,19 +298,16 @@ class Routing(SyncAPIResource):
 
         `DELETE /routing/rules/{id}` (operationId `deleteRoutingRule`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_RULE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_RULE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -377,27 +359,24 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation",
-            await self._client.request(
-                _EVALUATE,
-                query={
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "tier": tier,
-                    "caseCounty": case_county,
-                    "county": county,
-                    "casePostalCode": case_postal_code,
-                    "clientPostalCode": client_postal_code,
-                    "typeCategory": type_category,
-                    "attempt": attempt,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE,
+            query={
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "tier": tier,
+                "caseCounty": case_county,
+                "county": county,
+                "casePostalCode": case_postal_code,
+                "clientPostalCode": client_postal_code,
+                "typeCategory": type_category,
+                "attempt": attempt,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def evaluate_re_refer(
@@ -425,20 +404,17 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation",
-            await self._client.request(
-                _EVALUATE_RE_REFER,
-                query={
-                    "caseId": case_id,
-                    "tier": tier,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE_RE_REFER,
+            query={
+                "caseId": case_id,
+                "tier": tier,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_rules(
@@ -458,16 +434,13 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
-        return _t.cast(
-            "list[RoutingRule]",
-            await self._client.request(
-                _LIST_RULES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_RULES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_rule(
@@ -491,17 +464,14 @@ class AsyncRouting(AsyncAPIResource):
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            await self._client.request(
-                _CREATE_RULE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_RULE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_rule(
@@ -527,20 +497,17 @@ class AsyncRouting(AsyncAPIResource):
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            await self._client.request(
-                _UPDATE_RULE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_RULE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_rule(
@@ -564,19 +531,16 @@ class AsyncRouting(AsyncAPIResource):
 
         `DELETE /routing/rules/{id}` (operationId `deleteRoutingRule`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_RULE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_RULE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

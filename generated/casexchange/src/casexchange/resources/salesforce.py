@@ -17,7 +17,7 @@ from ..types.send_mapping import SendMapping
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
-_CREATE_INTERACTIVE_SEND = Endpoint(
+_CREATE_INTERACTIVE_SEND: Endpoint[InteractiveSendResult, InteractiveSendResult] = Endpoint(
     method="POST",
     path="/salesforce/interactive-sends",
     responses={
@@ -32,7 +32,7 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     auth=True,
     operation_id="createSalesforceInteractiveSend",
 )
-_GET_SEND_MAPPING = Endpoint(
+_GET_SEND_MAPPING: Endpoint[SendMapping, SendMapping] = Endpoint(
     method="GET",
     path="/salesforce/send-mapping",
     responses={
@@ -102,17 +102,14 @@ class Salesforce(SyncAPIResource):
 
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
-        return _t.cast(
-            "InteractiveSendResult",
-            self._client.request(
-                _CREATE_INTERACTIVE_SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_INTERACTIVE_SEND,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_send_mapping(
@@ -141,20 +138,17 @@ class Salesforce(SyncAPIResource):
 
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
-        return _t.cast(
-            "SendMapping",
-            self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SEND_MAPPING,
+            query={
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -217,17 +211,14 @@ class AsyncSalesforce(AsyncAPIResource):
 
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
-        return _t.cast(
-            "InteractiveSendResult",
-            await self._client.request(
-                _CREATE_INTERACTIVE_SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_INTERACTIVE_SEND,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_send_mapping(
@@ -256,20 +247,17 @@ class AsyncSalesforce(AsyncAPIResource):
 
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
-        return _t.cast(
-            "SendMapping",
-            await self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SEND_MAPPING,
+            query={
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

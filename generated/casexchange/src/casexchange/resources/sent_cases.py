@@ -27,7 +27,7 @@ from ..types.update_sent_case_response import UpdateSentCaseResponse
 
 __all__ = ["SentCases", "AsyncSentCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[SentCaseListItem], AsyncPage[SentCaseListItem]] = Endpoint(
     method="GET",
     path="/sent-cases",
     responses={
@@ -49,7 +49,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listSentCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[SentCase, SentCase] = Endpoint(
     method="POST",
     path="/sent-cases",
     responses={
@@ -59,7 +59,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createSentCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[SentCase, SentCase] = Endpoint(
     method="GET",
     path="/sent-cases/{id}",
     responses={
@@ -68,7 +68,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getSentCase",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[SentCase, SentCase] = Endpoint(
     method="PATCH",
     path="/sent-cases/{id}",
     responses={
@@ -78,7 +78,9 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateSentCase",
 )
-_GET_AVAILABLE_STATUSES = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[
+    GetSentCaseAvailableStatusesResponseData, GetSentCaseAvailableStatusesResponseData
+] = Endpoint(
     method="GET",
     path="/sent-cases/{id}/available-statuses",
     responses={
@@ -89,7 +91,7 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     auth=True,
     operation_id="getSentCaseAvailableStatuses",
 )
-_REFER = Endpoint(
+_REFER: Endpoint[SentCase, SentCase] = Endpoint(
     method="POST",
     path="/sent-cases/{id}/refer",
     responses={
@@ -142,25 +144,22 @@ class SentCases(SyncAPIResource):
 
         `GET /sent-cases` (operationId `listSentCases`)
         """
-        return _t.cast(
-            "SyncPage[SentCaseListItem]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "closingStatus": closing_status,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "closingStatus": closing_status,
+                "search": search,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -186,17 +185,14 @@ class SentCases(SyncAPIResource):
 
         `POST /sent-cases` (operationId `createSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -226,19 +222,16 @@ class SentCases(SyncAPIResource):
 
         `GET /sent-cases/{id}` (operationId `getSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -265,20 +258,17 @@ class SentCases(SyncAPIResource):
 
         `PATCH /sent-cases/{id}` (operationId `updateSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_available_statuses(
@@ -302,19 +292,16 @@ class SentCases(SyncAPIResource):
 
         `GET /sent-cases/{id}/available-statuses` (operationId `getSentCaseAvailableStatuses`)
         """
-        return _t.cast(
-            "GetSentCaseAvailableStatusesResponseData",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def refer(
@@ -341,20 +328,17 @@ class SentCases(SyncAPIResource):
 
         `POST /sent-cases/{id}/refer` (operationId `referSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            self._client.request(
-                _REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REFER,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -399,25 +383,22 @@ class AsyncSentCases(AsyncAPIResource):
 
         `GET /sent-cases` (operationId `listSentCases`)
         """
-        return _t.cast(
-            "AsyncPage[SentCaseListItem]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "closingStatus": closing_status,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "closingStatus": closing_status,
+                "search": search,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -443,17 +424,14 @@ class AsyncSentCases(AsyncAPIResource):
 
         `POST /sent-cases` (operationId `createSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -483,19 +461,16 @@ class AsyncSentCases(AsyncAPIResource):
 
         `GET /sent-cases/{id}` (operationId `getSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -522,20 +497,17 @@ class AsyncSentCases(AsyncAPIResource):
 
         `PATCH /sent-cases/{id}` (operationId `updateSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_available_statuses(
@@ -559,19 +531,16 @@ class AsyncSentCases(AsyncAPIResource):
 
         `GET /sent-cases/{id}/available-statuses` (operationId `getSentCaseAvailableStatuses`)
         """
-        return _t.cast(
-            "GetSentCaseAvailableStatusesResponseData",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def refer(
@@ -598,20 +567,17 @@ class AsyncSentCases(AsyncAPIResource):
 
         `POST /sent-cases/{id}/refer` (operationId `referSentCase`)
         """
-        return _t.cast(
-            "SentCase",
-            await self._client.request(
-                _REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REFER,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -14,7 +14,7 @@ from ..types.sso_link import SsoLink
 
 __all__ = ["Sso", "AsyncSso"]
 
-_MINT_LINK = Endpoint(
+_MINT_LINK: Endpoint[SsoLink, SsoLink] = Endpoint(
     method="POST",
     path="/sso-links",
     responses={
@@ -58,17 +58,14 @@ class Sso(SyncAPIResource):
 
         `POST /sso-links` (operationId `mintSsoLink`)
         """
-        return _t.cast(
-            "SsoLink",
-            self._client.request(
-                _MINT_LINK,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MINT_LINK,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -104,17 +101,14 @@ class AsyncSso(AsyncAPIResource):
 
         `POST /sso-links` (operationId `mintSsoLink`)
         """
-        return _t.cast(
-            "SsoLink",
-            await self._client.request(
-                _MINT_LINK,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MINT_LINK,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import builtins as _b
 import datetime as _dt
-import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -19,7 +18,7 @@ from ..types.public_status_update import PublicStatusUpdate
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[PublicStatusUpdate], AsyncPage[PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates",
     responses={
@@ -41,7 +40,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listStatusUpdates",
 )
-_LOOKUP = Endpoint(
+_LOOKUP: Endpoint[_b.list[PublicStatusUpdate], _b.list[PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates/lookup",
     responses={
@@ -92,24 +91,21 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
-        return _t.cast(
-            "SyncPage[PublicStatusUpdate]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def lookup(
@@ -135,19 +131,16 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOOKUP,
+            query={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -191,24 +184,21 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
-        return _t.cast(
-            "AsyncPage[PublicStatusUpdate]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def lookup(
@@ -234,19 +224,16 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            await self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOOKUP,
+            query={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

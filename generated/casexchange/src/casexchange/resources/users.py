@@ -18,7 +18,7 @@ from ..types.user import User
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_b.list[User], _b.list[User]] = Endpoint(
     method="GET",
     path="/users",
     responses={
@@ -27,7 +27,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listUsers",
 )
-_INVITE = Endpoint(
+_INVITE: Endpoint[User, User] = Endpoint(
     method="POST",
     path="/users",
     responses={
@@ -37,7 +37,7 @@ _INVITE = Endpoint(
     auth=True,
     operation_id="inviteUser",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[User, User] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
@@ -47,7 +47,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateUser",
 )
-_DEACTIVATE = Endpoint(
+_DEACTIVATE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
@@ -90,20 +90,17 @@ class Users(SyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "_b.list[User]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def invite(
@@ -127,17 +124,14 @@ class Users(SyncAPIResource):
 
         `POST /users` (operationId `inviteUser`)
         """
-        return _t.cast(
-            "User",
-            self._client.request(
-                _INVITE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _INVITE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -163,20 +157,17 @@ class Users(SyncAPIResource):
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
-        return _t.cast(
-            "User",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate(
@@ -200,19 +191,16 @@ class Users(SyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUser`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -248,20 +236,17 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "_b.list[User]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def invite(
@@ -285,17 +270,14 @@ class AsyncUsers(AsyncAPIResource):
 
         `POST /users` (operationId `inviteUser`)
         """
-        return _t.cast(
-            "User",
-            await self._client.request(
-                _INVITE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _INVITE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -321,20 +303,17 @@ class AsyncUsers(AsyncAPIResource):
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
-        return _t.cast(
-            "User",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate(
@@ -358,19 +337,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUser`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -29,7 +29,7 @@ from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecr
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[WebhookSubscription], AsyncPage[WebhookSubscription]] = Endpoint(
     method="GET",
     path="/webhooks",
     responses={
@@ -51,7 +51,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listWebhooks",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
     method="POST",
     path="/webhooks",
     responses={
@@ -61,7 +61,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createWebhook",
 )
-_GET = Endpoint(
+_GET: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
     method="GET",
     path="/webhooks/{id}",
     responses={
@@ -70,7 +70,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getWebhookById",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/webhooks/{id}",
     responses={
@@ -79,7 +79,7 @@ _DELETE = Endpoint(
     auth=True,
     operation_id="deleteWebhook",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
     method="PATCH",
     path="/webhooks/{id}",
     responses={
@@ -89,7 +89,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateWebhook",
 )
-_LIST_DELIVERIES = Endpoint(
+_LIST_DELIVERIES: Endpoint[SyncPage[WebhookDelivery], AsyncPage[WebhookDelivery]] = Endpoint(
     method="GET",
     path="/webhooks/{id}/deliveries",
     responses={
@@ -111,7 +111,7 @@ _LIST_DELIVERIES = Endpoint(
     auth=True,
     operation_id="listWebhookDeliveries",
 )
-_LIST_ECHO_CAPTURES = Endpoint(
+_LIST_ECHO_CAPTURES: Endpoint[SyncPage[WebhookEchoCapture], AsyncPage[WebhookEchoCapture]] = Endpoint(
     method="GET",
     path="/webhooks/{id}/echo/captures",
     responses={
@@ -133,7 +133,7 @@ _LIST_ECHO_CAPTURES = Endpoint(
     auth=True,
     operation_id="listWebhookEchoCaptures",
 )
-_DISABLE_ECHO = Endpoint(
+_DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None] | None] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/disable",
     responses={
@@ -142,7 +142,7 @@ _DISABLE_ECHO = Endpoint(
     auth=True,
     operation_id="disableWebhookEcho",
 )
-_ENABLE_ECHO = Endpoint(
+_ENABLE_ECHO: Endpoint[WebhookEchoEnableResult, WebhookEchoEnableResult] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/enable",
     responses={
@@ -151,7 +151,7 @@ _ENABLE_ECHO = Endpoint(
     auth=True,
     operation_id="enableWebhookEcho",
 )
-_ROTATE_SECRET = Endpoint(
+_ROTATE_SECRET: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
     method="POST",
     path="/webhooks/{id}/rotate-secret",
     responses={
@@ -160,7 +160,7 @@ _ROTATE_SECRET = Endpoint(
     auth=True,
     operation_id="rotateWebhookSecret",
 )
-_TEST = Endpoint(
+_TEST: Endpoint[WebhookDelivery, WebhookDelivery] = Endpoint(
     method="POST",
     path="/webhooks/{id}/test",
     responses={
@@ -205,20 +205,17 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
-        return _t.cast(
-            "SyncPage[WebhookSubscription]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -246,17 +243,14 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks` (operationId `createWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -282,19 +276,16 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -319,19 +310,16 @@ class Webhooks(SyncAPIResource):
 
         `DELETE /webhooks/{id}` (operationId `deleteWebhook`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -359,20 +347,17 @@ class Webhooks(SyncAPIResource):
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_deliveries(
@@ -402,23 +387,20 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
-        return _t.cast(
-            "SyncPage[WebhookDelivery]",
-            self._client.request(
-                _LIST_DELIVERIES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DELIVERIES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_echo_captures(
@@ -448,23 +430,20 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
-        return _t.cast(
-            "SyncPage[WebhookEchoCapture]",
-            self._client.request(
-                _LIST_ECHO_CAPTURES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ECHO_CAPTURES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def disable_echo(
@@ -490,19 +469,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None] | None",
-            self._client.request(
-                _DISABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DISABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def enable_echo(
@@ -535,19 +511,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
-        return _t.cast(
-            "WebhookEchoEnableResult",
-            self._client.request(
-                _ENABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ENABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def rotate_secret(
@@ -574,19 +547,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            self._client.request(
-                _ROTATE_SECRET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ROTATE_SECRET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def test(
@@ -613,19 +583,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
-        return _t.cast(
-            "WebhookDelivery",
-            self._client.request(
-                _TEST,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _TEST,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -663,20 +630,17 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookSubscription]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -704,17 +668,14 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks` (operationId `createWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -740,19 +701,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -777,19 +735,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `DELETE /webhooks/{id}` (operationId `deleteWebhook`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -817,20 +772,17 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_deliveries(
@@ -860,23 +812,20 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookDelivery]",
-            await self._client.request(
-                _LIST_DELIVERIES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DELIVERIES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_echo_captures(
@@ -906,23 +855,20 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookEchoCapture]",
-            await self._client.request(
-                _LIST_ECHO_CAPTURES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ECHO_CAPTURES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def disable_echo(
@@ -948,19 +894,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None] | None",
-            await self._client.request(
-                _DISABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DISABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def enable_echo(
@@ -993,19 +936,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
-        return _t.cast(
-            "WebhookEchoEnableResult",
-            await self._client.request(
-                _ENABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ENABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def rotate_secret(
@@ -1032,19 +972,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            await self._client.request(
-                _ROTATE_SECRET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ROTATE_SECRET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def test(
@@ -1071,19 +1008,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
-        return _t.cast(
-            "WebhookDelivery",
-            await self._client.request(
-                _TEST,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _TEST,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

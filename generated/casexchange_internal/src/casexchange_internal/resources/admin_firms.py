@@ -16,7 +16,7 @@ from ..types.firm_api_response_data_def import FirmApiResponseDataDef
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
-_LIST_ALL = Endpoint(
+_LIST_ALL: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms/admin/firms",
     responses={
@@ -38,7 +38,7 @@ _LIST_ALL = Endpoint(
     auth=True,
     operation_id="adminListAllFirms",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     method="POST",
     path="/firms/admin/firms",
     responses={
@@ -83,21 +83,18 @@ class AdminFirms(SyncAPIResource):
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _LIST_ALL,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ALL,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -121,17 +118,14 @@ class AdminFirms(SyncAPIResource):
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -168,21 +162,18 @@ class AsyncAdminFirms(AsyncAPIResource):
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _LIST_ALL,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ALL,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -206,17 +197,14 @@ class AsyncAdminFirms(AsyncAPIResource):
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -22,7 +22,7 @@ from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Auth", "AsyncAuth"]
 
-_CHANGE_PASSWORD = Endpoint(
+_CHANGE_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/change-password",
     responses={
@@ -32,7 +32,7 @@ _CHANGE_PASSWORD = Endpoint(
     auth=True,
     operation_id="changePassword",
 )
-_COMPLETE_INVITATION = Endpoint(
+_COMPLETE_INVITATION: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endpoint(
     method="POST",
     path="/auth/complete-invitation",
     responses={
@@ -42,7 +42,7 @@ _COMPLETE_INVITATION = Endpoint(
     auth=False,
     operation_id="completeInvitation",
 )
-_FORGOT_PASSWORD = Endpoint(
+_FORGOT_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/forgot-password",
     responses={
@@ -52,7 +52,7 @@ _FORGOT_PASSWORD = Endpoint(
     auth=False,
     operation_id="forgotPassword",
 )
-_LOGIN_USER = Endpoint(
+_LOGIN_USER: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endpoint(
     method="POST",
     path="/auth/login",
     responses={
@@ -62,7 +62,7 @@ _LOGIN_USER = Endpoint(
     auth=False,
     operation_id="loginUser",
 )
-_LOGOUT_USER = Endpoint(
+_LOGOUT_USER: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/logout",
     responses={
@@ -71,7 +71,7 @@ _LOGOUT_USER = Endpoint(
     auth=False,
     operation_id="logoutUser",
 )
-_GET_CURRENT_USER = Endpoint(
+_GET_CURRENT_USER: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/auth/me",
     responses={
@@ -80,7 +80,9 @@ _GET_CURRENT_USER = Endpoint(
     auth=True,
     operation_id="getCurrentUser",
 )
-_REFRESH_SESSION = Endpoint(
+_REFRESH_SESSION: Endpoint[
+    ApiSuccessMessage | ApiResponseRefreshTokenResponse, ApiSuccessMessage | ApiResponseRefreshTokenResponse
+] = Endpoint(
     method="POST",
     path="/auth/refresh-session",
     responses={
@@ -92,7 +94,7 @@ _REFRESH_SESSION = Endpoint(
     auth=False,
     operation_id="refreshSession",
 )
-_RESET_PASSWORD = Endpoint(
+_RESET_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/reset-password",
     responses={
@@ -133,17 +135,14 @@ class Auth(SyncAPIResource):
 
         `POST /auth/change-password` (operationId `changePassword`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _CHANGE_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CHANGE_PASSWORD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def complete_invitation(
@@ -167,17 +166,14 @@ class Auth(SyncAPIResource):
 
         `POST /auth/complete-invitation` (operationId `completeInvitation`)
         """
-        return _t.cast(
-            "ApiResponseLoginResponse",
-            self._client.request(
-                _COMPLETE_INVITATION,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _COMPLETE_INVITATION,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def forgot_password(
@@ -201,17 +197,14 @@ class Auth(SyncAPIResource):
 
         `POST /auth/forgot-password` (operationId `forgotPassword`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _FORGOT_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _FORGOT_PASSWORD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def login_user(
@@ -238,17 +231,14 @@ class Auth(SyncAPIResource):
 
         `POST /auth/login` (operationId `loginUser`)
         """
-        return _t.cast(
-            "ApiResponseLoginResponse",
-            self._client.request(
-                _LOGIN_USER,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOGIN_USER,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def logout_user(
@@ -268,16 +258,13 @@ class Auth(SyncAPIResource):
 
         `POST /auth/logout` (operationId `logoutUser`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _LOGOUT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOGOUT_USER,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_current_user(
@@ -297,16 +284,13 @@ class Auth(SyncAPIResource):
 
         `GET /auth/me` (operationId `getCurrentUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET_CURRENT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CURRENT_USER,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def refresh_session(
@@ -332,17 +316,14 @@ class Auth(SyncAPIResource):
 
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """
-        return _t.cast(
-            "ApiSuccessMessage | ApiResponseRefreshTokenResponse",
-            self._client.request(
-                _REFRESH_SESSION,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REFRESH_SESSION,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reset_password(
@@ -366,17 +347,14 @@ class Auth(SyncAPIResource):
 
         `POST /auth/reset-password` (operationId `resetPassword`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _RESET_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RESET_PASSWORD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -409,17 +387,14 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/change-password` (operationId `changePassword`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _CHANGE_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CHANGE_PASSWORD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def complete_invitation(
@@ -443,17 +418,14 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/complete-invitation` (operationId `completeInvitation`)
         """
-        return _t.cast(
-            "ApiResponseLoginResponse",
-            await self._client.request(
-                _COMPLETE_INVITATION,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _COMPLETE_INVITATION,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def forgot_password(
@@ -477,17 +449,14 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/forgot-password` (operationId `forgotPassword`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _FORGOT_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _FORGOT_PASSWORD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def login_user(
@@ -514,17 +483,14 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/login` (operationId `loginUser`)
         """
-        return _t.cast(
-            "ApiResponseLoginResponse",
-            await self._client.request(
-                _LOGIN_USER,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOGIN_USER,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def logout_user(
@@ -544,16 +510,13 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/logout` (operationId `logoutUser`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _LOGOUT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOGOUT_USER,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_current_user(
@@ -573,16 +536,13 @@ class AsyncAuth(AsyncAPIResource):
 
         `GET /auth/me` (operationId `getCurrentUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET_CURRENT_USER,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CURRENT_USER,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def refresh_session(
@@ -608,17 +568,14 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """
-        return _t.cast(
-            "ApiSuccessMessage | ApiResponseRefreshTokenResponse",
-            await self._client.request(
-                _REFRESH_SESSION,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REFRESH_SESSION,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reset_password(
@@ -642,17 +599,14 @@ class AsyncAuth(AsyncAPIResource):
 
         `POST /auth/reset-password` (operationId `resetPassword`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _RESET_PASSWORD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RESET_PASSWORD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

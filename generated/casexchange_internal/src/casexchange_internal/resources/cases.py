@@ -36,7 +36,7 @@ from ..types.withdraw_case_request import WithdrawCaseRequest
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[CaseSummaryApiResponseDef], AsyncPage[CaseSummaryApiResponseDef]] = Endpoint(
     method="GET",
     path="/cases",
     responses={
@@ -58,7 +58,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases",
     responses={
@@ -68,7 +68,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createCase",
 )
-_BULK_IMPORT = Endpoint(
+_BULK_IMPORT: Endpoint[CsvImportResult, CsvImportResult] = Endpoint(
     method="POST",
     path="/cases/bulk-import",
     responses={
@@ -78,7 +78,9 @@ _BULK_IMPORT = Endpoint(
     auth=True,
     operation_id="bulkImportCases",
 )
-_GET_BY_SALESFORCE_ID = Endpoint(
+_GET_BY_SALESFORCE_ID: Endpoint[
+    GetCaseBySalesforceIdResponseData | None, GetCaseBySalesforceIdResponseData | None
+] = Endpoint(
     method="GET",
     path="/cases/by-salesforce-id",
     responses={
@@ -87,7 +89,7 @@ _GET_BY_SALESFORCE_ID = Endpoint(
     auth=True,
     operation_id="getCaseBySalesforceId",
 )
-_GET = Endpoint(
+_GET: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
@@ -96,7 +98,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
@@ -106,7 +108,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateCaseById",
 )
-_ACKNOWLEDGE_RECEIPT = Endpoint(
+_ACKNOWLEDGE_RECEIPT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge-receipt",
     responses={
@@ -115,7 +117,7 @@ _ACKNOWLEDGE_RECEIPT = Endpoint(
     auth=True,
     operation_id="acknowledgeReceipt",
 )
-_BEGIN_INVESTIGATING = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/begin-investigating",
     responses={
@@ -125,7 +127,7 @@ _BEGIN_INVESTIGATING = Endpoint(
     auth=True,
     operation_id="beginInvestigating",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
@@ -135,7 +137,7 @@ _CLOSE = Endpoint(
     auth=True,
     operation_id="closeCase",
 )
-_LINK_TO_STATUS = Endpoint(
+_LINK_TO_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/link-cs",
     responses={
@@ -145,7 +147,7 @@ _LINK_TO_STATUS = Endpoint(
     auth=True,
     operation_id="linkCaseToCaseStatus",
 )
-_UNLINK_FROM_STATUS = Endpoint(
+_UNLINK_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="DELETE",
     path="/cases/{id}/link-cs",
     responses={
@@ -154,7 +156,7 @@ _UNLINK_FROM_STATUS = Endpoint(
     auth=True,
     operation_id="unlinkCaseFromCaseStatus",
 )
-_MARK_AS_LOST = Endpoint(
+_MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-lost",
     responses={
@@ -164,7 +166,7 @@ _MARK_AS_LOST = Endpoint(
     auth=True,
     operation_id="markCaseAsLost",
 )
-_MARK_SIGNED = Endpoint(
+_MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-signed",
     responses={
@@ -174,7 +176,7 @@ _MARK_SIGNED = Endpoint(
     auth=True,
     operation_id="markCaseSigned",
 )
-_MARK_AS_WON = Endpoint(
+_MARK_AS_WON: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-won",
     responses={
@@ -184,7 +186,7 @@ _MARK_AS_WON = Endpoint(
     auth=True,
     operation_id="markCaseAsWon",
 )
-_RE_REFER = Endpoint(
+_RE_REFER: Endpoint[ReferralDetail, ReferralDetail] = Endpoint(
     method="POST",
     path="/cases/{id}/re-refer",
     responses={
@@ -194,7 +196,7 @@ _RE_REFER = Endpoint(
     auth=True,
     operation_id="reReferCase",
 )
-_REJECT = Endpoint(
+_REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/reject",
     responses={
@@ -204,7 +206,7 @@ _REJECT = Endpoint(
     auth=True,
     operation_id="rejectCase",
 )
-_SEND_DRAFT_REFERRAL = Endpoint(
+_SEND_DRAFT_REFERRAL: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/send",
     responses={
@@ -214,7 +216,7 @@ _SEND_DRAFT_REFERRAL = Endpoint(
     auth=True,
     operation_id="sendDraftReferral",
 )
-_START_LITIGATION = Endpoint(
+_START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/start-litigation",
     responses={
@@ -224,7 +226,7 @@ _START_LITIGATION = Endpoint(
     auth=True,
     operation_id="startLitigation",
 )
-_SYNC_FROM_STATUS = Endpoint(
+_SYNC_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/sync-cs",
     responses={
@@ -233,7 +235,7 @@ _SYNC_FROM_STATUS = Endpoint(
     auth=True,
     operation_id="syncCaseFromCaseStatus",
 )
-_WITHDRAW = Endpoint(
+_WITHDRAW: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/withdraw",
     responses={
@@ -300,32 +302,29 @@ class Cases(SyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "SyncPage[CaseSummaryApiResponseDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "view": view,
-                    "status": status,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "referringFirmId": referring_firm_id,
-                    "referentFirmId": referent_firm_id,
-                    "firmId": firm_id,
-                    "fromDate": from_date,
-                    "toDate": to_date,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "view": view,
+                "status": status,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "referringFirmId": referring_firm_id,
+                "referentFirmId": referent_firm_id,
+                "firmId": firm_id,
+                "fromDate": from_date,
+                "toDate": to_date,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -349,17 +348,14 @@ class Cases(SyncAPIResource):
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def bulk_import(
@@ -390,22 +386,19 @@ class Cases(SyncAPIResource):
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
-        return _t.cast(
-            "CsvImportResult",
-            self._client.request(
-                _BULK_IMPORT,
-                body={
-                    "delimiter": delimiter,
-                    "file": file,
-                    "referentFirmId": referent_firm_id,
-                    "skipHeaderRow": skip_header_row,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BULK_IMPORT,
+            body={
+                "delimiter": delimiter,
+                "file": file,
+                "referentFirmId": referent_firm_id,
+                "skipHeaderRow": skip_header_row,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_by_salesforce_id(
@@ -432,20 +425,17 @@ class Cases(SyncAPIResource):
 
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_BY_SALESFORCE_ID,
+            query={
+                "sfRecordId": sf_record_id,
+                "sfObjectType": sf_object_type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -469,19 +459,16 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -508,20 +495,17 @@ class Cases(SyncAPIResource):
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge_receipt(
@@ -545,19 +529,16 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _ACKNOWLEDGE_RECEIPT,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE_RECEIPT,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_investigating(
@@ -583,20 +564,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
@@ -622,20 +600,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_to_status(
@@ -661,20 +636,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LINK_TO_STATUS,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unlink_from_status(
@@ -698,19 +670,16 @@ class Cases(SyncAPIResource):
 
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UNLINK_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_as_lost(
@@ -736,20 +705,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_AS_LOST,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_signed(
@@ -775,20 +741,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_SIGNED,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_SIGNED,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_as_won(
@@ -814,20 +777,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_AS_WON,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def re_refer(
@@ -856,20 +816,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
-        return _t.cast(
-            "ReferralDetail",
-            self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RE_REFER,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject(
@@ -895,20 +852,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_draft_referral(
@@ -934,20 +888,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SEND_DRAFT_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND_DRAFT_REFERRAL,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_litigation(
@@ -973,20 +924,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def sync_from_status(
@@ -1010,19 +958,16 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SYNC_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw(
@@ -1048,20 +993,17 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1120,32 +1062,29 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "AsyncPage[CaseSummaryApiResponseDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "view": view,
-                    "status": status,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "referringFirmId": referring_firm_id,
-                    "referentFirmId": referent_firm_id,
-                    "firmId": firm_id,
-                    "fromDate": from_date,
-                    "toDate": to_date,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "view": view,
+                "status": status,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "referringFirmId": referring_firm_id,
+                "referentFirmId": referent_firm_id,
+                "firmId": firm_id,
+                "fromDate": from_date,
+                "toDate": to_date,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -1169,17 +1108,14 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def bulk_import(
@@ -1210,22 +1146,19 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
-        return _t.cast(
-            "CsvImportResult",
-            await self._client.request(
-                _BULK_IMPORT,
-                body={
-                    "delimiter": delimiter,
-                    "file": file,
-                    "referentFirmId": referent_firm_id,
-                    "skipHeaderRow": skip_header_row,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BULK_IMPORT,
+            body={
+                "delimiter": delimiter,
+                "file": file,
+                "referentFirmId": referent_firm_id,
+                "skipHeaderRow": skip_header_row,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_by_salesforce_id(
@@ -1252,20 +1185,17 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            await self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_BY_SALESFORCE_ID,
+            query={
+                "sfRecordId": sf_record_id,
+                "sfObjectType": sf_object_type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1289,19 +1219,16 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -1328,20 +1255,17 @@ class AsyncCases(AsyncAPIResource):
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge_receipt(
@@ -1365,19 +1289,16 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _ACKNOWLEDGE_RECEIPT,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE_RECEIPT,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_investigating(
@@ -1403,20 +1324,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
@@ -1442,20 +1360,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_to_status(
@@ -1481,20 +1396,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LINK_TO_STATUS,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unlink_from_status(
@@ -1518,19 +1430,16 @@ class AsyncCases(AsyncAPIResource):
 
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UNLINK_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_as_lost(
@@ -1556,20 +1465,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_AS_LOST,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_signed(
@@ -1595,20 +1501,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_SIGNED,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_SIGNED,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_as_won(
@@ -1634,20 +1537,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_AS_WON,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def re_refer(
@@ -1676,20 +1576,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
-        return _t.cast(
-            "ReferralDetail",
-            await self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RE_REFER,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject(
@@ -1715,20 +1612,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_draft_referral(
@@ -1754,20 +1648,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SEND_DRAFT_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND_DRAFT_REFERRAL,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_litigation(
@@ -1793,20 +1684,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def sync_from_status(
@@ -1830,19 +1718,16 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SYNC_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw(
@@ -1868,20 +1753,17 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -17,7 +17,7 @@ from ..types.seed_run_options import SeedRunOptions
 
 __all__ = ["DemoSeed", "AsyncDemoSeed"]
 
-_LIST_RUNS = Endpoint(
+_LIST_RUNS: Endpoint[list[SeedRun], list[SeedRun]] = Endpoint(
     method="GET",
     path="/admin/seed",
     responses={
@@ -26,7 +26,7 @@ _LIST_RUNS = Endpoint(
     auth=True,
     operation_id="listSeedRuns",
 )
-_RUN = Endpoint(
+_RUN: Endpoint[SeedRun, SeedRun] = Endpoint(
     method="POST",
     path="/admin/seed",
     responses={
@@ -36,7 +36,7 @@ _RUN = Endpoint(
     auth=True,
     operation_id="runDemoSeed",
 )
-_CLEAN_ALL_RUNS = Endpoint(
+_CLEAN_ALL_RUNS: Endpoint[CleanSeedResult, CleanSeedResult] = Endpoint(
     method="DELETE",
     path="/admin/seed",
     responses={
@@ -45,7 +45,7 @@ _CLEAN_ALL_RUNS = Endpoint(
     auth=True,
     operation_id="cleanAllSeedRuns",
 )
-_CLEAN_RUN = Endpoint(
+_CLEAN_RUN: Endpoint[CleanSeedResult, CleanSeedResult] = Endpoint(
     method="DELETE",
     path="/admin/seed/{id}",
     responses={
@@ -81,16 +81,13 @@ class DemoSeed(SyncAPIResource):
 
         `GET /admin/seed` (operationId `listSeedRuns`)
         """
-        return _t.cast(
-            "list[SeedRun]",
-            self._client.request(
-                _LIST_RUNS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_RUNS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def run(
@@ -116,17 +113,14 @@ class DemoSeed(SyncAPIResource):
 
         `POST /admin/seed` (operationId `runDemoSeed`)
         """
-        return _t.cast(
-            "SeedRun",
-            self._client.request(
-                _RUN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RUN,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def clean_all_runs(
@@ -148,16 +142,13 @@ class DemoSeed(SyncAPIResource):
 
         `DELETE /admin/seed` (operationId `cleanAllSeedRuns`)
         """
-        return _t.cast(
-            "CleanSeedResult",
-            self._client.request(
-                _CLEAN_ALL_RUNS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLEAN_ALL_RUNS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def clean_run(
@@ -182,19 +173,16 @@ class DemoSeed(SyncAPIResource):
 
         `DELETE /admin/seed/{id}` (operationId `cleanSeedRun`)
         """
-        return _t.cast(
-            "CleanSeedResult",
-            self._client.request(
-                _CLEAN_RUN,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLEAN_RUN,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -223,16 +211,13 @@ class AsyncDemoSeed(AsyncAPIResource):
 
         `GET /admin/seed` (operationId `listSeedRuns`)
         """
-        return _t.cast(
-            "list[SeedRun]",
-            await self._client.request(
-                _LIST_RUNS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_RUNS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def run(
@@ -258,17 +243,14 @@ class AsyncDemoSeed(AsyncAPIResource):
 
         `POST /admin/seed` (operationId `runDemoSeed`)
         """
-        return _t.cast(
-            "SeedRun",
-            await self._client.request(
-                _RUN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RUN,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def clean_all_runs(
@@ -290,16 +272,13 @@ class AsyncDemoSeed(AsyncAPIResource):
 
         `DELETE /admin/seed` (operationId `cleanAllSeedRuns`)
         """
-        return _t.cast(
-            "CleanSeedResult",
-            await self._client.request(
-                _CLEAN_ALL_RUNS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLEAN_ALL_RUNS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def clean_run(
@@ -324,19 +303,16 @@ class AsyncDemoSeed(AsyncAPIResource):
 
         `DELETE /admin/seed/{id}` (operationId `cleanSeedRun`)
         """
-        return _t.cast(
-            "CleanSeedResult",
-            await self._client.request(
-                _CLEAN_RUN,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLEAN_RUN,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -23,7 +23,7 @@ from ..types.update_firm_request import UpdateFirmRequest
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms",
     responses={
@@ -45,7 +45,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listFirms",
 )
-_GET_DIRECTORY = Endpoint(
+_GET_DIRECTORY: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
@@ -67,7 +67,7 @@ _GET_DIRECTORY = Endpoint(
     auth=True,
     operation_id="getFirmDirectory",
 )
-_GET_JURISDICTIONS_LIST = Endpoint(
+_GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/jurisdictions/list",
     responses={
@@ -76,7 +76,9 @@ _GET_JURISDICTIONS_LIST = Endpoint(
     auth=True,
     operation_id="getJurisdictionsList",
 )
-_GET_SPECIALTIES_DETAILED = Endpoint(
+_GET_SPECIALTIES_DETAILED: Endpoint[
+    _b.list[GetSpecialtiesDetailedResponseDataItem], _b.list[GetSpecialtiesDetailedResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/firms/specialties/detailed",
     responses={
@@ -85,7 +87,7 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
     auth=True,
     operation_id="getSpecialtiesDetailed",
 )
-_GET_SPECIALTIES_LIST = Endpoint(
+_GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/specialties/list",
     responses={
@@ -94,7 +96,7 @@ _GET_SPECIALTIES_LIST = Endpoint(
     auth=True,
     operation_id="getSpecialtiesList",
 )
-_GET = Endpoint(
+_GET: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
@@ -103,7 +105,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getFirmById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/firms/{id}",
     responses={
@@ -113,7 +115,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateFirmById",
 )
-_GET_REPORT_CARD = Endpoint(
+_GET_REPORT_CARD: Endpoint[GetFirmReportCardResponseData, GetFirmReportCardResponseData] = Endpoint(
     method="GET",
     path="/firms/{id}/report-card",
     responses={
@@ -159,22 +161,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms` (operationId `listFirms`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "isInternal": is_internal,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "isInternal": is_internal,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_directory(
@@ -212,26 +211,23 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _GET_DIRECTORY,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "specialty": specialty,
-                    "jurisdiction": jurisdiction,
-                    "caseStatusSubscriber": case_status_subscriber,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DIRECTORY,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "specialty": specialty,
+                "jurisdiction": jurisdiction,
+                "caseStatusSubscriber": case_status_subscriber,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_jurisdictions_list(
@@ -251,16 +247,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            self._client.request(
-                _GET_JURISDICTIONS_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_JURISDICTIONS_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specialties_detailed(
@@ -280,16 +273,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
-        return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
-            self._client.request(
-                _GET_SPECIALTIES_DETAILED,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIALTIES_DETAILED,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specialties_list(
@@ -310,16 +300,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            self._client.request(
-                _GET_SPECIALTIES_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIALTIES_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -343,19 +330,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -381,20 +365,17 @@ class Firms(SyncAPIResource):
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_report_card(
@@ -418,19 +399,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
-        return _t.cast(
-            "GetFirmReportCardResponseData",
-            self._client.request(
-                _GET_REPORT_CARD,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REPORT_CARD,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -469,22 +447,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms` (operationId `listFirms`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "isInternal": is_internal,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "isInternal": is_internal,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_directory(
@@ -522,26 +497,23 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _GET_DIRECTORY,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "specialty": specialty,
-                    "jurisdiction": jurisdiction,
-                    "caseStatusSubscriber": case_status_subscriber,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DIRECTORY,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "specialty": specialty,
+                "jurisdiction": jurisdiction,
+                "caseStatusSubscriber": case_status_subscriber,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_jurisdictions_list(
@@ -561,16 +533,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            await self._client.request(
-                _GET_JURISDICTIONS_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_JURISDICTIONS_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specialties_detailed(
@@ -590,16 +559,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
-        return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
-            await self._client.request(
-                _GET_SPECIALTIES_DETAILED,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIALTIES_DETAILED,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specialties_list(
@@ -620,16 +586,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            await self._client.request(
-                _GET_SPECIALTIES_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIALTIES_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -653,19 +616,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -691,20 +651,17 @@ class AsyncFirms(AsyncAPIResource):
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_report_card(
@@ -728,19 +685,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
-        return _t.cast(
-            "GetFirmReportCardResponseData",
-            await self._client.request(
-                _GET_REPORT_CARD,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REPORT_CARD,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -31,7 +31,7 @@ from ..types.update_integration_payload import UpdateIntegrationPayload
 
 __all__ = ["Integrations", "AsyncIntegrations"]
 
-_GET_CURRENT_FIRM_SETTINGS = Endpoint(
+_GET_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
     method="GET",
     path="/integrations",
     responses={
@@ -42,7 +42,7 @@ _GET_CURRENT_FIRM_SETTINGS = Endpoint(
     auth=True,
     operation_id="getCurrentFirmIntegrationSettings",
 )
-_UPDATE_CURRENT_FIRM_SETTINGS = Endpoint(
+_UPDATE_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
     method="PUT",
     path="/integrations",
     responses={
@@ -54,7 +54,9 @@ _UPDATE_CURRENT_FIRM_SETTINGS = Endpoint(
     auth=True,
     operation_id="updateCurrentFirmIntegrationSettings",
 )
-_GET_CASE_STATUS_STATUS = Endpoint(
+_GET_CASE_STATUS_STATUS: Endpoint[
+    ApiResponseCaseStatusIntegrationStatusDataData, ApiResponseCaseStatusIntegrationStatusDataData
+] = Endpoint(
     method="GET",
     path="/integrations/case-status/status/{firmId}",
     responses={
@@ -65,7 +67,9 @@ _GET_CASE_STATUS_STATUS = Endpoint(
     auth=True,
     operation_id="getCaseStatusIntegrationStatus",
 )
-_GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
+_GET_UNMASKED_CASE_STATUS_KEY: Endpoint[
+    GetUnmaskedCaseStatusKeyResponseData, GetUnmaskedCaseStatusKeyResponseData
+] = Endpoint(
     method="GET",
     path="/integrations/case-status/unmasked-key/{firmId}",
     responses={
@@ -74,17 +78,19 @@ _GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
     auth=True,
     operation_id="getUnmaskedCaseStatusKey",
 )
-_HANDLE_CASE_STATUS_WEBHOOK = Endpoint(
-    method="POST",
-    path="/integrations/case-status/webhook/{firmId}",
-    responses={
-        "200": ResponseSpec(kind="json", model=HandleCaseStatusWebhookResponse, unwrap=None, page=None),
-    },
-    body_media="application/json",
-    auth=False,
-    operation_id="handleCaseStatusWebhook",
+_HANDLE_CASE_STATUS_WEBHOOK: Endpoint[HandleCaseStatusWebhookResponse, HandleCaseStatusWebhookResponse] = (
+    Endpoint(
+        method="POST",
+        path="/integrations/case-status/webhook/{firmId}",
+        responses={
+            "200": ResponseSpec(kind="json", model=HandleCaseStatusWebhookResponse, unwrap=None, page=None),
+        },
+        body_media="application/json",
+        auth=False,
+        operation_id="handleCaseStatusWebhook",
+    )
 )
-_HANDLE_SALESFORCE_O_AUTH_CALLBACK = Endpoint(
+_HANDLE_SALESFORCE_O_AUTH_CALLBACK: Endpoint[None, None] = Endpoint(
     method="GET",
     path="/integrations/salesforce/oauth/callback",
     responses={
@@ -93,7 +99,7 @@ _HANDLE_SALESFORCE_O_AUTH_CALLBACK = Endpoint(
     auth=False,
     operation_id="handleSalesforceOAuthCallback",
 )
-_START_SALESFORCE_O_AUTH = Endpoint(
+_START_SALESFORCE_O_AUTH: Endpoint[None, None] = Endpoint(
     method="GET",
     path="/integrations/salesforce/oauth/start",
     responses={
@@ -102,7 +108,7 @@ _START_SALESFORCE_O_AUTH = Endpoint(
     auth=True,
     operation_id="startSalesforceOAuth",
 )
-_TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
+_TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/integrations/salesforce/sync",
     responses={
@@ -111,7 +117,7 @@ _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
     auth=True,
     operation_id="triggerSalesforceSyncCurrentFirm",
 )
-_TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
+_TRIGGER_SALESFORCE_SYNC_FOR_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/integrations/salesforce/sync/{firmId}",
     responses={
@@ -120,7 +126,7 @@ _TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
     auth=True,
     operation_id="triggerSalesforceSyncForFirm",
 )
-_GET_SPECIFIC_FIRM_SETTINGS = Endpoint(
+_GET_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
     method="GET",
     path="/integrations/{firmId}",
     responses={
@@ -131,7 +137,7 @@ _GET_SPECIFIC_FIRM_SETTINGS = Endpoint(
     auth=True,
     operation_id="getSpecificFirmIntegrationSettings",
 )
-_UPDATE_SPECIFIC_FIRM_SETTINGS = Endpoint(
+_UPDATE_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
     method="PUT",
     path="/integrations/{firmId}",
     responses={
@@ -143,7 +149,7 @@ _UPDATE_SPECIFIC_FIRM_SETTINGS = Endpoint(
     auth=True,
     operation_id="updateSpecificFirmIntegrationSettings",
 )
-_LIST_PUBLIC_API_KEYS = Endpoint(
+_LIST_PUBLIC_API_KEYS: Endpoint[list[PublicApiKey], list[PublicApiKey]] = Endpoint(
     method="GET",
     path="/public-api-keys",
     responses={
@@ -152,7 +158,7 @@ _LIST_PUBLIC_API_KEYS = Endpoint(
     auth=True,
     operation_id="listPublicApiKeys",
 )
-_CREATE_PUBLIC_API_KEY = Endpoint(
+_CREATE_PUBLIC_API_KEY: Endpoint[CreatedPublicApiKey, CreatedPublicApiKey] = Endpoint(
     method="POST",
     path="/public-api-keys",
     responses={
@@ -162,7 +168,7 @@ _CREATE_PUBLIC_API_KEY = Endpoint(
     auth=True,
     operation_id="createPublicApiKey",
 )
-_REVOKE_PUBLIC_API_KEY = Endpoint(
+_REVOKE_PUBLIC_API_KEY: Endpoint[ApiSuccessMessage | None, ApiSuccessMessage | None] = Endpoint(
     method="DELETE",
     path="/public-api-keys/{id}",
     responses={
@@ -172,7 +178,7 @@ _REVOKE_PUBLIC_API_KEY = Endpoint(
     auth=True,
     operation_id="revokePublicApiKey",
 )
-_GET_PUBLIC_API_KEY_USAGE = Endpoint(
+_GET_PUBLIC_API_KEY_USAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/public-api-keys/{id}/usage",
     responses={
@@ -208,16 +214,13 @@ class Integrations(SyncAPIResource):
 
         `GET /integrations` (operationId `getCurrentFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            self._client.request(
-                _GET_CURRENT_FIRM_SETTINGS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CURRENT_FIRM_SETTINGS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_current_firm_settings(
@@ -241,17 +244,14 @@ class Integrations(SyncAPIResource):
 
         `PUT /integrations` (operationId `updateCurrentFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            self._client.request(
-                _UPDATE_CURRENT_FIRM_SETTINGS,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_CURRENT_FIRM_SETTINGS,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_case_status_status(
@@ -275,19 +275,16 @@ class Integrations(SyncAPIResource):
 
         `GET /integrations/case-status/status/{firmId}` (operationId `getCaseStatusIntegrationStatus`)
         """
-        return _t.cast(
-            "ApiResponseCaseStatusIntegrationStatusDataData",
-            self._client.request(
-                _GET_CASE_STATUS_STATUS,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE_STATUS_STATUS,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_unmasked_case_status_key(
@@ -311,19 +308,16 @@ class Integrations(SyncAPIResource):
 
         `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
         """
-        return _t.cast(
-            "GetUnmaskedCaseStatusKeyResponseData",
-            self._client.request(
-                _GET_UNMASKED_CASE_STATUS_KEY,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_UNMASKED_CASE_STATUS_KEY,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def handle_case_status_webhook(
@@ -351,23 +345,20 @@ class Integrations(SyncAPIResource):
 
         `POST /integrations/case-status/webhook/{firmId}` (operationId `handleCaseStatusWebhook`)
         """
-        return _t.cast(
-            "HandleCaseStatusWebhookResponse",
-            self._client.request(
-                _HANDLE_CASE_STATUS_WEBHOOK,
-                path={
-                    "firmId": firm_id,
-                },
-                headers={
-                    "X-Case-Status-Signature": x_case_status_signature,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _HANDLE_CASE_STATUS_WEBHOOK,
+            path={
+                "firmId": firm_id,
+            },
+            headers={
+                "X-Case-Status-Signature": x_case_status_signature,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def handle_salesforce_o_auth_callback(
@@ -397,22 +388,19 @@ class Integrations(SyncAPIResource):
 
         `GET /integrations/salesforce/oauth/callback` (operationId `handleSalesforceOAuthCallback`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
-                query={
-                    "code": code,
-                    "state": state,
-                    "error": error,
-                    "error_description": error_description,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
+            query={
+                "code": code,
+                "state": state,
+                "error": error,
+                "error_description": error_description,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_salesforce_o_auth(
@@ -432,16 +420,13 @@ class Integrations(SyncAPIResource):
 
         `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _START_SALESFORCE_O_AUTH,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_SALESFORCE_O_AUTH,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def trigger_salesforce_sync_current_firm(
@@ -461,16 +446,13 @@ class Integrations(SyncAPIResource):
 
         `POST /integrations/salesforce/sync` (operationId `triggerSalesforceSyncCurrentFirm`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def trigger_salesforce_sync_for_firm(
@@ -494,19 +476,16 @@ class Integrations(SyncAPIResource):
 
         `POST /integrations/salesforce/sync/{firmId}` (operationId `triggerSalesforceSyncForFirm`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _TRIGGER_SALESFORCE_SYNC_FOR_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _TRIGGER_SALESFORCE_SYNC_FOR_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specific_firm_settings(
@@ -530,19 +509,16 @@ class Integrations(SyncAPIResource):
 
         `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            self._client.request(
-                _GET_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIFIC_FIRM_SETTINGS,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_specific_firm_settings(
@@ -568,20 +544,17 @@ class Integrations(SyncAPIResource):
 
         `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            self._client.request(
-                _UPDATE_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_SPECIFIC_FIRM_SETTINGS,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_public_api_keys(
@@ -601,16 +574,13 @@ class Integrations(SyncAPIResource):
 
         `GET /public-api-keys` (operationId `listPublicApiKeys`)
         """
-        return _t.cast(
-            "list[PublicApiKey]",
-            self._client.request(
-                _LIST_PUBLIC_API_KEYS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_PUBLIC_API_KEYS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_public_api_key(
@@ -636,17 +606,14 @@ class Integrations(SyncAPIResource):
 
         `POST /public-api-keys` (operationId `createPublicApiKey`)
         """
-        return _t.cast(
-            "CreatedPublicApiKey",
-            self._client.request(
-                _CREATE_PUBLIC_API_KEY,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_PUBLIC_API_KEY,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def revoke_public_api_key(
@@ -670,19 +637,16 @@ class Integrations(SyncAPIResource):
 
         `DELETE /public-api-keys/{id}` (operationId `revokePublicApiKey`)
         """
-        return _t.cast(
-            "ApiSuccessMessage | None",
-            self._client.request(
-                _REVOKE_PUBLIC_API_KEY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REVOKE_PUBLIC_API_KEY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_public_api_key_usage(
@@ -706,19 +670,16 @@ class Integrations(SyncAPIResource):
 
         `GET /public-api-keys/{id}/usage` (operationId `getPublicApiKeyUsage`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_PUBLIC_API_KEY_USAGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_PUBLIC_API_KEY_USAGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -747,16 +708,13 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /integrations` (operationId `getCurrentFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            await self._client.request(
-                _GET_CURRENT_FIRM_SETTINGS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CURRENT_FIRM_SETTINGS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_current_firm_settings(
@@ -780,17 +738,14 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `PUT /integrations` (operationId `updateCurrentFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            await self._client.request(
-                _UPDATE_CURRENT_FIRM_SETTINGS,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_CURRENT_FIRM_SETTINGS,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_case_status_status(
@@ -814,19 +769,16 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /integrations/case-status/status/{firmId}` (operationId `getCaseStatusIntegrationStatus`)
         """
-        return _t.cast(
-            "ApiResponseCaseStatusIntegrationStatusDataData",
-            await self._client.request(
-                _GET_CASE_STATUS_STATUS,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE_STATUS_STATUS,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_unmasked_case_status_key(
@@ -850,19 +802,16 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
         """
-        return _t.cast(
-            "GetUnmaskedCaseStatusKeyResponseData",
-            await self._client.request(
-                _GET_UNMASKED_CASE_STATUS_KEY,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_UNMASKED_CASE_STATUS_KEY,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def handle_case_status_webhook(
@@ -890,23 +839,20 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `POST /integrations/case-status/webhook/{firmId}` (operationId `handleCaseStatusWebhook`)
         """
-        return _t.cast(
-            "HandleCaseStatusWebhookResponse",
-            await self._client.request(
-                _HANDLE_CASE_STATUS_WEBHOOK,
-                path={
-                    "firmId": firm_id,
-                },
-                headers={
-                    "X-Case-Status-Signature": x_case_status_signature,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _HANDLE_CASE_STATUS_WEBHOOK,
+            path={
+                "firmId": firm_id,
+            },
+            headers={
+                "X-Case-Status-Signature": x_case_status_signature,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def handle_salesforce_o_auth_callback(
@@ -936,22 +882,19 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /integrations/salesforce/oauth/callback` (operationId `handleSalesforceOAuthCallback`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
-                query={
-                    "code": code,
-                    "state": state,
-                    "error": error,
-                    "error_description": error_description,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
+            query={
+                "code": code,
+                "state": state,
+                "error": error,
+                "error_description": error_description,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_salesforce_o_auth(
@@ -971,16 +914,13 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /integrations/salesforce/oauth/start` (operationId `startSalesforceOAuth`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _START_SALESFORCE_O_AUTH,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_SALESFORCE_O_AUTH,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def trigger_salesforce_sync_current_firm(
@@ -1000,16 +940,13 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `POST /integrations/salesforce/sync` (operationId `triggerSalesforceSyncCurrentFirm`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def trigger_salesforce_sync_for_firm(
@@ -1033,19 +970,16 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `POST /integrations/salesforce/sync/{firmId}` (operationId `triggerSalesforceSyncForFirm`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _TRIGGER_SALESFORCE_SYNC_FOR_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _TRIGGER_SALESFORCE_SYNC_FOR_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specific_firm_settings(
@@ -1069,19 +1003,16 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            await self._client.request(
-                _GET_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIFIC_FIRM_SETTINGS,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_specific_firm_settings(
@@ -1107,20 +1038,17 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
         """
-        return _t.cast(
-            "IntegrationSettingsResponse",
-            await self._client.request(
-                _UPDATE_SPECIFIC_FIRM_SETTINGS,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_SPECIFIC_FIRM_SETTINGS,
+            path={
+                "firmId": firm_id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_public_api_keys(
@@ -1140,16 +1068,13 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /public-api-keys` (operationId `listPublicApiKeys`)
         """
-        return _t.cast(
-            "list[PublicApiKey]",
-            await self._client.request(
-                _LIST_PUBLIC_API_KEYS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_PUBLIC_API_KEYS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_public_api_key(
@@ -1175,17 +1100,14 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `POST /public-api-keys` (operationId `createPublicApiKey`)
         """
-        return _t.cast(
-            "CreatedPublicApiKey",
-            await self._client.request(
-                _CREATE_PUBLIC_API_KEY,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_PUBLIC_API_KEY,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def revoke_public_api_key(
@@ -1209,19 +1131,16 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `DELETE /public-api-keys/{id}` (operationId `revokePublicApiKey`)
         """
-        return _t.cast(
-            "ApiSuccessMessage | None",
-            await self._client.request(
-                _REVOKE_PUBLIC_API_KEY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REVOKE_PUBLIC_API_KEY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_public_api_key_usage(
@@ -1245,19 +1164,16 @@ class AsyncIntegrations(AsyncAPIResource):
 
         `GET /public-api-keys/{id}/usage` (operationId `getPublicApiKeyUsage`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_PUBLIC_API_KEY_USAGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_PUBLIC_API_KEY_USAGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

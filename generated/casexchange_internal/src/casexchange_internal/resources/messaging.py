@@ -17,7 +17,9 @@ from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
 
-_GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
+_GET_STATUS_REQUEST_BY_TOKEN: Endpoint[
+    GetStatusRequestByTokenResponseData, GetStatusRequestByTokenResponseData
+] = Endpoint(
     method="GET",
     path="/cases/confirm-status-request/{token}",
     responses={
@@ -26,18 +28,20 @@ _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
     auth=False,
     operation_id="getStatusRequestByToken",
 )
-_CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
-    method="POST",
-    path="/cases/confirm-status-request/{token}",
-    responses={
-        "200": ResponseSpec(
-            kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
-        ),
-    },
-    auth=False,
-    operation_id="confirmStatusRequestViaToken",
+_CONFIRM_STATUS_REQUEST_VIA_TOKEN: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = (
+    Endpoint(
+        method="POST",
+        path="/cases/confirm-status-request/{token}",
+        responses={
+            "200": ResponseSpec(
+                kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
+            ),
+        },
+        auth=False,
+        operation_id="confirmStatusRequestViaToken",
+    )
 )
-_SEND_PARTNER_MESSAGE = Endpoint(
+_SEND_PARTNER_MESSAGE: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/messages",
     responses={
@@ -78,19 +82,16 @@ class Messaging(SyncAPIResource):
 
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
-        return _t.cast(
-            "GetStatusRequestByTokenResponseData",
-            self._client.request(
-                _GET_STATUS_REQUEST_BY_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_REQUEST_BY_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def confirm_status_request_via_token(
@@ -114,19 +115,16 @@ class Messaging(SyncAPIResource):
 
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_partner_message(
@@ -155,20 +153,17 @@ class Messaging(SyncAPIResource):
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND_PARTNER_MESSAGE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -201,19 +196,16 @@ class AsyncMessaging(AsyncAPIResource):
 
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
-        return _t.cast(
-            "GetStatusRequestByTokenResponseData",
-            await self._client.request(
-                _GET_STATUS_REQUEST_BY_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_REQUEST_BY_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def confirm_status_request_via_token(
@@ -237,19 +229,16 @@ class AsyncMessaging(AsyncAPIResource):
 
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_partner_message(
@@ -278,20 +267,17 @@ class AsyncMessaging(AsyncAPIResource):
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND_PARTNER_MESSAGE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -14,7 +14,7 @@ from ..types.routing_evaluation_result import RoutingEvaluationResult
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE_FOR_API = Endpoint(
+_EVALUATE_FOR_API: Endpoint[RoutingEvaluationResult, RoutingEvaluationResult] = Endpoint(
     method="POST",
     path="/routing/evaluate-api",
     responses={
@@ -57,17 +57,14 @@ class Routing(SyncAPIResource):
 
         `POST /routing/evaluate-api` (operationId `evaluateRoutingForApi`)
         """
-        return _t.cast(
-            "RoutingEvaluationResult",
-            self._client.request(
-                _EVALUATE_FOR_API,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE_FOR_API,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -102,17 +99,14 @@ class AsyncRouting(AsyncAPIResource):
 
         `POST /routing/evaluate-api` (operationId `evaluateRoutingForApi`)
         """
-        return _t.cast(
-            "RoutingEvaluationResult",
-            await self._client.request(
-                _EVALUATE_FOR_API,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE_FOR_API,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -15,7 +15,7 @@ from ..types.status_update_request import StatusUpdateRequest
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_GET_CASE = Endpoint(
+_GET_CASE: Endpoint[list[StatusUpdateApiResponseDef], list[StatusUpdateApiResponseDef]] = Endpoint(
     method="GET",
     path="/cases/{id}/status-updates",
     responses={
@@ -24,7 +24,7 @@ _GET_CASE = Endpoint(
     auth=True,
     operation_id="getCaseStatusUpdates",
 )
-_CREATE_MANUAL = Endpoint(
+_CREATE_MANUAL: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/status-updates",
     responses={
@@ -65,19 +65,16 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
-        return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
-            self._client.request(
-                _GET_CASE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_manual(
@@ -103,20 +100,17 @@ class StatusUpdates(SyncAPIResource):
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _CREATE_MANUAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_MANUAL,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -149,19 +143,16 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
-        return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
-            await self._client.request(
-                _GET_CASE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_manual(
@@ -187,20 +178,17 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _CREATE_MANUAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_MANUAL,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -20,7 +20,7 @@ from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[UserApiResponseDataDef], AsyncPage[UserApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/users",
     responses={
@@ -42,7 +42,7 @@ _LIST = Endpoint(
     auth=True,
     operation_id="listUsers",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="POST",
     path="/users",
     responses={
@@ -52,7 +52,7 @@ _CREATE = Endpoint(
     auth=True,
     operation_id="createUser",
 )
-_GET_CURRENT_PROFILE = Endpoint(
+_GET_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/profile",
     responses={
@@ -61,7 +61,7 @@ _GET_CURRENT_PROFILE = Endpoint(
     auth=True,
     operation_id="getCurrentUserProfile",
 )
-_UPDATE_CURRENT_PROFILE = Endpoint(
+_UPDATE_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/profile",
     responses={
@@ -71,7 +71,7 @@ _UPDATE_CURRENT_PROFILE = Endpoint(
     auth=True,
     operation_id="updateCurrentUserProfile",
 )
-_GET = Endpoint(
+_GET: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/{id}",
     responses={
@@ -80,7 +80,7 @@ _GET = Endpoint(
     auth=True,
     operation_id="getUserById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
@@ -90,7 +90,7 @@ _UPDATE = Endpoint(
     auth=True,
     operation_id="updateUserById",
 )
-_DEACTIVATE = Endpoint(
+_DEACTIVATE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
@@ -99,7 +99,7 @@ _DEACTIVATE = Endpoint(
     auth=True,
     operation_id="deactivateUserById",
 )
-_RESEND_INVITATION = Endpoint(
+_RESEND_INVITATION: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/users/{id}/resend-invitation",
     responses={
@@ -154,26 +154,23 @@ class Users(SyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "SyncPage[UserApiResponseDataDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                    "role": role,
-                    "isActive": is_active,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+                "role": role,
+                "isActive": is_active,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -199,17 +196,14 @@ class Users(SyncAPIResource):
 
         `POST /users` (operationId `createUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_current_profile(
@@ -229,16 +223,13 @@ class Users(SyncAPIResource):
 
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET_CURRENT_PROFILE,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CURRENT_PROFILE,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_current_profile(
@@ -262,17 +253,14 @@ class Users(SyncAPIResource):
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _UPDATE_CURRENT_PROFILE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_CURRENT_PROFILE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -296,19 +284,16 @@ class Users(SyncAPIResource):
 
         `GET /users/{id}` (operationId `getUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -333,20 +318,17 @@ class Users(SyncAPIResource):
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate(
@@ -371,19 +353,16 @@ class Users(SyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def resend_invitation(
@@ -407,19 +386,16 @@ class Users(SyncAPIResource):
 
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _RESEND_INVITATION,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RESEND_INVITATION,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -467,26 +443,23 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "AsyncPage[UserApiResponseDataDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                    "role": role,
-                    "isActive": is_active,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+                "role": role,
+                "isActive": is_active,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -512,17 +485,14 @@ class AsyncUsers(AsyncAPIResource):
 
         `POST /users` (operationId `createUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_current_profile(
@@ -542,16 +512,13 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET_CURRENT_PROFILE,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CURRENT_PROFILE,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_current_profile(
@@ -575,17 +542,14 @@ class AsyncUsers(AsyncAPIResource):
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _UPDATE_CURRENT_PROFILE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_CURRENT_PROFILE,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -609,19 +573,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users/{id}` (operationId `getUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -646,20 +607,17 @@ class AsyncUsers(AsyncAPIResource):
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate(
@@ -684,19 +642,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def resend_invitation(
@@ -720,19 +675,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _RESEND_INVITATION,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RESEND_INVITATION,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

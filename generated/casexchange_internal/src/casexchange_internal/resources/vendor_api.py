@@ -21,7 +21,9 @@ from ..types.vendor_lead_response import VendorLeadResponse
 
 __all__ = ["VendorApi", "AsyncVendorApi"]
 
-_LIST_CASE_TYPES = Endpoint(
+_LIST_CASE_TYPES: Endpoint[
+    list[ListVendorCaseTypesResponseDataItem], list[ListVendorCaseTypesResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/vendor/case-types",
     responses={
@@ -30,7 +32,7 @@ _LIST_CASE_TYPES = Endpoint(
     auth=True,
     operation_id="listVendorCaseTypes",
 )
-_LIST_FIRMS = Endpoint(
+_LIST_FIRMS: Endpoint[SyncPage[VendorFirm], AsyncPage[VendorFirm]] = Endpoint(
     method="GET",
     path="/vendor/firms",
     responses={
@@ -49,7 +51,9 @@ _LIST_FIRMS = Endpoint(
     auth=True,
     operation_id="listVendorFirms",
 )
-_LIST_JURISDICTIONS = Endpoint(
+_LIST_JURISDICTIONS: Endpoint[
+    list[ListVendorJurisdictionsResponseDataItem], list[ListVendorJurisdictionsResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/vendor/jurisdictions",
     responses={
@@ -58,7 +62,7 @@ _LIST_JURISDICTIONS = Endpoint(
     auth=True,
     operation_id="listVendorJurisdictions",
 )
-_SUBMIT_LEAD = Endpoint(
+_SUBMIT_LEAD: Endpoint[VendorLeadResponse, VendorLeadResponse] = Endpoint(
     method="POST",
     path="/vendor/leads",
     responses={
@@ -95,16 +99,13 @@ class VendorApi(SyncAPIResource):
 
         `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
         """
-        return _t.cast(
-            "list[ListVendorCaseTypesResponseDataItem]",
-            self._client.request(
-                _LIST_CASE_TYPES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_CASE_TYPES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_firms(
@@ -130,20 +131,17 @@ class VendorApi(SyncAPIResource):
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
-        return _t.cast(
-            "SyncPage[VendorFirm]",
-            self._client.request(
-                _LIST_FIRMS,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_FIRMS,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_jurisdictions(
@@ -163,16 +161,13 @@ class VendorApi(SyncAPIResource):
 
         `GET /vendor/jurisdictions` (operationId `listVendorJurisdictions`)
         """
-        return _t.cast(
-            "list[ListVendorJurisdictionsResponseDataItem]",
-            self._client.request(
-                _LIST_JURISDICTIONS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_JURISDICTIONS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def submit_lead(
@@ -197,17 +192,14 @@ class VendorApi(SyncAPIResource):
 
         `POST /vendor/leads` (operationId `submitVendorLead`)
         """
-        return _t.cast(
-            "VendorLeadResponse",
-            self._client.request(
-                _SUBMIT_LEAD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SUBMIT_LEAD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -236,16 +228,13 @@ class AsyncVendorApi(AsyncAPIResource):
 
         `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
         """
-        return _t.cast(
-            "list[ListVendorCaseTypesResponseDataItem]",
-            await self._client.request(
-                _LIST_CASE_TYPES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_CASE_TYPES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_firms(
@@ -271,20 +260,17 @@ class AsyncVendorApi(AsyncAPIResource):
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
-        return _t.cast(
-            "AsyncPage[VendorFirm]",
-            await self._client.request(
-                _LIST_FIRMS,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_FIRMS,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_jurisdictions(
@@ -304,16 +290,13 @@ class AsyncVendorApi(AsyncAPIResource):
 
         `GET /vendor/jurisdictions` (operationId `listVendorJurisdictions`)
         """
-        return _t.cast(
-            "list[ListVendorJurisdictionsResponseDataItem]",
-            await self._client.request(
-                _LIST_JURISDICTIONS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_JURISDICTIONS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def submit_lead(
@@ -338,17 +321,14 @@ class AsyncVendorApi(AsyncAPIResource):
 
         `POST /vendor/leads` (operationId `submitVendorLead`)
         """
-        return _t.cast(
-            "VendorLeadResponse",
-            await self._client.request(
-                _SUBMIT_LEAD,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SUBMIT_LEAD,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
