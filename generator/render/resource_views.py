@@ -7,9 +7,6 @@ from dataclasses import dataclass, replace
 from ..ir import (
     Api,
     Location,
-    MediaKind,
-    Model,
-    ModelRef,
     Operation,
     PageStyle,
     Pagination,
@@ -19,6 +16,7 @@ from ..ir import (
 )
 from ..naming.plan import Names, ResourceName, op_key
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line
+from .body_views import BodyView, body_view
 from .extension import (
     ArgView,
     MethodContext,
@@ -56,7 +54,7 @@ class MethodView:
     header_args: tuple[ArgView, ...]
     cookie_args: tuple[ArgView, ...]
     body_arg: ArgView | None
-    body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
+    body_fields: tuple[ArgView, ...]  # a body flattened into keyword arguments (body_views.py)
     body_media: str
     query_styles: tuple[tuple[str, str, bool], ...]  # raw (wire name, style, explode)
     cookie_styles: tuple[tuple[str, str, bool], ...]
@@ -73,6 +71,9 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    body_type: Code = NO_CODE  # runtime type of a JSON body whose dicts need renaming, or ""
+    flat_body: bool = False  # a JSON body built from `body_fields` (keyed by wire name)
+    body_required: bool = True  # False: a flattened body that may be left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +184,12 @@ def _method(
             for a in args[Location.QUERY]
         ]
     if extras.body is not None:
-        body_arg, body_fields, media = None, extras.body.args, extras.body.media
+        body = BodyView(fields=extras.body.args, media=extras.body.media)
         body_call = extras.body.call
     else:
-        body_arg, body_fields, media = _body(api, annotator, names, op, imports)
+        body = body_view(api, annotator, names, op, imports)
         body_call = Code("")
+    body_arg, body_fields, media = body.arg, body.fields, body.media
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
     if body_arg is not None:
@@ -231,6 +233,9 @@ def _method(
         json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
+        body_type=body.body_type,
+        flat_body=body.flat,
+        body_required=not body.optional,
     )
 
 
@@ -268,51 +273,6 @@ def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Im
         default,
         p.wire_name,
         one_line(p.doc),
-    )
-
-
-def _body(
-    api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports
-) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
-    if op.body is None or not op.body.media:
-        return None, (), ""
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
-        fields = []
-        for f in schema.fields:
-            if f.read_only:
-                continue
-            name = names.body_fields[(op_key(op), f.wire_name)]
-            annotation = annotator.render(f.type, Context.INPUT, imports)
-            required = f.required and op.body.required
-            fields.append(
-                ArgView(
-                    name,
-                    annotation if required else code(annotation + " | NotGiven"),
-                    Code("" if required else "NOT_GIVEN"),
-                    f.wire_name,
-                    one_line(f.doc),
-                )
-            )
-        return None, tuple(fields), media.media_type
-    annotation = annotator.render(media.type, Context.INPUT, imports)
-    if isinstance(schema, Model):
-        imports.typing = True
-        annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
-    body = Name("body")
-    if op.body.required:
-        return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
-    return (
-        ArgView(
-            body,
-            code(annotation + " | NotGiven"),
-            Code("NOT_GIVEN"),
-            "",
-            one_line(op.body.doc),
-        ),
-        (),
-        media.media_type,
     )
 
 

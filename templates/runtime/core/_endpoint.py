@@ -103,6 +103,14 @@ class Endpoint(Generic[_R, _AR]):
     """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
     json_media: str = "application/json"
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
+    body_type: Any = None
+    """The JSON body's type (a model, ``list[Model]``, …) when dicts in it are ``…Param`` TypedDicts whose
+    Python keys differ from the wire names: ``_wire.to_wire`` renames them before the body is sent."""
+    flat_body: bool = False
+    """The body is the method's keyword arguments, one per property, keyed by wire name already."""
+    body_required: bool = True
+    """False for an optional body built from keyword arguments: when every one was left out
+    (``NOT_GIVEN``) and there is no ``extra_body``, no body is sent."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary: the body is then streamed instead of read eagerly."""
     accept: str = field(default="application/json", init=False, repr=False, compare=False)

@@ -30,6 +30,7 @@ from ._serialize import (
     to_jsonable,
 )
 from ._types import NotGiven
+from ._wire import to_wire
 
 __all__ = ["PreparedRequest", "RequestBuilder", "prepare_request"]
 
@@ -176,13 +177,22 @@ def _check_size(endpoint: AnyEndpoint, name: str, size: int | None) -> None:
         )
 
 
+def _left_out(body: object) -> bool:
+    """A body built from keyword arguments none of which was given."""
+    return isinstance(body, Mapping) and all(isinstance(v, NotGiven) for v in body.values())
+
+
 def _set_body(prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions) -> None:
     body, extra_body = options.body, options.extra_body
+    if not endpoint.body_required and not extra_body and _left_out(body):
+        return
     if isinstance(body, NotGiven) and not extra_body:
         return
     media = endpoint.body_media or "application/json"
     headers = prepared.headers
     if _is_json_media(media):
+        if endpoint.body_type is not None:
+            body = to_wire(body, endpoint.body_type, wire_keys=endpoint.flat_body)
         prepared.content = json_body(body, extra_body)
     elif media.startswith("multipart/form-data"):
         stack = prepared.stack = ExitStack()

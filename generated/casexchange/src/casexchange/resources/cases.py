@@ -12,9 +12,7 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.acknowledge_case_response import AcknowledgeCaseResponse
 from ..types.case import Case
-from ..types.close_case_body import CloseCaseBody
 from ..types.close_case_response import CloseCaseResponse
-from ..types.create_case_body import CreateCaseBody
 from ..types.create_case_response import CreateCaseResponse
 from ..types.get_case_by_id_response import GetCaseByIdResponse
 from ..types.get_case_status_history_response import GetCaseStatusHistoryResponse
@@ -24,9 +22,8 @@ from ..types.list_cases_response import ListCasesResponse
 from ..types.list_cases_response_data import ListCasesResponseData
 from ..types.list_cases_status import ListCasesStatus
 from ..types.list_cases_view import ListCasesView
-from ..types.update_case_body import UpdateCaseBody
 from ..types.update_case_response import UpdateCaseResponse
-from ..types.update_case_status_body import UpdateCaseStatusBody
+from ..types.update_case_status_body_status import UpdateCaseStatusBodyStatus
 from ..types.update_case_status_response import UpdateCaseStatusResponse
 
 __all__ = ["Cases", "AsyncCases"]
@@ -133,13 +130,30 @@ class Cases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListCasesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -189,7 +203,26 @@ class Cases(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        case_county: str | None | NotGiven = NOT_GIVEN,
+        case_postal_code: str | None | NotGiven = NOT_GIVEN,
+        client_date_of_birth: _dt.date | NotGiven = NOT_GIVEN,
+        client_email: str | NotGiven = NOT_GIVEN,
+        client_phone: str | NotGiven = NOT_GIVEN,
+        client_postal_code: str | None | NotGiven = NOT_GIVEN,
+        county: str | None | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        incident_date: _dt.date | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: str | NotGiven = NOT_GIVEN,
+        sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -203,13 +236,53 @@ class Cases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            case_county: County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is derived from `casePostalCode`, or failing that from `clientPostalCode`.
+            case_postal_code: ZIP code of the place the case is about; used to work out `caseCounty`.
+            case_type: `caseType`
+            client_date_of_birth: `clientDateOfBirth`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            client_postal_code: Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.
+            county: County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the r…
+            description: `description`
+            incident_date: `incidentDate`
+            is_retainer_signed: `isRetainerSigned`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            sent_expiration_hours: `sentExpirationHours`
+            source: `source`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
         return self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "caseCounty": case_county,
+                "casePostalCode": case_postal_code,
+                "caseType": case_type,
+                "clientDateOfBirth": client_date_of_birth,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "clientPostalCode": client_postal_code,
+                "county": county,
+                "description": description,
+                "incidentDate": incident_date,
+                "isRetainerSigned": is_retainer_signed,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "sentExpirationHours": sent_expiration_hours,
+                "source": source,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -259,7 +332,17 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -274,7 +357,17 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            case_type: `caseType`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            phase: `phase`
+            source: `source`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
@@ -283,7 +376,19 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "phase": phase,
+                "source": source,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -362,7 +467,12 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        closing_status: str,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closing_notes: str | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -377,7 +487,12 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: `attorneyFees`
+            client_fee_agreement_percentage: `clientFeeAgreementPercentage`
+            closing_notes: `closingNotes`
+            closing_status: `closingStatus`
+            closure_reason: `closureReason`
+            settlement_amount: `settlementAmount`
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
@@ -386,7 +501,14 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingNotes": closing_notes,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "settlementAmount": settlement_amount,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -398,7 +520,25 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        status: UpdateCaseStatusBodyStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ],
+        closing_status: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -413,7 +553,9 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closing_status: Needed when moving to CLOSED.
+            notes: Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400 without it).
+            status: Target CaseStatus.
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
@@ -422,7 +564,11 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "closingStatus": closing_status,
+                "notes": notes,
+                "status": status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -477,13 +623,30 @@ class AsyncCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListCasesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -533,7 +696,26 @@ class AsyncCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        case_county: str | None | NotGiven = NOT_GIVEN,
+        case_postal_code: str | None | NotGiven = NOT_GIVEN,
+        client_date_of_birth: _dt.date | NotGiven = NOT_GIVEN,
+        client_email: str | NotGiven = NOT_GIVEN,
+        client_phone: str | NotGiven = NOT_GIVEN,
+        client_postal_code: str | None | NotGiven = NOT_GIVEN,
+        county: str | None | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        incident_date: _dt.date | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: str | NotGiven = NOT_GIVEN,
+        sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -547,13 +729,53 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            case_county: County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is derived from `casePostalCode`, or failing that from `clientPostalCode`.
+            case_postal_code: ZIP code of the place the case is about; used to work out `caseCounty`.
+            case_type: `caseType`
+            client_date_of_birth: `clientDateOfBirth`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            client_postal_code: Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.
+            county: County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the r…
+            description: `description`
+            incident_date: `incidentDate`
+            is_retainer_signed: `isRetainerSigned`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            sent_expiration_hours: `sentExpirationHours`
+            source: `source`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
         return await self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "caseCounty": case_county,
+                "casePostalCode": case_postal_code,
+                "caseType": case_type,
+                "clientDateOfBirth": client_date_of_birth,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "clientPostalCode": client_postal_code,
+                "county": county,
+                "description": description,
+                "incidentDate": incident_date,
+                "isRetainerSigned": is_retainer_signed,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "sentExpirationHours": sent_expiration_hours,
+                "source": source,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -603,7 +825,17 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -618,7 +850,17 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            case_type: `caseType`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            phase: `phase`
+            source: `source`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
@@ -627,7 +869,19 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "phase": phase,
+                "source": source,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -706,7 +960,12 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        closing_status: str,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closing_notes: str | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -721,7 +980,12 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: `attorneyFees`
+            client_fee_agreement_percentage: `clientFeeAgreementPercentage`
+            closing_notes: `closingNotes`
+            closing_status: `closingStatus`
+            closure_reason: `closureReason`
+            settlement_amount: `settlementAmount`
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
@@ -730,7 +994,14 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingNotes": closing_notes,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "settlementAmount": settlement_amount,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -742,7 +1013,25 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        status: UpdateCaseStatusBodyStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ],
+        closing_status: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -757,7 +1046,9 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closing_status: Needed when moving to CLOSED.
+            notes: Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400 without it).
+            status: Target CaseStatus.
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
@@ -766,7 +1057,11 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "closingStatus": closing_status,
+                "notes": notes,
+                "status": status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -116,7 +117,17 @@ class Export(SyncAPIResource):
 
     def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: ExportAnalyticsCategoryCategory
+        | _t.Literal[
+            "dashboard",
+            "cases",
+            "homepage",
+            "received",
+            "sent",
+            "revenue-received",
+            "revenue-sent",
+            "referrals",
+        ],
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -184,8 +195,8 @@ class Export(SyncAPIResource):
     def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: ExportCasesView | _t.Literal["sent", "received"],
+        format: ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -324,7 +335,17 @@ class AsyncExport(AsyncAPIResource):
 
     async def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: ExportAnalyticsCategoryCategory
+        | _t.Literal[
+            "dashboard",
+            "cases",
+            "homepage",
+            "received",
+            "sent",
+            "revenue-received",
+            "revenue-sent",
+            "referrals",
+        ],
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -392,8 +413,8 @@ class AsyncExport(AsyncAPIResource):
     async def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: ExportCasesView | _t.Literal["sent", "received"],
+        format: ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,

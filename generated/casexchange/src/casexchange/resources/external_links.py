@@ -9,14 +9,14 @@ from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_external_link_body import CreateExternalLinkBody
+from ..types.create_external_link_body_external_system import CreateExternalLinkBodyExternalSystem
 from ..types.create_external_link_response import CreateExternalLinkResponse
 from ..types.external_case_link_lookup import ExternalCaseLinkLookup
 from ..types.list_external_links_response import ListExternalLinksResponse
 from ..types.list_external_links_system import ListExternalLinksSystem
 from ..types.lookup_external_link_response import LookupExternalLinkResponse
 from ..types.lookup_external_link_system import LookupExternalLinkSystem
-from ..types.replace_external_link_body import ReplaceExternalLinkBody
+from ..types.replace_external_link_body_external_system import ReplaceExternalLinkBodyExternalSystem
 from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
@@ -94,7 +94,7 @@ class ExternalLinks(SyncAPIResource):
     def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -133,7 +133,11 @@ class ExternalLinks(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: CreateExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -150,13 +154,21 @@ class ExternalLinks(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links` (operationId `createExternalLink`)
         """
         return self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -167,7 +179,7 @@ class ExternalLinks(SyncAPIResource):
     def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -242,7 +254,11 @@ class ExternalLinks(SyncAPIResource):
         self,
         id: str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: ReplaceExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -259,7 +275,10 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             id: UUID of the link to retire.
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
@@ -268,7 +287,12 @@ class ExternalLinks(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -288,7 +312,7 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -327,7 +351,11 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: CreateExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -344,13 +372,21 @@ class AsyncExternalLinks(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links` (operationId `createExternalLink`)
         """
         return await self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -361,7 +397,7 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -436,7 +472,11 @@ class AsyncExternalLinks(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: ReplaceExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -453,7 +493,10 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             id: UUID of the link to retire.
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
@@ -462,7 +505,12 @@ class AsyncExternalLinks(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

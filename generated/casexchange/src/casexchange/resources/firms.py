@@ -16,7 +16,6 @@ from ..types.get_own_firm_response import GetOwnFirmResponse
 from ..types.list_available_firms_response import ListAvailableFirmsResponse
 from ..types.list_available_firms_source import ListAvailableFirmsSource
 from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.update_own_firm_body import UpdateOwnFirmBody
 from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
@@ -96,7 +95,7 @@ class Firms(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -189,7 +188,13 @@ class Firms(SyncAPIResource):
     def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -203,13 +208,27 @@ class Firms(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
         return self._client.request(
             _UPDATE_OWN,
-            body=body,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -265,7 +284,7 @@ class AsyncFirms(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -358,7 +377,13 @@ class AsyncFirms(AsyncAPIResource):
     async def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -372,13 +397,27 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
         return await self._client.request(
             _UPDATE_OWN,
-            body=body,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

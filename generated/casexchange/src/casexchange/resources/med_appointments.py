@@ -17,8 +17,8 @@ from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
 from ..types.list_med_appointments_response import ListMedAppointmentsResponse
 from ..types.list_med_appointments_source import ListMedAppointmentsSource
 from ..types.med_appointment import MedAppointment
-from ..types.med_appointment_create_request import MedAppointmentCreateRequest
-from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
+from ..types.med_appointment_create_request_category import MedAppointmentCreateRequestCategory
+from ..types.med_appointment_update_request_category import MedAppointmentUpdateRequestCategory
 from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
@@ -100,9 +100,9 @@ class MedAppointments(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
+        cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -158,7 +158,19 @@ class MedAppointments(SyncAPIResource):
         self,
         case_id: str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: str,
+        provider_location_id: str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        category: MedAppointmentCreateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -177,7 +189,16 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            category: `category`
+            doctor_id: An id from `GET /me/doctors`.
+            insurance_id: `insuranceId`
+            med_referral_id: If omitted, the referral of your practice on this case that is most active is used.
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: An id from `GET /me/locations`.
+            related_injury_ids: `relatedInjuryIds`
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
@@ -186,7 +207,18 @@ class MedAppointments(SyncAPIResource):
             path={
                 "caseId": case_id,
             },
-            body=body,
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -237,7 +269,20 @@ class MedAppointments(SyncAPIResource):
         case_id: str,
         appointment_id: str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: str,
+        provider_location_id: str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        cancelled: bool | NotGiven = NOT_GIVEN,
+        category: MedAppointmentUpdateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -259,7 +304,17 @@ class MedAppointments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            cancelled: `true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in the same request (`cancelled: false` with `attended` is fine).
+            category: `category`
+            doctor_id: `doctorId`
+            insurance_id: `insuranceId`
+            med_referral_id: `medReferralId`
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: `providerLocationId`
+            related_injury_ids: `relatedInjuryIds`
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -269,7 +324,19 @@ class MedAppointments(SyncAPIResource):
                 "caseId": case_id,
                 "appointmentId": appointment_id,
             },
-            body=body,
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "cancelled": cancelled,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -331,9 +398,9 @@ class AsyncMedAppointments(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
+        cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -389,7 +456,19 @@ class AsyncMedAppointments(AsyncAPIResource):
         self,
         case_id: str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: str,
+        provider_location_id: str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        category: MedAppointmentCreateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -408,7 +487,16 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            category: `category`
+            doctor_id: An id from `GET /me/doctors`.
+            insurance_id: `insuranceId`
+            med_referral_id: If omitted, the referral of your practice on this case that is most active is used.
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: An id from `GET /me/locations`.
+            related_injury_ids: `relatedInjuryIds`
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
@@ -417,7 +505,18 @@ class AsyncMedAppointments(AsyncAPIResource):
             path={
                 "caseId": case_id,
             },
-            body=body,
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -468,7 +567,20 @@ class AsyncMedAppointments(AsyncAPIResource):
         case_id: str,
         appointment_id: str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: str,
+        provider_location_id: str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        cancelled: bool | NotGiven = NOT_GIVEN,
+        category: MedAppointmentUpdateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -490,7 +602,17 @@ class AsyncMedAppointments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            cancelled: `true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in the same request (`cancelled: false` with `attended` is fine).
+            category: `category`
+            doctor_id: `doctorId`
+            insurance_id: `insuranceId`
+            med_referral_id: `medReferralId`
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: `providerLocationId`
+            related_injury_ids: `relatedInjuryIds`
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -500,7 +622,19 @@ class AsyncMedAppointments(AsyncAPIResource):
                 "caseId": case_id,
                 "appointmentId": appointment_id,
             },
-            body=body,
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "cancelled": cancelled,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -9,7 +9,7 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.public_status_update import PublicStatusUpdate
-from ..types.send_message_body import SendMessageBody
+from ..types.send_message_body_requested_status import SendMessageBodyRequestedStatus
 from ..types.send_message_response import SendMessageResponse
 
 __all__ = ["Messages", "AsyncMessages"]
@@ -37,7 +37,28 @@ class Messages(SyncAPIResource):
     def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        id: str,
+        message: str,
+        requested_status: SendMessageBodyRequestedStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "terminated",
+            "exhausted",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -54,13 +75,19 @@ class Messages(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+            message: `message`
+            requested_status: Status you ask the other firm to move to (optional, any letter case).
 
         `POST /messages/send` (operationId `sendMessage`)
         """
         return self._client.request(
             _SEND,
-            body=body,
+            body={
+                "id": id,
+                "message": message,
+                "requestedStatus": requested_status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -80,7 +107,28 @@ class AsyncMessages(AsyncAPIResource):
     async def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        id: str,
+        message: str,
+        requested_status: SendMessageBodyRequestedStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "terminated",
+            "exhausted",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -97,13 +145,19 @@ class AsyncMessages(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+            message: `message`
+            requested_status: Status you ask the other firm to move to (optional, any letter case).
 
         `POST /messages/send` (operationId `sendMessage`)
         """
         return await self._client.request(
             _SEND,
-            body=body,
+            body={
+                "id": id,
+                "message": message,
+                "requestedStatus": requested_status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -12,12 +12,10 @@ from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmRespo
 from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
 from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
 from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
+from ..types.patch_inbound_network_firm_body_status import PatchInboundNetworkFirmBodyStatus
 from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
-from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
 from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
 from ..types.pending_relationship import PendingRelationship
-from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
 from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
 
 __all__ = ["Network", "AsyncNetwork"]
@@ -129,7 +127,9 @@ class Network(SyncAPIResource):
         self,
         firm_id: str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -146,7 +146,9 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
@@ -155,7 +157,11 @@ class Network(SyncAPIResource):
             path={
                 "firmId": firm_id,
             },
-            body=body,
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -202,7 +208,10 @@ class Network(SyncAPIResource):
         self,
         firm_id: str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -220,7 +229,10 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
@@ -229,7 +241,12 @@ class Network(SyncAPIResource):
             path={
                 "firmId": firm_id,
             },
-            body=body,
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -241,7 +258,10 @@ class Network(SyncAPIResource):
         self,
         firm_id: str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -257,7 +277,10 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
@@ -266,7 +289,12 @@ class Network(SyncAPIResource):
             path={
                 "firmId": firm_id,
             },
-            body=body,
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -348,7 +376,9 @@ class AsyncNetwork(AsyncAPIResource):
         self,
         firm_id: str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -365,7 +395,9 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
@@ -374,7 +406,11 @@ class AsyncNetwork(AsyncAPIResource):
             path={
                 "firmId": firm_id,
             },
-            body=body,
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -421,7 +457,10 @@ class AsyncNetwork(AsyncAPIResource):
         self,
         firm_id: str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -439,7 +478,10 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
@@ -448,7 +490,12 @@ class AsyncNetwork(AsyncAPIResource):
             path={
                 "firmId": firm_id,
             },
-            body=body,
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -460,7 +507,10 @@ class AsyncNetwork(AsyncAPIResource):
         self,
         firm_id: str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -476,7 +526,10 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
@@ -485,7 +538,12 @@ class AsyncNetwork(AsyncAPIResource):
             path={
                 "firmId": firm_id,
             },
-            body=body,
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -8,7 +8,6 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.add_notification_email_body import AddNotificationEmailBody
 from ..types.add_notification_email_response import AddNotificationEmailResponse
 from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
 from ..types.get_notification_preferences_response import GetNotificationPreferencesResponse
@@ -99,7 +98,7 @@ class Notifications(SyncAPIResource):
     def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        email: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -113,13 +112,15 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
         return self._client.request(
             _ADD_EMAIL,
-            body=body,
+            body={
+                "email": email,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -222,7 +223,7 @@ class AsyncNotifications(AsyncAPIResource):
     async def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        email: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -236,13 +237,15 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
         return await self._client.request(
             _ADD_EMAIL,
-            body=body,
+            body={
+                "email": email,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins as _b
+import datetime as _dt
 import typing as _t
 from functools import cached_property
 
@@ -10,14 +11,12 @@ from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_referral_body import AcknowledgeReferralBody
 from ..types.acknowledge_referral_response import AcknowledgeReferralResponse
 from ..types.available_statuses import AvailableStatuses
-from ..types.begin_closing_referral_body import BeginClosingReferralBody
+from ..types.begin_closing_referral_body_closing_status import BeginClosingReferralBodyClosingStatus
+from ..types.begin_closing_referral_body_payout_type import BeginClosingReferralBodyPayoutType
 from ..types.begin_closing_referral_response import BeginClosingReferralResponse
-from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
 from ..types.begin_investigating_referral_response import BeginInvestigatingReferralResponse
-from ..types.close_referral_body import CloseReferralBody
 from ..types.close_referral_response import CloseReferralResponse
 from ..types.get_referral_available_statuses_response import GetReferralAvailableStatusesResponse
 from ..types.get_referral_response import GetReferralResponse
@@ -25,20 +24,24 @@ from ..types.get_referral_status_history_response import GetReferralStatusHistor
 from ..types.list_referrals_response import ListReferralsResponse
 from ..types.list_referrals_status import ListReferralsStatus
 from ..types.match_referrals_body import MatchReferralsBody
+from ..types.match_referrals_body_identifiers import (
+    MatchReferralsBodyIdentifiers,
+    MatchReferralsBodyIdentifiersParam,
+)
 from ..types.match_referrals_response import MatchReferralsResponse
 from ..types.referral import Referral
 from ..types.referral_status_update import ReferralStatusUpdate
-from ..types.reject_referral_body import RejectReferralBody
 from ..types.reject_referral_response import RejectReferralResponse
-from ..types.send_referral_body import SendReferralBody
 from ..types.send_referral_response import SendReferralResponse
-from ..types.sign_referral_body import SignReferralBody
 from ..types.sign_referral_response import SignReferralResponse
-from ..types.start_litigation_referral_body import StartLitigationReferralBody
 from ..types.start_litigation_referral_response import StartLitigationReferralResponse
 from ..types.update_referral_body import UpdateReferralBody
+from ..types.update_referral_body_custom_fields_item import (
+    UpdateReferralBodyCustomFieldsItem,
+    UpdateReferralBodyCustomFieldsItemParam,
+)
+from ..types.update_referral_body_payout_type import UpdateReferralBodyPayoutType
 from ..types.update_referral_response import UpdateReferralResponse
-from ..types.withdraw_referral_body import WithdrawReferralBody
 from ..types.withdraw_referral_response import WithdrawReferralResponse
 
 __all__ = ["Referrals", "AsyncReferrals"]
@@ -72,6 +75,8 @@ _MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
         "200": ResponseSpec(kind="json", model=MatchReferralsResponse, unwrap=None, page=None),
     },
     body_media="application/json",
+    body_type=MatchReferralsBody,
+    flat_body=True,
     auth=True,
     operation_id="matchReferrals",
 )
@@ -91,6 +96,8 @@ _UPDATE: Endpoint[Referral, Referral] = Endpoint(
         "200": ResponseSpec(kind="json", model=UpdateReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_type=UpdateReferralBody,
+    flat_body=True,
     auth=True,
     operation_id="updateReferral",
 )
@@ -110,6 +117,7 @@ _ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
         "200": ResponseSpec(kind="json", model=AcknowledgeReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="acknowledgeReferral",
 )
@@ -141,6 +149,7 @@ _BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
         "200": ResponseSpec(kind="json", model=BeginInvestigatingReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="beginInvestigatingReferral",
 )
@@ -181,6 +190,7 @@ _SIGN: Endpoint[Referral, Referral] = Endpoint(
         "200": ResponseSpec(kind="json", model=SignReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="signReferral",
 )
@@ -191,6 +201,7 @@ _START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
         "200": ResponseSpec(kind="json", model=StartLitigationReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="startLitigationReferral",
 )
@@ -228,7 +239,24 @@ class Referrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: ListReferralsStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -266,7 +294,7 @@ class Referrals(SyncAPIResource):
     def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        identifiers: MatchReferralsBodyIdentifiersParam | MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -283,13 +311,15 @@ class Referrals(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            identifiers: Give at least one identifier.
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
         return self._client.request(
             _MATCH,
-            body=body,
+            body={
+                "identifiers": identifiers,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -334,7 +364,26 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        attorney_fees: float | None | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
+        custom_fields: _t.Sequence[
+            UpdateReferralBodyCustomFieldsItemParam | UpdateReferralBodyCustomFieldsItem
+        ]
+        | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        payout_type: UpdateReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        sending_firm_percentage: float | None | NotGiven = NOT_GIVEN,
+        settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -353,7 +402,20 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            custom_fields: Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or further along; otherwise 403.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            is_retainer_signed: `isRetainerSigned`
+            lead_attorney_name: `leadAttorneyName`
+            notes: `notes`
+            payout_type: `payoutType`
+            phase: `phase`
+            projected_settlement_amount: Expected settlement in US dollars.
+            sending_firm_percentage: Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs strictly between 0 and 1 are refused as probable fractions; 0 means no fee.
+            settlement_amount: Settlement amount in US dollars.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
@@ -362,7 +424,22 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "customFields": custom_fields,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "isRetainerSigned": is_retainer_signed,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "payoutType": payout_type,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "sendingFirmPercentage": sending_firm_percentage,
+                "settlementAmount": settlement_amount,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -407,7 +484,7 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -424,7 +501,7 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
@@ -433,7 +510,9 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -478,7 +557,17 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        closing_status: BeginClosingReferralBodyClosingStatus
+        | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        payout_type: BeginClosingReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -495,7 +584,14 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            closing_status: Kind of outcome (any letter case).
+            closure_reason: Explanation of the closure, saved on the referral.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            payout_type: `payoutType`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            settlement_amount: Settlement amount in US dollars; if given it must be above zero.
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
@@ -504,7 +600,16 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "payoutType": payout_type,
+                "reason": reason,
+                "settlementAmount": settlement_amount,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -516,7 +621,9 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -531,7 +638,9 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
@@ -540,7 +649,11 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+                "phase": phase,
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -552,7 +665,8 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        closure_reason: str,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -568,7 +682,8 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closure_reason: `closureReason`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
@@ -577,7 +692,10 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "closureReason": closure_reason,
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -589,7 +707,7 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -605,7 +723,7 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
@@ -614,7 +732,9 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -626,7 +746,10 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -641,7 +764,10 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            referent_firm_id: The firm receiving the referral.
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
@@ -650,7 +776,12 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "notes": notes,
+                "reason": reason,
+                "referentFirmId": referent_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -662,7 +793,15 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -678,7 +817,15 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            lead_attorney_name: `leadAttorneyName`
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
@@ -687,7 +834,17 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -699,7 +856,13 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -714,7 +877,13 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
@@ -723,7 +892,15 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -769,7 +946,7 @@ class Referrals(SyncAPIResource):
         self,
         id: str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -785,7 +962,7 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
@@ -794,7 +971,9 @@ class Referrals(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -816,7 +995,24 @@ class AsyncReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: ListReferralsStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -854,7 +1050,7 @@ class AsyncReferrals(AsyncAPIResource):
     async def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        identifiers: MatchReferralsBodyIdentifiersParam | MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -871,13 +1067,15 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            identifiers: Give at least one identifier.
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
         return await self._client.request(
             _MATCH,
-            body=body,
+            body={
+                "identifiers": identifiers,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -922,7 +1120,26 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        attorney_fees: float | None | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
+        custom_fields: _t.Sequence[
+            UpdateReferralBodyCustomFieldsItemParam | UpdateReferralBodyCustomFieldsItem
+        ]
+        | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        payout_type: UpdateReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        sending_firm_percentage: float | None | NotGiven = NOT_GIVEN,
+        settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -941,7 +1158,20 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            custom_fields: Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or further along; otherwise 403.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            is_retainer_signed: `isRetainerSigned`
+            lead_attorney_name: `leadAttorneyName`
+            notes: `notes`
+            payout_type: `payoutType`
+            phase: `phase`
+            projected_settlement_amount: Expected settlement in US dollars.
+            sending_firm_percentage: Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs strictly between 0 and 1 are refused as probable fractions; 0 means no fee.
+            settlement_amount: Settlement amount in US dollars.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
@@ -950,7 +1180,22 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "customFields": custom_fields,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "isRetainerSigned": is_retainer_signed,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "payoutType": payout_type,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "sendingFirmPercentage": sending_firm_percentage,
+                "settlementAmount": settlement_amount,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -995,7 +1240,7 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1012,7 +1257,7 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
@@ -1021,7 +1266,9 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1066,7 +1313,17 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        closing_status: BeginClosingReferralBodyClosingStatus
+        | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        payout_type: BeginClosingReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1083,7 +1340,14 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            closing_status: Kind of outcome (any letter case).
+            closure_reason: Explanation of the closure, saved on the referral.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            payout_type: `payoutType`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            settlement_amount: Settlement amount in US dollars; if given it must be above zero.
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
@@ -1092,7 +1356,16 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "payoutType": payout_type,
+                "reason": reason,
+                "settlementAmount": settlement_amount,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1104,7 +1377,9 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1119,7 +1394,9 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
@@ -1128,7 +1405,11 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+                "phase": phase,
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1140,7 +1421,8 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        closure_reason: str,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1156,7 +1438,8 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closure_reason: `closureReason`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
@@ -1165,7 +1448,10 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "closureReason": closure_reason,
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1177,7 +1463,7 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1193,7 +1479,7 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
@@ -1202,7 +1488,9 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1214,7 +1502,10 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1229,7 +1520,10 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            referent_firm_id: The firm receiving the referral.
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
@@ -1238,7 +1532,12 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "notes": notes,
+                "reason": reason,
+                "referentFirmId": referent_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1250,7 +1549,15 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1266,7 +1573,15 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            lead_attorney_name: `leadAttorneyName`
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
@@ -1275,7 +1590,17 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1287,7 +1612,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1302,7 +1633,13 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
@@ -1311,7 +1648,15 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1357,7 +1702,7 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1373,7 +1718,7 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
@@ -1382,7 +1727,9 @@ class AsyncReferrals(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

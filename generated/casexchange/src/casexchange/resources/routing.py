@@ -8,14 +8,12 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_routing_rule_body import CreateRoutingRuleBody
 from ..types.create_routing_rule_response import CreateRoutingRuleResponse
 from ..types.evaluate_re_refer_routing_response import EvaluateReReferRoutingResponse
 from ..types.evaluate_routing_response import EvaluateRoutingResponse
 from ..types.list_routing_rules_response import ListRoutingRulesResponse
 from ..types.routing_evaluation import RoutingEvaluation
 from ..types.routing_rule import RoutingRule
-from ..types.update_routing_rule_body import UpdateRoutingRuleBody
 from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
@@ -213,7 +211,11 @@ class Routing(SyncAPIResource):
     def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
+        name: str,
+        target_firm_id: str,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -227,13 +229,23 @@ class Routing(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
         return self._client.request(
             _CREATE_RULE,
-            body=body,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -245,7 +257,11 @@ class Routing(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
+        target_firm_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -260,7 +276,11 @@ class Routing(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
@@ -269,7 +289,13 @@ class Routing(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -446,7 +472,11 @@ class AsyncRouting(AsyncAPIResource):
     async def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
+        name: str,
+        target_firm_id: str,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -460,13 +490,23 @@ class AsyncRouting(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
         return await self._client.request(
             _CREATE_RULE,
-            body=body,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -478,7 +518,11 @@ class AsyncRouting(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
+        target_firm_id: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -493,7 +537,11 @@ class AsyncRouting(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
@@ -502,7 +550,13 @@ class AsyncRouting(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import datetime as _dt
+import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -64,10 +65,39 @@ class StatusUpdates(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListStatusUpdatesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: ListStatusUpdatesSource
+        | _t.Literal[
+            "manual",
+            "case_status",
+            "salesforce",
+            "smartadvocate",
+            "system",
+            "dearlegal",
+            "api",
+            "filemaker",
+            "morgan_morgan",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -157,10 +187,39 @@ class AsyncStatusUpdates(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListStatusUpdatesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: ListStatusUpdatesSource
+        | _t.Literal[
+            "manual",
+            "case_status",
+            "salesforce",
+            "smartadvocate",
+            "system",
+            "dearlegal",
+            "api",
+            "filemaker",
+            "morgan_morgan",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import builtins as _b
-import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.invite_user_body import InviteUserBody
 from ..types.invite_user_response import InviteUserResponse
 from ..types.list_users_response import ListUsersResponse
-from ..types.update_user_body import UpdateUserBody
 from ..types.update_user_response import UpdateUserResponse
 from ..types.user import User
 
@@ -106,7 +103,10 @@ class Users(SyncAPIResource):
     def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        email: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -120,13 +120,21 @@ class Users(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
+            first_name: `firstName`
+            last_name: `lastName`
+            role: User role name (UserRole).
 
         `POST /users` (operationId `inviteUser`)
         """
         return self._client.request(
             _INVITE,
-            body=body,
+            body={
+                "email": email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -138,7 +146,10 @@ class Users(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -153,7 +164,10 @@ class Users(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: `role`
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
@@ -162,7 +176,12 @@ class Users(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -252,7 +271,10 @@ class AsyncUsers(AsyncAPIResource):
     async def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        email: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -266,13 +288,21 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
+            first_name: `firstName`
+            last_name: `lastName`
+            role: User role name (UserRole).
 
         `POST /users` (operationId `inviteUser`)
         """
         return await self._client.request(
             _INVITE,
-            body=body,
+            body={
+                "email": email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -284,7 +314,10 @@ class AsyncUsers(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -299,7 +332,10 @@ class AsyncUsers(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: `role`
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
@@ -308,7 +344,12 @@ class AsyncUsers(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -9,7 +9,6 @@ from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_webhook_body import CreateWebhookBody
 from ..types.create_webhook_response import CreateWebhookResponse
 from ..types.disable_webhook_echo_response import DisableWebhookEchoResponse
 from ..types.enable_webhook_echo_response import EnableWebhookEchoResponse
@@ -19,7 +18,6 @@ from ..types.list_webhook_echo_captures_response import ListWebhookEchoCapturesR
 from ..types.list_webhooks_response import ListWebhooksResponse
 from ..types.rotate_webhook_secret_response import RotateWebhookSecretResponse
 from ..types.test_webhook_response import TestWebhookResponse
-from ..types.update_webhook_body import UpdateWebhookBody
 from ..types.update_webhook_response import UpdateWebhookResponse
 from ..types.webhook_delivery import WebhookDelivery
 from ..types.webhook_echo_capture import WebhookEchoCapture
@@ -221,7 +219,8 @@ class Webhooks(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        url: str,
+        description: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -239,13 +238,17 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            body: request body
+            description: `description`
+            url: Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `POST /webhooks` (operationId `createWebhook`)
         """
         return self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "description": description,
+                "url": url,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -326,7 +329,9 @@ class Webhooks(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -343,7 +348,9 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            description: `description`
+            is_active: Inactive subscriptions are skipped when delivering.
+            url: Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
@@ -352,7 +359,11 @@ class Webhooks(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "description": description,
+                "isActive": is_active,
+                "url": url,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -646,7 +657,8 @@ class AsyncWebhooks(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        url: str,
+        description: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -664,13 +676,17 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            body: request body
+            description: `description`
+            url: Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `POST /webhooks` (operationId `createWebhook`)
         """
         return await self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "description": description,
+                "url": url,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -751,7 +767,9 @@ class AsyncWebhooks(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -768,7 +786,9 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            description: `description`
+            is_active: Inactive subscriptions are skipped when delivering.
+            url: Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
@@ -777,7 +797,11 @@ class AsyncWebhooks(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "description": description,
+                "isActive": is_active,
+                "url": url,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
@@ -9,6 +10,7 @@ from .._models import BaseModel as _BaseModel
 
 __all__ = [
     "MatchReferralsBodyIdentifiers",
+    "MatchReferralsBodyIdentifiersParam",
 ]
 
 
@@ -29,4 +31,22 @@ class MatchReferralsBodyIdentifiers(_BaseModel):
     last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
 
     phone: str | None = None
+    """Compared as digits only."""
+
+
+class MatchReferralsBodyIdentifiersParam(_t.TypedDict):
+    """`MatchReferralsBodyIdentifiers` as a dict (keys are its attribute names)."""
+
+    date_of_birth: _t.NotRequired[_dt.date]
+    """Calendar date, `YYYY-MM-DD`. Sent as `dateOfBirth`."""
+
+    email: _t.NotRequired[str]
+
+    first_name: _t.NotRequired[str]
+    """Sent as `firstName`."""
+
+    last_name: _t.NotRequired[str]
+    """Sent as `lastName`."""
+
+    phone: _t.NotRequired[str]
     """Compared as digits only."""

@@ -9,6 +9,7 @@ from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.address_data import AddressData, AddressDataParam
 from ..types.admin_create_firm_request import AdminCreateFirmRequest
 from ..types.api_list_response_firm import ApiListResponseFirm
 from ..types.api_response_firm import ApiResponseFirm
@@ -45,6 +46,8 @@ _CREATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
         "201": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_type=AdminCreateFirmRequest,
+    flat_body=True,
     auth=True,
     operation_id="adminCreateFirm",
 )
@@ -100,7 +103,17 @@ class AdminFirms(SyncAPIResource):
     def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        contact_email: str,
+        name: str,
+        type: _t.Any | None,
+        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -114,13 +127,35 @@ class AdminFirms(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: `referencePrefix`
+            specialties: `specialties`
+            website: `website`
+            type: Required by the spec but not described.
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
         return self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+                "type": type,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -179,7 +214,17 @@ class AsyncAdminFirms(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        contact_email: str,
+        name: str,
+        type: _t.Any | None,
+        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -193,13 +238,35 @@ class AsyncAdminFirms(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: `referencePrefix`
+            specialties: `specialties`
+            website: `website`
+            type: Required by the spec but not described.
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
         return await self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+                "type": type,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -15,24 +15,13 @@ from ..types.api_response_case_detail import ApiResponseCaseDetail
 from ..types.api_response_csv_import_result import ApiResponseCsvImportResult
 from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
 from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
-from ..types.close_case_request import CloseCaseRequest
-from ..types.create_case_request import CreateCaseRequest
 from ..types.csv_import_result import CsvImportResult
 from ..types.get_case_by_salesforce_id_response import GetCaseBySalesforceIdResponse
 from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
-from ..types.link_case_to_cs_request import LinkCaseToCsRequest
 from ..types.list_cases_order import ListCasesOrder
 from ..types.list_cases_view import ListCasesView
-from ..types.mark_as_won_request import MarkAsWonRequest
-from ..types.mark_signed_request import MarkSignedRequest
-from ..types.notes_request import NotesRequest
-from ..types.re_refer_case_body import ReReferCaseBody
 from ..types.re_refer_case_response import ReReferCaseResponse
 from ..types.referral_detail import ReferralDetail
-from ..types.reject_case_request import RejectCaseRequest
-from ..types.send_draft_referral_request import SendDraftReferralRequest
-from ..types.update_case_request import UpdateCaseRequest
-from ..types.withdraw_case_request import WithdrawCaseRequest
 
 __all__ = ["Cases", "AsyncCases"]
 
@@ -124,6 +113,7 @@ _BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="beginInvestigating",
 )
@@ -163,6 +153,7 @@ _MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = En
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="markCaseAsLost",
 )
@@ -173,6 +164,7 @@ _MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = End
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="markCaseSigned",
 )
@@ -203,6 +195,7 @@ _REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="rejectCase",
 )
@@ -223,6 +216,7 @@ _START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] 
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="startLitigation",
 )
@@ -242,6 +236,7 @@ _WITHDRAW: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoi
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     operation_id="withdrawCase",
 )
@@ -262,8 +257,8 @@ class Cases(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -330,7 +325,18 @@ class Cases(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -344,13 +350,37 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
         return self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -475,7 +505,18 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -491,7 +532,18 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
@@ -500,7 +552,20 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -545,7 +610,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -560,7 +625,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
@@ -569,7 +634,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -581,7 +648,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -596,7 +663,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: Why the case is being closed (mandatory).
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
@@ -605,7 +672,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -617,7 +686,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        cs_link_user_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -632,7 +701,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            cs_link_user_id: Id of the case in the outside system (the firm's own case-management id or the Case Status internal id); used to match the records when synchronising.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -641,7 +710,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "csLinkUserId": cs_link_user_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -686,7 +757,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -701,7 +772,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
@@ -710,7 +781,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -722,7 +795,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -737,7 +810,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for the signing.
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
@@ -746,7 +819,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -758,7 +833,9 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        attorney_fees: float,
+        settlement_amount: float,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -773,7 +850,9 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            attorney_fees: Attorney fees taken from the settlement.
+            notes: Optional note for the `won` entry.
+            settlement_amount: Settlement amount obtained.
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
@@ -782,7 +861,11 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "notes": notes,
+                "settlementAmount": settlement_amount,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -794,7 +877,8 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: str,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -812,7 +896,8 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional internal note for this referral only.
+            referent_firm_id: The new receiving firm.
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
@@ -821,7 +906,10 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -833,7 +921,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -848,7 +936,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: `reason`
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -857,7 +945,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -869,7 +959,8 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        referent_firm_id: str,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -884,7 +975,8 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note to go with the referral.
+            referent_firm_id: Firm that receives the referral.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -893,7 +985,10 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -905,7 +1000,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -920,7 +1015,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
@@ -929,7 +1024,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -974,7 +1071,7 @@ class Cases(SyncAPIResource):
         self,
         id: str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -989,7 +1086,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: `reason`
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
@@ -998,7 +1095,9 @@ class Cases(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1022,8 +1121,8 @@ class AsyncCases(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -1090,7 +1189,18 @@ class AsyncCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1104,13 +1214,37 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
         return await self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1235,7 +1369,18 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1251,7 +1396,18 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
@@ -1260,7 +1416,20 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1305,7 +1474,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1320,7 +1489,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
@@ -1329,7 +1498,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1341,7 +1512,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1356,7 +1527,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: Why the case is being closed (mandatory).
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
@@ -1365,7 +1536,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1377,7 +1550,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        cs_link_user_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1392,7 +1565,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            cs_link_user_id: Id of the case in the outside system (the firm's own case-management id or the Case Status internal id); used to match the records when synchronising.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -1401,7 +1574,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "csLinkUserId": cs_link_user_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1446,7 +1621,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1461,7 +1636,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
@@ -1470,7 +1645,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1482,7 +1659,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1497,7 +1674,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for the signing.
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
@@ -1506,7 +1683,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1518,7 +1697,9 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        attorney_fees: float,
+        settlement_amount: float,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1533,7 +1714,9 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            attorney_fees: Attorney fees taken from the settlement.
+            notes: Optional note for the `won` entry.
+            settlement_amount: Settlement amount obtained.
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
@@ -1542,7 +1725,11 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "attorneyFees": attorney_fees,
+                "notes": notes,
+                "settlementAmount": settlement_amount,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1554,7 +1741,8 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: str,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1572,7 +1760,8 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional internal note for this referral only.
+            referent_firm_id: The new receiving firm.
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
@@ -1581,7 +1770,10 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1593,7 +1785,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1608,7 +1800,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: `reason`
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -1617,7 +1809,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1629,7 +1823,8 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        referent_firm_id: str,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1644,7 +1839,8 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note to go with the referral.
+            referent_firm_id: Firm that receives the referral.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -1653,7 +1849,10 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1665,7 +1864,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1680,7 +1879,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
@@ -1689,7 +1888,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "notes": notes,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -1734,7 +1935,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1749,7 +1950,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: `reason`
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
@@ -1758,7 +1959,9 @@ class AsyncCases(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "reason": reason,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -10,6 +10,7 @@ from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.address_data import AddressData, AddressDataParam
 from ..types.api_list_response_firm import ApiListResponseFirm
 from ..types.api_response_firm import ApiResponseFirm
 from ..types.api_response_string_array import ApiResponseStringArray
@@ -112,6 +113,8 @@ _UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_type=UpdateFirmRequest,
+    flat_body=True,
     auth=True,
     operation_id="updateFirmById",
 )
@@ -183,7 +186,7 @@ class Firms(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -346,7 +349,16 @@ class Firms(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_email: str | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -361,7 +373,16 @@ class Firms(SyncAPIResource):
 
         Args:
             id: UUID of the firm.
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: Prefix for case references; only system administrators may set it, and `null` removes it.
+            specialties: `specialties`
+            website: `website`
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
@@ -370,7 +391,18 @@ class Firms(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -469,7 +501,7 @@ class AsyncFirms(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -632,7 +664,16 @@ class AsyncFirms(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_email: str | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -647,7 +688,16 @@ class AsyncFirms(AsyncAPIResource):
 
         Args:
             id: UUID of the firm.
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: Prefix for case references; only system administrators may set it, and `null` removes it.
+            specialties: `specialties`
+            website: `website`
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
@@ -656,7 +706,18 @@ class AsyncFirms(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -9,10 +9,10 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_status_update import ApiResponseStatusUpdate
+from ..types.case_status import CaseStatus
 from ..types.confirm_status_request_via_token_response import ConfirmStatusRequestViaTokenResponse
 from ..types.get_status_request_by_token_response import GetStatusRequestByTokenResponse
 from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
-from ..types.send_partner_message_body import SendPartnerMessageBody
 from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
@@ -131,7 +131,23 @@ class Messaging(SyncAPIResource):
         self,
         id: str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        message: str,
+        requested_status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -149,7 +165,8 @@ class Messaging(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: Text sent to the other firm.
+            requested_status: Optional status you would like the case to move to; the partner receives an emailed link to confirm it without signing in.
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
@@ -158,7 +175,10 @@ class Messaging(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "message": message,
+                "requestedStatus": requested_status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -245,7 +265,23 @@ class AsyncMessaging(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        message: str,
+        requested_status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -263,7 +299,8 @@ class AsyncMessaging(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: Text sent to the other firm.
+            requested_status: Optional status you would like the case to move to; the partner receives an emailed link to confirm it without signing in.
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
@@ -272,7 +309,10 @@ class AsyncMessaging(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "message": message,
+                "requestedStatus": requested_status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

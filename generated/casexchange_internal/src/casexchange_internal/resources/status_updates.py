@@ -10,8 +10,9 @@ from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_status_update import ApiResponseStatusUpdate
 from ..types.api_response_status_update_array import ApiResponseStatusUpdateArray
+from ..types.case_status import CaseStatus
+from ..types.status_source import StatusSource
 from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
-from ..types.status_update_request import StatusUpdateRequest
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
@@ -81,7 +82,25 @@ class StatusUpdates(SyncAPIResource):
         self,
         id: str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        message: str,
+        status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ],
+        source: StatusSource
+        | _t.Literal["manual", "case_status", "salesforce", "system"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -96,7 +115,9 @@ class StatusUpdates(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: `message`
+            source: `source`
+            status: `status`
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
@@ -105,7 +126,11 @@ class StatusUpdates(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "message": message,
+                "source": source,
+                "status": status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -159,7 +184,25 @@ class AsyncStatusUpdates(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        message: str,
+        status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ],
+        source: StatusSource
+        | _t.Literal["manual", "case_status", "salesforce", "system"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -174,7 +217,9 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: `message`
+            source: `source`
+            status: `status`
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
@@ -183,7 +228,11 @@ class AsyncStatusUpdates(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "message": message,
+                "source": source,
+                "status": status,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

@@ -12,10 +12,7 @@ from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_list_response_user import ApiListResponseUser
 from ..types.api_response_user import ApiResponseUser
 from ..types.api_success_message import ApiSuccessMessage
-from ..types.create_user_request import CreateUserRequest
 from ..types.order import Order
-from ..types.update_profile_request import UpdateProfileRequest
-from ..types.update_user_request import UpdateUserRequest
 from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Users", "AsyncUsers"]
@@ -125,7 +122,7 @@ class Users(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -176,7 +173,11 @@ class Users(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        email: str,
+        firm_id: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -192,13 +193,23 @@ class Users(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            email: `email`
+            firm_id: Firm of the new user. System administrators may name any customer firm; firm administrators can only use their own.
+            first_name: `firstName`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `POST /users` (operationId `createUser`)
         """
         return self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "email": email,
+                "firmId": firm_id,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -235,7 +246,8 @@ class Users(SyncAPIResource):
     def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -249,13 +261,17 @@ class Users(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            first_name: `firstName`
+            last_name: `lastName`
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
         return self._client.request(
             _UPDATE_CURRENT_PROFILE,
-            body=body,
+            body={
+                "firstName": first_name,
+                "lastName": last_name,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -300,7 +316,10 @@ class Users(SyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -314,7 +333,10 @@ class Users(SyncAPIResource):
 
         Args:
             id: UUID of the user.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
@@ -323,7 +345,12 @@ class Users(SyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -414,7 +441,7 @@ class AsyncUsers(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -465,7 +492,11 @@ class AsyncUsers(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        email: str,
+        firm_id: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -481,13 +512,23 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            email: `email`
+            firm_id: Firm of the new user. System administrators may name any customer firm; firm administrators can only use their own.
+            first_name: `firstName`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `POST /users` (operationId `createUser`)
         """
         return await self._client.request(
             _CREATE,
-            body=body,
+            body={
+                "email": email,
+                "firmId": firm_id,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -524,7 +565,8 @@ class AsyncUsers(AsyncAPIResource):
     async def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -538,13 +580,17 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            first_name: `firstName`
+            last_name: `lastName`
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
         return await self._client.request(
             _UPDATE_CURRENT_PROFILE,
-            body=body,
+            body={
+                "firstName": first_name,
+                "lastName": last_name,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -589,7 +635,10 @@ class AsyncUsers(AsyncAPIResource):
         self,
         id: str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -603,7 +652,10 @@ class AsyncUsers(AsyncAPIResource):
 
         Args:
             id: UUID of the user.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
@@ -612,7 +664,12 @@ class AsyncUsers(AsyncAPIResource):
             path={
                 "id": id,
             },
-            body=body,
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
