@@ -70,6 +70,12 @@ CLASS_RESERVED = frozenset(
 )
 
 
+# Class names `_client.py` imports from the runtime (resource classes are imported beside them).
+CLIENT_IMPORTS = frozenset(
+    {"SyncAPIClient", "AsyncAPIClient", "Hooks", "AsyncHooks", "NotGiven", "Timeout"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceName:
     attr: Name  # client attribute: `sent_cases`
@@ -294,10 +300,8 @@ def _operation_names(
         if tag not in names.resources:
             attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
             cls = naming.class_name(tag)
-            if {
-                cls,
-                "Async" + cls,
-            } & schema_classes:  # a resource must not shadow a model it imports
+            # a resource must not shadow a model it imports, nor a name `_client.py` imports
+            if {cls, "Async" + cls} & (schema_classes | CLIENT_IMPORTS):
                 cls += "Resource"
             names.resources[tag] = ResourceName(
                 Name(attr), Name(cls_scope.claim(cls)), Name(mod_scope.claim(attr)), tag

@@ -19,8 +19,19 @@ from ._constants import (
     DEFAULT_MAX_RETRY_WAIT,
 )
 from ._endpoint import AnyEndpoint, Endpoint
-from ._exceptions import APIStatusError
+from ._exceptions import APIError, APIStatusError
 from ._exchange import aexchange, build_request, exchange
+from ._hooks import (
+    NO_ASYNC_HOOKS,
+    NO_HOOKS,
+    AsyncHooks,
+    ErrorEvent,
+    Hooks,
+    RequestEvent,
+    ResponseEvent,
+    arun,
+    run,
+)
 from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
@@ -53,6 +64,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         idempotency_header: str | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         total_timeout: float | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -72,6 +84,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         )
         self._owns_http = http_client is None
         self._pool = LazyHttp(http_client, self._new_http)
+        self.hooks = hooks or NO_HOOKS
+        """Your code around every request (see ``_hooks.py``)."""
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client(
@@ -114,6 +128,16 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         return result
 
     def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
+        on_error = self.hooks.on_error
+        if not on_error:
+            return self._call(endpoint, options)
+        try:
+            return self._call(endpoint, options)
+        except APIError as exc:
+            run(on_error, ErrorEvent(exc, endpoint.operation_id))
+            raise
+
+    def _call(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
         raw = consume_raw_response_flag()
         prepared = self._prepare(endpoint, options)
         try:
@@ -151,6 +175,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
+        hooks = self.hooks
         max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
@@ -160,6 +185,9 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 self._pacer.reset()
             http = self._http
             request = build_request(self, http, prepared, timeout, limits)
+            if hooks.before_request:
+                event = RequestEvent(request, endpoint.operation_id, attempt, prepared.redact)
+                run(hooks.before_request, event)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
@@ -169,6 +197,15 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 _clock.sleep(delay)
                 continue
             elapsed = _clock.monotonic() - started
+            if hooks.after_response:
+                seen = ResponseEvent(
+                    response, endpoint.operation_id, attempt, elapsed, prepared.redact
+                )
+                try:
+                    run(hooks.after_response, seen)
+                except BaseException:
+                    response.close()
+                    raise
             decision = self._after_response(
                 prepared, response, attempt, max_retries, elapsed, limits
             )
@@ -225,6 +262,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         idempotency_header: str | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         total_timeout: float | None = None,
+        hooks: AsyncHooks | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -244,6 +282,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         )
         self._owns_http = http_client is None
         self._pool = LazyHttp(http_client, self._new_http)
+        self.hooks = hooks or NO_ASYNC_HOOKS
+        """Your code around every request (see ``_hooks.py``)."""
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -286,6 +326,16 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         return result
 
     async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
+        on_error = self.hooks.on_error
+        if not on_error:
+            return await self._call(endpoint, options)
+        try:
+            return await self._call(endpoint, options)
+        except APIError as exc:
+            await arun(on_error, ErrorEvent(exc, endpoint.operation_id))
+            raise
+
+    async def _call(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
         raw = consume_raw_response_flag()
         prepared = self._prepare(endpoint, options)
         try:
@@ -323,6 +373,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
+        hooks = self.hooks
         max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
@@ -332,6 +383,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 self._pacer.reset()
             http = self._http
             request = build_request(self, http, prepared, timeout, limits)
+            if hooks.before_request:
+                event = RequestEvent(request, endpoint.operation_id, attempt, prepared.redact)
+                await arun(hooks.before_request, event)
             self._log_request(prepared, request, attempt, max_retries)
             started = _clock.monotonic()
             try:
@@ -341,6 +395,15 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 await _clock.async_sleep(delay)
                 continue
             elapsed = _clock.monotonic() - started
+            if hooks.after_response:
+                seen = ResponseEvent(
+                    response, endpoint.operation_id, attempt, elapsed, prepared.redact
+                )
+                try:
+                    await arun(hooks.after_response, seen)
+                except BaseException:
+                    await response.aclose()
+                    raise
             decision = self._after_response(
                 prepared, response, attempt, max_retries, elapsed, limits
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -32,7 +31,6 @@ from ._options import RequestOptions
 from ._parse import decode_json, shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
-from ._resource import rebind_resources
 from ._retry import RetryDecision, retry_exception, retry_status, within_deadline
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
@@ -40,22 +38,19 @@ __all__ = ["BaseClient", "LazyHttp"]
 
 _HttpxT = TypeVar("_HttpxT", httpx.Client, httpx.AsyncClient)
 
-_OPTIONS = frozenset(
+# Constructor arguments that leave the credentials as they are (a `with_options` copy keeps them).
+_KEEPS_CREDENTIALS = frozenset(
     {
-        "base_url",
-        "auth",
         "timeout",
         "max_retries",
         "http_client",
         "default_headers",
-        "user_agent",
-        "error_codes",
         "strict_response_validation",
         "max_retry_wait",
         "pace_rate_limit",
-        "idempotency_header",
         "max_response_bytes",
         "total_timeout",
+        "hooks",
     }
 )
 
@@ -81,6 +76,8 @@ def _to_timeout(value: Timeout) -> httpx.Timeout:
 class BaseClient(Generic[_HttpxT]):
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
+    _arguments: Mapping[str, object] = {}
+    """The generated constructor's arguments as given (what ``_copy`` rebuilds from)."""
     default_base_url: ClassVar[str] = ""
     error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
     """The spec's first server (generated clients set it). While ``base_url`` is this URL,
@@ -146,44 +143,27 @@ class BaseClient(Generic[_HttpxT]):
 
     # -- options ---------------------------------------------------------------------------
 
-    def with_options(self, **overrides: Any) -> Self:
-        """A copy of this client with some constructor options replaced.
-
-        ``default_headers`` are merged into the current ones. The copy shares the connection
-        pool (unless ``http_client`` is overridden) and the rate-limit pacing state; closing
-        the copy leaves the pool open, closing the original closes it.
+    def _copy(self, changes: Mapping[str, object]) -> Self:
+        """What a generated client's ``with_options(...)`` returns: a new client built from the
+        arguments this one was built with (``_arguments``, recorded by the generated constructor) and
+        the ``changes`` given (``NOT_GIVEN`` = keep). ``default_headers`` are merged into the current
+        ones. The copy shares the connection pool (unless ``http_client`` is given) and the
+        rate-limit pacing state, and — unless a credential, ``base_url`` or another argument that
+        decides them changes — the credentials themselves (a session or OAuth token is not fetched
+        again). Closing the copy leaves the pool open; closing the original closes it.
         """
-        unknown = set(overrides) - _OPTIONS
-        if unknown:
-            raise TypeError(f"Unknown client options: {', '.join(sorted(unknown))}")
-        new = copy.copy(self)
+        given = {k: v for k, v in changes.items() if not isinstance(v, NotGiven)}
+        arguments: dict[str, Any] = dict(self._arguments)
+        headers = given.get("default_headers")
+        if isinstance(headers, Mapping):
+            given["default_headers"] = {**(arguments.get("default_headers") or {}), **headers}
+        new = type(self)(**{**arguments, **given})
         new._owns_http = False
-        for name, value in overrides.items():
-            if name == "base_url":
-                new.base_url = _normalize_base_url(value)
-            elif name == "timeout":
-                new.timeout = new.timeout if isinstance(value, NotGiven) else _to_timeout(value)
-            elif name == "default_headers":
-                new.default_headers = {**self.default_headers, **(value or {})}
-            elif name == "error_codes":
-                new.error_codes = dict(value)
-            elif name == "http_client":
-                new._pool = LazyHttp(value, self._pool.get)
-            elif name == "auth":
-                new._auth = value
-            elif name == "max_retries" and value < 0:
-                raise ValueError("max_retries must be >= 0")
-            elif name in ("max_response_bytes", "total_timeout"):
-                _check_bounds(
-                    value if name == "max_response_bytes" else None,
-                    value if name == "total_timeout" else None,
-                )
-                setattr(new, name, value)
-            else:
-                setattr(new, name, value)
-        new._base_headers = new._compute_base_headers()
-        register_auth(new._auth)
-        rebind_resources(new, self, new, {})
+        if "http_client" not in given:
+            new._pool = self._pool
+        if given.keys() <= _KEEPS_CREDENTIALS:
+            new._auth = self._auth
+        new._pacer = self._pacer
         return new
 
     def __repr__(self) -> str:
