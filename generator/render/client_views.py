@@ -73,7 +73,8 @@ class ClientView:
     error_example: Code  # the call the README's error example makes
     sections: Sections = field(default_factory=Sections)
     sync_params: tuple[ClientParam, ...] = ()  # the constructor's keyword arguments (sync client)
-    async_params: tuple[ClientParam, ...] = ()  # … (async client: `httpx.AsyncClient`, `AsyncHooks`)
+    # … of the async client (`httpx.AsyncClient`, `AsyncHooks`)
+    async_params: tuple[ClientParam, ...] = ()
 
     @property
     def arguments(self) -> tuple[Name, ...]:
@@ -240,7 +241,8 @@ def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code
     if extras.error_table is None:
         block.add_from("._exceptions", "APIStatusError")
     block.add_from("._hooks", "AsyncHooks", "Hooks")
-    block.add_from("._types", "NOT_GIVEN", "NotGiven", "Timeout").add_from("._version", "__version__")
+    block.add_from("._types", "NOT_GIVEN", "NotGiven", "Timeout")
+    block.add_from("._version", "__version__")
     for module, members in extras.imports:
         block.add_from(module, *members)
     return block.lines(wrap=LINE_LENGTH)

@@ -9,17 +9,13 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from . import _clock
-from ._auth import Auth
-from ._client_core import BaseClient, LazyHttp
+from ._client_core import BaseClient
 from ._constants import (
     DEFAULT_CONNECTION_LIMITS,
     DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_WAIT,
 )
 from ._endpoint import AnyEndpoint, Endpoint
-from ._exceptions import APIError, APIStatusError
+from ._exceptions import APIError
 from ._exchange import aexchange, build_request, exchange
 from ._hooks import (
     NO_ASYNC_HOOKS,
@@ -44,48 +40,8 @@ __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResour
 _R = TypeVar("_R")
 
 
-class SyncAPIClient(BaseClient[httpx.Client]):
+class SyncAPIClient(BaseClient[httpx.Client, Hooks]):
     """Synchronous client; owns an ``httpx.Client`` unless one is passed in."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        user_agent: str = "clientgen-python",
-        error_codes: Mapping[str, type[APIStatusError]] = {},
-        strict_response_validation: bool = False,
-        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        pace_rate_limit: bool = False,
-        idempotency_header: str | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        total_timeout: float | None = None,
-        hooks: Hooks | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-            user_agent=user_agent,
-            error_codes=error_codes,
-            strict_response_validation=strict_response_validation,
-            max_retry_wait=max_retry_wait,
-            pace_rate_limit=pace_rate_limit,
-            idempotency_header=idempotency_header,
-            max_response_bytes=max_response_bytes,
-            total_timeout=total_timeout,
-        )
-        self._owns_http = http_client is None
-        self._pool = LazyHttp(http_client, self._new_http)
-        self.hooks = hooks or NO_HOOKS
-        """Your code around every request (see ``_hooks.py``)."""
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client(
@@ -128,7 +84,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         return result
 
     def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
-        on_error = self.hooks.on_error
+        on_error = self.hooks.on_error if self.hooks is not None else ()
         if not on_error:
             return self._call(endpoint, options)
         try:
@@ -175,7 +131,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
-        hooks = self.hooks
+        hooks = self.hooks or NO_HOOKS
         max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:
@@ -242,48 +198,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self.close()
 
 
-class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+class AsyncAPIClient(BaseClient[httpx.AsyncClient, AsyncHooks]):
     """Asynchronous client; owns an ``httpx.AsyncClient`` unless one is passed in."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        user_agent: str = "clientgen-python",
-        error_codes: Mapping[str, type[APIStatusError]] = {},
-        strict_response_validation: bool = False,
-        max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-        pace_rate_limit: bool = False,
-        idempotency_header: str | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        total_timeout: float | None = None,
-        hooks: AsyncHooks | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-            user_agent=user_agent,
-            error_codes=error_codes,
-            strict_response_validation=strict_response_validation,
-            max_retry_wait=max_retry_wait,
-            pace_rate_limit=pace_rate_limit,
-            idempotency_header=idempotency_header,
-            max_response_bytes=max_response_bytes,
-            total_timeout=total_timeout,
-        )
-        self._owns_http = http_client is None
-        self._pool = LazyHttp(http_client, self._new_http)
-        self.hooks = hooks or NO_ASYNC_HOOKS
-        """Your code around every request (see ``_hooks.py``)."""
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -326,7 +242,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         return result
 
     async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
-        on_error = self.hooks.on_error
+        on_error = self.hooks.on_error if self.hooks is not None else ()
         if not on_error:
             return await self._call(endpoint, options)
         try:
@@ -373,7 +289,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self, prepared: PreparedRequest, endpoint: AnyEndpoint, options: RequestOptions
     ) -> tuple[httpx.Response, int, float]:
         http = self._http
-        hooks = self.hooks
+        hooks = self.hooks or NO_ASYNC_HOOKS
         max_retries, timeout, limits = self._call_settings(options, http)
         attempt = 0
         while True:

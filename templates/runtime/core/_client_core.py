@@ -24,6 +24,7 @@ from ._exceptions import (
     ErrorEntries,
     make_status_error,
 )
+from ._hooks import AsyncHooks, Hooks
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
@@ -37,6 +38,7 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 __all__ = ["BaseClient", "LazyHttp"]
 
 _HttpxT = TypeVar("_HttpxT", httpx.Client, httpx.AsyncClient)
+_HooksT = TypeVar("_HooksT", Hooks, AsyncHooks)
 
 # Constructor arguments that leave the credentials as they are (a `with_options` copy keeps them).
 _KEEPS_CREDENTIALS = frozenset(
@@ -73,7 +75,10 @@ def _to_timeout(value: Timeout) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
-class BaseClient(Generic[_HttpxT]):
+class BaseClient(Generic[_HttpxT, _HooksT]):
+    """What both clients share; ``SyncAPIClient`` (``httpx.Client``, ``Hooks``) and
+    ``AsyncAPIClient`` (``httpx.AsyncClient``, ``AsyncHooks``) add sending and ``_new_http``."""
+
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
     _arguments: Mapping[str, object] = {}
@@ -100,6 +105,7 @@ class BaseClient(Generic[_HttpxT]):
         idempotency_header: str | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         total_timeout: float | None = None,
+        hooks: _HooksT | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -127,7 +133,15 @@ class BaseClient(Generic[_HttpxT]):
         self._pacer = Pacer()
         self._base_headers = self._compute_base_headers()
         self._builder = RequestBuilder()
+        self._owns_http = http_client is None
+        self._pool = LazyHttp(http_client, self._new_http)
+        self.hooks: _HooksT | None = hooks
+        """Your code around every request (see ``_hooks.py``); ``None``: no hooks."""
         register_auth(auth)
+
+    def _new_http(self) -> _HttpxT:
+        """The ``httpx`` client made on the first request when none was passed in."""
+        raise NotImplementedError
 
     def _compute_base_headers(self) -> dict[str, str]:
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}

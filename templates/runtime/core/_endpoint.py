@@ -10,8 +10,8 @@ import pydantic
 
 __all__ = ["AnyEndpoint", "Endpoint", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
 
-_R = TypeVar("_R", covariant=True)
-_AR = TypeVar("_AR", covariant=True)
+_R_co = TypeVar("_R_co", covariant=True)
+_AR_co = TypeVar("_AR_co", covariant=True)
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
 PageStyle = Literal["page_number", "next_link"]
@@ -77,7 +77,7 @@ def _empty_styles() -> Mapping[str, tuple[str, bool]]:
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint(Generic[_R, _AR]):
+class Endpoint(Generic[_R_co, _AR_co]):
     """One operation: HTTP method, path template, response specs and serialization details.
 
     ``Endpoint[R, AR]``: what the operation returns, ``R`` from the sync client's ``request()`` and

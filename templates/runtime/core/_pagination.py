@@ -29,7 +29,9 @@ class _SyncRequester(Protocol):
 
 
 class _AsyncRequester(Protocol):
-    async def _request_with_options(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any: ...
+    async def _request_with_options(
+        self, endpoint: AnyEndpoint, options: RequestOptions
+    ) -> Any: ...
 
 
 def _as_int(value: object) -> int | None:

@@ -23,7 +23,7 @@ __all__ = ["aexchange", "build_request", "exchange"]
 
 
 def build_request(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any],
     http: httpx.Client | httpx.AsyncClient,
     prepared: PreparedRequest,
     timeout: httpx.Timeout,
@@ -62,7 +62,7 @@ def _log_hop(prepared: PreparedRequest, hop: httpx.Request, redirects: Redirects
 
 
 def exchange(
-    client: BaseClient[httpx.Client],
+    client: BaseClient[httpx.Client, Any],
     http: httpx.Client,
     request: httpx.Request,
     prepared: PreparedRequest,
@@ -91,7 +91,7 @@ def exchange(
 
 
 async def aexchange(
-    client: BaseClient[httpx.AsyncClient],
+    client: BaseClient[httpx.AsyncClient, Any],
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
@@ -111,7 +111,7 @@ async def aexchange(
 
 
 async def _attempt(
-    client: BaseClient[httpx.AsyncClient],
+    client: BaseClient[httpx.AsyncClient, Any],
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,

@@ -7,8 +7,9 @@
   request as sent — credentials included — so text it logs should go through ``event.redact``.
   Redirect hops are not shown to it (hops to another origin drop every credential header, its own
   too).
-- ``after_response(ResponseEvent)``: when each attempt's response headers arrived (any status, before
-  a retry decision); the body is not read yet and must not be read here.
+- ``after_response(ResponseEvent)``: with each attempt's response (any status, before a retry
+  decision), its body read (bounded by ``max_response_bytes``) — except a file download's, which is
+  streamed to the caller afterwards and must not be read here.
 - ``on_error(ErrorEvent)``: once, with the exception a call is about to raise (``APIError`` and its
   subclasses: status errors after retries, connection errors, timeouts, validation errors).
 
@@ -44,11 +45,11 @@ class RequestEvent:
 @dataclass(frozen=True, slots=True)
 class ResponseEvent:
     response: httpx.Response
-    """Status and headers; the body is not read yet (do not read it here)."""
+    """Status, headers and (but for a file download) the body, already read."""
     operation_id: str
     attempt: int
     elapsed: float
-    """Seconds from sending the request to the response headers."""
+    """Seconds from sending the request to the response (its body read, but for a download)."""
     redact: Callable[[str], str]
 
     @property
