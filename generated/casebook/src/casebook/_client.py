@@ -184,9 +184,10 @@ class Casebook(SyncAPIClient):
         """A copy of this client with the arguments given replaced; the others stay as they are.
 
         The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
-        state, and keeps the credentials (no new login or token request) unless a credential, the base
-        URL or the region changes. `default_headers` are merged into the current ones (`None` drops them).
-        Closing the copy leaves the pool open; closing this client closes it.
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL or the region changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
         """
         return self._copy(
             {
@@ -377,9 +378,10 @@ class AsyncCasebook(AsyncAPIClient):
         """A copy of this client with the arguments given replaced; the others stay as they are.
 
         The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
-        state, and keeps the credentials (no new login or token request) unless a credential, the base
-        URL or the region changes. `default_headers` are merged into the current ones (`None` drops them).
-        Closing the copy leaves the pool open; closing this client closes it.
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL or the region changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
         """
         return self._copy(
             {

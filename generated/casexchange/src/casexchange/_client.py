@@ -155,9 +155,10 @@ class CaseXchange(SyncAPIClient):
         """A copy of this client with the arguments given replaced; the others stay as they are.
 
         The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
-        state, and keeps the credentials (no new login or token request) unless a credential, the base
-        URL changes. `default_headers` are merged into the current ones (`None` drops them).
-        Closing the copy leaves the pool open; closing this client closes it.
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
         """
         return self._copy(
             {
@@ -462,9 +463,10 @@ class AsyncCaseXchange(AsyncAPIClient):
         """A copy of this client with the arguments given replaced; the others stay as they are.
 
         The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
-        state, and keeps the credentials (no new login or token request) unless a credential, the base
-        URL changes. `default_headers` are merged into the current ones (`None` drops them).
-        Closing the copy leaves the pool open; closing this client closes it.
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
         """
         return self._copy(
             {

@@ -157,9 +157,10 @@ class CaseXchangeInternal(SyncAPIClient):
         """A copy of this client with the arguments given replaced; the others stay as they are.
 
         The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
-        state, and keeps the credentials (no new login or token request) unless a credential, the base
-        URL changes. `default_headers` are merged into the current ones (`None` drops them).
-        Closing the copy leaves the pool open; closing this client closes it.
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
         """
         return self._copy(
             {
@@ -397,9 +398,10 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         """A copy of this client with the arguments given replaced; the others stay as they are.
 
         The copy shares the connection pool (unless `http_client` is given) and the rate-limit pacing
-        state, and keeps the credentials (no new login or token request) unless a credential, the base
-        URL changes. `default_headers` are merged into the current ones (`None` drops them).
-        Closing the copy leaves the pool open; closing this client closes it.
+        state. It keeps the credentials (no new login or token request) unless a credential or the
+        base URL changes.
+        `default_headers` are merged into the current ones (`None` drops them). Closing the copy
+        leaves the pool open; closing this client closes it.
         """
         return self._copy(
             {
