@@ -29,9 +29,22 @@ class BaseModel(pydantic.BaseModel):
         defer_build=True,  # a model's validator is built on its first use, not when it is imported
     )
 
-    def to_dict(self) -> dict[str, object]:
-        """The model as JSON-compatible data, with wire (alias) names and only the fields set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    def to_dict(self, *, exclude_unset: bool = True, exclude_none: bool = False) -> dict[str, Any]:
+        """The model as JSON-safe data (dates as ISO strings, enums as their values, bytes as
+        base64) under the wire names, unknown fields a server sent included. ``exclude_unset``:
+        leave out the fields neither the server nor you set (the default, so the result is what was
+        received); ``exclude_none``: leave out the fields that are ``None``."""
+        return self.model_dump(
+            mode="json", by_alias=True, exclude_unset=exclude_unset, exclude_none=exclude_none
+        )
+
+    def to_json(
+        self, *, indent: int | None = 2, exclude_unset: bool = True, exclude_none: bool = False
+    ) -> str:
+        """``to_dict()`` as a JSON document (``indent=None``: on one line)."""
+        return self.model_dump_json(
+            indent=indent, by_alias=True, exclude_unset=exclude_unset, exclude_none=exclude_none
+        )
 
 
 class ResultList(list[Any]):
