@@ -63,7 +63,9 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
             found["get_call"] = call(op)
         if op.method == "post" and not m.positional and "create_call" not in found:
             if m.flat_body:
-                required = [a for a in m.body_fields if not a.default][:3] or list(m.body_fields[:1])
+                required = [a for a in m.body_fields if not a.default][:3] or list(
+                    m.body_fields[:1]
+                )
                 body = code(", ".join(f"{a.name}=..." for a in required))
             else:
                 body = _body_example(api, op) if m.body_arg is not None else Code("")
