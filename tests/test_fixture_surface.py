@@ -27,7 +27,7 @@ WIDGET = {
     "name": "Bolt",
     "colour": "dark-blue",
     "dimensions": {"widthCm": 2.5},
-    "parts": [{"partNumber": "p1", "quantity": 2, "madeOn": "2026-01-02"}],
+    "parts": [{"partNumber": "p1", "quantity": 2, "madeOn": "2026-01-02", "type": "part"}],
     "labels": {"a": "b"},
     "createdAt": "2026-01-02T03:04:05Z",
     "fromTheFuture": True,
@@ -86,6 +86,7 @@ def test_signatures(surface: tuple[Any, Path, list[Any]]) -> None:
         "note": "optional",
         "parts": "optional",
         "body_timeout": "optional",
+        "kind": "optional",  # a constant: its value is the default, always sent
         "timeout": "optional",  # the per-call option keeps its name
     }
     assert kinds(Widgets.patch) == {
@@ -127,19 +128,21 @@ def test_body_on_the_wire_is_the_spec_shape(surface: tuple[Any, Path, list[Any]]
         )
         client.widgets.create(name="Nut", colour=Colour.RED)
     first, second = (json.loads(r.body) for r in server.requests)
+    parts = [  # constants (`type`) are always sent, from a dict or a model
+        {"partNumber": "p1", "quantity": 2, "madeOn": "2026-01-02", "type": "part"},
+        {"partNumber": "p2", "type": "part"},
+    ]
     assert first == {
         "colour": "dark-blue",
         "dimensions": {"widthCm": 2.5, "unit": "mm"},
         "labels": {"part_number": "kept"},
         "name": "Bolt",
         "note": None,  # None is sent as null; an argument left out is not sent
-        "parts": [
-            {"partNumber": "p1", "quantity": 2, "madeOn": "2026-01-02"},
-            {"partNumber": "p2"},
-        ],
+        "parts": parts,
         "timeout": 30,
+        "kind": "widget",
     }
-    assert second == {"colour": "red", "name": "Nut"}
+    assert second == {"colour": "red", "name": "Nut", "kind": "widget"}
     assert server.requests[0].headers["content-type"] == "application/json"
     assert isinstance(widget, Widget) and widget.colour is Colour.DARK_BLUE
 

@@ -35,7 +35,7 @@ _PRIMITIVES = {
     Kind.STRING: "str",
     Kind.EMAIL: "str",
     Kind.URI: "str",
-    Kind.UUID: "str",
+    Kind.UUID: "_uuid.UUID",
     Kind.DECIMAL: "str",
     Kind.BYTE: "str",
     Kind.DURATION: "str",
@@ -52,7 +52,7 @@ _PRIMITIVES = {
 
 # Builtin names our annotations use; a class body that defines one of them (a field `list`, a method
 # `list`) must spell the builtin `_b.list`.
-BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
+BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes", "tuple"})
 
 
 class Context(enum.Enum):
@@ -61,6 +61,8 @@ class Context(enum.Enum):
     # a value inside a JSON body the method builds (a keyword argument from a body property, a key of
     # a `…Param` TypedDict): as INPUT, and an object model also takes its TypedDict
     PARAM = "param"
+    # what a model field also accepts when built (`_Coerced`): as INPUT, but binary stays bytes
+    FIELD_INPUT = "field_input"
 
 
 @dataclass
@@ -74,6 +76,10 @@ class Imports:
     builtins: bool = False
     unions: bool = False  # `_Tag` / `_disc` from the runtime's `_unions` (discriminated unions)
     params: set[str] = field(default_factory=set)  # schema ids whose `…Param` TypedDict is used
+    uuid: bool = False
+    runtime: set[str] = field(
+        default_factory=set
+    )  # names from the runtime's `_types` (`_Omittable`)
 
 
 @dataclass
@@ -109,11 +115,17 @@ class Annotator:
             text = _PRIMITIVES[t.kind]
             if text.startswith("_dt."):
                 imports.datetime = True
+            if t.kind is Kind.UUID:
+                imports.uuid = True
+                # arguments (and model fields, through `_Coerced`) also take the text form
+                return [text, self._builtin("str", imports)] if ctx is not Context.MODEL else [text]
             return [self._builtin(text, imports)]
         if isinstance(t, AnyType):
             imports.typing = True
             return ["_t.Any"]
         if isinstance(t, ListOf):
+            if t.prefix:
+                return self._tuple(t, ctx, imports)
             inner = self.render(t.item, ctx, imports)
             if ctx is not Context.MODEL:
                 imports.typing = True
@@ -137,6 +149,8 @@ class Annotator:
                 return self._inline(t.id, schema, imports)
             imports.schemas.add(t.id)
             name = self.names.schema_class[t.id]
+            if isinstance(schema, Enum) and ctx is Context.FIELD_INPUT:
+                return [name, self._builtin(_enum_fallback(schema), imports)]
             if isinstance(schema, Enum) and ctx is not Context.MODEL:
                 return [name, self._enum_values(schema, imports)]
             param = self.names.param_class.get(t.id) if ctx is Context.PARAM else None
@@ -185,6 +199,26 @@ class Annotator:
         plain = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
         return self._builtin(plain.get(schema.value_kind, "str"), imports)
 
+    def _tuple(self, t: ListOf, ctx: Context, imports: Imports) -> list[str]:
+        """`prefixItems`: `tuple[A, B, *tuple[R, ...]]` (rest items), `tuple[A, B]` (`items: false`),
+        plus the shorter tuples JSON Schema allows when `minItems` is below the prefix length. Arguments
+        take any sequence of the item types."""
+        imports.typing = True
+        if ctx is not Context.MODEL:
+            items = [*t.prefix, *([] if t.closed else [t.item])]
+            parts = list(dict.fromkeys(p for i in items for p in self.top_parts(i, ctx, imports)))
+            return [f"_t.Sequence[{' | '.join(parts)}]"]
+        prefix = [self.render(p, ctx, imports) for p in t.prefix]
+        tuple_ = self._builtin("tuple", imports)
+        full = ", ".join(prefix)
+        if not t.closed:
+            full += f", *{tuple_}[{self.render(t.item, ctx, imports)}, ...]"
+            imports.runtime.add("Rest")
+        out = [f"{tuple_}[{full}]" if t.closed else f"_t.Annotated[{tuple_}[{full}], _Rest]"]
+        for n in range(min(t.min_items, len(prefix)), len(prefix)):
+            out.append(f"{tuple_}[{', '.join(prefix[:n])}]" if n else f"{tuple_}[()]")
+        return out
+
     def _discriminated(
         self, t: UnionOf, tagged: list[tuple[ModelRef, list[str]]], ctx: Context, imports: Imports
     ) -> str:
@@ -225,6 +259,14 @@ def tagged_members(
             return None
         out.append((v, values))
     return out
+
+
+def _enum_fallback(schema: Enum) -> str:
+    """Model fields accept an enum member or the plain value when built (responses parse unknown
+    values, see _enums)."""
+    return {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}.get(
+        schema.value_kind, "str"
+    )
 
 
 def _literal_values(schema: Enum) -> bool:

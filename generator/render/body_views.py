@@ -5,7 +5,8 @@ flattened JSON body's arguments take exactly what the spec allows: nested object
 TypedDict or their model, enums as their member or the `Literal` of their values, lists and maps of
 those. The method sends `{wire name: argument}`; when a TypedDict somewhere inside has a key whose
 Python name differs from its wire name, the endpoint carries the body's type (`body_type`) and the
-runtime renames those keys (`_wire.to_wire`).
+runtime renames those keys (`_wire.to_wire`) and adds the constant fields a TypedDict leaves out. A
+constant property (`const`, a discriminator tag) is an argument whose default is its value.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from ..ir import Api, Field, MediaKind, Model, ModelRef, Operation, TypeRef
 from ..naming.bodies import flat_body, reachable_params, sent_fields
 from ..naming.plan import Names, op_key
-from .annotations import Annotator, Context, Imports, one_line
+from .annotations import Annotator, Context, Imports, one_line, py_literal
 from .extension import ArgView
 from .safe import NO_CODE, Code, Name, code
 
@@ -83,6 +84,8 @@ def _field_arg(
 ) -> ArgView:
     name = names.body_fields[(op_key(op), f.wire_name)]
     annotation = annotator.render(f.type, ctx, imports)
+    if f.constant:  # a discriminator tag, a `const`: its value is the default, always sent
+        return ArgView(name, annotation, py_literal(f.default), f.wire_name, one_line(f.doc))
     if f.required and body_required:
         return ArgView(name, annotation, Code(""), f.wire_name, one_line(f.doc))
     return ArgView(
@@ -98,12 +101,14 @@ def _body_type(
     roots: list[TypeRef],
     imports: Imports,
 ) -> Code:
-    """The body's model annotation when a TypedDict reachable from `roots` renames a key."""
+    """The body's model annotation when a TypedDict reachable from `roots` renames a key or leaves out
+    a constant (the runtime adds it)."""
     for sid in sorted(reachable_params(api, roots)):
         model = api.schemas[sid]
         assert isinstance(model, Model)
         if sid in names.param_class and any(
-            names.fields[(sid, f.wire_name)] != f.wire_name for f in sent_fields(model)
+            names.fields[(sid, f.wire_name)] != f.wire_name or f.constant
+            for f in sent_fields(model)
         ):
             return annotator.render(body, Context.MODEL, imports)
     return NO_CODE

@@ -48,7 +48,7 @@ def param_views(
         fields = []
         for f in sent_fields(model):
             annotation = annotator.render(f.type, Context.PARAM, imports)
-            if not f.required:
+            if not f.required or f.constant:  # a constant is added by the runtime (`_wire`)
                 annotation = code(f"_t.NotRequired[{annotation}]")
             name = names.fields[(sid, f.wire_name)]
             text = f.doc if f.wire_name == name else " ".join([f.doc, f"Sent as `{f.wire_name}`."])

@@ -14,8 +14,9 @@ from ..ir import (
     Result,
     ResultKind,
 )
+from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
-from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .body_views import BodyView, body_view
 from .extension import (
     ArgView,
@@ -25,6 +26,7 @@ from .extension import (
     ResourceExtras,
     RuntimeImport,
 )
+from .field_views import accepts_none
 from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
@@ -74,6 +76,7 @@ class MethodView:
     body_type: Code = NO_CODE  # runtime type of a JSON body whose dicts need renaming, or ""
     flat_body: bool = False  # a JSON body built from `body_fields` (keyed by wire name)
     body_required: bool = True  # False: a flattened body that may be left out
+    nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +239,11 @@ def _method(
         body_type=body.body_type,
         flat_body=body.flat,
         body_required=not body.optional,
+        nulls=tuple(
+            (p.location.value, p.wire_name)
+            for p in op.parameters
+            if p.location is not Location.PATH and accepts_none(p.type, api.schemas)
+        ),
     )
 
 
@@ -267,12 +275,16 @@ def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Im
     if not p.required:
         annotation = code(annotation + " | NotGiven")
         default = Code("NOT_GIVEN")
+    doc = one_line(p.doc)
+    if not isinstance(p.default, _Missing) and not p.required:  # what the server uses when not sent
+        shown = py_literal(p.default) if not isinstance(p.default, (list, dict)) else p.default
+        doc = f"{doc or '`' + p.wire_name + '`'} (default: `{shown}`)"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
         default,
         p.wire_name,
-        one_line(p.doc),
+        doc,
     )
 
 

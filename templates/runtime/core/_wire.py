@@ -1,7 +1,8 @@
 """Request bodies written as dicts: the keys of a `…Param` TypedDict are Python names, the wire wants the
 spec's names. ``to_wire`` renames them, guided by the generated models (their fields' aliases and
-annotations): a dict that stands for a model gets that model's wire names, recursively, and nothing
-else changes — values are not validated or converted, unknown keys pass as they are, models pass
+annotations): a dict that stands for a model gets that model's wire names, recursively, and its
+constant fields (``__clientgen_constants__``: discriminator tags, ``const``) when it leaves them out;
+nothing else changes — values are not validated or converted, unknown keys pass as they are, models pass
 untouched (the serializer dumps them by alias).
 """
 
@@ -59,6 +60,8 @@ def _walk(value: object, annotation: Any, depth: int) -> object:
                     out[key] = item
                 else:
                     out[entry[0]] = _walk(item, entry[1], depth + 1)
+            for key, constant in getattr(model, "__clientgen_constants__", {}).items():
+                out.setdefault(key, constant)  # a tag the dict left out: always sent
             return out
         inner = _mapping_values(annotation)
         if inner is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query, _upload
@@ -182,8 +183,8 @@ class Attachments(SyncAPIResource):
         Args:
             filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -245,7 +246,7 @@ class Attachments(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -304,8 +305,8 @@ class Attachments(SyncAPIResource):
         Args:
             filter: Filter notes: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -363,7 +364,7 @@ class Attachments(SyncAPIResource):
 
     def get_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -402,7 +403,7 @@ class Attachments(SyncAPIResource):
 
     def delete_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -433,7 +434,7 @@ class Attachments(SyncAPIResource):
 
     def update_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -533,8 +534,8 @@ class AsyncAttachments(AsyncAPIResource):
         Args:
             filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -596,7 +597,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -655,8 +656,8 @@ class AsyncAttachments(AsyncAPIResource):
         Args:
             filter: Filter notes: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -714,7 +715,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def get_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -753,7 +754,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def delete_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -784,7 +785,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def update_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -168,8 +169,8 @@ class Cases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -220,7 +221,7 @@ class Cases(SyncAPIResource):
         incident_date: _dt.date | NotGiven = NOT_GIVEN,
         is_retainer_signed: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -292,7 +293,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -330,7 +331,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         case_type: str | NotGiven = NOT_GIVEN,
         client_email: str | None | NotGiven = NOT_GIVEN,
@@ -398,7 +399,7 @@ class Cases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -431,7 +432,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -465,7 +466,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         closing_status: str,
         attorney_fees: float | NotGiven = NOT_GIVEN,
@@ -518,7 +519,7 @@ class Cases(SyncAPIResource):
 
     def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         status: UpdateCaseStatusBodyStatus
         | _t.Literal[
@@ -578,7 +579,7 @@ class Cases(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -661,8 +662,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -713,7 +714,7 @@ class AsyncCases(AsyncAPIResource):
         incident_date: _dt.date | NotGiven = NOT_GIVEN,
         is_retainer_signed: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -785,7 +786,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -823,7 +824,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         case_type: str | NotGiven = NOT_GIVEN,
         client_email: str | None | NotGiven = NOT_GIVEN,
@@ -891,7 +892,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -924,7 +925,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -958,7 +959,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         closing_status: str,
         attorney_fees: float | NotGiven = NOT_GIVEN,
@@ -1011,7 +1012,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         status: UpdateCaseStatusBodyStatus
         | _t.Literal[
@@ -1071,7 +1072,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins as _b
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -68,7 +69,7 @@ class Documents(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -101,7 +102,7 @@ class Documents(SyncAPIResource):
 
     def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -139,8 +140,8 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -175,8 +176,8 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -220,7 +221,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -253,7 +254,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -291,8 +292,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -327,8 +328,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

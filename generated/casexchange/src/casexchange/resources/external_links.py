@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -136,7 +137,7 @@ class ExternalLinks(SyncAPIResource):
         external_id: str,
         external_system: CreateExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
-        referral_id: str,
+        referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -198,8 +199,8 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -219,7 +220,7 @@ class ExternalLinks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -252,12 +253,12 @@ class ExternalLinks(SyncAPIResource):
 
     def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         external_id: str,
         external_system: ReplaceExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
-        referral_id: str,
+        referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -354,7 +355,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         external_id: str,
         external_system: CreateExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
-        referral_id: str,
+        referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -416,8 +417,8 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -437,7 +438,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -470,12 +471,12 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         external_id: str,
         external_system: ReplaceExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
-        referral_id: str,
+        referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -95,11 +96,11 @@ class MedAppointments(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
@@ -121,8 +122,8 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -156,10 +157,10 @@ class MedAppointments(SyncAPIResource):
 
     def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
-        doctor_id: str,
-        provider_location_id: str,
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
         appointment_date: _dt.date | NotGiven = NOT_GIVEN,
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
@@ -167,10 +168,10 @@ class MedAppointments(SyncAPIResource):
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
-        insurance_id: str | None | NotGiven = NOT_GIVEN,
-        med_referral_id: str | None | NotGiven = NOT_GIVEN,
-        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
-        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -228,8 +229,8 @@ class MedAppointments(SyncAPIResource):
 
     def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -266,11 +267,11 @@ class MedAppointments(SyncAPIResource):
 
     def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
-        doctor_id: str,
-        provider_location_id: str,
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
         appointment_date: _dt.date | NotGiven = NOT_GIVEN,
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
@@ -279,10 +280,10 @@ class MedAppointments(SyncAPIResource):
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
-        insurance_id: str | None | NotGiven = NOT_GIVEN,
-        med_referral_id: str | None | NotGiven = NOT_GIVEN,
-        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
-        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -346,8 +347,8 @@ class MedAppointments(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -393,11 +394,11 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
@@ -419,8 +420,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -454,10 +455,10 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
-        doctor_id: str,
-        provider_location_id: str,
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
         appointment_date: _dt.date | NotGiven = NOT_GIVEN,
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
@@ -465,10 +466,10 @@ class AsyncMedAppointments(AsyncAPIResource):
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
-        insurance_id: str | None | NotGiven = NOT_GIVEN,
-        med_referral_id: str | None | NotGiven = NOT_GIVEN,
-        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
-        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -526,8 +527,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -564,11 +565,11 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
-        doctor_id: str,
-        provider_location_id: str,
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
         appointment_date: _dt.date | NotGiven = NOT_GIVEN,
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
@@ -577,10 +578,10 @@ class AsyncMedAppointments(AsyncAPIResource):
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
-        insurance_id: str | None | NotGiven = NOT_GIVEN,
-        med_referral_id: str | None | NotGiven = NOT_GIVEN,
-        primary_injury_id: str | None | NotGiven = NOT_GIVEN,
-        related_injury_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -644,8 +645,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -67,8 +68,8 @@ class MedBilling(SyncAPIResource):
 
     def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -106,8 +107,8 @@ class MedBilling(SyncAPIResource):
 
     def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         description: str,
         kind: MedBillableEventCreateRequestKind | _t.Literal["VISIT_FEE", "PROCEDURE", "OTHER"],
@@ -161,9 +162,9 @@ class MedBilling(SyncAPIResource):
 
     def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -202,9 +203,9 @@ class MedBilling(SyncAPIResource):
 
     def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         amount_paid: str | None | NotGiven = NOT_GIVEN,
         cost_billed: str | None | NotGiven = NOT_GIVEN,
@@ -266,8 +267,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -305,8 +306,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         description: str,
         kind: MedBillableEventCreateRequestKind | _t.Literal["VISIT_FEE", "PROCEDURE", "OTHER"],
@@ -360,9 +361,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -401,9 +402,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         amount_paid: str | None | NotGiven = NOT_GIVEN,
         cost_billed: str | None | NotGiven = NOT_GIVEN,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -294,7 +295,7 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType
         | _t.Literal["health", "auto", "workers_comp", "liability", "other"]
         | NotGiven = NOT_GIVEN,
@@ -312,8 +313,8 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -338,7 +339,7 @@ class MedCases(SyncAPIResource):
 
     def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -390,10 +391,10 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -496,7 +497,7 @@ class MedCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -529,12 +530,12 @@ class MedCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_email: str | NotGiven = NOT_GIVEN,
         attorney_name: str | NotGiven = NOT_GIVEN,
         attorney_phone: str | NotGiven = NOT_GIVEN,
-        base_case_id: str | None | NotGiven = NOT_GIVEN,
+        base_case_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         incident_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -618,7 +619,7 @@ class MedCases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -651,7 +652,7 @@ class MedCases(SyncAPIResource):
 
     def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -673,8 +674,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -700,7 +701,7 @@ class MedCases(SyncAPIResource):
 
     def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -719,8 +720,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -742,11 +743,11 @@ class MedCases(SyncAPIResource):
 
     def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        provider_id: str,
-        doctor_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
-        location_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        provider_id: _uuid.UUID | str,
+        doctor_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        location_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -789,8 +790,8 @@ class MedCases(SyncAPIResource):
 
     def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -826,11 +827,11 @@ class MedCases(SyncAPIResource):
 
     def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notes: str | NotGiven = NOT_GIVEN,
-        provider_id: str | NotGiven = NOT_GIVEN,
+        provider_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -870,8 +871,8 @@ class MedCases(SyncAPIResource):
 
     def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -913,8 +914,8 @@ class MedCases(SyncAPIResource):
 
     def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -955,8 +956,8 @@ class MedCases(SyncAPIResource):
 
     def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         note: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -997,8 +998,8 @@ class MedCases(SyncAPIResource):
 
     def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         summary: str | None | NotGiven = NOT_GIVEN,
@@ -1044,8 +1045,8 @@ class MedCases(SyncAPIResource):
 
     def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         reason_code: RejectMedReferralBodyReasonCode
         | _t.Literal[
@@ -1101,8 +1102,8 @@ class MedCases(SyncAPIResource):
 
     def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1143,8 +1144,8 @@ class MedCases(SyncAPIResource):
 
     def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         note: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1196,7 +1197,7 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType
         | _t.Literal["health", "auto", "workers_comp", "liability", "other"]
         | NotGiven = NOT_GIVEN,
@@ -1214,8 +1215,8 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -1240,7 +1241,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1292,10 +1293,10 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -1398,7 +1399,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1431,12 +1432,12 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_email: str | NotGiven = NOT_GIVEN,
         attorney_name: str | NotGiven = NOT_GIVEN,
         attorney_phone: str | NotGiven = NOT_GIVEN,
-        base_case_id: str | None | NotGiven = NOT_GIVEN,
+        base_case_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         incident_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -1520,7 +1521,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1553,7 +1554,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1575,8 +1576,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -1602,7 +1603,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1621,8 +1622,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -1644,11 +1645,11 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        provider_id: str,
-        doctor_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
-        location_ids: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        provider_id: _uuid.UUID | str,
+        doctor_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
+        location_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1691,8 +1692,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1728,11 +1729,11 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notes: str | NotGiven = NOT_GIVEN,
-        provider_id: str | NotGiven = NOT_GIVEN,
+        provider_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1772,8 +1773,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1815,8 +1816,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1857,8 +1858,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         note: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1899,8 +1900,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         summary: str | None | NotGiven = NOT_GIVEN,
@@ -1946,8 +1947,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         reason_code: RejectMedReferralBodyReasonCode
         | _t.Literal[
@@ -2003,8 +2004,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         notify: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -2045,8 +2046,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         note: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -77,7 +78,7 @@ class MedExDocuments(SyncAPIResource):
 
     def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -95,8 +96,8 @@ class MedExDocuments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -118,7 +119,7 @@ class MedExDocuments(SyncAPIResource):
 
     def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory
         | _t.Literal[
@@ -139,7 +140,7 @@ class MedExDocuments(SyncAPIResource):
             "other",
         ],
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -188,8 +189,8 @@ class MedExDocuments(SyncAPIResource):
 
     def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -208,7 +209,7 @@ class MedExDocuments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
@@ -239,7 +240,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -257,8 +258,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -280,7 +281,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory
         | _t.Literal[
@@ -301,7 +302,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
             "other",
         ],
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -350,8 +351,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -370,7 +371,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """

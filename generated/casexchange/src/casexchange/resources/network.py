@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -91,7 +92,7 @@ class Network(SyncAPIResource):
 
     def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -125,7 +126,7 @@ class Network(SyncAPIResource):
 
     def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         description: str | None | NotGiven = NOT_GIVEN,
         referral_instructions: str | None | NotGiven = NOT_GIVEN,
@@ -171,7 +172,7 @@ class Network(SyncAPIResource):
 
     def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -206,7 +207,7 @@ class Network(SyncAPIResource):
 
     def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         days_for_investigating: int | None | NotGiven = NOT_GIVEN,
         days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
@@ -256,7 +257,7 @@ class Network(SyncAPIResource):
 
     def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         days_for_investigating: int | None | NotGiven = NOT_GIVEN,
         days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
@@ -340,7 +341,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -374,7 +375,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         description: str | None | NotGiven = NOT_GIVEN,
         referral_instructions: str | None | NotGiven = NOT_GIVEN,
@@ -420,7 +421,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -455,7 +456,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         days_for_investigating: int | None | NotGiven = NOT_GIVEN,
         days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
@@ -505,7 +506,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         days_for_investigating: int | None | NotGiven = NOT_GIVEN,
         days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,

@@ -171,7 +171,7 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
@@ -296,7 +296,7 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """

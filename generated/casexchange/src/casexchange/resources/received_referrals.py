@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -126,7 +127,7 @@ class ReceivedReferrals(SyncAPIResource):
         | _t.Literal["updatedAt", "createdAt", "status", "referenceNumber"]
         | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -142,8 +143,8 @@ class ReceivedReferrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -174,7 +175,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -209,7 +210,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
@@ -286,7 +287,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -357,7 +358,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         | _t.Literal["updatedAt", "createdAt", "status", "referenceNumber"]
         | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -373,8 +374,8 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -405,7 +406,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -440,7 +441,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
@@ -517,7 +518,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

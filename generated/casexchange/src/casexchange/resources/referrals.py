@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -271,8 +272,8 @@ class Referrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -329,7 +330,7 @@ class Referrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -362,7 +363,7 @@ class Referrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
@@ -449,7 +450,7 @@ class Referrals(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -482,7 +483,7 @@ class Referrals(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -522,7 +523,7 @@ class Referrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -555,7 +556,7 @@ class Referrals(SyncAPIResource):
 
     def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         closing_status: BeginClosingReferralBodyClosingStatus
         | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
@@ -619,7 +620,7 @@ class Referrals(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | NotGiven = NOT_GIVEN,
         phase: str | NotGiven = NOT_GIVEN,
@@ -663,7 +664,7 @@ class Referrals(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         closure_reason: str,
         reason: str | NotGiven = NOT_GIVEN,
@@ -705,7 +706,7 @@ class Referrals(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str,
         extra_headers: Headers | None = None,
@@ -744,9 +745,9 @@ class Referrals(SyncAPIResource):
 
     def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         reason: str | NotGiven = NOT_GIVEN,
@@ -791,7 +792,7 @@ class Referrals(SyncAPIResource):
 
     def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
@@ -854,7 +855,7 @@ class Referrals(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
@@ -910,7 +911,7 @@ class Referrals(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -944,7 +945,7 @@ class Referrals(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str,
         extra_headers: Headers | None = None,
@@ -1027,8 +1028,8 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -1085,7 +1086,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1118,7 +1119,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
@@ -1205,7 +1206,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1238,7 +1239,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1278,7 +1279,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1311,7 +1312,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         closing_status: BeginClosingReferralBodyClosingStatus
         | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
@@ -1375,7 +1376,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | NotGiven = NOT_GIVEN,
         phase: str | NotGiven = NOT_GIVEN,
@@ -1419,7 +1420,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         closure_reason: str,
         reason: str | NotGiven = NOT_GIVEN,
@@ -1461,7 +1462,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str,
         extra_headers: Headers | None = None,
@@ -1500,9 +1501,9 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         reason: str | NotGiven = NOT_GIVEN,
@@ -1547,7 +1548,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
@@ -1610,7 +1611,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
@@ -1666,7 +1667,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1700,7 +1701,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str,
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -18,7 +19,7 @@ from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE: Endpoint[RoutingEvaluation, RoutingEvaluation] = Endpoint(
+_EVALUATE: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
@@ -27,7 +28,7 @@ _EVALUATE: Endpoint[RoutingEvaluation, RoutingEvaluation] = Endpoint(
     auth=True,
     operation_id="evaluateRouting",
 )
-_EVALUATE_RE_REFER: Endpoint[RoutingEvaluation, RoutingEvaluation] = Endpoint(
+_EVALUATE_RE_REFER: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
@@ -101,7 +102,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -147,14 +148,14 @@ class Routing(SyncAPIResource):
     def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -213,7 +214,7 @@ class Routing(SyncAPIResource):
         *,
         conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
         name: str,
-        target_firm_id: str,
+        target_firm_id: _uuid.UUID | str,
         is_active: bool | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -255,13 +256,13 @@ class Routing(SyncAPIResource):
 
     def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
-        target_firm_id: str | NotGiven = NOT_GIVEN,
+        target_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -305,7 +306,7 @@ class Routing(SyncAPIResource):
 
     def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -362,7 +363,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -408,14 +409,14 @@ class AsyncRouting(AsyncAPIResource):
     async def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -474,7 +475,7 @@ class AsyncRouting(AsyncAPIResource):
         *,
         conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
         name: str,
-        target_firm_id: str,
+        target_firm_id: _uuid.UUID | str,
         is_active: bool | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -516,13 +517,13 @@ class AsyncRouting(AsyncAPIResource):
 
     async def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         name: str | NotGiven = NOT_GIVEN,
         priority: int | NotGiven = NOT_GIVEN,
-        target_firm_id: str | NotGiven = NOT_GIVEN,
+        target_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -566,7 +567,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

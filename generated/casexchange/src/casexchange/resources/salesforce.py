@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -53,17 +54,17 @@ class Salesforce(SyncAPIResource):
     def create_interactive_send(
         self,
         *,
-        idempotency_key: str,
+        idempotency_key: _uuid.UUID | str,
         sf_object_api_name: str,
         source_record_id: str,
-        target_firm_ids: _t.Sequence[str],
+        target_firm_ids: _t.Sequence[_uuid.UUID | str],
         allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
         mapping_version: str | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         overrides: _t.Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
         re_refer: bool | NotGiven = NOT_GIVEN,
         round_robin_position: int | NotGiven = NOT_GIVEN,
-        routing_rule_id: str | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         sf_record_type_dev_name: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -197,17 +198,17 @@ class AsyncSalesforce(AsyncAPIResource):
     async def create_interactive_send(
         self,
         *,
-        idempotency_key: str,
+        idempotency_key: _uuid.UUID | str,
         sf_object_api_name: str,
         source_record_id: str,
-        target_firm_ids: _t.Sequence[str],
+        target_firm_ids: _t.Sequence[_uuid.UUID | str],
         allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
         mapping_version: str | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         overrides: _t.Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
         re_refer: bool | NotGiven = NOT_GIVEN,
         round_robin_position: int | NotGiven = NOT_GIVEN,
-        routing_rule_id: str | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         sf_record_type_dev_name: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

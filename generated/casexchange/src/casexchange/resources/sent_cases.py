@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -152,8 +153,8 @@ class SentCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -207,9 +208,9 @@ class SentCases(SyncAPIResource):
         incident_date: _dt.date | None | NotGiven = NOT_GIVEN,
         is_retainer_signed: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         round_robin_position: int | NotGiven = NOT_GIVEN,
-        routing_rule_id: str | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         salesforce_id: str | NotGiven = NOT_GIVEN,
         salesforce_object_type: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -303,7 +304,7 @@ class SentCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -342,7 +343,7 @@ class SentCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         case_postal_code: str | None | NotGiven = NOT_GIVEN,
         client_address1: str | None | NotGiven = NOT_GIVEN,
@@ -417,7 +418,7 @@ class SentCases(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -450,13 +451,13 @@ class SentCases(SyncAPIResource):
 
     def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         round_robin_position: int | NotGiven = NOT_GIVEN,
-        routing_rule_id: str | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -550,8 +551,8 @@ class AsyncSentCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -605,9 +606,9 @@ class AsyncSentCases(AsyncAPIResource):
         incident_date: _dt.date | None | NotGiven = NOT_GIVEN,
         is_retainer_signed: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         round_robin_position: int | NotGiven = NOT_GIVEN,
-        routing_rule_id: str | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         salesforce_id: str | NotGiven = NOT_GIVEN,
         salesforce_object_type: str | NotGiven = NOT_GIVEN,
         source: str | NotGiven = NOT_GIVEN,
@@ -701,7 +702,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -740,7 +741,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         case_postal_code: str | None | NotGiven = NOT_GIVEN,
         client_address1: str | None | NotGiven = NOT_GIVEN,
@@ -815,7 +816,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -848,13 +849,13 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
         notes: str | NotGiven = NOT_GIVEN,
         round_robin_position: int | NotGiven = NOT_GIVEN,
-        routing_rule_id: str | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -198,8 +199,8 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -258,7 +259,7 @@ class Webhooks(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -293,7 +294,7 @@ class Webhooks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -327,7 +328,7 @@ class Webhooks(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         description: str | None | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -373,7 +374,7 @@ class Webhooks(SyncAPIResource):
 
     def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -393,8 +394,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -416,7 +417,7 @@ class Webhooks(SyncAPIResource):
 
     def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -436,8 +437,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -459,7 +460,7 @@ class Webhooks(SyncAPIResource):
 
     def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -494,7 +495,7 @@ class Webhooks(SyncAPIResource):
 
     def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -536,7 +537,7 @@ class Webhooks(SyncAPIResource):
 
     def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -572,7 +573,7 @@ class Webhooks(SyncAPIResource):
 
     def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -636,8 +637,8 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -696,7 +697,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -731,7 +732,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -765,7 +766,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         description: str | None | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -811,7 +812,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -831,8 +832,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -854,7 +855,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -874,8 +875,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -897,7 +898,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -932,7 +933,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -974,7 +975,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1010,7 +1011,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

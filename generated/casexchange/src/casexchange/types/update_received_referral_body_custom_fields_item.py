@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,15 +16,20 @@ __all__ = [
 
 
 class UpdateReceivedReferralBodyCustomFieldsItem(_BaseModel):
-    field_id: str = _Field(validation_alias="fieldId", serialization_alias="fieldId")
+    field_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="fieldId", serialization_alias="fieldId")
 
     value: str | None
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "value": {"max_length": 10000}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""
 
 
 class UpdateReceivedReferralBodyCustomFieldsItemParam(_t.TypedDict):
     """`UpdateReceivedReferralBodyCustomFieldsItem` as a dict (keys are its attribute names)."""
 
-    field_id: str
+    field_id: _uuid.UUID | str
     """Sent as `fieldId`."""
 
     value: str | None

@@ -80,8 +80,8 @@ class AdminFirms(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
@@ -106,7 +106,7 @@ class AdminFirms(SyncAPIResource):
         contact_email: str,
         name: str,
         type: _t.Any | None,
-        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -191,8 +191,8 @@ class AsyncAdminFirms(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
@@ -217,7 +217,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         contact_email: str,
         name: str,
         type: _t.Any | None,
-        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,

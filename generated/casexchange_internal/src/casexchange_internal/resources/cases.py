@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -262,9 +263,9 @@ class Cases(SyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -280,8 +281,8 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -334,7 +335,7 @@ class Cases(SyncAPIResource):
         client_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
         salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -393,7 +394,7 @@ class Cases(SyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -470,7 +471,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -503,7 +504,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         case_type: str | NotGiven = NOT_GIVEN,
         client_email: str | None | NotGiven = NOT_GIVEN,
@@ -513,7 +514,7 @@ class Cases(SyncAPIResource):
         description: str | None | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
         salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
@@ -575,7 +576,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -608,7 +609,7 @@ class Cases(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -646,7 +647,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str,
         extra_headers: Headers | None = None,
@@ -684,7 +685,7 @@ class Cases(SyncAPIResource):
 
     def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         cs_link_user_id: str,
         extra_headers: Headers | None = None,
@@ -722,7 +723,7 @@ class Cases(SyncAPIResource):
 
     def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -755,7 +756,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -793,7 +794,7 @@ class Cases(SyncAPIResource):
 
     def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -831,7 +832,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float,
         settlement_amount: float,
@@ -875,9 +876,9 @@ class Cases(SyncAPIResource):
 
     def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -919,7 +920,7 @@ class Cases(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -957,9 +958,9 @@ class Cases(SyncAPIResource):
 
     def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -998,7 +999,7 @@ class Cases(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1036,7 +1037,7 @@ class Cases(SyncAPIResource):
 
     def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1069,7 +1070,7 @@ class Cases(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1126,9 +1127,9 @@ class AsyncCases(AsyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1144,8 +1145,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -1198,7 +1199,7 @@ class AsyncCases(AsyncAPIResource):
         client_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
         salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1257,7 +1258,7 @@ class AsyncCases(AsyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1334,7 +1335,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1367,7 +1368,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         case_type: str | NotGiven = NOT_GIVEN,
         client_email: str | None | NotGiven = NOT_GIVEN,
@@ -1377,7 +1378,7 @@ class AsyncCases(AsyncAPIResource):
         description: str | None | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
         salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
@@ -1439,7 +1440,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1472,7 +1473,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1510,7 +1511,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str,
         extra_headers: Headers | None = None,
@@ -1548,7 +1549,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         cs_link_user_id: str,
         extra_headers: Headers | None = None,
@@ -1586,7 +1587,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1619,7 +1620,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1657,7 +1658,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1695,7 +1696,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attorney_fees: float,
         settlement_amount: float,
@@ -1739,9 +1740,9 @@ class AsyncCases(AsyncAPIResource):
 
     async def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1783,7 +1784,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1821,9 +1822,9 @@ class AsyncCases(AsyncAPIResource):
 
     async def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        referent_firm_id: str,
+        referent_firm_id: _uuid.UUID | str,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1862,7 +1863,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1900,7 +1901,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1933,7 +1934,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

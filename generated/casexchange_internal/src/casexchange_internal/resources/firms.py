@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -157,8 +158,8 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -203,11 +204,11 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -314,7 +315,7 @@ class Firms(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -347,9 +348,9 @@ class Firms(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_email: str | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
@@ -412,7 +413,7 @@ class Firms(SyncAPIResource):
 
     def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -472,8 +473,8 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -518,11 +519,11 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -629,7 +630,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -662,9 +663,9 @@ class AsyncFirms(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
-        address: AddressDataParam | AddressData | NotGiven = NOT_GIVEN,
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_email: str | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
@@ -727,7 +728,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -232,8 +233,11 @@ class Integrations(SyncAPIResource):
     def update_current_firm_settings(
         self,
         *,
-        case_status_config: CaseStatusConfigUpdateParam | CaseStatusConfigUpdate | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | NotGiven = NOT_GIVEN,
+        case_status_config: CaseStatusConfigUpdateParam
+        | CaseStatusConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
+        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -267,7 +271,7 @@ class Integrations(SyncAPIResource):
 
     def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -300,7 +304,7 @@ class Integrations(SyncAPIResource):
 
     def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -333,7 +337,7 @@ class Integrations(SyncAPIResource):
 
     def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         case_id: str,
@@ -482,7 +486,7 @@ class Integrations(SyncAPIResource):
 
     def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -515,7 +519,7 @@ class Integrations(SyncAPIResource):
 
     def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -548,10 +552,13 @@ class Integrations(SyncAPIResource):
 
     def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
-        case_status_config: CaseStatusConfigUpdateParam | CaseStatusConfigUpdate | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | NotGiven = NOT_GIVEN,
+        case_status_config: CaseStatusConfigUpdateParam
+        | CaseStatusConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
+        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -755,8 +762,11 @@ class AsyncIntegrations(AsyncAPIResource):
     async def update_current_firm_settings(
         self,
         *,
-        case_status_config: CaseStatusConfigUpdateParam | CaseStatusConfigUpdate | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | NotGiven = NOT_GIVEN,
+        case_status_config: CaseStatusConfigUpdateParam
+        | CaseStatusConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
+        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -790,7 +800,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -823,7 +833,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -856,7 +866,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         case_id: str,
@@ -1005,7 +1015,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1038,7 +1048,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1071,10 +1081,13 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
-        case_status_config: CaseStatusConfigUpdateParam | CaseStatusConfigUpdate | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | NotGiven = NOT_GIVEN,
+        case_status_config: CaseStatusConfigUpdateParam
+        | CaseStatusConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
+        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

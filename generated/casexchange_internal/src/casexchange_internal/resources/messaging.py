@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -129,7 +130,7 @@ class Messaging(SyncAPIResource):
 
     def send_partner_message(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         message: str,
         requested_status: CaseStatus
@@ -263,7 +264,7 @@ class AsyncMessaging(AsyncAPIResource):
 
     async def send_partner_message(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         message: str,
         requested_status: CaseStatus

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -47,7 +48,7 @@ class StatusUpdates(SyncAPIResource):
 
     def get_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -80,7 +81,7 @@ class StatusUpdates(SyncAPIResource):
 
     def create_manual(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         message: str,
         status: CaseStatus
@@ -149,7 +150,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
     async def get_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -182,7 +183,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
     async def create_manual(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         message: str,
         status: CaseStatus

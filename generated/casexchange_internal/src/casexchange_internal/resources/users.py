@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -123,7 +124,7 @@ class Users(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
         order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -140,11 +141,11 @@ class Users(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -174,7 +175,7 @@ class Users(SyncAPIResource):
         self,
         *,
         email: str,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         first_name: str,
         last_name: str,
         role: str,
@@ -281,7 +282,7 @@ class Users(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -314,7 +315,7 @@ class Users(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         first_name: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -360,7 +361,7 @@ class Users(SyncAPIResource):
 
     def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -394,7 +395,7 @@ class Users(SyncAPIResource):
 
     def resend_invitation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -442,7 +443,7 @@ class AsyncUsers(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
         order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -459,11 +460,11 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -493,7 +494,7 @@ class AsyncUsers(AsyncAPIResource):
         self,
         *,
         email: str,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         first_name: str,
         last_name: str,
         role: str,
@@ -600,7 +601,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -633,7 +634,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         first_name: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -679,7 +680,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -713,7 +714,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def resend_invitation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -125,8 +126,8 @@ class VendorApi(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
@@ -180,7 +181,7 @@ class VendorApi(SyncAPIResource):
         client_email: str | None | NotGiven = NOT_GIVEN,
         client_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
-        destination_firm_id: str | None | NotGiven = NOT_GIVEN,
+        destination_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         incident_date: _dt.date | None | NotGiven = NOT_GIVEN,
         jurisdiction: str | None | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
@@ -292,8 +293,8 @@ class AsyncVendorApi(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
@@ -347,7 +348,7 @@ class AsyncVendorApi(AsyncAPIResource):
         client_email: str | None | NotGiven = NOT_GIVEN,
         client_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
-        destination_firm_id: str | None | NotGiven = NOT_GIVEN,
+        destination_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         incident_date: _dt.date | None | NotGiven = NOT_GIVEN,
         jurisdiction: str | None | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
