@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_me_response import GetMeResponse
@@ -23,6 +23,9 @@ _GET_ME: Endpoint[Me, Me] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMeResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMe",
 )
 _LIST_MY_DOCTORS: Endpoint[list[ProviderDoctor], list[ProviderDoctor]] = Endpoint(
@@ -32,6 +35,9 @@ _LIST_MY_DOCTORS: Endpoint[list[ProviderDoctor], list[ProviderDoctor]] = Endpoin
         "200": ResponseSpec(kind="json", model=ListMyDoctorsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyDoctors",
 )
 _LIST_MY_LOCATIONS: Endpoint[list[ProviderLocation], list[ProviderLocation]] = Endpoint(
@@ -41,6 +47,9 @@ _LIST_MY_LOCATIONS: Endpoint[list[ProviderLocation], list[ProviderLocation]] = E
         "200": ResponseSpec(kind="json", model=ListMyLocationsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyLocations",
 )
 

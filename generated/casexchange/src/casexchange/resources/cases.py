@@ -8,7 +8,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.acknowledge_case_response import AcknowledgeCaseResponse
@@ -36,6 +36,9 @@ _LIST: Endpoint[ListCasesResponseData, ListCasesResponseData] = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCases",
 )
 _CREATE: Endpoint[Case, Case] = Endpoint(
@@ -46,6 +49,9 @@ _CREATE: Endpoint[Case, Case] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createCase",
 )
 _GET: Endpoint[Case, Case] = Endpoint(
@@ -55,6 +61,9 @@ _GET: Endpoint[Case, Case] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseById",
 )
 _UPDATE: Endpoint[Case, Case] = Endpoint(
@@ -65,6 +74,9 @@ _UPDATE: Endpoint[Case, Case] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCase",
 )
 _DELETE: Endpoint[None, None] = Endpoint(
@@ -74,6 +86,9 @@ _DELETE: Endpoint[None, None] = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteCase",
 )
 _ACKNOWLEDGE: Endpoint[Case, Case] = Endpoint(
@@ -83,6 +98,9 @@ _ACKNOWLEDGE: Endpoint[Case, Case] = Endpoint(
         "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeCase",
 )
 _CLOSE: Endpoint[Case, Case] = Endpoint(
@@ -93,6 +111,9 @@ _CLOSE: Endpoint[Case, Case] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeCase",
 )
 _UPDATE_STATUS: Endpoint[Case, Case] = Endpoint(
@@ -103,6 +124,9 @@ _UPDATE_STATUS: Endpoint[Case, Case] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCaseStatus",
 )
 _GET_STATUS_HISTORY: Endpoint[
@@ -114,6 +138,9 @@ _GET_STATUS_HISTORY: Endpoint[
         "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseStatusHistory",
 )
 

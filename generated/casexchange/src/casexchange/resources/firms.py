@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -41,6 +41,9 @@ _LIST_AVAILABLE: Endpoint[SyncPage[AvailableFirm], AsyncPage[AvailableFirm]] = E
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listAvailableFirms",
 )
 _LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
@@ -50,6 +53,9 @@ _LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
         "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listFirmDirectory",
 )
 _GET_OWN: Endpoint[Firm, Firm] = Endpoint(
@@ -59,6 +65,9 @@ _GET_OWN: Endpoint[Firm, Firm] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOwnFirm",
 )
 _UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
@@ -69,6 +78,9 @@ _UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateOwnFirm",
 )
 _GET: Endpoint[Firm, Firm] = Endpoint(
@@ -78,6 +90,9 @@ _GET: Endpoint[Firm, Firm] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getFirmById",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -58,6 +58,9 @@ _LIST_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = En
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listInsurances",
 )
 _GET_INSURANCE: Endpoint[MedInsurance, MedInsurance] = Endpoint(
@@ -67,6 +70,9 @@ _GET_INSURANCE: Endpoint[MedInsurance, MedInsurance] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInsuranceById",
 )
 _LIST: Endpoint[SyncPage[MedCase], AsyncPage[MedCase]] = Endpoint(
@@ -89,6 +95,9 @@ _LIST: Endpoint[SyncPage[MedCase], AsyncPage[MedCase]] = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCases",
 )
 _CREATE: Endpoint[MedCase, MedCase] = Endpoint(
@@ -99,6 +108,9 @@ _CREATE: Endpoint[MedCase, MedCase] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedCase",
 )
 _GET: Endpoint[MedCase, MedCase] = Endpoint(
@@ -108,6 +120,9 @@ _GET: Endpoint[MedCase, MedCase] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedCaseById",
 )
 _UPDATE: Endpoint[MedCase, MedCase] = Endpoint(
@@ -118,6 +133,9 @@ _UPDATE: Endpoint[MedCase, MedCase] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedCase",
 )
 _DELETE: Endpoint[None, None] = Endpoint(
@@ -127,6 +145,9 @@ _DELETE: Endpoint[None, None] = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedCase",
 )
 _LIST_MED_CASE_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = Endpoint(
@@ -149,6 +170,9 @@ _LIST_MED_CASE_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsuran
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCaseInsurances",
 )
 _LIST_REFERRALS: Endpoint[SyncPage[MedReferral], AsyncPage[MedReferral]] = Endpoint(
@@ -171,6 +195,9 @@ _LIST_REFERRALS: Endpoint[SyncPage[MedReferral], AsyncPage[MedReferral]] = Endpo
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedReferrals",
 )
 _CREATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -181,6 +208,9 @@ _CREATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedReferral",
 )
 _GET_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -190,6 +220,9 @@ _GET_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedReferralById",
 )
 _UPDATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -200,6 +233,9 @@ _UPDATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedReferral",
 )
 _ACCEPT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -211,6 +247,9 @@ _ACCEPT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acceptMedReferral",
 )
 _ACKNOWLEDGE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -222,6 +261,9 @@ _ACKNOWLEDGE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeMedReferral",
 )
 _CLOSE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -233,6 +275,9 @@ _CLOSE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeMedReferral",
 )
 _COMPLETE_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -246,6 +291,9 @@ _COMPLETE_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="completeTreatmentMedReferral",
 )
 _REJECT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -256,6 +304,9 @@ _REJECT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectMedReferral",
 )
 _START_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -267,6 +318,9 @@ _START_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startTreatmentMedReferral",
 )
 _WITHDRAW_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
@@ -278,6 +332,9 @@ _WITHDRAW_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawMedReferral",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
@@ -28,6 +28,9 @@ _GET_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInboundNetworkFirm",
 )
 _PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
@@ -38,6 +41,9 @@ _PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchInboundNetworkFirm",
 )
 _GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
@@ -47,6 +53,9 @@ _GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOutboundNetworkFirm",
 )
 _PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
@@ -57,6 +66,9 @@ _PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="putOutboundNetworkFirm",
 )
 _PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
@@ -67,6 +79,9 @@ _PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchOutboundNetworkFirm",
 )
 _LIST_PENDING_RELATIONSHIPS: Endpoint[list[PendingRelationship], list[PendingRelationship]] = Endpoint(
@@ -78,6 +93,9 @@ _LIST_PENDING_RELATIONSHIPS: Endpoint[list[PendingRelationship], list[PendingRel
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listPendingNetworkRelationships",
 )
 

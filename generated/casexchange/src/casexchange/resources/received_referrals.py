@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -52,6 +52,9 @@ _LIST: Endpoint[SyncPage[ReceivedReferralListItem], AsyncPage[ReceivedReferralLi
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listReceivedReferrals",
 )
 _GET: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
@@ -61,6 +64,9 @@ _GET: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReceivedReferralResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedReferral",
 )
 _UPDATE: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
@@ -73,6 +79,9 @@ _UPDATE: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
     body_type=UpdateReceivedReferralBody,
     flat_body=True,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateReceivedReferral",
 )
 _GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
@@ -84,6 +93,9 @@ _GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoi
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedReferralAvailableStatuses",
 )
 

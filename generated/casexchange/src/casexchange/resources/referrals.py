@@ -8,7 +8,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -67,6 +67,9 @@ _LIST: Endpoint[SyncPage[Referral], AsyncPage[Referral]] = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listReferrals",
 )
 _MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
@@ -79,6 +82,9 @@ _MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
     body_type=MatchReferralsBody,
     flat_body=True,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="matchReferrals",
 )
 _GET: Endpoint[Referral, Referral] = Endpoint(
@@ -88,6 +94,9 @@ _GET: Endpoint[Referral, Referral] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferral",
 )
 _UPDATE: Endpoint[Referral, Referral] = Endpoint(
@@ -100,6 +109,9 @@ _UPDATE: Endpoint[Referral, Referral] = Endpoint(
     body_type=UpdateReferralBody,
     flat_body=True,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateReferral",
 )
 _DELETE: Endpoint[None, None] = Endpoint(
@@ -109,6 +121,9 @@ _DELETE: Endpoint[None, None] = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteReferral",
 )
 _ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
@@ -120,6 +135,9 @@ _ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeReferral",
 )
 _GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
@@ -131,6 +149,9 @@ _GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoi
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralAvailableStatuses",
 )
 _BEGIN_CLOSING: Endpoint[Referral, Referral] = Endpoint(
@@ -141,6 +162,9 @@ _BEGIN_CLOSING: Endpoint[Referral, Referral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="beginClosingReferral",
 )
 _BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
@@ -152,6 +176,9 @@ _BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="beginInvestigatingReferral",
 )
 _CLOSE: Endpoint[Referral, Referral] = Endpoint(
@@ -162,6 +189,9 @@ _CLOSE: Endpoint[Referral, Referral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeReferral",
 )
 _REJECT: Endpoint[Referral, Referral] = Endpoint(
@@ -172,6 +202,9 @@ _REJECT: Endpoint[Referral, Referral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectReferral",
 )
 _SEND: Endpoint[Referral, Referral] = Endpoint(
@@ -182,6 +215,9 @@ _SEND: Endpoint[Referral, Referral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="sendReferral",
 )
 _SIGN: Endpoint[Referral, Referral] = Endpoint(
@@ -193,6 +229,9 @@ _SIGN: Endpoint[Referral, Referral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="signReferral",
 )
 _START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
@@ -204,6 +243,9 @@ _START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
     body_media="application/json",
     body_required=False,
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startLitigationReferral",
 )
 _GET_STATUS_HISTORY: Endpoint[_b.list[ReferralStatusUpdate], _b.list[ReferralStatusUpdate]] = Endpoint(
@@ -213,6 +255,9 @@ _GET_STATUS_HISTORY: Endpoint[_b.list[ReferralStatusUpdate], _b.list[ReferralSta
         "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralStatusHistory",
 )
 _WITHDRAW: Endpoint[Referral, Referral] = Endpoint(
@@ -223,6 +268,9 @@ _WITHDRAW: Endpoint[Referral, Referral] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawReferral",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -47,6 +47,9 @@ _LIST: Endpoint[SyncPage[SentCaseListItem], AsyncPage[SentCaseListItem]] = Endpo
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listSentCases",
 )
 _CREATE: Endpoint[SentCase, SentCase] = Endpoint(
@@ -57,6 +60,9 @@ _CREATE: Endpoint[SentCase, SentCase] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createSentCase",
 )
 _GET: Endpoint[SentCase, SentCase] = Endpoint(
@@ -66,6 +72,9 @@ _GET: Endpoint[SentCase, SentCase] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSentCaseResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSentCase",
 )
 _UPDATE: Endpoint[SentCase, SentCase] = Endpoint(
@@ -76,6 +85,9 @@ _UPDATE: Endpoint[SentCase, SentCase] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateSentCase",
 )
 _GET_AVAILABLE_STATUSES: Endpoint[
@@ -89,6 +101,9 @@ _GET_AVAILABLE_STATUSES: Endpoint[
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSentCaseAvailableStatuses",
 )
 _REFER: Endpoint[SentCase, SentCase] = Endpoint(
@@ -99,6 +114,9 @@ _REFER: Endpoint[SentCase, SentCase] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="referSentCase",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.invite_user_response import InviteUserResponse
@@ -23,6 +23,9 @@ _LIST: Endpoint[_b.list[User], _b.list[User]] = Endpoint(
         "200": ResponseSpec(kind="json", model=ListUsersResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listUsers",
 )
 _INVITE: Endpoint[User, User] = Endpoint(
@@ -33,6 +36,9 @@ _INVITE: Endpoint[User, User] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="inviteUser",
 )
 _UPDATE: Endpoint[User, User] = Endpoint(
@@ -43,6 +49,9 @@ _UPDATE: Endpoint[User, User] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateUser",
 )
 _DEACTIVATE: Endpoint[None, None] = Endpoint(
@@ -52,6 +61,9 @@ _DEACTIVATE: Endpoint[None, None] = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deactivateUser",
 )
 

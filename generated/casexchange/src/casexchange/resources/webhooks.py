@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -48,6 +48,9 @@ _LIST: Endpoint[SyncPage[WebhookSubscription], AsyncPage[WebhookSubscription]] =
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhooks",
 )
 _CREATE: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
@@ -58,6 +61,9 @@ _CREATE: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] 
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createWebhook",
 )
 _GET: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
@@ -67,6 +73,9 @@ _GET: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
         "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getWebhookById",
 )
 _DELETE: Endpoint[None, None] = Endpoint(
@@ -76,6 +85,9 @@ _DELETE: Endpoint[None, None] = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteWebhook",
 )
 _UPDATE: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
@@ -86,6 +98,9 @@ _UPDATE: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateWebhook",
 )
 _LIST_DELIVERIES: Endpoint[SyncPage[WebhookDelivery], AsyncPage[WebhookDelivery]] = Endpoint(
@@ -108,6 +123,9 @@ _LIST_DELIVERIES: Endpoint[SyncPage[WebhookDelivery], AsyncPage[WebhookDelivery]
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookDeliveries",
 )
 _LIST_ECHO_CAPTURES: Endpoint[SyncPage[WebhookEchoCapture], AsyncPage[WebhookEchoCapture]] = Endpoint(
@@ -130,6 +148,9 @@ _LIST_ECHO_CAPTURES: Endpoint[SyncPage[WebhookEchoCapture], AsyncPage[WebhookEch
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookEchoCaptures",
 )
 _DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None] | None] = Endpoint(
@@ -139,6 +160,9 @@ _DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None
         "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="disableWebhookEcho",
 )
 _ENABLE_ECHO: Endpoint[WebhookEchoEnableResult, WebhookEchoEnableResult] = Endpoint(
@@ -148,6 +172,9 @@ _ENABLE_ECHO: Endpoint[WebhookEchoEnableResult, WebhookEchoEnableResult] = Endpo
         "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="enableWebhookEcho",
 )
 _ROTATE_SECRET: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
@@ -157,6 +184,9 @@ _ROTATE_SECRET: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithS
         "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rotateWebhookSecret",
 )
 _TEST: Endpoint[WebhookDelivery, WebhookDelivery] = Endpoint(
@@ -166,6 +196,9 @@ _TEST: Endpoint[WebhookDelivery, WebhookDelivery] = Endpoint(
         "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="testWebhook",
 )
 

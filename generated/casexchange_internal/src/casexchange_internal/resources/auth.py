@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_login_response import ApiResponseLoginResponse
@@ -23,6 +23,20 @@ _CHANGE_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="changePassword",
 )
 _COMPLETE_INVITATION: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endpoint(
@@ -33,6 +47,14 @@ _COMPLETE_INVITATION: Endpoint[ApiResponseLoginResponse, ApiResponseLoginRespons
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "409": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="completeInvitation",
 )
 _FORGOT_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -43,6 +65,11 @@ _FORGOT_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="forgotPassword",
 )
 _LOGIN_USER: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endpoint(
@@ -53,6 +80,17 @@ _LOGIN_USER: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endp
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="loginUser",
 )
 _LOGOUT_USER: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -62,6 +100,11 @@ _LOGOUT_USER: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=False,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="logoutUser",
 )
 _GET_CURRENT_USER: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
@@ -71,6 +114,11 @@ _GET_CURRENT_USER: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = En
         "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCurrentUser",
 )
 _REFRESH_SESSION: Endpoint[
@@ -86,6 +134,17 @@ _REFRESH_SESSION: Endpoint[
     body_media="application/json",
     body_required=False,
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="refreshSession",
 )
 _RESET_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -96,6 +155,14 @@ _RESET_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="resetPassword",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
@@ -46,6 +46,15 @@ _LIST: Endpoint[SyncPage[CaseSummaryApiResponseDef], AsyncPage[CaseSummaryApiRes
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listCases",
 )
 _CREATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -56,6 +65,18 @@ _CREATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="createCase",
 )
 _BULK_IMPORT: Endpoint[CsvImportResult, CsvImportResult] = Endpoint(
@@ -66,6 +87,18 @@ _BULK_IMPORT: Endpoint[CsvImportResult, CsvImportResult] = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="bulkImportCases",
 )
 _GET_BY_SALESFORCE_ID: Endpoint[
@@ -77,6 +110,18 @@ _GET_BY_SALESFORCE_ID: Endpoint[
         "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCaseBySalesforceId",
 )
 _GET: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -86,6 +131,18 @@ _GET: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCaseById",
 )
 _UPDATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -96,6 +153,21 @@ _UPDATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateCaseById",
 )
 _ACKNOWLEDGE_RECEIPT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -105,6 +177,21 @@ _ACKNOWLEDGE_RECEIPT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="acknowledgeReceipt",
 )
 _BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -116,6 +203,21 @@ _BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
     body_media="application/json",
     body_required=False,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="beginInvestigating",
 )
 _CLOSE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -126,6 +228,21 @@ _CLOSE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="closeCase",
 )
 _LINK_TO_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -136,6 +253,21 @@ _LINK_TO_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = 
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="linkCaseToCaseStatus",
 )
 _UNLINK_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -145,6 +277,18 @@ _UNLINK_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="unlinkCaseFromCaseStatus",
 )
 _MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -156,6 +300,21 @@ _MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = En
     body_media="application/json",
     body_required=False,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="markCaseAsLost",
 )
 _MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -167,6 +326,21 @@ _MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = End
     body_media="application/json",
     body_required=False,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="markCaseSigned",
 )
 _MARK_AS_WON: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -177,6 +351,21 @@ _MARK_AS_WON: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = End
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="markCaseAsWon",
 )
 _RE_REFER: Endpoint[ReferralDetail, ReferralDetail] = Endpoint(
@@ -187,6 +376,24 @@ _RE_REFER: Endpoint[ReferralDetail, ReferralDetail] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "409": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="reReferCase",
 )
 _REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -198,6 +405,21 @@ _REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
     body_media="application/json",
     body_required=False,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="rejectCase",
 )
 _SEND_DRAFT_REFERRAL: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -208,6 +430,21 @@ _SEND_DRAFT_REFERRAL: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="sendDraftReferral",
 )
 _START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -219,6 +456,21 @@ _START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] 
     body_media="application/json",
     body_required=False,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="startLitigation",
 )
 _SYNC_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -228,6 +480,24 @@ _SYNC_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] 
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="syncCaseFromCaseStatus",
 )
 _WITHDRAW: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
@@ -239,6 +509,21 @@ _WITHDRAW: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoi
     body_media="application/json",
     body_required=False,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="withdrawCase",
 )
 

@@ -5,7 +5,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
@@ -38,6 +38,18 @@ _LIST_CASE: Endpoint[SyncPage[DocumentApiResponseDef], AsyncPage[DocumentApiResp
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listCaseDocuments",
 )
 _UPLOAD_CASE: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoint(
@@ -48,6 +60,21 @@ _UPLOAD_CASE: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoin
     },
     body_media="multipart/form-data",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="uploadCaseDocument",
 )
 _LIST: Endpoint[SyncPage[DocumentApiResponseDef], AsyncPage[DocumentApiResponseDef]] = Endpoint(
@@ -70,6 +97,11 @@ _LIST: Endpoint[SyncPage[DocumentApiResponseDef], AsyncPage[DocumentApiResponseD
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listDocuments",
 )
 _GET: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoint(
@@ -79,6 +111,17 @@ _GET: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseDocument, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getDocumentById",
 )
 _DELETE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -88,6 +131,17 @@ _DELETE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="deleteDocumentById",
 )
 _GET_DOWNLOAD_URL: Endpoint[DocumentDownloadResponse, DocumentDownloadResponse] = Endpoint(
@@ -97,6 +151,17 @@ _GET_DOWNLOAD_URL: Endpoint[DocumentDownloadResponse, DocumentDownloadResponse] 
         "200": ResponseSpec(kind="json", model=ApiResponseDocumentDownloadResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getDocumentDownloadUrl",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -45,6 +45,18 @@ _LIST: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataD
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listFirms",
 )
 _GET_DIRECTORY: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
@@ -67,6 +79,15 @@ _GET_DIRECTORY: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResp
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmDirectory",
 )
 _GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
@@ -76,6 +97,12 @@ _GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getJurisdictionsList",
 )
 _GET_SPECIALTIES_DETAILED: Endpoint[
@@ -87,6 +114,12 @@ _GET_SPECIALTIES_DETAILED: Endpoint[
         "200": ResponseSpec(kind="json", model=GetSpecialtiesDetailedResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecialtiesDetailed",
 )
 _GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
@@ -96,6 +129,12 @@ _GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecialtiesList",
 )
 _GET: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
@@ -105,6 +144,18 @@ _GET: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmById",
 )
 _UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
@@ -117,6 +168,21 @@ _UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     body_type=UpdateFirmRequest,
     flat_body=True,
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateFirmById",
 )
 _GET_REPORT_CARD: Endpoint[GetFirmReportCardResponseData, GetFirmReportCardResponseData] = Endpoint(
@@ -126,6 +192,18 @@ _GET_REPORT_CARD: Endpoint[GetFirmReportCardResponseData, GetFirmReportCardRespo
         "200": ResponseSpec(kind="json", model=GetFirmReportCardResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("firmApiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmReportCard",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_case_status_integration_status_data import (
@@ -43,6 +43,11 @@ _GET_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSet
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCurrentFirmIntegrationSettings",
 )
 _UPDATE_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
@@ -57,6 +62,17 @@ _UPDATE_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, Integration
     body_type=UpdateIntegrationPayload,
     flat_body=True,
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateCurrentFirmIntegrationSettings",
 )
 _GET_CASE_STATUS_STATUS: Endpoint[
@@ -70,6 +86,17 @@ _GET_CASE_STATUS_STATUS: Endpoint[
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCaseStatusIntegrationStatus",
 )
 _GET_UNMASKED_CASE_STATUS_KEY: Endpoint[
@@ -81,6 +108,17 @@ _GET_UNMASKED_CASE_STATUS_KEY: Endpoint[
         "200": ResponseSpec(kind="json", model=GetUnmaskedCaseStatusKeyResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getUnmaskedCaseStatusKey",
 )
 _HANDLE_CASE_STATUS_WEBHOOK: Endpoint[HandleCaseStatusWebhookResponse, HandleCaseStatusWebhookResponse] = (
@@ -111,6 +149,17 @@ _START_SALESFORCE_O_AUTH: Endpoint[None, None] = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="startSalesforceOAuth",
 )
 _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -120,6 +169,17 @@ _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMes
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="triggerSalesforceSyncCurrentFirm",
 )
 _TRIGGER_SALESFORCE_SYNC_FOR_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -129,6 +189,20 @@ _TRIGGER_SALESFORCE_SYNC_FOR_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="triggerSalesforceSyncForFirm",
 )
 _GET_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
@@ -140,6 +214,17 @@ _GET_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSe
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecificFirmIntegrationSettings",
 )
 _UPDATE_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
@@ -154,6 +239,20 @@ _UPDATE_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, Integratio
     body_type=UpdateIntegrationPayload,
     flat_body=True,
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateSpecificFirmIntegrationSettings",
 )
 _LIST_PUBLIC_API_KEYS: Endpoint[list[PublicApiKey], list[PublicApiKey]] = Endpoint(
@@ -163,6 +262,14 @@ _LIST_PUBLIC_API_KEYS: Endpoint[list[PublicApiKey], list[PublicApiKey]] = Endpoi
         "200": ResponseSpec(kind="json", model=ListPublicApiKeysResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listPublicApiKeys",
 )
 _CREATE_PUBLIC_API_KEY: Endpoint[CreatedPublicApiKey, CreatedPublicApiKey] = Endpoint(
@@ -173,6 +280,17 @@ _CREATE_PUBLIC_API_KEY: Endpoint[CreatedPublicApiKey, CreatedPublicApiKey] = End
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="createPublicApiKey",
 )
 _REVOKE_PUBLIC_API_KEY: Endpoint[ApiSuccessMessage | None, ApiSuccessMessage | None] = Endpoint(
@@ -183,6 +301,17 @@ _REVOKE_PUBLIC_API_KEY: Endpoint[ApiSuccessMessage | None, ApiSuccessMessage | N
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="revokePublicApiKey",
 )
 _GET_PUBLIC_API_KEY_USAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
@@ -192,6 +321,17 @@ _GET_PUBLIC_API_KEY_USAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any |
         "200": ResponseSpec(kind="json", model=GetPublicApiKeyUsageResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getPublicApiKeyUsage",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -38,6 +38,18 @@ _LIST: Endpoint[SyncPage[UserApiResponseDataDef], AsyncPage[UserApiResponseDataD
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listUsers",
 )
 _CREATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
@@ -48,6 +60,20 @@ _CREATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "409": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="createUser",
 )
 _GET_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
@@ -57,6 +83,11 @@ _GET_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] =
         "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCurrentUserProfile",
 )
 _UPDATE_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
@@ -67,6 +98,14 @@ _UPDATE_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateCurrentUserProfile",
 )
 _GET: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
@@ -76,6 +115,17 @@ _GET: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getUserById",
 )
 _UPDATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
@@ -86,6 +136,20 @@ _UPDATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateUserById",
 )
 _DEACTIVATE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -95,6 +159,20 @@ _DEACTIVATE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="deactivateUserById",
 )
 _RESEND_INVITATION: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
@@ -104,6 +182,20 @@ _RESEND_INVITATION: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="resendInvitation",
 )
 

@@ -30,6 +30,7 @@ _LIST_CASE_TYPES: Endpoint[
         "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorCaseTypes",
 )
 _LIST_FIRMS: Endpoint[SyncPage[VendorFirm], AsyncPage[VendorFirm]] = Endpoint(
@@ -49,6 +50,7 @@ _LIST_FIRMS: Endpoint[SyncPage[VendorFirm], AsyncPage[VendorFirm]] = Endpoint(
         ),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorFirms",
 )
 _LIST_JURISDICTIONS: Endpoint[
@@ -60,6 +62,7 @@ _LIST_JURISDICTIONS: Endpoint[
         "200": ResponseSpec(kind="json", model=ListVendorJurisdictionsResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorJurisdictions",
 )
 _SUBMIT_LEAD: Endpoint[VendorLeadResponse, VendorLeadResponse] = Endpoint(
@@ -70,6 +73,7 @@ _SUBMIT_LEAD: Endpoint[VendorLeadResponse, VendorLeadResponse] = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="submitVendorLead",
 )
 
