@@ -192,3 +192,13 @@ def test_to_dict_and_to_json_use_wire_names_and_json_safe_values(
     assert Widget.model_validate({**WIDGET, "dimensions": None}).to_dict(
         exclude_none=True
     ).keys() == (WIDGET.keys() - {"dimensions"})
+
+
+def test_the_client_class_may_not_take_a_name_the_package_exports(tmp_path: Path) -> None:
+    from generator.diagnostics import SpecError
+
+    with pytest.raises(SpecError, match="'Hooks' is a class every generated package exports"):
+        adhoc_target(str(SPEC), str(tmp_path / "out"), "out", "Hooks")
+    assert adhoc_target(str(SPEC), str(tmp_path / "hooks"), None, None).client_name == "HooksClient"
+    page = adhoc_target(str(SPEC), str(tmp_path / "page"), None, None)  # AsyncPage is taken
+    assert page.client_name == "PageClient"
