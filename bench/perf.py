@@ -280,7 +280,8 @@ def worker_generate(spec: str, out: str, package: str, client: str) -> None:
     parse.build_api = timed("parse (IR)", parse.build_api)
     plan.plan_files = timed("render", plan.plan_files)
     validate.Validation.wait = timed("validation wait", validate.Validation.wait)
-    pipeline.write_package = timed("write+ruff", pipeline.write_package)
+    pipeline.build_package = timed("write+ruff", pipeline.build_package)
+    pipeline.apply_package = timed("write+ruff", pipeline.apply_package)
     write.format_tree = timed("ruff", write.format_tree)
     result: dict[str, Any] = {"imports": t_imported - t_start}
     try:

@@ -115,14 +115,28 @@ def generate(
     *,
     progress: Progress = SILENT,
     source: str = "",
+    full: bool = False,
 ) -> TargetResult:
+    """Render the package and write what changed. When the output folder already holds what this
+    build of the generator made from the same spec and configuration (the `check` fast path: recorded
+    hashes, a verified key, the diagnostics of that run kept), nothing is rendered or written; `full`
+    always renders."""
     start = time.perf_counter()
     out = Path(target.output)
+    if not full:
+        fast = _fast_check(target, root, out)
+        recorded = provenance.read(out) if fast is not None else None
+        known = None if recorded is None else provenance.recall_diagnostics(root, out, recorded)
+        if fast is not None and known is not None:
+            fast.diagnostics = known
+            fast.seconds = time.perf_counter() - start
+            return fast
     result, tree = prepare(target, root, progress=progress, source=source)
     result.diff = apply_package(tree, out, ownership(out, target.package), progress)
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
+        provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
 

@@ -286,3 +286,44 @@ def test_cycle_finder_sees_a_cycle() -> None:
         "generator.c": {"generator.a"},
     }
     assert _find_cycle(fake) == ["generator.a", "generator.b", "generator.c", "generator.a"]
+
+
+def test_noop_generate_renders_nothing(pets_project: Path, monkeypatch: Any) -> None:
+    """A second `generate` with nothing changed answers from provenance: no renderer runs, no file
+    is touched, and it reports the warnings of the run that produced the tree."""
+    from generator.cli_support import select
+    from generator.render import plan
+
+    monkeypatch.chdir(pets_project)
+    spec = pets_project / "pets.yml"
+    spec.write_text(  # one warning, which the answer from provenance must report again
+        spec.read_text().replace(
+            "  securitySchemes:\n",
+            "  securitySchemes:\n    c: {type: apiKey, in: cookie, name: 'a b'}\n",
+            1,
+        )
+    )
+    (target,), root = select(())
+    first = generate(target, root)
+    assert not first.fast_path and first.diff.added
+    assert [d.code for d in first.diagnostics] == ["bad-cookie-name"]
+    out = pets_project / "generated" / "pets"
+    before = _mtimes(out)
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a no-op generate rendered")
+
+    monkeypatch.setattr(plan, "plan_files", fail)
+    again = generate(target, root)
+    assert again.fast_path and again.diff.stale == [] and again.diff.unchanged == len(before)
+    assert again.diagnostics == first.diagnostics
+    assert _mtimes(out) == before
+
+    # an edited generated file, a changed spec: both render again
+    victim = out / "src" / "pets" / "_client.py"
+    victim.write_bytes(victim.read_bytes() + b"\n")
+    monkeypatch.undo()
+    monkeypatch.chdir(pets_project)
+    repaired = generate(target, root)
+    assert not repaired.fast_path and repaired.diff.changed == ["src/pets/_client.py"]
+    assert generate(target, root, full=True).fast_path is False
