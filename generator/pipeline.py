@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
+from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
@@ -152,9 +153,12 @@ def prepare(
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
     out = Path(target.output)
+    memo = Memo.for_output(root, out)
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress, source, raw)
-        tree = build_package(files, prov, out, ownership(out, target.package), progress)
+        tree = build_package(files, prov, out, ownership(out, target.package), progress, memo)
+    if memo is not None:
+        memo.save()
     return result, tree
 
 
@@ -175,9 +179,12 @@ def check(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
+    memo = Memo.for_output(root, out)
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress)
-        result.rendered = render_for_check(files, prov, owner, progress)
+        result.rendered = render_for_check(files, prov, owner, progress, memo)
+    if memo is not None:
+        memo.save()
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:
         recorded = provenance.read(out)
