@@ -68,6 +68,7 @@ class Imports:
     file_types: bool = False
     builtins: bool = False
     unions: bool = False  # `_Tag` / `_disc` from the runtime's `_unions` (discriminated unions)
+    lazy_types: bool = False  # `from .. import types as _types` (models resolved on first use)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Annotator:
     schemas: dict[str, Schema]
     names: Names
     shadowed: frozenset[str] = frozenset()  # builtin names a class body redefines (a method `list`)
+    qualify: str = ""  # prefix of class names (`_types.`: looked up in the lazy types package)
 
     def _builtin(self, name: str, imports: Imports) -> str:
         if name in self.shadowed:
@@ -126,7 +128,7 @@ class Annotator:
             return ["_t.Any"]
         if isinstance(t, ModelRef):
             imports.schemas.add(t.id)
-            name = self.names.schema_class[t.id]
+            name = self.qualify + self.names.schema_class[t.id]
             schema = self.schemas[t.id]
             if isinstance(schema, Enum) and ctx is Context.INPUT:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
@@ -151,8 +153,9 @@ class Annotator:
         tags: dict[str, str] = {}
         for ref, values in tagged:
             cls = self._parts(ref, ctx, imports)[0]
-            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(cls)})]")
-            tags.update((value, cls) for value in values)
+            tag = self.names.schema_class[ref.id]
+            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(tag)})]")
+            tags.update((value, tag) for value in values)
         mapping = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in tags.items())
         return f"_t.Annotated[{' | '.join(members)}, _disc({py_literal(t.discriminator.property)}, {{{mapping}}})]"
 

@@ -37,6 +37,7 @@ class ResponseSpecView:
     status: str  # raw: printed with `py`
     kind: Name
     model: Code  # runtime expression of the whole body type, or "None"
+    load: Code  # `lambda: <body type>` when it names a model (imported on first use), or ""
     unwrap: Code  # literal of the unwrap field, or "None"
     page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
 
@@ -81,6 +82,7 @@ class ResourceModuleView:
     import_lines: tuple[
         Code, ...
     ]  # the whole import block, in ruff's order (what the methods use decides it)
+    type_lines: tuple[Code, ...]  # the models the annotations name: imported for type checkers only
     methods: tuple[MethodView, ...]
     sync_blocks: tuple[TemplateText, ...] = ()  # methods features add (their own templates)
     async_blocks: tuple[TemplateText, ...] = ()
@@ -124,13 +126,16 @@ def resource_module_view(
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
-    block = import_block(imports, names, None, "..types.")
+    block = import_block(replace(imports, schemas=set()), names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types)
+    if imports.lazy_types:
+        block.add_from("..", ("types", "_types"))
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
     return ResourceModuleView(
         draft.resource,
         tuple(block.lines()),
+        tuple(import_block(Imports(schemas=imports.schemas), names, None, "..types.").lines()),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),
@@ -317,8 +322,24 @@ def _body(
 
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
-    model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
-    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), _page(r.pagination))
+    """A body type that names models is a `lambda` over the lazy types package (`_types.X`): the
+    models load when the operation's response is first parsed, not when its resource is imported."""
+    model, load = Code("None"), Code("")
+    if r.body is not None:
+        lazy = Imports()
+        body = replace(annotator, qualify="_types.").render(r.body, Context.MODEL, lazy)
+        imports.typing |= lazy.typing
+        imports.datetime |= lazy.datetime
+        imports.builtins |= lazy.builtins
+        imports.unions |= lazy.unions
+        if lazy.schemas:
+            imports.lazy_types = True
+            load = code(f"lambda: {body}")
+        else:
+            model = body
+    return ResponseSpecView(
+        r.status, Name(r.kind.value), model, load, py(r.unwrap), _page(r.pagination)
+    )
 
 
 def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:

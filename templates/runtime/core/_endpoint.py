@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,23 +48,34 @@ class ResponseSpec:
     """How to turn a response body into the method's return value.
 
     ``model`` describes the *whole* JSON body; ``unwrap`` names the field to return from it;
-    ``page`` turns the body into a page object.
+    ``page`` turns the body into a page object. ``load``, when given, returns ``model`` instead: the
+    generated resource modules pass ``lambda: _types.X`` so that a model module is imported when a
+    response of its operation is first parsed, not when the resource is first touched.
     """
 
     kind: ResponseKind
     model: Any = None
     unwrap: str | None = None
     page: PageSpec | None = None
+    load: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
     _adapter: pydantic.TypeAdapter[Any] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    @property
+    def body_type(self) -> Any:
+        """``model``, or what ``load`` returns (called once, on first use)."""
+        if self.model is None and self.load is not None:
+            object.__setattr__(self, "model", self.load())
+        return self.model
 
     @property
     def adapter(self) -> pydantic.TypeAdapter[Any]:
         """The ``TypeAdapter`` for ``model``, built on first use and cached on the spec."""
         adapter = self._adapter
         if adapter is None:
-            adapter = pydantic.TypeAdapter(Any if self.model is None else self.model)
+            model = self.body_type
+            adapter = pydantic.TypeAdapter(Any if model is None else model)
             object.__setattr__(self, "_adapter", adapter)
         return adapter
 

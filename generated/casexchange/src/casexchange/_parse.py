@@ -84,7 +84,7 @@ def decode_json(
         len(errors),
         summary,
     )
-    return construct_type(spec.model, raw), errors
+    return construct_type(spec.body_type, raw), errors
 
 
 def shape_result(

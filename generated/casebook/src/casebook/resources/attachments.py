@@ -6,24 +6,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query, _upload
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.attachment import Attachment
-from ..types.attachment_attributes import AttachmentAttributes
-from ..types.attachment_collection_document import AttachmentCollectionDocument
-from ..types.attachment_document import AttachmentDocument
-from ..types.attachment_filter import AttachmentFilter
-from ..types.attachment_relationships import AttachmentRelationships
-from ..types.note import Note
-from ..types.note_attributes import NoteAttributes
-from ..types.note_collection_document import NoteCollectionDocument
-from ..types.note_document import NoteDocument
-from ..types.note_filter import NoteFilter
-from ..types.note_relationships import NoteRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.attachment import Attachment
+    from ..types.attachment_attributes import AttachmentAttributes
+    from ..types.attachment_filter import AttachmentFilter
+    from ..types.attachment_relationships import AttachmentRelationships
+    from ..types.note import Note
+    from ..types.note_attributes import NoteAttributes
+    from ..types.note_filter import NoteFilter
+    from ..types.note_relationships import NoteRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
@@ -33,7 +32,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=AttachmentCollectionDocument,
+            model=None,
+            load=lambda: _types.AttachmentCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -58,7 +58,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/attachments/attachments",
     responses={
-        "201": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AttachmentDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -69,7 +71,9 @@ _GET = Endpoint(
     method="GET",
     path="/attachments/attachments/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AttachmentDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -84,7 +88,8 @@ _LIST_NOTES = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=NoteCollectionDocument,
+            model=None,
+            load=lambda: _types.NoteCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -109,7 +114,9 @@ _CREATE_NOTE = Endpoint(
     method="POST",
     path="/attachments/notes",
     responses={
-        "201": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -120,7 +127,9 @@ _GET_NOTE = Endpoint(
     method="GET",
     path="/attachments/notes/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -143,7 +152,9 @@ _UPDATE_NOTE = Endpoint(
     method="PATCH",
     path="/attachments/notes/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,

@@ -6,18 +6,19 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.case import Case
-from ..types.case_attributes import CaseAttributes
-from ..types.case_collection_document import CaseCollectionDocument
-from ..types.case_document import CaseDocument
-from ..types.case_filter import CaseFilter
-from ..types.case_relationships import CaseRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.case import Case
+    from ..types.case_attributes import CaseAttributes
+    from ..types.case_filter import CaseFilter
+    from ..types.case_relationships import CaseRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Cases", "AsyncCases"]
 
@@ -27,7 +28,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=CaseCollectionDocument,
+            model=None,
+            load=lambda: _types.CaseCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -52,7 +54,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/cases/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -63,7 +67,9 @@ _GET = Endpoint(
     method="GET",
     path="/cases/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -76,7 +82,9 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/cases/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,

@@ -6,18 +6,19 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.intake_report import IntakeReport
-from ..types.intake_report_attributes import IntakeReportAttributes
-from ..types.intake_report_collection_document import IntakeReportCollectionDocument
-from ..types.intake_report_document import IntakeReportDocument
-from ..types.intake_report_filter import IntakeReportFilter
-from ..types.intake_report_relationships import IntakeReportRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.intake_report import IntakeReport
+    from ..types.intake_report_attributes import IntakeReportAttributes
+    from ..types.intake_report_filter import IntakeReportFilter
+    from ..types.intake_report_relationships import IntakeReportRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Intake", "AsyncIntake"]
 
@@ -27,7 +28,8 @@ _LIST_REPORTS = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=IntakeReportCollectionDocument,
+            model=None,
+            load=lambda: _types.IntakeReportCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -52,7 +54,9 @@ _CREATE_REPORT = Endpoint(
     method="POST",
     path="/intake/reports",
     responses={
-        "201": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -63,7 +67,9 @@ _GET_REPORT = Endpoint(
     method="GET",
     path="/intake/reports/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -76,7 +82,9 @@ _UPDATE_REPORT = Endpoint(
     method="PATCH",
     path="/intake/reports/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,

@@ -6,18 +6,19 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.assignment_user import AssignmentUser
-from ..types.assignment_user_attributes import AssignmentUserAttributes
-from ..types.assignment_user_collection_document import AssignmentUserCollectionDocument
-from ..types.assignment_user_document import AssignmentUserDocument
-from ..types.assignment_user_filter import AssignmentUserFilter
-from ..types.assignment_user_relationships import AssignmentUserRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.assignment_user import AssignmentUser
+    from ..types.assignment_user_attributes import AssignmentUserAttributes
+    from ..types.assignment_user_filter import AssignmentUserFilter
+    from ..types.assignment_user_relationships import AssignmentUserRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Memberships", "AsyncMemberships"]
 
@@ -27,7 +28,8 @@ _LIST_ASSIGNMENT_USERS = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=AssignmentUserCollectionDocument,
+            model=None,
+            load=lambda: _types.AssignmentUserCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -52,7 +54,9 @@ _CREATE_ASSIGNMENT_USER = Endpoint(
     method="POST",
     path="/memberships/assignment_users",
     responses={
-        "201": ResponseSpec(kind="json", model=AssignmentUserDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AssignmentUserDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -63,7 +67,9 @@ _GET_ASSIGNMENT_USER = Endpoint(
     method="GET",
     path="/memberships/assignment_users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=AssignmentUserDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AssignmentUserDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),

@@ -6,18 +6,19 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.person import Person
-from ..types.person_attributes import PersonAttributes
-from ..types.person_collection_document import PersonCollectionDocument
-from ..types.person_document import PersonDocument
-from ..types.person_filter import PersonFilter
-from ..types.person_relationships import PersonRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.person import Person
+    from ..types.person_attributes import PersonAttributes
+    from ..types.person_filter import PersonFilter
+    from ..types.person_relationships import PersonRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["People", "AsyncPeople"]
 
@@ -27,7 +28,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=PersonCollectionDocument,
+            model=None,
+            load=lambda: _types.PersonCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -52,7 +54,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/people/people",
     responses={
-        "201": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -63,7 +67,9 @@ _GET = Endpoint(
     method="GET",
     path="/people/people/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -76,7 +82,9 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/people/people/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,

@@ -6,24 +6,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.location import Location
-from ..types.location_attributes import LocationAttributes
-from ..types.location_collection_document import LocationCollectionDocument
-from ..types.location_document import LocationDocument
-from ..types.location_filter import LocationFilter
-from ..types.location_relationships import LocationRelationships
-from ..types.provider import Provider
-from ..types.provider_attributes import ProviderAttributes
-from ..types.provider_collection_document import ProviderCollectionDocument
-from ..types.provider_document import ProviderDocument
-from ..types.provider_filter import ProviderFilter
-from ..types.provider_relationships import ProviderRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.location import Location
+    from ..types.location_attributes import LocationAttributes
+    from ..types.location_filter import LocationFilter
+    from ..types.location_relationships import LocationRelationships
+    from ..types.provider import Provider
+    from ..types.provider_attributes import ProviderAttributes
+    from ..types.provider_filter import ProviderFilter
+    from ..types.provider_relationships import ProviderRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
@@ -33,7 +32,8 @@ _LIST_LOCATIONS = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=LocationCollectionDocument,
+            model=None,
+            load=lambda: _types.LocationCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -58,7 +58,9 @@ _CREATE_LOCATION = Endpoint(
     method="POST",
     path="/providers/locations",
     responses={
-        "201": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -69,7 +71,9 @@ _GET_LOCATION = Endpoint(
     method="GET",
     path="/providers/locations/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -82,7 +86,9 @@ _UPDATE_LOCATION = Endpoint(
     method="PATCH",
     path="/providers/locations/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -95,7 +101,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ProviderCollectionDocument,
+            model=None,
+            load=lambda: _types.ProviderCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -120,7 +127,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/providers/providers",
     responses={
-        "201": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -131,7 +140,9 @@ _GET = Endpoint(
     method="GET",
     path="/providers/providers/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -154,7 +165,9 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/providers/providers/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,

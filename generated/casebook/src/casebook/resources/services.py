@@ -6,18 +6,19 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.service_offering import ServiceOffering
-from ..types.service_offering_attributes import ServiceOfferingAttributes
-from ..types.service_offering_collection_document import ServiceOfferingCollectionDocument
-from ..types.service_offering_document import ServiceOfferingDocument
-from ..types.service_offering_filter import ServiceOfferingFilter
-from ..types.service_offering_relationships import ServiceOfferingRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
+
+if _t.TYPE_CHECKING:
+    from ..types.service_offering import ServiceOffering
+    from ..types.service_offering_attributes import ServiceOfferingAttributes
+    from ..types.service_offering_filter import ServiceOfferingFilter
+    from ..types.service_offering_relationships import ServiceOfferingRelationships
+    from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Services", "AsyncServices"]
 
@@ -27,7 +28,8 @@ _LIST_OFFERINGS = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ServiceOfferingCollectionDocument,
+            model=None,
+            load=lambda: _types.ServiceOfferingCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -52,7 +54,9 @@ _CREATE_OFFERING = Endpoint(
     method="POST",
     path="/services/service_offerings",
     responses={
-        "201": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -63,7 +67,9 @@ _GET_OFFERING = Endpoint(
     method="GET",
     path="/services/service_offerings/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -76,7 +82,9 @@ _UPDATE_OFFERING = Endpoint(
     method="PATCH",
     path="/services/service_offerings/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,

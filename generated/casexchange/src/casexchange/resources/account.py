@@ -4,16 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_me_response import GetMeResponse
-from ..types.list_my_doctors_response import ListMyDoctorsResponse
-from ..types.list_my_locations_response import ListMyLocationsResponse
-from ..types.me import Me
-from ..types.provider_doctor import ProviderDoctor
-from ..types.provider_location import ProviderLocation
+
+if _t.TYPE_CHECKING:
+    from ..types.me import Me
+    from ..types.provider_doctor import ProviderDoctor
+    from ..types.provider_location import ProviderLocation
 
 __all__ = ["Account", "AsyncAccount"]
 
@@ -21,7 +21,9 @@ _GET_ME = Endpoint(
     method="GET",
     path="/me",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMeResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMeResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getMe",
@@ -30,7 +32,9 @@ _LIST_MY_DOCTORS = Endpoint(
     method="GET",
     path="/me/doctors",
     responses={
-        "200": ResponseSpec(kind="json", model=ListMyDoctorsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListMyDoctorsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listMyDoctors",
@@ -39,7 +43,9 @@ _LIST_MY_LOCATIONS = Endpoint(
     method="GET",
     path="/me/locations",
     responses={
-        "200": ResponseSpec(kind="json", model=ListMyLocationsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListMyLocationsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listMyLocations",

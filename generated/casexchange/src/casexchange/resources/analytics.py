@@ -5,22 +5,16 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
-from ..types.get_dashboard_response import GetDashboardResponse
-from ..types.get_homepage_analytics_response import GetHomepageAnalyticsResponse
-from ..types.get_received_analytics_response import GetReceivedAnalyticsResponse
-from ..types.get_received_analytics_response_data import GetReceivedAnalyticsResponseData
-from ..types.get_referrals_analytics_response import GetReferralsAnalyticsResponse
-from ..types.get_revenue_received_analytics_response import GetRevenueReceivedAnalyticsResponse
-from ..types.get_revenue_sent_analytics_response import GetRevenueSentAnalyticsResponse
-from ..types.get_sent_analytics_response import GetSentAnalyticsResponse
-from ..types.get_sent_analytics_response_data import GetSentAnalyticsResponseData
-from ..types.list_cases_by_status_context import ListCasesByStatusContext
-from ..types.list_cases_by_status_response import ListCasesByStatusResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.get_received_analytics_response_data import GetReceivedAnalyticsResponseData
+    from ..types.get_sent_analytics_response_data import GetSentAnalyticsResponseData
+    from ..types.list_cases_by_status_context import ListCasesByStatusContext
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
@@ -28,7 +22,9 @@ _GET_CASE = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetCaseAnalyticsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getCaseAnalytics",
@@ -37,7 +33,9 @@ _LIST_CASES_BY_STATUS = Endpoint(
     method="GET",
     path="/analytics/cases-by-status",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCasesByStatusResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCasesByStatusResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listCasesByStatus",
@@ -46,7 +44,9 @@ _GET_DASHBOARD = Endpoint(
     method="GET",
     path="/analytics/dashboard",
     responses={
-        "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetDashboardResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getDashboard",
@@ -55,7 +55,13 @@ _GET_HOMEPAGE = Endpoint(
     method="GET",
     path="/analytics/homepage",
     responses={
-        "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetHomepageAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getHomepageAnalytics",
@@ -64,7 +70,13 @@ _GET_RECEIVED = Endpoint(
     method="GET",
     path="/analytics/received",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReceivedAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getReceivedAnalytics",
@@ -73,7 +85,13 @@ _GET_REFERRALS = Endpoint(
     method="GET",
     path="/analytics/referrals",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralsAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getReferralsAnalytics",
@@ -82,7 +100,13 @@ _GET_REVENUE_RECEIVED = Endpoint(
     method="GET",
     path="/analytics/revenue-received",
     responses={
-        "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetRevenueReceivedAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getRevenueReceivedAnalytics",
@@ -91,7 +115,13 @@ _GET_REVENUE_SENT = Endpoint(
     method="GET",
     path="/analytics/revenue-sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetRevenueSentAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getRevenueSentAnalytics",
@@ -100,7 +130,9 @@ _GET_SENT = Endpoint(
     method="GET",
     path="/analytics/sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetSentAnalyticsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getSentAnalytics",

@@ -6,28 +6,23 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_case_response import AcknowledgeCaseResponse
-from ..types.case import Case
-from ..types.close_case_body import CloseCaseBody
-from ..types.close_case_response import CloseCaseResponse
-from ..types.create_case_body import CreateCaseBody
-from ..types.create_case_response import CreateCaseResponse
-from ..types.get_case_by_id_response import GetCaseByIdResponse
-from ..types.get_case_status_history_response import GetCaseStatusHistoryResponse
-from ..types.get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
-from ..types.list_cases_order import ListCasesOrder
-from ..types.list_cases_response import ListCasesResponse
-from ..types.list_cases_response_data import ListCasesResponseData
-from ..types.list_cases_status import ListCasesStatus
-from ..types.list_cases_view import ListCasesView
-from ..types.update_case_body import UpdateCaseBody
-from ..types.update_case_response import UpdateCaseResponse
-from ..types.update_case_status_body import UpdateCaseStatusBody
-from ..types.update_case_status_response import UpdateCaseStatusResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.case import Case
+    from ..types.close_case_body import CloseCaseBody
+    from ..types.create_case_body import CreateCaseBody
+    from ..types.get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
+    from ..types.list_cases_order import ListCasesOrder
+    from ..types.list_cases_response_data import ListCasesResponseData
+    from ..types.list_cases_status import ListCasesStatus
+    from ..types.list_cases_view import ListCasesView
+    from ..types.update_case_body import UpdateCaseBody
+    from ..types.update_case_status_body import UpdateCaseStatusBody
 
 __all__ = ["Cases", "AsyncCases"]
 
@@ -35,7 +30,9 @@ _LIST = Endpoint(
     method="GET",
     path="/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCasesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listCases",
@@ -44,7 +41,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -54,7 +53,9 @@ _GET = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetCaseByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getCaseById",
@@ -63,7 +64,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -82,7 +85,9 @@ _ACKNOWLEDGE = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcknowledgeCaseResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="acknowledgeCase",
@@ -91,7 +96,9 @@ _CLOSE = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -101,7 +108,9 @@ _UPDATE_STATUS = Endpoint(
     method="POST",
     path="/cases/{id}/status",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateCaseStatusResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateCaseStatusResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -111,7 +120,13 @@ _GET_STATUS_HISTORY = Endpoint(
     method="GET",
     path="/cases/{id}/status-history",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetCaseStatusHistoryResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getCaseStatusHistory",

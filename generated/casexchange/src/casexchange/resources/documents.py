@@ -5,15 +5,15 @@ import builtins as _b
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.document import Document
-from ..types.get_document_download_url_response import GetDocumentDownloadUrlResponse
-from ..types.get_document_download_url_response_data import GetDocumentDownloadUrlResponseData
-from ..types.list_documents_response import ListDocumentsResponse
-from ..types.upload_document_response import UploadDocumentResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.document import Document
+    from ..types.get_document_download_url_response_data import GetDocumentDownloadUrlResponseData
 
 __all__ = ["Documents", "AsyncDocuments"]
 
@@ -21,7 +21,9 @@ _LIST = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents",
     responses={
-        "200": ResponseSpec(kind="json", model=ListDocumentsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListDocumentsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listDocuments",
@@ -30,7 +32,9 @@ _UPLOAD = Endpoint(
     method="POST",
     path="/cases/{caseId}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=UploadDocumentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UploadDocumentResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -50,7 +54,13 @@ _GET_DOWNLOAD_URL = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents/{docId}/download",
     responses={
-        "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetDocumentDownloadUrlResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getDocumentDownloadUrl",

@@ -10,9 +10,11 @@ from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
-from ..types.export_cases_format import ExportCasesFormat
-from ..types.export_cases_view import ExportCasesView
+
+if _t.TYPE_CHECKING:
+    from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
+    from ..types.export_cases_format import ExportCasesFormat
+    from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 

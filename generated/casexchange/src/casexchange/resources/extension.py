@@ -8,7 +8,9 @@ from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.record_extension_selector_miss_body import RecordExtensionSelectorMissBody
+
+if _t.TYPE_CHECKING:
+    from ..types.record_extension_selector_miss_body import RecordExtensionSelectorMissBody
 
 __all__ = ["Extension", "AsyncExtension"]
 

@@ -4,20 +4,22 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_external_link_body import CreateExternalLinkBody
-from ..types.create_external_link_response import CreateExternalLinkResponse
-from ..types.external_case_link_lookup import ExternalCaseLinkLookup
-from ..types.list_external_links_response import ListExternalLinksResponse
-from ..types.list_external_links_system import ListExternalLinksSystem
-from ..types.lookup_external_link_response import LookupExternalLinkResponse
-from ..types.lookup_external_link_system import LookupExternalLinkSystem
-from ..types.replace_external_link_body import ReplaceExternalLinkBody
-from ..types.replace_external_link_response import ReplaceExternalLinkResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.create_external_link_body import CreateExternalLinkBody
+    from ..types.create_external_link_response import CreateExternalLinkResponse
+    from ..types.external_case_link_lookup import ExternalCaseLinkLookup
+    from ..types.list_external_links_system import ListExternalLinksSystem
+    from ..types.lookup_external_link_response import LookupExternalLinkResponse
+    from ..types.lookup_external_link_system import LookupExternalLinkSystem
+    from ..types.replace_external_link_body import ReplaceExternalLinkBody
+    from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
@@ -25,7 +27,9 @@ _LOOKUP = Endpoint(
     method="GET",
     path="/external-links",
     responses={
-        "200": ResponseSpec(kind="json", model=LookupExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LookupExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     auth=True,
     operation_id="lookupExternalLink",
@@ -34,7 +38,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/external-links",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateExternalLinkResponse, unwrap=None, page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -46,7 +52,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListExternalLinksResponse,
+            model=None,
+            load=lambda: _types.ListExternalLinksResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -75,7 +82,9 @@ _REPLACE = Endpoint(
     method="POST",
     path="/external-links/{id}/replace",
     responses={
-        "200": ResponseSpec(kind="json", model=ReplaceExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReplaceExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,

@@ -4,20 +4,18 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_firm import AvailableFirm
-from ..types.firm import Firm
-from ..types.get_firm_by_id_response import GetFirmByIdResponse
-from ..types.get_own_firm_response import GetOwnFirmResponse
-from ..types.list_available_firms_response import ListAvailableFirmsResponse
-from ..types.list_available_firms_source import ListAvailableFirmsSource
-from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.update_own_firm_body import UpdateOwnFirmBody
-from ..types.update_own_firm_response import UpdateOwnFirmResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.available_firm import AvailableFirm
+    from ..types.firm import Firm
+    from ..types.list_available_firms_source import ListAvailableFirmsSource
+    from ..types.update_own_firm_body import UpdateOwnFirmBody
 
 __all__ = ["Firms", "AsyncFirms"]
 
@@ -27,7 +25,8 @@ _LIST_AVAILABLE = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListAvailableFirmsResponse,
+            model=None,
+            load=lambda: _types.ListAvailableFirmsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -47,7 +46,9 @@ _LIST_DIRECTORY = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
-        "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListFirmDirectoryResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listFirmDirectory",
@@ -56,7 +57,9 @@ _GET_OWN = Endpoint(
     method="GET",
     path="/firms/me",
     responses={
-        "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetOwnFirmResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getOwnFirm",
@@ -65,7 +68,9 @@ _UPDATE_OWN = Endpoint(
     method="PUT",
     path="/firms/me",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateOwnFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateOwnFirmResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -75,7 +80,9 @@ _GET = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetFirmByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getFirmById",

@@ -4,16 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.bulk_update_job import BulkUpdateJob
-from ..types.get_bulk_update_job_response import GetBulkUpdateJobResponse
-from ..types.import_cases_response import ImportCasesResponse
-from ..types.import_cases_response_data import ImportCasesResponseData
-from ..types.import_cases_update_response import ImportCasesUpdateResponse
-from ..types.import_cases_update_response_data_variant1 import ImportCasesUpdateResponseDataVariant1
+
+if _t.TYPE_CHECKING:
+    from ..types.bulk_update_job import BulkUpdateJob
+    from ..types.import_cases_response_data import ImportCasesResponseData
+    from ..types.import_cases_update_response_data_variant1 import ImportCasesUpdateResponseDataVariant1
 
 __all__ = ["Import", "AsyncImport"]
 
@@ -21,7 +21,9 @@ _CASES = Endpoint(
     method="POST",
     path="/import/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=ImportCasesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ImportCasesResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -32,7 +34,9 @@ _CASES_UPDATE = Endpoint(
     method="POST",
     path="/import/cases/update",
     responses={
-        "200": ResponseSpec(kind="json", model=ImportCasesUpdateResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ImportCasesUpdateResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -43,7 +47,9 @@ _GET_BULK_UPDATE_JOB = Endpoint(
     method="GET",
     path="/import/cases/update/jobs/{jobId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetBulkUpdateJobResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetBulkUpdateJobResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getBulkUpdateJob",

@@ -5,21 +5,20 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_med_appointment_response import CreateMedAppointmentResponse
-from ..types.get_med_appointment_response import GetMedAppointmentResponse
-from ..types.list_med_appointments_attended import ListMedAppointmentsAttended
-from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
-from ..types.list_med_appointments_response import ListMedAppointmentsResponse
-from ..types.list_med_appointments_source import ListMedAppointmentsSource
-from ..types.med_appointment import MedAppointment
-from ..types.med_appointment_create_request import MedAppointmentCreateRequest
-from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
-from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.list_med_appointments_attended import ListMedAppointmentsAttended
+    from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
+    from ..types.list_med_appointments_source import ListMedAppointmentsSource
+    from ..types.med_appointment import MedAppointment
+    from ..types.med_appointment_create_request import MedAppointmentCreateRequest
+    from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
@@ -29,7 +28,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedAppointmentsResponse,
+            model=None,
+            load=lambda: _types.ListMedAppointmentsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -49,7 +49,13 @@ _CREATE = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedAppointmentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateMedAppointmentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -59,7 +65,9 @@ _GET = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedAppointmentResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getMedAppointment",
@@ -68,7 +76,13 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateMedAppointmentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,

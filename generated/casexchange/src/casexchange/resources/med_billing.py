@@ -4,16 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_med_billable_event_response import CreateMedBillableEventResponse
-from ..types.list_med_billable_events_response import ListMedBillableEventsResponse
-from ..types.med_billable_event import MedBillableEvent
-from ..types.med_billable_event_create_request import MedBillableEventCreateRequest
-from ..types.med_billable_event_update_request import MedBillableEventUpdateRequest
-from ..types.update_med_billable_event_response import UpdateMedBillableEventResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.med_billable_event import MedBillableEvent
+    from ..types.med_billable_event_create_request import MedBillableEventCreateRequest
+    from ..types.med_billable_event_update_request import MedBillableEventUpdateRequest
 
 __all__ = ["MedBilling", "AsyncMedBilling"]
 
@@ -21,7 +21,13 @@ _LIST_BILLABLE_EVENTS = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
-        "200": ResponseSpec(kind="json", model=ListMedBillableEventsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListMedBillableEventsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="listMedBillableEvents",
@@ -30,7 +36,13 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedBillableEventResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateMedBillableEventResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -49,7 +61,13 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     method="PATCH",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedBillableEventResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateMedBillableEventResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,

@@ -4,45 +4,30 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.accept_med_referral_body import AcceptMedReferralBody
-from ..types.accept_med_referral_response import AcceptMedReferralResponse
-from ..types.acknowledge_med_referral_body import AcknowledgeMedReferralBody
-from ..types.acknowledge_med_referral_response import AcknowledgeMedReferralResponse
-from ..types.close_med_referral_body import CloseMedReferralBody
-from ..types.close_med_referral_response import CloseMedReferralResponse
-from ..types.complete_treatment_med_referral_body import CompleteTreatmentMedReferralBody
-from ..types.complete_treatment_med_referral_response import CompleteTreatmentMedReferralResponse
-from ..types.create_med_case_response import CreateMedCaseResponse
-from ..types.create_med_referral_response import CreateMedReferralResponse
-from ..types.get_insurance_by_id_response import GetInsuranceByIdResponse
-from ..types.get_med_case_by_id_response import GetMedCaseByIdResponse
-from ..types.get_med_referral_by_id_response import GetMedReferralByIdResponse
-from ..types.list_insurances_insurance_type import ListInsurancesInsuranceType
-from ..types.list_insurances_response import ListInsurancesResponse
-from ..types.list_med_case_insurances_insurance_type import ListMedCaseInsurancesInsuranceType
-from ..types.list_med_case_insurances_response import ListMedCaseInsurancesResponse
-from ..types.list_med_cases_response import ListMedCasesResponse
-from ..types.list_med_referrals_response import ListMedReferralsResponse
-from ..types.med_case import MedCase
-from ..types.med_case_create_request import MedCaseCreateRequest
-from ..types.med_case_update_request import MedCaseUpdateRequest
-from ..types.med_insurance import MedInsurance
-from ..types.med_referral import MedReferral
-from ..types.med_referral_create_request import MedReferralCreateRequest
-from ..types.med_referral_update_request import MedReferralUpdateRequest
-from ..types.reject_med_referral_body import RejectMedReferralBody
-from ..types.reject_med_referral_response import RejectMedReferralResponse
-from ..types.start_treatment_med_referral_body import StartTreatmentMedReferralBody
-from ..types.start_treatment_med_referral_response import StartTreatmentMedReferralResponse
-from ..types.update_med_case_response import UpdateMedCaseResponse
-from ..types.update_med_referral_response import UpdateMedReferralResponse
-from ..types.withdraw_med_referral_body import WithdrawMedReferralBody
-from ..types.withdraw_med_referral_response import WithdrawMedReferralResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.accept_med_referral_body import AcceptMedReferralBody
+    from ..types.acknowledge_med_referral_body import AcknowledgeMedReferralBody
+    from ..types.close_med_referral_body import CloseMedReferralBody
+    from ..types.complete_treatment_med_referral_body import CompleteTreatmentMedReferralBody
+    from ..types.list_insurances_insurance_type import ListInsurancesInsuranceType
+    from ..types.list_med_case_insurances_insurance_type import ListMedCaseInsurancesInsuranceType
+    from ..types.med_case import MedCase
+    from ..types.med_case_create_request import MedCaseCreateRequest
+    from ..types.med_case_update_request import MedCaseUpdateRequest
+    from ..types.med_insurance import MedInsurance
+    from ..types.med_referral import MedReferral
+    from ..types.med_referral_create_request import MedReferralCreateRequest
+    from ..types.med_referral_update_request import MedReferralUpdateRequest
+    from ..types.reject_med_referral_body import RejectMedReferralBody
+    from ..types.start_treatment_med_referral_body import StartTreatmentMedReferralBody
+    from ..types.withdraw_med_referral_body import WithdrawMedReferralBody
 
 __all__ = ["MedCases", "AsyncMedCases"]
 
@@ -52,7 +37,8 @@ _LIST_INSURANCES = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListInsurancesResponse,
+            model=None,
+            load=lambda: _types.ListInsurancesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -72,7 +58,9 @@ _GET_INSURANCE = Endpoint(
     method="GET",
     path="/insurances/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetInsuranceByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getInsuranceById",
@@ -83,7 +71,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCasesResponse,
+            model=None,
+            load=lambda: _types.ListMedCasesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -103,7 +92,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/med-cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateMedCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -113,7 +104,9 @@ _GET = Endpoint(
     method="GET",
     path="/med-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedCaseByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getMedCaseById",
@@ -122,7 +115,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/med-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateMedCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -143,7 +138,8 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCaseInsurancesResponse,
+            model=None,
+            load=lambda: _types.ListMedCaseInsurancesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -165,7 +161,8 @@ _LIST_REFERRALS = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedReferralsResponse,
+            model=None,
+            load=lambda: _types.ListMedReferralsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -185,7 +182,9 @@ _CREATE_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedReferralResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -195,7 +194,9 @@ _GET_REFERRAL = Endpoint(
     method="GET",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedReferralByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getMedReferralById",
@@ -204,7 +205,9 @@ _UPDATE_REFERRAL = Endpoint(
     method="PUT",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -214,7 +217,9 @@ _ACCEPT_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/accept",
     responses={
-        "200": ResponseSpec(kind="json", model=AcceptMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcceptMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -224,7 +229,13 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.AcknowledgeMedReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -234,7 +245,9 @@ _CLOSE_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -245,7 +258,11 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     path="/med-cases/{id}/referrals/{referralId}/complete-treatment",
     responses={
         "200": ResponseSpec(
-            kind="json", model=CompleteTreatmentMedReferralResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CompleteTreatmentMedReferralResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -256,7 +273,9 @@ _REJECT_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=RejectMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.RejectMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -266,7 +285,13 @@ _START_TREATMENT_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/start-treatment",
     responses={
-        "200": ResponseSpec(kind="json", model=StartTreatmentMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.StartTreatmentMedReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -276,7 +301,9 @@ _WITHDRAW_REFERRAL = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=WithdrawMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.WithdrawMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

@@ -4,19 +4,19 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.get_med_case_document_format import GetMedCaseDocumentFormat
-from ..types.get_med_case_document_response import GetMedCaseDocumentResponse
-from ..types.get_med_case_document_response_data_variant1 import GetMedCaseDocumentResponseDataVariant1
-from ..types.get_med_case_document_response_data_variant2 import GetMedCaseDocumentResponseDataVariant2
-from ..types.list_med_case_documents_response import ListMedCaseDocumentsResponse
-from ..types.med_case_document import MedCaseDocument
-from ..types.upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
-from ..types.upload_med_case_document_response import UploadMedCaseDocumentResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.get_med_case_document_format import GetMedCaseDocumentFormat
+    from ..types.get_med_case_document_response_data_variant1 import GetMedCaseDocumentResponseDataVariant1
+    from ..types.get_med_case_document_response_data_variant2 import GetMedCaseDocumentResponseDataVariant2
+    from ..types.med_case_document import MedCaseDocument
+    from ..types.upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
@@ -26,7 +26,8 @@ _LIST_CASE = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCaseDocumentsResponse,
+            model=None,
+            load=lambda: _types.ListMedCaseDocumentsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -46,7 +47,13 @@ _UPLOAD_CASE = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=UploadMedCaseDocumentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UploadMedCaseDocumentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -57,7 +64,9 @@ _GET_CASE = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents/{documentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedCaseDocumentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedCaseDocumentResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getMedCaseDocument",

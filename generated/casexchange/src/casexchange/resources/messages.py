@@ -4,13 +4,15 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.public_status_update import PublicStatusUpdate
-from ..types.send_message_body import SendMessageBody
-from ..types.send_message_response import SendMessageResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.public_status_update import PublicStatusUpdate
+    from ..types.send_message_body import SendMessageBody
 
 __all__ = ["Messages", "AsyncMessages"]
 
@@ -18,7 +20,9 @@ _SEND = Endpoint(
     method="POST",
     path="/messages/send",
     responses={
-        "201": ResponseSpec(kind="json", model=SendMessageResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SendMessageResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

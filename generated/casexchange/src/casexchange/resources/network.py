@@ -4,21 +4,18 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
-from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
-from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
-from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
-from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
-from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
-from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
-from ..types.pending_relationship import PendingRelationship
-from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
-from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.network_firm_detail import NetworkFirmDetail
+    from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
+    from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
+    from ..types.pending_relationship import PendingRelationship
+    from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
 
 __all__ = ["Network", "AsyncNetwork"]
 
@@ -26,7 +23,13 @@ _GET_INBOUND_FIRM = Endpoint(
     method="GET",
     path="/network/inbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetInboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getInboundNetworkFirm",
@@ -35,7 +38,13 @@ _PATCH_INBOUND_FIRM = Endpoint(
     method="PATCH",
     path="/network/inbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PatchInboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PatchInboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -45,7 +54,13 @@ _GET_OUTBOUND_FIRM = Endpoint(
     method="GET",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getOutboundNetworkFirm",
@@ -54,7 +69,13 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     method="PUT",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PutOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PutOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -64,7 +85,13 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     method="PATCH",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PatchOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PatchOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -75,7 +102,11 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
     path="/network/pending",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ListPendingNetworkRelationshipsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ListPendingNetworkRelationshipsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,

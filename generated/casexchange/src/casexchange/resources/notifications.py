@@ -4,17 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.add_notification_email_body import AddNotificationEmailBody
-from ..types.add_notification_email_response import AddNotificationEmailResponse
-from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
-from ..types.get_notification_preferences_response import GetNotificationPreferencesResponse
-from ..types.list_notification_emails_response import ListNotificationEmailsResponse
-from ..types.list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
-from ..types.update_notification_preferences_response import UpdateNotificationPreferencesResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.add_notification_email_body import AddNotificationEmailBody
+    from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
+    from ..types.list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
 
 __all__ = ["Notifications", "AsyncNotifications"]
 
@@ -22,7 +21,13 @@ _LIST_EMAILS = Endpoint(
     method="GET",
     path="/notifications/emails",
     responses={
-        "200": ResponseSpec(kind="json", model=ListNotificationEmailsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListNotificationEmailsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="listNotificationEmails",
@@ -31,7 +36,13 @@ _ADD_EMAIL = Endpoint(
     method="POST",
     path="/notifications/emails",
     responses={
-        "201": ResponseSpec(kind="json", model=AddNotificationEmailResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.AddNotificationEmailResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -41,7 +52,13 @@ _GET_PREFERENCES = Endpoint(
     method="GET",
     path="/notifications/preferences",
     responses={
-        "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetNotificationPreferencesResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getNotificationPreferences",
@@ -51,7 +68,11 @@ _UPDATE_PREFERENCES = Endpoint(
     path="/notifications/preferences",
     responses={
         "200": ResponseSpec(
-            kind="json", model=UpdateNotificationPreferencesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateNotificationPreferencesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",

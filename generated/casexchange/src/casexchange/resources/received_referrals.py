@@ -4,25 +4,22 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_statuses import AvailableStatuses
-from ..types.get_received_referral_available_statuses_response import (
-    GetReceivedReferralAvailableStatusesResponse,
-)
-from ..types.get_received_referral_response import GetReceivedReferralResponse
-from ..types.list_received_referrals_closing_status import ListReceivedReferralsClosingStatus
-from ..types.list_received_referrals_order import ListReceivedReferralsOrder
-from ..types.list_received_referrals_response import ListReceivedReferralsResponse
-from ..types.list_received_referrals_sort import ListReceivedReferralsSort
-from ..types.list_received_referrals_status import ListReceivedReferralsStatus
-from ..types.received_referral import ReceivedReferral
-from ..types.received_referral_list_item import ReceivedReferralListItem
-from ..types.update_received_referral_body import UpdateReceivedReferralBody
-from ..types.update_received_referral_response import UpdateReceivedReferralResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.available_statuses import AvailableStatuses
+    from ..types.list_received_referrals_closing_status import ListReceivedReferralsClosingStatus
+    from ..types.list_received_referrals_order import ListReceivedReferralsOrder
+    from ..types.list_received_referrals_sort import ListReceivedReferralsSort
+    from ..types.list_received_referrals_status import ListReceivedReferralsStatus
+    from ..types.received_referral import ReceivedReferral
+    from ..types.received_referral_list_item import ReceivedReferralListItem
+    from ..types.update_received_referral_body import UpdateReceivedReferralBody
 
 __all__ = ["ReceivedReferrals", "AsyncReceivedReferrals"]
 
@@ -32,7 +29,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListReceivedReferralsResponse,
+            model=None,
+            load=lambda: _types.ListReceivedReferralsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -52,7 +50,9 @@ _GET = Endpoint(
     method="GET",
     path="/received-referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetReceivedReferralResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getReceivedReferral",
@@ -61,7 +61,13 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/received-referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateReceivedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateReceivedReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -72,7 +78,11 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     path="/received-referrals/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetReceivedReferralAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReceivedReferralAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,

@@ -4,18 +4,17 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.case_type import CaseType
-from ..types.case_type_field import CaseTypeField
-from ..types.list_case_type_fields_response import ListCaseTypeFieldsResponse
-from ..types.list_case_types_response import ListCaseTypesResponse
-from ..types.list_counties_response import ListCountiesResponse
-from ..types.list_counties_response_data_item import ListCountiesResponseDataItem
-from ..types.list_jurisdictions_response import ListJurisdictionsResponse
-from ..types.list_jurisdictions_response_data_item import ListJurisdictionsResponseDataItem
+
+if _t.TYPE_CHECKING:
+    from ..types.case_type import CaseType
+    from ..types.case_type_field import CaseTypeField
+    from ..types.list_counties_response_data_item import ListCountiesResponseDataItem
+    from ..types.list_jurisdictions_response_data_item import ListJurisdictionsResponseDataItem
 
 __all__ = ["ReferenceData", "AsyncReferenceData"]
 
@@ -23,7 +22,9 @@ _LIST_CASE_TYPES = Endpoint(
     method="GET",
     path="/case-types",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCaseTypesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCaseTypesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listCaseTypes",
@@ -32,7 +33,9 @@ _LIST_CASE_TYPE_FIELDS = Endpoint(
     method="GET",
     path="/case-types/{id}/fields",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCaseTypeFieldsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCaseTypeFieldsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listCaseTypeFields",
@@ -41,7 +44,9 @@ _LIST_COUNTIES = Endpoint(
     method="GET",
     path="/counties",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCountiesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCountiesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listCounties",
@@ -50,7 +55,9 @@ _LIST_JURISDICTIONS = Endpoint(
     method="GET",
     path="/jurisdictions",
     responses={
-        "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListJurisdictionsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listJurisdictions",

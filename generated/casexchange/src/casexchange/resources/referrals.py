@@ -5,41 +5,30 @@ import builtins as _b
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_referral_body import AcknowledgeReferralBody
-from ..types.acknowledge_referral_response import AcknowledgeReferralResponse
-from ..types.available_statuses import AvailableStatuses
-from ..types.begin_closing_referral_body import BeginClosingReferralBody
-from ..types.begin_closing_referral_response import BeginClosingReferralResponse
-from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
-from ..types.begin_investigating_referral_response import BeginInvestigatingReferralResponse
-from ..types.close_referral_body import CloseReferralBody
-from ..types.close_referral_response import CloseReferralResponse
-from ..types.get_referral_available_statuses_response import GetReferralAvailableStatusesResponse
-from ..types.get_referral_response import GetReferralResponse
-from ..types.get_referral_status_history_response import GetReferralStatusHistoryResponse
-from ..types.list_referrals_response import ListReferralsResponse
-from ..types.list_referrals_status import ListReferralsStatus
-from ..types.match_referrals_body import MatchReferralsBody
-from ..types.match_referrals_response import MatchReferralsResponse
-from ..types.referral import Referral
-from ..types.referral_status_update import ReferralStatusUpdate
-from ..types.reject_referral_body import RejectReferralBody
-from ..types.reject_referral_response import RejectReferralResponse
-from ..types.send_referral_body import SendReferralBody
-from ..types.send_referral_response import SendReferralResponse
-from ..types.sign_referral_body import SignReferralBody
-from ..types.sign_referral_response import SignReferralResponse
-from ..types.start_litigation_referral_body import StartLitigationReferralBody
-from ..types.start_litigation_referral_response import StartLitigationReferralResponse
-from ..types.update_referral_body import UpdateReferralBody
-from ..types.update_referral_response import UpdateReferralResponse
-from ..types.withdraw_referral_body import WithdrawReferralBody
-from ..types.withdraw_referral_response import WithdrawReferralResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.acknowledge_referral_body import AcknowledgeReferralBody
+    from ..types.available_statuses import AvailableStatuses
+    from ..types.begin_closing_referral_body import BeginClosingReferralBody
+    from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
+    from ..types.close_referral_body import CloseReferralBody
+    from ..types.list_referrals_status import ListReferralsStatus
+    from ..types.match_referrals_body import MatchReferralsBody
+    from ..types.match_referrals_response import MatchReferralsResponse
+    from ..types.referral import Referral
+    from ..types.referral_status_update import ReferralStatusUpdate
+    from ..types.reject_referral_body import RejectReferralBody
+    from ..types.send_referral_body import SendReferralBody
+    from ..types.sign_referral_body import SignReferralBody
+    from ..types.start_litigation_referral_body import StartLitigationReferralBody
+    from ..types.update_referral_body import UpdateReferralBody
+    from ..types.withdraw_referral_body import WithdrawReferralBody
 
 __all__ = ["Referrals", "AsyncReferrals"]
 
@@ -49,7 +38,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListReferralsResponse,
+            model=None,
+            load=lambda: _types.ListReferralsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -69,7 +59,9 @@ _MATCH = Endpoint(
     method="POST",
     path="/referrals/match",
     responses={
-        "200": ResponseSpec(kind="json", model=MatchReferralsResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.MatchReferralsResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -79,7 +71,9 @@ _GET = Endpoint(
     method="GET",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetReferralResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getReferral",
@@ -88,7 +82,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -107,7 +103,9 @@ _ACKNOWLEDGE = Endpoint(
     method="POST",
     path="/referrals/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcknowledgeReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -118,7 +116,11 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     path="/referrals/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetReferralAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -128,7 +130,13 @@ _BEGIN_CLOSING = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-closing",
     responses={
-        "200": ResponseSpec(kind="json", model=BeginClosingReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.BeginClosingReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -138,7 +146,13 @@ _BEGIN_INVESTIGATING = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-investigating",
     responses={
-        "200": ResponseSpec(kind="json", model=BeginInvestigatingReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.BeginInvestigatingReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -148,7 +162,9 @@ _CLOSE = Endpoint(
     method="POST",
     path="/referrals/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -158,7 +174,9 @@ _REJECT = Endpoint(
     method="POST",
     path="/referrals/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=RejectReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.RejectReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -168,7 +186,9 @@ _SEND = Endpoint(
     method="POST",
     path="/referrals/{id}/send",
     responses={
-        "200": ResponseSpec(kind="json", model=SendReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SendReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -178,7 +198,9 @@ _SIGN = Endpoint(
     method="POST",
     path="/referrals/{id}/sign",
     responses={
-        "200": ResponseSpec(kind="json", model=SignReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SignReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -188,7 +210,13 @@ _START_LITIGATION = Endpoint(
     method="POST",
     path="/referrals/{id}/start-litigation",
     responses={
-        "200": ResponseSpec(kind="json", model=StartLitigationReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.StartLitigationReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -198,7 +226,13 @@ _GET_STATUS_HISTORY = Endpoint(
     method="GET",
     path="/referrals/{id}/status-history",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralStatusHistoryResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getReferralStatusHistory",
@@ -207,7 +241,9 @@ _WITHDRAW = Endpoint(
     method="POST",
     path="/referrals/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=WithdrawReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.WithdrawReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

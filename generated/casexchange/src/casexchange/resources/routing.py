@@ -4,19 +4,17 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_routing_rule_body import CreateRoutingRuleBody
-from ..types.create_routing_rule_response import CreateRoutingRuleResponse
-from ..types.evaluate_re_refer_routing_response import EvaluateReReferRoutingResponse
-from ..types.evaluate_routing_response import EvaluateRoutingResponse
-from ..types.list_routing_rules_response import ListRoutingRulesResponse
-from ..types.routing_evaluation import RoutingEvaluation
-from ..types.routing_rule import RoutingRule
-from ..types.update_routing_rule_body import UpdateRoutingRuleBody
-from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.create_routing_rule_body import CreateRoutingRuleBody
+    from ..types.routing_evaluation import RoutingEvaluation
+    from ..types.routing_rule import RoutingRule
+    from ..types.update_routing_rule_body import UpdateRoutingRuleBody
 
 __all__ = ["Routing", "AsyncRouting"]
 
@@ -24,7 +22,9 @@ _EVALUATE = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
-        "200": ResponseSpec(kind="json", model=EvaluateRoutingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.EvaluateRoutingResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="evaluateRouting",
@@ -33,7 +33,13 @@ _EVALUATE_RE_REFER = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
-        "200": ResponseSpec(kind="json", model=EvaluateReReferRoutingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.EvaluateReReferRoutingResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="evaluateReReferRouting",
@@ -42,7 +48,9 @@ _LIST_RULES = Endpoint(
     method="GET",
     path="/routing/rules",
     responses={
-        "200": ResponseSpec(kind="json", model=ListRoutingRulesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListRoutingRulesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listRoutingRules",
@@ -51,7 +59,9 @@ _CREATE_RULE = Endpoint(
     method="POST",
     path="/routing/rules",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateRoutingRuleResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateRoutingRuleResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -61,7 +71,9 @@ _UPDATE_RULE = Endpoint(
     method="PUT",
     path="/routing/rules/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateRoutingRuleResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateRoutingRuleResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

@@ -4,16 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
-from ..types.create_salesforce_interactive_send_response import CreateSalesforceInteractiveSendResponse
-from ..types.create_salesforce_interactive_send_response2 import CreateSalesforceInteractiveSendResponse2
-from ..types.get_salesforce_send_mapping_response import GetSalesforceSendMappingResponse
-from ..types.interactive_send_result import InteractiveSendResult
-from ..types.send_mapping import SendMapping
+
+if _t.TYPE_CHECKING:
+    from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
+    from ..types.interactive_send_result import InteractiveSendResult
+    from ..types.send_mapping import SendMapping
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
@@ -22,10 +22,18 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     path="/salesforce/interactive-sends",
     responses={
         "200": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateSalesforceInteractiveSendResponse,
+            unwrap="data",
+            page=None,
         ),
         "201": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse2, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateSalesforceInteractiveSendResponse2,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -36,7 +44,13 @@ _GET_SEND_MAPPING = Endpoint(
     method="GET",
     path="/salesforce/send-mapping",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSalesforceSendMappingResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getSalesforceSendMapping",

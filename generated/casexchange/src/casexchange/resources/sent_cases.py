@@ -4,26 +4,25 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_sent_case_body import CreateSentCaseBody
-from ..types.create_sent_case_response import CreateSentCaseResponse
-from ..types.get_sent_case_available_statuses_response import GetSentCaseAvailableStatusesResponse
-from ..types.get_sent_case_available_statuses_response_data import GetSentCaseAvailableStatusesResponseData
-from ..types.get_sent_case_response import GetSentCaseResponse
-from ..types.list_sent_cases_order import ListSentCasesOrder
-from ..types.list_sent_cases_response import ListSentCasesResponse
-from ..types.list_sent_cases_sort import ListSentCasesSort
-from ..types.list_sent_cases_status import ListSentCasesStatus
-from ..types.refer_sent_case_body import ReferSentCaseBody
-from ..types.refer_sent_case_response import ReferSentCaseResponse
-from ..types.sent_case import SentCase
-from ..types.sent_case_list_item import SentCaseListItem
-from ..types.update_sent_case_body import UpdateSentCaseBody
-from ..types.update_sent_case_response import UpdateSentCaseResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.create_sent_case_body import CreateSentCaseBody
+    from ..types.get_sent_case_available_statuses_response_data import (
+        GetSentCaseAvailableStatusesResponseData,
+    )
+    from ..types.list_sent_cases_order import ListSentCasesOrder
+    from ..types.list_sent_cases_sort import ListSentCasesSort
+    from ..types.list_sent_cases_status import ListSentCasesStatus
+    from ..types.refer_sent_case_body import ReferSentCaseBody
+    from ..types.sent_case import SentCase
+    from ..types.sent_case_list_item import SentCaseListItem
+    from ..types.update_sent_case_body import UpdateSentCaseBody
 
 __all__ = ["SentCases", "AsyncSentCases"]
 
@@ -33,7 +32,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListSentCasesResponse,
+            model=None,
+            load=lambda: _types.ListSentCasesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -53,7 +53,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/sent-cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateSentCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateSentCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -63,7 +65,9 @@ _GET = Endpoint(
     method="GET",
     path="/sent-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetSentCaseResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getSentCase",
@@ -72,7 +76,9 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/sent-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateSentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateSentCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -83,7 +89,11 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     path="/sent-cases/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetSentCaseAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSentCaseAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -93,7 +103,9 @@ _REFER = Endpoint(
     method="POST",
     path="/sent-cases/{id}/refer",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferSentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReferSentCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

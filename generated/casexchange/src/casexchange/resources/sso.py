@@ -4,13 +4,15 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.mint_sso_link_body import MintSsoLinkBody
-from ..types.mint_sso_link_response import MintSsoLinkResponse
-from ..types.sso_link import SsoLink
+
+if _t.TYPE_CHECKING:
+    from ..types.mint_sso_link_body import MintSsoLinkBody
+    from ..types.sso_link import SsoLink
 
 __all__ = ["Sso", "AsyncSso"]
 
@@ -18,7 +20,9 @@ _MINT_LINK = Endpoint(
     method="POST",
     path="/sso-links",
     responses={
-        "200": ResponseSpec(kind="json", model=MintSsoLinkResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.MintSsoLinkResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

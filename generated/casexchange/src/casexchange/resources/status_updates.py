@@ -6,16 +6,17 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.list_status_updates_response import ListStatusUpdatesResponse
-from ..types.list_status_updates_source import ListStatusUpdatesSource
-from ..types.list_status_updates_status import ListStatusUpdatesStatus
-from ..types.lookup_status_updates_response import LookupStatusUpdatesResponse
-from ..types.public_status_update import PublicStatusUpdate
+
+if _t.TYPE_CHECKING:
+    from ..types.list_status_updates_source import ListStatusUpdatesSource
+    from ..types.list_status_updates_status import ListStatusUpdatesStatus
+    from ..types.public_status_update import PublicStatusUpdate
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
@@ -25,7 +26,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListStatusUpdatesResponse,
+            model=None,
+            load=lambda: _types.ListStatusUpdatesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -45,7 +47,9 @@ _LOOKUP = Endpoint(
     method="GET",
     path="/status-updates/lookup",
     responses={
-        "200": ResponseSpec(kind="json", model=LookupStatusUpdatesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LookupStatusUpdatesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="lookupStatusUpdates",

@@ -5,16 +5,16 @@ import builtins as _b
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.invite_user_body import InviteUserBody
-from ..types.invite_user_response import InviteUserResponse
-from ..types.list_users_response import ListUsersResponse
-from ..types.update_user_body import UpdateUserBody
-from ..types.update_user_response import UpdateUserResponse
-from ..types.user import User
+
+if _t.TYPE_CHECKING:
+    from ..types.invite_user_body import InviteUserBody
+    from ..types.update_user_body import UpdateUserBody
+    from ..types.user import User
 
 __all__ = ["Users", "AsyncUsers"]
 
@@ -22,7 +22,9 @@ _LIST = Endpoint(
     method="GET",
     path="/users",
     responses={
-        "200": ResponseSpec(kind="json", model=ListUsersResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListUsersResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listUsers",
@@ -31,7 +33,9 @@ _INVITE = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=InviteUserResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.InviteUserResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -41,7 +45,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateUserResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateUserResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

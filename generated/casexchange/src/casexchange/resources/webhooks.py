@@ -4,28 +4,21 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_webhook_body import CreateWebhookBody
-from ..types.create_webhook_response import CreateWebhookResponse
-from ..types.disable_webhook_echo_response import DisableWebhookEchoResponse
-from ..types.enable_webhook_echo_response import EnableWebhookEchoResponse
-from ..types.get_webhook_by_id_response import GetWebhookByIdResponse
-from ..types.list_webhook_deliveries_response import ListWebhookDeliveriesResponse
-from ..types.list_webhook_echo_captures_response import ListWebhookEchoCapturesResponse
-from ..types.list_webhooks_response import ListWebhooksResponse
-from ..types.rotate_webhook_secret_response import RotateWebhookSecretResponse
-from ..types.test_webhook_response import TestWebhookResponse
-from ..types.update_webhook_body import UpdateWebhookBody
-from ..types.update_webhook_response import UpdateWebhookResponse
-from ..types.webhook_delivery import WebhookDelivery
-from ..types.webhook_echo_capture import WebhookEchoCapture
-from ..types.webhook_echo_enable_result import WebhookEchoEnableResult
-from ..types.webhook_subscription import WebhookSubscription
-from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecret
+
+if _t.TYPE_CHECKING:
+    from ..types.create_webhook_body import CreateWebhookBody
+    from ..types.update_webhook_body import UpdateWebhookBody
+    from ..types.webhook_delivery import WebhookDelivery
+    from ..types.webhook_echo_capture import WebhookEchoCapture
+    from ..types.webhook_echo_enable_result import WebhookEchoEnableResult
+    from ..types.webhook_subscription import WebhookSubscription
+    from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecret
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
@@ -35,7 +28,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhooksResponse,
+            model=None,
+            load=lambda: _types.ListWebhooksResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -55,7 +49,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/webhooks",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateWebhookResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateWebhookResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -65,7 +61,9 @@ _GET = Endpoint(
     method="GET",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetWebhookByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getWebhookById",
@@ -83,7 +81,9 @@ _UPDATE = Endpoint(
     method="PATCH",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateWebhookResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateWebhookResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -95,7 +95,8 @@ _LIST_DELIVERIES = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhookDeliveriesResponse,
+            model=None,
+            load=lambda: _types.ListWebhookDeliveriesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -117,7 +118,8 @@ _LIST_ECHO_CAPTURES = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhookEchoCapturesResponse,
+            model=None,
+            load=lambda: _types.ListWebhookEchoCapturesResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -137,7 +139,9 @@ _DISABLE_ECHO = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/disable",
     responses={
-        "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.DisableWebhookEchoResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="disableWebhookEcho",
@@ -146,7 +150,9 @@ _ENABLE_ECHO = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/enable",
     responses={
-        "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.EnableWebhookEchoResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="enableWebhookEcho",
@@ -155,7 +161,9 @@ _ROTATE_SECRET = Endpoint(
     method="POST",
     path="/webhooks/{id}/rotate-secret",
     responses={
-        "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.RotateWebhookSecretResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="rotateWebhookSecret",
@@ -164,7 +172,9 @@ _TEST = Endpoint(
     method="POST",
     path="/webhooks/{id}/test",
     responses={
-        "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.TestWebhookResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="testWebhook",

@@ -4,15 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.admin_create_firm_request import AdminCreateFirmRequest
-from ..types.api_list_response_firm import ApiListResponseFirm
-from ..types.api_response_firm import ApiResponseFirm
-from ..types.firm_api_response_data_def import FirmApiResponseDataDef
+
+if _t.TYPE_CHECKING:
+    from ..types.admin_create_firm_request import AdminCreateFirmRequest
+    from ..types.firm_api_response_data_def import FirmApiResponseDataDef
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
@@ -22,7 +23,8 @@ _LIST_ALL = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -42,7 +44,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/firms/admin/firms",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

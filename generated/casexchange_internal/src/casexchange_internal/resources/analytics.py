@@ -5,14 +5,15 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_comprehensive_analytics_data import ApiResponseComprehensiveAnalyticsData
-from ..types.api_response_dashboard_summary_data import ApiResponseDashboardSummaryData
-from ..types.comprehensive_analytics_data import ComprehensiveAnalyticsData
-from ..types.dashboard_summary_data import DashboardSummaryData
+
+if _t.TYPE_CHECKING:
+    from ..types.comprehensive_analytics_data import ComprehensiveAnalyticsData
+    from ..types.dashboard_summary_data import DashboardSummaryData
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
@@ -21,7 +22,11 @@ _GET_DATA = Endpoint(
     path="/analytics",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseComprehensiveAnalyticsData, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseComprehensiveAnalyticsData,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -31,7 +36,13 @@ _GET_DASHBOARD_SUMMARY = Endpoint(
     method="GET",
     path="/analytics/dashboard/summary",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDashboardSummaryData, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseDashboardSummaryData,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getDashboardSummary",

@@ -4,21 +4,23 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_login_response import ApiResponseLoginResponse
-from ..types.api_response_refresh_token_response import ApiResponseRefreshTokenResponse
-from ..types.api_response_user import ApiResponseUser
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.change_password_request import ChangePasswordRequest
-from ..types.complete_invitation_request import CompleteInvitationRequest
-from ..types.forgot_password_request import ForgotPasswordRequest
-from ..types.login_request import LoginRequest
-from ..types.refresh_session_request import RefreshSessionRequest
-from ..types.reset_password_request import ResetPasswordRequest
-from ..types.user_api_response_data_def import UserApiResponseDataDef
+
+if _t.TYPE_CHECKING:
+    from ..types.api_response_login_response import ApiResponseLoginResponse
+    from ..types.api_response_refresh_token_response import ApiResponseRefreshTokenResponse
+    from ..types.api_success_message import ApiSuccessMessage
+    from ..types.change_password_request import ChangePasswordRequest
+    from ..types.complete_invitation_request import CompleteInvitationRequest
+    from ..types.forgot_password_request import ForgotPasswordRequest
+    from ..types.login_request import LoginRequest
+    from ..types.refresh_session_request import RefreshSessionRequest
+    from ..types.reset_password_request import ResetPasswordRequest
+    from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Auth", "AsyncAuth"]
 
@@ -26,7 +28,9 @@ _CHANGE_PASSWORD = Endpoint(
     method="POST",
     path="/auth/change-password",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -36,7 +40,9 @@ _COMPLETE_INVITATION = Endpoint(
     method="POST",
     path="/auth/complete-invitation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseLoginResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseLoginResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -46,7 +52,9 @@ _FORGOT_PASSWORD = Endpoint(
     method="POST",
     path="/auth/forgot-password",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -56,7 +64,9 @@ _LOGIN_USER = Endpoint(
     method="POST",
     path="/auth/login",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseLoginResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseLoginResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -66,7 +76,9 @@ _LOGOUT_USER = Endpoint(
     method="POST",
     path="/auth/logout",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=False,
     operation_id="logoutUser",
@@ -75,7 +87,9 @@ _GET_CURRENT_USER = Endpoint(
     method="GET",
     path="/auth/me",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getCurrentUser",
@@ -85,7 +99,11 @@ _REFRESH_SESSION = Endpoint(
     path="/auth/refresh-session",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiSuccessMessage | ApiResponseRefreshTokenResponse, unwrap=None, page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse,
+            unwrap=None,
+            page=None,
         ),
     },
     body_media="application/json",
@@ -96,7 +114,9 @@ _RESET_PASSWORD = Endpoint(
     method="POST",
     path="/auth/reset-password",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,

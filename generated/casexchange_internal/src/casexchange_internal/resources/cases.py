@@ -5,34 +5,32 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_case_summary import ApiListResponseCaseSummary
-from ..types.api_response_case_detail import ApiResponseCaseDetail
-from ..types.api_response_csv_import_result import ApiResponseCsvImportResult
-from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
-from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
-from ..types.close_case_request import CloseCaseRequest
-from ..types.create_case_request import CreateCaseRequest
-from ..types.csv_import_result import CsvImportResult
-from ..types.get_case_by_salesforce_id_response import GetCaseBySalesforceIdResponse
-from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
-from ..types.link_case_to_cs_request import LinkCaseToCsRequest
-from ..types.list_cases_order import ListCasesOrder
-from ..types.list_cases_view import ListCasesView
-from ..types.mark_as_won_request import MarkAsWonRequest
-from ..types.mark_signed_request import MarkSignedRequest
-from ..types.notes_request import NotesRequest
-from ..types.re_refer_case_body import ReReferCaseBody
-from ..types.re_refer_case_response import ReReferCaseResponse
-from ..types.referral_detail import ReferralDetail
-from ..types.reject_case_request import RejectCaseRequest
-from ..types.send_draft_referral_request import SendDraftReferralRequest
-from ..types.update_case_request import UpdateCaseRequest
-from ..types.withdraw_case_request import WithdrawCaseRequest
+
+if _t.TYPE_CHECKING:
+    from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
+    from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
+    from ..types.close_case_request import CloseCaseRequest
+    from ..types.create_case_request import CreateCaseRequest
+    from ..types.csv_import_result import CsvImportResult
+    from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
+    from ..types.link_case_to_cs_request import LinkCaseToCsRequest
+    from ..types.list_cases_order import ListCasesOrder
+    from ..types.list_cases_view import ListCasesView
+    from ..types.mark_as_won_request import MarkAsWonRequest
+    from ..types.mark_signed_request import MarkSignedRequest
+    from ..types.notes_request import NotesRequest
+    from ..types.re_refer_case_body import ReReferCaseBody
+    from ..types.referral_detail import ReferralDetail
+    from ..types.reject_case_request import RejectCaseRequest
+    from ..types.send_draft_referral_request import SendDraftReferralRequest
+    from ..types.update_case_request import UpdateCaseRequest
+    from ..types.withdraw_case_request import WithdrawCaseRequest
 
 __all__ = ["Cases", "AsyncCases"]
 
@@ -42,7 +40,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseCaseSummary,
+            model=None,
+            load=lambda: _types.ApiListResponseCaseSummary,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -62,7 +61,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -72,7 +73,9 @@ _BULK_IMPORT = Endpoint(
     method="POST",
     path="/cases/bulk-import",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCsvImportResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCsvImportResult, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -82,7 +85,13 @@ _GET_BY_SALESFORCE_ID = Endpoint(
     method="GET",
     path="/cases/by-salesforce-id",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetCaseBySalesforceIdResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getCaseBySalesforceId",
@@ -91,7 +100,9 @@ _GET = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getCaseById",
@@ -100,7 +111,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -110,7 +123,9 @@ _ACKNOWLEDGE_RECEIPT = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge-receipt",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="acknowledgeReceipt",
@@ -119,7 +134,9 @@ _BEGIN_INVESTIGATING = Endpoint(
     method="POST",
     path="/cases/{id}/begin-investigating",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -129,7 +146,9 @@ _CLOSE = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -139,7 +158,9 @@ _LINK_TO_STATUS = Endpoint(
     method="POST",
     path="/cases/{id}/link-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -149,7 +170,9 @@ _UNLINK_FROM_STATUS = Endpoint(
     method="DELETE",
     path="/cases/{id}/link-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="unlinkCaseFromCaseStatus",
@@ -158,7 +181,9 @@ _MARK_AS_LOST = Endpoint(
     method="POST",
     path="/cases/{id}/mark-lost",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -168,7 +193,9 @@ _MARK_SIGNED = Endpoint(
     method="POST",
     path="/cases/{id}/mark-signed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -178,7 +205,9 @@ _MARK_AS_WON = Endpoint(
     method="POST",
     path="/cases/{id}/mark-won",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -188,7 +217,9 @@ _RE_REFER = Endpoint(
     method="POST",
     path="/cases/{id}/re-refer",
     responses={
-        "201": ResponseSpec(kind="json", model=ReReferCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReReferCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -198,7 +229,9 @@ _REJECT = Endpoint(
     method="POST",
     path="/cases/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -208,7 +241,9 @@ _SEND_DRAFT_REFERRAL = Endpoint(
     method="POST",
     path="/cases/{id}/send",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -218,7 +253,9 @@ _START_LITIGATION = Endpoint(
     method="POST",
     path="/cases/{id}/start-litigation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -228,7 +265,9 @@ _SYNC_FROM_STATUS = Endpoint(
     method="POST",
     path="/cases/{id}/sync-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="syncCaseFromCaseStatus",
@@ -237,7 +276,9 @@ _WITHDRAW = Endpoint(
     method="POST",
     path="/cases/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

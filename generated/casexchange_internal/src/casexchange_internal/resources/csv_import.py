@@ -4,13 +4,15 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_response_validate_csv_result import ApiResponseValidateCsvResult
-from ..types.api_response_validate_csv_result_data import ApiResponseValidateCsvResultData
+
+if _t.TYPE_CHECKING:
+    from ..types.api_response_validate_csv_result_data import ApiResponseValidateCsvResultData
 
 __all__ = ["CsvImport", "AsyncCsvImport"]
 
@@ -27,7 +29,13 @@ _VALIDATE = Endpoint(
     method="POST",
     path="/csv/validate",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseValidateCsvResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseValidateCsvResult,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="multipart/form-data",
     auth=True,

@@ -4,16 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_seed_run import ApiListResponseSeedRun
-from ..types.api_response_clean_seed_result import ApiResponseCleanSeedResult
-from ..types.api_response_seed_run import ApiResponseSeedRun
-from ..types.clean_seed_result import CleanSeedResult
-from ..types.seed_run import SeedRun
-from ..types.seed_run_options import SeedRunOptions
+
+if _t.TYPE_CHECKING:
+    from ..types.clean_seed_result import CleanSeedResult
+    from ..types.seed_run import SeedRun
+    from ..types.seed_run_options import SeedRunOptions
 
 __all__ = ["DemoSeed", "AsyncDemoSeed"]
 
@@ -21,7 +21,9 @@ _LIST_RUNS = Endpoint(
     method="GET",
     path="/admin/seed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiListResponseSeedRun, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiListResponseSeedRun, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listSeedRuns",
@@ -30,7 +32,9 @@ _RUN = Endpoint(
     method="POST",
     path="/admin/seed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseSeedRun, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseSeedRun, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -40,7 +44,9 @@ _CLEAN_ALL_RUNS = Endpoint(
     method="DELETE",
     path="/admin/seed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCleanSeedResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCleanSeedResult, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="cleanAllSeedRuns",
@@ -49,7 +55,9 @@ _CLEAN_RUN = Endpoint(
     method="DELETE",
     path="/admin/seed/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCleanSeedResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCleanSeedResult, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="cleanSeedRun",

@@ -4,17 +4,17 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_document import ApiListResponseDocument
-from ..types.api_response_document import ApiResponseDocument
-from ..types.api_response_document_download_response import ApiResponseDocumentDownloadResponse
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.document_api_response_def import DocumentApiResponseDef
-from ..types.document_download_response import DocumentDownloadResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.api_success_message import ApiSuccessMessage
+    from ..types.document_api_response_def import DocumentApiResponseDef
+    from ..types.document_download_response import DocumentDownloadResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
@@ -24,7 +24,8 @@ _LIST_CASE = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseDocument,
+            model=None,
+            load=lambda: _types.ApiListResponseDocument,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -44,7 +45,9 @@ _UPLOAD_CASE = Endpoint(
     method="POST",
     path="/cases/{id}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseDocument, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -56,7 +59,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseDocument,
+            model=None,
+            load=lambda: _types.ApiListResponseDocument,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -76,7 +80,9 @@ _GET = Endpoint(
     method="GET",
     path="/documents/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseDocument, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getDocumentById",
@@ -85,7 +91,9 @@ _DELETE = Endpoint(
     method="DELETE",
     path="/documents/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     operation_id="deleteDocumentById",
@@ -94,7 +102,13 @@ _GET_DOWNLOAD_URL = Endpoint(
     method="GET",
     path="/documents/{id}/download",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDocumentDownloadResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseDocumentDownloadResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getDocumentDownloadUrl",

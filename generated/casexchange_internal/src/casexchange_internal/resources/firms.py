@@ -5,21 +5,19 @@ import builtins as _b
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_firm import ApiListResponseFirm
-from ..types.api_response_firm import ApiResponseFirm
-from ..types.api_response_string_array import ApiResponseStringArray
-from ..types.firm_api_response_data_def import FirmApiResponseDataDef
-from ..types.get_firm_report_card_response import GetFirmReportCardResponse
-from ..types.get_firm_report_card_response_data import GetFirmReportCardResponseData
-from ..types.get_specialties_detailed_response import GetSpecialtiesDetailedResponse
-from ..types.get_specialties_detailed_response_data_item import GetSpecialtiesDetailedResponseDataItem
-from ..types.order import Order
-from ..types.update_firm_request import UpdateFirmRequest
+
+if _t.TYPE_CHECKING:
+    from ..types.firm_api_response_data_def import FirmApiResponseDataDef
+    from ..types.get_firm_report_card_response_data import GetFirmReportCardResponseData
+    from ..types.get_specialties_detailed_response_data_item import GetSpecialtiesDetailedResponseDataItem
+    from ..types.order import Order
+    from ..types.update_firm_request import UpdateFirmRequest
 
 __all__ = ["Firms", "AsyncFirms"]
 
@@ -29,7 +27,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -51,7 +50,8 @@ _GET_DIRECTORY = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -71,7 +71,9 @@ _GET_JURISDICTIONS_LIST = Endpoint(
     method="GET",
     path="/firms/jurisdictions/list",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStringArray, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getJurisdictionsList",
@@ -80,7 +82,13 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
     method="GET",
     path="/firms/specialties/detailed",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSpecialtiesDetailedResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSpecialtiesDetailedResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getSpecialtiesDetailed",
@@ -89,7 +97,9 @@ _GET_SPECIALTIES_LIST = Endpoint(
     method="GET",
     path="/firms/specialties/list",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStringArray, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getSpecialtiesList",
@@ -98,7 +108,9 @@ _GET = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getFirmById",
@@ -107,7 +119,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -117,7 +131,9 @@ _GET_REPORT_CARD = Endpoint(
     method="GET",
     path="/firms/{id}/report-card",
     responses={
-        "200": ResponseSpec(kind="json", model=GetFirmReportCardResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetFirmReportCardResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getFirmReportCard",

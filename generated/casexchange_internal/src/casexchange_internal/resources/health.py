@@ -4,11 +4,14 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_health_status_response import GetHealthStatusResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.get_health_status_response import GetHealthStatusResponse
 
 __all__ = ["Health", "AsyncHealth"]
 
@@ -16,7 +19,9 @@ _GET_STATUS = Endpoint(
     method="GET",
     path="/health",
     responses={
-        "200": ResponseSpec(kind="json", model=GetHealthStatusResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetHealthStatusResponse, unwrap=None, page=None
+        ),
     },
     auth=False,
     operation_id="getHealthStatus",

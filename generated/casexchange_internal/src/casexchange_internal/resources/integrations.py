@@ -4,30 +4,25 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_case_status_integration_status_data import (
-    ApiResponseCaseStatusIntegrationStatusData,
-)
-from ..types.api_response_case_status_integration_status_data_data import (
-    ApiResponseCaseStatusIntegrationStatusDataData,
-)
-from ..types.api_response_integration_settings_response import ApiResponseIntegrationSettingsResponse
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.case_status_webhook_payload import CaseStatusWebhookPayload
-from ..types.create_public_api_key_request import CreatePublicApiKeyRequest
-from ..types.create_public_api_key_response import CreatePublicApiKeyResponse
-from ..types.created_public_api_key import CreatedPublicApiKey
-from ..types.get_public_api_key_usage_response import GetPublicApiKeyUsageResponse
-from ..types.get_unmasked_case_status_key_response import GetUnmaskedCaseStatusKeyResponse
-from ..types.get_unmasked_case_status_key_response_data import GetUnmaskedCaseStatusKeyResponseData
-from ..types.handle_case_status_webhook_response import HandleCaseStatusWebhookResponse
-from ..types.integration_settings_response import IntegrationSettingsResponse
-from ..types.list_public_api_keys_response import ListPublicApiKeysResponse
-from ..types.public_api_key import PublicApiKey
-from ..types.update_integration_payload import UpdateIntegrationPayload
+
+if _t.TYPE_CHECKING:
+    from ..types.api_response_case_status_integration_status_data_data import (
+        ApiResponseCaseStatusIntegrationStatusDataData,
+    )
+    from ..types.api_success_message import ApiSuccessMessage
+    from ..types.case_status_webhook_payload import CaseStatusWebhookPayload
+    from ..types.create_public_api_key_request import CreatePublicApiKeyRequest
+    from ..types.created_public_api_key import CreatedPublicApiKey
+    from ..types.get_unmasked_case_status_key_response_data import GetUnmaskedCaseStatusKeyResponseData
+    from ..types.handle_case_status_webhook_response import HandleCaseStatusWebhookResponse
+    from ..types.integration_settings_response import IntegrationSettingsResponse
+    from ..types.public_api_key import PublicApiKey
+    from ..types.update_integration_payload import UpdateIntegrationPayload
 
 __all__ = ["Integrations", "AsyncIntegrations"]
 
@@ -36,7 +31,11 @@ _GET_CURRENT_FIRM_SETTINGS = Endpoint(
     path="/integrations",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -47,7 +46,11 @@ _UPDATE_CURRENT_FIRM_SETTINGS = Endpoint(
     path="/integrations",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -59,7 +62,11 @@ _GET_CASE_STATUS_STATUS = Endpoint(
     path="/integrations/case-status/status/{firmId}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseCaseStatusIntegrationStatusData, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseCaseStatusIntegrationStatusData,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -69,7 +76,13 @@ _GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
     method="GET",
     path="/integrations/case-status/unmasked-key/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetUnmaskedCaseStatusKeyResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetUnmaskedCaseStatusKeyResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getUnmaskedCaseStatusKey",
@@ -78,7 +91,13 @@ _HANDLE_CASE_STATUS_WEBHOOK = Endpoint(
     method="POST",
     path="/integrations/case-status/webhook/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=HandleCaseStatusWebhookResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.HandleCaseStatusWebhookResponse,
+            unwrap=None,
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -106,7 +125,9 @@ _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
     method="POST",
     path="/integrations/salesforce/sync",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     operation_id="triggerSalesforceSyncCurrentFirm",
@@ -115,7 +136,9 @@ _TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
     method="POST",
     path="/integrations/salesforce/sync/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     operation_id="triggerSalesforceSyncForFirm",
@@ -125,7 +148,11 @@ _GET_SPECIFIC_FIRM_SETTINGS = Endpoint(
     path="/integrations/{firmId}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -136,7 +163,11 @@ _UPDATE_SPECIFIC_FIRM_SETTINGS = Endpoint(
     path="/integrations/{firmId}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -147,7 +178,9 @@ _LIST_PUBLIC_API_KEYS = Endpoint(
     method="GET",
     path="/public-api-keys",
     responses={
-        "200": ResponseSpec(kind="json", model=ListPublicApiKeysResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListPublicApiKeysResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listPublicApiKeys",
@@ -156,7 +189,9 @@ _CREATE_PUBLIC_API_KEY = Endpoint(
     method="POST",
     path="/public-api-keys",
     responses={
-        "201": ResponseSpec(kind="json", model=CreatePublicApiKeyResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreatePublicApiKeyResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -166,7 +201,9 @@ _REVOKE_PUBLIC_API_KEY = Endpoint(
     method="DELETE",
     path="/public-api-keys/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
@@ -176,7 +213,13 @@ _GET_PUBLIC_API_KEY_USAGE = Endpoint(
     method="GET",
     path="/public-api-keys/{id}/usage",
     responses={
-        "200": ResponseSpec(kind="json", model=GetPublicApiKeyUsageResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetPublicApiKeyUsageResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getPublicApiKeyUsage",

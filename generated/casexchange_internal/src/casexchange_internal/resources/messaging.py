@@ -4,16 +4,16 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_status_update import ApiResponseStatusUpdate
-from ..types.confirm_status_request_via_token_response import ConfirmStatusRequestViaTokenResponse
-from ..types.get_status_request_by_token_response import GetStatusRequestByTokenResponse
-from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
-from ..types.send_partner_message_body import SendPartnerMessageBody
-from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
+
+if _t.TYPE_CHECKING:
+    from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
+    from ..types.send_partner_message_body import SendPartnerMessageBody
+    from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
 
@@ -21,7 +21,13 @@ _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
     method="GET",
     path="/cases/confirm-status-request/{token}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetStatusRequestByTokenResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetStatusRequestByTokenResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=False,
     operation_id="getStatusRequestByToken",
@@ -31,7 +37,11 @@ _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
     path="/cases/confirm-status-request/{token}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ConfirmStatusRequestViaTokenResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=False,
@@ -41,7 +51,9 @@ _SEND_PARTNER_MESSAGE = Endpoint(
     method="POST",
     path="/cases/{id}/messages",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStatusUpdate, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

@@ -4,13 +4,15 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_routing_evaluation_result import ApiResponseRoutingEvaluationResult
-from ..types.evaluate_routing_for_api_request import EvaluateRoutingForApiRequest
-from ..types.routing_evaluation_result import RoutingEvaluationResult
+
+if _t.TYPE_CHECKING:
+    from ..types.evaluate_routing_for_api_request import EvaluateRoutingForApiRequest
+    from ..types.routing_evaluation_result import RoutingEvaluationResult
 
 __all__ = ["Routing", "AsyncRouting"]
 
@@ -18,7 +20,13 @@ _EVALUATE_FOR_API = Endpoint(
     method="POST",
     path="/routing/evaluate-api",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseRoutingEvaluationResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseRoutingEvaluationResult,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,

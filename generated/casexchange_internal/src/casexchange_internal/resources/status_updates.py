@@ -4,14 +4,15 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_status_update import ApiResponseStatusUpdate
-from ..types.api_response_status_update_array import ApiResponseStatusUpdateArray
-from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
-from ..types.status_update_request import StatusUpdateRequest
+
+if _t.TYPE_CHECKING:
+    from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
+    from ..types.status_update_request import StatusUpdateRequest
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
@@ -19,7 +20,13 @@ _GET_CASE = Endpoint(
     method="GET",
     path="/cases/{id}/status-updates",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStatusUpdateArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseStatusUpdateArray,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="getCaseStatusUpdates",
@@ -28,7 +35,9 @@ _CREATE_MANUAL = Endpoint(
     method="POST",
     path="/cases/{id}/status-updates",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStatusUpdate, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,

@@ -4,19 +4,20 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_user import ApiListResponseUser
-from ..types.api_response_user import ApiResponseUser
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.create_user_request import CreateUserRequest
-from ..types.order import Order
-from ..types.update_profile_request import UpdateProfileRequest
-from ..types.update_user_request import UpdateUserRequest
-from ..types.user_api_response_data_def import UserApiResponseDataDef
+
+if _t.TYPE_CHECKING:
+    from ..types.api_success_message import ApiSuccessMessage
+    from ..types.create_user_request import CreateUserRequest
+    from ..types.order import Order
+    from ..types.update_profile_request import UpdateProfileRequest
+    from ..types.update_user_request import UpdateUserRequest
+    from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Users", "AsyncUsers"]
 
@@ -26,7 +27,8 @@ _LIST = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseUser,
+            model=None,
+            load=lambda: _types.ApiListResponseUser,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -46,7 +48,9 @@ _CREATE = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -56,7 +60,9 @@ _GET_CURRENT_PROFILE = Endpoint(
     method="GET",
     path="/users/profile",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getCurrentUserProfile",
@@ -65,7 +71,9 @@ _UPDATE_CURRENT_PROFILE = Endpoint(
     method="PUT",
     path="/users/profile",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -75,7 +83,9 @@ _GET = Endpoint(
     method="GET",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="getUserById",
@@ -84,7 +94,9 @@ _UPDATE = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -94,7 +106,9 @@ _DEACTIVATE = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     operation_id="deactivateUserById",
@@ -103,7 +117,9 @@ _RESEND_INVITATION = Endpoint(
     method="POST",
     path="/users/{id}/resend-invitation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     operation_id="resendInvitation",

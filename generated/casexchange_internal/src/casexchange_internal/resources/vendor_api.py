@@ -4,20 +4,19 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.list_vendor_case_types_response import ListVendorCaseTypesResponse
-from ..types.list_vendor_case_types_response_data_item import ListVendorCaseTypesResponseDataItem
-from ..types.list_vendor_firms_response import ListVendorFirmsResponse
-from ..types.list_vendor_jurisdictions_response import ListVendorJurisdictionsResponse
-from ..types.list_vendor_jurisdictions_response_data_item import ListVendorJurisdictionsResponseDataItem
-from ..types.submit_vendor_lead_response import SubmitVendorLeadResponse
-from ..types.vendor_firm import VendorFirm
-from ..types.vendor_lead_create import VendorLeadCreate
-from ..types.vendor_lead_response import VendorLeadResponse
+
+if _t.TYPE_CHECKING:
+    from ..types.list_vendor_case_types_response_data_item import ListVendorCaseTypesResponseDataItem
+    from ..types.list_vendor_jurisdictions_response_data_item import ListVendorJurisdictionsResponseDataItem
+    from ..types.vendor_firm import VendorFirm
+    from ..types.vendor_lead_create import VendorLeadCreate
+    from ..types.vendor_lead_response import VendorLeadResponse
 
 __all__ = ["VendorApi", "AsyncVendorApi"]
 
@@ -25,7 +24,9 @@ _LIST_CASE_TYPES = Endpoint(
     method="GET",
     path="/vendor/case-types",
     responses={
-        "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListVendorCaseTypesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     operation_id="listVendorCaseTypes",
@@ -36,7 +37,8 @@ _LIST_FIRMS = Endpoint(
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListVendorFirmsResponse,
+            model=None,
+            load=lambda: _types.ListVendorFirmsResponse,
             unwrap="data",
             page=PageSpec(
                 page_param="page",
@@ -53,7 +55,13 @@ _LIST_JURISDICTIONS = Endpoint(
     method="GET",
     path="/vendor/jurisdictions",
     responses={
-        "200": ResponseSpec(kind="json", model=ListVendorJurisdictionsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListVendorJurisdictionsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     operation_id="listVendorJurisdictions",
@@ -62,7 +70,9 @@ _SUBMIT_LEAD = Endpoint(
     method="POST",
     path="/vendor/leads",
     responses={
-        "201": ResponseSpec(kind="json", model=SubmitVendorLeadResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SubmitVendorLeadResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
