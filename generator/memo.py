@@ -9,7 +9,8 @@ other file gets the bytes it was formatted to before. A stale entry cannot be fo
 file says is a change to its key.
 
 The cache is one file per output folder below the project (`.cache/clientgen/modules/`, git-ignored; outside
-the output folder), rewritten after each run with exactly the entries that run used, so it does not grow.
+the output folder), rewritten after each `generate` with exactly the entries that run used, so it does not
+grow (`check` reads it and never writes it).
 It is plain data (nothing is unpickled from it): a magic line, then entries of a 32-byte key, an 8-byte
 length and the bytes. A missing, unreadable or malformed file is an empty cache; deleting it is always
 safe, and `CLIENTGEN_CACHE=off` turns it off.
@@ -86,8 +87,8 @@ class Memo:
 
     def save(self) -> None:
         """Write the entries this run used or made (and no others); failures cost only speed."""
-        if self.path is None:
-            return
+        if self.path is None or (self._old is not None and self._old.keys() == self._new.keys()):
+            return  # no cache, or exactly the entries it holds: nothing to write
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")

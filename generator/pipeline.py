@@ -179,12 +179,10 @@ def check(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
-    memo = Memo.for_output(root, out)
+    memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress)
         result.rendered = render_for_check(files, prov, owner, progress, memo)
-    if memo is not None:
-        memo.save()
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:
         recorded = provenance.read(out)
