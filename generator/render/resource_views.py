@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..ir import (
     Api,
+    ListOf,
     Location,
     MediaKind,
     Model,
@@ -16,9 +17,12 @@ from ..ir import (
     Parameter,
     Result,
     ResultKind,
+    TypeRef,
 )
+from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
-from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line
+from ..parse.results import error_bodies
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .extension import (
     ArgView,
     MethodContext,
@@ -27,9 +31,17 @@ from .extension import (
     ResourceExtras,
     RuntimeImport,
 )
+from .field_views import accepts_none
 from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
+from .wire_views import (
+    accept_value,
+    credential_params,
+    default_requirements,
+    error_model,
+    operation_security,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,10 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
+    errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
+    accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
+    security: Code = NO_CODE  # `Endpoint(security=...)` when the runtime would not infer it
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +129,10 @@ def draft_resource(
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
     runtime: list[RuntimeImport] = []
-    methods = tuple(_method(api, annotator, names, op, imports, hooks, runtime) for op in ops)
+    default_security = default_requirements(api)
+    methods = tuple(
+        _method(api, annotator, names, op, imports, hooks, runtime, default_security) for op in ops
+    )
     return ResourceDraft(resource, methods, imports, runtime)
 
 
@@ -130,6 +149,8 @@ def resource_module_view(
     _runtime_imports(block, uses_page, uses_binary, file_types)
     if imports.lazy_types:
         block.add_from("..", ("types", "_types"))
+    if any("LazyModel(" in model for m in methods for _, model in m.errors):
+        block.add_from(".._endpoint", "LazyModel")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
     return ResourceModuleView(
@@ -173,11 +194,17 @@ def _method(
     imports: Imports,
     hooks: tuple[MethodHook, ...],
     runtime: list[RuntimeImport],
+    default_security: tuple[tuple[str, ...], ...] = (),
 ) -> MethodView:
     key = op_key(op)
     name = names.op_method[key]
+    credentials = credential_params(api, op)
     args = {
-        loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
+        loc: [
+            _arg(annotator, names, key, p, imports, credentials)
+            for p in op.parameters
+            if p.location is loc
+        ]
         for loc in Location
     }
     extras = _extras(hooks, MethodContext(op, args, annotator, imports))
@@ -236,6 +263,16 @@ def _method(
         json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
+        nulls=tuple(
+            (p.location.value, p.wire_name)
+            for p in op.parameters
+            if p.location is not Location.PATH and accepts_none(p.type, api.schemas)
+        ),
+        errors=tuple(
+            (status, error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
+        ),
+        accept=accept_value(op, {str(r.kind) for r in responses}, extras.json_media),
+        security=operation_security(op, default_security) if api.security_schemes else NO_CODE,
     )
 
 
@@ -261,18 +298,34 @@ def _server(api: Api, op: Operation) -> str:
     return "" if api.servers and url == api.servers[0].default_url else url
 
 
-def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:
+def _arg(
+    annotator: Annotator,
+    names: Names,
+    key: str,
+    p: Parameter,
+    imports: Imports,
+    credentials: frozenset[tuple[str, str]] = frozenset(),
+) -> ArgView:
+    """`credentials`: (location, lower-case name) of the API keys the operation's security sends; a
+    parameter that repeats one is optional (the client's key fills it; a value given here wins)."""
     annotation = annotator.render(p.type, Context.INPUT, imports)
     default = Code("")
-    if not p.required:
+    doc_text = one_line(p.doc)
+    from_credentials = (p.location.value, p.wire_name.lower()) in credentials
+    if not p.required or from_credentials:
         annotation = code(annotation + " | NotGiven")
         default = Code("NOT_GIVEN")
+    if not isinstance(p.default, _Missing) and not p.required:  # what the server uses when not sent
+        shown = py_literal(p.default) if not isinstance(p.default, (list, dict)) else p.default
+        doc_text = f"{doc_text or '`' + p.wire_name + '`'} (default: `{shown}`)"
+    if from_credentials:
+        doc_text = (doc_text + " " if doc_text else "") + "(default: the client's credential)"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
         default,
         p.wire_name,
-        one_line(p.doc),
+        doc_text,
     )
 
 
@@ -305,6 +358,14 @@ def _body(
     if isinstance(schema, Model):
         imports.typing = True
         annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
+    elif _is_model_list(api, media.type):  # a list of models also takes a list of dicts
+        imports.typing = True
+        assert isinstance(media.type, ListOf)
+        item = annotator.render(media.type.item, Context.INPUT, imports)
+        annotation = code(
+            f"_t.Sequence[{item} | _t.Mapping[str, _t.Any]]"
+            + (" | None" if media.type.nullable else "")
+        )
     body = Name("body")
     if op.body.required:
         return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
@@ -321,22 +382,25 @@ def _body(
     )
 
 
+def _is_model_list(api: Api, t: TypeRef) -> bool:
+    return (
+        isinstance(t, ListOf)
+        and not t.prefix
+        and isinstance(t.item, ModelRef)
+        and isinstance(api.schemas.get(t.item.id), Model)
+    )
+
+
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
     """A body type that names models is a `lambda` over the lazy types package (`_types.X`): the
     models load when the operation's response is first parsed, not when its resource is imported."""
     model, load = Code("None"), Code("")
     if r.body is not None:
-        lazy = Imports()
-        body = replace(annotator, qualify="_types.").render(r.body, Context.MODEL, lazy)
-        imports.typing |= lazy.typing
-        imports.datetime |= lazy.datetime
-        imports.builtins |= lazy.builtins
-        imports.unions |= lazy.unions
-        if lazy.schemas:
-            imports.lazy_types = True
-            load = code(f"lambda: {body}")
+        lazy = annotator.lazy(r.body, imports)
+        if lazy is not None:
+            load = lazy
         else:
-            model = body
+            model = annotator.render(r.body, Context.MODEL, imports)
     return ResponseSpecView(
         r.status, Name(r.kind.value), model, load, py(r.unwrap), _page(r.pagination)
     )

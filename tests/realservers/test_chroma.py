@@ -221,13 +221,6 @@ def test_errors_carry_the_server_explanation(client: Any, chroma_pkg: ModuleType
     )  # nothing stored by the failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: Chroma declares ErrorResponse {error, message} for 404, but err.body stays the raw dict: "
-    "the declared error schema of a status is not parsed into its model (Endpoint.responses holds only the "
-    "success statuses, op.results in generator/parse/results.py, so make_status_error has no model)",
-)
 def test_declared_error_schema_is_parsed_into_its_model(
     client: Any, chroma_pkg: ModuleType
 ) -> None:
@@ -237,12 +230,6 @@ def test_declared_error_schema_is_parsed_into_its_model(
     assert info.value.body.error == "NotFoundError"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: format: uuid is typed str: Collection.id ($ref CollectionUuid = {type: string, format: uuid}) "
-    "comes back as str, not uuid.UUID (generator/render/annotations.py maps format uuid to str)",
-)
 def test_uuid_ids_come_back_as_uuid(client: Any) -> None:
     col = client.collection.create(TENANT, DB, body={"name": _name("uuid")})
     assert isinstance(col.id, uuid.UUID)
@@ -255,12 +242,6 @@ def test_uuid_path_arguments_are_sent_as_their_string(client: Any) -> None:
     assert client.collection.get(TENANT, DB, as_uuid).name == col.name  # runtime accepts it today
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: UUID path arguments are annotated `str` only, so passing uuid.UUID (what responses should "
-    "return) does not type-check (generator/render/annotations.py: format uuid → str)",
-)
 def test_uuid_path_arguments_are_typed_to_accept_uuid(client: Any) -> None:
     hints = typing.get_type_hints(type(client.collection).get)
     assert uuid.UUID in typing.get_args(hints["collection_id"])
@@ -346,13 +327,6 @@ def test_lenient_mode_survives_the_specs_own_mistakes(
     assert "configuration_json: Field required" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: 501 Not Implemented (Chroma's fork_count on a local server) is retried like a transient 5xx "
-    "(3 attempts, ~1.5 s of backoff) and raised as InternalServerError: templates/runtime/_retry.py "
-    "is_retryable_status retries every status >= 500",
-)
 def test_not_implemented_is_not_retried(client: Any, chroma_pkg: ModuleType) -> None:
     col = client.collection.create(TENANT, DB, body={"name": _name("fork")})
     with pytest.raises(chroma_pkg.APIStatusError) as info:

@@ -119,13 +119,6 @@ def test_password_login_gives_a_bearer_token_the_server_accepts(
     assert "not-a-token" not in str(bad_token.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: the generated client refuses to be built without a token (MissingCredentialsError from "
-    "make_auth, templates/package/credentials.py.jinja), although the login operation that gives the token "
-    "(and /health, /ready) declares no security: a user must invent a placeholder token to log in",
-)
 def test_login_needs_no_token(
     zenml_pkg: ModuleType, zenml_server: RunningServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -138,6 +131,9 @@ def test_login_needs_no_token(
         answer = anonymous.auth.token_api_v1_login_post(
             username=ZENML_USER, password=ZENML_PASSWORD
         )
+        # an operation that needs the token says which argument / variable gives it, before sending
+        with pytest.raises(zenml_pkg.MissingCredentialsError, match="token=.*ZENML_RS_TOKEN"):
+            anonymous.projects.list_api_v1_get()
     assert answer.token_type == "bearer"
 
 
@@ -203,7 +199,9 @@ def test_not_found_and_conflict_map_to_their_exceptions(client: Any, zenml_pkg: 
     with pytest.raises(zenml_pkg.NotFoundError) as not_found:
         client.projects.get_api_v1_name_or_id_get(str(uuid.uuid4()))
     assert not_found.value.status_code == 404
-    assert not_found.value.details[0] == "KeyError"  # ZenML: {"detail": [exception type, message]}
+    # ZenML: {"detail": [exception type, message]}
+    assert not_found.value.details[0].type == "KeyError"
+    assert "No project with this ID found" in not_found.value.details[0].message
 
     name = _name("dup")
     client.projects.create_api_v1_post(body={"name": name})
@@ -212,12 +210,6 @@ def test_not_found_and_conflict_map_to_their_exceptions(client: Any, zenml_pkg: 
     assert conflict.value.status_code == 409
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: `{'detail': ['KeyError', '<explanation>']}` gives str(err) == '404 Not Found: KeyError': "
-    "templates/runtime/_error_body.py _from_json takes only detail[0] of a detail list",
-)
 def test_not_found_message_carries_the_explanation(client: Any, zenml_pkg: ModuleType) -> None:
     missing = str(uuid.uuid4())
     with pytest.raises(zenml_pkg.NotFoundError) as info:
@@ -225,12 +217,6 @@ def test_not_found_message_carries_the_explanation(client: Any, zenml_pkg: Modul
     assert "No project with this ID found" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: 409 `{'detail': ['EntityExistsError', 'Unable to create ... same name.']}` gives "
-    "str(err) == '409 Conflict: EntityExistsError': _error_body._from_json keeps only detail[0]",
-)
 def test_conflict_message_carries_the_explanation(client: Any, zenml_pkg: ModuleType) -> None:
     name = _name("dup")
     client.projects.create_api_v1_post(body={"name": name})
@@ -251,14 +237,6 @@ def test_validation_error_carries_the_explanation(
     assert _stored_project(zenml_server, name) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: a const tag with a default (ScheduleTriggerRequest.type: const 'schedule', default 'schedule') "
-    "is generated as `Literal['schedule'] | None = None` (generator/render/model_views.py _field_view) and an "
-    "unset field is never serialised (templates/runtime/_serialize.py exclude_unset=True): the body has no "
-    "`type`, and ZenML's discriminated union answers 422 union_tag_not_found",
-)
 def test_trigger_union_member_model_is_sent_with_its_tag(
     client: Any, zenml_pkg: ModuleType, zenml_server: RunningServer, default_project_id: str
 ) -> None:
@@ -301,13 +279,6 @@ def test_trigger_with_explicit_tag_is_stored_as_that_member(
     assert query_storage(_db(zenml_server), "SELECT id FROM trigger WHERE name = ?", name) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pydantic.ValidationError,
-    reason="#13: `format: uuid` fields of request models are typed `str` (generator/render/annotations.py "
-    "_PRIMITIVES[Kind.UUID] = 'str'), so pydantic rejects uuid.UUID: "
-    "ScheduleTriggerRequest(project=UUID(...)) raises ValidationError 'Input should be a valid string'",
-)
 def test_request_models_accept_uuid_values(
     client: Any, zenml_pkg: ModuleType, zenml_server: RunningServer, default_project_id: str
 ) -> None:
@@ -323,12 +294,6 @@ def test_request_models_accept_uuid_values(
     assert rows == [(uuid.UUID(default_project_id).hex,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: `format: uuid` response fields come back as str (ProjectResponse.id), not uuid.UUID "
-    "(generator/render/annotations.py _PRIMITIVES[Kind.UUID] = 'str')",
-)
 def test_uuid_fields_come_back_as_uuid(client: Any) -> None:
     project = client.projects.get_api_v1_name_or_id_get("default")
     assert isinstance(project.id, uuid.UUID)
@@ -339,14 +304,6 @@ def test_uuid_path_argument_is_sent_as_its_string(client: Any, default_project_i
     assert str(project.id) == default_project_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: an optional non-nullable field with a default (TagRequest.exclusive: boolean, default false) "
-    "is generated as `bool | None = None` (generator/render/model_views.py _field_view adds `| None` to every "
-    "optional field): exclusive=None is accepted, sent as null, and ZenML answers 422 'Input should be a valid "
-    "boolean'; the spec default is not the model default",
-)
 def test_non_nullable_optional_field_refuses_none_and_defaults_like_the_spec(
     zenml_pkg: ModuleType,
 ) -> None:
@@ -467,12 +424,6 @@ def test_list_request_body_of_models_or_dicts(
     assert [t.name for t in hydrated.resources.tags] == [as_dicts.name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: a list request body is annotated `Sequence[TagResourceRequest]`: a list of dicts works at run "
-    "time but does not type-check (single bodies accept `Model | Mapping[str, Any]`)",
-)
 def test_list_request_body_is_typed_to_accept_dicts(client: Any) -> None:
     hints = typing.get_type_hints(type(client.tag_resources).batch_create_api_v1_batch_post)
     (item,) = typing.get_args(hints["body"])
@@ -489,12 +440,6 @@ def test_secret_values_are_stored_and_read_back(client: Any, zenml_pkg: ModuleTy
     assert fetched.body.values == {"password": "hunter2-value"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13 (standards: secrets never in reprs): SecretRequest.values is `format: password, writeOnly` "
-    "but the generated model is a plain dict[str, str | None], so repr()/logs print the password",
-)
 def test_password_values_are_hidden_in_reprs(zenml_pkg: ModuleType) -> None:
     request = _types(zenml_pkg).SecretRequest(name="s", values={"password": "hunter2-value"})
     assert "hunter2-value" not in repr(request)
@@ -510,13 +455,6 @@ def test_datetime_filter_in_the_servers_format(client: Any) -> None:
     assert [t.name for t in listed.items] == [f"{stem}-first"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: ZenML's 422 `{'detail': ['ValueError', 'The datetime filter only works with values in the "
-    "following format: ...']}` gives str(err) == '422 Unprocessable Entity: ValueError' "
-    "(_error_body._from_json keeps only detail[0])",
-)
 def test_rejected_filter_value_message_carries_the_explanation(
     client: Any, zenml_pkg: ModuleType
 ) -> None:

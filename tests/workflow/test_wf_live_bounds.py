@@ -143,7 +143,9 @@ def test_fetch_spec_stops_at_the_total_deadline(path: str, hostile_server: Hosti
     elapsed = time.monotonic() - start
     assert "did not finish within --timeout 1.5s" in caught.value.message
     assert hostile_server.sent.get(path, 0) < DRIP_LENGTH  # the body was never completed
-    assert elapsed < 1.5 + 3  # safety net only
+    # safety net only (the message above proves the deadline fired): the drip would take ~40 minutes,
+    # so a generous bound keeps this from flaking on a loaded machine
+    assert elapsed < 30
 
 
 def test_the_deadline_covers_every_attempt(hostile_server: Hostile) -> None:
@@ -167,7 +169,9 @@ def test_a_dripping_server_cannot_hold_the_command_past_timeout(
     assert "did not finish within --timeout 2s" in proc.stderr
     assert "Nothing was written." in proc.stderr and "Traceback" not in proc.stderr
     assert project.state() == before
-    assert elapsed < 2 + 3 + 2  # safety net: the deadline plus interpreter start-up
+    # safety net only (the message proves the deadline fired; the drip would take ~40 minutes): generous,
+    # because interpreter start-up on a loaded machine is not what this test measures
+    assert elapsed < 60
 
 
 # ---- the size bound --------------------------------------------------------------------------------
@@ -251,14 +255,13 @@ def test_a_hostile_live_spec_generates_a_package_that_runs_none_of_it(
 def test_a_live_spec_that_cannot_be_used_leaves_everything_as_it_was(
     hostile_server: Hostile, make_project: Any
 ) -> None:
-    """A document `fetch` accepts but the generator does not (a $ref cycle with no schema in it)."""
+    """A document `fetch` accepts but the generator does not (a $ref to a URL: clientgen fetches no
+    referenced document; a $ref cycle, used here before, is now a warning)."""
     live = (
         "openapi: 3.1.0\ninfo: {title: Shop, version: '2'}\n"
         "paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n"
         "        '200':\n          description: ok\n          content:\n"
-        "            application/json: {schema: {$ref: '#/components/schemas/A'}}\n"
-        "components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"
-        "    B: {$ref: '#/components/schemas/A'}\n"
+        "            application/json: {schema: {$ref: 'https://shop.example.test/a.yml#/A'}}\n"
     )
     hostile_server.bodies["/openapi.yml"] = live.encode()
     project: Project = make_project(
@@ -267,7 +270,7 @@ def test_a_live_spec_that_cannot_be_used_leaves_everything_as_it_was(
     before = project.state()
     proc, _ = clientgen(project.root, "fetch", "cx", "--update")
     assert proc.returncode == 3, proc.stderr
-    assert "the live document cannot be used" in proc.stderr and "cycle" in proc.stderr
+    assert "the live document cannot be used" in proc.stderr and "names a URL" in proc.stderr
     assert project.state() == before  # mtimes too: the spec was never rewritten
 
 

@@ -17,6 +17,7 @@ from ._constants import IDEMPOTENCY_HEADER
 from ._cookies import cookie_header
 from ._endpoint import Endpoint
 from ._exceptions import FileTooLargeError
+from ._fields import is_omittable
 from ._files import FileStream, MultipartStream, open_content
 from ._logs import Redactor, sensitive_header_values
 from ._options import RequestOptions
@@ -227,12 +228,23 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
         out: dict[str, object] = {}
         for name in body.model_fields_set:
             info = fields.get(name)
-            key = info.alias if info is not None and info.alias else name
-            out[key] = getattr(body, name)
+            value = getattr(body, name)
+            if info is not None and value is None and is_omittable(info):
+                continue  # not nullable: `None` means left out
+            key = (info.serialization_alias or info.alias or name) if info is not None else name
+            out[key] = value
+        for key, constant in getattr(type(body), "__clientgen_constants__", {}).items():
+            out.setdefault(key, constant)
         return out
     if isinstance(body, Mapping):
         return dict(body)
     raise TypeError("A multipart body must be a mapping or a model")
+
+
+def _drop_header(headers: dict[str, str], name: str) -> None:
+    lowered = name.lower()
+    for key in [k for k in headers if k.lower() == lowered]:
+        del headers[key]
 
 
 def prepare_request(
@@ -250,26 +262,36 @@ def prepare_request(
     headers = dict(base_headers)
     auth_query: dict[str, str] = {}
     secrets: list[str] = []
-    if auth is not None and endpoint.auth:
+    if auth is not None:  # the caller chose it for this endpoint
         auth.apply(headers, auth_query)
         secrets.extend(auth.secrets())
     if options.headers:
         for name, value in options.headers.items():
+            if value is None and ("header", name) in endpoint.nulls:
+                headers[name] = ""  # the simple style's null form: an empty value
+                continue
             if value is None or isinstance(value, NotGiven):
                 continue
+            _drop_header(headers, name)  # the operation's own header wins over an auth's
             headers[name] = header_value(value)
-    cookie = cookie_header(options.cookies, endpoint.cookie_styles)
+    cookie = cookie_header(options.cookies, endpoint.cookie_styles, endpoint.nulls)
     if cookie:
         existing = next((k for k in headers if k.lower() == "cookie"), None)
-        headers["Cookie"] = f"{headers.pop(existing)}; {cookie}" if existing else cookie
+        if existing:  # a cookie the call sets itself (an API key cookie's name) is not sent twice
+            own = {part.split("=", 1)[0] for part in cookie.split("; ")}
+            kept = [p for p in headers.pop(existing).split("; ") if p.split("=", 1)[0] not in own]
+            cookie = "; ".join([*kept, cookie])
+        headers["Cookie"] = cookie
     if options.extra_headers:
         lowered = {name.lower() for name in options.extra_headers}
         headers = {k: v for k, v in headers.items() if k.lower() not in lowered}
         for name, value in options.extra_headers.items():
             if value is not None and not isinstance(value, NotGiven):
                 headers[name] = scalar_to_str(value)
-    params = query_items(options.query, endpoint.query_styles, options.extra_query)
-    if auth_query:
+    params = query_items(options.query, endpoint.query_styles, options.extra_query, endpoint.nulls)
+    if auth_query:  # a query parameter the call sets itself is not sent twice
+        named = {name for name, _ in params}
+        auth_query = {k: v for k, v in auth_query.items() if k not in named}
         params.extend(auth_query.items())
     method = endpoint.method
     idempotent = method in _IDEMPOTENT_METHODS

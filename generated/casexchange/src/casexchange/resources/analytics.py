@@ -7,7 +7,7 @@ from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -27,6 +27,9 @@ _GET_CASE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseAnalytics",
 )
 _LIST_CASES_BY_STATUS = Endpoint(
@@ -38,6 +41,9 @@ _LIST_CASES_BY_STATUS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCasesByStatus",
 )
 _GET_DASHBOARD = Endpoint(
@@ -49,6 +55,9 @@ _GET_DASHBOARD = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDashboard",
 )
 _GET_HOMEPAGE = Endpoint(
@@ -64,6 +73,9 @@ _GET_HOMEPAGE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getHomepageAnalytics",
 )
 _GET_RECEIVED = Endpoint(
@@ -79,6 +91,9 @@ _GET_RECEIVED = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedAnalytics",
 )
 _GET_REFERRALS = Endpoint(
@@ -94,6 +109,9 @@ _GET_REFERRALS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralsAnalytics",
 )
 _GET_REVENUE_RECEIVED = Endpoint(
@@ -109,6 +127,9 @@ _GET_REVENUE_RECEIVED = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueReceivedAnalytics",
 )
 _GET_REVENUE_SENT = Endpoint(
@@ -124,6 +145,9 @@ _GET_REVENUE_SENT = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueSentAnalytics",
 )
 _GET_SENT = Endpoint(
@@ -135,6 +159,9 @@ _GET_SENT = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSentAnalytics",
 )
 
@@ -209,7 +236,7 @@ class Analytics(SyncAPIResource):
         Args:
             status: The CaseStatus to list.
             context: `context`
-            limit: `limit`
+            limit: `limit` (default: `50`)
             closing_status: Comma-separated ClosingStatus values to keep.
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
@@ -672,7 +699,7 @@ class AsyncAnalytics(AsyncAPIResource):
         Args:
             status: The CaseStatus to list.
             context: `context`
-            limit: `limit`
+            limit: `limit` (default: `50`)
             closing_status: Comma-separated ClosingStatus values to keep.
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -35,6 +36,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCases",
 )
 _CREATE = Endpoint(
@@ -47,6 +51,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createCase",
 )
 _GET = Endpoint(
@@ -58,6 +65,9 @@ _GET = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseById",
 )
 _UPDATE = Endpoint(
@@ -70,6 +80,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCase",
 )
 _DELETE = Endpoint(
@@ -79,6 +92,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteCase",
 )
 _ACKNOWLEDGE = Endpoint(
@@ -90,6 +106,9 @@ _ACKNOWLEDGE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeCase",
 )
 _CLOSE = Endpoint(
@@ -102,6 +121,9 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeCase",
 )
 _UPDATE_STATUS = Endpoint(
@@ -114,6 +136,9 @@ _UPDATE_STATUS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCaseStatus",
 )
 _GET_STATUS_HISTORY = Endpoint(
@@ -129,6 +154,9 @@ _GET_STATUS_HISTORY = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseStatusHistory",
 )
 
@@ -167,8 +195,8 @@ class Cases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -238,7 +266,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -279,7 +307,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -318,7 +346,7 @@ class Cases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -354,7 +382,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -391,7 +419,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -430,7 +458,7 @@ class Cases(SyncAPIResource):
 
     def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -469,7 +497,7 @@ class Cases(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -538,8 +566,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -609,7 +637,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -650,7 +678,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -689,7 +717,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -725,7 +753,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -762,7 +790,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -801,7 +829,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -840,7 +868,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
@@ -26,6 +27,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listDocuments",
 )
 _UPLOAD = Endpoint(
@@ -39,6 +43,9 @@ _UPLOAD = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=52428800,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="uploadDocument",
 )
 _DELETE = Endpoint(
@@ -48,6 +55,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteDocument",
 )
 _GET_DOWNLOAD_URL = Endpoint(
@@ -63,6 +73,9 @@ _GET_DOWNLOAD_URL = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDocumentDownloadUrl",
 )
 
@@ -77,7 +90,7 @@ class Documents(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -113,7 +126,7 @@ class Documents(SyncAPIResource):
 
     def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -154,8 +167,8 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -193,8 +206,8 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -241,7 +254,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -277,7 +290,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -318,8 +331,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -357,8 +370,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -25,6 +26,7 @@ _ALL_ANALYTICS = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAllAnalytics",
 )
 _ANALYTICS_CATEGORY = Endpoint(
@@ -34,6 +36,7 @@ _ANALYTICS_CATEGORY = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAnalyticsCategory",
 )
 _CASES = Endpoint(
@@ -43,6 +46,7 @@ _CASES = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv, application/json",
     operation_id="exportCases",
 )
 
@@ -67,7 +71,7 @@ class Export(SyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -133,7 +137,7 @@ class Export(SyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -223,7 +227,7 @@ class Export(SyncAPIResource):
 
         Args:
             view: `sent` for referrals your firm made, `received` for ones it was given.
-            format: File format.
+            format: File format. (default: `"xlsx"`)
             first_referral_from: Earliest first-referral date (`YYYY-MM-DD`).
             first_referral_to: Latest first-referral date (`YYYY-MM-DD`).
             last_referral_from: Earliest date of the most recent referral (`YYYY-MM-DD`).
@@ -284,7 +288,7 @@ class AsyncExport(AsyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -350,7 +354,7 @@ class AsyncExport(AsyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -440,7 +444,7 @@ class AsyncExport(AsyncAPIResource):
 
         Args:
             view: `sent` for referrals your firm made, `received` for ones it was given.
-            format: File format.
+            format: File format. (default: `"xlsx"`)
             first_referral_from: Earliest first-referral date (`YYYY-MM-DD`).
             first_referral_to: Latest first-referral date (`YYYY-MM-DD`).
             last_referral_from: Earliest date of the most recent referral (`YYYY-MM-DD`).

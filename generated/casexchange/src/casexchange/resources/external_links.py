@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -32,6 +33,9 @@ _LOOKUP = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="lookupExternalLink",
 )
 _CREATE = Endpoint(
@@ -44,6 +48,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createExternalLink",
 )
 _LIST = Endpoint(
@@ -67,6 +74,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listExternalLinks",
 )
 _DELETE = Endpoint(
@@ -76,6 +86,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteExternalLink",
 )
 _REPLACE = Endpoint(
@@ -88,6 +101,9 @@ _REPLACE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="replaceExternalLink",
 )
 
@@ -201,8 +217,8 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -225,7 +241,7 @@ class ExternalLinks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -261,7 +277,7 @@ class ExternalLinks(SyncAPIResource):
 
     def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -410,8 +426,8 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -434,7 +450,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -470,7 +486,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
@@ -28,6 +29,9 @@ _CASES = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=20971520,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="importCases",
 )
 _CASES_UPDATE = Endpoint(
@@ -41,6 +45,9 @@ _CASES_UPDATE = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=20971520,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="importCasesUpdate",
 )
 _GET_BULK_UPDATE_JOB = Endpoint(
@@ -52,6 +59,9 @@ _GET_BULK_UPDATE_JOB = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getBulkUpdateJob",
 )
 
@@ -143,7 +153,7 @@ class Import(SyncAPIResource):
 
     def get_bulk_update_job(
         self,
-        job_id: str,
+        job_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -265,7 +275,7 @@ class AsyncImport(AsyncAPIResource):
 
     async def get_bulk_update_job(
         self,
-        job_id: str,
+        job_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

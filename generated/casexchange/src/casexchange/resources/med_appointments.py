@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -43,6 +44,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedAppointments",
 )
 _CREATE = Endpoint(
@@ -59,6 +63,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedAppointment",
 )
 _GET = Endpoint(
@@ -70,6 +77,9 @@ _GET = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedAppointment",
 )
 _UPDATE = Endpoint(
@@ -86,6 +96,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedAppointment",
 )
 _DELETE = Endpoint(
@@ -95,6 +108,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedAppointment",
 )
 
@@ -109,11 +125,11 @@ class MedAppointments(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
@@ -135,8 +151,8 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -173,7 +189,7 @@ class MedAppointments(SyncAPIResource):
 
     def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -216,8 +232,8 @@ class MedAppointments(SyncAPIResource):
 
     def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -257,8 +273,8 @@ class MedAppointments(SyncAPIResource):
 
     def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -282,7 +298,7 @@ class MedAppointments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -305,8 +321,8 @@ class MedAppointments(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -355,11 +371,11 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
@@ -381,8 +397,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -419,7 +435,7 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -462,8 +478,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -503,8 +519,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -528,7 +544,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -551,8 +567,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

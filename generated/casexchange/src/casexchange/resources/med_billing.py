@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -30,6 +31,9 @@ _LIST_BILLABLE_EVENTS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedBillableEvents",
 )
 _CREATE_BILLABLE_EVENT = Endpoint(
@@ -46,6 +50,9 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedBillableEvent",
 )
 _DELETE_BILLABLE_EVENT = Endpoint(
@@ -55,6 +62,9 @@ _DELETE_BILLABLE_EVENT = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedBillableEvent",
 )
 _UPDATE_BILLABLE_EVENT = Endpoint(
@@ -71,6 +81,9 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedBillableEvent",
 )
 
@@ -85,8 +98,8 @@ class MedBilling(SyncAPIResource):
 
     def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -127,8 +140,8 @@ class MedBilling(SyncAPIResource):
 
     def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -171,9 +184,9 @@ class MedBilling(SyncAPIResource):
 
     def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -215,9 +228,9 @@ class MedBilling(SyncAPIResource):
 
     def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -238,7 +251,7 @@ class MedBilling(SyncAPIResource):
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
             event_id: UUID of the billing line.
-            body: request body
+            body: Partial update; `kind` cannot change.
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
@@ -271,8 +284,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -313,8 +326,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -357,9 +370,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -401,9 +414,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -424,7 +437,7 @@ class AsyncMedBilling(AsyncAPIResource):
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
             event_id: UUID of the billing line.
-            body: request body
+            body: Partial update; `kind` cannot change.
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """

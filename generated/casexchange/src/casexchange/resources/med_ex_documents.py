@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
@@ -41,6 +42,9 @@ _LIST_CASE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCaseDocuments",
 )
 _UPLOAD_CASE = Endpoint(
@@ -58,6 +62,9 @@ _UPLOAD_CASE = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=26214400,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="uploadMedCaseDocument",
 )
 _GET_CASE = Endpoint(
@@ -69,6 +76,9 @@ _GET_CASE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedCaseDocument",
 )
 
@@ -83,7 +93,7 @@ class MedExDocuments(SyncAPIResource):
 
     def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -101,8 +111,8 @@ class MedExDocuments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -127,11 +137,11 @@ class MedExDocuments(SyncAPIResource):
 
     def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -183,8 +193,8 @@ class MedExDocuments(SyncAPIResource):
 
     def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -203,7 +213,7 @@ class MedExDocuments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
@@ -237,7 +247,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -255,8 +265,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -281,11 +291,11 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -337,8 +347,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -357,7 +367,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -32,6 +33,9 @@ _GET_INBOUND_FIRM = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInboundNetworkFirm",
 )
 _PATCH_INBOUND_FIRM = Endpoint(
@@ -48,6 +52,9 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchInboundNetworkFirm",
 )
 _GET_OUTBOUND_FIRM = Endpoint(
@@ -63,6 +70,9 @@ _GET_OUTBOUND_FIRM = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOutboundNetworkFirm",
 )
 _PUT_OUTBOUND_FIRM = Endpoint(
@@ -79,6 +89,9 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="putOutboundNetworkFirm",
 )
 _PATCH_OUTBOUND_FIRM = Endpoint(
@@ -95,6 +108,9 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchOutboundNetworkFirm",
 )
 _LIST_PENDING_RELATIONSHIPS = Endpoint(
@@ -110,6 +126,9 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listPendingNetworkRelationships",
 )
 
@@ -124,7 +143,7 @@ class Network(SyncAPIResource):
 
     def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -161,7 +180,7 @@ class Network(SyncAPIResource):
 
     def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -202,7 +221,7 @@ class Network(SyncAPIResource):
 
     def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -240,7 +259,7 @@ class Network(SyncAPIResource):
 
     def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -282,7 +301,7 @@ class Network(SyncAPIResource):
 
     def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -361,7 +380,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -398,7 +417,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -439,7 +458,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -477,7 +496,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -519,7 +538,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -30,6 +30,9 @@ _LIST_EMAILS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listNotificationEmails",
 )
 _ADD_EMAIL = Endpoint(
@@ -46,6 +49,9 @@ _ADD_EMAIL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="addNotificationEmail",
 )
 _GET_PREFERENCES = Endpoint(
@@ -61,6 +67,9 @@ _GET_PREFERENCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getNotificationPreferences",
 )
 _UPDATE_PREFERENCES = Endpoint(
@@ -77,6 +86,9 @@ _UPDATE_PREFERENCES = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateNotificationPreferences",
 )
 
@@ -198,7 +210,7 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
@@ -333,7 +345,7 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -27,6 +28,9 @@ _LIST_CASE_TYPES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypes",
 )
 _LIST_CASE_TYPE_FIELDS = Endpoint(
@@ -38,6 +42,9 @@ _LIST_CASE_TYPE_FIELDS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypeFields",
 )
 _LIST_COUNTIES = Endpoint(
@@ -49,6 +56,9 @@ _LIST_COUNTIES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCounties",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -60,6 +70,9 @@ _LIST_JURISDICTIONS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listJurisdictions",
 )
 
@@ -103,7 +116,7 @@ class ReferenceData(SyncAPIResource):
 
     def list_case_type_fields(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -242,7 +255,7 @@ class AsyncReferenceData(AsyncAPIResource):
 
     async def list_case_type_fields(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -27,6 +28,9 @@ _EVALUATE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="evaluateRouting",
 )
 _EVALUATE_RE_REFER = Endpoint(
@@ -42,6 +46,9 @@ _EVALUATE_RE_REFER = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="evaluateReReferRouting",
 )
 _LIST_RULES = Endpoint(
@@ -53,6 +60,9 @@ _LIST_RULES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listRoutingRules",
 )
 _CREATE_RULE = Endpoint(
@@ -65,6 +75,9 @@ _CREATE_RULE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createRoutingRule",
 )
 _UPDATE_RULE = Endpoint(
@@ -77,6 +90,9 @@ _UPDATE_RULE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateRoutingRule",
 )
 _DELETE_RULE = Endpoint(
@@ -86,6 +102,9 @@ _DELETE_RULE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteRoutingRule",
 )
 
@@ -115,7 +134,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -139,7 +158,7 @@ class Routing(SyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE,
                 query={
@@ -164,14 +183,14 @@ class Routing(SyncAPIResource):
     def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -187,7 +206,7 @@ class Routing(SyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -267,7 +286,7 @@ class Routing(SyncAPIResource):
 
     def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -306,7 +325,7 @@ class Routing(SyncAPIResource):
 
     def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -366,7 +385,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -390,7 +409,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE,
                 query={
@@ -415,14 +434,14 @@ class AsyncRouting(AsyncAPIResource):
     async def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -438,7 +457,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -518,7 +537,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -557,7 +576,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

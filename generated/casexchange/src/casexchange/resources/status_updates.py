@@ -4,11 +4,12 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -41,6 +42,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listStatusUpdates",
 )
 _LOOKUP = Endpoint(
@@ -52,6 +56,9 @@ _LOOKUP = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="lookupStatusUpdates",
 )
 
@@ -87,8 +94,8 @@ class StatusUpdates(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             date_from: Earliest creation date to include (`YYYY-MM-DD`).
             date_to: Latest creation date to include (`YYYY-MM-DD`).
@@ -119,7 +126,7 @@ class StatusUpdates(SyncAPIResource):
     def lookup(
         self,
         *,
-        id: str,
+        id: _uuid.UUID | str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -186,8 +193,8 @@ class AsyncStatusUpdates(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             date_from: Earliest creation date to include (`YYYY-MM-DD`).
             date_to: Latest creation date to include (`YYYY-MM-DD`).
@@ -218,7 +225,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        id: str,
+        id: _uuid.UUID | str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

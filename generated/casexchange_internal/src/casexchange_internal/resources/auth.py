@@ -6,7 +6,7 @@ from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -34,6 +34,20 @@ _CHANGE_PASSWORD = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="changePassword",
 )
 _COMPLETE_INVITATION = Endpoint(
@@ -46,6 +60,14 @@ _COMPLETE_INVITATION = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "409": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="completeInvitation",
 )
 _FORGOT_PASSWORD = Endpoint(
@@ -58,6 +80,11 @@ _FORGOT_PASSWORD = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="forgotPassword",
 )
 _LOGIN_USER = Endpoint(
@@ -70,6 +97,17 @@ _LOGIN_USER = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="loginUser",
 )
 _LOGOUT_USER = Endpoint(
@@ -81,6 +119,11 @@ _LOGOUT_USER = Endpoint(
         ),
     },
     auth=False,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="logoutUser",
 )
 _GET_CURRENT_USER = Endpoint(
@@ -92,6 +135,11 @@ _GET_CURRENT_USER = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCurrentUser",
 )
 _REFRESH_SESSION = Endpoint(
@@ -108,6 +156,17 @@ _REFRESH_SESSION = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="refreshSession",
 )
 _RESET_PASSWORD = Endpoint(
@@ -120,6 +179,14 @@ _RESET_PASSWORD = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="resetPassword",
 )
 
@@ -348,7 +415,7 @@ class Auth(SyncAPIResource):
         Access tier: `public`.
 
         Args:
-            body: request body
+            body: Only for callers without the refresh cookie (server to server).
 
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """
@@ -624,7 +691,7 @@ class AsyncAuth(AsyncAPIResource):
         Access tier: `public`.
 
         Args:
-            body: request body
+            body: Only for callers without the refresh cookie (server to server).
 
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """

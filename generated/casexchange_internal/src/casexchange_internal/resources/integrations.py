@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -39,6 +40,11 @@ _GET_CURRENT_FIRM_SETTINGS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCurrentFirmIntegrationSettings",
 )
 _UPDATE_CURRENT_FIRM_SETTINGS = Endpoint(
@@ -55,6 +61,17 @@ _UPDATE_CURRENT_FIRM_SETTINGS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateCurrentFirmIntegrationSettings",
 )
 _GET_CASE_STATUS_STATUS = Endpoint(
@@ -70,6 +87,17 @@ _GET_CASE_STATUS_STATUS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCaseStatusIntegrationStatus",
 )
 _GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
@@ -85,6 +113,17 @@ _GET_UNMASKED_CASE_STATUS_KEY = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getUnmaskedCaseStatusKey",
 )
 _HANDLE_CASE_STATUS_WEBHOOK = Endpoint(
@@ -119,6 +158,17 @@ _START_SALESFORCE_O_AUTH = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="startSalesforceOAuth",
 )
 _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
@@ -130,6 +180,17 @@ _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="triggerSalesforceSyncCurrentFirm",
 )
 _TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
@@ -141,6 +202,20 @@ _TRIGGER_SALESFORCE_SYNC_FOR_FIRM = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="triggerSalesforceSyncForFirm",
 )
 _GET_SPECIFIC_FIRM_SETTINGS = Endpoint(
@@ -156,6 +231,17 @@ _GET_SPECIFIC_FIRM_SETTINGS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecificFirmIntegrationSettings",
 )
 _UPDATE_SPECIFIC_FIRM_SETTINGS = Endpoint(
@@ -172,6 +258,20 @@ _UPDATE_SPECIFIC_FIRM_SETTINGS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateSpecificFirmIntegrationSettings",
 )
 _LIST_PUBLIC_API_KEYS = Endpoint(
@@ -183,6 +283,14 @@ _LIST_PUBLIC_API_KEYS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listPublicApiKeys",
 )
 _CREATE_PUBLIC_API_KEY = Endpoint(
@@ -195,6 +303,17 @@ _CREATE_PUBLIC_API_KEY = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="createPublicApiKey",
 )
 _REVOKE_PUBLIC_API_KEY = Endpoint(
@@ -207,6 +326,17 @@ _REVOKE_PUBLIC_API_KEY = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="revokePublicApiKey",
 )
 _GET_PUBLIC_API_KEY_USAGE = Endpoint(
@@ -222,6 +352,17 @@ _GET_PUBLIC_API_KEY_USAGE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getPublicApiKeyUsage",
 )
 
@@ -299,7 +440,7 @@ class Integrations(SyncAPIResource):
 
     def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -335,7 +476,7 @@ class Integrations(SyncAPIResource):
 
     def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -371,7 +512,7 @@ class Integrations(SyncAPIResource):
 
     def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
@@ -518,7 +659,7 @@ class Integrations(SyncAPIResource):
 
     def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -554,7 +695,7 @@ class Integrations(SyncAPIResource):
 
     def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -590,7 +731,7 @@ class Integrations(SyncAPIResource):
 
     def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -838,7 +979,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -874,7 +1015,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -910,7 +1051,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
@@ -1057,7 +1198,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1093,7 +1234,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1129,7 +1270,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -30,6 +31,14 @@ _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
         ),
     },
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getStatusRequestByToken",
 )
 _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
@@ -45,6 +54,14 @@ _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
         ),
     },
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="confirmStatusRequestViaToken",
 )
 _SEND_PARTNER_MESSAGE = Endpoint(
@@ -57,6 +74,21 @@ _SEND_PARTNER_MESSAGE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("firmApiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="sendPartnerMessage",
 )
 
@@ -143,7 +175,7 @@ class Messaging(SyncAPIResource):
 
     def send_partner_message(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -266,7 +298,7 @@ class AsyncMessaging(AsyncAPIResource):
 
     async def send_partner_message(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

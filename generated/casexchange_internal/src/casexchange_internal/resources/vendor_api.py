@@ -29,6 +29,7 @@ _LIST_CASE_TYPES = Endpoint(
         ),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorCaseTypes",
 )
 _LIST_FIRMS = Endpoint(
@@ -49,6 +50,7 @@ _LIST_FIRMS = Endpoint(
         ),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorFirms",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -64,6 +66,7 @@ _LIST_JURISDICTIONS = Endpoint(
         ),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorJurisdictions",
 )
 _SUBMIT_LEAD = Endpoint(
@@ -76,6 +79,7 @@ _SUBMIT_LEAD = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="submitVendorLead",
 )
 
@@ -135,8 +139,8 @@ class VendorApi(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
@@ -276,8 +280,8 @@ class AsyncVendorApi(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
