@@ -327,3 +327,66 @@ def test_noop_generate_renders_nothing(pets_project: Path, monkeypatch: Any) -> 
     repaired = generate(target, root)
     assert not repaired.fast_path and repaired.diff.changed == ["src/pets/_client.py"]
     assert generate(target, root, full=True).fast_path is False
+
+
+def test_lazy_response_and_error_types_resolve_on_first_use(generate_package: Any) -> None:
+    """Response and error bodies that name models (a list, a union) are `load=lambda: _types.…`:
+    importing the resource loads no model module; resolving the spec gives the real type."""
+    obj = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Lazy", "version": "1"},
+        "servers": [{"url": "https://lazy.example.test"}],
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "tags": ["things"],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Thing"},
+                                    }
+                                }
+                            },
+                        },
+                        "422": {
+                            "description": "bad",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/Invalid"},
+                                            {"$ref": "#/components/schemas/Conflict"},
+                                        ]
+                                    }
+                                }
+                            },
+                        },
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Thing": obj,
+                "Invalid": {**obj, "required": ["id"]},
+                "Conflict": {"type": "object", "properties": {"why": {"type": "string"}}},
+            }
+        },
+    }
+    pkg, _ = generate_package(doc, package="lazytypes")
+    import sys
+
+    resource = pkg.Client().things
+    assert not [m for m in sys.modules if m.startswith("lazytypes.types.")]
+    module = sys.modules[type(resource).__module__]
+    endpoint = module._LIST
+    assert endpoint.responses["200"].model is None
+    assert endpoint.responses["200"].body_type == list[pkg.types.Thing]
+    error = endpoint.errors["422"].body_type
+    assert set(error.__args__) == {pkg.types.Invalid, pkg.types.Conflict}
