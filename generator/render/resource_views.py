@@ -98,7 +98,6 @@ class ResourceModuleView:
     import_lines: tuple[
         Code, ...
     ]  # the whole import block, in ruff's order (what the methods use decides it)
-    type_lines: tuple[Code, ...]  # the models the annotations name: imported for type checkers only
     methods: tuple[MethodView, ...]
     sync_blocks: tuple[TemplateText, ...] = ()  # methods features add (their own templates)
     async_blocks: tuple[TemplateText, ...] = ()
@@ -126,7 +125,11 @@ def draft_resource(
 ) -> ResourceDraft:
     method_names = {names.op_method[op_key(op)] for op in ops}
     method_names |= set(names.extra_methods.get(resource.tag, ()))
-    annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
+    # models are named through the lazy types package (`_types.X`): importing the resource imports
+    # none, and `typing.get_type_hints` of a method imports those its annotations name
+    annotator = Annotator(
+        api.schemas, names, frozenset(method_names & BUILTIN_TYPES), qualify="_types."
+    )
     imports = Imports()
     runtime: list[RuntimeImport] = []
     default_security = default_requirements(api)
@@ -147,7 +150,7 @@ def resource_module_view(
     file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(replace(imports, schemas=set()), names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types)
-    if imports.lazy_types:
+    if imports.lazy_types or imports.schemas:
         block.add_from("..", ("types", "_types"))
     if any("LazyModel(" in model for m in methods for _, model in m.errors):
         block.add_from(".._endpoint", "LazyModel")
@@ -156,7 +159,6 @@ def resource_module_view(
     return ResourceModuleView(
         draft.resource,
         tuple(block.lines()),
-        tuple(import_block(Imports(schemas=imports.schemas), names, None, "..types.").lines()),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),

@@ -14,17 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.attachment import Attachment
-    from ..types.attachment_attributes import AttachmentAttributes
-    from ..types.attachment_filter import AttachmentFilter
-    from ..types.attachment_relationships import AttachmentRelationships
-    from ..types.note import Note
-    from ..types.note_attributes import NoteAttributes
-    from ..types.note_filter import NoteFilter
-    from ..types.note_relationships import NoteRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["Attachments", "AsyncAttachments"]
 
 _LIST = Endpoint(
@@ -401,18 +390,18 @@ class Attachments(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AttachmentFields] | _types.AttachmentFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Attachment]:
+    ) -> SyncPage[_types.Attachment]:
         """List attachments
 
         Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -428,7 +417,7 @@ class Attachments(SyncAPIResource):
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
         return _t.cast(
-            "SyncPage[Attachment]",
+            "SyncPage[_types.Attachment]",
             self._client.request(
                 _LIST,
                 query={
@@ -450,14 +439,14 @@ class Attachments(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Create an attachment and get its upload URL
 
         Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
@@ -473,7 +462,7 @@ class Attachments(SyncAPIResource):
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
         return _t.cast(
-            "Attachment",
+            "_types.Attachment",
             self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -492,13 +481,13 @@ class Attachments(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Retrieve an attachment
 
         Returns one attachment by id.
@@ -511,7 +500,7 @@ class Attachments(SyncAPIResource):
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
         return _t.cast(
-            "Attachment",
+            "_types.Attachment",
             self._client.request(
                 _GET,
                 path={
@@ -532,18 +521,18 @@ class Attachments(SyncAPIResource):
     def list_notes(
         self,
         *,
-        filter: _query.Filter[_fields.NoteFields] | NoteFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.NoteFields] | _types.NoteFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.NoteFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Note]:
+    ) -> SyncPage[_types.Note]:
         """List notes
 
         Returns a page of notes (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -559,7 +548,7 @@ class Attachments(SyncAPIResource):
         `GET /attachments/notes` (operationId `listNotes`)
         """
         return _t.cast(
-            "SyncPage[Note]",
+            "SyncPage[_types.Note]",
             self._client.request(
                 _LIST_NOTES,
                 query={
@@ -581,14 +570,14 @@ class Attachments(SyncAPIResource):
     def create_note(
         self,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Create a note
 
         Creates a note. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -600,7 +589,7 @@ class Attachments(SyncAPIResource):
         `POST /attachments/notes` (operationId `createNote`)
         """
         return _t.cast(
-            "Note",
+            "_types.Note",
             self._client.request(
                 _CREATE_NOTE,
                 body=_jsonapi.build_document(
@@ -619,13 +608,13 @@ class Attachments(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Retrieve a note
 
         Returns one note by id.
@@ -638,7 +627,7 @@ class Attachments(SyncAPIResource):
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
         return _t.cast(
-            "Note",
+            "_types.Note",
             self._client.request(
                 _GET_NOTE,
                 path={
@@ -694,14 +683,14 @@ class Attachments(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Update a note
 
         Updates a note: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -714,7 +703,7 @@ class Attachments(SyncAPIResource):
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
         return _t.cast(
-            "Note",
+            "_types.Note",
             self._client.request(
                 _UPDATE_NOTE,
                 path={
@@ -739,7 +728,7 @@ class Attachments(SyncAPIResource):
         attributes: _t.Mapping[str, _t.Any] | None = None,
         relationships: _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Upload a file in two steps: `create` creates the record, then the file is PUT to the pre-signed URL in its response (`data.attributes.upload_url`), without this API's credentials. Files over 10,485,760 bytes are refused before any request.
 
         Args:
@@ -778,18 +767,18 @@ class AsyncAttachments(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AttachmentFields] | _types.AttachmentFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Attachment]:
+    ) -> AsyncPage[_types.Attachment]:
         """List attachments
 
         Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -805,7 +794,7 @@ class AsyncAttachments(AsyncAPIResource):
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
         return _t.cast(
-            "AsyncPage[Attachment]",
+            "AsyncPage[_types.Attachment]",
             await self._client.request(
                 _LIST,
                 query={
@@ -827,14 +816,14 @@ class AsyncAttachments(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Create an attachment and get its upload URL
 
         Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
@@ -850,7 +839,7 @@ class AsyncAttachments(AsyncAPIResource):
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
         return _t.cast(
-            "Attachment",
+            "_types.Attachment",
             await self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -869,13 +858,13 @@ class AsyncAttachments(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Retrieve an attachment
 
         Returns one attachment by id.
@@ -888,7 +877,7 @@ class AsyncAttachments(AsyncAPIResource):
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
         return _t.cast(
-            "Attachment",
+            "_types.Attachment",
             await self._client.request(
                 _GET,
                 path={
@@ -909,18 +898,18 @@ class AsyncAttachments(AsyncAPIResource):
     async def list_notes(
         self,
         *,
-        filter: _query.Filter[_fields.NoteFields] | NoteFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.NoteFields] | _types.NoteFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.NoteFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Note]:
+    ) -> AsyncPage[_types.Note]:
         """List notes
 
         Returns a page of notes (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -936,7 +925,7 @@ class AsyncAttachments(AsyncAPIResource):
         `GET /attachments/notes` (operationId `listNotes`)
         """
         return _t.cast(
-            "AsyncPage[Note]",
+            "AsyncPage[_types.Note]",
             await self._client.request(
                 _LIST_NOTES,
                 query={
@@ -958,14 +947,14 @@ class AsyncAttachments(AsyncAPIResource):
     async def create_note(
         self,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Create a note
 
         Creates a note. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -977,7 +966,7 @@ class AsyncAttachments(AsyncAPIResource):
         `POST /attachments/notes` (operationId `createNote`)
         """
         return _t.cast(
-            "Note",
+            "_types.Note",
             await self._client.request(
                 _CREATE_NOTE,
                 body=_jsonapi.build_document(
@@ -996,13 +985,13 @@ class AsyncAttachments(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Retrieve a note
 
         Returns one note by id.
@@ -1015,7 +1004,7 @@ class AsyncAttachments(AsyncAPIResource):
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
         return _t.cast(
-            "Note",
+            "_types.Note",
             await self._client.request(
                 _GET_NOTE,
                 path={
@@ -1071,14 +1060,14 @@ class AsyncAttachments(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Update a note
 
         Updates a note: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -1091,7 +1080,7 @@ class AsyncAttachments(AsyncAPIResource):
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
         return _t.cast(
-            "Note",
+            "_types.Note",
             await self._client.request(
                 _UPDATE_NOTE,
                 path={
@@ -1116,7 +1105,7 @@ class AsyncAttachments(AsyncAPIResource):
         attributes: _t.Mapping[str, _t.Any] | None = None,
         relationships: _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Upload a file in two steps: `create` creates the record, then the file is PUT to the pre-signed URL in its response (`data.attributes.upload_url`), without this API's credentials. Files over 10,485,760 bytes are refused before any request.
 
         Args:

@@ -14,13 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.case import Case
-    from ..types.case_attributes import CaseAttributes
-    from ..types.case_filter import CaseFilter
-    from ..types.case_relationships import CaseRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["Cases", "AsyncCases"]
 
 _LIST = Endpoint(
@@ -221,18 +214,18 @@ class Cases(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.CaseFields] | CaseFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.CaseFields] | _types.CaseFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.CaseFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Case]:
+    ) -> SyncPage[_types.Case]:
         """List cases
 
         Returns a page of cases (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -248,7 +241,7 @@ class Cases(SyncAPIResource):
         `GET /cases/cases` (operationId `listCases`)
         """
         return _t.cast(
-            "SyncPage[Case]",
+            "SyncPage[_types.Case]",
             self._client.request(
                 _LIST,
                 query={
@@ -270,14 +263,14 @@ class Cases(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case
 
         Creates a case. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -289,7 +282,7 @@ class Cases(SyncAPIResource):
         `POST /cases/cases` (operationId `createCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -308,13 +301,13 @@ class Cases(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Retrieve a case
 
         Returns one case by id.
@@ -327,7 +320,7 @@ class Cases(SyncAPIResource):
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _GET,
                 path={
@@ -349,14 +342,14 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Update a case
 
         Updates a case: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -369,7 +362,7 @@ class Cases(SyncAPIResource):
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _UPDATE,
                 path={
@@ -398,18 +391,18 @@ class AsyncCases(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.CaseFields] | CaseFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.CaseFields] | _types.CaseFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.CaseFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Case]:
+    ) -> AsyncPage[_types.Case]:
         """List cases
 
         Returns a page of cases (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -425,7 +418,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases/cases` (operationId `listCases`)
         """
         return _t.cast(
-            "AsyncPage[Case]",
+            "AsyncPage[_types.Case]",
             await self._client.request(
                 _LIST,
                 query={
@@ -447,14 +440,14 @@ class AsyncCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case
 
         Creates a case. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -466,7 +459,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/cases` (operationId `createCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -485,13 +478,13 @@ class AsyncCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Retrieve a case
 
         Returns one case by id.
@@ -504,7 +497,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _GET,
                 path={
@@ -526,14 +519,14 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Update a case
 
         Updates a case: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -546,7 +539,7 @@ class AsyncCases(AsyncAPIResource):
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _UPDATE,
                 path={

@@ -14,13 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.intake_report import IntakeReport
-    from ..types.intake_report_attributes import IntakeReportAttributes
-    from ..types.intake_report_filter import IntakeReportFilter
-    from ..types.intake_report_relationships import IntakeReportRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["Intake", "AsyncIntake"]
 
 _LIST_REPORTS = Endpoint(
@@ -221,18 +214,18 @@ class Intake(SyncAPIResource):
     def list_reports(
         self,
         *,
-        filter: _query.Filter[_fields.IntakeReportFields] | IntakeReportFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.IntakeReportFields] | _types.IntakeReportFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.IntakeReportFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[IntakeReport]:
+    ) -> SyncPage[_types.IntakeReport]:
         """List intake reports
 
         Returns a page of intake reports (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -248,7 +241,7 @@ class Intake(SyncAPIResource):
         `GET /intake/reports` (operationId `listIntakeReports`)
         """
         return _t.cast(
-            "SyncPage[IntakeReport]",
+            "SyncPage[_types.IntakeReport]",
             self._client.request(
                 _LIST_REPORTS,
                 query={
@@ -270,14 +263,14 @@ class Intake(SyncAPIResource):
     def create_report(
         self,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Create an intake report
 
         Creates a intake report. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -289,7 +282,7 @@ class Intake(SyncAPIResource):
         `POST /intake/reports` (operationId `createIntakeReport`)
         """
         return _t.cast(
-            "IntakeReport",
+            "_types.IntakeReport",
             self._client.request(
                 _CREATE_REPORT,
                 body=_jsonapi.build_document(
@@ -308,13 +301,13 @@ class Intake(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Retrieve an intake report
 
         Returns one intake report by id.
@@ -327,7 +320,7 @@ class Intake(SyncAPIResource):
         `GET /intake/reports/{id}` (operationId `getIntakeReport`)
         """
         return _t.cast(
-            "IntakeReport",
+            "_types.IntakeReport",
             self._client.request(
                 _GET_REPORT,
                 path={
@@ -349,14 +342,14 @@ class Intake(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Update an intake report
 
         Updates a intake report: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -369,7 +362,7 @@ class Intake(SyncAPIResource):
         `PATCH /intake/reports/{id}` (operationId `updateIntakeReport`)
         """
         return _t.cast(
-            "IntakeReport",
+            "_types.IntakeReport",
             self._client.request(
                 _UPDATE_REPORT,
                 path={
@@ -398,18 +391,18 @@ class AsyncIntake(AsyncAPIResource):
     async def list_reports(
         self,
         *,
-        filter: _query.Filter[_fields.IntakeReportFields] | IntakeReportFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.IntakeReportFields] | _types.IntakeReportFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.IntakeReportFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[IntakeReport]:
+    ) -> AsyncPage[_types.IntakeReport]:
         """List intake reports
 
         Returns a page of intake reports (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -425,7 +418,7 @@ class AsyncIntake(AsyncAPIResource):
         `GET /intake/reports` (operationId `listIntakeReports`)
         """
         return _t.cast(
-            "AsyncPage[IntakeReport]",
+            "AsyncPage[_types.IntakeReport]",
             await self._client.request(
                 _LIST_REPORTS,
                 query={
@@ -447,14 +440,14 @@ class AsyncIntake(AsyncAPIResource):
     async def create_report(
         self,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Create an intake report
 
         Creates a intake report. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -466,7 +459,7 @@ class AsyncIntake(AsyncAPIResource):
         `POST /intake/reports` (operationId `createIntakeReport`)
         """
         return _t.cast(
-            "IntakeReport",
+            "_types.IntakeReport",
             await self._client.request(
                 _CREATE_REPORT,
                 body=_jsonapi.build_document(
@@ -485,13 +478,13 @@ class AsyncIntake(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Retrieve an intake report
 
         Returns one intake report by id.
@@ -504,7 +497,7 @@ class AsyncIntake(AsyncAPIResource):
         `GET /intake/reports/{id}` (operationId `getIntakeReport`)
         """
         return _t.cast(
-            "IntakeReport",
+            "_types.IntakeReport",
             await self._client.request(
                 _GET_REPORT,
                 path={
@@ -526,14 +519,14 @@ class AsyncIntake(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Update an intake report
 
         Updates a intake report: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -546,7 +539,7 @@ class AsyncIntake(AsyncAPIResource):
         `PATCH /intake/reports/{id}` (operationId `updateIntakeReport`)
         """
         return _t.cast(
-            "IntakeReport",
+            "_types.IntakeReport",
             await self._client.request(
                 _UPDATE_REPORT,
                 path={

@@ -14,13 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.assignment_user import AssignmentUser
-    from ..types.assignment_user_attributes import AssignmentUserAttributes
-    from ..types.assignment_user_filter import AssignmentUserFilter
-    from ..types.assignment_user_relationships import AssignmentUserRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["Memberships", "AsyncMemberships"]
 
 _LIST_ASSIGNMENT_USERS = Endpoint(
@@ -176,18 +169,20 @@ class Memberships(SyncAPIResource):
     def list_assignment_users(
         self,
         *,
-        filter: _query.Filter[_fields.AssignmentUserFields] | AssignmentUserFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AssignmentUserFields]
+        | _types.AssignmentUserFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AssignmentUserFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AssignmentUser]:
+    ) -> SyncPage[_types.AssignmentUser]:
         """List assignment users
 
         Returns a page of assignment users (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -203,7 +198,7 @@ class Memberships(SyncAPIResource):
         `GET /memberships/assignment_users` (operationId `listAssignmentUsers`)
         """
         return _t.cast(
-            "SyncPage[AssignmentUser]",
+            "SyncPage[_types.AssignmentUser]",
             self._client.request(
                 _LIST_ASSIGNMENT_USERS,
                 query={
@@ -225,14 +220,14 @@ class Memberships(SyncAPIResource):
     def create_assignment_user(
         self,
         *,
-        attributes: AssignmentUserAttributes | _t.Mapping[str, _t.Any],
-        relationships: AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AssignmentUserAttributes | _t.Mapping[str, _t.Any],
+        relationships: _types.AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Assign a unit of work to a user
 
         Assigns a unit of work to a user. First GET the unit of work (e.g. `getCase`, `getIntakeReport`) and read its `assignment_id` attribute, then create this record with that `assignment_id` and the assignee's `user_id`.
@@ -244,7 +239,7 @@ class Memberships(SyncAPIResource):
         `POST /memberships/assignment_users` (operationId `createAssignmentUser`)
         """
         return _t.cast(
-            "AssignmentUser",
+            "_types.AssignmentUser",
             self._client.request(
                 _CREATE_ASSIGNMENT_USER,
                 body=_jsonapi.build_document(
@@ -263,13 +258,13 @@ class Memberships(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Retrieve an assignment user
 
         Returns one assignment user by id.
@@ -282,7 +277,7 @@ class Memberships(SyncAPIResource):
         `GET /memberships/assignment_users/{id}` (operationId `getAssignmentUser`)
         """
         return _t.cast(
-            "AssignmentUser",
+            "_types.AssignmentUser",
             self._client.request(
                 _GET_ASSIGNMENT_USER,
                 path={
@@ -312,18 +307,20 @@ class AsyncMemberships(AsyncAPIResource):
     async def list_assignment_users(
         self,
         *,
-        filter: _query.Filter[_fields.AssignmentUserFields] | AssignmentUserFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AssignmentUserFields]
+        | _types.AssignmentUserFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AssignmentUserFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AssignmentUser]:
+    ) -> AsyncPage[_types.AssignmentUser]:
         """List assignment users
 
         Returns a page of assignment users (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -339,7 +336,7 @@ class AsyncMemberships(AsyncAPIResource):
         `GET /memberships/assignment_users` (operationId `listAssignmentUsers`)
         """
         return _t.cast(
-            "AsyncPage[AssignmentUser]",
+            "AsyncPage[_types.AssignmentUser]",
             await self._client.request(
                 _LIST_ASSIGNMENT_USERS,
                 query={
@@ -361,14 +358,14 @@ class AsyncMemberships(AsyncAPIResource):
     async def create_assignment_user(
         self,
         *,
-        attributes: AssignmentUserAttributes | _t.Mapping[str, _t.Any],
-        relationships: AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AssignmentUserAttributes | _t.Mapping[str, _t.Any],
+        relationships: _types.AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Assign a unit of work to a user
 
         Assigns a unit of work to a user. First GET the unit of work (e.g. `getCase`, `getIntakeReport`) and read its `assignment_id` attribute, then create this record with that `assignment_id` and the assignee's `user_id`.
@@ -380,7 +377,7 @@ class AsyncMemberships(AsyncAPIResource):
         `POST /memberships/assignment_users` (operationId `createAssignmentUser`)
         """
         return _t.cast(
-            "AssignmentUser",
+            "_types.AssignmentUser",
             await self._client.request(
                 _CREATE_ASSIGNMENT_USER,
                 body=_jsonapi.build_document(
@@ -399,13 +396,13 @@ class AsyncMemberships(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Retrieve an assignment user
 
         Returns one assignment user by id.
@@ -418,7 +415,7 @@ class AsyncMemberships(AsyncAPIResource):
         `GET /memberships/assignment_users/{id}` (operationId `getAssignmentUser`)
         """
         return _t.cast(
-            "AssignmentUser",
+            "_types.AssignmentUser",
             await self._client.request(
                 _GET_ASSIGNMENT_USER,
                 path={

@@ -14,13 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.person import Person
-    from ..types.person_attributes import PersonAttributes
-    from ..types.person_filter import PersonFilter
-    from ..types.person_relationships import PersonRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["People", "AsyncPeople"]
 
 _LIST = Endpoint(
@@ -221,18 +214,18 @@ class People(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.PersonFields] | PersonFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.PersonFields] | _types.PersonFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.PersonFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Person]:
+    ) -> SyncPage[_types.Person]:
         """List people
 
         Returns a page of people (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -248,7 +241,7 @@ class People(SyncAPIResource):
         `GET /people/people` (operationId `listPeople`)
         """
         return _t.cast(
-            "SyncPage[Person]",
+            "SyncPage[_types.Person]",
             self._client.request(
                 _LIST,
                 query={
@@ -270,14 +263,14 @@ class People(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Create a person
 
         Creates a person. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -289,7 +282,7 @@ class People(SyncAPIResource):
         `POST /people/people` (operationId `createPerson`)
         """
         return _t.cast(
-            "Person",
+            "_types.Person",
             self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -308,13 +301,13 @@ class People(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Retrieve a person
 
         Returns one person by id.
@@ -327,7 +320,7 @@ class People(SyncAPIResource):
         `GET /people/people/{id}` (operationId `getPerson`)
         """
         return _t.cast(
-            "Person",
+            "_types.Person",
             self._client.request(
                 _GET,
                 path={
@@ -349,14 +342,14 @@ class People(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Update a person
 
         Updates a person: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -369,7 +362,7 @@ class People(SyncAPIResource):
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
         return _t.cast(
-            "Person",
+            "_types.Person",
             self._client.request(
                 _UPDATE,
                 path={
@@ -398,18 +391,18 @@ class AsyncPeople(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.PersonFields] | PersonFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.PersonFields] | _types.PersonFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.PersonFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Person]:
+    ) -> AsyncPage[_types.Person]:
         """List people
 
         Returns a page of people (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -425,7 +418,7 @@ class AsyncPeople(AsyncAPIResource):
         `GET /people/people` (operationId `listPeople`)
         """
         return _t.cast(
-            "AsyncPage[Person]",
+            "AsyncPage[_types.Person]",
             await self._client.request(
                 _LIST,
                 query={
@@ -447,14 +440,14 @@ class AsyncPeople(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Create a person
 
         Creates a person. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -466,7 +459,7 @@ class AsyncPeople(AsyncAPIResource):
         `POST /people/people` (operationId `createPerson`)
         """
         return _t.cast(
-            "Person",
+            "_types.Person",
             await self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -485,13 +478,13 @@ class AsyncPeople(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Retrieve a person
 
         Returns one person by id.
@@ -504,7 +497,7 @@ class AsyncPeople(AsyncAPIResource):
         `GET /people/people/{id}` (operationId `getPerson`)
         """
         return _t.cast(
-            "Person",
+            "_types.Person",
             await self._client.request(
                 _GET,
                 path={
@@ -526,14 +519,14 @@ class AsyncPeople(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Update a person
 
         Updates a person: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -546,7 +539,7 @@ class AsyncPeople(AsyncAPIResource):
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
         return _t.cast(
-            "Person",
+            "_types.Person",
             await self._client.request(
                 _UPDATE,
                 path={

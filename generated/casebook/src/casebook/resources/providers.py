@@ -14,17 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.location import Location
-    from ..types.location_attributes import LocationAttributes
-    from ..types.location_filter import LocationFilter
-    from ..types.location_relationships import LocationRelationships
-    from ..types.provider import Provider
-    from ..types.provider_attributes import ProviderAttributes
-    from ..types.provider_filter import ProviderFilter
-    from ..types.provider_relationships import ProviderRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["Providers", "AsyncProviders"]
 
 _LIST_LOCATIONS = Endpoint(
@@ -446,18 +435,18 @@ class Providers(SyncAPIResource):
     def list_locations(
         self,
         *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.LocationFields] | _types.LocationFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Location]:
+    ) -> SyncPage[_types.Location]:
         """List provider locations
 
         Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -473,7 +462,7 @@ class Providers(SyncAPIResource):
         `GET /providers/locations` (operationId `listLocations`)
         """
         return _t.cast(
-            "SyncPage[Location]",
+            "SyncPage[_types.Location]",
             self._client.request(
                 _LIST_LOCATIONS,
                 query={
@@ -495,14 +484,14 @@ class Providers(SyncAPIResource):
     def create_location(
         self,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Create a provider location
 
         Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -514,7 +503,7 @@ class Providers(SyncAPIResource):
         `POST /providers/locations` (operationId `createLocation`)
         """
         return _t.cast(
-            "Location",
+            "_types.Location",
             self._client.request(
                 _CREATE_LOCATION,
                 body=_jsonapi.build_document(
@@ -533,13 +522,13 @@ class Providers(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Retrieve a provider location
 
         Returns one location by id.
@@ -552,7 +541,7 @@ class Providers(SyncAPIResource):
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
         return _t.cast(
-            "Location",
+            "_types.Location",
             self._client.request(
                 _GET_LOCATION,
                 path={
@@ -574,14 +563,14 @@ class Providers(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Update a provider location
 
         Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -594,7 +583,7 @@ class Providers(SyncAPIResource):
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
         return _t.cast(
-            "Location",
+            "_types.Location",
             self._client.request(
                 _UPDATE_LOCATION,
                 path={
@@ -614,18 +603,18 @@ class Providers(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.ProviderFields] | ProviderFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ProviderFields] | _types.ProviderFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ProviderFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Provider]:
+    ) -> SyncPage[_types.Provider]:
         """List providers
 
         Returns a page of providers (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -641,7 +630,7 @@ class Providers(SyncAPIResource):
         `GET /providers/providers` (operationId `listProviders`)
         """
         return _t.cast(
-            "SyncPage[Provider]",
+            "SyncPage[_types.Provider]",
             self._client.request(
                 _LIST,
                 query={
@@ -663,14 +652,14 @@ class Providers(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Create a provider
 
         Creates a provider. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -682,7 +671,7 @@ class Providers(SyncAPIResource):
         `POST /providers/providers` (operationId `createProvider`)
         """
         return _t.cast(
-            "Provider",
+            "_types.Provider",
             self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -701,13 +690,13 @@ class Providers(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Retrieve a provider
 
         Returns one provider by id.
@@ -720,7 +709,7 @@ class Providers(SyncAPIResource):
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
         return _t.cast(
-            "Provider",
+            "_types.Provider",
             self._client.request(
                 _GET,
                 path={
@@ -776,14 +765,14 @@ class Providers(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Update a provider
 
         Updates a provider: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -796,7 +785,7 @@ class Providers(SyncAPIResource):
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
         return _t.cast(
-            "Provider",
+            "_types.Provider",
             self._client.request(
                 _UPDATE,
                 path={
@@ -819,7 +808,7 @@ class Providers(SyncAPIResource):
         location_id: str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> tuple[Provider, Location]:
+    ) -> tuple[_types.Provider, _types.Location]:
         """Link a `providers` and a `locations` resource both ways: sets `facility_location` on the first (`update`), then `provider` on the second (`update_location`).
 
         Returns both updated resources.
@@ -848,18 +837,18 @@ class AsyncProviders(AsyncAPIResource):
     async def list_locations(
         self,
         *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.LocationFields] | _types.LocationFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Location]:
+    ) -> AsyncPage[_types.Location]:
         """List provider locations
 
         Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -875,7 +864,7 @@ class AsyncProviders(AsyncAPIResource):
         `GET /providers/locations` (operationId `listLocations`)
         """
         return _t.cast(
-            "AsyncPage[Location]",
+            "AsyncPage[_types.Location]",
             await self._client.request(
                 _LIST_LOCATIONS,
                 query={
@@ -897,14 +886,14 @@ class AsyncProviders(AsyncAPIResource):
     async def create_location(
         self,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Create a provider location
 
         Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -916,7 +905,7 @@ class AsyncProviders(AsyncAPIResource):
         `POST /providers/locations` (operationId `createLocation`)
         """
         return _t.cast(
-            "Location",
+            "_types.Location",
             await self._client.request(
                 _CREATE_LOCATION,
                 body=_jsonapi.build_document(
@@ -935,13 +924,13 @@ class AsyncProviders(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Retrieve a provider location
 
         Returns one location by id.
@@ -954,7 +943,7 @@ class AsyncProviders(AsyncAPIResource):
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
         return _t.cast(
-            "Location",
+            "_types.Location",
             await self._client.request(
                 _GET_LOCATION,
                 path={
@@ -976,14 +965,14 @@ class AsyncProviders(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Update a provider location
 
         Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -996,7 +985,7 @@ class AsyncProviders(AsyncAPIResource):
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
         return _t.cast(
-            "Location",
+            "_types.Location",
             await self._client.request(
                 _UPDATE_LOCATION,
                 path={
@@ -1016,18 +1005,18 @@ class AsyncProviders(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.ProviderFields] | ProviderFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ProviderFields] | _types.ProviderFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ProviderFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Provider]:
+    ) -> AsyncPage[_types.Provider]:
         """List providers
 
         Returns a page of providers (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -1043,7 +1032,7 @@ class AsyncProviders(AsyncAPIResource):
         `GET /providers/providers` (operationId `listProviders`)
         """
         return _t.cast(
-            "AsyncPage[Provider]",
+            "AsyncPage[_types.Provider]",
             await self._client.request(
                 _LIST,
                 query={
@@ -1065,14 +1054,14 @@ class AsyncProviders(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Create a provider
 
         Creates a provider. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -1084,7 +1073,7 @@ class AsyncProviders(AsyncAPIResource):
         `POST /providers/providers` (operationId `createProvider`)
         """
         return _t.cast(
-            "Provider",
+            "_types.Provider",
             await self._client.request(
                 _CREATE,
                 body=_jsonapi.build_document(
@@ -1103,13 +1092,13 @@ class AsyncProviders(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Retrieve a provider
 
         Returns one provider by id.
@@ -1122,7 +1111,7 @@ class AsyncProviders(AsyncAPIResource):
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
         return _t.cast(
-            "Provider",
+            "_types.Provider",
             await self._client.request(
                 _GET,
                 path={
@@ -1178,14 +1167,14 @@ class AsyncProviders(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Update a provider
 
         Updates a provider: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -1198,7 +1187,7 @@ class AsyncProviders(AsyncAPIResource):
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
         return _t.cast(
-            "Provider",
+            "_types.Provider",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -1221,7 +1210,7 @@ class AsyncProviders(AsyncAPIResource):
         location_id: str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> tuple[Provider, Location]:
+    ) -> tuple[_types.Provider, _types.Location]:
         """Link a `providers` and a `locations` resource both ways: sets `facility_location` on the first (`update`), then `provider` on the second (`update_location`).
 
         Returns both updated resources.

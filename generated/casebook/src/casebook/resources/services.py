@@ -14,13 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.service_offering import ServiceOffering
-    from ..types.service_offering_attributes import ServiceOfferingAttributes
-    from ..types.service_offering_filter import ServiceOfferingFilter
-    from ..types.service_offering_relationships import ServiceOfferingRelationships
-    from ..types.sparse_fieldsets import SparseFieldsets
-
 __all__ = ["Services", "AsyncServices"]
 
 _LIST_OFFERINGS = Endpoint(
@@ -221,18 +214,20 @@ class Services(SyncAPIResource):
     def list_offerings(
         self,
         *,
-        filter: _query.Filter[_fields.ServiceOfferingFields] | ServiceOfferingFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ServiceOfferingFields]
+        | _types.ServiceOfferingFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ServiceOfferingFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ServiceOffering]:
+    ) -> SyncPage[_types.ServiceOffering]:
         """List service offerings
 
         Returns a page of service offerings (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -248,7 +243,7 @@ class Services(SyncAPIResource):
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
         return _t.cast(
-            "SyncPage[ServiceOffering]",
+            "SyncPage[_types.ServiceOffering]",
             self._client.request(
                 _LIST_OFFERINGS,
                 query={
@@ -270,14 +265,14 @@ class Services(SyncAPIResource):
     def create_offering(
         self,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Create a service offering
 
         Creates a service offering. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -289,7 +284,7 @@ class Services(SyncAPIResource):
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
         return _t.cast(
-            "ServiceOffering",
+            "_types.ServiceOffering",
             self._client.request(
                 _CREATE_OFFERING,
                 body=_jsonapi.build_document(
@@ -308,13 +303,13 @@ class Services(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Retrieve a service offering
 
         Returns one service offering by id.
@@ -327,7 +322,7 @@ class Services(SyncAPIResource):
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
         return _t.cast(
-            "ServiceOffering",
+            "_types.ServiceOffering",
             self._client.request(
                 _GET_OFFERING,
                 path={
@@ -349,14 +344,14 @@ class Services(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Update a service offering
 
         Updates a service offering: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -369,7 +364,7 @@ class Services(SyncAPIResource):
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
         return _t.cast(
-            "ServiceOffering",
+            "_types.ServiceOffering",
             self._client.request(
                 _UPDATE_OFFERING,
                 path={
@@ -398,18 +393,20 @@ class AsyncServices(AsyncAPIResource):
     async def list_offerings(
         self,
         *,
-        filter: _query.Filter[_fields.ServiceOfferingFields] | ServiceOfferingFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ServiceOfferingFields]
+        | _types.ServiceOfferingFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ServiceOfferingFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ServiceOffering]:
+    ) -> AsyncPage[_types.ServiceOffering]:
         """List service offerings
 
         Returns a page of service offerings (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -425,7 +422,7 @@ class AsyncServices(AsyncAPIResource):
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
         return _t.cast(
-            "AsyncPage[ServiceOffering]",
+            "AsyncPage[_types.ServiceOffering]",
             await self._client.request(
                 _LIST_OFFERINGS,
                 query={
@@ -447,14 +444,14 @@ class AsyncServices(AsyncAPIResource):
     async def create_offering(
         self,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Create a service offering
 
         Creates a service offering. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -466,7 +463,7 @@ class AsyncServices(AsyncAPIResource):
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
         return _t.cast(
-            "ServiceOffering",
+            "_types.ServiceOffering",
             await self._client.request(
                 _CREATE_OFFERING,
                 body=_jsonapi.build_document(
@@ -485,13 +482,13 @@ class AsyncServices(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Retrieve a service offering
 
         Returns one service offering by id.
@@ -504,7 +501,7 @@ class AsyncServices(AsyncAPIResource):
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
         return _t.cast(
-            "ServiceOffering",
+            "_types.ServiceOffering",
             await self._client.request(
                 _GET_OFFERING,
                 path={
@@ -526,14 +523,14 @@ class AsyncServices(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Update a service offering
 
         Updates a service offering: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -546,7 +543,7 @@ class AsyncServices(AsyncAPIResource):
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
         return _t.cast(
-            "ServiceOffering",
+            "_types.ServiceOffering",
             await self._client.request(
                 _UPDATE_OFFERING,
                 path={

@@ -10,11 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.me import Me
-    from ..types.provider_doctor import ProviderDoctor
-    from ..types.provider_location import ProviderLocation
-
 __all__ = ["Account", "AsyncAccount"]
 
 _GET_ME = Endpoint(
@@ -77,7 +72,7 @@ class Account(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Me:
+    ) -> _types.Me:
         """Identify the calling key and its firm
 
         Returns the firm behind the key, the key's name and its tier. Any valid firm key may call it, which makes it
@@ -89,7 +84,7 @@ class Account(SyncAPIResource):
         `GET /me` (operationId `getMe`)
         """
         return _t.cast(
-            "Me",
+            "_types.Me",
             self._client.request(
                 _GET_ME,
                 extra_headers=extra_headers,
@@ -108,7 +103,7 @@ class Account(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderDoctor]:
+    ) -> list[_types.ProviderDoctor]:
         """List the clinicians of your practice
 
         For practice keys. Active users of the key's practice with role DOCTOR or PROVIDER_ADMIN, in a single page
@@ -119,7 +114,7 @@ class Account(SyncAPIResource):
         `GET /me/doctors` (operationId `listMyDoctors`)
         """
         return _t.cast(
-            "list[ProviderDoctor]",
+            "list[_types.ProviderDoctor]",
             self._client.request(
                 _LIST_MY_DOCTORS,
                 extra_headers=extra_headers,
@@ -138,7 +133,7 @@ class Account(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderLocation]:
+    ) -> list[_types.ProviderLocation]:
         """List the locations of your practice
 
         For practice keys. Their ids are what `providerLocationId` expects when booking appointments.
@@ -148,7 +143,7 @@ class Account(SyncAPIResource):
         `GET /me/locations` (operationId `listMyLocations`)
         """
         return _t.cast(
-            "list[ProviderLocation]",
+            "list[_types.ProviderLocation]",
             self._client.request(
                 _LIST_MY_LOCATIONS,
                 extra_headers=extra_headers,
@@ -176,7 +171,7 @@ class AsyncAccount(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Me:
+    ) -> _types.Me:
         """Identify the calling key and its firm
 
         Returns the firm behind the key, the key's name and its tier. Any valid firm key may call it, which makes it
@@ -188,7 +183,7 @@ class AsyncAccount(AsyncAPIResource):
         `GET /me` (operationId `getMe`)
         """
         return _t.cast(
-            "Me",
+            "_types.Me",
             await self._client.request(
                 _GET_ME,
                 extra_headers=extra_headers,
@@ -207,7 +202,7 @@ class AsyncAccount(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderDoctor]:
+    ) -> list[_types.ProviderDoctor]:
         """List the clinicians of your practice
 
         For practice keys. Active users of the key's practice with role DOCTOR or PROVIDER_ADMIN, in a single page
@@ -218,7 +213,7 @@ class AsyncAccount(AsyncAPIResource):
         `GET /me/doctors` (operationId `listMyDoctors`)
         """
         return _t.cast(
-            "list[ProviderDoctor]",
+            "list[_types.ProviderDoctor]",
             await self._client.request(
                 _LIST_MY_DOCTORS,
                 extra_headers=extra_headers,
@@ -237,7 +232,7 @@ class AsyncAccount(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderLocation]:
+    ) -> list[_types.ProviderLocation]:
         """List the locations of your practice
 
         For practice keys. Their ids are what `providerLocationId` expects when booking appointments.
@@ -247,7 +242,7 @@ class AsyncAccount(AsyncAPIResource):
         `GET /me/locations` (operationId `listMyLocations`)
         """
         return _t.cast(
-            "list[ProviderLocation]",
+            "list[_types.ProviderLocation]",
             await self._client.request(
                 _LIST_MY_LOCATIONS,
                 extra_headers=extra_headers,

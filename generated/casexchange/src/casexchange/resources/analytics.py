@@ -11,11 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.get_received_analytics_response_data import GetReceivedAnalyticsResponseData
-    from ..types.get_sent_analytics_response_data import GetSentAnalyticsResponseData
-    from ..types.list_cases_by_status_context import ListCasesByStatusContext
-
 __all__ = ["Analytics", "AsyncAnalytics"]
 
 _GET_CASE = Endpoint(
@@ -217,7 +212,7 @@ class Analytics(SyncAPIResource):
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: _types.ListCasesByStatusContext | str,
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -341,7 +336,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetReceivedAnalyticsResponseData:
+    ) -> _types.GetReceivedAnalyticsResponseData:
         """Get statistics on referrals your firm received
 
         Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
@@ -364,7 +359,7 @@ class Analytics(SyncAPIResource):
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
         return _t.cast(
-            "GetReceivedAnalyticsResponseData",
+            "_types.GetReceivedAnalyticsResponseData",
             self._client.request(
                 _GET_RECEIVED,
                 query={
@@ -583,7 +578,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
+    ) -> _types.GetSentAnalyticsResponseData:
         """Get statistics on referrals your firm sent
 
         Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
@@ -606,7 +601,7 @@ class Analytics(SyncAPIResource):
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
         return _t.cast(
-            "GetSentAnalyticsResponseData",
+            "_types.GetSentAnalyticsResponseData",
             self._client.request(
                 _GET_SENT,
                 query={
@@ -680,7 +675,7 @@ class AsyncAnalytics(AsyncAPIResource):
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: _types.ListCasesByStatusContext | str,
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -804,7 +799,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetReceivedAnalyticsResponseData:
+    ) -> _types.GetReceivedAnalyticsResponseData:
         """Get statistics on referrals your firm received
 
         Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
@@ -827,7 +822,7 @@ class AsyncAnalytics(AsyncAPIResource):
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
         return _t.cast(
-            "GetReceivedAnalyticsResponseData",
+            "_types.GetReceivedAnalyticsResponseData",
             await self._client.request(
                 _GET_RECEIVED,
                 query={
@@ -1046,7 +1041,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
+    ) -> _types.GetSentAnalyticsResponseData:
         """Get statistics on referrals your firm sent
 
         Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
@@ -1069,7 +1064,7 @@ class AsyncAnalytics(AsyncAPIResource):
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
         return _t.cast(
-            "GetSentAnalyticsResponseData",
+            "_types.GetSentAnalyticsResponseData",
             await self._client.request(
                 _GET_SENT,
                 query={

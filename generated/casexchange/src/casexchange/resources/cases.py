@@ -13,18 +13,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.case import Case
-    from ..types.close_case_body import CloseCaseBody
-    from ..types.create_case_body import CreateCaseBody
-    from ..types.get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
-    from ..types.list_cases_order import ListCasesOrder
-    from ..types.list_cases_response_data import ListCasesResponseData
-    from ..types.list_cases_status import ListCasesStatus
-    from ..types.list_cases_view import ListCasesView
-    from ..types.update_case_body import UpdateCaseBody
-    from ..types.update_case_status_body import UpdateCaseStatusBody
-
 __all__ = ["Cases", "AsyncCases"]
 
 _LIST = Endpoint(
@@ -174,19 +162,19 @@ class Cases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListCasesStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListCasesResponseData:
+    ) -> _types.ListCasesResponseData:
         """List cases (legacy)
 
         Paged cases your firm can see, filterable by status, dates and a keyword. The list sits in `data.items`
@@ -208,7 +196,7 @@ class Cases(SyncAPIResource):
         `GET /cases` (operationId `listCases`)
         """
         return _t.cast(
-            "ListCasesResponseData",
+            "_types.ListCasesResponseData",
             self._client.request(
                 _LIST,
                 query={
@@ -233,13 +221,13 @@ class Cases(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case (legacy)
 
         Creates a new case referral. Tier `standard`.
@@ -252,7 +240,7 @@ class Cases(SyncAPIResource):
         `POST /cases` (operationId `createCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -273,7 +261,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Fetch a case (legacy)
 
         One case by UUID. While it is SENT and your firm is the receiver, details are replaced with placeholders
@@ -291,7 +279,7 @@ class Cases(SyncAPIResource):
         `GET /cases/{id}` (operationId `getCaseById`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _GET,
                 path={
@@ -309,13 +297,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Edit a case (legacy)
 
         Changes editable case fields. Tier `standard`.
@@ -329,7 +317,7 @@ class Cases(SyncAPIResource):
         `PUT /cases/{id}` (operationId `updateCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _UPDATE,
                 path={
@@ -389,7 +377,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Confirm receipt of a case (legacy)
 
         The receiving firm confirms a SENT case, which becomes UNDER_EVALUATION (INVESTIGATING if the retainer was
@@ -403,7 +391,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _ACKNOWLEDGE,
                 path={
@@ -421,13 +409,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Start closing a case (legacy)
 
         Begins the closing workflow for the case. Tier `standard`.
@@ -441,7 +429,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _CLOSE,
                 path={
@@ -460,13 +448,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Move a case to another status (legacy)
 
         Applies a status change; changes that are not allowed are refused. Tier `standard`.
@@ -480,7 +468,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             self._client.request(
                 _UPDATE_STATUS,
                 path={
@@ -504,7 +492,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+    ) -> _b.list[_types.GetCaseStatusHistoryResponseDataItem]:
         """Show a case's status history (legacy)
 
         Every status change the case has gone through.
@@ -517,7 +505,7 @@ class Cases(SyncAPIResource):
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
         return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
+            "_b.list[_types.GetCaseStatusHistoryResponseDataItem]",
             self._client.request(
                 _GET_STATUS_HISTORY,
                 path={
@@ -545,19 +533,19 @@ class AsyncCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListCasesStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListCasesResponseData:
+    ) -> _types.ListCasesResponseData:
         """List cases (legacy)
 
         Paged cases your firm can see, filterable by status, dates and a keyword. The list sits in `data.items`
@@ -579,7 +567,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases` (operationId `listCases`)
         """
         return _t.cast(
-            "ListCasesResponseData",
+            "_types.ListCasesResponseData",
             await self._client.request(
                 _LIST,
                 query={
@@ -604,13 +592,13 @@ class AsyncCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case (legacy)
 
         Creates a new case referral. Tier `standard`.
@@ -623,7 +611,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases` (operationId `createCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -644,7 +632,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Fetch a case (legacy)
 
         One case by UUID. While it is SENT and your firm is the receiver, details are replaced with placeholders
@@ -662,7 +650,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases/{id}` (operationId `getCaseById`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _GET,
                 path={
@@ -680,13 +668,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Edit a case (legacy)
 
         Changes editable case fields. Tier `standard`.
@@ -700,7 +688,7 @@ class AsyncCases(AsyncAPIResource):
         `PUT /cases/{id}` (operationId `updateCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -760,7 +748,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Confirm receipt of a case (legacy)
 
         The receiving firm confirms a SENT case, which becomes UNDER_EVALUATION (INVESTIGATING if the retainer was
@@ -774,7 +762,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _ACKNOWLEDGE,
                 path={
@@ -792,13 +780,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Start closing a case (legacy)
 
         Begins the closing workflow for the case. Tier `standard`.
@@ -812,7 +800,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _CLOSE,
                 path={
@@ -831,13 +819,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Move a case to another status (legacy)
 
         Applies a status change; changes that are not allowed are refused. Tier `standard`.
@@ -851,7 +839,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
         return _t.cast(
-            "Case",
+            "_types.Case",
             await self._client.request(
                 _UPDATE_STATUS,
                 path={
@@ -875,7 +863,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+    ) -> _b.list[_types.GetCaseStatusHistoryResponseDataItem]:
         """Show a case's status history (legacy)
 
         Every status change the case has gone through.
@@ -888,7 +876,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
         return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
+            "_b.list[_types.GetCaseStatusHistoryResponseDataItem]",
             await self._client.request(
                 _GET_STATUS_HISTORY,
                 path={

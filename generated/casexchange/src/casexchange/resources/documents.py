@@ -12,10 +12,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.document import Document
-    from ..types.get_document_download_url_response_data import GetDocumentDownloadUrlResponseData
-
 __all__ = ["Documents", "AsyncDocuments"]
 
 _LIST = Endpoint(
@@ -97,7 +93,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[Document]:
+    ) -> _b.list[_types.Document]:
         """List a case's documents
 
         All files attached to the case (not paged).
@@ -110,7 +106,7 @@ class Documents(SyncAPIResource):
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
         return _t.cast(
-            "_b.list[Document]",
+            "_b.list[_types.Document]",
             self._client.request(
                 _LIST,
                 path={
@@ -134,7 +130,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> _types.Document:
         """Attach a file to a case
 
         Multipart upload of one file (at most 50 MB) to the case. Tier `standard`.
@@ -148,7 +144,7 @@ class Documents(SyncAPIResource):
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
         return _t.cast(
-            "Document",
+            "_types.Document",
             self._client.request(
                 _UPLOAD,
                 path={
@@ -214,7 +210,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
+    ) -> _types.GetDocumentDownloadUrlResponseData:
         """Get a temporary download link for a document
 
         Returns a pre-signed S3 URL that expires shortly.
@@ -228,7 +224,7 @@ class Documents(SyncAPIResource):
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
         return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
+            "_types.GetDocumentDownloadUrlResponseData",
             self._client.request(
                 _GET_DOWNLOAD_URL,
                 path={
@@ -261,7 +257,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[Document]:
+    ) -> _b.list[_types.Document]:
         """List a case's documents
 
         All files attached to the case (not paged).
@@ -274,7 +270,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
         return _t.cast(
-            "_b.list[Document]",
+            "_b.list[_types.Document]",
             await self._client.request(
                 _LIST,
                 path={
@@ -298,7 +294,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> _types.Document:
         """Attach a file to a case
 
         Multipart upload of one file (at most 50 MB) to the case. Tier `standard`.
@@ -312,7 +308,7 @@ class AsyncDocuments(AsyncAPIResource):
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
         return _t.cast(
-            "Document",
+            "_types.Document",
             await self._client.request(
                 _UPLOAD,
                 path={
@@ -378,7 +374,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
+    ) -> _types.GetDocumentDownloadUrlResponseData:
         """Get a temporary download link for a document
 
         Returns a pre-signed S3 URL that expires shortly.
@@ -392,7 +388,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
         return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
+            "_types.GetDocumentDownloadUrlResponseData",
             await self._client.request(
                 _GET_DOWNLOAD_URL,
                 path={

@@ -6,16 +6,12 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-
-if _t.TYPE_CHECKING:
-    from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
-    from ..types.export_cases_format import ExportCasesFormat
-    from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 
@@ -126,7 +122,7 @@ class Export(SyncAPIResource):
 
     def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: _types.ExportAnalyticsCategoryCategory | str,
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -197,8 +193,8 @@ class Export(SyncAPIResource):
     def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: _types.ExportCasesView | str,
+        format: _types.ExportCasesFormat | str | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -343,7 +339,7 @@ class AsyncExport(AsyncAPIResource):
 
     async def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: _types.ExportAnalyticsCategoryCategory | str,
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -414,8 +410,8 @@ class AsyncExport(AsyncAPIResource):
     async def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: _types.ExportCasesView | str,
+        format: _types.ExportCasesFormat | str | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,

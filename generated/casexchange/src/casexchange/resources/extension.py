@@ -4,13 +4,11 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-
-if _t.TYPE_CHECKING:
-    from ..types.record_extension_selector_miss_body import RecordExtensionSelectorMissBody
 
 __all__ = ["Extension", "AsyncExtension"]
 
@@ -40,7 +38,7 @@ class Extension(SyncAPIResource):
     def record_selector_miss(
         self,
         *,
-        body: RecordExtensionSelectorMissBody | _t.Mapping[str, _t.Any],
+        body: _types.RecordExtensionSelectorMissBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -84,7 +82,7 @@ class AsyncExtension(AsyncAPIResource):
     async def record_selector_miss(
         self,
         *,
-        body: RecordExtensionSelectorMissBody | _t.Mapping[str, _t.Any],
+        body: _types.RecordExtensionSelectorMissBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -12,16 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.create_external_link_body import CreateExternalLinkBody
-    from ..types.create_external_link_response import CreateExternalLinkResponse
-    from ..types.external_case_link_lookup import ExternalCaseLinkLookup
-    from ..types.list_external_links_system import ListExternalLinksSystem
-    from ..types.lookup_external_link_response import LookupExternalLinkResponse
-    from ..types.lookup_external_link_system import LookupExternalLinkSystem
-    from ..types.replace_external_link_body import ReplaceExternalLinkBody
-    from ..types.replace_external_link_response import ReplaceExternalLinkResponse
-
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
 _LOOKUP = Endpoint(
@@ -119,14 +109,14 @@ class ExternalLinks(SyncAPIResource):
     def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: _types.LookupExternalLinkSystem | str,
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> LookupExternalLinkResponse:
+    ) -> _types.LookupExternalLinkResponse:
         """Find the link for an external record
 
         Returns the active link for a system and external record id, with the linked referral's summary. The
@@ -143,7 +133,7 @@ class ExternalLinks(SyncAPIResource):
         `GET /external-links` (operationId `lookupExternalLink`)
         """
         return _t.cast(
-            "LookupExternalLinkResponse",
+            "_types.LookupExternalLinkResponse",
             self._client.request(
                 _LOOKUP,
                 query={
@@ -161,13 +151,13 @@ class ExternalLinks(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
+    ) -> _types.CreateExternalLinkResponse:
         """Link a referral to an external record
 
         Connects a referral your firm is part of with a record kept in an outside system. One active link per system
@@ -183,7 +173,7 @@ class ExternalLinks(SyncAPIResource):
         `POST /external-links` (operationId `createExternalLink`)
         """
         return _t.cast(
-            "CreateExternalLinkResponse",
+            "_types.CreateExternalLinkResponse",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -198,7 +188,7 @@ class ExternalLinks(SyncAPIResource):
     def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: _types.ListExternalLinksSystem | str,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -206,7 +196,7 @@ class ExternalLinks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ExternalCaseLinkLookup]:
+    ) -> SyncPage[_types.ExternalCaseLinkLookup]:
         """List your links into one external system
 
         Active links your firm holds into one external system, each with a short summary of the referral and the status
@@ -223,7 +213,7 @@ class ExternalLinks(SyncAPIResource):
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
         return _t.cast(
-            "SyncPage[ExternalCaseLinkLookup]",
+            "SyncPage[_types.ExternalCaseLinkLookup]",
             self._client.request(
                 _LIST,
                 query={
@@ -279,13 +269,13 @@ class ExternalLinks(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        body: _types.ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReplaceExternalLinkResponse:
+    ) -> _types.ReplaceExternalLinkResponse:
         """Swap an external link for a new one
 
         Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
@@ -301,7 +291,7 @@ class ExternalLinks(SyncAPIResource):
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
         return _t.cast(
-            "ReplaceExternalLinkResponse",
+            "_types.ReplaceExternalLinkResponse",
             self._client.request(
                 _REPLACE,
                 path={
@@ -328,14 +318,14 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: _types.LookupExternalLinkSystem | str,
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> LookupExternalLinkResponse:
+    ) -> _types.LookupExternalLinkResponse:
         """Find the link for an external record
 
         Returns the active link for a system and external record id, with the linked referral's summary. The
@@ -352,7 +342,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         `GET /external-links` (operationId `lookupExternalLink`)
         """
         return _t.cast(
-            "LookupExternalLinkResponse",
+            "_types.LookupExternalLinkResponse",
             await self._client.request(
                 _LOOKUP,
                 query={
@@ -370,13 +360,13 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
+    ) -> _types.CreateExternalLinkResponse:
         """Link a referral to an external record
 
         Connects a referral your firm is part of with a record kept in an outside system. One active link per system
@@ -392,7 +382,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         `POST /external-links` (operationId `createExternalLink`)
         """
         return _t.cast(
-            "CreateExternalLinkResponse",
+            "_types.CreateExternalLinkResponse",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -407,7 +397,7 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: _types.ListExternalLinksSystem | str,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -415,7 +405,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ExternalCaseLinkLookup]:
+    ) -> AsyncPage[_types.ExternalCaseLinkLookup]:
         """List your links into one external system
 
         Active links your firm holds into one external system, each with a short summary of the referral and the status
@@ -432,7 +422,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
         return _t.cast(
-            "AsyncPage[ExternalCaseLinkLookup]",
+            "AsyncPage[_types.ExternalCaseLinkLookup]",
             await self._client.request(
                 _LIST,
                 query={
@@ -488,13 +478,13 @@ class AsyncExternalLinks(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        body: _types.ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReplaceExternalLinkResponse:
+    ) -> _types.ReplaceExternalLinkResponse:
         """Swap an external link for a new one
 
         Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
@@ -510,7 +500,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
         return _t.cast(
-            "ReplaceExternalLinkResponse",
+            "_types.ReplaceExternalLinkResponse",
             await self._client.request(
                 _REPLACE,
                 path={

@@ -12,12 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.available_firm import AvailableFirm
-    from ..types.firm import Firm
-    from ..types.list_available_firms_source import ListAvailableFirmsSource
-    from ..types.update_own_firm_body import UpdateOwnFirmBody
-
 __all__ = ["Firms", "AsyncFirms"]
 
 _LIST_AVAILABLE = Endpoint(
@@ -119,13 +113,13 @@ class Firms(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AvailableFirm]:
+    ) -> SyncPage[_types.AvailableFirm]:
         """List firms you can refer to
 
         Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
@@ -143,7 +137,7 @@ class Firms(SyncAPIResource):
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
         return _t.cast(
-            "SyncPage[AvailableFirm]",
+            "SyncPage[_types.AvailableFirm]",
             self._client.request(
                 _LIST_AVAILABLE,
                 query={
@@ -168,7 +162,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Firm]:
+    ) -> list[_types.Firm]:
         """List every active firm
 
         Directory of all active firms on CaseXchange.
@@ -178,7 +172,7 @@ class Firms(SyncAPIResource):
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
         return _t.cast(
-            "list[Firm]",
+            "list[_types.Firm]",
             self._client.request(
                 _LIST_DIRECTORY,
                 extra_headers=extra_headers,
@@ -197,7 +191,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch your own firm
 
         The firm the calling key belongs to.
@@ -207,7 +201,7 @@ class Firms(SyncAPIResource):
         `GET /firms/me` (operationId `getOwnFirm`)
         """
         return _t.cast(
-            "Firm",
+            "_types.Firm",
             self._client.request(
                 _GET_OWN,
                 extra_headers=extra_headers,
@@ -221,13 +215,13 @@ class Firms(SyncAPIResource):
     def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Edit your own firm's profile
 
         Changes editable fields of the key's firm. Tier `full`.
@@ -240,7 +234,7 @@ class Firms(SyncAPIResource):
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
         return _t.cast(
-            "Firm",
+            "_types.Firm",
             self._client.request(
                 _UPDATE_OWN,
                 body=body,
@@ -261,7 +255,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch a firm
 
         The firm with this UUID.
@@ -274,7 +268,7 @@ class Firms(SyncAPIResource):
         `GET /firms/{id}` (operationId `getFirmById`)
         """
         return _t.cast(
-            "Firm",
+            "_types.Firm",
             self._client.request(
                 _GET,
                 path={
@@ -303,13 +297,13 @@ class AsyncFirms(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AvailableFirm]:
+    ) -> AsyncPage[_types.AvailableFirm]:
         """List firms you can refer to
 
         Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
@@ -327,7 +321,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
         return _t.cast(
-            "AsyncPage[AvailableFirm]",
+            "AsyncPage[_types.AvailableFirm]",
             await self._client.request(
                 _LIST_AVAILABLE,
                 query={
@@ -352,7 +346,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Firm]:
+    ) -> list[_types.Firm]:
         """List every active firm
 
         Directory of all active firms on CaseXchange.
@@ -362,7 +356,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
         return _t.cast(
-            "list[Firm]",
+            "list[_types.Firm]",
             await self._client.request(
                 _LIST_DIRECTORY,
                 extra_headers=extra_headers,
@@ -381,7 +375,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch your own firm
 
         The firm the calling key belongs to.
@@ -391,7 +385,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/me` (operationId `getOwnFirm`)
         """
         return _t.cast(
-            "Firm",
+            "_types.Firm",
             await self._client.request(
                 _GET_OWN,
                 extra_headers=extra_headers,
@@ -405,13 +399,13 @@ class AsyncFirms(AsyncAPIResource):
     async def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Edit your own firm's profile
 
         Changes editable fields of the key's firm. Tier `full`.
@@ -424,7 +418,7 @@ class AsyncFirms(AsyncAPIResource):
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
         return _t.cast(
-            "Firm",
+            "_types.Firm",
             await self._client.request(
                 _UPDATE_OWN,
                 body=body,
@@ -445,7 +439,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch a firm
 
         The firm with this UUID.
@@ -458,7 +452,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/{id}` (operationId `getFirmById`)
         """
         return _t.cast(
-            "Firm",
+            "_types.Firm",
             await self._client.request(
                 _GET,
                 path={

@@ -10,9 +10,6 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.health_status import HealthStatus
-
 __all__ = ["Health", "AsyncHealth"]
 
 _GET_PUBLIC_API = Endpoint(
@@ -44,7 +41,7 @@ class Health(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HealthStatus:
+    ) -> _types.HealthStatus:
         """Check that the public API is up
 
         Availability probe that needs no key. It is served ahead of authentication, rate limiting and the response
@@ -56,7 +53,7 @@ class Health(SyncAPIResource):
         `GET /health` (operationId `getPublicApiHealth`)
         """
         return _t.cast(
-            "HealthStatus",
+            "_types.HealthStatus",
             self._client.request(
                 _GET_PUBLIC_API,
                 extra_headers=extra_headers,
@@ -84,7 +81,7 @@ class AsyncHealth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HealthStatus:
+    ) -> _types.HealthStatus:
         """Check that the public API is up
 
         Availability probe that needs no key. It is served ahead of authentication, rate limiting and the response
@@ -96,7 +93,7 @@ class AsyncHealth(AsyncAPIResource):
         `GET /health` (operationId `getPublicApiHealth`)
         """
         return _t.cast(
-            "HealthStatus",
+            "_types.HealthStatus",
             await self._client.request(
                 _GET_PUBLIC_API,
                 extra_headers=extra_headers,

@@ -11,11 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.bulk_update_job import BulkUpdateJob
-    from ..types.import_cases_response_data import ImportCasesResponseData
-    from ..types.import_cases_update_response_data_variant1 import ImportCasesUpdateResponseDataVariant1
-
 __all__ = ["Import", "AsyncImport"]
 
 _CASES = Endpoint(
@@ -84,7 +79,7 @@ class Import(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesResponseData:
+    ) -> _types.ImportCasesResponseData:
         """Create or update cases from a CSV file
 
         Creates cases from an uploaded CSV, updating matches (upsert). At most 20 MB; tier `full`.
@@ -98,7 +93,7 @@ class Import(SyncAPIResource):
         `POST /import/cases` (operationId `importCases`)
         """
         return _t.cast(
-            "ImportCasesResponseData",
+            "_types.ImportCasesResponseData",
             self._client.request(
                 _CASES,
                 body={
@@ -122,7 +117,7 @@ class Import(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob:
+    ) -> _types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob:
         """Update existing cases from a CSV file
 
         Applies a CSV to cases that already exist; it never creates any. Tier `full`. The vendor documents both a
@@ -137,7 +132,7 @@ class Import(SyncAPIResource):
         `POST /import/cases/update` (operationId `importCasesUpdate`)
         """
         return _t.cast(
-            "ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob",
+            "_types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob",
             self._client.request(
                 _CASES_UPDATE,
                 body={
@@ -160,7 +155,7 @@ class Import(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BulkUpdateJob:
+    ) -> _types.BulkUpdateJob:
         """Check a bulk CSV update job
 
         Progress and outcome of a job started by `POST /import/cases/update`. Tier `full`.
@@ -173,7 +168,7 @@ class Import(SyncAPIResource):
         `GET /import/cases/update/jobs/{jobId}` (operationId `getBulkUpdateJob`)
         """
         return _t.cast(
-            "BulkUpdateJob",
+            "_types.BulkUpdateJob",
             self._client.request(
                 _GET_BULK_UPDATE_JOB,
                 path={
@@ -206,7 +201,7 @@ class AsyncImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesResponseData:
+    ) -> _types.ImportCasesResponseData:
         """Create or update cases from a CSV file
 
         Creates cases from an uploaded CSV, updating matches (upsert). At most 20 MB; tier `full`.
@@ -220,7 +215,7 @@ class AsyncImport(AsyncAPIResource):
         `POST /import/cases` (operationId `importCases`)
         """
         return _t.cast(
-            "ImportCasesResponseData",
+            "_types.ImportCasesResponseData",
             await self._client.request(
                 _CASES,
                 body={
@@ -244,7 +239,7 @@ class AsyncImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob:
+    ) -> _types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob:
         """Update existing cases from a CSV file
 
         Applies a CSV to cases that already exist; it never creates any. Tier `full`. The vendor documents both a
@@ -259,7 +254,7 @@ class AsyncImport(AsyncAPIResource):
         `POST /import/cases/update` (operationId `importCasesUpdate`)
         """
         return _t.cast(
-            "ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob",
+            "_types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob",
             await self._client.request(
                 _CASES_UPDATE,
                 body={
@@ -282,7 +277,7 @@ class AsyncImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BulkUpdateJob:
+    ) -> _types.BulkUpdateJob:
         """Check a bulk CSV update job
 
         Progress and outcome of a job started by `POST /import/cases/update`. Tier `full`.
@@ -295,7 +290,7 @@ class AsyncImport(AsyncAPIResource):
         `GET /import/cases/update/jobs/{jobId}` (operationId `getBulkUpdateJob`)
         """
         return _t.cast(
-            "BulkUpdateJob",
+            "_types.BulkUpdateJob",
             await self._client.request(
                 _GET_BULK_UPDATE_JOB,
                 path={

@@ -13,14 +13,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.list_med_appointments_attended import ListMedAppointmentsAttended
-    from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
-    from ..types.list_med_appointments_source import ListMedAppointmentsSource
-    from ..types.med_appointment import MedAppointment
-    from ..types.med_appointment_create_request import MedAppointmentCreateRequest
-    from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
-
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
 _LIST = Endpoint(
@@ -130,9 +122,9 @@ class MedAppointments(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: _types.ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
+        cancelled: _types.ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
+        source: _types.ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -140,7 +132,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedAppointment]:
+    ) -> SyncPage[_types.MedAppointment]:
         """Show the appointments of a med case
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -163,7 +155,7 @@ class MedAppointments(SyncAPIResource):
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
         return _t.cast(
-            "SyncPage[MedAppointment]",
+            "SyncPage[_types.MedAppointment]",
             self._client.request(
                 _LIST,
                 path={
@@ -191,13 +183,13 @@ class MedAppointments(SyncAPIResource):
         self,
         case_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Book an appointment on a med case
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -215,7 +207,7 @@ class MedAppointments(SyncAPIResource):
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
         return _t.cast(
-            "MedAppointment",
+            "_types.MedAppointment",
             self._client.request(
                 _CREATE,
                 path={
@@ -240,7 +232,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Fetch one appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -256,7 +248,7 @@ class MedAppointments(SyncAPIResource):
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
         return _t.cast(
-            "MedAppointment",
+            "_types.MedAppointment",
             self._client.request(
                 _GET,
                 path={
@@ -276,13 +268,13 @@ class MedAppointments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Change an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -303,7 +295,7 @@ class MedAppointments(SyncAPIResource):
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
         return _t.cast(
-            "MedAppointment",
+            "_types.MedAppointment",
             self._client.request(
                 _UPDATE,
                 path={
@@ -376,9 +368,9 @@ class AsyncMedAppointments(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: _types.ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
+        cancelled: _types.ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
+        source: _types.ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -386,7 +378,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedAppointment]:
+    ) -> AsyncPage[_types.MedAppointment]:
         """Show the appointments of a med case
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -409,7 +401,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
         return _t.cast(
-            "AsyncPage[MedAppointment]",
+            "AsyncPage[_types.MedAppointment]",
             await self._client.request(
                 _LIST,
                 path={
@@ -437,13 +429,13 @@ class AsyncMedAppointments(AsyncAPIResource):
         self,
         case_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Book an appointment on a med case
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -461,7 +453,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
         return _t.cast(
-            "MedAppointment",
+            "_types.MedAppointment",
             await self._client.request(
                 _CREATE,
                 path={
@@ -486,7 +478,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Fetch one appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -502,7 +494,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
         return _t.cast(
-            "MedAppointment",
+            "_types.MedAppointment",
             await self._client.request(
                 _GET,
                 path={
@@ -522,13 +514,13 @@ class AsyncMedAppointments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Change an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -549,7 +541,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
         return _t.cast(
-            "MedAppointment",
+            "_types.MedAppointment",
             await self._client.request(
                 _UPDATE,
                 path={

@@ -11,11 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.med_billable_event import MedBillableEvent
-    from ..types.med_billable_event_create_request import MedBillableEventCreateRequest
-    from ..types.med_billable_event_update_request import MedBillableEventUpdateRequest
-
 __all__ = ["MedBilling", "AsyncMedBilling"]
 
 _LIST_BILLABLE_EVENTS = Endpoint(
@@ -106,7 +101,7 @@ class MedBilling(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[MedBillableEvent]:
+    ) -> list[_types.MedBillableEvent]:
         """List billing lines of an appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -123,7 +118,7 @@ class MedBilling(SyncAPIResource):
         `GET /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `listMedBillableEvents`)
         """
         return _t.cast(
-            "list[MedBillableEvent]",
+            "list[_types.MedBillableEvent]",
             self._client.request(
                 _LIST_BILLABLE_EVENTS,
                 path={
@@ -143,13 +138,13 @@ class MedBilling(SyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Add a billing line to an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -166,7 +161,7 @@ class MedBilling(SyncAPIResource):
         `POST /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `createMedBillableEvent`)
         """
         return _t.cast(
-            "MedBillableEvent",
+            "_types.MedBillableEvent",
             self._client.request(
                 _CREATE_BILLABLE_EVENT,
                 path={
@@ -232,13 +227,13 @@ class MedBilling(SyncAPIResource):
         appointment_id: _uuid.UUID | str,
         event_id: _uuid.UUID | str,
         *,
-        body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Change a billing line
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -256,7 +251,7 @@ class MedBilling(SyncAPIResource):
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
         return _t.cast(
-            "MedBillableEvent",
+            "_types.MedBillableEvent",
             self._client.request(
                 _UPDATE_BILLABLE_EVENT,
                 path={
@@ -292,7 +287,7 @@ class AsyncMedBilling(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[MedBillableEvent]:
+    ) -> list[_types.MedBillableEvent]:
         """List billing lines of an appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -309,7 +304,7 @@ class AsyncMedBilling(AsyncAPIResource):
         `GET /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `listMedBillableEvents`)
         """
         return _t.cast(
-            "list[MedBillableEvent]",
+            "list[_types.MedBillableEvent]",
             await self._client.request(
                 _LIST_BILLABLE_EVENTS,
                 path={
@@ -329,13 +324,13 @@ class AsyncMedBilling(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Add a billing line to an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -352,7 +347,7 @@ class AsyncMedBilling(AsyncAPIResource):
         `POST /med-cases/{caseId}/appointments/{appointmentId}/billable-events` (operationId `createMedBillableEvent`)
         """
         return _t.cast(
-            "MedBillableEvent",
+            "_types.MedBillableEvent",
             await self._client.request(
                 _CREATE_BILLABLE_EVENT,
                 path={
@@ -418,13 +413,13 @@ class AsyncMedBilling(AsyncAPIResource):
         appointment_id: _uuid.UUID | str,
         event_id: _uuid.UUID | str,
         *,
-        body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Change a billing line
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -442,7 +437,7 @@ class AsyncMedBilling(AsyncAPIResource):
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
         return _t.cast(
-            "MedBillableEvent",
+            "_types.MedBillableEvent",
             await self._client.request(
                 _UPDATE_BILLABLE_EVENT,
                 path={

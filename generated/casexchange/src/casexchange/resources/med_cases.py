@@ -12,24 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.accept_med_referral_body import AcceptMedReferralBody
-    from ..types.acknowledge_med_referral_body import AcknowledgeMedReferralBody
-    from ..types.close_med_referral_body import CloseMedReferralBody
-    from ..types.complete_treatment_med_referral_body import CompleteTreatmentMedReferralBody
-    from ..types.list_insurances_insurance_type import ListInsurancesInsuranceType
-    from ..types.list_med_case_insurances_insurance_type import ListMedCaseInsurancesInsuranceType
-    from ..types.med_case import MedCase
-    from ..types.med_case_create_request import MedCaseCreateRequest
-    from ..types.med_case_update_request import MedCaseUpdateRequest
-    from ..types.med_insurance import MedInsurance
-    from ..types.med_referral import MedReferral
-    from ..types.med_referral_create_request import MedReferralCreateRequest
-    from ..types.med_referral_update_request import MedReferralUpdateRequest
-    from ..types.reject_med_referral_body import RejectMedReferralBody
-    from ..types.start_treatment_med_referral_body import StartTreatmentMedReferralBody
-    from ..types.withdraw_med_referral_body import WithdrawMedReferralBody
-
 __all__ = ["MedCases", "AsyncMedCases"]
 
 _LIST_INSURANCES = Endpoint(
@@ -383,14 +365,14 @@ class MedCases(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        insurance_type: _types.ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedInsurance]:
+    ) -> SyncPage[_types.MedInsurance]:
         """List insurance records you can access
 
         Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
@@ -407,7 +389,7 @@ class MedCases(SyncAPIResource):
         `GET /insurances` (operationId `listInsurances`)
         """
         return _t.cast(
-            "SyncPage[MedInsurance]",
+            "SyncPage[_types.MedInsurance]",
             self._client.request(
                 _LIST_INSURANCES,
                 query={
@@ -434,7 +416,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedInsurance:
+    ) -> _types.MedInsurance:
         """Fetch one insurance record
 
         The insurance record with this UUID, provided the key may see its med case.
@@ -447,7 +429,7 @@ class MedCases(SyncAPIResource):
         `GET /insurances/{id}` (operationId `getInsuranceById`)
         """
         return _t.cast(
-            "MedInsurance",
+            "_types.MedInsurance",
             self._client.request(
                 _GET_INSURANCE,
                 path={
@@ -473,7 +455,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedCase]:
+    ) -> SyncPage[_types.MedCase]:
         """Browse med cases
 
         Med Xchange cases the caller can see — for a firm key its own cases, for a practice key the cases it created
@@ -490,7 +472,7 @@ class MedCases(SyncAPIResource):
         `GET /med-cases` (operationId `listMedCases`)
         """
         return _t.cast(
-            "SyncPage[MedCase]",
+            "SyncPage[_types.MedCase]",
             self._client.request(
                 _LIST,
                 query={
@@ -510,13 +492,13 @@ class MedCases(SyncAPIResource):
     def create(
         self,
         *,
-        body: MedCaseCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedCaseCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Open a med case
 
         Creates a Med Xchange case. Every field is optional; `patientFirstName` and `patientLastName` alone are
@@ -530,7 +512,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases` (operationId `createMedCase`)
         """
         return _t.cast(
-            "MedCase",
+            "_types.MedCase",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -551,7 +533,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Fetch a med case
 
         The Med Xchange case with this UUID.
@@ -564,7 +546,7 @@ class MedCases(SyncAPIResource):
         `GET /med-cases/{id}` (operationId `getMedCaseById`)
         """
         return _t.cast(
-            "MedCase",
+            "_types.MedCase",
             self._client.request(
                 _GET,
                 path={
@@ -582,13 +564,13 @@ class MedCases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Change a med case
 
         Updates a Med Xchange case; every field is optional. Tier `standard`.
@@ -602,7 +584,7 @@ class MedCases(SyncAPIResource):
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
         return _t.cast(
-            "MedCase",
+            "_types.MedCase",
             self._client.request(
                 _UPDATE,
                 path={
@@ -659,14 +641,14 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        insurance_type: ListMedCaseInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        insurance_type: _types.ListMedCaseInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedInsurance]:
+    ) -> SyncPage[_types.MedInsurance]:
         """List the insurance records of a med case
 
         Paged insurance records attached to one med case.
@@ -683,7 +665,7 @@ class MedCases(SyncAPIResource):
         `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
         """
         return _t.cast(
-            "SyncPage[MedInsurance]",
+            "SyncPage[_types.MedInsurance]",
             self._client.request(
                 _LIST_MED_CASE_INSURANCES,
                 path={
@@ -714,7 +696,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedReferral]:
+    ) -> SyncPage[_types.MedReferral]:
         """List the referrals on a med case
 
         Referrals on the Med Xchange case, paged (`limit` 20 by default, 100 at most). Firm keys see all of them,
@@ -730,7 +712,7 @@ class MedCases(SyncAPIResource):
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
         return _t.cast(
-            "SyncPage[MedReferral]",
+            "SyncPage[_types.MedReferral]",
             self._client.request(
                 _LIST_REFERRALS,
                 path={
@@ -752,13 +734,13 @@ class MedCases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Refer a med case to a provider
 
         Adds a referral to the Med Xchange case; `providerId` is mandatory. Tier `standard`.
@@ -772,7 +754,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _CREATE_REFERRAL,
                 path={
@@ -797,7 +779,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Fetch a referral on a med case
 
         Reads one referral of the Med Xchange case. A firm key may read every referral on it; a practice key only its
@@ -812,7 +794,7 @@ class MedCases(SyncAPIResource):
         `GET /med-cases/{id}/referrals/{referralId}` (operationId `getMedReferralById`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _GET_REFERRAL,
                 path={
@@ -832,13 +814,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Change a referral on a med case
 
         Updates a referral of the Med Xchange case; every field is optional. Tier `standard`.
@@ -853,7 +835,7 @@ class MedCases(SyncAPIResource):
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _UPDATE_REFERRAL,
                 path={
@@ -874,13 +856,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Accept a med referral as the provider
 
         UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
@@ -897,7 +879,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _ACCEPT_REFERRAL,
                 path={
@@ -918,13 +900,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Acknowledge a med referral as the provider
 
         SENT → UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -940,7 +922,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/acknowledge` (operationId `acknowledgeMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _ACKNOWLEDGE_REFERRAL,
                 path={
@@ -961,13 +943,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Close a finished med referral
 
         For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
@@ -983,7 +965,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _CLOSE_REFERRAL,
                 path={
@@ -1004,13 +986,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark treatment on a med referral as finished
 
         IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
@@ -1028,7 +1010,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _COMPLETE_TREATMENT_REFERRAL,
                 path={
@@ -1049,13 +1031,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Decline a med referral as the provider
 
         UNDER_REVIEW → REJECTED. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -1071,7 +1053,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/reject` (operationId `rejectMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _REJECT_REFERRAL,
                 path={
@@ -1092,13 +1074,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark a med referral as in treatment
 
         ACCEPTED → IN_TREATMENT; pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at `standard`;
@@ -1114,7 +1096,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/start-treatment` (operationId `startTreatmentMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _START_TREATMENT_REFERRAL,
                 path={
@@ -1135,13 +1117,13 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Withdraw a med referral your firm sent
 
         For the law firm that sent the referral to the provider. Tier `standard`.
@@ -1156,7 +1138,7 @@ class MedCases(SyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/withdraw` (operationId `withdrawMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             self._client.request(
                 _WITHDRAW_REFERRAL,
                 path={
@@ -1187,14 +1169,14 @@ class AsyncMedCases(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        insurance_type: _types.ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedInsurance]:
+    ) -> AsyncPage[_types.MedInsurance]:
         """List insurance records you can access
 
         Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
@@ -1211,7 +1193,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /insurances` (operationId `listInsurances`)
         """
         return _t.cast(
-            "AsyncPage[MedInsurance]",
+            "AsyncPage[_types.MedInsurance]",
             await self._client.request(
                 _LIST_INSURANCES,
                 query={
@@ -1238,7 +1220,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedInsurance:
+    ) -> _types.MedInsurance:
         """Fetch one insurance record
 
         The insurance record with this UUID, provided the key may see its med case.
@@ -1251,7 +1233,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /insurances/{id}` (operationId `getInsuranceById`)
         """
         return _t.cast(
-            "MedInsurance",
+            "_types.MedInsurance",
             await self._client.request(
                 _GET_INSURANCE,
                 path={
@@ -1277,7 +1259,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedCase]:
+    ) -> AsyncPage[_types.MedCase]:
         """Browse med cases
 
         Med Xchange cases the caller can see — for a firm key its own cases, for a practice key the cases it created
@@ -1294,7 +1276,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /med-cases` (operationId `listMedCases`)
         """
         return _t.cast(
-            "AsyncPage[MedCase]",
+            "AsyncPage[_types.MedCase]",
             await self._client.request(
                 _LIST,
                 query={
@@ -1314,13 +1296,13 @@ class AsyncMedCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: MedCaseCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedCaseCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Open a med case
 
         Creates a Med Xchange case. Every field is optional; `patientFirstName` and `patientLastName` alone are
@@ -1334,7 +1316,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases` (operationId `createMedCase`)
         """
         return _t.cast(
-            "MedCase",
+            "_types.MedCase",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -1355,7 +1337,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Fetch a med case
 
         The Med Xchange case with this UUID.
@@ -1368,7 +1350,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /med-cases/{id}` (operationId `getMedCaseById`)
         """
         return _t.cast(
-            "MedCase",
+            "_types.MedCase",
             await self._client.request(
                 _GET,
                 path={
@@ -1386,13 +1368,13 @@ class AsyncMedCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Change a med case
 
         Updates a Med Xchange case; every field is optional. Tier `standard`.
@@ -1406,7 +1388,7 @@ class AsyncMedCases(AsyncAPIResource):
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
         return _t.cast(
-            "MedCase",
+            "_types.MedCase",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -1463,14 +1445,14 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        insurance_type: ListMedCaseInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
+        insurance_type: _types.ListMedCaseInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedInsurance]:
+    ) -> AsyncPage[_types.MedInsurance]:
         """List the insurance records of a med case
 
         Paged insurance records attached to one med case.
@@ -1487,7 +1469,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /med-cases/{id}/insurances` (operationId `listMedCaseInsurances`)
         """
         return _t.cast(
-            "AsyncPage[MedInsurance]",
+            "AsyncPage[_types.MedInsurance]",
             await self._client.request(
                 _LIST_MED_CASE_INSURANCES,
                 path={
@@ -1518,7 +1500,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedReferral]:
+    ) -> AsyncPage[_types.MedReferral]:
         """List the referrals on a med case
 
         Referrals on the Med Xchange case, paged (`limit` 20 by default, 100 at most). Firm keys see all of them,
@@ -1534,7 +1516,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
         return _t.cast(
-            "AsyncPage[MedReferral]",
+            "AsyncPage[_types.MedReferral]",
             await self._client.request(
                 _LIST_REFERRALS,
                 path={
@@ -1556,13 +1538,13 @@ class AsyncMedCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Refer a med case to a provider
 
         Adds a referral to the Med Xchange case; `providerId` is mandatory. Tier `standard`.
@@ -1576,7 +1558,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _CREATE_REFERRAL,
                 path={
@@ -1601,7 +1583,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Fetch a referral on a med case
 
         Reads one referral of the Med Xchange case. A firm key may read every referral on it; a practice key only its
@@ -1616,7 +1598,7 @@ class AsyncMedCases(AsyncAPIResource):
         `GET /med-cases/{id}/referrals/{referralId}` (operationId `getMedReferralById`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _GET_REFERRAL,
                 path={
@@ -1636,13 +1618,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Change a referral on a med case
 
         Updates a referral of the Med Xchange case; every field is optional. Tier `standard`.
@@ -1657,7 +1639,7 @@ class AsyncMedCases(AsyncAPIResource):
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _UPDATE_REFERRAL,
                 path={
@@ -1678,13 +1660,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Accept a med referral as the provider
 
         UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
@@ -1701,7 +1683,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/accept` (operationId `acceptMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _ACCEPT_REFERRAL,
                 path={
@@ -1722,13 +1704,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Acknowledge a med referral as the provider
 
         SENT → UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -1744,7 +1726,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/acknowledge` (operationId `acknowledgeMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _ACKNOWLEDGE_REFERRAL,
                 path={
@@ -1765,13 +1747,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Close a finished med referral
 
         For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
@@ -1787,7 +1769,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/close` (operationId `closeMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _CLOSE_REFERRAL,
                 path={
@@ -1808,13 +1790,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark treatment on a med referral as finished
 
         IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
@@ -1832,7 +1814,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/complete-treatment` (operationId `completeTreatmentMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _COMPLETE_TREATMENT_REFERRAL,
                 path={
@@ -1853,13 +1835,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Decline a med referral as the provider
 
         UNDER_REVIEW → REJECTED. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -1875,7 +1857,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/reject` (operationId `rejectMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _REJECT_REFERRAL,
                 path={
@@ -1896,13 +1878,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark a med referral as in treatment
 
         ACCEPTED → IN_TREATMENT; pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at `standard`;
@@ -1918,7 +1900,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/start-treatment` (operationId `startTreatmentMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _START_TREATMENT_REFERRAL,
                 path={
@@ -1939,13 +1921,13 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Withdraw a med referral your firm sent
 
         For the law firm that sent the referral to the provider. Tier `standard`.
@@ -1960,7 +1942,7 @@ class AsyncMedCases(AsyncAPIResource):
         `POST /med-cases/{id}/referrals/{referralId}/withdraw` (operationId `withdrawMedReferral`)
         """
         return _t.cast(
-            "MedReferral",
+            "_types.MedReferral",
             await self._client.request(
                 _WITHDRAW_REFERRAL,
                 path={

@@ -12,13 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.get_med_case_document_format import GetMedCaseDocumentFormat
-    from ..types.get_med_case_document_response_data_variant1 import GetMedCaseDocumentResponseDataVariant1
-    from ..types.get_med_case_document_response_data_variant2 import GetMedCaseDocumentResponseDataVariant2
-    from ..types.med_case_document import MedCaseDocument
-    from ..types.upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
-
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
 _LIST_CASE = Endpoint(
@@ -102,7 +95,7 @@ class MedExDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedCaseDocument]:
+    ) -> SyncPage[_types.MedCaseDocument]:
         """List files on a med case
 
         Document metadata on the MedEx case that the caller (firm or practice) may see; no file contents.
@@ -117,7 +110,7 @@ class MedExDocuments(SyncAPIResource):
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
         return _t.cast(
-            "SyncPage[MedCaseDocument]",
+            "SyncPage[_types.MedCaseDocument]",
             self._client.request(
                 _LIST_CASE,
                 path={
@@ -139,7 +132,7 @@ class MedExDocuments(SyncAPIResource):
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory | str,
+        category: _types.UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
         appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -148,7 +141,7 @@ class MedExDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCaseDocument:
+    ) -> _types.MedCaseDocument:
         """Upload a file to a med case
 
         Multipart upload of one file (25 MB at most) to a MedEx case, optionally tied to one of its appointments.
@@ -171,7 +164,7 @@ class MedExDocuments(SyncAPIResource):
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
         return _t.cast(
-            "MedCaseDocument",
+            "_types.MedCaseDocument",
             self._client.request(
                 _UPLOAD_CASE,
                 path={
@@ -196,13 +189,13 @@ class MedExDocuments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
+        format: _types.GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2:
+    ) -> _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2:
         """Fetch a file from a med case
 
         By default (`format=url`) returns a short-lived pre-signed S3 link; `format=base64` returns the content
@@ -218,7 +211,7 @@ class MedExDocuments(SyncAPIResource):
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
         return _t.cast(
-            "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
+            "_types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2",
             self._client.request(
                 _GET_CASE,
                 path={
@@ -256,7 +249,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedCaseDocument]:
+    ) -> AsyncPage[_types.MedCaseDocument]:
         """List files on a med case
 
         Document metadata on the MedEx case that the caller (firm or practice) may see; no file contents.
@@ -271,7 +264,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
         return _t.cast(
-            "AsyncPage[MedCaseDocument]",
+            "AsyncPage[_types.MedCaseDocument]",
             await self._client.request(
                 _LIST_CASE,
                 path={
@@ -293,7 +286,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory | str,
+        category: _types.UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
         appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -302,7 +295,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCaseDocument:
+    ) -> _types.MedCaseDocument:
         """Upload a file to a med case
 
         Multipart upload of one file (25 MB at most) to a MedEx case, optionally tied to one of its appointments.
@@ -325,7 +318,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
         return _t.cast(
-            "MedCaseDocument",
+            "_types.MedCaseDocument",
             await self._client.request(
                 _UPLOAD_CASE,
                 path={
@@ -350,13 +343,13 @@ class AsyncMedExDocuments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
+        format: _types.GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2:
+    ) -> _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2:
         """Fetch a file from a med case
 
         By default (`format=url`) returns a short-lived pre-signed S3 link; `format=base64` returns the content
@@ -372,7 +365,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
         return _t.cast(
-            "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
+            "_types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2",
             await self._client.request(
                 _GET_CASE,
                 path={

@@ -10,10 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.public_status_update import PublicStatusUpdate
-    from ..types.send_message_body import SendMessageBody
-
 __all__ = ["Messages", "AsyncMessages"]
 
 _SEND = Endpoint(
@@ -44,13 +40,13 @@ class Messages(SyncAPIResource):
     def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        body: _types.SendMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> PublicStatusUpdate:
+    ) -> _types.PublicStatusUpdate:
         """Message the other firm on a referral
 
         Posts a message to the partner firm on the referral named by a flexible id; when the id names a case, the
@@ -66,7 +62,7 @@ class Messages(SyncAPIResource):
         `POST /messages/send` (operationId `sendMessage`)
         """
         return _t.cast(
-            "PublicStatusUpdate",
+            "_types.PublicStatusUpdate",
             self._client.request(
                 _SEND,
                 body=body,
@@ -90,13 +86,13 @@ class AsyncMessages(AsyncAPIResource):
     async def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        body: _types.SendMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> PublicStatusUpdate:
+    ) -> _types.PublicStatusUpdate:
         """Message the other firm on a referral
 
         Posts a message to the partner firm on the referral named by a flexible id; when the id names a case, the
@@ -112,7 +108,7 @@ class AsyncMessages(AsyncAPIResource):
         `POST /messages/send` (operationId `sendMessage`)
         """
         return _t.cast(
-            "PublicStatusUpdate",
+            "_types.PublicStatusUpdate",
             await self._client.request(
                 _SEND,
                 body=body,

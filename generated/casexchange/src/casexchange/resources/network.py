@@ -11,13 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.network_firm_detail import NetworkFirmDetail
-    from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
-    from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
-    from ..types.pending_relationship import PendingRelationship
-    from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
-
 __all__ = ["Network", "AsyncNetwork"]
 
 _GET_INBOUND_FIRM = Endpoint(
@@ -150,7 +143,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm that sends to you, with its relationship
 
         The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
@@ -164,7 +157,7 @@ class Network(SyncAPIResource):
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             self._client.request(
                 _GET_INBOUND_FIRM,
                 path={
@@ -182,13 +175,13 @@ class Network(SyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Accept, decline or edit an inbound relationship
 
         Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
@@ -204,7 +197,7 @@ class Network(SyncAPIResource):
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             self._client.request(
                 _PATCH_INBOUND_FIRM,
                 path={
@@ -228,7 +221,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm you send to, with your relationship
 
         The target firm's profile plus your outbound relationship with it (your firm → that firm). Without a
@@ -243,7 +236,7 @@ class Network(SyncAPIResource):
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             self._client.request(
                 _GET_OUTBOUND_FIRM,
                 path={
@@ -261,13 +254,13 @@ class Network(SyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Request or update an outbound relationship
 
         Creates a relationship request towards the firm (status `pending` until it accepts) or, if one exists,
@@ -284,7 +277,7 @@ class Network(SyncAPIResource):
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             self._client.request(
                 _PUT_OUTBOUND_FIRM,
                 path={
@@ -303,13 +296,13 @@ class Network(SyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Edit an existing outbound relationship
 
         Changes fields of an outbound relationship that already exists (at least one field); 404
@@ -324,7 +317,7 @@ class Network(SyncAPIResource):
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             self._client.request(
                 _PATCH_OUTBOUND_FIRM,
                 path={
@@ -347,7 +340,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
+    ) -> list[_types.PendingRelationship]:
         """List relationship requests waiting for acceptance
 
         Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
@@ -358,7 +351,7 @@ class Network(SyncAPIResource):
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
         return _t.cast(
-            "list[PendingRelationship]",
+            "list[_types.PendingRelationship]",
             self._client.request(
                 _LIST_PENDING_RELATIONSHIPS,
                 extra_headers=extra_headers,
@@ -387,7 +380,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm that sends to you, with its relationship
 
         The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
@@ -401,7 +394,7 @@ class AsyncNetwork(AsyncAPIResource):
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             await self._client.request(
                 _GET_INBOUND_FIRM,
                 path={
@@ -419,13 +412,13 @@ class AsyncNetwork(AsyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Accept, decline or edit an inbound relationship
 
         Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
@@ -441,7 +434,7 @@ class AsyncNetwork(AsyncAPIResource):
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             await self._client.request(
                 _PATCH_INBOUND_FIRM,
                 path={
@@ -465,7 +458,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm you send to, with your relationship
 
         The target firm's profile plus your outbound relationship with it (your firm → that firm). Without a
@@ -480,7 +473,7 @@ class AsyncNetwork(AsyncAPIResource):
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             await self._client.request(
                 _GET_OUTBOUND_FIRM,
                 path={
@@ -498,13 +491,13 @@ class AsyncNetwork(AsyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Request or update an outbound relationship
 
         Creates a relationship request towards the firm (status `pending` until it accepts) or, if one exists,
@@ -521,7 +514,7 @@ class AsyncNetwork(AsyncAPIResource):
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             await self._client.request(
                 _PUT_OUTBOUND_FIRM,
                 path={
@@ -540,13 +533,13 @@ class AsyncNetwork(AsyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        body: _types.PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Edit an existing outbound relationship
 
         Changes fields of an outbound relationship that already exists (at least one field); 404
@@ -561,7 +554,7 @@ class AsyncNetwork(AsyncAPIResource):
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
         return _t.cast(
-            "NetworkFirmDetail",
+            "_types.NetworkFirmDetail",
             await self._client.request(
                 _PATCH_OUTBOUND_FIRM,
                 path={
@@ -584,7 +577,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
+    ) -> list[_types.PendingRelationship]:
         """List relationship requests waiting for acceptance
 
         Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
@@ -595,7 +588,7 @@ class AsyncNetwork(AsyncAPIResource):
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
         return _t.cast(
-            "list[PendingRelationship]",
+            "list[_types.PendingRelationship]",
             await self._client.request(
                 _LIST_PENDING_RELATIONSHIPS,
                 extra_headers=extra_headers,

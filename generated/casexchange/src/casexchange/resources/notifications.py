@@ -10,11 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.add_notification_email_body import AddNotificationEmailBody
-    from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
-    from ..types.list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
-
 __all__ = ["Notifications", "AsyncNotifications"]
 
 _LIST_EMAILS = Endpoint(
@@ -109,7 +104,7 @@ class Notifications(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListNotificationEmailsResponseDataItem]:
+    ) -> list[_types.ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -119,7 +114,7 @@ class Notifications(SyncAPIResource):
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
         return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
+            "list[_types.ListNotificationEmailsResponseDataItem]",
             self._client.request(
                 _LIST_EMAILS,
                 extra_headers=extra_headers,
@@ -133,13 +128,13 @@ class Notifications(SyncAPIResource):
     def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        body: _types.AddNotificationEmailBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
+    ) -> _types.AddNotificationEmailResponseData:
         """Register another address for notification emails
 
         Adds an address to your firm's notification list. Tier `full`.
@@ -152,7 +147,7 @@ class Notifications(SyncAPIResource):
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
         return _t.cast(
-            "AddNotificationEmailResponseData",
+            "_types.AddNotificationEmailResponseData",
             self._client.request(
                 _ADD_EMAIL,
                 body=body,
@@ -244,7 +239,7 @@ class AsyncNotifications(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListNotificationEmailsResponseDataItem]:
+    ) -> list[_types.ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -254,7 +249,7 @@ class AsyncNotifications(AsyncAPIResource):
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
         return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
+            "list[_types.ListNotificationEmailsResponseDataItem]",
             await self._client.request(
                 _LIST_EMAILS,
                 extra_headers=extra_headers,
@@ -268,13 +263,13 @@ class AsyncNotifications(AsyncAPIResource):
     async def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        body: _types.AddNotificationEmailBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
+    ) -> _types.AddNotificationEmailResponseData:
         """Register another address for notification emails
 
         Adds an address to your firm's notification list. Tier `full`.
@@ -287,7 +282,7 @@ class AsyncNotifications(AsyncAPIResource):
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
         return _t.cast(
-            "AddNotificationEmailResponseData",
+            "_types.AddNotificationEmailResponseData",
             await self._client.request(
                 _ADD_EMAIL,
                 body=body,

@@ -12,16 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.available_statuses import AvailableStatuses
-    from ..types.list_received_referrals_closing_status import ListReceivedReferralsClosingStatus
-    from ..types.list_received_referrals_order import ListReceivedReferralsOrder
-    from ..types.list_received_referrals_sort import ListReceivedReferralsSort
-    from ..types.list_received_referrals_status import ListReceivedReferralsStatus
-    from ..types.received_referral import ReceivedReferral
-    from ..types.received_referral_list_item import ReceivedReferralListItem
-    from ..types.update_received_referral_body import UpdateReceivedReferralBody
-
 __all__ = ["ReceivedReferrals", "AsyncReceivedReferrals"]
 
 _LIST = Endpoint(
@@ -116,18 +106,18 @@ class ReceivedReferrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReceivedReferralsStatus | str | NotGiven = NOT_GIVEN,
-        closing_status: ListReceivedReferralsClosingStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListReceivedReferralsStatus | str | NotGiven = NOT_GIVEN,
+        closing_status: _types.ListReceivedReferralsClosingStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
-        order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
+        sort: _types.ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
+        order: _types.ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ReceivedReferralListItem]:
+    ) -> SyncPage[_types.ReceivedReferralListItem]:
         """List referrals sent to your firm
 
         Compact, paged rows for referrals your firm received. Firm keys only ever see their own firm. An
@@ -149,7 +139,7 @@ class ReceivedReferrals(SyncAPIResource):
         `GET /received-referrals` (operationId `listReceivedReferrals`)
         """
         return _t.cast(
-            "SyncPage[ReceivedReferralListItem]",
+            "SyncPage[_types.ReceivedReferralListItem]",
             self._client.request(
                 _LIST,
                 query={
@@ -179,7 +169,7 @@ class ReceivedReferrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Fetch a received referral in full
 
         Everything about a referral your firm received, with the parent case's fields and client details flattened
@@ -194,7 +184,7 @@ class ReceivedReferrals(SyncAPIResource):
         `GET /received-referrals/{id}` (operationId `getReceivedReferral`)
         """
         return _t.cast(
-            "ReceivedReferral",
+            "_types.ReceivedReferral",
             self._client.request(
                 _GET,
                 path={
@@ -212,13 +202,13 @@ class ReceivedReferrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Change fields on a received referral
 
         Partial update of fields the receiving firm owns; fields you leave out are untouched. Unknown fields are
@@ -235,7 +225,7 @@ class ReceivedReferrals(SyncAPIResource):
         `PATCH /received-referrals/{id}` (operationId `updateReceivedReferral`)
         """
         return _t.cast(
-            "ReceivedReferral",
+            "_types.ReceivedReferral",
             self._client.request(
                 _UPDATE,
                 path={
@@ -259,7 +249,7 @@ class ReceivedReferrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the receiver's possible next statuses
 
         Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
@@ -272,7 +262,7 @@ class ReceivedReferrals(SyncAPIResource):
         `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
         """
         return _t.cast(
-            "AvailableStatuses",
+            "_types.AvailableStatuses",
             self._client.request(
                 _GET_AVAILABLE_STATUSES,
                 path={
@@ -300,18 +290,18 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReceivedReferralsStatus | str | NotGiven = NOT_GIVEN,
-        closing_status: ListReceivedReferralsClosingStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListReceivedReferralsStatus | str | NotGiven = NOT_GIVEN,
+        closing_status: _types.ListReceivedReferralsClosingStatus | str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
-        order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
+        sort: _types.ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
+        order: _types.ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ReceivedReferralListItem]:
+    ) -> AsyncPage[_types.ReceivedReferralListItem]:
         """List referrals sent to your firm
 
         Compact, paged rows for referrals your firm received. Firm keys only ever see their own firm. An
@@ -333,7 +323,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         `GET /received-referrals` (operationId `listReceivedReferrals`)
         """
         return _t.cast(
-            "AsyncPage[ReceivedReferralListItem]",
+            "AsyncPage[_types.ReceivedReferralListItem]",
             await self._client.request(
                 _LIST,
                 query={
@@ -363,7 +353,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Fetch a received referral in full
 
         Everything about a referral your firm received, with the parent case's fields and client details flattened
@@ -378,7 +368,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         `GET /received-referrals/{id}` (operationId `getReceivedReferral`)
         """
         return _t.cast(
-            "ReceivedReferral",
+            "_types.ReceivedReferral",
             await self._client.request(
                 _GET,
                 path={
@@ -396,13 +386,13 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Change fields on a received referral
 
         Partial update of fields the receiving firm owns; fields you leave out are untouched. Unknown fields are
@@ -419,7 +409,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         `PATCH /received-referrals/{id}` (operationId `updateReceivedReferral`)
         """
         return _t.cast(
-            "ReceivedReferral",
+            "_types.ReceivedReferral",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -443,7 +433,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the receiver's possible next statuses
 
         Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
@@ -456,7 +446,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         `GET /received-referrals/{id}/available-statuses` (operationId `getReceivedReferralAvailableStatuses`)
         """
         return _t.cast(
-            "AvailableStatuses",
+            "_types.AvailableStatuses",
             await self._client.request(
                 _GET_AVAILABLE_STATUSES,
                 path={

@@ -11,12 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.case_type import CaseType
-    from ..types.case_type_field import CaseTypeField
-    from ..types.list_counties_response_data_item import ListCountiesResponseDataItem
-    from ..types.list_jurisdictions_response_data_item import ListJurisdictionsResponseDataItem
-
 __all__ = ["ReferenceData", "AsyncReferenceData"]
 
 _LIST_CASE_TYPES = Endpoint(
@@ -93,7 +87,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseType]:
+    ) -> list[_types.CaseType]:
         """Show the available case types
 
         All active case types you can use for new referrals.
@@ -103,7 +97,7 @@ class ReferenceData(SyncAPIResource):
         `GET /case-types` (operationId `listCaseTypes`)
         """
         return _t.cast(
-            "list[CaseType]",
+            "list[_types.CaseType]",
             self._client.request(
                 _LIST_CASE_TYPES,
                 extra_headers=extra_headers,
@@ -123,7 +117,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseTypeField]:
+    ) -> list[_types.CaseTypeField]:
         """List a case type's custom fields
 
         Definitions of the custom fields configured for the case type, in the order they are displayed.
@@ -136,7 +130,7 @@ class ReferenceData(SyncAPIResource):
         `GET /case-types/{id}/fields` (operationId `listCaseTypeFields`)
         """
         return _t.cast(
-            "list[CaseTypeField]",
+            "list[_types.CaseTypeField]",
             self._client.request(
                 _LIST_CASE_TYPE_FIELDS,
                 path={
@@ -159,7 +153,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListCountiesResponseDataItem]:
+    ) -> list[_types.ListCountiesResponseDataItem]:
         """Show counties, optionally for some jurisdictions
 
         All counties, or only those of the jurisdiction codes you pass (comma-separated).
@@ -172,7 +166,7 @@ class ReferenceData(SyncAPIResource):
         `GET /counties` (operationId `listCounties`)
         """
         return _t.cast(
-            "list[ListCountiesResponseDataItem]",
+            "list[_types.ListCountiesResponseDataItem]",
             self._client.request(
                 _LIST_COUNTIES,
                 query={
@@ -194,7 +188,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListJurisdictionsResponseDataItem]:
         """Show supported states and territories
 
         Every US state and territory the platform supports.
@@ -204,7 +198,7 @@ class ReferenceData(SyncAPIResource):
         `GET /jurisdictions` (operationId `listJurisdictions`)
         """
         return _t.cast(
-            "list[ListJurisdictionsResponseDataItem]",
+            "list[_types.ListJurisdictionsResponseDataItem]",
             self._client.request(
                 _LIST_JURISDICTIONS,
                 extra_headers=extra_headers,
@@ -232,7 +226,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseType]:
+    ) -> list[_types.CaseType]:
         """Show the available case types
 
         All active case types you can use for new referrals.
@@ -242,7 +236,7 @@ class AsyncReferenceData(AsyncAPIResource):
         `GET /case-types` (operationId `listCaseTypes`)
         """
         return _t.cast(
-            "list[CaseType]",
+            "list[_types.CaseType]",
             await self._client.request(
                 _LIST_CASE_TYPES,
                 extra_headers=extra_headers,
@@ -262,7 +256,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseTypeField]:
+    ) -> list[_types.CaseTypeField]:
         """List a case type's custom fields
 
         Definitions of the custom fields configured for the case type, in the order they are displayed.
@@ -275,7 +269,7 @@ class AsyncReferenceData(AsyncAPIResource):
         `GET /case-types/{id}/fields` (operationId `listCaseTypeFields`)
         """
         return _t.cast(
-            "list[CaseTypeField]",
+            "list[_types.CaseTypeField]",
             await self._client.request(
                 _LIST_CASE_TYPE_FIELDS,
                 path={
@@ -298,7 +292,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListCountiesResponseDataItem]:
+    ) -> list[_types.ListCountiesResponseDataItem]:
         """Show counties, optionally for some jurisdictions
 
         All counties, or only those of the jurisdiction codes you pass (comma-separated).
@@ -311,7 +305,7 @@ class AsyncReferenceData(AsyncAPIResource):
         `GET /counties` (operationId `listCounties`)
         """
         return _t.cast(
-            "list[ListCountiesResponseDataItem]",
+            "list[_types.ListCountiesResponseDataItem]",
             await self._client.request(
                 _LIST_COUNTIES,
                 query={
@@ -333,7 +327,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListJurisdictionsResponseDataItem]:
         """Show supported states and territories
 
         Every US state and territory the platform supports.
@@ -343,7 +337,7 @@ class AsyncReferenceData(AsyncAPIResource):
         `GET /jurisdictions` (operationId `listJurisdictions`)
         """
         return _t.cast(
-            "list[ListJurisdictionsResponseDataItem]",
+            "list[_types.ListJurisdictionsResponseDataItem]",
             await self._client.request(
                 _LIST_JURISDICTIONS,
                 extra_headers=extra_headers,

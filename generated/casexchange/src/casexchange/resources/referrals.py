@@ -13,24 +13,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.acknowledge_referral_body import AcknowledgeReferralBody
-    from ..types.available_statuses import AvailableStatuses
-    from ..types.begin_closing_referral_body import BeginClosingReferralBody
-    from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
-    from ..types.close_referral_body import CloseReferralBody
-    from ..types.list_referrals_status import ListReferralsStatus
-    from ..types.match_referrals_body import MatchReferralsBody
-    from ..types.match_referrals_response import MatchReferralsResponse
-    from ..types.referral import Referral
-    from ..types.referral_status_update import ReferralStatusUpdate
-    from ..types.reject_referral_body import RejectReferralBody
-    from ..types.send_referral_body import SendReferralBody
-    from ..types.sign_referral_body import SignReferralBody
-    from ..types.start_litigation_referral_body import StartLitigationReferralBody
-    from ..types.update_referral_body import UpdateReferralBody
-    from ..types.withdraw_referral_body import WithdrawReferralBody
-
 __all__ = ["Referrals", "AsyncReferrals"]
 
 _LIST = Endpoint(
@@ -313,13 +295,13 @@ class Referrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListReferralsStatus | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Referral]:
+    ) -> SyncPage[_types.Referral]:
         """List your firm's referrals
 
         Paged list, newest first, of referrals in which your firm is the sender or the receiver; archived ones are
@@ -335,7 +317,7 @@ class Referrals(SyncAPIResource):
         `GET /referrals` (operationId `listReferrals`)
         """
         return _t.cast(
-            "SyncPage[Referral]",
+            "SyncPage[_types.Referral]",
             self._client.request(
                 _LIST,
                 query={
@@ -354,13 +336,13 @@ class Referrals(SyncAPIResource):
     def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        body: _types.MatchReferralsBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MatchReferralsResponse:
+    ) -> _types.MatchReferralsResponse:
         """Search your referrals by client details
 
         Looks for referrals of your firm whose client matches the identifiers you send, and returns candidates
@@ -376,7 +358,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/match` (operationId `matchReferrals`)
         """
         return _t.cast(
-            "MatchReferralsResponse",
+            "_types.MatchReferralsResponse",
             self._client.request(
                 _MATCH,
                 body=body,
@@ -397,7 +379,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Fetch one referral
 
         Returns the referral with this UUID; 404 unless your firm sent or received it.
@@ -410,7 +392,7 @@ class Referrals(SyncAPIResource):
         `GET /referrals/{id}` (operationId `getReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _GET,
                 path={
@@ -428,13 +410,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Edit referral fields
 
         Changes referral-level fields. At least one field is needed and unknown fields are refused. What your firm
@@ -452,7 +434,7 @@ class Referrals(SyncAPIResource):
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _UPDATE,
                 path={
@@ -507,13 +489,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Confirm receipt of a referral
 
         The receiving firm confirms a SENT referral. It becomes UNDER_EVALUATION (or INVESTIGATING if the retainer
@@ -529,7 +511,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _ACKNOWLEDGE,
                 path={
@@ -553,7 +535,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the status steps your firm may take on a referral
 
         Which status changes your firm can make next, depending on whether it sent or received the referral.
@@ -566,7 +548,7 @@ class Referrals(SyncAPIResource):
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
         return _t.cast(
-            "AvailableStatuses",
+            "_types.AvailableStatuses",
             self._client.request(
                 _GET_AVAILABLE_STATUSES,
                 path={
@@ -584,13 +566,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Start closing a referral and record its outcome
 
         From SIGNED or IN_LITIGATION the referral enters CLOSING, and the outcome is stored. `reason` becomes the note of
@@ -606,7 +588,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _BEGIN_CLOSING,
                 path={
@@ -625,13 +607,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a referral into investigation
 
         UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
@@ -645,7 +627,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _BEGIN_INVESTIGATING,
                 path={
@@ -664,13 +646,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Finish closing a referral
 
         CLOSING → CLOSED. Call begin-closing first: from any other status the answer is 400 `invalid_state`.
@@ -685,7 +667,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _CLOSE,
                 path={
@@ -704,13 +686,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Turn down a received referral
 
         Moves the referral to REJECTED; a reason must be given. Only the receiving firm can reject, and only from a
@@ -725,7 +707,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _REJECT,
                 path={
@@ -744,13 +726,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Send a draft referral to its receiving firm
 
         Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
@@ -764,7 +746,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _SEND,
                 path={
@@ -783,13 +765,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Record that the client signed a retainer
 
         Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
@@ -804,7 +786,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _SIGN,
                 path={
@@ -823,13 +805,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a signed referral into litigation
 
         SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
@@ -843,7 +825,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _START_LITIGATION,
                 path={
@@ -867,7 +849,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
+    ) -> _b.list[_types.ReferralStatusUpdate]:
         """Show a referral's shared status history
 
         Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
@@ -881,7 +863,7 @@ class Referrals(SyncAPIResource):
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
         return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
+            "_b.list[_types.ReferralStatusUpdate]",
             self._client.request(
                 _GET_STATUS_HISTORY,
                 path={
@@ -899,13 +881,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Pull back a referral your firm sent
 
         Moves the referral to WITHDRAWN; a reason must be given. Only the sending firm can withdraw, and only from a
@@ -920,7 +902,7 @@ class Referrals(SyncAPIResource):
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             self._client.request(
                 _WITHDRAW,
                 path={
@@ -949,13 +931,13 @@ class AsyncReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListReferralsStatus | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Referral]:
+    ) -> AsyncPage[_types.Referral]:
         """List your firm's referrals
 
         Paged list, newest first, of referrals in which your firm is the sender or the receiver; archived ones are
@@ -971,7 +953,7 @@ class AsyncReferrals(AsyncAPIResource):
         `GET /referrals` (operationId `listReferrals`)
         """
         return _t.cast(
-            "AsyncPage[Referral]",
+            "AsyncPage[_types.Referral]",
             await self._client.request(
                 _LIST,
                 query={
@@ -990,13 +972,13 @@ class AsyncReferrals(AsyncAPIResource):
     async def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        body: _types.MatchReferralsBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MatchReferralsResponse:
+    ) -> _types.MatchReferralsResponse:
         """Search your referrals by client details
 
         Looks for referrals of your firm whose client matches the identifiers you send, and returns candidates
@@ -1012,7 +994,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/match` (operationId `matchReferrals`)
         """
         return _t.cast(
-            "MatchReferralsResponse",
+            "_types.MatchReferralsResponse",
             await self._client.request(
                 _MATCH,
                 body=body,
@@ -1033,7 +1015,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Fetch one referral
 
         Returns the referral with this UUID; 404 unless your firm sent or received it.
@@ -1046,7 +1028,7 @@ class AsyncReferrals(AsyncAPIResource):
         `GET /referrals/{id}` (operationId `getReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _GET,
                 path={
@@ -1064,13 +1046,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Edit referral fields
 
         Changes referral-level fields. At least one field is needed and unknown fields are refused. What your firm
@@ -1088,7 +1070,7 @@ class AsyncReferrals(AsyncAPIResource):
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -1143,13 +1125,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Confirm receipt of a referral
 
         The receiving firm confirms a SENT referral. It becomes UNDER_EVALUATION (or INVESTIGATING if the retainer
@@ -1165,7 +1147,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _ACKNOWLEDGE,
                 path={
@@ -1189,7 +1171,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the status steps your firm may take on a referral
 
         Which status changes your firm can make next, depending on whether it sent or received the referral.
@@ -1202,7 +1184,7 @@ class AsyncReferrals(AsyncAPIResource):
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
         return _t.cast(
-            "AvailableStatuses",
+            "_types.AvailableStatuses",
             await self._client.request(
                 _GET_AVAILABLE_STATUSES,
                 path={
@@ -1220,13 +1202,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Start closing a referral and record its outcome
 
         From SIGNED or IN_LITIGATION the referral enters CLOSING, and the outcome is stored. `reason` becomes the note of
@@ -1242,7 +1224,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _BEGIN_CLOSING,
                 path={
@@ -1261,13 +1243,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a referral into investigation
 
         UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
@@ -1281,7 +1263,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _BEGIN_INVESTIGATING,
                 path={
@@ -1300,13 +1282,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Finish closing a referral
 
         CLOSING → CLOSED. Call begin-closing first: from any other status the answer is 400 `invalid_state`.
@@ -1321,7 +1303,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _CLOSE,
                 path={
@@ -1340,13 +1322,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Turn down a received referral
 
         Moves the referral to REJECTED; a reason must be given. Only the receiving firm can reject, and only from a
@@ -1361,7 +1343,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _REJECT,
                 path={
@@ -1380,13 +1362,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Send a draft referral to its receiving firm
 
         Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
@@ -1400,7 +1382,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _SEND,
                 path={
@@ -1419,13 +1401,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Record that the client signed a retainer
 
         Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
@@ -1440,7 +1422,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _SIGN,
                 path={
@@ -1459,13 +1441,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a signed referral into litigation
 
         SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
@@ -1479,7 +1461,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _START_LITIGATION,
                 path={
@@ -1503,7 +1485,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
+    ) -> _b.list[_types.ReferralStatusUpdate]:
         """Show a referral's shared status history
 
         Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
@@ -1517,7 +1499,7 @@ class AsyncReferrals(AsyncAPIResource):
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
         return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
+            "_b.list[_types.ReferralStatusUpdate]",
             await self._client.request(
                 _GET_STATUS_HISTORY,
                 path={
@@ -1535,13 +1517,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        body: _types.WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Pull back a referral your firm sent
 
         Moves the referral to WITHDRAWN; a reason must be given. Only the sending firm can withdraw, and only from a
@@ -1556,7 +1538,7 @@ class AsyncReferrals(AsyncAPIResource):
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
         return _t.cast(
-            "Referral",
+            "_types.Referral",
             await self._client.request(
                 _WITHDRAW,
                 path={

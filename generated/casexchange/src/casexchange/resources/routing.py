@@ -11,12 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.create_routing_rule_body import CreateRoutingRuleBody
-    from ..types.routing_evaluation import RoutingEvaluation
-    from ..types.routing_rule import RoutingRule
-    from ..types.update_routing_rule_body import UpdateRoutingRuleBody
-
 __all__ = ["Routing", "AsyncRouting"]
 
 _EVALUATE = Endpoint(
@@ -134,7 +128,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -158,7 +152,7 @@ class Routing(SyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation | None",
+            "_types.RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE,
                 query={
@@ -190,7 +184,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -206,7 +200,7 @@ class Routing(SyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation | None",
+            "_types.RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -229,7 +223,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[RoutingRule]:
+    ) -> list[_types.RoutingRule]:
         """List your routing rules
 
         The routing rules set up for your firm.
@@ -239,7 +233,7 @@ class Routing(SyncAPIResource):
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
         return _t.cast(
-            "list[RoutingRule]",
+            "list[_types.RoutingRule]",
             self._client.request(
                 _LIST_RULES,
                 extra_headers=extra_headers,
@@ -253,13 +247,13 @@ class Routing(SyncAPIResource):
     def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
@@ -272,7 +266,7 @@ class Routing(SyncAPIResource):
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
         return _t.cast(
-            "RoutingRule",
+            "_types.RoutingRule",
             self._client.request(
                 _CREATE_RULE,
                 body=body,
@@ -288,13 +282,13 @@ class Routing(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Change a routing rule
 
         Updates an existing routing rule. Tier `full`.
@@ -308,7 +302,7 @@ class Routing(SyncAPIResource):
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
         return _t.cast(
-            "RoutingRule",
+            "_types.RoutingRule",
             self._client.request(
                 _UPDATE_RULE,
                 path={
@@ -385,7 +379,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -409,7 +403,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation | None",
+            "_types.RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE,
                 query={
@@ -441,7 +435,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -457,7 +451,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation | None",
+            "_types.RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -480,7 +474,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[RoutingRule]:
+    ) -> list[_types.RoutingRule]:
         """List your routing rules
 
         The routing rules set up for your firm.
@@ -490,7 +484,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
         return _t.cast(
-            "list[RoutingRule]",
+            "list[_types.RoutingRule]",
             await self._client.request(
                 _LIST_RULES,
                 extra_headers=extra_headers,
@@ -504,13 +498,13 @@ class AsyncRouting(AsyncAPIResource):
     async def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
@@ -523,7 +517,7 @@ class AsyncRouting(AsyncAPIResource):
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
         return _t.cast(
-            "RoutingRule",
+            "_types.RoutingRule",
             await self._client.request(
                 _CREATE_RULE,
                 body=body,
@@ -539,13 +533,13 @@ class AsyncRouting(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Change a routing rule
 
         Updates an existing routing rule. Tier `full`.
@@ -559,7 +553,7 @@ class AsyncRouting(AsyncAPIResource):
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
         return _t.cast(
-            "RoutingRule",
+            "_types.RoutingRule",
             await self._client.request(
                 _UPDATE_RULE,
                 path={

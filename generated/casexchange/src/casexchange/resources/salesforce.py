@@ -10,11 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
-    from ..types.interactive_send_result import InteractiveSendResult
-    from ..types.send_mapping import SendMapping
-
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
 _CREATE_INTERACTIVE_SEND = Endpoint(
@@ -74,13 +69,13 @@ class Salesforce(SyncAPIResource):
     def create_interactive_send(
         self,
         *,
-        body: CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> InteractiveSendResult:
+    ) -> _types.InteractiveSendResult:
         """Create or re-refer a case from a Salesforce record
 
         Turns a "send to CaseXchange" action in the org into a durable, idempotent case creation — or a
@@ -123,7 +118,7 @@ class Salesforce(SyncAPIResource):
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
         return _t.cast(
-            "InteractiveSendResult",
+            "_types.InteractiveSendResult",
             self._client.request(
                 _CREATE_INTERACTIVE_SEND,
                 body=body,
@@ -145,7 +140,7 @@ class Salesforce(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
+    ) -> _types.SendMapping:
         """Get the send-form mapping for a Salesforce object and record type
 
         Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
@@ -162,7 +157,7 @@ class Salesforce(SyncAPIResource):
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
         return _t.cast(
-            "SendMapping",
+            "_types.SendMapping",
             self._client.request(
                 _GET_SEND_MAPPING,
                 query={
@@ -189,13 +184,13 @@ class AsyncSalesforce(AsyncAPIResource):
     async def create_interactive_send(
         self,
         *,
-        body: CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> InteractiveSendResult:
+    ) -> _types.InteractiveSendResult:
         """Create or re-refer a case from a Salesforce record
 
         Turns a "send to CaseXchange" action in the org into a durable, idempotent case creation — or a
@@ -238,7 +233,7 @@ class AsyncSalesforce(AsyncAPIResource):
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
         return _t.cast(
-            "InteractiveSendResult",
+            "_types.InteractiveSendResult",
             await self._client.request(
                 _CREATE_INTERACTIVE_SEND,
                 body=body,
@@ -260,7 +255,7 @@ class AsyncSalesforce(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
+    ) -> _types.SendMapping:
         """Get the send-form mapping for a Salesforce object and record type
 
         Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
@@ -277,7 +272,7 @@ class AsyncSalesforce(AsyncAPIResource):
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
         return _t.cast(
-            "SendMapping",
+            "_types.SendMapping",
             await self._client.request(
                 _GET_SEND_MAPPING,
                 query={

@@ -12,19 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.create_sent_case_body import CreateSentCaseBody
-    from ..types.get_sent_case_available_statuses_response_data import (
-        GetSentCaseAvailableStatusesResponseData,
-    )
-    from ..types.list_sent_cases_order import ListSentCasesOrder
-    from ..types.list_sent_cases_sort import ListSentCasesSort
-    from ..types.list_sent_cases_status import ListSentCasesStatus
-    from ..types.refer_sent_case_body import ReferSentCaseBody
-    from ..types.sent_case import SentCase
-    from ..types.sent_case_list_item import SentCaseListItem
-    from ..types.update_sent_case_body import UpdateSentCaseBody
-
 __all__ = ["SentCases", "AsyncSentCases"]
 
 _LIST = Endpoint(
@@ -145,17 +132,17 @@ class SentCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListSentCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListSentCasesStatus | str | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListSentCasesSort | str | NotGiven = NOT_GIVEN,
-        order: ListSentCasesOrder | str | NotGiven = NOT_GIVEN,
+        sort: _types.ListSentCasesSort | str | NotGiven = NOT_GIVEN,
+        order: _types.ListSentCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[SentCaseListItem]:
+    ) -> SyncPage[_types.SentCaseListItem]:
         """List cases your firm sent
 
         Paged cases owned by your firm, each shown with its latest referral.
@@ -174,7 +161,7 @@ class SentCases(SyncAPIResource):
         `GET /sent-cases` (operationId `listSentCases`)
         """
         return _t.cast(
-            "SyncPage[SentCaseListItem]",
+            "SyncPage[_types.SentCaseListItem]",
             self._client.request(
                 _LIST,
                 query={
@@ -197,13 +184,13 @@ class SentCases(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateSentCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Create a case as the sending firm
 
         Creates a case owned by your firm: SENT straight away when `referentFirmId` is given, otherwise a DRAFT. To
@@ -218,7 +205,7 @@ class SentCases(SyncAPIResource):
         `POST /sent-cases` (operationId `createSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -239,7 +226,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Fetch a case your firm sent, with all its referrals
 
         Full detail of a case your firm owns. `id` accepts a case UUID, a referral UUID, a reference number, or a
@@ -258,7 +245,7 @@ class SentCases(SyncAPIResource):
         `GET /sent-cases/{id}` (operationId `getSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             self._client.request(
                 _GET,
                 path={
@@ -276,13 +263,13 @@ class SentCases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Edit a case your firm sent
 
         Changes fields the sender owns (case rating tier, source, Salesforce ids, client details, note). Tier
@@ -297,7 +284,7 @@ class SentCases(SyncAPIResource):
         `PATCH /sent-cases/{id}` (operationId `updateSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             self._client.request(
                 _UPDATE,
                 path={
@@ -321,7 +308,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentCaseAvailableStatusesResponseData:
+    ) -> _types.GetSentCaseAvailableStatusesResponseData:
         """List the sender's possible next statuses
 
         Status changes the sending firm can make next on the case's latest referral.
@@ -334,7 +321,7 @@ class SentCases(SyncAPIResource):
         `GET /sent-cases/{id}/available-statuses` (operationId `getSentCaseAvailableStatuses`)
         """
         return _t.cast(
-            "GetSentCaseAvailableStatusesResponseData",
+            "_types.GetSentCaseAvailableStatusesResponseData",
             self._client.request(
                 _GET_AVAILABLE_STATUSES,
                 path={
@@ -352,13 +339,13 @@ class SentCases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Send or re-send a case to a receiving firm
 
         Sends a DRAFT case, or refers an existing case on to another firm. To advance a round-robin rule, include
@@ -373,7 +360,7 @@ class SentCases(SyncAPIResource):
         `POST /sent-cases/{id}/refer` (operationId `referSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             self._client.request(
                 _REFER,
                 path={
@@ -402,17 +389,17 @@ class AsyncSentCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListSentCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListSentCasesStatus | str | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListSentCasesSort | str | NotGiven = NOT_GIVEN,
-        order: ListSentCasesOrder | str | NotGiven = NOT_GIVEN,
+        sort: _types.ListSentCasesSort | str | NotGiven = NOT_GIVEN,
+        order: _types.ListSentCasesOrder | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[SentCaseListItem]:
+    ) -> AsyncPage[_types.SentCaseListItem]:
         """List cases your firm sent
 
         Paged cases owned by your firm, each shown with its latest referral.
@@ -431,7 +418,7 @@ class AsyncSentCases(AsyncAPIResource):
         `GET /sent-cases` (operationId `listSentCases`)
         """
         return _t.cast(
-            "AsyncPage[SentCaseListItem]",
+            "AsyncPage[_types.SentCaseListItem]",
             await self._client.request(
                 _LIST,
                 query={
@@ -454,13 +441,13 @@ class AsyncSentCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateSentCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Create a case as the sending firm
 
         Creates a case owned by your firm: SENT straight away when `referentFirmId` is given, otherwise a DRAFT. To
@@ -475,7 +462,7 @@ class AsyncSentCases(AsyncAPIResource):
         `POST /sent-cases` (operationId `createSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -496,7 +483,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Fetch a case your firm sent, with all its referrals
 
         Full detail of a case your firm owns. `id` accepts a case UUID, a referral UUID, a reference number, or a
@@ -515,7 +502,7 @@ class AsyncSentCases(AsyncAPIResource):
         `GET /sent-cases/{id}` (operationId `getSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             await self._client.request(
                 _GET,
                 path={
@@ -533,13 +520,13 @@ class AsyncSentCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Edit a case your firm sent
 
         Changes fields the sender owns (case rating tier, source, Salesforce ids, client details, note). Tier
@@ -554,7 +541,7 @@ class AsyncSentCases(AsyncAPIResource):
         `PATCH /sent-cases/{id}` (operationId `updateSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -578,7 +565,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentCaseAvailableStatusesResponseData:
+    ) -> _types.GetSentCaseAvailableStatusesResponseData:
         """List the sender's possible next statuses
 
         Status changes the sending firm can make next on the case's latest referral.
@@ -591,7 +578,7 @@ class AsyncSentCases(AsyncAPIResource):
         `GET /sent-cases/{id}/available-statuses` (operationId `getSentCaseAvailableStatuses`)
         """
         return _t.cast(
-            "GetSentCaseAvailableStatusesResponseData",
+            "_types.GetSentCaseAvailableStatusesResponseData",
             await self._client.request(
                 _GET_AVAILABLE_STATUSES,
                 path={
@@ -609,13 +596,13 @@ class AsyncSentCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Send or re-send a case to a receiving firm
 
         Sends a DRAFT case, or refers an existing case on to another firm. To advance a round-robin rule, include
@@ -630,7 +617,7 @@ class AsyncSentCases(AsyncAPIResource):
         `POST /sent-cases/{id}/refer` (operationId `referSentCase`)
         """
         return _t.cast(
-            "SentCase",
+            "_types.SentCase",
             await self._client.request(
                 _REFER,
                 path={

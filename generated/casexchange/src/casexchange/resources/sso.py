@@ -10,10 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.mint_sso_link_body import MintSsoLinkBody
-    from ..types.sso_link import SsoLink
-
 __all__ = ["Sso", "AsyncSso"]
 
 _MINT_LINK = Endpoint(
@@ -44,13 +40,13 @@ class Sso(SyncAPIResource):
     def mint_link(
         self,
         *,
-        body: MintSsoLinkBody | _t.Mapping[str, _t.Any],
+        body: _types.MintSsoLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SsoLink:
+    ) -> _types.SsoLink:
         """Create a one-time Med Xchange sign-in link
 
         Returns a magic link, usable once and for about 60 seconds, that signs a user into Med Xchange under the
@@ -66,7 +62,7 @@ class Sso(SyncAPIResource):
         `POST /sso-links` (operationId `mintSsoLink`)
         """
         return _t.cast(
-            "SsoLink",
+            "_types.SsoLink",
             self._client.request(
                 _MINT_LINK,
                 body=body,
@@ -90,13 +86,13 @@ class AsyncSso(AsyncAPIResource):
     async def mint_link(
         self,
         *,
-        body: MintSsoLinkBody | _t.Mapping[str, _t.Any],
+        body: _types.MintSsoLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SsoLink:
+    ) -> _types.SsoLink:
         """Create a one-time Med Xchange sign-in link
 
         Returns a magic link, usable once and for about 60 seconds, that signs a user into Med Xchange under the
@@ -112,7 +108,7 @@ class AsyncSso(AsyncAPIResource):
         `POST /sso-links` (operationId `mintSsoLink`)
         """
         return _t.cast(
-            "SsoLink",
+            "_types.SsoLink",
             await self._client.request(
                 _MINT_LINK,
                 body=body,

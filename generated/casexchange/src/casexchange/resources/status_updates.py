@@ -14,11 +14,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.list_status_updates_source import ListStatusUpdatesSource
-    from ..types.list_status_updates_status import ListStatusUpdatesStatus
-    from ..types.public_status_update import PublicStatusUpdate
-
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
 _LIST = Endpoint(
@@ -76,16 +71,16 @@ class StatusUpdates(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[PublicStatusUpdate]:
+    ) -> SyncPage[_types.PublicStatusUpdate]:
         """List status updates across your referrals
 
         Paged feed, newest first, of status updates on every referral your firm sent or received, excluding
@@ -104,7 +99,7 @@ class StatusUpdates(SyncAPIResource):
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
         return _t.cast(
-            "SyncPage[PublicStatusUpdate]",
+            "SyncPage[_types.PublicStatusUpdate]",
             self._client.request(
                 _LIST,
                 query={
@@ -132,7 +127,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
+    ) -> _b.list[_types.PublicStatusUpdate]:
         """Find status updates for any referral identifier
 
         Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
@@ -147,7 +142,7 @@ class StatusUpdates(SyncAPIResource):
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
         return _t.cast(
-            "_b.list[PublicStatusUpdate]",
+            "_b.list[_types.PublicStatusUpdate]",
             self._client.request(
                 _LOOKUP,
                 query={
@@ -175,16 +170,16 @@ class AsyncStatusUpdates(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: _types.ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: _types.ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[PublicStatusUpdate]:
+    ) -> AsyncPage[_types.PublicStatusUpdate]:
         """List status updates across your referrals
 
         Paged feed, newest first, of status updates on every referral your firm sent or received, excluding
@@ -203,7 +198,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
         return _t.cast(
-            "AsyncPage[PublicStatusUpdate]",
+            "AsyncPage[_types.PublicStatusUpdate]",
             await self._client.request(
                 _LIST,
                 query={
@@ -231,7 +226,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
+    ) -> _b.list[_types.PublicStatusUpdate]:
         """Find status updates for any referral identifier
 
         Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
@@ -246,7 +241,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
         return _t.cast(
-            "_b.list[PublicStatusUpdate]",
+            "_b.list[_types.PublicStatusUpdate]",
             await self._client.request(
                 _LOOKUP,
                 query={

@@ -12,11 +12,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.invite_user_body import InviteUserBody
-    from ..types.update_user_body import UpdateUserBody
-    from ..types.user import User
-
 __all__ = ["Users", "AsyncUsers"]
 
 _LIST = Endpoint(
@@ -95,7 +90,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[User]:
+    ) -> _b.list[_types.User]:
         """List your firm's users
 
         Everyone in the key's firm. `page` and `limit` are accepted, but the reply has no `pagination` object, so
@@ -110,7 +105,7 @@ class Users(SyncAPIResource):
         `GET /users` (operationId `listUsers`)
         """
         return _t.cast(
-            "_b.list[User]",
+            "_b.list[_types.User]",
             self._client.request(
                 _LIST,
                 query={
@@ -128,13 +123,13 @@ class Users(SyncAPIResource):
     def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        body: _types.InviteUserBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Invite someone to your firm
 
         Sends an invitation to join the key's firm. Tier `full`.
@@ -147,7 +142,7 @@ class Users(SyncAPIResource):
         `POST /users` (operationId `inviteUser`)
         """
         return _t.cast(
-            "User",
+            "_types.User",
             self._client.request(
                 _INVITE,
                 body=body,
@@ -163,13 +158,13 @@ class Users(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateUserBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Edit a user
 
         Changes a user of your firm. Tier `full`.
@@ -183,7 +178,7 @@ class Users(SyncAPIResource):
         `PUT /users/{id}` (operationId `updateUser`)
         """
         return _t.cast(
-            "User",
+            "_types.User",
             self._client.request(
                 _UPDATE,
                 path={
@@ -253,7 +248,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[User]:
+    ) -> _b.list[_types.User]:
         """List your firm's users
 
         Everyone in the key's firm. `page` and `limit` are accepted, but the reply has no `pagination` object, so
@@ -268,7 +263,7 @@ class AsyncUsers(AsyncAPIResource):
         `GET /users` (operationId `listUsers`)
         """
         return _t.cast(
-            "_b.list[User]",
+            "_b.list[_types.User]",
             await self._client.request(
                 _LIST,
                 query={
@@ -286,13 +281,13 @@ class AsyncUsers(AsyncAPIResource):
     async def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        body: _types.InviteUserBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Invite someone to your firm
 
         Sends an invitation to join the key's firm. Tier `full`.
@@ -305,7 +300,7 @@ class AsyncUsers(AsyncAPIResource):
         `POST /users` (operationId `inviteUser`)
         """
         return _t.cast(
-            "User",
+            "_types.User",
             await self._client.request(
                 _INVITE,
                 body=body,
@@ -321,13 +316,13 @@ class AsyncUsers(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateUserBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Edit a user
 
         Changes a user of your firm. Tier `full`.
@@ -341,7 +336,7 @@ class AsyncUsers(AsyncAPIResource):
         `PUT /users/{id}` (operationId `updateUser`)
         """
         return _t.cast(
-            "User",
+            "_types.User",
             await self._client.request(
                 _UPDATE,
                 path={

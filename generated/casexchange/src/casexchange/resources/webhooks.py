@@ -12,15 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.create_webhook_body import CreateWebhookBody
-    from ..types.update_webhook_body import UpdateWebhookBody
-    from ..types.webhook_delivery import WebhookDelivery
-    from ..types.webhook_echo_capture import WebhookEchoCapture
-    from ..types.webhook_echo_enable_result import WebhookEchoEnableResult
-    from ..types.webhook_subscription import WebhookSubscription
-    from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecret
-
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
 _LIST = Endpoint(
@@ -233,7 +224,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookSubscription]:
+    ) -> SyncPage[_types.WebhookSubscription]:
         """List your webhook subscriptions
 
         Paged list of the subscriptions owned by the calling key, including inactive ones (turned off by you or by
@@ -250,7 +241,7 @@ class Webhooks(SyncAPIResource):
         `GET /webhooks` (operationId `listWebhooks`)
         """
         return _t.cast(
-            "SyncPage[WebhookSubscription]",
+            "SyncPage[_types.WebhookSubscription]",
             self._client.request(
                 _LIST,
                 query={
@@ -268,13 +259,13 @@ class Webhooks(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Subscribe an HTTPS endpoint to events
 
         Registers a delivery URL. The reply contains the signing `secret`, which is never shown again (except by a
@@ -291,7 +282,7 @@ class Webhooks(SyncAPIResource):
         `POST /webhooks` (operationId `createWebhook`)
         """
         return _t.cast(
-            "WebhookSubscriptionWithSecret",
+            "_types.WebhookSubscriptionWithSecret",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -312,7 +303,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Fetch one webhook subscription
 
         One subscription of the calling key. The secret and the echo token are never part of it; in echo mode `url`
@@ -327,7 +318,7 @@ class Webhooks(SyncAPIResource):
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
         return _t.cast(
-            "WebhookSubscription",
+            "_types.WebhookSubscription",
             self._client.request(
                 _GET,
                 path={
@@ -382,13 +373,13 @@ class Webhooks(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Change a webhook's URL, description or active flag
 
         Give at least one of the fields; unknown fields are refused. Firm or practice key, tier `standard` or
@@ -404,7 +395,7 @@ class Webhooks(SyncAPIResource):
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
         return _t.cast(
-            "WebhookSubscription",
+            "_types.WebhookSubscription",
             self._client.request(
                 _UPDATE,
                 path={
@@ -430,7 +421,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookDelivery]:
+    ) -> SyncPage[_types.WebhookDelivery]:
         """Show delivery attempts for a subscription
 
         Paged delivery records, newest first. Payloads are never included; echo mode is the way to see what would
@@ -447,7 +438,7 @@ class Webhooks(SyncAPIResource):
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
         return _t.cast(
-            "SyncPage[WebhookDelivery]",
+            "SyncPage[_types.WebhookDelivery]",
             self._client.request(
                 _LIST_DELIVERIES,
                 path={
@@ -476,7 +467,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookEchoCapture]:
+    ) -> SyncPage[_types.WebhookEchoCapture]:
         """Read requests captured in echo mode
 
         Paged list of what the echo endpoint received while echo mode was on, including full request bodies
@@ -493,7 +484,7 @@ class Webhooks(SyncAPIResource):
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
         return _t.cast(
-            "SyncPage[WebhookEchoCapture]",
+            "SyncPage[_types.WebhookEchoCapture]",
             self._client.request(
                 _LIST_ECHO_CAPTURES,
                 path={
@@ -558,7 +549,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookEchoEnableResult:
+    ) -> _types.WebhookEchoEnableResult:
         """Divert deliveries to the echo endpoint for inspection
 
         Points the subscription at a CaseXchange-hosted echo URL so that the captures endpoint shows exactly what
@@ -580,7 +571,7 @@ class Webhooks(SyncAPIResource):
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
         return _t.cast(
-            "WebhookEchoEnableResult",
+            "_types.WebhookEchoEnableResult",
             self._client.request(
                 _ENABLE_ECHO,
                 path={
@@ -603,7 +594,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Replace a subscription's signing secret
 
         Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
@@ -619,7 +610,7 @@ class Webhooks(SyncAPIResource):
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
         return _t.cast(
-            "WebhookSubscriptionWithSecret",
+            "_types.WebhookSubscriptionWithSecret",
             self._client.request(
                 _ROTATE_SECRET,
                 path={
@@ -642,7 +633,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
+    ) -> _types.WebhookDelivery:
         """Queue a test event for a subscription
 
         Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
@@ -658,7 +649,7 @@ class Webhooks(SyncAPIResource):
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
         return _t.cast(
-            "WebhookDelivery",
+            "_types.WebhookDelivery",
             self._client.request(
                 _TEST,
                 path={
@@ -691,7 +682,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookSubscription]:
+    ) -> AsyncPage[_types.WebhookSubscription]:
         """List your webhook subscriptions
 
         Paged list of the subscriptions owned by the calling key, including inactive ones (turned off by you or by
@@ -708,7 +699,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `GET /webhooks` (operationId `listWebhooks`)
         """
         return _t.cast(
-            "AsyncPage[WebhookSubscription]",
+            "AsyncPage[_types.WebhookSubscription]",
             await self._client.request(
                 _LIST,
                 query={
@@ -726,13 +717,13 @@ class AsyncWebhooks(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        body: _types.CreateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Subscribe an HTTPS endpoint to events
 
         Registers a delivery URL. The reply contains the signing `secret`, which is never shown again (except by a
@@ -749,7 +740,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `POST /webhooks` (operationId `createWebhook`)
         """
         return _t.cast(
-            "WebhookSubscriptionWithSecret",
+            "_types.WebhookSubscriptionWithSecret",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -770,7 +761,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Fetch one webhook subscription
 
         One subscription of the calling key. The secret and the echo token are never part of it; in echo mode `url`
@@ -785,7 +776,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
         return _t.cast(
-            "WebhookSubscription",
+            "_types.WebhookSubscription",
             await self._client.request(
                 _GET,
                 path={
@@ -840,13 +831,13 @@ class AsyncWebhooks(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        body: _types.UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Change a webhook's URL, description or active flag
 
         Give at least one of the fields; unknown fields are refused. Firm or practice key, tier `standard` or
@@ -862,7 +853,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
         return _t.cast(
-            "WebhookSubscription",
+            "_types.WebhookSubscription",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -888,7 +879,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookDelivery]:
+    ) -> AsyncPage[_types.WebhookDelivery]:
         """Show delivery attempts for a subscription
 
         Paged delivery records, newest first. Payloads are never included; echo mode is the way to see what would
@@ -905,7 +896,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
         return _t.cast(
-            "AsyncPage[WebhookDelivery]",
+            "AsyncPage[_types.WebhookDelivery]",
             await self._client.request(
                 _LIST_DELIVERIES,
                 path={
@@ -934,7 +925,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookEchoCapture]:
+    ) -> AsyncPage[_types.WebhookEchoCapture]:
         """Read requests captured in echo mode
 
         Paged list of what the echo endpoint received while echo mode was on, including full request bodies
@@ -951,7 +942,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
         return _t.cast(
-            "AsyncPage[WebhookEchoCapture]",
+            "AsyncPage[_types.WebhookEchoCapture]",
             await self._client.request(
                 _LIST_ECHO_CAPTURES,
                 path={
@@ -1016,7 +1007,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookEchoEnableResult:
+    ) -> _types.WebhookEchoEnableResult:
         """Divert deliveries to the echo endpoint for inspection
 
         Points the subscription at a CaseXchange-hosted echo URL so that the captures endpoint shows exactly what
@@ -1038,7 +1029,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
         return _t.cast(
-            "WebhookEchoEnableResult",
+            "_types.WebhookEchoEnableResult",
             await self._client.request(
                 _ENABLE_ECHO,
                 path={
@@ -1061,7 +1052,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Replace a subscription's signing secret
 
         Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
@@ -1077,7 +1068,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
         return _t.cast(
-            "WebhookSubscriptionWithSecret",
+            "_types.WebhookSubscriptionWithSecret",
             await self._client.request(
                 _ROTATE_SECRET,
                 path={
@@ -1100,7 +1091,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
+    ) -> _types.WebhookDelivery:
         """Queue a test event for a subscription
 
         Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
@@ -1116,7 +1107,7 @@ class AsyncWebhooks(AsyncAPIResource):
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
         return _t.cast(
-            "WebhookDelivery",
+            "_types.WebhookDelivery",
             await self._client.request(
                 _TEST,
                 path={

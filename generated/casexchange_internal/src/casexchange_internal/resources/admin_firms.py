@@ -11,10 +11,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.admin_create_firm_request import AdminCreateFirmRequest
-    from ..types.firm_api_response_data_def import FirmApiResponseDataDef
-
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
 _LIST_ALL = Endpoint(
@@ -95,7 +91,7 @@ class AdminFirms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """List every firm, internal ones included
 
         Paged list of all firms. System administrators only.
@@ -110,7 +106,7 @@ class AdminFirms(SyncAPIResource):
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
         return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
+            "SyncPage[_types.FirmApiResponseDataDef]",
             self._client.request(
                 _LIST_ALL,
                 query={
@@ -129,13 +125,13 @@ class AdminFirms(SyncAPIResource):
     def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        body: _types.AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Create a customer firm
 
         System administrators only. Firms created here are always customer firms (`isInternal` false).
@@ -148,7 +144,7 @@ class AdminFirms(SyncAPIResource):
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
         return _t.cast(
-            "FirmApiResponseDataDef",
+            "_types.FirmApiResponseDataDef",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -180,7 +176,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """List every firm, internal ones included
 
         Paged list of all firms. System administrators only.
@@ -195,7 +191,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
         return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
+            "AsyncPage[_types.FirmApiResponseDataDef]",
             await self._client.request(
                 _LIST_ALL,
                 query={
@@ -214,13 +210,13 @@ class AsyncAdminFirms(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        body: _types.AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Create a customer firm
 
         System administrators only. Firms created here are always customer firms (`isInternal` false).
@@ -233,7 +229,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
         return _t.cast(
-            "FirmApiResponseDataDef",
+            "_types.FirmApiResponseDataDef",
             await self._client.request(
                 _CREATE,
                 body=body,

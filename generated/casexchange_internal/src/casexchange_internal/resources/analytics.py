@@ -12,10 +12,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.comprehensive_analytics_data import ComprehensiveAnalyticsData
-    from ..types.dashboard_summary_data import DashboardSummaryData
-
 __all__ = ["Analytics", "AsyncAnalytics"]
 
 _GET_DATA = Endpoint(
@@ -93,7 +89,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ComprehensiveAnalyticsData:
+    ) -> _types.ComprehensiveAnalyticsData:
         """Get analytics for sent and received cases
 
         Figures split into `referrerAnalytics` (cases the firm sent) and `receiverAnalytics` (cases it received).
@@ -109,7 +105,7 @@ class Analytics(SyncAPIResource):
         `GET /analytics` (operationId `getAnalyticsData`)
         """
         return _t.cast(
-            "ComprehensiveAnalyticsData",
+            "_types.ComprehensiveAnalyticsData",
             self._client.request(
                 _GET_DATA,
                 query={
@@ -133,7 +129,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DashboardSummaryData:
+    ) -> _types.DashboardSummaryData:
         """Get the dashboard summary
 
         Headline counts and the latest activity for the home dashboard.
@@ -143,7 +139,7 @@ class Analytics(SyncAPIResource):
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
         return _t.cast(
-            "DashboardSummaryData",
+            "_types.DashboardSummaryData",
             self._client.request(
                 _GET_DASHBOARD_SUMMARY,
                 extra_headers=extra_headers,
@@ -174,7 +170,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ComprehensiveAnalyticsData:
+    ) -> _types.ComprehensiveAnalyticsData:
         """Get analytics for sent and received cases
 
         Figures split into `referrerAnalytics` (cases the firm sent) and `receiverAnalytics` (cases it received).
@@ -190,7 +186,7 @@ class AsyncAnalytics(AsyncAPIResource):
         `GET /analytics` (operationId `getAnalyticsData`)
         """
         return _t.cast(
-            "ComprehensiveAnalyticsData",
+            "_types.ComprehensiveAnalyticsData",
             await self._client.request(
                 _GET_DATA,
                 query={
@@ -214,7 +210,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DashboardSummaryData:
+    ) -> _types.DashboardSummaryData:
         """Get the dashboard summary
 
         Headline counts and the latest activity for the home dashboard.
@@ -224,7 +220,7 @@ class AsyncAnalytics(AsyncAPIResource):
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
         return _t.cast(
-            "DashboardSummaryData",
+            "_types.DashboardSummaryData",
             await self._client.request(
                 _GET_DASHBOARD_SUMMARY,
                 extra_headers=extra_headers,

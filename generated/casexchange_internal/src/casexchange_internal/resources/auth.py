@@ -10,18 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.api_response_login_response import ApiResponseLoginResponse
-    from ..types.api_response_refresh_token_response import ApiResponseRefreshTokenResponse
-    from ..types.api_success_message import ApiSuccessMessage
-    from ..types.change_password_request import ChangePasswordRequest
-    from ..types.complete_invitation_request import CompleteInvitationRequest
-    from ..types.forgot_password_request import ForgotPasswordRequest
-    from ..types.login_request import LoginRequest
-    from ..types.refresh_session_request import RefreshSessionRequest
-    from ..types.reset_password_request import ResetPasswordRequest
-    from ..types.user_api_response_data_def import UserApiResponseDataDef
-
 __all__ = ["Auth", "AsyncAuth"]
 
 _CHANGE_PASSWORD = Endpoint(
@@ -202,13 +190,13 @@ class Auth(SyncAPIResource):
     def change_password(
         self,
         *,
-        body: ChangePasswordRequest | _t.Mapping[str, _t.Any],
+        body: _types.ChangePasswordRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Change your own password
 
         Needs the current password as well as the new one.
@@ -221,7 +209,7 @@ class Auth(SyncAPIResource):
         `POST /auth/change-password` (operationId `changePassword`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _CHANGE_PASSWORD,
                 body=body,
@@ -236,13 +224,13 @@ class Auth(SyncAPIResource):
     def complete_invitation(
         self,
         *,
-        body: CompleteInvitationRequest | _t.Mapping[str, _t.Any],
+        body: _types.CompleteInvitationRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Accept an invitation and choose a password
 
         Activates a newly invited account with the invitation token and signs the user in.
@@ -255,7 +243,7 @@ class Auth(SyncAPIResource):
         `POST /auth/complete-invitation` (operationId `completeInvitation`)
         """
         return _t.cast(
-            "ApiResponseLoginResponse",
+            "_types.ApiResponseLoginResponse",
             self._client.request(
                 _COMPLETE_INVITATION,
                 body=body,
@@ -270,13 +258,13 @@ class Auth(SyncAPIResource):
     def forgot_password(
         self,
         *,
-        body: ForgotPasswordRequest | _t.Mapping[str, _t.Any],
+        body: _types.ForgotPasswordRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Ask for a password-reset email
 
         Always answers the same way, so it reveals nothing about whether the account exists.
@@ -289,7 +277,7 @@ class Auth(SyncAPIResource):
         `POST /auth/forgot-password` (operationId `forgotPassword`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _FORGOT_PASSWORD,
                 body=body,
@@ -304,13 +292,13 @@ class Auth(SyncAPIResource):
     def login_user(
         self,
         *,
-        body: LoginRequest | _t.Mapping[str, _t.Any],
+        body: _types.LoginRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Sign in with email and password
 
         Returns the user and, where the deployment still sends them, the access and refresh tokens; browser
@@ -326,7 +314,7 @@ class Auth(SyncAPIResource):
         `POST /auth/login` (operationId `loginUser`)
         """
         return _t.cast(
-            "ApiResponseLoginResponse",
+            "_types.ApiResponseLoginResponse",
             self._client.request(
                 _LOGIN_USER,
                 body=body,
@@ -346,7 +334,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Sign out
 
         Ends the session and clears the session cookies; no body needed.
@@ -356,7 +344,7 @@ class Auth(SyncAPIResource):
         `POST /auth/logout` (operationId `logoutUser`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _LOGOUT_USER,
                 extra_headers=extra_headers,
@@ -375,7 +363,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Show the signed-in user
 
         The user the access token belongs to.
@@ -385,7 +373,7 @@ class Auth(SyncAPIResource):
         `GET /auth/me` (operationId `getCurrentUser`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             self._client.request(
                 _GET_CURRENT_USER,
                 extra_headers=extra_headers,
@@ -399,13 +387,13 @@ class Auth(SyncAPIResource):
     def refresh_session(
         self,
         *,
-        body: RefreshSessionRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.RefreshSessionRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | ApiResponseRefreshTokenResponse:
+    ) -> _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse:
         """Renew an expiring session
 
         Browsers are identified by the HttpOnly `refresh_token_id` cookie and send no body. Server-side callers
@@ -420,7 +408,7 @@ class Auth(SyncAPIResource):
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """
         return _t.cast(
-            "ApiSuccessMessage | ApiResponseRefreshTokenResponse",
+            "_types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse",
             self._client.request(
                 _REFRESH_SESSION,
                 body=body,
@@ -435,13 +423,13 @@ class Auth(SyncAPIResource):
     def reset_password(
         self,
         *,
-        body: ResetPasswordRequest | _t.Mapping[str, _t.Any],
+        body: _types.ResetPasswordRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Set a new password with a reset token
 
         Uses the token from the reset email.
@@ -454,7 +442,7 @@ class Auth(SyncAPIResource):
         `POST /auth/reset-password` (operationId `resetPassword`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _RESET_PASSWORD,
                 body=body,
@@ -478,13 +466,13 @@ class AsyncAuth(AsyncAPIResource):
     async def change_password(
         self,
         *,
-        body: ChangePasswordRequest | _t.Mapping[str, _t.Any],
+        body: _types.ChangePasswordRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Change your own password
 
         Needs the current password as well as the new one.
@@ -497,7 +485,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/change-password` (operationId `changePassword`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _CHANGE_PASSWORD,
                 body=body,
@@ -512,13 +500,13 @@ class AsyncAuth(AsyncAPIResource):
     async def complete_invitation(
         self,
         *,
-        body: CompleteInvitationRequest | _t.Mapping[str, _t.Any],
+        body: _types.CompleteInvitationRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Accept an invitation and choose a password
 
         Activates a newly invited account with the invitation token and signs the user in.
@@ -531,7 +519,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/complete-invitation` (operationId `completeInvitation`)
         """
         return _t.cast(
-            "ApiResponseLoginResponse",
+            "_types.ApiResponseLoginResponse",
             await self._client.request(
                 _COMPLETE_INVITATION,
                 body=body,
@@ -546,13 +534,13 @@ class AsyncAuth(AsyncAPIResource):
     async def forgot_password(
         self,
         *,
-        body: ForgotPasswordRequest | _t.Mapping[str, _t.Any],
+        body: _types.ForgotPasswordRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Ask for a password-reset email
 
         Always answers the same way, so it reveals nothing about whether the account exists.
@@ -565,7 +553,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/forgot-password` (operationId `forgotPassword`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _FORGOT_PASSWORD,
                 body=body,
@@ -580,13 +568,13 @@ class AsyncAuth(AsyncAPIResource):
     async def login_user(
         self,
         *,
-        body: LoginRequest | _t.Mapping[str, _t.Any],
+        body: _types.LoginRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Sign in with email and password
 
         Returns the user and, where the deployment still sends them, the access and refresh tokens; browser
@@ -602,7 +590,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/login` (operationId `loginUser`)
         """
         return _t.cast(
-            "ApiResponseLoginResponse",
+            "_types.ApiResponseLoginResponse",
             await self._client.request(
                 _LOGIN_USER,
                 body=body,
@@ -622,7 +610,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Sign out
 
         Ends the session and clears the session cookies; no body needed.
@@ -632,7 +620,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/logout` (operationId `logoutUser`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _LOGOUT_USER,
                 extra_headers=extra_headers,
@@ -651,7 +639,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Show the signed-in user
 
         The user the access token belongs to.
@@ -661,7 +649,7 @@ class AsyncAuth(AsyncAPIResource):
         `GET /auth/me` (operationId `getCurrentUser`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             await self._client.request(
                 _GET_CURRENT_USER,
                 extra_headers=extra_headers,
@@ -675,13 +663,13 @@ class AsyncAuth(AsyncAPIResource):
     async def refresh_session(
         self,
         *,
-        body: RefreshSessionRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.RefreshSessionRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | ApiResponseRefreshTokenResponse:
+    ) -> _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse:
         """Renew an expiring session
 
         Browsers are identified by the HttpOnly `refresh_token_id` cookie and send no body. Server-side callers
@@ -696,7 +684,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """
         return _t.cast(
-            "ApiSuccessMessage | ApiResponseRefreshTokenResponse",
+            "_types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse",
             await self._client.request(
                 _REFRESH_SESSION,
                 body=body,
@@ -711,13 +699,13 @@ class AsyncAuth(AsyncAPIResource):
     async def reset_password(
         self,
         *,
-        body: ResetPasswordRequest | _t.Mapping[str, _t.Any],
+        body: _types.ResetPasswordRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Set a new password with a reset token
 
         Uses the token from the reset email.
@@ -730,7 +718,7 @@ class AsyncAuth(AsyncAPIResource):
         `POST /auth/reset-password` (operationId `resetPassword`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _RESET_PASSWORD,
                 body=body,

@@ -13,26 +13,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
-    from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
-    from ..types.close_case_request import CloseCaseRequest
-    from ..types.create_case_request import CreateCaseRequest
-    from ..types.csv_import_result import CsvImportResult
-    from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
-    from ..types.link_case_to_cs_request import LinkCaseToCsRequest
-    from ..types.list_cases_order import ListCasesOrder
-    from ..types.list_cases_view import ListCasesView
-    from ..types.mark_as_won_request import MarkAsWonRequest
-    from ..types.mark_signed_request import MarkSignedRequest
-    from ..types.notes_request import NotesRequest
-    from ..types.re_refer_case_body import ReReferCaseBody
-    from ..types.referral_detail import ReferralDetail
-    from ..types.reject_case_request import RejectCaseRequest
-    from ..types.send_draft_referral_request import SendDraftReferralRequest
-    from ..types.update_case_request import UpdateCaseRequest
-    from ..types.withdraw_case_request import WithdrawCaseRequest
-
 __all__ = ["Cases", "AsyncCases"]
 
 _LIST = Endpoint(
@@ -587,8 +567,8 @@ class Cases(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -602,7 +582,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[CaseSummaryApiResponseDef]:
+    ) -> SyncPage[_types.CaseSummaryApiResponseDef]:
         """Browse the cases visible to you
 
         Paged case summaries visible to the caller, with filters.
@@ -628,7 +608,7 @@ class Cases(SyncAPIResource):
         `GET /cases` (operationId `listCases`)
         """
         return _t.cast(
-            "SyncPage[CaseSummaryApiResponseDef]",
+            "SyncPage[_types.CaseSummaryApiResponseDef]",
             self._client.request(
                 _LIST,
                 query={
@@ -658,13 +638,13 @@ class Cases(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        body: _types.CreateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Create a case referral
 
         Creates a case; with `referentFirmId` it is sent right away.
@@ -677,7 +657,7 @@ class Cases(SyncAPIResource):
         `POST /cases` (operationId `createCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -701,7 +681,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CsvImportResult:
+    ) -> _types.CsvImportResult:
         """Import cases from a CSV file
 
         Creates one case per valid row. With a default receiving firm the cases are sent immediately, otherwise
@@ -718,7 +698,7 @@ class Cases(SyncAPIResource):
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
         return _t.cast(
-            "CsvImportResult",
+            "_types.CsvImportResult",
             self._client.request(
                 _BULK_IMPORT,
                 body={
@@ -745,7 +725,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
+    ) -> _types.GetCaseBySalesforceIdResponseData | None:
         """Look up a case by Salesforce record
 
         Tells the Salesforce component whether the calling firm already has a case for a record (any status,
@@ -760,7 +740,7 @@ class Cases(SyncAPIResource):
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
         return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
+            "_types.GetCaseBySalesforceIdResponseData | None",
             self._client.request(
                 _GET_BY_SALESFORCE_ID,
                 query={
@@ -784,7 +764,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Fetch a case with its history and files
 
         Case detail including status history and documents where available.
@@ -797,7 +777,7 @@ class Cases(SyncAPIResource):
         `GET /cases/{id}` (operationId `getCaseById`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _GET,
                 path={
@@ -815,13 +795,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Edit case fields
 
         Changes case fields, never the status. Permissions are checked field by field: the receiving firm cannot
@@ -836,7 +816,7 @@ class Cases(SyncAPIResource):
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _UPDATE,
                 path={
@@ -860,7 +840,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Confirm receipt of a referral
 
         Receiving firm only. A sent case becomes `under_evaluation` and the client's details become visible.
@@ -873,7 +853,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _ACKNOWLEDGE_RECEIPT,
                 path={
@@ -891,13 +871,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a case into investigation
 
         Receiving firm only; `under_evaluation` → `investigating`.
@@ -911,7 +891,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _BEGIN_INVESTIGATING,
                 path={
@@ -930,13 +910,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        body: _types.CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Close a case for good
 
         Receiving firm only; moves the case to its final `closed` status. A reason is mandatory.
@@ -950,7 +930,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _CLOSE,
                 path={
@@ -969,13 +949,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        body: _types.LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Link a case to a Case Status record
 
         The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
@@ -989,7 +969,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _LINK_TO_STATUS,
                 path={
@@ -1013,7 +993,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Remove a case's Case Status link
 
         Stops all automatic and manual synchronisation with Case Status until the case is linked again.
@@ -1026,7 +1006,7 @@ class Cases(SyncAPIResource):
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _UNLINK_FROM_STATUS,
                 path={
@@ -1044,13 +1024,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a loss
 
         Receiving firm only; sets the outcome to `lost`.
@@ -1064,7 +1044,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _MARK_AS_LOST,
                 path={
@@ -1083,13 +1063,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record that the client signed
 
         Receiving firm only; from `under_evaluation` or `investigating` to `signed`.
@@ -1103,7 +1083,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _MARK_SIGNED,
                 path={
@@ -1122,13 +1102,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        body: _types.MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a win
 
         Receiving firm only; stores the settlement and fees with the `won` outcome.
@@ -1142,7 +1122,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _MARK_AS_WON,
                 path={
@@ -1161,13 +1141,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
+    ) -> _types.ReferralDetail:
         """Refer a case again to another firm
 
         Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
@@ -1184,7 +1164,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
         return _t.cast(
-            "ReferralDetail",
+            "_types.ReferralDetail",
             self._client.request(
                 _RE_REFER,
                 path={
@@ -1203,13 +1183,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Turn down a referral
 
         Receiving firm only, while the case is under evaluation or being investigated.
@@ -1223,7 +1203,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _REJECT,
                 path={
@@ -1242,13 +1222,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        body: _types.SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Send a draft case to a firm
 
         Sets the receiving firm on a DRAFT case and moves it to SENT.
@@ -1262,7 +1242,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _SEND_DRAFT_REFERRAL,
                 path={
@@ -1281,13 +1261,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a signed case into litigation
 
         Receiving firm only; `signed` → `in_litigation`.
@@ -1301,7 +1281,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _START_LITIGATION,
                 path={
@@ -1325,7 +1305,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull the latest status from Case Status now
 
         Runs one immediate synchronisation for a case that is already linked to Case Status.
@@ -1338,7 +1318,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _SYNC_FROM_STATUS,
                 path={
@@ -1356,13 +1336,13 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull back a referral
 
         Sending firm only, any time before the case is signed.
@@ -1376,7 +1356,7 @@ class Cases(SyncAPIResource):
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             self._client.request(
                 _WITHDRAW,
                 path={
@@ -1407,8 +1387,8 @@ class AsyncCases(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | str | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -1422,7 +1402,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[CaseSummaryApiResponseDef]:
+    ) -> AsyncPage[_types.CaseSummaryApiResponseDef]:
         """Browse the cases visible to you
 
         Paged case summaries visible to the caller, with filters.
@@ -1448,7 +1428,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases` (operationId `listCases`)
         """
         return _t.cast(
-            "AsyncPage[CaseSummaryApiResponseDef]",
+            "AsyncPage[_types.CaseSummaryApiResponseDef]",
             await self._client.request(
                 _LIST,
                 query={
@@ -1478,13 +1458,13 @@ class AsyncCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        body: _types.CreateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Create a case referral
 
         Creates a case; with `referentFirmId` it is sent right away.
@@ -1497,7 +1477,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases` (operationId `createCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -1521,7 +1501,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CsvImportResult:
+    ) -> _types.CsvImportResult:
         """Import cases from a CSV file
 
         Creates one case per valid row. With a default receiving firm the cases are sent immediately, otherwise
@@ -1538,7 +1518,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
         return _t.cast(
-            "CsvImportResult",
+            "_types.CsvImportResult",
             await self._client.request(
                 _BULK_IMPORT,
                 body={
@@ -1565,7 +1545,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
+    ) -> _types.GetCaseBySalesforceIdResponseData | None:
         """Look up a case by Salesforce record
 
         Tells the Salesforce component whether the calling firm already has a case for a record (any status,
@@ -1580,7 +1560,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
         return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
+            "_types.GetCaseBySalesforceIdResponseData | None",
             await self._client.request(
                 _GET_BY_SALESFORCE_ID,
                 query={
@@ -1604,7 +1584,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Fetch a case with its history and files
 
         Case detail including status history and documents where available.
@@ -1617,7 +1597,7 @@ class AsyncCases(AsyncAPIResource):
         `GET /cases/{id}` (operationId `getCaseById`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _GET,
                 path={
@@ -1635,13 +1615,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Edit case fields
 
         Changes case fields, never the status. Permissions are checked field by field: the receiving firm cannot
@@ -1656,7 +1636,7 @@ class AsyncCases(AsyncAPIResource):
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -1680,7 +1660,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Confirm receipt of a referral
 
         Receiving firm only. A sent case becomes `under_evaluation` and the client's details become visible.
@@ -1693,7 +1673,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _ACKNOWLEDGE_RECEIPT,
                 path={
@@ -1711,13 +1691,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a case into investigation
 
         Receiving firm only; `under_evaluation` → `investigating`.
@@ -1731,7 +1711,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _BEGIN_INVESTIGATING,
                 path={
@@ -1750,13 +1730,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        body: _types.CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Close a case for good
 
         Receiving firm only; moves the case to its final `closed` status. A reason is mandatory.
@@ -1770,7 +1750,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _CLOSE,
                 path={
@@ -1789,13 +1769,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        body: _types.LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Link a case to a Case Status record
 
         The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
@@ -1809,7 +1789,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _LINK_TO_STATUS,
                 path={
@@ -1833,7 +1813,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Remove a case's Case Status link
 
         Stops all automatic and manual synchronisation with Case Status until the case is linked again.
@@ -1846,7 +1826,7 @@ class AsyncCases(AsyncAPIResource):
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _UNLINK_FROM_STATUS,
                 path={
@@ -1864,13 +1844,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a loss
 
         Receiving firm only; sets the outcome to `lost`.
@@ -1884,7 +1864,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _MARK_AS_LOST,
                 path={
@@ -1903,13 +1883,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record that the client signed
 
         Receiving firm only; from `under_evaluation` or `investigating` to `signed`.
@@ -1923,7 +1903,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _MARK_SIGNED,
                 path={
@@ -1942,13 +1922,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        body: _types.MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a win
 
         Receiving firm only; stores the settlement and fees with the `won` outcome.
@@ -1962,7 +1942,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _MARK_AS_WON,
                 path={
@@ -1981,13 +1961,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        body: _types.ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
+    ) -> _types.ReferralDetail:
         """Refer a case again to another firm
 
         Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
@@ -2004,7 +1984,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
         return _t.cast(
-            "ReferralDetail",
+            "_types.ReferralDetail",
             await self._client.request(
                 _RE_REFER,
                 path={
@@ -2023,13 +2003,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Turn down a referral
 
         Receiving firm only, while the case is under evaluation or being investigated.
@@ -2043,7 +2023,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _REJECT,
                 path={
@@ -2062,13 +2042,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        body: _types.SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Send a draft case to a firm
 
         Sets the receiving firm on a DRAFT case and moves it to SENT.
@@ -2082,7 +2062,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _SEND_DRAFT_REFERRAL,
                 path={
@@ -2101,13 +2081,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a signed case into litigation
 
         Receiving firm only; `signed` → `in_litigation`.
@@ -2121,7 +2101,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _START_LITIGATION,
                 path={
@@ -2145,7 +2125,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull the latest status from Case Status now
 
         Runs one immediate synchronisation for a case that is already linked to Case Status.
@@ -2158,7 +2138,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _SYNC_FROM_STATUS,
                 path={
@@ -2176,13 +2156,13 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull back a referral
 
         Sending firm only, any time before the case is signed.
@@ -2196,7 +2176,7 @@ class AsyncCases(AsyncAPIResource):
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
         return _t.cast(
-            "CaseDetailApiResponseDef",
+            "_types.CaseDetailApiResponseDef",
             await self._client.request(
                 _WITHDRAW,
                 path={

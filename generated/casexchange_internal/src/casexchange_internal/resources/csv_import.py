@@ -12,9 +12,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.api_response_validate_csv_result_data import ApiResponseValidateCsvResultData
-
 __all__ = ["CsvImport", "AsyncCsvImport"]
 
 _DOWNLOAD_TEMPLATE = Endpoint(
@@ -107,7 +104,7 @@ class CsvImport(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseValidateCsvResultData:
+    ) -> _types.ApiResponseValidateCsvResultData:
         """Check a CSV file before importing
 
         Parses and validates every row without creating anything.
@@ -123,7 +120,7 @@ class CsvImport(SyncAPIResource):
         `POST /csv/validate` (operationId `validateCsvImport`)
         """
         return _t.cast(
-            "ApiResponseValidateCsvResultData",
+            "_types.ApiResponseValidateCsvResultData",
             self._client.request(
                 _VALIDATE,
                 body={
@@ -190,7 +187,7 @@ class AsyncCsvImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseValidateCsvResultData:
+    ) -> _types.ApiResponseValidateCsvResultData:
         """Check a CSV file before importing
 
         Parses and validates every row without creating anything.
@@ -206,7 +203,7 @@ class AsyncCsvImport(AsyncAPIResource):
         `POST /csv/validate` (operationId `validateCsvImport`)
         """
         return _t.cast(
-            "ApiResponseValidateCsvResultData",
+            "_types.ApiResponseValidateCsvResultData",
             await self._client.request(
                 _VALIDATE,
                 body={

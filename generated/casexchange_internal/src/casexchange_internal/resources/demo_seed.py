@@ -11,11 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.clean_seed_result import CleanSeedResult
-    from ..types.seed_run import SeedRun
-    from ..types.seed_run_options import SeedRunOptions
-
 __all__ = ["DemoSeed", "AsyncDemoSeed"]
 
 _LIST_RUNS = Endpoint(
@@ -119,7 +114,7 @@ class DemoSeed(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[SeedRun]:
+    ) -> list[_types.SeedRun]:
         """List demo seed runs
 
         Seed runs, latest first. `ADMIN` role only; refused with 403 in production.
@@ -129,7 +124,7 @@ class DemoSeed(SyncAPIResource):
         `GET /admin/seed` (operationId `listSeedRuns`)
         """
         return _t.cast(
-            "list[SeedRun]",
+            "list[_types.SeedRun]",
             self._client.request(
                 _LIST_RUNS,
                 extra_headers=extra_headers,
@@ -143,13 +138,13 @@ class DemoSeed(SyncAPIResource):
     def run(
         self,
         *,
-        body: SeedRunOptions | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.SeedRunOptions | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SeedRun:
+    ) -> _types.SeedRun:
         """Generate demonstration data
 
         Fills the database with realistic sample data for the selected modules (`casex`, `leadx`, `ads`), all
@@ -164,7 +159,7 @@ class DemoSeed(SyncAPIResource):
         `POST /admin/seed` (operationId `runDemoSeed`)
         """
         return _t.cast(
-            "SeedRun",
+            "_types.SeedRun",
             self._client.request(
                 _RUN,
                 body=body,
@@ -184,7 +179,7 @@ class DemoSeed(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove all demonstration data
 
         Deletes everything any seed run created — firms, users, cases, referrals, leads and ads — in an order that
@@ -196,7 +191,7 @@ class DemoSeed(SyncAPIResource):
         `DELETE /admin/seed` (operationId `cleanAllSeedRuns`)
         """
         return _t.cast(
-            "CleanSeedResult",
+            "_types.CleanSeedResult",
             self._client.request(
                 _CLEAN_ALL_RUNS,
                 extra_headers=extra_headers,
@@ -216,7 +211,7 @@ class DemoSeed(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove one seed run's data
 
         Deletes only what the given run created, using the firm and advertisement ids it recorded. `ADMIN` role
@@ -230,7 +225,7 @@ class DemoSeed(SyncAPIResource):
         `DELETE /admin/seed/{id}` (operationId `cleanSeedRun`)
         """
         return _t.cast(
-            "CleanSeedResult",
+            "_types.CleanSeedResult",
             self._client.request(
                 _CLEAN_RUN,
                 path={
@@ -261,7 +256,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[SeedRun]:
+    ) -> list[_types.SeedRun]:
         """List demo seed runs
 
         Seed runs, latest first. `ADMIN` role only; refused with 403 in production.
@@ -271,7 +266,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         `GET /admin/seed` (operationId `listSeedRuns`)
         """
         return _t.cast(
-            "list[SeedRun]",
+            "list[_types.SeedRun]",
             await self._client.request(
                 _LIST_RUNS,
                 extra_headers=extra_headers,
@@ -285,13 +280,13 @@ class AsyncDemoSeed(AsyncAPIResource):
     async def run(
         self,
         *,
-        body: SeedRunOptions | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        body: _types.SeedRunOptions | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SeedRun:
+    ) -> _types.SeedRun:
         """Generate demonstration data
 
         Fills the database with realistic sample data for the selected modules (`casex`, `leadx`, `ads`), all
@@ -306,7 +301,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         `POST /admin/seed` (operationId `runDemoSeed`)
         """
         return _t.cast(
-            "SeedRun",
+            "_types.SeedRun",
             await self._client.request(
                 _RUN,
                 body=body,
@@ -326,7 +321,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove all demonstration data
 
         Deletes everything any seed run created — firms, users, cases, referrals, leads and ads — in an order that
@@ -338,7 +333,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         `DELETE /admin/seed` (operationId `cleanAllSeedRuns`)
         """
         return _t.cast(
-            "CleanSeedResult",
+            "_types.CleanSeedResult",
             await self._client.request(
                 _CLEAN_ALL_RUNS,
                 extra_headers=extra_headers,
@@ -358,7 +353,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove one seed run's data
 
         Deletes only what the given run created, using the firm and advertisement ids it recorded. `ADMIN` role
@@ -372,7 +367,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         `DELETE /admin/seed/{id}` (operationId `cleanSeedRun`)
         """
         return _t.cast(
-            "CleanSeedResult",
+            "_types.CleanSeedResult",
             await self._client.request(
                 _CLEAN_RUN,
                 path={

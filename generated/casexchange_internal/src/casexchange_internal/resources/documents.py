@@ -12,11 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.api_success_message import ApiSuccessMessage
-    from ..types.document_api_response_def import DocumentApiResponseDef
-    from ..types.document_download_response import DocumentDownloadResponse
-
 __all__ = ["Documents", "AsyncDocuments"]
 
 _LIST_CASE = Endpoint(
@@ -200,7 +195,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[DocumentApiResponseDef]:
+    ) -> SyncPage[_types.DocumentApiResponseDef]:
         """List a case's documents
 
         Paged documents attached to the case.
@@ -215,7 +210,7 @@ class Documents(SyncAPIResource):
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
         return _t.cast(
-            "SyncPage[DocumentApiResponseDef]",
+            "SyncPage[_types.DocumentApiResponseDef]",
             self._client.request(
                 _LIST_CASE,
                 path={
@@ -245,7 +240,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Attach a file to a case
 
         Multipart upload; `isPublic` shares the file with the other firm.
@@ -261,7 +256,7 @@ class Documents(SyncAPIResource):
         `POST /cases/{id}/documents` (operationId `uploadCaseDocument`)
         """
         return _t.cast(
-            "DocumentApiResponseDef",
+            "_types.DocumentApiResponseDef",
             self._client.request(
                 _UPLOAD_CASE,
                 path={
@@ -291,7 +286,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[DocumentApiResponseDef]:
+    ) -> SyncPage[_types.DocumentApiResponseDef]:
         """List documents you can access
 
         Paged documents visible to the signed-in user, optionally for one case.
@@ -306,7 +301,7 @@ class Documents(SyncAPIResource):
         `GET /documents` (operationId `listDocuments`)
         """
         return _t.cast(
-            "SyncPage[DocumentApiResponseDef]",
+            "SyncPage[_types.DocumentApiResponseDef]",
             self._client.request(
                 _LIST,
                 query={
@@ -331,7 +326,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Fetch document metadata
 
         Metadata of one document.
@@ -344,7 +339,7 @@ class Documents(SyncAPIResource):
         `GET /documents/{id}` (operationId `getDocumentById`)
         """
         return _t.cast(
-            "DocumentApiResponseDef",
+            "_types.DocumentApiResponseDef",
             self._client.request(
                 _GET,
                 path={
@@ -367,7 +362,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Delete a document
 
         Only the uploader or an administrator may delete it.
@@ -380,7 +375,7 @@ class Documents(SyncAPIResource):
         `DELETE /documents/{id}` (operationId `deleteDocumentById`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _DELETE,
                 path={
@@ -403,7 +398,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentDownloadResponse:
+    ) -> _types.DocumentDownloadResponse:
         """Get a download link for a document
 
         Returns a protected, time-limited download URL with the file name and type.
@@ -416,7 +411,7 @@ class Documents(SyncAPIResource):
         `GET /documents/{id}/download` (operationId `getDocumentDownloadUrl`)
         """
         return _t.cast(
-            "DocumentDownloadResponse",
+            "_types.DocumentDownloadResponse",
             self._client.request(
                 _GET_DOWNLOAD_URL,
                 path={
@@ -450,7 +445,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[DocumentApiResponseDef]:
+    ) -> AsyncPage[_types.DocumentApiResponseDef]:
         """List a case's documents
 
         Paged documents attached to the case.
@@ -465,7 +460,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
         return _t.cast(
-            "AsyncPage[DocumentApiResponseDef]",
+            "AsyncPage[_types.DocumentApiResponseDef]",
             await self._client.request(
                 _LIST_CASE,
                 path={
@@ -495,7 +490,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Attach a file to a case
 
         Multipart upload; `isPublic` shares the file with the other firm.
@@ -511,7 +506,7 @@ class AsyncDocuments(AsyncAPIResource):
         `POST /cases/{id}/documents` (operationId `uploadCaseDocument`)
         """
         return _t.cast(
-            "DocumentApiResponseDef",
+            "_types.DocumentApiResponseDef",
             await self._client.request(
                 _UPLOAD_CASE,
                 path={
@@ -541,7 +536,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[DocumentApiResponseDef]:
+    ) -> AsyncPage[_types.DocumentApiResponseDef]:
         """List documents you can access
 
         Paged documents visible to the signed-in user, optionally for one case.
@@ -556,7 +551,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /documents` (operationId `listDocuments`)
         """
         return _t.cast(
-            "AsyncPage[DocumentApiResponseDef]",
+            "AsyncPage[_types.DocumentApiResponseDef]",
             await self._client.request(
                 _LIST,
                 query={
@@ -581,7 +576,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Fetch document metadata
 
         Metadata of one document.
@@ -594,7 +589,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /documents/{id}` (operationId `getDocumentById`)
         """
         return _t.cast(
-            "DocumentApiResponseDef",
+            "_types.DocumentApiResponseDef",
             await self._client.request(
                 _GET,
                 path={
@@ -617,7 +612,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Delete a document
 
         Only the uploader or an administrator may delete it.
@@ -630,7 +625,7 @@ class AsyncDocuments(AsyncAPIResource):
         `DELETE /documents/{id}` (operationId `deleteDocumentById`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _DELETE,
                 path={
@@ -653,7 +648,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentDownloadResponse:
+    ) -> _types.DocumentDownloadResponse:
         """Get a download link for a document
 
         Returns a protected, time-limited download URL with the file name and type.
@@ -666,7 +661,7 @@ class AsyncDocuments(AsyncAPIResource):
         `GET /documents/{id}/download` (operationId `getDocumentDownloadUrl`)
         """
         return _t.cast(
-            "DocumentDownloadResponse",
+            "_types.DocumentDownloadResponse",
             await self._client.request(
                 _GET_DOWNLOAD_URL,
                 path={

@@ -13,13 +13,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.firm_api_response_data_def import FirmApiResponseDataDef
-    from ..types.get_firm_report_card_response_data import GetFirmReportCardResponseData
-    from ..types.get_specialties_detailed_response_data_item import GetSpecialtiesDetailedResponseDataItem
-    from ..types.order import Order
-    from ..types.update_firm_request import UpdateFirmRequest
-
 __all__ = ["Firms", "AsyncFirms"]
 
 _LIST = Endpoint(
@@ -239,7 +232,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """List firms
 
         Customer firms by default; system administrators can ask for internal firms with `isInternal=true`.
@@ -255,7 +248,7 @@ class Firms(SyncAPIResource):
         `GET /firms` (operationId `listFirms`)
         """
         return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
+            "SyncPage[_types.FirmApiResponseDataDef]",
             self._client.request(
                 _LIST,
                 query={
@@ -279,7 +272,7 @@ class Firms(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | str | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -288,7 +281,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """Browse the directory of customer firms
 
         Paged directory of customer firms for signed-in users, filterable by specialty, jurisdiction and Case Status use.
@@ -308,7 +301,7 @@ class Firms(SyncAPIResource):
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
         return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
+            "SyncPage[_types.FirmApiResponseDataDef]",
             self._client.request(
                 _GET_DIRECTORY,
                 query={
@@ -366,7 +359,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetSpecialtiesDetailedResponseDataItem]:
+    ) -> _b.list[_types.GetSpecialtiesDetailedResponseDataItem]:
         """List case types with display names
 
         System name plus display name for each case type (e.g. `tcpa` shown as "TCPA"), for pick lists.
@@ -376,7 +369,7 @@ class Firms(SyncAPIResource):
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
         return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
+            "_b.list[_types.GetSpecialtiesDetailedResponseDataItem]",
             self._client.request(
                 _GET_SPECIALTIES_DETAILED,
                 extra_headers=extra_headers,
@@ -426,7 +419,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Fetch a firm
 
         One firm by UUID; internal firms may be hidden depending on the caller's role.
@@ -439,7 +432,7 @@ class Firms(SyncAPIResource):
         `GET /firms/{id}` (operationId `getFirmById`)
         """
         return _t.cast(
-            "FirmApiResponseDataDef",
+            "_types.FirmApiResponseDataDef",
             self._client.request(
                 _GET,
                 path={
@@ -457,13 +450,13 @@ class Firms(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Edit a firm
 
         Firm administrators edit their own firm; system administrators any firm, including `referencePrefix`.
@@ -477,7 +470,7 @@ class Firms(SyncAPIResource):
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
         return _t.cast(
-            "FirmApiResponseDataDef",
+            "_types.FirmApiResponseDataDef",
             self._client.request(
                 _UPDATE,
                 path={
@@ -501,7 +494,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetFirmReportCardResponseData:
+    ) -> _types.GetFirmReportCardResponseData:
         """Show a firm's performance figures
 
         Performance figures for a firm. Ordinary users get figures limited to the relationship between their firm
@@ -514,7 +507,7 @@ class Firms(SyncAPIResource):
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
         return _t.cast(
-            "GetFirmReportCardResponseData",
+            "_types.GetFirmReportCardResponseData",
             self._client.request(
                 _GET_REPORT_CARD,
                 path={
@@ -549,7 +542,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """List firms
 
         Customer firms by default; system administrators can ask for internal firms with `isInternal=true`.
@@ -565,7 +558,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms` (operationId `listFirms`)
         """
         return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
+            "AsyncPage[_types.FirmApiResponseDataDef]",
             await self._client.request(
                 _LIST,
                 query={
@@ -589,7 +582,7 @@ class AsyncFirms(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | str | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -598,7 +591,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """Browse the directory of customer firms
 
         Paged directory of customer firms for signed-in users, filterable by specialty, jurisdiction and Case Status use.
@@ -618,7 +611,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
         return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
+            "AsyncPage[_types.FirmApiResponseDataDef]",
             await self._client.request(
                 _GET_DIRECTORY,
                 query={
@@ -676,7 +669,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetSpecialtiesDetailedResponseDataItem]:
+    ) -> _b.list[_types.GetSpecialtiesDetailedResponseDataItem]:
         """List case types with display names
 
         System name plus display name for each case type (e.g. `tcpa` shown as "TCPA"), for pick lists.
@@ -686,7 +679,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
         return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
+            "_b.list[_types.GetSpecialtiesDetailedResponseDataItem]",
             await self._client.request(
                 _GET_SPECIALTIES_DETAILED,
                 extra_headers=extra_headers,
@@ -736,7 +729,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Fetch a firm
 
         One firm by UUID; internal firms may be hidden depending on the caller's role.
@@ -749,7 +742,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/{id}` (operationId `getFirmById`)
         """
         return _t.cast(
-            "FirmApiResponseDataDef",
+            "_types.FirmApiResponseDataDef",
             await self._client.request(
                 _GET,
                 path={
@@ -767,13 +760,13 @@ class AsyncFirms(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Edit a firm
 
         Firm administrators edit their own firm; system administrators any firm, including `referencePrefix`.
@@ -787,7 +780,7 @@ class AsyncFirms(AsyncAPIResource):
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
         return _t.cast(
-            "FirmApiResponseDataDef",
+            "_types.FirmApiResponseDataDef",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -811,7 +804,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetFirmReportCardResponseData:
+    ) -> _types.GetFirmReportCardResponseData:
         """Show a firm's performance figures
 
         Performance figures for a firm. Ordinary users get figures limited to the relationship between their firm
@@ -824,7 +817,7 @@ class AsyncFirms(AsyncAPIResource):
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
         return _t.cast(
-            "GetFirmReportCardResponseData",
+            "_types.GetFirmReportCardResponseData",
             await self._client.request(
                 _GET_REPORT_CARD,
                 path={

@@ -10,9 +10,6 @@ from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.get_health_status_response import GetHealthStatusResponse
-
 __all__ = ["Health", "AsyncHealth"]
 
 _GET_STATUS = Endpoint(
@@ -44,7 +41,7 @@ class Health(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetHealthStatusResponse:
+    ) -> _types.GetHealthStatusResponse:
         """Check that the internal API is up
 
         Unauthenticated availability probe that also reports environment and version.
@@ -54,7 +51,7 @@ class Health(SyncAPIResource):
         `GET /health` (operationId `getHealthStatus`)
         """
         return _t.cast(
-            "GetHealthStatusResponse",
+            "_types.GetHealthStatusResponse",
             self._client.request(
                 _GET_STATUS,
                 extra_headers=extra_headers,
@@ -82,7 +79,7 @@ class AsyncHealth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetHealthStatusResponse:
+    ) -> _types.GetHealthStatusResponse:
         """Check that the internal API is up
 
         Unauthenticated availability probe that also reports environment and version.
@@ -92,7 +89,7 @@ class AsyncHealth(AsyncAPIResource):
         `GET /health` (operationId `getHealthStatus`)
         """
         return _t.cast(
-            "GetHealthStatusResponse",
+            "_types.GetHealthStatusResponse",
             await self._client.request(
                 _GET_STATUS,
                 extra_headers=extra_headers,

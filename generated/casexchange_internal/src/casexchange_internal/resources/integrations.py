@@ -11,20 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.api_response_case_status_integration_status_data_data import (
-        ApiResponseCaseStatusIntegrationStatusDataData,
-    )
-    from ..types.api_success_message import ApiSuccessMessage
-    from ..types.case_status_webhook_payload import CaseStatusWebhookPayload
-    from ..types.create_public_api_key_request import CreatePublicApiKeyRequest
-    from ..types.created_public_api_key import CreatedPublicApiKey
-    from ..types.get_unmasked_case_status_key_response_data import GetUnmaskedCaseStatusKeyResponseData
-    from ..types.handle_case_status_webhook_response import HandleCaseStatusWebhookResponse
-    from ..types.integration_settings_response import IntegrationSettingsResponse
-    from ..types.public_api_key import PublicApiKey
-    from ..types.update_integration_payload import UpdateIntegrationPayload
-
 __all__ = ["Integrations", "AsyncIntegrations"]
 
 _GET_CURRENT_FIRM_SETTINGS = Endpoint(
@@ -383,7 +369,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show your firm's integration settings
 
         Which integrations are configured for the caller's firm; secrets are never returned.
@@ -393,7 +379,7 @@ class Integrations(SyncAPIResource):
         `GET /integrations` (operationId `getCurrentFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             self._client.request(
                 _GET_CURRENT_FIRM_SETTINGS,
                 extra_headers=extra_headers,
@@ -407,13 +393,13 @@ class Integrations(SyncAPIResource):
     def update_current_firm_settings(
         self,
         *,
-        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
+        body: _types.UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change your firm's integration settings
 
         Firm administrators only.
@@ -426,7 +412,7 @@ class Integrations(SyncAPIResource):
         `PUT /integrations` (operationId `updateCurrentFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             self._client.request(
                 _UPDATE_CURRENT_FIRM_SETTINGS,
                 body=body,
@@ -447,7 +433,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseCaseStatusIntegrationStatusDataData:
+    ) -> _types.ApiResponseCaseStatusIntegrationStatusDataData:
         """Check a firm's Case Status configuration
 
         Whether the firm's Case Status connection is set up, with webhook and status mapping.
@@ -460,7 +446,7 @@ class Integrations(SyncAPIResource):
         `GET /integrations/case-status/status/{firmId}` (operationId `getCaseStatusIntegrationStatus`)
         """
         return _t.cast(
-            "ApiResponseCaseStatusIntegrationStatusDataData",
+            "_types.ApiResponseCaseStatusIntegrationStatusDataData",
             self._client.request(
                 _GET_CASE_STATUS_STATUS,
                 path={
@@ -483,7 +469,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetUnmaskedCaseStatusKeyResponseData:
+    ) -> _types.GetUnmaskedCaseStatusKeyResponseData:
         """Reveal a firm's Case Status API key
 
         Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
@@ -496,7 +482,7 @@ class Integrations(SyncAPIResource):
         `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
         """
         return _t.cast(
-            "GetUnmaskedCaseStatusKeyResponseData",
+            "_types.GetUnmaskedCaseStatusKeyResponseData",
             self._client.request(
                 _GET_UNMASKED_CASE_STATUS_KEY,
                 path={
@@ -515,13 +501,13 @@ class Integrations(SyncAPIResource):
         firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
-        body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
+        body: _types.CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HandleCaseStatusWebhookResponse:
+    ) -> _types.HandleCaseStatusWebhookResponse:
         """Receive a Case Status webhook
 
         Called by Case Status, not by clients; the body is signed with HMAC.
@@ -536,7 +522,7 @@ class Integrations(SyncAPIResource):
         `POST /integrations/case-status/webhook/{firmId}` (operationId `handleCaseStatusWebhook`)
         """
         return _t.cast(
-            "HandleCaseStatusWebhookResponse",
+            "_types.HandleCaseStatusWebhookResponse",
             self._client.request(
                 _HANDLE_CASE_STATUS_WEBHOOK,
                 path={
@@ -636,7 +622,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now
 
         Runs the Salesforce status job immediately for the caller's firm.
@@ -646,7 +632,7 @@ class Integrations(SyncAPIResource):
         `POST /integrations/salesforce/sync` (operationId `triggerSalesforceSyncCurrentFirm`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM,
                 extra_headers=extra_headers,
@@ -666,7 +652,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now for a firm
 
         Runs the Salesforce status job immediately for the given firm.
@@ -679,7 +665,7 @@ class Integrations(SyncAPIResource):
         `POST /integrations/salesforce/sync/{firmId}` (operationId `triggerSalesforceSyncForFirm`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _TRIGGER_SALESFORCE_SYNC_FOR_FIRM,
                 path={
@@ -702,7 +688,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show another firm's integration settings
 
         System administrators only.
@@ -715,7 +701,7 @@ class Integrations(SyncAPIResource):
         `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             self._client.request(
                 _GET_SPECIFIC_FIRM_SETTINGS,
                 path={
@@ -733,13 +719,13 @@ class Integrations(SyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
+        body: _types.UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change another firm's integration settings
 
         System administrators only.
@@ -753,7 +739,7 @@ class Integrations(SyncAPIResource):
         `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             self._client.request(
                 _UPDATE_SPECIFIC_FIRM_SETTINGS,
                 path={
@@ -776,7 +762,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PublicApiKey]:
+    ) -> list[_types.PublicApiKey]:
         """List your firm's public API keys
 
         Keys of the caller's firm, without their secret values.
@@ -786,7 +772,7 @@ class Integrations(SyncAPIResource):
         `GET /public-api-keys` (operationId `listPublicApiKeys`)
         """
         return _t.cast(
-            "list[PublicApiKey]",
+            "list[_types.PublicApiKey]",
             self._client.request(
                 _LIST_PUBLIC_API_KEYS,
                 extra_headers=extra_headers,
@@ -800,13 +786,13 @@ class Integrations(SyncAPIResource):
     def create_public_api_key(
         self,
         *,
-        body: CreatePublicApiKeyRequest | _t.Mapping[str, _t.Any],
+        body: _types.CreatePublicApiKeyRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreatedPublicApiKey:
+    ) -> _types.CreatedPublicApiKey:
         """Create a public API key
 
         Issues a `cxp_…` key for the caller's firm with a name and a tier (`READ_ONLY`, `STANDARD` or `FULL`). The
@@ -821,7 +807,7 @@ class Integrations(SyncAPIResource):
         `POST /public-api-keys` (operationId `createPublicApiKey`)
         """
         return _t.cast(
-            "CreatedPublicApiKey",
+            "_types.CreatedPublicApiKey",
             self._client.request(
                 _CREATE_PUBLIC_API_KEY,
                 body=body,
@@ -842,7 +828,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | None:
+    ) -> _types.ApiSuccessMessage | None:
         """Revoke a public API key
 
         The key stops working immediately.
@@ -855,7 +841,7 @@ class Integrations(SyncAPIResource):
         `DELETE /public-api-keys/{id}` (operationId `revokePublicApiKey`)
         """
         return _t.cast(
-            "ApiSuccessMessage | None",
+            "_types.ApiSuccessMessage | None",
             self._client.request(
                 _REVOKE_PUBLIC_API_KEY,
                 path={
@@ -922,7 +908,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show your firm's integration settings
 
         Which integrations are configured for the caller's firm; secrets are never returned.
@@ -932,7 +918,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /integrations` (operationId `getCurrentFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             await self._client.request(
                 _GET_CURRENT_FIRM_SETTINGS,
                 extra_headers=extra_headers,
@@ -946,13 +932,13 @@ class AsyncIntegrations(AsyncAPIResource):
     async def update_current_firm_settings(
         self,
         *,
-        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
+        body: _types.UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change your firm's integration settings
 
         Firm administrators only.
@@ -965,7 +951,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `PUT /integrations` (operationId `updateCurrentFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             await self._client.request(
                 _UPDATE_CURRENT_FIRM_SETTINGS,
                 body=body,
@@ -986,7 +972,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseCaseStatusIntegrationStatusDataData:
+    ) -> _types.ApiResponseCaseStatusIntegrationStatusDataData:
         """Check a firm's Case Status configuration
 
         Whether the firm's Case Status connection is set up, with webhook and status mapping.
@@ -999,7 +985,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /integrations/case-status/status/{firmId}` (operationId `getCaseStatusIntegrationStatus`)
         """
         return _t.cast(
-            "ApiResponseCaseStatusIntegrationStatusDataData",
+            "_types.ApiResponseCaseStatusIntegrationStatusDataData",
             await self._client.request(
                 _GET_CASE_STATUS_STATUS,
                 path={
@@ -1022,7 +1008,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetUnmaskedCaseStatusKeyResponseData:
+    ) -> _types.GetUnmaskedCaseStatusKeyResponseData:
         """Reveal a firm's Case Status API key
 
         Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
@@ -1035,7 +1021,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /integrations/case-status/unmasked-key/{firmId}` (operationId `getUnmaskedCaseStatusKey`)
         """
         return _t.cast(
-            "GetUnmaskedCaseStatusKeyResponseData",
+            "_types.GetUnmaskedCaseStatusKeyResponseData",
             await self._client.request(
                 _GET_UNMASKED_CASE_STATUS_KEY,
                 path={
@@ -1054,13 +1040,13 @@ class AsyncIntegrations(AsyncAPIResource):
         firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
-        body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
+        body: _types.CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HandleCaseStatusWebhookResponse:
+    ) -> _types.HandleCaseStatusWebhookResponse:
         """Receive a Case Status webhook
 
         Called by Case Status, not by clients; the body is signed with HMAC.
@@ -1075,7 +1061,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `POST /integrations/case-status/webhook/{firmId}` (operationId `handleCaseStatusWebhook`)
         """
         return _t.cast(
-            "HandleCaseStatusWebhookResponse",
+            "_types.HandleCaseStatusWebhookResponse",
             await self._client.request(
                 _HANDLE_CASE_STATUS_WEBHOOK,
                 path={
@@ -1175,7 +1161,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now
 
         Runs the Salesforce status job immediately for the caller's firm.
@@ -1185,7 +1171,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `POST /integrations/salesforce/sync` (operationId `triggerSalesforceSyncCurrentFirm`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM,
                 extra_headers=extra_headers,
@@ -1205,7 +1191,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now for a firm
 
         Runs the Salesforce status job immediately for the given firm.
@@ -1218,7 +1204,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `POST /integrations/salesforce/sync/{firmId}` (operationId `triggerSalesforceSyncForFirm`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _TRIGGER_SALESFORCE_SYNC_FOR_FIRM,
                 path={
@@ -1241,7 +1227,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show another firm's integration settings
 
         System administrators only.
@@ -1254,7 +1240,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /integrations/{firmId}` (operationId `getSpecificFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             await self._client.request(
                 _GET_SPECIFIC_FIRM_SETTINGS,
                 path={
@@ -1272,13 +1258,13 @@ class AsyncIntegrations(AsyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
+        body: _types.UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change another firm's integration settings
 
         System administrators only.
@@ -1292,7 +1278,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `PUT /integrations/{firmId}` (operationId `updateSpecificFirmIntegrationSettings`)
         """
         return _t.cast(
-            "IntegrationSettingsResponse",
+            "_types.IntegrationSettingsResponse",
             await self._client.request(
                 _UPDATE_SPECIFIC_FIRM_SETTINGS,
                 path={
@@ -1315,7 +1301,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PublicApiKey]:
+    ) -> list[_types.PublicApiKey]:
         """List your firm's public API keys
 
         Keys of the caller's firm, without their secret values.
@@ -1325,7 +1311,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `GET /public-api-keys` (operationId `listPublicApiKeys`)
         """
         return _t.cast(
-            "list[PublicApiKey]",
+            "list[_types.PublicApiKey]",
             await self._client.request(
                 _LIST_PUBLIC_API_KEYS,
                 extra_headers=extra_headers,
@@ -1339,13 +1325,13 @@ class AsyncIntegrations(AsyncAPIResource):
     async def create_public_api_key(
         self,
         *,
-        body: CreatePublicApiKeyRequest | _t.Mapping[str, _t.Any],
+        body: _types.CreatePublicApiKeyRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreatedPublicApiKey:
+    ) -> _types.CreatedPublicApiKey:
         """Create a public API key
 
         Issues a `cxp_…` key for the caller's firm with a name and a tier (`READ_ONLY`, `STANDARD` or `FULL`). The
@@ -1360,7 +1346,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `POST /public-api-keys` (operationId `createPublicApiKey`)
         """
         return _t.cast(
-            "CreatedPublicApiKey",
+            "_types.CreatedPublicApiKey",
             await self._client.request(
                 _CREATE_PUBLIC_API_KEY,
                 body=body,
@@ -1381,7 +1367,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | None:
+    ) -> _types.ApiSuccessMessage | None:
         """Revoke a public API key
 
         The key stops working immediately.
@@ -1394,7 +1380,7 @@ class AsyncIntegrations(AsyncAPIResource):
         `DELETE /public-api-keys/{id}` (operationId `revokePublicApiKey`)
         """
         return _t.cast(
-            "ApiSuccessMessage | None",
+            "_types.ApiSuccessMessage | None",
             await self._client.request(
                 _REVOKE_PUBLIC_API_KEY,
                 path={

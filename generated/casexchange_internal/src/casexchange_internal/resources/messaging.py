@@ -11,11 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
-    from ..types.send_partner_message_body import SendPartnerMessageBody
-    from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
-
 __all__ = ["Messaging", "AsyncMessaging"]
 
 _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
@@ -110,7 +105,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetStatusRequestByTokenResponseData:
+    ) -> _types.GetStatusRequestByTokenResponseData:
         """Read a pending status-change request
 
         Shows the request behind an emailed confirmation link. No sign-in; the token is the credential.
@@ -123,7 +118,7 @@ class Messaging(SyncAPIResource):
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
         return _t.cast(
-            "GetStatusRequestByTokenResponseData",
+            "_types.GetStatusRequestByTokenResponseData",
             self._client.request(
                 _GET_STATUS_REQUEST_BY_TOKEN,
                 path={
@@ -146,7 +141,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Confirm a requested status change
 
         Applies the status change the partner firm asked for, using the emailed token. No sign-in needed.
@@ -159,7 +154,7 @@ class Messaging(SyncAPIResource):
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
         return _t.cast(
-            "StatusUpdateApiResponseDef",
+            "_types.StatusUpdateApiResponseDef",
             self._client.request(
                 _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
                 path={
@@ -177,13 +172,13 @@ class Messaging(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        body: _types.SendPartnerMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Message the partner firm on a case
 
         Sends a message to the other firm without changing the status. It may carry a requested status; the
@@ -200,7 +195,7 @@ class Messaging(SyncAPIResource):
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
         return _t.cast(
-            "StatusUpdateApiResponseDef",
+            "_types.StatusUpdateApiResponseDef",
             self._client.request(
                 _SEND_PARTNER_MESSAGE,
                 path={
@@ -233,7 +228,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetStatusRequestByTokenResponseData:
+    ) -> _types.GetStatusRequestByTokenResponseData:
         """Read a pending status-change request
 
         Shows the request behind an emailed confirmation link. No sign-in; the token is the credential.
@@ -246,7 +241,7 @@ class AsyncMessaging(AsyncAPIResource):
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
         return _t.cast(
-            "GetStatusRequestByTokenResponseData",
+            "_types.GetStatusRequestByTokenResponseData",
             await self._client.request(
                 _GET_STATUS_REQUEST_BY_TOKEN,
                 path={
@@ -269,7 +264,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Confirm a requested status change
 
         Applies the status change the partner firm asked for, using the emailed token. No sign-in needed.
@@ -282,7 +277,7 @@ class AsyncMessaging(AsyncAPIResource):
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
         return _t.cast(
-            "StatusUpdateApiResponseDef",
+            "_types.StatusUpdateApiResponseDef",
             await self._client.request(
                 _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
                 path={
@@ -300,13 +295,13 @@ class AsyncMessaging(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        body: _types.SendPartnerMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Message the partner firm on a case
 
         Sends a message to the other firm without changing the status. It may carry a requested status; the
@@ -323,7 +318,7 @@ class AsyncMessaging(AsyncAPIResource):
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
         return _t.cast(
-            "StatusUpdateApiResponseDef",
+            "_types.StatusUpdateApiResponseDef",
             await self._client.request(
                 _SEND_PARTNER_MESSAGE,
                 path={

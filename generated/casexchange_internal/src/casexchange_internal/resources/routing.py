@@ -10,10 +10,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.evaluate_routing_for_api_request import EvaluateRoutingForApiRequest
-    from ..types.routing_evaluation_result import RoutingEvaluationResult
-
 __all__ = ["Routing", "AsyncRouting"]
 
 _EVALUATE_FOR_API = Endpoint(
@@ -56,13 +52,13 @@ class Routing(SyncAPIResource):
     def evaluate_for_api(
         self,
         *,
-        body: EvaluateRoutingForApiRequest | _t.Mapping[str, _t.Any],
+        body: _types.EvaluateRoutingForApiRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluationResult:
+    ) -> _types.RoutingEvaluationResult:
         """Find the routing target for a case profile
 
         Applies the caller's firm's routing rules (from the JWT) to a case type, optional severity tier and
@@ -77,7 +73,7 @@ class Routing(SyncAPIResource):
         `POST /routing/evaluate-api` (operationId `evaluateRoutingForApi`)
         """
         return _t.cast(
-            "RoutingEvaluationResult",
+            "_types.RoutingEvaluationResult",
             self._client.request(
                 _EVALUATE_FOR_API,
                 body=body,
@@ -101,13 +97,13 @@ class AsyncRouting(AsyncAPIResource):
     async def evaluate_for_api(
         self,
         *,
-        body: EvaluateRoutingForApiRequest | _t.Mapping[str, _t.Any],
+        body: _types.EvaluateRoutingForApiRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluationResult:
+    ) -> _types.RoutingEvaluationResult:
         """Find the routing target for a case profile
 
         Applies the caller's firm's routing rules (from the JWT) to a case type, optional severity tier and
@@ -122,7 +118,7 @@ class AsyncRouting(AsyncAPIResource):
         `POST /routing/evaluate-api` (operationId `evaluateRoutingForApi`)
         """
         return _t.cast(
-            "RoutingEvaluationResult",
+            "_types.RoutingEvaluationResult",
             await self._client.request(
                 _EVALUATE_FOR_API,
                 body=body,

@@ -11,10 +11,6 @@ from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
-    from ..types.status_update_request import StatusUpdateRequest
-
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
 _GET_CASE = Endpoint(
@@ -90,7 +86,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[StatusUpdateApiResponseDef]:
+    ) -> list[_types.StatusUpdateApiResponseDef]:
         """Show a case's status history
 
         All status updates recorded on the case.
@@ -103,7 +99,7 @@ class StatusUpdates(SyncAPIResource):
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
         return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
+            "list[_types.StatusUpdateApiResponseDef]",
             self._client.request(
                 _GET_CASE,
                 path={
@@ -121,13 +117,13 @@ class StatusUpdates(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.StatusUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Add a status update by hand
 
         Records a status entry with a message on the case.
@@ -141,7 +137,7 @@ class StatusUpdates(SyncAPIResource):
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
         return _t.cast(
-            "StatusUpdateApiResponseDef",
+            "_types.StatusUpdateApiResponseDef",
             self._client.request(
                 _CREATE_MANUAL,
                 path={
@@ -174,7 +170,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[StatusUpdateApiResponseDef]:
+    ) -> list[_types.StatusUpdateApiResponseDef]:
         """Show a case's status history
 
         All status updates recorded on the case.
@@ -187,7 +183,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
         return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
+            "list[_types.StatusUpdateApiResponseDef]",
             await self._client.request(
                 _GET_CASE,
                 path={
@@ -205,13 +201,13 @@ class AsyncStatusUpdates(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        body: _types.StatusUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Add a status update by hand
 
         Records a status entry with a message on the case.
@@ -225,7 +221,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
         return _t.cast(
-            "StatusUpdateApiResponseDef",
+            "_types.StatusUpdateApiResponseDef",
             await self._client.request(
                 _CREATE_MANUAL,
                 path={

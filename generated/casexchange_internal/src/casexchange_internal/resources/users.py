@@ -12,14 +12,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.api_success_message import ApiSuccessMessage
-    from ..types.create_user_request import CreateUserRequest
-    from ..types.order import Order
-    from ..types.update_profile_request import UpdateProfileRequest
-    from ..types.update_user_request import UpdateUserRequest
-    from ..types.user_api_response_data_def import UserApiResponseDataDef
-
 __all__ = ["Users", "AsyncUsers"]
 
 _LIST = Endpoint(
@@ -234,7 +226,7 @@ class Users(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | str | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -243,7 +235,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[UserApiResponseDataDef]:
+    ) -> SyncPage[_types.UserApiResponseDataDef]:
         """Browse the users you may manage
 
         Firm administrators see the users of their own firm. System administrators see all users and can narrow
@@ -264,7 +256,7 @@ class Users(SyncAPIResource):
         `GET /users` (operationId `listUsers`)
         """
         return _t.cast(
-            "SyncPage[UserApiResponseDataDef]",
+            "SyncPage[_types.UserApiResponseDataDef]",
             self._client.request(
                 _LIST,
                 query={
@@ -288,13 +280,13 @@ class Users(SyncAPIResource):
     def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        body: _types.CreateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Invite a new user
 
         Creates an inactive user and emails an invitation to set a password; no password is given here. Firm
@@ -309,7 +301,7 @@ class Users(SyncAPIResource):
         `POST /users` (operationId `createUser`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             self._client.request(
                 _CREATE,
                 body=body,
@@ -329,7 +321,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Read your own profile
 
         Profile of the signed-in user.
@@ -339,7 +331,7 @@ class Users(SyncAPIResource):
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             self._client.request(
                 _GET_CURRENT_PROFILE,
                 extra_headers=extra_headers,
@@ -353,13 +345,13 @@ class Users(SyncAPIResource):
     def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateProfileRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit your own name
 
         Changes the signed-in user's first and last name.
@@ -372,7 +364,7 @@ class Users(SyncAPIResource):
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             self._client.request(
                 _UPDATE_CURRENT_PROFILE,
                 body=body,
@@ -393,7 +385,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Fetch a user
 
         One user by UUID, subject to the caller's role.
@@ -406,7 +398,7 @@ class Users(SyncAPIResource):
         `GET /users/{id}` (operationId `getUserById`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             self._client.request(
                 _GET,
                 path={
@@ -424,13 +416,13 @@ class Users(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit a user
 
         Firm administrators can edit users of their own firm, system administrators anyone. Activating a user who
@@ -443,7 +435,7 @@ class Users(SyncAPIResource):
         `PUT /users/{id}` (operationId `updateUserById`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             self._client.request(
                 _UPDATE,
                 path={
@@ -467,7 +459,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Deactivate a user
 
         Switches the user off and ends their sessions. Firm administrators for their own firm, system
@@ -481,7 +473,7 @@ class Users(SyncAPIResource):
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _DEACTIVATE,
                 path={
@@ -504,7 +496,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Send an invitation email again
 
         Issues a fresh invitation token for an inactive user who has not set a password yet, and mails it.
@@ -517,7 +509,7 @@ class Users(SyncAPIResource):
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             self._client.request(
                 _RESEND_INVITATION,
                 path={
@@ -547,7 +539,7 @@ class AsyncUsers(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: _types.Order | str | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -556,7 +548,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[UserApiResponseDataDef]:
+    ) -> AsyncPage[_types.UserApiResponseDataDef]:
         """Browse the users you may manage
 
         Firm administrators see the users of their own firm. System administrators see all users and can narrow
@@ -577,7 +569,7 @@ class AsyncUsers(AsyncAPIResource):
         `GET /users` (operationId `listUsers`)
         """
         return _t.cast(
-            "AsyncPage[UserApiResponseDataDef]",
+            "AsyncPage[_types.UserApiResponseDataDef]",
             await self._client.request(
                 _LIST,
                 query={
@@ -601,13 +593,13 @@ class AsyncUsers(AsyncAPIResource):
     async def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        body: _types.CreateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Invite a new user
 
         Creates an inactive user and emails an invitation to set a password; no password is given here. Firm
@@ -622,7 +614,7 @@ class AsyncUsers(AsyncAPIResource):
         `POST /users` (operationId `createUser`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             await self._client.request(
                 _CREATE,
                 body=body,
@@ -642,7 +634,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Read your own profile
 
         Profile of the signed-in user.
@@ -652,7 +644,7 @@ class AsyncUsers(AsyncAPIResource):
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             await self._client.request(
                 _GET_CURRENT_PROFILE,
                 extra_headers=extra_headers,
@@ -666,13 +658,13 @@ class AsyncUsers(AsyncAPIResource):
     async def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateProfileRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit your own name
 
         Changes the signed-in user's first and last name.
@@ -685,7 +677,7 @@ class AsyncUsers(AsyncAPIResource):
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             await self._client.request(
                 _UPDATE_CURRENT_PROFILE,
                 body=body,
@@ -706,7 +698,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Fetch a user
 
         One user by UUID, subject to the caller's role.
@@ -719,7 +711,7 @@ class AsyncUsers(AsyncAPIResource):
         `GET /users/{id}` (operationId `getUserById`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             await self._client.request(
                 _GET,
                 path={
@@ -737,13 +729,13 @@ class AsyncUsers(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        body: _types.UpdateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit a user
 
         Firm administrators can edit users of their own firm, system administrators anyone. Activating a user who
@@ -756,7 +748,7 @@ class AsyncUsers(AsyncAPIResource):
         `PUT /users/{id}` (operationId `updateUserById`)
         """
         return _t.cast(
-            "UserApiResponseDataDef",
+            "_types.UserApiResponseDataDef",
             await self._client.request(
                 _UPDATE,
                 path={
@@ -780,7 +772,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Deactivate a user
 
         Switches the user off and ends their sessions. Firm administrators for their own firm, system
@@ -794,7 +786,7 @@ class AsyncUsers(AsyncAPIResource):
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _DEACTIVATE,
                 path={
@@ -817,7 +809,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Send an invitation email again
 
         Issues a fresh invitation token for an inactive user who has not set a password yet, and mails it.
@@ -830,7 +822,7 @@ class AsyncUsers(AsyncAPIResource):
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
         return _t.cast(
-            "ApiSuccessMessage",
+            "_types.ApiSuccessMessage",
             await self._client.request(
                 _RESEND_INVITATION,
                 path={

@@ -11,13 +11,6 @@ from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
-if _t.TYPE_CHECKING:
-    from ..types.list_vendor_case_types_response_data_item import ListVendorCaseTypesResponseDataItem
-    from ..types.list_vendor_jurisdictions_response_data_item import ListVendorJurisdictionsResponseDataItem
-    from ..types.vendor_firm import VendorFirm
-    from ..types.vendor_lead_create import VendorLeadCreate
-    from ..types.vendor_lead_response import VendorLeadResponse
-
 __all__ = ["VendorApi", "AsyncVendorApi"]
 
 _LIST_CASE_TYPES = Endpoint(
@@ -100,7 +93,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorCaseTypesResponseDataItem]:
+    ) -> list[_types.ListVendorCaseTypesResponseDataItem]:
         """List case types for leads
 
         Active case types supported by the product.
@@ -110,7 +103,7 @@ class VendorApi(SyncAPIResource):
         `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
         """
         return _t.cast(
-            "list[ListVendorCaseTypesResponseDataItem]",
+            "list[_types.ListVendorCaseTypesResponseDataItem]",
             self._client.request(
                 _LIST_CASE_TYPES,
                 extra_headers=extra_headers,
@@ -131,7 +124,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[VendorFirm]:
+    ) -> SyncPage[_types.VendorFirm]:
         """List firms that take your leads
 
         Firms with which the vendor has an active relationship.
@@ -145,7 +138,7 @@ class VendorApi(SyncAPIResource):
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
         return _t.cast(
-            "SyncPage[VendorFirm]",
+            "SyncPage[_types.VendorFirm]",
             self._client.request(
                 _LIST_FIRMS,
                 query={
@@ -168,7 +161,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListVendorJurisdictionsResponseDataItem]:
         """List jurisdictions for leads
 
         Active jurisdictions of the platform.
@@ -178,7 +171,7 @@ class VendorApi(SyncAPIResource):
         `GET /vendor/jurisdictions` (operationId `listVendorJurisdictions`)
         """
         return _t.cast(
-            "list[ListVendorJurisdictionsResponseDataItem]",
+            "list[_types.ListVendorJurisdictionsResponseDataItem]",
             self._client.request(
                 _LIST_JURISDICTIONS,
                 extra_headers=extra_headers,
@@ -192,13 +185,13 @@ class VendorApi(SyncAPIResource):
     def submit_lead(
         self,
         *,
-        body: VendorLeadCreate | _t.Mapping[str, _t.Any],
+        body: _types.VendorLeadCreate | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> VendorLeadResponse:
+    ) -> _types.VendorLeadResponse:
         """Submit a lead as a vendor
 
         With `destinationFirmId` the lead goes straight to that firm (an active vendor–firm relationship is
@@ -212,7 +205,7 @@ class VendorApi(SyncAPIResource):
         `POST /vendor/leads` (operationId `submitVendorLead`)
         """
         return _t.cast(
-            "VendorLeadResponse",
+            "_types.VendorLeadResponse",
             self._client.request(
                 _SUBMIT_LEAD,
                 body=body,
@@ -241,7 +234,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorCaseTypesResponseDataItem]:
+    ) -> list[_types.ListVendorCaseTypesResponseDataItem]:
         """List case types for leads
 
         Active case types supported by the product.
@@ -251,7 +244,7 @@ class AsyncVendorApi(AsyncAPIResource):
         `GET /vendor/case-types` (operationId `listVendorCaseTypes`)
         """
         return _t.cast(
-            "list[ListVendorCaseTypesResponseDataItem]",
+            "list[_types.ListVendorCaseTypesResponseDataItem]",
             await self._client.request(
                 _LIST_CASE_TYPES,
                 extra_headers=extra_headers,
@@ -272,7 +265,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[VendorFirm]:
+    ) -> AsyncPage[_types.VendorFirm]:
         """List firms that take your leads
 
         Firms with which the vendor has an active relationship.
@@ -286,7 +279,7 @@ class AsyncVendorApi(AsyncAPIResource):
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
         return _t.cast(
-            "AsyncPage[VendorFirm]",
+            "AsyncPage[_types.VendorFirm]",
             await self._client.request(
                 _LIST_FIRMS,
                 query={
@@ -309,7 +302,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListVendorJurisdictionsResponseDataItem]:
         """List jurisdictions for leads
 
         Active jurisdictions of the platform.
@@ -319,7 +312,7 @@ class AsyncVendorApi(AsyncAPIResource):
         `GET /vendor/jurisdictions` (operationId `listVendorJurisdictions`)
         """
         return _t.cast(
-            "list[ListVendorJurisdictionsResponseDataItem]",
+            "list[_types.ListVendorJurisdictionsResponseDataItem]",
             await self._client.request(
                 _LIST_JURISDICTIONS,
                 extra_headers=extra_headers,
@@ -333,13 +326,13 @@ class AsyncVendorApi(AsyncAPIResource):
     async def submit_lead(
         self,
         *,
-        body: VendorLeadCreate | _t.Mapping[str, _t.Any],
+        body: _types.VendorLeadCreate | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> VendorLeadResponse:
+    ) -> _types.VendorLeadResponse:
         """Submit a lead as a vendor
 
         With `destinationFirmId` the lead goes straight to that firm (an active vendor–firm relationship is
@@ -353,7 +346,7 @@ class AsyncVendorApi(AsyncAPIResource):
         `POST /vendor/leads` (operationId `submitVendorLead`)
         """
         return _t.cast(
-            "VendorLeadResponse",
+            "_types.VendorLeadResponse",
             await self._client.request(
                 _SUBMIT_LEAD,
                 body=body,
