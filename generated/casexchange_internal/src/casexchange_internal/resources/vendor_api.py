@@ -35,9 +35,7 @@ _LIST_FIRMS = Endpoint(
             load=lambda: _types.ListVendorFirmsResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page",
                 limit_param="limit",
-                items_field="data",
                 pagination_field="pagination",
             ),
         ),
