@@ -64,6 +64,9 @@ def cli() -> None:
 @click.option("--client-name", help="Client class name (ad-hoc mode).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
 @click.option(
+    "--full", is_flag=True, help="Always render (skip the provenance answer when nothing changed)."
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
     default=30.0,
@@ -80,6 +83,7 @@ def generate_cmd(
     package: str | None,
     client_name: str | None,
     strict: bool,
+    full: bool,
     timeout: float,
     verbose: bool,
     quiet: bool,
@@ -102,7 +106,7 @@ def generate_cmd(
     for target in targets:
         progress = TerminalProgress(target.name, enabled=False if quiet else None)
         try:
-            result = generate(target, root, progress=progress, source=source)
+            result = generate(target, root, progress=progress, source=source, full=full)
         except SpecError as exc:
             progress.clear()
             before = f" ({', '.join(done)} generated before it)" if done else ""

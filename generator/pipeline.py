@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import provenance
 from .config import TargetConfig
 from .diagnostics import Diagnostic, DiagnosticSink
+from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
@@ -115,14 +116,28 @@ def generate(
     *,
     progress: Progress = SILENT,
     source: str = "",
+    full: bool = False,
 ) -> TargetResult:
+    """Render the package and write what changed. When the output folder already holds what this
+    build of the generator made from the same spec and configuration (the `check` fast path: recorded
+    hashes, a verified key, the diagnostics of that run kept), nothing is rendered or written; `full`
+    always renders."""
     start = time.perf_counter()
     out = Path(target.output)
+    if not full:
+        fast = _fast_check(target, root, out)
+        recorded = provenance.read(out) if fast is not None else None
+        known = None if recorded is None else provenance.recall_diagnostics(root, out, recorded)
+        if fast is not None and known is not None:
+            fast.diagnostics = known
+            fast.seconds = time.perf_counter() - start
+            return fast
     result, tree = prepare(target, root, progress=progress, source=source)
     result.diff = apply_package(tree, out, ownership(out, target.package), progress)
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
+        provenance.remember_diagnostics(root, out, recorded, result.diagnostics)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -138,9 +153,12 @@ def prepare(
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
     a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
     out = Path(target.output)
+    memo = Memo.for_output(root, out)
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress, source, raw)
-        tree = build_package(files, prov, out, ownership(out, target.package), progress)
+        tree = build_package(files, prov, out, ownership(out, target.package), progress, memo)
+    if memo is not None:
+        memo.save()
     return result, tree
 
 
@@ -161,9 +179,10 @@ def check(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
+    memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress)
-        result.rendered = render_for_check(files, prov, owner, progress)
+        result.rendered = render_for_check(files, prov, owner, progress, memo)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:
         recorded = provenance.read(out)

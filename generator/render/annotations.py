@@ -7,7 +7,7 @@ schema `Any`, `date` or `BaseModel` can never shadow them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import escape, pointer
 from ..ir import (
@@ -76,6 +76,7 @@ class Imports:
     builtins: bool = False
     unions: bool = False  # `_Tag` / `_disc` from the runtime's `_unions` (discriminated unions)
     params: set[str] = field(default_factory=set)  # schema ids whose `…Param` TypedDict is used
+    lazy_types: bool = False  # `from .. import types as _types` (models resolved on first use)
     uuid: bool = False
     runtime: set[str] = field(
         default_factory=set
@@ -88,6 +89,7 @@ class Annotator:
     names: Names
     shadowed: frozenset[str] = frozenset()  # builtin names a class body redefines (a method `list`)
     _inlining: set[str] = field(default_factory=set)  # aliases being written out (PARAM)
+    qualify: str = ""  # prefix of class names (`_types.`: looked up in the lazy types package)
 
     def _builtin(self, name: str, imports: Imports) -> str:
         if name in self.shadowed:
@@ -98,6 +100,22 @@ class Annotator:
     def render(self, t: TypeRef, ctx: Context, imports: Imports) -> Code:
         """The annotation: names from the naming pass, literals from `py_literal`, fixed punctuation."""
         return Code(" | ".join(self.top_parts(t, ctx, imports)))
+
+    def lazy(self, t: TypeRef, imports: Imports) -> Code | None:
+        """`lambda: <model type>` over the lazy types package (`_types.X`) when `t` names a schema,
+        else None. The schemas it names are not added to `imports` (nothing imports them eagerly)."""
+        names = Imports()
+        body = replace(self, qualify="_types.").render(t, Context.MODEL, names)
+        imports.typing |= names.typing
+        imports.datetime |= names.datetime
+        imports.builtins |= names.builtins
+        imports.unions |= names.unions
+        imports.uuid |= names.uuid
+        imports.runtime |= names.runtime
+        if not names.schemas:
+            return None
+        imports.lazy_types = True
+        return Code(f"lambda: {body}")
 
     def top_parts(self, t: TypeRef, ctx: Context, imports: Imports) -> list[str]:
         """The members of the top-level union `t` renders to, de-duplicated, `None` last."""
@@ -148,13 +166,15 @@ class Annotator:
             if ctx is Context.PARAM and isinstance(schema, Alias) and self._writes_out(t.id):
                 return self._inline(t.id, schema, imports)
             imports.schemas.add(t.id)
-            name = self.names.schema_class[t.id]
+            name = self.qualify + self.names.schema_class[t.id]
             if isinstance(schema, Enum) and ctx is Context.FIELD_INPUT:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
             if isinstance(schema, Enum) and ctx is not Context.MODEL:
                 return [name, self._enum_values(schema, imports)]
             param = self.names.param_class.get(t.id) if ctx is Context.PARAM else None
             if param is not None:
+                if self.qualify:  # looked up in the lazy types package, like the model
+                    return [self.qualify + param, name]
                 imports.params.add(t.id)
                 return [param, name]
             return [name]
@@ -229,8 +249,9 @@ class Annotator:
         tags: dict[str, str] = {}
         for ref, values in tagged:
             cls = self._parts(ref, ctx, imports)[0]
-            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(cls)})]")
-            tags.update((value, cls) for value in values)
+            tag = self.names.schema_class[ref.id]
+            members.append(f"_t.Annotated[{cls}, _Tag({py_literal(tag)})]")
+            tags.update((value, tag) for value in values)
         mapping = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in tags.items())
         return f"_t.Annotated[{' | '.join(members)}, _disc({py_literal(t.discriminator.property)}, {{{mapping}}})]"
 

@@ -46,6 +46,7 @@ class ResponseSpecView:
     status: str  # raw: printed with `py`
     kind: Name
     model: Code  # runtime expression of the whole body type, or "None"
+    load: Code  # `lambda: <body type>` when it names a model (imported on first use), or ""
     unwrap: Code  # literal of the unwrap field, or "None"
     page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
 
@@ -130,7 +131,11 @@ def draft_resource(
 ) -> ResourceDraft:
     method_names = {names.op_method[op_key(op)] for op in ops}
     method_names |= set(names.extra_methods.get(resource.tag, ()))
-    annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
+    # models are named through the lazy types package (`_types.X`): importing the resource imports
+    # none, and `typing.get_type_hints` of a method imports those its annotations name
+    annotator = Annotator(
+        api.schemas, names, frozenset(method_names & BUILTIN_TYPES), qualify="_types."
+    )
     imports = Imports()
     runtime: list[RuntimeImport] = []
     default_security = default_requirements(api)
@@ -149,8 +154,10 @@ def resource_module_view(
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
-    block = import_block(imports, names, None, "..types.")
+    block = import_block(replace(imports, schemas=set()), names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types)
+    if imports.lazy_types or imports.schemas:
+        block.add_from("..", ("types", "_types"))
     if any("LazyModel(" in model for m in methods for _, model in m.errors):
         block.add_from(".._endpoint", "LazyModel")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
@@ -333,8 +340,18 @@ def _arg(
 
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
-    model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
-    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), _page(r.pagination))
+    """A body type that names models is a `lambda` over the lazy types package (`_types.X`): the
+    models load when the operation's response is first parsed, not when its resource is imported."""
+    model, load = Code("None"), Code("")
+    if r.body is not None:
+        lazy = annotator.lazy(r.body, imports)
+        if lazy is not None:
+            load = lazy
+        else:
+            model = annotator.render(r.body, Context.MODEL, imports)
+    return ResponseSpecView(
+        r.status, Name(r.kind.value), model, load, py(r.unwrap), _page(r.pagination)
+    )
 
 
 def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:

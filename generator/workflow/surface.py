@@ -17,14 +17,14 @@ from ..render.resource_views import draft_resource
 from .sides import SpecSide
 from .wire_ops import match_key, op_label
 
-_PREFIXES = re.compile(r"\b_(?:b|t|dt|uuid)\.")
+_PREFIXES = re.compile(r"\b_(?:b|t|dt|uuid|types)\.")
 
 
 _DESCRIPTOR = re.compile(r"_(Omittable|OmittableCoerced|Coerced)\[(.*)\]", re.DOTALL)
 
 
 def clean(annotation: str) -> str:
-    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]`: what a reader of the signature sees. A
+    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]` (`_types.Pet` → `Pet`): what a reader of the signature sees. A
     model field typed by a runtime descriptor (`_fields.py`) is its read type: `_Omittable[X]` is
     `X | None`, `_Coerced[X, W]` is `X`."""
     described = _DESCRIPTOR.fullmatch(annotation)

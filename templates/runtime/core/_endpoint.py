@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -89,23 +89,35 @@ class ResponseSpec:
     """How to turn a response body into the method's return value.
 
     ``model`` describes the *whole* JSON body; ``unwrap`` names the field to return from it;
-    ``page`` turns the body into a page object.
+    ``page`` turns the body into a page object. ``load``, when given, returns ``model`` instead: the
+    generated resource modules pass ``lambda: _types.X`` so that a model module is imported when a
+    response of its operation is first parsed, not when the resource is first touched.
     """
 
     kind: ResponseKind
     model: Any = None
     unwrap: str | None = None
     page: PageSpec | None = None
+    load: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
     _adapter: pydantic.TypeAdapter[Any] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    @property
+    def body_type(self) -> Any:
+        """``model`` (a ``LazyModel`` imported), or what ``load`` returns (called once, on first use)."""
+        if self.model is None and self.load is not None:
+            object.__setattr__(self, "model", self.load())
+        elif isinstance(self.model, LazyModel):
+            object.__setattr__(self, "model", self.model.load())
+        return self.model
 
     @property
     def adapter(self) -> pydantic.TypeAdapter[Any]:
         """The ``TypeAdapter`` for ``model``, built on first use and cached on the spec."""
         adapter = self._adapter
         if adapter is None:
-            model = self.model.load() if isinstance(self.model, LazyModel) else self.model
+            model = self.body_type
             adapter = pydantic.TypeAdapter(Any if model is None else model)
             object.__setattr__(self, "_adapter", adapter)
         return adapter
@@ -167,9 +179,10 @@ class Endpoint(Generic[_R_co, _AR_co]):
     """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
     json_media: str = "application/json"
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
-    body_type: Any = None
-    """The JSON body's type (a model, ``list[Model]``, …) when dicts in it are ``…Param`` TypedDicts whose
-    Python keys differ from the wire names: ``_wire.to_wire`` renames them before the body is sent."""
+    body_type: Callable[[], Any] | None = None
+    """Returns the JSON body's type (a model, ``list[Model]``, …) when dicts in it are ``…Param``
+    TypedDicts whose Python keys differ from the wire names: ``_wire.to_wire`` renames them before the
+    body is sent. A function, so the models load at the first call, not when the resource is touched."""
     flat_body: bool = False
     """The body is the method's keyword arguments, one per property, keyed by wire name already."""
     body_required: bool = True

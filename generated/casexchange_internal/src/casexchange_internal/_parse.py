@@ -97,7 +97,7 @@ def decode_json(
         len(errors),
         summary,
     )
-    return construct_type(spec.model, raw), errors
+    return construct_type(spec.body_type, raw), errors
 
 
 def _drop_nulls(raw: Any, errors: list[dict[str, Any]]) -> bool:

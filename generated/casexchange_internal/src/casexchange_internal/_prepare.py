@@ -218,7 +218,7 @@ def _set_body(prepared: PreparedRequest, endpoint: AnyEndpoint, options: Request
     headers = prepared.headers
     if _is_json_media(media):
         if endpoint.body_type is not None:
-            body = to_wire(body, endpoint.body_type, wire_keys=endpoint.flat_body)
+            body = to_wire(body, endpoint.body_type(), wire_keys=endpoint.flat_body)
         prepared.content = json_body(body, extra_body)
     elif media.startswith("multipart/form-data"):
         stack = prepared.stack = ExitStack()

@@ -7,34 +7,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query, _upload
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.attachment import Attachment
-from ..types.attachment_attributes import AttachmentAttributes
-from ..types.attachment_collection_document import AttachmentCollectionDocument
-from ..types.attachment_document import AttachmentDocument
-from ..types.attachment_filter import AttachmentFilter
-from ..types.attachment_relationships import AttachmentRelationships
-from ..types.note import Note
-from ..types.note_attributes import NoteAttributes
-from ..types.note_collection_document import NoteCollectionDocument
-from ..types.note_document import NoteDocument
-from ..types.note_filter import NoteFilter
-from ..types.note_relationships import NoteRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
-_LIST: Endpoint[SyncPage[Attachment], AsyncPage[Attachment]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Attachment], AsyncPage[_types.Attachment]] = Endpoint(
     method="GET",
     path="/attachments/attachments",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=AttachmentCollectionDocument,
+            model=None,
+            load=lambda: _types.AttachmentCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -79,11 +68,13 @@ _LIST: Endpoint[SyncPage[Attachment], AsyncPage[Attachment]] = Endpoint(
     },
     operation_id="listAttachments",
 )
-_CREATE: Endpoint[Attachment, Attachment] = Endpoint(
+_CREATE: Endpoint[_types.Attachment, _types.Attachment] = Endpoint(
     method="POST",
     path="/attachments/attachments",
     responses={
-        "201": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AttachmentDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -119,11 +110,13 @@ _CREATE: Endpoint[Attachment, Attachment] = Endpoint(
     },
     operation_id="createAttachment",
 )
-_GET: Endpoint[Attachment, Attachment] = Endpoint(
+_GET: Endpoint[_types.Attachment, _types.Attachment] = Endpoint(
     method="GET",
     path="/attachments/attachments/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=AttachmentDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AttachmentDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -161,13 +154,14 @@ _GET: Endpoint[Attachment, Attachment] = Endpoint(
     },
     operation_id="getAttachment",
 )
-_LIST_NOTES: Endpoint[SyncPage[Note], AsyncPage[Note]] = Endpoint(
+_LIST_NOTES: Endpoint[SyncPage[_types.Note], AsyncPage[_types.Note]] = Endpoint(
     method="GET",
     path="/attachments/notes",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=NoteCollectionDocument,
+            model=None,
+            load=lambda: _types.NoteCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -212,11 +206,13 @@ _LIST_NOTES: Endpoint[SyncPage[Note], AsyncPage[Note]] = Endpoint(
     },
     operation_id="listNotes",
 )
-_CREATE_NOTE: Endpoint[Note, Note] = Endpoint(
+_CREATE_NOTE: Endpoint[_types.Note, _types.Note] = Endpoint(
     method="POST",
     path="/attachments/notes",
     responses={
-        "201": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -252,11 +248,13 @@ _CREATE_NOTE: Endpoint[Note, Note] = Endpoint(
     },
     operation_id="createNote",
 )
-_GET_NOTE: Endpoint[Note, Note] = Endpoint(
+_GET_NOTE: Endpoint[_types.Note, _types.Note] = Endpoint(
     method="GET",
     path="/attachments/notes/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -330,11 +328,13 @@ _DELETE_NOTE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteNote",
 )
-_UPDATE_NOTE: Endpoint[Note, Note] = Endpoint(
+_UPDATE_NOTE: Endpoint[_types.Note, _types.Note] = Endpoint(
     method="PATCH",
     path="/attachments/notes/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=NoteDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.NoteDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -386,18 +386,18 @@ class Attachments(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AttachmentFields] | _types.AttachmentFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Attachment]:
+    ) -> SyncPage[_types.Attachment]:
         """List attachments
 
         Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -432,14 +432,14 @@ class Attachments(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Create an attachment and get its upload URL
 
         Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
@@ -471,13 +471,13 @@ class Attachments(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Retrieve an attachment
 
         Returns one attachment by id.
@@ -508,18 +508,18 @@ class Attachments(SyncAPIResource):
     def list_notes(
         self,
         *,
-        filter: _query.Filter[_fields.NoteFields] | NoteFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.NoteFields] | _types.NoteFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.NoteFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Note]:
+    ) -> SyncPage[_types.Note]:
         """List notes
 
         Returns a page of notes (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -554,14 +554,14 @@ class Attachments(SyncAPIResource):
     def create_note(
         self,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Create a note
 
         Creates a note. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -589,13 +589,13 @@ class Attachments(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Retrieve a note
 
         Returns one note by id.
@@ -658,14 +658,14 @@ class Attachments(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Update a note
 
         Updates a note: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -698,7 +698,7 @@ class Attachments(SyncAPIResource):
         attributes: _t.Mapping[str, _t.Any] | None = None,
         relationships: _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Upload a file in two steps: `create` creates the record, then the file is PUT to the pre-signed URL in its response (`data.attributes.upload_url`), without this API's credentials. Files over 10,485,760 bytes are refused before any request.
 
         Args:
@@ -737,18 +737,18 @@ class AsyncAttachments(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.AttachmentFields] | AttachmentFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AttachmentFields] | _types.AttachmentFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AttachmentFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Attachment]:
+    ) -> AsyncPage[_types.Attachment]:
         """List attachments
 
         Returns a page of attachments (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -783,14 +783,14 @@ class AsyncAttachments(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AttachmentAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.AttachmentRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Create an attachment and get its upload URL
 
         Creates an attachment record and returns a pre-signed AWS S3 upload URL. Uploading is a second step:
@@ -822,13 +822,13 @@ class AsyncAttachments(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Retrieve an attachment
 
         Returns one attachment by id.
@@ -859,18 +859,18 @@ class AsyncAttachments(AsyncAPIResource):
     async def list_notes(
         self,
         *,
-        filter: _query.Filter[_fields.NoteFields] | NoteFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.NoteFields] | _types.NoteFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.NoteFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Note]:
+    ) -> AsyncPage[_types.Note]:
         """List notes
 
         Returns a page of notes (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -905,14 +905,14 @@ class AsyncAttachments(AsyncAPIResource):
     async def create_note(
         self,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Create a note
 
         Creates a note. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -940,13 +940,13 @@ class AsyncAttachments(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Retrieve a note
 
         Returns one note by id.
@@ -1009,14 +1009,14 @@ class AsyncAttachments(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Note:
+    ) -> _types.Note:
         """Update a note
 
         Updates a note: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -1049,7 +1049,7 @@ class AsyncAttachments(AsyncAPIResource):
         attributes: _t.Mapping[str, _t.Any] | None = None,
         relationships: _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> Attachment:
+    ) -> _types.Attachment:
         """Upload a file in two steps: `create` creates the record, then the file is PUT to the pre-signed URL in its response (`data.attributes.upload_url`), without this API's credentials. Files over 10,485,760 bytes are refused before any request.
 
         Args:

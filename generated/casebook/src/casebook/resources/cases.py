@@ -7,28 +7,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.case import Case
-from ..types.case_attributes import CaseAttributes
-from ..types.case_collection_document import CaseCollectionDocument
-from ..types.case_document import CaseDocument
-from ..types.case_filter import CaseFilter
-from ..types.case_relationships import CaseRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST: Endpoint[SyncPage[Case], AsyncPage[Case]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Case], AsyncPage[_types.Case]] = Endpoint(
     method="GET",
     path="/cases/cases",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=CaseCollectionDocument,
+            model=None,
+            load=lambda: _types.CaseCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +68,13 @@ _LIST: Endpoint[SyncPage[Case], AsyncPage[Case]] = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE: Endpoint[Case, Case] = Endpoint(
+_CREATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +110,13 @@ _CREATE: Endpoint[Case, Case] = Endpoint(
     },
     operation_id="createCase",
 )
-_GET: Endpoint[Case, Case] = Endpoint(
+_GET: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="GET",
     path="/cases/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +154,13 @@ _GET: Endpoint[Case, Case] = Endpoint(
     },
     operation_id="getCase",
 )
-_UPDATE: Endpoint[Case, Case] = Endpoint(
+_UPDATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="PATCH",
     path="/cases/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=CaseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CaseDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -211,18 +212,18 @@ class Cases(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.CaseFields] | CaseFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.CaseFields] | _types.CaseFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.CaseFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Case]:
+    ) -> SyncPage[_types.Case]:
         """List cases
 
         Returns a page of cases (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -257,14 +258,14 @@ class Cases(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case
 
         Creates a case. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -292,13 +293,13 @@ class Cases(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Retrieve a case
 
         Returns one case by id.
@@ -330,14 +331,14 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Update a case
 
         Updates a case: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -374,18 +375,18 @@ class AsyncCases(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.CaseFields] | CaseFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.CaseFields] | _types.CaseFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.CaseFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Case]:
+    ) -> AsyncPage[_types.Case]:
         """List cases
 
         Returns a page of cases (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -420,14 +421,14 @@ class AsyncCases(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case
 
         Creates a case. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -455,13 +456,13 @@ class AsyncCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Retrieve a case
 
         Returns one case by id.
@@ -493,14 +494,14 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.CaseAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.CaseRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Update a case
 
         Updates a case: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).

@@ -7,28 +7,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.intake_report import IntakeReport
-from ..types.intake_report_attributes import IntakeReportAttributes
-from ..types.intake_report_collection_document import IntakeReportCollectionDocument
-from ..types.intake_report_document import IntakeReportDocument
-from ..types.intake_report_filter import IntakeReportFilter
-from ..types.intake_report_relationships import IntakeReportRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Intake", "AsyncIntake"]
 
-_LIST_REPORTS: Endpoint[SyncPage[IntakeReport], AsyncPage[IntakeReport]] = Endpoint(
+_LIST_REPORTS: Endpoint[SyncPage[_types.IntakeReport], AsyncPage[_types.IntakeReport]] = Endpoint(
     method="GET",
     path="/intake/reports",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=IntakeReportCollectionDocument,
+            model=None,
+            load=lambda: _types.IntakeReportCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +68,13 @@ _LIST_REPORTS: Endpoint[SyncPage[IntakeReport], AsyncPage[IntakeReport]] = Endpo
     },
     operation_id="listIntakeReports",
 )
-_CREATE_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
+_CREATE_REPORT: Endpoint[_types.IntakeReport, _types.IntakeReport] = Endpoint(
     method="POST",
     path="/intake/reports",
     responses={
-        "201": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +110,13 @@ _CREATE_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
     },
     operation_id="createIntakeReport",
 )
-_GET_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
+_GET_REPORT: Endpoint[_types.IntakeReport, _types.IntakeReport] = Endpoint(
     method="GET",
     path="/intake/reports/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +154,13 @@ _GET_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
     },
     operation_id="getIntakeReport",
 )
-_UPDATE_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
+_UPDATE_REPORT: Endpoint[_types.IntakeReport, _types.IntakeReport] = Endpoint(
     method="PATCH",
     path="/intake/reports/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=IntakeReportDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.IntakeReportDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -211,18 +212,18 @@ class Intake(SyncAPIResource):
     def list_reports(
         self,
         *,
-        filter: _query.Filter[_fields.IntakeReportFields] | IntakeReportFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.IntakeReportFields] | _types.IntakeReportFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.IntakeReportFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[IntakeReport]:
+    ) -> SyncPage[_types.IntakeReport]:
         """List intake reports
 
         Returns a page of intake reports (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -257,14 +258,14 @@ class Intake(SyncAPIResource):
     def create_report(
         self,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Create an intake report
 
         Creates a intake report. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -292,13 +293,13 @@ class Intake(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Retrieve an intake report
 
         Returns one intake report by id.
@@ -330,14 +331,14 @@ class Intake(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Update an intake report
 
         Updates a intake report: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -376,18 +377,18 @@ class AsyncIntake(AsyncAPIResource):
     async def list_reports(
         self,
         *,
-        filter: _query.Filter[_fields.IntakeReportFields] | IntakeReportFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.IntakeReportFields] | _types.IntakeReportFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.IntakeReportFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[IntakeReport]:
+    ) -> AsyncPage[_types.IntakeReport]:
         """List intake reports
 
         Returns a page of intake reports (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -422,14 +423,14 @@ class AsyncIntake(AsyncAPIResource):
     async def create_report(
         self,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Create an intake report
 
         Creates a intake report. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -457,13 +458,13 @@ class AsyncIntake(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Retrieve an intake report
 
         Returns one intake report by id.
@@ -495,14 +496,14 @@ class AsyncIntake(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntakeReport:
+    ) -> _types.IntakeReport:
         """Update an intake report
 
         Updates a intake report: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).

@@ -7,77 +7,76 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.assignment_user import AssignmentUser
-from ..types.assignment_user_attributes import AssignmentUserAttributes
-from ..types.assignment_user_collection_document import AssignmentUserCollectionDocument
-from ..types.assignment_user_document import AssignmentUserDocument
-from ..types.assignment_user_filter import AssignmentUserFilter
-from ..types.assignment_user_relationships import AssignmentUserRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Memberships", "AsyncMemberships"]
 
-_LIST_ASSIGNMENT_USERS: Endpoint[SyncPage[AssignmentUser], AsyncPage[AssignmentUser]] = Endpoint(
-    method="GET",
-    path="/memberships/assignment_users",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=AssignmentUserCollectionDocument,
-            unwrap="data",
-            page=PageSpec(
-                style="next_link",
-                limit_param="page[size]",
-                pagination_field="meta",
-                next_link=("links", "next"),
-                attach_document=True,
+_LIST_ASSIGNMENT_USERS: Endpoint[SyncPage[_types.AssignmentUser], AsyncPage[_types.AssignmentUser]] = (
+    Endpoint(
+        method="GET",
+        path="/memberships/assignment_users",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.AssignmentUserCollectionDocument,
+                unwrap="data",
+                page=PageSpec(
+                    style="next_link",
+                    limit_param="page[size]",
+                    pagination_field="meta",
+                    next_link=("links", "next"),
+                    attach_document=True,
+                ),
             ),
-        ),
-    },
-    query_styles={
-        "filter": ("deepObject", True),
-        "fields": ("deepObject", True),
-    },
-    auth=True,
-    json_media="application/vnd.api+json",
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "429": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "500": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "502": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "503": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-        "504": ResponseSpec(
-            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
-        ),
-    },
-    operation_id="listAssignmentUsers",
+        },
+        query_styles={
+            "filter": ("deepObject", True),
+            "fields": ("deepObject", True),
+        },
+        auth=True,
+        json_media="application/vnd.api+json",
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "429": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "500": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "502": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "503": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+            "504": ResponseSpec(
+                kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+            ),
+        },
+        operation_id="listAssignmentUsers",
+    )
 )
-_CREATE_ASSIGNMENT_USER: Endpoint[AssignmentUser, AssignmentUser] = Endpoint(
+_CREATE_ASSIGNMENT_USER: Endpoint[_types.AssignmentUser, _types.AssignmentUser] = Endpoint(
     method="POST",
     path="/memberships/assignment_users",
     responses={
-        "201": ResponseSpec(kind="json", model=AssignmentUserDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AssignmentUserDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +112,13 @@ _CREATE_ASSIGNMENT_USER: Endpoint[AssignmentUser, AssignmentUser] = Endpoint(
     },
     operation_id="createAssignmentUser",
 )
-_GET_ASSIGNMENT_USER: Endpoint[AssignmentUser, AssignmentUser] = Endpoint(
+_GET_ASSIGNMENT_USER: Endpoint[_types.AssignmentUser, _types.AssignmentUser] = Endpoint(
     method="GET",
     path="/memberships/assignment_users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=AssignmentUserDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AssignmentUserDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -168,18 +169,20 @@ class Memberships(SyncAPIResource):
     def list_assignment_users(
         self,
         *,
-        filter: _query.Filter[_fields.AssignmentUserFields] | AssignmentUserFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AssignmentUserFields]
+        | _types.AssignmentUserFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AssignmentUserFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AssignmentUser]:
+    ) -> SyncPage[_types.AssignmentUser]:
         """List assignment users
 
         Returns a page of assignment users (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -214,14 +217,14 @@ class Memberships(SyncAPIResource):
     def create_assignment_user(
         self,
         *,
-        attributes: AssignmentUserAttributes | _t.Mapping[str, _t.Any],
-        relationships: AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AssignmentUserAttributes | _t.Mapping[str, _t.Any],
+        relationships: _types.AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Assign a unit of work to a user
 
         Assigns a unit of work to a user. First GET the unit of work (e.g. `getCase`, `getIntakeReport`) and read its `assignment_id` attribute, then create this record with that `assignment_id` and the assignee's `user_id`.
@@ -249,13 +252,13 @@ class Memberships(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Retrieve an assignment user
 
         Returns one assignment user by id.
@@ -295,18 +298,20 @@ class AsyncMemberships(AsyncAPIResource):
     async def list_assignment_users(
         self,
         *,
-        filter: _query.Filter[_fields.AssignmentUserFields] | AssignmentUserFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.AssignmentUserFields]
+        | _types.AssignmentUserFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.AssignmentUserFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AssignmentUser]:
+    ) -> AsyncPage[_types.AssignmentUser]:
         """List assignment users
 
         Returns a page of assignment users (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -341,14 +346,14 @@ class AsyncMemberships(AsyncAPIResource):
     async def create_assignment_user(
         self,
         *,
-        attributes: AssignmentUserAttributes | _t.Mapping[str, _t.Any],
-        relationships: AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.AssignmentUserAttributes | _t.Mapping[str, _t.Any],
+        relationships: _types.AssignmentUserRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Assign a unit of work to a user
 
         Assigns a unit of work to a user. First GET the unit of work (e.g. `getCase`, `getIntakeReport`) and read its `assignment_id` attribute, then create this record with that `assignment_id` and the assignee's `user_id`.
@@ -376,13 +381,13 @@ class AsyncMemberships(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AssignmentUser:
+    ) -> _types.AssignmentUser:
         """Retrieve an assignment user
 
         Returns one assignment user by id.

@@ -7,28 +7,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.person import Person
-from ..types.person_attributes import PersonAttributes
-from ..types.person_collection_document import PersonCollectionDocument
-from ..types.person_document import PersonDocument
-from ..types.person_filter import PersonFilter
-from ..types.person_relationships import PersonRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["People", "AsyncPeople"]
 
-_LIST: Endpoint[SyncPage[Person], AsyncPage[Person]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Person], AsyncPage[_types.Person]] = Endpoint(
     method="GET",
     path="/people/people",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=PersonCollectionDocument,
+            model=None,
+            load=lambda: _types.PersonCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +68,13 @@ _LIST: Endpoint[SyncPage[Person], AsyncPage[Person]] = Endpoint(
     },
     operation_id="listPeople",
 )
-_CREATE: Endpoint[Person, Person] = Endpoint(
+_CREATE: Endpoint[_types.Person, _types.Person] = Endpoint(
     method="POST",
     path="/people/people",
     responses={
-        "201": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +110,13 @@ _CREATE: Endpoint[Person, Person] = Endpoint(
     },
     operation_id="createPerson",
 )
-_GET: Endpoint[Person, Person] = Endpoint(
+_GET: Endpoint[_types.Person, _types.Person] = Endpoint(
     method="GET",
     path="/people/people/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +154,13 @@ _GET: Endpoint[Person, Person] = Endpoint(
     },
     operation_id="getPerson",
 )
-_UPDATE: Endpoint[Person, Person] = Endpoint(
+_UPDATE: Endpoint[_types.Person, _types.Person] = Endpoint(
     method="PATCH",
     path="/people/people/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=PersonDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.PersonDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -211,18 +212,18 @@ class People(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.PersonFields] | PersonFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.PersonFields] | _types.PersonFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.PersonFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Person]:
+    ) -> SyncPage[_types.Person]:
         """List people
 
         Returns a page of people (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -257,14 +258,14 @@ class People(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Create a person
 
         Creates a person. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -292,13 +293,13 @@ class People(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Retrieve a person
 
         Returns one person by id.
@@ -330,14 +331,14 @@ class People(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Update a person
 
         Updates a person: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -374,18 +375,18 @@ class AsyncPeople(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.PersonFields] | PersonFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.PersonFields] | _types.PersonFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.PersonFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Person]:
+    ) -> AsyncPage[_types.Person]:
         """List people
 
         Returns a page of people (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -420,14 +421,14 @@ class AsyncPeople(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Create a person
 
         Creates a person. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -455,13 +456,13 @@ class AsyncPeople(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Retrieve a person
 
         Returns one person by id.
@@ -493,14 +494,14 @@ class AsyncPeople(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.PersonAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.PersonRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Person:
+    ) -> _types.Person:
         """Update a person
 
         Updates a person: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).

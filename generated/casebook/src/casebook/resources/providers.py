@@ -7,34 +7,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.location import Location
-from ..types.location_attributes import LocationAttributes
-from ..types.location_collection_document import LocationCollectionDocument
-from ..types.location_document import LocationDocument
-from ..types.location_filter import LocationFilter
-from ..types.location_relationships import LocationRelationships
-from ..types.provider import Provider
-from ..types.provider_attributes import ProviderAttributes
-from ..types.provider_collection_document import ProviderCollectionDocument
-from ..types.provider_document import ProviderDocument
-from ..types.provider_filter import ProviderFilter
-from ..types.provider_relationships import ProviderRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
-_LIST_LOCATIONS: Endpoint[SyncPage[Location], AsyncPage[Location]] = Endpoint(
+_LIST_LOCATIONS: Endpoint[SyncPage[_types.Location], AsyncPage[_types.Location]] = Endpoint(
     method="GET",
     path="/providers/locations",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=LocationCollectionDocument,
+            model=None,
+            load=lambda: _types.LocationCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -79,11 +68,13 @@ _LIST_LOCATIONS: Endpoint[SyncPage[Location], AsyncPage[Location]] = Endpoint(
     },
     operation_id="listLocations",
 )
-_CREATE_LOCATION: Endpoint[Location, Location] = Endpoint(
+_CREATE_LOCATION: Endpoint[_types.Location, _types.Location] = Endpoint(
     method="POST",
     path="/providers/locations",
     responses={
-        "201": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -119,11 +110,13 @@ _CREATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     },
     operation_id="createLocation",
 )
-_GET_LOCATION: Endpoint[Location, Location] = Endpoint(
+_GET_LOCATION: Endpoint[_types.Location, _types.Location] = Endpoint(
     method="GET",
     path="/providers/locations/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -161,11 +154,13 @@ _GET_LOCATION: Endpoint[Location, Location] = Endpoint(
     },
     operation_id="getLocation",
 )
-_UPDATE_LOCATION: Endpoint[Location, Location] = Endpoint(
+_UPDATE_LOCATION: Endpoint[_types.Location, _types.Location] = Endpoint(
     method="PATCH",
     path="/providers/locations/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=LocationDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LocationDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -204,13 +199,14 @@ _UPDATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     },
     operation_id="updateLocation",
 )
-_LIST: Endpoint[SyncPage[Provider], AsyncPage[Provider]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Provider], AsyncPage[_types.Provider]] = Endpoint(
     method="GET",
     path="/providers/providers",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ProviderCollectionDocument,
+            model=None,
+            load=lambda: _types.ProviderCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -255,11 +251,13 @@ _LIST: Endpoint[SyncPage[Provider], AsyncPage[Provider]] = Endpoint(
     },
     operation_id="listProviders",
 )
-_CREATE: Endpoint[Provider, Provider] = Endpoint(
+_CREATE: Endpoint[_types.Provider, _types.Provider] = Endpoint(
     method="POST",
     path="/providers/providers",
     responses={
-        "201": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -295,11 +293,13 @@ _CREATE: Endpoint[Provider, Provider] = Endpoint(
     },
     operation_id="createProvider",
 )
-_GET: Endpoint[Provider, Provider] = Endpoint(
+_GET: Endpoint[_types.Provider, _types.Provider] = Endpoint(
     method="GET",
     path="/providers/providers/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -373,11 +373,13 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteProvider",
 )
-_UPDATE: Endpoint[Provider, Provider] = Endpoint(
+_UPDATE: Endpoint[_types.Provider, _types.Provider] = Endpoint(
     method="PATCH",
     path="/providers/providers/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ProviderDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ProviderDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -429,18 +431,18 @@ class Providers(SyncAPIResource):
     def list_locations(
         self,
         *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.LocationFields] | _types.LocationFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Location]:
+    ) -> SyncPage[_types.Location]:
         """List provider locations
 
         Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -475,14 +477,14 @@ class Providers(SyncAPIResource):
     def create_location(
         self,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Create a provider location
 
         Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -510,13 +512,13 @@ class Providers(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Retrieve a provider location
 
         Returns one location by id.
@@ -548,14 +550,14 @@ class Providers(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Update a provider location
 
         Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -585,18 +587,18 @@ class Providers(SyncAPIResource):
     def list(
         self,
         *,
-        filter: _query.Filter[_fields.ProviderFields] | ProviderFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ProviderFields] | _types.ProviderFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ProviderFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Provider]:
+    ) -> SyncPage[_types.Provider]:
         """List providers
 
         Returns a page of providers (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -631,14 +633,14 @@ class Providers(SyncAPIResource):
     def create(
         self,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Create a provider
 
         Creates a provider. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -666,13 +668,13 @@ class Providers(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Retrieve a provider
 
         Returns one provider by id.
@@ -735,14 +737,14 @@ class Providers(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Update a provider
 
         Updates a provider: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -775,7 +777,7 @@ class Providers(SyncAPIResource):
         location_id: str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> tuple[Provider, Location]:
+    ) -> tuple[_types.Provider, _types.Location]:
         """Link a `providers` and a `locations` resource both ways: sets `facility_location` on the first (`update`), then `provider` on the second (`update_location`).
 
         Returns both updated resources.
@@ -804,18 +806,18 @@ class AsyncProviders(AsyncAPIResource):
     async def list_locations(
         self,
         *,
-        filter: _query.Filter[_fields.LocationFields] | LocationFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.LocationFields] | _types.LocationFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.LocationFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Location]:
+    ) -> AsyncPage[_types.Location]:
         """List provider locations
 
         Returns a page of locations (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -850,14 +852,14 @@ class AsyncProviders(AsyncAPIResource):
     async def create_location(
         self,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Create a provider location
 
         Creates a location. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -885,13 +887,13 @@ class AsyncProviders(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Retrieve a provider location
 
         Returns one location by id.
@@ -923,14 +925,14 @@ class AsyncProviders(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Location:
+    ) -> _types.Location:
         """Update a provider location
 
         Updates a location: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -960,18 +962,18 @@ class AsyncProviders(AsyncAPIResource):
     async def list(
         self,
         *,
-        filter: _query.Filter[_fields.ProviderFields] | ProviderFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ProviderFields] | _types.ProviderFilter | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ProviderFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Provider]:
+    ) -> AsyncPage[_types.Provider]:
         """List providers
 
         Returns a page of providers (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -1006,14 +1008,14 @@ class AsyncProviders(AsyncAPIResource):
     async def create(
         self,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Create a provider
 
         Creates a provider. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -1041,13 +1043,13 @@ class AsyncProviders(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Retrieve a provider
 
         Returns one provider by id.
@@ -1110,14 +1112,14 @@ class AsyncProviders(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Provider:
+    ) -> _types.Provider:
         """Update a provider
 
         Updates a provider: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -1150,7 +1152,7 @@ class AsyncProviders(AsyncAPIResource):
         location_id: str,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> tuple[Provider, Location]:
+    ) -> tuple[_types.Provider, _types.Location]:
         """Link a `providers` and a `locations` resource both ways: sets `facility_location` on the first (`update`), then `provider` on the second (`update_location`).
 
         Returns both updated resources.

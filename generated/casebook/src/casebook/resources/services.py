@@ -7,28 +7,23 @@ from functools import cached_property
 
 from .. import _jsonapi, _query
 from .. import query as _fields
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.service_offering import ServiceOffering
-from ..types.service_offering_attributes import ServiceOfferingAttributes
-from ..types.service_offering_collection_document import ServiceOfferingCollectionDocument
-from ..types.service_offering_document import ServiceOfferingDocument
-from ..types.service_offering_filter import ServiceOfferingFilter
-from ..types.service_offering_relationships import ServiceOfferingRelationships
-from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Services", "AsyncServices"]
 
-_LIST_OFFERINGS: Endpoint[SyncPage[ServiceOffering], AsyncPage[ServiceOffering]] = Endpoint(
+_LIST_OFFERINGS: Endpoint[SyncPage[_types.ServiceOffering], AsyncPage[_types.ServiceOffering]] = Endpoint(
     method="GET",
     path="/services/service_offerings",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ServiceOfferingCollectionDocument,
+            model=None,
+            load=lambda: _types.ServiceOfferingCollectionDocument,
             unwrap="data",
             page=PageSpec(
                 style="next_link",
@@ -73,11 +68,13 @@ _LIST_OFFERINGS: Endpoint[SyncPage[ServiceOffering], AsyncPage[ServiceOffering]]
     },
     operation_id="listServiceOfferings",
 )
-_CREATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
+_CREATE_OFFERING: Endpoint[_types.ServiceOffering, _types.ServiceOffering] = Endpoint(
     method="POST",
     path="/services/service_offerings",
     responses={
-        "201": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -113,11 +110,13 @@ _CREATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     },
     operation_id="createServiceOffering",
 )
-_GET_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
+_GET_OFFERING: Endpoint[_types.ServiceOffering, _types.ServiceOffering] = Endpoint(
     method="GET",
     path="/services/service_offerings/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     query_styles={
         "fields": ("deepObject", True),
@@ -155,11 +154,13 @@ _GET_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     },
     operation_id="getServiceOffering",
 )
-_UPDATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
+_UPDATE_OFFERING: Endpoint[_types.ServiceOffering, _types.ServiceOffering] = Endpoint(
     method="PATCH",
     path="/services/service_offerings/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ServiceOfferingDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ServiceOfferingDocument, unwrap="data", page=None
+        ),
     },
     body_media="application/vnd.api+json",
     auth=True,
@@ -211,18 +212,20 @@ class Services(SyncAPIResource):
     def list_offerings(
         self,
         *,
-        filter: _query.Filter[_fields.ServiceOfferingFields] | ServiceOfferingFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ServiceOfferingFields]
+        | _types.ServiceOfferingFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ServiceOfferingFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ServiceOffering]:
+    ) -> SyncPage[_types.ServiceOffering]:
         """List service offerings
 
         Returns a page of service offerings (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -257,14 +260,14 @@ class Services(SyncAPIResource):
     def create_offering(
         self,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Create a service offering
 
         Creates a service offering. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -292,13 +295,13 @@ class Services(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Retrieve a service offering
 
         Returns one service offering by id.
@@ -330,14 +333,14 @@ class Services(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Update a service offering
 
         Updates a service offering: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).
@@ -376,18 +379,20 @@ class AsyncServices(AsyncAPIResource):
     async def list_offerings(
         self,
         *,
-        filter: _query.Filter[_fields.ServiceOfferingFields] | ServiceOfferingFilter | NotGiven = NOT_GIVEN,
+        filter: _query.Filter[_fields.ServiceOfferingFields]
+        | _types.ServiceOfferingFilter
+        | NotGiven = NOT_GIVEN,
         sort: _query.Sort[_fields.ServiceOfferingFields] | str | NotGiven = NOT_GIVEN,
         page: int | NotGiven = NOT_GIVEN,
         page_size: int | NotGiven = NOT_GIVEN,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ServiceOffering]:
+    ) -> AsyncPage[_types.ServiceOffering]:
         """List service offerings
 
         Returns a page of service offerings (10 per page unless `page[size]` is given). Results are limited to what the application's roles may see.
@@ -422,14 +427,14 @@ class AsyncServices(AsyncAPIResource):
     async def create_offering(
         self,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Create a service offering
 
         Creates a service offering. Send only the attributes to set; referenced records (relationships, foreign keys) must already exist.
@@ -457,13 +462,13 @@ class AsyncServices(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
-        fields: SparseFieldsets | NotGiven = NOT_GIVEN,
+        fields: _types.SparseFieldsets | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Retrieve a service offering
 
         Returns one service offering by id.
@@ -495,14 +500,14 @@ class AsyncServices(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        attributes: ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
-        relationships: ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attributes: _types.ServiceOfferingAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        relationships: _types.ServiceOfferingRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ServiceOffering:
+    ) -> _types.ServiceOffering:
         """Update a service offering
 
         Updates a service offering: only the attributes and relationships sent are changed (PATCH; Casebook has no PUT).

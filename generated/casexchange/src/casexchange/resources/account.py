@@ -3,24 +3,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_me_response import GetMeResponse
-from ..types.list_my_doctors_response import ListMyDoctorsResponse
-from ..types.list_my_locations_response import ListMyLocationsResponse
-from ..types.me import Me
-from ..types.provider_doctor import ProviderDoctor
-from ..types.provider_location import ProviderLocation
 
 __all__ = ["Account", "AsyncAccount"]
 
-_GET_ME: Endpoint[Me, Me] = Endpoint(
+_GET_ME: Endpoint[_types.Me, _types.Me] = Endpoint(
     method="GET",
     path="/me",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMeResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMeResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -28,11 +25,13 @@ _GET_ME: Endpoint[Me, Me] = Endpoint(
     },
     operation_id="getMe",
 )
-_LIST_MY_DOCTORS: Endpoint[list[ProviderDoctor], list[ProviderDoctor]] = Endpoint(
+_LIST_MY_DOCTORS: Endpoint[list[_types.ProviderDoctor], list[_types.ProviderDoctor]] = Endpoint(
     method="GET",
     path="/me/doctors",
     responses={
-        "200": ResponseSpec(kind="json", model=ListMyDoctorsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListMyDoctorsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -40,11 +39,13 @@ _LIST_MY_DOCTORS: Endpoint[list[ProviderDoctor], list[ProviderDoctor]] = Endpoin
     },
     operation_id="listMyDoctors",
 )
-_LIST_MY_LOCATIONS: Endpoint[list[ProviderLocation], list[ProviderLocation]] = Endpoint(
+_LIST_MY_LOCATIONS: Endpoint[list[_types.ProviderLocation], list[_types.ProviderLocation]] = Endpoint(
     method="GET",
     path="/me/locations",
     responses={
-        "200": ResponseSpec(kind="json", model=ListMyLocationsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListMyLocationsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -70,7 +71,7 @@ class Account(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Me:
+    ) -> _types.Me:
         """Identify the calling key and its firm
 
         Returns the firm behind the key, the key's name and its tier. Any valid firm key may call it, which makes it
@@ -98,7 +99,7 @@ class Account(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderDoctor]:
+    ) -> list[_types.ProviderDoctor]:
         """List the clinicians of your practice
 
         For practice keys. Active users of the key's practice with role DOCTOR or PROVIDER_ADMIN, in a single page
@@ -125,7 +126,7 @@ class Account(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderLocation]:
+    ) -> list[_types.ProviderLocation]:
         """List the locations of your practice
 
         For practice keys. Their ids are what `providerLocationId` expects when booking appointments.
@@ -160,7 +161,7 @@ class AsyncAccount(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Me:
+    ) -> _types.Me:
         """Identify the calling key and its firm
 
         Returns the firm behind the key, the key's name and its tier. Any valid firm key may call it, which makes it
@@ -188,7 +189,7 @@ class AsyncAccount(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderDoctor]:
+    ) -> list[_types.ProviderDoctor]:
         """List the clinicians of your practice
 
         For practice keys. Active users of the key's practice with role DOCTOR or PROVIDER_ADMIN, in a single page
@@ -215,7 +216,7 @@ class AsyncAccount(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ProviderLocation]:
+    ) -> list[_types.ProviderLocation]:
         """List the locations of your practice
 
         For practice keys. Their ids are what `providerLocationId` expects when booking appointments.

@@ -5,22 +5,11 @@ import datetime as _dt
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
-from ..types.get_dashboard_response import GetDashboardResponse
-from ..types.get_homepage_analytics_response import GetHomepageAnalyticsResponse
-from ..types.get_received_analytics_response import GetReceivedAnalyticsResponse
-from ..types.get_received_analytics_response_data import GetReceivedAnalyticsResponseData
-from ..types.get_referrals_analytics_response import GetReferralsAnalyticsResponse
-from ..types.get_revenue_received_analytics_response import GetRevenueReceivedAnalyticsResponse
-from ..types.get_revenue_sent_analytics_response import GetRevenueSentAnalyticsResponse
-from ..types.get_sent_analytics_response import GetSentAnalyticsResponse
-from ..types.get_sent_analytics_response_data import GetSentAnalyticsResponseData
-from ..types.list_cases_by_status_context import ListCasesByStatusContext
-from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
@@ -28,7 +17,9 @@ _GET_CASE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoi
     method="GET",
     path="/analytics/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetCaseAnalyticsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -40,7 +31,9 @@ _LIST_CASES_BY_STATUS: Endpoint[list[dict[str, _t.Any | None]], list[dict[str, _
     method="GET",
     path="/analytics/cases-by-status",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCasesByStatusResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCasesByStatusResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -52,7 +45,9 @@ _GET_DASHBOARD: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = E
     method="GET",
     path="/analytics/dashboard",
     responses={
-        "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetDashboardResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -64,7 +59,13 @@ _GET_HOMEPAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = En
     method="GET",
     path="/analytics/homepage",
     responses={
-        "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetHomepageAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -72,23 +73,37 @@ _GET_HOMEPAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = En
     },
     operation_id="getHomepageAnalytics",
 )
-_GET_RECEIVED: Endpoint[GetReceivedAnalyticsResponseData, GetReceivedAnalyticsResponseData] = Endpoint(
-    method="GET",
-    path="/analytics/received",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="getReceivedAnalytics",
+_GET_RECEIVED: Endpoint[_types.GetReceivedAnalyticsResponseData, _types.GetReceivedAnalyticsResponseData] = (
+    Endpoint(
+        method="GET",
+        path="/analytics/received",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.GetReceivedAnalyticsResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="getReceivedAnalytics",
+    )
 )
 _GET_REFERRALS: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/referrals",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralsAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -100,7 +115,13 @@ _GET_REVENUE_RECEIVED: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | Non
     method="GET",
     path="/analytics/revenue-received",
     responses={
-        "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetRevenueReceivedAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -112,7 +133,13 @@ _GET_REVENUE_SENT: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] 
     method="GET",
     path="/analytics/revenue-sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetRevenueSentAnalyticsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -120,11 +147,13 @@ _GET_REVENUE_SENT: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] 
     },
     operation_id="getRevenueSentAnalytics",
 )
-_GET_SENT: Endpoint[GetSentAnalyticsResponseData, GetSentAnalyticsResponseData] = Endpoint(
+_GET_SENT: Endpoint[_types.GetSentAnalyticsResponseData, _types.GetSentAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/sent",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetSentAnalyticsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -182,7 +211,7 @@ class Analytics(SyncAPIResource):
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | _t.Literal["sent", "received"],
+        context: _types.ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -297,7 +326,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetReceivedAnalyticsResponseData:
+    ) -> _types.GetReceivedAnalyticsResponseData:
         """Get statistics on referrals your firm received
 
         Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
@@ -527,7 +556,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
+    ) -> _types.GetSentAnalyticsResponseData:
         """Get statistics on referrals your firm sent
 
         Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving
@@ -618,7 +647,7 @@ class AsyncAnalytics(AsyncAPIResource):
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | _t.Literal["sent", "received"],
+        context: _types.ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -733,7 +762,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetReceivedAnalyticsResponseData:
+    ) -> _types.GetReceivedAnalyticsResponseData:
         """Get statistics on referrals your firm received
 
         Extended statistics for referrals your firm was given: KPIs, stages, pipeline, trends, outcomes, top
@@ -963,7 +992,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentAnalyticsResponseData:
+    ) -> _types.GetSentAnalyticsResponseData:
         """Get statistics on referrals your firm sent
 
         Extended statistics for referrals your firm made: KPIs, stage breakdown, trend, outcomes, top receiving

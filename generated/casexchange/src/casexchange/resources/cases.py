@@ -7,33 +7,21 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_case_response import AcknowledgeCaseResponse
-from ..types.case import Case
-from ..types.close_case_response import CloseCaseResponse
-from ..types.create_case_response import CreateCaseResponse
-from ..types.get_case_by_id_response import GetCaseByIdResponse
-from ..types.get_case_status_history_response import GetCaseStatusHistoryResponse
-from ..types.get_case_status_history_response_data_item import GetCaseStatusHistoryResponseDataItem
-from ..types.list_cases_order import ListCasesOrder
-from ..types.list_cases_response import ListCasesResponse
-from ..types.list_cases_response_data import ListCasesResponseData
-from ..types.list_cases_status import ListCasesStatus
-from ..types.list_cases_view import ListCasesView
-from ..types.update_case_response import UpdateCaseResponse
-from ..types.update_case_status_body_status import UpdateCaseStatusBodyStatus
-from ..types.update_case_status_response import UpdateCaseStatusResponse
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST: Endpoint[ListCasesResponseData, ListCasesResponseData] = Endpoint(
+_LIST: Endpoint[_types.ListCasesResponseData, _types.ListCasesResponseData] = Endpoint(
     method="GET",
     path="/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCasesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -41,11 +29,13 @@ _LIST: Endpoint[ListCasesResponseData, ListCasesResponseData] = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE: Endpoint[Case, Case] = Endpoint(
+_CREATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -54,11 +44,13 @@ _CREATE: Endpoint[Case, Case] = Endpoint(
     },
     operation_id="createCase",
 )
-_GET: Endpoint[Case, Case] = Endpoint(
+_GET: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetCaseByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -66,11 +58,13 @@ _GET: Endpoint[Case, Case] = Endpoint(
     },
     operation_id="getCaseById",
 )
-_UPDATE: Endpoint[Case, Case] = Endpoint(
+_UPDATE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -91,11 +85,13 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteCase",
 )
-_ACKNOWLEDGE: Endpoint[Case, Case] = Endpoint(
+_ACKNOWLEDGE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcknowledgeCaseResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -103,11 +99,13 @@ _ACKNOWLEDGE: Endpoint[Case, Case] = Endpoint(
     },
     operation_id="acknowledgeCase",
 )
-_CLOSE: Endpoint[Case, Case] = Endpoint(
+_CLOSE: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -116,11 +114,13 @@ _CLOSE: Endpoint[Case, Case] = Endpoint(
     },
     operation_id="closeCase",
 )
-_UPDATE_STATUS: Endpoint[Case, Case] = Endpoint(
+_UPDATE_STATUS: Endpoint[_types.Case, _types.Case] = Endpoint(
     method="POST",
     path="/cases/{id}/status",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateCaseStatusResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateCaseStatusResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -130,12 +130,18 @@ _UPDATE_STATUS: Endpoint[Case, Case] = Endpoint(
     operation_id="updateCaseStatus",
 )
 _GET_STATUS_HISTORY: Endpoint[
-    _b.list[GetCaseStatusHistoryResponseDataItem], _b.list[GetCaseStatusHistoryResponseDataItem]
+    _b.list[_types.GetCaseStatusHistoryResponseDataItem], _b.list[_types.GetCaseStatusHistoryResponseDataItem]
 ] = Endpoint(
     method="GET",
     path="/cases/{id}/status-history",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetCaseStatusHistoryResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -158,7 +164,7 @@ class Cases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus
+        status: _types.ListCasesStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -179,15 +185,15 @@ class Cases(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListCasesResponseData:
+    ) -> _types.ListCasesResponseData:
         """List cases (legacy)
 
         Paged cases your firm can see, filterable by status, dates and a keyword. The list sits in `data.items`
@@ -256,7 +262,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case (legacy)
 
         Creates a new case referral. Tier `standard`.
@@ -327,7 +333,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Fetch a case (legacy)
 
         One case by UUID. While it is SENT and your firm is the receiver, details are replaced with placeholders
@@ -376,7 +382,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Edit a case (legacy)
 
         Changes editable case fields. Tier `standard`.
@@ -466,7 +472,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Confirm receipt of a case (legacy)
 
         The receiving firm confirms a SENT case, which becomes UNDER_EVALUATION (INVESTIGATING if the retainer was
@@ -506,7 +512,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Start closing a case (legacy)
 
         Begins the closing workflow for the case. Tier `standard`.
@@ -548,7 +554,7 @@ class Cases(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        status: UpdateCaseStatusBodyStatus
+        status: _types.UpdateCaseStatusBodyStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -572,7 +578,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Move a case to another status (legacy)
 
         Applies a status change; changes that are not allowed are refused. Tier `standard`.
@@ -613,7 +619,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+    ) -> _b.list[_types.GetCaseStatusHistoryResponseDataItem]:
         """Show a case's status history (legacy)
 
         Every status change the case has gone through.
@@ -651,7 +657,7 @@ class AsyncCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus
+        status: _types.ListCasesStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -672,15 +678,15 @@ class AsyncCases(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListCasesResponseData:
+    ) -> _types.ListCasesResponseData:
         """List cases (legacy)
 
         Paged cases your firm can see, filterable by status, dates and a keyword. The list sits in `data.items`
@@ -749,7 +755,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Create a case (legacy)
 
         Creates a new case referral. Tier `standard`.
@@ -820,7 +826,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Fetch a case (legacy)
 
         One case by UUID. While it is SENT and your firm is the receiver, details are replaced with placeholders
@@ -869,7 +875,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Edit a case (legacy)
 
         Changes editable case fields. Tier `standard`.
@@ -959,7 +965,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Confirm receipt of a case (legacy)
 
         The receiving firm confirms a SENT case, which becomes UNDER_EVALUATION (INVESTIGATING if the retainer was
@@ -999,7 +1005,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Start closing a case (legacy)
 
         Begins the closing workflow for the case. Tier `standard`.
@@ -1041,7 +1047,7 @@ class AsyncCases(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        status: UpdateCaseStatusBodyStatus
+        status: _types.UpdateCaseStatusBodyStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -1065,7 +1071,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Case:
+    ) -> _types.Case:
         """Move a case to another status (legacy)
 
         Applies a status change; changes that are not allowed are refused. Tier `standard`.
@@ -1106,7 +1112,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetCaseStatusHistoryResponseDataItem]:
+    ) -> _b.list[_types.GetCaseStatusHistoryResponseDataItem]:
         """Show a case's status history (legacy)
 
         Every status change the case has gone through.

@@ -5,23 +5,21 @@ import builtins as _b
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.document import Document
-from ..types.get_document_download_url_response import GetDocumentDownloadUrlResponse
-from ..types.get_document_download_url_response_data import GetDocumentDownloadUrlResponseData
-from ..types.list_documents_response import ListDocumentsResponse
-from ..types.upload_document_response import UploadDocumentResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST: Endpoint[_b.list[Document], _b.list[Document]] = Endpoint(
+_LIST: Endpoint[_b.list[_types.Document], _b.list[_types.Document]] = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents",
     responses={
-        "200": ResponseSpec(kind="json", model=ListDocumentsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListDocumentsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -29,11 +27,13 @@ _LIST: Endpoint[_b.list[Document], _b.list[Document]] = Endpoint(
     },
     operation_id="listDocuments",
 )
-_UPLOAD: Endpoint[Document, Document] = Endpoint(
+_UPLOAD: Endpoint[_types.Document, _types.Document] = Endpoint(
     method="POST",
     path="/cases/{caseId}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=UploadDocumentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UploadDocumentResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -55,19 +55,25 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteDocument",
 )
-_GET_DOWNLOAD_URL: Endpoint[GetDocumentDownloadUrlResponseData, GetDocumentDownloadUrlResponseData] = (
-    Endpoint(
-        method="GET",
-        path="/cases/{caseId}/documents/{docId}/download",
-        responses={
-            "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
-        },
-        auth=True,
-        errors={
-            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-        },
-        operation_id="getDocumentDownloadUrl",
-    )
+_GET_DOWNLOAD_URL: Endpoint[
+    _types.GetDocumentDownloadUrlResponseData, _types.GetDocumentDownloadUrlResponseData
+] = Endpoint(
+    method="GET",
+    path="/cases/{caseId}/documents/{docId}/download",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetDocumentDownloadUrlResponse,
+            unwrap="data",
+            page=None,
+        ),
+    },
+    auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
+    operation_id="getDocumentDownloadUrl",
 )
 
 
@@ -88,7 +94,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[Document]:
+    ) -> _b.list[_types.Document]:
         """List a case's documents
 
         All files attached to the case (not paged).
@@ -122,7 +128,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> _types.Document:
         """Attach a file to a case
 
         Multipart upload of one file (at most 50 MB) to the case. Tier `standard`.
@@ -196,7 +202,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
+    ) -> _types.GetDocumentDownloadUrlResponseData:
         """Get a temporary download link for a document
 
         Returns a pre-signed S3 URL that expires shortly.
@@ -240,7 +246,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[Document]:
+    ) -> _b.list[_types.Document]:
         """List a case's documents
 
         All files attached to the case (not paged).
@@ -274,7 +280,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Document:
+    ) -> _types.Document:
         """Attach a file to a case
 
         Multipart upload of one file (at most 50 MB) to the case. Tier `standard`.
@@ -348,7 +354,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetDocumentDownloadUrlResponseData:
+    ) -> _types.GetDocumentDownloadUrlResponseData:
         """Get a temporary download link for a document
 
         Returns a pre-signed S3 URL that expires shortly.

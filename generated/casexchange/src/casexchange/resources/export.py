@@ -6,14 +6,12 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.export_analytics_category_category import ExportAnalyticsCategoryCategory
-from ..types.export_cases_format import ExportCasesFormat
-from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 
@@ -121,7 +119,7 @@ class Export(SyncAPIResource):
 
     def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory
+        category: _types.ExportAnalyticsCategoryCategory
         | _t.Literal[
             "dashboard",
             "cases",
@@ -199,8 +197,8 @@ class Export(SyncAPIResource):
     def cases(
         self,
         *,
-        view: ExportCasesView | _t.Literal["sent", "received"],
-        format: ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
+        view: _types.ExportCasesView | _t.Literal["sent", "received"],
+        format: _types.ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -339,7 +337,7 @@ class AsyncExport(AsyncAPIResource):
 
     async def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory
+        category: _types.ExportAnalyticsCategoryCategory
         | _t.Literal[
             "dashboard",
             "cases",
@@ -417,8 +415,8 @@ class AsyncExport(AsyncAPIResource):
     async def cases(
         self,
         *,
-        view: ExportCasesView | _t.Literal["sent", "received"],
-        format: ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
+        view: _types.ExportCasesView | _t.Literal["sent", "received"],
+        format: _types.ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,

@@ -5,28 +5,22 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_external_link_body_external_system import CreateExternalLinkBodyExternalSystem
-from ..types.create_external_link_response import CreateExternalLinkResponse
-from ..types.external_case_link_lookup import ExternalCaseLinkLookup
-from ..types.list_external_links_response import ListExternalLinksResponse
-from ..types.list_external_links_system import ListExternalLinksSystem
-from ..types.lookup_external_link_response import LookupExternalLinkResponse
-from ..types.lookup_external_link_system import LookupExternalLinkSystem
-from ..types.replace_external_link_body_external_system import ReplaceExternalLinkBodyExternalSystem
-from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
-_LOOKUP: Endpoint[LookupExternalLinkResponse, LookupExternalLinkResponse] = Endpoint(
+_LOOKUP: Endpoint[_types.LookupExternalLinkResponse, _types.LookupExternalLinkResponse] = Endpoint(
     method="GET",
     path="/external-links",
     responses={
-        "200": ResponseSpec(kind="json", model=LookupExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LookupExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -34,11 +28,13 @@ _LOOKUP: Endpoint[LookupExternalLinkResponse, LookupExternalLinkResponse] = Endp
     },
     operation_id="lookupExternalLink",
 )
-_CREATE: Endpoint[CreateExternalLinkResponse, CreateExternalLinkResponse] = Endpoint(
+_CREATE: Endpoint[_types.CreateExternalLinkResponse, _types.CreateExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateExternalLinkResponse, unwrap=None, page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -47,13 +43,14 @@ _CREATE: Endpoint[CreateExternalLinkResponse, CreateExternalLinkResponse] = Endp
     },
     operation_id="createExternalLink",
 )
-_LIST: Endpoint[SyncPage[ExternalCaseLinkLookup], AsyncPage[ExternalCaseLinkLookup]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.ExternalCaseLinkLookup], AsyncPage[_types.ExternalCaseLinkLookup]] = Endpoint(
     method="GET",
     path="/external-links/list",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListExternalLinksResponse,
+            model=None,
+            load=lambda: _types.ListExternalLinksResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -83,11 +80,13 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteExternalLink",
 )
-_REPLACE: Endpoint[ReplaceExternalLinkResponse, ReplaceExternalLinkResponse] = Endpoint(
+_REPLACE: Endpoint[_types.ReplaceExternalLinkResponse, _types.ReplaceExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links/{id}/replace",
     responses={
-        "200": ResponseSpec(kind="json", model=ReplaceExternalLinkResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReplaceExternalLinkResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -109,14 +108,14 @@ class ExternalLinks(SyncAPIResource):
     def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        system: _types.LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> LookupExternalLinkResponse:
+    ) -> _types.LookupExternalLinkResponse:
         """Find the link for an external record
 
         Returns the active link for a system and external record id, with the linked referral's summary. The
@@ -149,7 +148,7 @@ class ExternalLinks(SyncAPIResource):
         self,
         *,
         external_id: str,
-        external_system: CreateExternalLinkBodyExternalSystem
+        external_system: _types.CreateExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
@@ -158,7 +157,7 @@ class ExternalLinks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
+    ) -> _types.CreateExternalLinkResponse:
         """Link a referral to an external record
 
         Connects a referral your firm is part of with a record kept in an outside system. One active link per system
@@ -194,7 +193,7 @@ class ExternalLinks(SyncAPIResource):
     def list(
         self,
         *,
-        system: ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        system: _types.ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -202,7 +201,7 @@ class ExternalLinks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ExternalCaseLinkLookup]:
+    ) -> SyncPage[_types.ExternalCaseLinkLookup]:
         """List your links into one external system
 
         Active links your firm holds into one external system, each with a short summary of the referral and the status
@@ -270,7 +269,7 @@ class ExternalLinks(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         external_id: str,
-        external_system: ReplaceExternalLinkBodyExternalSystem
+        external_system: _types.ReplaceExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
@@ -279,7 +278,7 @@ class ExternalLinks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReplaceExternalLinkResponse:
+    ) -> _types.ReplaceExternalLinkResponse:
         """Swap an external link for a new one
 
         Retires the link `id` and creates the one described in the body, in one step. As with create, your firm
@@ -327,14 +326,14 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        system: _types.LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> LookupExternalLinkResponse:
+    ) -> _types.LookupExternalLinkResponse:
         """Find the link for an external record
 
         Returns the active link for a system and external record id, with the linked referral's summary. The
@@ -367,7 +366,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         self,
         *,
         external_id: str,
-        external_system: CreateExternalLinkBodyExternalSystem
+        external_system: _types.CreateExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
@@ -376,7 +375,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreateExternalLinkResponse:
+    ) -> _types.CreateExternalLinkResponse:
         """Link a referral to an external record
 
         Connects a referral your firm is part of with a record kept in an outside system. One active link per system
@@ -412,7 +411,7 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def list(
         self,
         *,
-        system: ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        system: _types.ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -420,7 +419,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ExternalCaseLinkLookup]:
+    ) -> AsyncPage[_types.ExternalCaseLinkLookup]:
         """List your links into one external system
 
         Active links your firm holds into one external system, each with a short summary of the referral and the status
@@ -488,7 +487,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         external_id: str,
-        external_system: ReplaceExternalLinkBodyExternalSystem
+        external_system: _types.ReplaceExternalLinkBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         referral_id: _uuid.UUID | str,
         external_url: str | NotGiven = NOT_GIVEN,
@@ -497,7 +496,7 @@ class AsyncExternalLinks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReplaceExternalLinkResponse:
+    ) -> _types.ReplaceExternalLinkResponse:
         """Swap an external link for a new one
 
         Retires the link `id` and creates the one described in the body, in one step. As with create, your firm

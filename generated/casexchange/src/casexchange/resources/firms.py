@@ -5,29 +5,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_firm import AvailableFirm
-from ..types.firm import Firm
-from ..types.get_firm_by_id_response import GetFirmByIdResponse
-from ..types.get_own_firm_response import GetOwnFirmResponse
-from ..types.list_available_firms_response import ListAvailableFirmsResponse
-from ..types.list_available_firms_source import ListAvailableFirmsSource
-from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST_AVAILABLE: Endpoint[SyncPage[AvailableFirm], AsyncPage[AvailableFirm]] = Endpoint(
+_LIST_AVAILABLE: Endpoint[SyncPage[_types.AvailableFirm], AsyncPage[_types.AvailableFirm]] = Endpoint(
     method="GET",
     path="/firms/available",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListAvailableFirmsResponse,
+            model=None,
+            load=lambda: _types.ListAvailableFirmsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -45,11 +39,13 @@ _LIST_AVAILABLE: Endpoint[SyncPage[AvailableFirm], AsyncPage[AvailableFirm]] = E
     },
     operation_id="listAvailableFirms",
 )
-_LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
+_LIST_DIRECTORY: Endpoint[list[_types.Firm], list[_types.Firm]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
-        "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListFirmDirectoryResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -57,11 +53,13 @@ _LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
     },
     operation_id="listFirmDirectory",
 )
-_GET_OWN: Endpoint[Firm, Firm] = Endpoint(
+_GET_OWN: Endpoint[_types.Firm, _types.Firm] = Endpoint(
     method="GET",
     path="/firms/me",
     responses={
-        "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetOwnFirmResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -69,11 +67,13 @@ _GET_OWN: Endpoint[Firm, Firm] = Endpoint(
     },
     operation_id="getOwnFirm",
 )
-_UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
+_UPDATE_OWN: Endpoint[_types.Firm, _types.Firm] = Endpoint(
     method="PUT",
     path="/firms/me",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateOwnFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateOwnFirmResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -82,11 +82,13 @@ _UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
     },
     operation_id="updateOwnFirm",
 )
-_GET: Endpoint[Firm, Firm] = Endpoint(
+_GET: Endpoint[_types.Firm, _types.Firm] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetFirmByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -110,13 +112,13 @@ class Firms(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
+        source: _types.ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[AvailableFirm]:
+    ) -> SyncPage[_types.AvailableFirm]:
         """List firms you can refer to
 
         Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
@@ -156,7 +158,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Firm]:
+    ) -> list[_types.Firm]:
         """List every active firm
 
         Directory of all active firms on CaseXchange.
@@ -182,7 +184,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch your own firm
 
         The firm the calling key belongs to.
@@ -215,7 +217,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Edit your own firm's profile
 
         Changes editable fields of the key's firm. Tier `full`.
@@ -260,7 +262,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch a firm
 
         The firm with this UUID.
@@ -299,13 +301,13 @@ class AsyncFirms(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
+        source: _types.ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[AvailableFirm]:
+    ) -> AsyncPage[_types.AvailableFirm]:
         """List firms you can refer to
 
         Possible receivers: firms in your private network, firms listed in Network Xchange (`source=directory`), or
@@ -345,7 +347,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Firm]:
+    ) -> list[_types.Firm]:
         """List every active firm
 
         Directory of all active firms on CaseXchange.
@@ -371,7 +373,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch your own firm
 
         The firm the calling key belongs to.
@@ -404,7 +406,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Edit your own firm's profile
 
         Changes editable fields of the key's firm. Tier `full`.
@@ -449,7 +451,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Firm:
+    ) -> _types.Firm:
         """Fetch a firm
 
         The firm with this UUID.

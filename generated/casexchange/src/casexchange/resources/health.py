@@ -3,19 +3,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.health_status import HealthStatus
 
 __all__ = ["Health", "AsyncHealth"]
 
-_GET_PUBLIC_API: Endpoint[HealthStatus, HealthStatus] = Endpoint(
+_GET_PUBLIC_API: Endpoint[_types.HealthStatus, _types.HealthStatus] = Endpoint(
     method="GET",
     path="/health",
     responses={
-        "200": ResponseSpec(kind="json", model=HealthStatus, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.HealthStatus, unwrap=None, page=None
+        ),
     },
     auth=False,
     operation_id="getPublicApiHealth",
@@ -38,7 +40,7 @@ class Health(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HealthStatus:
+    ) -> _types.HealthStatus:
         """Check that the public API is up
 
         Availability probe that needs no key. It is served ahead of authentication, rate limiting and the response
@@ -75,7 +77,7 @@ class AsyncHealth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HealthStatus:
+    ) -> _types.HealthStatus:
         """Check that the public API is up
 
         Availability probe that needs no key. It is served ahead of authentication, rate limiting and the response

@@ -4,24 +4,21 @@ from __future__ import annotations
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.bulk_update_job import BulkUpdateJob
-from ..types.get_bulk_update_job_response import GetBulkUpdateJobResponse
-from ..types.import_cases_response import ImportCasesResponse
-from ..types.import_cases_response_data import ImportCasesResponseData
-from ..types.import_cases_update_response import ImportCasesUpdateResponse
-from ..types.import_cases_update_response_data_variant1 import ImportCasesUpdateResponseDataVariant1
 
 __all__ = ["Import", "AsyncImport"]
 
-_CASES: Endpoint[ImportCasesResponseData, ImportCasesResponseData] = Endpoint(
+_CASES: Endpoint[_types.ImportCasesResponseData, _types.ImportCasesResponseData] = Endpoint(
     method="POST",
     path="/import/cases",
     responses={
-        "200": ResponseSpec(kind="json", model=ImportCasesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ImportCasesResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -32,13 +29,15 @@ _CASES: Endpoint[ImportCasesResponseData, ImportCasesResponseData] = Endpoint(
     operation_id="importCases",
 )
 _CASES_UPDATE: Endpoint[
-    ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob,
-    ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob,
+    _types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob,
+    _types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob,
 ] = Endpoint(
     method="POST",
     path="/import/cases/update",
     responses={
-        "200": ResponseSpec(kind="json", model=ImportCasesUpdateResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ImportCasesUpdateResponse, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -48,11 +47,13 @@ _CASES_UPDATE: Endpoint[
     },
     operation_id="importCasesUpdate",
 )
-_GET_BULK_UPDATE_JOB: Endpoint[BulkUpdateJob, BulkUpdateJob] = Endpoint(
+_GET_BULK_UPDATE_JOB: Endpoint[_types.BulkUpdateJob, _types.BulkUpdateJob] = Endpoint(
     method="GET",
     path="/import/cases/update/jobs/{jobId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetBulkUpdateJobResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetBulkUpdateJobResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -80,7 +81,7 @@ class Import(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesResponseData:
+    ) -> _types.ImportCasesResponseData:
         """Create or update cases from a CSV file
 
         Creates cases from an uploaded CSV, updating matches (upsert). At most 20 MB; tier `full`.
@@ -115,7 +116,7 @@ class Import(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob:
+    ) -> _types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob:
         """Update existing cases from a CSV file
 
         Applies a CSV to cases that already exist; it never creates any. Tier `full`. The vendor documents both a
@@ -150,7 +151,7 @@ class Import(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BulkUpdateJob:
+    ) -> _types.BulkUpdateJob:
         """Check a bulk CSV update job
 
         Progress and outcome of a job started by `POST /import/cases/update`. Tier `full`.
@@ -193,7 +194,7 @@ class AsyncImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesResponseData:
+    ) -> _types.ImportCasesResponseData:
         """Create or update cases from a CSV file
 
         Creates cases from an uploaded CSV, updating matches (upsert). At most 20 MB; tier `full`.
@@ -228,7 +229,7 @@ class AsyncImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ImportCasesUpdateResponseDataVariant1 | BulkUpdateJob:
+    ) -> _types.ImportCasesUpdateResponseDataVariant1 | _types.BulkUpdateJob:
         """Update existing cases from a CSV file
 
         Applies a CSV to cases that already exist; it never creates any. Tier `full`. The vendor documents both a
@@ -263,7 +264,7 @@ class AsyncImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> BulkUpdateJob:
+    ) -> _types.BulkUpdateJob:
         """Check a bulk CSV update job
 
         Progress and outcome of a job started by `POST /import/cases/update`. Tier `full`.

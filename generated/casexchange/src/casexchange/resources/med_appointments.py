@@ -6,31 +6,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_med_appointment_response import CreateMedAppointmentResponse
-from ..types.get_med_appointment_response import GetMedAppointmentResponse
-from ..types.list_med_appointments_attended import ListMedAppointmentsAttended
-from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
-from ..types.list_med_appointments_response import ListMedAppointmentsResponse
-from ..types.list_med_appointments_source import ListMedAppointmentsSource
-from ..types.med_appointment import MedAppointment
-from ..types.med_appointment_create_request_category import MedAppointmentCreateRequestCategory
-from ..types.med_appointment_update_request_category import MedAppointmentUpdateRequestCategory
-from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
-_LIST: Endpoint[SyncPage[MedAppointment], AsyncPage[MedAppointment]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.MedAppointment], AsyncPage[_types.MedAppointment]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedAppointmentsResponse,
+            model=None,
+            load=lambda: _types.ListMedAppointmentsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -48,11 +40,17 @@ _LIST: Endpoint[SyncPage[MedAppointment], AsyncPage[MedAppointment]] = Endpoint(
     },
     operation_id="listMedAppointments",
 )
-_CREATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
+_CREATE: Endpoint[_types.MedAppointment, _types.MedAppointment] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedAppointmentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateMedAppointmentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -61,11 +59,13 @@ _CREATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     },
     operation_id="createMedAppointment",
 )
-_GET: Endpoint[MedAppointment, MedAppointment] = Endpoint(
+_GET: Endpoint[_types.MedAppointment, _types.MedAppointment] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedAppointmentResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -73,11 +73,17 @@ _GET: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     },
     operation_id="getMedAppointment",
 )
-_UPDATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
+_UPDATE: Endpoint[_types.MedAppointment, _types.MedAppointment] = Endpoint(
     method="PUT",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedAppointmentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateMedAppointmentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -115,9 +121,11 @@ class MedAppointments(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
+        attended: _types.ListMedAppointmentsAttended
+        | _t.Literal["true", "false", "null"]
+        | NotGiven = NOT_GIVEN,
+        cancelled: _types.ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: _types.ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -125,7 +133,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedAppointment]:
+    ) -> SyncPage[_types.MedAppointment]:
         """Show the appointments of a med case
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -178,7 +186,7 @@ class MedAppointments(SyncAPIResource):
         appointment_date: _dt.date | NotGiven = NOT_GIVEN,
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
-        category: MedAppointmentCreateRequestCategory
+        category: _types.MedAppointmentCreateRequestCategory
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -191,7 +199,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Book an appointment on a med case
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -251,7 +259,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Fetch one appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -290,7 +298,7 @@ class MedAppointments(SyncAPIResource):
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
         cancelled: bool | NotGiven = NOT_GIVEN,
-        category: MedAppointmentUpdateRequestCategory
+        category: _types.MedAppointmentUpdateRequestCategory
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -303,7 +311,7 @@ class MedAppointments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Change an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -413,9 +421,11 @@ class AsyncMedAppointments(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
+        attended: _types.ListMedAppointmentsAttended
+        | _t.Literal["true", "false", "null"]
+        | NotGiven = NOT_GIVEN,
+        cancelled: _types.ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: _types.ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -423,7 +433,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedAppointment]:
+    ) -> AsyncPage[_types.MedAppointment]:
         """Show the appointments of a med case
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -476,7 +486,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         appointment_date: _dt.date | NotGiven = NOT_GIVEN,
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
-        category: MedAppointmentCreateRequestCategory
+        category: _types.MedAppointmentCreateRequestCategory
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -489,7 +499,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Book an appointment on a med case
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -549,7 +559,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Fetch one appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -588,7 +598,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         appointment_time: str | NotGiven = NOT_GIVEN,
         attended: bool | None | NotGiven = NOT_GIVEN,
         cancelled: bool | NotGiven = NOT_GIVEN,
-        category: MedAppointmentUpdateRequestCategory
+        category: _types.MedAppointmentUpdateRequestCategory
         | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -601,7 +611,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedAppointment:
+    ) -> _types.MedAppointment:
         """Change an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access

@@ -6,23 +6,25 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_med_billable_event_response import CreateMedBillableEventResponse
-from ..types.list_med_billable_events_response import ListMedBillableEventsResponse
-from ..types.med_billable_event import MedBillableEvent
-from ..types.med_billable_event_create_request_kind import MedBillableEventCreateRequestKind
-from ..types.update_med_billable_event_response import UpdateMedBillableEventResponse
 
 __all__ = ["MedBilling", "AsyncMedBilling"]
 
-_LIST_BILLABLE_EVENTS: Endpoint[list[MedBillableEvent], list[MedBillableEvent]] = Endpoint(
+_LIST_BILLABLE_EVENTS: Endpoint[list[_types.MedBillableEvent], list[_types.MedBillableEvent]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
-        "200": ResponseSpec(kind="json", model=ListMedBillableEventsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListMedBillableEventsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -30,11 +32,17 @@ _LIST_BILLABLE_EVENTS: Endpoint[list[MedBillableEvent], list[MedBillableEvent]] 
     },
     operation_id="listMedBillableEvents",
 )
-_CREATE_BILLABLE_EVENT: Endpoint[MedBillableEvent, MedBillableEvent] = Endpoint(
+_CREATE_BILLABLE_EVENT: Endpoint[_types.MedBillableEvent, _types.MedBillableEvent] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedBillableEventResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateMedBillableEventResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -55,11 +63,17 @@ _DELETE_BILLABLE_EVENT: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteMedBillableEvent",
 )
-_UPDATE_BILLABLE_EVENT: Endpoint[MedBillableEvent, MedBillableEvent] = Endpoint(
+_UPDATE_BILLABLE_EVENT: Endpoint[_types.MedBillableEvent, _types.MedBillableEvent] = Endpoint(
     method="PATCH",
     path="/med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedBillableEventResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateMedBillableEventResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -88,7 +102,7 @@ class MedBilling(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[MedBillableEvent]:
+    ) -> list[_types.MedBillableEvent]:
         """List billing lines of an appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -123,7 +137,7 @@ class MedBilling(SyncAPIResource):
         appointment_id: _uuid.UUID | str,
         *,
         description: str,
-        kind: MedBillableEventCreateRequestKind | _t.Literal["VISIT_FEE", "PROCEDURE", "OTHER"],
+        kind: _types.MedBillableEventCreateRequestKind | _t.Literal["VISIT_FEE", "PROCEDURE", "OTHER"],
         amount_paid: str | None | NotGiven = NOT_GIVEN,
         cost_billed: str | None | NotGiven = NOT_GIVEN,
         paid_date: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -132,7 +146,7 @@ class MedBilling(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Add a billing line to an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -228,7 +242,7 @@ class MedBilling(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Change a billing line
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -287,7 +301,7 @@ class AsyncMedBilling(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[MedBillableEvent]:
+    ) -> list[_types.MedBillableEvent]:
         """List billing lines of an appointment
 
         Firm keys see their own cases; practice keys see appointments on their own referrals plus Premier-synced
@@ -322,7 +336,7 @@ class AsyncMedBilling(AsyncAPIResource):
         appointment_id: _uuid.UUID | str,
         *,
         description: str,
-        kind: MedBillableEventCreateRequestKind | _t.Literal["VISIT_FEE", "PROCEDURE", "OTHER"],
+        kind: _types.MedBillableEventCreateRequestKind | _t.Literal["VISIT_FEE", "PROCEDURE", "OTHER"],
         amount_paid: str | None | NotGiven = NOT_GIVEN,
         cost_billed: str | None | NotGiven = NOT_GIVEN,
         paid_date: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -331,7 +345,7 @@ class AsyncMedBilling(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Add a billing line to an appointment
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access
@@ -427,7 +441,7 @@ class AsyncMedBilling(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedBillableEvent:
+    ) -> _types.MedBillableEvent:
         """Change a billing line
 
         Practice keys (`cxpp_`) at `standard` only; firm and admin keys get 403 `wrong_scope`, restricted-access

@@ -6,45 +6,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.accept_med_referral_response import AcceptMedReferralResponse
-from ..types.acknowledge_med_referral_response import AcknowledgeMedReferralResponse
-from ..types.close_med_referral_response import CloseMedReferralResponse
-from ..types.complete_treatment_med_referral_response import CompleteTreatmentMedReferralResponse
-from ..types.create_med_case_response import CreateMedCaseResponse
-from ..types.create_med_referral_response import CreateMedReferralResponse
-from ..types.get_insurance_by_id_response import GetInsuranceByIdResponse
-from ..types.get_med_case_by_id_response import GetMedCaseByIdResponse
-from ..types.get_med_referral_by_id_response import GetMedReferralByIdResponse
-from ..types.list_insurances_insurance_type import ListInsurancesInsuranceType
-from ..types.list_insurances_response import ListInsurancesResponse
-from ..types.list_med_case_insurances_insurance_type import ListMedCaseInsurancesInsuranceType
-from ..types.list_med_case_insurances_response import ListMedCaseInsurancesResponse
-from ..types.list_med_cases_response import ListMedCasesResponse
-from ..types.list_med_referrals_response import ListMedReferralsResponse
-from ..types.med_case import MedCase
-from ..types.med_insurance import MedInsurance
-from ..types.med_referral import MedReferral
-from ..types.reject_med_referral_body_reason_code import RejectMedReferralBodyReasonCode
-from ..types.reject_med_referral_response import RejectMedReferralResponse
-from ..types.start_treatment_med_referral_response import StartTreatmentMedReferralResponse
-from ..types.update_med_case_response import UpdateMedCaseResponse
-from ..types.update_med_referral_response import UpdateMedReferralResponse
-from ..types.withdraw_med_referral_response import WithdrawMedReferralResponse
 
 __all__ = ["MedCases", "AsyncMedCases"]
 
-_LIST_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = Endpoint(
+_LIST_INSURANCES: Endpoint[SyncPage[_types.MedInsurance], AsyncPage[_types.MedInsurance]] = Endpoint(
     method="GET",
     path="/insurances",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListInsurancesResponse,
+            model=None,
+            load=lambda: _types.ListInsurancesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -62,11 +40,13 @@ _LIST_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = En
     },
     operation_id="listInsurances",
 )
-_GET_INSURANCE: Endpoint[MedInsurance, MedInsurance] = Endpoint(
+_GET_INSURANCE: Endpoint[_types.MedInsurance, _types.MedInsurance] = Endpoint(
     method="GET",
     path="/insurances/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetInsuranceByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -74,13 +54,14 @@ _GET_INSURANCE: Endpoint[MedInsurance, MedInsurance] = Endpoint(
     },
     operation_id="getInsuranceById",
 )
-_LIST: Endpoint[SyncPage[MedCase], AsyncPage[MedCase]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.MedCase], AsyncPage[_types.MedCase]] = Endpoint(
     method="GET",
     path="/med-cases",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCasesResponse,
+            model=None,
+            load=lambda: _types.ListMedCasesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -98,11 +79,13 @@ _LIST: Endpoint[SyncPage[MedCase], AsyncPage[MedCase]] = Endpoint(
     },
     operation_id="listMedCases",
 )
-_CREATE: Endpoint[MedCase, MedCase] = Endpoint(
+_CREATE: Endpoint[_types.MedCase, _types.MedCase] = Endpoint(
     method="POST",
     path="/med-cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateMedCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -111,11 +94,13 @@ _CREATE: Endpoint[MedCase, MedCase] = Endpoint(
     },
     operation_id="createMedCase",
 )
-_GET: Endpoint[MedCase, MedCase] = Endpoint(
+_GET: Endpoint[_types.MedCase, _types.MedCase] = Endpoint(
     method="GET",
     path="/med-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedCaseByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -123,11 +108,13 @@ _GET: Endpoint[MedCase, MedCase] = Endpoint(
     },
     operation_id="getMedCaseById",
 )
-_UPDATE: Endpoint[MedCase, MedCase] = Endpoint(
+_UPDATE: Endpoint[_types.MedCase, _types.MedCase] = Endpoint(
     method="PUT",
     path="/med-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateMedCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -148,13 +135,14 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteMedCase",
 )
-_LIST_MED_CASE_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsurance]] = Endpoint(
+_LIST_MED_CASE_INSURANCES: Endpoint[SyncPage[_types.MedInsurance], AsyncPage[_types.MedInsurance]] = Endpoint(
     method="GET",
     path="/med-cases/{id}/insurances",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCaseInsurancesResponse,
+            model=None,
+            load=lambda: _types.ListMedCaseInsurancesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -172,13 +160,14 @@ _LIST_MED_CASE_INSURANCES: Endpoint[SyncPage[MedInsurance], AsyncPage[MedInsuran
     },
     operation_id="listMedCaseInsurances",
 )
-_LIST_REFERRALS: Endpoint[SyncPage[MedReferral], AsyncPage[MedReferral]] = Endpoint(
+_LIST_REFERRALS: Endpoint[SyncPage[_types.MedReferral], AsyncPage[_types.MedReferral]] = Endpoint(
     method="GET",
     path="/med-cases/{id}/referrals",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedReferralsResponse,
+            model=None,
+            load=lambda: _types.ListMedReferralsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -196,11 +185,13 @@ _LIST_REFERRALS: Endpoint[SyncPage[MedReferral], AsyncPage[MedReferral]] = Endpo
     },
     operation_id="listMedReferrals",
 )
-_CREATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_CREATE_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateMedReferralResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -209,11 +200,13 @@ _CREATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="createMedReferral",
 )
-_GET_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_GET_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="GET",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedReferralByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -221,11 +214,13 @@ _GET_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="getMedReferralById",
 )
-_UPDATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_UPDATE_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="PUT",
     path="/med-cases/{id}/referrals/{referralId}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -234,11 +229,13 @@ _UPDATE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="updateMedReferral",
 )
-_ACCEPT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_ACCEPT_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/accept",
     responses={
-        "200": ResponseSpec(kind="json", model=AcceptMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcceptMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -248,11 +245,17 @@ _ACCEPT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="acceptMedReferral",
 )
-_ACKNOWLEDGE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_ACKNOWLEDGE_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.AcknowledgeMedReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -262,11 +265,13 @@ _ACKNOWLEDGE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="acknowledgeMedReferral",
 )
-_CLOSE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_CLOSE_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -276,12 +281,16 @@ _CLOSE_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="closeMedReferral",
 )
-_COMPLETE_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_COMPLETE_TREATMENT_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/complete-treatment",
     responses={
         "200": ResponseSpec(
-            kind="json", model=CompleteTreatmentMedReferralResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CompleteTreatmentMedReferralResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -292,11 +301,13 @@ _COMPLETE_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="completeTreatmentMedReferral",
 )
-_REJECT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_REJECT_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=RejectMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.RejectMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -305,11 +316,17 @@ _REJECT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="rejectMedReferral",
 )
-_START_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_START_TREATMENT_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/start-treatment",
     responses={
-        "200": ResponseSpec(kind="json", model=StartTreatmentMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.StartTreatmentMedReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -319,11 +336,13 @@ _START_TREATMENT_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
     },
     operation_id="startTreatmentMedReferral",
 )
-_WITHDRAW_REFERRAL: Endpoint[MedReferral, MedReferral] = Endpoint(
+_WITHDRAW_REFERRAL: Endpoint[_types.MedReferral, _types.MedReferral] = Endpoint(
     method="POST",
     path="/med-cases/{id}/referrals/{referralId}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=WithdrawMedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.WithdrawMedReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -349,7 +368,7 @@ class MedCases(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        insurance_type: ListInsurancesInsuranceType
+        insurance_type: _types.ListInsurancesInsuranceType
         | _t.Literal["health", "auto", "workers_comp", "liability", "other"]
         | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
@@ -358,7 +377,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedInsurance]:
+    ) -> SyncPage[_types.MedInsurance]:
         """List insurance records you can access
 
         Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
@@ -399,7 +418,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedInsurance:
+    ) -> _types.MedInsurance:
         """Fetch one insurance record
 
         The insurance record with this UUID, provided the key may see its med case.
@@ -435,7 +454,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedCase]:
+    ) -> SyncPage[_types.MedCase]:
         """Browse med cases
 
         Med Xchange cases the caller can see — for a firm key its own cases, for a practice key the cases it created
@@ -491,7 +510,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Open a med case
 
         Creates a Med Xchange case. Every field is optional; `patientFirstName` and `patientLastName` alone are
@@ -557,7 +576,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Fetch a med case
 
         The Med Xchange case with this UUID.
@@ -608,7 +627,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Change a med case
 
         Updates a Med Xchange case; every field is optional. Tier `standard`.
@@ -709,7 +728,7 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        insurance_type: ListMedCaseInsurancesInsuranceType
+        insurance_type: _types.ListMedCaseInsurancesInsuranceType
         | _t.Literal["health", "auto", "workers_comp", "liability", "other"]
         | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
@@ -718,7 +737,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedInsurance]:
+    ) -> SyncPage[_types.MedInsurance]:
         """List the insurance records of a med case
 
         Paged insurance records attached to one med case.
@@ -763,7 +782,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedReferral]:
+    ) -> SyncPage[_types.MedReferral]:
         """List the referrals on a med case
 
         Referrals on the Med Xchange case, paged (`limit` 20 by default, 100 at most). Firm keys see all of them,
@@ -807,7 +826,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Refer a med case to a provider
 
         Adds a referral to the Med Xchange case; `providerId` is mandatory. Tier `standard`.
@@ -851,7 +870,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Fetch a referral on a med case
 
         Reads one referral of the Med Xchange case. A firm key may read every referral on it; a practice key only its
@@ -890,7 +909,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Change a referral on a med case
 
         Updates a referral of the Med Xchange case; every field is optional. Tier `standard`.
@@ -933,7 +952,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Accept a med referral as the provider
 
         UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
@@ -976,7 +995,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Acknowledge a med referral as the provider
 
         SENT → UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -1018,7 +1037,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Close a finished med referral
 
         For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
@@ -1061,7 +1080,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark treatment on a med referral as finished
 
         IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
@@ -1101,7 +1120,7 @@ class MedCases(SyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        reason_code: RejectMedReferralBodyReasonCode
+        reason_code: _types.RejectMedReferralBodyReasonCode
         | _t.Literal[
             "capacity",
             "out_of_network_insurance",
@@ -1118,7 +1137,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Decline a med referral as the provider
 
         UNDER_REVIEW → REJECTED. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -1164,7 +1183,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark a med referral as in treatment
 
         ACCEPTED → IN_TREATMENT; pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at `standard`;
@@ -1206,7 +1225,7 @@ class MedCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Withdraw a med referral your firm sent
 
         For the law firm that sent the referral to the provider. Tier `standard`.
@@ -1251,7 +1270,7 @@ class AsyncMedCases(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        insurance_type: ListInsurancesInsuranceType
+        insurance_type: _types.ListInsurancesInsuranceType
         | _t.Literal["health", "auto", "workers_comp", "liability", "other"]
         | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
@@ -1260,7 +1279,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedInsurance]:
+    ) -> AsyncPage[_types.MedInsurance]:
         """List insurance records you can access
 
         Paged insurance records of the med cases the key may see, filterable by case, kind and primary flag.
@@ -1301,7 +1320,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedInsurance:
+    ) -> _types.MedInsurance:
         """Fetch one insurance record
 
         The insurance record with this UUID, provided the key may see its med case.
@@ -1337,7 +1356,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedCase]:
+    ) -> AsyncPage[_types.MedCase]:
         """Browse med cases
 
         Med Xchange cases the caller can see — for a firm key its own cases, for a practice key the cases it created
@@ -1393,7 +1412,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Open a med case
 
         Creates a Med Xchange case. Every field is optional; `patientFirstName` and `patientLastName` alone are
@@ -1459,7 +1478,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Fetch a med case
 
         The Med Xchange case with this UUID.
@@ -1510,7 +1529,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCase:
+    ) -> _types.MedCase:
         """Change a med case
 
         Updates a Med Xchange case; every field is optional. Tier `standard`.
@@ -1611,7 +1630,7 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        insurance_type: ListMedCaseInsurancesInsuranceType
+        insurance_type: _types.ListMedCaseInsurancesInsuranceType
         | _t.Literal["health", "auto", "workers_comp", "liability", "other"]
         | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
@@ -1620,7 +1639,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedInsurance]:
+    ) -> AsyncPage[_types.MedInsurance]:
         """List the insurance records of a med case
 
         Paged insurance records attached to one med case.
@@ -1665,7 +1684,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedReferral]:
+    ) -> AsyncPage[_types.MedReferral]:
         """List the referrals on a med case
 
         Referrals on the Med Xchange case, paged (`limit` 20 by default, 100 at most). Firm keys see all of them,
@@ -1709,7 +1728,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Refer a med case to a provider
 
         Adds a referral to the Med Xchange case; `providerId` is mandatory. Tier `standard`.
@@ -1753,7 +1772,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Fetch a referral on a med case
 
         Reads one referral of the Med Xchange case. A firm key may read every referral on it; a practice key only its
@@ -1792,7 +1811,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Change a referral on a med case
 
         Updates a referral of the Med Xchange case; every field is optional. Tier `standard`.
@@ -1835,7 +1854,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Accept a med referral as the provider
 
         UNDER_REVIEW → ACCEPTED. A SENT referral is first acknowledged and then accepted, recorded as two
@@ -1878,7 +1897,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Acknowledge a med referral as the provider
 
         SENT → UNDER_REVIEW. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -1920,7 +1939,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Close a finished med referral
 
         For the law firm: closes a completed referral. Pharmacy referrals (provider flagged as pharmacy) have no
@@ -1963,7 +1982,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark treatment on a med referral as finished
 
         IN_TREATMENT → TREATMENT_COMPLETE. If you include a summary, it is stored as a note in the case-management
@@ -2003,7 +2022,7 @@ class AsyncMedCases(AsyncAPIResource):
         id: _uuid.UUID | str,
         referral_id: _uuid.UUID | str,
         *,
-        reason_code: RejectMedReferralBodyReasonCode
+        reason_code: _types.RejectMedReferralBodyReasonCode
         | _t.Literal[
             "capacity",
             "out_of_network_insurance",
@@ -2020,7 +2039,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Decline a med referral as the provider
 
         UNDER_REVIEW → REJECTED. Practice key (`cxpp_`) at `standard`; firm and admin keys get 403 `wrong_scope`,
@@ -2066,7 +2085,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Mark a med referral as in treatment
 
         ACCEPTED → IN_TREATMENT; pharmacy referrals cannot do this (400). Practice key (`cxpp_`) at `standard`;
@@ -2108,7 +2127,7 @@ class AsyncMedCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedReferral:
+    ) -> _types.MedReferral:
         """Withdraw a med referral your firm sent
 
         For the law firm that sent the referral to the provider. Tier `standard`.

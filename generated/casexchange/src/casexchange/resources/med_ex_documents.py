@@ -5,29 +5,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.get_med_case_document_format import GetMedCaseDocumentFormat
-from ..types.get_med_case_document_response import GetMedCaseDocumentResponse
-from ..types.get_med_case_document_response_data_variant1 import GetMedCaseDocumentResponseDataVariant1
-from ..types.get_med_case_document_response_data_variant2 import GetMedCaseDocumentResponseDataVariant2
-from ..types.list_med_case_documents_response import ListMedCaseDocumentsResponse
-from ..types.med_case_document import MedCaseDocument
-from ..types.upload_med_case_document_body_category import UploadMedCaseDocumentBodyCategory
-from ..types.upload_med_case_document_response import UploadMedCaseDocumentResponse
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
-_LIST_CASE: Endpoint[SyncPage[MedCaseDocument], AsyncPage[MedCaseDocument]] = Endpoint(
+_LIST_CASE: Endpoint[SyncPage[_types.MedCaseDocument], AsyncPage[_types.MedCaseDocument]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListMedCaseDocumentsResponse,
+            model=None,
+            load=lambda: _types.ListMedCaseDocumentsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -45,11 +39,17 @@ _LIST_CASE: Endpoint[SyncPage[MedCaseDocument], AsyncPage[MedCaseDocument]] = En
     },
     operation_id="listMedCaseDocuments",
 )
-_UPLOAD_CASE: Endpoint[MedCaseDocument, MedCaseDocument] = Endpoint(
+_UPLOAD_CASE: Endpoint[_types.MedCaseDocument, _types.MedCaseDocument] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=UploadMedCaseDocumentResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UploadMedCaseDocumentResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -60,13 +60,15 @@ _UPLOAD_CASE: Endpoint[MedCaseDocument, MedCaseDocument] = Endpoint(
     operation_id="uploadMedCaseDocument",
 )
 _GET_CASE: Endpoint[
-    GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2,
-    GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2,
+    _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2,
+    _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2,
 ] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents/{documentId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetMedCaseDocumentResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetMedCaseDocumentResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -95,7 +97,7 @@ class MedExDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[MedCaseDocument]:
+    ) -> SyncPage[_types.MedCaseDocument]:
         """List files on a med case
 
         Document metadata on the MedEx case that the caller (firm or practice) may see; no file contents.
@@ -129,7 +131,7 @@ class MedExDocuments(SyncAPIResource):
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory
+        category: _types.UploadMedCaseDocumentBodyCategory
         | _t.Literal[
             "medical_records",
             "imaging",
@@ -155,7 +157,7 @@ class MedExDocuments(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCaseDocument:
+    ) -> _types.MedCaseDocument:
         """Upload a file to a med case
 
         Multipart upload of one file (25 MB at most) to a MedEx case, optionally tied to one of its appointments.
@@ -200,13 +202,13 @@ class MedExDocuments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
+        format: _types.GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2:
+    ) -> _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2:
         """Fetch a file from a med case
 
         By default (`format=url`) returns a short-lived pre-signed S3 link; `format=base64` returns the content
@@ -257,7 +259,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[MedCaseDocument]:
+    ) -> AsyncPage[_types.MedCaseDocument]:
         """List files on a med case
 
         Document metadata on the MedEx case that the caller (firm or practice) may see; no file contents.
@@ -291,7 +293,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory
+        category: _types.UploadMedCaseDocumentBodyCategory
         | _t.Literal[
             "medical_records",
             "imaging",
@@ -317,7 +319,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MedCaseDocument:
+    ) -> _types.MedCaseDocument:
         """Upload a file to a med case
 
         Multipart upload of one file (25 MB at most) to a MedEx case, optionally tied to one of its appointments.
@@ -362,13 +364,13 @@ class AsyncMedExDocuments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
+        format: _types.GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2:
+    ) -> _types.GetMedCaseDocumentResponseDataVariant1 | _types.GetMedCaseDocumentResponseDataVariant2:
         """Fetch a file from a med case
 
         By default (`format=url`) returns a short-lived pre-signed S3 link; `format=base64` returns the content

@@ -4,21 +4,21 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.public_status_update import PublicStatusUpdate
-from ..types.send_message_body_requested_status import SendMessageBodyRequestedStatus
-from ..types.send_message_response import SendMessageResponse
 
 __all__ = ["Messages", "AsyncMessages"]
 
-_SEND: Endpoint[PublicStatusUpdate, PublicStatusUpdate] = Endpoint(
+_SEND: Endpoint[_types.PublicStatusUpdate, _types.PublicStatusUpdate] = Endpoint(
     method="POST",
     path="/messages/send",
     responses={
-        "201": ResponseSpec(kind="json", model=SendMessageResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SendMessageResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -42,7 +42,7 @@ class Messages(SyncAPIResource):
         *,
         id: str,
         message: str,
-        requested_status: SendMessageBodyRequestedStatus
+        requested_status: _types.SendMessageBodyRequestedStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -67,7 +67,7 @@ class Messages(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> PublicStatusUpdate:
+    ) -> _types.PublicStatusUpdate:
         """Message the other firm on a referral
 
         Posts a message to the partner firm on the referral named by a flexible id; when the id names a case, the
@@ -112,7 +112,7 @@ class AsyncMessages(AsyncAPIResource):
         *,
         id: str,
         message: str,
-        requested_status: SendMessageBodyRequestedStatus
+        requested_status: _types.SendMessageBodyRequestedStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -137,7 +137,7 @@ class AsyncMessages(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> PublicStatusUpdate:
+    ) -> _types.PublicStatusUpdate:
         """Message the other firm on a referral
 
         Posts a message to the partner firm on the referral named by a flexible id; when the id names a case, the

@@ -5,27 +5,25 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
-from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
-from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
-from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.patch_inbound_network_firm_body_status import PatchInboundNetworkFirmBodyStatus
-from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
-from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
-from ..types.pending_relationship import PendingRelationship
-from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
 
 __all__ = ["Network", "AsyncNetwork"]
 
-_GET_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
+_GET_INBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/inbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetInboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -33,11 +31,17 @@ _GET_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     operation_id="getInboundNetworkFirm",
 )
-_PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
+_PATCH_INBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/inbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PatchInboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PatchInboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -46,11 +50,17 @@ _PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     operation_id="patchInboundNetworkFirm",
 )
-_GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
+_GET_OUTBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -58,11 +68,17 @@ _GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     operation_id="getOutboundNetworkFirm",
 )
-_PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
+_PUT_OUTBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="PUT",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PutOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PutOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -71,11 +87,17 @@ _PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     operation_id="putOutboundNetworkFirm",
 )
-_PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
+_PATCH_OUTBOUND_FIRM: Endpoint[_types.NetworkFirmDetail, _types.NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/outbound/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=PatchOutboundNetworkFirmResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.PatchOutboundNetworkFirmResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -84,19 +106,25 @@ _PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     },
     operation_id="patchOutboundNetworkFirm",
 )
-_LIST_PENDING_RELATIONSHIPS: Endpoint[list[PendingRelationship], list[PendingRelationship]] = Endpoint(
-    method="GET",
-    path="/network/pending",
-    responses={
-        "200": ResponseSpec(
-            kind="json", model=ListPendingNetworkRelationshipsResponse, unwrap="data", page=None
-        ),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="listPendingNetworkRelationships",
+_LIST_PENDING_RELATIONSHIPS: Endpoint[list[_types.PendingRelationship], list[_types.PendingRelationship]] = (
+    Endpoint(
+        method="GET",
+        path="/network/pending",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ListPendingNetworkRelationshipsResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="listPendingNetworkRelationships",
+    )
 )
 
 
@@ -117,7 +145,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm that sends to you, with its relationship
 
         The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
@@ -148,13 +176,15 @@ class Network(SyncAPIResource):
         *,
         description: str | None | NotGiven = NOT_GIVEN,
         referral_instructions: str | None | NotGiven = NOT_GIVEN,
-        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
+        status: _types.PatchInboundNetworkFirmBodyStatus
+        | _t.Literal["active", "inactive"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Accept, decline or edit an inbound relationship
 
         Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
@@ -197,7 +227,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm you send to, with your relationship
 
         The target firm's profile plus your outbound relationship with it (your firm → that firm). Without a
@@ -236,7 +266,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Request or update an outbound relationship
 
         Creates a relationship request towards the firm (status `pending` until it accepts) or, if one exists,
@@ -286,7 +316,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Edit an existing outbound relationship
 
         Changes fields of an outbound relationship that already exists (at least one field); 404
@@ -329,7 +359,7 @@ class Network(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
+    ) -> list[_types.PendingRelationship]:
         """List relationship requests waiting for acceptance
 
         Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm
@@ -366,7 +396,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm that sends to you, with its relationship
 
         The source firm's profile plus its relationship to your firm (that firm → yours). Without one,
@@ -397,13 +427,15 @@ class AsyncNetwork(AsyncAPIResource):
         *,
         description: str | None | NotGiven = NOT_GIVEN,
         referral_instructions: str | None | NotGiven = NOT_GIVEN,
-        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
+        status: _types.PatchInboundNetworkFirmBodyStatus
+        | _t.Literal["active", "inactive"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Accept, decline or edit an inbound relationship
 
         Changes your side of an existing inbound relationship. `status: active` accepts a pending request;
@@ -446,7 +478,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Show a firm you send to, with your relationship
 
         The target firm's profile plus your outbound relationship with it (your firm → that firm). Without a
@@ -485,7 +517,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Request or update an outbound relationship
 
         Creates a relationship request towards the firm (status `pending` until it accepts) or, if one exists,
@@ -535,7 +567,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> NetworkFirmDetail:
+    ) -> _types.NetworkFirmDetail:
         """Edit an existing outbound relationship
 
         Changes fields of an outbound relationship that already exists (at least one field); 404
@@ -578,7 +610,7 @@ class AsyncNetwork(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PendingRelationship]:
+    ) -> list[_types.PendingRelationship]:
         """List relationship requests waiting for acceptance
 
         Open requests in both directions, most recent first. `direction: outbound` rows are requests your firm

@@ -4,26 +4,27 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.add_notification_email_response import AddNotificationEmailResponse
-from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
-from ..types.get_notification_preferences_response import GetNotificationPreferencesResponse
-from ..types.list_notification_emails_response import ListNotificationEmailsResponse
-from ..types.list_notification_emails_response_data_item import ListNotificationEmailsResponseDataItem
-from ..types.update_notification_preferences_response import UpdateNotificationPreferencesResponse
 
 __all__ = ["Notifications", "AsyncNotifications"]
 
 _LIST_EMAILS: Endpoint[
-    list[ListNotificationEmailsResponseDataItem], list[ListNotificationEmailsResponseDataItem]
+    list[_types.ListNotificationEmailsResponseDataItem], list[_types.ListNotificationEmailsResponseDataItem]
 ] = Endpoint(
     method="GET",
     path="/notifications/emails",
     responses={
-        "200": ResponseSpec(kind="json", model=ListNotificationEmailsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListNotificationEmailsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -31,24 +32,38 @@ _LIST_EMAILS: Endpoint[
     },
     operation_id="listNotificationEmails",
 )
-_ADD_EMAIL: Endpoint[AddNotificationEmailResponseData, AddNotificationEmailResponseData] = Endpoint(
-    method="POST",
-    path="/notifications/emails",
-    responses={
-        "201": ResponseSpec(kind="json", model=AddNotificationEmailResponse, unwrap="data", page=None),
-    },
-    body_media="application/json",
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="addNotificationEmail",
+_ADD_EMAIL: Endpoint[_types.AddNotificationEmailResponseData, _types.AddNotificationEmailResponseData] = (
+    Endpoint(
+        method="POST",
+        path="/notifications/emails",
+        responses={
+            "201": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.AddNotificationEmailResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        body_media="application/json",
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="addNotificationEmail",
+    )
 )
 _GET_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/notifications/preferences",
     responses={
-        "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetNotificationPreferencesResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -61,7 +76,11 @@ _UPDATE_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]
     path="/notifications/preferences",
     responses={
         "200": ResponseSpec(
-            kind="json", model=UpdateNotificationPreferencesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateNotificationPreferencesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -89,7 +108,7 @@ class Notifications(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListNotificationEmailsResponseDataItem]:
+    ) -> list[_types.ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -116,7 +135,7 @@ class Notifications(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
+    ) -> _types.AddNotificationEmailResponseData:
         """Register another address for notification emails
 
         Adds an address to your firm's notification list. Tier `full`.
@@ -214,7 +233,7 @@ class AsyncNotifications(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListNotificationEmailsResponseDataItem]:
+    ) -> list[_types.ListNotificationEmailsResponseDataItem]:
         """Show where notification emails go
 
         Addresses that receive your firm's notifications.
@@ -241,7 +260,7 @@ class AsyncNotifications(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AddNotificationEmailResponseData:
+    ) -> _types.AddNotificationEmailResponseData:
         """Register another address for notification emails
 
         Adds an address to your firm's notification list. Tier `full`.

@@ -6,61 +6,49 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.available_statuses import AvailableStatuses
-from ..types.get_received_referral_available_statuses_response import (
-    GetReceivedReferralAvailableStatusesResponse,
-)
-from ..types.get_received_referral_response import GetReceivedReferralResponse
-from ..types.list_received_referrals_closing_status import ListReceivedReferralsClosingStatus
-from ..types.list_received_referrals_order import ListReceivedReferralsOrder
-from ..types.list_received_referrals_response import ListReceivedReferralsResponse
-from ..types.list_received_referrals_sort import ListReceivedReferralsSort
-from ..types.list_received_referrals_status import ListReceivedReferralsStatus
-from ..types.received_referral import ReceivedReferral
-from ..types.received_referral_list_item import ReceivedReferralListItem
-from ..types.update_received_referral_body import UpdateReceivedReferralBody
-from ..types.update_received_referral_body_custom_fields_item import (
-    UpdateReceivedReferralBodyCustomFieldsItem,
-    UpdateReceivedReferralBodyCustomFieldsItemParam,
-)
-from ..types.update_received_referral_response import UpdateReceivedReferralResponse
 
 __all__ = ["ReceivedReferrals", "AsyncReceivedReferrals"]
 
-_LIST: Endpoint[SyncPage[ReceivedReferralListItem], AsyncPage[ReceivedReferralListItem]] = Endpoint(
-    method="GET",
-    path="/received-referrals",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ListReceivedReferralsResponse,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST: Endpoint[SyncPage[_types.ReceivedReferralListItem], AsyncPage[_types.ReceivedReferralListItem]] = (
+    Endpoint(
+        method="GET",
+        path="/received-referrals",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ListReceivedReferralsResponse,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="listReceivedReferrals",
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="listReceivedReferrals",
+    )
 )
-_GET: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
+_GET: Endpoint[_types.ReceivedReferral, _types.ReceivedReferral] = Endpoint(
     method="GET",
     path="/received-referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReceivedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetReceivedReferralResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -68,14 +56,20 @@ _GET: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
     },
     operation_id="getReceivedReferral",
 )
-_UPDATE: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
+_UPDATE: Endpoint[_types.ReceivedReferral, _types.ReceivedReferral] = Endpoint(
     method="PATCH",
     path="/received-referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateReceivedReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.UpdateReceivedReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
-    body_type=UpdateReceivedReferralBody,
+    body_type=lambda: _types.UpdateReceivedReferralBody,
     flat_body=True,
     auth=True,
     errors={
@@ -83,12 +77,16 @@ _UPDATE: Endpoint[ReceivedReferral, ReceivedReferral] = Endpoint(
     },
     operation_id="updateReceivedReferral",
 )
-_GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[_types.AvailableStatuses, _types.AvailableStatuses] = Endpoint(
     method="GET",
     path="/received-referrals/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetReceivedReferralAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReceivedReferralAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -112,7 +110,7 @@ class ReceivedReferrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReceivedReferralsStatus
+        status: _types.ListReceivedReferralsStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -130,21 +128,21 @@ class ReceivedReferrals(SyncAPIResource):
             "pending_spin_off",
         ]
         | NotGiven = NOT_GIVEN,
-        closing_status: ListReceivedReferralsClosingStatus
+        closing_status: _types.ListReceivedReferralsClosingStatus
         | _t.Literal["won_settled", "lost", "no_longer_pursuing"]
         | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListReceivedReferralsSort
+        sort: _types.ListReceivedReferralsSort
         | _t.Literal["updatedAt", "createdAt", "status", "referenceNumber"]
         | NotGiven = NOT_GIVEN,
-        order: ListReceivedReferralsOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.ListReceivedReferralsOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[ReceivedReferralListItem]:
+    ) -> SyncPage[_types.ReceivedReferralListItem]:
         """List referrals sent to your firm
 
         Compact, paged rows for referrals your firm received. Firm keys only ever see their own firm. An
@@ -193,7 +191,7 @@ class ReceivedReferrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Fetch a received referral in full
 
         Everything about a referral your firm received, with the parent case's fields and client details flattened
@@ -226,7 +224,8 @@ class ReceivedReferrals(SyncAPIResource):
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
         custom_fields: _t.Sequence[
-            UpdateReceivedReferralBodyCustomFieldsItemParam | UpdateReceivedReferralBodyCustomFieldsItem
+            _types.UpdateReceivedReferralBodyCustomFieldsItemParam
+            | _types.UpdateReceivedReferralBodyCustomFieldsItem
         ]
         | NotGiven = NOT_GIVEN,
         estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -243,7 +242,7 @@ class ReceivedReferrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Change fields on a received referral
 
         Partial update of fields the receiving firm owns; fields you leave out are untouched. Unknown fields are
@@ -305,7 +304,7 @@ class ReceivedReferrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the receiver's possible next statuses
 
         Status changes the receiving firm can make next on this referral; `party` is always `receiver`.
@@ -343,7 +342,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReceivedReferralsStatus
+        status: _types.ListReceivedReferralsStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -361,21 +360,21 @@ class AsyncReceivedReferrals(AsyncAPIResource):
             "pending_spin_off",
         ]
         | NotGiven = NOT_GIVEN,
-        closing_status: ListReceivedReferralsClosingStatus
+        closing_status: _types.ListReceivedReferralsClosingStatus
         | _t.Literal["won_settled", "lost", "no_longer_pursuing"]
         | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListReceivedReferralsSort
+        sort: _types.ListReceivedReferralsSort
         | _t.Literal["updatedAt", "createdAt", "status", "referenceNumber"]
         | NotGiven = NOT_GIVEN,
-        order: ListReceivedReferralsOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.ListReceivedReferralsOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[ReceivedReferralListItem]:
+    ) -> AsyncPage[_types.ReceivedReferralListItem]:
         """List referrals sent to your firm
 
         Compact, paged rows for referrals your firm received. Firm keys only ever see their own firm. An
@@ -424,7 +423,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Fetch a received referral in full
 
         Everything about a referral your firm received, with the parent case's fields and client details flattened
@@ -457,7 +456,8 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
         custom_fields: _t.Sequence[
-            UpdateReceivedReferralBodyCustomFieldsItemParam | UpdateReceivedReferralBodyCustomFieldsItem
+            _types.UpdateReceivedReferralBodyCustomFieldsItemParam
+            | _types.UpdateReceivedReferralBodyCustomFieldsItem
         ]
         | NotGiven = NOT_GIVEN,
         estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -474,7 +474,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReceivedReferral:
+    ) -> _types.ReceivedReferral:
         """Change fields on a received referral
 
         Partial update of fields the receiving firm owns; fields you leave out are untouched. Unknown fields are
@@ -536,7 +536,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the receiver's possible next statuses
 
         Status changes the receiving firm can make next on this referral; `party` is always `receiver`.

@@ -4,26 +4,21 @@ from __future__ import annotations
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.case_type import CaseType
-from ..types.case_type_field import CaseTypeField
-from ..types.list_case_type_fields_response import ListCaseTypeFieldsResponse
-from ..types.list_case_types_response import ListCaseTypesResponse
-from ..types.list_counties_response import ListCountiesResponse
-from ..types.list_counties_response_data_item import ListCountiesResponseDataItem
-from ..types.list_jurisdictions_response import ListJurisdictionsResponse
-from ..types.list_jurisdictions_response_data_item import ListJurisdictionsResponseDataItem
 
 __all__ = ["ReferenceData", "AsyncReferenceData"]
 
-_LIST_CASE_TYPES: Endpoint[list[CaseType], list[CaseType]] = Endpoint(
+_LIST_CASE_TYPES: Endpoint[list[_types.CaseType], list[_types.CaseType]] = Endpoint(
     method="GET",
     path="/case-types",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCaseTypesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCaseTypesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -31,11 +26,13 @@ _LIST_CASE_TYPES: Endpoint[list[CaseType], list[CaseType]] = Endpoint(
     },
     operation_id="listCaseTypes",
 )
-_LIST_CASE_TYPE_FIELDS: Endpoint[list[CaseTypeField], list[CaseTypeField]] = Endpoint(
+_LIST_CASE_TYPE_FIELDS: Endpoint[list[_types.CaseTypeField], list[_types.CaseTypeField]] = Endpoint(
     method="GET",
     path="/case-types/{id}/fields",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCaseTypeFieldsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCaseTypeFieldsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -43,11 +40,15 @@ _LIST_CASE_TYPE_FIELDS: Endpoint[list[CaseTypeField], list[CaseTypeField]] = End
     },
     operation_id="listCaseTypeFields",
 )
-_LIST_COUNTIES: Endpoint[list[ListCountiesResponseDataItem], list[ListCountiesResponseDataItem]] = Endpoint(
+_LIST_COUNTIES: Endpoint[
+    list[_types.ListCountiesResponseDataItem], list[_types.ListCountiesResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/counties",
     responses={
-        "200": ResponseSpec(kind="json", model=ListCountiesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListCountiesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -56,12 +57,14 @@ _LIST_COUNTIES: Endpoint[list[ListCountiesResponseDataItem], list[ListCountiesRe
     operation_id="listCounties",
 )
 _LIST_JURISDICTIONS: Endpoint[
-    list[ListJurisdictionsResponseDataItem], list[ListJurisdictionsResponseDataItem]
+    list[_types.ListJurisdictionsResponseDataItem], list[_types.ListJurisdictionsResponseDataItem]
 ] = Endpoint(
     method="GET",
     path="/jurisdictions",
     responses={
-        "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListJurisdictionsResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -87,7 +90,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseType]:
+    ) -> list[_types.CaseType]:
         """Show the available case types
 
         All active case types you can use for new referrals.
@@ -114,7 +117,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseTypeField]:
+    ) -> list[_types.CaseTypeField]:
         """List a case type's custom fields
 
         Definitions of the custom fields configured for the case type, in the order they are displayed.
@@ -147,7 +150,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListCountiesResponseDataItem]:
+    ) -> list[_types.ListCountiesResponseDataItem]:
         """Show counties, optionally for some jurisdictions
 
         All counties, or only those of the jurisdiction codes you pass (comma-separated).
@@ -179,7 +182,7 @@ class ReferenceData(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListJurisdictionsResponseDataItem]:
         """Show supported states and territories
 
         Every US state and territory the platform supports.
@@ -214,7 +217,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseType]:
+    ) -> list[_types.CaseType]:
         """Show the available case types
 
         All active case types you can use for new referrals.
@@ -241,7 +244,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[CaseTypeField]:
+    ) -> list[_types.CaseTypeField]:
         """List a case type's custom fields
 
         Definitions of the custom fields configured for the case type, in the order they are displayed.
@@ -274,7 +277,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListCountiesResponseDataItem]:
+    ) -> list[_types.ListCountiesResponseDataItem]:
         """Show counties, optionally for some jurisdictions
 
         All counties, or only those of the jurisdiction codes you pass (comma-separated).
@@ -306,7 +309,7 @@ class AsyncReferenceData(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListJurisdictionsResponseDataItem]:
         """Show supported states and territories
 
         Every US state and territory the platform supports.

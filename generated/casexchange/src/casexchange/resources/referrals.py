@@ -7,53 +7,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_referral_response import AcknowledgeReferralResponse
-from ..types.available_statuses import AvailableStatuses
-from ..types.begin_closing_referral_body_closing_status import BeginClosingReferralBodyClosingStatus
-from ..types.begin_closing_referral_body_payout_type import BeginClosingReferralBodyPayoutType
-from ..types.begin_closing_referral_response import BeginClosingReferralResponse
-from ..types.begin_investigating_referral_response import BeginInvestigatingReferralResponse
-from ..types.close_referral_response import CloseReferralResponse
-from ..types.get_referral_available_statuses_response import GetReferralAvailableStatusesResponse
-from ..types.get_referral_response import GetReferralResponse
-from ..types.get_referral_status_history_response import GetReferralStatusHistoryResponse
-from ..types.list_referrals_response import ListReferralsResponse
-from ..types.list_referrals_status import ListReferralsStatus
-from ..types.match_referrals_body import MatchReferralsBody
-from ..types.match_referrals_body_identifiers import (
-    MatchReferralsBodyIdentifiers,
-    MatchReferralsBodyIdentifiersParam,
-)
-from ..types.match_referrals_response import MatchReferralsResponse
-from ..types.referral import Referral
-from ..types.referral_status_update import ReferralStatusUpdate
-from ..types.reject_referral_response import RejectReferralResponse
-from ..types.send_referral_response import SendReferralResponse
-from ..types.sign_referral_response import SignReferralResponse
-from ..types.start_litigation_referral_response import StartLitigationReferralResponse
-from ..types.update_referral_body import UpdateReferralBody
-from ..types.update_referral_body_custom_fields_item import (
-    UpdateReferralBodyCustomFieldsItem,
-    UpdateReferralBodyCustomFieldsItemParam,
-)
-from ..types.update_referral_body_payout_type import UpdateReferralBodyPayoutType
-from ..types.update_referral_response import UpdateReferralResponse
-from ..types.withdraw_referral_response import WithdrawReferralResponse
 
 __all__ = ["Referrals", "AsyncReferrals"]
 
-_LIST: Endpoint[SyncPage[Referral], AsyncPage[Referral]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.Referral], AsyncPage[_types.Referral]] = Endpoint(
     method="GET",
     path="/referrals",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListReferralsResponse,
+            model=None,
+            load=lambda: _types.ListReferralsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -71,14 +41,16 @@ _LIST: Endpoint[SyncPage[Referral], AsyncPage[Referral]] = Endpoint(
     },
     operation_id="listReferrals",
 )
-_MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
+_MATCH: Endpoint[_types.MatchReferralsResponse, _types.MatchReferralsResponse] = Endpoint(
     method="POST",
     path="/referrals/match",
     responses={
-        "200": ResponseSpec(kind="json", model=MatchReferralsResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.MatchReferralsResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
-    body_type=MatchReferralsBody,
+    body_type=lambda: _types.MatchReferralsBody,
     flat_body=True,
     auth=True,
     errors={
@@ -86,11 +58,13 @@ _MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
     },
     operation_id="matchReferrals",
 )
-_GET: Endpoint[Referral, Referral] = Endpoint(
+_GET: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="GET",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetReferralResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -98,14 +72,16 @@ _GET: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="getReferral",
 )
-_UPDATE: Endpoint[Referral, Referral] = Endpoint(
+_UPDATE: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="PUT",
     path="/referrals/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
-    body_type=UpdateReferralBody,
+    body_type=lambda: _types.UpdateReferralBody,
     flat_body=True,
     auth=True,
     errors={
@@ -125,11 +101,13 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteReferral",
 )
-_ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
+_ACKNOWLEDGE: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/acknowledge",
     responses={
-        "200": ResponseSpec(kind="json", model=AcknowledgeReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.AcknowledgeReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -139,12 +117,16 @@ _ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="acknowledgeReferral",
 )
-_GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[_types.AvailableStatuses, _types.AvailableStatuses] = Endpoint(
     method="GET",
     path="/referrals/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetReferralAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetReferralAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -153,11 +135,17 @@ _GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoi
     },
     operation_id="getReferralAvailableStatuses",
 )
-_BEGIN_CLOSING: Endpoint[Referral, Referral] = Endpoint(
+_BEGIN_CLOSING: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-closing",
     responses={
-        "200": ResponseSpec(kind="json", model=BeginClosingReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.BeginClosingReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -166,11 +154,17 @@ _BEGIN_CLOSING: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="beginClosingReferral",
 )
-_BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-investigating",
     responses={
-        "200": ResponseSpec(kind="json", model=BeginInvestigatingReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.BeginInvestigatingReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -180,11 +174,13 @@ _BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="beginInvestigatingReferral",
 )
-_CLOSE: Endpoint[Referral, Referral] = Endpoint(
+_CLOSE: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=CloseReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CloseReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -193,11 +189,13 @@ _CLOSE: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="closeReferral",
 )
-_REJECT: Endpoint[Referral, Referral] = Endpoint(
+_REJECT: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=RejectReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.RejectReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -206,11 +204,13 @@ _REJECT: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="rejectReferral",
 )
-_SEND: Endpoint[Referral, Referral] = Endpoint(
+_SEND: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/send",
     responses={
-        "200": ResponseSpec(kind="json", model=SendReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SendReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -219,11 +219,13 @@ _SEND: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="sendReferral",
 )
-_SIGN: Endpoint[Referral, Referral] = Endpoint(
+_SIGN: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/sign",
     responses={
-        "200": ResponseSpec(kind="json", model=SignReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SignReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -233,11 +235,17 @@ _SIGN: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="signReferral",
 )
-_START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
+_START_LITIGATION: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/start-litigation",
     responses={
-        "200": ResponseSpec(kind="json", model=StartLitigationReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.StartLitigationReferralResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -247,23 +255,33 @@ _START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
     },
     operation_id="startLitigationReferral",
 )
-_GET_STATUS_HISTORY: Endpoint[_b.list[ReferralStatusUpdate], _b.list[ReferralStatusUpdate]] = Endpoint(
-    method="GET",
-    path="/referrals/{id}/status-history",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="getReferralStatusHistory",
+_GET_STATUS_HISTORY: Endpoint[_b.list[_types.ReferralStatusUpdate], _b.list[_types.ReferralStatusUpdate]] = (
+    Endpoint(
+        method="GET",
+        path="/referrals/{id}/status-history",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.GetReferralStatusHistoryResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="getReferralStatusHistory",
+    )
 )
-_WITHDRAW: Endpoint[Referral, Referral] = Endpoint(
+_WITHDRAW: Endpoint[_types.Referral, _types.Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=WithdrawReferralResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.WithdrawReferralResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -287,7 +305,7 @@ class Referrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus
+        status: _types.ListReferralsStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -310,7 +328,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[Referral]:
+    ) -> SyncPage[_types.Referral]:
         """List your firm's referrals
 
         Paged list, newest first, of referrals in which your firm is the sender or the receiver; archived ones are
@@ -342,13 +360,13 @@ class Referrals(SyncAPIResource):
     def match(
         self,
         *,
-        identifiers: MatchReferralsBodyIdentifiersParam | MatchReferralsBodyIdentifiers,
+        identifiers: _types.MatchReferralsBodyIdentifiersParam | _types.MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MatchReferralsResponse:
+    ) -> _types.MatchReferralsResponse:
         """Search your referrals by client details
 
         Looks for referrals of your firm whose client matches the identifiers you send, and returns candidates
@@ -384,7 +402,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Fetch one referral
 
         Returns the referral with this UUID; 404 unless your firm sent or received it.
@@ -415,7 +433,7 @@ class Referrals(SyncAPIResource):
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
         custom_fields: _t.Sequence[
-            UpdateReferralBodyCustomFieldsItemParam | UpdateReferralBodyCustomFieldsItem
+            _types.UpdateReferralBodyCustomFieldsItemParam | _types.UpdateReferralBodyCustomFieldsItem
         ]
         | NotGiven = NOT_GIVEN,
         estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -423,7 +441,7 @@ class Referrals(SyncAPIResource):
         is_retainer_signed: bool | NotGiven = NOT_GIVEN,
         lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
-        payout_type: UpdateReferralBodyPayoutType
+        payout_type: _types.UpdateReferralBodyPayoutType
         | _t.Literal["lump_sum", "structured", "hybrid", "other"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -437,7 +455,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Edit referral fields
 
         Changes referral-level fields. At least one field is needed and unknown fields are refused. What your firm
@@ -538,7 +556,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Confirm receipt of a referral
 
         The receiving firm confirms a SENT referral. It becomes UNDER_EVALUATION (or INVESTIGATING if the retainer
@@ -577,7 +595,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the status steps your firm may take on a referral
 
         Which status changes your firm can make next, depending on whether it sent or received the referral.
@@ -605,13 +623,13 @@ class Referrals(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        closing_status: BeginClosingReferralBodyClosingStatus
+        closing_status: _types.BeginClosingReferralBodyClosingStatus
         | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
         attorney_fees: float | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
         closure_reason: str | NotGiven = NOT_GIVEN,
         estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
-        payout_type: BeginClosingReferralBodyPayoutType
+        payout_type: _types.BeginClosingReferralBodyPayoutType
         | _t.Literal["lump_sum", "structured", "hybrid", "other"]
         | NotGiven = NOT_GIVEN,
         reason: str | NotGiven = NOT_GIVEN,
@@ -621,7 +639,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Start closing a referral and record its outcome
 
         From SIGNED or IN_LITIGATION the referral enters CLOSING, and the outcome is stored. `reason` becomes the note of
@@ -677,7 +695,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a referral into investigation
 
         UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
@@ -720,7 +738,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Finish closing a referral
 
         CLOSING → CLOSED. Call begin-closing first: from any other status the answer is 400 `invalid_state`.
@@ -761,7 +779,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Turn down a received referral
 
         Moves the referral to REJECTED; a reason must be given. Only the receiving firm can reject, and only from a
@@ -803,7 +821,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Send a draft referral to its receiving firm
 
         Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
@@ -855,7 +873,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Record that the client signed a retainer
 
         Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
@@ -916,7 +934,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a signed referral into litigation
 
         SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
@@ -965,7 +983,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
+    ) -> _b.list[_types.ReferralStatusUpdate]:
         """Show a referral's shared status history
 
         Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
@@ -1000,7 +1018,7 @@ class Referrals(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Pull back a referral your firm sent
 
         Moves the referral to WITHDRAWN; a reason must be given. Only the sending firm can withdraw, and only from a
@@ -1043,7 +1061,7 @@ class AsyncReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus
+        status: _types.ListReferralsStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -1066,7 +1084,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[Referral]:
+    ) -> AsyncPage[_types.Referral]:
         """List your firm's referrals
 
         Paged list, newest first, of referrals in which your firm is the sender or the receiver; archived ones are
@@ -1098,13 +1116,13 @@ class AsyncReferrals(AsyncAPIResource):
     async def match(
         self,
         *,
-        identifiers: MatchReferralsBodyIdentifiersParam | MatchReferralsBodyIdentifiers,
+        identifiers: _types.MatchReferralsBodyIdentifiersParam | _types.MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> MatchReferralsResponse:
+    ) -> _types.MatchReferralsResponse:
         """Search your referrals by client details
 
         Looks for referrals of your firm whose client matches the identifiers you send, and returns candidates
@@ -1140,7 +1158,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Fetch one referral
 
         Returns the referral with this UUID; 404 unless your firm sent or received it.
@@ -1171,7 +1189,7 @@ class AsyncReferrals(AsyncAPIResource):
         attorney_fees: float | None | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
         custom_fields: _t.Sequence[
-            UpdateReferralBodyCustomFieldsItemParam | UpdateReferralBodyCustomFieldsItem
+            _types.UpdateReferralBodyCustomFieldsItemParam | _types.UpdateReferralBodyCustomFieldsItem
         ]
         | NotGiven = NOT_GIVEN,
         estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -1179,7 +1197,7 @@ class AsyncReferrals(AsyncAPIResource):
         is_retainer_signed: bool | NotGiven = NOT_GIVEN,
         lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
         notes: str | None | NotGiven = NOT_GIVEN,
-        payout_type: UpdateReferralBodyPayoutType
+        payout_type: _types.UpdateReferralBodyPayoutType
         | _t.Literal["lump_sum", "structured", "hybrid", "other"]
         | None
         | NotGiven = NOT_GIVEN,
@@ -1193,7 +1211,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Edit referral fields
 
         Changes referral-level fields. At least one field is needed and unknown fields are refused. What your firm
@@ -1294,7 +1312,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Confirm receipt of a referral
 
         The receiving firm confirms a SENT referral. It becomes UNDER_EVALUATION (or INVESTIGATING if the retainer
@@ -1333,7 +1351,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AvailableStatuses:
+    ) -> _types.AvailableStatuses:
         """List the status steps your firm may take on a referral
 
         Which status changes your firm can make next, depending on whether it sent or received the referral.
@@ -1361,13 +1379,13 @@ class AsyncReferrals(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        closing_status: BeginClosingReferralBodyClosingStatus
+        closing_status: _types.BeginClosingReferralBodyClosingStatus
         | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
         attorney_fees: float | NotGiven = NOT_GIVEN,
         client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
         closure_reason: str | NotGiven = NOT_GIVEN,
         estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
-        payout_type: BeginClosingReferralBodyPayoutType
+        payout_type: _types.BeginClosingReferralBodyPayoutType
         | _t.Literal["lump_sum", "structured", "hybrid", "other"]
         | NotGiven = NOT_GIVEN,
         reason: str | NotGiven = NOT_GIVEN,
@@ -1377,7 +1395,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Start closing a referral and record its outcome
 
         From SIGNED or IN_LITIGATION the referral enters CLOSING, and the outcome is stored. `reason` becomes the note of
@@ -1433,7 +1451,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a referral into investigation
 
         UNDER_EVALUATION → INVESTIGATING. Receiver only; tier `standard`.
@@ -1476,7 +1494,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Finish closing a referral
 
         CLOSING → CLOSED. Call begin-closing first: from any other status the answer is 400 `invalid_state`.
@@ -1517,7 +1535,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Turn down a received referral
 
         Moves the referral to REJECTED; a reason must be given. Only the receiving firm can reject, and only from a
@@ -1559,7 +1577,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Send a draft referral to its receiving firm
 
         Moves a DRAFT referral to SENT by delivering it to the receiving firm. Sender only; tier `standard`.
@@ -1611,7 +1629,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Record that the client signed a retainer
 
         Moves the referral to SIGNED. Any optional resolution fields in the body are saved on the referral at the
@@ -1672,7 +1690,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Move a signed referral into litigation
 
         SIGNED → IN_LITIGATION; optional money fields in the body are saved too. Receiver only; tier `standard`.
@@ -1721,7 +1739,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[ReferralStatusUpdate]:
+    ) -> _b.list[_types.ReferralStatusUpdate]:
         """Show a referral's shared status history
 
         Status-history entries visible to both firms, newest first. Entries the sending firm uses for its own
@@ -1756,7 +1774,7 @@ class AsyncReferrals(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> Referral:
+    ) -> _types.Referral:
         """Pull back a referral your firm sent
 
         Moves the referral to WITHDRAWN; a reason must be given. Only the sending firm can withdraw, and only from a

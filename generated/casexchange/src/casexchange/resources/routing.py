@@ -5,25 +5,21 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_routing_rule_response import CreateRoutingRuleResponse
-from ..types.evaluate_re_refer_routing_response import EvaluateReReferRoutingResponse
-from ..types.evaluate_routing_response import EvaluateRoutingResponse
-from ..types.list_routing_rules_response import ListRoutingRulesResponse
-from ..types.routing_evaluation import RoutingEvaluation
-from ..types.routing_rule import RoutingRule
-from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoint(
+_EVALUATE: Endpoint[_types.RoutingEvaluation | None, _types.RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
-        "200": ResponseSpec(kind="json", model=EvaluateRoutingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.EvaluateRoutingResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -31,11 +27,17 @@ _EVALUATE: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoi
     },
     operation_id="evaluateRouting",
 )
-_EVALUATE_RE_REFER: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoint(
+_EVALUATE_RE_REFER: Endpoint[_types.RoutingEvaluation | None, _types.RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
-        "200": ResponseSpec(kind="json", model=EvaluateReReferRoutingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.EvaluateReReferRoutingResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -43,11 +45,13 @@ _EVALUATE_RE_REFER: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None]
     },
     operation_id="evaluateReReferRouting",
 )
-_LIST_RULES: Endpoint[list[RoutingRule], list[RoutingRule]] = Endpoint(
+_LIST_RULES: Endpoint[list[_types.RoutingRule], list[_types.RoutingRule]] = Endpoint(
     method="GET",
     path="/routing/rules",
     responses={
-        "200": ResponseSpec(kind="json", model=ListRoutingRulesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListRoutingRulesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -55,11 +59,13 @@ _LIST_RULES: Endpoint[list[RoutingRule], list[RoutingRule]] = Endpoint(
     },
     operation_id="listRoutingRules",
 )
-_CREATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
+_CREATE_RULE: Endpoint[_types.RoutingRule, _types.RoutingRule] = Endpoint(
     method="POST",
     path="/routing/rules",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateRoutingRuleResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateRoutingRuleResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -68,11 +74,13 @@ _CREATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
     },
     operation_id="createRoutingRule",
 )
-_UPDATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
+_UPDATE_RULE: Endpoint[_types.RoutingRule, _types.RoutingRule] = Endpoint(
     method="PUT",
     path="/routing/rules/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateRoutingRuleResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateRoutingRuleResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -120,7 +128,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -173,7 +181,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -209,7 +217,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[RoutingRule]:
+    ) -> list[_types.RoutingRule]:
         """List your routing rules
 
         The routing rules set up for your firm.
@@ -240,7 +248,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
@@ -286,7 +294,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Change a routing rule
 
         Updates an existing routing rule. Tier `full`.
@@ -381,7 +389,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -434,7 +442,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation | None:
+    ) -> _types.RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -470,7 +478,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[RoutingRule]:
+    ) -> list[_types.RoutingRule]:
         """List your routing rules
 
         The routing rules set up for your firm.
@@ -501,7 +509,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Add a routing rule
 
         Adds a routing rule for your firm. Tier `full`.
@@ -547,7 +555,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingRule:
+    ) -> _types.RoutingRule:
         """Change a routing rule
 
         Updates an existing routing rule. Tier `full`.

@@ -5,27 +5,31 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_salesforce_interactive_send_response import CreateSalesforceInteractiveSendResponse
-from ..types.create_salesforce_interactive_send_response2 import CreateSalesforceInteractiveSendResponse2
-from ..types.get_salesforce_send_mapping_response import GetSalesforceSendMappingResponse
-from ..types.interactive_send_result import InteractiveSendResult
-from ..types.send_mapping import SendMapping
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
-_CREATE_INTERACTIVE_SEND: Endpoint[InteractiveSendResult, InteractiveSendResult] = Endpoint(
+_CREATE_INTERACTIVE_SEND: Endpoint[_types.InteractiveSendResult, _types.InteractiveSendResult] = Endpoint(
     method="POST",
     path="/salesforce/interactive-sends",
     responses={
         "200": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateSalesforceInteractiveSendResponse,
+            unwrap="data",
+            page=None,
         ),
         "201": ResponseSpec(
-            kind="json", model=CreateSalesforceInteractiveSendResponse2, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.CreateSalesforceInteractiveSendResponse2,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
@@ -35,11 +39,17 @@ _CREATE_INTERACTIVE_SEND: Endpoint[InteractiveSendResult, InteractiveSendResult]
     },
     operation_id="createSalesforceInteractiveSend",
 )
-_GET_SEND_MAPPING: Endpoint[SendMapping, SendMapping] = Endpoint(
+_GET_SEND_MAPPING: Endpoint[_types.SendMapping, _types.SendMapping] = Endpoint(
     method="GET",
     path="/salesforce/send-mapping",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSalesforceSendMappingResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -77,7 +87,7 @@ class Salesforce(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> InteractiveSendResult:
+    ) -> _types.InteractiveSendResult:
         """Create or re-refer a case from a Salesforce record
 
         Turns a "send to CaseXchange" action in the org into a durable, idempotent case creation — or a
@@ -163,7 +173,7 @@ class Salesforce(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
+    ) -> _types.SendMapping:
         """Get the send-form mapping for a Salesforce object and record type
 
         Used by the managed package's send component: returns the match key, the fields to prefill, the fields to
@@ -221,7 +231,7 @@ class AsyncSalesforce(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> InteractiveSendResult:
+    ) -> _types.InteractiveSendResult:
         """Create or re-refer a case from a Salesforce record
 
         Turns a "send to CaseXchange" action in the org into a durable, idempotent case creation — or a
@@ -307,7 +317,7 @@ class AsyncSalesforce(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SendMapping:
+    ) -> _types.SendMapping:
         """Get the send-form mapping for a Salesforce object and record type
 
         Used by the managed package's send component: returns the match key, the fields to prefill, the fields to

@@ -6,34 +6,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_sent_case_body_external_system import CreateSentCaseBodyExternalSystem
-from ..types.create_sent_case_response import CreateSentCaseResponse
-from ..types.get_sent_case_available_statuses_response import GetSentCaseAvailableStatusesResponse
-from ..types.get_sent_case_available_statuses_response_data import GetSentCaseAvailableStatusesResponseData
-from ..types.get_sent_case_response import GetSentCaseResponse
-from ..types.list_sent_cases_order import ListSentCasesOrder
-from ..types.list_sent_cases_response import ListSentCasesResponse
-from ..types.list_sent_cases_sort import ListSentCasesSort
-from ..types.list_sent_cases_status import ListSentCasesStatus
-from ..types.refer_sent_case_response import ReferSentCaseResponse
-from ..types.sent_case import SentCase
-from ..types.sent_case_list_item import SentCaseListItem
-from ..types.update_sent_case_response import UpdateSentCaseResponse
 
 __all__ = ["SentCases", "AsyncSentCases"]
 
-_LIST: Endpoint[SyncPage[SentCaseListItem], AsyncPage[SentCaseListItem]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.SentCaseListItem], AsyncPage[_types.SentCaseListItem]] = Endpoint(
     method="GET",
     path="/sent-cases",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListSentCasesResponse,
+            model=None,
+            load=lambda: _types.ListSentCasesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -51,11 +40,13 @@ _LIST: Endpoint[SyncPage[SentCaseListItem], AsyncPage[SentCaseListItem]] = Endpo
     },
     operation_id="listSentCases",
 )
-_CREATE: Endpoint[SentCase, SentCase] = Endpoint(
+_CREATE: Endpoint[_types.SentCase, _types.SentCase] = Endpoint(
     method="POST",
     path="/sent-cases",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateSentCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateSentCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -64,11 +55,13 @@ _CREATE: Endpoint[SentCase, SentCase] = Endpoint(
     },
     operation_id="createSentCase",
 )
-_GET: Endpoint[SentCase, SentCase] = Endpoint(
+_GET: Endpoint[_types.SentCase, _types.SentCase] = Endpoint(
     method="GET",
     path="/sent-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetSentCaseResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -76,11 +69,13 @@ _GET: Endpoint[SentCase, SentCase] = Endpoint(
     },
     operation_id="getSentCase",
 )
-_UPDATE: Endpoint[SentCase, SentCase] = Endpoint(
+_UPDATE: Endpoint[_types.SentCase, _types.SentCase] = Endpoint(
     method="PATCH",
     path="/sent-cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateSentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateSentCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -90,13 +85,17 @@ _UPDATE: Endpoint[SentCase, SentCase] = Endpoint(
     operation_id="updateSentCase",
 )
 _GET_AVAILABLE_STATUSES: Endpoint[
-    GetSentCaseAvailableStatusesResponseData, GetSentCaseAvailableStatusesResponseData
+    _types.GetSentCaseAvailableStatusesResponseData, _types.GetSentCaseAvailableStatusesResponseData
 ] = Endpoint(
     method="GET",
     path="/sent-cases/{id}/available-statuses",
     responses={
         "200": ResponseSpec(
-            kind="json", model=GetSentCaseAvailableStatusesResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSentCaseAvailableStatusesResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -105,11 +104,13 @@ _GET_AVAILABLE_STATUSES: Endpoint[
     },
     operation_id="getSentCaseAvailableStatuses",
 )
-_REFER: Endpoint[SentCase, SentCase] = Endpoint(
+_REFER: Endpoint[_types.SentCase, _types.SentCase] = Endpoint(
     method="POST",
     path="/sent-cases/{id}/refer",
     responses={
-        "200": ResponseSpec(kind="json", model=ReferSentCaseResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReferSentCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -133,7 +134,7 @@ class SentCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListSentCasesStatus
+        status: _types.ListSentCasesStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -153,16 +154,16 @@ class SentCases(SyncAPIResource):
         | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListSentCasesSort
+        sort: _types.ListSentCasesSort
         | _t.Literal["updatedAt", "createdAt", "status", "referenceNumber"]
         | NotGiven = NOT_GIVEN,
-        order: ListSentCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.ListSentCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[SentCaseListItem]:
+    ) -> SyncPage[_types.SentCaseListItem]:
         """List cases your firm sent
 
         Paged cases owned by your firm, each shown with its latest referral.
@@ -219,7 +220,7 @@ class SentCases(SyncAPIResource):
         county: str | None | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        external_system: CreateSentCaseBodyExternalSystem
+        external_system: _types.CreateSentCaseBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan"]
         | NotGiven = NOT_GIVEN,
         incident_date: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -237,7 +238,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Create a case as the sending firm
 
         Creates a case owned by your firm: SENT straight away when `referentFirmId` is given, otherwise a DRAFT. To
@@ -328,7 +329,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Fetch a case your firm sent, with all its referrals
 
         Full detail of a case your firm owns. `id` accepts a case UUID, a referral UUID, a reference number, or a
@@ -380,7 +381,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Edit a case your firm sent
 
         Changes fields the sender owns (case rating tier, source, Salesforce ids, client details, note). Tier
@@ -442,7 +443,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentCaseAvailableStatusesResponseData:
+    ) -> _types.GetSentCaseAvailableStatusesResponseData:
         """List the sender's possible next statuses
 
         Status changes the sending firm can make next on the case's latest referral.
@@ -480,7 +481,7 @@ class SentCases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Send or re-send a case to a receiving firm
 
         Sends a DRAFT case, or refers an existing case on to another firm. To advance a round-robin rule, include
@@ -531,7 +532,7 @@ class AsyncSentCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListSentCasesStatus
+        status: _types.ListSentCasesStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -551,16 +552,16 @@ class AsyncSentCases(AsyncAPIResource):
         | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        sort: ListSentCasesSort
+        sort: _types.ListSentCasesSort
         | _t.Literal["updatedAt", "createdAt", "status", "referenceNumber"]
         | NotGiven = NOT_GIVEN,
-        order: ListSentCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.ListSentCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[SentCaseListItem]:
+    ) -> AsyncPage[_types.SentCaseListItem]:
         """List cases your firm sent
 
         Paged cases owned by your firm, each shown with its latest referral.
@@ -617,7 +618,7 @@ class AsyncSentCases(AsyncAPIResource):
         county: str | None | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        external_system: CreateSentCaseBodyExternalSystem
+        external_system: _types.CreateSentCaseBodyExternalSystem
         | _t.Literal["cloudlex", "morgan_morgan"]
         | NotGiven = NOT_GIVEN,
         incident_date: _dt.date | None | NotGiven = NOT_GIVEN,
@@ -635,7 +636,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Create a case as the sending firm
 
         Creates a case owned by your firm: SENT straight away when `referentFirmId` is given, otherwise a DRAFT. To
@@ -726,7 +727,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Fetch a case your firm sent, with all its referrals
 
         Full detail of a case your firm owns. `id` accepts a case UUID, a referral UUID, a reference number, or a
@@ -778,7 +779,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Edit a case your firm sent
 
         Changes fields the sender owns (case rating tier, source, Salesforce ids, client details, note). Tier
@@ -840,7 +841,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetSentCaseAvailableStatusesResponseData:
+    ) -> _types.GetSentCaseAvailableStatusesResponseData:
         """List the sender's possible next statuses
 
         Status changes the sending firm can make next on the case's latest referral.
@@ -878,7 +879,7 @@ class AsyncSentCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SentCase:
+    ) -> _types.SentCase:
         """Send or re-send a case to a receiving firm
 
         Sends a DRAFT case, or refers an existing case on to another firm. To advance a round-robin rule, include

@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.mint_sso_link_response import MintSsoLinkResponse
-from ..types.sso_link import SsoLink
 
 __all__ = ["Sso", "AsyncSso"]
 
-_MINT_LINK: Endpoint[SsoLink, SsoLink] = Endpoint(
+_MINT_LINK: Endpoint[_types.SsoLink, _types.SsoLink] = Endpoint(
     method="POST",
     path="/sso-links",
     responses={
-        "200": ResponseSpec(kind="json", model=MintSsoLinkResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.MintSsoLinkResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -46,7 +47,7 @@ class Sso(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SsoLink:
+    ) -> _types.SsoLink:
         """Create a one-time Med Xchange sign-in link
 
         Returns a magic link, usable once and for about 60 seconds, that signs a user into Med Xchange under the
@@ -97,7 +98,7 @@ class AsyncSso(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SsoLink:
+    ) -> _types.SsoLink:
         """Create a one-time Med Xchange sign-in link
 
         Returns a magic link, usable once and for about 60 seconds, that signs a user into Med Xchange under the

@@ -7,26 +7,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.list_status_updates_response import ListStatusUpdatesResponse
-from ..types.list_status_updates_source import ListStatusUpdatesSource
-from ..types.list_status_updates_status import ListStatusUpdatesStatus
-from ..types.lookup_status_updates_response import LookupStatusUpdatesResponse
-from ..types.public_status_update import PublicStatusUpdate
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_LIST: Endpoint[SyncPage[PublicStatusUpdate], AsyncPage[PublicStatusUpdate]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.PublicStatusUpdate], AsyncPage[_types.PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListStatusUpdatesResponse,
+            model=None,
+            load=lambda: _types.ListStatusUpdatesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -44,11 +41,13 @@ _LIST: Endpoint[SyncPage[PublicStatusUpdate], AsyncPage[PublicStatusUpdate]] = E
     },
     operation_id="listStatusUpdates",
 )
-_LOOKUP: Endpoint[_b.list[PublicStatusUpdate], _b.list[PublicStatusUpdate]] = Endpoint(
+_LOOKUP: Endpoint[_b.list[_types.PublicStatusUpdate], _b.list[_types.PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates/lookup",
     responses={
-        "200": ResponseSpec(kind="json", model=LookupStatusUpdatesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.LookupStatusUpdatesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -71,7 +70,7 @@ class StatusUpdates(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus
+        status: _types.ListStatusUpdatesStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -91,7 +90,7 @@ class StatusUpdates(SyncAPIResource):
         | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource
+        source: _types.ListStatusUpdatesSource
         | _t.Literal[
             "manual",
             "case_status",
@@ -109,7 +108,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[PublicStatusUpdate]:
+    ) -> SyncPage[_types.PublicStatusUpdate]:
         """List status updates across your referrals
 
         Paged feed, newest first, of status updates on every referral your firm sent or received, excluding
@@ -153,7 +152,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
+    ) -> _b.list[_types.PublicStatusUpdate]:
         """Find status updates for any referral identifier
 
         Resolves the identifier and returns every status update your firm may see for it, newest first. If the id
@@ -193,7 +192,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus
+        status: _types.ListStatusUpdatesStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -213,7 +212,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource
+        source: _types.ListStatusUpdatesSource
         | _t.Literal[
             "manual",
             "case_status",
@@ -231,7 +230,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[PublicStatusUpdate]:
+    ) -> AsyncPage[_types.PublicStatusUpdate]:
         """List status updates across your referrals
 
         Paged feed, newest first, of status updates on every referral your firm sent or received, excluding
@@ -275,7 +274,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[PublicStatusUpdate]:
+    ) -> _b.list[_types.PublicStatusUpdate]:
         """Find status updates for any referral identifier
 
         Resolves the identifier and returns every status update your firm may see for it, newest first. If the id

@@ -5,22 +5,21 @@ import builtins as _b
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.invite_user_response import InviteUserResponse
-from ..types.list_users_response import ListUsersResponse
-from ..types.update_user_response import UpdateUserResponse
-from ..types.user import User
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST: Endpoint[_b.list[User], _b.list[User]] = Endpoint(
+_LIST: Endpoint[_b.list[_types.User], _b.list[_types.User]] = Endpoint(
     method="GET",
     path="/users",
     responses={
-        "200": ResponseSpec(kind="json", model=ListUsersResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListUsersResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -28,11 +27,13 @@ _LIST: Endpoint[_b.list[User], _b.list[User]] = Endpoint(
     },
     operation_id="listUsers",
 )
-_INVITE: Endpoint[User, User] = Endpoint(
+_INVITE: Endpoint[_types.User, _types.User] = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=InviteUserResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.InviteUserResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -41,11 +42,13 @@ _INVITE: Endpoint[User, User] = Endpoint(
     },
     operation_id="inviteUser",
 )
-_UPDATE: Endpoint[User, User] = Endpoint(
+_UPDATE: Endpoint[_types.User, _types.User] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateUserResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateUserResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -86,7 +89,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[User]:
+    ) -> _b.list[_types.User]:
         """List your firm's users
 
         Everyone in the key's firm. `page` and `limit` are accepted, but the reply has no `pagination` object, so
@@ -125,7 +128,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Invite someone to your firm
 
         Sends an invitation to join the key's firm. Tier `full`.
@@ -168,7 +171,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Edit a user
 
         Changes a user of your firm. Tier `full`.
@@ -254,7 +257,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[User]:
+    ) -> _b.list[_types.User]:
         """List your firm's users
 
         Everyone in the key's firm. `page` and `limit` are accepted, but the reply has no `pagination` object, so
@@ -293,7 +296,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Invite someone to your firm
 
         Sends an invitation to join the key's firm. Tier `full`.
@@ -336,7 +339,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> User:
+    ) -> _types.User:
         """Edit a user
 
         Changes a user of your firm. Tier `full`.

@@ -5,36 +5,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_webhook_response import CreateWebhookResponse
-from ..types.disable_webhook_echo_response import DisableWebhookEchoResponse
-from ..types.enable_webhook_echo_response import EnableWebhookEchoResponse
-from ..types.get_webhook_by_id_response import GetWebhookByIdResponse
-from ..types.list_webhook_deliveries_response import ListWebhookDeliveriesResponse
-from ..types.list_webhook_echo_captures_response import ListWebhookEchoCapturesResponse
-from ..types.list_webhooks_response import ListWebhooksResponse
-from ..types.rotate_webhook_secret_response import RotateWebhookSecretResponse
-from ..types.test_webhook_response import TestWebhookResponse
-from ..types.update_webhook_response import UpdateWebhookResponse
-from ..types.webhook_delivery import WebhookDelivery
-from ..types.webhook_echo_capture import WebhookEchoCapture
-from ..types.webhook_echo_enable_result import WebhookEchoEnableResult
-from ..types.webhook_subscription import WebhookSubscription
-from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecret
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
-_LIST: Endpoint[SyncPage[WebhookSubscription], AsyncPage[WebhookSubscription]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.WebhookSubscription], AsyncPage[_types.WebhookSubscription]] = Endpoint(
     method="GET",
     path="/webhooks",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhooksResponse,
+            model=None,
+            load=lambda: _types.ListWebhooksResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -52,11 +39,13 @@ _LIST: Endpoint[SyncPage[WebhookSubscription], AsyncPage[WebhookSubscription]] =
     },
     operation_id="listWebhooks",
 )
-_CREATE: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
+_CREATE: Endpoint[_types.WebhookSubscriptionWithSecret, _types.WebhookSubscriptionWithSecret] = Endpoint(
     method="POST",
     path="/webhooks",
     responses={
-        "201": ResponseSpec(kind="json", model=CreateWebhookResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreateWebhookResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -65,11 +54,13 @@ _CREATE: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] 
     },
     operation_id="createWebhook",
 )
-_GET: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
+_GET: Endpoint[_types.WebhookSubscription, _types.WebhookSubscription] = Endpoint(
     method="GET",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetWebhookByIdResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -89,11 +80,13 @@ _DELETE: Endpoint[None, None] = Endpoint(
     },
     operation_id="deleteWebhook",
 )
-_UPDATE: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
+_UPDATE: Endpoint[_types.WebhookSubscription, _types.WebhookSubscription] = Endpoint(
     method="PATCH",
     path="/webhooks/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=UpdateWebhookResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.UpdateWebhookResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -102,13 +95,14 @@ _UPDATE: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
     },
     operation_id="updateWebhook",
 )
-_LIST_DELIVERIES: Endpoint[SyncPage[WebhookDelivery], AsyncPage[WebhookDelivery]] = Endpoint(
+_LIST_DELIVERIES: Endpoint[SyncPage[_types.WebhookDelivery], AsyncPage[_types.WebhookDelivery]] = Endpoint(
     method="GET",
     path="/webhooks/{id}/deliveries",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListWebhookDeliveriesResponse,
+            model=None,
+            load=lambda: _types.ListWebhookDeliveriesResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -126,35 +120,40 @@ _LIST_DELIVERIES: Endpoint[SyncPage[WebhookDelivery], AsyncPage[WebhookDelivery]
     },
     operation_id="listWebhookDeliveries",
 )
-_LIST_ECHO_CAPTURES: Endpoint[SyncPage[WebhookEchoCapture], AsyncPage[WebhookEchoCapture]] = Endpoint(
-    method="GET",
-    path="/webhooks/{id}/echo/captures",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ListWebhookEchoCapturesResponse,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST_ECHO_CAPTURES: Endpoint[SyncPage[_types.WebhookEchoCapture], AsyncPage[_types.WebhookEchoCapture]] = (
+    Endpoint(
+        method="GET",
+        path="/webhooks/{id}/echo/captures",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ListWebhookEchoCapturesResponse,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="listWebhookEchoCaptures",
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="listWebhookEchoCaptures",
+    )
 )
 _DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None] | None] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/disable",
     responses={
-        "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.DisableWebhookEchoResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -162,11 +161,13 @@ _DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None
     },
     operation_id="disableWebhookEcho",
 )
-_ENABLE_ECHO: Endpoint[WebhookEchoEnableResult, WebhookEchoEnableResult] = Endpoint(
+_ENABLE_ECHO: Endpoint[_types.WebhookEchoEnableResult, _types.WebhookEchoEnableResult] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/enable",
     responses={
-        "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.EnableWebhookEchoResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -174,23 +175,33 @@ _ENABLE_ECHO: Endpoint[WebhookEchoEnableResult, WebhookEchoEnableResult] = Endpo
     },
     operation_id="enableWebhookEcho",
 )
-_ROTATE_SECRET: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
-    method="POST",
-    path="/webhooks/{id}/rotate-secret",
-    responses={
-        "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="rotateWebhookSecret",
+_ROTATE_SECRET: Endpoint[_types.WebhookSubscriptionWithSecret, _types.WebhookSubscriptionWithSecret] = (
+    Endpoint(
+        method="POST",
+        path="/webhooks/{id}/rotate-secret",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.RotateWebhookSecretResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="rotateWebhookSecret",
+    )
 )
-_TEST: Endpoint[WebhookDelivery, WebhookDelivery] = Endpoint(
+_TEST: Endpoint[_types.WebhookDelivery, _types.WebhookDelivery] = Endpoint(
     method="POST",
     path="/webhooks/{id}/test",
     responses={
-        "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.TestWebhookResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -218,7 +229,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookSubscription]:
+    ) -> SyncPage[_types.WebhookSubscription]:
         """List your webhook subscriptions
 
         Paged list of the subscriptions owned by the calling key, including inactive ones (turned off by you or by
@@ -257,7 +268,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Subscribe an HTTPS endpoint to events
 
         Registers a delivery URL. The reply contains the signing `secret`, which is never shown again (except by a
@@ -296,7 +307,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Fetch one webhook subscription
 
         One subscription of the calling key. The secret and the echo token are never part of it; in echo mode `url`
@@ -368,7 +379,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Change a webhook's URL, description or active flag
 
         Give at least one of the fields; unknown fields are refused. Firm or practice key, tier `standard` or
@@ -413,7 +424,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookDelivery]:
+    ) -> SyncPage[_types.WebhookDelivery]:
         """Show delivery attempts for a subscription
 
         Paged delivery records, newest first. Payloads are never included; echo mode is the way to see what would
@@ -456,7 +467,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[WebhookEchoCapture]:
+    ) -> SyncPage[_types.WebhookEchoCapture]:
         """Read requests captured in echo mode
 
         Paged list of what the echo endpoint received while echo mode was on, including full request bodies
@@ -532,7 +543,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookEchoEnableResult:
+    ) -> _types.WebhookEchoEnableResult:
         """Divert deliveries to the echo endpoint for inspection
 
         Points the subscription at a CaseXchange-hosted echo URL so that the captures endpoint shows exactly what
@@ -574,7 +585,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Replace a subscription's signing secret
 
         Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
@@ -610,7 +621,7 @@ class Webhooks(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
+    ) -> _types.WebhookDelivery:
         """Queue a test event for a subscription
 
         Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check
@@ -656,7 +667,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookSubscription]:
+    ) -> AsyncPage[_types.WebhookSubscription]:
         """List your webhook subscriptions
 
         Paged list of the subscriptions owned by the calling key, including inactive ones (turned off by you or by
@@ -695,7 +706,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Subscribe an HTTPS endpoint to events
 
         Registers a delivery URL. The reply contains the signing `secret`, which is never shown again (except by a
@@ -734,7 +745,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Fetch one webhook subscription
 
         One subscription of the calling key. The secret and the echo token are never part of it; in echo mode `url`
@@ -806,7 +817,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscription:
+    ) -> _types.WebhookSubscription:
         """Change a webhook's URL, description or active flag
 
         Give at least one of the fields; unknown fields are refused. Firm or practice key, tier `standard` or
@@ -851,7 +862,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookDelivery]:
+    ) -> AsyncPage[_types.WebhookDelivery]:
         """Show delivery attempts for a subscription
 
         Paged delivery records, newest first. Payloads are never included; echo mode is the way to see what would
@@ -894,7 +905,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[WebhookEchoCapture]:
+    ) -> AsyncPage[_types.WebhookEchoCapture]:
         """Read requests captured in echo mode
 
         Paged list of what the echo endpoint received while echo mode was on, including full request bodies
@@ -970,7 +981,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookEchoEnableResult:
+    ) -> _types.WebhookEchoEnableResult:
         """Divert deliveries to the echo endpoint for inspection
 
         Points the subscription at a CaseXchange-hosted echo URL so that the captures endpoint shows exactly what
@@ -1012,7 +1023,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookSubscriptionWithSecret:
+    ) -> _types.WebhookSubscriptionWithSecret:
         """Replace a subscription's signing secret
 
         Creates and returns a new HMAC secret. From that moment every delivery, including retries of older ones,
@@ -1048,7 +1059,7 @@ class AsyncWebhooks(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> WebhookDelivery:
+    ) -> _types.WebhookDelivery:
         """Queue a test event for a subscription
 
         Schedules a `webhook.test` delivery and returns its delivery record; the HTTP call happens later, so check

@@ -4,56 +4,57 @@ from __future__ import annotations
 import typing as _t
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.address_data import AddressData, AddressDataParam
-from ..types.admin_create_firm_request import AdminCreateFirmRequest
-from ..types.api_list_response_firm import ApiListResponseFirm
-from ..types.api_response_firm import ApiResponseFirm
-from ..types.firm_api_response_data_def import FirmApiResponseDataDef
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
-_LIST_ALL: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
-    method="GET",
-    path="/firms/admin/firms",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ApiListResponseFirm,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST_ALL: Endpoint[SyncPage[_types.FirmApiResponseDataDef], AsyncPage[_types.FirmApiResponseDataDef]] = (
+    Endpoint(
+        method="GET",
+        path="/firms/admin/firms",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiListResponseFirm,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="adminListAllFirms",
+        },
+        auth=True,
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="adminListAllFirms",
+    )
 )
-_CREATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
+_CREATE: Endpoint[_types.FirmApiResponseDataDef, _types.FirmApiResponseDataDef] = Endpoint(
     method="POST",
     path="/firms/admin/firms",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
-    body_type=AdminCreateFirmRequest,
+    body_type=lambda: _types.AdminCreateFirmRequest,
     flat_body=True,
     auth=True,
     errors={
@@ -93,7 +94,7 @@ class AdminFirms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """List every firm, internal ones included
 
         Paged list of all firms. System administrators only.
@@ -127,7 +128,7 @@ class AdminFirms(SyncAPIResource):
         contact_email: str,
         name: str,
         type: _t.Any | None,
-        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -140,7 +141,7 @@ class AdminFirms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Create a customer firm
 
         System administrators only. Firms created here are always customer firms (`isInternal` false).
@@ -204,7 +205,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """List every firm, internal ones included
 
         Paged list of all firms. System administrators only.
@@ -238,7 +239,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         contact_email: str,
         name: str,
         type: _t.Any | None,
-        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -251,7 +252,7 @@ class AsyncAdminFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Create a customer firm
 
         System administrators only. Firms created here are always customer firms (`isInternal` false).

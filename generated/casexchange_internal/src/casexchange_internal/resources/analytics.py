@@ -5,23 +5,24 @@ import datetime as _dt
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_comprehensive_analytics_data import ApiResponseComprehensiveAnalyticsData
-from ..types.api_response_dashboard_summary_data import ApiResponseDashboardSummaryData
-from ..types.comprehensive_analytics_data import ComprehensiveAnalyticsData
-from ..types.dashboard_summary_data import DashboardSummaryData
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_DATA: Endpoint[ComprehensiveAnalyticsData, ComprehensiveAnalyticsData] = Endpoint(
+_GET_DATA: Endpoint[_types.ComprehensiveAnalyticsData, _types.ComprehensiveAnalyticsData] = Endpoint(
     method="GET",
     path="/analytics",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseComprehensiveAnalyticsData, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseComprehensiveAnalyticsData,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -39,11 +40,17 @@ _GET_DATA: Endpoint[ComprehensiveAnalyticsData, ComprehensiveAnalyticsData] = En
     },
     operation_id="getAnalyticsData",
 )
-_GET_DASHBOARD_SUMMARY: Endpoint[DashboardSummaryData, DashboardSummaryData] = Endpoint(
+_GET_DASHBOARD_SUMMARY: Endpoint[_types.DashboardSummaryData, _types.DashboardSummaryData] = Endpoint(
     method="GET",
     path="/analytics/dashboard/summary",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDashboardSummaryData, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseDashboardSummaryData,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -81,7 +88,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ComprehensiveAnalyticsData:
+    ) -> _types.ComprehensiveAnalyticsData:
         """Get analytics for sent and received cases
 
         Figures split into `referrerAnalytics` (cases the firm sent) and `receiverAnalytics` (cases it received).
@@ -118,7 +125,7 @@ class Analytics(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DashboardSummaryData:
+    ) -> _types.DashboardSummaryData:
         """Get the dashboard summary
 
         Headline counts and the latest activity for the home dashboard.
@@ -156,7 +163,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ComprehensiveAnalyticsData:
+    ) -> _types.ComprehensiveAnalyticsData:
         """Get analytics for sent and received cases
 
         Figures split into `referrerAnalytics` (cases the firm sent) and `receiverAnalytics` (cases it received).
@@ -193,7 +200,7 @@ class AsyncAnalytics(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DashboardSummaryData:
+    ) -> _types.DashboardSummaryData:
         """Get the dashboard summary
 
         Headline counts and the latest activity for the home dashboard.

@@ -3,23 +3,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_login_response import ApiResponseLoginResponse
-from ..types.api_response_refresh_token_response import ApiResponseRefreshTokenResponse
-from ..types.api_response_user import ApiResponseUser
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Auth", "AsyncAuth"]
 
-_CHANGE_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_CHANGE_PASSWORD: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/change-password",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -39,11 +37,13 @@ _CHANGE_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     operation_id="changePassword",
 )
-_COMPLETE_INVITATION: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endpoint(
+_COMPLETE_INVITATION: Endpoint[_types.ApiResponseLoginResponse, _types.ApiResponseLoginResponse] = Endpoint(
     method="POST",
     path="/auth/complete-invitation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseLoginResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseLoginResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -57,11 +57,13 @@ _COMPLETE_INVITATION: Endpoint[ApiResponseLoginResponse, ApiResponseLoginRespons
     },
     operation_id="completeInvitation",
 )
-_FORGOT_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_FORGOT_PASSWORD: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/forgot-password",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -72,11 +74,13 @@ _FORGOT_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     operation_id="forgotPassword",
 )
-_LOGIN_USER: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endpoint(
+_LOGIN_USER: Endpoint[_types.ApiResponseLoginResponse, _types.ApiResponseLoginResponse] = Endpoint(
     method="POST",
     path="/auth/login",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseLoginResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseLoginResponse, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -93,11 +97,13 @@ _LOGIN_USER: Endpoint[ApiResponseLoginResponse, ApiResponseLoginResponse] = Endp
     },
     operation_id="loginUser",
 )
-_LOGOUT_USER: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_LOGOUT_USER: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/logout",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=False,
     errors={
@@ -107,11 +113,13 @@ _LOGOUT_USER: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     operation_id="logoutUser",
 )
-_GET_CURRENT_USER: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
+_GET_CURRENT_USER: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/auth/me",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -122,13 +130,18 @@ _GET_CURRENT_USER: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = En
     operation_id="getCurrentUser",
 )
 _REFRESH_SESSION: Endpoint[
-    ApiSuccessMessage | ApiResponseRefreshTokenResponse, ApiSuccessMessage | ApiResponseRefreshTokenResponse
+    _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse,
+    _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse,
 ] = Endpoint(
     method="POST",
     path="/auth/refresh-session",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiSuccessMessage | ApiResponseRefreshTokenResponse, unwrap=None, page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse,
+            unwrap=None,
+            page=None,
         ),
     },
     body_media="application/json",
@@ -147,11 +160,13 @@ _REFRESH_SESSION: Endpoint[
     },
     operation_id="refreshSession",
 )
-_RESET_PASSWORD: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_RESET_PASSWORD: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/auth/reset-password",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     body_media="application/json",
     auth=False,
@@ -185,7 +200,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Change your own password
 
         Needs the current password as well as the new one.
@@ -221,7 +236,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Accept an invitation and choose a password
 
         Activates a newly invited account with the invitation token and signs the user in.
@@ -256,7 +271,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Ask for a password-reset email
 
         Always answers the same way, so it reveals nothing about whether the account exists.
@@ -290,7 +305,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Sign in with email and password
 
         Returns the user and, where the deployment still sends them, the access and refresh tokens; browser
@@ -327,7 +342,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Sign out
 
         Ends the session and clears the session cookies; no body needed.
@@ -353,7 +368,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Show the signed-in user
 
         The user the access token belongs to.
@@ -380,7 +395,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | ApiResponseRefreshTokenResponse:
+    ) -> _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse:
         """Renew an expiring session
 
         Browsers are identified by the HttpOnly `refresh_token_id` cookie and send no body. Server-side callers
@@ -416,7 +431,7 @@ class Auth(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Set a new password with a reset token
 
         Uses the token from the reset email.
@@ -461,7 +476,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Change your own password
 
         Needs the current password as well as the new one.
@@ -497,7 +512,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Accept an invitation and choose a password
 
         Activates a newly invited account with the invitation token and signs the user in.
@@ -532,7 +547,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Ask for a password-reset email
 
         Always answers the same way, so it reveals nothing about whether the account exists.
@@ -566,7 +581,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseLoginResponse:
+    ) -> _types.ApiResponseLoginResponse:
         """Sign in with email and password
 
         Returns the user and, where the deployment still sends them, the access and refresh tokens; browser
@@ -603,7 +618,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Sign out
 
         Ends the session and clears the session cookies; no body needed.
@@ -629,7 +644,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Show the signed-in user
 
         The user the access token belongs to.
@@ -656,7 +671,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | ApiResponseRefreshTokenResponse:
+    ) -> _types.ApiSuccessMessage | _types.ApiResponseRefreshTokenResponse:
         """Renew an expiring session
 
         Browsers are identified by the HttpOnly `refresh_token_id` cookie and send no body. Server-side callers
@@ -692,7 +707,7 @@ class AsyncAuth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Set a new password with a reset token
 
         Uses the token from the reset email.

@@ -6,61 +6,55 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_case_summary import ApiListResponseCaseSummary
-from ..types.api_response_case_detail import ApiResponseCaseDetail
-from ..types.api_response_csv_import_result import ApiResponseCsvImportResult
-from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
-from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
-from ..types.csv_import_result import CsvImportResult
-from ..types.get_case_by_salesforce_id_response import GetCaseBySalesforceIdResponse
-from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
-from ..types.list_cases_order import ListCasesOrder
-from ..types.list_cases_view import ListCasesView
-from ..types.re_refer_case_response import ReReferCaseResponse
-from ..types.referral_detail import ReferralDetail
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST: Endpoint[SyncPage[CaseSummaryApiResponseDef], AsyncPage[CaseSummaryApiResponseDef]] = Endpoint(
-    method="GET",
-    path="/cases",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ApiListResponseCaseSummary,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST: Endpoint[SyncPage[_types.CaseSummaryApiResponseDef], AsyncPage[_types.CaseSummaryApiResponseDef]] = (
+    Endpoint(
+        method="GET",
+        path="/cases",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiListResponseCaseSummary,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("apiKeyAuth",)),
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="listCases",
+        },
+        auth=True,
+        security=(("bearerAuth",), ("apiKeyAuth",)),
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="listCases",
+    )
 )
-_CREATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_CREATE: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -78,11 +72,13 @@ _CREATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
     },
     operation_id="createCase",
 )
-_BULK_IMPORT: Endpoint[CsvImportResult, CsvImportResult] = Endpoint(
+_BULK_IMPORT: Endpoint[_types.CsvImportResult, _types.CsvImportResult] = Endpoint(
     method="POST",
     path="/cases/bulk-import",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCsvImportResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCsvImportResult, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -101,12 +97,18 @@ _BULK_IMPORT: Endpoint[CsvImportResult, CsvImportResult] = Endpoint(
     operation_id="bulkImportCases",
 )
 _GET_BY_SALESFORCE_ID: Endpoint[
-    GetCaseBySalesforceIdResponseData | None, GetCaseBySalesforceIdResponseData | None
+    _types.GetCaseBySalesforceIdResponseData | None, _types.GetCaseBySalesforceIdResponseData | None
 ] = Endpoint(
     method="GET",
     path="/cases/by-salesforce-id",
     responses={
-        "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetCaseBySalesforceIdResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -123,11 +125,13 @@ _GET_BY_SALESFORCE_ID: Endpoint[
     },
     operation_id="getCaseBySalesforceId",
 )
-_GET: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_GET: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -144,11 +148,13 @@ _GET: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     },
     operation_id="getCaseById",
 )
-_UPDATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_UPDATE: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -169,11 +175,13 @@ _UPDATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
     },
     operation_id="updateCaseById",
 )
-_ACKNOWLEDGE_RECEIPT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_ACKNOWLEDGE_RECEIPT: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge-receipt",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -193,11 +201,13 @@ _ACKNOWLEDGE_RECEIPT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
     },
     operation_id="acknowledgeReceipt",
 )
-_BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/begin-investigating",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -219,11 +229,13 @@ _BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
     },
     operation_id="beginInvestigating",
 )
-_CLOSE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_CLOSE: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -244,11 +256,13 @@ _CLOSE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     },
     operation_id="closeCase",
 )
-_LINK_TO_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_LINK_TO_STATUS: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/link-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -269,11 +283,13 @@ _LINK_TO_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = 
     },
     operation_id="linkCaseToCaseStatus",
 )
-_UNLINK_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_UNLINK_FROM_STATUS: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="DELETE",
     path="/cases/{id}/link-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -290,11 +306,13 @@ _UNLINK_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef
     },
     operation_id="unlinkCaseFromCaseStatus",
 )
-_MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_MARK_AS_LOST: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-lost",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -316,11 +334,13 @@ _MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = En
     },
     operation_id="markCaseAsLost",
 )
-_MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_MARK_SIGNED: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-signed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -342,11 +362,13 @@ _MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = End
     },
     operation_id="markCaseSigned",
 )
-_MARK_AS_WON: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_MARK_AS_WON: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-won",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -367,11 +389,13 @@ _MARK_AS_WON: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = End
     },
     operation_id="markCaseAsWon",
 )
-_RE_REFER: Endpoint[ReferralDetail, ReferralDetail] = Endpoint(
+_RE_REFER: Endpoint[_types.ReferralDetail, _types.ReferralDetail] = Endpoint(
     method="POST",
     path="/cases/{id}/re-refer",
     responses={
-        "201": ResponseSpec(kind="json", model=ReReferCaseResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ReReferCaseResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -395,11 +419,13 @@ _RE_REFER: Endpoint[ReferralDetail, ReferralDetail] = Endpoint(
     },
     operation_id="reReferCase",
 )
-_REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_REJECT: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/reject",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -421,11 +447,13 @@ _REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint
     },
     operation_id="rejectCase",
 )
-_SEND_DRAFT_REFERRAL: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_SEND_DRAFT_REFERRAL: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/send",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -446,11 +474,13 @@ _SEND_DRAFT_REFERRAL: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDe
     },
     operation_id="sendDraftReferral",
 )
-_START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_START_LITIGATION: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/start-litigation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -472,11 +502,13 @@ _START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] 
     },
     operation_id="startLitigation",
 )
-_SYNC_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_SYNC_FROM_STATUS: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/sync-cs",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -499,11 +531,13 @@ _SYNC_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] 
     },
     operation_id="syncCaseFromCaseStatus",
 )
-_WITHDRAW: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
+_WITHDRAW: Endpoint[_types.CaseDetailApiResponseDef, _types.CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/withdraw",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCaseDetail, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -542,8 +576,8 @@ class Cases(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -557,7 +591,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[CaseSummaryApiResponseDef]:
+    ) -> SyncPage[_types.CaseSummaryApiResponseDef]:
         """Browse the cases visible to you
 
         Paged case summaries visible to the caller, with filters.
@@ -627,7 +661,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Create a case referral
 
         Creates a case; with `referentFirmId` it is sent right away.
@@ -685,7 +719,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CsvImportResult:
+    ) -> _types.CsvImportResult:
         """Import cases from a CSV file
 
         Creates one case per valid row. With a default receiving firm the cases are sent immediately, otherwise
@@ -726,7 +760,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
+    ) -> _types.GetCaseBySalesforceIdResponseData | None:
         """Look up a case by Salesforce record
 
         Tells the Salesforce component whether the calling firm already has a case for a record (any status,
@@ -762,7 +796,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Fetch a case with its history and files
 
         Case detail including status history and documents where available.
@@ -807,7 +841,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Edit case fields
 
         Changes case fields, never the status. Permissions are checked field by field: the receiving firm cannot
@@ -867,7 +901,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Confirm receipt of a referral
 
         Receiving firm only. A sent case becomes `under_evaluation` and the client's details become visible.
@@ -901,7 +935,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a case into investigation
 
         Receiving firm only; `under_evaluation` → `investigating`.
@@ -939,7 +973,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Close a case for good
 
         Receiving firm only; moves the case to its final `closed` status. A reason is mandatory.
@@ -977,7 +1011,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Link a case to a Case Status record
 
         The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
@@ -1014,7 +1048,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Remove a case's Case Status link
 
         Stops all automatic and manual synchronisation with Case Status until the case is linked again.
@@ -1048,7 +1082,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a loss
 
         Receiving firm only; sets the outcome to `lost`.
@@ -1086,7 +1120,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record that the client signed
 
         Receiving firm only; from `under_evaluation` or `investigating` to `signed`.
@@ -1126,7 +1160,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a win
 
         Receiving firm only; stores the settlement and fees with the `won` outcome.
@@ -1169,7 +1203,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
+    ) -> _types.ReferralDetail:
         """Refer a case again to another firm
 
         Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
@@ -1212,7 +1246,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Turn down a referral
 
         Receiving firm only, while the case is under evaluation or being investigated.
@@ -1251,7 +1285,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Send a draft case to a firm
 
         Sets the receiving firm on a DRAFT case and moves it to SENT.
@@ -1291,7 +1325,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a signed case into litigation
 
         Receiving firm only; `signed` → `in_litigation`.
@@ -1328,7 +1362,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull the latest status from Case Status now
 
         Runs one immediate synchronisation for a case that is already linked to Case Status.
@@ -1362,7 +1396,7 @@ class Cases(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull back a referral
 
         Sending firm only, any time before the case is signed.
@@ -1406,8 +1440,8 @@ class AsyncCases(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
-        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
+        order: _types.ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: _types.ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -1421,7 +1455,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[CaseSummaryApiResponseDef]:
+    ) -> AsyncPage[_types.CaseSummaryApiResponseDef]:
         """Browse the cases visible to you
 
         Paged case summaries visible to the caller, with filters.
@@ -1491,7 +1525,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Create a case referral
 
         Creates a case; with `referentFirmId` it is sent right away.
@@ -1549,7 +1583,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CsvImportResult:
+    ) -> _types.CsvImportResult:
         """Import cases from a CSV file
 
         Creates one case per valid row. With a default receiving firm the cases are sent immediately, otherwise
@@ -1590,7 +1624,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetCaseBySalesforceIdResponseData | None:
+    ) -> _types.GetCaseBySalesforceIdResponseData | None:
         """Look up a case by Salesforce record
 
         Tells the Salesforce component whether the calling firm already has a case for a record (any status,
@@ -1626,7 +1660,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Fetch a case with its history and files
 
         Case detail including status history and documents where available.
@@ -1671,7 +1705,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Edit case fields
 
         Changes case fields, never the status. Permissions are checked field by field: the receiving firm cannot
@@ -1731,7 +1765,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Confirm receipt of a referral
 
         Receiving firm only. A sent case becomes `under_evaluation` and the client's details become visible.
@@ -1765,7 +1799,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a case into investigation
 
         Receiving firm only; `under_evaluation` → `investigating`.
@@ -1803,7 +1837,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Close a case for good
 
         Receiving firm only; moves the case to its final `closed` status. A reason is mandatory.
@@ -1841,7 +1875,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Link a case to a Case Status record
 
         The receiving firm gives the id the case has in its Case Status system so statuses sync automatically.
@@ -1878,7 +1912,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Remove a case's Case Status link
 
         Stops all automatic and manual synchronisation with Case Status until the case is linked again.
@@ -1912,7 +1946,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a loss
 
         Receiving firm only; sets the outcome to `lost`.
@@ -1950,7 +1984,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record that the client signed
 
         Receiving firm only; from `under_evaluation` or `investigating` to `signed`.
@@ -1990,7 +2024,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Record a win
 
         Receiving firm only; stores the settlement and fees with the `won` outcome.
@@ -2033,7 +2067,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ReferralDetail:
+    ) -> _types.ReferralDetail:
         """Refer a case again to another firm
 
         Opens a new referral (next sequence number, status `sent`) for a case whose current referral was rejected
@@ -2076,7 +2110,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Turn down a referral
 
         Receiving firm only, while the case is under evaluation or being investigated.
@@ -2115,7 +2149,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Send a draft case to a firm
 
         Sets the receiving firm on a DRAFT case and moves it to SENT.
@@ -2155,7 +2189,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Move a signed case into litigation
 
         Receiving firm only; `signed` → `in_litigation`.
@@ -2192,7 +2226,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull the latest status from Case Status now
 
         Runs one immediate synchronisation for a case that is already linked to Case Status.
@@ -2226,7 +2260,7 @@ class AsyncCases(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CaseDetailApiResponseDef:
+    ) -> _types.CaseDetailApiResponseDef:
         """Pull back a referral
 
         Sending firm only, any time before the case is signed.

@@ -4,13 +4,12 @@ from __future__ import annotations
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_response_validate_csv_result import ApiResponseValidateCsvResult
-from ..types.api_response_validate_csv_result_data import ApiResponseValidateCsvResultData
 
 __all__ = ["CsvImport", "AsyncCsvImport"]
 
@@ -29,23 +28,31 @@ _DOWNLOAD_TEMPLATE: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     },
     operation_id="downloadCsvTemplate",
 )
-_VALIDATE: Endpoint[ApiResponseValidateCsvResultData, ApiResponseValidateCsvResultData] = Endpoint(
-    method="POST",
-    path="/csv/validate",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseValidateCsvResult, unwrap="data", page=None),
-    },
-    body_media="multipart/form-data",
-    auth=True,
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="validateCsvImport",
+_VALIDATE: Endpoint[_types.ApiResponseValidateCsvResultData, _types.ApiResponseValidateCsvResultData] = (
+    Endpoint(
+        method="POST",
+        path="/csv/validate",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiResponseValidateCsvResult,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        body_media="multipart/form-data",
+        auth=True,
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="validateCsvImport",
+    )
 )
 
 
@@ -95,7 +102,7 @@ class CsvImport(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseValidateCsvResultData:
+    ) -> _types.ApiResponseValidateCsvResultData:
         """Check a CSV file before importing
 
         Parses and validates every row without creating anything.
@@ -172,7 +179,7 @@ class AsyncCsvImport(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseValidateCsvResultData:
+    ) -> _types.ApiResponseValidateCsvResultData:
         """Check a CSV file before importing
 
         Parses and validates every row without creating anything.

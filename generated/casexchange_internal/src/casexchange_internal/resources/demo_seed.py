@@ -6,24 +6,21 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_seed_run import ApiListResponseSeedRun
-from ..types.api_response_clean_seed_result import ApiResponseCleanSeedResult
-from ..types.api_response_seed_run import ApiResponseSeedRun
-from ..types.clean_seed_result import CleanSeedResult
-from ..types.seed_module import SeedModule
-from ..types.seed_run import SeedRun
 
 __all__ = ["DemoSeed", "AsyncDemoSeed"]
 
-_LIST_RUNS: Endpoint[list[SeedRun], list[SeedRun]] = Endpoint(
+_LIST_RUNS: Endpoint[list[_types.SeedRun], list[_types.SeedRun]] = Endpoint(
     method="GET",
     path="/admin/seed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiListResponseSeedRun, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiListResponseSeedRun, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -36,11 +33,13 @@ _LIST_RUNS: Endpoint[list[SeedRun], list[SeedRun]] = Endpoint(
     },
     operation_id="listSeedRuns",
 )
-_RUN: Endpoint[SeedRun, SeedRun] = Endpoint(
+_RUN: Endpoint[_types.SeedRun, _types.SeedRun] = Endpoint(
     method="POST",
     path="/admin/seed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseSeedRun, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseSeedRun, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     body_required=False,
@@ -58,11 +57,13 @@ _RUN: Endpoint[SeedRun, SeedRun] = Endpoint(
     },
     operation_id="runDemoSeed",
 )
-_CLEAN_ALL_RUNS: Endpoint[CleanSeedResult, CleanSeedResult] = Endpoint(
+_CLEAN_ALL_RUNS: Endpoint[_types.CleanSeedResult, _types.CleanSeedResult] = Endpoint(
     method="DELETE",
     path="/admin/seed",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCleanSeedResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCleanSeedResult, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -75,11 +76,13 @@ _CLEAN_ALL_RUNS: Endpoint[CleanSeedResult, CleanSeedResult] = Endpoint(
     },
     operation_id="cleanAllSeedRuns",
 )
-_CLEAN_RUN: Endpoint[CleanSeedResult, CleanSeedResult] = Endpoint(
+_CLEAN_RUN: Endpoint[_types.CleanSeedResult, _types.CleanSeedResult] = Endpoint(
     method="DELETE",
     path="/admin/seed/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseCleanSeedResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseCleanSeedResult, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -113,7 +116,7 @@ class DemoSeed(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[SeedRun]:
+    ) -> list[_types.SeedRun]:
         """List demo seed runs
 
         Seed runs, latest first. `ADMIN` role only; refused with 403 in production.
@@ -139,13 +142,13 @@ class DemoSeed(SyncAPIResource):
         date_from: _dt.date | None | NotGiven = NOT_GIVEN,
         date_to: _dt.date | None | NotGiven = NOT_GIVEN,
         firm_count: int | NotGiven = NOT_GIVEN,
-        modules: _t.Sequence[SeedModule | _t.Literal["casex", "leadx", "ads"]] | NotGiven = NOT_GIVEN,
+        modules: _t.Sequence[_types.SeedModule | _t.Literal["casex", "leadx", "ads"]] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SeedRun:
+    ) -> _types.SeedRun:
         """Generate demonstration data
 
         Fills the database with realistic sample data for the selected modules (`casex`, `leadx`, `ads`), all
@@ -189,7 +192,7 @@ class DemoSeed(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove all demonstration data
 
         Deletes everything any seed run created — firms, users, cases, referrals, leads and ads — in an order that
@@ -218,7 +221,7 @@ class DemoSeed(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove one seed run's data
 
         Deletes only what the given run created, using the firm and advertisement ids it recorded. `ADMIN` role
@@ -260,7 +263,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[SeedRun]:
+    ) -> list[_types.SeedRun]:
         """List demo seed runs
 
         Seed runs, latest first. `ADMIN` role only; refused with 403 in production.
@@ -286,13 +289,13 @@ class AsyncDemoSeed(AsyncAPIResource):
         date_from: _dt.date | None | NotGiven = NOT_GIVEN,
         date_to: _dt.date | None | NotGiven = NOT_GIVEN,
         firm_count: int | NotGiven = NOT_GIVEN,
-        modules: _t.Sequence[SeedModule | _t.Literal["casex", "leadx", "ads"]] | NotGiven = NOT_GIVEN,
+        modules: _t.Sequence[_types.SeedModule | _t.Literal["casex", "leadx", "ads"]] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SeedRun:
+    ) -> _types.SeedRun:
         """Generate demonstration data
 
         Fills the database with realistic sample data for the selected modules (`casex`, `leadx`, `ads`), all
@@ -336,7 +339,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove all demonstration data
 
         Deletes everything any seed run created — firms, users, cases, referrals, leads and ads — in an order that
@@ -365,7 +368,7 @@ class AsyncDemoSeed(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CleanSeedResult:
+    ) -> _types.CleanSeedResult:
         """Remove one seed run's data
 
         Deletes only what the given run created, using the firm and advertisement ids it recorded. `ADMIN` role

@@ -4,58 +4,58 @@ from __future__ import annotations
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_document import ApiListResponseDocument
-from ..types.api_response_document import ApiResponseDocument
-from ..types.api_response_document_download_response import ApiResponseDocumentDownloadResponse
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.document_api_response_def import DocumentApiResponseDef
-from ..types.document_download_response import DocumentDownloadResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST_CASE: Endpoint[SyncPage[DocumentApiResponseDef], AsyncPage[DocumentApiResponseDef]] = Endpoint(
-    method="GET",
-    path="/cases/{id}/documents",
-    responses={
-        "200": ResponseSpec(
-            kind="json",
-            model=ApiListResponseDocument,
-            unwrap="data",
-            page=PageSpec(
-                limit_param="limit",
-                pagination_field="pagination",
-                total_pages_field=("pagination", "totalPages"),
-                total_items_field=("pagination", "total"),
-                page_field=("pagination", "page"),
-                limit_field=("pagination", "limit"),
+_LIST_CASE: Endpoint[SyncPage[_types.DocumentApiResponseDef], AsyncPage[_types.DocumentApiResponseDef]] = (
+    Endpoint(
+        method="GET",
+        path="/cases/{id}/documents",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiListResponseDocument,
+                unwrap="data",
+                page=PageSpec(
+                    limit_param="limit",
+                    pagination_field="pagination",
+                    total_pages_field=("pagination", "totalPages"),
+                    total_items_field=("pagination", "total"),
+                    page_field=("pagination", "page"),
+                    limit_field=("pagination", "limit"),
+                ),
             ),
-        ),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("apiKeyAuth",)),
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="listCaseDocuments",
+        },
+        auth=True,
+        security=(("bearerAuth",), ("apiKeyAuth",)),
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="listCaseDocuments",
+    )
 )
-_UPLOAD_CASE: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoint(
+_UPLOAD_CASE: Endpoint[_types.DocumentApiResponseDef, _types.DocumentApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/documents",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseDocument, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseDocument, unwrap="data", page=None
+        ),
     },
     body_media="multipart/form-data",
     auth=True,
@@ -76,13 +76,14 @@ _UPLOAD_CASE: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoin
     },
     operation_id="uploadCaseDocument",
 )
-_LIST: Endpoint[SyncPage[DocumentApiResponseDef], AsyncPage[DocumentApiResponseDef]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.DocumentApiResponseDef], AsyncPage[_types.DocumentApiResponseDef]] = Endpoint(
     method="GET",
     path="/documents",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseDocument,
+            model=None,
+            load=lambda: _types.ApiListResponseDocument,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -102,11 +103,13 @@ _LIST: Endpoint[SyncPage[DocumentApiResponseDef], AsyncPage[DocumentApiResponseD
     },
     operation_id="listDocuments",
 )
-_GET: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoint(
+_GET: Endpoint[_types.DocumentApiResponseDef, _types.DocumentApiResponseDef] = Endpoint(
     method="GET",
     path="/documents/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDocument, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseDocument, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -122,11 +125,13 @@ _GET: Endpoint[DocumentApiResponseDef, DocumentApiResponseDef] = Endpoint(
     },
     operation_id="getDocumentById",
 )
-_DELETE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_DELETE: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="DELETE",
     path="/documents/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -142,11 +147,17 @@ _DELETE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     operation_id="deleteDocumentById",
 )
-_GET_DOWNLOAD_URL: Endpoint[DocumentDownloadResponse, DocumentDownloadResponse] = Endpoint(
+_GET_DOWNLOAD_URL: Endpoint[_types.DocumentDownloadResponse, _types.DocumentDownloadResponse] = Endpoint(
     method="GET",
     path="/documents/{id}/download",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseDocumentDownloadResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseDocumentDownloadResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -183,7 +194,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[DocumentApiResponseDef]:
+    ) -> SyncPage[_types.DocumentApiResponseDef]:
         """List a case's documents
 
         Paged documents attached to the case.
@@ -225,7 +236,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Attach a file to a case
 
         Multipart upload; `isPublic` shares the file with the other firm.
@@ -268,7 +279,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[DocumentApiResponseDef]:
+    ) -> SyncPage[_types.DocumentApiResponseDef]:
         """List documents you can access
 
         Paged documents visible to the signed-in user, optionally for one case.
@@ -305,7 +316,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Fetch document metadata
 
         Metadata of one document.
@@ -338,7 +349,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Delete a document
 
         Only the uploader or an administrator may delete it.
@@ -371,7 +382,7 @@ class Documents(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentDownloadResponse:
+    ) -> _types.DocumentDownloadResponse:
         """Get a download link for a document
 
         Returns a protected, time-limited download URL with the file name and type.
@@ -415,7 +426,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[DocumentApiResponseDef]:
+    ) -> AsyncPage[_types.DocumentApiResponseDef]:
         """List a case's documents
 
         Paged documents attached to the case.
@@ -457,7 +468,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Attach a file to a case
 
         Multipart upload; `isPublic` shares the file with the other firm.
@@ -500,7 +511,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[DocumentApiResponseDef]:
+    ) -> AsyncPage[_types.DocumentApiResponseDef]:
         """List documents you can access
 
         Paged documents visible to the signed-in user, optionally for one case.
@@ -537,7 +548,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentApiResponseDef:
+    ) -> _types.DocumentApiResponseDef:
         """Fetch document metadata
 
         Metadata of one document.
@@ -570,7 +581,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Delete a document
 
         Only the uploader or an administrator may delete it.
@@ -603,7 +614,7 @@ class AsyncDocuments(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> DocumentDownloadResponse:
+    ) -> _types.DocumentDownloadResponse:
         """Get a download link for a document
 
         Returns a protected, time-limited download URL with the file name and type.

@@ -6,32 +6,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.address_data import AddressData, AddressDataParam
-from ..types.api_list_response_firm import ApiListResponseFirm
-from ..types.api_response_firm import ApiResponseFirm
-from ..types.api_response_string_array import ApiResponseStringArray
-from ..types.firm_api_response_data_def import FirmApiResponseDataDef
-from ..types.get_firm_report_card_response import GetFirmReportCardResponse
-from ..types.get_firm_report_card_response_data import GetFirmReportCardResponseData
-from ..types.get_specialties_detailed_response import GetSpecialtiesDetailedResponse
-from ..types.get_specialties_detailed_response_data_item import GetSpecialtiesDetailedResponseDataItem
-from ..types.order import Order
-from ..types.update_firm_request import UpdateFirmRequest
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.FirmApiResponseDataDef], AsyncPage[_types.FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -58,13 +49,16 @@ _LIST: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataD
     },
     operation_id="listFirms",
 )
-_GET_DIRECTORY: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
+_GET_DIRECTORY: Endpoint[
+    SyncPage[_types.FirmApiResponseDataDef], AsyncPage[_types.FirmApiResponseDataDef]
+] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseFirm,
+            model=None,
+            load=lambda: _types.ApiListResponseFirm,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -92,7 +86,9 @@ _GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/jurisdictions/list",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStringArray, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -104,12 +100,19 @@ _GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     operation_id="getJurisdictionsList",
 )
 _GET_SPECIALTIES_DETAILED: Endpoint[
-    _b.list[GetSpecialtiesDetailedResponseDataItem], _b.list[GetSpecialtiesDetailedResponseDataItem]
+    _b.list[_types.GetSpecialtiesDetailedResponseDataItem],
+    _b.list[_types.GetSpecialtiesDetailedResponseDataItem],
 ] = Endpoint(
     method="GET",
     path="/firms/specialties/detailed",
     responses={
-        "200": ResponseSpec(kind="json", model=GetSpecialtiesDetailedResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetSpecialtiesDetailedResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -124,7 +127,9 @@ _GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/specialties/list",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStringArray, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -135,11 +140,13 @@ _GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     },
     operation_id="getSpecialtiesList",
 )
-_GET: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
+_GET: Endpoint[_types.FirmApiResponseDataDef, _types.FirmApiResponseDataDef] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -156,14 +163,16 @@ _GET: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     },
     operation_id="getFirmById",
 )
-_UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
+_UPDATE: Endpoint[_types.FirmApiResponseDataDef, _types.FirmApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/firms/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseFirm, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
-    body_type=UpdateFirmRequest,
+    body_type=lambda: _types.UpdateFirmRequest,
     flat_body=True,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
@@ -183,26 +192,34 @@ _UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     },
     operation_id="updateFirmById",
 )
-_GET_REPORT_CARD: Endpoint[GetFirmReportCardResponseData, GetFirmReportCardResponseData] = Endpoint(
-    method="GET",
-    path="/firms/{id}/report-card",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetFirmReportCardResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("firmApiKeyAuth",)),
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="getFirmReportCard",
+_GET_REPORT_CARD: Endpoint[_types.GetFirmReportCardResponseData, _types.GetFirmReportCardResponseData] = (
+    Endpoint(
+        method="GET",
+        path="/firms/{id}/report-card",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.GetFirmReportCardResponse,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        security=(("bearerAuth",), ("firmApiKeyAuth",)),
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="getFirmReportCard",
+    )
 )
 
 
@@ -226,7 +243,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """List firms
 
         Customer firms by default; system administrators can ask for internal firms with `isInternal=true`.
@@ -263,7 +280,7 @@ class Firms(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -272,7 +289,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[FirmApiResponseDataDef]:
+    ) -> SyncPage[_types.FirmApiResponseDataDef]:
         """Browse the directory of customer firms
 
         Paged directory of customer firms for signed-in users, filterable by specialty, jurisdiction and Case Status use.
@@ -344,7 +361,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetSpecialtiesDetailedResponseDataItem]:
+    ) -> _b.list[_types.GetSpecialtiesDetailedResponseDataItem]:
         """List case types with display names
 
         System name plus display name for each case type (e.g. `tcpa` shown as "TCPA"), for pick lists.
@@ -398,7 +415,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Fetch a firm
 
         One firm by UUID; internal firms may be hidden depending on the caller's role.
@@ -426,7 +443,7 @@ class Firms(SyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_email: str | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
@@ -441,7 +458,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Edit a firm
 
         Firm administrators edit their own firm; system administrators any firm, including `referencePrefix`.
@@ -496,7 +513,7 @@ class Firms(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetFirmReportCardResponseData:
+    ) -> _types.GetFirmReportCardResponseData:
         """Show a firm's performance figures
 
         Performance figures for a firm. Ordinary users get figures limited to the relationship between their firm
@@ -541,7 +558,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """List firms
 
         Customer firms by default; system administrators can ask for internal firms with `isInternal=true`.
@@ -578,7 +595,7 @@ class AsyncFirms(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -587,7 +604,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[FirmApiResponseDataDef]:
+    ) -> AsyncPage[_types.FirmApiResponseDataDef]:
         """Browse the directory of customer firms
 
         Paged directory of customer firms for signed-in users, filterable by specialty, jurisdiction and Case Status use.
@@ -659,7 +676,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> _b.list[GetSpecialtiesDetailedResponseDataItem]:
+    ) -> _b.list[_types.GetSpecialtiesDetailedResponseDataItem]:
         """List case types with display names
 
         System name plus display name for each case type (e.g. `tcpa` shown as "TCPA"), for pick lists.
@@ -713,7 +730,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Fetch a firm
 
         One firm by UUID; internal firms may be hidden depending on the caller's role.
@@ -741,7 +758,7 @@ class AsyncFirms(AsyncAPIResource):
         self,
         id: _uuid.UUID | str,
         *,
-        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        address: _types.AddressDataParam | _types.AddressData | None | NotGiven = NOT_GIVEN,
         can_send_referrals: bool | NotGiven = NOT_GIVEN,
         contact_email: str | NotGiven = NOT_GIVEN,
         contact_phone: str | None | NotGiven = NOT_GIVEN,
@@ -756,7 +773,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> FirmApiResponseDataDef:
+    ) -> _types.FirmApiResponseDataDef:
         """Edit a firm
 
         Firm administrators edit their own firm; system administrators any firm, including `referencePrefix`.
@@ -811,7 +828,7 @@ class AsyncFirms(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetFirmReportCardResponseData:
+    ) -> _types.GetFirmReportCardResponseData:
         """Show a firm's performance figures
 
         Performance figures for a firm. Ordinary users get figures limited to the relationship between their firm

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.get_health_status_response import GetHealthStatusResponse
 
 __all__ = ["Health", "AsyncHealth"]
 
-_GET_STATUS: Endpoint[GetHealthStatusResponse, GetHealthStatusResponse] = Endpoint(
+_GET_STATUS: Endpoint[_types.GetHealthStatusResponse, _types.GetHealthStatusResponse] = Endpoint(
     method="GET",
     path="/health",
     responses={
-        "200": ResponseSpec(kind="json", model=GetHealthStatusResponse, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.GetHealthStatusResponse, unwrap=None, page=None
+        ),
     },
     auth=False,
     operation_id="getHealthStatus",
@@ -38,7 +40,7 @@ class Health(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetHealthStatusResponse:
+    ) -> _types.GetHealthStatusResponse:
         """Check that the internal API is up
 
         Unauthenticated availability probe that also reports environment and version.
@@ -73,7 +75,7 @@ class AsyncHealth(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetHealthStatusResponse:
+    ) -> _types.GetHealthStatusResponse:
         """Check that the internal API is up
 
         Unauthenticated availability probe that also reports environment and version.

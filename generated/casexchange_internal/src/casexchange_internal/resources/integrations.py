@@ -6,40 +6,26 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_case_status_integration_status_data import (
-    ApiResponseCaseStatusIntegrationStatusData,
-)
-from ..types.api_response_case_status_integration_status_data_data import (
-    ApiResponseCaseStatusIntegrationStatusDataData,
-)
-from ..types.api_response_integration_settings_response import ApiResponseIntegrationSettingsResponse
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.case_status_config_update import CaseStatusConfigUpdate, CaseStatusConfigUpdateParam
-from ..types.create_public_api_key_response import CreatePublicApiKeyResponse
-from ..types.created_public_api_key import CreatedPublicApiKey
-from ..types.get_public_api_key_usage_response import GetPublicApiKeyUsageResponse
-from ..types.get_unmasked_case_status_key_response import GetUnmaskedCaseStatusKeyResponse
-from ..types.get_unmasked_case_status_key_response_data import GetUnmaskedCaseStatusKeyResponseData
-from ..types.handle_case_status_webhook_response import HandleCaseStatusWebhookResponse
-from ..types.integration_settings_response import IntegrationSettingsResponse
-from ..types.list_public_api_keys_response import ListPublicApiKeysResponse
-from ..types.public_api_key import PublicApiKey
-from ..types.public_api_key_tier import PublicApiKeyTier
-from ..types.salesforce_config_update import SalesforceConfigUpdate, SalesforceConfigUpdateParam
-from ..types.update_integration_payload import UpdateIntegrationPayload
 
 __all__ = ["Integrations", "AsyncIntegrations"]
 
-_GET_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
+_GET_CURRENT_FIRM_SETTINGS: Endpoint[
+    _types.IntegrationSettingsResponse, _types.IntegrationSettingsResponse
+] = Endpoint(
     method="GET",
     path="/integrations",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -50,16 +36,22 @@ _GET_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSet
     },
     operation_id="getCurrentFirmIntegrationSettings",
 )
-_UPDATE_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
+_UPDATE_CURRENT_FIRM_SETTINGS: Endpoint[
+    _types.IntegrationSettingsResponse, _types.IntegrationSettingsResponse
+] = Endpoint(
     method="PUT",
     path="/integrations",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
-    body_type=UpdateIntegrationPayload,
+    body_type=lambda: _types.UpdateIntegrationPayload,
     flat_body=True,
     auth=True,
     errors={
@@ -76,13 +68,18 @@ _UPDATE_CURRENT_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, Integration
     operation_id="updateCurrentFirmIntegrationSettings",
 )
 _GET_CASE_STATUS_STATUS: Endpoint[
-    ApiResponseCaseStatusIntegrationStatusDataData, ApiResponseCaseStatusIntegrationStatusDataData
+    _types.ApiResponseCaseStatusIntegrationStatusDataData,
+    _types.ApiResponseCaseStatusIntegrationStatusDataData,
 ] = Endpoint(
     method="GET",
     path="/integrations/case-status/status/{firmId}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseCaseStatusIntegrationStatusData, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseCaseStatusIntegrationStatusData,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -100,12 +97,18 @@ _GET_CASE_STATUS_STATUS: Endpoint[
     operation_id="getCaseStatusIntegrationStatus",
 )
 _GET_UNMASKED_CASE_STATUS_KEY: Endpoint[
-    GetUnmaskedCaseStatusKeyResponseData, GetUnmaskedCaseStatusKeyResponseData
+    _types.GetUnmaskedCaseStatusKeyResponseData, _types.GetUnmaskedCaseStatusKeyResponseData
 ] = Endpoint(
     method="GET",
     path="/integrations/case-status/unmasked-key/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetUnmaskedCaseStatusKeyResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetUnmaskedCaseStatusKeyResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -121,17 +124,23 @@ _GET_UNMASKED_CASE_STATUS_KEY: Endpoint[
     },
     operation_id="getUnmaskedCaseStatusKey",
 )
-_HANDLE_CASE_STATUS_WEBHOOK: Endpoint[HandleCaseStatusWebhookResponse, HandleCaseStatusWebhookResponse] = (
-    Endpoint(
-        method="POST",
-        path="/integrations/case-status/webhook/{firmId}",
-        responses={
-            "200": ResponseSpec(kind="json", model=HandleCaseStatusWebhookResponse, unwrap=None, page=None),
-        },
-        body_media="application/json",
-        auth=False,
-        operation_id="handleCaseStatusWebhook",
-    )
+_HANDLE_CASE_STATUS_WEBHOOK: Endpoint[
+    _types.HandleCaseStatusWebhookResponse, _types.HandleCaseStatusWebhookResponse
+] = Endpoint(
+    method="POST",
+    path="/integrations/case-status/webhook/{firmId}",
+    responses={
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.HandleCaseStatusWebhookResponse,
+            unwrap=None,
+            page=None,
+        ),
+    },
+    body_media="application/json",
+    auth=False,
+    operation_id="handleCaseStatusWebhook",
 )
 _HANDLE_SALESFORCE_O_AUTH_CALLBACK: Endpoint[None, None] = Endpoint(
     method="GET",
@@ -162,31 +171,37 @@ _START_SALESFORCE_O_AUTH: Endpoint[None, None] = Endpoint(
     },
     operation_id="startSalesforceOAuth",
 )
-_TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
-    method="POST",
-    path="/integrations/salesforce/sync",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
-    },
-    auth=True,
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="triggerSalesforceSyncCurrentFirm",
+_TRIGGER_SALESFORCE_SYNC_CURRENT_FIRM: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = (
+    Endpoint(
+        method="POST",
+        path="/integrations/salesforce/sync",
+        responses={
+            "200": ResponseSpec(
+                kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+            ),
+        },
+        auth=True,
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="triggerSalesforceSyncCurrentFirm",
+    )
 )
-_TRIGGER_SALESFORCE_SYNC_FOR_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_TRIGGER_SALESFORCE_SYNC_FOR_FIRM: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/integrations/salesforce/sync/{firmId}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -205,12 +220,18 @@ _TRIGGER_SALESFORCE_SYNC_FOR_FIRM: Endpoint[ApiSuccessMessage, ApiSuccessMessage
     },
     operation_id="triggerSalesforceSyncForFirm",
 )
-_GET_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
+_GET_SPECIFIC_FIRM_SETTINGS: Endpoint[
+    _types.IntegrationSettingsResponse, _types.IntegrationSettingsResponse
+] = Endpoint(
     method="GET",
     path="/integrations/{firmId}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     auth=True,
@@ -227,16 +248,22 @@ _GET_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSe
     },
     operation_id="getSpecificFirmIntegrationSettings",
 )
-_UPDATE_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, IntegrationSettingsResponse] = Endpoint(
+_UPDATE_SPECIFIC_FIRM_SETTINGS: Endpoint[
+    _types.IntegrationSettingsResponse, _types.IntegrationSettingsResponse
+] = Endpoint(
     method="PUT",
     path="/integrations/{firmId}",
     responses={
         "200": ResponseSpec(
-            kind="json", model=ApiResponseIntegrationSettingsResponse, unwrap="data", page=None
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseIntegrationSettingsResponse,
+            unwrap="data",
+            page=None,
         ),
     },
     body_media="application/json",
-    body_type=UpdateIntegrationPayload,
+    body_type=lambda: _types.UpdateIntegrationPayload,
     flat_body=True,
     auth=True,
     errors={
@@ -255,11 +282,13 @@ _UPDATE_SPECIFIC_FIRM_SETTINGS: Endpoint[IntegrationSettingsResponse, Integratio
     },
     operation_id="updateSpecificFirmIntegrationSettings",
 )
-_LIST_PUBLIC_API_KEYS: Endpoint[list[PublicApiKey], list[PublicApiKey]] = Endpoint(
+_LIST_PUBLIC_API_KEYS: Endpoint[list[_types.PublicApiKey], list[_types.PublicApiKey]] = Endpoint(
     method="GET",
     path="/public-api-keys",
     responses={
-        "200": ResponseSpec(kind="json", model=ListPublicApiKeysResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListPublicApiKeysResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -272,11 +301,13 @@ _LIST_PUBLIC_API_KEYS: Endpoint[list[PublicApiKey], list[PublicApiKey]] = Endpoi
     },
     operation_id="listPublicApiKeys",
 )
-_CREATE_PUBLIC_API_KEY: Endpoint[CreatedPublicApiKey, CreatedPublicApiKey] = Endpoint(
+_CREATE_PUBLIC_API_KEY: Endpoint[_types.CreatedPublicApiKey, _types.CreatedPublicApiKey] = Endpoint(
     method="POST",
     path="/public-api-keys",
     responses={
-        "201": ResponseSpec(kind="json", model=CreatePublicApiKeyResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.CreatePublicApiKeyResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -293,11 +324,13 @@ _CREATE_PUBLIC_API_KEY: Endpoint[CreatedPublicApiKey, CreatedPublicApiKey] = End
     },
     operation_id="createPublicApiKey",
 )
-_REVOKE_PUBLIC_API_KEY: Endpoint[ApiSuccessMessage | None, ApiSuccessMessage | None] = Endpoint(
+_REVOKE_PUBLIC_API_KEY: Endpoint[_types.ApiSuccessMessage | None, _types.ApiSuccessMessage | None] = Endpoint(
     method="DELETE",
     path="/public-api-keys/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
@@ -318,7 +351,13 @@ _GET_PUBLIC_API_KEY_USAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any |
     method="GET",
     path="/public-api-keys/{id}/usage",
     responses={
-        "200": ResponseSpec(kind="json", model=GetPublicApiKeyUsageResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetPublicApiKeyUsageResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     errors={
@@ -352,7 +391,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show your firm's integration settings
 
         Which integrations are configured for the caller's firm; secrets are never returned.
@@ -373,17 +412,20 @@ class Integrations(SyncAPIResource):
     def update_current_firm_settings(
         self,
         *,
-        case_status_config: CaseStatusConfigUpdateParam
-        | CaseStatusConfigUpdate
+        case_status_config: _types.CaseStatusConfigUpdateParam
+        | _types.CaseStatusConfigUpdate
         | None
         | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
+        salesforce_config: _types.SalesforceConfigUpdateParam
+        | _types.SalesforceConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change your firm's integration settings
 
         Firm administrators only.
@@ -418,7 +460,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseCaseStatusIntegrationStatusDataData:
+    ) -> _types.ApiResponseCaseStatusIntegrationStatusDataData:
         """Check a firm's Case Status configuration
 
         Whether the firm's Case Status connection is set up, with webhook and status mapping.
@@ -451,7 +493,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetUnmaskedCaseStatusKeyResponseData:
+    ) -> _types.GetUnmaskedCaseStatusKeyResponseData:
         """Reveal a firm's Case Status API key
 
         Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
@@ -490,7 +532,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HandleCaseStatusWebhookResponse:
+    ) -> _types.HandleCaseStatusWebhookResponse:
         """Receive a Case Status webhook
 
         Called by Case Status, not by clients; the body is signed with HMAC.
@@ -606,7 +648,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now
 
         Runs the Salesforce status job immediately for the caller's firm.
@@ -633,7 +675,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now for a firm
 
         Runs the Salesforce status job immediately for the given firm.
@@ -666,7 +708,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show another firm's integration settings
 
         System administrators only.
@@ -694,17 +736,20 @@ class Integrations(SyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        case_status_config: CaseStatusConfigUpdateParam
-        | CaseStatusConfigUpdate
+        case_status_config: _types.CaseStatusConfigUpdateParam
+        | _types.CaseStatusConfigUpdate
         | None
         | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
+        salesforce_config: _types.SalesforceConfigUpdateParam
+        | _types.SalesforceConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change another firm's integration settings
 
         System administrators only.
@@ -742,7 +787,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PublicApiKey]:
+    ) -> list[_types.PublicApiKey]:
         """List your firm's public API keys
 
         Keys of the caller's firm, without their secret values.
@@ -764,13 +809,13 @@ class Integrations(SyncAPIResource):
         self,
         *,
         name: str,
-        tier: PublicApiKeyTier | _t.Literal["READ_ONLY", "STANDARD", "FULL"],
+        tier: _types.PublicApiKeyTier | _t.Literal["READ_ONLY", "STANDARD", "FULL"],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreatedPublicApiKey:
+    ) -> _types.CreatedPublicApiKey:
         """Create a public API key
 
         Issues a `cxp_…` key for the caller's firm with a name and a tier (`READ_ONLY`, `STANDARD` or `FULL`). The
@@ -807,7 +852,7 @@ class Integrations(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | None:
+    ) -> _types.ApiSuccessMessage | None:
         """Revoke a public API key
 
         The key stops working immediately.
@@ -881,7 +926,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show your firm's integration settings
 
         Which integrations are configured for the caller's firm; secrets are never returned.
@@ -902,17 +947,20 @@ class AsyncIntegrations(AsyncAPIResource):
     async def update_current_firm_settings(
         self,
         *,
-        case_status_config: CaseStatusConfigUpdateParam
-        | CaseStatusConfigUpdate
+        case_status_config: _types.CaseStatusConfigUpdateParam
+        | _types.CaseStatusConfigUpdate
         | None
         | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
+        salesforce_config: _types.SalesforceConfigUpdateParam
+        | _types.SalesforceConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change your firm's integration settings
 
         Firm administrators only.
@@ -947,7 +995,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiResponseCaseStatusIntegrationStatusDataData:
+    ) -> _types.ApiResponseCaseStatusIntegrationStatusDataData:
         """Check a firm's Case Status configuration
 
         Whether the firm's Case Status connection is set up, with webhook and status mapping.
@@ -980,7 +1028,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetUnmaskedCaseStatusKeyResponseData:
+    ) -> _types.GetUnmaskedCaseStatusKeyResponseData:
         """Reveal a firm's Case Status API key
 
         Firm or system administrators only. Returns the full Case Status key of the firm so it can be shown once.
@@ -1019,7 +1067,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> HandleCaseStatusWebhookResponse:
+    ) -> _types.HandleCaseStatusWebhookResponse:
         """Receive a Case Status webhook
 
         Called by Case Status, not by clients; the body is signed with HMAC.
@@ -1135,7 +1183,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now
 
         Runs the Salesforce status job immediately for the caller's firm.
@@ -1162,7 +1210,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Synchronise Salesforce statuses now for a firm
 
         Runs the Salesforce status job immediately for the given firm.
@@ -1195,7 +1243,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Show another firm's integration settings
 
         System administrators only.
@@ -1223,17 +1271,20 @@ class AsyncIntegrations(AsyncAPIResource):
         self,
         firm_id: _uuid.UUID | str,
         *,
-        case_status_config: CaseStatusConfigUpdateParam
-        | CaseStatusConfigUpdate
+        case_status_config: _types.CaseStatusConfigUpdateParam
+        | _types.CaseStatusConfigUpdate
         | None
         | NotGiven = NOT_GIVEN,
-        salesforce_config: SalesforceConfigUpdateParam | SalesforceConfigUpdate | None | NotGiven = NOT_GIVEN,
+        salesforce_config: _types.SalesforceConfigUpdateParam
+        | _types.SalesforceConfigUpdate
+        | None
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> IntegrationSettingsResponse:
+    ) -> _types.IntegrationSettingsResponse:
         """Change another firm's integration settings
 
         System administrators only.
@@ -1271,7 +1322,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[PublicApiKey]:
+    ) -> list[_types.PublicApiKey]:
         """List your firm's public API keys
 
         Keys of the caller's firm, without their secret values.
@@ -1293,13 +1344,13 @@ class AsyncIntegrations(AsyncAPIResource):
         self,
         *,
         name: str,
-        tier: PublicApiKeyTier | _t.Literal["READ_ONLY", "STANDARD", "FULL"],
+        tier: _types.PublicApiKeyTier | _t.Literal["READ_ONLY", "STANDARD", "FULL"],
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> CreatedPublicApiKey:
+    ) -> _types.CreatedPublicApiKey:
         """Create a public API key
 
         Issues a `cxp_…` key for the caller's firm with a name and a tier (`READ_ONLY`, `STANDARD` or `FULL`). The
@@ -1336,7 +1387,7 @@ class AsyncIntegrations(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage | None:
+    ) -> _types.ApiSuccessMessage | None:
         """Revoke a public API key
 
         The key stops working immediately.

@@ -5,26 +5,27 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_status_update import ApiResponseStatusUpdate
-from ..types.case_status import CaseStatus
-from ..types.confirm_status_request_via_token_response import ConfirmStatusRequestViaTokenResponse
-from ..types.get_status_request_by_token_response import GetStatusRequestByTokenResponse
-from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
-from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
 
 _GET_STATUS_REQUEST_BY_TOKEN: Endpoint[
-    GetStatusRequestByTokenResponseData, GetStatusRequestByTokenResponseData
+    _types.GetStatusRequestByTokenResponseData, _types.GetStatusRequestByTokenResponseData
 ] = Endpoint(
     method="GET",
     path="/cases/confirm-status-request/{token}",
     responses={
-        "200": ResponseSpec(kind="json", model=GetStatusRequestByTokenResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.GetStatusRequestByTokenResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=False,
     errors={
@@ -37,51 +38,59 @@ _GET_STATUS_REQUEST_BY_TOKEN: Endpoint[
     },
     operation_id="getStatusRequestByToken",
 )
-_CONFIRM_STATUS_REQUEST_VIA_TOKEN: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = (
-    Endpoint(
-        method="POST",
-        path="/cases/confirm-status-request/{token}",
-        responses={
-            "200": ResponseSpec(
-                kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
-            ),
-        },
-        auth=False,
-        errors={
-            "400": ResponseSpec(
-                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-            ),
-            "404": ResponseSpec(
-                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-            ),
-        },
-        operation_id="confirmStatusRequestViaToken",
-    )
-)
-_SEND_PARTNER_MESSAGE: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = Endpoint(
+_CONFIRM_STATUS_REQUEST_VIA_TOKEN: Endpoint[
+    _types.StatusUpdateApiResponseDef, _types.StatusUpdateApiResponseDef
+] = Endpoint(
     method="POST",
-    path="/cases/{id}/messages",
+    path="/cases/confirm-status-request/{token}",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ConfirmStatusRequestViaTokenResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
-    body_media="application/json",
-    auth=True,
-    security=(("bearerAuth",), ("firmApiKeyAuth",)),
+    auth=False,
     errors={
         "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
         ),
         "404": ResponseSpec(
             kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
         ),
     },
-    operation_id="sendPartnerMessage",
+    operation_id="confirmStatusRequestViaToken",
+)
+_SEND_PARTNER_MESSAGE: Endpoint[_types.StatusUpdateApiResponseDef, _types.StatusUpdateApiResponseDef] = (
+    Endpoint(
+        method="POST",
+        path="/cases/{id}/messages",
+        responses={
+            "201": ResponseSpec(
+                kind="json", model=None, load=lambda: _types.ApiResponseStatusUpdate, unwrap="data", page=None
+            ),
+        },
+        body_media="application/json",
+        auth=True,
+        security=(("bearerAuth",), ("firmApiKeyAuth",)),
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="sendPartnerMessage",
+    )
 )
 
 
@@ -102,7 +111,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetStatusRequestByTokenResponseData:
+    ) -> _types.GetStatusRequestByTokenResponseData:
         """Read a pending status-change request
 
         Shows the request behind an emailed confirmation link. No sign-in; the token is the credential.
@@ -135,7 +144,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Confirm a requested status change
 
         Applies the status change the partner firm asked for, using the emailed token. No sign-in needed.
@@ -164,7 +173,7 @@ class Messaging(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         message: str,
-        requested_status: CaseStatus
+        requested_status: _types.CaseStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -185,7 +194,7 @@ class Messaging(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Message the partner firm on a case
 
         Sends a message to the other firm without changing the status. It may carry a requested status; the
@@ -236,7 +245,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> GetStatusRequestByTokenResponseData:
+    ) -> _types.GetStatusRequestByTokenResponseData:
         """Read a pending status-change request
 
         Shows the request behind an emailed confirmation link. No sign-in; the token is the credential.
@@ -269,7 +278,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Confirm a requested status change
 
         Applies the status change the partner firm asked for, using the emailed token. No sign-in needed.
@@ -298,7 +307,7 @@ class AsyncMessaging(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         message: str,
-        requested_status: CaseStatus
+        requested_status: _types.CaseStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -319,7 +328,7 @@ class AsyncMessaging(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Message the partner firm on a case
 
         Sends a message to the other firm without changing the status. It may carry a requested status; the

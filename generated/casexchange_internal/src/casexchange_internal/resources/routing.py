@@ -3,20 +3,25 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_routing_evaluation_result import ApiResponseRoutingEvaluationResult
-from ..types.routing_evaluation_result import RoutingEvaluationResult
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE_FOR_API: Endpoint[RoutingEvaluationResult, RoutingEvaluationResult] = Endpoint(
+_EVALUATE_FOR_API: Endpoint[_types.RoutingEvaluationResult, _types.RoutingEvaluationResult] = Endpoint(
     method="POST",
     path="/routing/evaluate-api",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseRoutingEvaluationResult, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ApiResponseRoutingEvaluationResult,
+            unwrap="data",
+            page=None,
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -54,7 +59,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluationResult:
+    ) -> _types.RoutingEvaluationResult:
         """Find the routing target for a case profile
 
         Applies the caller's firm's routing rules (from the JWT) to a case type, optional severity tier and
@@ -104,7 +109,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluationResult:
+    ) -> _types.RoutingEvaluationResult:
         """Find the routing target for a case profile
 
         Applies the caller's firm's routing rules (from the JWT) to a case type, optional severity tier and

@@ -5,44 +5,50 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_response_status_update import ApiResponseStatusUpdate
-from ..types.api_response_status_update_array import ApiResponseStatusUpdateArray
-from ..types.case_status import CaseStatus
-from ..types.status_source import StatusSource
-from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_GET_CASE: Endpoint[list[StatusUpdateApiResponseDef], list[StatusUpdateApiResponseDef]] = Endpoint(
-    method="GET",
-    path="/cases/{id}/status-updates",
-    responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseStatusUpdateArray, unwrap="data", page=None),
-    },
-    auth=True,
-    security=(("bearerAuth",), ("apiKeyAuth",)),
-    errors={
-        "401": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "403": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="getCaseStatusUpdates",
+_GET_CASE: Endpoint[list[_types.StatusUpdateApiResponseDef], list[_types.StatusUpdateApiResponseDef]] = (
+    Endpoint(
+        method="GET",
+        path="/cases/{id}/status-updates",
+        responses={
+            "200": ResponseSpec(
+                kind="json",
+                model=None,
+                load=lambda: _types.ApiResponseStatusUpdateArray,
+                unwrap="data",
+                page=None,
+            ),
+        },
+        auth=True,
+        security=(("bearerAuth",), ("apiKeyAuth",)),
+        errors={
+            "401": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "403": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="getCaseStatusUpdates",
+    )
 )
-_CREATE_MANUAL: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = Endpoint(
+_CREATE_MANUAL: Endpoint[_types.StatusUpdateApiResponseDef, _types.StatusUpdateApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/status-updates",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseStatusUpdate, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseStatusUpdate, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -82,7 +88,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[StatusUpdateApiResponseDef]:
+    ) -> list[_types.StatusUpdateApiResponseDef]:
         """Show a case's status history
 
         All status updates recorded on the case.
@@ -111,7 +117,7 @@ class StatusUpdates(SyncAPIResource):
         id: _uuid.UUID | str,
         *,
         message: str,
-        status: CaseStatus
+        status: _types.CaseStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -126,7 +132,7 @@ class StatusUpdates(SyncAPIResource):
             "withdrawn",
             "closed",
         ],
-        source: StatusSource
+        source: _types.StatusSource
         | _t.Literal["manual", "case_status", "salesforce", "system"]
         | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -134,7 +140,7 @@ class StatusUpdates(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Add a status update by hand
 
         Records a status entry with a message on the case.
@@ -184,7 +190,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[StatusUpdateApiResponseDef]:
+    ) -> list[_types.StatusUpdateApiResponseDef]:
         """Show a case's status history
 
         All status updates recorded on the case.
@@ -213,7 +219,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         id: _uuid.UUID | str,
         *,
         message: str,
-        status: CaseStatus
+        status: _types.CaseStatus
         | _t.Literal[
             "draft",
             "sent",
@@ -228,7 +234,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
             "withdrawn",
             "closed",
         ],
-        source: StatusSource
+        source: _types.StatusSource
         | _t.Literal["manual", "case_status", "salesforce", "system"]
         | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -236,7 +242,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> StatusUpdateApiResponseDef:
+    ) -> _types.StatusUpdateApiResponseDef:
         """Add a status update by hand
 
         Records a status entry with a message on the case.

@@ -5,26 +5,23 @@ import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.api_list_response_user import ApiListResponseUser
-from ..types.api_response_user import ApiResponseUser
-from ..types.api_success_message import ApiSuccessMessage
-from ..types.order import Order
-from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST: Endpoint[SyncPage[UserApiResponseDataDef], AsyncPage[UserApiResponseDataDef]] = Endpoint(
+_LIST: Endpoint[SyncPage[_types.UserApiResponseDataDef], AsyncPage[_types.UserApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/users",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ApiListResponseUser,
+            model=None,
+            load=lambda: _types.ApiListResponseUser,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -51,11 +48,13 @@ _LIST: Endpoint[SyncPage[UserApiResponseDataDef], AsyncPage[UserApiResponseDataD
     },
     operation_id="listUsers",
 )
-_CREATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
+_CREATE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="POST",
     path="/users",
     responses={
-        "201": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -75,11 +74,13 @@ _CREATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     },
     operation_id="createUser",
 )
-_GET_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
+_GET_CURRENT_PROFILE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/profile",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -89,11 +90,13 @@ _GET_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] =
     },
     operation_id="getCurrentUserProfile",
 )
-_UPDATE_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
+_UPDATE_CURRENT_PROFILE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/profile",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -107,11 +110,13 @@ _UPDATE_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef
     },
     operation_id="updateCurrentUserProfile",
 )
-_GET: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
+_GET: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     auth=True,
     errors={
@@ -127,11 +132,13 @@ _GET: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     },
     operation_id="getUserById",
 )
-_UPDATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
+_UPDATE: Endpoint[_types.UserApiResponseDataDef, _types.UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiResponseUser, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -151,11 +158,13 @@ _UPDATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     },
     operation_id="updateUserById",
 )
-_DEACTIVATE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_DEACTIVATE: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -174,11 +183,13 @@ _DEACTIVATE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     },
     operation_id="deactivateUserById",
 )
-_RESEND_INVITATION: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
+_RESEND_INVITATION: Endpoint[_types.ApiSuccessMessage, _types.ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/users/{id}/resend-invitation",
     responses={
-        "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ApiSuccessMessage, unwrap=None, page=None
+        ),
     },
     auth=True,
     errors={
@@ -214,7 +225,7 @@ class Users(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -223,7 +234,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[UserApiResponseDataDef]:
+    ) -> SyncPage[_types.UserApiResponseDataDef]:
         """Browse the users you may manage
 
         Firm administrators see the users of their own firm. System administrators see all users and can narrow
@@ -275,7 +286,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Invite a new user
 
         Creates an inactive user and emails an invitation to set a password; no password is given here. Firm
@@ -317,7 +328,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Read your own profile
 
         Profile of the signed-in user.
@@ -345,7 +356,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit your own name
 
         Changes the signed-in user's first and last name.
@@ -380,7 +391,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Fetch a user
 
         One user by UUID, subject to the caller's role.
@@ -417,7 +428,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit a user
 
         Firm administrators can edit users of their own firm, system administrators anyone. Activating a user who
@@ -459,7 +470,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Deactivate a user
 
         Switches the user off and ends their sessions. Firm administrators for their own firm, system
@@ -493,7 +504,7 @@ class Users(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Send an invitation email again
 
         Issues a fresh invitation token for an inactive user who has not set a password yet, and mails it.
@@ -533,7 +544,7 @@ class AsyncUsers(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        order: _types.Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -542,7 +553,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[UserApiResponseDataDef]:
+    ) -> AsyncPage[_types.UserApiResponseDataDef]:
         """Browse the users you may manage
 
         Firm administrators see the users of their own firm. System administrators see all users and can narrow
@@ -594,7 +605,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Invite a new user
 
         Creates an inactive user and emails an invitation to set a password; no password is given here. Firm
@@ -636,7 +647,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Read your own profile
 
         Profile of the signed-in user.
@@ -664,7 +675,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit your own name
 
         Changes the signed-in user's first and last name.
@@ -699,7 +710,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Fetch a user
 
         One user by UUID, subject to the caller's role.
@@ -736,7 +747,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> UserApiResponseDataDef:
+    ) -> _types.UserApiResponseDataDef:
         """Edit a user
 
         Firm administrators can edit users of their own firm, system administrators anyone. Activating a user who
@@ -778,7 +789,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Deactivate a user
 
         Switches the user off and ends their sessions. Firm administrators for their own firm, system
@@ -812,7 +823,7 @@ class AsyncUsers(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ApiSuccessMessage:
+    ) -> _types.ApiSuccessMessage:
         """Send an invitation email again
 
         Issues a fresh invitation token for an inactive user who has not set a password yet, and mails it.

@@ -5,41 +5,37 @@ import datetime as _dt
 import uuid as _uuid
 from functools import cached_property
 
+from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.list_vendor_case_types_response import ListVendorCaseTypesResponse
-from ..types.list_vendor_case_types_response_data_item import ListVendorCaseTypesResponseDataItem
-from ..types.list_vendor_firms_response import ListVendorFirmsResponse
-from ..types.list_vendor_jurisdictions_response import ListVendorJurisdictionsResponse
-from ..types.list_vendor_jurisdictions_response_data_item import ListVendorJurisdictionsResponseDataItem
-from ..types.submit_vendor_lead_response import SubmitVendorLeadResponse
-from ..types.vendor_firm import VendorFirm
-from ..types.vendor_lead_response import VendorLeadResponse
 
 __all__ = ["VendorApi", "AsyncVendorApi"]
 
 _LIST_CASE_TYPES: Endpoint[
-    list[ListVendorCaseTypesResponseDataItem], list[ListVendorCaseTypesResponseDataItem]
+    list[_types.ListVendorCaseTypesResponseDataItem], list[_types.ListVendorCaseTypesResponseDataItem]
 ] = Endpoint(
     method="GET",
     path="/vendor/case-types",
     responses={
-        "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.ListVendorCaseTypesResponse, unwrap="data", page=None
+        ),
     },
     auth=True,
     security=(("apiKeyAuth",),),
     operation_id="listVendorCaseTypes",
 )
-_LIST_FIRMS: Endpoint[SyncPage[VendorFirm], AsyncPage[VendorFirm]] = Endpoint(
+_LIST_FIRMS: Endpoint[SyncPage[_types.VendorFirm], AsyncPage[_types.VendorFirm]] = Endpoint(
     method="GET",
     path="/vendor/firms",
     responses={
         "200": ResponseSpec(
             kind="json",
-            model=ListVendorFirmsResponse,
+            model=None,
+            load=lambda: _types.ListVendorFirmsResponse,
             unwrap="data",
             page=PageSpec(
                 limit_param="limit",
@@ -52,22 +48,30 @@ _LIST_FIRMS: Endpoint[SyncPage[VendorFirm], AsyncPage[VendorFirm]] = Endpoint(
     operation_id="listVendorFirms",
 )
 _LIST_JURISDICTIONS: Endpoint[
-    list[ListVendorJurisdictionsResponseDataItem], list[ListVendorJurisdictionsResponseDataItem]
+    list[_types.ListVendorJurisdictionsResponseDataItem], list[_types.ListVendorJurisdictionsResponseDataItem]
 ] = Endpoint(
     method="GET",
     path="/vendor/jurisdictions",
     responses={
-        "200": ResponseSpec(kind="json", model=ListVendorJurisdictionsResponse, unwrap="data", page=None),
+        "200": ResponseSpec(
+            kind="json",
+            model=None,
+            load=lambda: _types.ListVendorJurisdictionsResponse,
+            unwrap="data",
+            page=None,
+        ),
     },
     auth=True,
     security=(("apiKeyAuth",),),
     operation_id="listVendorJurisdictions",
 )
-_SUBMIT_LEAD: Endpoint[VendorLeadResponse, VendorLeadResponse] = Endpoint(
+_SUBMIT_LEAD: Endpoint[_types.VendorLeadResponse, _types.VendorLeadResponse] = Endpoint(
     method="POST",
     path="/vendor/leads",
     responses={
-        "201": ResponseSpec(kind="json", model=SubmitVendorLeadResponse, unwrap="data", page=None),
+        "201": ResponseSpec(
+            kind="json", model=None, load=lambda: _types.SubmitVendorLeadResponse, unwrap="data", page=None
+        ),
     },
     body_media="application/json",
     auth=True,
@@ -92,7 +96,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorCaseTypesResponseDataItem]:
+    ) -> list[_types.ListVendorCaseTypesResponseDataItem]:
         """List case types for leads
 
         Active case types supported by the product.
@@ -120,7 +124,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPage[VendorFirm]:
+    ) -> SyncPage[_types.VendorFirm]:
         """List firms that take your leads
 
         Firms with which the vendor has an active relationship.
@@ -154,7 +158,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListVendorJurisdictionsResponseDataItem]:
         """List jurisdictions for leads
 
         Active jurisdictions of the platform.
@@ -193,7 +197,7 @@ class VendorApi(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> VendorLeadResponse:
+    ) -> _types.VendorLeadResponse:
         """Submit a lead as a vendor
 
         With `destinationFirmId` the lead goes straight to that firm (an active vendor–firm relationship is
@@ -259,7 +263,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorCaseTypesResponseDataItem]:
+    ) -> list[_types.ListVendorCaseTypesResponseDataItem]:
         """List case types for leads
 
         Active case types supported by the product.
@@ -287,7 +291,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[VendorFirm]:
+    ) -> AsyncPage[_types.VendorFirm]:
         """List firms that take your leads
 
         Firms with which the vendor has an active relationship.
@@ -321,7 +325,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[ListVendorJurisdictionsResponseDataItem]:
+    ) -> list[_types.ListVendorJurisdictionsResponseDataItem]:
         """List jurisdictions for leads
 
         Active jurisdictions of the platform.
@@ -360,7 +364,7 @@ class AsyncVendorApi(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> VendorLeadResponse:
+    ) -> _types.VendorLeadResponse:
         """Submit a lead as a vendor
 
         With `destinationFirmId` the lead goes straight to that firm (an active vendor–firm relationship is
