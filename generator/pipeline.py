@@ -64,10 +64,11 @@ def _render(
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read."""
     from .features import FEATURES
-    from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
+    from .load import open_spec, read_text  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
+    from .spec_copy import copy_name, copy_text
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -79,11 +80,16 @@ def _render(
         progress.stage("building the model")
         api = shape(build_api(loaded, sink), target, sink)
         progress.stage("rendering modules")
-        files, names = plan_files(api, sink, on_module=progress.step, features=FEATURES)
+        spec_file = copy_name(Path(target.spec), loaded.document)
+        files, names = plan_files(
+            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
+        )
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:
         validation.cancel()
+    text = read_text(Path(target.spec), raw)
+    files[spec_file] = copy_text(spec_file, text, loaded.document)
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,

@@ -31,6 +31,9 @@ class Constraints:
     multiple_of: float | None = None
 
 
+NO_CONSTRAINTS = Constraints()
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     wire_name: str
@@ -45,6 +48,7 @@ class Field:
     listed_required: bool = (
         False  # in the schema's `required`, even if `required` is False (read/write-only)
     )
+    example: JsonValue | _Missing = MISSING  # the property schema's `example` / first `examples`
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,8 @@ class Model:
     closed: bool = False  # additionalProperties: false
     title: str = ""
     hints: NameHints | None = None  # where it is used (parse); None: `name_hint` is its name
+    example: JsonValue | _Missing = MISSING  # the schema's `example` / first `examples`
+    min_properties: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,7 @@ class Alias:
     doc: str
     target: TypeRef
     hints: NameHints | None = None
+    example: JsonValue | _Missing = MISSING  # the schema's `example` / first `examples`
 
 
 Schema = Model | Enum | Alias

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from .media import MediaKind
-from .models import MISSING, _Missing
+from .models import MISSING, NO_CONSTRAINTS, Constraints, _Missing
 from .servers import Server
 from .types import JsonValue, TypeRef
 
@@ -31,6 +31,9 @@ class Parameter:
     deprecated: bool = False
     pointer: str = ""
     sort_fields: tuple[str, ...] = ()  # a sort parameter's fields (`x-sortable-fields` or the enum)
+    constraints: Constraints = NO_CONSTRAINTS  # its schema's limits (pattern, length, range)
+    # `example`, the first `examples` value, else its schema's
+    example: JsonValue | _Missing = MISSING
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class MediaType:
     media_type: str
     type: TypeRef
     kind: MediaKind  # what the media type is, decided once in parse
+    example: JsonValue | _Missing = MISSING  # `example`, else the first `examples` value
 
 
 _SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")

@@ -24,6 +24,7 @@ from ..ir import (
 from ..refs import Resolver
 from .media import media_kind
 from .nodes import sequence
+from .schema_facts import node_constraints, schema_example
 from .schemas import SchemaBuilder
 from .servers import servers
 
@@ -201,7 +202,9 @@ class OperationBuilder:
             else AnyType()
         )
         schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
+        schema_node = schema_node if isinstance(schema_node, dict) else {}
         style = node.get("style") or _DEFAULT_STYLE[location]
+        example = self._example(node, pointer)
         return Parameter(
             wire_name=name,
             location=location,
@@ -210,15 +213,28 @@ class OperationBuilder:
             doc=_text(node.get("description")),
             style=str(style),
             explode=bool(node.get("explode", style == "form")),
-            default=schema_node.get("default", MISSING)
-            if isinstance(schema_node, dict)
-            else MISSING,
+            default=schema_node.get("default", MISSING),
             deprecated=bool(node.get("deprecated")),
             pointer=pointer,
             sort_fields=_sort_fields(node, schema_node)
             if name == "sort" or "x-sortable-fields" in node
             else (),
+            constraints=node_constraints(schema_node),
+            example=schema_example(schema_node) if example is MISSING else example,
         )
+
+    def _example(self, node: dict[str, Any], where: str) -> Any:
+        """A parameter's or media type's `example`, else the value of the first of its `examples`
+        (Example objects, by name; a `$ref` to `components/examples` is followed)."""
+        if "example" in node:
+            return node["example"]
+        examples = node.get("examples")
+        if isinstance(examples, dict):
+            for name, raw in examples.items():
+                _, example = self.resolver.deref(raw, jp.join(where, "examples", name))
+                if isinstance(example, dict) and "value" in example:
+                    return example["value"]
+        return MISSING
 
     def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
         if raw is None:
@@ -270,7 +286,12 @@ class OperationBuilder:
                 t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
                 t = self.schemas.type_of(schema, mwhere, hint)
-            out.append(MediaType(str(media_type), t, kind))
+            example = (
+                self._example(media, jp.join(where, media_type))
+                if isinstance(media, dict)
+                else MISSING
+            )
+            out.append(MediaType(str(media_type), t, kind, example))
         return tuple(out)
 
     def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:

@@ -46,7 +46,14 @@ from .discriminators import (
 )
 from .formats import primitive_kind
 from .merge import merge_all_of
-from .schema_facts import PROSE, json_kind, node_constraints, node_doc
+from .schema_facts import (
+    PROSE,
+    int_at_least,
+    json_kind,
+    node_constraints,
+    node_doc,
+    schema_example,
+)
 
 MAX_DEPTH = 64
 COMPONENTS = "/components/schemas/"
@@ -369,7 +376,13 @@ class SchemaBuilder:
             and not (node.get("oneOf") or node.get("anyOf"))
         ):
             return self._model(sid, hint[0], node, doc)
-        return Alias(sid, hint[0], doc, self._type_of_body(node, sid, (hint[0], None), 0))
+        return Alias(
+            sid,
+            hint[0],
+            doc,
+            self._type_of_body(node, sid, (hint[0], None), 0),
+            example=schema_example(node),
+        )
 
     def _enum(self, sid: str, name: str, node: dict[str, Any], doc: str) -> Enum:
         values = [v for v in node["enum"] if v is not None]
@@ -436,6 +449,7 @@ class SchemaBuilder:
                     deprecated=bool(own.get("deprecated")),
                     # a `$ref` to a constrained primitive has the target's limits (3.1: plus its own)
                     constraints=node_constraints({**resolved, **own}),
+                    example=_first_example(own, resolved),
                 )
             )
         for wire in sorted(required - set(props)):
@@ -461,7 +475,15 @@ class SchemaBuilder:
             extra,
             closed=extra_node is False,
             title=str(node.get("title", "")),
+            example=schema_example(node),
+            min_properties=int_at_least(node.get("minProperties"), 1),
         )
+
+
+def _first_example(own: dict[str, Any], resolved: dict[str, Any]) -> Any:
+    """A property's example: its own, else that of the schema its `$ref` names."""
+    found = schema_example(own)
+    return schema_example(resolved) if found is MISSING else found
 
 
 def _schema_order(sid: str) -> tuple[int, str]:
