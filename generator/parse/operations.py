@@ -243,7 +243,10 @@ class OperationBuilder:
         if not isinstance(node, dict):
             return None
         media = self._media(
-            node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None)
+            node.get("content") or {},
+            jp.join(pointer, "content"),
+            (f"{hint} body", None),
+            examples=True,
         )
         return RequestBody(
             required=bool(node.get("required")), media=media, doc=_text(node.get("description"))
@@ -272,8 +275,10 @@ class OperationBuilder:
         return tuple(out)
 
     def _media(
-        self, content: Any, where: str, hint: tuple[str, str | None]
+        self, content: Any, where: str, hint: tuple[str, str | None], examples: bool = False
     ) -> tuple[MediaType, ...]:
+        """`examples`: keep the example of each media type (request bodies: the generated tests and
+        api.md send it; a response's examples, which can be large, are not needed)."""
         out = []
         if not isinstance(content, dict):
             return ()
@@ -288,7 +293,7 @@ class OperationBuilder:
                 t = self.schemas.type_of(schema, mwhere, hint)
             example = (
                 self._example(media, jp.join(where, media_type))
-                if isinstance(media, dict)
+                if examples and isinstance(media, dict)
                 else MISSING
             )
             out.append(MediaType(str(media_type), t, kind, example))

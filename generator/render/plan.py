@@ -16,6 +16,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key, plan_names
 from ..paths import templates_dir
+from .apidoc_views import api_doc
 from .auth_views import AuthPlan, AuthView, auth_requests, auth_view, plain_auth
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
@@ -151,6 +152,13 @@ def plan_files(
     for c in contributions:
         for slot, blocks in c.readme.items():
             slots.setdefault(slot, []).extend(blocks)
+    docs = api_doc(
+        api,
+        names,
+        by_resource,
+        method_views,
+        {k: v for c in contributions for k, v in c.access.items()},
+    )
     client = client_view(
         api,
         names,
@@ -162,7 +170,7 @@ def plan_files(
         extras=merge_extras(c.client for c in contributions),
         init_imports=tuple(line for c in contributions for line in c.init),
         sections=Sections(**{slot: tuple(blocks) for slot, blocks in slots.items()}),
-        access={k: v for c in contributions for k, v in c.access.items()},
+        docs=docs,
     )
     files[f"{pkg}/resources/__init__.py"] = render("package/resources_init.py.jinja", view=client)
     files[f"{pkg}/_client.py"] = render("package/client.py.jinja", view=client)
@@ -172,6 +180,7 @@ def plan_files(
     files["README.md"] = render("package/README.md.jinja", view=client)
     files["operations.json"] = manifest(api, names, method_views)
     files.update(_suite(api, names, by_resource, method_views, auth, spec_file))
+    files["api.md"] = render("package/api.md.jinja", doc=docs)
     sources = _runtime_sources()
     for path in runtime_modules(files, contributions):
         name = path.rsplit("/", 1)[-1]

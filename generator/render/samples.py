@@ -148,7 +148,7 @@ class Sampler:
         out: dict[str, JsonValue] = {}
         sendable = [f for f in schema.fields if not f.read_only and not f.deprecated]
         wanted = [f for f in sendable if f.required or not isinstance(f.example, _Missing)]
-        missing = (schema.min_properties or 0) - len(wanted)
+        missing = max(schema.min_properties or 0, 1) - len(wanted)  # an empty object says little
         wanted += [f for f in sendable if f not in wanted][: max(missing, 0)]
         for f in sendable:
             if f in wanted:

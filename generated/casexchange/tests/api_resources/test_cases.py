@@ -35,7 +35,9 @@ class TestCases:
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PUT /cases/{id}
-        result = client.cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.cases.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
+        )
         assert_matches_type(Case, result)
 
     def test_delete(self, client: casexchange.CaseXchange) -> None:
@@ -91,7 +93,9 @@ class TestAsyncCases:
 
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /cases/{id}
-        result = await async_client.cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.cases.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
+        )
         assert_matches_type(Case, result)
 
     async def test_delete(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -40,7 +40,7 @@ class TestMedBilling:
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
             "ad7d6d76-5bd6-5340-86f5-c917741bfc57",
-            body={},
+            body={"amountPaid": "0.0"},
         )
         assert_matches_type(MedBillableEvent, result)
 
@@ -76,6 +76,6 @@ class TestAsyncMedBilling:
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
             "ad7d6d76-5bd6-5340-86f5-c917741bfc57",
-            body={},
+            body={"amountPaid": "0.0"},
         )
         assert_matches_type(MedBillableEvent, result)

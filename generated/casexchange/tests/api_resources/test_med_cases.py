@@ -31,7 +31,7 @@ class TestMedCases:
 
     def test_create(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases
-        result = client.med_cases.create(body={})
+        result = client.med_cases.create(body={"attorneyEmail": "user@example.com"})
         assert_matches_type(MedCase, result)
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
@@ -163,7 +163,7 @@ class TestAsyncMedCases:
 
     async def test_create(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases
-        result = await async_client.med_cases.create(body={})
+        result = await async_client.med_cases.create(body={"attorneyEmail": "user@example.com"})
         assert_matches_type(MedCase, result)
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -29,7 +29,9 @@ class TestNetwork:
 
     def test_put_outbound_firm(self, client: casexchange.CaseXchange) -> None:
         # PUT /network/outbound/{firmId}
-        result = client.network.put_outbound_firm("2b076083-f61e-5820-8bbd-c69abfe49279", body={})
+        result = client.network.put_outbound_firm(
+            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"daysForInvestigating": 1}
+        )
         assert_matches_type(NetworkFirmDetail, result)
 
     def test_patch_outbound_firm(self, client: casexchange.CaseXchange) -> None:
@@ -65,7 +67,9 @@ class TestAsyncNetwork:
 
     async def test_put_outbound_firm(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /network/outbound/{firmId}
-        result = await async_client.network.put_outbound_firm("2b076083-f61e-5820-8bbd-c69abfe49279", body={})
+        result = await async_client.network.put_outbound_firm(
+            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"daysForInvestigating": 1}
+        )
         assert_matches_type(NetworkFirmDetail, result)
 
     async def test_patch_outbound_firm(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -19,7 +19,7 @@ class TestReferrals:
 
     def test_match(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/match
-        result = client.referrals.match(body={"identifiers": {}})
+        result = client.referrals.match(body={"identifiers": {"dateOfBirth": "2024-05-06"}})
         assert_matches_type(MatchReferralsResponse, result)
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
@@ -113,7 +113,7 @@ class TestAsyncReferrals:
 
     async def test_match(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/match
-        result = await async_client.referrals.match(body={"identifiers": {}})
+        result = await async_client.referrals.match(body={"identifiers": {"dateOfBirth": "2024-05-06"}})
         assert_matches_type(MatchReferralsResponse, result)
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -38,7 +38,9 @@ class TestRouting:
 
     def test_update_rule(self, client: casexchange.CaseXchange) -> None:
         # PUT /routing/rules/{id}
-        result = client.routing.update_rule("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.routing.update_rule(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"conditions": [{"key": "sample-conditions"}]}
+        )
         assert_matches_type(RoutingRule, result)
 
     def test_delete_rule(self, client: casexchange.CaseXchange) -> None:
@@ -77,7 +79,9 @@ class TestAsyncRouting:
 
     async def test_update_rule(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /routing/rules/{id}
-        result = await async_client.routing.update_rule("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.routing.update_rule(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"conditions": [{"key": "sample-conditions"}]}
+        )
         assert_matches_type(RoutingRule, result)
 
     async def test_delete_rule(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -37,7 +37,9 @@ class TestSentCases:
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PATCH /sent-cases/{id}
-        result = client.sent_cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.sent_cases.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"casePostalCode": "sample-casepostalcod"}
+        )
         assert_matches_type(SentCase, result)
 
     def test_get_available_statuses(self, client: casexchange.CaseXchange) -> None:
@@ -82,7 +84,9 @@ class TestAsyncSentCases:
 
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /sent-cases/{id}
-        result = await async_client.sent_cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.sent_cases.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"casePostalCode": "sample-casepostalcod"}
+        )
         assert_matches_type(SentCase, result)
 
     async def test_get_available_statuses(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -29,7 +29,9 @@ class TestUsers:
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PUT /users/{id}
-        result = client.users.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.users.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
+        )
         assert_matches_type(User, result)
 
     def test_deactivate(self, client: casexchange.CaseXchange) -> None:
@@ -57,7 +59,9 @@ class TestAsyncUsers:
 
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /users/{id}
-        result = await async_client.users.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.users.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
+        )
         assert_matches_type(User, result)
 
     async def test_deactivate(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -57,7 +57,9 @@ class TestCases:
 
     def test_update(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /cases/{id}
-        result = client.cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.cases.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_acknowledge_receipt(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -186,7 +188,9 @@ class TestAsyncCases:
 
     async def test_update(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # PUT /cases/{id}
-        result = await async_client.cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.cases.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_acknowledge_receipt(

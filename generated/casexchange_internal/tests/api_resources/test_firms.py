@@ -50,7 +50,9 @@ class TestFirms:
 
     def test_update(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /firms/{id}
-        result = client.firms.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.firms.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"address": {"city": "sample-city"}}
+        )
         assert_matches_type(FirmApiResponseDataDef, result)
 
     def test_get_report_card(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -102,7 +104,9 @@ class TestAsyncFirms:
 
     async def test_update(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # PUT /firms/{id}
-        result = await async_client.firms.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.firms.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"address": {"city": "sample-city"}}
+        )
         assert_matches_type(FirmApiResponseDataDef, result)
 
     async def test_get_report_card(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:

@@ -27,7 +27,9 @@ class TestIntegrations:
 
     def test_update_current_firm_settings(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /integrations
-        result = client.integrations.update_current_firm_settings(body={})
+        result = client.integrations.update_current_firm_settings(
+            body={"caseStatusConfig": {"enabled": True}}
+        )
         assert_matches_type(IntegrationSettingsResponse, result)
 
     def test_get_case_status_status(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -81,7 +83,7 @@ class TestIntegrations:
     def test_update_specific_firm_settings(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /integrations/{firmId}
         result = client.integrations.update_specific_firm_settings(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"caseStatusConfig": {"enabled": True}}
         )
         assert_matches_type(IntegrationSettingsResponse, result)
 
@@ -118,7 +120,9 @@ class TestAsyncIntegrations:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # PUT /integrations
-        result = await async_client.integrations.update_current_firm_settings(body={})
+        result = await async_client.integrations.update_current_firm_settings(
+            body={"caseStatusConfig": {"enabled": True}}
+        )
         assert_matches_type(IntegrationSettingsResponse, result)
 
     async def test_get_case_status_status(
@@ -194,7 +198,7 @@ class TestAsyncIntegrations:
     ) -> None:
         # PUT /integrations/{firmId}
         result = await async_client.integrations.update_specific_firm_settings(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"caseStatusConfig": {"enabled": True}}
         )
         assert_matches_type(IntegrationSettingsResponse, result)
 

@@ -37,7 +37,7 @@ class TestUsers:
 
     def test_update_current_profile(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /users/profile
-        result = client.users.update_current_profile(body={})
+        result = client.users.update_current_profile(body={"firstName": "sample-firstname"})
         assert_matches_type(UserApiResponseDataDef, result)
 
     def test_get(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -47,7 +47,9 @@ class TestUsers:
 
     def test_update(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /users/{id}
-        result = client.users.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = client.users.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
+        )
         assert_matches_type(UserApiResponseDataDef, result)
 
     def test_deactivate(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -93,7 +95,7 @@ class TestAsyncUsers:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # PUT /users/profile
-        result = await async_client.users.update_current_profile(body={})
+        result = await async_client.users.update_current_profile(body={"firstName": "sample-firstname"})
         assert_matches_type(UserApiResponseDataDef, result)
 
     async def test_get(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
@@ -103,7 +105,9 @@ class TestAsyncUsers:
 
     async def test_update(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # PUT /users/{id}
-        result = await async_client.users.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={})
+        result = await async_client.users.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
+        )
         assert_matches_type(UserApiResponseDataDef, result)
 
     async def test_deactivate(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
