@@ -19,17 +19,19 @@ class TestReceivedReferrals:
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
         # GET /received-referrals/{id}
-        result = client.received_referrals.get("sample-id")
+        result = client.received_referrals.get("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(ReceivedReferral, result)
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PATCH /received-referrals/{id}
-        result = client.received_referrals.update("sample-id", body={"attorneyFees": 1})
+        result = client.received_referrals.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyFees": 1}
+        )
         assert_matches_type(ReceivedReferral, result)
 
     def test_get_available_statuses(self, client: casexchange.CaseXchange) -> None:
         # GET /received-referrals/{id}/available-statuses
-        result = client.received_referrals.get_available_statuses("sample-id")
+        result = client.received_referrals.get_available_statuses("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(AvailableStatuses, result)
 
 
@@ -43,15 +45,19 @@ class TestAsyncReceivedReferrals:
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # GET /received-referrals/{id}
-        result = await async_client.received_referrals.get("sample-id")
+        result = await async_client.received_referrals.get("87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(ReceivedReferral, result)
 
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /received-referrals/{id}
-        result = await async_client.received_referrals.update("sample-id", body={"attorneyFees": 1})
+        result = await async_client.received_referrals.update(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyFees": 1}
+        )
         assert_matches_type(ReceivedReferral, result)
 
     async def test_get_available_statuses(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # GET /received-referrals/{id}/available-statuses
-        result = await async_client.received_referrals.get_available_statuses("sample-id")
+        result = await async_client.received_referrals.get_available_statuses(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc"
+        )
         assert_matches_type(AvailableStatuses, result)

@@ -19,7 +19,7 @@ class TestStatusUpdates:
 
     def test_lookup(self, client: casexchange.CaseXchange) -> None:
         # GET /status-updates/lookup
-        result = client.status_updates.lookup(id="sample-id")
+        result = client.status_updates.lookup(id="87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(list[PublicStatusUpdate], result)
 
 
@@ -33,5 +33,5 @@ class TestAsyncStatusUpdates:
 
     async def test_lookup(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # GET /status-updates/lookup
-        result = await async_client.status_updates.lookup(id="sample-id")
+        result = await async_client.status_updates.lookup(id="87ffecfe-a2a8-569d-946e-a671296cd2fc")
         assert_matches_type(list[PublicStatusUpdate], result)
