@@ -17,9 +17,10 @@ from .call_samples import CallSample, call_sample
 from .extension import ArgView
 from .literals import Files, Literals, Uses
 from .resource_views import MethodView
-from .safe import Code, Markdown, Name, code, md, md_code
+from .safe import Code, Markdown, Name, TemplateText, code, md, md_code
 
 SIGNATURE_WIDTH = 100
+SUMMARY_WIDTH = 160
 
 _STRING = re.compile(r"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')")
 _PRIVATE_ALIAS = re.compile(
@@ -72,6 +73,7 @@ class ApiDoc:
     client: Name
     resources: tuple[ResourceDoc, ...]
     show_access: bool  # some operation has an Access label worth a column
+    spec_file: TemplateText  # the spec's copy at the package root (`openapi.yml` / `.json`): mocked by tests/
 
 
 class Anchors:
@@ -93,6 +95,7 @@ def api_doc(
     by_resource: Mapping[str, list[Operation]],
     methods: Mapping[str, MethodView],
     access: Mapping[str, str],
+    spec_file: str,
 ) -> ApiDoc:
     """`access`: operation key → the Access label features give (`x-access-tier`); else an operation
     without security is "public" when others need credentials, and one with security is labelled
@@ -118,6 +121,7 @@ def api_doc(
         Name(api.target.package.client),
         tuple(resources),
         any(m.access for r in resources for m in r.methods),
+        TemplateText(spec_file),
     )
 
 
@@ -156,7 +160,7 @@ def _method_doc(
     return MethodDoc(
         call=Name(call),
         anchor=anchors(call),
-        summary=md(one_line(op.summary or op.description or f"{op.method.upper()} {op.path}")),
+        summary=md(summary(op)),
         http=f"{op.method.upper()} {op.path}",
         signature=signature(m),
         returns=md_code(display(m.returns)),
@@ -165,6 +169,13 @@ def _method_doc(
         deprecated=op.deprecated,
         access=access,
     )
+
+
+def summary(op: Operation) -> str:
+    """The operation's one line: its summary, else the first paragraph of its description (cut at
+    `SUMMARY_WIDTH`), else nothing (the HTTP line says the rest)."""
+    text = op.summary.strip() or op.description.strip().split("\n\n", 1)[0]
+    return one_line(text, SUMMARY_WIDTH) if text else ""
 
 
 def signature(m: MethodView) -> Code:

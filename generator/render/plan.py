@@ -158,6 +158,7 @@ def plan_files(
         by_resource,
         method_views,
         {k: v for c in contributions for k, v in c.access.items()},
+        spec_file,
     )
     client = client_view(
         api,
