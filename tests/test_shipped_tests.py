@@ -42,6 +42,7 @@ def test_shipped_tests_pass_against_prism(target: object) -> None:
     env.update(PRISM=executable, PYTHONDONTWRITEBYTECODE="1")
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        check=False,
         capture_output=True,
         text=True,
         cwd=root,  # the package's own pytest configuration and conftest

@@ -20,6 +20,7 @@ from .resource_views import MethodView
 from .safe import Code, Markdown, Name, TemplateText, code, md, md_code
 
 SIGNATURE_WIDTH = 100
+_NOT_SLUG = re.compile(r"[^\w\- ]")
 SUMMARY_WIDTH = 160
 
 _STRING = re.compile(r"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')")
@@ -83,10 +84,12 @@ class Anchors:
         self.seen: dict[str, int] = {}
 
     def __call__(self, heading: str) -> Markdown:
-        slug = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        slug = _NOT_SLUG.sub("", heading.lower()).replace(" ", "-")
         count = self.seen.get(slug, 0)
         self.seen[slug] = count + 1
-        return md(slug if count == 0 else f"{slug}-{count}")
+        # only word characters and `-`: nothing Markdown or HTML acts on in a link destination (and an
+        # escaped `_`, `clientimport\_`, is not what a reader copies from the address bar)
+        return Markdown(slug if count == 0 else f"{slug}-{count}")
 
 
 def api_doc(

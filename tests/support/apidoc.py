@@ -7,7 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
-_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
 def python_blocks(markdown: str) -> list[str]:
