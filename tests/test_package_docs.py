@@ -96,18 +96,6 @@ def test_spec_without_security_shows_how_to_pass_a_token(notes: Path, generate_p
     assert len(rows) == 5
 
 
-def test_many_operations_list_resources_only(
-    generate_package: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from generator.render import client_views
-
-    monkeypatch.setattr(client_views, "README_OPERATIONS", 4)
-    root = generate_package(DOCS, package="manynotes", client_name="Notes")[1]
-    operations = _section((root / "README.md").read_text(), "Operations")
-    assert "| Method |" not in operations
-    assert set(links_to(operations, "api.md")) == {"clientlabels_tags", "clientnotes"}
-
-
 @pytest.mark.parametrize("target", TARGETS, ids=IDS)
 def test_api_md_has_every_operation_and_the_links_resolve(target: object) -> None:
     root = Path(target.output)  # type: ignore[attr-defined]

@@ -75,12 +75,6 @@ class ClientView:
         return sum(len(r.methods) for r in self.docs.resources)
 
     @property
-    def lists_every_operation(self) -> bool:
-        """The README's operation tables stay readable: past `README_OPERATIONS` operations it lists
-        the resources only, and api.md has the rest."""
-        return self.operation_count <= README_OPERATIONS
-
-    @property
     def resource_imports(self) -> list[Code]:
         """`_client.py`'s imports of the resource classes (for type checkers only)."""
         block = ImportBlock()
@@ -197,7 +191,6 @@ def client_view(
 
 
 LINE_LENGTH = 110  # generator/ruff_generated.toml
-README_OPERATIONS = 200  # past this many operations the README lists resources, api.md the methods
 
 
 def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code]:
