@@ -69,7 +69,9 @@ def test_examples_use_the_spec_examples(notes: Path) -> None:
     assert '"title": "Buy milk"' in calls  # the request body's example
 
 
-def test_spec_without_security_shows_how_to_pass_a_token(notes: Path, generate_package: Any) -> None:
+def test_spec_without_security_shows_how_to_pass_a_token(
+    notes: Path, generate_package: Any
+) -> None:
     readme = (notes / "README.md").read_text()
     assert 'default_headers={"Authorization": "Bearer <token>"}' in readme
     assert "| Access |" not in readme  # nothing to say about access
