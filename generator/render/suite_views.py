@@ -66,9 +66,11 @@ class SuiteSupportView:
 
 
 def support_view(api: Api, auth: AuthView, spec_file: str) -> SuiteSupportView:
-    """The tests pass a dummy credential: a token the client uses as it is when it can take one (a
-    session or OAuth client), else each credential argument."""
-    params = [p for p in auth.params if p.alternative][:1] or list(auth.params)
+    """The tests pass dummy credentials: for the client's own credential a token it uses as it is
+    when it can take one (a session or OAuth client), else each of its arguments; and each argument of
+    the credentials serving the spec's other security schemes (a vendor API key beside a login)."""
+    own = [p for p in auth.own if p.alternative][:1] or list(auth.own)
+    params = own + [p for extra in auth.extras for p in extra.params]
     return SuiteSupportView(
         Name(api.target.package.name),
         Name(api.target.package.client),
@@ -190,13 +192,14 @@ _SATISFIES = {"bearer": _TOKEN, "session": _TOKEN, "oauth": _TOKEN, "basic": {("
 
 
 def _other_credential(api: Api, auth: AuthView, op: Operation) -> tuple[str, str]:
-    """For an operation the client's own credentials do not satisfy (a vendor endpoint that takes an
-    API key in a session client): the per-call argument that sends a dummy key (`extra_headers=`), or
-    why the test is skipped. ("", "") when the client's credentials do."""
+    """For an operation none of whose security schemes a credential of the client serves: the
+    per-call argument that sends a dummy API key (`extra_headers=`), or why the test is skipped.
+    ("", "") when the client's credentials (all given in the tests) serve one of its schemes."""
     if not op.requires_auth:
         return "", ""
+    served = {s.name for s in auth.schemes}
     schemes = [s for s in api.security_schemes if s.name in op.security]
-    if not schemes or any(_satisfied(auth, s) for s in schemes):
+    if not schemes or any(s.name in served or _satisfied(auth, s) for s in schemes):
         return "", ""
     for s in schemes:
         if s.kind == "apiKey" and s.location in ("header", "query") and s.param_name:

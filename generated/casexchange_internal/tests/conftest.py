@@ -76,6 +76,8 @@ def base_url() -> Iterator[str]:
 def client(base_url: str) -> Iterator[casexchange_internal.CaseXchangeInternal]:
     with casexchange_internal.CaseXchangeInternal(
         access_token="test-access-token",
+        api_key="test-api-key",
+        firm_api_key="test-firm-api-key",
         base_url=base_url,
         max_retries=0,
     ) as made:
@@ -86,6 +88,8 @@ def client(base_url: str) -> Iterator[casexchange_internal.CaseXchangeInternal]:
 async def async_client(base_url: str) -> AsyncIterator[casexchange_internal.AsyncCaseXchangeInternal]:
     async with casexchange_internal.AsyncCaseXchangeInternal(
         access_token="test-access-token",
+        api_key="test-api-key",
+        firm_api_key="test-firm-api-key",
         base_url=base_url,
         max_retries=0,
     ) as made:

@@ -17,19 +17,19 @@ from ..utils import assert_matches_type
 class TestVendorApi:
     def test_list_case_types(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /vendor/case-types
-        result = client.vendor_api.list_case_types(extra_headers={"X-API-Key": "test-api-key"})
+        result = client.vendor_api.list_case_types()
         assert_matches_type(list[ListVendorCaseTypesResponseDataItem], result)
 
     def test_list_firms(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /vendor/firms
-        result = client.vendor_api.list_firms(extra_headers={"X-API-Key": "test-api-key"})
+        result = client.vendor_api.list_firms()
         assert_matches_type(casexchange_internal.SyncPage[VendorFirm], result)
         for item in result.iter_items(max_pages=2):
             assert_matches_type(VendorFirm, item)
 
     def test_list_jurisdictions(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # GET /vendor/jurisdictions
-        result = client.vendor_api.list_jurisdictions(extra_headers={"X-API-Key": "test-api-key"})
+        result = client.vendor_api.list_jurisdictions()
         assert_matches_type(list[ListVendorJurisdictionsResponseDataItem], result)
 
     def test_submit_lead(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -39,8 +39,7 @@ class TestVendorApi:
                 "clientFirstName": "sample-clientfirstname",
                 "clientLastName": "sample-clientlastname",
                 "title": "sample-title",
-            },
-            extra_headers={"X-API-Key": "test-api-key"},
+            }
         )
         assert_matches_type(VendorLeadResponse, result)
 
@@ -48,12 +47,12 @@ class TestVendorApi:
 class TestAsyncVendorApi:
     async def test_list_case_types(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # GET /vendor/case-types
-        result = await async_client.vendor_api.list_case_types(extra_headers={"X-API-Key": "test-api-key"})
+        result = await async_client.vendor_api.list_case_types()
         assert_matches_type(list[ListVendorCaseTypesResponseDataItem], result)
 
     async def test_list_firms(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # GET /vendor/firms
-        result = await async_client.vendor_api.list_firms(extra_headers={"X-API-Key": "test-api-key"})
+        result = await async_client.vendor_api.list_firms()
         assert_matches_type(casexchange_internal.AsyncPage[VendorFirm], result)
         async for item in result.iter_items(max_pages=2):
             assert_matches_type(VendorFirm, item)
@@ -62,7 +61,7 @@ class TestAsyncVendorApi:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # GET /vendor/jurisdictions
-        result = await async_client.vendor_api.list_jurisdictions(extra_headers={"X-API-Key": "test-api-key"})
+        result = await async_client.vendor_api.list_jurisdictions()
         assert_matches_type(list[ListVendorJurisdictionsResponseDataItem], result)
 
     async def test_submit_lead(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
@@ -72,7 +71,6 @@ class TestAsyncVendorApi:
                 "clientFirstName": "sample-clientfirstname",
                 "clientLastName": "sample-clientlastname",
                 "title": "sample-title",
-            },
-            extra_headers={"X-API-Key": "test-api-key"},
+            }
         )
         assert_matches_type(VendorLeadResponse, result)
