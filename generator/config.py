@@ -231,17 +231,19 @@ class TargetConfig(BaseModel):
         return value
 
     def digest(self) -> str:
-        """Hash of the settings that affect the output (recorded as provenance)."""
-        data = self.model_dump(mode="json", exclude={"spec", "output", "live_url"})
+        """Hash of the settings that affect the output (recorded as provenance; `live_url` resolves
+        relative server URLs)."""
+        data = self.model_dump(mode="json", exclude={"spec", "output"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def adhoc_target(
-    spec: str, output: str, package: str | None, client_name: str | None
+    spec: str, output: str, package: str | None, client_name: str | None, live_url: str = ""
 ) -> TargetConfig:
     """The target of `clientgen generate SPEC -o OUT [--package P] [--client-name C]`. A package or
     client name given on the command line must be valid (a SpecError says why, with a suggestion);
-    ones derived from the output folder's name are made valid."""
+    ones derived from the output folder's name are made valid. `live_url`: where SPEC was downloaded
+    from (relative server URLs resolve against it)."""
     for value, what, flag in (
         (package, "package", "--package"),
         (client_name, "class", "--client-name"),
@@ -259,6 +261,7 @@ def adhoc_target(
             package=pkg,
             client_name=client_name or pascal(pkg) or "Client",
             env_prefix=upper_snake(pkg),
+            live_url=live_url,
         )
     except ValidationError as exc:  # pragma: no cover - the names are checked or derived above
         raise _config_error(exc, "command line", "") from None

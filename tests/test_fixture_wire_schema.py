@@ -38,6 +38,9 @@ def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]
     generate(adhoc_target(str(SPEC), str(out), "wire", "Wire"))
     sys.path.insert(0, str(out / "src"))
     try:
+        importlib.import_module(
+            "wire.resources"
+        )  # the tests read `pkg.resources` (whatever ran first)
         yield importlib.import_module("wire"), out
     finally:
         sys.path.remove(str(out / "src"))

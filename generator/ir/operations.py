@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from .media import MediaKind
-from .models import MISSING, NO_CONSTRAINTS, Constraints, _Missing
+from .models import MISSING, NO_CONSTRAINTS, Constraints, Field, _Missing
 from .servers import Server
 from .types import JsonValue, TypeRef
 
@@ -34,6 +34,19 @@ class Parameter:
     constraints: Constraints = NO_CONSTRAINTS  # its schema's limits (pattern, length, range)
     # `example`, the first `examples` value, else its schema's
     example: JsonValue | _Missing = MISSING
+    content_media: str = ""  # a parameter with `content` instead of `schema`: its media type
+    allow_reserved: bool = False  # query: RFC 3986 reserved characters are sent unencoded
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """One property's entry in a form or multipart body's `encoding` (the OpenAPI Encoding Object)."""
+
+    property: str
+    content_type: str = ""  # "" = not given (the default for the property's type)
+    style: str = ""  # "" = not given (`form`)
+    explode: bool = True
+    allow_reserved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +54,11 @@ class MediaType:
     media_type: str
     type: TypeRef
     kind: MediaKind  # what the media type is, decided once in parse
+    encoding: tuple[Encoding, ...] = ()  # form and multipart bodies: per-property serialisation
+    # form and multipart bodies: properties only a `oneOf`/`anyOf` member of the body schema (or of one
+    # of its `allOf` parts) declares, which the body's model does not type; optional, since a member
+    # applies or not
+    member_fields: tuple[Field, ...] = ()
     example: JsonValue | _Missing = MISSING  # `example`, else the first `examples` value
 
 

@@ -21,9 +21,7 @@ from ..ir import (
     Alias,
     Api,
     Enum,
-    MediaKind,
     Model,
-    ModelRef,
     Operation,
     Schema,
     TypeRef,
@@ -331,13 +329,7 @@ def _operation_names(
 
 def _form_fields(api: Api, op: Operation) -> list[str]:
     """The fields of a multipart or form body that the method takes as keyword arguments."""
-    if op.body is None or not op.body.media:
-        return []
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind not in (MediaKind.MULTIPART, MediaKind.FORM) or not isinstance(schema, Model):
-        return []
-    return [f.wire_name for f in schema.fields if not f.read_only]
+    return [f.wire_name for f in api.form_fields(op)]
 
 
 def _requested(

@@ -13,6 +13,7 @@ from ..ir import (
     Header,
     Kind,
     Location,
+    MediaKind,
     MediaType,
     Operation,
     Parameter,
@@ -24,6 +25,7 @@ from ..ir import (
 )
 from ..refs import Resolver
 from .field_facts import says_uuid
+from .form_body import encodings, member_fields
 from .media import media_kind
 from .nodes import sequence
 from .schema_facts import node_constraints, schema_example
@@ -206,8 +208,10 @@ class OperationBuilder:
         if location is Location.HEADER and not is_cookie_name(name):
             warn_header_name(self.sink, name, jp.join(pointer, "name"), "header parameter")
         schema = node.get("schema")
+        content_media = ""
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
-            schema = next(iter(node["content"].values())).get("schema")
+            content_media, media = next(iter(node["content"].items()))
+            schema = media.get("schema") if isinstance(media, dict) else None
         t = (
             self.schemas.type_of(
                 schema if schema is not None else {},
@@ -239,6 +243,8 @@ class OperationBuilder:
             else (),
             constraints=node_constraints(schema_node),
             example=schema_example(schema_node) if example is MISSING else example,
+            content_media=str(content_media),
+            allow_reserved=location is Location.QUERY and node.get("allowReserved") is True,
         )
 
     def _example(self, node: dict[str, Any], where: str) -> Any:
@@ -264,7 +270,7 @@ class OperationBuilder:
             node.get("content") or {},
             jp.join(pointer, "content"),
             (f"{hint} body", None),
-            examples=True,
+            request=True,
         )
         doc = _text(node.get("description")) or self._body_schema_doc(
             node.get("content"), jp.join(pointer, "content")
@@ -313,10 +319,11 @@ class OperationBuilder:
         return tuple(out)
 
     def _media(
-        self, content: Any, where: str, hint: tuple[str, str | None], examples: bool = False
+        self, content: Any, where: str, hint: tuple[str, str | None], request: bool = False
     ) -> tuple[MediaType, ...]:
-        """`examples`: keep the example of each media type (request bodies: the generated tests and
-        api.md send it; a response's examples, which can be large, are not needed)."""
+        """`request`: a request body's media types, which keep their example (the generated tests and
+        api.md send it; a response's examples, which can be large, are not needed) and, for form and
+        multipart bodies, their encodings and member fields."""
         out = []
         if not isinstance(content, dict):
             return ()
@@ -331,10 +338,20 @@ class OperationBuilder:
                 t = self.schemas.type_of(schema, mwhere, hint)
             example = (
                 self._example(media, jp.join(where, media_type))
-                if examples and isinstance(media, dict)
+                if request and isinstance(media, dict)
                 else MISSING
             )
-            out.append(MediaType(str(media_type), t, kind, example))
+            if request and kind in (MediaKind.FORM, MediaKind.MULTIPART):
+                members = (
+                    member_fields(self.schemas, self.resolver, schema, mwhere, hint[0])
+                    if schema is not None
+                    else ()
+                )
+                out.append(
+                    MediaType(str(media_type), t, kind, encodings(media), members, example=example)
+                )
+                continue
+            out.append(MediaType(str(media_type), t, kind, example=example))
         return tuple(out)
 
     def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:
