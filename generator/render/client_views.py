@@ -17,7 +17,7 @@ from ..naming.runtime import SERVER_ERROR, status_classes
 from .annotations import one_line
 from .apidoc_views import ApiDoc
 from .auth_views import AuthView
-from .extension import ClientExtras
+from .extension import ClientExtras, ClientParam
 from .imports import ImportBlock
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, pick_examples
@@ -66,6 +66,14 @@ class ClientView:
     first_args: Code
     error_example: Code  # the call the README's error example makes
     sections: Sections = field(default_factory=Sections)
+    sync_params: tuple[ClientParam, ...] = ()  # the constructor's keyword arguments (sync client)
+    # … of the async client (`httpx.AsyncClient`, `AsyncHooks`)
+    async_params: tuple[ClientParam, ...] = ()
+
+    @property
+    def arguments(self) -> tuple[Name, ...]:
+        """Every constructor argument, in order: what `_arguments` records and `with_options` takes."""
+        return tuple(p.name for p in self.auth.params) + tuple(p.name for p in self.sync_params)
 
     @property
     def resources_count(self) -> int:
@@ -189,7 +197,27 @@ def client_view(
         first_args=first_args,
         error_example=error_example,
         sections=sections,
+        sync_params=client_params("", extras),
+        async_params=client_params("Async", extras),
     )
+
+
+def client_params(prefix: str, extras: ClientExtras) -> tuple[ClientParam, ...]:
+    """The constructor's keyword arguments: the features' (a region), then the core options."""
+    core = (
+        ("base_url", "str | None", "None"),
+        ("timeout", "Timeout", "DEFAULT_TIMEOUT"),
+        ("max_retries", "int", "DEFAULT_MAX_RETRIES"),
+        ("http_client", f"httpx.{prefix}Client | None", "None"),
+        ("default_headers", "_t.Mapping[str, str] | None", "None"),
+        ("strict_response_validation", "bool", "False"),
+        ("max_retry_wait", "float", "DEFAULT_MAX_RETRY_WAIT"),
+        ("pace_rate_limit", "bool", "False"),
+        ("max_response_bytes", "int | None", "DEFAULT_MAX_RESPONSE_BYTES"),
+        ("total_timeout", "float | None", "None"),
+        ("hooks", f"{prefix}Hooks | None", "None"),
+    )
+    return extras.params + tuple(ClientParam(Name(n), Code(a), Code(d)) for n, a, d in core)
 
 
 LINE_LENGTH = 110  # generator/ruff_generated.toml
@@ -211,7 +239,9 @@ def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code
         block.add_from("._credentials", "make_auth")
     if extras.error_table is None:
         block.add_from("._exceptions", "APIStatusError")
-    block.add_from("._types", "Timeout").add_from("._version", "__version__")
+    block.add_from("._hooks", "AsyncHooks", "Hooks")
+    block.add_from("._types", "NOT_GIVEN", "NotGiven", "Timeout")
+    block.add_from("._version", "__version__")
     for module, members in extras.imports:
         block.add_from(module, *members)
     return block.lines(wrap=LINE_LENGTH)

@@ -6,23 +6,19 @@ from dataclasses import dataclass, replace
 
 from ..ir import (
     Api,
-    ListOf,
     Location,
-    MediaKind,
-    Model,
-    ModelRef,
     Operation,
     PageStyle,
     Pagination,
     Parameter,
     Result,
     ResultKind,
-    TypeRef,
 )
 from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
 from ..parse.results import error_bodies
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
+from .body_views import BodyView, body_view
 from .extension import (
     ArgView,
     MethodContext,
@@ -69,7 +65,7 @@ class MethodView:
     header_args: tuple[ArgView, ...]
     cookie_args: tuple[ArgView, ...]
     body_arg: ArgView | None
-    body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
+    body_fields: tuple[ArgView, ...]  # a body flattened into keyword arguments (body_views.py)
     body_media: str
     query_styles: tuple[tuple[str, str, bool], ...]  # raw (wire name, style, explode)
     cookie_styles: tuple[tuple[str, str, bool], ...]
@@ -92,6 +88,9 @@ class MethodView:
     form_styles: tuple[tuple[str, str, bool], ...] = ()
     part_types: tuple[tuple[str, str], ...] = ()
     allow_reserved: tuple[str, ...] = ()
+    body_type: Code = NO_CODE  # runtime type of a JSON body whose dicts need renaming, or ""
+    flat_body: bool = False  # a JSON body built from `body_fields` (keyed by wire name)
+    body_required: bool = True  # False: a flattened body that may be left out
     nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
     errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
     accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
@@ -167,7 +166,7 @@ def resource_module_view(
 
 def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool) -> None:
     """What every resource module imports from the runtime, and what only some need."""
-    block.add("typing", "_t").add_from("functools", "cached_property")
+    block.add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
@@ -217,11 +216,12 @@ def _method(
             for a in args[Location.QUERY]
         ]
     if extras.body is not None:
-        body_arg, body_fields, media = None, extras.body.args, extras.body.media
+        body = BodyView(fields=extras.body.args, media=extras.body.media)
         body_call = extras.body.call
     else:
-        body_arg, body_fields, media = _body(api, annotator, names, op, imports)
+        body = body_view(api, annotator, names, op, imports)
         body_call = Code("")
+    body_arg, body_fields, media = body.arg, body.fields, body.media
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
     if body_arg is not None:
@@ -263,6 +263,9 @@ def _method(
         json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
+        body_type=body.body_type,
+        flat_body=body.flat,
+        body_required=not body.optional,
         nulls=tuple(
             (p.location.value, p.wire_name)
             for p in op.parameters
@@ -326,66 +329,6 @@ def _arg(
         default,
         p.wire_name,
         doc_text,
-    )
-
-
-def _body(
-    api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports
-) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
-    if op.body is None or not op.body.media:
-        return None, (), ""
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
-        fields = []
-        for f in api.form_fields(op):
-            name = names.body_fields[(op_key(op), f.wire_name)]
-            annotation = annotator.render(f.type, Context.INPUT, imports)
-            required = f.required and op.body.required
-            fields.append(
-                ArgView(
-                    name,
-                    annotation if required else code(annotation + " | NotGiven"),
-                    Code("" if required else "NOT_GIVEN"),
-                    f.wire_name,
-                    one_line(f.doc),
-                )
-            )
-        return None, tuple(fields), media.media_type
-    annotation = annotator.render(media.type, Context.INPUT, imports)
-    if isinstance(schema, Model):
-        imports.typing = True
-        annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
-    elif _is_model_list(api, media.type):  # a list of models also takes a list of dicts
-        imports.typing = True
-        assert isinstance(media.type, ListOf)
-        item = annotator.render(media.type.item, Context.INPUT, imports)
-        annotation = code(
-            f"_t.Sequence[{item} | _t.Mapping[str, _t.Any]]"
-            + (" | None" if media.type.nullable else "")
-        )
-    body = Name("body")
-    if op.body.required:
-        return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
-    return (
-        ArgView(
-            body,
-            code(annotation + " | NotGiven"),
-            Code("NOT_GIVEN"),
-            "",
-            one_line(op.body.doc),
-        ),
-        (),
-        media.media_type,
-    )
-
-
-def _is_model_list(api: Api, t: TypeRef) -> bool:
-    return (
-        isinstance(t, ListOf)
-        and not t.prefix
-        and isinstance(t.item, ModelRef)
-        and isinstance(api.schemas.get(t.item.id), Model)
     )
 
 

@@ -18,13 +18,11 @@ class TestCases:
     def test_create(self, client: casexchange.CaseXchange) -> None:
         # POST /cases
         result = client.cases.create(
-            body={
-                "caseType": "sample-casetype",
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "jurisdiction": "sample-jurisdiction",
-                "title": "sample-title",
-            }
+            case_type="sample-casetype",
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            jurisdiction="sample-jurisdiction",
+            title="sample-title",
         )
         assert_matches_type(Case, result)
 
@@ -35,9 +33,7 @@ class TestCases:
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PUT /cases/{id}
-        result = client.cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
-        )
+        result = client.cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", case_type="sample-casetype")
         assert_matches_type(Case, result)
 
     def test_delete(self, client: casexchange.CaseXchange) -> None:
@@ -52,13 +48,13 @@ class TestCases:
     def test_close(self, client: casexchange.CaseXchange) -> None:
         # POST /cases/{id}/close
         result = client.cases.close(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"closingStatus": "sample-closingstatus"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", closing_status="sample-closingstatus"
         )
         assert_matches_type(Case, result)
 
     def test_update_status(self, client: casexchange.CaseXchange) -> None:
         # POST /cases/{id}/status
-        result = client.cases.update_status("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"status": "draft"})
+        result = client.cases.update_status("87ffecfe-a2a8-569d-946e-a671296cd2fc", status="draft")
         assert_matches_type(Case, result)
 
     def test_get_status_history(self, client: casexchange.CaseXchange) -> None:
@@ -76,13 +72,11 @@ class TestAsyncCases:
     async def test_create(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /cases
         result = await async_client.cases.create(
-            body={
-                "caseType": "sample-casetype",
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "jurisdiction": "sample-jurisdiction",
-                "title": "sample-title",
-            }
+            case_type="sample-casetype",
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            jurisdiction="sample-jurisdiction",
+            title="sample-title",
         )
         assert_matches_type(Case, result)
 
@@ -94,7 +88,7 @@ class TestAsyncCases:
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /cases/{id}
         result = await async_client.cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", case_type="sample-casetype"
         )
         assert_matches_type(Case, result)
 
@@ -110,14 +104,14 @@ class TestAsyncCases:
     async def test_close(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /cases/{id}/close
         result = await async_client.cases.close(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"closingStatus": "sample-closingstatus"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", closing_status="sample-closingstatus"
         )
         assert_matches_type(Case, result)
 
     async def test_update_status(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /cases/{id}/status
         result = await async_client.cases.update_status(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"status": "draft"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", status="draft"
         )
         assert_matches_type(Case, result)
 

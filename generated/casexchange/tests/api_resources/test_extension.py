@@ -10,13 +10,11 @@ class TestExtension:
     def test_record_selector_miss(self, client: casexchange.CaseXchange) -> None:
         # POST /extension/telemetry/selector-miss
         client.extension.record_selector_miss(
-            body={
-                "adapter": "sample-adapter",
-                "adapterVersion": "sample-adapterve",
-                "extensionVersion": "sample-extensionversion",
-                "selectorKey": "sample-selectorkey",
-                "url": "https://example.com/url",
-            }
+            adapter="sample-adapter",
+            adapter_version="sample-adapterve",
+            extension_version="sample-extensionversion",
+            selector_key="sample-selectorkey",
+            url="https://example.com/url",
         )
 
 
@@ -24,11 +22,9 @@ class TestAsyncExtension:
     async def test_record_selector_miss(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /extension/telemetry/selector-miss
         await async_client.extension.record_selector_miss(
-            body={
-                "adapter": "sample-adapter",
-                "adapterVersion": "sample-adapterve",
-                "extensionVersion": "sample-extensionversion",
-                "selectorKey": "sample-selectorkey",
-                "url": "https://example.com/url",
-            }
+            adapter="sample-adapter",
+            adapter_version="sample-adapterve",
+            extension_version="sample-extensionversion",
+            selector_key="sample-selectorkey",
+            url="https://example.com/url",
         )

@@ -23,11 +23,9 @@ class TestExternalLinks:
     def test_create(self, client: casexchange.CaseXchange) -> None:
         # POST /external-links
         result = client.external_links.create(
-            body={
-                "externalId": "sample-externalid",
-                "externalSystem": "cloudlex",
-                "referralId": "a04e9761-9587-58ae-a91e-03769d59a186",
-            }
+            external_id="sample-externalid",
+            external_system="cloudlex",
+            referral_id="a04e9761-9587-58ae-a91e-03769d59a186",
         )
         assert_matches_type(CreateExternalLinkResponse, result)
 
@@ -46,11 +44,9 @@ class TestExternalLinks:
         # POST /external-links/{id}/replace
         result = client.external_links.replace(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={
-                "externalId": "sample-externalid",
-                "externalSystem": "cloudlex",
-                "referralId": "a04e9761-9587-58ae-a91e-03769d59a186",
-            },
+            external_id="sample-externalid",
+            external_system="cloudlex",
+            referral_id="a04e9761-9587-58ae-a91e-03769d59a186",
         )
         assert_matches_type(ReplaceExternalLinkResponse, result)
 
@@ -64,11 +60,9 @@ class TestAsyncExternalLinks:
     async def test_create(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /external-links
         result = await async_client.external_links.create(
-            body={
-                "externalId": "sample-externalid",
-                "externalSystem": "cloudlex",
-                "referralId": "a04e9761-9587-58ae-a91e-03769d59a186",
-            }
+            external_id="sample-externalid",
+            external_system="cloudlex",
+            referral_id="a04e9761-9587-58ae-a91e-03769d59a186",
         )
         assert_matches_type(CreateExternalLinkResponse, result)
 
@@ -87,10 +81,8 @@ class TestAsyncExternalLinks:
         # POST /external-links/{id}/replace
         result = await async_client.external_links.replace(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={
-                "externalId": "sample-externalid",
-                "externalSystem": "cloudlex",
-                "referralId": "a04e9761-9587-58ae-a91e-03769d59a186",
-            },
+            external_id="sample-externalid",
+            external_system="cloudlex",
+            referral_id="a04e9761-9587-58ae-a91e-03769d59a186",
         )
         assert_matches_type(ReplaceExternalLinkResponse, result)

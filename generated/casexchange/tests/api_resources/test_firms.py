@@ -29,7 +29,7 @@ class TestFirms:
 
     def test_update_own(self, client: casexchange.CaseXchange) -> None:
         # PUT /firms/me
-        result = client.firms.update_own(body={"address": "sample-address"})
+        result = client.firms.update_own(address="sample-address")
         assert_matches_type(Firm, result)
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
@@ -58,7 +58,7 @@ class TestAsyncFirms:
 
     async def test_update_own(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /firms/me
-        result = await async_client.firms.update_own(body={"address": "sample-address"})
+        result = await async_client.firms.update_own(address="sample-address")
         assert_matches_type(Firm, result)
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -21,10 +21,8 @@ class TestMedAppointments:
         # POST /med-cases/{caseId}/appointments
         result = client.med_appointments.create(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
-            body={
-                "doctorId": "b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
-                "providerLocationId": "a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
-            },
+            doctor_id="b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
+            provider_location_id="a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
         )
         assert_matches_type(MedAppointment, result)
 
@@ -40,10 +38,8 @@ class TestMedAppointments:
         result = client.med_appointments.update(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
-            body={
-                "doctorId": "b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
-                "providerLocationId": "a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
-            },
+            doctor_id="b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
+            provider_location_id="a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
         )
         assert_matches_type(MedAppointment, result)
 
@@ -66,10 +62,8 @@ class TestAsyncMedAppointments:
         # POST /med-cases/{caseId}/appointments
         result = await async_client.med_appointments.create(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
-            body={
-                "doctorId": "b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
-                "providerLocationId": "a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
-            },
+            doctor_id="b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
+            provider_location_id="a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
         )
         assert_matches_type(MedAppointment, result)
 
@@ -85,10 +79,8 @@ class TestAsyncMedAppointments:
         result = await async_client.med_appointments.update(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
-            body={
-                "doctorId": "b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
-                "providerLocationId": "a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
-            },
+            doctor_id="b57cc7f5-f84f-54b9-a2cd-cee8d0d6269f",
+            provider_location_id="a4f5ec0e-257c-59a7-9058-a9d1a00acb90",
         )
         assert_matches_type(MedAppointment, result)
 

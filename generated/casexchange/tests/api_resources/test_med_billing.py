@@ -22,7 +22,8 @@ class TestMedBilling:
         result = client.med_billing.create_billable_event(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
-            body={"description": "sample-description", "kind": "VISIT_FEE"},
+            description="sample-description",
+            kind="VISIT_FEE",
         )
         assert_matches_type(MedBillableEvent, result)
 
@@ -40,7 +41,7 @@ class TestMedBilling:
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
             "ad7d6d76-5bd6-5340-86f5-c917741bfc57",
-            body={"amountPaid": "0.0"},
+            amount_paid="0.0",
         )
         assert_matches_type(MedBillableEvent, result)
 
@@ -58,7 +59,8 @@ class TestAsyncMedBilling:
         result = await async_client.med_billing.create_billable_event(
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
-            body={"description": "sample-description", "kind": "VISIT_FEE"},
+            description="sample-description",
+            kind="VISIT_FEE",
         )
         assert_matches_type(MedBillableEvent, result)
 
@@ -76,6 +78,6 @@ class TestAsyncMedBilling:
             "04f23cbc-b6e4-5bc8-803c-485aabf942a3",
             "762067e8-a81b-5c48-90eb-322932ba17bf",
             "ad7d6d76-5bd6-5340-86f5-c917741bfc57",
-            body={"amountPaid": "0.0"},
+            amount_paid="0.0",
         )
         assert_matches_type(MedBillableEvent, result)

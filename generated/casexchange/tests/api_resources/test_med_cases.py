@@ -31,7 +31,7 @@ class TestMedCases:
 
     def test_create(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases
-        result = client.med_cases.create(body={"attorneyEmail": "user@example.com"})
+        result = client.med_cases.create(attorney_email="user@example.com")
         assert_matches_type(MedCase, result)
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
@@ -42,7 +42,7 @@ class TestMedCases:
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PUT /med-cases/{id}
         result = client.med_cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyEmail": "user@example.com"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_email="user@example.com"
         )
         assert_matches_type(MedCase, result)
 
@@ -68,8 +68,7 @@ class TestMedCases:
     def test_create_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals
         result = client.med_cases.create_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"providerId": "ce6c339d-1c3f-58dd-9e2a-bcdce665ce65"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", provider_id="ce6c339d-1c3f-58dd-9e2a-bcdce665ce65"
         )
         assert_matches_type(MedReferral, result)
 
@@ -85,35 +84,35 @@ class TestMedCases:
         result = client.med_cases.update_referral(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
             "a04e9761-9587-58ae-a91e-03769d59a186",
-            body={"notes": "sample-notes"},
+            notes="sample-notes",
         )
         assert_matches_type(MedReferral, result)
 
     def test_accept_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/accept
         result = client.med_cases.accept_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
     def test_acknowledge_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/acknowledge
         result = client.med_cases.acknowledge_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
     def test_close_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/close
         result = client.med_cases.close_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", note="sample-note"
         )
         assert_matches_type(MedReferral, result)
 
     def test_complete_treatment_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/complete-treatment
         result = client.med_cases.complete_treatment_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
@@ -122,21 +121,21 @@ class TestMedCases:
         result = client.med_cases.reject_referral(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
             "a04e9761-9587-58ae-a91e-03769d59a186",
-            body={"reasonCode": "capacity"},
+            reason_code="capacity",
         )
         assert_matches_type(MedReferral, result)
 
     def test_start_treatment_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/start-treatment
         result = client.med_cases.start_treatment_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
     def test_withdraw_referral(self, client: casexchange.CaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/withdraw
         result = client.med_cases.withdraw_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", note="sample-note"
         )
         assert_matches_type(MedReferral, result)
 
@@ -163,7 +162,7 @@ class TestAsyncMedCases:
 
     async def test_create(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases
-        result = await async_client.med_cases.create(body={"attorneyEmail": "user@example.com"})
+        result = await async_client.med_cases.create(attorney_email="user@example.com")
         assert_matches_type(MedCase, result)
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:
@@ -174,7 +173,7 @@ class TestAsyncMedCases:
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /med-cases/{id}
         result = await async_client.med_cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyEmail": "user@example.com"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_email="user@example.com"
         )
         assert_matches_type(MedCase, result)
 
@@ -200,8 +199,7 @@ class TestAsyncMedCases:
     async def test_create_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals
         result = await async_client.med_cases.create_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"providerId": "ce6c339d-1c3f-58dd-9e2a-bcdce665ce65"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", provider_id="ce6c339d-1c3f-58dd-9e2a-bcdce665ce65"
         )
         assert_matches_type(MedReferral, result)
 
@@ -217,35 +215,35 @@ class TestAsyncMedCases:
         result = await async_client.med_cases.update_referral(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
             "a04e9761-9587-58ae-a91e-03769d59a186",
-            body={"notes": "sample-notes"},
+            notes="sample-notes",
         )
         assert_matches_type(MedReferral, result)
 
     async def test_accept_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/accept
         result = await async_client.med_cases.accept_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
     async def test_acknowledge_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/acknowledge
         result = await async_client.med_cases.acknowledge_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
     async def test_close_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/close
         result = await async_client.med_cases.close_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", note="sample-note"
         )
         assert_matches_type(MedReferral, result)
 
     async def test_complete_treatment_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/complete-treatment
         result = await async_client.med_cases.complete_treatment_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
@@ -254,20 +252,20 @@ class TestAsyncMedCases:
         result = await async_client.med_cases.reject_referral(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
             "a04e9761-9587-58ae-a91e-03769d59a186",
-            body={"reasonCode": "capacity"},
+            reason_code="capacity",
         )
         assert_matches_type(MedReferral, result)
 
     async def test_start_treatment_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/start-treatment
         result = await async_client.med_cases.start_treatment_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", notify=True
         )
         assert_matches_type(MedReferral, result)
 
     async def test_withdraw_referral(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /med-cases/{id}/referrals/{referralId}/withdraw
         result = await async_client.med_cases.withdraw_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186"
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", "a04e9761-9587-58ae-a91e-03769d59a186", note="sample-note"
         )
         assert_matches_type(MedReferral, result)

@@ -12,12 +12,12 @@ from ..utils import assert_matches_type
 class TestMessages:
     def test_send(self, client: casexchange.CaseXchange) -> None:
         # POST /messages/send
-        result = client.messages.send(body={"id": "sample-id", "message": "sample-message"})
+        result = client.messages.send(id="sample-id", message="sample-message")
         assert_matches_type(PublicStatusUpdate, result)
 
 
 class TestAsyncMessages:
     async def test_send(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /messages/send
-        result = await async_client.messages.send(body={"id": "sample-id", "message": "sample-message"})
+        result = await async_client.messages.send(id="sample-id", message="sample-message")
         assert_matches_type(PublicStatusUpdate, result)

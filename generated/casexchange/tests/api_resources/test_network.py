@@ -18,7 +18,7 @@ class TestNetwork:
     def test_patch_inbound_firm(self, client: casexchange.CaseXchange) -> None:
         # PATCH /network/inbound/{firmId}
         result = client.network.patch_inbound_firm(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"description": "sample-description"}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", description="sample-description"
         )
         assert_matches_type(NetworkFirmDetail, result)
 
@@ -30,14 +30,14 @@ class TestNetwork:
     def test_put_outbound_firm(self, client: casexchange.CaseXchange) -> None:
         # PUT /network/outbound/{firmId}
         result = client.network.put_outbound_firm(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"daysForInvestigating": 1}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", days_for_investigating=1
         )
         assert_matches_type(NetworkFirmDetail, result)
 
     def test_patch_outbound_firm(self, client: casexchange.CaseXchange) -> None:
         # PATCH /network/outbound/{firmId}
         result = client.network.patch_outbound_firm(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"daysForInvestigating": 1}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", days_for_investigating=1
         )
         assert_matches_type(NetworkFirmDetail, result)
 
@@ -56,7 +56,7 @@ class TestAsyncNetwork:
     async def test_patch_inbound_firm(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /network/inbound/{firmId}
         result = await async_client.network.patch_inbound_firm(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"description": "sample-description"}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", description="sample-description"
         )
         assert_matches_type(NetworkFirmDetail, result)
 
@@ -68,14 +68,14 @@ class TestAsyncNetwork:
     async def test_put_outbound_firm(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /network/outbound/{firmId}
         result = await async_client.network.put_outbound_firm(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"daysForInvestigating": 1}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", days_for_investigating=1
         )
         assert_matches_type(NetworkFirmDetail, result)
 
     async def test_patch_outbound_firm(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /network/outbound/{firmId}
         result = await async_client.network.patch_outbound_firm(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"daysForInvestigating": 1}
+            "2b076083-f61e-5820-8bbd-c69abfe49279", days_for_investigating=1
         )
         assert_matches_type(NetworkFirmDetail, result)
 

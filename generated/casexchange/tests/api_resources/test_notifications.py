@@ -19,7 +19,7 @@ class TestNotifications:
 
     def test_add_email(self, client: casexchange.CaseXchange) -> None:
         # POST /notifications/emails
-        result = client.notifications.add_email(body={"email": "user@example.com"})
+        result = client.notifications.add_email(email="user@example.com")
         assert_matches_type(AddNotificationEmailResponseData, result)
 
     def test_get_preferences(self, client: casexchange.CaseXchange) -> None:
@@ -41,7 +41,7 @@ class TestAsyncNotifications:
 
     async def test_add_email(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /notifications/emails
-        result = await async_client.notifications.add_email(body={"email": "user@example.com"})
+        result = await async_client.notifications.add_email(email="user@example.com")
         assert_matches_type(AddNotificationEmailResponseData, result)
 
     async def test_get_preferences(self, async_client: casexchange.AsyncCaseXchange) -> None:

@@ -24,9 +24,7 @@ class TestReceivedReferrals:
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PATCH /received-referrals/{id}
-        result = client.received_referrals.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyFees": 1}
-        )
+        result = client.received_referrals.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1)
         assert_matches_type(ReceivedReferral, result)
 
     def test_get_available_statuses(self, client: casexchange.CaseXchange) -> None:
@@ -51,7 +49,7 @@ class TestAsyncReceivedReferrals:
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /received-referrals/{id}
         result = await async_client.received_referrals.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyFees": 1}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1
         )
         assert_matches_type(ReceivedReferral, result)
 

@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 import casexchange
-from casexchange.types import AvailableStatuses, MatchReferralsResponse, Referral, ReferralStatusUpdate
+from casexchange.types import (
+    AvailableStatuses,
+    MatchReferralsBodyIdentifiers,
+    MatchReferralsResponse,
+    Referral,
+    ReferralStatusUpdate,
+)
 
 from ..utils import assert_matches_type
 
@@ -19,7 +25,9 @@ class TestReferrals:
 
     def test_match(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/match
-        result = client.referrals.match(body={"identifiers": {"dateOfBirth": "2024-05-06"}})
+        result = client.referrals.match(
+            identifiers=MatchReferralsBodyIdentifiers.model_validate({"dateOfBirth": "2024-05-06"})
+        )
         assert_matches_type(MatchReferralsResponse, result)
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
@@ -29,7 +37,7 @@ class TestReferrals:
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PUT /referrals/{id}
-        result = client.referrals.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyFees": 1})
+        result = client.referrals.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1)
         assert_matches_type(Referral, result)
 
     def test_delete(self, client: casexchange.CaseXchange) -> None:
@@ -38,7 +46,7 @@ class TestReferrals:
 
     def test_acknowledge(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/acknowledge
-        result = client.referrals.acknowledge("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.referrals.acknowledge("87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason")
         assert_matches_type(Referral, result)
 
     def test_get_available_statuses(self, client: casexchange.CaseXchange) -> None:
@@ -49,45 +57,44 @@ class TestReferrals:
     def test_begin_closing(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/begin-closing
         result = client.referrals.begin_closing(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"closingStatus": "won_settled"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", closing_status="won_settled"
         )
         assert_matches_type(Referral, result)
 
     def test_begin_investigating(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/begin-investigating
-        result = client.referrals.begin_investigating("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.referrals.begin_investigating(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(Referral, result)
 
     def test_close(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/close
         result = client.referrals.close(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"closureReason": "sample-closurereason"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", closure_reason="sample-closurereason"
         )
         assert_matches_type(Referral, result)
 
     def test_reject(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/reject
-        result = client.referrals.reject(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"reason": "sample-reason"}
-        )
+        result = client.referrals.reject("87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason")
         assert_matches_type(Referral, result)
 
     def test_send(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/send
         result = client.referrals.send(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(Referral, result)
 
     def test_sign(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/sign
-        result = client.referrals.sign("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.referrals.sign("87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1)
         assert_matches_type(Referral, result)
 
     def test_start_litigation(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/start-litigation
-        result = client.referrals.start_litigation("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.referrals.start_litigation("87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1)
         assert_matches_type(Referral, result)
 
     def test_get_status_history(self, client: casexchange.CaseXchange) -> None:
@@ -97,9 +104,7 @@ class TestReferrals:
 
     def test_withdraw(self, client: casexchange.CaseXchange) -> None:
         # POST /referrals/{id}/withdraw
-        result = client.referrals.withdraw(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"reason": "sample-reason"}
-        )
+        result = client.referrals.withdraw("87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason")
         assert_matches_type(Referral, result)
 
 
@@ -113,7 +118,9 @@ class TestAsyncReferrals:
 
     async def test_match(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/match
-        result = await async_client.referrals.match(body={"identifiers": {"dateOfBirth": "2024-05-06"}})
+        result = await async_client.referrals.match(
+            identifiers=MatchReferralsBodyIdentifiers.model_validate({"dateOfBirth": "2024-05-06"})
+        )
         assert_matches_type(MatchReferralsResponse, result)
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:
@@ -123,9 +130,7 @@ class TestAsyncReferrals:
 
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /referrals/{id}
-        result = await async_client.referrals.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"attorneyFees": 1}
-        )
+        result = await async_client.referrals.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1)
         assert_matches_type(Referral, result)
 
     async def test_delete(self, async_client: casexchange.AsyncCaseXchange) -> None:
@@ -134,7 +139,9 @@ class TestAsyncReferrals:
 
     async def test_acknowledge(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/acknowledge
-        result = await async_client.referrals.acknowledge("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.referrals.acknowledge(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason"
+        )
         assert_matches_type(Referral, result)
 
     async def test_get_available_statuses(self, async_client: casexchange.AsyncCaseXchange) -> None:
@@ -145,45 +152,48 @@ class TestAsyncReferrals:
     async def test_begin_closing(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/begin-closing
         result = await async_client.referrals.begin_closing(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"closingStatus": "won_settled"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", closing_status="won_settled"
         )
         assert_matches_type(Referral, result)
 
     async def test_begin_investigating(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/begin-investigating
-        result = await async_client.referrals.begin_investigating("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.referrals.begin_investigating(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(Referral, result)
 
     async def test_close(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/close
         result = await async_client.referrals.close(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"closureReason": "sample-closurereason"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", closure_reason="sample-closurereason"
         )
         assert_matches_type(Referral, result)
 
     async def test_reject(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/reject
         result = await async_client.referrals.reject(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"reason": "sample-reason"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason"
         )
         assert_matches_type(Referral, result)
 
     async def test_send(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/send
         result = await async_client.referrals.send(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(Referral, result)
 
     async def test_sign(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/sign
-        result = await async_client.referrals.sign("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.referrals.sign("87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1)
         assert_matches_type(Referral, result)
 
     async def test_start_litigation(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/start-litigation
-        result = await async_client.referrals.start_litigation("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.referrals.start_litigation(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=1
+        )
         assert_matches_type(Referral, result)
 
     async def test_get_status_history(self, async_client: casexchange.AsyncCaseXchange) -> None:
@@ -194,6 +204,6 @@ class TestAsyncReferrals:
     async def test_withdraw(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /referrals/{id}/withdraw
         result = await async_client.referrals.withdraw(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"reason": "sample-reason"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason"
         )
         assert_matches_type(Referral, result)

@@ -28,18 +28,16 @@ class TestRouting:
     def test_create_rule(self, client: casexchange.CaseXchange) -> None:
         # POST /routing/rules
         result = client.routing.create_rule(
-            body={
-                "conditions": [{"key": "sample-conditions"}],
-                "name": "sample-name",
-                "targetFirmId": "7ef38b36-d2f5-550a-abaa-bad70b3f4f8c",
-            }
+            conditions=[{"key": "sample-conditions"}],
+            name="sample-name",
+            target_firm_id="7ef38b36-d2f5-550a-abaa-bad70b3f4f8c",
         )
         assert_matches_type(RoutingRule, result)
 
     def test_update_rule(self, client: casexchange.CaseXchange) -> None:
         # PUT /routing/rules/{id}
         result = client.routing.update_rule(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"conditions": [{"key": "sample-conditions"}]}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", conditions=[{"key": "sample-conditions"}]
         )
         assert_matches_type(RoutingRule, result)
 
@@ -69,18 +67,16 @@ class TestAsyncRouting:
     async def test_create_rule(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /routing/rules
         result = await async_client.routing.create_rule(
-            body={
-                "conditions": [{"key": "sample-conditions"}],
-                "name": "sample-name",
-                "targetFirmId": "7ef38b36-d2f5-550a-abaa-bad70b3f4f8c",
-            }
+            conditions=[{"key": "sample-conditions"}],
+            name="sample-name",
+            target_firm_id="7ef38b36-d2f5-550a-abaa-bad70b3f4f8c",
         )
         assert_matches_type(RoutingRule, result)
 
     async def test_update_rule(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /routing/rules/{id}
         result = await async_client.routing.update_rule(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"conditions": [{"key": "sample-conditions"}]}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", conditions=[{"key": "sample-conditions"}]
         )
         assert_matches_type(RoutingRule, result)
 

@@ -13,12 +13,10 @@ class TestSalesforce:
     def test_create_interactive_send(self, client: casexchange.CaseXchange) -> None:
         # POST /salesforce/interactive-sends
         result = client.salesforce.create_interactive_send(
-            body={
-                "idempotencyKey": "0324d928-20c7-52a0-bb3e-f7a2149436ce",
-                "sfObjectApiName": "sample-sfobjectapiname",
-                "sourceRecordId": "aaaaaaaaaaaaaaa",
-                "targetFirmIds": ["1ec17d51-131c-58d0-ba03-dff9b0462e35"],
-            }
+            idempotency_key="0324d928-20c7-52a0-bb3e-f7a2149436ce",
+            sf_object_api_name="sample-sfobjectapiname",
+            source_record_id="aaaaaaaaaaaaaaa",
+            target_firm_ids=["1ec17d51-131c-58d0-ba03-dff9b0462e35"],
         )
         assert_matches_type(InteractiveSendResult, result)
 
@@ -32,12 +30,10 @@ class TestAsyncSalesforce:
     async def test_create_interactive_send(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /salesforce/interactive-sends
         result = await async_client.salesforce.create_interactive_send(
-            body={
-                "idempotencyKey": "0324d928-20c7-52a0-bb3e-f7a2149436ce",
-                "sfObjectApiName": "sample-sfobjectapiname",
-                "sourceRecordId": "aaaaaaaaaaaaaaa",
-                "targetFirmIds": ["1ec17d51-131c-58d0-ba03-dff9b0462e35"],
-            }
+            idempotency_key="0324d928-20c7-52a0-bb3e-f7a2149436ce",
+            sf_object_api_name="sample-sfobjectapiname",
+            source_record_id="aaaaaaaaaaaaaaa",
+            target_firm_ids=["1ec17d51-131c-58d0-ba03-dff9b0462e35"],
         )
         assert_matches_type(InteractiveSendResult, result)
 

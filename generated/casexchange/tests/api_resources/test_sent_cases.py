@@ -20,13 +20,11 @@ class TestSentCases:
     def test_create(self, client: casexchange.CaseXchange) -> None:
         # POST /sent-cases
         result = client.sent_cases.create(
-            body={
-                "caseType": "sample-casetype",
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "jurisdiction": "sample-jurisdiction",
-                "title": "sample-title",
-            }
+            case_type="sample-casetype",
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            jurisdiction="sample-jurisdiction",
+            title="sample-title",
         )
         assert_matches_type(SentCase, result)
 
@@ -38,7 +36,7 @@ class TestSentCases:
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PATCH /sent-cases/{id}
         result = client.sent_cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"casePostalCode": "sample-casepostalcod"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", case_postal_code="sample-casepostalcod"
         )
         assert_matches_type(SentCase, result)
 
@@ -50,8 +48,7 @@ class TestSentCases:
     def test_refer(self, client: casexchange.CaseXchange) -> None:
         # POST /sent-cases/{id}/refer
         result = client.sent_cases.refer(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(SentCase, result)
 
@@ -67,13 +64,11 @@ class TestAsyncSentCases:
     async def test_create(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /sent-cases
         result = await async_client.sent_cases.create(
-            body={
-                "caseType": "sample-casetype",
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "jurisdiction": "sample-jurisdiction",
-                "title": "sample-title",
-            }
+            case_type="sample-casetype",
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            jurisdiction="sample-jurisdiction",
+            title="sample-title",
         )
         assert_matches_type(SentCase, result)
 
@@ -85,7 +80,7 @@ class TestAsyncSentCases:
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /sent-cases/{id}
         result = await async_client.sent_cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"casePostalCode": "sample-casepostalcod"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", case_postal_code="sample-casepostalcod"
         )
         assert_matches_type(SentCase, result)
 
@@ -97,7 +92,6 @@ class TestAsyncSentCases:
     async def test_refer(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /sent-cases/{id}/refer
         result = await async_client.sent_cases.refer(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(SentCase, result)

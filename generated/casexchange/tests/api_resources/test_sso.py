@@ -13,7 +13,7 @@ class TestSso:
     def test_mint_link(self, client: casexchange.CaseXchange) -> None:
         # POST /sso-links
         result = client.sso.mint_link(
-            body={"email": "user@example.com", "firstName": "sample-firstname", "lastName": "sample-lastname"}
+            email="user@example.com", first_name="sample-firstname", last_name="sample-lastname"
         )
         assert_matches_type(SsoLink, result)
 
@@ -22,6 +22,6 @@ class TestAsyncSso:
     async def test_mint_link(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /sso-links
         result = await async_client.sso.mint_link(
-            body={"email": "user@example.com", "firstName": "sample-firstname", "lastName": "sample-lastname"}
+            email="user@example.com", first_name="sample-firstname", last_name="sample-lastname"
         )
         assert_matches_type(SsoLink, result)

@@ -18,20 +18,16 @@ class TestUsers:
     def test_invite(self, client: casexchange.CaseXchange) -> None:
         # POST /users
         result = client.users.invite(
-            body={
-                "email": "user@example.com",
-                "firstName": "sample-firstname",
-                "lastName": "sample-lastname",
-                "role": "sample-role",
-            }
+            email="user@example.com",
+            first_name="sample-firstname",
+            last_name="sample-lastname",
+            role="sample-role",
         )
         assert_matches_type(User, result)
 
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PUT /users/{id}
-        result = client.users.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
-        )
+        result = client.users.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", first_name="sample-firstname")
         assert_matches_type(User, result)
 
     def test_deactivate(self, client: casexchange.CaseXchange) -> None:
@@ -48,19 +44,17 @@ class TestAsyncUsers:
     async def test_invite(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /users
         result = await async_client.users.invite(
-            body={
-                "email": "user@example.com",
-                "firstName": "sample-firstname",
-                "lastName": "sample-lastname",
-                "role": "sample-role",
-            }
+            email="user@example.com",
+            first_name="sample-firstname",
+            last_name="sample-lastname",
+            role="sample-role",
         )
         assert_matches_type(User, result)
 
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PUT /users/{id}
         result = await async_client.users.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", first_name="sample-firstname"
         )
         assert_matches_type(User, result)
 

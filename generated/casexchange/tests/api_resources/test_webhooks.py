@@ -27,7 +27,7 @@ class TestWebhooks:
 
     def test_create(self, client: casexchange.CaseXchange) -> None:
         # POST /webhooks
-        result = client.webhooks.create(body={"url": "https://example.com/url"})
+        result = client.webhooks.create(url="https://example.com/url")
         assert_matches_type(WebhookSubscriptionWithSecret, result)
 
     def test_get(self, client: casexchange.CaseXchange) -> None:
@@ -42,7 +42,7 @@ class TestWebhooks:
     def test_update(self, client: casexchange.CaseXchange) -> None:
         # PATCH /webhooks/{id}
         result = client.webhooks.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"description": "sample-description"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", description="sample-description"
         )
         assert_matches_type(WebhookSubscription, result)
 
@@ -91,7 +91,7 @@ class TestAsyncWebhooks:
 
     async def test_create(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # POST /webhooks
-        result = await async_client.webhooks.create(body={"url": "https://example.com/url"})
+        result = await async_client.webhooks.create(url="https://example.com/url")
         assert_matches_type(WebhookSubscriptionWithSecret, result)
 
     async def test_get(self, async_client: casexchange.AsyncCaseXchange) -> None:
@@ -106,7 +106,7 @@ class TestAsyncWebhooks:
     async def test_update(self, async_client: casexchange.AsyncCaseXchange) -> None:
         # PATCH /webhooks/{id}
         result = await async_client.webhooks.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"description": "sample-description"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", description="sample-description"
         )
         assert_matches_type(WebhookSubscription, result)
 

@@ -20,15 +20,13 @@ class TestAdminFirms:
     def test_create(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /firms/admin/firms
         result = client.admin_firms.create(
-            body={
-                "contactEmail": "user@example.com",
-                "description": "Specializing in corporate law and litigation.",
-                "jurisdictions": ["CA", "NY"],
-                "name": "New Customer Law LLP",
-                "referencePrefix": "NCLLP",
-                "specialties": ["corporate_law"],
-                "type": "sample-type",
-            }
+            contact_email="user@example.com",
+            name="New Customer Law LLP",
+            type="sample-type",
+            description="Specializing in corporate law and litigation.",
+            jurisdictions=["CA", "NY"],
+            reference_prefix="NCLLP",
+            specialties=["corporate_law"],
         )
         assert_matches_type(FirmApiResponseDataDef, result)
 
@@ -44,14 +42,12 @@ class TestAsyncAdminFirms:
     async def test_create(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /firms/admin/firms
         result = await async_client.admin_firms.create(
-            body={
-                "contactEmail": "user@example.com",
-                "description": "Specializing in corporate law and litigation.",
-                "jurisdictions": ["CA", "NY"],
-                "name": "New Customer Law LLP",
-                "referencePrefix": "NCLLP",
-                "specialties": ["corporate_law"],
-                "type": "sample-type",
-            }
+            contact_email="user@example.com",
+            name="New Customer Law LLP",
+            type="sample-type",
+            description="Specializing in corporate law and litigation.",
+            jurisdictions=["CA", "NY"],
+            reference_prefix="NCLLP",
+            specialties=["corporate_law"],
         )
         assert_matches_type(FirmApiResponseDataDef, result)

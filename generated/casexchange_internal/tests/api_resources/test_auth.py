@@ -18,25 +18,23 @@ class TestAuth:
     def test_change_password(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /auth/change-password
         result = client.auth.change_password(
-            body={"currentPassword": "sample-currentpassword", "newPassword": "sample-newpassword"}
+            current_password="sample-currentpassword", new_password="sample-newpassword"
         )
         assert_matches_type(ApiSuccessMessage, result)
 
     def test_complete_invitation(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /auth/complete-invitation
-        result = client.auth.complete_invitation(
-            body={"password": "sample-password", "token": "sample-token"}
-        )
+        result = client.auth.complete_invitation(password="sample-password", token="sample-token")
         assert_matches_type(ApiResponseLoginResponse, result)
 
     def test_forgot_password(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /auth/forgot-password
-        result = client.auth.forgot_password(body={"email": "user@example.com"})
+        result = client.auth.forgot_password(email="user@example.com")
         assert_matches_type(ApiSuccessMessage, result)
 
     def test_login_user(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /auth/login
-        result = client.auth.login_user(body={"email": "user@example.com", "password": "sample-password"})
+        result = client.auth.login_user(email="user@example.com", password="sample-password")
         assert_matches_type(ApiResponseLoginResponse, result)
 
     def test_logout_user(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -51,12 +49,12 @@ class TestAuth:
 
     def test_refresh_session(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /auth/refresh-session
-        result = client.auth.refresh_session()
+        result = client.auth.refresh_session(refresh_token="sample-refreshtoken")
         assert_matches_type(ApiSuccessMessage | ApiResponseRefreshTokenResponse, result)
 
     def test_reset_password(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /auth/reset-password
-        result = client.auth.reset_password(body={"password": "sample-password", "token": "sample-token"})
+        result = client.auth.reset_password(password="sample-password", token="sample-token")
         assert_matches_type(ApiSuccessMessage, result)
 
 
@@ -64,7 +62,7 @@ class TestAsyncAuth:
     async def test_change_password(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /auth/change-password
         result = await async_client.auth.change_password(
-            body={"currentPassword": "sample-currentpassword", "newPassword": "sample-newpassword"}
+            current_password="sample-currentpassword", new_password="sample-newpassword"
         )
         assert_matches_type(ApiSuccessMessage, result)
 
@@ -72,21 +70,17 @@ class TestAsyncAuth:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # POST /auth/complete-invitation
-        result = await async_client.auth.complete_invitation(
-            body={"password": "sample-password", "token": "sample-token"}
-        )
+        result = await async_client.auth.complete_invitation(password="sample-password", token="sample-token")
         assert_matches_type(ApiResponseLoginResponse, result)
 
     async def test_forgot_password(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /auth/forgot-password
-        result = await async_client.auth.forgot_password(body={"email": "user@example.com"})
+        result = await async_client.auth.forgot_password(email="user@example.com")
         assert_matches_type(ApiSuccessMessage, result)
 
     async def test_login_user(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /auth/login
-        result = await async_client.auth.login_user(
-            body={"email": "user@example.com", "password": "sample-password"}
-        )
+        result = await async_client.auth.login_user(email="user@example.com", password="sample-password")
         assert_matches_type(ApiResponseLoginResponse, result)
 
     async def test_logout_user(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
@@ -103,12 +97,10 @@ class TestAsyncAuth:
 
     async def test_refresh_session(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /auth/refresh-session
-        result = await async_client.auth.refresh_session()
+        result = await async_client.auth.refresh_session(refresh_token="sample-refreshtoken")
         assert_matches_type(ApiSuccessMessage | ApiResponseRefreshTokenResponse, result)
 
     async def test_reset_password(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /auth/reset-password
-        result = await async_client.auth.reset_password(
-            body={"password": "sample-password", "token": "sample-token"}
-        )
+        result = await async_client.auth.reset_password(password="sample-password", token="sample-token")
         assert_matches_type(ApiSuccessMessage, result)

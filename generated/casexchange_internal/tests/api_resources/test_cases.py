@@ -26,13 +26,11 @@ class TestCases:
     def test_create(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases
         result = client.cases.create(
-            body={
-                "caseType": "sample-casetype",
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "jurisdiction": "sample-jurisdiction",
-                "title": "sample-title",
-            }
+            case_type="sample-casetype",
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            jurisdiction="sample-jurisdiction",
+            title="sample-title",
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
@@ -57,9 +55,7 @@ class TestCases:
 
     def test_update(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /cases/{id}
-        result = client.cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
-        )
+        result = client.cases.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", case_type="sample-casetype")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_acknowledge_receipt(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -69,18 +65,20 @@ class TestCases:
 
     def test_begin_investigating(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/begin-investigating
-        result = client.cases.begin_investigating("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.cases.begin_investigating(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_close(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/close
-        result = client.cases.close("87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"reason": "sample-reason"})
+        result = client.cases.close("87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_link_to_status(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/link-cs
         result = client.cases.link_to_status(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"csLinkUserId": "P-55443"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", cs_link_user_id="P-55443"
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
@@ -91,46 +89,43 @@ class TestCases:
 
     def test_mark_as_lost(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/mark-lost
-        result = client.cases.mark_as_lost("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.cases.mark_as_lost("87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_mark_signed(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/mark-signed
-        result = client.cases.mark_signed("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.cases.mark_signed("87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_mark_as_won(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/mark-won
         result = client.cases.mark_as_won(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"attorneyFees": 33333.33, "settlementAmount": 100000.0},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=33333.33, settlement_amount=100000.0
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_re_refer(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/re-refer
         result = client.cases.re_refer(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(ReferralDetail, result)
 
     def test_reject(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/reject
-        result = client.cases.reject("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.cases.reject("87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_send_draft_referral(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/send
         result = client.cases.send_draft_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_start_litigation(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/start-litigation
-        result = client.cases.start_litigation("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.cases.start_litigation("87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     def test_sync_from_status(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -140,7 +135,7 @@ class TestCases:
 
     def test_withdraw(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/withdraw
-        result = client.cases.withdraw("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = client.cases.withdraw("87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason")
         assert_matches_type(CaseDetailApiResponseDef, result)
 
 
@@ -155,13 +150,11 @@ class TestAsyncCases:
     async def test_create(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases
         result = await async_client.cases.create(
-            body={
-                "caseType": "sample-casetype",
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "jurisdiction": "sample-jurisdiction",
-                "title": "sample-title",
-            }
+            case_type="sample-casetype",
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            jurisdiction="sample-jurisdiction",
+            title="sample-title",
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
@@ -189,7 +182,7 @@ class TestAsyncCases:
     async def test_update(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # PUT /cases/{id}
         result = await async_client.cases.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"caseType": "sample-casetype"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", case_type="sample-casetype"
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
@@ -204,20 +197,22 @@ class TestAsyncCases:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # POST /cases/{id}/begin-investigating
-        result = await async_client.cases.begin_investigating("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.cases.begin_investigating(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_close(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/close
         result = await async_client.cases.close(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"reason": "sample-reason"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason"
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_link_to_status(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/link-cs
         result = await async_client.cases.link_to_status(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"csLinkUserId": "P-55443"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", cs_link_user_id="P-55443"
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
@@ -230,33 +225,37 @@ class TestAsyncCases:
 
     async def test_mark_as_lost(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/mark-lost
-        result = await async_client.cases.mark_as_lost("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.cases.mark_as_lost(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_mark_signed(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/mark-signed
-        result = await async_client.cases.mark_signed("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.cases.mark_signed(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_mark_as_won(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/mark-won
         result = await async_client.cases.mark_as_won(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"attorneyFees": 33333.33, "settlementAmount": 100000.0},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", attorney_fees=33333.33, settlement_amount=100000.0
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_re_refer(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/re-refer
         result = await async_client.cases.re_refer(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(ReferralDetail, result)
 
     async def test_reject(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/reject
-        result = await async_client.cases.reject("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.cases.reject(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_send_draft_referral(
@@ -264,8 +263,7 @@ class TestAsyncCases:
     ) -> None:
         # POST /cases/{id}/send
         result = await async_client.cases.send_draft_referral(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"referentFirmId": "37356e8a-3cba-5e8b-9e10-0349a6484ae9"},
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", referent_firm_id="37356e8a-3cba-5e8b-9e10-0349a6484ae9"
         )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
@@ -273,7 +271,9 @@ class TestAsyncCases:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # POST /cases/{id}/start-litigation
-        result = await async_client.cases.start_litigation("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.cases.start_litigation(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", notes="sample-notes"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)
 
     async def test_sync_from_status(
@@ -285,5 +285,7 @@ class TestAsyncCases:
 
     async def test_withdraw(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/withdraw
-        result = await async_client.cases.withdraw("87ffecfe-a2a8-569d-946e-a671296cd2fc")
+        result = await async_client.cases.withdraw(
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", reason="sample-reason"
+        )
         assert_matches_type(CaseDetailApiResponseDef, result)

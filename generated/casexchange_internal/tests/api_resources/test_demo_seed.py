@@ -17,7 +17,7 @@ class TestDemoSeed:
 
     def test_run(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /admin/seed
-        result = client.demo_seed.run()
+        result = client.demo_seed.run(cases_per_firm=10)
         assert_matches_type(SeedRun, result)
 
     def test_clean_all_runs(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -39,7 +39,7 @@ class TestAsyncDemoSeed:
 
     async def test_run(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /admin/seed
-        result = await async_client.demo_seed.run()
+        result = await async_client.demo_seed.run(cases_per_firm=10)
         assert_matches_type(SeedRun, result)
 
     async def test_clean_all_runs(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:

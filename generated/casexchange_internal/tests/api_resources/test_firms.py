@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import casexchange_internal
 from casexchange_internal.types import (
+    AddressData,
     FirmApiResponseDataDef,
     GetFirmReportCardResponseData,
     GetSpecialtiesDetailedResponseDataItem,
@@ -51,7 +52,8 @@ class TestFirms:
     def test_update(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /firms/{id}
         result = client.firms.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"address": {"city": "sample-city"}}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
+            address=AddressData.model_validate({"city": "sample-city"}),
         )
         assert_matches_type(FirmApiResponseDataDef, result)
 
@@ -105,7 +107,8 @@ class TestAsyncFirms:
     async def test_update(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # PUT /firms/{id}
         result = await async_client.firms.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"address": {"city": "sample-city"}}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc",
+            address=AddressData.model_validate({"city": "sample-city"}),
         )
         assert_matches_type(FirmApiResponseDataDef, result)
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import typing as _t
 
 import casexchange_internal
 from casexchange_internal.types import (
     ApiResponseCaseStatusIntegrationStatusDataData,
     ApiSuccessMessage,
+    CaseStatusConfigUpdate,
     CreatedPublicApiKey,
     GetUnmaskedCaseStatusKeyResponseData,
     HandleCaseStatusWebhookResponse,
@@ -28,7 +30,7 @@ class TestIntegrations:
     def test_update_current_firm_settings(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /integrations
         result = client.integrations.update_current_firm_settings(
-            body={"caseStatusConfig": {"enabled": True}}
+            case_status_config=CaseStatusConfigUpdate.model_validate({"enabled": True})
         )
         assert_matches_type(IntegrationSettingsResponse, result)
 
@@ -47,7 +49,9 @@ class TestIntegrations:
         result = client.integrations.handle_case_status_webhook(
             "2b076083-f61e-5820-8bbd-c69abfe49279",
             x_case_status_signature="sample-x-case-status-signature",
-            body={"caseId": "sample-caseid", "status": "sample-status", "timestamp": "2024-05-06T07:08:09Z"},
+            case_id="sample-caseid",
+            status="sample-status",
+            timestamp=_dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=_dt.timezone.utc),
         )
         assert_matches_type(HandleCaseStatusWebhookResponse, result)
 
@@ -83,7 +87,8 @@ class TestIntegrations:
     def test_update_specific_firm_settings(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /integrations/{firmId}
         result = client.integrations.update_specific_firm_settings(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"caseStatusConfig": {"enabled": True}}
+            "2b076083-f61e-5820-8bbd-c69abfe49279",
+            case_status_config=CaseStatusConfigUpdate.model_validate({"enabled": True}),
         )
         assert_matches_type(IntegrationSettingsResponse, result)
 
@@ -94,7 +99,7 @@ class TestIntegrations:
 
     def test_create_public_api_key(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /public-api-keys
-        result = client.integrations.create_public_api_key(body={"name": "sample-name", "tier": "READ_ONLY"})
+        result = client.integrations.create_public_api_key(name="sample-name", tier="READ_ONLY")
         assert_matches_type(CreatedPublicApiKey, result)
 
     def test_revoke_public_api_key(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -121,7 +126,7 @@ class TestAsyncIntegrations:
     ) -> None:
         # PUT /integrations
         result = await async_client.integrations.update_current_firm_settings(
-            body={"caseStatusConfig": {"enabled": True}}
+            case_status_config=CaseStatusConfigUpdate.model_validate({"enabled": True})
         )
         assert_matches_type(IntegrationSettingsResponse, result)
 
@@ -150,7 +155,9 @@ class TestAsyncIntegrations:
         result = await async_client.integrations.handle_case_status_webhook(
             "2b076083-f61e-5820-8bbd-c69abfe49279",
             x_case_status_signature="sample-x-case-status-signature",
-            body={"caseId": "sample-caseid", "status": "sample-status", "timestamp": "2024-05-06T07:08:09Z"},
+            case_id="sample-caseid",
+            status="sample-status",
+            timestamp=_dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=_dt.timezone.utc),
         )
         assert_matches_type(HandleCaseStatusWebhookResponse, result)
 
@@ -198,7 +205,8 @@ class TestAsyncIntegrations:
     ) -> None:
         # PUT /integrations/{firmId}
         result = await async_client.integrations.update_specific_firm_settings(
-            "2b076083-f61e-5820-8bbd-c69abfe49279", body={"caseStatusConfig": {"enabled": True}}
+            "2b076083-f61e-5820-8bbd-c69abfe49279",
+            case_status_config=CaseStatusConfigUpdate.model_validate({"enabled": True}),
         )
         assert_matches_type(IntegrationSettingsResponse, result)
 
@@ -213,9 +221,7 @@ class TestAsyncIntegrations:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # POST /public-api-keys
-        result = await async_client.integrations.create_public_api_key(
-            body={"name": "sample-name", "tier": "READ_ONLY"}
-        )
+        result = await async_client.integrations.create_public_api_key(name="sample-name", tier="READ_ONLY")
         assert_matches_type(CreatedPublicApiKey, result)
 
     async def test_revoke_public_api_key(

@@ -24,7 +24,7 @@ class TestMessaging:
         # POST /cases/{id}/messages
         result = client.messaging.send_partner_message(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"message": "Can you provide an update on the investigation status?"},
+            message="Can you provide an update on the investigation status?",
         )
         assert_matches_type(StatusUpdateApiResponseDef, result)
 
@@ -52,6 +52,6 @@ class TestAsyncMessaging:
         # POST /cases/{id}/messages
         result = await async_client.messaging.send_partner_message(
             "87ffecfe-a2a8-569d-946e-a671296cd2fc",
-            body={"message": "Can you provide an update on the investigation status?"},
+            message="Can you provide an update on the investigation status?",
         )
         assert_matches_type(StatusUpdateApiResponseDef, result)

@@ -12,7 +12,7 @@ from ..utils import assert_matches_type
 class TestRouting:
     def test_evaluate_for_api(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /routing/evaluate-api
-        result = client.routing.evaluate_for_api(body={"caseType": "sample-casetype"})
+        result = client.routing.evaluate_for_api(case_type="sample-casetype")
         assert_matches_type(RoutingEvaluationResult, result)
 
 
@@ -21,5 +21,5 @@ class TestAsyncRouting:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # POST /routing/evaluate-api
-        result = await async_client.routing.evaluate_for_api(body={"caseType": "sample-casetype"})
+        result = await async_client.routing.evaluate_for_api(case_type="sample-casetype")
         assert_matches_type(RoutingEvaluationResult, result)

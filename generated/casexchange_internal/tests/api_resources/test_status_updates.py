@@ -18,7 +18,7 @@ class TestStatusUpdates:
     def test_create_manual(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /cases/{id}/status-updates
         result = client.status_updates.create_manual(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"message": "sample-message", "status": "draft"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", message="sample-message", status="draft"
         )
         assert_matches_type(StatusUpdateApiResponseDef, result)
 
@@ -32,6 +32,6 @@ class TestAsyncStatusUpdates:
     async def test_create_manual(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /cases/{id}/status-updates
         result = await async_client.status_updates.create_manual(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"message": "sample-message", "status": "draft"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", message="sample-message", status="draft"
         )
         assert_matches_type(StatusUpdateApiResponseDef, result)

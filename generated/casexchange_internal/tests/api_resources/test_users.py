@@ -20,13 +20,11 @@ class TestUsers:
     def test_create(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /users
         result = client.users.create(
-            body={
-                "email": "user@example.com",
-                "firmId": "2b076083-f61e-5820-8bbd-c69abfe49279",
-                "firstName": "sample-firstname",
-                "lastName": "sample-lastname",
-                "role": "sample-role",
-            }
+            email="user@example.com",
+            firm_id="2b076083-f61e-5820-8bbd-c69abfe49279",
+            first_name="sample-firstname",
+            last_name="sample-lastname",
+            role="sample-role",
         )
         assert_matches_type(UserApiResponseDataDef, result)
 
@@ -37,7 +35,7 @@ class TestUsers:
 
     def test_update_current_profile(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /users/profile
-        result = client.users.update_current_profile(body={"firstName": "sample-firstname"})
+        result = client.users.update_current_profile(first_name="sample-firstname")
         assert_matches_type(UserApiResponseDataDef, result)
 
     def test_get(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -47,9 +45,7 @@ class TestUsers:
 
     def test_update(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # PUT /users/{id}
-        result = client.users.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
-        )
+        result = client.users.update("87ffecfe-a2a8-569d-946e-a671296cd2fc", first_name="sample-firstname")
         assert_matches_type(UserApiResponseDataDef, result)
 
     def test_deactivate(self, client: casexchange_internal.CaseXchangeInternal) -> None:
@@ -74,13 +70,11 @@ class TestAsyncUsers:
     async def test_create(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /users
         result = await async_client.users.create(
-            body={
-                "email": "user@example.com",
-                "firmId": "2b076083-f61e-5820-8bbd-c69abfe49279",
-                "firstName": "sample-firstname",
-                "lastName": "sample-lastname",
-                "role": "sample-role",
-            }
+            email="user@example.com",
+            firm_id="2b076083-f61e-5820-8bbd-c69abfe49279",
+            first_name="sample-firstname",
+            last_name="sample-lastname",
+            role="sample-role",
         )
         assert_matches_type(UserApiResponseDataDef, result)
 
@@ -95,7 +89,7 @@ class TestAsyncUsers:
         self, async_client: casexchange_internal.AsyncCaseXchangeInternal
     ) -> None:
         # PUT /users/profile
-        result = await async_client.users.update_current_profile(body={"firstName": "sample-firstname"})
+        result = await async_client.users.update_current_profile(first_name="sample-firstname")
         assert_matches_type(UserApiResponseDataDef, result)
 
     async def test_get(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
@@ -106,7 +100,7 @@ class TestAsyncUsers:
     async def test_update(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # PUT /users/{id}
         result = await async_client.users.update(
-            "87ffecfe-a2a8-569d-946e-a671296cd2fc", body={"firstName": "sample-firstname"}
+            "87ffecfe-a2a8-569d-946e-a671296cd2fc", first_name="sample-firstname"
         )
         assert_matches_type(UserApiResponseDataDef, result)
 

@@ -35,11 +35,9 @@ class TestVendorApi:
     def test_submit_lead(self, client: casexchange_internal.CaseXchangeInternal) -> None:
         # POST /vendor/leads
         result = client.vendor_api.submit_lead(
-            body={
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "title": "sample-title",
-            }
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            title="sample-title",
         )
         assert_matches_type(VendorLeadResponse, result)
 
@@ -67,10 +65,8 @@ class TestAsyncVendorApi:
     async def test_submit_lead(self, async_client: casexchange_internal.AsyncCaseXchangeInternal) -> None:
         # POST /vendor/leads
         result = await async_client.vendor_api.submit_lead(
-            body={
-                "clientFirstName": "sample-clientfirstname",
-                "clientLastName": "sample-clientlastname",
-                "title": "sample-title",
-            }
+            client_first_name="sample-clientfirstname",
+            client_last_name="sample-clientlastname",
+            title="sample-title",
         )
         assert_matches_type(VendorLeadResponse, result)

@@ -28,7 +28,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Attachment], AsyncPage[Attachment]] = Endpoint(
     method="GET",
     path="/attachments/attachments",
     responses={
@@ -79,7 +79,7 @@ _LIST = Endpoint(
     },
     operation_id="listAttachments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Attachment, Attachment] = Endpoint(
     method="POST",
     path="/attachments/attachments",
     responses={
@@ -119,7 +119,7 @@ _CREATE = Endpoint(
     },
     operation_id="createAttachment",
 )
-_GET = Endpoint(
+_GET: Endpoint[Attachment, Attachment] = Endpoint(
     method="GET",
     path="/attachments/attachments/{id}",
     responses={
@@ -161,7 +161,7 @@ _GET = Endpoint(
     },
     operation_id="getAttachment",
 )
-_LIST_NOTES = Endpoint(
+_LIST_NOTES: Endpoint[SyncPage[Note], AsyncPage[Note]] = Endpoint(
     method="GET",
     path="/attachments/notes",
     responses={
@@ -212,7 +212,7 @@ _LIST_NOTES = Endpoint(
     },
     operation_id="listNotes",
 )
-_CREATE_NOTE = Endpoint(
+_CREATE_NOTE: Endpoint[Note, Note] = Endpoint(
     method="POST",
     path="/attachments/notes",
     responses={
@@ -252,7 +252,7 @@ _CREATE_NOTE = Endpoint(
     },
     operation_id="createNote",
 )
-_GET_NOTE = Endpoint(
+_GET_NOTE: Endpoint[Note, Note] = Endpoint(
     method="GET",
     path="/attachments/notes/{id}",
     responses={
@@ -294,7 +294,7 @@ _GET_NOTE = Endpoint(
     },
     operation_id="getNote",
 )
-_DELETE_NOTE = Endpoint(
+_DELETE_NOTE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/attachments/notes/{id}",
     responses={
@@ -330,7 +330,7 @@ _DELETE_NOTE = Endpoint(
     },
     operation_id="deleteNote",
 )
-_UPDATE_NOTE = Endpoint(
+_UPDATE_NOTE: Endpoint[Note, Note] = Endpoint(
     method="PATCH",
     path="/attachments/notes/{id}",
     responses={
@@ -412,24 +412,21 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "SyncPage[Attachment]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -457,19 +454,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -495,23 +489,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_notes(
@@ -543,24 +534,21 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "SyncPage[Note]",
-            self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_note(
@@ -584,19 +572,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_note(
@@ -622,23 +607,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_note(
@@ -660,19 +642,16 @@ class Attachments(SyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_note(
@@ -698,22 +677,17 @@ class Attachments(SyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -789,24 +763,21 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "AsyncPage[Attachment]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -834,19 +805,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -872,23 +840,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_notes(
@@ -920,24 +885,21 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "AsyncPage[Note]",
-            await self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_note(
@@ -961,19 +923,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_note(
@@ -999,23 +958,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_note(
@@ -1037,19 +993,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_note(
@@ -1075,22 +1028,17 @@ class AsyncAttachments(AsyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(

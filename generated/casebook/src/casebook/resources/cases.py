@@ -22,7 +22,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Case], AsyncPage[Case]] = Endpoint(
     method="GET",
     path="/cases/cases",
     responses={
@@ -73,7 +73,7 @@ _LIST = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/cases",
     responses={
@@ -113,7 +113,7 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[Case, Case] = Endpoint(
     method="GET",
     path="/cases/cases/{id}",
     responses={
@@ -155,7 +155,7 @@ _GET = Endpoint(
     },
     operation_id="getCase",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Case, Case] = Endpoint(
     method="PATCH",
     path="/cases/cases/{id}",
     responses={
@@ -237,24 +237,21 @@ class Cases(SyncAPIResource):
 
         `GET /cases/cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "SyncPage[Case]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -278,19 +275,16 @@ class Cases(SyncAPIResource):
 
         `POST /cases/cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "cases", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "cases", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -316,23 +310,20 @@ class Cases(SyncAPIResource):
 
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -358,22 +349,17 @@ class Cases(SyncAPIResource):
 
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "cases", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("cases", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -414,24 +400,21 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "AsyncPage[Case]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -455,19 +438,16 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "cases", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "cases", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -493,23 +473,20 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -535,22 +512,17 @@ class AsyncCases(AsyncAPIResource):
 
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "cases", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("cases", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

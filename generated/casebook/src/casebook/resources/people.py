@@ -22,7 +22,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["People", "AsyncPeople"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Person], AsyncPage[Person]] = Endpoint(
     method="GET",
     path="/people/people",
     responses={
@@ -73,7 +73,7 @@ _LIST = Endpoint(
     },
     operation_id="listPeople",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Person, Person] = Endpoint(
     method="POST",
     path="/people/people",
     responses={
@@ -113,7 +113,7 @@ _CREATE = Endpoint(
     },
     operation_id="createPerson",
 )
-_GET = Endpoint(
+_GET: Endpoint[Person, Person] = Endpoint(
     method="GET",
     path="/people/people/{id}",
     responses={
@@ -155,7 +155,7 @@ _GET = Endpoint(
     },
     operation_id="getPerson",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Person, Person] = Endpoint(
     method="PATCH",
     path="/people/people/{id}",
     responses={
@@ -237,24 +237,21 @@ class People(SyncAPIResource):
 
         `GET /people/people` (operationId `listPeople`)
         """
-        return _t.cast(
-            "SyncPage[Person]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -278,19 +275,16 @@ class People(SyncAPIResource):
 
         `POST /people/people` (operationId `createPerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "people", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "people", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -316,23 +310,20 @@ class People(SyncAPIResource):
 
         `GET /people/people/{id}` (operationId `getPerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -358,22 +349,17 @@ class People(SyncAPIResource):
 
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "people", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("people", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -414,24 +400,21 @@ class AsyncPeople(AsyncAPIResource):
 
         `GET /people/people` (operationId `listPeople`)
         """
-        return _t.cast(
-            "AsyncPage[Person]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -455,19 +438,16 @@ class AsyncPeople(AsyncAPIResource):
 
         `POST /people/people` (operationId `createPerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "people", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "people", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -493,23 +473,20 @@ class AsyncPeople(AsyncAPIResource):
 
         `GET /people/people/{id}` (operationId `getPerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -535,22 +512,17 @@ class AsyncPeople(AsyncAPIResource):
 
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "people", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("people", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -28,7 +28,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
-_LIST_LOCATIONS = Endpoint(
+_LIST_LOCATIONS: Endpoint[SyncPage[Location], AsyncPage[Location]] = Endpoint(
     method="GET",
     path="/providers/locations",
     responses={
@@ -79,7 +79,7 @@ _LIST_LOCATIONS = Endpoint(
     },
     operation_id="listLocations",
 )
-_CREATE_LOCATION = Endpoint(
+_CREATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="POST",
     path="/providers/locations",
     responses={
@@ -119,7 +119,7 @@ _CREATE_LOCATION = Endpoint(
     },
     operation_id="createLocation",
 )
-_GET_LOCATION = Endpoint(
+_GET_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="GET",
     path="/providers/locations/{id}",
     responses={
@@ -161,7 +161,7 @@ _GET_LOCATION = Endpoint(
     },
     operation_id="getLocation",
 )
-_UPDATE_LOCATION = Endpoint(
+_UPDATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="PATCH",
     path="/providers/locations/{id}",
     responses={
@@ -204,7 +204,7 @@ _UPDATE_LOCATION = Endpoint(
     },
     operation_id="updateLocation",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Provider], AsyncPage[Provider]] = Endpoint(
     method="GET",
     path="/providers/providers",
     responses={
@@ -255,7 +255,7 @@ _LIST = Endpoint(
     },
     operation_id="listProviders",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Provider, Provider] = Endpoint(
     method="POST",
     path="/providers/providers",
     responses={
@@ -295,7 +295,7 @@ _CREATE = Endpoint(
     },
     operation_id="createProvider",
 )
-_GET = Endpoint(
+_GET: Endpoint[Provider, Provider] = Endpoint(
     method="GET",
     path="/providers/providers/{id}",
     responses={
@@ -337,7 +337,7 @@ _GET = Endpoint(
     },
     operation_id="getProvider",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/providers/providers/{id}",
     responses={
@@ -373,7 +373,7 @@ _DELETE = Endpoint(
     },
     operation_id="deleteProvider",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Provider, Provider] = Endpoint(
     method="PATCH",
     path="/providers/providers/{id}",
     responses={
@@ -455,24 +455,21 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "SyncPage[Location]",
-            self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_location(
@@ -496,19 +493,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_location(
@@ -534,23 +528,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_location(
@@ -576,22 +567,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
@@ -623,24 +611,21 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "SyncPage[Provider]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -664,19 +649,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -702,23 +684,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -740,19 +719,16 @@ class Providers(SyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -778,22 +754,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_location(
@@ -857,24 +830,21 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "AsyncPage[Location]",
-            await self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_location(
@@ -898,19 +868,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_location(
@@ -936,23 +903,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_location(
@@ -978,22 +942,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
@@ -1025,24 +986,21 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "AsyncPage[Provider]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -1066,19 +1024,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1104,23 +1059,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1142,19 +1094,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -1180,22 +1129,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_location(

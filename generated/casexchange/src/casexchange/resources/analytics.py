@@ -24,7 +24,7 @@ from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_CASE = Endpoint(
+_GET_CASE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
@@ -36,7 +36,7 @@ _GET_CASE = Endpoint(
     },
     operation_id="getCaseAnalytics",
 )
-_LIST_CASES_BY_STATUS = Endpoint(
+_LIST_CASES_BY_STATUS: Endpoint[list[dict[str, _t.Any | None]], list[dict[str, _t.Any | None]]] = Endpoint(
     method="GET",
     path="/analytics/cases-by-status",
     responses={
@@ -48,7 +48,7 @@ _LIST_CASES_BY_STATUS = Endpoint(
     },
     operation_id="listCasesByStatus",
 )
-_GET_DASHBOARD = Endpoint(
+_GET_DASHBOARD: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/dashboard",
     responses={
@@ -60,7 +60,7 @@ _GET_DASHBOARD = Endpoint(
     },
     operation_id="getDashboard",
 )
-_GET_HOMEPAGE = Endpoint(
+_GET_HOMEPAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/homepage",
     responses={
@@ -72,7 +72,7 @@ _GET_HOMEPAGE = Endpoint(
     },
     operation_id="getHomepageAnalytics",
 )
-_GET_RECEIVED = Endpoint(
+_GET_RECEIVED: Endpoint[GetReceivedAnalyticsResponseData, GetReceivedAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/received",
     responses={
@@ -84,7 +84,7 @@ _GET_RECEIVED = Endpoint(
     },
     operation_id="getReceivedAnalytics",
 )
-_GET_REFERRALS = Endpoint(
+_GET_REFERRALS: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/referrals",
     responses={
@@ -96,7 +96,7 @@ _GET_REFERRALS = Endpoint(
     },
     operation_id="getReferralsAnalytics",
 )
-_GET_REVENUE_RECEIVED = Endpoint(
+_GET_REVENUE_RECEIVED: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-received",
     responses={
@@ -108,7 +108,7 @@ _GET_REVENUE_RECEIVED = Endpoint(
     },
     operation_id="getRevenueReceivedAnalytics",
 )
-_GET_REVENUE_SENT = Endpoint(
+_GET_REVENUE_SENT: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-sent",
     responses={
@@ -120,7 +120,7 @@ _GET_REVENUE_SENT = Endpoint(
     },
     operation_id="getRevenueSentAnalytics",
 )
-_GET_SENT = Endpoint(
+_GET_SENT: Endpoint[GetSentAnalyticsResponseData, GetSentAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/sent",
     responses={
@@ -165,27 +165,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_cases_by_status(
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -209,22 +206,19 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard(
@@ -244,16 +238,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_homepage(
@@ -277,19 +268,16 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_received(
@@ -331,27 +319,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_referrals(
@@ -391,27 +376,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_received(
@@ -451,27 +433,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_sent(
@@ -511,27 +490,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_sent(
@@ -573,27 +549,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -628,27 +601,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_cases_by_status(
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -672,22 +642,19 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            await self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard(
@@ -707,16 +674,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_homepage(
@@ -740,19 +704,16 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_received(
@@ -794,27 +755,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            await self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_referrals(
@@ -854,27 +812,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_received(
@@ -914,27 +869,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_sent(
@@ -974,27 +926,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_sent(
@@ -1036,27 +985,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            await self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

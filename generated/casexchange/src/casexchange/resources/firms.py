@@ -17,12 +17,11 @@ from ..types.get_own_firm_response import GetOwnFirmResponse
 from ..types.list_available_firms_response import ListAvailableFirmsResponse
 from ..types.list_available_firms_source import ListAvailableFirmsSource
 from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.update_own_firm_body import UpdateOwnFirmBody
 from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST_AVAILABLE = Endpoint(
+_LIST_AVAILABLE: Endpoint[SyncPage[AvailableFirm], AsyncPage[AvailableFirm]] = Endpoint(
     method="GET",
     path="/firms/available",
     responses={
@@ -46,7 +45,7 @@ _LIST_AVAILABLE = Endpoint(
     },
     operation_id="listAvailableFirms",
 )
-_LIST_DIRECTORY = Endpoint(
+_LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
@@ -58,7 +57,7 @@ _LIST_DIRECTORY = Endpoint(
     },
     operation_id="listFirmDirectory",
 )
-_GET_OWN = Endpoint(
+_GET_OWN: Endpoint[Firm, Firm] = Endpoint(
     method="GET",
     path="/firms/me",
     responses={
@@ -70,7 +69,7 @@ _GET_OWN = Endpoint(
     },
     operation_id="getOwnFirm",
 )
-_UPDATE_OWN = Endpoint(
+_UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
     method="PUT",
     path="/firms/me",
     responses={
@@ -83,7 +82,7 @@ _UPDATE_OWN = Endpoint(
     },
     operation_id="updateOwnFirm",
 )
-_GET = Endpoint(
+_GET: Endpoint[Firm, Firm] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
@@ -111,7 +110,7 @@ class Firms(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -134,22 +133,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "SyncPage[AvailableFirm]",
-            self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_directory(
@@ -169,16 +165,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_own(
@@ -198,22 +191,25 @@ class Firms(SyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -227,21 +223,32 @@ class Firms(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_OWN,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -265,19 +272,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -295,7 +299,7 @@ class AsyncFirms(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -318,22 +322,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "AsyncPage[AvailableFirm]",
-            await self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_directory(
@@ -353,16 +354,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            await self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_own(
@@ -382,22 +380,25 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -411,21 +412,32 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_OWN,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -449,19 +461,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

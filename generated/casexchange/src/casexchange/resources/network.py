@@ -13,17 +13,15 @@ from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmRespo
 from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
 from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
 from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
+from ..types.patch_inbound_network_firm_body_status import PatchInboundNetworkFirmBodyStatus
 from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
-from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
 from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
 from ..types.pending_relationship import PendingRelationship
-from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
 from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
 
 __all__ = ["Network", "AsyncNetwork"]
 
-_GET_INBOUND_FIRM = Endpoint(
+_GET_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/inbound/{firmId}",
     responses={
@@ -35,7 +33,7 @@ _GET_INBOUND_FIRM = Endpoint(
     },
     operation_id="getInboundNetworkFirm",
 )
-_PATCH_INBOUND_FIRM = Endpoint(
+_PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/inbound/{firmId}",
     responses={
@@ -48,7 +46,7 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     operation_id="patchInboundNetworkFirm",
 )
-_GET_OUTBOUND_FIRM = Endpoint(
+_GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/outbound/{firmId}",
     responses={
@@ -60,7 +58,7 @@ _GET_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="getOutboundNetworkFirm",
 )
-_PUT_OUTBOUND_FIRM = Endpoint(
+_PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PUT",
     path="/network/outbound/{firmId}",
     responses={
@@ -73,7 +71,7 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="putOutboundNetworkFirm",
 )
-_PATCH_OUTBOUND_FIRM = Endpoint(
+_PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/outbound/{firmId}",
     responses={
@@ -86,7 +84,7 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="patchOutboundNetworkFirm",
 )
-_LIST_PENDING_RELATIONSHIPS = Endpoint(
+_LIST_PENDING_RELATIONSHIPS: Endpoint[list[PendingRelationship], list[PendingRelationship]] = Endpoint(
     method="GET",
     path="/network/pending",
     responses={
@@ -132,26 +130,25 @@ class Network(SyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -168,24 +165,27 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_outbound_firm(
@@ -211,26 +211,26 @@ class Network(SyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def put_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -248,31 +248,39 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -288,24 +296,29 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_pending_relationships(
@@ -326,16 +339,13 @@ class Network(SyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -369,26 +379,25 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -405,24 +414,27 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_outbound_firm(
@@ -448,26 +460,26 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def put_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -485,31 +497,39 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -525,24 +545,29 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_pending_relationships(
@@ -563,16 +588,13 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            await self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

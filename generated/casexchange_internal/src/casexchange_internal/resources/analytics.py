@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
@@ -17,7 +16,7 @@ from ..types.dashboard_summary_data import DashboardSummaryData
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_DATA = Endpoint(
+_GET_DATA: Endpoint[ComprehensiveAnalyticsData, ComprehensiveAnalyticsData] = Endpoint(
     method="GET",
     path="/analytics",
     responses={
@@ -40,7 +39,7 @@ _GET_DATA = Endpoint(
     },
     operation_id="getAnalyticsData",
 )
-_GET_DASHBOARD_SUMMARY = Endpoint(
+_GET_DASHBOARD_SUMMARY: Endpoint[DashboardSummaryData, DashboardSummaryData] = Endpoint(
     method="GET",
     path="/analytics/dashboard/summary",
     responses={
@@ -97,21 +96,18 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics` (operationId `getAnalyticsData`)
         """
-        return _t.cast(
-            "ComprehensiveAnalyticsData",
-            self._client.request(
-                _GET_DATA,
-                query={
-                    "startDate": start_date,
-                    "endDate": end_date,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DATA,
+            query={
+                "startDate": start_date,
+                "endDate": end_date,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard_summary(
@@ -131,16 +127,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
-        return _t.cast(
-            "DashboardSummaryData",
-            self._client.request(
-                _GET_DASHBOARD_SUMMARY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD_SUMMARY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -178,21 +171,18 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics` (operationId `getAnalyticsData`)
         """
-        return _t.cast(
-            "ComprehensiveAnalyticsData",
-            await self._client.request(
-                _GET_DATA,
-                query={
-                    "startDate": start_date,
-                    "endDate": end_date,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DATA,
+            query={
+                "startDate": start_date,
+                "endDate": end_date,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard_summary(
@@ -212,16 +202,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
-        return _t.cast(
-            "DashboardSummaryData",
-            await self._client.request(
-                _GET_DASHBOARD_SUMMARY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD_SUMMARY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
