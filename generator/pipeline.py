@@ -60,15 +60,16 @@ def _render(
     progress: Progress,
     source: str = "",
     raw: bytes | None = None,
-) -> tuple[TargetResult, dict[str, str], provenance.Provenance]:
+) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
     (a downloaded spec that is not written yet); else the file is read."""
     from .features import FEATURES
-    from .load import open_spec  # the heavy part of the pipeline: not needed by the check fast path
+    from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
+    from .spec_copy import copy_bytes, copy_name
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -80,11 +81,18 @@ def _render(
         progress.stage("building the model")
         api = shape(build_api(loaded, sink), target, sink)
         progress.stage("rendering modules")
-        files, names = plan_files(api, sink, on_module=progress.step, features=FEATURES)
+        spec_file = copy_name(Path(target.spec), loaded.document)
+        files, names = plan_files(
+            api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
+        )
         progress.stage("validating the spec")
         validation.wait(sink)
     finally:
         validation.cancel()
+    tree: dict[str, str | bytes] = dict(files)
+    tree[spec_file] = copy_bytes(
+        spec_file, read_bytes(Path(target.spec)) if raw is None else raw, loaded.document
+    )
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
         target,
@@ -93,7 +101,7 @@ def _render(
         seconds=time.perf_counter() - start,
         classes=len(names.schema_class),
     )
-    return result, files, prov
+    return result, tree, prov
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -45,7 +46,15 @@ class TreeDiff:
         return sorted(self.changed + self.added + self.removed)
 
 
-def with_header(rel: str, text: str) -> str:
+def with_header(rel: str, text: str | bytes) -> bytes:
+    """The file's bytes: text with clientgen's header line (per its kind); bytes (data a package
+    ships as it is, such as its spec's copy) already carry theirs."""
+    if isinstance(text, bytes):
+        return text
+    return _headed(rel, text).encode()
+
+
+def _headed(rel: str, text: str) -> str:
     if rel.endswith((".py", ".toml", ".typed")):
         return f"# {HEADER}\n{text}"
     if rel.endswith(".md"):
@@ -54,7 +63,7 @@ def with_header(rel: str, text: str) -> str:
 
 
 def build_tree(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     staging: Path,
     memo: Memo | None = None,
@@ -67,7 +76,7 @@ def build_tree(
     done: dict[str, bytes] = {}
     keys: dict[str, bytes] = {}
     for rel, text in files.items():
-        raw = with_header(rel, text).encode()
+        raw = with_header(rel, text)
         if memo is not None:
             keys[rel] = memo.text_key(rel, raw)
             known = memo.get(keys[rel])
@@ -136,7 +145,9 @@ def compare(new: dict[str, bytes], old: dict[str, bytes], owner: Ownership | Non
     return diff
 
 
-def ours_only(files: dict[str, str], owner: Ownership | None) -> dict[str, str]:
+def ours_only(
+    files: Mapping[str, str | bytes], owner: Ownership | None
+) -> Mapping[str, str | bytes]:
     """The rendered files minus those the user claims (`.clientgenignore`, the custom folder)."""
     if owner is None:
         return files
@@ -170,7 +181,7 @@ def ensure_ours(out: Path, owner: Ownership | None = None) -> None:
 TMPFS = Path("/dev/shm")
 
 
-def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
+def scratch_parent(files: Mapping[str, str | bytes], fallback: Path) -> Path:
     """tmpfs when it exists and has room for the tree several times over (ruff rewrites files), else
     `fallback` (a folder on the output's file system)."""
     try:
@@ -184,7 +195,7 @@ def scratch_parent(files: dict[str, str], fallback: Path) -> Path:
 
 
 def write_package(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     out: Path,
     owner: Ownership | None = None,
@@ -195,7 +206,7 @@ def write_package(
 
 
 def build_package(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     out: Path,
     owner: Ownership | None = None,
@@ -277,7 +288,7 @@ def _why(exc: OSError, out: Path) -> str:
     return f"{exc.strerror or exc}{shown}"
 
 
-def _check_relative(files: dict[str, str]) -> None:
+def _check_relative(files: Mapping[str, str | bytes]) -> None:
     """Every planned file lies inside the package folder (the names are checked long before this; a
     path that could leave the output folder is a clientgen bug, stopped here before anything is written)."""
     for rel in files:
@@ -390,7 +401,7 @@ def _prune(out: Path, folder: Path) -> None:
 
 
 def render_for_check(
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     prov: provenance.Provenance,
     owner: Ownership | None = None,
     progress: Progress = SILENT,

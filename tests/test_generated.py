@@ -96,7 +96,14 @@ def test_every_generated_file_has_the_header(target: object) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=IDS)
 def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
-    src = Path(target.output) / "src"  # type: ignore[attr-defined]
+    """The package, its shipped tests/ and every example call in its api.md (one mypy run)."""
+    from tests.support.apidoc import examples_module
+
+    root = Path(target.output)  # type: ignore[attr-defined]
+    src = root / "src"
+    manifest = json.loads((root / "operations.json").read_text())
+    examples = tmp_path / "api_md_examples.py"
+    examples.write_text(examples_module(root, target.package, manifest["client"]))  # type: ignore[attr-defined]
     proc = subprocess.run(
         [
             sys.executable,
@@ -106,11 +113,14 @@ def test_mypy_strict_is_clean(target: object, tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path / "cache"),
             "--no-incremental",
-            str(src / target.package),
-        ],  # type: ignore[attr-defined]
+            str(src / target.package),  # type: ignore[attr-defined]
+            str(root / "tests"),
+            str(examples),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": str(src)},
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-5000:]

@@ -89,7 +89,11 @@ def test_one_schema_change_rewrites_only_the_files_that_change(tmp_path: Path) -
         touched
         == changed
         == sorted(result.diff.changed)
-        == ["GENERATION.toml", "src/pets/types/pet.py"]
+        == [
+            "GENERATION.toml",
+            "openapi.yml",
+            "src/pets/types/pet.py",
+        ]  # openapi.yml: the spec's copy
     )
 
     # a schema added, then removed: its module comes and goes, the folder keeps no other trace

@@ -15,21 +15,14 @@ from ..ir import Api, Operation
 from ..naming.plan import Names, ResourceName, op_key
 from ..naming.runtime import SERVER_ERROR, status_classes
 from .annotations import one_line
+from .apidoc_views import ApiDoc
 from .auth_views import AuthView
 from .extension import ClientExtras, ClientParam
 from .imports import ImportBlock
-from .manifest import call_of
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, pick_examples
 from .resource_views import MethodView
 from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
-
-
-@dataclass(frozen=True, slots=True)
-class OperationRow:
-    call: Name
-    http: str  # raw: `GET /path` (printed with `md_code`)
-    access: str  # raw: `x-access-tier` or "public" (printed with `md`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +60,7 @@ class ClientView:
     init_imports: tuple[Code, ...]  # what features add to `__init__.py`
     status_table: Markdown  # the README's status → exception sentence (the runtime's table)
     resources: tuple[ResourceName, ...]
-    operation_rows: tuple[OperationRow, ...]
+    docs: ApiDoc  # api.md's view: the README lists the operations by resource from it
     examples: Examples
     first_method: Name
     first_args: Code
@@ -81,6 +74,14 @@ class ClientView:
     def arguments(self) -> tuple[Name, ...]:
         """Every constructor argument, in order: what `_arguments` records and `with_options` takes."""
         return tuple(p.name for p in self.auth.params) + tuple(p.name for p in self.sync_params)
+
+    @property
+    def resources_count(self) -> int:
+        return len(self.docs.resources)
+
+    @property
+    def operation_count(self) -> int:
+        return sum(len(r.methods) for r in self.docs.resources)
 
     @property
     def resource_imports(self) -> list[Code]:
@@ -134,14 +135,10 @@ def client_view(
     extras: ClientExtras,
     init_imports: tuple[Code, ...],
     sections: Sections,
-    access: Mapping[str, str],
+    docs: ApiDoc,
 ) -> ClientView:
     """`modules`: the files rendered so far (the models: do they need typing_extensions?)."""
     package = api.target.package
-    rows = []
-    for op in api.operations:
-        label = access.get(op_key(op)) or ("public" if not op.requires_auth else "")
-        rows.append(OperationRow(call_of(names, op), f"{op.method.upper()} {op.path}", label))
     first = methods[op_key(api.operations[0])] if api.operations else None
     first_args = code(
         ", ".join(
@@ -194,7 +191,7 @@ def client_view(
         init_imports=init_imports,
         status_table=status_sentence(),
         resources=resources,
-        operation_rows=tuple(rows),
+        docs=docs,
         examples=examples,
         first_method=first.name if first else Name(""),
         first_args=first_args,
