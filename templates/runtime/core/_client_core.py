@@ -354,9 +354,9 @@ class BaseClient(Generic[_HttpxT]):
         )
 
     def _needs_body(self, endpoint: Endpoint, response: httpx.Response) -> bool:
-        """For streamed endpoints: whether to read this response's body eagerly."""
+        """For streamed endpoints (downloads, event streams): read this response's body now?"""
         return not response.is_success or (
-            endpoint.response_spec(response.status_code).kind != "binary"
+            endpoint.response_spec(response.status_code).kind not in ("binary", "sse")
         )
 
     def _result(
