@@ -122,10 +122,13 @@ def resource_module_view(
     methods = draft.methods
     uses_page = any(r.page for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
+    uses_events = any(r.kind == "sse" for m in methods for r in m.responses)
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(imports, names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types)
+    if uses_events:
+        block.add_from(".._streaming", "AsyncStream", "Stream")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
     return ResourceModuleView(
@@ -142,7 +145,13 @@ def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: b
     block.add("typing", "_t").add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
-    block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
+    block.add_from(
+        ".._response",
+        "async_to_raw_response_wrapper",
+        "async_to_streamed_response_wrapper",
+        "to_raw_response_wrapper",
+        "to_streamed_response_wrapper",
+    )
     block.add_from(
         ".._types",
         "NOT_GIVEN",
@@ -352,6 +361,10 @@ def _returns(
             out.append(f"{prefix}BinaryResponse")
         elif r.kind is ResultKind.TEXT:
             out.append("str")
+        elif r.kind is ResultKind.EVENTS:
+            assert r.body is not None
+            data = annotator.render(r.body, Context.MODEL, imports)
+            out.append(f"{prefix}Stream[{data}]")
         elif r.pagination is not None and r.item is not None:
             out.append(
                 f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]"

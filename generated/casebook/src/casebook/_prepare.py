@@ -52,6 +52,8 @@ class PreparedRequest:
     stack: ExitStack | None = None
     credential_params: tuple[str, ...] = ()
     """Query parameters the auth added (removed when a redirect leaves the origin)."""
+    defer_body: bool = False
+    """Leave a success body on the socket for the caller (``with_streaming_response``)."""
 
     def build(self, client: httpx.Client | httpx.AsyncClient, timeout: Any) -> httpx.Request:
         params: Any = self.params or None

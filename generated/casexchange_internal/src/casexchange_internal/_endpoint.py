@@ -9,9 +9,11 @@ from typing import Any, Literal
 
 import pydantic
 
+from ._constants import SSE_TERMINATOR
+
 __all__ = ["Endpoint", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
 
-ResponseKind = Literal["json", "binary", "text", "empty"]
+ResponseKind = Literal["json", "binary", "text", "empty", "sse"]
 PageStyle = Literal["page_number", "next_link"]
 
 
@@ -49,13 +51,17 @@ class ResponseSpec:
     """How to turn a response body into the method's return value.
 
     ``model`` describes the *whole* JSON body; ``unwrap`` names the field to return from it;
-    ``page`` turns the body into a page object.
+    ``page`` turns the body into a page object. For ``kind="sse"`` (``text/event-stream``) the
+    method returns a ``Stream`` of events and ``model`` is the type of one event's ``data``
+    (``None`` or ``str``: the text as sent, not JSON); an event whose data is ``terminator``
+    ends the stream.
     """
 
     kind: ResponseKind
     model: Any = None
     unwrap: str | None = None
     page: PageSpec | None = None
+    terminator: str | None = SSE_TERMINATOR
     _adapter: pydantic.TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -93,15 +99,18 @@ class Endpoint:
     json_media: str = "application/json"
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
-    """True when some response is binary: the body is then streamed instead of read eagerly."""
+    """True when some response is binary or an event stream: the body is then streamed instead
+    of read eagerly."""
     accept: str = field(default="application/json", init=False, repr=False, compare=False)
-    """``Accept`` header: JSON unless some response is binary or text."""
+    """``Accept`` header: JSON unless some response is binary, text or an event stream."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
         kinds = {spec.kind for spec in self.responses.values()}
-        object.__setattr__(self, "streams", "binary" in kinds)
-        if kinds - {"json", "empty"}:
+        object.__setattr__(self, "streams", bool(kinds & {"binary", "sse"}))
+        if kinds - {"empty"} == {"sse"}:
+            object.__setattr__(self, "accept", "text/event-stream")
+        elif kinds - {"json", "empty"}:
             object.__setattr__(self, "accept", "*/*")
         else:
             object.__setattr__(self, "accept", self.json_media)

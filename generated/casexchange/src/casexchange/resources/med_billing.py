@@ -6,7 +6,12 @@ from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_med_billable_event_response import CreateMedBillableEventResponse
 from ..types.list_med_billable_events_response import ListMedBillableEventsResponse
@@ -64,6 +69,12 @@ class MedBilling(SyncAPIResource):
     def with_raw_response(self) -> MedBillingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedBillingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MedBillingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedBillingWithStreamingResponse(self)
 
     def list_billable_events(
         self,
@@ -250,6 +261,12 @@ class AsyncMedBilling(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMedBillingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedBillingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedBillingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedBillingWithStreamingResponse(self)
 
     async def list_billable_events(
         self,
@@ -443,3 +460,19 @@ class AsyncMedBillingWithRawResponse:
         self.create_billable_event = async_to_raw_response_wrapper(resource.create_billable_event)
         self.delete_billable_event = async_to_raw_response_wrapper(resource.delete_billable_event)
         self.update_billable_event = async_to_raw_response_wrapper(resource.update_billable_event)
+
+
+class MedBillingWithStreamingResponse:
+    def __init__(self, resource: MedBilling) -> None:
+        self.list_billable_events = to_streamed_response_wrapper(resource.list_billable_events)
+        self.create_billable_event = to_streamed_response_wrapper(resource.create_billable_event)
+        self.delete_billable_event = to_streamed_response_wrapper(resource.delete_billable_event)
+        self.update_billable_event = to_streamed_response_wrapper(resource.update_billable_event)
+
+
+class AsyncMedBillingWithStreamingResponse:
+    def __init__(self, resource: AsyncMedBilling) -> None:
+        self.list_billable_events = async_to_streamed_response_wrapper(resource.list_billable_events)
+        self.create_billable_event = async_to_streamed_response_wrapper(resource.create_billable_event)
+        self.delete_billable_event = async_to_streamed_response_wrapper(resource.delete_billable_event)
+        self.update_billable_event = async_to_streamed_response_wrapper(resource.update_billable_event)
