@@ -67,6 +67,9 @@ CLASS_RESERVED = frozenset(
         "AsyncAPIResponse",
         "NOT_GIVEN",
         "RateLimit",
+        "Stream",  # the sse feature's
+        "AsyncStream",
+        "ServerSentEvent",
     }
 )
 

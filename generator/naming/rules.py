@@ -36,7 +36,6 @@ MODEL_RESERVED = frozenset(
         "update_forward_refs",
         "validate",
         "to_dict",
-        "to_json",
         "model_config",
         "model_fields",
         "model_computed_fields",

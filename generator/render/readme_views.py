@@ -22,8 +22,6 @@ class Examples:
     upload_args: Code = NO_CODE
     download_call: Name = NO_NAME
     download_args: Code = NO_CODE
-    events_call: Name = NO_NAME  # a server-sent events operation
-    events_args: Code = NO_CODE
 
 
 def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> Examples:
@@ -91,16 +89,7 @@ def pick_examples(api: Api, names: Names, methods: Mapping[str, MethodView]) -> 
                 f'{a.name}="..."' for a in required_kw
             ]
             found["download_call"], found["download_args"] = call(op), code(", ".join(args))
-        if ResultKind.EVENTS in kinds and "events_call" not in found:
-            found["events_call"], found["events_args"] = call(op), _placeholders(m)
     return Examples(**found)  # type: ignore[arg-type]
-
-
-def _placeholders(m: MethodView) -> Code:
-    """The required arguments of a call, as `"id-id"` / `name=...` placeholders."""
-    args = [f'"{p.name}-id"' for p in m.positional]
-    args += [f"{a.name}=..." for a in m.keyword if not a.default]
-    return code(", ".join(args))
 
 
 def _body_example(api: Api, op: Operation) -> Code:

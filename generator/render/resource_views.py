@@ -31,6 +31,8 @@ from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
 
+_LINE_LENGTH = 110  # generator/ruff_generated.toml: longer imports are wrapped as ruff would
+
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpecView:
@@ -39,6 +41,7 @@ class ResponseSpecView:
     model: Code  # runtime expression of the whole body type, or "None"
     unwrap: Code  # literal of the unwrap field, or "None"
     page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
+    events: bool = False  # an event stream: `streams=(Stream, AsyncStream)` (the sse feature's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,18 +125,15 @@ def resource_module_view(
     methods = draft.methods
     uses_page = any(r.page for m in methods for r in m.responses)
     uses_binary = any(r.kind == "binary" for m in methods for r in m.responses)
-    uses_events = any(r.kind == "sse" for m in methods for r in m.responses)
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(imports, names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types)
-    if uses_events:
-        block.add_from(".._streaming", "AsyncStream", "Stream")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
     return ResourceModuleView(
         draft.resource,
-        tuple(block.lines()),
+        tuple(block.lines(wrap=_LINE_LENGTH)),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),
@@ -327,7 +327,14 @@ def _body(
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
     model = annotator.render(r.body, Context.MODEL, imports) if r.body is not None else Code("None")
-    return ResponseSpecView(r.status, Name(r.kind.value), model, py(r.unwrap), _page(r.pagination))
+    return ResponseSpecView(
+        r.status,
+        Name(r.kind.value),
+        model,
+        py(r.unwrap),
+        _page(r.pagination),
+        r.kind is ResultKind.EVENTS,
+    )
 
 
 def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:

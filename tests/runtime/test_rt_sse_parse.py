@@ -137,7 +137,7 @@ def test_an_event_larger_than_the_bound_fails(fakeapi: Any) -> None:
 
 
 STREAM = (
-    "\ufeff: hello\r\nretry: 3000\r\nid: 1\r\nevent: add\r\ndata: {\"a\": 1}\r\n\r\n"
+    '\ufeff: hello\r\nretry: 3000\r\nid: 1\r\nevent: add\r\ndata: {"a": 1}\r\n\r\n'
     "data: line one\rdata: line two\r\r"
     ": ping\n\nid: 2\ndata: caf\u00e9 \u20ac\ndata\n\n"
     "data: tail without end"

@@ -87,7 +87,9 @@ async def test_async_events_arrive_one_by_one(fakeapi: Any, server: LoopServer) 
 
 
 def test_done_ends_the_stream_and_closes_the_connection(server: LoopServer, client: Any) -> None:
-    server.on(PATH, Scripted([event(_referral(1)), event("[DONE]"), event(_referral(2))], hold=True))
+    server.on(
+        PATH, Scripted([event(_referral(1)), event("[DONE]"), event(_referral(2))], hold=True)
+    )
     stream = _events(client).watch("r1")
     assert [e.data.id for e in stream] == ["ref_1"]  # `hold`: the body never ends by itself
     assert stream.is_closed
@@ -225,7 +227,9 @@ def test_a_silent_stream_times_out_per_wait(fakeapi: Any, server: LoopServer, cl
         next(stream)
 
 
-def test_an_error_status_raises_the_typed_error(fakeapi: Any, server: LoopServer, client: Any) -> None:
+def test_an_error_status_raises_the_typed_error(
+    fakeapi: Any, server: LoopServer, client: Any
+) -> None:
     server.on(PATH, lambda ex: ex.json(404, {"error": {"code": "not_found", "message": "gone"}}))
     with pytest.raises(fakeapi.NotFoundError) as info:
         _events(client).watch("r1")

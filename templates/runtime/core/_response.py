@@ -19,7 +19,6 @@ from ._logs import Redactor
 from ._models import get_field
 from ._parse import decode_json, shape_result
 from ._ratelimit import RateLimit, parse_rate_limit
-from ._streaming import AsyncStream, Stream
 from ._wrappers import (
     AsyncResponseContextManager,
     ResponseContextManager,
@@ -150,6 +149,16 @@ class _BaseAPIResponse(Generic[R]):
                 self._parsed = envelope
         return self._parsed
 
+    def _stream(self, which: int) -> Any:
+        """The events of an event stream, unread: ``ResponseSpec.streams[which]`` (0: ``Stream``,
+        1: ``AsyncStream``) over this response."""
+        streams = self._spec.streams
+        if streams is None:
+            raise TypeError("ResponseSpec(kind='sse') needs streams=(Stream, AsyncStream)")
+        return streams[which](
+            self.http_response, spec=self._spec, strict=self._strict, redact=self._redact
+        )
+
     def __repr__(self) -> str:
         return (
             f"<{type(self).__name__} [{self.status_code} {self.http_response.reason_phrase}] "
@@ -170,9 +179,7 @@ class APIResponse(_BaseAPIResponse[R]):
             if kind == "binary":
                 self._parsed = BinaryResponse(self.http_response)
             elif kind == "sse":
-                self._parsed = Stream[Any](
-                    self.http_response, spec=self._spec, strict=self._strict, redact=self._redact
-                )
+                self._parsed = self._stream(0)
             else:
                 self.read()
                 self._parse_read()
@@ -250,9 +257,7 @@ class AsyncAPIResponse(_BaseAPIResponse[R]):
             if kind == "binary":
                 self._parsed = AsyncBinaryResponse(self.http_response)
             elif kind == "sse":
-                self._parsed = AsyncStream[Any](
-                    self.http_response, spec=self._spec, strict=self._strict, redact=self._redact
-                )
+                self._parsed = self._stream(1)
             else:
                 await self.read()
                 self._parse_read()

@@ -19,11 +19,19 @@ from ._types import NOT_GIVEN, Headers, NotGiven, Query, Timeout
 from .resources import AsyncReferrals, Referrals
 from .types import Referral
 
+_STREAMS = (Stream, AsyncStream)
 _WATCH = Endpoint(
-    "GET", "/referrals/{id}/events", {"200": ResponseSpec("sse", Referral)}, operation_id="watch"
+    "GET",
+    "/referrals/{id}/events",
+    {"200": ResponseSpec("sse", Referral, streams=_STREAMS)},
+    operation_id="watch",
 )
-_LOG = Endpoint("GET", "/log", {"200": ResponseSpec("sse", str)}, operation_id="log")
-_RAW = Endpoint("GET", "/raw-events", {"200": ResponseSpec("sse", None, terminator=None)})
+_LOG = Endpoint(
+    "GET", "/log", {"200": ResponseSpec("sse", str, streams=_STREAMS)}, operation_id="log"
+)
+_RAW = Endpoint(
+    "GET", "/raw-events", {"200": ResponseSpec("sse", None, terminator=None, streams=_STREAMS)}
+)
 
 
 class Events(SyncAPIResource):

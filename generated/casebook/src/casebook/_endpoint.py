@@ -52,9 +52,10 @@ class ResponseSpec:
 
     ``model`` describes the *whole* JSON body; ``unwrap`` names the field to return from it;
     ``page`` turns the body into a page object. For ``kind="sse"`` (``text/event-stream``) the
-    method returns a ``Stream`` of events and ``model`` is the type of one event's ``data``
-    (``None`` or ``str``: the text as sent, not JSON); an event whose data is ``terminator``
-    ends the stream.
+    method returns a stream of events: ``streams`` holds the ``(Stream, AsyncStream)`` classes of
+    the package's server-sent events module (a runtime feature, shipped only by packages that have
+    such operations), ``model`` is the type of one event's ``data`` (``None`` or ``str``: the text
+    as sent, not JSON), and an event whose data is ``terminator`` ends the stream.
     """
 
     kind: ResponseKind
@@ -62,6 +63,7 @@ class ResponseSpec:
     unwrap: str | None = None
     page: PageSpec | None = None
     terminator: str | None = SSE_TERMINATOR
+    streams: tuple[Any, Any] | None = None
     _adapter: pydantic.TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property

@@ -14,8 +14,6 @@ from ._models import get_envelope, get_validation_errors
 from ._pagination import AsyncPage, SyncPage
 from ._ratelimit import RateLimit
 from ._response import APIResponse, AsyncAPIResponse
-from ._sse import ServerSentEvent
-from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -27,13 +25,10 @@ __all__ = [
     "AsyncAPIResponse",
     "AsyncBinaryResponse",
     "AsyncPage",
-    "AsyncStream",
     "BinaryResponse",
     "NOT_GIVEN",
     "NotGiven",
     "RateLimit",
-    "ServerSentEvent",
-    "Stream",
     "SyncPage",
     "__version__",
     "get_envelope",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import pydantic
 
@@ -29,49 +29,9 @@ class BaseModel(pydantic.BaseModel):
         defer_build=True,  # a model's validator is built on its first use, not when it is imported
     )
 
-    def to_dict(
-        self,
-        *,
-        mode: Literal["json", "python"] = "json",
-        use_api_names: bool = True,
-        exclude_unset: bool = True,
-        exclude_defaults: bool = False,
-        exclude_none: bool = False,
-        warnings: bool = True,
-    ) -> dict[str, object]:
-        """The model as a dict: by default JSON-safe values (``mode="json"``: dates as ISO 8601
-        strings, enums as their values; ``"python"`` keeps the objects), wire names
-        (``use_api_names``; ``False``: the Python attribute names), only the fields that were
-        set or received (``exclude_unset``), unknown fields from the server included."""
-        return self.model_dump(
-            mode=mode,
-            by_alias=use_api_names,
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
-            warnings=warnings,
-        )
-
-    def to_json(
-        self,
-        *,
-        indent: int | None = 2,
-        use_api_names: bool = True,
-        exclude_unset: bool = True,
-        exclude_defaults: bool = False,
-        exclude_none: bool = False,
-        warnings: bool = True,
-    ) -> str:
-        """The model as a JSON document (the same choices as ``to_dict()``); ``indent=None`` for
-        one line."""
-        return self.model_dump_json(
-            indent=indent,
-            by_alias=use_api_names,
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
-            warnings=warnings,
-        )
+    def to_dict(self) -> dict[str, object]:
+        """The model as JSON-compatible data, with wire (alias) names and only the fields set."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 class ResultList(list[Any]):
