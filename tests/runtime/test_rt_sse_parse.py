@@ -3,7 +3,7 @@ whatever pieces the bytes arrive, with bounded lines and events."""
 
 from __future__ import annotations
 
-import sys
+import importlib
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 
 def _modules(fakeapi: Any) -> tuple[Any, Any]:
-    return sys.modules["fakeapi._lines"], sys.modules["fakeapi._sse"]
+    return importlib.import_module("fakeapi._lines"), importlib.import_module("fakeapi._sse")
 
 
 def parse(fakeapi: Any, *chunks: bytes, max_size: int | None = None) -> tuple[list[Any], Any]:
