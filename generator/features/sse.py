@@ -65,9 +65,18 @@ class ServerSentEvents:
         )
 
 
+_NOTE = (
+    "Returns the server-sent events, each as it arrives (iterate it: `event.data`, `event.event`,",
+    "`event.id`); leaving the loop, `close()` or the end of a `with` block closes the connection.",
+)
+
+
 def _method(ctx: MethodContext) -> MethodExtras | None:
-    """A method returning an event stream imports the stream classes its signature names."""
-    return MethodExtras(imports=(_STREAMS,)) if is_event_stream(ctx.op) else None
+    """A method returning an event stream imports the stream classes its signature names, and says
+    how to use what it returns."""
+    if not is_event_stream(ctx.op):
+        return None
+    return MethodExtras(imports=(_STREAMS,), doc_notes=_NOTE)
 
 
 FEATURE = ServerSentEvents()
