@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query, _upload
@@ -193,8 +194,8 @@ class Attachments(SyncAPIResource):
         Args:
             filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -262,7 +263,7 @@ class Attachments(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -324,8 +325,8 @@ class Attachments(SyncAPIResource):
         Args:
             filter: Filter notes: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -389,7 +390,7 @@ class Attachments(SyncAPIResource):
 
     def get_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -431,7 +432,7 @@ class Attachments(SyncAPIResource):
 
     def delete_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -465,7 +466,7 @@ class Attachments(SyncAPIResource):
 
     def update_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -576,8 +577,8 @@ class AsyncAttachments(AsyncAPIResource):
         Args:
             filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -645,7 +646,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -707,8 +708,8 @@ class AsyncAttachments(AsyncAPIResource):
         Args:
             filter: Filter notes: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -772,7 +773,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def get_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -814,7 +815,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def delete_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -848,7 +849,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def update_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query
@@ -204,8 +205,8 @@ class Providers(SyncAPIResource):
         Args:
             filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -269,7 +270,7 @@ class Providers(SyncAPIResource):
 
     def get_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -311,7 +312,7 @@ class Providers(SyncAPIResource):
 
     def update_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -372,8 +373,8 @@ class Providers(SyncAPIResource):
         Args:
             filter: Filter providers: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `name`, `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `assignee`, `facility_location`, `provider_type`, `license`, `visits`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -437,7 +438,7 @@ class Providers(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -479,7 +480,7 @@ class Providers(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -513,7 +514,7 @@ class Providers(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -612,8 +613,8 @@ class AsyncProviders(AsyncAPIResource):
         Args:
             filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -677,7 +678,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def get_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -719,7 +720,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def update_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -780,8 +781,8 @@ class AsyncProviders(AsyncAPIResource):
         Args:
             filter: Filter providers: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `name`, `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `assignee`, `facility_location`, `provider_type`, `license`, `visits`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -845,7 +846,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -887,7 +888,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -921,7 +922,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -163,8 +164,8 @@ class Cases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -234,7 +235,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -275,7 +276,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -314,7 +315,7 @@ class Cases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -350,7 +351,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -387,7 +388,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -426,7 +427,7 @@ class Cases(SyncAPIResource):
 
     def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -465,7 +466,7 @@ class Cases(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -540,8 +541,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -611,7 +612,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -652,7 +653,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -691,7 +692,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -727,7 +728,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -764,7 +765,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -803,7 +804,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -842,7 +843,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -78,7 +79,7 @@ class Documents(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -114,7 +115,7 @@ class Documents(SyncAPIResource):
 
     def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -155,8 +156,8 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -194,8 +195,8 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -248,7 +249,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -284,7 +285,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -325,8 +326,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -364,8 +365,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -203,8 +204,8 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -227,7 +228,7 @@ class ExternalLinks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -263,7 +264,7 @@ class ExternalLinks(SyncAPIResource):
 
     def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -418,8 +419,8 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -442,7 +443,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -478,7 +479,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

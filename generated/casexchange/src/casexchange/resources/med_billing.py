@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -78,8 +79,8 @@ class MedBilling(SyncAPIResource):
 
     def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -120,8 +121,8 @@ class MedBilling(SyncAPIResource):
 
     def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -164,9 +165,9 @@ class MedBilling(SyncAPIResource):
 
     def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -208,9 +209,9 @@ class MedBilling(SyncAPIResource):
 
     def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -231,7 +232,7 @@ class MedBilling(SyncAPIResource):
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
             event_id: UUID of the billing line.
-            body: request body
+            body: Partial update; `kind` cannot change.
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
@@ -270,8 +271,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -312,8 +313,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -356,9 +357,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -400,9 +401,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -423,7 +424,7 @@ class AsyncMedBilling(AsyncAPIResource):
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
             event_id: UUID of the billing line.
-            body: request body
+            body: Partial update; `kind` cannot change.
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -308,7 +309,7 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -324,8 +325,8 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -353,7 +354,7 @@ class MedCases(SyncAPIResource):
 
     def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -408,10 +409,10 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -451,7 +452,7 @@ class MedCases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -470,7 +471,7 @@ class MedCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -506,7 +507,7 @@ class MedCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -523,7 +524,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -545,7 +546,7 @@ class MedCases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -581,7 +582,7 @@ class MedCases(SyncAPIResource):
 
     def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -601,8 +602,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -631,7 +632,7 @@ class MedCases(SyncAPIResource):
 
     def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -650,8 +651,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -676,7 +677,7 @@ class MedCases(SyncAPIResource):
 
     def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -693,7 +694,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -715,8 +716,8 @@ class MedCases(SyncAPIResource):
 
     def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -755,8 +756,8 @@ class MedCases(SyncAPIResource):
 
     def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -774,7 +775,7 @@ class MedCases(SyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -797,8 +798,8 @@ class MedCases(SyncAPIResource):
 
     def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -841,8 +842,8 @@ class MedCases(SyncAPIResource):
 
     def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -884,8 +885,8 @@ class MedCases(SyncAPIResource):
 
     def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -927,8 +928,8 @@ class MedCases(SyncAPIResource):
 
     def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -972,8 +973,8 @@ class MedCases(SyncAPIResource):
 
     def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1015,8 +1016,8 @@ class MedCases(SyncAPIResource):
 
     def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1058,8 +1059,8 @@ class MedCases(SyncAPIResource):
 
     def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1118,7 +1119,7 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1134,8 +1135,8 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -1163,7 +1164,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1218,10 +1219,10 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -1261,7 +1262,7 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -1280,7 +1281,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1316,7 +1317,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1333,7 +1334,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -1355,7 +1356,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1391,7 +1392,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1411,8 +1412,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -1441,7 +1442,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1460,8 +1461,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -1486,7 +1487,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1503,7 +1504,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -1525,8 +1526,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1565,8 +1566,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1584,7 +1585,7 @@ class AsyncMedCases(AsyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -1607,8 +1608,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1651,8 +1652,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1694,8 +1695,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1737,8 +1738,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1782,8 +1783,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1825,8 +1826,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1868,8 +1869,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -85,7 +86,7 @@ class MedExDocuments(SyncAPIResource):
 
     def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -103,8 +104,8 @@ class MedExDocuments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -129,11 +130,11 @@ class MedExDocuments(SyncAPIResource):
 
     def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -185,8 +186,8 @@ class MedExDocuments(SyncAPIResource):
 
     def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -205,7 +206,7 @@ class MedExDocuments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
@@ -245,7 +246,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -263,8 +264,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -289,11 +290,11 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -345,8 +346,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def get_case(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -365,7 +366,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -104,7 +105,7 @@ class Network(SyncAPIResource):
 
     def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -141,7 +142,7 @@ class Network(SyncAPIResource):
 
     def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -182,7 +183,7 @@ class Network(SyncAPIResource):
 
     def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -220,7 +221,7 @@ class Network(SyncAPIResource):
 
     def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -262,7 +263,7 @@ class Network(SyncAPIResource):
 
     def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -347,7 +348,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -384,7 +385,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -425,7 +426,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -463,7 +464,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -505,7 +506,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

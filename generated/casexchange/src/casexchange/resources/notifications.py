@@ -188,7 +188,7 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
@@ -329,7 +329,7 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -109,7 +110,7 @@ class ReceivedReferrals(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -125,8 +126,8 @@ class ReceivedReferrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -160,7 +161,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -198,7 +199,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -240,7 +241,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -299,7 +300,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -315,8 +316,8 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -350,7 +351,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -388,7 +389,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -430,7 +431,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -254,8 +255,8 @@ class Referrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -316,7 +317,7 @@ class Referrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -352,7 +353,7 @@ class Referrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -395,7 +396,7 @@ class Referrals(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -431,7 +432,7 @@ class Referrals(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -472,7 +473,7 @@ class Referrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -508,7 +509,7 @@ class Referrals(SyncAPIResource):
 
     def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -549,7 +550,7 @@ class Referrals(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -588,7 +589,7 @@ class Referrals(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -628,7 +629,7 @@ class Referrals(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -668,7 +669,7 @@ class Referrals(SyncAPIResource):
 
     def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -707,7 +708,7 @@ class Referrals(SyncAPIResource):
 
     def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -747,7 +748,7 @@ class Referrals(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -786,7 +787,7 @@ class Referrals(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -823,7 +824,7 @@ class Referrals(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -896,8 +897,8 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -958,7 +959,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -994,7 +995,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1037,7 +1038,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1073,7 +1074,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1114,7 +1115,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1150,7 +1151,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1191,7 +1192,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1230,7 +1231,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1270,7 +1271,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1310,7 +1311,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1349,7 +1350,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1389,7 +1390,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1428,7 +1429,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1465,7 +1466,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

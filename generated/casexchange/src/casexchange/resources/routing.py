@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -114,7 +115,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -138,7 +139,7 @@ class Routing(SyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE,
                 query={
@@ -163,14 +164,14 @@ class Routing(SyncAPIResource):
     def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -186,7 +187,7 @@ class Routing(SyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -266,7 +267,7 @@ class Routing(SyncAPIResource):
 
     def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -305,7 +306,7 @@ class Routing(SyncAPIResource):
 
     def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -371,7 +372,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -395,7 +396,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE,
                 query={
@@ -420,14 +421,14 @@ class AsyncRouting(AsyncAPIResource):
     async def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -443,7 +444,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -523,7 +524,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -562,7 +563,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -143,8 +144,8 @@ class SentCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -212,7 +213,7 @@ class SentCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -254,7 +255,7 @@ class SentCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -294,7 +295,7 @@ class SentCases(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -330,7 +331,7 @@ class SentCases(SyncAPIResource):
 
     def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -406,8 +407,8 @@ class AsyncSentCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -475,7 +476,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -517,7 +518,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -557,7 +558,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -593,7 +594,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -211,8 +212,8 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -272,7 +273,7 @@ class Webhooks(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -310,7 +311,7 @@ class Webhooks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -347,7 +348,7 @@ class Webhooks(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -388,7 +389,7 @@ class Webhooks(SyncAPIResource):
 
     def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -408,8 +409,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -434,7 +435,7 @@ class Webhooks(SyncAPIResource):
 
     def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -454,8 +455,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -480,7 +481,7 @@ class Webhooks(SyncAPIResource):
 
     def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -518,7 +519,7 @@ class Webhooks(SyncAPIResource):
 
     def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -563,7 +564,7 @@ class Webhooks(SyncAPIResource):
 
     def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -602,7 +603,7 @@ class Webhooks(SyncAPIResource):
 
     def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -675,8 +676,8 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -736,7 +737,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -774,7 +775,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -811,7 +812,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -852,7 +853,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -872,8 +873,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -898,7 +899,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -918,8 +919,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -944,7 +945,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -982,7 +983,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1027,7 +1028,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1066,7 +1067,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

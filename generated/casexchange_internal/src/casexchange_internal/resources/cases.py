@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -276,9 +277,9 @@ class Cases(SyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -294,8 +295,8 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -378,7 +379,7 @@ class Cases(SyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -461,7 +462,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -497,7 +498,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -537,7 +538,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -573,7 +574,7 @@ class Cases(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -612,7 +613,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -651,7 +652,7 @@ class Cases(SyncAPIResource):
 
     def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -668,7 +669,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -690,7 +691,7 @@ class Cases(SyncAPIResource):
 
     def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -726,7 +727,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -765,7 +766,7 @@ class Cases(SyncAPIResource):
 
     def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -804,7 +805,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -843,7 +844,7 @@ class Cases(SyncAPIResource):
 
     def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -885,7 +886,7 @@ class Cases(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -902,7 +903,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -924,7 +925,7 @@ class Cases(SyncAPIResource):
 
     def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -941,7 +942,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -963,7 +964,7 @@ class Cases(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1002,7 +1003,7 @@ class Cases(SyncAPIResource):
 
     def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1038,7 +1039,7 @@ class Cases(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1055,7 +1056,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
@@ -1102,9 +1103,9 @@ class AsyncCases(AsyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1120,8 +1121,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -1204,7 +1205,7 @@ class AsyncCases(AsyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1287,7 +1288,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1323,7 +1324,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1363,7 +1364,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1399,7 +1400,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1438,7 +1439,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1477,7 +1478,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1494,7 +1495,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -1516,7 +1517,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1552,7 +1553,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1591,7 +1592,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1630,7 +1631,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1669,7 +1670,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1711,7 +1712,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1728,7 +1729,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -1750,7 +1751,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1767,7 +1768,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -1789,7 +1790,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1828,7 +1829,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1864,7 +1865,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1881,7 +1882,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """

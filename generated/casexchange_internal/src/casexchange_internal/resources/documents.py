@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -122,7 +123,7 @@ class Documents(SyncAPIResource):
 
     def list_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -140,8 +141,8 @@ class Documents(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -166,7 +167,7 @@ class Documents(SyncAPIResource):
 
     def upload_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -216,7 +217,7 @@ class Documents(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -230,8 +231,8 @@ class Documents(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -255,7 +256,7 @@ class Documents(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -291,7 +292,7 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -327,7 +328,7 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -378,7 +379,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -396,8 +397,8 @@ class AsyncDocuments(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -422,7 +423,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -472,7 +473,7 @@ class AsyncDocuments(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -486,8 +487,8 @@ class AsyncDocuments(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -511,7 +512,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -547,7 +548,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -583,7 +584,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -267,7 +268,7 @@ class Integrations(SyncAPIResource):
 
     def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -303,7 +304,7 @@ class Integrations(SyncAPIResource):
 
     def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -339,7 +340,7 @@ class Integrations(SyncAPIResource):
 
     def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
@@ -486,7 +487,7 @@ class Integrations(SyncAPIResource):
 
     def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -522,7 +523,7 @@ class Integrations(SyncAPIResource):
 
     def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -558,7 +559,7 @@ class Integrations(SyncAPIResource):
 
     def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -812,7 +813,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -848,7 +849,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -884,7 +885,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
@@ -1031,7 +1032,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1067,7 +1068,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1103,7 +1104,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

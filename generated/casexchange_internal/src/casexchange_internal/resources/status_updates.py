@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -57,7 +58,7 @@ class StatusUpdates(SyncAPIResource):
 
     def get_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -93,7 +94,7 @@ class StatusUpdates(SyncAPIResource):
 
     def create_manual(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -147,7 +148,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
     async def get_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -183,7 +184,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
     async def create_manual(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -136,8 +136,8 @@ class VendorApi(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
@@ -283,8 +283,8 @@ class AsyncVendorApi(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
