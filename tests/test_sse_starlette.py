@@ -243,6 +243,23 @@ def test_a_malformed_stream_in_strict_mode_raises_and_closes(
     assert seen == [1] and stream.is_closed
 
 
+def test_strict_mode_validates_data_as_a_body_is(pkg: Any, stage: Stage, origin: str) -> None:
+    """An event's data gets the checks a JSON body gets: lenient mode coerces `"5"` to 5, strict
+    mode refuses it (no coercion)."""
+
+    async def source(request: Request) -> AsyncIterator[Any]:
+        yield {"data": json.dumps({"percent": "5"})}
+
+    stage.on("/v1/jobs/j1/progress", source)
+    base = f"{origin}/v1"
+    with pkg.Events(token="tok", base_url=base, timeout=5.0) as lenient:
+        (event,) = list(lenient.jobs.watch_progress("j1"))
+        assert event.data.percent == 5 and event.validation_errors == []
+    with pkg.Events(token="tok", base_url=base, timeout=5.0, strict_response_validation=True) as c:
+        with pytest.raises(pkg.APIResponseValidationError, match="does not match the schema"):
+            list(c.jobs.watch_progress("j1"))
+
+
 def test_carriage_return_line_ends(stage: Stage, client: Any) -> None:
     async def source(request: Request) -> AsyncIterator[Any]:
         yield "first line\nsecond line"  # sse-starlette splits it into two `data:` lines
