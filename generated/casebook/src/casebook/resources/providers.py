@@ -8,7 +8,7 @@ from functools import cached_property
 from .. import _jsonapi, _query
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -58,6 +58,32 @@ _LIST_LOCATIONS = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listLocations",
 )
 _CREATE_LOCATION = Endpoint(
@@ -69,6 +95,35 @@ _CREATE_LOCATION = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createLocation",
 )
 _GET_LOCATION = Endpoint(
@@ -82,6 +137,35 @@ _GET_LOCATION = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getLocation",
 )
 _UPDATE_LOCATION = Endpoint(
@@ -93,6 +177,38 @@ _UPDATE_LOCATION = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateLocation",
 )
 _LIST = Endpoint(
@@ -120,6 +236,32 @@ _LIST = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listProviders",
 )
 _CREATE = Endpoint(
@@ -131,6 +273,35 @@ _CREATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createProvider",
 )
 _GET = Endpoint(
@@ -144,6 +315,35 @@ _GET = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getProvider",
 )
 _DELETE = Endpoint(
@@ -154,6 +354,32 @@ _DELETE = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="deleteProvider",
 )
 _UPDATE = Endpoint(
@@ -165,6 +391,38 @@ _UPDATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateProvider",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -29,6 +29,9 @@ _GET_ME = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMeResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMe",
 )
 _LIST_MY_DOCTORS = Endpoint(
@@ -38,6 +41,9 @@ _LIST_MY_DOCTORS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMyDoctorsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyDoctors",
 )
 _LIST_MY_LOCATIONS = Endpoint(
@@ -47,6 +53,9 @@ _LIST_MY_LOCATIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMyLocationsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyLocations",
 )
 

@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -36,6 +36,9 @@ _GET_CASE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseAnalytics",
 )
 _LIST_CASES_BY_STATUS = Endpoint(
@@ -45,6 +48,9 @@ _LIST_CASES_BY_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesByStatusResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCasesByStatus",
 )
 _GET_DASHBOARD = Endpoint(
@@ -54,6 +60,9 @@ _GET_DASHBOARD = Endpoint(
         "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDashboard",
 )
 _GET_HOMEPAGE = Endpoint(
@@ -63,6 +72,9 @@ _GET_HOMEPAGE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getHomepageAnalytics",
 )
 _GET_RECEIVED = Endpoint(
@@ -72,6 +84,9 @@ _GET_RECEIVED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedAnalytics",
 )
 _GET_REFERRALS = Endpoint(
@@ -81,6 +96,9 @@ _GET_REFERRALS = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralsAnalytics",
 )
 _GET_REVENUE_RECEIVED = Endpoint(
@@ -90,6 +108,9 @@ _GET_REVENUE_RECEIVED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueReceivedAnalytics",
 )
 _GET_REVENUE_SENT = Endpoint(
@@ -99,6 +120,9 @@ _GET_REVENUE_SENT = Endpoint(
         "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueSentAnalytics",
 )
 _GET_SENT = Endpoint(
@@ -108,6 +132,9 @@ _GET_SENT = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSentAnalytics",
 )
 

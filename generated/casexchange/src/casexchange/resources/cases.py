@@ -8,7 +8,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -44,6 +44,9 @@ _LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCases",
 )
 _CREATE = Endpoint(
@@ -54,6 +57,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createCase",
 )
 _GET = Endpoint(
@@ -63,6 +69,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseById",
 )
 _UPDATE = Endpoint(
@@ -73,6 +82,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCase",
 )
 _DELETE = Endpoint(
@@ -82,6 +94,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteCase",
 )
 _ACKNOWLEDGE = Endpoint(
@@ -91,6 +106,9 @@ _ACKNOWLEDGE = Endpoint(
         "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeCase",
 )
 _CLOSE = Endpoint(
@@ -101,6 +119,9 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeCase",
 )
 _UPDATE_STATUS = Endpoint(
@@ -111,6 +132,9 @@ _UPDATE_STATUS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCaseStatus",
 )
 _GET_STATUS_HISTORY = Endpoint(
@@ -120,6 +144,9 @@ _GET_STATUS_HISTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseStatusHistory",
 )
 

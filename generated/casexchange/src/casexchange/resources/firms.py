@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -47,6 +47,9 @@ _LIST_AVAILABLE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listAvailableFirms",
 )
 _LIST_DIRECTORY = Endpoint(
@@ -56,6 +59,9 @@ _LIST_DIRECTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listFirmDirectory",
 )
 _GET_OWN = Endpoint(
@@ -65,6 +71,9 @@ _GET_OWN = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOwnFirm",
 )
 _UPDATE_OWN = Endpoint(
@@ -75,6 +84,9 @@ _UPDATE_OWN = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateOwnFirm",
 )
 _GET = Endpoint(
@@ -84,6 +96,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getFirmById",
 )
 

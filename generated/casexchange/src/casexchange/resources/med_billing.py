@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -30,6 +30,9 @@ _LIST_BILLABLE_EVENTS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMedBillableEventsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedBillableEvents",
 )
 _CREATE_BILLABLE_EVENT = Endpoint(
@@ -40,6 +43,9 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedBillableEvent",
 )
 _DELETE_BILLABLE_EVENT = Endpoint(
@@ -49,6 +55,9 @@ _DELETE_BILLABLE_EVENT = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedBillableEvent",
 )
 _UPDATE_BILLABLE_EVENT = Endpoint(
@@ -59,6 +68,9 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedBillableEvent",
 )
 

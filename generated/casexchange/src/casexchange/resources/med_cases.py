@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -72,6 +72,9 @@ _LIST_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listInsurances",
 )
 _GET_INSURANCE = Endpoint(
@@ -81,6 +84,9 @@ _GET_INSURANCE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInsuranceById",
 )
 _LIST = Endpoint(
@@ -103,6 +109,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCases",
 )
 _CREATE = Endpoint(
@@ -113,6 +122,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedCase",
 )
 _GET = Endpoint(
@@ -122,6 +134,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedCaseById",
 )
 _UPDATE = Endpoint(
@@ -132,6 +147,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedCase",
 )
 _DELETE = Endpoint(
@@ -141,6 +159,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedCase",
 )
 _LIST_MED_CASE_INSURANCES = Endpoint(
@@ -163,6 +184,9 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCaseInsurances",
 )
 _LIST_REFERRALS = Endpoint(
@@ -185,6 +209,9 @@ _LIST_REFERRALS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedReferrals",
 )
 _CREATE_REFERRAL = Endpoint(
@@ -195,6 +222,9 @@ _CREATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedReferral",
 )
 _GET_REFERRAL = Endpoint(
@@ -204,6 +234,9 @@ _GET_REFERRAL = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedReferralById",
 )
 _UPDATE_REFERRAL = Endpoint(
@@ -214,6 +247,9 @@ _UPDATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedReferral",
 )
 _ACCEPT_REFERRAL = Endpoint(
@@ -224,6 +260,9 @@ _ACCEPT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acceptMedReferral",
 )
 _ACKNOWLEDGE_REFERRAL = Endpoint(
@@ -234,6 +273,9 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeMedReferral",
 )
 _CLOSE_REFERRAL = Endpoint(
@@ -244,6 +286,9 @@ _CLOSE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeMedReferral",
 )
 _COMPLETE_TREATMENT_REFERRAL = Endpoint(
@@ -256,6 +301,9 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="completeTreatmentMedReferral",
 )
 _REJECT_REFERRAL = Endpoint(
@@ -266,6 +314,9 @@ _REJECT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectMedReferral",
 )
 _START_TREATMENT_REFERRAL = Endpoint(
@@ -276,6 +327,9 @@ _START_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startTreatmentMedReferral",
 )
 _WITHDRAW_REFERRAL = Endpoint(
@@ -286,6 +340,9 @@ _WITHDRAW_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawMedReferral",
 )
 

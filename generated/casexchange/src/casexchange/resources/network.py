@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -35,6 +35,9 @@ _GET_INBOUND_FIRM = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInboundNetworkFirm",
 )
 _PATCH_INBOUND_FIRM = Endpoint(
@@ -45,6 +48,9 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchInboundNetworkFirm",
 )
 _GET_OUTBOUND_FIRM = Endpoint(
@@ -54,6 +60,9 @@ _GET_OUTBOUND_FIRM = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOutboundNetworkFirm",
 )
 _PUT_OUTBOUND_FIRM = Endpoint(
@@ -64,6 +73,9 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="putOutboundNetworkFirm",
 )
 _PATCH_OUTBOUND_FIRM = Endpoint(
@@ -74,6 +86,9 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchOutboundNetworkFirm",
 )
 _LIST_PENDING_RELATIONSHIPS = Endpoint(
@@ -85,6 +100,9 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listPendingNetworkRelationships",
 )
 

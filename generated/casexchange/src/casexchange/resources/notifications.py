@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -30,6 +30,9 @@ _LIST_EMAILS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListNotificationEmailsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listNotificationEmails",
 )
 _ADD_EMAIL = Endpoint(
@@ -40,6 +43,9 @@ _ADD_EMAIL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="addNotificationEmail",
 )
 _GET_PREFERENCES = Endpoint(
@@ -49,6 +55,9 @@ _GET_PREFERENCES = Endpoint(
         "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getNotificationPreferences",
 )
 _UPDATE_PREFERENCES = Endpoint(
@@ -61,6 +70,9 @@ _UPDATE_PREFERENCES = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateNotificationPreferences",
 )
 

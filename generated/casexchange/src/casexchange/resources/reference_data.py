@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -32,6 +32,9 @@ _LIST_CASE_TYPES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCaseTypesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypes",
 )
 _LIST_CASE_TYPE_FIELDS = Endpoint(
@@ -41,6 +44,9 @@ _LIST_CASE_TYPE_FIELDS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCaseTypeFieldsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypeFields",
 )
 _LIST_COUNTIES = Endpoint(
@@ -50,6 +56,9 @@ _LIST_COUNTIES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCountiesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCounties",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -59,6 +68,9 @@ _LIST_JURISDICTIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listJurisdictions",
 )
 

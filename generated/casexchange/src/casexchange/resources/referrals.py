@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -69,6 +69,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listReferrals",
 )
 _MATCH = Endpoint(
@@ -79,6 +82,9 @@ _MATCH = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="matchReferrals",
 )
 _GET = Endpoint(
@@ -88,6 +94,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferral",
 )
 _UPDATE = Endpoint(
@@ -98,6 +107,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateReferral",
 )
 _DELETE = Endpoint(
@@ -107,6 +119,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteReferral",
 )
 _ACKNOWLEDGE = Endpoint(
@@ -117,6 +132,9 @@ _ACKNOWLEDGE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeReferral",
 )
 _GET_AVAILABLE_STATUSES = Endpoint(
@@ -128,6 +146,9 @@ _GET_AVAILABLE_STATUSES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralAvailableStatuses",
 )
 _BEGIN_CLOSING = Endpoint(
@@ -138,6 +159,9 @@ _BEGIN_CLOSING = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="beginClosingReferral",
 )
 _BEGIN_INVESTIGATING = Endpoint(
@@ -148,6 +172,9 @@ _BEGIN_INVESTIGATING = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="beginInvestigatingReferral",
 )
 _CLOSE = Endpoint(
@@ -158,6 +185,9 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeReferral",
 )
 _REJECT = Endpoint(
@@ -168,6 +198,9 @@ _REJECT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectReferral",
 )
 _SEND = Endpoint(
@@ -178,6 +211,9 @@ _SEND = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="sendReferral",
 )
 _SIGN = Endpoint(
@@ -188,6 +224,9 @@ _SIGN = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="signReferral",
 )
 _START_LITIGATION = Endpoint(
@@ -198,6 +237,9 @@ _START_LITIGATION = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startLitigationReferral",
 )
 _GET_STATUS_HISTORY = Endpoint(
@@ -207,6 +249,9 @@ _GET_STATUS_HISTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralStatusHistory",
 )
 _WITHDRAW = Endpoint(
@@ -217,6 +262,9 @@ _WITHDRAW = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawReferral",
 )
 

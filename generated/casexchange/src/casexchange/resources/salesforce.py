@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -35,6 +35,9 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createSalesforceInteractiveSend",
 )
 _GET_SEND_MAPPING = Endpoint(
@@ -44,6 +47,9 @@ _GET_SEND_MAPPING = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSalesforceSendMapping",
 )
 

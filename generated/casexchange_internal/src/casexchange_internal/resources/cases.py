@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -62,6 +62,15 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listCases",
 )
 _CREATE = Endpoint(
@@ -72,6 +81,18 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="createCase",
 )
 _BULK_IMPORT = Endpoint(
@@ -82,6 +103,18 @@ _BULK_IMPORT = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="bulkImportCases",
 )
 _GET_BY_SALESFORCE_ID = Endpoint(
@@ -91,6 +124,18 @@ _GET_BY_SALESFORCE_ID = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseBySalesforceIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCaseBySalesforceId",
 )
 _GET = Endpoint(
@@ -100,6 +145,18 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCaseById",
 )
 _UPDATE = Endpoint(
@@ -110,6 +167,21 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateCaseById",
 )
 _ACKNOWLEDGE_RECEIPT = Endpoint(
@@ -119,6 +191,21 @@ _ACKNOWLEDGE_RECEIPT = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="acknowledgeReceipt",
 )
 _BEGIN_INVESTIGATING = Endpoint(
@@ -129,6 +216,21 @@ _BEGIN_INVESTIGATING = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="beginInvestigating",
 )
 _CLOSE = Endpoint(
@@ -139,6 +241,21 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="closeCase",
 )
 _LINK_TO_STATUS = Endpoint(
@@ -149,6 +266,21 @@ _LINK_TO_STATUS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="linkCaseToCaseStatus",
 )
 _UNLINK_FROM_STATUS = Endpoint(
@@ -158,6 +290,18 @@ _UNLINK_FROM_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="unlinkCaseFromCaseStatus",
 )
 _MARK_AS_LOST = Endpoint(
@@ -168,6 +312,21 @@ _MARK_AS_LOST = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="markCaseAsLost",
 )
 _MARK_SIGNED = Endpoint(
@@ -178,6 +337,21 @@ _MARK_SIGNED = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="markCaseSigned",
 )
 _MARK_AS_WON = Endpoint(
@@ -188,6 +362,21 @@ _MARK_AS_WON = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="markCaseAsWon",
 )
 _RE_REFER = Endpoint(
@@ -198,6 +387,24 @@ _RE_REFER = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "409": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="reReferCase",
 )
 _REJECT = Endpoint(
@@ -208,6 +415,21 @@ _REJECT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="rejectCase",
 )
 _SEND_DRAFT_REFERRAL = Endpoint(
@@ -218,6 +440,21 @@ _SEND_DRAFT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="sendDraftReferral",
 )
 _START_LITIGATION = Endpoint(
@@ -228,6 +465,21 @@ _START_LITIGATION = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="startLitigation",
 )
 _SYNC_FROM_STATUS = Endpoint(
@@ -237,6 +489,24 @@ _SYNC_FROM_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="syncCaseFromCaseStatus",
 )
 _WITHDRAW = Endpoint(
@@ -247,6 +517,21 @@ _WITHDRAW = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="withdrawCase",
 )
 

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -27,6 +27,12 @@ _DOWNLOAD_TEMPLATE = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="text/csv, application/json",
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="downloadCsvTemplate",
 )
 _VALIDATE = Endpoint(
@@ -37,6 +43,14 @@ _VALIDATE = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="validateCsvImport",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import (
     async_to_raw_response_wrapper,
@@ -49,6 +49,18 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="listFirms",
 )
 _GET_DIRECTORY = Endpoint(
@@ -71,6 +83,15 @@ _GET_DIRECTORY = Endpoint(
         ),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmDirectory",
 )
 _GET_JURISDICTIONS_LIST = Endpoint(
@@ -80,6 +101,12 @@ _GET_JURISDICTIONS_LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getJurisdictionsList",
 )
 _GET_SPECIALTIES_DETAILED = Endpoint(
@@ -89,6 +116,12 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSpecialtiesDetailedResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecialtiesDetailed",
 )
 _GET_SPECIALTIES_LIST = Endpoint(
@@ -98,6 +131,12 @@ _GET_SPECIALTIES_LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseStringArray, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getSpecialtiesList",
 )
 _GET = Endpoint(
@@ -107,6 +146,18 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmById",
 )
 _UPDATE = Endpoint(
@@ -117,6 +168,21 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("apiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="updateFirmById",
 )
 _GET_REPORT_CARD = Endpoint(
@@ -126,6 +192,18 @@ _GET_REPORT_CARD = Endpoint(
         "200": ResponseSpec(kind="json", model=GetFirmReportCardResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("bearerAuth",), ("firmApiKeyAuth",)),
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getFirmReportCard",
 )
 
