@@ -93,7 +93,7 @@ def generate_cmd(
         spec = names[0]
         if spec.startswith(("http://", "https://")):
             source, spec = spec, download(spec, timeout)
-        targets = [adhoc_target(spec, output, package, client_name)]
+        targets = [adhoc_target(spec, output, package, client_name, live_url=source)]
         root = None
     else:
         targets, root = select(names)

@@ -64,8 +64,38 @@ def _dotted(value: str) -> str:
     return value
 
 
+# Classes every generated package exports beside its clients (`templates/package/init.py.jinja`):
+# the client class may not take one of these names, nor may its `Async…` twin.
+PACKAGE_CLASSES = frozenset(
+    {
+        "APIResponse",
+        "AsyncAPIResponse",
+        "AsyncBinaryResponse",
+        "AsyncHooks",
+        "AsyncPage",
+        "BinaryResponse",
+        "ErrorEvent",
+        "Hooks",
+        "NotGiven",
+        "RateLimit",
+        "RequestEvent",
+        "ResponseEvent",
+        "SyncPage",
+    }
+)
+
+
+def _client_class(value: str) -> str:
+    if value in PACKAGE_CLASSES or f"Async{value}" in PACKAGE_CLASSES:
+        raise ValueError(
+            f"{value!r} is a class every generated package exports already; try {value + 'Client'!r}"
+        )
+    return value
+
+
 PackageName = Annotated[str, _identifier("package")]
 ClassName = Annotated[str, _identifier("class")]
+ClientClassName = Annotated[str, _identifier("class"), AfterValidator(_client_class)]
 MethodName = Annotated[str, _identifier("method")]
 EnvPrefix = Annotated[str, _identifier("environment variable prefix")]
 
@@ -177,7 +207,7 @@ class TargetConfig(BaseModel):
     spec: str
     output: str
     package: PackageName
-    client_name: ClassName
+    client_name: ClientClassName
     env_prefix: EnvPrefix = Field(
         description="prefix of environment variables, e.g. CASEXCHANGE → CASEXCHANGE_API_KEY"
     )
@@ -231,17 +261,19 @@ class TargetConfig(BaseModel):
         return value
 
     def digest(self) -> str:
-        """Hash of the settings that affect the output (recorded as provenance)."""
-        data = self.model_dump(mode="json", exclude={"spec", "output", "live_url"})
+        """Hash of the settings that affect the output (recorded as provenance; `live_url` resolves
+        relative server URLs)."""
+        data = self.model_dump(mode="json", exclude={"spec", "output"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def adhoc_target(
-    spec: str, output: str, package: str | None, client_name: str | None
+    spec: str, output: str, package: str | None, client_name: str | None, live_url: str = ""
 ) -> TargetConfig:
     """The target of `clientgen generate SPEC -o OUT [--package P] [--client-name C]`. A package or
     client name given on the command line must be valid (a SpecError says why, with a suggestion);
-    ones derived from the output folder's name are made valid."""
+    ones derived from the output folder's name are made valid. `live_url`: where SPEC was downloaded
+    from (relative server URLs resolve against it)."""
     for value, what, flag in (
         (package, "package", "--package"),
         (client_name, "class", "--client-name"),
@@ -257,11 +289,17 @@ def adhoc_target(
             spec=spec,
             output=output,
             package=pkg,
-            client_name=client_name or pascal(pkg) or "Client",
+            client_name=client_name or _derived_client_name(pkg),
             env_prefix=upper_snake(pkg),
+            live_url=live_url,
         )
     except ValidationError as exc:  # pragma: no cover - the names are checked or derived above
         raise _config_error(exc, "command line", "") from None
+
+
+def _derived_client_name(package: str) -> str:
+    name = pascal(package) or "Client"
+    return name + "Client" if name in PACKAGE_CLASSES or f"Async{name}" in PACKAGE_CLASSES else name
 
 
 def _config_error(exc: ValidationError, where: str, file: str) -> SpecError:

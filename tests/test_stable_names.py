@@ -135,5 +135,10 @@ def test_a_new_query_enum_value_in_casexchange_touches_one_module(tmp_path: Path
     result = check(target.model_copy(update={"spec": str(spec)}), REPO, full=True)
 
     module = "src/casexchange/types/list_available_firms_source.py"
-    assert result.diff.stale == [PROVENANCE, module]
+    resource = "src/casexchange/resources/firms.py"  # the argument's `Literal[...]` of the values
+    assert result.diff.stale == [PROVENANCE, resource, module]
     assert "REFERRAL = " in result.rendered[module].decode()
+    old = "".join((Path(target.output) / resource).read_text().split())
+    new = "".join(result.rendered[resource].decode().split())  # whatever the line breaks
+    assert new.count('"directory","referral"]') == 2  # the sync and the async method's argument
+    assert new.replace(',"referral"]', "]") == old  # and nothing else: nothing renamed

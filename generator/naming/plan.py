@@ -21,9 +21,7 @@ from ..ir import (
     Alias,
     Api,
     Enum,
-    MediaKind,
     Model,
-    ModelRef,
     Operation,
     Schema,
     TypeRef,
@@ -32,6 +30,7 @@ from ..ir import (
 from ..parse.results import error_bodies
 from ..render.safe import Name
 from . import rules as naming
+from .bodies import argument_fields, flat_body, param_schemas
 from .hints import schema_hints
 from .requests import NameKind, NameRequest
 from .runtime import exception_names
@@ -77,6 +76,12 @@ CLASS_RESERVED = frozenset(
 )
 
 
+# Class names `_client.py` imports from the runtime (resource classes are imported beside them).
+CLIENT_IMPORTS = frozenset(
+    {"SyncAPIClient", "AsyncAPIClient", "Hooks", "AsyncHooks", "NotGiven", "Timeout"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceName:
     attr: Name  # client attribute: `sent_cases`
@@ -89,6 +94,9 @@ class ResourceName:
 class Names:
     schema_class: dict[str, Name] = field(default_factory=dict)
     schema_module: dict[str, Name] = field(default_factory=dict)
+    param_class: dict[str, Name] = field(
+        default_factory=dict
+    )  # schema id → its `…Param` TypedDict (in the model's module), see naming/bodies.py
     module_members: dict[Name, list[str]] = field(
         default_factory=dict
     )  # module → schema ids, in order
@@ -102,7 +110,7 @@ class Names:
     )  # (op key, in, wire) → arg
     body_fields: dict[tuple[str, str], Name] = field(
         default_factory=dict
-    )  # (op key, wire) → argument of a flattened form/multipart body field
+    )  # (op key, wire) → argument of a flattened body property (JSON, multipart, form)
     requested: dict[tuple[str, ...], Name] = field(default_factory=dict)  # features' names by key
     extra_methods: dict[str, list[Name]] = field(default_factory=dict)  # tag → features' methods
 
@@ -182,6 +190,17 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
                 f"this schema is generated as {got}",
             )
         first_claim.setdefault(base, sid)
+    emitted_set = set(emitted)
+    for sid in sorted(param_schemas(api) & emitted_set, key=emitted.index):
+        wanted = f"{names.schema_class[sid]}Param"
+        names.param_class[sid] = got = Name(scope.claim(wanted))
+        if got != wanted:
+            sink.warn(
+                "name-collision",
+                sid,
+                f"class name {wanted} is taken (by {first_claim.get(wanted, 'a reserved name')}); "
+                f"this schema's TypedDict is generated as {got}",
+            )
 
 
 def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
@@ -269,7 +288,7 @@ def _operation_names(
     mod_scope = naming.Scope(casefold=True, sep="_")
     mod_scope.reserve("__init__")
     cls_scope = naming.Scope()
-    schema_classes = set(names.schema_class.values())
+    schema_classes = set(names.schema_class.values()) | set(names.param_class.values())
     cls_scope.reserve(*schema_classes)
     method_scopes: dict[str, naming.Scope] = {}
     arg_scopes: dict[str, naming.Scope] = {}
@@ -290,10 +309,8 @@ def _operation_names(
         if tag not in names.resources:
             attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
             cls = naming.class_name(tag)
-            if {
-                cls,
-                "Async" + cls,
-            } & schema_classes:  # a resource must not shadow a model it imports
+            # a resource must not shadow a model it imports, nor a name `_client.py` imports
+            if {cls, "Async" + cls} & (schema_classes | CLIENT_IMPORTS):
                 cls += "Resource"
             names.resources[tag] = ResourceName(
                 Name(attr), Name(cls_scope.claim(cls)), Name(mod_scope.claim(attr)), tag
@@ -326,21 +343,45 @@ def _operation_names(
             names.params[(key, p.location.value, p.wire_name)] = Name(
                 pscope.claim(naming.param_name(p.wire_name))
             )
-        for wire in _form_fields(api, op):
-            names.body_fields[(key, wire)] = Name(pscope.claim(naming.param_name(wire)))
+        _body_arguments(api, op, names, pscope, sink)
         arg_scopes[key] = pscope
     return method_scopes, arg_scopes
 
 
-def _form_fields(api: Api, op: Operation) -> list[str]:
-    """The fields of a multipart or form body that the method takes as keyword arguments."""
-    if op.body is None or not op.body.media:
-        return []
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind not in (MediaKind.MULTIPART, MediaKind.FORM) or not isinstance(schema, Model):
-        return []
-    return [f.wire_name for f in schema.fields if not f.read_only]
+def _body_arguments(
+    api: Api, op: Operation, names: Names, scope: naming.Scope, sink: DiagnosticSink
+) -> None:
+    """One keyword argument per property of a flattened body (naming/bodies.py), after the operation's
+    parameters. A property whose name a parameter or a per-call option (`timeout`, `extra_body`, …)
+    already has becomes `body_<name>` (then a numeric suffix), with a warning."""
+    model = flat_body(api, op)
+    if model is None:
+        return
+    key = op_key(op)
+    taken_by: dict[str, str] = {
+        names.params[(key, p.location.value, p.wire_name)]: f"the {p.location.value} parameter "
+        f"{p.wire_name!r}"
+        for p in op.parameters
+    }
+    for f in argument_fields(api, op, model):
+        plain = naming.safe_identifier(naming.snake(f.wire_name), "param")
+        if scope.is_taken(plain):
+            got = Name(scope.claim(naming.param_name(f"body {plain}")))
+            what = taken_by.get(plain) or (
+                f"the per-call option {plain!r}"
+                if plain in naming.METHOD_RESERVED
+                else "taken by another argument"
+            )
+            sink.warn(
+                "argument-name-collision",
+                op.pointer,
+                f"request body property {f.wire_name!r} of {op.id!r} is the argument {got!r}: "
+                f"the name {plain!r} is {what}",
+            )
+        else:
+            got = Name(scope.claim(naming.param_name(f.wire_name)))
+        names.body_fields[(key, f.wire_name)] = got
+        taken_by[got] = f"the body property {f.wire_name!r}"
 
 
 def _requested(
@@ -351,7 +392,7 @@ def _requested(
     sink: DiagnosticSink,
 ) -> None:
     classes = naming.Scope()
-    classes.reserve(*CLASS_RESERVED, *names.schema_class.values())
+    classes.reserve(*CLASS_RESERVED, *names.schema_class.values(), *names.param_class.values())
     errors = naming.Scope()
     errors.reserve(*exception_names())
     constructor = naming.Scope(sep="_")  # the client's: its own options are taken

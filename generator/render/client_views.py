@@ -16,7 +16,7 @@ from ..naming.plan import Names, ResourceName, op_key
 from ..naming.runtime import SERVER_ERROR, status_classes
 from .annotations import one_line
 from .auth_views import AuthView
-from .extension import ClientExtras, RuntimeImport
+from .extension import ClientExtras, ClientParam, RuntimeImport
 from .imports import ImportBlock
 from .manifest import call_of
 from .package_views import PackageMeta, package_meta
@@ -57,6 +57,7 @@ class ClientView:
     output_name: Code  # the output folder's name, quoted for the README's shell line
     install_name: Code  # the distribution name, quoted for the README's shell line
     base_url: str  # raw
+    server_path: str  # raw: the relative server's path ("" when the default base URL is absolute)
     base_url_env: Name
     auth: AuthView
     auth_call: Code  # the `auth=` argument of the constructor's super() call
@@ -75,6 +76,14 @@ class ClientView:
     first_args: Code
     error_example: Code  # the call the README's error example makes
     sections: Sections = field(default_factory=Sections)
+    sync_params: tuple[ClientParam, ...] = ()  # the constructor's keyword arguments (sync client)
+    # … of the async client (`httpx.AsyncClient`, `AsyncHooks`)
+    async_params: tuple[ClientParam, ...] = ()
+
+    @property
+    def arguments(self) -> tuple[Name, ...]:
+        """Every constructor argument, in order: what `_arguments` records and `with_options` takes."""
+        return tuple(p.name for p in self.auth.params) + tuple(p.name for p in self.sync_params)
 
     @property
     def resource_imports(self) -> list[Code]:
@@ -177,6 +186,7 @@ def client_view(
         output_name=_shell_word(package.folder),
         install_name=_shell_word(meta.dist_name),
         base_url=default_base_url(api),
+        server_path=server_path(api),
         base_url_env=Name(f"{package.env_prefix}_BASE_URL"),
         auth=auth,
         auth_call=_auth_call(auth),
@@ -198,7 +208,27 @@ def client_view(
         first_args=first_args,
         error_example=error_example,
         sections=sections,
+        sync_params=client_params("", extras),
+        async_params=client_params("Async", extras),
     )
+
+
+def client_params(prefix: str, extras: ClientExtras) -> tuple[ClientParam, ...]:
+    """The constructor's keyword arguments: the features' (a region), then the core options."""
+    core = (
+        ("base_url", "str | None", "None"),
+        ("timeout", "Timeout", "DEFAULT_TIMEOUT"),
+        ("max_retries", "int", "DEFAULT_MAX_RETRIES"),
+        ("http_client", f"httpx.{prefix}Client | None", "None"),
+        ("default_headers", "_t.Mapping[str, str] | None", "None"),
+        ("strict_response_validation", "bool", "False"),
+        ("max_retry_wait", "float", "DEFAULT_MAX_RETRY_WAIT"),
+        ("pace_rate_limit", "bool", "False"),
+        ("max_response_bytes", "int | None", "DEFAULT_MAX_RESPONSE_BYTES"),
+        ("total_timeout", "float | None", "None"),
+        ("hooks", f"{prefix}Hooks | None", "None"),
+    )
+    return extras.params + tuple(ClientParam(Name(n), Code(a), Code(d)) for n, a, d in core)
 
 
 LINE_LENGTH = 110  # generator/ruff_generated.toml
@@ -227,7 +257,9 @@ def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code
         block.add_from("._credentials", "make_auth")
     if extras.error_table is None:
         block.add_from("._exceptions", "APIStatusError")
-    block.add_from("._types", "Timeout").add_from("._version", "__version__")
+    block.add_from("._hooks", "AsyncHooks", "Hooks")
+    block.add_from("._types", "NOT_GIVEN", "NotGiven", "Timeout")
+    block.add_from("._version", "__version__")
     for module, members in extras.imports:
         block.add_from(module, *members)
     return block.lines(wrap=LINE_LENGTH)
@@ -257,3 +289,12 @@ def default_base_url(api: Api) -> str:
         if url.startswith(("http://", "https://")):
             return url
     return ""
+
+
+def server_path(api: Api) -> str:
+    """Without an absolute server: the path of the first relative one (`servers: [{url: /api}]`), which
+    the client keeps after the user's base URL."""
+    if default_base_url(api):
+        return ""
+    paths = (server.relative_path for server in api.servers)
+    return next((path for path in paths if path is not None), "")

@@ -134,7 +134,8 @@ def plan_files(
         for path, text in c.files.items():
             files[f"{pkg}/{path}"] = text
     exports = sorted(
-        (names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class
+        [(names.schema_class[sid], names.schema_module[sid]) for sid in names.schema_class]
+        + [(names.param_class[sid], names.schema_module[sid]) for sid in names.param_class]
     )
     files[f"{pkg}/types/__init__.py"] = render(
         "package/types_init.py.jinja",

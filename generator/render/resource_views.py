@@ -6,23 +6,19 @@ from dataclasses import dataclass, replace
 
 from ..ir import (
     Api,
-    ListOf,
     Location,
-    MediaKind,
-    Model,
-    ModelRef,
     Operation,
     PageStyle,
     Pagination,
     Parameter,
     Result,
     ResultKind,
-    TypeRef,
 )
 from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
 from ..parse.results import error_bodies
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
+from .body_views import BodyView, body_view
 from .extension import (
     ArgView,
     MethodContext,
@@ -35,6 +31,7 @@ from .field_views import accepts_none
 from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
+from .style_views import wire_styles
 from .wire_views import (
     accept_value,
     credential_params,
@@ -71,7 +68,7 @@ class MethodView:
     header_args: tuple[ArgView, ...]
     cookie_args: tuple[ArgView, ...]
     body_arg: ArgView | None
-    body_fields: tuple[ArgView, ...]  # multipart/form bodies flattened into keyword arguments
+    body_fields: tuple[ArgView, ...]  # a body flattened into keyword arguments (body_views.py)
     body_media: str
     query_styles: tuple[tuple[str, str, bool], ...]  # raw (wire name, style, explode)
     cookie_styles: tuple[tuple[str, str, bool], ...]
@@ -88,6 +85,15 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    # raw, like query_styles (style_views.py): what differs from each location's default serialisation
+    path_styles: tuple[tuple[str, str, bool], ...] = ()
+    header_styles: tuple[tuple[str, str, bool], ...] = ()
+    form_styles: tuple[tuple[str, str, bool], ...] = ()
+    part_types: tuple[tuple[str, str], ...] = ()
+    allow_reserved: tuple[str, ...] = ()
+    body_type: Code = NO_CODE  # runtime type of a JSON body whose dicts need renaming, or ""
+    flat_body: bool = False  # a JSON body built from `body_fields` (keyed by wire name)
+    body_required: bool = True  # False: a flattened body that may be left out
     nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
     errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
     accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
@@ -163,7 +169,7 @@ def resource_module_view(
 
 def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool) -> None:
     """What every resource module imports from the runtime, and what only some need."""
-    block.add("typing", "_t").add_from("functools", "cached_property")
+    block.add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(
@@ -219,11 +225,12 @@ def _method(
             for a in args[Location.QUERY]
         ]
     if extras.body is not None:
-        body_arg, body_fields, media = None, extras.body.args, extras.body.media
+        body = BodyView(fields=extras.body.args, media=extras.body.media)
         body_call = extras.body.call
     else:
-        body_arg, body_fields, media = _body(api, annotator, names, op, imports)
+        body = body_view(api, annotator, names, op, imports)
         body_call = Code("")
+    body_arg, body_fields, media = body.arg, body.fields, body.media
     keyword = [a for loc in (Location.QUERY, Location.HEADER, Location.COOKIE) for a in args[loc]]
     keyword += list(body_fields)
     if body_arg is not None:
@@ -232,14 +239,7 @@ def _method(
     responses = tuple(_response(annotator, r, imports) for r in op.results)
     returns = _returns(annotator, op.results, imports, "")
     async_returns = _returns(annotator, op.results, imports, "Async")
-    styles = {
-        loc: tuple(
-            (p.wire_name, p.style, p.explode)
-            for p in op.parameters
-            if p.location is loc and (p.style, p.explode) != ("form", True)
-        )
-        for loc in (Location.QUERY, Location.COOKIE)
-    }
+    styles = wire_styles(op)
     return MethodView(
         name=name,
         const=Name("_" + name.upper()),
@@ -256,8 +256,13 @@ def _method(
         body_arg=body_arg,
         body_fields=body_fields,
         body_media=media,
-        query_styles=styles[Location.QUERY],
-        cookie_styles=styles[Location.COOKIE],
+        query_styles=styles.query,
+        cookie_styles=styles.cookie,
+        path_styles=styles.path,
+        header_styles=styles.header,
+        form_styles=styles.form,
+        part_types=styles.part_types,
+        allow_reserved=styles.allow_reserved,
         responses=responses,
         returns=returns,
         async_returns=async_returns,
@@ -267,6 +272,9 @@ def _method(
         json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
+        body_type=body.body_type,
+        flat_body=body.flat,
+        body_required=not body.optional,
         nulls=tuple(
             (p.location.value, p.wire_name)
             for p in op.parameters
@@ -330,68 +338,6 @@ def _arg(
         default,
         p.wire_name,
         doc_text,
-    )
-
-
-def _body(
-    api: Api, annotator: Annotator, names: Names, op: Operation, imports: Imports
-) -> tuple[ArgView | None, tuple[ArgView, ...], str]:
-    if op.body is None or not op.body.media:
-        return None, (), ""
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
-        fields = []
-        for f in schema.fields:
-            if f.read_only:
-                continue
-            name = names.body_fields[(op_key(op), f.wire_name)]
-            annotation = annotator.render(f.type, Context.INPUT, imports)
-            required = f.required and op.body.required
-            fields.append(
-                ArgView(
-                    name,
-                    annotation if required else code(annotation + " | NotGiven"),
-                    Code("" if required else "NOT_GIVEN"),
-                    f.wire_name,
-                    one_line(f.doc),
-                )
-            )
-        return None, tuple(fields), media.media_type
-    annotation = annotator.render(media.type, Context.INPUT, imports)
-    if isinstance(schema, Model):
-        imports.typing = True
-        annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
-    elif _is_model_list(api, media.type):  # a list of models also takes a list of dicts
-        imports.typing = True
-        assert isinstance(media.type, ListOf)
-        item = annotator.render(media.type.item, Context.INPUT, imports)
-        annotation = code(
-            f"_t.Sequence[{item} | _t.Mapping[str, _t.Any]]"
-            + (" | None" if media.type.nullable else "")
-        )
-    body = Name("body")
-    if op.body.required:
-        return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
-    return (
-        ArgView(
-            body,
-            code(annotation + " | NotGiven"),
-            Code("NOT_GIVEN"),
-            "",
-            one_line(op.body.doc),
-        ),
-        (),
-        media.media_type,
-    )
-
-
-def _is_model_list(api: Api, t: TypeRef) -> bool:
-    return (
-        isinstance(t, ListOf)
-        and not t.prefix
-        and isinstance(t.item, ModelRef)
-        and isinstance(api.schemas.get(t.item.id), Model)
     )
 
 

@@ -4,6 +4,7 @@ and view objects (the same data the templates print), never from generated text.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -59,6 +60,18 @@ def split_union(annotation: str) -> list[str]:
             cur += ch
     parts.append(cur.strip())
     return [p for p in parts if p]
+
+
+def literal_values(annotation: str) -> tuple[object, ...] | None:
+    """The values of `_t.Literal["a", "b"]` (`Literal[...]`, `typing.Literal[...]`); None for another type."""
+    head, bracket, rest = annotation.partition("[")
+    if not bracket or head.rsplit(".", 1)[-1] != "Literal" or not rest.endswith("]"):
+        return None
+    try:
+        values = ast.literal_eval(f"({rest[:-1]},)")
+    except (ValueError, SyntaxError):
+        return None
+    return tuple(values) if isinstance(values, tuple) else None
 
 
 @dataclass(frozen=True)

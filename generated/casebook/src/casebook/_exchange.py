@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._body import aread_body, read_body
-from ._endpoint import Endpoint
+from ._endpoint import AnyEndpoint
 from ._exceptions import APITimeoutError
 from ._limits import LIMITS_KEY, CallLimits, limits_of
 from ._logs import logger
@@ -23,7 +23,7 @@ __all__ = ["aexchange", "build_request", "exchange"]
 
 
 def build_request(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any],
     http: httpx.Client | httpx.AsyncClient,
     prepared: PreparedRequest,
     timeout: httpx.Timeout,
@@ -72,11 +72,11 @@ def _read_now(
 
 
 def exchange(
-    client: BaseClient[httpx.Client],
+    client: BaseClient[httpx.Client, Any],
     http: httpx.Client,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     """The response to ``request`` after redirects, its body read unless it is streamed.
 
@@ -101,11 +101,11 @@ def exchange(
 
 
 async def aexchange(
-    client: BaseClient[httpx.AsyncClient],
+    client: BaseClient[httpx.AsyncClient, Any],
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     """Async twin of ``exchange``, within the call's ``total_timeout`` if any."""
     limits = limits_of(request)
@@ -121,11 +121,11 @@ async def aexchange(
 
 
 async def _attempt(
-    client: BaseClient[httpx.AsyncClient],
+    client: BaseClient[httpx.AsyncClient, Any],
     http: httpx.AsyncClient,
     request: httpx.Request,
     prepared: PreparedRequest,
-    endpoint: Endpoint,
+    endpoint: AnyEndpoint,
 ) -> httpx.Response:
     auth = client._flow_auth(endpoint)
     response = await http.send(request, stream=True, auth=auth, follow_redirects=False)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
 
 from ._constants import SSE_TERMINATOR
 
 __all__ = [
+    "AnyEndpoint",
     "Endpoint",
     "FieldPath",
     "LazyModel",
@@ -21,6 +22,9 @@ __all__ = [
     "ResponseKind",
     "ResponseSpec",
 ]
+
+_R_co = TypeVar("_R_co", covariant=True)
+_AR_co = TypeVar("_AR_co", covariant=True)
 
 ResponseKind = Literal["json", "binary", "text", "empty", "sse"]
 PageStyle = Literal["page_number", "offset", "cursor", "starting_after", "next_link", "link_header"]
@@ -123,8 +127,15 @@ def _no_errors() -> Mapping[str, ResponseSpec]:
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
-    """One operation: HTTP method, path template, response specs and serialization details."""
+class Endpoint(Generic[_R_co, _AR_co]):
+    """One operation: HTTP method, path template, response specs and serialization details.
+
+    ``Endpoint[R, AR]``: what the operation returns, ``R`` from the sync client's ``request()`` and
+    ``AR`` from the async client's (they differ for pages and downloads: ``SyncPage[T]`` /
+    ``AsyncPage[T]``, ``BinaryResponse`` / ``AsyncBinaryResponse``). Generated modules declare it on
+    each constant (``_GET: Endpoint[Referral, Referral] = Endpoint(...)``), so a method's return type
+    is checked against its endpoint instead of cast.
+    """
 
     method: str
     path: str
@@ -133,6 +144,18 @@ class Endpoint:
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
+    path_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """Path parameters whose style is not ``("simple", False)``: ``label``, ``matrix``, exploded, or
+    ``("json", False)`` for a parameter with a JSON ``content``."""
+    header_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """Header parameters whose style is not ``("simple", False)`` (exploded objects, JSON ``content``)."""
+    form_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """The form (or multipart) body's ``encoding``: property → style for the properties that declare a
+    style, or ``("json", False)`` for a JSON ``contentType``; the others are ``("form", True)``."""
+    part_types: Mapping[str, str] = field(default_factory=dict)
+    """Multipart: property → the ``contentType`` its ``encoding`` declares for its parts."""
+    allow_reserved: frozenset[str] = frozenset()
+    """Query parameters and form properties declared ``allowReserved`` (reserved characters unencoded)."""
     auth: bool = True
     """False for operations with ``security: []`` (no credentials sent)."""
     security: tuple[tuple[str, ...], ...] | None = None
@@ -151,6 +174,14 @@ class Endpoint:
     """Largest file (each part) the operation accepts; a larger one fails before anything is sent."""
     json_media: str = "application/json"
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
+    body_type: Any = None
+    """The JSON body's type (a model, ``list[Model]``, …) when dicts in it are ``…Param`` TypedDicts whose
+    Python keys differ from the wire names: ``_wire.to_wire`` renames them before the body is sent."""
+    flat_body: bool = False
+    """The body is the method's keyword arguments, one per property, keyed by wire name already."""
+    body_required: bool = True
+    """False for an optional body built from keyword arguments: when every one was left out
+    (``NOT_GIVEN``) and there is no ``extra_body``, no body is sent."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary or an event stream: the body is then streamed instead
     of read eagerly."""
@@ -199,5 +230,8 @@ class Endpoint:
             or errors.get("default")
         )
 
+
+AnyEndpoint = Endpoint[Any, Any]
+"""An endpoint whatever it returns (what the runtime's machinery takes)."""
 
 _EMPTY = ResponseSpec("empty")

@@ -33,7 +33,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Attachments", "AsyncAttachments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Attachment], AsyncPage[Attachment]] = Endpoint(
     method="GET",
     path="/attachments/attachments",
     responses={
@@ -84,7 +84,7 @@ _LIST = Endpoint(
     },
     operation_id="listAttachments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Attachment, Attachment] = Endpoint(
     method="POST",
     path="/attachments/attachments",
     responses={
@@ -124,7 +124,7 @@ _CREATE = Endpoint(
     },
     operation_id="createAttachment",
 )
-_GET = Endpoint(
+_GET: Endpoint[Attachment, Attachment] = Endpoint(
     method="GET",
     path="/attachments/attachments/{id}",
     responses={
@@ -166,7 +166,7 @@ _GET = Endpoint(
     },
     operation_id="getAttachment",
 )
-_LIST_NOTES = Endpoint(
+_LIST_NOTES: Endpoint[SyncPage[Note], AsyncPage[Note]] = Endpoint(
     method="GET",
     path="/attachments/notes",
     responses={
@@ -217,7 +217,7 @@ _LIST_NOTES = Endpoint(
     },
     operation_id="listNotes",
 )
-_CREATE_NOTE = Endpoint(
+_CREATE_NOTE: Endpoint[Note, Note] = Endpoint(
     method="POST",
     path="/attachments/notes",
     responses={
@@ -257,7 +257,7 @@ _CREATE_NOTE = Endpoint(
     },
     operation_id="createNote",
 )
-_GET_NOTE = Endpoint(
+_GET_NOTE: Endpoint[Note, Note] = Endpoint(
     method="GET",
     path="/attachments/notes/{id}",
     responses={
@@ -299,7 +299,7 @@ _GET_NOTE = Endpoint(
     },
     operation_id="getNote",
 )
-_DELETE_NOTE = Endpoint(
+_DELETE_NOTE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/attachments/notes/{id}",
     responses={
@@ -335,7 +335,7 @@ _DELETE_NOTE = Endpoint(
     },
     operation_id="deleteNote",
 )
-_UPDATE_NOTE = Endpoint(
+_UPDATE_NOTE: Endpoint[Note, Note] = Endpoint(
     method="PATCH",
     path="/attachments/notes/{id}",
     responses={
@@ -423,24 +423,21 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "SyncPage[Attachment]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -468,19 +465,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -506,23 +500,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_notes(
@@ -554,24 +545,21 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "SyncPage[Note]",
-            self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_note(
@@ -595,19 +583,16 @@ class Attachments(SyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_note(
@@ -633,23 +618,20 @@ class Attachments(SyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_note(
@@ -671,19 +653,16 @@ class Attachments(SyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_note(
@@ -709,22 +688,17 @@ class Attachments(SyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -806,24 +780,21 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments` (operationId `listAttachments`)
         """
-        return _t.cast(
-            "AsyncPage[Attachment]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -851,19 +822,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/attachments` (operationId `createAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "attachments", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "attachments", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -889,23 +857,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/attachments/{id}` (operationId `getAttachment`)
         """
-        return _t.cast(
-            "Attachment",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_notes(
@@ -937,24 +902,21 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes` (operationId `listNotes`)
         """
-        return _t.cast(
-            "AsyncPage[Note]",
-            await self._client.request(
-                _LIST_NOTES,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_NOTES,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_note(
@@ -978,19 +940,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `POST /attachments/notes` (operationId `createNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _CREATE_NOTE,
-                body=_jsonapi.build_document(
-                    "notes", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_NOTE,
+            body=_jsonapi.build_document(
+                "notes", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_note(
@@ -1016,23 +975,20 @@ class AsyncAttachments(AsyncAPIResource):
 
         `GET /attachments/notes/{id}` (operationId `getNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _GET_NOTE,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_NOTE,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_note(
@@ -1054,19 +1010,16 @@ class AsyncAttachments(AsyncAPIResource):
 
         `DELETE /attachments/notes/{id}` (operationId `deleteNote`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_NOTE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_NOTE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_note(
@@ -1092,22 +1045,17 @@ class AsyncAttachments(AsyncAPIResource):
 
         `PATCH /attachments/notes/{id}` (operationId `updateNote`)
         """
-        return _t.cast(
-            "Note",
-            await self._client.request(
-                _UPDATE_NOTE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "notes", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_NOTE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("notes", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(

@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Case], AsyncPage[Case]] = Endpoint(
     method="GET",
     path="/cases/cases",
     responses={
@@ -78,7 +78,7 @@ _LIST = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/cases",
     responses={
@@ -118,7 +118,7 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[Case, Case] = Endpoint(
     method="GET",
     path="/cases/cases/{id}",
     responses={
@@ -160,7 +160,7 @@ _GET = Endpoint(
     },
     operation_id="getCase",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Case, Case] = Endpoint(
     method="PATCH",
     path="/cases/cases/{id}",
     responses={
@@ -248,24 +248,21 @@ class Cases(SyncAPIResource):
 
         `GET /cases/cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "SyncPage[Case]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -289,19 +286,16 @@ class Cases(SyncAPIResource):
 
         `POST /cases/cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "cases", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "cases", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -327,23 +321,20 @@ class Cases(SyncAPIResource):
 
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -369,22 +360,17 @@ class Cases(SyncAPIResource):
 
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "cases", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("cases", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -431,24 +417,21 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "AsyncPage[Case]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -472,19 +455,16 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "cases", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "cases", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -510,23 +490,20 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/cases/{id}` (operationId `getCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -552,22 +529,17 @@ class AsyncCases(AsyncAPIResource):
 
         `PATCH /cases/cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "cases", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("cases", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

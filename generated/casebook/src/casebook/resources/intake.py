@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Intake", "AsyncIntake"]
 
-_LIST_REPORTS = Endpoint(
+_LIST_REPORTS: Endpoint[SyncPage[IntakeReport], AsyncPage[IntakeReport]] = Endpoint(
     method="GET",
     path="/intake/reports",
     responses={
@@ -78,7 +78,7 @@ _LIST_REPORTS = Endpoint(
     },
     operation_id="listIntakeReports",
 )
-_CREATE_REPORT = Endpoint(
+_CREATE_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
     method="POST",
     path="/intake/reports",
     responses={
@@ -118,7 +118,7 @@ _CREATE_REPORT = Endpoint(
     },
     operation_id="createIntakeReport",
 )
-_GET_REPORT = Endpoint(
+_GET_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
     method="GET",
     path="/intake/reports/{id}",
     responses={
@@ -160,7 +160,7 @@ _GET_REPORT = Endpoint(
     },
     operation_id="getIntakeReport",
 )
-_UPDATE_REPORT = Endpoint(
+_UPDATE_REPORT: Endpoint[IntakeReport, IntakeReport] = Endpoint(
     method="PATCH",
     path="/intake/reports/{id}",
     responses={
@@ -248,24 +248,21 @@ class Intake(SyncAPIResource):
 
         `GET /intake/reports` (operationId `listIntakeReports`)
         """
-        return _t.cast(
-            "SyncPage[IntakeReport]",
-            self._client.request(
-                _LIST_REPORTS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_REPORTS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_report(
@@ -289,19 +286,16 @@ class Intake(SyncAPIResource):
 
         `POST /intake/reports` (operationId `createIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            self._client.request(
-                _CREATE_REPORT,
-                body=_jsonapi.build_document(
-                    "reports", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_REPORT,
+            body=_jsonapi.build_document(
+                "reports", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_report(
@@ -327,23 +321,20 @@ class Intake(SyncAPIResource):
 
         `GET /intake/reports/{id}` (operationId `getIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            self._client.request(
-                _GET_REPORT,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REPORT,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_report(
@@ -369,22 +360,19 @@ class Intake(SyncAPIResource):
 
         `PATCH /intake/reports/{id}` (operationId `updateIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            self._client.request(
-                _UPDATE_REPORT,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "reports", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_REPORT,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "reports", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -431,24 +419,21 @@ class AsyncIntake(AsyncAPIResource):
 
         `GET /intake/reports` (operationId `listIntakeReports`)
         """
-        return _t.cast(
-            "AsyncPage[IntakeReport]",
-            await self._client.request(
-                _LIST_REPORTS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_REPORTS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_report(
@@ -472,19 +457,16 @@ class AsyncIntake(AsyncAPIResource):
 
         `POST /intake/reports` (operationId `createIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            await self._client.request(
-                _CREATE_REPORT,
-                body=_jsonapi.build_document(
-                    "reports", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_REPORT,
+            body=_jsonapi.build_document(
+                "reports", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_report(
@@ -510,23 +492,20 @@ class AsyncIntake(AsyncAPIResource):
 
         `GET /intake/reports/{id}` (operationId `getIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            await self._client.request(
-                _GET_REPORT,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REPORT,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_report(
@@ -552,22 +531,19 @@ class AsyncIntake(AsyncAPIResource):
 
         `PATCH /intake/reports/{id}` (operationId `updateIntakeReport`)
         """
-        return _t.cast(
-            "IntakeReport",
-            await self._client.request(
-                _UPDATE_REPORT,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "reports", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_REPORT,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "reports", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Memberships", "AsyncMemberships"]
 
-_LIST_ASSIGNMENT_USERS = Endpoint(
+_LIST_ASSIGNMENT_USERS: Endpoint[SyncPage[AssignmentUser], AsyncPage[AssignmentUser]] = Endpoint(
     method="GET",
     path="/memberships/assignment_users",
     responses={
@@ -78,7 +78,7 @@ _LIST_ASSIGNMENT_USERS = Endpoint(
     },
     operation_id="listAssignmentUsers",
 )
-_CREATE_ASSIGNMENT_USER = Endpoint(
+_CREATE_ASSIGNMENT_USER: Endpoint[AssignmentUser, AssignmentUser] = Endpoint(
     method="POST",
     path="/memberships/assignment_users",
     responses={
@@ -118,7 +118,7 @@ _CREATE_ASSIGNMENT_USER = Endpoint(
     },
     operation_id="createAssignmentUser",
 )
-_GET_ASSIGNMENT_USER = Endpoint(
+_GET_ASSIGNMENT_USER: Endpoint[AssignmentUser, AssignmentUser] = Endpoint(
     method="GET",
     path="/memberships/assignment_users/{id}",
     responses={
@@ -205,24 +205,21 @@ class Memberships(SyncAPIResource):
 
         `GET /memberships/assignment_users` (operationId `listAssignmentUsers`)
         """
-        return _t.cast(
-            "SyncPage[AssignmentUser]",
-            self._client.request(
-                _LIST_ASSIGNMENT_USERS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ASSIGNMENT_USERS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_assignment_user(
@@ -246,19 +243,16 @@ class Memberships(SyncAPIResource):
 
         `POST /memberships/assignment_users` (operationId `createAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            self._client.request(
-                _CREATE_ASSIGNMENT_USER,
-                body=_jsonapi.build_document(
-                    "assignment_users", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_ASSIGNMENT_USER,
+            body=_jsonapi.build_document(
+                "assignment_users", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_assignment_user(
@@ -284,23 +278,20 @@ class Memberships(SyncAPIResource):
 
         `GET /memberships/assignment_users/{id}` (operationId `getAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            self._client.request(
-                _GET_ASSIGNMENT_USER,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_ASSIGNMENT_USER,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -347,24 +338,21 @@ class AsyncMemberships(AsyncAPIResource):
 
         `GET /memberships/assignment_users` (operationId `listAssignmentUsers`)
         """
-        return _t.cast(
-            "AsyncPage[AssignmentUser]",
-            await self._client.request(
-                _LIST_ASSIGNMENT_USERS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ASSIGNMENT_USERS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_assignment_user(
@@ -388,19 +376,16 @@ class AsyncMemberships(AsyncAPIResource):
 
         `POST /memberships/assignment_users` (operationId `createAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            await self._client.request(
-                _CREATE_ASSIGNMENT_USER,
-                body=_jsonapi.build_document(
-                    "assignment_users", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_ASSIGNMENT_USER,
+            body=_jsonapi.build_document(
+                "assignment_users", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_assignment_user(
@@ -426,23 +411,20 @@ class AsyncMemberships(AsyncAPIResource):
 
         `GET /memberships/assignment_users/{id}` (operationId `getAssignmentUser`)
         """
-        return _t.cast(
-            "AssignmentUser",
-            await self._client.request(
-                _GET_ASSIGNMENT_USER,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_ASSIGNMENT_USER,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

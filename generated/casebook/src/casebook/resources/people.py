@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["People", "AsyncPeople"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Person], AsyncPage[Person]] = Endpoint(
     method="GET",
     path="/people/people",
     responses={
@@ -78,7 +78,7 @@ _LIST = Endpoint(
     },
     operation_id="listPeople",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Person, Person] = Endpoint(
     method="POST",
     path="/people/people",
     responses={
@@ -118,7 +118,7 @@ _CREATE = Endpoint(
     },
     operation_id="createPerson",
 )
-_GET = Endpoint(
+_GET: Endpoint[Person, Person] = Endpoint(
     method="GET",
     path="/people/people/{id}",
     responses={
@@ -160,7 +160,7 @@ _GET = Endpoint(
     },
     operation_id="getPerson",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Person, Person] = Endpoint(
     method="PATCH",
     path="/people/people/{id}",
     responses={
@@ -248,24 +248,21 @@ class People(SyncAPIResource):
 
         `GET /people/people` (operationId `listPeople`)
         """
-        return _t.cast(
-            "SyncPage[Person]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -289,19 +286,16 @@ class People(SyncAPIResource):
 
         `POST /people/people` (operationId `createPerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "people", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "people", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -327,23 +321,20 @@ class People(SyncAPIResource):
 
         `GET /people/people/{id}` (operationId `getPerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -369,22 +360,17 @@ class People(SyncAPIResource):
 
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
-        return _t.cast(
-            "Person",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "people", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("people", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -431,24 +417,21 @@ class AsyncPeople(AsyncAPIResource):
 
         `GET /people/people` (operationId `listPeople`)
         """
-        return _t.cast(
-            "AsyncPage[Person]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -472,19 +455,16 @@ class AsyncPeople(AsyncAPIResource):
 
         `POST /people/people` (operationId `createPerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "people", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "people", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -510,23 +490,20 @@ class AsyncPeople(AsyncAPIResource):
 
         `GET /people/people/{id}` (operationId `getPerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -552,22 +529,17 @@ class AsyncPeople(AsyncAPIResource):
 
         `PATCH /people/people/{id}` (operationId `updatePerson`)
         """
-        return _t.cast(
-            "Person",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "people", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document("people", id=id, attributes=attributes, relationships=relationships),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -33,7 +33,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Providers", "AsyncProviders"]
 
-_LIST_LOCATIONS = Endpoint(
+_LIST_LOCATIONS: Endpoint[SyncPage[Location], AsyncPage[Location]] = Endpoint(
     method="GET",
     path="/providers/locations",
     responses={
@@ -84,7 +84,7 @@ _LIST_LOCATIONS = Endpoint(
     },
     operation_id="listLocations",
 )
-_CREATE_LOCATION = Endpoint(
+_CREATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="POST",
     path="/providers/locations",
     responses={
@@ -124,7 +124,7 @@ _CREATE_LOCATION = Endpoint(
     },
     operation_id="createLocation",
 )
-_GET_LOCATION = Endpoint(
+_GET_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="GET",
     path="/providers/locations/{id}",
     responses={
@@ -166,7 +166,7 @@ _GET_LOCATION = Endpoint(
     },
     operation_id="getLocation",
 )
-_UPDATE_LOCATION = Endpoint(
+_UPDATE_LOCATION: Endpoint[Location, Location] = Endpoint(
     method="PATCH",
     path="/providers/locations/{id}",
     responses={
@@ -209,7 +209,7 @@ _UPDATE_LOCATION = Endpoint(
     },
     operation_id="updateLocation",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Provider], AsyncPage[Provider]] = Endpoint(
     method="GET",
     path="/providers/providers",
     responses={
@@ -260,7 +260,7 @@ _LIST = Endpoint(
     },
     operation_id="listProviders",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Provider, Provider] = Endpoint(
     method="POST",
     path="/providers/providers",
     responses={
@@ -300,7 +300,7 @@ _CREATE = Endpoint(
     },
     operation_id="createProvider",
 )
-_GET = Endpoint(
+_GET: Endpoint[Provider, Provider] = Endpoint(
     method="GET",
     path="/providers/providers/{id}",
     responses={
@@ -342,7 +342,7 @@ _GET = Endpoint(
     },
     operation_id="getProvider",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/providers/providers/{id}",
     responses={
@@ -378,7 +378,7 @@ _DELETE = Endpoint(
     },
     operation_id="deleteProvider",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Provider, Provider] = Endpoint(
     method="PATCH",
     path="/providers/providers/{id}",
     responses={
@@ -466,24 +466,21 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "SyncPage[Location]",
-            self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_location(
@@ -507,19 +504,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_location(
@@ -545,23 +539,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_location(
@@ -587,22 +578,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
@@ -634,24 +622,21 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "SyncPage[Provider]",
-            self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
@@ -675,19 +660,16 @@ class Providers(SyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -713,23 +695,20 @@ class Providers(SyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -751,19 +730,16 @@ class Providers(SyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -789,22 +765,19 @@ class Providers(SyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_location(
@@ -874,24 +847,21 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations` (operationId `listLocations`)
         """
-        return _t.cast(
-            "AsyncPage[Location]",
-            await self._client.request(
-                _LIST_LOCATIONS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_LOCATIONS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_location(
@@ -915,19 +885,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/locations` (operationId `createLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _CREATE_LOCATION,
-                body=_jsonapi.build_document(
-                    "locations", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_LOCATION,
+            body=_jsonapi.build_document(
+                "locations", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_location(
@@ -953,23 +920,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/locations/{id}` (operationId `getLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _GET_LOCATION,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_LOCATION,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_location(
@@ -995,22 +959,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/locations/{id}` (operationId `updateLocation`)
         """
-        return _t.cast(
-            "Location",
-            await self._client.request(
-                _UPDATE_LOCATION,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "locations", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_LOCATION,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "locations", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
@@ -1042,24 +1003,21 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers` (operationId `listProviders`)
         """
-        return _t.cast(
-            "AsyncPage[Provider]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
@@ -1083,19 +1041,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `POST /providers/providers` (operationId `createProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _CREATE,
-                body=_jsonapi.build_document(
-                    "providers", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE,
+            body=_jsonapi.build_document(
+                "providers", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1121,23 +1076,20 @@ class AsyncProviders(AsyncAPIResource):
 
         `GET /providers/providers/{id}` (operationId `getProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1159,19 +1111,16 @@ class AsyncProviders(AsyncAPIResource):
 
         `DELETE /providers/providers/{id}` (operationId `deleteProvider`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -1197,22 +1146,19 @@ class AsyncProviders(AsyncAPIResource):
 
         `PATCH /providers/providers/{id}` (operationId `updateProvider`)
         """
-        return _t.cast(
-            "Provider",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "providers", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "providers", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_location(

@@ -27,7 +27,7 @@ from ..types.sparse_fieldsets import SparseFieldsets
 
 __all__ = ["Services", "AsyncServices"]
 
-_LIST_OFFERINGS = Endpoint(
+_LIST_OFFERINGS: Endpoint[SyncPage[ServiceOffering], AsyncPage[ServiceOffering]] = Endpoint(
     method="GET",
     path="/services/service_offerings",
     responses={
@@ -78,7 +78,7 @@ _LIST_OFFERINGS = Endpoint(
     },
     operation_id="listServiceOfferings",
 )
-_CREATE_OFFERING = Endpoint(
+_CREATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     method="POST",
     path="/services/service_offerings",
     responses={
@@ -118,7 +118,7 @@ _CREATE_OFFERING = Endpoint(
     },
     operation_id="createServiceOffering",
 )
-_GET_OFFERING = Endpoint(
+_GET_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     method="GET",
     path="/services/service_offerings/{id}",
     responses={
@@ -160,7 +160,7 @@ _GET_OFFERING = Endpoint(
     },
     operation_id="getServiceOffering",
 )
-_UPDATE_OFFERING = Endpoint(
+_UPDATE_OFFERING: Endpoint[ServiceOffering, ServiceOffering] = Endpoint(
     method="PATCH",
     path="/services/service_offerings/{id}",
     responses={
@@ -248,24 +248,21 @@ class Services(SyncAPIResource):
 
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
-        return _t.cast(
-            "SyncPage[ServiceOffering]",
-            self._client.request(
-                _LIST_OFFERINGS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_OFFERINGS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_offering(
@@ -289,19 +286,16 @@ class Services(SyncAPIResource):
 
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _CREATE_OFFERING,
-                body=_jsonapi.build_document(
-                    "service_offerings", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _CREATE_OFFERING,
+            body=_jsonapi.build_document(
+                "service_offerings", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_offering(
@@ -327,23 +321,20 @@ class Services(SyncAPIResource):
 
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _GET_OFFERING,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OFFERING,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_offering(
@@ -369,22 +360,19 @@ class Services(SyncAPIResource):
 
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            self._client.request(
-                _UPDATE_OFFERING,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "service_offerings", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return self._client.request(
+            _UPDATE_OFFERING,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "service_offerings", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -431,24 +419,21 @@ class AsyncServices(AsyncAPIResource):
 
         `GET /services/service_offerings` (operationId `listServiceOfferings`)
         """
-        return _t.cast(
-            "AsyncPage[ServiceOffering]",
-            await self._client.request(
-                _LIST_OFFERINGS,
-                query={
-                    "filter": filter,
-                    "sort": sort,
-                    "page": page,
-                    "page[size]": page_size,
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_OFFERINGS,
+            query={
+                "filter": filter,
+                "sort": sort,
+                "page": page,
+                "page[size]": page_size,
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_offering(
@@ -472,19 +457,16 @@ class AsyncServices(AsyncAPIResource):
 
         `POST /services/service_offerings` (operationId `createServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _CREATE_OFFERING,
-                body=_jsonapi.build_document(
-                    "service_offerings", id=None, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _CREATE_OFFERING,
+            body=_jsonapi.build_document(
+                "service_offerings", id=None, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_offering(
@@ -510,23 +492,20 @@ class AsyncServices(AsyncAPIResource):
 
         `GET /services/service_offerings/{id}` (operationId `getServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _GET_OFFERING,
-                path={
-                    "id": id,
-                },
-                query={
-                    "include": include,
-                    "fields": fields,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OFFERING,
+            path={
+                "id": id,
+            },
+            query={
+                "include": include,
+                "fields": fields,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_offering(
@@ -552,22 +531,19 @@ class AsyncServices(AsyncAPIResource):
 
         `PATCH /services/service_offerings/{id}` (operationId `updateServiceOffering`)
         """
-        return _t.cast(
-            "ServiceOffering",
-            await self._client.request(
-                _UPDATE_OFFERING,
-                path={
-                    "id": id,
-                },
-                body=_jsonapi.build_document(
-                    "service_offerings", id=id, attributes=attributes, relationships=relationships
-                ),
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
+        return await self._client.request(
+            _UPDATE_OFFERING,
+            path={
+                "id": id,
+            },
+            body=_jsonapi.build_document(
+                "service_offerings", id=id, attributes=attributes, relationships=relationships
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -29,7 +29,7 @@ from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_CASE = Endpoint(
+_GET_CASE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
@@ -41,7 +41,7 @@ _GET_CASE = Endpoint(
     },
     operation_id="getCaseAnalytics",
 )
-_LIST_CASES_BY_STATUS = Endpoint(
+_LIST_CASES_BY_STATUS: Endpoint[list[dict[str, _t.Any | None]], list[dict[str, _t.Any | None]]] = Endpoint(
     method="GET",
     path="/analytics/cases-by-status",
     responses={
@@ -53,7 +53,7 @@ _LIST_CASES_BY_STATUS = Endpoint(
     },
     operation_id="listCasesByStatus",
 )
-_GET_DASHBOARD = Endpoint(
+_GET_DASHBOARD: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/dashboard",
     responses={
@@ -65,7 +65,7 @@ _GET_DASHBOARD = Endpoint(
     },
     operation_id="getDashboard",
 )
-_GET_HOMEPAGE = Endpoint(
+_GET_HOMEPAGE: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/homepage",
     responses={
@@ -77,7 +77,7 @@ _GET_HOMEPAGE = Endpoint(
     },
     operation_id="getHomepageAnalytics",
 )
-_GET_RECEIVED = Endpoint(
+_GET_RECEIVED: Endpoint[GetReceivedAnalyticsResponseData, GetReceivedAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/received",
     responses={
@@ -89,7 +89,7 @@ _GET_RECEIVED = Endpoint(
     },
     operation_id="getReceivedAnalytics",
 )
-_GET_REFERRALS = Endpoint(
+_GET_REFERRALS: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/referrals",
     responses={
@@ -101,7 +101,7 @@ _GET_REFERRALS = Endpoint(
     },
     operation_id="getReferralsAnalytics",
 )
-_GET_REVENUE_RECEIVED = Endpoint(
+_GET_REVENUE_RECEIVED: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-received",
     responses={
@@ -113,7 +113,7 @@ _GET_REVENUE_RECEIVED = Endpoint(
     },
     operation_id="getRevenueReceivedAnalytics",
 )
-_GET_REVENUE_SENT = Endpoint(
+_GET_REVENUE_SENT: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/analytics/revenue-sent",
     responses={
@@ -125,7 +125,7 @@ _GET_REVENUE_SENT = Endpoint(
     },
     operation_id="getRevenueSentAnalytics",
 )
-_GET_SENT = Endpoint(
+_GET_SENT: Endpoint[GetSentAnalyticsResponseData, GetSentAnalyticsResponseData] = Endpoint(
     method="GET",
     path="/analytics/sent",
     responses={
@@ -176,27 +176,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_cases_by_status(
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -220,22 +217,19 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard(
@@ -255,16 +249,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_homepage(
@@ -288,19 +279,16 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_received(
@@ -342,27 +330,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_referrals(
@@ -402,27 +387,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_received(
@@ -462,27 +444,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_revenue_sent(
@@ -522,27 +501,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_sent(
@@ -584,27 +560,24 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -645,27 +618,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases` (operationId `getCaseAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_CASE,
-                query={
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE,
+            query={
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_cases_by_status(
         self,
         *,
         status: str,
-        context: ListCasesByStatusContext | str,
+        context: ListCasesByStatusContext | _t.Literal["sent", "received"],
         limit: int | NotGiven = NOT_GIVEN,
         closing_status: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -689,22 +659,19 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
         """
-        return _t.cast(
-            "list[dict[str, _t.Any | None]]",
-            await self._client.request(
-                _LIST_CASES_BY_STATUS,
-                query={
-                    "status": status,
-                    "context": context,
-                    "limit": limit,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_CASES_BY_STATUS,
+            query={
+                "status": status,
+                "context": context,
+                "limit": limit,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard(
@@ -724,16 +691,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard` (operationId `getDashboard`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_DASHBOARD,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_homepage(
@@ -757,19 +721,16 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/homepage` (operationId `getHomepageAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_HOMEPAGE,
-                query={
-                    "tz": tz,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_HOMEPAGE,
+            query={
+                "tz": tz,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_received(
@@ -811,27 +772,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/received` (operationId `getReceivedAnalytics`)
         """
-        return _t.cast(
-            "GetReceivedAnalyticsResponseData",
-            await self._client.request(
-                _GET_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_referrals(
@@ -871,27 +829,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/referrals` (operationId `getReferralsAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REFERRALS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REFERRALS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_received(
@@ -931,27 +886,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-received` (operationId `getRevenueReceivedAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_RECEIVED,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_RECEIVED,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_revenue_sent(
@@ -991,27 +943,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/revenue-sent` (operationId `getRevenueSentAnalytics`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_REVENUE_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REVENUE_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_sent(
@@ -1053,27 +1002,24 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/sent` (operationId `getSentAnalytics`)
         """
-        return _t.cast(
-            "GetSentAnalyticsResponseData",
-            await self._client.request(
-                _GET_SENT,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SENT,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -18,9 +18,7 @@ from .._response import (
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.acknowledge_case_response import AcknowledgeCaseResponse
 from ..types.case import Case
-from ..types.close_case_body import CloseCaseBody
 from ..types.close_case_response import CloseCaseResponse
-from ..types.create_case_body import CreateCaseBody
 from ..types.create_case_response import CreateCaseResponse
 from ..types.get_case_by_id_response import GetCaseByIdResponse
 from ..types.get_case_status_history_response import GetCaseStatusHistoryResponse
@@ -30,14 +28,13 @@ from ..types.list_cases_response import ListCasesResponse
 from ..types.list_cases_response_data import ListCasesResponseData
 from ..types.list_cases_status import ListCasesStatus
 from ..types.list_cases_view import ListCasesView
-from ..types.update_case_body import UpdateCaseBody
 from ..types.update_case_response import UpdateCaseResponse
-from ..types.update_case_status_body import UpdateCaseStatusBody
+from ..types.update_case_status_body_status import UpdateCaseStatusBodyStatus
 from ..types.update_case_status_response import UpdateCaseStatusResponse
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[ListCasesResponseData, ListCasesResponseData] = Endpoint(
     method="GET",
     path="/cases",
     responses={
@@ -49,7 +46,7 @@ _LIST = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases",
     responses={
@@ -62,7 +59,7 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_GET = Endpoint(
+_GET: Endpoint[Case, Case] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
@@ -74,7 +71,7 @@ _GET = Endpoint(
     },
     operation_id="getCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Case, Case] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
@@ -87,7 +84,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateCase",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/cases/{id}",
     responses={
@@ -99,7 +96,7 @@ _DELETE = Endpoint(
     },
     operation_id="deleteCase",
 )
-_ACKNOWLEDGE = Endpoint(
+_ACKNOWLEDGE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge",
     responses={
@@ -111,7 +108,7 @@ _ACKNOWLEDGE = Endpoint(
     },
     operation_id="acknowledgeCase",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
@@ -124,7 +121,7 @@ _CLOSE = Endpoint(
     },
     operation_id="closeCase",
 )
-_UPDATE_STATUS = Endpoint(
+_UPDATE_STATUS: Endpoint[Case, Case] = Endpoint(
     method="POST",
     path="/cases/{id}/status",
     responses={
@@ -137,7 +134,9 @@ _UPDATE_STATUS = Endpoint(
     },
     operation_id="updateCaseStatus",
 )
-_GET_STATUS_HISTORY = Endpoint(
+_GET_STATUS_HISTORY: Endpoint[
+    _b.list[GetCaseStatusHistoryResponseDataItem], _b.list[GetCaseStatusHistoryResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/cases/{id}/status-history",
     responses={
@@ -170,13 +169,30 @@ class Cases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListCasesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -203,33 +219,49 @@ class Cases(SyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "ListCasesResponseData",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "search": search,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "view": view,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "search": search,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "view": view,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        case_county: str | None | NotGiven = NOT_GIVEN,
+        case_postal_code: str | None | NotGiven = NOT_GIVEN,
+        client_date_of_birth: _dt.date | NotGiven = NOT_GIVEN,
+        client_email: str | NotGiven = NOT_GIVEN,
+        client_phone: str | NotGiven = NOT_GIVEN,
+        client_postal_code: str | None | NotGiven = NOT_GIVEN,
+        county: str | None | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        incident_date: _dt.date | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -243,21 +275,58 @@ class Cases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            case_county: County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is derived from `casePostalCode`, or failing that from `clientPostalCode`.
+            case_postal_code: ZIP code of the place the case is about; used to work out `caseCounty`.
+            case_type: `caseType`
+            client_date_of_birth: `clientDateOfBirth`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            client_postal_code: Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.
+            county: County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the r…
+            description: `description`
+            incident_date: `incidentDate`
+            is_retainer_signed: `isRetainerSigned`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            sent_expiration_hours: `sentExpirationHours`
+            source: `source`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "caseCounty": case_county,
+                "casePostalCode": case_postal_code,
+                "caseType": case_type,
+                "clientDateOfBirth": client_date_of_birth,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "clientPostalCode": client_postal_code,
+                "county": county,
+                "description": description,
+                "incidentDate": incident_date,
+                "isRetainerSigned": is_retainer_signed,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "sentExpirationHours": sent_expiration_hours,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -286,26 +355,33 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -320,24 +396,43 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            case_type: `caseType`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            phase: `phase`
+            source: `source`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "phase": phase,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -361,19 +456,16 @@ class Cases(SyncAPIResource):
 
         `DELETE /cases/{id}` (operationId `deleteCase`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge(
@@ -398,26 +490,28 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        closing_status: str,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closing_notes: str | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -432,31 +526,58 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: `attorneyFees`
+            client_fee_agreement_percentage: `clientFeeAgreementPercentage`
+            closing_notes: `closingNotes`
+            closing_status: `closingStatus`
+            closure_reason: `closureReason`
+            settlement_amount: `settlementAmount`
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingNotes": closing_notes,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        status: UpdateCaseStatusBodyStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ],
+        closing_status: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -471,24 +592,27 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closing_status: Needed when moving to CLOSED.
+            notes: Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400 without it).
+            status: Target CaseStatus.
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
-        return _t.cast(
-            "Case",
-            self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "closingStatus": closing_status,
+                "notes": notes,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status_history(
@@ -512,19 +636,16 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -547,13 +668,30 @@ class AsyncCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListCasesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListCasesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -580,33 +718,49 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "ListCasesResponseData",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "search": search,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "view": view,
-                    "sort": sort,
-                    "order": order,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "search": search,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "view": view,
+                "sort": sort,
+                "order": order,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        case_county: str | None | NotGiven = NOT_GIVEN,
+        case_postal_code: str | None | NotGiven = NOT_GIVEN,
+        client_date_of_birth: _dt.date | NotGiven = NOT_GIVEN,
+        client_email: str | NotGiven = NOT_GIVEN,
+        client_phone: str | NotGiven = NOT_GIVEN,
+        client_postal_code: str | None | NotGiven = NOT_GIVEN,
+        county: str | None | NotGiven = NOT_GIVEN,
+        description: str | NotGiven = NOT_GIVEN,
+        incident_date: _dt.date | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sent_expiration_hours: int | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -620,21 +774,58 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            case_county: County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is derived from `casePostalCode`, or failing that from `clientPostalCode`.
+            case_postal_code: ZIP code of the place the case is about; used to work out `caseCounty`.
+            case_type: `caseType`
+            client_date_of_birth: `clientDateOfBirth`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            client_postal_code: Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state.
+            county: County the client lives in, derived from `clientPostalCode` when not supplied. Routing only falls back to it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the r…
+            description: `description`
+            incident_date: `incidentDate`
+            is_retainer_signed: `isRetainerSigned`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            sent_expiration_hours: `sentExpirationHours`
+            source: `source`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "caseCounty": case_county,
+                "casePostalCode": case_postal_code,
+                "caseType": case_type,
+                "clientDateOfBirth": client_date_of_birth,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "clientPostalCode": client_postal_code,
+                "county": county,
+                "description": description,
+                "incidentDate": incident_date,
+                "isRetainerSigned": is_retainer_signed,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "sentExpirationHours": sent_expiration_hours,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -663,26 +854,33 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseBody | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        source: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -697,24 +895,43 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            case_type: `caseType`
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            phase: `phase`
+            source: `source`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "phase": phase,
+                "source": source,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -738,19 +955,16 @@ class AsyncCases(AsyncAPIResource):
 
         `DELETE /cases/{id}` (operationId `deleteCase`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge(
@@ -775,26 +989,28 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/acknowledge` (operationId `acknowledgeCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseBody | _t.Mapping[str, _t.Any],
+        closing_status: str,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closing_notes: str | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -809,31 +1025,58 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: `attorneyFees`
+            client_fee_agreement_percentage: `clientFeeAgreementPercentage`
+            closing_notes: `closingNotes`
+            closing_status: `closingStatus`
+            closure_reason: `closureReason`
+            settlement_amount: `settlementAmount`
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingNotes": closing_notes,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
+        status: UpdateCaseStatusBodyStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ],
+        closing_status: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -848,24 +1091,27 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closing_status: Needed when moving to CLOSED.
+            notes: Free-text timeline note. Mandatory when `status` is `rejected`, where it is the rejection reason (400 without it).
+            status: Target CaseStatus.
 
         `POST /cases/{id}/status` (operationId `updateCaseStatus`)
         """
-        return _t.cast(
-            "Case",
-            await self._client.request(
-                _UPDATE_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "closingStatus": closing_status,
+                "notes": notes,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status_history(
@@ -889,19 +1135,16 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}/status-history` (operationId `getCaseStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[GetCaseStatusHistoryResponseDataItem]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

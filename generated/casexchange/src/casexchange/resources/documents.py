@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins as _b
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
@@ -23,7 +22,7 @@ from ..types.upload_document_response import UploadDocumentResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_b.list[Document], _b.list[Document]] = Endpoint(
     method="GET",
     path="/cases/{caseId}/documents",
     responses={
@@ -35,7 +34,7 @@ _LIST = Endpoint(
     },
     operation_id="listDocuments",
 )
-_UPLOAD = Endpoint(
+_UPLOAD: Endpoint[Document, Document] = Endpoint(
     method="POST",
     path="/cases/{caseId}/documents",
     responses={
@@ -49,7 +48,7 @@ _UPLOAD = Endpoint(
     },
     operation_id="uploadDocument",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/cases/{caseId}/documents/{docId}",
     responses={
@@ -61,17 +60,19 @@ _DELETE = Endpoint(
     },
     operation_id="deleteDocument",
 )
-_GET_DOWNLOAD_URL = Endpoint(
-    method="GET",
-    path="/cases/{caseId}/documents/{docId}/download",
-    responses={
-        "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
-    },
-    auth=True,
-    errors={
-        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
-    },
-    operation_id="getDocumentDownloadUrl",
+_GET_DOWNLOAD_URL: Endpoint[GetDocumentDownloadUrlResponseData, GetDocumentDownloadUrlResponseData] = (
+    Endpoint(
+        method="GET",
+        path="/cases/{caseId}/documents/{docId}/download",
+        responses={
+            "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
+        },
+        auth=True,
+        errors={
+            "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+        },
+        operation_id="getDocumentDownloadUrl",
+    )
 )
 
 
@@ -110,19 +111,16 @@ class Documents(SyncAPIResource):
 
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
-        return _t.cast(
-            "_b.list[Document]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload(
@@ -148,22 +146,19 @@ class Documents(SyncAPIResource):
 
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
-        return _t.cast(
-            "Document",
-            self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "file": file,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "file": file,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -189,20 +184,17 @@ class Documents(SyncAPIResource):
 
         `DELETE /cases/{caseId}/documents/{docId}` (operationId `deleteDocument`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_download_url(
@@ -228,20 +220,17 @@ class Documents(SyncAPIResource):
 
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DOWNLOAD_URL,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -280,19 +269,16 @@ class AsyncDocuments(AsyncAPIResource):
 
         `GET /cases/{caseId}/documents` (operationId `listDocuments`)
         """
-        return _t.cast(
-            "_b.list[Document]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload(
@@ -318,22 +304,19 @@ class AsyncDocuments(AsyncAPIResource):
 
         `POST /cases/{caseId}/documents` (operationId `uploadDocument`)
         """
-        return _t.cast(
-            "Document",
-            await self._client.request(
-                _UPLOAD,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "file": file,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPLOAD,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "file": file,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -359,20 +342,17 @@ class AsyncDocuments(AsyncAPIResource):
 
         `DELETE /cases/{caseId}/documents/{docId}` (operationId `deleteDocument`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_download_url(
@@ -398,20 +378,17 @@ class AsyncDocuments(AsyncAPIResource):
 
         `GET /cases/{caseId}/documents/{docId}/download` (operationId `getDocumentDownloadUrl`)
         """
-        return _t.cast(
-            "GetDocumentDownloadUrlResponseData",
-            await self._client.request(
-                _GET_DOWNLOAD_URL,
-                path={
-                    "caseId": case_id,
-                    "docId": doc_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DOWNLOAD_URL,
+            path={
+                "caseId": case_id,
+                "docId": doc_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

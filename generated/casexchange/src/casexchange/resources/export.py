@@ -22,7 +22,7 @@ from ..types.export_cases_view import ExportCasesView
 
 __all__ = ["Export", "AsyncExport"]
 
-_ALL_ANALYTICS = Endpoint(
+_ALL_ANALYTICS: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/analytics/export",
     responses={
@@ -32,7 +32,7 @@ _ALL_ANALYTICS = Endpoint(
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAllAnalytics",
 )
-_ANALYTICS_CATEGORY = Endpoint(
+_ANALYTICS_CATEGORY: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/analytics/{category}/export",
     responses={
@@ -42,7 +42,7 @@ _ANALYTICS_CATEGORY = Endpoint(
     accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAnalyticsCategory",
 )
-_CASES = Endpoint(
+_CASES: Endpoint[BinaryResponse, AsyncBinaryResponse] = Endpoint(
     method="GET",
     path="/cases/export",
     responses={
@@ -109,33 +109,40 @@ class Export(SyncAPIResource):
 
         `GET /analytics/export` (operationId `exportAllAnalytics`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _ALL_ANALYTICS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ALL_ANALYTICS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: ExportAnalyticsCategoryCategory
+        | _t.Literal[
+            "dashboard",
+            "cases",
+            "homepage",
+            "received",
+            "sent",
+            "revenue-received",
+            "revenue-sent",
+            "referrals",
+        ],
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -176,38 +183,35 @@ class Export(SyncAPIResource):
 
         `GET /analytics/{category}/export` (operationId `exportAnalyticsCategory`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _ANALYTICS_CATEGORY,
-                path={
-                    "category": category,
-                },
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ANALYTICS_CATEGORY,
+            path={
+                "category": category,
+            },
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: ExportCasesView | _t.Literal["sent", "received"],
+        format: ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -250,30 +254,27 @@ class Export(SyncAPIResource):
 
         `GET /cases/export` (operationId `exportCases`)
         """
-        return _t.cast(
-            "BinaryResponse",
-            self._client.request(
-                _CASES,
-                query={
-                    "view": view,
-                    "format": format,
-                    "firstReferralFrom": first_referral_from,
-                    "firstReferralTo": first_referral_to,
-                    "lastReferralFrom": last_referral_from,
-                    "lastReferralTo": last_referral_to,
-                    "createdFrom": created_from,
-                    "createdTo": created_to,
-                    "updatedFrom": updated_from,
-                    "updatedTo": updated_to,
-                    "status": status,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CASES,
+            query={
+                "view": view,
+                "format": format,
+                "firstReferralFrom": first_referral_from,
+                "firstReferralTo": first_referral_to,
+                "lastReferralFrom": last_referral_from,
+                "lastReferralTo": last_referral_to,
+                "createdFrom": created_from,
+                "createdTo": created_to,
+                "updatedFrom": updated_from,
+                "updatedTo": updated_to,
+                "status": status,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -332,33 +333,40 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /analytics/export` (operationId `exportAllAnalytics`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _ALL_ANALYTICS,
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ALL_ANALYTICS,
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def analytics_category(
         self,
-        category: ExportAnalyticsCategoryCategory | str,
+        category: ExportAnalyticsCategoryCategory
+        | _t.Literal[
+            "dashboard",
+            "cases",
+            "homepage",
+            "received",
+            "sent",
+            "revenue-received",
+            "revenue-sent",
+            "referrals",
+        ],
         *,
         referral_start_date: _dt.date | NotGiven = NOT_GIVEN,
         referral_end_date: _dt.date | NotGiven = NOT_GIVEN,
@@ -399,38 +407,35 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /analytics/{category}/export` (operationId `exportAnalyticsCategory`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _ANALYTICS_CATEGORY,
-                path={
-                    "category": category,
-                },
-                query={
-                    "referralStartDate": referral_start_date,
-                    "referralEndDate": referral_end_date,
-                    "firstReferralStartDate": first_referral_start_date,
-                    "firstReferralEndDate": first_referral_end_date,
-                    "signedStartDate": signed_start_date,
-                    "signedEndDate": signed_end_date,
-                    "tz": tz,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ANALYTICS_CATEGORY,
+            path={
+                "category": category,
+            },
+            query={
+                "referralStartDate": referral_start_date,
+                "referralEndDate": referral_end_date,
+                "firstReferralStartDate": first_referral_start_date,
+                "firstReferralEndDate": first_referral_end_date,
+                "signedStartDate": signed_start_date,
+                "signedEndDate": signed_end_date,
+                "tz": tz,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def cases(
         self,
         *,
-        view: ExportCasesView | str,
-        format: ExportCasesFormat | str | NotGiven = NOT_GIVEN,
+        view: ExportCasesView | _t.Literal["sent", "received"],
+        format: ExportCasesFormat | _t.Literal["csv", "xlsx"] | NotGiven = NOT_GIVEN,
         first_referral_from: _dt.date | NotGiven = NOT_GIVEN,
         first_referral_to: _dt.date | NotGiven = NOT_GIVEN,
         last_referral_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -473,30 +478,27 @@ class AsyncExport(AsyncAPIResource):
 
         `GET /cases/export` (operationId `exportCases`)
         """
-        return _t.cast(
-            "AsyncBinaryResponse",
-            await self._client.request(
-                _CASES,
-                query={
-                    "view": view,
-                    "format": format,
-                    "firstReferralFrom": first_referral_from,
-                    "firstReferralTo": first_referral_to,
-                    "lastReferralFrom": last_referral_from,
-                    "lastReferralTo": last_referral_to,
-                    "createdFrom": created_from,
-                    "createdTo": created_to,
-                    "updatedFrom": updated_from,
-                    "updatedTo": updated_to,
-                    "status": status,
-                    "closingStatus": closing_status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CASES,
+            query={
+                "view": view,
+                "format": format,
+                "firstReferralFrom": first_referral_from,
+                "firstReferralTo": first_referral_to,
+                "lastReferralFrom": last_referral_from,
+                "lastReferralTo": last_referral_to,
+                "createdFrom": created_from,
+                "createdTo": created_to,
+                "updatedFrom": updated_from,
+                "updatedTo": updated_to,
+                "status": status,
+                "closingStatus": closing_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -15,19 +15,19 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_external_link_body import CreateExternalLinkBody
+from ..types.create_external_link_body_external_system import CreateExternalLinkBodyExternalSystem
 from ..types.create_external_link_response import CreateExternalLinkResponse
 from ..types.external_case_link_lookup import ExternalCaseLinkLookup
 from ..types.list_external_links_response import ListExternalLinksResponse
 from ..types.list_external_links_system import ListExternalLinksSystem
 from ..types.lookup_external_link_response import LookupExternalLinkResponse
 from ..types.lookup_external_link_system import LookupExternalLinkSystem
-from ..types.replace_external_link_body import ReplaceExternalLinkBody
+from ..types.replace_external_link_body_external_system import ReplaceExternalLinkBodyExternalSystem
 from ..types.replace_external_link_response import ReplaceExternalLinkResponse
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
 
-_LOOKUP = Endpoint(
+_LOOKUP: Endpoint[LookupExternalLinkResponse, LookupExternalLinkResponse] = Endpoint(
     method="GET",
     path="/external-links",
     responses={
@@ -39,7 +39,7 @@ _LOOKUP = Endpoint(
     },
     operation_id="lookupExternalLink",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[CreateExternalLinkResponse, CreateExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links",
     responses={
@@ -52,7 +52,7 @@ _CREATE = Endpoint(
     },
     operation_id="createExternalLink",
 )
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[ExternalCaseLinkLookup], AsyncPage[ExternalCaseLinkLookup]] = Endpoint(
     method="GET",
     path="/external-links/list",
     responses={
@@ -76,7 +76,7 @@ _LIST = Endpoint(
     },
     operation_id="listExternalLinks",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/external-links/{id}",
     responses={
@@ -88,7 +88,7 @@ _DELETE = Endpoint(
     },
     operation_id="deleteExternalLink",
 )
-_REPLACE = Endpoint(
+_REPLACE: Endpoint[ReplaceExternalLinkResponse, ReplaceExternalLinkResponse] = Endpoint(
     method="POST",
     path="/external-links/{id}/replace",
     responses={
@@ -120,7 +120,7 @@ class ExternalLinks(SyncAPIResource):
     def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -143,26 +143,27 @@ class ExternalLinks(SyncAPIResource):
 
         `GET /external-links` (operationId `lookupExternalLink`)
         """
-        return _t.cast(
-            "LookupExternalLinkResponse",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "system": system,
-                    "externalId": external_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOOKUP,
+            query={
+                "system": system,
+                "externalId": external_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: CreateExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -179,27 +180,32 @@ class ExternalLinks(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links` (operationId `createExternalLink`)
         """
-        return _t.cast(
-            "CreateExternalLinkResponse",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -223,21 +229,18 @@ class ExternalLinks(SyncAPIResource):
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
-        return _t.cast(
-            "SyncPage[ExternalCaseLinkLookup]",
-            self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "system": system,
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -261,26 +264,27 @@ class ExternalLinks(SyncAPIResource):
 
         `DELETE /external-links/{id}` (operationId `deleteExternalLink`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def replace(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: ReplaceExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -297,24 +301,29 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             id: UUID of the link to retire.
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
-        return _t.cast(
-            "ReplaceExternalLinkResponse",
-            self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REPLACE,
+            path={
+                "id": id,
+            },
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -335,7 +344,7 @@ class AsyncExternalLinks(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        system: LookupExternalLinkSystem | str,
+        system: LookupExternalLinkSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         external_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -358,26 +367,27 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `GET /external-links` (operationId `lookupExternalLink`)
         """
-        return _t.cast(
-            "LookupExternalLinkResponse",
-            await self._client.request(
-                _LOOKUP,
-                query={
-                    "system": system,
-                    "externalId": external_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOOKUP,
+            query={
+                "system": system,
+                "externalId": external_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: CreateExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -394,27 +404,32 @@ class AsyncExternalLinks(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links` (operationId `createExternalLink`)
         """
-        return _t.cast(
-            "CreateExternalLinkResponse",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list(
         self,
         *,
-        system: ListExternalLinksSystem | str,
+        system: ListExternalLinksSystem | _t.Literal["cloudlex", "morgan_morgan", "litify"],
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -438,21 +453,18 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
-        return _t.cast(
-            "AsyncPage[ExternalCaseLinkLookup]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "system": system,
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "system": system,
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -476,26 +488,27 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         `DELETE /external-links/{id}` (operationId `deleteExternalLink`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def replace(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
+        external_id: str,
+        external_system: ReplaceExternalLinkBodyExternalSystem
+        | _t.Literal["cloudlex", "morgan_morgan", "litify"],
+        referral_id: _uuid.UUID | str,
+        external_url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -512,24 +525,29 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             id: UUID of the link to retire.
-            body: request body
+            external_id: `externalId`
+            external_system: `externalSystem`
+            external_url: `externalUrl`
+            referral_id: `referralId`
 
         `POST /external-links/{id}/replace` (operationId `replaceExternalLink`)
         """
-        return _t.cast(
-            "ReplaceExternalLinkResponse",
-            await self._client.request(
-                _REPLACE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REPLACE,
+            path={
+                "id": id,
+            },
+            body={
+                "externalId": external_id,
+                "externalSystem": external_system,
+                "externalUrl": external_url,
+                "referralId": referral_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -22,12 +22,11 @@ from ..types.get_own_firm_response import GetOwnFirmResponse
 from ..types.list_available_firms_response import ListAvailableFirmsResponse
 from ..types.list_available_firms_source import ListAvailableFirmsSource
 from ..types.list_firm_directory_response import ListFirmDirectoryResponse
-from ..types.update_own_firm_body import UpdateOwnFirmBody
 from ..types.update_own_firm_response import UpdateOwnFirmResponse
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST_AVAILABLE = Endpoint(
+_LIST_AVAILABLE: Endpoint[SyncPage[AvailableFirm], AsyncPage[AvailableFirm]] = Endpoint(
     method="GET",
     path="/firms/available",
     responses={
@@ -51,7 +50,7 @@ _LIST_AVAILABLE = Endpoint(
     },
     operation_id="listAvailableFirms",
 )
-_LIST_DIRECTORY = Endpoint(
+_LIST_DIRECTORY: Endpoint[list[Firm], list[Firm]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
@@ -63,7 +62,7 @@ _LIST_DIRECTORY = Endpoint(
     },
     operation_id="listFirmDirectory",
 )
-_GET_OWN = Endpoint(
+_GET_OWN: Endpoint[Firm, Firm] = Endpoint(
     method="GET",
     path="/firms/me",
     responses={
@@ -75,7 +74,7 @@ _GET_OWN = Endpoint(
     },
     operation_id="getOwnFirm",
 )
-_UPDATE_OWN = Endpoint(
+_UPDATE_OWN: Endpoint[Firm, Firm] = Endpoint(
     method="PUT",
     path="/firms/me",
     responses={
@@ -88,7 +87,7 @@ _UPDATE_OWN = Endpoint(
     },
     operation_id="updateOwnFirm",
 )
-_GET = Endpoint(
+_GET: Endpoint[Firm, Firm] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
@@ -122,7 +121,7 @@ class Firms(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -145,22 +144,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "SyncPage[AvailableFirm]",
-            self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_directory(
@@ -180,16 +176,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_own(
@@ -209,22 +202,25 @@ class Firms(SyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -238,21 +234,32 @@ class Firms(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_OWN,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -276,19 +283,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -312,7 +316,7 @@ class AsyncFirms(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
-        source: ListAvailableFirmsSource | str | NotGiven = NOT_GIVEN,
+        source: ListAvailableFirmsSource | _t.Literal["network", "directory"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -335,22 +339,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/available` (operationId `listAvailableFirms`)
         """
-        return _t.cast(
-            "AsyncPage[AvailableFirm]",
-            await self._client.request(
-                _LIST_AVAILABLE,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_AVAILABLE,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_directory(
@@ -370,16 +371,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `listFirmDirectory`)
         """
-        return _t.cast(
-            "list[Firm]",
-            await self._client.request(
-                _LIST_DIRECTORY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DIRECTORY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_own(
@@ -399,22 +397,25 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/me` (operationId `getOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET_OWN,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OWN,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_own(
         self,
         *,
-        body: UpdateOwnFirmBody | _t.Mapping[str, _t.Any],
+        address: str | NotGiven = NOT_GIVEN,
+        city: str | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        phone: str | NotGiven = NOT_GIVEN,
+        state: str | NotGiven = NOT_GIVEN,
+        website: str | NotGiven = NOT_GIVEN,
+        zip: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -428,21 +429,32 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            address: `address`
+            city: `city`
+            name: `name`
+            phone: `phone`
+            state: `state`
+            website: `website`
+            zip: `zip`
 
         `PUT /firms/me` (operationId `updateOwnFirm`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _UPDATE_OWN,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_OWN,
+            body={
+                "address": address,
+                "city": city,
+                "name": name,
+                "phone": phone,
+                "state": state,
+                "website": website,
+                "zip": zip,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -466,19 +478,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "Firm",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -23,13 +23,13 @@ from ..types.list_med_appointments_cancelled import ListMedAppointmentsCancelled
 from ..types.list_med_appointments_response import ListMedAppointmentsResponse
 from ..types.list_med_appointments_source import ListMedAppointmentsSource
 from ..types.med_appointment import MedAppointment
-from ..types.med_appointment_create_request import MedAppointmentCreateRequest
-from ..types.med_appointment_update_request import MedAppointmentUpdateRequest
+from ..types.med_appointment_create_request_category import MedAppointmentCreateRequestCategory
+from ..types.med_appointment_update_request_category import MedAppointmentUpdateRequestCategory
 from ..types.update_med_appointment_response import UpdateMedAppointmentResponse
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[MedAppointment], AsyncPage[MedAppointment]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments",
     responses={
@@ -53,7 +53,7 @@ _LIST = Endpoint(
     },
     operation_id="listMedAppointments",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/appointments",
     responses={
@@ -66,7 +66,7 @@ _CREATE = Endpoint(
     },
     operation_id="createMedAppointment",
 )
-_GET = Endpoint(
+_GET: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -78,7 +78,7 @@ _GET = Endpoint(
     },
     operation_id="getMedAppointment",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[MedAppointment, MedAppointment] = Endpoint(
     method="PUT",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -91,7 +91,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateMedAppointment",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/med-cases/{caseId}/appointments/{appointmentId}",
     responses={
@@ -126,9 +126,9 @@ class MedAppointments(SyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
+        cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -158,36 +158,45 @@ class MedAppointments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
-        return _t.cast(
-            "SyncPage[MedAppointment]",
-            self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medReferralId": med_referral_id,
-                    "attended": attended,
-                    "cancelled": cancelled,
-                    "source": source,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "medReferralId": med_referral_id,
+                "attended": attended,
+                "cancelled": cancelled,
+                "source": source,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         case_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        category: MedAppointmentCreateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -206,24 +215,41 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            category: `category`
+            doctor_id: An id from `GET /me/doctors`.
+            insurance_id: `insuranceId`
+            med_referral_id: If omitted, the referral of your practice on this case that is most active is used.
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: An id from `GET /me/locations`.
+            related_injury_ids: `relatedInjuryIds`
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _CREATE,
-                path={
-                    "caseId": case_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -251,20 +277,17 @@ class MedAppointments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
@@ -272,7 +295,20 @@ class MedAppointments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        cancelled: bool | NotGiven = NOT_GIVEN,
+        category: MedAppointmentUpdateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -294,25 +330,44 @@ class MedAppointments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            cancelled: `true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in the same request (`cancelled: false` with `attended` is fine).
+            category: `category`
+            doctor_id: `doctorId`
+            insurance_id: `insuranceId`
+            med_referral_id: `medReferralId`
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: `providerLocationId`
+            related_injury_ids: `relatedInjuryIds`
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "cancelled": cancelled,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -340,20 +395,17 @@ class MedAppointments(SyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}` (operationId `deleteMedAppointment`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -378,9 +430,9 @@ class AsyncMedAppointments(AsyncAPIResource):
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
-        attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
-        cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
-        source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
+        attended: ListMedAppointmentsAttended | _t.Literal["true", "false", "null"] | NotGiven = NOT_GIVEN,
+        cancelled: ListMedAppointmentsCancelled | _t.Literal["true", "false"] | NotGiven = NOT_GIVEN,
+        source: ListMedAppointmentsSource | _t.Literal["manual", "premier"] | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -410,36 +462,45 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments` (operationId `listMedAppointments`)
         """
-        return _t.cast(
-            "AsyncPage[MedAppointment]",
-            await self._client.request(
-                _LIST,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "medReferralId": med_referral_id,
-                    "attended": attended,
-                    "cancelled": cancelled,
-                    "source": source,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+                "medReferralId": med_referral_id,
+                "attended": attended,
+                "cancelled": cancelled,
+                "source": source,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         case_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        category: MedAppointmentCreateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -458,24 +519,41 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            body: request body
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            category: `category`
+            doctor_id: An id from `GET /me/doctors`.
+            insurance_id: `insuranceId`
+            med_referral_id: If omitted, the referral of your practice on this case that is most active is used.
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: An id from `GET /me/locations`.
+            related_injury_ids: `relatedInjuryIds`
 
         `POST /med-cases/{caseId}/appointments` (operationId `createMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _CREATE,
-                path={
-                    "caseId": case_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -503,20 +581,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/appointments/{appointmentId}` (operationId `getMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _GET,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
@@ -524,7 +599,20 @@ class AsyncMedAppointments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         appointment_id: _uuid.UUID | str,
         *,
-        body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
+        doctor_id: _uuid.UUID | str,
+        provider_location_id: _uuid.UUID | str,
+        appointment_date: _dt.date | NotGiven = NOT_GIVEN,
+        appointment_time: str | NotGiven = NOT_GIVEN,
+        attended: bool | None | NotGiven = NOT_GIVEN,
+        cancelled: bool | NotGiven = NOT_GIVEN,
+        category: MedAppointmentUpdateRequestCategory
+        | _t.Literal["initial", "follow_up", "imaging", "treatment", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        insurance_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        primary_injury_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        related_injury_ids: _t.Sequence[_uuid.UUID | str] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -546,25 +634,44 @@ class AsyncMedAppointments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
+            appointment_date: `appointmentDate`
+            appointment_time: `appointmentTime`
+            attended: `attended`
+            cancelled: `true` cancels, `false` reverses a cancellation. `cancelled: true` may not come with a non-null `attended` in the same request (`cancelled: false` with `attended` is fine).
+            category: `category`
+            doctor_id: `doctorId`
+            insurance_id: `insuranceId`
+            med_referral_id: `medReferralId`
+            primary_injury_id: `primaryInjuryId`
+            provider_location_id: `providerLocationId`
+            related_injury_ids: `relatedInjuryIds`
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
-        return _t.cast(
-            "MedAppointment",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            body={
+                "appointmentDate": appointment_date,
+                "appointmentTime": appointment_time,
+                "attended": attended,
+                "cancelled": cancelled,
+                "category": category,
+                "doctorId": doctor_id,
+                "insuranceId": insurance_id,
+                "medReferralId": med_referral_id,
+                "primaryInjuryId": primary_injury_id,
+                "providerLocationId": provider_location_id,
+                "relatedInjuryIds": related_injury_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -592,20 +699,17 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         `DELETE /med-cases/{caseId}/appointments/{appointmentId}` (operationId `deleteMedAppointment`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "caseId": case_id,
-                    "appointmentId": appointment_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "caseId": case_id,
+                "appointmentId": appointment_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

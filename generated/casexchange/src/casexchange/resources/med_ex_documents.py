@@ -26,7 +26,7 @@ from ..types.upload_med_case_document_response import UploadMedCaseDocumentRespo
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
-_LIST_CASE = Endpoint(
+_LIST_CASE: Endpoint[SyncPage[MedCaseDocument], AsyncPage[MedCaseDocument]] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents",
     responses={
@@ -50,7 +50,7 @@ _LIST_CASE = Endpoint(
     },
     operation_id="listMedCaseDocuments",
 )
-_UPLOAD_CASE = Endpoint(
+_UPLOAD_CASE: Endpoint[MedCaseDocument, MedCaseDocument] = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/documents",
     responses={
@@ -64,7 +64,10 @@ _UPLOAD_CASE = Endpoint(
     },
     operation_id="uploadMedCaseDocument",
 )
-_GET_CASE = Endpoint(
+_GET_CASE: Endpoint[
+    GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2,
+    GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2,
+] = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents/{documentId}",
     responses={
@@ -117,30 +120,44 @@ class MedExDocuments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
-        return _t.cast(
-            "SyncPage[MedCaseDocument]",
-            self._client.request(
-                _LIST_CASE,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_CASE,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def upload_case(
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory | str,
+        category: UploadMedCaseDocumentBodyCategory
+        | _t.Literal[
+            "medical_records",
+            "imaging",
+            "intake_form",
+            "insurance_card",
+            "lien_auth",
+            "hipaa_auth",
+            "demand_letter",
+            "settlement",
+            "correspondence",
+            "police_report",
+            "invoice",
+            "statement",
+            "ledger",
+            "payment_receipt",
+            "other",
+        ],
         file: FileTypes,
         appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -171,25 +188,22 @@ class MedExDocuments(SyncAPIResource):
 
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
-        return _t.cast(
-            "MedCaseDocument",
-            self._client.request(
-                _UPLOAD_CASE,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "appointmentId": appointment_id,
-                    "category": category,
-                    "file": file,
-                    "note": note,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPLOAD_CASE,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentId": appointment_id,
+                "category": category,
+                "file": file,
+                "note": note,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_case(
@@ -197,7 +211,7 @@ class MedExDocuments(SyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
+        format: GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -218,23 +232,20 @@ class MedExDocuments(SyncAPIResource):
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
-        return _t.cast(
-            "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
-            self._client.request(
-                _GET_CASE,
-                path={
-                    "caseId": case_id,
-                    "documentId": document_id,
-                },
-                query={
-                    "format": format,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE,
+            path={
+                "caseId": case_id,
+                "documentId": document_id,
+            },
+            query={
+                "format": format,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -277,30 +288,44 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
-        return _t.cast(
-            "AsyncPage[MedCaseDocument]",
-            await self._client.request(
-                _LIST_CASE,
-                path={
-                    "caseId": case_id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_CASE,
+            path={
+                "caseId": case_id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def upload_case(
         self,
         case_id: _uuid.UUID | str,
         *,
-        category: UploadMedCaseDocumentBodyCategory | str,
+        category: UploadMedCaseDocumentBodyCategory
+        | _t.Literal[
+            "medical_records",
+            "imaging",
+            "intake_form",
+            "insurance_card",
+            "lien_auth",
+            "hipaa_auth",
+            "demand_letter",
+            "settlement",
+            "correspondence",
+            "police_report",
+            "invoice",
+            "statement",
+            "ledger",
+            "payment_receipt",
+            "other",
+        ],
         file: FileTypes,
         appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -331,25 +356,22 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         `POST /med-cases/{caseId}/documents` (operationId `uploadMedCaseDocument`)
         """
-        return _t.cast(
-            "MedCaseDocument",
-            await self._client.request(
-                _UPLOAD_CASE,
-                path={
-                    "caseId": case_id,
-                },
-                body={
-                    "appointmentId": appointment_id,
-                    "category": category,
-                    "file": file,
-                    "note": note,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPLOAD_CASE,
+            path={
+                "caseId": case_id,
+            },
+            body={
+                "appointmentId": appointment_id,
+                "category": category,
+                "file": file,
+                "note": note,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_case(
@@ -357,7 +379,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         case_id: _uuid.UUID | str,
         document_id: _uuid.UUID | str,
         *,
-        format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
+        format: GetMedCaseDocumentFormat | _t.Literal["url", "base64"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -378,23 +400,20 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
-        return _t.cast(
-            "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
-            await self._client.request(
-                _GET_CASE,
-                path={
-                    "caseId": case_id,
-                    "documentId": document_id,
-                },
-                query={
-                    "format": format,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE,
+            path={
+                "caseId": case_id,
+                "documentId": document_id,
+            },
+            query={
+                "format": format,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

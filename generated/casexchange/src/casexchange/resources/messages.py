@@ -14,12 +14,12 @@ from .._response import (
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.public_status_update import PublicStatusUpdate
-from ..types.send_message_body import SendMessageBody
+from ..types.send_message_body_requested_status import SendMessageBodyRequestedStatus
 from ..types.send_message_response import SendMessageResponse
 
 __all__ = ["Messages", "AsyncMessages"]
 
-_SEND = Endpoint(
+_SEND: Endpoint[PublicStatusUpdate, PublicStatusUpdate] = Endpoint(
     method="POST",
     path="/messages/send",
     responses={
@@ -51,7 +51,28 @@ class Messages(SyncAPIResource):
     def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        id: str,
+        message: str,
+        requested_status: SendMessageBodyRequestedStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "terminated",
+            "exhausted",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -68,21 +89,24 @@ class Messages(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+            message: `message`
+            requested_status: Status you ask the other firm to move to (optional, any letter case).
 
         `POST /messages/send` (operationId `sendMessage`)
         """
-        return _t.cast(
-            "PublicStatusUpdate",
-            self._client.request(
-                _SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND,
+            body={
+                "id": id,
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -103,7 +127,28 @@ class AsyncMessages(AsyncAPIResource):
     async def send(
         self,
         *,
-        body: SendMessageBody | _t.Mapping[str, _t.Any],
+        id: str,
+        message: str,
+        requested_status: SendMessageBodyRequestedStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "terminated",
+            "exhausted",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -120,21 +165,24 @@ class AsyncMessages(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            id: Referral reference in any form the calling firm knows: a referral or base-case UUID, an exact reference number (e.g. `PREFIX-0001`), or an integration id that belongs to the calling firm — a case-man…
+            message: `message`
+            requested_status: Status you ask the other firm to move to (optional, any letter case).
 
         `POST /messages/send` (operationId `sendMessage`)
         """
-        return _t.cast(
-            "PublicStatusUpdate",
-            await self._client.request(
-                _SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND,
+            body={
+                "id": id,
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -18,17 +18,15 @@ from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmRespo
 from ..types.get_outbound_network_firm_response import GetOutboundNetworkFirmResponse
 from ..types.list_pending_network_relationships_response import ListPendingNetworkRelationshipsResponse
 from ..types.network_firm_detail import NetworkFirmDetail
-from ..types.patch_inbound_network_firm_body import PatchInboundNetworkFirmBody
+from ..types.patch_inbound_network_firm_body_status import PatchInboundNetworkFirmBodyStatus
 from ..types.patch_inbound_network_firm_response import PatchInboundNetworkFirmResponse
-from ..types.patch_outbound_network_firm_body import PatchOutboundNetworkFirmBody
 from ..types.patch_outbound_network_firm_response import PatchOutboundNetworkFirmResponse
 from ..types.pending_relationship import PendingRelationship
-from ..types.put_outbound_network_firm_body import PutOutboundNetworkFirmBody
 from ..types.put_outbound_network_firm_response import PutOutboundNetworkFirmResponse
 
 __all__ = ["Network", "AsyncNetwork"]
 
-_GET_INBOUND_FIRM = Endpoint(
+_GET_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/inbound/{firmId}",
     responses={
@@ -40,7 +38,7 @@ _GET_INBOUND_FIRM = Endpoint(
     },
     operation_id="getInboundNetworkFirm",
 )
-_PATCH_INBOUND_FIRM = Endpoint(
+_PATCH_INBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/inbound/{firmId}",
     responses={
@@ -53,7 +51,7 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     operation_id="patchInboundNetworkFirm",
 )
-_GET_OUTBOUND_FIRM = Endpoint(
+_GET_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="GET",
     path="/network/outbound/{firmId}",
     responses={
@@ -65,7 +63,7 @@ _GET_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="getOutboundNetworkFirm",
 )
-_PUT_OUTBOUND_FIRM = Endpoint(
+_PUT_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PUT",
     path="/network/outbound/{firmId}",
     responses={
@@ -78,7 +76,7 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="putOutboundNetworkFirm",
 )
-_PATCH_OUTBOUND_FIRM = Endpoint(
+_PATCH_OUTBOUND_FIRM: Endpoint[NetworkFirmDetail, NetworkFirmDetail] = Endpoint(
     method="PATCH",
     path="/network/outbound/{firmId}",
     responses={
@@ -91,7 +89,7 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     operation_id="patchOutboundNetworkFirm",
 )
-_LIST_PENDING_RELATIONSHIPS = Endpoint(
+_LIST_PENDING_RELATIONSHIPS: Endpoint[list[PendingRelationship], list[PendingRelationship]] = Endpoint(
     method="GET",
     path="/network/pending",
     responses={
@@ -143,26 +141,25 @@ class Network(SyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -179,24 +176,27 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_outbound_firm(
@@ -222,26 +222,26 @@ class Network(SyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def put_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -259,31 +259,39 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def patch_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -299,24 +307,29 @@ class Network(SyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_pending_relationships(
@@ -337,16 +350,13 @@ class Network(SyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -386,26 +396,25 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/inbound/{firmId}` (operationId `getInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_inbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        referral_instructions: str | None | NotGiven = NOT_GIVEN,
+        status: PatchInboundNetworkFirmBodyStatus | _t.Literal["active", "inactive"] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -422,24 +431,27 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            description: `description`
+            referral_instructions: `referralInstructions`
+            status: `status`
 
         `PATCH /network/inbound/{firmId}` (operationId `patchInboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_INBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_INBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "description": description,
+                "referralInstructions": referral_instructions,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_outbound_firm(
@@ -465,26 +477,26 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/outbound/{firmId}` (operationId `getOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _GET_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def put_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -502,31 +514,39 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PUT /network/outbound/{firmId}` (operationId `putOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PUT_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PUT_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def patch_outbound_firm(
         self,
         firm_id: _uuid.UUID | str,
         *,
-        body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
+        days_for_investigating: int | None | NotGiven = NOT_GIVEN,
+        days_for_under_evaluation: int | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        sending_percentage: float | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -542,24 +562,29 @@ class AsyncNetwork(AsyncAPIResource):
 
         Args:
             firm_id: UUID of the other firm.
-            body: request body
+            days_for_investigating: `daysForInvestigating`
+            days_for_under_evaluation: `daysForUnderEvaluation`
+            description: `description`
+            sending_percentage: A whole percent such as 33.33; anything strictly between 0 and 1 is refused as a likely fraction, while 0 is accepted.
 
         `PATCH /network/outbound/{firmId}` (operationId `patchOutboundNetworkFirm`)
         """
-        return _t.cast(
-            "NetworkFirmDetail",
-            await self._client.request(
-                _PATCH_OUTBOUND_FIRM,
-                path={
-                    "firmId": firm_id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _PATCH_OUTBOUND_FIRM,
+            path={
+                "firmId": firm_id,
+            },
+            body={
+                "daysForInvestigating": days_for_investigating,
+                "daysForUnderEvaluation": days_for_under_evaluation,
+                "description": description,
+                "sendingPercentage": sending_percentage,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_pending_relationships(
@@ -580,16 +605,13 @@ class AsyncNetwork(AsyncAPIResource):
 
         `GET /network/pending` (operationId `listPendingNetworkRelationships`)
         """
-        return _t.cast(
-            "list[PendingRelationship]",
-            await self._client.request(
-                _LIST_PENDING_RELATIONSHIPS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_PENDING_RELATIONSHIPS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -13,7 +13,6 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.add_notification_email_body import AddNotificationEmailBody
 from ..types.add_notification_email_response import AddNotificationEmailResponse
 from ..types.add_notification_email_response_data import AddNotificationEmailResponseData
 from ..types.get_notification_preferences_response import GetNotificationPreferencesResponse
@@ -23,7 +22,9 @@ from ..types.update_notification_preferences_response import UpdateNotificationP
 
 __all__ = ["Notifications", "AsyncNotifications"]
 
-_LIST_EMAILS = Endpoint(
+_LIST_EMAILS: Endpoint[
+    list[ListNotificationEmailsResponseDataItem], list[ListNotificationEmailsResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/notifications/emails",
     responses={
@@ -35,7 +36,7 @@ _LIST_EMAILS = Endpoint(
     },
     operation_id="listNotificationEmails",
 )
-_ADD_EMAIL = Endpoint(
+_ADD_EMAIL: Endpoint[AddNotificationEmailResponseData, AddNotificationEmailResponseData] = Endpoint(
     method="POST",
     path="/notifications/emails",
     responses={
@@ -48,7 +49,7 @@ _ADD_EMAIL = Endpoint(
     },
     operation_id="addNotificationEmail",
 )
-_GET_PREFERENCES = Endpoint(
+_GET_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="GET",
     path="/notifications/preferences",
     responses={
@@ -60,7 +61,7 @@ _GET_PREFERENCES = Endpoint(
     },
     operation_id="getNotificationPreferences",
 )
-_UPDATE_PREFERENCES = Endpoint(
+_UPDATE_PREFERENCES: Endpoint[dict[str, _t.Any | None], dict[str, _t.Any | None]] = Endpoint(
     method="PUT",
     path="/notifications/preferences",
     responses={
@@ -108,22 +109,19 @@ class Notifications(SyncAPIResource):
 
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
-        return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
-            self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_EMAILS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        email: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -137,21 +135,20 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ADD_EMAIL,
+            body={
+                "email": email,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_preferences(
@@ -171,16 +168,13 @@ class Notifications(SyncAPIResource):
 
         `GET /notifications/preferences` (operationId `getNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _GET_PREFERENCES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_PREFERENCES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_preferences(
@@ -204,17 +198,14 @@ class Notifications(SyncAPIResource):
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            self._client.request(
-                _UPDATE_PREFERENCES,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_PREFERENCES,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -249,22 +240,19 @@ class AsyncNotifications(AsyncAPIResource):
 
         `GET /notifications/emails` (operationId `listNotificationEmails`)
         """
-        return _t.cast(
-            "list[ListNotificationEmailsResponseDataItem]",
-            await self._client.request(
-                _LIST_EMAILS,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_EMAILS,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def add_email(
         self,
         *,
-        body: AddNotificationEmailBody | _t.Mapping[str, _t.Any],
+        email: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -278,21 +266,20 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
 
         `POST /notifications/emails` (operationId `addNotificationEmail`)
         """
-        return _t.cast(
-            "AddNotificationEmailResponseData",
-            await self._client.request(
-                _ADD_EMAIL,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ADD_EMAIL,
+            body={
+                "email": email,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_preferences(
@@ -312,16 +299,13 @@ class AsyncNotifications(AsyncAPIResource):
 
         `GET /notifications/preferences` (operationId `getNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _GET_PREFERENCES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_PREFERENCES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_preferences(
@@ -345,17 +329,14 @@ class AsyncNotifications(AsyncAPIResource):
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None]",
-            await self._client.request(
-                _UPDATE_PREFERENCES,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_PREFERENCES,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import builtins as _b
+import datetime as _dt
 import typing as _t
 import uuid as _uuid
 from functools import cached_property
@@ -16,14 +17,12 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.acknowledge_referral_body import AcknowledgeReferralBody
 from ..types.acknowledge_referral_response import AcknowledgeReferralResponse
 from ..types.available_statuses import AvailableStatuses
-from ..types.begin_closing_referral_body import BeginClosingReferralBody
+from ..types.begin_closing_referral_body_closing_status import BeginClosingReferralBodyClosingStatus
+from ..types.begin_closing_referral_body_payout_type import BeginClosingReferralBodyPayoutType
 from ..types.begin_closing_referral_response import BeginClosingReferralResponse
-from ..types.begin_investigating_referral_body import BeginInvestigatingReferralBody
 from ..types.begin_investigating_referral_response import BeginInvestigatingReferralResponse
-from ..types.close_referral_body import CloseReferralBody
 from ..types.close_referral_response import CloseReferralResponse
 from ..types.get_referral_available_statuses_response import GetReferralAvailableStatusesResponse
 from ..types.get_referral_response import GetReferralResponse
@@ -31,25 +30,29 @@ from ..types.get_referral_status_history_response import GetReferralStatusHistor
 from ..types.list_referrals_response import ListReferralsResponse
 from ..types.list_referrals_status import ListReferralsStatus
 from ..types.match_referrals_body import MatchReferralsBody
+from ..types.match_referrals_body_identifiers import (
+    MatchReferralsBodyIdentifiers,
+    MatchReferralsBodyIdentifiersParam,
+)
 from ..types.match_referrals_response import MatchReferralsResponse
 from ..types.referral import Referral
 from ..types.referral_status_update import ReferralStatusUpdate
-from ..types.reject_referral_body import RejectReferralBody
 from ..types.reject_referral_response import RejectReferralResponse
-from ..types.send_referral_body import SendReferralBody
 from ..types.send_referral_response import SendReferralResponse
-from ..types.sign_referral_body import SignReferralBody
 from ..types.sign_referral_response import SignReferralResponse
-from ..types.start_litigation_referral_body import StartLitigationReferralBody
 from ..types.start_litigation_referral_response import StartLitigationReferralResponse
 from ..types.update_referral_body import UpdateReferralBody
+from ..types.update_referral_body_custom_fields_item import (
+    UpdateReferralBodyCustomFieldsItem,
+    UpdateReferralBodyCustomFieldsItemParam,
+)
+from ..types.update_referral_body_payout_type import UpdateReferralBodyPayoutType
 from ..types.update_referral_response import UpdateReferralResponse
-from ..types.withdraw_referral_body import WithdrawReferralBody
 from ..types.withdraw_referral_response import WithdrawReferralResponse
 
 __all__ = ["Referrals", "AsyncReferrals"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[Referral], AsyncPage[Referral]] = Endpoint(
     method="GET",
     path="/referrals",
     responses={
@@ -73,20 +76,22 @@ _LIST = Endpoint(
     },
     operation_id="listReferrals",
 )
-_MATCH = Endpoint(
+_MATCH: Endpoint[MatchReferralsResponse, MatchReferralsResponse] = Endpoint(
     method="POST",
     path="/referrals/match",
     responses={
         "200": ResponseSpec(kind="json", model=MatchReferralsResponse, unwrap=None, page=None),
     },
     body_media="application/json",
+    body_type=MatchReferralsBody,
+    flat_body=True,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="matchReferrals",
 )
-_GET = Endpoint(
+_GET: Endpoint[Referral, Referral] = Endpoint(
     method="GET",
     path="/referrals/{id}",
     responses={
@@ -98,20 +103,22 @@ _GET = Endpoint(
     },
     operation_id="getReferral",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[Referral, Referral] = Endpoint(
     method="PUT",
     path="/referrals/{id}",
     responses={
         "200": ResponseSpec(kind="json", model=UpdateReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_type=UpdateReferralBody,
+    flat_body=True,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="updateReferral",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/referrals/{id}",
     responses={
@@ -123,20 +130,21 @@ _DELETE = Endpoint(
     },
     operation_id="deleteReferral",
 )
-_ACKNOWLEDGE = Endpoint(
+_ACKNOWLEDGE: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/acknowledge",
     responses={
         "200": ResponseSpec(kind="json", model=AcknowledgeReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="acknowledgeReferral",
 )
-_GET_AVAILABLE_STATUSES = Endpoint(
+_GET_AVAILABLE_STATUSES: Endpoint[AvailableStatuses, AvailableStatuses] = Endpoint(
     method="GET",
     path="/referrals/{id}/available-statuses",
     responses={
@@ -150,7 +158,7 @@ _GET_AVAILABLE_STATUSES = Endpoint(
     },
     operation_id="getReferralAvailableStatuses",
 )
-_BEGIN_CLOSING = Endpoint(
+_BEGIN_CLOSING: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-closing",
     responses={
@@ -163,20 +171,21 @@ _BEGIN_CLOSING = Endpoint(
     },
     operation_id="beginClosingReferral",
 )
-_BEGIN_INVESTIGATING = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/begin-investigating",
     responses={
         "200": ResponseSpec(kind="json", model=BeginInvestigatingReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="beginInvestigatingReferral",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/close",
     responses={
@@ -189,7 +198,7 @@ _CLOSE = Endpoint(
     },
     operation_id="closeReferral",
 )
-_REJECT = Endpoint(
+_REJECT: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/reject",
     responses={
@@ -202,7 +211,7 @@ _REJECT = Endpoint(
     },
     operation_id="rejectReferral",
 )
-_SEND = Endpoint(
+_SEND: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/send",
     responses={
@@ -215,33 +224,35 @@ _SEND = Endpoint(
     },
     operation_id="sendReferral",
 )
-_SIGN = Endpoint(
+_SIGN: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/sign",
     responses={
         "200": ResponseSpec(kind="json", model=SignReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="signReferral",
 )
-_START_LITIGATION = Endpoint(
+_START_LITIGATION: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/start-litigation",
     responses={
         "200": ResponseSpec(kind="json", model=StartLitigationReferralResponse, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     errors={
         "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
     },
     operation_id="startLitigationReferral",
 )
-_GET_STATUS_HISTORY = Endpoint(
+_GET_STATUS_HISTORY: Endpoint[_b.list[ReferralStatusUpdate], _b.list[ReferralStatusUpdate]] = Endpoint(
     method="GET",
     path="/referrals/{id}/status-history",
     responses={
@@ -253,7 +264,7 @@ _GET_STATUS_HISTORY = Endpoint(
     },
     operation_id="getReferralStatusHistory",
 )
-_WITHDRAW = Endpoint(
+_WITHDRAW: Endpoint[Referral, Referral] = Endpoint(
     method="POST",
     path="/referrals/{id}/withdraw",
     responses={
@@ -287,7 +298,24 @@ class Referrals(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: ListReferralsStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -308,27 +336,24 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals` (operationId `listReferrals`)
         """
-        return _t.cast(
-            "SyncPage[Referral]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        identifiers: MatchReferralsBodyIdentifiersParam | MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -345,21 +370,20 @@ class Referrals(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            identifiers: Give at least one identifier.
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
-        return _t.cast(
-            "MatchReferralsResponse",
-            self._client.request(
-                _MATCH,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MATCH,
+            body={
+                "identifiers": identifiers,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -383,26 +407,42 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}` (operationId `getReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        attorney_fees: float | None | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
+        custom_fields: _t.Sequence[
+            UpdateReferralBodyCustomFieldsItemParam | UpdateReferralBodyCustomFieldsItem
+        ]
+        | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        payout_type: UpdateReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        sending_firm_percentage: float | None | NotGiven = NOT_GIVEN,
+        settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -421,24 +461,49 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            custom_fields: Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or further along; otherwise 403.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            is_retainer_signed: `isRetainerSigned`
+            lead_attorney_name: `leadAttorneyName`
+            notes: `notes`
+            payout_type: `payoutType`
+            phase: `phase`
+            projected_settlement_amount: Expected settlement in US dollars.
+            sending_firm_percentage: Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs strictly between 0 and 1 are refused as probable fractions; 0 means no fee.
+            settlement_amount: Settlement amount in US dollars.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "customFields": custom_fields,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "isRetainerSigned": is_retainer_signed,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "payoutType": payout_type,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "sendingFirmPercentage": sending_firm_percentage,
+                "settlementAmount": settlement_amount,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -462,26 +527,23 @@ class Referrals(SyncAPIResource):
 
         `DELETE /referrals/{id}` (operationId `deleteReferral`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge(
         self,
         id: _uuid.UUID | str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -498,24 +560,23 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_available_statuses(
@@ -539,26 +600,33 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_closing(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        closing_status: BeginClosingReferralBodyClosingStatus
+        | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        payout_type: BeginClosingReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -575,31 +643,46 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            closing_status: Kind of outcome (any letter case).
+            closure_reason: Explanation of the closure, saved on the referral.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            payout_type: `payoutType`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            settlement_amount: Settlement amount in US dollars; if given it must be above zero.
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_CLOSING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_CLOSING,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "payoutType": payout_type,
+                "reason": reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -614,31 +697,35 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "phase": phase,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        closure_reason: str,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -654,31 +741,32 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closure_reason: `closureReason`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "closureReason": closure_reason,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -694,31 +782,33 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -733,31 +823,44 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            referent_firm_id: The firm receiving the referral.
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND,
+            path={
+                "id": id,
+            },
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "notes": notes,
+                "reason": reason,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def sign(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -773,31 +876,52 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            lead_attorney_name: `leadAttorneyName`
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _SIGN,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SIGN,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -812,24 +936,35 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_status_history(
@@ -854,26 +989,23 @@ class Referrals(SyncAPIResource):
 
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -889,24 +1021,23 @@ class Referrals(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
-        return _t.cast(
-            "Referral",
-            self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -929,7 +1060,24 @@ class AsyncReferrals(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListReferralsStatus | str | NotGiven = NOT_GIVEN,
+        status: ListReferralsStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -950,27 +1098,24 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals` (operationId `listReferrals`)
         """
-        return _t.cast(
-            "AsyncPage[Referral]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def match(
         self,
         *,
-        body: MatchReferralsBody | _t.Mapping[str, _t.Any],
+        identifiers: MatchReferralsBodyIdentifiersParam | MatchReferralsBodyIdentifiers,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -987,21 +1132,20 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            identifiers: Give at least one identifier.
 
         `POST /referrals/match` (operationId `matchReferrals`)
         """
-        return _t.cast(
-            "MatchReferralsResponse",
-            await self._client.request(
-                _MATCH,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MATCH,
+            body={
+                "identifiers": identifiers,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1025,26 +1169,42 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}` (operationId `getReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateReferralBody | _t.Mapping[str, _t.Any],
+        attorney_fees: float | None | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | None | NotGiven = NOT_GIVEN,
+        custom_fields: _t.Sequence[
+            UpdateReferralBodyCustomFieldsItemParam | UpdateReferralBodyCustomFieldsItem
+        ]
+        | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        is_retainer_signed: bool | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        payout_type: UpdateReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | None
+        | NotGiven = NOT_GIVEN,
+        phase: str | None | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        sending_firm_percentage: float | None | NotGiven = NOT_GIVEN,
+        settlement_amount: float | None | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1063,24 +1223,49 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            custom_fields: Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or further along; otherwise 403.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            is_retainer_signed: `isRetainerSigned`
+            lead_attorney_name: `leadAttorneyName`
+            notes: `notes`
+            payout_type: `payoutType`
+            phase: `phase`
+            projected_settlement_amount: Expected settlement in US dollars.
+            sending_firm_percentage: Sending firm's referral fee as a WHOLE PERCENT 0–100 of attorney fees; 33.33 stands for 33.33 %. Inputs strictly between 0 and 1 are refused as probable fractions; 0 means no fee.
+            settlement_amount: Settlement amount in US dollars.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `PUT /referrals/{id}` (operationId `updateReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "customFields": custom_fields,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "isRetainerSigned": is_retainer_signed,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "payoutType": payout_type,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "sendingFirmPercentage": sending_firm_percentage,
+                "settlementAmount": settlement_amount,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -1104,26 +1289,23 @@ class AsyncReferrals(AsyncAPIResource):
 
         `DELETE /referrals/{id}` (operationId `deleteReferral`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge(
         self,
         id: _uuid.UUID | str,
         *,
-        body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1140,24 +1322,23 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/acknowledge` (operationId `acknowledgeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _ACKNOWLEDGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_available_statuses(
@@ -1181,26 +1362,33 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}/available-statuses` (operationId `getReferralAvailableStatuses`)
         """
-        return _t.cast(
-            "AvailableStatuses",
-            await self._client.request(
-                _GET_AVAILABLE_STATUSES,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_AVAILABLE_STATUSES,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_closing(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
+        closing_status: BeginClosingReferralBodyClosingStatus
+        | _t.Literal["won_settled", "lost", "no_longer_pursuing"],
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        closure_reason: str | NotGiven = NOT_GIVEN,
+        estimated_distribution_date: _dt.date | None | NotGiven = NOT_GIVEN,
+        payout_type: BeginClosingReferralBodyPayoutType
+        | _t.Literal["lump_sum", "structured", "hybrid", "other"]
+        | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        settlement_amount: float | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1217,31 +1405,46 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            closing_status: Kind of outcome (any letter case).
+            closure_reason: Explanation of the closure, saved on the referral.
+            estimated_distribution_date: Calendar date, `YYYY-MM-DD`.
+            payout_type: `payoutType`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            settlement_amount: Settlement amount in US dollars; if given it must be above zero.
 
         `POST /referrals/{id}/begin-closing` (operationId `beginClosingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_CLOSING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_CLOSING,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "closingStatus": closing_status,
+                "closureReason": closure_reason,
+                "estimatedDistributionDate": estimated_distribution_date,
+                "payoutType": payout_type,
+                "reason": reason,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1256,31 +1459,35 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/begin-investigating` (operationId `beginInvestigatingReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "phase": phase,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseReferralBody | _t.Mapping[str, _t.Any],
+        closure_reason: str,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1296,31 +1503,32 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            closure_reason: `closureReason`
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/close` (operationId `closeReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "closureReason": closure_reason,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1336,31 +1544,33 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/reject` (operationId `rejectReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendReferralBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1375,31 +1585,44 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            referent_firm_id: The firm receiving the referral.
 
         `POST /referrals/{id}/send` (operationId `sendReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SEND,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND,
+            path={
+                "id": id,
+            },
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "notes": notes,
+                "reason": reason,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def sign(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        lead_attorney_name: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
+        statute_of_limitations_expiration: _dt.date | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1415,31 +1638,52 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            lead_attorney_name: `leadAttorneyName`
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
+            statute_of_limitations_expiration: Calendar date, `YYYY-MM-DD`.
 
         `POST /referrals/{id}/sign` (operationId `signReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _SIGN,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SIGN,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "leadAttorneyName": lead_attorney_name,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+                "statuteOfLimitationsExpiration": statute_of_limitations_expiration,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        attorney_fees: float | NotGiven = NOT_GIVEN,
+        client_fee_agreement_percentage: float | NotGiven = NOT_GIVEN,
+        estimated_date_of_resolution: _dt.date | None | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        phase: str | NotGiven = NOT_GIVEN,
+        projected_settlement_amount: float | NotGiven = NOT_GIVEN,
+        reason: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1454,24 +1698,35 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            attorney_fees: Attorney fees in US dollars.
+            client_fee_agreement_percentage: Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike `sendingFirmPercentage`, this is not a whole percent.
+            estimated_date_of_resolution: Calendar date, `YYYY-MM-DD`.
+            notes: Optional text added to the referral's notes; line breaks become spaces.
+            phase: Free-text label for the stage the case is in.
+            projected_settlement_amount: Expected settlement in US dollars.
+            reason: Optional text saved on the status-history entry this step creates; line breaks become spaces.
 
         `POST /referrals/{id}/start-litigation` (operationId `startLitigationReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "clientFeeAgreementPercentage": client_fee_agreement_percentage,
+                "estimatedDateOfResolution": estimated_date_of_resolution,
+                "notes": notes,
+                "phase": phase,
+                "projectedSettlementAmount": projected_settlement_amount,
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_status_history(
@@ -1496,26 +1751,23 @@ class AsyncReferrals(AsyncAPIResource):
 
         `GET /referrals/{id}/status-history` (operationId `getReferralStatusHistory`)
         """
-        return _t.cast(
-            "_b.list[ReferralStatusUpdate]",
-            await self._client.request(
-                _GET_STATUS_HISTORY,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_HISTORY,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1531,24 +1783,23 @@ class AsyncReferrals(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            reason: `reason`
 
         `POST /referrals/{id}/withdraw` (operationId `withdrawReferral`)
         """
-        return _t.cast(
-            "Referral",
-            await self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -14,19 +14,17 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_routing_rule_body import CreateRoutingRuleBody
 from ..types.create_routing_rule_response import CreateRoutingRuleResponse
 from ..types.evaluate_re_refer_routing_response import EvaluateReReferRoutingResponse
 from ..types.evaluate_routing_response import EvaluateRoutingResponse
 from ..types.list_routing_rules_response import ListRoutingRulesResponse
 from ..types.routing_evaluation import RoutingEvaluation
 from ..types.routing_rule import RoutingRule
-from ..types.update_routing_rule_body import UpdateRoutingRuleBody
 from ..types.update_routing_rule_response import UpdateRoutingRuleResponse
 
 __all__ = ["Routing", "AsyncRouting"]
 
-_EVALUATE = Endpoint(
+_EVALUATE: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/evaluate",
     responses={
@@ -38,7 +36,7 @@ _EVALUATE = Endpoint(
     },
     operation_id="evaluateRouting",
 )
-_EVALUATE_RE_REFER = Endpoint(
+_EVALUATE_RE_REFER: Endpoint[RoutingEvaluation | None, RoutingEvaluation | None] = Endpoint(
     method="GET",
     path="/routing/re-refer",
     responses={
@@ -50,7 +48,7 @@ _EVALUATE_RE_REFER = Endpoint(
     },
     operation_id="evaluateReReferRouting",
 )
-_LIST_RULES = Endpoint(
+_LIST_RULES: Endpoint[list[RoutingRule], list[RoutingRule]] = Endpoint(
     method="GET",
     path="/routing/rules",
     responses={
@@ -62,7 +60,7 @@ _LIST_RULES = Endpoint(
     },
     operation_id="listRoutingRules",
 )
-_CREATE_RULE = Endpoint(
+_CREATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
     method="POST",
     path="/routing/rules",
     responses={
@@ -75,7 +73,7 @@ _CREATE_RULE = Endpoint(
     },
     operation_id="createRoutingRule",
 )
-_UPDATE_RULE = Endpoint(
+_UPDATE_RULE: Endpoint[RoutingRule, RoutingRule] = Endpoint(
     method="PUT",
     path="/routing/rules/{id}",
     responses={
@@ -88,7 +86,7 @@ _UPDATE_RULE = Endpoint(
     },
     operation_id="updateRoutingRule",
 )
-_DELETE_RULE = Endpoint(
+_DELETE_RULE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/routing/rules/{id}",
     responses={
@@ -156,27 +154,24 @@ class Routing(SyncAPIResource):
 
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            self._client.request(
-                _EVALUATE,
-                query={
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "tier": tier,
-                    "caseCounty": case_county,
-                    "county": county,
-                    "casePostalCode": case_postal_code,
-                    "clientPostalCode": client_postal_code,
-                    "typeCategory": type_category,
-                    "attempt": attempt,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE,
+            query={
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "tier": tier,
+                "caseCounty": case_county,
+                "county": county,
+                "casePostalCode": case_postal_code,
+                "clientPostalCode": client_postal_code,
+                "typeCategory": type_category,
+                "attempt": attempt,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def evaluate_re_refer(
@@ -204,20 +199,17 @@ class Routing(SyncAPIResource):
 
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            self._client.request(
-                _EVALUATE_RE_REFER,
-                query={
-                    "caseId": case_id,
-                    "tier": tier,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _EVALUATE_RE_REFER,
+            query={
+                "caseId": case_id,
+                "tier": tier,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_rules(
@@ -237,22 +229,23 @@ class Routing(SyncAPIResource):
 
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
-        return _t.cast(
-            "list[RoutingRule]",
-            self._client.request(
-                _LIST_RULES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_RULES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
+        name: str,
+        target_firm_id: _uuid.UUID | str,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -266,28 +259,39 @@ class Routing(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            self._client.request(
-                _CREATE_RULE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_RULE,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_rule(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
+        target_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -302,24 +306,31 @@ class Routing(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            self._client.request(
-                _UPDATE_RULE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_RULE,
+            path={
+                "id": id,
+            },
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_rule(
@@ -343,19 +354,16 @@ class Routing(SyncAPIResource):
 
         `DELETE /routing/rules/{id}` (operationId `deleteRoutingRule`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE_RULE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE_RULE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -413,27 +421,24 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            await self._client.request(
-                _EVALUATE,
-                query={
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "tier": tier,
-                    "caseCounty": case_county,
-                    "county": county,
-                    "casePostalCode": case_postal_code,
-                    "clientPostalCode": client_postal_code,
-                    "typeCategory": type_category,
-                    "attempt": attempt,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE,
+            query={
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "tier": tier,
+                "caseCounty": case_county,
+                "county": county,
+                "casePostalCode": case_postal_code,
+                "clientPostalCode": client_postal_code,
+                "typeCategory": type_category,
+                "attempt": attempt,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def evaluate_re_refer(
@@ -461,20 +466,17 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
-        return _t.cast(
-            "RoutingEvaluation | None",
-            await self._client.request(
-                _EVALUATE_RE_REFER,
-                query={
-                    "caseId": case_id,
-                    "tier": tier,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _EVALUATE_RE_REFER,
+            query={
+                "caseId": case_id,
+                "tier": tier,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_rules(
@@ -494,22 +496,23 @@ class AsyncRouting(AsyncAPIResource):
 
         `GET /routing/rules` (operationId `listRoutingRules`)
         """
-        return _t.cast(
-            "list[RoutingRule]",
-            await self._client.request(
-                _LIST_RULES,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_RULES,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_rule(
         self,
         *,
-        body: CreateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]],
+        name: str,
+        target_firm_id: _uuid.UUID | str,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -523,28 +526,39 @@ class AsyncRouting(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `POST /routing/rules` (operationId `createRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            await self._client.request(
-                _CREATE_RULE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_RULE,
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_rule(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
+        conditions: _t.Sequence[_t.Mapping[str, _t.Any | None]] | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        priority: int | NotGiven = NOT_GIVEN,
+        target_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -559,24 +573,31 @@ class AsyncRouting(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            conditions: `conditions`
+            is_active: `isActive`
+            name: `name`
+            priority: `priority`
+            target_firm_id: `targetFirmId`
 
         `PUT /routing/rules/{id}` (operationId `updateRoutingRule`)
         """
-        return _t.cast(
-            "RoutingRule",
-            await self._client.request(
-                _UPDATE_RULE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_RULE,
+            path={
+                "id": id,
+            },
+            body={
+                "conditions": conditions,
+                "isActive": is_active,
+                "name": name,
+                "priority": priority,
+                "targetFirmId": target_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_rule(
@@ -600,19 +621,16 @@ class AsyncRouting(AsyncAPIResource):
 
         `DELETE /routing/rules/{id}` (operationId `deleteRoutingRule`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE_RULE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE_RULE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

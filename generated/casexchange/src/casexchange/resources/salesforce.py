@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -13,7 +14,6 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
 from ..types.create_salesforce_interactive_send_response import CreateSalesforceInteractiveSendResponse
 from ..types.create_salesforce_interactive_send_response2 import CreateSalesforceInteractiveSendResponse2
 from ..types.get_salesforce_send_mapping_response import GetSalesforceSendMappingResponse
@@ -22,7 +22,7 @@ from ..types.send_mapping import SendMapping
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
 
-_CREATE_INTERACTIVE_SEND = Endpoint(
+_CREATE_INTERACTIVE_SEND: Endpoint[InteractiveSendResult, InteractiveSendResult] = Endpoint(
     method="POST",
     path="/salesforce/interactive-sends",
     responses={
@@ -40,7 +40,7 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     },
     operation_id="createSalesforceInteractiveSend",
 )
-_GET_SEND_MAPPING = Endpoint(
+_GET_SEND_MAPPING: Endpoint[SendMapping, SendMapping] = Endpoint(
     method="GET",
     path="/salesforce/send-mapping",
     responses={
@@ -71,7 +71,18 @@ class Salesforce(SyncAPIResource):
     def create_interactive_send(
         self,
         *,
-        body: CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
+        idempotency_key: _uuid.UUID | str,
+        sf_object_api_name: str,
+        source_record_id: str,
+        target_firm_ids: _t.Sequence[_uuid.UUID | str],
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        mapping_version: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        overrides: _t.Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
+        re_refer: bool | NotGiven = NOT_GIVEN,
+        round_robin_position: int | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sf_record_type_dev_name: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -115,21 +126,42 @@ class Salesforce(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            idempotency_key: New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first outcome (200, `attempt.replay: true`) rather than a second case.
+            mapping_version: Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused; the live mapping configuration is always used.
+            notes: `notes`
+            overrides: Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields listed in `sendFields` of `GET /salesforce/send-mapping`.
+            re_refer: If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one.
+            round_robin_position: Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`. The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its atte…
+            routing_rule_id: Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a warning logged on our side, unless it is a live rule of your firm.
+            sf_object_api_name: API name of the Salesforce object, such as `litify_pm__Matter__c`.
+            sf_record_type_dev_name: Developer name of the record type; omit or send null to match profiles without a record type.
+            source_record_id: Salesforce id (15 or 18 characters) of the record being sent.
+            target_firm_ids: Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send exactly one firm today.
 
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
-        return _t.cast(
-            "InteractiveSendResult",
-            self._client.request(
-                _CREATE_INTERACTIVE_SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_INTERACTIVE_SEND,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "idempotencyKey": idempotency_key,
+                "mappingVersion": mapping_version,
+                "notes": notes,
+                "overrides": overrides,
+                "reRefer": re_refer,
+                "roundRobinPosition": round_robin_position,
+                "routingRuleId": routing_rule_id,
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+                "sourceRecordId": source_record_id,
+                "targetFirmIds": target_firm_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_send_mapping(
@@ -158,20 +190,17 @@ class Salesforce(SyncAPIResource):
 
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
-        return _t.cast(
-            "SendMapping",
-            self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SEND_MAPPING,
+            query={
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -192,7 +221,18 @@ class AsyncSalesforce(AsyncAPIResource):
     async def create_interactive_send(
         self,
         *,
-        body: CreateSalesforceInteractiveSendBody | _t.Mapping[str, _t.Any],
+        idempotency_key: _uuid.UUID | str,
+        sf_object_api_name: str,
+        source_record_id: str,
+        target_firm_ids: _t.Sequence[_uuid.UUID | str],
+        allow_duplicate_client: bool | NotGiven = NOT_GIVEN,
+        mapping_version: str | NotGiven = NOT_GIVEN,
+        notes: str | NotGiven = NOT_GIVEN,
+        overrides: _t.Mapping[str, str | float | bool | None] | NotGiven = NOT_GIVEN,
+        re_refer: bool | NotGiven = NOT_GIVEN,
+        round_robin_position: int | NotGiven = NOT_GIVEN,
+        routing_rule_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        sf_record_type_dev_name: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -236,21 +276,42 @@ class AsyncSalesforce(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            allow_duplicate_client: Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate matter. Every override is audited.
+            idempotency_key: New UUID chosen by the caller for every distinct submission. Re-sending the same key gives back the first outcome (200, `attempt.replay: true`) rather than a second case.
+            mapping_version: Diagnostic echo of the version from `GET /salesforce/send-mapping`. A stale value is logged, never refused; the live mapping configuration is always used.
+            notes: `notes`
+            overrides: Optional values that replace prefilled ones, keyed by `casex.*` canonical key; keys must be send-form fields listed in `sendFields` of `GET /salesforce/send-mapping`.
+            re_refer: If true and the record is already linked to a case, re-refer that case to `targetFirmIds` instead of creating a new one.
+            round_robin_position: Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`. The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its atte…
+            routing_rule_id: Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a warning logged on our side, unless it is a live rule of your firm.
+            sf_object_api_name: API name of the Salesforce object, such as `litify_pm__Matter__c`.
+            sf_record_type_dev_name: Developer name of the record type; omit or send null to match profiles without a record type.
+            source_record_id: Salesforce id (15 or 18 characters) of the record being sent.
+            target_firm_ids: Receiving firm id(s). A list to allow for the future, but a case can only have one active referral, so send exactly one firm today.
 
         `POST /salesforce/interactive-sends` (operationId `createSalesforceInteractiveSend`)
         """
-        return _t.cast(
-            "InteractiveSendResult",
-            await self._client.request(
-                _CREATE_INTERACTIVE_SEND,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_INTERACTIVE_SEND,
+            body={
+                "allowDuplicateClient": allow_duplicate_client,
+                "idempotencyKey": idempotency_key,
+                "mappingVersion": mapping_version,
+                "notes": notes,
+                "overrides": overrides,
+                "reRefer": re_refer,
+                "roundRobinPosition": round_robin_position,
+                "routingRuleId": routing_rule_id,
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+                "sourceRecordId": source_record_id,
+                "targetFirmIds": target_firm_ids,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_send_mapping(
@@ -279,20 +340,17 @@ class AsyncSalesforce(AsyncAPIResource):
 
         `GET /salesforce/send-mapping` (operationId `getSalesforceSendMapping`)
         """
-        return _t.cast(
-            "SendMapping",
-            await self._client.request(
-                _GET_SEND_MAPPING,
-                query={
-                    "sfObjectApiName": sf_object_api_name,
-                    "sfRecordTypeDevName": sf_record_type_dev_name,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SEND_MAPPING,
+            query={
+                "sfObjectApiName": sf_object_api_name,
+                "sfRecordTypeDevName": sf_record_type_dev_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

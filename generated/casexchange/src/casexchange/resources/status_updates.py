@@ -25,7 +25,7 @@ from ..types.public_status_update import PublicStatusUpdate
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[PublicStatusUpdate], AsyncPage[PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates",
     responses={
@@ -49,7 +49,7 @@ _LIST = Endpoint(
     },
     operation_id="listStatusUpdates",
 )
-_LOOKUP = Endpoint(
+_LOOKUP: Endpoint[_b.list[PublicStatusUpdate], _b.list[PublicStatusUpdate]] = Endpoint(
     method="GET",
     path="/status-updates/lookup",
     responses={
@@ -82,10 +82,39 @@ class StatusUpdates(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListStatusUpdatesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: ListStatusUpdatesSource
+        | _t.Literal[
+            "manual",
+            "case_status",
+            "salesforce",
+            "smartadvocate",
+            "system",
+            "dearlegal",
+            "api",
+            "filemaker",
+            "morgan_morgan",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -109,24 +138,21 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
-        return _t.cast(
-            "SyncPage[PublicStatusUpdate]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def lookup(
@@ -152,19 +178,16 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LOOKUP,
+            query={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -187,10 +210,39 @@ class AsyncStatusUpdates(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        status: ListStatusUpdatesStatus | str | NotGiven = NOT_GIVEN,
+        status: ListStatusUpdatesStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "closing",
+            "won",
+            "lost",
+            "closed",
+            "rejected",
+            "withdrawn",
+            "pending_spin_off",
+        ]
+        | NotGiven = NOT_GIVEN,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
         date_to: _dt.date | NotGiven = NOT_GIVEN,
-        source: ListStatusUpdatesSource | str | NotGiven = NOT_GIVEN,
+        source: ListStatusUpdatesSource
+        | _t.Literal[
+            "manual",
+            "case_status",
+            "salesforce",
+            "smartadvocate",
+            "system",
+            "dearlegal",
+            "api",
+            "filemaker",
+            "morgan_morgan",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -214,24 +266,21 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /status-updates` (operationId `listStatusUpdates`)
         """
-        return _t.cast(
-            "AsyncPage[PublicStatusUpdate]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "status": status,
-                    "dateFrom": date_from,
-                    "dateTo": date_to,
-                    "source": source,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "status": status,
+                "dateFrom": date_from,
+                "dateTo": date_to,
+                "source": source,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def lookup(
@@ -257,19 +306,16 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /status-updates/lookup` (operationId `lookupStatusUpdates`)
         """
-        return _t.cast(
-            "_b.list[PublicStatusUpdate]",
-            await self._client.request(
-                _LOOKUP,
-                query={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LOOKUP,
+            query={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins as _b
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
@@ -15,16 +14,14 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.invite_user_body import InviteUserBody
 from ..types.invite_user_response import InviteUserResponse
 from ..types.list_users_response import ListUsersResponse
-from ..types.update_user_body import UpdateUserBody
 from ..types.update_user_response import UpdateUserResponse
 from ..types.user import User
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[_b.list[User], _b.list[User]] = Endpoint(
     method="GET",
     path="/users",
     responses={
@@ -36,7 +33,7 @@ _LIST = Endpoint(
     },
     operation_id="listUsers",
 )
-_INVITE = Endpoint(
+_INVITE: Endpoint[User, User] = Endpoint(
     method="POST",
     path="/users",
     responses={
@@ -49,7 +46,7 @@ _INVITE = Endpoint(
     },
     operation_id="inviteUser",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[User, User] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
@@ -62,7 +59,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateUser",
 )
-_DEACTIVATE = Endpoint(
+_DEACTIVATE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
@@ -114,26 +111,26 @@ class Users(SyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "_b.list[User]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        email: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -147,28 +144,36 @@ class Users(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
+            first_name: `firstName`
+            last_name: `lastName`
+            role: User role name (UserRole).
 
         `POST /users` (operationId `inviteUser`)
         """
-        return _t.cast(
-            "User",
-            self._client.request(
-                _INVITE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _INVITE,
+            body={
+                "email": email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -183,24 +188,29 @@ class Users(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: `role`
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
-        return _t.cast(
-            "User",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate(
@@ -224,19 +234,16 @@ class Users(SyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUser`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -278,26 +285,26 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "_b.list[User]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def invite(
         self,
         *,
-        body: InviteUserBody | _t.Mapping[str, _t.Any],
+        email: str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -311,28 +318,36 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            email: `email`
+            first_name: `firstName`
+            last_name: `lastName`
+            role: User role name (UserRole).
 
         `POST /users` (operationId `inviteUser`)
         """
-        return _t.cast(
-            "User",
-            await self._client.request(
-                _INVITE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _INVITE,
+            body={
+                "email": email,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserBody | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -347,24 +362,29 @@ class AsyncUsers(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: `role`
 
         `PUT /users/{id}` (operationId `updateUser`)
         """
-        return _t.cast(
-            "User",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate(
@@ -388,19 +408,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUser`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -15,7 +15,6 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
-from ..types.create_webhook_body import CreateWebhookBody
 from ..types.create_webhook_response import CreateWebhookResponse
 from ..types.disable_webhook_echo_response import DisableWebhookEchoResponse
 from ..types.enable_webhook_echo_response import EnableWebhookEchoResponse
@@ -25,7 +24,6 @@ from ..types.list_webhook_echo_captures_response import ListWebhookEchoCapturesR
 from ..types.list_webhooks_response import ListWebhooksResponse
 from ..types.rotate_webhook_secret_response import RotateWebhookSecretResponse
 from ..types.test_webhook_response import TestWebhookResponse
-from ..types.update_webhook_body import UpdateWebhookBody
 from ..types.update_webhook_response import UpdateWebhookResponse
 from ..types.webhook_delivery import WebhookDelivery
 from ..types.webhook_echo_capture import WebhookEchoCapture
@@ -35,7 +33,7 @@ from ..types.webhook_subscription_with_secret import WebhookSubscriptionWithSecr
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[WebhookSubscription], AsyncPage[WebhookSubscription]] = Endpoint(
     method="GET",
     path="/webhooks",
     responses={
@@ -59,7 +57,7 @@ _LIST = Endpoint(
     },
     operation_id="listWebhooks",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
     method="POST",
     path="/webhooks",
     responses={
@@ -72,7 +70,7 @@ _CREATE = Endpoint(
     },
     operation_id="createWebhook",
 )
-_GET = Endpoint(
+_GET: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
     method="GET",
     path="/webhooks/{id}",
     responses={
@@ -84,7 +82,7 @@ _GET = Endpoint(
     },
     operation_id="getWebhookById",
 )
-_DELETE = Endpoint(
+_DELETE: Endpoint[None, None] = Endpoint(
     method="DELETE",
     path="/webhooks/{id}",
     responses={
@@ -96,7 +94,7 @@ _DELETE = Endpoint(
     },
     operation_id="deleteWebhook",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[WebhookSubscription, WebhookSubscription] = Endpoint(
     method="PATCH",
     path="/webhooks/{id}",
     responses={
@@ -109,7 +107,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateWebhook",
 )
-_LIST_DELIVERIES = Endpoint(
+_LIST_DELIVERIES: Endpoint[SyncPage[WebhookDelivery], AsyncPage[WebhookDelivery]] = Endpoint(
     method="GET",
     path="/webhooks/{id}/deliveries",
     responses={
@@ -133,7 +131,7 @@ _LIST_DELIVERIES = Endpoint(
     },
     operation_id="listWebhookDeliveries",
 )
-_LIST_ECHO_CAPTURES = Endpoint(
+_LIST_ECHO_CAPTURES: Endpoint[SyncPage[WebhookEchoCapture], AsyncPage[WebhookEchoCapture]] = Endpoint(
     method="GET",
     path="/webhooks/{id}/echo/captures",
     responses={
@@ -157,7 +155,7 @@ _LIST_ECHO_CAPTURES = Endpoint(
     },
     operation_id="listWebhookEchoCaptures",
 )
-_DISABLE_ECHO = Endpoint(
+_DISABLE_ECHO: Endpoint[dict[str, _t.Any | None] | None, dict[str, _t.Any | None] | None] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/disable",
     responses={
@@ -169,7 +167,7 @@ _DISABLE_ECHO = Endpoint(
     },
     operation_id="disableWebhookEcho",
 )
-_ENABLE_ECHO = Endpoint(
+_ENABLE_ECHO: Endpoint[WebhookEchoEnableResult, WebhookEchoEnableResult] = Endpoint(
     method="POST",
     path="/webhooks/{id}/echo/enable",
     responses={
@@ -181,7 +179,7 @@ _ENABLE_ECHO = Endpoint(
     },
     operation_id="enableWebhookEcho",
 )
-_ROTATE_SECRET = Endpoint(
+_ROTATE_SECRET: Endpoint[WebhookSubscriptionWithSecret, WebhookSubscriptionWithSecret] = Endpoint(
     method="POST",
     path="/webhooks/{id}/rotate-secret",
     responses={
@@ -193,7 +191,7 @@ _ROTATE_SECRET = Endpoint(
     },
     operation_id="rotateWebhookSecret",
 )
-_TEST = Endpoint(
+_TEST: Endpoint[WebhookDelivery, WebhookDelivery] = Endpoint(
     method="POST",
     path="/webhooks/{id}/test",
     responses={
@@ -247,26 +245,24 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
-        return _t.cast(
-            "SyncPage[WebhookSubscription]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        url: str,
+        description: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -284,21 +280,22 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            body: request body
+            description: `description`
+            url: Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `POST /webhooks` (operationId `createWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "description": description,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -324,19 +321,16 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete(
@@ -361,26 +355,25 @@ class Webhooks(SyncAPIResource):
 
         `DELETE /webhooks/{id}` (operationId `deleteWebhook`)
         """
-        return _t.cast(
-            "None",
-            self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -397,24 +390,27 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            description: `description`
+            is_active: Inactive subscriptions are skipped when delivering.
+            url: Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "description": description,
+                "isActive": is_active,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_deliveries(
@@ -444,23 +440,20 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
-        return _t.cast(
-            "SyncPage[WebhookDelivery]",
-            self._client.request(
-                _LIST_DELIVERIES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_DELIVERIES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_echo_captures(
@@ -490,23 +483,20 @@ class Webhooks(SyncAPIResource):
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
-        return _t.cast(
-            "SyncPage[WebhookEchoCapture]",
-            self._client.request(
-                _LIST_ECHO_CAPTURES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ECHO_CAPTURES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def disable_echo(
@@ -532,19 +522,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None] | None",
-            self._client.request(
-                _DISABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DISABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def enable_echo(
@@ -577,19 +564,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
-        return _t.cast(
-            "WebhookEchoEnableResult",
-            self._client.request(
-                _ENABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ENABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def rotate_secret(
@@ -616,19 +600,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            self._client.request(
-                _ROTATE_SECRET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ROTATE_SECRET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def test(
@@ -655,19 +636,16 @@ class Webhooks(SyncAPIResource):
 
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
-        return _t.cast(
-            "WebhookDelivery",
-            self._client.request(
-                _TEST,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _TEST,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -711,26 +689,24 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookSubscription]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateWebhookBody | _t.Mapping[str, _t.Any],
+        url: str,
+        description: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -748,21 +724,22 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            body: request body
+            description: `description`
+            url: Where deliveries go. Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `POST /webhooks` (operationId `createWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "description": description,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -788,19 +765,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}` (operationId `getWebhookById`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete(
@@ -825,26 +799,25 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `DELETE /webhooks/{id}` (operationId `deleteWebhook`)
         """
-        return _t.cast(
-            "None",
-            await self._client.request(
-                _DELETE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DELETE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
+        description: str | None | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        url: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -861,24 +834,27 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            body: request body
+            description: `description`
+            is_active: Inactive subscriptions are skipped when delivering.
+            url: Needs `https` and port 443, no user:password part, and a host name that resolves to a public IP address.
 
         `PATCH /webhooks/{id}` (operationId `updateWebhook`)
         """
-        return _t.cast(
-            "WebhookSubscription",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "description": description,
+                "isActive": is_active,
+                "url": url,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_deliveries(
@@ -908,23 +884,20 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookDelivery]",
-            await self._client.request(
-                _LIST_DELIVERIES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_DELIVERIES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_echo_captures(
@@ -954,23 +927,20 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
-        return _t.cast(
-            "AsyncPage[WebhookEchoCapture]",
-            await self._client.request(
-                _LIST_ECHO_CAPTURES,
-                path={
-                    "id": id,
-                },
-                query={
-                    "page": page,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ECHO_CAPTURES,
+            path={
+                "id": id,
+            },
+            query={
+                "page": page,
+                "limit": limit,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def disable_echo(
@@ -996,19 +966,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/echo/disable` (operationId `disableWebhookEcho`)
         """
-        return _t.cast(
-            "dict[str, _t.Any | None] | None",
-            await self._client.request(
-                _DISABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DISABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def enable_echo(
@@ -1041,19 +1008,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/echo/enable` (operationId `enableWebhookEcho`)
         """
-        return _t.cast(
-            "WebhookEchoEnableResult",
-            await self._client.request(
-                _ENABLE_ECHO,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ENABLE_ECHO,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def rotate_secret(
@@ -1080,19 +1044,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/rotate-secret` (operationId `rotateWebhookSecret`)
         """
-        return _t.cast(
-            "WebhookSubscriptionWithSecret",
-            await self._client.request(
-                _ROTATE_SECRET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ROTATE_SECRET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def test(
@@ -1119,19 +1080,16 @@ class AsyncWebhooks(AsyncAPIResource):
 
         `POST /webhooks/{id}/test` (operationId `testWebhook`)
         """
-        return _t.cast(
-            "WebhookDelivery",
-            await self._client.request(
-                _TEST,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _TEST,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -14,6 +14,7 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.address_data import AddressData, AddressDataParam
 from ..types.admin_create_firm_request import AdminCreateFirmRequest
 from ..types.api_list_response_firm import ApiListResponseFirm
 from ..types.api_response_firm import ApiResponseFirm
@@ -21,7 +22,7 @@ from ..types.firm_api_response_data_def import FirmApiResponseDataDef
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
 
-_LIST_ALL = Endpoint(
+_LIST_ALL: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms/admin/firms",
     responses={
@@ -50,13 +51,15 @@ _LIST_ALL = Endpoint(
     },
     operation_id="adminListAllFirms",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     method="POST",
     path="/firms/admin/firms",
     responses={
         "201": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_type=AdminCreateFirmRequest,
+    flat_body=True,
     auth=True,
     errors={
         "400": ResponseSpec(
@@ -115,27 +118,34 @@ class AdminFirms(SyncAPIResource):
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _LIST_ALL,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST_ALL,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        contact_email: str,
+        name: str,
+        type: _t.Any | None,
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -149,21 +159,40 @@ class AdminFirms(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: `referencePrefix`
+            specialties: `specialties`
+            website: `website`
+            type: Required by the spec but not described.
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+                "type": type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -206,27 +235,34 @@ class AsyncAdminFirms(AsyncAPIResource):
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _LIST_ALL,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST_ALL,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: AdminCreateFirmRequest | _t.Mapping[str, _t.Any],
+        contact_email: str,
+        name: str,
+        type: _t.Any | None,
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -240,21 +276,40 @@ class AsyncAdminFirms(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: `referencePrefix`
+            specialties: `specialties`
+            website: `website`
+            type: Required by the spec but not described.
 
         `POST /firms/admin/firms` (operationId `adminCreateFirm`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+                "type": type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

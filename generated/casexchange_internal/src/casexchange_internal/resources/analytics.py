@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import typing as _t
 import uuid as _uuid
 from functools import cached_property
 
@@ -22,7 +21,7 @@ from ..types.dashboard_summary_data import DashboardSummaryData
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_DATA = Endpoint(
+_GET_DATA: Endpoint[ComprehensiveAnalyticsData, ComprehensiveAnalyticsData] = Endpoint(
     method="GET",
     path="/analytics",
     responses={
@@ -45,7 +44,7 @@ _GET_DATA = Endpoint(
     },
     operation_id="getAnalyticsData",
 )
-_GET_DASHBOARD_SUMMARY = Endpoint(
+_GET_DASHBOARD_SUMMARY: Endpoint[DashboardSummaryData, DashboardSummaryData] = Endpoint(
     method="GET",
     path="/analytics/dashboard/summary",
     responses={
@@ -108,21 +107,18 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics` (operationId `getAnalyticsData`)
         """
-        return _t.cast(
-            "ComprehensiveAnalyticsData",
-            self._client.request(
-                _GET_DATA,
-                query={
-                    "startDate": start_date,
-                    "endDate": end_date,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DATA,
+            query={
+                "startDate": start_date,
+                "endDate": end_date,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_dashboard_summary(
@@ -142,16 +138,13 @@ class Analytics(SyncAPIResource):
 
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
-        return _t.cast(
-            "DashboardSummaryData",
-            self._client.request(
-                _GET_DASHBOARD_SUMMARY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DASHBOARD_SUMMARY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -195,21 +188,18 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics` (operationId `getAnalyticsData`)
         """
-        return _t.cast(
-            "ComprehensiveAnalyticsData",
-            await self._client.request(
-                _GET_DATA,
-                query={
-                    "startDate": start_date,
-                    "endDate": end_date,
-                    "firmId": firm_id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DATA,
+            query={
+                "startDate": start_date,
+                "endDate": end_date,
+                "firmId": firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_dashboard_summary(
@@ -229,16 +219,13 @@ class AsyncAnalytics(AsyncAPIResource):
 
         `GET /analytics/dashboard/summary` (operationId `getDashboardSummary`)
         """
-        return _t.cast(
-            "DashboardSummaryData",
-            await self._client.request(
-                _GET_DASHBOARD_SUMMARY,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DASHBOARD_SUMMARY,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -21,28 +21,17 @@ from ..types.api_response_case_detail import ApiResponseCaseDetail
 from ..types.api_response_csv_import_result import ApiResponseCsvImportResult
 from ..types.case_detail_api_response_def import CaseDetailApiResponseDef
 from ..types.case_summary_api_response_def import CaseSummaryApiResponseDef
-from ..types.close_case_request import CloseCaseRequest
-from ..types.create_case_request import CreateCaseRequest
 from ..types.csv_import_result import CsvImportResult
 from ..types.get_case_by_salesforce_id_response import GetCaseBySalesforceIdResponse
 from ..types.get_case_by_salesforce_id_response_data import GetCaseBySalesforceIdResponseData
-from ..types.link_case_to_cs_request import LinkCaseToCsRequest
 from ..types.list_cases_order import ListCasesOrder
 from ..types.list_cases_view import ListCasesView
-from ..types.mark_as_won_request import MarkAsWonRequest
-from ..types.mark_signed_request import MarkSignedRequest
-from ..types.notes_request import NotesRequest
-from ..types.re_refer_case_body import ReReferCaseBody
 from ..types.re_refer_case_response import ReReferCaseResponse
 from ..types.referral_detail import ReferralDetail
-from ..types.reject_case_request import RejectCaseRequest
-from ..types.send_draft_referral_request import SendDraftReferralRequest
-from ..types.update_case_request import UpdateCaseRequest
-from ..types.withdraw_case_request import WithdrawCaseRequest
 
 __all__ = ["Cases", "AsyncCases"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[CaseSummaryApiResponseDef], AsyncPage[CaseSummaryApiResponseDef]] = Endpoint(
     method="GET",
     path="/cases",
     responses={
@@ -72,7 +61,7 @@ _LIST = Endpoint(
     },
     operation_id="listCases",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases",
     responses={
@@ -94,7 +83,7 @@ _CREATE = Endpoint(
     },
     operation_id="createCase",
 )
-_BULK_IMPORT = Endpoint(
+_BULK_IMPORT: Endpoint[CsvImportResult, CsvImportResult] = Endpoint(
     method="POST",
     path="/cases/bulk-import",
     responses={
@@ -116,7 +105,9 @@ _BULK_IMPORT = Endpoint(
     },
     operation_id="bulkImportCases",
 )
-_GET_BY_SALESFORCE_ID = Endpoint(
+_GET_BY_SALESFORCE_ID: Endpoint[
+    GetCaseBySalesforceIdResponseData | None, GetCaseBySalesforceIdResponseData | None
+] = Endpoint(
     method="GET",
     path="/cases/by-salesforce-id",
     responses={
@@ -137,7 +128,7 @@ _GET_BY_SALESFORCE_ID = Endpoint(
     },
     operation_id="getCaseBySalesforceId",
 )
-_GET = Endpoint(
+_GET: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="GET",
     path="/cases/{id}",
     responses={
@@ -158,7 +149,7 @@ _GET = Endpoint(
     },
     operation_id="getCaseById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="PUT",
     path="/cases/{id}",
     responses={
@@ -183,7 +174,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateCaseById",
 )
-_ACKNOWLEDGE_RECEIPT = Endpoint(
+_ACKNOWLEDGE_RECEIPT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/acknowledge-receipt",
     responses={
@@ -207,13 +198,14 @@ _ACKNOWLEDGE_RECEIPT = Endpoint(
     },
     operation_id="acknowledgeReceipt",
 )
-_BEGIN_INVESTIGATING = Endpoint(
+_BEGIN_INVESTIGATING: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/begin-investigating",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -232,7 +224,7 @@ _BEGIN_INVESTIGATING = Endpoint(
     },
     operation_id="beginInvestigating",
 )
-_CLOSE = Endpoint(
+_CLOSE: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/close",
     responses={
@@ -257,7 +249,7 @@ _CLOSE = Endpoint(
     },
     operation_id="closeCase",
 )
-_LINK_TO_STATUS = Endpoint(
+_LINK_TO_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/link-cs",
     responses={
@@ -282,7 +274,7 @@ _LINK_TO_STATUS = Endpoint(
     },
     operation_id="linkCaseToCaseStatus",
 )
-_UNLINK_FROM_STATUS = Endpoint(
+_UNLINK_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="DELETE",
     path="/cases/{id}/link-cs",
     responses={
@@ -303,13 +295,14 @@ _UNLINK_FROM_STATUS = Endpoint(
     },
     operation_id="unlinkCaseFromCaseStatus",
 )
-_MARK_AS_LOST = Endpoint(
+_MARK_AS_LOST: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-lost",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -328,13 +321,14 @@ _MARK_AS_LOST = Endpoint(
     },
     operation_id="markCaseAsLost",
 )
-_MARK_SIGNED = Endpoint(
+_MARK_SIGNED: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-signed",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -353,7 +347,7 @@ _MARK_SIGNED = Endpoint(
     },
     operation_id="markCaseSigned",
 )
-_MARK_AS_WON = Endpoint(
+_MARK_AS_WON: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/mark-won",
     responses={
@@ -378,7 +372,7 @@ _MARK_AS_WON = Endpoint(
     },
     operation_id="markCaseAsWon",
 )
-_RE_REFER = Endpoint(
+_RE_REFER: Endpoint[ReferralDetail, ReferralDetail] = Endpoint(
     method="POST",
     path="/cases/{id}/re-refer",
     responses={
@@ -406,13 +400,14 @@ _RE_REFER = Endpoint(
     },
     operation_id="reReferCase",
 )
-_REJECT = Endpoint(
+_REJECT: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/reject",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -431,7 +426,7 @@ _REJECT = Endpoint(
     },
     operation_id="rejectCase",
 )
-_SEND_DRAFT_REFERRAL = Endpoint(
+_SEND_DRAFT_REFERRAL: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/send",
     responses={
@@ -456,13 +451,14 @@ _SEND_DRAFT_REFERRAL = Endpoint(
     },
     operation_id="sendDraftReferral",
 )
-_START_LITIGATION = Endpoint(
+_START_LITIGATION: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/start-litigation",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -481,7 +477,7 @@ _START_LITIGATION = Endpoint(
     },
     operation_id="startLitigation",
 )
-_SYNC_FROM_STATUS = Endpoint(
+_SYNC_FROM_STATUS: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/sync-cs",
     responses={
@@ -508,13 +504,14 @@ _SYNC_FROM_STATUS = Endpoint(
     },
     operation_id="syncCaseFromCaseStatus",
 )
-_WITHDRAW = Endpoint(
+_WITHDRAW: Endpoint[CaseDetailApiResponseDef, CaseDetailApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/withdraw",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseCaseDetail, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_required=False,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -556,8 +553,8 @@ class Cases(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -596,38 +593,46 @@ class Cases(SyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "SyncPage[CaseSummaryApiResponseDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "view": view,
-                    "status": status,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "referringFirmId": referring_firm_id,
-                    "referentFirmId": referent_firm_id,
-                    "firmId": firm_id,
-                    "fromDate": from_date,
-                    "toDate": to_date,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "view": view,
+                "status": status,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "referringFirmId": referring_firm_id,
+                "referentFirmId": referent_firm_id,
+                "firmId": firm_id,
+                "fromDate": from_date,
+                "toDate": to_date,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -641,21 +646,42 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def bulk_import(
@@ -686,22 +712,19 @@ class Cases(SyncAPIResource):
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
-        return _t.cast(
-            "CsvImportResult",
-            self._client.request(
-                _BULK_IMPORT,
-                body={
-                    "delimiter": delimiter,
-                    "file": file,
-                    "referentFirmId": referent_firm_id,
-                    "skipHeaderRow": skip_header_row,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BULK_IMPORT,
+            body={
+                "delimiter": delimiter,
+                "file": file,
+                "referentFirmId": referent_firm_id,
+                "skipHeaderRow": skip_header_row,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_by_salesforce_id(
@@ -728,20 +751,17 @@ class Cases(SyncAPIResource):
 
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_BY_SALESFORCE_ID,
+            query={
+                "sfRecordId": sf_record_id,
+                "sfObjectType": sf_object_type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -765,26 +785,34 @@ class Cases(SyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -800,24 +828,45 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def acknowledge_receipt(
@@ -841,26 +890,23 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _ACKNOWLEDGE_RECEIPT,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _ACKNOWLEDGE_RECEIPT,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -875,31 +921,30 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -914,31 +959,30 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: Why the case is being closed (mandatory).
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def link_to_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        cs_link_user_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -953,24 +997,23 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for linking a case to its record in Case Status.
+            cs_link_user_id: Id of the case in the outside system (the firm's own case-management id or the Case Status internal id); used to match the records when synchronising.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LINK_TO_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "csLinkUserId": cs_link_user_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unlink_from_status(
@@ -994,26 +1037,23 @@ class Cases(SyncAPIResource):
 
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UNLINK_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_as_lost(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1028,31 +1068,30 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_AS_LOST,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_signed(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1067,31 +1106,32 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for the signing.
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_SIGNED,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_SIGNED,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def mark_as_won(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        attorney_fees: float,
+        settlement_amount: float,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1106,31 +1146,35 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            attorney_fees: Attorney fees taken from the settlement.
+            notes: Optional note for the `won` entry.
+            settlement_amount: Settlement amount obtained.
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _MARK_AS_WON,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "notes": notes,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def re_refer(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1148,31 +1192,32 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional internal note for this referral only.
+            referent_firm_id: The new receiving firm.
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
-        return _t.cast(
-            "ReferralDetail",
-            self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RE_REFER,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1187,31 +1232,31 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for rejecting a case that is under evaluation or being investigated.
+            reason: `reason`
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_draft_referral(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1226,31 +1271,32 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for sending a draft; the case becomes `sent`.
+            notes: Optional note to go with the referral.
+            referent_firm_id: Firm that receives the referral.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SEND_DRAFT_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND_DRAFT_REFERRAL,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1265,24 +1311,23 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def sync_from_status(
@@ -1306,26 +1351,23 @@ class Cases(SyncAPIResource):
 
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SYNC_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1340,24 +1382,23 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
+            reason: `reason`
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -1382,8 +1423,8 @@ class AsyncCases(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: ListCasesOrder | str | NotGiven = NOT_GIVEN,
-        view: ListCasesView | str | NotGiven = NOT_GIVEN,
+        order: ListCasesOrder | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
+        view: ListCasesView | _t.Literal["sent", "received", "all"] | NotGiven = NOT_GIVEN,
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
@@ -1422,38 +1463,46 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases` (operationId `listCases`)
         """
-        return _t.cast(
-            "AsyncPage[CaseSummaryApiResponseDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "view": view,
-                    "status": status,
-                    "caseType": case_type,
-                    "jurisdiction": jurisdiction,
-                    "referringFirmId": referring_firm_id,
-                    "referentFirmId": referent_firm_id,
-                    "firmId": firm_id,
-                    "fromDate": from_date,
-                    "toDate": to_date,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "view": view,
+                "status": status,
+                "caseType": case_type,
+                "jurisdiction": jurisdiction,
+                "referringFirmId": referring_firm_id,
+                "referentFirmId": referent_firm_id,
+                "firmId": firm_id,
+                "fromDate": from_date,
+                "toDate": to_date,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str,
+        client_first_name: str,
+        client_last_name: str,
+        jurisdiction: str,
+        title: str,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1467,21 +1516,42 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `POST /cases` (operationId `createCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def bulk_import(
@@ -1512,22 +1582,19 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/bulk-import` (operationId `bulkImportCases`)
         """
-        return _t.cast(
-            "CsvImportResult",
-            await self._client.request(
-                _BULK_IMPORT,
-                body={
-                    "delimiter": delimiter,
-                    "file": file,
-                    "referentFirmId": referent_firm_id,
-                    "skipHeaderRow": skip_header_row,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BULK_IMPORT,
+            body={
+                "delimiter": delimiter,
+                "file": file,
+                "referentFirmId": referent_firm_id,
+                "skipHeaderRow": skip_header_row,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_by_salesforce_id(
@@ -1554,20 +1621,17 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/by-salesforce-id` (operationId `getCaseBySalesforceId`)
         """
-        return _t.cast(
-            "GetCaseBySalesforceIdResponseData | None",
-            await self._client.request(
-                _GET_BY_SALESFORCE_ID,
-                query={
-                    "sfRecordId": sf_record_id,
-                    "sfObjectType": sf_object_type,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_BY_SALESFORCE_ID,
+            query={
+                "sfRecordId": sf_record_id,
+                "sfObjectType": sf_object_type,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -1591,26 +1655,34 @@ class AsyncCases(AsyncAPIResource):
 
         `GET /cases/{id}` (operationId `getCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
+        case_type: str | NotGiven = NOT_GIVEN,
+        client_email: str | None | NotGiven = NOT_GIVEN,
+        client_first_name: str | NotGiven = NOT_GIVEN,
+        client_last_name: str | NotGiven = NOT_GIVEN,
+        client_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdiction: str | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
+        salesforce_object_type: str | None | NotGiven = NOT_GIVEN,
+        salesforce_record_id: str | None | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1626,24 +1698,45 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            case_type: Case type as system name (`personal_injury`) or display name ("Personal Injury"); the system name is stored.
+            client_email: `clientEmail`
+            client_first_name: `clientFirstName`
+            client_last_name: `clientLastName`
+            client_phone: `clientPhone`
+            description: `description`
+            jurisdiction: `jurisdiction`
+            notes: `notes`
+            referent_firm_id: `referentFirmId`
+            salesforce_object_type: `salesforceObjectType`
+            salesforce_record_id: `salesforceRecordId`
+            title: `title`
 
         `PUT /cases/{id}` (operationId `updateCaseById`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "caseType": case_type,
+                "clientEmail": client_email,
+                "clientFirstName": client_first_name,
+                "clientLastName": client_last_name,
+                "clientPhone": client_phone,
+                "description": description,
+                "jurisdiction": jurisdiction,
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+                "salesforceObjectType": salesforce_object_type,
+                "salesforceRecordId": salesforce_record_id,
+                "title": title,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def acknowledge_receipt(
@@ -1667,26 +1760,23 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/acknowledge-receipt` (operationId `acknowledgeReceipt`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _ACKNOWLEDGE_RECEIPT,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _ACKNOWLEDGE_RECEIPT,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def begin_investigating(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1701,31 +1791,30 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/begin-investigating` (operationId `beginInvestigating`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _BEGIN_INVESTIGATING,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _BEGIN_INVESTIGATING,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def close(
         self,
         id: _uuid.UUID | str,
         *,
-        body: CloseCaseRequest | _t.Mapping[str, _t.Any],
+        reason: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1740,31 +1829,30 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            reason: Why the case is being closed (mandatory).
 
         `POST /cases/{id}/close` (operationId `closeCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _CLOSE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CLOSE,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def link_to_status(
         self,
         id: _uuid.UUID | str,
         *,
-        body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
+        cs_link_user_id: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1779,24 +1867,23 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for linking a case to its record in Case Status.
+            cs_link_user_id: Id of the case in the outside system (the firm's own case-management id or the Case Status internal id); used to match the records when synchronising.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _LINK_TO_STATUS,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LINK_TO_STATUS,
+            path={
+                "id": id,
+            },
+            body={
+                "csLinkUserId": cs_link_user_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unlink_from_status(
@@ -1820,26 +1907,23 @@ class AsyncCases(AsyncAPIResource):
 
         `DELETE /cases/{id}/link-cs` (operationId `unlinkCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _UNLINK_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UNLINK_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_as_lost(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1854,31 +1938,30 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/mark-lost` (operationId `markCaseAsLost`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_LOST,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_AS_LOST,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_signed(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1893,31 +1976,32 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for the signing.
 
         `POST /cases/{id}/mark-signed` (operationId `markCaseSigned`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_SIGNED,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_SIGNED,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def mark_as_won(
         self,
         id: _uuid.UUID | str,
         *,
-        body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
+        attorney_fees: float,
+        settlement_amount: float,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1932,31 +2016,35 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            attorney_fees: Attorney fees taken from the settlement.
+            notes: Optional note for the `won` entry.
+            settlement_amount: Settlement amount obtained.
 
         `POST /cases/{id}/mark-won` (operationId `markCaseAsWon`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _MARK_AS_WON,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _MARK_AS_WON,
+            path={
+                "id": id,
+            },
+            body={
+                "attorneyFees": attorney_fees,
+                "notes": notes,
+                "settlementAmount": settlement_amount,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def re_refer(
         self,
         id: _uuid.UUID | str,
         *,
-        body: ReReferCaseBody | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -1974,31 +2062,32 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional internal note for this referral only.
+            referent_firm_id: The new receiving firm.
 
         `POST /cases/{id}/re-refer` (operationId `reReferCase`)
         """
-        return _t.cast(
-            "ReferralDetail",
-            await self._client.request(
-                _RE_REFER,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RE_REFER,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def reject(
         self,
         id: _uuid.UUID | str,
         *,
-        body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -2013,31 +2102,31 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for rejecting a case that is under evaluation or being investigated.
+            reason: `reason`
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _REJECT,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _REJECT,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_draft_referral(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
+        referent_firm_id: _uuid.UUID | str,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -2052,31 +2141,32 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for sending a draft; the case becomes `sent`.
+            notes: Optional note to go with the referral.
+            referent_firm_id: Firm that receives the referral.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SEND_DRAFT_REFERRAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND_DRAFT_REFERRAL,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+                "referentFirmId": referent_firm_id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_litigation(
         self,
         id: _uuid.UUID | str,
         *,
-        body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        notes: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -2091,24 +2181,23 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            notes: Optional note for this step.
 
         `POST /cases/{id}/start-litigation` (operationId `startLitigation`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _START_LITIGATION,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _START_LITIGATION,
+            path={
+                "id": id,
+            },
+            body={
+                "notes": notes,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def sync_from_status(
@@ -2132,26 +2221,23 @@ class AsyncCases(AsyncAPIResource):
 
         `POST /cases/{id}/sync-cs` (operationId `syncCaseFromCaseStatus`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _SYNC_FROM_STATUS,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SYNC_FROM_STATUS,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def withdraw(
         self,
         id: _uuid.UUID | str,
         *,
-        body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
+        reason: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -2166,24 +2252,23 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
+            reason: `reason`
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
-        return _t.cast(
-            "CaseDetailApiResponseDef",
-            await self._client.request(
-                _WITHDRAW,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _WITHDRAW,
+            path={
+                "id": id,
+            },
+            body={
+                "reason": reason,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -16,6 +16,7 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ..types.address_data import AddressData, AddressDataParam
 from ..types.api_list_response_firm import ApiListResponseFirm
 from ..types.api_response_firm import ApiResponseFirm
 from ..types.api_response_string_array import ApiResponseStringArray
@@ -29,7 +30,7 @@ from ..types.update_firm_request import UpdateFirmRequest
 
 __all__ = ["Firms", "AsyncFirms"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms",
     responses={
@@ -62,7 +63,7 @@ _LIST = Endpoint(
     },
     operation_id="listFirms",
 )
-_GET_DIRECTORY = Endpoint(
+_GET_DIRECTORY: Endpoint[SyncPage[FirmApiResponseDataDef], AsyncPage[FirmApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/firms/directory",
     responses={
@@ -92,7 +93,7 @@ _GET_DIRECTORY = Endpoint(
     },
     operation_id="getFirmDirectory",
 )
-_GET_JURISDICTIONS_LIST = Endpoint(
+_GET_JURISDICTIONS_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/jurisdictions/list",
     responses={
@@ -107,7 +108,9 @@ _GET_JURISDICTIONS_LIST = Endpoint(
     },
     operation_id="getJurisdictionsList",
 )
-_GET_SPECIALTIES_DETAILED = Endpoint(
+_GET_SPECIALTIES_DETAILED: Endpoint[
+    _b.list[GetSpecialtiesDetailedResponseDataItem], _b.list[GetSpecialtiesDetailedResponseDataItem]
+] = Endpoint(
     method="GET",
     path="/firms/specialties/detailed",
     responses={
@@ -122,7 +125,7 @@ _GET_SPECIALTIES_DETAILED = Endpoint(
     },
     operation_id="getSpecialtiesDetailed",
 )
-_GET_SPECIALTIES_LIST = Endpoint(
+_GET_SPECIALTIES_LIST: Endpoint[_b.list[str], _b.list[str]] = Endpoint(
     method="GET",
     path="/firms/specialties/list",
     responses={
@@ -137,7 +140,7 @@ _GET_SPECIALTIES_LIST = Endpoint(
     },
     operation_id="getSpecialtiesList",
 )
-_GET = Endpoint(
+_GET: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     method="GET",
     path="/firms/{id}",
     responses={
@@ -158,13 +161,15 @@ _GET = Endpoint(
     },
     operation_id="getFirmById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[FirmApiResponseDataDef, FirmApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/firms/{id}",
     responses={
         "200": ResponseSpec(kind="json", model=ApiResponseFirm, unwrap="data", page=None),
     },
     body_media="application/json",
+    body_type=UpdateFirmRequest,
+    flat_body=True,
     auth=True,
     security=(("bearerAuth",), ("apiKeyAuth",)),
     errors={
@@ -183,7 +188,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateFirmById",
 )
-_GET_REPORT_CARD = Endpoint(
+_GET_REPORT_CARD: Endpoint[GetFirmReportCardResponseData, GetFirmReportCardResponseData] = Endpoint(
     method="GET",
     path="/firms/{id}/report-card",
     responses={
@@ -247,22 +252,19 @@ class Firms(SyncAPIResource):
 
         `GET /firms` (operationId `listFirms`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "isInternal": is_internal,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "isInternal": is_internal,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_directory(
@@ -272,7 +274,7 @@ class Firms(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -300,26 +302,23 @@ class Firms(SyncAPIResource):
 
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
-        return _t.cast(
-            "SyncPage[FirmApiResponseDataDef]",
-            self._client.request(
-                _GET_DIRECTORY,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "specialty": specialty,
-                    "jurisdiction": jurisdiction,
-                    "caseStatusSubscriber": case_status_subscriber,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_DIRECTORY,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "specialty": specialty,
+                "jurisdiction": jurisdiction,
+                "caseStatusSubscriber": case_status_subscriber,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_jurisdictions_list(
@@ -339,16 +338,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            self._client.request(
-                _GET_JURISDICTIONS_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_JURISDICTIONS_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specialties_detailed(
@@ -368,16 +364,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
-        return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
-            self._client.request(
-                _GET_SPECIALTIES_DETAILED,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIALTIES_DETAILED,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_specialties_list(
@@ -398,16 +391,13 @@ class Firms(SyncAPIResource):
 
         `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            self._client.request(
-                _GET_SPECIALTIES_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_SPECIALTIES_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -431,26 +421,32 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_email: str | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -465,24 +461,41 @@ class Firms(SyncAPIResource):
 
         Args:
             id: UUID of the firm.
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: Prefix for case references; only system administrators may set it, and `null` removes it.
+            specialties: `specialties`
+            website: `website`
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_report_card(
@@ -506,19 +519,16 @@ class Firms(SyncAPIResource):
 
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
-        return _t.cast(
-            "GetFirmReportCardResponseData",
-            self._client.request(
-                _GET_REPORT_CARD,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_REPORT_CARD,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -563,22 +573,19 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms` (operationId `listFirms`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "isInternal": is_internal,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "isInternal": is_internal,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_directory(
@@ -588,7 +595,7 @@ class AsyncFirms(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         specialty: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
         case_status_subscriber: bool | NotGiven = NOT_GIVEN,
@@ -616,26 +623,23 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/directory` (operationId `getFirmDirectory`)
         """
-        return _t.cast(
-            "AsyncPage[FirmApiResponseDataDef]",
-            await self._client.request(
-                _GET_DIRECTORY,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "specialty": specialty,
-                    "jurisdiction": jurisdiction,
-                    "caseStatusSubscriber": case_status_subscriber,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_DIRECTORY,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "specialty": specialty,
+                "jurisdiction": jurisdiction,
+                "caseStatusSubscriber": case_status_subscriber,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_jurisdictions_list(
@@ -655,16 +659,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/jurisdictions/list` (operationId `getJurisdictionsList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            await self._client.request(
-                _GET_JURISDICTIONS_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_JURISDICTIONS_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specialties_detailed(
@@ -684,16 +685,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/specialties/detailed` (operationId `getSpecialtiesDetailed`)
         """
-        return _t.cast(
-            "_b.list[GetSpecialtiesDetailedResponseDataItem]",
-            await self._client.request(
-                _GET_SPECIALTIES_DETAILED,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIALTIES_DETAILED,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_specialties_list(
@@ -714,16 +712,13 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/specialties/list` (operationId `getSpecialtiesList`)
         """
-        return _t.cast(
-            "_b.list[str]",
-            await self._client.request(
-                _GET_SPECIALTIES_LIST,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_SPECIALTIES_LIST,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -747,26 +742,32 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}` (operationId `getFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
+        address: AddressDataParam | AddressData | None | NotGiven = NOT_GIVEN,
+        can_send_referrals: bool | NotGiven = NOT_GIVEN,
+        contact_email: str | NotGiven = NOT_GIVEN,
+        contact_phone: str | None | NotGiven = NOT_GIVEN,
+        description: str | None | NotGiven = NOT_GIVEN,
+        jurisdictions: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        name: str | NotGiven = NOT_GIVEN,
+        reference_prefix: str | None | NotGiven = NOT_GIVEN,
+        specialties: _t.Sequence[str] | NotGiven = NOT_GIVEN,
+        website: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -781,24 +782,41 @@ class AsyncFirms(AsyncAPIResource):
 
         Args:
             id: UUID of the firm.
-            body: request body
+            address: `address`
+            can_send_referrals: `canSendReferrals`
+            contact_email: `contactEmail`
+            contact_phone: `contactPhone`
+            description: `description`
+            jurisdictions: `jurisdictions`
+            name: `name`
+            reference_prefix: Prefix for case references; only system administrators may set it, and `null` removes it.
+            specialties: `specialties`
+            website: `website`
 
         `PUT /firms/{id}` (operationId `updateFirmById`)
         """
-        return _t.cast(
-            "FirmApiResponseDataDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "address": address,
+                "canSendReferrals": can_send_referrals,
+                "contactEmail": contact_email,
+                "contactPhone": contact_phone,
+                "description": description,
+                "jurisdictions": jurisdictions,
+                "name": name,
+                "referencePrefix": reference_prefix,
+                "specialties": specialties,
+                "website": website,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_report_card(
@@ -822,19 +840,16 @@ class AsyncFirms(AsyncAPIResource):
 
         `GET /firms/{id}/report-card` (operationId `getFirmReportCard`)
         """
-        return _t.cast(
-            "GetFirmReportCardResponseData",
-            await self._client.request(
-                _GET_REPORT_CARD,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_REPORT_CARD,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -15,15 +15,17 @@ from .._response import (
 )
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_status_update import ApiResponseStatusUpdate
+from ..types.case_status import CaseStatus
 from ..types.confirm_status_request_via_token_response import ConfirmStatusRequestViaTokenResponse
 from ..types.get_status_request_by_token_response import GetStatusRequestByTokenResponse
 from ..types.get_status_request_by_token_response_data import GetStatusRequestByTokenResponseData
-from ..types.send_partner_message_body import SendPartnerMessageBody
 from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
 
 __all__ = ["Messaging", "AsyncMessaging"]
 
-_GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
+_GET_STATUS_REQUEST_BY_TOKEN: Endpoint[
+    GetStatusRequestByTokenResponseData, GetStatusRequestByTokenResponseData
+] = Endpoint(
     method="GET",
     path="/cases/confirm-status-request/{token}",
     responses={
@@ -40,26 +42,28 @@ _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
     },
     operation_id="getStatusRequestByToken",
 )
-_CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
-    method="POST",
-    path="/cases/confirm-status-request/{token}",
-    responses={
-        "200": ResponseSpec(
-            kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
-        ),
-    },
-    auth=False,
-    errors={
-        "400": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-        "404": ResponseSpec(
-            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
-        ),
-    },
-    operation_id="confirmStatusRequestViaToken",
+_CONFIRM_STATUS_REQUEST_VIA_TOKEN: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = (
+    Endpoint(
+        method="POST",
+        path="/cases/confirm-status-request/{token}",
+        responses={
+            "200": ResponseSpec(
+                kind="json", model=ConfirmStatusRequestViaTokenResponse, unwrap="data", page=None
+            ),
+        },
+        auth=False,
+        errors={
+            "400": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+            "404": ResponseSpec(
+                kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+            ),
+        },
+        operation_id="confirmStatusRequestViaToken",
+    )
 )
-_SEND_PARTNER_MESSAGE = Endpoint(
+_SEND_PARTNER_MESSAGE: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/messages",
     responses={
@@ -121,19 +125,16 @@ class Messaging(SyncAPIResource):
 
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
-        return _t.cast(
-            "GetStatusRequestByTokenResponseData",
-            self._client.request(
-                _GET_STATUS_REQUEST_BY_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_STATUS_REQUEST_BY_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def confirm_status_request_via_token(
@@ -157,26 +158,39 @@ class Messaging(SyncAPIResource):
 
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def send_partner_message(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        message: str,
+        requested_status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -194,24 +208,25 @@ class Messaging(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: Text sent to the other firm.
+            requested_status: Optional status you would like the case to move to; the partner receives an emailed link to confirm it without signing in.
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _SEND_PARTNER_MESSAGE,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -250,19 +265,16 @@ class AsyncMessaging(AsyncAPIResource):
 
         `GET /cases/confirm-status-request/{token}` (operationId `getStatusRequestByToken`)
         """
-        return _t.cast(
-            "GetStatusRequestByTokenResponseData",
-            await self._client.request(
-                _GET_STATUS_REQUEST_BY_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_STATUS_REQUEST_BY_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def confirm_status_request_via_token(
@@ -286,26 +298,39 @@ class AsyncMessaging(AsyncAPIResource):
 
         `POST /cases/confirm-status-request/{token}` (operationId `confirmStatusRequestViaToken`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
-                path={
-                    "token": token,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CONFIRM_STATUS_REQUEST_VIA_TOKEN,
+            path={
+                "token": token,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def send_partner_message(
         self,
         id: _uuid.UUID | str,
         *,
-        body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
+        message: str,
+        requested_status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -323,24 +348,25 @@ class AsyncMessaging(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: Text sent to the other firm.
+            requested_status: Optional status you would like the case to move to; the partner receives an emailed link to confirm it without signing in.
 
         `POST /cases/{id}/messages` (operationId `sendPartnerMessage`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _SEND_PARTNER_MESSAGE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _SEND_PARTNER_MESSAGE,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "requestedStatus": requested_status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -16,12 +16,13 @@ from .._response import (
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_status_update import ApiResponseStatusUpdate
 from ..types.api_response_status_update_array import ApiResponseStatusUpdateArray
+from ..types.case_status import CaseStatus
+from ..types.status_source import StatusSource
 from ..types.status_update_api_response_def import StatusUpdateApiResponseDef
-from ..types.status_update_request import StatusUpdateRequest
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_GET_CASE = Endpoint(
+_GET_CASE: Endpoint[list[StatusUpdateApiResponseDef], list[StatusUpdateApiResponseDef]] = Endpoint(
     method="GET",
     path="/cases/{id}/status-updates",
     responses={
@@ -42,7 +43,7 @@ _GET_CASE = Endpoint(
     },
     operation_id="getCaseStatusUpdates",
 )
-_CREATE_MANUAL = Endpoint(
+_CREATE_MANUAL: Endpoint[StatusUpdateApiResponseDef, StatusUpdateApiResponseDef] = Endpoint(
     method="POST",
     path="/cases/{id}/status-updates",
     responses={
@@ -104,26 +105,41 @@ class StatusUpdates(SyncAPIResource):
 
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
-        return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
-            self._client.request(
-                _GET_CASE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CASE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create_manual(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        message: str,
+        status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ],
+        source: StatusSource
+        | _t.Literal["manual", "case_status", "salesforce", "system"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -138,24 +154,27 @@ class StatusUpdates(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: `message`
+            source: `source`
+            status: `status`
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            self._client.request(
-                _CREATE_MANUAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE_MANUAL,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "source": source,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -194,26 +213,41 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         `GET /cases/{id}/status-updates` (operationId `getCaseStatusUpdates`)
         """
-        return _t.cast(
-            "list[StatusUpdateApiResponseDef]",
-            await self._client.request(
-                _GET_CASE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CASE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create_manual(
         self,
         id: _uuid.UUID | str,
         *,
-        body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
+        message: str,
+        status: CaseStatus
+        | _t.Literal[
+            "draft",
+            "sent",
+            "received",
+            "under_evaluation",
+            "investigating",
+            "signed",
+            "in_litigation",
+            "won",
+            "lost",
+            "rejected",
+            "withdrawn",
+            "closed",
+        ],
+        source: StatusSource
+        | _t.Literal["manual", "case_status", "salesforce", "system"]
+        | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -228,24 +262,27 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            message: `message`
+            source: `source`
+            status: `status`
 
         `POST /cases/{id}/status-updates` (operationId `createManualStatusUpdate`)
         """
-        return _t.cast(
-            "StatusUpdateApiResponseDef",
-            await self._client.request(
-                _CREATE_MANUAL,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE_MANUAL,
+            path={
+                "id": id,
+            },
+            body={
+                "message": message,
+                "source": source,
+                "status": status,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 

@@ -18,15 +18,12 @@ from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_list_response_user import ApiListResponseUser
 from ..types.api_response_user import ApiResponseUser
 from ..types.api_success_message import ApiSuccessMessage
-from ..types.create_user_request import CreateUserRequest
 from ..types.order import Order
-from ..types.update_profile_request import UpdateProfileRequest
-from ..types.update_user_request import UpdateUserRequest
 from ..types.user_api_response_data_def import UserApiResponseDataDef
 
 __all__ = ["Users", "AsyncUsers"]
 
-_LIST = Endpoint(
+_LIST: Endpoint[SyncPage[UserApiResponseDataDef], AsyncPage[UserApiResponseDataDef]] = Endpoint(
     method="GET",
     path="/users",
     responses={
@@ -59,7 +56,7 @@ _LIST = Endpoint(
     },
     operation_id="listUsers",
 )
-_CREATE = Endpoint(
+_CREATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="POST",
     path="/users",
     responses={
@@ -83,7 +80,7 @@ _CREATE = Endpoint(
     },
     operation_id="createUser",
 )
-_GET_CURRENT_PROFILE = Endpoint(
+_GET_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/profile",
     responses={
@@ -97,7 +94,7 @@ _GET_CURRENT_PROFILE = Endpoint(
     },
     operation_id="getCurrentUserProfile",
 )
-_UPDATE_CURRENT_PROFILE = Endpoint(
+_UPDATE_CURRENT_PROFILE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/profile",
     responses={
@@ -115,7 +112,7 @@ _UPDATE_CURRENT_PROFILE = Endpoint(
     },
     operation_id="updateCurrentUserProfile",
 )
-_GET = Endpoint(
+_GET: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="GET",
     path="/users/{id}",
     responses={
@@ -135,7 +132,7 @@ _GET = Endpoint(
     },
     operation_id="getUserById",
 )
-_UPDATE = Endpoint(
+_UPDATE: Endpoint[UserApiResponseDataDef, UserApiResponseDataDef] = Endpoint(
     method="PUT",
     path="/users/{id}",
     responses={
@@ -159,7 +156,7 @@ _UPDATE = Endpoint(
     },
     operation_id="updateUserById",
 )
-_DEACTIVATE = Endpoint(
+_DEACTIVATE: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="DELETE",
     path="/users/{id}",
     responses={
@@ -182,7 +179,7 @@ _DEACTIVATE = Endpoint(
     },
     operation_id="deactivateUserById",
 )
-_RESEND_INVITATION = Endpoint(
+_RESEND_INVITATION: Endpoint[ApiSuccessMessage, ApiSuccessMessage] = Endpoint(
     method="POST",
     path="/users/{id}/resend-invitation",
     responses={
@@ -228,7 +225,7 @@ class Users(SyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -257,32 +254,33 @@ class Users(SyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "SyncPage[UserApiResponseDataDef]",
-            self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                    "role": role,
-                    "isActive": is_active,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+                "role": role,
+                "isActive": is_active,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        email: str,
+        firm_id: _uuid.UUID | str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -298,21 +296,28 @@ class Users(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            email: `email`
+            firm_id: Firm of the new user. System administrators may name any customer firm; firm administrators can only use their own.
+            first_name: `firstName`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `POST /users` (operationId `createUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _CREATE,
+            body={
+                "email": email,
+                "firmId": firm_id,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_current_profile(
@@ -332,22 +337,20 @@ class Users(SyncAPIResource):
 
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET_CURRENT_PROFILE,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET_CURRENT_PROFILE,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -361,21 +364,22 @@ class Users(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            first_name: `firstName`
+            last_name: `lastName`
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _UPDATE_CURRENT_PROFILE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE_CURRENT_PROFILE,
+            body={
+                "firstName": first_name,
+                "lastName": last_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get(
@@ -399,26 +403,26 @@ class Users(SyncAPIResource):
 
         `GET /users/{id}` (operationId `getUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -432,24 +436,29 @@ class Users(SyncAPIResource):
 
         Args:
             id: UUID of the user.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def deactivate(
@@ -474,19 +483,16 @@ class Users(SyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def resend_invitation(
@@ -510,19 +516,16 @@ class Users(SyncAPIResource):
 
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            self._client.request(
-                _RESEND_INVITATION,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return self._client.request(
+            _RESEND_INVITATION,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
@@ -547,7 +550,7 @@ class AsyncUsers(AsyncAPIResource):
         limit: int | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
-        order: Order | str | NotGiven = NOT_GIVEN,
+        order: Order | _t.Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
@@ -576,32 +579,33 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users` (operationId `listUsers`)
         """
-        return _t.cast(
-            "AsyncPage[UserApiResponseDataDef]",
-            await self._client.request(
-                _LIST,
-                query={
-                    "page": page,
-                    "limit": limit,
-                    "search": search,
-                    "sort": sort,
-                    "order": order,
-                    "firmId": firm_id,
-                    "role": role,
-                    "isActive": is_active,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _LIST,
+            query={
+                "page": page,
+                "limit": limit,
+                "search": search,
+                "sort": sort,
+                "order": order,
+                "firmId": firm_id,
+                "role": role,
+                "isActive": is_active,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def create(
         self,
         *,
-        body: CreateUserRequest | _t.Mapping[str, _t.Any],
+        email: str,
+        firm_id: _uuid.UUID | str,
+        first_name: str,
+        last_name: str,
+        role: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -617,21 +621,28 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            email: `email`
+            firm_id: Firm of the new user. System administrators may name any customer firm; firm administrators can only use their own.
+            first_name: `firstName`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `POST /users` (operationId `createUser`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _CREATE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _CREATE,
+            body={
+                "email": email,
+                "firmId": firm_id,
+                "firstName": first_name,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_current_profile(
@@ -651,22 +662,20 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users/profile` (operationId `getCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET_CURRENT_PROFILE,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET_CURRENT_PROFILE,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_current_profile(
         self,
         *,
-        body: UpdateProfileRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -680,21 +689,22 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            body: request body
+            first_name: `firstName`
+            last_name: `lastName`
 
         `PUT /users/profile` (operationId `updateCurrentUserProfile`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _UPDATE_CURRENT_PROFILE,
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE_CURRENT_PROFILE,
+            body={
+                "firstName": first_name,
+                "lastName": last_name,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get(
@@ -718,26 +728,26 @@ class AsyncUsers(AsyncAPIResource):
 
         `GET /users/{id}` (operationId `getUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _GET,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _GET,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update(
         self,
         id: _uuid.UUID | str,
         *,
-        body: UpdateUserRequest | _t.Mapping[str, _t.Any],
+        first_name: str | NotGiven = NOT_GIVEN,
+        is_active: bool | NotGiven = NOT_GIVEN,
+        last_name: str | NotGiven = NOT_GIVEN,
+        role: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -751,24 +761,29 @@ class AsyncUsers(AsyncAPIResource):
 
         Args:
             id: UUID of the user.
-            body: request body
+            first_name: `firstName`
+            is_active: `isActive`
+            last_name: `lastName`
+            role: Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string.
 
         `PUT /users/{id}` (operationId `updateUserById`)
         """
-        return _t.cast(
-            "UserApiResponseDataDef",
-            await self._client.request(
-                _UPDATE,
-                path={
-                    "id": id,
-                },
-                body=body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _UPDATE,
+            path={
+                "id": id,
+            },
+            body={
+                "firstName": first_name,
+                "isActive": is_active,
+                "lastName": last_name,
+                "role": role,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def deactivate(
@@ -793,19 +808,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `DELETE /users/{id}` (operationId `deactivateUserById`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _DEACTIVATE,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _DEACTIVATE,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def resend_invitation(
@@ -829,19 +841,16 @@ class AsyncUsers(AsyncAPIResource):
 
         `POST /users/{id}/resend-invitation` (operationId `resendInvitation`)
         """
-        return _t.cast(
-            "ApiSuccessMessage",
-            await self._client.request(
-                _RESEND_INVITATION,
-                path={
-                    "id": id,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
+        return await self._client.request(
+            _RESEND_INVITATION,
+            path={
+                "id": id,
+            },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
 
