@@ -99,7 +99,7 @@ def test_a_completion_streams_chunk_by_chunk(client: Any, server: LoopServer) ->
     paced = Paced([event(c) for c in chunks], terminator=event("[DONE]"))
     server.on("/v1/completions", paced)
     texts = []
-    for index, item in enumerate(client.completions.create(body={"prompt": "hi"})):
+    for index, item in enumerate(client.completions.create(prompt="hi")):
         paced.ack(index)
         texts.append(item.data.text)
     assert not paced.gave_up and texts == ["part 0", "part 1", "part 2"]
@@ -175,7 +175,7 @@ from eventsapi.types import CompletionChunk, Job, Progress
 
 def follow(client: Events) -> list[str]:
     out: list[str] = []
-    stream: Stream[CompletionChunk] = client.completions.create(body={"prompt": "hi"})
+    stream: Stream[CompletionChunk] = client.completions.create(prompt="hi")
     for event in stream:
         out.append(event.data.text)
     with client.jobs.with_streaming_response.get("j1") as response:

@@ -144,7 +144,7 @@ def test_a_post_completion_streams_chunks(stage: Stage, client: Any) -> None:
         yield {"data": json.dumps({"index": 3, "text": "", "finish_reason": "stop"})}
 
     stage.on("/v1/completions", source)
-    chunks = [e.data for e in client.completions.create(body={"prompt": "hi"})]
+    chunks = [e.data for e in client.completions.create(prompt="hi")]
     assert [c.text for c in chunks] == ["t0", "t1", "t2", ""]
     assert chunks[-1].finish_reason == "stop"
     assert seen == [("POST", "text/event-stream", {"prompt": "hi"})]

@@ -20,16 +20,16 @@ from .resources import AsyncReferrals, Referrals
 from .types import Referral
 
 _STREAMS = (Stream, AsyncStream)
-_WATCH = Endpoint(
+_WATCH: Endpoint[Stream[Referral], AsyncStream[Referral]] = Endpoint(
     "GET",
     "/referrals/{id}/events",
     {"200": ResponseSpec("sse", Referral, streams=_STREAMS)},
     operation_id="watch",
 )
-_LOG = Endpoint(
+_LOG: Endpoint[Stream[str], AsyncStream[str]] = Endpoint(
     "GET", "/log", {"200": ResponseSpec("sse", str, streams=_STREAMS)}, operation_id="log"
 )
-_RAW = Endpoint(
+_RAW: Endpoint[Stream[str], AsyncStream[str]] = Endpoint(
     "GET", "/raw-events", {"200": ResponseSpec("sse", None, terminator=None, streams=_STREAMS)}
 )
 
@@ -44,7 +44,7 @@ class Events(SyncAPIResource):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> Stream[Referral]:
-        return self._client.request(  # type: ignore[no-any-return]
+        return self._client.request(
             _WATCH,
             path={"id": id},
             extra_headers=extra_headers,
@@ -54,10 +54,10 @@ class Events(SyncAPIResource):
         )
 
     def log(self) -> Stream[str]:
-        return self._client.request(_LOG)  # type: ignore[no-any-return]
+        return self._client.request(_LOG)
 
     def raw(self) -> Stream[str]:
-        return self._client.request(_RAW)  # type: ignore[no-any-return]
+        return self._client.request(_RAW)
 
     @cached_property
     def with_streaming_response(self) -> EventsWithStreamingResponse:
@@ -74,12 +74,10 @@ class AsyncEvents(AsyncAPIResource):
     async def watch(
         self, id: str, *, timeout: Timeout | NotGiven = NOT_GIVEN
     ) -> AsyncStream[Referral]:
-        return await self._client.request(  # type: ignore[no-any-return]
-            _WATCH, path={"id": id}, timeout=timeout
-        )
+        return await self._client.request(_WATCH, path={"id": id}, timeout=timeout)
 
     async def log(self) -> AsyncStream[str]:
-        return await self._client.request(_LOG)  # type: ignore[no-any-return]
+        return await self._client.request(_LOG)
 
     @cached_property
     def with_streaming_response(self) -> AsyncEventsWithStreamingResponse:

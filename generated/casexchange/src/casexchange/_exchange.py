@@ -62,7 +62,10 @@ def _log_hop(prepared: PreparedRequest, hop: httpx.Request, redirects: Redirects
 
 
 def _read_now(
-    client: BaseClient[Any], endpoint: Endpoint, response: httpx.Response, prepared: PreparedRequest
+    client: BaseClient[Any, Any],
+    endpoint: AnyEndpoint,
+    response: httpx.Response,
+    prepared: PreparedRequest,
 ) -> bool:
     """Read the body into memory now: an error body always; a success body unless the call
     streams it (``with_streaming_response``, a download, an event stream)."""

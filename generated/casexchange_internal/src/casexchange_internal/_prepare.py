@@ -56,10 +56,8 @@ class PreparedRequest:
     idempotent: bool = True
     redact: Redactor = field(default_factory=lambda: Redactor(()))
     stack: ExitStack | None = None
-    credential_params: tuple[str, ...] = ()
-    """Query parameters the auth added (removed when a redirect leaves the origin)."""
-    defer_body: bool = False
-    """Leave a success body on the socket for the caller (``with_streaming_response``)."""
+    credential_params: tuple[str, ...] = ()  # the auth's (dropped when leaving the origin)
+    defer_body: bool = False  # leave a success body on the socket (``with_streaming_response``)
 
     def full_url(self) -> str:
         """The URL with the query string (the pairs are percent-encoded already: RFC 3986, a space is
@@ -181,7 +179,7 @@ def _is_json_media(media: str) -> bool:
 
 
 def _form_items(
-    body: object, extra: Mapping[str, object] | None, endpoint: Endpoint
+    body: object, extra: Mapping[str, object] | None, endpoint: AnyEndpoint
 ) -> list[tuple[str, str]]:
     """The percent-encoded pairs of a form body, each property per its ``encoding`` (``form_styles``)."""
     data = to_jsonable(body)
@@ -256,7 +254,7 @@ def _set_body(prepared: PreparedRequest, endpoint: AnyEndpoint, options: Request
     headers.setdefault("Content-Type", media)
 
 
-def _styled_parts(fields: dict[str, object], endpoint: Endpoint) -> list[tuple[str, object]]:
+def _styled_parts(fields: dict[str, object], endpoint: AnyEndpoint) -> list[tuple[str, object]]:
     """Multipart fields; one whose ``encoding`` names a style (``deepObject``: Stripe's
     ``file_link_data[create]``) becomes the text parts that style gives."""
     styles = endpoint.form_styles
