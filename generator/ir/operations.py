@@ -105,6 +105,7 @@ class Response:
 
 class ResultKind(enum.Enum):
     JSON = "json"
+    EVENTS = "sse"  # server-sent events: `body` is the type of one event's data
     BINARY = "binary"
     TEXT = "text"
     EMPTY = "empty"
@@ -167,7 +168,7 @@ class Result:
 
     status: str
     kind: ResultKind
-    body: TypeRef | None  # the whole response body (JSON kind)
+    body: TypeRef | None  # the whole response body (JSON kind); one event's data (EVENTS kind)
     unwrap: str | None = None  # envelope field that holds the result
     returns: TypeRef | None = None  # what the method returns (the unwrapped type)
     pagination: Pagination | None = None

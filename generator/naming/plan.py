@@ -69,6 +69,9 @@ CLASS_RESERVED = frozenset(
         "AsyncAPIResponse",
         "NOT_GIVEN",
         "RateLimit",
+        "Stream",  # the sse feature's
+        "AsyncStream",
+        "ServerSentEvent",
     }
 )
 

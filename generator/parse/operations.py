@@ -332,6 +332,8 @@ class OperationBuilder:
             schema = media.get("schema") if isinstance(media, dict) else None
             t: TypeRef
             kind = media_kind(str(media_type))
+            if schema is None and kind is MediaKind.EVENT_STREAM and isinstance(media, dict):
+                schema, mwhere = self._event_data(media, jp.join(where, media_type))
             if schema is None:
                 t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
@@ -353,6 +355,20 @@ class OperationBuilder:
                 continue
             out.append(MediaType(str(media_type), t, kind, example=example))
         return tuple(out)
+
+    def _event_data(self, media: dict[str, Any], where: str) -> tuple[Any, str]:
+        """An event stream's data schema from an OpenAPI 3.2 `itemSchema` (one event:
+        `{event, data, id, retry}`): `data`'s `contentSchema` (JSON data), else `data` itself."""
+        if "itemSchema" not in media:
+            return None, where
+        pointer, item = self.resolver.deref(media["itemSchema"], jp.join(where, "itemSchema"))
+        props = item.get("properties") if isinstance(item, dict) else None
+        if not isinstance(props, dict) or "data" not in props:
+            return None, pointer
+        pointer, data = self.resolver.deref(props["data"], jp.join(pointer, "properties", "data"))
+        if isinstance(data, dict) and "contentSchema" in data:
+            return data["contentSchema"], jp.join(pointer, "contentSchema")
+        return data, pointer
 
     def _headers(self, headers: Any, where: str, hint: str) -> tuple[Header, ...]:
         out = []

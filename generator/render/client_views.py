@@ -17,7 +17,7 @@ from ..naming.runtime import SERVER_ERROR, status_classes
 from .annotations import one_line
 from .apidoc_views import ApiDoc
 from .auth_views import AuthView
-from .extension import ClientExtras, ClientParam
+from .extension import ClientExtras, ClientParam, RuntimeImport
 from .imports import ImportBlock
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, pick_examples
@@ -33,6 +33,7 @@ class Sections:
     lists: tuple[TemplateText, ...] = ()  # after "Lists and pagination"
     errors: tuple[TemplateText, ...] = ()  # in "Errors", after the status table
     files: tuple[TemplateText, ...] = ()  # after "Files"
+    responses: tuple[TemplateText, ...] = ()  # after "Streaming responses"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class ClientView:
     base_url_args: Code  # arguments of `_base_url(...)`
     extras: ClientExtras  # what features add to `_client.py`
     init_imports: tuple[Code, ...]  # what features add to `__init__.py`
+    export_lines: tuple[Code, ...]  # features' runtime re-exports (modules after `_response`)
+    export_names: tuple[Name, ...]  # their names, in `__all__`
     status_table: Markdown  # the README's status → exception sentence (the runtime's table)
     resources: tuple[ResourceName, ...]
     docs: ApiDoc  # api.md's view: the README lists the operations by resource from it
@@ -134,6 +137,7 @@ def client_view(
     auth: AuthView,
     extras: ClientExtras,
     init_imports: tuple[Code, ...],
+    exports: tuple[RuntimeImport, ...] = (),
     sections: Sections,
     docs: ApiDoc,
 ) -> ClientView:
@@ -189,6 +193,10 @@ def client_view(
         base_url_args=code(", ".join(["base_url", *extras.base_url_args])),
         extras=extras,
         init_imports=init_imports,
+        export_lines=tuple(_export_lines(exports)),
+        export_names=tuple(
+            sorted({Name(n if isinstance(n, str) else n[1]) for _, ns in exports for n in ns})
+        ),
         status_table=status_sentence(),
         resources=resources,
         docs=docs,
@@ -221,6 +229,13 @@ def client_params(prefix: str, extras: ClientExtras) -> tuple[ClientParam, ...]:
 
 
 LINE_LENGTH = 110  # generator/ruff_generated.toml
+
+
+def _export_lines(exports: tuple[RuntimeImport, ...]) -> list[Code]:
+    block = ImportBlock()
+    for module, names in exports:
+        block.add_from(module, *names)
+    return block.lines()
 
 
 def _imports(resources: bool, auth: AuthView, extras: ClientExtras) -> list[Code]:

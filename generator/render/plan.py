@@ -175,6 +175,7 @@ def plan_files(
         auth=auth,
         extras=merge_extras(c.client for c in contributions),
         init_imports=tuple(line for c in contributions for line in c.init),
+        exports=tuple(e for c in contributions for e in c.exports),
         sections=Sections(**{slot: tuple(blocks) for slot, blocks in slots.items()}),
         docs=docs,
     )

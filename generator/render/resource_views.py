@@ -40,6 +40,8 @@ from .wire_views import (
     operation_security,
 )
 
+_LINE_LENGTH = 110  # generator/ruff_generated.toml: longer imports are wrapped as ruff would
+
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpecView:
@@ -49,6 +51,7 @@ class ResponseSpecView:
     load: Code  # `lambda: <body type>` when it names a model (imported on first use), or ""
     unwrap: Code  # literal of the unwrap field, or "None"
     page: tuple[tuple[Name, Code], ...]  # `PageSpec` keyword arguments; () = not paginated
+    events: bool = False  # an event stream: `streams=(Stream, AsyncStream)` (the sse feature's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +167,7 @@ def resource_module_view(
         block.add_from(module, *members)
     return ResourceModuleView(
         draft.resource,
-        tuple(block.lines()),
+        tuple(block.lines(wrap=_LINE_LENGTH)),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),
@@ -176,7 +179,13 @@ def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: b
     block.add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
-    block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
+    block.add_from(
+        ".._response",
+        "async_to_raw_response_wrapper",
+        "async_to_streamed_response_wrapper",
+        "to_raw_response_wrapper",
+        "to_streamed_response_wrapper",
+    )
     block.add_from(
         ".._types",
         "NOT_GIVEN",
@@ -341,16 +350,18 @@ def _arg(
 
 def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpecView:
     """A body type that names models is a `lambda` over the lazy types package (`_types.X`): the
-    models load when the operation's response is first parsed, not when its resource is imported."""
+    models load when the operation's response is first parsed, not when its resource is imported.
+    An event stream's data type is given as it is (the sse feature's streams read `model`)."""
+    events = r.kind is ResultKind.EVENTS
     model, load = Code("None"), Code("")
     if r.body is not None:
-        lazy = annotator.lazy(r.body, imports)
+        lazy = None if events else annotator.lazy(r.body, imports)
         if lazy is not None:
             load = lazy
         else:
             model = annotator.render(r.body, Context.MODEL, imports)
     return ResponseSpecView(
-        r.status, Name(r.kind.value), model, load, py(r.unwrap), _page(r.pagination)
+        r.status, Name(r.kind.value), model, load, py(r.unwrap), _page(r.pagination), events
     )
 
 
@@ -407,6 +418,10 @@ def _returns(
             out.append(f"{prefix}BinaryResponse")
         elif r.kind is ResultKind.TEXT:
             out.append("str")
+        elif r.kind is ResultKind.EVENTS:
+            assert r.body is not None
+            data = annotator.render(r.body, Context.MODEL, imports)
+            out.append(f"{prefix}Stream[{data}]")
         elif r.pagination is not None and r.item is not None:
             out.append(
                 f"{prefix or 'Sync'}Page[{annotator.render(r.item, Context.MODEL, imports)}]"

@@ -185,7 +185,6 @@ class BaseClient(Generic[_HttpxT, _HooksT]):
     def _base_url_for(self, endpoint: AnyEndpoint) -> str:
         return request_base_url(self.base_url, self.default_base_url, endpoint.server)
 
-
     def _auth_for(self, endpoint: AnyEndpoint) -> Auth | None:
         return auth_for(
             self._auth,
@@ -359,9 +358,9 @@ class BaseClient(Generic[_HttpxT, _HooksT]):
         )
 
     def _needs_body(self, endpoint: AnyEndpoint, response: httpx.Response) -> bool:
-        """For streamed endpoints: whether to read this response's body eagerly."""
+        """For streamed endpoints (downloads, event streams): read this response's body now?"""
         return not response.is_success or (
-            endpoint.response_spec(response.status_code).kind != "binary"
+            endpoint.response_spec(response.status_code).kind not in ("binary", "sse")
         )
 
     def _result(

@@ -55,8 +55,8 @@ class PreparedRequest:
     idempotent: bool = True
     redact: Redactor = field(default_factory=lambda: Redactor(()))
     stack: ExitStack | None = None
-    credential_params: tuple[str, ...] = ()
-    """Query parameters the auth added (removed when a redirect leaves the origin)."""
+    credential_params: tuple[str, ...] = ()  # the auth's (dropped when leaving the origin)
+    defer_body: bool = False  # leave a success body on the socket (``with_streaming_response``)
 
     def full_url(self) -> str:
         """The URL with the query string (the pairs are percent-encoded already: RFC 3986, a space is

@@ -351,8 +351,10 @@ class BaseClient(Generic[_HttpxT, _HooksT]):
         )
 
     def _needs_body(self, endpoint: AnyEndpoint, response: httpx.Response) -> bool:
-        """For streamed endpoints: whether to read this response's body eagerly."""
-        return not response.is_success or (endpoint.response_spec(response.status_code).kind != "binary")
+        """For streamed endpoints (downloads, event streams): read this response's body now?"""
+        return not response.is_success or (
+            endpoint.response_spec(response.status_code).kind not in ("binary", "sse")
+        )
 
     def _result(
         self,

@@ -33,8 +33,9 @@ from ._options import RequestOptions
 from ._pagination import AsyncPage, SyncPage
 from ._prepare import PreparedRequest
 from ._resource import AsyncAPIResource, SyncAPIResource
-from ._response import APIResponse, AsyncAPIResponse, consume_raw_response_flag
+from ._response import APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+from ._wrappers import consume_response_mode
 
 __all__ = ["AsyncAPIClient", "AsyncAPIResource", "SyncAPIClient", "SyncAPIResource"]
 
@@ -95,8 +96,10 @@ class SyncAPIClient(BaseClient[httpx.Client, Hooks]):
             raise
 
     def _call(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
-        raw = consume_raw_response_flag()
+        mode = consume_response_mode()
+        raw = bool(mode)
         prepared = self._prepare(endpoint, options)
+        prepared.defer_body = mode == "stream"
         try:
             response, attempts, elapsed = self._send(prepared, endpoint, options)
         finally:
@@ -249,8 +252,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient, AsyncHooks]):
             raise
 
     async def _call(self, endpoint: AnyEndpoint, options: RequestOptions) -> Any:
-        raw = consume_raw_response_flag()
+        mode = consume_response_mode()
+        raw = bool(mode)
         prepared = self._prepare(endpoint, options)
+        prepared.defer_body = mode == "stream"
         try:
             response, attempts, elapsed = await self._send(prepared, endpoint, options)
         finally:

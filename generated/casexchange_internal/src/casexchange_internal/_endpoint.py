@@ -10,6 +10,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 import pydantic
 
+from ._constants import SSE_TERMINATOR
+
 __all__ = [
     "AnyEndpoint",
     "Endpoint",
@@ -24,7 +26,7 @@ __all__ = [
 _R_co = TypeVar("_R_co", covariant=True)
 _AR_co = TypeVar("_AR_co", covariant=True)
 
-ResponseKind = Literal["json", "binary", "text", "empty"]
+ResponseKind = Literal["json", "binary", "text", "empty", "sse"]
 PageStyle = Literal["page_number", "offset", "cursor", "starting_after", "next_link", "link_header"]
 FieldPath = str | tuple[str, ...]
 """A field of the response body: one wire name, or a tuple of them from the body's root (``""``:
@@ -93,6 +95,11 @@ class ResponseSpec:
     ``page`` turns the body into a page object. ``load``, when given, returns ``model`` instead: the
     generated resource modules pass ``lambda: _types.X`` so that a model module is imported when a
     response of its operation is first parsed, not when the resource is first touched.
+    For ``kind="sse"`` (``text/event-stream``) the
+    method returns a stream of events: ``streams`` holds the ``(Stream, AsyncStream)`` classes of
+    the package's server-sent events module (a runtime feature, shipped only by packages that have
+    such operations), ``model`` is the type of one event's ``data`` (``None`` or ``str``: the text
+    as sent, not JSON), and an event whose data is ``terminator`` ends the stream.
     """
 
     kind: ResponseKind
@@ -100,6 +107,8 @@ class ResponseSpec:
     unwrap: str | None = None
     page: PageSpec | None = None
     load: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+    terminator: str | None = SSE_TERMINATOR
+    streams: tuple[Any, Any] | None = None
     _adapter: pydantic.TypeAdapter[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -188,11 +197,12 @@ class Endpoint(Generic[_R_co, _AR_co]):
     """False for an optional body built from keyword arguments: when every one was left out
     (``NOT_GIVEN``) and there is no ``extra_body``, no body is sent."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
-    """True when some response is binary: the body is then streamed instead of read eagerly."""
+    """True when some response is binary or an event stream: the body is then streamed instead
+    of read eagerly."""
     accept: str = field(default="", repr=False, compare=False)
     """``Accept`` header: the operation's declared media types (``application/vnd.amadeus+json,
     application/problem+json``); when not given, ``json_media`` unless some response is binary or
-    text (then ``*/*``)."""
+    text (then ``*/*``) or every one an event stream (then ``text/event-stream``)."""
     errors: Mapping[str, ResponseSpec] = field(default_factory=_no_errors)
     """The declared error responses with a JSON schema, by status (``"404"``, ``"4XX"``,
     ``"default"``): such an error body is parsed into ``model`` (the exception's ``body``)."""
@@ -200,9 +210,14 @@ class Endpoint(Generic[_R_co, _AR_co]):
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
         kinds = {spec.kind for spec in self.responses.values()}
-        object.__setattr__(self, "streams", "binary" in kinds)
+        object.__setattr__(self, "streams", bool(kinds & {"binary", "sse"}))
         if not self.accept:
-            default = "*/*" if kinds - {"json", "empty"} else self.json_media
+            if kinds - {"empty"} == {"sse"}:
+                default = "text/event-stream"
+            elif kinds - {"json", "empty"}:
+                default = "*/*"
+            else:
+                default = self.json_media
             object.__setattr__(self, "accept", default)
 
     def response_spec(self, status_code: int) -> ResponseSpec:

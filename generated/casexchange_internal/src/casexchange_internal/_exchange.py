@@ -61,6 +61,19 @@ def _log_hop(prepared: PreparedRequest, hop: httpx.Request, redirects: Redirects
         )
 
 
+def _read_now(
+    client: BaseClient[Any, Any],
+    endpoint: AnyEndpoint,
+    response: httpx.Response,
+    prepared: PreparedRequest,
+) -> bool:
+    """Read the body into memory now: an error body always; a success body unless the call
+    streams it (``with_streaming_response``, a download, an event stream)."""
+    if prepared.defer_body and response.is_success:
+        return False
+    return client._needs_body(endpoint, response)
+
+
 def exchange(
     client: BaseClient[httpx.Client, Any],
     http: httpx.Client,
@@ -68,7 +81,7 @@ def exchange(
     prepared: PreparedRequest,
     endpoint: AnyEndpoint,
 ) -> httpx.Response:
-    """The response to ``request`` after redirects, its body read unless it is a binary download.
+    """The response to ``request`` after redirects, its body read unless it is streamed.
 
     httpx never follows redirects here (``_redirects`` decides what a hop may carry); a hop to
     another origin is sent without auth, even the ``http_client``'s own.
@@ -85,7 +98,7 @@ def exchange(
             _log_hop(prepared, hop, redirects)
             hop_auth = None if redirects.crossed else auth
             response = http.send(hop, stream=True, auth=hop_auth, follow_redirects=False)
-    if client._needs_body(endpoint, response):
+    if _read_now(client, endpoint, response, prepared):
         read_body(response)
     return response
 
@@ -129,6 +142,6 @@ async def _attempt(
             _log_hop(prepared, hop, redirects)
             hop_auth = None if redirects.crossed else auth
             response = await http.send(hop, stream=True, auth=hop_auth, follow_redirects=False)
-    if client._needs_body(endpoint, response):
+    if _read_now(client, endpoint, response, prepared):
         await aread_body(response)
     return response

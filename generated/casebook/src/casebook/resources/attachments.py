@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Attachments", "AsyncAttachments"]
@@ -383,6 +388,12 @@ class Attachments(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AttachmentsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AttachmentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AttachmentsWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -733,6 +744,12 @@ class AsyncAttachments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAttachmentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAttachmentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAttachmentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAttachmentsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1101,3 +1118,27 @@ class AsyncAttachmentsWithRawResponse:
         self.get_note = async_to_raw_response_wrapper(resource.get_note)
         self.delete_note = async_to_raw_response_wrapper(resource.delete_note)
         self.update_note = async_to_raw_response_wrapper(resource.update_note)
+
+
+class AttachmentsWithStreamingResponse:
+    def __init__(self, resource: Attachments) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.list_notes = to_streamed_response_wrapper(resource.list_notes)
+        self.create_note = to_streamed_response_wrapper(resource.create_note)
+        self.get_note = to_streamed_response_wrapper(resource.get_note)
+        self.delete_note = to_streamed_response_wrapper(resource.delete_note)
+        self.update_note = to_streamed_response_wrapper(resource.update_note)
+
+
+class AsyncAttachmentsWithStreamingResponse:
+    def __init__(self, resource: AsyncAttachments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.list_notes = async_to_streamed_response_wrapper(resource.list_notes)
+        self.create_note = async_to_streamed_response_wrapper(resource.create_note)
+        self.get_note = async_to_streamed_response_wrapper(resource.get_note)
+        self.delete_note = async_to_streamed_response_wrapper(resource.delete_note)
+        self.update_note = async_to_streamed_response_wrapper(resource.update_note)

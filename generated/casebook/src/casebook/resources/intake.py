@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Intake", "AsyncIntake"]
@@ -209,6 +214,12 @@ class Intake(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return IntakeWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> IntakeWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return IntakeWithStreamingResponse(self)
+
     def list_reports(
         self,
         *,
@@ -373,6 +384,12 @@ class AsyncIntake(AsyncAPIResource):
     def with_raw_response(self) -> AsyncIntakeWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncIntakeWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIntakeWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncIntakeWithStreamingResponse(self)
 
     async def list_reports(
         self,
@@ -545,3 +562,19 @@ class AsyncIntakeWithRawResponse:
         self.create_report = async_to_raw_response_wrapper(resource.create_report)
         self.get_report = async_to_raw_response_wrapper(resource.get_report)
         self.update_report = async_to_raw_response_wrapper(resource.update_report)
+
+
+class IntakeWithStreamingResponse:
+    def __init__(self, resource: Intake) -> None:
+        self.list_reports = to_streamed_response_wrapper(resource.list_reports)
+        self.create_report = to_streamed_response_wrapper(resource.create_report)
+        self.get_report = to_streamed_response_wrapper(resource.get_report)
+        self.update_report = to_streamed_response_wrapper(resource.update_report)
+
+
+class AsyncIntakeWithStreamingResponse:
+    def __init__(self, resource: AsyncIntake) -> None:
+        self.list_reports = async_to_streamed_response_wrapper(resource.list_reports)
+        self.create_report = async_to_streamed_response_wrapper(resource.create_report)
+        self.get_report = async_to_streamed_response_wrapper(resource.get_report)
+        self.update_report = async_to_streamed_response_wrapper(resource.update_report)

@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Memberships", "AsyncMemberships"]
@@ -166,6 +171,12 @@ class Memberships(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MembershipsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MembershipsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MembershipsWithStreamingResponse(self)
+
     def list_assignment_users(
         self,
         *,
@@ -294,6 +305,12 @@ class AsyncMemberships(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMembershipsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMembershipsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMembershipsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMembershipsWithStreamingResponse(self)
 
     async def list_assignment_users(
         self,
@@ -428,3 +445,17 @@ class AsyncMembershipsWithRawResponse:
         self.list_assignment_users = async_to_raw_response_wrapper(resource.list_assignment_users)
         self.create_assignment_user = async_to_raw_response_wrapper(resource.create_assignment_user)
         self.get_assignment_user = async_to_raw_response_wrapper(resource.get_assignment_user)
+
+
+class MembershipsWithStreamingResponse:
+    def __init__(self, resource: Memberships) -> None:
+        self.list_assignment_users = to_streamed_response_wrapper(resource.list_assignment_users)
+        self.create_assignment_user = to_streamed_response_wrapper(resource.create_assignment_user)
+        self.get_assignment_user = to_streamed_response_wrapper(resource.get_assignment_user)
+
+
+class AsyncMembershipsWithStreamingResponse:
+    def __init__(self, resource: AsyncMemberships) -> None:
+        self.list_assignment_users = async_to_streamed_response_wrapper(resource.list_assignment_users)
+        self.create_assignment_user = async_to_streamed_response_wrapper(resource.create_assignment_user)
+        self.get_assignment_user = async_to_streamed_response_wrapper(resource.get_assignment_user)

@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["People", "AsyncPeople"]
@@ -209,6 +214,12 @@ class People(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return PeopleWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> PeopleWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return PeopleWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -371,6 +382,12 @@ class AsyncPeople(AsyncAPIResource):
     def with_raw_response(self) -> AsyncPeopleWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncPeopleWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPeopleWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncPeopleWithStreamingResponse(self)
 
     async def list(
         self,
@@ -541,3 +558,19 @@ class AsyncPeopleWithRawResponse:
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class PeopleWithStreamingResponse:
+    def __init__(self, resource: People) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+
+
+class AsyncPeopleWithStreamingResponse:
+    def __init__(self, resource: AsyncPeople) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)

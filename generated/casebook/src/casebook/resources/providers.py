@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Providers", "AsyncProviders"]
@@ -428,6 +433,12 @@ class Providers(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ProvidersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ProvidersWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ProvidersWithStreamingResponse(self)
+
     def list_locations(
         self,
         *,
@@ -802,6 +813,12 @@ class AsyncProviders(AsyncAPIResource):
     def with_raw_response(self) -> AsyncProvidersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncProvidersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncProvidersWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncProvidersWithStreamingResponse(self)
 
     async def list_locations(
         self,
@@ -1194,3 +1211,29 @@ class AsyncProvidersWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class ProvidersWithStreamingResponse:
+    def __init__(self, resource: Providers) -> None:
+        self.list_locations = to_streamed_response_wrapper(resource.list_locations)
+        self.create_location = to_streamed_response_wrapper(resource.create_location)
+        self.get_location = to_streamed_response_wrapper(resource.get_location)
+        self.update_location = to_streamed_response_wrapper(resource.update_location)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.update = to_streamed_response_wrapper(resource.update)
+
+
+class AsyncProvidersWithStreamingResponse:
+    def __init__(self, resource: AsyncProviders) -> None:
+        self.list_locations = async_to_streamed_response_wrapper(resource.list_locations)
+        self.create_location = async_to_streamed_response_wrapper(resource.create_location)
+        self.get_location = async_to_streamed_response_wrapper(resource.get_location)
+        self.update_location = async_to_streamed_response_wrapper(resource.update_location)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.update = async_to_streamed_response_wrapper(resource.update)

@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Services", "AsyncServices"]
@@ -209,6 +214,12 @@ class Services(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ServicesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ServicesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ServicesWithStreamingResponse(self)
+
     def list_offerings(
         self,
         *,
@@ -375,6 +386,12 @@ class AsyncServices(AsyncAPIResource):
     def with_raw_response(self) -> AsyncServicesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncServicesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncServicesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncServicesWithStreamingResponse(self)
 
     async def list_offerings(
         self,
@@ -549,3 +566,19 @@ class AsyncServicesWithRawResponse:
         self.create_offering = async_to_raw_response_wrapper(resource.create_offering)
         self.get_offering = async_to_raw_response_wrapper(resource.get_offering)
         self.update_offering = async_to_raw_response_wrapper(resource.update_offering)
+
+
+class ServicesWithStreamingResponse:
+    def __init__(self, resource: Services) -> None:
+        self.list_offerings = to_streamed_response_wrapper(resource.list_offerings)
+        self.create_offering = to_streamed_response_wrapper(resource.create_offering)
+        self.get_offering = to_streamed_response_wrapper(resource.get_offering)
+        self.update_offering = to_streamed_response_wrapper(resource.update_offering)
+
+
+class AsyncServicesWithStreamingResponse:
+    def __init__(self, resource: AsyncServices) -> None:
+        self.list_offerings = async_to_streamed_response_wrapper(resource.list_offerings)
+        self.create_offering = async_to_streamed_response_wrapper(resource.create_offering)
+        self.get_offering = async_to_streamed_response_wrapper(resource.get_offering)
+        self.update_offering = async_to_streamed_response_wrapper(resource.update_offering)

@@ -6,7 +6,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Account", "AsyncAccount"]
@@ -62,6 +67,12 @@ class Account(SyncAPIResource):
     def with_raw_response(self) -> AccountWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AccountWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AccountWithStreamingResponse(self)
 
     def get_me(
         self,
@@ -152,6 +163,12 @@ class AsyncAccount(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAccountWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAccountWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAccountWithStreamingResponse(self)
 
     async def get_me(
         self,
@@ -247,3 +264,17 @@ class AsyncAccountWithRawResponse:
         self.get_me = async_to_raw_response_wrapper(resource.get_me)
         self.list_my_doctors = async_to_raw_response_wrapper(resource.list_my_doctors)
         self.list_my_locations = async_to_raw_response_wrapper(resource.list_my_locations)
+
+
+class AccountWithStreamingResponse:
+    def __init__(self, resource: Account) -> None:
+        self.get_me = to_streamed_response_wrapper(resource.get_me)
+        self.list_my_doctors = to_streamed_response_wrapper(resource.list_my_doctors)
+        self.list_my_locations = to_streamed_response_wrapper(resource.list_my_locations)
+
+
+class AsyncAccountWithStreamingResponse:
+    def __init__(self, resource: AsyncAccount) -> None:
+        self.get_me = async_to_streamed_response_wrapper(resource.get_me)
+        self.list_my_doctors = async_to_streamed_response_wrapper(resource.list_my_doctors)
+        self.list_my_locations = async_to_streamed_response_wrapper(resource.list_my_locations)

@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Analytics", "AsyncAnalytics"]
@@ -170,6 +175,12 @@ class Analytics(SyncAPIResource):
     def with_raw_response(self) -> AnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AnalyticsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AnalyticsWithStreamingResponse(self)
 
     def get_case(
         self,
@@ -606,6 +617,12 @@ class AsyncAnalytics(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnalyticsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAnalyticsWithStreamingResponse(self)
 
     async def get_case(
         self,
@@ -1059,3 +1076,29 @@ class AsyncAnalyticsWithRawResponse:
         self.get_revenue_received = async_to_raw_response_wrapper(resource.get_revenue_received)
         self.get_revenue_sent = async_to_raw_response_wrapper(resource.get_revenue_sent)
         self.get_sent = async_to_raw_response_wrapper(resource.get_sent)
+
+
+class AnalyticsWithStreamingResponse:
+    def __init__(self, resource: Analytics) -> None:
+        self.get_case = to_streamed_response_wrapper(resource.get_case)
+        self.list_cases_by_status = to_streamed_response_wrapper(resource.list_cases_by_status)
+        self.get_dashboard = to_streamed_response_wrapper(resource.get_dashboard)
+        self.get_homepage = to_streamed_response_wrapper(resource.get_homepage)
+        self.get_received = to_streamed_response_wrapper(resource.get_received)
+        self.get_referrals = to_streamed_response_wrapper(resource.get_referrals)
+        self.get_revenue_received = to_streamed_response_wrapper(resource.get_revenue_received)
+        self.get_revenue_sent = to_streamed_response_wrapper(resource.get_revenue_sent)
+        self.get_sent = to_streamed_response_wrapper(resource.get_sent)
+
+
+class AsyncAnalyticsWithStreamingResponse:
+    def __init__(self, resource: AsyncAnalytics) -> None:
+        self.get_case = async_to_streamed_response_wrapper(resource.get_case)
+        self.list_cases_by_status = async_to_streamed_response_wrapper(resource.list_cases_by_status)
+        self.get_dashboard = async_to_streamed_response_wrapper(resource.get_dashboard)
+        self.get_homepage = async_to_streamed_response_wrapper(resource.get_homepage)
+        self.get_received = async_to_streamed_response_wrapper(resource.get_received)
+        self.get_referrals = async_to_streamed_response_wrapper(resource.get_referrals)
+        self.get_revenue_received = async_to_streamed_response_wrapper(resource.get_revenue_received)
+        self.get_revenue_sent = async_to_streamed_response_wrapper(resource.get_revenue_sent)
+        self.get_sent = async_to_streamed_response_wrapper(resource.get_sent)

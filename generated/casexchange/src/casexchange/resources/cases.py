@@ -10,7 +10,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Cases", "AsyncCases"]
@@ -158,6 +163,12 @@ class Cases(SyncAPIResource):
     def with_raw_response(self) -> CasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return CasesWithStreamingResponse(self)
 
     def list(
         self,
@@ -651,6 +662,12 @@ class AsyncCases(AsyncAPIResource):
     def with_raw_response(self) -> AsyncCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncCasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncCasesWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1161,3 +1178,29 @@ class AsyncCasesWithRawResponse:
         self.close = async_to_raw_response_wrapper(resource.close)
         self.update_status = async_to_raw_response_wrapper(resource.update_status)
         self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
+
+
+class CasesWithStreamingResponse:
+    def __init__(self, resource: Cases) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = to_streamed_response_wrapper(resource.acknowledge)
+        self.close = to_streamed_response_wrapper(resource.close)
+        self.update_status = to_streamed_response_wrapper(resource.update_status)
+        self.get_status_history = to_streamed_response_wrapper(resource.get_status_history)
+
+
+class AsyncCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncCases) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = async_to_streamed_response_wrapper(resource.acknowledge)
+        self.close = async_to_streamed_response_wrapper(resource.close)
+        self.update_status = async_to_streamed_response_wrapper(resource.update_status)
+        self.get_status_history = async_to_streamed_response_wrapper(resource.get_status_history)

@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Documents", "AsyncDocuments"]
@@ -84,6 +89,12 @@ class Documents(SyncAPIResource):
     def with_raw_response(self) -> DocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return DocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> DocumentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return DocumentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -236,6 +247,12 @@ class AsyncDocuments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncDocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncDocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDocumentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncDocumentsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -395,3 +412,19 @@ class AsyncDocumentsWithRawResponse:
         self.upload = async_to_raw_response_wrapper(resource.upload)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.get_download_url = async_to_raw_response_wrapper(resource.get_download_url)
+
+
+class DocumentsWithStreamingResponse:
+    def __init__(self, resource: Documents) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.upload = to_streamed_response_wrapper(resource.upload)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.get_download_url = to_streamed_response_wrapper(resource.get_download_url)
+
+
+class AsyncDocumentsWithStreamingResponse:
+    def __init__(self, resource: AsyncDocuments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.upload = async_to_streamed_response_wrapper(resource.upload)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.get_download_url = async_to_streamed_response_wrapper(resource.get_download_url)

@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Export", "AsyncExport"]
@@ -54,6 +59,12 @@ class Export(SyncAPIResource):
     def with_raw_response(self) -> ExportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ExportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ExportWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ExportWithStreamingResponse(self)
 
     def all_analytics(
         self,
@@ -272,6 +283,12 @@ class AsyncExport(AsyncAPIResource):
     def with_raw_response(self) -> AsyncExportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncExportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncExportWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncExportWithStreamingResponse(self)
 
     async def all_analytics(
         self,
@@ -495,3 +512,17 @@ class AsyncExportWithRawResponse:
         self.all_analytics = async_to_raw_response_wrapper(resource.all_analytics)
         self.analytics_category = async_to_raw_response_wrapper(resource.analytics_category)
         self.cases = async_to_raw_response_wrapper(resource.cases)
+
+
+class ExportWithStreamingResponse:
+    def __init__(self, resource: Export) -> None:
+        self.all_analytics = to_streamed_response_wrapper(resource.all_analytics)
+        self.analytics_category = to_streamed_response_wrapper(resource.analytics_category)
+        self.cases = to_streamed_response_wrapper(resource.cases)
+
+
+class AsyncExportWithStreamingResponse:
+    def __init__(self, resource: AsyncExport) -> None:
+        self.all_analytics = async_to_streamed_response_wrapper(resource.all_analytics)
+        self.analytics_category = async_to_streamed_response_wrapper(resource.analytics_category)
+        self.cases = async_to_streamed_response_wrapper(resource.cases)

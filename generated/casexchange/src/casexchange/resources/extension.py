@@ -5,7 +5,12 @@ from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Extension", "AsyncExtension"]
@@ -32,6 +37,12 @@ class Extension(SyncAPIResource):
     def with_raw_response(self) -> ExtensionWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ExtensionWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ExtensionWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ExtensionWithStreamingResponse(self)
 
     def record_selector_miss(
         self,
@@ -91,6 +102,12 @@ class AsyncExtension(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncExtensionWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncExtensionWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncExtensionWithStreamingResponse(self)
+
     async def record_selector_miss(
         self,
         *,
@@ -149,3 +166,13 @@ class ExtensionWithRawResponse:
 class AsyncExtensionWithRawResponse:
     def __init__(self, resource: AsyncExtension) -> None:
         self.record_selector_miss = async_to_raw_response_wrapper(resource.record_selector_miss)
+
+
+class ExtensionWithStreamingResponse:
+    def __init__(self, resource: Extension) -> None:
+        self.record_selector_miss = to_streamed_response_wrapper(resource.record_selector_miss)
+
+
+class AsyncExtensionWithStreamingResponse:
+    def __init__(self, resource: AsyncExtension) -> None:
+        self.record_selector_miss = async_to_streamed_response_wrapper(resource.record_selector_miss)

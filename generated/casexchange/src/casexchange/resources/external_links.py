@@ -9,7 +9,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["ExternalLinks", "AsyncExternalLinks"]
@@ -104,6 +109,12 @@ class ExternalLinks(SyncAPIResource):
     def with_raw_response(self) -> ExternalLinksWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ExternalLinksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ExternalLinksWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ExternalLinksWithStreamingResponse(self)
 
     def lookup(
         self,
@@ -322,6 +333,12 @@ class AsyncExternalLinks(AsyncAPIResource):
     def with_raw_response(self) -> AsyncExternalLinksWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncExternalLinksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncExternalLinksWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncExternalLinksWithStreamingResponse(self)
 
     async def lookup(
         self,
@@ -549,3 +566,21 @@ class AsyncExternalLinksWithRawResponse:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.replace = async_to_raw_response_wrapper(resource.replace)
+
+
+class ExternalLinksWithStreamingResponse:
+    def __init__(self, resource: ExternalLinks) -> None:
+        self.lookup = to_streamed_response_wrapper(resource.lookup)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.replace = to_streamed_response_wrapper(resource.replace)
+
+
+class AsyncExternalLinksWithStreamingResponse:
+    def __init__(self, resource: AsyncExternalLinks) -> None:
+        self.lookup = async_to_streamed_response_wrapper(resource.lookup)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.replace = async_to_streamed_response_wrapper(resource.replace)

@@ -9,7 +9,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Firms", "AsyncFirms"]
@@ -105,6 +110,12 @@ class Firms(SyncAPIResource):
     def with_raw_response(self) -> FirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return FirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FirmsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return FirmsWithStreamingResponse(self)
 
     def list_available(
         self,
@@ -294,6 +305,12 @@ class AsyncFirms(AsyncAPIResource):
     def with_raw_response(self) -> AsyncFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncFirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFirmsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncFirmsWithStreamingResponse(self)
 
     async def list_available(
         self,
@@ -492,3 +509,21 @@ class AsyncFirmsWithRawResponse:
         self.get_own = async_to_raw_response_wrapper(resource.get_own)
         self.update_own = async_to_raw_response_wrapper(resource.update_own)
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class FirmsWithStreamingResponse:
+    def __init__(self, resource: Firms) -> None:
+        self.list_available = to_streamed_response_wrapper(resource.list_available)
+        self.list_directory = to_streamed_response_wrapper(resource.list_directory)
+        self.get_own = to_streamed_response_wrapper(resource.get_own)
+        self.update_own = to_streamed_response_wrapper(resource.update_own)
+        self.get = to_streamed_response_wrapper(resource.get)
+
+
+class AsyncFirmsWithStreamingResponse:
+    def __init__(self, resource: AsyncFirms) -> None:
+        self.list_available = async_to_streamed_response_wrapper(resource.list_available)
+        self.list_directory = async_to_streamed_response_wrapper(resource.list_directory)
+        self.get_own = async_to_streamed_response_wrapper(resource.get_own)
+        self.update_own = async_to_streamed_response_wrapper(resource.update_own)
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -6,7 +6,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Health", "AsyncHealth"]
@@ -31,6 +36,12 @@ class Health(SyncAPIResource):
     def with_raw_response(self) -> HealthWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return HealthWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> HealthWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return HealthWithStreamingResponse(self)
 
     def get_public_api(
         self,
@@ -69,6 +80,12 @@ class AsyncHealth(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncHealthWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncHealthWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncHealthWithStreamingResponse(self)
+
     async def get_public_api(
         self,
         *,
@@ -106,3 +123,13 @@ class HealthWithRawResponse:
 class AsyncHealthWithRawResponse:
     def __init__(self, resource: AsyncHealth) -> None:
         self.get_public_api = async_to_raw_response_wrapper(resource.get_public_api)
+
+
+class HealthWithStreamingResponse:
+    def __init__(self, resource: Health) -> None:
+        self.get_public_api = to_streamed_response_wrapper(resource.get_public_api)
+
+
+class AsyncHealthWithStreamingResponse:
+    def __init__(self, resource: AsyncHealth) -> None:
+        self.get_public_api = async_to_streamed_response_wrapper(resource.get_public_api)

@@ -7,7 +7,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Import", "AsyncImport"]
@@ -70,6 +75,12 @@ class Import(SyncAPIResource):
     def with_raw_response(self) -> ImportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ImportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ImportWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ImportWithStreamingResponse(self)
 
     def cases(
         self,
@@ -183,6 +194,12 @@ class AsyncImport(AsyncAPIResource):
     def with_raw_response(self) -> AsyncImportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncImportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncImportWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncImportWithStreamingResponse(self)
 
     async def cases(
         self,
@@ -301,3 +318,17 @@ class AsyncImportWithRawResponse:
         self.cases = async_to_raw_response_wrapper(resource.cases)
         self.cases_update = async_to_raw_response_wrapper(resource.cases_update)
         self.get_bulk_update_job = async_to_raw_response_wrapper(resource.get_bulk_update_job)
+
+
+class ImportWithStreamingResponse:
+    def __init__(self, resource: Import) -> None:
+        self.cases = to_streamed_response_wrapper(resource.cases)
+        self.cases_update = to_streamed_response_wrapper(resource.cases_update)
+        self.get_bulk_update_job = to_streamed_response_wrapper(resource.get_bulk_update_job)
+
+
+class AsyncImportWithStreamingResponse:
+    def __init__(self, resource: AsyncImport) -> None:
+        self.cases = async_to_streamed_response_wrapper(resource.cases)
+        self.cases_update = async_to_streamed_response_wrapper(resource.cases_update)
+        self.get_bulk_update_job = async_to_streamed_response_wrapper(resource.get_bulk_update_job)

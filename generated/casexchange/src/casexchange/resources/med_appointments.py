@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["MedAppointments", "AsyncMedAppointments"]
@@ -113,6 +118,12 @@ class MedAppointments(SyncAPIResource):
     def with_raw_response(self) -> MedAppointmentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedAppointmentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MedAppointmentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedAppointmentsWithStreamingResponse(self)
 
     def list(
         self,
@@ -413,6 +424,12 @@ class AsyncMedAppointments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMedAppointmentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedAppointmentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedAppointmentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedAppointmentsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -722,3 +739,21 @@ class AsyncMedAppointmentsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class MedAppointmentsWithStreamingResponse:
+    def __init__(self, resource: MedAppointments) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+
+
+class AsyncMedAppointmentsWithStreamingResponse:
+    def __init__(self, resource: AsyncMedAppointments) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)

@@ -9,7 +9,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["MedBilling", "AsyncMedBilling"]
@@ -91,6 +96,12 @@ class MedBilling(SyncAPIResource):
     def with_raw_response(self) -> MedBillingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedBillingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MedBillingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedBillingWithStreamingResponse(self)
 
     def list_billable_events(
         self,
@@ -290,6 +301,12 @@ class AsyncMedBilling(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMedBillingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedBillingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedBillingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedBillingWithStreamingResponse(self)
 
     async def list_billable_events(
         self,
@@ -496,3 +513,19 @@ class AsyncMedBillingWithRawResponse:
         self.create_billable_event = async_to_raw_response_wrapper(resource.create_billable_event)
         self.delete_billable_event = async_to_raw_response_wrapper(resource.delete_billable_event)
         self.update_billable_event = async_to_raw_response_wrapper(resource.update_billable_event)
+
+
+class MedBillingWithStreamingResponse:
+    def __init__(self, resource: MedBilling) -> None:
+        self.list_billable_events = to_streamed_response_wrapper(resource.list_billable_events)
+        self.create_billable_event = to_streamed_response_wrapper(resource.create_billable_event)
+        self.delete_billable_event = to_streamed_response_wrapper(resource.delete_billable_event)
+        self.update_billable_event = to_streamed_response_wrapper(resource.update_billable_event)
+
+
+class AsyncMedBillingWithStreamingResponse:
+    def __init__(self, resource: AsyncMedBilling) -> None:
+        self.list_billable_events = async_to_streamed_response_wrapper(resource.list_billable_events)
+        self.create_billable_event = async_to_streamed_response_wrapper(resource.create_billable_event)
+        self.delete_billable_event = async_to_streamed_response_wrapper(resource.delete_billable_event)
+        self.update_billable_event = async_to_streamed_response_wrapper(resource.update_billable_event)

@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["MedCases", "AsyncMedCases"]
@@ -361,6 +366,12 @@ class MedCases(SyncAPIResource):
     def with_raw_response(self) -> MedCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedCasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MedCasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedCasesWithStreamingResponse(self)
 
     def list_insurances(
         self,
@@ -1263,6 +1274,12 @@ class AsyncMedCases(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMedCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedCasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedCasesWithStreamingResponse(self)
 
     async def list_insurances(
         self,
@@ -2202,3 +2219,51 @@ class AsyncMedCasesWithRawResponse:
         self.reject_referral = async_to_raw_response_wrapper(resource.reject_referral)
         self.start_treatment_referral = async_to_raw_response_wrapper(resource.start_treatment_referral)
         self.withdraw_referral = async_to_raw_response_wrapper(resource.withdraw_referral)
+
+
+class MedCasesWithStreamingResponse:
+    def __init__(self, resource: MedCases) -> None:
+        self.list_insurances = to_streamed_response_wrapper(resource.list_insurances)
+        self.get_insurance = to_streamed_response_wrapper(resource.get_insurance)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.list_med_case_insurances = to_streamed_response_wrapper(resource.list_med_case_insurances)
+        self.list_referrals = to_streamed_response_wrapper(resource.list_referrals)
+        self.create_referral = to_streamed_response_wrapper(resource.create_referral)
+        self.get_referral = to_streamed_response_wrapper(resource.get_referral)
+        self.update_referral = to_streamed_response_wrapper(resource.update_referral)
+        self.accept_referral = to_streamed_response_wrapper(resource.accept_referral)
+        self.acknowledge_referral = to_streamed_response_wrapper(resource.acknowledge_referral)
+        self.close_referral = to_streamed_response_wrapper(resource.close_referral)
+        self.complete_treatment_referral = to_streamed_response_wrapper(resource.complete_treatment_referral)
+        self.reject_referral = to_streamed_response_wrapper(resource.reject_referral)
+        self.start_treatment_referral = to_streamed_response_wrapper(resource.start_treatment_referral)
+        self.withdraw_referral = to_streamed_response_wrapper(resource.withdraw_referral)
+
+
+class AsyncMedCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncMedCases) -> None:
+        self.list_insurances = async_to_streamed_response_wrapper(resource.list_insurances)
+        self.get_insurance = async_to_streamed_response_wrapper(resource.get_insurance)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.list_med_case_insurances = async_to_streamed_response_wrapper(resource.list_med_case_insurances)
+        self.list_referrals = async_to_streamed_response_wrapper(resource.list_referrals)
+        self.create_referral = async_to_streamed_response_wrapper(resource.create_referral)
+        self.get_referral = async_to_streamed_response_wrapper(resource.get_referral)
+        self.update_referral = async_to_streamed_response_wrapper(resource.update_referral)
+        self.accept_referral = async_to_streamed_response_wrapper(resource.accept_referral)
+        self.acknowledge_referral = async_to_streamed_response_wrapper(resource.acknowledge_referral)
+        self.close_referral = async_to_streamed_response_wrapper(resource.close_referral)
+        self.complete_treatment_referral = async_to_streamed_response_wrapper(
+            resource.complete_treatment_referral
+        )
+        self.reject_referral = async_to_streamed_response_wrapper(resource.reject_referral)
+        self.start_treatment_referral = async_to_streamed_response_wrapper(resource.start_treatment_referral)
+        self.withdraw_referral = async_to_streamed_response_wrapper(resource.withdraw_referral)

@@ -9,7 +9,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
@@ -85,6 +90,12 @@ class MedExDocuments(SyncAPIResource):
     def with_raw_response(self) -> MedExDocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedExDocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MedExDocumentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MedExDocumentsWithStreamingResponse(self)
 
     def list_case(
         self,
@@ -247,6 +258,12 @@ class AsyncMedExDocuments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMedExDocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedExDocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMedExDocumentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMedExDocumentsWithStreamingResponse(self)
 
     async def list_case(
         self,
@@ -414,3 +431,17 @@ class AsyncMedExDocumentsWithRawResponse:
         self.list_case = async_to_raw_response_wrapper(resource.list_case)
         self.upload_case = async_to_raw_response_wrapper(resource.upload_case)
         self.get_case = async_to_raw_response_wrapper(resource.get_case)
+
+
+class MedExDocumentsWithStreamingResponse:
+    def __init__(self, resource: MedExDocuments) -> None:
+        self.list_case = to_streamed_response_wrapper(resource.list_case)
+        self.upload_case = to_streamed_response_wrapper(resource.upload_case)
+        self.get_case = to_streamed_response_wrapper(resource.get_case)
+
+
+class AsyncMedExDocumentsWithStreamingResponse:
+    def __init__(self, resource: AsyncMedExDocuments) -> None:
+        self.list_case = async_to_streamed_response_wrapper(resource.list_case)
+        self.upload_case = async_to_streamed_response_wrapper(resource.upload_case)
+        self.get_case = async_to_streamed_response_wrapper(resource.get_case)

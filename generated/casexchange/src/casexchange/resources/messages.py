@@ -7,7 +7,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Messages", "AsyncMessages"]
@@ -36,6 +41,12 @@ class Messages(SyncAPIResource):
     def with_raw_response(self) -> MessagesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MessagesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MessagesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MessagesWithStreamingResponse(self)
 
     def send(
         self,
@@ -107,6 +118,12 @@ class AsyncMessages(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMessagesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMessagesWithStreamingResponse(self)
+
     async def send(
         self,
         *,
@@ -177,3 +194,13 @@ class MessagesWithRawResponse:
 class AsyncMessagesWithRawResponse:
     def __init__(self, resource: AsyncMessages) -> None:
         self.send = async_to_raw_response_wrapper(resource.send)
+
+
+class MessagesWithStreamingResponse:
+    def __init__(self, resource: Messages) -> None:
+        self.send = to_streamed_response_wrapper(resource.send)
+
+
+class AsyncMessagesWithStreamingResponse:
+    def __init__(self, resource: AsyncMessages) -> None:
+        self.send = async_to_streamed_response_wrapper(resource.send)

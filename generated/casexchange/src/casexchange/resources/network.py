@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Network", "AsyncNetwork"]
@@ -135,6 +140,12 @@ class Network(SyncAPIResource):
     def with_raw_response(self) -> NetworkWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return NetworkWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> NetworkWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return NetworkWithStreamingResponse(self)
 
     def get_inbound_firm(
         self,
@@ -386,6 +397,12 @@ class AsyncNetwork(AsyncAPIResource):
     def with_raw_response(self) -> AsyncNetworkWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncNetworkWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncNetworkWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncNetworkWithStreamingResponse(self)
 
     async def get_inbound_firm(
         self,
@@ -648,3 +665,25 @@ class AsyncNetworkWithRawResponse:
         self.put_outbound_firm = async_to_raw_response_wrapper(resource.put_outbound_firm)
         self.patch_outbound_firm = async_to_raw_response_wrapper(resource.patch_outbound_firm)
         self.list_pending_relationships = async_to_raw_response_wrapper(resource.list_pending_relationships)
+
+
+class NetworkWithStreamingResponse:
+    def __init__(self, resource: Network) -> None:
+        self.get_inbound_firm = to_streamed_response_wrapper(resource.get_inbound_firm)
+        self.patch_inbound_firm = to_streamed_response_wrapper(resource.patch_inbound_firm)
+        self.get_outbound_firm = to_streamed_response_wrapper(resource.get_outbound_firm)
+        self.put_outbound_firm = to_streamed_response_wrapper(resource.put_outbound_firm)
+        self.patch_outbound_firm = to_streamed_response_wrapper(resource.patch_outbound_firm)
+        self.list_pending_relationships = to_streamed_response_wrapper(resource.list_pending_relationships)
+
+
+class AsyncNetworkWithStreamingResponse:
+    def __init__(self, resource: AsyncNetwork) -> None:
+        self.get_inbound_firm = async_to_streamed_response_wrapper(resource.get_inbound_firm)
+        self.patch_inbound_firm = async_to_streamed_response_wrapper(resource.patch_inbound_firm)
+        self.get_outbound_firm = async_to_streamed_response_wrapper(resource.get_outbound_firm)
+        self.put_outbound_firm = async_to_streamed_response_wrapper(resource.put_outbound_firm)
+        self.patch_outbound_firm = async_to_streamed_response_wrapper(resource.patch_outbound_firm)
+        self.list_pending_relationships = async_to_streamed_response_wrapper(
+            resource.list_pending_relationships
+        )

@@ -7,7 +7,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Notifications", "AsyncNotifications"]
@@ -99,6 +104,12 @@ class Notifications(SyncAPIResource):
     def with_raw_response(self) -> NotificationsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return NotificationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> NotificationsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return NotificationsWithStreamingResponse(self)
 
     def list_emails(
         self,
@@ -224,6 +235,12 @@ class AsyncNotifications(AsyncAPIResource):
     def with_raw_response(self) -> AsyncNotificationsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncNotificationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncNotificationsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncNotificationsWithStreamingResponse(self)
 
     async def list_emails(
         self,
@@ -356,3 +373,19 @@ class AsyncNotificationsWithRawResponse:
         self.add_email = async_to_raw_response_wrapper(resource.add_email)
         self.get_preferences = async_to_raw_response_wrapper(resource.get_preferences)
         self.update_preferences = async_to_raw_response_wrapper(resource.update_preferences)
+
+
+class NotificationsWithStreamingResponse:
+    def __init__(self, resource: Notifications) -> None:
+        self.list_emails = to_streamed_response_wrapper(resource.list_emails)
+        self.add_email = to_streamed_response_wrapper(resource.add_email)
+        self.get_preferences = to_streamed_response_wrapper(resource.get_preferences)
+        self.update_preferences = to_streamed_response_wrapper(resource.update_preferences)
+
+
+class AsyncNotificationsWithStreamingResponse:
+    def __init__(self, resource: AsyncNotifications) -> None:
+        self.list_emails = async_to_streamed_response_wrapper(resource.list_emails)
+        self.add_email = async_to_streamed_response_wrapper(resource.add_email)
+        self.get_preferences = async_to_streamed_response_wrapper(resource.get_preferences)
+        self.update_preferences = async_to_streamed_response_wrapper(resource.update_preferences)

@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["ReceivedReferrals", "AsyncReceivedReferrals"]
@@ -104,6 +109,12 @@ class ReceivedReferrals(SyncAPIResource):
     def with_raw_response(self) -> ReceivedReferralsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ReceivedReferralsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReceivedReferralsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ReceivedReferralsWithStreamingResponse(self)
 
     def list(
         self,
@@ -336,6 +347,12 @@ class AsyncReceivedReferrals(AsyncAPIResource):
     def with_raw_response(self) -> AsyncReceivedReferralsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncReceivedReferralsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReceivedReferralsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncReceivedReferralsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -575,3 +592,19 @@ class AsyncReceivedReferralsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.get_available_statuses = async_to_raw_response_wrapper(resource.get_available_statuses)
+
+
+class ReceivedReferralsWithStreamingResponse:
+    def __init__(self, resource: ReceivedReferrals) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.get_available_statuses = to_streamed_response_wrapper(resource.get_available_statuses)
+
+
+class AsyncReceivedReferralsWithStreamingResponse:
+    def __init__(self, resource: AsyncReceivedReferrals) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.get_available_statuses = async_to_streamed_response_wrapper(resource.get_available_statuses)

@@ -7,7 +7,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["ReferenceData", "AsyncReferenceData"]
@@ -81,6 +86,12 @@ class ReferenceData(SyncAPIResource):
     def with_raw_response(self) -> ReferenceDataWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ReferenceDataWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReferenceDataWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ReferenceDataWithStreamingResponse(self)
 
     def list_case_types(
         self,
@@ -208,6 +219,12 @@ class AsyncReferenceData(AsyncAPIResource):
     def with_raw_response(self) -> AsyncReferenceDataWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncReferenceDataWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReferenceDataWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncReferenceDataWithStreamingResponse(self)
 
     async def list_case_types(
         self,
@@ -342,3 +359,19 @@ class AsyncReferenceDataWithRawResponse:
         self.list_case_type_fields = async_to_raw_response_wrapper(resource.list_case_type_fields)
         self.list_counties = async_to_raw_response_wrapper(resource.list_counties)
         self.list_jurisdictions = async_to_raw_response_wrapper(resource.list_jurisdictions)
+
+
+class ReferenceDataWithStreamingResponse:
+    def __init__(self, resource: ReferenceData) -> None:
+        self.list_case_types = to_streamed_response_wrapper(resource.list_case_types)
+        self.list_case_type_fields = to_streamed_response_wrapper(resource.list_case_type_fields)
+        self.list_counties = to_streamed_response_wrapper(resource.list_counties)
+        self.list_jurisdictions = to_streamed_response_wrapper(resource.list_jurisdictions)
+
+
+class AsyncReferenceDataWithStreamingResponse:
+    def __init__(self, resource: AsyncReferenceData) -> None:
+        self.list_case_types = async_to_streamed_response_wrapper(resource.list_case_types)
+        self.list_case_type_fields = async_to_streamed_response_wrapper(resource.list_case_type_fields)
+        self.list_counties = async_to_streamed_response_wrapper(resource.list_counties)
+        self.list_jurisdictions = async_to_streamed_response_wrapper(resource.list_jurisdictions)

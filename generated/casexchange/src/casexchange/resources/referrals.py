@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Referrals", "AsyncReferrals"]
@@ -299,6 +304,12 @@ class Referrals(SyncAPIResource):
     def with_raw_response(self) -> ReferralsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return ReferralsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReferralsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return ReferralsWithStreamingResponse(self)
 
     def list(
         self,
@@ -1055,6 +1066,12 @@ class AsyncReferrals(AsyncAPIResource):
     def with_raw_response(self) -> AsyncReferralsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncReferralsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReferralsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncReferralsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1842,3 +1859,43 @@ class AsyncReferralsWithRawResponse:
         self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
         self.get_status_history = async_to_raw_response_wrapper(resource.get_status_history)
         self.withdraw = async_to_raw_response_wrapper(resource.withdraw)
+
+
+class ReferralsWithStreamingResponse:
+    def __init__(self, resource: Referrals) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.match = to_streamed_response_wrapper(resource.match)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = to_streamed_response_wrapper(resource.acknowledge)
+        self.get_available_statuses = to_streamed_response_wrapper(resource.get_available_statuses)
+        self.begin_closing = to_streamed_response_wrapper(resource.begin_closing)
+        self.begin_investigating = to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = to_streamed_response_wrapper(resource.close)
+        self.reject = to_streamed_response_wrapper(resource.reject)
+        self.send = to_streamed_response_wrapper(resource.send)
+        self.sign = to_streamed_response_wrapper(resource.sign)
+        self.start_litigation = to_streamed_response_wrapper(resource.start_litigation)
+        self.get_status_history = to_streamed_response_wrapper(resource.get_status_history)
+        self.withdraw = to_streamed_response_wrapper(resource.withdraw)
+
+
+class AsyncReferralsWithStreamingResponse:
+    def __init__(self, resource: AsyncReferrals) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.match = async_to_streamed_response_wrapper(resource.match)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.acknowledge = async_to_streamed_response_wrapper(resource.acknowledge)
+        self.get_available_statuses = async_to_streamed_response_wrapper(resource.get_available_statuses)
+        self.begin_closing = async_to_streamed_response_wrapper(resource.begin_closing)
+        self.begin_investigating = async_to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = async_to_streamed_response_wrapper(resource.close)
+        self.reject = async_to_streamed_response_wrapper(resource.reject)
+        self.send = async_to_streamed_response_wrapper(resource.send)
+        self.sign = async_to_streamed_response_wrapper(resource.sign)
+        self.start_litigation = async_to_streamed_response_wrapper(resource.start_litigation)
+        self.get_status_history = async_to_streamed_response_wrapper(resource.get_status_history)
+        self.withdraw = async_to_streamed_response_wrapper(resource.withdraw)

@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Routing", "AsyncRouting"]
@@ -110,6 +115,12 @@ class Routing(SyncAPIResource):
     def with_raw_response(self) -> RoutingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return RoutingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RoutingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return RoutingWithStreamingResponse(self)
 
     def evaluate(
         self,
@@ -371,6 +382,12 @@ class AsyncRouting(AsyncAPIResource):
     def with_raw_response(self) -> AsyncRoutingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncRoutingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRoutingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncRoutingWithStreamingResponse(self)
 
     async def evaluate(
         self,
@@ -643,3 +660,23 @@ class AsyncRoutingWithRawResponse:
         self.create_rule = async_to_raw_response_wrapper(resource.create_rule)
         self.update_rule = async_to_raw_response_wrapper(resource.update_rule)
         self.delete_rule = async_to_raw_response_wrapper(resource.delete_rule)
+
+
+class RoutingWithStreamingResponse:
+    def __init__(self, resource: Routing) -> None:
+        self.evaluate = to_streamed_response_wrapper(resource.evaluate)
+        self.evaluate_re_refer = to_streamed_response_wrapper(resource.evaluate_re_refer)
+        self.list_rules = to_streamed_response_wrapper(resource.list_rules)
+        self.create_rule = to_streamed_response_wrapper(resource.create_rule)
+        self.update_rule = to_streamed_response_wrapper(resource.update_rule)
+        self.delete_rule = to_streamed_response_wrapper(resource.delete_rule)
+
+
+class AsyncRoutingWithStreamingResponse:
+    def __init__(self, resource: AsyncRouting) -> None:
+        self.evaluate = async_to_streamed_response_wrapper(resource.evaluate)
+        self.evaluate_re_refer = async_to_streamed_response_wrapper(resource.evaluate_re_refer)
+        self.list_rules = async_to_streamed_response_wrapper(resource.list_rules)
+        self.create_rule = async_to_streamed_response_wrapper(resource.create_rule)
+        self.update_rule = async_to_streamed_response_wrapper(resource.update_rule)
+        self.delete_rule = async_to_streamed_response_wrapper(resource.delete_rule)

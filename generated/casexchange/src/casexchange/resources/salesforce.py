@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Salesforce", "AsyncSalesforce"]
@@ -66,6 +71,12 @@ class Salesforce(SyncAPIResource):
     def with_raw_response(self) -> SalesforceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return SalesforceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SalesforceWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return SalesforceWithStreamingResponse(self)
 
     def create_interactive_send(
         self,
@@ -210,6 +221,12 @@ class AsyncSalesforce(AsyncAPIResource):
     def with_raw_response(self) -> AsyncSalesforceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncSalesforceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSalesforceWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncSalesforceWithStreamingResponse(self)
 
     async def create_interactive_send(
         self,
@@ -357,3 +374,15 @@ class AsyncSalesforceWithRawResponse:
     def __init__(self, resource: AsyncSalesforce) -> None:
         self.create_interactive_send = async_to_raw_response_wrapper(resource.create_interactive_send)
         self.get_send_mapping = async_to_raw_response_wrapper(resource.get_send_mapping)
+
+
+class SalesforceWithStreamingResponse:
+    def __init__(self, resource: Salesforce) -> None:
+        self.create_interactive_send = to_streamed_response_wrapper(resource.create_interactive_send)
+        self.get_send_mapping = to_streamed_response_wrapper(resource.get_send_mapping)
+
+
+class AsyncSalesforceWithStreamingResponse:
+    def __init__(self, resource: AsyncSalesforce) -> None:
+        self.create_interactive_send = async_to_streamed_response_wrapper(resource.create_interactive_send)
+        self.get_send_mapping = async_to_streamed_response_wrapper(resource.get_send_mapping)

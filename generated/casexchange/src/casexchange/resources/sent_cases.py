@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["SentCases", "AsyncSentCases"]
@@ -128,6 +133,12 @@ class SentCases(SyncAPIResource):
     def with_raw_response(self) -> SentCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return SentCasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SentCasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return SentCasesWithStreamingResponse(self)
 
     def list(
         self,
@@ -526,6 +537,12 @@ class AsyncSentCases(AsyncAPIResource):
     def with_raw_response(self) -> AsyncSentCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncSentCasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSentCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncSentCasesWithStreamingResponse(self)
 
     async def list(
         self,
@@ -935,3 +952,23 @@ class AsyncSentCasesWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
         self.get_available_statuses = async_to_raw_response_wrapper(resource.get_available_statuses)
         self.refer = async_to_raw_response_wrapper(resource.refer)
+
+
+class SentCasesWithStreamingResponse:
+    def __init__(self, resource: SentCases) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.get_available_statuses = to_streamed_response_wrapper(resource.get_available_statuses)
+        self.refer = to_streamed_response_wrapper(resource.refer)
+
+
+class AsyncSentCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncSentCases) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.get_available_statuses = async_to_streamed_response_wrapper(resource.get_available_statuses)
+        self.refer = async_to_streamed_response_wrapper(resource.refer)

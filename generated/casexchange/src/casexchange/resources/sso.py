@@ -6,7 +6,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Sso", "AsyncSso"]
@@ -35,6 +40,12 @@ class Sso(SyncAPIResource):
     def with_raw_response(self) -> SsoWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return SsoWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SsoWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return SsoWithStreamingResponse(self)
 
     def mint_link(
         self,
@@ -87,6 +98,12 @@ class AsyncSso(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncSsoWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncSsoWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncSsoWithStreamingResponse(self)
+
     async def mint_link(
         self,
         *,
@@ -138,3 +155,13 @@ class SsoWithRawResponse:
 class AsyncSsoWithRawResponse:
     def __init__(self, resource: AsyncSso) -> None:
         self.mint_link = async_to_raw_response_wrapper(resource.mint_link)
+
+
+class SsoWithStreamingResponse:
+    def __init__(self, resource: Sso) -> None:
+        self.mint_link = to_streamed_response_wrapper(resource.mint_link)
+
+
+class AsyncSsoWithStreamingResponse:
+    def __init__(self, resource: AsyncSso) -> None:
+        self.mint_link = async_to_streamed_response_wrapper(resource.mint_link)

@@ -11,7 +11,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
@@ -64,6 +69,12 @@ class StatusUpdates(SyncAPIResource):
     def with_raw_response(self) -> StatusUpdatesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return StatusUpdatesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> StatusUpdatesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return StatusUpdatesWithStreamingResponse(self)
 
     def list(
         self,
@@ -186,6 +197,12 @@ class AsyncStatusUpdates(AsyncAPIResource):
     def with_raw_response(self) -> AsyncStatusUpdatesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncStatusUpdatesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncStatusUpdatesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncStatusUpdatesWithStreamingResponse(self)
 
     async def list(
         self,
@@ -311,3 +328,15 @@ class AsyncStatusUpdatesWithRawResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.lookup = async_to_raw_response_wrapper(resource.lookup)
+
+
+class StatusUpdatesWithStreamingResponse:
+    def __init__(self, resource: StatusUpdates) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.lookup = to_streamed_response_wrapper(resource.lookup)
+
+
+class AsyncStatusUpdatesWithStreamingResponse:
+    def __init__(self, resource: AsyncStatusUpdates) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.lookup = async_to_streamed_response_wrapper(resource.lookup)

@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Users", "AsyncUsers"]
@@ -78,6 +83,12 @@ class Users(SyncAPIResource):
     def with_raw_response(self) -> UsersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return UsersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> UsersWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return UsersWithStreamingResponse(self)
 
     def list(
         self,
@@ -246,6 +257,12 @@ class AsyncUsers(AsyncAPIResource):
     def with_raw_response(self) -> AsyncUsersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncUsersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncUsersWithStreamingResponse(self)
 
     async def list(
         self,
@@ -421,3 +438,19 @@ class AsyncUsersWithRawResponse:
         self.invite = async_to_raw_response_wrapper(resource.invite)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.deactivate = async_to_raw_response_wrapper(resource.deactivate)
+
+
+class UsersWithStreamingResponse:
+    def __init__(self, resource: Users) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.invite = to_streamed_response_wrapper(resource.invite)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.deactivate = to_streamed_response_wrapper(resource.deactivate)
+
+
+class AsyncUsersWithStreamingResponse:
+    def __init__(self, resource: AsyncUsers) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.invite = async_to_streamed_response_wrapper(resource.invite)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.deactivate = async_to_streamed_response_wrapper(resource.deactivate)

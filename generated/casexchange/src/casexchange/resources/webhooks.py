@@ -9,7 +9,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Webhooks", "AsyncWebhooks"]
@@ -218,6 +223,12 @@ class Webhooks(SyncAPIResource):
     def with_raw_response(self) -> WebhooksWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return WebhooksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> WebhooksWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return WebhooksWithStreamingResponse(self)
 
     def list(
         self,
@@ -656,6 +667,12 @@ class AsyncWebhooks(AsyncAPIResource):
     def with_raw_response(self) -> AsyncWebhooksWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncWebhooksWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncWebhooksWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncWebhooksWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1115,3 +1132,33 @@ class AsyncWebhooksWithRawResponse:
         self.enable_echo = async_to_raw_response_wrapper(resource.enable_echo)
         self.rotate_secret = async_to_raw_response_wrapper(resource.rotate_secret)
         self.test = async_to_raw_response_wrapper(resource.test)
+
+
+class WebhooksWithStreamingResponse:
+    def __init__(self, resource: Webhooks) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.list_deliveries = to_streamed_response_wrapper(resource.list_deliveries)
+        self.list_echo_captures = to_streamed_response_wrapper(resource.list_echo_captures)
+        self.disable_echo = to_streamed_response_wrapper(resource.disable_echo)
+        self.enable_echo = to_streamed_response_wrapper(resource.enable_echo)
+        self.rotate_secret = to_streamed_response_wrapper(resource.rotate_secret)
+        self.test = to_streamed_response_wrapper(resource.test)
+
+
+class AsyncWebhooksWithStreamingResponse:
+    def __init__(self, resource: AsyncWebhooks) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.list_deliveries = async_to_streamed_response_wrapper(resource.list_deliveries)
+        self.list_echo_captures = async_to_streamed_response_wrapper(resource.list_echo_captures)
+        self.disable_echo = async_to_streamed_response_wrapper(resource.disable_echo)
+        self.enable_echo = async_to_streamed_response_wrapper(resource.enable_echo)
+        self.rotate_secret = async_to_streamed_response_wrapper(resource.rotate_secret)
+        self.test = async_to_streamed_response_wrapper(resource.test)

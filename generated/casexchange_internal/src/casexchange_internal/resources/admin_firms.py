@@ -8,7 +8,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["AdminFirms", "AsyncAdminFirms"]
@@ -82,6 +87,12 @@ class AdminFirms(SyncAPIResource):
     def with_raw_response(self) -> AdminFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AdminFirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AdminFirmsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AdminFirmsWithStreamingResponse(self)
 
     def list_all(
         self,
@@ -193,6 +204,12 @@ class AsyncAdminFirms(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAdminFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAdminFirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminFirmsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAdminFirmsWithStreamingResponse(self)
 
     async def list_all(
         self,
@@ -307,3 +324,15 @@ class AsyncAdminFirmsWithRawResponse:
     def __init__(self, resource: AsyncAdminFirms) -> None:
         self.list_all = async_to_raw_response_wrapper(resource.list_all)
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AdminFirmsWithStreamingResponse:
+    def __init__(self, resource: AdminFirms) -> None:
+        self.list_all = to_streamed_response_wrapper(resource.list_all)
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
+class AsyncAdminFirmsWithStreamingResponse:
+    def __init__(self, resource: AsyncAdminFirms) -> None:
+        self.list_all = async_to_streamed_response_wrapper(resource.list_all)
+        self.create = async_to_streamed_response_wrapper(resource.create)

@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Analytics", "AsyncAnalytics"]
@@ -76,6 +81,12 @@ class Analytics(SyncAPIResource):
     def with_raw_response(self) -> AnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AnalyticsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AnalyticsWithStreamingResponse(self)
 
     def get_data(
         self,
@@ -151,6 +162,12 @@ class AsyncAnalytics(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAnalyticsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAnalyticsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnalyticsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAnalyticsWithStreamingResponse(self)
 
     async def get_data(
         self,
@@ -229,3 +246,15 @@ class AsyncAnalyticsWithRawResponse:
     def __init__(self, resource: AsyncAnalytics) -> None:
         self.get_data = async_to_raw_response_wrapper(resource.get_data)
         self.get_dashboard_summary = async_to_raw_response_wrapper(resource.get_dashboard_summary)
+
+
+class AnalyticsWithStreamingResponse:
+    def __init__(self, resource: Analytics) -> None:
+        self.get_data = to_streamed_response_wrapper(resource.get_data)
+        self.get_dashboard_summary = to_streamed_response_wrapper(resource.get_dashboard_summary)
+
+
+class AsyncAnalyticsWithStreamingResponse:
+    def __init__(self, resource: AsyncAnalytics) -> None:
+        self.get_data = async_to_streamed_response_wrapper(resource.get_data)
+        self.get_dashboard_summary = async_to_streamed_response_wrapper(resource.get_dashboard_summary)

@@ -6,7 +6,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Auth", "AsyncAuth"]
@@ -189,6 +194,12 @@ class Auth(SyncAPIResource):
     def with_raw_response(self) -> AuthWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AuthWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AuthWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return AuthWithStreamingResponse(self)
 
     def change_password(
         self,
@@ -465,6 +476,12 @@ class AsyncAuth(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAuthWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAuthWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAuthWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncAuthWithStreamingResponse(self)
 
     async def change_password(
         self,
@@ -756,3 +773,27 @@ class AsyncAuthWithRawResponse:
         self.get_current_user = async_to_raw_response_wrapper(resource.get_current_user)
         self.refresh_session = async_to_raw_response_wrapper(resource.refresh_session)
         self.reset_password = async_to_raw_response_wrapper(resource.reset_password)
+
+
+class AuthWithStreamingResponse:
+    def __init__(self, resource: Auth) -> None:
+        self.change_password = to_streamed_response_wrapper(resource.change_password)
+        self.complete_invitation = to_streamed_response_wrapper(resource.complete_invitation)
+        self.forgot_password = to_streamed_response_wrapper(resource.forgot_password)
+        self.login_user = to_streamed_response_wrapper(resource.login_user)
+        self.logout_user = to_streamed_response_wrapper(resource.logout_user)
+        self.get_current_user = to_streamed_response_wrapper(resource.get_current_user)
+        self.refresh_session = to_streamed_response_wrapper(resource.refresh_session)
+        self.reset_password = to_streamed_response_wrapper(resource.reset_password)
+
+
+class AsyncAuthWithStreamingResponse:
+    def __init__(self, resource: AsyncAuth) -> None:
+        self.change_password = async_to_streamed_response_wrapper(resource.change_password)
+        self.complete_invitation = async_to_streamed_response_wrapper(resource.complete_invitation)
+        self.forgot_password = async_to_streamed_response_wrapper(resource.forgot_password)
+        self.login_user = async_to_streamed_response_wrapper(resource.login_user)
+        self.logout_user = async_to_streamed_response_wrapper(resource.logout_user)
+        self.get_current_user = async_to_streamed_response_wrapper(resource.get_current_user)
+        self.refresh_session = async_to_streamed_response_wrapper(resource.refresh_session)
+        self.reset_password = async_to_streamed_response_wrapper(resource.reset_password)

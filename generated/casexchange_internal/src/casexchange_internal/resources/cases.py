@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Cases", "AsyncCases"]
@@ -568,6 +573,12 @@ class Cases(SyncAPIResource):
     def with_raw_response(self) -> CasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CasesWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return CasesWithStreamingResponse(self)
 
     def list(
         self,
@@ -1432,6 +1443,12 @@ class AsyncCases(AsyncAPIResource):
     def with_raw_response(self) -> AsyncCasesWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncCasesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCasesWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncCasesWithStreamingResponse(self)
 
     async def list(
         self,
@@ -2335,3 +2352,51 @@ class AsyncCasesWithRawResponse:
         self.start_litigation = async_to_raw_response_wrapper(resource.start_litigation)
         self.sync_from_status = async_to_raw_response_wrapper(resource.sync_from_status)
         self.withdraw = async_to_raw_response_wrapper(resource.withdraw)
+
+
+class CasesWithStreamingResponse:
+    def __init__(self, resource: Cases) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.bulk_import = to_streamed_response_wrapper(resource.bulk_import)
+        self.get_by_salesforce_id = to_streamed_response_wrapper(resource.get_by_salesforce_id)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.acknowledge_receipt = to_streamed_response_wrapper(resource.acknowledge_receipt)
+        self.begin_investigating = to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = to_streamed_response_wrapper(resource.close)
+        self.link_to_status = to_streamed_response_wrapper(resource.link_to_status)
+        self.unlink_from_status = to_streamed_response_wrapper(resource.unlink_from_status)
+        self.mark_as_lost = to_streamed_response_wrapper(resource.mark_as_lost)
+        self.mark_signed = to_streamed_response_wrapper(resource.mark_signed)
+        self.mark_as_won = to_streamed_response_wrapper(resource.mark_as_won)
+        self.re_refer = to_streamed_response_wrapper(resource.re_refer)
+        self.reject = to_streamed_response_wrapper(resource.reject)
+        self.send_draft_referral = to_streamed_response_wrapper(resource.send_draft_referral)
+        self.start_litigation = to_streamed_response_wrapper(resource.start_litigation)
+        self.sync_from_status = to_streamed_response_wrapper(resource.sync_from_status)
+        self.withdraw = to_streamed_response_wrapper(resource.withdraw)
+
+
+class AsyncCasesWithStreamingResponse:
+    def __init__(self, resource: AsyncCases) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.bulk_import = async_to_streamed_response_wrapper(resource.bulk_import)
+        self.get_by_salesforce_id = async_to_streamed_response_wrapper(resource.get_by_salesforce_id)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.acknowledge_receipt = async_to_streamed_response_wrapper(resource.acknowledge_receipt)
+        self.begin_investigating = async_to_streamed_response_wrapper(resource.begin_investigating)
+        self.close = async_to_streamed_response_wrapper(resource.close)
+        self.link_to_status = async_to_streamed_response_wrapper(resource.link_to_status)
+        self.unlink_from_status = async_to_streamed_response_wrapper(resource.unlink_from_status)
+        self.mark_as_lost = async_to_streamed_response_wrapper(resource.mark_as_lost)
+        self.mark_signed = async_to_streamed_response_wrapper(resource.mark_signed)
+        self.mark_as_won = async_to_streamed_response_wrapper(resource.mark_as_won)
+        self.re_refer = async_to_streamed_response_wrapper(resource.re_refer)
+        self.reject = async_to_streamed_response_wrapper(resource.reject)
+        self.send_draft_referral = async_to_streamed_response_wrapper(resource.send_draft_referral)
+        self.start_litigation = async_to_streamed_response_wrapper(resource.start_litigation)
+        self.sync_from_status = async_to_streamed_response_wrapper(resource.sync_from_status)
+        self.withdraw = async_to_streamed_response_wrapper(resource.withdraw)

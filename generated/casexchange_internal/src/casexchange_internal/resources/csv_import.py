@@ -8,7 +8,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["CsvImport", "AsyncCsvImport"]
@@ -63,6 +68,12 @@ class CsvImport(SyncAPIResource):
     def with_raw_response(self) -> CsvImportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return CsvImportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CsvImportWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return CsvImportWithStreamingResponse(self)
 
     def download_template(
         self,
@@ -140,6 +151,12 @@ class AsyncCsvImport(AsyncAPIResource):
     def with_raw_response(self) -> AsyncCsvImportWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncCsvImportWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCsvImportWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncCsvImportWithStreamingResponse(self)
 
     async def download_template(
         self,
@@ -220,3 +237,15 @@ class AsyncCsvImportWithRawResponse:
     def __init__(self, resource: AsyncCsvImport) -> None:
         self.download_template = async_to_raw_response_wrapper(resource.download_template)
         self.validate = async_to_raw_response_wrapper(resource.validate)
+
+
+class CsvImportWithStreamingResponse:
+    def __init__(self, resource: CsvImport) -> None:
+        self.download_template = to_streamed_response_wrapper(resource.download_template)
+        self.validate = to_streamed_response_wrapper(resource.validate)
+
+
+class AsyncCsvImportWithStreamingResponse:
+    def __init__(self, resource: AsyncCsvImport) -> None:
+        self.download_template = async_to_streamed_response_wrapper(resource.download_template)
+        self.validate = async_to_streamed_response_wrapper(resource.validate)

@@ -9,7 +9,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["DemoSeed", "AsyncDemoSeed"]
@@ -107,6 +112,12 @@ class DemoSeed(SyncAPIResource):
     def with_raw_response(self) -> DemoSeedWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return DemoSeedWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> DemoSeedWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return DemoSeedWithStreamingResponse(self)
 
     def list_runs(
         self,
@@ -254,6 +265,12 @@ class AsyncDemoSeed(AsyncAPIResource):
     def with_raw_response(self) -> AsyncDemoSeedWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncDemoSeedWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDemoSeedWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncDemoSeedWithStreamingResponse(self)
 
     async def list_runs(
         self,
@@ -408,3 +425,19 @@ class AsyncDemoSeedWithRawResponse:
         self.run = async_to_raw_response_wrapper(resource.run)
         self.clean_all_runs = async_to_raw_response_wrapper(resource.clean_all_runs)
         self.clean_run = async_to_raw_response_wrapper(resource.clean_run)
+
+
+class DemoSeedWithStreamingResponse:
+    def __init__(self, resource: DemoSeed) -> None:
+        self.list_runs = to_streamed_response_wrapper(resource.list_runs)
+        self.run = to_streamed_response_wrapper(resource.run)
+        self.clean_all_runs = to_streamed_response_wrapper(resource.clean_all_runs)
+        self.clean_run = to_streamed_response_wrapper(resource.clean_run)
+
+
+class AsyncDemoSeedWithStreamingResponse:
+    def __init__(self, resource: AsyncDemoSeed) -> None:
+        self.list_runs = async_to_streamed_response_wrapper(resource.list_runs)
+        self.run = async_to_streamed_response_wrapper(resource.run)
+        self.clean_all_runs = async_to_streamed_response_wrapper(resource.clean_all_runs)
+        self.clean_run = async_to_streamed_response_wrapper(resource.clean_run)

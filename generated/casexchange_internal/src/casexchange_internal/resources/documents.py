@@ -8,7 +8,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Documents", "AsyncDocuments"]
@@ -182,6 +187,12 @@ class Documents(SyncAPIResource):
     def with_raw_response(self) -> DocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return DocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> DocumentsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return DocumentsWithStreamingResponse(self)
 
     def list_case(
         self,
@@ -414,6 +425,12 @@ class AsyncDocuments(AsyncAPIResource):
     def with_raw_response(self) -> AsyncDocumentsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncDocumentsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDocumentsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncDocumentsWithStreamingResponse(self)
 
     async def list_case(
         self,
@@ -657,3 +674,23 @@ class AsyncDocumentsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.get_download_url = async_to_raw_response_wrapper(resource.get_download_url)
+
+
+class DocumentsWithStreamingResponse:
+    def __init__(self, resource: Documents) -> None:
+        self.list_case = to_streamed_response_wrapper(resource.list_case)
+        self.upload_case = to_streamed_response_wrapper(resource.upload_case)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.get_download_url = to_streamed_response_wrapper(resource.get_download_url)
+
+
+class AsyncDocumentsWithStreamingResponse:
+    def __init__(self, resource: AsyncDocuments) -> None:
+        self.list_case = async_to_streamed_response_wrapper(resource.list_case)
+        self.upload_case = async_to_streamed_response_wrapper(resource.upload_case)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.get_download_url = async_to_streamed_response_wrapper(resource.get_download_url)

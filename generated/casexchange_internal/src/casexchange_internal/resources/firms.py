@@ -10,7 +10,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Firms", "AsyncFirms"]
@@ -230,6 +235,12 @@ class Firms(SyncAPIResource):
     def with_raw_response(self) -> FirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return FirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FirmsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return FirmsWithStreamingResponse(self)
 
     def list(
         self,
@@ -545,6 +556,12 @@ class AsyncFirms(AsyncAPIResource):
     def with_raw_response(self) -> AsyncFirmsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncFirmsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFirmsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncFirmsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -875,3 +892,27 @@ class AsyncFirmsWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.get_report_card = async_to_raw_response_wrapper(resource.get_report_card)
+
+
+class FirmsWithStreamingResponse:
+    def __init__(self, resource: Firms) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get_directory = to_streamed_response_wrapper(resource.get_directory)
+        self.get_jurisdictions_list = to_streamed_response_wrapper(resource.get_jurisdictions_list)
+        self.get_specialties_detailed = to_streamed_response_wrapper(resource.get_specialties_detailed)
+        self.get_specialties_list = to_streamed_response_wrapper(resource.get_specialties_list)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.get_report_card = to_streamed_response_wrapper(resource.get_report_card)
+
+
+class AsyncFirmsWithStreamingResponse:
+    def __init__(self, resource: AsyncFirms) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get_directory = async_to_streamed_response_wrapper(resource.get_directory)
+        self.get_jurisdictions_list = async_to_streamed_response_wrapper(resource.get_jurisdictions_list)
+        self.get_specialties_detailed = async_to_streamed_response_wrapper(resource.get_specialties_detailed)
+        self.get_specialties_list = async_to_streamed_response_wrapper(resource.get_specialties_list)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.get_report_card = async_to_streamed_response_wrapper(resource.get_report_card)

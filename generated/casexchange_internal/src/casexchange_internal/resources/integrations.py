@@ -9,7 +9,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Integrations", "AsyncIntegrations"]
@@ -382,6 +387,12 @@ class Integrations(SyncAPIResource):
     def with_raw_response(self) -> IntegrationsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return IntegrationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> IntegrationsWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return IntegrationsWithStreamingResponse(self)
 
     def get_current_firm_settings(
         self,
@@ -917,6 +928,12 @@ class AsyncIntegrations(AsyncAPIResource):
     def with_raw_response(self) -> AsyncIntegrationsWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncIntegrationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncIntegrationsWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncIntegrationsWithStreamingResponse(self)
 
     async def get_current_firm_settings(
         self,
@@ -1499,3 +1516,71 @@ class AsyncIntegrationsWithRawResponse:
         self.create_public_api_key = async_to_raw_response_wrapper(resource.create_public_api_key)
         self.revoke_public_api_key = async_to_raw_response_wrapper(resource.revoke_public_api_key)
         self.get_public_api_key_usage = async_to_raw_response_wrapper(resource.get_public_api_key_usage)
+
+
+class IntegrationsWithStreamingResponse:
+    def __init__(self, resource: Integrations) -> None:
+        self.get_current_firm_settings = to_streamed_response_wrapper(resource.get_current_firm_settings)
+        self.update_current_firm_settings = to_streamed_response_wrapper(
+            resource.update_current_firm_settings
+        )
+        self.get_case_status_status = to_streamed_response_wrapper(resource.get_case_status_status)
+        self.get_unmasked_case_status_key = to_streamed_response_wrapper(
+            resource.get_unmasked_case_status_key
+        )
+        self.handle_case_status_webhook = to_streamed_response_wrapper(resource.handle_case_status_webhook)
+        self.handle_salesforce_o_auth_callback = to_streamed_response_wrapper(
+            resource.handle_salesforce_o_auth_callback
+        )
+        self.start_salesforce_o_auth = to_streamed_response_wrapper(resource.start_salesforce_o_auth)
+        self.trigger_salesforce_sync_current_firm = to_streamed_response_wrapper(
+            resource.trigger_salesforce_sync_current_firm
+        )
+        self.trigger_salesforce_sync_for_firm = to_streamed_response_wrapper(
+            resource.trigger_salesforce_sync_for_firm
+        )
+        self.get_specific_firm_settings = to_streamed_response_wrapper(resource.get_specific_firm_settings)
+        self.update_specific_firm_settings = to_streamed_response_wrapper(
+            resource.update_specific_firm_settings
+        )
+        self.list_public_api_keys = to_streamed_response_wrapper(resource.list_public_api_keys)
+        self.create_public_api_key = to_streamed_response_wrapper(resource.create_public_api_key)
+        self.revoke_public_api_key = to_streamed_response_wrapper(resource.revoke_public_api_key)
+        self.get_public_api_key_usage = to_streamed_response_wrapper(resource.get_public_api_key_usage)
+
+
+class AsyncIntegrationsWithStreamingResponse:
+    def __init__(self, resource: AsyncIntegrations) -> None:
+        self.get_current_firm_settings = async_to_streamed_response_wrapper(
+            resource.get_current_firm_settings
+        )
+        self.update_current_firm_settings = async_to_streamed_response_wrapper(
+            resource.update_current_firm_settings
+        )
+        self.get_case_status_status = async_to_streamed_response_wrapper(resource.get_case_status_status)
+        self.get_unmasked_case_status_key = async_to_streamed_response_wrapper(
+            resource.get_unmasked_case_status_key
+        )
+        self.handle_case_status_webhook = async_to_streamed_response_wrapper(
+            resource.handle_case_status_webhook
+        )
+        self.handle_salesforce_o_auth_callback = async_to_streamed_response_wrapper(
+            resource.handle_salesforce_o_auth_callback
+        )
+        self.start_salesforce_o_auth = async_to_streamed_response_wrapper(resource.start_salesforce_o_auth)
+        self.trigger_salesforce_sync_current_firm = async_to_streamed_response_wrapper(
+            resource.trigger_salesforce_sync_current_firm
+        )
+        self.trigger_salesforce_sync_for_firm = async_to_streamed_response_wrapper(
+            resource.trigger_salesforce_sync_for_firm
+        )
+        self.get_specific_firm_settings = async_to_streamed_response_wrapper(
+            resource.get_specific_firm_settings
+        )
+        self.update_specific_firm_settings = async_to_streamed_response_wrapper(
+            resource.update_specific_firm_settings
+        )
+        self.list_public_api_keys = async_to_streamed_response_wrapper(resource.list_public_api_keys)
+        self.create_public_api_key = async_to_streamed_response_wrapper(resource.create_public_api_key)
+        self.revoke_public_api_key = async_to_streamed_response_wrapper(resource.revoke_public_api_key)
+        self.get_public_api_key_usage = async_to_streamed_response_wrapper(resource.get_public_api_key_usage)

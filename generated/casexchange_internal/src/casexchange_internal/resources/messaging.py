@@ -8,7 +8,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Messaging", "AsyncMessaging"]
@@ -101,6 +106,12 @@ class Messaging(SyncAPIResource):
     def with_raw_response(self) -> MessagingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MessagingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MessagingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return MessagingWithStreamingResponse(self)
 
     def get_status_request_by_token(
         self,
@@ -235,6 +246,12 @@ class AsyncMessaging(AsyncAPIResource):
     def with_raw_response(self) -> AsyncMessagingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMessagingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMessagingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncMessagingWithStreamingResponse(self)
 
     async def get_status_request_by_token(
         self,
@@ -378,3 +395,23 @@ class AsyncMessagingWithRawResponse:
             resource.confirm_status_request_via_token
         )
         self.send_partner_message = async_to_raw_response_wrapper(resource.send_partner_message)
+
+
+class MessagingWithStreamingResponse:
+    def __init__(self, resource: Messaging) -> None:
+        self.get_status_request_by_token = to_streamed_response_wrapper(resource.get_status_request_by_token)
+        self.confirm_status_request_via_token = to_streamed_response_wrapper(
+            resource.confirm_status_request_via_token
+        )
+        self.send_partner_message = to_streamed_response_wrapper(resource.send_partner_message)
+
+
+class AsyncMessagingWithStreamingResponse:
+    def __init__(self, resource: AsyncMessaging) -> None:
+        self.get_status_request_by_token = async_to_streamed_response_wrapper(
+            resource.get_status_request_by_token
+        )
+        self.confirm_status_request_via_token = async_to_streamed_response_wrapper(
+            resource.confirm_status_request_via_token
+        )
+        self.send_partner_message = async_to_streamed_response_wrapper(resource.send_partner_message)

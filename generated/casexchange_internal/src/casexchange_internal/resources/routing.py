@@ -6,7 +6,12 @@ from functools import cached_property
 from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, ResponseSpec
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Routing", "AsyncRouting"]
@@ -47,6 +52,12 @@ class Routing(SyncAPIResource):
     def with_raw_response(self) -> RoutingWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return RoutingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RoutingWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return RoutingWithStreamingResponse(self)
 
     def evaluate_for_api(
         self,
@@ -98,6 +109,12 @@ class AsyncRouting(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncRoutingWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncRoutingWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncRoutingWithStreamingResponse(self)
+
     async def evaluate_for_api(
         self,
         *,
@@ -148,3 +165,13 @@ class RoutingWithRawResponse:
 class AsyncRoutingWithRawResponse:
     def __init__(self, resource: AsyncRouting) -> None:
         self.evaluate_for_api = async_to_raw_response_wrapper(resource.evaluate_for_api)
+
+
+class RoutingWithStreamingResponse:
+    def __init__(self, resource: Routing) -> None:
+        self.evaluate_for_api = to_streamed_response_wrapper(resource.evaluate_for_api)
+
+
+class AsyncRoutingWithStreamingResponse:
+    def __init__(self, resource: AsyncRouting) -> None:
+        self.evaluate_for_api = async_to_streamed_response_wrapper(resource.evaluate_for_api)

@@ -9,7 +9,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["Users", "AsyncUsers"]
@@ -217,6 +222,12 @@ class Users(SyncAPIResource):
     def with_raw_response(self) -> UsersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return UsersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> UsersWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return UsersWithStreamingResponse(self)
 
     def list(
         self,
@@ -536,6 +547,12 @@ class AsyncUsers(AsyncAPIResource):
     def with_raw_response(self) -> AsyncUsersWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncUsersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUsersWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncUsersWithStreamingResponse(self)
 
     async def list(
         self,
@@ -870,3 +887,27 @@ class AsyncUsersWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
         self.deactivate = async_to_raw_response_wrapper(resource.deactivate)
         self.resend_invitation = async_to_raw_response_wrapper(resource.resend_invitation)
+
+
+class UsersWithStreamingResponse:
+    def __init__(self, resource: Users) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get_current_profile = to_streamed_response_wrapper(resource.get_current_profile)
+        self.update_current_profile = to_streamed_response_wrapper(resource.update_current_profile)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.deactivate = to_streamed_response_wrapper(resource.deactivate)
+        self.resend_invitation = to_streamed_response_wrapper(resource.resend_invitation)
+
+
+class AsyncUsersWithStreamingResponse:
+    def __init__(self, resource: AsyncUsers) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get_current_profile = async_to_streamed_response_wrapper(resource.get_current_profile)
+        self.update_current_profile = async_to_streamed_response_wrapper(resource.update_current_profile)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.deactivate = async_to_streamed_response_wrapper(resource.deactivate)
+        self.resend_invitation = async_to_streamed_response_wrapper(resource.resend_invitation)

@@ -9,7 +9,12 @@ from .. import types as _types
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._endpoint import Endpoint, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
-from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
 __all__ = ["VendorApi", "AsyncVendorApi"]
@@ -87,6 +92,12 @@ class VendorApi(SyncAPIResource):
     def with_raw_response(self) -> VendorApiWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return VendorApiWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> VendorApiWithStreamingResponse:
+        """The same methods as context managers giving the response before its body is read
+        (`iter_bytes()`, `iter_lines()`, `parse()`); the connection is closed on exit."""
+        return VendorApiWithStreamingResponse(self)
 
     def list_case_types(
         self,
@@ -254,6 +265,12 @@ class AsyncVendorApi(AsyncAPIResource):
     def with_raw_response(self) -> AsyncVendorApiWithRawResponse:
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncVendorApiWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncVendorApiWithStreamingResponse:
+        """The same methods as async context managers giving the response before its body is
+        read (`iter_bytes()`, `iter_lines()`, `await parse()`); the connection is closed on exit."""
+        return AsyncVendorApiWithStreamingResponse(self)
 
     async def list_case_types(
         self,
@@ -428,3 +445,19 @@ class AsyncVendorApiWithRawResponse:
         self.list_firms = async_to_raw_response_wrapper(resource.list_firms)
         self.list_jurisdictions = async_to_raw_response_wrapper(resource.list_jurisdictions)
         self.submit_lead = async_to_raw_response_wrapper(resource.submit_lead)
+
+
+class VendorApiWithStreamingResponse:
+    def __init__(self, resource: VendorApi) -> None:
+        self.list_case_types = to_streamed_response_wrapper(resource.list_case_types)
+        self.list_firms = to_streamed_response_wrapper(resource.list_firms)
+        self.list_jurisdictions = to_streamed_response_wrapper(resource.list_jurisdictions)
+        self.submit_lead = to_streamed_response_wrapper(resource.submit_lead)
+
+
+class AsyncVendorApiWithStreamingResponse:
+    def __init__(self, resource: AsyncVendorApi) -> None:
+        self.list_case_types = async_to_streamed_response_wrapper(resource.list_case_types)
+        self.list_firms = async_to_streamed_response_wrapper(resource.list_firms)
+        self.list_jurisdictions = async_to_streamed_response_wrapper(resource.list_jurisdictions)
+        self.submit_lead = async_to_streamed_response_wrapper(resource.submit_lead)
