@@ -73,7 +73,9 @@ def test_generated_methods_return_typed_streams(package: tuple[Any, Path]) -> No
     from eventsapi.resources.notifications import Notifications
 
     assert Completions.create.__annotations__["return"] == "Stream[_types.CompletionChunk]"
-    assert AsyncCompletions.create.__annotations__["return"] == "AsyncStream[_types.CompletionChunk]"
+    assert (
+        AsyncCompletions.create.__annotations__["return"] == "AsyncStream[_types.CompletionChunk]"
+    )
     assert Jobs.watch_progress.__annotations__["return"] == "Stream[_types.Progress]"
     assert Jobs.stream_log.__annotations__["return"] == "Stream[str]"
     assert Notifications.listen.__annotations__["return"] == "Stream[str]"
