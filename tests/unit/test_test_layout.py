@@ -76,3 +76,16 @@ def test_every_test_function_the_docs_name_exists() -> None:
         if not re.search(rf"^\s*(?:async )?def {name}\(", source, re.MULTILINE):
             missing.append((doc, f"{path}::{name}"))
     assert missing == []
+
+
+def test_every_view_builder_has_a_unit_test_module() -> None:
+    """`generator/render/<x>_views.py` → `tests/unit/test_views_<x>.py`, which imports it."""
+    builders = sorted((REPO / "generator" / "render").glob("*_views.py"))
+    assert builders, "no view builders found"
+    missing = []
+    for builder in builders:
+        test = TESTS / "unit" / f"test_views_{builder.stem.removesuffix('_views')}.py"
+        module = f"generator.render.{builder.stem}"
+        if not test.is_file() or module not in test.read_text(encoding="utf-8"):
+            missing.append(builder.name)
+    assert missing == []
