@@ -557,9 +557,18 @@ def section_regen(rep: Report, quick: bool) -> None:
         f"no-op `generate` (nothing changed), fresh process, median of {runs}",
         f"{r['noop_wall']:.2f} s (CPU {r['noop_cpu']:.2f} s)",
         base,
-        f"{r['noop_wall'] / r['full_wall']:.0%} of full",
-        "≤ 0.3 s",
-        r["noop_wall"] <= 0.3,
+        f"{r['noop_wall'] / r['full_wall']:.0%} of full (CPU {r['noop_cpu'] / r['full_cpu']:.0%})",
+        "≤ 0.3 s (judged on CPU)",
+        r["noop_cpu"] <= 0.3,
+    )
+    rep.add(
+        "regen",
+        f"no-op `check`, fresh process, median of {runs}",
+        f"{r['check_wall']:.2f} s (CPU {r['check_cpu']:.2f} s)",
+        "",
+        "",
+        "",
+        None,
     )
     rep.add(
         "regen",
@@ -567,8 +576,8 @@ def section_regen(rep: Report, quick: bool) -> None:
         f"{r['edit_wall']:.2f} s (CPU {r['edit_cpu']:.2f} s)",
         base,
         f"{r['edit_wall'] / r['full_wall']:.0%} of full (CPU {r['edit_cpu'] / r['full_cpu']:.0%})",
-        "≤ 20 % of full",
-        r["edit_wall"] <= 0.2 * r["full_wall"],
+        "≤ 20 % of full (judged on CPU)",
+        r["edit_cpu"] <= 0.2 * r["full_cpu"],
     )
     rep.add(
         "regen",
@@ -579,6 +588,8 @@ def section_regen(rep: Report, quick: bool) -> None:
         "identical",
         bool(r["identical"]),
     )
+    for name, cpu in r["stages"].items():
+        rep.add("regen", f"  one edit, in-process CPU: {name}", f"{cpu:.2f} s", "", "", "", None)
 
 
 def section_scale(rep: Report, quick: bool) -> None:

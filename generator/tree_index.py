@@ -34,6 +34,12 @@ RACY_NS = 2_000_000_000  # a file changed less than this before it was read is n
 _VERSION = 1
 _CACHES = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}  # as write.read_tree
 
+
+def now_ns() -> int:
+    """The clock the racy window is measured on (a function of its own, so tests can move it)."""
+    return time.time_ns()
+
+
 _Entry = list[Any]  # [stat key, SHA-256 hex, header flag]: as stored (JSON), compared as they are
 
 
@@ -70,7 +76,7 @@ class TreeIndex:
         its stat data match, else read. In no particular order."""
         found: dict[str, Seen] = {}
         if folder.is_dir():
-            self._walk(os.fspath(folder), "", found, time.time_ns())
+            self._walk(os.fspath(folder), "", found, now_ns())
         return found
 
     def _walk(self, path: str, prefix: str, found: dict[str, Seen], now: int) -> None:
@@ -94,7 +100,7 @@ class TreeIndex:
 
     def digest(self, path: Path) -> bytes | None:
         """The SHA-256 of one file outside the folder (the spec), through the same index."""
-        seen = self._file(os.fspath(path), f"\0{path.resolve()}", time.time_ns())
+        seen = self._file(os.fspath(path), f"\0{path.resolve()}", now_ns())
         return None if seen is None else seen.digest
 
     def _file(self, path: str, rel: str, now: int) -> Seen | None:

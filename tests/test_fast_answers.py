@@ -114,8 +114,8 @@ def test_a_changed_configuration_is_read_again(
 
 def _settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file counts as older than the racy window (so the index records it)."""
-    later = tree_index.time.time_ns() + 10 * tree_index.RACY_NS
-    monkeypatch.setattr(tree_index.time, "time_ns", lambda: later)
+    later = tree_index.now_ns() + 10 * tree_index.RACY_NS
+    monkeypatch.setattr(tree_index, "now_ns", lambda: later)
 
 
 def _index(project: Path) -> TreeIndex:

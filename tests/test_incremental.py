@@ -1,6 +1,9 @@
 """Regeneration with the module cache (`generator/memo.py`) gives exactly the bytes of a full run, and
 formats only the files whose text changed. Casebook's spec, edited four ways one after another: an
-operation's summary, a new operation, a schema many operations use, a tag removed with its operations."""
+operation's summary, a new operation, a schema many operations use, a tag removed with its operations.
+Between the edits a no-op `generate` answers from provenance through the configuration's cached reading
+and the tree index (`generator/target_cache.py`, `generator/tree_index.py`), which must never answer for
+a changed spec or a changed tree."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import pipeline, write
+from generator import pipeline, target_cache, tree_index, write
 from generator.config import select_targets
 from generator.write import read_tree
 from tests.conftest import REPO
@@ -35,9 +38,17 @@ def _project(folder: Path, doc: dict[str, Any]) -> Path:
     return folder
 
 
-def _generate(folder: Path) -> pipeline.TargetResult:
+def _generate(folder: Path, full: bool = True) -> pipeline.TargetResult:
     (target,), root = select_targets(["casebook"], folder)
-    return pipeline.generate(target, root, full=True)
+    return pipeline.generate(target, root, full=full)
+
+
+def _answer(folder: Path) -> pipeline.TargetResult | None:
+    """The no-op answer as the CLI asks it (cached configuration, tree index), or None."""
+    found = target_cache.recall(["casebook"], folder)
+    assert found is not None, "generate keeps the configuration's reading"
+    (target,), root = found
+    return pipeline.answer_generate(target, root)
 
 
 def _summary(doc: dict[str, Any]) -> None:
@@ -91,18 +102,28 @@ def test_incremental_regeneration_equals_a_full_run(
         real_format(root)
 
     monkeypatch.setattr(write, "format_tree", counting)
+    later = tree_index.now_ns() + 10 * tree_index.RACY_NS  # every file counts as settled: indexed
+    monkeypatch.setattr(tree_index, "now_ns", lambda: later)
     warm = _project(tmp_path / "warm", doc)
     first = _generate(warm)
     total = sum(1 for rel in first.diff.added if rel.endswith(".py"))
     assert formatted == [total] and total > 50
     assert list((warm / ".cache" / "clientgen" / "modules").iterdir())
+    target_cache.remember(warm)  # as `clientgen generate` does after a run
+    noop = _answer(warm)
+    assert noop is not None and noop.diff.unchanged == len(first.diff.added)
 
     for n, (label, edit) in enumerate(EDITS):
         edit(doc)
         (warm / "casebook.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+        assert _answer(warm) is None, label  # a changed spec is never answered from provenance
         formatted.clear()
-        result = _generate(warm)
-        assert result.diff.stale, label  # the edit changed something
+        result = _generate(warm, full=False)
+        assert result.diff.stale and not result.fast_path, label  # the edit changed something
+        again = _answer(warm)  # the tree index re-reads the rewritten files and agrees
+        assert again is not None and again.diff.unchanged == result.diff.unchanged + len(
+            result.diff.changed + result.diff.added
+        ), label
         # only the files whose rendered text changed went through ruff
         assert formatted and 0 < formatted[0] < total / 4, (label, formatted)
 
