@@ -103,7 +103,7 @@ def measure(
     }
 
 
-def stages_of_an_edit(folder: Path) -> dict[str, float]:
+def stages_of_an_edit(folder: Path, n: int = 7) -> dict[str, float]:
     """One more summary edit in `folder`, regenerated in this process with CPU timers (process time)
     around the pipeline's stages; `validation child` is the forked validation's CPU."""
     import resource
@@ -139,7 +139,7 @@ def stages_of_an_edit(folder: Path) -> dict[str, float]:
     timed(pipeline, "build_package", "build_package (module cache, ruff)")
     timed(pipeline, "apply_package", "apply_package (compare, write)")
     doc = json.loads((folder / "github.json").read_text(encoding="utf-8"))
-    _edit(doc, 7)
+    _edit(doc, n)
     (folder / "github.json").write_text(json.dumps(doc), encoding="utf-8")
     (target,), root = select_targets(["github"], folder)
     t0 = time.process_time()
@@ -153,6 +153,6 @@ def stages_of_an_edit(folder: Path) -> dict[str, float]:
 
 if __name__ == "__main__":  # pragma: no cover - a manual entry point
     if sys.argv[1:2] == ["--stages"]:
-        print(json.dumps(stages_of_an_edit(Path(sys.argv[2]))))
+        print(json.dumps(stages_of_an_edit(Path(sys.argv[2]), int((sys.argv[3:] or ["7"])[0]))))
         sys.exit(0)
     sys.exit("run through bench/perf.py --only regen")

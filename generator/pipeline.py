@@ -16,6 +16,7 @@ from .memo import Memo
 from .ownership import ownership
 from .progress import SILENT, Progress
 from .tree_index import TreeIndex
+from .validation_cache import FindingsCache
 from .write import TreeDiff, apply_package, build_package, compare, read_tree, render_for_check
 
 if TYPE_CHECKING:
@@ -76,10 +77,12 @@ def _render(
     progress: Progress,
     source: str = "",
     raw: bytes | None = None,
+    known: FindingsCache | None = None,
 ) -> tuple[TargetResult, dict[str, str | bytes], provenance.Provenance]:
     """`source`: how to name the spec in messages and provenance when `target.spec` is a local copy
     (a downloaded spec: its URL). `raw`: the spec's bytes, read as if they were the file `target.spec`
-    (a downloaded spec that is not written yet); else the file is read."""
+    (a downloaded spec that is not written yet); else the file is read. `known`: the validation
+    findings of the last run (reused when only prose changed; the new ones are noted in it)."""
     from .features import FEATURES
     from .load import open_spec, read_bytes  # the heavy part: not needed by the check fast path
     from .parse import build_api
@@ -91,7 +94,7 @@ def _render(
     sink = DiagnosticSink(file=source or target.spec)
     progress.stage("reading the spec")
     loaded, validation = open_spec(
-        Path(target.spec), sink, raw=raw
+        Path(target.spec), sink, raw=raw, known=known
     )  # validation runs alongside parse + render
     try:
         progress.stage("building the model")
@@ -153,8 +156,11 @@ def generate(
         if fast is not None:
             fast.seconds = time.perf_counter() - start
             return fast
-    result, tree = prepare(target, root, progress=progress, source=source)
-    result.diff = apply_package(tree, out, ownership(out, target.package), progress)
+    known = FindingsCache.for_output(root, out)
+    result, tree = prepare(target, root, progress=progress, source=source, known=known)
+    index = TreeIndex.for_output(root, out) if root is not None else None
+    result.diff = apply_package(tree, out, ownership(out, target.package), progress, index)
+    known.save()  # the validation findings, for the next run (only after one that succeeded)
     recorded = provenance.read(out)
     if recorded is not None:
         provenance.remember_verified(root, out, recorded)
@@ -186,13 +192,15 @@ def prepare(
     *,
     progress: Progress = SILENT,
     source: str = "",
+    known: FindingsCache | None = None,
 ) -> tuple[TargetResult, dict[str, bytes]]:
     """Everything `generate` does but writing: the finished files of the package. Raises SpecError for
-    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`."""
+    a spec that cannot be used. `raw`: the spec's bytes, read as if they were the file `target.spec`.
+    `known`: the last validation findings (see `_render`)."""
     out = Path(target.output)
     memo = Memo.for_output(root, out)
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress, source, raw)
+        result, files, prov = _render(target, root, progress, source, raw, known)
         tree = build_package(files, prov, out, ownership(out, target.package), progress, memo)
     if memo is not None:
         memo.save()
@@ -218,7 +226,8 @@ def check(
             return fast
     memo = Memo.for_output(root, out)  # read, never written: `check` changes nothing in the project
     with _no_cycle_collection():
-        result, files, prov = _render(target, root, progress)
+        known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
+        result, files, prov = _render(target, root, progress, known=known)
         result.rendered = render_for_check(files, prov, owner, progress, memo)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:

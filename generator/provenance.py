@@ -68,14 +68,20 @@ def _files(base: str, skip: str = "") -> list[str]:
 
 
 def _ruff_version() -> str:
-    """The installed ruff's version, from its `.dist-info` beside the `ruff` package (importing
-    `importlib.metadata` would cost more than the rest of the no-op answer); else the slow way."""
+    return dist_version("ruff", "ruff")
+
+
+def dist_version(module: str, dist: str) -> str:
+    """The installed version of the distribution `dist` that provides `module`, from its
+    `.dist-info` beside the module (importing `importlib.metadata` would cost more than the rest of
+    the no-op answer); else the slow way."""
     import importlib.util
 
-    spec = importlib.util.find_spec("ruff")
+    spec = importlib.util.find_spec(module)
     if spec is not None and spec.origin:
         site = os.path.dirname(os.path.dirname(spec.origin))
-        infos = [n for n in os.listdir(site) if n.startswith("ruff-") and n.endswith(".dist-info")]
+        prefix = f"{dist}-"
+        infos = [n for n in os.listdir(site) if n.startswith(prefix) and n.endswith(".dist-info")]
         if len(infos) == 1:
             with open(os.path.join(site, infos[0], "METADATA"), encoding="utf-8") as f:
                 for line in f:
@@ -83,7 +89,7 @@ def _ruff_version() -> str:
                         return line.split(":", 1)[1].strip()
     from importlib.metadata import version
 
-    return version("ruff")
+    return version(dist)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ LIGHT = {
     "generator.provenance",
     "generator.target_cache",
     "generator.tree_index",
+    "generator.validation_cache",
     "generator.version",
     "generator.write",
 }
