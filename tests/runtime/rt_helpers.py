@@ -37,8 +37,11 @@ def build_package(root: Path, name: str = "fakeapi") -> Path:
     from generator.config import TargetConfig
 
     root.mkdir(parents=True, exist_ok=True)
-    MODULE_CACHE.mkdir(parents=True, exist_ok=True)
-    (root / ".cache").symlink_to(MODULE_CACHE, target_is_directory=True)
+    try:
+        MODULE_CACHE.mkdir(parents=True, exist_ok=True)
+        (root / ".cache").symlink_to(MODULE_CACHE, target_is_directory=True)
+    except OSError:
+        pass  # a read-only checkout: generate without the cache (the same bytes, a little slower)
     config = tomllib.loads(FAKE_CONFIG.read_text())
     config["package"] = name
     target = TargetConfig(name=name, spec=str(FAKE_SPEC), output=str(root / name), **config)
