@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -35,12 +36,14 @@ from .cli_support import (
     write_version,
     writes,
 )
-from .config import TargetConfig, adhoc_target
 from .console import TerminalProgress, print_live, report_target, short_diff
 from .diagnostics import SpecError
 from .exitcode import ExitCode
-from .pipeline import check, generate
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .config import TargetConfig
+    from .pipeline import TargetResult
 
 FORMATS = click.Choice(["text", "json", "markdown"])
 
@@ -89,6 +92,18 @@ def generate_cmd(
     quiet: bool,
 ) -> None:
     """Regenerate the configured targets (all by default), or one spec (a file or a URL) with -o."""
+    if output is None and not full:
+        answers = _answered(names, "generated")
+        if answers is not None:  # nothing changed: answered from provenance without pydantic
+            for result in answers:
+                report_target(result, "generated", verbose, quiet)
+            if strict and any(result.diagnostics for result in answers):
+                exit_with(ExitCode.WARNINGS)
+            return
+    from .config import adhoc_target
+    from .pipeline import generate
+    from .target_cache import remember
+
     root: Path | None
     source = ""
     if output is not None:
@@ -117,6 +132,8 @@ def generate_cmd(
         report_target(result, "generated", verbose, quiet)
         done.append(target.name)
         warned = warned or bool(result.diagnostics)
+    if root is not None:
+        remember(root)  # the next no-op generate or check reads the configuration from here
     if strict and warned:
         exit_with(ExitCode.WARNINGS)
 
@@ -261,7 +278,35 @@ def check_cmd(
     exit_with(max(codes))
 
 
+def _answered(names: Sequence[str], verb: str) -> list[TargetResult] | None:
+    """Every named target's answer from provenance, through the configuration's cached reading
+    (`target_cache`), or None when one of them needs the full command."""
+    from .pipeline import answer_check, answer_generate
+    from .target_cache import recall
+
+    found = recall(names, Path.cwd())
+    if found is None:
+        return None
+    targets, root = found
+    answer = answer_generate if verb == "generated" else answer_check
+    results = []
+    for target in targets:
+        result = answer(target, root)
+        if result is None:
+            return None
+        results.append(result)
+    return results
+
+
 def _check_offline(names: Sequence[str], full: bool, verbose: bool, quiet: bool) -> ExitCode:
+    if not full:
+        answers = _answered(names, "checked")
+        if answers is not None:  # up to date: answered from provenance without pydantic
+            for result in answers:
+                report_target(result, "checked", verbose, quiet)
+            return ExitCode.OK
+    from .pipeline import check
+
     targets, root = select(names)
     stale = False
     for target in targets:
