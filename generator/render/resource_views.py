@@ -177,10 +177,10 @@ def resource_module_view(
 def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool) -> None:
     """What every resource module imports from the runtime, and what only some need."""
     block.add_from("functools", "cached_property")
-    block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
+    block.add_from(".._resource", "AsyncAPIResource", "SyncAPIResource")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(
-        ".._response",
+        ".._wrappers",
         "async_to_raw_response_wrapper",
         "async_to_streamed_response_wrapper",
         "to_raw_response_wrapper",
