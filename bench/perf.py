@@ -875,7 +875,7 @@ def section_call(rep: Report, quick: bool) -> None:
     rep.data["call"] = res
     labels = {
         "sync GET": "client.webhooks.get(id) (auth header, path param, unwrap `data`)",
-        "sync POST json": "client.webhooks.create(body={…}) (JSON body)",
+        "sync POST json": "client.webhooks.create(url=…, description=…) (JSON body)",
         "async GET": "await aclient.webhooks.get(id)",
     }
     for case, r in res["cases"].items():

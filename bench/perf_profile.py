@@ -123,7 +123,9 @@ def profile_call(n: int) -> None:
     import perf_runtime as pr
 
     cx = pr._load_casexchange(pr.CASEXCHANGE_SRC)
-    from casexchange.types import WebhookSubscriptionResponse
+    import casexchange.types
+
+    WebhookSubscriptionResponse, _ = pr.envelopes(casexchange.types)
 
     body = __import__("json").dumps({"data": pr._subscription(1), "meta": pr.META}).encode()
     transport = httpx.MockTransport(
@@ -534,7 +536,9 @@ def experiment_call() -> None:
     from casexchange._options import RequestOptions
     from casexchange._types import NOT_GIVEN
     from casexchange.resources import webhooks
-    from casexchange.types import WebhookSubscriptionResponse
+    import casexchange.types
+
+    WebhookSubscriptionResponse, _ = pr.envelopes(casexchange.types)
 
     body = json.dumps({"data": pr._subscription(1), "meta": pr.META}).encode()
     transport = httpx.MockTransport(

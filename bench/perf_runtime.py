@@ -29,6 +29,24 @@ CLOCK = time.process_time
 
 
 # ---------------------------------------------------------------------------------------------------------
+
+
+def envelopes(types: Any) -> tuple[Any, Any]:
+    """What a hand-written client would declare for the `{data, meta}` envelope of a webhook
+    subscription (the generated client unwraps it without naming such a class)."""
+    from pydantic import create_model
+
+    plain = create_model(
+        "WebhookSubscriptionResponse", data=(types.WebhookSubscription, ...), meta=(dict, ...)
+    )
+    secret = create_model(
+        "WebhookSubscriptionWithSecretResponse",
+        data=(types.WebhookSubscriptionWithSecret, ...),
+        meta=(dict, ...),
+    )
+    return plain, secret
+
+
 # import cost
 # ---------------------------------------------------------------------------------------------------------
 def import_probe(argv: list[str]) -> dict[str, Any]:
@@ -119,7 +137,7 @@ def import_probe(argv: list[str]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------
 def _subscription(i: int) -> dict[str, Any]:
     return {
-        "id": f"wh_{i:06d}",
+        "id": f"00000000-0000-4000-8000-{i:012d}",
         "url": f"https://hooks.example.test/{i}",
         "description": "benchmark hook",
         "isActive": True,
@@ -154,7 +172,11 @@ def bench_calls(iterations: int, blocks: int, src: Path) -> dict[str, Any]:
     import httpx
 
     casexchange = _load_casexchange(src)
-    from casexchange.types import WebhookSubscriptionResponse, WebhookSubscriptionWithSecretResponse
+    import casexchange.types
+
+    WebhookSubscriptionResponse, WebhookSubscriptionWithSecretResponse = envelopes(
+        casexchange.types
+    )
 
     get_body = json.dumps({"data": _subscription(1), "meta": META}).encode()
     post_body = json.dumps(
@@ -188,7 +210,7 @@ def bench_calls(iterations: int, blocks: int, src: Path) -> dict[str, Any]:
         return http.get(f"{BASE}/webhooks/wh_1", headers=hdrs)
 
     def gen_post() -> Any:
-        return client.webhooks.create(body=new_hook)
+        return client.webhooks.create(**new_hook)
 
     def hand_post() -> Any:
         r = http.post(f"{BASE}/webhooks", json=new_hook, headers=hdrs)
