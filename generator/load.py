@@ -278,6 +278,7 @@ def open_spec(
     `path`'s folder, under the same rules). `known`: the findings of the last validation, reused when
     only prose changed since (`validation_cache`)."""
     file = str(path)
+    given = raw  # the caller's bytes (kept by the caller anyway), for `_reread`
     if raw is None:
         raw = read_bytes(path)
     elif len(raw) > MAX_SPEC_BYTES:
@@ -310,8 +311,20 @@ def open_spec(
         background=background,
         known=known.get(key) if known is not None and key else None,
         on_found=(lambda found: known.put(key, found)) if known is not None and key else None,
+        reload=lambda: _reread(path, given),
     )
     return LoadedSpec(path=file, document=document, sha256=digest, version=version), validation
+
+
+def _reread(path: Path, raw: bytes | None) -> dict[str, Any]:
+    """The document again (for validation's in-process fallback once the parsed one was let go):
+    the same bytes read the same way; its diagnostics were reported the first time."""
+    if raw is None:
+        raw = read_bytes(path)
+    text = read_text(path, raw)
+    return bundle_external_refs(
+        parse_text(text, str(path)), path, DiagnosticSink(file=str(path)), read_document, text
+    )
 
 
 def _check_version(document: dict[str, Any], file: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import time
 from collections.abc import Iterator
@@ -88,7 +89,7 @@ def _render(
     from .parse import build_api
     from .render.plan import plan_files
     from .shape.stage import shape
-    from .spec_copy import copy_bytes, copy_name
+    from .spec_copy import BUNDLED, copy_bytes, copy_name
 
     start = time.perf_counter()
     sink = DiagnosticSink(file=source or target.spec)
@@ -98,9 +99,17 @@ def _render(
     )  # validation runs alongside parse + render
     try:
         progress.stage("building the model")
-        api = shape(build_api(loaded, sink), target, sink)
-        progress.stage("rendering modules")
+        api = build_api(loaded, sink)
+        # the parsed document is let go here (graph-beta's is 166 MB): the copy needs only its name
+        # and, for a bundled spec, the bundled document, which is serialised now
         spec_file = copy_name(Path(target.spec), loaded.document)
+        bundled = (
+            copy_bytes(spec_file, b"", loaded.document) if BUNDLED in loaded.document else None
+        )
+        loaded = dataclasses.replace(loaded, document={})
+        validation.release()
+        api = shape(api, target, sink)
+        progress.stage("rendering modules")
         files, names = plan_files(
             api, sink, on_module=progress.step, features=FEATURES, spec_file=spec_file
         )
@@ -109,8 +118,10 @@ def _render(
     finally:
         validation.cancel()
     tree: dict[str, str | bytes] = dict(files)
-    tree[spec_file] = copy_bytes(
-        spec_file, read_bytes(Path(target.spec)) if raw is None else raw, loaded.document
+    tree[spec_file] = (
+        bundled
+        if bundled is not None
+        else copy_bytes(spec_file, read_bytes(Path(target.spec)) if raw is None else raw, {})
     )
     prov = provenance.current(source or spec_label(target, root), loaded.sha256, target.digest())
     result = TargetResult(
@@ -201,7 +212,8 @@ def prepare(
     memo = Memo.for_output(root, out)
     with _no_cycle_collection():
         result, files, prov = _render(target, root, progress, source, raw, known)
-        tree = build_package(files, prov, out, ownership(out, target.package), progress, memo)
+        owner = ownership(out, target.package)
+        tree = build_package(files, prov, out, owner, progress, memo, consume=True)
     if memo is not None:
         memo.save()
     return result, tree
@@ -228,7 +240,7 @@ def check(
     with _no_cycle_collection():
         known = FindingsCache.for_output(root, out)  # read, never saved: `check` changes nothing
         result, files, prov = _render(target, root, progress, known=known)
-        result.rendered = render_for_check(files, prov, owner, progress, memo)
+        result.rendered = render_for_check(files, prov, owner, progress, memo, consume=True)
     result.diff = compare(result.rendered, read_tree(out), owner)
     if not result.diff.stale:
         recorded = provenance.read(out)

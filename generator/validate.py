@@ -110,10 +110,14 @@ class Validation:
         background: bool,
         known: list[Finding] | None = None,
         on_found: Callable[[list[Finding]], None] | None = None,
+        reload: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         """`known`: the findings, already known (`validation_cache`): nothing is validated.
-        `on_found`: told the findings once they are known (to keep them)."""
-        self._document = document
+        `on_found`: told the findings once they are known (to keep them). `reload`: reads the document
+        again, for the in-process fallback after `release` (a child that died)."""
+        self._document: dict[str, Any] | None = document
+        self._reload = reload
+        self._found: list[Finding] | None = None  # validated in-process by `release`
         self._version = version
         self._process: Any = None
         self._conn: Connection | None = None
@@ -141,14 +145,32 @@ class Validation:
     def in_background(self) -> bool:
         return self._process is not None
 
+    def release(self) -> None:
+        """Let go of the document once it is parsed (graph-beta's is 166 MB, held to the end only
+        for this): the child has its own copy; without a child (and without known findings) it is
+        validated now, in-process, as `wait` would. Should the child die, `wait` reloads it."""
+        if self._document is None:
+            return
+        if self._process is None and self._known is None:
+            self._found = findings(self._document, self._version)
+        if self._process is None or self._reload is not None:
+            self._document = None
+
     def wait(self, sink: DiagnosticSink) -> None:
         """Add the warnings to `sink` (waiting for the child, or validating now)."""
         found = self._known if self._known is not None else self._receive()
         if found is None:
-            found = findings(self._document, self._version)
+            found = self._found
+        if found is None:
+            document = self._document if self._document is not None else self._reloaded()
+            found = findings(document, self._version)
         if self._known is None and self._on_found is not None:
             self._on_found(found)
         report(found, sink)
+
+    def _reloaded(self) -> dict[str, Any]:
+        assert self._reload is not None  # `release` keeps the document when it cannot be reloaded
+        return self._reload()
 
     def _receive(self) -> list[Finding] | None:
         if self._conn is None:

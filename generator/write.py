@@ -71,13 +71,18 @@ def build_tree(
     memo: Memo | None = None,
 ) -> dict[str, bytes]:
     """Write files (with headers) under `staging`, format them, add GENERATION.toml; return the bytes.
+    A `dict` is emptied as its files are staged (callers hand over their own copy or their last use).
     With `memo` (the module cache) only the files whose text it has not seen are written and
     formatted; the others get the bytes they were formatted to before, and what is formatted here is
     stored in it."""
     folders = _Folders()
     done: dict[str, bytes] = {}
     keys: dict[str, bytes] = {}
-    for rel, text in files.items():
+    rels = list(files)
+    for rel in rels:
+        # a dict handed over (`consume`) is emptied as it is staged: each text is let go once it is
+        # written, so the texts and the formatted bytes are not all in memory together
+        text = files.pop(rel) if isinstance(files, dict) else files[rel]
         raw = with_header(rel, text)
         if isinstance(text, bytes) and not rel.endswith(".py"):  # data shipped as it is (the
             done[rel] = raw  # spec's copy): not staged and read back, graph-beta's alone is 47 MB
@@ -89,14 +94,15 @@ def build_tree(
                 done[rel] = known
                 continue
         _put(folders, os.path.join(staging, rel), raw)
-    if any(rel.endswith(".py") for rel in files if rel not in done):
+        del raw, text
+    if any(rel.endswith(".py") for rel in rels if rel not in done):
         format_tree(staging)
-    for rel in files:
+    for rel in rels:
         if rel not in done:
             done[rel] = _get(os.path.join(staging, rel))
             if memo is not None:
                 memo.put(keys[rel], done[rel])
-    out = {rel: done[rel] for rel in sorted(files)}
+    out = {rel: done[rel] for rel in sorted(rels)}
     final = dataclasses.replace(prov, tree_sha256=provenance.tree_hash(out))
     record = final.render().encode()
     (staging / provenance.FILE).write_bytes(record)
@@ -159,6 +165,19 @@ def ours_only(
     return {rel: text for rel, text in files.items() if not owner.claimed(rel)}
 
 
+def _handed_over(
+    files: Mapping[str, str | bytes], owner: Ownership | None, consume: bool
+) -> Mapping[str, str | bytes]:
+    """What `build_tree` stages: `ours_only(files)`; a copy unless the caller hands `files` over
+    (`consume`, a dict it no longer needs: the user's files are taken out of it in place)."""
+    if not consume or not isinstance(files, dict):
+        return dict(ours_only(files, owner))
+    if owner is not None:
+        for rel in [rel for rel in files if owner.claimed(rel)]:
+            del files[rel]
+    return files
+
+
 def ensure_ours(out: Path, owner: Ownership | None = None) -> None:
     if out.exists() and not out.is_dir():
         raise fatal(
@@ -217,14 +236,17 @@ def build_package(
     owner: Ownership | None = None,
     progress: Progress = SILENT,
     memo: Memo | None = None,
+    *,
+    consume: bool = False,
 ) -> dict[str, bytes]:
     """The finished files (headers, ruff, GENERATION.toml), built in a staging folder; nothing in `out`
-    is touched. A file system problem is a fatal diagnostic naming `out`, never a traceback."""
+    is touched. A file system problem is a fatal diagnostic naming `out`, never a traceback.
+    `consume`: `files` is a dict the caller no longer needs, emptied as it is staged (memory)."""
     _check_relative(files)
     try:
         out = out.resolve()
         ensure_ours(out, owner)
-        files = ours_only(files, owner)
+        files = _handed_over(files, owner, consume)
         progress.stage("formatting")
         fallback = out.parent if out.parent.is_dir() else Path(tempfile.gettempdir())
         staging = Path(
@@ -433,8 +455,11 @@ def render_for_check(
     owner: Ownership | None = None,
     progress: Progress = SILENT,
     memo: Memo | None = None,
+    *,
+    consume: bool = False,
 ) -> dict[str, bytes]:
-    files = ours_only(files, owner)
+    """`build_package` for `check`, in a temporary folder (`consume`: as there)."""
+    files = _handed_over(files, owner, consume)
     progress.stage("formatting")
     scratch = scratch_parent(files, Path(tempfile.gettempdir()))
     with tempfile.TemporaryDirectory(prefix="clientgen-check-", dir=scratch) as tmp:

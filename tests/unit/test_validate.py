@@ -62,6 +62,22 @@ def test_background_without_fork_validates_in_process(
     assert render_report(sink.sorted()) == _inline(spec)
 
 
+def test_release_without_fork_validates_then_lets_go(
+    spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`release` (the pipeline's, after parse): in-process validation runs at once, the document is
+    dropped, and `wait` reports the same warnings without reading the spec again."""
+    monkeypatch.setattr(validate, "can_fork", lambda: False)
+    sink = DiagnosticSink(file=str(spec))
+    _, validation = open_spec(spec, sink)
+    validation.release()
+    assert validation._document is None
+    spec.write_text("not: [a spec")  # not read again
+    validation.wait(sink)
+    spec.write_text(SPEC)
+    assert render_report(sink.sorted()) == _inline(spec)
+
+
 def test_cancel_is_idempotent(spec: Path) -> None:
     _, validation = open_spec(spec, DiagnosticSink())
     validation.cancel()
@@ -77,12 +93,15 @@ from generator.load import open_spec
 
 spec = Path(sys.argv[1])
 out = {}
-for mode in ("forked", "child dies"):
-    if mode == "child dies":
+for mode in ("forked", "child dies", "child dies after release"):
+    if mode.startswith("child dies"):
         validate._child = lambda *args: os._exit(3)
     sink = DiagnosticSink(file=str(spec))
     _, validation = open_spec(spec, sink)
     out[mode + " in background"] = validation.in_background
+    if mode.endswith("release"):  # the document is let go; the fallback reads the file again
+        validation.release()
+        out[mode + " document kept"] = validation._document is not None
     validation.wait(sink)
     out[mode] = render_report(sink.sorted())
 print(json.dumps(out))
@@ -108,4 +127,7 @@ def test_forked_child_gives_the_same_warnings(spec: Path) -> None:
         "forked": expected,
         "child dies in background": True,
         "child dies": expected,
+        "child dies after release in background": True,
+        "child dies after release document kept": False,
+        "child dies after release": expected,
     }
