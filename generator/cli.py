@@ -62,6 +62,12 @@ def cli() -> None:
 )
 @click.option("--package", help="Python package name (ad-hoc mode).")
 @click.option("--client-name", help="Client class name (ad-hoc mode).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="TOML file holding one target table: the keys of docs/configuration.md (ad-hoc mode).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when the spec produced warnings.")
 @click.option(
     "--timeout",
@@ -79,6 +85,7 @@ def generate_cmd(
     output: str | None,
     package: str | None,
     client_name: str | None,
+    config_file: str | None,
     strict: bool,
     timeout: float,
     verbose: bool,
@@ -93,9 +100,13 @@ def generate_cmd(
         spec = names[0]
         if spec.startswith(("http://", "https://")):
             source, spec = spec, download(spec, timeout)
-        targets = [adhoc_target(spec, output, package, client_name)]
+        targets = [adhoc_target(spec, output, package, client_name, config_file)]
         root = None
     else:
+        if config_file is not None:
+            raise click.UsageError(
+                "--config is for one spec with -o; configured targets are read from pyproject.toml"
+            )
         targets, root = select(names)
     warned = False
     done: list[str] = []

@@ -12,7 +12,6 @@ IR, where `clientgen diff` compares them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .. import pointer
 from ..diagnostics import DiagnosticSink
@@ -20,10 +19,7 @@ from ..ir import (
     Alias,
     Api,
     Enum,
-    MediaKind,
     Model,
-    ModelRef,
-    Operation,
     Schema,
     TypeRef,
     walk_refs,
@@ -31,8 +27,12 @@ from ..ir import (
 from ..render.safe import Name
 from . import rules as naming
 from .hints import schema_hints
+from .names import Names, ResourceName, op_key
+from .operations import operation_names
 from .requests import NameKind, NameRequest
 from .runtime import exception_names
+
+__all__ = ["Names", "ResourceName", "emitted_schemas", "op_key", "plan_names"]
 
 # Names the package itself uses at top level (runtime modules, client, resources, types).
 PACKAGE_RESERVED = frozenset({"types", "resources", "pagination", "webhooks", "client"})
@@ -71,43 +71,6 @@ CLASS_RESERVED = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceName:
-    attr: Name  # client attribute: `sent_cases`
-    cls: Name  # class: `SentCases`
-    module: Name  # module under resources/: `sent_cases`
-    tag: str  # the spec's tag (raw text)
-
-
-@dataclass
-class Names:
-    schema_class: dict[str, Name] = field(default_factory=dict)
-    schema_module: dict[str, Name] = field(default_factory=dict)
-    module_members: dict[Name, list[str]] = field(
-        default_factory=dict
-    )  # module → schema ids, in order
-    fields: dict[tuple[str, str], Name] = field(default_factory=dict)  # (schema id, wire) → attr
-    members: dict[tuple[str, int], Name] = field(default_factory=dict)  # (enum id, index) → member
-    resources: dict[str, ResourceName] = field(default_factory=dict)  # tag → names
-    op_resource: dict[str, str] = field(default_factory=dict)  # op key → tag
-    op_method: dict[str, Name] = field(default_factory=dict)  # op key → method name
-    params: dict[tuple[str, str, str], Name] = field(
-        default_factory=dict
-    )  # (op key, in, wire) → arg
-    body_fields: dict[tuple[str, str], Name] = field(
-        default_factory=dict
-    )  # (op key, wire) → argument of a flattened form/multipart body field
-    requested: dict[tuple[str, ...], Name] = field(default_factory=dict)  # features' names by key
-    extra_methods: dict[str, list[Name]] = field(default_factory=dict)  # tag → features' methods
-
-    def resource_of(self, op: Operation) -> ResourceName:
-        return self.resources[self.op_resource[op_key(op)]]
-
-
-def op_key(op: Operation) -> str:
-    return f"{op.method} {op.path}"
-
-
 def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] = ()) -> Names:
     """Every name of the package: schemas, fields, members, resources, methods, arguments, and what
     the active features ask for (`requests`)."""
@@ -125,7 +88,7 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
             scope = naming.Scope()
             for i, m in enumerate(schema.members):
                 names.members[(sid, i)] = Name(scope.claim(naming.enum_member_name(m.value)))
-    method_scopes, arg_scopes = _operation_names(api, names, sink)
+    method_scopes, arg_scopes = operation_names(api, names, sink)
     _requested(names, requests, method_scopes, arg_scopes, sink)
     return names
 
@@ -157,15 +120,59 @@ def _under_responses(sid: str) -> bool:
 
 
 def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSink) -> None:
+    """Class names from the schemas' hints, in pointer order; the names `class_names` configures
+    (by component name, or by the class name the schema would get) are claimed first."""
+    hints = schema_hints(api.schemas)
+    wanted = {sid: naming.class_name(hints[sid]) for sid in emitted}
+    renames = dict(api.target.class_names)
+    configured: dict[str, str] = {}
+    if renames:
+        default = _claim_classes(emitted, wanted, {}, None)
+        for sid in emitted:
+            tokens = pointer.split(sid)
+            component = (
+                tokens[2] if len(tokens) == 3 and tokens[:2] == ("components", "schemas") else ""
+            )
+            key = component if component in renames else default[sid]
+            if key in renames:
+                configured[sid] = renames[key]
+        for key in sorted(
+            set(renames) - {pointer.split(s)[-1] for s in emitted} - set(default.values())
+        ):
+            sink.warn(
+                "unknown-name",
+                "",
+                f"class_names: no schema or class {key!r}; the name is not used",
+                "use a name under components/schemas, or a class name as generated",
+            )
+    names.schema_class.update(_claim_classes(emitted, wanted, configured, sink))
+
+
+def _claim_classes(
+    emitted: list[str],
+    wanted: dict[str, str],
+    configured: dict[str, str],
+    sink: DiagnosticSink | None,
+) -> dict[str, Name]:
     scope = naming.Scope()
     scope.reserve(*CLASS_RESERVED)
-    first_claim: dict[str, str] = {}
-    hints = schema_hints(api.schemas)
+    out: dict[str, Name] = {}
+    for sid, name in configured.items():
+        out[sid] = Name(scope.claim(name))
+        if out[sid] != name and sink is not None:
+            sink.warn(
+                "name-collision",
+                sid,
+                f"the configured class name {name!r} is taken; it is generated as {out[sid]!r}",
+            )
+    first_claim = {name: sid for sid, name in configured.items()}
     for sid in emitted:
-        base = naming.class_name(hints[sid])
+        if sid in out:
+            continue
+        base = wanted[sid]
         got = Name(scope.claim(base))
-        names.schema_class[sid] = got
-        if got != base and sid.startswith("/components/schemas/"):
+        out[sid] = got
+        if got != base and sid.startswith("/components/schemas/") and sink is not None:
             sink.warn(
                 "name-collision",
                 sid,
@@ -173,6 +180,7 @@ def _schema_names(api: Api, emitted: list[str], names: Names, sink: DiagnosticSi
                 f"this schema is generated as {got}",
             )
         first_claim.setdefault(base, sid)
+    return {sid: out[sid] for sid in emitted}
 
 
 def _schema_modules(api: Api, emitted: list[str], names: Names) -> None:
@@ -252,88 +260,6 @@ def _sccs(graph: dict[str, list[str]]) -> list[list[str]]:
     return out
 
 
-def _operation_names(
-    api: Api, names: Names, sink: DiagnosticSink
-) -> tuple[dict[str, naming.Scope], dict[str, naming.Scope]]:
-    res_scope = naming.Scope(sep="_")
-    res_scope.reserve(*naming.CLIENT_RESERVED)
-    mod_scope = naming.Scope(casefold=True, sep="_")
-    mod_scope.reserve("__init__")
-    cls_scope = naming.Scope()
-    schema_classes = set(names.schema_class.values())
-    cls_scope.reserve(*schema_classes)
-    method_scopes: dict[str, naming.Scope] = {}
-    arg_scopes: dict[str, naming.Scope] = {}
-    seen_ids: dict[str, str] = {}
-    for op in api.operations:
-        key = op_key(op)
-        override = op.name_override
-        tag = (
-            override.split(".")[0]
-            if "." in override
-            else (op.tags[0] if op.tags else _path_tag(op.path))
-        )
-        if "." in override:  # "people.create" names the resource by its attribute or by its tag
-            tag = next(
-                (t for t in [*op.tags, *names.resources] if naming.snake(t) == naming.snake(tag)),
-                tag,
-            )
-        if tag not in names.resources:
-            attr = res_scope.claim(naming.safe_identifier(naming.snake(tag), "api"))
-            cls = naming.class_name(tag)
-            if {
-                cls,
-                "Async" + cls,
-            } & schema_classes:  # a resource must not shadow a model it imports
-                cls += "Resource"
-            names.resources[tag] = ResourceName(
-                Name(attr), Name(cls_scope.claim(cls)), Name(mod_scope.claim(attr)), tag
-            )
-            method_scopes[tag] = naming.Scope(sep="_")
-        names.op_resource[key] = tag
-        if op.id in seen_ids and op.has_operation_id:
-            sink.warn(
-                "duplicate-operation-id",
-                op.pointer,
-                f"operationId {op.id!r} is also used by "
-                f"{seen_ids[op.id]}; method names are made unique",
-            )
-        seen_ids.setdefault(op.id, op.pointer)
-        wanted = override.split(".", 1)[1] if "." in override else naming.method_name(op.id, tag)
-        scope = method_scopes[tag]
-        if wanted in scope.taken:  # prefer the full operationId before a numeric suffix
-            full = naming.safe_identifier(naming.snake(op.id), "call", naming.METHOD_RESERVED)
-            wanted = full if full not in scope.taken else wanted
-            sink.warn(
-                "method-name-collision",
-                op.pointer,
-                f"method name for {op.id!r} collides in resource "
-                f"{names.resources[tag].attr!r}; it is made unique",
-            )
-        names.op_method[key] = Name(scope.claim(wanted))
-        pscope = naming.Scope(sep="_")
-        pscope.reserve(*naming.METHOD_RESERVED)
-        for p in op.parameters:
-            names.params[(key, p.location.value, p.wire_name)] = Name(
-                pscope.claim(naming.param_name(p.wire_name))
-            )
-        for wire in _form_fields(api, op):
-            names.body_fields[(key, wire)] = Name(pscope.claim(naming.param_name(wire)))
-        arg_scopes[key] = pscope
-    return method_scopes, arg_scopes
-
-
-def _form_fields(api: Api, op: Operation) -> list[str]:
-    """The fields of a multipart or form body that the method takes as keyword arguments."""
-    if op.body is None or not op.body.media:
-        return []
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind not in (MediaKind.MULTIPART, MediaKind.FORM) or not isinstance(schema, Model):
-        return []
-    return [f.wire_name for f in schema.fields if not f.read_only]
-
-
 def _requested(
     names: Names,
     requests: Iterable[NameRequest],
@@ -381,10 +307,3 @@ def _requested(
         names.requested[req.key] = got
         if req.kind is NameKind.METHOD:
             names.extra_methods.setdefault(names.op_resource[req.scope], []).append(got)
-
-
-def _path_tag(path: str) -> str:
-    for segment in path.split("/"):
-        if segment and not segment.startswith("{"):
-            return segment
-    return "default"

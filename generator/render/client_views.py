@@ -21,7 +21,7 @@ from .imports import ImportBlock
 from .manifest import call_of
 from .package_views import PackageMeta, package_meta
 from .readme_views import Examples, pick_examples
-from .resource_views import MethodView
+from .resource_views import MethodView, resource_summary
 from .safe import Code, Doc, Markdown, Name, TemplateText, code, doc
 
 
@@ -65,13 +65,19 @@ class ClientView:
     extras: ClientExtras  # what features add to `_client.py`
     init_imports: tuple[Code, ...]  # what features add to `__init__.py`
     status_table: Markdown  # the README's status → exception sentence (the runtime's table)
-    resources: tuple[ResourceName, ...]
+    resources: tuple[ResourceName, ...]  # the client's own (top-level) resources
+    all_resources: tuple[ResourceName, ...]  # with the nested ones (`resources/__init__.py`)
+    first_resource: Name  # `customers.sources`: the resource of the first operation
     operation_rows: tuple[OperationRow, ...]
     examples: Examples
     first_method: Name
     first_args: Code
     error_example: Code  # the call the README's error example makes
     sections: Sections = field(default_factory=Sections)
+
+    @property
+    def resource_summaries(self) -> tuple[Doc, ...]:
+        return tuple(resource_summary(r) for r in self.resources)
 
     @property
     def resource_imports(self) -> list[Code]:
@@ -86,7 +92,7 @@ class ClientView:
         """`resources/__init__.py`'s explicit re-exports (for type checkers only)."""
         return reexports(
             pair
-            for r in self.resources
+            for r in self.all_resources
             for pair in ((r.module, r.cls), (r.module, f"Async{r.cls}"))
         )
 
@@ -143,11 +149,12 @@ def client_view(
         else ""
     )
     examples = pick_examples(api, names, methods)
-    resources = tuple(names.resources[t] for t in by_resource)
+    resources = tuple(names.resources[k] for k in names.top_level())
+    first_resource = names.resource_of(api.operations[0]).access if api.operations else Name("")
     error_example = (
         code(f'{examples.get_call}("some-id")')
         if examples.get_call
-        else code(f"client.{resources[0].attr}.…")
+        else code(f"client.{first_resource}.…")
         if resources
         else Code("")
     )
@@ -184,6 +191,8 @@ def client_view(
         init_imports=init_imports,
         status_table=status_sentence(),
         resources=resources,
+        all_resources=tuple(names.resources.values()),
+        first_resource=first_resource,
         operation_rows=tuple(rows),
         examples=examples,
         first_method=first.name if first else Name(""),

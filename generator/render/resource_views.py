@@ -84,6 +84,22 @@ class ResourceModuleView:
     methods: tuple[MethodView, ...]
     sync_blocks: tuple[TemplateText, ...] = ()  # methods features add (their own templates)
     async_blocks: tuple[TemplateText, ...] = ()
+    children: tuple[ResourceName, ...] = ()  # resources nested in this one (`customers.sources`)
+
+    @property
+    def summary(self) -> Doc:
+        return resource_summary(self.resource)
+
+    @property
+    def child_summaries(self) -> tuple[Doc, ...]:
+        return tuple(resource_summary(c) for c in self.children)
+
+
+def resource_summary(resource: ResourceName) -> Doc:
+    """A resource class's first docstring line: the tag or the route its operations share."""
+    if resource.tag:
+        return doc(f"Operations tagged `{resource.tag}`")
+    return doc(f"Operations under `{resource.route}`")
 
 
 @dataclass
@@ -116,7 +132,10 @@ def draft_resource(
 
 
 def resource_module_view(
-    draft: ResourceDraft, names: Names, extras: tuple[ResourceExtras, ...] = ()
+    draft: ResourceDraft,
+    names: Names,
+    extras: tuple[ResourceExtras, ...] = (),
+    children: tuple[ResourceName, ...] = (),
 ) -> ResourceModuleView:
     imports = draft.imports
     methods = draft.methods
@@ -125,22 +144,31 @@ def resource_module_view(
     imports.typing = imports.typing or any(e.typing for e in extras)
     file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(imports, names, None, "..types.")
-    _runtime_imports(block, uses_page, uses_binary, file_types)
+    _runtime_imports(block, uses_page, uses_binary, file_types, bool(methods))
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
+    for child in children:
+        block.add_from(f".{child.module}", child.cls, f"Async{child.cls}")
     return ResourceModuleView(
         draft.resource,
         tuple(block.lines()),
         methods,
         tuple(b for e in extras for b in e.sync_blocks),
         tuple(b for e in extras for b in e.async_blocks),
+        children,
     )
 
 
-def _runtime_imports(block: ImportBlock, page: bool, binary: bool, file_types: bool) -> None:
-    """What every resource module imports from the runtime, and what only some need."""
-    block.add("typing", "_t").add_from("functools", "cached_property")
+def _runtime_imports(
+    block: ImportBlock, page: bool, binary: bool, file_types: bool, methods: bool = True
+) -> None:
+    """What every resource module imports from the runtime, and what only some need (a resource
+    that only holds nested ones has no methods: no endpoints, no arguments)."""
+    block.add_from("functools", "cached_property")
     block.add_from(".._base_client", "AsyncAPIResource", "SyncAPIResource")
+    if not methods:
+        return
+    block.add("typing", "_t")
     block.add_from(".._endpoint", "Endpoint", "ResponseSpec")
     block.add_from(".._response", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
     block.add_from(

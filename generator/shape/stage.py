@@ -9,7 +9,7 @@ from ..diagnostics import DiagnosticSink
 from ..features import FEATURES
 from ..ir import Api
 from .results import shape_results
-from .target import package_of, with_overrides
+from .target import target_of, with_overrides
 
 
 def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
@@ -22,5 +22,5 @@ def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
         api,
         title=api.title or config.client_name,
         operations=operations,
-        target=replace(api.target, package=package_of(config)),
+        target=target_of(api.target, config),
     )
