@@ -51,6 +51,7 @@ class _Tree:
     modules: naming.Scope = field(default_factory=lambda: naming.Scope(casefold=True, sep="_"))
     classes: naming.Scope = field(default_factory=naming.Scope)
     used: set[str] = field(default_factory=set)  # configured renames that matched
+    defaults: dict[str, str] = field(default_factory=dict)  # dotted path before renames → key
 
     def __post_init__(self) -> None:
         self.modules.reserve("__init__")
@@ -62,7 +63,9 @@ class _Tree:
         up = self.names.resources.get(parent)
         reserved = naming.RESOURCE_RESERVED if up else naming.CLIENT_RESERVED
         default = naming.safe_identifier(naming.snake(hint), "api", reserved)
-        dotted = f"{up.access}.{default}" if up else default
+        above = next((d for d, k in self.defaults.items() if k == parent), "") if up else ""
+        dotted = f"{above}.{default}" if up else default
+        self.defaults.setdefault(dotted, key)
         configured = next((self.renames[k] for k in (tag, dotted) if k and k in self.renames), "")
         self.used.update(k for k in (tag, dotted) if k in self.renames)
         wanted = configured or default
@@ -236,13 +239,18 @@ def _path_home(tree: _Tree, index: RouteIndex, op: Operation, by_attr: dict[str,
 
 
 def _override_home(tree: _Tree, part: str) -> str:
-    """`method_names` "resource.method": an existing resource by tag, attribute or dotted path, else a
-    new resource of the client with that name."""
-    names = tree.names
-    for key, r in names.resources.items():
+    """`method_names` "resource.method": an existing resource by tag, attribute or dotted path (also
+    the path before a `resource_names` rename), else a new one: nested in its parent when the name is
+    dotted (`customers.refunds`), else a resource of the client."""
+    for key, r in tree.names.resources.items():
         if part in (r.tag, r.access) or (r.tag and naming.snake(r.tag) == naming.snake(part)):
             return key
-    return tree.add(part, part.replace(".", " "), tag=part)
+    if part in tree.defaults:
+        return tree.defaults[part]
+    head, _, leaf = part.rpartition(".")
+    if head:
+        return tree.add(part, leaf, parent=_override_home(tree, head))
+    return tree.add(part, part, tag=part)
 
 
 def _returns_list(api: Api, op: Operation) -> bool:

@@ -99,7 +99,9 @@ def resource_summary(resource: ResourceName) -> Doc:
     """A resource class's first docstring line: the tag or the route its operations share."""
     if resource.tag:
         return doc(f"Operations tagged `{resource.tag}`")
-    return doc(f"Operations under `{resource.route}`")
+    if resource.route:
+        return doc(f"Operations under `{resource.route}`")
+    return doc(f"The `{resource.access}` operations (`method_names`)")
 
 
 @dataclass
