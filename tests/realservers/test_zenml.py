@@ -135,9 +135,7 @@ def test_login_needs_no_token(
     except zenml_pkg.MissingCredentialsError as err:
         raise AssertionError(f"client refused without a token: {err}") from err
     with anonymous:
-        answer = anonymous.auth.token(
-            username=ZENML_USER, password=ZENML_PASSWORD
-        )
+        answer = anonymous.auth.token(username=ZENML_USER, password=ZENML_PASSWORD)
     assert answer.token_type == "bearer"
 
 
@@ -158,9 +156,7 @@ def test_project_create_read_update_delete(
     assert by_name.id == by_id.id == created.id
     assert by_id.metadata.description == "first"
 
-    updated = client.projects.update(
-        str(created.id), body=T.ProjectUpdate(description="second")
-    )
+    updated = client.projects.update(str(created.id), body=T.ProjectUpdate(description="second"))
     assert updated.id == created.id
     assert _stored_project(zenml_server, name) == (
         uuid.UUID(str(created.id)).hex,
@@ -399,15 +395,9 @@ def test_async_client_crud_and_concurrent_burst(
 
     async def scenario() -> tuple[list[Any], Any]:
         async with zenml_pkg.AsyncZenML(token=token, base_url=zenml_server.origin) as c:
-            tags = await asyncio.gather(
-                *(c.tags.create(body={"name": n}) for n in names)
-            )
-            created = await c.projects.create(
-                body={"name": project, "description": "async"}
-            )
-            await c.projects.update(
-                str(created.id), body={"display_name": "Async!"}
-            )
+            tags = await asyncio.gather(*(c.tags.create(body={"name": n}) for n in names))
+            created = await c.projects.create(body={"name": project, "description": "async"})
+            await c.projects.update(str(created.id), body={"display_name": "Async!"})
             fetched = await c.projects.get(project, hydrate=True)
             await c.projects.delete(str(created.id))
             return tags, fetched
@@ -433,9 +423,7 @@ def test_list_request_body_of_models_or_dicts(
 ) -> None:
     T = _types(zenml_pkg)
     models = [
-        client.models.create(
-            body=T.ModelRequest(name=_name("model"), project=default_project_id)
-        )
+        client.models.create(body=T.ModelRequest(name=_name("model"), project=default_project_id))
         for _ in range(3)
     ]
     as_models = client.tags.create(body={"name": _name("bymodel")})
