@@ -35,7 +35,7 @@ from .cli_support import (
     write_version,
     writes,
 )
-from .config import TargetConfig, adhoc_target
+from .config import TargetConfig, adhoc_target, config_as_of
 from .console import TerminalProgress, print_live, report_target, short_diff
 from .diagnostics import SpecError
 from .exitcode import ExitCode
@@ -413,6 +413,12 @@ def _run_live(
     help="Name the generated client after this configured target (default: the "
     "target whose spec is OLD or NEW, else generic names).",
 )
+@click.option(
+    "--old-config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="The configuration OLD was generated with, if another: a pyproject.toml (the same target) "
+    "or a file with one target table. Renames it made show as changes.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every change (no compact groups).")
 @click.option(
     "--color/--no-color",
@@ -429,6 +435,7 @@ def diff_cmd(
     new: str,
     fmt: str,
     target: str | None,
+    old_config: str | None,
     verbose: bool,
     color: bool | None,
     apply_version: bool,
@@ -453,7 +460,10 @@ def diff_cmd(
         if not path.is_file():
             fail(f"clientgen diff: the {which} spec {labels[path]} does not exist")
     try:
-        report = diff_files(Path(old), Path(new), config, old_label=old, new_label=new)
+        before = config_as_of(config, Path(old_config)) if old_config else None
+        report = diff_files(
+            Path(old), Path(new), config, old_label=old, new_label=new, old_config=before
+        )
     except SpecError as exc:
         which = "old" if Path(exc.diagnostic.file or "").resolve() == Path(old).resolve() else "new"
         fail(f"clientgen diff: cannot read the {which} spec:\n  {exc.diagnostic.render()}")

@@ -240,6 +240,25 @@ def adhoc_target(
         raise _config_error(exc, where, config_file or "") from None
 
 
+def config_as_of(base: TargetConfig, path: Path) -> TargetConfig:
+    """`base` as another configuration file has it (`clientgen diff --old-config FILE`): the table of the
+    same target in a pyproject.toml (e.g. `git show main:pyproject.toml`), or the one target table of
+    FILE (see `target_file`); the spec and output folder stay `base`'s."""
+    data = read_toml(path)
+    tables = data.get("tool", {}).get("clientgen", {}).get("targets")
+    if isinstance(tables, dict) and base.name in tables:
+        table = {k: v for k, v in tables[base.name].items() if k not in ("name", "spec", "output")}
+    else:
+        table = target_file(path)
+    keep = {"name": base.name, "spec": base.spec, "output": base.output}
+    defaults = {"package": base.package, "client_name": base.client_name}
+    defaults["env_prefix"] = base.env_prefix
+    try:
+        return TargetConfig.model_validate({**defaults, **table, **keep})
+    except ValidationError as exc:
+        raise _config_error(exc, f"--old-config {path}", str(path)) from None
+
+
 def target_file(path: Path) -> dict[str, Any]:
     """The target table of `--config FILE`: the file's top-level keys (`method_names = {...}`), or its
     one `[tool.clientgen.targets.NAME]` table when it is a pyproject.toml. The spec and output folder

@@ -513,3 +513,28 @@ def test_diff_reports_renamed_and_removed_nested_names_as_breaking(tmp_path: Pat
     }
     assert removed == {"client.apps.secrets"}
     assert report.exit_code() == 1
+
+
+def test_diff_old_config_shows_renames_made_in_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "shop.json").write_text(json.dumps(STRIPE_LIKE))
+    old = tmp_path / "old.toml"
+    old.write_text('package = "client"\nclient_name = "Client"\nenv_prefix = "CLIENT"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.clientgen.targets.shop]\n"
+        'spec = "shop.json"\noutput = "out"\npackage = "client"\nclient_name = "Client"\n'
+        'env_prefix = "CLIENT"\nmethod_names = { PostChargesChargeCapture = "charges.take" }\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    same = runner.invoke(cli, ["diff", "shop.json", "shop.json", "--format", "json"])
+    assert same.exit_code == 0 and json.loads(same.output)["changes"] == []
+    result = runner.invoke(
+        cli, ["diff", "shop.json", "shop.json", "--old-config", str(old), "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output
+    changes = json.loads(result.output)["changes"]
+    assert [(c["code"], c["subject"], c["level"]) for c in changes] == [
+        ("method-renamed", "client.charges.capture", "breaking")
+    ]

@@ -24,7 +24,7 @@ from ..types.list_cases_by_status_response import ListCasesByStatusResponse
 
 __all__ = ["Analytics", "AsyncAnalytics"]
 
-_GET_CASE = Endpoint(
+_GET_CASES = Endpoint(
     method="GET",
     path="/analytics/cases",
     responses={
@@ -115,7 +115,7 @@ class Analytics(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AnalyticsWithRawResponse(self)
 
-    def get_case(
+    def get_cases(
         self,
         *,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -141,7 +141,7 @@ class Analytics(SyncAPIResource):
         return _t.cast(
             "dict[str, _t.Any | None]",
             self._client.request(
-                _GET_CASE,
+                _GET_CASES,
                 query={
                     "dateFrom": date_from,
                     "dateTo": date_to,
@@ -578,7 +578,7 @@ class AsyncAnalytics(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncAnalyticsWithRawResponse(self)
 
-    async def get_case(
+    async def get_cases(
         self,
         *,
         date_from: _dt.date | NotGiven = NOT_GIVEN,
@@ -604,7 +604,7 @@ class AsyncAnalytics(AsyncAPIResource):
         return _t.cast(
             "dict[str, _t.Any | None]",
             await self._client.request(
-                _GET_CASE,
+                _GET_CASES,
                 query={
                     "dateFrom": date_from,
                     "dateTo": date_to,
@@ -1035,7 +1035,7 @@ class AsyncAnalytics(AsyncAPIResource):
 
 class AnalyticsWithRawResponse:
     def __init__(self, resource: Analytics) -> None:
-        self.get_case = to_raw_response_wrapper(resource.get_case)
+        self.get_cases = to_raw_response_wrapper(resource.get_cases)
         self.list_cases_by_status = to_raw_response_wrapper(resource.list_cases_by_status)
         self.get_dashboard = to_raw_response_wrapper(resource.get_dashboard)
         self.get_homepage = to_raw_response_wrapper(resource.get_homepage)
@@ -1048,7 +1048,7 @@ class AnalyticsWithRawResponse:
 
 class AsyncAnalyticsWithRawResponse:
     def __init__(self, resource: AsyncAnalytics) -> None:
-        self.get_case = async_to_raw_response_wrapper(resource.get_case)
+        self.get_cases = async_to_raw_response_wrapper(resource.get_cases)
         self.list_cases_by_status = async_to_raw_response_wrapper(resource.list_cases_by_status)
         self.get_dashboard = async_to_raw_response_wrapper(resource.get_dashboard)
         self.get_homepage = async_to_raw_response_wrapper(resource.get_homepage)

@@ -20,7 +20,7 @@ from ..types.upload_med_case_document_response import UploadMedCaseDocumentRespo
 
 __all__ = ["MedExDocuments", "AsyncMedExDocuments"]
 
-_LIST_CASE = Endpoint(
+_LIST = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents",
     responses={
@@ -42,7 +42,7 @@ _LIST_CASE = Endpoint(
     auth=True,
     operation_id="listMedCaseDocuments",
 )
-_UPLOAD_CASE = Endpoint(
+_UPLOAD = Endpoint(
     method="POST",
     path="/med-cases/{caseId}/documents",
     responses={
@@ -53,7 +53,7 @@ _UPLOAD_CASE = Endpoint(
     max_file_bytes=26214400,
     operation_id="uploadMedCaseDocument",
 )
-_GET_CASE = Endpoint(
+_GET = Endpoint(
     method="GET",
     path="/med-cases/{caseId}/documents/{documentId}",
     responses={
@@ -72,7 +72,7 @@ class MedExDocuments(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return MedExDocumentsWithRawResponse(self)
 
-    def list_case(
+    def list(
         self,
         case_id: str,
         *,
@@ -100,7 +100,7 @@ class MedExDocuments(SyncAPIResource):
         return _t.cast(
             "SyncPage[MedCaseDocument]",
             self._client.request(
-                _LIST_CASE,
+                _LIST,
                 path={
                     "caseId": case_id,
                 },
@@ -116,7 +116,7 @@ class MedExDocuments(SyncAPIResource):
             ),
         )
 
-    def upload_case(
+    def upload(
         self,
         case_id: str,
         *,
@@ -154,7 +154,7 @@ class MedExDocuments(SyncAPIResource):
         return _t.cast(
             "MedCaseDocument",
             self._client.request(
-                _UPLOAD_CASE,
+                _UPLOAD,
                 path={
                     "caseId": case_id,
                 },
@@ -172,7 +172,7 @@ class MedExDocuments(SyncAPIResource):
             ),
         )
 
-    def get_case(
+    def get(
         self,
         case_id: str,
         document_id: str,
@@ -201,7 +201,7 @@ class MedExDocuments(SyncAPIResource):
         return _t.cast(
             "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
             self._client.request(
-                _GET_CASE,
+                _GET,
                 path={
                     "caseId": case_id,
                     "documentId": document_id,
@@ -226,7 +226,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncMedExDocumentsWithRawResponse(self)
 
-    async def list_case(
+    async def list(
         self,
         case_id: str,
         *,
@@ -254,7 +254,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         return _t.cast(
             "AsyncPage[MedCaseDocument]",
             await self._client.request(
-                _LIST_CASE,
+                _LIST,
                 path={
                     "caseId": case_id,
                 },
@@ -270,7 +270,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
             ),
         )
 
-    async def upload_case(
+    async def upload(
         self,
         case_id: str,
         *,
@@ -308,7 +308,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         return _t.cast(
             "MedCaseDocument",
             await self._client.request(
-                _UPLOAD_CASE,
+                _UPLOAD,
                 path={
                     "caseId": case_id,
                 },
@@ -326,7 +326,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
             ),
         )
 
-    async def get_case(
+    async def get(
         self,
         case_id: str,
         document_id: str,
@@ -355,7 +355,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         return _t.cast(
             "GetMedCaseDocumentResponseDataVariant1 | GetMedCaseDocumentResponseDataVariant2",
             await self._client.request(
-                _GET_CASE,
+                _GET,
                 path={
                     "caseId": case_id,
                     "documentId": document_id,
@@ -374,13 +374,13 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
 class MedExDocumentsWithRawResponse:
     def __init__(self, resource: MedExDocuments) -> None:
-        self.list_case = to_raw_response_wrapper(resource.list_case)
-        self.upload_case = to_raw_response_wrapper(resource.upload_case)
-        self.get_case = to_raw_response_wrapper(resource.get_case)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.upload = to_raw_response_wrapper(resource.upload)
+        self.get = to_raw_response_wrapper(resource.get)
 
 
 class AsyncMedExDocumentsWithRawResponse:
     def __init__(self, resource: AsyncMedExDocuments) -> None:
-        self.list_case = async_to_raw_response_wrapper(resource.list_case)
-        self.upload_case = async_to_raw_response_wrapper(resource.upload_case)
-        self.get_case = async_to_raw_response_wrapper(resource.get_case)
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.upload = async_to_raw_response_wrapper(resource.upload)
+        self.get = async_to_raw_response_wrapper(resource.get)

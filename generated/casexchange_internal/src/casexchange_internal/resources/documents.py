@@ -18,7 +18,7 @@ from ..types.document_download_response import DocumentDownloadResponse
 
 __all__ = ["Documents", "AsyncDocuments"]
 
-_LIST_CASE = Endpoint(
+_LIST_FOR_CASE = Endpoint(
     method="GET",
     path="/cases/{id}/documents",
     responses={
@@ -40,7 +40,7 @@ _LIST_CASE = Endpoint(
     auth=True,
     operation_id="listCaseDocuments",
 )
-_UPLOAD_CASE = Endpoint(
+_UPLOAD_FOR_CASE = Endpoint(
     method="POST",
     path="/cases/{id}/documents",
     responses={
@@ -109,7 +109,7 @@ class Documents(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return DocumentsWithRawResponse(self)
 
-    def list_case(
+    def list_for_case(
         self,
         id: str,
         *,
@@ -137,7 +137,7 @@ class Documents(SyncAPIResource):
         return _t.cast(
             "SyncPage[DocumentApiResponseDef]",
             self._client.request(
-                _LIST_CASE,
+                _LIST_FOR_CASE,
                 path={
                     "id": id,
                 },
@@ -153,7 +153,7 @@ class Documents(SyncAPIResource):
             ),
         )
 
-    def upload_case(
+    def upload_for_case(
         self,
         id: str,
         *,
@@ -183,7 +183,7 @@ class Documents(SyncAPIResource):
         return _t.cast(
             "DocumentApiResponseDef",
             self._client.request(
-                _UPLOAD_CASE,
+                _UPLOAD_FOR_CASE,
                 path={
                     "id": id,
                 },
@@ -359,7 +359,7 @@ class AsyncDocuments(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncDocumentsWithRawResponse(self)
 
-    async def list_case(
+    async def list_for_case(
         self,
         id: str,
         *,
@@ -387,7 +387,7 @@ class AsyncDocuments(AsyncAPIResource):
         return _t.cast(
             "AsyncPage[DocumentApiResponseDef]",
             await self._client.request(
-                _LIST_CASE,
+                _LIST_FOR_CASE,
                 path={
                     "id": id,
                 },
@@ -403,7 +403,7 @@ class AsyncDocuments(AsyncAPIResource):
             ),
         )
 
-    async def upload_case(
+    async def upload_for_case(
         self,
         id: str,
         *,
@@ -433,7 +433,7 @@ class AsyncDocuments(AsyncAPIResource):
         return _t.cast(
             "DocumentApiResponseDef",
             await self._client.request(
-                _UPLOAD_CASE,
+                _UPLOAD_FOR_CASE,
                 path={
                     "id": id,
                 },
@@ -603,8 +603,8 @@ class AsyncDocuments(AsyncAPIResource):
 
 class DocumentsWithRawResponse:
     def __init__(self, resource: Documents) -> None:
-        self.list_case = to_raw_response_wrapper(resource.list_case)
-        self.upload_case = to_raw_response_wrapper(resource.upload_case)
+        self.list_for_case = to_raw_response_wrapper(resource.list_for_case)
+        self.upload_for_case = to_raw_response_wrapper(resource.upload_for_case)
         self.list = to_raw_response_wrapper(resource.list)
         self.get = to_raw_response_wrapper(resource.get)
         self.delete = to_raw_response_wrapper(resource.delete)
@@ -613,8 +613,8 @@ class DocumentsWithRawResponse:
 
 class AsyncDocumentsWithRawResponse:
     def __init__(self, resource: AsyncDocuments) -> None:
-        self.list_case = async_to_raw_response_wrapper(resource.list_case)
-        self.upload_case = async_to_raw_response_wrapper(resource.upload_case)
+        self.list_for_case = async_to_raw_response_wrapper(resource.list_for_case)
+        self.upload_for_case = async_to_raw_response_wrapper(resource.upload_for_case)
         self.list = async_to_raw_response_wrapper(resource.list)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.delete = async_to_raw_response_wrapper(resource.delete)

@@ -84,7 +84,7 @@ _HANDLE_CASE_STATUS_WEBHOOK = Endpoint(
     auth=False,
     operation_id="handleCaseStatusWebhook",
 )
-_HANDLE_SALESFORCE_O_AUTH_CALLBACK = Endpoint(
+_HANDLE_SALESFORCE_OAUTH_CALLBACK = Endpoint(
     method="GET",
     path="/integrations/salesforce/oauth/callback",
     responses={
@@ -93,7 +93,7 @@ _HANDLE_SALESFORCE_O_AUTH_CALLBACK = Endpoint(
     auth=False,
     operation_id="handleSalesforceOAuthCallback",
 )
-_START_SALESFORCE_O_AUTH = Endpoint(
+_START_SALESFORCE_OAUTH = Endpoint(
     method="GET",
     path="/integrations/salesforce/oauth/start",
     responses={
@@ -370,7 +370,7 @@ class Integrations(SyncAPIResource):
             ),
         )
 
-    def handle_salesforce_o_auth_callback(
+    def handle_salesforce_oauth_callback(
         self,
         *,
         state: str,
@@ -400,7 +400,7 @@ class Integrations(SyncAPIResource):
         return _t.cast(
             "None",
             self._client.request(
-                _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
+                _HANDLE_SALESFORCE_OAUTH_CALLBACK,
                 query={
                     "code": code,
                     "state": state,
@@ -415,7 +415,7 @@ class Integrations(SyncAPIResource):
             ),
         )
 
-    def start_salesforce_o_auth(
+    def start_salesforce_oauth(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -435,7 +435,7 @@ class Integrations(SyncAPIResource):
         return _t.cast(
             "None",
             self._client.request(
-                _START_SALESFORCE_O_AUTH,
+                _START_SALESFORCE_OAUTH,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -909,7 +909,7 @@ class AsyncIntegrations(AsyncAPIResource):
             ),
         )
 
-    async def handle_salesforce_o_auth_callback(
+    async def handle_salesforce_oauth_callback(
         self,
         *,
         state: str,
@@ -939,7 +939,7 @@ class AsyncIntegrations(AsyncAPIResource):
         return _t.cast(
             "None",
             await self._client.request(
-                _HANDLE_SALESFORCE_O_AUTH_CALLBACK,
+                _HANDLE_SALESFORCE_OAUTH_CALLBACK,
                 query={
                     "code": code,
                     "state": state,
@@ -954,7 +954,7 @@ class AsyncIntegrations(AsyncAPIResource):
             ),
         )
 
-    async def start_salesforce_o_auth(
+    async def start_salesforce_oauth(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -974,7 +974,7 @@ class AsyncIntegrations(AsyncAPIResource):
         return _t.cast(
             "None",
             await self._client.request(
-                _START_SALESFORCE_O_AUTH,
+                _START_SALESFORCE_OAUTH,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1268,10 +1268,10 @@ class IntegrationsWithRawResponse:
         self.get_case_status_status = to_raw_response_wrapper(resource.get_case_status_status)
         self.get_unmasked_case_status_key = to_raw_response_wrapper(resource.get_unmasked_case_status_key)
         self.handle_case_status_webhook = to_raw_response_wrapper(resource.handle_case_status_webhook)
-        self.handle_salesforce_o_auth_callback = to_raw_response_wrapper(
-            resource.handle_salesforce_o_auth_callback
+        self.handle_salesforce_oauth_callback = to_raw_response_wrapper(
+            resource.handle_salesforce_oauth_callback
         )
-        self.start_salesforce_o_auth = to_raw_response_wrapper(resource.start_salesforce_o_auth)
+        self.start_salesforce_oauth = to_raw_response_wrapper(resource.start_salesforce_oauth)
         self.trigger_salesforce_sync_current_firm = to_raw_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )
@@ -1297,10 +1297,10 @@ class AsyncIntegrationsWithRawResponse:
             resource.get_unmasked_case_status_key
         )
         self.handle_case_status_webhook = async_to_raw_response_wrapper(resource.handle_case_status_webhook)
-        self.handle_salesforce_o_auth_callback = async_to_raw_response_wrapper(
-            resource.handle_salesforce_o_auth_callback
+        self.handle_salesforce_oauth_callback = async_to_raw_response_wrapper(
+            resource.handle_salesforce_oauth_callback
         )
-        self.start_salesforce_o_auth = async_to_raw_response_wrapper(resource.start_salesforce_o_auth)
+        self.start_salesforce_oauth = async_to_raw_response_wrapper(resource.start_salesforce_oauth)
         self.trigger_salesforce_sync_current_firm = async_to_raw_response_wrapper(
             resource.trigger_salesforce_sync_current_firm
         )

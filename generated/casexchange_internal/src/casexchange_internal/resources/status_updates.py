@@ -15,7 +15,7 @@ from ..types.status_update_request import StatusUpdateRequest
 
 __all__ = ["StatusUpdates", "AsyncStatusUpdates"]
 
-_GET_CASE = Endpoint(
+_LIST_FOR_CASE = Endpoint(
     method="GET",
     path="/cases/{id}/status-updates",
     responses={
@@ -44,7 +44,7 @@ class StatusUpdates(SyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return StatusUpdatesWithRawResponse(self)
 
-    def get_case(
+    def list_for_case(
         self,
         id: str,
         *,
@@ -68,7 +68,7 @@ class StatusUpdates(SyncAPIResource):
         return _t.cast(
             "list[StatusUpdateApiResponseDef]",
             self._client.request(
-                _GET_CASE,
+                _LIST_FOR_CASE,
                 path={
                     "id": id,
                 },
@@ -128,7 +128,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         """The same methods, returning the raw response (status, headers) with `.parse()`."""
         return AsyncStatusUpdatesWithRawResponse(self)
 
-    async def get_case(
+    async def list_for_case(
         self,
         id: str,
         *,
@@ -152,7 +152,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
         return _t.cast(
             "list[StatusUpdateApiResponseDef]",
             await self._client.request(
-                _GET_CASE,
+                _LIST_FOR_CASE,
                 path={
                     "id": id,
                 },
@@ -206,11 +206,11 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
 class StatusUpdatesWithRawResponse:
     def __init__(self, resource: StatusUpdates) -> None:
-        self.get_case = to_raw_response_wrapper(resource.get_case)
+        self.list_for_case = to_raw_response_wrapper(resource.list_for_case)
         self.create_manual = to_raw_response_wrapper(resource.create_manual)
 
 
 class AsyncStatusUpdatesWithRawResponse:
     def __init__(self, resource: AsyncStatusUpdates) -> None:
-        self.get_case = async_to_raw_response_wrapper(resource.get_case)
+        self.list_for_case = async_to_raw_response_wrapper(resource.list_for_case)
         self.create_manual = async_to_raw_response_wrapper(resource.create_manual)
