@@ -52,6 +52,7 @@ class _Tree:
     classes: naming.Scope = field(default_factory=naming.Scope)
     used: set[str] = field(default_factory=set)  # configured renames that matched
     defaults: dict[str, str] = field(default_factory=dict)  # dotted path before renames → key
+    dotted: dict[str, str] = field(default_factory=dict)  # key → dotted path before renames
 
     def __post_init__(self) -> None:
         self.modules.reserve("__init__")
@@ -63,8 +64,8 @@ class _Tree:
         up = self.names.resources.get(parent)
         reserved = naming.RESOURCE_RESERVED if up else naming.CLIENT_RESERVED
         default = naming.safe_identifier(naming.snake(hint), "api", reserved)
-        above = next((d for d, k in self.defaults.items() if k == parent), "") if up else ""
-        dotted = f"{above}.{default}" if up else default
+        dotted = f"{self.dotted[parent]}.{default}" if up else default
+        self.dotted[key] = dotted
         self.defaults.setdefault(dotted, key)
         configured = next((self.renames[k] for k in (tag, dotted) if k and k in self.renames), "")
         self.used.update(k for k in (tag, dotted) if k in self.renames)
@@ -140,10 +141,10 @@ def operation_names(
             "use a tag of the spec, or a resource as generated (`customers.sources`)",
         )
 
-    method_scopes: dict[str, naming.Scope] = {}
-    for key, resource in names.resources.items():
-        scope = method_scopes[key] = naming.Scope(sep="_")
-        scope.reserve(*(c.attr for c in names.children(key)))
+    method_scopes = {key: naming.Scope(sep="_") for key in names.resources}
+    for resource in names.resources.values():  # a method must not shadow a nested resource
+        if resource.parent:
+            method_scopes[resource.parent].reserve(resource.attr)
     arg_scopes: dict[str, naming.Scope] = {}
     seen_ids: dict[str, str] = {}
     for op in api.operations:
