@@ -211,7 +211,7 @@ def test_nested_resources_work_on_the_wire(generate_package: Any) -> None:
 
 @pytest.mark.slow
 def test_nested_resources_are_mypy_strict_clean(generate_package: Any, tmp_path: Path) -> None:
-    pkg, root = generate_package(STRIPE_LIKE, client_name="Shop", package="shop")
+    _pkg, root = generate_package(STRIPE_LIKE, client_name="Shop", package="shop")
     usage = tmp_path / "usage.py"
     usage.write_text(
         "from typing import Any\n"
@@ -234,6 +234,7 @@ def test_nested_resources_are_mypy_strict_clean(generate_package: Any, tmp_path:
             str(root / "src" / "shop"),
             str(usage),
         ],
+        check=False,
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -538,3 +539,51 @@ def test_diff_old_config_shows_renames_made_in_configuration(
     assert [(c["code"], c["subject"], c["level"]) for c in changes] == [
         ("method-renamed", "client.charges.capture", "breaking")
     ]
+
+
+# The committed clients' renames of the #14 review: target → {operationId: (old call, new call)}.
+REVIEWED = {
+    "casexchange": {
+        "getCaseAnalytics": ("analytics.get_case", "analytics.get_cases"),
+        "listMedCaseDocuments": ("med_ex_documents.list_case", "med_ex_documents.list"),
+        "uploadMedCaseDocument": ("med_ex_documents.upload_case", "med_ex_documents.upload"),
+        "getMedCaseDocument": ("med_ex_documents.get_case", "med_ex_documents.get"),
+    },
+    "casexchange_internal": {
+        "getCaseStatusUpdates": ("status_updates.get_case", "status_updates.list_for_case"),
+        "listCaseDocuments": ("documents.list_case", "documents.list_for_case"),
+        "uploadCaseDocument": ("documents.upload_case", "documents.upload_for_case"),
+        "handleSalesforceOAuthCallback": (
+            "integrations.handle_salesforce_o_auth_callback",
+            "integrations.handle_salesforce_oauth_callback",
+        ),
+        "startSalesforceOAuth": (
+            "integrations.start_salesforce_o_auth",
+            "integrations.start_salesforce_oauth",
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVIEWED))
+def test_diff_reports_the_committed_clients_renames_as_breaking(name: str) -> None:
+    """Every rename the #14 review made in a committed client's configuration is a breaking
+    `method-renamed` change of `clientgen diff`, and nothing else changes."""
+    from generator.config import load_targets
+    from generator.workflow.changes import Layer, Level
+    from generator.workflow.diff import diff_files
+
+    repo = Path(__file__).resolve().parent.parent
+    target = next(t for t in load_targets(repo / "pyproject.toml") if t.name == name)
+    renamed = REVIEWED[name]
+    assert set(renamed) <= set(target.method_names)
+    before = {k: v for k, v in target.method_names.items() if k not in renamed}
+    old = target.model_copy(update={"method_names": before})
+    report = diff_files(Path(target.spec), Path(target.spec), target, old_config=old)
+    found = {(c.code, c.subject, c.message, c.level) for c in report.changes}
+    assert all(c.layer is Layer.PYTHON for c in report.changes)
+    assert found == {
+        ("method-renamed", f"client.{a}", f"renamed to client.{b}", Level.BREAKING)
+        for a, b in renamed.values()
+    }
+    assert report.exit_code() == 1
