@@ -269,6 +269,27 @@ def test_a_prefix_every_tag_shares_and_versions_are_dropped(build: Any) -> None:
     }
 
 
+def test_tags_that_only_their_versions_tell_apart_keep_them(build: Any) -> None:
+    """Kubernetes: `apps`, `apps_v1` and `apps_v1beta1` are three tags; dropping the versions would
+    make them collide (`apps_2`, `apps_3` with a warning each)."""
+    doc = spec_doc(
+        {
+            "/apis/apps/": {"get": op("getAppsAPIGroup", "apps")},
+            "/apis/apps/v1/": {"get": op("getAppsV1APIResources", "apps_v1")},
+            "/apis/apps/v1beta1/": {"get": op("getAppsV1beta1APIResources", "apps_v1beta1")},
+            "/apis/batch/v1/jobs": {"get": op("listBatchV1Jobs", "batch_v1", responses=LIST)},
+        }
+    )
+    found, diagnostics = calls(build, doc)
+    assert diagnostics == []
+    assert {k: v.split(".")[0] for k, v in found.items()} == {
+        "GET /apis/apps/": "apps",
+        "GET /apis/apps/v1/": "apps_v1",
+        "GET /apis/apps/v1beta1/": "apps_v1beta1",
+        "GET /apis/batch/v1/jobs": "batch",
+    }
+
+
 def test_a_tag_alone_keeps_its_words(build: Any) -> None:
     doc = spec_doc({"/people": {"get": op("listPeople", "People Directory", responses=LIST)}})
     found, _ = calls(build, doc)
@@ -415,6 +436,28 @@ def test_method_name_collisions_resolve_deterministically_with_a_warning(build: 
     found, diagnostics = calls(build, doc, method_names={"listMedCaseInsurances": "list_for_case"})
     assert found["GET /med-cases/{id}/insurances"] == "med_cases.list_for_case"
     assert diagnostics == []
+
+
+def test_a_taken_name_is_told_apart_by_the_parameter_its_path_ends_in(build: Any) -> None:
+    """springfox tells Java overloads apart by `Using<METHOD>` only; without it the two collide."""
+    doc = spec_doc(
+        {
+            "/lookup/map/EnsemblGene": {"post": op("getEnsemblGeneMappingUsingPOST", "Lookup")},
+            "/lookup/map/EnsemblGene/{rgdId}": {
+                "get": op("getEnsemblGeneMappingUsingGET", "Lookup")
+            },
+            "/lookup/maps/{speciesKey}": {"get": op("getMapsUsingGET", "Lookup")},
+            "/lookup/units": {"get": op("getMapsUsingGET_1", "Lookup")},
+        }
+    )
+    found, diagnostics = calls(build, doc)
+    assert found == {
+        "POST /lookup/map/EnsemblGene": "lookup.get_ensembl_gene_mapping",
+        "GET /lookup/map/EnsemblGene/{rgdId}": "lookup.get_ensembl_gene_mapping_by_rgd_id",
+        "GET /lookup/maps/{speciesKey}": "lookup.get_maps",
+        "GET /lookup/units": "lookup.get_maps_2",  # no parameter to tell it apart: a suffix
+    }
+    assert [d.code for d in diagnostics] == ["method-name-collision"] * 2
 
 
 # ---- --config FILE -----------------------------------------------------------------------------------------

@@ -164,7 +164,8 @@ def operation_names(
         wanted, fallback = _method(op, shape, index)
         scope = method_scopes[home]
         if scope.is_taken(wanted):
-            wanted = fallback if fallback and not scope.is_taken(fallback) else wanted
+            others = (fallback, _by_param(wanted, index, op) if not op.name_override else "")
+            wanted = next((n for n in others if n and not scope.is_taken(n)), wanted)
             sink.warn(
                 "method-name-collision",
                 op.pointer,
@@ -180,7 +181,7 @@ def tag_hints(api: Api, index: RouteIndex) -> dict[str, str]:
     """The words each tag's resource is named with: without versions and the word prefix every tag
     shares (`ConversationsV1Conversation`, `ConversationsV1Role` → `conversation`, `role`), and a tag
     that names one thing in the plural its paths use (`conversation` → `conversations` for
-    /v1/Conversations/{Sid})."""
+    /v1/Conversations/{Sid}). Tags that only their versions tell apart keep them (`apps`, `apps_v1`)."""
     tags = list(dict.fromkeys(op.tags[0] for op in api.operations if op.tags))
     split = {
         t: [w for w in naming.words(t) if not is_version(w)] or list(naming.words(t)) for t in tags
@@ -194,6 +195,15 @@ def tag_hints(api: Api, index: RouteIndex) -> dict[str, str]:
     for tag, ws in split.items():
         rest = ws[n:]
         out[tag] = " ".join(_plural_like_paths(rest, paths[tag], index)) or tag
+    alike: dict[str, list[str]] = {}
+    for tag, hint in out.items():
+        alike.setdefault(naming.snake(hint), []).append(tag)
+    for same in alike.values():
+        if len(same) > 1:  # `apps`, `apps_v1`, `apps_v1beta1`: their versions tell them apart
+            for tag in same:
+                have = naming.words(out[tag])
+                versions = [w for w in naming.words(tag) if is_version(w) and w not in have]
+                out[tag] = " ".join([out[tag], *versions])
     return out
 
 
@@ -329,6 +339,16 @@ def _method(op: Operation, shape: Shape, index: RouteIndex) -> tuple[str, str]:
     ):
         return "list", full
     return naming.safe_identifier("_".join(kept), "call", reserved), full
+
+
+def _by_param(name: str, index: RouteIndex, op: Operation) -> str:
+    """A taken name told apart by the parameter its path ends in (`get_mapping` for
+    `GET /map/{rgdId}` beside `POST /map` → `get_mapping_by_rgd_id`); "" when it ends in none."""
+    segs = index.significant(op.path)
+    if not segs or not segs[-1].param:
+        return ""
+    reserved = naming.METHOD_RESERVED | naming.RESOURCE_RESERVED
+    return naming.safe_identifier(f"{name}_by_{naming.snake(segs[-1].text)}", "call", reserved)
 
 
 def _arguments(api: Api, op: Operation, names: Names) -> naming.Scope:
