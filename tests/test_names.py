@@ -323,6 +323,21 @@ def test_crud_verbs_when_the_operation_id_is_missing(build: Any) -> None:
     assert diagnostics == []
 
 
+def test_a_singular_tag_does_not_repeat_its_plural_path(build: Any) -> None:
+    doc = spec_doc(
+        {
+            "/users": {"get": op(None, "user", responses=LIST), "post": op(None, "user")},
+            "/users/{id}": {"get": op(None, "user")},
+        }
+    )
+    found, _ = calls(build, doc)
+    assert found == {
+        "GET /users": "users.list",
+        "POST /users": "users.create",
+        "GET /users/{id}": "users.retrieve",
+    }
+
+
 def test_a_read_verb_alone_on_a_collection_is_list(build: Any) -> None:
     doc = spec_doc(
         {

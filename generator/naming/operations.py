@@ -293,7 +293,13 @@ def _shape(api: Api, op: Operation, index: RouteIndex, verbs_at: dict[str, set[s
     if op.tags:  # a tag's resource does not hold the route's other nouns: they follow the verb
         own = naming.resource_words(op.tags[0])
         found = [w for s in segs if not s.param for w in naming.words(s.text)]
-        kept = list(dict.fromkeys(w for w in found if w not in own and not is_version(w)))
+        kept = list(
+            dict.fromkeys(
+                w
+                for w in found
+                if w not in own and naming.singular(w) not in own and not is_version(w)
+            )
+        )
         if kept and (ends_in_param or op.method != "get" or not collection):
             kept[-1] = naming.singular(kept[-1])
         nouns = tuple(kept)
