@@ -282,6 +282,15 @@ def open_spec(
     del raw
     document = parse_text(text, file)
     version = _check_version(document, file)
+    if str(document.get("openapi")).startswith("3.2"):
+        sink.warn(
+            "openapi-3.2",
+            "/openapi",
+            f"OpenAPI {document.get('openapi')} is read as 3.1: what 3.2 adds (the QUERY method, "
+            "`additionalOperations`, streamed `itemSchema`, `in: querystring`, tag `parent`/`kind`, "
+            "security scheme metadata) is not used by the generated client",
+            "check that the API does not depend on a 3.2-only feature, or set `openapi: 3.1.1`",
+        )
     document = bundle_external_refs(document, path, sink, read_document, text)
     del text  # before the validation child forks: it would keep a copy of the pages
     validation = Validation(document, version, background=background)

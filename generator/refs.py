@@ -16,6 +16,7 @@ from . import pointer as jp
 from .diagnostics import DiagnosticSink, SpecError, fatal
 
 _BUNDLE_SECTION = "x-clientgen-bundled"
+_UNRESOLVED = "; what refers to it is read as an empty schema (a schema: any JSON value, `Any`)"
 
 
 class ReadDocument(Protocol):
@@ -41,7 +42,8 @@ def bundle_external_refs(
 
     A `$ref` may name only a regular file (of at most `MAX_REF_BYTES`) inside the folder tree of the root
     spec, symlinks resolved: an absolute path, a URL, a `..` that leaves the folder, a device or FIFO is a
-    fatal diagnostic naming the file and pointer of the `$ref`."""
+    fatal diagnostic naming the file and pointer of the `$ref`. A file that does not exist, or a fragment
+    it does not have, is a `dangling-ref` warning: that reference reads as an empty schema."""
     if not _may_have_external_ref(text) or not _has_external_ref(document):
         return document
 
@@ -80,18 +82,27 @@ def bundle_external_refs(
         key = (target, fragment)
         if key in placed:
             return placed[key]
-        if target not in documents:
-            documents[target] = read_document(target, limit=MAX_REF_BYTES)
-        try:
-            node = jp.walk(documents[target], jp.split(fragment or ""))
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise fatal(
+        node: Any = {}  # what a broken reference reads as
+        if target not in documents and not target.exists():
+            sink.warn(
                 "dangling-ref",
-                f"$ref {ref!r} does not resolve: no {fragment!r} in {target.name}",
-                file=str(base),
-                pointer=where,
-                hint="check the JSON pointer after '#'",
-            ) from None
+                where,
+                f"$ref {ref!r} (in {base.name}) points to {target}, which does not exist{_UNRESOLVED}",
+                "fix the relative path of the referenced file",
+            )
+        else:
+            if target not in documents:
+                documents[target] = read_document(target, limit=MAX_REF_BYTES)
+            try:
+                node = jp.walk(documents[target], jp.split(fragment or ""))
+            except (KeyError, IndexError, ValueError, TypeError):
+                sink.warn(
+                    "dangling-ref",
+                    where,
+                    f"$ref {ref!r} (in {base.name}) does not resolve: no {fragment!r} in "
+                    f"{target.name}{_UNRESOLVED}",
+                    "check the JSON pointer after '#'",
+                )
         name = _unique_name(taken, _name_for(target, fragment))
         taken.add(name)
         local = jp.join("#/components/schemas", name)
@@ -138,11 +149,7 @@ def _contained(ref: str, file_part: str, base: Path, where: str, folder: Path) -
     try:
         info = target.stat()
     except OSError:
-        raise refuse(
-            "dangling-ref",
-            f"$ref {ref!r} points to {target}, which does not exist",
-            "fix the relative path of the referenced file",
-        ) from None
+        return target  # does not exist: `place` warns, and the reference reads as `{}`
     if not stat.S_ISREG(info.st_mode):
         raise refuse(
             "ref-not-a-file",
@@ -210,31 +217,44 @@ def _unique_name(existing: set[str], name: str) -> str:
 
 
 class Resolver:
-    """Resolves local `$ref`s; follows chains of refs and reports alias cycles."""
+    """Resolves local `$ref`s; follows chains of refs and reports alias cycles.
 
-    def __init__(self, document: dict[str, Any], file: str = "") -> None:
+    With a `sink`, a `$ref` that resolves to nothing (or a cycle of `$ref`s) is a warning and reads as
+    `{}`, so one broken reference degrades what uses it instead of the whole document; without one
+    (the workflow commands comparing two documents) it is fatal.
+    """
+
+    def __init__(
+        self, document: dict[str, Any], file: str = "", sink: DiagnosticSink | None = None
+    ) -> None:
         self.document = document
         self.file = file
+        self.sink = sink
+
+    def _broken(self, code: str, where: str, message: str, hint: str) -> tuple[str, Any]:
+        if self.sink is None:
+            raise fatal(code, message, file=self.file, pointer=where, hint=hint)
+        self.sink.warn(code, where, message + _UNRESOLVED, hint)
+        return jp.join(where, "$ref"), {}  # a pointer no schema has: the `{}` is nobody's id
 
     def lookup(self, ref: str, where: str) -> tuple[str, Any]:
         """Return (pointer, node) for one `$ref` hop."""
         if not ref.startswith("#"):
-            raise fatal(
+            return self._broken(
                 "dangling-ref",
+                where,
                 f"$ref {ref!r} is not local after bundling",
-                file=self.file,
-                pointer=where,
+                "make the reference local or a relative file path",
             )
         try:
             return ref[1:], jp.walk(self.document, jp.split(ref))
         except (KeyError, IndexError, ValueError):
-            raise fatal(
+            return self._broken(
                 "dangling-ref",
+                where,
                 f"$ref {ref!r} does not resolve to anything in the document",
-                file=self.file,
-                pointer=where,
-                hint="define the referenced component or fix the pointer",
-            ) from None
+                "define the referenced component or fix the pointer",
+            )
 
     def deref(self, node: Any, where: str) -> tuple[str, Any]:
         """Follow `$ref` hops until a non-ref node; returns (pointer of that node, node)."""
@@ -244,12 +264,11 @@ class Resolver:
             ref = node["$ref"]
             if ref in seen:
                 chain = " -> ".join([*seen, ref])
-                raise fatal(
+                return self._broken(
                     "ref-cycle",
+                    where,
                     f"$ref cycle with no schema in it: {chain}",
-                    file=self.file,
-                    pointer=where,
-                    hint="one of these references must point to a real definition",
+                    "one of these references must point to a real definition",
                 )
             seen.append(ref)
             pointer, node = self.lookup(ref, pointer)

@@ -31,17 +31,29 @@ def findings(document: dict[str, Any], version: str) -> list[Finding]:
     from pydantic import ValidationError
 
     model: type[OpenAPI30 | OpenAPI31] = OpenAPI30 if version == "3.0" else OpenAPI31
+    if str(document.get("openapi")).startswith("3.2"):  # read as 3.1 (load.py warns once)
+        document = {**document, "openapi": "3.1.1"}
     try:
         model.model_validate(document)
     except ValidationError as exc:
         out = []
         for error in exc.errors()[:MAX_ERRORS]:
+            if version == "3.1" and _is_boolean_schema(error):
+                continue
             loc = [str(p) for p in error["loc"] if not _is_union_tag(str(p))]
             out.append((jp.join("", *loc), str(error["msg"]), _HINT))
         return out
     except RecursionError:
         return [_TOO_DEEP]
     return []
+
+
+def _is_boolean_schema(error: Any) -> bool:
+    """`items: false` and other boolean schemas are JSON Schema 2020-12 (OpenAPI 3.1); openapi-pydantic
+    only takes schema objects there."""
+    return isinstance(error.get("input"), bool) and str(error.get("msg", "")).endswith(
+        ("instance of Schema", "instance of Reference")
+    )
 
 
 def report(found: list[Finding], sink: DiagnosticSink) -> None:

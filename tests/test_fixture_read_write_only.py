@@ -137,4 +137,5 @@ def test_docs_say_what_each_flag_means(users: tuple[Any, Path, list[httpx.Reques
     source = (root / "src/rwonly/types/user.py").read_text()
     assert "Read-only: set by the server, never sent, always returned." in source
     assert "Write-only: never returned by the server; required when sending." in source
-    assert "password: str | None = None" in source and "name: str\n" in source
+    # write-only, so optional in the one model; not nullable, so `None` is refused when set
+    assert "password: _Omittable[str] = _UNSET" in source and "name: str\n" in source

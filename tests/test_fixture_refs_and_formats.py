@@ -91,7 +91,7 @@ def test_uncompilable_patterns_are_documentation(things: tuple[Any, Path]) -> No
             re.compile(pattern)  # why they cannot be enforced with Python's re
     source = (root / "src/reffmt/types/thing.py").read_text()
     assert "Pattern: `^\\\\p{L}+$`." in source and "Pattern: `(?<=a+)b`." in source
-    assert "big: int | None = None" in source and "price: str | None = None" in source
+    assert "big: _Omittable[int] = _UNSET" in source and "price: _Omittable[str] = _UNSET" in source
 
 
 def test_referenced_components_are_in_the_manifest(things: tuple[Any, Path]) -> None:

@@ -33,6 +33,10 @@ def test_petstore_modules(petstore: tuple[Any, Path], rel: str, snapshot: Any) -
     assert (root / "src" / "petstore" / rel).read_text() == snapshot
 
 
+P0 = "00000000-0000-4000-8000-0000000000a0"
+P1 = "00000000-0000-4000-8000-0000000000a1"
+
+
 def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
     pkg, _ = petstore
     from petstore.types import Kind, Pet
@@ -44,12 +48,12 @@ def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
         if request.method == "POST":
             return httpx.Response(
                 201,
-                json={"data": {"id": "p1", "kind": "cat", "parent": {"id": "p0", "kind": "dog"}}},
+                json={"data": {"id": P1, "kind": "cat", "parent": {"id": P0, "kind": "dog"}}},
             )
         return httpx.Response(
             200,
             json={
-                "data": [{"id": "p1", "kind": "parrot"}],
+                "data": [{"id": P1, "kind": "parrot"}],
                 "pagination": {"page": 1, "totalPages": 1},
             },
         )
@@ -66,9 +70,9 @@ def test_petstore_behaviour(petstore: tuple[Any, Path]) -> None:
     assert dict(seen[1].url.params) == {"kind": "dog"}
     assert Pet.__doc__ is not None and '"""' in Pet.__doc__ and "{{ jinja }}" in Pet.__doc__
     assert [m.value for m in Kind] == ["cat", "dog", "hamster-like", "1st", "", 'with "quotes"']
-    model = Pet.model_validate({"id": "x", "kind": "cat", "class": "c", "model_config": "m"})
+    model = Pet.model_validate({"id": P1, "kind": "cat", "class": "c", "model_config": "m"})
     assert model.class_ == "c" and model.model_config_ == "m"
-    assert model.to_dict() == {"id": "x", "kind": "cat", "class": "c", "model_config": "m"}
+    assert model.to_dict() == {"id": P1, "kind": "cat", "class": "c", "model_config": "m"}
 
 
 def test_http_basic_auth_client(generate_package: Any) -> None:

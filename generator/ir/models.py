@@ -45,6 +45,11 @@ class Field:
     listed_required: bool = (
         False  # in the schema's `required`, even if `required` is False (read/write-only)
     )
+    # `const`, or a one-value `enum` whose value is the `default` (a discriminator tag): typed as that
+    # literal, set automatically and always sent
+    constant: bool = False
+    secret: bool = False  # `format: password` somewhere in its schema: hidden from reprs
+    format: str = ""  # the string `format` the spec gives (checked by strict response validation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,7 @@ class Model:
 class EnumMember:
     value: JsonValue
     doc: str = ""
+    name: str = ""  # the spec's name for the member (`x-enum-varnames` / `x-enumNames`), or ""
 
 
 @dataclass(frozen=True, slots=True)

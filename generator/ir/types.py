@@ -43,8 +43,15 @@ class AnyType:
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
+    """An array. With `prefix` (JSON Schema `prefixItems`) it is a tuple: the first items have their own
+    types, `item` is the type of the rest (`closed`: no more items allowed), and `min_items` of them
+    must be present (fewer prefix items than that are valid JSON Schema)."""
+
     item: TypeRef
     nullable: bool = False
+    prefix: tuple[TypeRef, ...] = ()
+    closed: bool = False
+    min_items: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +111,7 @@ def walk_refs(t: TypeRef) -> list[str]:
             out.append(cur.id)
         elif isinstance(cur, ListOf):
             stack.append(cur.item)
+            stack.extend(reversed(cur.prefix))
         elif isinstance(cur, MapOf):
             stack.append(cur.value)
         elif isinstance(cur, UnionOf):

@@ -87,7 +87,9 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
         elif isinstance(schema, Enum):
             scope = naming.Scope()
             for i, m in enumerate(schema.members):
-                names.members[(sid, i)] = Name(scope.claim(naming.enum_member_name(m.value)))
+                names.members[(sid, i)] = Name(
+                    scope.claim(naming.enum_member_name(m.name or m.value))
+                )
     method_scopes, arg_scopes = operation_names(api, names, sink)
     _requested(names, requests, method_scopes, arg_scopes, sink)
     return names

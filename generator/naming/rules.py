@@ -161,12 +161,27 @@ def error_class_name(code: str, runtime: frozenset[str]) -> str:
     return base.removesuffix("Error") + "CodeError" if name in runtime else name
 
 
+_SEPARATED = re.compile(r"[^0-9a-zA-Z]")
+_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def member_words(text: str) -> tuple[str, ...]:
+    """Words of an enum value: a value written with separators (`a Thing WIth spaces`, `in-progress`)
+    is split at them only, and at lower→upper changes inside a word (`fooBar`); a value without any
+    (`HTTPServer`, `inProgress`) is split like an identifier (`words`)."""
+    folded = ascii_fold(text)
+    if not _SEPARATED.search(folded.strip()):
+        return words(text)
+    split = _LOWER_UPPER.sub(r"\1 \2", folded)
+    return tuple(w.lower() for w in _WORD_SPLIT.split(split) if w)
+
+
 def enum_member_name(value: object) -> str:
     if value is True:
         return "TRUE"
     if value is False:
         return "FALSE"
-    text = upper_snake(str(value))
+    text = "_".join(member_words(str(value))).upper()
     if not text:
         text = "VALUE" if isinstance(value, str) and value == "" else "EMPTY"
         if not isinstance(value, str):

@@ -10,10 +10,11 @@ from ..ir import Api, SecurityScheme
 from ..load import LoadedSpec
 from ..refs import Resolver
 from .canonical import Canonical
+from .defaults import checked_operation, checked_schemas
 from .errors import known_error_codes
 from .info import package_info
 from .nodes import mapping
-from .operations import OperationBuilder, is_cookie_name
+from .operations import OperationBuilder, is_cookie_name, warn_header_name
 from .results import with_results
 from .schemas import SchemaBuilder
 from .servers import servers
@@ -24,16 +25,24 @@ def build_api(spec: LoadedSpec, sink: DiagnosticSink) -> Api:
     """The IR of the spec alone (the shape stage adds what the target's configuration decides)."""
     canonical = Canonical(spec.document)  # key order carries no meaning: nothing may depend on it
     doc = canonical.document
-    resolver = Resolver(doc, spec.path)
+    if spec.version == "3.1" and not any(k in doc for k in ("paths", "components", "webhooks")):
+        sink.warn(
+            "empty-document",
+            "",
+            "the document has none of `paths`, `components` and `webhooks` (OpenAPI 3.1 requires at "
+            "least one); the client has no operations and no types",
+            "add the API's paths",
+        )
+    resolver = Resolver(doc, spec.path, sink)
     schemas = SchemaBuilder(resolver, sink, spec.version, canonical)
     schemas.register_components()
     ops = OperationBuilder(resolver, schemas, sink).build_all()
     register_webhook_payloads(doc, schemas)
     entries = vendor_events(doc, schemas, sink)
-    built = schemas.finish()
+    built = checked_schemas(schemas.finish(), sink)
     synthetic, webhooks = build_events(entries, built, sink)
     built.update(synthetic)
-    operations = tuple(with_results(op) for op in ops)
+    operations = tuple(with_results(checked_operation(op, built, sink)) for op in ops)
     info = mapping(doc.get("info"))
     return Api(
         title=str(info.get("title") or ""),
@@ -72,6 +81,12 @@ def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[Secur
                 "read as a cookie of that name",
                 "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
             )
+        if (
+            node.get("type") == "apiKey"
+            and node.get("in") == "header"
+            and not is_cookie_name(str(cookie or ""))
+        ):
+            warn_header_name(sink, str(cookie), jp.join(where, "name"), "API key header")
         cc = mapping(mapping(node.get("flows")).get("clientCredentials"))
         out.append(
             SecurityScheme(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..diagnostics import DiagnosticSink
 from ..refs import Resolver
 
 MAX_DEPTH = 6
@@ -13,6 +14,8 @@ MAX_DEPTH = 6
 def known_error_codes(resolver: Resolver) -> tuple[str, ...]:
     found: list[str] = []
     doc = resolver.document
+    # broken references are reported where the schemas are built, with their place
+    resolver = Resolver(doc, resolver.file, DiagnosticSink())
     roots: list[Any] = list((doc.get("components", {}).get("schemas") or {}).values())
     for item in (doc.get("paths") or {}).values():
         for op in item.values() if isinstance(item, dict) else []:

@@ -7,7 +7,6 @@ from ..ir import Kind
 _STRING_FORMATS: dict[str, Kind] = {
     "date": Kind.DATE,
     "date-time": Kind.DATETIME,
-    "datetime": Kind.DATETIME,
     "time": Kind.TIME,
     "duration": Kind.DURATION,
     "uuid": Kind.UUID,
@@ -29,6 +28,15 @@ _STRING_FORMATS: dict[str, Kind] = {
     "integer": Kind.DECIMAL,
 }
 
+# the standard formats whose values become Python objects other than `str` (dates, times, UUIDs, bytes)
+_TYPED_FORMATS: dict[str, Kind] = {
+    "date": Kind.DATE,
+    "date-time": Kind.DATETIME,
+    "time": Kind.TIME,
+    "uuid": Kind.UUID,
+    "binary": Kind.BINARY,
+}
+
 _TYPES: dict[str, Kind] = {
     "string": Kind.STRING,
     "integer": Kind.INTEGER,
@@ -44,7 +52,13 @@ def primitive_kind(type_name: str, fmt: object) -> Kind | None:
     if kind is None:
         return None
     if kind is Kind.STRING and isinstance(fmt, str):
-        return _STRING_FORMATS.get(fmt.lower(), Kind.STRING)
+        # JSON Schema formats are case-sensitive: a format that only looks like one that becomes a Python
+        # type (`dateTime`, `datetime`, `UUID`) is an annotation, and the value stays a `str`
+        typed = _TYPED_FORMATS.get(fmt)
+        if typed is not None:
+            return typed
+        found = _STRING_FORMATS.get(fmt.lower(), Kind.STRING)
+        return Kind.STRING if found in _TYPED_FORMATS.values() else found
     if kind is Kind.NUMBER and isinstance(fmt, str) and fmt.lower() in _INTEGRAL_FORMATS:
         return Kind.INTEGER  # `type: number, format: int64`: the values are whole numbers
     return kind

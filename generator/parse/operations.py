@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import pointer as jp
@@ -22,6 +23,7 @@ from ..ir import (
     TypeRef,
 )
 from ..refs import Resolver
+from .field_facts import says_uuid
 from .media import media_kind
 from .nodes import sequence
 from .schemas import SchemaBuilder
@@ -186,8 +188,18 @@ class OperationBuilder:
         ):
             return None  # OpenAPI says these are ignored as parameters
         required = bool(node.get("required")) or location is Location.PATH
+        if location is Location.PATH and node.get("required") is not True:
+            self.sink.warn(
+                "path-param-not-required",
+                jp.join(pointer, "required"),
+                f"path parameter {name!r} does not say `required: true` (OpenAPI requires it of path "
+                "parameters); it is treated as required",
+                "add `required: true`",
+            )
         if location is Location.COOKIE and not is_cookie_name(name):
             _warn_cookie_name(self.sink, name, jp.join(pointer, "name"), required)
+        if location is Location.HEADER and not is_cookie_name(name):
+            warn_header_name(self.sink, name, jp.join(pointer, "name"), "header parameter")
         schema = node.get("schema")
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
             schema = next(iter(node["content"].values())).get("schema")
@@ -201,13 +213,15 @@ class OperationBuilder:
             else AnyType()
         )
         schema_node = self.resolver.deref(schema, where)[1] if isinstance(schema, dict) else {}
+        if t == Primitive(Kind.STRING) and says_uuid(node, schema_node):
+            t = Primitive(Kind.UUID)  # arguments then take `uuid.UUID | str`: wider, never narrower
         style = node.get("style") or _DEFAULT_STYLE[location]
         return Parameter(
             wire_name=name,
             location=location,
             type=t,
             required=required,
-            doc=_text(node.get("description")),
+            doc=_text(node.get("description")) or _schema_doc(schema_node),
             style=str(style),
             explode=bool(node.get("explode", style == "form")),
             default=schema_node.get("default", MISSING)
@@ -229,9 +243,20 @@ class OperationBuilder:
         media = self._media(
             node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None)
         )
-        return RequestBody(
-            required=bool(node.get("required")), media=media, doc=_text(node.get("description"))
+        doc = _text(node.get("description")) or self._body_schema_doc(
+            node.get("content"), jp.join(pointer, "content")
         )
+        return RequestBody(required=bool(node.get("required")), media=media, doc=doc)
+
+    def _body_schema_doc(self, content: Any, where: str) -> str:
+        """The description written in the body's schema, when the request body has none."""
+        for media_type, media in content.items() if isinstance(content, dict) else ():
+            schema = media.get("schema") if isinstance(media, dict) else None
+            if isinstance(schema, dict):
+                own = _schema_doc(schema)
+                resolved = self.resolver.deref(schema, jp.join(where, media_type, "schema"))[1]
+                return own or (_schema_doc(resolved) if isinstance(resolved, dict) else "")
+        return ""
 
     def _responses(self, raw: Any, where: str, hint: str) -> tuple[Response, ...]:
         out = []
@@ -240,6 +265,15 @@ class OperationBuilder:
             return ()
         for status, resp in raw.items():
             status = str(status).upper() if str(status).lower() != "default" else "default"
+            if not _STATUS.fullmatch(status):
+                self.sink.warn(
+                    "bad-response-status",
+                    jp.join(where, status),
+                    f"response key {status!r} is not a status code (100-599), a range (2XX) or "
+                    "`default`; this response is ignored",
+                    "use the numeric status code, e.g. 200, 2XX or default",
+                )
+                continue
             pointer, node = self.resolver.deref(resp, jp.join(where, status))
             if not isinstance(node, dict):
                 continue
@@ -301,9 +335,27 @@ def _warn_cookie_name(sink: DiagnosticSink, name: str, where: str, required: boo
     )
 
 
-def _path_names(path: str) -> list[str]:
-    import re
+def warn_header_name(sink: DiagnosticSink, name: str, where: str, what: str) -> None:
+    sink.warn(
+        "bad-header-name",
+        where,
+        f"{what} name {name!r} is not a valid HTTP header name (RFC 9110 token: visible ASCII without "
+        'spaces or ()<>@,;:\\"/[]?={}); the generated method still takes the argument, but a call that '
+        "would send it raises ValueError before sending anything",
+        "rename the header to a token: letters, digits and !#$%&'*+-.^_`|~",
+    )
 
+
+def _schema_doc(schema: Any) -> str:
+    """A description written inside a parameter's or body's schema (not its `title`: FastAPI titles
+    every schema after its name)."""
+    return _text(schema.get("description")) if isinstance(schema, dict) else ""
+
+
+_STATUS = re.compile(r"[1-5](?:[0-9]{2}|XX)|default")
+
+
+def _path_names(path: str) -> list[str]:
     return re.findall(r"{([^{}]+)}", path)
 
 

@@ -44,6 +44,16 @@ from .discriminators import (
     hierarchy_union,
     values_fit,
 )
+from .field_facts import (
+    admits_null,
+    constant_value,
+    is_ref_only,
+    member_names,
+    mentions_format,
+    property_node,
+    string_format,
+    value_key,
+)
 from .formats import primitive_kind
 from .merge import merge_all_of
 from .schema_facts import PROSE, json_kind, node_constraints, node_doc
@@ -89,7 +99,7 @@ class SchemaBuilder:
             return
         for name, node in schemas.items():
             sid = jp.join("/components/schemas", name)
-            if isinstance(node, dict) and self._is_named_kind(node):
+            if isinstance(node, dict) and (self._is_named_kind(node) or is_ref_only(node)):
                 self._register(sid, node, (name, None), component=True)
         self.hierarchies = find_hierarchies(schemas, self.sink)
         self._members = {m for h in self.hierarchies.values() for m in h.members}
@@ -188,6 +198,8 @@ class SchemaBuilder:
         nullable = (
             self._nullable(siblings) if self.version == "3.1" or siblings.get("nullable") else False
         )
+        # a reference to a nullable schema (`WarmTransfer: {type: [object, "null"], ...}`) is nullable
+        nullable = nullable or (isinstance(resolved, dict) and self._nullable(resolved))
         if (
             target in self.pending
             or target.startswith(COMPONENTS)
@@ -243,11 +255,8 @@ class SchemaBuilder:
                 )
                 return UnionOf(variants)
             types = concrete[0] if concrete else "null"
-        if types == "array" or (types is None and "items" in node):
-            item_hint = (hint[0] + " item", None)
-            return ListOf(
-                self.type_of(node.get("items", {}), jp.join(where, "items"), item_hint, depth + 1)
-            )
+        if types == "array" or (types is None and ("items" in node or "prefixItems" in node)):
+            return self._array(node, where, hint, depth)
         if types == "object" or (
             types is None and ("properties" in node or "additionalProperties" in node)
         ):
@@ -260,6 +269,41 @@ class SchemaBuilder:
                 "unknown-type", jp.join(where, "type"), f"unknown type {types!r}; typed as Any"
             )
         return AnyType()
+
+    def _array(
+        self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
+    ) -> TypeRef:
+        """`items`; a tuple for `prefixItems` (3.1), or the older array form of `items` with
+        `additionalItems` as the rest."""
+        items = node.get("items", {})
+        prefix_key, rest_key = "prefixItems", "items"
+        prefix_nodes = node.get("prefixItems")
+        if not isinstance(prefix_nodes, list) and isinstance(items, list):
+            prefix_nodes, prefix_key, rest_key = items, "items", "additionalItems"
+        if not isinstance(prefix_nodes, list) or not prefix_nodes:
+            item_hint = (hint[0] + " item", None)
+            items = items if not isinstance(items, list) else {}
+            return ListOf(self.type_of(items, jp.join(where, "items"), item_hint, depth + 1))
+        prefix = tuple(
+            self.type_of(
+                sub, jp.join(where, prefix_key, i), (f"{hint[0]} item{i + 1}", None), depth + 1
+            )
+            for i, sub in enumerate(prefix_nodes)
+        )
+        rest = node.get(rest_key, True)
+        closed = rest is False
+        rest_type = (
+            AnyType()
+            if closed or rest is True
+            else self.type_of(rest, jp.join(where, rest_key), (hint[0] + " item", None), depth + 1)
+        )
+        min_items = node.get("minItems")
+        return ListOf(
+            rest_type,
+            prefix=prefix,
+            closed=closed,
+            min_items=min_items if isinstance(min_items, int) and min_items > 0 else 0,
+        )
 
     def _object_type(
         self, node: dict[str, Any], where: str, hint: tuple[str, str | None], depth: int
@@ -349,6 +393,8 @@ class SchemaBuilder:
         doc = node_doc(node)
         if isinstance(node.get("enum"), list) and "properties" not in node:
             return self._enum(sid, hint[0], node, doc)
+        if pending.component and is_ref_only(node):  # `Name: {$ref: Other}`: `Name` is `Other`
+            return Alias(sid, hint[0], doc, self.type_of(node, sid, (hint[0], None)))
         if "allOf" in node:
             # a schema extending an inheritance base copies its properties: its `$ref` to the base
             # must not become the base's union
@@ -380,6 +426,7 @@ class SchemaBuilder:
             if v not in seen:
                 seen.append(v)
         descriptions = node.get("x-enum-descriptions") or node.get("x-enumDescriptions") or []
+        names = member_names(node)
         members = tuple(
             EnumMember(
                 v,
@@ -388,6 +435,7 @@ class SchemaBuilder:
                 and i < len(descriptions)
                 and isinstance(descriptions[i], str)
                 else "",
+                names.get(value_key(v), ""),
             )
             for i, v in enumerate(seen)
         )
@@ -415,10 +463,20 @@ class SchemaBuilder:
         fields: list[Field] = []
         for wire, sub in props.items():
             where = jp.join(sid, "properties", wire)
-            t = self.type_of(sub, where, (f"{name} {wire}", wire))
             resolved = self.resolver.deref(sub, where)[1] if isinstance(sub, dict) else {}
             resolved = resolved if isinstance(resolved, dict) else {}
             own = sub if isinstance(sub, dict) else {}
+            merged = property_node(own, resolved)
+            constant, value = constant_value(merged, self.resolver, where)
+            t = (
+                LiteralOf((value,))
+                if constant
+                else self.type_of(sub, where, (f"{name} {wire}", wire))
+            )
+            if wire not in required and not constant and admits_null(sub, self.resolver, where):
+                t = with_nullable(
+                    t
+                )  # no `type` said: `null` is valid (JSON Schema), so optional fields take it
             read_only = bool(own.get("readOnly") or resolved.get("readOnly"))
             write_only = bool(own.get("writeOnly") or resolved.get("writeOnly"))
             fields.append(
@@ -430,12 +488,15 @@ class SchemaBuilder:
                     required=wire in required and not read_only and not write_only,
                     listed_required=wire in required,
                     doc=node_doc(own) or node_doc(resolved),
-                    default=own.get("default", resolved.get("default", MISSING)),
+                    default=value if constant else merged.get("default", MISSING),
                     read_only=read_only,
                     write_only=write_only,
                     deprecated=bool(own.get("deprecated")),
                     # a `$ref` to a constrained primitive has the target's limits (3.1: plus its own)
-                    constraints=node_constraints({**resolved, **own}),
+                    constraints=node_constraints(merged),
+                    constant=constant,
+                    secret=mentions_format(own, "password", self.resolver, where),
+                    format=string_format(merged),
                 )
             )
         for wire in sorted(required - set(props)):

@@ -33,7 +33,7 @@ _PRIMITIVES = {
     Kind.STRING: "str",
     Kind.EMAIL: "str",
     Kind.URI: "str",
-    Kind.UUID: "str",
+    Kind.UUID: "_uuid.UUID",
     Kind.DECIMAL: "str",
     Kind.BYTE: "str",
     Kind.DURATION: "str",
@@ -50,12 +50,16 @@ _PRIMITIVES = {
 
 # Builtin names our annotations use; a class body that defines one of them (a field `list`, a method
 # `list`) must spell the builtin `_b.list`.
-BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})
+BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes", "tuple"})
 
 
 class Context(enum.Enum):
     MODEL = "model"  # a field in a response/request model
     INPUT = "input"  # an argument users pass (accepts wider types)
+    FIELD_INPUT = (
+        "field_input"  # what a model field also accepts when built (`_Coerced`): as INPUT, but
+    )
+    # binary stays bytes
 
 
 @dataclass
@@ -68,6 +72,10 @@ class Imports:
     file_types: bool = False
     builtins: bool = False
     unions: bool = False  # `_Tag` / `_disc` from the runtime's `_unions` (discriminated unions)
+    uuid: bool = False
+    runtime: set[str] = field(
+        default_factory=set
+    )  # names from the runtime's `_types` (`_Omittable`)
 
 
 @dataclass
@@ -102,19 +110,25 @@ class Annotator:
             text = _PRIMITIVES[t.kind]
             if text.startswith("_dt."):
                 imports.datetime = True
+            if t.kind is Kind.UUID:
+                imports.uuid = True
+                # arguments (and model fields, through `_Coerced`) also take the text form
+                return [text, self._builtin("str", imports)] if ctx is not Context.MODEL else [text]
             return [self._builtin(text, imports)]
         if isinstance(t, AnyType):
             imports.typing = True
             return ["_t.Any"]
         if isinstance(t, ListOf):
+            if t.prefix:
+                return self._tuple(t, ctx, imports)
             inner = self.render(t.item, ctx, imports)
-            if ctx is Context.INPUT:
+            if ctx is not Context.MODEL:
                 imports.typing = True
                 return [f"_t.Sequence[{inner}]"]
             return [f"{self._builtin('list', imports)}[{inner}]"]
         if isinstance(t, MapOf):
             inner = self.render(t.value, ctx, imports)
-            if ctx is Context.INPUT:
+            if ctx is not Context.MODEL:
                 imports.typing = True
                 return [f"_t.Mapping[str, {inner}]"]
             return [f"{self._builtin('dict', imports)}[{self._builtin('str', imports)}, {inner}]"]
@@ -128,7 +142,7 @@ class Annotator:
             imports.schemas.add(t.id)
             name = self.names.schema_class[t.id]
             schema = self.schemas[t.id]
-            if isinstance(schema, Enum) and ctx is Context.INPUT:
+            if isinstance(schema, Enum) and ctx is not Context.MODEL:
                 return [name, self._builtin(_enum_fallback(schema), imports)]
             return [name]
         if isinstance(t, UnionOf):
@@ -140,6 +154,26 @@ class Annotator:
                 out.extend(self.top_parts(v, ctx, imports))
             return out
         raise TypeError(f"unknown TypeRef {t!r}")  # pragma: no cover - the union is closed
+
+    def _tuple(self, t: ListOf, ctx: Context, imports: Imports) -> list[str]:
+        """`prefixItems`: `tuple[A, B, *tuple[R, ...]]` (rest items), `tuple[A, B]` (`items: false`),
+        plus the shorter tuples JSON Schema allows when `minItems` is below the prefix length. Arguments
+        take any sequence of the item types."""
+        imports.typing = True
+        if ctx is not Context.MODEL:
+            items = [*t.prefix, *([] if t.closed else [t.item])]
+            parts = list(dict.fromkeys(p for i in items for p in self.top_parts(i, ctx, imports)))
+            return [f"_t.Sequence[{' | '.join(parts)}]"]
+        prefix = [self.render(p, ctx, imports) for p in t.prefix]
+        tuple_ = self._builtin("tuple", imports)
+        full = ", ".join(prefix)
+        if not t.closed:
+            full += f", *{tuple_}[{self.render(t.item, ctx, imports)}, ...]"
+            imports.runtime.add("Rest")
+        out = [f"{tuple_}[{full}]" if t.closed else f"_t.Annotated[{tuple_}[{full}], _Rest]"]
+        for n in range(min(t.min_items, len(prefix)), len(prefix)):
+            out.append(f"{tuple_}[{', '.join(prefix[:n])}]" if n else f"{tuple_}[()]")
+        return out
 
     def _discriminated(
         self, t: UnionOf, tagged: list[tuple[ModelRef, list[str]]], ctx: Context, imports: Imports

@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..ir import MISSING, Alias, Api, Enum, Field, Model, walk_refs
+from ..ir import Alias, Api, Enum, Model, walk_refs
 from ..naming.plan import Names
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, py_literal
+from .checks import strict_checks
+from .field_views import FieldView, field_view
 from .imports import ImportBlock
 from .safe import NO_CODE, NO_NAME, Code, Doc, Name, code, doc
-
-
-@dataclass(frozen=True, slots=True)
-class FieldView:
-    name: Name
-    annotation: Code
-    default: Code  # "" when required
-    alias: str  # raw wire name when it differs from `name`, else "" (printed with `py`)
-    doc: Doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +34,8 @@ class SchemaView:
     read_only: Code = (
         NO_CODE  # `frozenset({...})` of the wire names of read-only fields (never sent), or ""
     )
+    constants: Code = NO_CODE  # `{wire name: value}` of the constant fields (always sent), or ""
+    checks: Code = NO_CODE  # `{attribute: {check: value}}` for strict response validation, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +57,13 @@ def import_block(
         block.add("typing", "_t")
     if imports.datetime:
         block.add("datetime", "_dt")
+    if imports.uuid:
+        block.add("uuid", "_uuid")
+    if imports.runtime:
+        block.add_from(
+            "._fields" if prefix == ".types." else ".._fields",
+            *((name, "_" + name) for name in sorted(imports.runtime)),
+        )
     if imports.unions:
         block.add_from(
             "._unions" if prefix == ".types." else ".._unions",
@@ -93,8 +95,8 @@ def types_module_view(
         schema = api.schemas[sid]
         cls = names.schema_class[sid]
         if isinstance(schema, Model):
-            fields = tuple(_field_view(annotator, names, sid, f, imports) for f in schema.fields)
-            uses_field = uses_field or any(f.alias for f in fields)
+            fields = tuple(field_view(annotator, names, sid, f, imports) for f in schema.fields)
+            uses_field = uses_field or any(f.value.startswith("_Field(") for f in fields)
             extra = (
                 annotator.render(schema.extra, Context.MODEL, imports)
                 if schema.extra is not None
@@ -106,7 +108,13 @@ def types_module_view(
             base = Name(base_class)
             modules[base] = base_module
             read_only = [py_literal(f.wire_name) for f in schema.fields if f.read_only]
-            imports.typing = imports.typing or bool(read_only)
+            constants = [
+                f"{py_literal(f.wire_name)}: {py_literal(f.default)}"
+                for f in schema.fields
+                if f.constant and not f.read_only
+            ]
+            checks = strict_checks(schema, names)
+            imports.typing = imports.typing or bool(read_only or constants or checks)
             views.append(
                 SchemaView(
                     "model",
@@ -116,6 +124,8 @@ def types_module_view(
                     bases=base,
                     extra_annotation=extra,
                     read_only=code(f"frozenset({{{', '.join(read_only)}}})" if read_only else ""),
+                    constants=code(f"{{{', '.join(constants)}}}" if constants else ""),
+                    checks=checks,
                 )
             )
         elif isinstance(schema, Enum):
@@ -165,41 +175,3 @@ _BASE_MODULES = {
     "_OpenIntEnum": ".._enums",
     "_OpenEnum": ".._enums",
 }
-
-
-def _field_view(
-    annotator: Annotator, names: Names, sid: str, f: Field, imports: Imports
-) -> FieldView:
-    annotation = annotator.render(f.type, Context.MODEL, imports)
-    optional = not f.required
-    if optional and "None" not in annotation.split(" | "):
-        annotation = code(annotation + " | None")
-    name = names.fields[(sid, f.wire_name)]
-    doc_parts = [f.doc]
-    if f.default is not MISSING:
-        doc_parts.append(
-            f"Default: `{py_literal(f.default) if not isinstance(f.default, (list, dict)) else f.default}`."
-        )
-    if f.read_only:
-        doc_parts.append(
-            "Read-only: set by the server, never sent"
-            + (", always returned." if f.listed_required else ".")
-        )
-    if f.write_only:
-        doc_parts.append(
-            "Write-only: never returned by the server"
-            + ("; required when sending." if f.listed_required else ".")
-        )
-    if f.deprecated:
-        doc_parts.append("Deprecated.")
-    c = f.constraints
-    if c.pattern:
-        doc_parts.append(f"Pattern: `{c.pattern}`.")
-    text = " ".join(p for p in doc_parts if p)
-    return FieldView(
-        name,
-        annotation,
-        Code("None" if optional else ""),
-        f.wire_name if f.wire_name != name else "",
-        doc(text),
-    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..ir import (
     Api,
+    ListOf,
     Location,
     MediaKind,
     Model,
@@ -16,9 +17,11 @@ from ..ir import (
     Parameter,
     Result,
     ResultKind,
+    TypeRef,
 )
+from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
-from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line
+from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .extension import (
     ArgView,
     MethodContext,
@@ -27,6 +30,7 @@ from .extension import (
     ResourceExtras,
     RuntimeImport,
 )
+from .field_views import accepts_none
 from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
@@ -73,6 +77,7 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +266,11 @@ def _method(
         json_media=extras.json_media,
         body_call=body_call,
         server=_server(api, op),
+        nulls=tuple(
+            (p.location.value, p.wire_name)
+            for p in op.parameters
+            if p.location is not Location.PATH and accepts_none(p.type, api.schemas)
+        ),
     )
 
 
@@ -292,12 +302,16 @@ def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Im
     if not p.required:
         annotation = code(annotation + " | NotGiven")
         default = Code("NOT_GIVEN")
+    doc = one_line(p.doc)
+    if not isinstance(p.default, _Missing) and not p.required:  # what the server uses when not sent
+        shown = py_literal(p.default) if not isinstance(p.default, (list, dict)) else p.default
+        doc = f"{doc or '`' + p.wire_name + '`'} (default: `{shown}`)"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
         default,
         p.wire_name,
-        one_line(p.doc),
+        doc,
     )
 
 
@@ -330,6 +344,14 @@ def _body(
     if isinstance(schema, Model):
         imports.typing = True
         annotation = code(annotation + " | _t.Mapping[str, _t.Any]")
+    elif _is_model_list(api, media.type):  # a list of models also takes a list of dicts
+        imports.typing = True
+        assert isinstance(media.type, ListOf)
+        item = annotator.render(media.type.item, Context.INPUT, imports)
+        annotation = code(
+            f"_t.Sequence[{item} | _t.Mapping[str, _t.Any]]"
+            + (" | None" if media.type.nullable else "")
+        )
     body = Name("body")
     if op.body.required:
         return ArgView(body, annotation, Code(""), "", one_line(op.body.doc)), (), media.media_type
@@ -343,6 +365,15 @@ def _body(
         ),
         (),
         media.media_type,
+    )
+
+
+def _is_model_list(api: Api, t: TypeRef) -> bool:
+    return (
+        isinstance(t, ListOf)
+        and not t.prefix
+        and isinstance(t.item, ModelRef)
+        and isinstance(api.schemas.get(t.item.id), Model)
     )
 
 

@@ -16,13 +16,34 @@ from ..render.resource_views import draft_resource
 from .sides import SpecSide
 from .wire_ops import match_key, op_label
 
-_PREFIXES = re.compile(r"\b_(?:b|t|dt)\.")
+_PREFIXES = re.compile(r"\b_(?:b|t|dt|uuid)\.")
+
+
+_DESCRIPTOR = re.compile(r"_(Omittable|OmittableCoerced|Coerced)\[(.*)\]", re.DOTALL)
 
 
 def clean(annotation: str) -> str:
-    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]`: what a reader of the signature sees."""
+    """`_t.Sequence[_dt.date] | NotGiven` → `Sequence[date]`: what a reader of the signature sees. A
+    model field typed by a runtime descriptor (`_fields.py`) is its read type: `_Omittable[X]` is
+    `X | None`, `_Coerced[X, W]` is `X`."""
+    described = _DESCRIPTOR.fullmatch(annotation)
+    if described is not None:
+        kind, inner = described.groups()
+        read = _first_argument(inner)
+        annotation = read if kind == "Coerced" else f"{read} | None"
     text = _PREFIXES.sub("", annotation)
     return " | ".join(p for p in split_union(text) if p != "NotGiven")
+
+
+def _first_argument(arguments: str) -> str:
+    """`X` of `X, W` (commas inside brackets belong to X)."""
+    depth = 0
+    for i, ch in enumerate(arguments):
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == "," and depth == 0:
+            return arguments[:i].strip()
+    return arguments.strip()
 
 
 def split_union(annotation: str) -> list[str]:

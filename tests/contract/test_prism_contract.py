@@ -5,7 +5,8 @@ arguments (tests/support/samples.py) against `prism mock --errors` on that spec,
 
 - the request reached the operation's method and path template;
 - Prism reported no request violation (`sl-violations` header, or Prism's own problem+json error);
-- the client parsed the response into the method's declared return type (strict response validation),
+- the client parsed the response into the method's declared return type (strict response validation;
+  a refusal of nothing but Prism's static `"string"` placeholders for `pattern` strings is let through),
   or — for operations that declare no 2xx response, such as `DELETE /med-cases/{id}` — raised the
   `APIStatusError` subclass for the status it got (asked for with Prism's `Prefer: code=...`);
 - the body Prism answered with matches the spec's response schema, both by Prism's own response
@@ -257,6 +258,27 @@ def _static_placeholder(violation: dict[str, Any], response: httpx.Response) -> 
         return False
 
 
+def _only_static_placeholders(
+    error: BaseException, response: httpx.Response, module: ModuleType
+) -> bool:
+    """The client's strict validation refused nothing but Prism's static placeholders: `pattern`
+    strings Prism filled with `"string"` (a harness limitation, as in `check_against_spec`)."""
+    errors = getattr(error, "errors", None)
+    if not isinstance(error, module.APIResponseValidationError) or not errors:
+        return False
+    placeholders = {
+        tuple(str(x) for x in v.get("location", [])[2:])
+        for v in violations(response)
+        if _static_placeholder(v, response)
+    }
+    return all(
+        e.get("type") == "string_pattern_mismatch"
+        and e.get("input") == "string"
+        and tuple(str(x) for x in e.get("loc", ())) in placeholders
+        for e in errors
+    )
+
+
 def _params() -> list[Any]:
     return [
         pytest.param(
@@ -378,6 +400,8 @@ def test_operation_against_prism(
             if response.headers.get("content-type", "").startswith("application/json"):
                 assert error.body == response.json()
             return
+        if error is not None and _only_static_placeholders(error, response, cx_module):
+            return  # Prism's "string" for a `pattern` string: strict validation rightly refuses it
         if error is not None:
             raise AssertionError(
                 f"{entry['call']} raised on a {response.status_code} response: {error!r}\n"

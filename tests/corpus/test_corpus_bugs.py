@@ -376,7 +376,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
         "allof-ref-primitive-plus-annotations",
         _ALLOF_DOC,
         "types/a.py",
-        "pool_id: str | None",
+        "pool_id: _Omittable[str]",  # optional, not nullable: reads as `str | None`
         (
             "`allOf: [{$ref: <string schema>}, {description, xml}]` (the AWS pattern for documented properties) is "
             "typed `_t.Any` with warning allof-unmergeable ('allOf combines non-object schemas'): parts that only "
@@ -388,7 +388,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
         "allof-ref-model-plus-annotations",
         _ALLOF_DOC,
         "types/a.py",
-        "settings: B | None",
+        "settings: _Omittable[B]",
         (
             "`allOf: [{$ref: B}, {description, xml}]` becomes a new inline class `ASettings` (a copy of B) instead of "
             "`B`, with a spurious allof-mixed warning ('mixes object and non-object schemas') for the annotation-only "
@@ -410,7 +410,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
             },
         ),
         "types/a.py",
-        "address_id: str | None",
+        "address_id: _Omittable[str]",
         (
             "`allOf: [{$ref: <string schema>}, {type: string}]` (both parts strings) is typed `_t.Any` with warning "
             "allof-unmergeable 'allOf combines non-object schemas': compatible primitive parts should merge to `str` "
@@ -458,7 +458,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
             },
         ),
         "types/rule.py",
-        "name: str | None",
+        "name: _Omittable[str]",
         (
             "`Rule: {allOf: [$ref ProxyResource], properties: …}` where `ProxyResource: {allOf: [$ref Resource]}` "
             "(no `type`/`properties` of its own — the Azure ARM resource pattern) is judged 'non-object': warning "
@@ -491,7 +491,7 @@ FIDELITY: list[tuple[str, dict[str, Any], str, str, str]] = [
             },
         ),
         "types/a.py",
-        "flow_arn: str",
+        "flow_arn: _Omittable[str]",
         (
             "`allOf: [{$ref: <string schema>}, {pattern, description, xml}]` is still typed `_t.Any` "
             "(allof-unmergeable): a part with only constraints (pattern/maxLength/…) should refine the $ref's `str` "

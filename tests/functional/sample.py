@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import types
 import typing
+import uuid
 from typing import Any
 
 import pydantic
@@ -39,6 +40,8 @@ def sample_value(annotation: Any, depth: int = 0) -> Any:
             return "2026-03-31"
         if issubclass(annotation, str):
             return "x"
+        if issubclass(annotation, uuid.UUID):
+            return "00000000-0000-4000-8000-000000000001"
     return None
 
 

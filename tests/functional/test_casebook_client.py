@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import json
 import sys
+import uuid
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,8 +20,8 @@ SRC = str(REPO / "generated" / "casebook" / "src")
 if SRC not in sys.path:
     sys.path.insert(0, SRC)
 
-from casebook import AsyncCasebook, Casebook  # noqa: E402
-from casebook.query import NoteFields, PersonFields  # noqa: E402
+from casebook import AsyncCasebook, Casebook
+from casebook.query import NoteFields, PersonFields
 
 JSONAPI = "application/vnd.api+json"
 TOKEN_URL = "https://tenant.auth.test/oauth2/token"
@@ -93,13 +94,13 @@ def query_of(request: httpx.Request) -> str:
 
 def test_filter_sort_and_page_size_are_encoded_exactly(api: Api, client: Casebook) -> None:
     api.reply(body={"data": [person(P1)]})
-    created = PersonFields.created_at.ge(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+    created = PersonFields.created_at.ge(dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     page = client.people.list(
         filter=PersonFields.last_name.like("Doe") & created,
         sort=PersonFields.created_at.desc(),
         page_size=50,
     )
-    assert [p.id for p in page.items] == [P1]
+    assert [p.id for p in page.items] == [uuid.UUID(P1)]  # format: uuid
     request = api.api_requests[0]
     assert query_of(request) == (
         "filter[last_name][like]=Doe&filter[created_at][ge]=2025-01-01T00:00:00Z"
@@ -198,7 +199,7 @@ def test_token_is_renewed_once_on_401(api: Api, client: Casebook) -> None:
     api.valid.clear()  # the server revoked the token
     api.reply(body={"data": person(P1)})
     got = client.people.get(P1)
-    assert got.id == P1
+    assert got.id == uuid.UUID(P1)
     assert api.tokens_issued == 2
     assert api.api_requests[-1].headers["Authorization"] == "Bearer tok-2"
 
@@ -240,7 +241,7 @@ def test_given_access_token_is_used_then_renewed_with_the_client_credentials(api
     assert api.api_requests[0].headers["Authorization"] == "Bearer pre-obtained"
     api.valid.clear()  # it expired: the API answers 401, the client credentials get a new one
     api.reply(body={"data": person(P1)})
-    assert client.people.get(P1).id == P1
+    assert client.people.get(P1).id == uuid.UUID(P1)
     assert api.tokens_issued == 1
     assert api.api_requests[-1].headers["Authorization"] == "Bearer tok-1"
     assert "pre-obtained" not in repr(client) + repr(client._auth)
@@ -314,7 +315,7 @@ def test_create_builds_the_request_document(api: Api, client: Casebook) -> None:
     api.reply(201, {"data": person(P1)})
     created = client.people.create(attributes={"first_name": "Jane", "last_name": "Doe"})
     assert (
-        created.id == P1
+        created.id == uuid.UUID(P1)
         and created.attributes is not None
         and created.attributes.last_name == "Doe"
     )
@@ -383,7 +384,7 @@ def test_link_location_patches_both_sides(api: Api, client: Casebook) -> None:
     api.reply(body={"data": {"type": "providers", "id": PR1}})
     api.reply(body={"data": {"type": "locations", "id": L1}})
     provider, location = client.providers.link_location(PR1, L1)
-    assert (provider.id, location.id) == (PR1, L1)
+    assert (provider.id, location.id) == (uuid.UUID(PR1), uuid.UUID(L1))
     first, second = (json.loads(r.content) for r in api.api_requests)
     assert api.api_requests[0].url.path == f"/providers/providers/{PR1}"
     assert first["data"]["relationships"] == {

@@ -237,12 +237,6 @@ def test_declared_error_schema_is_parsed_into_its_model(
     assert info.value.body.error == "NotFoundError"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: format: uuid is typed str: Collection.id ($ref CollectionUuid = {type: string, format: uuid}) "
-    "comes back as str, not uuid.UUID (generator/render/annotations.py maps format uuid to str)",
-)
 def test_uuid_ids_come_back_as_uuid(client: Any) -> None:
     col = client.collections.create(TENANT, DB, body={"name": _name("uuid")})
     assert isinstance(col.id, uuid.UUID)
@@ -255,12 +249,6 @@ def test_uuid_path_arguments_are_sent_as_their_string(client: Any) -> None:
     assert client.collections.get(TENANT, DB, as_uuid).name == col.name  # runtime accepts it today
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: UUID path arguments are annotated `str` only, so passing uuid.UUID (what responses should "
-    "return) does not type-check (generator/render/annotations.py: format uuid → str)",
-)
 def test_uuid_path_arguments_are_typed_to_accept_uuid(client: Any) -> None:
     hints = typing.get_type_hints(type(client.collections).get)
     assert uuid.UUID in typing.get_args(hints["collection_id"])

@@ -247,14 +247,6 @@ def test_validation_error_carries_the_explanation(
     assert _stored_project(zenml_server, name) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: a const tag with a default (ScheduleTriggerRequest.type: const 'schedule', default 'schedule') "
-    "is generated as `Literal['schedule'] | None = None` (generator/render/model_views.py _field_view) and an "
-    "unset field is never serialised (templates/runtime/_serialize.py exclude_unset=True): the body has no "
-    "`type`, and ZenML's discriminated union answers 422 union_tag_not_found",
-)
 def test_trigger_union_member_model_is_sent_with_its_tag(
     client: Any, zenml_pkg: ModuleType, zenml_server: RunningServer, default_project_id: str
 ) -> None:
@@ -297,13 +289,6 @@ def test_trigger_with_explicit_tag_is_stored_as_that_member(
     assert query_storage(_db(zenml_server), "SELECT id FROM trigger WHERE name = ?", name) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pydantic.ValidationError,
-    reason="#13: `format: uuid` fields of request models are typed `str` (generator/render/annotations.py "
-    "_PRIMITIVES[Kind.UUID] = 'str'), so pydantic rejects uuid.UUID: "
-    "ScheduleTriggerRequest(project=UUID(...)) raises ValidationError 'Input should be a valid string'",
-)
 def test_request_models_accept_uuid_values(
     client: Any, zenml_pkg: ModuleType, zenml_server: RunningServer, default_project_id: str
 ) -> None:
@@ -319,12 +304,6 @@ def test_request_models_accept_uuid_values(
     assert rows == [(uuid.UUID(default_project_id).hex,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: `format: uuid` response fields come back as str (ProjectResponse.id), not uuid.UUID "
-    "(generator/render/annotations.py _PRIMITIVES[Kind.UUID] = 'str')",
-)
 def test_uuid_fields_come_back_as_uuid(client: Any) -> None:
     project = client.projects.get("default")
     assert isinstance(project.id, uuid.UUID)
@@ -335,14 +314,6 @@ def test_uuid_path_argument_is_sent_as_its_string(client: Any, default_project_i
     assert str(project.id) == default_project_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: an optional non-nullable field with a default (TagRequest.exclusive: boolean, default false) "
-    "is generated as `bool | None = None` (generator/render/model_views.py _field_view adds `| None` to every "
-    "optional field): exclusive=None is accepted, sent as null, and ZenML answers 422 'Input should be a valid "
-    "boolean'; the spec default is not the model default",
-)
 def test_non_nullable_optional_field_refuses_none_and_defaults_like_the_spec(
     zenml_pkg: ModuleType,
 ) -> None:
@@ -451,12 +422,6 @@ def test_list_request_body_of_models_or_dicts(
     assert [t.name for t in hydrated.resources.tags] == [as_dicts.name]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: a list request body is annotated `Sequence[TagResourceRequest]`: a list of dicts works at run "
-    "time but does not type-check (single bodies accept `Model | Mapping[str, Any]`)",
-)
 def test_list_request_body_is_typed_to_accept_dicts(client: Any) -> None:
     hints = typing.get_type_hints(type(client.tag_resources).batch_create)
     (item,) = typing.get_args(hints["body"])
@@ -473,12 +438,6 @@ def test_secret_values_are_stored_and_read_back(client: Any, zenml_pkg: ModuleTy
     assert fetched.body.values == {"password": "hunter2-value"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13 (standards: secrets never in reprs): SecretRequest.values is `format: password, writeOnly` "
-    "but the generated model is a plain dict[str, str | None], so repr()/logs print the password",
-)
 def test_password_values_are_hidden_in_reprs(zenml_pkg: ModuleType) -> None:
     request = _types(zenml_pkg).SecretRequest(name="s", values={"password": "hunter2-value"})
     assert "hunter2-value" not in repr(request)

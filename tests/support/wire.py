@@ -18,14 +18,16 @@ What is recorded per operation (`Finding.category`):
   query/header/cookie argument absent from the wire, a JSON body that differs from the value passed
   (read-only properties aside). `kind` is one of `REQUEST_KINDS`.
 - `response` — Prism answered 2xx with a body it validated against the spec (under `--errors` a mocked body
-  that violates the spec is a 500 instead) and the strict client rejected it or crashed on it. `kind` is
-  the first pydantic error type (`missing`, `datetime_from_date_parsing`, …) or the exception class.
+  that violates the spec is a 500 instead), that also matches the operation's response schema by
+  jsonschema (formats, patterns, nulls: Prism checks less), and the strict client rejected it or crashed
+  on it. `kind` is the first error type (`missing`, `string_pattern_mismatch`, …) or the exception class.
 - `client` — the client refused arguments that are valid by the spec before sending anything (no argument
   for a spec parameter, a body model rejecting valid data — the harness then sends the mapping and still
   judges the wire —, an exception while preparing the request).
 - `limitation` — what the harness cannot judge: no valid sample (`SampleError`), a body it cannot write in
   that media type (XML), a mocked body that violates the spec (Prism's 500 `VIOLATIONS`: a spec defect, or
-  Prism's static placeholder `"string"` for a `pattern`), other Prism errors, and Prism complaints that are
+  Prism's static placeholder `"string"` for a `pattern`; or a 2xx body the strict client refused that
+  breaks the response schema by jsonschema: `mock body violates the spec`), other Prism errors, and Prism complaints that are
   Prism's own limits, not the client's: a path with a `#fragment` or two templates matching one URL (Prism
   routes to the other operation), a path value Prism cannot coerce although the client sent exactly the
   RFC 6570 expansion of a valid value (`oneOf: [integer, string]`), a JSON-valued multipart part that the
@@ -62,6 +64,7 @@ from .openapi import (
     MAX_RISKY_PATTERN_INPUT,
     NESTED_QUANTIFIER,
     Operation,
+    SchemaValidator,
     iter_operations,
     pointer_get,
     resolve,
@@ -559,6 +562,10 @@ def describe_request(request: httpx.Request, limit: int = 600) -> str:
     return one_line(f"{request.method} {request.url} {headers} {request.content[:limit]!r}", 1000)
 
 
+def _is_validation_error(error: BaseException | None) -> bool:
+    return error is not None and type(error).__name__ == "APIResponseValidationError"
+
+
 def _response_error_kind(error: BaseException) -> tuple[str, str]:
     errors = getattr(error, "errors", None)
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
@@ -861,6 +868,34 @@ class _Caller:
         self.routes = route_problems(self.ops)
         self.builder = SampleBuilder(doc, full=True, time_budget=SAMPLE_SECONDS)
         self.pattern_memo: dict[str, str | None] = {}
+        self._validator: SchemaValidator | None = None
+
+    def _body_violations(self, op: Operation, response: httpx.Response) -> list[str]:
+        """Where the 2xx body breaks the operation's declared response schema, by jsonschema (formats,
+        patterns and nulls too): Prism validates its mocks less strictly than the spec says (its static
+        `"string"` for a `pattern`, a `null` from an example, a relative `uri`)."""
+        declared = (op.op.get("responses") or {}).get(str(response.status_code)) or (
+            op.op.get("responses") or {}
+        ).get(f"{str(response.status_code)[0]}XX")
+        content = (resolve(self.doc, declared) or {}).get("content") if declared else None
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        schema = next(
+            (
+                v.get("schema")
+                for k, v in (content or {}).items()
+                if k == media and isinstance(v, dict)
+            ),
+            None,
+        )
+        if schema is None:
+            return []
+        try:
+            body = response.json()
+        except ValueError:
+            return []
+        if self._validator is None:
+            self._validator = SchemaValidator(self.doc)
+        return self._validator.errors(schema, body)
 
     def finding(
         self,
@@ -1040,7 +1075,10 @@ class _Caller:
             )
             return True
         if 200 <= response.status_code < 300:
-            if error is not None:
+            violated = self._body_violations(op, response) if _is_validation_error(error) else []
+            if violated:  # the strict client refused a body that breaks the spec: right to
+                add(mode, "limitation", "mock body violates the spec", "; ".join(violated[:3]))
+            elif error is not None:
                 kind, detail = _response_error_kind(error)
                 add(mode, "response", kind, detail)
             else:

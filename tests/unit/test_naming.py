@@ -61,6 +61,14 @@ def test_param_names_avoid_signature_names() -> None:
         ("None", "NONE"),
         ("class", "CLASS"),
         ("1st", "VALUE_1ST"),
+        (
+            "a Thing WIth spaces",
+            "A_THING_WITH_SPACES",
+        ),  # separators: split there, not inside `WIth`
+        ("fooBar baz", "FOO_BAR_BAZ"),
+        ("HTTPServer", "HTTP_SERVER"),  # no separator: split like an identifier
+        ("inProgress", "IN_PROGRESS"),
+        ("application/json", "APPLICATION_JSON"),
     ],
 )
 def test_enum_member_names(value: object, expected: str) -> None:

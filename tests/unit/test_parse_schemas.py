@@ -384,3 +384,113 @@ def test_relative_file_refs_are_bundled_and_example_refs_left_alone(tmp_path: An
     pet = api.schemas[C + "Pet"]
     assert isinstance(pet, Model)
     assert fields(pet)["owner"].type == ModelRef(C + "Owner")
+
+
+def test_x_enum_names_name_the_members(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "A": {"type": "integer", "enum": [1, 2], "x-enum-varnames": ["Low", "High"]},
+            "B": {"type": "string", "enum": ["x", None, "y"], "x-enumNames": ["Ex", "Nothing", ""]},
+        }
+    )
+    api, _ = build(doc)
+    assert [m.name for m in api.schemas["/components/schemas/A"].members] == ["Low", "High"]
+    # positions follow `enum` (null included); an empty name falls back to the value
+    assert [m.name for m in api.schemas["/components/schemas/B"].members] == ["Ex", ""]
+
+
+def test_array_form_of_items_is_a_tuple_with_additional_items_as_the_rest(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "T": {
+                "type": "array",
+                "items": [{"type": "integer"}, {"type": "string"}],
+                "additionalItems": {"type": "boolean"},
+            }
+        }
+    )
+    api, _ = build(doc)
+    target = api.schemas["/components/schemas/T"].target
+    assert isinstance(target, ListOf)
+    assert target.prefix == (Primitive(Kind.INTEGER), Primitive(Kind.STRING))
+    assert target.item == Primitive(Kind.BOOLEAN) and not target.closed
+
+
+def test_ref_only_component_is_an_alias_and_uses_resolve_through_it(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Animal": {"$ref": "#/components/schemas/Pet", "description": "Any animal."},
+            "Owner": {
+                "type": "object",
+                "properties": {"pet": {"$ref": "#/components/schemas/Animal"}},
+            },
+        }
+    )
+    api, _ = build(doc)
+    alias = api.schemas["/components/schemas/Animal"]
+    assert alias.target == ModelRef("/components/schemas/Pet") and alias.doc == "Any animal."
+    (pet,) = api.schemas["/components/schemas/Owner"].fields
+    assert pet.type == ModelRef("/components/schemas/Pet")
+
+
+def test_constant_fields(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "M": {
+                "type": "object",
+                "properties": {
+                    "a": {"const": "x"},
+                    "b": {"enum": ["y"], "default": "y"},
+                    "c": {"enum": ["z"]},  # no default: a one-value enum, not a tag
+                    "d": {"allOf": [{"$ref": "#/components/schemas/E"}], "default": "e"},
+                    "e": {"enum": [1], "default": True},  # true is not 1
+                },
+            },
+            "E": {"type": "string", "enum": ["e"]},
+        }
+    )
+    api, _ = build(doc)
+    fields = {f.wire_name: f for f in api.schemas["/components/schemas/M"].fields}
+    assert {k for k, f in fields.items() if f.constant} == {"a", "b", "d"}
+    assert fields["a"].type == LiteralOf(("x",)) and fields["d"].default == "e"
+
+
+def test_a_reference_to_a_nullable_schema_is_nullable(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "Transfer": {"type": ["object", "null"], "properties": {"phone": {"type": "string"}}},
+            "Firm": {
+                "type": "object",
+                "required": ["transfer"],
+                "properties": {"transfer": {"$ref": "#/components/schemas/Transfer"}},
+            },
+        }
+    )
+    api, _ = build(doc)
+    (transfer,) = api.schemas["/components/schemas/Firm"].fields
+    assert transfer.type == ModelRef("/components/schemas/Transfer", nullable=True)
+
+
+def test_optional_fields_whose_schema_says_no_type_take_null(build: Any) -> None:
+    doc = spec_doc(
+        schemas={
+            "Actor": {"properties": {"name": {"type": "string"}}},  # no `type`: null is valid
+            "Typed": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Abuse": {
+                "type": "object",
+                "required": ["owner"],
+                "properties": {
+                    "reporter": {"$ref": "#/components/schemas/Actor"},
+                    "moderator": {"allOf": [{"$ref": "#/components/schemas/Actor"}]},
+                    "typed": {"$ref": "#/components/schemas/Typed"},
+                    "owner": {"$ref": "#/components/schemas/Actor"},
+                },
+            },
+        }
+    )
+    api, _ = build(doc)
+    fields = {f.wire_name: f for f in api.schemas["/components/schemas/Abuse"].fields}
+    assert fields["reporter"].type.nullable and fields["moderator"].type.nullable
+    assert not fields["typed"].type.nullable
+    assert not fields["owner"].type.nullable  # required fields keep the model's type

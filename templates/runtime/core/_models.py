@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 import pydantic
 
-__all__ = ["BaseModel", "get_envelope", "get_field", "get_validation_errors"]
+from ._fields import is_omittable
+
+__all__ = ["BaseModel", "complete_dump", "get_envelope", "get_field", "get_validation_errors"]
 
 # Side data lives in the instance ``__dict__`` under names pydantic never uses for fields (a
 # leading underscore), rather than in pydantic private attributes: private attributes make
@@ -29,8 +32,44 @@ class BaseModel(pydantic.BaseModel):
     )
 
     def to_dict(self) -> dict[str, object]:
-        """The model as JSON-compatible data, with wire (alias) names and only the fields set."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        """The model as JSON-compatible data, with wire (alias) names, the fields set and the constant
+        fields (discriminator tags: always part of the object)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        complete_dump(self, data, request=False)
+        return data
+
+
+def complete_dump(value: object, data: object, *, request: bool) -> None:
+    """Finish ``data``, the ``exclude_unset`` dump of ``value``, in place, models inside it too: add the
+    constant fields (``__clientgen_constants__``, wire name: value) nobody set, drop a ``None`` set on a
+    field that is not nullable (``_fields.Omittable``: it is never sent as ``null``), and for a request
+    (``request=True``) remove the read-only fields (``__clientgen_read_only__``: set by the server, e.g.
+    a model from a response sent back in an update)."""
+    if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
+        cls = type(value)
+        for key, constant in getattr(cls, "__clientgen_constants__", _NONE).items():
+            data.setdefault(key, constant)
+        if request:
+            for key in getattr(cls, "__clientgen_read_only__", ()):
+                data.pop(key, None)
+        for name, info in cls.model_fields.items():
+            key = info.serialization_alias or info.alias or name
+            if key not in data:
+                continue
+            if data[key] is None and is_omittable(info):  # not nullable: `None` means left out
+                del data[key]
+                continue
+            complete_dump(getattr(value, name, None), data[key], request=request)
+    elif isinstance(value, (list, tuple)) and isinstance(data, list):
+        for item, dumped in zip(value, data):
+            complete_dump(item, dumped, request=request)
+    elif isinstance(value, Mapping) and isinstance(data, dict):
+        for key, item in value.items():
+            if key in data:
+                complete_dump(item, data[key], request=request)
+
+
+_NONE: Mapping[str, object] = {}
 
 
 class ResultList(list[Any]):

@@ -85,6 +85,10 @@ class Endpoint:
     """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
     auth: bool = True
     operation_id: str = ""
+    nulls: frozenset[tuple[str, str]] = frozenset()
+    """``(location, wire name)`` of the nullable query, header and cookie parameters: ``None`` is sent
+    as the spec's null form (``name=`` in a query or cookie, an empty header); for the others ``None`` is
+    not sent."""
     server: str | None = None
     """The operation's own server URL (``servers`` on the operation or path item), absolute or
     relative to the client's base URL; used while the client's base URL is the spec's default."""

@@ -17,6 +17,7 @@ from ._constants import IDEMPOTENCY_HEADER
 from ._cookies import cookie_header
 from ._endpoint import Endpoint
 from ._exceptions import FileTooLargeError
+from ._fields import is_omittable
 from ._files import FileStream, MultipartStream, open_content
 from ._logs import Redactor, sensitive_header_values
 from ._options import RequestOptions
@@ -227,8 +228,13 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
         out: dict[str, object] = {}
         for name in body.model_fields_set:
             info = fields.get(name)
-            key = info.alias if info is not None and info.alias else name
-            out[key] = getattr(body, name)
+            value = getattr(body, name)
+            if info is not None and value is None and is_omittable(info):
+                continue  # not nullable: `None` means left out
+            key = (info.serialization_alias or info.alias or name) if info is not None else name
+            out[key] = value
+        for key, constant in getattr(type(body), "__clientgen_constants__", {}).items():
+            out.setdefault(key, constant)
         return out
     if isinstance(body, Mapping):
         return dict(body)
@@ -255,10 +261,13 @@ def prepare_request(
         secrets.extend(auth.secrets())
     if options.headers:
         for name, value in options.headers.items():
+            if value is None and ("header", name) in endpoint.nulls:
+                headers[name] = ""  # the simple style's null form: an empty value
+                continue
             if value is None or isinstance(value, NotGiven):
                 continue
             headers[name] = header_value(value)
-    cookie = cookie_header(options.cookies, endpoint.cookie_styles)
+    cookie = cookie_header(options.cookies, endpoint.cookie_styles, endpoint.nulls)
     if cookie:
         existing = next((k for k in headers if k.lower() == "cookie"), None)
         headers["Cookie"] = f"{headers.pop(existing)}; {cookie}" if existing else cookie
@@ -268,7 +277,7 @@ def prepare_request(
         for name, value in options.extra_headers.items():
             if value is not None and not isinstance(value, NotGiven):
                 headers[name] = scalar_to_str(value)
-    params = query_items(options.query, endpoint.query_styles, options.extra_query)
+    params = query_items(options.query, endpoint.query_styles, options.extra_query, endpoint.nulls)
     if auth_query:
         params.extend(auth_query.items())
     method = endpoint.method

@@ -45,7 +45,10 @@ def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
         if isinstance(value, dict):
             return _construct_model(type_, value, _depth)
         return value
-    if origin in (list, Sequence, tuple, set, frozenset) and isinstance(value, list):
+    if origin is tuple and isinstance(value, list):
+        types_ = _tuple_types(typing.get_args(type_), len(value))
+        return [construct_type(t, item, _depth + 1) for t, item in zip(types_, value)]
+    if origin in (list, Sequence, set, frozenset) and isinstance(value, list):
         args = typing.get_args(type_)
         item_type = args[0] if args else Any
         return [construct_type(item_type, item, _depth + 1) for item in value]
@@ -54,6 +57,22 @@ def construct_type(type_: Any, value: object, _depth: int = 0) -> Any:
         value_type = args[1] if len(args) == 2 else Any
         return {key: construct_type(value_type, item, _depth + 1) for key, item in value.items()}
     return value
+
+
+def _tuple_types(args: tuple[Any, ...], count: int) -> list[Any]:
+    """The type of each of ``count`` items of a tuple annotation: ``tuple[A, B]``, ``tuple[A, ...]``,
+    ``tuple[A, *tuple[R, ...]]`` (items past the fixed ones are ``R``; past a closed tuple, ``Any``)."""
+    fixed: list[Any] = []
+    rest: Any = Any
+    for arg in args:
+        if arg is Ellipsis:
+            rest = fixed.pop() if fixed else Any
+        elif typing.get_origin(arg) is typing.Unpack or getattr(arg, "__unpacked__", False):
+            inner = typing.get_args(arg)[0] if typing.get_origin(arg) is typing.Unpack else arg
+            rest = typing.get_args(inner)[0] if typing.get_args(inner) else Any
+        else:
+            fixed.append(arg)
+    return [fixed[i] if i < len(fixed) else rest for i in range(count)]
 
 
 def _is_alias(type_: Any) -> bool:

@@ -42,16 +42,24 @@ def _pairs(name: str, value: object, explode: bool) -> list[tuple[str, str]]:
     return [(name, _encode(value))]
 
 
-def cookie_header(cookies: Mapping[str, object] | None, styles: Mapping[str, tuple[str, bool]]) -> str:
+def cookie_header(
+    cookies: Mapping[str, object] | None,
+    styles: Mapping[str, tuple[str, bool]],
+    nulls: frozenset[tuple[str, str]] = frozenset(),
+) -> str:
     """``name=value; name2=value2`` for the given cookie parameters ("" when none is set).
 
     Values are percent-encoded outside the RFC 6265 cookie-octets. Lists: ``explode=true``
     (the default) repeats the cookie (``id=1; id=2``), ``explode=false`` joins with commas
     (``id=1,2``). Objects: ``explode=true`` sends each key as its own cookie, ``explode=false``
-    ``name=k1,v1,k2,v2``. ``None`` / ``NOT_GIVEN`` values are not sent.
+    ``name=k1,v1,k2,v2``. ``None`` / ``NOT_GIVEN`` values are not sent, except ``None`` for the
+    cookies in ``nulls`` (nullable in the spec), sent as ``name=`` (the form style's null form).
     """
     out: list[str] = []
     for name, value in (cookies or {}).items():
+        if value is None and ("cookie", name) in nulls:
+            out.append(f"{_check_name(name)}=")
+            continue
         if value is None or isinstance(value, NotGiven):
             continue
         explode = styles.get(name, ("form", True))[1]

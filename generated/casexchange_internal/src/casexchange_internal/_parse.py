@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pydantic
 
+from ._checks import constraint_errors
 from ._construct import construct_type
 from ._endpoint import ResponseSpec
 from ._exceptions import APIResponseValidationError
@@ -48,17 +49,24 @@ def decode_json(
 ) -> tuple[Any, list[dict[str, Any]] | None]:
     """Validate the body against ``spec.model``; returns ``(value, validation_errors)``.
 
-    Lenient mode (``strict=False``) returns data built without validation when the body does not
-    match the schema; strict mode raises ``APIResponseValidationError``. A body that is not JSON
-    at all raises in both modes.
+    Strict mode (``strict=True``) validates without coercion (``1`` is not a boolean, ``"1"`` not a
+    number), refuses ``null`` where the spec does not allow it, checks the spec's patterns, formats,
+    limits and enum values (``_checks``), and raises ``APIResponseValidationError`` on any mismatch.
+    Lenient mode reads a ``null`` in a field whose type does not take it as the field left out (its
+    default), and returns data built without validation when the body still does not match the schema. A
+    body that is not JSON at all raises in both modes.
     """
     content = response.content
     if not content or content.isspace():
         return None, None
     try:
-        return spec.adapter.validate_json(content), None
+        value = spec.adapter.validate_json(content, strict=strict)
     except pydantic.ValidationError as exc:
         errors = [dict(error) for error in exc.errors(include_url=False)]
+    else:
+        errors = constraint_errors(value) if strict else []
+        if not errors:
+            return value, None
     where = redact(f"{response.request.method} {response.request.url}")
     if any(error.get("type") == "json_invalid" for error in errors):
         raise APIResponseValidationError(
@@ -78,6 +86,11 @@ def decode_json(
             errors=errors,
             attempts=attempts,
         )
+    if _drop_nulls(raw, errors):  # `null` in a field with a default and no `null` in its type
+        try:
+            return spec.adapter.validate_json(json.dumps(raw)), None
+        except pydantic.ValidationError:
+            raw = json.loads(content)
     logger.warning(
         "Response to %s does not match the schema (%d errors), returning it unvalidated: %s",
         where,
@@ -85,6 +98,32 @@ def decode_json(
         summary,
     )
     return construct_type(spec.model, raw), errors
+
+
+def _drop_nulls(raw: Any, errors: list[dict[str, Any]]) -> bool:
+    """Remove from ``raw`` the ``null`` values the errors are about (a field whose type does not take
+    ``None``: one with a spec default reads it then); True when something was removed. Error locations
+    also name union members and tags, which are not keys of the data: those steps are skipped."""
+    dropped = False
+    for error in errors:
+        loc = error.get("loc") or ()
+        if "input" not in error or error["input"] is not None or not loc:
+            continue
+        node = raw
+        for part in loc[:-1]:
+            if _has(node, part):
+                node = node[part]
+        key = loc[-1]
+        if isinstance(node, dict) and isinstance(key, str) and key in node and node[key] is None:
+            del node[key]
+            dropped = True
+    return dropped
+
+
+def _has(node: Any, part: object) -> bool:
+    if isinstance(node, dict):
+        return isinstance(part, str) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def shape_result(

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pydantic
 import pydantic_core
 
+from ._models import complete_dump
 from ._types import NotGiven
 
 __all__ = [
@@ -78,7 +79,7 @@ def format_path(template: str, params: Mapping[str, object] | None) -> str:
 
 def _dump(value: object) -> object:
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return to_jsonable(value)
     return value
 
 
@@ -142,11 +143,20 @@ def query_items(
     query: Mapping[str, object] | None,
     styles: Mapping[str, tuple[str, bool]],
     extra: Mapping[str, object] | None = None,
+    nulls: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[tuple[str, str]]:
-    """Query parameters as ordered ``(name, value)`` pairs; ``extra`` replaces same-named ones."""
+    """Query parameters as ordered ``(name, value)`` pairs; ``extra`` replaces same-named ones.
+
+    ``None`` is left out, except for the parameters in ``nulls`` (nullable in the spec): those send the
+    null form of their style (OpenAPI's "undefined" column: ``form`` → ``name=``; the other styles
+    define none, so nothing is sent)."""
     out: list[tuple[str, str]] = []
     if query:
         for name, value in query.items():
+            if value is None and ("query", name) in nulls:
+                if styles.get(name, _FORM)[0] == "form":
+                    out.append((name, ""))
+                continue
             if value is None or isinstance(value, NotGiven):
                 continue
             _add_query(name, value, styles.get(name, _FORM), out)
@@ -167,45 +177,34 @@ def header_value(value: object) -> str:
     return scalar_to_str(value)
 
 
+# RFC 9110 token characters: what a header field name may contain
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def check_header(name: str, value: str) -> None:
-    """Reject header names/values that could split or smuggle headers (CR, LF, NUL)."""
+    """Reject header values that could split or smuggle headers (CR, LF, NUL) and names that are not
+    RFC 9110 tokens (a spec's ``"X Api Key"``): a clear ``ValueError`` before anything is sent."""
     if "\r" in value or "\n" in value or "\x00" in value:
         raise ValueError(f"Header {name!r} contains a CR, LF or NUL character")
-    if not name or any(c in name for c in "\r\n\x00:") or name != name.strip():
-        raise ValueError(f"Invalid header name {name!r}")
+    if not name or not _TOKEN.issuperset(name):
+        raise ValueError(
+            f"Invalid header name {name!r}: a header name is a token (letters, digits and "
+            "!#$%&'*+-.^_`|~; no spaces or separators), so it cannot be sent. Nothing was sent."
+        )
 
 
 def to_jsonable(value: object) -> Any:
-    """Drop ``NOT_GIVEN`` entries and dump models (by alias, set fields only, without their read-only
-    fields), recursively."""
+    """Drop ``NOT_GIVEN`` entries and dump models (by alias: the fields set and the constant fields,
+    without the read-only fields), recursively."""
     if isinstance(value, pydantic.BaseModel):
         data = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        _drop_read_only(value, data)
+        complete_dump(value, data, request=True)
         return data
     if isinstance(value, Mapping):
         return {key: to_jsonable(item) for key, item in value.items() if not isinstance(item, NotGiven)}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(item) for item in value if not isinstance(item, NotGiven)]
     return value
-
-
-def _drop_read_only(value: object, data: object) -> None:
-    """Remove what a model marks read-only (``__clientgen_read_only__``: set by the server, e.g. a
-    model from a response sent back in an update) from its dump, and from the models inside it."""
-    if isinstance(value, pydantic.BaseModel) and isinstance(data, dict):
-        for key in getattr(type(value), "__clientgen_read_only__", ()):
-            data.pop(key, None)
-        for name, info in type(value).model_fields.items():
-            key = info.serialization_alias or info.alias or name
-            if key in data:
-                _drop_read_only(getattr(value, name, None), data[key])
-    elif isinstance(value, (list, tuple)) and isinstance(data, list):
-        for item, dumped in zip(value, data):
-            _drop_read_only(item, dumped)
-    elif isinstance(value, Mapping) and isinstance(data, dict):
-        for key, item in value.items():
-            if key in data:
-                _drop_read_only(item, data[key])
 
 
 def json_body(body: object, extra_body: Mapping[str, object] | None) -> bytes:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query, _upload
@@ -182,8 +183,8 @@ class Attachments(SyncAPIResource):
         Args:
             filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -251,7 +252,7 @@ class Attachments(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -313,8 +314,8 @@ class Attachments(SyncAPIResource):
         Args:
             filter: Filter notes: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -378,7 +379,7 @@ class Attachments(SyncAPIResource):
 
     def get_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -420,7 +421,7 @@ class Attachments(SyncAPIResource):
 
     def delete_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -454,7 +455,7 @@ class Attachments(SyncAPIResource):
 
     def update_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -559,8 +560,8 @@ class AsyncAttachments(AsyncAPIResource):
         Args:
             filter: Filter attachments: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `file_name`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -628,7 +629,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -690,8 +691,8 @@ class AsyncAttachments(AsyncAPIResource):
         Args:
             filter: Filter notes: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -755,7 +756,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def get_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -797,7 +798,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def delete_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -831,7 +832,7 @@ class AsyncAttachments(AsyncAPIResource):
 
     async def update_note(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: NoteAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: NoteRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query
@@ -115,8 +116,8 @@ class Intake(SyncAPIResource):
         Args:
             filter: Filter intake reports: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -180,7 +181,7 @@ class Intake(SyncAPIResource):
 
     def get_report(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -222,7 +223,7 @@ class Intake(SyncAPIResource):
 
     def update_report(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -292,8 +293,8 @@ class AsyncIntake(AsyncAPIResource):
         Args:
             filter: Filter intake reports: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -357,7 +358,7 @@ class AsyncIntake(AsyncAPIResource):
 
     async def get_report(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -399,7 +400,7 @@ class AsyncIntake(AsyncAPIResource):
 
     async def update_report(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: IntakeReportAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: IntakeReportRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query
@@ -104,8 +105,8 @@ class Memberships(SyncAPIResource):
         Args:
             filter: Filter assignment users: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -169,7 +170,7 @@ class Memberships(SyncAPIResource):
 
     def get_assignment_user(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -240,8 +241,8 @@ class AsyncMemberships(AsyncAPIResource):
         Args:
             filter: Filter assignment users: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). No relationship names are documented for this resource.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -305,7 +306,7 @@ class AsyncMemberships(AsyncAPIResource):
 
     async def get_assignment_user(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .. import _jsonapi, _query
@@ -193,8 +194,8 @@ class Providers(SyncAPIResource):
         Args:
             filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -258,7 +259,7 @@ class Providers(SyncAPIResource):
 
     def get_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -300,7 +301,7 @@ class Providers(SyncAPIResource):
 
     def update_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -361,8 +362,8 @@ class Providers(SyncAPIResource):
         Args:
             filter: Filter providers: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `name`, `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `assignee`, `facility_location`, `provider_type`, `license`, `visits`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -426,7 +427,7 @@ class Providers(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -468,7 +469,7 @@ class Providers(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -502,7 +503,7 @@ class Providers(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -595,8 +596,8 @@ class AsyncProviders(AsyncAPIResource):
         Args:
             filter: Filter locations: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `city`, `state`, `zip_code`, `created_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `provider`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -660,7 +661,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def get_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -702,7 +703,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def update_location(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: LocationAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: LocationRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
@@ -763,8 +764,8 @@ class AsyncProviders(AsyncAPIResource):
         Args:
             filter: Filter providers: `filter[<field>]=<value>` (exact, case-sensitive; `null` = empty) or `filter[<field>][neq|g|ge|l|le|like]=<value>`.
             sort: Sort order: comma-separated fields, `-` prefix for descending (e.g. `-created_at`). Sortable fields (inferred): `name`, `created_at`, `updated_at`.
-            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`.
-            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented.
+            page: 1-based page number (`page=<n>`, documented). Casebook uses `page` together with `page[size]` rather than JSON:API's usual `page[number]`. (default: `1`)
+            page_size: Records per page (`page[size]=<n>`, documented); the default is 10. No maximum is documented. (default: `10`)
             include: Comma-separated relationship paths to side-load into `included` (JSON:API). Known relationships: `assignee`, `facility_location`, `provider_type`, `license`, `visits`.
             fields: Sparse fieldsets, `fields[<type>]=a,b` (JSON:API).
 
@@ -828,7 +829,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         include: str | NotGiven = NOT_GIVEN,
         fields: SparseFieldsets | NotGiven = NOT_GIVEN,
@@ -870,7 +871,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -904,7 +905,7 @@ class AsyncProviders(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         attributes: ProviderAttributes | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         relationships: ProviderRelationships | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,16 +18,16 @@ __all__ = [
 class AssignmentUserAttributes(_BaseModel):
     """Attributes of `assignment_users` resources. Tenant-specific attributes may also appear."""
 
-    assignment_id: str
+    assignment_id: _Coerced[_uuid.UUID, str]
     """The unit of work's `assignment_id` attribute."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
-    user_id: str
+    user_id: _Coerced[_uuid.UUID, str]
     """Id of the user being assigned."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,25 +16,31 @@ __all__ = [
 class AttachmentAttributes(_BaseModel):
     """Attributes of `attachments` resources. Tenant-specific attributes may also appear."""
 
-    content_type: str | None = None
+    content_type: _Omittable[str] = _UNSET
     """Inferred: MIME type of the file."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    file_name: str | None = None
+    file_name: _Omittable[str] = _UNSET
     """Inferred: original file name."""
 
-    file_size: int | None = None
+    file_size: _Omittable[int] = _UNSET
     """Inferred: file size in bytes. The 10 MB upload limit is documented; whether MB means 10,000,000 or 10,485,760 bytes is not."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
-    upload_url: str | None = None
+    upload_url: _Omittable[str] = _UNSET
     """Inferred: pre-signed AWS S3 URL returned when the record is created; PUT the file bytes to it. The pre-signed URL itself is documented, the attribute name is not. Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset(
         {"created_at", "updated_at", "upload_url"}
     )
     """Wire names of the read-only fields: left out when this model is sent."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "file_size": {"minimum": 0, "maximum": 10485760},
+        "upload_url": {"format": "uri"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .filter_null import FilterNull
 
@@ -14,14 +16,14 @@ __all__ = [
 class DateFilterOperators(_BaseModel):
     """Operator form of a date filter (`filter[<field>][<op>]=<value>`). Operators: `neq` not equal (`neq=null`: field is not empty), `g` greater than, `ge` greater or equal, `l` less than, `le` less or equal (for dates and numbers), `like` pattern match (wildcard syntax not documented; `%` assumed)."""
 
-    g: _dt.date | None = None
+    g: _Omittable[_dt.date] = _UNSET
 
-    ge: _dt.date | None = None
+    ge: _Omittable[_dt.date] = _UNSET
 
-    l: _dt.date | None = None
+    l: _Omittable[_dt.date] = _UNSET
 
-    le: _dt.date | None = None
+    le: _Omittable[_dt.date] = _UNSET
 
-    like: str | None = None
+    like: _Omittable[str] = _UNSET
 
-    neq: _dt.date | FilterNull | None = None
+    neq: _Omittable[_dt.date | FilterNull] = _UNSET

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,13 +18,13 @@ __all__ = [
 class IntakeReportAttributes(_BaseModel):
     """Attributes of `reports` resources. Tenant-specific attributes may also appear."""
 
-    assignment_id: str | None = None
+    assignment_id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Id of this unit of work's assignment. To assign the record to a user, create an `assignment_users` record (Memberships) with this `assignment_id` and the user's `user_id`. Read-only: set by the server, never sent."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset(

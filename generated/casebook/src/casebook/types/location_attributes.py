@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,19 +16,19 @@ __all__ = [
 class LocationAttributes(_BaseModel):
     """Attributes of `locations` resources. Tenant-specific attributes may also appear."""
 
-    address1: str | None = None
+    address1: _Omittable[str] = _UNSET
     """Street address, line 1 [test-repo]."""
 
     address2: str | None = None
     """Street address, line 2 [test-repo]."""
 
-    city: str | None = None
+    city: _Omittable[str] = _UNSET
     """[test-repo]"""
 
-    country: str | None = None
+    country: _Omittable[str] = _UNSET
     """Country code [test-repo]."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     latitude: float | None = None
@@ -35,14 +37,20 @@ class LocationAttributes(_BaseModel):
     longitude: float | None = None
     """[test-repo]"""
 
-    state: str | None = None
+    state: _Omittable[str] = _UNSET
     """State / province code [test-repo]."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
-    zip_code: str | None = None
+    zip_code: _Omittable[str] = _UNSET
     """ZIP / postal code [test-repo]."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
     """Wire names of the read-only fields: left out when this model is sent."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "latitude": {"minimum": -90, "maximum": 90},
+        "longitude": {"minimum": -180, "maximum": 180},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,13 +16,13 @@ __all__ = [
 class NoteAttributes(_BaseModel):
     """Attributes of `notes` resources. Tenant-specific attributes may also appear."""
 
-    body: str | None = None
+    body: _Omittable[str] = _UNSET
     """Inferred: note text (attribute name not published)."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Creation timestamp (documented filter field: `filter[created_at][ge]=...`). Read-only: set by the server, never sent."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

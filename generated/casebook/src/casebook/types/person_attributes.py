@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .hispanic_or_latino import HispanicOrLatino
 
@@ -15,22 +17,22 @@ __all__ = [
 class PersonAttributes(_BaseModel):
     """Attributes of `people` resources. Tenant-specific attributes may also appear."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     date_of_birth: _dt.date | None = None
     """Inferred: date of birth (YYYY-MM-DD)."""
 
-    first_name: str | None = None
+    first_name: _Omittable[str] = _UNSET
     """Inferred: given name."""
 
-    hispanic_or_latino: HispanicOrLatino | None = None
+    hispanic_or_latino: _Omittable[HispanicOrLatino] = _UNSET
     """Only `yes`, `no`, `unable to determine` or `unknown` are accepted."""
 
-    last_name: str | None = None
+    last_name: _Omittable[str] = _UNSET
     """Family name (documented as a filterable attribute: `filter[last_name][like]=Doe`)."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

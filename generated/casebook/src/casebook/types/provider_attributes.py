@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,16 +16,16 @@ __all__ = [
 class ProviderAttributes(_BaseModel):
     """Attributes of `providers` resources. Tenant-specific attributes may also appear."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
     """Provider name [test-repo]."""
 
-    published: bool | None = None
+    published: _Omittable[bool] = _UNSET
     """Whether the provider is published (set by PATCH in the test harness) [test-repo]."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

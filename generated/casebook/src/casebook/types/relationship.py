@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .meta import Meta
 from .relationship_links import RelationshipLinks
@@ -18,7 +20,7 @@ class Relationship(_BaseModel):
     data: _t.Any | None = None
     """Resource linkage: a ResourceIdentifier, an array of ResourceIdentifier, or null."""
 
-    links: RelationshipLinks | None = None
+    links: _Omittable[RelationshipLinks] = _UNSET
 
-    meta: Meta | None = None
+    meta: _Omittable[Meta] = _UNSET
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""

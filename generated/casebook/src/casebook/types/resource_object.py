@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .meta import Meta
 from .relationship import Relationship
@@ -16,15 +18,15 @@ __all__ = [
 class ResourceObject(_BaseModel):
     """Any JSON:API resource object (used for `included`, which may hold related resources of any type, including lookup types not described here)."""
 
-    attributes: dict[str, _t.Any | None] | None = None
+    attributes: _Omittable[dict[str, _t.Any | None]] = _UNSET
 
     id: str
 
-    links: ResourceLinks | None = None
+    links: _Omittable[ResourceLinks] = _UNSET
 
-    meta: Meta | None = None
+    meta: _Omittable[Meta] = _UNSET
     """Free-form JSON:API meta information. Its contents (e.g. a total count) are not documented."""
 
-    relationships: dict[str, Relationship] | None = None
+    relationships: _Omittable[dict[str, Relationship]] = _UNSET
 
     type: str

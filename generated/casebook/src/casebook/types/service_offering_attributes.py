@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -14,28 +18,28 @@ __all__ = [
 class ServiceOfferingAttributes(_BaseModel):
     """Attributes of `service_offerings` resources. Tenant-specific attributes may also appear."""
 
-    archived: bool | None = None
+    archived: _Omittable[bool] = _UNSET
     """Archived offerings are inactive (documented filter field)."""
 
-    created_at: _dt.datetime | None = None
+    created_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: creation timestamp (ISO 8601, UTC). `created_at` is documented as a filterable notes attribute; assumed to exist on every resource. Read-only: set by the server, never sent."""
 
     description: str | None = None
     """Inferred: free-text description."""
 
-    languages: list[str] | None = None
+    languages: _Omittable[list[str]] = _UNSET
     """Inferred: languages the service is offered in."""
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
     """Inferred: offering name (required in the UI)."""
 
-    provider_id: str | None = None
+    provider_id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Id of the provider offering the service (documented filter field)."""
 
     unit_of_delivery: str | None = None
     """Inferred: unit the service is delivered in (e.g. beds, class)."""
 
-    updated_at: _dt.datetime | None = None
+    updated_at: _Omittable[_dt.datetime] = _UNSET
     """Inferred: last-modification timestamp (ISO 8601, UTC). Read-only: set by the server, never sent."""
 
     __clientgen_read_only__: _t.ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})

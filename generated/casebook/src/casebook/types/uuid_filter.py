@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 
 from .filter_null import FilterNull
 from .uuid_filter_operators import UuidFilterOperators
@@ -11,5 +12,5 @@ __all__ = [
 ]
 
 
-UuidFilter: _t.TypeAlias = str | FilterNull | UuidFilterOperators
+UuidFilter: _t.TypeAlias = _uuid.UUID | FilterNull | UuidFilterOperators
 """A UUID filter: either a value (`filter[<field>]=<value>`: case-sensitive exact match; the literal `null` matches empty fields) or an object of operators."""

@@ -177,7 +177,7 @@ class Analytics(SyncAPIResource):
         Args:
             status: The CaseStatus to list.
             context: `context`
-            limit: `limit`
+            limit: `limit` (default: `50`)
             closing_status: Comma-separated ClosingStatus values to keep.
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)
@@ -640,7 +640,7 @@ class AsyncAnalytics(AsyncAPIResource):
         Args:
             status: The CaseStatus to list.
             context: `context`
-            limit: `limit`
+            limit: `limit` (default: `50`)
             closing_status: Comma-separated ClosingStatus values to keep.
 
         `GET /analytics/cases-by-status` (operationId `listCasesByStatus`)

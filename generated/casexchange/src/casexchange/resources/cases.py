@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -152,8 +153,8 @@ class Cases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -223,7 +224,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -264,7 +265,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -303,7 +304,7 @@ class Cases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -339,7 +340,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -376,7 +377,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -415,7 +416,7 @@ class Cases(SyncAPIResource):
 
     def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -454,7 +455,7 @@ class Cases(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -523,8 +524,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only cases with this CaseStatus.
             search: Word to look for in the title, reference number and client name.
             date_from: `dateFrom`
@@ -594,7 +595,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -635,7 +636,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -674,7 +675,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -710,7 +711,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -747,7 +748,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -786,7 +787,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseStatusBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -825,7 +826,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

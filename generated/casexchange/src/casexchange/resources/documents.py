@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -67,7 +68,7 @@ class Documents(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -103,7 +104,7 @@ class Documents(SyncAPIResource):
 
     def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -144,8 +145,8 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -183,8 +184,8 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -231,7 +232,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -267,7 +268,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         file: FileTypes,
         extra_headers: Headers | None = None,
@@ -308,8 +309,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -347,8 +348,8 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        case_id: str,
-        doc_id: str,
+        case_id: _uuid.UUID | str,
+        doc_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

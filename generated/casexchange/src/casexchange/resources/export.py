@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -65,7 +66,7 @@ class Export(SyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -131,7 +132,7 @@ class Export(SyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -221,7 +222,7 @@ class Export(SyncAPIResource):
 
         Args:
             view: `sent` for referrals your firm made, `received` for ones it was given.
-            format: File format.
+            format: File format. (default: `"xlsx"`)
             first_referral_from: Earliest first-referral date (`YYYY-MM-DD`).
             first_referral_to: Latest first-referral date (`YYYY-MM-DD`).
             last_referral_from: Earliest date of the most recent referral (`YYYY-MM-DD`).
@@ -282,7 +283,7 @@ class AsyncExport(AsyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -348,7 +349,7 @@ class AsyncExport(AsyncAPIResource):
         tz: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -438,7 +439,7 @@ class AsyncExport(AsyncAPIResource):
 
         Args:
             view: `sent` for referrals your firm made, `received` for ones it was given.
-            format: File format.
+            format: File format. (default: `"xlsx"`)
             first_referral_from: Earliest first-referral date (`YYYY-MM-DD`).
             first_referral_to: Latest first-referral date (`YYYY-MM-DD`).
             last_referral_from: Earliest date of the most recent referral (`YYYY-MM-DD`).

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -192,8 +193,8 @@ class ExternalLinks(SyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -216,7 +217,7 @@ class ExternalLinks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -252,7 +253,7 @@ class ExternalLinks(SyncAPIResource):
 
     def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -401,8 +402,8 @@ class AsyncExternalLinks(AsyncAPIResource):
 
         Args:
             system: External system whose links you want.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /external-links/list` (operationId `listExternalLinks`)
         """
@@ -425,7 +426,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -461,7 +462,7 @@ class AsyncExternalLinks(AsyncAPIResource):
 
     async def replace(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReplaceExternalLinkBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -112,8 +113,8 @@ class Firms(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `25`)
             search: Part of a firm name.
             source: `source`
 
@@ -231,7 +232,7 @@ class Firms(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -296,8 +297,8 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `25`)
             search: Part of a firm name.
             source: `source`
 
@@ -415,7 +416,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -137,7 +138,7 @@ class Import(SyncAPIResource):
 
     def get_bulk_update_job(
         self,
-        job_id: str,
+        job_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -259,7 +260,7 @@ class AsyncImport(AsyncAPIResource):
 
     async def get_bulk_update_job(
         self,
-        job_id: str,
+        job_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

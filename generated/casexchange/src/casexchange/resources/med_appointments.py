@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -95,11 +96,11 @@ class MedAppointments(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
@@ -121,8 +122,8 @@ class MedAppointments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -159,7 +160,7 @@ class MedAppointments(SyncAPIResource):
 
     def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -202,8 +203,8 @@ class MedAppointments(SyncAPIResource):
 
     def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -243,8 +244,8 @@ class MedAppointments(SyncAPIResource):
 
     def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -268,7 +269,7 @@ class MedAppointments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -291,8 +292,8 @@ class MedAppointments(SyncAPIResource):
 
     def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -341,11 +342,11 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_referral_id: str | NotGiven = NOT_GIVEN,
+        med_referral_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         attended: ListMedAppointmentsAttended | str | NotGiven = NOT_GIVEN,
         cancelled: ListMedAppointmentsCancelled | str | NotGiven = NOT_GIVEN,
         source: ListMedAppointmentsSource | str | NotGiven = NOT_GIVEN,
@@ -367,8 +368,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_referral_id: `medReferralId`
             attended: `true`/`false`; a missing value means no outcome has been recorded.
             cancelled: Cancelled by hand or marked CANCELLED by Premier.
@@ -405,7 +406,7 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def create(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         body: MedAppointmentCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -448,8 +449,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def get(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -489,8 +490,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def update(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedAppointmentUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -514,7 +515,7 @@ class AsyncMedAppointments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
-            body: request body
+            body: `doctorId` and `providerLocationId` must be sent every time; other fields are optional and stay as they are when omitted. For Premier-synced appointments leave out `appointmentDate`, `appointmentTime…
 
         `PUT /med-cases/{caseId}/appointments/{appointmentId}` (operationId `updateMedAppointment`)
         """
@@ -537,8 +538,8 @@ class AsyncMedAppointments(AsyncAPIResource):
 
     async def delete(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -67,8 +68,8 @@ class MedBilling(SyncAPIResource):
 
     def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -109,8 +110,8 @@ class MedBilling(SyncAPIResource):
 
     def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -153,9 +154,9 @@ class MedBilling(SyncAPIResource):
 
     def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -197,9 +198,9 @@ class MedBilling(SyncAPIResource):
 
     def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -220,7 +221,7 @@ class MedBilling(SyncAPIResource):
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
             event_id: UUID of the billing line.
-            body: request body
+            body: Partial update; `kind` cannot change.
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """
@@ -253,8 +254,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def list_billable_events(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -295,8 +296,8 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def create_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
         *,
         body: MedBillableEventCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -339,9 +340,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def delete_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -383,9 +384,9 @@ class AsyncMedBilling(AsyncAPIResource):
 
     async def update_billable_event(
         self,
-        case_id: str,
-        appointment_id: str,
-        event_id: str,
+        case_id: _uuid.UUID | str,
+        appointment_id: _uuid.UUID | str,
+        event_id: _uuid.UUID | str,
         *,
         body: MedBillableEventUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -406,7 +407,7 @@ class AsyncMedBilling(AsyncAPIResource):
             case_id: UUID of the med case.
             appointment_id: UUID of the appointment.
             event_id: UUID of the billing line.
-            body: request body
+            body: Partial update; `kind` cannot change.
 
         `PATCH /med-cases/{caseId}/appointments/{appointmentId}/billable-events/{eventId}` (operationId `updateMedBillableEvent`)
         """

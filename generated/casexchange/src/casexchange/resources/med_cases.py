@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -297,7 +298,7 @@ class MedCases(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -313,8 +314,8 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -342,7 +343,7 @@ class MedCases(SyncAPIResource):
 
     def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -397,10 +398,10 @@ class MedCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -440,7 +441,7 @@ class MedCases(SyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -459,7 +460,7 @@ class MedCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -495,7 +496,7 @@ class MedCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -512,7 +513,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -534,7 +535,7 @@ class MedCases(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -570,7 +571,7 @@ class MedCases(SyncAPIResource):
 
     def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -590,8 +591,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -620,7 +621,7 @@ class MedCases(SyncAPIResource):
 
     def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -639,8 +640,8 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -665,7 +666,7 @@ class MedCases(SyncAPIResource):
 
     def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -682,7 +683,7 @@ class MedCases(SyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -704,8 +705,8 @@ class MedCases(SyncAPIResource):
 
     def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -744,8 +745,8 @@ class MedCases(SyncAPIResource):
 
     def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -763,7 +764,7 @@ class MedCases(SyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -786,8 +787,8 @@ class MedCases(SyncAPIResource):
 
     def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -830,8 +831,8 @@ class MedCases(SyncAPIResource):
 
     def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -873,8 +874,8 @@ class MedCases(SyncAPIResource):
 
     def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -916,8 +917,8 @@ class MedCases(SyncAPIResource):
 
     def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -961,8 +962,8 @@ class MedCases(SyncAPIResource):
 
     def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1004,8 +1005,8 @@ class MedCases(SyncAPIResource):
 
     def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1047,8 +1048,8 @@ class MedCases(SyncAPIResource):
 
     def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1101,7 +1102,7 @@ class AsyncMedCases(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        med_case_id: str | NotGiven = NOT_GIVEN,
+        med_case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         insurance_type: ListInsurancesInsuranceType | str | NotGiven = NOT_GIVEN,
         is_primary: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1117,8 +1118,8 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             med_case_id: Only records of this med case.
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
@@ -1146,7 +1147,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_insurance(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1201,10 +1202,10 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             search: Substring (any letter case) looked up in patient name, reference number, birth date, handling firm name and provider name.
-            include_archived: Also return archived med cases (off by default).
+            include_archived: Also return archived med cases (off by default). (default: `False`)
 
         `GET /med-cases` (operationId `listMedCases`)
         """
@@ -1244,7 +1245,7 @@ class AsyncMedCases(AsyncAPIResource):
         Access tier: `standard`.
 
         Args:
-            body: request body
+            body: Every field is optional; in practice send at least a patient first or last name.
 
         `POST /med-cases` (operationId `createMedCase`)
         """
@@ -1263,7 +1264,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1299,7 +1300,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedCaseUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1316,7 +1317,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a CaseXchange case.
 
         `PUT /med-cases/{id}` (operationId `updateMedCase`)
         """
@@ -1338,7 +1339,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1374,7 +1375,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_med_case_insurances(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1394,8 +1395,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             insurance_type: Only this kind of insurance.
             is_primary: Only primary (`true`) or only secondary (`false`) records.
 
@@ -1424,7 +1425,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def list_referrals(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -1443,8 +1444,8 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{id}/referrals` (operationId `listMedReferrals`)
         """
@@ -1469,7 +1470,7 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def create_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MedReferralCreateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1486,7 +1487,7 @@ class AsyncMedCases(AsyncAPIResource):
 
         Args:
             id: UUID of the med case.
-            body: request body
+            body: Body for referring a med case to a provider, who must be connected to your firm (ACTIVE firm–provider connection); otherwise 403.
 
         `POST /med-cases/{id}/referrals` (operationId `createMedReferral`)
         """
@@ -1508,8 +1509,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def get_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1548,8 +1549,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def update_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: MedReferralUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1567,7 +1568,7 @@ class AsyncMedCases(AsyncAPIResource):
         Args:
             id: UUID of the med case.
             referral_id: UUID of the med referral.
-            body: request body
+            body: Send at least one field; only the fields sent are changed. Doctor and location assignments cannot be changed here.
 
         `PUT /med-cases/{id}/referrals/{referralId}` (operationId `updateMedReferral`)
         """
@@ -1590,8 +1591,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def accept_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcceptMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1634,8 +1635,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def acknowledge_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: AcknowledgeMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1677,8 +1678,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def close_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CloseMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1720,8 +1721,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def complete_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: CompleteTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1765,8 +1766,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def reject_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: RejectMedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1808,8 +1809,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def start_treatment_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: StartTreatmentMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1851,8 +1852,8 @@ class AsyncMedCases(AsyncAPIResource):
 
     async def withdraw_referral(
         self,
-        id: str,
-        referral_id: str,
+        id: _uuid.UUID | str,
+        referral_id: _uuid.UUID | str,
         *,
         body: WithdrawMedReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,

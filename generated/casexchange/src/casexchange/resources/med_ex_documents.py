@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -74,7 +75,7 @@ class MedExDocuments(SyncAPIResource):
 
     def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -92,8 +93,8 @@ class MedExDocuments(SyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -118,11 +119,11 @@ class MedExDocuments(SyncAPIResource):
 
     def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -174,8 +175,8 @@ class MedExDocuments(SyncAPIResource):
 
     def get(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -194,7 +195,7 @@ class MedExDocuments(SyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """
@@ -228,7 +229,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def list(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -246,8 +247,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
         Args:
             case_id: UUID of the med case.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /med-cases/{caseId}/documents` (operationId `listMedCaseDocuments`)
         """
@@ -272,11 +273,11 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def upload(
         self,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         *,
         category: UploadMedCaseDocumentBodyCategory | str,
         file: FileTypes,
-        appointment_id: str | NotGiven = NOT_GIVEN,
+        appointment_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -328,8 +329,8 @@ class AsyncMedExDocuments(AsyncAPIResource):
 
     async def get(
         self,
-        case_id: str,
-        document_id: str,
+        case_id: _uuid.UUID | str,
+        document_id: _uuid.UUID | str,
         *,
         format: GetMedCaseDocumentFormat | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -348,7 +349,7 @@ class AsyncMedExDocuments(AsyncAPIResource):
         Args:
             case_id: UUID of the med case.
             document_id: Document handle (the id of the case–document junction row).
-            format: `format`
+            format: `format` (default: `"url"`)
 
         `GET /med-cases/{caseId}/documents/{documentId}` (operationId `getMedCaseDocument`)
         """

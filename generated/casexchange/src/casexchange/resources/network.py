@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -93,7 +94,7 @@ class Network(SyncAPIResource):
 
     def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -130,7 +131,7 @@ class Network(SyncAPIResource):
 
     def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -171,7 +172,7 @@ class Network(SyncAPIResource):
 
     def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -209,7 +210,7 @@ class Network(SyncAPIResource):
 
     def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -251,7 +252,7 @@ class Network(SyncAPIResource):
 
     def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -330,7 +331,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -367,7 +368,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_inbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchInboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -408,7 +409,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def get_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -446,7 +447,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def put_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PutOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -488,7 +489,7 @@ class AsyncNetwork(AsyncAPIResource):
 
     async def patch_outbound_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: PatchOutboundNetworkFirmBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -177,7 +177,7 @@ class Notifications(SyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """
@@ -312,7 +312,7 @@ class AsyncNotifications(AsyncAPIResource):
         Access tier: `full`.
 
         Args:
-            body: request body
+            body: Settings to change (free-form object).
 
         `PUT /notifications/preferences` (operationId `updateNotificationPreferences`)
         """

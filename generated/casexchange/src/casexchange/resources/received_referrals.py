@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -98,7 +99,7 @@ class ReceivedReferrals(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -114,8 +115,8 @@ class ReceivedReferrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -149,7 +150,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -187,7 +188,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -229,7 +230,7 @@ class ReceivedReferrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -282,7 +283,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: ListReceivedReferralsSort | str | NotGiven = NOT_GIVEN,
         order: ListReceivedReferralsOrder | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -298,8 +299,8 @@ class AsyncReceivedReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             closing_status: Only rows with this ClosingStatus (any letter case).
             search: Substring (any letter case) of the reference number or the sending firm's name.
@@ -333,7 +334,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -371,7 +372,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReceivedReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -413,7 +414,7 @@ class AsyncReceivedReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

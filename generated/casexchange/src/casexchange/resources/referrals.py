@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -243,8 +244,8 @@ class Referrals(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -305,7 +306,7 @@ class Referrals(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -341,7 +342,7 @@ class Referrals(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -384,7 +385,7 @@ class Referrals(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -420,7 +421,7 @@ class Referrals(SyncAPIResource):
 
     def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -461,7 +462,7 @@ class Referrals(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -497,7 +498,7 @@ class Referrals(SyncAPIResource):
 
     def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -538,7 +539,7 @@ class Referrals(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -577,7 +578,7 @@ class Referrals(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -617,7 +618,7 @@ class Referrals(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -657,7 +658,7 @@ class Referrals(SyncAPIResource):
 
     def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -696,7 +697,7 @@ class Referrals(SyncAPIResource):
 
     def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -736,7 +737,7 @@ class Referrals(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -775,7 +776,7 @@ class Referrals(SyncAPIResource):
 
     def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -812,7 +813,7 @@ class Referrals(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -879,8 +880,8 @@ class AsyncReferrals(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
 
         `GET /referrals` (operationId `listReferrals`)
@@ -941,7 +942,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -977,7 +978,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1020,7 +1021,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1056,7 +1057,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def acknowledge(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: AcknowledgeReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1097,7 +1098,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1133,7 +1134,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_closing(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginClosingReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1174,7 +1175,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: BeginInvestigatingReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1213,7 +1214,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1253,7 +1254,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1293,7 +1294,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def send(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1332,7 +1333,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def sign(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SignReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1372,7 +1373,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StartLitigationReferralBody | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1411,7 +1412,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def get_status_history(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1448,7 +1449,7 @@ class AsyncReferrals(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawReferralBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -103,7 +104,7 @@ class Routing(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -127,7 +128,7 @@ class Routing(SyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE,
                 query={
@@ -152,14 +153,14 @@ class Routing(SyncAPIResource):
     def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -175,7 +176,7 @@ class Routing(SyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -255,7 +256,7 @@ class Routing(SyncAPIResource):
 
     def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -294,7 +295,7 @@ class Routing(SyncAPIResource):
 
     def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -354,7 +355,7 @@ class AsyncRouting(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing which firm should get a hypothetical case
 
         Runs your routing rules against a case profile and returns the matching rule, the firm the round-robin
@@ -378,7 +379,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/evaluate` (operationId `evaluateRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE,
                 query={
@@ -403,14 +404,14 @@ class AsyncRouting(AsyncAPIResource):
     async def evaluate_re_refer(
         self,
         *,
-        case_id: str,
+        case_id: _uuid.UUID | str,
         tier: int | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> RoutingEvaluation:
+    ) -> RoutingEvaluation | None:
         """Ask routing where to re-refer an existing case
 
         Like `/routing/evaluate`, but for a case that exists: the profile and the attempt number come from the case,
@@ -426,7 +427,7 @@ class AsyncRouting(AsyncAPIResource):
         `GET /routing/re-refer` (operationId `evaluateReReferRouting`)
         """
         return _t.cast(
-            "RoutingEvaluation",
+            "RoutingEvaluation | None",
             await self._client.request(
                 _EVALUATE_RE_REFER,
                 query={
@@ -506,7 +507,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def update_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateRoutingRuleBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -545,7 +546,7 @@ class AsyncRouting(AsyncAPIResource):
 
     async def delete_rule(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

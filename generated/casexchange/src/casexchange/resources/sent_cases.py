@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -132,8 +133,8 @@ class SentCases(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -201,7 +202,7 @@ class SentCases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -243,7 +244,7 @@ class SentCases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -283,7 +284,7 @@ class SentCases(SyncAPIResource):
 
     def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -319,7 +320,7 @@ class SentCases(SyncAPIResource):
 
     def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -389,8 +390,8 @@ class AsyncSentCases(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only this CaseStatus.
             closing_status: Only this ClosingStatus.
             search: Text matched against the reference number or the receiving firm's name.
@@ -458,7 +459,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -500,7 +501,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -540,7 +541,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def get_available_statuses(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -576,7 +577,7 @@ class AsyncSentCases(AsyncAPIResource):
 
     async def refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReferSentCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins as _b
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -83,8 +84,8 @@ class StatusUpdates(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             date_from: Earliest creation date to include (`YYYY-MM-DD`).
             date_to: Latest creation date to include (`YYYY-MM-DD`).
@@ -115,7 +116,7 @@ class StatusUpdates(SyncAPIResource):
     def lookup(
         self,
         *,
-        id: str,
+        id: _uuid.UUID | str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -182,8 +183,8 @@ class AsyncStatusUpdates(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
             status: Only referrals in this CaseStatus. `terminated` and `exhausted` are refused (400): they are the sender's private labels for a rejected referral, not statuses.
             date_from: Earliest creation date to include (`YYYY-MM-DD`).
             date_to: Latest creation date to include (`YYYY-MM-DD`).
@@ -214,7 +215,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
     async def lookup(
         self,
         *,
-        id: str,
+        id: _uuid.UUID | str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

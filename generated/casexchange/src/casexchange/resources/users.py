@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -85,8 +86,8 @@ class Users(SyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /users` (operationId `listUsers`)
         """
@@ -142,7 +143,7 @@ class Users(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateUserBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -181,7 +182,7 @@ class Users(SyncAPIResource):
 
     def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -243,8 +244,8 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `read_only`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /users` (operationId `listUsers`)
         """
@@ -300,7 +301,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateUserBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -339,7 +340,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -200,8 +201,8 @@ class Webhooks(SyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -261,7 +262,7 @@ class Webhooks(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -299,7 +300,7 @@ class Webhooks(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -336,7 +337,7 @@ class Webhooks(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -377,7 +378,7 @@ class Webhooks(SyncAPIResource):
 
     def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -397,8 +398,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -423,7 +424,7 @@ class Webhooks(SyncAPIResource):
 
     def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -443,8 +444,8 @@ class Webhooks(SyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -469,7 +470,7 @@ class Webhooks(SyncAPIResource):
 
     def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -507,7 +508,7 @@ class Webhooks(SyncAPIResource):
 
     def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -552,7 +553,7 @@ class Webhooks(SyncAPIResource):
 
     def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -591,7 +592,7 @@ class Webhooks(SyncAPIResource):
 
     def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -658,8 +659,8 @@ class AsyncWebhooks(AsyncAPIResource):
         Key scope: firm, provider.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks` (operationId `listWebhooks`)
         """
@@ -719,7 +720,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -757,7 +758,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -794,7 +795,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateWebhookBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -835,7 +836,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_deliveries(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -855,8 +856,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/deliveries` (operationId `listWebhookDeliveries`)
         """
@@ -881,7 +882,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def list_echo_captures(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -901,8 +902,8 @@ class AsyncWebhooks(AsyncAPIResource):
 
         Args:
             id: UUID of the resource.
-            page: Page to return, counting from 1.
-            limit: Page size; at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size; at most 100. (default: `20`)
 
         `GET /webhooks/{id}/echo/captures` (operationId `listWebhookEchoCaptures`)
         """
@@ -927,7 +928,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def disable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -965,7 +966,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def enable_echo(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1010,7 +1011,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def rotate_secret(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1049,7 +1050,7 @@ class AsyncWebhooks(AsyncAPIResource):
 
     async def test(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -9,7 +9,7 @@ __all__ = [
 
 
 class AcceptMedReferralBody(_BaseModel):
-    notify: bool | None = None
+    notify: bool = True
     """`false` turns off both the per-referral email to the firm and the acceptance text to the patient (useful when
     loading existing patients). Activity log, webhooks and notes in a connected case-management system are written
     regardless. Default: `True`."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .available_status_status import AvailableStatusStatus
 
@@ -17,13 +19,13 @@ class AvailableStatus(_BaseModel):
     label: str
     """Display text for the step."""
 
-    requires_closing_status: bool | None = _Field(
-        default=None, validation_alias="requiresClosingStatus", serialization_alias="requiresClosingStatus"
+    requires_closing_status: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="requiresClosingStatus", serialization_alias="requiresClosingStatus"
     )
     """Present and true if the step needs a `closingStatus`."""
 
-    requires_reason: bool | None = _Field(
-        default=None, validation_alias="requiresReason", serialization_alias="requiresReason"
+    requires_reason: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="requiresReason", serialization_alias="requiresReason"
     )
     """Present and true if the step needs a reason."""
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .begin_closing_referral_body_closing_status import BeginClosingReferralBodyClosingStatus
 from .begin_closing_referral_body_payout_type import BeginClosingReferralBodyPayoutType
@@ -15,13 +18,13 @@ __all__ = [
 
 
 class BeginClosingReferralBody(_BaseModel):
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    attorney_fees: _Omittable[float] = _Field(
+        default=_UNSET, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
     """Attorney fees in US dollars."""
 
-    client_fee_agreement_percentage: float | None = _Field(
-        default=None,
+    client_fee_agreement_percentage: _Omittable[float] = _Field(
+        default=_UNSET,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
     )
@@ -33,8 +36,8 @@ class BeginClosingReferralBody(_BaseModel):
     )
     """Kind of outcome (any letter case)."""
 
-    closure_reason: str | None = _Field(
-        default=None, validation_alias="closureReason", serialization_alias="closureReason"
+    closure_reason: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="closureReason", serialization_alias="closureReason"
     )
     """Explanation of the closure, saved on the referral."""
 
@@ -45,14 +48,23 @@ class BeginClosingReferralBody(_BaseModel):
     )
     """Calendar date, `YYYY-MM-DD`."""
 
-    payout_type: BeginClosingReferralBodyPayoutType | None = _Field(
-        default=None, validation_alias="payoutType", serialization_alias="payoutType"
+    payout_type: _Omittable[BeginClosingReferralBodyPayoutType] = _Field(
+        default=_UNSET, validation_alias="payoutType", serialization_alias="payoutType"
     )
 
-    reason: str | None = None
+    reason: _Omittable[str] = _UNSET
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
-    settlement_amount: float | None = _Field(
-        default=None, validation_alias="settlementAmount", serialization_alias="settlementAmount"
+    settlement_amount: _Omittable[float] = _Field(
+        default=_UNSET, validation_alias="settlementAmount", serialization_alias="settlementAmount"
     )
     """Settlement amount in US dollars; if given it must be above zero."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "closure_reason": {"min_length": 1, "max_length": 5000},
+        "reason": {"min_length": 1, "max_length": 5000},
+        "settlement_amount": {"maximum": 1000000000, "exclusive_minimum": 0},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -18,28 +22,30 @@ class BulkUpdateJob(_BaseModel):
         default=None, validation_alias="completedAt", serialization_alias="completedAt"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     error_message: str | None = _Field(
         default=None, validation_alias="errorMessage", serialization_alias="errorMessage"
     )
 
-    failed_rows: int | None = _Field(
-        default=None, validation_alias="failedRows", serialization_alias="failedRows"
+    failed_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="failedRows", serialization_alias="failedRows"
     )
 
     file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
 
-    job_id: str | None = _Field(default=None, validation_alias="jobId", serialization_alias="jobId")
-
-    operation_type: str | None = _Field(
-        default=None, validation_alias="operationType", serialization_alias="operationType"
+    job_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="jobId", serialization_alias="jobId"
     )
 
-    processed_rows: int | None = _Field(
-        default=None, validation_alias="processedRows", serialization_alias="processedRows"
+    operation_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="operationType", serialization_alias="operationType"
+    )
+
+    processed_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="processedRows", serialization_alias="processedRows"
     )
 
     progress_percent: int | None = _Field(
@@ -54,16 +60,16 @@ class BulkUpdateJob(_BaseModel):
         default=None, validation_alias="startedAt", serialization_alias="startedAt"
     )
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET
 
-    successful_rows: int | None = _Field(
-        default=None, validation_alias="successfulRows", serialization_alias="successfulRows"
+    successful_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="successfulRows", serialization_alias="successfulRows"
     )
 
     total_rows: int | None = _Field(
         default=None, validation_alias="totalRows", serialization_alias="totalRows"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_closing_status import CaseClosingStatus
 from .case_payout_type import CasePayoutType
@@ -24,8 +30,8 @@ class Case(_BaseModel):
     )
     """Attorney fees in US dollars; null until recorded."""
 
-    base_case_id: str | None = _Field(
-        default=None, validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    base_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
     case_county: str | None = _Field(
@@ -86,8 +92,8 @@ class Case(_BaseModel):
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     description: str | None = None
@@ -106,15 +112,15 @@ class Case(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """UUID of the referral."""
 
     incident_date: _dt.date | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    is_retainer_signed: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
     )
 
     jurisdiction: str | None = None
@@ -156,13 +162,13 @@ class Case(_BaseModel):
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """The firm receiving the referral."""
 
-    referring_firm_id: str | None = _Field(
-        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
     """The firm that made the referral."""
 
@@ -190,7 +196,7 @@ class Case(_BaseModel):
         default=None, validation_alias="signedDate", serialization_alias="signedDate"
     )
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET
     """CaseStatus (an old RECEIVED value appears as `under_evaluation`)."""
 
     statute_of_limitations_expiration: _dt.datetime | None = _Field(
@@ -201,12 +207,14 @@ class Case(_BaseModel):
 
     title: str | None = None
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
 
-    warm_transfer_successful: bool | None = _Field(
-        default=None, validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+    warm_transfer_successful: _Omittable[bool] = _Field(
+        default=_UNSET,
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
     )
     """True when the warm transfer to the receiving firm went through."""
 
@@ -224,3 +232,12 @@ class Case(_BaseModel):
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_email": {"format": "email"},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

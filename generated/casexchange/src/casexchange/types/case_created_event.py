@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .case_snapshot import CaseSnapshot
 from .casex_webhook_envelope_actor import CasexWebhookEnvelopeActor
@@ -27,11 +31,13 @@ class CaseCreatedEvent(_BaseModel):
     does not tell the channel either (the app and the API are not distinguished), so recognise your own
     changes by comparing with what you last wrote."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    base_case_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
     """Case behind the referral; unchanged across re-referrals."""
 
-    changed_fields: list[str] | None = _Field(
-        default=None, validation_alias="changedFields", serialization_alias="changedFields"
+    changed_fields: _Omittable[list[str]] = _Field(
+        default=_UNSET, validation_alias="changedFields", serialization_alias="changedFields"
     )
     """Only on `case.updated` and `note.updated`, already reduced to what your firm may see. Entries are `data`
     property names, except the marker `customFields`, which means your custom field values changed and you should
@@ -43,7 +49,7 @@ class CaseCreatedEvent(_BaseModel):
     event: _t.Literal["case.created"]
     """Same value as the `X-CaseXchange-Event` header."""
 
-    event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
+    event_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="eventId", serialization_alias="eventId")
     """Same as `X-CaseXchange-Event-Id`. A single fact has a single `eventId`, shared by the copies sent to both
     firms and to all subscriptions of one firm: use it to correlate, and `X-CaseXchange-Delivery` to
     de-duplicate."""
@@ -62,7 +68,9 @@ class CaseCreatedEvent(_BaseModel):
     """True only when your firm is the receiver and has not acknowledged yet; `data.case` is then a
     `MaskedCaseSnapshot`."""
 
-    recipient_firm_id: str = _Field(validation_alias="recipientFirmId", serialization_alias="recipientFirmId")
+    recipient_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="recipientFirmId", serialization_alias="recipientFirmId"
+    )
     """Firm this delivery was prepared for, so a misrouted delivery can be spotted."""
 
     reference_number: str | None = _Field(
@@ -74,7 +82,9 @@ class CaseCreatedEvent(_BaseModel):
     )
     """Receiving firm of this hop; null for a draft."""
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    referral_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referralId", serialization_alias="referralId"
+    )
     """The referral (hop) the event concerns; a firm can hold several on one case."""
 
     referring_firm: CasexWebhookEnvelopeReferringFirm = _Field(

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .case_snapshot_closing_status import CaseSnapshotClosingStatus
 from .case_snapshot_payout_type import CaseSnapshotPayoutType
@@ -25,7 +28,9 @@ class CaseSnapshot(_BaseModel):
     attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
     """Attorney fees in US dollars; null until recorded."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    base_case_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
@@ -84,7 +89,7 @@ class CaseSnapshot(_BaseModel):
     )
     """Expected distribution date; null until estimated."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
     """UUID of the referral (the API calls referrals cases here)."""
 
     incident_date: _dt.date | None = _Field(
@@ -131,12 +136,14 @@ class CaseSnapshot(_BaseModel):
     """Generated case reference. Cases created by CSV import may hold whatever text the firm supplied, since the
     format is not checked — do not parse it."""
 
-    referent_firm_id: str | None = _Field(
+    referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """Receiving firm; null for a draft."""
 
-    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
+    referring_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    )
     """The firm that made the referral."""
 
     resolution_date: _dt.datetime | None = _Field(
@@ -189,3 +196,13 @@ class CaseSnapshot(_BaseModel):
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer. Not masked here; the masked snapshot leaves it out."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_email": {"format": "email"},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "sending_firm_percentage": {"minimum": 0, "maximum": 100},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

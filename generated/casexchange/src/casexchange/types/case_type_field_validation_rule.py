@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,10 +13,10 @@ __all__ = [
 
 
 class CaseTypeFieldValidationRule(_BaseModel):
-    max: float | None = None
+    max: _Omittable[float] = _UNSET
 
-    max_length: int | None = _Field(
-        default=None, validation_alias="maxLength", serialization_alias="maxLength"
+    max_length: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="maxLength", serialization_alias="maxLength"
     )
 
-    min: float | None = None
+    min: _Omittable[float] = _UNSET

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,8 +18,8 @@ __all__ = [
 
 
 class CreateCaseBody(_BaseModel):
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    allow_duplicate_client: bool = _Field(
+        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
@@ -32,20 +37,20 @@ class CreateCaseBody(_BaseModel):
 
     case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
 
-    client_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
+    client_date_of_birth: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
     )
 
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    client_email: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
 
     client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
 
     client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
 
-    client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+    client_phone: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientPhone", serialization_alias="clientPhone"
     )
 
     client_postal_code: str | None = _Field(
@@ -58,29 +63,42 @@ class CreateCaseBody(_BaseModel):
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
 
-    description: str | None = None
+    description: _Omittable[str] = _UNSET
 
-    incident_date: _dt.date | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
+    incident_date: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    is_retainer_signed: bool = _Field(
+        default=False, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
     )
     """Default: `False`."""
 
     jurisdiction: str
 
-    notes: str | None = None
+    notes: _Omittable[str] = _UNSET
 
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
     sent_expiration_hours: int | None = _Field(
         default=None, validation_alias="sentExpirationHours", serialization_alias="sentExpirationHours"
     )
 
-    source: str | None = None
+    source: _Omittable[str] = _UNSET
 
     title: str
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "case_postal_code": {"max_length": 20},
+        "case_type": {"min_length": 1},
+        "client_email": {"format": "email"},
+        "client_first_name": {"min_length": 1},
+        "client_last_name": {"min_length": 1},
+        "client_postal_code": {"max_length": 20},
+        "jurisdiction": {"min_length": 1},
+        "sent_expiration_hours": {"minimum": 1},
+        "title": {"min_length": 1},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

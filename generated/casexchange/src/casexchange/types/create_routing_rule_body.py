@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -15,11 +19,16 @@ __all__ = [
 class CreateRoutingRuleBody(_BaseModel):
     conditions: list[dict[str, _t.Any | None]]
 
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    is_active: bool = _Field(default=True, validation_alias="isActive", serialization_alias="isActive")
     """Default: `True`."""
 
     name: str
 
-    priority: int | None = None
+    priority: _Omittable[int] = _UNSET
 
-    target_firm_id: str = _Field(validation_alias="targetFirmId", serialization_alias="targetFirmId")
+    target_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="targetFirmId", serialization_alias="targetFirmId"
+    )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"priority": {"minimum": 0}}
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .create_sent_case_body_external_system import CreateSentCaseBodyExternalSystem
 
@@ -14,8 +19,8 @@ __all__ = [
 
 
 class CreateSentCaseBody(_BaseModel):
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    allow_duplicate_client: bool = _Field(
+        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Set to `true` to go ahead despite a `duplicate_client_referral` match, after confirming this is a separate
     matter. Every override is audited. Default: `False`."""
@@ -33,36 +38,36 @@ class CreateSentCaseBody(_BaseModel):
 
     case_type: str = _Field(validation_alias="caseType", serialization_alias="caseType")
 
-    client_address1: str | None = _Field(
-        default=None, validation_alias="clientAddress1", serialization_alias="clientAddress1"
+    client_address1: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientAddress1", serialization_alias="clientAddress1"
     )
 
-    client_address2: str | None = _Field(
-        default=None, validation_alias="clientAddress2", serialization_alias="clientAddress2"
+    client_address2: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientAddress2", serialization_alias="clientAddress2"
     )
 
-    client_city: str | None = _Field(
-        default=None, validation_alias="clientCity", serialization_alias="clientCity"
+    client_city: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientCity", serialization_alias="clientCity"
     )
 
     client_date_of_birth: _dt.date | None = _Field(
         default=None, validation_alias="clientDateOfBirth", serialization_alias="clientDateOfBirth"
     )
 
-    client_email: str | None = _Field(
-        default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
+    client_email: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
 
     client_first_name: str = _Field(validation_alias="clientFirstName", serialization_alias="clientFirstName")
 
     client_last_name: str = _Field(validation_alias="clientLastName", serialization_alias="clientLastName")
 
-    client_phone: str | None = _Field(
-        default=None, validation_alias="clientPhone", serialization_alias="clientPhone"
+    client_phone: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientPhone", serialization_alias="clientPhone"
     )
 
-    client_postal_code: str | None = _Field(
-        default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
+    client_postal_code: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
     )
     """Used to work out `county`, and `caseCounty` when there is no case ZIP or it lies in another state."""
 
@@ -71,57 +76,74 @@ class CreateSentCaseBody(_BaseModel):
     it when no case county can be found, so send `caseCounty` or the ZIP codes. Hidden from the receiving firm
     until it acknowledges."""
 
-    description: str | None = None
+    description: _Omittable[str] = _UNSET
 
-    external_id: str | None = _Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
+    external_id: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="externalId", serialization_alias="externalId"
     )
 
-    external_system: CreateSentCaseBodyExternalSystem | None = _Field(
-        default=None, validation_alias="externalSystem", serialization_alias="externalSystem"
+    external_system: _Omittable[CreateSentCaseBodyExternalSystem] = _Field(
+        default=_UNSET, validation_alias="externalSystem", serialization_alias="externalSystem"
     )
 
     incident_date: _dt.date | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    is_retainer_signed: bool = _Field(
+        default=False, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
     )
     """Default: `False`."""
 
     jurisdiction: str
 
-    notes: str | None = None
+    notes: _Omittable[str] = _UNSET
 
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """Receiving firm; leave it out to create a DRAFT."""
 
-    round_robin_position: int | None = _Field(
-        default=None, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
+    round_robin_position: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="roundRobinPosition", serialization_alias="roundRobinPosition"
     )
     """Optional: pass back `roundRobinPosition` from `GET /routing/evaluate` untouched; needs `routingRuleId`.
     The rule's round-robin pointer only moves when the chosen slot accepts first attempts (its attempt range
     includes 1); slots for later attempts leave it alone."""
 
-    routing_rule_id: str | None = _Field(
-        default=None, validation_alias="routingRuleId", serialization_alias="routingRuleId"
+    routing_rule_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="routingRuleId", serialization_alias="routingRuleId"
     )
     """Optional id of the routing rule that chose the recipient (from `GET /routing/evaluate`). Ignored, with a
     warning logged on our side, unless it is a live rule of your firm."""
 
-    salesforce_id: str | None = _Field(
-        default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
+    salesforce_id: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="salesforceId", serialization_alias="salesforceId"
     )
 
-    salesforce_object_type: str | None = _Field(
-        default=None, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
+    salesforce_object_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="salesforceObjectType", serialization_alias="salesforceObjectType"
     )
 
-    source: str | None = None
+    source: _Omittable[str] = _UNSET
 
     tier: int | None = None
 
     title: str
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "case_postal_code": {"max_length": 20},
+        "case_type": {"min_length": 1},
+        "client_address1": {"max_length": 500},
+        "client_address2": {"max_length": 500},
+        "client_city": {"max_length": 200},
+        "client_email": {"format": "email"},
+        "client_first_name": {"min_length": 1},
+        "client_last_name": {"min_length": 1},
+        "client_postal_code": {"max_length": 20},
+        "jurisdiction": {"min_length": 1},
+        "round_robin_position": {"minimum": 0},
+        "tier": {"minimum": 1, "maximum": 5},
+        "title": {"min_length": 1},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

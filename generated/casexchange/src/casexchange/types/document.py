@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,22 +17,28 @@ __all__ = [
 
 
 class Document(_BaseModel):
-    case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
-
-    id: str | None = None
-
-    mime_type: str | None = _Field(default=None, validation_alias="mimeType", serialization_alias="mimeType")
-
-    size_bytes: int | None = _Field(
-        default=None, validation_alias="sizeBytes", serialization_alias="sizeBytes"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    uploaded_by: str | None = _Field(
-        default=None, validation_alias="uploadedBy", serialization_alias="uploadedBy"
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+    )
+
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    mime_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="mimeType", serialization_alias="mimeType"
+    )
+
+    size_bytes: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="sizeBytes", serialization_alias="sizeBytes"
+    )
+
+    uploaded_by: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="uploadedBy", serialization_alias="uploadedBy"
     )

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .document_data_origin import DocumentDataOrigin
 
@@ -17,7 +19,9 @@ class DocumentData(_BaseModel):
     """`data` of `document.uploaded`, metadata only. Fetch the file via
     `GET /cases/{referralId}/documents/{id}/download`; signed URLs expire, so webhooks never carry one."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    base_case_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
     """Case the document belongs to. Always set, since documents without a case (fee agreements) raise no event."""
 
     content_type: str = _Field(validation_alias="contentType", serialization_alias="contentType")
@@ -29,19 +33,23 @@ class DocumentData(_BaseModel):
 
     file_type: str = _Field(validation_alias="fileType", serialization_alias="fileType")
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     is_public: bool = _Field(validation_alias="isPublic", serialization_alias="isPublic")
 
     origin: DocumentDataOrigin
     """`clio` when the file came in through the Clio Manage document sync."""
 
-    referral_id: str | None = _Field(validation_alias="referralId", serialization_alias="referralId")
+    referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        validation_alias="referralId", serialization_alias="referralId"
+    )
     """Referral holding the file, or null when it was uploaded to the case as a whole."""
 
     uploaded_at: _dt.datetime = _Field(validation_alias="uploadedAt", serialization_alias="uploadedAt")
 
-    uploaded_by_id: str | None = _Field(validation_alias="uploadedById", serialization_alias="uploadedById")
+    uploaded_by_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        validation_alias="uploadedById", serialization_alias="uploadedById"
+    )
     """Uploader's user UUID — only sent to the uploader's firm, null for the other firm."""
 
     uploaded_by_name: str | None = _Field(

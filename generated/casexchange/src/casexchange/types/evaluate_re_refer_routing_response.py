@@ -11,7 +11,7 @@ __all__ = [
 
 
 class EvaluateReReferRoutingResponse(_BaseModel):
-    data: RoutingEvaluation
+    data: RoutingEvaluation | None
     """How a case profile would be routed; null when no active rule applies."""
 
     meta: EvaluateReReferRoutingResponseMeta

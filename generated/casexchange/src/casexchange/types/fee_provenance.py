@@ -5,6 +5,8 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .fee_provenance_kind import FeeProvenanceKind
 from .fee_provenance_missing_facts_item import FeeProvenanceMissingFactsItem
@@ -19,8 +21,8 @@ class FeeProvenance(_BaseModel):
     `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
     The sending firm's fee schedule itself is never revealed."""
 
-    coverage_lapsed: bool | None = _Field(
-        default=None, validation_alias="coverageLapsed", serialization_alias="coverageLapsed"
+    coverage_lapsed: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="coverageLapsed", serialization_alias="coverageLapsed"
     )
     """Present and true when the matching agreement no longer covers this referral."""
 
@@ -29,8 +31,8 @@ class FeeProvenance(_BaseModel):
     valid on the sent date. `pending`: a fee structure applies but needs outcome facts (see `missingFacts`).
     `none`: nothing stamped and nothing applies."""
 
-    missing_facts: list[FeeProvenanceMissingFactsItem] | None = _Field(
-        default=None, validation_alias="missingFacts", serialization_alias="missingFacts"
+    missing_facts: _Omittable[list[FeeProvenanceMissingFactsItem]] = _Field(
+        default=_UNSET, validation_alias="missingFacts", serialization_alias="missingFacts"
     )
     """Only for `pending`; the outcome facts still needed to fix the percentage."""
 

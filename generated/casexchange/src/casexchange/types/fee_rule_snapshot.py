@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -18,8 +22,8 @@ class FeeRuleSnapshot(_BaseModel):
 
     case_type_name: str | None = _Field(validation_alias="caseTypeName", serialization_alias="caseTypeName")
 
-    effective_from: _dt.date | None = _Field(
-        default=None, validation_alias="effectiveFrom", serialization_alias="effectiveFrom"
+    effective_from: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="effectiveFrom", serialization_alias="effectiveFrom"
     )
 
     effective_to: _dt.date | None = _Field(
@@ -33,8 +37,8 @@ class FeeRuleSnapshot(_BaseModel):
     percentage: float | None
     """Whole percent set by the rule; null for structure-based rules."""
 
-    resolved_as_of: _dt.date | None = _Field(
-        default=None, validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"
+    resolved_as_of: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="resolvedAsOf", serialization_alias="resolvedAsOf"
     )
 
-    rule_id: str = _Field(validation_alias="ruleId", serialization_alias="ruleId")
+    rule_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="ruleId", serialization_alias="ruleId")

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -17,26 +22,31 @@ class Firm(_BaseModel):
 
     city: str | None = None
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    is_internal: bool | None = _Field(
-        default=None, validation_alias="isInternal", serialization_alias="isInternal"
+    is_internal: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isInternal", serialization_alias="isInternal"
     )
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
 
     phone: str | None = None
 
     state: str | None = None
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
 
     website: str | None = None
 
     zip: str | None = None
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "website": {"format": "uri"}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

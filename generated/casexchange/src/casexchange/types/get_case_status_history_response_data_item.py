@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,16 +17,16 @@ __all__ = [
 
 
 class GetCaseStatusHistoryResponseDataItem(_BaseModel):
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by: str | None = _Field(
-        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    created_by: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     notes: str | None = None
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET

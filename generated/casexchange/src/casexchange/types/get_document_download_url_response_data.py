@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,16 +16,24 @@ __all__ = [
 
 
 class GetDocumentDownloadUrlResponseData(_BaseModel):
-    download_url: str | None = _Field(
-        default=None, validation_alias="downloadUrl", serialization_alias="downloadUrl"
+    download_url: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="downloadUrl", serialization_alias="downloadUrl"
     )
     """Alternative name for `url` used in some vendor documentation; may be absent."""
 
-    expires_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="expiresAt", serialization_alias="expiresAt"
+    expires_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="expiresAt", serialization_alias="expiresAt"
     )
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+    )
     """File name, mentioned by vendor documentation; may be absent."""
 
-    url: str | None = None
+    url: _Omittable[str] = _UNSET
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "download_url": {"format": "uri"},
+        "url": {"format": "uri"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,16 +16,25 @@ __all__ = [
 
 
 class GetMedCaseDocumentResponseDataVariant1(_BaseModel):
-    content_type: str | None = _Field(
-        default=None, validation_alias="contentType", serialization_alias="contentType"
+    content_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="contentType", serialization_alias="contentType"
     )
 
     download_url: str = _Field(validation_alias="downloadUrl", serialization_alias="downloadUrl")
 
     expires_at: _dt.datetime = _Field(validation_alias="expiresAt", serialization_alias="expiresAt")
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+    )
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+    file_size: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="fileSize", serialization_alias="fileSize"
+    )
 
-    id: str | None = None
+    id: _Omittable[str] = _UNSET
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "download_url": {"format": "uri"}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

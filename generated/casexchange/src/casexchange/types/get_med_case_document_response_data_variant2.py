@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .get_med_case_document_response_data_variant2_encoding import (
     GetMedCaseDocumentResponseDataVariant2Encoding,
@@ -14,16 +16,20 @@ __all__ = [
 
 
 class GetMedCaseDocumentResponseDataVariant2(_BaseModel):
-    content_type: str | None = _Field(
-        default=None, validation_alias="contentType", serialization_alias="contentType"
+    content_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="contentType", serialization_alias="contentType"
     )
 
     data: str
 
     encoding: GetMedCaseDocumentResponseDataVariant2Encoding
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+    )
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+    file_size: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="fileSize", serialization_alias="fileSize"
+    )
 
-    id: str | None = None
+    id: _Omittable[str] = _UNSET

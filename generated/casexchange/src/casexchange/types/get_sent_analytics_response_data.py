@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .warm_transfer_analytics import WarmTransferAnalytics
 
@@ -25,8 +27,8 @@ class GetSentAnalyticsResponseData(_BaseModel):
     sum(trend) + excluded.count = total. `excluded` is normally null, and a range you request is never
     narrowed."""
 
-    warm_transfer: WarmTransferAnalytics | None = _Field(
-        default=None, validation_alias="warmTransfer", serialization_alias="warmTransfer"
+    warm_transfer: _Omittable[WarmTransferAnalytics] = _Field(
+        default=_UNSET, validation_alias="warmTransfer", serialization_alias="warmTransfer"
     )
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
     (category or text); referrals with no recorded outcome are left out of every figure."""

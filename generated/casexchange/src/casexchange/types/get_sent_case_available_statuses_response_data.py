@@ -5,6 +5,8 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,12 +15,12 @@ __all__ = [
 
 
 class GetSentCaseAvailableStatusesResponseData(_BaseModel):
-    available_transitions: list[dict[str, _t.Any | None]] | None = _Field(
-        default=None, validation_alias="availableTransitions", serialization_alias="availableTransitions"
+    available_transitions: _Omittable[list[dict[str, _t.Any | None]]] = _Field(
+        default=_UNSET, validation_alias="availableTransitions", serialization_alias="availableTransitions"
     )
 
-    current_status: str | None = _Field(
-        default=None, validation_alias="currentStatus", serialization_alias="currentStatus"
+    current_status: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="currentStatus", serialization_alias="currentStatus"
     )
 
-    party: str | None = None
+    party: _Omittable[str] = _UNSET

@@ -11,8 +11,8 @@ __all__ = [
 
 
 class ImportCasesBody(_BaseModel):
-    allow_duplicate_client: bool | None = _Field(
-        default=None, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
+    allow_duplicate_client: bool = _Field(
+        default=False, validation_alias="allowDuplicateClient", serialization_alias="allowDuplicateClient"
     )
     """Form field `'true'` or `'false'` applying to the whole file. If it is not set, any row whose client was
     already sent by your firm to that receiver from another case of that case type (still active, or sent no more than 7

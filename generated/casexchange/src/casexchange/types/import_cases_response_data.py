@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,10 +13,10 @@ __all__ = [
 
 
 class ImportCasesResponseData(_BaseModel):
-    created: int | None = None
+    created: _Omittable[int] = _UNSET
 
-    errors: list[dict[str, _t.Any | None]] | None = None
+    errors: _Omittable[list[dict[str, _t.Any | None]]] = _UNSET
 
-    skipped: int | None = None
+    skipped: _Omittable[int] = _UNSET
 
-    updated: int | None = None
+    updated: _Omittable[int] = _UNSET

@@ -5,6 +5,8 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .list_med_billable_events_response_meta_totals import ListMedBillableEventsResponseMetaTotals
 
@@ -18,4 +20,4 @@ class ListMedBillableEventsResponseMeta(_BaseModel):
 
     timestamp: _dt.datetime
 
-    totals: ListMedBillableEventsResponseMetaTotals | None = None
+    totals: _Omittable[ListMedBillableEventsResponseMetaTotals] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,10 +13,10 @@ __all__ = [
 
 
 class ListMedBillableEventsResponseMetaTotals(_BaseModel):
-    total_billed: str | None = _Field(
-        default=None, validation_alias="totalBilled", serialization_alias="totalBilled"
+    total_billed: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="totalBilled", serialization_alias="totalBilled"
     )
 
-    total_paid: str | None = _Field(
-        default=None, validation_alias="totalPaid", serialization_alias="totalPaid"
+    total_paid: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="totalPaid", serialization_alias="totalPaid"
     )

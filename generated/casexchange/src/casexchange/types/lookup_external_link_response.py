@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .external_case_link_external_system import ExternalCaseLinkExternalSystem
 from .external_case_link_lookup_referral import ExternalCaseLinkLookupReferral
@@ -26,10 +29,18 @@ class LookupExternalLinkResponse(_BaseModel):
 
     external_url: str | None = _Field(validation_alias="externalUrl", serialization_alias="externalUrl")
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    referral_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referralId", serialization_alias="referralId"
+    )
 
     referral: ExternalCaseLinkLookupReferral
 
     meta: LookupExternalLinkResponseMeta
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "external_id": {"max_length": 255},
+        "external_url": {"format": "uri"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

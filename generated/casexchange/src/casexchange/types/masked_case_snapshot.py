@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .masked_case_snapshot_closing_status import MaskedCaseSnapshotClosingStatus
 from .masked_case_snapshot_status import MaskedCaseSnapshotStatus
@@ -19,7 +21,9 @@ class MaskedCaseSnapshot(_BaseModel):
     both firms share, and descriptive fields that reveal nothing personal. Everything else is absent from the
     object rather than null."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    base_case_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
     """County where the case itself belongs; routing rules match on it. If the sender leaves it out, it is
@@ -33,7 +37,7 @@ class MaskedCaseSnapshot(_BaseModel):
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
     """UUID of the referral."""
 
     is_retainer_signed: bool = _Field(
@@ -46,12 +50,14 @@ class MaskedCaseSnapshot(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    referent_firm_id: str | None = _Field(
+    referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """The firm receiving the referral."""
 
-    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
+    referring_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    )
     """The firm that made the referral."""
 
     sent_date: _dt.datetime | None = _Field(validation_alias="sentDate", serialization_alias="sentDate")

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -15,18 +18,28 @@ __all__ = [
 class MatchReferralsBodyIdentifiers(_BaseModel):
     """Give at least one identifier."""
 
-    date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="dateOfBirth", serialization_alias="dateOfBirth"
+    date_of_birth: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="dateOfBirth", serialization_alias="dateOfBirth"
     )
     """Calendar date, `YYYY-MM-DD`."""
 
-    email: str | None = None
+    email: _Omittable[str] = _UNSET
 
-    first_name: str | None = _Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
+    first_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )
 
-    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
+    last_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
+    )
 
-    phone: str | None = None
+    phone: _Omittable[str] = _UNSET
     """Compared as digits only."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "email": {"max_length": 254, "format": "email"},
+        "first_name": {"min_length": 1, "max_length": 100},
+        "last_name": {"min_length": 1, "max_length": 100},
+        "phone": {"min_length": 7, "max_length": 40},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_appointment_category import MedAppointmentCategory
 from .med_appointment_doctor import MedAppointmentDoctor
@@ -36,67 +42,69 @@ class MedAppointment(_BaseModel):
 
     category: MedAppointmentCategory | None = None
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     doctor: MedAppointmentDoctor | None = None
 
-    doctor_id: str | None = _Field(default=None, validation_alias="doctorId", serialization_alias="doctorId")
-
-    id: str | None = None
-
-    insurance_id: str | None = _Field(
-        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
+    doctor_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="doctorId", serialization_alias="doctorId"
     )
 
-    is_historical: bool | None = _Field(
-        default=None, validation_alias="isHistorical", serialization_alias="isHistorical"
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    insurance_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="insuranceId", serialization_alias="insuranceId"
+    )
+
+    is_historical: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isHistorical", serialization_alias="isHistorical"
     )
 
     location: MedAppointmentLocation | None = None
 
-    med_case_id: str | None = _Field(
-        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    med_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="medCaseId", serialization_alias="medCaseId"
     )
 
-    med_referral_id: str | None = _Field(
-        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
+    med_referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="medReferralId", serialization_alias="medReferralId"
     )
 
     premier_status: MedAppointmentPremierStatus | None = _Field(
         default=None, validation_alias="premierStatus", serialization_alias="premierStatus"
     )
 
-    primary_injury_id: str | None = _Field(
-        default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
+    primary_injury_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
     )
 
-    provider_location_id: str | None = _Field(
-        default=None, validation_alias="providerLocationId", serialization_alias="providerLocationId"
+    provider_location_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="providerLocationId", serialization_alias="providerLocationId"
     )
 
-    related_injury_ids: list[str] | None = _Field(
-        default=None, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
+    related_injury_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )
 
-    source: MedAppointmentSource | None = None
+    source: _Omittable[MedAppointmentSource] = _UNSET
     """Appointments synced from Premier have their date, time and status owned by Premier."""
 
-    total_billed: str | None = _Field(
-        default=None, validation_alias="totalBilled", serialization_alias="totalBilled"
+    total_billed: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="totalBilled", serialization_alias="totalBilled"
     )
     """Sum of `costBilled` over the billing lines, as a decimal string."""
 
-    total_paid: str | None = _Field(
-        default=None, validation_alias="totalPaid", serialization_alias="totalPaid"
+    total_paid: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="totalPaid", serialization_alias="totalPaid"
     )
     """Sum of `amountPaid` over the billing lines, as a decimal string."""
 
-    treating_provider_id: str | None = _Field(
-        default=None, validation_alias="treatingProviderId", serialization_alias="treatingProviderId"
+    treating_provider_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="treatingProviderId", serialization_alias="treatingProviderId"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_appointment_create_request_category import MedAppointmentCreateRequestCategory
 
@@ -14,12 +20,12 @@ __all__ = [
 
 
 class MedAppointmentCreateRequest(_BaseModel):
-    appointment_date: _dt.date | None = _Field(
-        default=None, validation_alias="appointmentDate", serialization_alias="appointmentDate"
+    appointment_date: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="appointmentDate", serialization_alias="appointmentDate"
     )
 
-    appointment_time: str | None = _Field(
-        default=None, validation_alias="appointmentTime", serialization_alias="appointmentTime"
+    appointment_time: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="appointmentTime", serialization_alias="appointmentTime"
     )
     """Pattern: `^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$`."""
 
@@ -27,27 +33,33 @@ class MedAppointmentCreateRequest(_BaseModel):
 
     category: MedAppointmentCreateRequestCategory | None = None
 
-    doctor_id: str = _Field(validation_alias="doctorId", serialization_alias="doctorId")
+    doctor_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="doctorId", serialization_alias="doctorId")
     """An id from `GET /me/doctors`."""
 
-    insurance_id: str | None = _Field(
-        default=None, validation_alias="insuranceId", serialization_alias="insuranceId"
+    insurance_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="insuranceId", serialization_alias="insuranceId"
     )
 
-    med_referral_id: str | None = _Field(
-        default=None, validation_alias="medReferralId", serialization_alias="medReferralId"
+    med_referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="medReferralId", serialization_alias="medReferralId"
     )
     """If omitted, the referral of your practice on this case that is most active is used."""
 
-    primary_injury_id: str | None = _Field(
-        default=None, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
+    primary_injury_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="primaryInjuryId", serialization_alias="primaryInjuryId"
     )
 
-    provider_location_id: str = _Field(
+    provider_location_id: _Coerced[_uuid.UUID, str] = _Field(
         validation_alias="providerLocationId", serialization_alias="providerLocationId"
     )
     """An id from `GET /me/locations`."""
 
-    related_injury_ids: list[str] | None = _Field(
-        default=None, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
+    related_injury_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET, validation_alias="relatedInjuryIds", serialization_alias="relatedInjuryIds"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "appointment_time": {"pattern": "^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$"},
+        "related_injury_ids": {"max_items": 50},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

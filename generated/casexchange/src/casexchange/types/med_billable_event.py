@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_billable_event_kind import MedBillableEventKind
 
@@ -20,8 +26,8 @@ class MedBillableEvent(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    appointment_id: str | None = _Field(
-        default=None, validation_alias="appointmentId", serialization_alias="appointmentId"
+    appointment_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
 
     cost_billed: str | None = _Field(
@@ -30,24 +36,30 @@ class MedBillableEvent(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    description: str | None = None
+    description: _Omittable[str] = _UNSET
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    kind: MedBillableEventKind | None = None
+    kind: _Omittable[MedBillableEventKind] = _UNSET
 
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"
     )
 
-    prescription_id: str | None = _Field(
-        default=None, validation_alias="prescriptionId", serialization_alias="prescriptionId"
+    prescription_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="prescriptionId", serialization_alias="prescriptionId"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "amount_paid": {"pattern": "^\\d{1,8}(\\.\\d{1,2})?$"},
+        "cost_billed": {"pattern": "^\\d{1,8}(\\.\\d{1,2})?$"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

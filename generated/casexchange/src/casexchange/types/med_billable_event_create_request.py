@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
@@ -34,3 +35,10 @@ class MedBillableEventCreateRequest(_BaseModel):
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "amount_paid": {"pattern": "^\\d{1,8}(\\.\\d{1,2})?$"},
+        "cost_billed": {"pattern": "^\\d{1,8}(\\.\\d{1,2})?$"},
+        "description": {"min_length": 1, "max_length": 500},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -27,8 +30,15 @@ class MedBillableEventUpdateRequest(_BaseModel):
     """Amount as a decimal string such as `"150.00"` (a string on purpose, matching the billing webhooks);
     at most 8 digits before the point. Pattern: `^\\d{1,8}(\\.\\d{1,2})?$`."""
 
-    description: str | None = None
+    description: _Omittable[str] = _UNSET
 
     paid_date: _dt.date | None = _Field(
         default=None, validation_alias="paidDate", serialization_alias="paidDate"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "amount_paid": {"pattern": "^\\d{1,8}(\\.\\d{1,2})?$"},
+        "cost_billed": {"pattern": "^\\d{1,8}(\\.\\d{1,2})?$"},
+        "description": {"min_length": 1, "max_length": 500},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -25,31 +31,31 @@ class MedCase(_BaseModel):
         default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
     )
 
-    base_case_id: str | None = _Field(
-        default=None, validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    base_case_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
     case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by_firm_id: str | None = _Field(
-        default=None, validation_alias="createdByFirmId", serialization_alias="createdByFirmId"
+    created_by_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="createdByFirmId", serialization_alias="createdByFirmId"
     )
 
-    created_by_provider_id: str | None = _Field(
-        default=None, validation_alias="createdByProviderId", serialization_alias="createdByProviderId"
+    created_by_provider_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="createdByProviderId", serialization_alias="createdByProviderId"
     )
 
     description: str | None = None
 
-    handling_firm_id: str | None = _Field(
-        default=None, validation_alias="handlingFirmId", serialization_alias="handlingFirmId"
+    handling_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="handlingFirmId", serialization_alias="handlingFirmId"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     incident_date: _dt.date | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
@@ -101,6 +107,12 @@ class MedCase(_BaseModel):
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_email": {"format": "email"},
+        "patient_email": {"format": "email"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_case_document_source import MedCaseDocumentSource
 
@@ -14,36 +19,40 @@ __all__ = [
 
 
 class MedCaseDocument(_BaseModel):
-    appointment_id: str | None = _Field(
-        default=None, validation_alias="appointmentId", serialization_alias="appointmentId"
+    appointment_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="appointmentId", serialization_alias="appointmentId"
     )
     """Appointment the file belongs to; null for files on the case itself."""
 
-    category: str | None = None
+    category: _Omittable[str] = _UNSET
 
-    content_type: str | None = _Field(
-        default=None, validation_alias="contentType", serialization_alias="contentType"
+    content_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="contentType", serialization_alias="contentType"
     )
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+    )
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+    file_size: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="fileSize", serialization_alias="fileSize"
+    )
     """File size, in bytes."""
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """Document handle (id of the case–document junction row)."""
 
-    pending: bool | None = None
+    pending: _Omittable[bool] = _UNSET
     """When true the file content is not stored yet, so the first download may be slow."""
 
-    shared_with_providers: bool | None = _Field(
-        default=None, validation_alias="sharedWithProviders", serialization_alias="sharedWithProviders"
+    shared_with_providers: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="sharedWithProviders", serialization_alias="sharedWithProviders"
     )
     """Whether the case's providers can see the file right now. Practice keys never receive hidden files, so for
     them it is always true; firm keys also see hidden ones, marked false."""
 
-    source: MedCaseDocumentSource | None = None
+    source: _Omittable[MedCaseDocumentSource] = _UNSET
 
-    uploaded_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="uploadedAt", serialization_alias="uploadedAt"
+    uploaded_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="uploadedAt", serialization_alias="uploadedAt"
     )

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -16,70 +21,90 @@ class MedCaseUpdateRequest(_BaseModel):
     """Send at least one field; only the fields sent are changed. `baseCaseId: null` removes the link to a
     CaseXchange case."""
 
-    attorney_email: str | None = _Field(
-        default=None, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
+    attorney_email: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="attorneyEmail", serialization_alias="attorneyEmail"
     )
 
-    attorney_name: str | None = _Field(
-        default=None, validation_alias="attorneyName", serialization_alias="attorneyName"
+    attorney_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="attorneyName", serialization_alias="attorneyName"
     )
 
-    attorney_phone: str | None = _Field(
-        default=None, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
-    )
-    """Only the digits of the number."""
-
-    base_case_id: str | None = _Field(
-        default=None, validation_alias="baseCaseId", serialization_alias="baseCaseId"
-    )
-
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-
-    description: str | None = None
-
-    incident_date: _dt.date | None = _Field(
-        default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
-    )
-
-    jurisdiction: str | None = None
-
-    patient_address1: str | None = _Field(
-        default=None, validation_alias="patientAddress1", serialization_alias="patientAddress1"
-    )
-
-    patient_address2: str | None = _Field(
-        default=None, validation_alias="patientAddress2", serialization_alias="patientAddress2"
-    )
-
-    patient_city: str | None = _Field(
-        default=None, validation_alias="patientCity", serialization_alias="patientCity"
-    )
-
-    patient_date_of_birth: _dt.date | None = _Field(
-        default=None, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
-    )
-
-    patient_email: str | None = _Field(
-        default=None, validation_alias="patientEmail", serialization_alias="patientEmail"
-    )
-
-    patient_first_name: str | None = _Field(
-        default=None, validation_alias="patientFirstName", serialization_alias="patientFirstName"
-    )
-
-    patient_last_name: str | None = _Field(
-        default=None, validation_alias="patientLastName", serialization_alias="patientLastName"
-    )
-
-    patient_phone: str | None = _Field(
-        default=None, validation_alias="patientPhone", serialization_alias="patientPhone"
+    attorney_phone: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="attorneyPhone", serialization_alias="attorneyPhone"
     )
     """Only the digits of the number."""
 
-    patient_state: str | None = _Field(
-        default=None, validation_alias="patientState", serialization_alias="patientState"
+    base_case_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="baseCaseId", serialization_alias="baseCaseId"
     )
 
-    patient_zip_code: str | None = _Field(
-        default=None, validation_alias="patientZipCode", serialization_alias="patientZipCode"
+    case_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="caseType", serialization_alias="caseType"
     )
+
+    description: _Omittable[str] = _UNSET
+
+    incident_date: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="incidentDate", serialization_alias="incidentDate"
+    )
+
+    jurisdiction: _Omittable[str] = _UNSET
+
+    patient_address1: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientAddress1", serialization_alias="patientAddress1"
+    )
+
+    patient_address2: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientAddress2", serialization_alias="patientAddress2"
+    )
+
+    patient_city: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientCity", serialization_alias="patientCity"
+    )
+
+    patient_date_of_birth: _Omittable[_dt.date] = _Field(
+        default=_UNSET, validation_alias="patientDateOfBirth", serialization_alias="patientDateOfBirth"
+    )
+
+    patient_email: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientEmail", serialization_alias="patientEmail"
+    )
+
+    patient_first_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientFirstName", serialization_alias="patientFirstName"
+    )
+
+    patient_last_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientLastName", serialization_alias="patientLastName"
+    )
+
+    patient_phone: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientPhone", serialization_alias="patientPhone"
+    )
+    """Only the digits of the number."""
+
+    patient_state: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientState", serialization_alias="patientState"
+    )
+
+    patient_zip_code: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="patientZipCode", serialization_alias="patientZipCode"
+    )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_email": {"max_length": 255, "format": "email"},
+        "attorney_name": {"max_length": 255},
+        "attorney_phone": {"max_length": 30},
+        "case_type": {"max_length": 255},
+        "jurisdiction": {"max_length": 255},
+        "patient_address1": {"max_length": 255},
+        "patient_address2": {"max_length": 255},
+        "patient_city": {"max_length": 255},
+        "patient_email": {"max_length": 255, "format": "email"},
+        "patient_first_name": {"max_length": 255},
+        "patient_last_name": {"max_length": 255},
+        "patient_phone": {"max_length": 30},
+        "patient_state": {"max_length": 50},
+        "patient_zip_code": {"max_length": 20},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_insurance_insurance_type import MedInsuranceInsuranceType
 
@@ -30,11 +34,11 @@ class MedInsurance(_BaseModel):
         default=None, validation_alias="claimNumber", serialization_alias="claimNumber"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     insurance_address: str | None = _Field(
         default=None, validation_alias="insuranceAddress", serialization_alias="insuranceAddress"
@@ -52,18 +56,18 @@ class MedInsurance(_BaseModel):
         default=None, validation_alias="insuranceType", serialization_alias="insuranceType"
     )
 
-    is_primary: bool | None = _Field(
-        default=None, validation_alias="isPrimary", serialization_alias="isPrimary"
+    is_primary: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isPrimary", serialization_alias="isPrimary"
     )
 
-    med_case_id: str | None = _Field(
-        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    med_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="medCaseId", serialization_alias="medCaseId"
     )
 
     policy_number: str | None = _Field(
         default=None, validation_alias="policyNumber", serialization_alias="policyNumber"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .med_referral_status import MedReferralStatus
 
@@ -29,34 +35,34 @@ class MedReferral(_BaseModel):
     )
     """Note recorded when the referral was closed. Optional; only documented by vendor examples."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    doctor_ids: list[str] | None = _Field(
-        default=None, validation_alias="doctorIds", serialization_alias="doctorIds"
+    doctor_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET, validation_alias="doctorIds", serialization_alias="doctorIds"
     )
     """User ids of the doctors assigned to the referral."""
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    location_ids: list[str] | None = _Field(
-        default=None, validation_alias="locationIds", serialization_alias="locationIds"
+    location_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET, validation_alias="locationIds", serialization_alias="locationIds"
     )
     """Provider location ids assigned to the referral."""
 
-    med_case_id: str | None = _Field(
-        default=None, validation_alias="medCaseId", serialization_alias="medCaseId"
+    med_case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="medCaseId", serialization_alias="medCaseId"
     )
 
     notes: str | None = None
 
-    parent_referral_id: str | None = _Field(
-        default=None, validation_alias="parentReferralId", serialization_alias="parentReferralId"
+    parent_referral_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="parentReferralId", serialization_alias="parentReferralId"
     )
 
-    provider_id: str | None = _Field(
-        default=None, validation_alias="providerId", serialization_alias="providerId"
+    provider_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="providerId", serialization_alias="providerId"
     )
 
     reference_number: str | None = _Field(
@@ -78,7 +84,7 @@ class MedReferral(_BaseModel):
     )
     """When the provider accepted or rejected it. Optional; only documented by vendor examples."""
 
-    status: MedReferralStatus | None = None
+    status: _Omittable[MedReferralStatus] = _UNSET
     """MedicalReferralStatus."""
 
     treatment_completed_at: _dt.datetime | None = _Field(
@@ -91,8 +97,8 @@ class MedReferral(_BaseModel):
     )
     """When treatment started. Optional; only documented by vendor examples."""
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
 
     withdrawn_at: _dt.datetime | None = _Field(

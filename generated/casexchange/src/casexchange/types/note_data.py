@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .note_data_origin import NoteDataOrigin
 
@@ -16,26 +18,32 @@ __all__ = [
 class NoteData(_BaseModel):
     """`data` of `note.created` and `note.updated`: ids and the note text, without a case snapshot."""
 
-    author_id: str | None = _Field(validation_alias="authorId", serialization_alias="authorId")
+    author_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        validation_alias="authorId", serialization_alias="authorId"
+    )
     """Author's user UUID — only sent to the firm owning the note, null for the other firm."""
 
     author_name: str | None = _Field(validation_alias="authorName", serialization_alias="authorName")
     """Author's display name."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    base_case_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
 
     body: str
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
+    firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
     """Firm that owns the note; each firm keeps its own notes."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     origin: NoteDataOrigin
     """`clio` when the note came from Clio Manage instead of being written in CaseXchange."""
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    referral_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referralId", serialization_alias="referralId"
+    )
 
     updated_at: _dt.datetime = _Field(validation_alias="updatedAt", serialization_alias="updatedAt")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,12 +13,12 @@ __all__ = [
 
 
 class Pagination(_BaseModel):
-    limit: int | None = None
+    limit: _Omittable[int] = _UNSET
 
-    page: int | None = None
+    page: _Omittable[int] = _UNSET
 
-    total: int | None = None
+    total: _Omittable[int] = _UNSET
 
-    total_pages: int | None = _Field(
-        default=None, validation_alias="totalPages", serialization_alias="totalPages"
+    total_pages: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalPages", serialization_alias="totalPages"
     )

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .pending_relationship_direction import PendingRelationshipDirection
 
@@ -17,7 +19,7 @@ class PendingRelationship(_BaseModel):
     direction: PendingRelationshipDirection
     """`outbound`: your firm asked and waits for them. `inbound`: they asked and wait for you."""
 
-    firm_id: str = _Field(validation_alias="firmId", serialization_alias="firmId")
+    firm_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="firmId", serialization_alias="firmId")
     """The other firm."""
 
     firm_name: str = _Field(validation_alias="firmName", serialization_alias="firmName")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,12 +13,14 @@ __all__ = [
 
 
 class ProviderLocationAddress(_BaseModel):
-    city: str | None = None
+    city: _Omittable[str] = _UNSET
 
-    country: str | None = None
+    country: _Omittable[str] = _UNSET
 
-    state: str | None = None
+    state: _Omittable[str] = _UNSET
 
-    street: str | None = None
+    street: _Omittable[str] = _UNSET
 
-    zip_code: str | None = _Field(default=None, validation_alias="zipCode", serialization_alias="zipCode")
+    zip_code: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="zipCode", serialization_alias="zipCode"
+    )

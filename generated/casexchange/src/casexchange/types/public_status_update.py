@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .public_status_update_source import PublicStatusUpdateSource
 from .public_status_update_status import PublicStatusUpdateStatus
@@ -24,7 +26,7 @@ class PublicStatusUpdate(_BaseModel):
     )
     """Name of the person who wrote the entry; null for system entries."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     is_message: bool = _Field(validation_alias="isMessage", serialization_alias="isMessage")
     """True for a message between the firms, false for a status change."""
@@ -35,7 +37,9 @@ class PublicStatusUpdate(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    referral_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referralId", serialization_alias="referralId"
+    )
 
     source: PublicStatusUpdateSource
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
 from .fee_provenance import FeeProvenance
@@ -30,7 +33,9 @@ class ReceivedReferral(_BaseModel):
     attorney_fees: float | None = _Field(validation_alias="attorneyFees", serialization_alias="attorneyFees")
     """Attorney fees in US dollars."""
 
-    base_case_id: str = _Field(validation_alias="baseCaseId", serialization_alias="baseCaseId")
+    base_case_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="baseCaseId", serialization_alias="baseCaseId"
+    )
     """Id of the parent case."""
 
     case_county: str | None = _Field(validation_alias="caseCounty", serialization_alias="caseCounty")
@@ -129,7 +134,7 @@ class ReceivedReferral(_BaseModel):
     `sendingFirmPercentage` on the referral is the raw value stamped at send time (null if nothing was stamped).
     The sending firm's fee schedule itself is never revealed."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     incident_date: _dt.datetime | None = _Field(
         validation_alias="incidentDate", serialization_alias="incidentDate"
@@ -172,7 +177,7 @@ class ReceivedReferral(_BaseModel):
     )
     """Expected settlement in US dollars."""
 
-    receiving_firm_id: str | None = _Field(
+    receiving_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
     )
 
@@ -190,7 +195,9 @@ class ReceivedReferral(_BaseModel):
         validation_alias="sendingFirmFeeRuleSnapshot", serialization_alias="sendingFirmFeeRuleSnapshot"
     )
 
-    sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
+    sending_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="sendingFirmId", serialization_alias="sendingFirmId"
+    )
 
     sending_firm_name: str | None = _Field(
         validation_alias="sendingFirmName", serialization_alias="sendingFirmName"
@@ -244,3 +251,12 @@ class ReceivedReferral(_BaseModel):
         )
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "sending_firm_percentage": {"minimum": 0, "maximum": 100},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

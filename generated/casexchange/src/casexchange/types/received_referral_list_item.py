@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .received_referral_list_item_closing_status import ReceivedReferralListItemClosingStatus
 from .received_referral_list_item_status import ReceivedReferralListItemStatus
@@ -30,9 +32,9 @@ class ReceivedReferralListItem(_BaseModel):
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
-    receiving_firm_id: str | None = _Field(
+    receiving_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
     )
 
@@ -44,7 +46,9 @@ class ReceivedReferralListItem(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    sending_firm_id: str = _Field(validation_alias="sendingFirmId", serialization_alias="sendingFirmId")
+    sending_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="sendingFirmId", serialization_alias="sendingFirmId"
+    )
 
     sending_firm_name: str | None = _Field(
         validation_alias="sendingFirmName", serialization_alias="sendingFirmName"

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
 from .referral_closing_status import ReferralClosingStatus
@@ -62,7 +65,7 @@ class Referral(_BaseModel):
         validation_alias="estimatedDistributionDate", serialization_alias="estimatedDistributionDate"
     )
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     is_retainer_signed: bool = _Field(
         validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
@@ -102,12 +105,14 @@ class Referral(_BaseModel):
     )
     """Generated reference, e.g. `PREFIX-0001`."""
 
-    referent_firm_id: str | None = _Field(
+    referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
         validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
     """Receiving firm, or null for a draft."""
 
-    referring_firm_id: str = _Field(validation_alias="referringFirmId", serialization_alias="referringFirmId")
+    referring_firm_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    )
     """The firm that made the referral."""
 
     resolution_date: _dt.datetime | None = _Field(
@@ -154,3 +159,12 @@ class Referral(_BaseModel):
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer; null for the receiving firm until it acknowledges."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "sending_firm_percentage": {"minimum": 0, "maximum": 100},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

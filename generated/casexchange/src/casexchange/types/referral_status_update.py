@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .referral_status_update_source import ReferralStatusUpdateSource
 from .referral_status_update_status import ReferralStatusUpdateStatus
@@ -19,7 +21,7 @@ class ReferralStatusUpdate(_BaseModel):
 
     created_at: _dt.datetime = _Field(validation_alias="createdAt", serialization_alias="createdAt")
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     message: str | None
 

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .routing_rule_assignments_item import RoutingRuleAssignmentsItem
 
@@ -14,50 +19,54 @@ __all__ = [
 
 
 class RoutingRule(_BaseModel):
-    assignments: list[RoutingRuleAssignmentsItem] | None = None
+    assignments: _Omittable[list[RoutingRuleAssignmentsItem]] = _UNSET
 
-    case_type_ids: list[str] | None = _Field(
-        default=None, validation_alias="caseTypeIds", serialization_alias="caseTypeIds"
+    case_type_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET, validation_alias="caseTypeIds", serialization_alias="caseTypeIds"
     )
 
-    county_names: list[str] | None = _Field(
-        default=None, validation_alias="countyNames", serialization_alias="countyNames"
+    county_names: _Omittable[list[str]] = _Field(
+        default=_UNSET, validation_alias="countyNames", serialization_alias="countyNames"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     description: str | None = None
 
-    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
+    firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
+    )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    is_active: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+    )
 
     jurisdiction_code: str | None = _Field(
         default=None, validation_alias="jurisdictionCode", serialization_alias="jurisdictionCode"
     )
     """Old single-state field; matching uses `jurisdictionCodes`."""
 
-    jurisdiction_codes: list[str] | None = _Field(
-        default=None, validation_alias="jurisdictionCodes", serialization_alias="jurisdictionCodes"
+    jurisdiction_codes: _Omittable[list[str]] = _Field(
+        default=_UNSET, validation_alias="jurisdictionCodes", serialization_alias="jurisdictionCodes"
     )
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
 
-    priority: int | None = None
+    priority: _Omittable[int] = _UNSET
     """Lower numbers are tried first; the first active rule that matches wins."""
 
-    tier_numbers: list[int] | None = _Field(
-        default=None, validation_alias="tierNumbers", serialization_alias="tierNumbers"
+    tier_numbers: _Omittable[list[int]] = _Field(
+        default=_UNSET, validation_alias="tierNumbers", serialization_alias="tierNumbers"
     )
 
-    type_categories: list[str] | None = _Field(
-        default=None, validation_alias="typeCategories", serialization_alias="typeCategories"
+    type_categories: _Omittable[list[str]] = _Field(
+        default=_UNSET, validation_alias="typeCategories", serialization_alias="typeCategories"
     )
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )

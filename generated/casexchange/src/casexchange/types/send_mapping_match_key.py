@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .send_mapping_match_key_mode import SendMappingMatchKeyMode
 
@@ -16,22 +18,24 @@ class SendMappingMatchKey(_BaseModel):
     A lookup key needs `relatedExternalIdField`, `useRecordId` or both — matching the related record by its
     external-id field, by its Salesforce record id through CaseXchange sync links, or one then the other."""
 
-    field_name: str | None = _Field(
-        default=None, validation_alias="fieldName", serialization_alias="fieldName"
+    field_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fieldName", serialization_alias="fieldName"
     )
 
-    lookup_field: str | None = _Field(
-        default=None, validation_alias="lookupField", serialization_alias="lookupField"
+    lookup_field: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="lookupField", serialization_alias="lookupField"
     )
 
-    mode: SendMappingMatchKeyMode | None = None
+    mode: _Omittable[SendMappingMatchKeyMode] = _UNSET
 
-    related_external_id_field: str | None = _Field(
-        default=None, validation_alias="relatedExternalIdField", serialization_alias="relatedExternalIdField"
+    related_external_id_field: _Omittable[str] = _Field(
+        default=_UNSET,
+        validation_alias="relatedExternalIdField",
+        serialization_alias="relatedExternalIdField",
     )
     """May be left out of a lookup key if `useRecordId` is set; one of the two is required."""
 
-    use_record_id: bool | None = _Field(
-        default=None, validation_alias="useRecordId", serialization_alias="useRecordId"
+    use_record_id: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="useRecordId", serialization_alias="useRecordId"
     )
     """Find the related record through its Salesforce record id, using CaseXchange sync links. Not needed if `relatedExternalIdField` is given."""

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,7 +15,7 @@ __all__ = [
 
 
 class SendMappingProfile(_BaseModel):
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     sf_object_api_name: str = _Field(
         validation_alias="sfObjectApiName", serialization_alias="sfObjectApiName"

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .custom_field_value import CustomFieldValue
 from .sent_case_case_county_source import SentCaseCaseCountySource
@@ -120,16 +125,16 @@ class SentCase(_BaseModel):
     )
     """Where `county` came from."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by: str | None = _Field(
-        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    created_by: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
-    custom_fields: list[CustomFieldValue] | None = _Field(
-        default=None, validation_alias="customFields", serialization_alias="customFields"
+    custom_fields: _Omittable[list[CustomFieldValue]] = _Field(
+        default=_UNSET, validation_alias="customFields", serialization_alias="customFields"
     )
 
     description: str | None = None
@@ -148,15 +153,15 @@ class SentCase(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
     """UUID of the base case."""
 
     incident_date: _dt.datetime | None = _Field(
         default=None, validation_alias="incidentDate", serialization_alias="incidentDate"
     )
 
-    is_test_case: bool | None = _Field(
-        default=None, validation_alias="isTestCase", serialization_alias="isTestCase"
+    is_test_case: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isTestCase", serialization_alias="isTestCase"
     )
 
     jurisdiction: str | None = None
@@ -205,11 +210,11 @@ class SentCase(_BaseModel):
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    referrals: list[SentCaseReferralSummary] | None = None
+    referrals: _Omittable[list[SentCaseReferralSummary]] = _UNSET
     """Every referral of the case, latest first."""
 
-    requires_update: bool | None = _Field(
-        default=None, validation_alias="requiresUpdate", serialization_alias="requiresUpdate"
+    requires_update: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="requiresUpdate", serialization_alias="requiresUpdate"
     )
 
     resolution_date: _dt.datetime | None = _Field(
@@ -233,7 +238,7 @@ class SentCase(_BaseModel):
 
     source: str | None = None
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET
     """CaseStatus of the latest referral, or `draft` when the case has none."""
 
     statute_of_limitations_expiration: _dt.datetime | None = _Field(
@@ -247,12 +252,14 @@ class SentCase(_BaseModel):
 
     title: str | None = None
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
 
-    warm_transfer_successful: bool | None = _Field(
-        default=None, validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+    warm_transfer_successful: _Omittable[bool] = _Field(
+        default=_UNSET,
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
     )
     """True when the warm transfer to the receiving firm went through."""
 
@@ -270,3 +277,14 @@ class SentCase(_BaseModel):
         serialization_alias="warmTransferUnsuccessfulReasonType",
     )
     """Category of a failed warm transfer; not hidden, as this is the sender's own data."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_email": {"format": "email"},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "rated_tier": {"minimum": 1, "maximum": 5},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "tier": {"minimum": 1, "maximum": 5},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .sent_case_list_item_warm_transfer_unsuccessful_reason_type import (
     SentCaseListItemWarmTransferUnsuccessfulReasonType,
@@ -20,22 +26,22 @@ class SentCaseListItem(_BaseModel):
         default=None, validation_alias="closingStatus", serialization_alias="closingStatus"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    owning_firm_id: str | None = _Field(
-        default=None, validation_alias="owningFirmId", serialization_alias="owningFirmId"
+    owning_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="owningFirmId", serialization_alias="owningFirmId"
     )
 
     owning_firm_name: str | None = _Field(
         default=None, validation_alias="owningFirmName", serialization_alias="owningFirmName"
     )
 
-    receiving_firm_id: str | None = _Field(
-        default=None, validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
+    receiving_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="receivingFirmId", serialization_alias="receivingFirmId"
     )
 
     receiving_firm_name: str | None = _Field(
@@ -50,18 +56,20 @@ class SentCaseListItem(_BaseModel):
         default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
     )
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET
     """CaseStatus."""
 
     tier: int | None = None
     """The sender's rating of the case, 1 (top priority) to 5 (lowest); unrelated to API key tiers. Null if unrated."""
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
 
-    warm_transfer_successful: bool | None = _Field(
-        default=None, validation_alias="warmTransferSuccessful", serialization_alias="warmTransferSuccessful"
+    warm_transfer_successful: _Omittable[bool] = _Field(
+        default=_UNSET,
+        validation_alias="warmTransferSuccessful",
+        serialization_alias="warmTransferSuccessful",
     )
     """Whether the warm transfer succeeded, taken from the latest referral."""
 
@@ -81,3 +89,8 @@ class SentCaseListItem(_BaseModel):
         )
     )
     """Category of a failed warm transfer."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "tier": {"minimum": 1, "maximum": 5}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .sent_case_referral_summary_closing_status import SentCaseReferralSummaryClosingStatus
 from .sent_case_referral_summary_payout_type import SentCaseReferralSummaryPayoutType
@@ -47,12 +53,12 @@ class SentCaseReferralSummary(_BaseModel):
     )
     """Free-text reason given when the referral was closed; null before that."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    created_by: str | None = _Field(
-        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    created_by: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
     estimated_date_of_resolution: _dt.datetime | None = _Field(
@@ -69,10 +75,10 @@ class SentCaseReferralSummary(_BaseModel):
     )
     """Expected distribution date (accepted as a date, returned as a timestamp); null until estimated."""
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    last_updated_by: str | None = _Field(
-        default=None, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
+    last_updated_by: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
     )
 
     lead_attorney_name: str | None = _Field(
@@ -105,8 +111,8 @@ class SentCaseReferralSummary(_BaseModel):
     )
     """Settlement expected while the case is still open, in US dollars; null until estimated."""
 
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
     referent_firm_name: str | None = _Field(
@@ -124,9 +130,17 @@ class SentCaseReferralSummary(_BaseModel):
     )
     """Settlement amount in US dollars; null until recorded."""
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET
     """CaseStatus."""
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

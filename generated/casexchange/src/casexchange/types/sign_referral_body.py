@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,13 +16,13 @@ __all__ = [
 
 
 class SignReferralBody(_BaseModel):
-    attorney_fees: float | None = _Field(
-        default=None, validation_alias="attorneyFees", serialization_alias="attorneyFees"
+    attorney_fees: _Omittable[float] = _Field(
+        default=_UNSET, validation_alias="attorneyFees", serialization_alias="attorneyFees"
     )
     """Attorney fees in US dollars."""
 
-    client_fee_agreement_percentage: float | None = _Field(
-        default=None,
+    client_fee_agreement_percentage: _Omittable[float] = _Field(
+        default=_UNSET,
         validation_alias="clientFeeAgreementPercentage",
         serialization_alias="clientFeeAgreementPercentage",
     )
@@ -33,24 +36,24 @@ class SignReferralBody(_BaseModel):
     )
     """Calendar date, `YYYY-MM-DD`."""
 
-    lead_attorney_name: str | None = _Field(
-        default=None, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
+    lead_attorney_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="leadAttorneyName", serialization_alias="leadAttorneyName"
     )
 
-    notes: str | None = None
+    notes: _Omittable[str] = _UNSET
     """Optional text added to the referral's notes; line breaks become spaces."""
 
-    phase: str | None = None
+    phase: _Omittable[str] = _UNSET
     """Free-text label for the stage the case is in."""
 
-    projected_settlement_amount: float | None = _Field(
-        default=None,
+    projected_settlement_amount: _Omittable[float] = _Field(
+        default=_UNSET,
         validation_alias="projectedSettlementAmount",
         serialization_alias="projectedSettlementAmount",
     )
     """Expected settlement in US dollars."""
 
-    reason: str | None = None
+    reason: _Omittable[str] = _UNSET
     """Optional text saved on the status-history entry this step creates; line breaks become spaces."""
 
     statute_of_limitations_expiration: _dt.date | None = _Field(
@@ -59,3 +62,14 @@ class SignReferralBody(_BaseModel):
         serialization_alias="statuteOfLimitationsExpiration",
     )
     """Calendar date, `YYYY-MM-DD`."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "lead_attorney_name": {"max_length": 255},
+        "notes": {"max_length": 10000},
+        "phase": {"max_length": 100},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "reason": {"min_length": 1, "max_length": 5000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
@@ -18,3 +19,6 @@ class SsoLink(_BaseModel):
 
     url: str
     """One-time sign-in URL. The secret token forms part of the path, and the server keeps nothing but a SHA-256 hash of it."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"url": {"format": "uri"}}
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

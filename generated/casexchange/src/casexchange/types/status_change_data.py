@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .case_snapshot import CaseSnapshot
 from .status_change_data_is_message import StatusChangeDataIsMessage
@@ -33,7 +35,7 @@ class StatusChangeData(_BaseModel):
     )
     """Display name of the person who acted (never a user id); null for system changes."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
     """Id of the status-update row."""
 
     is_message: StatusChangeDataIsMessage = _Field(
@@ -54,7 +56,9 @@ class StatusChangeData(_BaseModel):
         validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    referral_id: str = _Field(validation_alias="referralId", serialization_alias="referralId")
+    referral_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="referralId", serialization_alias="referralId"
+    )
 
     source: StatusChangeDataSource
     """System that recorded the change. `api` stands for both the public API and the CaseXchange app, which are not

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .update_referral_body_custom_fields_item import UpdateReferralBodyCustomFieldsItem
 from .update_referral_body_payout_type import UpdateReferralBodyPayoutType
@@ -28,8 +31,8 @@ class UpdateReferralBody(_BaseModel):
     """Client's fee agreement as a FRACTION 0–1 of the settlement; 0.3333 stands for 33.33 %. Unlike
     `sendingFirmPercentage`, this is not a whole percent."""
 
-    custom_fields: list[UpdateReferralBodyCustomFieldsItem] | None = _Field(
-        default=None, validation_alias="customFields", serialization_alias="customFields"
+    custom_fields: _Omittable[list[UpdateReferralBodyCustomFieldsItem]] = _Field(
+        default=_UNSET, validation_alias="customFields", serialization_alias="customFields"
     )
     """Custom field values to store. Only the receiving firm may set them, and only once the referral is SIGNED or
     further along; otherwise 403."""
@@ -48,8 +51,8 @@ class UpdateReferralBody(_BaseModel):
     )
     """Calendar date, `YYYY-MM-DD`."""
 
-    is_retainer_signed: bool | None = _Field(
-        default=None, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
+    is_retainer_signed: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isRetainerSigned", serialization_alias="isRetainerSigned"
     )
 
     lead_attorney_name: str | None = _Field(
@@ -88,3 +91,15 @@ class UpdateReferralBody(_BaseModel):
         serialization_alias="statuteOfLimitationsExpiration",
     )
     """Calendar date, `YYYY-MM-DD`."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "attorney_fees": {"minimum": 0, "maximum": 1000000000},
+        "client_fee_agreement_percentage": {"minimum": 0, "maximum": 1},
+        "lead_attorney_name": {"max_length": 500},
+        "notes": {"max_length": 10000},
+        "phase": {"max_length": 200},
+        "projected_settlement_amount": {"minimum": 0, "maximum": 1000000000},
+        "sending_firm_percentage": {"minimum": 0, "maximum": 100},
+        "settlement_amount": {"minimum": 0, "maximum": 1000000000},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

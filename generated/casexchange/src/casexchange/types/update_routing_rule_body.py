@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,14 +17,19 @@ __all__ = [
 
 
 class UpdateRoutingRuleBody(_BaseModel):
-    conditions: list[dict[str, _t.Any | None]] | None = None
+    conditions: _Omittable[list[dict[str, _t.Any | None]]] = _UNSET
 
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
-
-    name: str | None = None
-
-    priority: int | None = None
-
-    target_firm_id: str | None = _Field(
-        default=None, validation_alias="targetFirmId", serialization_alias="targetFirmId"
+    is_active: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
     )
+
+    name: _Omittable[str] = _UNSET
+
+    priority: _Omittable[int] = _UNSET
+
+    target_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="targetFirmId", serialization_alias="targetFirmId"
+    )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"priority": {"minimum": 0}}
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

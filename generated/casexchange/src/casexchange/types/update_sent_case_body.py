@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -47,7 +50,7 @@ class UpdateSentCaseBody(_BaseModel):
         default=None, validation_alias="clientPostalCode", serialization_alias="clientPostalCode"
     )
 
-    note: str | None = None
+    note: _Omittable[str] = _UNSET
 
     salesforce_id: str | None = _Field(
         default=None, validation_alias="salesforceId", serialization_alias="salesforceId"
@@ -60,3 +63,16 @@ class UpdateSentCaseBody(_BaseModel):
     source: str | None = None
 
     tier: int | None = None
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "case_postal_code": {"max_length": 20},
+        "client_address1": {"max_length": 500},
+        "client_address2": {"max_length": 500},
+        "client_city": {"max_length": 200},
+        "client_email": {"format": "email"},
+        "client_phone": {"max_length": 50},
+        "client_postal_code": {"max_length": 20},
+        "note": {"min_length": 1, "max_length": 10000},
+        "tier": {"minimum": 1, "maximum": 5},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

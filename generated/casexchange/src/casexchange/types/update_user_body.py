@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,12 +13,16 @@ __all__ = [
 
 
 class UpdateUserBody(_BaseModel):
-    first_name: str | None = _Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
+    first_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
     )
 
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    is_active: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+    )
 
-    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
+    last_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
+    )
 
-    role: str | None = None
+    role: _Omittable[str] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .warm_transfer_analytics_by_partner_firm_item import WarmTransferAnalyticsByPartnerFirmItem
 from .warm_transfer_analytics_kpis import WarmTransferAnalyticsKpis
@@ -18,18 +20,18 @@ class WarmTransferAnalytics(_BaseModel):
     """Warm-transfer results. A referral counts as an attempt once it is marked successful or has a failure reason
     (category or text); referrals with no recorded outcome are left out of every figure."""
 
-    by_partner_firm: list[WarmTransferAnalyticsByPartnerFirmItem] | None = _Field(
-        default=None, validation_alias="byPartnerFirm", serialization_alias="byPartnerFirm"
+    by_partner_firm: _Omittable[list[WarmTransferAnalyticsByPartnerFirmItem]] = _Field(
+        default=_UNSET, validation_alias="byPartnerFirm", serialization_alias="byPartnerFirm"
     )
     """The 10 partner firms with the most attempts — receivers on `/analytics/sent`, senders on
     `/analytics/received`."""
 
-    kpis: WarmTransferAnalyticsKpis | None = None
+    kpis: _Omittable[WarmTransferAnalyticsKpis] = _UNSET
 
-    reason_breakdown: list[WarmTransferAnalyticsReasonBreakdownItem] | None = _Field(
-        default=None, validation_alias="reasonBreakdown", serialization_alias="reasonBreakdown"
+    reason_breakdown: _Omittable[list[WarmTransferAnalyticsReasonBreakdownItem]] = _Field(
+        default=_UNSET, validation_alias="reasonBreakdown", serialization_alias="reasonBreakdown"
     )
     """Failed transfers counted per reason category (free-text reasons are never grouped; text without a category counts as OTHER)."""
 
-    trend: list[WarmTransferAnalyticsTrendItem] | None = None
+    trend: _Omittable[list[WarmTransferAnalyticsTrendItem]] = _UNSET
     """One entry per month that has data, oldest first, grouped by sent date."""

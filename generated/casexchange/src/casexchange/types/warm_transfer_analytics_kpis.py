@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,11 +13,11 @@ __all__ = [
 
 
 class WarmTransferAnalyticsKpis(_BaseModel):
-    attempted: int | None = None
+    attempted: _Omittable[int] = _UNSET
 
     success_rate: int | None = _Field(
         default=None, validation_alias="successRate", serialization_alias="successRate"
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
 
-    successful: int | None = None
+    successful: _Omittable[int] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .warm_transfer_analytics_reason_breakdown_item_reason_type import (
     WarmTransferAnalyticsReasonBreakdownItemReasonType,
@@ -14,8 +16,8 @@ __all__ = [
 
 
 class WarmTransferAnalyticsReasonBreakdownItem(_BaseModel):
-    count: int | None = None
+    count: _Omittable[int] = _UNSET
 
-    reason_type: WarmTransferAnalyticsReasonBreakdownItemReasonType | None = _Field(
-        default=None, validation_alias="reasonType", serialization_alias="reasonType"
+    reason_type: _Omittable[WarmTransferAnalyticsReasonBreakdownItemReasonType] = _Field(
+        default=_UNSET, validation_alias="reasonType", serialization_alias="reasonType"
     )

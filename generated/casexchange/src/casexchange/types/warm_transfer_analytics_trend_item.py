@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,9 +13,9 @@ __all__ = [
 
 
 class WarmTransferAnalyticsTrendItem(_BaseModel):
-    attempted: int | None = None
+    attempted: _Omittable[int] = _UNSET
 
-    month: str | None = None
+    month: _Omittable[str] = _UNSET
     """`YYYY-MM` in the requested time zone."""
 
     success_rate: int | None = _Field(
@@ -21,4 +23,4 @@ class WarmTransferAnalyticsTrendItem(_BaseModel):
     )
     """Whole-number percentage 0–100; null when nothing was attempted."""
 
-    successful: int | None = None
+    successful: _Omittable[int] = _UNSET

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .webhook_delivery_event_type import WebhookDeliveryEventType
 from .webhook_delivery_status import WebhookDeliveryStatus
@@ -23,7 +26,7 @@ class WebhookDelivery(_BaseModel):
         validation_alias="deliveredAt", serialization_alias="deliveredAt"
     )
 
-    event_id: str = _Field(validation_alias="eventId", serialization_alias="eventId")
+    event_id: _Coerced[_uuid.UUID, str] = _Field(validation_alias="eventId", serialization_alias="eventId")
 
     event_type: WebhookDeliveryEventType = _Field(
         validation_alias="eventType", serialization_alias="eventType"
@@ -31,7 +34,7 @@ class WebhookDelivery(_BaseModel):
     """Event name: a `WebhookEventType` value for firm subscriptions, a `MedexWebhookEventType` value for practice
     subscriptions."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     last_error: str | None = _Field(validation_alias="lastError", serialization_alias="lastError")
 
@@ -46,3 +49,6 @@ class WebhookDelivery(_BaseModel):
 
     status: WebhookDeliveryStatus
     """`EXHAUSTED`: all 5 attempts failed and no more retries will happen."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {"attempts": {"minimum": 0}}
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

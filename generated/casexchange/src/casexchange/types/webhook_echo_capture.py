@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 from .webhook_echo_capture_signature_details import WebhookEchoCaptureSignatureDetails
 
@@ -21,7 +23,7 @@ class WebhookEchoCapture(_BaseModel):
     headers: dict[str, str]
     """Headers CaseXchange sent to the echo endpoint."""
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     raw_body: str = _Field(validation_alias="rawBody", serialization_alias="rawBody")
     """The exact signed bytes."""
@@ -37,4 +39,6 @@ class WebhookEchoCapture(_BaseModel):
     24 hours following a rotation the previous secret also passes this check, so captures signed just before
     rotating still show as valid — real deliveries use only the current secret."""
 
-    subscription_id: str = _Field(validation_alias="subscriptionId", serialization_alias="subscriptionId")
+    subscription_id: _Coerced[_uuid.UUID, str] = _Field(
+        validation_alias="subscriptionId", serialization_alias="subscriptionId"
+    )

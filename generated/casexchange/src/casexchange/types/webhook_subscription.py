@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -17,7 +20,7 @@ class WebhookSubscription(_BaseModel):
 
     description: str | None
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     is_active: bool = _Field(validation_alias="isActive", serialization_alias="isActive")
 
@@ -37,3 +40,9 @@ class WebhookSubscription(_BaseModel):
     CaseXchange's echo endpoint, but that URL is never returned by reads because it contains the echo token,
     which allows unauthenticated posts to the echo intake. Use `isEchoActive` to see whether deliveries are being
     diverted; only `POST /webhooks/{id}/echo/enable` returns the echo URL and token."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "original_url": {"format": "uri"},
+        "url": {"format": "uri"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -17,7 +20,7 @@ class WebhookSubscriptionWithSecret(_BaseModel):
 
     description: str | None
 
-    id: str
+    id: _Coerced[_uuid.UUID, str]
 
     is_active: bool = _Field(validation_alias="isActive", serialization_alias="isActive")
 
@@ -41,3 +44,9 @@ class WebhookSubscriptionWithSecret(_BaseModel):
     secret: str
     """HMAC signing secret. Only returned by create and rotate-secret and never readable afterwards, so store it at
     once."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "original_url": {"format": "uri"},
+        "url": {"format": "uri"},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

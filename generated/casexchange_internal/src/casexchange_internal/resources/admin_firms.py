@@ -77,8 +77,8 @@ class AdminFirms(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)
@@ -162,8 +162,8 @@ class AsyncAdminFirms(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
 
         `GET /firms/admin/firms` (operationId `adminListAllFirms`)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -51,7 +52,7 @@ class Analytics(SyncAPIResource):
         *,
         start_date: _dt.date | NotGiven = NOT_GIVEN,
         end_date: _dt.date | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -132,7 +133,7 @@ class AsyncAnalytics(AsyncAPIResource):
         *,
         start_date: _dt.date | NotGiven = NOT_GIVEN,
         end_date: _dt.date | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,

@@ -328,7 +328,7 @@ class Auth(SyncAPIResource):
         Access tier: `public`.
 
         Args:
-            body: request body
+            body: Only for callers without the refresh cookie (server to server).
 
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """
@@ -604,7 +604,7 @@ class AsyncAuth(AsyncAPIResource):
         Access tier: `public`.
 
         Args:
-            body: request body
+            body: Only for callers without the refresh cookie (server to server).
 
         `POST /auth/refresh-session` (operationId `refreshSession`)
         """

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -265,9 +266,9 @@ class Cases(SyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -283,8 +284,8 @@ class Cases(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -367,7 +368,7 @@ class Cases(SyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -450,7 +451,7 @@ class Cases(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -486,7 +487,7 @@ class Cases(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -526,7 +527,7 @@ class Cases(SyncAPIResource):
 
     def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -562,7 +563,7 @@ class Cases(SyncAPIResource):
 
     def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -601,7 +602,7 @@ class Cases(SyncAPIResource):
 
     def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -640,7 +641,7 @@ class Cases(SyncAPIResource):
 
     def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -657,7 +658,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -679,7 +680,7 @@ class Cases(SyncAPIResource):
 
     def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -715,7 +716,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -754,7 +755,7 @@ class Cases(SyncAPIResource):
 
     def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -793,7 +794,7 @@ class Cases(SyncAPIResource):
 
     def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -832,7 +833,7 @@ class Cases(SyncAPIResource):
 
     def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -874,7 +875,7 @@ class Cases(SyncAPIResource):
 
     def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -891,7 +892,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -913,7 +914,7 @@ class Cases(SyncAPIResource):
 
     def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -930,7 +931,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -952,7 +953,7 @@ class Cases(SyncAPIResource):
 
     def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -991,7 +992,7 @@ class Cases(SyncAPIResource):
 
     def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1027,7 +1028,7 @@ class Cases(SyncAPIResource):
 
     def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1044,7 +1045,7 @@ class Cases(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """
@@ -1085,9 +1086,9 @@ class AsyncCases(AsyncAPIResource):
         status: str | NotGiven = NOT_GIVEN,
         case_type: str | NotGiven = NOT_GIVEN,
         jurisdiction: str | NotGiven = NOT_GIVEN,
-        referring_firm_id: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        referring_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         from_date: _dt.datetime | NotGiven = NOT_GIVEN,
         to_date: _dt.datetime | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1103,8 +1104,8 @@ class AsyncCases(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `20`)
             search: `search`
             sort: `sort`
             order: `order`
@@ -1187,7 +1188,7 @@ class AsyncCases(AsyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1270,7 +1271,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1306,7 +1307,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1346,7 +1347,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def acknowledge_receipt(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1382,7 +1383,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def begin_investigating(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1421,7 +1422,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def close(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: CloseCaseRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1460,7 +1461,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def link_to_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: LinkCaseToCsRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1477,7 +1478,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for linking a case to its record in Case Status.
 
         `POST /cases/{id}/link-cs` (operationId `linkCaseToCaseStatus`)
         """
@@ -1499,7 +1500,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def unlink_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1535,7 +1536,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_lost(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1574,7 +1575,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_signed(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkSignedRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1613,7 +1614,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def mark_as_won(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: MarkAsWonRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1652,7 +1653,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def re_refer(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: ReReferCaseBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1694,7 +1695,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def reject(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: RejectCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1711,7 +1712,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for rejecting a case that is under evaluation or being investigated.
 
         `POST /cases/{id}/reject` (operationId `rejectCase`)
         """
@@ -1733,7 +1734,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def send_draft_referral(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendDraftReferralRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -1750,7 +1751,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for sending a draft; the case becomes `sent`.
 
         `POST /cases/{id}/send` (operationId `sendDraftReferral`)
         """
@@ -1772,7 +1773,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def start_litigation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: NotesRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1811,7 +1812,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def sync_from_status(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1847,7 +1848,7 @@ class AsyncCases(AsyncAPIResource):
 
     async def withdraw(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: WithdrawCaseRequest | _t.Mapping[str, _t.Any] | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -1864,7 +1865,7 @@ class AsyncCases(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            body: request body
+            body: Body for withdrawing a case that is a draft, sent, received or under evaluation.
 
         `POST /cases/{id}/withdraw` (operationId `withdrawCase`)
         """

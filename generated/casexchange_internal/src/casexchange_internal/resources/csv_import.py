@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -77,7 +78,7 @@ class CsvImport(SyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -160,7 +161,7 @@ class AsyncCsvImport(AsyncAPIResource):
         *,
         file: FileTypes,
         delimiter: str | NotGiven = NOT_GIVEN,
-        referent_firm_id: str | None | NotGiven = NOT_GIVEN,
+        referent_firm_id: _uuid.UUID | str | None | NotGiven = NOT_GIVEN,
         skip_header_row: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

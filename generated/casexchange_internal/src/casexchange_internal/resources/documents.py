@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -111,7 +112,7 @@ class Documents(SyncAPIResource):
 
     def list_for_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -129,8 +130,8 @@ class Documents(SyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -155,7 +156,7 @@ class Documents(SyncAPIResource):
 
     def upload_for_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -205,7 +206,7 @@ class Documents(SyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -219,8 +220,8 @@ class Documents(SyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -244,7 +245,7 @@ class Documents(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -280,7 +281,7 @@ class Documents(SyncAPIResource):
 
     def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -316,7 +317,7 @@ class Documents(SyncAPIResource):
 
     def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -361,7 +362,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def list_for_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
@@ -379,8 +380,8 @@ class AsyncDocuments(AsyncAPIResource):
 
         Args:
             id: UUID of the case.
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
 
         `GET /cases/{id}/documents` (operationId `listCaseDocuments`)
         """
@@ -405,7 +406,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def upload_for_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         file: FileTypes,
         description: str | None | NotGiven = NOT_GIVEN,
@@ -455,7 +456,7 @@ class AsyncDocuments(AsyncAPIResource):
         *,
         page: int | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        case_id: str | NotGiven = NOT_GIVEN,
+        case_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -469,8 +470,8 @@ class AsyncDocuments(AsyncAPIResource):
         Access tier: `private`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             case_id: `caseId`
 
         `GET /documents` (operationId `listDocuments`)
@@ -494,7 +495,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -530,7 +531,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def delete(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -566,7 +567,7 @@ class AsyncDocuments(AsyncAPIResource):
 
     async def get_download_url(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

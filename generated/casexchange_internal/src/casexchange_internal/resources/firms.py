@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins as _b
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -152,8 +153,8 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -201,11 +202,11 @@ class Firms(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -324,7 +325,7 @@ class Firms(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -360,7 +361,7 @@ class Firms(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -399,7 +400,7 @@ class Firms(SyncAPIResource):
 
     def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -462,8 +463,8 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             is_internal: `true` for internal firms only, `false` (the default) for customer firms only.
 
@@ -511,11 +512,11 @@ class AsyncFirms(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: `limit`
+            page: Page to return, counting from 1. (default: `1`)
+            limit: `limit` (default: `9`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             specialty: `specialty`
             jurisdiction: `jurisdiction`
             case_status_subscriber: `caseStatusSubscriber`
@@ -634,7 +635,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -670,7 +671,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateFirmRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -709,7 +710,7 @@ class AsyncFirms(AsyncAPIResource):
 
     async def get_report_card(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -256,7 +257,7 @@ class Integrations(SyncAPIResource):
 
     def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -292,7 +293,7 @@ class Integrations(SyncAPIResource):
 
     def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -328,7 +329,7 @@ class Integrations(SyncAPIResource):
 
     def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
@@ -475,7 +476,7 @@ class Integrations(SyncAPIResource):
 
     def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -511,7 +512,7 @@ class Integrations(SyncAPIResource):
 
     def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -547,7 +548,7 @@ class Integrations(SyncAPIResource):
 
     def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -795,7 +796,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_case_status_status(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -831,7 +832,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_unmasked_case_status_key(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -867,7 +868,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def handle_case_status_webhook(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         x_case_status_signature: str,
         body: CaseStatusWebhookPayload | _t.Mapping[str, _t.Any],
@@ -1014,7 +1015,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def trigger_salesforce_sync_for_firm(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1050,7 +1051,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def get_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1086,7 +1087,7 @@ class AsyncIntegrations(AsyncAPIResource):
 
     async def update_specific_firm_settings(
         self,
-        firm_id: str,
+        firm_id: _uuid.UUID | str,
         *,
         body: UpdateIntegrationPayload | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -131,7 +132,7 @@ class Messaging(SyncAPIResource):
 
     def send_partner_message(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -254,7 +255,7 @@ class AsyncMessaging(AsyncAPIResource):
 
     async def send_partner_message(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: SendPartnerMessageBody | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -46,7 +47,7 @@ class StatusUpdates(SyncAPIResource):
 
     def list_for_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -82,7 +83,7 @@ class StatusUpdates(SyncAPIResource):
 
     def create_manual(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -130,7 +131,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
     async def list_for_case(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -166,7 +167,7 @@ class AsyncStatusUpdates(AsyncAPIResource):
 
     async def create_manual(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: StatusUpdateRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,

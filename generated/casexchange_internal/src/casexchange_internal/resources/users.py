@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import typing as _t
+import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
@@ -126,7 +127,7 @@ class Users(SyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
         order: Order | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -143,11 +144,11 @@ class Users(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -277,7 +278,7 @@ class Users(SyncAPIResource):
 
     def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -313,7 +314,7 @@ class Users(SyncAPIResource):
 
     def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -351,7 +352,7 @@ class Users(SyncAPIResource):
 
     def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -388,7 +389,7 @@ class Users(SyncAPIResource):
 
     def resend_invitation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -439,7 +440,7 @@ class AsyncUsers(AsyncAPIResource):
         search: str | NotGiven = NOT_GIVEN,
         sort: str | NotGiven = NOT_GIVEN,
         order: Order | str | NotGiven = NOT_GIVEN,
-        firm_id: str | NotGiven = NOT_GIVEN,
+        firm_id: _uuid.UUID | str | NotGiven = NOT_GIVEN,
         role: str | NotGiven = NOT_GIVEN,
         is_active: bool | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -456,11 +457,11 @@ class AsyncUsers(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: Page to return, counting from 1.
-            limit: Page size, at most 100.
+            page: Page to return, counting from 1. (default: `1`)
+            limit: Page size, at most 100. (default: `20`)
             search: Free-text filter.
             sort: Field to sort by.
-            order: Sort direction.
+            order: Sort direction. (default: `"desc"`)
             firm_id: System administrators only; restrict to one firm.
             role: Only users with this role.
             is_active: Only active (`true`) or inactive (`false`) users.
@@ -590,7 +591,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def get(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -626,7 +627,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def update(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         body: UpdateUserRequest | _t.Mapping[str, _t.Any],
         extra_headers: Headers | None = None,
@@ -664,7 +665,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def deactivate(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -701,7 +702,7 @@ class AsyncUsers(AsyncAPIResource):
 
     async def resend_invitation(
         self,
-        id: str,
+        id: _uuid.UUID | str,
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -125,8 +125,8 @@ class VendorApi(SyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """
@@ -266,8 +266,8 @@ class AsyncVendorApi(AsyncAPIResource):
         Access tier: `paid`.
 
         Args:
-            page: `page`
-            limit: `limit`
+            page: `page` (default: `1`)
+            limit: `limit` (default: `50`)
 
         `GET /vendor/firms` (operationId `listVendorFirms`)
         """

@@ -75,6 +75,7 @@ if _t.TYPE_CHECKING:
     from .api_success_response_base import ApiSuccessResponseBase as ApiSuccessResponseBase
     from .basic_firm_info import BasicFirmInfo as BasicFirmInfo
     from .basic_user_info import BasicUserInfo as BasicUserInfo
+    from .case_detail_api_response import CaseDetailApiResponse as CaseDetailApiResponse
     from .case_detail_api_response_def import CaseDetailApiResponseDef as CaseDetailApiResponseDef
     from .case_detail_api_response_def_referent_firm_variant1 import (
         CaseDetailApiResponseDefReferentFirmVariant1 as CaseDetailApiResponseDefReferentFirmVariant1,
@@ -83,6 +84,7 @@ if _t.TYPE_CHECKING:
     from .case_status_config_update import CaseStatusConfigUpdate as CaseStatusConfigUpdate
     from .case_status_integration_info import CaseStatusIntegrationInfo as CaseStatusIntegrationInfo
     from .case_status_webhook_payload import CaseStatusWebhookPayload as CaseStatusWebhookPayload
+    from .case_summary_api_response import CaseSummaryApiResponse as CaseSummaryApiResponse
     from .case_summary_api_response_def import CaseSummaryApiResponseDef as CaseSummaryApiResponseDef
     from .case_summary_api_response_def_referent_firm_variant1 import (
         CaseSummaryApiResponseDefReferentFirmVariant1 as CaseSummaryApiResponseDefReferentFirmVariant1,
@@ -120,9 +122,11 @@ if _t.TYPE_CHECKING:
     from .dashboard_summary_data_sent_stats import (
         DashboardSummaryDataSentStats as DashboardSummaryDataSentStats,
     )
+    from .document_api_response import DocumentApiResponse as DocumentApiResponse
     from .document_api_response_def import DocumentApiResponseDef as DocumentApiResponseDef
     from .document_download_response import DocumentDownloadResponse as DocumentDownloadResponse
     from .evaluate_routing_for_api_request import EvaluateRoutingForApiRequest as EvaluateRoutingForApiRequest
+    from .firm_api_response_data import FirmApiResponseData as FirmApiResponseData
     from .firm_api_response_data_def import FirmApiResponseDataDef as FirmApiResponseDataDef
     from .forgot_password_request import ForgotPasswordRequest as ForgotPasswordRequest
     from .get_case_by_salesforce_id_response import (
@@ -182,6 +186,7 @@ if _t.TYPE_CHECKING:
     from .login_meta_envelope import LoginMetaEnvelope as LoginMetaEnvelope
     from .login_meta_envelope_meta import LoginMetaEnvelopeMeta as LoginMetaEnvelopeMeta
     from .login_request import LoginRequest as LoginRequest
+    from .login_response import LoginResponse as LoginResponse
     from .login_response_def import LoginResponseDef as LoginResponseDef
     from .mark_as_won_request import MarkAsWonRequest as MarkAsWonRequest
     from .mark_signed_request import MarkSignedRequest as MarkSignedRequest
@@ -199,6 +204,7 @@ if _t.TYPE_CHECKING:
     from .referrer_analytics import ReferrerAnalytics as ReferrerAnalytics
     from .referrer_kpi_metrics import ReferrerKpiMetrics as ReferrerKpiMetrics
     from .refresh_session_request import RefreshSessionRequest as RefreshSessionRequest
+    from .refresh_token_response import RefreshTokenResponse as RefreshTokenResponse
     from .refresh_token_response_def import RefreshTokenResponseDef as RefreshTokenResponseDef
     from .reject_case_request import RejectCaseRequest as RejectCaseRequest
     from .reset_password_request import ResetPasswordRequest as ResetPasswordRequest
@@ -216,6 +222,7 @@ if _t.TYPE_CHECKING:
     from .send_partner_message_body import SendPartnerMessageBody as SendPartnerMessageBody
     from .start_discovery_request import StartDiscoveryRequest as StartDiscoveryRequest
     from .status_source import StatusSource as StatusSource
+    from .status_update_api_response import StatusUpdateApiResponse as StatusUpdateApiResponse
     from .status_update_api_response_def import StatusUpdateApiResponseDef as StatusUpdateApiResponseDef
     from .status_update_request import StatusUpdateRequest as StatusUpdateRequest
     from .submit_vendor_lead_response import SubmitVendorLeadResponse as SubmitVendorLeadResponse
@@ -225,6 +232,7 @@ if _t.TYPE_CHECKING:
     from .update_profile_request import UpdateProfileRequest as UpdateProfileRequest
     from .update_user_request import UpdateUserRequest as UpdateUserRequest
     from .upload_document_request import UploadDocumentRequest as UploadDocumentRequest
+    from .user_api_response_data import UserApiResponseData as UserApiResponseData
     from .user_api_response_data_def import UserApiResponseDataDef as UserApiResponseDataDef
     from .vendor_firm import VendorFirm as VendorFirm
     from .vendor_lead_create import VendorLeadCreate as VendorLeadCreate
@@ -277,12 +285,14 @@ _MODULES: dict[str, str] = {
     "ApiSuccessResponseBase": "api_success_response_base",
     "BasicFirmInfo": "basic_firm_info",
     "BasicUserInfo": "basic_user_info",
+    "CaseDetailApiResponse": "case_detail_api_response",
     "CaseDetailApiResponseDef": "case_detail_api_response_def",
     "CaseDetailApiResponseDefReferentFirmVariant1": "case_detail_api_response_def_referent_firm_variant1",
     "CaseStatus": "case_status",
     "CaseStatusConfigUpdate": "case_status_config_update",
     "CaseStatusIntegrationInfo": "case_status_integration_info",
     "CaseStatusWebhookPayload": "case_status_webhook_payload",
+    "CaseSummaryApiResponse": "case_summary_api_response",
     "CaseSummaryApiResponseDef": "case_summary_api_response_def",
     "CaseSummaryApiResponseDefReferentFirmVariant1": "case_summary_api_response_def_referent_firm_variant1",
     "ChangePasswordRequest": "change_password_request",
@@ -308,9 +318,11 @@ _MODULES: dict[str, str] = {
     "DashboardSummaryData": "dashboard_summary_data",
     "DashboardSummaryDataReceivedStats": "dashboard_summary_data_received_stats",
     "DashboardSummaryDataSentStats": "dashboard_summary_data_sent_stats",
+    "DocumentApiResponse": "document_api_response",
     "DocumentApiResponseDef": "document_api_response_def",
     "DocumentDownloadResponse": "document_download_response",
     "EvaluateRoutingForApiRequest": "evaluate_routing_for_api_request",
+    "FirmApiResponseData": "firm_api_response_data",
     "FirmApiResponseDataDef": "firm_api_response_data_def",
     "ForgotPasswordRequest": "forgot_password_request",
     "GetCaseBySalesforceIdResponse": "get_case_by_salesforce_id_response",
@@ -340,6 +352,7 @@ _MODULES: dict[str, str] = {
     "LoginMetaEnvelope": "login_meta_envelope",
     "LoginMetaEnvelopeMeta": "login_meta_envelope_meta",
     "LoginRequest": "login_request",
+    "LoginResponse": "login_response",
     "LoginResponseDef": "login_response_def",
     "MarkAsWonRequest": "mark_as_won_request",
     "MarkSignedRequest": "mark_signed_request",
@@ -357,6 +370,7 @@ _MODULES: dict[str, str] = {
     "ReferrerAnalytics": "referrer_analytics",
     "ReferrerKpiMetrics": "referrer_kpi_metrics",
     "RefreshSessionRequest": "refresh_session_request",
+    "RefreshTokenResponse": "refresh_token_response",
     "RefreshTokenResponseDef": "refresh_token_response_def",
     "RejectCaseRequest": "reject_case_request",
     "ResetPasswordRequest": "reset_password_request",
@@ -374,6 +388,7 @@ _MODULES: dict[str, str] = {
     "SendPartnerMessageBody": "send_partner_message_body",
     "StartDiscoveryRequest": "start_discovery_request",
     "StatusSource": "status_source",
+    "StatusUpdateApiResponse": "status_update_api_response",
     "StatusUpdateApiResponseDef": "status_update_api_response_def",
     "StatusUpdateRequest": "status_update_request",
     "SubmitVendorLeadResponse": "submit_vendor_lead_response",
@@ -383,6 +398,7 @@ _MODULES: dict[str, str] = {
     "UpdateProfileRequest": "update_profile_request",
     "UpdateUserRequest": "update_user_request",
     "UploadDocumentRequest": "upload_document_request",
+    "UserApiResponseData": "user_api_response_data",
     "UserApiResponseDataDef": "user_api_response_data_def",
     "VendorFirm": "vendor_firm",
     "VendorLeadCreate": "vendor_lead_create",
@@ -436,12 +452,14 @@ __all__ = [
     "ApiSuccessResponseBase",
     "BasicFirmInfo",
     "BasicUserInfo",
+    "CaseDetailApiResponse",
     "CaseDetailApiResponseDef",
     "CaseDetailApiResponseDefReferentFirmVariant1",
     "CaseStatus",
     "CaseStatusConfigUpdate",
     "CaseStatusIntegrationInfo",
     "CaseStatusWebhookPayload",
+    "CaseSummaryApiResponse",
     "CaseSummaryApiResponseDef",
     "CaseSummaryApiResponseDefReferentFirmVariant1",
     "ChangePasswordRequest",
@@ -467,9 +485,11 @@ __all__ = [
     "DashboardSummaryData",
     "DashboardSummaryDataReceivedStats",
     "DashboardSummaryDataSentStats",
+    "DocumentApiResponse",
     "DocumentApiResponseDef",
     "DocumentDownloadResponse",
     "EvaluateRoutingForApiRequest",
+    "FirmApiResponseData",
     "FirmApiResponseDataDef",
     "ForgotPasswordRequest",
     "GetCaseBySalesforceIdResponse",
@@ -499,6 +519,7 @@ __all__ = [
     "LoginMetaEnvelope",
     "LoginMetaEnvelopeMeta",
     "LoginRequest",
+    "LoginResponse",
     "LoginResponseDef",
     "MarkAsWonRequest",
     "MarkSignedRequest",
@@ -516,6 +537,7 @@ __all__ = [
     "ReferrerAnalytics",
     "ReferrerKpiMetrics",
     "RefreshSessionRequest",
+    "RefreshTokenResponse",
     "RefreshTokenResponseDef",
     "RejectCaseRequest",
     "ResetPasswordRequest",
@@ -533,6 +555,7 @@ __all__ = [
     "SendPartnerMessageBody",
     "StartDiscoveryRequest",
     "StatusSource",
+    "StatusUpdateApiResponse",
     "StatusUpdateApiResponseDef",
     "StatusUpdateRequest",
     "SubmitVendorLeadResponse",
@@ -542,6 +565,7 @@ __all__ = [
     "UpdateProfileRequest",
     "UpdateUserRequest",
     "UploadDocumentRequest",
+    "UserApiResponseData",
     "UserApiResponseDataDef",
     "VendorFirm",
     "VendorLeadCreate",

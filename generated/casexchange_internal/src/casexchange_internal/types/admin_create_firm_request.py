@@ -16,8 +16,8 @@ __all__ = [
 class AdminCreateFirmRequest(_BaseModel):
     address: AddressData | None = None
 
-    can_send_referrals: bool | None = _Field(
-        default=None, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
+    can_send_referrals: bool = _Field(
+        default=False, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
     )
     """Default: `False`."""
 
@@ -29,7 +29,7 @@ class AdminCreateFirmRequest(_BaseModel):
 
     description: str | None = None
 
-    jurisdictions: list[str] | None = None
+    jurisdictions: list[str] = []
     """Default: `[]`."""
 
     name: str
@@ -39,10 +39,19 @@ class AdminCreateFirmRequest(_BaseModel):
     )
     """Pattern: `^[A-Z0-9_-]*$`."""
 
-    specialties: list[str] | None = None
+    specialties: list[str] = []
     """Default: `[]`."""
 
     website: str | None = None
 
     type: _t.Any | None
     """Required by the spec but not described."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "contact_email": {"max_length": 255, "format": "email"},
+        "contact_phone": {"max_length": 50},
+        "name": {"min_length": 1, "max_length": 255},
+        "reference_prefix": {"pattern": "^[A-Z0-9_-]*$", "max_length": 10},
+        "website": {"max_length": 255},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

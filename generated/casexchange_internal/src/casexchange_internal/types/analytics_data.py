@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .analytics_data_active_pipeline_item import AnalyticsDataActivePipelineItem
 from .analytics_data_outcomes_item import AnalyticsDataOutcomesItem
@@ -15,18 +17,18 @@ __all__ = [
 
 
 class AnalyticsData(_BaseModel):
-    active_pipeline: list[AnalyticsDataActivePipelineItem] | None = _Field(
-        default=None, validation_alias="activePipeline", serialization_alias="activePipeline"
+    active_pipeline: _Omittable[list[AnalyticsDataActivePipelineItem]] = _Field(
+        default=_UNSET, validation_alias="activePipeline", serialization_alias="activePipeline"
     )
     """Open cases right now, counted per status."""
 
-    kpi_metrics: AnalyticsKpiMetrics | None = _Field(
-        default=None, validation_alias="kpiMetrics", serialization_alias="kpiMetrics"
+    kpi_metrics: _Omittable[AnalyticsKpiMetrics] = _Field(
+        default=_UNSET, validation_alias="kpiMetrics", serialization_alias="kpiMetrics"
     )
 
-    outcomes: list[AnalyticsDataOutcomesItem] | None = None
+    outcomes: _Omittable[list[AnalyticsDataOutcomesItem]] = _UNSET
     """How cases ended during the period, counted per status."""
 
-    referral_trend: list[AnalyticsDataReferralTrendItem] | None = _Field(
-        default=None, validation_alias="referralTrend", serialization_alias="referralTrend"
+    referral_trend: _Omittable[list[AnalyticsDataReferralTrendItem]] = _Field(
+        default=_UNSET, validation_alias="referralTrend", serialization_alias="referralTrend"
     )

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,8 +13,8 @@ __all__ = [
 
 
 class AnalyticsDataReferralTrendItem(_BaseModel):
-    date: _dt.date | None = None
+    date: _Omittable[_dt.date] = _UNSET
 
-    received: int | None = None
+    received: _Omittable[int] = _UNSET
 
-    sent: int | None = None
+    sent: _Omittable[int] = _UNSET

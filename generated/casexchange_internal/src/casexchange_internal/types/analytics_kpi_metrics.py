@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -16,27 +18,27 @@ class AnalyticsKpiMetrics(_BaseModel):
     )
     """Share (percent) of the firm's decided outgoing cases that moved forward instead of being rejected."""
 
-    total_progressed: int | None = _Field(
-        default=None, validation_alias="totalProgressed", serialization_alias="totalProgressed"
+    total_progressed: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalProgressed", serialization_alias="totalProgressed"
     )
     """Outgoing cases that moved forward."""
 
-    total_received: int | None = _Field(
-        default=None, validation_alias="totalReceived", serialization_alias="totalReceived"
+    total_received: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalReceived", serialization_alias="totalReceived"
     )
     """Cases referred to the firm during the period."""
 
-    total_rejected: int | None = _Field(
-        default=None, validation_alias="totalRejected", serialization_alias="totalRejected"
+    total_rejected: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalRejected", serialization_alias="totalRejected"
     )
     """Outgoing cases that were rejected."""
 
-    total_sent: int | None = _Field(
-        default=None, validation_alias="totalSent", serialization_alias="totalSent"
+    total_sent: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalSent", serialization_alias="totalSent"
     )
     """Cases the firm referred out during the period."""
 
-    total_settlement_value: float | None = _Field(
-        default=None, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
+    total_settlement_value: _Omittable[float] = _Field(
+        default=_UNSET, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
     )
     """Settlements of the cases the firm won during the period, added up."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,6 +13,6 @@ __all__ = [
 
 
 class AnalyticsTrendItem(_BaseModel):
-    count: int | None = None
+    count: _Omittable[int] = _UNSET
 
-    date: _dt.date | None = None
+    date: _Omittable[_dt.date] = _UNSET

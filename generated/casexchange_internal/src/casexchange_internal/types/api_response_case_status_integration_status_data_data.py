@@ -5,6 +5,8 @@ import datetime as _dt
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,16 +15,16 @@ __all__ = [
 
 
 class ApiResponseCaseStatusIntegrationStatusDataData(_BaseModel):
-    has_status_mapping: bool | None = _Field(
-        default=None, validation_alias="hasStatusMapping", serialization_alias="hasStatusMapping"
+    has_status_mapping: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="hasStatusMapping", serialization_alias="hasStatusMapping"
     )
 
-    has_webhook: bool | None = _Field(
-        default=None, validation_alias="hasWebhook", serialization_alias="hasWebhook"
+    has_webhook: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="hasWebhook", serialization_alias="hasWebhook"
     )
 
-    is_configured: bool | None = _Field(
-        default=None, validation_alias="isConfigured", serialization_alias="isConfigured"
+    is_configured: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isConfigured", serialization_alias="isConfigured"
     )
 
     last_updated: _dt.datetime | None = _Field(

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 from .basic_user_info import BasicUserInfo
@@ -24,18 +30,20 @@ class CaseDetailApiResponseDef(_BaseModel):
     )
     """Attorney fees recorded when the case was won."""
 
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
+    case_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="caseType", serialization_alias="caseType"
+    )
 
     client_email: str | None = _Field(
         default=None, validation_alias="clientEmail", serialization_alias="clientEmail"
     )
 
-    client_first_name: str | None = _Field(
-        default=None, validation_alias="clientFirstName", serialization_alias="clientFirstName"
+    client_first_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientFirstName", serialization_alias="clientFirstName"
     )
 
-    client_last_name: str | None = _Field(
-        default=None, validation_alias="clientLastName", serialization_alias="clientLastName"
+    client_last_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientLastName", serialization_alias="clientLastName"
     )
 
     client_phone: str | None = _Field(
@@ -47,16 +55,16 @@ class CaseDetailApiResponseDef(_BaseModel):
     )
     """Why the case was closed."""
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     created_by: BasicUserInfo | None = _Field(
         default=None, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
-    created_by_id: str | None = _Field(
-        default=None, validation_alias="createdById", serialization_alias="createdById"
+    created_by_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="createdById", serialization_alias="createdById"
     )
 
     description: str | None = None
@@ -67,16 +75,16 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=None, validation_alias="externalId", serialization_alias="externalId"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    jurisdiction: str | None = None
+    jurisdiction: _Omittable[str] = _UNSET
 
     last_updated_by: BasicUserInfo | None = _Field(
         default=None, validation_alias="lastUpdatedBy", serialization_alias="lastUpdatedBy"
     )
 
-    last_updated_by_id: str | None = _Field(
-        default=None, validation_alias="lastUpdatedById", serialization_alias="lastUpdatedById"
+    last_updated_by_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="lastUpdatedById", serialization_alias="lastUpdatedById"
     )
 
     notes: str | None = None
@@ -90,16 +98,16 @@ class CaseDetailApiResponseDef(_BaseModel):
         default=None, validation_alias="referentFirm", serialization_alias="referentFirm"
     )
 
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    referent_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
     referring_firm: BasicFirmInfo | None = _Field(
         default=None, validation_alias="referringFirm", serialization_alias="referringFirm"
     )
 
-    referring_firm_id: str | None = _Field(
-        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
 
     salesforce_object_type: str | None = _Field(
@@ -115,14 +123,21 @@ class CaseDetailApiResponseDef(_BaseModel):
     )
     """Settlement recorded when the case was won."""
 
-    status: CaseStatus | None = None
+    status: _Omittable[CaseStatus] = _UNSET
 
     status_updates: list[StatusUpdateApiResponseDef] | None = _Field(
         default=None, validation_alias="statusUpdates", serialization_alias="statusUpdates"
     )
 
-    title: str | None = None
+    title: _Omittable[str] = _UNSET
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "client_email": {"format": "email"},
+        "salesforce_object_type": {"max_length": 100},
+        "salesforce_record_id": {"max_length": 18},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,12 +13,12 @@ __all__ = [
 
 
 class CaseStatusIntegrationInfo(_BaseModel):
-    enabled: bool | None = None
+    enabled: _Omittable[bool] = _UNSET
 
-    has_api_key: bool | None = _Field(
-        default=None, validation_alias="hasApiKey", serialization_alias="hasApiKey"
+    has_api_key: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="hasApiKey", serialization_alias="hasApiKey"
     )
 
-    has_webhook_secret: bool | None = _Field(
-        default=None, validation_alias="hasWebhookSecret", serialization_alias="hasWebhookSecret"
+    has_webhook_secret: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="hasWebhookSecret", serialization_alias="hasWebhookSecret"
     )

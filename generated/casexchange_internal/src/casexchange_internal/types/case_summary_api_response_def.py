@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 from .case_status import CaseStatus
@@ -18,19 +22,21 @@ __all__ = [
 
 
 class CaseSummaryApiResponseDef(_BaseModel):
-    case_type: str | None = _Field(default=None, validation_alias="caseType", serialization_alias="caseType")
-
-    client_name: str | None = _Field(
-        default=None, validation_alias="clientName", serialization_alias="clientName"
+    case_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="caseType", serialization_alias="caseType"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    client_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="clientName", serialization_alias="clientName"
     )
 
-    id: str | None = None
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
-    jurisdiction: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    jurisdiction: _Omittable[str] = _UNSET
 
     reference_number: str | None = _Field(
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
@@ -45,10 +51,10 @@ class CaseSummaryApiResponseDef(_BaseModel):
         default=None, validation_alias="referringFirm", serialization_alias="referringFirm"
     )
 
-    status: CaseStatus | None = None
+    status: _Omittable[CaseStatus] = _UNSET
 
-    title: str | None = None
+    title: _Omittable[str] = _UNSET
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,12 +13,12 @@ __all__ = [
 
 
 class CleanSeedResultDeleted(_BaseModel):
-    advertisements: int | None = None
+    advertisements: _Omittable[int] = _UNSET
 
-    base_cases: int | None = _Field(
-        default=None, validation_alias="baseCases", serialization_alias="baseCases"
+    base_cases: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="baseCases", serialization_alias="baseCases"
     )
 
-    firms: int | None = None
+    firms: _Omittable[int] = _UNSET
 
-    users: int | None = None
+    users: _Omittable[int] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .receiver_analytics import ReceiverAnalytics
 from .referrer_analytics import ReferrerAnalytics
@@ -13,10 +15,10 @@ __all__ = [
 
 
 class ComprehensiveAnalyticsData(_BaseModel):
-    receiver_analytics: ReceiverAnalytics | None = _Field(
-        default=None, validation_alias="receiverAnalytics", serialization_alias="receiverAnalytics"
+    receiver_analytics: _Omittable[ReceiverAnalytics] = _Field(
+        default=_UNSET, validation_alias="receiverAnalytics", serialization_alias="receiverAnalytics"
     )
 
-    referrer_analytics: ReferrerAnalytics | None = _Field(
-        default=None, validation_alias="referrerAnalytics", serialization_alias="referrerAnalytics"
+    referrer_analytics: _Omittable[ReferrerAnalytics] = _Field(
+        default=_UNSET, validation_alias="referrerAnalytics", serialization_alias="referrerAnalytics"
     )

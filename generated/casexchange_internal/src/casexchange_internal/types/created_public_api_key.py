@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .public_api_key_tier import PublicApiKeyTier
 
@@ -16,13 +18,15 @@ class CreatedPublicApiKey(_BaseModel):
 
     id: str
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
 
-    tier: PublicApiKeyTier | None = None
+    tier: _Omittable[PublicApiKeyTier] = _UNSET
     """Access tier of a public API key (shown in lower case as `x-access-tier` in the public spec)."""
 
-    key: str | None = None
+    key: _Omittable[str] = _UNSET
     """Same value under the name used by the auth guide."""
 
-    plain_key: str | None = _Field(default=None, validation_alias="plainKey", serialization_alias="plainKey")
+    plain_key: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="plainKey", serialization_alias="plainKey"
+    )
     """Full key, e.g. `cxp_std_…`."""

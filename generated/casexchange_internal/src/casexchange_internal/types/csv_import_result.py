@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .csv_import_result_successful_cases_item import CsvImportResultSuccessfulCasesItem
 from .csv_row_result import CsvRowResult
@@ -13,28 +15,30 @@ __all__ = [
 
 
 class CsvImportResult(_BaseModel):
-    created: int | None = None
+    created: _Omittable[int] = _UNSET
 
-    failed: int | None = None
+    failed: _Omittable[int] = _UNSET
 
-    failed_rows: list[CsvRowResult] | None = _Field(
-        default=None, validation_alias="failedRows", serialization_alias="failedRows"
+    failed_rows: _Omittable[list[CsvRowResult]] = _Field(
+        default=_UNSET, validation_alias="failedRows", serialization_alias="failedRows"
     )
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
-
-    successful: int | None = None
-
-    successful_cases: list[CsvImportResultSuccessfulCasesItem] | None = _Field(
-        default=None, validation_alias="successfulCases", serialization_alias="successfulCases"
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
     )
 
-    successful_cases_csv: str | None = _Field(
-        default=None, validation_alias="successfulCasesCsv", serialization_alias="successfulCasesCsv"
+    successful: _Omittable[int] = _UNSET
+
+    successful_cases: _Omittable[list[CsvImportResultSuccessfulCasesItem]] = _Field(
+        default=_UNSET, validation_alias="successfulCases", serialization_alias="successfulCases"
     )
 
-    total_rows: int | None = _Field(
-        default=None, validation_alias="totalRows", serialization_alias="totalRows"
+    successful_cases_csv: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="successfulCasesCsv", serialization_alias="successfulCasesCsv"
     )
 
-    updated: int | None = None
+    total_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalRows", serialization_alias="totalRows"
+    )
+
+    updated: _Omittable[int] = _UNSET

@@ -5,6 +5,8 @@ import typing as _t
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .csv_validation_error import CsvValidationError
 
@@ -14,18 +16,20 @@ __all__ = [
 
 
 class CsvRowResult(_BaseModel):
-    errors: list[CsvValidationError] | None = None
+    errors: _Omittable[list[CsvValidationError]] = _UNSET
 
-    is_valid: bool | None = _Field(default=None, validation_alias="isValid", serialization_alias="isValid")
+    is_valid: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isValid", serialization_alias="isValid"
+    )
 
     parsed_data: dict[str, _t.Any | None] | None = _Field(
         default=None, validation_alias="parsedData", serialization_alias="parsedData"
     )
 
-    raw_data: dict[str, _t.Any | None] | None = _Field(
-        default=None, validation_alias="rawData", serialization_alias="rawData"
+    raw_data: _Omittable[dict[str, _t.Any | None]] = _Field(
+        default=_UNSET, validation_alias="rawData", serialization_alias="rawData"
     )
 
-    row_number: int | None = _Field(
-        default=None, validation_alias="rowNumber", serialization_alias="rowNumber"
+    row_number: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="rowNumber", serialization_alias="rowNumber"
     )

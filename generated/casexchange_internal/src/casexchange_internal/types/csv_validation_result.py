@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .csv_row_result import CsvRowResult
 
@@ -12,18 +14,20 @@ __all__ = [
 
 
 class CsvValidationResult(_BaseModel):
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
-
-    invalid_rows: int | None = _Field(
-        default=None, validation_alias="invalidRows", serialization_alias="invalidRows"
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
     )
 
-    results: list[CsvRowResult] | None = None
-
-    total_rows: int | None = _Field(
-        default=None, validation_alias="totalRows", serialization_alias="totalRows"
+    invalid_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="invalidRows", serialization_alias="invalidRows"
     )
 
-    valid_rows: int | None = _Field(
-        default=None, validation_alias="validRows", serialization_alias="validRows"
+    results: _Omittable[list[CsvRowResult]] = _UNSET
+
+    total_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalRows", serialization_alias="totalRows"
+    )
+
+    valid_rows: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="validRows", serialization_alias="validRows"
     )

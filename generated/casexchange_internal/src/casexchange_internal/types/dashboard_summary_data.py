@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .dashboard_summary_data_received_stats import DashboardSummaryDataReceivedStats
 from .dashboard_summary_data_sent_stats import DashboardSummaryDataSentStats
@@ -14,14 +16,14 @@ __all__ = [
 
 
 class DashboardSummaryData(_BaseModel):
-    received_stats: DashboardSummaryDataReceivedStats | None = _Field(
-        default=None, validation_alias="receivedStats", serialization_alias="receivedStats"
+    received_stats: _Omittable[DashboardSummaryDataReceivedStats] = _Field(
+        default=_UNSET, validation_alias="receivedStats", serialization_alias="receivedStats"
     )
 
-    recent_activity: list[RecentActivityItem] | None = _Field(
-        default=None, validation_alias="recentActivity", serialization_alias="recentActivity"
+    recent_activity: _Omittable[list[RecentActivityItem]] = _Field(
+        default=_UNSET, validation_alias="recentActivity", serialization_alias="recentActivity"
     )
 
-    sent_stats: DashboardSummaryDataSentStats | None = _Field(
-        default=None, validation_alias="sentStats", serialization_alias="sentStats"
+    sent_stats: _Omittable[DashboardSummaryDataSentStats] = _Field(
+        default=_UNSET, validation_alias="sentStats", serialization_alias="sentStats"
     )

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,8 +13,8 @@ __all__ = [
 
 
 class DashboardSummaryDataReceivedStats(_BaseModel):
-    active: int | None = None
+    active: _Omittable[int] = _UNSET
 
-    needs_review: int | None = _Field(
-        default=None, validation_alias="needsReview", serialization_alias="needsReview"
+    needs_review: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="needsReview", serialization_alias="needsReview"
     )

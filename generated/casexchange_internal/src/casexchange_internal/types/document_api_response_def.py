@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_user_info import BasicUserInfo
 
@@ -14,30 +18,40 @@ __all__ = [
 
 
 class DocumentApiResponseDef(_BaseModel):
-    case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
-
-    content_type: str | None = _Field(
-        default=None, validation_alias="contentType", serialization_alias="contentType"
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
-    file_name: str | None = _Field(default=None, validation_alias="fileName", serialization_alias="fileName")
+    content_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="contentType", serialization_alias="contentType"
+    )
 
-    file_size: int | None = _Field(default=None, validation_alias="fileSize", serialization_alias="fileSize")
+    file_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileName", serialization_alias="fileName"
+    )
 
-    file_type: str | None = _Field(default=None, validation_alias="fileType", serialization_alias="fileType")
+    file_size: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="fileSize", serialization_alias="fileSize"
+    )
 
-    id: str | None = None
+    file_type: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="fileType", serialization_alias="fileType"
+    )
 
-    is_public: bool | None = _Field(default=None, validation_alias="isPublic", serialization_alias="isPublic")
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    uploaded_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="uploadedAt", serialization_alias="uploadedAt"
+    is_public: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isPublic", serialization_alias="isPublic"
+    )
+
+    uploaded_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="uploadedAt", serialization_alias="uploadedAt"
     )
 
     uploaded_by: BasicUserInfo | None = _Field(
         default=None, validation_alias="uploadedBy", serialization_alias="uploadedBy"
     )
 
-    uploaded_by_id: str | None = _Field(
-        default=None, validation_alias="uploadedById", serialization_alias="uploadedById"
+    uploaded_by_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="uploadedById", serialization_alias="uploadedById"
     )

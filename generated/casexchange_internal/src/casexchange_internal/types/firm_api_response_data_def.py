@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .address_data import AddressData
 
@@ -16,57 +21,62 @@ __all__ = [
 class FirmApiResponseDataDef(_BaseModel):
     address: AddressData | None = None
 
-    can_send_referrals: bool | None = _Field(
-        default=None, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
+    can_send_referrals: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="canSendReferrals", serialization_alias="canSendReferrals"
     )
     """True for paying customers, which may send referrals."""
 
-    case_status_subscriber: bool | None = _Field(
-        default=None, validation_alias="caseStatusSubscriber", serialization_alias="caseStatusSubscriber"
+    case_status_subscriber: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="caseStatusSubscriber", serialization_alias="caseStatusSubscriber"
     )
     """Derived; true when the firm has a working Case Status integration."""
 
-    contact_email: str | None = _Field(
-        default=None, validation_alias="contactEmail", serialization_alias="contactEmail"
+    contact_email: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="contactEmail", serialization_alias="contactEmail"
     )
 
     contact_phone: str | None = _Field(
         default=None, validation_alias="contactPhone", serialization_alias="contactPhone"
     )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     description: str | None = None
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    is_internal: bool | None = _Field(
-        default=None, validation_alias="isInternal", serialization_alias="isInternal"
+    is_internal: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isInternal", serialization_alias="isInternal"
     )
     """True for firms used internally by CaseXchange."""
 
-    jurisdictions: list[str] | None = None
+    jurisdictions: _Omittable[list[str]] = _UNSET
 
-    last_case_reference_sequence: int | None = _Field(
-        default=None,
+    last_case_reference_sequence: _Omittable[int] = _Field(
+        default=_UNSET,
         validation_alias="lastCaseReferenceSequence",
         serialization_alias="lastCaseReferenceSequence",
     )
     """Last number used in this firm's case reference numbers."""
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
 
     reference_prefix: str | None = _Field(
         default=None, validation_alias="referencePrefix", serialization_alias="referencePrefix"
     )
     """Prefix used in this firm's case reference numbers."""
 
-    specialties: list[str] | None = None
+    specialties: _Omittable[list[str]] = _UNSET
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
 
     website: str | None = None
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "contact_email": {"format": "email"}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,10 +13,10 @@ __all__ = [
 
 
 class GetHealthStatusResponse(_BaseModel):
-    environment: str | None = None
+    environment: _Omittable[str] = _UNSET
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET
 
-    timestamp: _dt.datetime | None = None
+    timestamp: _Omittable[_dt.datetime] = _UNSET
 
-    version: str | None = None
+    version: _Omittable[str] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -15,4 +17,4 @@ class GetPublicApiKeyUsageResponse(_BaseModel):
 
     success: bool
 
-    data: dict[str, _t.Any | None] | None = None
+    data: _Omittable[dict[str, _t.Any | None]] = _UNSET

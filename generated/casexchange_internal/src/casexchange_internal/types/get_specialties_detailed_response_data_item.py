@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -16,5 +18,5 @@ class GetSpecialtiesDetailedResponseDataItem(_BaseModel):
     )
     """Display name, e.g. "Personal Injury"."""
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET
     """System name, e.g. `personal_injury`."""

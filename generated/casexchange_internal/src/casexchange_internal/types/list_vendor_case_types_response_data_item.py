@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,8 +13,8 @@ __all__ = [
 
 
 class ListVendorCaseTypesResponseDataItem(_BaseModel):
-    display_name: str | None = _Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
+    display_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="displayName", serialization_alias="displayName"
     )
 
-    name: str | None = None
+    name: _Omittable[str] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import typing as _t
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .vendor_firm import VendorFirm
 
@@ -12,8 +14,8 @@ __all__ = [
 
 
 class ListVendorFirmsResponse(_BaseModel):
-    data: list[VendorFirm] | None = None
+    data: _Omittable[list[VendorFirm]] = _UNSET
 
-    pagination: dict[str, _t.Any | None] | None = None
+    pagination: _Omittable[dict[str, _t.Any | None]] = _UNSET
 
-    success: bool | None = None
+    success: _Omittable[bool] = _UNSET

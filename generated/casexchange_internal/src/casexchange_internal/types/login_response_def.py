@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .user_api_response_data_def import UserApiResponseDataDef
 
@@ -12,12 +14,12 @@ __all__ = [
 
 
 class LoginResponseDef(_BaseModel):
-    access_token: str | None = _Field(
-        default=None, validation_alias="accessToken", serialization_alias="accessToken"
+    access_token: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="accessToken", serialization_alias="accessToken"
     )
 
-    refresh_token: str | None = _Field(
-        default=None, validation_alias="refreshToken", serialization_alias="refreshToken"
+    refresh_token: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="refreshToken", serialization_alias="refreshToken"
     )
 
-    user: UserApiResponseDataDef | None = None
+    user: _Omittable[UserApiResponseDataDef] = _UNSET

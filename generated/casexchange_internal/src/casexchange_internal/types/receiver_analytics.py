@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .analytics_chart_item import AnalyticsChartItem
 from .analytics_trend_item import AnalyticsTrendItem
@@ -14,15 +16,15 @@ __all__ = [
 
 
 class ReceiverAnalytics(_BaseModel):
-    active_pipeline: list[AnalyticsChartItem] | None = _Field(
-        default=None, validation_alias="activePipeline", serialization_alias="activePipeline"
+    active_pipeline: _Omittable[list[AnalyticsChartItem]] = _Field(
+        default=_UNSET, validation_alias="activePipeline", serialization_alias="activePipeline"
     )
     """Cases the firm is handling now, per status."""
 
-    kpis: ReceiverKpiMetrics | None = None
+    kpis: _Omittable[ReceiverKpiMetrics] = _UNSET
 
-    outcomes: list[AnalyticsChartItem] | None = None
+    outcomes: _Omittable[list[AnalyticsChartItem]] = _UNSET
     """How the firm's incoming cases ended."""
 
-    trend: list[AnalyticsTrendItem] | None = None
+    trend: _Omittable[list[AnalyticsTrendItem]] = _UNSET
     """Incoming cases over time."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -16,12 +18,12 @@ class ReceiverKpiMetrics(_BaseModel):
     )
     """Mean number of days your firm needed to sign a case it received."""
 
-    total_received: int | None = _Field(
-        default=None, validation_alias="totalReceived", serialization_alias="totalReceived"
+    total_received: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalReceived", serialization_alias="totalReceived"
     )
     """Cases referred to the firm during the period."""
 
-    total_settlement_value: float | None = _Field(
-        default=None, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
+    total_settlement_value: _Omittable[float] = _Field(
+        default=_UNSET, validation_alias="totalSettlementValue", serialization_alias="totalSettlementValue"
     )
     """Settlements of the cases the firm won during the period, added up."""

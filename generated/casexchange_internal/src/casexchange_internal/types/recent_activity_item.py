@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .case_status import CaseStatus
 
@@ -14,7 +19,9 @@ __all__ = [
 
 
 class RecentActivityItem(_BaseModel):
-    case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
+    case_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
+    )
 
     case_title: str | None = _Field(
         default=None, validation_alias="caseTitle", serialization_alias="caseTitle"
@@ -24,14 +31,16 @@ class RecentActivityItem(_BaseModel):
         default=None, validation_alias="clientName", serialization_alias="clientName"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    is_masked: bool | None = _Field(default=None, validation_alias="isMasked", serialization_alias="isMasked")
+    is_masked: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isMasked", serialization_alias="isMasked"
+    )
 
     message: str | None = None
 
-    new_status: CaseStatus | None = _Field(
-        default=None, validation_alias="newStatus", serialization_alias="newStatus"
+    new_status: _Omittable[CaseStatus] = _Field(
+        default=_UNSET, validation_alias="newStatus", serialization_alias="newStatus"
     )
 
     previous_status: CaseStatus | None = _Field(
@@ -42,7 +51,7 @@ class RecentActivityItem(_BaseModel):
         default=None, validation_alias="sourceSystem", serialization_alias="sourceSystem"
     )
 
-    time: _dt.datetime | None = None
+    time: _Omittable[_dt.datetime] = _UNSET
 
     user_firm_name: str | None = _Field(
         default=None, validation_alias="userFirmName", serialization_alias="userFirmName"

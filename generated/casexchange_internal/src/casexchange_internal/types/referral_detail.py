@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,26 +17,28 @@ __all__ = [
 
 
 class ReferralDetail(_BaseModel):
-    case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
-
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
     )
 
-    id: str | None = None
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     notes: str | None = None
 
-    referent_firm_id: str | None = _Field(
-        default=None, validation_alias="referentFirmId", serialization_alias="referentFirmId"
+    referent_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="referentFirmId", serialization_alias="referentFirmId"
     )
 
-    referring_firm_id: str | None = _Field(
-        default=None, validation_alias="referringFirmId", serialization_alias="referringFirmId"
+    referring_firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="referringFirmId", serialization_alias="referringFirmId"
     )
 
-    sequence_number: int | None = _Field(
-        default=None, validation_alias="sequenceNumber", serialization_alias="sequenceNumber"
+    sequence_number: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="sequenceNumber", serialization_alias="sequenceNumber"
     )
 
-    status: str | None = None
+    status: _Omittable[str] = _UNSET

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -21,15 +23,15 @@ class ReferrerKpiMetrics(_BaseModel):
     )
     """Share (percent) of the firm's decided outgoing cases that moved forward instead of being rejected."""
 
-    total_progressed: int | None = _Field(
-        default=None, validation_alias="totalProgressed", serialization_alias="totalProgressed"
+    total_progressed: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalProgressed", serialization_alias="totalProgressed"
     )
 
-    total_rejected: int | None = _Field(
-        default=None, validation_alias="totalRejected", serialization_alias="totalRejected"
+    total_rejected: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalRejected", serialization_alias="totalRejected"
     )
 
-    total_sent: int | None = _Field(
-        default=None, validation_alias="totalSent", serialization_alias="totalSent"
+    total_sent: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="totalSent", serialization_alias="totalSent"
     )
     """Cases the firm referred out during the period."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,7 +15,7 @@ __all__ = [
 class RefreshSessionRequest(_BaseModel):
     """Only for callers without the refresh cookie (server to server)."""
 
-    refresh_token: str | None = _Field(
-        default=None, validation_alias="refreshToken", serialization_alias="refreshToken"
+    refresh_token: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="refreshToken", serialization_alias="refreshToken"
     )
     """Refresh token from the login answer."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 from .routing_evaluation_firm import RoutingEvaluationFirm
 from .routing_evaluation_result_rule import RoutingEvaluationResultRule
@@ -15,7 +17,9 @@ __all__ = [
 class RoutingEvaluationResult(_BaseModel):
     firm: RoutingEvaluationFirm | None = None
 
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    is_active: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+    )
     """Whether the target firm is active on CaseXchange; always false for outside contacts."""
 
     rule: RoutingEvaluationResultRule | None = None

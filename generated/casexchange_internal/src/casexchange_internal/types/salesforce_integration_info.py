@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -11,14 +13,14 @@ __all__ = [
 
 
 class SalesforceIntegrationInfo(_BaseModel):
-    enabled: bool | None = None
+    enabled: _Omittable[bool] = _UNSET
 
-    has_client_id: bool | None = _Field(
-        default=None, validation_alias="hasClientId", serialization_alias="hasClientId"
+    has_client_id: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="hasClientId", serialization_alias="hasClientId"
     )
 
-    has_refresh_token: bool | None = _Field(
-        default=None, validation_alias="hasRefreshToken", serialization_alias="hasRefreshToken"
+    has_refresh_token: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="hasRefreshToken", serialization_alias="hasRefreshToken"
     )
 
     instance_url: str | None = _Field(

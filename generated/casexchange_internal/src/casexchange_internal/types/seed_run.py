@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .seed_run_options import SeedRunOptions
 from .seed_run_status import SeedRunStatus
@@ -16,31 +21,33 @@ __all__ = [
 
 
 class SeedRun(_BaseModel):
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     error: str | None = None
     """Failure message when `status` is `failed`."""
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
-    options: SeedRunOptions | None = None
+    options: _Omittable[SeedRunOptions] = _UNSET
 
-    seeded_advertisement_ids: list[str] | None = _Field(
-        default=None, validation_alias="seededAdvertisementIds", serialization_alias="seededAdvertisementIds"
+    seeded_advertisement_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET,
+        validation_alias="seededAdvertisementIds",
+        serialization_alias="seededAdvertisementIds",
     )
     """Advertisements this run created (they have no firm reference, hence listed separately)."""
 
-    seeded_firm_ids: list[str] | None = _Field(
-        default=None, validation_alias="seededFirmIds", serialization_alias="seededFirmIds"
+    seeded_firm_ids: _OmittableCoerced[list[_uuid.UUID], _t.Sequence[_uuid.UUID | str]] = _Field(
+        default=_UNSET, validation_alias="seededFirmIds", serialization_alias="seededFirmIds"
     )
     """Firms this run created, so cleanup can target them exactly."""
 
-    status: SeedRunStatus | None = None
+    status: _Omittable[SeedRunStatus] = _UNSET
 
     summary: SeedRunSummary | None = None
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )

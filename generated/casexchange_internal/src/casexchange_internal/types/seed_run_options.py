@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
 
 from pydantic import Field as _Field
 
@@ -14,12 +15,12 @@ __all__ = [
 
 
 class SeedRunOptions(_BaseModel):
-    cases_per_firm: int | None = _Field(
-        default=None, validation_alias="casesPerFirm", serialization_alias="casesPerFirm"
+    cases_per_firm: int = _Field(
+        default=10, validation_alias="casesPerFirm", serialization_alias="casesPerFirm"
     )
     """How many base cases each referring firm gets. Default: `10`."""
 
-    clean: bool | None = None
+    clean: bool = False
     """Remove earlier demo data before seeding. Default: `False`."""
 
     date_from: _dt.date | None = _Field(
@@ -30,10 +31,14 @@ class SeedRunOptions(_BaseModel):
     date_to: _dt.date | None = _Field(default=None, validation_alias="dateTo", serialization_alias="dateTo")
     """Latest date (inclusive) for generated CaseX/LeadX events."""
 
-    firm_count: int | None = _Field(
-        default=None, validation_alias="firmCount", serialization_alias="firmCount"
-    )
+    firm_count: int = _Field(default=8, validation_alias="firmCount", serialization_alias="firmCount")
     """How many law firms to generate. Default: `8`."""
 
-    modules: list[SeedModule] | None = None
+    modules: list[SeedModule] = [SeedModule.CASEX, SeedModule.LEADX, SeedModule.ADS]
     """Which parts of the demo data to generate. Default: `['casex', 'leadx', 'ads']`."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "cases_per_firm": {"minimum": 1, "maximum": 100},
+        "firm_count": {"minimum": 1, "maximum": 50},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -13,28 +15,28 @@ __all__ = [
 class SeedRunSummary(_BaseModel):
     """How many records of each kind a finished run produced."""
 
-    ad_targets: int | None = _Field(
-        default=None, validation_alias="adTargets", serialization_alias="adTargets"
+    ad_targets: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="adTargets", serialization_alias="adTargets"
     )
 
-    advertisements: int | None = None
+    advertisements: _Omittable[int] = _UNSET
 
-    base_cases: int | None = _Field(
-        default=None, validation_alias="baseCases", serialization_alias="baseCases"
+    base_cases: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="baseCases", serialization_alias="baseCases"
     )
 
-    firms: int | None = None
+    firms: _Omittable[int] = _UNSET
 
-    lead_history: int | None = _Field(
-        default=None, validation_alias="leadHistory", serialization_alias="leadHistory"
+    lead_history: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="leadHistory", serialization_alias="leadHistory"
     )
 
-    leads: int | None = None
+    leads: _Omittable[int] = _UNSET
 
-    referrals: int | None = None
+    referrals: _Omittable[int] = _UNSET
 
-    status_updates: int | None = _Field(
-        default=None, validation_alias="statusUpdates", serialization_alias="statusUpdates"
+    status_updates: _Omittable[int] = _Field(
+        default=_UNSET, validation_alias="statusUpdates", serialization_alias="statusUpdates"
     )
 
-    users: int | None = None
+    users: _Omittable[int] = _UNSET

@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_user_info import BasicUserInfo
 from .case_status import CaseStatus
@@ -16,24 +21,26 @@ __all__ = [
 
 
 class StatusUpdateApiResponseDef(_BaseModel):
-    case_id: str | None = _Field(default=None, validation_alias="caseId", serialization_alias="caseId")
+    case_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="caseId", serialization_alias="caseId"
+    )
 
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
     created_by: BasicUserInfo | None = _Field(
         default=None, validation_alias="createdBy", serialization_alias="createdBy"
     )
 
-    created_by_id: str | None = _Field(
-        default=None, validation_alias="createdById", serialization_alias="createdById"
+    created_by_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="createdById", serialization_alias="createdById"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     message: str | None = None
 
-    source: StatusSource | None = None
+    source: _Omittable[StatusSource] = _UNSET
 
-    status: CaseStatus | None = None
+    status: _Omittable[CaseStatus] = _UNSET

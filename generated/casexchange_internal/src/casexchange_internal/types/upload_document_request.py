@@ -17,5 +17,5 @@ class UploadDocumentRequest(_BaseModel):
     file: bytes
     """The file."""
 
-    is_public: bool | None = _Field(default=None, validation_alias="isPublic", serialization_alias="isPublic")
+    is_public: bool = _Field(default=False, validation_alias="isPublic", serialization_alias="isPublic")
     """Share the file with the other firm too. Default: `False`."""

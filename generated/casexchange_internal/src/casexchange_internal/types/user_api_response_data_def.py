@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .basic_firm_info import BasicFirmInfo
 
@@ -14,33 +19,44 @@ __all__ = [
 
 
 class UserApiResponseDataDef(_BaseModel):
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    email: str | None = None
+    email: _Omittable[str] = _UNSET
 
     firm: BasicFirmInfo | None = None
 
-    firm_id: str | None = _Field(default=None, validation_alias="firmId", serialization_alias="firmId")
-
-    first_name: str | None = _Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
+    firm_id: _OmittableCoerced[_uuid.UUID, str] = _Field(
+        default=_UNSET, validation_alias="firmId", serialization_alias="firmId"
     )
 
-    id: str | None = None
+    first_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="firstName", serialization_alias="firstName"
+    )
 
-    is_active: bool | None = _Field(default=None, validation_alias="isActive", serialization_alias="isActive")
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
+
+    is_active: _Omittable[bool] = _Field(
+        default=_UNSET, validation_alias="isActive", serialization_alias="isActive"
+    )
 
     last_login: _dt.datetime | None = _Field(
         default=None, validation_alias="lastLogin", serialization_alias="lastLogin"
     )
 
-    last_name: str | None = _Field(default=None, validation_alias="lastName", serialization_alias="lastName")
+    last_name: _Omittable[str] = _Field(
+        default=_UNSET, validation_alias="lastName", serialization_alias="lastName"
+    )
 
-    role: str | None = None
+    role: _Omittable[str] = _UNSET
     """Role name. The vendor's material uses lower-case (`admin`, `firm_admin`, `member`) and upper-case (`ADMIN`, `ACCOUNT_MANAGER`, `FIRM_ADMIN`, `MEMBER`, `VIEWER`) spellings, so this is an open string."""
 
-    updated_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    updated_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="updatedAt", serialization_alias="updatedAt"
     )
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "email": {"format": "email"}
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import typing as _t
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
 from .._models import BaseModel as _BaseModel
 
 __all__ = [
@@ -36,8 +40,8 @@ class VendorLeadCreate(_BaseModel):
 
     description: str | None = None
 
-    destination_firm_id: str | None = _Field(
-        default=None, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
+    destination_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
     )
     """Firm to send the lead to directly; leave it out to list the lead on the marketplace."""
 
@@ -54,3 +58,9 @@ class VendorLeadCreate(_BaseModel):
 
     title: str
     """Short title of the lead."""
+
+    __clientgen_checks__: _t.ClassVar[_t.Mapping[str, _t.Mapping[str, object]]] = {
+        "client_email": {"format": "email"},
+        "tier": {"minimum": 1, "maximum": 5},
+    }
+    """Limits, patterns and formats the spec gives (attribute: checks), checked by strict response validation."""

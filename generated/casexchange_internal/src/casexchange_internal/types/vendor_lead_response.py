@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import uuid as _uuid
 
 from pydantic import Field as _Field
 
+from .._fields import UNSET as _UNSET
+from .._fields import Coerced as _Coerced
+from .._fields import Omittable as _Omittable
+from .._fields import OmittableCoerced as _OmittableCoerced
 from .._models import BaseModel as _BaseModel
 from .vendor_lead_response_status import VendorLeadResponseStatus
 
@@ -14,18 +19,18 @@ __all__ = [
 
 
 class VendorLeadResponse(_BaseModel):
-    created_at: _dt.datetime | None = _Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    created_at: _Omittable[_dt.datetime] = _Field(
+        default=_UNSET, validation_alias="createdAt", serialization_alias="createdAt"
     )
 
-    destination_firm_id: str | None = _Field(
-        default=None, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
+    destination_firm_id: _Coerced[_uuid.UUID | None, str] = _Field(
+        default=_UNSET, validation_alias="destinationFirmId", serialization_alias="destinationFirmId"
     )
 
-    id: str | None = None
+    id: _OmittableCoerced[_uuid.UUID, str] = _UNSET
 
     reference_number: str | None = _Field(
         default=None, validation_alias="referenceNumber", serialization_alias="referenceNumber"
     )
 
-    status: VendorLeadResponseStatus | None = None
+    status: _Omittable[VendorLeadResponseStatus] = _UNSET
