@@ -50,7 +50,7 @@ def test_xml_response_is_returned_as_text(hooks: tuple[Any, Path]) -> None:
     seen: list[httpx.Request] = []
     report = _client(pkg, seen).report.get()
     assert report == XML  # raw, not parsed, not JSON-decoded
-    assert seen[0].headers["accept"] == "*/*"
+    assert seen[0].headers["accept"] == "application/xml, text/plain"  # the declared types
 
 
 def test_wildcard_media_with_binary_schema_is_a_download(

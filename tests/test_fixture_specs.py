@@ -103,5 +103,9 @@ def test_http_basic_auth_client(generate_package: Any) -> None:
     client.p.get()
     assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(b"ada:pa:ss").decode()
     assert "pa:ss" not in repr(client)
+    half = pkg.Basic(
+        username="ada", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     with pytest.raises(pkg.MissingCredentialsError, match="BASICPKG_PASSWORD"):
-        pkg.Basic(username="ada")
+        half.p.get()  # checked when an operation needs the credentials, not when built
+    assert len(seen) == 1  # nothing sent

@@ -85,8 +85,8 @@ def test_cookie_name_messages_say_what_the_client_does(build: Any) -> None:
         "before sending anything"
     )
     assert "'préférence'" in by_pointer["/components/parameters/Pref/name"].message
-    assert "sends `api key=<key>` in the Cookie header as written" in (
-        by_pointer["/components/securitySchemes/key/name"].message
+    assert by_pointer["/components/securitySchemes/key/name"].message.endswith(
+        "still takes the key, but a call that would send it raises ValueError before sending anything"
     )
 
 
@@ -98,12 +98,15 @@ def test_warned_behaviour_is_what_the_client_does(generate_package: Any) -> None
         seen.append(request)
         return httpx.Response(204)
 
-    client = pkg.Warn(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    transport = httpx.MockTransport(handler)
+    keyed = pkg.Warn(api_key="k", http_client=httpx.Client(transport=transport))
+    with pytest.raises(ValueError, match="Invalid API key cookie name 'api key'.*Nothing was sent"):
+        keyed.items.list(good_one="x")  # the API key cookie is not a token
+    assert seen == []
+    client = pkg.Warn(http_client=httpx.Client(transport=transport))  # the key is optional
     client.items.list(good_one="x")
     assert str(seen[0].url) == "https://files.example.test/items"  # bucket: empty string
-    assert (
-        seen[0].headers["cookie"] == "api key=k; good_one=x"
-    )  # the API key cookie name, as written
+    assert seen[0].headers["cookie"] == "good_one=x"
     client.others.list()
     assert (
         str(seen[1].url) == "https://{region}.warn.example.test/v9/others"

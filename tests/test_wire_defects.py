@@ -60,11 +60,6 @@ THING = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: Accept is application/json for vendor +json responses (Prism and real servers: 406); "
-    "generator/render/resource_views.py _json_media only passes JSON:API media on",
-)
 def test_accept_names_the_declared_vendor_json_media_type(
     generate_package: Callable[..., tuple[Any, Path]],
 ) -> None:

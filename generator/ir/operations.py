@@ -151,6 +151,9 @@ class Operation:
         Server, ...
     ] = ()  # the operation's own (or its path item's); () = the document's
     has_operation_id: bool = True
+    security_requirements: tuple[tuple[str, ...], ...] = ()
+    # ^ the `security` that applies, as the spec states it: alternatives (any one suffices), each the
+    #   scheme names that all apply together; `()` in it: no credentials needed; `()`: none at all
     # set by the shape stage from the target's configuration
     max_file_bytes: int | None = None  # largest file (each part) the operation accepts
     name_override: str = ""  # "resource.method" or "method": the generated method's name

@@ -4,9 +4,10 @@ Produces a `Names` table (schema id → class name and module; operation id → 
 parameter, field and enum member names). Collisions are resolved with numeric suffixes and reported;
 schemas are visited in pointer order (components first), so a suffix never depends on document order.
 
-Schemas that only error responses use get no class: the client never parses an error body into a model
-(errors are raised as exceptions carrying the body; see the runtime's `_error_body.py`). They stay in the
-IR, where `clientgen diff` compares them.
+Schemas of error responses get classes like any other (named by their place): the client parses a
+declared error body into its model (`err.body`; `parse.results.error_bodies`). Inline schemas of
+responses nothing uses, and of non-JSON error bodies, get none; they stay in the IR, where
+`clientgen diff` compares them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..ir import (
     TypeRef,
     walk_refs,
 )
+from ..parse.results import error_bodies
 from ..render.safe import Name
 from . import rules as naming
 from .hints import schema_hints
@@ -49,6 +51,7 @@ CLASS_RESERVED = frozenset(
         "Page",
         "Endpoint",
         "ResponseSpec",
+        "LazyModel",
         "PageSpec",
         "SyncPage",
         "AsyncPage",
@@ -96,15 +99,16 @@ def plan_names(api: Api, sink: DiagnosticSink, requests: Iterable[NameRequest] =
 
 
 def emitted_schemas(api: Api) -> list[str]:
-    """Schema ids that get a class, in `api.schemas` order: everything but what only error responses
-    (non-2xx bodies of operations, `components/responses` no success response uses) reach."""
+    """Schema ids that get a class, in `api.schemas` order: everything but the inline schemas of
+    responses that no operation reaches as a success body, a declared JSON error body or a header."""
     roots: list[str] = [sid for sid in api.schemas if not _under_responses(sid)]
     for op in api.operations:
+        types: list[TypeRef] = [t for _, t in error_bodies(op)]
         for r in op.responses:
-            types: list[TypeRef] = [h.type for h in r.headers]
+            types += [h.type for h in r.headers]
             if r.is_success:
                 types += [m.type for m in r.media]
-            roots += [ref for t in types for ref in walk_refs(t)]
+        roots += [ref for t in types for ref in walk_refs(t)]
     seen: set[str] = set()
     while roots:
         sid = roots.pop()

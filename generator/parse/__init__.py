@@ -77,8 +77,8 @@ def _security(raw: Any, resolver: Resolver, sink: DiagnosticSink) -> tuple[Secur
                 "bad-cookie-name",
                 jp.join(where, "name"),
                 f"API key cookie name {cookie!r} is not a valid cookie name (RFC 6265 token); the generated "
-                f"client sends `{cookie}=<key>` in the Cookie header as written, which the server may not "
-                "read as a cookie of that name",
+                "client still takes the key, but a call that would send it raises ValueError before "
+                "sending anything",
                 "rename the cookie to a token: letters, digits and !#$%&'*+-.^_`|~",
             )
         if (

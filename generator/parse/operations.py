@@ -110,6 +110,9 @@ class OperationBuilder:
         security: list[Any] = own if isinstance(own, list) else self.root_security
         schemes = tuple(sorted({name for req in security if isinstance(req, dict) for name in req}))
         requires_auth = bool(security) and all(isinstance(r, dict) and r for r in security)
+        requirements = tuple(
+            tuple(str(name) for name in req) for req in security if isinstance(req, dict)
+        )
         op_servers = servers(node.get("servers"), jp.join(where, "servers"), self.sink, "operation")
         tags = tuple(t for t in node.get("tags") or [] if isinstance(t, str))
         extensions = tuple(sorted((k, v) for k, v in node.items() if k.startswith("x-")))
@@ -131,6 +134,7 @@ class OperationBuilder:
             pointer=where,
             servers=op_servers or path_servers,
             has_operation_id=has_id,
+            security_requirements=requirements,
         )
 
     def _parameters(

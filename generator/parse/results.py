@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..ir import Kind, MediaKind, MediaType, Operation, Primitive, Result, ResultKind, TypeRef
+from ..ir import (
+    Kind,
+    MediaKind,
+    MediaType,
+    Operation,
+    Primitive,
+    Result,
+    ResultKind,
+    TypeRef,
+    walk_refs,
+)
 
 _RESULT_KIND = {
     MediaKind.JSON: ResultKind.JSON,
@@ -28,6 +38,49 @@ def with_results(op: Operation) -> Operation:
 
 def result_kind(media: MediaType) -> ResultKind:
     return _RESULT_KIND.get(media.kind, ResultKind.BINARY)
+
+
+def error_bodies(op: Operation) -> tuple[tuple[str, TypeRef], ...]:
+    """The declared error responses (any non-2xx status, range or `default`) whose JSON body names a
+    shared schema, as (status, body type): the client parses such an error body into that schema's
+    class. The first JSON media type of a response is taken.
+
+    Only schemas defined outside the operation (`components`) count: an error schema written inline
+    in every operation (a vendor's `{error: {code, message}}` repeated per status) would mint a class
+    per place, thousands for one spec, for bodies the runtime already reads by shape (`err.details`,
+    `str(err)`); such bodies stay JSON on `err.body`."""
+    out = []
+    for r in op.responses:
+        if r.is_success:
+            continue
+        media = next((m for m in r.media if result_kind(m) is ResultKind.JSON), None)
+        refs = walk_refs(media.type) if media is not None else []
+        if media is not None and refs and not any(_inline(ref) for ref in refs):
+            out.append((r.status, media.type))
+    return tuple(out)
+
+
+def _inline(schema_id: str) -> bool:
+    """Whether a schema id points into an operation or webhook (written in place, not shared)."""
+    return schema_id.startswith(("/paths/", "/webhooks/"))
+
+
+def accept_media(op: Operation) -> tuple[str, ...]:
+    """The media types to send as `Accept`: each success response's declared types of the kind the
+    client reads it as (so an operation offering JSON and XML asks for JSON only), then the declared
+    JSON error types not already named (`application/problem+json`). Empty when nothing is declared."""
+    kinds = {r.status: r.kind for r in op.results}
+    out: list[str] = []
+    for r in op.responses:
+        for m in r.media:
+            kind = result_kind(m)
+            wanted = kind is kinds.get(r.status) if r.is_success else kind is ResultKind.JSON
+            if r.is_success and kinds.get(r.status) is ResultKind.BINARY:
+                wanted = kind is not ResultKind.JSON or m.kind is MediaKind.ANY
+            media = m.media_type.strip()
+            if wanted and media and media not in out:
+                out.append(media)
+    return tuple(out)
 
 
 def _result(status: str, media: tuple[MediaType, ...]) -> Result:

@@ -16,7 +16,7 @@ from ..diagnostics import DiagnosticSink
 from ..ir import Api, Operation
 from ..naming.plan import Names, op_key, plan_names
 from ..paths import templates_dir
-from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth
+from .auth_views import AuthPlan, auth_requests, auth_view, plain_auth, with_schemes
 from .client_views import Sections, client_view, merge_extras, reexports
 from .contribution import Context, Contribution, Extension
 from .environment import render
@@ -82,9 +82,13 @@ def plan_files(
 ) -> tuple[dict[str, str], Names]:
     """`on_module(done, total)` is told after each resource and types module (progress on a terminal).
     `features`: the registry (`generator.features.FEATURES`); those that apply add their parts."""
-    active = [Active(f, facts) for f in features if (facts := f.analyse(api, sink)) is not None]
+    active = [
+        Active(f, with_schemes(facts, api) if isinstance(facts, AuthPlan) else facts)
+        for f in features
+        if (facts := f.analyse(api, sink)) is not None
+    ]
     auth_plan = next((a.facts for a in active if isinstance(a.facts, AuthPlan)), None)
-    core_auth = plain_auth(api, sink) if auth_plan is None else None
+    core_auth = with_schemes(plain_auth(api, sink), api) if auth_plan is None else None
     requests = [r for a in active for r in a.feature.names(a.facts, api)]
     if core_auth is not None:
         requests += auth_requests(core_auth)

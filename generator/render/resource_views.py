@@ -21,6 +21,7 @@ from ..ir import (
 )
 from ..ir.models import _Missing
 from ..naming.plan import Names, ResourceName, op_key
+from ..parse.results import error_bodies
 from .annotations import BUILTIN_TYPES, Annotator, Context, Imports, one_line, py_literal
 from .extension import (
     ArgView,
@@ -34,6 +35,13 @@ from .field_views import accepts_none
 from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
+from .wire_views import (
+    accept_value,
+    credential_params,
+    default_requirements,
+    error_model,
+    operation_security,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +86,9 @@ class MethodView:
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
     nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
+    errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
+    accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
+    security: Code = NO_CODE  # `Endpoint(security=...)` when the runtime would not infer it
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +145,10 @@ def draft_resource(
     annotator = Annotator(api.schemas, names, frozenset(method_names & BUILTIN_TYPES))
     imports = Imports()
     runtime: list[RuntimeImport] = []
-    methods = tuple(_method(api, annotator, names, op, imports, hooks, runtime) for op in ops)
+    default_security = default_requirements(api)
+    methods = tuple(
+        _method(api, annotator, names, op, imports, hooks, runtime, default_security) for op in ops
+    )
     return ResourceDraft(resource, methods, imports, runtime)
 
 
@@ -152,6 +166,8 @@ def resource_module_view(
     file_types = imports.file_types or any(e.file_types for e in extras)
     block = import_block(imports, names, None, "..types.")
     _runtime_imports(block, uses_page, uses_binary, file_types, bool(methods))
+    if any("LazyModel(" in model for m in methods for _, model in m.errors):
+        block.add_from(".._endpoint", "LazyModel")
     for module, members in [*draft.runtime, *(i for e in extras for i in e.imports)]:
         block.add_from(module, *members)
     for child in children:
@@ -203,11 +219,17 @@ def _method(
     imports: Imports,
     hooks: tuple[MethodHook, ...],
     runtime: list[RuntimeImport],
+    default_security: tuple[tuple[str, ...], ...] = (),
 ) -> MethodView:
     key = op_key(op)
     name = names.op_method[key]
+    credentials = credential_params(api, op)
     args = {
-        loc: [_arg(annotator, names, key, p, imports) for p in op.parameters if p.location is loc]
+        loc: [
+            _arg(annotator, names, key, p, imports, credentials)
+            for p in op.parameters
+            if p.location is loc
+        ]
         for loc in Location
     }
     extras = _extras(hooks, MethodContext(op, args, annotator, imports))
@@ -271,6 +293,11 @@ def _method(
             for p in op.parameters
             if p.location is not Location.PATH and accepts_none(p.type, api.schemas)
         ),
+        errors=tuple(
+            (status, error_model(annotator, names, t, imports)) for status, t in error_bodies(op)
+        ),
+        accept=accept_value(op, {str(r.kind) for r in responses}, extras.json_media),
+        security=operation_security(op, default_security) if api.security_schemes else NO_CODE,
     )
 
 
@@ -296,22 +323,34 @@ def _server(api: Api, op: Operation) -> str:
     return "" if api.servers and url == api.servers[0].default_url else url
 
 
-def _arg(annotator: Annotator, names: Names, key: str, p: Parameter, imports: Imports) -> ArgView:
+def _arg(
+    annotator: Annotator,
+    names: Names,
+    key: str,
+    p: Parameter,
+    imports: Imports,
+    credentials: frozenset[tuple[str, str]] = frozenset(),
+) -> ArgView:
+    """`credentials`: (location, lower-case name) of the API keys the operation's security sends; a
+    parameter that repeats one is optional (the client's key fills it; a value given here wins)."""
     annotation = annotator.render(p.type, Context.INPUT, imports)
     default = Code("")
-    if not p.required:
+    doc_text = one_line(p.doc)
+    from_credentials = (p.location.value, p.wire_name.lower()) in credentials
+    if not p.required or from_credentials:
         annotation = code(annotation + " | NotGiven")
         default = Code("NOT_GIVEN")
-    doc = one_line(p.doc)
     if not isinstance(p.default, _Missing) and not p.required:  # what the server uses when not sent
         shown = py_literal(p.default) if not isinstance(p.default, (list, dict)) else p.default
-        doc = f"{doc or '`' + p.wire_name + '`'} (default: `{shown}`)"
+        doc_text = f"{doc_text or '`' + p.wire_name + '`'} (default: `{shown}`)"
+    if from_credentials:
+        doc_text = (doc_text + " " if doc_text else "") + "(default: the client's credential)"
     return ArgView(
         names.params[(key, p.location.value, p.wire_name)],
         annotation,
         default,
         p.wire_name,
-        doc,
+        doc_text,
     )
 
 

@@ -288,8 +288,21 @@ def test_missing_credentials_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
         "CASEBOOK_ACCESS_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(MissingCredentialsError, match="token_url"):
-        Casebook(client_id="a", client_secret="b")
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    client = Casebook(
+        client_id="a",
+        client_secret="b",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )  # built: credentials are checked per operation
+    with pytest.raises(MissingCredentialsError, match="token_url") as info:
+        client.cases.list()
+    assert "CASEBOOK_TOKEN_URL" in str(info.value) and "GET /cases" in str(info.value)
+    assert sent == []
     monkeypatch.setenv("CASEBOOK_CLIENT_ID", "env-id")
     monkeypatch.setenv("CASEBOOK_CLIENT_SECRET", "env-secret")
     monkeypatch.setenv("CASEBOOK_TOKEN_URL", TOKEN_URL)

@@ -19,8 +19,13 @@ def test_api_key_from_argument_or_environment(
     import casexchange
 
     monkeypatch.delenv("CASEXCHANGE_API_KEY", raising=False)
-    with pytest.raises(casexchange.MissingCredentialsError, match="CASEXCHANGE_API_KEY"):
-        casexchange.CaseXchange()
+    keyless = casexchange.CaseXchange(
+        http_client=httpx.Client(transport=httpx.MockTransport(recorder))
+    )  # built: the key is checked by the operations that need it
+    with pytest.raises(casexchange.MissingCredentialsError, match="CASEXCHANGE_API_KEY") as info:
+        keyless.firms.get("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f")
+    assert "api_key=..." in str(info.value)
+    assert recorder.requests == []  # nothing sent without the key
     monkeypatch.setenv("CASEXCHANGE_API_KEY", "cxp_from_env")
     client = casexchange.CaseXchange(
         http_client=httpx.Client(transport=httpx.MockTransport(recorder))

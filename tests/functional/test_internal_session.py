@@ -155,10 +155,17 @@ def test_missing_credentials_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
 
     for name in ("EMAIL", "PASSWORD", "ACCESS_TOKEN", "REFRESH_TOKEN"):
         monkeypatch.delenv(f"CASEXCHANGE_INTERNAL_{name}", raising=False)
+    server = Server()
+    client = casexchange_internal.CaseXchangeInternal(
+        base_url="https://internal.test/api/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(server)),
+    )  # built: credentials are checked per operation
     with pytest.raises(
         casexchange_internal.MissingCredentialsError, match="CASEXCHANGE_INTERNAL_EMAIL"
-    ):
-        casexchange_internal.CaseXchangeInternal()
+    ) as info:
+        client.users.get_current_profile()
+    assert "access_token=..." in str(info.value)
+    assert server.calls == []
 
 
 async def test_concurrent_async_calls_share_one_refresh() -> None:

@@ -221,13 +221,6 @@ def test_errors_carry_the_server_explanation(client: Any, chroma_pkg: ModuleType
     )  # nothing stored by the failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: Chroma declares ErrorResponse {error, message} for 404, but err.body stays the raw dict: "
-    "the declared error schema of a status is not parsed into its model (Endpoint.responses holds only the "
-    "success statuses, op.results in generator/parse/results.py, so make_status_error has no model)",
-)
 def test_declared_error_schema_is_parsed_into_its_model(
     client: Any, chroma_pkg: ModuleType
 ) -> None:
@@ -334,13 +327,6 @@ def test_lenient_mode_survives_the_specs_own_mistakes(
     assert "configuration_json: Field required" in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: 501 Not Implemented (Chroma's fork_count on a local server) is retried like a transient 5xx "
-    "(3 attempts, ~1.5 s of backoff) and raised as InternalServerError: templates/runtime/_retry.py "
-    "is_retryable_status retries every status >= 500",
-)
 def test_not_implemented_is_not_retried(client: Any, chroma_pkg: ModuleType) -> None:
     col = client.collections.create(TENANT, DB, body={"name": _name("fork")})
     with pytest.raises(chroma_pkg.APIStatusError) as info:

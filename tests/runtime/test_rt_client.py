@@ -43,7 +43,7 @@ def test_with_options_returns_independent_copy(fakeapi: Any, make_client: Any) -
     client = make_client(rec, default_headers={"X-A": "1"})
     copy = client.with_options(max_retries=0, default_headers={"X-B": "2"}, timeout=5.0)
     assert type(copy) is type(client)
-    assert copy.max_retries == 0 and client.max_retries == 2
+    assert copy.max_retries == 0 and client.max_retries == 4
     assert copy.timeout == httpx.Timeout(5.0)
     assert copy.default_headers == {"X-A": "1", "X-B": "2"}
     assert client.default_headers == {"X-A": "1"}
@@ -100,7 +100,7 @@ def test_default_timeout(fakeapi: Any) -> None:
 
     client = fakeapi.FakeAPI(api_key=API_KEY)
     assert client.timeout == DEFAULT_TIMEOUT
-    assert client.max_retries == DEFAULT_MAX_RETRIES == 2
+    assert client.max_retries == DEFAULT_MAX_RETRIES == 4
     client.close()
     given = httpx.Client(timeout=3.0)
     assert fakeapi.FakeAPI(api_key=API_KEY, http_client=given).timeout == httpx.Timeout(3.0)

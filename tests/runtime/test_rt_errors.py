@@ -20,7 +20,9 @@ STATUS_CLASSES = [
     (429, "RateLimitError"),
     (500, "InternalServerError"),
     (502, "InternalServerError"),
-    (503, "InternalServerError"),
+    (501, "InternalServerError"),
+    (503, "ServiceUnavailableError"),
+    (504, "InternalServerError"),
     (418, "APIStatusError"),
 ]
 
@@ -53,9 +55,11 @@ def test_casexchange_error_body(fakeapi: Any, make_client: Any) -> None:
     err = info.value
     assert err.code == "VALIDATION_FAILED"
     assert err.message == (
-        "400 Bad Request: patientName is required (code=VALIDATION_FAILED, request_id=req_abc)"
+        "400 Bad Request: patientName is required; patientName: missing "
+        "(code=VALIDATION_FAILED, request_id=req_abc)"
     )
-    assert err.details == [{"field": "patientName", "issue": "missing"}]
+    assert err.details == [fakeapi.ErrorDetail("missing", ("patientName",))]
+    assert err.details[0].raw == {"field": "patientName", "issue": "missing"}
     assert err.request_id == "req_abc"  # the body wins over the header
     assert err.body == body
     assert err.response.status_code == 400
@@ -93,7 +97,11 @@ def test_jsonapi_errors(fakeapi: Any, make_client: Any) -> None:
     err = info.value
     assert err.code == "too_short"
     assert "Invalid name: too short (+1 more)" in err.message
-    assert err.details == body["errors"]
+    assert err.details == [
+        fakeapi.ErrorDetail("too short", ("data", "attributes", "name"), "too_short"),
+        fakeapi.ErrorDetail("blank", (), "blank"),
+    ]
+    assert [d.raw for d in err.details] == body["errors"]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +109,11 @@ def test_jsonapi_errors(fakeapi: Any, make_client: Any) -> None:
     [
         ({"message": "Referral not found", "code": "not_found"}, "Referral not found", "not_found"),
         ({"detail": "Not authenticated"}, "Not authenticated", None),
-        ({"detail": [{"loc": ["body", "x"], "msg": "field required"}]}, "field required", None),
+        (
+            {"detail": [{"loc": ["body", "x"], "msg": "field required"}]},
+            "body.x: field required",
+            None,
+        ),
         ({"error": "invalid_grant", "error_description": "bad code"}, "bad code", "invalid_grant"),
         (["weird", "list"], '["weird", "list"]', None),
         ({"something": "else"}, None, None),

@@ -23,17 +23,17 @@ def test_request_logs_method_url_status_attempt_duration(
     records = [r for r in caplog.records if r.name == "fakeapi"]
     messages = [r.getMessage() for r in records]
     assert any(
-        m.startswith("Sending GET https://api.fake.test/v1/referrals/ref_1 (attempt 1/3)")
+        m.startswith("Sending GET https://api.fake.test/v1/referrals/ref_1 (attempt 1/5)")
         for m in messages
     )
     assert any(
         "GET https://api.fake.test/v1/referrals/ref_1 -> 503 Service Unavailable in" in m
         for m in messages
     )
-    assert any("-> 200 OK in" in m and "(attempt 2/3, request id rq1)" in m for m in messages)
+    assert any("-> 200 OK in" in m and "(attempt 2/5, request id rq1)" in m for m in messages)
     retry = [r for r in records if r.getMessage().startswith("Retrying")]
     assert len(retry) == 1 and retry[0].levelno == logging.INFO
-    assert "after 503 (attempt 1/3 failed)" in retry[0].getMessage()
+    assert "after 503 (attempt 1/5 failed)" in retry[0].getMessage()
 
 
 def test_logger_name_derives_from_package(fakeapi: Any) -> None:

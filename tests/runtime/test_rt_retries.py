@@ -53,8 +53,9 @@ def test_exponential_backoff_with_cap_and_jitter(
     retry = sys.modules["fakeapi._retry"]
     monkeypatch.setattr(retry, "random", random)
     delays = [retry.backoff_delay(1) for _ in range(200)]
-    assert all(0.375 <= d <= 0.5 for d in delays) and len(set(delays)) > 100
-    assert all(6.0 <= retry.backoff_delay(10) <= 8.0 for _ in range(50))
+    assert all(0.25 <= d <= 0.5 for d in delays) and len(set(delays)) > 100
+    assert min(delays) < 0.3 and max(delays) > 0.45  # spread over the whole half-to-full range
+    assert all(4.0 <= retry.backoff_delay(10) <= 8.0 for _ in range(50))
 
 
 def test_retry_after_seconds(make_client: Any, sleeps: list[float]) -> None:
@@ -120,12 +121,36 @@ def test_max_retries_zero_and_per_call(fakeapi: Any, make_client: Any, sleeps: l
     assert len(rec.requests) == 1
 
 
-def test_default_is_two_retries(fakeapi: Any, make_client: Any) -> None:
+def test_default_is_four_retries(
+    fakeapi: Any, make_client: Any, sleeps: list[float], no_jitter: None
+) -> None:
     rec = Recorder(json_response(502))
     with pytest.raises(fakeapi.InternalServerError) as info:
         make_client(rec).referrals.retrieve("x")
-    assert len(rec.requests) == 3
-    assert info.value.attempts == 3
+    assert len(rec.requests) == 5
+    assert info.value.attempts == 5
+    assert sleeps == [0.5, 1.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize("status", [501, 505, 506, 507, 508, 510, 511])
+def test_5xx_that_cannot_succeed_as_sent_are_not_retried(
+    fakeapi: Any, make_client: Any, sleeps: list[float], status: int
+) -> None:
+    rec = Recorder(json_response(status, {"message": "Count forks is unsupported"}))
+    with pytest.raises(fakeapi.InternalServerError) as info:
+        make_client(rec).referrals.retrieve("x")
+    assert len(rec.requests) == 1 and info.value.attempts == 1
+    assert sleeps == []
+    assert type(info.value) is fakeapi.InternalServerError
+    assert "Count forks is unsupported" in str(info.value)
+    assert "not retried" not in str(info.value)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504, 520, 522, 524, 529])
+def test_transient_5xx_are_retried_for_get(make_client: Any, status: int) -> None:
+    rec = Recorder(json_response(status), json_response(200, OK))
+    assert make_client(rec).referrals.retrieve("x").id == "ref_1"
+    assert len(rec.requests) == 2
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
@@ -144,18 +169,29 @@ def test_408_is_retried(make_client: Any) -> None:
 
 def test_x_should_retry_header_overrides(fakeapi: Any, make_client: Any) -> None:
     rec = Recorder(json_response(503, headers={"x-should-retry": "false"}))
-    with pytest.raises(fakeapi.InternalServerError):
+    with pytest.raises(fakeapi.ServiceUnavailableError):
         make_client(rec).referrals.retrieve("x")
+    assert len(rec.requests) == 1
+    rec = Recorder(json_response(429, headers={"x-should-retry": "false"}))
+    with pytest.raises(fakeapi.RateLimitError):
+        make_client(rec).referrals.create(body={"patientName": "A"})
     assert len(rec.requests) == 1
     rec = Recorder(json_response(409, headers={"x-should-retry": "true"}), json_response(201, OK))
     make_client(rec).referrals.create(body={"patientName": "A"})
+    assert len(rec.requests) == 2
+    # the server vouches that it did not process the POST: retried despite the 500
+    rec = Recorder(json_response(500, headers={"x-should-retry": "true"}), json_response(201, OK))
+    make_client(rec).referrals.create(body={"patientName": "A"})
+    assert len(rec.requests) == 2
+    rec = Recorder(json_response(501, headers={"x-should-retry": "true"}), json_response(200, OK))
+    make_client(rec).referrals.retrieve("x")
     assert len(rec.requests) == 2
 
 
 # -- non-idempotent requests -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [500, 503, 429, 408])
+@pytest.mark.parametrize("status", [500, 502, 504, 408, 522])
 def test_post_without_idempotency_key_is_sent_exactly_once(
     fakeapi: Any, make_client: Any, sleeps: list[float], status: int
 ) -> None:
@@ -168,14 +204,45 @@ def test_post_without_idempotency_key_is_sent_exactly_once(
     assert "not retried: POST without an Idempotency-Key header" in info.value.message
 
 
+@pytest.mark.parametrize("status", [503, 429])
+def test_unprocessed_post_and_patch_are_retried_without_a_key(
+    fakeapi: Any, make_client: Any, sleeps: list[float], no_jitter: None, status: int
+) -> None:
+    rec = Recorder(
+        json_response(status, {"message": "busy"}),
+        json_response(status, {"message": "busy"}),
+        json_response(201, OK),
+    )
+    ref = make_client(rec).referrals.create(body={"patientName": "A"})
+    assert ref.id == "ref_1"
+    assert [r.method for r in rec.requests] == ["POST"] * 3
+    assert rec.bodies[0] == rec.bodies[1] == rec.bodies[2] == b'{"patientName":"A"}'
+    assert "idempotency-key" not in rec.requests[0].headers
+    assert sleeps == [0.5, 1.0]
+    rec = Recorder(json_response(status), json_response(200, OK))
+    make_client(rec).referrals.update("x", notes="n")
+    assert [r.method for r in rec.requests] == ["PATCH", "PATCH"]
+
+
+def test_unprocessed_post_gives_up_after_max_retries(fakeapi: Any, make_client: Any) -> None:
+    rec = Recorder(json_response(503, {"detail": "Service Unavailable: too many requests"}))
+    with pytest.raises(fakeapi.ServiceUnavailableError) as info:
+        make_client(rec, max_retries=3).referrals.create(body={"patientName": "A"})
+    assert isinstance(info.value, fakeapi.InternalServerError)
+    assert len(rec.requests) == 4 and info.value.attempts == 4
+    assert str(info.value) == (
+        "503 Service Unavailable: Service Unavailable: too many requests [after 4 attempts]"
+    )
+
+
 def test_patch_without_key_is_not_retried_but_put_is(fakeapi: Any, make_client: Any) -> None:
     from fakeapi.types import ReferralCreate
 
-    rec = Recorder(json_response(503))
+    rec = Recorder(json_response(502))
     with pytest.raises(fakeapi.InternalServerError):
         make_client(rec).referrals.update("x", notes="n")
     assert len(rec.requests) == 1
-    rec = Recorder(json_response(503), json_response(200, OK))
+    rec = Recorder(json_response(502), json_response(200, OK))
     make_client(rec).referrals.replace("x", body=ReferralCreate(patientName="A"))
     assert len(rec.requests) == 2
     assert rec.bodies[0] == rec.bodies[1]
@@ -216,9 +283,9 @@ def test_get_connection_errors_retried_then_raised(fakeapi: Any, make_client: An
     rec = Recorder(httpx.ConnectError("[Errno 111] Connection refused"))
     with pytest.raises(fakeapi.APIConnectionError) as info:
         make_client(rec).referrals.retrieve("x")
-    assert len(rec.requests) == 3
-    assert info.value.attempts == 3
-    assert "[after 3 attempts]" in str(info.value)
+    assert len(rec.requests) == 5
+    assert info.value.attempts == 5
+    assert "[after 5 attempts]" in str(info.value)
     assert "Connection refused" in str(info.value)
     assert isinstance(info.value.__cause__, httpx.ConnectError)
 
@@ -227,7 +294,7 @@ def test_get_timeouts_retried_then_raised(fakeapi: Any, make_client: Any) -> Non
     rec = Recorder(httpx.ReadTimeout("timed out"), httpx.ConnectTimeout("timed out"))
     with pytest.raises(fakeapi.APITimeoutError) as info:
         make_client(rec).referrals.retrieve("x")
-    assert info.value.attempts == 3
+    assert info.value.attempts == 5
     assert isinstance(info.value, fakeapi.APIConnectionError)
 
 

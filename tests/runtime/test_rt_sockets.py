@@ -141,8 +141,8 @@ def test_connection_reset_every_time(fakeapi: Any, server: Server, client: Any) 
     server.scripts["/v1/referrals/r1"] = ["reset"]
     with pytest.raises(fakeapi.APIConnectionError) as info:
         client.referrals.retrieve("r1")
-    assert info.value.attempts == 3
-    assert server.hits["/v1/referrals/r1"] == 3
+    assert info.value.attempts == 5
+    assert server.hits["/v1/referrals/r1"] == 5
 
 
 def test_post_reset_mid_body_is_sent_exactly_once(
@@ -189,7 +189,7 @@ def test_connection_refused_retries_even_post(fakeapi: Any) -> None:
         pytest.raises(fakeapi.APIConnectionError) as info,
     ):
         client.referrals.create(body={"patientName": "A"})
-    assert info.value.attempts == 3
+    assert info.value.attempts == 5
 
 
 def test_large_download_streams_with_flat_memory(

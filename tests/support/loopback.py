@@ -107,6 +107,7 @@ class LoopServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of concurrent connections is queued, not reset
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Exchange)

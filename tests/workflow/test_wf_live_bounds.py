@@ -143,7 +143,9 @@ def test_fetch_spec_stops_at_the_total_deadline(path: str, hostile_server: Hosti
     elapsed = time.monotonic() - start
     assert "did not finish within --timeout 1.5s" in caught.value.message
     assert hostile_server.sent.get(path, 0) < DRIP_LENGTH  # the body was never completed
-    assert elapsed < 1.5 + 3  # safety net only
+    # safety net only (the message above proves the deadline fired): the drip would take ~40 minutes,
+    # so a generous bound keeps this from flaking on a loaded machine
+    assert elapsed < 30
 
 
 def test_the_deadline_covers_every_attempt(hostile_server: Hostile) -> None:
@@ -167,7 +169,9 @@ def test_a_dripping_server_cannot_hold_the_command_past_timeout(
     assert "did not finish within --timeout 2s" in proc.stderr
     assert "Nothing was written." in proc.stderr and "Traceback" not in proc.stderr
     assert project.state() == before
-    assert elapsed < 2 + 3 + 2  # safety net: the deadline plus interpreter start-up
+    # safety net only (the message proves the deadline fired; the drip would take ~40 minutes): generous,
+    # because interpreter start-up on a loaded machine is not what this test measures
+    assert elapsed < 60
 
 
 # ---- the size bound --------------------------------------------------------------------------------

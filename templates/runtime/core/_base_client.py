@@ -172,7 +172,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 return response, attempt, elapsed
             response.close()
             if decision.delay is None:
-                raise self._status_error(response, prepared, attempt, decision.reason)
+                raise self._status_error(response, prepared, endpoint, attempt, decision.reason)
             _clock.sleep(decision.delay)
 
     def close(self) -> None:
@@ -342,7 +342,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 return response, attempt, elapsed
             await response.aclose()
             if decision.delay is None:
-                raise self._status_error(response, prepared, attempt, decision.reason)
+                raise self._status_error(response, prepared, endpoint, attempt, decision.reason)
             await _clock.async_sleep(decision.delay)
 
     async def close(self) -> None:

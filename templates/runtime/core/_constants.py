@@ -9,11 +9,15 @@ import httpx
 DEFAULT_TIMEOUT: Final[httpx.Timeout] = httpx.Timeout(60.0, connect=10.0)
 """Per-request timeout: 60 s for reads/writes/pool, 10 s to establish a connection."""
 
-DEFAULT_MAX_RETRIES: Final[int] = 2
-"""Retries after the first attempt (so at most 3 attempts)."""
+DEFAULT_MAX_RETRIES: Final[int] = 4
+"""Retries after the first attempt (so at most 5 attempts). With the backoff below the retries of
+one call span 3.75 to 7.5 s (unless the server asks for longer waits): enough for a burst of 35
+concurrent calls to a server that serves 3 at a time (50 ms each) and answers 503 to the rest to
+succeed, short enough that a server that is down fails a call within seconds."""
 
 INITIAL_RETRY_DELAY: Final[float] = 0.5
-"""Backoff before the first retry, in seconds; doubles with every further retry."""
+"""Backoff before the first retry, in seconds; doubles with every further retry. Each wait is
+drawn uniformly between half and all of the computed backoff (jitter)."""
 
 MAX_RETRY_DELAY: Final[float] = 8.0
 """Upper bound of the computed exponential backoff, in seconds."""

@@ -1,5 +1,11 @@
 """Understand the error bodies APIs commonly send (never fails, whatever the body is).
 
+Shapes: ``{"error": {"code", "message", "details"}}``, RFC 9457 problem details (``title``,
+``detail``, ``type``, ``errors``), ``{"errors": [...]}`` (JSON:API, GitHub) and ``{"errors": {field:
+[...]}}``, ``{"error": "...", "error_description" | "message"}``, ``{"message", "details"}``,
+FastAPI's ``{"detail": "..." | [{"loc", "msg", "type"}, ...]}`` and ZenML's ``{"detail": [type,
+explanation]}``, a bare list of error objects, HTML pages and plain text.
+
 The body was read up to ``MAX_ERROR_BODY_BYTES``; JSON too deeply nested for ``json`` is kept as
 text, and text is only looked at in its first ``TEXT_PREFIX`` characters, in linear time.
 """
@@ -12,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from ._error_detail import ErrorDetail, detail_items, field_map_items, summarize
 
 __all__ = ["ErrorInfo", "parse_error_body"]
 
@@ -27,6 +35,7 @@ class ErrorInfo:
     message: str | None = None
     code: str | None = None
     details: object = None
+    """A list of ``ErrorDetail`` when the body lists problems, else ``error.details`` as sent."""
     request_id: str | None = None
     body: object = None
 
@@ -53,45 +62,143 @@ def _code(value: object) -> str | None:
     return str(value)
 
 
-def _from_json(body: Any, info: ErrorInfo) -> None:
+def _with_items(headline: str | None, items: list[ErrorDetail]) -> str | None:
+    """The headline followed by the items it does not already say."""
+    if not items:
+        return headline
+    summary = summarize(items, _MAX_MESSAGE)
+    if not headline:
+        return _text(summary)
+    if all(item.message in headline for item in items):
+        return headline
+    return _text(f"{headline}; {summary}")
+
+
+def _items(value: object) -> list[ErrorDetail] | None:
+    """A list of error items, or a ``{field: [messages]}`` map; ``None`` for anything else."""
+    if isinstance(value, list):
+        return detail_items(value)
+    if isinstance(value, dict):
+        return field_map_items(value)
+    return None
+
+
+def _error_object(error: dict[str, Any], info: ErrorInfo) -> None:
+    """``{"error": {"code", "message", "details"}}`` (and Google's ``{"error": {"errors": [...]}}``)."""
+    info.code = _code(error.get("code") or error.get("type"))
+    headline = _text(error.get("message") or error.get("detail"))
+    details = error.get("details")
+    items = detail_items(details) if isinstance(details, list) else None
+    nested = error.get("errors")
+    if items is None and isinstance(nested, list):
+        items = detail_items(nested)
+    info.details = items if items is not None else details
+    info.message = _with_items(headline, items or [])
+    info.request_id = _code(error.get("requestId") or error.get("request_id"))
+
+
+def _problem(body: dict[str, Any], info: ErrorInfo, reason: str) -> None:
+    """RFC 9457 ``application/problem+json``: title, detail, type, status, instance, errors."""
+    title, detail = _text(body.get("title")), _text(body.get("detail"))
+    if title and detail and title.lower() == reason.lower():
+        title = None  # "Bad Request" again after the status says nothing new
+    if title and detail and title != detail and title not in detail:
+        headline: str | None = f"{title} {detail}" if title[-1] in ".!?:" else f"{title}: {detail}"
+    else:
+        headline = detail or title
+    kind = body.get("type")
+    info.code = _code(kind) if kind not in (None, "", "about:blank") else _code(body.get("code"))
+    raw_items = body.get("errors", body.get("invalid-params", body.get("invalid_params")))
+    items = _items(raw_items) or []
+    info.details = items or None
+    info.message = _with_items(_text(headline), items)
+
+
+def _is_problem(body: dict[str, Any], media: str) -> bool:
+    if media.endswith("problem+json"):
+        return True
+    return isinstance(body.get("title"), str) and ("type" in body or "status" in body)
+
+
+def _error_list(body: dict[str, Any], errors: list[Any], info: ErrorInfo) -> None:
+    """JSON:API ``errors[]``, GitHub's ``{"message", "errors": [...]}`` and the like."""
+    items = detail_items(errors)
+    first = errors[0] if isinstance(errors[0], dict) else {"detail": errors[0]}
+    info.details = items
+    message = body.get("message")
+    if isinstance(message, str) and message:  # the items' codes stay theirs
+        info.code = _code(body.get("code"))
+        info.message = _with_items(_text(message), items)
+        return
+    info.code = _code(first.get("code") or body.get("code"))
+    title, detail = first.get("title"), first.get("detail")
+    if title and detail and title != detail:
+        info.message = _text(f"{title}: {detail}")
+    else:
+        info.message = _text(
+            detail or title or first.get("message") or (items[0].message if items else None)
+        )
+    if len(errors) > 1:
+        info.message = f"{info.message} (+{len(errors) - 1} more)"
+
+
+def _detail_list(values: list[Any], info: ErrorInfo) -> None:
+    """FastAPI/pydantic ``[{"loc", "msg", "type"}, ...]``; ZenML's ``["KeyError", "explanation"]``."""
+    if (
+        len(values) == 2
+        and all(isinstance(v, str) for v in values)
+        and values[0].isidentifier()
+        and values[1]
+    ):
+        kind, message = values
+        info.details = [ErrorDetail(message, type=kind, raw=values)]
+        info.message = _text(f"{kind}: {message}")
+        return
+    items = detail_items(values)
+    info.details = items
+    info.message = _with_items(None, items)
+
+
+def _from_json(body: Any, info: ErrorInfo, media: str, reason: str) -> None:
     if not isinstance(body, dict):
-        info.message = _text(body)
+        if isinstance(body, list) and body and all(isinstance(v, dict) for v in body):
+            info.details = detail_items(body)
+            info.message = _with_items(None, info.details)
+        else:
+            info.message = _text(body)
         return
     error = body.get("error")
     errors = body.get("errors")
-    if isinstance(error, dict):  # {"error": {"code", "message", "details"}, "meta": {...}}
-        info.code = _code(error.get("code") or error.get("type"))
-        info.message = _text(error.get("message") or error.get("detail"))
-        info.details = error.get("details")
-        info.request_id = _code(error.get("requestId") or error.get("request_id"))
-    elif isinstance(errors, list) and errors:  # JSON:API
-        first = errors[0] if isinstance(errors[0], dict) else {"detail": errors[0]}
-        info.code = _code(first.get("code"))
-        title, detail = first.get("title"), first.get("detail")
-        if title and detail and title != detail:
-            info.message = _text(f"{title}: {detail}")
-        else:
-            info.message = _text(detail or title or first.get("message"))
-        if len(errors) > 1:
-            info.message = f"{info.message} (+{len(errors) - 1} more)"
-        info.details = errors
-    elif isinstance(error, str):  # OAuth style {"error": "...", "error_description": "..."}
+    if isinstance(error, dict):
+        _error_object(error, info)
+    elif _is_problem(body, media):
+        _problem(body, info, reason)
+    elif isinstance(errors, list) and errors:
+        _error_list(body, errors, info)
+    elif isinstance(error, str):  # OAuth {"error", "error_description"}; {"error", "message"}
         info.code = error
         info.message = _text(body.get("error_description") or body.get("message") or error)
-        info.details = body.get("details")
+        details = body.get("details")
+        items = _items(details) if isinstance(details, list) else None
+        info.details = items if items is not None else details
     elif "message" in body:
-        info.message = _text(body.get("message"))
+        details = body.get("details")
+        items = _items(details) if isinstance(details, list) else _items(errors)
+        info.details = items if items is not None else details
+        info.message = _with_items(_text(body.get("message")), items or [])
         info.code = _code(body.get("code"))
-        info.details = body.get("details")
-    elif "detail" in body:  # {"detail": "..."} or a FastAPI validation list
+    elif "detail" in body:  # {"detail": "..."}, a FastAPI validation list, ZenML's pair
         detail_value: Any = body["detail"]
         if isinstance(detail_value, list):
-            info.details = detail_value
-            head = detail_value[0] if detail_value else None
-            info.message = _text(head.get("msg") if isinstance(head, dict) else head)
+            _detail_list(detail_value, info)
+        elif isinstance(detail_value, dict):
+            info.message = _text(
+                detail_value.get("message") or detail_value.get("msg") or detail_value
+            )
+            info.code = _code(detail_value.get("code") or detail_value.get("type"))
         else:
             info.message = _text(detail_value)
-        info.code = _code(body.get("code"))
+        info.code = info.code or _code(body.get("code"))
     else:
         info.message = _text(body.get("title"))
         info.code = _code(body.get("code"))
@@ -149,7 +256,8 @@ def parse_error_body(response: httpx.Response) -> ErrorInfo:
                 info.body = content.decode("utf-8", "replace")
             _from_text(info.body, info)
         else:
-            _from_json(info.body, info)
+            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            _from_json(info.body, info, media, response.reason_phrase)
     if info.request_id is None:
         for header in _REQUEST_ID_HEADERS:
             value = response.headers.get(header)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+import pydantic
 
 from ._error_body import ErrorInfo, parse_error_body
+from ._error_detail import ErrorDetail
 from ._ratelimit import RateLimit, parse_rate_limit
+
+if TYPE_CHECKING:
+    from ._endpoint import ResponseSpec
 
 __all__ = [
     "APIConnectionError",
@@ -19,6 +24,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "ErrorDetail",
     "FileTooLargeError",
     "InternalServerError",
     "MethodNotAllowedError",
@@ -29,6 +35,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "ResponseTooLargeError",
+    "ServiceUnavailableError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -141,7 +148,13 @@ class APIResponseValidationError(APIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-success status code."""
+    """The server answered with a non-success status code.
+
+    ``body`` is the error body: parsed into the model the spec declares for the status when it
+    matches it, else the JSON as sent (or the text of a non-JSON body). ``details`` lists the
+    problems the body names (``ErrorDetail``: location, message, type) when it lists any; an
+    ``error.details`` object is kept as sent.
+    """
 
     response: httpx.Response
     status_code: int
@@ -219,6 +232,11 @@ class InternalServerError(APIStatusError):
     """5xx"""
 
 
+class ServiceUnavailableError(InternalServerError):
+    """503: the server did not process the request (overloaded or down for maintenance); it was
+    retried for every method, and this is raised once the retries ran out."""
+
+
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -229,13 +247,15 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     413: PayloadTooLargeError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
 
 
 def status_error_class(status_code: int) -> type[APIStatusError]:
-    if status_code >= 500:
-        return InternalServerError
-    return _STATUS_CLASSES.get(status_code, APIStatusError)
+    cls = _STATUS_CLASSES.get(status_code)
+    if cls is not None:
+        return cls
+    return InternalServerError if status_code >= 500 else APIStatusError
 
 
 def _format_message(response: httpx.Response, info: ErrorInfo, attempts: int) -> str:
@@ -265,9 +285,26 @@ def make_status_error(
     redact: Callable[[str], str] = str,
     note: str | None = None,
     error_entries: Sequence[ErrorEntries] = (),
+    spec: ResponseSpec | None = None,
 ) -> APIStatusError:
-    """Build the exception for a non-success response whose body has been read."""
+    """Build the exception for a non-success response whose body has been read.
+
+    ``spec``: the error response the operation declares for this status; a JSON body that matches
+    its model becomes the exception's ``body`` as that model (one that does not stays as sent).
+    """
     info = parse_error_body(response)
+    body = info.body
+    if (
+        spec is not None
+        and spec.kind == "json"
+        and spec.model is not None
+        and body is not None
+        and not isinstance(body, str)
+    ):
+        try:
+            body = spec.adapter.validate_python(body)
+        except pydantic.ValidationError:
+            pass  # the server's error does not match its declaration: keep it as sent
     cls = status_error_class(response.status_code)
     if info.code is not None and info.code in error_codes:
         cls = error_codes[info.code]
@@ -277,7 +314,7 @@ def make_status_error(
     return cls(
         message,
         response=response,
-        body=info.body,
+        body=body,
         code=info.code,
         details=info.details,
         request_id=info.request_id,

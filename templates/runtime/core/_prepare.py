@@ -242,6 +242,12 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
     raise TypeError("A multipart body must be a mapping or a model")
 
 
+def _drop_header(headers: dict[str, str], name: str) -> None:
+    lowered = name.lower()
+    for key in [k for k in headers if k.lower() == lowered]:
+        del headers[key]
+
+
 def prepare_request(
     endpoint: Endpoint,
     options: RequestOptions,
@@ -257,7 +263,7 @@ def prepare_request(
     headers = dict(base_headers)
     auth_query: dict[str, str] = {}
     secrets: list[str] = []
-    if auth is not None and endpoint.auth:
+    if auth is not None:  # the caller chose it for this endpoint
         auth.apply(headers, auth_query)
         secrets.extend(auth.secrets())
     if options.headers:
@@ -267,11 +273,16 @@ def prepare_request(
                 continue
             if value is None or isinstance(value, NotGiven):
                 continue
+            _drop_header(headers, name)  # the operation's own header wins over an auth's
             headers[name] = header_value(value)
     cookie = cookie_header(options.cookies, endpoint.cookie_styles, endpoint.nulls)
     if cookie:
         existing = next((k for k in headers if k.lower() == "cookie"), None)
-        headers["Cookie"] = f"{headers.pop(existing)}; {cookie}" if existing else cookie
+        if existing:  # a cookie the call sets itself (an API key cookie's name) is not sent twice
+            own = {part.split("=", 1)[0] for part in cookie.split("; ")}
+            kept = [p for p in headers.pop(existing).split("; ") if p.split("=", 1)[0] not in own]
+            cookie = "; ".join([*kept, cookie])
+        headers["Cookie"] = cookie
     if options.extra_headers:
         lowered = {name.lower() for name in options.extra_headers}
         headers = {k: v for k, v in headers.items() if k.lower() not in lowered}
@@ -279,7 +290,9 @@ def prepare_request(
             if value is not None and not isinstance(value, NotGiven):
                 headers[name] = scalar_to_str(value)
     params = query_items(options.query, endpoint.query_styles, options.extra_query, endpoint.nulls)
-    if auth_query:
+    if auth_query:  # a query parameter the call sets itself is not sent twice
+        named = {name for name, _ in params}
+        auth_query = {k: v for k, v in auth_query.items() if k not in named}
         params.extend(auth_query.items())
     method = endpoint.method
     idempotent = method in _IDEMPOTENT_METHODS

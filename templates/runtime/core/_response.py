@@ -15,7 +15,8 @@ from ._body import aread_body, read_body
 from ._endpoint import ResponseSpec
 from ._logs import Redactor
 from ._models import get_field
-from ._parse import decode_json, shape_result
+from ._nonjson import decode_success
+from ._parse import shape_result
 from ._ratelimit import RateLimit, parse_rate_limit
 
 __all__ = [
@@ -65,6 +66,7 @@ class _BaseAPIResponse(Generic[R]):
         self._make_page = make_page
         self._envelope: Any = _UNSET
         self._errors: list[dict[str, Any]] | None = None
+        self._not_json = False
         self._parsed: Any = _UNSET
 
     @property
@@ -116,7 +118,7 @@ class _BaseAPIResponse(Generic[R]):
         if self._envelope is _UNSET:
             spec = self._spec
             if spec.kind == "json":
-                self._envelope, self._errors = decode_json(
+                self._envelope, self._errors, self._not_json = decode_success(
                     self.http_response,
                     spec,
                     strict=self._strict,
@@ -132,7 +134,7 @@ class _BaseAPIResponse(Generic[R]):
     def _parse_read(self) -> Any:
         if self._parsed is _UNSET:
             envelope = self._decode()
-            if self._spec.kind == "json":
+            if self._spec.kind == "json" and not self._not_json:
                 self._parsed = shape_result(envelope, self._spec, self._errors, self._make_page)
             else:
                 self._parsed = envelope

@@ -12,6 +12,7 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ErrorDetail,
     InternalServerError,
     MethodNotAllowedError,
     MissingCredentialsError,
@@ -21,6 +22,7 @@ from ._exceptions import (
     RateLimitError,
     RedirectError,
     ResponseTooLargeError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from ._models import BaseModel, get_envelope, get_validation_errors
@@ -50,6 +52,7 @@ __all__ = [
     "BearerAuth",
     "BinaryResponse",
     "ConflictError",
+    "ErrorDetail",
     "FakeAPI",
     "InternalServerError",
     "MethodNotAllowedError",
@@ -63,6 +66,7 @@ __all__ = [
     "RedirectError",
     "ReferralExistsError",
     "ResponseTooLargeError",
+    "ServiceUnavailableError",
     "SyncPage",
     "UnprocessableEntityError",
     "get_envelope",

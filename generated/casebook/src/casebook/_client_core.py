@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from ._auth import Auth
+from ._auth import Auth, MultiAuth, auth_for
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -19,22 +19,23 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._endpoint import Endpoint, ResponseSpec
-from ._exceptions import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    ErrorEntries,
-    make_status_error,
-)
+from ._exceptions import APIStatusError, ErrorEntries, make_status_error
 from ._http_pool import LazyHttp
 from ._limits import CallLimits
 from ._logs import logger, register_auth
+from ._nonjson import decode_success
 from ._options import RequestOptions
-from ._parse import decode_json, shape_result
+from ._parse import shape_result
 from ._prepare import PreparedRequest, RequestBuilder, prepare_request
 from ._ratelimit import Pacer
 from ._resource import rebind_resources
-from ._retry import RetryDecision, retry_exception, retry_status, within_deadline
+from ._retry import (
+    RetryDecision,
+    connection_error,
+    retry_exception,
+    retry_status,
+    within_deadline,
+)
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = ["BaseClient", "LazyHttp"]
@@ -198,13 +199,21 @@ class BaseClient(Generic[_HttpxT]):
             return self.base_url
         return _normalize_base_url(urljoin(self.base_url, server))
 
+    def _auth_for(self, endpoint: Endpoint) -> Auth | None:
+        return auth_for(
+            self._auth,
+            enabled=endpoint.auth,
+            requirements=endpoint.security,
+            what=f"{endpoint.method} {endpoint.path}",
+        )
+
     def _prepare(self, endpoint: Endpoint, options: RequestOptions) -> PreparedRequest:
         prepared = prepare_request(
             endpoint,
             options,
             base_url=self._base_url_for(endpoint),
             base_headers=self._base_headers,
-            auth=self._auth,
+            auth=self._auth_for(endpoint),
             idempotency_header=self.idempotency_header,
         )
         if endpoint.accept != "application/json" and (prepared.headers.get("Accept") == "application/json"):
@@ -213,8 +222,10 @@ class BaseClient(Generic[_HttpxT]):
 
     def _flow_auth(self, endpoint: Endpoint) -> Any:
         """An ``Auth`` that is also an ``httpx.Auth`` flow (login/refresh) runs inside httpx."""
-        if endpoint.auth and isinstance(self._auth, httpx.Auth):
-            return self._auth
+        auth = self._auth_for(endpoint)
+        for part in auth.auths if isinstance(auth, MultiAuth) else (auth,):
+            if isinstance(part, httpx.Auth):
+                return part
         return httpx.USE_CLIENT_DEFAULT
 
     def _call_settings(self, options: RequestOptions, http: _HttpxT) -> tuple[int, httpx.Timeout, CallLimits]:
@@ -258,7 +269,7 @@ class BaseClient(Generic[_HttpxT]):
             limits,
         )
         if decision.delay is None:
-            raise _connection_error(exc, request, prepared, attempt, decision) from exc
+            raise connection_error(exc, request, prepared.redact, attempt, decision) from exc
         self._log_retry(prepared, request, attempt, max_retries, type(exc).__name__, decision)
         return decision.delay
 
@@ -305,7 +316,12 @@ class BaseClient(Generic[_HttpxT]):
         return decision
 
     def _status_error(
-        self, response: httpx.Response, prepared: PreparedRequest, attempt: int, note: str | None
+        self,
+        response: httpx.Response,
+        prepared: PreparedRequest,
+        endpoint: Endpoint,
+        attempt: int,
+        note: str | None,
     ) -> APIStatusError:
         return make_status_error(
             response,
@@ -314,6 +330,7 @@ class BaseClient(Generic[_HttpxT]):
             redact=prepared.redact,
             note=note,
             error_entries=self.error_entries,
+            spec=endpoint.error_spec(response.status_code),
         )
 
     def _log_request(
@@ -358,30 +375,15 @@ class BaseClient(Generic[_HttpxT]):
         attempts: int,
     ) -> Any:
         """The non-raw return value for JSON bodies (the hot path, no wrapper object)."""
-        envelope, errors = decode_json(
+        envelope, errors, not_json = decode_success(
             response,
             spec,
             strict=self.strict_response_validation,
             attempts=attempts,
             redact=prepared.redact,
         )
-        return envelope if not errors and spec.unwrap is None else shape_result(envelope, spec, errors, None)
-
-
-def _connection_error(
-    exc: httpx.RequestError,
-    request: httpx.Request,
-    prepared: PreparedRequest,
-    attempts: int,
-    decision: RetryDecision,
-) -> APIConnectionError:
-    what = prepared.redact(f"{request.method} {request.url}")
-    detail = prepared.redact(str(exc)) or type(exc).__name__
-    message = f"{what}: {detail}"
-    if attempts > 1:
-        message += f" [after {attempts} attempts]"
-    if decision.reason:
-        message += f"; {decision.reason}"
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out: {message}", request=request, attempts=attempts)
-    return APIConnectionError(f"Connection error: {message}", request=request, attempts=attempts)
+        return (
+            envelope
+            if not_json or (not errors and spec.unwrap is None)
+            else shape_result(envelope, spec, errors, None)
+        )

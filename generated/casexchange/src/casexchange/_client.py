@@ -70,7 +70,9 @@ class CaseXchange(SyncAPIClient):
         timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
             body read into memory must also arrive within the read timeout as a whole. Login and token
             requests use the same timeout. Per call `timeout=` overrides it.
-        max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
+        max_retries: retries (default 4) of what the server did not process (429, 503, connection
+            failures) for every method, and of transient failures (timeouts, 408, 500, 502, 504) for
+            idempotent requests; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
         strict_response_validation: raise `APIResponseValidationError` when a response does not match the
@@ -317,7 +319,9 @@ class AsyncCaseXchange(AsyncAPIClient):
         timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
             body read into memory must also arrive within the read timeout as a whole. Login and token
             requests use the same timeout. Per call `timeout=` overrides it.
-        max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
+        max_retries: retries (default 4) of what the server did not process (429, 503, connection
+            failures) for every method, and of transient failures (timeouts, 408, 500, 502, 504) for
+            idempotent requests; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
         strict_response_validation: raise `APIResponseValidationError` when a response does not match the

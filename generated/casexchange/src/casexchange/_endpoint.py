@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pydantic
 
-__all__ = ["Endpoint", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
+__all__ = ["Endpoint", "LazyModel", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
 PageStyle = Literal["page_number", "next_link"]
@@ -45,6 +46,21 @@ class PageSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LazyModel:
+    """A model class imported on first use: ``module`` (relative to ``package``), attribute ``name``.
+
+    Error responses name their models this way, so importing a resource does not import the
+    classes of every error it may raise."""
+
+    module: str
+    name: str
+    package: str | None = None
+
+    def load(self) -> Any:
+        return getattr(importlib.import_module(self.module, self.package), self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class ResponseSpec:
     """How to turn a response body into the method's return value.
 
@@ -63,12 +79,17 @@ class ResponseSpec:
         """The ``TypeAdapter`` for ``model``, built on first use and cached on the spec."""
         adapter = self._adapter
         if adapter is None:
-            adapter = pydantic.TypeAdapter(Any if self.model is None else self.model)
+            model = self.model.load() if isinstance(self.model, LazyModel) else self.model
+            adapter = pydantic.TypeAdapter(Any if model is None else model)
             object.__setattr__(self, "_adapter", adapter)
         return adapter
 
 
 def _empty_styles() -> Mapping[str, tuple[str, bool]]:
+    return {}
+
+
+def _no_errors() -> Mapping[str, ResponseSpec]:
     return {}
 
 
@@ -84,6 +105,11 @@ class Endpoint:
     cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
     auth: bool = True
+    """False for operations with ``security: []`` (no credentials sent)."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's security requirements by scheme name (alternatives, each a set of schemes
+    applied together; ``()`` in it: no credentials needed), for a client whose auth is
+    ``Credentials``. ``None``: the client's default when ``auth``, else none."""
     operation_id: str = ""
     nulls: frozenset[tuple[str, str]] = frozenset()
     """``(location, wire name)`` of the nullable query, header and cookie parameters: ``None`` is sent
@@ -98,17 +124,21 @@ class Endpoint:
     """Media type of the JSON responses (e.g. ``application/vnd.api+json``), sent as ``Accept``."""
     streams: bool = field(default=False, init=False, repr=False, compare=False)
     """True when some response is binary: the body is then streamed instead of read eagerly."""
-    accept: str = field(default="application/json", init=False, repr=False, compare=False)
-    """``Accept`` header: JSON unless some response is binary or text."""
+    accept: str = field(default="", repr=False, compare=False)
+    """``Accept`` header: the operation's declared media types (``application/vnd.amadeus+json,
+    application/problem+json``); when not given, ``json_media`` unless some response is binary or
+    text (then ``*/*``)."""
+    errors: Mapping[str, ResponseSpec] = field(default_factory=_no_errors)
+    """The declared error responses with a JSON schema, by status (``"404"``, ``"4XX"``,
+    ``"default"``): such an error body is parsed into ``model`` (the exception's ``body``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
         kinds = {spec.kind for spec in self.responses.values()}
         object.__setattr__(self, "streams", "binary" in kinds)
-        if kinds - {"json", "empty"}:
-            object.__setattr__(self, "accept", "*/*")
-        else:
-            object.__setattr__(self, "accept", self.json_media)
+        if not self.accept:
+            default = "*/*" if kinds - {"json", "empty"} else self.json_media
+            object.__setattr__(self, "accept", default)
 
     def response_spec(self, status_code: int) -> ResponseSpec:
         """The spec for a status: exact code, then ``"2XX"``-style range, ``"default"``, first."""
@@ -120,6 +150,19 @@ class Endpoint:
             if spec is None:
                 spec = next(iter(responses.values()), _EMPTY)
         return spec
+
+    def error_spec(self, status_code: int) -> ResponseSpec | None:
+        """The declared error body of a status: exact code, then ``"4XX"``-style, ``"default"``."""
+        errors = self.errors
+        if not errors:
+            return None
+        family = status_code // 100
+        return (
+            errors.get(str(status_code))
+            or errors.get(f"{family}XX")
+            or errors.get(f"{family}xx")
+            or errors.get("default")
+        )
 
 
 _EMPTY = ResponseSpec("empty")

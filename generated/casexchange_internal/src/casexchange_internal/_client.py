@@ -56,12 +56,16 @@ class CaseXchangeInternal(SyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
+        api_key: the `apiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        firm_api_key: the `firmApiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_FIRM_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
             body read into memory must also arrive within the read timeout as a whole. Login and token
             requests use the same timeout. Per call `timeout=` overrides it.
-        max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
+        max_retries: retries (default 4) of what the server did not process (429, 503, connection
+            failures) for every method, and of transient failures (timeouts, 408, 500, 502, 504) for
+            idempotent requests; per call `max_retries=` overrides it.
         http_client: your own `httpx.Client` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
         strict_response_validation: raise `APIResponseValidationError` when a response does not match the
@@ -82,6 +86,8 @@ class CaseXchangeInternal(SyncAPIClient):
         password: str | None = None,
         access_token: str | None = None,
         refresh_token: str | None = None,
+        api_key: str | None = None,
+        firm_api_key: str | None = None,
         *,
         base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -98,7 +104,13 @@ class CaseXchangeInternal(SyncAPIClient):
         super().__init__(
             base_url=url,
             auth=make_auth(
-                url, email=email, password=password, access_token=access_token, refresh_token=refresh_token
+                url,
+                email=email,
+                password=password,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                api_key=api_key,
+                firm_api_key=firm_api_key,
             ),
             timeout=timeout,
             max_retries=max_retries,
@@ -227,12 +239,16 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         password: login `password`; defaults to the `CASEXCHANGE_INTERNAL_PASSWORD` environment variable.
         access_token: a token you already have; defaults to the `CASEXCHANGE_INTERNAL_ACCESS_TOKEN` environment variable.
         refresh_token: a refresh token you already have; defaults to the `CASEXCHANGE_INTERNAL_REFRESH_TOKEN` environment variable.
+        api_key: the `apiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_API_KEY` environment variable.
+        firm_api_key: the `firmApiKeyAuth` API key; defaults to the `CASEXCHANGE_INTERNAL_FIRM_API_KEY` environment variable.
         base_url: defaults to `CASEXCHANGE_INTERNAL_BASE_URL`, then `https://api.casexchange.com/api/v1`. Operations with their own
             `servers` use them only while the base URL is that default.
         timeout: seconds (or an `httpx.Timeout`) for every request (connect, send, each wait for data); a
             body read into memory must also arrive within the read timeout as a whole. Login and token
             requests use the same timeout. Per call `timeout=` overrides it.
-        max_retries: retries on connection errors, 408, 429 and 5xx; per call `max_retries=` overrides it.
+        max_retries: retries (default 4) of what the server did not process (429, 503, connection
+            failures) for every method, and of transient failures (timeouts, 408, 500, 502, 504) for
+            idempotent requests; per call `max_retries=` overrides it.
         http_client: your own `httpx.AsyncClient` (its transport, proxies and limits are used).
         default_headers: headers sent with every request.
         strict_response_validation: raise `APIResponseValidationError` when a response does not match the
@@ -253,6 +269,8 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         password: str | None = None,
         access_token: str | None = None,
         refresh_token: str | None = None,
+        api_key: str | None = None,
+        firm_api_key: str | None = None,
         *,
         base_url: str | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
@@ -269,7 +287,13 @@ class AsyncCaseXchangeInternal(AsyncAPIClient):
         super().__init__(
             base_url=url,
             auth=make_auth(
-                url, email=email, password=password, access_token=access_token, refresh_token=refresh_token
+                url,
+                email=email,
+                password=password,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                api_key=api_key,
+                firm_api_key=firm_api_key,
             ),
             timeout=timeout,
             max_retries=max_retries,

@@ -8,7 +8,7 @@ from functools import cached_property
 from .. import _jsonapi, _query, _upload
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
@@ -53,6 +53,32 @@ _LIST = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listAttachments",
 )
 _CREATE = Endpoint(
@@ -64,6 +90,35 @@ _CREATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createAttachment",
 )
 _GET = Endpoint(
@@ -77,6 +132,35 @@ _GET = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getAttachment",
 )
 _LIST_NOTES = Endpoint(
@@ -104,6 +188,32 @@ _LIST_NOTES = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listNotes",
 )
 _CREATE_NOTE = Endpoint(
@@ -115,6 +225,35 @@ _CREATE_NOTE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createNote",
 )
 _GET_NOTE = Endpoint(
@@ -128,6 +267,35 @@ _GET_NOTE = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getNote",
 )
 _DELETE_NOTE = Endpoint(
@@ -138,6 +306,32 @@ _DELETE_NOTE = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="deleteNote",
 )
 _UPDATE_NOTE = Endpoint(
@@ -149,6 +343,38 @@ _UPDATE_NOTE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateNote",
 )
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from .. import _jsonapi, _query
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -47,6 +47,32 @@ _LIST = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listCases",
 )
 _CREATE = Endpoint(
@@ -58,6 +84,35 @@ _CREATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createCase",
 )
 _GET = Endpoint(
@@ -71,6 +126,35 @@ _GET = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getCase",
 )
 _UPDATE = Endpoint(
@@ -82,6 +166,38 @@ _UPDATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateCase",
 )
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from .. import _jsonapi, _query
 from .. import query as _fields
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -53,6 +53,32 @@ _LIST_LOCATIONS = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listLocations",
 )
 _CREATE_LOCATION = Endpoint(
@@ -64,6 +90,35 @@ _CREATE_LOCATION = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createLocation",
 )
 _GET_LOCATION = Endpoint(
@@ -77,6 +132,35 @@ _GET_LOCATION = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getLocation",
 )
 _UPDATE_LOCATION = Endpoint(
@@ -88,6 +172,38 @@ _UPDATE_LOCATION = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateLocation",
 )
 _LIST = Endpoint(
@@ -115,6 +231,32 @@ _LIST = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="listProviders",
 )
 _CREATE = Endpoint(
@@ -126,6 +268,35 @@ _CREATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="createProvider",
 )
 _GET = Endpoint(
@@ -139,6 +310,35 @@ _GET = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="getProvider",
 )
 _DELETE = Endpoint(
@@ -149,6 +349,32 @@ _DELETE = Endpoint(
     },
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="deleteProvider",
 )
 _UPDATE = Endpoint(
@@ -160,6 +386,38 @@ _UPDATE = Endpoint(
     body_media="application/vnd.api+json",
     auth=True,
     json_media="application/vnd.api+json",
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "422": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "429": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "502": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "503": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+        "504": ResponseSpec(
+            kind="json", model=LazyModel("..types.error_document", "ErrorDocument", __package__)
+        ),
+    },
     operation_id="updateProvider",
 )
 

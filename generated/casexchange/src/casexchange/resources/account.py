@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_me_response import GetMeResponse
@@ -24,6 +24,9 @@ _GET_ME = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMeResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMe",
 )
 _LIST_MY_DOCTORS = Endpoint(
@@ -33,6 +36,9 @@ _LIST_MY_DOCTORS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMyDoctorsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyDoctors",
 )
 _LIST_MY_LOCATIONS = Endpoint(
@@ -42,6 +48,9 @@ _LIST_MY_LOCATIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMyLocationsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMyLocations",
 )
 

@@ -6,7 +6,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_case_analytics_response import GetCaseAnalyticsResponse
@@ -31,6 +31,9 @@ _GET_CASES = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseAnalytics",
 )
 _LIST_CASES_BY_STATUS = Endpoint(
@@ -40,6 +43,9 @@ _LIST_CASES_BY_STATUS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesByStatusResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCasesByStatus",
 )
 _GET_DASHBOARD = Endpoint(
@@ -49,6 +55,9 @@ _GET_DASHBOARD = Endpoint(
         "200": ResponseSpec(kind="json", model=GetDashboardResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDashboard",
 )
 _GET_HOMEPAGE = Endpoint(
@@ -58,6 +67,9 @@ _GET_HOMEPAGE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetHomepageAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getHomepageAnalytics",
 )
 _GET_RECEIVED = Endpoint(
@@ -67,6 +79,9 @@ _GET_RECEIVED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReceivedAnalytics",
 )
 _GET_REFERRALS = Endpoint(
@@ -76,6 +91,9 @@ _GET_REFERRALS = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralsAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralsAnalytics",
 )
 _GET_REVENUE_RECEIVED = Endpoint(
@@ -85,6 +103,9 @@ _GET_REVENUE_RECEIVED = Endpoint(
         "200": ResponseSpec(kind="json", model=GetRevenueReceivedAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueReceivedAnalytics",
 )
 _GET_REVENUE_SENT = Endpoint(
@@ -94,6 +115,9 @@ _GET_REVENUE_SENT = Endpoint(
         "200": ResponseSpec(kind="json", model=GetRevenueSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getRevenueSentAnalytics",
 )
 _GET_SENT = Endpoint(
@@ -103,6 +127,9 @@ _GET_SENT = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSentAnalyticsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSentAnalytics",
 )
 

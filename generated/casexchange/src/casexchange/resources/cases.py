@@ -8,7 +8,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.acknowledge_case_response import AcknowledgeCaseResponse
@@ -39,6 +39,9 @@ _LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCasesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCases",
 )
 _CREATE = Endpoint(
@@ -49,6 +52,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createCase",
 )
 _GET = Endpoint(
@@ -58,6 +64,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseById",
 )
 _UPDATE = Endpoint(
@@ -68,6 +77,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCase",
 )
 _DELETE = Endpoint(
@@ -77,6 +89,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteCase",
 )
 _ACKNOWLEDGE = Endpoint(
@@ -86,6 +101,9 @@ _ACKNOWLEDGE = Endpoint(
         "200": ResponseSpec(kind="json", model=AcknowledgeCaseResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeCase",
 )
 _CLOSE = Endpoint(
@@ -96,6 +114,9 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeCase",
 )
 _UPDATE_STATUS = Endpoint(
@@ -106,6 +127,9 @@ _UPDATE_STATUS = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateCaseStatus",
 )
 _GET_STATUS_HISTORY = Endpoint(
@@ -115,6 +139,9 @@ _GET_STATUS_HISTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=GetCaseStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getCaseStatusHistory",
 )
 

@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.document import Document
@@ -25,6 +25,9 @@ _LIST = Endpoint(
         "200": ResponseSpec(kind="json", model=ListDocumentsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listDocuments",
 )
 _UPLOAD = Endpoint(
@@ -36,6 +39,9 @@ _UPLOAD = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=52428800,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="uploadDocument",
 )
 _DELETE = Endpoint(
@@ -45,6 +51,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteDocument",
 )
 _GET_DOWNLOAD_URL = Endpoint(
@@ -54,6 +63,9 @@ _GET_DOWNLOAD_URL = Endpoint(
         "200": ResponseSpec(kind="json", model=GetDocumentDownloadUrlResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getDocumentDownloadUrl",
 )
 

@@ -24,6 +24,7 @@ _ALL_ANALYTICS = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAllAnalytics",
 )
 _ANALYTICS_CATEGORY = Endpoint(
@@ -33,6 +34,7 @@ _ANALYTICS_CATEGORY = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/json",
     operation_id="exportAnalyticsCategory",
 )
 _CASES = Endpoint(
@@ -42,6 +44,7 @@ _CASES = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv, application/json",
     operation_id="exportCases",
 )
 

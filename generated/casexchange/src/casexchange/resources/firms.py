@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -42,6 +42,9 @@ _LIST_AVAILABLE = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listAvailableFirms",
 )
 _LIST_DIRECTORY = Endpoint(
@@ -51,6 +54,9 @@ _LIST_DIRECTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=ListFirmDirectoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listFirmDirectory",
 )
 _GET_OWN = Endpoint(
@@ -60,6 +66,9 @@ _GET_OWN = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOwnFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOwnFirm",
 )
 _UPDATE_OWN = Endpoint(
@@ -70,6 +79,9 @@ _UPDATE_OWN = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateOwnFirm",
 )
 _GET = Endpoint(
@@ -79,6 +91,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetFirmByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getFirmById",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.bulk_update_job import BulkUpdateJob
@@ -27,6 +27,9 @@ _CASES = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=20971520,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="importCases",
 )
 _CASES_UPDATE = Endpoint(
@@ -38,6 +41,9 @@ _CASES_UPDATE = Endpoint(
     body_media="multipart/form-data",
     auth=True,
     max_file_bytes=20971520,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="importCasesUpdate",
 )
 _GET_BULK_UPDATE_JOB = Endpoint(
@@ -47,6 +53,9 @@ _GET_BULK_UPDATE_JOB = Endpoint(
         "200": ResponseSpec(kind="json", model=GetBulkUpdateJobResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getBulkUpdateJob",
 )
 

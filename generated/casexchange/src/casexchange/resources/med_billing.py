@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_med_billable_event_response import CreateMedBillableEventResponse
@@ -25,6 +25,9 @@ _LIST_BILLABLE_EVENTS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListMedBillableEventsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedBillableEvents",
 )
 _CREATE_BILLABLE_EVENT = Endpoint(
@@ -35,6 +38,9 @@ _CREATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedBillableEvent",
 )
 _DELETE_BILLABLE_EVENT = Endpoint(
@@ -44,6 +50,9 @@ _DELETE_BILLABLE_EVENT = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedBillableEvent",
 )
 _UPDATE_BILLABLE_EVENT = Endpoint(
@@ -54,6 +63,9 @@ _UPDATE_BILLABLE_EVENT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedBillableEvent",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -67,6 +67,9 @@ _LIST_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listInsurances",
 )
 _GET_INSURANCE = Endpoint(
@@ -76,6 +79,9 @@ _GET_INSURANCE = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInsuranceByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInsuranceById",
 )
 _LIST = Endpoint(
@@ -98,6 +104,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCases",
 )
 _CREATE = Endpoint(
@@ -108,6 +117,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedCase",
 )
 _GET = Endpoint(
@@ -117,6 +129,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedCaseByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedCaseById",
 )
 _UPDATE = Endpoint(
@@ -127,6 +142,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedCase",
 )
 _DELETE = Endpoint(
@@ -136,6 +154,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteMedCase",
 )
 _LIST_MED_CASE_INSURANCES = Endpoint(
@@ -158,6 +179,9 @@ _LIST_MED_CASE_INSURANCES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedCaseInsurances",
 )
 _LIST_REFERRALS = Endpoint(
@@ -180,6 +204,9 @@ _LIST_REFERRALS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listMedReferrals",
 )
 _CREATE_REFERRAL = Endpoint(
@@ -190,6 +217,9 @@ _CREATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createMedReferral",
 )
 _GET_REFERRAL = Endpoint(
@@ -199,6 +229,9 @@ _GET_REFERRAL = Endpoint(
         "200": ResponseSpec(kind="json", model=GetMedReferralByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getMedReferralById",
 )
 _UPDATE_REFERRAL = Endpoint(
@@ -209,6 +242,9 @@ _UPDATE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateMedReferral",
 )
 _ACCEPT_REFERRAL = Endpoint(
@@ -219,6 +255,9 @@ _ACCEPT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acceptMedReferral",
 )
 _ACKNOWLEDGE_REFERRAL = Endpoint(
@@ -229,6 +268,9 @@ _ACKNOWLEDGE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeMedReferral",
 )
 _CLOSE_REFERRAL = Endpoint(
@@ -239,6 +281,9 @@ _CLOSE_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeMedReferral",
 )
 _COMPLETE_TREATMENT_REFERRAL = Endpoint(
@@ -251,6 +296,9 @@ _COMPLETE_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="completeTreatmentMedReferral",
 )
 _REJECT_REFERRAL = Endpoint(
@@ -261,6 +309,9 @@ _REJECT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectMedReferral",
 )
 _START_TREATMENT_REFERRAL = Endpoint(
@@ -271,6 +322,9 @@ _START_TREATMENT_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startTreatmentMedReferral",
 )
 _WITHDRAW_REFERRAL = Endpoint(
@@ -281,6 +335,9 @@ _WITHDRAW_REFERRAL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawMedReferral",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.get_inbound_network_firm_response import GetInboundNetworkFirmResponse
@@ -30,6 +30,9 @@ _GET_INBOUND_FIRM = Endpoint(
         "200": ResponseSpec(kind="json", model=GetInboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getInboundNetworkFirm",
 )
 _PATCH_INBOUND_FIRM = Endpoint(
@@ -40,6 +43,9 @@ _PATCH_INBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchInboundNetworkFirm",
 )
 _GET_OUTBOUND_FIRM = Endpoint(
@@ -49,6 +55,9 @@ _GET_OUTBOUND_FIRM = Endpoint(
         "200": ResponseSpec(kind="json", model=GetOutboundNetworkFirmResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getOutboundNetworkFirm",
 )
 _PUT_OUTBOUND_FIRM = Endpoint(
@@ -59,6 +68,9 @@ _PUT_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="putOutboundNetworkFirm",
 )
 _PATCH_OUTBOUND_FIRM = Endpoint(
@@ -69,6 +81,9 @@ _PATCH_OUTBOUND_FIRM = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="patchOutboundNetworkFirm",
 )
 _LIST_PENDING_RELATIONSHIPS = Endpoint(
@@ -80,6 +95,9 @@ _LIST_PENDING_RELATIONSHIPS = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listPendingNetworkRelationships",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.add_notification_email_body import AddNotificationEmailBody
@@ -25,6 +25,9 @@ _LIST_EMAILS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListNotificationEmailsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listNotificationEmails",
 )
 _ADD_EMAIL = Endpoint(
@@ -35,6 +38,9 @@ _ADD_EMAIL = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="addNotificationEmail",
 )
 _GET_PREFERENCES = Endpoint(
@@ -44,6 +50,9 @@ _GET_PREFERENCES = Endpoint(
         "200": ResponseSpec(kind="json", model=GetNotificationPreferencesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getNotificationPreferences",
 )
 _UPDATE_PREFERENCES = Endpoint(
@@ -56,6 +65,9 @@ _UPDATE_PREFERENCES = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateNotificationPreferences",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.case_type import CaseType
@@ -27,6 +27,9 @@ _LIST_CASE_TYPES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCaseTypesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypes",
 )
 _LIST_CASE_TYPE_FIELDS = Endpoint(
@@ -36,6 +39,9 @@ _LIST_CASE_TYPE_FIELDS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCaseTypeFieldsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCaseTypeFields",
 )
 _LIST_COUNTIES = Endpoint(
@@ -45,6 +51,9 @@ _LIST_COUNTIES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListCountiesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listCounties",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -54,6 +63,9 @@ _LIST_JURISDICTIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListJurisdictionsResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listJurisdictions",
 )
 

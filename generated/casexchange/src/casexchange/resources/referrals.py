@@ -7,7 +7,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -64,6 +64,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listReferrals",
 )
 _MATCH = Endpoint(
@@ -74,6 +77,9 @@ _MATCH = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="matchReferrals",
 )
 _GET = Endpoint(
@@ -83,6 +89,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferral",
 )
 _UPDATE = Endpoint(
@@ -93,6 +102,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateReferral",
 )
 _DELETE = Endpoint(
@@ -102,6 +114,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteReferral",
 )
 _ACKNOWLEDGE = Endpoint(
@@ -112,6 +127,9 @@ _ACKNOWLEDGE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="acknowledgeReferral",
 )
 _GET_AVAILABLE_STATUSES = Endpoint(
@@ -123,6 +141,9 @@ _GET_AVAILABLE_STATUSES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralAvailableStatuses",
 )
 _BEGIN_CLOSING = Endpoint(
@@ -133,6 +154,9 @@ _BEGIN_CLOSING = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="beginClosingReferral",
 )
 _BEGIN_INVESTIGATING = Endpoint(
@@ -143,6 +167,9 @@ _BEGIN_INVESTIGATING = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="beginInvestigatingReferral",
 )
 _CLOSE = Endpoint(
@@ -153,6 +180,9 @@ _CLOSE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="closeReferral",
 )
 _REJECT = Endpoint(
@@ -163,6 +193,9 @@ _REJECT = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rejectReferral",
 )
 _SEND = Endpoint(
@@ -173,6 +206,9 @@ _SEND = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="sendReferral",
 )
 _SIGN = Endpoint(
@@ -183,6 +219,9 @@ _SIGN = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="signReferral",
 )
 _START_LITIGATION = Endpoint(
@@ -193,6 +232,9 @@ _START_LITIGATION = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="startLitigationReferral",
 )
 _GET_STATUS_HISTORY = Endpoint(
@@ -202,6 +244,9 @@ _GET_STATUS_HISTORY = Endpoint(
         "200": ResponseSpec(kind="json", model=GetReferralStatusHistoryResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getReferralStatusHistory",
 )
 _WITHDRAW = Endpoint(
@@ -212,6 +257,9 @@ _WITHDRAW = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="withdrawReferral",
 )
 

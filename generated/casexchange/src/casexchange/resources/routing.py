@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_routing_rule_body import CreateRoutingRuleBody
@@ -28,6 +28,9 @@ _EVALUATE = Endpoint(
         "200": ResponseSpec(kind="json", model=EvaluateRoutingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="evaluateRouting",
 )
 _EVALUATE_RE_REFER = Endpoint(
@@ -37,6 +40,9 @@ _EVALUATE_RE_REFER = Endpoint(
         "200": ResponseSpec(kind="json", model=EvaluateReReferRoutingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="evaluateReReferRouting",
 )
 _LIST_RULES = Endpoint(
@@ -46,6 +52,9 @@ _LIST_RULES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListRoutingRulesResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listRoutingRules",
 )
 _CREATE_RULE = Endpoint(
@@ -56,6 +65,9 @@ _CREATE_RULE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createRoutingRule",
 )
 _UPDATE_RULE = Endpoint(
@@ -66,6 +78,9 @@ _UPDATE_RULE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateRoutingRule",
 )
 _DELETE_RULE = Endpoint(
@@ -75,6 +90,9 @@ _DELETE_RULE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteRoutingRule",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.create_salesforce_interactive_send_body import CreateSalesforceInteractiveSendBody
@@ -30,6 +30,9 @@ _CREATE_INTERACTIVE_SEND = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createSalesforceInteractiveSend",
 )
 _GET_SEND_MAPPING = Endpoint(
@@ -39,6 +42,9 @@ _GET_SEND_MAPPING = Endpoint(
         "200": ResponseSpec(kind="json", model=GetSalesforceSendMappingResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getSalesforceSendMapping",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, PageSpec, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, PageSpec, ResponseSpec
 from .._pagination import AsyncPage, SyncPage
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
@@ -50,6 +50,9 @@ _LIST = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhooks",
 )
 _CREATE = Endpoint(
@@ -60,6 +63,9 @@ _CREATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="createWebhook",
 )
 _GET = Endpoint(
@@ -69,6 +75,9 @@ _GET = Endpoint(
         "200": ResponseSpec(kind="json", model=GetWebhookByIdResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="getWebhookById",
 )
 _DELETE = Endpoint(
@@ -78,6 +87,9 @@ _DELETE = Endpoint(
         "204": ResponseSpec(kind="empty", model=None, unwrap=None, page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="deleteWebhook",
 )
 _UPDATE = Endpoint(
@@ -88,6 +100,9 @@ _UPDATE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="updateWebhook",
 )
 _LIST_DELIVERIES = Endpoint(
@@ -110,6 +125,9 @@ _LIST_DELIVERIES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookDeliveries",
 )
 _LIST_ECHO_CAPTURES = Endpoint(
@@ -132,6 +150,9 @@ _LIST_ECHO_CAPTURES = Endpoint(
         ),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="listWebhookEchoCaptures",
 )
 _DISABLE_ECHO = Endpoint(
@@ -141,6 +162,9 @@ _DISABLE_ECHO = Endpoint(
         "200": ResponseSpec(kind="json", model=DisableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="disableWebhookEcho",
 )
 _ENABLE_ECHO = Endpoint(
@@ -150,6 +174,9 @@ _ENABLE_ECHO = Endpoint(
         "200": ResponseSpec(kind="json", model=EnableWebhookEchoResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="enableWebhookEcho",
 )
 _ROTATE_SECRET = Endpoint(
@@ -159,6 +186,9 @@ _ROTATE_SECRET = Endpoint(
         "200": ResponseSpec(kind="json", model=RotateWebhookSecretResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="rotateWebhookSecret",
 )
 _TEST = Endpoint(
@@ -168,6 +198,9 @@ _TEST = Endpoint(
         "200": ResponseSpec(kind="json", model=TestWebhookResponse, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "429": ResponseSpec(kind="json", model=LazyModel("..types.error", "Error", __package__)),
+    },
     operation_id="testWebhook",
 )
 

@@ -5,7 +5,7 @@ import typing as _t
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_login_response import ApiResponseLoginResponse
@@ -30,6 +30,20 @@ _CHANGE_PASSWORD = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "500": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="changePassword",
 )
 _COMPLETE_INVITATION = Endpoint(
@@ -40,6 +54,14 @@ _COMPLETE_INVITATION = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "409": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="completeInvitation",
 )
 _FORGOT_PASSWORD = Endpoint(
@@ -50,6 +72,11 @@ _FORGOT_PASSWORD = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="forgotPassword",
 )
 _LOGIN_USER = Endpoint(
@@ -60,6 +87,17 @@ _LOGIN_USER = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="loginUser",
 )
 _LOGOUT_USER = Endpoint(
@@ -69,6 +107,11 @@ _LOGOUT_USER = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiSuccessMessage, unwrap=None, page=None),
     },
     auth=False,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="logoutUser",
 )
 _GET_CURRENT_USER = Endpoint(
@@ -78,6 +121,11 @@ _GET_CURRENT_USER = Endpoint(
         "200": ResponseSpec(kind="json", model=ApiResponseUser, unwrap="data", page=None),
     },
     auth=True,
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getCurrentUser",
 )
 _REFRESH_SESSION = Endpoint(
@@ -90,6 +138,17 @@ _REFRESH_SESSION = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="refreshSession",
 )
 _RESET_PASSWORD = Endpoint(
@@ -100,6 +159,14 @@ _RESET_PASSWORD = Endpoint(
     },
     body_media="application/json",
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="resetPassword",
 )
 

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
 from .._binary import AsyncBinaryResponse, BinaryResponse
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, Timeout
 from ..types.api_response_validate_csv_result import ApiResponseValidateCsvResult
@@ -22,6 +22,12 @@ _DOWNLOAD_TEMPLATE = Endpoint(
         "200": ResponseSpec(kind="binary", model=None, unwrap=None, page=None),
     },
     auth=True,
+    accept="text/csv, application/json",
+    errors={
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="downloadCsvTemplate",
 )
 _VALIDATE = Endpoint(
@@ -32,6 +38,14 @@ _VALIDATE = Endpoint(
     },
     body_media="multipart/form-data",
     auth=True,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="validateCsvImport",
 )
 

@@ -6,7 +6,7 @@ import uuid as _uuid
 from functools import cached_property
 
 from .._base_client import AsyncAPIResource, SyncAPIResource
-from .._endpoint import Endpoint, ResponseSpec
+from .._endpoint import Endpoint, LazyModel, ResponseSpec
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 from ..types.api_response_status_update import ApiResponseStatusUpdate
@@ -25,6 +25,14 @@ _GET_STATUS_REQUEST_BY_TOKEN = Endpoint(
         "200": ResponseSpec(kind="json", model=GetStatusRequestByTokenResponse, unwrap="data", page=None),
     },
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="getStatusRequestByToken",
 )
 _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
@@ -36,6 +44,14 @@ _CONFIRM_STATUS_REQUEST_VIA_TOKEN = Endpoint(
         ),
     },
     auth=False,
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="confirmStatusRequestViaToken",
 )
 _SEND_PARTNER_MESSAGE = Endpoint(
@@ -46,6 +62,21 @@ _SEND_PARTNER_MESSAGE = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("bearerAuth",), ("firmApiKeyAuth",)),
+    errors={
+        "400": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "401": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "403": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+        "404": ResponseSpec(
+            kind="json", model=LazyModel("..types.api_error_response", "ApiErrorResponse", __package__)
+        ),
+    },
     operation_id="sendPartnerMessage",
 )
 

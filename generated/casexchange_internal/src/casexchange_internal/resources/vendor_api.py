@@ -28,6 +28,7 @@ _LIST_CASE_TYPES = Endpoint(
         "200": ResponseSpec(kind="json", model=ListVendorCaseTypesResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorCaseTypes",
 )
 _LIST_FIRMS = Endpoint(
@@ -47,6 +48,7 @@ _LIST_FIRMS = Endpoint(
         ),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorFirms",
 )
 _LIST_JURISDICTIONS = Endpoint(
@@ -56,6 +58,7 @@ _LIST_JURISDICTIONS = Endpoint(
         "200": ResponseSpec(kind="json", model=ListVendorJurisdictionsResponse, unwrap="data", page=None),
     },
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="listVendorJurisdictions",
 )
 _SUBMIT_LEAD = Endpoint(
@@ -66,6 +69,7 @@ _SUBMIT_LEAD = Endpoint(
     },
     body_media="application/json",
     auth=True,
+    security=(("apiKeyAuth",),),
     operation_id="submitVendorLead",
 )
 
