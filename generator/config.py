@@ -9,9 +9,17 @@ import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .diagnostics import SpecError, fatal
 from .naming import pascal, safe_identifier, snake, upper_snake
@@ -65,6 +73,35 @@ EnvPrefix = Annotated[str, _identifier("environment variable prefix")]
 _DIST_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")  # PEP 508
 
 
+PageStyleName = Literal[
+    "page_number", "offset", "cursor", "starting_after", "next_link", "link_header"
+]
+
+
+class PageDeclaration(BaseModel):
+    """How one operation pages, declared (checked against the spec when the target is generated)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    style: PageStyleName
+    param: str = ""  # the request parameter that selects a page: number, offset, cursor, id
+    param_in: Literal["", "query", "body"] = ""  # "" = wherever the operation has `param`
+    limit_param: str = ""  # the page-size parameter
+    items: str = ""  # dotted path of the items in the response ("" = its one list)
+    next: str = ""  # dotted path of the next cursor (cursor) or the next URL (next_link)
+    has_more: str = ""  # dotted path of a boolean "another page follows"
+    total_items: str = ""  # dotted path of the total number of items
+    total_pages: str = ""  # dotted path of the number of pages
+
+    @model_validator(mode="after")
+    def _complete(self) -> PageDeclaration:
+        if self.style in ("page_number", "offset", "cursor", "starting_after") and not self.param:
+            raise ValueError(f"style {self.style!r} needs `param` (the parameter selecting a page)")
+        if self.style in ("cursor", "next_link") and not self.next:
+            raise ValueError(f"style {self.style!r} needs `next` (the response field to follow)")
+        return self
+
+
 class PaginationConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -73,6 +110,12 @@ class PaginationConfig(BaseModel):
     pagination_field: str = "pagination"
     exclude: tuple[str, ...] = ()  # operationIds never paginated
     include: tuple[str, ...] = ()  # operationIds paginated even without a pagination object
+    detect: bool = True  # find paginated operations from the spec's parameters and responses
+    extensions: bool = True  # read x-ms-pageable, x-speakeasy-pagination, x-fern-pagination
+    default: PageDeclaration | None = None  # used by every list operation it fits
+    operations: dict[
+        str, Annotated[PageDeclaration | Literal[False], Field(union_mode="left_to_right")]
+    ] = Field(default_factory=dict)  # operationId → its declaration, or false (not paginated)
 
 
 class ErrorCodeConfig(BaseModel):
@@ -289,7 +332,8 @@ def target_file(path: Path) -> dict[str, Any]:
 
 def _config_error(exc: ValidationError, where: str, file: str) -> SpecError:
     first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"])
+    # a union's member tags (`function-after[…]`, `literal[False]`) are not keys of the table
+    loc = ".".join(str(p) for p in first["loc"] if "[" not in str(p))
     message = str(first["msg"]).removeprefix("Value error, ")
     return fatal(
         "bad-config", f"{where} {loc}: {message}", file=file, hint="see README.md, 'Configuration'"

@@ -8,6 +8,7 @@ from .models import Schema
 from .operations import Operation
 from .servers import SecurityScheme, Server
 from .target import Target
+from .types import JsonValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Api:
     error_codes: tuple[str, ...] = ()  # documented `error.code` values
     webhooks: tuple[WebhookEvent, ...] = ()
     package_info: PackageInfo = PackageInfo()
+    extensions: tuple[tuple[str, JsonValue], ...] = ()  # the document's own `x-` keys
     target: Target = field(
         default_factory=Target
     )  # what the target's configuration adds (set by the shape stage)

@@ -89,30 +89,54 @@ class ResultKind(enum.Enum):
 
 
 class PageStyle(enum.Enum):
-    """How a list operation pages (the generated client's runtime has one strategy per style)."""
+    """How a list operation pages: the generated client's runtime has one strategy per style
+    (`templates/runtime/core/_pagination.py` `STRATEGIES`)."""
 
-    PAGE_NUMBER = "page_number"  # `?page=N`: has-more flag, total pages, or a full page
-    NEXT_LINK = "next_link"  # a next-page URL in the body (JSON:API `links.next`)
+    PAGE_NUMBER = "page_number"  # `page=N` → N+1: has-more flag, total pages or items, a full page
+    OFFSET = "offset"  # `offset=N` → N + the items received: total, has-more flag, a full page
+    CURSOR = "cursor"  # the response's next cursor is sent back in `page_param`
+    STARTING_AFTER = "starting_after"  # `page_param` = the last item's id, while `has_more`
+    NEXT_LINK = "next_link"  # a next-page URL in the body (`next`, `links.next`, `nextLink`)
+    LINK_HEADER = "link_header"  # the RFC 8288 `Link` response header, `rel="next"`
+
+
+class PageSource(enum.Enum):
+    """What said that an operation pages (the manifest records it)."""
+
+    DETECTED = "detected"  # a request knob and a response signal of the spec agree
+    JSONAPI = "jsonapi"  # a JSON:API collection with `page[...]` parameters
+    MS_PAGEABLE = "x-ms-pageable"
+    SPEAKEASY = "x-speakeasy-pagination"
+    FERN = "x-fern-pagination"
+    CONFIG = "config"  # the target's configuration declares it
+
+
+FieldPath = tuple[str, ...]  # wire names from the response body's root; () = the body itself
 
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """Decided by the shape stage from the response schema; written into the generated `PageSpec`."""
+    """Decided by the shape stage (`generator/shape/pagination/`); written into the generated
+    `PageSpec`. Every field is a path of wire names from the body's root: the runtime never guesses."""
 
-    page_param: str
-    limit_param: str | None
-    items_field: str
-    pagination_field: str
-    next_link: str | None = (
-        None  # dotted path of a next-page URL in the body (JSON:API `links.next`)
-    )
+    style: PageStyle
+    items_field: FieldPath  # the items; () = the body is the list
+    page_param: str | None = None  # the knob that selects a page: its number, offset, cursor, id
+    param_in: str = "query"  # where the knobs are sent: "query" or "body" (a JSON body)
+    limit_param: str | None = None  # the page-size knob, if the operation has one
+    start: int = 1  # the first page's number (page_number) or offset (offset)
+    pagination_field: FieldPath | None = None  # the object of counters (`page.pagination`)
+    has_more_field: FieldPath | None = None  # a boolean: another page follows
+    total_pages_field: FieldPath | None = None
+    total_items_field: FieldPath | None = None
+    page_field: FieldPath | None = None  # the current page number
+    limit_field: FieldPath | None = None  # the page size
+    next_cursor: FieldPath | None = None  # cursor: the next page's cursor
+    next_link: FieldPath | None = None  # next_link: the next page's URL
+    before_param: str | None = None  # starting_after: the knob that pages backwards
+    id_field: str = "id"  # starting_after: the item field the cursor is taken from
     attach_document: bool = False  # items keep the page's body (JSON:API `included`)
-    style: PageStyle = PageStyle.PAGE_NUMBER
-    # fields of the pagination object, when its schema has them
-    has_more_field: str | None = None  # a boolean: another page follows
-    total_pages_field: str | None = None
-    page_field: str | None = None  # the current page number
-    limit_field: str | None = None  # the page size
+    source: PageSource = PageSource.DETECTED
 
 
 @dataclass(frozen=True, slots=True)

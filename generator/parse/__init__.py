@@ -58,6 +58,7 @@ def build_api(spec: LoadedSpec, sink: DiagnosticSink) -> Api:
         error_codes=known_error_codes(resolver),
         webhooks=webhooks,
         package_info=package_info(doc),
+        extensions=tuple(sorted((k, v) for k, v in doc.items() if str(k).startswith("x-"))),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import escape
-from ..ir import Api, Location, Operation
+from ..ir import Api, Location, Operation, PageSource, PageStyle, Pagination
 from ..naming.plan import Names, op_key
 from ..paths import HEADER
 from ..version import __version__
@@ -48,6 +48,7 @@ def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
                 },
                 "returns": m.returns,
                 "paginated": any(r.pagination is not None for r in op.results),
+                "pagination": _pagination(op),
             }
         )
     doc = {
@@ -59,3 +60,36 @@ def manifest(api: Api, names: Names, methods: dict[str, MethodView]) -> str:
         "operations": ops,
     }
     return escape.json_document(doc)
+
+
+def _pagination(op: Operation) -> dict[str, object] | None:
+    """How the operation pages, in the words of the pagination styles people name (`page_number`,
+    `offset_limit_query`, `cursor_body`, `next_url_body`, `link_header`, `jsonapi`, `ms_pageable`…)
+    and what carries it."""
+    p = next((r.pagination for r in op.results if r.pagination is not None), None)
+    if p is None:
+        return None
+    return {
+        "style": style_name(p),
+        "source": p.source.value,
+        "items": list(p.items_field),
+        "param": p.page_param,
+        "in": p.param_in,
+        "limit_param": p.limit_param,
+        "next": list(p.next_cursor or p.next_link or ()) or None,
+    }
+
+
+def style_name(p: Pagination) -> str:
+    if p.source is PageSource.JSONAPI:
+        return "jsonapi"
+    if p.source is PageSource.MS_PAGEABLE:
+        return "ms_pageable"
+    return {
+        PageStyle.PAGE_NUMBER: "page_number",
+        PageStyle.OFFSET: f"offset_limit_{p.param_in}",
+        PageStyle.CURSOR: f"cursor_{p.param_in}",
+        PageStyle.STARTING_AFTER: "starting_after",
+        PageStyle.NEXT_LINK: "next_url_body",
+        PageStyle.LINK_HEADER: "link_header",
+    }[p.style]

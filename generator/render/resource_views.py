@@ -422,23 +422,45 @@ def _response(annotator: Annotator, r: Result, imports: Imports) -> ResponseSpec
 
 
 def _page(p: Pagination | None) -> tuple[tuple[Name, Code], ...]:
-    """The `PageSpec` arguments: what the shape stage decided (defaults left out)."""
+    """The `PageSpec` arguments: what the shape stage decided (the runtime's defaults left out)."""
     if p is None:
         return ()
-    values: list[tuple[str, object]] = [
-        ("style", p.style.value if p.style is not PageStyle.PAGE_NUMBER else None),
-        ("page_param", p.page_param),
-        ("limit_param", p.limit_param),
-        ("items_field", p.items_field),
-        ("pagination_field", p.pagination_field),
-        ("has_more_field", p.has_more_field),
-        ("total_pages_field", p.total_pages_field),
-        ("page_field", p.page_field),
-        ("limit_field", p.limit_field),
-        ("next_link", p.next_link),
-        ("attach_document", p.attach_document or None),
+    values: list[tuple[str, Code | None]] = [
+        ("style", py(p.style.value) if p.style is not PageStyle.PAGE_NUMBER else None),
+        ("items_field", _field_path(p.items_field) if p.items_field != ("data",) else None),
+        ("page_param", py(p.page_param) if p.page_param != "page" else None),
+        ("param_in", py(p.param_in) if p.param_in != "query" else None),
+        ("limit_param", _maybe(p.limit_param)),
+        ("start", py(p.start) if p.start != 1 else None),
+        ("pagination_field", _maybe_path(p.pagination_field)),
+        ("has_more_field", _maybe_path(p.has_more_field)),
+        ("total_pages_field", _maybe_path(p.total_pages_field)),
+        ("total_items_field", _maybe_path(p.total_items_field)),
+        ("page_field", _maybe_path(p.page_field)),
+        ("limit_field", _maybe_path(p.limit_field)),
+        ("next_cursor", _maybe_path(p.next_cursor)),
+        ("next_link", _maybe_path(p.next_link)),
+        ("before_param", _maybe(p.before_param)),
+        ("id_field", py(p.id_field) if p.id_field != "id" else None),
+        ("attach_document", py(True) if p.attach_document else None),
     ]
-    return tuple((Name(k), py(v)) for k, v in values if v is not None)
+    return tuple((Name(k), v) for k, v in values if v is not None)
+
+
+def _maybe(value: str | None) -> Code | None:
+    return py(value) if value is not None else None
+
+
+def _maybe_path(path: tuple[str, ...] | None) -> Code | None:
+    return _field_path(path) if path is not None else None
+
+
+def _field_path(path: tuple[str, ...]) -> Code:
+    """A path of wire names as the runtime reads it: one name as a string, several as a tuple, the
+    body itself as ``""``."""
+    if len(path) <= 1:
+        return py(path[0] if path else "")
+    return code("(" + ", ".join(py(part) for part in path) + ")")
 
 
 def _returns(

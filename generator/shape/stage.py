@@ -8,6 +8,7 @@ from ..config import TargetConfig
 from ..diagnostics import DiagnosticSink
 from ..features import FEATURES
 from ..ir import Api
+from .pagination import Pages
 from .results import shape_results
 from .target import target_of, with_overrides
 
@@ -15,8 +16,11 @@ from .target import target_of, with_overrides
 def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
     for feature in FEATURES:
         api = feature.shape(api, config, sink)
+    pages = Pages(config.pagination, dict(api.extensions), sink)
+    pages.unknown_operations({op.id for op in api.operations})
     operations = tuple(
-        with_overrides(shape_results(op, api.schemas, config), config) for op in api.operations
+        with_overrides(shape_results(op, api.schemas, config, pages), config)
+        for op in api.operations
     )
     return replace(
         api,

@@ -4,6 +4,7 @@ spec into a temporary folder and imported."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for `sup
 
 from support.realservers import (
     CHROMA,
+    DRF,
+    JSON_SERVER,
     ZENML,
     RunningServer,
     ServerKind,
@@ -51,6 +54,25 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
 @pytest.fixture(scope="session")
 def zenml_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     yield from _server(ZENML, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def drf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    yield from _server(DRF, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def json_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """json-server over 23 posts and 23 comments (its database file is written before it starts)."""
+    require_installed(JSON_SERVER)
+    work = tmp_path_factory.mktemp(JSON_SERVER.name)
+    db = {
+        "posts": [{"id": n, "title": f"post {n}", "author": "a"} for n in range(1, 24)],
+        "comments": [{"id": n, "body": f"comment {n}", "postId": 1} for n in range(1, 24)],
+    }
+    (work / "db.json").write_text(json.dumps(db))
+    with running_server(JSON_SERVER, work) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

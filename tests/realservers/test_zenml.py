@@ -179,12 +179,14 @@ def test_tags_list_and_filter(
     assert sorted(rows) == sorted((n, c, 0) for n, c in wanted.items())
 
     everything = client.tags.list(name=f"contains:{stem}", size=50)
-    assert everything.total == 3
+    assert (
+        everything.envelope.total == 3
+    )  # a page (ZenML pages by page/size): its body is `envelope`
     assert sorted(t.name for t in everything.items) == sorted(wanted)
     red = client.tags.list(name=f"startswith:{stem}", color="red", sort_by="asc:name")
     assert [t.name for t in red.items] == [f"{stem}-red-1", f"{stem}-red-2"]
     paged = client.tags.list(name=f"contains:{stem}", size=2, page=2, sort_by="asc:name")
-    assert (paged.index, paged.total_pages, [t.name for t in paged.items]) == (
+    assert (paged.envelope.index, paged.envelope.total_pages, [t.name for t in paged.items]) == (
         2,
         2,
         [f"{stem}-red-2"],

@@ -22,7 +22,7 @@ def a() -> Iterator[LoopServer]:
 def _endpoint(fakeapi: Any) -> Any:
     from fakeapi._endpoint import Endpoint, PageSpec, ResponseSpec
 
-    page = PageSpec(style="next_link", next_link="links.next")
+    page = PageSpec(style="next_link", next_link=("links", "next"))
     return Endpoint("GET", "/items", {"200": ResponseSpec("json", Any, page=page)})
 
 

@@ -31,8 +31,8 @@ from typing import Any
 
 import httpx
 
-from generator.config import adhoc_target
 from generator import generate
+from generator.config import adhoc_target
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "servers"
@@ -147,6 +147,51 @@ ZENML = ServerKind(
     env=_zenml_env,
 )
 SERVERS = {kind.name: kind for kind in (CHROMA, ZENML)}
+
+
+def _json_server_command(install: Path, port: int, data: Path) -> list[str]:
+    # the database file is the server's whole state: written by the test into the server's work folder
+    cli = install / "node_modules" / "json-server" / "lib" / "cli" / "bin.js"
+    return [
+        "node",
+        str(cli),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        str(data.parent / "db.json"),
+    ]
+
+
+def _drf_command(venv: Path, port: int, data: Path) -> list[str]:
+    app = FIXTURES / "drf" / "app.py"
+    return [str(venv / "bin" / "python"), str(app), "runserver", f"127.0.0.1:{port}", "--noreload"]
+
+
+DRF = ServerKind(
+    name="drf",
+    package="drf_rs",
+    client_name="Drf",
+    ready_path="/articles/",
+    command=_drf_command,
+    env=lambda data: {},
+    startup_timeout=60.0,
+)
+"""Django REST framework's paginators (tests/fixtures/servers/drf/app.py, no database): a next URL in
+the body. Its spec is written by hand as drf-spectacular writes one; not in SERVERS (none is served)."""
+
+JSON_SERVER = ServerKind(
+    name="json-server",
+    package="jsonserver_rs",
+    client_name="JsonServer",
+    ready_path="/posts",
+    command=_json_server_command,
+    env=lambda data: {},
+    startup_timeout=60.0,
+)
+"""json-server (npm): a REST server over a JSON file that pages by `_page`/`_limit` with an RFC 8288 `Link`
+header, or slices by `_start`/`_limit`. It serves no spec: tests/fixtures/servers/json-server/openapi.json
+describes its documented paging by hand. Not in SERVERS (there is no served spec to compare)."""
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,10 @@ def test_shape_turns_the_configuration_into_ir_facts(tmp_path: Path) -> None:
     assert result.pagination is not None and result.pagination.page_param == "page"
     assert result.pagination.limit_param == "limit"
     # the page fields come from the pagination object's schema (the runtime reads only these)
-    assert result.pagination.total_pages_field == "totalPages"
-    assert result.pagination.page_field == "page"
+    assert result.pagination.total_pages_field == ("pagination", "totalPages")
+    assert result.pagination.page_field == ("pagination", "page")
     assert result.pagination.has_more_field is None and result.pagination.limit_field is None
+    assert result.pagination.pagination_field == ("pagination",)
     assert listing.name_override == "items.all"
     upload = next(op for op in shaped.operations if op.id == "uploadItem")
     assert upload.max_file_bytes == 1024
@@ -116,5 +117,8 @@ def test_page_fields_follow_the_schema(tmp_path: Path) -> None:
     listing = next(op for op in api.operations if op.id == "listItems")
     page = listing.results[0].pagination
     assert page is not None
-    assert (page.has_more_field, page.limit_field) == ("has_more", "per_page")
+    assert (page.has_more_field, page.limit_field) == (
+        ("pagination", "has_more"),
+        ("pagination", "per_page"),
+    )
     assert page.total_pages_field is None and page.page_field is None

@@ -1,8 +1,10 @@
 """Pages: lazily iterate every item across pages, with loop guards.
 
 How an operation pages is decided by the generator and written into its `PageSpec`
-(`_endpoint.py`); each style is one strategy class here (`STRATEGIES`): when another page follows,
-and how to request it. A new style is a new strategy plus the generator's detection of it."""
+(`_endpoint.py`); each style is one strategy class in `_page_styles.py` (`STRATEGIES`) that says
+how to request the page after a given one, or that there is none. Every page offers the same API
+whatever the style: ``items``, ``has_next_page()``, ``next_page()``, ``iter_pages()``,
+``iter_items()`` and iteration over every item."""
 
 from __future__ import annotations
 
@@ -14,14 +16,21 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pydantic_core
 
-from ._endpoint import Endpoint, PageSpec
+from ._endpoint import Endpoint, FieldPath, PageSpec
 from ._logs import logger
 from ._models import attach, get_field
 from ._options import RequestOptions
+from ._page_styles import STRATEGIES, PageStrategy, as_int, dig, next_from_link_header
+from ._serialize import to_jsonable
+from ._types import NotGiven
 
-__all__ = ["STRATEGIES", "AsyncPage", "PageStrategy", "SyncPage"]
+__all__ = ["STRATEGIES", "AsyncPage", "PageStrategy", "SyncPage", "next_from_link_header"]
 
 T = TypeVar("T")
+
+MAX_EMPTY_PAGES = 3
+"""Consecutive empty pages a cursor or link style follows before it stops (servers that filter
+after paging may return empty pages with a next cursor; a server that only does that is stopped)."""
 
 
 class _SyncRequester(Protocol):
@@ -32,23 +41,18 @@ class _AsyncRequester(Protocol):
     async def _request_with_options(self, endpoint: Endpoint, options: RequestOptions) -> Any: ...
 
 
-def _as_int(value: object) -> int | None:
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
-
-
 def _query_text(value: object) -> str:
     """A query value as sent: ``2``, ``"2"`` and ``["2"]`` (a parsed link) are the same."""
     if isinstance(value, (list, tuple)):
         return ",".join(str(item) for item in value)
     return str(value)
+
+
+class _Unset:
+    pass
+
+
+_UNSET = _Unset()
 
 
 class _BasePage(Generic[T]):
@@ -61,61 +65,119 @@ class _BasePage(Generic[T]):
         spec: PageSpec,
         envelope: Any,
         response: httpx.Response | None = None,
+        index: int = 1,
     ) -> None:
         self._client = client
         self._endpoint = endpoint
         self._options = options
         self._spec = spec
+        self._index = index
+        self._next: RequestOptions | None | _Unset = _UNSET
         self.envelope = envelope
         """The full parsed body of this page."""
         self.http_response = response
-        items = get_field(envelope, spec.items_field)
-        self.items: list[T] = list(items) if items is not None else []
+        items = dig(envelope, spec.items_field)
+        self.items: list[T] = list(items) if isinstance(items, (list, tuple)) else []
         if spec.attach_document:
             for item in self.items:
                 attach(item, envelope=envelope)
-        self.pagination: Any = (
-            get_field(envelope, spec.pagination_field) if spec.pagination_field else None
-        )
+        self.pagination: Any = dig(envelope, spec.pagination_field)
+        """The body's object of page counters, if it has one."""
         self.meta: Any = get_field(envelope, "meta")
-        query = options.query or {}
-        requested = _as_int(query.get(spec.page_param))
-        self.page_number: int = requested if requested is not None else spec.start
-        """The page number this page was requested with."""
+        requested = as_int(self._requested(spec.page_param)) if spec.page_param else None
+        if spec.style != "page_number":
+            requested = None
+        self.page_number: int = (
+            requested
+            if requested is not None
+            else (spec.start if spec.style == "page_number" else index)
+        )
+        """The page number this page was requested with (other styles: its place, from 1)."""
+
+    # -- what the request asked and the body says ------------------------------------------------
+    def _requested(self, name: str | None) -> Any:
+        """The value this page's request sent for a paging parameter (None if none)."""
+        if name is None:
+            return None
+        options = self._options
+        if self._spec.param_in == "body":
+            if options.extra_body and name in options.extra_body:
+                return options.extra_body[name]
+            body = to_jsonable(options.body)
+            return body.get(name) if isinstance(body, dict) else None
+        value = (options.query or {}).get(name)
+        return None if isinstance(value, NotGiven) else value
+
+    def _with_param(self, name: str, value: object) -> RequestOptions:
+        if self._spec.param_in == "body":
+            return self._options.with_body_param(name, value)
+        return self._options.with_query_param(name, value)
+
+    def _field(self, path: FieldPath | None) -> Any:
+        return dig(self.envelope, path)
+
+    def _flag(self) -> bool | None:
+        """The body's has-more flag, if it has one."""
+        flag = self._field(self._spec.has_more_field)
+        return flag if isinstance(flag, bool) else None
 
     def _limit(self) -> int | None:
         spec = self._spec
-        limit = (
-            _as_int((self._options.query or {}).get(spec.limit_param)) if spec.limit_param else None
+        limit = as_int(self._requested(spec.limit_param)) if spec.limit_param else None
+        return limit if limit is not None else as_int(self._field(spec.limit_field))
+
+    def _follow(self, link: str) -> RequestOptions | None:
+        """The request for a next-page URL: followed on this page's origin; a link to another
+        origin is never requested, its query is applied to this operation's own URL."""
+        response = self.http_response
+        if response is None:
+            return replace(self._options, query=_query_of(link))
+        here = response.request.url
+        try:
+            target = here.join(link)
+        except (httpx.InvalidURL, ValueError):
+            return None
+        if (target.scheme, target.host, target.port) == (here.scheme, here.host, here.port) and (
+            not target.userinfo
+        ):
+            if (
+                self._options.url is None
+                and target.raw_path.split(b"?")[0] == here.raw_path.split(b"?")[0]
+            ):
+                # this operation's own URL: only the query changes (the guard compares queries)
+                return replace(self._options, query=_query_of(link), extra_query=None)
+            return self._options.with_url(str(target))
+        logger.debug(
+            "The next-page link points to another origin (%s); requesting its query here",
+            target.host,
         )
-        if limit is None and self.pagination is not None and spec.limit_field:
-            limit = _as_int(get_field(self.pagination, spec.limit_field))
-        return limit
+        return replace(self._options, query=_query_of(link), url=None)
+
+    # -- the page API --------------------------------------------------------------------------
+    def _next_options(self) -> RequestOptions | None:
+        """The request for the following page, or None (computed once)."""
+        if isinstance(self._next, _Unset):
+            strategy = STRATEGIES[self._spec.style]
+            if not self.items and not strategy.empty_pages:
+                self._next = None
+            else:
+                self._next = strategy.next_options(self)
+        return self._next
 
     def has_next_page(self) -> bool:
-        """Whether another page follows, as the operation's style tells (never on an empty page)."""
-        return bool(self.items) and STRATEGIES[self._spec.style].has_next(self)
+        """Whether another page follows, as the operation's style tells."""
+        return self._next_options() is not None
 
-    def _link(self) -> tuple[bool, str | None]:
-        """(whether the body has the links object, the next-page URL in it)."""
-        if self._spec.next_link is None:
-            return False, None
-        *parents, last = self._spec.next_link.split(".")
-        holder: Any = self.envelope
-        for part in parents:
-            holder = get_field(holder, part)
-            if holder is None:
-                return False, None
-        link = get_field(holder, last)
-        return True, link if isinstance(link, str) and link else None
-
-    def _next_options(self) -> RequestOptions:
-        return STRATEGIES[self._spec.style].next_options(self)
-
-    def _request_key(self, options: RequestOptions | None = None) -> tuple[tuple[str, str], ...]:
-        """What identifies a page request: its query (a next link's query, or the page number)."""
-        query = (options or self._options).query or {}
-        return tuple(sorted((str(name), _query_text(value)) for name, value in query.items()))
+    def _request_key(self, options: RequestOptions | None = None) -> tuple[object, ...]:
+        """What identifies a page request: its URL, query and paging body fields."""
+        options = options or self._options
+        query = options.query or {}
+        body = options.extra_body or {}
+        return (
+            options.url or "",
+            tuple(sorted((str(name), _query_text(value)) for name, value in query.items())),
+            tuple(sorted((str(name), _query_text(value)) for name, value in body.items())),
+        )
 
     def _fingerprint(self) -> int:
         """The page's item count and its first and last items: a page repeating an earlier one
@@ -134,77 +196,29 @@ class _BasePage(Generic[T]):
         )
 
 
-class PageStrategy(Protocol):
-    """One pagination style: when another page follows, and the request for it."""
-
-    def has_next(self, page: _BasePage[Any]) -> bool: ...
-
-    def next_options(self, page: _BasePage[Any]) -> RequestOptions: ...
-
-
-class PageNumber:
-    """``?page=N``: the server's has-more flag, else its total pages, else whether the page is full
-    (no totals, no page size: keep going until an empty page)."""
-
-    def has_next(self, page: _BasePage[Any]) -> bool:
-        spec, pagination = page._spec, page.pagination
-        if pagination is not None and spec.has_more_field:
-            flag = get_field(pagination, spec.has_more_field)
-            if isinstance(flag, bool):
-                return flag
-        if pagination is not None and spec.total_pages_field:
-            total = _as_int(get_field(pagination, spec.total_pages_field))
-            if total is not None:
-                current = (
-                    _as_int(get_field(pagination, spec.page_field)) if spec.page_field else None
-                )
-                return (current if current is not None else page.page_number) < total
-        limit = page._limit()
-        if limit is not None:
-            return len(page.items) >= limit
-        return True
-
-    def next_options(self, page: _BasePage[Any]) -> RequestOptions:
-        return page._options.with_query_param(page._spec.page_param, page.page_number + 1)
-
-
-class NextLink(PageNumber):
-    """A next-page URL in the body (JSON:API ``links.next``), requested with its query; a body
-    without the links object pages by number."""
-
-    def has_next(self, page: _BasePage[Any]) -> bool:
-        found, link = page._link()
-        return bool(link) if found else super().has_next(page)
-
-    def next_options(self, page: _BasePage[Any]) -> RequestOptions:
-        link = page._link()[1]
-        if link:
-            return replace(
-                page._options, query=parse_qs(urlsplit(link).query, keep_blank_values=True)
-            )
-        return super().next_options(page)
-
-
-STRATEGIES: dict[str, PageStrategy] = {"page_number": PageNumber(), "next_link": NextLink()}
-"""Every pagination style a `PageSpec` may name."""
+def _query_of(link: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(link).query, keep_blank_values=True)
 
 
 class _Guard:
-    """Stops iteration on empty pages, pages seen before, a next request (link, cursor, page
-    number) made before, and the max_pages limit."""
+    """Stops iteration on the end of the pages, an empty page (a cursor or link style: more than
+    ``MAX_EMPTY_PAGES`` in a row), pages seen before, a next request (link, cursor, page number)
+    made before, and the max_pages limit."""
 
     def __init__(self, first: _BasePage[Any], max_pages: int | None) -> None:
-        self.seen = {first._fingerprint()}
+        self.seen = {first._fingerprint()} if first.items else set()
         self.requested = {first._request_key()}
         self.count = 1
+        self.empty_run = 0 if first.items else 1
         self.max_pages = max_pages
 
     def may_fetch(self, page: _BasePage[Any]) -> bool:
         if self.max_pages is not None and self.count >= self.max_pages:
             return False
-        if not page.has_next_page():
+        options = page._next_options()
+        if options is None:
             return False
-        key = page._request_key(page._next_options())
+        key = page._request_key(options)
         if key in self.requested:
             logger.warning(
                 "Stopping pagination: the request for the page after page %d was already made "
@@ -217,8 +231,13 @@ class _Guard:
 
     def accept(self, page: _BasePage[Any]) -> bool:
         if not page.items:
-            logger.debug("Stopping pagination: page %d is empty", page.page_number)
-            return False
+            self.empty_run += 1
+            if not STRATEGIES[page._spec.style].empty_pages or self.empty_run > MAX_EMPTY_PAGES:
+                logger.debug("Stopping pagination: page %d is empty", page.page_number)
+                return False
+            self.count += 1
+            return True
+        self.empty_run = 0
         fingerprint = page._fingerprint()
         if fingerprint in self.seen:
             logger.warning("Stopping pagination: page %d repeats an earlier page", page.page_number)
@@ -233,12 +252,16 @@ class SyncPage(_BasePage[T]):
 
     def next_page(self) -> SyncPage[T] | None:
         """Fetch the following page (``None`` when ``has_next_page()`` is false)."""
-        if not self.has_next_page():
+        options = self._next_options()
+        if options is None:
             return None
         client: _SyncRequester = self._client
-        page = client._request_with_options(self._endpoint, self._next_options())
+        page = client._request_with_options(self._endpoint, options)
         if not isinstance(page, SyncPage):
             raise TypeError(f"Expected a page, got {type(page).__name__}")
+        page._index = self._index + 1
+        if page._spec.style != "page_number":
+            page.page_number = page._index
         return page
 
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[SyncPage[T]]:
@@ -275,15 +298,21 @@ class AsyncPage(_BasePage[T]):
     """Async twin of ``SyncPage``: ``async for item in page``."""
 
     async def next_page(self) -> AsyncPage[T] | None:
-        if not self.has_next_page():
+        """Fetch the following page (``None`` when ``has_next_page()`` is false)."""
+        options = self._next_options()
+        if options is None:
             return None
         client: _AsyncRequester = self._client
-        page = await client._request_with_options(self._endpoint, self._next_options())
+        page = await client._request_with_options(self._endpoint, options)
         if not isinstance(page, AsyncPage):
             raise TypeError(f"Expected a page, got {type(page).__name__}")
+        page._index = self._index + 1
+        if page._spec.style != "page_number":
+            page.page_number = page._index
         return page
 
     async def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[AsyncPage[T]]:
+        """This page and the following ones, stopping on empty or repeated pages."""
         guard = _Guard(self, max_pages)
         page: AsyncPage[T] | None = self
         while page is not None:
@@ -297,6 +326,7 @@ class AsyncPage(_BasePage[T]):
     async def iter_items(
         self, *, max_items: int | None = None, max_pages: int | None = None
     ) -> AsyncIterator[T]:
+        """Every item across pages, fetching pages lazily; optionally capped."""
         if max_items is not None and max_items <= 0:
             return
         count = 0

@@ -37,10 +37,11 @@ _LIST = Endpoint(
             page=PageSpec(
                 limit_param="limit",
                 pagination_field="pagination",
-                has_more_field="hasMore",
-                total_pages_field="totalPages",
-                page_field="page",
-                limit_field="limit",
+                has_more_field=("pagination", "hasMore"),
+                total_pages_field=("pagination", "totalPages"),
+                total_items_field=("pagination", "total"),
+                page_field=("pagination", "page"),
+                limit_field=("pagination", "limit"),
             ),
         )
     },

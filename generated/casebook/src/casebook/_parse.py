@@ -134,7 +134,8 @@ def shape_result(
 ) -> Any:
     """Apply ``page`` / ``unwrap`` to the parsed body and attach envelope and errors."""
     if spec.page is not None and make_page is not None:
-        return make_page(envelope)
+        # a page keeps its body's validation errors: get_validation_errors(page.envelope)
+        return make_page(attach(envelope, errors=errors) if errors else envelope)
     if spec.unwrap:
         value = get_field(envelope, spec.unwrap)
         return attach(value, envelope=envelope, errors=errors)

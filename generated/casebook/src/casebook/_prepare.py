@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -241,6 +241,14 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
     raise TypeError("A multipart body must be a mapping or a model")
 
 
+def _link_params(url: str, auth: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """A next-page link's query as parameters (httpx replaces a URL's query by ``params``), less
+    the credentials the auth adds again."""
+    split = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(split.query, keep_blank_values=True) if k not in auth]
+    return urlunsplit((split.scheme, split.netloc, split.path, "", "")), kept
+
+
 def _drop_header(headers: dict[str, str], name: str) -> None:
     lowered = name.lower()
     for key in [k for k in headers if k.lower() == lowered]:
@@ -257,8 +265,10 @@ def prepare_request(
     idempotency_header: str | None = None,
 ) -> PreparedRequest:
     """Everything but the transport: URL, query, headers (validated), body."""
-    path = format_path(endpoint.path, options.path)
-    url = base_url + path.lstrip("/")
+    if options.url is not None:
+        url = options.url  # a next-page link: its own path and query (same origin, checked)
+    else:
+        url = base_url + format_path(endpoint.path, options.path).lstrip("/")
     headers = dict(base_headers)
     auth_query: dict[str, str] = {}
     secrets: list[str] = []
@@ -289,6 +299,8 @@ def prepare_request(
             if value is not None and not isinstance(value, NotGiven):
                 headers[name] = scalar_to_str(value)
     params = query_items(options.query, endpoint.query_styles, options.extra_query, endpoint.nulls)
+    if auth_query and options.url is not None:
+        url, params = _link_params(url, auth_query)
     if auth_query:  # a query parameter the call sets itself is not sent twice
         named = {name for name, _ in params}
         auth_query = {k: v for k, v in auth_query.items() if k not in named}

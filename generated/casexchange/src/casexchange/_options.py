@@ -23,9 +23,21 @@ class RequestOptions:
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     cookies: Mapping[str, object] | None = None
+    url: str | None = None
+    """An absolute URL requested instead of the endpoint's path and query (a next-page link)."""
 
     def with_query_param(self, name: str, value: object) -> RequestOptions:
         """A copy with one query parameter set (used to request the next page)."""
         query = dict(self.query or {})
         query[name] = value
         return replace(self, query=query)
+
+    def with_body_param(self, name: str, value: object) -> RequestOptions:
+        """A copy with one field of the JSON body set (a POST search's next page)."""
+        extra = dict(self.extra_body or {})
+        extra[name] = value
+        return replace(self, extra_body=extra)
+
+    def with_url(self, url: str) -> RequestOptions:
+        """A copy that requests ``url`` (its query included) instead of the endpoint's path."""
+        return replace(self, url=url, query=None, extra_query=None)

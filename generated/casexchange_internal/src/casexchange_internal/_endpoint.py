@@ -10,37 +10,58 @@ from typing import Any, Literal
 
 import pydantic
 
-__all__ = ["Endpoint", "LazyModel", "PageSpec", "PageStyle", "ResponseKind", "ResponseSpec"]
+__all__ = [
+    "Endpoint",
+    "FieldPath",
+    "LazyModel",
+    "PageSpec",
+    "PageStyle",
+    "ResponseKind",
+    "ResponseSpec",
+]
 
 ResponseKind = Literal["json", "binary", "text", "empty"]
-PageStyle = Literal["page_number", "next_link"]
+PageStyle = Literal["page_number", "offset", "cursor", "starting_after", "next_link", "link_header"]
+FieldPath = str | tuple[str, ...]
+"""A field of the response body: one wire name, or a tuple of them from the body's root (``""``:
+the body itself)."""
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
-    """How one list operation pages, as the generator decided it from the response schema: which
-    strategy (`_pagination.STRATEGIES[style]`) and where each piece is. The runtime reads these
-    fields; it never guesses a name."""
+    """How one list operation pages, as the generator decided it from the spec: which strategy
+    (`_pagination.STRATEGIES[style]`) and where each piece is. The runtime reads these fields; it
+    never guesses a name."""
 
     style: PageStyle = "page_number"
-    page_param: str = "page"
-    """Query parameter of the page number."""
+    items_field: FieldPath = "data"
+    """The items of a page (``""``: the body is the list)."""
+    page_param: str | None = "page"
+    """The request parameter that selects a page: its number, offset, cursor or starting id."""
+    param_in: Literal["query", "body"] = "query"
+    """Where the paging parameters are sent: the query, or the JSON request body."""
     limit_param: str | None = None
-    """Query parameter of the page size, if the operation has one."""
-    items_field: str = "data"
-    pagination_field: str | None = None
-    """Field of the body holding the pagination object (``pagination``, JSON:API ``meta``)."""
-    has_more_field: str | None = None
-    """Boolean field of the pagination object: another page follows."""
-    total_pages_field: str | None = None
-    page_field: str | None = None
-    """Field of the pagination object holding the current page number."""
-    limit_field: str | None = None
-    """Field of the pagination object holding the page size."""
+    """The page-size parameter, if the operation has one."""
     start: int = 1
-    next_link: str | None = None
-    """``next_link`` style: dotted path of the next-page URL (JSON:API ``links.next``); when the
-    body has the links object, a link means another page and none means the end."""
+    """The first page's number (``page_number``) or offset (``offset``), when none was asked for."""
+    pagination_field: FieldPath | None = None
+    """The object holding the counters (``page.pagination``), if the body has one."""
+    has_more_field: FieldPath | None = None
+    """A boolean: another page follows."""
+    total_pages_field: FieldPath | None = None
+    total_items_field: FieldPath | None = None
+    page_field: FieldPath | None = None
+    """The current page number, as the server says it."""
+    limit_field: FieldPath | None = None
+    """The page size, as the server says it."""
+    next_cursor: FieldPath | None = None
+    """``cursor``: the next page's cursor, sent back in ``page_param``."""
+    next_link: FieldPath | None = None
+    """``next_link``: the next page's URL (JSON:API ``links.next``, ``nextLink``, ``next``)."""
+    before_param: str | None = None
+    """``starting_after``: the parameter that pages backwards (``ending_before``)."""
+    id_field: str = "id"
+    """``starting_after``: the item field the next cursor is taken from (of the last item)."""
     attach_document: bool = False
     """Attach the page's body to every item (``get_envelope(item)``; JSON:API ``included``)."""
 

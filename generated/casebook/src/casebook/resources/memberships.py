@@ -32,11 +32,9 @@ _LIST_ASSIGNMENT_USERS = Endpoint(
             unwrap="data",
             page=PageSpec(
                 style="next_link",
-                page_param="page",
                 limit_param="page[size]",
-                items_field="data",
                 pagination_field="meta",
-                next_link="links.next",
+                next_link=("links", "next"),
                 attach_document=True,
             ),
         ),

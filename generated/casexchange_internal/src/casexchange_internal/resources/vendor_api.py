@@ -40,9 +40,7 @@ _LIST_FIRMS = Endpoint(
             model=ListVendorFirmsResponse,
             unwrap="data",
             page=PageSpec(
-                page_param="page",
                 limit_param="limit",
-                items_field="data",
                 pagination_field="pagination",
             ),
         ),
