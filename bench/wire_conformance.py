@@ -1,7 +1,8 @@
 """Wire conformance on the real-world corpus: generated clients against Prism, every operation called.
 
     python bench/wire_conformance.py --jobs 2          # the specs of SPECS but BENCH_ONLY → .cache/wire-conformance/
-    python bench/wire_conformance.py --jobs 2 --doc    # … and rewrite docs/wire-conformance.md (~2 min on 2 cores)
+    python bench/wire_conformance.py --jobs 2 --doc    # … and rewrite docs/wire-conformance.md and the
+                                                      #   "Wire conformance" section of docs/coverage.md
     python bench/wire_conformance.py --all             # … with BENCH_ONLY too (stripe.com: Prism needs > 10 min)
     python bench/wire_conformance.py --ids stripe.com,asana.com --timeout 3600
     python bench/wire_conformance.py --report-only --doc   # re-render from .cache/wire-conformance/*.json
@@ -42,6 +43,9 @@ import corpora
 
 DEFAULT_OUT = REPO / ".cache" / "wire-conformance"
 DOC = REPO / "docs" / "wire-conformance.md"
+COVERAGE = REPO / "docs" / "coverage.md"
+COVERAGE_START = "<!-- wire-conformance: written by `python bench/wire_conformance.py --doc` -->"
+COVERAGE_END = "<!-- wire-conformance: end -->"
 DEFAULT_TIMEOUT = 300.0
 MANUAL_MARK = "<!-- manual: everything below this line is kept when bench/wire_conformance.py rewrites the file -->"
 
@@ -242,6 +246,85 @@ def _kinds(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+CATEGORIES = (
+    ("request", "(a) client-caused request defects"),
+    ("response", "(b) strict response-parse failures"),
+    ("client", "(d) client refused valid arguments"),
+    ("limitation", "(c) harness limitations"),
+    ("partial", "(c′) one of the two responses not judged (the other was)"),
+)
+
+
+def _totals(
+    reports: list[dict[str, Any]],
+) -> tuple[dict[str, collections.Counter[str]], collections.Counter[str], collections.Counter[str]]:
+    """The corpus specs' totals (fixtures left out): kinds per category, operations per category, sums."""
+    totals: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    ops_totals: collections.Counter[str] = collections.Counter()
+    sums: collections.Counter[str] = collections.Counter()
+    for report in reports:
+        if is_fixture(report["spec"]):
+            continue
+        summary = summarize(report)
+        for category, kinds in summary["by"].items():
+            totals[category].update(kinds)
+        ops_totals.update(summary["ops"])
+        sums["ops"] += report.get("operations", 0)
+        sums["called"] += report.get("called", 0)
+        sums["ok"] += report.get("ok_2xx", 0)
+        sums["exchanges"] += report.get("exchanges", 0)
+        sums["specs"] += 1
+    return totals, ops_totals, sums
+
+
+def coverage_section(reports: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """The "Wire conformance" section of docs/coverage.md: the corpus totals of the run."""
+    totals, ops_totals, sums = _totals(reports)
+    fixtures = [r for r in reports if is_fixture(r["spec"])]
+    fixture_failures = sum(
+        summarize(r)["ops"].get(c, 0) for r in fixtures for c in ("request", "response", "client")
+    )
+    lines = [
+        COVERAGE_START,
+        "## Wire conformance (issue #13 §3)",
+        "",
+        (
+            f"`{meta['command']}` (commit `{meta['commit']}`, Prism {meta['prism']} with `--errors`): every "
+            "operation of the generated client called with arguments synthesised from the spec, twice (static "
+            "and dynamic mock response), strict response validation. Counts are operations; the method and "
+            "every finding are in [wire-conformance.md](wire-conformance.md)."
+        ),
+        "",
+        "| | count | by kind |",
+        "| --- | ---: | --- |",
+        f"| specs of the development sample | {sums['specs']} | |",
+        f"| operations / called | {sums['ops']} / {sums['called']} | |",
+        f"| exchanges / 2xx responses parsed by the strict client | {sums['exchanges']} / {sums['ok']} | |",
+    ]
+    for category, label in CATEGORIES:
+        kinds = _kinds(dict(totals[category])) or "—"
+        lines.append(f"| {label} | **{ops_totals.get(category, 0)}** | {kinds} |")
+    if fixtures:
+        lines.append(
+            f"| client defects on the style fixture ({', '.join(r['spec'] for r in fixtures)}) | "
+            f"{fixture_failures} | |"
+        )
+    lines += ["", COVERAGE_END]
+    return "\n".join(lines) + "\n"
+
+
+def write_coverage(section: str) -> None:
+    """Replace the section in docs/coverage.md (below its manual mark, which bench/corpus.py keeps)."""
+    text = COVERAGE.read_text(encoding="utf-8")
+    if COVERAGE_START in text and COVERAGE_END in text:
+        before, rest = text.split(COVERAGE_START, 1)
+        after = rest.split(COVERAGE_END, 1)[1].lstrip("\n")
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    COVERAGE.write_text(text, encoding="utf-8")
+
+
 def render(reports: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     lines = [
         "# Wire conformance on the corpus (issue #13, section 3)",
@@ -291,20 +374,9 @@ def render(reports: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         "| spec | ops | called | 2xx parsed | (a) request | (b) response | (d) client | (c) limitations | s |",
         "| --- | ---: | ---: | ---: | --- | --- | --- | --- | ---: |",
     ]
-    totals: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    ops_totals: collections.Counter[str] = collections.Counter()
-    sums = collections.Counter()
+    totals, ops_totals, sums = _totals(reports)
     for report in reports:
         summary = summarize(report)
-        if not is_fixture(report["spec"]):  # the totals are the corpus's
-            for category, kinds in summary["by"].items():
-                totals[category].update(kinds)
-            ops_totals.update(summary["ops"])
-            sums["ops"] += report.get("operations", 0)
-            sums["called"] += report.get("called", 0)
-            sums["ok"] += report.get("ok_2xx", 0)
-            sums["exchanges"] += report.get("exchanges", 0)
-            sums["specs"] += 1
 
         def cell(category: str, summary: dict[str, Any] = summary) -> str:
             n = summary["ops"].get(category, 0)
@@ -331,13 +403,7 @@ def render(reports: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         "| category | operations | by kind |",
         "| --- | ---: | --- |",
     ]
-    for category, label in (
-        ("request", "(a) client-caused request defects"),
-        ("response", "(b) strict response-parse failures"),
-        ("client", "(d) client refused valid arguments"),
-        ("limitation", "(c) harness limitations"),
-        ("partial", "(c′) one of the two responses not judged (the other was)"),
-    ):
+    for category, label in CATEGORIES:
         lines.append(
             f"| {label} | {ops_totals.get(category, 0)} | {_kinds(dict(totals[category])) or '—'} |"
         )
@@ -473,6 +539,7 @@ def main(argv: list[str]) -> int:
     (args.out / "report.md").write_text(text, encoding="utf-8")
     if args.doc:
         write_doc(text)
+        write_coverage(coverage_section(reports, meta))
     print(f"report: {args.out / 'report.md'}")
     return 0
 

@@ -100,7 +100,7 @@ def generate_cmd(
         spec = names[0]
         if spec.startswith(("http://", "https://")):
             source, spec = spec, download(spec, timeout)
-        targets = [adhoc_target(spec, output, package, client_name, config_file)]
+        targets = [adhoc_target(spec, output, package, client_name, config_file, live_url=source)]
         root = None
     else:
         if config_file is not None:

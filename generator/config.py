@@ -238,8 +238,9 @@ class TargetConfig(BaseModel):
         return value
 
     def digest(self) -> str:
-        """Hash of the settings that affect the output (recorded as provenance)."""
-        data = self.model_dump(mode="json", exclude={"spec", "output", "live_url"})
+        """Hash of the settings that affect the output (recorded as provenance; `live_url` resolves
+        relative server URLs)."""
+        data = self.model_dump(mode="json", exclude={"spec", "output"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -249,11 +250,13 @@ def adhoc_target(
     package: str | None,
     client_name: str | None,
     config_file: str | None = None,
+    live_url: str = "",
 ) -> TargetConfig:
     """The target of `clientgen generate SPEC -o OUT [--package P] [--client-name C] [--config FILE]`.
     A package or client name given on the command line must be valid (a SpecError says why, with a
     suggestion); ones derived from the output folder's name are made valid. FILE holds one target
-    table (see `target_file`); the command line's spec, output, package and client name win."""
+    table (see `target_file`); the command line's spec, output, package and client name win.
+    `live_url`: where SPEC was downloaded from (relative server URLs resolve against it)."""
     for value, what, flag in (
         (package, "package", "--package"),
         (client_name, "class", "--client-name"),
@@ -273,6 +276,7 @@ def adhoc_target(
         "spec": spec,
         "output": output,
         "package": pkg,
+        "live_url": live_url or table.get("live_url", ""),
     }
     if client_name:
         data["client_name"] = client_name

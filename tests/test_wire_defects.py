@@ -126,12 +126,6 @@ IMPORT = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: multipart fields declared only inside oneOf/anyOf members of the body schema get no "
-    "argument (cpy.re/peertube importVideo: targetUrl, magnetUri, torrentfile); the form-field "
-    "flattening in generator/render/resource_views.py takes the merged allOf properties only",
-)
 def test_multipart_fields_of_a_one_of_member_can_be_sent(
     generate_package: Callable[..., tuple[Any, Path]],
 ) -> None:
@@ -258,13 +252,6 @@ FORM_DOC = _doc(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: a form body's `encoding` (style: deepObject) is ignored: metadata={'order': '42'} is sent "
-    "as `order=42` (the property name is lost) and a nested object raises TypeError; "
-    "templates/runtime/_prepare.py _form_items serialises with no styles, the generator passes no "
-    "encoding to the Endpoint",
-)
 def test_form_body_honours_deep_object_encoding(
     generate_package: Callable[..., tuple[Any, Path]],
 ) -> None:
@@ -320,12 +307,6 @@ PATH_CASES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: path parameters ignore style/explode: arrays and objects raise TypeError "
-    "('Cannot send a value of type list as a string'), label/matrix values are sent bare; "
-    "templates/runtime/_serialize.py format_path only formats scalars",
-)
 @pytest.mark.parametrize(
     ("parameter", "value", "expected"),
     PATH_CASES,
@@ -353,12 +334,6 @@ def test_path_parameter_styles(
     assert server.requests[-1].path_only == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: an object header parameter raises TypeError ('Cannot send a value of type dict as a "
-    "string') instead of `role,admin,n,5` / `role=admin,n=5`; templates/runtime/_serialize.py "
-    "header_value handles lists and scalars only",
-)
 @pytest.mark.parametrize(
     ("explode", "expected"), [(False, "role,admin,n,5"), (True, "role=admin,n=5")]
 )
@@ -381,12 +356,6 @@ def test_object_header_parameter(
     assert server.requests[-1].headers["x-filter"] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: a query parameter with `content: application/json` is exploded into its keys "
-    "(`role=admin&n=5`) instead of sent as one JSON value; the parameter's `content` media type "
-    "is dropped by generator/parse/operations.py _parameter (only its schema is kept)",
-)
 def test_query_parameter_with_json_content(
     generate_package: Callable[..., tuple[Any, Path]],
 ) -> None:
@@ -405,12 +374,6 @@ def test_query_parameter_with_json_content(
 # -- 6. A query array of objects raises before anything is sent (sinao.app: 43 operations) --------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: a query parameter that is an array of objects (sinao.app `filters`: "
-    "[{name, comparator, value}]) raises TypeError ('Cannot send a value of type dict as a string') "
-    "although the method's signature accepts it; templates/runtime/_serialize.py _add_query/_scalars",
-)
 def test_query_array_of_objects_is_sent(generate_package: Callable[..., tuple[Any, Path]]) -> None:
     """OpenAPI leaves the form serialisation of an array of objects undefined, so only this is
     asserted: the call does not raise, and every value passed reaches the query under the parameter's
@@ -459,13 +422,6 @@ def _words(value: str) -> set[str]:
 # -- 7. Spaces in query values are sent as `+` -------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#13: a space in a query value is sent as `+` (HTML form encoding) instead of `%20` (RFC 6570, "
-    "which OpenAPI's styles are defined by); RFC 3986 servers and Prism read a literal plus "
-    "(spaceDelimited arrays fail, strings arrive altered); the runtime hands its pairs to httpx's "
-    "`params=` (templates/runtime/_prepare.py PreparedRequest.build / RequestBuilder.build)",
-)
 @pytest.mark.parametrize(
     ("schema", "extra", "value", "expected"),
     [
@@ -493,3 +449,46 @@ def test_query_spaces_are_percent_encoded(
         client = module.Client(base_url=server.url, max_retries=0)
         _method(client, entry["call"])(q=value)
     assert server.requests[-1].query == expected
+
+
+# -- 10. A `#fragment` in the path key swallows the query ---------------------------------------------
+
+
+def test_a_fragment_in_the_path_key_is_not_sent_and_the_query_is(
+    generate_package: Callable[..., tuple[Any, Path]],
+) -> None:
+    """amazonaws.com/* (`DELETE /tags/{resourceArn}#tagKeys`): the key's fragment only tells operations
+    on one path apart; a client that appends the query after it sends `…#tagKeys?tagKeys=a`, where the
+    query is part of the fragment and never reaches the server."""
+    doc = _doc(
+        {
+            "/tags/{resourceArn}#tagKeys": {
+                "delete": {
+                    "operationId": "untagResource",
+                    "parameters": [
+                        {
+                            "name": "resourceArn",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "tagKeys",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        },
+                    ],
+                    "responses": NO_CONTENT,
+                }
+            }
+        }
+    )
+    module, root = generate_package(doc)
+    entry = _manifest(root, "untagResource")
+    with recording_server() as server:
+        client = module.Client(base_url=server.url, max_retries=0)
+        _method(client, entry["call"])("arn:aws:x/1", tag_keys=["a", "b c"])
+    request = server.requests[-1]
+    assert request.path_only == "/tags/arn%3Aaws%3Ax%2F1"
+    assert request.query == "tagKeys=a&tagKeys=b%20c"

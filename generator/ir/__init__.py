@@ -4,6 +4,7 @@ from .api import Api, PackageInfo, WebhookEvent
 from .media import MediaKind
 from .models import MISSING, Alias, Constraints, Enum, EnumMember, Field, Model, NameHints, Schema
 from .operations import (
+    Encoding,
     Header,
     Location,
     MediaType,
@@ -42,6 +43,7 @@ __all__ = [
     "Api",
     "Constraints",
     "Discriminator",
+    "Encoding",
     "Enum",
     "EnumMember",
     "ErrorCode",

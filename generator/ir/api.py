@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Schema
+from .media import MediaKind
+from .models import Field, Model, Schema
 from .operations import Operation
 from .servers import SecurityScheme, Server
 from .target import Target
-from .types import JsonValue
+from .types import JsonValue, ModelRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +53,19 @@ class Api:
 
     def schema(self, schema_id: str) -> Schema:
         return self.schemas[schema_id]
+
+    def form_fields(self, op: Operation) -> tuple[Field, ...]:
+        """The fields of `op`'s multipart or form body that its method takes as keyword arguments: the
+        body model's but the read-only ones, then those only a `oneOf`/`anyOf` member declares; () when
+        the body sent is not such a model."""
+        if op.body is None or not op.body.media:
+            return ()
+        media = op.body.sent
+        model = self.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
+        if media.kind not in (MediaKind.MULTIPART, MediaKind.FORM) or not isinstance(model, Model):
+            return ()
+        own = {f.wire_name for f in model.fields}
+        return tuple(
+            [f for f in model.fields if not f.read_only]
+            + [f for f in media.member_fields if f.wire_name not in own and not f.read_only]
+        )

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from .media import MediaKind
-from .models import MISSING, _Missing
+from .models import MISSING, Field, _Missing
 from .servers import Server
 from .types import JsonValue, TypeRef
 
@@ -31,6 +31,19 @@ class Parameter:
     deprecated: bool = False
     pointer: str = ""
     sort_fields: tuple[str, ...] = ()  # a sort parameter's fields (`x-sortable-fields` or the enum)
+    content_media: str = ""  # a parameter with `content` instead of `schema`: its media type
+    allow_reserved: bool = False  # query: RFC 3986 reserved characters are sent unencoded
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """One property's entry in a form or multipart body's `encoding` (the OpenAPI Encoding Object)."""
+
+    property: str
+    content_type: str = ""  # "" = not given (the default for the property's type)
+    style: str = ""  # "" = not given (`form`)
+    explode: bool = True
+    allow_reserved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +51,11 @@ class MediaType:
     media_type: str
     type: TypeRef
     kind: MediaKind  # what the media type is, decided once in parse
+    encoding: tuple[Encoding, ...] = ()  # form and multipart bodies: per-property serialisation
+    # form and multipart bodies: properties only a `oneOf`/`anyOf` member of the body schema (or of one
+    # of its `allOf` parts) declares, which the body's model does not type; optional, since a member
+    # applies or not
+    member_fields: tuple[Field, ...] = ()
 
 
 _SENT_FIRST = ("application/json", "multipart/form-data", "application/x-www-form-urlencoded")

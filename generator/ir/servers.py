@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +30,16 @@ class Server:
         for name, default, _ in self.variables:
             url = url.replace("{" + name + "}", default)
         return url
+
+    @property
+    def relative_path(self) -> str | None:
+        """For a URL relative to where the spec is served (`/api`, `v1`): its path, normalised to
+        `/api` (`""` for the root); `None` for an absolute or network-path (`//host/...`) URL."""
+        url = self.default_url.strip()
+        if "://" in url or url.startswith("//"):
+            return None
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            return None
+        path = posixpath.normpath("/" + parts.path)
+        return "" if path.strip("/") == "" else "/" + path.strip("/")

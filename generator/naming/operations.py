@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..diagnostics import DiagnosticSink
-from ..ir import Alias, Api, ListOf, MediaKind, Model, ModelRef, Operation, TypeRef
+from ..ir import Alias, Api, ListOf, ModelRef, Operation, TypeRef
 from ..render.safe import Name
 from . import rules as naming
 from .names import Names, ResourceName, op_key
@@ -372,10 +372,4 @@ def _arguments(api: Api, op: Operation, names: Names) -> naming.Scope:
 
 def _form_fields(api: Api, op: Operation) -> list[str]:
     """The fields of a multipart or form body that the method takes as keyword arguments."""
-    if op.body is None or not op.body.media:
-        return []
-    media = op.body.sent
-    schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
-    if media.kind not in (MediaKind.MULTIPART, MediaKind.FORM) or not isinstance(schema, Model):
-        return []
-    return [f.wire_name for f in schema.fields if not f.read_only]
+    return [f.wire_name for f in api.form_fields(op)]

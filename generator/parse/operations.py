@@ -13,6 +13,7 @@ from ..ir import (
     Header,
     Kind,
     Location,
+    MediaKind,
     MediaType,
     Operation,
     Parameter,
@@ -24,6 +25,7 @@ from ..ir import (
 )
 from ..refs import Resolver
 from .field_facts import says_uuid
+from .form_body import encodings, member_fields
 from .media import media_kind
 from .nodes import sequence
 from .schemas import SchemaBuilder
@@ -205,8 +207,10 @@ class OperationBuilder:
         if location is Location.HEADER and not is_cookie_name(name):
             warn_header_name(self.sink, name, jp.join(pointer, "name"), "header parameter")
         schema = node.get("schema")
+        content_media = ""
         if schema is None and isinstance(node.get("content"), dict) and node["content"]:
-            schema = next(iter(node["content"].values())).get("schema")
+            content_media, media = next(iter(node["content"].items()))
+            schema = media.get("schema") if isinstance(media, dict) else None
         t = (
             self.schemas.type_of(
                 schema if schema is not None else {},
@@ -236,6 +240,8 @@ class OperationBuilder:
             sort_fields=_sort_fields(node, schema_node)
             if name == "sort" or "x-sortable-fields" in node
             else (),
+            content_media=str(content_media),
+            allow_reserved=location is Location.QUERY and node.get("allowReserved") is True,
         )
 
     def _body(self, raw: Any, where: str, hint: str) -> RequestBody | None:
@@ -245,7 +251,10 @@ class OperationBuilder:
         if not isinstance(node, dict):
             return None
         media = self._media(
-            node.get("content") or {}, jp.join(pointer, "content"), (f"{hint} body", None)
+            node.get("content") or {},
+            jp.join(pointer, "content"),
+            (f"{hint} body", None),
+            request=True,
         )
         doc = _text(node.get("description")) or self._body_schema_doc(
             node.get("content"), jp.join(pointer, "content")
@@ -294,7 +303,7 @@ class OperationBuilder:
         return tuple(out)
 
     def _media(
-        self, content: Any, where: str, hint: tuple[str, str | None]
+        self, content: Any, where: str, hint: tuple[str, str | None], request: bool = False
     ) -> tuple[MediaType, ...]:
         out = []
         if not isinstance(content, dict):
@@ -308,6 +317,14 @@ class OperationBuilder:
                 t = Primitive(Kind.BINARY) if not kind.is_json else AnyType()
             else:
                 t = self.schemas.type_of(schema, mwhere, hint)
+            if request and kind in (MediaKind.FORM, MediaKind.MULTIPART):
+                members = (
+                    member_fields(self.schemas, self.resolver, schema, mwhere, hint[0])
+                    if schema is not None
+                    else ()
+                )
+                out.append(MediaType(str(media_type), t, kind, encodings(media), members))
+                continue
             out.append(MediaType(str(media_type), t, kind))
         return tuple(out)
 

@@ -2,9 +2,12 @@
 templates the generated client cannot fill in.
 
 How the client uses servers: the document's first server with an absolute http(s) URL (variables
-replaced by their defaults) is the client's default `base_url`; an operation's own servers (else its
-path item's) give its requests the first server's URL (`Endpoint(server=...)`) while the client runs
-on that default base URL. Any other server is never used by the generated client.
+replaced by their defaults) is the client's default `base_url`; without one, the first relative server
+(`/api`: relative to where the spec is served) gives the path the client keeps after the user's
+`base_url` (the shape stage first resolves relative servers against the target's `live_url`, when the
+spec came from a URL). An operation's own servers (else its path item's) give its requests the first
+server's URL (`Endpoint(server=...)`) while the client runs on that default base URL. Any other server
+is never used by the generated client.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def _used_index(found: list[Server], level: Level) -> int | None:
     for n, server in enumerate(found):
         if server.default_url.startswith(("http://", "https://")):
             return n
-    return None
+    return next((n for n, server in enumerate(found) if server.relative_path is not None), None)
 
 
 def _effect(level: Level) -> str:

@@ -56,6 +56,7 @@ class ClientView:
     output_name: Code  # the output folder's name, quoted for the README's shell line
     install_name: Code  # the distribution name, quoted for the README's shell line
     base_url: str  # raw
+    server_path: str  # raw: the relative server's path ("" when the default base URL is absolute)
     base_url_env: Name
     auth: AuthView
     auth_call: Code  # the `auth=` argument of the constructor's super() call
@@ -180,6 +181,7 @@ def client_view(
         output_name=_shell_word(package.folder),
         install_name=_shell_word(meta.dist_name),
         base_url=default_base_url(api),
+        server_path=server_path(api),
         base_url_env=Name(f"{package.env_prefix}_BASE_URL"),
         auth=auth,
         auth_call=_auth_call(auth),
@@ -251,3 +253,12 @@ def default_base_url(api: Api) -> str:
         if url.startswith(("http://", "https://")):
             return url
     return ""
+
+
+def server_path(api: Api) -> str:
+    """Without an absolute server: the path of the first relative one (`servers: [{url: /api}]`), which
+    the client keeps after the user's base URL."""
+    if default_base_url(api):
+        return ""
+    paths = (server.relative_path for server in api.servers)
+    return next((path for path in paths if path is not None), "")

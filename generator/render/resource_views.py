@@ -35,6 +35,7 @@ from .field_views import accepts_none
 from .imports import ImportBlock
 from .model_views import import_block
 from .safe import NO_CODE, Code, Doc, Name, TemplateText, code, doc, py
+from .style_views import wire_styles
 from .wire_views import (
     accept_value,
     credential_params,
@@ -85,6 +86,12 @@ class MethodView:
     server: str = (
         ""  # the operation's own server URL (variables at their defaults), "" = the client's
     )
+    # raw, like query_styles (style_views.py): what differs from each location's default serialisation
+    path_styles: tuple[tuple[str, str, bool], ...] = ()
+    header_styles: tuple[tuple[str, str, bool], ...] = ()
+    form_styles: tuple[tuple[str, str, bool], ...] = ()
+    part_types: tuple[tuple[str, str], ...] = ()
+    allow_reserved: tuple[str, ...] = ()
     nulls: tuple[tuple[str, str], ...] = ()  # (location, wire name) of nullable parameters
     errors: tuple[tuple[str, Code], ...] = ()  # declared JSON error bodies: (status raw, model)
     accept: str = ""  # raw `Accept` when not the runtime default (printed with `py`)
@@ -253,14 +260,7 @@ def _method(
     responses = tuple(_response(annotator, r, imports) for r in op.results)
     returns = _returns(annotator, op.results, imports, "")
     async_returns = _returns(annotator, op.results, imports, "Async")
-    styles = {
-        loc: tuple(
-            (p.wire_name, p.style, p.explode)
-            for p in op.parameters
-            if p.location is loc and (p.style, p.explode) != ("form", True)
-        )
-        for loc in (Location.QUERY, Location.COOKIE)
-    }
+    styles = wire_styles(op)
     return MethodView(
         name=name,
         const=Name("_" + name.upper()),
@@ -277,8 +277,13 @@ def _method(
         body_arg=body_arg,
         body_fields=body_fields,
         body_media=media,
-        query_styles=styles[Location.QUERY],
-        cookie_styles=styles[Location.COOKIE],
+        query_styles=styles.query,
+        cookie_styles=styles.cookie,
+        path_styles=styles.path,
+        header_styles=styles.header,
+        form_styles=styles.form,
+        part_types=styles.part_types,
+        allow_reserved=styles.allow_reserved,
         responses=responses,
         returns=returns,
         async_returns=async_returns,
@@ -363,9 +368,7 @@ def _body(
     schema = api.schemas.get(media.type.id) if isinstance(media.type, ModelRef) else None
     if media.kind in (MediaKind.MULTIPART, MediaKind.FORM) and isinstance(schema, Model):
         fields = []
-        for f in schema.fields:
-            if f.read_only:
-                continue
+        for f in api.form_fields(op):
             name = names.body_fields[(op_key(op), f.wire_name)]
             annotation = annotator.render(f.type, Context.INPUT, imports)
             required = f.required and op.body.required

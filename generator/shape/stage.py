@@ -10,10 +10,12 @@ from ..features import FEATURES
 from ..ir import Api
 from .pagination import Pages
 from .results import shape_results
+from .servers import resolve_servers
 from .target import target_of, with_overrides
 
 
 def shape(api: Api, config: TargetConfig, sink: DiagnosticSink) -> Api:
+    api = resolve_servers(api, config)
     for feature in FEATURES:
         api = feature.shape(api, config, sink)
     pages = Pages(config.pagination, dict(api.extensions), sink)

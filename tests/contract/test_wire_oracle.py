@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from support.openapi import Operation
-from support.samples import OperationSamples, SampleBuilder
+from support.samples import OperationSamples, SampleBuilder, SampleError
 from support.wire import (
     accept_matches_range,
     classify_violation,
@@ -311,7 +311,13 @@ def test_missing_body_fields_follow_the_form_encoding() -> None:
             {"a": {"b": 1}, "c": [2, 3]},
             "deepObject",
             True,
-            [("ids[a][b]", "1"), ("ids[c]", "2"), ("ids[c]", "3")],
+            [("ids[a][b]", "1"), ("ids[c][0]", "2"), ("ids[c][1]", "3")],
+        ),
+        (
+            {"a": [{"b": 1}]},
+            "deepObject",
+            True,
+            [("ids[a][0][b]", "1")],
         ),
         ([{"a": 1}], "form", True, None),
         (None, "form", True, []),
@@ -321,3 +327,72 @@ def test_expected_query_pairs_per_style(
     value: Any, style: str, explode: bool, expected: list[tuple[str, str]] | None
 ) -> None:
     assert expected_query_pairs("ids", value, style, explode) == expected
+
+
+def test_query_keys_two_parameters_share_are_the_specs_ambiguity_not_a_client_defect() -> None:
+    """sinao.app `reconcile`: `type` and `id`, and an exploded object `movements: {type, id, amount}`."""
+    movements = {"type": "object", "properties": {"type": {}, "id": {}, "amount": {}}}
+    operation = op(
+        "/reconcile",
+        param("type", "query", required=True),
+        param("id", "query", {"type": "integer"}, required=True),
+        param("movements", "query", movements, required=True),
+    )
+    builder = SampleBuilder(DOC)
+    samples = OperationSamples(
+        query={"type": "transaction", "id": 1, "movements": {"type": "account", "id": 2}}
+    )
+    violation = {
+        "location": ["request", "query", "movements", "id"],
+        "severity": "Error",
+        "message": "must be integer",
+    }
+    headers = {"sl-violations": json.dumps([violation])}
+    as_styled = httpx.Request("POST", "http://h/reconcile?type=transaction&id=1&type=account&id=2")
+    verdict = judge_request(
+        _response(422, as_styled, headers=headers), operation, DOC, samples, builder, None
+    )
+    assert verdict.request == {}
+    assert list(verdict.prism_limits) == [
+        "the spec's query parameters share a key (an exploded object's property)"
+    ]
+    lost = httpx.Request("POST", "http://h/reconcile?type=transaction&id=1&type=account")
+    verdict = judge_request(
+        _response(422, lost, headers=headers), operation, DOC, samples, builder, None
+    )
+    assert verdict.prism_limits == {}
+    assert verdict.request
+
+
+def test_list_and_object_properties_of_an_exploded_object_are_expected_in_brackets() -> None:
+    operation = op("/x", param("rule", "query", {"type": "object"}))
+    samples = OperationSamples(query={"rule": {"on": "created", "conditions": [["a", "=", "b"]]}})
+    right = httpx.Request("GET", "http://h/x?on=created&conditions[0][0]=a&conditions[0][1]==")
+    assert missing_on_wire(right, samples, operation) == []
+    wrong = httpx.Request("GET", "http://h/x?on=created")
+    assert missing_on_wire(wrong, samples, operation) == ["query 'conditions['"]
+
+
+def test_a_form_body_schema_that_admits_no_value_gives_no_sample() -> None:
+    """cpy.re/peertube `VideoCreateImport`: `additionalProperties: false` beside a `oneOf` that declares
+    the properties, so no body validates (Prism then reports a missing property the client did send)."""
+    schema = {
+        "allOf": [
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "oneOf": [
+                    {"properties": {"targetUrl": {"type": "string"}}, "required": ["targetUrl"]}
+                ],
+            },
+            {"type": "object", "properties": {"name": {"type": "string"}}},
+        ],
+        "required": ["name"],
+    }
+    with pytest.raises(SampleError, match="no valid multipart/form-data body"):
+        SampleBuilder(DOC, full=True).form_fields(schema, {}, "multipart/form-data")
+    valid = dict(
+        schema, allOf=[{**schema["allOf"][0], "additionalProperties": True}, schema["allOf"][1]]
+    )
+    fields = SampleBuilder(DOC, full=True).form_fields(valid, {}, "multipart/form-data")
+    assert sorted(fields) == ["name", "targetUrl"]

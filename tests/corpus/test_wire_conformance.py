@@ -36,23 +36,7 @@ FAILING = ("request", "response", "client")
 
 # spec id → {"category:kind": the defect (tests/test_wire_defects.py)}
 KNOWN: dict[str, dict[str, str]] = {
-    "rev.ai": {
-        "response:datetime_from_date_parsing": "`format: dateTime` (no JSON Schema format) is "
-        "enforced as a date-time",
-    },
-    "tests/fixtures/specs/wire_styles_30.yml": {
-        "request:arrays": "spaceDelimited values sent with `+` for the space (Prism reads `3+4`)",
-        "request:path encoding": "label/matrix path styles ignored",
-        "client:TypeError before sending": "path arrays and object headers raise TypeError",
-        "request:not sent": "a `content: application/json` query parameter is exploded into its keys",
-        "request:form bodies": "a form body's deepObject `encoding` is ignored",
-    },
-    "sinao.app": {
-        "client:TypeError before sending": "a query array of objects (`filters`) raises TypeError"
-    },
     "cpy.re/peertube": {
-        "client:form field not exposed": "multipart fields declared only in oneOf members get no "
-        "argument (importVideo: targetUrl, magnetUri, torrentfile)",
         "response:model_type": "`Account` has properties but no `type: object`, so JSON Schema and "
         "Prism allow `null`; the model does not (a spec defect, see docs/wire-conformance.md)",
     },

@@ -311,14 +311,6 @@ def test_non_nullable_optional_field_refuses_none_and_defaults_like_the_spec(
         tag(name="x", exclusive=None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="#13: the spec's relative server `servers: [{url: /zenml}]` (FastAPI root_path) is dropped "
-    "(generator/parse/servers.py _used_index only takes absolute http(s) URLs; DEFAULT_BASE_URL = ''): "
-    "with base_url=<origin> requests go to /api/v1/... instead of /zenml/api/v1/... (ZenML happens to "
-    "serve both; behind a path-prefix proxy every call 404s)",
-)
 def test_relative_server_path_is_kept_after_the_origin(
     client: Any, sent: list[httpx.Request]
 ) -> None:

@@ -14,7 +14,7 @@ def _prepared(fakeapi: Any, headers: dict[str, str], **fields: Any) -> Any:
     prepare = sys.modules["fakeapi._prepare"]
     fields.setdefault("method", "POST")
     fields.setdefault("url", "https://api.fake.test/v1/referrals/x")
-    fields.setdefault("params", [("q", "a b"), ("q", "c")])
+    fields.setdefault("params", [("q", "a%20b"), ("q", "c")])
     fields.setdefault("content", b'{"a":1}')
     return prepare.PreparedRequest(headers=headers, **fields)
 

@@ -99,8 +99,9 @@ def test_query_styles_and_value_serialization(fakeapi: Any, make_client: Any) ->
         ("status", "open,closed"),
         ("filter[owner][id]", "7"),
         ("filter[urgent]", "true"),
-        ("filter[tags]", "x"),
-        ("filter[tags]", "y"),
+        # arrays inside a deepObject are indexed: what Prism, Stripe, Rack and PHP read as an array
+        ("filter[tags][0]", "x"),
+        ("filter[tags][1]", "y"),
         ("ids", "a|b"),
         ("words", "hello world"),
         ("since", "2024-01-31"),

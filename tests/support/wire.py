@@ -72,6 +72,7 @@ from .openapi import (
 from .prism import PROBLEM_PREFIX, running_prism
 from .samples import OperationSamples, SampleBuilder, SampleError
 from .wire_oracle import (
+    bracket_pairs,
     expected_path,
     expected_query_pairs,
     first_difference,
@@ -613,6 +614,61 @@ def _query_as_expected(
     return sorted(sent_query_pairs(request, keys, param["name"])) == sorted(expected)
 
 
+def _query_keys_shared(
+    request: httpx.Request, op: Operation, samples: OperationSamples, name: str
+) -> bool:
+    """Whether the query parameter `name` (or key) shares a key with another parameter — an exploded
+    `form` object whose property has another parameter's name (sinao.app `reconcile`: `type`, `id` and
+    `movements: {type, id, amount}`) — and every shared key carries exactly what the parameters' styles
+    put under it. OpenAPI makes such a query ambiguous; a validator that reads a key as one parameter's
+    value rejects it."""
+    owners: dict[str, set[str]] = collections.defaultdict(set)
+    expected: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
+    for param in op.parameters:
+        if param["in"] != "query" or param["name"] not in samples.query or "content" in param:
+            continue
+        style = param.get("style", "form")
+        pairs = expected_query_pairs(
+            param["name"],
+            samples.query[param["name"]],
+            style,
+            param.get("explode", style == "form"),
+        )
+        for key, value in pairs or ():
+            owners[key].add(param["name"])
+            expected[key].append((key, value))
+    shared = [key for key, names in owners.items() if len(names) > 1]
+    if not any(name == key or name in owners[key] for key in shared):
+        return False
+    return all(
+        sorted(sent_query_pairs(request, {key}, key)) == sorted(expected[key]) for key in shared
+    )
+
+
+def _query_in_brackets(
+    request: httpx.Request, op: Operation, samples: OperationSamples, name: str
+) -> bool:
+    """Whether the query parameter `name` is a value OpenAPI's style leaves undefined (an array of
+    objects in a `form` query: sinao.app's `filters`) sent whole in bracket notation
+    (`filters[0][name]=x`, the convention the client uses): no server-independent rule to judge it by,
+    and Prism reads `form` arrays as strings only."""
+    param = next(
+        (p for p in op.parameters if p["in"] == "query" and p["name"].lower() == name.lower()), None
+    )
+    if param is None or param["name"] not in samples.query or "content" in param:
+        return False
+    value = samples.query[param["name"]]
+    style = param.get("style", "form")
+    defined = expected_query_pairs(
+        param["name"], value, style, param.get("explode", style == "form")
+    )
+    if defined is not None:
+        return False  # judged by _query_as_expected
+    expected = bracket_pairs(param["name"], value)
+    sent = sent_query_pairs(request, {param["name"]}, param["name"])
+    return bool(expected) and sorted(sent) == sorted(expected)
+
+
 def judge_request(
     response: httpx.Response,
     op: Operation,
@@ -651,6 +707,18 @@ def judge_request(
             where == "query" and name is not None and _query_as_expected(request, op, samples, name)
         ):
             verdict.prism_limits.setdefault("Prism rejects a valid query value", text)
+        elif (
+            where == "query" and name is not None and _query_keys_shared(request, op, samples, name)
+        ):
+            verdict.prism_limits.setdefault(
+                "the spec's query parameters share a key (an exploded object's property)", text
+            )
+        elif (
+            where == "query" and name is not None and _query_in_brackets(request, op, samples, name)
+        ):
+            verdict.prism_limits.setdefault(
+                "Prism cannot read a query value OpenAPI leaves undefined", text
+            )
         elif (
             where == "header"
             and (name or "").lower() in ("accept", "content-type", "authorization")
@@ -862,7 +930,13 @@ class _Caller:
         self.report = report
         self.manifest = manifest
         self.doc = doc
-        self.client_class = client_class
+        # Prism serves the spec's paths at its root whatever `servers` says: the path of a relative
+        # server, which the client keeps after its base URL (`server_path`), is left out here
+        self.client_class = (
+            type(client_class.__name__, (client_class,), {"server_path": ""})
+            if getattr(client_class, "server_path", "")
+            else client_class
+        )
         self.base_url = ""
         self.ops = spec_operations(doc)
         self.routes = route_problems(self.ops)

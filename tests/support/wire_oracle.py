@@ -102,18 +102,27 @@ def same_path(sent: str, expected: str) -> bool:
     )
 
 
-def _flat(prefix: str, value: Any, out: list[tuple[str, str]]) -> bool:
-    """deepObject pairs of `value` under `prefix` (nested objects as `a[b][c]`); False for arrays of
-    objects, whose serialisation OpenAPI leaves undefined."""
+def _flat(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    """deepObject pairs of `value` under `prefix`: nested objects as `a[b][c]`, array entries indexed
+    (`a[b][0]`). OpenAPI defines deepObject for objects of primitives only; this is the convention of
+    Prism's own deepObject parser (it reads arrays only as `[0]`, `[1]`…), Stripe, Rack and PHP."""
     if isinstance(value, dict):
-        return all(_flat(f"{prefix}[{k}]", v, out) for k, v in value.items() if v is not None)
-    if isinstance(value, list):
-        if any(isinstance(v, (dict, list)) for v in value):
-            return False
-        out.extend((prefix, _text(v)) for v in value)
-        return True
-    out.append((prefix, _text(value)))
-    return True
+        for k, v in value.items():
+            if v is not None:
+                _flat(f"{prefix}[{k}]", v, out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _flat(f"{prefix}[{i}]", v, out)
+    else:
+        out.append((prefix, _text(value)))
+
+
+def bracket_pairs(name: str, value: Any) -> list[tuple[str, str]]:
+    """`value` under `name` in bracket notation (`filters[0][name]=x`): what the client sends where
+    OpenAPI leaves a style undefined (an array of objects in a `form` query)."""
+    out: list[tuple[str, str]] = []
+    _flat(name, value, out)
+    return out
 
 
 def expected_query_pairs(
@@ -124,8 +133,7 @@ def expected_query_pairs(
     if value is None:
         return []
     if style == "deepObject":
-        out: list[tuple[str, str]] = []
-        return out if _flat(name, value, out) else None
+        return bracket_pairs(name, value)
     if isinstance(value, dict):
         if any(isinstance(v, (dict, list)) for v in value.values()):
             return None
@@ -164,11 +172,17 @@ def _expected_keys(name: str, value: Any, style: str, explode: bool) -> list[str
     """Query keys a correct client sends for this argument."""
     if value is None or value == [] or value == {}:
         return []
-    if isinstance(value, dict):
-        if style == "deepObject":
-            return [f"{name}["]
-        if style == "form" and explode:
-            return [str(k) for k, v in value.items() if v is not None]
+    if style == "deepObject" and isinstance(value, (dict, list)):
+        return [f"{name}["]
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return [f"{name}["]  # undefined by OpenAPI: the client's bracket notation
+    if isinstance(value, dict) and style == "form" and explode:
+        # a list or object property is undefined by OpenAPI: the client's bracket notation (`k[0][0]`)
+        return [
+            f"{k}[" if isinstance(v, (dict, list)) else str(k)
+            for k, v in value.items()
+            if v not in (None, [], {})
+        ]
     return [name]
 
 
@@ -216,7 +230,7 @@ def missing_body_fields(
         style = rule.get("style", "form")
         keys = (
             [name]
-            if media.startswith("multipart/")
+            if media.startswith("multipart/") and "style" not in rule
             else _expected_keys(name, value, style, rule.get("explode", style == "form"))
         )
         if value in ([], {}) or value is None:

@@ -7,11 +7,11 @@ import copy
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar
-from urllib.parse import urljoin
 
 import httpx
 
 from ._auth import Auth, MultiAuth, auth_for
+from ._base_url import request_base_url, with_server_path
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -62,13 +62,6 @@ _OPTIONS = frozenset(
 )
 
 
-def _normalize_base_url(base_url: str | httpx.URL) -> str:
-    url = str(base_url).strip()
-    if not url.endswith("/"):
-        url += "/"
-    return url
-
-
 def _check_bounds(max_response_bytes: int | None, total_timeout: float | None) -> None:
     if max_response_bytes is not None and max_response_bytes < 0:
         raise ValueError("max_response_bytes must be >= 0 (or None for no limit)")
@@ -84,9 +77,12 @@ class BaseClient(Generic[_HttpxT]):
     _pool: LazyHttp[_HttpxT]
     _owns_http: bool
     default_base_url: ClassVar[str] = ""
-    error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
     """The spec's first server (generated clients set it). While ``base_url`` is this URL,
     operations with their own ``servers`` go to their server; any other ``base_url`` wins."""
+    server_path: ClassVar[str] = ""
+    """The path of the spec's relative server (``servers: [{url: /api}]``): kept after every
+    ``base_url`` whose path does not end with it already."""
+    error_entries: ClassVar[tuple[ErrorEntries, ...]] = ()  # `APIStatusError.errors` (JSON:API)
 
     def __init__(
         self,
@@ -109,7 +105,7 @@ class BaseClient(Generic[_HttpxT]):
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         _check_bounds(max_response_bytes, total_timeout)
-        self.base_url = _normalize_base_url(base_url)
+        self.base_url = with_server_path(base_url, self.server_path)
         self._auth = auth
         self.max_retries = max_retries
         if isinstance(timeout, NotGiven):
@@ -162,7 +158,7 @@ class BaseClient(Generic[_HttpxT]):
         new._owns_http = False
         for name, value in overrides.items():
             if name == "base_url":
-                new.base_url = _normalize_base_url(value)
+                new.base_url = with_server_path(value, self.server_path)
             elif name == "timeout":
                 new.timeout = new.timeout if isinstance(value, NotGiven) else _to_timeout(value)
             elif name == "default_headers":
@@ -194,10 +190,7 @@ class BaseClient(Generic[_HttpxT]):
     # -- request helpers shared by the sync and async clients ----------------------------
 
     def _base_url_for(self, endpoint: Endpoint) -> str:
-        server = endpoint.server
-        if server is None or self.base_url != _normalize_base_url(self.default_base_url):
-            return self.base_url
-        return _normalize_base_url(urljoin(self.base_url, server))
+        return request_base_url(self.base_url, self.default_base_url, endpoint.server)
 
     def _auth_for(self, endpoint: Endpoint) -> Auth | None:
         return auth_for(

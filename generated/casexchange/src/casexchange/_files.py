@@ -13,7 +13,7 @@ import mimetypes
 import os
 import stat
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from typing import IO, Any
 
@@ -146,13 +146,20 @@ def _quote(value: str) -> str:
 class MultipartStream(_ReplayableStream):
     """``multipart/form-data``: file parts for ``FileTypes`` values, form fields otherwise."""
 
-    def __init__(self, fields: Mapping[str, object], stack: ExitStack) -> None:
+    def __init__(
+        self,
+        fields: Mapping[str, object] | Iterable[tuple[str, object]],
+        stack: ExitStack,
+        part_types: Mapping[str, str] | None = None,
+    ) -> None:
         self.boundary = uuid.uuid4().hex
         self.content_type = f"multipart/form-data; boundary={self.boundary}"
         self._parts: list[tuple[bytes, _Source]] = []
+        self._types = part_types or {}
         self.file_sizes: list[tuple[str, int | None]] = []
         """(field name, size in bytes or None when unknown) of every file part."""
-        for name, value in fields.items():
+        items = fields.items() if isinstance(fields, Mapping) else fields
+        for name, value in items:
             if value is None or isinstance(value, NotGiven):
                 continue
             if isinstance(value, list) and value and all(is_file_types(v) for v in value):
@@ -184,10 +191,12 @@ class MultipartStream(_ReplayableStream):
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
     def _add_field(self, name: str, value: object, stack: ExitStack) -> None:
-        content_type = None
-        if isinstance(value, (dict, list)) or hasattr(value, "model_dump"):
+        content_type = _concrete(self._types.get(name))
+        if _is_json(content_type) or (
+            content_type is None and (isinstance(value, (dict, list)) or hasattr(value, "model_dump"))
+        ):
             text = json.dumps(to_jsonable(value))
-            content_type = "application/json"
+            content_type = content_type or "application/json"
         else:
             text = scalar_to_str(value)
         head = self._head(f'name="{_quote(name)}"', content_type)
@@ -204,6 +213,8 @@ class MultipartStream(_ReplayableStream):
             filename, content = _filename(value), value
         filename = filename or "upload"
         if content_type is None:
+            content_type = _concrete(self._types.get(name))
+        if content_type is None:
             content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         disposition = f'name="{_quote(name)}"; filename="{_quote(filename)}"'
         source = _Source(content, stack)
@@ -216,6 +227,20 @@ class MultipartStream(_ReplayableStream):
             yield from source.chunks()
             yield b"\r\n"
         yield self._closing
+
+
+def _concrete(declared: str | None) -> str | None:
+    """The one media type an ``encoding`` ``contentType`` names (not a range or a list), else None."""
+    if declared is None or "," in declared or "*" in declared:
+        return None
+    return declared.strip() or None
+
+
+def _is_json(media: str | None) -> bool:
+    if media is None:
+        return False
+    media = media.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
 
 
 def open_content(content: object, stack: ExitStack) -> bytes | FileStream:

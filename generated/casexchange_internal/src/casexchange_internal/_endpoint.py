@@ -125,6 +125,18 @@ class Endpoint:
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     cookie_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
     """Cookie parameters whose style is not ``("form", True)`` (i.e. ``explode: false``)."""
+    path_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """Path parameters whose style is not ``("simple", False)``: ``label``, ``matrix``, exploded, or
+    ``("json", False)`` for a parameter with a JSON ``content``."""
+    header_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """Header parameters whose style is not ``("simple", False)`` (exploded objects, JSON ``content``)."""
+    form_styles: Mapping[str, tuple[str, bool]] = field(default_factory=_empty_styles)
+    """The form (or multipart) body's ``encoding``: property → style for the properties that declare a
+    style, or ``("json", False)`` for a JSON ``contentType``; the others are ``("form", True)``."""
+    part_types: Mapping[str, str] = field(default_factory=dict)
+    """Multipart: property → the ``contentType`` its ``encoding`` declares for its parts."""
+    allow_reserved: frozenset[str] = frozenset()
+    """Query parameters and form properties declared ``allowReserved`` (reserved characters unencoded)."""
     auth: bool = True
     """False for operations with ``security: []`` (no credentials sent)."""
     security: tuple[tuple[str, ...], ...] | None = None

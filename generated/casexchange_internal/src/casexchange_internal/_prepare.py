@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
@@ -23,8 +23,11 @@ from ._logs import Redactor, sensitive_header_values
 from ._options import RequestOptions
 from ._serialize import (
     check_header,
+    encode,
+    form_pairs,
     format_path,
     header_value,
+    join_query,
     json_body,
     query_items,
     scalar_to_str,
@@ -34,6 +37,7 @@ from ._types import NotGiven
 
 __all__ = ["PreparedRequest", "RequestBuilder", "prepare_request"]
 
+_SIMPLE = ("simple", False)
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 
@@ -54,16 +58,24 @@ class PreparedRequest:
     credential_params: tuple[str, ...] = ()
     """Query parameters the auth added (removed when a redirect leaves the origin)."""
 
+    def full_url(self) -> str:
+        """The URL with the query string (the pairs are percent-encoded already: RFC 3986, a space is
+        ``%20``; httpx's ``params=`` would write ``+``, which RFC 3986 servers read as a plus sign)."""
+        if not self.params:
+            return self.url
+        return f"{self.url}{'&' if '?' in self.url else '?'}{join_query(self.params)}"
+
     def build(self, client: httpx.Client | httpx.AsyncClient, timeout: Any) -> httpx.Request:
-        params: Any = self.params or None
+        url = self.full_url()
         request = client.build_request(
             self.method,
-            self.url,
-            params=params,
+            url,
             headers=self.headers,
             content=self.content,
             timeout=timeout,
         )
+        if client.params:  # httpx re-encodes the whole query to merge its own: merge them here
+            request.url = request.url.copy_with(query=_merged_query(client.params, url))
         if client.cookies and any(name.lower() == "cookie" for name in self.headers):
             # an explicit Cookie header makes httpx skip the client's jar: add the jar's cookies
             probe = httpx.Request(self.method, request.url)
@@ -135,15 +147,25 @@ class RequestBuilder:
             kept = [(k, v) for k, v in defaults if k.decode("latin-1").lower() not in ours]
             state[2][names] = kept
         headers: Any = [*kept, *prepared.headers.items()]  # httpx takes bytes and str pairs
-        params: Any = prepared.params or None
         return httpx.Request(
             prepared.method,
-            url,
-            params=params,
+            prepared.full_url(),
             headers=headers,
             content=prepared.content,
             extensions={"timeout": _as_timeout(timeout).as_dict()},
         )
+
+
+def _merged_query(defaults: httpx.QueryParams, url: str) -> bytes:
+    """An ``http_client``'s default query parameters, then the URL's own (which replace same-named
+    ones)."""
+    query = url.partition("?")[2]
+    ours = {part.partition("=")[0] for part in query.split("&") if part}
+    pairs = [(encode(k), encode(v)) for k, v in defaults.multi_items() if encode(k) not in ours]
+    parts = [join_query(pairs)] if pairs else []
+    if query:
+        parts.append(query)
+    return "&".join(parts).encode("ascii")
 
 
 def _as_timeout(value: Any) -> httpx.Timeout:
@@ -155,7 +177,10 @@ def _is_json_media(media: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
-def _form_items(body: object, extra: Mapping[str, object] | None) -> list[tuple[str, str]]:
+def _form_items(
+    body: object, extra: Mapping[str, object] | None, endpoint: Endpoint
+) -> list[tuple[str, str]]:
+    """The percent-encoded pairs of a form body, each property per its ``encoding`` (``form_styles``)."""
     data = to_jsonable(body)
     if isinstance(data, NotGiven):
         data = {}
@@ -163,7 +188,7 @@ def _form_items(body: object, extra: Mapping[str, object] | None) -> list[tuple[
         raise TypeError("A form body must be a mapping or a model")
     if extra:
         data.update(to_jsonable(extra))
-    return query_items(data, {})
+    return form_pairs(data, endpoint.form_styles, endpoint.allow_reserved)
 
 
 def _check_size(endpoint: Endpoint, name: str, size: int | None) -> None:
@@ -190,7 +215,7 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
         fields = to_jsonable_fields(body)
         if extra_body:
             fields.update(extra_body)
-        stream = MultipartStream(fields, stack)
+        stream = MultipartStream(_styled_parts(fields, endpoint), stack, endpoint.part_types)
         prepared.stream, prepared.replayable = stream, stream.replayable
         try:
             for name, size in stream.file_sizes:
@@ -201,7 +226,7 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
         headers["Content-Type"] = stream.content_type
         return
     elif media == "application/x-www-form-urlencoded":
-        prepared.content = urlencode(_form_items(body, extra_body)).encode()
+        prepared.content = join_query(_form_items(body, extra_body, endpoint)).encode("ascii")
     else:
         if media.startswith("text/") and "charset" not in media:
             media = f"{media}; charset=utf-8"
@@ -217,6 +242,22 @@ def _set_body(prepared: PreparedRequest, endpoint: Endpoint, options: RequestOpt
         else:
             prepared.content = content
     headers.setdefault("Content-Type", media)
+
+
+def _styled_parts(fields: dict[str, object], endpoint: Endpoint) -> list[tuple[str, object]]:
+    """Multipart fields; one whose ``encoding`` names a style (``deepObject``: Stripe's
+    ``file_link_data[create]``) becomes the text parts that style gives."""
+    styles = endpoint.form_styles
+    if not styles:
+        return list(fields.items())
+    out: list[tuple[str, object]] = []
+    for name, value in fields.items():
+        style = styles.get(name)
+        if style is None or style[0] == "json" or value is None or isinstance(value, NotGiven):
+            out.append((name, value))
+        else:
+            out.extend(form_pairs({name: to_jsonable(value)}, styles, encoded=False))
+    return out
 
 
 def to_jsonable_fields(body: object) -> dict[str, object]:
@@ -242,10 +283,14 @@ def to_jsonable_fields(body: object) -> dict[str, object]:
 
 
 def _link_params(url: str, auth: Mapping[str, str]) -> tuple[str, list[tuple[str, str]]]:
-    """A next-page link's query as parameters (httpx replaces a URL's query by ``params``), less
-    the credentials the auth adds again."""
+    """A next-page link's query as pairs, encoded as the link has them, less the credentials the
+    auth adds again."""
     split = urlsplit(url)
-    kept = [(k, v) for k, v in parse_qsl(split.query, keep_blank_values=True) if k not in auth]
+    kept = []
+    for part in split.query.split("&") if split.query else ():
+        key, _, value = part.partition("=")
+        if unquote_plus(key) not in auth:
+            kept.append((key, value))
     return urlunsplit((split.scheme, split.netloc, split.path, "", "")), kept
 
 
@@ -268,7 +313,10 @@ def prepare_request(
     if options.url is not None:
         url = options.url  # a next-page link: its own path and query (same origin, checked)
     else:
-        url = base_url + format_path(endpoint.path, options.path).lstrip("/")
+        path = format_path(endpoint.path, options.path, endpoint.path_styles)
+        if "#" in path:  # a fragment in the path key (AWS: `/tags/{arn}#tagKeys`) is never sent
+            path = path.partition("#")[0]
+        url = base_url + path.lstrip("/")
     headers = dict(base_headers)
     auth_query: dict[str, str] = {}
     secrets: list[str] = []
@@ -283,7 +331,7 @@ def prepare_request(
             if value is None or isinstance(value, NotGiven):
                 continue
             _drop_header(headers, name)  # the operation's own header wins over an auth's
-            headers[name] = header_value(value)
+            headers[name] = header_value(value, endpoint.header_styles.get(name, _SIMPLE))
     cookie = cookie_header(options.cookies, endpoint.cookie_styles, endpoint.nulls)
     if cookie:
         existing = next((k for k in headers if k.lower() == "cookie"), None)
@@ -298,13 +346,18 @@ def prepare_request(
         for name, value in options.extra_headers.items():
             if value is not None and not isinstance(value, NotGiven):
                 headers[name] = scalar_to_str(value)
-    params = query_items(options.query, endpoint.query_styles, options.extra_query, endpoint.nulls)
+    params = query_items(
+        options.query,
+        endpoint.query_styles,
+        options.extra_query,
+        reserved=endpoint.allow_reserved,
+        nulls=endpoint.nulls,
+    )
     if auth_query and options.url is not None:
         url, params = _link_params(url, auth_query)
     if auth_query:  # a query parameter the call sets itself is not sent twice
         named = {name for name, _ in params}
-        auth_query = {k: v for k, v in auth_query.items() if k not in named}
-        params.extend(auth_query.items())
+        params.extend((encode(k), encode(v)) for k, v in auth_query.items() if encode(k) not in named)
     method = endpoint.method
     idempotent = method in _IDEMPOTENT_METHODS
     if not idempotent:
